@@ -1,0 +1,103 @@
+"""The opened gateway: configuration, register, file store, directory, calendar and answer writer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.config import Config
+from gateway.directory import AgencyEntry, Directory, parse_directory
+from gateway.intake.analysis import AnalysisSettings
+from gateway.intake.answers import AnswerWriter
+from gateway.intake.authentication import AuthSettings
+from gateway.intake.office_hours import OfficeCalendar
+from gateway.intake.rules import Us
+from registry import audit
+from registry.database import Register
+from registry.models import Agency
+from registry.store import ContentStore
+
+
+def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *, actor: str = "gateway") -> int:
+    """Add or update agencies from a directory file; returns how many rows changed (audited)."""
+    existing = {a.code: a for a in session.scalars(select(Agency))}
+    changed = 0
+    for entry in entries:
+        row = existing.get(entry.code)
+        values = {"name": entry.name, "mailbox": entry.mailbox, "aliases": list(entry.aliases), "groups": list(entry.groups)}
+        if row is None:
+            session.add(Agency(code=entry.code, **values))
+            changed += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            changed += 1
+    if changed:
+        audit.record(session, "directory-import", actor=actor, source=source, changed=changed, total=len(entries))
+    return changed
+
+
+def load_directory(session: Session) -> Directory:
+    return Directory([
+        AgencyEntry(a.code, a.name, a.mailbox, tuple(a.aliases or ()), tuple(a.groups or ()))
+        for a in session.scalars(select(Agency).order_by(Agency.code))
+    ])
+
+
+@dataclass
+class Gateway:
+    config: Config
+    register: Register
+    store: ContentStore
+    calendar: OfficeCalendar
+    writer: AnswerWriter
+    directory: Directory
+
+    @classmethod
+    def open(cls, config: Config) -> "Gateway":
+        register = Register(config.database)
+        with register.session() as session, session.begin():
+            if config.directory is not None:
+                sync_directory(session, parse_directory(config.directory), str(config.directory))
+        with register.session() as session:
+            directory = load_directory(session)
+        return cls(
+            config=config,
+            register=register,
+            store=ContentStore(Path(config.storage)),
+            calendar=OfficeCalendar(config),
+            writer=AnswerWriter(config.agency.name, config.agency.mailbox),
+            directory=directory,
+        )
+
+    def reload_directory(self) -> None:
+        with self.register.session() as session:
+            self.directory = load_directory(session)
+
+    @property
+    def us(self) -> Us:
+        agency = self.directory.by_code(self.config.agency.code) or AgencyEntry(
+            self.config.agency.code, self.config.agency.name, self.config.agency.mailbox
+        )
+        if agency.mailbox != self.config.agency.mailbox:
+            agency = AgencyEntry(agency.code, agency.name, self.config.agency.mailbox, agency.aliases, agency.groups)
+        return Us(agency=agency, revocation_hard=self.config.trust.revocation == "hard")
+
+    def analysis_settings(self) -> AnalysisSettings:
+        auth = self.config.authentication
+        return AnalysisSettings(
+            auth=AuthSettings(
+                trusted_authserv_ids=tuple(auth.trusted_authserv_ids),
+                dkim_keys=tuple(sorted(auth.dkim_keys.items())),
+                dns=auth.dns,
+            ),
+            roots=tuple(self.config.trust.roots),
+            crls=tuple(self.config.trust.crls),
+            max_mail_bytes=int(self.config.limits.max_mail_mb * 1024 * 1024),
+        )
+
+    def close(self) -> None:
+        self.register.close()

@@ -1,0 +1,236 @@
+"""qlvb-gateway: the command line. Exit status: 0 done, 2 bad usage or configuration, 1 internal failure."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from gateway.config import ConfigError, load_config
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _summary_line(o: dict[str, Any]) -> str:
+    number = f"số đến {o['incoming_number']}" if o.get("incoming_number") else (
+        f"trùng số đến {o['duplicate_of']}" if o.get("duplicate_of") else "-"
+    )
+    doc = o.get("document") or {}
+    codes = ",".join(r["code"] for r in o.get("reasons", [])) or "-"
+    return f"{o['verdict']:<11} {number:<16} {doc.get('number') or '-':<20} {o['file']}  [{codes}]"
+
+
+def _config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    return load_config(Path(args.config))
+
+
+def _read_mails(paths: list[str]):  # type: ignore[no-untyped-def]
+    from gateway.intake.pipeline import IncomingMail
+
+    mails = []
+    for name in paths:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"{name}: no such file")
+        mails.append(IncomingMail(source=str(path), raw=path.read_bytes()))
+    return mails
+
+
+def cmd_ingest(args: argparse.Namespace, *, record: bool) -> int:
+    from gateway.app import Gateway
+    from gateway.intake.pipeline import Intake
+    from gateway.workers import WorkerPool
+
+    config = _config(args)
+    mails = _read_mails(args.files)
+    gateway = Gateway.open(config)
+    limits = config.limits
+    try:
+        with WorkerPool(gateway.analysis_settings(), size=limits.workers, seconds=limits.seconds_per_document,
+                        memory_mb=limits.worker_memory_mb) as pool:
+            intake = Intake(gateway, pool)
+            for outputs in intake.process(mails, record=record):
+                for output in outputs:
+                    _print_json(output) if args.json else print(_summary_line(output))
+    finally:
+        gateway.close()
+    return EXIT_OK
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from gateway.reading import read_pdf_bytes
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    try:
+        reading = read_pdf_bytes(path.read_bytes())
+    except Exception as exc:  # not a PDF MuPDF can open
+        raise UsageError(f"{args.file}: cannot be read as a PDF ({type(exc).__name__})") from None
+    out = {
+        "pages": reading.pages, "ocr": reading.ocr, "document": reading.particulars.as_json(),
+        "recipients": reading.recipients.as_json(), "warnings": reading.warnings,
+    }
+    if args.json:
+        _print_json(out)
+    else:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_register_add(args: argparse.Namespace) -> int:
+    from gateway.app import Gateway
+    from registry.paper import PaperDocument, register_paper
+
+    config = _config(args)
+    try:
+        received = datetime.fromisoformat(args.received_at) if args.received_at else datetime.now(timezone.utc)
+        issued = date.fromisoformat(args.date).isoformat() if args.date else None
+    except ValueError as exc:
+        raise UsageError(f"--received-at/--date: {exc}") from None
+    if received.tzinfo is None:
+        received = received.replace(tzinfo=config.tz)
+    gateway = Gateway.open(config)
+    try:
+        number, year = register_paper(gateway.register, config.agency.code, PaperDocument(
+            issuer=args.issuer, number=args.number, issued_date=issued, type_name=args.type, subject=args.summary,
+            signer=args.signer, received_at=received.astimezone(config.tz), note=args.note,
+        ), actor=args.actor)
+    finally:
+        gateway.close()
+    out = {"incoming_number": number, "year": year, "issuer": args.issuer, "number": args.number}
+    _print_json(out) if args.json else print(f"Đã vào sổ: số đến {number}/{year}")
+    return EXIT_OK
+
+
+def cmd_register_list(args: argparse.Namespace) -> int:
+    from gateway.app import Gateway
+    from registry.paper import list_register
+
+    config = _config(args)
+    gateway = Gateway.open(config)
+    try:
+        rows = list_register(gateway.register, config.agency.code, args.year, config.tz)
+    finally:
+        gateway.close()
+    for row in rows:
+        if args.json:
+            _print_json(row)
+        else:
+            print(f"{row['incoming_number']:>5}  {row['received_at'][:16]}  {row['issuer'] or '-':<30.30} "
+                  f"{row['number'] or '-':<18} {row['type'] or '':<10} {row['summary'] or ''}")
+    return EXIT_OK
+
+
+def cmd_directory_import(args: argparse.Namespace) -> int:
+    from gateway.app import Gateway, sync_directory
+    from gateway.directory import DirectoryError, parse_directory
+
+    config = _config(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    try:
+        entries = parse_directory(path)
+    except DirectoryError as exc:
+        raise UsageError(str(exc)) from None
+    gateway = Gateway.open(config)
+    try:
+        with gateway.register.session() as session, session.begin():
+            changed = sync_directory(session, entries, str(path), actor=args.actor)
+    finally:
+        gateway.close()
+    print(f"{len(entries)} agencies read, {changed} added or changed")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gateway.demo import run_demo
+
+    return run_demo(Path(args.dir))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qlvb-gateway", description="E-mail gateway for official documents")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_config(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--config", default="config.yaml", help="configuration file (default ./config.yaml)")
+        return p
+
+    for name, help_text in (("ingest", "process mail files into the register"),
+                            ("check", "decide on mail files without touching the register")):
+        p = with_config(sub.add_parser(name, help=help_text))
+        p.add_argument("--json", action="store_true", help="one JSON object per document")
+        p.add_argument("files", nargs="+", metavar="FILE.eml")
+
+    p = sub.add_parser("parse", help="read a document's particulars and recipient block")
+    p.add_argument("file", metavar="FILE.pdf")
+    p.add_argument("--json", action="store_true")
+
+    register = sub.add_parser("register", help="the incoming register").add_subparsers(dest="action", required=True)
+    p = with_config(register.add_parser("add", help="register a paper document with the next incoming number"))
+    p.add_argument("--issuer", required=True)
+    p.add_argument("--number", required=True, help="số, ký hiệu as printed, e.g. 123/UBND-VP")
+    p.add_argument("--summary", required=True, help="trích yếu")
+    p.add_argument("--date", help="date of the document, YYYY-MM-DD")
+    p.add_argument("--type", help="Công văn, Quyết định …")
+    p.add_argument("--signer")
+    p.add_argument("--received-at", help="ISO 8601; default now")
+    p.add_argument("--note")
+    p.add_argument("--actor", default="clerk")
+    p.add_argument("--json", action="store_true")
+    p = with_config(register.add_parser("list", help="print the register"))
+    p.add_argument("--year", type=int)
+    p.add_argument("--json", action="store_true")
+
+    directory = sub.add_parser("directory", help="the directory of agencies").add_subparsers(dest="action", required=True)
+    p = with_config(directory.add_parser("import", help="load a directory CSV or YAML file"))
+    p.add_argument("file")
+    p.add_argument("--actor", default="operator")
+
+    p = sub.add_parser("demo", help="show the whole product on generated documents")
+    p.add_argument("--dir", default="demo-out", help="where the demo writes its files (default ./demo-out)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command in ("ingest", "check"):
+            return cmd_ingest(args, record=args.command == "ingest")
+        if args.command == "parse":
+            return cmd_parse(args)
+        if args.command == "register":
+            return cmd_register_add(args) if args.action == "add" else cmd_register_list(args)
+        if args.command == "directory":
+            return cmd_directory_import(args)
+        if args.command == "demo":
+            return cmd_demo(args)
+    except (ConfigError, UsageError) as exc:
+        print(f"qlvb-gateway: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERNAL
+    except Exception as exc:  # the last line of defence: report, exit 1
+        logging.getLogger("qlvb-gateway").exception("internal failure: %s", exc)
+        return EXIT_INTERNAL
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""The gateway's configuration: one YAML file per agency, validated at start-up.
+
+A wrong key or value is a ConfigError whose message names the key (exit status 2).
+Relative paths are relative to the directory of the configuration file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")  # QCVN 102:2016 V1V2V3.Z1Z2.Y1Y2.MX1X2
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Agency(_Strict):
+    code: str
+    name: str
+    mailbox: str
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not AGENCY_CODE.match(value):
+            raise ValueError("must look like 000.00.14.H06 (QCVN 102:2016)")
+        return value
+
+    @field_validator("mailbox")
+    @classmethod
+    def _mailbox(cls, value: str) -> str:
+        if "@" not in value:
+            raise ValueError("must be an e-mail address")
+        return value.strip().lower()
+
+
+class OfficeHours(_Strict):
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = ["mon", "tue", "wed", "thu", "fri"]
+    start: time = time(7, 30)
+    end: time = time(17, 0)
+    extra_holidays: list[date] = []
+    extra_workdays: list[date] = []
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: time, info) -> time:  # type: ignore[no-untyped-def]
+        start = info.data.get("start")
+        if start is not None and value <= start:
+            raise ValueError("must be later than start")
+        return value
+
+
+class Trust(_Strict):
+    roots: list[Path] = []
+    crls: list[Path] = []
+    revocation: Literal["soft", "hard"] = "soft"
+
+
+class Authentication(_Strict):
+    trusted_authserv_ids: list[str] = []
+    dkim_keys: dict[str, str] = {}
+    dns: bool = True  # look DKIM keys up in DNS when no static key is configured
+
+
+class Limits(_Strict):
+    max_mail_mb: float = Field(50, gt=0)
+    seconds_per_document: float = Field(60, gt=0)
+    worker_memory_mb: int = Field(1536, ge=256)
+    workers: int = Field(0, ge=0)  # 0: one per core
+
+
+class Notify(_Strict):
+    clerk: list[str] = []
+    urgent: list[str] = []
+
+
+class Config(_Strict):
+    agency: Agency
+    timezone: str = "Asia/Ho_Chi_Minh"
+    office_hours: OfficeHours = OfficeHours()
+    database: str = "sqlite:///qlvb.db"
+    storage: Path = Path("store")
+    directory: Path | None = None
+    trust: Trust = Trust()
+    authentication: Authentication = Authentication()
+    limits: Limits = Limits()
+    notify: Notify = Notify()
+    # Where the config file lives; relative paths were resolved against it.
+    base_dir: Path = Path(".")
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if not (value.startswith("sqlite:") or value.startswith("postgresql")):
+            raise ValueError("must be sqlite:///FILE or postgresql+psycopg://…")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def clerk_addresses(self) -> list[str]:
+        return self.notify.clerk or [self.agency.mailbox]
+
+
+def _resolve_paths(raw: dict, base: Path) -> dict:
+    def rel(value: str) -> str:
+        path = Path(value)
+        return str(path if path.is_absolute() else (base / path))
+
+    if isinstance(raw.get("storage"), str):
+        raw["storage"] = rel(raw["storage"])
+    if isinstance(raw.get("directory"), str):
+        raw["directory"] = rel(raw["directory"])
+    trust = raw.get("trust")
+    if isinstance(trust, dict):
+        for key in ("roots", "crls"):
+            if isinstance(trust.get(key), list):
+                trust[key] = [rel(p) if isinstance(p, str) else p for p in trust[key]]
+    database = raw.get("database")
+    if isinstance(database, str) and database.startswith("sqlite:///") and not database.startswith("sqlite:////"):
+        file_part = database[len("sqlite:///"):]
+        if file_part and file_part != ":memory:":
+            raw["database"] = "sqlite:///" + rel(file_part)
+    return raw
+
+
+def _key_of(error: dict) -> str:
+    return ".".join(str(part) for part in error["loc"])
+
+
+def config_from_dict(raw: dict, base_dir: Path) -> Config:
+    """Validate a configuration given as a dict (paths relative to base_dir)."""
+    if not isinstance(raw, dict):
+        raise ConfigError("the configuration must be a YAML mapping of keys")
+    raw = _resolve_paths(dict(raw), base_dir)
+    raw["base_dir"] = str(base_dir)
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            key = _key_of(error)
+            if error["type"] == "extra_forbidden":
+                problems.append(f"{key}: unknown key")
+            elif error["type"] == "missing":
+                problems.append(f"{key}: required key is missing")
+            else:
+                problems.append(f"{key}: {error['msg']}")
+        raise ConfigError("; ".join(problems)) from None
+    for key, paths in (("trust.roots", config.trust.roots), ("trust.crls", config.trust.crls)):
+        for path in paths:
+            if not path.is_file():
+                raise ConfigError(f"{key}: file not found: {path}")
+    if config.directory is not None and not config.directory.is_file():
+        raise ConfigError(f"directory: file not found: {config.directory}")
+    return config
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate the YAML configuration at path."""
+    if not path.is_file():
+        raise ConfigError(f"--config: no configuration file at {path}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    return config_from_dict(raw, path.resolve().parent)

@@ -1,0 +1,153 @@
+"""Everything CPU-heavy about one mail, run in a worker process: MIME, sender authentication,
+attachments, PDF opening, signature validation and reading. Returns plain facts; decides nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+
+from gateway.intake import mime
+from gateway.intake.attachments import classify
+from gateway.intake.authentication import AuthSettings, authenticate
+from gateway.intake.signatures import SignatureValidator, TrustStore
+from gateway.model import Attachment, MailFacts, PdfFacts, SenderAuth, SignatureFacts
+from gateway.reading import read_document
+
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
+MAX_RECEIVED_HOPS = 25  # more Received: headers than this is a mail loop (as MTAs count hops)
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    auth: AuthSettings
+    roots: tuple[Path, ...]
+    crls: tuple[Path, ...]
+    max_mail_bytes: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    facts: MailFacts
+    blobs: dict[str, bytes]  # attachment bytes by SHA-256, for the content-addressed store
+
+
+def auto_submitted(msg) -> str | None:  # type: ignore[no-untyped-def]
+    """RFC 3834: never answer automatic mail, delivery reports, list or bulk mail, or a loop."""
+    value = str(msg.get("Auto-Submitted", "") or "").strip().lower()
+    if value and not value.startswith("no"):
+        return f"Auto-Submitted: {value}"
+    if msg.get_content_type().lower() == "multipart/report":
+        return "multipart/report (delivery or read report)"
+    precedence = str(msg.get("Precedence", "") or "").strip().lower()
+    if precedence in ("bulk", "list", "junk"):
+        return f"Precedence: {precedence}"
+    if msg.get("List-Id") or msg.get("List-Unsubscribe"):
+        return "mailing list"
+    if len(msg.get_all("Received", []) or []) > MAX_RECEIVED_HOPS:
+        return "mail loop (too many Received: headers)"
+    return None
+
+
+def headers_only(raw: bytes, problem: str, *, too_large: bool = False) -> MailFacts:
+    """The facts that can be had without looking inside the body (for refused or failed mails)."""
+    head = raw.split(b"\r\n\r\n", 1)[0] if b"\r\n\r\n" in raw[:262144] else raw.split(b"\n\n", 1)[0][:262144]
+    msg = mime.parse_message(head + b"\r\n\r\n")
+    digest = mime.sha256(raw)
+    froms = [a for _, a in mime.addresses(msg, "From")]
+    return MailFacts(
+        message_id=mime.message_id(msg, digest), sha256=digest, size=len(raw),
+        from_address=froms[0] if froms else "", from_name="",
+        to=[a for _, a in mime.addresses(msg, "To")], cc=[a for _, a in mime.addresses(msg, "Cc")],
+        subject=mime.header_text(msg, "Subject"), date=mime.date_header(msg), received_top=mime.topmost_received(msg),
+        auto_submitted=auto_submitted(msg), sender=SenderAuth(froms[0] if froms else "", False, detail=problem),
+        attachments=[], pdfs=[], problem=problem, too_large=too_large,
+        in_reply_to=_angle(str(msg.get("In-Reply-To", "") or "")),
+    )
+
+
+def _angle(value: str) -> str | None:
+    match = re.search(r"<[^<>\s]+>", value)
+    return match.group(0) if match else None
+
+
+class Analyser:
+    """Lives in a worker process: loads the trust store once, then analyses mail after mail."""
+
+    def __init__(self, settings: AnalysisSettings) -> None:
+        self.settings = settings
+        self.validator = SignatureValidator(TrustStore.load(list(settings.roots), list(settings.crls)))
+
+    def analyse(self, raw: bytes, tick: Callable[[], None] = lambda: None) -> Analysis:
+        if len(raw) > self.settings.max_mail_bytes:
+            facts = headers_only(raw, f"{len(raw) / 1e6:.1f} MB", too_large=True)
+            # the province's server may still vouch for the sender
+            msg = mime.parse_message(raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
+            sender = authenticate(b"", msg, [facts.from_address] if facts.from_address else [], self.settings.auth)
+            return Analysis(_replace_sender(facts, sender), {})
+        msg = mime.parse_message(raw)
+        digest = mime.sha256(raw)
+        froms = mime.addresses(msg, "From")
+        sender = authenticate(raw, msg, [a for _, a in froms], self.settings.auth)
+        attachments: list[Attachment] = []
+        pdfs: list[PdfFacts] = []
+        blobs: dict[str, bytes] = {}
+        for part in mime.parts(msg):
+            if part.inline_body:
+                continue
+            kind, note = classify(part.filename, part.content_type, part.data)
+            attachment = Attachment(
+                filename=part.filename, content_type=part.content_type, sha256=mime.sha256(part.data),
+                size=len(part.data), kind=kind, note=note,
+            )
+            attachments.append(attachment)
+            blobs[attachment.sha256] = part.data
+            if kind == "pdf":
+                tick()
+                pdfs.append(self.analyse_pdf(attachment, part.data))
+        references = re.findall(r"<[^<>\s]+>", str(msg.get("References", "") or ""))
+        facts = MailFacts(
+            message_id=mime.message_id(msg, digest), sha256=digest, size=len(raw),
+            from_address=sender.address, from_name=froms[0][0] if froms else "",
+            to=[a for _, a in mime.addresses(msg, "To")], cc=[a for _, a in mime.addresses(msg, "Cc")],
+            subject=mime.header_text(msg, "Subject"), date=mime.date_header(msg),
+            received_top=mime.topmost_received(msg), auto_submitted=auto_submitted(msg), sender=sender,
+            attachments=attachments, pdfs=pdfs, in_reply_to=_angle(str(msg.get("In-Reply-To", "") or "")),
+            references=references,
+        )
+        return Analysis(facts, blobs)
+
+    def analyse_pdf(self, attachment: Attachment, data: bytes) -> PdfFacts:
+        try:
+            doc = pymupdf.open(stream=data, filetype="pdf")
+        except Exception as exc:  # MuPDF raises a generic error on broken files
+            return PdfFacts(attachment, opened=False, problem=f"không mở được: {type(exc).__name__}")
+        with doc:
+            if doc.needs_pass and not doc.authenticate(""):
+                return PdfFacts(attachment, opened=False, problem="cần mật khẩu để mở")
+            if doc.page_count < 1:
+                return PdfFacts(attachment, opened=False, problem="không có trang nào")
+            try:
+                reading = read_document(doc)
+            except Exception as exc:  # a page MuPDF cannot interpret
+                return PdfFacts(attachment, opened=False, problem=f"không đọc được trang: {type(exc).__name__}")
+        try:
+            signatures = self.validator.validate(data) if b"/ByteRange" in data else []
+        except Exception as exc:  # pyHanko cannot parse the file's signature structures
+            signatures = [SignatureFacts(
+                field="?", signer="?", intact=False, trusted=False, revoked=False, expired=False,
+                modified_after=False, covers_document=False, revocation_known=False, signed_at=None,
+                problem=f"{type(exc).__name__}: {exc}"[:300],
+            )]
+        return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures)
+
+
+def _replace_sender(facts: MailFacts, sender: SenderAuth) -> MailFacts:
+    from dataclasses import replace
+
+    return replace(facts, sender=sender)

@@ -1,0 +1,259 @@
+"""Intake, the imperative shell: analyse mails in workers, decide, and record each mail in one
+transaction (register numbers, files, answers in the outbox, audit). Idempotent per mail: the
+same mail (Message-ID and bytes) seen again changes nothing and sends nothing again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gateway.app import Gateway
+from gateway.intake.analysis import Analysis, headers_only
+from gateway.intake.decide import decide
+from gateway.model import Decision, MailFacts, PdfFacts
+from gateway.vntext import fold
+from gateway.workers import WorkerPool, WorkFailure
+from registry import audit
+from registry.models import Document, DocumentFile, Mail, Outbox
+from registry.numbering import next_incoming_number
+
+BASIS_TEXT = {
+    "signature": "chữ ký số hợp lệ (Điều 4 khoản 2 Quyết định 133/2015/QĐ-UBND)",
+    "official-mailbox": "gửi từ hộp thư Văn thư của cơ quan ban hành (Điều 4 khoản 1 Quyết định 133/2015/QĐ-UBND)",
+}
+
+
+@dataclass(frozen=True)
+class IncomingMail:
+    source: str  # a file path, or mailbox and UID
+    raw: bytes
+    delivered_at: datetime | None = None  # IMAP INTERNALDATE when known
+
+
+def issuer_key(issuer: str | None) -> str | None:
+    return fold(issuer) if issuer else None
+
+
+def split_notation(number: str | None) -> tuple[str | None, str | None]:
+    """'123/UBND-VP' -> ('123', 'UBND-VP'); '26/2020/QĐ-UBND' -> ('26', '2020/QĐ-UBND')."""
+    if not number or "/" not in number:
+        return number, None
+    head, tail = number.split("/", 1)
+    return (head or None), (tail or None)
+
+
+class Intake:
+    def __init__(self, gateway: Gateway, pool: WorkerPool) -> None:
+        self.gw = gateway
+        self.pool = pool
+
+    # ---- reading the register -------------------------------------------------------------
+    def _duplicate_lookup(self, session: Session):  # type: ignore[no-untyped-def]
+        code = self.gw.config.agency.code
+
+        def lookup(pdf_sha: str, issuer: str | None, number: str | None) -> int | None:
+            same = [Document.pdf_sha256 == pdf_sha]
+            if issuer and number and not number.startswith("/"):
+                same.append((Document.issuer_key == issuer_key(issuer)) & (Document.notation == number))
+            row = session.scalars(
+                select(Document).where(Document.agency_code == code, Document.recalled.is_(False), or_(*same))
+                .order_by(Document.id).limit(1)
+            ).first()
+            return row.arrival_number if row else None
+
+        return lookup
+
+    # ---- the pipeline ---------------------------------------------------------------------
+    def process(self, mails: Iterable[IncomingMail], *, record: bool) -> Iterator[list[dict[str, Any]]]:
+        """One list of JSON objects per mail (one per document), in the order the mails came."""
+        items = list(mails) if not isinstance(mails, list) else mails
+        for item, result in zip(items, self.pool.map(m.raw for m in items)):
+            yield self.handle(item, result, record=record)
+
+    def handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> list[dict[str, Any]]:
+        if isinstance(result, WorkFailure):
+            facts, blobs = headers_only(item.raw, f"{result.reason}"), {}
+        else:
+            facts, blobs = result.facts, result.blobs
+        delivered = item.delivered_at or facts.received_top or facts.date or datetime.now(timezone.utc)
+        delivered = delivered.astimezone(self.gw.config.tz)
+        received = self.gw.calendar.received_at(delivered)
+        if not record:
+            with self.gw.register.session() as session:
+                decisions = self._decide(session, facts)
+            return [self._json(item, facts, d, None, None, delivered, received) for d in decisions]
+        try:
+            return self._record(item, facts, blobs, delivered, received)
+        except IntegrityError:
+            # another gateway recorded the same mail at the same moment
+            with self.gw.register.session() as session:
+                seen = self._seen(session, facts)
+            if seen is None:
+                raise
+            return seen
+
+    def _decide(self, session: Session, facts: MailFacts) -> list[Decision]:
+        return decide(
+            facts, self.gw.us, self.gw.directory, self.gw.config.clerk_addresses,
+            self.gw.config.notify.urgent, self._duplicate_lookup(session),
+        )
+
+    def _seen(self, session: Session, facts: MailFacts) -> list[dict[str, Any]] | None:
+        row = session.scalars(
+            select(Mail).where(Mail.message_id == facts.message_id, Mail.sha256 == facts.sha256)
+        ).first()
+        if row is None:
+            return None
+        return [dict(o, replies=[], already_processed=True) for o in row.outcome]
+
+    def _record(
+        self, item: IncomingMail, facts: MailFacts, blobs: dict[str, bytes], delivered: datetime, received: datetime,
+    ) -> list[dict[str, Any]]:
+        now = datetime.now(timezone.utc)
+        outputs: list[dict[str, Any]] = []
+        with self.gw.register.session() as session, session.begin():
+            # decided inside the write transaction: duplicates and numbers see one state of the register
+            seen = self._seen(session, facts)
+            if seen is not None:
+                return seen
+            decisions = self._decide(session, facts)
+            secret = any(d.secret for d in decisions)
+            if not secret:  # 002 Đ16.7: nothing of a secret document is written anywhere
+                self.gw.store.put(item.raw, facts.sha256)
+                for digest, data in blobs.items():
+                    self.gw.store.put(data, digest)
+            mail = Mail(
+                message_id=facts.message_id, sha256=facts.sha256, size=facts.size,
+                from_address=facts.from_address, subject=None if secret else facts.subject,
+                delivered_at=delivered, received_at=received, verdict=decisions[0].verdict,
+                stored=not secret, source=item.source, outcome=[],
+                review="waiting" if any(d.verdict == "quarantined" for d in decisions) and not secret else None,
+                created_at=now,
+            )
+            session.add(mail)
+            session.flush()
+            if not secret:
+                self._record_files(session, mail.id, facts, decisions)
+            for index, decision in enumerate(decisions):
+                number, document_id = None, None
+                if decision.verdict == "accepted":
+                    number, document_id = self._register(session, mail, decision, received, now)
+                output = self._json(item, facts, decision, number, mail.id, delivered, received)
+                self._queue_answers(session, mail, facts, decision, output, index, document_id, delivered, received)
+                audit.record(
+                    session, f"intake-{decision.verdict}", mail_id=mail.id, document_id=document_id,
+                    message_id=facts.message_id, sha256=facts.sha256, sender=facts.from_address,
+                    incoming_number=number, reasons=[r.code for r in decision.reasons],
+                )
+                outputs.append(output)
+            mail.outcome = outputs
+        return outputs
+
+    def _record_files(self, session: Session, mail_id: int, facts: MailFacts, decisions: list[Decision]) -> None:
+        roles: dict[str, str] = {}
+        for d in decisions:
+            if d.pdf is not None:
+                roles[d.pdf.attachment.sha256] = "document"
+            for appendix in d.appendices:
+                roles.setdefault(appendix.attachment.sha256, "appendix")
+        for a in facts.attachments:
+            role = roles.get(a.sha256) or {"draft": "draft", "refused": "refused"}.get(a.kind, "extra")
+            session.add(DocumentFile(
+                mail_id=mail_id, document_id=None, sha256=a.sha256, filename=a.filename or "",
+                content_type=a.content_type, role=role, size=a.size,
+            ))
+
+    def _register(self, session: Session, mail: Mail, decision: Decision, received: datetime, now: datetime) -> tuple[int, int]:
+        code = self.gw.config.agency.code
+        number = next_incoming_number(session, code, received.year)
+        p = decision.particulars
+        reading = decision.pdf.reading if decision.pdf else None
+        code_number, code_notation = split_notation(p.number)
+        document = Document(
+            mail_id=mail.id, agency_code=code, year=received.year, arrival_number=number, arrival_date=received,
+            medium="electronic", organ_name=p.issuer, organ_parent=p.issuer_parent, notation=p.number,
+            code_number=code_number, code_notation=code_notation, issued_date=p.date, type_name=p.type,
+            subject=p.summary, signer_name=p.signer, signer_position=", ".join(p.signer_title) or None,
+            priority=p.urgency, to_places=reading.recipients.as_json() if reading else None,
+            page_amount=reading.pages if reading else None, language="vi", description=None, due_date=None,
+            basis=decision.basis, pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None,
+            issuer_key=issuer_key(p.issuer), recalled=False, created_at=now,
+        )
+        session.add(document)
+        session.flush()
+        linked = {decision.pdf.attachment.sha256} if decision.pdf else set()
+        linked |= {a.attachment.sha256 for a in decision.appendices}
+        for row in session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail.id)):
+            if row.sha256 in linked or row.role == "draft":
+                row.document_id = document.id
+        return number, document.id
+
+    def _queue_answers(
+        self, session: Session, mail: Mail, facts: MailFacts, decision: Decision, output: dict[str, Any],
+        index: int, document_id: int | None, delivered: datetime, received: datetime,
+    ) -> None:
+        p = decision.particulars
+        issuer = self.gw.directory.by_issuer(p.issuer, p.issuer_parent) if p.issuer else None
+        number = output["incoming_number"] or decision.duplicate_of
+        context = {
+            "doc": p if not decision.secret else None,
+            "subject": facts.subject if not decision.secret else "",
+            "sender": facts.from_address,
+            "issuer_name": issuer.name if issuer else None,
+            "incoming_number": number,
+            "duplicate_of": decision.duplicate_of,
+            "year": received.year,
+            "received_at": received.isoformat(),
+            "delivered_at": delivered.isoformat(),
+            "basis_text": BASIS_TEXT.get(decision.basis or "", ""),
+            "errors": [r for r in decision.reasons if r.severity == "error"],
+            "warnings": [r for r in decision.reasons if r.severity == "warning"],
+            "verdict": decision.verdict,
+            "secret": decision.secret,
+            "secrecy": p.secrecy,
+            "mail_sha256": facts.sha256,
+            "review_id": mail.id,
+        }
+        now = datetime.now(timezone.utc)
+        for reply in decision.replies:
+            answer = self.gw.writer.render(
+                reply.kind, reply.to, context, key=f"{facts.sha256}:{facts.message_id}:{index}",
+                in_reply_to=facts.message_id, incoming_number=number,
+            )
+            session.add(Outbox(
+                mail_id=mail.id, document_id=document_id, kind=reply.kind, recipient=reply.to,
+                subject=answer.subject, message_id=answer.message_id, raw=answer.raw, state="queued",
+                attempts=0, created_at=now,
+            ))
+
+    def _json(
+        self, item: IncomingMail, facts: MailFacts, decision: Decision, number: int | None, mail_id: int | None,
+        delivered: datetime, received: datetime,
+    ) -> dict[str, Any]:
+        document = decision.particulars.as_json()
+        if decision.secret:  # only the mark itself: no content of a secret document leaves the reader
+            document = {k: (v if k == "secrecy" else None) for k, v in document.items()}
+        pdf: PdfFacts | None = decision.pdf
+        return {
+            "file": item.source,
+            "message_id": facts.message_id,
+            "verdict": decision.verdict,
+            "basis": decision.basis,
+            "reasons": [r.as_json() for r in decision.reasons],
+            "incoming_number": number,
+            "duplicate_of": decision.duplicate_of,
+            "delivered_at": delivered.isoformat(),
+            "received_at": received.isoformat(),
+            "document": document,
+            "signatures": [] if decision.secret or pdf is None else [s.as_json() for s in pdf.signatures],
+            "replies": [r.as_json() for r in decision.replies],
+            "sender": {"address": facts.from_address, "authenticated": facts.sender.authenticated,
+                       "method": facts.sender.method},
+            "review_id": mail_id if decision.verdict == "quarantined" else None,
+        }

@@ -1,0 +1,189 @@
+"""Validate every signature of a PDF with pyHanko, offline, against the configured roots and CRLs.
+
+Bắc Giang QĐ 133/2015 Đ4.2: a document carrying a digital signature under Ban Cơ yếu Chính phủ has
+legal value. Checked: integrity, chain to a configured root, validity at the time a timestamp
+proves (else now), revocation, and what changed after signing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel, SignatureStatus
+from pyhanko.sign.ades.report import AdESIndeterminate
+from pyhanko_certvalidator import ValidationContext
+
+from gateway.model import SignatureFacts
+
+ALLOWED_AFTER_SIGNING = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
+CONTEXT_MAX_AGE = 600.0  # seconds before "now" of the shared validation context is renewed
+
+
+def _load_pem_or_der(path: Path) -> list[bytes]:
+    data = path.read_bytes()
+    if pem.detect(data):
+        return [der for _, _, der in pem.unarmor(data, multiple=True)]
+    return [data]
+
+
+@dataclass
+class TrustStore:
+    """Roots and CRLs loaded once per worker; the validation context is shared between documents."""
+
+    roots: list[asn1_x509.Certificate]
+    crls: list[asn1_crl.CertificateList]
+    _context: ValidationContext | None = field(default=None, repr=False)
+    _context_born: float = 0.0
+
+    @classmethod
+    def load(cls, roots: list[Path], crls: list[Path]) -> "TrustStore":
+        return cls(
+            roots=[asn1_x509.Certificate.load(d) for p in roots for d in _load_pem_or_der(p)],
+            crls=[asn1_crl.CertificateList.load(d) for p in crls for d in _load_pem_or_der(p)],
+        )
+
+    def context(self, moment: datetime | None = None, *, crls: bool = True) -> ValidationContext:
+        if moment is not None or not crls:
+            return self._new_context(moment, crls=crls)
+        if self._context is None or time.monotonic() - self._context_born > CONTEXT_MAX_AGE:
+            self._context = self._new_context(None)
+            self._context_born = time.monotonic()
+        return self._context
+
+    def _new_context(self, moment: datetime | None, *, crls: bool = True) -> ValidationContext:
+        return ValidationContext(
+            trust_roots=self.roots,
+            crls=self.crls if crls else [],
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+            moment=moment,
+        )
+
+    def listed_as_revoked(self, cert: asn1_x509.Certificate) -> bool:
+        """Whether any configured CRL of the certificate's issuer lists it, fresh or stale:
+        a revocation is final, so a stale list still proves it."""
+        serial = cert.serial_number
+        for crl in self.crls:
+            tbs = crl["tbs_cert_list"]
+            if tbs["issuer"] != cert.issuer:
+                continue
+            for entry in tbs["revoked_certificates"]:
+                if entry["user_certificate"].native == serial:
+                    return True
+        return False
+
+    def revocation_known(self, status: SignatureStatus, now: datetime) -> bool:
+        """A current CRL (not past its next update) from the issuer of every certificate of the
+        path, the root excepted."""
+        path = status.validation_path
+        if path is None:
+            return False
+        for cert in path.iter_certs(include_root=False):
+            issuer = cert.issuer
+            fresh = False
+            for crl in self.crls:
+                tbs = crl["tbs_cert_list"]
+                if tbs["issuer"] != issuer:
+                    continue
+                this_update = tbs["this_update"].native
+                next_update = tbs["next_update"].native if tbs["next_update"].native else None
+                if this_update <= now and (next_update is None or now <= next_update):
+                    fresh = True
+            if not fresh:
+                return False
+        return True
+
+
+def _signer_name(cert: asn1_x509.Certificate) -> str:
+    subject = cert.subject.native
+    return str(subject.get("common_name") or subject.get("organization_name") or cert.subject.human_friendly)
+
+
+def _proven_time(status: PdfSignatureStatus) -> datetime | None:
+    ts = status.timestamp_validity
+    if ts is not None and ts.intact and ts.valid and ts.trusted:
+        return ts.timestamp
+    return None
+
+
+def _modified(status: PdfSignatureStatus) -> bool:
+    if status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION):
+        return True
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return False
+    level = status.modification_level
+    return (level is not None and level not in ALLOWED_AFTER_SIGNING) or status.docmdp_ok is False
+
+
+async def _validate_one(embedded, store: TrustStore) -> SignatureFacts:  # type: ignore[no-untyped-def]
+    name = embedded.field_name or "?"
+    now = datetime.now(timezone.utc)
+    try:
+        status = await async_validate_pdf_signature(embedded, store.context())
+    except Exception as exc:  # pyHanko raises on malformed CMS and byte ranges
+        return SignatureFacts(
+            field=name, signer="?", intact=False, trusted=False, revoked=False, expired=False,
+            modified_after=False, covers_document=False, revocation_known=False, signed_at=None,
+            problem=f"{type(exc).__name__}: {exc}"[:300],
+        )
+    cert = status.signing_cert
+    proven = _proven_time(status)
+    chain = status  # the status whose path decides trust
+    revoked = status.revoked or store.listed_as_revoked(cert)
+    expired = cert["tbs_certificate"]["validity"]["not_after"].native < now
+    if not status.trusted and not revoked:
+        if status.trust_problem_indic == AdESIndeterminate.TRY_LATER:
+            # a stale CRL: judge the chain without it; revocation stays unknown (a warning)
+            chain = await async_validate_pdf_signature(embedded, store.context(crls=False), skip_diff=True)
+        elif expired:
+            # valid at the time a timestamp proves; else, was it trusted until it expired?
+            moment = proven if proven is not None else cert["tbs_certificate"]["validity"]["not_after"].native - timedelta(seconds=1)
+            chain = await async_validate_pdf_signature(embedded, store.context(moment), skip_diff=True)
+            expired = proven is None
+    elif status.trusted:
+        expired = False
+    trusted = chain.trusted and not revoked
+    signed_at = proven or status.signer_reported_dt
+    return SignatureFacts(
+        field=name,
+        signer=_signer_name(cert),
+        intact=bool(status.intact and status.valid),
+        trusted=bool(trusted),
+        revoked=bool(revoked),
+        expired=bool(expired),
+        modified_after=_modified(status),
+        covers_document=status.coverage in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION),
+        revocation_known=store.revocation_known(chain, now),
+        signed_at=signed_at.isoformat() if signed_at else None,
+        timestamped=proven is not None,
+        problem="" if trusted else str(status.trust_problem_indic or ""),
+    )
+
+
+async def validate_signatures(data: bytes, store: TrustStore) -> list[SignatureFacts]:
+    reader = PdfFileReader(BytesIO(data), strict=False)
+    if reader.encrypted:
+        reader.decrypt("")
+    return [await _validate_one(embedded, store) for embedded in reader.embedded_signatures]
+
+
+class SignatureValidator:
+    """One event loop and one trust store per worker process."""
+
+    def __init__(self, store: TrustStore) -> None:
+        self.store = store
+        self.loop = asyncio.new_event_loop()
+
+    def validate(self, data: bytes) -> list[SignatureFacts]:
+        return self.loop.run_until_complete(validate_signatures(data, self.store))

@@ -1,0 +1,172 @@
+"""Typed facts about a mail and its documents, and the decision taken on them.
+
+Facts are produced by the analysis (in a worker process) and are plain, picklable data; the
+decision is built from them by pure rules (gateway.intake.rules, gateway.intake.decide).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from gateway.reasons import Reason
+
+Verdict = Literal["accepted", "returned", "quarantined", "duplicate", "ignored"]
+Basis = Literal["signature", "official-mailbox"]
+AttachmentKind = Literal["pdf", "draft", "harmless", "refused", "other"]
+ReplyKind = Literal["ack", "return", "alert"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    sha256: str
+    size: int
+    kind: AttachmentKind
+    note: str = ""  # why refused, or what it is
+
+
+@dataclass(frozen=True)
+class SenderAuth:
+    address: str  # the From address, lower case ("" if none could be read)
+    authenticated: bool
+    method: str | None = None  # "dkim", "dmarc", "smtp-auth"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SignatureFacts:
+    field: str
+    signer: str
+    intact: bool  # the signed hash matches the bytes
+    trusted: bool  # chain to a configured root, valid at the relevant time
+    revoked: bool
+    expired: bool
+    modified_after: bool  # changes after signing beyond what signing more allows
+    covers_document: bool  # the signature covers the whole document as delivered (or a permitted revision)
+    revocation_known: bool  # a current CRL was available for every certificate of the chain
+    signed_at: str | None  # ISO 8601; the timestamp's time when one proves it, else the signer's claim
+    timestamped: bool = False
+    problem: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "signer": self.signer,
+            "intact": self.intact,
+            "trusted": self.trusted,
+            "revoked": self.revoked,
+            "expired": self.expired,
+            "modified_after": self.modified_after,
+            "signed_at": self.signed_at,
+        }
+
+
+@dataclass(frozen=True)
+class Particulars:
+    """What the reader found on the document (the `document` object of the JSON contract)."""
+
+    issuer: str | None = None
+    issuer_parent: str | None = None
+    number: str | None = None
+    place: str | None = None
+    date: str | None = None
+    type: str | None = None
+    summary: str | None = None
+    urgency: str | None = None
+    secrecy: str | None = None
+    signer: str | None = None
+    signer_title: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Recipients:
+    paper: list[str] = field(default_factory=list)
+    electronic: list[str] = field(default_factory=list)
+    archive: str | None = None
+    references: dict[str, list[str]] = field(default_factory=dict)
+    kinh_gui: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "paper": self.paper,
+            "electronic": self.electronic,
+            "archive": self.archive,
+            "references": self.references,
+        }
+
+
+@dataclass(frozen=True)
+class Reading:
+    pages: int
+    ocr: bool
+    particulars: Particulars
+    recipients: Recipients
+    warnings: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # field -> "page 1, text layer"
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    attachment: Attachment
+    opened: bool
+    problem: str = ""  # why it could not be opened or processed
+    crashed: bool = False  # the worker died or ran out of time or memory
+    reading: Reading | None = None
+    signatures: list[SignatureFacts] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MailFacts:
+    message_id: str
+    sha256: str
+    size: int
+    from_address: str
+    from_name: str
+    to: list[str]
+    cc: list[str]
+    subject: str
+    date: datetime | None
+    received_top: datetime | None  # time of the topmost Received: header
+    auto_submitted: str | None  # why the mail is an automatic one (RFC 3834), else None
+    sender: SenderAuth
+    attachments: list[Attachment]
+    pdfs: list[PdfFacts]
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    problem: str = ""  # a reason the mail itself could not be fully analysed
+    too_large: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: ReplyKind
+    to: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "to": self.to}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict on one document of a mail (or on the mail itself when it carries none)."""
+
+    verdict: Verdict
+    basis: Basis | None
+    reasons: list[Reason]
+    pdf: PdfFacts | None
+    appendices: list[PdfFacts]
+    replies: list[Reply]
+    duplicate_of: int | None = None
+    secret: bool = False
+    urgent: bool = False
+
+    @property
+    def particulars(self) -> Particulars:
+        if self.pdf is None or self.pdf.reading is None:
+            return Particulars()
+        return self.pdf.reading.particulars

@@ -1,0 +1,65 @@
+"""Stable reason codes: what a check found, how much it weighs, and how it reads in Vietnamese.
+
+Codes are kebab-case and never renamed (other tools read them). A finding's severity is chosen by
+the rule that raises it: `error` decides the verdict, `warning` only informs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+MESSAGES: dict[str, str] = {
+    "sender-unauthenticated": "Không xác thực được địa chỉ gửi (không có DKIM/DMARC hợp lệ hay xác nhận đăng nhập của máy chủ thư).",
+    "sender-not-official": "Địa chỉ gửi không phải hộp thư Văn thư của cơ quan nào trong danh bạ.",
+    "sender-not-issuer": "Hộp thư gửi không phải hộp thư Văn thư của cơ quan ban hành văn bản.",
+    "issuer-unread": "Không đọc được tên cơ quan ban hành trên văn bản.",
+    "wrong-recipient": "Văn bản không gửi đến cơ quan chúng tôi (gửi nhầm nơi nhận).",
+    "no-document": "Thư không kèm tệp văn bản PDF.",
+    "unsupported-attachment": "Thư kèm tệp không được phép (tệp chạy được, tập lệnh, tệp nén hoặc tài liệu có macro).",
+    "pdf-unreadable": "Không mở được tệp PDF (tệp hỏng hoặc có mật khẩu).",
+    "signature-invalid": "Chữ ký số không toàn vẹn: nội dung văn bản không khớp với chữ ký.",
+    "signature-modified": "Văn bản đã bị sửa đổi sau khi ký số.",
+    "signature-untrusted": "Chứng thư số của người ký không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy.",
+    "certificate-expired": "Chứng thư số của người ký đã hết hạn tại thời điểm kiểm tra.",
+    "certificate-revoked": "Chứng thư số của người ký đã bị thu hồi.",
+    "revocation-unknown": "Không kiểm tra được tình trạng thu hồi của chứng thư số (danh sách thu hồi thiếu hoặc quá hạn).",
+    "secret-document": "Văn bản mật không được gửi, nhận qua thư điện tử.",
+    "duplicate": "Văn bản này đã được tiếp nhận trước đó.",
+    "auto-submitted": "Thư tự động (trả lời tự động, báo lỗi chuyển thư, thư hàng loạt): không xử lý.",
+    "no-legal-value": "Văn bản không có giá trị pháp lý: không có chữ ký số hợp lệ và không gửi từ hộp thư Văn thư của cơ quan ban hành.",
+    "mail-too-large": "Thư vượt quá dung lượng cho phép.",
+    "mail-unreadable": "Không đọc được cấu trúc thư.",
+    "processing-failed": "Hệ thống không xử lý được tệp trong thời gian và bộ nhớ cho phép; cần Văn thư kiểm tra.",
+    "urgent-document": "Văn bản khẩn: cần chuyển ngay.",
+    "signature-not-covering": "Chữ ký số không bao trùm toàn bộ văn bản.",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    severity: Severity
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in MESSAGES:
+            raise ValueError(f"unknown reason code {self.code!r}")
+
+    @property
+    def message(self) -> str:
+        text = MESSAGES[self.code]
+        return f"{text} ({self.detail})" if self.detail else text
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "severity": self.severity, "message": self.message}
+
+
+def error(code: str, detail: str = "") -> Reason:
+    return Reason(code, "error", detail)
+
+
+def warning(code: str, detail: str = "") -> Reason:
+    return Reason(code, "warning", detail)

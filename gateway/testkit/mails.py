@@ -1,0 +1,100 @@
+"""Mails as agencies send them, for the tests and the demo: attachments, DKIM, Authentication-Results."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+
+import dkim
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+
+@dataclass(frozen=True)
+class DkimKey:
+    selector: str
+    domain: str
+    private_pem: bytes
+    txt_record: str
+
+    @property
+    def dns_name(self) -> str:
+        return f"{self.selector}._domainkey.{self.domain}"
+
+    @classmethod
+    def generate(cls, domain: str, selector: str = "qlvb") -> "DkimKey":
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        private_pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+        )
+        public_der = key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return cls(selector, domain, private_pem, "v=DKIM1; k=rsa; p=" + base64.b64encode(public_der).decode())
+
+
+def _subtype(name: str) -> tuple[str, str]:
+    ext = name.rsplit(".", 1)[-1].lower()
+    return {
+        "pdf": ("application", "pdf"),
+        "docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "doc": ("application", "msword"),
+        "png": ("image", "png"),
+        "jpg": ("image", "jpeg"),
+        "zip": ("application", "zip"),
+        "exe": ("application", "octet-stream"),
+        "txt": ("text", "plain"),
+    }.get(ext, ("application", "octet-stream"))
+
+
+def make_mail(
+    *,
+    sender: str,
+    to: list[str],
+    subject: str,
+    attachments: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
+    cc: list[str] = (),  # type: ignore[assignment]
+    body: str = "Kính gửi Văn thư,\n\nXin gửi văn bản đính kèm.\n",
+    auth_results: list[str] = (),  # type: ignore[assignment]
+    dkim_key: DkimKey | None = None,
+    message_id: str | None = None,
+    date: datetime | None = None,
+    received_at: datetime | None = None,
+    received_by: str = "mx.bacgiang.gov.vn",
+    headers: dict[str, str] | None = None,
+    declared_type: str | None = None,
+) -> bytes:
+    """An RFC 5322 mail (CRLF), signed with DKIM when a key is given, with the receiving server's
+    Received and Authentication-Results headers on top, as the clerk's mailbox stores it."""
+    date = date or datetime.now(timezone.utc)
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = sender
+    msg["To"] = ", ".join(to)
+    if cc:
+        msg["Cc"] = ", ".join(cc)
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = message_id or make_msgid(domain=sender.rsplit("@", 1)[-1])
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    msg.set_content(body)
+    for filename, data in attachments:
+        maintype, subtype = (declared_type.split("/", 1) if declared_type else _subtype(filename))
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    raw = msg.as_bytes()
+    if dkim_key is not None:
+        signature = dkim.sign(
+            raw, dkim_key.selector.encode(), dkim_key.domain.encode(), dkim_key.private_pem,
+            include_headers=[b"from", b"to", b"cc", b"subject", b"date", b"message-id"],
+        )
+        raw = signature + raw
+    top = b""
+    for value in auth_results:
+        top += f"Authentication-Results: {value}\r\n".encode()
+    when = format_datetime(received_at or date)
+    top = f"Received: from agency.example by {received_by} with ESMTPSA; {when}\r\n".encode() + top
+    return top + raw

@@ -1,0 +1,204 @@
+"""A generated test PKI shaped like the government's: root → intermediate CA → agency signers
+(RSA and ECDSA), with CRLs. Used by the tests and by `qlvb-gateway demo`; never in production."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+
+@dataclass
+class Identity:
+    name: str
+    cert: x509.Certificate
+    key: PrivateKey
+
+    @property
+    def cert_pem(self) -> bytes:
+        return self.cert.public_bytes(serialization.Encoding.PEM)
+
+    @property
+    def key_pem(self) -> bytes:
+        return self.key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+
+
+def _name(common_name: str, organisation: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _new_key(kind: str) -> PrivateKey:
+    if kind == "ecdsa":
+        return ec.generate_private_key(ec.SECP256R1())
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _issue(
+    subject: x509.Name,
+    key: PrivateKey,
+    issuer: Identity | None,
+    *,
+    ca: bool,
+    not_before: datetime,
+    not_after: datetime,
+) -> x509.Certificate:
+    signer_key = issuer.key if issuer else key
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.cert.subject if issuer else subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if issuer is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False
+        )
+        # like the government's certificates, declare where the issuer's CRL is published
+        crl_url = "http://crl.ca.test/" + ("root.crl" if issuer.name == "root" else "intermediate.crl")
+        builder = builder.add_extension(
+            x509.CRLDistributionPoints(
+                [x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)]
+            ),
+            critical=False,
+        )
+    if ca:
+        usage = x509.KeyUsage(False, False, False, False, False, True, True, False, False)
+    else:
+        usage = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
+    builder = builder.add_extension(usage, critical=True)
+    return builder.sign(signer_key, hashes.SHA256())
+
+
+@dataclass
+class TestPki:
+    """root → intermediate → signers, all in memory; write() puts PEM files on disk."""
+
+    root: Identity
+    intermediate: Identity
+    signers: dict[str, Identity] = field(default_factory=dict)
+    revoked: list[x509.Certificate] = field(default_factory=list)
+    tsa: Identity | None = None
+
+    @classmethod
+    def create(cls, organisation: str = "Ban Cơ yếu Chính phủ (thử nghiệm)") -> "TestPki":
+        now = datetime.now(timezone.utc)
+        root_key = _new_key("rsa")
+        root = Identity(
+            "root",
+            _issue(_name("RootCA chuyên dùng Chính phủ G2 (TEST)", organisation), root_key, None, ca=True,
+                   not_before=now - timedelta(days=3650), not_after=now + timedelta(days=3650)),
+            root_key,
+        )
+        inter_key = _new_key("rsa")
+        inter = Identity(
+            "intermediate",
+            _issue(_name("CA phục vụ các cơ quan Nhà nước G2 (TEST)", organisation), inter_key, root, ca=True,
+                   not_before=now - timedelta(days=3000), not_after=now + timedelta(days=3000)),
+            inter_key,
+        )
+        pki = cls(root=root, intermediate=inter)
+        tsa_key = _new_key("rsa")
+        tsa_cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name("Máy chủ cấp dấu thời gian (TEST)", organisation))
+            .issuer_name(inter.cert.subject)
+            .public_key(tsa_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=3000))
+            .not_valid_after(now + timedelta(days=3000))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            .sign(inter.key, hashes.SHA256())
+        )
+        pki.tsa = Identity("tsa", tsa_cert, tsa_key)
+        return pki
+
+    def signer(
+        self,
+        name: str,
+        organisation: str,
+        *,
+        kind: str = "rsa",
+        valid_from: datetime | None = None,
+        valid_until: datetime | None = None,
+        issuer: Identity | None = None,
+    ) -> Identity:
+        """A signing certificate for an agency (non-repudiation), issued by the intermediate."""
+        now = datetime.now(timezone.utc)
+        key = _new_key(kind)
+        cert = _issue(
+            _name(name, organisation), key, issuer or self.intermediate, ca=False,
+            not_before=valid_from or now - timedelta(days=365), not_after=valid_until or now + timedelta(days=730),
+        )
+        identity = Identity(name, cert, key)
+        self.signers[name] = identity
+        return identity
+
+    def revoke(self, identity: Identity) -> None:
+        self.revoked.append(identity.cert)
+
+    def crl_pem(self, *, this_update: datetime | None = None, next_update: datetime | None = None) -> bytes:
+        """The intermediate's CRL listing the revoked signers."""
+        now = datetime.now(timezone.utc)
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.intermediate.cert.subject)
+            .last_update(this_update or now - timedelta(hours=1))
+            .next_update(next_update or now + timedelta(days=7))
+        )
+        for cert in self.revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder()
+                .serial_number(cert.serial_number)
+                .revocation_date(now - timedelta(minutes=30))
+                .build()
+            )
+        crl = builder.sign(self.intermediate.key, hashes.SHA256())
+        return crl.public_bytes(serialization.Encoding.PEM)
+
+    def root_crl_pem(self) -> bytes:
+        now = datetime.now(timezone.utc)
+        crl = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.root.cert.subject)
+            .last_update(now - timedelta(hours=1))
+            .next_update(now + timedelta(days=30))
+            .sign(self.root.key, hashes.SHA256())
+        )
+        return crl.public_bytes(serialization.Encoding.PEM)
+
+    def write(self, directory: Path, *, crl_next_update: datetime | None = None) -> dict[str, Path]:
+        """Write root.pem, intermediate.pem, the CRLs and each signer's cert and key."""
+        directory.mkdir(parents=True, exist_ok=True)
+        files = {
+            "root": directory / "root.pem",
+            "intermediate": directory / "intermediate.pem",
+            "crl": directory / "intermediate.crl",
+            "root_crl": directory / "root.crl",
+        }
+        files["root"].write_bytes(self.root.cert_pem)
+        files["intermediate"].write_bytes(self.intermediate.cert_pem)
+        files["crl"].write_bytes(self.crl_pem(next_update=crl_next_update))
+        files["root_crl"].write_bytes(self.root_crl_pem())
+        return files

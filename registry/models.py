@@ -1,0 +1,155 @@
+"""Tables of the register. Field names of documents follow NĐ 30/2020 Phụ lục VI (incoming input
+fields) where one exists; the printed register (Phụ lục IV) is a view of `documents`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, DateTime, TypeDecorator, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UtcDateTime(TypeDecorator):  # type: ignore[type-arg]
+    """Aware datetimes stored as UTC on every database (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the register")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime}
+
+
+class Agency(Base):
+    """The directory of agencies."""
+
+    __tablename__ = "agencies"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    mailbox: Mapped[str] = mapped_column(String(320), index=True)
+    aliases: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    groups: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+
+
+class Mail(Base):
+    """Every mail seen, whatever its verdict, keyed by Message-ID and the SHA-256 of its bytes."""
+
+    __tablename__ = "mails"
+    __table_args__ = (UniqueConstraint("message_id", "sha256", name="uq_mails_message"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(998))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    from_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(Text)  # None for a secret document
+    delivered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    verdict: Mapped[str] = mapped_column(String(16), index=True)  # of its first document
+    stored: Mapped[bool] = mapped_column(Boolean)  # original bytes kept in the store
+    source: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[list] = mapped_column(JSON)  # type: ignore[type-arg]  # the JSON objects printed
+    review: Mapped[str | None] = mapped_column(String(16), index=True)  # waiting, released, returned, discarded
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class NumberSeries(Base):
+    """The last incoming number given, per agency and year (000 Đ9.2: one series a year)."""
+
+    __tablename__ = "number_series"
+    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Document(Base):
+    """A registered incoming document (sổ đăng ký văn bản đến), electronic or on paper."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("agency_code", "year", "arrival_number", name="uq_documents_number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mail_id: Mapped[int | None] = mapped_column(ForeignKey("mails.id"), index=True)
+    agency_code: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    arrival_number: Mapped[int] = mapped_column(Integer)  # ArrivalNumber: số đến
+    arrival_date: Mapped[datetime] = mapped_column(UtcDateTime())  # ArrivalDate: received_at
+    medium: Mapped[str] = mapped_column(String(16))  # electronic | paper
+    organ_name: Mapped[str | None] = mapped_column(String(500))  # OrganName: the issuer
+    organ_parent: Mapped[str | None] = mapped_column(String(500))
+    notation: Mapped[str | None] = mapped_column(String(200), index=True)  # số, ký hiệu as printed
+    code_number: Mapped[str | None] = mapped_column(String(50))  # CodeNumber
+    code_notation: Mapped[str | None] = mapped_column(String(150))  # CodeNotation
+    issued_date: Mapped[str | None] = mapped_column(String(10))  # IssuedDate (ISO)
+    type_name: Mapped[str | None] = mapped_column(String(100))  # TypeName
+    subject: Mapped[str | None] = mapped_column(Text)  # Subject: trích yếu
+    signer_name: Mapped[str | None] = mapped_column(String(200))  # SignerInfo.FullName
+    signer_position: Mapped[str | None] = mapped_column(String(300))  # SignerInfo.Position
+    priority: Mapped[str | None] = mapped_column(String(20))  # Priority: urgency
+    to_places: Mapped[dict | None] = mapped_column(JSON)  # type: ignore[type-arg]  # ToPlaces
+    page_amount: Mapped[int | None] = mapped_column(Integer)  # PageAmount
+    language: Mapped[str] = mapped_column(String(8), default="vi")  # Language
+    description: Mapped[str | None] = mapped_column(Text)  # Description: notes
+    due_date: Mapped[str | None] = mapped_column(String(10))  # DueDate
+    basis: Mapped[str | None] = mapped_column(String(20))  # signature | official-mailbox | paper
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    issuer_key: Mapped[str | None] = mapped_column(String(500), index=True)  # folded issuer, for duplicates
+    recalled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DocumentFile(Base):
+    """A file of a mail (document, appendix, draft, extra), by SHA-256 in the content store."""
+
+    __tablename__ = "document_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mail_id: Mapped[int] = mapped_column(ForeignKey("mails.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(500))
+    content_type: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # document, appendix, draft, extra, refused
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class Outbox(Base):
+    """Answers waiting to be sent (acknowledgements, returns, alerts), rendered once, sent as stored."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mail_id: Mapped[int | None] = mapped_column(ForeignKey("mails.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # ack, return, alert
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(16), index=True)  # queued, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AuditEntry(Base):
+    """Append-only: the database refuses UPDATE and DELETE on this table (triggers)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    mail_id: Mapped[int | None] = mapped_column(Integer)
+    document_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]

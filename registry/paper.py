@@ -1,0 +1,66 @@
+"""Registering paper documents by hand (the same series as electronic ones: NĐ 30/2020 Đ22.2),
+and reading the register back in the order of Phụ lục IV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+from typing import Any
+
+from sqlalchemy import select
+
+from gateway.vntext import fold
+from registry import audit
+from registry.database import Register
+from registry.models import Document
+from registry.numbering import next_incoming_number
+
+
+@dataclass(frozen=True)
+class PaperDocument:
+    issuer: str
+    number: str
+    subject: str
+    received_at: datetime
+    issued_date: str | None = None
+    type_name: str | None = None
+    signer: str | None = None
+    note: str | None = None
+
+
+def register_paper(register: Register, agency_code: str, doc: PaperDocument, *, actor: str) -> tuple[int, int]:
+    year = doc.received_at.year
+    with register.session() as session, session.begin():
+        number = next_incoming_number(session, agency_code, year)
+        code_number, _, code_notation = doc.number.partition("/")
+        row = Document(
+            mail_id=None, agency_code=agency_code, year=year, arrival_number=number, arrival_date=doc.received_at,
+            medium="paper", organ_name=doc.issuer, organ_parent=None, notation=doc.number,
+            code_number=code_number or None, code_notation=code_notation or None, issued_date=doc.issued_date,
+            type_name=doc.type_name, subject=doc.subject, signer_name=doc.signer, signer_position=None,
+            priority=None, to_places=None, page_amount=None, language="vi", description=doc.note, due_date=None,
+            basis="paper", pdf_sha256=None, issuer_key=fold(doc.issuer), recalled=False,
+            created_at=datetime.now(timezone.utc),
+        )
+        session.add(row)
+        session.flush()
+        audit.record(session, "register-paper", actor=actor, document_id=row.id, incoming_number=number, year=year)
+    return number, year
+
+
+def list_register(register: Register, agency_code: str, year: int | None, tz: tzinfo) -> list[dict[str, Any]]:
+    """The register's lines, by year and incoming number (NĐ 30/2020 Phụ lục IV columns)."""
+    with register.session() as session:
+        query = select(Document).where(Document.agency_code == agency_code)
+        if year is not None:
+            query = query.where(Document.year == year)
+        rows = session.scalars(query.order_by(Document.year, Document.arrival_number)).all()
+        return [
+            {
+                "year": d.year, "incoming_number": d.arrival_number, "received_at": d.arrival_date.astimezone(tz).isoformat(),
+                "issuer": d.organ_name, "number": d.notation, "date": d.issued_date, "type": d.type_name,
+                "summary": d.subject, "medium": d.medium, "basis": d.basis, "recalled": d.recalled,
+                "mail_id": d.mail_id,
+            }
+            for d in rows
+        ]

@@ -1,0 +1,151 @@
+"""A small province for the tests: a test PKI, a directory of agencies, our agency's configuration,
+and helpers that build real mails and run the real command line on them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gateway.testkit.documents import DocumentSpec, render_document, scan
+from gateway.testkit.mails import DkimKey, make_mail
+from gateway.testkit.pki import Identity, TestPki
+from gateway.testkit.signing import sign_pdf
+
+US = {"code": "000.00.15.H06", "name": "Sở Nội vụ tỉnh Bắc Giang", "mailbox": "vanthu@snv.bacgiang.gov.vn"}
+STP = "vanthu@sotp.bacgiang.gov.vn"
+STC = "vanthu@stc.bacgiang.gov.vn"
+UBND = "vanthu@bacgiang.gov.vn"
+MX = "mx.bacgiang.gov.vn"
+
+DIRECTORY_CSV = f"""code,name,mailbox,aliases,groups
+000.00.00.H06,UBND tỉnh Bắc Giang,{UBND},ỦY BAN NHÂN DÂN TỈNH BẮC GIANG|UBND tỉnh,
+000.00.14.H06,Sở Tư pháp tỉnh Bắc Giang,{STP},Sở Tư pháp,"Sở, ban, ngành|Sở, cơ quan thuộc UBND tỉnh"
+000.00.15.H06,Sở Nội vụ tỉnh Bắc Giang,{US['mailbox']},Sở Nội vụ,"Sở, ban, ngành|Sở, cơ quan thuộc UBND tỉnh"
+000.00.16.H06,Sở Tài chính tỉnh Bắc Giang,{STC},Sở Tài chính,"Sở, ban, ngành|Sở, cơ quan thuộc UBND tỉnh"
+"""
+
+GATEWAY = [sys.executable, "-m", "gateway.cli"]
+
+
+@dataclass
+class World:
+    root: Path
+    pki: TestPki
+    signers: dict[str, Identity]
+    stranger: TestPki
+    dkim: dict[str, DkimKey]
+    config_path: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # ---- documents ------------------------------------------------------------------------
+    def document(self, **changes: Any) -> bytes:
+        return render_document(DocumentSpec(**changes))
+
+    def signed(self, who: str = "stp", pdf: bytes | None = None, **kw: Any) -> bytes:
+        pki = self.stranger if who == "stranger" else self.pki
+        return sign_pdf(pdf or self.document(), self.signers[who], pki, **kw)
+
+    def scanned(self, pdf: bytes | None = None, dpi: int = 150) -> bytes:
+        return scan(pdf or self.document(), dpi=dpi)
+
+    # ---- mails ----------------------------------------------------------------------------
+    def mail(
+        self, name: str, *, sender: str = STP, to: list[str] | None = None, attachments: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
+        auth: str | None = "dkim", **kw: Any,
+    ) -> Path:
+        """auth: 'dkim' (signed with the sender domain's key), 'smtp' (auth=pass from the province's
+        server), 'dmarc', or None (nothing proves the sender)."""
+        domain = sender.rsplit("@", 1)[1]
+        results = list(kw.pop("auth_results", []))
+        key = None
+        if auth == "dkim":
+            key = self.dkim.setdefault(domain, DkimKey.generate(domain))
+            self.write_config()
+        elif auth == "smtp":
+            results.append(f"{MX}; auth=pass smtp.auth={sender}")
+        elif auth == "dmarc":
+            results.append(f"{MX}; dmarc=pass header.from={domain}")
+        raw = make_mail(
+            sender=sender, to=to if to is not None else [US["mailbox"]], subject=kw.pop("subject", f"Gửi văn bản {name}"),
+            attachments=list(attachments), auth_results=results, dkim_key=key, **kw,
+        )
+        path = self.root / "mails" / f"{name}.eml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(raw)
+        return path
+
+    # ---- configuration and command line ---------------------------------------------------
+    def config_dict(self) -> dict[str, Any]:
+        cfg: dict[str, Any] = {
+            "agency": dict(US),
+            "timezone": "Asia/Ho_Chi_Minh",
+            "office_hours": {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "07:30", "end": "17:00",
+                             "extra_holidays": [], "extra_workdays": []},
+            "database": "sqlite:///qlvb.db",
+            "storage": "store",
+            "directory": "directory.csv",
+            "trust": {"roots": ["pki/root.pem"], "crls": ["pki/intermediate.crl", "pki/root.crl"], "revocation": "soft"},
+            "authentication": {"trusted_authserv_ids": [MX],
+                               "dkim_keys": {k.dns_name: k.txt_record for k in self.dkim.values()}, "dns": False},
+            "limits": {"max_mail_mb": 50, "seconds_per_document": 60},
+            "notify": {"clerk": [US["mailbox"]], "urgent": ["lanhdao@snv.bacgiang.gov.vn"]},
+        }
+        for key, value in self.extra.items():
+            if isinstance(value, dict) and isinstance(cfg.get(key), dict):
+                cfg[key] = {**cfg[key], **value}
+            else:
+                cfg[key] = value
+        return cfg
+
+    def write_config(self) -> None:
+        self.config_path.write_text(yaml.safe_dump(self.config_dict(), allow_unicode=True), encoding="utf-8")
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ, PYTHONWARNINGS="ignore")
+        done = subprocess.run([*GATEWAY, *args], capture_output=True, text=True, cwd=self.root, env=env, timeout=600)
+        if check and done.returncode != 0:
+            raise AssertionError(f"exit {done.returncode}: {done.stderr[-3000:]}")
+        return done
+
+    def ingest(self, *mails: Path, command: str = "ingest") -> list[dict[str, Any]]:
+        done = self.run(command, "--config", str(self.config_path), "--json", *map(str, mails))
+        return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+    def db(self):  # type: ignore[no-untyped-def]
+        from registry.database import Register
+
+        return Register(f"sqlite:///{self.root / 'qlvb.db'}")
+
+
+def make_world(root: Path, pki: TestPki, signers: dict[str, Identity], stranger: TestPki, **extra: Any) -> World:
+    root.mkdir(parents=True, exist_ok=True)
+    pki.write(root / "pki")
+    (root / "directory.csv").write_text(DIRECTORY_CSV, encoding="utf-8")
+    world = World(root=root, pki=pki, signers=signers, stranger=stranger, dkim={}, config_path=root / "config.yaml",
+                  extra=extra)
+    world.write_config()
+    return world
+
+
+def build_pki() -> tuple[TestPki, dict[str, Identity], TestPki]:
+    pki = TestPki.create()
+    now = datetime.now(timezone.utc)
+    signers = {
+        "stp": pki.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang"),
+        "stc": pki.signer("Sở Tài chính tỉnh Bắc Giang", "Sở Tài chính tỉnh Bắc Giang", kind="ecdsa"),
+        "revoked": pki.signer("Sở Tư pháp (thu hồi)", "Sở Tư pháp tỉnh Bắc Giang"),
+        "expired": pki.signer("Sở Tư pháp (hết hạn)", "Sở Tư pháp tỉnh Bắc Giang",
+                              valid_from=now - timedelta(days=400), valid_until=now - timedelta(days=2)),
+    }
+    pki.revoke(signers["revoked"])
+    stranger = TestPki.create("CA lạ")
+    signers["stranger"] = stranger.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang")
+    return pki, signers, stranger
