@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from gateway.app import Gateway
 from gateway.intake.analysis import Analysis, headers_only
 from gateway.intake.decide import decide
-from gateway.model import Decision, MailFacts, PdfFacts
+from gateway.model import Decision, MailFacts, Particulars, PdfFacts
 from gateway.vntext import fold
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
@@ -202,7 +202,7 @@ class Intake:
         issuer = self.gw.directory.by_issuer(p.issuer, p.issuer_parent) if p.issuer else None
         number = output["incoming_number"] or decision.duplicate_of
         context = {
-            "doc": p if not decision.secret else None,
+            "doc": p if not decision.secret else Particulars(secrecy=p.secrecy),
             "subject": facts.subject if not decision.secret else "",
             "sender": facts.from_address,
             "issuer_name": issuer.name if issuer else None,

@@ -68,6 +68,8 @@ class TrustStore:
             allow_fetching=False,
             revocation_mode="soft-fail",
             moment=moment,
+            # at a past moment (a timestamp's), today's CRL still tells whether the cert was revoked
+            retroactive_revinfo=moment is not None,
         )
 
     def listed_as_revoked(self, cert: asn1_x509.Certificate) -> bool:
