@@ -1,0 +1,71 @@
+"""Configuration errors name the key (exit 2); the register's paper entries share the series."""
+
+import json
+
+import pytest
+import yaml
+
+from world import World
+
+
+def test_unknown_key_is_named(world: World) -> None:
+    mail = world.mail("x")
+    cfg = world.config_dict()
+    cfg["office_hours"]["lunch"] = "12:00"
+    world.config_path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    done = world.run("check", "--config", str(world.config_path), "--json", str(mail), check=False)
+    assert done.returncode == 2 and "office_hours.lunch: unknown key" in done.stderr
+
+
+@pytest.mark.parametrize("key,value,message", [
+    ("timezone", "Mars/Olympus", "timezone"),
+    ("database", "mysql://x", "database"),
+    ("trust", {"roots": ["missing.pem"]}, "trust.roots: file not found"),
+    ("agency", {"code": "12", "name": "x", "mailbox": "a@b"}, "agency.code"),
+])
+def test_bad_values_are_named(world: World, key: str, value: object, message: str) -> None:
+    mail = world.mail("x")
+    cfg = world.config_dict()
+    cfg[key] = value
+    world.config_path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    done = world.run("check", "--config", str(world.config_path), "--json", str(mail), check=False)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+
+
+def test_missing_file_is_a_usage_error(world: World) -> None:
+    done = world.run("ingest", "--config", str(world.config_path), "--json", "nope.eml", check=False)
+    assert done.returncode == 2 and "nope.eml" in done.stderr
+
+
+def test_paper_and_electronic_share_one_series(world: World) -> None:
+    world.ingest(world.mail("a", attachments=[("a.pdf", world.signed())]))
+    done = world.run("register", "add", "--config", str(world.config_path), "--issuer", "Bộ Nội vụ",
+                     "--number", "45/BNV-VP", "--summary", "V/v giấy", "--json")
+    assert json.loads(done.stdout)["incoming_number"] == 2
+    world.ingest(world.mail("b", attachments=[("b.pdf", world.signed(pdf=world.document(number="9/STP-VP")))]))
+    rows = [json.loads(l) for l in world.run("register", "list", "--config", str(world.config_path), "--json").stdout.splitlines()]
+    assert [(r["incoming_number"], r["medium"]) for r in rows] == [(1, "electronic"), (2, "paper"), (3, "electronic")]
+
+
+def test_directory_import(world: World, tmp_path) -> None:
+    extra = tmp_path / "more.csv"
+    extra.write_text("code,name,mailbox,aliases,groups\n000.00.20.H06,Sở Y tế tỉnh Bắc Giang,vanthu@syt.bacgiang.gov.vn,Sở Y tế,\n",
+                     encoding="utf-8")
+    done = world.run("directory", "import", "--config", str(world.config_path), str(extra))
+    assert "1 added or changed" in done.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ma,ten\n1,2\n", encoding="utf-8")
+    assert world.run("directory", "import", "--config", str(world.config_path), str(bad), check=False).returncode == 2
+
+
+def test_revocation_unknown_soft_and_hard(world: World) -> None:
+    world.extra["trust"] = {"crls": []}
+    world.write_config()
+    mail = world.mail("sig", auth=None, sender="vanthu@unknown.example", attachments=[("a.pdf", world.signed())])
+    soft = world.ingest(mail, command="check")[0]
+    assert soft["verdict"] == "accepted" and {"code": "revocation-unknown", "severity": "warning"}.items() <= soft["reasons"][0].items()
+    world.extra["trust"] = {"crls": [], "revocation": "hard"}
+    world.write_config()
+    hard = world.ingest(mail, command="check")[0]
+    assert hard["verdict"] == "quarantined"
+    assert any(r["code"] == "revocation-unknown" and r["severity"] == "error" for r in hard["reasons"])
