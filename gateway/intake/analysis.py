@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from gateway.reading import read_document
 pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
 
+T = TypeVar("T")
 MAX_RECEIVED_HOPS = 25  # more Received: headers than this is a mail loop (as MTAs count hops)
 
 
@@ -54,20 +56,36 @@ def auto_submitted(msg) -> str | None:  # type: ignore[no-untyped-def]
     return None
 
 
+def _safe(read: Callable[[], T], default: T) -> T:
+    """A header read that cannot fail: pathological headers (recursion bombs) give the default."""
+    try:
+        return read()
+    except (Exception, RecursionError):  # whatever a hostile header provokes in the email package
+        return default
+
+
 def headers_only(raw: bytes, problem: str, *, too_large: bool = False) -> MailFacts:
-    """The facts that can be had without looking inside the body (for refused or failed mails)."""
-    head = raw.split(b"\r\n\r\n", 1)[0] if b"\r\n\r\n" in raw[:262144] else raw.split(b"\n\n", 1)[0][:262144]
-    msg = mime.parse_message(head + b"\r\n\r\n")
+    """The facts that can be had without looking inside the body (for refused or failed mails).
+    Runs in the main process, so every read is guarded: it never fails."""
     digest = mime.sha256(raw)
-    froms = [a for _, a in mime.addresses(msg, "From")]
+    end = raw.find(b"\r\n\r\n", 0, 262144)
+    head = raw[:end] if end >= 0 else raw[:262144].split(b"\n\n", 1)[0]
+    msg = _safe(lambda: mime.parse_message(head + b"\r\n\r\n"), None)
+    if msg is None:
+        msg = mime.parse_message(b"\r\n")
+    froms = _safe(lambda: [a for _, a in mime.addresses(msg, "From")], [])
     return MailFacts(
-        message_id=mime.message_id(msg, digest), sha256=digest, size=len(raw),
-        from_address=froms[0] if froms else "", from_name="",
-        to=[a for _, a in mime.addresses(msg, "To")], cc=[a for _, a in mime.addresses(msg, "Cc")],
-        subject=mime.header_text(msg, "Subject"), date=mime.date_header(msg), received_top=mime.topmost_received(msg),
-        auto_submitted=auto_submitted(msg), sender=SenderAuth(froms[0] if froms else "", False, detail=problem),
+        message_id=_safe(lambda: mime.message_id(msg, digest), f"<sha256-{digest[:32]}@no-message-id.qlvb>"),
+        sha256=digest, size=len(raw), from_address=froms[0] if froms else "", from_name="",
+        to=_safe(lambda: [a for _, a in mime.addresses(msg, "To")], []),
+        cc=_safe(lambda: [a for _, a in mime.addresses(msg, "Cc")], []),
+        subject=_safe(lambda: mime.header_text(msg, "Subject"), ""),
+        date=_safe(lambda: mime.date_header(msg), None),
+        received_top=_safe(lambda: mime.topmost_received(msg), None),
+        auto_submitted=_safe(lambda: auto_submitted(msg), None),
+        sender=SenderAuth(froms[0] if froms else "", False, detail=problem),
         attachments=[], pdfs=[], problem=problem, too_large=too_large,
-        in_reply_to=_angle(str(msg.get("In-Reply-To", "") or "")),
+        in_reply_to=_safe(lambda: _angle(str(msg.get("In-Reply-To", "") or "")), None),
     )
 
 
