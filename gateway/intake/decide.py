@@ -65,17 +65,20 @@ def decide(
             reasons += secret
             decisions.append(_finish(mail, pdf, appendices, reasons, None, us, directory, clerk, urgent_to, None, True))
             continue
-        signatures = pdf.signatures if pdf else []
+        if pdf is None:  # nothing to judge but the mail's own faults (no-document, refused files)
+            decisions.append(_finish(mail, None, [], reasons, None, us, directory, clerk, urgent_to, None, False))
+            continue
+        signatures = pdf.signatures
         reasons += rules.signature_findings(signatures, us.revocation_hard)
         by_signature = rules.signature_basis(signatures, us.revocation_hard)
         route_ok, route_findings = rules.official_route(mail, reading, directory)
         reasons += rules.soften(route_findings) if by_signature else route_findings
         basis = "signature" if by_signature else ("official-mailbox" if route_ok else None)
-        if basis is None and pdf is not None and not any(r.severity == "error" for r in reasons):
+        if basis is None and not any(r.severity == "error" for r in reasons):
             reasons.append(error("no-legal-value"))
         reasons += rules.addressed_to_us(mail, reading, us, directory)
         original = None
-        if pdf is not None and reading is not None and not any(r.severity == "error" for r in reasons):
+        if reading is not None and not any(r.severity == "error" for r in reasons):
             p = reading.particulars
             original = duplicate_of(pdf.attachment.sha256, p.issuer, p.number)
         decisions.append(_finish(mail, pdf, appendices, reasons, basis, us, directory, clerk, urgent_to, original, False))

@@ -1,0 +1,134 @@
+"""`qlvb-gateway demo`: the whole intake on generated documents, with nothing configured.
+
+Makes a test PKI and a directory of a small province, writes realistic signed, scanned, forged,
+secret and urgent documents as mails, runs intake on them into a local SQLite register, and prints
+the register and the answers queued for sending. (The IMAP watcher and SMTP sending arrive with
+the daemon; until then the answers wait in the outbox.)
+"""
+
+from __future__ import annotations
+
+import email
+import logging
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from gateway.app import Gateway
+from gateway.config import load_config
+from gateway.intake.pipeline import IncomingMail, Intake
+from gateway.testkit.documents import DocumentSpec, render_document, scan
+from gateway.testkit.mails import DkimKey, make_mail
+from gateway.testkit.pki import TestPki
+from gateway.testkit.signing import sign_pdf
+from gateway.workers import WorkerPool
+from registry.models import Outbox
+from registry.paper import list_register
+
+US = ("000.00.15.H06", "Sở Nội vụ tỉnh Bắc Giang", "vanthu@snv.bacgiang.gov.vn")
+STP = "vanthu@sotp.bacgiang.gov.vn"
+STC = "vanthu@stc.bacgiang.gov.vn"
+MX = "mx.bacgiang.gov.vn"
+
+
+def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
+    pki = TestPki.create()
+    files = pki.write(base / "pki")
+    stp = pki.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang")
+    stc = pki.signer("Sở Tài chính tỉnh Bắc Giang", "Sở Tài chính tỉnh Bắc Giang", kind="ecdsa")
+    (base / "directory.csv").write_text(
+        "code,name,mailbox,aliases,groups\n"
+        f"000.00.14.H06,Sở Tư pháp tỉnh Bắc Giang,{STP},Sở Tư pháp,\"Sở, ban, ngành\"\n"
+        f"{US[0]},{US[1]},{US[2]},Sở Nội vụ,\"Sở, ban, ngành\"\n"
+        f"000.00.16.H06,Sở Tài chính tỉnh Bắc Giang,{STC},Sở Tài chính,\"Sở, ban, ngành\"\n",
+        encoding="utf-8",
+    )
+    key = DkimKey.generate("sotp.bacgiang.gov.vn")
+    config = {
+        "agency": {"code": US[0], "name": US[1], "mailbox": US[2]},
+        "database": "sqlite:///qlvb.db", "storage": "store", "directory": "directory.csv",
+        "trust": {"roots": [str(files["root"].relative_to(base))],
+                  "crls": [str(files["crl"].relative_to(base)), str(files["root_crl"].relative_to(base))]},
+        "authentication": {"trusted_authserv_ids": [MX], "dkim_keys": {key.dns_name: key.txt_record}, "dns": False},
+        "notify": {"clerk": [US[2]], "urgent": ["lanhdao@snv.bacgiang.gov.vn"]},
+    }
+    config_path = base / "config.yaml"
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+    now = datetime.now(timezone.utc)
+    letter = render_document(DocumentSpec())
+    decision = render_document(DocumentSpec(
+        type="Quyết định", issuer="SỞ TÀI CHÍNH", number="77/QĐ-STC", summary="Về việc phân bổ kinh phí năm 2027",
+        recipients=["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT, NS.", "Bản điện tử:", "- Các Sở, ban, ngành;"],
+        signer_title=["GIÁM ĐỐC"], signer="Trần Thị Bình",
+    ))
+    urgent = render_document(DocumentSpec(number="130/STP-VP", urgency="Hỏa tốc", summary="V/v họp khẩn về phòng chống lụt bão"))
+    secret = render_document(DocumentSpec(number="131/STP-VP", secrecy="Mật"))
+    mails = [
+        ("1-cong-van-ky-so.eml", make_mail(sender=STP, to=[US[2]], subject="Gửi Công văn 123/STP-VP",
+                                           attachments=[("123-STP-VP.pdf", sign_pdf(letter, stp, pki))], dkim_key=key)),
+        ("2-ban-quet-tu-hop-thu-van-thu.eml", make_mail(
+            sender=STP, to=[US[2]], subject="Gửi bản quét Công văn 124/STP-VP",
+            attachments=[("124-STP-VP.pdf", scan(render_document(DocumentSpec(number="124/STP-VP"))))],
+            auth_results=[f"{MX}; auth=pass smtp.auth={STP}"])),
+        ("3-quyet-dinh-ky-so-ecdsa.eml", make_mail(sender=STC, to=["vanthu@stc.bacgiang.gov.vn"], cc=[US[2]],
+                                                   subject="Quyết định 77/QĐ-STC",
+                                                   attachments=[("77-QD-STC.pdf", sign_pdf(decision, stc, pki))],
+                                                   auth_results=[f"{MX}; dmarc=pass header.from=stc.bacgiang.gov.vn"])),
+        ("4-gia-mao-nguoi-gui.eml", make_mail(sender=STP, to=[US[2]], subject="Gửi văn bản (giả mạo)",
+                                             attachments=[("125-STP-VP.pdf", render_document(DocumentSpec(number="125/STP-VP")))],
+                                             received_at=now)),
+        ("5-van-ban-hoa-toc.eml", make_mail(sender=STP, to=[US[2]], subject="HỎA TỐC: họp khẩn",
+                                            attachments=[("130-STP-VP.pdf", sign_pdf(urgent, stp, pki))], dkim_key=key)),
+        ("6-van-ban-mat.eml", make_mail(sender=STP, to=[US[2]], subject="Văn bản mật",
+                                        attachments=[("131-STP-VP.pdf", secret)], dkim_key=key)),
+        ("7-gui-lai-lan-hai.eml", make_mail(sender=STP, to=[US[2]], subject="Gửi lại Công văn 123/STP-VP",
+                                            attachments=[("123-STP-VP.pdf", sign_pdf(letter, stp, pki))], dkim_key=key,
+                                            date=now + timedelta(minutes=5))),
+        ("8-tra-loi-tu-dong.eml", make_mail(sender=STP, to=[US[2]], subject="Trả lời tự động: vắng mặt",
+                                            headers={"Auto-Submitted": "auto-replied"}, dkim_key=key)),
+        ("9-tep-chay-duoc.eml", make_mail(sender=STP, to=[US[2]], subject="Cài đặt phần mềm",
+                                          attachments=[("setup.exe", b"MZ" + b"\0" * 200)], dkim_key=key)),
+    ]
+    return config_path, mails
+
+
+def run_demo(base: Path) -> int:
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    print(f"Tạo PKI thử nghiệm, danh bạ và thư mẫu trong {base}/ …")
+    config_path, mails = _setup(base)
+    (base / "mails").mkdir()
+    incoming = []
+    for name, raw in mails:
+        (base / "mails" / name).write_bytes(raw)
+        incoming.append(IncomingMail(source=f"mails/{name}", raw=raw))
+    config = load_config(config_path)
+    gateway = Gateway.open(config)
+    print("\nTiếp nhận (qlvb-gateway ingest):")
+    try:
+        with WorkerPool(gateway.analysis_settings()) as pool:
+            for outputs in Intake(gateway, pool).process(incoming, record=True):
+                for o in outputs:
+                    number = o["incoming_number"] or (f"= {o['duplicate_of']}" if o["duplicate_of"] else "-")
+                    reasons = ", ".join(f"{r['code']}" for r in o["reasons"]) or "-"
+                    print(f"  {o['file']:<42} {o['verdict']:<11} số đến {number!s:<4} căn cứ {o['basis'] or '-':<16} [{reasons}]")
+        print("\nSổ đăng ký văn bản đến:")
+        for row in list_register(gateway.register, config.agency.code, None, config.tz):
+            print(f"  {row['incoming_number']:>3}  {row['received_at'][:16]}  {row['issuer'] or '(chưa đọc được)':<28} {row['number'] or '-':<14} {row['summary'] or ''}")
+        print("\nThư trả lời chờ gửi (outbox):")
+        with gateway.register.session() as session:
+            for row in session.scalars(select(Outbox).order_by(Outbox.id)):
+                msg = email.message_from_bytes(row.raw)
+                status = msg["X-QLVB-Status"] or "  "
+                print(f"  {row.kind:<6} → {row.recipient:<30} X-QLVB-Status {status}  {row.subject}")
+    finally:
+        gateway.close()
+    print(f"\nCấu hình, sổ (qlvb.db), thư gốc và tệp (store/) nằm trong {base}/. Thử: "
+          f"qlvb-gateway check --config {base}/config.yaml --json {base}/mails/*.eml")
+    return 0
