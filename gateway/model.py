@@ -51,6 +51,14 @@ class SignatureFacts:
     timestamped: bool = False
     problem: str = ""
 
+    @classmethod
+    def unreadable(cls, field: str, problem: str) -> "SignatureFacts":
+        """A signature whose structures cannot even be parsed: not intact."""
+        return cls(
+            field=field, signer="?", intact=False, trusted=False, revoked=False, expired=False,
+            modified_after=False, covers_document=False, revocation_known=False, signed_at=None, problem=problem[:300],
+        )
+
     def as_json(self) -> dict[str, Any]:
         return {
             "signer": self.signer,
@@ -107,7 +115,6 @@ class Reading:
     particulars: Particulars
     recipients: Recipients
     warnings: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # field -> "page 1, text layer"
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,6 @@ MESSAGES: dict[str, str] = {
     "mail-too-large": "Thư vượt quá dung lượng cho phép.",
     "mail-unreadable": "Không đọc được cấu trúc thư.",
     "processing-failed": "Hệ thống không xử lý được tệp trong thời gian và bộ nhớ cho phép; cần Văn thư kiểm tra.",
-    "urgent-document": "Văn bản khẩn: cần chuyển ngay.",
-    "signature-not-covering": "Chữ ký số không bao trùm toàn bộ văn bản.",
 }
 
 

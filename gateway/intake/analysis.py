@@ -157,11 +157,7 @@ class Analyser:
         try:
             signatures = self.validator.validate(data) if b"/ByteRange" in data else []
         except Exception as exc:  # pyHanko cannot parse the file's signature structures
-            signatures = [SignatureFacts(
-                field="?", signer="?", intact=False, trusted=False, revoked=False, expired=False,
-                modified_after=False, covers_document=False, revocation_known=False, signed_at=None,
-                problem=f"{type(exc).__name__}: {exc}"[:300],
-            )]
+            signatures = [SignatureFacts.unreadable("?", f"{type(exc).__name__}: {exc}")]
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures)
 
 

@@ -139,13 +139,5 @@ def parts(msg: Message) -> list[Part]:
     return found
 
 
-def body_text(msg: Message) -> str:
-    for part in parts(msg):
-        if part.inline_body and part.content_type == "text/plain":
-            charset = "utf-8"
-            return part.data.decode(charset, "replace")
-    return ""
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

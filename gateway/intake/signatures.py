@@ -134,11 +134,7 @@ async def _validate_one(embedded, store: TrustStore) -> SignatureFacts:  # type:
     try:
         status = await async_validate_pdf_signature(embedded, store.context())
     except Exception as exc:  # pyHanko raises on malformed CMS and byte ranges
-        return SignatureFacts(
-            field=name, signer="?", intact=False, trusted=False, revoked=False, expired=False,
-            modified_after=False, covers_document=False, revocation_known=False, signed_at=None,
-            problem=f"{type(exc).__name__}: {exc}"[:300],
-        )
+        return SignatureFacts.unreadable(name, f"{type(exc).__name__}: {exc}")
     cert = status.signing_cert
     proven = _proven_time(status)
     chain = status  # the status whose path decides trust
