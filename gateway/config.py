@@ -171,6 +171,9 @@ def config_from_dict(raw: dict, base_dir: Path) -> Config:
             else:
                 problems.append(f"{key}: {error['msg']}")
         raise ConfigError("; ".join(problems)) from None
+    if not config.trust.roots:
+        # the roots of Ban Cơ yếu Chính phủ (002 Đ4.2) are not bundled: the operator names their files
+        raise ConfigError("trust.roots: name at least one root certificate file (the Ban Cơ yếu Chính phủ roots)")
     for key, paths in (("trust.roots", config.trust.roots), ("trust.crls", config.trust.crls)):
         for path in paths:
             if not path.is_file():

@@ -21,6 +21,7 @@ def test_unknown_key_is_named(world: World) -> None:
     ("timezone", "Mars/Olympus", "timezone"),
     ("database", "mysql://x", "database"),
     ("trust", {"roots": ["missing.pem"]}, "trust.roots: file not found"),
+    ("trust", {"roots": []}, "trust.roots: name at least one root"),
     ("agency", {"code": "12", "name": "x", "mailbox": "a@b"}, "agency.code"),
 ])
 def test_bad_values_are_named(world: World, key: str, value: object, message: str) -> None:

@@ -34,3 +34,14 @@ def test_every_external_pdf_gets_a_verdict(world: World, corpus: Path) -> None:
     # the file store keeps every original mail that was not secret
     store = world.root / "store" / "sha256"
     assert sum(1 for _ in store.rglob("*") if _.is_file()) >= len(pdfs)
+
+
+def test_a_worker_past_its_time_is_killed_and_the_mail_quarantined(world: World) -> None:
+    slow = world.mail("slow", attachments=[("a.pdf", world.signed())])
+    after = world.mail("after", headers={"Auto-Submitted": "auto-replied"})
+    world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}
+    world.write_config()
+    first, second = world.ingest(slow, after)
+    assert first["verdict"] == "quarantined" and first["reasons"][0]["code"] == "processing-failed"
+    assert first["replies"] == [{"kind": "alert", "to": "vanthu@snv.bacgiang.gov.vn"}]
+    assert second["verdict"] == "ignored"  # a new worker took the next mail

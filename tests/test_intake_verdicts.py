@@ -329,3 +329,16 @@ def test_check_decides_without_touching_the_register(tmp_path, province) -> None
     assert out[0]["verdict"] == "accepted" and out[0]["incoming_number"] is None
     assert w.ingest(mail, command="check")[0]["verdict"] == "accepted"
     assert w.ingest(mail)[0]["incoming_number"] == 1
+
+
+def test_audit_log_is_append_only(run) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    w, _, _ = run
+    register = w.db()
+    for statement in ("UPDATE audit_log SET actor = 'someone'", "DELETE FROM audit_log"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            with register.session() as s, s.begin():
+                s.execute(text(statement))
+    register.close()

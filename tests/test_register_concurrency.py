@@ -92,3 +92,16 @@ def test_killed_mid_ingest_on_postgresql(pg_world) -> None:  # type: ignore[no-u
     world, url = pg_world
     mails = _mails(world, 25, "P")
     _kill_and_rerun(world, url, mails, kills=3)
+
+
+def test_audit_log_is_append_only_on_postgresql(pg_world) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    world, url = pg_world
+    world.ingest(world.mail("one", auth="smtp", attachments=[("a.pdf", world.document())]))
+    register = Register(url)
+    with pytest.raises(DatabaseError, match="append-only"):
+        with register.session() as s, s.begin():
+            s.execute(text("DELETE FROM audit_log"))
+    register.close()
