@@ -31,7 +31,6 @@ MESSAGES: dict[str, str] = {
     "auto-submitted": "Thư tự động (trả lời tự động, báo lỗi chuyển thư, thư hàng loạt): không xử lý.",
     "no-legal-value": "Văn bản không có giá trị pháp lý: không có chữ ký số hợp lệ và không gửi từ hộp thư Văn thư của cơ quan ban hành.",
     "mail-too-large": "Thư vượt quá dung lượng cho phép.",
-    "mail-unreadable": "Không đọc được cấu trúc thư.",
     "processing-failed": "Hệ thống không xử lý được tệp trong thời gian và bộ nhớ cho phép; cần Văn thư kiểm tra.",
 }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import TypeVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pymupdf
@@ -107,7 +107,7 @@ class Analyser:
             # the province's server may still vouch for the sender
             msg = mime.parse_message(raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
             sender = authenticate(b"", msg, [facts.from_address] if facts.from_address else [], self.settings.auth)
-            return Analysis(_replace_sender(facts, sender), {})
+            return Analysis(replace(facts, sender=sender), {})
         msg = mime.parse_message(raw)
         digest = mime.sha256(raw)
         froms = mime.addresses(msg, "From")
@@ -159,9 +159,3 @@ class Analyser:
         except Exception as exc:  # pyHanko cannot parse the file's signature structures
             signatures = [SignatureFacts.unreadable("?", f"{type(exc).__name__}: {exc}")]
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures)
-
-
-def _replace_sender(facts: MailFacts, sender: SenderAuth) -> MailFacts:
-    from dataclasses import replace
-
-    return replace(facts, sender=sender)

@@ -94,11 +94,9 @@ def _filename(part: Message) -> str:
         name = part.get_filename() or ""
     except (UnicodeError, LookupError, ValueError):
         name = ""
-    if not name:
-        # some mailers put the name only in Content-Type; name=
-        name = str(part.get_param("name", "") or "") if part.get_param("name") else ""
-        if isinstance(part.get_param("name"), tuple):
-            name = email.utils.collapse_rfc2231_value(part.get_param("name"))
+    if not name:  # some mailers put the name only in Content-Type's name=
+        param = part.get_param("name")
+        name = email.utils.collapse_rfc2231_value(param) if isinstance(param, tuple) else str(param or "")
     return decode_words(name) if "=?" in name else nfc(name)
 
 

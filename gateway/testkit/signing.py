@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from io import BytesIO
 
-from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder_data
+from pyhanko.keys import load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -56,5 +56,3 @@ def sign_pdf(
     )
     return out.getvalue()
 
-
-__all__ = ["sign_pdf", "load_cert_from_pemder"]
