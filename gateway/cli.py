@@ -77,13 +77,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageError(f"{args.file}: no such file")
     try:
-        reading = read_pdf_bytes(path.read_bytes())
+        reading = read_pdf_bytes(path.read_bytes(), body=True)
     except Exception as exc:  # not a PDF MuPDF can open
         raise UsageError(f"{args.file}: cannot be read as a PDF ({type(exc).__name__})") from None
-    out = {
-        "pages": reading.pages, "ocr": reading.ocr, "document": reading.particulars.as_json(),
-        "recipients": reading.recipients.as_json(), "warnings": reading.warnings,
-    }
+    out = reading.as_json()
     if args.json:
         _print_json(out)
     else:

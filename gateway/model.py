@@ -109,12 +109,36 @@ class Recipients:
 
 
 @dataclass(frozen=True)
+class FieldSource:
+    """Where a field was read: its page, the text layer or OCR, and OCR's confidence."""
+
+    page: int
+    via: str  # "text" or "ocr"
+    confidence: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"page": self.page, "via": self.via}
+        if self.confidence is not None:
+            out["confidence"] = round(self.confidence, 2)
+        return out
+
+
+@dataclass(frozen=True)
 class Reading:
     pages: int
     ocr: bool
     particulars: Particulars
     recipients: Recipients
     warnings: list[str] = field(default_factory=list)
+    sources: dict[str, FieldSource] = field(default_factory=dict)  # field name ("issuer", "recipients"…) → source
+
+    def as_json(self) -> dict[str, Any]:
+        """The object `qlvb-gateway parse --json` prints."""
+        return {
+            "pages": self.pages, "ocr": self.ocr, "document": self.particulars.as_json(),
+            "recipients": self.recipients.as_json(), "warnings": self.warnings,
+            "sources": {name: source.as_json() for name, source in self.sources.items()},
+        }
 
 
 @dataclass(frozen=True)

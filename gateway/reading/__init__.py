@@ -1,16 +1,24 @@
 """The one reader of documents: particulars and recipient block, used by intake, `parse` and outgoing.
 
-For now it reads the text layer only; a page without usable text is reported in `warnings`
-(OCR for scans comes with the reading issue).
+Born-digital pages are read from their text layer. Scanned pages are read by OCR, and only where
+the fields are: the header of page 1 and the closing part of the page holding the recipient block;
+the body only when references ("Như Điều 3") must be resolved and `body` is asked for.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
 import pymupdf
 
-from gateway.model import Particulars, Reading, Recipients
-from gateway.reading.layout import Line, has_text, page_lines
+from gateway.model import FieldSource, Particulars, Reading, Recipients
+from gateway.reading.block import Block, find_block
+from gateway.reading.layout import Line
+from gateway.reading.ocr import OcrUnavailable, check_tesseract
+from gateway.reading.pages import OCR_DPI, PageSource
 from gateway.reading.particulars import (
+    Found,
     is_motto,
     read_issuer,
     read_marks,
@@ -21,67 +29,111 @@ from gateway.reading.particulars import (
     read_vv_summary,
 )
 from gateway.reading.recipients import parse_block
+from gateway.reading.references import article_number, article_text, is_above, responsible_bodies
 from gateway.vntext import fold
 
 HEADER_BAND = 0.40  # the header's share of the first page's height
+LOW_CONFIDENCE = 0.75  # OCR below this is reported as unsure
 
 
-def _block_lines(lines: list[Line]) -> tuple[list[str], float, int] | None:
-    """The left-column lines of the recipient block, across page breaks, and where it starts."""
-    for index, line in enumerate(lines):
-        if fold(line.text).startswith("NOI NHAN") and line.left_half:
-            block = [l.text for l in lines[index:] if l.left_half and (l.page > line.page or l.y0 >= line.y0 - 2)]
-            return block, line.y0, line.page
+class _Notes:
+    """Warnings and field sources gathered while reading."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+        self.sources: dict[str, FieldSource] = {}
+
+    def warn(self, code: str, message: str) -> None:
+        self.warnings.append(f"{code}: {message}")
+
+    def found(self, name: str, found: Found | None, lines: tuple[Line, ...] | None = None) -> str | None:
+        if found is None:
+            return None
+        self.source(name, lines or found.lines)
+        return found.value
+
+    def source(self, name: str, lines: tuple[Line, ...] | list[Line]) -> None:
+        if not lines:
+            return
+        confidences = [l.confidence for l in lines if l.confidence is not None]
+        confidence = min(confidences) if confidences else None
+        self.sources[name] = FieldSource(page=lines[0].page, via=lines[0].source, confidence=confidence)
+        if confidence is not None and confidence < LOW_CONFIDENCE:
+            self.warn("low-confidence", f"trường {name} (trang {lines[0].page}) đọc bằng OCR, độ tin cậy {confidence:.0%}")
+
+
+@functools.cache
+def _ocr_problem() -> str | None:
+    try:
+        check_tesseract()
+    except OcrUnavailable as exc:
+        return str(exc)
     return None
 
 
-def read_document(doc: pymupdf.Document) -> Reading:
-    warnings: list[str] = []
-    pages = [page_lines(doc[i], i + 1) for i in range(doc.page_count)]
-    if not pages or not has_text(pages[0]):
-        warnings.append("no-text-layer: trang 1 không có lớp chữ (văn bản quét); chưa nhận dạng ký tự (OCR)")
-        return Reading(pages=doc.page_count, ocr=False, particulars=Particulars(), recipients=Recipients(), warnings=warnings)
+def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int = OCR_DPI) -> Reading:
+    """Read the particulars and the recipient block. With `body`, also read a scan's body to resolve
+    "Như Điều N" (a born-digital body costs nothing and is always read)."""
+    source = PageSource(doc, dpi)
+    notes = _Notes()
+    scanned = [source.scanned(i) for i in range(doc.page_count)]
+    if any(scanned) and (problem := _ocr_problem()) is not None:
+        notes.warn("ocr-unavailable", f"văn bản quét không đọc được: {problem}")
+        return Reading(doc.page_count, False, Particulars(), Recipients(), notes.warnings)
 
-    first = pages[0]
-    band = [l for l in first if l.rel_y < HEADER_BAND]
+    header = source.header()
+    if not header:
+        notes.warn("no-text", "trang 1 không có chữ đọc được (lớp chữ hay OCR)")
+        return Reading(doc.page_count, source.ocr_used, Particulars(), Recipients(), notes.warnings)
+    particulars = _particulars(header, notes)
+    kinh_gui = _kinh_gui(header)
+
+    block = find_block(source)
+    recipients = Recipients(kinh_gui=kinh_gui)
+    signer = titles = None
+    if block is None:
+        notes.warn("no-recipient-block", "không tìm thấy khối 'Nơi nhận'; không liệt kê nơi nhận nào")
+    else:
+        parsed = parse_block([l.text for l in block.lines])
+        if parsed is not None:
+            notes.source("recipients", block.lines)
+            references = _references(source, block, parsed, kinh_gui, notes, body)
+            recipients = Recipients(parsed.paper, parsed.electronic, parsed.archive, references, kinh_gui)
+        if not block.beside_signer:
+            notes.warn("recipient-block-unsure", f"khối 'Nơi nhận' ở trang {block.heading.page} không đứng cạnh chữ ký")
+        near = source.lines(block.page_index, block.heading.y0 - 20)
+        signer, titles = read_signer(near, block.heading.y0 - 20)
+    particulars = dataclasses.replace(
+        particulars, signer=notes.found("signer", signer), signer_title=titles.value.split("\n") if titles else []
+    )
+    if titles:
+        notes.source("signer_title", titles.lines)
+    return Reading(doc.page_count, source.ocr_used, particulars, recipients, notes.warnings, notes.sources)
+
+
+def _particulars(header: list[Line], notes: _Notes) -> Particulars:
+    band = [l for l in header if l.rel_y < HEADER_BAND]
     left = [l for l in band if l.left_half and not is_motto(l)]
     right = [l for l in band if not l.left_half]
     issuer, parent = read_issuer(left)
-    number = read_number(left)
     place, issued = read_place_date(right)
     urgency, secrecy = read_marks(left)
-    below_header = [l for l in first if not l.left_half or l.rel_y >= 0.15]
-    doc_type, summary = read_type_and_summary(
-        [l for l in below_header if abs(l.cx - l.page_width / 2) < l.page_width * 0.2]
-    )
-    vv = read_vv_summary(left)
-    if doc_type is None and vv:
-        doc_type, summary = "Công văn", vv
-
-    all_lines = [l for page in pages for l in page]
-    block = _block_lines(all_lines)
-    recipients = Recipients()
-    signer, titles = None, []
-    if block is not None:
-        texts, top, page_no = block
-        recipients = parse_block(texts) or Recipients()
-        signer, titles = read_signer(pages[page_no - 1], top - 2)
-    else:
-        warnings.append("no-recipient-block: không tìm thấy khối 'Nơi nhận'")
-    kinh_gui = _kinh_gui(first)
-    if kinh_gui:
-        recipients = Recipients(
-            paper=recipients.paper, electronic=recipients.electronic, archive=recipients.archive,
-            references=recipients.references, kinh_gui=kinh_gui,
-        )
-    for name, value in (("issuer", issuer), ("number", number), ("date", issued)):
-        if value is None:
-            warnings.append(f"{name}-unread: không đọc được trường {name}")
+    centred = [l for l in header if (not l.left_half or l.rel_y >= 0.15) and abs(l.cx - l.page_width / 2) < l.page_width * 0.2]
+    doc_type, summary = read_type_and_summary(centred)
+    if doc_type is None:
+        vv = read_vv_summary(left)
+        if vv is not None:
+            doc_type, summary = Found("Công văn", vv.lines), vv  # a letter with "V/v" and no type heading
     particulars = Particulars(
-        issuer=issuer, issuer_parent=parent, number=number, place=place, date=issued, type=doc_type,
-        summary=summary, urgency=urgency, secrecy=secrecy, signer=signer, signer_title=titles,
+        issuer=notes.found("issuer", issuer), issuer_parent=notes.found("issuer_parent", parent),
+        number=notes.found("number", read_number(left)), place=notes.found("place", place),
+        date=notes.found("date", issued), type=notes.found("type", doc_type), summary=notes.found("summary", summary),
+        urgency=notes.found("urgency", urgency), secrecy=notes.found("secrecy", secrecy),
     )
-    return Reading(pages=doc.page_count, ocr=False, particulars=particulars, recipients=recipients, warnings=warnings)
+    for name in ("issuer", "number", "date"):
+        if getattr(particulars, name) is None:
+            notes.warn(f"{name}-unread", f"không đọc được trường {name}")
+    return particulars
 
 
 def _kinh_gui(lines: list[Line]) -> list[str]:
@@ -91,7 +143,7 @@ def _kinh_gui(lines: list[Line]) -> list[str]:
             names: list[str] = []
             after = line.text.split(":", 1)[1].strip() if ":" in line.text else ""
             if after:
-                names.append(after.lstrip("- ").rstrip(";.,"))
+                names.append(after.lstrip("-– ").rstrip(";.,"))
             for follow in lines[index + 1:]:
                 if not follow.text.lstrip().startswith(("-", "–")):
                     break
@@ -100,6 +152,42 @@ def _kinh_gui(lines: list[Line]) -> list[str]:
     return []
 
 
-def read_pdf_bytes(data: bytes) -> Reading:
+def _references(source: PageSource, block: Block, parsed: Recipients, kinh_gui: list[str], notes: _Notes,
+                body: bool) -> dict[str, list[str]]:
+    resolved: dict[str, list[str]] = {}
+    for entry in parsed.paper + parsed.electronic:
+        if is_above(entry):
+            if kinh_gui:
+                resolved[entry] = kinh_gui
+            else:
+                notes.warn("reference-unresolved", f"'{entry}': văn bản không có danh sách 'Kính gửi'")
+            continue
+        number = article_number(entry)
+        if number is None:
+            continue
+        if not body and any(source.scanned(i) for i in range(block.page_index + 1)):
+            notes.warn("reference-unresolved", f"'{entry}': chưa đọc thân văn bản quét (parse --body đọc)")
+            continue
+        bodies = responsible_bodies(_article(source, block, number) or "")
+        if bodies:
+            resolved[entry] = bodies
+        else:
+            notes.warn("reference-unresolved", f"'{entry}': không tìm thấy các cơ quan có trách nhiệm tại Điều {number}")
+    return resolved
+
+
+def _article(source: PageSource, block: Block, number: int) -> str | None:
+    """The article's text, looked for from the block's page back: in a decision it stands just above."""
+    lines: list[Line] = []
+    for index in range(block.page_index, -1, -1):
+        bottom = block.heading.y0 if index == block.page_index else None
+        lines = source.lines(index, 0, bottom) + lines
+        text = article_text(lines, number)
+        if text is not None:
+            return text
+    return None
+
+
+def read_pdf_bytes(data: bytes, *, body: bool = False) -> Reading:
     with pymupdf.open(stream=data, filetype="pdf") as doc:
-        return read_document(doc)
+        return read_document(doc, body=body)

@@ -20,6 +20,8 @@ class Line:
     bold: bool
     page_width: float
     page_height: float
+    source: str = "text"  # "text": the PDF's text layer; "ocr": read from the page image
+    confidence: float | None = None  # OCR's confidence, 0..1 (None for the text layer)
 
     @property
     def cx(self) -> float:

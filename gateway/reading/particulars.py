@@ -1,10 +1,13 @@
 """The particulars of a document, read by their place on the page (NĐ 30/2020 Phụ lục I layout):
 issuer and number on the left of the header, place and date on the right, marks below the number,
-type and summary centred below the header, signer bottom right of the last page."""
+type and summary centred below the header, signer bottom right beside the recipient block.
+
+Each reader returns what it found with the lines it found it on (for the field's source)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from gateway.reading.layout import Line
@@ -21,6 +24,7 @@ _TYPES = {fold(t): t for t in DOCUMENT_TYPES}
 _MOTTO = ("CONG HOA XA HOI CHU NGHIA VIET NAM", "DOC LAP - TU DO - HANH PHUC", "DOC LAP")
 _NUMBER = re.compile(r"^SO\s*(:|\d)\s*(.*)$")
 _DATE = re.compile(r"^(?P<place>[^,]*?)\s*,\s*NGAY\s*(?P<d>\d{0,2})\s*THANG\s*(?P<m>\d{0,2})\s*NAM\s*(?P<y>\d{0,4})")
+_VV = re.compile(r"^V\s*[/\\|]\s*[VW]\b\s*", re.I)  # "V/v", and Tesseract's "V/w"
 _SIGNER_TITLE = re.compile(r"^(TM|KT|Q|TL|TUQ)\s*\.")
 _PARENT_HINT = re.compile(r"^(UBND|UY BAN NHAN DAN|HDND|BO |TINH UY|HUYEN UY|THANH UY)")
 _AGENCY_START = re.compile(
@@ -28,7 +32,13 @@ _AGENCY_START = re.compile(
 )
 
 
-def _is_motto(line: Line) -> bool:
+@dataclass(frozen=True)
+class Found:
+    value: str
+    lines: tuple[Line, ...]
+
+
+def is_motto(line: Line) -> bool:
     return any(fold(line.text).startswith(m) for m in _MOTTO)
 
 
@@ -44,7 +54,7 @@ def number_line_index(left: list[Line]) -> int | None:
     return None
 
 
-def read_issuer(left: list[Line]) -> tuple[str | None, str | None]:
+def read_issuer(left: list[Line]) -> tuple[Found | None, Found | None]:
     """(issuer, parent) from the left header lines above "Số:"."""
     stop = number_line_index(left)
     block = [l for l in (left[:stop] if stop is not None else left[:3]) if _is_upper(l.text)]
@@ -56,48 +66,51 @@ def read_issuer(left: list[Line]) -> tuple[str | None, str | None]:
         if (rest_bold and not first_bold) or (
             _PARENT_HINT.match(fold(texts[0])) and _AGENCY_START.match(fold(texts[1]))
         ):
-            return one_line(" ".join(texts[1:])), texts[0]
-    return one_line(" ".join(texts)), None
+            return Found(one_line(" ".join(texts[1:])), tuple(block[1:])), Found(texts[0], (block[0],))
+    return Found(one_line(" ".join(texts)), tuple(block)), None
 
 
-def read_number(left: list[Line]) -> str | None:
+def read_number(left: list[Line]) -> Found | None:
     index = number_line_index(left)
     if index is None:
         return None
     text = left[index].text
     value = text.split(":", 1)[1] if ":" in text else re.sub(r"^\S+", "", text)
     value = re.sub(r"\s+", "", value)
-    return value or None
+    return Found(value, (left[index],)) if value else None
 
 
-def read_place_date(right: list[Line]) -> tuple[str | None, str | None]:
+def read_place_date(right: list[Line]) -> tuple[Found | None, Found | None]:
+    """(place, ISO date); a date left blank to be filled in by hand is None."""
     for line in right:
         match = _DATE.match(fold(line.text))
         if not match:
             continue
-        place = one_line(line.text[: line.text.index(",")]) or None
+        place = one_line(line.text[: line.text.index(",")])
         try:
-            value = date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
+            value: str | None = date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
         except ValueError:
-            value = None  # a date left blank to be filled in by hand
-        return place, value
+            value = None
+        return (Found(place, (line,)) if place else None), (Found(value, (line,)) if value else None)
     return None, None
 
 
-def read_marks(left: list[Line]) -> tuple[str | None, str | None]:
-    """Urgency and secrecy stamps: whole lines below the number on the left of the header."""
+def read_marks(left: list[Line]) -> tuple[Found | None, Found | None]:
+    """Urgency and secrecy stamps: whole lines below the number on the left of the header (the same
+    words in ordinary text are not marks)."""
     start = number_line_index(left)
     urgency = secrecy = None
     for line in left[(start + 1) if start is not None else 0:]:
-        folded = fold(line.text).strip(" .:")
+        folded = fold(line.text).strip(" .:|[]()")
         if folded in URGENCY and urgency is None:
-            urgency = URGENCY[folded]
+            urgency = Found(URGENCY[folded], (line,))
         elif folded in SECRECY and secrecy is None:
-            secrecy = SECRECY[folded]
+            secrecy = Found(SECRECY[folded], (line,))
     return urgency, secrecy
 
 
-def read_vv_summary(left: list[Line]) -> str | None:
+def read_vv_summary(left: list[Line]) -> Found | None:
+    """The summary of a letter: "V/v …" under its number, over one or more lines."""
     start = number_line_index(left)
     if start is None:
         return None
@@ -105,7 +118,7 @@ def read_vv_summary(left: list[Line]) -> str | None:
     for line in left[start + 1:]:
         folded = fold(line.text)
         if not summary:
-            if folded.startswith("V/V"):
+            if _VV.match(line.text):
                 summary.append(line)
             continue
         if folded.strip(" .:") in URGENCY or folded.strip(" .:") in SECRECY or _is_upper(line.text):
@@ -113,50 +126,50 @@ def read_vv_summary(left: list[Line]) -> str | None:
         if not _follows(summary[-1], line):
             break
         summary.append(line)
-    return one_line(" ".join(l.text for l in summary)) if summary else None
+    if not summary:
+        return None
+    text = one_line(" ".join(l.text for l in summary))
+    return Found(_VV.sub("V/v ", text, count=1), tuple(summary))
 
 
 def _follows(previous: Line, line: Line) -> bool:
     """Whether line continues the paragraph of previous (no more than a line's spacing apart)."""
     height = max(previous.y1 - previous.y0, 8)
-    return 0 <= line.y0 - previous.y1 <= 0.9 * height
+    return -2 <= line.y0 - previous.y1 <= 0.9 * height
 
 
-def read_type_and_summary(body: list[Line]) -> tuple[str | None, str | None]:
+def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]:
     """The centred type heading below the header and the summary lines after it."""
     for index, line in enumerate(body):
-        folded = fold(line.text)
+        folded = fold(line.text).rstrip(" :")
         if folded in _TYPES and _is_upper(line.text):
             summary: list[Line] = []
             for follow in body[index + 1:]:
                 f = fold(follow.text)
-                if f.startswith(("CAN CU", "KINH GUI", "DIEU ", "CHUONG ")) or set(follow.text) <= set("-_ "):
+                if f.startswith(("CAN CU", "KINH GUI", "DIEU ", "CHUONG ")) or set(follow.text) <= set("-_— "):
                     break
                 if summary and not _follows(summary[-1], follow):
                     break
                 summary.append(follow)
-            return _TYPES[folded], (one_line(" ".join(l.text for l in summary)) or None)
+            text = one_line(" ".join(l.text for l in summary))
+            return Found(_TYPES[folded], (line,)), (Found(text, tuple(summary)) if text else None)
     return None, None
 
 
-def read_signer(lines: list[Line], top: float) -> tuple[str | None, list[str]]:
-    """Signer's title lines and name from the right half of the last page, below `top`."""
+def read_signer(lines: list[Line], top: float) -> tuple[Found | None, Found | None]:
+    """(name, title lines joined by newlines) from the right half of the page, below `top`."""
     right = [l for l in lines if not l.left_half and l.y0 >= top]
-    titles: list[str] = []
-    name: str | None = None
+    titles: list[Line] = []
+    name: Line | None = None
     for line in right:
         folded = fold(line.text)
-        if _SIGNER_TITLE.match(folded) or (_is_upper(line.text) and not titles and len(line.text) < 60):
-            if name is None:
-                titles.append(line.text)
+        if len(line.text) < 3 or (line.confidence is not None and line.confidence < 0.5):
+            continue  # a seal's or a signature's scribble read as letters
+        if name is None and (_SIGNER_TITLE.match(folded) or (_is_upper(line.text) and len(line.text) < 60)):
+            titles.append(line)
             continue
-        if titles and _is_upper(line.text) and name is None:
-            titles.append(line.text)
-            continue
-        if titles and not line.text.startswith("(") and len(line.text) < 60:
-            name = line.text  # the last plain line of the block is the name
-    return name, titles
-
-
-def is_motto(line: Line) -> bool:
-    return _is_motto(line)
+        if titles and not line.text.startswith("(") and len(line.text) < 60 and not _is_upper(line.text):
+            name = line  # the last plain line of the block is the name
+    name_found = Found(name.text, (name,)) if name else None
+    titles_found = Found("\n".join(l.text for l in titles), tuple(titles)) if titles else None
+    return name_found, titles_found

@@ -1,17 +1,32 @@
 """Official documents laid out as NĐ 30/2020 Phụ lục I prescribes, born-digital or scanned.
 
-Used by the tests and the demo to make realistic documents: the two-column header (issuer left,
-motto right), number, marks, type and summary, body, recipient block bottom left beside the signer.
+Used by the tests, the benchmarks and the demo to make realistic documents: the two-column header
+(issuer left, motto right, rules under both), number, boxed marks, type and summary, full justified
+body pages, the recipient block bottom left beside the signer (with a seal over the title), and scans
+of those pages as a scanner gives them (greyscale, slightly skewed, JPEG-compressed).
 """
 
 from __future__ import annotations
 
+import io
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pymupdf
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
+PAGE_W, PAGE_H = 595.0, 842.0  # A4
+LEFT, RIGHT, TOP, BOTTOM = 80.0, 545.0, 56.0, 800.0  # text area (NĐ 30/2020: 30-35 mm left, 15-20 mm right)
+LEFT_COL, RIGHT_COL = 150.0, 410.0  # centres of the two header columns
+
+FILLER = (
+    "Để triển khai có hiệu quả công tác văn thư, lưu trữ trên địa bàn tỉnh, các cơ quan, đơn vị "
+    "quán triệt đầy đủ các quy định về tiếp nhận, xử lý, phát hành và quản lý văn bản điện tử; "
+    "bố trí công chức làm công tác văn thư kiểm tra hộp thư điện tử công vụ ít nhất hai lần trong "
+    "ngày làm việc, cập nhật kịp thời vào sổ đăng ký văn bản đến và báo cáo lãnh đạo đơn vị những "
+    "văn bản có dấu chỉ mức độ khẩn để chỉ đạo giải quyết đúng thời hạn quy định."
+)
 
 
 def _font(bold: bool) -> Path:
@@ -35,37 +50,72 @@ class DocumentSpec:
     secrecy: str | None = None
     kinh_gui: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=lambda: [
-        "Thực hiện Quyết định số 133/2015/QĐ-UBND của UBND tỉnh về gửi,",
-        "nhận văn bản điện tử, đề nghị các cơ quan, đơn vị triển khai",
-        "các nội dung sau đây.",
+        "Thực hiện Quyết định số 133/2015/QĐ-UBND của UBND tỉnh về gửi, nhận văn bản điện tử, "
+        "đề nghị các cơ quan, đơn vị triển khai các nội dung sau đây.",
     ])
+    filler_paragraphs: int = 0  # paragraphs of ordinary text before the body, to fill pages as real ones do
     recipients: list[str] = field(default_factory=lambda: [
         "Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Nội vụ;", "- UBND các huyện, thành phố.",
     ])
+    block_at: float | None = None  # y where the recipient block starts (near the bottom: it splits over a page)
     signer_title: list[str] = field(default_factory=lambda: ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"])
     signer: str = "Nguyễn Văn An"
-    body_pages: int = 1  # pages of body text before the closing page
+    seal: bool = True  # the red seal over the left part of the signer's title
 
 
 class _Writer:
     def __init__(self) -> None:
         self.doc = pymupdf.open()
-        self.page: pymupdf.Page | None = None
-        self.y = 0.0
+        self.page: pymupdf.Page = self.new_page()
+        self.fonts = {b: pymupdf.Font(fontfile=str(_font(b))) for b in (False, True)}
 
-    def new_page(self) -> None:
-        self.page = self.doc.new_page(width=595, height=842)  # A4
+    def new_page(self) -> pymupdf.Page:
+        self.page = self.doc.new_page(width=PAGE_W, height=PAGE_H)
         self.page.insert_font(fontname="vn", fontfile=str(_font(False)))
         self.page.insert_font(fontname="vnb", fontfile=str(_font(True)))
-        self.y = 60.0
+        return self.page
 
-    def text(self, x: float, y: float, text: str, *, bold: bool = False, size: float = 12, center: float | None = None) -> None:
-        assert self.page is not None
-        fontname = "vnb" if bold else "vn"
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        return self.fonts[bold].text_length(text, fontsize=size)
+
+    def text(self, x: float, y: float, text: str, *, bold: bool = False, size: float = 13,
+             center: float | None = None, page: pymupdf.Page | None = None) -> tuple[float, float]:
+        """Write one line at baseline y; returns its left and right x."""
         if center is not None:
-            width = pymupdf.Font(fontfile=str(_font(bold))).text_length(text, fontsize=size)
-            x = center - width / 2
-        self.page.insert_text((x, y), text, fontname=fontname, fontsize=size)
+            x = center - self.width(text, size, bold) / 2
+        (page or self.page).insert_text((x, y), text, fontname="vnb" if bold else "vn", fontsize=size)
+        return x, x + self.width(text, size, bold)
+
+    def paragraph(self, y: float, text: str, size: float = 13, indent: float = 28) -> float:
+        """A justified paragraph from y, breaking pages as it goes; returns the next baseline."""
+        words, lines, current = text.split(), [], []
+        limit = RIGHT - LEFT
+        for word in words:
+            trial = " ".join(current + [word])
+            first = not lines
+            if current and self.width(trial, size) > limit - (indent if first else 0):
+                lines.append(current)
+                current = [word]
+            else:
+                current.append(word)
+        lines.append(current)
+        for index, line_words in enumerate(lines):
+            if y > BOTTOM:
+                self.new_page()
+                y = TOP + 14
+            x0 = LEFT + (indent if index == 0 else 0)
+            last = index == len(lines) - 1
+            if last or len(line_words) == 1:
+                self.text(x0, y, " ".join(line_words), size=size)
+            else:
+                natural = sum(self.width(w, size) for w in line_words)
+                gap = (RIGHT - x0 - natural) / (len(line_words) - 1)
+                x = x0
+                for word in line_words:
+                    self.text(x, y, word, size=size)
+                    x += self.width(word, size) + gap
+            y += size * 1.45
+        return y + 4
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -79,92 +129,124 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [text]
 
 
-def render_document(spec: DocumentSpec) -> bytes:
-    """A born-digital PDF of the document."""
-    w = _Writer()
-    w.new_page()
-    left_c, right_c = 150.0, 420.0
-    y = 60.0
+def _header(w: _Writer, spec: DocumentSpec) -> float:
+    """The two header columns, number, date, marks, and the summary of a letter; returns the next y."""
+    y = TOP + 12
     if spec.issuer_parent:
-        w.text(0, y, spec.issuer_parent, center=left_c, size=12)
-        y += 16
-    for part in _wrap(spec.issuer, 26):
-        w.text(0, y, part, bold=True, center=left_c)
-        y += 16
-    y -= 16
-    w.text(0, 60, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=right_c, size=11)
-    w.text(0, 76, "Độc lập - Tự do - Hạnh phúc", bold=True, center=right_c)
-    y += 26
-    w.text(0, y, f"Số: {spec.number}", center=left_c)
+        w.text(0, y, spec.issuer_parent, size=12, center=LEFT_COL)
+        y += 17
+    rule_y = y
+    for part in _wrap(spec.issuer, 28):
+        w.text(0, y, part, bold=True, size=12, center=LEFT_COL)
+        rule_y = y
+        y += 17
+    w.page.draw_line((LEFT_COL - 30, rule_y + 5), (LEFT_COL + 30, rule_y + 5), width=0.6)
+    w.text(0, TOP + 12, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, center=RIGHT_COL)
+    x0, x1 = w.text(0, TOP + 29, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, center=RIGHT_COL)
+    w.page.draw_line((x0, TOP + 34), (x1, TOP + 34), width=0.6)
+    y = max(y, TOP + 46) + 12
+    w.text(0, y, f"Số: {spec.number}", size=12, center=LEFT_COL)
     if spec.date:
         day, month, year = spec.date
         date_text = f"{spec.place}, ngày {day:02d} tháng {month:02d} năm {year}"
     else:
         date_text = f"{spec.place}, ngày      tháng      năm 2026"
-    w.text(0, y, date_text, center=right_c)
-    y += 16
+    w.text(0, y, date_text, size=12, center=RIGHT_COL + 5)
+    y += 17
     if spec.type is None:
-        w.text(0, y, spec.summary, center=left_c, size=11)
-        y += 16
+        for part in _wrap(spec.summary, 40):
+            w.text(0, y, part, size=12, center=LEFT_COL)
+            y += 15
     for mark in (spec.urgency, spec.secrecy):
         if mark:
-            y += 6
-            w.text(0, y, mark.upper(), bold=True, center=left_c, size=13)
-            y += 16
-    y = max(y, 150) + 20
+            y += 10
+            x0, x1 = w.text(0, y, mark.upper(), bold=True, size=13, center=LEFT_COL)
+            w.page.draw_rect(pymupdf.Rect(x0 - 6, y - 14, x1 + 6, y + 5), width=1.2)
+            y += 22
+    return max(y, TOP + 100) + 22
+
+
+def render_document(spec: DocumentSpec) -> bytes:
+    """A born-digital PDF of the document."""
+    w = _Writer()
+    y = _header(w, spec)
     if spec.type is not None:
-        w.text(0, y, spec.type.upper(), bold=True, center=297, size=13)
-        y += 18
-        w.text(0, y, spec.summary, bold=True, center=297)
-        y += 30
-    if spec.kinh_gui:
-        w.text(0, y, "Kính gửi:" + ("" if len(spec.kinh_gui) > 1 else " " + spec.kinh_gui[0]), center=297)
-        y += 18
-        if len(spec.kinh_gui) > 1:
-            for name in spec.kinh_gui:
-                w.text(220, y, f"- {name};")
-                y += 16
-        y += 10
-    for page_index in range(spec.body_pages):
-        if page_index:
-            w.new_page()
-            y = 60
-        for line in spec.body:
-            w.text(70, y, line)
-            y += 18
-    if y > 520:
-        w.new_page()
-        y = 60
-    y += 20
-    block_top = y
-    for line in spec.recipients:
-        bold = line.rstrip().endswith(":") and not line.startswith(("-", "+"))
-        w.text(60, y, line, bold=bold and line.startswith("Nơi nhận"), size=10 if not bold else 11)
-        y += 14
-        if y > 800:
-            w.new_page()
-            y = 60
-    y = block_top
-    assert w.page is not None
-    page = w.doc[-1] if y < 800 else w.page
-    w.page = page
-    for title in spec.signer_title:
-        w.text(0, y, title, bold=True, center=420)
+        w.text(0, y, spec.type.upper(), bold=True, size=14, center=PAGE_W / 2)
+        y += 19
+        for part in _wrap(spec.summary, 60):
+            w.text(0, y, part, bold=True, size=13, center=PAGE_W / 2)
+            y += 17
         y += 16
-    w.text(0, y + 60, spec.signer, bold=True, center=420)
+    if spec.kinh_gui:
+        single = len(spec.kinh_gui) == 1
+        w.text(0, y, "Kính gửi:" + (" " + spec.kinh_gui[0] if single else ""), size=13, center=PAGE_W / 2)
+        y += 19
+        if not single:
+            for name in spec.kinh_gui:
+                w.text(PAGE_W / 2 - 60, y, f"- {name};", size=13)
+                y += 18
+        y += 8
+    for _ in range(spec.filler_paragraphs):
+        y = w.paragraph(y, FILLER)
+    for paragraph in spec.body:
+        y = w.paragraph(y, paragraph)
+    _closing(w, spec, y + 8)
     data = w.doc.tobytes(garbage=3, deflate=True)
     w.doc.close()
     return data
 
 
-def scan(pdf: bytes, dpi: int = 200, *, grey: bool = True) -> bytes:
-    """The same pages as a scanner gives them: image-only, no text layer."""
+def _closing(w: _Writer, spec: DocumentSpec, y: float) -> None:
+    """The recipient block bottom left and the signer bottom right, both starting at the same line."""
+    if spec.block_at is not None:
+        y = spec.block_at if spec.block_at >= y else y
+    if spec.block_at is None and y + 14 * min(len(spec.recipients), 6) > BOTTOM:
+        w.new_page()
+        y = TOP + 14
+    signer_page, signer_y = w.page, y
+    for line in spec.recipients:
+        if y > BOTTOM:
+            w.new_page()
+            y = TOP + 14
+        heading = line.startswith("Nơi nhận")
+        bold_italic_heading = heading or (line.rstrip().endswith(":") and not line.startswith(("-", "+")))
+        w.text(LEFT - 8, y, line, bold=bold_italic_heading, size=12 if heading else 11)
+        y += 14
+    y = signer_y
+    if spec.seal:  # stamped over the title: drawn first, the black ink stays black where they cross
+        centre = pymupdf.Point(RIGHT_COL - 20, y + 17 * len(spec.signer_title) + 18)
+        shape = signer_page.new_shape()
+        shape.draw_circle(centre, 40)
+        shape.draw_circle(centre, 32)
+        shape.finish(color=(0.85, 0.1, 0.1), width=2.2)
+        shape.commit()
+    for title in spec.signer_title:
+        w.text(0, y, title, bold=True, size=13, center=RIGHT_COL + 20, page=signer_page)
+        y += 17
+    w.text(0, y + 70, spec.signer, bold=True, size=13, center=RIGHT_COL + 20, page=signer_page)
+
+
+def scan(pdf: bytes, dpi: int = 200, *, grey: bool = True, noise: bool = True, seed: int = 1) -> bytes:
+    """The same pages as a scanner gives them: image-only, no text layer; with `noise`, each page is
+    turned by a fraction of a degree, speckled and JPEG-compressed, as office scanners deliver."""
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(seed)
     src = pymupdf.open(stream=pdf, filetype="pdf")
     out = pymupdf.open()
     for page in src:
         pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY if grey else pymupdf.csRGB)
+        if noise:
+            image = Image.open(io.BytesIO(pix.tobytes("png")))
+            image = image.rotate(rng.uniform(-0.6, 0.6), resample=Image.BILINEAR, fillcolor=255 if grey else (255, 255, 255))
+            image = image.filter(ImageFilter.GaussianBlur(0.4))
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=75)
+            stream = buffer.getvalue()
+        else:
+            stream = pix.tobytes("png")
         target = out.new_page(width=page.rect.width, height=page.rect.height)
-        target.insert_image(target.rect, stream=pix.tobytes("png"))
+        target.insert_image(target.rect, stream=stream)
     data = out.tobytes(garbage=3, deflate=True)
     out.close()
     src.close()

@@ -1,0 +1,127 @@
+"""The lines of a document's pages, from the text layer where a page has one, else from OCR of
+only the parts the reader asks for (each part read once, at most, however often it is asked)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pymupdf
+
+from gateway.reading.layout import Line, has_text, page_lines
+from gateway.reading.ocr import ocr_band, ocr_region
+from gateway.reading.zones import Band, PageLayout, page_layout
+
+OCR_DPI = 200  # the resolution pages are read at; 10-11 pt recipient entries need it
+
+
+@dataclass
+class PageSource:
+    doc: pymupdf.Document
+    dpi: int = OCR_DPI
+    _text: dict[int, list[Line]] = field(default_factory=dict)
+    _layout: dict[int, PageLayout] = field(default_factory=dict)
+    _read: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # y ranges already OCR'd
+    _ocr: dict[int, list[Line]] = field(default_factory=dict)
+    ocr_used: bool = False
+
+    @property
+    def count(self) -> int:
+        return self.doc.page_count
+
+    def scanned(self, index: int) -> bool:
+        """Whether the page has no usable text layer (an image, as scanners give)."""
+        if index not in self._text:
+            self._text[index] = page_lines(self.doc[index], index + 1)
+        return not has_text(self._text[index])
+
+    def layout(self, index: int) -> PageLayout:
+        if index not in self._layout:
+            self._layout[index] = page_layout(self.doc[index])
+        return self._layout[index]
+
+    def lines(self, index: int, top: float = 0.0, bottom: float | None = None) -> list[Line]:
+        """The page's lines whose top lies between top and bottom (PDF points)."""
+        page = self.doc[index]
+        bottom = page.rect.height if bottom is None else bottom
+        if not self.scanned(index):
+            return [l for l in self._text[index] if top - 2 <= l.y0 < bottom]
+        self._ocr_range(index, top, bottom)
+        return [l for l in self._ocr[index] if top - 2 <= l.y0 < bottom]
+
+    def header(self) -> list[Line]:
+        """Page 1 down to where its body starts."""
+        if not self.scanned(0):
+            return self.lines(0)
+        end = self.layout(0).header_end()
+        self.lines(0, 0, end)
+        self._read_unread_bands(0, 0, end)  # boxed marks Tesseract skips in the page's flow
+        return self.lines(0, 0, end)
+
+    def closing(self, index: int) -> list[Line]:
+        """The page below its last body row: where the recipient block and signer stand."""
+        if not self.scanned(index):
+            return self.lines(index)
+        return self.lines(index, self.layout(index).closing_start())
+
+    def top(self, index: int) -> list[Line]:
+        """The page above its first body row: where a recipient block carried over continues."""
+        if not self.scanned(index):
+            return self.lines(index)
+        layout = self.layout(index)
+        first_body = next((b.y0 for b in layout.bands if layout.is_body(b)), layout.height)
+        return self.lines(index, 0, first_body)
+
+    def _ocr_range(self, index: int, top: float, bottom: float) -> None:
+        page = self.doc[index]
+        layout = self.layout(index)
+        top, bottom = _snap(layout.bands, top, bottom)
+        done = self._read.setdefault(index, [])
+        for start, end in _uncovered(done, top, bottom):
+            if not any(start <= b.y0 < end for b in layout.bands):
+                done.append((start, end))
+                continue
+            clip = pymupdf.Rect(0, start, page.rect.width, end)
+            self._ocr.setdefault(index, []).extend(ocr_region(page, index + 1, clip, self.dpi))
+            done.append((start, end))
+            self.ocr_used = True
+        self._ocr.setdefault(index, []).sort(key=lambda l: (round(l.y0 / 4), l.x0))
+
+    def _read_unread_bands(self, index: int, top: float, bottom: float) -> None:
+        """Bands of ink in the range no OCR line covers, read alone (a stamp in a box, mostly)."""
+        page = self.doc[index]
+        lines = self._ocr.setdefault(index, [])
+        for band in self.layout(index).bands:
+            if not (top <= band.y0 < bottom) or band.y1 - band.y0 < 7:
+                continue
+            covered = any(l.y0 < band.y1 and l.y1 > band.y0 and l.x0 < band.x1 and l.x1 > band.x0 for l in lines)
+            if not covered:
+                line = ocr_band(page, index + 1, pymupdf.Rect(band.x0, band.y0, band.x1, band.y1), self.dpi)
+                if line is not None:
+                    lines.append(line)
+        lines.sort(key=lambda l: (round(l.y0 / 4), l.x0))
+
+
+def _snap(bands: list[Band], top: float, bottom: float) -> tuple[float, float]:
+    """Widen a range so that it does not cut a band of ink in two."""
+    for band in bands:
+        if band.y0 < top < band.y1:
+            top = band.y0 - 1
+        if band.y0 < bottom < band.y1:
+            bottom = band.y1 + 1
+    return max(top, 0.0), bottom
+
+
+def _uncovered(done: list[tuple[float, float]], top: float, bottom: float) -> list[tuple[float, float]]:
+    parts = [(top, bottom)]
+    for start, end in done:
+        next_parts = []
+        for a, b in parts:
+            if end <= a or start >= b:
+                next_parts.append((a, b))
+                continue
+            if a < start:
+                next_parts.append((a, start))
+            if end < b:
+                next_parts.append((end, b))
+        parts = next_parts
+    return [(a, b) for a, b in parts if b - a > 3]
