@@ -101,8 +101,7 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int = OCR_D
             recipients = Recipients(parsed.paper, parsed.electronic, parsed.archive, references, kinh_gui)
         if not block.beside_signer:
             notes.warn("recipient-block-unsure", f"khối 'Nơi nhận' ở trang {block.heading.page} không đứng cạnh chữ ký")
-        near = source.lines(block.page_index, block.heading.y0 - 20)
-        signer, titles = read_signer(near, block.heading.y0 - 20)
+        signer, titles = _signer(source, block)
     particulars = dataclasses.replace(
         particulars, signer=notes.found("signer", signer), signer_title=titles.value.split("\n") if titles else []
     )
@@ -134,6 +133,17 @@ def _particulars(header: list[Line], notes: _Notes) -> Particulars:
         if getattr(particulars, name) is None:
             notes.warn(f"{name}-unread", f"không đọc được trường {name}")
     return particulars
+
+
+def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | None]:
+    """The signer beside the block; when the signer's part breaks over the page, its rest is at the
+    top of the next page."""
+    near = source.lines(block.page_index, block.heading.y0 - 20)
+    signer, titles = read_signer(near)
+    if signer is None and block.page_index + 1 < source.count:
+        following = [l for l in source.top(block.page_index + 1) if l.rel_y < 0.35]
+        signer, titles = read_signer(near + following)
+    return signer, titles
 
 
 def _kinh_gui(lines: list[Line]) -> list[str]:

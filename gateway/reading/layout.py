@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 
 import pymupdf
 
-from gateway.vntext import nfc, one_line
+from gateway.vntext import fold, nfc, one_line
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Line:
     page_height: float
     source: str = "text"  # "text": the PDF's text layer; "ocr": read from the page image
     confidence: float | None = None  # OCR's confidence, 0..1 (None for the text layer)
+    ink: float | None = None  # OCR: share of dark pixels in the line's box (bold text has more)
 
     @property
     def cx(self) -> float:
@@ -74,7 +77,42 @@ def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:
                     )
                 )
     lines.sort(key=lambda l: (round(l.y0 / 3), l.x0))
-    return lines
+    return [part for line in _join_words(lines) for part in split_motto(line)]
+
+
+_MOTTO_START = re.compile(r"(?<=\S) (CONG HOA XA HOI|DOC LAP - TU DO)")
+
+
+def split_motto(line: Line) -> list[Line]:
+    """A header line that runs the issuer into the national motto ("SỞ TƯ PHÁP Độc lập - Tự do…"),
+    split where the motto starts (its x estimated from the share of characters)."""
+    match = _MOTTO_START.search(fold(line.text))
+    if match is None:
+        return [line]
+    cut = match.start(1)
+    x = line.x0 + (line.x1 - line.x0) * cut / len(line.text)
+    left = dataclasses.replace(line, x1=x - 2, text=line.text[:cut].rstrip())
+    right = dataclasses.replace(line, x0=x, text=line.text[cut:])
+    return [left, right]
+
+
+def _join_words(lines: list[Line]) -> list[Line]:
+    """Join pieces of one printed line that the PDF wrote apart (justified text is often written word
+    by word): same baseline, a word's gap apart. Columns stay apart (their gap is wider)."""
+    joined: list[Line] = []
+    for line in lines:
+        if joined:
+            last = joined[-1]
+            height = max(last.y1 - last.y0, 6)
+            if abs(line.y1 - last.y1) < 0.3 * height and 0 <= line.x0 - last.x1 < 1.2 * height:
+                joined[-1] = Line(
+                    page=last.page, x0=last.x0, y0=min(last.y0, line.y0), x1=line.x1, y1=max(last.y1, line.y1),
+                    text=last.text + " " + line.text, bold=last.bold and line.bold,
+                    page_width=last.page_width, page_height=last.page_height,
+                )
+                continue
+        joined.append(line)
+    return joined
 
 
 def has_text(lines: list[Line]) -> bool:

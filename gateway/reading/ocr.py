@@ -16,7 +16,7 @@ from itertools import groupby
 import pymupdf
 from PIL import Image
 
-from gateway.reading.layout import Line
+from gateway.reading.layout import Line, split_motto
 from gateway.vntext import nfc, one_line
 
 # One thread per Tesseract: the gateway runs several documents side by side, and OpenMP's
@@ -47,12 +47,13 @@ def clean_ocr_text(text: str) -> str:
     return one_line(text)
 
 
-def ocr_region(page: pymupdf.Page, page_number: int, clip: pymupdf.Rect, dpi: int) -> list[Line]:
-    """The lines Tesseract reads in `clip` of the page, with their places in PDF points."""
+def ocr_region(page: pymupdf.Page, page_number: int, clip: pymupdf.Rect, dpi: int, *, seal: bool = True) -> list[Line]:
+    """The lines Tesseract reads in `clip` of the page, with their places in PDF points. With `seal`,
+    the right half is read through a filter that fades a seal (see page_image)."""
     clip = clip & page.rect
     if clip.is_empty or clip.height < 4:
         return []
-    image = page_image(page, clip, dpi)
+    image = page_image(page, clip, dpi, seal=seal)
     data = pytesseract.image_to_data(image, lang=LANGUAGE, config="--psm 3", output_type=pytesseract.Output.DICT)
     scale = clip.width / image.width
     words = [
@@ -71,14 +72,22 @@ def ocr_region(page: pymupdf.Page, page_number: int, clip: pymupdf.Rect, dpi: in
             text = clean_ocr_text(" ".join(data["text"][i] for i in run))
             if not text:
                 continue
-            lines.append(Line(
+            line = Line(
                 page=page_number, x0=clip.x0 + x0 * scale, y0=clip.y0 + y0 * scale,
                 x1=clip.x0 + x1 * scale, y1=clip.y0 + y1 * scale, text=text, bold=False,
                 page_width=page.rect.width, page_height=page.rect.height,
                 source="ocr", confidence=sum(float(data["conf"][i]) for i in run) / len(run) / 100,
-            ))
+                ink=_ink(image, (x0, y0, x1, y1)),
+            )
+            lines.extend(split_motto(line))
     lines.sort(key=lambda l: (round(l.y0 / 4), l.x0))
     return lines
+
+
+def _ink(image: Image.Image, box: tuple[int, int, int, int]) -> float:
+    histogram = image.crop(box).histogram()
+    area = max((box[2] - box[0]) * (box[3] - box[1]), 1)
+    return sum(histogram[:100]) / area
 
 
 def ocr_band(page: pymupdf.Page, page_number: int, band: pymupdf.Rect, dpi: int) -> Line | None:
@@ -86,7 +95,7 @@ def ocr_band(page: pymupdf.Page, page_number: int, band: pymupdf.Rect, dpi: int)
     inset = band + (3, 3, -3, -3)
     if inset.is_empty or inset.width < 8:
         return None
-    image = page_image(page, inset, dpi)
+    image = page_image(page, inset, dpi, seal=False)
     data = pytesseract.image_to_data(image, lang=LANGUAGE, config="--psm 7", output_type=pytesseract.Output.DICT)
     words = [i for i in range(len(data["text"])) if data["text"][i].strip() and float(data["conf"][i]) >= 0]
     text = clean_ocr_text(" ".join(data["text"][i] for i in words))
@@ -99,30 +108,31 @@ def ocr_band(page: pymupdf.Page, page_number: int, band: pymupdf.Rect, dpi: int)
     )
 
 
-def page_image(page: pymupdf.Page, clip: pymupdf.Rect, dpi: int) -> Image.Image:
+def page_image(page: pymupdf.Page, clip: pymupdf.Rect, dpi: int, *, seal: bool) -> Image.Image:
     """The part of the page as Tesseract should see it: the red channel, where a red seal over the
-    signer's title fades out; on the right half, where the seal stands, mid greys are also lightened
-    (the grey seal of a greyscale scan). Elsewhere the grey levels are left alone: small accented
-    letters of a low-resolution scan need every one of them."""
+    signer's title fades out. With `seal`, mid greys on the right half, where the signer and seal
+    stand, are lifted towards white too (the grey seal of a greyscale scan). Elsewhere grey levels
+    are left alone: the small accented letters of a low-resolution scan need every one of them."""
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, clip=clip, annots=False, alpha=False)
     red = Image.frombytes("RGB", (pix.width, pix.height), pix.samples).getchannel("R")
     middle = int((page.rect.width * 0.45 - clip.x0) / clip.width * red.width)
-    if middle < red.width:
+    if seal and middle < red.width:
         box = (max(middle, 0), 0, red.width, red.height)
         red.paste(red.crop(box).point(SEAL_LEVELS), box)
     return red
 
 
-SEAL_LEVELS = [0 if v < 20 else 255 if v > 160 else (v - 20) * 255 // 140 for v in range(256)]
+SEAL_LEVELS = [0 if v < 40 else 255 if v > 110 else (v - 40) * 255 // 70 for v in range(256)]
 
 
 def _split_columns(indices: list[int], data: dict) -> list[list[int]]:
     """Split a Tesseract line where a gap wider than twice the text height separates two columns."""
+    heights = sorted(data["height"][i] for i in indices)
+    height = max(heights[len(heights) // 2], 1)  # the median: neither a dash's nor a seal ring's height
     runs: list[list[int]] = [[indices[0]]]
     for i in indices[1:]:
         previous = runs[-1][-1]
         gap = data["left"][i] - (data["left"][previous] + data["width"][previous])
-        height = max(data["height"][i], data["height"][previous], 1)
         if gap > 2 * height:
             runs.append([i])
         else:

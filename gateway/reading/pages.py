@@ -58,10 +58,13 @@ class PageSource:
         return self.lines(0, 0, end)
 
     def closing(self, index: int) -> list[Line]:
-        """The page below its last body row: where the recipient block and signer stand."""
+        """The page below its last body row: where the recipient block and signer stand, two columns
+        read apart (Tesseract run over both at once merges lines of one with the other's seal)."""
         if not self.scanned(index):
             return self.lines(index)
-        return self.lines(index, self.layout(index).closing_start())
+        start = self.layout(index).closing_start()
+        self._ocr_range(index, start, self.doc[index].rect.height, columns=True)
+        return self.lines(index, start)
 
     def top(self, index: int) -> list[Line]:
         """The page above its first body row: where a recipient block carried over continues."""
@@ -69,22 +72,31 @@ class PageSource:
             return self.lines(index)
         layout = self.layout(index)
         first_body = next((b.y0 for b in layout.bands if layout.is_body(b)), layout.height)
+        self._ocr_range(index, 0, first_body, columns=True)
         return self.lines(index, 0, first_body)
 
-    def _ocr_range(self, index: int, top: float, bottom: float) -> None:
+    def _ocr_range(self, index: int, top: float, bottom: float, *, columns: bool = False) -> None:
+        """OCR what of the range has not been read; with `columns`, the two sides of the widest
+        gap near the middle each on its own."""
         page = self.doc[index]
         layout = self.layout(index)
         top, bottom = _snap(layout.bands, top, bottom)
         done = self._read.setdefault(index, [])
+        lines = self._ocr.setdefault(index, [])
         for start, end in _uncovered(done, top, bottom):
-            if not any(start <= b.y0 < end for b in layout.bands):
-                done.append((start, end))
-                continue
-            clip = pymupdf.Rect(0, start, page.rect.width, end)
-            self._ocr.setdefault(index, []).extend(ocr_region(page, index + 1, clip, self.dpi))
             done.append((start, end))
+            if not any(start <= b.y0 < end for b in layout.bands):
+                continue
             self.ocr_used = True
-        self._ocr.setdefault(index, []).sort(key=lambda l: (round(l.y0 / 4), l.x0))
+            in_header = index == 0 and start < layout.header_end()  # the date's column: no seal there
+            split, gap = (_two_columns(layout, start, end) if columns else (end, None))
+            if split > start:  # the end of the body's last paragraph, across the middle
+                clip = pymupdf.Rect(0, start, page.rect.width, split)
+                lines.extend(ocr_region(page, index + 1, clip, self.dpi, seal=not in_header))
+            if gap is not None:
+                for clip in (pymupdf.Rect(0, split, gap, end), pymupdf.Rect(gap, split, page.rect.width, end)):
+                    lines.extend(ocr_region(page, index + 1, clip, self.dpi, seal=not in_header))
+        lines.sort(key=lambda l: (round(l.y0 / 4), l.x0))
 
     def _read_unread_bands(self, index: int, top: float, bottom: float) -> None:
         """Bands of ink in the range no OCR line covers, read alone (a stamp in a box, mostly)."""
@@ -99,6 +111,19 @@ class PageSource:
                 if line is not None:
                     lines.append(line)
         lines.sort(key=lambda l: (round(l.y0 / 4), l.x0))
+
+
+def _two_columns(layout: PageLayout, start: float, end: float) -> tuple[float, float | None]:
+    """Where in the range two columns begin (the lines above cross the middle), and the x of the
+    gap between them; (end, None) when they never do."""
+    for band in layout.bands:
+        if band.y1 <= start or band.y0 >= end:
+            continue
+        if layout.column_gap(band.y0, band.y1) is not None:
+            split = max(start, band.y0 - 1)
+            gap = layout.column_gap(split, end)
+            return (split, gap) if gap is not None else (end, None)
+    return end, None
 
 
 def _snap(bands: list[Band], top: float, bottom: float) -> tuple[float, float]:

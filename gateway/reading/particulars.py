@@ -6,6 +6,7 @@ Each reader returns what it found with the lines it found it on (for the field's
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -62,12 +63,17 @@ def read_issuer(left: list[Line]) -> tuple[Found | None, Found | None]:
         return None, None
     texts = [l.text for l in block]
     if len(block) >= 2:
-        first_bold, rest_bold = block[0].bold, all(l.bold for l in block[1:])
-        if (rest_bold and not first_bold) or (
-            _PARENT_HINT.match(fold(texts[0])) and _AGENCY_START.match(fold(texts[1]))
-        ):
+        if _heavier(block[1:], block[0]) or (_PARENT_HINT.match(fold(texts[0])) and _AGENCY_START.match(fold(texts[1]))):
             return Found(one_line(" ".join(texts[1:])), tuple(block[1:])), Found(texts[0], (block[0],))
     return Found(one_line(" ".join(texts)), tuple(block)), None
+
+
+def _heavier(lines: list[Line], first: Line) -> bool:
+    """Whether the lines are bold and the first is not: the agency under its parent (NĐ 30/2020:
+    the parent line is regular, the issuing agency bold). OCR gives ink density instead of fonts."""
+    if first.ink is not None and all(l.ink is not None for l in lines):
+        return all(l.ink > 1.2 * first.ink for l in lines if l.ink is not None)
+    return all(l.bold for l in lines) and not first.bold
 
 
 def read_number(left: list[Line]) -> Found | None:
@@ -156,9 +162,9 @@ def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]
     return None, None
 
 
-def read_signer(lines: list[Line], top: float) -> tuple[Found | None, Found | None]:
-    """(name, title lines joined by newlines) from the right half of the page, below `top`."""
-    right = [l for l in lines if not l.left_half and l.y0 >= top]
+def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
+    """(name, title lines joined by newlines) from the right half of the signer's part, in order."""
+    right = [dataclasses.replace(l, text=l.text.lstrip("-—–=_~.,'‘’\"| ")) for l in lines if not l.left_half]
     titles: list[Line] = []
     name: Line | None = None
     for line in right:

@@ -8,7 +8,7 @@ two columns with a gap between them. This module finds those bands; it reads no 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pymupdf
 from PIL import Image
@@ -34,6 +34,30 @@ class PageLayout:
     width: float
     height: float
     bands: list[Band]
+    ink: Image.Image = field(repr=False, compare=False)  # the coarse page, ink white on black
+
+    def column_gap(self, top: float, bottom: float) -> float | None:
+        """The x of the widest inkless vertical strip between 30 % and 70 % of the width, in the
+        rows from top to bottom: where the recipient block's column ends and the signer's begins."""
+        scale = self.width / self.ink.width
+        y0, y1 = max(int(top / scale), 0), min(int(bottom / scale) + 1, self.ink.height)
+        if y1 - y0 < 2:
+            return None
+        profile = self.ink.crop((0, y0, self.ink.width, y1)).resize((self.ink.width, 1), Image.Resampling.BOX).tobytes()
+        low, high = int(0.3 * self.ink.width), int(0.7 * self.ink.width)
+        best: tuple[int, int] | None = None
+        start: int | None = None
+        for x in range(low, high + 1):
+            empty = x < high and profile[x] == 0
+            if empty and start is None:
+                start = x
+            elif not empty and start is not None:
+                if best is None or x - start > best[1] - best[0]:
+                    best = (start, x)
+                start = None
+        if best is None or (best[1] - best[0]) * scale < 0.02 * self.width:
+            return None
+        return (best[0] + best[1]) / 2 * scale
 
     @property
     def text_left(self) -> float:
@@ -47,8 +71,7 @@ class PageLayout:
         """Justified body text: from margin to margin, with no column gap."""
         span = self.text_right - self.text_left
         return (
-            span > 0
-            and band.x1 - band.x0 >= 0.85 * span
+            band.x1 - band.x0 >= max(0.85 * span, 0.6 * self.width)
             and band.widest_gap < 0.06 * self.width
         )
 
@@ -80,7 +103,7 @@ def page_layout(page: pymupdf.Page) -> PageLayout:
         elif value == 0 and start is not None:
             bands.append(_band(ink, start, y, scale))
             start = None
-    return PageLayout(page.rect.width, page.rect.height, [b for b in bands if b is not None])
+    return PageLayout(page.rect.width, page.rect.height, [b for b in bands if b is not None], ink)
 
 
 def _band(ink: Image.Image, y0: int, y1: int, scale: float) -> Band | None:

@@ -18,7 +18,8 @@ import pymupdf
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
 PAGE_W, PAGE_H = 595.0, 842.0  # A4
 LEFT, RIGHT, TOP, BOTTOM = 80.0, 545.0, 56.0, 800.0  # text area (NĐ 30/2020: 30-35 mm left, 15-20 mm right)
-LEFT_COL, RIGHT_COL = 150.0, 410.0  # centres of the two header columns
+LEFT_COL, RIGHT_COL = 150.0, 410.0
+BLOCK_WIDTH = 215.0  # the recipient block's cell, left of the signer's  # centres of the two header columns
 
 FILLER = (
     "Để triển khai có hiệu quả công tác văn thư, lưu trữ trên địa bàn tỉnh, các cơ quan, đơn vị "
@@ -129,6 +130,17 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [text]
 
 
+def _wrap_to(w: _Writer, text: str, width: float, size: float, bold: bool) -> list[str]:
+    """Split a line to fit a width, as a word processor wraps an entry in its table cell."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and w.width(lines[-1] + " " + word, size, bold) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [text]
+
+
 def _header(w: _Writer, spec: DocumentSpec) -> float:
     """The two header columns, number, date, marks, and the summary of a letter; returns the next y."""
     y = TOP + 12
@@ -136,7 +148,7 @@ def _header(w: _Writer, spec: DocumentSpec) -> float:
         w.text(0, y, spec.issuer_parent, size=12, center=LEFT_COL)
         y += 17
     rule_y = y
-    for part in _wrap(spec.issuer, 28):
+    for part in _wrap(spec.issuer, 24):
         w.text(0, y, part, bold=True, size=12, center=LEFT_COL)
         rule_y = y
         y += 17
@@ -203,16 +215,19 @@ def _closing(w: _Writer, spec: DocumentSpec, y: float) -> None:
     if spec.block_at is None and y + 14 * min(len(spec.recipients), 6) > BOTTOM:
         w.new_page()
         y = TOP + 14
-    signer_page, signer_y = w.page, y
+    signer_page_number, signer_y = w.page.number, y
     for line in spec.recipients:
-        if y > BOTTOM:
-            w.new_page()
-            y = TOP + 14
         heading = line.startswith("Nơi nhận")
-        bold_italic_heading = heading or (line.rstrip().endswith(":") and not line.startswith(("-", "+")))
-        w.text(LEFT - 8, y, line, bold=bold_italic_heading, size=12 if heading else 11)
-        y += 14
+        sub_heading = heading or (line.rstrip().endswith(":") and not line.startswith(("-", "+")))
+        size = 12 if heading else 11
+        for part in _wrap_to(w, line, BLOCK_WIDTH, size, sub_heading):
+            if y > BOTTOM:
+                w.new_page()
+                y = TOP + 14
+            w.text(LEFT - 8, y, part, bold=sub_heading, size=size)
+            y += 14
     y = signer_y
+    signer_page = w.doc[signer_page_number]
     if spec.seal:  # stamped over the title: drawn first, the black ink stays black where they cross
         centre = pymupdf.Point(RIGHT_COL - 20, y + 17 * len(spec.signer_title) + 18)
         shape = signer_page.new_shape()
@@ -223,6 +238,8 @@ def _closing(w: _Writer, spec: DocumentSpec, y: float) -> None:
     for title in spec.signer_title:
         w.text(0, y, title, bold=True, size=13, center=RIGHT_COL + 20, page=signer_page)
         y += 17
+    if y + 70 > BOTTOM + 20:  # the signer's cell breaks over the page, as the block's does
+        signer_page, y = w.doc[signer_page_number + 1] if signer_page_number + 1 < len(w.doc) else w.new_page(), TOP - 20
     w.text(0, y + 70, spec.signer, bold=True, size=13, center=RIGHT_COL + 20, page=signer_page)
 
 
