@@ -59,7 +59,7 @@ def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:
                 else:
                     groups[-1].append(span)
             for group in groups:
-                text = one_line("".join(s["text"] for s in group))
+                text = one_line(_span_text(group))
                 if not text:
                     continue
                 bold = all((s.get("flags", 0) & 16) or "bold" in s.get("font", "").lower() for s in group)
@@ -113,6 +113,17 @@ def _join_words(lines: list[Line]) -> list[Line]:
                 continue
         joined.append(line)
     return joined
+
+
+def _span_text(spans: list[dict]) -> str:
+    """The spans' text, with a space where the PDF leaves a gap instead of writing one (a
+    justified line written word by word)."""
+    text = spans[0]["text"]
+    for previous, span in zip(spans, spans[1:]):
+        gap = span["bbox"][0] - previous["bbox"][2]
+        spaced = text.endswith(" ") or span["text"].startswith(" ")
+        text += ("" if spaced or gap < 0.15 * max(span.get("size", 10), 1) else " ") + span["text"]
+    return text
 
 
 def has_text(lines: list[Line]) -> bool:

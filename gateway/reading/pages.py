@@ -45,6 +45,7 @@ class PageSource:
         bottom = page.rect.height if bottom is None else bottom
         if not self.scanned(index):
             return [l for l in self._text[index] if top - 2 <= l.y0 < bottom]
+        top, bottom = _snap(self.layout(index).bands, top, bottom)
         self._ocr_range(index, top, bottom)
         return [l for l in self._ocr[index] if top - 2 <= l.y0 < bottom]
 

@@ -7,6 +7,7 @@ Each reader returns what it found with the lines it found it on (for the field's
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -88,7 +89,7 @@ def read_number(left: list[Line]) -> Found | None:
 
 def read_place_date(right: list[Line]) -> tuple[Found | None, Found | None]:
     """(place, ISO date); a date left blank to be filled in by hand is None."""
-    for line in right:
+    for line in _rows(right):
         match = _DATE.match(fold(line.text))
         if not match:
             continue
@@ -101,17 +102,55 @@ def read_place_date(right: list[Line]) -> tuple[Found | None, Found | None]:
     return None, None
 
 
+def _rows(lines: list[Line]) -> list[Line]:
+    """Pieces of one printed row joined left to right (OCR cuts a date line at its blanks)."""
+    rows: list[Line] = []
+    for line in sorted(lines, key=lambda l: (l.page, l.y0)):
+        last = rows[-1] if rows else None
+        if last is not None and last.page == line.page and min(last.y1, line.y1) - max(last.y0, line.y0) > 0.5 * min(
+            last.y1 - last.y0, line.y1 - line.y0
+        ):
+            first, second = (last, line) if last.x0 <= line.x0 else (line, last)
+            rows[-1] = dataclasses.replace(
+                first, x1=max(first.x1, second.x1), y0=min(first.y0, second.y0), y1=max(first.y1, second.y1),
+                text=first.text + " " + second.text,
+                confidence=None if first.confidence is None else min(first.confidence, second.confidence or 0),
+            )
+            continue
+        rows.append(line)
+    return rows
+
+
+def _mark(text: str) -> tuple[str, str] | None:
+    """("urgency"|"secrecy", the mark as written in NĐ 30) for a stamp's text; OCR of a framed stamp
+    may garble a letter ("MẠẬT"), so a near spelling of these six words counts, and the field's
+    confidence (the OCR's) says how sure it is."""
+    folded = fold(text).strip(" .:|[]()")
+    for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY)):
+        if folded in marks:
+            return kind, marks[folded]
+    squashed = folded.replace(" ", "")
+    for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY)):
+        for key, value in marks.items():
+            if len(squashed) <= len(key) + 2 and difflib.SequenceMatcher(None, squashed, key.replace(" ", "")).ratio() >= 0.85:
+                return kind, value
+    return None
+
+
 def read_marks(left: list[Line]) -> tuple[Found | None, Found | None]:
     """Urgency and secrecy stamps: whole lines below the number on the left of the header (the same
     words in ordinary text are not marks)."""
     start = number_line_index(left)
     urgency = secrecy = None
     for line in left[(start + 1) if start is not None else 0:]:
-        folded = fold(line.text).strip(" .:|[]()")
-        if folded in URGENCY and urgency is None:
-            urgency = Found(URGENCY[folded], (line,))
-        elif folded in SECRECY and secrecy is None:
-            secrecy = Found(SECRECY[folded], (line,))
+        mark = _mark(line.text)
+        if mark is None:
+            continue
+        kind, value = mark
+        if kind == "urgency" and urgency is None:
+            urgency = Found(value, (line,))
+        elif kind == "secrecy" and secrecy is None:
+            secrecy = Found(value, (line,))
     return urgency, secrecy
 
 

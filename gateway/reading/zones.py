@@ -60,18 +60,23 @@ class PageLayout:
         return (best[0] + best[1]) / 2 * scale
 
     @property
-    def text_left(self) -> float:
-        return min((b.x0 for b in self.bands), default=0.0)
-
-    @property
-    def text_right(self) -> float:
-        return max((b.x1 for b in self.bands), default=self.width)
+    def margins(self) -> tuple[float, float]:
+        """The body's left and right margins: justified rows all end at the same x (the median of
+        the wide rows' right ends); the left is the leftmost of them (first lines are indented)."""
+        wide = [b for b in self.bands if b.x1 - b.x0 >= 0.6 * self.width]
+        if not wide:
+            return 0.0, self.width
+        ends = sorted(b.x1 for b in wide)
+        return min(b.x0 for b in wide), ends[len(ends) // 2]
 
     def is_body(self, band: Band) -> bool:
-        """Justified body text: from margin to margin, with no column gap."""
-        span = self.text_right - self.text_left
+        """Justified body text: from margin to margin, with no column gap. A centred heading as wide
+        as the body still stops short of the right margin."""
+        left, right = self.margins
         return (
-            band.x1 - band.x0 >= max(0.85 * span, 0.6 * self.width)
+            band.x1 - band.x0 >= 0.6 * self.width
+            and band.x1 >= right - 0.025 * self.width
+            and band.x0 <= left + 0.08 * self.width
             and band.widest_gap < 0.06 * self.width
         )
 

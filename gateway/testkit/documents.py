@@ -112,8 +112,8 @@ class _Writer:
                 natural = sum(self.width(w, size) for w in line_words)
                 gap = (RIGHT - x0 - natural) / (len(line_words) - 1)
                 x = x0
-                for word in line_words:
-                    self.text(x, y, word, size=size)
+                for number, word in enumerate(line_words):  # each word with its space, as word processors write
+                    self.text(x, y, word if number == len(line_words) - 1 else word + " ", size=size)
                     x += self.width(word, size) + gap
             y += size * 1.45
         return y + 4
