@@ -28,7 +28,7 @@ from gateway.reading.particulars import (
     read_type_and_summary,
     read_vv_summary,
 )
-from gateway.reading.recipients import parse_block
+from gateway.reading.recipients import ocr_archive, parse_block
 from gateway.reading.references import article_number, article_text, is_above, responsible_bodies
 from gateway.vntext import fold
 
@@ -95,6 +95,8 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int = OCR_D
         notes.warn("no-recipient-block", "không tìm thấy khối 'Nơi nhận'; không liệt kê nơi nhận nào")
     else:
         parsed = parse_block([l.text for l in block.lines])
+        if parsed is not None and block.heading.source == "ocr":
+            parsed = dataclasses.replace(parsed, archive=ocr_archive(parsed.archive))
         if parsed is not None:
             notes.source("recipients", block.lines)
             references = _references(source, block, parsed, kinh_gui, notes, body)
@@ -107,6 +109,8 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int = OCR_D
     )
     if titles:
         notes.source("signer_title", titles.lines)
+    elif signer:
+        notes.warn("signer-title-unread", "không đọc được chức vụ người ký (dấu đóng trùm lên?)")
     return Reading(doc.page_count, source.ocr_used, particulars, recipients, notes.warnings, notes.sources)
 
 
@@ -129,8 +133,12 @@ def _particulars(header: list[Line], notes: _Notes) -> Particulars:
         date=notes.found("date", issued), type=notes.found("type", doc_type), summary=notes.found("summary", summary),
         urgency=notes.found("urgency", urgency), secrecy=notes.found("secrecy", secrecy),
     )
+    if particulars.date is None and particulars.place is not None:
+        notes.warn("date-blank", "ngày ban hành để trống trên văn bản")
+    if particulars.number is not None and particulars.number.startswith("/"):
+        notes.warn("number-incomplete", f"số văn bản để trống phần số: {particulars.number}")
     for name in ("issuer", "number", "date"):
-        if getattr(particulars, name) is None:
+        if getattr(particulars, name) is None and not (name == "date" and particulars.place is not None):
             notes.warn(f"{name}-unread", f"không đọc được trường {name}")
     return particulars
 

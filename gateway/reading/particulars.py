@@ -183,6 +183,12 @@ def _follows(previous: Line, line: Line) -> bool:
     return -2 <= line.y0 - previous.y1 <= 0.9 * height
 
 
+def _same_weight(a: Line, b: Line) -> bool:
+    if a.ink is not None and b.ink is not None:
+        return max(a.ink, b.ink) <= 1.25 * min(a.ink, b.ink)
+    return a.bold == b.bold
+
+
 def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]:
     """The centred type heading below the header and the summary lines after it."""
     for index, line in enumerate(body):
@@ -193,12 +199,18 @@ def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]
                 f = fold(follow.text)
                 if f.startswith(("CAN CU", "KINH GUI", "DIEU ", "CHUONG ")) or set(follow.text) <= set("-_— "):
                     break
-                if summary and not _follows(summary[-1], follow):
-                    break
+                if summary and not (_follows(summary[-1], follow) and _same_weight(summary[-1], follow)):
+                    break  # the summary is bold (NĐ 30/2020); the body below it is not
                 summary.append(follow)
             text = one_line(" ".join(l.text for l in summary))
             return Found(_TYPES[folded], (line,)), (Found(text, tuple(summary)) if text else None)
     return None, None
+
+
+def _looks_like_name(text: str) -> bool:
+    """A person's name as signed: two to six capitalised words ("Hoàng Đức Thắng")."""
+    words = text.split()
+    return 2 <= len(words) <= 6 and all(w[0].isupper() and w.isalpha() for w in words) and not _is_upper(text)
 
 
 def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
@@ -213,8 +225,8 @@ def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
         if name is None and (_SIGNER_TITLE.match(folded) or (_is_upper(line.text) and len(line.text) < 60)):
             titles.append(line)
             continue
-        if titles and not line.text.startswith("(") and len(line.text) < 60 and not _is_upper(line.text):
-            name = line  # the last plain line of the block is the name
+        if (titles or _looks_like_name(line.text)) and not line.text.startswith("(") and len(line.text) < 60 and not _is_upper(line.text):
+            name = line  # the last plain line of the block is the name (a seal may hide the title)
     name_found = Found(name.text, (name,)) if name else None
     titles_found = Found("\n".join(l.text for l in titles), tuple(titles)) if titles else None
     return name_found, titles_found

@@ -8,6 +8,7 @@ sub-heading every entry is listed as paper, as written.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from gateway.model import Recipients
 from gateway.vntext import fold, one_line
@@ -19,9 +20,24 @@ _ARCHIVE = re.compile(r"^LUU\b")
 
 
 def _clean(entry: str) -> str:
+    """An entry as written, without its leading "- " and its trailing ";" or "."."""
     entry = one_line(entry)
     entry = re.sub(r"^[-–•+]\s*", "", entry)
     return entry.rstrip(" ;.,").strip()
+
+
+@dataclass
+class _Entry:
+    section: str  # "paper" or "electronic"
+    text: str  # as written, over its wrapped lines, without the leading "- "
+    parent: str | None = None  # for a "+" item: the entry it belongs to ("Văn phòng UBND tỉnh")
+    has_items: bool = False  # an entry ending with ":" whose "+" items follow
+
+    def value(self) -> str:
+        text = _clean(self.text)
+        if self.parent is None or _ARCHIVE.match(fold(text)):
+            return text  # "+ Lưu: VT, VX2" under its parent is still the archive entry, as written
+        return f"{self.parent}: {text}"
 
 
 def parse_block(lines: list[str]) -> Recipients | None:
@@ -30,51 +46,48 @@ def parse_block(lines: list[str]) -> Recipients | None:
         return None
     first = lines[0]
     rest = first.split(":", 1)[1] if ":" in first else ""
-    raw_lines = ([rest] if rest.strip() else []) + lines[1:]
-
-    sections: dict[str, list[str]] = {"paper": [], "electronic": []}
-    current = "paper"
-    archive: str | None = None
-    entries: list[tuple[str, str]] = []  # (section, raw entry text)
-    parent: str | None = None  # an entry ending with ":" whose "+" items follow
-    for line in raw_lines:
+    section = "paper"
+    entries: list[_Entry] = []
+    parent: _Entry | None = None  # the last entry ending with ":", whose "+" items may follow
+    for line in ([rest] if rest.strip() else []) + lines[1:]:
         text = one_line(line)
         if not text:
             continue
         folded = fold(text)
-        if _ELECTRONIC.match(folded):
-            current, parent = "electronic", None
-            continue
-        if _PAPER.match(folded):
-            current, parent = "paper", None
+        if _ELECTRONIC.match(folded) or _PAPER.match(folded):
+            section, parent = ("electronic" if _ELECTRONIC.match(folded) else "paper"), None
             continue
         if text.startswith("+") and parent is not None:
-            entries.append((current, f"{parent}: {_clean(text)}"))
+            parent.has_items = True
+            entries.append(_Entry(section, text[1:].strip(), parent=_clean(parent.text).rstrip(":").strip()))
             continue
-        if text[0] in "-–•+" or not entries:
-            cleaned = _clean(text)
-            if cleaned.endswith(":"):
-                parent = cleaned.rstrip(":").strip()
-                entries.append((current, "\0" + parent))  # placeholder, dropped if items follow
-            else:
-                parent = None
-                entries.append((current, cleaned))
+        previous = entries[-1] if entries else None
+        # a line without a dash continues the entry above, unless that one was closed by ";" or "."
+        if previous is not None and text[0] not in "-–•+" and not previous.text.rstrip().endswith((";", ".")):
+            previous.text += " " + text
             continue
-        # a wrapped continuation of the previous entry
-        section, previous = entries[-1]
-        entries[-1] = (section, _clean(previous.rstrip(";,.") + " " + text))
-    kept: list[tuple[str, str]] = []
-    for index, (section, entry) in enumerate(entries):
-        if entry.startswith("\0"):
-            name = entry[1:]
-            has_items = index + 1 < len(entries) and entries[index + 1][1].startswith(name + ":")
-            if not has_items:
-                kept.append((section, name))
+        entry = _Entry(section, re.sub(r"^[-–•+]\s*", "", text))
+        entries.append(entry)
+        parent = entry if entry.text.rstrip().endswith(":") else None
+    paper: list[str] = []
+    electronic: list[str] = []
+    archive: str | None = None
+    for entry in entries:
+        if entry.has_items:
+            continue  # its "+" items stand for it
+        value = entry.value().rstrip(":").strip()
+        if not value:
             continue
-        kept.append((section, entry))
-    for section, entry in kept:
-        if _ARCHIVE.match(fold(entry)):
-            archive = entry
-        elif entry:
-            sections[section].append(entry)
-    return Recipients(paper=sections["paper"], electronic=sections["electronic"], archive=archive)
+        if _ARCHIVE.match(fold(value)):
+            archive = value
+        else:
+            (electronic if entry.section == "electronic" else paper).append(value)
+    return Recipients(paper=paper, electronic=electronic, archive=archive)
+
+
+def ocr_archive(archive: str | None) -> str | None:
+    """The archive entry read by OCR, with its first item put right when OCR bent it: NĐ 30/2020
+    Phụ lục I writes "Lưu: VT, <the drafting unit>", and "VT" comes out as "VI", "VF" or "V1"."""
+    if archive is None:
+        return None
+    return re.sub(r"^(Lưu\s*:\s*)V[IlF1f|T]\b", r"\1VT", archive)

@@ -62,6 +62,7 @@ class DocumentSpec:
     signer_title: list[str] = field(default_factory=lambda: ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"])
     signer: str = "Nguyễn Văn An"
     seal: bool = True  # the red seal over the left part of the signer's title
+    appendix: list[str] = field(default_factory=list)  # paragraphs of a regulation issued with it, after the signature
 
 
 class _Writer:
@@ -203,6 +204,11 @@ def render_document(spec: DocumentSpec) -> bytes:
     for paragraph in spec.body:
         y = w.paragraph(y, paragraph)
     _closing(w, spec, y + 8)
+    if spec.appendix:
+        w.new_page()  # the appendix starts on a page of its own
+        y = TOP + 14
+        for paragraph in spec.appendix:
+            y = w.paragraph(y, paragraph, indent=0 if len(paragraph) < 40 else 28)
     data = w.doc.tobytes(garbage=3, deflate=True)
     w.doc.close()
     return data
