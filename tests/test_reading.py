@@ -281,10 +281,10 @@ def reading_pages(path: Path) -> int:
         return doc.page_count
 
 
-def test_without_tesseract_a_scan_gets_a_clear_warning(tmp_path: Path) -> None:
+def test_without_tesseract_data_a_scan_gets_a_clear_warning(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(scan(render_document(DocumentSpec()), 150))
-    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # python, but no tesseract
+    env = {**os.environ, "TESSDATA_PREFIX": str(tmp_path)}  # a folder without vie.traineddata
     done = subprocess.run([sys.executable, "-m", "gateway.cli", "parse", str(path), "--json"],
                           capture_output=True, text=True, env=env, check=True)
     out = json.loads(done.stdout)

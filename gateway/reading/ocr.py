@@ -1,17 +1,19 @@
 """Tesseract OCR (Vietnamese) of a part of a page, as positioned lines like the text layer's.
 
-PyMuPDF renders the part at the resolution asked; Tesseract (through pytesseract) reads it with
-its `vie` data. Tesseract's own text is used, not PyMuPDF's OCR layer, which loses the space after
-many accented syllables ("Nơinhận"). Text is normalised to NFC; a few letters Tesseract confuses
-with Vietnamese ones are mapped back (the Icelandic Ð for Đ).
+PyMuPDF renders the part at the resolution asked; Tesseract reads it through its API (tesserocr),
+in this process, its `vie` model loaded once per process: starting a `tesseract` program per region
+cost 60 ms each, a third of a scan's reading. Tesseract's own text is used, not PyMuPDF's OCR layer,
+which loses the space after many accented syllables ("Nơinhận"). Text is normalised to NFC; a few
+letters Tesseract confuses with Vietnamese ones are mapped back (the Icelandic Ð for Đ).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
+from dataclasses import dataclass
 from itertools import groupby
+from pathlib import Path
 
 import pymupdf
 from PIL import Image
@@ -19,13 +21,13 @@ from PIL import Image
 from gateway.reading.layout import Line, split_motto
 from gateway.vntext import nfc, one_line
 
-# One thread per Tesseract: the gateway runs several documents side by side, and OpenMP's
-# spinning threads burn CPU for nothing on a busy machine.
+# One thread per Tesseract: the gateway reads several documents side by side, and OpenMP's
+# spinning threads burn CPU for nothing on a busy machine. Read by the library when it loads.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import pytesseract  # noqa: E402  (reads the environment when it runs Tesseract)
-
 LANGUAGE = "vie"
+TESSDATA_DIRS = [Path("/usr/share/tesseract-ocr/5/tessdata"), Path("/usr/share/tesseract-ocr/4.00/tessdata"),
+                 Path("/usr/share/tessdata"), Path("/usr/local/share/tessdata")]
 _FIXES = [(re.compile("[ÐĐ]{2,}"), "Đ"), (re.compile("Ð"), "Đ"), (re.compile("ð"), "đ")]
 
 
@@ -33,11 +35,67 @@ class OcrUnavailable(RuntimeError):
     """Tesseract or its Vietnamese data is missing: scripts/setup installs them."""
 
 
+def tessdata_dir() -> Path:
+    """Where Tesseract's `vie` data is: $TESSDATA_PREFIX if set, else Debian's places."""
+    explicit = os.environ.get("TESSDATA_PREFIX")
+    for directory in [Path(explicit)] if explicit else TESSDATA_DIRS:
+        if (directory / f"{LANGUAGE}.traineddata").is_file():
+            return directory
+    raise OcrUnavailable("thiếu dữ liệu tiếng Việt của Tesseract (gói tesseract-ocr-vie; scripts/setup cài)")
+
+
 def check_tesseract() -> None:
-    if shutil.which("tesseract") is None:
-        raise OcrUnavailable("tesseract không có trên máy (scripts/setup cài tesseract-ocr và tesseract-ocr-vie)")
-    if LANGUAGE not in pytesseract.get_languages(config=""):
-        raise OcrUnavailable("thiếu dữ liệu tiếng Việt của tesseract (gói tesseract-ocr-vie)")
+    _api()
+
+
+_API = None
+
+
+def _api():  # type: ignore[no-untyped-def]
+    """The process's Tesseract, created on first use."""
+    global _API
+    if _API is None:
+        try:
+            import tesserocr
+        except ImportError as exc:  # the wheel could not be installed on this platform
+            raise OcrUnavailable(f"không nạp được Tesseract (tesserocr): {exc}") from None
+        _API = tesserocr.PyTessBaseAPI(path=str(tessdata_dir()), lang=LANGUAGE)
+    return _API
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    confidence: float  # 0..100
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
+    line: int  # which Tesseract text line it belongs to
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+
+def _read_words(image: Image.Image, single_line: bool) -> list[_Word]:
+    from tesserocr import PSM, RIL
+
+    api = _api()
+    api.SetPageSegMode(PSM.SINGLE_LINE if single_line else PSM.AUTO)
+    api.SetImage(image)
+    api.Recognize()
+    words: list[_Word] = []
+    iterator = api.GetIterator()
+    line = 0
+    while iterator is not None and not iterator.Empty(RIL.WORD):
+        if iterator.IsAtBeginningOf(RIL.TEXTLINE):
+            line += 1
+        text = iterator.GetUTF8Text(RIL.WORD) or ""
+        box = iterator.BoundingBox(RIL.WORD)
+        if text.strip() and box is not None:
+            words.append(_Word(text, iterator.Confidence(RIL.WORD), tuple(box), line))
+        if not iterator.Next(RIL.WORD):
+            break
+    api.Clear()
+    return words
 
 
 def clean_ocr_text(text: str) -> str:
@@ -54,29 +112,20 @@ def ocr_region(page: pymupdf.Page, page_number: int, clip: pymupdf.Rect, dpi: in
     if clip.is_empty or clip.height < 4:
         return []
     image = page_image(page, clip, dpi, seal=seal)
-    data = pytesseract.image_to_data(image, lang=LANGUAGE, config="--psm 3", output_type=pytesseract.Output.DICT)
     scale = clip.width / image.width
-    words = [
-        (data["block_num"][i], data["par_num"][i], data["line_num"][i], i)
-        for i in range(len(data["text"]))
-        if data["text"][i].strip() and float(data["conf"][i]) >= 0
-    ]
     lines: list[Line] = []
-    for _, group in groupby(words, key=lambda w: w[:3]):
-        indices = [w[3] for w in group]
-        for run in _split_columns(indices, data):
-            x0 = min(data["left"][i] for i in run)
-            y0 = min(data["top"][i] for i in run)
-            x1 = max(data["left"][i] + data["width"][i] for i in run)
-            y1 = max(data["top"][i] + data["height"][i] for i in run)
-            text = clean_ocr_text(" ".join(data["text"][i] for i in run))
+    for _, group in groupby(_read_words(image, single_line=False), key=lambda w: w.line):
+        for run in _split_columns(list(group)):
+            x0, y0 = min(w.box[0] for w in run), min(w.box[1] for w in run)
+            x1, y1 = max(w.box[2] for w in run), max(w.box[3] for w in run)
+            text = clean_ocr_text(" ".join(w.text for w in run))
             if not text:
                 continue
             line = Line(
                 page=page_number, x0=clip.x0 + x0 * scale, y0=clip.y0 + y0 * scale,
                 x1=clip.x0 + x1 * scale, y1=clip.y0 + y1 * scale, text=text, bold=False,
                 page_width=page.rect.width, page_height=page.rect.height,
-                source="ocr", confidence=sum(float(data["conf"][i]) for i in run) / len(run) / 100,
+                source="ocr", confidence=sum(w.confidence for w in run) / len(run) / 100,
                 ink=_ink(image, (x0, y0, x1, y1)),
             )
             lines.extend(split_motto(line))
@@ -96,15 +145,14 @@ def ocr_band(page: pymupdf.Page, page_number: int, band: pymupdf.Rect, dpi: int)
     if inset.is_empty or inset.width < 8:
         return None
     image = page_image(page, inset, dpi, seal=False)
-    data = pytesseract.image_to_data(image, lang=LANGUAGE, config="--psm 7", output_type=pytesseract.Output.DICT)
-    words = [i for i in range(len(data["text"])) if data["text"][i].strip() and float(data["conf"][i]) >= 0]
-    text = clean_ocr_text(" ".join(data["text"][i] for i in words))
+    words = _read_words(image, single_line=True)
+    text = clean_ocr_text(" ".join(w.text for w in words))
     if not text:
         return None
     return Line(
         page=page_number, x0=band.x0, y0=band.y0, x1=band.x1, y1=band.y1, text=text, bold=False,
         page_width=page.rect.width, page_height=page.rect.height, source="ocr",
-        confidence=sum(float(data["conf"][i]) for i in words) / len(words) / 100,
+        confidence=sum(w.confidence for w in words) / len(words) / 100,
     )
 
 
@@ -125,16 +173,14 @@ def page_image(page: pymupdf.Page, clip: pymupdf.Rect, dpi: int, *, seal: bool) 
 SEAL_LEVELS = [0 if v < 40 else 255 if v > 110 else (v - 40) * 255 // 70 for v in range(256)]
 
 
-def _split_columns(indices: list[int], data: dict) -> list[list[int]]:
+def _split_columns(words: list[_Word]) -> list[list[_Word]]:
     """Split a Tesseract line where a gap wider than twice the text height separates two columns."""
-    heights = sorted(data["height"][i] for i in indices)
+    heights = sorted(w.height for w in words)
     height = max(heights[len(heights) // 2], 1)  # the median: neither a dash's nor a seal ring's height
-    runs: list[list[int]] = [[indices[0]]]
-    for i in indices[1:]:
-        previous = runs[-1][-1]
-        gap = data["left"][i] - (data["left"][previous] + data["width"][previous])
-        if gap > 2 * height:
-            runs.append([i])
+    runs: list[list[_Word]] = [[words[0]]]
+    for word in words[1:]:
+        if word.box[0] - runs[-1][-1].box[2] > 2 * height:
+            runs.append([word])
         else:
-            runs[-1].append(i)
+            runs[-1].append(word)
     return runs

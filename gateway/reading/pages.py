@@ -98,18 +98,21 @@ class PageSource:
         done = self._read.setdefault(index, [])
         lines = self._ocr.setdefault(index, [])
         for start, end in _uncovered(done, top, bottom):
+            gap = None
+            if columns:
+                split, gap = _two_columns(layout, start, end)
+                start = split if gap is not None else start  # the body's last lines above: not needed here
             done.append((start, end))
-            if not any(start <= b.y0 < end for b in layout.bands):
-                continue
+            if not any(start <= b.y0 < end and b.y1 - b.y0 >= 4 for b in layout.bands):
+                continue  # blank, or a speck
             self.ocr_used = True
             in_header = index == 0 and start < layout.header_end()  # the date's column: no seal there
-            split, gap = (_two_columns(layout, start, end) if columns else (end, None))
-            if split > start:  # the end of the body's last paragraph, across the middle
-                clip = pymupdf.Rect(0, start, page.rect.width, split)
+            if gap is None:
+                clips = [pymupdf.Rect(0, start, page.rect.width, end)]
+            else:
+                clips = [pymupdf.Rect(0, start, gap, end), pymupdf.Rect(gap, start, page.rect.width, end)]
+            for clip in clips:
                 lines.extend(ocr_region(page, index + 1, clip, self.dpi_for(index), seal=not in_header))
-            if gap is not None:
-                for clip in (pymupdf.Rect(0, split, gap, end), pymupdf.Rect(gap, split, page.rect.width, end)):
-                    lines.extend(ocr_region(page, index + 1, clip, self.dpi_for(index), seal=not in_header))
         lines.sort(key=lambda l: (round(l.y0 / 4), l.x0))
 
     def _read_unread_bands(self, index: int, top: float, bottom: float) -> None:
