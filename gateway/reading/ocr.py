@@ -105,7 +105,8 @@ def clean_ocr_text(text: str) -> str:
     return one_line(text)
 
 
-def ocr_region(page: pymupdf.Page, page_number: int, clip: pymupdf.Rect, dpi: int, *, seal: bool = True) -> list[Line]:
+def ocr_region(page: pymupdf.Page, page_number: int, clip: pymupdf.Rect, dpi: int, *, seal: bool = True,
+               blank: list[pymupdf.Rect] | None = None) -> list[Line]:
     """The lines Tesseract reads in `clip` of the page, with their places in PDF points. With `seal`,
     the right half is read through a filter that fades a seal (see page_image)."""
     clip = clip & page.rect
@@ -113,6 +114,9 @@ def ocr_region(page: pymupdf.Page, page_number: int, clip: pymupdf.Rect, dpi: in
         return []
     image = page_image(page, clip, dpi, seal=seal)
     scale = clip.width / image.width
+    for rect in blank or []:  # parts read on their own (stamps)
+        image.paste(255, (int((rect.x0 - clip.x0) / scale) - 2, int((rect.y0 - clip.y0) / scale) - 2,
+                          int((rect.x1 - clip.x0) / scale) + 2, int((rect.y1 - clip.y0) / scale) + 2))
     lines: list[Line] = []
     for _, group in groupby(_read_words(image, single_line=False), key=lambda w: w.line):
         for run in _split_columns(list(group)):
@@ -140,11 +144,11 @@ def _ink(image: Image.Image, box: tuple[int, int, int, int]) -> float:
 
 
 def ocr_band(page: pymupdf.Page, page_number: int, band: pymupdf.Rect, dpi: int) -> Line | None:
-    """One band of ink read as a single line, inside its frame: a stamp such as a boxed "KHẨN"."""
-    inset = band + (3, 3, -3, -3)
-    if inset.is_empty or inset.width < 8:
+    """One band of ink read as a single line, its frame taken away: a stamp such as a boxed "KHẨN"."""
+    area = band + (-2, -2, 2, 2)
+    if area.width < 8:
         return None
-    image = page_image(page, inset, dpi, seal=False)
+    image = _without_frame(page_image(page, area, max(dpi, 300), seal=False))  # Tesseract misses a lone word smaller
     words = _read_words(image, single_line=True)
     text = clean_ocr_text(" ".join(w.text for w in words))
     if not text:
@@ -154,6 +158,24 @@ def ocr_band(page: pymupdf.Page, page_number: int, band: pymupdf.Rect, dpi: int)
         page_width=page.rect.width, page_height=page.rect.height, source="ocr",
         confidence=sum(w.confidence for w in words) / len(words) / 100,
     )
+
+
+def _without_frame(image: Image.Image) -> Image.Image:
+    """The image with the rows and columns that are mostly ink (a stamp's frame) whitened, and a
+    white margin around it, as Tesseract reads best."""
+    ink = image.point(lambda v: 255 if v < 128 else 0)
+    rows = ink.resize((1, ink.height), Image.Resampling.BOX).tobytes()
+    columns = ink.resize((ink.width, 1), Image.Resampling.BOX).tobytes()
+    clean = image.copy()
+    for y, value in enumerate(rows):
+        if value > 190:  # three quarters of the width: a frame's side, not a letter's bar
+            clean.paste(255, (0, max(y - 2, 0), clean.width, min(y + 3, clean.height)))
+    for x, value in enumerate(columns):
+        if value > 205:  # four fifths of the height: a frame's side, not a letter's stem
+            clean.paste(255, (max(x - 2, 0), 0, min(x + 3, clean.width), clean.height))
+    framed = Image.new("L", (clean.width + 40, clean.height + 40), 255)
+    framed.paste(clean.point(lambda v: 255 if v > 170 else v), (20, 20))  # the frame's grey fringe too
+    return framed
 
 
 def page_image(page: pymupdf.Page, clip: pymupdf.Rect, dpi: int, *, seal: bool) -> Image.Image:

@@ -23,6 +23,8 @@ class PageSource:
     _layout: dict[int, PageLayout] = field(default_factory=dict)
     _read: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # y ranges already OCR'd
     _ocr: dict[int, list[Line]] = field(default_factory=dict)
+    _blank: dict[int, list[pymupdf.Rect]] = field(default_factory=dict)  # parts of a page OCR must not see
+    _stamps_read: set[int] = field(default_factory=set)
     ocr_used: bool = False
 
     @property
@@ -66,9 +68,18 @@ class PageSource:
         """Page 1 down to where its body starts."""
         if not self.scanned(0):
             return self.lines(0)
-        end = self.layout(0).header_end()
+        layout = self.layout(0)
+        end = layout.header_end()
+        stamps = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in layout.bands if b.framed and b.y0 < end]
+        self._blank[0] = stamps  # read apart: in the page's flow, a frame turns into stray letters
         self.lines(0, 0, end)
-        self._read_unread_bands(0, 0, end)  # boxed marks Tesseract skips in the page's flow
+        if 0 not in self._stamps_read:
+            self._stamps_read.add(0)
+            for stamp in stamps:
+                line = ocr_band(self.doc[0], 1, stamp, self.dpi_for(0))
+                if line is not None:
+                    self._ocr[0].append(line)
+            self._ocr[0].sort(key=lambda l: (round(l.y0 / 4), l.x0))
         return self.lines(0, 0, end)
 
     def closing(self, index: int) -> list[Line]:
@@ -112,21 +123,8 @@ class PageSource:
             else:
                 clips = [pymupdf.Rect(0, start, gap, end), pymupdf.Rect(gap, start, page.rect.width, end)]
             for clip in clips:
-                lines.extend(ocr_region(page, index + 1, clip, self.dpi_for(index), seal=not in_header))
-        lines.sort(key=lambda l: (round(l.y0 / 4), l.x0))
-
-    def _read_unread_bands(self, index: int, top: float, bottom: float) -> None:
-        """Bands of ink in the range no OCR line covers, read alone (a stamp in a box, mostly)."""
-        page = self.doc[index]
-        lines = self._ocr.setdefault(index, [])
-        for band in self.layout(index).bands:
-            if not (top <= band.y0 < bottom) or band.y1 - band.y0 < 7:
-                continue
-            covered = any(l.y0 < band.y1 and l.y1 > band.y0 and l.x0 < band.x1 and l.x1 > band.x0 for l in lines)
-            if not covered:
-                line = ocr_band(page, index + 1, pymupdf.Rect(band.x0, band.y0, band.x1, band.y1), self.dpi_for(index))
-                if line is not None:
-                    lines.append(line)
+                lines.extend(ocr_region(page, index + 1, clip, self.dpi_for(index), seal=not in_header,
+                                        blank=self._blank.get(index, [])))
         lines.sort(key=lambda l: (round(l.y0 / 4), l.x0))
 
 

@@ -27,6 +27,7 @@ class Band:
     x0: float
     x1: float
     widest_gap: float  # the widest stretch without ink between x0 and x1
+    framed: bool = False  # ink down both its sides: a stamp in a box ("KHẨN", "MẬT")
 
 
 @dataclass(frozen=True)
@@ -118,4 +119,18 @@ def _band(ink: Image.Image, y0: int, y1: int, scale: float) -> Band | None:
         return None
     column = ink.width / _COLUMNS * scale
     gap = max((b - a - 1 for a, b in zip(inked, inked[1:])), default=0)
-    return Band(y0=y0 * scale, y1=y1 * scale, x0=inked[0] * column, x1=(inked[-1] + 1) * column, widest_gap=gap * column)
+    return Band(y0=y0 * scale, y1=y1 * scale, x0=inked[0] * column, x1=(inked[-1] + 1) * column,
+                widest_gap=gap * column, framed=_framed(ink.crop((0, y0, ink.width, y1)), (y1 - y0) * scale))
+
+
+def _framed(strip: Image.Image, height: float) -> bool:
+    """Whether the band's leftmost and rightmost ink runs down its whole height (a box's sides)."""
+    if height < 10:
+        return False
+    profile = strip.resize((strip.width, 1), Image.Resampling.BOX).tobytes()
+    inked = [x for x, v in enumerate(profile) if v > 0]
+    if len(inked) < 4:
+        return False
+    left = max(profile[inked[0]: inked[0] + 2])
+    right = max(profile[inked[-1] - 1: inked[-1] + 1])
+    return left > 170 and right > 170
