@@ -12,3 +12,4 @@ test:
 bench:
 	scripts/setup --test
 	.venv/bin/python bench/intake.py
+	.venv/bin/python bench/reading.py

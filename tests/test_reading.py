@@ -297,3 +297,28 @@ def test_born_digital_reading_uses_no_ocr_even_for_the_body() -> None:
     with pymupdf.open(stream=render_document(case.spec), filetype="pdf") as doc:
         reading = read_document(doc, body=True)
     assert not reading.ocr and reading.recipients.references == case.expected["recipients"]["references"]
+
+
+def test_an_issuer_misread_by_ocr_is_unverified_not_a_mismatch() -> None:
+    """Intake's rule (002 Đ4.1) on what the reader says: an OCR issuer naming no known agency is
+    reported for the clerk; a known other agency is still a mismatch; the text layer is trusted."""
+    from gateway.directory import AgencyEntry, Directory
+    from gateway.intake.rules import official_route
+    from gateway.model import FieldSource, MailFacts, Particulars, Reading, Recipients, SenderAuth
+
+    stp = AgencyEntry("000.00.14.H06", "Sở Tư pháp tỉnh Bắc Giang", "vanthu@sotp.bacgiang.gov.vn", ("Sở Tư pháp",))
+    stc = AgencyEntry("000.00.13.H06", "Sở Tài chính tỉnh Bắc Giang", "vanthu@stc.bacgiang.gov.vn", ("Sở Tài chính",))
+    directory = Directory([stp, stc])
+    mail = MailFacts("<m@x>", "0" * 64, 1, stp.mailbox, "", [], [], "", None, None, None,
+                     SenderAuth(stp.mailbox, True, "dkim"), [], [])
+
+    def reading(issuer: str, via: str) -> Reading:
+        return Reading(1, via == "ocr", Particulars(issuer=issuer, issuer_parent="UBND TỈNH BẮC GIANG"), Recipients(),
+                       sources={"issuer": FieldSource(1, via, 0.6 if via == "ocr" else None)})
+
+    holds, reasons = official_route(mail, reading("SỞ TƯ PHẢP XÃ", "ocr"), directory)
+    assert holds and [(r.code, r.severity) for r in reasons] == [("issuer-unread", "warning")]
+    holds, reasons = official_route(mail, reading("SỞ TÀI CHÍNH", "ocr"), directory)
+    assert not holds and reasons[0].code == "sender-not-issuer"
+    holds, reasons = official_route(mail, reading("SỞ TƯ PHẢP XÃ", "text"), directory)
+    assert not holds and reasons[0].code == "sender-not-issuer"

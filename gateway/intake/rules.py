@@ -90,6 +90,10 @@ def official_route(mail: MailFacts, reading: Reading | None, directory: Director
     if particulars is None or not particulars.issuer:
         return True, [warning("issuer-unread")]
     issuer = directory.by_issuer(particulars.issuer, particulars.issuer_parent)
+    source = reading.sources.get("issuer") if reading else None
+    if issuer is None and source is not None and source.via == "ocr":
+        # OCR that names no known agency proves no mismatch: the clerk checks it (nothing guessed is certain)
+        return True, [warning("issuer-unread", f"OCR đọc được '{particulars.issuer}', không có trong danh bạ")]
     if issuer is None or issuer.code != agency.code:
         return False, [error("sender-not-issuer", f"{particulars.issuer} ≠ {agency.name}")]
     return True, []
