@@ -203,6 +203,7 @@ def test_scanned_documents_are_read(name: str, dpi: int) -> None:
     assert reading.ocr
     assert reading.sources["number"].via == "ocr" and reading.sources["number"].page == 1
     assert reading.sources["recipients"].page == heading_page(render_document(case.spec))
+    assert any(w.startswith("scan-resolution-low") for w in reading.warnings) == (dpi < 200)  # NĐ 30/2020 PL I
     got, want = reading.as_json(), case.expected
     for field in ("issuer", "issuer_parent", "date", "type", "urgency", "secrecy"):
         assert got["document"][field] == want["document"][field], field
@@ -252,12 +253,16 @@ def test_a_scan_without_a_readable_block_says_so_and_invents_nothing() -> None:
     assert any(w.startswith("no-text") for w in reading.warnings)
 
 
-def test_a_title_hidden_under_the_seal_is_reported_not_guessed() -> None:
+def test_a_title_under_the_seal_is_read_in_colour_and_reported_in_grey() -> None:
+    """NĐ 30/2020 PL I asks for colour scans: the red seal then fades out of the red channel and the
+    title under it is read. A greyscale scan keeps the seal as dark as the text: reported, not guessed."""
     case = CASES["case025"]
-    reading = read_pdf_bytes(scan(render_document(case.spec), 200, seed=25))
-    assert reading.particulars.signer == "Hoàng Đức Thắng"
-    assert reading.particulars.signer_title == []
-    assert any(w.startswith("signer-title-unread") for w in reading.warnings)
+    colour = read_pdf_bytes(scan(render_document(case.spec), 200, seed=25, grey=False))
+    assert (colour.particulars.signer, colour.particulars.signer_title) == ("Hoàng Đức Thắng", ["TRƯỞNG PHÒNG"])
+    grey = read_pdf_bytes(scan(render_document(case.spec), 200, seed=25))
+    assert grey.particulars.signer == "Hoàng Đức Thắng"
+    assert grey.particulars.signer_title == []
+    assert any(w.startswith("signer-title-unread") for w in grey.warnings)
 
 
 def test_parse_command_prints_the_contract(tmp_path: Path) -> None:

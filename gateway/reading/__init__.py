@@ -81,6 +81,9 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int = OCR_D
         notes.warn("ocr-unavailable", f"văn bản quét không đọc được: {problem}")
         return Reading(doc.page_count, False, Particulars(), Recipients(), notes.warnings)
 
+    coarse = sorted({round(d) for i in range(doc.page_count) if scanned[i] and (d := source.native_dpi(i)) and d < 190})
+    if coarse:  # NĐ 30/2020 Phụ lục I: digitised documents are scanned at 200 dpi or finer
+        notes.warn("scan-resolution-low", f"văn bản quét ở {coarse[0]} dpi, dưới 200 dpi: chữ nhỏ có thể đọc sai")
     header = source.header()
     if not header:
         notes.warn("no-text", "trang 1 không có chữ đọc được (lớp chữ hay OCR)")

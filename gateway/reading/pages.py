@@ -37,17 +37,21 @@ class PageSource:
             self._text[index] = page_lines(self.doc[index], index + 1)
         return not has_text(self._text[index])
 
+    def native_dpi(self, index: int) -> float | None:
+        """The resolution the page was scanned at (its largest image's), None without one."""
+        page = self.doc[index]
+        native = [
+            info["width"] / ((info["bbox"][2] - info["bbox"][0]) / 72)
+            for info in page.get_image_info()
+            if info["bbox"][2] - info["bbox"][0] > 0.5 * page.rect.width
+        ]
+        return max(native) if native else None
+
     def dpi_for(self, index: int) -> int:
         """The resolution to read a page at: the reader's, or finer for a page scanned finer."""
         if self.dpi != OCR_DPI:
             return self.dpi  # asked for explicitly
-        page = self.doc[index]
-        native = 0.0
-        for info in page.get_image_info():
-            width_pt = info["bbox"][2] - info["bbox"][0]
-            if width_pt > 0.5 * page.rect.width:
-                native = max(native, info["width"] / (width_pt / 72))
-        return FINE_DPI if native >= 250 else OCR_DPI
+        return FINE_DPI if (self.native_dpi(index) or 0) >= 250 else OCR_DPI
 
     def layout(self, index: int) -> PageLayout:
         if index not in self._layout:
