@@ -6,7 +6,7 @@ each with the one reader and compares every field with what is printed on it.
 
 CPU is this process plus the Tesseract processes it ran (getrusage of children), per document, one
 core. "fields" reads what intake needs (no body); "--body" also reads a scan's body for "Như Điều N".
-Usage: python bench/reading.py [N] [--dpi 150,200,300] [--body] [--show-errors]
+Usage: python bench/reading.py [N] [--dpi 150,200,300] [--body] [--colour] [--show-errors]
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import Any
 import pymupdf
 
 from gateway.reading import read_document
-from gateway.reading.pages import OCR_DPI
 from gateway.testkit.documents import render_document, scan
 from gateway.testkit.reading_cases import reading_cases
 
@@ -52,14 +51,15 @@ def main() -> None:
     parser.add_argument("count", nargs="?", type=int, default=60)
     parser.add_argument("--dpi", default="150,200,300")
     parser.add_argument("--body", action="store_true")
+    parser.add_argument("--colour", action="store_true", help="colour scans (NĐ 30/2020 PL I asks for them); default greyscale")
     parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--read-dpi", type=int, default=OCR_DPI, help="the resolution scans are read at")
+    parser.add_argument("--read-dpi", type=int, default=None, help="read scans at this resolution (default: the reader's, 200)")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cases = reading_cases(args.count)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"PyMuPDF {pymupdf.__version__}")
-    variants: list[tuple[str, int | None]] = [("born-digital", None)] + [(f"scan {d} dpi", int(d)) for d in args.dpi.split(",")]
+    variants: list[tuple[str, int | None]] = [("born-digital", None)] + [(f"scan {d} dpi{' colour' if args.colour else ''}", int(d)) for d in args.dpi.split(",")]
     for label, dpi in variants:
         right: Counter[str] = Counter()
         seen: Counter[str] = Counter()
@@ -69,7 +69,7 @@ def main() -> None:
         for number, case in enumerate(cases):
             pdf = render_document(case.spec)
             if dpi is not None:
-                pdf = scan(pdf, dpi, seed=number)
+                pdf = scan(pdf, dpi, seed=number, grey=not args.colour)
             start = cpu_seconds()
             with pymupdf.open(stream=pdf, filetype="pdf") as doc:
                 reading = read_document(doc, body=args.body, dpi=args.read_dpi)

@@ -16,7 +16,7 @@ from gateway.model import FieldSource, Particulars, Reading, Recipients
 from gateway.reading.block import Block, find_block
 from gateway.reading.layout import Line
 from gateway.reading.ocr import OcrUnavailable, check_tesseract
-from gateway.reading.pages import OCR_DPI, PageSource
+from gateway.reading.pages import PageSource
 from gateway.reading.particulars import (
     Found,
     is_motto,
@@ -71,7 +71,7 @@ def _ocr_problem() -> str | None:
     return None
 
 
-def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int = OCR_DPI) -> Reading:
+def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None = None) -> Reading:
     """Read the particulars and the recipient block. With `body`, also read a scan's body to resolve
     "Như Điều N" (a born-digital body costs nothing and is always read)."""
     source = PageSource(doc, dpi)

@@ -30,7 +30,8 @@ _VV = re.compile(r"^V\s*[/\\|]\s*[VW]\b\s*", re.I)  # "V/v", and Tesseract's "V/
 _SIGNER_TITLE = re.compile(r"^(TM|KT|Q|TL|TUQ)\s*\.")
 _PARENT_HINT = re.compile(r"^(UBND|UY BAN NHAN DAN|HDND|BO |TINH UY|HUYEN UY|THANH UY)")
 _AGENCY_START = re.compile(
-    r"^(SO |PHONG |BAN |VAN PHONG|TRUNG TAM|CHI CUC|THANH TRA|CUC |VU |TRUONG |BENH VIEN|BAO |DAI |KHO BAC|BAN QUAN LY)"
+    r"^(SO |PHONG |BAN |VAN PHONG|TRUNG TAM|CHI CUC|THANH TRA|CUC |TONG CUC|VU |TRUONG |BENH VIEN|BAO |DAI |KHO BAC|"
+    r"THUONG TRUC|HOI DONG|DOAN |CONG AN|VIEN |HOC VIEN|QUY |BAO HIEM|DANG UY|BO CHI HUY|CHI NHANH|CONG TY)"
 )
 
 
@@ -63,18 +64,23 @@ def read_issuer(left: list[Line]) -> tuple[Found | None, Found | None]:
     if not block:
         return None, None
     texts = [l.text for l in block]
-    if len(block) >= 2:
-        if _heavier(block[1:], block[0]) or (_PARENT_HINT.match(fold(texts[0])) and _AGENCY_START.match(fold(texts[1]))):
+    if len(block) >= 2 and _under_parent(block):
             return Found(one_line(" ".join(texts[1:])), tuple(block[1:])), Found(texts[0], (block[0],))
     return Found(one_line(" ".join(texts)), tuple(block)), None
 
 
-def _heavier(lines: list[Line], first: Line) -> bool:
-    """Whether the lines are bold and the first is not: the agency under its parent (NĐ 30/2020:
-    the parent line is regular, the issuing agency bold). OCR gives ink density instead of fonts."""
-    if first.ink is not None and all(l.ink is not None for l in lines):
-        return all(l.ink > 1.2 * first.ink for l in lines if l.ink is not None)
-    return all(l.bold for l in lines) and not first.bold
+def _under_parent(block: list[Line]) -> bool:
+    """Whether the first issuer line is the parent agency's (NĐ 30/2020 PL I: the parent line is
+    regular, the issuing agency's bold). The text layer says which lines are bold; for OCR the ink
+    density stands in for the font, and only where the next line opens an agency's name (a wrapped
+    "ỦY BAN NHÂN DÂN TỈNH BẮC / KẠN" has a short last line whose ink density varies)."""
+    first, rest = block[0], block[1:]
+    opens_agency = bool(_AGENCY_START.match(fold(rest[0].text)))
+    if _PARENT_HINT.match(fold(first.text)) and opens_agency:
+        return True
+    if first.ink is not None and all(l.ink is not None for l in rest):
+        return opens_agency and all(l.ink > 1.2 * first.ink for l in rest if l.ink is not None)
+    return all(l.bold for l in rest) and not first.bold
 
 
 def read_number(left: list[Line]) -> Found | None:
