@@ -88,6 +88,79 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """The daemon: watch the configured mailboxes until SIGTERM or SIGINT."""
+    import signal
+
+    from gateway.app import Gateway
+    from gateway.daemon import Daemon
+    from gateway.intake.pipeline import Intake
+    from gateway.outbox import OutboxSender
+    from gateway.workers import WorkerPool
+
+    logging.getLogger("qlvb").setLevel(logging.INFO)
+    config = _config(args)
+    if not config.mailboxes:
+        raise UsageError("mailboxes: no mailbox to watch in the configuration")
+    for source in config.mailboxes:  # a missing password is a configuration error, said at once
+        if source.imap is not None:
+            source.imap.password()
+    if config.smtp is not None:
+        config.smtp.password()
+    gateway = Gateway.open(config)
+    limits = config.limits
+    try:
+        with WorkerPool(gateway.analysis_settings(), size=limits.workers, seconds=limits.seconds_per_document,
+                        memory_mb=limits.worker_memory_mb) as pool:
+            sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox) if config.smtp else None
+            daemon = Daemon(gateway, Intake(gateway, pool), sender)
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: daemon.stop.set())
+            daemon.run()
+    finally:
+        gateway.close()
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from registry.database import Register
+    from registry.models import MailboxState, Outbox
+
+    config = _config(args)
+    register = Register(config.database)
+    try:
+        with register.session() as session:
+            states = session.scalars(select(MailboxState).order_by(MailboxState.name)).all()
+            counts = dict(session.execute(select(Outbox.state, func.count()).group_by(Outbox.state)).all())
+            failed = session.scalars(select(Outbox).where(Outbox.state == "failed").order_by(Outbox.id.desc()).limit(10)).all()
+            mailboxes = [{
+                "name": s.name, "connected": s.connected, "last_uid": s.last_uid, "backlog": s.backlog,
+                "last_mail_at": s.last_mail_at.isoformat() if s.last_mail_at else None, "error": s.last_error,
+                "updated_at": s.updated_at.isoformat() if s.updated_at else None,
+            } for s in states]
+            outbox = {"queued": counts.get("queued", 0), "sent": counts.get("sent", 0), "failed": counts.get("failed", 0),
+                      "failures": [{"id": f.id, "to": f.recipient, "kind": f.kind, "error": f.last_error} for f in failed]}
+    finally:
+        register.close()
+    configured = {m.name for m in config.mailboxes}
+    for name in sorted(configured - {m["name"] for m in mailboxes}):
+        mailboxes.append({"name": name, "connected": False, "last_uid": 0, "backlog": None, "last_mail_at": None,
+                          "error": "chưa chạy", "updated_at": None})
+    if args.json:
+        _print_json({"mailboxes": mailboxes, "outbox": outbox})
+        return EXIT_OK
+    for m in mailboxes:
+        state = "đã kết nối" if m["connected"] else "không kết nối"
+        print(f"{m['name']:<16} {state:<14} chờ xử lý {m['backlog'] if m['backlog'] is not None else '-':<5} "
+              f"thư gần nhất {m['last_mail_at'] or '-'}  {('lỗi: ' + m['error']) if m['error'] else ''}")
+    print(f"outbox: {outbox['queued']} chờ gửi, {outbox['sent']} đã gửi, {outbox['failed']} gửi không được")
+    for f in outbox["failures"]:
+        print(f"  #{f['id']} {f['kind']} → {f['to']}: {f['error']}")
+    return EXIT_OK
+
+
 def cmd_register_add(args: argparse.Namespace) -> int:
     from gateway.app import Gateway
     from registry.paper import PaperDocument, register_paper
@@ -201,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--actor", default="operator")
 
+    with_config(sub.add_parser("run", help="the daemon: watch the mailboxes, register, file, answer"))
+    p = with_config(sub.add_parser("status", help="each mailbox's state and the outbox queue"))
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("demo", help="show the whole product on generated documents")
     p.add_argument("--dir", default="demo-out", help="where the demo writes its files (default ./demo-out)")
     return parser
@@ -220,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_directory_import(args)
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "status":
+            return cmd_status(args)
     except (ConfigError, UsageError) as exc:
         print(f"qlvb-gateway: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -6,6 +6,7 @@ Relative paths are relative to the directory of the configuration file.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, time
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")  # QCVN 102:2016 V1V2V3.Z1Z2.Y1Y2.MX1X2
@@ -87,6 +88,67 @@ class Notify(_Strict):
     urgent: list[str] = []
 
 
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+class MailServer(_Strict):
+    """An IMAP or SMTP server; certificates are verified (against `ca_file` when given). Plain
+    text (`security: none`) only to a loopback address."""
+
+    host: str
+    port: int | None = None  # default by protocol and security
+    security: Literal["tls", "starttls", "none"] = "tls"
+    username: str | None = None
+    password_env: str | None = None  # the name of the environment variable holding the password
+    ca_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _plain_only_on_loopback(self) -> "MailServer":
+        if self.security == "none" and self.host not in LOOPBACK:
+            raise ValueError("security: none is allowed only to a loopback address (127.0.0.1, ::1, localhost)")
+        if self.username and not self.password_env:
+            raise ValueError("password_env: name the environment variable that holds the password")
+        return self
+
+    def password(self) -> str | None:
+        if not self.password_env:
+            return None
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ConfigError(f"{self.password_env}: the environment variable with the password is not set")
+        return value
+
+
+class Folders(_Strict):
+    """Where the daemon files each mail, by verdict (created if missing)."""
+
+    inbox: str = "INBOX"
+    accepted: str = "QLVB/Đã tiếp nhận"  # duplicates too
+    returned: str = "QLVB/Đã trả lại"
+    quarantined: str = "QLVB/Cần kiểm tra"
+    ignored: str = "QLVB/Khác"
+
+
+class MailboxSource(_Strict):
+    """One official mailbox the daemon watches: over IMAP, or a local Maildir beside the mail server."""
+
+    name: str
+    imap: MailServer | None = None
+    maildir: Path | None = None
+    folders: Folders = Folders()
+    poll_seconds: float = Field(60, gt=0)  # where the server has no IDLE
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "MailboxSource":
+        if (self.imap is None) == (self.maildir is None):
+            raise ValueError("give exactly one of imap and maildir")
+        return self
+
+
+class Schedule(_Strict):
+    digest: list[time] = [time(11, 30), time(16, 30)]  # 133/2015 Đ10: end of the morning and of the afternoon
+
+
 class Config(_Strict):
     agency: Agency
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -98,6 +160,9 @@ class Config(_Strict):
     authentication: Authentication = Authentication()
     limits: Limits = Limits()
     notify: Notify = Notify()
+    mailboxes: list[MailboxSource] = []
+    smtp: MailServer | None = None  # the submission server the answers are sent through
+    schedule: Schedule = Schedule()
     # Where the config file lives; relative paths were resolved against it.
     base_dir: Path = Path(".")
 
@@ -140,6 +205,9 @@ def _resolve_paths(raw: dict, base: Path) -> dict:
         for key in ("roots", "crls"):
             if isinstance(trust.get(key), list):
                 trust[key] = [rel(p) if isinstance(p, str) else p for p in trust[key]]
+    for source in raw.get("mailboxes") or []:
+        if isinstance(source, dict) and isinstance(source.get("maildir"), str):
+            source["maildir"] = rel(source["maildir"])
     database = raw.get("database")
     if isinstance(database, str) and database.startswith("sqlite:///") and not database.startswith("sqlite:////"):
         file_part = database[len("sqlite:///"):]

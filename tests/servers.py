@@ -67,3 +67,97 @@ def wait_for(predicate, timeout: float = 30.0, step: float = 0.1) -> bool:  # ty
             return True
         time.sleep(step)
     return False
+
+
+class Dovecot:
+    """A private Dovecot IMAP server on 127.0.0.1 (plain text on loopback), its mail in Maildirs of
+    its own; users are added with `add_user`. `stop()` and `start()` keep its port and its mail."""
+
+    def __init__(self) -> None:
+        self.workdir = Path(tempfile.mkdtemp(prefix="qlvb-dovecot-"))
+        self.workdir.chmod(0o755)
+        self.port = free_port()
+        self.users: dict[str, str] = {}
+        self.mail_owner = pwd.getpwnam("nobody")
+        (self.workdir / "mail").mkdir()
+        os.chown(self.workdir / "mail", self.mail_owner.pw_uid, self.mail_owner.pw_gid)
+        self.config = self.workdir / "dovecot.conf"
+        self._write_config()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _write_config(self) -> None:
+        w, owner = self.workdir, self.mail_owner
+        self.config.write_text(f"""
+base_dir = {w}/run
+state_dir = {w}/state
+log_path = {w}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{w}/mail/%u
+first_valid_uid = 1
+default_internal_user = dovecot
+default_login_user = dovenull
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {w}/users
+}}
+userdb {{
+  driver = static
+  args = uid={owner.pw_uid} gid={owner.pw_gid} home={w}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {self.port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+protocol imap {{
+  mail_max_userip_connections = 50
+}}
+""", encoding="utf-8")
+        (w / "users").write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in self.users.items()), encoding="utf-8")
+
+    def add_user(self, user: str, password: str) -> None:
+        self.users[user] = password
+        self._write_config()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(["dovecot", "-F", "-c", str(self.config)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not wait_for(self._accepts, timeout=20):
+            raise RuntimeError(f"Dovecot did not start: {(self.workdir / 'dovecot.log').read_text(errors='replace')[-2000:]}")
+
+    def _accepts(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                return s.recv(100).startswith(b"* OK")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+            self.process = None
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@contextmanager
+def dovecot(*users: tuple[str, str]) -> Iterator[Dovecot]:
+    server = Dovecot()
+    for user, password in users:
+        server.add_user(user, password)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()

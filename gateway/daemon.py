@@ -1,0 +1,158 @@
+"""The gateway running by itself: watch the official mailboxes, take each new mail through intake,
+file it by verdict once the register has committed, send the outbox; reconnect after failures.
+
+One loop, in one thread: a mailbox is read, its new mails analysed by the worker processes (both
+cores) and registered, then filed; the outbox is sent; then the loop waits on IMAP IDLE (or polls)
+until new mail or the next retry is due. Crash safety comes from the order of things: a mail is
+filed only after its registration committed, and its UID is recorded only after it is filed; a
+mail seen again after a crash is recognised by intake (Message-ID and SHA-256) and only filed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from gateway.app import Gateway
+from gateway.config import MailboxSource
+from gateway.intake.pipeline import IncomingMail, Intake
+from gateway.outbox import OutboxSender
+from qlvb_mailbox.imap import NETWORK_ERRORS, ImapMailbox
+from registry.models import MailboxState
+
+log = logging.getLogger("qlvb.daemon")
+
+# The folder each verdict files a mail into (duplicates are filed with the accepted ones).
+VERDICT_FOLDER = {"accepted": "accepted", "duplicate": "accepted", "returned": "returned",
+                  "quarantined": "quarantined", "ignored": "ignored"}
+BATCH = 20
+MAX_BACKOFF = 60.0
+
+
+@dataclass
+class Watcher:
+    """One mailbox: its IMAP connection and when to try connecting again after a failure."""
+
+    source: MailboxSource
+    mailbox: ImapMailbox
+    failures: int = 0
+    retry_at: float = 0.0
+    error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+
+@dataclass
+class Daemon:
+    gateway: Gateway
+    intake: Intake
+    sender: OutboxSender | None
+    stop: threading.Event = field(default_factory=threading.Event)
+    watchers: list[Watcher] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for source in self.gateway.config.mailboxes:
+            if source.imap is None:
+                raise NotImplementedError(f"mailboxes.{source.name}: only imap sources are watched so far")
+            self.watchers.append(Watcher(source, ImapMailbox(source.imap, source.folders)))
+
+    def run(self) -> None:
+        log.info("gateway started: %s", ", ".join(w.name for w in self.watchers))
+        try:
+            while not self.stop.is_set():
+                for watcher in self.watchers:
+                    self._step(watcher)
+                self._send()
+                self._wait()
+        finally:
+            for watcher in self.watchers:
+                watcher.mailbox.close()
+                self._save_state(watcher.name, connected=False)
+            log.info("gateway stopped")
+
+    # ---- one mailbox ---------------------------------------------------------------------
+    def _step(self, watcher: Watcher) -> None:
+        if self.stop.is_set() or time.monotonic() < watcher.retry_at:
+            return
+        try:
+            if not watcher.mailbox.connected:
+                watcher.mailbox.connect()
+                log.info("%s: connected", watcher.name)
+            self._take_in(watcher)
+            watcher.failures, watcher.error = 0, None
+        except NETWORK_ERRORS as exc:
+            watcher.mailbox.close()
+            watcher.failures += 1
+            watcher.error = f"{type(exc).__name__}: {exc}"[:500]
+            delay = min(2.0 ** (watcher.failures - 1), MAX_BACKOFF)
+            watcher.retry_at = time.monotonic() + delay
+            log.warning("%s: %s; again in %.0f s", watcher.name, watcher.error, delay)
+            self._save_state(watcher.name, connected=False, error=watcher.error)
+
+    def _take_in(self, watcher: Watcher) -> None:
+        mailbox = watcher.mailbox
+        state = self._state(watcher.name)
+        last_uid = state.last_uid if state.uidvalidity == mailbox.uidvalidity else 0  # a new folder: start over
+        uids = mailbox.new_uids(last_uid)
+        self._save_state(watcher.name, connected=True, uidvalidity=mailbox.uidvalidity, last_uid=last_uid,
+                         backlog=len(uids), error=None)
+        for start in range(0, len(uids), BATCH):
+            if self.stop.is_set():
+                return
+            fetched = mailbox.fetch(uids[start:start + BATCH])
+            items = [IncomingMail(f"{watcher.name}:{f.uid}", f.raw, f.internaldate) for f in fetched]
+            for mail, outputs in zip(fetched, self.intake.process(items, record=True)):
+                verdict = outputs[0]["verdict"] if outputs else "quarantined"
+                mailbox.file(mail.uid, VERDICT_FOLDER.get(verdict, "quarantined"))  # after the commit
+                self._save_state(watcher.name, last_uid=mail.uid, backlog=len(uids) - uids.index(mail.uid) - 1,
+                                 last_mail_at=datetime.now(timezone.utc))
+            self._send()  # acknowledgements leave as soon as their mails are registered
+
+    # ---- outbox and waiting --------------------------------------------------------------
+    def _send(self) -> None:
+        if self.sender is None:
+            return
+        try:
+            self.sender.send_due()
+        except Exception as exc:  # the database or the SMTP library failing must not stop the intake
+            log.error("outbox: %s: %s", type(exc).__name__, exc)
+
+    def _wait(self) -> None:
+        seconds = min((w.source.poll_seconds for w in self.watchers), default=60.0)
+        if self.sender is not None and (due := self.sender.next_due()) is not None:
+            seconds = max(0.2, min(seconds, (due - datetime.now(timezone.utc)).total_seconds()))
+        live = [w for w in self.watchers if w.mailbox.connected]
+        if len(live) == 1 and len(self.watchers) == 1:
+            try:
+                live[0].mailbox.wait(seconds, self.stop)
+                return
+            except NETWORK_ERRORS as exc:
+                live[0].mailbox.close()
+                log.warning("%s: %s while waiting", live[0].name, exc)
+                return
+        self.stop.wait(min(seconds, 5.0))
+
+    # ---- state kept in the database ------------------------------------------------------
+    def _state(self, name: str) -> MailboxState:
+        with self.gateway.register.session() as session:
+            state = session.get(MailboxState, name)
+            if state is None:
+                state = MailboxState(name=name, last_uid=0, connected=False, backlog=0)
+                session.add(state)
+                session.commit()
+            session.expunge(state)
+            return state
+
+    def _save_state(self, name: str, **values: object) -> None:
+        with self.gateway.register.session() as session:
+            state = session.get(MailboxState, name) or MailboxState(name=name, last_uid=0, connected=False, backlog=0)
+            for key, value in values.items():
+                setattr(state, key, value)
+            state.updated_at = datetime.now(timezone.utc)
+            session.add(state)
+            session.commit()

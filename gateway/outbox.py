@@ -1,0 +1,79 @@
+"""Sending the outbox: answers are persisted before they are sent (intake queues them in the same
+transaction that registers the mail), sent as stored, marked sent once the server accepts them,
+retried with backoff on temporary failures and marked failed on permanent ones (000 Đ9.1.c: the
+sender is told automatically). A crash between the server's acceptance and the mark sends that
+message again, at worst, with the same Message-ID."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import or_, select
+
+from gateway.config import MailServer
+from qlvb_mailbox.smtp import Envelope, send_all
+from registry import audit
+from registry.database import Register
+from registry.models import Outbox
+
+BATCH = 50
+MAX_ATTEMPTS = 12  # about two days with the backoff below
+FIRST_RETRY = timedelta(seconds=10)
+LONGEST_WAIT = timedelta(hours=4)
+
+
+def backoff(attempts: int) -> timedelta:
+    """10 s, 20 s, 40 s, … up to 4 h between tries."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+
+
+@dataclass
+class OutboxSender:
+    register: Register
+    server: MailServer
+    sender: str  # the envelope sender: our agency's mailbox, where delivery reports come back
+
+    def send_due(self, now: datetime | None = None) -> int:
+        """Send what is queued and due; returns how many the server accepted."""
+        now = now or datetime.now(timezone.utc)
+        with self.register.session() as session:
+            rows = session.scalars(
+                select(Outbox).where(Outbox.state == "queued",
+                                     or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
+                .order_by(Outbox.id).limit(BATCH)
+            ).all()
+            envelopes = [Envelope(r.id, self.sender, r.recipient, r.raw) for r in rows]
+        if not envelopes:
+            return 0
+        results = send_all(self.server, envelopes)
+        sent = 0
+        with self.register.session() as session:
+            for result in results:
+                row = session.get(Outbox, result.key)
+                if row is None or row.state != "queued":
+                    continue
+                row.attempts += 1
+                if result.outcome == "sent":
+                    row.state, row.sent_at, row.last_error, row.next_attempt_at = "sent", datetime.now(timezone.utc), None, None
+                    sent += 1
+                elif result.outcome == "permanent" or row.attempts >= MAX_ATTEMPTS:
+                    row.state, row.last_error, row.next_attempt_at = "failed", result.detail, None
+                    audit.record(session, "outbox-failed", mail_id=row.mail_id, outbox_id=row.id,
+                                 recipient=row.recipient, error=result.detail)
+                else:
+                    row.last_error, row.next_attempt_at = result.detail, now + backoff(row.attempts)
+            session.commit()
+        return sent
+
+    def next_due(self) -> datetime | None:
+        """When the earliest queued message is due (None: nothing queued)."""
+        with self.register.session() as session:
+            rows = session.execute(
+                select(Outbox.next_attempt_at).where(Outbox.state == "queued").order_by(Outbox.next_attempt_at)
+            ).all()
+        if not rows:
+            return None
+        if any(r[0] is None for r in rows):
+            return datetime.now(timezone.utc)
+        return min(r[0] for r in rows)

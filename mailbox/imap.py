@@ -1,0 +1,144 @@
+"""An official mailbox over IMAP (imapclient): new mail by UID, filing by MOVE, waiting by IDLE.
+
+Installed as `qlvb_mailbox.imap`. Certificates are verified (the system's roots, or `ca_file`);
+plain text only to loopback, which the configuration enforces. Mail is fetched with BODY.PEEK[] so
+its \\Seen flag stays as it was: the clerk still sees what is new.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+
+from gateway.config import Folders, MailServer
+
+FETCH_BATCH = 20
+NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
+
+
+@dataclass(frozen=True)
+class FetchedMail:
+    uid: int
+    raw: bytes
+    internaldate: datetime | None
+
+
+class ImapMailbox:
+    def __init__(self, server: MailServer, folders: Folders, *, timeout: float = 60.0) -> None:
+        self.server = server
+        self.folders = folders
+        self.timeout = timeout
+        self.client: IMAPClient | None = None
+        self.uidvalidity: int | None = None
+        self._separator = "/"
+        self._prefix = ""
+
+    # ---- connection ------------------------------------------------------------------------
+    def connect(self) -> None:
+        server = self.server
+        context = ssl.create_default_context(cafile=str(server.ca_file) if server.ca_file else None)
+        port = server.port or (993 if server.security == "tls" else 143)
+        client = IMAPClient(server.host, port=port, ssl=server.security == "tls", ssl_context=context,
+                            timeout=self.timeout)
+        if server.security == "starttls":
+            client.starttls(context)
+        client.normalise_times = False  # INTERNALDATE with its offset, not turned into local time
+        client.login(server.username or "", server.password() or "")
+        self.client = client
+        personal = client.namespace().personal
+        if personal:
+            self._prefix, separator = personal[0]
+            self._separator = separator or "/"
+        for key in ("accepted", "returned", "quarantined", "ignored"):
+            folder = self.folder(key)
+            if not client.folder_exists(folder):
+                client.create_folder(folder)
+                client.subscribe_folder(folder)
+        selected = client.select_folder(self.folders.inbox)
+        self.uidvalidity = int(selected[b"UIDVALIDITY"])
+
+    @property
+    def connected(self) -> bool:
+        return self.client is not None
+
+    def close(self) -> None:
+        client, self.client = self.client, None
+        if client is None:
+            return
+        try:
+            client.logout()
+        except NETWORK_ERRORS:
+            pass
+
+    def folder(self, key: str) -> str:
+        """A configured folder name ("QLVB/Đã tiếp nhận") in the server's own hierarchy."""
+        name: str = getattr(self.folders, key)
+        if name.upper() == "INBOX":
+            return name
+        parts = [p for p in name.split("/") if p]
+        path = self._separator.join(parts)
+        return path if path.startswith(self._prefix) else self._prefix + path
+
+    # ---- mail ----------------------------------------------------------------------------
+    def new_uids(self, after: int) -> list[int]:
+        assert self.client is not None
+        uids = self.client.search(["UID", f"{after + 1}:*"]) if after else self.client.search(["ALL"])
+        return sorted(int(u) for u in uids if int(u) > after)  # "N:*" also matches the last UID below N
+
+    def fetch(self, uids: list[int]) -> list[FetchedMail]:
+        assert self.client is not None
+        fetched: list[FetchedMail] = []
+        for start in range(0, len(uids), FETCH_BATCH):
+            chunk = uids[start:start + FETCH_BATCH]
+            data = self.client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
+            for uid in chunk:
+                item = data.get(uid)
+                if item is None:
+                    continue  # expunged meanwhile (the clerk moved it)
+                when = item.get(b"INTERNALDATE")
+                if isinstance(when, datetime) and when.tzinfo is None:
+                    when = when.replace(tzinfo=timezone.utc)
+                fetched.append(FetchedMail(uid, bytes(item[b"BODY[]"]), when))
+        return fetched
+
+    def file(self, uid: int, key: str) -> None:
+        """Move the mail into the folder for its verdict (IMAP MOVE, or COPY and expunge)."""
+        assert self.client is not None
+        folder = self.folder(key)
+        if self.client.has_capability("MOVE"):
+            self.client.move([uid], folder)
+            return
+        self.client.copy([uid], folder)
+        self.client.delete_messages([uid])
+        if self.client.has_capability("UIDPLUS"):
+            self.client.uid_expunge([uid])
+        else:
+            self.client.expunge()
+
+    def append(self, key: str, raw: bytes, when: datetime | None = None) -> None:
+        assert self.client is not None
+        self.client.append(self.folder(key), raw, msg_time=when)
+
+    def wait(self, seconds: float, stop) -> None:  # type: ignore[no-untyped-def]
+        """Wait for new mail up to `seconds`: IDLE where the server has it (the server tells at
+        once), else sleep (polling). Returns early when `stop` is set."""
+        assert self.client is not None
+        deadline = time.monotonic() + seconds
+        if not self.client.has_capability("IDLE"):
+            while not stop.is_set() and time.monotonic() < deadline:
+                time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+            return
+        self.client.idle()
+        try:
+            while not stop.is_set() and time.monotonic() < deadline:
+                responses = self.client.idle_check(timeout=min(1.0, max(0.05, deadline - time.monotonic())))
+                if any(r[1] in (b"EXISTS", b"RECENT") for r in responses if len(r) > 1):
+                    break
+        finally:
+            self.client.idle_done()

@@ -1,0 +1,164 @@
+"""The daemon against real servers: a private Dovecot over IMAP and an aiosmtpd server that records
+what the gateway sends. Mails appended while it runs are registered, filed and answered; it rides
+out an IMAP server restart and an SMTP server down for a while, and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import email
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from imapclient import IMAPClient
+from sqlalchemy import select
+
+from servers import Dovecot, dovecot, free_port, wait_for
+from world import US, World
+
+PASSWORD = "mat-khau-van-thu"
+FOLDERS = {"accepted": "QLVB.Đã tiếp nhận", "returned": "QLVB.Đã trả lại", "quarantined": "QLVB.Cần kiểm tra",
+           "ignored": "QLVB.Khác"}
+
+
+class Recorder:
+    """An SMTP server's handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        with self.lock:
+            self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.recorder = Recorder()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+def imap(server: Dovecot) -> IMAPClient:
+    client = IMAPClient("127.0.0.1", port=server.port, ssl=False)
+    client.login(US["mailbox"], PASSWORD)
+    return client
+
+
+def folder_counts(server: Dovecot) -> dict[str, int]:
+    client = imap(server)
+    try:
+        counts = {"inbox": client.folder_status("INBOX", ["MESSAGES"])[b"MESSAGES"]}
+        for key, name in FOLDERS.items():
+            counts[key] = client.folder_status(name, ["MESSAGES"])[b"MESSAGES"] if client.folder_exists(name) else 0
+        return counts
+    finally:
+        client.logout()
+
+
+def append(server: Dovecot, *paths: Path) -> None:
+    client = imap(server)
+    try:
+        for path in paths:
+            client.append("INBOX", path.read_bytes())
+    finally:
+        client.logout()
+
+
+def start_daemon(world: World) -> subprocess.Popen[str]:
+    env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
+    return subprocess.Popen([sys.executable, "-m", "gateway.cli", "run", "--config", str(world.config_path)],
+                            cwd=world.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def stop_daemon(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err[-3000:]
+    return err
+
+
+@pytest.fixture
+def servers(world: World):  # type: ignore[no-untyped-def]
+    smtp = SmtpServer()
+    smtp.start()
+    with dovecot((US["mailbox"], PASSWORD)) as imap_server:
+        world.extra["mailboxes"] = [{
+            "name": "vanthu",
+            "imap": {"host": "127.0.0.1", "port": imap_server.port, "security": "none",
+                     "username": US["mailbox"], "password_env": "QLVB_IMAP_PASSWORD"},
+            "poll_seconds": 5,
+        }]
+        world.extra["smtp"] = {"host": "127.0.0.1", "port": smtp.port, "security": "none"}
+        world.write_config()
+        yield imap_server, smtp
+    smtp.stop()
+
+
+def test_mails_appended_while_it_runs_are_registered_filed_and_answered(world: World, servers) -> None:  # type: ignore[no-untyped-def]
+    imap_server, smtp = servers
+    signed = world.mail("signed", attachments=[("cv.pdf", world.signed("stp", world.document(number="301/STP-VP")))])
+    forged = world.mail("forged", auth=None, attachments=[("cv.pdf", world.document(number="302/STP-VP"))])
+    auto = world.mail("auto", headers={"Auto-Submitted": "auto-replied"})
+    append(imap_server, signed)  # waiting before the gateway starts
+    daemon = start_daemon(world)
+    try:
+        assert wait_for(lambda: folder_counts(imap_server)["accepted"] == 1, timeout=90), folder_counts(imap_server)
+        append(imap_server, forged, auto)  # arriving while it runs (IDLE)
+        assert wait_for(lambda: folder_counts(imap_server) == {"inbox": 0, "accepted": 1, "returned": 0,
+                                                              "quarantined": 1, "ignored": 1}, timeout=90)
+        # the acknowledgement to the issuer and the clerk's alert about the forged mail were sent
+        assert wait_for(lambda: len(smtp.recorder.messages) >= 2, timeout=30)
+    finally:
+        stop_daemon(daemon)
+    kinds = sorted(m["X-QLVB-Status"] or "alert" for m in smtp.recorder.messages)
+    assert kinds == ["03", "alert"]
+    ack = next(m for m in smtp.recorder.messages if m["X-QLVB-Status"] == "03")
+    assert ack["To"] == "vanthu@sotp.bacgiang.gov.vn" and ack["Auto-Submitted"] == "auto-replied"
+    from registry.models import Document
+
+    register = world.db()
+    with register.session() as s:
+        assert [d.notation for d in s.scalars(select(Document)).all()] == ["301/STP-VP"]
+    register.close()
+    status = world.run("status", "--config", str(world.config_path), "--json").stdout
+    assert '"last_uid": 3' in status and '"queued": 0' in status
+
+
+def test_it_rides_out_an_imap_restart_and_an_smtp_outage(world: World, servers) -> None:  # type: ignore[no-untyped-def]
+    imap_server, smtp = servers
+    mails = [world.mail(f"m{i}", attachments=[("cv.pdf", world.signed("stp", world.document(number=f"{400 + i}/STP-VP")))])
+             for i in range(4)]
+    daemon = start_daemon(world)
+    try:
+        append(imap_server, mails[0])
+        assert wait_for(lambda: len(smtp.recorder.messages) == 1, timeout=90)
+        imap_server.stop()  # the IMAP server goes away under the daemon, and comes back
+        imap_server.start()
+        append(imap_server, mails[1])
+        assert wait_for(lambda: len(smtp.recorder.messages) == 2, timeout=90)
+        smtp.stop()  # the SMTP server is down: answers wait in the outbox
+        append(imap_server, *mails[2:])
+        assert wait_for(lambda: folder_counts(imap_server)["accepted"] == 4, timeout=90)
+        smtp.start()
+        assert wait_for(lambda: len(smtp.recorder.messages) == 4, timeout=120)
+    finally:
+        stop_daemon(daemon)
+    numbers = sorted(m["X-QLVB-Incoming-Number"] for m in smtp.recorder.messages)
+    assert numbers == ["1", "2", "3", "4"]  # every answer once, none twice
+    assert len({m["Message-ID"] for m in smtp.recorder.messages}) == 4
