@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -161,6 +162,45 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from gateway import review
+    from gateway.app import Gateway
+    from gateway.intake.pipeline import Intake
+    from gateway.workers import WorkerPool
+
+    config = _config(args)
+    gateway = Gateway.open(config)
+    try:
+        if args.action == "list":
+            rows = review.waiting(gateway)
+            if args.json:
+                _print_json(rows)
+            for r in [] if args.json else rows:
+                print(f"{r['id']:>6}  {r['received_at'][:16]}  {r['from']:<34} {(r['subject'] or '')[:40]:<40} [{', '.join(r['reasons'])}]")
+            return EXIT_OK
+        if args.action == "show":
+            _print_json(review.show(gateway, args.id)) if args.json else print(
+                json.dumps(review.show(gateway, args.id), ensure_ascii=False, indent=2))
+            return EXIT_OK
+        if args.action == "discard":
+            review.discard(gateway, args.id, args.actor, args.note or "")
+            return EXIT_OK
+        limits = config.limits
+        with WorkerPool(gateway.analysis_settings(), size=1, seconds=limits.seconds_per_document,
+                        memory_mb=limits.worker_memory_mb) as pool:
+            intake = Intake(gateway, pool)
+            if args.action == "release":
+                for line in review.release(gateway, intake, args.id, args.actor):
+                    _print_json(line) if args.json else print(f"số đến {line['incoming_number']}: {line['document'].get('number')}")
+            else:
+                review.return_to_sender(gateway, intake, args.id, args.reason, args.actor)
+        return EXIT_OK
+    except review.ReviewError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        gateway.close()
+
+
 def cmd_register_add(args: argparse.Namespace) -> int:
     from gateway.app import Gateway
     from registry.paper import PaperDocument, register_paper
@@ -278,6 +318,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_config(sub.add_parser("status", help="each mailbox's state and the outbox queue"))
     p.add_argument("--json", action="store_true")
 
+    review = sub.add_parser("review", help="mails held for the clerk").add_subparsers(dest="action", required=True)
+    p = with_config(review.add_parser("list", help="what waits for review"))
+    p.add_argument("--json", action="store_true")
+    for name, help_text in (("show", "one held mail, its reasons, files and history"),
+                            ("release", "register it with the next number and acknowledge it"),
+                            ("return", "send it back to the sender with a reason"),
+                            ("discard", "close it without an answer")):
+        p = with_config(review.add_parser(name, help=help_text))
+        p.add_argument("id", type=int)
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--actor", default=os.environ.get("USER", "clerk"), help="who decides (the audit log keeps it)")
+        if name == "return":
+            p.add_argument("--reason", required=True)
+        if name == "discard":
+            p.add_argument("--note")
+
     p = sub.add_parser("demo", help="show the whole product on generated documents")
     p.add_argument("--dir", default="demo-out", help="where the demo writes its files (default ./demo-out)")
     return parser
@@ -301,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "status":
             return cmd_status(args)
+        if args.command == "review":
+            return cmd_review(args)
     except (ConfigError, UsageError) as exc:
         print(f"qlvb-gateway: {exc}", file=sys.stderr)
         return EXIT_USAGE

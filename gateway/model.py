@@ -13,7 +13,7 @@ from typing import Any, Literal
 from gateway.reasons import Reason
 
 Verdict = Literal["accepted", "returned", "quarantined", "duplicate", "ignored"]
-Basis = Literal["signature", "official-mailbox"]
+Basis = Literal["signature", "official-mailbox", "clerk"]  # clerk: released by the clerk after review
 AttachmentKind = Literal["pdf", "draft", "harmless", "refused", "other"]
 ReplyKind = Literal["ack", "return", "alert"]
 

@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "no-legal-value": "Văn bản không có giá trị pháp lý: không có chữ ký số hợp lệ và không gửi từ hộp thư Văn thư của cơ quan ban hành.",
     "mail-too-large": "Thư vượt quá dung lượng cho phép.",
     "processing-failed": "Hệ thống không xử lý được tệp trong thời gian và bộ nhớ cho phép; cần Văn thư kiểm tra.",
+    "returned-by-clerk": "Văn thư trả lại sau khi kiểm tra",
 }
 
 

@@ -26,6 +26,7 @@ from registry.numbering import next_incoming_number
 BASIS_TEXT = {
     "signature": "chữ ký số hợp lệ (Điều 4 khoản 2 Quyết định 133/2015/QĐ-UBND)",
     "official-mailbox": "gửi từ hộp thư Văn thư của cơ quan ban hành (Điều 4 khoản 1 Quyết định 133/2015/QĐ-UBND)",
+    "clerk": "Văn thư đã kiểm tra và tiếp nhận",
 }
 
 
@@ -220,17 +221,21 @@ class Intake:
             "mail_sha256": facts.sha256,
             "review_id": mail.id,
         }
-        now = datetime.now(timezone.utc)
         for reply in decision.replies:
-            answer = self.gw.writer.render(
-                reply.kind, reply.to, context, key=f"{facts.sha256}:{facts.message_id}:{index}",
-                in_reply_to=facts.message_id, incoming_number=number,
-            )
-            session.add(Outbox(
-                mail_id=mail.id, document_id=document_id, kind=reply.kind, recipient=reply.to,
-                subject=answer.subject, message_id=answer.message_id, raw=answer.raw, state="queued",
-                attempts=0, created_at=now,
-            ))
+            self._queue_reply(session, mail, reply.kind, reply.to, context, key=f"{facts.sha256}:{facts.message_id}:{index}",
+                              incoming_number=number, document_id=document_id)
+
+    def _queue_reply(
+        self, session: Session, mail: Mail, kind: str, to: str, context: dict[str, Any], *, key: str,
+        incoming_number: int | None = None, document_id: int | None = None,
+    ) -> None:
+        """Render an answer and put it in the outbox, in the caller's transaction."""
+        answer = self.gw.writer.render(kind, to, context, key=key, in_reply_to=mail.message_id,
+                                       incoming_number=incoming_number)
+        session.add(Outbox(
+            mail_id=mail.id, document_id=document_id, kind=kind, recipient=to, subject=answer.subject,
+            message_id=answer.message_id, raw=answer.raw, state="queued", attempts=0, created_at=datetime.now(timezone.utc),
+        ))
 
     def _json(
         self, item: IncomingMail, facts: MailFacts, decision: Decision, number: int | None, mail_id: int | None,

@@ -1,0 +1,122 @@
+"""The clerk's decisions on mails held for review (quarantined): release, return or discard.
+
+A release registers the mail's documents with the next incoming numbers and acknowledges them to
+the sender, as if intake had accepted them, on the clerk's word (basis `clerk`); a return sends the
+clerk's reason to the sender; a discard only closes the case. Each action is in the audit log with
+who did it and when. The mail's original bytes come from the store, read again by the worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+
+from gateway.app import Gateway
+from gateway.intake.pipeline import Intake
+from gateway.model import Particulars, Reply
+from gateway.reasons import error
+from gateway.workers import WorkFailure
+from registry import audit
+from registry.models import AuditEntry, DocumentFile, Mail
+
+WAITING = "waiting"
+
+
+class ReviewError(Exception):
+    """The mail is not there, or not waiting for review."""
+
+
+def waiting(gateway: Gateway) -> list[dict[str, Any]]:
+    with gateway.register.session() as session:
+        rows = session.scalars(select(Mail).where(Mail.review == WAITING).order_by(Mail.id)).all()
+        return [_summary(m, gateway) for m in rows]
+
+
+def show(gateway: Gateway, mail_id: int) -> dict[str, Any]:
+    with gateway.register.session() as session:
+        mail = session.get(Mail, mail_id)
+        if mail is None:
+            raise ReviewError(f"{mail_id}: no such mail")
+        files = session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail_id)).all()
+        history = session.scalars(select(AuditEntry).where(AuditEntry.mail_id == mail_id).order_by(AuditEntry.id)).all()
+        return {
+            **_summary(mail, gateway), "message_id": mail.message_id, "sha256": mail.sha256, "source": mail.source,
+            "outcome": mail.outcome,
+            "files": [{"filename": f.filename, "role": f.role, "sha256": f.sha256, "size": f.size} for f in files],
+            "history": [{"at": h.at.astimezone(gateway.config.tz).isoformat(), "actor": h.actor, "action": h.action}
+                        for h in history],
+        }
+
+
+def _summary(mail: Mail, gateway: Gateway) -> dict[str, Any]:
+    reasons = sorted({r["code"] for o in mail.outcome for r in o.get("reasons", [])})
+    return {"id": mail.id, "received_at": mail.received_at.astimezone(gateway.config.tz).isoformat(),
+            "from": mail.from_address, "subject": mail.subject, "verdict": mail.verdict, "review": mail.review,
+            "reasons": reasons}
+
+
+def _waiting_mail(session, mail_id: int) -> Mail:  # type: ignore[no-untyped-def]
+    mail = session.get(Mail, mail_id)
+    if mail is None:
+        raise ReviewError(f"{mail_id}: no such mail")
+    if mail.review != WAITING:
+        raise ReviewError(f"{mail_id}: not waiting for review (it is {mail.review or mail.verdict})")
+    return mail
+
+
+def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[dict[str, Any]]:
+    """Register the held mail's documents and acknowledge them to the sender."""
+    with gateway.register.session() as session:
+        mail = _waiting_mail(session, mail_id)
+        raw = gateway.store.get(mail.sha256)
+    result = next(iter(intake.pool.map([raw])))
+    if isinstance(result, WorkFailure):
+        raise ReviewError(f"{mail_id}: the mail cannot be analysed ({result.reason}); return or discard it")
+    facts = result.facts
+    now = datetime.now(timezone.utc)
+    released: list[dict[str, Any]] = []
+    with gateway.register.session() as session, session.begin():
+        mail = _waiting_mail(session, mail_id)
+        received = mail.received_at.astimezone(gateway.config.tz)
+        for index, decision in enumerate(intake._decide(session, facts)):
+            if decision.pdf is None:
+                continue  # nothing to register in it
+            decision = dataclasses.replace(decision, verdict="accepted", basis="clerk",
+                                           replies=[Reply("ack", facts.from_address)])
+            number, document_id = intake._register(session, mail, decision, received, now)
+            output = {"incoming_number": number, "document": decision.particulars.as_json()}
+            intake._queue_answers(session, mail, facts, decision, output, 100 + index, document_id,
+                                  mail.delivered_at, received)
+            audit.record(session, "review-release", actor=actor, mail_id=mail.id, document_id=document_id,
+                         incoming_number=number)
+            released.append({"id": mail.id, "incoming_number": number, "document": output["document"]})
+        if not released:
+            raise ReviewError(f"{mail_id}: no document in it to register; return or discard it")
+        mail.review, mail.verdict = "released", "accepted"
+    return released
+
+
+def return_to_sender(gateway: Gateway, intake: Intake, mail_id: int, reason: str, actor: str) -> None:
+    """Send the clerk's reason back to the sender."""
+    with gateway.register.session() as session, session.begin():
+        mail = _waiting_mail(session, mail_id)
+        context = {"doc": Particulars(), "subject": mail.subject or "", "sender": mail.from_address, "issuer_name": None,
+                   "incoming_number": None, "duplicate_of": None, "year": mail.received_at.year,
+                   "received_at": mail.received_at.astimezone(gateway.config.tz).isoformat(),
+                   "delivered_at": mail.delivered_at.astimezone(gateway.config.tz).isoformat(), "basis_text": "",
+                   "errors": [error("returned-by-clerk", reason)], "warnings": [], "verdict": "returned",
+                   "secret": False, "secrecy": None, "mail_sha256": mail.sha256, "review_id": mail.id}
+        intake._queue_reply(session, mail, "return", mail.from_address, context, key=f"{mail.sha256}:review-return")
+        mail.review, mail.verdict = "returned", "returned"
+        audit.record(session, "review-return", actor=actor, mail_id=mail.id, reason=reason)
+
+
+def discard(gateway: Gateway, mail_id: int, actor: str, note: str = "") -> None:
+    """Close the case without an answer (a forgery, spam)."""
+    with gateway.register.session() as session, session.begin():
+        mail = _waiting_mail(session, mail_id)
+        mail.review = "discarded"
+        audit.record(session, "review-discard", actor=actor, mail_id=mail.id, note=note)
