@@ -21,6 +21,7 @@ from gateway.config import MailboxSource
 from gateway.intake.pipeline import IncomingMail, Intake
 from gateway.outbox import OutboxSender
 from qlvb_mailbox.imap import NETWORK_ERRORS, ImapMailbox
+from qlvb_mailbox.maildir import MaildirMailbox
 from registry.models import MailboxState
 
 log = logging.getLogger("qlvb.daemon")
@@ -34,10 +35,10 @@ MAX_BACKOFF = 60.0
 
 @dataclass
 class Watcher:
-    """One mailbox: its IMAP connection and when to try connecting again after a failure."""
+    """One mailbox: its IMAP connection (or Maildir) and when to try again after a failure."""
 
     source: MailboxSource
-    mailbox: ImapMailbox
+    mailbox: ImapMailbox | MaildirMailbox
     failures: int = 0
     retry_at: float = 0.0
     error: str | None = None
@@ -57,9 +58,9 @@ class Daemon:
 
     def __post_init__(self) -> None:
         for source in self.gateway.config.mailboxes:
-            if source.imap is None:
-                raise NotImplementedError(f"mailboxes.{source.name}: only imap sources are watched so far")
-            self.watchers.append(Watcher(source, ImapMailbox(source.imap, source.folders)))
+            mailbox = (ImapMailbox(source.imap, source.folders) if source.imap is not None
+                       else MaildirMailbox(source.maildir, source.folders))  # type: ignore[arg-type]
+            self.watchers.append(Watcher(source, mailbox))
 
     def run(self) -> None:
         log.info("gateway started: %s", ", ".join(w.name for w in self.watchers))
@@ -98,19 +99,22 @@ class Daemon:
         mailbox = watcher.mailbox
         state = self._state(watcher.name)
         last_uid = state.last_uid if state.uidvalidity == mailbox.uidvalidity else 0  # a new folder: start over
-        uids = mailbox.new_uids(last_uid)
+        keys = mailbox.pending(last_uid)
         self._save_state(watcher.name, connected=True, uidvalidity=mailbox.uidvalidity, last_uid=last_uid,
-                         backlog=len(uids), error=None)
-        for start in range(0, len(uids), BATCH):
+                         backlog=len(keys), error=None)
+        done = 0
+        for start in range(0, len(keys), BATCH):
             if self.stop.is_set():
                 return
-            fetched = mailbox.fetch(uids[start:start + BATCH])
-            items = [IncomingMail(f"{watcher.name}:{f.uid}", f.raw, f.internaldate) for f in fetched]
+            fetched = mailbox.fetch(keys[start:start + BATCH])  # type: ignore[arg-type]
+            items = [IncomingMail(f"{watcher.name}:{f.key}", f.raw, f.internaldate) for f in fetched]
             for mail, outputs in zip(fetched, self.intake.process(items, record=True)):
                 verdict = outputs[0]["verdict"] if outputs else "quarantined"
-                mailbox.file(mail.uid, VERDICT_FOLDER.get(verdict, "quarantined"))  # after the commit
-                self._save_state(watcher.name, last_uid=mail.uid, backlog=len(uids) - uids.index(mail.uid) - 1,
-                                 last_mail_at=datetime.now(timezone.utc))
+                mailbox.file(mail.key, VERDICT_FOLDER.get(verdict, "quarantined"))  # type: ignore[arg-type]  # after the commit
+                done += 1
+                position = {"last_uid": mail.key} if isinstance(mail.key, int) else {}
+                self._save_state(watcher.name, backlog=len(keys) - done, last_mail_at=datetime.now(timezone.utc),
+                                 **position)
             self._send()  # acknowledgements leave as soon as their mails are registered
 
     # ---- outbox and waiting --------------------------------------------------------------

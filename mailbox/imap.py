@@ -24,9 +24,9 @@ NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFErr
 
 @dataclass(frozen=True)
 class FetchedMail:
-    uid: int
+    key: int | str  # the IMAP UID, or a Maildir key
     raw: bytes
-    internaldate: datetime | None
+    internaldate: datetime | None  # when the mailbox received it
 
 
 class ImapMailbox:
@@ -86,12 +86,13 @@ class ImapMailbox:
         return path if path.startswith(self._prefix) else self._prefix + path
 
     # ---- mail ----------------------------------------------------------------------------
-    def new_uids(self, after: int) -> list[int]:
+    def pending(self, after: int) -> list[int]:
+        """The UIDs in the inbox above `after` (the last one taken in)."""
         assert self.client is not None
         uids = self.client.search(["UID", f"{after + 1}:*"]) if after else self.client.search(["ALL"])
         return sorted(int(u) for u in uids if int(u) > after)  # "N:*" also matches the last UID below N
 
-    def fetch(self, uids: list[int]) -> list[FetchedMail]:
+    def fetch(self, uids: list[int]) -> list[FetchedMail]:  # type: ignore[override]
         assert self.client is not None
         fetched: list[FetchedMail] = []
         for start in range(0, len(uids), FETCH_BATCH):

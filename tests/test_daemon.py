@@ -162,3 +162,32 @@ def test_it_rides_out_an_imap_restart_and_an_smtp_outage(world: World, servers) 
     numbers = sorted(m["X-QLVB-Incoming-Number"] for m in smtp.recorder.messages)
     assert numbers == ["1", "2", "3", "4"]  # every answer once, none twice
     assert len({m["Message-ID"] for m in smtp.recorder.messages}) == 4
+
+
+def test_a_local_maildir_is_watched_like_an_imap_mailbox(world: World) -> None:
+    import mailbox as stdlib_mailbox
+
+    from imapclient import imap_utf7
+
+    smtp = SmtpServer()
+    smtp.start()
+    maildir_path = world.root / "Maildir"
+    inbox = stdlib_mailbox.Maildir(str(maildir_path), create=True)
+    world.extra["mailboxes"] = [{"name": "vanthu", "maildir": "Maildir", "poll_seconds": 2}]
+    world.extra["smtp"] = {"host": "127.0.0.1", "port": smtp.port, "security": "none"}
+    world.write_config()
+    signed = world.mail("signed", attachments=[("cv.pdf", world.signed("stp", world.document(number="601/STP-VP")))])
+    inbox.add(signed.read_bytes())
+    daemon = start_daemon(world)
+    try:
+        accepted = inbox.get_folder(".".join(imap_utf7.encode(p).decode() for p in ("QLVB", "Đã tiếp nhận"))) \
+            if wait_for(lambda: (maildir_path / (".QLVB." + imap_utf7.encode("Đã tiếp nhận").decode())).is_dir(), 60) else None
+        assert accepted is not None
+        assert wait_for(lambda: len(accepted) == 1 and len(inbox) == 0, timeout=60)
+        inbox.add(world.mail("forged", auth=None, attachments=[("cv.pdf", world.document(number="602/STP-VP"))]).read_bytes())
+        quarantined = maildir_path / (".QLVB." + imap_utf7.encode("Cần kiểm tra").decode())
+        assert wait_for(lambda: len(stdlib_mailbox.Maildir(str(quarantined), create=False)) == 1, timeout=60)
+        assert wait_for(lambda: len(smtp.recorder.messages) == 2, timeout=30)  # the ack and the clerk's alert
+    finally:
+        stop_daemon(daemon)
+        smtp.stop()
