@@ -201,6 +201,19 @@ def cmd_review(args: argparse.Namespace) -> int:
         gateway.close()
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Queue the clerk's digest now (the daemon sends it; it also runs at schedule.digest)."""
+    from gateway.app import Gateway
+    from gateway.digest import queue_digest
+
+    gateway = Gateway.open(_config(args))
+    try:
+        queue_digest(gateway)
+    finally:
+        gateway.close()
+    return EXIT_OK
+
+
 def cmd_register_add(args: argparse.Namespace) -> int:
     from gateway.app import Gateway
     from registry.paper import PaperDocument, register_paper
@@ -315,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actor", default="operator")
 
     with_config(sub.add_parser("run", help="the daemon: watch the mailboxes, register, file, answer"))
+    with_config(sub.add_parser("digest", help="queue the clerk's digest now (the daemon sends it)"))
     p = with_config(sub.add_parser("status", help="each mailbox's state and the outbox queue"))
     p.add_argument("--json", action="store_true")
 
@@ -359,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_status(args)
         if args.command == "review":
             return cmd_review(args)
+        if args.command == "digest":
+            return cmd_digest(args)
     except (ConfigError, UsageError) as exc:
         print(f"qlvb-gateway: {exc}", file=sys.stderr)
         return EXIT_USAGE

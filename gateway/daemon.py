@@ -26,6 +26,17 @@ from registry.models import MailboxState
 
 log = logging.getLogger("qlvb.daemon")
 
+_RUNNING: "Daemon | None" = None  # the daemon whose jobs the scheduler runs
+
+
+def scheduled_digest() -> None:
+    """The digest job (referred to by name in the job store)."""
+    from gateway.digest import queue_digest
+
+    if _RUNNING is not None:
+        queue_digest(_RUNNING.gateway)  # sent by the loop within one wait (poll_seconds)
+
+
 # The folder each verdict files a mail into (duplicates are filed with the accepted ones).
 VERDICT_FOLDER = {"accepted": "accepted", "duplicate": "accepted", "returned": "returned",
                   "quarantined": "quarantined", "ignored": "ignored"}
@@ -64,6 +75,7 @@ class Daemon:
 
     def run(self) -> None:
         log.info("gateway started: %s", ", ".join(w.name for w in self.watchers))
+        scheduler = self._schedule()
         try:
             while not self.stop.is_set():
                 for watcher in self.watchers:
@@ -71,10 +83,35 @@ class Daemon:
                 self._send()
                 self._wait()
         finally:
+            scheduler.shutdown(wait=False)
             for watcher in self.watchers:
                 watcher.mailbox.close()
                 self._save_state(watcher.name, connected=False)
             log.info("gateway stopped")
+
+    def _schedule(self):  # type: ignore[no-untyped-def]
+        """The timed work (APScheduler 3, jobs kept in the register's database so that they survive a
+        restart; a digest missed while the gateway was down is sent once, late)."""
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        global _RUNNING
+        _RUNNING = self
+        config = self.gateway.config
+        scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self.gateway.register.engine)}, timezone=config.tz,
+            job_defaults={"coalesce": True, "misfire_grace_time": 6 * 3600, "max_instances": 1},
+        )
+        scheduler.start(paused=True)
+        wanted = {f"digest-{t.strftime('%H:%M')}": t for t in config.schedule.digest}
+        for job in scheduler.get_jobs():
+            if job.id.startswith("digest-") and job.id not in wanted:
+                job.remove()
+        for job_id, at in wanted.items():
+            scheduler.add_job("gateway.daemon:scheduled_digest", "cron", hour=at.hour, minute=at.minute, id=job_id,
+                              replace_existing=True)
+        scheduler.resume()
+        return scheduler
 
     # ---- one mailbox ---------------------------------------------------------------------
     def _step(self, watcher: Watcher) -> None:

@@ -51,3 +51,25 @@ def test_the_clerk_releases_returns_and_discards_held_mails(world: World) -> Non
         assert actions == [("review-release", "nguyen.van.a"), ("review-return", "nguyen.van.a"),
                            ("review-discard", "nguyen.van.a")]
     register.close()
+
+
+def test_the_digest_lists_what_was_registered_returned_and_waits(world: World) -> None:
+    from registry.models import Outbox
+
+    signed = world.mail("signed", attachments=[("cv.pdf", world.signed("stp", world.document(number="701/STP-VP")))])
+    returned = world.mail("no-pdf", subject="Thư không có tệp")
+    world.ingest(signed, returned)
+    waiting = held(world, "held", "702/STP-VP")
+    world.run("digest", "--config", str(world.config_path))
+    world.run("digest", "--config", str(world.config_path))  # the second covers only what came since the first
+    register = world.db()
+    with register.session() as s:
+        first, second = [email.message_from_bytes(o.raw) for o in s.scalars(select(Outbox).where(Outbox.kind == "digest"))]
+    register.close()
+    body = first.get_payload(decode=True).decode("utf-8")
+    assert first["To"] == "vanthu@snv.bacgiang.gov.vn" and first["Auto-Submitted"] == "auto-generated"
+    assert "Số đến 1: SỞ TƯ PHÁP, 701/STP-VP" in body
+    assert "Thư không có tệp" in body and "no-document" in body
+    assert f"qlvb-gateway review show {waiting}" in body
+    later = second.get_payload(decode=True).decode("utf-8")
+    assert "Số đến 1" not in later and f"review show {waiting}" in later  # what still waits is listed again

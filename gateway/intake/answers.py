@@ -79,7 +79,7 @@ class AnswerWriter:
         msg["Subject"] = subject
         msg["Date"] = format_datetime(datetime.now(timezone.utc))
         msg["Message-ID"] = message_id
-        msg["Auto-Submitted"] = "auto-replied" if kind != "alert" else "auto-generated"
+        msg["Auto-Submitted"] = "auto-generated" if kind in ("alert", "digest") else "auto-replied"
         if in_reply_to:
             msg["In-Reply-To"] = in_reply_to
             msg["References"] = in_reply_to

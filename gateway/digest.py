@@ -1,0 +1,53 @@
+"""The clerk's digest (133/2015 Đ10: the mailbox is checked at the end of the morning and of the
+afternoon): what was registered, returned and quarantined since the last digest, what still waits
+for review, and answers that could not be sent. Queued in the outbox like any answer.
+
+The daemon runs it with APScheduler at the times of `schedule.digest`, its jobs kept in the
+register's database (a digest missed while the gateway was down is sent once when it is back).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+
+from gateway.app import Gateway
+from registry import audit
+from registry.models import AuditEntry, Document, Mail, Outbox
+
+
+def queue_digest(gateway: Gateway, now: datetime | None = None) -> int:
+    """Queue one digest to each clerk address; returns the outbox ids' count."""
+    now = now or datetime.now(timezone.utc)
+    tz = gateway.config.tz
+    with gateway.register.session() as session, session.begin():
+        last = session.scalars(select(AuditEntry.at).where(AuditEntry.action == "digest").order_by(AuditEntry.id.desc())).first()
+        since = last or datetime.fromtimestamp(0, timezone.utc)
+        registered = session.scalars(select(Document).where(Document.created_at > since, Document.created_at <= now)
+                                     .order_by(Document.year, Document.arrival_number)).all()
+        returned = session.scalars(select(Mail).where(Mail.verdict == "returned", Mail.created_at > since,
+                                                      Mail.created_at <= now).order_by(Mail.id)).all()
+        waiting = session.scalars(select(Mail).where(Mail.review == "waiting").order_by(Mail.id)).all()
+        failed = session.scalars(select(Outbox).where(Outbox.state == "failed", Outbox.created_at > since)).all()
+        context: dict[str, Any] = {
+            "since_text": since.astimezone(tz).strftime("%H:%M %d/%m/%Y") if last else "khi bắt đầu",
+            "until_text": now.astimezone(tz).strftime("%H:%M %d/%m/%Y"),
+            "registered": [{"number": d.arrival_number, "issuer": d.organ_name, "notation": d.notation,
+                            "priority": d.priority, "summary": d.subject} for d in registered],
+            "returned": [_mail(m) for m in returned],
+            "waiting": [_mail(m) for m in waiting],
+            "failed": [{"kind": f.kind, "to": f.recipient, "error": f.last_error} for f in failed],
+        }
+        for clerk in gateway.config.clerk_addresses:
+            answer = gateway.writer.render("digest", clerk, context, key=f"digest:{now.isoformat()}", in_reply_to=None)
+            session.add(Outbox(mail_id=None, document_id=None, kind="digest", recipient=clerk, subject=answer.subject,
+                               message_id=answer.message_id, raw=answer.raw, state="queued", attempts=0, created_at=now))
+        audit.record(session, "digest", registered=len(registered), returned=len(returned), waiting=len(waiting))
+    return len(gateway.config.clerk_addresses)
+
+
+def _mail(m: Mail) -> dict[str, Any]:
+    reasons = sorted({r["code"] for o in m.outcome for r in o.get("reasons", []) if r.get("severity") == "error"})
+    return {"id": m.id, "sender": m.from_address, "subject": m.subject, "reasons": reasons}
