@@ -92,6 +92,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """The daemon: watch the configured mailboxes until SIGTERM or SIGINT."""
     import signal
+    import threading
+
+    stop = threading.Event()  # SIGTERM from now on stops cleanly, even while starting
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
 
     from gateway.app import Gateway
     from gateway.daemon import Daemon
@@ -114,9 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with WorkerPool(gateway.analysis_settings(), size=limits.workers, seconds=limits.seconds_per_document,
                         memory_mb=limits.worker_memory_mb) as pool:
             sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox) if config.smtp else None
-            daemon = Daemon(gateway, Intake(gateway, pool), sender)
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, lambda *_: daemon.stop.set())
+            daemon = Daemon(gateway, Intake(gateway, pool), sender, stop=stop)
             daemon.run()
     finally:
         gateway.close()

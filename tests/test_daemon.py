@@ -196,3 +196,59 @@ def test_a_local_maildir_is_watched_like_an_imap_mailbox(world: World) -> None:
     finally:
         stop_daemon(daemon)
         smtp.stop()
+
+
+def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(world: World, servers) -> None:  # type: ignore[no-untyped-def]
+    """The daemon (with its workers) is killed with SIGKILL at random moments while it works through
+    a backlog, and started again: every mail ends filed once, every accepted one registered once,
+    numbers without gap or repeat, every answer delivered (twice at most, then with one Message-ID)."""
+    import random
+
+    from registry.models import Document, Mail, Outbox
+
+    imap_server, smtp = servers
+    rng = random.Random(5)
+    paths = []
+    for i in range(150):
+        kind = rng.random()
+        if kind < 0.8:
+            paths.append(world.mail(f"ok{i}", attachments=[("cv.pdf", world.document(number=f"{1000 + i}/STP-VP"))]))
+        elif kind < 0.9:
+            paths.append(world.mail(f"forged{i}", auth=None, attachments=[("cv.pdf", world.document(number=f"{1000 + i}/STP-VP"))]))
+        else:
+            paths.append(world.mail(f"auto{i}", headers={"Auto-Submitted": "auto-replied"}))
+    append(imap_server, *paths)
+    env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
+    command = [sys.executable, "-m", "gateway.cli", "run", "--config", str(world.config_path)]
+    kills = 0
+    while folder_counts(imap_server)["inbox"] > 0 and kills < 12:
+        process = subprocess.Popen(command, cwd=world.root, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_for(lambda: False, timeout=rng.uniform(2.0, 5.0))  # let it work a random while
+        os.killpg(process.pid, signal.SIGKILL)  # the daemon and its workers, as a power cut would
+        process.wait()
+        kills += 1
+    daemon = start_daemon(world)  # the last run finishes the work and sends what waits
+    try:
+        assert wait_for(lambda: folder_counts(imap_server)["inbox"] == 0, timeout=180)
+        register = world.db()
+        with register.session() as s:
+            queued = lambda: s.query(Outbox).filter(Outbox.state != "sent").count()  # noqa: E731
+            assert wait_for(lambda: (s.expire_all(), queued())[1] == 0, timeout=120)
+            documents = s.scalars(select(Document).order_by(Document.arrival_number)).all()
+            mails = s.scalars(select(Mail)).all()
+            outbox = s.scalars(select(Outbox)).all()
+        register.close()
+    finally:
+        stop_daemon(daemon)
+    counts = folder_counts(imap_server)
+    assert kills >= 3
+    assert sum(v for k, v in counts.items() if k != "inbox") == len(paths)  # every mail filed, once
+    assert len(mails) == len(paths)  # every mail recorded once
+    expected_ok = sum(1 for p in paths if p.stem.startswith("ok"))
+    assert counts["accepted"] == expected_ok == len(documents)
+    assert [d.arrival_number for d in documents] == list(range(1, expected_ok + 1))  # no gap, no repeat
+    assert len({d.notation for d in documents}) == expected_ok  # each document once
+    delivered = [m["Message-ID"] for m in smtp.recorder.messages]
+    assert set(delivered) == {o.message_id for o in outbox}  # every answer delivered
+    assert all(delivered.count(m) <= 2 for m in delivered)  # at worst twice, with one Message-ID
