@@ -1,14 +1,15 @@
 """`qlvb-gateway demo`: the whole intake on generated documents, with nothing configured.
 
 Makes a test PKI and a directory of a small province, writes realistic signed, scanned, forged,
-secret and urgent documents as mails, runs intake on them into a local SQLite register, and prints
-the register and the answers queued for sending. (The IMAP watcher and SMTP sending arrive with
-the daemon; until then the answers wait in the outbox.)
+secret and urgent documents as mails into a local Maildir, runs the gateway's daemon over it with
+an embedded SMTP server (aiosmtpd) catching the answers, and prints what was done with each mail,
+the register and the answers the SMTP server received.
 """
 
 from __future__ import annotations
 
 import email
+import email.header
 import logging
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -97,38 +98,74 @@ def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
 
 
 def run_demo(base: Path) -> int:
+    import mailbox
+    import socket
+    import threading
+    import time
+
+    from aiosmtpd.controller import Controller
+
+    from gateway.daemon import Daemon
+    from gateway.outbox import OutboxSender
+    from registry.models import Mail
+
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     if base.exists():
         shutil.rmtree(base)
     base.mkdir(parents=True)
     print(f"Tạo PKI thử nghiệm, danh bạ và thư mẫu trong {base}/ …")
     config_path, mails = _setup(base)
+    inbox = mailbox.Maildir(str(base / "Maildir"), create=True)
     (base / "mails").mkdir()
-    incoming = []
     for name, raw in mails:
         (base / "mails" / name).write_bytes(raw)
-        incoming.append(IncomingMail(source=f"mails/{name}", raw=raw))
+        inbox.add(raw)
+    received: list[email.message.Message] = []
+
+    class Catcher:  # the province's mail server, as far as the answers go
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            received.append(email.message_from_bytes(envelope.content))
+            return "250 OK"
+
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    smtp = Controller(Catcher(), hostname="127.0.0.1", port=port)
+    smtp.start()
+    raw_config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    raw_config["mailboxes"] = [{"name": "vanthu", "maildir": "Maildir", "poll_seconds": 1}]
+    raw_config["smtp"] = {"host": "127.0.0.1", "port": port, "security": "none"}
+    config_path.write_text(yaml.safe_dump(raw_config, allow_unicode=True), encoding="utf-8")
     config = load_config(config_path)
     gateway = Gateway.open(config)
-    print("\nTiếp nhận (qlvb-gateway ingest):")
+    print(f"\nChạy cổng (qlvb-gateway run) trên hộp thư Maildir {base}/Maildir, gửi trả lời qua máy chủ SMTP thử nghiệm …")
     try:
         with WorkerPool(gateway.analysis_settings()) as pool:
-            for outputs in Intake(gateway, pool).process(incoming, record=True):
-                for o in outputs:
-                    number = o["incoming_number"] or (f"= {o['duplicate_of']}" if o["duplicate_of"] else "-")
-                    reasons = ", ".join(f"{r['code']}" for r in o["reasons"]) or "-"
-                    print(f"  {o['file']:<42} {o['verdict']:<11} số đến {number!s:<4} căn cứ {o['basis'] or '-':<16} [{reasons}]")
-        print("\nSổ đăng ký văn bản đến:")
-        for row in list_register(gateway.register, config.agency.code, None, config.tz):
-            print(f"  {row['incoming_number']:>3}  {row['received_at'][:16]}  {row['issuer'] or '(chưa đọc được)':<28} {row['number'] or '-':<14} {row['summary'] or ''}")
-        print("\nThư trả lời chờ gửi (outbox):")
+            sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox)  # type: ignore[arg-type]
+            daemon = Daemon(gateway, Intake(gateway, pool), sender)
+            thread = threading.Thread(target=daemon.run, daemon=True)
+            thread.start()
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and (len(inbox) or sender.next_due() is not None):
+                time.sleep(0.3)
+            daemon.stop.set()
+            thread.join(timeout=30)
         with gateway.register.session() as session:
-            for row in session.scalars(select(Outbox).order_by(Outbox.id)):
-                msg = email.message_from_bytes(row.raw)
-                status = msg["X-QLVB-Status"] or "  "
-                print(f"  {row.kind:<6} → {row.recipient:<30} X-QLVB-Status {status}  {row.subject}")
+            print("\nThư đã xử lý (và thư mục đã xếp vào):")
+            for row in session.scalars(select(Mail).order_by(Mail.id)):
+                reasons = sorted({r["code"] for o in row.outcome for r in o.get("reasons", [])}) or ["-"]
+                print(f"  {(row.subject or '(văn bản mật)')[:44]:<44} {row.verdict:<11} [{', '.join(reasons)}]")
+        print("\nSổ đăng ký văn bản đến:")
+        for line in list_register(gateway.register, config.agency.code, None, config.tz):
+            print(f"  {line['incoming_number']:>3}  {line['received_at'][:16]}  {line['issuer'] or '(chưa đọc được)':<28} {line['number'] or '-':<14} {line['summary'] or ''}")
+        print("\nThư trả lời máy chủ SMTP đã nhận:")
+        for msg in received:
+            status = msg["X-QLVB-Status"] or "  "
+            subject = str(email.header.make_header(email.header.decode_header(msg["Subject"])))
+            print(f"  → {msg['To']:<30} X-QLVB-Status {status}  {subject}")
     finally:
         gateway.close()
-    print(f"\nCấu hình, sổ (qlvb.db), thư gốc và tệp (store/) nằm trong {base}/. Thử: "
-          f"qlvb-gateway check --config {base}/config.yaml --json {base}/mails/*.eml")
+        smtp.stop()
+    print(f"\nCấu hình, sổ (qlvb.db), hộp thư (Maildir/, thư đã xếp vào các thư mục .QLVB.*), thư gốc và tệp (store/) "
+          f"nằm trong {base}/. Thử: qlvb-gateway status --config {base}/config.yaml")
     return 0

@@ -64,7 +64,7 @@ class MaildirMailbox:
         for key in keys:
             try:
                 raw = self.inbox.get_bytes(key)
-                when = datetime.fromtimestamp(self._delivered(key), timezone.utc)
+                when = datetime.fromtimestamp(int(self._delivered(key)), timezone.utc)
             except KeyError:
                 continue  # moved meanwhile
             fetched.append(FetchedMail(key, raw, when))
