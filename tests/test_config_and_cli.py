@@ -1,6 +1,7 @@
 """Configuration errors name the key (exit 2); the register's paper entries share the series."""
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -70,3 +71,15 @@ def test_revocation_unknown_soft_and_hard(world: World) -> None:
     hard = world.ingest(mail, command="check")[0]
     assert hard["verdict"] == "quarantined"
     assert any(r["code"] == "revocation-unknown" and r["severity"] == "error" for r in hard["reasons"])
+
+
+def test_the_sample_configuration_names_every_key_and_is_valid() -> None:
+    """config.yaml in the repository is the commented sample: every key of the schema, valid values."""
+    from gateway.config import Config
+
+    sample = yaml.safe_load((Path(__file__).resolve().parents[1] / "config.yaml").read_text(encoding="utf-8"))
+    config = Config.model_validate(sample)  # the schema alone: the sample's trust files are the operator's
+    assert config.mailboxes[0].imap is not None and config.mailboxes[0].imap.security == "tls"
+    assert config.smtp is not None and [t.strftime("%H:%M") for t in config.schedule.digest] == ["11:30", "16:30"]
+    missing = set(Config.model_fields) - set(sample) - {"base_dir"}
+    assert missing == set(), f"keys without a sample in config.yaml: {missing}"
