@@ -13,3 +13,4 @@ bench:
 	scripts/setup --test
 	.venv/bin/python bench/intake.py
 	.venv/bin/python bench/reading.py
+	.venv/bin/python bench/daemon.py
