@@ -195,8 +195,10 @@ def cmd_review(args: argparse.Namespace) -> int:
             if args.action == "release":
                 for line in review.release(gateway, intake, args.id, args.actor):
                     _print_json(line) if args.json else print(f"số đến {line['incoming_number']}: {line['document'].get('number')}")
+                review.refile(gateway, args.id, "accepted")
             else:
                 review.return_to_sender(gateway, intake, args.id, args.reason, args.actor)
+                review.refile(gateway, args.id, "returned")
         return EXIT_OK
     except review.ReviewError as exc:
         raise UsageError(str(exc)) from None

@@ -114,6 +114,29 @@ def return_to_sender(gateway: Gateway, intake: Intake, mail_id: int, reason: str
         audit.record(session, "review-return", actor=actor, mail_id=mail.id, reason=reason)
 
 
+def refile(gateway: Gateway, mail_id: int, to_key: str) -> bool:
+    """Move the reviewed mail from the quarantine folder to its new verdict's folder, in whichever
+    watched mailbox holds it (the daemon filed it there). A mailbox out of reach is left as it is:
+    the register is what counts, the folder is the clerk's convenience."""
+    from qlvb_mailbox.imap import NETWORK_ERRORS, ImapMailbox
+    from qlvb_mailbox.maildir import MaildirMailbox
+
+    with gateway.register.session() as session:
+        message_id = session.get(Mail, mail_id).message_id  # type: ignore[union-attr]
+    for source in gateway.config.mailboxes:
+        mailbox = (ImapMailbox(source.imap, source.folders) if source.imap is not None
+                   else MaildirMailbox(source.maildir, source.folders))  # type: ignore[arg-type]
+        try:
+            mailbox.connect()
+            if mailbox.refile(message_id, "quarantined", to_key):
+                return True
+        except NETWORK_ERRORS:
+            continue
+        finally:
+            mailbox.close()
+    return False
+
+
 def discard(gateway: Gateway, mail_id: int, actor: str, note: str = "") -> None:
     """Close the case without an answer (a forgery, spam)."""
     with gateway.register.session() as session, session.begin():

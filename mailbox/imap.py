@@ -122,6 +122,20 @@ class ImapMailbox:
         else:
             self.client.expunge()
 
+    def refile(self, message_id: str, from_key: str, to_key: str) -> bool:
+        """Move a filed mail, found by its Message-ID, from one verdict's folder to another's (after
+        the clerk's review); the inbox stays selected. Returns whether it was found."""
+        assert self.client is not None
+        self.client.select_folder(self.folder(from_key))
+        try:
+            uids = self.client.search(["HEADER", "Message-ID", message_id])
+            if uids:
+                self.client.move(uids, self.folder(to_key)) if self.client.has_capability("MOVE") else (
+                    self.client.copy(uids, self.folder(to_key)), self.client.delete_messages(uids), self.client.expunge())
+            return bool(uids)
+        finally:
+            self.client.select_folder(self.folders.inbox)
+
     def append(self, key: str, raw: bytes, when: datetime | None = None) -> None:
         assert self.client is not None
         self.client.append(self.folder(key), raw, msg_time=when)

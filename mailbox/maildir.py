@@ -76,6 +76,16 @@ class MaildirMailbox:
         self._folder(folder_key).add(message)
         self.inbox.discard(key)
 
+    def refile(self, message_id: str, from_key: str, to_key: str) -> bool:
+        """Move a filed mail, found by its Message-ID, from one verdict's folder to another's."""
+        source = self._folder(from_key)
+        for key, message in source.iteritems():
+            if (message["Message-ID"] or "").strip() == message_id:
+                self._folder(to_key).add(message)
+                source.discard(key)
+                return True
+        return False
+
     def wait(self, seconds: float, stop) -> None:  # type: ignore[no-untyped-def]
         """Poll the inbox's new/ and cur/ every half second for up to `seconds`."""
         deadline = time.monotonic() + seconds

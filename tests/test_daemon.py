@@ -5,6 +5,7 @@ out an IMAP server restart and an SMTP server down for a while, and stops cleanl
 from __future__ import annotations
 
 import email
+import json
 import os
 import signal
 import subprocess
@@ -143,6 +144,14 @@ def test_mails_appended_while_it_runs_are_registered_filed_and_answered(world: W
         jobs = {row[0] for row in connection.exec_driver_sql("SELECT id FROM apscheduler_jobs")}
     register.close()
     assert jobs == {"digest-11:30", "digest-16:30"}
+    # the clerk releases the held mail: registered, and moved from "Cần kiểm tra" to "Đã tiếp nhận"
+    os.environ["QLVB_IMAP_PASSWORD"] = PASSWORD
+    try:
+        held = json.loads(world.run("review", "list", "--config", str(world.config_path), "--json").stdout)
+        world.run("review", "release", str(held[0]["id"]), "--config", str(world.config_path))
+    finally:
+        del os.environ["QLVB_IMAP_PASSWORD"]
+    assert folder_counts(imap_server) == {"inbox": 0, "accepted": 2, "returned": 0, "quarantined": 0, "ignored": 1}
 
 
 def test_it_rides_out_an_imap_restart_and_an_smtp_outage(world: World, servers) -> None:  # type: ignore[no-untyped-def]
