@@ -73,3 +73,43 @@ def test_the_digest_lists_what_was_registered_returned_and_waits(world: World) -
     assert f"qlvb-gateway review show {waiting}" in body
     later = second.get_payload(decode=True).decode("utf-8")
     assert "Số đến 1" not in later and f"review show {waiting}" in later  # what still waits is listed again
+
+
+def test_a_delivery_report_for_an_answer_marks_it_failed(world: World) -> None:
+    """RFC 3464: the bounce of an acknowledgement comes back to the clerk mailbox; it is matched to the
+    answer by its Message-ID, which is marked failed with the server's diagnostic."""
+    from email.message import EmailMessage
+
+    from registry.models import Outbox
+
+    signed = world.mail("signed", attachments=[("cv.pdf", world.signed("stp", world.document(number="801/STP-VP")))])
+    world.ingest(signed)
+    register = world.db()
+    with register.session() as s:
+        ack = s.scalars(select(Outbox).where(Outbox.kind == "ack")).one()
+        ack_id, ack_raw = ack.message_id, ack.raw
+    report = EmailMessage()
+    report["From"] = "MAILER-DAEMON@mx.bacgiang.gov.vn"
+    report["To"] = "vanthu@snv.bacgiang.gov.vn"
+    report["Subject"] = "Undelivered Mail Returned to Sender"
+    report["Message-ID"] = "<bounce-1@mx.bacgiang.gov.vn>"
+    report.set_content("Thư không chuyển được.")
+    report.make_mixed()
+    report.replace_header("Content-Type", 'multipart/report; report-type=delivery-status; boundary="b1"')
+    report.set_boundary("b1")
+    ds = email.message_from_string("Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.bacgiang.gov.vn\n\n"
+                                   "Final-Recipient: rfc822; vanthu@sotp.bacgiang.gov.vn\nAction: failed\nStatus: 5.1.1\n"
+                                   "Diagnostic-Code: smtp; 550 5.1.1 mailbox unknown\n")
+    report.attach(ds)
+    original = email.message_from_bytes(ack_raw)
+    wrapper = EmailMessage()
+    wrapper.set_content(original)
+    report.attach(wrapper)
+    path = world.root / "mails" / "bounce.eml"
+    path.write_bytes(report.as_bytes())
+    out = world.ingest(path)[0]
+    assert out["verdict"] == "ignored"
+    with register.session() as s:
+        ack = s.scalars(select(Outbox).where(Outbox.message_id == ack_id)).one()
+        assert ack.state == "failed" and "550 5.1.1 mailbox unknown" in ack.last_error
+    register.close()

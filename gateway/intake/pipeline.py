@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
 from gateway.intake.analysis import Analysis, headers_only
+from gateway.intake.reports import read_delivery_report
 from gateway.intake.decide import decide
 from gateway.model import Decision, MailFacts, Particulars, PdfFacts
 from gateway.vntext import fold
@@ -154,7 +155,23 @@ class Intake:
                 )
                 outputs.append(output)
             mail.outcome = outputs
+            if decisions[0].verdict == "ignored":
+                self._match_delivery_report(session, item.raw, mail)
         return outputs
+
+    def _match_delivery_report(self, session: Session, raw: bytes, mail: Mail) -> None:
+        """A delivery report about an answer we sent: a failure marks that answer failed (the clerk
+        sees it in `status` and the digest); any report is kept in the audit log."""
+        report = read_delivery_report(raw)
+        if report is None:
+            return
+        sent = session.scalars(select(Outbox).where(Outbox.message_id == report.message_id)).first()
+        if sent is None:
+            return
+        if report.failed:
+            sent.state, sent.last_error, sent.next_attempt_at = "failed", f"báo lỗi chuyển thư: {report.detail}", None
+        audit.record(session, f"delivery-report-{report.action}", mail_id=mail.id, outbox_id=sent.id,
+                     recipient=sent.recipient, detail=report.detail)
 
     def _record_files(self, session: Session, mail_id: int, facts: MailFacts, decisions: list[Decision]) -> None:
         roles: dict[str, str] = {}
