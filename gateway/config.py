@@ -145,6 +145,16 @@ class MailboxSource(_Strict):
         return self
 
 
+class Listener(_Strict):
+    """An LMTP (or SMTP) listener in the delivery path: the province's MTA delivers to the gateway,
+    which keeps the mail before it answers 250, decides, and files it into the clerk mailbox."""
+
+    protocol: Literal["lmtp", "smtp"] = "lmtp"
+    host: str = "127.0.0.1"
+    port: int = 2424
+    mailbox: str | None = None  # the `mailboxes` entry (IMAP) to file into; default the first
+
+
 class Schedule(_Strict):
     digest: list[time] = [time(11, 30), time(16, 30)]  # 133/2015 Đ10: end of the morning and of the afternoon
 
@@ -163,6 +173,7 @@ class Config(_Strict):
     mailboxes: list[MailboxSource] = []
     smtp: MailServer | None = None  # the submission server the answers are sent through
     schedule: Schedule = Schedule()
+    listener: Listener | None = None
     # Where the config file lives; relative paths were resolved against it.
     base_dir: Path = Path(".")
 

@@ -261,3 +261,35 @@ def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(world: World
     delivered = [m["Message-ID"] for m in smtp.recorder.messages]
     assert set(delivered) == {o.message_id for o in outbox}  # every answer delivered
     assert all(delivered.count(m) <= 2 for m in delivered)  # at worst twice, with one Message-ID
+
+
+def test_an_lmtp_delivery_is_kept_before_250_then_registered_and_filed(world: World, servers) -> None:  # type: ignore[no-untyped-def]
+    import smtplib
+
+    imap_server, smtp = servers
+    port = free_port()
+    world.extra["listener"] = {"protocol": "lmtp", "host": "127.0.0.1", "port": port}
+    world.write_config()
+    signed = world.mail("lmtp", attachments=[("cv.pdf", world.signed("stp", world.document(number="901/STP-VP")))])
+    daemon = start_daemon(world)
+    try:
+        assert wait_for(lambda: _accepts(port), timeout=60)
+        with smtplib.LMTP("127.0.0.1", port) as lmtp:
+            refused = lmtp.sendmail("vanthu@sotp.bacgiang.gov.vn", [US["mailbox"]], signed.read_bytes())
+        assert refused == {}
+        assert wait_for(lambda: folder_counts(imap_server)["accepted"] == 1, timeout=60)
+        assert wait_for(lambda: len(smtp.recorder.messages) == 1, timeout=30)
+    finally:
+        stop_daemon(daemon)
+    assert smtp.recorder.messages[0]["X-QLVB-Status"] == "03"
+    assert list((world.root / "store" / "spool").glob("*.eml")) == []  # out of the spool once filed
+
+
+def _accepts(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,66 @@
+"""The LMTP/SMTP listener in the delivery path (aiosmtpd): a delivered mail is written to the spool
+and synced to disk before the MTA hears 250 (so nothing acknowledged can be lost), then the daemon's
+loop takes it through intake and files it into the clerk mailbox with IMAP APPEND, in its folder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.lmtp import LMTP
+from aiosmtpd.smtp import SMTP
+
+from gateway.config import Listener
+
+
+class _Spooler:
+    def __init__(self, spool: Path, wake: threading.Event) -> None:
+        self.spool = spool
+        self.wake = wake
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        raw = envelope.original_content or envelope.content
+        data = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+        name = hashlib.sha256(data).hexdigest()
+        temporary = self.spool / f".{name}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.rename(self.spool / f"{name}.eml")
+        directory = os.open(self.spool, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        self.wake.set()
+        # LMTP answers once per recipient; SMTP once
+        count = len(envelope.rcpt_tos) if isinstance(server, LMTP) else 1
+        return "\r\n".join(["250 2.0.0 Ok: kept"] * max(count, 1))
+
+
+class _Controller(Controller):
+    def __init__(self, handler, protocol: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.protocol = protocol
+        super().__init__(handler, **kwargs)
+
+    def factory(self) -> SMTP:
+        server_class = LMTP if self.protocol == "lmtp" else SMTP
+        return server_class(self.handler, **self.SMTP_kwargs)
+
+
+def start_listener(config: Listener, spool: Path, wake: threading.Event) -> Controller:
+    spool.mkdir(parents=True, exist_ok=True)
+    controller = _Controller(_Spooler(spool, wake), config.protocol, hostname=config.host, port=config.port)
+    controller.start()
+    return controller
+
+
+def spooled(spool: Path) -> list[Path]:
+    """What was delivered and not yet filed, oldest first."""
+    if not spool.is_dir():
+        return []
+    return sorted((p for p in spool.glob("*.eml")), key=lambda p: (p.stat().st_mtime, p.name))
