@@ -146,7 +146,7 @@ class Daemon:
             delay = min(2.0 ** (watcher.failures - 1), MAX_BACKOFF)
             watcher.retry_at = time.monotonic() + delay
             log.warning("%s: %s; again in %.0f s", watcher.name, watcher.error, delay)
-            self._save_state(watcher.name, connected=False, error=watcher.error)
+            self._save_state(watcher.name, connected=False, last_error=watcher.error)
 
     def _take_in(self, watcher: Watcher) -> None:
         mailbox = watcher.mailbox
@@ -154,7 +154,7 @@ class Daemon:
         last_uid = state.last_uid if state.uidvalidity == mailbox.uidvalidity else 0  # a new folder: start over
         keys = mailbox.pending(last_uid)
         self._save_state(watcher.name, connected=True, uidvalidity=mailbox.uidvalidity, last_uid=last_uid,
-                         backlog=len(keys), error=None)
+                         backlog=len(keys), last_error=None)
         done = 0
         for start in range(0, len(keys), BATCH):
             if self.stop.is_set():
@@ -261,6 +261,8 @@ class Daemon:
         with self.gateway.register.session() as session:
             state = session.get(MailboxState, name) or MailboxState(name=name, last_uid=0, connected=False, backlog=0)
             for key, value in values.items():
+                if not hasattr(MailboxState, key):
+                    raise AttributeError(f"mailbox_state has no column {key}")
                 setattr(state, key, value)
             state.updated_at = datetime.now(timezone.utc)
             session.add(state)

@@ -73,10 +73,12 @@ class Dovecot:
     """A private Dovecot IMAP server on 127.0.0.1 (plain text on loopback), its mail in Maildirs of
     its own; users are added with `add_user`. `stop()` and `start()` keep its port and its mail."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="qlvb-dovecot-"))
         self.workdir.chmod(0o755)
         self.port = free_port()
+        self.tls = tls  # (certificate chain, key) PEM files: IMAPS on tls_port, STARTTLS on port
+        self.tls_port = free_port()
         self.users: dict[str, str] = {}
         self.mail_owner = pwd.getpwnam("nobody")
         (self.workdir / "mail").mkdir()
@@ -87,13 +89,15 @@ class Dovecot:
 
     def _write_config(self) -> None:
         w, owner = self.workdir, self.mail_owner
+        ssl_lines = "ssl = no" if self.tls is None else f"ssl = yes\nssl_cert = <{self.tls[0]}\nssl_key = <{self.tls[1]}"
+        imaps_port = self.tls_port if self.tls is not None else 0
         self.config.write_text(f"""
 base_dir = {w}/run
 state_dir = {w}/state
 log_path = {w}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{ssl_lines}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{w}/mail/%u
@@ -114,7 +118,8 @@ service imap-login {{
     port = {self.port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 protocol imap {{
@@ -152,8 +157,8 @@ protocol imap {{
 
 
 @contextmanager
-def dovecot(*users: tuple[str, str]) -> Iterator[Dovecot]:
-    server = Dovecot()
+def dovecot(*users: tuple[str, str], tls: tuple[Path, Path] | None = None) -> Iterator[Dovecot]:
+    server = Dovecot(tls)
     for user, password in users:
         server.add_user(user, password)
     server.start()

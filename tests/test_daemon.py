@@ -127,6 +127,13 @@ def test_mails_appended_while_it_runs_are_registered_filed_and_answered(world: W
         assert wait_for(lambda: len(smtp.recorder.messages) >= 2, timeout=30)
     finally:
         stop_daemon(daemon)
+    client = imap(imap_server)  # the clerk still sees the mails as new: \Seen was left as it was
+    try:
+        for name in (FOLDERS["accepted"], FOLDERS["quarantined"]):
+            client.select_folder(name, readonly=True)
+            assert client.search(["SEEN"]) == [] and len(client.search(["UNSEEN"])) == 1
+    finally:
+        client.logout()
     kinds = sorted(m["X-QLVB-Status"] or "alert" for m in smtp.recorder.messages)
     assert kinds == ["03", "alert"]
     ack = next(m for m in smtp.recorder.messages if m["X-QLVB-Status"] == "03")
