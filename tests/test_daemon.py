@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -81,10 +82,27 @@ def append(server: Dovecot, *paths: Path) -> None:
         client.logout()
 
 
-def start_daemon(world: World) -> subprocess.Popen[str]:
+def start_daemon(world: World, *, ready: bool = True) -> subprocess.Popen[str]:
+    """The daemon as `qlvb-gateway run`; with `ready`, once it has connected to its mailbox."""
     env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
-    return subprocess.Popen([sys.executable, "-m", "gateway.cli", "run", "--config", str(world.config_path)],
-                            cwd=world.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = datetime.now(timezone.utc)
+    process = subprocess.Popen([sys.executable, "-m", "gateway.cli", "run", "--config", str(world.config_path)],
+                               cwd=world.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if ready:
+        assert wait_for(lambda: connected_since(world, started), timeout=60), "the daemon did not connect"
+    return process
+
+
+def connected_since(world: World, since: datetime) -> bool:
+    """Whether the daemon has recorded its mailbox connected after `since` (read straight from SQLite)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{world.root / 'qlvb.db'}?mode=ro", uri=True, timeout=1) as db:
+            rows = db.execute("SELECT connected, updated_at FROM mailbox_state").fetchall()
+    except sqlite3.Error:
+        return False
+    return any(c and u and datetime.fromisoformat(u).replace(tzinfo=timezone.utc) >= since for c, u in rows)
 
 
 def stop_daemon(process: subprocess.Popen[str]) -> str:

@@ -63,7 +63,7 @@ def test_the_mailbox_is_read_over_verified_tls(world: World, security: str) -> N
         from test_daemon import append
 
         append(server, world.mail("m", attachments=[("cv.pdf", world.document(number="950/STP-VP"))]))
-        daemon = start_daemon(world)  # the system's roots only: our CA is unknown
+        daemon = start_daemon(world, ready=False)  # the system's roots only: our CA is unknown
         try:
             assert wait_for(lambda: "CERTIFICATE_VERIFY_FAILED" in _status_error(world), timeout=60)
             assert folder_counts(server)["inbox"] == 1  # nothing was read from an unverified server
