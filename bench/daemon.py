@@ -6,6 +6,7 @@
    filed, and until its acknowledgement reaches the SMTP server (median and 95th percentile).
 3. Peak memory (RSS) of the daemon process and of its largest worker.
 Usage: python bench/daemon.py [N] [--latency K]   (runs as root: Dovecot runs privately on loopback)
+       python bench/daemon.py --memory N   (a backlog of N small mails and one 25 MB one: peak memory)
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ def inbox_count(port: int) -> int:
         c.logout()
 
 
-def rss_kb(pid: int) -> int:
-    """The process's peak resident set (VmHWM) and its children's, the largest of them."""
+def rss_kb(pid: int, *, children: bool = True) -> int:
+    """The process's peak resident set (VmHWM), or the largest of it and its children's."""
     def hwm(p: int) -> int:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
@@ -68,8 +69,8 @@ def rss_kb(pid: int) -> int:
             pass
         return 0
 
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    kids = [int(c) for c in children.read_text().split()] if children.exists() else []
+    listing = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = [int(c) for c in listing.read_text().split()] if children and listing.exists() else []
     return max([hwm(pid)] + [hwm(k) for k in kids])
 
 
@@ -77,7 +78,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("count", nargs="?", type=int, default=200)
     parser.add_argument("--latency", type=int, default=20)
+    parser.add_argument("--memory", type=int, metavar="N", default=0,
+                        help="instead: a backlog of N small mails and one with a 25 MB attachment; peak memory")
     args = parser.parse_args()
+    if args.memory:
+        return memory(args.memory)
     pki, signers, stranger = build_pki()
     counter = Counter()
     smtp_port = free_port()
@@ -147,6 +152,51 @@ def main() -> None:
     print(f"APPEND to acknowledgement received by SMTP: median {1000 * statistics.median(answered):.0f} ms, "
           f"95th percentile {1000 * pct(answered, 0.95):.0f} ms")
     print(f"peak RSS, daemon or its largest worker: {peak / 1024:.0f} MB")
+
+
+def big_pdf(megabytes: int) -> bytes:
+    """A one-page PDF carrying an incompressible image of about the given size."""
+    import pymupdf
+
+    side = int((megabytes * 1024 * 1024 / 3) ** 0.5)
+    pix = pymupdf.Pixmap(pymupdf.csRGB, side, side, os.urandom(side * side * 3), False)
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_image(page.rect, stream=pix.tobytes("png"))
+    return doc.tobytes()
+
+
+def memory(count: int) -> None:
+    pki, signers, stranger = build_pki()
+    with tempfile.TemporaryDirectory() as tmp, dovecot((US["mailbox"], PASSWORD)) as server:
+        world = make_world(Path(tmp) / "bench", pki, signers, stranger)
+        world.extra["mailboxes"] = [{"name": "vanthu", "poll_seconds": 30, "imap": {
+            "host": "127.0.0.1", "port": server.port, "security": "none", "username": US["mailbox"],
+            "password_env": "QLVB_IMAP_PASSWORD"}}]
+        world.write_config()
+        c = client(server.port)
+        big = world.mail("big", attachments=[("lon.pdf", big_pdf(25))]).read_bytes()
+        c.append("INBOX", big)
+        letter = world.document(number="1/STP-VP")
+        for i in range(count):
+            c.append("INBOX", world.mail(f"s{i}", attachments=[("cv.pdf", letter)], subject=f"Công văn {i}").read_bytes())
+        c.logout()
+        env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
+        t0 = time.perf_counter()
+        daemon = subprocess.Popen([sys.executable, "-m", "gateway.cli", "run", "--config", str(world.config_path)],
+                                  cwd=world.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        peak_daemon = peak_worker = 0
+        while inbox_count(server.port) > 0 and time.perf_counter() - t0 < 7200:
+            time.sleep(2)
+            peak_daemon = max(peak_daemon, rss_kb(daemon.pid, children=False))
+            peak_worker = max(peak_worker, rss_kb(daemon.pid))
+        elapsed = time.perf_counter() - t0
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(timeout=120)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, Dovecot on loopback")
+    print(f"backlog: {count} small mails and one of {len(big) / 1024 / 1024:.0f} MB, done in {elapsed:.0f} s "
+          f"({(count + 1) / elapsed:.1f} mails/s)")
+    print(f"peak RSS: daemon {peak_daemon / 1024:.0f} MB, daemon or largest worker {peak_worker / 1024:.0f} MB")
 
 
 if __name__ == "__main__":
