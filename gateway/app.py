@@ -97,7 +97,13 @@ class Gateway:
             roots=tuple(self.config.trust.roots),
             crls=tuple(self.config.trust.crls),
             max_mail_bytes=int(self.config.limits.max_mail_mb * 1024 * 1024),
+            fetched_crls=self.fetched_crls if self.config.trust.crl_urls else None,
         )
+
+    @property
+    def fetched_crls(self) -> Path:
+        """Where the daemon keeps the CRLs it fetches (trust.crl_urls)."""
+        return Path(self.config.storage) / "crls"
 
     def close(self) -> None:
         self.register.close()

@@ -219,6 +219,25 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_crls_refresh(args: argparse.Namespace) -> int:
+    """Fetch trust.crl_urls now (the daemon also does it every trust.crl_refresh_hours)."""
+    from gateway.app import Gateway
+    from gateway.crls import refresh_crls
+
+    config = _config(args)
+    if not config.trust.crl_urls:
+        raise UsageError("trust.crl_urls: no CRL to fetch (fetching is not allowed in this configuration)")
+    gateway = Gateway.open(config)
+    try:
+        results = refresh_crls(config.trust.crl_urls, gateway.fetched_crls)
+    finally:
+        gateway.close()
+    for r in results:
+        _print_json({"url": r.url, "ok": r.ok, "detail": r.detail}) if args.json else print(
+            f"{'ok ' if r.ok else 'LỖI'} {r.url}: {r.detail}")
+    return EXIT_OK if all(r.ok for r in results) else EXIT_INTERNAL
+
+
 def cmd_register_add(args: argparse.Namespace) -> int:
     from gateway.app import Gateway
     from registry.paper import PaperDocument, register_paper
@@ -334,6 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     with_config(sub.add_parser("run", help="the daemon: watch the mailboxes, register, file, answer"))
     with_config(sub.add_parser("digest", help="queue the clerk's digest now (the daemon sends it)"))
+    crls = sub.add_parser("crls", help="certificate revocation lists").add_subparsers(dest="action", required=True)
+    p = with_config(crls.add_parser("refresh", help="fetch trust.crl_urls now"))
+    p.add_argument("--json", action="store_true")
     p = with_config(sub.add_parser("status", help="each mailbox's state and the outbox queue"))
     p.add_argument("--json", action="store_true")
 
@@ -380,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_review(args)
         if args.command == "digest":
             return cmd_digest(args)
+        if args.command == "crls":
+            return cmd_crls_refresh(args)
     except (ConfigError, UsageError) as exc:
         print(f"qlvb-gateway: {exc}", file=sys.stderr)
         return EXIT_USAGE

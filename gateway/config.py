@@ -68,6 +68,16 @@ class Trust(_Strict):
     roots: list[Path] = []
     crls: list[Path] = []
     revocation: Literal["soft", "hard"] = "soft"
+    crl_urls: list[str] = []  # fetching allowed: the daemon refreshes these CRLs (http or https)
+    crl_refresh_hours: float = Field(6, gt=0)
+
+    @field_validator("crl_urls")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"{url}: a CRL is fetched over http or https")
+        return value
 
 
 class Authentication(_Strict):

@@ -38,6 +38,17 @@ def scheduled_digest() -> None:
         queue_digest(_RUNNING.gateway)  # sent by the loop within one wait (poll_seconds)
 
 
+def scheduled_crl_refresh() -> None:
+    """The CRL job: fetch trust.crl_urls into the folder the workers read."""
+    from gateway.crls import refresh_crls
+
+    if _RUNNING is None:
+        return
+    gateway = _RUNNING.gateway
+    for result in refresh_crls(gateway.config.trust.crl_urls, gateway.fetched_crls):
+        (log.info if result.ok else log.warning)("CRL %s: %s", result.url, result.detail)
+
+
 # The folder each verdict files a mail into (duplicates are filed with the accepted ones).
 VERDICT_FOLDER = {"accepted": "accepted", "duplicate": "accepted", "returned": "returned",
                   "quarantined": "quarantined", "ignored": "ignored"}
@@ -126,6 +137,11 @@ class Daemon:
         for job_id, at in wanted.items():
             scheduler.add_job("gateway.daemon:scheduled_digest", "cron", hour=at.hour, minute=at.minute, id=job_id,
                               replace_existing=True)
+        if config.trust.crl_urls:  # fetching allowed: now, then every crl_refresh_hours
+            scheduler.add_job("gateway.daemon:scheduled_crl_refresh", "interval", hours=config.trust.crl_refresh_hours,
+                              id="crl-refresh", replace_existing=True, next_run_time=datetime.now(timezone.utc))
+        elif scheduler.get_job("crl-refresh") is not None:
+            scheduler.remove_job("crl-refresh")
         scheduler.resume()
         return scheduler
 

@@ -113,3 +113,43 @@ def test_a_delivery_report_for_an_answer_marks_it_failed(world: World) -> None:
         ack = s.scalars(select(Outbox).where(Outbox.message_id == ack_id)).one()
         assert ack.state == "failed" and "550 5.1.1 mailbox unknown" in ack.last_error
     register.close()
+
+
+def test_crls_are_fetched_where_the_operator_allows_it(world: World) -> None:
+    """trust.crl_urls: each CRL is downloaded and kept if it parses as one; a failure keeps the last copy."""
+    import functools
+    import http.server
+    import threading
+
+    from servers import free_port
+
+    served = world.root / "www"
+    served.mkdir()
+    (served / "ca.crl").write_bytes((world.root / "pki" / "intermediate.crl").read_bytes())
+    (served / "page.crl").write_text("<html>Trang đăng nhập</html>", encoding="utf-8")
+    port = free_port()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{port}"
+        world.extra["trust"] = {"crl_urls": [f"{base}/ca.crl"]}
+        world.write_config()
+        out = json.loads(world.run("crls", "refresh", "--config", str(world.config_path), "--json").stdout)
+        assert out["ok"] and "next update" in out["detail"]
+        kept = list((world.root / "store" / "crls").glob("*.crl"))
+        from asn1crypto import pem
+
+        assert len(kept) == 1 and kept[0].read_bytes() == pem.unarmor((served / "ca.crl").read_bytes())[2]  # kept as DER
+        world.extra["trust"] = {"crl_urls": [f"{base}/page.crl", f"{base}/missing.crl"]}
+        world.write_config()
+        done = world.run("crls", "refresh", "--config", str(world.config_path), "--json", check=False)
+        assert done.returncode == 1
+        lines = [json.loads(line) for line in done.stdout.splitlines()]
+        assert [line["ok"] for line in lines] == [False, False] and "404" in lines[1]["detail"]
+        assert list((world.root / "store" / "crls").glob("*.crl")) == kept  # the good copy stays
+        # signatures are still validated with it: intake reads the configured and the fetched CRLs
+        signed = world.mail("signed", attachments=[("cv.pdf", world.signed("stp", world.document(number="990/STP-VP")))])
+        assert world.ingest(signed)[0]["verdict"] == "accepted"
+    finally:
+        server.shutdown()

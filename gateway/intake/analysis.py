@@ -31,6 +31,7 @@ class AnalysisSettings:
     roots: tuple[Path, ...]
     crls: tuple[Path, ...]
     max_mail_bytes: int
+    fetched_crls: Path | None = None  # the folder the daemon refreshes CRLs into (re-read when it changes)
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,19 @@ class Analyser:
 
     def __init__(self, settings: AnalysisSettings) -> None:
         self.settings = settings
-        self.validator = SignatureValidator(TrustStore.load(list(settings.roots), list(settings.crls)))
+        self._crl_stamp: float | None = None
+        self._load_trust()
+
+    def _load_trust(self) -> None:
+        folder = self.settings.fetched_crls
+        fetched = sorted(folder.glob("*.crl")) if folder is not None and folder.is_dir() else []
+        self._crl_stamp = folder.stat().st_mtime if folder is not None and folder.is_dir() else None
+        self.validator = SignatureValidator(TrustStore.load(list(self.settings.roots), [*self.settings.crls, *fetched]))
 
     def analyse(self, raw: bytes, tick: Callable[[], None] = lambda: None) -> Analysis:
+        folder = self.settings.fetched_crls
+        if folder is not None and folder.is_dir() and folder.stat().st_mtime != self._crl_stamp:
+            self._load_trust()  # the daemon fetched fresh CRLs
         if len(raw) > self.settings.max_mail_bytes:
             facts = headers_only(raw, f"{len(raw) / 1e6:.1f} MB", too_large=True)
             # the province's server may still vouch for the sender
