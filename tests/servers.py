@@ -73,12 +73,13 @@ class Dovecot:
     """A private Dovecot IMAP server on 127.0.0.1 (plain text on loopback), its mail in Maildirs of
     its own; users are added with `add_user`. `stop()` and `start()` keep its port and its mail."""
 
-    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
+    def __init__(self, tls: tuple[Path, Path] | None = None, capability: str | None = None) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="qlvb-dovecot-"))
         self.workdir.chmod(0o755)
         self.port = free_port()
         self.tls = tls  # (certificate chain, key) PEM files: IMAPS on tls_port, STARTTLS on port
         self.tls_port = free_port()
+        self.capability = capability  # what the server advertises, to play an older server (no IDLE, no MOVE)
         self.users: dict[str, str] = {}
         self.mail_owner = pwd.getpwnam("nobody")
         (self.workdir / "mail").mkdir()
@@ -124,6 +125,7 @@ service imap-login {{
 }}
 protocol imap {{
   mail_max_userip_connections = 50
+  {f"imap_capability = {self.capability}" if self.capability else ""}
 }}
 """, encoding="utf-8")
         (w / "users").write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in self.users.items()), encoding="utf-8")
@@ -157,8 +159,9 @@ protocol imap {{
 
 
 @contextmanager
-def dovecot(*users: tuple[str, str], tls: tuple[Path, Path] | None = None) -> Iterator[Dovecot]:
-    server = Dovecot(tls)
+def dovecot(*users: tuple[str, str], tls: tuple[Path, Path] | None = None,
+            capability: str | None = None) -> Iterator[Dovecot]:
+    server = Dovecot(tls, capability)
     for user, password in users:
         server.add_user(user, password)
     server.start()

@@ -234,7 +234,7 @@ def test_a_local_maildir_is_watched_like_an_imap_mailbox(world: World) -> None:
 
 def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(world: World, servers) -> None:  # type: ignore[no-untyped-def]
     """The daemon (with its workers) is killed with SIGKILL at random moments while it works through
-    a backlog, and started again: every mail ends filed once, every accepted one registered once,
+    a 200-mail backlog, and started again: every mail ends filed once, every accepted one registered once,
     numbers without gap or repeat, every answer delivered (twice at most, then with one Message-ID)."""
     import random
 
@@ -243,7 +243,7 @@ def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(world: World
     imap_server, smtp = servers
     rng = random.Random(5)
     paths = []
-    for i in range(150):
+    for i in range(200):
         kind = rng.random()
         if kind < 0.8:
             paths.append(world.mail(f"ok{i}", attachments=[("cv.pdf", world.document(number=f"{1000 + i}/STP-VP"))]))
@@ -318,3 +318,23 @@ def _accepts(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def test_a_server_without_idle_or_move_is_polled_and_filed_by_copy(world: World) -> None:
+    """An older IMAP server: no IDLE (the daemon polls every poll_seconds), no MOVE (COPY, \\Deleted, UID EXPUNGE)."""
+    with dovecot((US["mailbox"], PASSWORD), capability="IMAP4rev1 LITERAL+ SASL-IR ID ENABLE UIDPLUS NAMESPACE") as server:
+        world.extra["mailboxes"] = [{"name": "vanthu", "poll_seconds": 1, "imap": {
+            "host": "127.0.0.1", "port": server.port, "security": "none", "username": US["mailbox"],
+            "password_env": "QLVB_IMAP_PASSWORD"}}]
+        world.write_config()
+        client = imap(server)
+        assert not client.has_capability("IDLE") and not client.has_capability("MOVE")
+        client.logout()
+        late = world.mail("late", attachments=[("cv.pdf", world.document(number="960/STP-VP"))])  # (its DKIM key in the config)
+        daemon = start_daemon(world)
+        try:
+            append(server, late)
+            assert wait_for(lambda: folder_counts(server) == {"inbox": 0, "accepted": 1, "returned": 0,
+                                                             "quarantined": 0, "ignored": 0}, timeout=60)
+        finally:
+            stop_daemon(daemon)
