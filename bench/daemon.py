@@ -78,6 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("count", nargs="?", type=int, default=200)
     parser.add_argument("--latency", type=int, default=20)
+    parser.add_argument("--scans", type=int, default=5, help="scanned mails (2 pages, 200 dpi) timed one at a time too")
     parser.add_argument("--memory", type=int, metavar="N", default=0,
                         help="instead: a backlog of N small mails and one with a 25 MB attachment; peak memory")
     args = parser.parse_args()
@@ -97,7 +98,12 @@ def main() -> None:
         world.write_config()
         raws = [world.mail(f"m{i:05d}", attachments=[("cv.pdf", world.signed(pdf=world.document(number=f"{i + 1}/STP-VP")))])
                 .read_bytes() for i in range(args.count + args.latency)]
-        backlog, singles = raws[:args.count], raws[args.count:]
+        from gateway.testkit.documents import DocumentSpec, render_document, scan
+
+        scans = [world.mail(f"scan{i}", auth="smtp", attachments=[("quet.pdf", scan(render_document(
+            DocumentSpec(number=f"{5000 + i}/STP-VP", filler_paragraphs=8)), 200, seed=i))]).read_bytes()
+                 for i in range(args.scans)]
+        backlog, singles = raws[:args.count], raws[args.count:] + scans
         c = client(server.port)
         for raw in backlog:
             c.append("INBOX", raw)
@@ -147,10 +153,14 @@ def main() -> None:
     print(f"bare imapclient fetch: {len(backlog) / bare:.0f} mails/s")
     print(f"gateway, INBOX to registered and filed: {through:.1f} mails/s "
           f"({100 * through / (len(backlog) / bare):.0f} % of the bare fetch); start-up {first - started:.1f} s")
-    print(f"APPEND to filed ({len(singles)} mails, one at a time): median {1000 * statistics.median(filed):.0f} ms, "
-          f"95th percentile {1000 * pct(filed, 0.95):.0f} ms")
-    print(f"APPEND to acknowledgement received by SMTP: median {1000 * statistics.median(answered):.0f} ms, "
-          f"95th percentile {1000 * pct(answered, 0.95):.0f} ms")
+    digital, scanned = slice(0, args.latency), slice(args.latency, None)
+    print(f"APPEND to filed ({args.latency} born-digital mails, one at a time): median {1000 * statistics.median(filed[digital]):.0f} ms, "
+          f"95th percentile {1000 * pct(filed[digital], 0.95):.0f} ms")
+    print(f"APPEND to acknowledgement received by SMTP: median {1000 * statistics.median(answered[digital]):.0f} ms, "
+          f"95th percentile {1000 * pct(answered[digital], 0.95):.0f} ms")
+    if args.scans:
+        print(f"scans (2 pages, 200 dpi, {args.scans}), APPEND to acknowledgement: median "
+              f"{1000 * statistics.median(answered[scanned]):.0f} ms, max {1000 * max(answered[scanned]):.0f} ms")
     print(f"peak RSS, daemon or its largest worker: {peak / 1024:.0f} MB")
 
 
