@@ -171,19 +171,21 @@ class Daemon:
         keys = mailbox.pending(last_uid)
         self._save_state(watcher.name, connected=True, uidvalidity=mailbox.uidvalidity, last_uid=last_uid,
                          backlog=len(keys), last_error=None)
-        done = 0
         for start in range(0, len(keys), BATCH):
             if self.stop.is_set():
                 return
-            fetched = mailbox.fetch(keys[start:start + BATCH])  # type: ignore[arg-type]
+            batch = keys[start:start + BATCH]
+            fetched = mailbox.fetch(batch)  # type: ignore[arg-type]
             items = [IncomingMail(f"{watcher.name}:{f.key}", f.raw, f.internaldate) for f in fetched]
-            for mail, outputs in zip(fetched, self.intake.process(items, record=True)):
+            folders: dict[str, list] = {}  # type: ignore[type-arg]
+            for mail, outputs in zip(fetched, self.intake.process(items, record=True)):  # each committed here
                 verdict = outputs[0]["verdict"] if outputs else "quarantined"
-                mailbox.file(mail.key, VERDICT_FOLDER.get(verdict, "quarantined"))  # type: ignore[arg-type]  # after the commit
-                done += 1
-                position = {"last_uid": mail.key} if isinstance(mail.key, int) else {}
-                self._save_state(watcher.name, backlog=len(keys) - done, last_mail_at=datetime.now(timezone.utc),
-                                 **position)
+                folders.setdefault(VERDICT_FOLDER.get(verdict, "quarantined"), []).append(mail.key)
+            for folder, filed in folders.items():  # after the batch's commits: one MOVE a folder
+                mailbox.file(filed, folder)
+            position = {"last_uid": max(batch)} if batch and isinstance(batch[0], int) else {}
+            self._save_state(watcher.name, backlog=len(keys) - start - len(batch),
+                             last_mail_at=datetime.now(timezone.utc), **position)
             self._send()  # acknowledgements leave as soon as their mails are registered
 
     # ---- the delivery-path listener --------------------------------------------------------

@@ -108,17 +108,19 @@ class ImapMailbox:
                 fetched.append(FetchedMail(uid, bytes(item[b"BODY[]"]), when))
         return fetched
 
-    def file(self, uid: int, key: str) -> None:
-        """Move the mail into the folder for its verdict (IMAP MOVE, or COPY and expunge)."""
+    def file(self, uids: list[int], key: str) -> None:
+        """Move mails into the folder for their verdict, in one command (IMAP MOVE, or COPY and expunge)."""
         assert self.client is not None
+        if not uids:
+            return
         folder = self.folder(key)
         if self.client.has_capability("MOVE"):
-            self.client.move([uid], folder)
+            self.client.move(uids, folder)
             return
-        self.client.copy([uid], folder)
-        self.client.delete_messages([uid])
+        self.client.copy(uids, folder)
+        self.client.delete_messages(uids)
         if self.client.has_capability("UIDPLUS"):
-            self.client.uid_expunge([uid])
+            self.client.uid_expunge(uids)
         else:
             self.client.expunge()
 

@@ -70,11 +70,12 @@ class MaildirMailbox:
             fetched.append(FetchedMail(key, raw, when))
         return fetched
 
-    def file(self, key: str, folder_key: str) -> None:
+    def file(self, keys: list[str], folder_key: str) -> None:
         assert self.inbox is not None
-        message = self.inbox.get_message(key)
-        self._folder(folder_key).add(message)
-        self.inbox.discard(key)
+        folder = self._folder(folder_key)
+        for key in keys:
+            folder.add(self.inbox.get_message(key))
+            self.inbox.discard(key)
 
     def refile(self, message_id: str, from_key: str, to_key: str) -> bool:
         """Move a filed mail, found by its Message-ID, from one verdict's folder to another's."""
