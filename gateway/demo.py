@@ -20,13 +20,12 @@ from sqlalchemy import select
 
 from gateway.app import Gateway
 from gateway.config import load_config
-from gateway.intake.pipeline import IncomingMail, Intake
+from gateway.intake.pipeline import Intake
 from gateway.testkit.documents import DocumentSpec, render_document, scan
 from gateway.testkit.mails import DkimKey, make_mail
 from gateway.testkit.pki import TestPki
 from gateway.testkit.signing import sign_pdf
 from gateway.workers import WorkerPool
-from registry.models import Outbox
 from registry.paper import list_register
 
 US = ("000.00.15.H06", "Sở Nội vụ tỉnh Bắc Giang", "vanthu@snv.bacgiang.gov.vn")

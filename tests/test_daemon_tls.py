@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.models import AuditEntry, Document, DocumentFile, Mail, Outbox
-from world import STC, STP, US, World, make_world
+from world import STC, STP, US, make_world
 
 OTHER = "vanthu@skhdt.bacgiang.gov.vn"  # an agency not in the directory
 
