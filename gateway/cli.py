@@ -238,6 +238,24 @@ def cmd_crls_refresh(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.ok for r in results) else EXIT_INTERNAL
 
 
+def cmd_directory_resolve(args: argparse.Namespace) -> int:
+    from gateway.app import Gateway
+    from gateway.resolver import Resolver
+
+    gateway = Gateway.open(_config(args))
+    try:
+        resolution = Resolver(gateway.directory, gateway.us.agency).resolve(args.entry)
+    finally:
+        gateway.close()
+    out = resolution.as_json()
+    if args.json:
+        _print_json(out)
+    else:
+        print(f"{out['status']}: " + "; ".join(f"{a['name']} <{a['mailbox']}>" for a in out["agencies"])
+              + (f" (gần giống: {', '.join(out['candidates'])})" if out.get("candidates") else ""))
+    return EXIT_OK
+
+
 def cmd_register_add(args: argparse.Namespace) -> int:
     from gateway.app import Gateway
     from registry.paper import PaperDocument, register_paper
@@ -350,6 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_config(directory.add_parser("import", help="load a directory CSV or YAML file"))
     p.add_argument("file")
     p.add_argument("--actor", default="operator")
+    p = with_config(directory.add_parser("resolve", help="which agencies a recipient entry names"))
+    p.add_argument("entry", metavar="ENTRY")
+    p.add_argument("--json", action="store_true")
 
     with_config(sub.add_parser("run", help="the daemon: watch the mailboxes, register, file, answer"))
     with_config(sub.add_parser("digest", help="queue the clerk's digest now (the daemon sends it)"))
@@ -391,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "register":
             return cmd_register_add(args) if args.action == "add" else cmd_register_list(args)
         if args.command == "directory":
-            return cmd_directory_import(args)
+            return cmd_directory_import(args) if args.action == "import" else cmd_directory_resolve(args)
         if args.command == "demo":
             return cmd_demo(args)
         if args.command == "run":
