@@ -81,14 +81,14 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
     with gateway.register.session() as session, session.begin():
         mail = _waiting_mail(session, mail_id)
         received = mail.received_at.astimezone(gateway.config.tz)
-        for index, decision in enumerate(intake._decide(session, facts)):
+        for index, decision in enumerate(intake.decide_on(session, facts)):
             if decision.pdf is None:
                 continue  # nothing to register in it
             decision = dataclasses.replace(decision, verdict="accepted", basis="clerk",
                                            replies=[Reply("ack", facts.from_address)])
-            number, document_id = intake._register(session, mail, decision, received, now)
+            number, document_id = intake.register_document(session, mail, decision, received, now)
             output = {"incoming_number": number, "document": decision.particulars.as_json()}
-            intake._queue_answers(session, mail, facts, decision, output, 100 + index, document_id,
+            intake.queue_answers(session, mail, facts, decision, output, 100 + index, document_id,
                                   mail.delivered_at, received)
             audit.record(session, "review-release", actor=actor, mail_id=mail.id, document_id=document_id,
                          incoming_number=number)
@@ -109,7 +109,7 @@ def return_to_sender(gateway: Gateway, intake: Intake, mail_id: int, reason: str
                    "delivered_at": mail.delivered_at.astimezone(gateway.config.tz).isoformat(), "basis_text": "",
                    "errors": [error("returned-by-clerk", reason)], "warnings": [], "verdict": "returned",
                    "secret": False, "secrecy": None, "mail_sha256": mail.sha256, "review_id": mail.id}
-        intake._queue_reply(session, mail, "return", mail.from_address, context, key=f"{mail.sha256}:review-return")
+        intake.queue_reply(session, mail, "return", mail.from_address, context, key=f"{mail.sha256}:review-return")
         mail.review, mail.verdict = "returned", "returned"
         audit.record(session, "review-return", actor=actor, mail_id=mail.id, reason=reason)
 

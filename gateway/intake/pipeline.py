@@ -88,7 +88,7 @@ class Intake:
         received = self.gw.calendar.received_at(delivered)
         if not record:
             with self.gw.register.session() as session:
-                decisions = self._decide(session, facts)
+                decisions = self.decide_on(session, facts)
             return [self._json(item, facts, d, None, None, delivered, received) for d in decisions]
         try:
             return self._record(item, facts, blobs, delivered, received)
@@ -100,7 +100,8 @@ class Intake:
                 raise
             return seen
 
-    def _decide(self, session: Session, facts: MailFacts) -> list[Decision]:
+    def decide_on(self, session: Session, facts: MailFacts) -> list[Decision]:
+        """The decisions on a mail's documents, against the register as the session sees it."""
         return decide(
             facts, self.gw.us, self.gw.directory, self.gw.config.clerk_addresses,
             self.gw.config.notify.urgent, self._duplicate_lookup(session),
@@ -124,7 +125,7 @@ class Intake:
             seen = self._seen(session, facts)
             if seen is not None:
                 return seen
-            decisions = self._decide(session, facts)
+            decisions = self.decide_on(session, facts)
             secret = any(d.secret for d in decisions)
             if not secret:  # 002 Đ16.7: nothing of a secret document is written anywhere
                 self.gw.store.put(item.raw, facts.sha256)
@@ -145,9 +146,9 @@ class Intake:
             for index, decision in enumerate(decisions):
                 number, document_id = None, None
                 if decision.verdict == "accepted":
-                    number, document_id = self._register(session, mail, decision, received, now)
+                    number, document_id = self.register_document(session, mail, decision, received, now)
                 output = self._json(item, facts, decision, number, mail.id, delivered, received)
-                self._queue_answers(session, mail, facts, decision, output, index, document_id, delivered, received)
+                self.queue_answers(session, mail, facts, decision, output, index, document_id, delivered, received)
                 audit.record(
                     session, f"intake-{decision.verdict}", mail_id=mail.id, document_id=document_id,
                     message_id=facts.message_id, sha256=facts.sha256, sender=facts.from_address,
@@ -187,7 +188,8 @@ class Intake:
                 content_type=a.content_type, role=role, size=a.size,
             ))
 
-    def _register(self, session: Session, mail: Mail, decision: Decision, received: datetime, now: datetime) -> tuple[int, int]:
+    def register_document(self, session: Session, mail: Mail, decision: Decision, received: datetime, now: datetime) -> tuple[int, int]:
+        """Give the document the next incoming number and write its register line: (number, document id)."""
         code = self.gw.config.agency.code
         number = next_incoming_number(session, code, received.year)
         p = decision.particulars
@@ -212,10 +214,11 @@ class Intake:
                 row.document_id = document.id
         return number, document.id
 
-    def _queue_answers(
+    def queue_answers(
         self, session: Session, mail: Mail, facts: MailFacts, decision: Decision, output: dict[str, Any],
         index: int, document_id: int | None, delivered: datetime, received: datetime,
     ) -> None:
+        """Queue the decision's answers (acknowledgement, return, alerts) in the outbox."""
         p = decision.particulars
         issuer = self.gw.directory.by_issuer(p.issuer, p.issuer_parent) if p.issuer else None
         number = output["incoming_number"] or decision.duplicate_of
@@ -239,10 +242,10 @@ class Intake:
             "review_id": mail.id,
         }
         for reply in decision.replies:
-            self._queue_reply(session, mail, reply.kind, reply.to, context, key=f"{facts.sha256}:{facts.message_id}:{index}",
+            self.queue_reply(session, mail, reply.kind, reply.to, context, key=f"{facts.sha256}:{facts.message_id}:{index}",
                               incoming_number=number, document_id=document_id)
 
-    def _queue_reply(
+    def queue_reply(
         self, session: Session, mail: Mail, kind: str, to: str, context: dict[str, Any], *, key: str,
         incoming_number: int | None = None, document_id: int | None = None,
     ) -> None:
