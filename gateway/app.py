@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from gateway.config import Config
@@ -23,6 +23,10 @@ from registry.store import ContentStore
 
 def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *, actor: str = "gateway") -> int:
     """Add or update agencies from a directory file; returns how many rows changed (audited)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # two gateways starting at once must not both insert the same agencies (SQLite's writers
+        # are already one at a time: BEGIN IMMEDIATE)
+        session.execute(text("LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE"))
     existing = {a.code: a for a in session.scalars(select(Agency))}
     changed = 0
     for entry in entries:
