@@ -1,4 +1,5 @@
-"""qlvb-gateway: the command line. Exit status: 0 done, 2 bad usage or configuration, 1 internal failure."""
+"""qlvb-gateway: the command line. Exit status: 0 done, 2 bad usage or configuration, 1 internal failure,
+3 a send held for the clerk (an entry that does not resolve, no electronic sub-heading, a secret document)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from gateway.config import ConfigError, load_config
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_HELD = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -256,6 +257,90 @@ def cmd_directory_resolve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _send_now(gateway) -> None:  # type: ignore[no-untyped-def]
+    """Hand what is queued to the SMTP server now (the daemon retries what the server does not take)."""
+    from gateway.outbox import OutboxSender
+
+    config = gateway.config
+    if config.smtp is not None:
+        OutboxSender(gateway.register, config.smtp, config.agency.mailbox).send_due()
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    from gateway.app import Gateway
+    from gateway.outgoing.send import ChoiceError, OutgoingFile, OutgoingSender, parse_choices
+    from gateway.outgoing.signing import SigningError
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    draft = None
+    if args.draft:
+        if not Path(args.draft).is_file():
+            raise UsageError(f"--draft {args.draft}: no such file")
+        draft = (Path(args.draft).name, Path(args.draft).read_bytes())
+    gateway = Gateway.open(_config(args))
+    try:
+        sender = OutgoingSender(gateway)
+        try:
+            choices = parse_choices(args.confirm, gateway.directory.by_code)
+            item = OutgoingFile(str(path), path.name, path.read_bytes(), draft)
+            outcome = sender.send(item, dry_run=args.dry_run, choices=choices)
+        except (ChoiceError, SigningError) as exc:
+            raise UsageError(str(exc)) from None
+        except RuntimeError as exc:  # MuPDF: not a PDF
+            raise UsageError(f"{args.file}: cannot be read as a PDF ({exc})") from None
+        if outcome.registered and not outcome.already_sent:
+            _send_now(gateway)
+            rows = sender.recipients_json_by_identifier(outcome.plan.identifier)
+            outcome = type(outcome)(outcome.plan, True, False, tuple(rows))
+    finally:
+        gateway.close()
+    out = outcome.as_json()
+    if args.json:
+        _print_json(out)
+    else:
+        print(_plan_text(out))
+    if args.dry_run or outcome.registered:
+        return EXIT_OK
+    return EXIT_HELD
+
+
+def _plan_text(out: dict[str, Any]) -> str:
+    doc = out["document"]
+    lines = [f"Văn bản {doc.get('number') or '-'}: {doc.get('summary') or ''}", f"Mã văn bản: {out['identifier']}"
+             + (" (đã ký số)" if out["signed"] else " (chưa ký số)")]
+    for e in out["electronic"]:
+        names = ", ".join(f"{a['name']} <{a['mailbox']}>" for a in e["agencies"])
+        extra = f" — gần giống: {', '.join(e['candidates'])}" if e.get("candidates") else ""
+        lines.append(f"  [{e['status']}] {e['entry']}: {names}{extra}")
+    for entry in out["paper"]:
+        lines.append(f"  [bản giấy] {entry}")
+    for held in out["held"]:
+        lines.append(f"GIỮ LẠI: {held['message']}")
+    for r in out.get("recipients", []):
+        lines.append(f"  → {r['name']} <{r['mailbox']}>: {r['state']}")
+    return "\n".join(lines)
+
+
+def cmd_recall(args: argparse.Namespace) -> int:
+    from gateway.app import Gateway
+    from gateway.outgoing.recall import RecallError, recall_outgoing
+
+    gateway = Gateway.open(_config(args))
+    try:
+        try:
+            sent = recall_outgoing(gateway, args.id, args.reason, args.actor)
+        except RecallError as exc:
+            raise UsageError(str(exc)) from None
+        _send_now(gateway)
+    finally:
+        gateway.close()
+    out = {"identifier": sent.identifier, "recall_sent_to": sent.recipients}
+    _print_json(out) if args.json else print(f"Đã gửi thông báo thu hồi {sent.identifier} đến: {', '.join(sent.recipients)}")
+    return EXIT_OK
+
+
 def cmd_register_add(args: argparse.Namespace) -> int:
     from gateway.app import Gateway
     from registry.paper import PaperDocument, register_paper
@@ -396,6 +481,20 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "discard":
             p.add_argument("--note")
 
+    p = with_config(sub.add_parser("send", help="send a signed scan to every electronic recipient its block names"))
+    p.add_argument("file", metavar="FILE.pdf")
+    p.add_argument("--draft", metavar="FILE.docx", help="the editable draft, attached as well")
+    p.add_argument("--dry-run", action="store_true", help="print the plan; send and register nothing")
+    p.add_argument("--confirm", action="append", default=[], metavar="ENTRY=CODE[,CODE]",
+                   help="the clerk's choice for an entry that did not resolve: its agencies' codes, or - for paper")
+    p.add_argument("--json", action="store_true")
+
+    p = with_config(sub.add_parser("recall", help="recall a sent document (edXML 13) from every recipient"))
+    p.add_argument("id", help="the identifier AGENCYCODE-YYYY.N (or the outgoing register's id)")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--actor", default=os.environ.get("USER", "clerk"), help="who decides (the audit log keeps it)")
+
     p = sub.add_parser("demo", help="show the whole product on generated documents")
     p.add_argument("--dir", default="demo-out", help="where the demo writes its files (default ./demo-out)")
     return parser
@@ -425,6 +524,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_digest(args)
         if args.command == "crls":
             return cmd_crls_refresh(args)
+        if args.command == "send":
+            return cmd_send(args)
+        if args.command == "recall":
+            return cmd_recall(args)
     except (ConfigError, UsageError) as exc:
         print(f"qlvb-gateway: {exc}", file=sys.stderr)
         return EXIT_USAGE

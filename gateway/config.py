@@ -169,6 +169,46 @@ class Schedule(_Strict):
     digest: list[time] = [time(11, 30), time(16, 30)]  # 133/2015 Đ10: end of the morning and of the afternoon
 
 
+class Appearance(_Strict):
+    """The visible signature: Bắc Giang QĐ 133/2015 puts it bottom left of page 1; NĐ 30/2020 Phụ
+    lục I sets the seal over the signature (top right of the signer's block, on the last page)."""
+
+    placement: Literal["bottom-left-first-page", "over-signature"] = "bottom-left-first-page"
+    seal_image: Path | None = None  # the red seal (PNG), drawn in the box
+    font: Path | None = None  # a TrueType font with Vietnamese, 1000 units per em; default FreeSans (fonts-freefont-ttf)
+
+
+class Pkcs11(_Strict):
+    """A PKCS#11 token (the USB tokens Ban Cơ yếu issues; SoftHSM2 in the tests)."""
+
+    module: Path
+    token_label: str
+    key_label: str
+    cert_label: str | None = None  # default: the key's label
+    pin_env: str  # the environment variable holding the user PIN
+
+
+class Signing(_Strict):
+    """Our agency's signature on outgoing documents: a PKCS#12 file or a PKCS#11 token."""
+
+    pkcs12: Path | None = None
+    password_env: str | None = None  # for pkcs12
+    pkcs11: Pkcs11 | None = None
+    appearance: Appearance = Appearance()
+
+    @model_validator(mode="after")
+    def _one_key(self) -> "Signing":
+        if (self.pkcs12 is None) == (self.pkcs11 is None):
+            raise ValueError("name either pkcs12 (a file) or pkcs11 (a token)")
+        return self
+
+
+class Outgoing(_Strict):
+    folder: str = "QLVB/Gửi đi"  # where the clerk drops a mail to itself with the signed scan
+    # a block without "Bản điện tử": hold it for the clerk, or send to all (Bắc Giang QĐ 133/2015 Đ3.1)
+    no_subheading: Literal["hold", "all_electronic"] = "hold"
+
+
 class Config(_Strict):
     agency: Agency
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -184,6 +224,8 @@ class Config(_Strict):
     smtp: MailServer | None = None  # the submission server the answers are sent through
     schedule: Schedule = Schedule()
     listener: Listener | None = None
+    signing: Signing | None = None
+    outgoing: Outgoing = Outgoing()
     # Where the config file lives; relative paths were resolved against it.
     base_dir: Path = Path(".")
 
@@ -226,6 +268,15 @@ def _resolve_paths(raw: dict, base: Path) -> dict:
         for key in ("roots", "crls"):
             if isinstance(trust.get(key), list):
                 trust[key] = [rel(p) if isinstance(p, str) else p for p in trust[key]]
+    signing = raw.get("signing")
+    if isinstance(signing, dict):
+        for key in ("pkcs12",):
+            if isinstance(signing.get(key), str):
+                signing[key] = rel(signing[key])
+        look = signing.get("appearance")
+        for key in ("seal_image", "font"):
+            if isinstance(look, dict) and isinstance(look.get(key), str):
+                look[key] = rel(look[key])
     for source in raw.get("mailboxes") or []:
         if isinstance(source, dict) and isinstance(source.get("maildir"), str):
             source["maildir"] = rel(source["maildir"])
@@ -269,6 +320,12 @@ def config_from_dict(raw: dict, base_dir: Path) -> Config:
                 raise ConfigError(f"{key}: file not found: {path}")
     if config.directory is not None and not config.directory.is_file():
         raise ConfigError(f"directory: file not found: {config.directory}")
+    if config.signing is not None:
+        for key, path in (("signing.pkcs12", config.signing.pkcs12),
+                          ("signing.appearance.seal_image", config.signing.appearance.seal_image),
+                          ("signing.appearance.font", config.signing.appearance.font)):
+            if path is not None and not path.is_file():
+                raise ConfigError(f"{key}: file not found: {path}")
     return config
 
 

@@ -98,6 +98,7 @@ class Recipients:
     archive: str | None = None
     references: dict[str, list[str]] = field(default_factory=dict)
     kinh_gui: list[str] = field(default_factory=list)
+    electronic_heading: bool = False  # the block has a "Bản điện tử" sub-heading
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -169,6 +170,7 @@ class MailFacts:
     pdfs: list[PdfFacts]
     in_reply_to: str | None = None
     references: list[str] = field(default_factory=list)
+    peer: dict[str, str] = field(default_factory=dict)  # X-QLVB-* headers of a peer gateway, by lowercase name
     problem: str = ""  # a reason the mail itself could not be fully analysed
     too_large: bool = False
 

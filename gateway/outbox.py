@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import or_, select
 
 from gateway.config import MailServer
+from gateway.outgoing.tracking import follow_outbox
 from qlvb_mailbox.smtp import Envelope, send_all
 from registry import audit
 from registry.database import Register
@@ -57,10 +58,12 @@ class OutboxSender:
                 if result.outcome == "sent":
                     row.state, row.sent_at, row.last_error, row.next_attempt_at = "sent", datetime.now(timezone.utc), None, None
                     sent += 1
+                    follow_outbox(session, row)
                 elif result.outcome == "permanent" or row.attempts >= MAX_ATTEMPTS:
                     row.state, row.last_error, row.next_attempt_at = "failed", result.detail, None
                     audit.record(session, "outbox-failed", mail_id=row.mail_id, outbox_id=row.id,
                                  recipient=row.recipient, error=result.detail)
+                    follow_outbox(session, row)
                 else:
                     row.last_error, row.next_attempt_at = result.detail, now + backoff(row.attempts)
             session.commit()

@@ -33,6 +33,14 @@ MESSAGES: dict[str, str] = {
     "mail-too-large": "Thư vượt quá dung lượng cho phép.",
     "processing-failed": "Hệ thống không xử lý được tệp trong thời gian và bộ nhớ cho phép; cần Văn thư kiểm tra.",
     "returned-by-clerk": "Văn thư trả lại sau khi kiểm tra",
+    "peer-answer": "Thư trả lời hoặc thông báo về văn bản (xác nhận, trả lại, thu hồi), không kèm văn bản mới.",
+    "recalled": "Văn bản đã bị cơ quan ban hành thu hồi.",
+    # outgoing: why a send is held for the clerk
+    "no-recipient-block": "Không tìm thấy khối 'Nơi nhận' trên văn bản: không biết gửi cho ai.",
+    "no-electronic-subheading": "Khối 'Nơi nhận' không có mục 'Bản điện tử': Văn thư xác nhận nơi nhận bản điện tử.",
+    "entries-unresolved": "Có nơi nhận không tìm được, hoặc ứng với nhiều cơ quan, trong danh bạ: Văn thư chọn cơ quan.",
+    "no-electronic-recipient": "Không có nơi nhận nào nhận bản điện tử.",
+    "already-sent": "Văn bản này đã được gửi trước đây.",
 }
 
 

@@ -65,13 +65,18 @@ class Mail(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class NumberSeries(Base):
-    """The last incoming number given, per agency and year (000 Đ9.2: one series a year)."""
+class _YearlySeries:
+    """The last number given in a series, per agency and year."""
 
-    __tablename__ = "number_series"
     agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class NumberSeries(_YearlySeries, Base):
+    """Incoming numbers (000 Đ9.2: one series a year)."""
+
+    __tablename__ = "number_series"
 
 
 class Document(Base):
@@ -107,6 +112,7 @@ class Document(Base):
     issuer_key: Mapped[str | None] = mapped_column(String(500), index=True)  # folded issuer, for duplicates
     recalled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    peer_document_id: Mapped[str | None] = mapped_column(String(64), index=True)  # the sender's X-QLVB-Document-Id
 
 
 class DocumentFile(Base):
@@ -141,6 +147,68 @@ class Outbox(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)  # retry after
+
+
+class OutgoingSeries(_YearlySeries, Base):
+    """Outgoing sequence numbers (the N of AGENCYCODE-YYYY.N, Đắk Lắk QĐ 16/2019 Đ11)."""
+
+    __tablename__ = "outgoing_series"
+
+
+class OutgoingDocument(Base):
+    """A document sent (sổ văn bản đi): its particulars, its identifier AGENCYCODE-YYYY.N (Đắk Lắk
+    QĐ 16/2019 Đ11) and, in outgoing_recipients, where it went and what each recipient answered."""
+
+    __tablename__ = "outgoing_documents"
+    __table_args__ = (UniqueConstraint("agency_code", "year", "sequence", name="uq_outgoing_sequence"),
+                      UniqueConstraint("agency_code", "pdf_sha256", name="uq_outgoing_pdf"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    identifier: Mapped[str] = mapped_column(String(64), unique=True)
+    notation: Mapped[str | None] = mapped_column(String(200), index=True)  # số, ký hiệu as printed
+    issued_date: Mapped[str | None] = mapped_column(String(10))
+    type_name: Mapped[str | None] = mapped_column(String(100))
+    subject: Mapped[str | None] = mapped_column(Text)
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    signer_position: Mapped[str | None] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(500))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))  # the PDF sent (signed by us)
+    original_sha256: Mapped[str] = mapped_column(String(64))  # the PDF as the clerk gave it
+    draft_sha256: Mapped[str | None] = mapped_column(String(64))
+    draft_filename: Mapped[str | None] = mapped_column(String(500))
+    signed: Mapped[bool] = mapped_column(Boolean)  # signed by the gateway (False: already signed by us)
+    source: Mapped[str] = mapped_column(String(200))  # a file path, or mailbox and UID
+    plan: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]  # the plan sent: entries, paper, archive
+    state: Mapped[str] = mapped_column(String(16))  # sent, recalled
+    recall_reason: Mapped[str | None] = mapped_column(Text)
+    recalled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OutgoingRecipient(Base):
+    """One recipient agency of a sent document and its state: queued, sent (the SMTP server's
+    acceptance: Bắc Kạn QĐ 26/2020 Đ11.1), acknowledged (with its incoming number), returned (with
+    its reasons), failed."""
+
+    __tablename__ = "outgoing_recipients"
+    __table_args__ = (UniqueConstraint("document_id", "agency_code", name="uq_outgoing_recipient"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("outgoing_documents.id"), index=True)
+    agency_code: Mapped[str] = mapped_column(String(32))
+    agency_name: Mapped[str] = mapped_column(String(300))
+    mailbox: Mapped[str] = mapped_column(String(320))
+    entries: Mapped[list] = mapped_column(JSON)  # type: ignore[type-arg]  # the block's entries naming it
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
+    message_id: Mapped[str] = mapped_column(String(998), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    incoming_number: Mapped[int | None] = mapped_column(Integer)  # the recipient's số đến
+    reasons: Mapped[list | None] = mapped_column(JSON)  # type: ignore[type-arg]  # a return's reasons
+    detail: Mapped[str | None] = mapped_column(Text)  # the last error, or a person's answer's subject
+    recall: Mapped[str | None] = mapped_column(String(16))  # requested, agreed (15), unknown (16)
 
 
 class MailboxState(Base):

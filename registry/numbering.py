@@ -13,15 +13,28 @@ from sqlalchemy.orm import Session
 
 
 def next_incoming_number(session: Session, agency_code: str, year: int) -> int:
+    return _next_in(session, "number_series", agency_code, year)
+
+
+def next_outgoing_sequence(session: Session, agency_code: str, year: int) -> int:
+    """The N of an outgoing identifier AGENCYCODE-YYYY.N (Đắk Lắk QĐ 16/2019 Đ11): consecutive in the year."""
+    return _next_in(session, "outgoing_series", agency_code, year)
+
+
+def peek_outgoing_sequence(session: Session, agency_code: str, year: int) -> int:
+    """The N the next outgoing document would get (a dry run takes none)."""
+    last = session.execute(text("SELECT last FROM outgoing_series WHERE agency_code = :a AND year = :y"),
+                           {"a": agency_code, "y": year}).scalar()
+    return int(last or 0) + 1
+
+
+def _next_in(session: Session, table: str, agency_code: str, year: int) -> int:
     session.execute(
-        text(
-            "INSERT INTO number_series (agency_code, year, last) VALUES (:a, :y, 0) "
-            "ON CONFLICT (agency_code, year) DO NOTHING"
-        ),
+        text(f"INSERT INTO {table} (agency_code, year, last) VALUES (:a, :y, 0) ON CONFLICT (agency_code, year) DO NOTHING"),
         {"a": agency_code, "y": year},
     )
     number = session.execute(
-        text("UPDATE number_series SET last = last + 1 WHERE agency_code = :a AND year = :y RETURNING last"),
+        text(f"UPDATE {table} SET last = last + 1 WHERE agency_code = :a AND year = :y RETURNING last"),
         {"a": agency_code, "y": year},
     ).scalar_one()
     return int(number)

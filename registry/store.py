@@ -38,3 +38,11 @@ class ContentStore:
 
     def has(self, digest: str) -> bool:
         return self.path(digest).exists()
+
+    def destroy(self, digest: str) -> bool:
+        """Remove a file for good (a recalled document, NĐ 30/2020 Phụ lục VI); True if it was there."""
+        target = self.path(digest)
+        if not target.exists():
+            return False
+        target.unlink()
+        return True

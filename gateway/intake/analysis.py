@@ -87,7 +87,28 @@ def headers_only(raw: bytes, problem: str, *, too_large: bool = False) -> MailFa
         sender=SenderAuth(froms[0] if froms else "", False, detail=problem),
         attachments=[], pdfs=[], problem=problem, too_large=too_large,
         in_reply_to=_safe(lambda: _angle(str(msg.get("In-Reply-To", "") or "")), None),
+        references=_safe(lambda: re.findall(r"<[^<>\s]+>", str(msg.get("References", "") or "")), []),
+        peer=_safe(lambda: peer_headers(msg), {}),
     )
+
+
+def _decoded(value: object) -> str:
+    from email.header import decode_header, make_header
+
+    try:
+        return str(make_header(decode_header(str(value))))
+    except (ValueError, LookupError, UnicodeError):  # a broken encoded word: the text as it stands
+        return str(value)
+
+
+def peer_headers(msg) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The X-QLVB-* headers a peer gateway writes (X-QLVB-Document-Id, X-QLVB-Status, …), first of each."""
+    found: dict[str, str] = {}
+    for name, value in msg.items():
+        key = name.lower()
+        if key.startswith("x-qlvb-") and key not in found:
+            found[key] = " ".join(_decoded(value).split())[:500]
+    return found
 
 
 def _angle(value: str) -> str | None:
@@ -147,7 +168,7 @@ class Analyser:
             subject=mime.header_text(msg, "Subject"), date=mime.date_header(msg),
             received_top=mime.topmost_received(msg), auto_submitted=auto_submitted(msg), sender=sender,
             attachments=attachments, pdfs=pdfs, in_reply_to=_angle(str(msg.get("In-Reply-To", "") or "")),
-            references=references,
+            references=references, peer=peer_headers(msg),
         )
         return Analysis(facts, blobs)
 

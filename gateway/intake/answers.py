@@ -21,6 +21,17 @@ from typing import Any
 import jinja2
 
 STATUS = {"ack": "03", "return": "02"}  # edXML status codes (QCVN 102:2016)
+# RFC 3834: what is sent without a person (a document sent on the clerk's command is not)
+AUTO_SUBMITTED = {"ack": "auto-replied", "return": "auto-replied", "recall-answer": "auto-replied",
+                  "alert": "auto-generated", "digest": "auto-generated", "recalled": "auto-generated"}
+
+
+def _content_type(filename: str) -> tuple[str, str]:
+    import mimetypes
+
+    guessed = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    main, _, sub = guessed.partition("/")
+    return main, sub
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,8 @@ class AnswerWriter:
 
     def render(
         self, kind: str, recipient: str, context: dict[str, Any], *, key: str, in_reply_to: str | None,
-        incoming_number: int | None = None,
+        incoming_number: int | None = None, references: list[str] | None = None,
+        headers: dict[str, str] | None = None, attachments: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
     ) -> RenderedAnswer:
         text = self.env.get_template(f"{kind}.txt.j2").render(
             agency={"name": self.agency_name, "mailbox": self.agency_mailbox}, **context
@@ -79,13 +91,19 @@ class AnswerWriter:
         msg["Subject"] = subject
         msg["Date"] = format_datetime(datetime.now(timezone.utc))
         msg["Message-ID"] = message_id
-        msg["Auto-Submitted"] = "auto-generated" if kind in ("alert", "digest") else "auto-replied"
+        if kind in AUTO_SUBMITTED:
+            msg["Auto-Submitted"] = AUTO_SUBMITTED[kind]
         if in_reply_to:
             msg["In-Reply-To"] = in_reply_to
-            msg["References"] = in_reply_to
+            msg["References"] = " ".join(dict.fromkeys([*(references or []), in_reply_to]))
         if kind in STATUS:
             msg["X-QLVB-Status"] = STATUS[kind]
         if kind == "ack" and incoming_number is not None:
             msg["X-QLVB-Incoming-Number"] = str(incoming_number)
+        for name, value in (headers or {}).items():
+            msg[name] = value
         msg.set_content(body.lstrip("\n"), charset="utf-8")
+        for filename, data in attachments:  # the files as given, byte for byte
+            maintype, subtype = _content_type(filename)
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
         return RenderedAnswer(kind, recipient, subject, message_id, msg.as_bytes())

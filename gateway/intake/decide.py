@@ -43,8 +43,9 @@ def decide(
     clerk: list[str],
     urgent_to: list[str],
     duplicate_of: DuplicateLookup,
+    answers_ours: bool = False,
 ) -> list[Decision]:
-    auto = rules.automatic_mail(mail)
+    auto = rules.automatic_mail(mail) or rules.peer_answer(mail, answers_ours)
     if auto:
         return [Decision("ignored", None, auto, None, [], [])]
     if mail.problem and not mail.too_large:

@@ -17,6 +17,7 @@ from gateway.app import Gateway
 from gateway.intake.analysis import Analysis, headers_only
 from gateway.intake.reports import read_delivery_report
 from gateway.intake.decide import decide
+from gateway.outgoing.tracking import RECALL, answered_recipient, follow_answer, follow_outbox
 from gateway.model import Decision, MailFacts, Particulars, PdfFacts
 from gateway.vntext import fold
 from gateway.workers import WorkerPool, WorkFailure
@@ -105,6 +106,7 @@ class Intake:
         return decide(
             facts, self.gw.us, self.gw.directory, self.gw.config.clerk_addresses,
             self.gw.config.notify.urgent, self._duplicate_lookup(session),
+            answers_ours=answered_recipient(session, facts) is not None,
         )
 
     def _seen(self, session: Session, facts: MailFacts) -> list[dict[str, Any]] | None:
@@ -147,6 +149,9 @@ class Intake:
                 number, document_id = None, None
                 if decision.verdict == "accepted":
                     number, document_id = self.register_document(session, mail, decision, received, now)
+                    registered = session.get(Document, document_id)
+                    if registered is not None:  # what a peer gateway calls it, for its recall
+                        registered.peer_document_id = facts.peer.get("x-qlvb-document-id")
                 output = self._json(item, facts, decision, number, mail.id, delivered, received)
                 self.queue_answers(session, mail, facts, decision, output, index, document_id, delivered, received)
                 audit.record(
@@ -158,7 +163,18 @@ class Intake:
             mail.outcome = outputs
             if decisions[0].verdict == "ignored":
                 self._match_delivery_report(session, item.raw, mail)
+                self._follow(session, facts, mail)
         return outputs
+
+    def _follow(self, session: Session, facts: MailFacts, mail: Mail) -> None:
+        """An answer about a document we sent, or a recall of one we received."""
+        recipient = answered_recipient(session, facts)
+        if recipient is not None:
+            follow_answer(session, facts, recipient, mail.id)
+        elif facts.peer.get("x-qlvb-status") == RECALL:
+            from gateway.outgoing.recall import receive_recall
+
+            receive_recall(self, session, facts, mail)
 
     def _match_delivery_report(self, session: Session, raw: bytes, mail: Mail) -> None:
         """A delivery report about an answer we sent: a failure marks that answer failed (the clerk
@@ -171,6 +187,7 @@ class Intake:
             return
         if report.failed:
             sent.state, sent.last_error, sent.next_attempt_at = "failed", f"báo lỗi chuyển thư: {report.detail}", None
+            follow_outbox(session, sent)
         audit.record(session, f"delivery-report-{report.action}", mail_id=mail.id, outbox_id=sent.id,
                      recipient=sent.recipient, detail=report.detail)
 
@@ -242,16 +259,17 @@ class Intake:
             "review_id": mail.id,
         }
         for reply in decision.replies:
+            headers = {"X-QLVB-Reasons": " ".join(r.code for r in context["errors"])} if reply.kind == "return" else None
             self.queue_reply(session, mail, reply.kind, reply.to, context, key=f"{facts.sha256}:{facts.message_id}:{index}",
-                              incoming_number=number, document_id=document_id)
+                             incoming_number=number, document_id=document_id, headers=headers)
 
     def queue_reply(
         self, session: Session, mail: Mail, kind: str, to: str, context: dict[str, Any], *, key: str,
-        incoming_number: int | None = None, document_id: int | None = None,
+        incoming_number: int | None = None, document_id: int | None = None, headers: dict[str, str] | None = None,
     ) -> None:
         """Render an answer and put it in the outbox, in the caller's transaction."""
         answer = self.gw.writer.render(kind, to, context, key=key, in_reply_to=mail.message_id,
-                                       incoming_number=incoming_number)
+                                       incoming_number=incoming_number, headers=headers)
         session.add(Outbox(
             mail_id=mail.id, document_id=document_id, kind=kind, recipient=to, subject=answer.subject,
             message_id=answer.message_id, raw=answer.raw, state="queued", attempts=0, created_at=datetime.now(timezone.utc),

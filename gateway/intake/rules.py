@@ -23,6 +23,14 @@ def automatic_mail(mail: MailFacts) -> list[Reason]:
     return [warning("auto-submitted", mail.auto_submitted)] if mail.auto_submitted else []
 
 
+# An answer about a document we sent (acknowledgement, return, recall, a person's reply), or a
+# recall notice (NĐ 30/2020 Phụ lục VI), carrying no document: followed, never answered as a document.
+def peer_answer(mail: MailFacts, answers_ours: bool) -> list[Reason]:
+    if mail.pdfs or not (answers_ours or mail.peer.get("x-qlvb-status")):
+        return []
+    return [warning("peer-answer", mail.peer.get("x-qlvb-status", ""))]
+
+
 # 002 Đ16: no spam or malware passes; Đắk Lắk QĐ 16/2019 Đ4.3 lists the formats exchanged.
 def refused_attachments(mail: MailFacts) -> list[Reason]:
     return [error("unsupported-attachment", a.note) for a in mail.attachments if a.kind == "refused"]

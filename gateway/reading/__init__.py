@@ -103,7 +103,8 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
         if parsed is not None:
             notes.source("recipients", block.lines)
             references = _references(source, block, parsed, kinh_gui, notes, body)
-            recipients = Recipients(parsed.paper, parsed.electronic, parsed.archive, references, kinh_gui)
+            recipients = Recipients(parsed.paper, parsed.electronic, parsed.archive, references, kinh_gui,
+                                    parsed.electronic_heading)
         if not block.beside_signer:
             notes.warn("recipient-block-unsure", f"khối 'Nơi nhận' ở trang {block.heading.page} không đứng cạnh chữ ký")
         signer, titles = _signer(source, block)

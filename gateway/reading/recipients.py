@@ -47,6 +47,7 @@ def parse_block(lines: list[str]) -> Recipients | None:
     first = lines[0]
     rest = first.split(":", 1)[1] if ":" in first else ""
     section = "paper"
+    heading = False
     entries: list[_Entry] = []
     parent: _Entry | None = None  # the last entry ending with ":", whose "+" items may follow
     for line in ([rest] if rest.strip() else []) + lines[1:]:
@@ -56,6 +57,7 @@ def parse_block(lines: list[str]) -> Recipients | None:
         folded = fold(text)
         if _ELECTRONIC.match(folded) or _PAPER.match(folded):
             section, parent = ("electronic" if _ELECTRONIC.match(folded) else "paper"), None
+            heading = heading or section == "electronic"
             continue
         if text.startswith("+") and parent is not None:
             parent.has_items = True
@@ -82,7 +84,7 @@ def parse_block(lines: list[str]) -> Recipients | None:
             archive = value
         else:
             (electronic if entry.section == "electronic" else paper).append(value)
-    return Recipients(paper=paper, electronic=electronic, archive=archive)
+    return Recipients(paper=paper, electronic=electronic, archive=archive, electronic_heading=heading)
 
 
 def ocr_archive(archive: str | None) -> str | None:

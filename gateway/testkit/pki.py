@@ -155,6 +155,15 @@ class TestPki:
         self.signers[name] = identity
         return identity
 
+    def pkcs12(self, identity: Identity, password: bytes) -> bytes:
+        """The identity's key and certificate with its chain, as an agency's .p12 file."""
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
+        return pkcs12.serialize_key_and_certificates(
+            identity.name.encode(), identity.key, identity.cert, [self.intermediate.cert, self.root.cert],
+            serialization.BestAvailableEncryption(password),
+        )
+
     def revoke(self, identity: Identity) -> None:
         self.revoked.append(identity.cert)
 

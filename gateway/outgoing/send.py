@@ -1,0 +1,223 @@
+"""Sending a document (the imperative shell): read it with the one reader, sign it when it carries
+no valid signature of ours, plan its recipients, and, when every electronic entry resolved, register
+it in the outgoing register with its identifier and queue one mail per recipient agency in the outbox,
+all in one transaction. A dry run or a held plan writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.app import Gateway
+from gateway.directory import AgencyEntry
+from gateway.intake.rules import good_signature
+from gateway.model import Reading, SignatureFacts
+from gateway.outgoing.plan import Choices, Plan, make_plan
+from gateway.reading import read_pdf_bytes
+from gateway.resolver import Resolver
+from gateway.vntext import fold
+from registry import audit
+from registry.models import OutgoingDocument, OutgoingRecipient, Outbox
+from registry.numbering import next_outgoing_sequence, peek_outgoing_sequence
+
+
+class ChoiceError(ValueError):
+    """A --confirm choice that names no entry of the block or no agency of the directory."""
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    source: str  # a file path, or mailbox and UID
+    filename: str
+    pdf: bytes
+    draft: tuple[str, bytes] | None = None
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    plan: Plan
+    registered: bool
+    already_sent: bool = False
+    recipients: tuple[dict[str, Any], ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        out = self.plan.as_json()
+        out["sent"] = self.registered
+        if self.already_sent:
+            out["already_sent"] = True
+        if self.recipients:
+            out["recipients"] = list(self.recipients)
+        return out
+
+
+def identifier(agency_code: str, year: int, sequence: int) -> str:
+    """AGENCYCODE-YYYY.N (Đắk Lắk QĐ 16/2019 Đ11)."""
+    return f"{agency_code}-{year}.{sequence}"
+
+
+def signed_by(signatures: list[SignatureFacts], agency: AgencyEntry, revocation_hard: bool) -> bool:
+    """Whether a valid signature of the agency is on the document (its certificate names the agency)."""
+    names = {fold(n) for n in agency.names}
+    return any(good_signature(s, revocation_hard) and fold(s.signer) in names for s in signatures)
+
+
+def parse_choices(values: list[str], directory_lookup) -> Choices:  # type: ignore[no-untyped-def]
+    """--confirm "ENTRY=CODE[,CODE…]" (the agencies meant) or "ENTRY=-" (not electronically: on paper)."""
+    choices: Choices = {}
+    for value in values:
+        entry, sep, codes = value.rpartition("=")
+        if not sep or not entry.strip():
+            raise ChoiceError(f"--confirm {value!r}: write ENTRY=CODE[,CODE…] or ENTRY=-")
+        if codes.strip() == "-":
+            choices[entry.strip()] = None
+            continue
+        agencies = []
+        for code in (c.strip() for c in codes.split(",") if c.strip()):
+            agency = directory_lookup(code)
+            if agency is None:
+                raise ChoiceError(f"--confirm {value!r}: no agency with code {code} in the directory")
+            agencies.append(agency)
+        choices[entry.strip()] = agencies
+    return choices
+
+
+class OutgoingSender:
+    def __init__(self, gateway: Gateway) -> None:
+        self.gw = gateway
+
+    # ---- deciding --------------------------------------------------------------------------
+    def _signatures(self, pdf: bytes) -> list[SignatureFacts]:
+        from gateway.intake.analysis import Analyser
+
+        return Analyser(self.gw.analysis_settings()).validator.validate(pdf)
+
+    def plan(self, item: OutgoingFile, choices: Choices | None = None) -> tuple[Plan, Reading, bool]:
+        """(the plan, the reading, whether the gateway must sign it)."""
+        reading = read_pdf_bytes(item.pdf, body=True)
+        us = self.gw.us
+        ours = signed_by(self._signatures(item.pdf), us.agency, us.revocation_hard)
+        must_sign = not ours and self.gw.config.signing is not None
+        year = datetime.now(self.gw.config.tz).year
+        with self.gw.register.session() as session:
+            next_n = peek_outgoing_sequence(session, us.agency.code, year)
+        resolver = Resolver(self.gw.directory, us.agency, reading.recipients.references)
+        plan = make_plan(reading, resolver, identifier=identifier(us.agency.code, year, next_n),
+                         signed=ours or must_sign, no_subheading=self.gw.config.outgoing.no_subheading,
+                         choices=self._checked(choices or {}, reading))
+        return plan, reading, must_sign
+
+    def _checked(self, choices: Choices, reading: Reading) -> Choices:
+        entries = {*reading.recipients.electronic, *reading.recipients.paper}
+        unknown = [e for e in choices if e not in entries]
+        if unknown:
+            raise ChoiceError(f"--confirm: no entry {unknown[0]!r} in the recipient block (entries: {'; '.join(sorted(entries))})")
+        return choices
+
+    # ---- sending ---------------------------------------------------------------------------
+    def send(self, item: OutgoingFile, *, dry_run: bool = False, choices: Choices | None = None) -> SendOutcome:
+        before = self._already_sent(item.pdf)
+        if before is not None:
+            return before
+        plan, reading, must_sign = self.plan(item, choices)
+        if dry_run or not plan.sendable:
+            return SendOutcome(plan, registered=False)
+        pdf = item.pdf
+        if must_sign:
+            from gateway.outgoing.signing import sign_outgoing
+
+            assert self.gw.config.signing is not None
+            pdf = sign_outgoing(item.pdf, self.gw.config.signing, self.gw.us.agency.name, self.gw.config.tz,
+                                signer_name=reading.particulars.signer)
+        with self.gw.register.session() as session, session.begin():
+            row = self._register(session, item, plan, pdf)
+            plan = replace(plan, identifier=row.identifier)
+            row.plan = plan.as_json()
+        return SendOutcome(plan, registered=True, recipients=tuple(self.recipients_json(row.id)))
+
+    def _already_sent(self, pdf: bytes) -> SendOutcome | None:
+        digest = hashlib.sha256(pdf).hexdigest()
+        with self.gw.register.session() as session:
+            row = session.scalars(select(OutgoingDocument).where(
+                OutgoingDocument.agency_code == self.gw.config.agency.code,
+                (OutgoingDocument.original_sha256 == digest) | (OutgoingDocument.pdf_sha256 == digest),
+            )).first()
+            if row is None:
+                return None
+            stored = dict(row.plan)
+        plan = _stored_plan(stored)
+        return SendOutcome(plan, registered=True, already_sent=True, recipients=tuple(self.recipients_json(row.id)))
+
+    def _register(self, session: Session, item: OutgoingFile, plan: Plan, pdf: bytes) -> OutgoingDocument:
+        code = self.gw.config.agency.code
+        now = datetime.now(timezone.utc)
+        year = now.astimezone(self.gw.config.tz).year
+        sequence = next_outgoing_sequence(session, code, year)
+        ident = identifier(code, year, sequence)
+        doc = plan.document
+        pdf_sha = self.gw.store.put(pdf)
+        original_sha = self.gw.store.put(item.pdf)
+        draft_sha = self.gw.store.put(item.draft[1]) if item.draft else None
+        row = OutgoingDocument(
+            agency_code=code, year=year, sequence=sequence, identifier=ident, notation=doc.number,
+            issued_date=doc.date, type_name=doc.type, subject=doc.summary, signer_name=doc.signer,
+            signer_position=", ".join(doc.signer_title) or None, filename=item.filename, pdf_sha256=pdf_sha,
+            original_sha256=original_sha, draft_sha256=draft_sha, draft_filename=item.draft[0] if item.draft else None,
+            signed=pdf_sha != original_sha, source=item.source[:200], plan={}, state="sent", created_at=now,
+        )
+        session.add(row)
+        session.flush()
+        attachments = [(item.filename, pdf)] + ([item.draft] if item.draft else [])
+        for agency, entries in plan.recipients():
+            context = {"doc": doc, "identifier": ident, "recipient": {"name": agency.name}, "entries": entries,
+                       "filename": item.filename, "draft_filename": item.draft[0] if item.draft else None}
+            mail = self.gw.writer.render("document", agency.mailbox, context, key=f"{ident}:{agency.code}",
+                                         in_reply_to=None, headers={"X-QLVB-Document-Id": ident},
+                                         attachments=attachments)
+            outbox = Outbox(mail_id=None, document_id=None, kind="document", recipient=agency.mailbox,
+                            subject=mail.subject, message_id=mail.message_id, raw=mail.raw, state="queued",
+                            attempts=0, created_at=now)
+            session.add(outbox)
+            session.flush()
+            session.add(OutgoingRecipient(
+                document_id=row.id, agency_code=agency.code, agency_name=agency.name, mailbox=agency.mailbox,
+                entries=entries, state="queued", outbox_id=outbox.id, message_id=mail.message_id,
+            ))
+        audit.record(session, "outgoing-registered", identifier=ident, notation=doc.number, source=item.source,
+                     recipients=[a.code for a, _ in plan.recipients()], signed=row.signed)
+        return row
+
+    def recipients_json_by_identifier(self, ident: str) -> list[dict[str, Any]]:
+        with self.gw.register.session() as session:
+            row = session.scalars(select(OutgoingDocument).where(OutgoingDocument.identifier == ident)).first()
+            document_id = row.id if row else -1
+        return self.recipients_json(document_id)
+
+    def recipients_json(self, document_id: int) -> list[dict[str, Any]]:
+        with self.gw.register.session() as session:
+            rows = session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.document_id == document_id)
+                                   .order_by(OutgoingRecipient.id)).all()
+            return [recipient_json(r) for r in rows]
+
+
+def recipient_json(r: OutgoingRecipient) -> dict[str, Any]:
+    return {"code": r.agency_code, "name": r.agency_name, "mailbox": r.mailbox, "state": r.state,
+            "sent_at": r.sent_at.isoformat() if r.sent_at else None, "incoming_number": r.incoming_number,
+            "reasons": r.reasons or [], "recall": r.recall}
+
+
+def _stored_plan(stored: dict[str, Any]) -> Plan:
+    """The plan as registered, for showing again (a second send of the same PDF sends nothing)."""
+    from gateway.model import Particulars
+    from gateway.reasons import error
+    from gateway.resolver import Resolution
+
+    document = Particulars(**{k: v for k, v in stored["document"].items() if k in Particulars.__dataclass_fields__})
+    electronic = [Resolution(e["entry"], e["status"], [AgencyEntry(a["code"], a["name"], a["mailbox"]) for a in e["agencies"]],
+                             e.get("candidates", [])) for e in stored["electronic"]]
+    return Plan(document, stored["identifier"], stored["signed"], electronic, stored["paper"], stored["archive"],
+                [error("already-sent", stored["identifier"])])

@@ -1,0 +1,87 @@
+"""Following what was sent: the outbox's outcome for each recipient (sent: the SMTP server's
+acceptance, Bắc Kạn QĐ 26/2020 Đ11.1; failed), and the answers that come back from recipient
+agencies, matched by In-Reply-To/References or by X-QLVB-Document-Id, and believed only from the
+recipient's own mailbox, authenticated: acknowledged with its incoming number (edXML 03), returned
+with its reasons (02), a recall agreed (15) or unknown to them (16), or a person's reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.model import MailFacts
+from registry import audit
+from registry.models import OutgoingDocument, OutgoingRecipient, Outbox
+
+ACKNOWLEDGED, RETURNED, RECALL_AGREED, RECALL_UNKNOWN, RECALL = "03", "02", "15", "16", "13"  # edXML statuses
+
+
+@dataclass(frozen=True)
+class Followed:
+    """What an answer did to a recipient's line (for the audit log and the JSON of intake)."""
+
+    identifier: str
+    agency_code: str
+    state: str
+
+
+def follow_outbox(session: Session, row: Outbox) -> None:
+    """The outbox settled a document mail: its recipient is sent, or failed (a later answer wins)."""
+    recipient = session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.outbox_id == row.id)).first()
+    if recipient is None:
+        return
+    if row.state == "sent" and recipient.sent_at is None:
+        recipient.sent_at = row.sent_at
+        if recipient.state == "queued":
+            recipient.state = "sent"
+    elif row.state == "failed" and recipient.state in ("queued", "sent"):
+        recipient.state, recipient.detail = "failed", row.last_error
+
+
+def answered_recipient(session: Session, facts: MailFacts) -> OutgoingRecipient | None:
+    """The recipient line a mail answers, if it answers one of our documents."""
+    ids = [i for i in (facts.in_reply_to, *facts.references) if i]
+    if ids:
+        found = session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.message_id.in_(ids))).first()
+        if found is not None:
+            return found
+    ident = facts.peer.get("x-qlvb-document-id")
+    if ident and facts.peer.get("x-qlvb-status") != RECALL:
+        return session.scalars(
+            select(OutgoingRecipient).join(OutgoingDocument, OutgoingDocument.id == OutgoingRecipient.document_id)
+            .where(OutgoingDocument.identifier == ident, OutgoingRecipient.mailbox == facts.from_address.lower())
+        ).first()
+    return None
+
+
+def follow_answer(session: Session, facts: MailFacts, recipient: OutgoingRecipient, mail_id: int) -> Followed | None:
+    """Record an answer on its recipient's line; None when it is not proven to come from that recipient."""
+    document = session.get(OutgoingDocument, recipient.document_id)
+    assert document is not None
+    if not facts.sender.authenticated or facts.from_address.lower() != recipient.mailbox.lower():
+        audit.record(session, "answer-unproven", mail_id=mail_id, identifier=document.identifier,
+                     sender=facts.from_address, expected=recipient.mailbox)
+        return None
+    status = facts.peer.get("x-qlvb-status")
+    now = datetime.now(timezone.utc)
+    if status == ACKNOWLEDGED:
+        number = facts.peer.get("x-qlvb-incoming-number", "")
+        recipient.state, recipient.answered_at = "acknowledged", now
+        recipient.incoming_number = int(number) if number.isdigit() else None
+    elif status == RETURNED:
+        recipient.state, recipient.answered_at = "returned", now
+        recipient.reasons = facts.peer.get("x-qlvb-reasons", "").split() or ["unspecified"]
+        recipient.detail = facts.subject[:500]
+    elif status in (RECALL_AGREED, RECALL_UNKNOWN):
+        recipient.recall = "agreed" if status == RECALL_AGREED else "unknown"
+    else:  # a person's reply: kept for the clerk, the state stays
+        recipient.detail = f"trả lời: {facts.subject}"[:500]
+    if recipient.sent_at is None:  # an answer proves the server took it
+        recipient.sent_at = now
+    audit.record(session, "answer-recorded", mail_id=mail_id, identifier=document.identifier,
+                 agency=recipient.agency_code, status=status, state=recipient.state,
+                 incoming_number=recipient.incoming_number, recall=recipient.recall)
+    return Followed(document.identifier, recipient.agency_code, recipient.state)
