@@ -21,6 +21,8 @@ from gateway.app import Gateway
 from gateway.config import MailboxSource
 from gateway.intake.pipeline import IncomingMail, Intake
 from gateway.outbox import OutboxSender
+from gateway.outgoing.folder import FOLDER_OF, outgoing_folders, take_dropped
+from gateway.outgoing.send import OutgoingSender
 from qlvb_mailbox.imap import NETWORK_ERRORS, ImapMailbox
 from qlvb_mailbox.maildir import MaildirMailbox
 from registry.models import MailboxState
@@ -75,6 +77,7 @@ class Watcher:
     failures: int = 0
     retry_at: float = 0.0
     error: str | None = None
+    outgoing: ImapMailbox | None = None  # the clerk's outgoing folder, over its own connection
 
     @property
     def name(self) -> str:
@@ -94,7 +97,9 @@ class Daemon:
         for source in self.gateway.config.mailboxes:
             mailbox = (ImapMailbox(source.imap, source.folders) if source.imap is not None
                        else MaildirMailbox(source.maildir, source.folders))  # type: ignore[arg-type]
-            self.watchers.append(Watcher(source, mailbox))
+            outgoing = (ImapMailbox(source.imap, outgoing_folders(self.gateway.config.outgoing.folder))
+                        if source.imap is not None else None)
+            self.watchers.append(Watcher(source, mailbox, outgoing=outgoing))
 
     def run(self) -> None:
         log.info("gateway started: %s", ", ".join(w.name for w in self.watchers))
@@ -113,6 +118,8 @@ class Daemon:
             scheduler.shutdown(wait=False)
             for watcher in self.watchers:
                 watcher.mailbox.close()
+                if watcher.outgoing is not None:
+                    watcher.outgoing.close()
                 self._save_state(watcher.name, connected=False)
             log.info("gateway stopped")
 
@@ -154,9 +161,12 @@ class Daemon:
                 watcher.mailbox.connect()
                 log.info("%s: connected", watcher.name)
             self._take_in(watcher)
+            self._take_outgoing(watcher)
             watcher.failures, watcher.error = 0, None
         except NETWORK_ERRORS as exc:
             watcher.mailbox.close()
+            if watcher.outgoing is not None:
+                watcher.outgoing.close()
             watcher.failures += 1
             watcher.error = f"{type(exc).__name__}: {exc}"[:500]
             delay = min(2.0 ** (watcher.failures - 1), MAX_BACKOFF)
@@ -187,6 +197,19 @@ class Daemon:
             self._save_state(watcher.name, backlog=len(keys) - start - len(batch),
                              last_mail_at=datetime.now(timezone.utc), **position)
             self._send()  # acknowledgements leave as soon as their mails are registered
+
+    def _take_outgoing(self, watcher: Watcher) -> None:
+        """What the clerk dropped into the outgoing folder: sent (or held, with a note to the clerk), then filed."""
+        box = watcher.outgoing
+        if box is None or self.stop.is_set():
+            return
+        if not box.connected:
+            box.connect()
+        sender = OutgoingSender(self.gateway)
+        for mail in box.fetch(box.pending(0)):  # type: ignore[arg-type]
+            taken = take_dropped(sender, f"{watcher.name}:out:{box.uidvalidity}:{mail.key}", mail.raw)
+            box.file([mail.key], FOLDER_OF[taken])  # type: ignore[list-item]
+            self._send()
 
     # ---- the delivery-path listener --------------------------------------------------------
     @property

@@ -55,12 +55,12 @@ class ImapMailbox:
         if personal:
             self._prefix, separator = personal[0]
             self._separator = separator or "/"
-        for key in ("accepted", "returned", "quarantined", "ignored"):
+        for key in ("inbox", "accepted", "returned", "quarantined", "ignored"):
             folder = self.folder(key)
-            if not client.folder_exists(folder):
+            if folder.upper() != "INBOX" and not client.folder_exists(folder):
                 client.create_folder(folder)
                 client.subscribe_folder(folder)
-        selected = client.select_folder(self.folders.inbox)
+        selected = client.select_folder(self.folder("inbox"))
         self.uidvalidity = int(selected[b"UIDVALIDITY"])
 
     @property
@@ -136,7 +136,7 @@ class ImapMailbox:
                     self.client.copy(uids, self.folder(to_key)), self.client.delete_messages(uids), self.client.expunge())
             return bool(uids)
         finally:
-            self.client.select_folder(self.folders.inbox)
+            self.client.select_folder(self.folder("inbox"))
 
     def append(self, key: str, raw: bytes, when: datetime | None = None) -> None:
         assert self.client is not None

@@ -23,7 +23,8 @@ import jinja2
 STATUS = {"ack": "03", "return": "02"}  # edXML status codes (QCVN 102:2016)
 # RFC 3834: what is sent without a person (a document sent on the clerk's command is not)
 AUTO_SUBMITTED = {"ack": "auto-replied", "return": "auto-replied", "recall-answer": "auto-replied",
-                  "alert": "auto-generated", "digest": "auto-generated", "recalled": "auto-generated"}
+                  "alert": "auto-generated", "digest": "auto-generated", "recalled": "auto-generated",
+                  "outgoing-held": "auto-generated"}
 
 
 def _content_type(filename: str) -> tuple[str, str]:

@@ -70,7 +70,9 @@ def open_signer(signing: Signing) -> Iterator[object]:
     except Exception as exc:  # python-pkcs11 raises its own errors for a missing token or a wrong PIN
         raise SigningError(f"signing.pkcs11: cannot open token {token.token_label!r}: {type(exc).__name__}: {exc}") from exc
     try:
-        yield PKCS11Signer(session, key_label=token.key_label, cert_label=token.cert_label or token.key_label)
+        # other_certs_to_pull=None: every certificate on the token, so that the CA chain stored there is embedded
+        yield PKCS11Signer(session, key_label=token.key_label, cert_label=token.cert_label or token.key_label,
+                           other_certs_to_pull=None)
     finally:
         session.close()
 
@@ -113,7 +115,7 @@ def sign_outgoing(pdf: bytes, signing: Signing, agency_name: str, tz: ZoneInfo, 
         stamp_text="Ký bởi: %(agency)s\nThời gian ký: %(at)s",  # the agency's name wrapped to the box
         text_box_style=text.TextBoxStyle(font=GlyphAccumulatorFactory(str(_font(signing)), font_size=FONT_SIZE),
                                          font_size=FONT_SIZE),
-        background=background, background_opacity=0.55, border_width=1,
+        background=background, background_opacity=0.8, border_width=1,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     field_name = f"QLVB{len(list(fields.enumerate_sig_fields(writer))) + 1}"
