@@ -27,10 +27,11 @@ _ABBREVIATIONS = [(r"\bUBND\b", "UY BAN NHAN DAN"), (r"\bHDND\b", "HOI DONG NHAN
                   (r"\bMTTQVN\b", "MAT TRAN TO QUOC VIET NAM"), (r"\bMTTQ\b", "MAT TRAN TO QUOC"),
                   (r"\bVP\b", "VAN PHONG"), (r"\bTP\b", "THANH PHO")]
 # Titles a person is named by; what follows names the agency ("Chánh Văn phòng UBND tỉnh").
-_TITLES = re.compile(
-    r"^(PHO |TONG )?(GIAM DOC|CHU TICH|THU TRUONG|CHANH|TRUONG|CUC TRUONG|VU TRUONG|HIEU TRUONG|BI THU|"
-    r"VIEN TRUONG|NGUOI DUNG DAU)\s+(CAC\s+)?"
-)
+_TITLE = (r"(PHO |TONG )?(GIAM DOC|CHU TICH|THU TRUONG|CHANH|TRUONG|CUC TRUONG|VU TRUONG|HIEU TRUONG|BI THU|"
+          r"VIEN TRUONG|NGUOI DUNG DAU|CT|PCT|PTC)")
+# One title or several sharing their agency: "Chủ tịch, các PCT UBND tỉnh", "CT, PTC UBND tỉnh".
+_TITLES = re.compile(rf"^(CAC\s+)?{_TITLE}((\s*,\s*|\s+VA\s+)(CAC\s+)?{_TITLE})*\s+(CAC\s+)?")
+_PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")
 
 
@@ -85,7 +86,7 @@ class Resolver:
         found = self._agencies(text)
         if found is None:
             return Resolution(entry, "unresolved", candidates=self._near(text))
-        if len(found) > 1 and not self._is_group(text) and ":" not in text:
+        if len(found) > 1 and not self._names_many(text):
             return Resolution(entry, "ambiguous", candidates=sorted(a.name for a in found))
         agencies = [a for a in found if self.us is None or a.code != self.us.code]
         return Resolution(entry, "resolved" if agencies else "skipped", agencies)
@@ -121,7 +122,27 @@ class Resolver:
             hits = self._direct(form) or self._group(form)
             if hits:
                 return hits
+        unit = _PARENT.split(text, maxsplit=1)[0]  # "Cục kiểm tra văn bản QPPL - Bộ Tư pháp"
+        if unit != text:
+            return self._agencies(unit)
+        if "," in text:
+            return self._list(text)
         return None
+
+    def _list(self, text: str) -> list[AgencyEntry] | None:
+        """"TT Tỉnh ủy, TT HĐND tỉnh"; "Báo Bắc Giang, Đài PTTH tỉnh"; "TAND, VKSND tỉnh" (the place
+        written once, at the end): each item must name exactly one agency, or a group."""
+        items = [i.strip() for i in text.split(",") if i.strip()]
+        place = re.search(r"\s(tỉnh|huyện|thành phố)$", items[-1], flags=re.I)
+        found: list[AgencyEntry] = []
+        for item in items:
+            hits = self._agencies(item)
+            if hits is None and place is not None:
+                hits = self._agencies(f"{item}{place.group(0)}")
+            if hits is None or (len(hits) > 1 and not self._is_group(item)):
+                return None
+            found += [h for h in hits if h not in found]
+        return found
 
     def _direct(self, text: str) -> list[AgencyEntry] | None:
         return self._names.get(_key(text))
@@ -129,6 +150,10 @@ class Resolver:
     def _group(self, text: str) -> list[AgencyEntry] | None:
         key = _key(re.sub(r"^\s*các\s+", "", text, flags=re.I))
         return self._groups.get(key)
+
+    def _names_many(self, text: str) -> bool:
+        """Whether several agencies are meant: a group, a list after ":", or a list of single names."""
+        return self._is_group(text) or ":" in text or ("," in text and not self._direct(text) and self._list(text) is not None)
 
     def _is_group(self, text: str) -> bool:
         return bool(self._group(text) or self._group(_strip_title(text)))
