@@ -323,6 +323,44 @@ def _plan_text(out: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def cmd_sent(args: argparse.Namespace) -> int:
+    """The outgoing register: each document sent and, per recipient, where it stands."""
+    from sqlalchemy import select
+
+    from gateway.app import Gateway
+    from gateway.outgoing.send import recipient_json
+    from registry.models import OutgoingDocument, OutgoingRecipient
+
+    gateway = Gateway.open(_config(args))
+    try:
+        with gateway.register.session() as session:
+            query = select(OutgoingDocument).order_by(OutgoingDocument.year, OutgoingDocument.sequence)
+            if args.year:
+                query = query.where(OutgoingDocument.year == args.year)
+            rows = []
+            for doc in session.scalars(query):
+                recipients = session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.document_id == doc.id)
+                                             .order_by(OutgoingRecipient.id)).all()
+                rows.append({"identifier": doc.identifier, "number": doc.notation, "date": doc.issued_date,
+                             "type": doc.type_name, "summary": doc.subject, "signer": doc.signer_name, "signed": doc.signed,
+                             "state": doc.state, "recall_reason": doc.recall_reason,
+                             "sent_at": doc.created_at.isoformat(), "recipients": [recipient_json(r) for r in recipients],
+                             "paper": (doc.plan or {}).get("paper", [])})
+    finally:
+        gateway.close()
+    for row in rows:
+        if args.json:
+            _print_json(row)
+            continue
+        print(f"{row['identifier']:<24} {row['number'] or '-':<18} {row['state']:<9} {row['summary'] or ''}")
+        for r in row["recipients"]:
+            number = f" số đến {r['incoming_number']}" if r["incoming_number"] else ""
+            reasons = f" ({', '.join(r['reasons'])})" if r["reasons"] else ""
+            recall = f" thu hồi: {r['recall']}" if r["recall"] else ""
+            print(f"    {r['state']:<13} {r['name']} <{r['mailbox']}>{number}{reasons}{recall}")
+    return EXIT_OK
+
+
 def cmd_recall(args: argparse.Namespace) -> int:
     from gateway.app import Gateway
     from gateway.outgoing.recall import RecallError, recall_outgoing
@@ -489,6 +527,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the clerk's choice for an entry that did not resolve: its agencies' codes, or - for paper")
     p.add_argument("--json", action="store_true")
 
+    p = with_config(sub.add_parser("sent", help="the outgoing register: documents sent and each recipient's state"))
+    p.add_argument("--year", type=int)
+    p.add_argument("--json", action="store_true", help="one JSON object per document")
+
     p = with_config(sub.add_parser("recall", help="recall a sent document (edXML 13) from every recipient"))
     p.add_argument("id", help="the identifier AGENCYCODE-YYYY.N (or the outgoing register's id)")
     p.add_argument("--reason", required=True)
@@ -528,6 +570,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_send(args)
         if args.command == "recall":
             return cmd_recall(args)
+        if args.command == "sent":
+            return cmd_sent(args)
     except (ConfigError, UsageError) as exc:
         print(f"qlvb-gateway: {exc}", file=sys.stderr)
         return EXIT_USAGE

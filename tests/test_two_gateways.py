@@ -175,6 +175,12 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
 
         assert not ContentStore(theirs.root / "store").has(registered.pdf_sha256)
         assert [m["X-QLVB-Status"] for r, m in relay.elsewhere if r == STC] == [None, "13"]  # the recall went to all
+        import json
+
+        register = [json.loads(l) for l in ours.run("sent", "--config", str(ours.config_path), "--json").stdout.splitlines()]
+        assert [(d["identifier"], d["state"]) for d in register] == [(identifier, "recalled"), (f"{US['code']}-2026.2", "recalled")]
+        assert {(r["mailbox"], r["state"], r["incoming_number"], r["recall"]) for r in register[0]["recipients"]} == {
+            (STP, "acknowledged", 1, "agreed"), (STC, "sent", None, "requested")}
     finally:
         stop_daemon(daemon_a)
         stop_daemon(daemon_b)
