@@ -169,8 +169,16 @@ def test_signed_with_a_pkcs12_file_validates_in_our_own_intake(world: World, our
     assert red > 200  # the red seal is drawn in the box
     assert box.x0 < 100 and box.y1 > 700  # Bắc Giang: bottom left of page 1
 
-    code, again = send(world, signed, name="signed.pdf")  # already signed by us: sent byte for byte, not re-signed
+    code, again = send(world, signed, name="signed.pdf")  # what we sent, dropped again: not sent twice
     assert again.get("already_sent") is True
+
+    from gateway.testkit.signing import sign_pdf
+
+    ours = sign_pdf(our_document(number="47/SNV-VP"), identity, world.pki)  # signed by us beforehand (a signing tool)
+    code, sent = send(world, ours, "--confirm", "UBND huyện Lục Nam=-", name="ours.pdf")
+    assert code == 0 and sent["signed"] is True
+    latest = max(register_rows(world)[0], key=lambda d: d.sequence)
+    assert not latest.signed and latest.pdf_sha256 == latest.original_sha256  # sent byte for byte, not signed again
 
 
 def _softhsm(world: World, identity, monkeypatch) -> dict:  # type: ignore[no-untyped-def,type-arg]
