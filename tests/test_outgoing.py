@@ -255,3 +255,39 @@ def test_a_wrong_pin_is_a_clear_error(world: World, our_key, monkeypatch) -> Non
     done = world.run("send", "--config", str(world.config_path), str(path), "--confirm", "UBND huyện Lục Nam=-", check=False)
     assert done.returncode == 2 and "signing.pkcs11" in done.stderr
     assert register_rows(world) == ([], [], [])
+
+
+def test_answers_are_believed_only_from_the_recipient_and_a_persons_reply_is_kept(world: World) -> None:
+    from registry.models import OutgoingRecipient
+
+    pdf = our_document()
+    code, sent = send(world, pdf, "--confirm", "UBND huyện Lục Nam=-")
+    assert code == 0
+    _, _, outbox = register_rows(world)
+    to_stp = next(o for o in outbox if o.recipient == STP)
+    ident = sent["identifier"]
+    forged = world.mail("forged-ack", sender=STP, auth=None, headers={
+        "In-Reply-To": to_stp.message_id, "Auto-Submitted": "auto-replied", "X-QLVB-Status": "03",
+        "X-QLVB-Incoming-Number": "99", "X-QLVB-Document-Id": ident})
+    wrong_sender = world.mail("ack-from-stc", sender=STC, headers={
+        "In-Reply-To": to_stp.message_id, "Auto-Submitted": "auto-replied", "X-QLVB-Status": "03",
+        "X-QLVB-Incoming-Number": "98"})
+    person = world.mail("reply", sender=STP, subject="Re: đã nhận văn bản", headers={"In-Reply-To": to_stp.message_id})
+    outputs = world.ingest(forged, wrong_sender, person)
+    assert [o["verdict"] for o in outputs] == ["ignored", "ignored", "ignored"]
+    assert all(o["replies"] == [] for o in outputs)  # nothing is answered, nothing returned to a person's reply
+    register = world.db()
+    with register.session() as s:
+        line = s.scalars(select(OutgoingRecipient).where(OutgoingRecipient.mailbox == STP)).one()
+        assert line.state == "queued" and line.incoming_number is None  # neither the forged nor STC's ack counted
+        assert line.detail == "trả lời: Re: đã nhận văn bản"
+    register.close()
+    ack = world.mail("ack", sender=STP, headers={
+        "In-Reply-To": to_stp.message_id, "Auto-Submitted": "auto-replied", "X-QLVB-Status": "03",
+        "X-QLVB-Incoming-Number": "17"})
+    world.ingest(ack)
+    register = world.db()
+    with register.session() as s:
+        line = s.scalars(select(OutgoingRecipient).where(OutgoingRecipient.mailbox == STP)).one()
+        assert (line.state, line.incoming_number) == ("acknowledged", 17)
+    register.close()
