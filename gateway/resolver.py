@@ -65,6 +65,8 @@ class Resolver:
     directory: Directory
     us: AgencyEntry | None = None
     references: dict[str, list[str]] = field(default_factory=dict)  # as the reader resolved them
+    # the clerk's choices for bodies a reference names: the agencies meant, or None (nobody to mail)
+    chosen: dict[str, list[AgencyEntry] | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._names: dict[str, list[AgencyEntry]] = {}
@@ -97,6 +99,9 @@ class Resolver:
             return Resolution(entry, "unresolved", candidates=[])
         agencies: list[AgencyEntry] = []
         for body in bodies:
+            if body in self.chosen:
+                agencies += [a for a in self.chosen[body] or [] if a not in agencies]
+                continue
             part = self.resolve(body)
             if part.status in ("unresolved", "ambiguous"):
                 return Resolution(entry, part.status, candidates=[f"{body}: {c}" for c in part.candidates] or [body])

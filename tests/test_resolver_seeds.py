@@ -156,3 +156,15 @@ def test_the_bodies_article_3_charges_resolve(prefix: str, bodies: dict[str, lis
     for body, expected in bodies.items():
         out = resolver.resolve(body)
         assert (out.status, sorted(a.code for a in out.agencies)) == ("resolved", expected), body
+
+
+def test_the_clerk_settles_the_catch_all_body_and_the_rest_of_article_3_resolves() -> None:
+    reading = read_pdf_bytes(render_document(seed_document("000")), body=True)
+    catch_all = next(b for b in reading.recipients.references["Như Điều 3"] if UNADDRESSABLE["000"] in b)
+    resolver = Resolver(Directory(BAC_KAN), BAC_KAN[0], reading.recipients.references, chosen={catch_all: None})
+    out = resolver.resolve("Như Điều 3")
+    assert out.status == "resolved"
+    assert sorted(a.code for a in out.agencies) == BK(
+        "Văn phòng Đoàn ĐBQH, HĐND và UBND tỉnh Bắc Kạn", "Sở Tư pháp tỉnh Bắc Kạn", "Sở Nội vụ tỉnh Bắc Kạn",
+        "Ban Quản lý các khu công nghiệp tỉnh Bắc Kạn", "Văn phòng Điều phối xây dựng nông thôn mới tỉnh Bắc Kạn",
+        "Trường Cao đẳng Bắc Kạn", "Hội Chữ thập đỏ tỉnh Bắc Kạn", "UBND thành phố Bắc Kạn", "UBND huyện Ba Bể")

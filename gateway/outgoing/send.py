@@ -105,14 +105,18 @@ class OutgoingSender:
         year = datetime.now(self.gw.config.tz).year
         with self.gw.register.session() as session:
             next_n = peek_outgoing_sequence(session, us.agency.code, year)
-        resolver = Resolver(self.gw.directory, us.agency, reading.recipients.references)
+        choices = self._checked(choices or {}, reading)
+        bodies = {b for listed in reading.recipients.references.values() for b in listed}
+        resolver = Resolver(self.gw.directory, us.agency, reading.recipients.references,
+                            chosen={k: v for k, v in choices.items() if k in bodies})
         plan = make_plan(reading, resolver, identifier=identifier(us.agency.code, year, next_n),
                          signed=ours or must_sign, no_subheading=self.gw.config.outgoing.no_subheading,
-                         choices=self._checked(choices or {}, reading))
+                         choices=choices)
         return plan, reading, must_sign
 
     def _checked(self, choices: Choices, reading: Reading) -> Choices:
-        entries = {*reading.recipients.electronic, *reading.recipients.paper}
+        entries = {*reading.recipients.electronic, *reading.recipients.paper,
+                   *(b for listed in reading.recipients.references.values() for b in listed)}  # "Như Điều 3"'s bodies too
         unknown = [e for e in choices if e not in entries]
         if unknown:
             raise ChoiceError(f"--confirm: no entry {unknown[0]!r} in the recipient block (entries: {'; '.join(sorted(entries))})")
