@@ -1,9 +1,11 @@
-"""`qlvb-gateway demo`: the whole intake on generated documents, with nothing configured.
+"""`qlvb-gateway demo`: the whole intake, and a send, on generated documents, with nothing configured.
 
 Makes a test PKI and a directory of a small province, writes realistic signed, scanned, forged,
 secret and urgent documents as mails into a local Maildir, runs the gateway's daemon over it with
 an embedded SMTP server (aiosmtpd) catching the answers, and prints what was done with each mail,
-the register and the answers the SMTP server received.
+the register and the answers the SMTP server received. Then it sends one of our own documents: the
+plan (an entry the directory does not know holds it), the clerk's choice, our signature (a demo
+PKCS#12 key, the seal drawn on page 1), the outgoing register and what the SMTP server received.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from gateway.intake.pipeline import Intake
 from gateway.testkit.documents import DocumentSpec, render_document, scan
 from gateway.testkit.mails import DkimKey, make_mail
 from gateway.testkit.pki import TestPki
+from gateway.testkit.seal import seal_png
 from gateway.testkit.signing import sign_pdf
 from gateway.workers import WorkerPool
 from registry.paper import list_register
@@ -32,6 +35,12 @@ US = ("000.00.15.H06", "Sở Nội vụ tỉnh Bắc Giang", "vanthu@snv.bacgian
 STP = "vanthu@sotp.bacgiang.gov.vn"
 STC = "vanthu@stc.bacgiang.gov.vn"
 MX = "mx.bacgiang.gov.vn"
+DEMO_P12_PASSWORD = "demo"  # the demo's own throw-away key
+OUR_LETTER = DocumentSpec(
+    issuer="SỞ NỘI VỤ", number="45/SNV-VP", summary="V/v rà soát hộp thư điện tử công vụ", kinh_gui=["Sở Tư pháp"],
+    recipients=["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Các Sở, ban, ngành;",
+                "- UBND huyện Lục Nam."],
+)
 
 
 def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
@@ -46,6 +55,10 @@ def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
         f"000.00.16.H06,Sở Tài chính tỉnh Bắc Giang,{STC},Sở Tài chính,\"Sở, ban, ngành\"\n",
         encoding="utf-8",
     )
+    ours = pki.signer(US[1], US[1])
+    (base / "keys").mkdir()
+    (base / "keys" / "agency.p12").write_bytes(pki.pkcs12(ours, DEMO_P12_PASSWORD.encode()))
+    (base / "keys" / "seal.png").write_bytes(seal_png())
     key = DkimKey.generate("sotp.bacgiang.gov.vn")
     config = {
         "agency": {"code": US[0], "name": US[1], "mailbox": US[2]},
@@ -54,6 +67,8 @@ def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
                   "crls": [str(files["crl"].relative_to(base)), str(files["root_crl"].relative_to(base))]},
         "authentication": {"trusted_authserv_ids": [MX], "dkim_keys": {key.dns_name: key.txt_record}, "dns": False},
         "notify": {"clerk": [US[2]], "urgent": ["lanhdao@snv.bacgiang.gov.vn"]},
+        "signing": {"pkcs12": "keys/agency.p12", "password_env": "QLVB_DEMO_P12_PASSWORD",
+                    "appearance": {"seal_image": "keys/seal.png"}},
     }
     config_path = base / "config.yaml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -158,13 +173,67 @@ def run_demo(base: Path) -> int:
         for line in list_register(gateway.register, config.agency.code, None, config.tz):
             print(f"  {line['incoming_number']:>3}  {line['received_at'][:16]}  {line['issuer'] or '(chưa đọc được)':<28} {line['number'] or '-':<14} {line['summary'] or ''}")
         print("\nThư trả lời máy chủ SMTP đã nhận:")
-        for msg in received:
-            status = msg["X-QLVB-Status"] or "  "
-            subject = str(email.header.make_header(email.header.decode_header(msg["Subject"])))
-            print(f"  → {msg['To']:<30} X-QLVB-Status {status}  {subject}")
+        _print_mails(received)
+        received.clear()
+        _demo_send(gateway, base)
+        print("\nThư máy chủ SMTP đã nhận:")
+        _print_mails(received)
     finally:
         gateway.close()
         smtp.stop()
+    print(f"\nVăn bản đi: {base}/45-SNV-VP.pdf (bản quét), {base}/45-SNV-VP-da-ky.pdf (đã ký số), "
+          f"{base}/45-SNV-VP-trang-1.png (hình trang 1). Thử: qlvb-gateway sent --config {base}/config.yaml")
     print(f"\nCấu hình, sổ (qlvb.db), hộp thư (Maildir/, thư đã xếp vào các thư mục .QLVB.*), thư gốc và tệp (store/) "
           f"nằm trong {base}/. Thử: qlvb-gateway status --config {base}/config.yaml")
     return 0
+
+
+def _print_mails(received: list[email.message.Message]) -> None:
+    for msg in received:
+        status = msg["X-QLVB-Status"] or "  "
+        subject = str(email.header.make_header(email.header.decode_header(msg["Subject"])))
+        print(f"  → {msg['To']:<30} X-QLVB-Status {status}  {subject}")
+
+
+def _demo_send(gateway: Gateway, base: Path) -> None:
+    """Our own letter, as `qlvb-gateway send` does it: held, confirmed by the clerk, signed, sent."""
+    import os
+
+    import pymupdf
+
+    from gateway.outbox import OutboxSender
+    from gateway.outgoing.send import OutgoingFile, OutgoingSender, parse_choices
+    from registry.store import ContentStore
+
+    os.environ.setdefault("QLVB_DEMO_P12_PASSWORD", DEMO_P12_PASSWORD)
+    pdf = render_document(OUR_LETTER)
+    (base / "45-SNV-VP.pdf").write_bytes(pdf)
+    item = OutgoingFile(str(base / "45-SNV-VP.pdf"), "45-SNV-VP.pdf", pdf)
+    sender = OutgoingSender(gateway)
+    print("\nGửi văn bản đi (qlvb-gateway send 45-SNV-VP.pdf):")
+    held = sender.send(item)
+    _print_plan(held.as_json())
+    choice = "UBND huyện Lục Nam=-"
+    print(f"\nVăn thư chọn: --confirm \"{choice}\" (gửi bản giấy), gửi lại:")
+    sent = sender.send(item, choices=parse_choices([choice], gateway.directory.by_code))
+    OutboxSender(gateway.register, gateway.config.smtp, gateway.config.agency.mailbox).send_due()  # type: ignore[arg-type]
+    out = sent.as_json()
+    out["recipients"] = sender.recipients_json_by_identifier(sent.plan.identifier)
+    _print_plan(out)
+    signed = ContentStore(Path(gateway.config.storage)).get(_sent_pdf_sha(gateway, sent.plan.identifier))
+    (base / "45-SNV-VP-da-ky.pdf").write_bytes(signed)
+    with pymupdf.open(stream=signed, filetype="pdf") as doc:
+        doc[0].get_pixmap(dpi=80).save(str(base / "45-SNV-VP-trang-1.png"))
+
+
+def _sent_pdf_sha(gateway: Gateway, identifier: str) -> str:
+    from registry.models import OutgoingDocument
+
+    with gateway.register.session() as session:
+        return session.scalars(select(OutgoingDocument.pdf_sha256).where(OutgoingDocument.identifier == identifier)).one()
+
+
+def _print_plan(out: dict) -> None:  # type: ignore[type-arg]
+    from gateway.cli import _plan_text
+
+    print("\n".join("  " + line for line in _plan_text(out).splitlines()))

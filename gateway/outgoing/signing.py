@@ -104,6 +104,9 @@ def sign_outgoing(pdf: bytes, signing: Signing, agency_name: str, tz: ZoneInfo, 
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
+    import logging
+
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset": a table the box does not need
     at = datetime.now(tz).replace(microsecond=0).isoformat()
     page, box = _box(pdf, signing.appearance.placement, signer_name)
     background = None
