@@ -15,6 +15,7 @@ from gateway.intake.answers import AnswerWriter
 from gateway.intake.authentication import AuthSettings
 from gateway.intake.office_hours import OfficeCalendar
 from gateway.intake.rules import Us
+from gateway.workers import WorkerPool
 from registry import audit
 from registry.database import Register
 from registry.models import Agency
@@ -103,6 +104,12 @@ class Gateway:
             max_mail_bytes=int(self.config.limits.max_mail_mb * 1024 * 1024),
             fetched_crls=self.fetched_crls if self.config.trust.crl_urls else None,
         )
+
+    def worker_pool(self, size: int | None = None) -> WorkerPool:
+        """The worker processes that read PDFs, under the configured time and memory limits."""
+        limits = self.config.limits
+        return WorkerPool(self.analysis_settings(), size=limits.workers if size is None else size,
+                          seconds=limits.seconds_per_document, memory_mb=limits.worker_memory_mb)
 
     @property
     def fetched_crls(self) -> Path:

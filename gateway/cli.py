@@ -54,15 +54,12 @@ def _read_mails(paths: list[str]):  # type: ignore[no-untyped-def]
 def cmd_ingest(args: argparse.Namespace, *, record: bool) -> int:
     from gateway.app import Gateway
     from gateway.intake.pipeline import Intake
-    from gateway.workers import WorkerPool
 
     config = _config(args)
     mails = _read_mails(args.files)
     gateway = Gateway.open(config)
-    limits = config.limits
     try:
-        with WorkerPool(gateway.analysis_settings(), size=limits.workers, seconds=limits.seconds_per_document,
-                        memory_mb=limits.worker_memory_mb) as pool:
+        with gateway.worker_pool() as pool:
             intake = Intake(gateway, pool)
             for outputs in intake.process(mails, record=record):
                 for output in outputs:
@@ -103,7 +100,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from gateway.daemon import Daemon
     from gateway.intake.pipeline import Intake
     from gateway.outbox import OutboxSender
-    from gateway.workers import WorkerPool
 
     logging.getLogger("qlvb").setLevel(logging.INFO)
     config = _config(args)
@@ -115,10 +111,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if config.smtp is not None:
         config.smtp.password()
     gateway = Gateway.open(config)
-    limits = config.limits
     try:
-        with WorkerPool(gateway.analysis_settings(), size=limits.workers, seconds=limits.seconds_per_document,
-                        memory_mb=limits.worker_memory_mb) as pool:
+        with gateway.worker_pool() as pool:
             sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox) if config.smtp else None
             daemon = Daemon(gateway, Intake(gateway, pool), sender, stop=stop)
             daemon.run()
@@ -170,7 +164,6 @@ def cmd_review(args: argparse.Namespace) -> int:
     from gateway import review
     from gateway.app import Gateway
     from gateway.intake.pipeline import Intake
-    from gateway.workers import WorkerPool
 
     config = _config(args)
     gateway = Gateway.open(config)
@@ -189,9 +182,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         if args.action == "discard":
             review.discard(gateway, args.id, args.actor, args.note or "")
             return EXIT_OK
-        limits = config.limits
-        with WorkerPool(gateway.analysis_settings(), size=1, seconds=limits.seconds_per_document,
-                        memory_mb=limits.worker_memory_mb) as pool:
+        with gateway.worker_pool(size=1) as pool:
             intake = Intake(gateway, pool)
             if args.action == "release":
                 for line in review.release(gateway, intake, args.id, args.actor):
@@ -268,7 +259,7 @@ def _send_now(gateway) -> None:  # type: ignore[no-untyped-def]
 
 def cmd_send(args: argparse.Namespace) -> int:
     from gateway.app import Gateway
-    from gateway.outgoing.send import ChoiceError, OutgoingFile, OutgoingSender, parse_choices
+    from gateway.outgoing.send import ChoiceError, OutgoingFile, OutgoingSender, UnreadablePdf, parse_choices
     from gateway.outgoing.signing import SigningError
 
     path = Path(args.file)
@@ -281,15 +272,14 @@ def cmd_send(args: argparse.Namespace) -> int:
         draft = (Path(args.draft).name, Path(args.draft).read_bytes())
     gateway = Gateway.open(_config(args))
     try:
-        sender = OutgoingSender(gateway)
-        try:
-            choices = parse_choices(args.confirm, gateway.directory.by_code)
-            item = OutgoingFile(str(path), path.name, path.read_bytes(), draft)
-            outcome = sender.send(item, dry_run=args.dry_run, choices=choices)
-        except (ChoiceError, SigningError) as exc:
-            raise UsageError(str(exc)) from None
-        except RuntimeError as exc:  # MuPDF: not a PDF
-            raise UsageError(f"{args.file}: cannot be read as a PDF ({exc})") from None
+        with gateway.worker_pool(size=1) as pool:
+            sender = OutgoingSender(gateway, pool)
+            try:
+                choices = parse_choices(args.confirm, gateway.directory.by_code)
+                item = OutgoingFile(str(path), path.name, path.read_bytes(), draft)
+                outcome = sender.send(item, dry_run=args.dry_run, choices=choices)
+            except (ChoiceError, SigningError, UnreadablePdf) as exc:
+                raise UsageError(str(exc)) from None
         if outcome.registered and not outcome.already_sent:
             _send_now(gateway)
             rows = sender.recipients_json_by_identifier(outcome.plan.identifier)

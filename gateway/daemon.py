@@ -205,7 +205,7 @@ class Daemon:
             return
         if not box.connected:
             box.connect()
-        sender = OutgoingSender(self.gateway)
+        sender = OutgoingSender(self.gateway, self.intake.pool)
         for mail in box.fetch(box.pending(0)):  # type: ignore[arg-type]
             taken = take_dropped(sender, f"{watcher.name}:out:{box.uidvalidity}:{mail.key}", mail.raw)
             box.file([mail.key], FOLDER_OF[taken])  # type: ignore[list-item]

@@ -209,13 +209,14 @@ def _demo_send(gateway: Gateway, base: Path) -> None:
     pdf = render_document(OUR_LETTER)
     (base / "45-SNV-VP.pdf").write_bytes(pdf)
     item = OutgoingFile(str(base / "45-SNV-VP.pdf"), "45-SNV-VP.pdf", pdf)
-    sender = OutgoingSender(gateway)
     print("\nGửi văn bản đi (qlvb-gateway send 45-SNV-VP.pdf):")
-    held = sender.send(item)
-    _print_plan(held.as_json())
-    choice = "UBND huyện Lục Nam=-"
-    print(f"\nVăn thư chọn: --confirm \"{choice}\" (gửi bản giấy), gửi lại:")
-    sent = sender.send(item, choices=parse_choices([choice], gateway.directory.by_code))
+    with gateway.worker_pool(size=1) as pool:
+        sender = OutgoingSender(gateway, pool)
+        held = sender.send(item)
+        _print_plan(held.as_json())
+        choice = "UBND huyện Lục Nam=-"
+        print(f"\nVăn thư chọn: --confirm \"{choice}\" (gửi bản giấy), gửi lại:")
+        sent = sender.send(item, choices=parse_choices([choice], gateway.directory.by_code))
     OutboxSender(gateway.register, gateway.config.smtp, gateway.config.agency.mailbox).send_due()  # type: ignore[arg-type]
     out = sent.as_json()
     out["recipients"] = sender.recipients_json_by_identifier(sent.plan.identifier)

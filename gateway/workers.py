@@ -1,5 +1,6 @@
 """Worker processes for PDF work, with a time and a memory limit, so that a crash or a hang of a
-PDF library costs one mail its analysis (it goes to quarantine) and never the gateway itself."""
+PDF library costs one mail its analysis (it goes to quarantine), or one outgoing file its send,
+and never the gateway itself."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings
+from gateway.model import PdfFacts
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +22,19 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class WorkFailure:
     reason: str  # "timeout", "crashed", "memory" or the exception
+
+
+# a job: ("mail", raw message) is analysed for intake; ("pdf", (file name, bytes)) is our own document to send
+Job = tuple[str, object]
+Result = Analysis | PdfFacts | WorkFailure
+
+
+def _do(analyser: Analyser, kind: str, payload, tick) -> Analysis | PdfFacts:  # type: ignore[no-untyped-def]
+    if kind == "pdf":
+        filename, data = payload
+        tick()  # the worker is up: the time limit runs from here
+        return analyser.read_outgoing(filename, data)
+    return analyser.analyse(payload, tick=tick)
 
 
 def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -> None:
@@ -34,9 +49,9 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
             return
         if job is None:
             return
-        job_id, raw = job
+        job_id, kind, payload = job
         try:
-            result: Analysis | WorkFailure = analyser.analyse(raw, tick=lambda: conn.send(("tick", job_id)))
+            result: Result = _do(analyser, kind, payload, lambda: conn.send(("tick", job_id)))
         except MemoryError:
             result = WorkFailure("memory")
         except RecursionError:
@@ -97,8 +112,16 @@ class WorkerPool:
         self._workers = []
 
     def map(self, raws: Iterable[bytes]) -> Iterator[Analysis | WorkFailure]:
-        pending = iter(enumerate(raws))
-        results: dict[int, Analysis | WorkFailure] = {}
+        """Mails analysed for intake."""
+        return self._run(("mail", raw) for raw in raws)  # type: ignore[return-value]
+
+    def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
+        """One document of ours, read and its signatures checked, under the same limits."""
+        return next(iter(self._run([("pdf", (filename, data))])))  # type: ignore[return-value]
+
+    def _run(self, jobs: Iterable[Job]) -> Iterator[Result]:
+        pending = iter(enumerate(jobs))
+        results: dict[int, Result] = {}
         next_out = 0
         exhausted = False
         while True:
@@ -114,9 +137,9 @@ class WorkerPool:
                 if item is None:
                     exhausted = True
                     break
-                job_id, raw = item
+                job_id, (kind, payload) = item
                 idle.job, idle.deadline = job_id, time.monotonic() + self.seconds + 30  # + start-up
-                idle.conn.send((job_id, raw))
+                idle.conn.send((job_id, kind, payload))
             while next_out in results:
                 yield results.pop(next_out)
                 next_out += 1

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from gateway.testkit.documents import DocumentSpec, render_document
 from gateway.testkit.seal import seal_png
-from world import STC, STP, US, World
+from world import STC, STP, US, World, our_identifier
 
 OUR_BLOCK = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp;", "- Giám đốc Sở Tài chính;",
              "- Sở Nội vụ (để theo dõi);", "- UBND huyện Lục Nam."]
@@ -52,7 +52,7 @@ def test_the_plan_of_a_dry_run_and_a_held_send_that_registers_nothing(world: Wor
     pdf = our_document()
     code, plan = send(world, pdf, "--dry-run")
     assert code == 0 and plan["sent"] is False
-    assert plan["identifier"] == f"{US['code']}-2026.1" and plan["signed"] is False
+    assert plan["identifier"] == our_identifier(1) and plan["signed"] is False
     assert plan["document"]["number"] == "45/SNV-VP"
     by_entry = {e["entry"]: e for e in plan["electronic"]}
     assert by_entry["Sở Tư pháp"]["status"] == "resolved"
@@ -68,28 +68,28 @@ def test_the_plan_of_a_dry_run_and_a_held_send_that_registers_nothing(world: Wor
     assert register_rows(world) == ([], [], [])
 
     code, sent = send(world, pdf, "--confirm", "UBND huyện Lục Nam=-")  # the clerk: on paper
-    assert code == 0 and sent["sent"] is True and sent["identifier"] == f"{US['code']}-2026.1"
+    assert code == 0 and sent["sent"] is True and sent["identifier"] == our_identifier(1)
     assert "UBND huyện Lục Nam" in sent["paper"]
     assert {(r["mailbox"], r["state"]) for r in sent["recipients"]} == {(STP, "queued"), (STC, "queued")}  # no SMTP here
     documents, recipients, outbox = register_rows(world)
-    assert [d.identifier for d in documents] == [f"{US['code']}-2026.1"] and len(recipients) == 2
+    assert [d.identifier for d in documents] == [our_identifier(1)] and len(recipients) == 2
     mails = {o.recipient: o for o in outbox}
     assert set(mails) == {STP, STC}
     import email
 
     msg = email.message_from_bytes(mails[STP].raw)
-    assert msg["X-QLVB-Document-Id"] == f"{US['code']}-2026.1" and msg["Auto-Submitted"] is None
+    assert msg["X-QLVB-Document-Id"] == our_identifier(1) and msg["Auto-Submitted"] is None
     attached = [p for p in msg.walk() if p.get_filename()]
     assert [p.get_filename() for p in attached] == ["out.pdf"]
     assert attached[0].get_payload(decode=True) == pdf  # unsigned, unchanged: no signing configured
 
     code, again = send(world, pdf)  # the same PDF again: nothing more is sent
-    assert code == 0 and again.get("already_sent") is True and again["identifier"] == f"{US['code']}-2026.1"
+    assert code == 0 and again.get("already_sent") is True and again["identifier"] == our_identifier(1)
     assert len(register_rows(world)[2]) == 2
 
     code, second = send(world, our_document(number="46/SNV-VP"), "--confirm", "UBND huyện Lục Nam=000.00.00.H06",
                         name="second.pdf")
-    assert code == 0 and second["identifier"] == f"{US['code']}-2026.2"  # consecutive in the year
+    assert code == 0 and second["identifier"] == our_identifier(2)  # consecutive in the year
     assert {r["mailbox"] for r in second["recipients"]} == {STP, STC, "vanthu@bacgiang.gov.vn"}
 
 
@@ -106,6 +106,25 @@ def test_a_block_without_an_electronic_subheading_is_held_or_sent_to_all_as_conf
 def test_a_secret_document_is_never_sent(world: World) -> None:
     code, plan = send(world, our_document(secrecy="MẬT", recipients=OUR_BLOCK[:6]))
     assert code == 3 and "secret-document" in [h["code"] for h in plan["held"]]
+    assert register_rows(world) == ([], [], [])
+
+
+def test_a_hostile_or_broken_pdf_is_a_clear_error_and_the_worker_limits_hold(world: World, corpus: Path) -> None:
+    """`send` reads in a worker process, under the same time and memory limits as intake."""
+    for name in ("paperless__invalid_pdf", "paperless__password-is-test", "pdfjs__bomb_giant"):
+        path = corpus / "pdf" / f"{name}.pdf"
+        done = world.run("send", "--config", str(world.config_path), str(path), "--dry-run", "--json", check=False)
+        if done.returncode == 0:  # read: a plan, held for want of a recipient block
+            assert "no-recipient-block" in [h["code"] for h in json.loads(done.stdout)["held"]], name
+        else:
+            assert done.returncode == 2 and "Traceback" not in done.stderr, (name, done.stderr[-2000:])
+            assert path.name in done.stderr, done.stderr
+    world.extra["limits"] = {"seconds_per_document": 0.001}
+    world.write_config()
+    path = world.root / "out.pdf"
+    path.write_bytes(our_document())
+    done = world.run("send", "--config", str(world.config_path), str(path), check=False)
+    assert done.returncode == 2 and "out.pdf: not read (timeout)" in done.stderr, done.stderr[-2000:]
     assert register_rows(world) == ([], [], [])
 
 

@@ -172,7 +172,13 @@ class Analyser:
         )
         return Analysis(facts, blobs)
 
-    def analyse_pdf(self, attachment: Attachment, data: bytes) -> PdfFacts:
+    def read_outgoing(self, filename: str, data: bytes) -> PdfFacts:
+        """Our own document about to be sent: read with its body (for "Như Điều 3") and its signatures checked."""
+        attachment = Attachment(filename=filename, content_type="application/pdf", sha256=mime.sha256(data),
+                                size=len(data), kind="pdf")
+        return self.analyse_pdf(attachment, data, body=True)
+
+    def analyse_pdf(self, attachment: Attachment, data: bytes, *, body: bool = False) -> PdfFacts:
         try:
             doc = pymupdf.open(stream=data, filetype="pdf")
         except Exception as exc:  # MuPDF raises a generic error on broken files
@@ -183,7 +189,7 @@ class Analyser:
             if doc.page_count < 1:
                 return PdfFacts(attachment, opened=False, problem="không có trang nào")
             try:
-                reading = read_document(doc)
+                reading = read_document(doc, body=body)
             except Exception as exc:  # a page MuPDF cannot interpret
                 return PdfFacts(attachment, opened=False, problem=f"không đọc được trang: {type(exc).__name__}")
         try:

@@ -18,9 +18,9 @@ from gateway.directory import AgencyEntry
 from gateway.intake.rules import good_signature
 from gateway.model import Reading, SignatureFacts
 from gateway.outgoing.plan import Choices, Plan, make_plan
-from gateway.reading import read_pdf_bytes
 from gateway.resolver import Resolver
 from gateway.vntext import fold
+from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import OutgoingDocument, OutgoingRecipient, Outbox
 from registry.numbering import next_outgoing_sequence, peek_outgoing_sequence
@@ -28,6 +28,10 @@ from registry.numbering import next_outgoing_sequence, peek_outgoing_sequence
 
 class ChoiceError(ValueError):
     """A --confirm choice that names no entry of the block or no agency of the directory."""
+
+
+class UnreadablePdf(ValueError):
+    """A file the reader could not open or read within the worker's time and memory limits."""
 
 
 @dataclass(frozen=True)
@@ -87,20 +91,24 @@ def parse_choices(values: list[str], directory_lookup) -> Choices:  # type: igno
 
 
 class OutgoingSender:
-    def __init__(self, gateway: Gateway) -> None:
+    def __init__(self, gateway: Gateway, pool: WorkerPool) -> None:
         self.gw = gateway
+        self.pool = pool  # reading and validation run in a worker process, as for intake
 
     # ---- deciding --------------------------------------------------------------------------
-    def _signatures(self, pdf: bytes) -> list[SignatureFacts]:
-        from gateway.intake.analysis import Analyser
-
-        return Analyser(self.gw.analysis_settings()).validator.validate(pdf)
+    def _read(self, item: OutgoingFile) -> tuple[Reading, list[SignatureFacts]]:
+        facts = self.pool.read_pdf(item.filename, item.pdf)
+        if isinstance(facts, WorkFailure):
+            raise UnreadablePdf(f"{item.filename}: not read ({facts.reason})")
+        if not facts.opened or facts.reading is None:
+            raise UnreadablePdf(f"{item.filename}: cannot be read as a PDF ({facts.problem})")
+        return facts.reading, facts.signatures
 
     def plan(self, item: OutgoingFile, choices: Choices | None = None) -> tuple[Plan, Reading, bool]:
         """(the plan, the reading, whether the gateway must sign it)."""
-        reading = read_pdf_bytes(item.pdf, body=True)
+        reading, signatures = self._read(item)
         us = self.gw.us
-        ours = signed_by(self._signatures(item.pdf), us.agency, us.revocation_hard)
+        ours = signed_by(signatures, us.agency, us.revocation_hard)
         must_sign = not ours and self.gw.config.signing is not None
         year = datetime.now(self.gw.config.tz).year
         with self.gw.register.session() as session:
