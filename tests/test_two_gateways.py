@@ -21,7 +21,7 @@ from gateway.testkit.mails import DkimKey, make_mail
 from gateway.testkit.seal import seal_png
 from servers import Dovecot, dovecot, free_port, wait_for
 from test_daemon import PASSWORD, start_daemon, stop_daemon
-from world import STC, STP, US, World, make_world
+from world import STC, STP, US, World, make_world, our_identifier
 
 STP_AGENCY = {"code": "000.00.14.H06", "name": "Sở Tư pháp tỉnh Bắc Giang", "mailbox": STP}
 SENT = "QLVB.Gửi đi"
@@ -150,7 +150,7 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
         [registered] = _their_documents(theirs)
         assert registered.notation == "45/SNV-VP" and registered.basis == "signature"
         identifier = recipients[STP_AGENCY["code"]].message_id and registered.peer_document_id
-        assert identifier == f"{US['code']}-2026.1"
+        assert identifier == our_identifier(1)
 
         # a document of another agency sent by mistake, unsigned: Sở Tư pháp returns it with its reasons
         ours.extra.pop("signing")
@@ -165,7 +165,7 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
 
         # the first is recalled: Sở Tư pháp destroys it, keeps the line, answers 15; the second it never had: 16
         ours.run("recall", "--config", str(ours.config_path), identifier, "--reason", "Sai thể thức")
-        ours.run("recall", "--config", str(ours.config_path), f"{US['code']}-2026.2", "--reason", "Gửi nhầm")
+        ours.run("recall", "--config", str(ours.config_path), our_identifier(2), "--reason", "Gửi nhầm")
         assert wait_for(lambda: _line(ours, 1, STP_AGENCY["code"]).recall == "agreed", timeout=120)
         assert wait_for(lambda: _line(ours, 2, STP_AGENCY["code"]).recall == "unknown", timeout=120)
         [line] = _their_documents(theirs)
@@ -178,7 +178,7 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
         import json
 
         register = [json.loads(l) for l in ours.run("sent", "--config", str(ours.config_path), "--json").stdout.splitlines()]
-        assert [(d["identifier"], d["state"]) for d in register] == [(identifier, "recalled"), (f"{US['code']}-2026.2", "recalled")]
+        assert [(d["identifier"], d["state"]) for d in register] == [(identifier, "recalled"), (our_identifier(2), "recalled")]
         assert {(r["mailbox"], r["state"], r["incoming_number"], r["recall"]) for r in register[0]["recipients"]} == {
             (STP, "acknowledged", 1, "agreed"), (STC, "sent", None, "requested")}
     finally:

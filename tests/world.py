@@ -125,6 +125,11 @@ class World:
         return Register(f"sqlite:///{self.root / 'qlvb.db'}")
 
 
+def our_identifier(n: int) -> str:
+    """The identifier of our n-th outgoing document of this year (the year in Vietnam)."""
+    return f"{US['code']}-{datetime.now(timezone(timedelta(hours=7))).year}.{n}"
+
+
 def make_world(root: Path, pki: TestPki, signers: dict[str, Identity], stranger: TestPki, **extra: Any) -> World:
     root.mkdir(parents=True, exist_ok=True)
     pki.write(root / "pki")
