@@ -6,6 +6,7 @@ Sở Tư pháp's gateway registers and acknowledges, returns what it must, and h
 from __future__ import annotations
 
 import email
+import email.policy
 import os
 import threading
 from pathlib import Path
@@ -123,19 +124,22 @@ def _their_documents(world: World):  # type: ignore[no-untyped-def]
         register.close()
 
 
-def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways(province_pair) -> None:  # type: ignore[no-untyped-def]
+def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways(province_pair, corpus) -> None:  # type: ignore[no-untyped-def]
     ours, theirs, box_a, box_b, relay = province_pair
     block = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp;", "- Sở Tài chính."]
     scan = render_document(DocumentSpec(issuer="SỞ NỘI VỤ", number="45/SNV-VP", recipients=block, kinh_gui=["Sở Tư pháp"],
                                         summary="V/v rà soát hộp thư điện tử công vụ"))
     # the clerk drops a mail to itself with the scan into "QLVB/Gửi đi"
     dropped = make_mail(sender=US["mailbox"], to=[US["mailbox"]], subject="Gửi 45/SNV-VP", attachments=[("45-SNV-VP.pdf", scan)])
+    broken = make_mail(sender=US["mailbox"], to=[US["mailbox"]], subject="Gửi tệp có mật khẩu",
+                       attachments=[("matkhau.pdf", (corpus / "pdf" / "paperless__password-is-test.pdf").read_bytes())])
     daemon_a, daemon_b = start_daemon(ours), start_daemon(theirs)
     try:
         assert wait_for(lambda: _exists(box_a, US["mailbox"], SENT), timeout=60)
         client = IMAPClient("127.0.0.1", port=box_a.port, ssl=False)
         client.login(US["mailbox"], PASSWORD)
         client.append(SENT, dropped)
+        client.append(SENT, broken)
         client.logout()
 
         # Sở Tư pháp registers it (on our signature) and acknowledges; we record its incoming number
@@ -147,6 +151,9 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
         assert recipients["000.00.16.H06"].state == "sent" and recipients["000.00.16.H06"].sent_at is not None
         assert [r for r, _ in relay.elsewhere] == [STC]  # Sở Tài chính's copy left for its own server
         assert _count(box_a, US["mailbox"], SENT + ".Đã gửi") == 1 and _count(box_a, US["mailbox"], SENT) == 0
+        # the file that cannot be read (encrypted) waits for the clerk, who is told why
+        assert _count(box_a, US["mailbox"], SENT + ".Chờ xác nhận") == 1
+        assert _clerk_told(ours) == ["matkhau.pdf"]
         [registered] = _their_documents(theirs)
         assert registered.notation == "45/SNV-VP" and registered.basis == "signature"
         identifier = recipients[STP_AGENCY["code"]].message_id and registered.peer_document_id
@@ -184,6 +191,21 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
     finally:
         stop_daemon(daemon_a)
         stop_daemon(daemon_b)
+
+
+def _clerk_told(world: World) -> list[str]:
+    """The files named in the notes the clerk got about the outgoing folder."""
+    from registry.models import Outbox
+
+    register = world.db()
+    try:
+        with register.session() as s:
+            notes = s.scalars(select(Outbox).where(Outbox.kind == "outgoing-held")).all()
+            bodies = [email.message_from_bytes(n.raw, policy=email.policy.default).get_body(("plain",)).get_content()
+                      for n in notes]
+    finally:
+        register.close()
+    return [name for name in ("matkhau.pdf", "45-SNV-VP.pdf") for body in bodies if f"Không đọc được tệp PDF, không gửi: {name}" in body]
 
 
 def _exists(box: Dovecot, user: str, folder: str) -> bool:

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Literal
 
 from gateway.config import Folders
-from gateway.outgoing.send import OutgoingFile, OutgoingSender, SendOutcome
+from gateway.outgoing.send import OutgoingFile, OutgoingSender, SendOutcome, UnreadablePdf
 from gateway.outgoing.signing import SigningError
 from gateway.reasons import error
 
@@ -54,6 +54,9 @@ def take_dropped(sender: OutgoingSender, source: str, raw: bytes) -> Taken:
     except SigningError as exc:
         _tell_clerk(sender, source, subject, None, f"Không ký số được văn bản: {exc}")
         return "held"
+    except UnreadablePdf as exc:  # broken, hostile, or beyond the worker's time or memory limit
+        _tell_clerk(sender, source, subject, None, f"Không đọc được tệp PDF, không gửi: {exc}")
+        return "held"
     except Exception as exc:  # a PDF MuPDF cannot open, or anything else: the clerk looks, nothing is lost
         log.exception("%s: cannot send", source)
         _tell_clerk(sender, source, subject, None, f"Không xử lý được tệp {pdf[0]}: {type(exc).__name__}: {exc}")
@@ -71,7 +74,7 @@ def _tell_clerk(sender: OutgoingSender, source: str, subject: str, outcome: Send
     gw = sender.gw
     plan = outcome.as_json() if outcome is not None else None
     held = plan["held"] if plan else [error("no-document", problem).as_json()]
-    context = {"subject": subject, "source": source, "plan": plan, "held": held, "problem": problem}
+    context = {"subject": subject, "source": source, "plan": plan, "held": held}  # the problem is in `held`
     now = datetime.now(timezone.utc)
     with gw.register.session() as session, session.begin():
         for clerk in gw.config.clerk_addresses:
