@@ -1,15 +1,16 @@
 """Sending the outbox: answers are persisted before they are sent (intake queues them in the same
 transaction that registers the mail), sent as stored, marked sent once the server accepts them,
 retried with backoff on temporary failures and marked failed on permanent ones (000 Đ9.1.c: the
-sender is told automatically). A crash between the server's acceptance and the mark sends that
-message again, at worst, with the same Message-ID."""
+sender is told automatically). Each sender leases what it takes, so two senders never send one
+message. A crash between the server's acceptance and the mark sends that message again, at worst,
+with the same Message-ID, once its lease has run out."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from gateway.config import MailServer
 from gateway.outgoing.tracking import follow_outbox
@@ -22,6 +23,7 @@ BATCH = 50
 MAX_ATTEMPTS = 12  # about two days with the backoff below
 FIRST_RETRY = timedelta(seconds=10)
 LONGEST_WAIT = timedelta(hours=4)
+LEASE = timedelta(minutes=2)  # a message taken by a sender that died (a crash) is due again after this
 
 
 def backoff(attempts: int) -> timedelta:
@@ -38,13 +40,7 @@ class OutboxSender:
     def send_due(self, now: datetime | None = None) -> int:
         """Send what is queued and due; returns how many the server accepted."""
         now = now or datetime.now(timezone.utc)
-        with self.register.session() as session:
-            rows = session.scalars(
-                select(Outbox).where(Outbox.state == "queued",
-                                     or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
-                .order_by(Outbox.id).limit(BATCH)
-            ).all()
-            envelopes = [Envelope(r.id, self.sender, r.recipient, r.raw) for r in rows]
+        envelopes = self._claim(now)
         if not envelopes:
             return 0
         results = send_all(self.server, envelopes)
@@ -68,6 +64,20 @@ class OutboxSender:
                     row.last_error, row.next_attempt_at = result.detail, now + backoff(row.attempts)
             session.commit()
         return sent
+
+    def _claim(self, now: datetime) -> list[Envelope]:
+        """Take the due messages for this sender alone: each is leased (its next attempt moved past
+        LEASE) in one transaction, so that the daemon and a `send` or `recall` at the command line,
+        or two gateways on one register, never send one message twice."""
+        due = (Outbox.state == "queued", or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
+        with self.register.session() as session:
+            ids = session.scalars(select(Outbox.id).where(*due).order_by(Outbox.id).limit(BATCH)).all()
+            taken = [i for i in ids  # a row another sender took in the meantime no longer matches
+                     if session.execute(update(Outbox).where(Outbox.id == i, *due)
+                                        .values(next_attempt_at=now + LEASE)).rowcount == 1]  # type: ignore[attr-defined]
+            session.commit()
+            rows = session.scalars(select(Outbox).where(Outbox.id.in_(taken)).order_by(Outbox.id)).all()
+            return [Envelope(r.id, self.sender, r.recipient, r.raw) for r in rows]
 
     def next_due(self) -> datetime | None:
         """When the earliest queued message is due (None: nothing queued)."""

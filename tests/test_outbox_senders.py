@@ -1,0 +1,93 @@
+"""Two senders on one outbox (the daemon, and `send` or `recall` run by the clerk at the same time;
+or two gateways on one PostgreSQL register): every queued message reaches the SMTP server once."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from gateway.config import MailServer
+from gateway.outbox import OutboxSender
+from registry.database import Register
+from registry.models import Outbox
+from servers import postgres
+from test_daemon import Recorder, SmtpServer
+from world import US
+
+MESSAGES = 60
+
+
+class SlowRecorder(Recorder):
+    """A server that takes its time over each message, as a real one does: the senders overlap."""
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(0.02)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_url(request, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'qlvb.db'}"
+    else:
+        with postgres() as url:
+            yield url
+
+
+def _queue(url: str) -> None:
+    register = Register(url)
+    now = datetime.now(timezone.utc)
+    with register.session() as session, session.begin():
+        for i in range(MESSAGES):
+            message_id = f"<alert-{i}@qlvb.test>"
+            raw = (f"From: {US['mailbox']}\r\nTo: vanthu@stp.test\r\nSubject: {i}\r\n"
+                   f"Message-ID: {message_id}\r\n\r\nThông báo {i}\r\n").encode()
+            session.add(Outbox(mail_id=None, document_id=None, kind="alert", recipient="vanthu@stp.test",
+                               subject=str(i), message_id=message_id, raw=raw, state="queued", attempts=0,
+                               created_at=now))
+    register.close()
+
+
+def test_two_senders_at_once_send_each_message_once(register_url: str) -> None:
+    smtp = SmtpServer()
+    smtp.recorder = SlowRecorder()
+    smtp.start()
+    try:
+        _queue(register_url)
+        server = MailServer(host="127.0.0.1", port=smtp.port, security="none")
+        start = threading.Barrier(2)
+        failures: list[BaseException] = []
+
+        # one register each, opened one after the other (Alembic's migration context is process-wide)
+        registers = [Register(register_url) for _ in range(2)]
+
+        def sender(register: Register) -> None:
+            try:
+                start.wait(timeout=60)
+                outbox = OutboxSender(register, server, US["mailbox"])
+                while outbox.send_due():
+                    pass
+                register.close()
+            except BaseException as exc:  # noqa: BLE001 (reported by the test below)
+                failures.append(exc)
+                start.abort()
+
+        threads = [threading.Thread(target=sender, args=(r,)) for r in registers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        smtp.stop()
+    assert not failures, failures
+    received = [m["Message-ID"] for m in smtp.recorder.messages]
+    assert sorted(received) == sorted(f"<alert-{i}@qlvb.test>" for i in range(MESSAGES))  # each once
+    register = Register(register_url)
+    with register.session() as session:
+        assert set(session.scalars(select(Outbox.state))) == {"sent"}
+    register.close()
