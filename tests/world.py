@@ -67,8 +67,10 @@ class World:
         results = list(kw.pop("auth_results", []))
         key = None
         if auth == "dkim":
-            key = self.dkim.setdefault(domain, DkimKey.generate(domain))
-            self.write_config()
+            key = self.dkim.get(domain)
+            if key is None:  # a new domain: its key, and the config that trusts it
+                key = self.dkim[domain] = DkimKey.generate(domain)
+                self.write_config()
         elif auth == "smtp":
             results.append(f"{MX}; auth=pass smtp.auth={sender}")
         elif auth == "dmarc":

@@ -30,6 +30,9 @@ FILLER = (
 )
 
 
+VIETNAMESE_LIMIT = 0x1F00  # past ỹ (U+1EF9), the last Vietnamese letter
+
+
 def _font(bold: bool) -> Path:
     name = "DejaVuSerif-Bold.ttf" if bold else "DejaVuSerif.ttf"
     for directory in FONT_DIRS:
@@ -65,6 +68,22 @@ class DocumentSpec:
     appendix: list[str] = field(default_factory=list)  # paragraphs of a regulation issued with it, after the signature
 
 
+_WIDTHS: dict[bool, dict] = {}  # type: ignore[type-arg]
+
+
+def _known_widths(doc: pymupdf.Document, xref: int, bold: bool) -> None:
+    """The font's glyph widths up to Vietnamese's last letter, measured once per process: PyMuPDF
+    would measure the whole font again in every document, each time a higher code point appears."""
+    known = [info for info in doc.FontInfos if info[0] == xref]  # insert_font measured the first 256
+    if known and len(known[0][1]["glyphs"] or []) >= VIETNAMESE_LIMIT:
+        return  # the font of an earlier page
+    if bold in _WIDTHS:
+        doc.FontInfos[:] = [info for info in doc.FontInfos if info[0] != xref] + [[xref, dict(_WIDTHS[bold])]]
+        return
+    doc.get_char_widths(xref, limit=VIETNAMESE_LIMIT)
+    _WIDTHS[bold] = dict(next(info[1] for info in doc.FontInfos if info[0] == xref))
+
+
 class _Writer:
     def __init__(self) -> None:
         self.doc = pymupdf.open()
@@ -73,8 +92,9 @@ class _Writer:
 
     def new_page(self) -> pymupdf.Page:
         self.page = self.doc.new_page(width=PAGE_W, height=PAGE_H)
-        self.page.insert_font(fontname="vn", fontfile=str(_font(False)))
-        self.page.insert_font(fontname="vnb", fontfile=str(_font(True)))
+        for name, bold in (("vn", False), ("vnb", True)):
+            xref = self.page.insert_font(fontname=name, fontfile=str(_font(bold)))
+            _known_widths(self.doc, xref, bold)
         return self.page
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
