@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -64,6 +65,13 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
             conn.send(("done", job_id, WorkFailure("result too large")))
 
 
+def _start_method() -> str:
+    """Fork a single-threaded process (a command: the worker starts at once, with the modules
+    already loaded); start a fresh interpreter from a threaded one (the daemon: forking it could
+    copy a lock another thread holds)."""
+    return "fork" if threading.active_count() == 1 else "spawn"
+
+
 class _Worker:
     def __init__(self, ctx, settings: AnalysisSettings, memory_mb: int) -> None:  # type: ignore[no-untyped-def]
         self.conn, child = ctx.Pipe()
@@ -88,11 +96,10 @@ class WorkerPool:
         self.size = size or max(1, os.cpu_count() or 1)
         self.seconds = seconds
         self.memory_mb = memory_mb
-        self._ctx = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
 
     def _spawn(self) -> _Worker:
-        return _Worker(self._ctx, self.settings, self.memory_mb)
+        return _Worker(multiprocessing.get_context(_start_method()), self.settings, self.memory_mb)
 
     def __enter__(self) -> "WorkerPool":
         return self
