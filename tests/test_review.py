@@ -11,17 +11,19 @@ from sqlalchemy import select
 from world import World
 
 
-def held(world: World, name: str, number: str):  # type: ignore[no-untyped-def]
-    mail = world.mail(name, auth=None, attachments=[("cv.pdf", world.document(number=number))])
-    out = world.ingest(mail)[0]
-    assert out["verdict"] == "quarantined"
-    return out["review_id"]
+def held(world: World, *numbers: str) -> list[int]:
+    """Unauthenticated mails, one a document, taken in by one ingest: their review ids."""
+    mails = [world.mail(f"held-{n.split('/')[0]}", auth=None, attachments=[("cv.pdf", world.document(number=n))])
+             for n in numbers]
+    outs = world.ingest(*mails)
+    assert [o["verdict"] for o in outs] == ["quarantined"] * len(numbers)
+    return [o["review_id"] for o in outs]
 
 
 def test_the_clerk_releases_returns_and_discards_held_mails(world: World) -> None:
     from registry.models import AuditEntry, Document, Mail, Outbox
 
-    first, second, third = held(world, "a", "501/STP-VP"), held(world, "b", "502/STP-VP"), held(world, "c", "503/STP-VP")
+    first, second, third = held(world, "501/STP-VP", "502/STP-VP", "503/STP-VP")
     config = ["--config", str(world.config_path)]
     listed = json.loads(world.run("review", "list", *config, "--json").stdout)
     assert [r["id"] for r in listed] == [first, second, third]
@@ -59,7 +61,7 @@ def test_the_digest_lists_what_was_registered_returned_and_waits(world: World) -
     signed = world.mail("signed", attachments=[("cv.pdf", world.signed("stp", world.document(number="701/STP-VP")))])
     returned = world.mail("no-pdf", subject="Thư không có tệp")
     world.ingest(signed, returned)
-    waiting = held(world, "held", "702/STP-VP")
+    [waiting] = held(world, "702/STP-VP")
     world.run("digest", "--config", str(world.config_path))
     world.run("digest", "--config", str(world.config_path))  # the second covers only what came since the first
     register = world.db()
