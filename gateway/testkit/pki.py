@@ -32,14 +32,16 @@ class Identity:
         )
 
 
-def _name(common_name: str, organisation: str) -> x509.Name:
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
+def _name(common_name: str, organisation: str, unit: str | None = None, locality: str | None = None) -> x509.Name:
+    """A subject as Ban Cơ yếu writes them: C, L, O, OU, CN (L and OU only when given)."""
+    attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
+    if locality:
+        attributes.append(x509.NameAttribute(NameOID.LOCALITY_NAME, locality))
+    attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
+    if unit:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit))
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name))
+    return x509.Name(attributes)
 
 
 def _new_key(kind: str) -> PrivateKey:
@@ -143,12 +145,15 @@ class TestPki:
         valid_from: datetime | None = None,
         valid_until: datetime | None = None,
         issuer: Identity | None = None,
+        unit: str | None = None,
+        locality: str | None = None,
     ) -> Identity:
-        """A signing certificate for an agency (non-repudiation), issued by the intermediate."""
+        """A signing certificate (non-repudiation), issued by the intermediate: an agency's
+        (CN = the agency) or a person's (CN = the person, OU = the agency, O = its parent)."""
         now = datetime.now(timezone.utc)
         key = _new_key(kind)
         cert = _issue(
-            _name(name, organisation), key, issuer or self.intermediate, ca=False,
+            _name(name, organisation, unit, locality), key, issuer or self.intermediate, ca=False,
             not_before=valid_from or now - timedelta(days=365), not_after=valid_until or now + timedelta(days=730),
         )
         identity = Identity(name, cert, key)
