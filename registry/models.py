@@ -226,6 +226,19 @@ class MailboxState(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class RegisterKey(Base):
+    """A secret kept beside the register (the key of the tokens our mails carry), made by the first
+    gateway that needs it, so that every gateway on one register shares it. Never logged or printed."""
+
+    __tablename__ = "register_keys"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    def __repr__(self) -> str:
+        return f"RegisterKey(name={self.name!r})"
+
+
 class AuditEntry(Base):
     """Append-only: the database refuses UPDATE and DELETE on this table (triggers)."""
 
