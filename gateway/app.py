@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from gateway.intake.rules import Us
 from gateway.workers import WorkerPool
 from registry import audit
 from registry.database import Register
+from registry.keys import register_key
 from registry.models import Agency
 from registry.store import ContentStore
 
@@ -32,7 +34,8 @@ def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *,
     changed = 0
     for entry in entries:
         row = existing.get(entry.code)
-        values = {"name": entry.name, "mailbox": entry.mailbox, "aliases": list(entry.aliases), "groups": list(entry.groups)}
+        values = {"name": entry.name, "mailbox": entry.mailbox, "aliases": list(entry.aliases), "groups": list(entry.groups),
+                  "certificates": list(entry.certificates)}
         if row is None:
             session.add(Agency(code=entry.code, **values))
             changed += 1
@@ -47,7 +50,7 @@ def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *,
 
 def load_directory(session: Session) -> Directory:
     return Directory([
-        AgencyEntry(a.code, a.name, a.mailbox, tuple(a.aliases or ()), tuple(a.groups or ()))
+        AgencyEntry(a.code, a.name, a.mailbox, tuple(a.aliases or ()), tuple(a.groups or ()), tuple(a.certificates or ()))
         for a in session.scalars(select(Agency).order_by(Agency.code))
     ])
 
@@ -74,7 +77,7 @@ class Gateway:
             register=register,
             store=ContentStore(Path(config.storage)),
             calendar=OfficeCalendar(config),
-            writer=AnswerWriter(config.agency.name, config.agency.mailbox),
+            writer=AnswerWriter(config.agency.name, config.agency.mailbox, register_key(register)),
             directory=directory,
         )
 
@@ -88,7 +91,7 @@ class Gateway:
             self.config.agency.code, self.config.agency.name, self.config.agency.mailbox
         )
         if agency.mailbox != self.config.agency.mailbox:
-            agency = AgencyEntry(agency.code, agency.name, self.config.agency.mailbox, agency.aliases, agency.groups)
+            agency = dataclasses.replace(agency, mailbox=self.config.agency.mailbox)
         return Us(agency=agency, revocation_hard=self.config.trust.revocation == "hard")
 
     def analysis_settings(self) -> AnalysisSettings:
@@ -98,6 +101,8 @@ class Gateway:
                 trusted_authserv_ids=tuple(auth.trusted_authserv_ids),
                 dkim_keys=tuple(sorted(auth.dkim_keys.items())),
                 dns=auth.dns,
+                trusted_hosts=tuple(auth.trusted_hosts),
+                shared_signing_domains=tuple(auth.shared_signing_domains),
             ),
             roots=tuple(self.config.trust.roots),
             crls=tuple(self.config.trust.crls),

@@ -1,21 +1,38 @@
-"""The directory of agencies (code, name, clerk mailbox, aliases, groups), as the decisions use it.
+"""The directory of agencies (code, name, clerk mailbox, aliases, groups, certificates), as the
+decisions use it.
 
 Matching ignores case, diacritics and spacing. The richer resolution of recipient entries
-(abbreviations, lists, titles) belongs to the outgoing side.
+(abbreviations, lists, titles) belongs to the outgoing side. An agency's place (its province or
+city) is what its names say after "tỉnh" or "thành phố"; a name with none is a central body's.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from gateway.vntext import squash
+from gateway.vntext import fold, squash
 
-FIELDS = ("code", "name", "mailbox", "aliases", "groups")
+FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates")
+_PLACE = re.compile(r"\b(?:TINH|THANH PHO|TP\.?)\s+([A-Z][A-Z' -]*)$")
+_FINGERPRINT = re.compile(r"^(?:sha256:)?([0-9a-f]{2}(?::?[0-9a-f]{2}){31})$", re.IGNORECASE)
+
+
+def place_of(text: str) -> str | None:
+    """The place a name ends with: 'Sở Tư pháp tỉnh Bắc Giang' → 'BAC GIANG'; 'Tỉnh Đắk Nông' → 'DAK NONG'."""
+    match = _PLACE.search(fold(text).replace("-", " "))
+    return " ".join(match.group(1).split()) if match else None
+
+
+def fingerprint_key(value: str) -> str | None:
+    """A certificate's SHA-256 fingerprint in the directory, normalised ('AB:CD…' or 'sha256:abcd…')."""
+    match = _FINGERPRINT.match(value.strip())
+    return match.group(1).replace(":", "").lower() if match else None
 
 
 @dataclass(frozen=True)
@@ -25,10 +42,25 @@ class AgencyEntry:
     mailbox: str
     aliases: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    # how certificates name it where they differ from its names, or their SHA-256 fingerprints
+    certificates: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    @property
+    def certificate_names(self) -> tuple[str, ...]:
+        return (*self.names, *(c for c in self.certificates if fingerprint_key(c) is None))
+
+    @property
+    def fingerprints(self) -> frozenset[str]:
+        return frozenset(f for c in self.certificates if (f := fingerprint_key(c)) is not None)
+
+    @property
+    def places(self) -> frozenset[str]:
+        """The places its names say (a merged province's former name among them); none for a central body."""
+        return frozenset(p for n in self.names if (p := place_of(n)) is not None)
 
 
 class DirectoryError(ValueError):
@@ -61,6 +93,7 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
         entries.append(AgencyEntry(
             code=str(row["code"]).strip(), name=str(row["name"]).strip(), mailbox=str(row["mailbox"]).strip().lower(),
             aliases=_split(row.get("aliases")), groups=_split(row.get("groups")),
+            certificates=_split(row.get("certificates")),
         ))
     return entries
 
@@ -72,9 +105,12 @@ class Directory:
     def __post_init__(self) -> None:
         self._by_mailbox = {a.mailbox: a for a in self.agencies}
         self._by_name: dict[str, list[AgencyEntry]] = {}
+        self._by_certificate_name: dict[str, list[AgencyEntry]] = {}
         for agency in self.agencies:
             for name in agency.names:
                 self._by_name.setdefault(squash(name), []).append(agency)
+            for name in dict.fromkeys(squash(n) for n in agency.certificate_names):
+                self._by_certificate_name.setdefault(name, []).append(agency)
 
     def by_mailbox(self, address: str) -> AgencyEntry | None:
         return self._by_mailbox.get(address.lower())
@@ -93,6 +129,24 @@ class Directory:
             found = self._by_name.get(squash(text))
             if found and len(found) == 1:
                 return found[0]
+        return None
+
+    def by_fingerprint(self, fingerprint: str) -> AgencyEntry | None:
+        found = [a for a in self.agencies if fingerprint.lower() in a.fingerprints]
+        return found[0] if len(found) == 1 else None
+
+    def by_certificate_name(self, name: str, places: frozenset[str]) -> AgencyEntry | None:
+        """The one agency a certificate's name attribute names, its place agreeing with the
+        certificate's (L or O): 'SỞ TÀI CHÍNH' of Đắk Nông never names Bắc Giang's Sở Tài chính."""
+        if not squash(name):
+            return None
+        keys = [squash(name)] if place_of(name) else [squash(f"{name} tỉnh {p}") for p in sorted(places)] + [squash(name)]
+        for key in keys:
+            found = [a for a in self._by_certificate_name.get(key, []) if not a.places or a.places & places]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                return None  # two agencies answer to the name: it proves neither
         return None
 
     def entry_names(self, entry: str, agency: AgencyEntry) -> bool:

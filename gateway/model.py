@@ -34,6 +34,21 @@ class SenderAuth:
     authenticated: bool
     method: str | None = None  # "dkim", "dmarc", "smtp-auth"
     detail: str = ""
+    forged_results: str = ""  # trusted authserv-ids found where the trusted server did not write them
+
+
+@dataclass(frozen=True)
+class CertSubject:
+    """The names a signing certificate gives (Ban Cơ yếu: an agency's has CN = the agency, L and
+    O = its province or parent; a person's has CN = the person, OU = the agency, O = its parent)."""
+
+    common_name: str = ""
+    organisation: str = ""
+    unit: str = ""
+    locality: str = ""
+
+
+ChangeLevel = Literal["none", "lta", "form-filling", "annotations", "other"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,12 @@ class SignatureFacts:
     signed_at: str | None  # ISO 8601; the timestamp's time when one proves it, else the signer's claim
     timestamped: bool = False
     problem: str = ""
+    subject: CertSubject = CertSubject()
+    fingerprint: str = ""  # SHA-256 of the signing certificate (DER), hex
+    revision: int = 0  # the revision it signs (0 = the first), in the order the file was written
+    revision_end: int = 0  # the byte length of the file as it was signed
+    changes_after: ChangeLevel = "none"  # the most any later revision changed, as pyHanko judges it
+    fields_changed_after: tuple[str, ...] = ()  # form fields (other signatures among them) filled later
 
     @classmethod
     def unreadable(cls, field: str, problem: str) -> "SignatureFacts":
@@ -125,6 +146,16 @@ class FieldSource:
 
 
 @dataclass(frozen=True)
+class CopyMark:
+    """A certified copy's block (NĐ 30/2020 Đ25–27, Phụ lục I): its form and the agency that copied."""
+
+    form: str  # "SAO Y", "SAO LỤC" or "TRÍCH SAO"
+    copier: str | None
+    copier_parent: str | None = None
+    number: str | None = None
+
+
+@dataclass(frozen=True)
 class Reading:
     pages: int
     ocr: bool
@@ -132,6 +163,7 @@ class Reading:
     recipients: Recipients
     warnings: list[str] = field(default_factory=list)
     sources: dict[str, FieldSource] = field(default_factory=dict)  # field name ("issuer", "recipients"…) → source
+    copy: CopyMark | None = None  # the document is a certified copy
 
     def as_json(self) -> dict[str, Any]:
         """The object `qlvb-gateway parse --json` prints."""
@@ -197,6 +229,8 @@ class Decision:
     duplicate_of: int | None = None
     secret: bool = False
     urgent: bool = False
+    issuer_from_certificate: str | None = None  # the signer's agency, taken as issuer when none could be read
+    copier: str | None = None  # a certified copy: the agency that copied it
 
     @property
     def particulars(self) -> Particulars:

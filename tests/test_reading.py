@@ -308,6 +308,7 @@ def test_an_issuer_misread_by_ocr_is_unverified_not_a_mismatch() -> None:
     """Intake's rule (002 Đ4.1) on what the reader says: an OCR issuer naming no known agency is
     reported for the clerk; a known other agency is still a mismatch; the text layer is trusted."""
     from gateway.directory import AgencyEntry, Directory
+    from gateway.intake.issuers import document_issuers
     from gateway.intake.rules import official_route
     from gateway.model import FieldSource, MailFacts, Particulars, Reading, Recipients, SenderAuth
 
@@ -321,9 +322,12 @@ def test_an_issuer_misread_by_ocr_is_unverified_not_a_mismatch() -> None:
         return Reading(1, via == "ocr", Particulars(issuer=issuer, issuer_parent="UBND TỈNH BẮC GIANG"), Recipients(),
                        sources={"issuer": FieldSource(1, via, 0.6 if via == "ocr" else None)})
 
-    holds, reasons = official_route(mail, reading("SỞ TƯ PHẢP XÃ", "ocr"), directory)
+    def issuers(issuer: str, via: str):  # type: ignore[no-untyped-def]
+        return document_issuers(reading(issuer, via), directory)
+
+    holds, reasons = official_route(mail, issuers("SỞ TƯ PHẢP XÃ", "ocr"), directory)
     assert holds and [(r.code, r.severity) for r in reasons] == [("issuer-unread", "warning")]
-    holds, reasons = official_route(mail, reading("SỞ TÀI CHÍNH", "ocr"), directory)
+    holds, reasons = official_route(mail, issuers("SỞ TÀI CHÍNH", "ocr"), directory)
     assert not holds and reasons[0].code == "sender-not-issuer"
-    holds, reasons = official_route(mail, reading("SỞ TƯ PHẢP XÃ", "text"), directory)
+    holds, reasons = official_route(mail, issuers("SỞ TƯ PHẢP XÃ", "text"), directory)
     assert not holds and reasons[0].code == "sender-not-issuer"

@@ -1,25 +1,30 @@
-"""Is the From address really the sender? (Bắc Giang QĐ 133/2015 Đ10: check authenticity of origin.)
+"""Is the From address really the sender? (Bắc Giang QĐ 133/2015 Đ4.1, Đ10: authenticity of origin.)
 
-Authenticated when, for the From address, DKIM (aligned) or DMARC passes, or the province's server
-records that the sender logged in as that address (`auth=pass smtp.auth=From`). Evidence comes
-from Authentication-Results headers written by a trusted host (others are ignored) or from the
-gateway's own DKIM check (dkimpy), with keys from the config or from DNS.
+Authenticated when, for the From address, DKIM or DMARC passes in strict alignment, or the
+province's server records that the sender logged in as that address (`auth=pass smtp.auth=From`).
+Evidence comes from the Authentication-Results headers the province's own server wrote, or from
+the gateway's own DKIM check (dkimpy), with keys from the config or from DNS.
+
+Which Authentication-Results count (RFC 8601 §5): only those a trusted server added, that is
+those above the first `Received` header a trusted host did not write, and of each trusted
+authserv-id only the topmost one of a hop. A header with a trusted id anywhere else came from
+outside: it is a forgery, and a mail carrying one is not authenticated at all.
 """
 
 from __future__ import annotations
 
-import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 
 import authres
 import dkim
-from publicsuffixlist import PublicSuffixList
 
 from gateway.model import SenderAuth
 
 DnsFunc = Callable[..., bytes | None]
+_RECEIVED_BY = re.compile(r"\bby\s+\[?([^\s;()\]]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -27,38 +32,91 @@ class AuthSettings:
     trusted_authserv_ids: tuple[str, ...]
     dkim_keys: tuple[tuple[str, str], ...]
     dns: bool
+    trusted_hosts: tuple[str, ...] = ()  # the province's own hops, as Received names them; default the ids
+    shared_signing_domains: tuple[str, ...] = ()  # a d= here speaks for any From at or below it
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        return frozenset(h.lower().rstrip(".") for h in (self.trusted_hosts or self.trusted_authserv_ids))
 
 
-@functools.lru_cache(maxsize=1)
-def _psl() -> PublicSuffixList:
-    return PublicSuffixList()
+@dataclass(frozen=True)
+class TrustedResults:
+    """The Authentication-Results headers that count, and those that were forged."""
 
-
-def organisational_domain(domain: str) -> str:
-    domain = domain.lower().rstrip(".")
-    return _psl().privatesuffix(domain) or domain
-
-
-def aligned(signing_domain: str, from_domain: str) -> bool:
-    """DMARC relaxed alignment: the same organisational domain (RFC 7489 §3.1.1)."""
-    return organisational_domain(signing_domain) == organisational_domain(from_domain)
+    counted: tuple[authres.AuthenticationResultsHeader, ...]
+    forged: tuple[str, ...]  # the authserv-ids found where the trusted server did not write them
 
 
 def _domain(address: str) -> str:
-    return address.rsplit("@", 1)[1].lower() if "@" in address else ""
+    return address.rsplit("@", 1)[1].lower().rstrip(".") if "@" in address else ""
 
 
-def from_evidence(header_values: list[str], trusted: tuple[str, ...], from_address: str) -> tuple[str, str] | None:
-    """(method, detail) of the first passing, aligned result in a trusted Authentication-Results header."""
-    trusted_ids = {t.lower() for t in trusted}
+def aligned(signing_domain: str, from_domain: str, shared: tuple[str, ...] = ()) -> bool:
+    """DMARC strict alignment (RFC 7489 §3.1.1): the same domain; or a domain the province signs
+    all its agencies' mail with (`authentication.shared_signing_domains`), for a From at or below it."""
+    signing, sender = signing_domain.lower().rstrip("."), from_domain.lower().rstrip(".")
+    if signing == sender:
+        return True
+    return any(signing == d.lower() and (sender == d.lower() or sender.endswith("." + d.lower())) for d in shared)
+
+
+def received_by(value: str) -> str:
+    """The host that wrote a Received header (its `by` clause), lower case; '' when it names none."""
+    match = _RECEIVED_BY.search(" ".join(value.split()))
+    return match.group(1).lower().rstrip(".") if match else ""
+
+
+def _parse(value: str) -> authres.AuthenticationResultsHeader | None:
+    try:
+        return authres.AuthenticationResultsHeader.parse("Authentication-Results: " + " ".join(value.split()))
+    except Exception:  # authres raises its own and generic errors on bad syntax
+        return None
+
+
+def trusted_results(headers: list[tuple[str, str]], settings: AuthSettings) -> TrustedResults:
+    """RFC 8601 §5: walk the header block from the top (the newest hop first)."""
+    ids = {t.lower() for t in settings.trusted_authserv_ids}
+    hosts = settings.hosts
+    counted: list[authres.AuthenticationResultsHeader] = []
+    forged: list[str] = []
+    outside = False  # past the first Received header a trusted host did not write
+    seen_in_hop: set[str] = set()
+    seen_before: set[str] = set()
+    for name, value in headers:
+        key = name.lower()
+        if key == "received" and not outside:
+            if received_by(str(value)) in hosts:
+                seen_before |= seen_in_hop
+                seen_in_hop = set()
+            else:
+                outside = True
+            continue
+        if key != "authentication-results":
+            continue
+        header = _parse(str(value))
+        authserv = (header.authserv_id or "").lower() if header is not None else _loose_id(str(value))
+        if authserv not in ids:
+            continue
+        if outside or authserv in seen_in_hop or header is None:
+            forged.append(authserv)
+        elif authserv not in seen_before:  # an older hop's result of the same server is not this mail's
+            counted.append(header)
+        seen_in_hop.add(authserv)
+    return TrustedResults(tuple(counted), tuple(forged))
+
+
+def _loose_id(value: str) -> str:
+    """The authserv-id of a header authres cannot parse (its first token)."""
+    return value.strip().split(";", 1)[0].split()[0].lower() if value.strip() else ""
+
+
+def from_evidence(
+    results: tuple[authres.AuthenticationResultsHeader, ...], from_address: str, shared: tuple[str, ...] = (),
+) -> tuple[str, str] | None:
+    """(method, detail) of the first passing, strictly aligned result for the From address."""
     from_domain = _domain(from_address)
-    for value in header_values:
-        try:
-            header = authres.AuthenticationResultsHeader.parse("Authentication-Results: " + " ".join(value.split()))
-        except Exception:  # authres raises its own and generic errors on bad syntax
-            continue
-        if (header.authserv_id or "").lower() not in trusted_ids:
-            continue
+    for header in results:
         for result in header.results:
             method = (result.method or "").lower()
             if (result.result or "").lower() != "pass":
@@ -66,15 +124,14 @@ def from_evidence(header_values: list[str], trusted: tuple[str, ...], from_addre
             props = {f"{p.type}.{p.name}".lower(): str(p.value).strip().strip("<>").lower() for p in result.properties}
             if method == "dkim":
                 domain = props.get("header.d") or _domain(props.get("header.i", ""))
-                if domain and aligned(domain, from_domain):
+                if domain and aligned(domain, from_domain, shared):
                     return "dkim", f"{header.authserv_id}: dkim=pass header.d={domain}"
             elif method == "dmarc":
-                if props.get("header.from", from_domain) == from_domain:
-                    return "dmarc", f"{header.authserv_id}: dmarc=pass"
+                if from_domain and props.get("header.from") == from_domain:
+                    return "dmarc", f"{header.authserv_id}: dmarc=pass header.from={from_domain}"
             elif method == "auth":
-                login = props.get("smtp.auth", "")
-                if login == from_address:
-                    return "smtp-auth", f"{header.authserv_id}: auth=pass smtp.auth={login}"
+                if from_address and props.get("smtp.auth") == from_address:
+                    return "smtp-auth", f"{header.authserv_id}: auth=pass smtp.auth={from_address}"
     return None
 
 
@@ -111,18 +168,22 @@ def dkim_evidence(raw: bytes, msg: Message, settings: AuthSettings, from_address
         if not ok:
             continue
         domain = (verifier.domain or b"").decode("ascii", "replace")
-        if domain and aligned(domain, from_domain):
+        if domain and aligned(domain, from_domain, settings.shared_signing_domains):
             return "dkim", f"dkim=pass d={domain} (gateway)"
     return None
 
 
 def authenticate(raw: bytes, msg: Message, from_addresses: list[str], settings: AuthSettings) -> SenderAuth:
+    address = from_addresses[0] if from_addresses else ""
+    results = trusted_results([(str(k), str(v)) for k, v in msg.items()], settings)
+    if results.forged:
+        ids = ", ".join(dict.fromkeys(results.forged))
+        return SenderAuth(address=address, authenticated=False, detail=f"Authentication-Results giả mạo ({ids})",
+                          forged_results=ids)
     if len(set(from_addresses)) != 1:
         detail = "no From address" if not from_addresses else "several From addresses"
-        return SenderAuth(address=from_addresses[0] if from_addresses else "", authenticated=False, detail=detail)
-    address = from_addresses[0]
-    headers = [str(v) for v in (msg.get_all("Authentication-Results", []) or [])]
-    found = from_evidence(headers, settings.trusted_authserv_ids, address)
+        return SenderAuth(address=address, authenticated=False, detail=detail)
+    found = from_evidence(results.counted, address, settings.shared_signing_domains)
     if found is None:
         found = dkim_evidence(raw, msg, settings, address)
     if found is None:

@@ -3,37 +3,59 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from gateway.directory import Directory
 from gateway.intake import rules
+from gateway.intake.issuers import DocumentIssuers, document_issuers
 from gateway.intake.rules import Us
-from gateway.model import Decision, MailFacts, PdfFacts, Reply
+from gateway.model import Basis, Decision, MailFacts, PdfFacts, Reply, Verdict
 from gateway.reasons import Reason, error
+from gateway.vntext import fold
 
 # (pdf sha256, issuer, number) -> incoming number of the document already registered, if any
 DuplicateLookup = Callable[[str, str | None, str | None], int | None]
 
 
+@dataclass(frozen=True)
+class Desk:
+    """What a decision needs besides the mail: who we are, the directory, and who is told."""
+
+    us: Us
+    directory: Directory
+    clerk: list[str]
+    urgent_to: list[str]
+
+
+def _same_document(pdf: PdfFacts) -> tuple[str, str] | None:
+    """A document's identity by what it says of itself: issuer and number."""
+    p = pdf.reading.particulars if pdf.opened and pdf.reading else None
+    if p is None or not p.issuer or not p.number or p.number.startswith("/"):
+        return None
+    return fold(p.issuer), fold(p.number)
+
+
 def split_documents(pdfs: list[PdfFacts]) -> list[tuple[PdfFacts | None, list[PdfFacts]]]:
     """The documents of a mail with their appendices: each PDF with its own number and issuer is a
-    document of its own when there are several; otherwise one document with the rest appended."""
-    complete = [
-        p for p in pdfs
-        if p.opened and p.reading and p.reading.particulars.number and p.reading.particulars.issuer
-    ]
-    if len(complete) >= 2:
-        others = [p for p in pdfs if p not in complete]
-        return [(p, others if i == 0 else []) for i, p in enumerate(complete)]
-    if not pdfs:
+    document of its own when there are several; otherwise one document with the rest appended.
+    One document, one number (NĐ 30/2020 Phụ lục VI: a duplicate is not registered again): the same
+    PDF twice, or two files of the same issuer and number, are one document (the most signed one)."""
+    unique: list[PdfFacts] = []
+    for pdf in pdfs:
+        if all(pdf.attachment.sha256 != u.attachment.sha256 for u in unique):
+            unique.append(pdf)
+    groups: dict[tuple[str, str], list[PdfFacts]] = {}
+    for pdf in unique:
+        if (key := _same_document(pdf)) is not None:
+            groups.setdefault(key, []).append(pdf)
+    documents = [max(group, key=lambda p: len(p.signatures)) for group in groups.values()]
+    if len(documents) >= 2:
+        others = [p for p in unique if all(p is not d for d in documents)]
+        return [(p, others if i == 0 else []) for i, p in enumerate(documents)]
+    if not unique:
         return [(None, [])]
-    main = complete[0] if complete else next((p for p in pdfs if p.opened), pdfs[0])
-    return [(main, [p for p in pdfs if p is not main])]
-
-
-def _verdict(reasons: list[Reason], authenticated: bool) -> str:
-    if not any(r.severity == "error" for r in reasons):
-        return "accepted"
-    return "returned" if authenticated else "quarantined"
+    main = documents[0] if documents else next((p for p in unique if p.opened), unique[0])
+    return [(main, [p for p in unique if p is not main])]
 
 
 def decide(
@@ -45,74 +67,105 @@ def decide(
     duplicate_of: DuplicateLookup,
     answers_ours: bool = False,
 ) -> list[Decision]:
+    desk = Desk(us, directory, clerk, urgent_to)
     auto = rules.automatic_mail(mail) or rules.peer_answer(mail, answers_ours)
     if auto:
         return [Decision("ignored", None, auto, None, [], [])]
     if mail.problem and not mail.too_large:
         reasons = [error("processing-failed", mail.problem)]
         return [Decision("quarantined", None, reasons, None, [], [Reply("alert", a) for a in clerk])]
-    mail_reasons = rules.refused_attachments(mail)
+    mail_reasons = rules.refused_attachments(mail) + rules.forged_authentication(mail)
     if mail.too_large:
         mail_reasons.append(error("mail-too-large", mail.problem))
-    else:
-        mail_reasons += rules.has_document(mail) + rules.readable(mail.pdfs)
-
-    decisions = []
-    for pdf, appendices in split_documents(mail.pdfs if not mail.too_large else []):
-        reading = pdf.reading if pdf and pdf.opened else None
-        reasons = list(mail_reasons)
-        secret = rules.secret(reading)
-        if secret:
-            reasons += secret
-            decisions.append(_finish(mail, pdf, appendices, reasons, None, us, directory, clerk, urgent_to, None, True))
-            continue
-        if pdf is None:  # nothing to judge but the mail's own faults (no-document, refused files)
-            decisions.append(_finish(mail, None, [], reasons, None, us, directory, clerk, urgent_to, None, False))
-            continue
-        signatures = pdf.signatures
-        reasons += rules.signature_findings(signatures, us.revocation_hard)
-        by_signature = rules.signature_basis(signatures, us.revocation_hard)
-        route_ok, route_findings = rules.official_route(mail, reading, directory)
-        reasons += rules.soften(route_findings) if by_signature else route_findings
-        basis = "signature" if by_signature else ("official-mailbox" if route_ok else None)
-        if basis is None and not any(r.severity == "error" for r in reasons):
-            reasons.append(error("no-legal-value"))
-        reasons += rules.addressed_to_us(mail, reading, us, directory)
-        original = None
-        if reading is not None and not any(r.severity == "error" for r in reasons):
-            p = reading.particulars
-            original = duplicate_of(pdf.attachment.sha256, p.issuer, p.number)
-        decisions.append(_finish(mail, pdf, appendices, reasons, basis, us, directory, clerk, urgent_to, original, False))
-    return decisions
+        return [_finish(mail, desk, None, [], mail_reasons)]
+    mail_reasons += rules.has_document(mail) + rules.readable(mail.pdfs)
+    secret = rules.secret(mail.pdfs)
+    documents = split_documents(mail.pdfs)
+    if secret:  # nothing of a secret mail is judged further: one decision, nothing kept
+        marked = next(p for p in mail.pdfs if p.reading is not None and p.reading.particulars.secrecy)
+        return [_finish(mail, desk, marked, [p for p in mail.pdfs if p is not marked], mail_reasons + secret, secret=True)]
+    return [_document(mail, desk, pdf, appendices, mail_reasons, duplicate_of) for pdf, appendices in documents]
 
 
-def _finish(mail, pdf, appendices, reasons, basis, us, directory, clerk, urgent_to, original, secret):  # type: ignore[no-untyped-def]
-    verdict = _verdict(reasons, mail.sender.authenticated)
+def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: list[PdfFacts],
+              mail_reasons: list[Reason], duplicate_of: DuplicateLookup) -> Decision:
+    reasons = list(mail_reasons)
+    if pdf is None:  # nothing to judge but the mail's own faults (no-document, refused files)
+        return _finish(mail, desk, None, [], reasons)
+    reading = pdf.reading if pdf.opened else None
+    revocation_hard = desk.us.revocation_hard
+    reasons += rules.signature_findings(pdf.signatures, revocation_hard)
+    judged = rules.issuer_signatures(pdf.signatures, document_issuers(reading, desk.directory), desk.directory,
+                                     revocation_hard)
+    reasons += judged.findings
+    route_ok, route_findings = rules.official_route(mail, judged.issuers, desk.directory)
+    reasons += rules.soften(route_findings) if judged.basis else route_findings
+    basis: Basis | None = "signature" if judged.basis else ("official-mailbox" if route_ok else None)
+    if basis is None and not _errors(reasons):
+        reasons.append(error("no-legal-value"))
+    reasons += rules.addressed_to_us(mail, reading, desk.us, desk.directory)
+    original = None
+    if reading is not None and not _errors(reasons):
+        p = reading.particulars
+        original = duplicate_of(pdf.attachment.sha256, p.issuer, p.number)
+    return _finish(mail, desk, pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original)
+
+
+def _errors(reasons: list[Reason]) -> bool:
+    return any(r.severity == "error" for r in reasons)
+
+
+def _verdict(reasons: list[Reason], mail: MailFacts, directory: Directory) -> Verdict:
+    """Errors are returned to a proven sender the directory knows; anything else waits for the clerk
+    (a forger, or a proven outsider: never answered)."""
+    if not _errors(reasons):
+        return "accepted"
+    known = mail.sender.authenticated and directory.by_mailbox(mail.sender.address) is not None
+    return "returned" if known else "quarantined"
+
+
+def _finish(
+    mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: list[PdfFacts], reasons: list[Reason], *,
+    basis: Basis | None = None, issuers: DocumentIssuers = DocumentIssuers(()), original: int | None = None,
+    secret: bool = False,
+) -> Decision:
+    verdict = _verdict(reasons, mail, desk.directory)
     if verdict == "accepted" and original is not None:
         verdict = "duplicate"
         reasons = reasons + [Reason("duplicate", "warning", f"số đến {original}")]
     reading = pdf.reading if pdf else None
     urgent = bool(reading and reading.particulars.urgency) and not secret
-    replies: list[Reply] = []
-    if verdict in ("accepted", "duplicate"):
-        to = mail.sender.address if mail.sender.authenticated else _issuer_mailbox(reading, directory)
-        if to:
-            replies.append(Reply("ack", to))
-        if urgent:
-            replies += [Reply("alert", a) for a in dict.fromkeys([*clerk, *urgent_to])]
-    elif verdict == "returned":
-        replies.append(Reply("return", mail.sender.address))
-    if verdict == "quarantined" or secret:
-        replies += [Reply("alert", a) for a in clerk]
+    replies = _replies(verdict, mail, desk, basis, issuers, urgent, secret)
+    printed = bool(reading and reading.particulars.issuer)
     return Decision(
         verdict=verdict, basis=basis if verdict in ("accepted", "duplicate") else None, reasons=reasons, pdf=pdf,
         appendices=appendices, replies=replies, duplicate_of=original if verdict == "duplicate" else None,
         secret=secret, urgent=urgent,
+        issuer_from_certificate=issuers.issuers[0].label if issuers.issuers and not printed and not issuers.copy else None,
+        copier=issuers.issuers[0].label if issuers.copy and issuers.issuers else None,
     )
 
 
-def _issuer_mailbox(reading, directory: Directory) -> str | None:  # type: ignore[no-untyped-def]
-    if reading is None or not reading.particulars.issuer:
-        return None
-    agency = directory.by_issuer(reading.particulars.issuer, reading.particulars.issuer_parent)
-    return agency.mailbox if agency else None
+def _replies(verdict: Verdict, mail: MailFacts, desk: Desk, basis: Basis | None, issuers: DocumentIssuers,
+             urgent: bool, secret: bool) -> list[Reply]:
+    """Answers only to the proven (RFC 3834; 000 Đ9.1.c): the authenticated sender; else, for a
+    document its issuer's signature proves, the issuer's directory mailbox; a replay from an
+    unproven sender, a forger and a proven outsider get nothing."""
+    replies: list[Reply] = []
+    if verdict == "accepted":
+        if mail.sender.authenticated:
+            to = [mail.sender.address]
+        elif basis == "signature":
+            to = list(dict.fromkeys(i.agency.mailbox for i in issuers.issuers if i.agency is not None))
+        else:
+            to = []
+        replies += [Reply("ack", a) for a in to]
+        if urgent:
+            replies += [Reply("alert", a) for a in dict.fromkeys([*desk.clerk, *desk.urgent_to])]
+    elif verdict == "duplicate" and mail.sender.authenticated:
+        replies.append(Reply("ack", mail.sender.address))
+    elif verdict == "returned":
+        replies.append(Reply("return", mail.sender.address))
+    if verdict == "quarantined" or secret:
+        replies += [Reply("alert", a) for a in desk.clerk]
+    return replies

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gateway.directory import AgencyEntry, Directory
+from gateway.intake.issuers import DocumentIssuers, Issuer, signer_agency, speaks_for
 from gateway.model import MailFacts, PdfFacts, Reading, SignatureFacts
 from gateway.reasons import Reason, error, warning
 
@@ -46,16 +47,25 @@ def readable(pdfs: list[PdfFacts]) -> list[Reason]:
     return [error("pdf-unreadable", f"{p.attachment.filename}: {p.problem}") for p in pdfs if not p.opened]
 
 
-# 002 Đ3.1, Đ16.7: secret documents are never exchanged electronically.
-def secret(reading: Reading | None) -> list[Reason]:
-    if reading is not None and reading.particulars.secrecy:
-        return [error("secret-document", reading.particulars.secrecy)]
+# 002 Đ3.1, Đ16.7: secret documents are never exchanged electronically; a secret mark on any
+# PDF of the mail (the document or an annex) makes the whole mail secret.
+def secret(pdfs: list[PdfFacts]) -> list[Reason]:
+    for pdf in pdfs:
+        if pdf.reading is not None and pdf.reading.particulars.secrecy:
+            return [error("secret-document", pdf.reading.particulars.secrecy)]
     return []
 
 
-def good_signature(sig: SignatureFacts, revocation_hard: bool) -> bool:
+# RFC 8601 §5: Authentication-Results with a trusted id that the trusted server did not write.
+def forged_authentication(mail: MailFacts) -> list[Reason]:
+    forged = mail.sender.forged_results
+    return [warning("forged-authentication-results", forged)] if forged else []
+
+
+def valid_signature(sig: SignatureFacts, revocation_hard: bool) -> bool:
+    """Intact, trusted, not revoked, not expired (at the proven time), revocation known if required."""
     return (
-        sig.intact and sig.trusted and not sig.revoked and not sig.expired and not sig.modified_after
+        sig.intact and sig.trusted and not sig.revoked and not sig.expired
         and (sig.revocation_known or not revocation_hard)
     )
 
@@ -68,8 +78,6 @@ def signature_findings(signatures: list[SignatureFacts], revocation_hard: bool) 
         if not sig.intact:
             found.append(error("signature-invalid", who if not sig.problem else f"{who}: {sig.problem}"))
             continue
-        if sig.modified_after:
-            found.append(error("signature-modified", who))
         if sig.revoked:
             found.append(error("certificate-revoked", who))
             continue
@@ -82,29 +90,89 @@ def signature_findings(signatures: list[SignatureFacts], revocation_hard: bool) 
     return found
 
 
-def signature_basis(signatures: list[SignatureFacts], revocation_hard: bool) -> bool:
-    return any(good_signature(s, revocation_hard) for s in signatures)
+@dataclass(frozen=True)
+class SignatureJudgement:
+    """Whether the document's own signatures give it legal value, for which issuers, and why not."""
+
+    basis: bool
+    issuers: DocumentIssuers  # the printed ones; the signer's agency when none could be read
+    findings: list[Reason]
+
+
+def _issuer_from_certificate(signatures: list[SignatureFacts], printed: DocumentIssuers, directory: Directory,
+                             revocation_hard: bool) -> tuple[DocumentIssuers, list[Reason]]:
+    """Where the issuer printed on the document cannot be read, the one agency whose valid signature
+    it carries is taken as the issuer (the clerk is told)."""
+    if printed.issuers:
+        return printed, []
+    agencies = {a.code: a for s in signatures
+                if valid_signature(s, revocation_hard) and (a := signer_agency(s, directory)) is not None}
+    if len(agencies) != 1:
+        return printed, []
+    agency = next(iter(agencies.values()))
+    return DocumentIssuers((Issuer(agency.name, None, agency),), copy=printed.copy), [
+        warning("issuer-from-certificate", agency.name)]
+
+
+def _changed_after(ordered: list[SignatureFacts], k: int, standing: list[bool]) -> str:
+    """'' when every revision after signature k only added standing signatures of the issuers;
+    else what changed (NĐ 30/2020 Phụ lục I stacks the leader's and the agency's signatures)."""
+    later = list(zip(ordered[k + 1:], standing[k + 1:]))
+    foreign = [s for s, ok in later if not ok]
+    if foreign:
+        return f"sau đó có thêm chữ ký của {foreign[0].signer}"
+    sig, final = ordered[k], ordered[-1]
+    if sig.changes_after in ("annotations", "other"):
+        return "nội dung trang bị thay đổi sau khi ký"
+    filled = set(sig.fields_changed_after) - {s.field for s, _ in later}
+    if filled:
+        return f"trường {', '.join(sorted(filled))} được điền sau khi ký"
+    if final.changes_after not in ("none", "lta") or final.fields_changed_after:
+        return "có bản sửa đổi không ký sau chữ ký cuối"
+    return ""
+
+
+# 002 Đ9, Đ15.1; TT 01/2019/TT-BNV Đ12–13: only the issuing agency's own certificate (or its
+# people's) gives legal value, one for each issuer of a joint document, the copier's for a copy;
+# and what was signed is what is registered: later revisions may only add further such signatures.
+def issuer_signatures(signatures: list[SignatureFacts], printed: DocumentIssuers, directory: Directory,
+                      revocation_hard: bool) -> SignatureJudgement:
+    issuers, findings = _issuer_from_certificate(signatures, printed, directory, revocation_hard)
+    ordered = sorted(signatures, key=lambda s: s.revision)
+    if not ordered or not issuers.issuers:
+        return SignatureJudgement(False, issuers, findings)
+    owners = [[i for i in issuers.issuers if speaks_for(s, i, directory)] for s in ordered]
+    standing = [valid_signature(s, revocation_hard) and bool(o) for s, o in zip(ordered, owners)]
+    missing = [i for i in issuers.issuers if not any(i in o for o in owners)]
+    if missing:
+        signers = ", ".join(dict.fromkeys(s.signer for s in ordered))
+        findings.append(error("signer-not-issuer", f"{', '.join(i.label for i in missing)} ≠ {signers}"))
+    holds = not missing
+    for issuer in issuers.issuers:
+        own = [k for k, o in enumerate(owners) if issuer in o and standing[k]]
+        if not own:
+            holds = False
+            continue
+        changed = _changed_after(ordered, own[-1], standing)
+        if changed:
+            findings.append(error("signature-modified", f"{ordered[own[-1]].signer}: {changed}"))
+            holds = False
+    return SignatureJudgement(holds, issuers, findings)
 
 
 # 002 Đ4.1: a scan sent from the clerk mailbox of the issuing agency, authenticity ensured.
-def official_route(mail: MailFacts, reading: Reading | None, directory: Directory) -> tuple[bool, list[Reason]]:
+def official_route(mail: MailFacts, issuers: DocumentIssuers, directory: Directory) -> tuple[bool, list[Reason]]:
     """(holds, findings); findings are errors, to be softened when a signature gives legal value."""
     if not mail.sender.authenticated:
         return False, [error("sender-unauthenticated", mail.sender.detail)]
     agency = directory.by_mailbox(mail.sender.address)
     if agency is None:
         return False, [error("sender-not-official", mail.sender.address)]
-    particulars = reading.particulars if reading else None
-    if particulars is None or not particulars.issuer:
+    if not issuers.issuers:
         return True, [warning("issuer-unread")]
-    issuer = directory.by_issuer(particulars.issuer, particulars.issuer_parent)
-    source = reading.sources.get("issuer") if reading else None
-    if issuer is None and source is not None and source.via == "ocr":
-        # OCR that names no known agency proves no mismatch: the clerk checks it (nothing guessed is certain)
-        return True, [warning("issuer-unread", f"OCR đọc được '{particulars.issuer}', không có trong danh bạ")]
-    if issuer is None or issuer.code != agency.code:
-        return False, [error("sender-not-issuer", f"{particulars.issuer} ≠ {agency.name}")]
-    return True, []
+    if any(i.agency is not None and i.agency.code == agency.code for i in issuers.issuers):
+        return True, []
+    return False, [error("sender-not-issuer", f"{', '.join(i.name for i in issuers.issuers)} ≠ {agency.name}")]
 
 
 # NĐ 30/2020 Đ21.2, 000 Đ9.1.b: a document sent to the wrong agency is returned.

@@ -18,15 +18,20 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel, SignatureStatus
 from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko_certvalidator import ValidationContext
 
-from gateway.model import SignatureFacts
+from gateway.model import CertSubject, ChangeLevel, SignatureFacts
 
 ALLOWED_AFTER_SIGNING = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
+CHANGE_LEVEL: dict[ModificationLevel, ChangeLevel] = {
+    ModificationLevel.NONE: "none", ModificationLevel.LTA_UPDATES: "lta",
+    ModificationLevel.FORM_FILLING: "form-filling", ModificationLevel.ANNOTATIONS: "annotations",
+    ModificationLevel.OTHER: "other",
+}
 CONTEXT_MAX_AGE = 600.0  # seconds before "now" of the shared validation context is renewed
 
 
@@ -112,6 +117,37 @@ def _signer_name(cert: asn1_x509.Certificate) -> str:
     return str(subject.get("common_name") or subject.get("organization_name") or cert.subject.human_friendly)
 
 
+def _attribute(subject: dict, key: str) -> str:  # type: ignore[type-arg]
+    value = subject.get(key) or ""
+    return " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def _subject(cert: asn1_x509.Certificate) -> CertSubject:
+    subject = cert.subject.native
+    return CertSubject(
+        common_name=_attribute(subject, "common_name"), organisation=_attribute(subject, "organization_name"),
+        unit=_attribute(subject, "organizational_unit_name"), locality=_attribute(subject, "locality_name"),
+    )
+
+
+def _changes_after(status: PdfSignatureStatus) -> tuple[ChangeLevel, tuple[str, ...]]:
+    """How much later revisions changed, and which form fields (later signatures among them) they filled."""
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return "none", ()
+    if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION or not isinstance(status.diff_result, DiffResult):
+        return "other", ()
+    level = CHANGE_LEVEL.get(status.diff_result.modification_level, "other")
+    return level, tuple(sorted(status.diff_result.changed_form_fields))
+
+
+def _revision_end(embedded) -> int:  # type: ignore[no-untyped-def]
+    try:
+        _, _, start, length = (int(v) for v in embedded.byte_range)
+    except (TypeError, ValueError):
+        return 0
+    return start + length
+
+
 def _proven_time(status: PdfSignatureStatus) -> datetime | None:
     ts = status.timestamp_validity
     if ts is not None and ts.intact and ts.valid and ts.trusted:
@@ -153,6 +189,7 @@ async def _validate_one(embedded, store: TrustStore) -> SignatureFacts:  # type:
         expired = False
     trusted = chain.trusted and not revoked
     signed_at = proven or status.signer_reported_dt
+    level, fields_changed = _changes_after(status)
     return SignatureFacts(
         field=name,
         signer=_signer_name(cert),
@@ -166,6 +203,12 @@ async def _validate_one(embedded, store: TrustStore) -> SignatureFacts:  # type:
         signed_at=signed_at.isoformat() if signed_at else None,
         timestamped=proven is not None,
         problem="" if trusted else str(status.trust_problem_indic or ""),
+        subject=_subject(cert),
+        fingerprint=cert.sha256.hex(),
+        revision=int(embedded.signed_revision),
+        revision_end=_revision_end(embedded),
+        changes_after=level,
+        fields_changed_after=fields_changed,
     )
 
 
@@ -173,7 +216,7 @@ async def validate_signatures(data: bytes, store: TrustStore) -> list[SignatureF
     reader = PdfFileReader(BytesIO(data), strict=False)
     if reader.encrypted:
         reader.decrypt("")
-    return [await _validate_one(embedded, store) for embedded in reader.embedded_signatures]
+    return [await _validate_one(embedded, store) for embedded in reader.embedded_signatures]  # in revision order
 
 
 class SignatureValidator:

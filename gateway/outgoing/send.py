@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
-from gateway.directory import AgencyEntry
-from gateway.intake.rules import good_signature
+from gateway.directory import AgencyEntry, Directory
+from gateway.intake.issuers import signer_agency
+from gateway.intake.rules import valid_signature
 from gateway.model import Reading, SignatureFacts
 from gateway.outgoing.plan import Choices, Plan, make_plan
 from gateway.resolver import Resolver
-from gateway.vntext import fold
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import OutgoingDocument, OutgoingRecipient, Outbox
@@ -65,9 +65,10 @@ def identifier(agency_code: str, year: int, sequence: int) -> str:
 
 
 def signed_by(signatures: list[SignatureFacts], agency: AgencyEntry, revocation_hard: bool) -> bool:
-    """Whether a valid signature of the agency is on the document (its certificate names the agency)."""
-    names = {fold(n) for n in agency.names}
-    return any(good_signature(s, revocation_hard) and fold(s.signer) in names for s in signatures)
+    """Whether a valid signature of the agency, unchanged since, is on the document (its certificate names the agency)."""
+    ours = Directory([agency])
+    return any(valid_signature(s, revocation_hard) and not s.modified_after and signer_agency(s, ours) is not None
+               for s in signatures)
 
 
 def parse_choices(values: list[str], directory_lookup) -> Choices:  # type: ignore[no-untyped-def]

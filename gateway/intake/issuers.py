@@ -1,0 +1,119 @@
+"""Who issued a document, and which of its signatures speak for them. Pure.
+
+The clerk of the issuing agency signs the scan with the agency's own certificate (Bắc Giang QĐ
+133/2015 Đ9, Đ15.1); the competent person signs with a personal one (Thông tư 01/2019/TT-BNV
+Đ12–13). A signature speaks for an agency when its certificate names that agency: the most
+specific attribute that names one decides (CN of an organisation's certificate; OU, else O, of a
+person's), never a parent body, and the certificate's province (L or O) agrees with the agency's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gateway.directory import AgencyEntry, Directory, place_of
+from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
+from gateway.vntext import fold, squash
+
+_JOINT_NOTATION = re.compile(r"(?:^|[/-])[A-ZĐ]+LT(?:$|[/-])")  # TTLT, NQLT, …: a joint document's type code
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """An agency that issued the document (or copied it), as printed, and as the directory knows it."""
+
+    name: str
+    parent: str | None
+    agency: AgencyEntry | None
+    read_by_ocr: bool = False
+
+    @property
+    def places(self) -> frozenset[str]:
+        found = place_of(self.name) or (place_of(self.parent) if self.parent else None)
+        return frozenset([found]) if found else frozenset()
+
+    @property
+    def label(self) -> str:
+        return self.agency.name if self.agency else self.name
+
+
+@dataclass(frozen=True)
+class DocumentIssuers:
+    issuers: tuple[Issuer, ...]  # empty: the issuer could not be read
+    copy: bool = False  # a certified copy: the issuers are the copying agency
+
+
+def certificate_places(subject: CertSubject) -> frozenset[str]:
+    """The places a certificate names: its locality, and the province its O or CN ends with."""
+    found = {place_of(v) for v in (subject.common_name, subject.organisation, subject.locality) if v}
+    if subject.locality and place_of(subject.locality) is None:
+        found.add(" ".join(fold(subject.locality).replace("-", " ").split()))
+    return frozenset(p for p in found if p)
+
+
+def signer_agency(sig: SignatureFacts, directory: Directory) -> AgencyEntry | None:
+    """The agency a certificate names: by its fingerprint in the directory; else by CN (an
+    organisation's certificate); else by OU, or O when it has no OU (a person's)."""
+    if sig.fingerprint and (agency := directory.by_fingerprint(sig.fingerprint)) is not None:
+        return agency
+    subject, places = sig.subject, certificate_places(sig.subject)
+    if (agency := directory.by_certificate_name(subject.common_name, places)) is not None:
+        return agency
+    return directory.by_certificate_name(subject.unit or subject.organisation, places)
+
+
+def _spellings(name: str, places: frozenset[str]) -> set[str]:
+    return {squash(name), *(squash(f"{name} tỉnh {p}") for p in places)}
+
+
+def _names_issuer(value: str, issuer: Issuer, places: frozenset[str]) -> bool:
+    """Whether a certificate attribute spells the printed issuer (an agency outside the directory)."""
+    if not squash(value) or (issuer.places and places and not issuer.places & places):
+        return False
+    return bool(_spellings(value, places) & _spellings(issuer.name, issuer.places))
+
+
+def speaks_for(sig: SignatureFacts, issuer: Issuer, directory: Directory) -> bool:
+    agency = signer_agency(sig, directory)
+    if issuer.agency is not None:
+        return agency is not None and agency.code == issuer.agency.code
+    if agency is not None:
+        return False  # the certificate is a known agency's, and the issuer is not that agency
+    subject, places = sig.subject, certificate_places(sig.subject)
+    return _names_issuer(subject.common_name, issuer, places) or _names_issuer(
+        subject.unit or subject.organisation, issuer, places
+    )
+
+
+def is_joint(particulars: Particulars) -> bool:
+    """A joint document (liên tịch): its type says so, or its notation's type code ends in LT."""
+    return "LIEN TICH" in fold(particulars.type or "") or bool(_JOINT_NOTATION.search(fold(particulars.number or "")))
+
+
+def _issuer(name: str, parent: str | None, directory: Directory, ocr: bool) -> Issuer:
+    return Issuer(name, parent, directory.by_issuer(name, parent), ocr)
+
+
+def document_issuers(reading: Reading | None, directory: Directory) -> DocumentIssuers:
+    """The issuers printed on the document: one; several for a joint one; the copier for a copy.
+    An issuer read by OCR that names no agency of the directory counts as unread (OCR proves nothing)."""
+    if reading is None:
+        return DocumentIssuers(())
+    ocr = (source := reading.sources.get("issuer")) is not None and source.via == "ocr"
+    if reading.copy is not None:
+        if not reading.copy.copier:
+            return DocumentIssuers((), copy=True)
+        return DocumentIssuers((_issuer(reading.copy.copier, reading.copy.copier_parent, directory, ocr),), copy=True)
+    p = reading.particulars
+    if not p.issuer:
+        return DocumentIssuers(())
+    whole = _issuer(p.issuer, p.issuer_parent, directory, ocr)
+    parts = [part for part in re.split(r"\s+[-–]\s+|\n", p.issuer) if part.strip()]
+    if is_joint(p) and whole.agency is None and len(parts) > 1:
+        issuers = tuple(_issuer(part.strip(), p.issuer_parent, directory, ocr) for part in parts)
+    else:
+        issuers = (whole,)
+    if ocr and any(i.agency is None for i in issuers):
+        return DocumentIssuers(())
+    return DocumentIssuers(issuers)

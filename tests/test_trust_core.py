@@ -1,0 +1,235 @@
+"""The pure core of trust, table-driven: which Authentication-Results count, strict alignment,
+whose a certificate is (with the subjects of real Ban Cơ yếu certificates, as read off the real
+PDFs of ../shared/corpus/realpdf), and what a later revision may add to a signed document."""
+
+from __future__ import annotations
+
+import email
+
+import pytest
+
+from gateway.directory import AgencyEntry, Directory, place_of
+from gateway.intake.authentication import AuthSettings, aligned, from_evidence, received_by, trusted_results
+from gateway.intake.issuers import DocumentIssuers, Issuer, document_issuers, signer_agency, speaks_for
+from gateway.intake.rules import issuer_signatures
+from gateway.model import CertSubject, FieldSource, Particulars, Reading, Recipients, SignatureFacts
+
+MX = "mx.bacgiang.gov.vn"
+SETTINGS = AuthSettings(trusted_authserv_ids=(MX,), dkim_keys=(), dns=False)
+
+
+def _headers(text: str) -> list[tuple[str, str]]:
+    msg = email.message_from_string(text.strip() + "\n\nbody\n")
+    return [(k, str(v)) for k, v in msg.items()]
+
+
+GENUINE = f"Authentication-Results: {MX}; dkim=pass header.d=sotp.bacgiang.gov.vn"
+FAILED = f"Authentication-Results: {MX}; dkim=none; dmarc=fail header.from=sotp.bacgiang.gov.vn"
+FORGED = f"Authentication-Results: {MX}; dkim=pass header.d=sotp.bacgiang.gov.vn; dmarc=pass header.from=sotp.bacgiang.gov.vn"
+OURS = f"Received: from client by {MX} with ESMTPSA; Wed, 2 Dec 2026 09:00:00 +0700"
+THEIRS = "Received: from x by mail.evil.example with ESMTP; Wed, 2 Dec 2026 08:59:00 +0700"
+FROM = "From: vanthu@sotp.bacgiang.gov.vn"
+
+
+@pytest.mark.parametrize("name,headers,counted,forged", [
+    ("the server's own, on top", [OURS, GENUINE, FROM], 1, 0),
+    ("a second one of the same id below the real one", [OURS, FAILED, FORGED, FROM], 1, 1),
+    ("below a Received an outside host wrote", [OURS, FAILED, THEIRS, FORGED, FROM], 1, 1),
+    ("the only one, but below an outside hop", [THEIRS, FORGED, FROM], 0, 1),
+    ("an untrusted id anywhere is ignored", [OURS, "Authentication-Results: evil.example; dkim=pass", FROM], 0, 0),
+    ("an older pass of the same server, a hop earlier", [OURS, FAILED, OURS, GENUINE, FROM], 1, 0),
+    ("unparseable with a trusted id", [OURS, GENUINE, f"Authentication-Results: {MX}; ((((", FROM], 1, 1),
+])
+def test_only_the_trusted_servers_own_results_count(name: str, headers: list[str], counted: int, forged: int) -> None:
+    found = trusted_results(_headers("\n".join(headers)), SETTINGS)
+    assert (len(found.counted), len(found.forged)) == (counted, forged), name
+
+
+def test_the_topmost_result_decides_when_a_server_saw_the_mail_twice() -> None:
+    found = trusted_results(_headers("\n".join([OURS, FAILED, OURS, GENUINE, FROM])), SETTINGS)
+    assert from_evidence(found.counted, "vanthu@sotp.bacgiang.gov.vn") is None
+
+
+def test_trusted_hosts_name_the_provinces_own_hops() -> None:
+    lmtp = "Received: from mx by imap.bacgiang.gov.vn with LMTP; Wed, 2 Dec 2026 09:00:01 +0700"
+    headers = _headers("\n".join([lmtp, OURS, GENUINE, FROM]))
+    assert len(trusted_results(headers, SETTINGS).forged) == 1  # the mailbox server is not named: outside
+    settings = AuthSettings((MX,), (), False, trusted_hosts=(MX, "imap.bacgiang.gov.vn"))
+    assert len(trusted_results(headers, settings).counted) == 1
+
+
+@pytest.mark.parametrize("result,address,method", [
+    ("dkim=pass header.d=sotp.bacgiang.gov.vn", "vanthu@sotp.bacgiang.gov.vn", "dkim"),
+    ("dkim=pass header.d=stc.bacgiang.gov.vn", "vanthu@sotp.bacgiang.gov.vn", None),  # another agency's domain
+    ("dkim=pass header.d=bacgiang.gov.vn", "vanthu@sotp.bacgiang.gov.vn", None),  # the parent is not the agency
+    ("dmarc=pass", "vanthu@sotp.bacgiang.gov.vn", None),  # without header.from it names no domain
+    ("dmarc=pass header.from=stc.bacgiang.gov.vn", "vanthu@sotp.bacgiang.gov.vn", None),
+    ("dmarc=pass header.from=sotp.bacgiang.gov.vn", "vanthu@sotp.bacgiang.gov.vn", "dmarc"),
+    ("auth=pass smtp.auth=vanthu@stc.bacgiang.gov.vn", "vanthu@sotp.bacgiang.gov.vn", None),
+    ("auth=pass smtp.auth=vanthu@sotp.bacgiang.gov.vn", "vanthu@sotp.bacgiang.gov.vn", "smtp-auth"),
+    ("dkim=fail header.d=sotp.bacgiang.gov.vn", "vanthu@sotp.bacgiang.gov.vn", None),
+])
+def test_strict_alignment(result: str, address: str, method: str | None) -> None:
+    found = trusted_results(_headers(f"{OURS}\nAuthentication-Results: {MX}; {result}\n{FROM}"), SETTINGS)
+    evidence = from_evidence(found.counted, address)
+    assert (evidence[0] if evidence else None) == method
+
+
+@pytest.mark.parametrize("signing,sender,shared,expected", [
+    ("sotp.bacgiang.gov.vn", "sotp.bacgiang.gov.vn", (), True),
+    ("stc.bacgiang.gov.vn", "sotp.bacgiang.gov.vn", (), False),
+    ("bacgiang.gov.vn", "sotp.bacgiang.gov.vn", (), False),
+    ("bacgiang.gov.vn", "sotp.bacgiang.gov.vn", ("bacgiang.gov.vn",), True),
+    ("bacgiang.gov.vn", "evilbacgiang.gov.vn", ("bacgiang.gov.vn",), False),
+    ("stc.bacgiang.gov.vn", "sotp.bacgiang.gov.vn", ("bacgiang.gov.vn",), False),
+])
+def test_alignment_with_a_shared_signing_domain(signing: str, sender: str, shared: tuple[str, ...], expected: bool) -> None:
+    assert aligned(signing, sender, shared) is expected
+
+
+def test_received_by() -> None:
+    assert received_by("from a (a [1.2.3.4])\r\n\tby MX.bacgiang.gov.vn. (Postfix) with ESMTPS id X; date") == MX
+    assert received_by("from a with local; date") == ""
+
+
+# ---- whose certificate is it ------------------------------------------------------------------
+
+LAM_DONG = Directory([
+    AgencyEntry("000.00.00.H38", "UBND tỉnh Lâm Đồng", "ubnd@lamdong.gov.vn", ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG",)),
+    AgencyEntry("000.01.00.H38", "Sở Tài chính tỉnh Lâm Đồng", "stc@lamdong.gov.vn", ("Sở Tài chính",)),
+    AgencyEntry("000.02.00.H38", "Sở Tư pháp tỉnh Lâm Đồng", "stp@lamdong.gov.vn", ("Sở Tư pháp",)),
+    AgencyEntry("000.03.00.H38", "Sở Nội vụ tỉnh Lâm Đồng", "snv@lamdong.gov.vn", ("Sở Nội vụ",)),
+    AgencyEntry("000.04.00.H38", "Công an tỉnh Lâm Đồng", "cat@lamdong.gov.vn"),
+    AgencyEntry("000.00.00.G13", "Bộ Xây dựng", "boxaydung@moc.gov.vn", ("BỘ XÂY DỰNG",)),
+])
+
+# Subjects as they stand in the real PDFs (shared/corpus/realpdf: 017–025, 014), written out here.
+REAL = {
+    "018 SỞ TÀI CHÍNH (organisation)": CertSubject("SỞ TÀI CHÍNH", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "", "Lâm Đồng"),
+    "019 a clerk of SỞ TƯ PHÁP": CertSubject("Phạm Thị Trà My", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "SỞ TƯ PHÁP", "Lâm Đồng"),
+    "020 a leader of SỞ NỘI VỤ (L of a merged province)": CertSubject("Nguyễn Đức Vũ", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ", "Sóc Trăng"),
+    "022 UBND tỉnh (organisation)": CertSubject("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "", "Lâm Đồng"),
+    "022 a person of UBND tỉnh, no OU": CertSubject("Nguyễn Minh", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "", "Lâm Đồng"),
+    "022 a person of the UBND's office": CertSubject("Đỗ Thị Tường Vy", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "VĂN PHÒNG ỦY BAN NHÂN DÂN", "Lâm Đồng"),
+    "014 CÔNG AN TỈNH LÂM ĐỒNG": CertSubject("CÔNG AN TỈNH LÂM ĐỒNG", "BỘ CÔNG AN", "V01", "Lâm Đồng"),
+    "025 BỘ XÂY DỰNG": CertSubject("BỘ XÂY DỰNG", "BỘ XÂY DỰNG", "", "Hà Nội"),
+    "025 a person of a Vụ of BỘ XÂY DỰNG": CertSubject("Lê Minh Long", "BỘ XÂY DỰNG", "VỤ KHOA HỌC CÔNG NGHỆ VÀ MÔI TRƯỜNG", "Hà Nội"),
+    "017 Sở Tài chính of Đắk Nông": CertSubject("Sở Tài chính", "Tỉnh Đắk Nông", "", "Đắk Nông"),
+    "a private person": CertSubject("Trần Thị B", "Cá nhân", "", "Lâm Đồng"),
+}
+
+
+def _sig(subject: CertSubject, *, field: str = "Signature1", revision: int = 0, trusted: bool = True,
+         changes_after: str = "none", fields_after: tuple[str, ...] = (), fingerprint: str = "") -> SignatureFacts:
+    return SignatureFacts(
+        field=field, signer=subject.common_name, intact=True, trusted=trusted, revoked=False, expired=False,
+        modified_after=changes_after in ("annotations", "other"), covers_document=True, revocation_known=True,
+        signed_at=None, subject=subject, fingerprint=fingerprint, revision=revision,
+        changes_after=changes_after, fields_changed_after=fields_after,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize("name,code", [
+    ("018 SỞ TÀI CHÍNH (organisation)", "000.01.00.H38"),
+    ("019 a clerk of SỞ TƯ PHÁP", "000.02.00.H38"),
+    ("020 a leader of SỞ NỘI VỤ (L of a merged province)", "000.03.00.H38"),
+    ("022 UBND tỉnh (organisation)", "000.00.00.H38"),
+    ("022 a person of UBND tỉnh, no OU", "000.00.00.H38"),
+    ("022 a person of the UBND's office", None),  # an office of the UBND is not an agency of the directory
+    ("014 CÔNG AN TỈNH LÂM ĐỒNG", "000.04.00.H38"),
+    ("025 BỘ XÂY DỰNG", "000.00.00.G13"),
+    ("025 a person of a Vụ of BỘ XÂY DỰNG", None),  # never widened to the parent body
+    ("017 Sở Tài chính of Đắk Nông", None),  # another province's Sở Tài chính
+    ("a private person", None),
+])
+def test_the_agency_a_real_certificate_names(name: str, code: str | None) -> None:
+    agency = signer_agency(_sig(REAL[name]), LAM_DONG)
+    assert (agency.code if agency else None) == code
+
+
+def test_a_fingerprint_in_the_directory_decides() -> None:
+    odd = CertSubject("VP SO TAI CHINH LD", "Cá nhân")
+    fingerprint = "ab" * 32
+    directory = Directory([AgencyEntry("1", "Sở Tài chính tỉnh Lâm Đồng", "stc@lamdong.gov.vn",
+                                       certificates=(":".join(["AB"] * 32),))])
+    assert signer_agency(_sig(odd, fingerprint=fingerprint), directory) is not None
+    assert signer_agency(_sig(odd, fingerprint="cd" * 32), directory) is None
+
+
+def test_place_of() -> None:
+    assert place_of("Sở Tư pháp tỉnh Bắc Giang") == "BAC GIANG"
+    assert place_of("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI") == "HA NOI"
+    assert place_of("Bộ Xây dựng") is None
+
+
+def _issuers(name: str, parent: str | None, directory: Directory = LAM_DONG) -> DocumentIssuers:
+    return DocumentIssuers((Issuer(name, parent, directory.by_issuer(name, parent)),))
+
+
+def test_an_issuer_outside_the_directory_is_matched_by_its_printed_name() -> None:
+    bare = Directory([])
+    issuer = _issuers("SỞ TÀI CHÍNH", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", bare).issuers[0]
+    assert speaks_for(_sig(REAL["018 SỞ TÀI CHÍNH (organisation)"]), issuer, bare)
+    assert not speaks_for(_sig(REAL["017 Sở Tài chính of Đắk Nông"]), issuer, bare)
+    assert not speaks_for(_sig(REAL["022 UBND tỉnh (organisation)"]), issuer, bare)
+
+
+def _codes(judgement) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(r.code, r.severity) for r in judgement.findings]
+
+
+STC = _issuers("SỞ TÀI CHÍNH", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG")
+ORG = REAL["018 SỞ TÀI CHÍNH (organisation)"]
+STRANGER = CertSubject("Kẻ lạ", "CA lạ")
+
+
+@pytest.mark.parametrize("name,signatures,basis,codes", [
+    ("the agency's own", [_sig(ORG)], True, []),
+    ("another agency's", [_sig(REAL["022 UBND tỉnh (organisation)"])], False, [("signer-not-issuer", "error")]),
+    ("the leader's then the agency's, stacked", [
+        _sig(CertSubject("Lê Văn C", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "SỞ TÀI CHÍNH", "Lâm Đồng"), changes_after="form-filling", fields_after=("Signature2", "Signature3")),
+        _sig(ORG, field="Signature2", revision=1, changes_after="form-filling", fields_after=("Signature3",)),
+        _sig(ORG, field="Signature3", revision=2)], True, []),
+    ("another party's box painted over it", [
+        _sig(ORG, changes_after="form-filling", fields_after=("Signature2",)),
+        _sig(STRANGER, field="Signature2", revision=1, trusted=False)], False, [("signature-modified", "error")]),
+    ("an untrusted box claiming the issuer's name", [
+        _sig(ORG, changes_after="form-filling", fields_after=("Signature2",)),
+        _sig(ORG, field="Signature2", revision=1, trusted=False)], False, [("signature-modified", "error")]),
+    ("a text field filled after signing", [
+        _sig(ORG, changes_after="form-filling", fields_after=("Trich yeu",))], False, [("signature-modified", "error")]),
+    ("an annotation added after signing", [_sig(ORG, changes_after="annotations")], False, [("signature-modified", "error")]),
+    ("a later LTA update only", [_sig(ORG, changes_after="lta")], True, []),
+    ("the agency's, then an unsigned change after the last", [
+        _sig(ORG, changes_after="other", fields_after=("Signature2",)),
+        _sig(ORG, field="Signature2", revision=1, changes_after="other")], False, [("signature-modified", "error")]),
+    ("no signature", [], False, []),
+])
+def test_what_a_later_revision_may_add(name: str, signatures: list[SignatureFacts], basis: bool,
+                                       codes: list[tuple[str, str]]) -> None:
+    judgement = issuer_signatures(signatures, STC, LAM_DONG, revocation_hard=False)
+    assert (judgement.basis, _codes(judgement)) == (basis, codes), name
+
+
+def test_an_unread_issuer_is_taken_from_the_one_valid_certificate() -> None:
+    judgement = issuer_signatures([_sig(ORG)], DocumentIssuers(()), LAM_DONG, revocation_hard=False)
+    assert judgement.basis and _codes(judgement) == [("issuer-from-certificate", "warning")]
+    assert judgement.issuers.issuers[0].agency.code == "000.01.00.H38"  # type: ignore[union-attr]
+    nobody = issuer_signatures([_sig(REAL["a private person"])], DocumentIssuers(()), LAM_DONG, revocation_hard=False)
+    assert not nobody.basis and _codes(nobody) == []
+
+
+def _reading(issuer: str, number: str, doc_type: str = "Thông tư liên tịch") -> Reading:
+    return Reading(1, False, Particulars(issuer=issuer, issuer_parent=None, number=number, type=doc_type),
+                   Recipients(), sources={"issuer": FieldSource(1, "text")})
+
+
+def test_a_joint_document_needs_each_issuers_own_signature() -> None:
+    printed = document_issuers(_reading("SỞ TÀI CHÍNH - SỞ NỘI VỤ tỉnh Lâm Đồng", "01/2026/TTLT-STC-SNV"), LAM_DONG)
+    assert [i.agency.code for i in printed.issuers if i.agency] == ["000.01.00.H38", "000.03.00.H38"]
+    snv = CertSubject("SỞ NỘI VỤ", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "", "Lâm Đồng")
+    one = issuer_signatures([_sig(ORG)], printed, LAM_DONG, revocation_hard=False)
+    assert not one.basis and ("signer-not-issuer", "error") in _codes(one)
+    both = issuer_signatures([_sig(ORG, changes_after="form-filling", fields_after=("Signature2",)),
+                              _sig(snv, field="Signature2", revision=1)], printed, LAM_DONG, revocation_hard=False)
+    assert both.basis and _codes(both) == []
