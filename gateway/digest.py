@@ -1,6 +1,7 @@
 """The clerk's digest (133/2015 Đ10: the mailbox is checked at the end of the morning and of the
 afternoon): what was registered, returned and quarantined since the last digest, what still waits
-for review, and answers that could not be sent. Queued in the outbox like any answer.
+for review (with, per sender, the quarantined mails whose alert was held back: `intake/alerts.py`), and
+answers that could not be sent. Queued in the outbox like any answer.
 
 The daemon runs it with APScheduler at the times of `schedule.digest`, its jobs kept in the
 register's database (a digest missed while the gateway was down is sent once when it is back).
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from gateway.app import Gateway
+from gateway.intake import alerts
 from registry import audit
 from registry.models import AuditEntry, Document, Mail, Outbox
 
@@ -31,6 +33,7 @@ def queue_digest(gateway: Gateway, now: datetime | None = None) -> int:
                                                       Mail.created_at <= now).order_by(Mail.id)).all()
         waiting = session.scalars(select(Mail).where(Mail.review == "waiting").order_by(Mail.id)).all()
         failed = session.scalars(select(Outbox).where(Outbox.state == "failed", Outbox.created_at > since)).all()
+        held = alerts.held_without_alert(session, since, now)
         context: dict[str, Any] = {
             "since_text": since.astimezone(tz).strftime("%H:%M %d/%m/%Y") if last else "khi bắt đầu",
             "until_text": now.astimezone(tz).strftime("%H:%M %d/%m/%Y"),
@@ -39,12 +42,15 @@ def queue_digest(gateway: Gateway, now: datetime | None = None) -> int:
             "returned": [_mail(m) for m in returned],
             "waiting": [_mail(m) for m in waiting],
             "failed": [{"kind": f.kind, "to": f.recipient, "error": f.last_error} for f in failed],
+            "held": [{"sender": sender, "count": count}
+                     for sender, count in sorted(held.items(), key=lambda item: (-item[1], item[0]))],
         }
         for clerk in gateway.config.clerk_addresses:
             answer = gateway.writer.render("digest", clerk, context, key=f"digest:{now.isoformat()}", in_reply_to=None)
             session.add(Outbox(mail_id=None, document_id=None, kind="digest", recipient=clerk, subject=answer.subject,
                                message_id=answer.message_id, raw=answer.raw, state="queued", attempts=0, created_at=now))
-        audit.record(session, "digest", registered=len(registered), returned=len(returned), waiting=len(waiting))
+        audit.record(session, "digest", registered=len(registered), returned=len(returned), waiting=len(waiting),
+                     held_alerts=sum(held.values()))
     return len(gateway.config.clerk_addresses)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
+from gateway.intake import alerts
 from gateway.intake.analysis import Analysis, headers_only
 from gateway.intake.reports import read_delivery_report
 from gateway.intake.decide import decide
@@ -258,10 +259,17 @@ class Intake:
             "mail_sha256": facts.sha256,
             "review_id": mail.id,
         }
+        queued: list[dict[str, Any]] = []
         for reply in decision.replies:
+            held_before = alerts.admit(session, mail, decision, reply.to) if reply.kind == "alert" else 0
+            if held_before is None:
+                continue  # an alert about this sender went less than an hour ago: counted in the next one
             headers = {"X-QLVB-Reasons": " ".join(r.code for r in context["errors"])} if reply.kind == "return" else None
-            self.queue_reply(session, mail, reply.kind, reply.to, context, key=f"{facts.sha256}:{facts.message_id}:{index}",
+            self.queue_reply(session, mail, reply.kind, reply.to, {**context, "held_before": held_before},
+                             key=f"{facts.sha256}:{facts.message_id}:{index}",
                              incoming_number=number, document_id=document_id, headers=headers)
+            queued.append(reply.as_json())
+        output["replies"] = queued  # the answers actually queued (a held alert is not one)
 
     def queue_reply(
         self, session: Session, mail: Mail, kind: str, to: str, context: dict[str, Any], *, key: str,
