@@ -8,7 +8,7 @@ import json
 
 from sqlalchemy import select
 
-from world import World
+from world import STP, World
 
 
 def held(world: World, *numbers: str) -> list[int]:
@@ -20,7 +20,7 @@ def held(world: World, *numbers: str) -> list[int]:
     return [o["review_id"] for o in outs]
 
 
-def test_the_clerk_releases_returns_and_discards_held_mails(world: World) -> None:
+def test_the_clerk_releases_refuses_to_return_and_discards_held_mails(world: World) -> None:
     from registry.models import AuditEntry, Document, Mail, Outbox
 
     first, second, third = held(world, "501/STP-VP", "502/STP-VP", "503/STP-VP")
@@ -33,7 +33,11 @@ def test_the_clerk_releases_returns_and_discards_held_mails(world: World) -> Non
 
     released = json.loads(world.run("review", "release", str(first), *config, "--json", "--actor", "nguyen.van.a").stdout)
     assert released["incoming_number"] == 1 and released["document"]["number"] == "501/STP-VP"
-    world.run("review", "return", str(second), *config, "--reason", "Không xác minh được người gửi", "--actor", "nguyen.van.a")
+    assert released["acknowledged_to"] == STP  # the issuer's directory mailbox
+    # nothing proves who sent the second: a return could reach anyone; the clerk is told to discard it
+    refused = world.run("review", "return", str(second), *config, "--reason", "Không xác minh được người gửi", check=False)
+    assert refused.returncode == 2 and "nothing proves the sender" in refused.stderr and "discard" in refused.stderr
+    world.run("review", "discard", str(second), *config, "--actor", "nguyen.van.a", "--note", "giả mạo")
     world.run("review", "discard", str(third), *config, "--actor", "nguyen.van.a")
     again = world.run("review", "release", str(first), *config, check=False)
     assert again.returncode == 2 and "not waiting" in again.stderr
@@ -43,15 +47,75 @@ def test_the_clerk_releases_returns_and_discards_held_mails(world: World) -> Non
     with register.session() as s:
         document = s.scalars(select(Document)).one()
         assert (document.arrival_number, document.notation, document.basis) == (1, "501/STP-VP", "clerk")
-        answers = {(o.kind, o.mail_id) for o in s.scalars(select(Outbox).where(Outbox.kind != "alert"))}
-        assert answers == {("ack", first), ("return", second)}
-        ret = s.scalars(select(Outbox).where(Outbox.kind == "return")).one()
-        body = email.message_from_bytes(ret.raw).get_payload(decode=True).decode("utf-8")
-        assert "Văn thư trả lại sau khi kiểm tra (Không xác minh được người gửi)" in body
-        assert {m.id: m.review for m in s.scalars(select(Mail))} == {first: "released", second: "returned", third: "discarded"}
+        answers = {(o.kind, o.mail_id, o.recipient) for o in s.scalars(select(Outbox).where(Outbox.kind != "alert"))}
+        assert answers == {("ack", first, STP)}
+        assert {m.id: m.review for m in s.scalars(select(Mail))} == {first: "released", second: "discarded", third: "discarded"}
         actions = [(a.action, a.actor) for a in s.scalars(select(AuditEntry).where(AuditEntry.action.like("review-%")))]
-        assert actions == [("review-release", "nguyen.van.a"), ("review-return", "nguyen.van.a"),
+        assert actions == [("review-release", "nguyen.van.a"), ("review-discard", "nguyen.van.a"),
                            ("review-discard", "nguyen.van.a")]
+    register.close()
+
+
+def test_a_forged_sender_gets_no_answer_from_the_clerks_decisions(world: World) -> None:
+    """Answers only to the proven (issue 10): a forged From gets neither the return nor the
+    acknowledgement; the release acknowledges to the issuer's directory mailbox, or to nobody."""
+    from registry.models import AuditEntry, Document, Outbox
+
+    forger = "vanthu@sotp-bacgiang.example"
+    known = world.mail("forged-known", sender=forger, auth=None,
+                       attachments=[("cv.pdf", world.document(number="601/STP-VP"))])
+    unknown = world.mail("forged-unknown", sender=forger, auth=None,
+                         attachments=[("cv.pdf", world.document(issuer="BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG", number="602/BQLDA"))])
+    ids = [o["review_id"] for o in world.ingest(known, unknown)]
+    config = ["--config", str(world.config_path)]
+
+    refused = world.run("review", "return", str(ids[0]), *config, "--reason", "Sai thể thức", check=False)
+    assert refused.returncode == 2
+    assert f"nothing proves the sender {forger}" in refused.stderr and f"review discard {ids[0]}" in refused.stderr
+    assert json.loads(world.run("review", "show", str(ids[0]), *config, "--json").stdout)["review"] == "waiting"
+
+    [by_issuer] = [json.loads(line) for line in world.run("review", "release", str(ids[0]), *config, "--json").stdout.splitlines()]
+    assert by_issuer["incoming_number"] == 1 and by_issuer["acknowledged_to"] == STP
+    [nobody] = [json.loads(line) for line in world.run("review", "release", str(ids[1]), *config, "--json").stdout.splitlines()]
+    assert nobody["incoming_number"] == 2 and nobody["acknowledged_to"] is None  # registered, acknowledged to no one
+
+    register = world.db()
+    with register.session() as s:
+        assert [(d.arrival_number, d.notation) for d in s.scalars(select(Document).order_by(Document.id))] == [
+            (1, "601/STP-VP"), (2, "602/BQLDA")]
+        answers = [(o.kind, o.mail_id, o.recipient) for o in s.scalars(select(Outbox).order_by(Outbox.id))]
+        assert ("ack", ids[0], STP) in answers
+        assert not [a for a in answers if a[2] == forger]
+        assert {a[0] for a in answers if a[1] == ids[1]} <= {"alert"}  # nothing but the clerk's alert
+        release = [a.details for a in s.scalars(select(AuditEntry).where(AuditEntry.action == "review-release"))]
+        assert [r["acknowledged_to"] for r in release] == [STP, None]
+    register.close()
+
+
+def test_a_proven_senders_held_mail_is_returned(world: World) -> None:
+    """A mail from an authenticated agency mailbox held because its analysis failed (here: past its
+    time) can still be returned: the review reads it again and finds the sender proven."""
+    from registry.models import AuditEntry, Outbox
+
+    mail = world.mail("slow", attachments=[("cv.pdf", world.signed(pdf=world.document(number="603/STP-VP")))])
+    world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}
+    world.write_config()
+    [out] = world.ingest(mail)
+    assert out["verdict"] == "quarantined" and out["reasons"][0]["code"] == "processing-failed"
+    assert out["sender"]["authenticated"] is False  # nothing was looked at
+    del world.extra["limits"]
+    world.write_config()
+
+    world.run("review", "return", str(out["review_id"]), "--config", str(world.config_path),
+              "--reason", "Tệp quá nặng, đề nghị gửi lại", "--actor", "nguyen.van.a")
+    register = world.db()
+    with register.session() as s:
+        ret = s.scalars(select(Outbox).where(Outbox.kind == "return")).one()
+        assert ret.recipient == STP and ret.mail_id == out["review_id"]
+        body = email.message_from_bytes(ret.raw).get_payload(decode=True).decode("utf-8")
+        assert "Văn thư trả lại sau khi kiểm tra (Tệp quá nặng, đề nghị gửi lại)" in body
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "review-return")).one()
+        assert (entry.actor, entry.details["returned_to"]) == ("nguyen.van.a", STP)
     register.close()
 
 
