@@ -1,6 +1,10 @@
 """Answers as complete mails, rendered once from the Jinja2 templates in Vietnamese and stored in
 the outbox, so that a retry sends the same bytes with the same Message-ID.
 
+The Message-ID is random (nothing outside can compute it from public data), and every mail carries
+X-QLVB-Token, the HMAC of its Message-ID under the register's key (gateway/intake/tokens.py): what
+comes back about it (a delivery report) is believed only with that token.
+
 Headers for peers running the gateway: X-QLVB-Status (edXML: 03 registered, 02 refused) and, on an
 acknowledgement, X-QLVB-Incoming-Number. RFC 3834: Auto-Submitted: auto-replied, In-Reply-To and
 References to the original.
@@ -8,7 +12,7 @@ References to the original.
 
 from __future__ import annotations
 
-import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.headerregistry import Address
@@ -19,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+
+from gateway.intake import tokens
 
 STATUS = {"ack": "03", "return": "02"}  # edXML status codes (QCVN 102:2016)
 # RFC 3834: what is sent without a person (a document sent on the clerk's command is not)
@@ -65,26 +71,34 @@ def _environment() -> jinja2.Environment:
 
 
 class AnswerWriter:
-    def __init__(self, agency_name: str, agency_mailbox: str) -> None:
+    def __init__(self, agency_name: str, agency_mailbox: str, token_key: bytes) -> None:
         self.agency_name = agency_name
         self.agency_mailbox = agency_mailbox
+        self._token_key = token_key  # the register's (registry/keys.py); never logged
         self.env = _environment()
 
-    def stable_message_id(self, *parts: str) -> str:
-        digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
-        return f"<qlvb.{digest}@{self.agency_mailbox.rsplit('@', 1)[1]}>"
+    def new_message_id(self) -> str:
+        """A Message-ID nobody can compute beforehand (a forged report cannot name one by guessing)."""
+        return f"<qlvb.{secrets.token_hex(16)}@{self.agency_mailbox.rsplit('@', 1)[1]}>"
+
+    def issued(self, message_id: str, token: str | None) -> bool:
+        """Whether this token is the one we put on the mail with this Message-ID."""
+        return tokens.issued(self._token_key, message_id, token)
 
     def render(
         self, kind: str, recipient: str, context: dict[str, Any], *, key: str, in_reply_to: str | None,
         incoming_number: int | None = None, references: list[str] | None = None,
         headers: dict[str, str] | None = None, attachments: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
     ) -> RenderedAnswer:
+        """The answer as it will be sent, with a new Message-ID at each call: render once, store the
+        bytes. `key` names what the answer is about, for the caller's reading only: it no longer makes
+        the Message-ID (one computable from public data let anyone forge a report about it)."""
         text = self.env.get_template(f"{kind}.txt.j2").render(
             agency={"name": self.agency_name, "mailbox": self.agency_mailbox}, **context
         )
         subject, _, body = text.partition("\n")
         subject = " ".join(subject.split())
-        message_id = self.stable_message_id(key, kind, recipient)
+        message_id = self.new_message_id()
         msg = EmailMessage(policy=SMTP)
         local, _, domain = self.agency_mailbox.partition("@")
         msg["From"] = Address(self.agency_name, local, domain)
@@ -92,6 +106,7 @@ class AnswerWriter:
         msg["Subject"] = subject
         msg["Date"] = format_datetime(datetime.now(timezone.utc))
         msg["Message-ID"] = message_id
+        msg[tokens.HEADER] = tokens.token(self._token_key, message_id)
         if kind in AUTO_SUBMITTED:
             msg["Auto-Submitted"] = AUTO_SUBMITTED[kind]
         if in_reply_to:

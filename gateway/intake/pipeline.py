@@ -178,13 +178,17 @@ class Intake:
             receive_recall(self, session, facts, mail)
 
     def _match_delivery_report(self, session: Session, raw: bytes, mail: Mail) -> None:
-        """A delivery report about an answer we sent: a failure marks that answer failed (the clerk
-        sees it in `status` and the digest); any report is kept in the audit log."""
+        """A delivery report about a mail we sent, believed only when the headers it returns carry the
+        X-QLVB-Token we gave that Message-ID: a failure marks that mail failed (the clerk sees it in
+        `status` and the digest); any report is kept in the audit log, an unproven one changing nothing."""
         report = read_delivery_report(raw)
         if report is None:
             return
         sent = session.scalars(select(Outbox).where(Outbox.message_id == report.message_id)).first()
-        if sent is None:
+        if sent is None or not self.gw.writer.issued(report.message_id, report.token):
+            why = "not-ours" if sent is None else ("wrong-token" if report.token else "no-token")
+            audit.record(session, "delivery-report-unproven", mail_id=mail.id, outbox_id=sent.id if sent else None,
+                         message_id=report.message_id, reported=report.action, why=why)
             return
         if report.failed:
             sent.state, sent.last_error, sent.next_attempt_at = "failed", f"báo lỗi chuyển thư: {report.detail}", None

@@ -1,16 +1,21 @@
 """Delivery reports (RFC 3464) that come back for the answers the gateway sent: which message they
-are about and what happened to it. Pure: parsed bytes in, a finding out."""
+are about, the X-QLVB-Token its returned headers carry (the proof the report saw our mail), and what
+happened to it. Pure: parsed bytes in, a finding out."""
 
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 from dataclasses import dataclass
+
+from gateway.intake.tokens import HEADER
 
 
 @dataclass(frozen=True)
 class DeliveryReport:
     message_id: str  # of the gateway's message the report is about
+    token: str | None  # the X-QLVB-Token of the returned headers (None: not returned)
     failed: bool  # Action: failed (a permanent failure); else delayed, delivered, relayed, expanded
     action: str
     detail: str  # Status and Diagnostic-Code, as the reporting server wrote them
@@ -22,7 +27,7 @@ def read_delivery_report(raw: bytes) -> DeliveryReport | None:
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     if msg.get_content_type() != "multipart/report" or msg.get_param("report-type") != "delivery-status":
         return None
-    message_id, actions, details = None, [], []
+    message_id, token, actions, details = None, None, [], []
     for part in msg.walk():
         kind = part.get_content_type()
         if kind == "message/delivery-status":
@@ -31,9 +36,20 @@ def read_delivery_report(raw: bytes) -> DeliveryReport | None:
                     actions.append(fields["Action"].strip().lower())
                     details.append(" ".join(f"{k}: {fields[k]}".strip() for k in ("Final-Recipient", "Status", "Diagnostic-Code") if fields.get(k)))
         elif kind in ("message/rfc822", "text/rfc822-headers") and message_id is None:
-            inner = part.get_payload(0) if kind == "message/rfc822" else email.message_from_string(part.get_payload(decode=True).decode("utf-8", "replace"))
+            inner = _returned_headers(part)
+            if inner is None:
+                continue
             message_id = (inner.get("Message-ID") or "").strip() or None
+            token = (inner.get(HEADER) or "").strip() or None
     if message_id is None or not actions:
         return None
     failed = "failed" in actions
-    return DeliveryReport(message_id, failed, "failed" if failed else actions[0], "; ".join(details)[:500])
+    return DeliveryReport(message_id, token, failed, "failed" if failed else actions[0], "; ".join(details)[:500])
+
+
+def _returned_headers(part: email.message.Message) -> email.message.Message | None:
+    """The headers of our message as the report returns them (a whole message, or its headers alone)."""
+    if part.get_content_type() == "text/rfc822-headers":
+        return email.message_from_string((part.get_payload(decode=True) or b"").decode("utf-8", "replace"))
+    payload = part.get_payload()
+    return payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], email.message.Message) else None
