@@ -5,7 +5,10 @@ and marks the document recalled; their answers (15 agreed, 16 unknown) are follo
 Theirs: a recall notice from the issuer of a document we registered marks it recalled, destroys
 its files and its content (the register keeps the line: number, date, issuer, notation, and the
 fact of the recall), tells the clerk and answers 15; a recall of a document we never received is
-answered 16. A recall whose sender is not proven changes nothing and is not answered."""
+answered 16. The issuer is proven by its official mailbox, authenticated: the From of the notice
+must be the directory's mailbox of the agency that issued the document (not whoever forwarded it
+to us). A recall not so proven changes nothing and is not answered. A file is destroyed only when
+no other row of the register still refers to it (the same PDF registered from another agency)."""
 
 from __future__ import annotations
 
@@ -16,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.directory import Directory
 from gateway.model import MailFacts
 from gateway.outgoing.tracking import RECALL, RECALL_AGREED, RECALL_UNKNOWN
 from registry import audit
 from registry.models import Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient, Outbox
+from registry.references import destroy_unreferenced
 
 if TYPE_CHECKING:
     from gateway.app import Gateway
@@ -40,7 +45,11 @@ def recall_outgoing(gateway: "Gateway", key: str, reason: str, actor: str) -> Re
     """Queue a recall notice to every recipient of a sent document (by identifier or register id)."""
     now = datetime.now(timezone.utc)
     with gateway.register.session() as session, session.begin():
-        query = select(OutgoingDocument).where(OutgoingDocument.agency_code == gateway.config.agency.code)
+        # the row locked (PostgreSQL; SQLite has one writer at a time): a second recall at the same
+        # moment waits, then finds it recalled and sends nothing (Message-IDs are random: no unique
+        # Message-ID stops a second notice any more)
+        query = (select(OutgoingDocument).where(OutgoingDocument.agency_code == gateway.config.agency.code)
+                 .with_for_update())
         row = session.scalars(query.where(OutgoingDocument.identifier == key)).first()
         if row is None and key.isdigit():
             row = session.scalars(query.where(OutgoingDocument.id == int(key))).first()
@@ -72,17 +81,18 @@ def recall_outgoing(gateway: "Gateway", key: str, reason: str, actor: str) -> Re
 def receive_recall(intake: "Intake", session: Session, facts: MailFacts, mail: Mail) -> None:
     """A recall notice (status 13) arrived: destroy the document it names, answer 15, or answer 16."""
     ident = facts.peer.get("x-qlvb-document-id", "")
-    if not facts.sender.authenticated or intake.gw.directory.by_mailbox(facts.from_address) is None:
-        audit.record(session, "recall-unproven", mail_id=mail.id, sender=facts.from_address, identifier=ident)
-        return  # never answer a sender nothing proves
-    sender = intake.gw.directory.by_mailbox(facts.from_address)
-    assert sender is not None
-    document = session.scalars(
-        select(Document).join(Mail, Mail.id == Document.mail_id)
-        .where(Document.agency_code == intake.gw.config.agency.code, Document.peer_document_id == ident,
-               Mail.from_address == facts.from_address)
+    directory = intake.gw.directory
+    sender = directory.by_mailbox(facts.from_address) if facts.sender.authenticated else None
+    named = session.scalars(
+        select(Document).where(Document.agency_code == intake.gw.config.agency.code, Document.peer_document_id == ident)
         .order_by(Document.id)
-    ).first() if ident else None
+    ).all() if ident else []
+    document = next((d for d in named if issuer_mailbox(directory, d, _origin(session, d)) == facts.from_address.lower()),
+                    None)
+    if sender is None or (named and document is None):
+        audit.record(session, "recall-unproven", mail_id=mail.id, sender=facts.from_address, identifier=ident,
+                     authenticated=facts.sender.authenticated, documents=[d.id for d in named])
+        return  # never answer a sender nothing proves, nor tell one that is not the issuer anything
     reason = facts.peer.get("x-qlvb-recall-reason", "")
     context: dict[str, Any] = {"identifier": ident or "(không ghi)", "sender_name": sender.name, "sender": facts.from_address,
                                "reason": reason, "agreed": document is not None,
@@ -99,20 +109,46 @@ def receive_recall(intake: "Intake", session: Session, facts: MailFacts, mail: M
                  identifier=ident, sender=facts.from_address, answer=status, reason=reason)
 
 
+# NĐ 30/2020 Phụ lục VI: the issuing agency recalls its document, through its official mailbox.
+def issuer_mailbox(directory: Directory, document: Document, origin: Mail | None) -> str | None:
+    """The mailbox that may recall a registered document: the directory's mailbox of its issuer (on
+    the signature route the mail may have come from someone else, who may not recall it); for one
+    registered on the official-mailbox route whose issuer the directory cannot name (unread), the
+    official mailbox it came from. None: nobody may recall it by mail (the clerk does it by hand)."""
+    issuer = directory.by_issuer(document.organ_name, document.organ_parent) if document.organ_name else None
+    if issuer is not None:
+        return issuer.mailbox.lower()
+    if document.basis == "official-mailbox" and origin is not None:
+        return origin.from_address.lower()
+    return None
+
+
+def _origin(session: Session, document: Document) -> Mail | None:
+    return session.get(Mail, document.mail_id) if document.mail_id else None
+
+
 def _destroy(intake: "Intake", session: Session, document: Document, reason: str) -> None:
-    """NĐ 30/2020 Phụ lục VI: the document and what came with it are destroyed; the line stays."""
-    store = intake.gw.store
+    """NĐ 30/2020 Phụ lục VI: the document and what came with it are destroyed; the line stays. What
+    belongs to another document of the same mail stays, and so does any file another row refers to."""
+    others = set(session.scalars(select(Document.id).where(
+        Document.mail_id == document.mail_id, Document.id != document.id, Document.recalled.is_(False))).all()
+    ) if document.mail_id else set()
+    digests: list[str] = []
     for row in session.scalars(select(DocumentFile).where(DocumentFile.mail_id == document.mail_id)).all():
-        store.destroy(row.sha256)
+        if row.document_id in others:
+            continue
+        digests.append(row.sha256)
         session.delete(row)
-    origin = session.get(Mail, document.mail_id) if document.mail_id else None
+    origin = _origin(session, document)
     if origin is not None:
-        store.destroy(origin.sha256)  # the original mail's bytes hold the document too
+        digests.append(origin.sha256)  # the original mail's bytes hold the document too
         origin.stored, origin.subject = False, None
-        origin.outcome = [dict(o, document=None) for o in origin.outcome or []]
+        origin.outcome = [dict(o, document=None) if not others or o.get("incoming_number") == document.arrival_number
+                          else o for o in origin.outcome or []]
     document.recalled = True
     document.subject = document.signer_name = document.signer_position = None
     document.to_places = None
     document.pdf_sha256 = None
     when = datetime.now(intake.gw.config.tz).strftime("%Y-%m-%d %H:%M")
     document.description = f"Đã thu hồi theo thông báo của cơ quan ban hành ngày {when}" + (f": {reason}" if reason else "")
+    destroy_unreferenced(session, intake.gw.store, digests)
