@@ -191,7 +191,7 @@ def test_forged_unsigned_mail_is_quarantined_without_backscatter(run) -> None:
 
 
 @pytest.mark.parametrize("name,code", [
-    ("not-issuer", "sender-not-issuer"), ("not-official", "sender-not-official"),
+    ("not-issuer", "sender-not-issuer"),
     ("tampered", "signature-invalid"), ("modified", "signature-modified"), ("revoked", "certificate-revoked"),
     ("wrong-recipient", "wrong-recipient"), ("no-document", "no-document"), ("executable", "unsupported-attachment"),
     ("archive", "unsupported-attachment"), ("macro", "unsupported-attachment"), ("unreadable", "pdf-unreadable"),
@@ -203,6 +203,13 @@ def test_returned_to_an_authenticated_sender_with_its_reason(run, name: str, cod
     assert codes(out).get(code) == "error"
     assert out["incoming_number"] is None
     assert {"kind": "return", "to": out["sender"]["address"]} in out["replies"]
+
+
+def test_a_proven_outsider_is_held_for_the_clerk_not_answered(run) -> None:
+    """Returns go to proven senders the directory knows; a domain outside it is not answered."""
+    out = one(run, "not-official")
+    assert out["verdict"] == "quarantined" and codes(out).get("sender-not-official") == "error"
+    assert out["replies"] == [{"kind": "alert", "to": US["mailbox"]}]
 
 
 def test_return_mail_lists_reasons_in_vietnamese(run) -> None:

@@ -14,6 +14,7 @@ import pymupdf
 
 from gateway.model import FieldSource, Particulars, Reading, Recipients
 from gateway.reading.block import Block, find_block
+from gateway.reading.copies import read_copy
 from gateway.reading.layout import Line
 from gateway.reading.ocr import OcrUnavailable, check_tesseract
 from gateway.reading.pages import PageSource
@@ -115,7 +116,9 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
         notes.source("signer_title", titles.lines)
     elif signer:
         notes.warn("signer-title-unread", "không đọc được chức vụ người ký (dấu đóng trùm lên?)")
-    return Reading(doc.page_count, source.ocr_used, particulars, recipients, notes.warnings, notes.sources)
+    copy = next((mark for i in reversed(range(doc.page_count)) if not scanned[i]
+                 and (mark := read_copy(source.lines(i))) is not None), None)
+    return Reading(doc.page_count, source.ocr_used, particulars, recipients, notes.warnings, notes.sources, copy)
 
 
 def _particulars(header: list[Line], notes: _Notes) -> Particulars:

@@ -45,7 +45,7 @@ def is_motto(line: Line) -> bool:
     return any(fold(line.text).startswith(m) for m in _MOTTO)
 
 
-def _is_upper(text: str) -> bool:
+def is_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
@@ -60,7 +60,7 @@ def number_line_index(left: list[Line]) -> int | None:
 def read_issuer(left: list[Line]) -> tuple[Found | None, Found | None]:
     """(issuer, parent) from the left header lines above "Số:"."""
     stop = number_line_index(left)
-    block = [l for l in (left[:stop] if stop is not None else left[:3]) if _is_upper(l.text)]
+    block = [l for l in (left[:stop] if stop is not None else left[:3]) if is_upper(l.text)]
     if not block:
         return None, None
     texts = [l.text for l in block]
@@ -172,7 +172,7 @@ def read_vv_summary(left: list[Line]) -> Found | None:
             if _VV.match(line.text):
                 summary.append(line)
             continue
-        if folded.strip(" .:") in URGENCY or folded.strip(" .:") in SECRECY or _is_upper(line.text):
+        if folded.strip(" .:") in URGENCY or folded.strip(" .:") in SECRECY or is_upper(line.text):
             break
         if not _follows(summary[-1], line):
             break
@@ -199,7 +199,7 @@ def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]
     """The centred type heading below the header and the summary lines after it."""
     for index, line in enumerate(body):
         folded = fold(line.text).rstrip(" :")
-        if folded in _TYPES and _is_upper(line.text):
+        if folded in _TYPES and is_upper(line.text):
             summary: list[Line] = []
             for follow in body[index + 1:]:
                 f = fold(follow.text)
@@ -216,7 +216,7 @@ def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]
 def _looks_like_name(text: str) -> bool:
     """A person's name as signed: two to six capitalised words ("Hoàng Đức Thắng")."""
     words = text.split()
-    return 2 <= len(words) <= 6 and all(w[0].isupper() and w.isalpha() for w in words) and not _is_upper(text)
+    return 2 <= len(words) <= 6 and all(w[0].isupper() and w.isalpha() for w in words) and not is_upper(text)
 
 
 def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
@@ -228,10 +228,10 @@ def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
         folded = fold(line.text)
         if len(line.text) < 3 or (line.confidence is not None and line.confidence < 0.5):
             continue  # a seal's or a signature's scribble read as letters
-        if name is None and (_SIGNER_TITLE.match(folded) or (_is_upper(line.text) and len(line.text) < 60)):
+        if name is None and (_SIGNER_TITLE.match(folded) or (is_upper(line.text) and len(line.text) < 60)):
             titles.append(line)
             continue
-        if (titles or _looks_like_name(line.text)) and not line.text.startswith("(") and len(line.text) < 60 and not _is_upper(line.text):
+        if (titles or _looks_like_name(line.text)) and not line.text.startswith("(") and len(line.text) < 60 and not is_upper(line.text):
             name = line  # the last plain line of the block is the name (a seal may hide the title)
     name_found = Found(name.text, (name,)) if name else None
     titles_found = Found("\n".join(l.text for l in titles), tuple(titles)) if titles else None
