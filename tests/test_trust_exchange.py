@@ -1,0 +1,240 @@
+"""What comes back to the gateway is believed only when it is proven: a delivery report only when
+the headers it returns carry the token we gave that mail (a Message-ID alone can be guessed), a
+recall only from the official mailbox of the agency that issued the document; a recall destroys
+only the files nothing else in the register refers to. Real mails through `qlvb-gateway ingest`."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import io
+import json
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+from sqlalchemy import select
+
+from gateway.config import MailServer
+from gateway.intake import tokens
+from gateway.intake.answers import AnswerWriter
+from gateway.outbox import OutboxSender
+from registry.keys import register_key
+from registry.models import AuditEntry, Document, DocumentFile, Mail, Outbox, RegisterKey
+from test_daemon import SmtpServer
+from world import STC, STP, US, World
+
+RECALL = "13"
+
+
+def _docx(text: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", f"<w:document>{text}</w:document>")
+    return buf.getvalue()
+
+
+def _rows(world: World, model, *where):  # type: ignore[no-untyped-def]
+    register = world.db()
+    try:
+        with register.session() as s:
+            return s.scalars(select(model).where(*where).order_by(*model.__mapper__.primary_key)).all()
+    finally:
+        register.close()
+
+
+def _actions(world: World) -> list[str]:
+    return [a.action for a in _rows(world, AuditEntry)]
+
+
+def _stored(world: World, digest: str) -> Path:
+    return world.root / "store" / "sha256" / digest[:2] / digest
+
+
+def _acknowledged(world: World, number: str) -> Outbox:
+    """A document from Sở Tư pháp registered: its acknowledgement, queued in the outbox."""
+    path = world.mail("signed", attachments=[("cv.pdf", world.signed("stp", world.document(number=number)))])
+    assert world.ingest(path)[0]["verdict"] == "accepted"
+    [ack] = _rows(world, Outbox, Outbox.kind == "ack")
+    assert ack.recipient == STP and ack.state == "queued"
+    return ack
+
+
+def _report(world: World, name: str, returned: str, *, headers_only: bool) -> Path:
+    """A bounce as a mail server writes it (RFC 3464): the status, then what it returns of the mail."""
+    report = EmailMessage()
+    report["From"] = "MAILER-DAEMON@mx.bacgiang.gov.vn"
+    report["To"] = US["mailbox"]
+    report["Subject"] = "Undelivered Mail Returned to Sender"
+    report["Message-ID"] = f"<{name}@mx.bacgiang.gov.vn>"
+    report.set_content("Thư không chuyển được.")
+    report.make_mixed()
+    report.replace_header("Content-Type", 'multipart/report; report-type=delivery-status; boundary="b1"')
+    report.set_boundary("b1")
+    report.attach(email.message_from_string(
+        "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.bacgiang.gov.vn\n\n"
+        f"Final-Recipient: rfc822; {STP}\nAction: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 mailbox unknown\n"))
+    if headers_only:
+        part = EmailMessage()
+        part.set_content(returned)
+        part.replace_header("Content-Type", "text/rfc822-headers")
+        report.attach(part)
+    else:
+        wrapper = EmailMessage()
+        wrapper.set_content(email.message_from_string(returned))
+        report.attach(wrapper)
+    path = world.root / "mails" / f"{name}.eml"
+    path.write_bytes(report.as_bytes())
+    return path
+
+
+def _header_block(raw: bytes) -> str:
+    return raw.split(b"\r\n\r\n", 1)[0].decode("ascii") + "\r\n"
+
+
+def _recall(world: World, name: str, sender: str, identifier: str) -> Path:
+    return world.mail(name, sender=sender, subject=f"Thu hồi văn bản {identifier}",
+                      body="Đề nghị thu hồi văn bản đã gửi.\n",
+                      headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": identifier,
+                               "X-QLVB-Recall-Reason": "Sai thể thức"})
+
+
+def test_a_forged_report_changes_nothing_and_the_answer_is_still_sent(world: World) -> None:
+    """A report naming our acknowledgement's Message-ID but returning no token, or a wrong one, is
+    kept in the audit log as unproven; the acknowledgement stays queued and reaches the server."""
+    ack = _acknowledged(world, "801/STP-VP")
+    bare = f"From: {US['mailbox']}\r\nTo: {STP}\r\nMessage-ID: {ack.message_id}\r\n"
+    wrong = bare + f"{tokens.HEADER}: {hashlib.sha256(b'guess').hexdigest()[:tokens.LENGTH]}\r\n"
+    outs = world.ingest(_report(world, "no-token", bare, headers_only=False),
+                        _report(world, "wrong-token", wrong, headers_only=True))
+    assert [o["verdict"] for o in outs] == ["ignored", "ignored"]
+    [row] = _rows(world, Outbox, Outbox.message_id == ack.message_id)
+    assert row.state == "queued" and row.last_error is None
+    unproven = [a.details for a in _rows(world, AuditEntry, AuditEntry.action == "delivery-report-unproven")]
+    assert [(d["outbox_id"], d["why"]) for d in unproven] == [(ack.id, "no-token"), (ack.id, "wrong-token")]
+    assert "delivery-report-failed" not in _actions(world)
+
+    smtp = SmtpServer()
+    smtp.start()
+    try:
+        register = world.db()
+        try:
+            sent = OutboxSender(register, MailServer(host="127.0.0.1", port=smtp.port, security="none"),
+                                US["mailbox"]).send_due()
+        finally:
+            register.close()
+    finally:
+        smtp.stop()
+    assert sent >= 1
+    assert ack.message_id in [m["Message-ID"] for m in smtp.recorder.messages]
+    [row] = _rows(world, Outbox, Outbox.message_id == ack.message_id)
+    assert row.state == "sent"
+
+
+def test_a_report_returning_our_token_marks_the_answer_failed(world: World) -> None:
+    """The headers the server returns (text/rfc822-headers) carry X-QLVB-Token: the report is ours."""
+    ack = _acknowledged(world, "802/STP-VP")
+    assert world.ingest(_report(world, "bounce", _header_block(ack.raw), headers_only=True))[0]["verdict"] == "ignored"
+    [row] = _rows(world, Outbox, Outbox.message_id == ack.message_id)
+    assert row.state == "failed" and "550 5.1.1 mailbox unknown" in (row.last_error or "")
+    assert "delivery-report-failed" in _actions(world) and "delivery-report-unproven" not in _actions(world)
+
+
+def test_a_recall_destroys_only_what_is_the_recalled_documents_alone(world: World) -> None:
+    """The same signed PDF came from Sở Tư pháp (registered, with its draft) and from Sở Tài chính (a
+    duplicate of it, its file kept). Sở Tư pháp recalls its own: its mail and draft are destroyed,
+    the PDF stays in the store, readable, for Sở Tài chính's mail still refers to it."""
+    pdf = world.signed("stp", world.document(number="55/STP-VP"))
+    draft = _docx("Dự thảo của Sở Tư pháp")
+    first = world.mail("from-stp", attachments=[("cv.pdf", pdf), ("du-thao.docx", draft)],
+                       headers={"X-QLVB-Document-Id": "STP-2027.55"})
+    second = world.mail("from-stc", sender=STC, attachments=[("cv.pdf", pdf)])
+    outs = world.ingest(first, second)
+    assert [o["verdict"] for o in outs] == ["accepted", "duplicate"]
+    pdf_sha, draft_sha = hashlib.sha256(pdf).hexdigest(), hashlib.sha256(draft).hexdigest()
+    mails = {m.from_address: m for m in _rows(world, Mail)}
+    assert all(_stored(world, d).exists() for d in (pdf_sha, draft_sha, mails[STP].sha256, mails[STC].sha256))
+
+    assert world.ingest(_recall(world, "recall", STP, "STP-2027.55"))[0]["verdict"] == "ignored"
+
+    [document] = _rows(world, Document)
+    assert document.recalled and document.arrival_number == 1 and document.pdf_sha256 is None
+    assert _stored(world, pdf_sha).read_bytes() == pdf  # Sở Tài chính's copy of the same file
+    assert not _stored(world, draft_sha).exists() and not _stored(world, mails[STP].sha256).exists()
+    assert _stored(world, mails[STC].sha256).exists()
+    assert [f.sha256 for f in _rows(world, DocumentFile)] == [pdf_sha]  # the duplicate's line of it
+    answer = next(o for o in _rows(world, Outbox, Outbox.kind == "recall-answer"))
+    assert answer.recipient == STP and email.message_from_bytes(answer.raw)["X-QLVB-Status"] == "15"
+
+
+def test_a_recall_from_an_agency_that_did_not_issue_the_document_changes_nothing(world: World) -> None:
+    """Sở Tài chính forwarded a document Sở Tư pháp issued and signed (registered on its signature),
+    then asks for it back: it is not the issuer, so nothing is destroyed and nobody is answered. The
+    issuer's own mailbox recalling it under that identifier is honoured."""
+    pdf = world.signed("stp", world.document(number="66/STP-VP"))
+    forwarded = world.mail("forwarded", sender=STC, attachments=[("cv.pdf", pdf)],
+                           headers={"X-QLVB-Document-Id": "STC-2027.9"})
+    out = world.ingest(forwarded)[0]
+    assert (out["verdict"], out["basis"]) == ("accepted", "signature")
+    outbox_before = [o.id for o in _rows(world, Outbox)]
+
+    assert world.ingest(_recall(world, "not-issuer", STC, "STC-2027.9"))[0]["verdict"] == "ignored"
+
+    [document] = _rows(world, Document)
+    assert not document.recalled and document.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+    assert _stored(world, document.pdf_sha256).read_bytes() == pdf
+    assert [o.id for o in _rows(world, Outbox)] == outbox_before  # nobody answered, the clerk not told
+    assert "recall-unproven" in _actions(world) and "recall-received" not in _actions(world)
+
+    assert world.ingest(_recall(world, "issuer", STP, "STC-2027.9"))[0]["verdict"] == "ignored"
+    [document] = _rows(world, Document)
+    assert document.recalled
+    answers = [o for o in _rows(world, Outbox) if o.id not in outbox_before]
+    assert {(o.kind, o.recipient) for o in answers} == {("recall-answer", STP), ("recalled", US["mailbox"])}
+
+
+def test_the_issuers_recall_is_honoured_and_answered_15(world: World) -> None:
+    """As before: the issuer's authenticated mailbox recalls what it sent us; the line stays, the
+    content goes, the clerk is told and the issuer answered 15 (agreed)."""
+    pdf = world.signed("stp", world.document(number="77/STP-VP"))
+    world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
+    world.ingest(_recall(world, "recall", STP, "STP-2027.77"))
+    [document] = _rows(world, Document)
+    assert document.recalled and document.notation == "77/STP-VP" and document.subject is None
+    assert not _stored(world, hashlib.sha256(pdf).hexdigest()).exists()
+    answer = next(o for o in _rows(world, Outbox, Outbox.kind == "recall-answer"))
+    parsed = email.message_from_bytes(answer.raw)
+    assert (answer.recipient, parsed["X-QLVB-Status"], parsed["X-QLVB-Document-Id"]) == (STP, "15", "STP-2027.77")
+
+
+def test_message_ids_are_not_computable_and_every_mail_carries_a_valid_token(world: World) -> None:
+    """Two answers rendered from the same inputs get different Message-IDs; every outbox row carries
+    X-QLVB-Token = HMAC(the register's key, its Message-ID); the key is one per register, never logged."""
+    urgent = world.document(number="88/STP-VP", urgency="Hỏa tốc")
+    world.ingest(world.mail("urgent", attachments=[("cv.pdf", world.signed("stp", urgent))]))
+    rows = _rows(world, Outbox)
+    assert {o.kind for o in rows} >= {"ack", "alert"}
+    register = world.db()
+    try:
+        key = register_key(register)
+        assert register_key(register) == key and len(_rows(world, RegisterKey)) == 1
+    finally:
+        register.close()
+    for row in rows:
+        parsed = email.message_from_bytes(row.raw, policy=email.policy.default)
+        assert parsed["Message-ID"] == row.message_id
+        assert parsed[tokens.HEADER] == tokens.token(key, row.message_id)
+        assert tokens.issued(key, row.message_id, parsed[tokens.HEADER])
+    assert len({o.message_id for o in rows}) == len(rows)
+
+    writer = AnswerWriter(US["name"], US["mailbox"], key)
+    context = {"subject": "S", "sender": STP, "held": [], "source": "x.pdf", "plan": None}
+    one, two = (writer.render("outgoing-held", US["mailbox"], context, key="same", in_reply_to=None) for _ in range(2))
+    assert one.message_id != two.message_id
+    assert not tokens.issued(key, two.message_id, email.message_from_bytes(one.raw)[tokens.HEADER])
+
+    logged = json.dumps([a.details for a in _rows(world, AuditEntry)])
+    assert key.hex() not in logged and "register-key-created" in _actions(world)
