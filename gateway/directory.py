@@ -106,7 +106,11 @@ class Directory:
         self._by_mailbox = {a.mailbox: a for a in self.agencies}
         self._by_name: dict[str, list[AgencyEntry]] = {}
         self._by_certificate_name: dict[str, list[AgencyEntry]] = {}
+        self._by_listed_certificate: dict[str, list[AgencyEntry]] = {}
         for agency in self.agencies:
+            for listed in agency.certificates:
+                if fingerprint_key(listed) is None:
+                    self._by_listed_certificate.setdefault(squash(listed), []).append(agency)
             for name in agency.names:
                 self._by_name.setdefault(squash(name), []).append(agency)
             for name in dict.fromkeys(squash(n) for n in agency.certificate_names):
@@ -135,19 +139,23 @@ class Directory:
         found = [a for a in self.agencies if fingerprint.lower() in a.fingerprints]
         return found[0] if len(found) == 1 else None
 
-    def by_certificate_name(self, name: str, places: frozenset[str]) -> AgencyEntry | None:
-        """The one agency a certificate's name attribute names, its place agreeing with the
-        certificate's (L or O): 'SỞ TÀI CHÍNH' of Đắk Nông never names Bắc Giang's Sở Tài chính."""
+    def by_listed_certificate(self, name: str) -> list[AgencyEntry]:
+        """The agencies whose `certificates` column names a certificate's CN as it stands."""
+        return list(self._by_listed_certificate.get(squash(name), [])) if squash(name) else []
+
+    def by_certificate_name(self, name: str, places: frozenset[str]) -> list[AgencyEntry]:
+        """The agencies a certificate's name attribute names, their place agreeing with the
+        certificate's (L or O): 'SỞ TÀI CHÍNH' of Đắk Nông never names Bắc Giang's Sở Tài chính.
+        Usually one; several where one office's certificate serves them all (the `certificates`
+        column: Văn phòng Chính phủ signs for the Thủ tướng too)."""
         if not squash(name):
-            return None
-        keys = [squash(name)] if place_of(name) else [squash(f"{name} tỉnh {p}") for p in sorted(places)] + [squash(name)]
+            return []
+        keys = [squash(name)] if place_of(name) else [*(squash(f"{name} tỉnh {p}") for p in sorted(places)), squash(name)]
         for key in keys:
             found = [a for a in self._by_certificate_name.get(key, []) if not a.places or a.places & places]
-            if len(found) == 1:
-                return found[0]
             if found:
-                return None  # two agencies answer to the name: it proves neither
-        return None
+                return found
+        return []
 
     def entry_names(self, entry: str, agency: AgencyEntry) -> bool:
         """Whether a recipient entry names this agency, directly, by alias, or by one of its groups."""

@@ -148,8 +148,9 @@ def build_pki() -> tuple[TestPki, dict[str, Identity], TestPki]:
     signers = {
         "stp": pki.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang"),
         "stc": pki.signer("Sở Tài chính tỉnh Bắc Giang", "Sở Tài chính tỉnh Bắc Giang", kind="ecdsa"),
-        "revoked": pki.signer("Sở Tư pháp (thu hồi)", "Sở Tư pháp tỉnh Bắc Giang"),
-        "expired": pki.signer("Sở Tư pháp (hết hạn)", "Sở Tư pháp tỉnh Bắc Giang",
+        # people of Sở Tư pháp (a person's certificate: CN the person, OU the agency, O its parent)
+        "revoked": pki.signer("Nguyễn Văn Bình", "UBND tỉnh Bắc Giang", unit="Sở Tư pháp", locality="Bắc Giang"),
+        "expired": pki.signer("Lê Thị Hạnh", "UBND tỉnh Bắc Giang", unit="Sở Tư pháp", locality="Bắc Giang",
                               valid_from=now - timedelta(days=400), valid_until=now - timedelta(days=2)),
     }
     pki.revoke(signers["revoked"])

@@ -14,8 +14,16 @@ from dataclasses import dataclass
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
-from gateway.vntext import fold, squash
+from gateway.vntext import fold, nfc, squash
 
+# How the name of an agency begins (a person's name never does): tells an agency's certificate from a person's.
+AGENCY_WORDS = (
+    "sở ", "ủy ban", "uỷ ban", "ubnd", "hđnd", "bộ ", "cục ", "tổng cục", "chi cục", "công an", "văn phòng",
+    "ban ", "bql", "phòng ", "trung tâm", "hội đồng", "thanh tra", "tòa án", "toà án", "viện ", "kho bạc",
+    "bảo hiểm", "trường ", "bệnh viện", "đảng ủy", "đảng uỷ", "tỉnh ủy", "tỉnh uỷ", "huyện ủy", "huyện uỷ",
+    "thành ủy", "thành uỷ", "mặt trận", "hội ", "liên đoàn", "công ty", "thủ tướng", "chính phủ", "quốc hội",
+    "đài ", "ngân hàng", "kiểm toán", "học viện", "đại học", "chi nhánh", "bộ chỉ huy", "cảng vụ",
+)
 _JOINT_NOTATION = re.compile(r"(?:^|[/-])[A-ZĐ]+LT(?:$|[/-])")  # TTLT, NQLT, …: a joint document's type code
 
 
@@ -52,15 +60,34 @@ def certificate_places(subject: CertSubject) -> frozenset[str]:
     return frozenset(p for p in found if p)
 
 
-def signer_agency(sig: SignatureFacts, directory: Directory) -> AgencyEntry | None:
-    """The agency a certificate names: by its fingerprint in the directory; else by CN (an
-    organisation's certificate); else by OU, or O when it has no OU (a person's)."""
+def is_agency_name(text: str) -> bool:
+    return f"{' '.join(nfc(text).lower().split())} ".startswith(AGENCY_WORDS)
+
+
+def deciding_name(subject: CertSubject) -> str:
+    """The most specific attribute that names an agency: the CN of an agency's certificate; the OU,
+    else the O, of a person's. Never the O of an agency's certificate (its parent body)."""
+    if is_agency_name(subject.common_name):
+        return subject.common_name
+    return subject.unit or subject.organisation
+
+
+def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
+    """The agencies a certificate speaks for: by its fingerprint or its CN as the directory's
+    `certificates` column lists them; else those its deciding name names, its province agreeing.
+    Usually one; several where one office's certificate serves them all (Văn phòng Chính phủ signs
+    for the Thủ tướng too). A person whose OU names no agency speaks for none: never widened."""
     if sig.fingerprint and (agency := directory.by_fingerprint(sig.fingerprint)) is not None:
-        return agency
-    subject, places = sig.subject, certificate_places(sig.subject)
-    if (agency := directory.by_certificate_name(subject.common_name, places)) is not None:
-        return agency
-    return directory.by_certificate_name(subject.unit or subject.organisation, places)
+        return [agency]
+    listed = directory.by_listed_certificate(sig.subject.common_name)
+    named = directory.by_certificate_name(deciding_name(sig.subject), certificate_places(sig.subject))
+    return list({a.code: a for a in (*listed, *named)}.values())
+
+
+def signer_agency(sig: SignatureFacts, directory: Directory) -> AgencyEntry | None:
+    """The one agency a certificate names (None when it names none, or several)."""
+    found = signer_agencies(sig, directory)
+    return found[0] if len(found) == 1 else None
 
 
 def _spellings(name: str, places: frozenset[str]) -> set[str]:
@@ -75,15 +102,12 @@ def _names_issuer(value: str, issuer: Issuer, places: frozenset[str]) -> bool:
 
 
 def speaks_for(sig: SignatureFacts, issuer: Issuer, directory: Directory) -> bool:
-    agency = signer_agency(sig, directory)
+    agencies = signer_agencies(sig, directory)
     if issuer.agency is not None:
-        return agency is not None and agency.code == issuer.agency.code
-    if agency is not None:
+        return any(a.code == issuer.agency.code for a in agencies)
+    if agencies:
         return False  # the certificate is a known agency's, and the issuer is not that agency
-    subject, places = sig.subject, certificate_places(sig.subject)
-    return _names_issuer(subject.common_name, issuer, places) or _names_issuer(
-        subject.unit or subject.organisation, issuer, places
-    )
+    return _names_issuer(deciding_name(sig.subject), issuer, certificate_places(sig.subject))
 
 
 def is_joint(particulars: Particulars) -> bool:
