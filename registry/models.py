@@ -42,6 +42,7 @@ class Agency(Base):
     mailbox: Mapped[str] = mapped_column(String(320), index=True)
     aliases: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
     groups: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    certificates: Mapped[list | None] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
 
 
 class Mail(Base):
