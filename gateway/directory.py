@@ -111,8 +111,8 @@ class Directory:
             for listed in agency.certificates:
                 if fingerprint_key(listed) is None:
                     self._by_listed_certificate.setdefault(squash(listed), []).append(agency)
-            for name in agency.names:
-                self._by_name.setdefault(squash(name), []).append(agency)
+            for name in dict.fromkeys(squash(n) for n in agency.names):  # a name and its alias may spell the same
+                self._by_name.setdefault(name, []).append(agency)
             for name in dict.fromkeys(squash(n) for n in agency.certificate_names):
                 self._by_certificate_name.setdefault(name, []).append(agency)
 
@@ -129,9 +129,11 @@ class Directory:
         if parent:
             place = parent.split("TỈNH", 1)[1] if "TỈNH" in parent.upper() else ""
             candidates[:0] = [f"{issuer} tỉnh {place}", f"{issuer} {parent}"]
+        printed = place_of(issuer) or (place_of(parent) if parent else None)
         for text in candidates:
-            found = self._by_name.get(squash(text))
-            if found and len(found) == 1:
+            # a place printed on the document must be the agency's: Lâm Đồng's Sở Tài chính is not ours
+            found = [a for a in self._by_name.get(squash(text), []) if not (printed and a.places) or printed in a.places]
+            if len(found) == 1:
                 return found[0]
         return None
 

@@ -1,4 +1,5 @@
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -11,7 +12,21 @@ from world import World, build_pki, make_world  # noqa: E402
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# Material from outside the repository is found through one setting (default: ../shared beside the checkout).
+SHARED = Path(os.environ.get("QLVB_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
+
+
+def shared_folder(*parts: str) -> Path:
+    """A folder of the shared material, or a one-line skip when it is absent (a clone alone)."""
+    path = SHARED.joinpath(*parts)
+    if not path.is_dir():
+        pytest.skip(f"{'/'.join(parts)} not found under QLVB_SHARED={SHARED}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def realpdf() -> Path:
+    return shared_folder("corpus", "realpdf")
 
 
 @pytest.fixture(scope="session")
