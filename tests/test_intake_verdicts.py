@@ -83,8 +83,9 @@ def run(tmp_path_factory, province):
     case("bulk", headers={"Precedence": "bulk"})
     case("octet-stream-pdf", declared_type="application/octet-stream",
          attachments=[("=?utf-8?b?Q8O0bmcgdsSDbi5wZGY=?=", w.document(number="225/STP-VP"))])
+    # winmail.dat: the TNEF signature and key, an empty one (it is opened: 4 bytes could not be)
     case("extras-ignored", attachments=[("cv.pdf", w.document(number="226/STP-VP")), ("smime.p7s", b"0\x82"),
-                                        ("winmail.dat", b"\x78\x9f\x3e\x22"), ("logo.png", b"\x89PNG\r\n\x1a\n")])
+                                        ("winmail.dat", b"\x78\x9f\x3e\x22\x01\x00"), ("logo.png", b"\x89PNG\r\n\x1a\n")])
     order = list(cases)
     outputs = w.ingest(*cases.values())
     by_name: dict[str, list[dict]] = {}

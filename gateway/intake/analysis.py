@@ -12,7 +12,7 @@ from pathlib import Path
 import pymupdf
 
 from gateway.intake import mime
-from gateway.intake.attachments import classify
+from gateway.intake.attachments import classify, in_forwarded_mail
 from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import Attachment, MailFacts, PdfFacts, SenderAuth, SignatureFacts
@@ -150,14 +150,16 @@ class Analyser:
         for part in mime.parts(msg):
             if part.inline_body:
                 continue
-            kind, note = classify(part.filename, part.content_type, part.data)
+            found = classify(part.filename, part.content_type, part.data)
+            if part.forwarded:
+                found = in_forwarded_mail(found)
             attachment = Attachment(
                 filename=part.filename, content_type=part.content_type, sha256=mime.sha256(part.data),
-                size=len(part.data), kind=kind, note=note,
+                size=len(part.data), kind=found.kind, note=found.note,
             )
             attachments.append(attachment)
             blobs[attachment.sha256] = part.data
-            if kind == "pdf":
+            if found.kind == "pdf":
                 tick()
                 pdfs.append(self.analyse_pdf(attachment, part.data))
         references = re.findall(r"<[^<>\s]+>", str(msg.get("References", "") or ""))

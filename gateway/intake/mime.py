@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email
 import email.policy
 import hashlib
+import quopri
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,12 +18,17 @@ from email.utils import getaddresses, parsedate_to_datetime
 from gateway.vntext import nfc
 
 
+FORWARD_DEPTH = 5  # forwarded mails inside forwarded mails: deeper ones are kept whole (and refused)
+FORWARDED_TYPES = ("message/rfc822", "message/global")
+
+
 @dataclass(frozen=True)
 class Part:
     filename: str
     content_type: str
     data: bytes
     inline_body: bool  # the text or HTML body of the mail, not an attachment
+    forwarded: int = 0  # in how many forwarded mails it lies (0: a part of the mail itself)
 
 
 def parse_message(raw: bytes) -> Message:
@@ -101,40 +109,82 @@ def _filename(part: Message) -> str:
 
 
 def parts(msg: Message) -> list[Part]:
-    """Every leaf part; a message/rfc822 part is kept whole, not descended into."""
+    """Every leaf part, in order. A forwarded mail (message/rfc822, or an attached .eml that is a mail)
+    is opened and its parts listed with `forwarded` counting the levels, down to FORWARD_DEPTH; a
+    deeper one is kept whole. Multiparts are walked without recursion, however deep."""
     found: list[Part] = []
-
-    def visit(part: Message, depth: int) -> None:
-        if depth > 50:
-            return  # a pathological nesting: the rest is kept in the original bytes
+    stack: list[tuple[Message, int]] = [(msg, 0)]
+    while stack:
+        part, forwarded = stack.pop()
         ctype = part.get_content_type().lower()
-        if ctype == "message/rfc822" or ctype.startswith("message/"):
-            payload = part.get_payload()
-            data = payload[0].as_bytes() if isinstance(payload, list) and payload and isinstance(payload[0], Message) else (
-                part.get_payload(decode=True) or b""
-            )
-            found.append(Part(_filename(part) or "message.eml", ctype, data, False))
-            return
+        filename = _filename(part)
+        if ctype in FORWARDED_TYPES or (filename.lower().endswith(".eml") and not part.is_multipart()):
+            inner = _forwarded_mail(part)
+            if inner is not None and forwarded < FORWARD_DEPTH:
+                stack.append((inner, forwarded + 1))
+                continue
+            if inner is not None or ctype in FORWARDED_TYPES:
+                found.append(Part(filename or "message.eml", "message/rfc822", _whole(part), False, forwarded))
+                continue
+        if ctype.startswith("message/"):  # the parts of a delivery or read report: header blocks
+            found.append(Part(filename or "message.eml", ctype, _whole(part), False, forwarded))
+            continue
         if part.is_multipart():
             payload = part.get_payload()
             if isinstance(payload, list):
-                for sub in payload:
-                    if isinstance(sub, Message):
-                        visit(sub, depth + 1)
-            return
+                stack.extend((sub, forwarded) for sub in reversed(payload) if isinstance(sub, Message))
+            continue
         try:
             data = part.get_payload(decode=True) or b""
         except (ValueError, TypeError, AssertionError):
             data = str(part.get_payload()).encode("utf-8", "replace")
-        filename = _filename(part)
         disposition = str(part.get("Content-Disposition", "")).split(";", 1)[0].strip().lower()
         inline_body = (
             not filename and ctype in ("text/plain", "text/html", "text/enriched") and disposition != "attachment"
         )
-        found.append(Part(filename, ctype, data, inline_body))
-
-    visit(msg, 0)
+        found.append(Part(filename, ctype, data, inline_body, forwarded))
     return found
+
+
+def _whole(part: Message) -> bytes:
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+        try:
+            return payload[0].as_bytes() if len(payload) == 1 else part.as_bytes()
+        except (ValueError, TypeError, LookupError, UnicodeError):
+            return b""
+    try:
+        return part.get_payload(decode=True) or b""
+    except (ValueError, TypeError, AssertionError):
+        return str(payload).encode("utf-8", "replace")
+
+
+def _forwarded_mail(part: Message) -> Message | None:
+    """The mail a message/rfc822 part or an attached .eml carries (None when it is not a mail)."""
+    payload = part.get_payload()
+    encoding = str(part.get("Content-Transfer-Encoding", "") or "").strip().lower()
+    if isinstance(payload, list):
+        if len(payload) != 1 or not isinstance(payload[0], Message):
+            return None
+        if encoding not in ("base64", "quoted-printable"):
+            return payload[0]
+        # RFC 2046 §5.2.1 forbids encoding a message/rfc822, some mailers do: the parser read the encoded text
+        try:
+            encoded = payload[0].as_bytes()
+        except (ValueError, TypeError, LookupError, UnicodeError):
+            return None
+        try:
+            raw = base64.b64decode(encoded) if encoding == "base64" else quopri.decodestring(encoded)
+        except (binascii.Error, ValueError):
+            return None
+    else:
+        try:
+            raw = part.get_payload(decode=True) or b""
+        except (ValueError, TypeError, AssertionError):
+            return None
+    inner = parse_message(raw)
+    headers = ("From", "Date", "Subject", "Message-ID", "MIME-Version", "Content-Type")
+    return inner if any(inner.get(h) for h in headers) else None
 
 
 def sha256(data: bytes) -> str:
