@@ -127,6 +127,24 @@ class World:
         return Register(f"sqlite:///{self.root / 'qlvb.db'}")
 
 
+def certified_copy(pdf: bytes, copier: str, parent: str, number: str, form: str = "SAO Y") -> bytes:
+    """The document with a copy page as NĐ 30/2020 Phụ lục I lays it out: the copying agency under its
+    parent and the copy's number on the left, the form and the place and date on the right."""
+    import pymupdf
+
+    from gateway.testkit.documents import _font
+
+    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    page = doc.new_page(width=595, height=842)
+    page.insert_font(fontname="vn", fontfile=str(_font(False)))
+    page.insert_font(fontname="vnb", fontfile=str(_font(True)))
+    page.draw_line((80, 60), (545, 60))
+    for x, y, text, font in ((90, 90, parent, "vn"), (90, 108, copier, "vnb"), (380, 108, form, "vnb"),
+                             (90, 130, f"Số: {number}", "vn"), (330, 130, "Bắc Giang, ngày 25 tháng 11 năm 2026", "vn")):
+        page.insert_text((x, y), text, fontname=font, fontsize=13)
+    return doc.tobytes()
+
+
 def our_identifier(n: int) -> str:
     """The identifier of our n-th outgoing document of this year (the year in Vietnam)."""
     return f"{US['code']}-{datetime.now(timezone(timedelta(hours=7))).year}.{n}"
