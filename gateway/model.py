@@ -182,6 +182,7 @@ class PdfFacts:
     crashed: bool = False  # the worker died or ran out of time or memory
     reading: Reading | None = None
     signatures: list[SignatureFacts] = field(default_factory=list)
+    active_content: tuple[str, ...] = ()  # what would run or open (JavaScript, Launch, a refused embedded file…)
 
 
 @dataclass(frozen=True)

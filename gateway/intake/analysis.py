@@ -14,6 +14,7 @@ import pymupdf
 from gateway.intake import mime
 from gateway.intake.attachments import classify, in_forwarded_mail
 from gateway.intake.authentication import AuthSettings, authenticate
+from gateway.intake.pdf_content import active_content_of
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import Attachment, MailFacts, PdfFacts, SenderAuth, SignatureFacts
 from gateway.reading import read_document
@@ -198,4 +199,5 @@ class Analyser:
             signatures = self.validator.validate(data) if b"/ByteRange" in data else []
         except Exception as exc:  # pyHanko cannot parse the file's signature structures
             signatures = [SignatureFacts.unreadable("?", f"{type(exc).__name__}: {exc}")]
-        return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures)
+        active = active_content_of(data)  # the whole file as a reader opens it, later revisions included
+        return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active)

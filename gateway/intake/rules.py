@@ -34,7 +34,9 @@ def peer_answer(mail: MailFacts, answers_ours: bool) -> list[Reason]:
 
 # 002 Đ16: no spam or malware passes; Đắk Lắk QĐ 16/2019 Đ4.3 lists the formats exchanged.
 def refused_attachments(mail: MailFacts) -> list[Reason]:
-    return [error("unsupported-attachment", a.note) for a in mail.attachments if a.kind == "refused"]
+    refused = [error("unsupported-attachment", a.note) for a in mail.attachments if a.kind == "refused"]
+    return refused + [error("unsupported-attachment", f"{p.attachment.filename}: {'; '.join(p.active_content)}")
+                      for p in mail.pdfs if p.active_content]
 
 
 # 002 Đ4: the document exchanged is a PDF (a scan of the signed paper, or signed digitally).
