@@ -183,7 +183,11 @@ class Analyser:
 
     def analyse_pdf(self, attachment: Attachment, data: bytes, *, body: bool = False) -> PdfFacts:
         try:
-            doc = pymupdf.open(stream=data, filetype="pdf")
+            signatures = self.validator.validate(data) if b"/ByteRange" in data else []
+        except Exception as exc:  # pyHanko cannot parse the file's signature structures
+            signatures = [SignatureFacts.unreadable("?", f"{type(exc).__name__}: {exc}")]
+        try:
+            doc = pymupdf.open(stream=signed_content(data, signatures), filetype="pdf")
         except Exception as exc:  # MuPDF raises a generic error on broken files
             return PdfFacts(attachment, opened=False, problem=f"không mở được: {type(exc).__name__}")
         with doc:
@@ -195,9 +199,12 @@ class Analyser:
                 reading = read_document(doc, body=body)
             except Exception as exc:  # a page MuPDF cannot interpret
                 return PdfFacts(attachment, opened=False, problem=f"không đọc được trang: {type(exc).__name__}")
-        try:
-            signatures = self.validator.validate(data) if b"/ByteRange" in data else []
-        except Exception as exc:  # pyHanko cannot parse the file's signature structures
-            signatures = [SignatureFacts.unreadable("?", f"{type(exc).__name__}: {exc}")]
         active = active_content_of(data)  # the whole file as a reader opens it, later revisions included
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active)
+
+
+def signed_content(data: bytes, signatures: list[SignatureFacts]) -> bytes:
+    """What was signed is what is read: the file as its last intact signature left it. Later
+    unsigned revisions are not read (the decision judges whether they change what a page shows)."""
+    end = max((s.revision_end for s in signatures if s.intact and 0 < s.revision_end <= len(data)), default=0)
+    return data[:end] if end else data

@@ -19,7 +19,7 @@ from gateway.intake.analysis import Analysis, headers_only
 from gateway.intake.reports import read_delivery_report
 from gateway.intake.decide import decide
 from gateway.outgoing.tracking import RECALL, answered_recipient, follow_answer, follow_outbox
-from gateway.model import Decision, MailFacts, Particulars, PdfFacts
+from gateway.model import Decision, MailFacts, Particulars, PdfFacts, Reading
 from gateway.vntext import fold
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
@@ -42,6 +42,14 @@ class IncomingMail:
 
 def issuer_key(issuer: str | None) -> str | None:
     return fold(issuer) if issuer else None
+
+
+def _copy_note(reading: Reading) -> str:
+    """A certified copy is registered as one, the copying agency named (NĐ 30/2020 Đ25)."""
+    mark = reading.copy
+    assert mark is not None
+    number = f" số {mark.number}" if mark.number else ""
+    return f"Bản {mark.form.lower()}{number} của {mark.copier or 'cơ quan sao (không đọc được)'}"
 
 
 def split_notation(number: str | None) -> tuple[str | None, str | None]:
@@ -219,13 +227,15 @@ class Intake:
         code_number, code_notation = split_notation(p.number)
         document = Document(
             mail_id=mail.id, agency_code=code, year=received.year, arrival_number=number, arrival_date=received,
-            medium="electronic", organ_name=p.issuer, organ_parent=p.issuer_parent, notation=p.number,
+            medium="electronic", organ_name=p.issuer or decision.issuer_from_certificate, organ_parent=p.issuer_parent,
+            notation=p.number,
             code_number=code_number, code_notation=code_notation, issued_date=p.date, type_name=p.type,
             subject=p.summary, signer_name=p.signer, signer_position=", ".join(p.signer_title) or None,
             priority=p.urgency, to_places=reading.recipients.as_json() if reading else None,
-            page_amount=reading.pages if reading else None, language="vi", description=None, due_date=None,
+            page_amount=reading.pages if reading else None, language="vi", due_date=None,
+            description=_copy_note(reading) if reading and reading.copy else None,
             basis=decision.basis, pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None,
-            issuer_key=issuer_key(p.issuer), recalled=False, created_at=now,
+            issuer_key=issuer_key(p.issuer or decision.issuer_from_certificate), recalled=False, created_at=now,
         )
         session.add(document)
         session.flush()
