@@ -52,9 +52,13 @@ def readable(pdfs: list[PdfFacts]) -> list[Reason]:
 # 002 Đ3.1, Đ16.7: secret documents are never exchanged electronically; a secret mark on any
 # PDF of the mail (the document or an annex) makes the whole mail secret.
 def secret(pdfs: list[PdfFacts]) -> list[Reason]:
-    for pdf in pdfs:
-        if pdf.reading is not None and pdf.reading.particulars.secrecy:
-            return [error("secret-document", pdf.reading.particulars.secrecy)]
+    return next((found for pdf in pdfs if (found := secret_mark(pdf.reading))), [])
+
+
+def secret_mark(reading: Reading | None) -> list[Reason]:
+    """The finding on one document that carries a secrecy mark."""
+    if reading is not None and reading.particulars.secrecy:
+        return [error("secret-document", reading.particulars.secrecy)]
     return []
 
 

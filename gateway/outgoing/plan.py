@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from gateway.directory import AgencyEntry
-from gateway.intake.rules import secret
+from gateway.intake.rules import secret_mark
 from gateway.model import Particulars, Reading
 from gateway.reasons import Reason, error
 from gateway.resolver import Resolution, Resolver
@@ -57,7 +57,7 @@ def make_plan(
 ) -> Plan:
     choices = choices or {}
     block = reading.recipients
-    held = list(secret(reading))  # 002 Đ3.1, Đ16.7: never sent electronically
+    held = list(secret_mark(reading))  # 002 Đ3.1, Đ16.7: never sent electronically
     if any(w.startswith("no-recipient-block") for w in reading.warnings):
         held.append(error("no-recipient-block"))
     electronic, paper = list(block.electronic), list(block.paper)
