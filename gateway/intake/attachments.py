@@ -136,6 +136,9 @@ def classify(filename: str, content_type: str, data: bytes, depth: int = 0) -> C
         return Classification(found.kind, found.what)
     if ext == "p7s" or ctype in _SIGNATURE_TYPES:  # an S/MIME signature: DER, opening with a SEQUENCE
         return Classification("harmless", "chữ ký S/MIME") if data[:1] == b"0" else _refused("chữ ký S/MIME hỏng", shown)
+    if found.status == "text" and (ctype == "application/pgp-signature" or ext == "asc") \
+            and data.lstrip().startswith(b"-----BEGIN PGP SIGNATURE-----"):  # an OpenPGP/MIME signature
+        return Classification("harmless", "chữ ký OpenPGP")
     if found.status == "text" and ctype in _REPORT_TYPES:
         return Classification("harmless", "báo cáo chuyển thư")
     if found.status == "text":
