@@ -1,0 +1,205 @@
+"""What an attacker needs to forge mail to the gateway: header blocks placed line by line, the
+certificates of a province (and of others), documents painted over after signing, attachments
+that hide what they are, and the means to look at what the gateway stored and answered."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+import dkim
+import pymupdf
+
+from gateway.testkit.mails import DkimKey
+from gateway.testkit.pki import Identity, TestPki
+from gateway.vntext import fold
+from world import MX
+
+EVIL = "attacker@evil.example"
+OUTSIDER = "vanthu@congty.example"  # a real mailbox of a firm: it can prove itself, it is no agency
+
+
+# ---- header blocks ----------------------------------------------------------------------------
+def hop(by: str = MX, source: str = "agency.example") -> str:
+    """A Received line as the host `by` writes it."""
+    return f"Received: from {source} by {by} with ESMTPSA; {format_datetime(datetime.now(timezone.utc))}"
+
+
+def results(value: str) -> str:
+    return f"Authentication-Results: {value}"
+
+
+def on_top(raw: bytes, lines: list[str]) -> bytes:
+    """The mail with make_mail's Received and Authentication-Results lines replaced by `lines`, in
+    that order: the header block above the message (and above its DKIM signature)."""
+    rest = raw
+    while rest.lower().startswith((b"received:", b"authentication-results:")):
+        rest = rest.split(b"\r\n", 1)[1]
+        while rest[:1] in (b" ", b"\t"):  # a folded continuation
+            rest = rest.split(b"\r\n", 1)[1]
+    return "".join(f"{line}\r\n" for line in lines).encode() + rest
+
+
+def dkim_signed(message: bytes, key: DkimKey) -> bytes:
+    signature = dkim.sign(message, key.selector.encode(), key.domain.encode(), key.private_pem,
+                          include_headers=[b"from", b"to", b"cc", b"subject", b"date", b"message-id"])
+    return signature + message
+
+
+def forwarding(sender: str, to: str, pdf: bytes, forwarded: bytes, key: DkimKey | None) -> bytes:
+    """A mail carrying a document and, as a message/rfc822 part, a mail it forwards."""
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["From"], msg["To"], msg["Subject"] = sender, to, "Chuyển tiếp hồ sơ"
+    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[1])
+    msg.set_content("Kính gửi Văn thư,\n\nXin chuyển tiếp thư dưới đây.\n")
+    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename="cong-van.pdf")
+    msg.add_attachment(email.message_from_bytes(forwarded, policy=email.policy.SMTP))
+    raw = msg.as_bytes()
+    raw = dkim_signed(raw, key) if key is not None else raw
+    return on_top(raw, [hop()])
+
+
+# ---- certificates -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Certificates:
+    """Signing certificates as Ban Cơ yếu issues them (and one from a CA nobody trusts)."""
+
+    stp: Identity  # Sở Tư pháp's own (an organisation's) certificate
+    stp_clerk: Identity  # a person's: its clerk, OU = the agency
+    stc: Identity  # Sở Tài chính of the same province
+    ubnd: Identity  # UBND tỉnh: the Sở's parent
+    person: Identity  # a private person, under the same trusted CA
+    dn_stc: Identity  # Sở Tài chính of another province
+    dn_stp: Identity  # Sở Tư pháp of another province: the same name, not the same agency
+    self_made: Identity  # "Sở Tư pháp" under a CA the attacker made
+
+    def as_signers(self) -> dict[str, Identity]:
+        """For World.signed(who): 'stranger' is the one under the self-made CA."""
+        return {"stp": self.stp, "stp_clerk": self.stp_clerk, "stc": self.stc, "ubnd": self.ubnd,
+                "person": self.person, "dn_stc": self.dn_stc, "dn_stp": self.dn_stp, "stranger": self.self_made}
+
+
+def issue_certificates(pki: TestPki, stranger: TestPki) -> Certificates:
+    return Certificates(
+        stp=pki.signer("Sở Tư pháp", "UBND tỉnh Bắc Giang", locality="Bắc Giang"),
+        stp_clerk=pki.signer("Nguyễn Văn A", "Ủy ban nhân dân tỉnh Bắc Giang", unit="Sở Tư pháp", locality="Bắc Giang"),
+        stc=pki.signer("Sở Tài chính", "UBND tỉnh Bắc Giang", locality="Bắc Giang", kind="ecdsa"),
+        ubnd=pki.signer("UBND tỉnh Bắc Giang", "UBND tỉnh Bắc Giang", locality="Bắc Giang"),
+        person=pki.signer("Trần Thị B", "Cá nhân"),
+        dn_stc=pki.signer("Sở Tài chính", "Tỉnh Đắk Nông", locality="Đắk Nông"),
+        dn_stp=pki.signer("Sở Tư pháp", "UBND tỉnh Đắk Nông", locality="Đắk Nông"),
+        self_made=stranger.signer("Sở Tư pháp", "UBND tỉnh Bắc Giang", locality="Bắc Giang"),
+    )
+
+
+def fingerprint(identity: Identity) -> str:
+    """SHA-256 of the certificate (DER), in hex: how the directory's `certificates` column names one."""
+    from cryptography.hazmat.primitives import hashes
+
+    return identity.cert.fingerprint(hashes.SHA256()).hex()
+
+
+# ---- documents changed after signing --------------------------------------------------------------
+def line_box(pdf: bytes, text: str) -> tuple[float, float, float, float]:
+    """The rectangle of a line of page 1 in PDF user space (origin bottom left), a little wider."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        page = doc[0]
+        found = page.search_for(text)
+        assert found, f"{text!r} is not on page 1"
+        height = page.rect.height
+        x0, x1 = min(r.x0 for r in found), max(r.x1 for r in found)
+        y0, y1 = min(r.y0 for r in found), max(r.y1 for r in found)
+    return (x0 - 4, height - y1 - 3, x1 + 4, height - y0 + 3)
+
+
+def paint_over(pdf: bytes, covered: str, painted: str, identity: Identity, pki: TestPki,
+               field_name: str = "Signature2") -> bytes:
+    """One more signature, visible: its box, opaque white with `painted` written in it, lies over
+    the line `covered` of page 1 (what a reader of the page now sees instead of that line)."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.content import RawContent
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.sign import fields, signers
+    from pyhanko.stamp import TextStampStyle
+
+    from gateway.testkit.signing import _signer
+
+    box = line_box(pdf, covered)
+    width, height = box[2] - box[0], box[3] - box[1]
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name=field_name, box=box, on_page=0))
+    style = TextStampStyle(
+        stamp_text=painted, border_width=0, background_opacity=1.0,
+        background=RawContent(f"1 1 1 rg 0 0 {width:.2f} {height:.2f} re f".encode()),
+        text_box_style=TextBoxStyle(font_size=12),
+    )
+    out = BytesIO()
+    signers.PdfSigner(signers.PdfSignatureMetadata(field_name=field_name), signer=_signer(identity, pki),
+                      stamp_style=style).sign_pdf(writer, output=out)
+    return out.getvalue()
+
+
+def annotate_over(pdf: bytes, covered: str, written: str, work: Path) -> bytes:
+    """An incremental update after signing: a FreeText annotation, white, over the line `covered`."""
+    path = work / f"annotated-{hashlib.sha256(pdf).hexdigest()[:12]}.pdf"
+    path.write_bytes(pdf)
+    with pymupdf.open(path) as doc:
+        page = doc[0]
+        found = page.search_for(covered)
+        rect = pymupdf.Rect(min(r.x0 for r in found) - 4, min(r.y0 for r in found) - 3,
+                            max(r.x1 for r in found) + 4, max(r.y1 for r in found) + 3)
+        page.add_freetext_annot(rect, written, fontsize=11, fill_color=(1, 1, 1), text_color=(0, 0, 0))
+        doc.save(path, incremental=True, encryption=pymupdf.PDF_ENCRYPT_KEEP)
+    return path.read_bytes()
+
+
+# ---- attachments that hide what they are ---------------------------------------------------------
+EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\0" * 48 + b"PE\0\0" + b"\0" * 60
+
+
+def zipped(*files: tuple[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def polyglot(pdf: bytes) -> bytes:
+    """A Windows executable whose bytes also open as the PDF (readers look for %PDF- in the first KB)."""
+    return EXECUTABLE + pdf
+
+
+# ---- what the gateway kept and said ---------------------------------------------------------------
+def stored(root: Path, digest: str) -> bool:
+    return (root / "store" / "sha256" / digest[:2] / digest).exists()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def answer_text(raw: bytes) -> str:
+    """An answer's subject and every text part, decoded: what its reader sees."""
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    texts = [str(msg.get("Subject", ""))]
+    for part in msg.walk():
+        if part.get_content_maintype() == "text":
+            texts.append(part.get_content())
+    return "\n".join(texts)
+
+
+def folded_in(needle: str, haystack: str) -> bool:
+    """Whether the text appears, ignoring case, diacritics and spacing."""
+    return fold(needle) in fold(haystack)
