@@ -23,7 +23,7 @@ from attacks_kit import (
 )
 from gateway.testkit.mails import DkimKey, make_mail
 from registry.models import Document, DocumentFile, Mail, Outbox
-from world import DIRECTORY_CSV, MX, STC, STP, UBND, US, World, make_world
+from world import DIRECTORY_CSV, MX, STC, STP, US, World, make_world
 
 CLERK = US["mailbox"]
 SUMMARY = "V/v triển khai công tác văn thư năm 2027"  # the default summary line of a rendered document
@@ -109,6 +109,9 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     case("ar-forged-below-the-real-one", top=[real_fail, hop(), passing], attachments=[("cv.pdf", doc())])
     case("ar-forged-only-one-below", top=[hop(), passing], attachments=[("cv.pdf", doc())])
     case("ar-forged-above-untrusted-hop", top=[passing, hop("evil.example", "x"), hop()], attachments=[("cv.pdf", doc())])
+    # a Received line of the province's server forged below the real one, which came from the attacker
+    case("ar-above-a-forged-own-hop", top=[hop(MX, "mail.evil.example"), passing, hop()], attachments=[("cv.pdf", doc())])
+    case("ar-without-any-received", top=[passing], attachments=[("cv.pdf", doc())])  # never through the server
     case("ar-genuine-on-top", {STP}, top=[passing, hop()], attachments=[("cv.pdf", doc())])
     case("ar-genuine-smtp-auth-on-top", {STP}, top=[results(f"{MX}; auth=pass smtp.auth={STP}"), hop()],
          attachments=[("cv.pdf", doc())])
@@ -222,7 +225,8 @@ def test_no_answer_in_the_outbox_to_an_unproven_address(run: Run) -> None:
 
 
 # ---- 1-3. the sender --------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["ar-forged-below-the-real-one", "ar-forged-only-one-below", "ar-forged-above-untrusted-hop"])
+@pytest.mark.parametrize("name", ["ar-forged-below-the-real-one", "ar-forged-only-one-below", "ar-forged-above-untrusted-hop",
+                                  "ar-above-a-forged-own-hop"])
 def test_authentication_results_the_server_did_not_write_are_a_forgery(run: Run, name: str) -> None:
     out = run.one(name)
     assert out["sender"]["authenticated"] is False
@@ -230,6 +234,12 @@ def test_authentication_results_the_server_did_not_write_are_a_forgery(run: Run,
     assert any(codes(out).get(c) == "error" for c in ERRORS_OF_A_FORGERY), out["reasons"]
     assert (out["verdict"], out["incoming_number"], answered(out)) == ("quarantined", None, set())
     assert out["review_id"] is not None  # kept for the clerk
+
+
+def test_results_in_a_mail_the_server_never_received_prove_nothing(run: Run) -> None:
+    out = run.one("ar-without-any-received")
+    assert out["sender"]["authenticated"] is False
+    assert (out["verdict"], out["incoming_number"], answered(out)) == ("quarantined", None, set())
 
 
 def test_the_clerk_can_look_at_the_forgery(run: Run) -> None:
@@ -316,8 +326,15 @@ def test_an_unreadable_issuer_is_taken_from_the_certificate(run: Run) -> None:
 def test_content_painted_over_a_signed_page_breaks_the_signature(run: Run, name: str, verdict: str) -> None:
     out = run.one(name)
     assert codes(out).get("signature-modified") == "error", out["reasons"]
-    assert out["signatures"][0]["modified_after"] is True  # the issuer's own signature, not the painter's
     assert (out["verdict"], out["incoming_number"]) == (verdict, None)
+
+
+@pytest.mark.parametrize("name", ["painted-over-by-a-self-made-ca", "painted-over-sent-from-the-issuer"])
+def test_the_json_says_which_signature_was_painted_over(run: Run, name: str) -> None:
+    """Other tools read `signatures`: the issuer's signature, the first, is the one modified after."""
+    first, painter = run.one(name)["signatures"]
+    assert (first["trusted"], first["modified_after"]) == (True, True), first
+    assert painter["trusted"] is False
 
 
 def test_the_painted_words_are_nowhere(run: Run) -> None:

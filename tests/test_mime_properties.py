@@ -14,7 +14,6 @@ import base64
 import quopri
 import urllib.parse
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
