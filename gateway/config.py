@@ -83,7 +83,7 @@ class Trust(_Strict):
 class Authentication(_Strict):
     trusted_authserv_ids: list[str] = []
     # the province's own hops as their Received headers name them (default: trusted_authserv_ids);
-    # only Authentication-Results above the first Received written by another host count
+    # only Authentication-Results above the Received line where a mail entered these hosts count
     trusted_hosts: list[str] = []
     # domains that sign the mail of every agency below them (a d= here counts for any such From)
     shared_signing_domains: list[str] = []

@@ -80,14 +80,15 @@ class SignatureFacts:
             modified_after=False, covers_document=False, revocation_known=False, signed_at=None, problem=problem[:300],
         )
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, *, modified: bool = False) -> dict[str, Any]:
+        """modified: the decision found what changed after it disallowed (another party's box)."""
         return {
             "signer": self.signer,
             "intact": self.intact,
             "trusted": self.trusted,
             "revoked": self.revoked,
             "expired": self.expired,
-            "modified_after": self.modified_after,
+            "modified_after": self.modified_after or modified,
             "signed_at": self.signed_at,
         }
 
@@ -232,6 +233,7 @@ class Decision:
     urgent: bool = False
     issuer_from_certificate: str | None = None  # the signer's agency, taken as issuer when none could be read
     copier: str | None = None  # a certified copy: the agency that copied it
+    modified_signatures: tuple[str, ...] = ()  # fields of issuer signatures that later revisions broke
 
     @property
     def particulars(self) -> Particulars:

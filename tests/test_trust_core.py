@@ -9,7 +9,7 @@ import email
 import pytest
 
 from gateway.directory import AgencyEntry, Directory, place_of
-from gateway.intake.authentication import AuthSettings, aligned, from_evidence, received_by, trusted_results
+from gateway.intake.authentication import AuthSettings, aligned, from_evidence, received_by, received_from, trusted_results
 from gateway.intake.issuers import DocumentIssuers, Issuer, document_issuers, signer_agency, speaks_for
 from gateway.intake.rules import issuer_signatures
 from gateway.model import CertSubject, FieldSource, Particulars, Reading, Recipients, SignatureFacts
@@ -31,28 +31,33 @@ THEIRS = "Received: from x by mail.evil.example with ESMTP; Wed, 2 Dec 2026 08:5
 FROM = "From: vanthu@sotp.bacgiang.gov.vn"
 
 
+INSIDE = f"Received: from {MX} by imap.bacgiang.gov.vn with LMTP; Wed, 2 Dec 2026 09:00:01 +0700"
+FAKE_HOP = f"Received: from x by {MX} with ESMTP; Wed, 2 Dec 2026 08:58:00 +0700"
+
+
 @pytest.mark.parametrize("name,headers,counted,forged", [
-    ("the server's own, on top", [OURS, GENUINE, FROM], 1, 0),
-    ("a second one of the same id below the real one", [OURS, FAILED, FORGED, FROM], 1, 1),
-    ("below a Received an outside host wrote", [OURS, FAILED, THEIRS, FORGED, FROM], 1, 1),
-    ("the only one, but below an outside hop", [THEIRS, FORGED, FROM], 0, 1),
-    ("an untrusted id anywhere is ignored", [OURS, "Authentication-Results: evil.example; dkim=pass", FROM], 0, 0),
-    ("an older pass of the same server, a hop earlier", [OURS, FAILED, OURS, GENUINE, FROM], 1, 0),
-    ("unparseable with a trusted id", [OURS, GENUINE, f"Authentication-Results: {MX}; ((((", FROM], 1, 1),
+    ("the server's own, above its Received line", [GENUINE, OURS, FROM], 1, 0),
+    ("a second one of the same id below the entry line", [FAILED, OURS, FORGED, FROM], 1, 1),
+    ("the only one, directly below the entry line", [OURS, FORGED, FROM], 0, 1),
+    ("below a Received an outside host wrote", [FAILED, OURS, THEIRS, FORGED, FROM], 1, 1),
+    ("the topmost Received written outside", [THEIRS, FORGED, FROM], 0, 1),
+    ("a fake Received 'by' our MX under the forged one", [FAILED, OURS, FORGED, FAKE_HOP, FROM], 1, 1),
+    ("no Received line at all", [GENUINE, FROM], 0, 1),
+    ("an untrusted id anywhere is ignored", ["Authentication-Results: evil.example; dkim=pass", OURS, FROM], 0, 0),
+    ("unparseable with a trusted id", [GENUINE, f"Authentication-Results: {MX}; ((((", OURS, FROM], 1, 1),
 ])
 def test_only_the_trusted_servers_own_results_count(name: str, headers: list[str], counted: int, forged: int) -> None:
     found = trusted_results(_headers("\n".join(headers)), SETTINGS)
     assert (len(found.counted), len(found.forged)) == (counted, forged), name
 
 
-def test_the_topmost_result_decides_when_a_server_saw_the_mail_twice() -> None:
-    found = trusted_results(_headers("\n".join([OURS, FAILED, OURS, GENUINE, FROM])), SETTINGS)
+def test_the_topmost_result_of_a_server_decides() -> None:
+    found = trusted_results(_headers("\n".join([FAILED, GENUINE, OURS, FROM])), SETTINGS)
     assert from_evidence(found.counted, "vanthu@sotp.bacgiang.gov.vn") is None
 
 
 def test_trusted_hosts_name_the_provinces_own_hops() -> None:
-    lmtp = "Received: from mx by imap.bacgiang.gov.vn with LMTP; Wed, 2 Dec 2026 09:00:01 +0700"
-    headers = _headers("\n".join([lmtp, OURS, GENUINE, FROM]))
+    headers = _headers("\n".join([INSIDE, GENUINE, OURS, FROM]))
     assert len(trusted_results(headers, SETTINGS).forged) == 1  # the mailbox server is not named: outside
     settings = AuthSettings((MX,), (), False, trusted_hosts=(MX, "imap.bacgiang.gov.vn"))
     assert len(trusted_results(headers, settings).counted) == 1
@@ -70,7 +75,7 @@ def test_trusted_hosts_name_the_provinces_own_hops() -> None:
     ("dkim=fail header.d=sotp.bacgiang.gov.vn", "vanthu@sotp.bacgiang.gov.vn", None),
 ])
 def test_strict_alignment(result: str, address: str, method: str | None) -> None:
-    found = trusted_results(_headers(f"{OURS}\nAuthentication-Results: {MX}; {result}\n{FROM}"), SETTINGS)
+    found = trusted_results(_headers(f"Authentication-Results: {MX}; {result}\n{OURS}\n{FROM}"), SETTINGS)
     evidence = from_evidence(found.counted, address)
     assert (evidence[0] if evidence else None) == method
 
@@ -90,6 +95,7 @@ def test_alignment_with_a_shared_signing_domain(signing: str, sender: str, share
 def test_received_by() -> None:
     assert received_by("from a (a [1.2.3.4])\r\n\tby MX.bacgiang.gov.vn. (Postfix) with ESMTPS id X; date") == MX
     assert received_by("from a with local; date") == ""
+    assert received_from("from [10.1.2.3] (helo=pc) by mx with ESMTPSA; date") == "10.1.2.3"
 
 
 # ---- whose certificate is it ------------------------------------------------------------------

@@ -5,10 +5,12 @@ province's server records that the sender logged in as that address (`auth=pass 
 Evidence comes from the Authentication-Results headers the province's own server wrote, or from
 the gateway's own DKIM check (dkimpy), with keys from the config or from DNS.
 
-Which Authentication-Results count (RFC 8601 §5): only those a trusted server added, that is
-those above the first `Received` header a trusted host did not write, and of each trusted
-authserv-id only the topmost one of a hop. A header with a trusted id anywhere else came from
-outside: it is a forgery, and a mail carrying one is not authenticated at all.
+Which Authentication-Results count (RFC 8601 §5): only those the province's servers added. A
+server writes its results above its own Received line, so they stand above the Received line where
+the mail entered the province (the first one, from the top, that a trusted host wrote `from` a host
+outside `trusted_hosts`); of each trusted authserv-id the topmost counts. A header with a trusted id
+below that line, or in a mail no trusted host received, came from outside: it is a forgery, and a
+mail carrying one is not authenticated at all.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from gateway.model import SenderAuth
 
 DnsFunc = Callable[..., bytes | None]
 _RECEIVED_BY = re.compile(r"\bby\s+\[?([^\s;()\]]+)", re.IGNORECASE)
+_RECEIVED_FROM = re.compile(r"^\s*from\s+\[?([^\s;()\]]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,28 @@ def received_by(value: str) -> str:
     return match.group(1).lower().rstrip(".") if match else ""
 
 
+def received_from(value: str) -> str:
+    """The host a Received header says the mail came from (its `from` clause), lower case."""
+    match = _RECEIVED_FROM.match(" ".join(value.split()))
+    return match.group(1).lower().rstrip(".") if match else ""
+
+
+def entry_line(headers: list[tuple[str, str]], hosts: frozenset[str]) -> int | None:
+    """The index of the Received line where the mail entered the province's servers: walking down
+    the trusted hops, the first written by a trusted host from an outside one. None when the topmost
+    Received was written outside (or there is none): then no header is the province's."""
+    entry = None
+    for index, (name, value) in enumerate(headers):
+        if name.lower() != "received":
+            continue
+        if received_by(value) not in hosts:
+            break
+        entry = index
+        if received_from(value) not in hosts:
+            break
+    return entry
+
+
 def _parse(value: str) -> authres.AuthenticationResultsHeader | None:
     try:
         return authres.AuthenticationResultsHeader.parse("Authentication-Results: " + " ".join(value.split()))
@@ -75,34 +100,24 @@ def _parse(value: str) -> authres.AuthenticationResultsHeader | None:
 
 
 def trusted_results(headers: list[tuple[str, str]], settings: AuthSettings) -> TrustedResults:
-    """RFC 8601 §5: walk the header block from the top (the newest hop first)."""
+    """RFC 8601 §5: the results above the line where the mail entered the province count."""
     ids = {t.lower() for t in settings.trusted_authserv_ids}
-    hosts = settings.hosts
+    entry = entry_line(headers, settings.hosts)
     counted: list[authres.AuthenticationResultsHeader] = []
     forged: list[str] = []
-    outside = False  # past the first Received header a trusted host did not write
-    seen_in_hop: set[str] = set()
-    seen_before: set[str] = set()
-    for name, value in headers:
-        key = name.lower()
-        if key == "received" and not outside:
-            if received_by(str(value)) in hosts:
-                seen_before |= seen_in_hop
-                seen_in_hop = set()
-            else:
-                outside = True
-            continue
-        if key != "authentication-results":
+    seen: set[str] = set()
+    for index, (name, value) in enumerate(headers):
+        if name.lower() != "authentication-results":
             continue
         header = _parse(str(value))
         authserv = (header.authserv_id or "").lower() if header is not None else _loose_id(str(value))
         if authserv not in ids:
             continue
-        if outside or authserv in seen_in_hop or header is None:
+        if entry is None or index > entry or header is None:
             forged.append(authserv)
-        elif authserv not in seen_before:  # an older hop's result of the same server is not this mail's
+        elif authserv not in seen:  # a later hop's own result comes first; an older one is not this mail's
             counted.append(header)
-        seen_in_hop.add(authserv)
+            seen.add(authserv)
     return TrustedResults(tuple(counted), tuple(forged))
 
 

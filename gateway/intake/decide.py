@@ -108,7 +108,8 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
     if reading is not None and not _errors(reasons):
         p = reading.particulars
         original = duplicate_of(pdf.attachment.sha256, p.issuer, p.number)
-    return _finish(mail, desk, pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original)
+    return _finish(mail, desk, pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original,
+                   modified=judged.modified)
 
 
 def _errors(reasons: list[Reason]) -> bool:
@@ -127,7 +128,7 @@ def _verdict(reasons: list[Reason], mail: MailFacts, directory: Directory) -> Ve
 def _finish(
     mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: list[PdfFacts], reasons: list[Reason], *,
     basis: Basis | None = None, issuers: DocumentIssuers = DocumentIssuers(()), original: int | None = None,
-    secret: bool = False,
+    secret: bool = False, modified: tuple[str, ...] = (),
 ) -> Decision:
     verdict = _verdict(reasons, mail, desk.directory)
     if verdict == "accepted" and original is not None:
@@ -143,6 +144,7 @@ def _finish(
         secret=secret, urgent=urgent,
         issuer_from_certificate=issuers.issuers[0].label if issuers.issuers and not printed and not issuers.copy else None,
         copier=issuers.issuers[0].label if issuers.copy and issuers.issuers else None,
+        modified_signatures=modified,
     )
 
 

@@ -316,7 +316,8 @@ class Intake:
             "delivered_at": delivered.isoformat(),
             "received_at": received.isoformat(),
             "document": document,
-            "signatures": [] if decision.secret or pdf is None else [s.as_json() for s in pdf.signatures],
+            "signatures": [] if decision.secret or pdf is None else [
+                s.as_json(modified=s.field in decision.modified_signatures) for s in pdf.signatures],
             "replies": [r.as_json() for r in decision.replies],
             "sender": {"address": facts.from_address, "authenticated": facts.sender.authenticated,
                        "method": facts.sender.method},

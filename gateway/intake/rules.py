@@ -103,6 +103,7 @@ class SignatureJudgement:
     basis: bool
     issuers: DocumentIssuers  # the printed ones; the signer's agency when none could be read
     findings: list[Reason]
+    modified: tuple[str, ...] = ()  # the fields of the issuers' signatures that later changes broke
 
 
 def _issuer_from_certificate(signatures: list[SignatureFacts], printed: DocumentIssuers, directory: Directory,
@@ -126,7 +127,8 @@ def _changed_after(ordered: list[SignatureFacts], k: int, standing: list[bool]) 
     later = list(zip(ordered[k + 1:], standing[k + 1:]))
     foreign = [s for s, ok in later if not ok]
     if foreign:
-        return f"sau đó có thêm chữ ký của {foreign[0].signer}"
+        why = "không phải của cơ quan ban hành" if foreign[0].trusted and foreign[0].intact else "chứng thư không được tin cậy"
+        return f"sau đó có thêm chữ ký '{foreign[0].signer}' ({why}), ô chữ ký có thể che nội dung"
     sig, final = ordered[k], ordered[-1]
     if sig.changes_after in ("annotations", "other"):
         return "nội dung trang bị thay đổi sau khi ký"
@@ -154,6 +156,7 @@ def issuer_signatures(signatures: list[SignatureFacts], printed: DocumentIssuers
         signers = ", ".join(dict.fromkeys(s.signer for s in ordered))
         findings.append(error("signer-not-issuer", f"{', '.join(i.label for i in missing)} ≠ {signers}"))
     holds = not missing
+    modified: list[str] = []
     for issuer in issuers.issuers:
         own = [k for k, o in enumerate(owners) if issuer in o and standing[k]]
         if not own:
@@ -162,8 +165,9 @@ def issuer_signatures(signatures: list[SignatureFacts], printed: DocumentIssuers
         changed = _changed_after(ordered, own[-1], standing)
         if changed:
             findings.append(error("signature-modified", f"{ordered[own[-1]].signer}: {changed}"))
+            modified.append(ordered[own[-1]].field)
             holds = False
-    return SignatureJudgement(holds, issuers, findings)
+    return SignatureJudgement(holds, issuers, findings, tuple(modified))
 
 
 # 002 Đ4.1: a scan sent from the clerk mailbox of the issuing agency, authenticity ensured.

@@ -69,7 +69,7 @@ def make_mail(
     declared_type: str | None = None,
 ) -> bytes:
     """An RFC 5322 mail (CRLF), signed with DKIM when a key is given, with the receiving server's
-    Received and Authentication-Results headers on top, as the clerk's mailbox stores it."""
+    Authentication-Results and Received headers on top, as the clerk's mailbox stores it."""
     date = date or datetime.now(timezone.utc)
     msg = EmailMessage(policy=SMTP)
     msg["From"] = sender
@@ -93,8 +93,8 @@ def make_mail(
         )
         raw = signature + raw
     top = b""
-    for value in auth_results:
+    for value in auth_results:  # a receiving server writes its results above its own Received line
         top += f"Authentication-Results: {value}\r\n".encode()
     when = format_datetime(received_at or date)
-    top = f"Received: from agency.example by {received_by} with ESMTPSA; {when}\r\n".encode() + top
+    top += f"Received: from agency.example by {received_by} with ESMTPSA; {when}\r\n".encode()
     return top + raw
