@@ -1,0 +1,339 @@
+"""Red team of issue 10 (Trust): attacks on the finished hardening that the gateway did not hold
+against when they were written. Each test asserts the RIGHT behaviour, so each fails until the hole
+is closed; the docstring says what the attack is and why it matters. Real mails, real PDFs, the
+real command line (`ingest`), as in tests/test_attacks.py (whose attacks are not repeated here).
+
+The forger here has no key of the province: only what anybody can get (a mail the province's server
+receives from a client whose HELO it chooses; a genuine mail an agency once sent them; a personal
+certificate from the trusted CA; a certificate of an official of another province)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import dkim
+import pymupdf
+import pytest
+from sqlalchemy import select
+
+from attacks_kit import EVIL, hop, issue_certificates, line_box, on_top, results
+from gateway.testkit.mails import DkimKey, make_mail
+from gateway.testkit.signing import sign_pdf
+from registry.models import Document, DocumentFile, Outbox
+from world import MX, STC, STP, US, World, certified_copy, make_world
+
+CLERK = US["mailbox"]
+FORGED = "V/v cấp kinh phí cho Công ty ABC"  # the attacker's summary
+SUMMARY = "V/v triển khai công tác văn thư năm 2027"  # the default summary line of a rendered document
+
+
+@dataclass
+class Run:
+    w: World
+    out: dict[str, dict[str, Any]]
+    files: dict[str, bytes]  # attachments of interest by name
+
+    def rows(self, model, *where):  # type: ignore[no-untyped-def]
+        register = self.w.db()
+        try:
+            with register.session() as s:
+                return s.scalars(select(model).where(*where)).all()
+        finally:
+            register.close()
+
+
+def codes(out: dict[str, Any]) -> set[str]:
+    return {r["code"] for r in out["reasons"]}
+
+
+def _replace_received(raw: bytes) -> bytes:
+    """make_mail's message without its Received line (the forger writes the header block)."""
+    assert raw.startswith(b"Received:")
+    return raw.split(b"\r\n", 1)[1]
+
+
+def _with_body_length(message: bytes, key: DkimKey) -> bytes:
+    """Signed as a server that uses the l= tag (RFC 6376 §3.5) signs: body length limited, Content-Type signed."""
+    signature = dkim.sign(message, key.selector.encode(), key.domain.encode(), key.private_pem, length=True,
+                          include_headers=[b"from", b"to", b"subject", b"date", b"message-id", b"mime-version",
+                                           b"content-type"])
+    return signature + message
+
+
+def _append_parts(signed: bytes, pdf: bytes) -> bytes:
+    """The l= attack: a Content-Type of the forger's above the signed one (the parser reads the first,
+    DKIM the last), and the forger's parts after the signed body (the signed body becomes preamble)."""
+    boundary = "forged-boundary"
+    head, body = signed.split(b"\r\n\r\n", 1)
+    pdf64 = base64.encodebytes(pdf).decode().replace("\n", "\r\n")
+    extra = (f"\r\n--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nKính gửi Văn thư.\r\n"
+             f"--{boundary}\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"cv.pdf\"\r\n"
+             f"Content-Transfer-Encoding: base64\r\n\r\n{pdf64}--{boundary}--\r\n").encode()
+    return f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n'.encode() + head + b"\r\n\r\n" + body + extra
+
+
+def _incremental(pdf: bytes, work: Path, change: Callable[[pymupdf.Document], None]) -> bytes:
+    """The PDF with one unsigned incremental update made by MuPDF."""
+    work.write_bytes(pdf)
+    with pymupdf.open(work) as document:
+        change(document)
+        document.save(work, incremental=True, encryption=pymupdf.PDF_ENCRYPT_KEEP)
+    return work.read_bytes()
+
+
+def _summary_rect(document: pymupdf.Document) -> pymupdf.Rect:
+    return document[0].search_for(SUMMARY)[0]
+
+
+def _rewrite(document: pymupdf.Document) -> None:
+    page, rect = document[0], _summary_rect(document)
+    page.draw_rect(rect, color=(1, 1, 1), fill=(1, 1, 1))
+    page.insert_text((rect.x0, rect.y1 - 2), "V/v cap kinh phi Cong ty ABC", fontsize=11)
+
+
+def _text_widget(document: pymupdf.Document) -> None:
+    widget = pymupdf.Widget()
+    widget.field_type, widget.field_name = pymupdf.PDF_WIDGET_TYPE_TEXT, "t1"
+    widget.rect, widget.field_value, widget.fill_color = _summary_rect(document), "Cong ty ABC", (1, 1, 1)
+    document[0].add_widget(widget)
+
+
+def _empty_signature_field(pdf: bytes, work: Path) -> bytes:
+    """A new, unsigned signature field whose widget lies over the summary line (pyHanko)."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
+
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name="Signature9", box=line_box(pdf, SUMMARY),
+                                                              on_page=0))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+CHANGES_AFTER_SIGNING: dict[str, Callable[[bytes, Path], bytes]] = {
+    "after-signing-contents-rewritten": lambda pdf, work: _incremental(pdf, work, _rewrite),
+    "after-signing-page-added": lambda pdf, work: _incremental(
+        pdf, work, lambda d: d.new_page().insert_text((72, 72), "Phụ lục: Công ty ABC")),
+    "after-signing-text-widget": lambda pdf, work: _incremental(pdf, work, _text_widget),
+    "after-signing-empty-signature-field": _empty_signature_field,
+}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
+    pki, _, stranger = province
+    certs = issue_certificates(pki, stranger)
+    w = make_world(tmp_path_factory.mktemp("redteam"), pki, certs.as_signers(), stranger)
+    stp_key = w.dkim["sotp.bacgiang.gov.vn"] = DkimKey.generate("sotp.bacgiang.gov.vn")
+    w.write_config()
+    numbers = iter(range(900, 1000))
+    paths: dict[str, Path] = {}
+    files: dict[str, bytes] = {}
+
+    def doc(**kw: Any) -> bytes:
+        return w.document(number=kw.pop("number", f"{next(numbers)}/STP-VP"), **kw)
+
+    def put(name: str, raw: bytes) -> None:
+        path = w.root / "mails" / f"{name}.eml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(raw)
+        paths[name] = path
+
+    def from_evil(name: str, *attachments: tuple[str, bytes]) -> None:
+        put(name, make_mail(sender=EVIL, to=[CLERK], subject=f"Gửi văn bản {name}", attachments=list(attachments)))
+
+    now = format_datetime(datetime.now(timezone.utc))
+    # 1. the HELO is the client's word: Postfix writes it first in the `from` clause of its Received line
+    unsigned = _replace_received(make_mail(sender=STP, to=[CLERK], subject="Gửi văn bản",
+                                           attachments=[("cv.pdf", doc(summary=FORGED))]))
+    put("helo-names-the-province-server", on_top(unsigned, [
+        f"Received: from {MX} (unknown [203.0.113.9]) by {MX} (Postfix) with ESMTP id 4QxT; {now}",
+        results(f"{MX}; dkim=pass header.d=sotp.bacgiang.gov.vn; dmarc=pass header.from=sotp.bacgiang.gov.vn"),
+        hop()]))
+    # 2. a genuine mail of Sở Tư pháp signed with l=, the forger's document appended
+    genuine = _with_body_length(_replace_received(make_mail(sender=STP, to=[CLERK], subject="Gửi văn bản",
+                                                            attachments=[("cv.pdf", doc())])), stp_key)
+    put("dkim-body-length-appended", on_top(_append_parts(genuine, doc(summary=FORGED)), [hop()]))
+    # 3. a genuine mail of Sở Tư pháp to Sở Tài chính, a To: of ours added above its DKIM signature
+    to_stc = make_mail(sender=STP, to=[STC], subject="Gửi Sở Tài chính", dkim_key=stp_key, attachments=[
+        ("cv.pdf", doc(recipients=["Nơi nhận:", "- Sở Tài chính;", "- Lưu: VT, VP."]))])
+    put("to-added-above-dkim", on_top(f"To: {CLERK}\r\n".encode() + _replace_received(to_stc), [hop()]))
+    # 4. certificates whose locality (L) and organisation (O) name different provinces
+    person = pki.signer("Nguyễn Văn C", "UBND tỉnh Đắk Nông", unit="Sở Tư pháp", locality="Bắc Giang")
+    office = pki.signer("Sở Tư pháp", "UBND tỉnh Đắk Nông", locality="Bắc Giang")
+    from_evil("place-l-ours-o-theirs-person", ("cv.pdf", sign_pdf(doc(summary=FORGED), person, pki)))
+    from_evil("place-l-ours-o-theirs-office", ("cv.pdf", sign_pdf(doc(summary=FORGED), office, pki)))
+    # 5. a private person's certificate (CN=Trần Thị B, O=Cá nhân) under the trusted CA
+    from_evil("private-person-as-issuer", ("cv.pdf", sign_pdf(
+        doc(issuer="CÁ NHÂN", issuer_parent=None, summary=FORGED), certs.person, pki)))
+    decision = w.document(issuer="UBND TỈNH BẮC GIANG", issuer_parent=None, type="QUYẾT ĐỊNH",
+                          number="999/QĐ-UBND", summary="Về việc giao đất cho Công ty ABC")
+    from_evil("private-person-certified-copy", ("sao-y.pdf", sign_pdf(
+        certified_copy(decision, "CÁ NHÂN", "", "01/SY"), certs.person, pki)))
+    # 6. a signed document and, beside it, an unsigned twin of the same number / an unsigned annex
+    number = f"{next(numbers)}/STP-VP"
+    files["twin"] = doc(number=number, summary=FORGED)
+    from_evil("unsigned-twin", ("cv.pdf", w.signed("stp", doc(number=number))), ("cv-ban-chinh.pdf", files["twin"]))
+    files["annex"] = w.document(type="Phụ lục", number="", summary="Danh sách Công ty ABC được cấp kinh phí")
+    from_evil("unsigned-annex", ("cv.pdf", w.signed("stp", doc())), ("phu-luc.pdf", files["annex"]))
+
+    # 7. (held) unsigned incremental updates after the issuer's signature, each over the summary line
+    for name, change in CHANGES_AFTER_SIGNING.items():
+        from_evil(name, ("cv.pdf", change(w.signed("stp", doc()), w.root / f"{name}.pdf")))
+
+    outs = w.ingest(*paths.values())
+    by_name = {Path(o["file"]).stem: o for o in outs}
+    assert set(by_name) == set(paths), "one document each"
+    return Run(w, by_name, files)
+
+
+# ---- the sender -------------------------------------------------------------------------------------------
+def test_a_helo_naming_the_province_server_does_not_make_forged_results_count(run: Run) -> None:
+    """The client chooses its HELO, and Postfix writes it first in the `from` clause of the Received
+    line it adds ("from mx.bacgiang.gov.vn (unknown [203.0.113.9]) by mx.bacgiang.gov.vn"). With HELO
+    set to the province's own host name, `entry_line` takes that real top hop for an internal one and
+    walks on to a Received line the forger wrote below it, so the forger's Authentication-Results
+    between the two count: the forgery is accepted on the official-mailbox route as Sở Tư pháp (and
+    the same trick makes a forged recall destroy a registered document). The entry hop must be told
+    by something the client cannot write (the `by` host of the topmost line, the IP in brackets)."""
+    out = run.out["helo-names-the-province-server"]
+    assert out["sender"]["authenticated"] is False, out["sender"]
+    assert (out["verdict"], out["incoming_number"]) == ("quarantined", None), out["reasons"]
+    assert not [r for r in out["replies"] if r["kind"] != "alert"]
+
+
+def test_a_dkim_body_length_limit_does_not_vouch_for_parts_appended_after_it(run: Run) -> None:
+    """A server that signs with l= (RFC 6376 §8.2) vouches only for the first l bytes of the body.
+    Taking any genuine mail of Sở Tư pháp signed so, the forger adds a Content-Type of their own
+    above the signed one (Python reads the first, DKIM checks the last) and appends their own parts:
+    dkimpy says pass, the gateway reads only the forger's parts and registers the forged document
+    with legal value on the official-mailbox route. A signature with l= shorter than the body (or a
+    duplicated signed header) must not authenticate the sender."""
+    out = run.out["dkim-body-length-appended"]
+    assert out["document"]["summary"] == FORGED  # what the gateway read: the forger's document
+    assert out["incoming_number"] is None, (out["verdict"], out["basis"], out["sender"])
+
+
+def test_a_header_added_above_a_dkim_signature_is_not_believed(run: Run) -> None:
+    """DKIM covers the bottom-most instance of each signed header (RFC 6376 §5.4.2), the gateway reads
+    all of them. A genuine mail Sở Tư pháp sent to Sở Tài chính (document addressed to Sở Tài chính
+    only), replayed to us with `To: <us>` added on top, still verifies, and the gateway counts the added
+    To: the document is registered here as addressed to us. Headers the signature does not cover, or
+    that appear more often than it signed them, must not decide (here: wrong-recipient)."""
+    out = run.out["to-added-above-dkim"]
+    assert "wrong-recipient" in codes(out), (out["verdict"], out["reasons"])
+    assert out["incoming_number"] is None
+
+
+# ---- whose certificate -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["place-l-ours-o-theirs-person", "place-l-ours-o-theirs-office"])
+def test_a_certificate_naming_two_provinces_speaks_for_neither(run: Run, name: str) -> None:
+    """certificate_places takes the union of the places of L and O: a certificate of Đắk Nông's Sở Tư
+    pháp (O=UBND tỉnh Đắk Nông, or OU=Sở Tư pháp of an official there) whose L says Bắc Giang (where the
+    holder lives, say) speaks for Bắc Giang's Sở Tư pháp; the forged document is accepted on its
+    signature and acknowledged to Sở Tư pháp with the forger's summary. When L and O disagree the
+    province is not proven: signer-not-issuer."""
+    out = run.out[name]
+    assert "signer-not-issuer" in codes(out), (out["verdict"], out["basis"], out["reasons"])
+    assert (out["verdict"], out["incoming_number"]) == ("quarantined", None)
+    assert not [r for r in out["replies"] if r["kind"] == "ack"]
+
+
+@pytest.mark.parametrize("name", ["private-person-as-issuer", "private-person-certified-copy"])
+def test_a_private_persons_certificate_gives_no_legal_value(run: Run, name: str) -> None:
+    """A private person's certificate (CN=Trần Thị B, O=Cá nhân) from the trusted CA names no agency,
+    yet `_names_issuer` matches its O against any issuer outside the directory: a document whose issuer
+    line reads "CÁ NHÂN" is accepted with legal value (basis signature), and a forged UBND tỉnh decision
+    with a "SAO Y" block whose copier reads "CÁ NHÂN" is registered as a certified copy with legal value
+    (NĐ 30/2020 Đ25–27: copies are made by agencies and organisations, not by whoever signs). A personal
+    certificate speaks only for the agency its OU/O names, never for a "Cá nhân" issuer or copier."""
+    out = run.out[name]
+    assert (out["verdict"], out["basis"], out["incoming_number"]) == ("quarantined", None, None), \
+        (out["verdict"], out["basis"], out["reasons"], out["document"])
+
+
+# ---- what is registered ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name,file", [("unsigned-twin", "twin"), ("unsigned-annex", "annex")])
+def test_a_file_no_signature_covers_is_not_registered_with_a_signed_document_from_a_stranger(
+        run: Run, name: str, file: str) -> None:
+    """From an unproven sender only the issuer's signature proves anything, and it covers one PDF.
+    Beside a genuine signed document the forger attaches an unsigned PDF of the same issuer and number
+    with another summary (the "twin"), or an unsigned annex: the document is accepted and the forged
+    file is registered with it as its appendix (and acknowledged to Sở Tư pháp). What was signed is
+    what is registered: a file nothing proves is not an appendix of a document with legal value."""
+    out = run.out[name]
+    assert out["verdict"] == "accepted" and out["basis"] == "signature", out["reasons"]
+    digest = hashlib.sha256(run.files[file]).hexdigest()
+    registered = run.rows(DocumentFile, DocumentFile.sha256 == digest, DocumentFile.document_id.is_not(None))
+    assert [(f.filename, f.role) for f in registered] == []
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES_AFTER_SIGNING))
+def test_an_unsigned_change_after_the_issuers_signature_breaks_it(run: Run, name: str) -> None:
+    """Held (kept as a guard): after the issuer's signature an unsigned update rewrites the page's
+    content stream, adds a page, adds a text widget with an appearance, or adds an empty signature
+    field over the summary (test_attacks covers a signed box and a FreeText annotation)."""
+    out = run.out[name]
+    assert "signature-modified" in codes(out), out["reasons"]
+    assert (out["verdict"], out["incoming_number"]) == ("quarantined", None)
+    assert out["document"]["summary"] == SUMMARY  # the signed revision is what was read
+
+
+# ---- recall and floods (a world of their own each) ----------------------------------------------------------
+def test_a_genuine_mail_of_the_issuer_with_recall_headers_added_destroys_nothing(world: World) -> None:
+    """Any plain mail Sở Tư pháp once sent anybody (DKIM-signed over From, To, Subject, Date,
+    Message-ID) is a recall once the forger adds `X-QLVB-Status: 13` and `X-QLVB-Document-Id` above
+    it: DKIM still passes, the sender is Sở Tư pháp's mailbox, and the registered document's files
+    and content are destroyed. The X-QLVB headers that act must be covered by the aligned signature."""
+    world.dkim["sotp.bacgiang.gov.vn"] = key = DkimKey.generate("sotp.bacgiang.gov.vn")
+    world.write_config()
+    pdf = world.signed("stp", world.document(number="77/STP-VP"))
+    sent = world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
+    assert sent[0]["verdict"] == "accepted"
+    plain = make_mail(sender=STP, to=["ai-do@evil.example"], subject="Trả lời", body="Đã nhận.\n", dkim_key=key)
+    forged = (b"X-QLVB-Status: 13\r\nX-QLVB-Document-Id: STP-2027.77\r\nX-QLVB-Recall-Reason: Sai\r\n"
+              + _replace_received(plain))
+    path = world.root / "mails" / "recall-replayed.eml"
+    path.write_bytes(on_top(forged, [hop()]))
+    world.ingest(path)
+    register = world.db()
+    try:
+        with register.session() as s:
+            [document] = s.scalars(select(Document)).all()
+            assert (document.recalled, document.pdf_sha256) == (False, hashlib.sha256(pdf).hexdigest())
+    finally:
+        register.close()
+
+
+def _alerts(world: World) -> int:
+    register = world.db()
+    try:
+        with register.session() as s:
+            return len(s.scalars(select(Outbox).where(Outbox.kind == "alert")).all())
+    finally:
+        register.close()
+
+
+@pytest.mark.parametrize("how", ["a-new-from-each-time", "marked-secret"])
+def test_a_flood_of_forged_mail_is_not_an_alert_each(world: World, how: str) -> None:
+    """Floods are grouped by the From address, which the forger writes: a new From on every forged mail
+    (x0@, x1@, … of any domain) is a new sender, so every mail is an alert again; and a forged PDF
+    marked "Mật" is never held back (secret alerts go at once), so the same forger floods the clerk
+    from one address. Ten forged mails must not be ten alerts (issue 10, Floods)."""
+    paths = []
+    for i in range(6):
+        sender = f"x{i}@evil{i}.example" if how == "a-new-from-each-time" else EVIL
+        pdf = world.document(number=f"{i}/X", secrecy="Mật" if how == "marked-secret" else None)
+        paths.append(world.mail(f"flood-{i}", sender=sender, auth=None, attachments=[("cv.pdf", pdf)]))
+    outs = world.ingest(*paths)
+    assert {o["verdict"] for o in outs} == {"quarantined"}
+    assert _alerts(world) < 6
