@@ -224,6 +224,7 @@ class MailboxState(Base):
     backlog: Mapped[int] = mapped_column(Integer, default=0)
     last_mail_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    failing_since: Mapped[datetime | None] = mapped_column(UtcDateTime())  # the first failure of the current run of them
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
