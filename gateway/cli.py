@@ -1,5 +1,6 @@
 """qlvb-gateway: the command line. Exit status: 0 done, 2 bad usage or configuration, 1 internal failure,
-3 a send held for the clerk (an entry that does not resolve, no electronic sub-heading, a secret document)."""
+3 a send held for the clerk (an entry that does not resolve, no electronic sub-heading, a secret document),
+4 `status`: an alert (a mailbox failing for longer than monitoring.alert_after_seconds)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from gateway.config import ConfigError, load_config
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_HELD = 0, 1, 2, 3
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_HELD, EXIT_ALERT = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
@@ -122,12 +123,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """Each mailbox's state, the outbox and the store's free space; exit 4 when a mailbox has been
+    failing for longer than monitoring.alert_after_seconds (for Nagios-style checks)."""
     from sqlalchemy import func, select
 
     from registry.database import Register
     from registry.models import MailboxState, Outbox
 
     config = _config(args)
+    now = datetime.now(timezone.utc)
     register = Register(config.database)
     try:
         with register.session() as session:
@@ -137,6 +141,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             mailboxes = [{
                 "name": s.name, "connected": s.connected, "last_uid": s.last_uid, "backlog": s.backlog,
                 "last_mail_at": s.last_mail_at.isoformat() if s.last_mail_at else None, "error": s.last_error,
+                "failing_since": s.failing_since.isoformat() if s.failing_since else None,
+                "failing_seconds": round((now - s.failing_since).total_seconds()) if s.failing_since else 0,
                 "updated_at": s.updated_at.isoformat() if s.updated_at else None,
             } for s in states]
             outbox = {"queued": counts.get("queued", 0), "sent": counts.get("sent", 0), "failed": counts.get("failed", 0),
@@ -146,10 +152,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     configured = {m.name for m in config.mailboxes}
     for name in sorted(configured - {m["name"] for m in mailboxes}):
         mailboxes.append({"name": name, "connected": False, "last_uid": 0, "backlog": None, "last_mail_at": None,
-                          "error": "chưa chạy", "updated_at": None})
+                          "error": "chưa chạy", "failing_since": None, "failing_seconds": 0, "updated_at": None})
+    limit = config.monitoring.alert_after_seconds
+    alerts = [{"mailbox": m["name"], "failing_since": m["failing_since"], "error": m["error"],
+               "message": f"hộp thư {m['name']} lỗi liên tục {m['failing_seconds']} giây (ngưỡng {limit:g} giây)"}
+              for m in mailboxes if m["failing_seconds"] > limit]
+    store = _store_space(Path(config.storage))
+    status = EXIT_ALERT if alerts else EXIT_OK
     if args.json:
-        _print_json({"mailboxes": mailboxes, "outbox": outbox})
-        return EXIT_OK
+        _print_json({"mailboxes": mailboxes, "outbox": outbox, "store": store, "alerts": alerts})
+        return status
     for m in mailboxes:
         state = "đã kết nối" if m["connected"] else "không kết nối"
         print(f"{m['name']:<16} {state:<14} chờ xử lý {m['backlog'] if m['backlog'] is not None else '-':<5} "
@@ -157,7 +169,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"outbox: {outbox['queued']} chờ gửi, {outbox['sent']} đã gửi, {outbox['failed']} gửi không được")
     for f in outbox["failures"]:
         print(f"  #{f['id']} {f['kind']} → {f['to']}: {f['error']}")
-    return EXIT_OK
+    print(f"kho lưu trữ {store['path']}: còn trống {store['free_bytes'] / 2**30:.1f} GiB "
+          f"trên {store['total_bytes'] / 2**30:.1f} GiB")
+    for alert in alerts:
+        print(f"CẢNH BÁO: {alert['message']}: {alert['error'] or '-'}")
+    return status
+
+
+def _store_space(path: Path) -> dict[str, Any]:
+    """Free space on the file system of the content store (or of the folder it will be made in)."""
+    import shutil
+
+    existing = path.resolve()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    usage = shutil.disk_usage(existing)
+    return {"path": str(path), "free_bytes": usage.free, "total_bytes": usage.total}
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -490,7 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
     crls = sub.add_parser("crls", help="certificate revocation lists").add_subparsers(dest="action", required=True)
     p = with_config(crls.add_parser("refresh", help="fetch trust.crl_urls now"))
     p.add_argument("--json", action="store_true")
-    p = with_config(sub.add_parser("status", help="each mailbox's state and the outbox queue"))
+    p = with_config(sub.add_parser("status", help="each mailbox's state, the outbox queue and the store's free space; exit 4 when a mailbox has failed longer than monitoring.alert_after_seconds"))
     p.add_argument("--json", action="store_true")
 
     review = sub.add_parser("review", help="mails held for the clerk").add_subparsers(dest="action", required=True)

@@ -214,6 +214,19 @@ class Outgoing(_Strict):
     no_subheading: Literal["hold", "all_electronic"] = "hold"
 
 
+class Monitoring(_Strict):
+    """What `status` reports as an alert (exit status 4, for Nagios-style checks)."""
+
+    alert_after_seconds: float = Field(900, gt=0)  # a mailbox failing longer than this
+
+
+class Metrics(_Strict):
+    """A Prometheus endpoint served by the daemon (`qlvb-gateway run`): GET /metrics."""
+
+    host: str = "127.0.0.1"  # loopback unless another address is stated
+    port: int = Field(9464, ge=1, le=65535)
+
+
 class Config(_Strict):
     agency: Agency
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -231,6 +244,8 @@ class Config(_Strict):
     listener: Listener | None = None
     signing: Signing | None = None
     outgoing: Outgoing = Outgoing()
+    monitoring: Monitoring = Monitoring()
+    metrics: Metrics | None = None
     # Where the config file lives; relative paths were resolved against it.
     base_dir: Path = Path(".")
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from gateway.app import Gateway
 from gateway.config import MailboxSource
 from gateway.intake.pipeline import IncomingMail, Intake
+from gateway.metrics import DaemonMetrics
 from gateway.outbox import OutboxSender
 from gateway.outgoing.folder import FOLDER_OF, outgoing_folders, take_dropped
 from gateway.outgoing.send import OutgoingSender
@@ -78,6 +79,7 @@ class Watcher:
     retry_at: float = 0.0
     error: str | None = None
     outgoing: ImapMailbox | None = None  # the clerk's outgoing folder, over its own connection
+    failing: bool = True  # until a step succeeds (failing_since may be left in the database by a run before)
 
     @property
     def name(self) -> str:
@@ -92,8 +94,10 @@ class Daemon:
     stop: threading.Event = field(default_factory=threading.Event)
     watchers: list[Watcher] = field(default_factory=list)
     wake: threading.Event = field(default_factory=threading.Event)  # the listener has a new mail
+    metrics: DaemonMetrics = field(init=False)
 
     def __post_init__(self) -> None:
+        self.metrics = DaemonMetrics(self.gateway.config.database)
         for source in self.gateway.config.mailboxes:
             mailbox = (ImapMailbox(source.imap, source.folders) if source.imap is not None
                        else MaildirMailbox(source.maildir, source.folders))  # type: ignore[arg-type]
@@ -105,6 +109,8 @@ class Daemon:
         log.info("gateway started: %s", ", ".join(w.name for w in self.watchers))
         scheduler = self._schedule()
         listener = self._listen()
+        if self.gateway.config.metrics is not None:
+            self.metrics.serve(self.gateway.config.metrics)
         try:
             while not self.stop.is_set():
                 for watcher in self.watchers:
@@ -116,6 +122,7 @@ class Daemon:
             if listener is not None:
                 listener.stop()
             scheduler.shutdown(wait=False)
+            self.metrics.stop()
             for watcher in self.watchers:
                 watcher.mailbox.close()
                 if watcher.outgoing is not None:
@@ -163,11 +170,15 @@ class Daemon:
             self._take_in(watcher)
             self._take_outgoing(watcher)
             watcher.failures, watcher.error = 0, None
+            if watcher.failing:  # a run of failures (perhaps from before a restart) ends
+                watcher.failing = False
+                self._save_state(watcher.name, failing_since=None)
         except NETWORK_ERRORS as exc:
             watcher.mailbox.close()
             if watcher.outgoing is not None:
                 watcher.outgoing.close()
             watcher.failures += 1
+            watcher.failing = True
             watcher.error = f"{type(exc).__name__}: {exc}"[:500]
             delay = min(2.0 ** (watcher.failures - 1), MAX_BACKOFF)
             watcher.retry_at = time.monotonic() + delay
@@ -191,8 +202,10 @@ class Daemon:
             for mail, outputs in zip(fetched, self.intake.process(items, record=True)):  # each committed here
                 verdict = outputs[0]["verdict"] if outputs else "quarantined"
                 folders.setdefault(VERDICT_FOLDER.get(verdict, "quarantined"), []).append(mail.key)
+                self.metrics.taken(outputs)
             for folder, filed in folders.items():  # after the batch's commits: one MOVE a folder
                 mailbox.file(filed, folder)
+            self.metrics.filed(m.internaldate for m in fetched)
             position = {"last_uid": max(batch)} if batch and isinstance(batch[0], int) else {}
             self._save_state(watcher.name, backlog=len(keys) - start - len(batch),
                              last_mail_at=datetime.now(timezone.utc), **position)
@@ -305,6 +318,8 @@ class Daemon:
                 if not hasattr(MailboxState, key):
                     raise AttributeError(f"mailbox_state has no column {key}")
                 setattr(state, key, value)
+            if values.get("last_error") is not None and state.failing_since is None:
+                state.failing_since = datetime.now(timezone.utc)  # until a step succeeds (_step)
             state.updated_at = datetime.now(timezone.utc)
             session.add(state)
             session.commit()
