@@ -35,6 +35,8 @@ class SenderAuth:
     method: str | None = None  # "dkim", "dmarc", "smtp-auth"
     detail: str = ""
     forged_results: str = ""  # trusted authserv-ids found where the trusted server did not write them
+    # the headers the proof vouches for (a DKIM signature's); None: the whole mail (a logged-in sender)
+    signed_headers: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -44,15 +44,17 @@ def test_a_flood_of_forged_mail_alerts_the_clerk_once_an_hour_per_sender(world: 
     flood = [world.mail(f"flood-{i}", sender=FORGER.upper() if i % 10 == 5 else FORGER, auth=None,
                         attachments=[("cv.pdf", pdf)]) for i in range(30)]
     other = [world.mail(f"other-{i}", sender=OTHER, auth=None, attachments=[("cv.pdf", pdf)]) for i in range(3)]
-    # alerts the law wants at once are never grouped: an urgent document, a secret one
+    # alerts the law wants at once are never grouped: an urgent document, a proven sender's secret one
+    # (a forger's "MẬT" mark is grouped with the rest of its mail: tests/test_redteam.py)
     urgent = world.mail("urgent", attachments=[("khan.pdf", world.signed(pdf=world.document(number="998/STP-VP", urgency="Hỏa tốc")))])
-    secret = [world.mail(f"secret-{i}", sender=FORGER, auth=None,
-                         attachments=[("mat.pdf", world.document(number=f"99{i}/STP-VP", secrecy="Mật"))]) for i in range(2)]
+    secret = [world.mail(f"secret-{i}", attachments=[("mat.pdf", world.document(number=f"99{i}/STP-VP", secrecy="Mật"))])
+              for i in range(2)]
     outs = world.ingest(urgent, *flood[:10], other[0], secret[0], *flood[10:20], *other[1:], secret[1], *flood[20:])
     by_file = {o["file"].rsplit("/", 1)[-1].removesuffix(".eml"): o for o in outs}
 
     assert {(r["kind"], r["to"]) for r in by_file["urgent"]["replies"]} == {("ack", STP), ("alert", CLERK), ("alert", LEADER)}
-    assert by_file["secret-0"]["replies"] == by_file["secret-1"]["replies"] == [{"kind": "alert", "to": CLERK}]
+    assert by_file["secret-0"]["replies"] == by_file["secret-1"]["replies"] == [
+        {"kind": "return", "to": STP}, {"kind": "alert", "to": CLERK}]
     # the JSON lists the answers actually queued: the first mail of each sender has its alert, no other
     assert by_file["flood-0"]["replies"] == by_file["other-0"]["replies"] == [{"kind": "alert", "to": CLERK}]
     assert all(by_file[f"flood-{i}"]["replies"] == [] for i in range(1, 30))

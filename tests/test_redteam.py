@@ -230,8 +230,11 @@ def test_a_header_added_above_a_dkim_signature_is_not_believed(run: Run) -> None
     To: the document is registered here as addressed to us. Headers the signature does not cover, or
     that appear more often than it signed them, must not decide (here: wrong-recipient)."""
     out = run.out["to-added-above-dkim"]
-    assert "wrong-recipient" in codes(out), (out["verdict"], out["reasons"])
-    assert out["incoming_number"] is None
+    # held: the signature does not vouch for the mail as it stands (a To it did not sign), so nothing
+    # proves the sender; had it been believed, the document block would still say wrong-recipient
+    assert codes(out) & {"wrong-recipient", "sender-unauthenticated"}, (out["verdict"], out["reasons"])
+    assert out["verdict"] != "accepted" and out["incoming_number"] is None
+    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
 
 
 # ---- whose certificate -------------------------------------------------------------------------------------
@@ -328,12 +331,16 @@ def test_a_flood_of_forged_mail_is_not_an_alert_each(world: World, how: str) -> 
     """Floods are grouped by the From address, which the forger writes: a new From on every forged mail
     (x0@, x1@, … of any domain) is a new sender, so every mail is an alert again; and a forged PDF
     marked "Mật" is never held back (secret alerts go at once), so the same forger floods the clerk
-    from one address. Ten forged mails must not be ten alerts (issue 10, Floods)."""
+    from one address. Ten forged mails must not be ten alerts (issue 10, Floods): alerts about held mail
+    from anyone are capped (gateway.intake.alerts.ALL_SENDERS_PER_HOUR), the rest go to the digest."""
+    from gateway.intake.alerts import ALL_SENDERS_PER_HOUR
+
+    count = ALL_SENDERS_PER_HOUR + 2
     paths = []
-    for i in range(6):
+    for i in range(count):
         sender = f"x{i}@evil{i}.example" if how == "a-new-from-each-time" else EVIL
         pdf = world.document(number=f"{i}/X", secrecy="Mật" if how == "marked-secret" else None)
         paths.append(world.mail(f"flood-{i}", sender=sender, auth=None, attachments=[("cv.pdf", pdf)]))
     outs = world.ingest(*paths)
     assert {o["verdict"] for o in outs} == {"quarantined"}
-    assert _alerts(world) < 6
+    assert _alerts(world) <= (ALL_SENDERS_PER_HOUR if how == "a-new-from-each-time" else 1)

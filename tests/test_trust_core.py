@@ -95,7 +95,9 @@ def test_alignment_with_a_shared_signing_domain(signing: str, sender: str, share
 def test_received_by() -> None:
     assert received_by("from a (a [1.2.3.4])\r\n\tby MX.bacgiang.gov.vn. (Postfix) with ESMTPS id X; date") == MX
     assert received_by("from a with local; date") == ""
-    assert received_from("from [10.1.2.3] (helo=pc) by mx with ESMTPSA; date") == "10.1.2.3"
+    assert received_from("from [10.1.2.3] (helo=pc) by mx with ESMTPSA; date") == ("10.1.2.3",)  # Exim
+    assert received_from(f"from {MX} (evil.example [203.0.113.5]) by {MX}; date") == ("evil.example", "203.0.113.5")
+    assert received_from(f"from {MX} by imap; date") == (MX,)
 
 
 # ---- whose certificate is it ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from imapclient import IMAPClient
 from sqlalchemy import select
 
 from gateway.testkit.documents import DocumentSpec, render_document
-from gateway.testkit.mails import DkimKey, make_mail
+from gateway.testkit.mails import DkimKey, make_mail, signed_header_names
 from gateway.testkit.seal import seal_png
 from servers import Dovecot, dovecot, free_port, wait_for
 from test_daemon import PASSWORD, start_daemon, stop_daemon
@@ -41,7 +41,7 @@ class Relay:
         raw = envelope.content
         key = self.keys[envelope.mail_from.rsplit("@", 1)[1]]
         signed = dkim.sign(raw, key.selector.encode(), key.domain.encode(), key.private_pem,
-                           include_headers=[b"from", b"to", b"subject", b"date", b"message-id"]) + raw
+                           include_headers=signed_header_names(raw)) + raw
         for rcpt in envelope.rcpt_tos:
             box = self.boxes.get(rcpt.lower())
             if box is None:

@@ -2,7 +2,8 @@
 thousand alerts: the clerk hears about one sender at most once an hour. Each mail whose alert is held
 back is written in the audit log (`alert-held`), counted in the next alert about that sender and in
 the digest. The mail itself is registered and waits for review as before: only the alert is held.
-Alerts about urgent or secret documents are never held (the law wants them at once).
+Alerts about urgent documents, and a proven sender's secret ones, are never held (the law wants them at
+once); a forger writing a new From each time meets a cap on such alerts in all.
 
 The register of it is the outbox (the alerts queued) and the audit log (the alerts held); both are
 read and written in the intake's recording transaction.
@@ -21,6 +22,7 @@ from registry import audit
 from registry.models import AuditEntry, Mail, Outbox
 
 WINDOW = timedelta(hours=1)
+ALL_SENDERS_PER_HOUR = 10  # a forger writes a new From each time: at most this many such alerts an hour in all
 HELD = "alert-held"  # the audit action of an alert held back
 
 
@@ -39,8 +41,9 @@ def sender_key(address: str | None) -> str:
 
 
 def grouped(decision: Decision) -> bool:
-    """Only alerts about quarantined mail are grouped; an urgent or a secret document's alert goes at once."""
-    return decision.verdict == "quarantined" and not decision.secret
+    """Only alerts about quarantined mail are grouped (a forger's "MẬT" mark among them); an urgent
+    document's alert and a proven sender's secret document's go at once."""
+    return decision.verdict == "quarantined"
 
 
 def due(previous: datetime | None, now: datetime) -> bool:
@@ -65,6 +68,10 @@ def alert_turn(session: Session, sender: str, clerk: str, now: datetime) -> Aler
     """Queue now, or hold back and count: against the last alert to `clerk` about `sender`'s quarantined mail."""
     previous = session.scalars(_quarantine_alerts(sender, clerk).order_by(Outbox.id.desc()).limit(1)).first()
     if not due(previous.created_at if previous else None, now):
+        return AlertTurn(send=False)
+    recent = session.scalar(select(func.count()).select_from(
+        _quarantine_alerts(None, clerk).where(Outbox.created_at > now - WINDOW).subquery()))
+    if (recent or 0) >= ALL_SENDERS_PER_HOUR:  # the rest are counted in the digest
         return AlertTurn(send=False)
     if previous is None:
         return AlertTurn(send=True)
@@ -91,9 +98,11 @@ def held_without_alert(
     return {sender: len(ids - alerted) for sender, ids in by_sender.items() if ids - alerted}
 
 
-def _quarantine_alerts(sender: str, clerk: str) -> Select[tuple[Outbox]]:
-    """The outbox's alerts to `clerk` about quarantined mail from `sender`: a mail held for review
-    (never a secret one) and no registered document (an urgent document's alert has one)."""
-    return (select(Outbox).join(Mail, Outbox.mail_id == Mail.id)
-            .where(Outbox.kind == "alert", Outbox.recipient == clerk, Outbox.document_id.is_(None),
-                   Mail.review.is_not(None), func.lower(Mail.from_address) == sender))
+def _quarantine_alerts(sender: str | None, clerk: str) -> Select[tuple[Outbox]]:
+    """The outbox's alerts to `clerk` about quarantined mail from `sender` (None: from anyone): a
+    mail held for review or a quarantined secret one, and no registered document (an urgent
+    document's alert has one)."""
+    query = (select(Outbox).join(Mail, Outbox.mail_id == Mail.id)
+             .where(Outbox.kind == "alert", Outbox.recipient == clerk, Outbox.document_id.is_(None),
+                    Mail.review.is_not(None) | (Mail.verdict == "quarantined")))
+    return query if sender is None else query.where(func.lower(Mail.from_address) == sender)

@@ -112,6 +112,14 @@ def peer_headers(msg) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return found
 
 
+def vouched_peer_headers(peer: dict[str, str], sender: SenderAuth) -> dict[str, str]:
+    """A peer's X-QLVB-* headers count only where the sender's proof covers them: a DKIM signature
+    that does not sign them leaves them to whoever replays the mail (a recall added to a genuine mail)."""
+    if sender.signed_headers is None:
+        return peer
+    return {name: value for name, value in peer.items() if name in sender.signed_headers}
+
+
 def _angle(value: str) -> str | None:
     match = re.search(r"<[^<>\s]+>", value)
     return match.group(0) if match else None
@@ -171,7 +179,7 @@ class Analyser:
             subject=mime.header_text(msg, "Subject"), date=mime.date_header(msg),
             received_top=mime.topmost_received(msg), auto_submitted=auto_submitted(msg), sender=sender,
             attachments=attachments, pdfs=pdfs, in_reply_to=_angle(str(msg.get("In-Reply-To", "") or "")),
-            references=references, peer=peer_headers(msg),
+            references=references, peer=vouched_peer_headers(peer_headers(msg), sender),
         )
         return Analysis(facts, blobs)
 

@@ -27,7 +27,11 @@ from gateway.model import SenderAuth
 
 DnsFunc = Callable[..., bytes | None]
 _RECEIVED_BY = re.compile(r"\bby\s+\[?([^\s;()\]]+)", re.IGNORECASE)
-_RECEIVED_FROM = re.compile(r"^\s*from\s+\[?([^\s;()\]]+)", re.IGNORECASE)
+_RECEIVED_FROM = re.compile(r"^\s*from\s+\[?([^\s;()\]]+)\]?", re.IGNORECASE)
+# Headers the decision reads: a DKIM signature vouches for a mail only when it signed every copy of them
+# (a copy added above the signed one is read first by a parser: To, a second Content-Type…).
+VOUCHED = ("from", "to", "cc", "subject", "date", "message-id", "reply-to", "in-reply-to", "references")
+STRUCTURE = ("content-type", "mime-version", "content-transfer-encoding")  # if signed at all, every copy
 
 
 @dataclass(frozen=True)
@@ -70,10 +74,23 @@ def received_by(value: str) -> str:
     return match.group(1).lower().rstrip(".") if match else ""
 
 
-def received_from(value: str) -> str:
-    """The host a Received header says the mail came from (its `from` clause), lower case."""
-    match = _RECEIVED_FROM.match(" ".join(value.split()))
-    return match.group(1).lower().rstrip(".") if match else ""
+def received_from(value: str) -> tuple[str, ...]:
+    """The hosts a Received header says the mail came from, as the receiving server verified them.
+    Postfix writes "from HELO (rDNS [IP])": the HELO is the client's word and never counts; Exim
+    writes "from NAME ([IP] helo=HELO)": the name and address are its own. Without parentheses, the
+    `from` name."""
+    text = " ".join(value.split())
+    match = _RECEIVED_FROM.match(text)
+    if match is None:
+        return ()
+    first = match.group(1).lower().rstrip(".")
+    rest = text[match.end():].lstrip()
+    if not (rest.startswith("(") and ")" in rest):
+        return (first,)
+    tokens = [t.strip("[]").lower().rstrip(".") for t in rest[1:rest.index(")")].split()]
+    claimed = any(t.startswith(("helo=", "ehlo=")) for t in tokens)
+    verified = [t for t in tokens if t and not t.startswith(("helo=", "ehlo=")) and t not in ("unknown", "may", "be", "forged")]
+    return tuple([first, *verified] if claimed else verified)
 
 
 def entry_line(headers: list[tuple[str, str]], hosts: frozenset[str]) -> int | None:
@@ -87,7 +104,7 @@ def entry_line(headers: list[tuple[str, str]], hosts: frozenset[str]) -> int | N
         if received_by(value) not in hosts:
             break
         entry = index
-        if received_from(value) not in hosts:
+        if not any(host in hosts for host in received_from(value)):
             break
     return entry
 
@@ -150,6 +167,42 @@ def from_evidence(
     return None
 
 
+def signature_tags(value: str) -> dict[str, str]:
+    """The tags of a DKIM-Signature header (RFC 6376 §3.2)."""
+    tags = {}
+    for part in "".join(value.split()).split(";"):
+        name, sep, tag_value = part.partition("=")
+        if sep:
+            tags[name.strip().lower()] = tag_value.strip()
+    return tags
+
+
+def uncovered(tags: dict[str, str], headers: list[tuple[str, str]]) -> str | None:
+    """Why a DKIM signature does not vouch for the mail as it stands (None when it does): a body
+    length limit (l=, content may follow what was signed), or a header the decision reads present
+    more often than signed (a copy added after signing)."""
+    if "l" in tags:
+        return "DKIM l= (chữ ký chỉ phủ một phần thân thư)"
+    signed = [h.strip().lower() for h in tags.get("h", "").split(":") if h.strip()]
+    for name in (*VOUCHED, *STRUCTURE):
+        present = sum(1 for key, _ in headers if key.lower() == name)
+        if present and present > signed.count(name) and (name in VOUCHED or name in signed):
+            return f"tiêu đề {name} không được chữ ký DKIM bảo vệ"
+    return None
+
+
+def signed_headers(tags: dict[str, str], headers: list[tuple[str, str]]) -> frozenset[str]:
+    """The header names a signature covers in every copy present (for the X-QLVB-* a peer writes)."""
+    signed = [h.strip().lower() for h in tags.get("h", "").split(":") if h.strip()]
+    present = [key.lower() for key, _ in headers]
+    return frozenset(n for n in set(signed) if present.count(n) <= signed.count(n))
+
+
+def _aligned_signatures(msg: Message, from_domain: str, shared: tuple[str, ...]) -> list[dict[str, str]]:
+    return [tags for value in (msg.get_all("DKIM-Signature", []) or [])
+            if aligned((tags := signature_tags(str(value))).get("d", ""), from_domain, shared)]
+
+
 def _dns_func(settings: AuthSettings) -> DnsFunc:
     static = {name.lower().rstrip("."): value for name, value in settings.dkim_keys}
 
@@ -167,25 +220,49 @@ def _dns_func(settings: AuthSettings) -> DnsFunc:
     return lookup
 
 
-def dkim_evidence(raw: bytes, msg: Message, settings: AuthSettings, from_address: str) -> tuple[str, str] | None:
-    """Verify every DKIM-Signature; the first valid one aligned with From is the evidence."""
-    count = len(msg.get_all("DKIM-Signature", []) or [])
-    if count == 0:
+@dataclass(frozen=True)
+class Evidence:
+    method: str
+    detail: str
+    signed: frozenset[str] | None = None  # headers a DKIM signature vouches for; None: the whole mail
+
+
+def dkim_evidence(raw: bytes, msg: Message, settings: AuthSettings, from_address: str) -> Evidence | None:
+    """Verify every DKIM-Signature; the first valid one aligned with From that covers the mail is the evidence."""
+    values = [str(v) for v in (msg.get_all("DKIM-Signature", []) or [])]
+    if not values:
         return None
     verifier = dkim.DKIM(raw)
     dnsfunc = _dns_func(settings)
     from_domain = _domain(from_address)
-    for index in range(count):
+    headers = [(str(k), str(v)) for k, v in msg.items()]
+    for index, value in enumerate(values):
+        tags = signature_tags(value)
+        if not aligned(tags.get("d", ""), from_domain, settings.shared_signing_domains) or uncovered(tags, headers):
+            continue
         try:
             ok = verifier.verify(idx=index, dnsfunc=dnsfunc)
         except Exception:  # dkimpy raises on malformed signatures and keys
             continue
-        if not ok:
-            continue
-        domain = (verifier.domain or b"").decode("ascii", "replace")
-        if domain and aligned(domain, from_domain, settings.shared_signing_domains):
-            return "dkim", f"dkim=pass d={domain} (gateway)"
+        if ok:
+            return Evidence("dkim", f"dkim=pass d={tags.get('d', '')} (gateway)", signed_headers(tags, headers))
     return None
+
+
+def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tuple[str, ...]) -> Evidence | None:
+    """The server's dkim or dmarc pass holds only where the aligned DKIM signature in the mail covers
+    it as it stands (a replayed genuine mail with headers or parts added is not the sender's)."""
+    method, detail = found
+    if method == "smtp-auth":
+        return Evidence(method, detail)  # the sender logged in and submitted this very mail
+    headers = [(str(k), str(v)) for k, v in msg.items()]
+    signatures = _aligned_signatures(msg, _domain(from_address), shared)
+    if not signatures:
+        return Evidence(method, detail) if method == "dmarc" else None  # DMARC by SPF: the domain's own server
+    covering = [tags for tags in signatures if uncovered(tags, headers) is None]
+    if not covering:
+        return None
+    return Evidence(method, detail, signed_headers(covering[0], headers))
 
 
 def authenticate(raw: bytes, msg: Message, from_addresses: list[str], settings: AuthSettings) -> SenderAuth:
@@ -195,12 +272,15 @@ def authenticate(raw: bytes, msg: Message, from_addresses: list[str], settings: 
         ids = ", ".join(dict.fromkeys(results.forged))
         return SenderAuth(address=address, authenticated=False, detail=f"Authentication-Results giả mạo ({ids})",
                           forged_results=ids)
-    if len(set(from_addresses)) != 1:
+    if len(set(from_addresses)) != 1 or len(msg.get_all("From", []) or []) != 1:
         detail = "no From address" if not from_addresses else "several From addresses"
         return SenderAuth(address=address, authenticated=False, detail=detail)
     found = from_evidence(results.counted, address, settings.shared_signing_domains)
-    if found is None:
-        found = dkim_evidence(raw, msg, settings, address)
-    if found is None:
-        return SenderAuth(address=address, authenticated=False, detail="no passing DKIM, DMARC or SMTP AUTH for From")
-    return SenderAuth(address=address, authenticated=True, method=found[0], detail=found[1])
+    evidence = _vouched(found, msg, address, settings.shared_signing_domains) if found else None
+    if evidence is None:
+        evidence = dkim_evidence(raw, msg, settings, address)
+    if evidence is None:
+        return SenderAuth(address=address, authenticated=False, detail="no passing DKIM, DMARC or SMTP AUTH for From "
+                          "covering the mail as it stands")
+    return SenderAuth(address=address, authenticated=True, method=evidence.method, detail=evidence.detail,
+                      signed_headers=evidence.signed)

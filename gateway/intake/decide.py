@@ -10,7 +10,7 @@ from gateway.intake import rules
 from gateway.intake.issuers import DocumentIssuers, document_issuers
 from gateway.intake.rules import Us
 from gateway.model import Basis, Decision, MailFacts, PdfFacts, Reply, Verdict
-from gateway.reasons import Reason, error
+from gateway.reasons import Reason, error, warning
 from gateway.vntext import fold
 
 # (pdf sha256, issuer, number) -> incoming number of the document already registered, if any
@@ -103,6 +103,9 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
     basis: Basis | None = "signature" if judged.basis else ("official-mailbox" if route_ok else None)
     if basis is None and not _errors(reasons):
         reasons.append(error("no-legal-value"))
+    if basis == "signature" and not mail.sender.authenticated:
+        appendices, unproven = _proven_appendices(appendices, judged.issuers, desk)
+        reasons += unproven
     reasons += rules.addressed_to_us(mail, reading, desk.us, desk.directory)
     original = None
     if reading is not None and not _errors(reasons):
@@ -110,6 +113,21 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
         original = duplicate_of(pdf.attachment.sha256, p.issuer, p.number)
     return _finish(mail, desk, pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original,
                    modified=judged.modified)
+
+
+def _proven_appendices(appendices: list[PdfFacts], issuers: DocumentIssuers,
+                       desk: Desk) -> tuple[list[PdfFacts], list[Reason]]:
+    """From a sender nothing proves, only what the issuer's own signature covers is registered with
+    the document: an unsigned annex (or an unsigned twin with another summary) is kept, not registered."""
+    kept: list[PdfFacts] = []
+    reasons: list[Reason] = []
+    for appendix in appendices:
+        if rules.issuer_signatures(appendix.signatures, issuers, desk.directory, desk.us.revocation_hard).basis:
+            kept.append(appendix)
+        else:
+            reasons.append(warning("no-legal-value", f"{appendix.attachment.filename}: không có chữ ký của cơ quan "
+                                                     "ban hành, không đăng ký kèm văn bản"))
+    return kept, reasons
 
 
 def _errors(reasons: list[Reason]) -> bool:

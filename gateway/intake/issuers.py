@@ -53,11 +53,16 @@ class DocumentIssuers:
 
 
 def certificate_places(subject: CertSubject) -> frozenset[str]:
-    """The places a certificate names: its locality, and the province its O or CN ends with."""
-    found = {place_of(v) for v in (subject.common_name, subject.organisation, subject.locality) if v}
-    if subject.locality and place_of(subject.locality) is None:
-        found.add(" ".join(fold(subject.locality).replace("-", " ").split()))
-    return frozenset(p for p in found if p)
+    """The one province a certificate names for its agency: the place its deciding name ends with
+    ("CÔNG AN TỈNH LÂM ĐỒNG"), else its O's (the parent: "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"), else its
+    locality. One, never the union: a certificate whose L and O name two provinces speaks for the
+    O's (the L of a person's certificate is where the person was registered, 020 of the real files)."""
+    for text in (deciding_name(subject), subject.organisation):
+        if text and (found := place_of(text)) is not None:
+            return frozenset([found])
+    if subject.locality:
+        return frozenset([place_of(subject.locality) or " ".join(fold(subject.locality).replace("-", " ").split())])
+    return frozenset()
 
 
 def is_agency_name(text: str) -> bool:
@@ -95,8 +100,9 @@ def _spellings(name: str, places: frozenset[str]) -> set[str]:
 
 
 def _names_issuer(value: str, issuer: Issuer, places: frozenset[str]) -> bool:
-    """Whether a certificate attribute spells the printed issuer (an agency outside the directory)."""
-    if not squash(value) or (issuer.places and places and not issuer.places & places):
+    """Whether a certificate attribute spells the printed issuer (an agency outside the directory);
+    only an agency's name does ("Cá nhân", a private person's O, names nobody)."""
+    if not is_agency_name(value) or (issuer.places and places and not issuer.places & places):
         return False
     return bool(_spellings(value, places) & _spellings(issuer.name, issuer.places))
 

@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 
@@ -35,6 +36,17 @@ class DkimKey:
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
         return cls(selector, domain, private_pem, "v=DKIM1; k=rsa; p=" + base64.b64encode(public_der).decode())
+
+
+SIGNED = (b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"reply-to", b"in-reply-to", b"references",
+          b"mime-version", b"content-type")  # what a province's signing server signs (OpenDKIM's defaults)
+
+
+def signed_header_names(raw: bytes) -> list[bytes]:
+    """The headers a signing server signs in this mail: the usual ones, and the X-QLVB-* a province
+    configures its server to sign (README, Security), each as often as it occurs."""
+    names = [str(k).lower().encode() for k in BytesHeaderParser().parsebytes(raw).keys()]
+    return [n for n in names if n in SIGNED or n.startswith(b"x-qlvb-")] or [b"from"]
 
 
 def _subtype(name: str) -> tuple[str, str]:
@@ -89,7 +101,7 @@ def make_mail(
     if dkim_key is not None:
         signature = dkim.sign(
             raw, dkim_key.selector.encode(), dkim_key.domain.encode(), dkim_key.private_pem,
-            include_headers=[b"from", b"to", b"cc", b"subject", b"date", b"message-id"],
+            include_headers=signed_header_names(raw),
         )
         raw = signature + raw
     top = b""
