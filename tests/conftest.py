@@ -42,6 +42,5 @@ def world(tmp_path: Path, province) -> World:
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    path = SHARED / "corpus" / "external"
-    assert path.is_dir(), f"the external corpus is expected at {path}"
-    return path
+    """Other projects' odd mails and PDFs (tests/test_corpus.py), run where QLVB_SHARED has them."""
+    return shared_folder("corpus", "external")

@@ -18,13 +18,14 @@ from gateway.reading.recipients import parse_block
 from gateway.testkit.documents import DocumentSpec, render_document, scan
 from gateway.testkit.reading_cases import reading_cases
 from gateway.vntext import fold
+from conftest import shared_folder
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SUB_HEADINGS = ("Gửi bản giấy:", "Gửi bản điện tử:", "Bản điện tử:")
 
 
 def seed_text(prefix: str) -> str:
-    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    """A seed document's own text (material from outside the repository: skipped without it)."""
+    return next(shared_folder("seeds").glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
 
 def seed_block(prefix: str) -> list[str]:

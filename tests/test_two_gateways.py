@@ -20,6 +20,7 @@ from sqlalchemy import select
 from gateway.testkit.documents import DocumentSpec, render_document
 from gateway.testkit.mails import DkimKey, make_mail, signed_header_names
 from gateway.testkit.seal import seal_png
+from made_pdfs import encrypted
 from servers import Dovecot, dovecot, free_port, wait_for
 from test_daemon import PASSWORD, start_daemon, stop_daemon
 from world import STC, STP, US, World, make_world, our_identifier
@@ -124,7 +125,7 @@ def _their_documents(world: World):  # type: ignore[no-untyped-def]
         register.close()
 
 
-def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways(province_pair, corpus) -> None:  # type: ignore[no-untyped-def]
+def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways(province_pair) -> None:  # type: ignore[no-untyped-def]
     ours, theirs, box_a, box_b, relay = province_pair
     block = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp;", "- Sở Tài chính."]
     scan = render_document(DocumentSpec(issuer="SỞ NỘI VỤ", number="45/SNV-VP", recipients=block, kinh_gui=["Sở Tư pháp"],
@@ -132,7 +133,7 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
     # the clerk drops a mail to itself with the scan into "QLVB/Gửi đi"
     dropped = make_mail(sender=US["mailbox"], to=[US["mailbox"]], subject="Gửi 45/SNV-VP", attachments=[("45-SNV-VP.pdf", scan)])
     broken = make_mail(sender=US["mailbox"], to=[US["mailbox"]], subject="Gửi tệp có mật khẩu",
-                       attachments=[("matkhau.pdf", (corpus / "pdf" / "paperless__password-is-test.pdf").read_bytes())])
+                       attachments=[("matkhau.pdf", encrypted(render_document(DocumentSpec(issuer="SỞ NỘI VỤ", number="46/SNV-VP"))))])
     daemon_a, daemon_b = start_daemon(ours), start_daemon(theirs)
     try:
         assert wait_for(lambda: _exists(box_a, US["mailbox"], SENT), timeout=60)
