@@ -228,6 +228,17 @@ class MailboxState(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class MailAttempt(Base):
+    """A mail the gateway has begun and not yet finished, by the SHA-256 of its bytes: counted in a
+    transaction of its own before the mail's steps, cleared when they are done (gateway/guard.py)."""
+
+    __tablename__ = "mail_attempts"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(200))  # the class of the mail's last error
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class RegisterKey(Base):
     """A secret kept beside the register (the key of the tokens our mails carry), made by the first
     gateway that needs it, so that every gateway on one register shares it. Never logged or printed."""
