@@ -264,6 +264,7 @@ class Daemon:
             outputs = next(iter(self.intake.process([IncomingMail(f"{target.name}:lmtp:{path.stem[:16]}", raw, when)],
                                                     record=True)))
             verdict = outputs[0]["verdict"] if outputs else "quarantined"
+            self.metrics.taken(outputs)
             try:
                 target.mailbox.append(VERDICT_FOLDER.get(verdict, "quarantined"), raw, when)  # type: ignore[union-attr]
             except NETWORK_ERRORS as exc:
@@ -271,6 +272,7 @@ class Daemon:
                 log.warning("%s: APPEND failed (%s); the mail stays in the spool", target.name, exc)
                 return
             path.unlink()
+            self.metrics.filed([when])  # from its delivery to the listener
             self._save_state(target.name, last_mail_at=datetime.now(timezone.utc))
         self._send()
 
