@@ -127,7 +127,8 @@ class Directory:
         'UBND TỈNH BẮC GIANG' is 'Sở Tư pháp tỉnh Bắc Giang')."""
         candidates = [issuer]
         if parent:
-            place = parent.split("TỈNH", 1)[1] if "TỈNH" in parent.upper() else ""
+            # the place after "tỉnh", however it is cased ("ỦY BAN NHÂN DÂN Tỉnh BẮC GIANG")
+            place = parts[1] if len(parts := re.split("tỉnh", parent, maxsplit=1, flags=re.IGNORECASE)) == 2 else ""
             candidates[:0] = [f"{issuer} tỉnh {place}", f"{issuer} {parent}"]
         printed = place_of(issuer) or (place_of(parent) if parent else None)
         for text in candidates:

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from registry.bounded import fit_to_columns
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -22,10 +24,13 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        path = url.split("sqlite:///", 1)[-1]
+        path = url.split("sqlite:///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
+        # how long to wait for another writer's lock (`?timeout=SECONDS` in the URL, default 60 s), then
+        # "database is locked": the daemon backs off and tries again (gateway/guard.py)
+        wait = float(make_url(url).query.get("timeout", 60))  # type: ignore[arg-type]
+        engine = create_engine(url, connect_args={"timeout": wait})
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -34,7 +39,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=60000")
+            cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -62,6 +67,7 @@ class Register:
         self.engine = make_engine(url)
         migrate(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.sessions, "before_flush", fit_to_columns)  # a value too long is cut, never refused
 
     def session(self) -> Session:
         return self.sessions()

@@ -10,7 +10,7 @@ import hashlib
 import quopri
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
@@ -62,13 +62,32 @@ def addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     return result
 
 
+MAX_MESSAGE_ID = 998  # RFC 5322 2.1.1: no line is longer, nor is the register's column
+
+
 def message_id(msg: Message, raw_sha256: str) -> str:
     value = str(msg.get("Message-ID", "") or "").strip()
     match = re.search(r"<[^<>\s]+>", value)
-    if match:
+    if match and len(match.group(0)) <= MAX_MESSAGE_ID:
         return match.group(0)
-    # a mail without a Message-ID gets a stable one from its bytes, so re-runs recognise it
+    # a mail without a Message-ID (or with one no line can hold) gets a stable one from its bytes, so
+    # re-runs recognise it
     return f"<sha256-{raw_sha256[:32]}@no-message-id.qlvb>"
+
+
+# The dates a mail may claim that the gateway works with: any other is ignored (a Date: of year 9999
+# moved into a time zone or to the next office day is past what a datetime holds).
+PLAUSIBLE_YEARS = range(1970, 3000)
+
+
+def plausible(when: datetime | None) -> datetime | None:
+    """The date if it lies in PLAUSIBLE_YEARS and has a time zone, else None."""
+    if when is None or when.tzinfo is None:
+        return None
+    try:
+        return when if when.astimezone(timezone.utc).year in PLAUSIBLE_YEARS else None
+    except (OverflowError, ValueError):
+        return None
 
 
 def date_header(msg: Message) -> datetime | None:
@@ -77,9 +96,9 @@ def date_header(msg: Message) -> datetime | None:
         return None
     try:
         parsed = parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else None
+    return plausible(parsed)
 
 
 def topmost_received(msg: Message) -> datetime | None:
@@ -90,9 +109,9 @@ def topmost_received(msg: Message) -> datetime | None:
             continue
         try:
             parsed = parsedate_to_datetime(text.rsplit(";", 1)[1].strip())
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             continue
-        if parsed.tzinfo:
+        if plausible(parsed):
             return parsed
     return None
 
