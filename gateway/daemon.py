@@ -107,10 +107,10 @@ class Daemon:
 
     def run(self) -> None:
         log.info("gateway started: %s", ", ".join(w.name for w in self.watchers))
+        if self.gateway.config.metrics is not None:
+            self.metrics.serve(self.gateway.config.metrics)  # first: a port taken stops the start, nothing left running
         scheduler = self._schedule()
         listener = self._listen()
-        if self.gateway.config.metrics is not None:
-            self.metrics.serve(self.gateway.config.metrics)
         try:
             while not self.stop.is_set():
                 for watcher in self.watchers:

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from gateway.config import Metrics
+from gateway.config import ConfigError, Metrics
 from registry.database import normalise_url
 
 log = logging.getLogger("qlvb.metrics")
@@ -66,7 +66,10 @@ class DaemonMetrics:
                 self.latency.observe(max(0.0, (now - arrival).total_seconds()))
 
     def serve(self, settings: Metrics) -> None:
-        self._server, _ = start_http_server(settings.port, addr=settings.host, registry=self.registry)
+        try:
+            self._server, _ = start_http_server(settings.port, addr=settings.host, registry=self.registry)
+        except OSError as exc:  # the port taken, or an address not of this host
+            raise ConfigError(f"metrics: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
 
     def stop(self) -> None:
         if self._server is not None:

@@ -6,7 +6,9 @@ while it runs, counts what was sent to it."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import subprocess
 import urllib.request
 from datetime import datetime, timezone
@@ -18,7 +20,7 @@ from born_digital import numbered_document
 from imap_relay import ImapRelay
 from servers import dovecot, free_port, wait_for
 from test_daemon import PASSWORD, SmtpServer, append, folder_counts, start_daemon, stop_daemon
-from world import US, World
+from world import GATEWAY, US, World
 
 
 def status(world: World) -> tuple[int, dict[str, Any]]:
@@ -140,13 +142,18 @@ def test_the_daemon_serves_prometheus_metrics_of_what_it_took_in(world: World) -
     assert after["qlvb_outbox_messages{state=queued}"] == 0
 
 
-def test_metrics_listen_on_loopback_unless_told_otherwise(world: World) -> None:
+def test_metrics_listen_on_loopback_unless_told_otherwise_and_a_taken_port_stops_the_start(world: World) -> None:
     from gateway.config import config_from_dict
 
     base = world.config_dict()
     assert config_from_dict({**base, "metrics": {"port": 9464}}, world.root).metrics.host == "127.0.0.1"  # type: ignore[union-attr]
     stated = config_from_dict({**base, "metrics": {"host": "0.0.0.0", "port": 9464}}, world.root)
     assert stated.metrics.host == "0.0.0.0"  # type: ignore[union-attr]
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # the port already taken: said at start, exit 2
+        watch(world, free_port(), metrics={"port": taken.getsockname()[1]})
+        done = subprocess.run([*GATEWAY, "run", "--config", str(world.config_path)], capture_output=True, text=True,
+                              cwd=world.root, env=dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD), timeout=120)
+    assert done.returncode == 2 and "metrics: cannot listen on 127.0.0.1" in done.stderr
     bad = world.root / "bad.yaml"
     bad.write_text(world.config_path.read_text() + "monitoring:\n  alert_after_seconds: 0\n", encoding="utf-8")
     done = world.run("status", "--config", str(bad), check=False)
