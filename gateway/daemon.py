@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from gateway.app import Gateway
+from gateway.guard import blame
 from gateway.config import MailboxSource
 from gateway.intake.pipeline import IncomingMail, Intake
 from gateway.metrics import DaemonMetrics
@@ -115,9 +117,9 @@ class Daemon:
             while not self.stop.is_set():
                 for watcher in self.watchers:
                     self._step(watcher)
-                self._take_spool()
+                self._survive(self._take_spool)
                 self._send()
-                self._wait()
+                self._survive(self._wait)
         finally:
             if listener is not None:
                 listener.stop()
@@ -173,7 +175,9 @@ class Daemon:
             if watcher.failing:  # a run of failures (perhaps from before a restart) ends
                 watcher.failing = False
                 self._save_state(watcher.name, failing_since=None)
-        except NETWORK_ERRORS as exc:
+        except Exception as exc:  # the network, the database or the disk (a mail's own errors quarantine it)
+            if blame(exc) != "infrastructure":  # outside any one mail's steps: a fault of ours, backed off too
+                log.exception("%s: %s", watcher.name, type(exc).__name__)
             watcher.mailbox.close()
             if watcher.outgoing is not None:
                 watcher.outgoing.close()
@@ -183,7 +187,16 @@ class Daemon:
             delay = min(2.0 ** (watcher.failures - 1), MAX_BACKOFF)
             watcher.retry_at = time.monotonic() + delay
             log.warning("%s: %s; again in %.0f s", watcher.name, watcher.error, delay)
-            self._save_state(watcher.name, connected=False, last_error=watcher.error)
+            self._survive(lambda: self._save_state(watcher.name, connected=False, last_error=watcher.error), pause=0)
+
+    def _survive(self, step: Callable[[], object], pause: float = 1.0) -> None:
+        """A step outside any one mail's (the spool, the wait, the state): the database down under it
+        costs a pause, never the daemon."""
+        try:
+            step()
+        except Exception as exc:
+            (log.warning if blame(exc) == "infrastructure" else log.exception)("%s: %s", type(exc).__name__, exc)
+            self.stop.wait(pause)
 
     def _take_in(self, watcher: Watcher) -> None:
         mailbox = watcher.mailbox

@@ -8,15 +8,25 @@ delivery time. Flags (\\Seen) move with the message.
 
 from __future__ import annotations
 
+import logging
 import mailbox
+import os
+import re
 import time
 from datetime import datetime, timezone
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from pathlib import Path
 
 from imapclient import imap_utf7
 
 from gateway.config import Folders
+from gateway.intake.mime import plausible
 from qlvb_mailbox.imap import FetchedMail
+
+log = logging.getLogger("qlvb.maildir")
+
+HEADER_FIELD = re.compile(rb"(From |[!-9;-~]+[ \t]*:)")  # a header field's name and colon (or an mbox From line)
 
 
 class MaildirMailbox:
@@ -25,6 +35,8 @@ class MaildirMailbox:
         self.folders = folders
         self.inbox: mailbox.Maildir | None = None
         self.uidvalidity: int | None = None  # a Maildir has none: its keys are names
+        self._paths: dict[str, Path] = {}  # the inbox's files by key, at the last `pending`
+        self._not_mail: set[str] = set()  # files skipped (and warned about once)
 
     def connect(self) -> None:
         if not self.path.is_dir():
@@ -51,12 +63,52 @@ class MaildirMailbox:
 
     def pending(self, after: int = 0) -> list[str]:
         assert self.inbox is not None
-        keys = list(self.inbox.iterkeys())
+        self._paths = self._files()
+        keys = [k for k in self._paths if self._is_mail(k)]
         return sorted(keys, key=lambda k: (self._delivered(k), k))
 
+    def _files(self) -> dict[str, Path]:
+        """The inbox's files by key (the name before the flags), as `mailbox.Maildir` names them."""
+        found: dict[str, Path] = {}
+        for sub in ("new", "cur"):
+            for path in (self.path / sub).iterdir():
+                if not path.name.startswith("."):
+                    found[path.name.split(":")[0]] = path
+        return found
+
+    def _path(self, key: str) -> Path:
+        if key not in self._paths or not self._paths[key].exists():
+            self._paths = self._files()
+        if key not in self._paths:
+            raise KeyError(key)
+        return self._paths[key]
+
+    def _is_mail(self, key: str) -> bool:
+        """A regular file that starts with a header field: anything else in the inbox is skipped, with
+        one warning (read by the daemon, it would be registered as a mail or stop the mailbox)."""
+        why = None
+        try:
+            path = self._paths[key]
+            if not path.is_file():
+                why = "not a regular file"
+            else:
+                with path.open("rb") as file:
+                    head = file.read(1000)
+                why = None if HEADER_FIELD.match(head) else ("empty" if not head else "no header at its start")
+        except OSError as exc:  # unreadable (its permissions), or gone
+            why = f"cannot be read ({exc.strerror or type(exc).__name__})"
+        if why is not None and key not in self._not_mail:
+            log.warning("%s: %s is not a mail (%s); left where it is", self.path, key, why)
+            self._not_mail.add(key)
+        return why is None
+
     def _delivered(self, key: str) -> float:
-        assert self.inbox is not None
-        return self.inbox.get_message(key).get_date()
+        """When the mail was delivered: its file's time, as `mailbox.MaildirMessage` gives it (read
+        without parsing the mail: a hostile one may not parse at all)."""
+        try:
+            return self._path(key).stat().st_mtime
+        except (KeyError, OSError):  # moved meanwhile
+            return 0.0
 
     def fetch(self, keys: list[str]) -> list[FetchedMail]:
         assert self.inbox is not None
@@ -64,27 +116,39 @@ class MaildirMailbox:
         for key in keys:
             try:
                 raw = self.inbox.get_bytes(key)
-                when = datetime.fromtimestamp(int(self._delivered(key)), timezone.utc)
             except KeyError:
                 continue  # moved meanwhile
+            try:
+                when = plausible(datetime.fromtimestamp(int(self._delivered(key)), timezone.utc))
+            except (OverflowError, ValueError, OSError):  # a file time no date holds: as if unknown
+                when = None
             fetched.append(FetchedMail(key, raw, when))
         return fetched
 
     def file(self, keys: list[str], folder_key: str) -> None:
         assert self.inbox is not None
-        folder = self._folder(folder_key)
-        for key in keys:
-            folder.add(self.inbox.get_message(key))
-            self.inbox.discard(key)
+        target = self._folder_path(folder_key)
+        for key in keys:  # moved as a file, name and flags kept: never parsed (a hostile mail may not parse)
+            source = self._path(key)
+            os.rename(source, target / source.parent.name / source.name)
+            self._paths.pop(key, None)
+
+    def _folder_path(self, key: str) -> Path:
+        """The verdict's folder on disk (Maildir++: the inbox's folder named '.' and its name)."""
+        self._folder(key)  # made if missing
+        name: str = getattr(self.folders, key)
+        return self.path / ("." + ".".join(imap_utf7.encode(part).decode("ascii") for part in name.split("/") if part))
 
     def refile(self, message_id: str, from_key: str, to_key: str) -> bool:
         """Move a filed mail, found by its Message-ID, from one verdict's folder to another's."""
-        source = self._folder(from_key)
-        for key, message in source.iteritems():
-            if (message["Message-ID"] or "").strip() == message_id:
-                self._folder(to_key).add(message)
-                source.discard(key)
-                return True
+        source, target = self._folder_path(from_key), self._folder_path(to_key)
+        for sub in ("cur", "new"):
+            for path in (source / sub).iterdir():
+                with path.open("rb") as file:  # the headers only: a hostile body may not parse
+                    headers = BytesHeaderParser(policy=compat32).parse(file)
+                if str(headers.get("Message-ID", "") or "").strip() == message_id:
+                    os.rename(path, target / sub / path.name)
+                    return True
         return False
 
     def wait(self, seconds: float, stop) -> None:  # type: ignore[no-untyped-def]

@@ -50,14 +50,25 @@ def postgres() -> Iterator[str]:
     subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
                     f"-h 127.0.0.1 -p {port} -k {workdir} -c fsync=off -c max_connections=50", "start"],
                    check=True, capture_output=True)
+    url = f"postgresql+psycopg://qlvb@127.0.0.1:{port}/qlvb"
+    _RESTART[url] = [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-m", "fast", "restart"]
     try:
         subprocess.run([*as_user, str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "qlvb", "qlvb"],
                        check=True, capture_output=True)
-        yield f"postgresql+psycopg://qlvb@127.0.0.1:{port}/qlvb"
+        yield url
     finally:
+        _RESTART.pop(url, None)
         subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                        capture_output=True)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+_RESTART: dict[str, list[str]] = {}  # the command that restarts each running cluster, by its URL
+
+
+def restart_postgres(url: str) -> None:
+    """Restart the cluster of `postgres()` (fast: open transactions are rolled back, connections cut)."""
+    subprocess.run(_RESTART[url], check=True, capture_output=True)
 
 
 def wait_for(predicate, timeout: float = 30.0, step: float = 0.1) -> bool:  # type: ignore[no-untyped-def]

@@ -4,8 +4,9 @@ same mail (Message-ID and bytes) seen again changes nothing and sends nothing ag
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
-from gateway.intake import alerts
+from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
+from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
 from gateway.intake.reports import read_delivery_report
 from gateway.intake.decide import decide
@@ -25,6 +27,8 @@ from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import Document, DocumentFile, Mail, Outbox
 from registry.numbering import next_incoming_number
+
+log = logging.getLogger("qlvb.intake")
 
 BASIS_TEXT = {
     "signature": "chữ ký số hợp lệ (Điều 4 khoản 2 Quyết định 133/2015/QĐ-UBND)",
@@ -64,6 +68,7 @@ class Intake:
     def __init__(self, gateway: Gateway, pool: WorkerPool) -> None:
         self.gw = gateway
         self.pool = pool
+        self.attempts = Attempts(gateway.register)
 
     # ---- reading the register -------------------------------------------------------------
     def _duplicate_lookup(self, session: Session):  # type: ignore[no-untyped-def]
@@ -89,6 +94,58 @@ class Intake:
             yield self.handle(item, result, record=record)
 
     def handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> list[dict[str, Any]]:
+        """Every step of one mail in the main process, under the guard (gateway/guard.py): an error of
+        the mail's own quarantines it (`processing-failed`, the exception's class); the
+        infrastructure's goes up to the caller, the mail untouched and its attempt not counted."""
+        if not record:
+            try:
+                return self._handle(item, result, record=False)
+            except Exception as exc:
+                if blame(exc) == "infrastructure":
+                    raise
+                log.warning("%s: %s; quarantined", item.source, fault_name(exc), exc_info=True)
+                return self.quarantine(item, fault_name(exc), record=False)
+        digest = mime.sha256(item.raw)
+        count = self.attempts.begin([digest])[digest]  # committed before the mail's steps
+        if count > MAX_ATTEMPTS:
+            last = self.attempts.last_error(digest) or "tiến trình dừng giữa chừng"
+            log.error("%s: begun %d times without being finished (%s); quarantined", item.source, count - 1, last)
+            outputs = self.quarantine(item, f"{count - 1} lần xử lý không xong: {last}", record=True)
+        else:
+            try:
+                outputs = self._handle(item, result, record=True)
+            except Exception as exc:
+                if blame(exc) == "infrastructure":
+                    self.attempts.give_back([digest])
+                    raise
+                self.attempts.failed(digest, fault_name(exc))
+                log.warning("%s: %s; quarantined", item.source, fault_name(exc), exc_info=True)
+                outputs = self.quarantine(item, fault_name(exc), record=True)
+        self.attempts.clear([digest])
+        return outputs
+
+    def quarantine(self, item: IncomingMail, problem: str, *, record: bool) -> list[dict[str, Any]]:
+        """The mail held for the clerk as `processing-failed`, from what its headers say (never an
+        automatic mail or an answer here: those steps may be what failed), else from its bytes alone;
+        the original kept, the clerk alerted. Should even that fail, it is only filed into quarantine."""
+        facts = replace(headers_only(item.raw, problem), auto_submitted=None, peer={}, in_reply_to=None, references=[])
+        for known in (facts, bare_facts(item.raw, problem)):
+            try:
+                delivered = (item.delivered_at or datetime.now(timezone.utc)).astimezone(self.gw.config.tz)
+                received = self.gw.calendar.received_at(delivered)
+                if record:
+                    return self._record(item, known, {}, delivered, received)
+                with self.gw.register.session() as session:
+                    decisions = self.decide_on(session, known)
+                return [self._json(item, known, d, None, None, delivered, received) for d in decisions]
+            except Exception as exc:
+                if blame(exc) == "infrastructure":
+                    raise
+                log.error("%s: quarantining it failed too (%s)", item.source, fault_name(exc), exc_info=True)
+        now = datetime.now(timezone.utc).astimezone(self.gw.config.tz)
+        return [self._json(item, facts, unrecorded_quarantine(problem), None, None, now, now)]
+
+    def _handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> list[dict[str, Any]]:
         if isinstance(result, WorkFailure):
             facts, blobs = headers_only(item.raw, f"{result.reason}"), {}
         else:

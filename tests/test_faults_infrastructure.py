@@ -1,0 +1,177 @@
+"""Faults of the infrastructure under the running daemon, which are not the mail's: the disk full
+while storing (a small tmpfs), the SQLite file locked by another process, PostgreSQL restarted in
+the middle of the daemon's transaction. Each time the daemon backs off and goes on, the mail left
+untouched meanwhile; afterwards nothing lost, nothing registered twice, numbers without gaps, and
+no mail quarantined for what was not its fault."""
+
+from __future__ import annotations
+
+import errno
+import json
+import mailbox as stdlib_mailbox
+import os
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from servers import postgres, restart_postgres, wait_for
+from test_daemon import mails_recorded, start_daemon, stop_daemon
+from world import World
+
+
+def _maildir(world: World, **extra: object) -> stdlib_mailbox.Maildir:
+    world.extra["mailboxes"] = [{"name": "vanthu", "maildir": "Maildir", "poll_seconds": 1}]
+    world.extra.update(extra)
+    world.write_config()
+    return stdlib_mailbox.Maildir(str(world.root / "Maildir"), create=True)
+
+
+def _good(world: World, *numbers: int) -> list[bytes]:
+    return [world.mail(f"m{n}", attachments=[("cv.pdf", world.signed("stp", world.document(number=f"{n}/STP-VP")))]).read_bytes()
+            for n in numbers]
+
+
+def _inbox(world: World) -> int:
+    return sum(1 for sub in ("new", "cur") for _ in (world.root / "Maildir" / sub).iterdir())
+
+
+def _filed(world: World) -> dict[str, int]:
+    """How many mails each verdict's folder holds."""
+    counts = {}
+    for folder in (world.root / "Maildir").iterdir():
+        if folder.name.startswith(".QLVB."):
+            counts[folder.name] = sum(1 for sub in ("new", "cur") for _ in (folder / sub).iterdir())
+    return counts
+
+
+def _register(url: str) -> tuple[list[tuple[int, str]], int, int]:
+    """The register as it stands: (number, notation) of each document, the mails and the quarantined ones."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            documents = [tuple(r) for r in c.execute(text("SELECT arrival_number, notation FROM documents ORDER BY 1"))]
+            mails = c.execute(text("SELECT count(*) FROM mails")).scalar()
+            held = c.execute(text("SELECT count(*) FROM mails WHERE verdict = 'quarantined'")).scalar()
+    finally:
+        engine.dispose()
+    return documents, int(mails or 0), int(held or 0)  # type: ignore[return-value]
+
+
+def _status_error(world: World) -> str:
+    done = world.run("status", "--config", str(world.config_path), "--json", check=False)
+    try:
+        return " ".join(str(m.get("error") or "") for m in json.loads(done.stdout)["mailboxes"])
+    except (ValueError, KeyError):
+        return ""
+
+
+@pytest.fixture
+def small_disk(world: World):  # type: ignore[no-untyped-def]
+    """The store on a tmpfs of 16 MB, mounted here (CI runs as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs for the store needs root")
+    store = world.root / "store"
+    store.mkdir(exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(store)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"no tmpfs could be mounted: {done.stderr.strip()}")
+    try:
+        yield store
+    finally:
+        subprocess.run(["umount", "-l", str(store)], capture_output=True)
+
+
+def _fill(folder: Path) -> Path:
+    """Write into the folder until the disk says it is full."""
+    filler = folder / "filler"
+    with filler.open("wb") as out:
+        try:
+            while True:
+                out.write(b"\0" * 65536)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    return filler
+
+
+def test_the_disk_full_while_storing_holds_the_mail_until_there_is_room(world: World, small_disk: Path) -> None:
+    inbox = _maildir(world)
+    daemon = start_daemon(world)
+    try:
+        filler = _fill(small_disk)
+        for raw in _good(world, 81, 82, 83):
+            inbox.add(raw)
+        assert wait_for(lambda: "No space left on device" in _status_error(world), timeout=60)  # status says why
+        time.sleep(2)
+        assert _inbox(world) == 3 and mails_recorded(world) == 0  # the mail untouched, nothing half-recorded
+        assert daemon.poll() is None
+        filler.unlink()  # room again
+        assert wait_for(lambda: _inbox(world) == 0, timeout=90)
+    finally:
+        log = stop_daemon(daemon)
+    documents, mails, held = _register(f"sqlite:///{world.root / 'qlvb.db'}")
+    assert documents == [(1, "81/STP-VP"), (2, "82/STP-VP"), (3, "83/STP-VP")] and (mails, held) == (3, 0)
+    assert sum(_filed(world).values()) == 3
+    assert "No space left on device" in log
+
+
+def test_the_sqlite_file_locked_by_another_process_for_a_while(world: World) -> None:
+    inbox = _maildir(world, database="sqlite:///qlvb.db?timeout=0.5")  # short waits for the lock, then back off
+    daemon = start_daemon(world)
+    try:
+        lock = sqlite3.connect(world.root / "qlvb.db", isolation_level=None)
+        lock.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
+        try:
+            for raw in _good(world, 91, 92, 93):
+                inbox.add(raw)
+            time.sleep(6)  # a while: the daemon tries, is told the database is locked, waits and tries again
+            assert _inbox(world) == 3 and mails_recorded(world) == 0
+            assert daemon.poll() is None
+        finally:
+            lock.rollback()
+            lock.close()
+        assert wait_for(lambda: _inbox(world) == 0, timeout=90)
+    finally:
+        log = stop_daemon(daemon)
+    documents, mails, held = _register(f"sqlite:///{world.root / 'qlvb.db'}")
+    assert documents == [(1, "91/STP-VP"), (2, "92/STP-VP"), (3, "93/STP-VP")] and (mails, held) == (3, 0)
+    assert sum(_filed(world).values()) == 3
+    assert "database is locked" in log
+
+
+def test_postgresql_restarted_in_the_middle_of_the_daemons_transaction(world: World) -> None:
+    with postgres() as url:
+        inbox = _maildir(world, database=url)
+        first, *rest = _good(world, 101, 102, 103, 104)
+        inbox.add(first)
+        daemon = start_daemon(world, ready=False)
+        try:
+            assert wait_for(lambda: _inbox(world) == 0, timeout=90)
+            engine = create_engine(url)
+            holder = engine.connect()
+            holder.execute(text("SELECT last FROM number_series FOR UPDATE"))  # the series held by another
+            for raw in rest:
+                inbox.add(raw)
+
+            def waiting_on_the_series() -> bool:  # the daemon's transaction has begun, and waits
+                with engine.connect() as look:
+                    return bool(look.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).scalar())
+
+            assert wait_for(waiting_on_the_series, timeout=60)
+            restart_postgres(url)  # in the middle of it: rolled back, every connection cut
+            holder.invalidate()
+            engine.dispose()
+            assert wait_for(lambda: _inbox(world) == 0, timeout=90)
+            assert daemon.poll() is None
+        finally:
+            log = stop_daemon(daemon)
+        documents, mails, held = _register(url)
+    assert documents == [(1, "101/STP-VP"), (2, "102/STP-VP"), (3, "103/STP-VP"), (4, "104/STP-VP")]
+    assert (mails, held) == (4, 0)  # each mail once, none quarantined for the database's fault
+    assert sum(_filed(world).values()) == 4
+    assert "OperationalError" in log
