@@ -35,7 +35,7 @@ def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *,
     for entry in entries:
         row = existing.get(entry.code)
         values = {"name": entry.name, "mailbox": entry.mailbox, "aliases": list(entry.aliases), "groups": list(entry.groups),
-                  "certificates": list(entry.certificates)}
+                  "certificates": list(entry.certificates), "former": list(entry.former)}
         if row is None:
             session.add(Agency(code=entry.code, **values))
             changed += 1
@@ -50,7 +50,8 @@ def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *,
 
 def load_directory(session: Session) -> Directory:
     return Directory([
-        AgencyEntry(a.code, a.name, a.mailbox, tuple(a.aliases or ()), tuple(a.groups or ()), tuple(a.certificates or ()))
+        AgencyEntry(a.code, a.name, a.mailbox, tuple(a.aliases or ()), tuple(a.groups or ()), tuple(a.certificates or ()),
+                    tuple(a.former or ()))
         for a in session.scalars(select(Agency).order_by(Agency.code))
     ])
 

@@ -271,7 +271,8 @@ def cmd_directory_resolve(args: argparse.Namespace) -> int:
         _print_json(out)
     else:
         print(f"{out['status']}: " + "; ".join(f"{a['name']} <{a['mailbox']}>" for a in out["agencies"])
-              + (f" (gần giống: {', '.join(out['candidates'])})" if out.get("candidates") else ""))
+              + (f" (gần giống: {', '.join(out['candidates'])})" if out.get("candidates") else "")
+              + "".join(f"\n  {w.message}" for w in resolution.warnings))
     return EXIT_OK
 
 

@@ -1,9 +1,10 @@
 """The directory of agencies (code, name, clerk mailbox, aliases, groups, certificates), as the
 decisions use it.
 
-Matching ignores case, diacritics and spacing. The richer resolution of recipient entries
-(abbreviations, lists, titles) belongs to the outgoing side. An agency's place (its province or
-city) is what its names say after "tỉnh" or "thành phố"; a name with none is a central body's.
+Matching ignores case, diacritics and spacing. Recipient entries (abbreviations, lists, titles,
+former names) are matched by `gateway/resolver.py` through the indexes here (`gateway/names.py`).
+An agency's place (its province or city) is what its names say after "tỉnh" or "thành phố"; a
+name with none is a central body's.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 
+from gateway.names import NameIndex
 from gateway.vntext import fold, squash
 
-FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates")
+FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former")
 _PLACE = re.compile(r"\b(?:TINH|THANH PHO|TP\.?)\s+([A-Z][A-Z' -]*)$")
 _FINGERPRINT = re.compile(r"^(?:sha256:)?([0-9a-f]{2}(?::?[0-9a-f]{2}){31})$", re.IGNORECASE)
 
@@ -44,6 +47,9 @@ class AgencyEntry:
     groups: tuple[str, ...] = ()
     # how certificates name it where they differ from its names, or their SHA-256 fingerprints
     certificates: tuple[str, ...] = ()
+    # names it had before the 2025 reorganisation (a merged province's, a merged Sở's): recipient
+    # entries written with them resolve to it, with a warning
+    former: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -74,7 +80,8 @@ def _split(value: object) -> tuple[str, ...]:
 
 
 def parse_directory(path: Path) -> list[AgencyEntry]:
-    """Read a directory CSV (header code,name,mailbox,aliases,groups; `|` separates) or YAML list."""
+    """Read a directory CSV (header code,name,mailbox[,aliases,groups,certificates,former]; `|`
+    separates) or YAML list."""
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() in (".yaml", ".yml"):
         rows = yaml.safe_load(text) or []
@@ -93,7 +100,7 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
         entries.append(AgencyEntry(
             code=str(row["code"]).strip(), name=str(row["name"]).strip(), mailbox=str(row["mailbox"]).strip().lower(),
             aliases=_split(row.get("aliases")), groups=_split(row.get("groups")),
-            certificates=_split(row.get("certificates")),
+            certificates=_split(row.get("certificates")), former=_split(row.get("former")),
         ))
     return entries
 
@@ -160,17 +167,15 @@ class Directory:
                 return found
         return []
 
-    def entry_names(self, entry: str, agency: AgencyEntry) -> bool:
-        """Whether a recipient entry names this agency, directly, by alias, or by one of its groups."""
-        key = squash(entry)
-        if not key:
-            return False
-        for name in agency.names:
-            name_key = squash(name)
-            if name_key and (key == name_key or (len(name_key) >= 6 and name_key in key)):
-                return True
-        for group in agency.groups:
-            group_key = squash(group)
-            if group_key and group_key in key:
-                return True
-        return False
+    # Recipient entries are compared as documents write them (gateway/names.py), through these.
+    @cached_property
+    def written_names(self) -> NameIndex[AgencyEntry]:
+        return NameIndex((n, a) for a in self.agencies for n in a.names)
+
+    @cached_property
+    def written_former_names(self) -> NameIndex[AgencyEntry]:
+        return NameIndex((n, a) for a in self.agencies for n in a.former)
+
+    @cached_property
+    def written_groups(self) -> NameIndex[AgencyEntry]:
+        return NameIndex(((g, a) for a in self.agencies for g in a.groups), formal=False)

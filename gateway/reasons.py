@@ -42,6 +42,7 @@ MESSAGES: dict[str, str] = {
     "no-recipient-block": "Không tìm thấy khối 'Nơi nhận' trên văn bản: không biết gửi cho ai.",
     "no-electronic-subheading": "Khối 'Nơi nhận' không có mục 'Bản điện tử': Văn thư xác nhận nơi nhận bản điện tử.",
     "entries-unresolved": "Có nơi nhận không tìm được, hoặc ứng với nhiều cơ quan, trong danh bạ: Văn thư chọn cơ quan.",
+    "recipient-former-name": "Nơi nhận ghi tên cũ của cơ quan (trước sắp xếp năm 2025): gửi đến cơ quan kế thừa.",
     "no-electronic-recipient": "Không có nơi nhận nào nhận bản điện tử.",
     "already-sent": "Văn bản này đã được gửi trước đây.",
 }

@@ -1,46 +1,60 @@
 """Which agencies a recipient entry names, through the directory (the outgoing side: Bắc Giang QĐ
-133/2015 Đ6, Đ9; an entry that does not resolve to exactly the agencies meant stops the send).
+133/2015 Đ6, Đ9; an entry that does not resolve to exactly the agencies meant stops the send), and
+whether an entry names our agency (intake: a document not addressed to us is `wrong-recipient`).
 
 Pure: an entry as written, the directory, our own agency and the document's references in; a typed
-resolution out. Matching ignores case, tone marks and spacing, and the usual abbreviations (UBND,
-HĐND, MTTQ, VP); notes in brackets are ignored; titles ("Giám đốc Sở Tư pháp") name their agency;
-groups ("Các Sở, ban, ngành") are named in the directory's `groups` column as documents name them;
-lists ("UBND các huyện: Lục Ngạn, Sơn Động") stand for each item; references ("Như Điều 3", "Như
-trên") for the bodies the document names there.
+resolution out. Names are compared as documents write them (`gateway/names.py`: case, tones and
+spacing ignored; syllable abbreviations such as "Sở GD&ĐT", "UBND", "LĐ-TB&XH" matched against
+the directory's names, never against a list of agencies); "tỉnh", "thành phố", "xã", "phường"
+without a name are our own province or unit, and an entry without any place is our province's
+body ("Hội Liên hiệp Phụ nữ tỉnh", "Sở Tư pháp"); every reading is a candidate, and an entry more
+than one agency answers to is ambiguous, never guessed. Notes in brackets are ignored; titles
+("Giám đốc Sở Tư pháp") name their agency; groups ("Các Sở, ban, ngành") are named in the
+directory's `groups` column as documents name them; lists ("UBND các huyện: Lục Ngạn, Sơn Động",
+"TAND, VKSND tỉnh") and "A và B" stand for each item; references ("Như Điều 3", "Như trên") for the
+bodies the document names there. A name the directory lists as `former` (the 2025 reorganisation)
+resolves to its successor, with the warning `recipient-former-name`.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from gateway.directory import AgencyEntry, Directory
 from gateway.reading.references import article_number, is_above
-from gateway.vntext import fold
+from gateway.reasons import Reason, warning
+from gateway.vntext import fold, squash
 
 Status = Literal["resolved", "ambiguous", "unresolved", "skipped"]
 
-# Abbreviations as documents write them, spelled out on both sides of a comparison.
-_ABBREVIATIONS = [(r"\bUBND\b", "UY BAN NHAN DAN"), (r"\bHDND\b", "HOI DONG NHAN DAN"),
-                  (r"\bMTTQVN\b", "MAT TRAN TO QUOC VIET NAM"), (r"\bMTTQ\b", "MAT TRAN TO QUOC"),
-                  (r"\bVP\b", "VAN PHONG"), (r"\bTP\b", "THANH PHO")]
 # Titles a person is named by; what follows names the agency ("Chánh Văn phòng UBND tỉnh").
-_TITLE = (r"(PHO |TONG )?(GIAM DOC|CHU TICH|THU TRUONG|CHANH|TRUONG|CUC TRUONG|VU TRUONG|HIEU TRUONG|BI THU|"
-          r"VIEN TRUONG|NGUOI DUNG DAU|CT|PCT|PTC)")
-# One title or several sharing their agency: "Chủ tịch, các PCT UBND tỉnh", "CT, PTC UBND tỉnh".
-_TITLES = re.compile(rf"^(CAC\s+)?{_TITLE}((\s*,\s*|\s+VA\s+)(CAC\s+)?{_TITLE})*\s+(CAC\s+)?")
+_TITLE = (r"(PHO |TONG )?(GIAM DOC|CHU TICH|THU TRUONG|BO TRUONG|CHU NHIEM|CHANH|TRUONG|CUC TRUONG|VU TRUONG|"
+          r"HIEU TRUONG|BI THU|VIEN TRUONG|NGUOI DUNG DAU|LANH DAO|CT|PCT|PTC|BTCN|PCN)")
+# One title or several sharing their agency: "Chủ tịch, các PCT UBND tỉnh", "CT, PTC UBND tỉnh";
+# "Đồng chí" / "Đ/c" before it.
+_TITLES = re.compile(rf"^((CAC )?(DONG CHI|D/C) )?(CAC\s+)?{_TITLE}((\s*,\s*|\s+VA\s+)(CAC\s+)?{_TITLE})*\s+(CAC\s+)?")
 _PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")
-
-
-def _key(text: str) -> str:
-    """The comparison form: folded, abbreviations spelled out, no spaces or punctuation."""
-    folded = fold(re.sub(r"\([^)]*\)", " ", text))
-    for pattern, spelled in _ABBREVIATIONS:
-        folded = re.sub(pattern, spelled, folded)
-    return re.sub(r"[^0-9A-Z]", "", folded)
+_NOTES = re.compile(r"\([^)]*\)")
+# The levels a place is named at, as names write them ("tỉnh Bắc Giang", "phường Đức Xuân").
+_LEVEL = r"thành phố|thị trấn|thị xã|tỉnh|xã|phường|huyện|quận"
+# (not "Tỉnh ủy", "Tỉnh đoàn", "Xã hội", "Hợp tác xã")
+_LEVELS = re.compile(rf"\b(?<!tác )({_LEVEL})\b(?!\s+(ủy|uỷ|đoàn|đội|hội)\b)", re.IGNORECASE)
+# A level word ending an entry without its name ("Hội Liên hiệp Phụ nữ tỉnh", "UBND TP"), unless it
+# is plural or a rank ("UBND các tỉnh", "các xã, phường", "cấp tỉnh").
+_BARE_LEVEL = re.compile(rf"(?<![\w.])(?<!tác )(?P<level>{_LEVEL}|TP\.?|Tp\.?)\s*$", re.IGNORECASE)
+_NOT_OURS_BEFORE = re.compile(rf"(\b(các|cấp|thuộc|{_LEVEL})|[,;/])\s*$", re.IGNORECASE)
+# All provinces' bodies of a kind: "Sở Tài chính các tỉnh, thành phố trực thuộc TW", "Cục thuế các tỉnh, TPTW".
+_EVERY_PROVINCE = re.compile(r"\s+các\s+(tỉnh|thành phố|TP)\b.*$", re.IGNORECASE | re.DOTALL)
+_AND = re.compile(r"\s+(?:và|&)\s+", re.IGNORECASE)
+_EVERY_PLACE = re.compile(rf"\bcác\s+({_LEVEL}|TP)\b", re.IGNORECASE)  # "… các tỉnh, TP", "các xã, phường"
+# A list's head naming no kind of its own: "Các cơ quan: Sở Tư pháp, …" (each item is a name).
+_ANY_KIND = re.compile(r"^(CO QUAN|DON VI|TO CHUC|CO QUAN DON VI|DIA PHUONG)$")
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,7 @@ class Resolution:
     status: Status
     agencies: list[AgencyEntry] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
+    warnings: list[Reason] = field(default_factory=list)  # recipient-former-name: a 2025 name matched
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -57,7 +72,31 @@ class Resolution:
         }
         if self.status in ("ambiguous", "unresolved"):
             out["candidates"] = self.candidates
+        if self.warnings:
+            out["warnings"] = [{**w.as_json(), "detail": w.detail} for w in self.warnings]
         return out
+
+
+@dataclass(frozen=True)
+class _Found:
+    agencies: tuple[AgencyEntry, ...]
+    many: bool = False  # several bodies meant (a group, a list); else several agencies are an ambiguity
+    former: tuple[tuple[str, AgencyEntry], ...] = ()  # (former name, its successor) matched on the way
+
+
+def _union(readings: list[_Found | None]) -> _Found | None:
+    """Every reading's agencies together (several: an ambiguity)."""
+    found = [r for r in readings if r is not None]
+    if not found:
+        return None
+    return _Found(tuple(dict.fromkeys(a for r in found for a in r.agencies)), former=tuple(f for r in found for f in r.former))
+
+
+def _merge(parts: list[_Found]) -> _Found:
+    agencies: list[AgencyEntry] = []
+    for part in parts:
+        agencies += [a for a in part.agencies if a not in agencies]
+    return _Found(tuple(agencies), True, tuple(f for p in parts for f in p.former))
 
 
 @dataclass
@@ -68,36 +107,37 @@ class Resolver:
     # the clerk's choices for bodies a reference names: the agencies meant, or None (nobody to mail)
     chosen: dict[str, list[AgencyEntry] | None] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self._names: dict[str, list[AgencyEntry]] = {}
-        self._groups: dict[str, list[AgencyEntry]] = {}
-        for agency in self.directory.agencies:
-            for index, names in ((self._names, agency.names), (self._groups, agency.groups)):
-                for name in names:
-                    listed = index.setdefault(_key(name), [])
-                    if agency not in listed:  # two aliases of one agency spell the same
-                        listed.append(agency)
+    @cached_property
+    def _places(self) -> _Places:
+        return _our_places(self.directory, self.us)
 
+    @cached_property
+    def _squashed(self) -> dict[str, str]:
+        return {squash(n): a.name for a in self.directory.agencies for n in (*a.names, *a.former)}
+
+    # ---- outgoing: which agencies an entry names ------------------------------------------
     def resolve(self, entry: str) -> Resolution:
-        text = entry.strip().lstrip("-–+ ").rstrip(" ;.")
-        folded = fold(text)
-        if not text or _ARCHIVE.match(folded):
+        text = _clean(entry)
+        if not text or _ARCHIVE.match(fold(text)):
             return Resolution(entry, "skipped")  # the archive entry is not a recipient
         if is_above(text) or article_number(text) is not None:
             return self._reference(entry, text)
         found = self._agencies(text)
         if found is None:
             return Resolution(entry, "unresolved", candidates=self._near(text))
-        if len(found) > 1 and not self._names_many(text):
-            return Resolution(entry, "ambiguous", candidates=sorted(a.name for a in found))
-        agencies = [a for a in found if self.us is None or a.code != self.us.code]
-        return Resolution(entry, "resolved" if agencies else "skipped", agencies)
+        if len(found.agencies) > 1 and not found.many:
+            return Resolution(entry, "ambiguous", candidates=sorted(a.name for a in found.agencies))
+        agencies = [a for a in found.agencies if self.us is None or a.code != self.us.code]
+        renamed = [warning("recipient-former-name", f"{name} → {agency.name}")
+                   for name, agency in dict.fromkeys(found.former) if agency in agencies]
+        return Resolution(entry, "resolved" if agencies else "skipped", agencies, warnings=renamed)
 
     def _reference(self, entry: str, text: str) -> Resolution:
         bodies = next((v for k, v in self.references.items() if fold(k) == fold(text)), None)
         if not bodies:
             return Resolution(entry, "unresolved", candidates=[])
         agencies: list[AgencyEntry] = []
+        warnings: list[Reason] = []
         for body in bodies:
             if body in self.chosen:
                 agencies += [a for a in self.chosen[body] or [] if a not in agencies]
@@ -106,67 +146,226 @@ class Resolver:
             if part.status in ("unresolved", "ambiguous"):
                 return Resolution(entry, part.status, candidates=[f"{body}: {c}" for c in part.candidates] or [body])
             agencies += [a for a in part.agencies if a not in agencies]
-        return Resolution(entry, "resolved" if agencies else "skipped", agencies)
+            warnings += [w for w in part.warnings if w not in warnings]
+        return Resolution(entry, "resolved" if agencies else "skipped", agencies, warnings=warnings)
 
-    def _agencies(self, text: str) -> list[AgencyEntry] | None:
-        """The agencies the text names directly, as a title's agency, a group, or a list; None if none."""
-        if ":" in text:  # a list: "UBND các huyện: Lục Ngạn, Sơn Động"
-            head, items = text.split(":", 1)
-            whole = self._direct(head)
-            if whole is not None and len(whole) == 1:
-                return whole  # "Văn phòng UBND tỉnh: LĐVP, TKCT": units inside one agency
-            prefix = re.sub(r"\bcác\s+", "", _strip_title(head.strip()), flags=re.I).strip()
-            found: list[AgencyEntry] = []
-            for item in (i.strip() for i in items.split(",") if i.strip()):
-                hits = self._direct(f"{prefix} {item}") or self._direct(item)
-                if hits is None or len(hits) != 1:
-                    return None
-                found += [h for h in hits if h not in found]
-            return found or None
+    # ---- intake: whether an entry names an agency ------------------------------------------
+    def names(self, entry: str, agency: AgencyEntry) -> bool:
+        """Whether an entry names this agency, directly, by alias or by one of its groups: alone, in
+        a list ("Sở Y tế, Trung tâm KSBT các tỉnh, TP"), or as every province's body of its kind
+        ("Sở Tài chính các tỉnh, thành phố trực thuộc TW", "Các Sở Công Thương"); an ambiguous
+        entry counts if it may name it."""
+        text = _clean(entry)
+        if not text or _ARCHIVE.match(fold(text)) or is_above(text) or article_number(text) is not None:
+            return False
+        if ":" in text:  # "UBND các tỉnh: Đồng Tháp, Hà Tĩnh" names those only
+            found = self._agencies(text)
+            return found is not None and agency in found.agencies
+        parts = [text, *(p.strip() for p in re.split(r"[,;]|\s+và\s+", text, flags=re.IGNORECASE) if p.strip())]
+        for part in parts:
+            every = re.sub(r"^các\s+", "", _EVERY_PROVINCE.sub("", part), flags=re.IGNORECASE)
+            for form in dict.fromkeys((part, every)):
+                found = self._agencies(form) if form else None
+                if found is not None and agency in found.agencies:
+                    return True
+        return False
+
+    # ---- how an entry names agencies ---------------------------------------------------------
+    def _agencies(self, text: str, ours: bool = True) -> _Found | None:
+        """The agencies the text names, as a name, a title's agency, a group, a list or "A và B";
+        None if none. `ours`: a place left out is ours (not when a list ends with another one)."""
+        if ":" in text:
+            return self._units_or_items(*text.split(":", 1))
         for form in (text, _strip_title(text)):
-            hits = self._direct(form) or self._group(form)
-            if hits:
+            hits = self._direct(form, ours)
+            if hits is not None:
                 return hits
+            group = self._group(form)
+            if group is not None:
+                return group
         unit = _PARENT.split(text, maxsplit=1)[0]  # "Cục kiểm tra văn bản QPPL - Bộ Tư pháp"
-        if unit != text:
-            return self._agencies(unit)
-        if "," in text:
-            return self._list(text)
+        if unit != text and (found := self._agencies(unit, ours)) is not None:
+            return found
+        if re.search(r"[,;]", text):
+            return self._each([i.strip() for i in re.split(r"[,;]", text) if i.strip()])
+        if _AND.search(text):
+            return self._both(text)
         return None
 
-    def _list(self, text: str) -> list[AgencyEntry] | None:
-        """"TT Tỉnh ủy, TT HĐND tỉnh"; "Báo Bắc Giang, Đài PTTH tỉnh"; "TAND, VKSND tỉnh" (the place
-        written once, at the end): each item must name exactly one agency, or a group."""
-        items = [i.strip() for i in text.split(",") if i.strip()]
-        place = re.search(r"\s(tỉnh|huyện|thành phố)$", items[-1], flags=re.I)
-        found: list[AgencyEntry] = []
-        for item in items:
-            hits = self._agencies(item)
-            if hits is None and place is not None:
-                hits = self._agencies(f"{item}{place.group(0)}")
-            if hits is None or (len(hits) > 1 and not self._is_group(item)):
+    def _units_or_items(self, head: str, items: str) -> _Found | None:
+        """"Văn phòng UBND tỉnh: LĐVP, TKCT": units inside one agency; "UBND các huyện: Lục Ngạn,
+        Sơn Động", "Các Bộ, cơ quan: Công an, …, Ngân hàng Nhà nước Việt Nam": each item is of a
+        kind the head names ("Bộ Công an"), or, where it names a kind as general as "cơ quan", an
+        agency by its own name."""
+        whole = self._direct(head)
+        if whole is not None and len(whole.agencies) == 1:
+            return whole
+        kinds = [k.strip() for k in re.split(r",|\s+và\s+", _strip_title(head.strip())) if k.strip()]
+        kinds = [re.sub(r"\bcác\s+", "", k, flags=re.IGNORECASE) for k in kinds]  # "UBND huyện", "Bộ"
+        named = [k for k in kinds if not _ANY_KIND.match(fold(k))]
+        found: list[_Found] = []
+        for item in (i.strip() for i in re.split(r"[,;]", items) if i.strip()):
+            hits = _union([self._direct(f"{kind} {item}") for kind in named])
+            if hits is None and len(named) < len(kinds):
+                hits = self._direct(item)
+            if hits is None or len(hits.agencies) != 1:
                 return None
-            found += [h for h in hits if h not in found]
-        return found
+            found.append(hits)
+        return _merge(found) if found else None
 
-    def _direct(self, text: str) -> list[AgencyEntry] | None:
-        return self._names.get(_key(text))
+    def _each(self, items: list[str]) -> _Found | None:
+        """Items sharing the place written after the last one ("TT Tỉnh ủy, TT HĐND tỉnh"; "TAND,
+        VKSND tỉnh"; "UBND và HĐND tỉnh Quảng Ninh"): each must name exactly one agency, or a group.
+        Bodies of every province ("Sở Tài chính, Cục Thuế các tỉnh") are none of ours."""
+        if not items or _EVERY_PLACE.search(items[-1]):
+            return None
+        place, ours = self._written_place(items[-1])
+        found: list[_Found] = []
+        for item in items:
+            hits = None
+            if place is not None and not _LEVELS.search(item) and not _BARE_LEVEL.search(item):
+                hits = self._agencies(f"{item} {place}", ours)
+            if hits is None:
+                hits = self._agencies(item, ours)
+            if hits is None or (len(hits.agencies) > 1 and not hits.many):
+                return None
+            found.append(hits)
+        return _merge(found)
 
-    def _group(self, text: str) -> list[AgencyEntry] | None:
-        key = _key(re.sub(r"^\s*các\s+", "", text, flags=re.I))
-        return self._groups.get(key)
+    def _written_place(self, last: str) -> tuple[str | None, bool]:
+        """The place ending a list's last item, and whether it is ours: "tỉnh" (ours), "tỉnh Quảng
+        Ninh" (not ours: no other item takes our province then)."""
+        bare = _bare_level(last)
+        if bare is not None:
+            return bare, True
+        said = _units_of(last)
+        if not said or not fold(last).endswith(fold(said[-1][2])):
+            return None, True
+        level, written, place = said[-1]
+        return f"{written} {place}", fold(self._places.by_level.get(level, "")) == fold(place)
 
-    def _names_many(self, text: str) -> bool:
-        """Whether several agencies are meant: a group, a list after ":", or a list of single names."""
-        return self._is_group(text) or ":" in text or ("," in text and not self._direct(text) and self._list(text) is not None)
+    def _both(self, text: str) -> _Found | None:
+        """"A và B" where each side names an agency or a group; if two ways of cutting it read
+        differently, the entry is ambiguous."""
+        readings = [found for cut in _AND.finditer(text)
+                    if (found := self._each([text[: cut.start()].strip(), text[cut.end():].strip()])) is not None]
+        if not readings:
+            return None
+        if len({frozenset(a.code for a in r.agencies) for r in readings}) > 1:
+            return _Found(tuple(dict.fromkeys(a for r in readings for a in r.agencies)))  # ambiguous
+        return readings[0]
 
-    def _is_group(self, text: str) -> bool:
-        return bool(self._group(text) or self._group(_strip_title(text)))
+    def _direct(self, text: str, ours: bool = True) -> _Found | None:
+        """The agencies a name, an alias or a former name written this way belongs to: as written,
+        and (`ours`) with our own province or unit where the entry leaves it out. Every reading
+        counts: two agencies are an ambiguity."""
+        agencies: list[AgencyEntry] = []
+        former: list[tuple[str, AgencyEntry]] = []
+        current: set[str] = set()
+        for form in self._forms(text) if ours else [text]:
+            for _, agency in self.directory.written_names.find(form):
+                current.add(agency.code)
+                agencies += [agency] if agency not in agencies else []
+            for name, agency in self.directory.written_former_names.find(form):
+                former.append((name, agency))
+                agencies += [agency] if agency not in agencies else []
+        if not agencies:
+            return None
+        return _Found(tuple(agencies), former=tuple(f for f in former if f[1].code not in current))
+
+    def _forms(self, text: str) -> list[str]:
+        """The entry as written, and with the place it leaves out: "Hội Liên hiệp Phụ nữ tỉnh" →
+        "… tỉnh Bắc Giang"; "Sở GD&ĐT" → "Sở GD&ĐT tỉnh Bắc Giang"; "Tỉnh đoàn" → "Tỉnh đoàn Bắc
+        Giang" (never for a plural: "UBND các tỉnh", "các xã, phường")."""
+        forms = [text]
+        bare = _BARE_LEVEL.search(text)
+        if bare is not None:
+            place = self._places.by_level.get(_level_key(bare.group("level")))
+            if place is not None and not _NOT_OURS_BEFORE.search(text[: bare.start()]):
+                forms.append(f"{text} {place}")
+        province = self._places.province
+        if province and not _LEVELS.search(text) and not re.search(r"\bcác\b", text, re.IGNORECASE):
+            # "Sở TP" (TP is Tư pháp here, not a city); "Tỉnh đoàn", "Kho bạc Nhà nước" + "Bắc Giang"
+            forms.append(f"{text} {province}")
+            if bare is None:
+                forms.append(f"{text} {province.split(maxsplit=1)[1]}")
+        return forms
+
+    def _group(self, text: str) -> _Found | None:
+        """A group as the directory's `groups` column names it, "các" before it or not."""
+        bare = re.sub(r"^\s*các\s+", "", text, flags=re.I)
+        found = [*self.directory.written_groups.find(bare), *self.directory.written_groups.find(f"các {bare}")]
+        agencies = tuple(dict.fromkeys(agency for _, agency in found))
+        return _Found(agencies, many=True) if agencies else None
 
     def _near(self, text: str) -> list[str]:
-        names = {_key(n): a.name for a in self.directory.agencies for n in a.names}
-        close = difflib.get_close_matches(_key(_strip_title(text)), list(names), n=5, cutoff=0.6)
-        return list(dict.fromkeys(names[c] for c in close))[:3]  # the closest first
+        close = difflib.get_close_matches(squash(_strip_title(text)), list(self._squashed), n=5, cutoff=0.6)
+        return list(dict.fromkeys(self._squashed[c] for c in close))[:3]  # the closest first
+
+
+def _clean(entry: str) -> str:
+    return _NOTES.sub(" ", entry).strip().lstrip("-–+ ").rstrip(" ;.,").strip()
+
+
+def _level_key(level: str) -> str:
+    key = fold(level).rstrip(".")
+    return "THANH PHO" if key == "TP" else key
+
+
+def _bare_level(text: str) -> str | None:
+    """The level word ending a list's last item, to be read after every item ("TAND, VKSND tỉnh")."""
+    bare = _BARE_LEVEL.search(text)
+    if bare is None or _NOT_OURS_BEFORE.search(text[: bare.start()]):
+        return None
+    return bare.group("level")
+
+
+def _units_of(name: str) -> list[tuple[str, str, str]]:
+    """'Trường Tiểu học xã A tỉnh B' → [('XA', 'xã', 'A'), ('TINH', 'tỉnh', 'B')]: each level a
+    name says, as written, with its place."""
+    marks = list(_LEVELS.finditer(name))
+    out = []
+    for mark, after in zip(marks, [*marks[1:], None]):
+        place = name[mark.end(): after.start() if after else len(name)].strip(" ,-")
+        if place:
+            out.append((_level_key(mark.group(1)), mark.group(1), place))
+    return out
+
+
+@dataclass(frozen=True)
+class _Places:
+    """What a place left out means for us: a level word without its name ("tỉnh") is our own
+    province's or unit's; an entry without any place is our province's body."""
+
+    by_level: dict[str, str]  # "TINH" → "Bắc Giang", "PHUONG" → "Đức Xuân"
+    province: str | None  # "tỉnh Bắc Giang"
+
+
+def _our_places(directory: Directory, us: AgencyEntry | None) -> _Places:
+    """From our own names ("UBND phường Đức Xuân": the ward); the province from them or, when
+    they do not say it, from the directory's names (most of a province directory's bodies end with
+    its name: "… tỉnh Bắc Kạn", "… thành phố Hà Nội")."""
+    by_level: dict[str, str] = {}
+    province: str | None = None
+    for name in (us.names if us else ()):
+        for level, written, place in _units_of(name):
+            by_level.setdefault(level, place)
+            if level == "TINH" and province is None:
+                province = f"{written.lower()} {place}"
+    ends: Counter[tuple[str, str]] = Counter()
+    spelled: dict[tuple[str, str], tuple[str, str]] = {}
+    for agency in directory.agencies:
+        units = _units_of(agency.name)
+        if units and units[-1][0] in ("TINH", "THANH PHO"):
+            key = (units[-1][0], fold(units[-1][2]))
+            ends[key] += 1
+            spelled.setdefault(key, (units[-1][1].lower(), units[-1][2]))
+    common = ends.most_common(1)
+    if common and common[0][1] >= 2 and 2 * common[0][1] > sum(ends.values()):  # most of them: a province's directory
+        level, (written, place) = common[0][0][0], spelled[common[0][0]]
+        by_level.setdefault(level, place)
+        province = province or f"{written} {place}"
+    return _Places(by_level, province)
 
 
 def _strip_title(text: str) -> str:

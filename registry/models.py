@@ -43,6 +43,7 @@ class Agency(Base):
     aliases: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
     groups: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
     certificates: Mapped[list | None] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
+    former: Mapped[list | None] = mapped_column(JSON, default=list)  # type: ignore[type-arg]  # names before 2025
 
 
 class Mail(Base):

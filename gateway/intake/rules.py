@@ -11,6 +11,7 @@ from gateway.directory import AgencyEntry, Directory
 from gateway.intake.issuers import DocumentIssuers, Issuer, signer_agency, speaks_for
 from gateway.model import MailFacts, PdfFacts, Reading, SignatureFacts
 from gateway.reasons import Reason, error, warning
+from gateway.resolver import Resolver
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,9 @@ def addressed_to_us(mail: MailFacts, reading: Reading | None, us: Us, directory:
         return []
     if reading is not None:
         r = reading.recipients
+        resolver = Resolver(directory, us.agency)  # one matcher with outgoing's resolver
         for entry in (*r.electronic, *r.paper, *r.kinh_gui):
-            if directory.entry_names(entry, us.agency):
+            if resolver.names(entry, us.agency):
                 return []
     return [error("wrong-recipient")]
 
