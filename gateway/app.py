@@ -109,13 +109,15 @@ class Gateway:
             crls=tuple(self.config.trust.crls),
             max_mail_bytes=int(self.config.limits.max_mail_mb * 1024 * 1024),
             fetched_crls=self.fetched_crls if self.config.trust.crl_urls else None,
+            store=self.store.root,  # the workers write a recorded mail's files before its transaction
         )
 
     def worker_pool(self, size: int | None = None) -> WorkerPool:
         """The worker processes that read PDFs, under the configured time and memory limits."""
         limits = self.config.limits
         return WorkerPool(self.analysis_settings(), size=limits.workers if size is None else size,
-                          seconds=limits.seconds_per_document, memory_mb=limits.worker_memory_mb)
+                          seconds=limits.seconds_per_document, seconds_per_mail=limits.seconds_per_mail,
+                          memory_mb=limits.worker_memory_mb)
 
     @property
     def fetched_crls(self) -> Path:

@@ -92,8 +92,10 @@ class Authentication(_Strict):
 
 
 class Limits(_Strict):
-    max_mail_mb: float = Field(50, gt=0)
-    seconds_per_document: float = Field(60, gt=0)
+    max_mail_mb: float = Field(50, gt=0)  # a larger mail is taken alone, kept, and not read (mail-too-large)
+    seconds_per_document: float = Field(60, gt=0)  # each PDF's analysis
+    seconds_per_mail: float = Field(300, gt=0)  # a mail's whole analysis, all its PDFs
+    batch_mb: float = Field(20, gt=0)  # the daemon fetches at most this much mail at once (a larger mail alone)
     worker_memory_mb: int = Field(1536, ge=256)
     workers: int = Field(0, ge=0)  # 0: one per core
 

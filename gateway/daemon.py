@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +28,8 @@ from gateway.metrics import DaemonMetrics
 from gateway.outbox import OutboxSender
 from gateway.outgoing.folder import FOLDER_OF, outgoing_folders, take_dropped
 from gateway.outgoing.send import OutgoingSender
-from qlvb_mailbox.imap import NETWORK_ERRORS, ImapMailbox
+from gateway.workers import Job, Result
+from qlvb_mailbox.imap import NETWORK_ERRORS, FetchedMail, ImapMailbox
 from qlvb_mailbox.maildir import MaildirMailbox
 from registry.models import MailboxState
 
@@ -57,7 +60,8 @@ def scheduled_crl_refresh() -> None:
 # The folder each verdict files a mail into (duplicates are filed with the accepted ones).
 VERDICT_FOLDER = {"accepted": "accepted", "duplicate": "accepted", "returned": "returned",
                   "quarantined": "quarantined", "ignored": "ignored"}
-BATCH = 20
+BATCH = 20  # mails fetched at once, and recorded at most in one transaction
+MB = 1024 * 1024
 MAX_BACKOFF = 60.0
 
 
@@ -69,6 +73,18 @@ class _Either:
 
     def is_set(self) -> bool:
         return any(e.is_set() for e in self.events)
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """A mail fetched and handed to the workers."""
+
+    mail: FetchedMail
+    result: futures.Future[Result]
+
+    @property
+    def size(self) -> int:
+        return len(self.mail.raw)
 
 
 @dataclass
@@ -199,30 +215,81 @@ class Daemon:
             self.stop.wait(pause)
 
     def _take_in(self, watcher: Watcher) -> None:
+        """New mail until none is left: after each pass the inbox is looked at again, so that mail that
+        came while the daemon was busy is taken at once, not at the next poll."""
         mailbox = watcher.mailbox
         state = self._state(watcher.name)
         last_uid = state.last_uid if state.uidvalidity == mailbox.uidvalidity else 0  # a new folder: start over
-        keys = mailbox.pending(last_uid)
-        self._save_state(watcher.name, connected=True, uidvalidity=mailbox.uidvalidity, last_uid=last_uid,
-                         backlog=len(keys), last_error=None)
-        for start in range(0, len(keys), BATCH):
-            if self.stop.is_set():
+        taken: set[int | str] = set()  # a mail is taken once a call, even one that could not be filed
+        first = True
+        while not self.stop.is_set():
+            keys = [k for k in mailbox.pending(last_uid) if k not in taken]
+            if first:
+                self._save_state(watcher.name, connected=True, uidvalidity=mailbox.uidvalidity, last_uid=last_uid,
+                                 backlog=len(keys), last_error=None)
+                first = False
+            if not keys:
                 return
-            batch = keys[start:start + BATCH]
-            fetched = mailbox.fetch(batch)  # type: ignore[arg-type]
-            items = [IncomingMail(f"{watcher.name}:{f.key}", f.raw, f.internaldate) for f in fetched]
-            folders: dict[str, list] = {}  # type: ignore[type-arg]
-            for mail, outputs in zip(fetched, self.intake.process(items, record=True)):  # each committed here
-                verdict = outputs[0]["verdict"] if outputs else "quarantined"
-                folders.setdefault(VERDICT_FOLDER.get(verdict, "quarantined"), []).append(mail.key)
-                self.metrics.taken(outputs)
-            for folder, filed in folders.items():  # after the batch's commits: one MOVE a folder
-                mailbox.file(filed, folder)
-            self.metrics.filed(m.internaldate for m in fetched)
-            position = {"last_uid": max(batch)} if batch and isinstance(batch[0], int) else {}
-            self._save_state(watcher.name, backlog=len(keys) - start - len(batch),
-                             last_mail_at=datetime.now(timezone.utc), **position)
-            self._send()  # acknowledgements leave as soon as their mails are registered
+            taken.update(keys)
+            last_uid = self._work_through(watcher, keys, last_uid)
+
+    def _work_through(self, watcher: Watcher, keys: list, last_uid: int) -> int:  # type: ignore[type-arg]
+        """Fetch, analyse, record and file these mails, overlapping: batches are fetched while the workers
+        analyse the ones before, as long as the mail held stays within limits.batch_mb (a larger mail
+        alone); what is analysed is recorded, several to a transaction, then filed. Returns the last UID filed."""
+        limits = self.gateway.config.limits
+        max_bytes = int(limits.batch_mb * MB)
+        # a quarter of the bound a fetch: the workers are fed while the ones before are recorded
+        batches = watcher.mailbox.batches(keys, count=BATCH, max_bytes=max_bytes // 4,
+                                          alone_above=int(limits.max_mail_mb * MB))
+        waiting: deque[_Taken] = deque()  # fetched, in the workers' hands or analysed, not yet recorded
+        left = len(keys)
+        try:
+            for batch in batches:
+                while (waiting and not self.stop.is_set() and (sum(t.size for t in waiting) + batch.size > max_bytes
+                                                               or len(waiting) + len(batch.keys) > 4 * BATCH)):
+                    left, last_uid = self._record_ready(watcher, waiting, left, last_uid, at_least=1)  # room first
+                if self.stop.is_set():
+                    return last_uid
+                for mail in watcher.mailbox.fetch(batch.keys):  # type: ignore[arg-type]
+                    waiting.append(_Taken(mail, self.intake.pool.submit(Job("mail", mail.raw, store=True))))
+                left, last_uid = self._record_ready(watcher, waiting, left, last_uid, at_least=0)  # what is done
+            while waiting and not self.stop.is_set():  # the last ones as they come
+                left, last_uid = self._record_ready(watcher, waiting, left, last_uid, at_least=1)
+        finally:
+            for taken in waiting:  # not recorded (stopping, or the connection lost): taken again later
+                taken.result.cancel()
+        return last_uid
+
+    def _record_ready(self, watcher: Watcher, waiting: deque[_Taken], left: int, last_uid: int, *,
+                      at_least: int) -> tuple[int, int]:
+        """Once the first `at_least` mails of `waiting` are analysed, record the analysed ones at its head
+        in one transaction, then file them and remember the last UID. Returns the backlog left and that UID."""
+        head = [waiting[i].result for i in range(min(at_least, len(waiting)))]
+        while not self.stop.is_set() and not all(f.done() for f in head):
+            futures.wait(head, timeout=0.5)
+        group: list[_Taken] = []
+        while waiting and len(group) < BATCH and waiting[0].result.done():
+            group.append(waiting.popleft())
+        if not group:
+            return left, last_uid
+        items = [(IncomingMail(f"{watcher.name}:{t.mail.key}", t.mail.raw, t.mail.internaldate),
+                  t.result.result()) for t in group]
+        folders: dict[str, list] = {}  # type: ignore[type-arg]
+        for taken, outputs in zip(group, self.intake.record_many(items)):  # committed here, together
+            verdict = outputs[0]["verdict"] if outputs else "quarantined"
+            folders.setdefault(VERDICT_FOLDER.get(verdict, "quarantined"), []).append(taken.mail.key)
+            self.metrics.taken(outputs)
+        for folder, filed in folders.items():  # after the commit: one MOVE a folder
+            watcher.mailbox.file(filed, folder)
+        self.metrics.filed(t.mail.internaldate for t in group)
+        uids = [t.mail.key for t in group if isinstance(t.mail.key, int)]
+        last_uid = max([last_uid, *uids])
+        left -= len(group)
+        self._save_state(watcher.name, backlog=max(0, left), last_mail_at=datetime.now(timezone.utc),
+                         **({"last_uid": last_uid} if uids else {}))
+        self._send()  # acknowledgements leave as soon as their mails are registered
+        return left, last_uid
 
     def _take_outgoing(self, watcher: Watcher) -> None:
         """What the clerk dropped into the outgoing folder: sent (or held, with a note to the clerk), then filed."""
@@ -311,6 +378,8 @@ class Daemon:
                 live[0].mailbox.close()
                 log.warning("%s: %s while waiting", live[0].name, exc)
                 return
+        if any(w.mailbox.news() for w in live):  # announced while the daemon was busy: no wait
+            return
         deadline = time.monotonic() + min(seconds, 5.0)
         while not (self.stop.is_set() or self.wake.is_set()) and time.monotonic() < deadline:
             time.sleep(0.1)

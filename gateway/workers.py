@@ -1,6 +1,12 @@
 """Worker processes for PDF work, with a time and a memory limit, so that a crash or a hang of a
 PDF library costs one mail its analysis (it goes to quarantine), or one outgoing file its send,
-and never the gateway itself."""
+and never the gateway itself.
+
+Jobs are submitted and their results come back as futures, so that the caller (the daemon) fetches
+and records while the workers validate: a dispatcher thread hands each job to an idle worker, reads
+the results and kills a worker past its time. A mail's bytes go to the worker as they are (no
+pickling of the payload), and only facts come back: the worker writes the mail's files into the
+content store itself when asked to (intake that records)."""
 
 from __future__ import annotations
 
@@ -10,32 +16,44 @@ import os
 import resource
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from typing import Literal
 
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings
 from gateway.model import PdfFacts
 
 log = logging.getLogger(__name__)
 
+STARTUP_SECONDS = 30.0  # a worker started from a fresh interpreter may take this long to take its first job
+
 
 @dataclass(frozen=True)
 class WorkFailure:
-    reason: str  # "timeout", "crashed", "memory" or the exception
+    reason: str  # "timeout", "mail timeout …", "crashed", "memory" or the exception
 
 
-# a job: ("mail", raw message) is analysed for intake; ("pdf", (file name, bytes)) is our own document to send
-Job = tuple[str, object]
+@dataclass(frozen=True)
+class Job:
+    """A mail to analyse for intake, or our own document (a PDF) to read before sending it."""
+
+    kind: Literal["mail", "pdf"]
+    data: bytes
+    filename: str = ""  # a PDF's file name
+    store: bool = False  # a mail: write its original and files into the content store (not when secret)
+
+
 Result = Analysis | PdfFacts | WorkFailure
 
 
-def _do(analyser: Analyser, kind: str, payload, tick) -> Analysis | PdfFacts:  # type: ignore[no-untyped-def]
+def _do(analyser: Analyser, kind: str, data: bytes, filename: str, store: bool,
+        tick: Callable[[], None]) -> Analysis | PdfFacts:
     if kind == "pdf":
-        filename, data = payload
-        tick()  # the worker is up: the time limit runs from here
         return analyser.read_outgoing(filename, data)
-    return analyser.analyse(payload, tick=tick)
+    return analyser.analyse(data, tick=tick, store=store)
 
 
 def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -> None:
@@ -45,20 +63,23 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
     analyser = Analyser(settings)
     while True:
         try:
-            job = conn.recv()
+            header = conn.recv()
+            if header is None:
+                return
+            job_id, kind, filename, store = header
+            data = conn.recv_bytes()
         except (EOFError, OSError):
             return
-        if job is None:
-            return
-        job_id, kind, payload = job
+        conn.send(("start", job_id))  # the time limits run from here
         try:
-            result: Result = _do(analyser, kind, payload, lambda: conn.send(("tick", job_id)))
+            result: Result = _do(analyser, kind, data, filename, store, lambda: conn.send(("tick", job_id)))
         except MemoryError:
             result = WorkFailure("memory")
         except RecursionError:
             result = WorkFailure("recursion")
         except Exception as exc:  # whatever a hostile file provokes, reported as the mail's failure
             result = WorkFailure(f"{type(exc).__name__}: {exc}"[:300])
+        del data
         try:
             conn.send(("done", job_id, result))
         except (MemoryError, OSError, ValueError):
@@ -78,8 +99,9 @@ class _Worker:
         self.process = ctx.Process(target=_worker_main, args=(child, settings, memory_mb), daemon=True)
         self.process.start()
         child.close()
-        self.job: int | None = None
-        self.deadline = 0.0
+        self.job: tuple[Job, Future[Result]] | None = None
+        self.deadline = 0.0  # the nearer of the two limits below
+        self.mail_deadline = 0.0  # the whole job's (limits.seconds_per_mail for a mail)
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -89,14 +111,22 @@ class _Worker:
 
 
 class WorkerPool:
-    """A few long-lived workers; results come back in the order the mails went in."""
+    """A few long-lived workers fed by a dispatcher thread. `submit` returns a future; `map` yields
+    results in the order the mails went in, a few mails ahead."""
 
-    def __init__(self, settings: AnalysisSettings, *, size: int = 0, seconds: float = 60, memory_mb: int = 1536) -> None:
+    def __init__(self, settings: AnalysisSettings, *, size: int = 0, seconds: float = 60,
+                 seconds_per_mail: float = 300, memory_mb: int = 1536) -> None:
         self.settings = settings
         self.size = size or max(1, os.cpu_count() or 1)
-        self.seconds = seconds
+        self.seconds = seconds  # limits.seconds_per_document: each PDF
+        self.seconds_per_mail = seconds_per_mail  # limits.seconds_per_mail: the whole mail, all its PDFs
         self.memory_mb = memory_mb
         self._workers: list[_Worker] = []
+        self._queue: deque[tuple[Job, Future[Result]]] = deque()
+        self._lock = threading.Lock()
+        self._wake_reader, self._wake_writer = multiprocessing.Pipe(duplex=False)
+        self._thread: threading.Thread | None = None
+        self._closing = False
 
     def _spawn(self) -> _Worker:
         return _Worker(multiprocessing.get_context(_start_method()), self.settings, self.memory_mb)
@@ -107,7 +137,42 @@ class WorkerPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # ---- what callers use ------------------------------------------------------------------
+    def submit(self, job: Job) -> Future[Result]:
+        future: Future[Result] = Future()
+        with self._lock:
+            if self._closing:
+                raise RuntimeError("the worker pool is closed")
+            self._queue.append((job, future))
+            if self._thread is None:
+                # the workers first, from this thread (forked while it is the only one), then the dispatcher
+                self._workers = [self._spawn() for _ in range(self.size)]
+                self._thread = threading.Thread(target=self._dispatch, name="qlvb-workers", daemon=True)
+                self._thread.start()
+        self._wake_writer.send_bytes(b"")
+        return future
+
+    def map(self, raws: Iterable[bytes], *, store: bool = False) -> Iterator[Analysis | WorkFailure]:
+        """Mails analysed for intake (with `store`, their files written into the content store)."""
+        ahead: deque[Future[Result]] = deque()
+        for raw in raws:
+            ahead.append(self.submit(Job("mail", raw, store=store)))
+            if len(ahead) > 2 * self.size:
+                yield ahead.popleft().result()  # type: ignore[misc]
+        while ahead:
+            yield ahead.popleft().result()  # type: ignore[misc]
+
+    def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
+        """One document of ours, read and its signatures checked, under the same limits."""
+        return self.submit(Job("pdf", data, filename=filename)).result()  # type: ignore[return-value]
+
     def close(self) -> None:
+        with self._lock:
+            self._closing = True
+            thread = self._thread
+        if thread is not None:
+            self._wake_writer.send_bytes(b"")
+            thread.join()
         for worker in self._workers:
             try:
                 worker.conn.send(None)
@@ -118,62 +183,100 @@ class WorkerPool:
             worker.kill()
         self._workers = []
 
-    def map(self, raws: Iterable[bytes]) -> Iterator[Analysis | WorkFailure]:
-        """Mails analysed for intake."""
-        return self._run(("mail", raw) for raw in raws)  # type: ignore[return-value]
+    # ---- the dispatcher thread -------------------------------------------------------------
+    def _dispatch(self) -> None:
+        try:
+            while self._dispatch_once():
+                pass
+        except BaseException as exc:  # a bug here must not leave callers waiting for ever
+            log.exception("worker dispatcher failed")
+            self._fail_all(WorkFailure(f"dispatcher: {type(exc).__name__}: {exc}"[:300]))
 
-    def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
-        """One document of ours, read and its signatures checked, under the same limits."""
-        return next(iter(self._run([("pdf", (filename, data))])))  # type: ignore[return-value]
+    def _dispatch_once(self) -> bool:
+        with self._lock:
+            closing = self._closing
+            if closing:
+                cancelled, self._queue = list(self._queue), deque()
+        if closing:
+            for _, future in cancelled:
+                future.cancel()
+            for worker in [w for w in self._workers if w.job is not None]:
+                self._end(worker, WorkFailure("closed"))
+            return False
+        self._assign()
+        busy = [w for w in self._workers if w.job is not None]
+        timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic()) if busy else None
+        ready = wait([self._wake_reader, *(w.conn for w in busy)], timeout=timeout)
+        if self._wake_reader in ready:
+            while self._wake_reader.poll():
+                self._wake_reader.recv_bytes()
+        for worker in busy:
+            if worker.conn in ready:
+                self._receive(worker)
+            elif time.monotonic() >= worker.deadline:
+                assert worker.job is not None
+                job = worker.job[0]
+                per_mail = job.kind == "mail" and worker.deadline >= worker.mail_deadline
+                self._end(worker, WorkFailure(f"mail timeout (limits.seconds_per_mail, {self.seconds_per_mail:g} s)"
+                                              if per_mail else "timeout"))
+        return True
 
-    def _run(self, jobs: Iterable[Job]) -> Iterator[Result]:
-        pending = iter(enumerate(jobs))
-        results: dict[int, Result] = {}
-        next_out = 0
-        exhausted = False
+    def _assign(self) -> None:
+        """Keep every worker busy while jobs wait."""
         while True:
-            # keep every worker busy
-            while not exhausted and len([w for w in self._workers if w.job is not None]) < self.size:
-                idle = next((w for w in self._workers if w.job is None), None)
-                if idle is None:
-                    if len(self._workers) >= self.size:
-                        break
-                    idle = self._spawn()
-                    self._workers.append(idle)
-                item = next(pending, None)
-                if item is None:
-                    exhausted = True
-                    break
-                job_id, (kind, payload) = item
-                idle.job, idle.deadline = job_id, time.monotonic() + self.seconds + 30  # + start-up
-                idle.conn.send((job_id, kind, payload))
-            while next_out in results:
-                yield results.pop(next_out)
-                next_out += 1
-            busy = [w for w in self._workers if w.job is not None]
-            if not busy:
-                if exhausted:
+            idle = next((w for w in self._workers if w.job is None), None)
+            if idle is None and len(self._workers) < self.size:
+                idle = self._spawn()  # a replacement for a worker killed
+                self._workers.append(idle)
+            if idle is None:
+                return
+            with self._lock:
+                if not self._queue:
                     return
+                job, future = self._queue.popleft()
+            if not future.set_running_or_notify_cancel():
                 continue
-            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            ready = wait([w.conn for w in busy], timeout=timeout)
-            for worker in busy:
-                if worker.conn in ready:
-                    try:
-                        message = worker.conn.recv()
-                    except (EOFError, OSError):
-                        self._replace(worker, results, WorkFailure("crashed"))
-                        continue
-                    if message[0] == "tick":
-                        worker.deadline = time.monotonic() + self.seconds
-                    else:
-                        results[message[1]] = message[2]
-                        worker.job = None
-                elif time.monotonic() >= worker.deadline:
-                    self._replace(worker, results, WorkFailure("timeout"))
+            limit = self.seconds_per_mail if job.kind == "mail" else self.seconds
+            idle.job = (job, future)
+            idle.deadline = idle.mail_deadline = time.monotonic() + STARTUP_SECONDS + limit
+            try:
+                idle.conn.send((id(future), job.kind, job.filename, job.store))
+                idle.conn.send_bytes(job.data)
+            except (OSError, ValueError):
+                self._end(idle, WorkFailure("crashed"))
 
-    def _replace(self, worker: _Worker, results: dict, failure: WorkFailure) -> None:  # type: ignore[type-arg]
-        log.warning("worker %s: %s on job %s", worker.process.pid, failure.reason, worker.job)
-        results[worker.job] = failure
+    def _receive(self, worker: _Worker) -> None:
+        assert worker.job is not None
+        job, future = worker.job
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self._end(worker, WorkFailure("crashed"))
+            return
+        now = time.monotonic()
+        if message[0] == "start":  # the whole job's limit runs from here
+            worker.mail_deadline = now + (self.seconds_per_mail if job.kind == "mail" else self.seconds)
+            worker.deadline = worker.mail_deadline
+        elif message[0] == "tick":  # a PDF begins: its own limit, within the mail's
+            worker.deadline = min(now + self.seconds, worker.mail_deadline)
+        else:
+            worker.job = None
+            future.set_result(message[2])
+
+    def _end(self, worker: _Worker, failure: WorkFailure) -> None:
+        """A worker past its time, crashed or stopped: its job fails, the worker is killed (replaced when needed)."""
+        assert worker.job is not None
+        _, future = worker.job
+        log.warning("worker %s: %s", worker.process.pid, failure.reason)
+        worker.job = None
         worker.kill()
         self._workers.remove(worker)
+        future.set_result(failure)
+
+    def _fail_all(self, failure: WorkFailure) -> None:
+        with self._lock:
+            self._closing = True
+            waiting, self._queue = list(self._queue), deque()
+        for _, future in waiting + [w.job for w in self._workers if w.job is not None]:  # type: ignore[operator]
+            if not future.done():
+                future.set_result(failure)

@@ -2,7 +2,9 @@
 
 Installed as `qlvb_mailbox.imap`. Certificates are verified (the system's roots, or `ca_file`);
 plain text only to loopback, which the configuration enforces. Mail is fetched with BODY.PEEK[] so
-its \\Seen flag stays as it was: the clerk still sees what is new.
+its \\Seen flag stays as it was: the clerk still sees what is new, in batches bounded by count and
+bytes (RFC822.SIZE first). New mail the server announces (EXISTS) in the responses to other commands
+is not lost: `news` tells the daemon to look again rather than wait.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import socket
 import ssl
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -17,8 +20,10 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from gateway.config import Folders, MailServer
+from qlvb_mailbox.batches import Batch, bounded
 
 FETCH_BATCH = 20
+SIZES_CHUNK = 500  # UIDs asked for their size in one command (a command line stays short)
 NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
 
 
@@ -89,8 +94,30 @@ class ImapMailbox:
     def pending(self, after: int) -> list[int]:
         """The UIDs in the inbox above `after` (the last one taken in)."""
         assert self.client is not None
+        self.news()  # what the server announced before this search, the search finds
         uids = self.client.search(["UID", f"{after + 1}:*"]) if after else self.client.search(["ALL"])
         return sorted(int(u) for u in uids if int(u) > after)  # "N:*" also matches the last UID below N
+
+    def news(self) -> bool:
+        """Whether the server announced new mail (EXISTS) since the last `pending`, in the responses to
+        the commands since (SEARCH, FETCH, MOVE): then there may be mail that search did not see."""
+        assert self.client is not None
+        # imaplib keeps the untagged responses imapclient did not ask for (its public API has no reader)
+        return self.client._imap.untagged_responses.pop("EXISTS", None) is not None
+
+    def batches(self, uids: list[int], *, count: int, max_bytes: int, alone_above: int) -> Iterator[Batch[int]]:
+        """The UIDs in batches of at most `count` mails and `max_bytes` (a mail above `alone_above` alone),
+        by the sizes the server reports, asked for a chunk at a time as the batches are taken."""
+        return bounded(self._sizes(uids), count=count, max_bytes=max_bytes, alone_above=alone_above)
+
+    def _sizes(self, uids: list[int]) -> Iterator[tuple[int, int]]:
+        assert self.client is not None
+        for start in range(0, len(uids), SIZES_CHUNK):
+            chunk = uids[start:start + SIZES_CHUNK]
+            data = self.client.fetch(chunk, ["RFC822.SIZE"])
+            for uid in chunk:
+                if uid in data:  # else expunged meanwhile
+                    yield uid, int(data[uid][b"RFC822.SIZE"])
 
     def fetch(self, uids: list[int]) -> list[FetchedMail]:  # type: ignore[override]
         assert self.client is not None
@@ -144,8 +171,11 @@ class ImapMailbox:
 
     def wait(self, seconds: float, stop) -> None:  # type: ignore[no-untyped-def]
         """Wait for new mail up to `seconds`: IDLE where the server has it (the server tells at
-        once), else sleep (polling). Returns early when `stop` is set."""
+        once), else sleep (polling). Returns at once when the server announced new mail since the
+        last `pending`, and early when `stop` is set."""
         assert self.client is not None
+        if self.news():
+            return
         deadline = time.monotonic() + seconds
         if not self.client.has_capability("IDLE"):
             while not stop.is_set() and time.monotonic() < deadline:

@@ -13,6 +13,7 @@ import mailbox
 import os
 import re
 import time
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -22,6 +23,7 @@ from imapclient import imap_utf7
 
 from gateway.config import Folders
 from gateway.intake.mime import plausible
+from qlvb_mailbox.batches import Batch, bounded
 from qlvb_mailbox.imap import FetchedMail
 
 log = logging.getLogger("qlvb.maildir")
@@ -35,6 +37,7 @@ class MaildirMailbox:
         self.folders = folders
         self.inbox: mailbox.Maildir | None = None
         self.uidvalidity: int | None = None  # a Maildir has none: its keys are names
+        self._seen: set[str] = set()  # the inbox's files at the last `pending`
         self._paths: dict[str, Path] = {}  # the inbox's files by key, at the last `pending`
         self._not_mail: set[str] = set()  # files skipped (and warned about once)
 
@@ -63,6 +66,7 @@ class MaildirMailbox:
 
     def pending(self, after: int = 0) -> list[str]:
         assert self.inbox is not None
+        self._seen = self._listing()
         self._paths = self._files()
         keys = [k for k in self._paths if self._is_mail(k)]
         return sorted(keys, key=lambda k: (self._delivered(k), k))
@@ -110,6 +114,21 @@ class MaildirMailbox:
         except (KeyError, OSError):  # moved meanwhile
             return 0.0
 
+    def batches(self, keys: list[str], *, count: int, max_bytes: int, alone_above: int) -> Iterator[Batch[str]]:
+        """The keys in batches of at most `count` mails and `max_bytes` (a mail above `alone_above` alone)."""
+        return bounded(((k, size) for k in keys if (size := self._size(k)) >= 0), count=count, max_bytes=max_bytes,
+                       alone_above=alone_above)
+
+    def _size(self, key: str) -> int:
+        try:
+            return self._path(key).stat().st_size
+        except (KeyError, OSError):  # moved meanwhile
+            return -1
+
+    def news(self) -> bool:
+        """Whether a mail was delivered since the last `pending`."""
+        return bool(self._listing() - self._seen)
+
     def fetch(self, keys: list[str]) -> list[FetchedMail]:
         assert self.inbox is not None
         fetched = []
@@ -152,13 +171,11 @@ class MaildirMailbox:
         return False
 
     def wait(self, seconds: float, stop) -> None:  # type: ignore[no-untyped-def]
-        """Poll the inbox's new/ and cur/ every half second for up to `seconds`."""
+        """Poll the inbox's new/ and cur/ every half second for up to `seconds`, for a mail delivered
+        since the last `pending` (one delivered while the daemon was busy: no wait at all)."""
         deadline = time.monotonic() + seconds
-        before = self._listing()
-        while not stop.is_set() and time.monotonic() < deadline:
-            time.sleep(0.5)
-            if self._listing() != before:
-                return
+        while not stop.is_set() and time.monotonic() < deadline and not self.news():
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
     def _listing(self) -> set[str]:
         return {p.name for sub in ("new", "cur") for p in (self.path / sub).iterdir()}

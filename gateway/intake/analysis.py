@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pymupdf
 
-from gateway.intake import mime
+from gateway.intake import mime, rules
 from gateway.intake.attachments import classify, in_forwarded_mail
 from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.pdf_content import active_content_of
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import Attachment, MailFacts, PdfFacts, SenderAuth, SignatureFacts
 from gateway.reading import read_document
+from registry.store import ContentStore
 
 pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
@@ -33,12 +34,15 @@ class AnalysisSettings:
     crls: tuple[Path, ...]
     max_mail_bytes: int
     fetched_crls: Path | None = None  # the folder the daemon refreshes CRLs into (re-read when it changes)
+    store: Path | None = None  # the content store's root, where a worker writes the files of mail it analyses
 
 
 @dataclass(frozen=True)
 class Analysis:
     facts: MailFacts
-    blobs: dict[str, bytes]  # attachment bytes by SHA-256, for the content-addressed store
+    # what the worker wrote into the content store (SHA-256 of the original and of its files): the files
+    # are stored before the register's transaction, and only facts cross the pipe, never the bytes
+    stored: frozenset[str] = frozenset()
 
 
 def auto_submitted(msg) -> str | None:  # type: ignore[no-untyped-def]
@@ -139,7 +143,9 @@ class Analyser:
         self._crl_stamp = folder.stat().st_mtime if folder is not None and folder.is_dir() else None
         self.validator = SignatureValidator(TrustStore.load(list(self.settings.roots), [*self.settings.crls, *fetched]))
 
-    def analyse(self, raw: bytes, tick: Callable[[], None] = lambda: None) -> Analysis:
+    def analyse(self, raw: bytes, tick: Callable[[], None] = lambda: None, *, store: bool = False) -> Analysis:
+        """The mail's facts; with `store`, its original and files written into the content store,
+        unless a document of it is marked secret (002 Đ16.7: then nothing of it is written anywhere)."""
         folder = self.settings.fetched_crls
         if folder is not None and folder.is_dir() and folder.stat().st_mtime != self._crl_stamp:
             self._load_trust()  # the daemon fetched fresh CRLs
@@ -148,15 +154,27 @@ class Analyser:
             # the province's server may still vouch for the sender
             msg = mime.parse_message(raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
             sender = authenticate(b"", msg, [facts.from_address] if facts.from_address else [], self.settings.auth)
-            return Analysis(replace(facts, sender=sender), {})
+            return Analysis(replace(facts, sender=sender), self._store(raw, facts.sha256, {}) if store else frozenset())
         msg = mime.parse_message(raw)
         digest = mime.sha256(raw)
         froms = mime.addresses(msg, "From")
         sender = authenticate(raw, msg, [a for _, a in froms], self.settings.auth)
+        references = re.findall(r"<[^<>\s]+>", str(msg.get("References", "") or ""))
+        facts = MailFacts(
+            message_id=mime.message_id(msg, digest), sha256=digest, size=len(raw),
+            from_address=sender.address, from_name=froms[0][0] if froms else "",
+            to=[a for _, a in mime.addresses(msg, "To")], cc=[a for _, a in mime.addresses(msg, "Cc")],
+            subject=mime.header_text(msg, "Subject"), date=mime.date_header(msg),
+            received_top=mime.topmost_received(msg), auto_submitted=auto_submitted(msg), sender=sender,
+            attachments=[], pdfs=[], in_reply_to=_angle(str(msg.get("In-Reply-To", "") or "")),
+            references=references, peer=vouched_peer_headers(peer_headers(msg), sender),
+        )
+        found_parts = mime.parts(msg)
+        del msg  # the parsed tree holds the mail's text again: gone before the PDFs are opened
         attachments: list[Attachment] = []
         pdfs: list[PdfFacts] = []
         blobs: dict[str, bytes] = {}
-        for part in mime.parts(msg):
+        for part in found_parts:
             if part.inline_body:
                 continue
             found = classify(part.filename, part.content_type, part.data)
@@ -171,17 +189,20 @@ class Analyser:
             if found.kind == "pdf":
                 tick()
                 pdfs.append(self.analyse_pdf(attachment, part.data))
-        references = re.findall(r"<[^<>\s]+>", str(msg.get("References", "") or ""))
-        facts = MailFacts(
-            message_id=mime.message_id(msg, digest), sha256=digest, size=len(raw),
-            from_address=sender.address, from_name=froms[0][0] if froms else "",
-            to=[a for _, a in mime.addresses(msg, "To")], cc=[a for _, a in mime.addresses(msg, "Cc")],
-            subject=mime.header_text(msg, "Subject"), date=mime.date_header(msg),
-            received_top=mime.topmost_received(msg), auto_submitted=auto_submitted(msg), sender=sender,
-            attachments=attachments, pdfs=pdfs, in_reply_to=_angle(str(msg.get("In-Reply-To", "") or "")),
-            references=references, peer=vouched_peer_headers(peer_headers(msg), sender),
-        )
-        return Analysis(facts, blobs)
+        del found_parts
+        facts = replace(facts, attachments=attachments, pdfs=pdfs)
+        keep = store and not rules.secret(pdfs)  # a secret mark on any PDF: nothing of the mail is written
+        return Analysis(facts, self._store(raw, digest, blobs) if keep else frozenset())
+
+    def _store(self, raw: bytes, digest: str, files: dict[str, bytes]) -> frozenset[str]:
+        """The original and its files into the content store (written once, by SHA-256)."""
+        if self.settings.store is None:
+            return frozenset()
+        content = ContentStore(self.settings.store)
+        content.put(raw, digest)
+        for sha, data in files.items():
+            content.put(data, sha)
+        return frozenset([digest, *files])
 
     def read_outgoing(self, filename: str, data: bytes) -> PdfFacts:
         """Our own document about to be sent: read with its body (for "Như Điều 3") and its signatures checked."""

@@ -1,6 +1,8 @@
 """Intake, the imperative shell: analyse mails in workers, decide, and record each mail in one
-transaction (register numbers, files, answers in the outbox, audit). Idempotent per mail: the
-same mail (Message-ID and bytes) seen again changes nothing and sends nothing again."""
+transaction (register numbers, files, answers in the outbox, audit), or several mails in one
+(`record_many`, the daemon's way: as if one after the other). Idempotent per mail: the same mail
+(Message-ID and bytes) seen again changes nothing and sends nothing again. The files go into the
+content store before the transaction (the worker writes them), never inside it."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
-from gateway.intake import alerts, mime
+from gateway.intake import alerts, mime, rules
 from gateway.intake.analysis import Analysis, headers_only
 from gateway.intake.reports import read_delivery_report
 from gateway.intake.decide import decide
@@ -56,6 +58,23 @@ def _copy_note(reading: Reading) -> str:
     return f"Bản {mark.form.lower()}{number} của {mark.copier or 'cơ quan sao (không đọc được)'}"
 
 
+# a mail ready to record: the mail, its facts, what the worker stored, delivered and received (local time)
+_Prepared = tuple[IncomingMail, MailFacts, frozenset[str], datetime, datetime]
+
+
+def _runs_ending_at_recalls(mails: list[_Prepared]) -> Iterator[list[_Prepared]]:
+    """The mails in runs, each ending at a recall notice: a recall may destroy a file that a later mail
+    carries too, which is then written again before that mail's transaction."""
+    run: list[_Prepared] = []
+    for mail in mails:
+        run.append(mail)
+        if mail[1].peer.get("x-qlvb-status") == RECALL:
+            yield run
+            run = []
+    if run:
+        yield run
+
+
 def split_notation(number: str | None) -> tuple[str | None, str | None]:
     """'123/UBND-VP' -> ('123', 'UBND-VP'); '26/2020/QĐ-UBND' -> ('26', '2020/QĐ-UBND')."""
     if not number or "/" not in number:
@@ -90,7 +109,7 @@ class Intake:
     def process(self, mails: Iterable[IncomingMail], *, record: bool) -> Iterator[list[dict[str, Any]]]:
         """One list of JSON objects per mail (one per document), in the order the mails came."""
         items = list(mails) if not isinstance(mails, list) else mails
-        for item, result in zip(items, self.pool.map(m.raw for m in items)):
+        for item, result in zip(items, self.pool.map((m.raw for m in items), store=record)):
             yield self.handle(item, result, record=record)
 
     def handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> list[dict[str, Any]]:
@@ -134,7 +153,7 @@ class Intake:
                 delivered = (item.delivered_at or datetime.now(timezone.utc)).astimezone(self.gw.config.tz)
                 received = self.gw.calendar.received_at(delivered)
                 if record:
-                    return self._record(item, known, {}, delivered, received)
+                    return self._record(item, known, frozenset(), delivered, received)
                 with self.gw.register.session() as session:
                     decisions = self.decide_on(session, known)
                 return [self._json(item, known, d, None, None, delivered, received) for d in decisions]
@@ -147,9 +166,9 @@ class Intake:
 
     def _handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> list[dict[str, Any]]:
         if isinstance(result, WorkFailure):
-            facts, blobs = headers_only(item.raw, f"{result.reason}"), {}
+            facts, stored = headers_only(item.raw, f"{result.reason}"), frozenset[str]()
         else:
-            facts, blobs = result.facts, result.blobs
+            facts, stored = result.facts, result.stored
         delivered = item.delivered_at or facts.received_top or facts.date or datetime.now(timezone.utc)
         delivered = delivered.astimezone(self.gw.config.tz)
         received = self.gw.calendar.received_at(delivered)
@@ -158,7 +177,7 @@ class Intake:
                 decisions = self.decide_on(session, facts)
             return [self._json(item, facts, d, None, None, delivered, received) for d in decisions]
         try:
-            return self._record(item, facts, blobs, delivered, received)
+            return self._record(item, facts, stored, delivered, received)
         except IntegrityError:
             # another gateway recorded the same mail at the same moment
             with self.gw.register.session() as session:
@@ -183,53 +202,107 @@ class Intake:
             return None
         return [dict(o, replies=[], already_processed=True) for o in row.outcome]
 
+    def record_many(self, mails: list[tuple[IncomingMail, Analysis | WorkFailure]]) -> list[list[dict[str, Any]]]:
+        """Several analysed mails recorded in one transaction, in their order: numbers, duplicates and
+        answers as if recorded one after the other, one commit for all. Their files are stored first.
+        Should the transaction fail (another gateway recording one of them, a value the database
+        refuses), nothing of it stays and each mail is recorded on its own, as `handle` does."""
+        digests = [mime.sha256(item.raw) for item, _ in mails]
+        if self.attempts.begin_batch(digests):  # begun before, never finished: each on its own, counted
+            return [self.handle(item, result, record=True) for item, result in mails]
+        outputs: list[list[dict[str, Any]]] = []
+        try:
+            prepared = [self._prepared(item, result) for item, result in mails]
+            for run in _runs_ending_at_recalls(prepared):
+                for item, facts, stored, _, _ in run:
+                    if not rules.secret(facts.pdfs):
+                        self.store_files(item, facts, stored)  # before the transaction (as _record does)
+                now = datetime.now(timezone.utc)
+                with self.gw.register.session() as session, session.begin():
+                    recorded = [self._record_in(session, item, facts, stored, delivered, received, now)
+                                for item, facts, stored, delivered, received in run]
+                outputs.extend(recorded)
+        except Exception as exc:  # rolled back: one at a time, each under handle's own care
+            log.warning("%d mails in one transaction failed (%s: %s); recording them one by one",
+                        len(mails) - len(outputs), type(exc).__name__, str(exc)[:200])
+            outputs.extend(self.handle(item, result, record=True) for item, result in mails[len(outputs):])
+        self.attempts.clear(digests)
+        return outputs
+
+    def _prepared(self, item: IncomingMail, result: Analysis | WorkFailure) -> _Prepared:
+        facts, stored = ((headers_only(item.raw, f"{result.reason}"), frozenset[str]()) if isinstance(result, WorkFailure)
+                         else (result.facts, result.stored))
+        delivered = item.delivered_at or facts.received_top or facts.date or datetime.now(timezone.utc)
+        delivered = delivered.astimezone(self.gw.config.tz)
+        return item, facts, stored, delivered, self.gw.calendar.received_at(delivered)
+
+    def store_files(self, item: IncomingMail, facts: MailFacts, stored: frozenset[str]) -> None:
+        """The original and its files in the content store. The worker wrote them; what it did not (a
+        failed analysis, a file a recall destroyed since) is written here, files taken from the original again."""
+        store = self.gw.store
+        if facts.sha256 not in stored or not store.has(facts.sha256):
+            store.put(item.raw, facts.sha256)
+        missing = {a.sha256 for a in facts.attachments if a.sha256 not in stored or not store.has(a.sha256)}
+        if missing:
+            for part in mime.parts(mime.parse_message(item.raw)):
+                digest = mime.sha256(part.data)
+                if digest in missing:
+                    store.put(part.data, digest)
+                    missing.discard(digest)
+
     def _record(
-        self, item: IncomingMail, facts: MailFacts, blobs: dict[str, bytes], delivered: datetime, received: datetime,
+        self, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime, received: datetime,
     ) -> list[dict[str, Any]]:
-        now = datetime.now(timezone.utc)
-        outputs: list[dict[str, Any]] = []
+        if not rules.secret(facts.pdfs):  # 002 Đ16.7: nothing of a secret document is written anywhere
+            self.store_files(item, facts, stored)  # before the transaction, never inside it
         with self.gw.register.session() as session, session.begin():
-            # decided inside the write transaction: duplicates and numbers see one state of the register
-            seen = self._seen(session, facts)
-            if seen is not None:
-                return seen
-            decisions = self.decide_on(session, facts)
-            secret = any(d.secret for d in decisions)
-            if not secret:  # 002 Đ16.7: nothing of a secret document is written anywhere
-                self.gw.store.put(item.raw, facts.sha256)
-                for digest, data in blobs.items():
-                    self.gw.store.put(data, digest)
-            mail = Mail(
-                message_id=facts.message_id, sha256=facts.sha256, size=facts.size,
-                from_address=facts.from_address, subject=None if secret else facts.subject,
-                delivered_at=delivered, received_at=received, verdict=decisions[0].verdict,
-                stored=not secret, source=item.source, outcome=[],
-                review="waiting" if any(d.verdict == "quarantined" for d in decisions) and not secret else None,
-                created_at=now,
+            return self._record_in(session, item, facts, stored, delivered, received, datetime.now(timezone.utc))
+
+    def _record_in(
+        self, session: Session, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime,
+        received: datetime, now: datetime,
+    ) -> list[dict[str, Any]]:
+        """One mail recorded in the caller's transaction."""
+        outputs: list[dict[str, Any]] = []
+        # decided inside the write transaction: duplicates and numbers see one state of the register
+        seen = self._seen(session, facts)
+        if seen is not None:
+            return seen
+        decisions = self.decide_on(session, facts)
+        secret = any(d.secret for d in decisions)
+        if not secret and rules.secret(facts.pdfs):  # marked secret, yet not judged (an automatic mail)
+            self.store_files(item, facts, stored)  # kept as any such mail: the rare write inside
+        mail = Mail(
+            message_id=facts.message_id, sha256=facts.sha256, size=facts.size,
+            from_address=facts.from_address, subject=None if secret else facts.subject,
+            delivered_at=delivered, received_at=received, verdict=decisions[0].verdict,
+            stored=not secret, source=item.source, outcome=[],
+            review="waiting" if any(d.verdict == "quarantined" for d in decisions) and not secret else None,
+            created_at=now,
+        )
+        session.add(mail)
+        session.flush()
+        if not secret:
+            self._record_files(session, mail.id, facts, decisions)
+        for index, decision in enumerate(decisions):
+            number, document_id = None, None
+            if decision.verdict == "accepted":
+                number, document_id = self.register_document(session, mail, decision, received, now)
+                registered = session.get(Document, document_id)
+                if registered is not None:  # what a peer gateway calls it, for its recall
+                    registered.peer_document_id = facts.peer.get("x-qlvb-document-id")
+            output = self._json(item, facts, decision, number, mail.id, delivered, received)
+            self.queue_answers(session, mail, facts, decision, output, index, document_id, delivered, received)
+            audit.record(
+                session, f"intake-{decision.verdict}", mail_id=mail.id, document_id=document_id,
+                message_id=facts.message_id, sha256=facts.sha256, sender=facts.from_address,
+                incoming_number=number, reasons=[r.code for r in decision.reasons],
             )
-            session.add(mail)
-            session.flush()
-            if not secret:
-                self._record_files(session, mail.id, facts, decisions)
-            for index, decision in enumerate(decisions):
-                number, document_id = None, None
-                if decision.verdict == "accepted":
-                    number, document_id = self.register_document(session, mail, decision, received, now)
-                    registered = session.get(Document, document_id)
-                    if registered is not None:  # what a peer gateway calls it, for its recall
-                        registered.peer_document_id = facts.peer.get("x-qlvb-document-id")
-                output = self._json(item, facts, decision, number, mail.id, delivered, received)
-                self.queue_answers(session, mail, facts, decision, output, index, document_id, delivered, received)
-                audit.record(
-                    session, f"intake-{decision.verdict}", mail_id=mail.id, document_id=document_id,
-                    message_id=facts.message_id, sha256=facts.sha256, sender=facts.from_address,
-                    incoming_number=number, reasons=[r.code for r in decision.reasons],
-                )
-                outputs.append(output)
-            mail.outcome = outputs
-            if decisions[0].verdict == "ignored":
-                self._match_delivery_report(session, item.raw, mail)
-                self._follow(session, facts, mail)
+            outputs.append(output)
+        mail.outcome = outputs
+        if decisions[0].verdict == "ignored":
+            self._match_delivery_report(session, item.raw, mail)
+            self._follow(session, facts, mail)
         return outputs
 
     def _follow(self, session: Session, facts: MailFacts, mail: Mail) -> None:
