@@ -8,6 +8,7 @@ permanent (5xx: do not retry).
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 from dataclasses import dataclass
 from typing import Literal
@@ -41,7 +42,7 @@ def send_all(server: MailServer, envelopes: list[Envelope], *, timeout: float = 
 async def _send_all(server: MailServer, envelopes: list[Envelope], timeout: float) -> list[Result]:
     if not envelopes:
         return []
-    context = ssl.create_default_context(cafile=str(server.ca_file) if server.ca_file else None)
+    context = _tls_context(str(server.ca_file) if server.ca_file else None)
     port = server.port or {"tls": 465, "starttls": 587, "none": 25}[server.security]
     client = aiosmtplib.SMTP(hostname=server.host, port=port, use_tls=server.security == "tls",
                              start_tls=server.security == "starttls", tls_context=context, timeout=timeout)
@@ -73,6 +74,12 @@ async def _send_all(server: MailServer, envelopes: list[Envelope], timeout: floa
         except (aiosmtplib.SMTPException, OSError):
             client.close()
     return results
+
+
+@functools.lru_cache(maxsize=4)
+def _tls_context(cafile: str | None) -> ssl.SSLContext:
+    """One context a CA file, made once: loading the system's roots costs more than sending a mail."""
+    return ssl.create_default_context(cafile=cafile)
 
 
 def _describe(exc: BaseException) -> str:
