@@ -137,7 +137,7 @@ def _changes_after(status: PdfSignatureStatus) -> tuple[ChangeLevel, tuple[str, 
     if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION or not isinstance(status.diff_result, DiffResult):
         return "other", ()
     level = CHANGE_LEVEL.get(status.diff_result.modification_level, "other")
-    return level, tuple(sorted(status.diff_result.changed_form_fields))
+    return level, tuple(sorted(str(name) for name in status.diff_result.changed_form_fields))
 
 
 def _revision_end(embedded) -> int:  # type: ignore[no-untyped-def]
@@ -165,7 +165,7 @@ def _modified(status: PdfSignatureStatus) -> bool:
 
 
 async def _validate_one(embedded, store: TrustStore) -> SignatureFacts:  # type: ignore[no-untyped-def]
-    name = embedded.field_name or "?"
+    name = str(embedded.field_name or "?")  # a plain str: pyHanko's string object would take the whole PDF along when pickled
     now = datetime.now(timezone.utc)
     try:
         status = await async_validate_pdf_signature(embedded, store.context())
