@@ -282,8 +282,9 @@ def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tu
         return Evidence(method, detail)  # the sender logged in and submitted this very mail
     headers = [(str(k), str(v)) for k, v in msg.items()]
     signatures = _aligned_signatures(msg, _domain(from_address), shared)
-    if not signatures:
-        return Evidence(method, detail) if method == "dmarc" else None  # DMARC by SPF: the domain's own server
+    if not signatures:  # DMARC by SPF: the domain's own server; a DKIM pass the server saw but did not keep:
+        # its word, with no header vouched for beyond it (a peer's X-QLVB-* do not count)
+        return Evidence(method, detail) if method == "dmarc" else Evidence(method, detail, frozenset())
     covering = [tags for tags in signatures if uncovered(tags, headers) is None]
     if not covering:
         return None
