@@ -248,12 +248,13 @@ class Daemon:
             for batch in batches:
                 while (waiting and not self.stop.is_set() and (sum(t.size for t in waiting) + batch.size > max_bytes
                                                                or len(waiting) + len(batch.keys) > 4 * BATCH)):
-                    left, last_uid = self._record_ready(watcher, waiting, left, last_uid, at_least=1)  # room first
+                    # room first: half of what waits recorded at once (up to half a batch), the rest in the workers
+                    at_least = max(1, min(BATCH // 2, len(waiting) // 2))
+                    left, last_uid = self._record_ready(watcher, waiting, left, last_uid, at_least=at_least)
                 if self.stop.is_set():
                     return last_uid
                 for mail in watcher.mailbox.fetch(batch.keys):  # type: ignore[arg-type]
                     waiting.append(_Taken(mail, self.intake.pool.submit(Job("mail", mail.raw, store=True))))
-                left, last_uid = self._record_ready(watcher, waiting, left, last_uid, at_least=0)  # what is done
             while waiting and not self.stop.is_set():  # the last ones as they come
                 left, last_uid = self._record_ready(watcher, waiting, left, last_uid, at_least=1)
         finally:

@@ -2,11 +2,13 @@
 PDF library costs one mail its analysis (it goes to quarantine), or one outgoing file its send,
 and never the gateway itself.
 
-Jobs are submitted and their results come back as futures, so that the caller (the daemon) fetches
-and records while the workers validate: a dispatcher thread hands each job to an idle worker, reads
-the results and kills a worker past its time. A mail's bytes go to the worker as they are (no
-pickling of the payload), and only facts come back: the worker writes the mail's files into the
-content store itself when asked to (intake that records)."""
+Jobs are submitted and their results come back as futures, so that the daemon fetches and records
+while the workers validate: a dispatcher thread hands each job to an idle worker, reads the results
+and kills a worker past its time. A command that only waits for its results (`map`, `read_pdf`)
+does the same from its own thread, so that it forks its workers while it is the only thread. A
+mail's bytes go to the worker as they are (no pickling of the payload), and only facts come back:
+the worker writes the mail's files into the content store itself when asked to (intake that records).
+The pool is used from one thread."""
 
 from __future__ import annotations
 
@@ -111,8 +113,8 @@ class _Worker:
 
 
 class WorkerPool:
-    """A few long-lived workers fed by a dispatcher thread. `submit` returns a future; `map` yields
-    results in the order the mails went in, a few mails ahead."""
+    """A few long-lived workers. `submit` returns a future (the dispatcher thread feeds the workers from
+    then on); `map` yields results in the order the mails went in, a few mails ahead."""
 
     def __init__(self, settings: AnalysisSettings, *, size: int = 0, seconds: float = 60,
                  seconds_per_mail: float = 300, memory_mb: int = 1536) -> None:
@@ -139,32 +141,42 @@ class WorkerPool:
 
     # ---- what callers use ------------------------------------------------------------------
     def submit(self, job: Job) -> Future[Result]:
-        future: Future[Result] = Future()
+        """The job's result to come, while the caller goes on: the dispatcher thread runs from now on."""
+        future = self._enqueue(job)
         with self._lock:
-            if self._closing:
-                raise RuntimeError("the worker pool is closed")
-            self._queue.append((job, future))
             if self._thread is None:
-                # the workers first, from this thread (forked while it is the only one), then the dispatcher
-                self._workers = [self._spawn() for _ in range(self.size)]
                 self._thread = threading.Thread(target=self._dispatch, name="qlvb-workers", daemon=True)
                 self._thread.start()
-        self._wake_writer.send_bytes(b"")
         return future
 
     def map(self, raws: Iterable[bytes], *, store: bool = False) -> Iterator[Analysis | WorkFailure]:
         """Mails analysed for intake (with `store`, their files written into the content store)."""
         ahead: deque[Future[Result]] = deque()
         for raw in raws:
-            ahead.append(self.submit(Job("mail", raw, store=store)))
+            ahead.append(self._enqueue(Job("mail", raw, store=store)))
             if len(ahead) > 2 * self.size:
-                yield ahead.popleft().result()  # type: ignore[misc]
+                yield self._result(ahead.popleft())  # type: ignore[misc]
         while ahead:
-            yield ahead.popleft().result()  # type: ignore[misc]
+            yield self._result(ahead.popleft())  # type: ignore[misc]
 
     def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
         """One document of ours, read and its signatures checked, under the same limits."""
-        return self.submit(Job("pdf", data, filename=filename)).result()  # type: ignore[return-value]
+        return self._result(self._enqueue(Job("pdf", data, filename=filename)))  # type: ignore[return-value]
+
+    def _enqueue(self, job: Job) -> Future[Result]:
+        future: Future[Result] = Future()
+        with self._lock:
+            if self._closing:
+                raise RuntimeError("the worker pool is closed")
+            self._queue.append((job, future))
+        self._wake_writer.send_bytes(b"")
+        return future
+
+    def _result(self, future: Future[Result]) -> Result:
+        """The job's result: waited for, or, without the dispatcher thread, the workers driven from here."""
+        while self._thread is None and not future.done():
+            self._dispatch_once()
+        return future.result()
 
     def close(self) -> None:
         with self._lock:
@@ -173,6 +185,8 @@ class WorkerPool:
         if thread is not None:
             self._wake_writer.send_bytes(b"")
             thread.join()
+        else:
+            self._dispatch_once()  # what waits is cancelled, what runs stopped
         for worker in self._workers:
             try:
                 worker.conn.send(None)
@@ -195,8 +209,9 @@ class WorkerPool:
     def _dispatch_once(self) -> bool:
         with self._lock:
             closing = self._closing
+            cancelled = list(self._queue) if closing else []
             if closing:
-                cancelled, self._queue = list(self._queue), deque()
+                self._queue.clear()
         if closing:
             for _, future in cancelled:
                 future.cancel()
