@@ -1,6 +1,6 @@
 """The pure core of trust, table-driven: which Authentication-Results count, strict alignment,
 whose a certificate is (with the subjects of real Ban Cơ yếu certificates, as read off the real
-PDFs of ../shared/corpus/realpdf), and what a later revision may add to a signed document."""
+PDFs of the shared corpus, realpdf), and what a later revision may add to a signed document."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Whose signatures, on real PDFs as agencies publish them (../shared/corpus/realpdf, through
+"""Whose signatures, on real PDFs as agencies publish them (the shared corpus realpdf, found through
 QLVB_SHARED): each signed file's own signatures must speak for the issuer printed on it (as read by
 eye in its JSON), the stacked signatures of real office systems (a leader's, then the agency's
 drawing the number and date) must count as the issuer's own additions, and a box another party
