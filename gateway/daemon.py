@@ -62,6 +62,7 @@ VERDICT_FOLDER = {"accepted": "accepted", "duplicate": "accepted", "returned": "
                   "quarantined": "quarantined", "ignored": "ignored"}
 BATCH = 20  # mails fetched at once, and recorded at most in one transaction
 MB = 1024 * 1024
+MAX_PASSES = 4  # passes over a mailbox in one turn, while mail keeps arriving
 MAX_BACKOFF = 60.0
 
 
@@ -98,6 +99,7 @@ class Watcher:
     error: str | None = None
     outgoing: ImapMailbox | None = None  # the clerk's outgoing folder, over its own connection
     failing: bool = True  # until a step succeeds (failing_since may be left in the database by a run before)
+    more: bool = False  # mail may be waiting still (its turn ended): no wait before the next
 
     @property
     def name(self) -> str:
@@ -216,22 +218,25 @@ class Daemon:
 
     def _take_in(self, watcher: Watcher) -> None:
         """New mail until none is left: after each pass the inbox is looked at again, so that mail that
-        came while the daemon was busy is taken at once, not at the next poll."""
+        came while the daemon was busy is taken at once, not at the next poll. After MAX_PASSES the
+        other work gets its turn, and the daemon does not wait before the next."""
         mailbox = watcher.mailbox
         state = self._state(watcher.name)
         last_uid = state.last_uid if state.uidvalidity == mailbox.uidvalidity else 0  # a new folder: start over
         taken: set[int | str] = set()  # a mail is taken once a call, even one that could not be filed
-        first = True
-        while not self.stop.is_set():
+        watcher.more = False
+        for passes in range(MAX_PASSES):
+            if self.stop.is_set():
+                return
             keys = [k for k in mailbox.pending(last_uid) if k not in taken]
-            if first:
+            if passes == 0:
                 self._save_state(watcher.name, connected=True, uidvalidity=mailbox.uidvalidity, last_uid=last_uid,
                                  backlog=len(keys), last_error=None)
-                first = False
             if not keys:
                 return
             taken.update(keys)
             last_uid = self._work_through(watcher, keys, last_uid)
+        watcher.more = True
 
     def _work_through(self, watcher: Watcher, keys: list, last_uid: int) -> int:  # type: ignore[type-arg]
         """Fetch, analyse, record and file these mails, overlapping: batches are fetched while the workers
@@ -367,6 +372,8 @@ class Daemon:
             log.error("outbox: %s: %s", type(exc).__name__, exc)
 
     def _wait(self) -> None:
+        if any(w.more and w.mailbox.connected for w in self.watchers):  # a turn ended with mail left
+            return
         seconds = min((w.source.poll_seconds for w in self.watchers), default=60.0)
         if self.sender is not None and (due := self.sender.next_due()) is not None:
             seconds = max(0.2, min(seconds, (due - datetime.now(timezone.utc)).total_seconds()))

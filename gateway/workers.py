@@ -251,14 +251,27 @@ class WorkerPool:
                 job, future = self._queue.popleft()
             if not future.set_running_or_notify_cancel():
                 continue
-            limit = self.seconds_per_mail if job.kind == "mail" else self.seconds
-            idle.job = (job, future)
-            idle.deadline = idle.mail_deadline = time.monotonic() + STARTUP_SECONDS + limit
-            try:
-                idle.conn.send((id(future), job.kind, job.filename, job.store))
-                idle.conn.send_bytes(job.data)
-            except (OSError, ValueError):
-                self._end(idle, WorkFailure("crashed"))
+            for attempt in range(2):  # a worker found dead while idle (killed from outside) is replaced once
+                if self._hand(idle, job, future):
+                    break
+                idle.kill()
+                self._workers.remove(idle)
+                if attempt == 0:
+                    idle = self._spawn()
+                    self._workers.append(idle)
+                else:
+                    future.set_result(WorkFailure("crashed"))
+
+    def _hand(self, worker: _Worker, job: Job, future: Future[Result]) -> bool:
+        limit = self.seconds_per_mail if job.kind == "mail" else self.seconds
+        try:
+            worker.conn.send((id(future), job.kind, job.filename, job.store))
+            worker.conn.send_bytes(job.data)
+        except (OSError, ValueError):
+            return False
+        worker.job = (job, future)
+        worker.deadline = worker.mail_deadline = time.monotonic() + STARTUP_SECONDS + limit
+        return True
 
     def _receive(self, worker: _Worker) -> None:
         assert worker.job is not None
