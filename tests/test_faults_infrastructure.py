@@ -72,13 +72,11 @@ def _status_error(world: World) -> str:
 @pytest.fixture
 def small_disk(world: World):  # type: ignore[no-untyped-def]
     """The store on a tmpfs of 16 MB, mounted here (CI runs as root)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs for the store needs root")
+    assert os.geteuid() == 0, "mounting a tmpfs for the store needs root (as CI and make test run)"
     store = world.root / "store"
     store.mkdir(exist_ok=True)
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(store)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"no tmpfs could be mounted: {done.stderr.strip()}")
+    assert done.returncode == 0, f"no tmpfs could be mounted: {done.stderr.strip()}"
     try:
         yield store
     finally:

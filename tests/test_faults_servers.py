@@ -237,10 +237,7 @@ def test_midnight_of_31_december_starts_number_1_of_the_new_year_once(world: Wor
     smtp = SmtpServer()
     smtp.start()
     with dovecot((US["mailbox"], PASSWORD)) as server:
-        world.extra["mailboxes"] = [{"name": "vanthu", "poll_seconds": 5, "imap": {
-            "host": "127.0.0.1", "port": server.port, "security": "none", "username": US["mailbox"],
-            "password_env": "QLVB_IMAP_PASSWORD"}}]
-        world.extra["smtp"] = {"host": "127.0.0.1", "port": smtp.port, "security": "none"}
+        world.use_servers(server.port, smtp.port, poll_seconds=5)
         world.extra["office_hours"] = {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "00:00",
                                        "end": "23:59:59.999999", "extra_workdays": ["2025-12-31", "2026-01-01"]}
         world.write_config()

@@ -198,10 +198,7 @@ def test_the_daemon_over_imap_files_every_poison_mail_and_registers_the_good_in_
     smtp = SmtpServer()
     smtp.start()
     with dovecot((US["mailbox"], PASSWORD)) as server:
-        world.extra["mailboxes"] = [{"name": "vanthu", "poll_seconds": 2, "imap": {
-            "host": "127.0.0.1", "port": server.port, "security": "none", "username": US["mailbox"],
-            "password_env": "QLVB_IMAP_PASSWORD"}}]
-        world.extra["smtp"] = {"host": "127.0.0.1", "port": smtp.port, "security": "none"}
+        world.use_servers(server.port, smtp.port, poll_seconds=2)
         world.write_config()
         client = imap(server)
         for _, raw in mails:

@@ -107,6 +107,14 @@ class World:
                 cfg[key] = value
         return cfg
 
+    def use_servers(self, imap_port: int, smtp_port: int | None = None, *, poll_seconds: float = 60) -> None:
+        """Watch our clerk mailbox on a test Dovecot (plain text on loopback) and send through a test SMTP server."""
+        self.extra["mailboxes"] = [{"name": "vanthu", "poll_seconds": poll_seconds, "imap": {
+            "host": "127.0.0.1", "port": imap_port, "security": "none", "username": US["mailbox"],
+            "password_env": "QLVB_IMAP_PASSWORD"}}]
+        if smtp_port is not None:
+            self.extra["smtp"] = {"host": "127.0.0.1", "port": smtp_port, "security": "none"}
+
     def write_config(self) -> None:
         self.config_path.write_text(yaml.safe_dump(self.config_dict(), allow_unicode=True), encoding="utf-8")
 
