@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pymupdf
 
+from gateway.reading.stamps import with_stamps
 from gateway.vntext import fold, nfc, one_line
 
 
@@ -22,7 +23,7 @@ class Line:
     bold: bool
     page_width: float
     page_height: float
-    source: str = "text"  # "text": the PDF's text layer; "ocr": read from the page image
+    source: str = "text"  # "text": the PDF's text layer; "ocr": read from the page image; "stamp": completed by a signature's stamp
     confidence: float | None = None  # OCR's confidence, 0..1 (None for the text layer)
     ink: float | None = None  # OCR: share of dark pixels in the line's box (bold text has more)
 
@@ -44,7 +45,8 @@ def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:
     only when they are close together (the two header columns stay apart)."""
     width, height = page.rect.width, page.rect.height
     lines: list[Line] = []
-    data = page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_IMAGES)
+    flags = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_IMAGES
+    data = page.get_text("dict", flags=flags)
     for block in data.get("blocks", []):
         for raw_line in block.get("lines", []):
             spans = [s for s in raw_line.get("spans", []) if s.get("text", "").strip()]
@@ -76,6 +78,7 @@ def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:
                         page_height=height,
                     )
                 )
+    lines = with_stamps(page, lines, flags)  # the number and date a signature writes into the blanks
     lines.sort(key=lambda l: (round(l.y0 / 3), l.x0))
     return [part for line in _join_words(lines) for part in split_motto(line)]
 
@@ -109,6 +112,7 @@ def _join_words(lines: list[Line]) -> list[Line]:
                     page=last.page, x0=last.x0, y0=min(last.y0, line.y0), x1=line.x1, y1=max(last.y1, line.y1),
                     text=last.text + " " + line.text, bold=last.bold and line.bold,
                     page_width=last.page_width, page_height=last.page_height,
+                    source="stamp" if "stamp" in (last.source, line.source) else last.source,
                 )
                 continue
         joined.append(line)

@@ -56,3 +56,30 @@ def sign_pdf(
     )
     return out.getvalue()
 
+
+
+def sign_with_stamp(
+    pdf: bytes, identity: Identity, pki: TestPki, *, text: str, box: tuple[float, float, float, float],
+    page: int = 0, field_name: str = "Signature1", font_size: float = 13,
+) -> bytes:
+    """Return the PDF signed by identity with a visible widget that draws only `text` in `box`
+    (x0, y0, x1, y1 in PDF points from the bottom left), as an office's system stamps the number or
+    the day of a document issued electronically over the blank the text leaves."""
+    from pyhanko import stamp
+    from pyhanko.pdf_utils import layout, text as pdf_text
+
+    style = stamp.TextStampStyle(
+        stamp_text=text, border_width=0, background=None,
+        text_box_style=pdf_text.TextBoxStyle(font_size=font_size),
+        inner_content_layout=layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN,
+                                                        y_align=layout.AxisAlignment.ALIGN_MID,
+                                                        margins=layout.Margins(0, 0, 0, 0)),
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    out = BytesIO()
+    signers.PdfSigner(
+        signers.PdfSignatureMetadata(field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES),
+        signer=_signer(identity, pki), stamp_style=style,
+        new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
+    ).sign_pdf(writer, output=out)
+    return out.getvalue()
