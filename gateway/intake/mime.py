@@ -16,7 +16,10 @@ from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
+from gateway.intake import line_ends
 from gateway.vntext import nfc
+
+line_ends.install()  # a part's last line end found at its end, not searched for through the whole part
 
 
 FORWARD_DEPTH = 5  # forwarded mails inside forwarded mails: deeper ones are kept whole (and refused)
