@@ -24,7 +24,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko_certvalidator import ValidationContext
 
-from gateway.intake import pyhanko_hex
+from gateway.intake import pyhanko_speedups
 from gateway.model import CertSubject, ChangeLevel, SignatureFacts
 
 ALLOWED_AFTER_SIGNING = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
@@ -226,7 +226,7 @@ class SignatureValidator:
     def __init__(self, store: TrustStore) -> None:
         self.store = store
         self.loop = asyncio.new_event_loop()
-        pyhanko_hex.install()  # a signature's /Contents read at once, not a character at a time
+        pyhanko_speedups.install()  # the same validation, less CPU (the module says where)
 
     def validate(self, data: bytes) -> list[SignatureFacts]:
         return self.loop.run_until_complete(validate_signatures(data, self.store))
