@@ -38,6 +38,8 @@ MESSAGES: dict[str, str] = {
     "returned-by-clerk": "Văn thư trả lại sau khi kiểm tra",
     "peer-answer": "Thư trả lời hoặc thông báo về văn bản (xác nhận, trả lại, thu hồi), không kèm văn bản mới.",
     "recalled": "Văn bản đã bị cơ quan ban hành thu hồi.",
+    # reading: what the document says of itself that does not hold together
+    "type-mismatch": "Ký hiệu văn bản viết tắt tên loại khác với tên loại in trên văn bản.",
     # outgoing: why a send is held for the clerk
     "no-recipient-block": "Không tìm thấy khối 'Nơi nhận' trên văn bản: không biết gửi cho ai.",
     "no-electronic-subheading": "Khối 'Nơi nhận' không có mục 'Bản điện tử': Văn thư xác nhận nơi nhận bản điện tử.",

@@ -28,9 +28,11 @@ from gateway.reading.particulars import (
     read_signer,
     read_type_and_summary,
     read_vv_summary,
+    type_mismatch,
 )
 from gateway.reading.recipients import ocr_archive, parse_block
 from gateway.reading.references import article_number, article_text, is_above, responsible_bodies
+from gateway.reasons import MESSAGES
 from gateway.vntext import fold
 
 HEADER_BAND = 0.40  # the header's share of the first page's height
@@ -144,6 +146,9 @@ def _particulars(header: list[Line], notes: _Notes) -> Particulars:
         notes.warn("date-blank", "ngày ban hành để trống trên văn bản")
     if particulars.number is not None and particulars.number.startswith("/"):
         notes.warn("number-incomplete", f"số văn bản để trống phần số: {particulars.number}")
+    if (mismatch := type_mismatch(particulars.type, particulars.number)) is not None:
+        notes.warn("type-mismatch", f"{MESSAGES['type-mismatch']} ({particulars.number}: {mismatch.abbreviation} là "
+                                    f"{mismatch.names}, tên loại là {particulars.type})")
     for name in ("issuer", "number", "date"):
         if getattr(particulars, name) is None and not (name == "date" and particulars.place is not None):
             notes.warn(f"{name}-unread", f"không đọc được trường {name}")

@@ -13,20 +13,35 @@ from dataclasses import dataclass
 from datetime import date
 
 from gateway.reading.layout import Line
-from gateway.vntext import SECRECY, URGENCY, fold, one_line
+from gateway.vntext import SECRECY, URGENCY, fold, one_line, squash
 
-DOCUMENT_TYPES = [
-    "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo",
-    "Hướng dẫn", "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo",
-    "Biên bản", "Tờ trình", "Hợp đồng", "Công điện", "Bản ghi nhớ", "Bản thỏa thuận",
-    "Giấy ủy quyền", "Giấy mời", "Giấy giới thiệu", "Giấy nghỉ phép", "Phiếu gửi",
-    "Phiếu chuyển", "Phiếu báo", "Thư công", "Công văn",
-]
-_TYPES = {fold(t): t for t in DOCUMENT_TYPES}
+# Each type of document with the abbreviations its notation uses ("Số: 12/QĐ-UBND"), the spelling of
+# the regulation first and the one offices also write after it; Công văn's "CV" is usage, not law.
+# NĐ 30/2020/NĐ-CP Điều 7: the 29 administrative types; their abbreviations: its Phụ lục III.
+ADMINISTRATIVE_TYPES: dict[str, tuple[str, ...]] = {
+    "Nghị quyết": ("NQ",), "Quyết định": ("QĐ",), "Chỉ thị": ("CT",), "Quy chế": ("QC",), "Quy định": ("QyĐ",),
+    "Thông cáo": ("TC",), "Thông báo": ("TB",), "Hướng dẫn": ("HD",), "Chương trình": ("CTr",),
+    "Kế hoạch": ("KH",), "Phương án": ("PA",), "Đề án": ("ĐA",), "Dự án": ("DA",), "Báo cáo": ("BC",),
+    "Biên bản": ("BB",), "Tờ trình": ("TTr",), "Hợp đồng": ("HĐ",), "Công văn": ("CV",), "Công điện": ("CĐ",),
+    "Bản ghi nhớ": ("GN", "BGN"), "Bản thỏa thuận": ("TTh", "BTT"), "Giấy ủy quyền": ("GUQ",),
+    "Giấy mời": ("GM",), "Giấy giới thiệu": ("GGT",), "Giấy nghỉ phép": ("NP", "GNP"), "Phiếu gửi": ("PG",),
+    "Phiếu chuyển": ("PC",), "Phiếu báo": ("PB",), "Thư công": (),
+}
+# Luật Ban hành văn bản quy phạm pháp luật Điều 4: the normative types; abbreviations: NĐ 34/2016/NĐ-CP Phụ lục I.
+NORMATIVE_TYPES: dict[str, tuple[str, ...]] = {
+    "Hiến pháp": (), "Bộ luật": (), "Luật": (), "Pháp lệnh": (), "Nghị quyết": ("NQ",),
+    "Nghị quyết liên tịch": ("NQLT",), "Lệnh": ("L",), "Nghị định": ("NĐ",), "Quyết định": ("QĐ",),
+    "Thông tư": ("TT",), "Thông tư liên tịch": ("TTLT",), "Chỉ thị": ("CT",),
+}
+TYPE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {**ADMINISTRATIVE_TYPES, **NORMATIVE_TYPES}
+DOCUMENT_TYPES = list(TYPE_ABBREVIATIONS)
+_TYPES = {squash(t): t for t in DOCUMENT_TYPES}  # the type line as written, spacing aside ("QUYẾTĐỊNH", "T H Ô N G  T Ư")
+_BY_ABBREVIATION = {a.upper(): t for t, abbreviations in TYPE_ABBREVIATIONS.items() for a in abbreviations}  # "HĐ" ≠ "HD"
 _MOTTO = ("CONG HOA XA HOI CHU NGHIA VIET NAM", "DOC LAP - TU DO - HANH PHUC", "DOC LAP")
-_NUMBER = re.compile(r"^SO\s*(:|\d)\s*(.*)$")
+_NUMBER = re.compile(r"^(?:(?:BO LUAT|LUAT|PHAP LENH|NGHI QUYET) )?SO\s*(:|\d)\s*(.*)$")  # "Luật số: 59/2020/QH14"
 _DATE = re.compile(r"^(?P<place>[^,]*?)\s*,\s*NGAY\s*(?P<d>\d{0,2})\s*THANG\s*(?P<m>\d{0,2})\s*NAM\s*(?P<y>\d{0,4})")
-_VV = re.compile(r"^V\s*[/\\|]\s*[VW]\b\s*", re.I)  # "V/v", and Tesseract's "V/w"
+_VV = re.compile(r"^[VW]\s*[/\\|⁄iIlA1]?\s*[VW%](?![^\W\d_])", re.I)  # "V/v", and OCR's "V/w", "Viv", "VW", "W⁄%"
+_ARTICLE = re.compile(r"^(DIEU \d|CHUONG [IVXLC\d]+\b)")  # "Điều 1.", "Chương I", not a summary's "ĐIỀU CỦA LUẬT"
 _SIGNER_TITLE = re.compile(r"^(TM|KT|Q|TL|TUQ)\s*\.")
 _PARENT_HINT = re.compile(r"^(UBND|UY BAN NHAN DAN|HDND|BO |TINH UY|HUYEN UY|THANH UY)")
 _AGENCY_START = re.compile(
@@ -172,7 +187,7 @@ def read_vv_summary(left: list[Line]) -> Found | None:
             if _VV.match(line.text):
                 summary.append(line)
             continue
-        if folded.strip(" .:") in URGENCY or folded.strip(" .:") in SECRECY or is_upper(line.text):
+        if folded.strip(" .:") in URGENCY or folded.strip(" .:") in SECRECY or _caps_words(line.text):
             break
         if not _follows(summary[-1], line):
             break
@@ -180,7 +195,12 @@ def read_vv_summary(left: list[Line]) -> Found | None:
     if not summary:
         return None
     text = one_line(" ".join(l.text for l in summary))
-    return Found(_VV.sub("V/v ", text, count=1), tuple(summary))
+    return Found(_VV.sub("V/v", text, count=1), tuple(summary))
+
+
+def _caps_words(text: str) -> bool:
+    """Words in capitals, not a letter's summary going on ("38/2015/TT-BTC" is its last line)."""
+    return is_upper(text) and sum(w.isalpha() for w in text.split()) >= 2
 
 
 def _follows(previous: Line, line: Line) -> bool:
@@ -196,21 +216,49 @@ def _same_weight(a: Line, b: Line) -> bool:
 
 
 def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]:
-    """The centred type heading below the header and the summary lines after it."""
+    """The centred type heading below the header and the summary lines after it, however many."""
     for index, line in enumerate(body):
-        folded = fold(line.text).rstrip(" :")
-        if folded in _TYPES and is_upper(line.text):
+        squashed = squash(line.text)
+        if squashed in _TYPES and is_upper(line.text):
             summary: list[Line] = []
             for follow in body[index + 1:]:
                 f = fold(follow.text)
-                if f.startswith(("CAN CU", "KINH GUI", "DIEU ", "CHUONG ")) or set(follow.text) <= set("-_— "):
+                if f.startswith(("CAN CU", "KINH GUI")) or _ARTICLE.match(f) or set(follow.text) <= set("-_— "):
                     break
                 if summary and not (_follows(summary[-1], follow) and _same_weight(summary[-1], follow)):
                     break  # the summary is bold (NĐ 30/2020); the body below it is not
+                if summary and _opens_caps(summary[-1], follow):
+                    break  # the authority's line ("CHÍNH PHỦ") under a summary in small letters
                 summary.append(follow)
             text = one_line(" ".join(l.text for l in summary))
-            return Found(_TYPES[folded], (line,)), (Found(text, tuple(summary)) if text else None)
+            return Found(_TYPES[squashed], (line,)), (Found(text, tuple(summary)) if text else None)
     return None, None
+
+
+def _opens_caps(previous: Line, line: Line) -> bool:
+    """Whether line, in capitals, follows a line in small letters (a summary does not change case)."""
+    return not is_upper(previous.text) and is_upper(line.text) and len(line.text.split()) >= 2
+
+
+@dataclass(frozen=True)
+class TypeMismatch:
+    abbreviation: str  # as the notation writes it ("NĐ")
+    names: str  # the type it abbreviates ("Nghị định")
+
+
+def type_mismatch(doc_type: str | None, number: str | None) -> TypeMismatch | None:
+    """The type the notation abbreviates when it is not the type line's (NĐ 30/2020 Phụ lục I: the
+    notation carries the type's abbreviation of Phụ lục III before the issuer's, "12/QĐ-UBND",
+    "15/2020/NĐ-CP", a Party's "12-NQ/TU"). OCR's slips of one type's own abbreviation ("QD" for
+    "QĐ") agree. A letter is not compared: a Công văn's notation has no type, and the codes of its
+    issuer and drafting unit are often a type's letters ("1581/CT-TTHT" of a Cục Thuế)."""
+    if doc_type is None or number is None or doc_type == "Công văn":
+        return None
+    token = next((t for t in re.split(r"[/\-–]", number) if re.search(r"[^\W\d_]", t)), None)
+    if token is None or fold(token) in {fold(a) for a in TYPE_ABBREVIATIONS.get(doc_type, ())}:
+        return None
+    names = _BY_ABBREVIATION.get(token.upper())
+    return TypeMismatch(token, names) if names is not None and names != doc_type else None
 
 
 def _looks_like_name(text: str) -> bool:
