@@ -157,6 +157,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     alerts = [{"mailbox": m["name"], "failing_since": m["failing_since"], "error": m["error"],
                "message": f"hộp thư {m['name']} lỗi liên tục {m['failing_seconds']} giây (ngưỡng {limit:g} giây)"}
               for m in mailboxes if m["failing_seconds"] > limit]
+    # a daemon that stopped writes nothing: a mailbox it watched and has not looked at for a poll, a
+    # mail's analysis and the alert threshold is not watched (it looks at least once a poll, idle or
+    # not; a failing one more often until it has failed for longer than the threshold)
+    polls = {m.name: m.poll_seconds for m in config.mailboxes}
+    for m in mailboxes:
+        seen = datetime.fromisoformat(m["updated_at"]) if m["updated_at"] else None
+        quiet = polls.get(m["name"], 60) + config.limits.seconds_per_mail + limit
+        m["watched"] = seen is not None and (now - seen).total_seconds() <= quiet
+        if seen is not None and not m["watched"] and m["name"] in polls and m["failing_seconds"] <= limit:
+            alerts.append({"mailbox": m["name"], "failing_since": m["failing_since"], "error": m["error"],
+                           "message": f"hộp thư {m['name']} không được theo dõi từ {m['updated_at']}: "
+                                      f"tiến trình chạy nền (qlvb-gateway run) đã dừng?"})
     store = _store_space(Path(config.storage))
     status = EXIT_ALERT if alerts else EXIT_OK
     if args.json:

@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import time
 import urllib.request
 from datetime import datetime, timezone
 from typing import Any
@@ -74,6 +75,26 @@ def test_status_exits_4_once_a_mailbox_has_failed_longer_than_the_setting(world:
             relay.close()
     done = world.run("status", "--config", str(world.config_path), check=False)  # the text form says the same
     assert done.returncode == 0 and "kho lưu trữ" in done.stdout
+
+
+def test_status_exits_4_once_the_daemon_has_stopped_watching(world: World) -> None:
+    """An idle daemon looks at its mailbox every poll; killed, it writes nothing more, and status says
+    so after a poll, a mail's analysis and the alert threshold (here 1 + 1 + 2 s)."""
+    with dovecot((US["mailbox"], PASSWORD)) as server:
+        watch(world, server.port, monitoring={"alert_after_seconds": 2}, limits={"seconds_per_mail": 1})
+        daemon = start_daemon(world)
+        try:
+            for _ in range(3):  # idle for longer than the threshold: still watched
+                code, state = status(world)
+                assert code == 0 and state["mailboxes"][0]["watched"] and state["alerts"] == []
+                time.sleep(2.5)
+        finally:
+            daemon.kill()  # as the OOM killer or a crash would
+            daemon.wait()
+        assert wait_for(lambda: status(world)[0] == 4, timeout=30)
+        code, state = status(world)
+        assert not state["mailboxes"][0]["watched"]
+        assert [a["mailbox"] for a in state["alerts"]] == ["vanthu"] and "run" in state["alerts"][0]["message"]
 
 
 def test_status_shows_the_free_space_of_the_store(world: World) -> None:
