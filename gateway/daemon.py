@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from gateway.app import Gateway
-from gateway.guard import blame
+from gateway.guard import blame, fault_name
 from gateway.config import MailboxSource
 from gateway.intake.pipeline import IncomingMail, Intake
 from gateway.metrics import DaemonMetrics
@@ -306,7 +306,14 @@ class Daemon:
             box.connect()
         sender = OutgoingSender(self.gateway, self.intake.pool)
         for mail in box.fetch(box.pending(0)):  # type: ignore[arg-type]
-            taken = take_dropped(sender, f"{watcher.name}:out:{box.uidvalidity}:{mail.key}", mail.raw)
+            source = f"{watcher.name}:out:{box.uidvalidity}:{mail.key}"
+            try:
+                taken = take_dropped(sender, source, mail.raw)
+            except Exception as exc:  # the mail's own (a MIME bomb the clerk forwarded): held, not retried for ever
+                if blame(exc) == "infrastructure":
+                    raise
+                log.warning("%s: %s; held", source, fault_name(exc), exc_info=True)
+                taken = "held"
             box.file([mail.key], FOLDER_OF[taken])  # type: ignore[list-item]
             self._send()
 

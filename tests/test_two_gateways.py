@@ -21,6 +21,7 @@ from gateway.testkit.documents import DocumentSpec, render_document
 from gateway.testkit.mails import DkimKey, make_mail, signed_header_names
 from gateway.testkit.seal import seal_png
 from made_pdfs import encrypted
+import poison
 from servers import Dovecot, dovecot, free_port, wait_for
 from test_daemon import PASSWORD, start_daemon, stop_daemon
 from world import STC, STP, US, World, make_world, our_identifier
@@ -141,6 +142,7 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
         client.login(US["mailbox"], PASSWORD)
         client.append(SENT, dropped)
         client.append(SENT, broken)
+        client.append(SENT, poison.nested_multiparts())  # a MIME bomb the clerk forwarded there: held, never retried for ever
         client.logout()
 
         # Sở Tư pháp registers it (on our signature) and acknowledges; we record its incoming number
@@ -152,10 +154,11 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
         assert recipients["000.00.16.H06"].state == "sent" and recipients["000.00.16.H06"].sent_at is not None
         assert [r for r, _ in relay.elsewhere] == [STC]  # Sở Tài chính's copy left for its own server
         assert _count(box_a, US["mailbox"], SENT + ".Đã gửi") == 1 and _count(box_a, US["mailbox"], SENT) == 0
-        # the file that cannot be read (encrypted) waits for the clerk, who is told why
-        assert _count(box_a, US["mailbox"], SENT + ".Chờ xác nhận") == 1
-        [note] = _clerk_notes(ours)  # one note, for the file that could not be read, and it names it
-        assert "Không đọc được tệp PDF, không gửi: matkhau.pdf" in note
+        # the file that cannot be read (encrypted) and the mail that cannot be parsed wait for the clerk, who is told why
+        assert wait_for(lambda: _count(box_a, US["mailbox"], SENT + ".Chờ xác nhận") == 2, timeout=60)
+        notes = _clerk_notes(ours)  # one note each, naming what could not be read
+        assert len(notes) == 2 and any("Không đọc được tệp PDF, không gửi: matkhau.pdf" in n for n in notes)
+        assert any("Không đọc được thư (RecursionError)" in n for n in notes)
         [registered] = _their_documents(theirs)
         assert registered.notation == "45/SNV-VP" and registered.basis == "signature"
         identifier = recipients[STP_AGENCY["code"]].message_id and registered.peer_document_id

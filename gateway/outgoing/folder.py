@@ -45,7 +45,12 @@ def files_of(raw: bytes) -> tuple[tuple[str, bytes] | None, tuple[str, bytes] | 
 
 def take_dropped(sender: OutgoingSender, source: str, raw: bytes) -> Taken:
     """Send what a dropped mail carries; tell the clerk when it is held or carries no PDF."""
-    pdf, draft, subject = files_of(raw)
+    try:
+        pdf, draft, subject = files_of(raw)
+    except Exception as exc:  # parsing only: the mail itself (nested past recursion, undecodable)
+        log.warning("%s: unreadable mail (%s)", source, type(exc).__name__, exc_info=True)
+        _tell_clerk(sender, source, "", None, f"Không đọc được thư ({type(exc).__name__}): không gửi.")
+        return "held"
     if pdf is None:
         _tell_clerk(sender, source, subject, None, "Thư trong thư mục gửi đi không kèm tệp PDF: không gửi.")
         return "ignored"
