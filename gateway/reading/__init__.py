@@ -15,6 +15,7 @@ import pymupdf
 from gateway.model import FieldSource, Particulars, Reading, Recipients
 from gateway.reading.block import Block, find_block
 from gateway.reading.copies import read_copy
+from gateway.reading.handwriting import read_blanks
 from gateway.reading.layout import Line
 from gateway.reading.ocr import OcrUnavailable, check_tesseract
 from gateway.reading.pages import PageSource
@@ -91,7 +92,7 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
     if not header:
         notes.warn("no-text", "trang 1 không có chữ đọc được (lớp chữ hay OCR)")
         return Reading(doc.page_count, source.ocr_used, Particulars(), Recipients(), notes.warnings)
-    particulars = _particulars(header, notes)
+    particulars = _particulars(header, notes, doc[0])
     kinh_gui = _kinh_gui(header)
 
     block = find_block(source)
@@ -123,13 +124,14 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
     return Reading(doc.page_count, source.ocr_used, particulars, recipients, notes.warnings, notes.sources, copy)
 
 
-def _particulars(header: list[Line], notes: _Notes) -> Particulars:
+def _particulars(header: list[Line], notes: _Notes, page: pymupdf.Page) -> Particulars:
     band = [l for l in header if l.rel_y < HEADER_BAND]
     left = [l for l in band if l.left_half and not is_motto(l)]
     right = [l for l in band if not l.left_half]
     issuer, parent = read_issuer(left)
     place, issued = read_place_date(right)
     urgency, secrecy = read_marks(left)
+    blanks = read_blanks(page, read_number(left), place, issued, right)  # a scan's handwritten number and date
     centred = [l for l in header if (not l.left_half or l.rel_y >= 0.15) and abs(l.cx - l.page_width / 2) < l.page_width * 0.2]
     doc_type, summary = read_type_and_summary(centred)
     if doc_type is None:
@@ -138,11 +140,13 @@ def _particulars(header: list[Line], notes: _Notes) -> Particulars:
             doc_type, summary = Found("Công văn", vv.lines), vv  # a letter with "V/v" and no type heading
     particulars = Particulars(
         issuer=notes.found("issuer", issuer), issuer_parent=notes.found("issuer_parent", parent),
-        number=notes.found("number", read_number(left)), place=notes.found("place", place),
-        date=notes.found("date", issued), type=notes.found("type", doc_type), summary=notes.found("summary", summary),
+        number=notes.found("number", blanks.number), place=notes.found("place", blanks.place),
+        date=notes.found("date", blanks.date), type=notes.found("type", doc_type), summary=notes.found("summary", summary),
         urgency=notes.found("urgency", urgency), secrecy=notes.found("secrecy", secrecy),
     )
-    if particulars.date is None and particulars.place is not None:
+    for name in blanks.left_out:
+        notes.warn("low-confidence", f"trường {name}: chữ số viết tay không đọc được chắc chắn, để trống")
+    if particulars.date is None and particulars.place is not None and "date" not in blanks.left_out:
         notes.warn("date-blank", "ngày ban hành để trống trên văn bản")
     if particulars.number is not None and particulars.number.startswith("/"):
         notes.warn("number-incomplete", f"số văn bản để trống phần số: {particulars.number}")
