@@ -49,7 +49,8 @@ def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:
     data = page.get_text("dict", flags=flags)
     for block in data.get("blocks", []):
         for raw_line in block.get("lines", []):
-            spans = [s for s in raw_line.get("spans", []) if s.get("text", "").strip()]
+            # what the page shows: not text drawn invisibly (render mode 3, a scanner's own OCR under its image)
+            spans = [s for s in raw_line.get("spans", []) if s.get("text", "").strip() and s.get("alpha", 255) > 0]
             if not spans:
                 continue
             # split a PDF line where a wide gap separates two columns

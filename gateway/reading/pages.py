@@ -1,5 +1,9 @@
-"""The lines of a document's pages, from the text layer where a page has one, else from OCR of
-only the parts the reader asks for (each part read once, at most, however often it is asked)."""
+"""The lines of a document's pages, from the text layer where it covers what the page shows, else
+from OCR of only the parts the reader asks for (each part read once, at most, however often it is asked).
+
+A scan signed with a visible box has a text layer too: the box's few words over an image of the whole
+page. Such a page is read by OCR (the box is not drawn for it: it hides nothing), its text layer left
+aside. Text drawn invisibly (a scanner's own OCR) is not read at all (layout.page_lines)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from gateway.reading.zones import Band, PageLayout, page_layout
 # The resolution pages are read at, whatever they were scanned at: measured on bench/reading.py,
 # scans of 150 and 300 dpi are read best at 200 too (finer costs more and reads no better).
 OCR_DPI = 200
+IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far smaller)
+FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
 
 
 @dataclass
@@ -21,6 +27,7 @@ class PageSource:
     doc: pymupdf.Document
     dpi: int | None = None  # None: OCR_DPI
     _text: dict[int, list[Line]] = field(default_factory=dict)
+    _scanned: dict[int, bool] = field(default_factory=dict)
     _layout: dict[int, PageLayout] = field(default_factory=dict)
     _read: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # y ranges already OCR'd
     _ocr: dict[int, list[Line]] = field(default_factory=dict)
@@ -33,10 +40,12 @@ class PageSource:
         return self.doc.page_count
 
     def scanned(self, index: int) -> bool:
-        """Whether the page has no usable text layer (an image, as scanners give)."""
-        if index not in self._text:
-            self._text[index] = page_lines(self.doc[index], index + 1)
-        return not has_text(self._text[index])
+        """Whether the page is read by OCR: its visible text layer does not cover what it shows."""
+        if index not in self._scanned:
+            page = self.doc[index]
+            self._text[index] = page_lines(page, index + 1)
+            self._scanned[index] = not has_text(self._text[index]) or mostly_image(page, self._text[index])
+        return self._scanned[index]
 
     def native_dpi(self, index: int) -> float | None:
         """The resolution the page was scanned at (its largest image's), None without one."""
@@ -129,6 +138,20 @@ class PageSource:
                 lines.extend(ocr_region(page, index + 1, clip, self.read_dpi, seal=not in_header,
                                         blank=self._blank.get(index, [])))
         lines.sort(key=lambda l: (round(l.y0 / 4), l.x0))
+
+
+def mostly_image(page: pymupdf.Page, lines: list[Line]) -> bool:
+    """Whether images cover most of the page and its text layer only a few words of them. Born-digital
+    pages name no image in their resources and cost nothing more; the images' places are asked for
+    only where there are images (a walk through the page's content, a page's seal included)."""
+    if not page.get_images():
+        return False
+    images = [rect for info in page.get_image_info() if not (rect := pymupdf.Rect(info["bbox"]) & page.rect).is_empty]
+    image_area = min(sum(r.get_area() for r in images), page.rect.get_area())
+    if image_area < IMAGE_PAGE * page.rect.get_area():
+        return False
+    text_area = sum((pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) & r).get_area() for l in lines for r in images)
+    return text_area < FEW_WORDS * image_area
 
 
 def _two_columns(layout: PageLayout, start: float, end: float) -> tuple[float, float | None]:
