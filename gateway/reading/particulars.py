@@ -218,7 +218,7 @@ def _same_weight(a: Line, b: Line) -> bool:
 def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]:
     """The centred type heading below the header and the summary lines after it, however many."""
     for index, line in enumerate(body):
-        squashed = squash(line.text)
+        squashed = squash(line.text) if len(line.text) <= 48 else ""  # a type line is short, even letter-spaced
         if squashed in _TYPES and is_upper(line.text):
             summary: list[Line] = []
             for follow in body[index + 1:]:
