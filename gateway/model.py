@@ -138,7 +138,7 @@ class FieldSource:
     """Where a field was read: its page, the text layer or OCR, and OCR's confidence."""
 
     page: int
-    via: str  # "text" or "ocr"
+    via: str  # "text", "ocr", "stamp" (a signature's stamp filled its blank) or "handwriting" (digits read in a blank)
     confidence: float | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -186,6 +186,7 @@ class PdfFacts:
     reading: Reading | None = None
     signatures: list[SignatureFacts] = field(default_factory=list)
     active_content: tuple[str, ...] = ()  # what would run or open (JavaScript, Launch, a refused embedded file…)
+    repaired: bool = False  # MuPDF rebuilt its cross-reference table to open it (every page decodes whole)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
     "no-document": "Thư không kèm tệp văn bản PDF.",
     "unsupported-attachment": "Thư kèm tệp không được phép (tệp chạy được, tập lệnh, tệp nén hoặc tài liệu có macro).",
     "pdf-unreadable": "Không mở được tệp PDF (tệp hỏng hoặc có mật khẩu).",
+    "pdf-repaired": "Tệp PDF hỏng cấu trúc (bảng tham chiếu chéo) đã được sửa khi mở; mọi trang vẫn đọc được trọn vẹn.",
     "signature-invalid": "Chữ ký số không toàn vẹn: nội dung văn bản không khớp với chữ ký.",
     "signature-modified": "Văn bản đã bị sửa đổi sau khi ký số.",
     "signature-untrusted": "Chứng thư số của người ký không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy.",
@@ -38,6 +39,7 @@ MESSAGES: dict[str, str] = {
     "returned-by-clerk": "Văn thư trả lại sau khi kiểm tra",
     "peer-answer": "Thư trả lời hoặc thông báo về văn bản (xác nhận, trả lại, thu hồi), không kèm văn bản mới.",
     "recalled": "Văn bản đã bị cơ quan ban hành thu hồi.",
+    "number-mismatch": "Số hoặc ngày của văn bản khác với điều thư ghi (tiêu đề thư, tên tệp): Văn thư kiểm tra; đăng ký theo văn bản.",
     # reading: what the document says of itself that does not hold together
     "type-mismatch": "Ký hiệu văn bản viết tắt tên loại khác với tên loại in trên văn bản.",
     # outgoing: why a send is held for the clerk

@@ -15,6 +15,7 @@ from gateway.intake import mime, rules
 from gateway.intake.attachments import classify, in_forwarded_mail
 from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.pdf_content import active_content_of
+from gateway.intake.pdf_integrity import damage, open_pdf
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import Attachment, MailFacts, PdfFacts, SenderAuth, SignatureFacts
 from gateway.reading import read_document
@@ -216,7 +217,7 @@ class Analyser:
         except Exception as exc:  # pyHanko cannot parse the file's signature structures
             signatures = [SignatureFacts.unreadable("?", f"{type(exc).__name__}: {exc}")]
         try:
-            doc = pymupdf.open(stream=signed_content(data, signatures), filetype="pdf")
+            doc = open_pdf(signed_content(data, signatures))
         except Exception as exc:  # MuPDF raises a generic error on broken files
             return PdfFacts(attachment, opened=False, problem=f"không mở được: {type(exc).__name__}")
         with doc:
@@ -228,8 +229,12 @@ class Analyser:
                 reading = read_document(doc, body=body)
             except Exception as exc:  # a page MuPDF cannot interpret
                 return PdfFacts(attachment, opened=False, problem=f"không đọc được trang: {type(exc).__name__}")
+            if (damaged := damage(doc)) is not None:  # a file cut short or with a broken stream: asked for again
+                return PdfFacts(attachment, opened=False, problem=damaged)
+            repaired = doc.is_repaired
         active = active_content_of(data)  # the whole file as a reader opens it, later revisions included
-        return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active)
+        return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active,
+                        repaired=repaired)
 
 
 def signed_content(data: bytes, signatures: list[SignatureFacts]) -> bytes:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from gateway.directory import Directory
 from gateway.intake import rules
+from gateway.intake.corroboration import corroborate
 from gateway.intake.issuers import DocumentIssuers, document_issuers
 from gateway.intake.rules import Us
 from gateway.model import Basis, Decision, MailFacts, PdfFacts, Reply, Verdict
@@ -78,7 +79,7 @@ def decide(
     if mail.too_large:
         mail_reasons.append(error("mail-too-large", mail.problem))
         return [_finish(mail, desk, None, [], mail_reasons)]
-    mail_reasons += rules.has_document(mail) + rules.readable(mail.pdfs)
+    mail_reasons += rules.has_document(mail) + rules.readable(mail.pdfs) + rules.repaired(mail.pdfs)
     secret = rules.secret(mail.pdfs)
     documents = split_documents(mail.pdfs)
     if secret:  # nothing of a secret mail is judged further: one decision, nothing kept
@@ -107,6 +108,9 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
         appendices, unproven = _proven_appendices(appendices, judged.issuers, desk)
         reasons += unproven
     reasons += rules.addressed_to_us(mail, reading, desk.us, desk.directory)
+    if reading is not None:  # what the mail says of its document (subject, file name)
+        reasons += corroborate(reading.particulars, mail.subject, pdf.attachment.filename,
+                               [p.reading.particulars.number for p in mail.pdfs if p is not pdf and p.reading])
     original = None
     if reading is not None and not _errors(reasons):
         p = reading.particulars

@@ -50,6 +50,11 @@ def readable(pdfs: list[PdfFacts]) -> list[Reason]:
     return [error("pdf-unreadable", f"{p.attachment.filename}: {p.problem}") for p in pdfs if not p.opened]
 
 
+# 002 Đ10.1: a file MuPDF had to repair to open is said to be, though every page of it decodes whole.
+def repaired(pdfs: list[PdfFacts]) -> list[Reason]:
+    return [warning("pdf-repaired", p.attachment.filename) for p in pdfs if p.opened and p.repaired]
+
+
 # 002 Đ3.1, Đ16.7: secret documents are never exchanged electronically; a secret mark on any
 # PDF of the mail (the document or an annex) makes the whole mail secret.
 def secret(pdfs: list[PdfFacts]) -> list[Reason]:
