@@ -131,7 +131,7 @@ def _particulars(header: list[Line], notes: _Notes, page: pymupdf.Page) -> Parti
     issuer, parent = read_issuer(left)
     place, issued = read_place_date(right)
     urgency, secrecy = read_marks(left)
-    blanks = read_blanks(page, read_number(left), place, issued, right)  # a scan's handwritten number and date
+    blanks = read_blanks(page, read_number(left), place, issued, left, right)  # a scan's handwritten number and date
     centred = [l for l in header if (not l.left_half or l.rel_y >= 0.15) and abs(l.cx - l.page_width / 2) < l.page_width * 0.2]
     doc_type, summary = read_type_and_summary(centred)
     if doc_type is None:

@@ -266,18 +266,19 @@ class Blanks:
 
 
 def read_blanks(page: pymupdf.Page, number: Found | None, place: Found | None, issued: Found | None,
-                right: list[Line]) -> Blanks:
-    """The number and date of a scanned page with what its blanks really hold (`right`: the header's
-    right column, where the date line is). Only lines read by OCR that look doubtful are read again:
+                left: list[Line], right: list[Line]) -> Blanks:
+    """The number and date of a scanned page with what its blanks really hold (`left`, `right`: the
+    header's columns, where the number and the date lines are). Only lines read by OCR that look doubtful are read again:
     digits before the notation that are not all digits, a line read with low confidence or written
     with a pen, a date that did not parse. A blank whose handwriting is not read with confidence is
     left out (the number keeps its notation alone), never filled with a guess."""
     left_out: list[str] = []
     if number is not None and _doubtful(page, number.lines[0], number.value.split("/", 1)[0]):
-        number = _number(page, number)
+        number = _number(page, number, _row(number.lines[0], left))
         if number is None or number.value.startswith("/"):
             left_out.append("number")
-    line = place.lines[0] if place is not None else _date_line(right)
+    line = place.lines[0] if place is not None else next((l for l in right if re.search(r"\bNGAY", fold(l.text))), None)
+    line = _row(line, right) if line is not None else None
     if line is not None and line.source == "ocr" and (issued is None or _doubtful(page, line, "0")):
         issued = _date(page, line)
         if issued is None:
@@ -287,14 +288,12 @@ def read_blanks(page: pymupdf.Page, number: Found | None, place: Found | None, i
     return Blanks(number, place, issued, tuple(left_out))
 
 
-def _date_line(right: list[Line]) -> Line | None:
-    """The place-and-date line the date's pattern did not match (handwriting read as other signs),
-    with the pieces OCR cut it into at its blanks."""
-    line = next((l for l in right if re.search(r"\bNGAY", fold(l.text))), None)
-    if line is None:
-        return None
-    row = sorted((l for l in right if min(l.y1, line.y1) - max(l.y0, line.y0) > 0.5 * (line.y1 - line.y0)),
-                 key=lambda l: l.x0)
+def _row(line: Line, lines: list[Line]) -> Line:
+    """The line with the pieces OCR cut its row into at its blanks ("Số: 4T" and "/STP-VP")."""
+    row = sorted((l for l in lines if l.page == line.page
+                  and min(l.y1, line.y1) - max(l.y0, line.y0) > 0.5 * min(l.y1 - l.y0, line.y1 - line.y0)), key=lambda l: l.x0)
+    if len(row) < 2:
+        return line
     return dataclasses.replace(line, x0=row[0].x0, x1=max(l.x1 for l in row), text=" ".join(l.text for l in row))
 
 
@@ -309,16 +308,17 @@ def _doubtful(page: pymupdf.Page, line: Line, digits: str) -> bool:
     return _pen(_render(page, clip, PEN_DPI)) is not None
 
 
-def _number(page: pymupdf.Page, number: Found) -> Found | None:
+def _number(page: pymupdf.Page, number: Found, row: Line) -> Found | None:
+    blank = read_number(page, row)
+    after = row.text.split(":", 1)[1] if ":" in row.text else row.text
+    slash = _NOTATION.search(after)
+    notation = re.sub(r"\s+", "", after[slash.start():]) if slash else (blank.symbol if blank else "")
     line = number.lines[0]
-    blank = read_number(page, line)
-    slash = _NOTATION.search(number.value)
-    notation = number.value[slash.start():] if slash else (blank.symbol if blank else "")
     if blank is None or blank.digits.kind not in ("printed", "handwritten"):
         return Found(notation, (dataclasses.replace(line, confidence=None),)) if notation else None  # told apart
     value = blank.digits.text + notation
     via = "handwriting" if blank.digits.kind == "handwritten" else line.source
-    return Found(value, (dataclasses.replace(line, text=f"Số: {value}", source=via, confidence=blank.digits.confidence),))
+    return Found(value, (dataclasses.replace(row, text=f"Số: {value}", source=via, confidence=blank.digits.confidence),))
 
 
 def _date(page: pymupdf.Page, line: Line) -> Found | None:

@@ -1,0 +1,98 @@
+"""What a mail says of its document against what the document says. Pure.
+
+A sender names the document in the subject ("Gửi Công văn số 707/UBND-TH ngày 10/9/2025 …") and
+in the file's name ("707-UBND-TH.pdf"). Where they agree with the number and date read on the
+document, these are confirmed; where they disagree the clerk is told. The document's own reading
+always wins: a sender could write anything in a subject, so nothing of it is ever registered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from gateway.model import Particulars
+from gateway.reasons import Reason, warning
+from gateway.vntext import fold
+
+# "số 707/UBND-TH ngày 10/9/2025", "Số: 26/2020/QĐ-UBND": the first number the subject names, its
+# notation after the slash, and the date written right after it (a summary quoted in the subject may
+# name other documents after it)
+_IN_SUBJECT = re.compile(r"\bs[ốo]\s*:?\s*(\d{1,5})\s*/\s*((?:\d{4}/)?[^\W\d_][\w&().-]*)"
+                         r"(?:\s*,?\s*ngày\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))?", re.I)
+# "707-UBND-TH.pdf", "707_UBND_TH.pdf", "CV số 1360 ….pdf"
+_IN_FILENAME = re.compile(r"^(\d{1,5})[-_ ]+((?:\d{4}[-_])?[^\W\d_][\w&().-]*?)(?:\.pdf)?$", re.I)
+_SO_IN_FILENAME = re.compile(r"\bSO\s*:?\s*(\d{1,5})\b")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number (and its notation where written) or a date the mail gives its document."""
+
+    where: str  # "tiêu đề thư" or "tên tệp"
+    number: str | None = None  # the digits before the slash
+    notation: str | None = None  # what follows the slash, as written
+    date: str | None = None  # ISO
+
+    @property
+    def label(self) -> str:
+        if self.number is not None:
+            return f"{self.where} ghi số {self.number}{'/' + self.notation if self.notation else ''}"
+        return f"{self.where} ghi ngày {self.date}"
+
+
+def mail_claims(subject: str, filename: str) -> list[Claim]:
+    """The numbers and dates the subject and the file's name give."""
+    claims: list[Claim] = []
+    if (found := _IN_SUBJECT.search(subject)) is not None:
+        claims.append(Claim("tiêu đề thư", found[1], found[2].rstrip(".,;")))
+        if found[3]:
+            try:
+                claims.append(Claim("tiêu đề thư", date=date(int(found[5]), int(found[4]), int(found[3])).isoformat()))
+            except ValueError:
+                pass  # no such day: not a date
+    name = filename.rsplit("/", 1)[-1]
+    if (found := _IN_FILENAME.match(name)) is not None:
+        claims.append(Claim("tên tệp", found[1], found[2]))
+    elif (found := _SO_IN_FILENAME.search(fold(name))) is not None:
+        claims.append(Claim("tên tệp", found[1]))
+    return claims
+
+
+def _same_notation(a: str, b: str) -> bool:
+    """Notations alike but for case, tones and the separators a file's name must use."""
+    return re.sub(r"[^0-9A-Z]", "", fold(a)) == re.sub(r"[^0-9A-Z]", "", fold(b))
+
+
+def _agrees(claim: Claim, number: str) -> bool:
+    digits, _, notation = number.partition("/")
+    if claim.number is None or claim.number.lstrip("0") != digits.lstrip("0"):
+        return False
+    return claim.notation is None or not notation or _same_notation(claim.notation, notation)
+
+
+# NĐ 30/2020 Đ21.2: the clerk checks what arrives is the document it claims to be; the number and
+# date registered are the document's own (Phụ lục IV columns 4 and 5), never the mail's word.
+def corroborate(document: Particulars, subject: str, filename: str, other_numbers: list[str | None]) -> list[Reason]:
+    """number-mismatch where the subject or the file's name gives the document another number or
+    date than it carries, or one it does not show (left blank or unread). A number the subject gives
+    that is another document's of the same mail (`other_numbers`) is that one's, not a mismatch."""
+    number = document.number if document.number and not document.number.startswith("/") else None
+    differ: list[str] = []
+    unread: dict[str, list[str]] = {}  # the field the document does not show → what the mail says of it
+    for claim in mail_claims(subject, filename):
+        if claim.date is not None:
+            if document.date is None:
+                unread.setdefault("ngày", []).append(claim.label)
+            elif claim.date != document.date:
+                differ.append(f"văn bản ghi ngày {document.date}, {claim.label}")
+        elif claim.where == "tiêu đề thư" and any(o and _agrees(claim, o) for o in other_numbers):
+            continue
+        elif number is None:
+            unread.setdefault("số", []).append(claim.label)
+        elif not _agrees(claim, number):
+            differ.append(f"văn bản ghi số {number}, {claim.label}")
+    said = [f"{field} trên văn bản không đọc được, {', '.join(labels)} (không dùng làm {field} văn bản)"
+            for field, labels in unread.items()]
+    return [warning("number-mismatch", "; ".join(differ + said))] if differ or said else []
