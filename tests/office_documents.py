@@ -18,6 +18,7 @@ sets them, then printed, signed in ink, stamped and scanned, or signed digitally
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -45,8 +46,8 @@ STAMP_FONTS = [Path("/usr/share/fonts/truetype/freefont/FreeSans.ttf"), Path("/u
 PAGE_W, PAGE_H = 595.28, 841.89
 MM = 72 / 25.4
 LEFT, RIGHT, TOP, BOTTOM = 30 * MM, PAGE_W - 20 * MM, 20 * MM, PAGE_H - 20 * MM
-LEFT_COLUMN = (LEFT - 28, LEFT + 190)  # the header's left cell (issuer, number, "V/v")
-RIGHT_COLUMN = (LEFT + 175, RIGHT + 6)  # the header's right cell (motto, place and date); also the signer's
+LEFT_COLUMN = (LEFT - 28, LEFT + 184)  # the header's left cell (issuer, number, "V/v"), 75 mm
+RIGHT_COLUMN = (LEFT + 184, RIGHT + 6)  # the header's right cell (motto, place and date); also the signer's
 BLOCK_WIDTH = 205.0  # the "Nơi nhận" cell
 INDENT = 1.27 / 2.54 * 72  # a paragraph's first line: 1.27 cm
 
@@ -70,6 +71,12 @@ def _font(style: str) -> pymupdf.Font:
     if style not in _FONTS:
         _FONTS[style] = pymupdf.Font(fontfile=str(_font_path(style)))
     return _FONTS[style]
+
+
+@functools.lru_cache(maxsize=None)
+def _advance(style: str, char: str) -> float:
+    """A glyph's advance at 1 pt (Font.text_length measures a character at a time in Python)."""
+    return _font(style).text_length(char, fontsize=1)
 
 
 @dataclass(frozen=True)
@@ -214,7 +221,7 @@ class _Pages:
 
     @staticmethod
     def width(text: str, size: float, style: str = "") -> float:
-        return _font(style).text_length(text, fontsize=size)
+        return sum(_advance(style, c) for c in text) * size
 
     def write(self, page: int, x: float, y: float, text: str, *, size: float, style: str = "",
               centre: float | None = None) -> tuple[float, float]:
@@ -264,15 +271,15 @@ def _header(out: _Pages, doc: OfficeDocument) -> float:
     left_width = LEFT_COLUMN[1] - LEFT_COLUMN[0]
     y = TOP + 14
     if doc.issuer_parent:
-        for part in _wrap(doc.issuer_parent, left_width + 10, 12.5):
+        for part in _wrap(doc.issuer_parent, left_width - 6, 12.5):
             out.write(0, 0, y, part, size=12.5, centre=left_centre)
             y += 15
     last = (0.0, 0.0)
-    for part in _wrap(doc.issuer, left_width, 13, "b"):
+    for part in _wrap(doc.issuer, left_width - 6, 13, "b"):
         last = out.write(0, 0, y, part, size=13, style="b", centre=left_centre)
         y += 15
     third = (last[1] - last[0]) / 3
-    out.rule(0, left_centre - third / 2 - 8, left_centre + third / 2 + 8, y - 11)
+    out.rule(0, left_centre - third / 2 - 8, left_centre + third / 2 + 8, y - 8)
     out.write(0, 0, TOP + 14, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12.5, style="b", centre=right_centre)
     x0, x1 = out.write(0, 0, TOP + 30, "Độc lập - Tự do - Hạnh phúc", size=13.5, style="b", centre=right_centre)
     out.rule(0, x0, x1, TOP + 34)
@@ -318,13 +325,16 @@ def _kinh_gui(out: _Pages, doc: OfficeDocument, y: float, size: float) -> float:
             out.write(0, 0, y, part, size=size, centre=(LEFT + RIGHT) / 2)
             y += size * 1.3
         return y + 8
+    # NĐ 30/2020 Phụ lục I: to several, each on its own line below, the dashes under the colon
     label = "Kính gửi:"
-    x = LEFT + 70 + out.width(label + " ", size)
-    out.write(0, LEFT + 70, y, label, size=size)
+    x0 = LEFT + 80
+    out.write(0, x0, y, label, size=size)
+    x = x0 + out.width("Kính gửi", size)
+    y += size * 1.3
     for number, entry in enumerate(doc.kinh_gui):
         end = "." if number == len(doc.kinh_gui) - 1 else ";"
-        for part in _wrap(f"- {entry}{end}", RIGHT - x, size):
-            out.write(0, x, y, part, size=size)
+        for index, part in enumerate(_wrap(f"- {entry}{end}", RIGHT - x - 10, size)):
+            out.write(0, x if index == 0 else x + out.width("- ", size), y, part, size=size)
             y += size * 1.3
     return y + 8
 
@@ -378,7 +388,7 @@ def _block_lines(doc: OfficeDocument) -> list[tuple[str, float, str]]:
 def _closing(out: _Pages, doc: OfficeDocument, page: int, y: float, size: float) -> Signature:
     """The block bottom left and the signer bottom right, from the same line; the block goes on to
     the next page when it is longer than the room left, the signer stays where it starts."""
-    signer_height = 18 * len(doc.signer_title) + 80
+    signer_height = 18 * (len(doc.signer_title) + 1) + 80
     if y + max(signer_height, 60) > BOTTOM:
         page, y = out.page_after(page), TOP + 20
     start_page, start = page, y
@@ -390,9 +400,10 @@ def _closing(out: _Pages, doc: OfficeDocument, page: int, y: float, size: float)
             y += line_size + 2.5
     centre = sum(RIGHT_COLUMN) / 2 + 10
     y = start
-    for title in doc.signer_title:
-        out.write(start_page, 0, y, title, size=size, style="b", centre=centre)
-        y += size + 4
+    for title in doc.signer_title:  # a title longer than the column wraps in it
+        for part in _wrap(title, RIGHT_COLUMN[1] - RIGHT_COLUMN[0] - 10, size, "b"):
+            out.write(start_page, 0, y, part, size=size, style="b", centre=centre)
+            y += size + 4
     title_bottom = y - size - 4 if doc.signer_title else start - 10
     name_y = max(y, start + 10) + 72
     if doc.signer:
@@ -473,27 +484,39 @@ class ScanSettings:
     seed: int = 0
 
 
+@functools.lru_cache(maxsize=4)
+def _speckle(size: tuple[int, int], sigma: float, colour: bool):  # type: ignore[no-untyped-def]
+    """Grey noise centred on 128 (made once for a page size: noise is noise)."""
+    from PIL import Image
+
+    speckle = Image.effect_noise(size, sigma)
+    return Image.merge("RGB", (speckle, speckle, speckle)) if colour else speckle
+
+
 def scan(pdf: bytes, settings: ScanSettings = ScanSettings()) -> bytes:
-    """The pages as images only (no text layer), as a scanner gives them."""
+    """The pages as images only (no text layer), as a scanner gives them: each page seen turned by
+    the skew (MuPDF renders it turned, as the scanner's optics see the paper), on slightly tinted
+    paper, speckled, softened and JPEG-compressed."""
     from PIL import Image, ImageChops, ImageFilter
 
     rng = random.Random(settings.seed)
     mode = "RGB" if settings.colour else "L"
     paper = (250, 248, 240) if settings.colour else 246
+    zoom = settings.dpi / 72
     out = pymupdf.open()
     with pymupdf.open(stream=pdf, filetype="pdf") as src:
         for page in src:
-            pix = page.get_pixmap(dpi=settings.dpi, colorspace=pymupdf.csRGB if settings.colour else pymupdf.csGRAY)
-            image = Image.frombytes(mode, (pix.width, pix.height), pix.samples)
-            image = ImageChops.multiply(image, Image.new(mode, image.size, paper))
             angle = rng.uniform(*settings.skew) * rng.choice((-1, 1))
-            image = image.rotate(angle, resample=Image.BICUBIC, fillcolor=paper)
+            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom).prerotate(angle), alpha=False,
+                                  colorspace=pymupdf.csRGB if settings.colour else pymupdf.csGRAY)
+            turned = Image.frombytes(mode, (pix.width, pix.height), pix.samples)
+            width, height = round(page.rect.width * zoom), round(page.rect.height * zoom)
+            left, top = (turned.width - width) // 2, (turned.height - height) // 2
+            image = turned.crop((left, top, left + width, top + height))
+            image = ImageChops.multiply(image, Image.new(mode, image.size, paper))
             if settings.noise:
-                speckle = Image.effect_noise(image.size, settings.noise)
-                if settings.colour:
-                    speckle = Image.merge("RGB", (speckle, speckle, speckle))
-                image = ImageChops.add(image, speckle, offset=-128)
-            image = image.filter(ImageFilter.GaussianBlur(0.45))
+                image = ImageChops.add(image, _speckle(image.size, settings.noise, settings.colour), offset=-128)
+            image = image.filter(ImageFilter.GaussianBlur(0.45))  # the optics; a box blur of 0.6 px is harsher than real scans
             buffer = io.BytesIO()
             image.save(buffer, format="JPEG", quality=settings.quality, dpi=(settings.dpi, settings.dpi))
             target = out.new_page(width=page.rect.width, height=page.rect.height)
