@@ -14,7 +14,7 @@ def test_unknown_key_is_named(world: World) -> None:
     cfg = world.config_dict()
     cfg["office_hours"]["lunch"] = "12:00"
     world.config_path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
-    done = world.run("check", "--config", str(world.config_path), "--json", str(mail), check=False)
+    done = world.run("check", "--config", str(world.config_path), "--json", str(mail), check=False, process=True)
     assert done.returncode == 2 and "office_hours.lunch: unknown key" in done.stderr
 
 
@@ -35,17 +35,17 @@ def test_bad_values_are_named(world: World, key: str, value: object, message: st
 
 
 def test_missing_file_is_a_usage_error(world: World) -> None:
-    done = world.run("ingest", "--config", str(world.config_path), "--json", "nope.eml", check=False)
+    done = world.run("ingest", "--config", str(world.config_path), "--json", "nope.eml", check=False, process=True)
     assert done.returncode == 2 and "nope.eml" in done.stderr
 
 
 def test_paper_and_electronic_share_one_series(world: World) -> None:
-    world.ingest(world.mail("a", attachments=[("a.pdf", world.signed())]))
+    world.ingest(world.mail("a", attachments=[("a.pdf", world.signed())]), process=True)
     done = world.run("register", "add", "--config", str(world.config_path), "--issuer", "Bộ Nội vụ",
-                     "--number", "45/BNV-VP", "--summary", "V/v giấy", "--json")
+                     "--number", "45/BNV-VP", "--summary", "V/v giấy", "--json", process=True)
     assert json.loads(done.stdout)["incoming_number"] == 2
     world.ingest(world.mail("b", attachments=[("b.pdf", world.signed(pdf=world.document(number="9/STP-VP")))]))
-    rows = [json.loads(l) for l in world.run("register", "list", "--config", str(world.config_path), "--json").stdout.splitlines()]
+    rows = [json.loads(l) for l in world.run("register", "list", "--config", str(world.config_path), "--json", process=True).stdout.splitlines()]
     assert [(r["incoming_number"], r["medium"]) for r in rows] == [(1, "electronic"), (2, "paper"), (3, "electronic")]
 
 
@@ -53,7 +53,7 @@ def test_directory_import(world: World, tmp_path) -> None:
     extra = tmp_path / "more.csv"
     extra.write_text("code,name,mailbox,aliases,groups\n000.00.20.H06,Sở Y tế tỉnh Bắc Giang,vanthu@syt.bacgiang.gov.vn,Sở Y tế,\n",
                      encoding="utf-8")
-    done = world.run("directory", "import", "--config", str(world.config_path), str(extra))
+    done = world.run("directory", "import", "--config", str(world.config_path), str(extra), process=True)
     assert "1 added or changed" in done.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("ma,ten\n1,2\n", encoding="utf-8")

@@ -73,7 +73,7 @@ def test_status_exits_4_once_a_mailbox_has_failed_longer_than_the_setting(world:
         finally:
             stop_daemon(daemon)
             relay.close()
-    done = world.run("status", "--config", str(world.config_path), check=False)  # the text form says the same
+    done = world.run("status", "--config", str(world.config_path), check=False, process=True)  # the text form says the same
     assert done.returncode == 0 and "kho lưu trữ" in done.stdout
 
 

@@ -132,7 +132,7 @@ def test_a_hostile_or_broken_pdf_is_a_clear_error_and_the_worker_limits_hold(wor
     world.write_config()
     path = world.root / "out.pdf"
     path.write_bytes(our_document())
-    done = world.run("send", "--config", str(world.config_path), str(path), check=False)
+    done = world.run("send", "--config", str(world.config_path), str(path), check=False, process=True)
     assert done.returncode == 2 and "out.pdf: not read (timeout)" in done.stderr, done.stderr[-2000:]
     assert register_rows(world) == ([], [], [])
 

@@ -95,7 +95,7 @@ def test_references_resolve_to_what_the_document_names() -> None:
 
 def test_directory_resolve_command(world: World) -> None:
     out = json.loads(world.run("directory", "resolve", "--config", str(world.config_path), "Giám đốc Sở Tài chính",
-                               "--json").stdout)
+                               "--json", process=True).stdout)
     assert out == {"entry": "Giám đốc Sở Tài chính", "status": "resolved",
                    "agencies": [{"code": "000.00.16.H06", "name": "Sở Tài chính tỉnh Bắc Giang",
                                  "mailbox": "vanthu@stc.bacgiang.gov.vn"}]}

@@ -25,19 +25,19 @@ def test_the_clerk_releases_refuses_to_return_and_discards_held_mails(world: Wor
 
     first, second, third = held(world, "501/STP-VP", "502/STP-VP", "503/STP-VP")
     config = ["--config", str(world.config_path)]
-    listed = json.loads(world.run("review", "list", *config, "--json").stdout)
+    listed = json.loads(world.run("review", "list", *config, "--json", process=True).stdout)
     assert [r["id"] for r in listed] == [first, second, third]
     assert listed[0]["reasons"] == ["sender-unauthenticated"]
-    shown = json.loads(world.run("review", "show", str(first), *config, "--json").stdout)
+    shown = json.loads(world.run("review", "show", str(first), *config, "--json", process=True).stdout)
     assert shown["files"][0]["filename"] == "cv.pdf" and shown["history"][0]["action"] == "intake-quarantined"
 
-    released = json.loads(world.run("review", "release", str(first), *config, "--json", "--actor", "nguyen.van.a").stdout)
+    released = json.loads(world.run("review", "release", str(first), *config, "--json", "--actor", "nguyen.van.a", process=True).stdout)
     assert released["incoming_number"] == 1 and released["document"]["number"] == "501/STP-VP"
     assert released["acknowledged_to"] == STP  # the issuer's directory mailbox
     # nothing proves who sent the second: a return could reach anyone; the clerk is told to discard it
-    refused = world.run("review", "return", str(second), *config, "--reason", "Không xác minh được người gửi", check=False)
+    refused = world.run("review", "return", str(second), *config, "--reason", "Không xác minh được người gửi", check=False, process=True)
     assert refused.returncode == 2 and "nothing proves the sender" in refused.stderr and "discard" in refused.stderr
-    world.run("review", "discard", str(second), *config, "--actor", "nguyen.van.a", "--note", "giả mạo")
+    world.run("review", "discard", str(second), *config, "--actor", "nguyen.van.a", "--note", "giả mạo", process=True)
     world.run("review", "discard", str(third), *config, "--actor", "nguyen.van.a")
     again = world.run("review", "release", str(first), *config, check=False)
     assert again.returncode == 2 and "not waiting" in again.stderr
@@ -126,7 +126,7 @@ def test_the_digest_lists_what_was_registered_returned_and_waits(world: World) -
     returned = world.mail("no-pdf", subject="Thư không có tệp")
     world.ingest(signed, returned)
     [waiting] = held(world, "702/STP-VP")
-    world.run("digest", "--config", str(world.config_path))
+    world.run("digest", "--config", str(world.config_path), process=True)
     world.run("digest", "--config", str(world.config_path))  # the second covers only what came since the first
     register = world.db()
     with register.session() as s:
@@ -201,7 +201,7 @@ def test_crls_are_fetched_where_the_operator_allows_it(world: World) -> None:
         base = f"http://127.0.0.1:{port}"
         world.extra["trust"] = {"crl_urls": [f"{base}/ca.crl"]}
         world.write_config()
-        out = json.loads(world.run("crls", "refresh", "--config", str(world.config_path), "--json").stdout)
+        out = json.loads(world.run("crls", "refresh", "--config", str(world.config_path), "--json", process=True).stdout)
         assert out["ok"] and "next update" in out["detail"]
         kept = list((world.root / "store" / "crls").glob("*.crl"))
         from asn1crypto import pem

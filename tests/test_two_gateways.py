@@ -176,7 +176,7 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
         assert returned.reasons == ["sender-not-issuer"] and returned.incoming_number is None
 
         # the first is recalled: Sở Tư pháp destroys it, keeps the line, answers 15; the second it never had: 16
-        ours.run("recall", "--config", str(ours.config_path), identifier, "--reason", "Sai thể thức")
+        ours.run("recall", "--config", str(ours.config_path), identifier, "--reason", "Sai thể thức", process=True)
         ours.run("recall", "--config", str(ours.config_path), our_identifier(2), "--reason", "Gửi nhầm")
         assert wait_for(lambda: _line(ours, 1, STP_AGENCY["code"]).recall == "agreed", timeout=120)
         assert wait_for(lambda: _line(ours, 2, STP_AGENCY["code"]).recall == "unknown", timeout=120)
@@ -189,7 +189,7 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
         assert [m["X-QLVB-Status"] for r, m in relay.elsewhere if r == STC] == [None, "13"]  # the recall went to all
         import json
 
-        register = [json.loads(l) for l in ours.run("sent", "--config", str(ours.config_path), "--json").stdout.splitlines()]
+        register = [json.loads(l) for l in ours.run("sent", "--config", str(ours.config_path), "--json", process=True).stdout.splitlines()]
         assert [(d["identifier"], d["state"]) for d in register] == [(identifier, "recalled"), (our_identifier(2), "recalled")]
         assert {(r["mailbox"], r["state"], r["incoming_number"], r["recall"]) for r in register[0]["recipients"]} == {
             (STP, "acknowledged", 1, "agreed"), (STC, "sent", None, "requested")}

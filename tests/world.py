@@ -3,10 +3,14 @@ and helpers that build real mails and run the real command line on them."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import os
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -118,21 +122,54 @@ class World:
     def write_config(self) -> None:
         self.config_path.write_text(yaml.safe_dump(self.config_dict(), allow_unicode=True), encoding="utf-8")
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ, PYTHONWARNINGS="ignore")
-        done = subprocess.run([*GATEWAY, *args], capture_output=True, text=True, cwd=self.root, env=env, timeout=600)
+    def run(self, *args: str, check: bool = True, process: bool = False) -> subprocess.CompletedProcess[str]:
+        """The command line on `args` from the agency's folder: in this process (the CLI's own main,
+        its stdout, stderr and exit status captured), or, with process=True, as a user starts it."""
+        if process:
+            env = dict(os.environ, PYTHONWARNINGS="ignore")
+            done = subprocess.run([*GATEWAY, *args], capture_output=True, text=True, cwd=self.root, env=env, timeout=600)
+        else:
+            done = run_in_process(list(args), self.root)
         if check and done.returncode != 0:
             raise AssertionError(f"exit {done.returncode}: {done.stderr[-3000:]}")
         return done
 
-    def ingest(self, *mails: Path, command: str = "ingest") -> list[dict[str, Any]]:
-        done = self.run(command, "--config", str(self.config_path), "--json", *map(str, mails))
+    def ingest(self, *mails: Path, command: str = "ingest", process: bool = False) -> list[dict[str, Any]]:
+        done = self.run(command, "--config", str(self.config_path), "--json", *map(str, mails), process=process)
         return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
 
     def db(self):  # type: ignore[no-untyped-def]
         from registry.database import Register
 
         return Register(f"sqlite:///{self.root / 'qlvb.db'}")
+
+
+def run_in_process(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`qlvb-gateway ARGS` run by the CLI's public entry in this process, from `cwd`: what it writes
+    to stdout and stderr (its log included) and its exit status, as `subprocess.run` reports them."""
+    from gateway import cli
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    log = logging.StreamHandler(stderr)
+    log.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    log.setLevel(logging.WARNING)
+    root_logger = logging.getLogger()
+    root_logger.addHandler(log)
+    before = os.getcwd()
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                status = cli.main(args)
+            except SystemExit as exit_:  # a command line that ends by sys.exit (click's standalone mode)
+                status = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+                if isinstance(exit_.code, str):
+                    stderr.write(exit_.code + "\n")
+    finally:
+        os.chdir(before)
+        root_logger.removeHandler(log)
+    return subprocess.CompletedProcess(["qlvb-gateway", *args], int(status or 0), stdout.getvalue(), stderr.getvalue())
 
 
 def certified_copy(pdf: bytes, copier: str, parent: str, number: str, form: str = "SAO Y") -> bytes:
