@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from gateway.config import Config
 from gateway.directory import AgencyEntry, Directory, parse_directory
 from gateway.intake.analysis import AnalysisSettings
-from gateway.intake.answers import AnswerWriter
+from gateway.exchange.answers import AnswerWriter
 from gateway.intake.authentication import AuthSettings
 from gateway.intake.office_hours import OfficeCalendar
 from gateway.intake.rules import Us

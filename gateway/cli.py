@@ -393,7 +393,7 @@ def cmd_sent(args: argparse.Namespace) -> int:
 
 def cmd_recall(args: argparse.Namespace) -> int:
     from gateway.app import Gateway
-    from gateway.outgoing.recall import RecallError, recall_outgoing
+    from gateway.exchange.recall import RecallError, recall_outgoing
 
     gateway = Gateway.open(_config(args))
     try:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import or_, select, update
 
 from gateway.config import MailServer
-from gateway.outgoing.tracking import follow_outbox
+from gateway.exchange.tracking import follow_outbox
 from qlvb_mailbox.smtp import Envelope, send_all
 from registry import audit
 from registry.database import Register

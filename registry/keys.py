@@ -12,7 +12,7 @@ from registry import audit
 from registry.database import Register
 from registry.models import RegisterKey
 
-MESSAGE_TOKENS = "message-tokens"  # the key of X-QLVB-Token (gateway/intake/tokens.py)
+MESSAGE_TOKENS = "message-tokens"  # the key of X-QLVB-Token (gateway/exchange/tokens.py)
 
 
 def register_key(register: Register, name: str = MESSAGE_TOKENS) -> bytes:

@@ -17,8 +17,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from gateway.config import MailServer
-from gateway.intake import tokens
-from gateway.intake.answers import AnswerWriter
+from gateway.exchange import tokens
+from gateway.exchange.answers import AnswerWriter
 from gateway.outbox import OutboxSender
 from registry.keys import register_key
 from registry.models import AuditEntry, Document, DocumentFile, Mail, Outbox, RegisterKey

@@ -2,7 +2,7 @@
 the outbox, so that a retry sends the same bytes with the same Message-ID.
 
 The Message-ID is random (nothing outside can compute it from public data), and every mail carries
-X-QLVB-Token, the HMAC of its Message-ID under the register's key (gateway/intake/tokens.py): what
+X-QLVB-Token, the HMAC of its Message-ID under the register's key (gateway/exchange/tokens.py): what
 comes back about it (a delivery report) is believed only with that token.
 
 Headers for peers running the gateway: X-QLVB-Status (edXML: 03 registered, 02 refused) and, on an
@@ -25,9 +25,10 @@ from typing import Any
 
 import jinja2
 
-from gateway.intake import tokens
+from gateway.exchange import tokens
+from gateway.exchange.status import ACKNOWLEDGED, RETURNED
 
-STATUS = {"ack": "03", "return": "02"}  # edXML status codes (QCVN 102:2016)
+STATUS = {"ack": ACKNOWLEDGED, "return": RETURNED}
 # RFC 3834: what is sent without a person (a document sent on the clerk's command is not)
 AUTO_SUBMITTED = {"ack": "auto-replied", "return": "auto-replied", "recall-answer": "auto-replied",
                   "alert": "auto-generated", "digest": "auto-generated", "recalled": "auto-generated",

@@ -8,27 +8,47 @@ fact of the recall), tells the clerk and answers 15; a recall of a document we n
 answered 16. The issuer is proven by its official mailbox, authenticated: the From of the notice
 must be the directory's mailbox of the agency that issued the document (not whoever forwarded it
 to us). A recall not so proven changes nothing and is not answered. A file is destroyed only when
-no other row of the register still refers to it (the same PDF registered from another agency)."""
+no other row of the register still refers to it (the same PDF registered from another agency).
+
+What a recall needs of the opened gateway comes in as `Opened` (gateway.app.Gateway is one), and the
+answers go out through the intake's `QueueReply`, passed in: the exchange imports neither."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.config import Config
 from gateway.directory import Directory
+from gateway.exchange.answers import AnswerWriter
+from gateway.exchange.status import RECALL, RECALL_AGREED, RECALL_UNKNOWN
 from gateway.model import MailFacts
-from gateway.outgoing.tracking import RECALL, RECALL_AGREED, RECALL_UNKNOWN
 from registry import audit
+from registry.database import Register
 from registry.models import Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient, Outbox
 from registry.references import destroy_unreferenced
+from registry.store import ContentStore
 
-if TYPE_CHECKING:
-    from gateway.app import Gateway
-    from gateway.intake.pipeline import Intake
+
+class Opened(Protocol):
+    """The opened gateway, as far as a recall uses it."""
+
+    config: Config
+    register: Register
+    store: ContentStore
+    writer: AnswerWriter
+    directory: Directory
+
+
+class QueueReply(Protocol):
+    """Render an answer to a mail and put it in the outbox, in the caller's transaction."""
+
+    def __call__(self, session: Session, mail: Mail, kind: str, to: str, context: dict[str, Any], *, key: str,
+                 headers: dict[str, str] | None = None) -> None: ...
 
 
 class RecallError(ValueError):
@@ -41,7 +61,7 @@ class RecallSent:
     recipients: list[str]
 
 
-def recall_outgoing(gateway: "Gateway", key: str, reason: str, actor: str) -> RecallSent:
+def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> RecallSent:
     """Queue a recall notice to every recipient of a sent document (by identifier or register id)."""
     now = datetime.now(timezone.utc)
     with gateway.register.session() as session, session.begin():
@@ -78,13 +98,13 @@ def recall_outgoing(gateway: "Gateway", key: str, reason: str, actor: str) -> Re
         return RecallSent(row.identifier, [r.mailbox for r in recipients])
 
 
-def receive_recall(intake: "Intake", session: Session, facts: MailFacts, mail: Mail) -> None:
+def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, facts: MailFacts, mail: Mail) -> None:
     """A recall notice (status 13) arrived: destroy the document it names, answer 15, or answer 16."""
     ident = facts.peer.get("x-qlvb-document-id", "")
-    directory = intake.gw.directory
+    directory = gateway.directory
     sender = directory.by_mailbox(facts.from_address) if facts.sender.authenticated else None
     named = session.scalars(
-        select(Document).where(Document.agency_code == intake.gw.config.agency.code, Document.peer_document_id == ident)
+        select(Document).where(Document.agency_code == gateway.config.agency.code, Document.peer_document_id == ident)
         .order_by(Document.id)
     ).all() if ident else []
     document = next((d for d in named if issuer_mailbox(directory, d, _origin(session, d)) == facts.from_address.lower()),
@@ -99,12 +119,11 @@ def receive_recall(intake: "Intake", session: Session, facts: MailFacts, mail: M
                                "incoming_number": document.arrival_number if document else None,
                                "year": document.year if document else None, "notation": document.notation if document else None}
     if document is not None and not document.recalled:
-        _destroy(intake, session, document, reason)
-        intake.queue_reply(session, mail, "recalled", intake.gw.config.clerk_addresses[0], context,
-                           key=f"{facts.sha256}:recalled")
+        _destroy(gateway, session, document, reason)
+        queue_reply(session, mail, "recalled", gateway.config.clerk_addresses[0], context, key=f"{facts.sha256}:recalled")
     status = RECALL_AGREED if document is not None else RECALL_UNKNOWN
-    intake.queue_reply(session, mail, "recall-answer", facts.from_address, context, key=f"{facts.sha256}:recall-answer",
-                       headers={"X-QLVB-Status": status, "X-QLVB-Document-Id": ident})
+    queue_reply(session, mail, "recall-answer", facts.from_address, context, key=f"{facts.sha256}:recall-answer",
+                headers={"X-QLVB-Status": status, "X-QLVB-Document-Id": ident})
     audit.record(session, "recall-received", mail_id=mail.id, document_id=document.id if document else None,
                  identifier=ident, sender=facts.from_address, answer=status, reason=reason)
 
@@ -127,7 +146,7 @@ def _origin(session: Session, document: Document) -> Mail | None:
     return session.get(Mail, document.mail_id) if document.mail_id else None
 
 
-def _destroy(intake: "Intake", session: Session, document: Document, reason: str) -> None:
+def _destroy(gateway: Opened, session: Session, document: Document, reason: str) -> None:
     """NĐ 30/2020 Phụ lục VI: the document and what came with it are destroyed; the line stays. What
     belongs to another document of the same mail stays, and so does any file another row refers to."""
     others = set(session.scalars(select(Document.id).where(
@@ -149,6 +168,6 @@ def _destroy(intake: "Intake", session: Session, document: Document, reason: str
     document.subject = document.signer_name = document.signer_position = None
     document.to_places = None
     document.pdf_sha256 = None
-    when = datetime.now(intake.gw.config.tz).strftime("%Y-%m-%d %H:%M")
+    when = datetime.now(gateway.config.tz).strftime("%Y-%m-%d %H:%M")
     document.description = f"Đã thu hồi theo thông báo của cơ quan ban hành ngày {when}" + (f": {reason}" if reason else "")
-    destroy_unreferenced(session, intake.gw.store, digests)
+    destroy_unreferenced(session, gateway.store, digests)

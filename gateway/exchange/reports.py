@@ -9,7 +9,7 @@ import email.message
 import email.policy
 from dataclasses import dataclass
 
-from gateway.intake.tokens import HEADER
+from gateway.exchange.tokens import HEADER
 
 
 @dataclass(frozen=True)

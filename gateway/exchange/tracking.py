@@ -1,5 +1,5 @@
 """Following what was sent: the outbox's outcome for each recipient (sent: the SMTP server's
-acceptance, Bắc Kạn QĐ 26/2020 Đ11.1; failed), and the answers that come back from recipient
+acceptance, Bắc Kạn QĐ 26/2020 Đ11.1; failed), the delivery reports about our mails, and the answers that come back from recipient
 agencies, matched by In-Reply-To/References or by X-QLVB-Document-Id, and believed only from the
 recipient's own mailbox, authenticated: acknowledged with its incoming number (edXML 03), returned
 with its reasons (02), a recall agreed (15) or unknown to them (16), or a person's reply."""
@@ -12,11 +12,12 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.exchange.answers import AnswerWriter
+from gateway.exchange.reports import DeliveryReport
+from gateway.exchange.status import ACKNOWLEDGED, RECALL, RECALL_AGREED, RECALL_UNKNOWN, RETURNED
 from gateway.model import MailFacts
 from registry import audit
 from registry.models import OutgoingDocument, OutgoingRecipient, Outbox
-
-ACKNOWLEDGED, RETURNED, RECALL_AGREED, RECALL_UNKNOWN, RECALL = "03", "02", "15", "16", "13"  # edXML statuses
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,20 @@ def follow_answer(session: Session, facts: MailFacts, recipient: OutgoingRecipie
                  agency=recipient.agency_code, status=status, state=recipient.state,
                  incoming_number=recipient.incoming_number, recall=recipient.recall)
     return Followed(document.identifier, recipient.agency_code, recipient.state)
+
+
+def follow_report(session: Session, report: DeliveryReport, writer: AnswerWriter, mail_id: int) -> None:
+    """A delivery report about a mail we sent, believed only when the headers it returns carry the
+    X-QLVB-Token we gave that Message-ID: a failure marks that mail failed (the clerk sees it in
+    `status` and the digest); any report is kept in the audit log, an unproven one changing nothing."""
+    sent = session.scalars(select(Outbox).where(Outbox.message_id == report.message_id)).first()
+    if sent is None or not writer.issued(report.message_id, report.token):
+        why = "not-ours" if sent is None else ("wrong-token" if report.token else "no-token")
+        audit.record(session, "delivery-report-unproven", mail_id=mail_id, outbox_id=sent.id if sent else None,
+                     message_id=report.message_id, reported=report.action, why=why)
+        return
+    if report.failed:
+        sent.state, sent.last_error, sent.next_attempt_at = "failed", f"báo lỗi chuyển thư: {report.detail}", None
+        follow_outbox(session, sent)
+    audit.record(session, f"delivery-report-{report.action}", mail_id=mail_id, outbox_id=sent.id,
+                 recipient=sent.recipient, detail=report.detail)

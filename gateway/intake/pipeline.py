@@ -17,12 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
+from gateway.exchange.recall import receive_recall
+from gateway.exchange.reports import read_delivery_report
+from gateway.exchange.status import RECALL
+from gateway.exchange.tracking import answered_recipient, follow_answer, follow_report
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
 from gateway.intake import alerts, mime, rules
 from gateway.intake.analysis import Analysis, headers_only
-from gateway.intake.reports import read_delivery_report
 from gateway.intake.decide import decide
-from gateway.outgoing.tracking import RECALL, answered_recipient, follow_answer, follow_outbox
 from gateway.model import Decision, MailFacts, Particulars, PdfFacts, Reading
 from gateway.vntext import fold
 from gateway.workers import WorkerPool, WorkFailure
@@ -311,28 +313,13 @@ class Intake:
         if recipient is not None:
             follow_answer(session, facts, recipient, mail.id)
         elif facts.peer.get("x-qlvb-status") == RECALL:
-            from gateway.outgoing.recall import receive_recall
-
-            receive_recall(self, session, facts, mail)
+            receive_recall(self.gw, self.queue_reply, session, facts, mail)
 
     def _match_delivery_report(self, session: Session, raw: bytes, mail: Mail) -> None:
-        """A delivery report about a mail we sent, believed only when the headers it returns carry the
-        X-QLVB-Token we gave that Message-ID: a failure marks that mail failed (the clerk sees it in
-        `status` and the digest); any report is kept in the audit log, an unproven one changing nothing."""
+        """A delivery report about a mail we sent (gateway/exchange/tracking.py believes it or not)."""
         report = read_delivery_report(raw)
-        if report is None:
-            return
-        sent = session.scalars(select(Outbox).where(Outbox.message_id == report.message_id)).first()
-        if sent is None or not self.gw.writer.issued(report.message_id, report.token):
-            why = "not-ours" if sent is None else ("wrong-token" if report.token else "no-token")
-            audit.record(session, "delivery-report-unproven", mail_id=mail.id, outbox_id=sent.id if sent else None,
-                         message_id=report.message_id, reported=report.action, why=why)
-            return
-        if report.failed:
-            sent.state, sent.last_error, sent.next_attempt_at = "failed", f"báo lỗi chuyển thư: {report.detail}", None
-            follow_outbox(session, sent)
-        audit.record(session, f"delivery-report-{report.action}", mail_id=mail.id, outbox_id=sent.id,
-                     recipient=sent.recipient, detail=report.detail)
+        if report is not None:
+            follow_report(session, report, self.gw.writer, mail.id)
 
     def _record_files(self, session: Session, mail_id: int, facts: MailFacts, decisions: list[Decision]) -> None:
         roles: dict[str, str] = {}
