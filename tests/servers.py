@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import pwd
 import shutil
@@ -28,47 +29,84 @@ def _pg_bin() -> Path:
     raise RuntimeError("PostgreSQL server binaries not found: scripts/setup installs the postgresql package")
 
 
+class PostgresCluster:
+    """A throw-away PostgreSQL cluster on 127.0.0.1, one for the test session (one per xdist worker):
+    each test gets a database of its own in it. Its folder is outside pytest's (root-only) temporary
+    folders, for the postgres user to reach."""
+
+    def __init__(self) -> None:
+        bin_dir = _pg_bin()
+        self.workdir = Path(tempfile.mkdtemp(prefix="qlvb-pg-"))
+        data = self.workdir / "pgdata"
+        data.mkdir(parents=True)
+        as_user: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            user = pwd.getpwnam("postgres")
+            for path in (self.workdir, data):
+                os.chown(path, user.pw_uid, user.pw_gid)
+            self.workdir.chmod(0o755)
+            as_user = ["runuser", "-u", "postgres", "--"]
+        self.port = free_port()
+        subprocess.run([*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", "qlvb", "-A", "trust", "-E", "UTF8",
+                        "--no-sync"], check=True, capture_output=True)
+        pg_ctl = [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(self.workdir / "pg.log"), "-w"]
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.workdir} -c fsync=off -c max_connections=50"
+        subprocess.run([*pg_ctl, "-o", options, "start"], check=True, capture_output=True)
+        self._restart = [*pg_ctl, "-m", "fast", "restart"]
+        self._stop = [*pg_ctl, "-m", "immediate", "stop"]
+        self._made = 0
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://qlvb@127.0.0.1:{self.port}/{database}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="qlvb", dbname="postgres", autocommit=True) as conn:
+            conn.execute(sql)  # type: ignore[arg-type]
+
+    def create_database(self) -> str:
+        self._made += 1
+        name = f"qlvb_{self._made}"
+        self._admin(f"CREATE DATABASE {name}")
+        return name
+
+    def drop_database(self, name: str) -> None:
+        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def restart(self) -> None:
+        subprocess.run(self._restart, check=True, capture_output=True)
+
+    def stop(self) -> None:
+        subprocess.run(self._stop, capture_output=True)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+_CLUSTER: list[PostgresCluster] = []  # the session's cluster, started by the first test that needs it
+
+
+def _cluster() -> PostgresCluster:
+    if not _CLUSTER:
+        _CLUSTER.append(PostgresCluster())
+        atexit.register(_CLUSTER[0].stop)
+    return _CLUSTER[0]
+
+
 @contextmanager
 def postgres() -> Iterator[str]:
-    """A throw-away PostgreSQL cluster on 127.0.0.1; yields its SQLAlchemy URL. Its folder is
-    outside pytest's (root-only) temporary folders, for the postgres user to reach."""
-    bin_dir = _pg_bin()
-    workdir = Path(tempfile.mkdtemp(prefix="qlvb-pg-"))
-    data = workdir / "pgdata"
-    data.mkdir(parents=True)
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        user = pwd.getpwnam("postgres")
-        for path in (workdir, data):
-            os.chown(path, user.pw_uid, user.pw_gid)
-        workdir.chmod(0o755)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    port = free_port()
-    subprocess.run([*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", "qlvb", "-A", "trust", "-E", "UTF8",
-                    "--no-sync"], check=True, capture_output=True)
-    log = workdir / "pg.log"
-    subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
-                    f"-h 127.0.0.1 -p {port} -k {workdir} -c fsync=off -c max_connections=50", "start"],
-                   check=True, capture_output=True)
-    url = f"postgresql+psycopg://qlvb@127.0.0.1:{port}/qlvb"
-    _RESTART[url] = [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-m", "fast", "restart"]
+    """A database of its own in the session's PostgreSQL cluster; yields its SQLAlchemy URL."""
+    cluster = _cluster()
+    name = cluster.create_database()
     try:
-        subprocess.run([*as_user, str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "qlvb", "qlvb"],
-                       check=True, capture_output=True)
-        yield url
+        yield cluster.url(name)
     finally:
-        _RESTART.pop(url, None)
-        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-_RESTART: dict[str, list[str]] = {}  # the command that restarts each running cluster, by its URL
+        cluster.drop_database(name)
 
 
 def restart_postgres(url: str) -> None:
-    """Restart the cluster of `postgres()` (fast: open transactions are rolled back, connections cut)."""
-    subprocess.run(_RESTART[url], check=True, capture_output=True)
+    """Restart the cluster holding `url` (fast: open transactions are rolled back, connections cut).
+    Tests of one worker run one at a time, so no other test's database is in use meanwhile."""
+    _cluster().restart()
 
 
 def wait_for(predicate, timeout: float = 30.0, step: float = 0.1) -> bool:  # type: ignore[no-untyped-def]
