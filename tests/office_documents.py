@@ -35,7 +35,7 @@ import pymupdf
 from gateway.model import Particulars, Recipients
 from gateway.testkit.pki import Identity, TestPki
 from gateway.testkit.seal import seal_png
-from gateway.vntext import fold
+from vntext import fold
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation")]
 FONT_FILES = {"": "LiberationSerif-Regular.ttf", "b": "LiberationSerif-Bold.ttf",
@@ -138,6 +138,15 @@ def _body_of(text: str, record: dict, budget: int) -> tuple[str, ...]:
     head = fold(record["summary"])[:25]
     start = max([i + 1 for i, l in enumerate(lines[:end])
                  if (head and head in fold(l)) or fold(l).startswith("KINH GUI")] + [0])
+    printed = [fold(v) for v in [record["summary"], *record["kinh_gui"]]]
+    closing = {fold(v) for v in [*record["signer_title"], record["signer"] or ""] if v}
+
+    def elsewhere(line: str) -> bool:
+        """A line the header or the signature prints (a wrapped summary, an addressee, a title the
+        text's OCR put among the body's lines)."""
+        folded = fold(line).strip(" -;.")
+        return folded in closing or (len(folded) >= 8 and any(folded in value for value in printed))
+
     paragraphs: list[str] = []
     current: list[str] = []
 
@@ -149,7 +158,7 @@ def _body_of(text: str, record: dict, budget: int) -> tuple[str, ...]:
             paragraphs.append(paragraph)
 
     for line in lines[start:end]:
-        if _NOT_BODY.search(line) or "\t" in line:
+        if _NOT_BODY.search(line) or "\t" in line or (line and elsewhere(line)):
             continue
         if line:
             current.append(line)

@@ -19,10 +19,10 @@ from gateway.model import Reading
 from gateway.reading import read_document
 from office_documents import OfficeDocument, ScanSettings, corpus_document, lay_out, office_scan, sign_scan
 
-# A Thông báo of Văn phòng Chính phủ (type line, a summary on two lines, the title "BỘ TRƯỞNG, CHỦ
-# NHIỆM") and a Công văn of Tổng cục Thuế (parent line, "V/v" under the number, "Kính gửi" a province's
-# Cục Thuế, a title of two lines under "TL."), each on two pages.
-CORPUS = ["014", "022"]
+# A Quyết định of the Prime Minister (type line, summary, "KT THỦ TƯỚNG" and "PHÓ THỦ TƯỚNG", a block
+# without "Lưu") and a Công văn of Tổng cục Thuế (parent line, "V/v" under the number, "Kính gửi" a
+# province's Cục Thuế, a title of two lines under "TL.", on two pages).
+CORPUS = ["007", "022"]
 
 PARAGRAPH = (
     "Thực hiện Quyết định số 133/2015/QĐ-UBND ngày 10/4/2015 của UBND tỉnh Bắc Giang ban hành Quy định "
