@@ -1,0 +1,150 @@
+"""decide (gateway/intake/decide.py) on facts built by hand, table-driven: the verdict, its basis,
+the reasons and who is answered, for each way a mail arrives; and how a mail's PDFs are split
+into documents and appendices."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from core_facts import CLERK, DIRECTORY, OURS, STC, STP, URGENT, codes, mail, pdf, reading, sender, signature
+from gateway.intake.decide import decide, split_documents
+from gateway.model import Decision, MailFacts
+
+E, W = "error", "warning"
+CLERK_ALERT = [("alert", a) for a in CLERK]
+
+
+def _never_seen(sha: str, issuer: str | None, number: str | None) -> int | None:
+    return None
+
+
+def _decide(facts: MailFacts, *, answers_ours: bool = False, seen=_never_seen) -> list[Decision]:  # type: ignore[no-untyped-def]
+    return decide(facts, OURS, DIRECTORY, CLERK, URGENT, seen, answers_ours)
+
+
+def _replies(decision: Decision) -> list[tuple[str, str]]:
+    return [(r.kind, r.to) for r in decision.replies]
+
+
+UNPROVEN = sender(authenticated=False, detail="không có DKIM")
+OUTSIDER = sender("vanthu@congty.example")
+
+CASES = [
+    # name, mail, verdict, basis, reason codes, replies
+    ("signed by the issuer, from its clerk mailbox", mail(pdf()), "accepted", "signature", [],
+     [("ack", STP.mailbox)]),
+    ("signed by the issuer, from nobody proven: the issuer is answered", mail(pdf(), proof=UNPROVEN),
+     "accepted", "signature", [("sender-unauthenticated", W)], [("ack", STP.mailbox)]),
+    ("a scan from the issuer's clerk mailbox", mail(pdf(signed=False)), "accepted", "official-mailbox", [],
+     [("ack", STP.mailbox)]),
+    ("a scan from another agency's mailbox: returned", mail(pdf(signed=False), proof=sender(STC.mailbox)),
+     "returned", None, [("sender-not-issuer", E)], [("return", STC.mailbox)]),
+    ("a scan from nobody proven: held", mail(pdf(signed=False), proof=UNPROVEN), "quarantined", None,
+     [("sender-unauthenticated", E)], CLERK_ALERT),
+    ("a scan from a proven outsider: held, never answered", mail(pdf(signed=False), proof=OUTSIDER), "quarantined",
+     None, [("sender-not-official", E)], CLERK_ALERT),
+    ("a revoked certificate from the clerk mailbox: returned", mail(pdf(signatures=[signature(revoked=True)])),
+     "returned", None, [("certificate-revoked", E)], [("return", STP.mailbox)]),
+    ("no PDF", mail(), "returned", None, [("no-document", E)], [("return", STP.mailbox)]),
+    ("a PDF that does not open", mail(pdf(opened=False, problem="cut", reading=None, signatures=[])), "returned",
+     None, [("pdf-unreadable", E), ("issuer-unread", W)], [("return", STP.mailbox)]),
+    ("not addressed to us", mail(pdf(read=reading(kinh_gui=("Sở Tài chính",))), to=(STC.mailbox,)), "returned",
+     "", [("wrong-recipient", E)], [("return", STP.mailbox)]),
+    ("urgent: the clerk and the leaders are told", mail(pdf(read=reading(urgency="Hỏa tốc"))), "accepted",
+     "signature", [], [("ack", STP.mailbox), *CLERK_ALERT, *[("alert", a) for a in URGENT]]),
+    ("secret: nothing kept, the clerk told", mail(pdf(read=reading(secrecy="MẬT"))), "returned", None,
+     [("secret-document", E)], [("return", STP.mailbox), *CLERK_ALERT]),
+    ("an automatic answer", mail(pdf(), auto_submitted="auto-replied"), "ignored", None, [("auto-submitted", W)], []),
+    ("a mail the analysis could not finish", mail(pdf(), problem="timeout"), "quarantined", None,
+     [("processing-failed", E)], CLERK_ALERT),
+    ("too large", mail(too_large=True, problem="60 MB"), "returned", None, [("mail-too-large", E)],
+     [("return", STP.mailbox)]),
+]
+
+
+@pytest.mark.parametrize("name,facts,verdict,basis,reasons,replies", CASES, ids=[c[0] for c in CASES])
+def test_the_verdict_basis_reasons_and_answers(name: str, facts: MailFacts, verdict: str, basis: str | None,
+                                               reasons: list[tuple[str, str]], replies: list[tuple[str, str]]) -> None:
+    [decision] = _decide(facts)
+    assert decision.verdict == verdict
+    assert decision.basis == (basis or None)
+    assert codes(decision.reasons) == reasons
+    assert _replies(decision) == replies
+
+
+def test_an_answer_to_our_send_without_a_document_is_ignored() -> None:
+    [decision] = _decide(mail(), answers_ours=True)
+    assert (decision.verdict, codes(decision.reasons), decision.replies) == ("ignored", [("peer-answer", W)], [])
+
+
+def test_a_document_already_registered_is_a_duplicate_acknowledged_again() -> None:
+    asked: list[tuple[str, str | None, str | None]] = []
+
+    def seen(sha: str, issuer: str | None, number: str | None) -> int | None:
+        asked.append((sha, issuer, number))
+        return 7
+
+    [decision] = _decide(mail(pdf()), seen=seen)
+    assert asked == [("sha-cv.pdf", "SỞ TƯ PHÁP", "45/STP-VP")]
+    assert (decision.verdict, decision.duplicate_of, decision.basis) == ("duplicate", 7, "signature")
+    assert codes(decision.reasons) == [("duplicate", W)] and _replies(decision) == [("ack", STP.mailbox)]
+    [unproven] = _decide(mail(pdf(), proof=UNPROVEN), seen=seen)
+    assert unproven.verdict == "duplicate" and unproven.replies == []  # a replay from nobody proven: no answer
+
+
+def test_a_returned_document_is_never_looked_up_as_a_duplicate() -> None:
+    def seen(sha: str, issuer: str | None, number: str | None) -> int | None:
+        raise AssertionError("looked up")
+
+    [decision] = _decide(mail(pdf(signed=False), proof=sender(STC.mailbox)), seen=seen)
+    assert decision.verdict == "returned" and decision.duplicate_of is None
+
+
+def test_an_unsigned_annex_from_an_unproven_sender_is_not_registered_with_the_document() -> None:
+    annex = pdf("phuluc.pdf", signed=False, read=reading(issuer=None, number=None))
+    [decision] = _decide(mail(pdf(), annex, proof=UNPROVEN))
+    assert decision.verdict == "accepted" and decision.appendices == []
+    assert ("no-legal-value", W) in codes(decision.reasons)
+    [proven] = _decide(mail(pdf(), annex))
+    assert [a.attachment.filename for a in proven.appendices] == ["phuluc.pdf"]
+
+
+def test_an_unread_issuer_is_taken_from_the_signature() -> None:
+    [decision] = _decide(mail(pdf(read=reading(issuer=None))))
+    assert decision.verdict == "accepted" and decision.issuer_from_certificate == STP.name
+    assert ("issuer-from-certificate", W) in codes(decision.reasons)
+
+
+def test_two_documents_of_one_mail_are_decided_each() -> None:
+    first = pdf("45.pdf", read=reading(number="45/STP-VP"))
+    second = pdf("46.pdf", read=reading(number="46/STP-VP", secrecy=None))
+    decisions = _decide(mail(first, second))
+    assert [(d.verdict, d.pdf.attachment.filename if d.pdf else None) for d in decisions] == [
+        ("accepted", "45.pdf"), ("accepted", "46.pdf")]
+
+
+@pytest.mark.parametrize("name,files,expected", [
+    ("one document", [("a", "45/STP-VP", 1)], [("a", [])]),
+    ("a document and an unnumbered annex", [("a", "45/STP-VP", 1), ("b", None, 0)], [("a", ["b"])]),
+    ("two numbered documents: the annex goes with the first", [("a", "45/STP-VP", 1), ("b", "46/STP-VP", 1),
+                                                               ("c", None, 0)], [("a", ["c"]), ("b", [])]),
+    ("the same number twice: one document, the more signed", [("a", "45/STP-VP", 0), ("b", "45/STP-VP", 2)],
+     [("b", ["a"])]),
+    ("nothing numbered: the first that opens", [("a", None, 0), ("b", None, 0)], [("a", ["b"])]),
+    ("a number without its series is no identity", [("a", "/STP-VP", 0), ("b", "/STP-VP", 0)], [("a", ["b"])]),
+    ("no PDF", [], [(None, [])]),
+])
+def test_split_documents(name: str, files: list[tuple[str, str | None, int]],
+                         expected: list[tuple[str | None, list[str]]]) -> None:
+    pdfs = [pdf(f"{n}.pdf", read=reading(number=number), signatures=[signature()] * signed) for n, number, signed in files]
+    found = [(main.attachment.filename[:-4] if main else None, [a.attachment.filename[:-4] for a in annexes])
+             for main, annexes in split_documents(pdfs)]
+    assert found == expected, name
+
+
+def test_the_same_file_twice_is_one_document() -> None:
+    same = pdf("a.pdf")
+    assert split_documents([same, replace(same, attachment=replace(same.attachment, filename="copy.pdf"))]) == [
+        (same, [])]
