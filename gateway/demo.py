@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy import select
 
 from gateway.app import Gateway
+from gateway.cli_format import plan_text
 from gateway.config import load_config
 from gateway.intake.pipeline import Intake
 from gateway.testkit.documents import DocumentSpec, render_document, scan
@@ -235,6 +236,4 @@ def _sent_pdf_sha(gateway: Gateway, identifier: str) -> str:
 
 
 def _print_plan(out: dict) -> None:  # type: ignore[type-arg]
-    from gateway.cli import _plan_text
-
-    print("\n".join("  " + line for line in _plan_text(out).splitlines()))
+    print("\n".join("  " + line for line in plan_text(out).splitlines()))

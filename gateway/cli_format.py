@@ -1,0 +1,216 @@
+"""What the commands print: one JSON object a line (`--json`), or text for a person (rich tables),
+and a progress bar on stderr while a long command works, only when stderr is a terminal.
+
+Every function here takes typed values or the commands' JSON objects and writes or returns text;
+nothing here reads the register or the configuration."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from gateway.monitoring import StatusReport
+    from registry.queries import SentDocument
+
+GIB = 2**30
+WIDTH_OFF_TERMINAL = 160  # a table piped into a file or grep is not folded at 80 columns
+
+
+def print_json(obj: Any) -> None:
+    """One JSON object on one line, written at once (a caller reading line by line sees it now)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def print_indented_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _stdout() -> Console:
+    from rich.console import Console
+
+    return Console(markup=False, highlight=False, width=None if sys.stdout.isatty() else WIDTH_OFF_TERMINAL)
+
+
+def _table(*columns: str) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    return Table(*columns, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+
+
+class Progress:
+    """Counts work done; draws a bar on stderr when there is one (see `progress`)."""
+
+    def __init__(self, bar: Any = None, task: Any = None) -> None:
+        self._bar, self._task = bar, task
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+
+@contextmanager
+def progress(description: str, total: int) -> Iterator[Progress]:
+    """A bar on stderr for `total` steps, only when stderr is a terminal and there is more than one
+    step: JSON on stdout stays as it is. Lines printed meanwhile go above the bar when stdout is the
+    terminal too, and straight to their file when it is not."""
+    if total < 2 or not sys.stderr.isatty():
+        yield Progress()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+              console=Console(stderr=True), transient=True, redirect_stdout=sys.stdout.isatty(), redirect_stderr=False)
+    with bar:
+        yield Progress(bar, bar.add_task(description, total=total))
+
+
+# ingest, check
+
+def summary_line(o: dict[str, Any]) -> str:
+    """One document's verdict on one line: verdict, incoming number, its number, the file, reason codes."""
+    number = f"số đến {o['incoming_number']}" if o.get("incoming_number") else (
+        f"trùng số đến {o['duplicate_of']}" if o.get("duplicate_of") else "-"
+    )
+    doc = o.get("document") or {}
+    codes = ",".join(r["code"] for r in o.get("reasons", [])) or "-"
+    return f"{o['verdict']:<11} {number:<16} {doc.get('number') or '-':<20} {o['file']}  [{codes}]"
+
+
+# status
+
+def status_json(report: StatusReport) -> dict[str, Any]:
+    def when(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    mailboxes = [{"name": m.name, "connected": m.connected, "last_uid": m.last_uid, "backlog": m.backlog,
+                  "last_mail_at": when(m.last_mail_at), "error": m.error, "failing_since": when(m.failing_since),
+                  "failing_seconds": m.failing_seconds, "updated_at": when(m.updated_at), "watched": m.watched}
+                 for m in report.mailboxes]
+    outbox = report.outbox
+    return {
+        "mailboxes": mailboxes,
+        "outbox": {"queued": outbox.queued, "sent": outbox.sent, "failed": outbox.failed,
+                   "failures": [{"id": f.id, "to": f.recipient, "kind": f.kind, "error": f.last_error}
+                                for f in outbox.failures]},
+        "store": {"path": report.store.path, "free_bytes": report.store.free_bytes, "total_bytes": report.store.total_bytes},
+        "alerts": [{"mailbox": a.mailbox, "failing_since": when(a.failing_since), "error": a.error, "message": a.message}
+                   for a in report.alerts],
+    }
+
+
+def print_status(report: StatusReport) -> None:
+    console = _stdout()
+    mailboxes = _table("hộp thư", "trạng thái", "chờ xử lý", "thư gần nhất", "theo dõi", "lỗi")
+    for m in report.mailboxes:
+        mailboxes.add_row(m.name, "đã kết nối" if m.connected else "không kết nối",
+                          str(m.backlog) if m.backlog is not None else "-",
+                          m.last_mail_at.isoformat() if m.last_mail_at else "-", "có" if m.watched else "không",
+                          m.error or "")
+    console.print(mailboxes)
+    outbox = report.outbox
+    console.print(f"outbox: {outbox.queued} chờ gửi, {outbox.sent} đã gửi, {outbox.failed} gửi không được")
+    if outbox.failures:
+        failures = _table("#", "loại", "đến", "lỗi")
+        for f in outbox.failures:
+            failures.add_row(str(f.id), f.kind, f.recipient, f.last_error or "")
+        console.print(failures)
+    store = report.store
+    console.print(f"kho lưu trữ {store.path}: còn trống {store.free_bytes / GIB:.1f} GiB "
+                  f"trên {store.total_bytes / GIB:.1f} GiB")
+    for alert in report.alerts:
+        console.print(f"CẢNH BÁO: {alert.message}: {alert.error or '-'}",
+                      style="bold red" if console.is_terminal else None)
+
+
+# review
+
+def print_review_list(rows: list[dict[str, Any]]) -> None:
+    table = _table("số", "nhận lúc", "từ", "tiêu đề", "lý do")
+    for r in rows:
+        table.add_row(str(r["id"]), r["received_at"][:16], r["from"], r["subject"] or "", ", ".join(r["reasons"]))
+    _stdout().print(table)
+
+
+def released_line(line: dict[str, Any]) -> str:
+    return f"số đến {line['incoming_number']}: {line['document'].get('number')}"
+
+
+# register
+
+def print_register(rows: list[dict[str, Any]]) -> None:
+    table = _table("số đến", "ngày đến", "nơi ban hành", "số, ký hiệu", "loại", "trích yếu")
+    for row in rows:
+        table.add_row(str(row["incoming_number"]), row["received_at"][:16], row["issuer"] or "-", row["number"] or "-",
+                      row["type"] or "", row["summary"] or "")
+    _stdout().print(table)
+
+
+def registered_paper(out: dict[str, Any]) -> str:
+    return f"Đã vào sổ: số đến {out['incoming_number']}/{out['year']}"
+
+
+# outgoing: send, sent, recall, directory resolve
+
+def plan_text(out: dict[str, Any]) -> str:
+    """A send's plan (`send` and the demo): the document, who gets it, what is held and why."""
+    doc = out["document"]
+    lines = [f"Văn bản {doc.get('number') or '-'}: {doc.get('summary') or ''}", f"Mã văn bản: {out['identifier']}"
+             + (" (đã ký số)" if out["signed"] else " (chưa ký số)")]
+    for e in out["electronic"]:
+        names = ", ".join(f"{a['name']} <{a['mailbox']}>" for a in e["agencies"])
+        extra = f" — gần giống: {', '.join(e['candidates'])}" if e.get("candidates") else ""
+        lines.append(f"  [{e['status']}] {e['entry']}: {names}{extra}")
+    for entry in out["paper"]:
+        lines.append(f"  [bản giấy] {entry}")
+    for held in out["held"]:
+        lines.append(f"GIỮ LẠI: {held['message']}")
+    for r in out.get("recipients", []):
+        lines.append(f"  → {r['name']} <{r['mailbox']}>: {r['state']}")
+    return "\n".join(lines)
+
+
+def sent_json(sent: SentDocument) -> dict[str, Any]:
+    from gateway.outgoing.send import recipient_json
+
+    doc = sent.document
+    return {"identifier": doc.identifier, "number": doc.notation, "date": doc.issued_date, "type": doc.type_name,
+            "summary": doc.subject, "signer": doc.signer_name, "signed": doc.signed, "state": doc.state,
+            "recall_reason": doc.recall_reason, "sent_at": doc.created_at.isoformat(),
+            "recipients": [recipient_json(r) for r in sent.recipients], "paper": (doc.plan or {}).get("paper", [])}
+
+
+def sent_text(row: dict[str, Any]) -> str:
+    lines = [f"{row['identifier']:<24} {row['number'] or '-':<18} {row['state']:<9} {row['summary'] or ''}"]
+    for r in row["recipients"]:
+        number = f" số đến {r['incoming_number']}" if r["incoming_number"] else ""
+        reasons = f" ({', '.join(r['reasons'])})" if r["reasons"] else ""
+        recall = f" thu hồi: {r['recall']}" if r["recall"] else ""
+        lines.append(f"    {r['state']:<13} {r['name']} <{r['mailbox']}>{number}{reasons}{recall}")
+    return "\n".join(lines)
+
+
+def recall_text(out: dict[str, Any]) -> str:
+    return f"Đã gửi thông báo thu hồi {out['identifier']} đến: {', '.join(out['recall_sent_to'])}"
+
+
+def resolution_text(out: dict[str, Any], warnings: list[str]) -> str:
+    return (f"{out['status']}: " + "; ".join(f"{a['name']} <{a['mailbox']}>" for a in out["agencies"])
+            + (f" (gần giống: {', '.join(out['candidates'])})" if out.get("candidates") else "")
+            + "".join(f"\n  {message}" for message in warnings))
+
+
+# crls refresh
+
+def crl_line(out: dict[str, Any]) -> str:
+    return f"{'ok ' if out['ok'] else 'LỖI'} {out['url']}: {out['detail']}"

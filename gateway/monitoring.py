@@ -1,0 +1,104 @@
+"""`status`: each mailbox's state, the outbox and the store's free space, and the alerts a
+Nagios-style check reads (a mailbox failing for longer than monitoring.alert_after_seconds, or one
+the daemon has stopped looking at). `report` is pure; `store_space` asks the file system."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from registry.models import MailboxState
+from registry.queries import OutboxCounts
+
+NOT_STARTED = "chưa chạy"  # a configured mailbox the daemon has never written a state for
+DEFAULT_POLL_SECONDS = 60  # for a mailbox in the register that the configuration no longer names
+
+
+@dataclass(frozen=True)
+class MailboxReport:
+    name: str
+    connected: bool
+    last_uid: int
+    backlog: int | None
+    last_mail_at: datetime | None
+    error: str | None
+    failing_since: datetime | None
+    failing_seconds: int
+    updated_at: datetime | None
+    watched: bool
+
+
+@dataclass(frozen=True)
+class Alert:
+    mailbox: str
+    failing_since: datetime | None
+    error: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class StoreSpace:
+    path: str
+    free_bytes: int
+    total_bytes: int
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    mailboxes: tuple[MailboxReport, ...]
+    outbox: OutboxCounts
+    store: StoreSpace
+    alerts: tuple[Alert, ...]
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What the configuration says of watching: each mailbox's poll, a mail's analysis, the threshold."""
+
+    polls: Mapping[str, float]
+    seconds_per_mail: float
+    alert_after_seconds: float
+
+
+def report(states: Iterable[MailboxState], outbox: OutboxCounts, store: StoreSpace, watch: Watch,
+           now: datetime) -> StatusReport:
+    rows = [(s.name, s.connected, s.last_uid, s.backlog, s.last_mail_at, s.last_error, s.failing_since, s.updated_at)
+            for s in states]
+    recorded = {row[0] for row in rows}
+    rows += [(name, False, 0, None, None, NOT_STARTED, None, None) for name in sorted(set(watch.polls) - recorded)]
+    mailboxes = tuple(_mailbox(*row, watch=watch, now=now) for row in rows)
+    limit = watch.alert_after_seconds
+    failing = [Alert(m.name, m.failing_since, m.error,
+                     f"hộp thư {m.name} lỗi liên tục {m.failing_seconds} giây (ngưỡng {limit:g} giây)")
+               for m in mailboxes if m.failing_seconds > limit]
+    # a daemon that stopped writes nothing: a mailbox it watched and has not looked at for a poll, a
+    # mail's analysis and the alert threshold is not watched (it looks at least once a poll, idle or
+    # not; a failing one more often until it has failed for longer than the threshold)
+    unwatched = [Alert(m.name, m.failing_since, m.error,
+                       f"hộp thư {m.name} không được theo dõi từ {m.updated_at.isoformat()}: "
+                       f"tiến trình chạy nền (qlvb-gateway run) đã dừng?")
+                 for m in mailboxes if m.updated_at is not None and not m.watched and m.name in watch.polls
+                 and m.failing_seconds <= limit]
+    return StatusReport(mailboxes, outbox, store, tuple(failing + unwatched))
+
+
+def _mailbox(name: str, connected: bool, last_uid: int, backlog: int | None, last_mail_at: datetime | None,
+             error: str | None, failing_since: datetime | None, updated_at: datetime | None, *, watch: Watch,
+             now: datetime) -> MailboxReport:
+    quiet = watch.polls.get(name, DEFAULT_POLL_SECONDS) + watch.seconds_per_mail + watch.alert_after_seconds
+    watched = updated_at is not None and (now - updated_at).total_seconds() <= quiet
+    failing_seconds = round((now - failing_since).total_seconds()) if failing_since else 0
+    return MailboxReport(name, connected, last_uid, backlog, last_mail_at, error, failing_since, failing_seconds,
+                         updated_at, watched)
+
+
+def store_space(path: Path) -> StoreSpace:
+    """Free space on the file system of the content store (or of the folder it will be made in)."""
+    existing = path.resolve()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    usage = shutil.disk_usage(existing)
+    return StoreSpace(str(path), usage.free, usage.total)

@@ -1,0 +1,52 @@
+"""What the commands read from the register (`status`, `sent`): the selects, returning typed rows.
+
+The rows are the models themselves, loaded whole in a session that does not expire them on commit,
+so they can be read after the session closes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from registry.models import MailboxState, OutgoingDocument, OutgoingRecipient, Outbox
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    """The outbox by state, and the last sends that failed (newest first)."""
+
+    queued: int
+    sent: int
+    failed: int
+    failures: tuple[Outbox, ...]
+
+
+@dataclass(frozen=True)
+class SentDocument:
+    """A document of the outgoing register and its recipients, in the order they were planned."""
+
+    document: OutgoingDocument
+    recipients: tuple[OutgoingRecipient, ...]
+
+
+def mailbox_states(session: Session) -> list[MailboxState]:
+    """Each mailbox the daemon has written its state for, by name."""
+    return list(session.scalars(select(MailboxState).order_by(MailboxState.name)))
+
+
+def outbox_counts(session: Session, *, failures: int = 10) -> OutboxCounts:
+    counts = {state: count for state, count in session.execute(select(Outbox.state, func.count()).group_by(Outbox.state))}
+    failed = session.scalars(select(Outbox).where(Outbox.state == "failed").order_by(Outbox.id.desc()).limit(failures))
+    return OutboxCounts(counts.get("queued", 0), counts.get("sent", 0), counts.get("failed", 0), tuple(failed))
+
+
+def sent_documents(session: Session, year: int | None = None) -> list[SentDocument]:
+    """The outgoing register by year and sequence, of one year or of all."""
+    query = select(OutgoingDocument).order_by(OutgoingDocument.year, OutgoingDocument.sequence)
+    if year:
+        query = query.where(OutgoingDocument.year == year)
+    return [SentDocument(doc, tuple(session.scalars(
+        select(OutgoingRecipient).where(OutgoingRecipient.document_id == doc.id).order_by(OutgoingRecipient.id))))
+        for doc in session.scalars(query).all()]
