@@ -11,21 +11,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from born_digital import numbered_document
 from registry.database import Register
 from registry.models import Document, Mail, Outbox
 from servers import postgres
 from world import GATEWAY, World
 
 
-def _mails(world: World, count: int, prefix: str) -> list[Path]:
-    base = world.signed()
-    mails = []
-    for i in range(count):
-        # each mail its own document: same PDF bytes would be duplicates
-        pdf = world.document(number=f"{i + 1}/{prefix}")
-        mails.append(world.mail(f"{prefix}-{i:03d}", auth="smtp", attachments=[("cv.pdf", pdf)]))
-    assert base
-    return mails
+def _mails(world: World, count: int, first: int) -> list[Path]:
+    """`count` mails, each its own document (same PDF bytes would be duplicates), numbered from `first`."""
+    return [world.mail(f"m-{n:04d}", auth="smtp", attachments=[("cv.pdf", numbered_document(n))])
+            for n in range(first, first + count)]
 
 
 def _check_register(url: str, expected_documents: int, expected_mails: int) -> None:
@@ -49,7 +45,7 @@ def pg_world(world: World):  # type: ignore[no-untyped-def]
 
 def test_two_gateways_at_once_on_postgresql(pg_world) -> None:  # type: ignore[no-untyped-def]
     world, url = pg_world
-    first, second = _mails(world, 30, "A"), _mails(world, 30, "B")
+    first, second = _mails(world, 30, 1), _mails(world, 30, 101)
     world.extra["limits"] = {"workers": 1}
     world.write_config()
     Register(url).close()  # migrate once before the race
@@ -83,13 +79,13 @@ def _kill_and_rerun(world: World, url: str, mails: list[Path], kills: int) -> No
 
 
 def test_killed_mid_ingest_on_sqlite(world: World) -> None:
-    mails = _mails(world, 25, "K")
+    mails = _mails(world, 25, 1)
     _kill_and_rerun(world, f"sqlite:///{world.root / 'qlvb.db'}", mails, kills=3)
 
 
 def test_killed_mid_ingest_on_postgresql(pg_world) -> None:  # type: ignore[no-untyped-def]
     world, url = pg_world
-    mails = _mails(world, 25, "P")
+    mails = _mails(world, 25, 1)
     _kill_and_rerun(world, url, mails, kills=3)
 
 
