@@ -1,0 +1,91 @@
+"""The authentication parser's pure parts (gateway/intake/authentication.py), table-driven: which
+Received line is the entry into the province, which passing result proves the From address, and
+what a DKIM signature's tags leave uncovered. (Which results count: tests/test_trust_core.py.)"""
+
+from __future__ import annotations
+
+import authres
+import pytest
+
+from gateway.intake.authentication import entry_line, from_evidence, signature_tags, signed_headers, uncovered
+
+MX = "mx.bacgiang.gov.vn"
+HOSTS = frozenset({MX, "imap.bacgiang.gov.vn"})
+FROM_OUTSIDE = ("Received", f"from mail.sotp.example (mail.sotp.example [203.0.113.9]) by {MX}; date")
+INSIDE = ("Received", f"from {MX} by imap.bacgiang.gov.vn with LMTP; date")
+SUBMITTED = ("Received", f"from pc (pc [10.0.0.5]) by {MX} with ESMTPSA; date")
+ELSEWHERE = ("Received", "from a by mail.evil.example; date")
+OTHER = ("Subject", "x")
+
+
+@pytest.mark.parametrize("name,headers,expected", [
+    ("no Received at all", [OTHER], None),
+    ("entered at our MX from outside", [FROM_OUTSIDE], 0),
+    ("handed on inside: the entry is the MX's line below", [INSIDE, OTHER, FROM_OUTSIDE, ELSEWHERE], 2),
+    ("submitted by a client of ours", [INSIDE, SUBMITTED], 1),
+    ("the topmost line written outside: nothing is ours", [ELSEWHERE, FROM_OUTSIDE], None),
+    ("a line of ours below a foreign one does not count", [ELSEWHERE, INSIDE], None),
+])
+def test_entry_line(name: str, headers: list[tuple[str, str]], expected: int | None) -> None:
+    assert entry_line(headers, HOSTS) == expected, name
+
+
+def _results(*values: str) -> tuple[authres.AuthenticationResultsHeader, ...]:
+    return tuple(authres.AuthenticationResultsHeader.parse(f"Authentication-Results: {MX}; {v}") for v in values)
+
+
+SENDER = "vanthu@sotp.bacgiang.gov.vn"
+
+
+@pytest.mark.parametrize("name,results,shared,expected", [
+    ("DKIM of the From domain", ["dkim=pass header.d=sotp.bacgiang.gov.vn"], (), "dkim"),
+    ("DKIM by header.i", ["dkim=pass header.i=@sotp.bacgiang.gov.vn"], (), "dkim"),
+    ("DKIM of the parent domain is not aligned", ["dkim=pass header.d=bacgiang.gov.vn"], (), None),
+    ("the province's shared signing domain", ["dkim=pass header.d=bacgiang.gov.vn"], ("bacgiang.gov.vn",), "dkim"),
+    ("DKIM failed", ["dkim=fail header.d=sotp.bacgiang.gov.vn"], (), None),
+    ("DMARC for the From domain", ["dmarc=pass header.from=sotp.bacgiang.gov.vn"], (), "dmarc"),
+    ("DMARC for another domain", ["dmarc=pass header.from=evil.example"], (), None),
+    ("a logged-in sender", [f"auth=pass smtp.auth={SENDER}"], (), "smtp-auth"),
+    ("another user logged in", ["auth=pass smtp.auth=khac@sotp.bacgiang.gov.vn"], (), None),
+    ("the first passing result decides", ["dkim=fail header.d=x.example", "dmarc=pass header.from=sotp.bacgiang.gov.vn"],
+     (), "dmarc"),
+    ("SPF alone proves nothing", ["spf=pass smtp.mailfrom=sotp.bacgiang.gov.vn"], (), None),
+])
+def test_from_evidence(name: str, results: list[str], shared: tuple[str, ...], expected: str | None) -> None:
+    found = from_evidence(_results(*results), SENDER, shared)
+    assert (found[0] if found else None) == expected, name
+
+
+def test_signature_tags() -> None:
+    tags = signature_tags("v=1; a=rsa-sha256; d=sotp.bacgiang.gov.vn;\r\n\ts=mail; h=From:To:\r\n Subject; bh=ab c=; b=x")
+    assert tags == {"v": "1", "a": "rsa-sha256", "d": "sotp.bacgiang.gov.vn", "s": "mail", "h": "From:To:Subject",
+                    "bh": "abc=", "b": "x"}
+
+
+HEADERS = [("From", SENDER), ("To", "a@b"), ("Subject", "x"), ("Date", "d"), ("Message-ID", "<m>")]
+
+
+@pytest.mark.parametrize("name,h,extra,expected", [
+    ("every vouched header signed", "from:to:subject:date:message-id", [], None),
+    ("the subject not signed", "from:to:date:message-id", [], "subject"),
+    ("a second From added after signing", "from:to:subject:date:message-id", [("From", "x@y")], "from"),
+    ("a second From signed twice (oversigned)", "from:from:to:subject:date:message-id", [("From", "x@y")], None),
+    ("Content-Type unsigned is allowed", "from:to:subject:date:message-id", [("Content-Type", "text/plain")], None),
+    ("Content-Type signed once, then a copy added", "from:to:subject:date:message-id:content-type",
+     [("Content-Type", "text/plain"), ("Content-Type", "text/html")], "content-type"),
+])
+def test_uncovered(name: str, h: str, extra: list[tuple[str, str]], expected: str | None) -> None:
+    found = uncovered({"h": h}, HEADERS + extra)
+    assert (found is None) == (expected is None), (name, found)
+    if expected is not None:
+        assert f"tiêu đề {expected} " in str(found), name
+
+
+def test_a_body_length_limit_is_never_covered() -> None:
+    assert "l=" in str(uncovered({"h": "from:to:subject:date:message-id", "l": "100"}, HEADERS))
+
+
+def test_signed_headers_are_those_signed_in_every_copy() -> None:
+    headers = HEADERS + [("X-QLVB-Status", "03"), ("X-QLVB-Status", "15"), ("X-QLVB-Identifier", "1")]
+    assert signed_headers({"h": "From:Subject:X-QLVB-Status:X-QLVB-Identifier"}, headers) == frozenset(
+        {"from", "subject", "x-qlvb-identifier"})  # the status twice, signed once: not vouched for
