@@ -50,7 +50,7 @@ from gateway.model import Particulars, Reading, Recipients  # noqa: E402
 from gateway.reading import read_document  # noqa: E402
 from gateway.testkit.documents import render_document, scan  # noqa: E402
 from gateway.testkit.reading_cases import reading_cases  # noqa: E402
-from gateway.vntext import one_line, squash  # noqa: E402
+from vntext import one_line, squash  # noqa: E402
 from office_documents import OfficeDocument, ScanSettings, corpus_documents, lay_out, sign_scan  # noqa: E402
 from office_documents import scan as office_scan_of  # noqa: E402
 

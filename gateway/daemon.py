@@ -21,9 +21,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from gateway.app import Gateway
-from gateway.guard import blame, fault_name
 from gateway.config import MailboxSource
+from gateway.guard import blame, fault_name
 from gateway.intake.pipeline import IncomingMail, Intake
+from gateway.mailboxes import mail_server, open_mailbox
 from gateway.metrics import DaemonMetrics
 from gateway.outbox import OutboxSender
 from gateway.outgoing.folder import FOLDER_OF, outgoing_folders, take_dropped
@@ -119,9 +120,8 @@ class Daemon:
     def __post_init__(self) -> None:
         self.metrics = DaemonMetrics(self.gateway.config.database)
         for source in self.gateway.config.mailboxes:
-            mailbox = (ImapMailbox(source.imap, source.folders) if source.imap is not None
-                       else MaildirMailbox(source.maildir, source.folders))  # type: ignore[arg-type]
-            outgoing = (ImapMailbox(source.imap, outgoing_folders(self.gateway.config.outgoing.folder))
+            mailbox = open_mailbox(source)
+            outgoing = (ImapMailbox(mail_server(source.imap), outgoing_folders(self.gateway.config.outgoing.folder))
                         if source.imap is not None else None)
             self.watchers.append(Watcher(source, mailbox, outgoing=outgoing))
 

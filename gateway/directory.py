@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from gateway.names import NameIndex
-from gateway.vntext import fold, squash
+from vntext import fold, squash
 
 FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former")
 _PLACE = re.compile(r"\b(?:TINH|THANH PHO|TP\.?)\s+([A-Z][A-Z' -]*)$")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Generic, Iterable, TypeVar
 
-from gateway.vntext import fold
+from vntext import fold
 
 T = TypeVar("T")
 

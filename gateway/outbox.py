@@ -14,6 +14,7 @@ from sqlalchemy import or_, select, update
 
 from gateway.config import MailServer
 from gateway.exchange.tracking import follow_outbox
+from gateway.mailboxes import mail_server
 from qlvb_mailbox.smtp import Envelope, send_all
 from registry import audit
 from registry.database import Register
@@ -43,7 +44,7 @@ class OutboxSender:
         envelopes = self._claim(now)
         if not envelopes:
             return 0
-        results = send_all(self.server, envelopes)
+        results = send_all(mail_server(self.server), envelopes)
         sent = 0
         with self.register.session() as session:
             for result in results:

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from gateway.directory import AgencyEntry, Directory
 from gateway.reading.references import article_number, is_above
 from gateway.reasons import Reason, warning
-from gateway.vntext import fold, squash
+from vntext import fold, squash
 
 Status = Literal["resolved", "ambiguous", "unresolved", "skipped"]
 

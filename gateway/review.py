@@ -165,14 +165,13 @@ def refile(gateway: Gateway, mail_id: int, to_key: str) -> bool:
     """Move the reviewed mail from the quarantine folder to its new verdict's folder, in whichever
     watched mailbox holds it (the daemon filed it there). A mailbox out of reach is left as it is:
     the register is what counts, the folder is the clerk's convenience."""
-    from qlvb_mailbox.imap import NETWORK_ERRORS, ImapMailbox
-    from qlvb_mailbox.maildir import MaildirMailbox
+    from gateway.mailboxes import open_mailbox
+    from qlvb_mailbox.imap import NETWORK_ERRORS
 
     with gateway.register.session() as session:
         message_id = session.get(Mail, mail_id).message_id  # type: ignore[union-attr]
     for source in gateway.config.mailboxes:
-        mailbox = (ImapMailbox(source.imap, source.folders) if source.imap is not None
-                   else MaildirMailbox(source.maildir, source.folders))  # type: ignore[arg-type]
+        mailbox = open_mailbox(source)
         try:
             mailbox.connect()
             if mailbox.refile(message_id, "quarantined", to_key):

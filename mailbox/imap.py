@@ -19,8 +19,8 @@ from datetime import datetime, timezone
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from gateway.config import Folders, MailServer
 from qlvb_mailbox.batches import Batch, bounded
+from qlvb_mailbox.settings import Folders, Server
 
 FETCH_BATCH = 20
 SIZES_CHUNK = 500  # UIDs asked for their size in one command (a command line stays short)
@@ -35,7 +35,7 @@ class FetchedMail:
 
 
 class ImapMailbox:
-    def __init__(self, server: MailServer, folders: Folders, *, timeout: float = 60.0) -> None:
+    def __init__(self, server: Server, folders: Folders, *, timeout: float = 60.0) -> None:
         self.server = server
         self.folders = folders
         self.timeout = timeout
@@ -58,7 +58,7 @@ class ImapMailbox:
         # every response, a mail's whole body included, for a log line nobody reads (a third of the daemon's
         # CPU for a fetch, and two copies more of a mail in memory)
         client._imap.debug = 0
-        client.login(server.username or "", server.password() or "")
+        client.login(server.username or "", server.password or "")
         self.client = client
         personal = client.namespace().personal
         if personal:

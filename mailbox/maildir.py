@@ -21,10 +21,10 @@ from pathlib import Path
 
 from imapclient import imap_utf7
 
-from gateway.config import Folders
-from gateway.intake.mime import plausible
 from qlvb_mailbox.batches import Batch, bounded
+from qlvb_mailbox.dates import plausible
 from qlvb_mailbox.imap import FetchedMail
+from qlvb_mailbox.settings import Folders
 
 log = logging.getLogger("qlvb.maildir")
 

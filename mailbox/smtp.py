@@ -15,7 +15,7 @@ from typing import Literal
 
 import aiosmtplib
 
-from gateway.config import MailServer
+from qlvb_mailbox.settings import Server
 
 Outcome = Literal["sent", "temporary", "permanent"]
 
@@ -35,11 +35,11 @@ class Result:
     detail: str = ""
 
 
-def send_all(server: MailServer, envelopes: list[Envelope], *, timeout: float = 30.0) -> list[Result]:
+def send_all(server: Server, envelopes: list[Envelope], *, timeout: float = 30.0) -> list[Result]:
     return asyncio.run(_send_all(server, envelopes, timeout))
 
 
-async def _send_all(server: MailServer, envelopes: list[Envelope], timeout: float) -> list[Result]:
+async def _send_all(server: Server, envelopes: list[Envelope], timeout: float) -> list[Result]:
     if not envelopes:
         return []
     context = _tls_context(str(server.ca_file) if server.ca_file else None)
@@ -49,7 +49,7 @@ async def _send_all(server: MailServer, envelopes: list[Envelope], timeout: floa
     try:
         await client.connect()
         if server.username:
-            await client.login(server.username, server.password() or "")
+            await client.login(server.username, server.password or "")
     except (aiosmtplib.SMTPException, OSError) as exc:  # unreachable, or refusing us: the operator's to fix
         return [Result(e.key, "temporary", _describe(exc)) for e in envelopes]
     results: list[Result] = []

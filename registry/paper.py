@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from gateway.vntext import fold
 from registry import audit
 from registry.database import Register
 from registry.models import Document
 from registry.numbering import next_incoming_number
+from vntext import fold
 
 
 @dataclass(frozen=True)

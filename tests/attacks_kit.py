@@ -20,7 +20,7 @@ import pymupdf
 
 from gateway.testkit.mails import DkimKey
 from gateway.testkit.pki import Identity, TestPki
-from gateway.vntext import fold
+from vntext import fold
 from world import MX
 
 EVIL = "attacker@evil.example"

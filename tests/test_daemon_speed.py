@@ -102,18 +102,18 @@ def test_mail_is_fetched_in_batches_bounded_by_bytes(world: World) -> None:
     """The batches the daemon fetches, by the sizes Dovecot (and a Maildir) report: at most batch_mb
     each, a larger mail alone, every mail once and in order."""
     from gateway.config import Folders
-    from gateway.config import MailServer
+    from gateway.mailboxes import mail_folders
     from qlvb_mailbox.imap import ImapMailbox
     from qlvb_mailbox.maildir import MaildirMailbox
+    from qlvb_mailbox.settings import Server
 
     sizes = [1.2, 0.1, 1.5, 3.5, 0.1, 0.1, 1.0]  # MB; the 3.5 MB one is above the bound
     paths = [_large_mail(world, f"m{i}", mb) for i, mb in enumerate(sizes)]
     bound = int(2.5 * MB)
     with dovecot((US["mailbox"], PASSWORD)) as server:
         append(server, *paths)
-        box = ImapMailbox(MailServer(host="127.0.0.1", port=server.port, security="none", username=US["mailbox"],
-                                     password_env="QLVB_TEST_PASSWORD"), Folders())
-        os.environ["QLVB_TEST_PASSWORD"] = PASSWORD
+        box = ImapMailbox(Server(host="127.0.0.1", port=server.port, security="none", username=US["mailbox"],
+                                 password=PASSWORD), mail_folders(Folders()))
         try:
             box.connect()
             uids = box.pending(0)
@@ -121,7 +121,6 @@ def test_mail_is_fetched_in_batches_bounded_by_bytes(world: World) -> None:
             fetched = [box.fetch(b.keys) for b in batches]
         finally:
             box.close()
-            del os.environ["QLVB_TEST_PASSWORD"]
     assert [uid for b in batches for uid in b.keys] == uids
     for batch, mails in zip(batches, fetched):
         held = sum(len(m.raw) for m in mails)
@@ -131,7 +130,7 @@ def test_mail_is_fetched_in_batches_bounded_by_bytes(world: World) -> None:
     inbox = stdlib_mailbox.Maildir(str(world.root / "Maildir"), create=True)
     for path in paths:
         inbox.add(path.read_bytes())
-    box = MaildirMailbox(world.root / "Maildir", Folders())
+    box = MaildirMailbox(world.root / "Maildir", mail_folders(Folders()))
     box.connect()
     keys = box.pending()
     local = list(box.batches(keys, count=3, max_bytes=bound, alone_above=50 * MB))

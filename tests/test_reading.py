@@ -17,7 +17,7 @@ from gateway.reading import read_document, read_pdf_bytes
 from gateway.reading.recipients import parse_block
 from gateway.testkit.documents import DocumentSpec, render_document, scan
 from gateway.testkit.reading_cases import reading_cases
-from gateway.vntext import fold
+from vntext import fold
 from conftest import shared_folder
 
 SUB_HEADINGS = ("Gửi bản giấy:", "Gửi bản điện tử:", "Bản điện tử:")

@@ -21,7 +21,7 @@ from gateway.model import Reading
 from gateway.reading import read_document
 from gateway.reading.particulars import TypeMismatch, type_mismatch
 from gateway.reasons import MESSAGES
-from gateway.vntext import one_line
+from vntext import one_line
 from typed_documents import Heading, render_heading
 
 # NĐ 30/2020/NĐ-CP Điều 7 (the 29 administrative types) with the abbreviation of its Phụ lục III;

@@ -27,7 +27,7 @@ from gateway.intake.rules import issuer_signatures
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import SignatureFacts
 from gateway.testkit.signing import _signer
-from gateway.vntext import fold
+from vntext import fold
 
 CENTRAL = [
     AgencyEntry("000.00.00.G01", "Văn phòng Chính phủ", "vpcp@chinhphu.vn", ("VĂN PHÒNG CHÍNH PHỦ",)),

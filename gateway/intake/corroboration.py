@@ -14,7 +14,7 @@ from datetime import date
 
 from gateway.model import Particulars
 from gateway.reasons import Reason, warning
-from gateway.vntext import fold
+from vntext import fold
 
 # "số 707/UBND-TH ngày 10/9/2025", "Số: 26/2020/QĐ-UBND": the first number the subject names, its
 # notation after the slash, and the date written right after it (a summary quoted in the subject may

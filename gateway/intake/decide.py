@@ -12,7 +12,7 @@ from gateway.intake.issuers import DocumentIssuers, document_issuers
 from gateway.intake.rules import Us
 from gateway.model import Basis, Decision, MailFacts, PdfFacts, Reply, Verdict
 from gateway.reasons import Reason, error, warning
-from gateway.vntext import fold
+from vntext import fold
 
 # (pdf sha256, issuer, number) -> incoming number of the document already registered, if any
 DuplicateLookup = Callable[[str, str | None, str | None], int | None]

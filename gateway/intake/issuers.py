@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
-from gateway.vntext import fold, nfc, squash
+from vntext import fold, nfc, squash
 
 # How the name of an agency begins (a person's name never does): tells an agency's certificate from a person's.
 AGENCY_WORDS = (

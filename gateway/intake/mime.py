@@ -11,13 +11,14 @@ import hashlib
 import quopri
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
 from gateway.intake import line_ends
-from gateway.vntext import nfc
+from qlvb_mailbox.dates import plausible
+from vntext import nfc
 
 line_ends.install()  # a part's last line end found at its end, not searched for through the whole part
 
@@ -85,21 +86,6 @@ def message_id(msg: Message, raw_sha256: str) -> str:
     # a mail without a Message-ID (or with one no line can hold) gets a stable one from its bytes, so
     # re-runs recognise it
     return f"<sha256-{raw_sha256[:32]}@no-message-id.qlvb>"
-
-
-# The dates a mail may claim that the gateway works with: any other is ignored (a Date: of year 9999
-# moved into a time zone or to the next office day is past what a datetime holds).
-PLAUSIBLE_YEARS = range(1970, 3000)
-
-
-def plausible(when: datetime | None) -> datetime | None:
-    """The date if it lies in PLAUSIBLE_YEARS and has a time zone, else None."""
-    if when is None or when.tzinfo is None:
-        return None
-    try:
-        return when if when.astimezone(timezone.utc).year in PLAUSIBLE_YEARS else None
-    except (OverflowError, ValueError):
-        return None
 
 
 def date_header(msg: Message) -> datetime | None:

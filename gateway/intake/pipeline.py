@@ -26,11 +26,11 @@ from gateway.intake import alerts, mime, rules
 from gateway.intake.analysis import Analysis, headers_only
 from gateway.intake.decide import decide
 from gateway.model import Decision, MailFacts, Particulars, PdfFacts, Reading
-from gateway.vntext import fold
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import Document, DocumentFile, Mail, Outbox
 from registry.numbering import next_incoming_number
+from vntext import fold
 
 log = logging.getLogger("qlvb.intake")
 

@@ -12,10 +12,10 @@ import logging
 from datetime import datetime, timezone
 from typing import Literal
 
-from gateway.config import Folders
 from gateway.outgoing.send import OutgoingFile, OutgoingSender, SendOutcome, UnreadablePdf
 from gateway.outgoing.signing import SigningError
 from gateway.reasons import error
+from qlvb_mailbox.settings import Folders
 
 log = logging.getLogger("qlvb.outgoing")
 

@@ -34,7 +34,7 @@ from gateway.reading.particulars import (
 from gateway.reading.recipients import ocr_archive, parse_block
 from gateway.reading.references import article_number, article_text, is_above, responsible_bodies
 from gateway.reasons import MESSAGES
-from gateway.vntext import fold
+from vntext import fold
 
 HEADER_BAND = 0.40  # the header's share of the first page's height
 LOW_CONFIDENCE = 0.75  # OCR below this is reported as unsure

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from gateway.reading.layout import Line
 from gateway.reading.pages import PageSource
-from gateway.vntext import fold
+from vntext import fold
 
 _HEADING = re.compile(r"^NOI\s*NHAN\b")
 

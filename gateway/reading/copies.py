@@ -9,7 +9,7 @@ import re
 from gateway.model import CopyMark
 from gateway.reading.layout import Line
 from gateway.reading.particulars import is_upper
-from gateway.vntext import fold, one_line
+from vntext import fold, one_line
 
 FORMS = {fold(f): f for f in ("SAO Y", "SAO LỤC", "TRÍCH SAO")} | {"SAO Y BAN CHINH": "SAO Y"}
 _NUMBER = re.compile(r"^SO\s*:")

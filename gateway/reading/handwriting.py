@@ -27,7 +27,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps
 from gateway.reading.layout import Line
 from gateway.reading.ocr import tessdata_dir
 from gateway.reading.particulars import Found
-from gateway.vntext import fold
+from vntext import fold
 
 LINE_DPI = 200  # the line read again for its symbols' places
 BLANK_DPI = 300  # a blank's writing looked at

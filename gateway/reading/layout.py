@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pymupdf
 
 from gateway.reading.stamps import with_stamps
-from gateway.vntext import fold, nfc, one_line
+from vntext import fold, nfc, one_line
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pymupdf
 from PIL import Image
 
 from gateway.reading.layout import Line, split_motto
-from gateway.vntext import nfc, one_line
+from vntext import nfc, one_line
 
 # One thread per Tesseract: the gateway reads several documents side by side, and OpenMP's
 # spinning threads burn CPU for nothing on a busy machine. Read by the library when it loads.

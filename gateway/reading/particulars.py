@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gateway.reading.layout import Line
-from gateway.vntext import SECRECY, URGENCY, fold, one_line, squash
+from vntext import SECRECY, URGENCY, fold, one_line, squash
 
 # Each type of document with the abbreviations its notation uses ("Số: 12/QĐ-UBND"), the spelling of
 # the regulation first and the one offices also write after it; Công văn's "CV" is usage, not law.

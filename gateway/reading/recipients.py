@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from gateway.model import Recipients
-from gateway.vntext import fold, one_line
+from vntext import fold, one_line
 
 _HEADING = re.compile(r"^NOI NHAN\s*:?\s*", re.I)
 _ELECTRONIC = re.compile(r"^(GUI\s+)?BAN DIEN TU\s*:?\s*$")

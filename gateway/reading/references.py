@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from gateway.reading.layout import Line
-from gateway.vntext import fold, one_line
+from vntext import fold, one_line
 
 _ARTICLE_REF = re.compile(r"^NHU (?:TAI |O )?DIEU (\d+)\b")
 _ABOVE = re.compile(r"^NHU TREN\b")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pymupdf
 
-from gateway.vntext import one_line
+from vntext import one_line
 
 if TYPE_CHECKING:  # layout builds the lines and calls in here
     from gateway.reading.layout import Line
