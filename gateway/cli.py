@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -72,6 +73,12 @@ def cli() -> None:
     pass
 
 
+def _group(name: str, help: str) -> click.Group:
+    group = click.Group(name, help=help)
+    cli.add_command(group)
+    return group
+
+
 # ingest, check
 
 def _read_mails(paths: tuple[str, ...]) -> list[IncomingMail]:
@@ -86,16 +93,13 @@ def _ingest(config_path: str, files: tuple[str, ...], as_json: bool, *, record: 
 
     config = _config(config_path)
     mails = _read_mails(files)
-    gateway = Gateway.open(config)
-    try:
+    with closing(Gateway.open(config)) as gateway:
         with gateway.worker_pool() as pool, out.progress("đăng ký" if record else "kiểm tra", len(mails)) as done:
             intake = Intake(gateway, pool)
             for outputs in intake.process(mails, record=record):
                 for output in outputs:
                     out.print_json(output) if as_json else print(out.summary_line(output), flush=True)
                 done.advance()
-    finally:
-        gateway.close()
     return EXIT_OK
 
 
@@ -134,9 +138,7 @@ def parse(file: str, as_json: bool, no_body: bool) -> int:
 
 # the register of incoming documents
 
-@cli.group(help="the incoming register")
-def register() -> None:
-    pass
+register = _group("register", "the incoming register")
 
 
 @register.command("add", help="register a paper document with the next incoming number")
@@ -164,14 +166,11 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
         raise UsageError(f"--received-at/--date: {exc}") from None
     if received.tzinfo is None:
         received = received.replace(tzinfo=config.tz)
-    gateway = Gateway.open(config)
-    try:
+    with closing(Gateway.open(config)) as gateway:
         incoming, year = register_paper(gateway.register, config.agency.code, PaperDocument(
             issuer=issuer, number=number, issued_date=issued_date, type_name=type_name, subject=summary,
             signer=signer, received_at=received.astimezone(config.tz), note=note,
         ), actor=actor)
-    finally:
-        gateway.close()
     result = {"incoming_number": incoming, "year": year, "issuer": issuer, "number": number}
     out.print_json(result) if as_json else print(out.registered_paper(result))
     return EXIT_OK
@@ -186,11 +185,8 @@ def register_list(config_path: str, year: int | None, as_json: bool) -> int:
     from registry.paper import list_register
 
     config = _config(config_path)
-    gateway = Gateway.open(config)
-    try:
+    with closing(Gateway.open(config)) as gateway:
         rows = list_register(gateway.register, config.agency.code, year, config.tz)
-    finally:
-        gateway.close()
     if as_json:
         for row in rows:
             out.print_json(row)
@@ -201,9 +197,7 @@ def register_list(config_path: str, year: int | None, as_json: bool) -> int:
 
 # the directory of agencies
 
-@cli.group(help="the directory of agencies")
-def directory() -> None:
-    pass
+directory = _group("directory", "the directory of agencies")
 
 
 @directory.command("import", help="load a directory CSV or YAML file")
@@ -220,12 +214,9 @@ def directory_import(config_path: str, file: str, actor: str) -> int:
         entries = parse_directory(path)
     except DirectoryError as exc:
         raise UsageError(str(exc)) from None
-    gateway = Gateway.open(config)
-    try:
+    with closing(Gateway.open(config)) as gateway:
         with gateway.register.session() as session, session.begin():
             changed = sync_directory(session, entries, str(path), actor=actor)
-    finally:
-        gateway.close()
     print(f"{len(entries)} agencies read, {changed} added or changed")
     return EXIT_OK
 
@@ -238,11 +229,8 @@ def directory_resolve(config_path: str, entry: str, as_json: bool) -> int:
     from gateway.app import Gateway
     from gateway.resolver import Resolver
 
-    gateway = Gateway.open(_config(config_path))
-    try:
+    with closing(Gateway.open(_config(config_path))) as gateway:
         resolution = Resolver(gateway.directory, gateway.us.agency).resolve(entry)
-    finally:
-        gateway.close()
     result = resolution.as_json()
     out.print_json(result) if as_json else print(out.resolution_text(result, [w.message for w in resolution.warnings]))
     return EXIT_OK
@@ -275,14 +263,11 @@ def run(config_path: str) -> int:
             source.imap.password()
     if config.smtp is not None:
         config.smtp.password()
-    gateway = Gateway.open(config)
-    try:
+    with closing(Gateway.open(config)) as gateway:
         with gateway.worker_pool() as pool:
             sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox) if config.smtp else None
             daemon = Daemon(gateway, Intake(gateway, pool), sender, stop=stop)
             daemon.run()
-    finally:
-        gateway.close()
     return EXIT_OK
 
 
@@ -298,12 +283,8 @@ def status(config_path: str, as_json: bool) -> int:
 
     config = _config(config_path)
     now = datetime.now(timezone.utc)
-    database = Register(config.database)
-    try:
-        with database.session() as session:
-            states, outbox = mailbox_states(session), outbox_counts(session)
-    finally:
-        database.close()
+    with closing(Register(config.database)) as database, database.session() as session:
+        states, outbox = mailbox_states(session), outbox_counts(session)
     watch = Watch({m.name: m.poll_seconds for m in config.mailboxes}, config.limits.seconds_per_mail,
                   config.monitoring.alert_after_seconds)
     result = report(states, outbox, store_space(Path(config.storage)), watch, now)
@@ -318,17 +299,12 @@ def digest(config_path: str) -> int:
     from gateway.app import Gateway
     from gateway.digest import queue_digest
 
-    gateway = Gateway.open(_config(config_path))
-    try:
+    with closing(Gateway.open(_config(config_path))) as gateway:
         queue_digest(gateway)
-    finally:
-        gateway.close()
     return EXIT_OK
 
 
-@cli.group(help="certificate revocation lists")
-def crls() -> None:
-    pass
+crls = _group("crls", "certificate revocation lists")
 
 
 @crls.command("refresh", help="fetch trust.crl_urls now")
@@ -342,11 +318,8 @@ def crls_refresh(config_path: str, as_json: bool) -> int:
     config = _config(config_path)
     if not config.trust.crl_urls:
         raise UsageError("trust.crl_urls: no CRL to fetch (fetching is not allowed in this configuration)")
-    gateway = Gateway.open(config)
-    try:
+    with closing(Gateway.open(config)) as gateway:
         results = refresh_crls(config.trust.crl_urls, gateway.fetched_crls)
-    finally:
-        gateway.close()
     for r in results:
         line = {"url": r.url, "ok": r.ok, "detail": r.detail}
         out.print_json(line) if as_json else print(out.crl_line(line))
@@ -355,9 +328,7 @@ def crls_refresh(config_path: str, as_json: bool) -> int:
 
 # review: mails held for the clerk
 
-@cli.group(help="mails held for the clerk")
-def review() -> None:
-    pass
+review = _group("review", "mails held for the clerk")
 
 
 def _reviewing(config_path: str, action: Callable[[Gateway], int]) -> int:
@@ -365,13 +336,11 @@ def _reviewing(config_path: str, action: Callable[[Gateway], int]) -> int:
     from gateway import review as reviews
     from gateway.app import Gateway
 
-    gateway = Gateway.open(_config(config_path))
-    try:
-        return action(gateway)
-    except reviews.ReviewError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        gateway.close()
+    with closing(Gateway.open(_config(config_path))) as gateway:
+        try:
+            return action(gateway)
+        except reviews.ReviewError as exc:
+            raise UsageError(str(exc)) from None
 
 
 def review_command(name: str, help: str) -> Callable[[F], F]:
@@ -478,8 +447,7 @@ def send(config_path: str, file: str, draft: str | None, dry_run: bool, confirm:
     attached = None
     if draft:
         attached = (Path(draft).name, _existing(draft, f"--draft {draft}").read_bytes())
-    gateway = Gateway.open(_config(config_path))
-    try:
+    with closing(Gateway.open(_config(config_path))) as gateway:
         with gateway.worker_pool(size=1) as pool:
             sender = OutgoingSender(gateway, pool)
             try:
@@ -492,8 +460,6 @@ def send(config_path: str, file: str, draft: str | None, dry_run: bool, confirm:
             _send_now(gateway)
             rows = sender.recipients_json_by_identifier(outcome.plan.identifier)
             outcome = type(outcome)(outcome.plan, True, False, tuple(rows))
-    finally:
-        gateway.close()
     result = outcome.as_json()
     out.print_json(result) if as_json else print(out.plan_text(result))
     return EXIT_OK if dry_run or outcome.registered else EXIT_HELD
@@ -508,12 +474,9 @@ def sent(config_path: str, year: int | None, as_json: bool) -> int:
     from gateway.app import Gateway
     from registry.queries import sent_documents
 
-    gateway = Gateway.open(_config(config_path))
-    try:
+    with closing(Gateway.open(_config(config_path))) as gateway:
         with gateway.register.session() as session:
             rows = [out.sent_json(document) for document in sent_documents(session, year)]
-    finally:
-        gateway.close()
     for row in rows:
         out.print_json(row) if as_json else print(out.sent_text(row))
     return EXIT_OK
@@ -530,15 +493,12 @@ def recall(config_path: str, identifier: str, reason: str, as_json: bool, actor:
     from gateway.app import Gateway
     from gateway.exchange.recall import RecallError, recall_outgoing
 
-    gateway = Gateway.open(_config(config_path))
-    try:
+    with closing(Gateway.open(_config(config_path))) as gateway:
         try:
             recalled = recall_outgoing(gateway, identifier, reason, actor)
         except RecallError as exc:
             raise UsageError(str(exc)) from None
         _send_now(gateway)
-    finally:
-        gateway.close()
     result = {"identifier": recalled.identifier, "recall_sent_to": recalled.recipients}
     out.print_json(result) if as_json else print(out.recall_text(result))
     return EXIT_OK
