@@ -93,13 +93,13 @@ def _ingest(config_path: str, files: tuple[str, ...], as_json: bool, *, record: 
 
     config = _config(config_path)
     mails = _read_mails(files)
-    with closing(Gateway.open(config)) as gateway:
-        with gateway.worker_pool() as pool, out.progress("đăng ký" if record else "kiểm tra", len(mails)) as done:
-            intake = Intake(gateway, pool)
-            for outputs in intake.process(mails, record=record):
-                for output in outputs:
-                    out.print_json(output) if as_json else print(out.summary_line(output), flush=True)
-                done.advance()
+    with (closing(Gateway.open(config)) as gateway, gateway.worker_pool() as pool,
+          out.progress("đăng ký" if record else "kiểm tra", len(mails)) as done):
+        intake = Intake(gateway, pool)
+        for outputs in intake.process(mails, record=record):
+            for output in outputs:
+                out.print_json(output) if as_json else print(out.summary_line(output), flush=True)
+            done.advance()
     return EXIT_OK
 
 
@@ -214,9 +214,8 @@ def directory_import(config_path: str, file: str, actor: str) -> int:
         entries = parse_directory(path)
     except DirectoryError as exc:
         raise UsageError(str(exc)) from None
-    with closing(Gateway.open(config)) as gateway:
-        with gateway.register.session() as session, session.begin():
-            changed = sync_directory(session, entries, str(path), actor=actor)
+    with closing(Gateway.open(config)) as gateway, gateway.register.session() as session, session.begin():
+        changed = sync_directory(session, entries, str(path), actor=actor)
     print(f"{len(entries)} agencies read, {changed} added or changed")
     return EXIT_OK
 
@@ -263,11 +262,10 @@ def run(config_path: str) -> int:
             source.imap.password()
     if config.smtp is not None:
         config.smtp.password()
-    with closing(Gateway.open(config)) as gateway:
-        with gateway.worker_pool() as pool:
-            sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox) if config.smtp else None
-            daemon = Daemon(gateway, Intake(gateway, pool), sender, stop=stop)
-            daemon.run()
+    with closing(Gateway.open(config)) as gateway, gateway.worker_pool() as pool:
+        sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox) if config.smtp else None
+        daemon = Daemon(gateway, Intake(gateway, pool), sender, stop=stop)
+        daemon.run()
     return EXIT_OK
 
 
@@ -343,13 +341,11 @@ def _reviewing(config_path: str, action: Callable[[Gateway], int]) -> int:
             raise UsageError(str(exc)) from None
 
 
-def review_command(name: str, help: str) -> Callable[[F], F]:
+def review_command(name: str, help: str) -> Callable[[F], click.Command]:
     """A decision on one held mail: its id, --config, --json and who decides."""
-    def decorate(command: F) -> F:
-        for option in (actor_option(_clerk, CLERK_HELP), json_option(), click.argument("mail_id", metavar="ID", type=int),
-                       config_option, review.command(name, help=help)):
-            command = option(command)
-        return command
+    def decorate(command: F) -> click.Command:
+        with_options = actor_option(_clerk, CLERK_HELP)(json_option()(command))
+        return review.command(name, help=help)(config_option(click.argument("mail_id", metavar="ID", type=int)(with_options)))
     return decorate
 
 
@@ -474,9 +470,8 @@ def sent(config_path: str, year: int | None, as_json: bool) -> int:
     from gateway.app import Gateway
     from registry.queries import sent_documents
 
-    with closing(Gateway.open(_config(config_path))) as gateway:
-        with gateway.register.session() as session:
-            rows = [out.sent_json(document) for document in sent_documents(session, year)]
+    with closing(Gateway.open(_config(config_path))) as gateway, gateway.register.session() as session:
+        rows = [out.sent_json(document) for document in sent_documents(session, year)]
     for row in rows:
         out.print_json(row) if as_json else print(out.sent_text(row))
     return EXIT_OK

@@ -65,11 +65,10 @@ class Watch:
 
 def report(states: Iterable[MailboxState], outbox: OutboxCounts, store: StoreSpace, watch: Watch,
            now: datetime) -> StatusReport:
-    rows = [(s.name, s.connected, s.last_uid, s.backlog, s.last_mail_at, s.last_error, s.failing_since, s.updated_at)
-            for s in states]
-    recorded = {row[0] for row in rows}
-    rows += [(name, False, 0, None, None, NOT_STARTED, None, None) for name in sorted(set(watch.polls) - recorded)]
-    mailboxes = tuple(_mailbox(*row, watch=watch, now=now) for row in rows)
+    recorded = [_mailbox(s.name, s.connected, s.last_uid, s.backlog, s.last_mail_at, s.last_error, s.failing_since,
+                         s.updated_at, watch=watch, now=now) for s in states]
+    mailboxes = (*recorded, *(_mailbox(name, False, 0, None, None, NOT_STARTED, None, None, watch=watch, now=now)
+                              for name in sorted(set(watch.polls) - {m.name for m in recorded})))
     limit = watch.alert_after_seconds
     failing = [Alert(m.name, m.failing_since, m.error,
                      f"hộp thư {m.name} lỗi liên tục {m.failing_seconds} giây (ngưỡng {limit:g} giây)")

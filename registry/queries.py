@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from registry.models import MailboxState, OutgoingDocument, OutgoingRecipient, Outbox
+from registry.models import MailboxState, Outbox, OutgoingDocument, OutgoingRecipient
 
 
 @dataclass(frozen=True)
