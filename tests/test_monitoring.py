@@ -1,0 +1,69 @@
+"""`status`'s judgement as a pure function (gateway/monitoring.py): which mailboxes alert, which the
+daemon no longer watches, and the text a person reads; no register, no clock."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from gateway.cli_format import print_status, status_json
+from gateway.monitoring import NOT_STARTED, StatusReport, StoreSpace, Watch, report
+from registry.models import MailboxState
+from registry.queries import OutboxCounts
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+WATCH = Watch({"vanthu": 60, "phongban": 60}, seconds_per_mail=300, alert_after_seconds=900)
+EMPTY_OUTBOX = OutboxCounts(0, 0, 0, ())
+STORE = StoreSpace("store", 10 * 2**30, 100 * 2**30)
+
+
+def _state(name: str, *, seen_ago: float | None = 5, failing_for: float | None = None) -> MailboxState:
+    return MailboxState(name=name, last_uid=7, connected=failing_for is None, backlog=0, last_mail_at=None,
+                        last_error="connection refused" if failing_for is not None else None,
+                        failing_since=NOW - timedelta(seconds=failing_for) if failing_for is not None else None,
+                        updated_at=NOW - timedelta(seconds=seen_ago) if seen_ago is not None else None)
+
+
+def _report(*states: MailboxState) -> StatusReport:
+    return report(states, EMPTY_OUTBOX, STORE, WATCH, NOW)
+
+
+@pytest.mark.parametrize("states, alerting", [
+    ((_state("vanthu"), _state("phongban")), []),  # both looked at a moment ago
+    ((_state("vanthu", failing_for=600), _state("phongban")), []),  # failing, under the threshold
+    ((_state("vanthu", failing_for=901), _state("phongban")), ["vanthu"]),  # failing longer than 900 s
+    ((_state("vanthu", seen_ago=60 + 300 + 900), _state("phongban")), []),  # quiet, but within a poll + a mail + 900 s
+    ((_state("vanthu", seen_ago=60 + 300 + 901), _state("phongban")), ["vanthu"]),  # the daemon stopped looking
+    ((_state("vanthu", seen_ago=7200, failing_for=7200), _state("phongban")), ["vanthu"]),  # one alert, not two
+    ((_state("vanthu"), _state("old", seen_ago=7200)), []),  # a mailbox no longer configured is not alerted
+])
+def test_which_mailboxes_alert(states: tuple[MailboxState, ...], alerting: list[str]) -> None:
+    assert [a.mailbox for a in _report(*states).alerts] == alerting
+
+
+def test_a_configured_mailbox_the_daemon_never_wrote_is_listed_not_started_and_not_alerted() -> None:
+    status = _report(_state("vanthu"))
+    assert [(m.name, m.error, m.watched) for m in status.mailboxes] == [("vanthu", None, True),
+                                                                         ("phongban", NOT_STARTED, False)]
+    assert status.alerts == ()
+
+
+def test_the_alert_says_how_long_and_the_threshold_and_json_keeps_its_fields() -> None:
+    status = _report(_state("vanthu", failing_for=1000), _state("phongban", seen_ago=3600))
+    assert [a.message for a in status.alerts] == [
+        "hộp thư vanthu lỗi liên tục 1000 giây (ngưỡng 900 giây)",
+        "hộp thư phongban không được theo dõi từ 2026-03-02T08:00:00+00:00: tiến trình chạy nền (qlvb-gateway run) đã dừng?"]
+    out = status_json(status)
+    assert list(out) == ["mailboxes", "outbox", "store", "alerts"]
+    assert list(out["mailboxes"][0]) == ["name", "connected", "last_uid", "backlog", "last_mail_at", "error",
+                                         "failing_since", "failing_seconds", "updated_at", "watched"]
+    assert out["mailboxes"][0]["failing_since"] == "2026-03-02T08:43:20+00:00" and out["mailboxes"][0]["failing_seconds"] == 1000
+
+
+def test_the_text_form_is_a_table_a_person_reads(capsys: pytest.CaptureFixture[str]) -> None:
+    print_status(_report(_state("vanthu", failing_for=1000)))
+    text = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in text.splitlines() if line.strip()}
+    assert "không kết nối" in rows["vanthu"] and "connection refused" in rows["vanthu"]
+    assert NOT_STARTED in rows["phongban"]
+    assert "kho lưu trữ store: còn trống 10.0 GiB trên 100.0 GiB" in text
+    assert "CẢNH BÁO: hộp thư vanthu lỗi liên tục 1000 giây (ngưỡng 900 giây): connection refused" in text
