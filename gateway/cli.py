@@ -87,36 +87,30 @@ def _read_mails(paths: tuple[str, ...]) -> list[IncomingMail]:
     return [IncomingMail(source=str(path), raw=path.read_bytes()) for path in map(_existing, paths)]
 
 
-def _ingest(config_path: str, files: tuple[str, ...], as_json: bool, *, record: bool) -> int:
-    from gateway.app import Gateway
-    from gateway.intake.pipeline import Intake
+def _mail_command(name: str, help: str, *, record: bool) -> None:
+    """`ingest` (record=True) or `check` (the same decision, the register untouched)."""
+    @cli.command(name, help=help)
+    @config_option
+    @json_option("one JSON object per document")
+    @click.argument("files", nargs=-1, required=True, metavar="FILE.eml...")
+    def command(config_path: str, as_json: bool, files: tuple[str, ...]) -> int:
+        from gateway.app import Gateway
+        from gateway.intake.pipeline import Intake
 
-    config = _config(config_path)
-    mails = _read_mails(files)
-    with (closing(Gateway.open(config)) as gateway, gateway.worker_pool() as pool,
-          out.progress("đăng ký" if record else "kiểm tra", len(mails)) as done):
-        intake = Intake(gateway, pool)
-        for outputs in intake.process(mails, record=record):
-            for output in outputs:
-                out.print_json(output) if as_json else print(out.summary_line(output), flush=True)
-            done.advance()
-    return EXIT_OK
-
-
-@cli.command(help="process mail files into the register")
-@config_option
-@json_option("one JSON object per document")
-@click.argument("files", nargs=-1, required=True, metavar="FILE.eml...")
-def ingest(config_path: str, as_json: bool, files: tuple[str, ...]) -> int:
-    return _ingest(config_path, files, as_json, record=True)
+        config = _config(config_path)
+        mails = _read_mails(files)
+        with (closing(Gateway.open(config)) as gateway, gateway.worker_pool() as pool,
+              out.progress("đăng ký" if record else "kiểm tra", len(mails)) as done):
+            intake = Intake(gateway, pool)
+            for outputs in intake.process(mails, record=record):
+                for output in outputs:
+                    out.print_json(output) if as_json else print(out.summary_line(output), flush=True)
+                done.advance()
+        return EXIT_OK
 
 
-@cli.command(help="decide on mail files without touching the register")
-@config_option
-@json_option("one JSON object per document")
-@click.argument("files", nargs=-1, required=True, metavar="FILE.eml...")
-def check(config_path: str, as_json: bool, files: tuple[str, ...]) -> int:
-    return _ingest(config_path, files, as_json, record=False)
+_mail_command("ingest", "process mail files into the register", record=True)
+_mail_command("check", "decide on mail files without touching the register", record=False)
 
 
 @cli.command(help="read a document's particulars and recipient block")
