@@ -10,12 +10,12 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from gateway.config import Config
+from gateway.decision.rules import Us
 from gateway.directory import AgencyEntry, Directory, parse_directory
-from gateway.intake.analysis import AnalysisSettings
 from gateway.exchange.answers import AnswerWriter
+from gateway.intake.analysis import AnalysisSettings
 from gateway.intake.authentication import AuthSettings
 from gateway.intake.office_hours import OfficeCalendar
-from gateway.intake.rules import Us
 from gateway.workers import WorkerPool
 from registry import audit
 from registry.database import Register

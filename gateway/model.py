@@ -1,7 +1,7 @@
 """Typed facts about a mail and its documents, and the decision taken on them.
 
 Facts are produced by the analysis (in a worker process) and are plain, picklable data; the
-decision is built from them by pure rules (gateway.intake.rules, gateway.intake.decide).
+decision is built from them by pure rules (gateway.decision.rules, gateway.decision.decide).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from gateway.decision.rules import Us
 from gateway.directory import AgencyEntry, Directory
-from gateway.intake.rules import Us
 from gateway.model import (
     Attachment, CertSubject, MailFacts, Particulars, PdfFacts, Reading, Recipients, SenderAuth, SignatureFacts,
 )

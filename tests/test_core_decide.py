@@ -1,4 +1,4 @@
-"""decide (gateway/intake/decide.py) on facts built by hand, table-driven: the verdict, its basis,
+"""decide (gateway/decision/decide.py) on facts built by hand, table-driven: the verdict, its basis,
 the reasons and who is answered, for each way a mail arrives; and how a mail's PDFs are split
 into documents and appendices."""
 
@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from core_facts import CLERK, DIRECTORY, OURS, STC, STP, URGENT, codes, mail, pdf, reading, sender, signature
-from gateway.intake.decide import decide, split_documents
+from gateway.decision.decide import decide, split_documents
 from gateway.model import Decision, MailFacts
 
 E, W = "error", "warning"

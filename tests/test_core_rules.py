@@ -1,4 +1,4 @@
-"""Each rule of gateway/intake/rules.py on facts built by hand, table-driven: the findings it
+"""Each rule of gateway/decision/rules.py on facts built by hand, table-driven: the findings it
 raises (code and severity) for the cases its article names, and nothing where it holds."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from core_facts import (
     DIRECTORY, OURS, STC, STP, US, attachment, codes, mail, pdf, reading, sender, signature,
 )
-from gateway.intake import rules
-from gateway.intake.issuers import DocumentIssuers, Issuer
+from gateway.decision import rules
+from gateway.decision.issuers import DocumentIssuers, Issuer
 from gateway.model import CertSubject
 from gateway.reasons import error, warning
 

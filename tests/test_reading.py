@@ -309,8 +309,8 @@ def test_an_issuer_misread_by_ocr_is_unverified_not_a_mismatch() -> None:
     """Intake's rule (002 Đ4.1) on what the reader says: an OCR issuer naming no known agency is
     reported for the clerk; a known other agency is still a mismatch; the text layer is trusted."""
     from gateway.directory import AgencyEntry, Directory
-    from gateway.intake.issuers import document_issuers
-    from gateway.intake.rules import official_route
+    from gateway.decision.issuers import document_issuers
+    from gateway.decision.rules import official_route
     from gateway.model import FieldSource, MailFacts, Particulars, Reading, Recipients, SenderAuth
 
     stp = AgencyEntry("000.00.14.H06", "Sở Tư pháp tỉnh Bắc Giang", "vanthu@sotp.bacgiang.gov.vn", ("Sở Tư pháp",))

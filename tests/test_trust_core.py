@@ -8,10 +8,10 @@ import email
 
 import pytest
 
+from gateway.decision.issuers import DocumentIssuers, Issuer, document_issuers, signer_agency, speaks_for
+from gateway.decision.rules import issuer_signatures
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.intake.authentication import AuthSettings, aligned, from_evidence, received_by, received_from, trusted_results
-from gateway.intake.issuers import DocumentIssuers, Issuer, document_issuers, signer_agency, speaks_for
-from gateway.intake.rules import issuer_signatures
 from gateway.model import CertSubject, FieldSource, Particulars, Reading, Recipients, SignatureFacts
 
 MX = "mx.bacgiang.gov.vn"

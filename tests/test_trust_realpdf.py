@@ -21,9 +21,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.stamp import TextStampStyle
 
+from gateway.decision.issuers import DocumentIssuers, Issuer
+from gateway.decision.rules import issuer_signatures
 from gateway.directory import AgencyEntry, Directory
-from gateway.intake.issuers import DocumentIssuers, Issuer
-from gateway.intake.rules import issuer_signatures
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import SignatureFacts
 from gateway.testkit.signing import _signer

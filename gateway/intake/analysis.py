@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pymupdf
 
-from gateway.intake import mime, rules
+from gateway.decision import rules
+from gateway.intake import mime
 from gateway.intake.attachments import classify, in_forwarded_mail
 from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.pdf_content import active_content_of

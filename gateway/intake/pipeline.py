@@ -17,14 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
+from gateway.decision import rules
+from gateway.decision.decide import decide
 from gateway.exchange.recall import receive_recall
 from gateway.exchange.reports import read_delivery_report
 from gateway.exchange.status import RECALL
 from gateway.exchange.tracking import answered_recipient, follow_answer, follow_report
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
-from gateway.intake import alerts, mime, rules
+from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
-from gateway.intake.decide import decide
 from gateway.model import Decision, MailFacts, Particulars, PdfFacts, Reading
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gateway.decision.rules import secret_mark
 from gateway.directory import AgencyEntry
-from gateway.intake.rules import secret_mark
 from gateway.model import Particulars, Reading
 from gateway.reasons import Reason, error
 from gateway.resolver import Resolution, Resolver

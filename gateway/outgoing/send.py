@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
+from gateway.decision.issuers import signer_agency
+from gateway.decision.rules import valid_signature
 from gateway.directory import AgencyEntry, Directory
-from gateway.intake.issuers import signer_agency
-from gateway.intake.rules import valid_signature
 from gateway.model import Reading, SignatureFacts
 from gateway.outgoing.plan import Choices, Plan, make_plan
 from gateway.resolver import Resolver

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from gateway.decision import rules
+from gateway.decision.corroboration import corroborate
+from gateway.decision.issuers import DocumentIssuers, document_issuers
+from gateway.decision.rules import Us
 from gateway.directory import Directory
-from gateway.intake import rules
-from gateway.intake.corroboration import corroborate
-from gateway.intake.issuers import DocumentIssuers, document_issuers
-from gateway.intake.rules import Us
 from gateway.model import Basis, Decision, MailFacts, PdfFacts, Reply, Verdict
 from gateway.reasons import Reason, error, warning
 from vntext import fold

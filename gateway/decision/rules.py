@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gateway.decision.issuers import DocumentIssuers, Issuer, signer_agency, speaks_for
 from gateway.directory import AgencyEntry, Directory
-from gateway.intake.issuers import DocumentIssuers, Issuer, signer_agency, speaks_for
 from gateway.model import MailFacts, PdfFacts, Reading, SignatureFacts
 from gateway.reasons import Reason, error, warning
 from gateway.resolver import Resolver
