@@ -13,7 +13,7 @@ import pymupdf
 import pytest
 
 from gateway.reading import read_pdf_bytes
-from gateway.reading.layout import Line
+from gateway.reading.lines import Line
 from gateway.reading.stamps import Word, fill_blanks
 from gateway.testkit.documents import DocumentSpec, render_document
 from gateway.testkit.signing import sign_with_stamp

@@ -16,7 +16,7 @@ from gateway.model import FieldSource, Particulars, Reading, Recipients
 from gateway.reading.block import Block, find_block
 from gateway.reading.copies import read_copy
 from gateway.reading.handwriting import read_blanks
-from gateway.reading.layout import Line
+from gateway.reading.lines import Line
 from gateway.reading.ocr import OcrUnavailable, check_tesseract
 from gateway.reading.pages import PageSource
 from gateway.reading.particulars import (

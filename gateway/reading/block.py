@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gateway.reading.layout import Line
+from gateway.reading.lines import Line
 from gateway.reading.pages import PageSource
 from vntext import fold
 

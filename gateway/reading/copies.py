@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from gateway.model import CopyMark
-from gateway.reading.layout import Line
+from gateway.reading.lines import Line
 from gateway.reading.particulars import is_upper
 from vntext import fold, one_line
 

@@ -24,7 +24,7 @@ from typing import Literal
 import pymupdf
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
-from gateway.reading.layout import Line
+from gateway.reading.lines import Line
 from gateway.reading.ocr import tessdata_dir
 from gateway.reading.particulars import Found
 from vntext import fold

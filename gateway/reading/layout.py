@@ -4,40 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 
 import pymupdf
 
+from gateway.reading.lines import Line
 from gateway.reading.stamps import with_stamps
 from vntext import fold, nfc, one_line
-
-
-@dataclass(frozen=True)
-class Line:
-    page: int  # 1-based
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-    bold: bool
-    page_width: float
-    page_height: float
-    source: str = "text"  # "text": the PDF's text layer; "ocr": read from the page image; "stamp": completed by a signature's stamp
-    confidence: float | None = None  # OCR's confidence, 0..1 (None for the text layer)
-    ink: float | None = None  # OCR: share of dark pixels in the line's box (bold text has more)
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def left_half(self) -> bool:
-        return self.cx < self.page_width * 0.5
-
-    @property
-    def rel_y(self) -> float:
-        return self.y0 / self.page_height
 
 
 def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:

@@ -18,7 +18,8 @@ from pathlib import Path
 import pymupdf
 from PIL import Image
 
-from gateway.reading.layout import Line, split_motto
+from gateway.reading.layout import split_motto
+from gateway.reading.lines import Line
 from vntext import nfc, one_line
 
 # One thread per Tesseract: the gateway reads several documents side by side, and OpenMP's

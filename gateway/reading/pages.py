@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
-from gateway.reading.layout import Line, has_text, page_lines
+from gateway.reading.layout import has_text, page_lines
+from gateway.reading.lines import Line
 from gateway.reading.ocr import ocr_band, ocr_region
 from gateway.reading.zones import Band, PageLayout, page_layout
 

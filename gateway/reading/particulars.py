@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from gateway.reading.layout import Line
+from gateway.reading.lines import Line
 from vntext import SECRECY, URGENCY, fold, one_line, squash
 
 # Each type of document with the abbreviations its notation uses ("Số: 12/QĐ-UBND"), the spelling of

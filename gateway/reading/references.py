@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from gateway.reading.layout import Line
+from gateway.reading.lines import Line
 from vntext import fold, one_line
 
 _ARTICLE_REF = re.compile(r"^NHU (?:TAI |O )?DIEU (\d+)\b")

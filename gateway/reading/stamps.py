@@ -13,14 +13,11 @@ import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pymupdf
 
+from gateway.reading.lines import Line
 from vntext import one_line
-
-if TYPE_CHECKING:  # layout builds the lines and calls in here
-    from gateway.reading.layout import Line
 
 _FIGURES = re.compile(r"\d{1,6}")  # a number, a day or a month: what a stamp writes into a blank
 REACH = 1.5  # how far beside a line (in line heights) a stamp still fills its blank
