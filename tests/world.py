@@ -10,6 +10,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -124,8 +125,10 @@ class World:
 
     def run(self, *args: str, check: bool = True, process: bool = False) -> subprocess.CompletedProcess[str]:
         """The command line on `args` from the agency's folder: in this process (the CLI's own main,
-        its stdout, stderr and exit status captured), or, with process=True, as a user starts it."""
-        if process:
+        its stdout, stderr and exit status captured), or, with process=True, as a user starts it.
+        A command that starts worker processes runs as a process of its own while this one has threads
+        (a test's SMTP or HTTP server): its workers would be fresh interpreters then (spawn, not fork)."""
+        if process or (threading.active_count() > 1 and _starts_workers(args)):
             env = dict(os.environ, PYTHONWARNINGS="ignore")
             done = subprocess.run([*GATEWAY, *args], capture_output=True, text=True, cwd=self.root, env=env, timeout=600)
         else:
@@ -142,6 +145,13 @@ class World:
         from registry.database import Register
 
         return Register(f"sqlite:///{self.root / 'qlvb.db'}")
+
+
+def _starts_workers(args: tuple[str, ...]) -> bool:
+    """Whether the command reads PDFs in worker processes (ingest, check, send, a review's release or return)."""
+    words = [a for a in args if not a.startswith("-")]
+    return bool(words) and (words[0] in ("ingest", "check", "send")
+                            or words[:2] in (["review", "release"], ["review", "return"]))
 
 
 def run_in_process(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
