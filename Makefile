@@ -1,5 +1,5 @@
 # The two commands of the README. Both install what they need first (scripts/setup).
-.PHONY: demo test setup bench
+.PHONY: demo test check setup bench
 
 demo:
 	scripts/setup
@@ -8,6 +8,12 @@ demo:
 test:
 	scripts/setup --test
 	.venv/bin/python -m pytest -n 2 -q
+
+# The types (mypy) and the lint (ruff) of the product, as configured in pyproject.toml; CI runs it before the tests.
+check:
+	scripts/setup --test
+	.venv/bin/mypy
+	.venv/bin/ruff check gateway registry mailbox vntext
 
 bench:
 	scripts/setup --test
