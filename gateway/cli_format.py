@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from gateway.model import DocumentOutcome
     from gateway.monitoring import StatusReport
     from registry.queries import SentDocument
 
@@ -77,14 +78,14 @@ def progress(description: str, total: int) -> Iterator[Progress]:
 
 # ingest, check
 
-def summary_line(o: dict[str, Any]) -> str:
+def summary_line(o: DocumentOutcome) -> str:
     """One document's verdict on one line: verdict, incoming number, its number, the file, reason codes."""
-    number = f"số đến {o['incoming_number']}" if o.get("incoming_number") else (
-        f"trùng số đến {o['duplicate_of']}" if o.get("duplicate_of") else "-"
+    number = f"số đến {o.incoming_number}" if o.incoming_number else (
+        f"trùng số đến {o.duplicate_of}" if o.duplicate_of else "-"
     )
-    doc = o.get("document") or {}
-    codes = ",".join(r["code"] for r in o.get("reasons", [])) or "-"
-    return f"{o['verdict']:<11} {number:<16} {doc.get('number') or '-':<20} {o['file']}  [{codes}]"
+    notation = o.document.number if o.document is not None and not o.secret else None
+    codes = ",".join(r.code for r in o.reasons) or "-"
+    return f"{o.verdict:<11} {number:<16} {notation or '-':<20} {o.file}  [{codes}]"
 
 
 # status

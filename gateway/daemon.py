@@ -26,6 +26,7 @@ from gateway.guard import blame, fault_name
 from gateway.intake.pipeline import IncomingMail, Intake
 from gateway.mailboxes import mail_server, open_mailbox
 from gateway.metrics import DaemonMetrics
+from gateway.model import Verdict
 from gateway.outbox import OutboxSender
 from gateway.outgoing.folder import FOLDER_OF, outgoing_folders, take_dropped
 from gateway.outgoing.send import OutgoingSender
@@ -59,7 +60,7 @@ def scheduled_crl_refresh() -> None:
 
 
 # The folder each verdict files a mail into (duplicates are filed with the accepted ones).
-VERDICT_FOLDER = {"accepted": "accepted", "duplicate": "accepted", "returned": "returned",
+VERDICT_FOLDER: dict[Verdict, str] = {"accepted": "accepted", "duplicate": "accepted", "returned": "returned",
                   "quarantined": "quarantined", "ignored": "ignored"}
 BATCH = 20  # mails fetched at once, and recorded at most in one transaction
 MB = 1024 * 1024
@@ -282,10 +283,9 @@ class Daemon:
         items = [(IncomingMail(f"{watcher.name}:{t.mail.key}", t.mail.raw, t.mail.internaldate),
                   t.result.result()) for t in group]
         folders: dict[str, list] = {}  # type: ignore[type-arg]
-        for taken, outputs in zip(group, self.intake.record_many(items)):  # committed here, together
-            verdict = outputs[0]["verdict"] if outputs else "quarantined"
-            folders.setdefault(VERDICT_FOLDER.get(verdict, "quarantined"), []).append(taken.mail.key)
-            self.metrics.taken(outputs)
+        for taken, outcome in zip(group, self.intake.record_many(items)):  # committed here, together
+            folders.setdefault(VERDICT_FOLDER[outcome.verdict], []).append(taken.mail.key)
+            self.metrics.taken(outcome)
         for folder, filed in folders.items():  # after the commit: one MOVE a folder
             watcher.mailbox.file(filed, folder)
         self.metrics.filed(t.mail.internaldate for t in group)
@@ -354,12 +354,11 @@ class Daemon:
         for path in files:
             raw = path.read_bytes()
             when = datetime.fromtimestamp(int(path.stat().st_mtime), timezone.utc)
-            outputs = next(iter(self.intake.process([IncomingMail(f"{target.name}:lmtp:{path.stem[:16]}", raw, when)],
+            outcome = next(iter(self.intake.process([IncomingMail(f"{target.name}:lmtp:{path.stem[:16]}", raw, when)],
                                                     record=True)))
-            verdict = outputs[0]["verdict"] if outputs else "quarantined"
-            self.metrics.taken(outputs)
+            self.metrics.taken(outcome)
             try:
-                target.mailbox.append(VERDICT_FOLDER.get(verdict, "quarantined"), raw, when)  # type: ignore[union-attr]
+                target.mailbox.append(VERDICT_FOLDER[outcome.verdict], raw, when)  # type: ignore[union-attr]
             except NETWORK_ERRORS as exc:
                 target.mailbox.close()
                 log.warning("%s: APPEND failed (%s); the mail stays in the spool", target.name, exc)

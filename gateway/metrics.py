@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from gateway.config import ConfigError, Metrics
+from gateway.model import MailOutcome
 from registry.database import normalise_url
 
 log = logging.getLogger("qlvb.metrics")
@@ -50,12 +51,12 @@ class DaemonMetrics:
         self.registry.register(RegisterCollector(database_url))
         self._server: Any = None
 
-    def taken(self, outputs: list[dict[str, Any]]) -> None:
-        """A mail through intake: its JSON objects (one per document; the first one's verdict is the mail's)."""
-        if outputs and outputs[0].get("already_processed"):
+    def taken(self, outcome: MailOutcome) -> None:
+        """A mail through intake (the mail's verdict is its first document's)."""
+        if outcome.already_processed:
             return  # seen before a crash: counted by the run that processed it
-        self.mails.labels(outputs[0]["verdict"] if outputs else "quarantined").inc()
-        if any(r.get("code") == "processing-failed" for o in outputs for r in o.get("reasons", [])):
+        self.mails.labels(outcome.verdict).inc()
+        if outcome.failed:
             self.failures.inc()
 
     def filed(self, arrivals: Iterable[datetime | None]) -> None:

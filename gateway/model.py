@@ -82,17 +82,26 @@ class SignatureFacts:
             modified_after=False, covers_document=False, revocation_known=False, signed_at=None, problem=problem[:300],
         )
 
-    def as_json(self, *, modified: bool = False) -> dict[str, Any]:
+    def check(self, *, modified: bool = False) -> "SignatureCheck":
         """modified: the decision found what changed after it disallowed (another party's box)."""
-        return {
-            "signer": self.signer,
-            "intact": self.intact,
-            "trusted": self.trusted,
-            "revoked": self.revoked,
-            "expired": self.expired,
-            "modified_after": self.modified_after or modified,
-            "signed_at": self.signed_at,
-        }
+        return SignatureCheck(self.signer, self.intact, self.trusted, self.revoked, self.expired,
+                              self.modified_after or modified, self.signed_at)
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What intake tells of one signature (an object of `signatures` in the JSON contract)."""
+
+    signer: str
+    intact: bool
+    trusted: bool
+    revoked: bool
+    expired: bool
+    modified_after: bool
+    signed_at: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -243,3 +252,100 @@ class Decision:
         if self.pdf is None or self.pdf.reading is None:
             return Particulars()
         return self.pdf.reading.particulars
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    """What intake did with one document of a mail: one object of `ingest`/`check --json`, and what the
+    register keeps of it (Mail.outcome). `as_json` is the contract's field order; `from_json` reads it back."""
+
+    file: str
+    message_id: str
+    verdict: Verdict
+    basis: Basis | None
+    reasons: tuple[Reason, ...]
+    incoming_number: int | None
+    duplicate_of: int | None
+    delivered_at: datetime
+    received_at: datetime
+    document: Particulars | None  # None once a recall took the particulars out of the register
+    secret: bool  # a secret document: only its mark is told
+    signatures: tuple[SignatureCheck, ...]
+    replies: tuple[Reply, ...]  # the answers queued (on a record) or that would be (a check)
+    sender: SenderAuth
+    review_id: int | None  # the clerk's case, when quarantined and recorded
+    already_processed: bool = False  # the same mail recorded before: nothing done again
+
+    def as_json(self) -> dict[str, Any]:
+        document = self.document.as_json() if self.document is not None else None
+        if document is not None and self.secret:  # only the mark itself: no content of a secret document
+            document = {k: (v if k == "secrecy" else None) for k, v in document.items()}
+        out: dict[str, Any] = {
+            "file": self.file,
+            "message_id": self.message_id,
+            "verdict": self.verdict,
+            "basis": self.basis,
+            "reasons": [r.as_json() for r in self.reasons],
+            "incoming_number": self.incoming_number,
+            "duplicate_of": self.duplicate_of,
+            "delivered_at": self.delivered_at.isoformat(),
+            "received_at": self.received_at.isoformat(),
+            "document": document,
+            "signatures": [s.as_json() for s in self.signatures],
+            "replies": [r.as_json() for r in self.replies],
+            "sender": {"address": self.sender.address, "authenticated": self.sender.authenticated,
+                       "method": self.sender.method},
+            "review_id": self.review_id,
+        }
+        if self.already_processed:
+            out["already_processed"] = True
+        return out
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> "DocumentOutcome":
+        document = value["document"]
+        # a secret document's particulars were written masked: every field null but the mark
+        secret = document is not None and document.get("signer_title") is None
+        particulars = None if document is None else (
+            Particulars(secrecy=document.get("secrecy")) if secret else Particulars(**document))
+        sender = value["sender"]
+        return cls(
+            file=value["file"], message_id=value["message_id"], verdict=value["verdict"], basis=value["basis"],
+            reasons=tuple(Reason.from_json(r) for r in value["reasons"]),
+            incoming_number=value["incoming_number"], duplicate_of=value["duplicate_of"],
+            delivered_at=datetime.fromisoformat(value["delivered_at"]),
+            received_at=datetime.fromisoformat(value["received_at"]),
+            document=particulars, secret=secret, signatures=tuple(SignatureCheck(**s) for s in value["signatures"]),
+            replies=tuple(Reply(r["kind"], r["to"]) for r in value["replies"]),
+            sender=SenderAuth(sender["address"], sender["authenticated"], sender["method"]),
+            review_id=value["review_id"], already_processed=bool(value.get("already_processed")),
+        )
+
+
+@dataclass(frozen=True)
+class MailOutcome:
+    """What intake did with one mail: an outcome per document (one at least, for any mail intake took)."""
+
+    documents: tuple[DocumentOutcome, ...]
+
+    @property
+    def verdict(self) -> Verdict:
+        """The mail's verdict: its first document's (a mail with none is held)."""
+        return self.documents[0].verdict if self.documents else "quarantined"
+
+    @property
+    def already_processed(self) -> bool:
+        return any(d.already_processed for d in self.documents)
+
+    @property
+    def failed(self) -> bool:
+        """Intake could not process it (a crash, a timeout, a fault of its own)."""
+        return any(r.code == "processing-failed" for d in self.documents for r in d.reasons)
+
+    def as_json(self) -> list[dict[str, Any]]:
+        """What the register keeps (Mail.outcome): one object per document."""
+        return [d.as_json() for d in self.documents]
+
+    @classmethod
+    def from_json(cls, value: list[dict[str, Any]]) -> "MailOutcome":
+        return cls(tuple(DocumentOutcome.from_json(d) for d in value))

@@ -70,6 +70,13 @@ class Reason:
     def as_json(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "message": self.message}
 
+    @classmethod
+    def from_json(cls, value: dict[str, str]) -> "Reason":
+        """The reason `as_json` wrote (kept in the register): its detail is what the message adds in brackets."""
+        text, message = MESSAGES[value["code"]], value["message"]
+        detail = message[len(text) + 2:-1] if message.startswith(f"{text} (") and message.endswith(")") else ""
+        return cls(value["code"], value["severity"], detail)  # type: ignore[arg-type]  # written as a Severity
+
 
 def error(code: str, detail: str = "") -> Reason:
     return Reason(code, "error", detail)

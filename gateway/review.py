@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from gateway.app import Gateway
 from gateway.intake.pipeline import Intake
-from gateway.model import MailFacts, Particulars, Reply
+from gateway.model import MailFacts, MailOutcome, Particulars, Reply
 from gateway.reasons import error
 from gateway.workers import WorkFailure
 from registry import audit
@@ -55,7 +55,7 @@ def show(gateway: Gateway, mail_id: int) -> dict[str, Any]:
 
 
 def _summary(mail: Mail, gateway: Gateway) -> dict[str, Any]:
-    reasons = sorted({r["code"] for o in mail.outcome for r in o.get("reasons", [])})
+    reasons = sorted({r.code for o in MailOutcome.from_json(mail.outcome).documents for r in o.reasons})
     return {"id": mail.id, "received_at": mail.received_at.astimezone(gateway.config.tz).isoformat(),
             "from": mail.from_address, "subject": mail.subject, "verdict": mail.verdict, "review": mail.review,
             "reasons": reasons}
@@ -107,12 +107,11 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
             decision = dataclasses.replace(decision, verdict="accepted", basis="clerk",
                                            replies=[Reply("ack", ack_to)] if ack_to else [])
             number, document_id = intake.register_document(session, mail, decision, received, now)
-            output = {"incoming_number": number, "document": decision.particulars.as_json()}
-            intake.queue_answers(session, mail, facts, decision, output, 100 + index, document_id,
-                                  mail.delivered_at, received)
+            intake.queue_answers(session, mail, facts, decision, number, 100 + index, document_id,
+                                 mail.delivered_at, received)
             audit.record(session, "review-release", actor=actor, mail_id=mail.id, document_id=document_id,
                          incoming_number=number, acknowledged_to=ack_to)
-            released.append({"id": mail.id, "incoming_number": number, "document": output["document"],
+            released.append({"id": mail.id, "incoming_number": number, "document": decision.particulars.as_json(),
                              "acknowledged_to": ack_to})
         if not released:
             raise ReviewError(f"{mail_id}: no document in it to register; return or discard it")
@@ -123,10 +122,9 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
 def proven_sender(gateway: Gateway, intake: Intake, mail: Mail) -> str | None:
     """The mail's sender if something proved it: at intake (its stored outcome) or now, analysed
     again (a mail whose analysis failed at intake was never looked at for DKIM or SMTP AUTH)."""
-    for outcome in mail.outcome:
-        sender = outcome.get("sender") or {}
-        if sender.get("authenticated") and sender.get("address"):
-            return str(sender["address"])
+    for outcome in MailOutcome.from_json(mail.outcome).documents:
+        if outcome.sender.authenticated and outcome.sender.address:
+            return outcome.sender.address
     if not mail.stored:
         return None
     result = next(iter(intake.pool.map([gateway.store.get(mail.sha256)])))

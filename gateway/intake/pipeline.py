@@ -26,7 +26,9 @@ from gateway.exchange.tracking import answered_recipient, follow_answer, follow_
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
 from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
-from gateway.model import Decision, MailFacts, Particulars, PdfFacts, Reading
+from gateway.model import (
+    Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, Reading, Reply, SenderAuth,
+)
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import Document, DocumentFile, Mail, Outbox
@@ -109,13 +111,13 @@ class Intake:
         return lookup
 
     # ---- the pipeline ---------------------------------------------------------------------
-    def process(self, mails: Iterable[IncomingMail], *, record: bool) -> Iterator[list[dict[str, Any]]]:
-        """One list of JSON objects per mail (one per document), in the order the mails came."""
+    def process(self, mails: Iterable[IncomingMail], *, record: bool) -> Iterator[MailOutcome]:
+        """One outcome per mail, in the order the mails came."""
         items = list(mails) if not isinstance(mails, list) else mails
         for item, result in zip(items, self.pool.map((m.raw for m in items), store=record)):
             yield self.handle(item, result, record=record)
 
-    def handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> list[dict[str, Any]]:
+    def handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> MailOutcome:
         """Every step of one mail in the main process, under the guard (gateway/guard.py): an error of
         the mail's own quarantines it (`processing-failed`, the exception's class); the
         infrastructure's goes up to the caller, the mail untouched and its attempt not counted."""
@@ -132,21 +134,21 @@ class Intake:
         if count > MAX_ATTEMPTS:
             last = self.attempts.last_error(digest) or "tiến trình dừng giữa chừng"
             log.error("%s: begun %d times without being finished (%s); quarantined", item.source, count - 1, last)
-            outputs = self.quarantine(item, f"{count - 1} lần xử lý không xong: {last}", record=True)
+            outcome = self.quarantine(item, f"{count - 1} lần xử lý không xong: {last}", record=True)
         else:
             try:
-                outputs = self._handle(item, result, record=True)
+                outcome = self._handle(item, result, record=True)
             except Exception as exc:
                 if blame(exc) == "infrastructure":
                     self.attempts.give_back([digest])
                     raise
                 self.attempts.failed(digest, fault_name(exc))
                 log.warning("%s: %s; quarantined", item.source, fault_name(exc), exc_info=True)
-                outputs = self.quarantine(item, fault_name(exc), record=True)
+                outcome = self.quarantine(item, fault_name(exc), record=True)
         self.attempts.clear([digest])
-        return outputs
+        return outcome
 
-    def quarantine(self, item: IncomingMail, problem: str, *, record: bool) -> list[dict[str, Any]]:
+    def quarantine(self, item: IncomingMail, problem: str, *, record: bool) -> MailOutcome:
         """The mail held for the clerk as `processing-failed`, from what its headers say (never an
         automatic mail or an answer here: those steps may be what failed), else from its bytes alone;
         the original kept, the clerk alerted. Should even that fail, it is only filed into quarantine."""
@@ -159,15 +161,15 @@ class Intake:
                     return self._record(item, known, frozenset(), delivered, received)
                 with self.gw.register.session() as session:
                     decisions = self.decide_on(session, known)
-                return [self._json(item, known, d, None, None, delivered, received) for d in decisions]
+                return MailOutcome(tuple(self._outcome(item, known, d, None, None, delivered, received) for d in decisions))
             except Exception as exc:
                 if blame(exc) == "infrastructure":
                     raise
                 log.error("%s: quarantining it failed too (%s)", item.source, fault_name(exc), exc_info=True)
         now = datetime.now(timezone.utc).astimezone(self.gw.config.tz)
-        return [self._json(item, facts, unrecorded_quarantine(problem), None, None, now, now)]
+        return MailOutcome((self._outcome(item, facts, unrecorded_quarantine(problem), None, None, now, now),))
 
-    def _handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> list[dict[str, Any]]:
+    def _handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> MailOutcome:
         if isinstance(result, WorkFailure):
             facts, stored = headers_only(item.raw, f"{result.reason}"), frozenset[str]()
         else:
@@ -178,7 +180,7 @@ class Intake:
         if not record:
             with self.gw.register.session() as session:
                 decisions = self.decide_on(session, facts)
-            return [self._json(item, facts, d, None, None, delivered, received) for d in decisions]
+            return MailOutcome(tuple(self._outcome(item, facts, d, None, None, delivered, received) for d in decisions))
         try:
             return self._record(item, facts, stored, delivered, received)
         except IntegrityError:
@@ -197,15 +199,16 @@ class Intake:
             answers_ours=answered_recipient(session, facts) is not None,
         )
 
-    def _seen(self, session: Session, facts: MailFacts) -> list[dict[str, Any]] | None:
+    def _seen(self, session: Session, facts: MailFacts) -> MailOutcome | None:
         row = session.scalars(
             select(Mail).where(Mail.message_id == facts.message_id, Mail.sha256 == facts.sha256)
         ).first()
         if row is None:
             return None
-        return [dict(o, replies=[], already_processed=True) for o in row.outcome]
+        return MailOutcome(tuple(replace(d, replies=(), already_processed=True)
+                                 for d in MailOutcome.from_json(row.outcome).documents))
 
-    def record_many(self, mails: list[tuple[IncomingMail, Analysis | WorkFailure]]) -> list[list[dict[str, Any]]]:
+    def record_many(self, mails: list[tuple[IncomingMail, Analysis | WorkFailure]]) -> list[MailOutcome]:
         """Several analysed mails recorded in one transaction, in their order: numbers, duplicates and
         answers as if recorded one after the other, one commit for all. Their files are stored first.
         Should the transaction fail (another gateway recording one of them, a value the database
@@ -213,7 +216,7 @@ class Intake:
         digests = [mime.sha256(item.raw) for item, _ in mails]
         if self.attempts.begin_batch(digests):  # begun before, never finished: each on its own, counted
             return [self.handle(item, result, record=True) for item, result in mails]
-        outputs: list[list[dict[str, Any]]] = []
+        outputs: list[MailOutcome] = []
         try:
             prepared = [self._prepared(item, result) for item, result in mails]
             for run in _runs_ending_at_recalls(prepared):
@@ -255,7 +258,7 @@ class Intake:
 
     def _record(
         self, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime, received: datetime,
-    ) -> list[dict[str, Any]]:
+    ) -> MailOutcome:
         if not rules.secret(facts.pdfs):  # 002 Đ16.7: nothing of a secret document is written anywhere
             self.store_files(item, facts, stored)  # before the transaction, never inside it
         with self.gw.register.session() as session, session.begin():
@@ -264,9 +267,9 @@ class Intake:
     def _record_in(
         self, session: Session, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime,
         received: datetime, now: datetime,
-    ) -> list[dict[str, Any]]:
+    ) -> MailOutcome:
         """One mail recorded in the caller's transaction."""
-        outputs: list[dict[str, Any]] = []
+        outcomes: list[DocumentOutcome] = []
         # decided inside the write transaction: duplicates and numbers see one state of the register
         seen = self._seen(session, facts)
         if seen is not None:
@@ -294,19 +297,19 @@ class Intake:
                 registered = session.get(Document, document_id)
                 if registered is not None:  # what a peer gateway calls it, for its recall
                     registered.peer_document_id = facts.peer.get("x-qlvb-document-id")
-            output = self._json(item, facts, decision, number, mail.id, delivered, received)
-            self.queue_answers(session, mail, facts, decision, output, index, document_id, delivered, received)
+            queued = self.queue_answers(session, mail, facts, decision, number, index, document_id, delivered, received)
+            outcome = replace(self._outcome(item, facts, decision, number, mail.id, delivered, received), replies=queued)
             audit.record(
                 session, f"intake-{decision.verdict}", mail_id=mail.id, document_id=document_id,
                 message_id=facts.message_id, sha256=facts.sha256, sender=facts.from_address,
                 incoming_number=number, reasons=[r.code for r in decision.reasons],
             )
-            outputs.append(output)
-        mail.outcome = outputs
+            outcomes.append(outcome)
+        mail.outcome = MailOutcome(tuple(outcomes)).as_json()
         if decisions[0].verdict == "ignored":
             self._match_delivery_report(session, item.raw, mail)
             self._follow(session, facts, mail)
-        return outputs
+        return MailOutcome(tuple(outcomes))
 
     def _follow(self, session: Session, facts: MailFacts, mail: Mail) -> None:
         """An answer about a document we sent, or a recall of one we received."""
@@ -365,13 +368,14 @@ class Intake:
         return number, document.id
 
     def queue_answers(
-        self, session: Session, mail: Mail, facts: MailFacts, decision: Decision, output: dict[str, Any],
+        self, session: Session, mail: Mail, facts: MailFacts, decision: Decision, incoming_number: int | None,
         index: int, document_id: int | None, delivered: datetime, received: datetime,
-    ) -> None:
-        """Queue the decision's answers (acknowledgement, return, alerts) in the outbox."""
+    ) -> tuple[Reply, ...]:
+        """Queue the decision's answers (acknowledgement, return, alerts) in the outbox: those queued
+        (an alert held back is not one)."""
         p = decision.particulars
         issuer = self.gw.directory.by_issuer(p.issuer, p.issuer_parent) if p.issuer else None
-        number = output["incoming_number"] or decision.duplicate_of
+        number = incoming_number or decision.duplicate_of
         context = {
             "doc": p if not decision.secret else Particulars(secrecy=p.secrecy),
             "subject": facts.subject if not decision.secret else "",
@@ -391,7 +395,7 @@ class Intake:
             "mail_sha256": facts.sha256,
             "review_id": mail.id,
         }
-        queued: list[dict[str, Any]] = []
+        queued: list[Reply] = []
         for reply in decision.replies:
             held_before = alerts.admit(session, mail, decision, reply.to) if reply.kind == "alert" else 0
             if held_before is None:
@@ -400,8 +404,8 @@ class Intake:
             self.queue_reply(session, mail, reply.kind, reply.to, {**context, "held_before": held_before},
                              key=f"{facts.sha256}:{facts.message_id}:{index}",
                              incoming_number=number, document_id=document_id, headers=headers)
-            queued.append(reply.as_json())
-        output["replies"] = queued  # the answers actually queued (a held alert is not one)
+            queued.append(reply)
+        return tuple(queued)
 
     def queue_reply(
         self, session: Session, mail: Mail, kind: str, to: str, context: dict[str, Any], *, key: str,
@@ -415,29 +419,18 @@ class Intake:
             message_id=answer.message_id, raw=answer.raw, state="queued", attempts=0, created_at=datetime.now(timezone.utc),
         ))
 
-    def _json(
+    def _outcome(
         self, item: IncomingMail, facts: MailFacts, decision: Decision, number: int | None, mail_id: int | None,
         delivered: datetime, received: datetime,
-    ) -> dict[str, Any]:
-        document = decision.particulars.as_json()
-        if decision.secret:  # only the mark itself: no content of a secret document leaves the reader
-            document = {k: (v if k == "secrecy" else None) for k, v in document.items()}
-        pdf: PdfFacts | None = decision.pdf
-        return {
-            "file": item.source,
-            "message_id": facts.message_id,
-            "verdict": decision.verdict,
-            "basis": decision.basis,
-            "reasons": [r.as_json() for r in decision.reasons],
-            "incoming_number": number,
-            "duplicate_of": decision.duplicate_of,
-            "delivered_at": delivered.isoformat(),
-            "received_at": received.isoformat(),
-            "document": document,
-            "signatures": [] if decision.secret or pdf is None else [
-                s.as_json(modified=s.field in decision.modified_signatures) for s in pdf.signatures],
-            "replies": [r.as_json() for r in decision.replies],
-            "sender": {"address": facts.from_address, "authenticated": facts.sender.authenticated,
-                       "method": facts.sender.method},
-            "review_id": mail_id if decision.verdict == "quarantined" else None,
-        }
+    ) -> DocumentOutcome:
+        pdf = decision.pdf
+        return DocumentOutcome(
+            file=item.source, message_id=facts.message_id, verdict=decision.verdict, basis=decision.basis,
+            reasons=tuple(decision.reasons), incoming_number=number, duplicate_of=decision.duplicate_of,
+            delivered_at=delivered, received_at=received, document=decision.particulars, secret=decision.secret,
+            signatures=() if decision.secret or pdf is None else tuple(
+                s.check(modified=s.field in decision.modified_signatures) for s in pdf.signatures),
+            replies=tuple(decision.replies),
+            sender=SenderAuth(facts.from_address, facts.sender.authenticated, facts.sender.method),
+            review_id=mail_id if decision.verdict == "quarantined" else None,
+        )
