@@ -7,7 +7,7 @@ the rule that raises it: `error` decides the verdict, `warning` only informs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -71,11 +71,11 @@ class Reason:
         return {"code": self.code, "severity": self.severity, "message": self.message}
 
     @classmethod
-    def from_json(cls, value: dict[str, str]) -> "Reason":
+    def from_json(cls, value: dict[str, Any]) -> "Reason":
         """The reason `as_json` wrote (kept in the register): its detail is what the message adds in brackets."""
         text, message = MESSAGES[value["code"]], value["message"]
         detail = message[len(text) + 2:-1] if message.startswith(f"{text} (") and message.endswith(")") else ""
-        return cls(value["code"], value["severity"], detail)  # type: ignore[arg-type]  # written as a Severity
+        return cls(value["code"], value["severity"], detail)
 
 
 def error(code: str, detail: str = "") -> Reason:

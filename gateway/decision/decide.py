@@ -78,13 +78,14 @@ def decide(
     mail_reasons = rules.refused_attachments(mail) + rules.forged_authentication(mail)
     if mail.too_large:
         mail_reasons.append(error("mail-too-large", mail.problem))
-        return [_finish(mail, desk, None, [], mail_reasons)]
+        return [_finish(mail, desk, Findings(None, [], mail_reasons))]
     mail_reasons += rules.has_document(mail) + rules.readable(mail.pdfs) + rules.repaired(mail.pdfs)
     secret = rules.secret(mail.pdfs)
     documents = split_documents(mail.pdfs)
     if secret:  # nothing of a secret mail is judged further: one decision, nothing kept
         marked = next(p for p in mail.pdfs if p.reading is not None and p.reading.particulars.secrecy)
-        return [_finish(mail, desk, marked, [p for p in mail.pdfs if p is not marked], mail_reasons + secret, secret=True)]
+        others = [p for p in mail.pdfs if p is not marked]
+        return [_finish(mail, desk, Findings(marked, others, mail_reasons + secret, secret=True))]
     return [_document(mail, desk, pdf, appendices, mail_reasons, duplicate_of) for pdf, appendices in documents]
 
 
@@ -92,7 +93,7 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
               mail_reasons: list[Reason], duplicate_of: DuplicateLookup) -> Decision:
     reasons = list(mail_reasons)
     if pdf is None:  # nothing to judge but the mail's own faults (no-document, refused files)
-        return _finish(mail, desk, None, [], reasons)
+        return _finish(mail, desk, Findings(None, [], reasons))
     reading = pdf.reading if pdf.opened else None
     revocation_hard = desk.us.revocation_hard
     reasons += rules.signature_findings(pdf.signatures, revocation_hard)
@@ -115,8 +116,8 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
     if reading is not None and not _errors(reasons):
         p = reading.particulars
         original = duplicate_of(pdf.attachment.sha256, p.issuer, p.number)
-    return _finish(mail, desk, pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original,
-                   modified=judged.modified)
+    return _finish(mail, desk, Findings(pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original,
+                                        modified=judged.modified))
 
 
 def _proven_appendices(appendices: list[PdfFacts], issuers: DocumentIssuers,
@@ -147,26 +148,37 @@ def _verdict(reasons: list[Reason], mail: MailFacts, directory: Directory) -> Ve
     return "returned" if known else "quarantined"
 
 
-def _finish(
-    mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: list[PdfFacts], reasons: list[Reason], *,
-    basis: Basis | None = None, issuers: DocumentIssuers = DocumentIssuers(()), original: int | None = None,
-    secret: bool = False, modified: tuple[str, ...] = (),
-) -> Decision:
-    verdict = _verdict(reasons, mail, desk.directory)
-    if verdict == "accepted" and original is not None:
+@dataclass(frozen=True)
+class Findings:
+    """What the checks found on one document (or on the mail, when it has none), before its verdict."""
+
+    pdf: PdfFacts | None
+    appendices: list[PdfFacts]
+    reasons: list[Reason]
+    basis: Basis | None = None  # what proves it, if anything does
+    issuers: DocumentIssuers = DocumentIssuers(())  # the issuers (or copier) its signatures prove
+    original: int | None = None  # the incoming number of the same document registered before
+    secret: bool = False
+    modified: tuple[str, ...] = ()  # fields of issuer signatures that later revisions broke
+
+
+def _finish(mail: MailFacts, desk: Desk, found: Findings) -> Decision:
+    verdict, reasons = _verdict(found.reasons, mail, desk.directory), found.reasons
+    if verdict == "accepted" and found.original is not None:
         verdict = "duplicate"
-        reasons = reasons + [Reason("duplicate", "warning", f"số đến {original}")]
-    reading = pdf.reading if pdf else None
-    urgent = bool(reading and reading.particulars.urgency) and not secret
-    replies = _replies(verdict, mail, desk, basis, issuers, urgent, secret)
+        reasons = reasons + [Reason("duplicate", "warning", f"số đến {found.original}")]
+    reading = found.pdf.reading if found.pdf else None
+    urgent = bool(reading and reading.particulars.urgency) and not found.secret
+    replies = _replies(verdict, mail, desk, found.basis, found.issuers, urgent, found.secret)
     printed = bool(reading and reading.particulars.issuer)
+    issuers = found.issuers.issuers
     return Decision(
-        verdict=verdict, basis=basis if verdict in ("accepted", "duplicate") else None, reasons=reasons, pdf=pdf,
-        appendices=appendices, replies=replies, duplicate_of=original if verdict == "duplicate" else None,
-        secret=secret, urgent=urgent,
-        issuer_from_certificate=issuers.issuers[0].label if issuers.issuers and not printed and not issuers.copy else None,
-        copier=issuers.issuers[0].label if issuers.copy and issuers.issuers else None,
-        modified_signatures=modified,
+        verdict=verdict, basis=found.basis if verdict in ("accepted", "duplicate") else None, reasons=reasons,
+        pdf=found.pdf, appendices=found.appendices, replies=replies,
+        duplicate_of=found.original if verdict == "duplicate" else None, secret=found.secret, urgent=urgent,
+        issuer_from_certificate=issuers[0].label if issuers and not printed and not found.issuers.copy else None,
+        copier=issuers[0].label if found.issuers.copy and issuers else None,
+        modified_signatures=found.modified,
     )
 
 
