@@ -18,6 +18,7 @@ from gateway.app import Gateway
 from gateway.intake import alerts
 from registry import audit
 from registry.models import AuditEntry, Document, Mail, Outbox
+from registry.outbox import enqueue
 
 
 def queue_digest(gateway: Gateway, now: datetime | None = None) -> int:
@@ -47,8 +48,7 @@ def queue_digest(gateway: Gateway, now: datetime | None = None) -> int:
         }
         for clerk in gateway.config.clerk_addresses:
             answer = gateway.writer.render("digest", clerk, context, key=f"digest:{now.isoformat()}", in_reply_to=None)
-            session.add(Outbox(mail_id=None, document_id=None, kind="digest", recipient=clerk, subject=answer.subject,
-                               message_id=answer.message_id, raw=answer.raw, state="queued", attempts=0, created_at=now))
+            enqueue(session, "digest", clerk, answer, now=now)
         audit.record(session, "digest", registered=len(registered), returned=len(returned), waiting=len(waiting),
                      held_alerts=sum(held.values()))
     return len(gateway.config.clerk_addresses)

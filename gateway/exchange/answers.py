@@ -27,6 +27,7 @@ import jinja2
 
 from gateway.exchange import tokens
 from gateway.exchange.status import ACKNOWLEDGED, RETURNED
+from registry.outbox import OutboxKind
 
 STATUS = {"ack": ACKNOWLEDGED, "return": RETURNED}
 # RFC 3834: what is sent without a person (a document sent on the clerk's command is not)
@@ -74,7 +75,7 @@ def _header(name: str, text: str, address: str = "") -> object:
 
 @dataclass(frozen=True)
 class RenderedAnswer:
-    kind: str
+    kind: OutboxKind
     recipient: str
     subject: str
     message_id: str
@@ -117,7 +118,7 @@ class AnswerWriter:
         return tokens.issued(self._token_key, message_id, token)
 
     def render(
-        self, kind: str, recipient: str, context: dict[str, Any], *, key: str, in_reply_to: str | None,
+        self, kind: OutboxKind, recipient: str, context: dict[str, Any], *, key: str, in_reply_to: str | None,
         incoming_number: int | None = None, references: list[str] | None = None,
         headers: dict[str, str] | None = None, attachments: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
     ) -> RenderedAnswer:

@@ -29,7 +29,8 @@ from gateway.exchange.status import RECALL, RECALL_AGREED, RECALL_UNKNOWN
 from gateway.model import MailFacts
 from registry import audit
 from registry.database import Register
-from registry.models import Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient, Outbox
+from registry.models import Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient
+from registry.outbox import OutboxKind, enqueue
 from registry.references import destroy_unreferenced
 from registry.store import ContentStore
 
@@ -47,7 +48,7 @@ class Opened(Protocol):
 class QueueReply(Protocol):
     """Render an answer to a mail and put it in the outbox, in the caller's transaction."""
 
-    def __call__(self, session: Session, mail: Mail, kind: str, to: str, context: dict[str, Any], *, key: str,
+    def __call__(self, session: Session, mail: Mail, kind: OutboxKind, to: str, context: dict[str, Any], *, key: str,
                  headers: dict[str, str] | None = None) -> None: ...
 
 
@@ -89,9 +90,7 @@ def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> Recal
                 in_reply_to=recipient.message_id,
                 headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": row.identifier, "X-QLVB-Recall-Reason": reason},
             )
-            session.add(Outbox(mail_id=None, document_id=None, kind="recall", recipient=recipient.mailbox,
-                               subject=mail.subject, message_id=mail.message_id, raw=mail.raw, state="queued",
-                               attempts=0, created_at=now))
+            enqueue(session, "recall", recipient.mailbox, mail, now=now)
             recipient.recall = "requested"
         audit.record(session, "outgoing-recalled", actor=actor, identifier=row.identifier, reason=reason,
                      recipients=[r.agency_code for r in recipients])

@@ -18,6 +18,7 @@ from gateway.exchange.status import ACKNOWLEDGED, RECALL, RECALL_AGREED, RECALL_
 from gateway.model import MailFacts
 from registry import audit
 from registry.models import OutgoingDocument, OutgoingRecipient, Outbox
+from registry.outbox import RecipientState
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Followed:
 
     identifier: str
     agency_code: str
-    state: str
+    state: RecipientState
 
 
 def follow_outbox(session: Session, row: Outbox) -> None:

@@ -31,8 +31,9 @@ from gateway.model import (
 )
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
-from registry.models import Document, DocumentFile, Mail, Outbox
+from registry.models import Document, DocumentFile, Mail
 from registry.numbering import next_incoming_number
+from registry.outbox import OutboxKind, enqueue
 from vntext import fold
 
 log = logging.getLogger("qlvb.intake")
@@ -408,16 +409,13 @@ class Intake:
         return tuple(queued)
 
     def queue_reply(
-        self, session: Session, mail: Mail, kind: str, to: str, context: dict[str, Any], *, key: str,
+        self, session: Session, mail: Mail, kind: OutboxKind, to: str, context: dict[str, Any], *, key: str,
         incoming_number: int | None = None, document_id: int | None = None, headers: dict[str, str] | None = None,
     ) -> None:
         """Render an answer and put it in the outbox, in the caller's transaction."""
         answer = self.gw.writer.render(kind, to, context, key=key, in_reply_to=mail.message_id,
                                        incoming_number=incoming_number, headers=headers)
-        session.add(Outbox(
-            mail_id=mail.id, document_id=document_id, kind=kind, recipient=to, subject=answer.subject,
-            message_id=answer.message_id, raw=answer.raw, state="queued", attempts=0, created_at=datetime.now(timezone.utc),
-        ))
+        enqueue(session, kind, to, answer, mail_id=mail.id, document_id=document_id)
 
     def _outcome(
         self, item: IncomingMail, facts: MailFacts, decision: Decision, number: int | None, mail_id: int | None,

@@ -74,7 +74,7 @@ def take_dropped(sender: OutgoingSender, source: str, raw: bytes) -> Taken:
 
 
 def _tell_clerk(sender: OutgoingSender, source: str, subject: str, outcome: SendOutcome | None, problem: str) -> None:
-    from registry.models import Outbox
+    from registry.outbox import enqueue
 
     gw = sender.gw
     plan = outcome.as_json() if outcome is not None else None
@@ -84,6 +84,4 @@ def _tell_clerk(sender: OutgoingSender, source: str, subject: str, outcome: Send
     with gw.register.session() as session, session.begin():
         for clerk in gw.config.clerk_addresses:
             mail = gw.writer.render("outgoing-held", clerk, context, key=f"{source}:{now.isoformat()}", in_reply_to=None)
-            session.add(Outbox(mail_id=None, document_id=None, kind="outgoing-held", recipient=clerk,
-                               subject=mail.subject, message_id=mail.message_id, raw=mail.raw, state="queued",
-                               attempts=0, created_at=now))
+            enqueue(session, "outgoing-held", clerk, mail, now=now)

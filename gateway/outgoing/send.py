@@ -22,8 +22,9 @@ from gateway.outgoing.plan import Choices, Plan, make_plan
 from gateway.resolver import Resolver
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
-from registry.models import OutgoingDocument, OutgoingRecipient, Outbox
+from registry.models import OutgoingDocument, OutgoingRecipient
 from registry.numbering import next_outgoing_sequence, peek_outgoing_sequence
+from registry.outbox import enqueue
 
 
 class ChoiceError(ValueError):
@@ -191,11 +192,7 @@ class OutgoingSender:
             mail = self.gw.writer.render("document", agency.mailbox, context, key=f"{ident}:{agency.code}",
                                          in_reply_to=None, headers={"X-QLVB-Document-Id": ident},
                                          attachments=attachments)
-            outbox = Outbox(mail_id=None, document_id=None, kind="document", recipient=agency.mailbox,
-                            subject=mail.subject, message_id=mail.message_id, raw=mail.raw, state="queued",
-                            attempts=0, created_at=now)
-            session.add(outbox)
-            session.flush()
+            outbox = enqueue(session, "document", agency.mailbox, mail, now=now)
             session.add(OutgoingRecipient(
                 document_id=row.id, agency_code=agency.code, agency_name=agency.name, mailbox=agency.mailbox,
                 entries=entries, state="queued", outbox_id=outbox.id, message_id=mail.message_id,

@@ -1,0 +1,41 @@
+"""Putting an answer in the outbox: the one way a row of the outbox is made, rendered once and sent
+as stored (gateway/outbox.py sends it). The kinds of answers and the states of a row and of an
+outgoing document's recipient are named here, once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Literal, Protocol
+
+from sqlalchemy.orm import Session
+
+from registry.models import Outbox
+
+# the answers (one template each in templates/): to a mail received, to the clerk, to a recipient agency
+OutboxKind = Literal["ack", "return", "alert", "digest", "document", "outgoing-held", "recall", "recalled",
+                     "recall-answer"]
+OutboxState = Literal["queued", "sent", "failed"]
+# an outgoing document's recipient (registry.models.OutgoingRecipient.state)
+RecipientState = Literal["queued", "sent", "acknowledged", "returned", "failed"]
+
+
+class Rendered(Protocol):
+    """A mail as it will be sent (gateway.exchange.answers.RenderedAnswer)."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def message_id(self) -> str: ...
+    @property
+    def raw(self) -> bytes: ...
+
+
+def enqueue(session: Session, kind: OutboxKind, recipient: str, mail: Rendered, *, mail_id: int | None = None,
+            document_id: int | None = None, now: datetime | None = None) -> Outbox:
+    """Queue a rendered mail in the caller's transaction (flushed: the row has its id)."""
+    row = Outbox(mail_id=mail_id, document_id=document_id, kind=kind, recipient=recipient, subject=mail.subject,
+                 message_id=mail.message_id, raw=mail.raw, state="queued", attempts=0,
+                 created_at=now or datetime.now(timezone.utc))
+    session.add(row)
+    session.flush()
+    return row
