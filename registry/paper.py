@@ -12,8 +12,7 @@ from sqlalchemy import select
 from registry import audit
 from registry.database import Register
 from registry.models import Document
-from registry.numbering import next_incoming_number
-from vntext import fold
+from registry.register_line import RegisterLine, register_incoming
 
 
 @dataclass(frozen=True)
@@ -31,19 +30,12 @@ class PaperDocument:
 def register_paper(register: Register, agency_code: str, doc: PaperDocument, *, actor: str) -> tuple[int, int]:
     year = doc.received_at.year
     with register.session() as session, session.begin():
-        number = next_incoming_number(session, agency_code, year)
-        code_number, _, code_notation = doc.number.partition("/")
-        row = Document(
-            mail_id=None, agency_code=agency_code, year=year, arrival_number=number, arrival_date=doc.received_at,
-            medium="paper", organ_name=doc.issuer, organ_parent=None, notation=doc.number,
-            code_number=code_number or None, code_notation=code_notation or None, issued_date=doc.issued_date,
-            type_name=doc.type_name, subject=doc.subject, signer_name=doc.signer, signer_position=None,
-            priority=None, to_places=None, page_amount=None, language="vi", description=doc.note, due_date=None,
-            basis="paper", pdf_sha256=None, issuer_key=fold(doc.issuer), recalled=False,
-            created_at=datetime.now(timezone.utc),
-        )
-        session.add(row)
-        session.flush()
+        row = register_incoming(session, agency_code, RegisterLine(
+            medium="paper", basis="paper", received_at=doc.received_at, issuer=doc.issuer, notation=doc.number,
+            subject=doc.subject, issued_date=doc.issued_date, type_name=doc.type_name, signer_name=doc.signer,
+            description=doc.note,
+        ), datetime.now(timezone.utc))
+        number = row.arrival_number
         audit.record(session, "register-paper", actor=actor, document_id=row.id, incoming_number=number, year=year)
     return number, year
 

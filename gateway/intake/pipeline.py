@@ -32,9 +32,8 @@ from gateway.model import (
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import Document, DocumentFile, Mail
-from registry.numbering import next_incoming_number
 from registry.outbox import OutboxKind, enqueue
-from vntext import fold
+from registry.register_line import RegisterLine, issuer_key, register_incoming
 
 log = logging.getLogger("qlvb.intake")
 
@@ -50,10 +49,6 @@ class IncomingMail:
     source: str  # a file path, or mailbox and UID
     raw: bytes
     delivered_at: datetime | None = None  # IMAP INTERNALDATE when known
-
-
-def issuer_key(issuer: str | None) -> str | None:
-    return fold(issuer) if issuer else None
 
 
 def _copy_note(reading: Reading) -> str:
@@ -79,14 +74,6 @@ def _runs_ending_at_recalls(mails: list[_Prepared]) -> Iterator[list[_Prepared]]
             run = []
     if run:
         yield run
-
-
-def split_notation(number: str | None) -> tuple[str | None, str | None]:
-    """'123/UBND-VP' -> ('123', 'UBND-VP'); '26/2020/QĐ-UBND' -> ('26', '2020/QĐ-UBND')."""
-    if not number or "/" not in number:
-        return number, None
-    head, tail = number.split("/", 1)
-    return (head or None), (tail or None)
 
 
 class Intake:
@@ -342,25 +329,18 @@ class Intake:
 
     def register_document(self, session: Session, mail: Mail, decision: Decision, received: datetime, now: datetime) -> tuple[int, int]:
         """Give the document the next incoming number and write its register line: (number, document id)."""
-        code = self.gw.config.agency.code
-        number = next_incoming_number(session, code, received.year)
         p = decision.particulars
         reading = decision.pdf.reading if decision.pdf else None
-        code_number, code_notation = split_notation(p.number)
-        document = Document(
-            mail_id=mail.id, agency_code=code, year=received.year, arrival_number=number, arrival_date=received,
-            medium="electronic", organ_name=p.issuer or decision.issuer_from_certificate, organ_parent=p.issuer_parent,
-            notation=p.number,
-            code_number=code_number, code_notation=code_notation, issued_date=p.date, type_name=p.type,
-            subject=p.summary, signer_name=p.signer, signer_position=", ".join(p.signer_title) or None,
-            priority=p.urgency, to_places=reading.recipients.as_json() if reading else None,
-            page_amount=reading.pages if reading else None, language="vi", due_date=None,
+        document = register_incoming(session, self.gw.config.agency.code, RegisterLine(
+            medium="electronic", basis=decision.basis, received_at=received,
+            issuer=p.issuer or decision.issuer_from_certificate, notation=p.number, subject=p.summary,
+            issued_date=p.date, type_name=p.type, signer_name=p.signer,
+            signer_position=", ".join(p.signer_title) or None, issuer_parent=p.issuer_parent, priority=p.urgency,
+            to_places=reading.recipients.as_json() if reading else None, page_amount=reading.pages if reading else None,
             description=_copy_note(reading) if reading and reading.copy else None,
-            basis=decision.basis, pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None,
-            issuer_key=issuer_key(p.issuer or decision.issuer_from_certificate), recalled=False, created_at=now,
-        )
-        session.add(document)
-        session.flush()
+            pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None, mail_id=mail.id,
+        ), now)
+        number = document.arrival_number
         linked = {decision.pdf.attachment.sha256} if decision.pdf else set()
         linked |= {a.attachment.sha256 for a in decision.appendices}
         for row in session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail.id)):

@@ -1,0 +1,75 @@
+"""A line of the register of incoming documents (sổ đăng ký văn bản đến, NĐ 30/2020 Phụ lục IV), the
+one way it is written, for a document that came by mail or on paper (the same series: Đ22.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from registry.models import Document
+from registry.numbering import next_incoming_number
+from vntext import fold
+
+
+@dataclass(frozen=True)
+class Notation:
+    """Số, ký hiệu as printed, in its two parts: '123/UBND-VP' -> 123 and UBND-VP;
+    '26/2020/QĐ-UBND' -> 26 and 2020/QĐ-UBND; without a slash, all of it is the number."""
+
+    number: str | None
+    code: str | None
+
+    @classmethod
+    def parse(cls, notation: str | None) -> Notation:
+        head, _, tail = (notation or "").partition("/")
+        return cls(head or None, tail or None)
+
+
+def issuer_key(issuer: str | None) -> str | None:
+    """The issuer folded (case and diacritics), to find a document registered twice."""
+    return fold(issuer) if issuer else None
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    medium: Literal["electronic", "paper"]
+    basis: str | None  # signature | official-mailbox | paper
+    received_at: datetime  # local time: its year is the series
+    issuer: str | None
+    notation: str | None
+    subject: str | None
+    issued_date: str | None = None
+    type_name: str | None = None
+    signer_name: str | None = None
+    signer_position: str | None = None
+    issuer_parent: str | None = None
+    priority: str | None = None
+    to_places: dict[str, Any] | None = None
+    page_amount: int | None = None
+    description: str | None = None
+    pdf_sha256: str | None = None
+    mail_id: int | None = None
+
+
+def register_incoming(session: Session, agency_code: str, line: RegisterLine, now: datetime) -> Document:
+    """Give the document the next incoming number of its year and write its line, in the caller's
+    transaction (flushed: the row has its id)."""
+    year = line.received_at.year
+    notation = Notation.parse(line.notation)
+    row = Document(
+        mail_id=line.mail_id, agency_code=agency_code, year=year,
+        arrival_number=next_incoming_number(session, agency_code, year), arrival_date=line.received_at,
+        medium=line.medium, organ_name=line.issuer, organ_parent=line.issuer_parent, notation=line.notation,
+        code_number=notation.number, code_notation=notation.code, issued_date=line.issued_date,
+        type_name=line.type_name, subject=line.subject, signer_name=line.signer_name,
+        signer_position=line.signer_position, priority=line.priority, to_places=line.to_places,
+        page_amount=line.page_amount, language="vi", description=line.description, due_date=None,
+        basis=line.basis, pdf_sha256=line.pdf_sha256, issuer_key=issuer_key(line.issuer), recalled=False,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
