@@ -201,7 +201,7 @@ def main() -> None:
         world.write_config()
         raws = [world.mail(f"m{i:05d}", attachments=[("cv.pdf", world.signed(pdf=world.document(number=f"{i + 1}/STP-VP")))])
                 .read_bytes() for i in range(args.count + args.late + args.latency)]
-        from gateway.testkit.documents import DocumentSpec, render_document, scan
+        from kit import DocumentSpec, render_document, scan
 
         scans = [world.mail(f"scan{i}", auth="smtp", attachments=[("quet.pdf", scan(render_document(
             DocumentSpec(number=f"{5000 + i}/STP-VP", filler_paragraphs=8)), 200, seed=i))]).read_bytes()

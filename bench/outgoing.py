@@ -24,8 +24,7 @@ from gateway.app import Gateway  # noqa: E402
 from gateway.config import load_config  # noqa: E402
 from gateway.outgoing.send import OutgoingFile, OutgoingSender  # noqa: E402
 from gateway.outgoing.signing import sign_outgoing  # noqa: E402
-from gateway.testkit.documents import DocumentSpec, render_document, scan  # noqa: E402
-from gateway.testkit.seal import seal_png  # noqa: E402
+from kit import DocumentSpec, render_document, scan, seal_png  # noqa: E402
 from world import US, build_pki, make_world  # noqa: E402
 
 GROUP = "Sở, ban, ngành"

@@ -12,7 +12,7 @@ Parts (--parts; default corpus,realpdf,cost, or made alone when a count N is giv
 - cost: a warm reader (Tesseract's model loaded, as in a worker) reads what intake needs from
   one-page 200 dpi scans, against the Tesseract program reading the same page whole
   (`tesseract page.png - -l vie`, OMP_THREAD_LIMIT=1, its model load included), side by side.
-- made: N documents of gateway/testkit/reading_cases.py (DejaVu Serif), as this bench measured before.
+- made: N documents of tests/kit/reading_cases.py (DejaVu Serif), as this bench measured before.
 
 The shared folder is QLVB_SHARED (default ../shared beside the checkout); without it the corpus parts
 are skipped. CPU is this process plus the programs it ran (getrusage), one core (OMP_THREAD_LIMIT=1).
@@ -48,8 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from gateway.model import Particulars, Reading, Recipients  # noqa: E402
 from gateway.reading import read_document  # noqa: E402
-from gateway.testkit.documents import render_document, scan  # noqa: E402
-from gateway.testkit.reading_cases import reading_cases  # noqa: E402
+from kit import render_document, scan  # noqa: E402
+from kit.reading_cases import reading_cases  # noqa: E402
 from vntext import one_line, squash  # noqa: E402
 from office_documents import OfficeDocument, ScanSettings, corpus_documents, lay_out, sign_scan  # noqa: E402
 from office_documents import scan as office_scan_of  # noqa: E402
@@ -344,9 +344,9 @@ class ScanSigner:
     """Signs scans with a visible box, each by a certificate of its issuer from one test PKI."""
 
     def __init__(self) -> None:
-        from gateway.testkit.pki import TestPki
+        from kit import DemoPki
 
-        self.pki = TestPki.create()
+        self.pki = DemoPki.create()
 
     def sign(self, doc: OfficeDocument, pdf: bytes) -> bytes:
         identity = self.pki.signer(doc.issuer, doc.issuer_parent or doc.issuer, kind="ecdsa")
@@ -481,7 +481,7 @@ def bench_cost(args: argparse.Namespace) -> None:
     table(["page", "reader (fields intake needs)", "tesseract page.png - -l vie", "ratio (goal ≤ 0.33)"], rows)
 
 
-# ---- the made documents (gateway/testkit/reading_cases.py) ------------------------------------------
+# ---- the made documents (tests/kit/reading_cases.py) ------------------------------------------
 
 MADE_FIELDS = ["issuer", "issuer_parent", "number", "place", "date", "type", "summary", "urgency", "secrecy",
                "signer", "signer_title"]
@@ -499,7 +499,7 @@ def compare_made(expected: dict[str, Any], got: dict[str, Any], body: bool) -> d
 
 def bench_made(args: argparse.Namespace) -> None:
     cases = reading_cases(args.count)
-    print(f"\n## Made documents (gateway/testkit/reading_cases.py, DejaVu Serif): {len(cases)}")
+    print(f"\n## Made documents (tests/kit/reading_cases.py, DejaVu Serif): {len(cases)}")
     variants: list[tuple[str, int | None]] = [("born-digital", None)] + [
         (f"scan {d} dpi{' colour' if args.colour else ''}", int(d)) for d in args.dpi.split(",")]
     for label, dpi in variants:
@@ -536,7 +536,7 @@ def bench_made(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("count", nargs="?", type=int, default=0, help="made documents (gateway/testkit/reading_cases.py)")
+    parser.add_argument("count", nargs="?", type=int, default=0, help="made documents (tests/kit/reading_cases.py)")
     parser.add_argument("--parts", default=None, help="corpus,realpdf,cost,made (default: corpus,realpdf,cost; made alone with a count)")
     parser.add_argument("--levels", default=",".join(l.key for l in LEVELS), help="the corpus's levels: " + ",".join(l.key for l in LEVELS))
     parser.add_argument("--limit", type=int, default=0, help="only the first K documents of each corpus")

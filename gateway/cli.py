@@ -496,7 +496,7 @@ def recall(config_path: str, identifier: str, reason: str, as_json: bool, actor:
 @cli.command(help="show the whole product on generated documents")
 @click.option("--dir", "directory", default="demo-out", help="where the demo writes its files (default ./demo-out)")
 def demo(directory: str) -> int:
-    from gateway.demo import run_demo
+    from gateway.demo.run import run_demo
 
     return run_demo(Path(directory))
 

@@ -18,8 +18,7 @@ from pathlib import Path
 import dkim
 import pymupdf
 
-from gateway.testkit.mails import DkimKey
-from gateway.testkit.pki import Identity, TestPki
+from kit import DemoPki, DkimKey, Identity
 from vntext import fold
 from world import MX
 
@@ -88,7 +87,7 @@ class Certificates:
                 "person": self.person, "dn_stc": self.dn_stc, "dn_stp": self.dn_stp, "stranger": self.self_made}
 
 
-def issue_certificates(pki: TestPki, stranger: TestPki) -> Certificates:
+def issue_certificates(pki: DemoPki, stranger: DemoPki) -> Certificates:
     return Certificates(
         stp=pki.signer("Sở Tư pháp", "UBND tỉnh Bắc Giang", locality="Bắc Giang"),
         stp_clerk=pki.signer("Nguyễn Văn A", "Ủy ban nhân dân tỉnh Bắc Giang", unit="Sở Tư pháp", locality="Bắc Giang"),
@@ -121,7 +120,7 @@ def line_box(pdf: bytes, text: str) -> tuple[float, float, float, float]:
     return (x0 - 4, height - y1 - 3, x1 + 4, height - y0 + 3)
 
 
-def paint_over(pdf: bytes, covered: str, painted: str, identity: Identity, pki: TestPki,
+def paint_over(pdf: bytes, covered: str, painted: str, identity: Identity, pki: DemoPki,
                field_name: str = "Signature2") -> bytes:
     """One more signature, visible: its box, opaque white with `painted` written in it, lies over
     the line `covered` of page 1 (what a reader of the page now sees instead of that line)."""
@@ -133,7 +132,7 @@ def paint_over(pdf: bytes, covered: str, painted: str, identity: Identity, pki: 
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
 
-    from gateway.testkit.signing import _signer
+    from kit import pdf_signer
 
     box = line_box(pdf, covered)
     width, height = box[2] - box[0], box[3] - box[1]
@@ -145,7 +144,7 @@ def paint_over(pdf: bytes, covered: str, painted: str, identity: Identity, pki: 
         text_box_style=TextBoxStyle(font_size=12),
     )
     out = BytesIO()
-    signers.PdfSigner(signers.PdfSignatureMetadata(field_name=field_name), signer=_signer(identity, pki),
+    signers.PdfSigner(signers.PdfSignatureMetadata(field_name=field_name), signer=pdf_signer(identity, pki),
                       stamp_style=style).sign_pdf(writer, output=out)
     return out.getvalue()
 

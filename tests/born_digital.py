@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pymupdf
 
-from gateway.testkit.documents import DocumentSpec, render_document
+from kit import DocumentSpec, render_document
 
 PLACEHOLDER = "999999"
 

@@ -33,8 +33,7 @@ from zoneinfo import ZoneInfo
 import pymupdf
 
 from gateway.model import Particulars, Recipients
-from gateway.testkit.pki import Identity, TestPki
-from gateway.testkit.seal import seal_png
+from kit import DemoPki, Identity, seal_png
 from vntext import fold
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation")]
@@ -535,7 +534,7 @@ def scan(pdf: bytes, settings: ScanSettings = ScanSettings()) -> bytes:
     return data
 
 
-def sign_scan(pdf: bytes, identity: Identity, pki: TestPki, *, agency: str,
+def sign_scan(pdf: bytes, identity: Identity, pki: DemoPki, *, agency: str,
               at: datetime | None = None) -> bytes:
     """The PDF signed by `identity` with a visible box at the bottom left of page 1 (Bắc Giang QĐ
     133/2015 Đ15), inside the bottom margin: the agency, its e-mail and the time of signing."""

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from gateway.intake import mime
 from gateway.intake.attachments import classify, in_forwarded_mail
 from gateway.intake.pdf_content import active_content, active_content_of
-from gateway.testkit.mails import make_mail
+from kit import make_mail
 from registry.models import DocumentFile, Mail
 from world import STC, STP, US, make_world
 

@@ -21,7 +21,7 @@ from attacks_kit import (
     EVIL, EXECUTABLE, OUTSIDER, Certificates, answer_text, annotate_over, fingerprint, folded_in, forwarding, hop,
     issue_certificates, on_top, paint_over, polyglot, results, sha256, stored, zipped,
 )
-from gateway.testkit.mails import DkimKey, make_mail
+from kit import DkimKey, make_mail
 from registry.models import Document, DocumentFile, Mail, Outbox
 from world import DIRECTORY_CSV, MX, STC, STP, US, World, make_world
 

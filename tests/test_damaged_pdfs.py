@@ -18,8 +18,7 @@ import pytest
 from sqlalchemy import select
 
 import made_pdfs
-from gateway.testkit.documents import DocumentSpec, render_document, scan
-from gateway.testkit.seal import seal_png
+from kit import DocumentSpec, render_document, scan, seal_png
 from registry.models import Document, Mail, Outbox
 from world import STP, make_world
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from attacks_kit import EVIL, EXECUTABLE, OUTSIDER, dkim_signed, hop, issue_certificates, polyglot, results, zipped
-from gateway.testkit.mails import DkimKey
+from kit import DkimKey
 from world import MX, STC, STP, UBND, US, World, make_world
 
 CLERK = US["mailbox"]

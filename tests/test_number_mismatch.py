@@ -11,8 +11,7 @@ import pymupdf
 import pytest
 from sqlalchemy import select
 
-from gateway.testkit.documents import DocumentSpec, render_document, scan
-from gateway.testkit.signing import sign_with_stamp
+from kit import DocumentSpec, render_document, scan, sign_with_stamp
 from registry.models import Document
 from world import make_world
 

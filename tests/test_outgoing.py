@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from gateway.testkit.documents import DocumentSpec, render_document
-from gateway.testkit.seal import seal_png
+from kit import DocumentSpec, render_document, seal_png
 import made_pdfs
 from world import STC, STP, US, World, our_identifier
 
@@ -200,7 +199,7 @@ def test_signed_with_a_pkcs12_file_validates_in_our_own_intake(world: World, our
     code, again = send(world, signed, name="signed.pdf")  # what we sent, dropped again: not sent twice
     assert again.get("already_sent") is True
 
-    from gateway.testkit.signing import sign_pdf
+    from kit import sign_pdf
 
     ours = sign_pdf(our_document(number="47/SNV-VP"), identity, world.pki)  # signed by us beforehand (a signing tool)
     code, sent = send(world, ours, "--confirm", "UBND huyện Lục Nam=-", name="ours.pdf")

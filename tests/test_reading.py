@@ -15,8 +15,8 @@ import pytest
 
 from gateway.reading import read_document, read_pdf_bytes
 from gateway.reading.recipients import parse_block
-from gateway.testkit.documents import DocumentSpec, render_document, scan
-from gateway.testkit.reading_cases import reading_cases
+from kit import DocumentSpec, render_document, scan
+from kit.reading_cases import reading_cases
 from vntext import fold
 from conftest import shared_folder
 

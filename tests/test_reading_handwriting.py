@@ -12,7 +12,7 @@ import pymupdf
 import pytest
 
 from gateway.reading import read_pdf_bytes
-from gateway.testkit.documents import DocumentSpec, render_document, scan
+from kit import DocumentSpec, render_document, scan
 
 SCANS = [f"{n:03d}" for n in range(1, 17)]
 BLUE = (0.1, 0.2, 0.75)

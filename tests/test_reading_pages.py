@@ -16,8 +16,7 @@ import pymupdf
 import pytest
 
 from gateway.reading import read_document
-from gateway.testkit.documents import DocumentSpec, render_document, scan
-from gateway.testkit.signing import sign_with_stamp
+from kit import DocumentSpec, render_document, scan, sign_with_stamp
 from office_documents import sign_scan
 from world import STP, US, make_world
 

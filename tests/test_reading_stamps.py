@@ -15,8 +15,7 @@ import pytest
 from gateway.reading import read_pdf_bytes
 from gateway.reading.lines import Line
 from gateway.reading.stamps import Word, fill_blanks
-from gateway.testkit.documents import DocumentSpec, render_document
-from gateway.testkit.signing import sign_with_stamp
+from kit import DocumentSpec, render_document, sign_with_stamp
 
 STAMPED = ["018", "019", "020", "021", "022", "023"]  # number and date only in the signatures' stamps
 TYPED = ["017", "024", "025"]  # signed too, number and date typed in the page's text

@@ -23,8 +23,7 @@ import pytest
 from sqlalchemy import select
 
 from attacks_kit import EVIL, hop, issue_certificates, line_box, on_top, results
-from gateway.testkit.mails import DkimKey, make_mail
-from gateway.testkit.signing import sign_pdf
+from kit import DkimKey, make_mail, sign_pdf
 from registry.models import Document, DocumentFile, Outbox
 from world import MX, STC, STP, US, World, certified_copy, make_world
 

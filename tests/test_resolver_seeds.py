@@ -14,7 +14,7 @@ from gateway.directory import AgencyEntry, Directory
 from gateway.outgoing.plan import make_plan
 from gateway.reading import read_pdf_bytes
 from gateway.resolver import Resolver
-from gateway.testkit.documents import render_document
+from kit import render_document
 from test_reading import seed_document
 
 

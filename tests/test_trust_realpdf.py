@@ -26,7 +26,7 @@ from gateway.decision.rules import issuer_signatures
 from gateway.directory import AgencyEntry, Directory
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import SignatureFacts
-from gateway.testkit.signing import _signer
+from kit import pdf_signer
 from vntext import fold
 
 CENTRAL = [
@@ -115,7 +115,7 @@ def test_a_box_painted_after_the_issuers_last_signature_breaks_it(realpdf: Path,
     writer = IncrementalPdfFileWriter(BytesIO(path.read_bytes()), strict=False)
     out = BytesIO()
     signers.PdfSigner(
-        signers.PdfSignatureMetadata(field_name="Painted"), signer=_signer(signers_["stranger"], stranger),
+        signers.PdfSignatureMetadata(field_name="Painted"), signer=pdf_signer(signers_["stranger"], stranger),
         stamp_style=TextStampStyle(stamp_text="V/v nội dung khác", background=None),
         new_field_spec=fields.SigFieldSpec(sig_field_name="Painted", box=(60, 560, 300, 600), on_page=0),
     ).sign_pdf(writer, output=out)

@@ -17,9 +17,7 @@ from aiosmtpd.controller import Controller
 from imapclient import IMAPClient
 from sqlalchemy import select
 
-from gateway.testkit.documents import DocumentSpec, render_document
-from gateway.testkit.mails import DkimKey, make_mail, signed_header_names
-from gateway.testkit.seal import seal_png
+from kit import DkimKey, DocumentSpec, make_mail, render_document, seal_png, signed_header_names
 from made_pdfs import encrypted
 import poison
 from servers import Dovecot, dovecot, free_port, wait_for

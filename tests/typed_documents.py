@@ -5,7 +5,7 @@ date on the right, then either the type line (capitals, bold, centred) with the 
 than the text area) and a short rule, or, for a letter, "V/v …" under the number; then the body's
 first lines. Times New Roman's metric twin Liberation Serif 2 when installed (the 1.x fonts in
 /usr/share/fonts/truetype/liberation have no Vietnamese letters but the basic ones), else the DejaVu
-Serif of the testkit; 12–14 pt."""
+Serif of the demo's documents; 12–14 pt."""
 
 from __future__ import annotations
 

@@ -19,10 +19,7 @@ from typing import Any
 
 import yaml
 
-from gateway.testkit.documents import DocumentSpec, render_document, scan
-from gateway.testkit.mails import DkimKey, make_mail
-from gateway.testkit.pki import Identity, TestPki
-from gateway.testkit.signing import sign_pdf
+from kit import DemoPki, DkimKey, DocumentSpec, Identity, make_mail, render_document, scan, sign_pdf
 
 US = {"code": "000.00.15.H06", "name": "Sở Nội vụ tỉnh Bắc Giang", "mailbox": "vanthu@snv.bacgiang.gov.vn"}
 STP = "vanthu@sotp.bacgiang.gov.vn"
@@ -43,9 +40,9 @@ GATEWAY = [sys.executable, "-m", "gateway.cli"]
 @dataclass
 class World:
     root: Path
-    pki: TestPki
+    pki: DemoPki
     signers: dict[str, Identity]
-    stranger: TestPki
+    stranger: DemoPki
     dkim: dict[str, DkimKey]
     config_path: Path
     extra: dict[str, Any] = field(default_factory=dict)
@@ -187,12 +184,12 @@ def certified_copy(pdf: bytes, copier: str, parent: str, number: str, form: str 
     parent and the copy's number on the left, the form and the place and date on the right."""
     import pymupdf
 
-    from gateway.testkit.documents import _font
+    from kit import font_file
 
     doc = pymupdf.open(stream=pdf, filetype="pdf")
     page = doc.new_page(width=595, height=842)
-    page.insert_font(fontname="vn", fontfile=str(_font(False)))
-    page.insert_font(fontname="vnb", fontfile=str(_font(True)))
+    page.insert_font(fontname="vn", fontfile=str(font_file(False)))
+    page.insert_font(fontname="vnb", fontfile=str(font_file(True)))
     page.draw_line((80, 60), (545, 60))
     for x, y, text, font in ((90, 90, parent, "vn"), (90, 108, copier, "vnb"), (380, 108, form, "vnb"),
                              (90, 130, f"Số: {number}", "vn"), (330, 130, "Bắc Giang, ngày 25 tháng 11 năm 2026", "vn")):
@@ -205,7 +202,7 @@ def our_identifier(n: int) -> str:
     return f"{US['code']}-{datetime.now(timezone(timedelta(hours=7))).year}.{n}"
 
 
-def make_world(root: Path, pki: TestPki, signers: dict[str, Identity], stranger: TestPki, **extra: Any) -> World:
+def make_world(root: Path, pki: DemoPki, signers: dict[str, Identity], stranger: DemoPki, **extra: Any) -> World:
     root.mkdir(parents=True, exist_ok=True)
     pki.write(root / "pki")
     (root / "directory.csv").write_text(DIRECTORY_CSV, encoding="utf-8")
@@ -215,8 +212,8 @@ def make_world(root: Path, pki: TestPki, signers: dict[str, Identity], stranger:
     return world
 
 
-def build_pki() -> tuple[TestPki, dict[str, Identity], TestPki]:
-    pki = TestPki.create()
+def build_pki() -> tuple[DemoPki, dict[str, Identity], DemoPki]:
+    pki = DemoPki.create()
     now = datetime.now(timezone.utc)
     signers = {
         "stp": pki.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang"),
@@ -227,6 +224,6 @@ def build_pki() -> tuple[TestPki, dict[str, Identity], TestPki]:
                               valid_from=now - timedelta(days=400), valid_until=now - timedelta(days=2)),
     }
     pki.revoke(signers["revoked"])
-    stranger = TestPki.create("CA lạ")
+    stranger = DemoPki.create("CA lạ")
     signers["stranger"] = stranger.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang")
     return pki, signers, stranger

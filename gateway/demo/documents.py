@@ -1,9 +1,10 @@
 """Official documents laid out as NĐ 30/2020 Phụ lục I prescribes, born-digital or scanned.
 
-Used by the tests, the benchmarks and the demo to make realistic documents: the two-column header
-(issuer left, motto right, rules under both), number, boxed marks, type and summary, full justified
-body pages, the recipient block bottom left beside the signer (with a seal over the title), and scans
-of those pages as a scanner gives them (greyscale, slightly skewed, JPEG-compressed).
+Used by the demo, and by the tests and the benchmarks through tests/kit, to make realistic
+documents: the two-column header (issuer left, motto right, rules under both), number, boxed marks,
+type and summary, full justified body pages, the recipient block bottom left beside the signer (with
+a seal over the title), and scans of those pages as a scanner gives them (greyscale, slightly
+skewed, JPEG-compressed).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ FILLER = (
 VIETNAMESE_LIMIT = 0x1F00  # past ỹ (U+1EF9), the last Vietnamese letter
 
 
-def _font(bold: bool) -> Path:
+def font_file(bold: bool) -> Path:
     name = "DejaVuSerif-Bold.ttf" if bold else "DejaVuSerif.ttf"
     for directory in FONT_DIRS:
         if (directory / name).is_file():
@@ -88,12 +89,12 @@ class _Writer:
     def __init__(self) -> None:
         self.doc = pymupdf.open()
         self.page: pymupdf.Page = self.new_page()
-        self.fonts = {b: pymupdf.Font(fontfile=str(_font(b))) for b in (False, True)}
+        self.fonts = {b: pymupdf.Font(fontfile=str(font_file(b))) for b in (False, True)}
 
     def new_page(self) -> pymupdf.Page:
         self.page = self.doc.new_page(width=PAGE_W, height=PAGE_H)
         for name, bold in (("vn", False), ("vnb", True)):
-            xref = self.page.insert_font(fontname=name, fontfile=str(_font(bold)))
+            xref = self.page.insert_font(fontname=name, fontfile=str(font_file(bold)))
             _known_widths(self.doc, xref, bold)
         return self.page
 

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.testkit.documents import DocumentSpec
+from gateway.demo.documents import DocumentSpec
 
 ISSUERS = [
     ("UBND TỈNH BẮC GIANG", "SỞ TƯ PHÁP", "STP"),

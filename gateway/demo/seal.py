@@ -1,4 +1,4 @@
-"""A red seal image for the tests and the demo (two rings and a star, transparent around)."""
+"""A red seal image for the demo and the tests (two rings and a star, transparent around)."""
 
 from __future__ import annotations
 

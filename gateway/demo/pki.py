@@ -92,7 +92,7 @@ def _issue(
 
 
 @dataclass
-class TestPki:
+class DemoPki:
     """root → intermediate → signers, all in memory; write() puts PEM files on disk."""
 
     root: Identity
@@ -102,7 +102,7 @@ class TestPki:
     tsa: Identity | None = None
 
     @classmethod
-    def create(cls, organisation: str = "Ban Cơ yếu Chính phủ (thử nghiệm)") -> "TestPki":
+    def create(cls, organisation: str = "Ban Cơ yếu Chính phủ (thử nghiệm)") -> "DemoPki":
         now = datetime.now(timezone.utc)
         root_key = _new_key("rsa")
         root = Identity(

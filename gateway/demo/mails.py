@@ -1,4 +1,4 @@
-"""Mails as agencies send them, for the tests and the demo: attachments, DKIM, Authentication-Results."""
+"""Mails as agencies send them, for the demo and the tests: attachments, DKIM, Authentication-Results."""
 
 from __future__ import annotations
 

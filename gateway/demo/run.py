@@ -1,6 +1,6 @@
 """`qlvb-gateway demo`: the whole intake, and a send, on generated documents, with nothing configured.
 
-Makes a test PKI and a directory of a small province, writes realistic signed, scanned, forged,
+Makes a demo PKI and a directory of a small province, writes realistic signed, scanned, forged,
 secret and urgent documents as mails into a local Maildir, runs the gateway's daemon over it with
 an embedded SMTP server (aiosmtpd) catching the answers, and prints what was done with each mail,
 the register and the answers the SMTP server received. Then it sends one of our own documents: the
@@ -23,12 +23,12 @@ from sqlalchemy import select
 from gateway.app import Gateway
 from gateway.cli_format import plan_text
 from gateway.config import load_config
+from gateway.demo.documents import DocumentSpec, render_document, scan
+from gateway.demo.mails import DkimKey, make_mail
+from gateway.demo.pki import DemoPki
+from gateway.demo.seal import seal_png
+from gateway.demo.signing import sign_pdf
 from gateway.intake.pipeline import Intake
-from gateway.testkit.documents import DocumentSpec, render_document, scan
-from gateway.testkit.mails import DkimKey, make_mail
-from gateway.testkit.pki import TestPki
-from gateway.testkit.seal import seal_png
-from gateway.testkit.signing import sign_pdf
 from gateway.workers import WorkerPool
 from registry.paper import list_register
 
@@ -45,7 +45,7 @@ OUR_LETTER = DocumentSpec(
 
 
 def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
-    pki = TestPki.create()
+    pki = DemoPki.create()
     files = pki.write(base / "pki")
     stp = pki.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang")
     stc = pki.signer("Sở Tài chính tỉnh Bắc Giang", "Sở Tài chính tỉnh Bắc Giang", kind="ecdsa")

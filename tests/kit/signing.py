@@ -1,0 +1,39 @@
+"""A signature whose widget stamps a number or a date, as an office's system does: only the tests sign so."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+
+from gateway.demo.pki import DemoPki, Identity
+from gateway.demo.signing import pdf_signer
+
+
+def sign_with_stamp(
+    pdf: bytes, identity: Identity, pki: DemoPki, *, text: str, box: tuple[float, float, float, float],
+    page: int = 0, field_name: str = "Signature1", font_size: float = 13,
+) -> bytes:
+    """Return the PDF signed by identity with a visible widget that draws only `text` in `box`
+    (x0, y0, x1, y1 in PDF points from the bottom left), as an office's system stamps the number or
+    the day of a document issued electronically over the blank the text leaves."""
+    from pyhanko import stamp
+    from pyhanko.pdf_utils import layout
+    from pyhanko.pdf_utils import text as pdf_text
+
+    style = stamp.TextStampStyle(
+        stamp_text=text, border_width=0, background=None,
+        text_box_style=pdf_text.TextBoxStyle(font_size=font_size),
+        inner_content_layout=layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN,
+                                                        y_align=layout.AxisAlignment.ALIGN_MID,
+                                                        margins=layout.Margins(0, 0, 0, 0)),
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    out = BytesIO()
+    signers.PdfSigner(
+        signers.PdfSignatureMetadata(field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES),
+        signer=pdf_signer(identity, pki), stamp_style=style,
+        new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
+    ).sign_pdf(writer, output=out)
+    return out.getvalue()
