@@ -13,6 +13,8 @@ from pathlib import Path
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 
+from registry.files import write_atomically
+
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -42,9 +44,7 @@ def refresh_crls(urls: list[str], folder: Path, *, timeout: float = 30.0) -> lis
             results.append(Fetched(url, False, f"{type(exc).__name__}: {exc}"[:300]))
             continue
         target = folder / f"{hashlib.sha256(url.encode()).hexdigest()[:16]}.crl"
-        temporary = target.with_suffix(".tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        write_atomically(target, data)
         changed = True
         results.append(Fetched(url, True, f"{issuer}; next update {next_update}"))
     if changed:

@@ -5,7 +5,6 @@ loop takes it through intake and files it into the clerk mailbox with IMAP APPEN
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP
 
 from gateway.config import Listener
+from registry.files import write_atomically
 
 
 class _Spooler:
@@ -25,17 +25,7 @@ class _Spooler:
         raw = envelope.original_content or envelope.content
         data = raw if isinstance(raw, bytes) else raw.encode("utf-8")
         name = hashlib.sha256(data).hexdigest()
-        temporary = self.spool / f".{name}.tmp"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.rename(self.spool / f"{name}.eml")
-        directory = os.open(self.spool, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        write_atomically(self.spool / f"{name}.eml", data)
         self.wake.set()
         # LMTP answers once per recipient; SMTP once
         count = len(envelope.rcpt_tos) if isinstance(server, LMTP) else 1
