@@ -325,7 +325,7 @@ def _units_of(name: str) -> list[tuple[str, str, str]]:
     name says, as written, with its place."""
     marks = list(_LEVELS.finditer(name))
     out = []
-    for mark, after in zip(marks, [*marks[1:], None]):
+    for mark, after in zip(marks, [*marks[1:], None], strict=False):  # each mark with the next (None after the last)
         place = name[mark.end(): after.start() if after else len(name)].strip(" ,-")
         if place:
             out.append((_level_key(mark.group(1)), mark.group(1), place))

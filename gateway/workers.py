@@ -19,10 +19,12 @@ import resource
 import threading
 import time
 from collections import deque
+from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkContext, SpawnContext
 from typing import Literal
 
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings
@@ -74,7 +76,7 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
             return
         conn.send(("start", job_id))  # the time limits run from here
         try:
-            result: Result = _do(analyser, kind, data, filename, store, lambda: conn.send(("tick", job_id)))
+            result: Result = _do(analyser, kind, data, filename, store, partial(conn.send, ("tick", job_id)))
         except MemoryError:
             result = WorkFailure("memory")
         except RecursionError:
@@ -88,15 +90,15 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
             conn.send(("done", job_id, WorkFailure("result too large")))
 
 
-def _start_method() -> str:
+def _context() -> ForkContext | SpawnContext:
     """Fork a single-threaded process (a command: the worker starts at once, with the modules
     already loaded); start a fresh interpreter from a threaded one (the daemon: forking it could
     copy a lock another thread holds)."""
-    return "fork" if threading.active_count() == 1 else "spawn"
+    return multiprocessing.get_context("fork") if threading.active_count() == 1 else multiprocessing.get_context("spawn")
 
 
 class _Worker:
-    def __init__(self, ctx, settings: AnalysisSettings, memory_mb: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: ForkContext | SpawnContext, settings: AnalysisSettings, memory_mb: int) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child, settings, memory_mb), daemon=True)
         self.process.start()
@@ -131,7 +133,7 @@ class WorkerPool:
         self._closing = False
 
     def _spawn(self) -> _Worker:
-        return _Worker(multiprocessing.get_context(_start_method()), self.settings, self.memory_mb)
+        return _Worker(_context(), self.settings, self.memory_mb)
 
     def __enter__(self) -> "WorkerPool":
         return self
@@ -155,13 +157,13 @@ class WorkerPool:
         for raw in raws:
             ahead.append(self._enqueue(Job("mail", raw, store=store)))
             if len(ahead) > 2 * self.size:
-                yield self._result(ahead.popleft())  # type: ignore[misc]
+                yield _of_mail(self._result(ahead.popleft()))
         while ahead:
-            yield self._result(ahead.popleft())  # type: ignore[misc]
+            yield _of_mail(self._result(ahead.popleft()))
 
     def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
         """One document of ours, read and its signatures checked, under the same limits."""
-        return self._result(self._enqueue(Job("pdf", data, filename=filename)))  # type: ignore[return-value]
+        return _of_pdf(self._result(self._enqueue(Job("pdf", data, filename=filename))))
 
     def _enqueue(self, job: Job) -> Future[Result]:
         future: Future[Result] = Future()
@@ -305,6 +307,18 @@ class WorkerPool:
         with self._lock:
             self._closing = True
             waiting, self._queue = list(self._queue), deque()
-        for _, future in waiting + [w.job for w in self._workers if w.job is not None]:  # type: ignore[operator]
+        for _, future in waiting + [w.job for w in self._workers if w.job is not None]:
             if not future.done():
                 future.set_result(failure)
+
+
+def _of_mail(result: Result) -> Analysis | WorkFailure:
+    """A mail's job gives its analysis (or a failure), never a PDF's facts."""
+    assert not isinstance(result, PdfFacts)
+    return result
+
+
+def _of_pdf(result: Result) -> PdfFacts | WorkFailure:
+    """A PDF's job gives its facts (or a failure), never a mail's analysis."""
+    assert not isinstance(result, Analysis)
+    return result

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Protocol
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
@@ -25,6 +26,12 @@ from qlvb_mailbox.settings import Folders, Server
 FETCH_BATCH = 20
 SIZES_CHUNK = 500  # UIDs asked for their size in one command (a command line stays short)
 NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
+
+
+class Stop(Protocol):
+    """What a mailbox's wait watches to return early: a threading.Event, or anything set like one."""
+
+    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -123,7 +130,7 @@ class ImapMailbox:
                 if uid in data:  # else expunged meanwhile
                     yield uid, int(data[uid][b"RFC822.SIZE"])
 
-    def fetch(self, uids: list[int]) -> list[FetchedMail]:  # type: ignore[override]
+    def fetch(self, uids: list[int]) -> list[FetchedMail]:
         assert self.client is not None
         fetched: list[FetchedMail] = []
         for start in range(0, len(uids), FETCH_BATCH):
@@ -173,7 +180,7 @@ class ImapMailbox:
         assert self.client is not None
         self.client.append(self.folder(key), raw, msg_time=when)
 
-    def wait(self, seconds: float, stop) -> None:  # type: ignore[no-untyped-def]
+    def wait(self, seconds: float, stop: Stop) -> None:
         """Wait for new mail up to `seconds`: IDLE where the server has it (the server tells at
         once), else sleep (polling). Returns at once when the server announced new mail since the
         last `pending`, and early when `stop` is set."""

@@ -23,7 +23,7 @@ from imapclient import imap_utf7
 
 from qlvb_mailbox.batches import Batch, bounded
 from qlvb_mailbox.dates import plausible
-from qlvb_mailbox.imap import FetchedMail
+from qlvb_mailbox.imap import FetchedMail, Stop
 from qlvb_mailbox.settings import Folders
 
 log = logging.getLogger("qlvb.maildir")
@@ -170,7 +170,7 @@ class MaildirMailbox:
                     return True
         return False
 
-    def wait(self, seconds: float, stop) -> None:  # type: ignore[no-untyped-def]
+    def wait(self, seconds: float, stop: Stop) -> None:
         """Poll the inbox's new/ and cur/ every half second for up to `seconds`, for a mail delivered
         since the last `pending` (one delivered while the daemon was busy: no wait at all)."""
         deadline = time.monotonic() + seconds

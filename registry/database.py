@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry.bounded import fit_to_columns
@@ -29,11 +30,12 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # how long to wait for another writer's lock (`?timeout=SECONDS` in the URL, default 60 s), then
         # "database is locked": the daemon backs off and tries again (gateway/guard.py)
-        wait = float(make_url(url).query.get("timeout", 60))  # type: ignore[arg-type]
+        timeout = make_url(url).query.get("timeout", "60")  # a tuple where the URL repeats it: the last
+        wait = float(timeout if isinstance(timeout, str) else timeout[-1])
         engine = create_engine(url, connect_args={"timeout": wait})
 
         @event.listens_for(engine, "connect")
-        def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        def _connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
             dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -43,7 +45,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _begin(connection):  # type: ignore[no-untyped-def]
+        def _begin(connection: Connection) -> None:
             # one writer at a time, taken at the start: numbers are given in commit order
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 

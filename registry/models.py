@@ -4,18 +4,21 @@ fields) where one exists; the printed register (Phụ lục IV) is a view of `do
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
-from sqlalchemy import BigInteger, JSON, Boolean, DateTime, TypeDecorator, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (BigInteger, JSON, Boolean, DateTime, TypeDecorator, ForeignKey, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
-class UtcDateTime(TypeDecorator):  # type: ignore[type-arg]
+class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes stored as UTC on every database (SQLite keeps no offset of its own)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -23,7 +26,7 @@ class UtcDateTime(TypeDecorator):  # type: ignore[type-arg]
         value = value.astimezone(timezone.utc)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
@@ -40,10 +43,10 @@ class Agency(Base):
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     mailbox: Mapped[str] = mapped_column(String(320), index=True)
-    aliases: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
-    groups: Mapped[list] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
-    certificates: Mapped[list | None] = mapped_column(JSON, default=list)  # type: ignore[type-arg]
-    former: Mapped[list | None] = mapped_column(JSON, default=list)  # type: ignore[type-arg]  # names before 2025
+    aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    groups: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    certificates: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
+    former: Mapped[list[Any] | None] = mapped_column(JSON, default=list)  # names before 2025
 
 
 class Mail(Base):
@@ -62,7 +65,7 @@ class Mail(Base):
     verdict: Mapped[str] = mapped_column(String(16), index=True)  # of its first document
     stored: Mapped[bool] = mapped_column(Boolean)  # original bytes kept in the store
     source: Mapped[str] = mapped_column(String(200))
-    outcome: Mapped[list] = mapped_column(JSON)  # type: ignore[type-arg]  # the JSON objects printed
+    outcome: Mapped[list[Any]] = mapped_column(JSON)  # the JSON objects printed
     review: Mapped[str | None] = mapped_column(String(16), index=True)  # waiting, released, returned, discarded
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -104,7 +107,7 @@ class Document(Base):
     signer_name: Mapped[str | None] = mapped_column(String(200))  # SignerInfo.FullName
     signer_position: Mapped[str | None] = mapped_column(String(300))  # SignerInfo.Position
     priority: Mapped[str | None] = mapped_column(String(20))  # Priority: urgency
-    to_places: Mapped[dict | None] = mapped_column(JSON)  # type: ignore[type-arg]  # ToPlaces
+    to_places: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # ToPlaces
     page_amount: Mapped[int | None] = mapped_column(Integer)  # PageAmount
     language: Mapped[str] = mapped_column(String(8), default="vi")  # Language
     description: Mapped[str | None] = mapped_column(Text)  # Description: notes
@@ -182,7 +185,7 @@ class OutgoingDocument(Base):
     draft_filename: Mapped[str | None] = mapped_column(String(500))
     signed: Mapped[bool] = mapped_column(Boolean)  # signed by the gateway (False: already signed by us)
     source: Mapped[str] = mapped_column(String(200))  # a file path, or mailbox and UID
-    plan: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]  # the plan sent: entries, paper, archive
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)  # the plan sent: entries, paper, archive
     state: Mapped[str] = mapped_column(String(16))  # sent, recalled
     recall_reason: Mapped[str | None] = mapped_column(Text)
     recalled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -201,14 +204,14 @@ class OutgoingRecipient(Base):
     agency_code: Mapped[str] = mapped_column(String(32))
     agency_name: Mapped[str] = mapped_column(String(300))
     mailbox: Mapped[str] = mapped_column(String(320))
-    entries: Mapped[list] = mapped_column(JSON)  # type: ignore[type-arg]  # the block's entries naming it
+    entries: Mapped[list[Any]] = mapped_column(JSON)  # the block's entries naming it
     state: Mapped[str] = mapped_column(String(16), index=True)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
     message_id: Mapped[str] = mapped_column(String(998), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     incoming_number: Mapped[int | None] = mapped_column(Integer)  # the recipient's số đến
-    reasons: Mapped[list | None] = mapped_column(JSON)  # type: ignore[type-arg]  # a return's reasons
+    reasons: Mapped[list[Any] | None] = mapped_column(JSON)  # a return's reasons
     detail: Mapped[str | None] = mapped_column(Text)  # the last error, or a person's answer's subject
     recall: Mapped[str | None] = mapped_column(String(16))  # requested, agreed (15), unknown (16)
 
@@ -263,4 +266,4 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(50))
     mail_id: Mapped[int | None] = mapped_column(Integer)
     document_id: Mapped[int | None] = mapped_column(Integer)
-    details: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -130,7 +130,7 @@ def _issuer_from_certificate(signatures: list[SignatureFacts], printed: Document
 def _changed_after(ordered: list[SignatureFacts], k: int, standing: list[bool]) -> str:
     """'' when every revision after signature k only added standing signatures of the issuers;
     else what changed (NĐ 30/2020 Phụ lục I stacks the leader's and the agency's signatures)."""
-    later = list(zip(ordered[k + 1:], standing[k + 1:]))
+    later = list(zip(ordered[k + 1:], standing[k + 1:], strict=True))
     foreign = [s for s, ok in later if not ok]
     if foreign:
         why = "không phải của cơ quan ban hành" if foreign[0].trusted and foreign[0].intact else "chứng thư không được tin cậy"
@@ -156,7 +156,7 @@ def issuer_signatures(signatures: list[SignatureFacts], printed: DocumentIssuers
     if not ordered or not issuers.issuers:
         return SignatureJudgement(False, issuers, findings)
     owners = [[i for i in issuers.issuers if speaks_for(s, i, directory)] for s in ordered]
-    standing = [valid_signature(s, revocation_hard) and bool(o) for s, o in zip(ordered, owners)]
+    standing = [valid_signature(s, revocation_hard) and bool(o) for s, o in zip(ordered, owners, strict=True)]
     missing = [i for i in issuers.issuers if not any(i in o for o in owners)]
     if missing:
         signers = ", ".join(dict.fromkeys(s.signer for s in ordered))

@@ -98,7 +98,7 @@ def held_without_alert(
     return {sender: len(ids - alerted) for sender, ids in by_sender.items() if ids - alerted}
 
 
-def _quarantine_alerts(sender: str | None, clerk: str) -> Select[tuple[Outbox]]:
+def _quarantine_alerts(sender: str | None, clerk: str) -> Select[Outbox]:
     """The outbox's alerts to `clerk` about quarantined mail from `sender` (None: from anyone): a
     mail held for review or a quarantined secret one, and no registered document (an urgent
     document's alert has one)."""

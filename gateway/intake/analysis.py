@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 from dataclasses import dataclass, replace
+from email.message import Message
 from pathlib import Path
 
 import pymupdf
@@ -47,7 +48,7 @@ class Analysis:
     stored: frozenset[str] = frozenset()
 
 
-def auto_submitted(msg) -> str | None:  # type: ignore[no-untyped-def]
+def auto_submitted(msg: Message) -> str | None:
     """RFC 3834: never answer automatic mail, delivery reports, list or bulk mail, or a loop."""
     value = str(msg.get("Auto-Submitted", "") or "").strip().lower()
     if value and not value.startswith("no"):
@@ -81,7 +82,7 @@ def headers_only(raw: bytes, problem: str, *, too_large: bool = False) -> MailFa
     msg = _safe(lambda: mime.parse_message(head + b"\r\n\r\n"), None)
     if msg is None:
         msg = mime.parse_message(b"\r\n")
-    froms = _safe(lambda: [a for _, a in mime.addresses(msg, "From")], [])
+    froms: list[str] = _safe(lambda: [a for _, a in mime.addresses(msg, "From")], [])
     return MailFacts(
         message_id=_safe(lambda: mime.message_id(msg, digest), f"<sha256-{digest[:32]}@no-message-id.qlvb>"),
         sha256=digest, size=len(raw), from_address=froms[0] if froms else "", from_name="",
@@ -108,7 +109,7 @@ def _decoded(value: object) -> str:
         return str(value)
 
 
-def peer_headers(msg) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def peer_headers(msg: Message) -> dict[str, str]:
     """The X-QLVB-* headers a peer gateway writes (X-QLVB-Document-Id, X-QLVB-Status, …), first of each."""
     found: dict[str, str] = {}
     for name, value in msg.items():

@@ -24,7 +24,7 @@ class _Ending:
 class LineEndAtEnd:
     """Duck-typed for `email.feedparser.NLCRE_eol`: `search(text)` matches as the expression does."""
 
-    pattern = email.feedparser.NLCRE_eol.pattern
+    pattern = email.feedparser.NLCRE_eol.pattern  # type: ignore[attr-defined]  # typeshed leaves out the module's NLCRE_eol
 
     def search(self, text: str) -> _Ending | None:
         for ending in _ENDINGS:
@@ -35,4 +35,4 @@ class LineEndAtEnd:
 
 def install() -> None:
     """Put the end-looking search in the feed parser's place (idempotent)."""
-    email.feedparser.NLCRE_eol = LineEndAtEnd()  # type: ignore[assignment]
+    email.feedparser.NLCRE_eol = LineEndAtEnd()  # type: ignore[attr-defined]  # typeshed leaves out the module's NLCRE_eol

@@ -173,7 +173,13 @@ def _decoded(part: Message) -> bytes:
             return binascii.a2b_base64(payload)  # line ends skipped, as the email package drops them
         except (binascii.Error, ValueError):  # bad padding, or not ASCII
             pass
-    return part.get_payload(decode=True) or b""
+    return _decoded_by_email(part)
+
+
+def _decoded_by_email(part: Message) -> bytes:
+    """get_payload(decode=True): bytes for a leaf part, None for a multipart one (typed as any payload)."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
 
 
 def _whole(part: Message) -> bytes:
@@ -184,7 +190,7 @@ def _whole(part: Message) -> bytes:
         except (ValueError, TypeError, LookupError, UnicodeError):
             return b""
     try:
-        return part.get_payload(decode=True) or b""
+        return _decoded_by_email(part)
     except (ValueError, TypeError, AssertionError):
         return str(payload).encode("utf-8", "replace")
 
@@ -209,7 +215,7 @@ def _forwarded_mail(part: Message) -> Message | None:
             return None
     else:
         try:
-            raw = part.get_payload(decode=True) or b""
+            raw = _decoded_by_email(part)
         except (ValueError, TypeError, AssertionError):
             return None
     inner = parse_message(raw)

@@ -36,7 +36,7 @@ def damage(doc: pymupdf.Document) -> str | None:
     if failure is not None:
         return f"tệp bị hỏng, trang không giải mã được trọn vẹn ({failure})"
     decoded: set[int] = set()
-    for page in doc:
+    for page in doc.pages():
         failure = _images_failure(doc, page, decoded)
         if failure is not None:
             return f"tệp bị hỏng, ảnh ở trang {page.number + 1} không giải mã được trọn vẹn ({failure})"

@@ -53,10 +53,10 @@ def read_hex_string(stream: BinaryIO) -> generic.ByteStringObject | generic.Text
     return generic.pdf_string(binascii.unhexlify(digits))
 
 
-def match_issuer_serial(expected: cms.IssuerAndSerialNumber | tsp.IssuerSerial, cert: x509.Certificate) -> bool:
-    if expected["serial_number"] != cert["tbs_certificate"]["serial_number"]:
+def match_issuer_serial(expected_issuer_serial: cms.IssuerAndSerialNumber | tsp.IssuerSerial, cert: x509.Certificate) -> bool:
+    if expected_issuer_serial["serial_number"] != cert["tbs_certificate"]["serial_number"]:
         return False
-    return bool(_MATCH_ISSUER_SERIAL(expected, cert))
+    return bool(_MATCH_ISSUER_SERIAL(expected_issuer_serial, cert))
 
 
 def install() -> None:

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel, SignatureStatus
@@ -118,7 +120,7 @@ def _signer_name(cert: asn1_x509.Certificate) -> str:
     return str(subject.get("common_name") or subject.get("organization_name") or cert.subject.human_friendly)
 
 
-def _attribute(subject: dict, key: str) -> str:  # type: ignore[type-arg]
+def _attribute(subject: dict[str, Any], key: str) -> str:
     value = subject.get(key) or ""
     return " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
@@ -141,7 +143,7 @@ def _changes_after(status: PdfSignatureStatus) -> tuple[ChangeLevel, tuple[str, 
     return level, tuple(sorted(str(name) for name in status.diff_result.changed_form_fields))
 
 
-def _revision_end(embedded) -> int:  # type: ignore[no-untyped-def]
+def _revision_end(embedded: EmbeddedPdfSignature) -> int:
     try:
         _, _, start, length = (int(v) for v in embedded.byte_range)
     except (TypeError, ValueError):
@@ -165,7 +167,7 @@ def _modified(status: PdfSignatureStatus) -> bool:
     return (level is not None and level not in ALLOWED_AFTER_SIGNING) or status.docmdp_ok is False
 
 
-async def _validate_one(embedded, store: TrustStore) -> SignatureFacts:  # type: ignore[no-untyped-def]
+async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> SignatureFacts:
     name = str(embedded.field_name or "?")  # a plain str: pyHanko's string object would take the whole PDF along when pickled
     now = datetime.now(timezone.utc)
     try:
@@ -183,7 +185,8 @@ async def _validate_one(embedded, store: TrustStore) -> SignatureFacts:  # type:
             chain = await async_validate_pdf_signature(embedded, store.context(crls=False), skip_diff=True)
         elif expired:
             # valid at the time a timestamp proves; else, was it trusted until it expired?
-            moment = proven if proven is not None else cert["tbs_certificate"]["validity"]["not_after"].native - timedelta(seconds=1)
+            moment = proven if proven is not None else (
+                cert["tbs_certificate"]["validity"]["not_after"].native - timedelta(seconds=1))
             chain = await async_validate_pdf_signature(embedded, store.context(moment), skip_diff=True)
             expired = proven is None
     elif status.trusted:

@@ -12,9 +12,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from gateway.config import ConfigError, Signing
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
 
 BOX_WIDTH, BOX_HEIGHT, MARGIN, FONT_SIZE = 190.0, 64.0, 28.0, 8  # points
 # FreeSans: Vietnamese, and 1000 units per em (pyHanko 0.38 writes glyph widths in font units, so a
@@ -45,7 +49,7 @@ def _secret(variable: str | None, what: str) -> str:
 
 
 @contextmanager
-def open_signer(signing: Signing) -> Iterator[object]:
+def open_signer(signing: Signing) -> Iterator[Signer]:
     """The pyHanko signer for the configured key (a PKCS#11 session is closed afterwards)."""
     from pyhanko.sign import signers
 
@@ -127,8 +131,9 @@ def sign_outgoing(pdf: bytes, signing: Signing, agency_name: str, tz: ZoneInfo, 
         signers.PdfSigner(
             signers.PdfSignatureMetadata(field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES,
                                          md_algorithm="sha256", name=agency_name, location="Việt Nam"),
-            signer=signer,  # type: ignore[arg-type]
+            signer=signer,
             stamp_style=style,
-            new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
+            new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page,
+                                              box=box),  # type: ignore[arg-type]  # pyHanko types a box as ints; PDF points are floats
         ).sign_pdf(writer, appearance_text_params={"agency": "\n".join(textwrap.wrap(agency_name, 40)), "at": at}, output=out)
     return out.getvalue()

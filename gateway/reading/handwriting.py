@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from collections.abc import Iterator
-from typing import Literal
+from typing import Any, Literal
 
 import pymupdf
 from PIL import Image, ImageChops, ImageFilter, ImageOps
@@ -65,10 +65,10 @@ class NumberBlank:
     symbol: str  # the notation after the blank, as read here ("/UBND-VX"), "" when none was found
 
 
-_APIS: dict[str, object] = {}
+_APIS: dict[str, Any] = {}  # tesserocr.PyTessBaseAPI (tesserocr has no types)
 
 
-def _api(lang: str, digits: bool):  # type: ignore[no-untyped-def]
+def _api(lang: str, digits: bool) -> Any:
     """A Tesseract of this process: Vietnamese for the printed words around a blank, or a model
     allowed only the ten digits."""
     key = f"{lang}-{'digits' if digits else 'words'}"

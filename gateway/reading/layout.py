@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from itertools import pairwise
+from typing import Any
 
 import pymupdf
 
@@ -26,7 +28,7 @@ def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:
             if not spans:
                 continue
             # split a PDF line where a wide gap separates two columns
-            groups: list[list[dict]] = [[spans[0]]]
+            groups: list[list[dict[str, Any]]] = [[spans[0]]]
             for span in spans[1:]:
                 gap = span["bbox"][0] - groups[-1][-1]["bbox"][2]
                 if gap > 1.5 * max(span.get("size", 10), 6):
@@ -92,11 +94,11 @@ def _join_words(lines: list[Line]) -> list[Line]:
     return joined
 
 
-def _span_text(spans: list[dict]) -> str:
+def _span_text(spans: list[dict[str, Any]]) -> str:
     """The spans' text, with a space where the PDF leaves a gap instead of writing one (a
     justified line written word by word)."""
     text = spans[0]["text"]
-    for previous, span in zip(spans, spans[1:]):
+    for previous, span in pairwise(spans):
         gap = span["bbox"][0] - previous["bbox"][2]
         spaced = text.endswith(" ") or span["text"].startswith(" ")
         text += ("" if spaced or gap < 0.15 * max(span.get("size", 10), 1) else " ") + span["text"]

@@ -16,7 +16,8 @@ class Line:
     bold: bool
     page_width: float
     page_height: float
-    source: str = "text"  # "text": the PDF's text layer; "ocr": read from the page image; "stamp": completed by a signature's stamp
+    # "text": the PDF's text layer; "ocr": read from the page image; "stamp": completed by a signature's stamp
+    source: str = "text"
     confidence: float | None = None  # OCR's confidence, 0..1 (None for the text layer)
     ink: float | None = None  # OCR: share of dark pixels in the line's box (bold text has more)
 

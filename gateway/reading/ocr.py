@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 from PIL import Image
@@ -52,7 +53,7 @@ def check_tesseract() -> None:
 _API = None
 
 
-def _api():  # type: ignore[no-untyped-def]
+def _api() -> Any:  # a tesserocr.PyTessBaseAPI (tesserocr has no types)
     """The process's Tesseract, created on first use."""
     global _API
     if _API is None:

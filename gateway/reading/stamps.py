@@ -13,6 +13,7 @@ import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import pymupdf
 
@@ -75,9 +76,10 @@ def _complete(hosts: list[Line], words: list[Word], figures: list[Word]) -> Line
     own = [w for w in words if any(_inside(w, h) for h in hosts)]
     text = one_line(" ".join(w.text for w in sorted(own + figures, key=lambda w: w.x0)))
     first = hosts[0]
+    boxes: list[Line | Word] = [*hosts, *figures]
     return dataclasses.replace(
-        first, x0=min(b.x0 for b in [*hosts, *figures]), y0=min(b.y0 for b in [*hosts, *figures]),
-        x1=max(b.x1 for b in [*hosts, *figures]), y1=max(b.y1 for b in [*hosts, *figures]),
+        first, x0=min(b.x0 for b in boxes), y0=min(b.y0 for b in boxes),
+        x1=max(b.x1 for b in boxes), y1=max(b.y1 for b in boxes),
         text=text, bold=all(h.bold for h in hosts), source="stamp",
     )
 
@@ -119,11 +121,11 @@ def page_stamps(page: pymupdf.Page, flags: int, rects: list[pymupdf.Rect]) -> tu
     return near, sorted(stamps, key=lambda w: (w.y0, w.x0))
 
 
-def _centre(raw: tuple) -> pymupdf.Point:  # type: ignore[type-arg]
+def _centre(raw: tuple[Any, ...]) -> pymupdf.Point:
     return pymupdf.Point((raw[0] + raw[2]) / 2, (raw[1] + raw[3]) / 2)
 
 
-def _word(raw: tuple) -> Word:  # type: ignore[type-arg]
+def _word(raw: tuple[Any, ...]) -> Word:
     x0, y0, x1, y1, text = raw[:5]
     return Word(text, x0, y0, x1, y1)
 
@@ -131,7 +133,7 @@ def _word(raw: tuple) -> Word:  # type: ignore[type-arg]
 def with_stamps(page: pymupdf.Page, lines: list[Line], flags: int) -> list[Line]:
     """The page's lines with the figures its signatures stamp into blanks (as they are without). The
     page's text is read again only where a signature widget holds a line with a figure."""
-    rects = [w.rect for w in page.widgets(types=[pymupdf.PDF_WIDGET_TYPE_SIGNATURE])]
+    rects = [w.rect for w in page.widgets(types=[pymupdf.mupdf.PDF_WIDGET_TYPE_SIGNATURE])]
     if not any(r.contains(pymupdf.Point(l.cx, (l.y0 + l.y1) / 2)) and any(_FIGURES.fullmatch(t) for t in l.text.split())
                for l in lines for r in rects):
         return lines

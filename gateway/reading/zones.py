@@ -9,6 +9,7 @@ two columns with a gap between them. This module finds those bands; it reads no 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import pymupdf
 from PIL import Image
@@ -84,7 +85,7 @@ class PageLayout:
     def header_end(self) -> float:
         """Where the body starts below the header: the first of two body rows in a row, below the top fifth."""
         bands = self.bands
-        for first, second in zip(bands, bands[1:]):
+        for first, second in pairwise(bands):
             if first.y0 > 0.2 * self.height and self.is_body(first) and self.is_body(second):
                 return first.y0
         return 0.45 * self.height
@@ -101,7 +102,7 @@ def page_layout(page: pymupdf.Page) -> PageLayout:
     ink = image.point(lambda v: 255 if v < _INK else 0)
     scale = page.rect.width / pix.width
     rows = ink.resize((1, pix.height), Image.Resampling.BOX).tobytes()
-    bands: list[Band] = []
+    bands: list[Band | None] = []
     start: int | None = None
     for y, value in enumerate(list(rows) + [0]):
         if value > 0 and start is None:
@@ -118,7 +119,7 @@ def _band(ink: Image.Image, y0: int, y1: int, scale: float) -> Band | None:
     if not inked:
         return None
     column = ink.width / _COLUMNS * scale
-    gap = max((b - a - 1 for a, b in zip(inked, inked[1:])), default=0)
+    gap = max((b - a - 1 for a, b in pairwise(inked)), default=0)
     return Band(y0=y0 * scale, y1=y1 * scale, x0=inked[0] * column, x1=(inked[-1] + 1) * column,
                 widest_gap=gap * column, framed=_framed(ink.crop((0, y0, ink.width, y1)), (y1 - y0) * scale))
 

@@ -1,7 +1,7 @@
 """initial register
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 09:04:57.344471
 
 """

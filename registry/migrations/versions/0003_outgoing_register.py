@@ -1,4 +1,5 @@
-"""outgoing register: sent documents, their recipients and answers, the yearly sequence; the sender's document id on incoming documents
+"""outgoing register: sent documents, their recipients and answers, the yearly sequence; the sender's document id on
+incoming documents
 
 Revision ID: 0003
 Revises: 0002
@@ -19,7 +20,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('outgoing_documents',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('agency_code', sa.String(length=32), nullable=False),
@@ -92,7 +93,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_documents_peer_document_id'))
         batch_op.drop_column('peer_document_id')
