@@ -7,10 +7,11 @@ from __future__ import annotations
 import hashlib
 import threading
 from pathlib import Path
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from gateway.config import Listener
 from registry.files import write_atomically
@@ -21,8 +22,8 @@ class _Spooler:
         self.spool = spool
         self.wake = wake
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        raw = envelope.original_content or envelope.content
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or envelope.content or b""
         data = raw if isinstance(raw, bytes) else raw.encode("utf-8")
         name = hashlib.sha256(data).hexdigest()
         write_atomically(self.spool / f"{name}.eml", data)
@@ -33,7 +34,7 @@ class _Spooler:
 
 
 class _Controller(Controller):
-    def __init__(self, handler, protocol: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, handler: _Spooler, protocol: str, **kwargs: Any) -> None:
         self.protocol = protocol
         super().__init__(handler, **kwargs)
 

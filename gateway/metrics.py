@@ -92,7 +92,7 @@ class RegisterCollector(Collector):
             with self.engine.connect() as connection:
                 mailboxes = connection.execute(text(
                     "SELECT name, connected, backlog, failing_since FROM mailbox_state ORDER BY name")).all()
-                outbox = dict(connection.execute(text("SELECT state, count(*) FROM outbox GROUP BY state")).all())
+                outbox: dict[str, int] = dict(connection.execute(text("SELECT state, count(*) FROM outbox GROUP BY state")).all())
         except SQLAlchemyError as exc:
             log.warning("metrics: the register cannot be read: %s", exc)
             up.add_metric([], 0)
