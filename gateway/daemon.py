@@ -68,6 +68,60 @@ MAX_PASSES = 4  # passes over a mailbox in one turn, while mail keeps arriving
 MAX_BACKOFF = 60.0
 
 
+@dataclass(frozen=True)
+class Connected:
+    """A turn in a mailbox began: the folder as the daemon found it, and what waits in it."""
+
+    uidvalidity: int | None
+    last_uid: int
+    backlog: int
+
+    def apply(self, state: MailboxState, now: datetime) -> None:
+        state.connected, state.uidvalidity, state.last_uid = True, self.uidvalidity, self.last_uid
+        state.backlog, state.last_error = self.backlog, None
+
+
+@dataclass(frozen=True)
+class Filed:
+    """Mails taken in and filed: when, what is left (None: not counted) and the last UID (None: none had one)."""
+
+    at: datetime
+    backlog: int | None = None
+    last_uid: int | None = None
+
+    def apply(self, state: MailboxState, now: datetime) -> None:
+        state.last_mail_at = self.at
+        if self.backlog is not None:
+            state.backlog = self.backlog
+        if self.last_uid is not None:
+            state.last_uid = self.last_uid
+
+
+@dataclass(frozen=True)
+class Disconnected:
+    """The connection closed: on stopping (no error), or by a failure, which starts a run of them."""
+
+    error: str | None = None
+
+    def apply(self, state: MailboxState, now: datetime) -> None:
+        state.connected = False
+        if self.error is not None:
+            state.last_error = self.error
+            if state.failing_since is None:
+                state.failing_since = now  # until a step succeeds (Recovered)
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """A step succeeded after failures (perhaps from before a restart): the run of them ends."""
+
+    def apply(self, state: MailboxState, now: datetime) -> None:
+        state.failing_since = None
+
+
+StateChange = Connected | Filed | Disconnected | Recovered  # what the daemon writes of a mailbox's state
+
+
 class _Either:
     """Set when either event is: what a wait returns early for."""
 
@@ -148,7 +202,7 @@ class Daemon:
                 watcher.mailbox.close()
                 if watcher.outgoing is not None:
                     watcher.outgoing.close()
-                self._save_state(watcher.name, connected=False)
+                self._save_state(watcher.name, Disconnected())
             log.info("gateway stopped")
 
     def _schedule(self):  # type: ignore[no-untyped-def]
@@ -193,7 +247,7 @@ class Daemon:
             watcher.failures, watcher.error = 0, None
             if watcher.failing:  # a run of failures (perhaps from before a restart) ends
                 watcher.failing = False
-                self._save_state(watcher.name, failing_since=None)
+                self._save_state(watcher.name, Recovered())
         except Exception as exc:  # the network, the database or the disk (a mail's own errors quarantine it)
             if blame(exc) != "infrastructure":  # outside any one mail's steps: a fault of ours, backed off too
                 log.exception("%s: %s", watcher.name, type(exc).__name__)
@@ -206,7 +260,7 @@ class Daemon:
             delay = min(2.0 ** (watcher.failures - 1), MAX_BACKOFF)
             watcher.retry_at = time.monotonic() + delay
             log.warning("%s: %s; again in %.0f s", watcher.name, watcher.error, delay)
-            self._survive(lambda: self._save_state(watcher.name, connected=False, last_error=watcher.error), pause=0)
+            self._survive(lambda: self._save_state(watcher.name, Disconnected(watcher.error)), pause=0)
 
     def _survive(self, step: Callable[[], object], pause: float = 1.0) -> None:
         """A step outside any one mail's (the spool, the wait, the state): the database down under it
@@ -231,8 +285,7 @@ class Daemon:
                 return
             keys = [k for k in mailbox.pending(last_uid) if k not in taken]
             if passes == 0:
-                self._save_state(watcher.name, connected=True, uidvalidity=mailbox.uidvalidity, last_uid=last_uid,
-                                 backlog=len(keys), last_error=None)
+                self._save_state(watcher.name, Connected(mailbox.uidvalidity, last_uid, backlog=len(keys)))
             if not keys:
                 return
             taken.update(keys)
@@ -283,7 +336,7 @@ class Daemon:
         items = [(IncomingMail(f"{watcher.name}:{t.mail.key}", t.mail.raw, t.mail.internaldate),
                   t.result.result()) for t in group]
         folders: dict[str, list] = {}  # type: ignore[type-arg]
-        for taken, outcome in zip(group, self.intake.record_many(items)):  # committed here, together
+        for taken, outcome in zip(group, self.intake.record_many(items), strict=True):  # committed here, together
             folders.setdefault(VERDICT_FOLDER[outcome.verdict], []).append(taken.mail.key)
             self.metrics.taken(outcome)
         for folder, filed in folders.items():  # after the commit: one MOVE a folder
@@ -292,8 +345,8 @@ class Daemon:
         uids = [t.mail.key for t in group if isinstance(t.mail.key, int)]
         last_uid = max([last_uid, *uids])
         left -= len(group)
-        self._save_state(watcher.name, backlog=max(0, left), last_mail_at=datetime.now(timezone.utc),
-                         **({"last_uid": last_uid} if uids else {}))
+        self._save_state(watcher.name, Filed(datetime.now(timezone.utc), backlog=max(0, left),
+                                             last_uid=last_uid if uids else None))
         self._send()  # acknowledgements leave as soon as their mails are registered
         return left, last_uid
 
@@ -365,7 +418,7 @@ class Daemon:
                 return
             path.unlink()
             self.metrics.filed([when])  # from its delivery to the listener
-            self._save_state(target.name, last_mail_at=datetime.now(timezone.utc))
+            self._save_state(target.name, Filed(datetime.now(timezone.utc)))
         self._send()
 
     # ---- outbox and waiting --------------------------------------------------------------
@@ -409,15 +462,11 @@ class Daemon:
             session.expunge(state)
             return state
 
-    def _save_state(self, name: str, **values: object) -> None:
+    def _save_state(self, name: str, change: StateChange) -> None:
         with self.gateway.register.session() as session:
             state = session.get(MailboxState, name) or MailboxState(name=name, last_uid=0, connected=False, backlog=0)
-            for key, value in values.items():
-                if not hasattr(MailboxState, key):
-                    raise AttributeError(f"mailbox_state has no column {key}")
-                setattr(state, key, value)
-            if values.get("last_error") is not None and state.failing_since is None:
-                state.failing_since = datetime.now(timezone.utc)  # until a step succeeds (_step)
-            state.updated_at = datetime.now(timezone.utc)
+            now = datetime.now(timezone.utc)
+            change.apply(state, now)
+            state.updated_at = now
             session.add(state)
             session.commit()
