@@ -6,6 +6,7 @@ all in one transaction. A dry run or a held plan writes nothing."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -72,7 +73,7 @@ def signed_by(signatures: list[SignatureFacts], agency: AgencyEntry, revocation_
                for s in signatures)
 
 
-def parse_choices(values: list[str], directory_lookup) -> Choices:  # type: ignore[no-untyped-def]
+def parse_choices(values: list[str], directory_lookup: Callable[[str], AgencyEntry | None]) -> Choices:
     """--confirm "ENTRY=CODE[,CODE…]" (the agencies meant) or "ENTRY=-" (not electronically: on paper)."""
     choices: Choices = {}
     for value in values:
@@ -129,7 +130,8 @@ class OutgoingSender:
                    *(b for listed in reading.recipients.references.values() for b in listed)}  # "Như Điều 3"'s bodies too
         unknown = [e for e in choices if e not in entries]
         if unknown:
-            raise ChoiceError(f"--confirm: no entry {unknown[0]!r} in the recipient block (entries: {'; '.join(sorted(entries))})")
+            raise ChoiceError(f"--confirm: no entry {unknown[0]!r} in the recipient block "
+                              f"(entries: {'; '.join(sorted(entries))})")
         return choices
 
     # ---- sending ---------------------------------------------------------------------------
