@@ -157,13 +157,13 @@ class WorkerPool:
         for raw in raws:
             ahead.append(self._enqueue(Job("mail", raw, store=store)))
             if len(ahead) > 2 * self.size:
-                yield _of_mail(self._result(ahead.popleft()))
+                yield mail_result(self._result(ahead.popleft()))
         while ahead:
-            yield _of_mail(self._result(ahead.popleft()))
+            yield mail_result(self._result(ahead.popleft()))
 
     def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
         """One document of ours, read and its signatures checked, under the same limits."""
-        return _of_pdf(self._result(self._enqueue(Job("pdf", data, filename=filename))))
+        return pdf_result(self._result(self._enqueue(Job("pdf", data, filename=filename))))
 
     def _enqueue(self, job: Job) -> Future[Result]:
         future: Future[Result] = Future()
@@ -312,13 +312,13 @@ class WorkerPool:
                 future.set_result(failure)
 
 
-def _of_mail(result: Result) -> Analysis | WorkFailure:
+def mail_result(result: Result) -> Analysis | WorkFailure:
     """A mail's job gives its analysis (or a failure), never a PDF's facts."""
     assert not isinstance(result, PdfFacts)
     return result
 
 
-def _of_pdf(result: Result) -> PdfFacts | WorkFailure:
+def pdf_result(result: Result) -> PdfFacts | WorkFailure:
     """A PDF's job gives its facts (or a failure), never a mail's analysis."""
     assert not isinstance(result, Analysis)
     return result
