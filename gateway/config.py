@@ -1,7 +1,8 @@
 """The gateway's configuration: one YAML file per agency, validated at start-up.
 
 A wrong key or value is a ConfigError whose message names the key (exit status 2).
-Relative paths are relative to the directory of the configuration file.
+Relative paths are relative to the directory of the configuration file (ConfigPath); the files the
+gateway reads (ReadFile) must exist at start-up, the ones it makes are made on first use.
 """
 
 from __future__ import annotations
@@ -10,11 +11,15 @@ import os
 import re
 from datetime import date, time
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")  # QCVN 102:2016 V1V2V3.Z1Z2.Y1Y2.MX1X2
@@ -22,6 +27,43 @@ AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")  # QCVN 102:2016 
 
 class ConfigError(Exception):
     """A configuration problem; the message names the key."""
+
+
+class SecretNotSet(ConfigError):
+    """The environment variable that should hold a password or a PIN is not set."""
+
+
+def _in_config_folder(value: Path, info: ValidationInfo) -> Path:
+    """A relative path is taken from the configuration file's folder (given as the context
+    `base_dir` by config_from_dict; without it, the path is left as written)."""
+    base = (info.context or {}).get("base_dir")
+    return value if value.is_absolute() or base is None else Path(base) / value
+
+
+def _existing_file(value: Path, info: ValidationInfo) -> Path:
+    """A file the gateway reads must be there at start-up (checked when loading a configuration)."""
+    if (info.context or {}).get("base_dir") is not None and not value.is_file():
+        raise PydanticCustomError("file_not_found", "file not found: {path}", {"path": str(value)})
+    return value
+
+
+# a path in the configuration: relative to the configuration's folder
+ConfigPath = Annotated[Path, AfterValidator(_in_config_folder)]
+# a file the gateway reads (a root, a CRL, a CA file, a key, the directory, a module): it must exist
+ReadFile = Annotated[Path, AfterValidator(_in_config_folder), AfterValidator(_existing_file)]
+
+
+def read_secret(env: str | None, file: Path | None, what: str) -> SecretStr | None:
+    """A password or a PIN from its file (without the final line break) or from its environment
+    variable; None when neither is named. SecretNotSet when the variable is not set."""
+    if file is not None:
+        return SecretStr(file.read_text(encoding="utf-8").rstrip("\r\n"))
+    if env is None:
+        return None
+    value = os.environ.get(env)
+    if value is None:
+        raise SecretNotSet(f"{env}: the environment variable with the {what} is not set")
+    return SecretStr(value)
 
 
 class _Strict(BaseModel):
@@ -65,11 +107,11 @@ class OfficeHours(_Strict):
 
 
 class Trust(_Strict):
-    roots: list[Path] = []
-    crls: list[Path] = []
+    roots: list[ReadFile] = []
+    crls: list[ReadFile] = []
     revocation: Literal["soft", "hard"] = "soft"
     crl_urls: list[str] = []  # fetching allowed: the daemon refreshes these CRLs (http or https)
-    crl_refresh_hours: float = Field(6, gt=0)
+    crl_refresh_hours: float = Field(default=6, gt=0)
 
     @field_validator("crl_urls")
     @classmethod
@@ -92,12 +134,12 @@ class Authentication(_Strict):
 
 
 class Limits(_Strict):
-    max_mail_mb: float = Field(50, gt=0)  # a larger mail is taken alone, kept, and not read (mail-too-large)
-    seconds_per_document: float = Field(60, gt=0)  # each PDF's analysis
-    seconds_per_mail: float = Field(300, gt=0)  # a mail's whole analysis, all its PDFs
-    batch_mb: float = Field(20, gt=0)  # the daemon fetches at most this much mail at once (a larger mail alone)
-    worker_memory_mb: int = Field(1536, ge=256)
-    workers: int = Field(0, ge=0)  # 0: one per core
+    max_mail_mb: float = Field(default=50, gt=0)  # a larger mail is taken alone, kept, and not read (mail-too-large)
+    seconds_per_document: float = Field(default=60, gt=0)  # each PDF's analysis
+    seconds_per_mail: float = Field(default=300, gt=0)  # a mail's whole analysis, all its PDFs
+    batch_mb: float = Field(default=20, gt=0)  # the daemon fetches at most this much mail at once (a larger mail alone)
+    worker_memory_mb: int = Field(default=1536, ge=256)
+    workers: int = Field(default=0, ge=0)  # 0: one per core
 
 
 class Notify(_Strict):
@@ -117,23 +159,21 @@ class MailServer(_Strict):
     security: Literal["tls", "starttls", "none"] = "tls"
     username: str | None = None
     password_env: str | None = None  # the name of the environment variable holding the password
-    ca_file: Path | None = None
+    password_file: ReadFile | None = None  # or a file holding it (a systemd credential, a Docker secret)
+    ca_file: ReadFile | None = None
 
     @model_validator(mode="after")
     def _plain_only_on_loopback(self) -> "MailServer":
         if self.security == "none" and self.host not in LOOPBACK:
             raise ValueError("security: none is allowed only to a loopback address (127.0.0.1, ::1, localhost)")
-        if self.username and not self.password_env:
-            raise ValueError("password_env: name the environment variable that holds the password")
+        if self.username and not (self.password_env or self.password_file):
+            raise ValueError("password_env: name the environment variable that holds the password (or password_file)")
+        if self.password_env and self.password_file:
+            raise ValueError("give one of password_env and password_file")
         return self
 
-    def password(self) -> str | None:
-        if not self.password_env:
-            return None
-        value = os.environ.get(self.password_env)
-        if value is None:
-            raise ConfigError(f"{self.password_env}: the environment variable with the password is not set")
-        return value
+    def password(self) -> SecretStr | None:
+        return read_secret(self.password_env, self.password_file, "password")
 
 
 class Folders(_Strict):
@@ -151,9 +191,9 @@ class MailboxSource(_Strict):
 
     name: str
     imap: MailServer | None = None
-    maildir: Path | None = None
+    maildir: ConfigPath | None = None
     folders: Folders = Folders()
-    poll_seconds: float = Field(60, gt=0)  # where the server has no IDLE
+    poll_seconds: float = Field(default=60, gt=0)  # where the server has no IDLE
 
     @model_validator(mode="after")
     def _one_source(self) -> "MailboxSource":
@@ -181,25 +221,36 @@ class Appearance(_Strict):
     lục I sets the seal over the signature (top right of the signer's block, on the last page)."""
 
     placement: Literal["bottom-left-first-page", "over-signature"] = "bottom-left-first-page"
-    seal_image: Path | None = None  # the red seal (PNG), drawn in the box
-    font: Path | None = None  # a TrueType font with Vietnamese, 1000 units per em; default FreeSans (fonts-freefont-ttf)
+    seal_image: ReadFile | None = None  # the red seal (PNG), drawn in the box
+    font: ReadFile | None = None  # a TrueType font with Vietnamese, 1000 units per em; default FreeSans (fonts-freefont-ttf)
 
 
 class Pkcs11(_Strict):
     """A PKCS#11 token (the USB tokens Ban Cơ yếu issues; SoftHSM2 in the tests)."""
 
-    module: Path
+    module: ReadFile
     token_label: str
     key_label: str
     cert_label: str | None = None  # default: the key's label
-    pin_env: str  # the environment variable holding the user PIN
+    pin_env: str | None = None  # the environment variable holding the user PIN
+    pin_file: ReadFile | None = None  # or a file holding it
+
+    @model_validator(mode="after")
+    def _one_pin(self) -> "Pkcs11":
+        if (self.pin_env is None) == (self.pin_file is None):
+            raise ValueError("pin_env: name the environment variable that holds the PIN (or pin_file)")
+        return self
+
+    def pin(self) -> SecretStr | None:
+        return read_secret(self.pin_env, self.pin_file, "token PIN")
 
 
 class Signing(_Strict):
     """Our agency's signature on outgoing documents: a PKCS#12 file or a PKCS#11 token."""
 
-    pkcs12: Path | None = None
+    pkcs12: ReadFile | None = None
     password_env: str | None = None  # for pkcs12
+    password_file: ReadFile | None = None  # or a file holding it
     pkcs11: Pkcs11 | None = None
     appearance: Appearance = Appearance()
 
@@ -207,7 +258,13 @@ class Signing(_Strict):
     def _one_key(self) -> "Signing":
         if (self.pkcs12 is None) == (self.pkcs11 is None):
             raise ValueError("name either pkcs12 (a file) or pkcs11 (a token)")
+        if self.password_env and self.password_file:
+            raise ValueError("give one of password_env and password_file")
         return self
+
+    def password(self) -> SecretStr | None:
+        """The PKCS#12 file's password."""
+        return read_secret(self.password_env, self.password_file, "PKCS#12 password")
 
 
 class Outgoing(_Strict):
@@ -219,14 +276,14 @@ class Outgoing(_Strict):
 class Monitoring(_Strict):
     """What `status` reports as an alert (exit status 4, for Nagios-style checks)."""
 
-    alert_after_seconds: float = Field(900, gt=0)  # a mailbox failing longer than this
+    alert_after_seconds: float = Field(default=900, gt=0)  # a mailbox failing longer than this
 
 
 class Metrics(_Strict):
     """A Prometheus endpoint served by the daemon (`qlvb-gateway run`): GET /metrics."""
 
     host: str = "127.0.0.1"  # loopback unless another address is stated
-    port: int = Field(9464, ge=1, le=65535)
+    port: int = Field(default=9464, ge=1, le=65535)
 
 
 class Config(_Strict):
@@ -234,8 +291,8 @@ class Config(_Strict):
     timezone: str = "Asia/Ho_Chi_Minh"
     office_hours: OfficeHours = OfficeHours()
     database: str = "sqlite:///qlvb.db"
-    storage: Path = Path("store")
-    directory: Path | None = None
+    storage: ConfigPath = Path("store")  # made on first use
+    directory: ReadFile | None = None
     trust: Trust = Trust()
     authentication: Authentication = Authentication()
     limits: Limits = Limits()
@@ -262,9 +319,12 @@ class Config(_Strict):
 
     @field_validator("database")
     @classmethod
-    def _database(cls, value: str) -> str:
+    def _database(cls, value: str, info: ValidationInfo) -> str:
         if not (value.startswith("sqlite:") or value.startswith("postgresql")):
             raise ValueError("must be sqlite:///FILE or postgresql+psycopg://…")
+        file = value.removeprefix("sqlite:///") if value.startswith("sqlite:///") else None
+        if file and file != ":memory:":  # sqlite:////absolute stays; a relative file is the config folder's
+            return "sqlite:///" + str(_in_config_folder(Path(file), info))
         return value
 
     @property
@@ -276,52 +336,20 @@ class Config(_Strict):
         return self.notify.clerk or [self.agency.mailbox]
 
 
-def _resolve_paths(raw: dict, base: Path) -> dict:
-    def rel(value: str) -> str:
-        path = Path(value)
-        return str(path if path.is_absolute() else (base / path))
-
-    if isinstance(raw.get("storage"), str):
-        raw["storage"] = rel(raw["storage"])
-    if isinstance(raw.get("directory"), str):
-        raw["directory"] = rel(raw["directory"])
-    trust = raw.get("trust")
-    if isinstance(trust, dict):
-        for key in ("roots", "crls"):
-            if isinstance(trust.get(key), list):
-                trust[key] = [rel(p) if isinstance(p, str) else p for p in trust[key]]
-    signing = raw.get("signing")
-    if isinstance(signing, dict):
-        for key in ("pkcs12",):
-            if isinstance(signing.get(key), str):
-                signing[key] = rel(signing[key])
-        look = signing.get("appearance")
-        for key in ("seal_image", "font"):
-            if isinstance(look, dict) and isinstance(look.get(key), str):
-                look[key] = rel(look[key])
-    for source in raw.get("mailboxes") or []:
-        if isinstance(source, dict) and isinstance(source.get("maildir"), str):
-            source["maildir"] = rel(source["maildir"])
-    database = raw.get("database")
-    if isinstance(database, str) and database.startswith("sqlite:///") and not database.startswith("sqlite:////"):
-        file_part = database[len("sqlite:///"):]
-        if file_part and file_part != ":memory:":
-            raw["database"] = "sqlite:///" + rel(file_part)
-    return raw
+def _key_of(error: ErrorDetails) -> str:
+    loc = list(error["loc"])
+    while error["type"] == "file_not_found" and loc and isinstance(loc[-1], int):
+        loc.pop()  # trust.roots, not trust.roots.0
+    return ".".join(str(part) for part in loc)
 
 
-def _key_of(error: dict) -> str:
-    return ".".join(str(part) for part in error["loc"])
-
-
-def config_from_dict(raw: dict, base_dir: Path) -> Config:
+def config_from_dict(raw: dict[str, Any], base_dir: Path) -> Config:
     """Validate a configuration given as a dict (paths relative to base_dir)."""
     if not isinstance(raw, dict):
         raise ConfigError("the configuration must be a YAML mapping of keys")
-    raw = _resolve_paths(dict(raw), base_dir)
-    raw["base_dir"] = str(base_dir)
+    raw = {**raw, "base_dir": str(base_dir)}
     try:
-        config = Config.model_validate(raw)
+        config = Config.model_validate(raw, context={"base_dir": base_dir})
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -336,18 +364,6 @@ def config_from_dict(raw: dict, base_dir: Path) -> Config:
     if not config.trust.roots:
         # the roots of Ban Cơ yếu Chính phủ (002 Đ4.2) are not bundled: the operator names their files
         raise ConfigError("trust.roots: name at least one root certificate file (the Ban Cơ yếu Chính phủ roots)")
-    for key, paths in (("trust.roots", config.trust.roots), ("trust.crls", config.trust.crls)):
-        for path in paths:
-            if not path.is_file():
-                raise ConfigError(f"{key}: file not found: {path}")
-    if config.directory is not None and not config.directory.is_file():
-        raise ConfigError(f"directory: file not found: {config.directory}")
-    if config.signing is not None:
-        for key, path in (("signing.pkcs12", config.signing.pkcs12),
-                          ("signing.appearance.seal_image", config.signing.appearance.seal_image),
-                          ("signing.appearance.font", config.signing.appearance.font)):
-            if path is not None and not path.is_file():
-                raise ConfigError(f"{key}: file not found: {path}")
     return config
 
 

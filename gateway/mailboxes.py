@@ -1,7 +1,9 @@
 """The mail adapters (qlvb_mailbox) opened from the configuration: its classes turned into the plain
-values the adapters take, the password read from its environment variable here."""
+values the adapters take, the password read here (from its environment variable or its file)."""
 
 from __future__ import annotations
+
+from pydantic import SecretStr
 
 from gateway.config import Folders as FolderNames
 from gateway.config import MailboxSource, MailServer
@@ -12,7 +14,11 @@ from qlvb_mailbox.settings import Folders, Server
 
 def mail_server(config: MailServer) -> Server:
     return Server(host=config.host, port=config.port, security=config.security, username=config.username,
-                  password=config.password(), ca_file=config.ca_file)
+                  password=_plain(config.password()), ca_file=config.ca_file)
+
+
+def _plain(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None else None
 
 
 def mail_folders(config: FolderNames) -> Folders:

@@ -5,9 +5,8 @@ of page 1, or NĐ 30/2020 Phụ lục I's seal over the signature (beside the si
 
 from __future__ import annotations
 
-import os
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from io import BytesIO
@@ -15,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from gateway.config import ConfigError, Signing
+from pydantic import SecretStr
+
+from gateway.config import ConfigError, SecretNotSet, Signing
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
@@ -39,13 +40,14 @@ def _font(signing: Signing) -> Path:
     raise ConfigError("signing.appearance.font: no font with Vietnamese found; install fonts-freefont-ttf or name a .ttf")
 
 
-def _secret(variable: str | None, what: str) -> str:
-    if not variable:
-        raise ConfigError(f"signing: name the environment variable that holds the {what}")
-    value = os.environ.get(variable)
+def _secret(read: Callable[[], SecretStr | None], what: str) -> str:
+    try:
+        value = read()
+    except SecretNotSet as exc:  # the key cannot be used now; the configuration itself is sound
+        raise SigningError(str(exc)) from None
     if value is None:
-        raise SigningError(f"{variable}: the environment variable with the {what} is not set")
-    return value
+        raise ConfigError(f"signing: name the environment variable that holds the {what}")
+    return value.get_secret_value()
 
 
 @contextmanager
@@ -54,7 +56,7 @@ def open_signer(signing: Signing) -> Iterator[Signer]:
     from pyhanko.sign import signers
 
     if signing.pkcs12 is not None:
-        password = _secret(signing.password_env, "PKCS#12 password")
+        password = _secret(signing.password, "PKCS#12 password")
         try:
             signer = signers.SimpleSigner.load_pkcs12(str(signing.pkcs12), passphrase=password.encode())
         except Exception as exc:  # pyHanko raises several kinds for a wrong password or a broken file
@@ -68,7 +70,7 @@ def open_signer(signing: Signing) -> Iterator[Signer]:
 
     token = signing.pkcs11
     assert token is not None
-    pin = _secret(token.pin_env, "token PIN")
+    pin = _secret(token.pin, "token PIN")
     try:
         session = open_pkcs11_session(str(token.module), token_criteria=TokenCriteria(label=token.token_label), user_pin=pin)
     except Exception as exc:  # python-pkcs11 raises its own errors for a missing token or a wrong PIN
