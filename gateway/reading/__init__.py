@@ -200,7 +200,8 @@ def _references(source: PageSource, block: Block, parsed: Recipients, kinh_gui: 
         if number is None:
             continue
         if not body and any(source.scanned(i) for i in range(block.page_index + 1)):
-            notes.warn("reference-unresolved", f"'{entry}': thân văn bản quét chưa được đọc (việc nhận không cần; parse đọc, trừ khi có --no-body)")
+            notes.warn("reference-unresolved",
+                       f"'{entry}': thân văn bản quét chưa được đọc (việc nhận không cần; parse đọc, trừ khi có --no-body)")
             continue
         bodies = responsible_bodies(_article(source, block, number) or "")
         if bodies:
