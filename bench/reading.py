@@ -222,7 +222,7 @@ def score(name: str, doc_type: str, expected: Fields, reading: Reading, cpu: flo
         entries.add(align_entries(getattr(expected, entry_list), getattr(got, entry_list)))
     invented = (reading.particulars.urgency, reading.particulars.secrecy) != marks
     return Scored(name, doc_type, strict, loose, entries, expected, got, cpu, reading.pages, invented,
-                  tuple(reading.warnings))
+                  tuple(w.as_json() for w in reading.warnings))
 
 
 def read_timed(pdf: bytes, **options: Any) -> tuple[Reading, float]:

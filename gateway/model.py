@@ -168,12 +168,23 @@ class CopyMark:
 
 
 @dataclass(frozen=True)
+class ReadingWarning:
+    """What the reader could not read, or read unsure of (`parse --json` prints it as "code: message")."""
+
+    code: str  # "no-recipient-block", "low-confidence", "scan-resolution-low"…
+    message: str
+
+    def as_json(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
 class Reading:
     pages: int
     ocr: bool
     particulars: Particulars
     recipients: Recipients
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ReadingWarning] = field(default_factory=list)
     sources: dict[str, FieldSource] = field(default_factory=dict)  # field name ("issuer", "recipients"…) → source
     copy: CopyMark | None = None  # the document is a certified copy
 
@@ -181,7 +192,7 @@ class Reading:
         """The object `qlvb-gateway parse --json` prints."""
         return {
             "pages": self.pages, "ocr": self.ocr, "document": self.particulars.as_json(),
-            "recipients": self.recipients.as_json(), "warnings": self.warnings,
+            "recipients": self.recipients.as_json(), "warnings": [w.as_json() for w in self.warnings],
             "sources": {name: source.as_json() for name, source in self.sources.items()},
         }
 

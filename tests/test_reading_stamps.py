@@ -28,7 +28,7 @@ def test_real_signed_files_give_the_number_and_date_their_page_shows(realpdf: Pa
     assert (reading.particulars.number, reading.particulars.date) == (truth["number"], truth["date"])
     via = "stamp" if truth["number_location"] == "signature_stamp" else "text"
     assert reading.sources["number"].via == via and reading.sources["date"].via == via
-    assert not [w for w in reading.warnings if w.startswith(("number-", "date-"))]
+    assert not [w for w in reading.warnings if w.code.startswith(("number-", "date-"))]
 
 
 def test_a_wrong_file_name_does_not_change_what_the_stamp_says(realpdf: Path) -> None:

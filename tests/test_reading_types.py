@@ -67,7 +67,7 @@ def read(heading: Heading) -> Reading:
 
 
 def codes(reading: Reading) -> list[str]:
-    return [w.split(":", 1)[0] for w in reading.warnings]
+    return [w.code for w in reading.warnings]
 
 
 def administrative(doc_type: str, summary: list[str], authority: str | None = None) -> Heading:
@@ -161,8 +161,9 @@ def test_a_type_mismatch_is_a_warning_of_the_reading() -> None:
     reading = read(Heading(issuer="BỘ TÀI CHÍNH", number="82/2026/NĐ-BTC", type="Thông tư",
                            summary=["Hướng dẫn thực hiện công tác văn thư"]))
     assert (reading.particulars.type, reading.particulars.number) == ("Thông tư", "82/2026/NĐ-BTC")
-    mismatch = [w for w in reading.warnings if w.startswith("type-mismatch: ")]
-    assert mismatch == [f"type-mismatch: {MESSAGES['type-mismatch']} (82/2026/NĐ-BTC: NĐ là Nghị định, tên loại là Thông tư)"]
+    mismatch = [w for w in reading.warnings if w.code == "type-mismatch"]
+    assert [w.as_json() for w in mismatch] == [
+        f"type-mismatch: {MESSAGES['type-mismatch']} (82/2026/NĐ-BTC: NĐ là Nghị định, tên loại là Thông tư)"]
 
 
 def _cli() -> list[str]:

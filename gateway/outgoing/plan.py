@@ -58,7 +58,7 @@ def make_plan(
     choices = choices or {}
     block = reading.recipients
     held = list(secret_mark(reading))  # 002 Đ3.1, Đ16.7: never sent electronically
-    if any(w.startswith("no-recipient-block") for w in reading.warnings):
+    if any(w.code == "no-recipient-block" for w in reading.warnings):
         held.append(error("no-recipient-block"))
     electronic, paper = list(block.electronic), list(block.paper)
     if not block.electronic_heading and paper:

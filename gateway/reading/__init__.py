@@ -12,7 +12,7 @@ import functools
 
 import pymupdf
 
-from gateway.model import FieldSource, Particulars, Reading, Recipients
+from gateway.model import FieldSource, Particulars, Reading, ReadingWarning, Recipients
 from gateway.reading.block import Block, find_block
 from gateway.reading.copies import read_copy
 from gateway.reading.handwriting import read_blanks
@@ -44,11 +44,11 @@ class _Notes:
     """Warnings and field sources gathered while reading."""
 
     def __init__(self) -> None:
-        self.warnings: list[str] = []
+        self.warnings: list[ReadingWarning] = []
         self.sources: dict[str, FieldSource] = {}
 
     def warn(self, code: str, message: str) -> None:
-        self.warnings.append(f"{code}: {message}")
+        self.warnings.append(ReadingWarning(code, message))
 
     def found(self, name: str, found: Found | None, lines: tuple[Line, ...] | None = None) -> str | None:
         if found is None:
