@@ -90,4 +90,4 @@ class OutboxSender:
             return None
         if any(r[0] is None for r in rows):
             return datetime.now(timezone.utc)
-        return min(r[0] for r in rows)
+        return min(r[0] for r in rows if r[0] is not None)

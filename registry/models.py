@@ -4,7 +4,7 @@ fields) where one exists; the printed register (Phụ lục IV) is a view of `do
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (BigInteger, JSON, Boolean, DateTime, TypeDecorator, ForeignKey, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
@@ -134,19 +134,27 @@ class DocumentFile(Base):
     size: Mapped[int] = mapped_column(Integer)
 
 
+# the answers (one template each in templates/): to a mail received, to the clerk, to a recipient agency
+OutboxKind = Literal["ack", "return", "alert", "digest", "document", "outgoing-held", "recall", "recalled",
+                     "recall-answer"]
+OutboxState = Literal["queued", "sent", "failed"]
+RecipientState = Literal["queued", "sent", "acknowledged", "returned", "failed"]  # an outgoing document's recipient
+
+
 class Outbox(Base):
-    """Answers waiting to be sent (acknowledgements, returns, alerts), rendered once, sent as stored."""
+    """Answers waiting to be sent (acknowledgements, returns, alerts), rendered once, sent as stored
+    (registry/outbox.py's enqueue makes every row)."""
 
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mail_id: Mapped[int | None] = mapped_column(ForeignKey("mails.id"), index=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
-    kind: Mapped[str] = mapped_column(String(16))  # ack, return, alert
+    kind: Mapped[OutboxKind] = mapped_column(String(16))
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(998), unique=True)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
-    state: Mapped[str] = mapped_column(String(16), index=True)  # queued, sent, failed
+    state: Mapped[OutboxState] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -205,7 +213,7 @@ class OutgoingRecipient(Base):
     agency_name: Mapped[str] = mapped_column(String(300))
     mailbox: Mapped[str] = mapped_column(String(320))
     entries: Mapped[list[Any]] = mapped_column(JSON)  # the block's entries naming it
-    state: Mapped[str] = mapped_column(String(16), index=True)
+    state: Mapped[RecipientState] = mapped_column(String(16), index=True)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
     message_id: Mapped[str] = mapped_column(String(998), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

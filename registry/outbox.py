@@ -1,22 +1,17 @@
 """Putting an answer in the outbox: the one way a row of the outbox is made, rendered once and sent
 as stored (gateway/outbox.py sends it). The kinds of answers and the states of a row and of an
-outgoing document's recipient are named here, once."""
+outgoing document's recipient are the Literal types of registry/models.py, given here too."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Literal, Protocol
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from registry.models import Outbox
+from registry.models import Outbox, OutboxKind, OutboxState, RecipientState
 
-# the answers (one template each in templates/): to a mail received, to the clerk, to a recipient agency
-OutboxKind = Literal["ack", "return", "alert", "digest", "document", "outgoing-held", "recall", "recalled",
-                     "recall-answer"]
-OutboxState = Literal["queued", "sent", "failed"]
-# an outgoing document's recipient (registry.models.OutgoingRecipient.state)
-RecipientState = Literal["queued", "sent", "acknowledged", "returned", "failed"]
+__all__ = ["OutboxKind", "OutboxState", "RecipientState", "Rendered", "enqueue"]
 
 
 class Rendered(Protocol):
