@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from gateway.app import Gateway
 from gateway.intake import alerts
+from gateway.model import MailOutcome
 from registry import audit
 from registry.models import AuditEntry, Document, Mail, Outbox
 from registry.outbox import enqueue
@@ -55,5 +56,6 @@ def queue_digest(gateway: Gateway, now: datetime | None = None) -> int:
 
 
 def _mail(m: Mail) -> dict[str, Any]:
-    reasons = sorted({r["code"] for o in m.outcome for r in o.get("reasons", []) if r.get("severity") == "error"})
+    reasons = sorted({r.code for o in MailOutcome.from_json(m.outcome).documents for r in o.reasons
+                      if r.severity == "error"})
     return {"id": m.id, "sender": m.from_address, "subject": m.subject, "reasons": reasons}

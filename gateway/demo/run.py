@@ -29,6 +29,7 @@ from gateway.demo.pki import DemoPki
 from gateway.demo.seal import seal_png
 from gateway.demo.signing import sign_pdf
 from gateway.intake.pipeline import Intake
+from gateway.model import MailOutcome
 from gateway.workers import WorkerPool
 from registry.paper import list_register
 
@@ -168,7 +169,7 @@ def run_demo(base: Path) -> int:
         with gateway.register.session() as session:
             print("\nThư đã xử lý (và thư mục đã xếp vào):")
             for row in session.scalars(select(Mail).order_by(Mail.id)):
-                reasons = sorted({r["code"] for o in row.outcome for r in o.get("reasons", [])}) or ["-"]
+                reasons = sorted({r.code for o in MailOutcome.from_json(row.outcome).documents for r in o.reasons}) or ["-"]
                 print(f"  {(row.subject or '(văn bản mật)')[:44]:<44} {row.verdict:<11} [{', '.join(reasons)}]")
         print("\nSổ đăng ký văn bản đến:")
         for line in list_register(gateway.register, config.agency.code, None, config.tz):
