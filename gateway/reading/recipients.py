@@ -17,12 +17,14 @@ _HEADING = re.compile(r"^NOI NHAN\s*:?\s*", re.I)
 _ELECTRONIC = re.compile(r"^(GUI\s+)?BAN DIEN TU\s*:?\s*$")
 _PAPER = re.compile(r"^(GUI\s+)?BAN GIAY\s*:?\s*$")
 _ARCHIVE = re.compile(r"^LUU\b")
+_DASH = "-–•+~"  # an entry's dash, and OCR's "~" for it
+_LEADING_DASH = re.compile(r"^[-–•+~]+\s*")  # "- ", and OCR's "~ " or "~-" for it
 
 
 def _clean(entry: str) -> str:
     """An entry as written, without its leading "- " and its trailing ";" or "."."""
     entry = one_line(entry)
-    entry = re.sub(r"^[-–•+]\s*", "", entry)
+    entry = _LEADING_DASH.sub("", entry)
     return entry.rstrip(" ;.,").strip()
 
 
@@ -65,10 +67,10 @@ def parse_block(lines: list[str]) -> Recipients | None:
             continue
         previous = entries[-1] if entries else None
         # a line without a dash continues the entry above, unless that one was closed by ";" or "."
-        if previous is not None and text[0] not in "-–•+" and not previous.text.rstrip().endswith((";", ".")):
+        if previous is not None and text[0] not in _DASH and not previous.text.rstrip().endswith((";", ".")):
             previous.text += " " + text
             continue
-        entry = _Entry(section, re.sub(r"^[-–•+]\s*", "", text))
+        entry = _Entry(section, _LEADING_DASH.sub("", text))
         entries.append(entry)
         parent = entry if entry.text.rstrip().endswith(":") else None
     paper: list[str] = []
