@@ -8,8 +8,13 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+# Legacy fonts' glyphs for Ư/ư (U+01A2/U+01A3 "Ƣ"/"ƣ", Latin OI, in no Vietnamese word): their text layer says Ư/ư.
+_LEGACY = str.maketrans({"\u01a2": "\u01af", "\u01a3": "\u01b0"})
+
+
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """NFC, with legacy fonts' look-alike letters put back ("Ƣ" for "Ư")."""
+    return unicodedata.normalize("NFC", text.translate(_LEGACY))
 
 
 def fold(text: str) -> str:
