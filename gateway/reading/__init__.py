@@ -11,13 +11,14 @@ import dataclasses
 import functools
 
 import pymupdf
+from PIL import Image
 
 from gateway.model import FieldSource, Particulars, Reading, ReadingWarning, Recipients
 from gateway.reading.block import Block, find_block
 from gateway.reading.copies import read_copy
 from gateway.reading.handwriting import read_blanks
 from gateway.reading.lines import Line
-from gateway.reading.ocr import OcrUnavailable, check_tesseract
+from gateway.reading.ocr import OcrUnavailable, check_tesseract, ocr_region, page_image
 from gateway.reading.pages import PageSource
 from gateway.reading.particulars import (
     Found,
@@ -167,23 +168,62 @@ def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | Non
     if signer is None and block.page_index + 1 < source.count:
         following = [l for l in source.top(block.page_index + 1) if l.rel_y < 0.35]
         signer, titles = read_signer(near + following)
+    if signer is None and titles is not None and titles.lines[-1].source == "ocr":
+        signer = read_signer(list(titles.lines) + _rows_below(source, titles.lines[-1]))[0]
     return signer, titles
 
 
+def _rows_below(source: PageSource, title: Line) -> list[Line]:
+    """The rows of ink below the signer's title on the right of a scan, each read on its own: read
+    with the signature's scribble and the seal beside them, Tesseract takes a name for a picture."""
+    page = source.doc[title.page - 1]
+    area = pymupdf.Rect(page.rect.width / 2, title.y1 + 2, page.rect.width, min(title.y1 + 200, page.rect.height))
+    if area.is_empty:
+        return []
+    image = page_image(page, area, 72, seal=True)  # one pixel a point: where the rows are, not what they say
+    ink = image.point(lambda v: 255 if v < 110 else 0).resize((1, image.height), Image.Resampling.BOX).tobytes()
+    dark = [value * image.width / 255 for value in ink]  # dark pixels in each row
+    lines: list[Line] = []
+    top: int | None = None
+    for y, count in enumerate(dark + [0]):
+        if count > 1 and top is None:
+            top = y
+        elif count <= 1 and top is not None:
+            if 6 <= y - top <= 30:  # a line of text, not the scribble
+                clip = pymupdf.Rect(area.x0, area.y0 + top - 3, area.x1, area.y0 + y + 3)
+                lines.extend(ocr_region(page, title.page, clip, source.read_dpi))
+            top = None
+    return lines
+
+
 def _kinh_gui(lines: list[Line]) -> list[str]:
-    """The "Kính gửi:" list of a letter: the text after the colon and the "- " lines below it."""
+    """The "Kính gửi:" list of a letter: the text after the colon and the "- " lines below it; a line
+    without a dash continues the entry above when that one is not closed by ";" or "." (a wrapped name)."""
     for index, line in enumerate(lines):
         if fold(line.text).startswith("KINH GUI"):
             names: list[str] = []
             after = line.text.split(":", 1)[1].strip() if ":" in line.text else ""
-            if after:
-                names.append(after.lstrip("-– ").rstrip(";.,"))
+            names.append(after)
+            previous = line
             for follow in lines[index + 1:]:
-                if not follow.text.lstrip().startswith(("-", "–")):
+                text = follow.text.strip()
+                if text.startswith(("-", "–")):
+                    names.append(text)
+                elif names[-1] and not names[-1].endswith((";", ".")) and _next_line(previous, follow) \
+                        and follow.x0 >= line.x0 - 0.03 * line.page_width:  # the body's paragraphs start further left
+                    names[-1] += " " + text
+                else:
                     break
-                names.append(follow.text.lstrip("-– ").rstrip(";.,"))
-            return [n for n in names if n]
+                previous = follow
+            return [n for name in names if (n := name.lstrip("-– ").rstrip(";.,").strip())]
     return []
+
+
+def _next_line(previous: Line, line: Line) -> bool:
+    """Whether line is the printed line just below previous, in the same paragraph (OCR's boxes
+    overlap; a new paragraph stands further apart)."""
+    height = max(previous.y1 - previous.y0, 8)
+    return line.page == previous.page and -0.45 * height <= line.y0 - previous.y1 <= 0.5 * height
 
 
 def _references(source: PageSource, block: Block, parsed: Recipients, kinh_gui: list[str], notes: _Notes,

@@ -62,6 +62,8 @@ def _api() -> Any:  # a tesserocr.PyTessBaseAPI (tesserocr has no types)
         except ImportError as exc:  # the wheel could not be installed on this platform
             raise OcrUnavailable(f"không nạp được Tesseract (tesserocr): {exc}") from None
         _API = tesserocr.PyTessBaseAPI(path=str(tessdata_dir()), lang=LANGUAGE)
+        # no learning from one image for the next: a document reads the same whatever a worker read before
+        _API.SetVariable("classify_enable_learning", "0")
     return _API
 
 

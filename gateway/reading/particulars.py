@@ -43,7 +43,8 @@ _DATE = re.compile(r"^(?P<place>[^,]*?)\s*,\s*NGAY\s*(?P<d>\d{0,2})\s*THANG\s*(?
 _VV = re.compile(r"^[VW]\s*[/\\|⁄iIlA1]?\s*[VW%](?![^\W\d_])", re.I)  # "V/v", and OCR's "V/w", "Viv", "VW", "W⁄%"
 _ARTICLE = re.compile(r"^(DIEU \d|CHUONG [IVXLC\d]+\b)")  # "Điều 1.", "Chương I", not a summary's "ĐIỀU CỦA LUẬT"
 _SIGNER_TITLE = re.compile(r"^(TM|KT|Q|TL|TUQ)\s*\.")
-_PARENT_HINT = re.compile(r"^(UBND|UY BAN NHAN DAN|HDND|BO |TINH UY|HUYEN UY|THANH UY)")
+_SIGNATURE_BOX = re.compile(r"^(NGUOI KY|KY BOI|SIGNED BY|SIGNATURE VALID|THOI GIAN KY|NGAY KY)\b")  # a signature box's labels
+_PARENT_HINT = re.compile(r"^(UBND|UY BAN NHAN DAN|HDND|BO |TONG CUC|TINH UY|HUYEN UY|THANH UY)")
 _AGENCY_START = re.compile(
     r"^(SO |PHONG |BAN |VAN PHONG|TRUNG TAM|CHI CUC|THANH TRA|CUC |TONG CUC|VU |TRUONG |BENH VIEN|BAO |DAI |KHO BAC|"
     r"THUONG TRUC|HOI DONG|DOAN |CONG AN|VIEN |HOC VIEN|QUY |BAO HIEM|DANG UY|BO CHI HUY|CHI NHANH|CONG TY)"
@@ -73,29 +74,37 @@ def number_line_index(left: list[Line]) -> int | None:
 
 
 def read_issuer(left: list[Line]) -> tuple[Found | None, Found | None]:
-    """(issuer, parent) from the left header lines above "Số:"."""
+    """(issuer, parent) from the left header lines above "Số:"; the parent may take two lines."""
     stop = number_line_index(left)
     block = [l for l in (left[:stop] if stop is not None else left[:3]) if is_upper(l.text)]
     if not block:
         return None, None
     texts = [l.text for l in block]
-    if len(block) >= 2 and _under_parent(block):
-            return Found(one_line(" ".join(texts[1:])), tuple(block[1:])), Found(texts[0], (block[0],))
-    return Found(one_line(" ".join(texts)), tuple(block)), None
+    for split in range(1, min(3, len(block))):
+        if _under_parent(block[:split], block[split:]):
+            return (Found(_without_debris(" ".join(texts[split:])), tuple(block[split:])),
+                    Found(_without_debris(" ".join(texts[:split])), tuple(block[:split])))
+    return Found(_without_debris(" ".join(texts)), tuple(block)), None
 
 
-def _under_parent(block: list[Line]) -> bool:
-    """Whether the first issuer line is the parent agency's (NĐ 30/2020 PL I: the parent line is
+def _without_debris(text: str) -> str:
+    """A header line without what OCR reads off its rule or a speck at its end ("BỘ TÀI CHÍNH _", "TỔNG CỤC THUẾ,")."""
+    return re.sub(r"[\s_,.:;|~\-—–'\"`]+$", "", one_line(text))
+
+
+def _under_parent(parent: list[Line], rest: list[Line]) -> bool:
+    """Whether the first issuer lines are the parent agency's (NĐ 30/2020 PL I: the parent line is
     regular, the issuing agency's bold). The text layer says which lines are bold; for OCR the ink
     density stands in for the font, and only where the next line opens an agency's name (a wrapped
     "ỦY BAN NHÂN DÂN TỈNH BẮC / KẠN" has a short last line whose ink density varies)."""
-    first, rest = block[0], block[1:]
     opens_agency = bool(_AGENCY_START.match(fold(rest[0].text)))
-    if _PARENT_HINT.match(fold(first.text)) and opens_agency:
+    if _PARENT_HINT.match(fold(parent[0].text)) and opens_agency:
         return True
-    if first.ink is not None and all(l.ink is not None for l in rest):
-        return opens_agency and all(l.ink > 1.2 * first.ink for l in rest if l.ink is not None)
-    return all(l.bold for l in rest) and not first.bold
+    inks = [l.ink for l in parent + rest]
+    if all(ink is not None for ink in inks):
+        heaviest = max(l.ink for l in parent if l.ink is not None)
+        return opens_agency and all(l.ink > 1.2 * heaviest for l in rest if l.ink is not None)
+    return all(l.bold for l in rest) and not any(l.bold for l in parent)
 
 
 def read_number(left: list[Line]) -> Found | None:
@@ -204,15 +213,21 @@ def _caps_words(text: str) -> bool:
 
 
 def _follows(previous: Line, line: Line) -> bool:
-    """Whether line continues the paragraph of previous (no more than a line's spacing apart)."""
+    """Whether line continues the paragraph of previous (no more than a line's spacing apart). OCR's
+    boxes are as tall as a line's tone marks make them, and overlap: there the lines' tops are compared."""
     height = max(previous.y1 - previous.y0, 8)
+    if previous.source == "ocr" and line.source == "ocr":
+        return 0.4 * height <= line.y0 - previous.y0 <= 1.45 * max(height, line.y1 - line.y0)  # below, not beside
     return -2 <= line.y0 - previous.y1 <= 0.9 * height
 
 
-def _same_weight(a: Line, b: Line) -> bool:
-    if a.ink is not None and b.ink is not None:
-        return max(a.ink, b.ink) <= 1.25 * min(a.ink, b.ink)
-    return a.bold == b.bold
+def _as_heavy(summary: list[Line], line: Line) -> bool:
+    """Whether line is set as the summary is (bold, NĐ 30/2020), not in the body's lighter weight. For
+    OCR the ink stands in: a short line has more ink than a long one, so only a lighter line ends it."""
+    inks = [l.ink for l in summary if l.ink is not None]
+    if inks and line.ink is not None:
+        return 1.25 * line.ink >= min(inks)
+    return summary[-1].bold == line.bold
 
 
 def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]:
@@ -225,7 +240,7 @@ def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]
                 f = fold(follow.text)
                 if f.startswith(("CAN CU", "KINH GUI")) or _ARTICLE.match(f) or set(follow.text) <= set("-_— "):
                     break
-                if summary and not (_follows(summary[-1], follow) and _same_weight(summary[-1], follow)):
+                if summary and not (_follows(summary[-1], follow) and _as_heavy(summary, follow)):
                     break  # the summary is bold (NĐ 30/2020); the body below it is not
                 if summary and _opens_caps(summary[-1], follow):
                     break  # the authority's line ("CHÍNH PHỦ") under a summary in small letters
@@ -267,19 +282,38 @@ def _looks_like_name(text: str) -> bool:
     return 2 <= len(words) <= 6 and all(w[0].isupper() and w.isalpha() for w in words) and not is_upper(text)
 
 
+def _could_be_name(text: str) -> bool:
+    """A line that may be the signer's name under the title: short, no digits, no label ("Số điện
+    thoại liên hệ: 0902…", a signature box's "08:52:34 +07:00" are not names)."""
+    return len(text) < 60 and len(text.split()) <= 7 and not re.search(r"[\d:@]", text)
+
+
+def _without_stray_glyph(text: str) -> str:
+    """A name without a stray small letter glued before it ("ơNguyễn Đức Vũ": a signature image's glyph)."""
+    stray = len(text) > 2 and text[0].islower() and text[1].isupper() and not is_upper(text[1:])  # not a title's "kT."
+    return text[1:] if stray else text
+
+
 def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
     """(name, title lines joined by newlines) from the right half of the signer's part, in order."""
-    right = [dataclasses.replace(l, text=l.text.lstrip("-—–=_~.,'‘’\"| ")) for l in lines if not l.left_half]
+    right = [dataclasses.replace(l, text=_without_stray_glyph(l.text.lstrip("-—–=_~.,'‘’\"| ")))
+             for l in lines if not l.left_half]
     titles: list[Line] = []
     name: Line | None = None
+    box: Line | None = None  # a digital signature's box ("Người ký: Sở Tài chính", "Thời gian ký: …"): not the name
     for line in right:
         folded = fold(line.text)
+        if _SIGNATURE_BOX.match(folded) or (box is not None and abs(line.x0 - box.x0) < 3):
+            box = line  # its label lines and their wrapped rest, all at the box's left edge
+            continue
+        box = None
         if len(line.text) < 3 or (line.confidence is not None and line.confidence < 0.5):
             continue  # a seal's or a signature's scribble read as letters
         if name is None and (_SIGNER_TITLE.match(folded) or (is_upper(line.text) and len(line.text) < 60)):
             titles.append(line)
             continue
-        if (titles or _looks_like_name(line.text)) and not line.text.startswith("(") and len(line.text) < 60 and not is_upper(line.text):
+        if (titles or _looks_like_name(line.text)) and not line.text.startswith("(") and _could_be_name(line.text) \
+                and not is_upper(line.text):
             name = line  # the last plain line of the block is the name (a seal may hide the title)
     name_found = Found(name.text, (name,)) if name else None
     titles_found = Found("\n".join(l.text for l in titles), tuple(titles)) if titles else None

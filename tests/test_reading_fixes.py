@@ -1,0 +1,189 @@
+"""Reader faults a measurement on real documents found (bench/reading.py, issue 12), each read back
+as a clerk would check it: documents made here (they run on a clone alone) and, where only a real file
+shows the fault, the shared realpdf corpus (skipped without it)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+import pytest
+
+from gateway.model import Reading
+from gateway.reading import read_document
+from gateway.reading.lines import Line
+from gateway.reading.particulars import read_issuer, read_signer
+from gateway.reading.recipients import parse_block
+from office_documents import OfficeDocument, ScanSettings, lay_out, office_scan
+from vntext import nfc
+
+BODY = ("Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về việc triển khai gửi, nhận văn bản điện tử giữa các cơ quan "
+        "hành chính nhà nước trên địa bàn tỉnh, đề nghị các cơ quan, đơn vị rà soát và báo cáo kết quả thực hiện "
+        "trước ngày 30 tháng 11 năm 2026.",)
+
+
+def read(pdf: bytes) -> Reading:
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        return read_document(doc)
+
+
+LETTER = OfficeDocument(
+    name="made-here", issuer="CỤC THUẾ TỈNH BẮC NINH", issuer_parent="TỔNG CỤC THUẾ", number="1581/CTBNI-TTHT",
+    place="Bắc Ninh", date=date(2026, 11, 5), type="Công văn", summary="V/v chính sách thuế giá trị gia tăng",
+    signer="Nguyễn Văn An", signer_title=("KT. CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG"),
+    kinh_gui=("Công ty Liên doanh Dịch vụ container Quốc tế Cảng Sài Gòn-SSA",),
+    paper=("Như trên", "Lãnh đạo Cục", "Các phòng thuộc Cục"), archive="Lưu: VT, TTHT", body=BODY,
+)
+
+
+def letter(**changes: Any) -> OfficeDocument:
+    return dataclasses.replace(LETTER, **changes)
+
+
+def line(text: str, x0: float, y0: float, *, bold: bool = False, ink: float | None = None) -> Line:
+    return Line(page=1, x0=x0, y0=y0, x1=x0 + 6 * len(text), y1=y0 + 14, text=text, bold=bold,
+                page_width=595, page_height=842, source="text" if ink is None else "ocr", ink=ink)
+
+
+# 1. OCR reads an entry's dash as "~" (corpus 041 "~ Lưu HC, TT-HT", 026 "~PC, CS, KK").
+
+
+def test_an_entry_dash_read_as_a_tilde_is_a_dash() -> None:
+    block = parse_block(["Nơi nhận:", "- Như trên;", "~ Sở Tài chính;", "~PC, CS, KK;", "~- Lưu: VT, HC."])
+
+    assert block is not None
+    assert block.paper == ["Như trên", "Sở Tài chính", "PC, CS, KK"]
+    assert block.archive == "Lưu: VT, HC"
+
+
+# 2. A "Kính gửi" entry over two lines (corpus 029: "… trực thuộc Trung / ương").
+
+
+def test_a_wrapped_kinh_gui_entry_is_read_whole() -> None:
+    one = letter()
+    several = letter(kinh_gui=("Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ",
+                               "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương và các đơn vị sự nghiệp"))
+
+    assert read(lay_out(one)).recipients.kinh_gui == list(one.kinh_gui)
+    assert read(lay_out(several)).recipients.kinh_gui == list(several.kinh_gui)
+
+
+# 4, 5. A parent agency on two lines; "TỔNG CỤC" as a parent; no OCR debris at the end of either.
+
+
+def test_a_parent_on_two_lines_is_the_parent() -> None:
+    doc = letter(issuer="VỤ PHÁP CHẾ", issuer_parent="BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", number="120/PC-LĐTBXH")
+
+    particulars = read(lay_out(doc)).particulars
+
+    assert (particulars.issuer, particulars.issuer_parent) == ("VỤ PHÁP CHẾ", "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
+
+
+def test_ocr_debris_after_an_issuer_line_is_left_out() -> None:
+    left = [line("BỘ TÀI CHÍNH _", 100, 60, ink=0.15), line("TỔNG CỤC THUẾ,", 100, 76, ink=0.25)]
+
+    issuer, parent = read_issuer(left)
+
+    assert issuer is not None and parent is not None
+    assert (issuer.value, parent.value) == ("TỔNG CỤC THUẾ", "BỘ TÀI CHÍNH")
+
+
+# 3, 4. On a scan: a summary of three lines whole, and TỔNG CỤC THUẾ split off as the parent.
+
+
+def test_a_scan_reads_a_summary_of_several_lines_and_the_tong_cuc_parent() -> None:
+    doc = letter(
+        type="Quyết định", number="1421/QĐ-CTBNI", kinh_gui=(),
+        summary="Về việc công bố danh mục báo cáo định kỳ trong lĩnh vực thuế thuộc phạm vi quản lý của Cục Thuế "
+                "tỉnh Bắc Ninh năm 2026",
+    )
+
+    particulars = read(office_scan(doc, ScanSettings(dpi=200, colour=False, seed=4))).particulars
+
+    assert particulars.summary == doc.summary
+    assert (particulars.issuer, particulars.issuer_parent) == ("CỤC THUẾ TỈNH BẮC NINH", "TỔNG CỤC THUẾ")
+
+
+# 8. The signer is a person's name: not a line of a signature box, nor a sentence under the name.
+
+
+def test_a_signature_box_under_the_title_is_not_the_signer() -> None:
+    lines = [line("GIÁM ĐỐC", 390, 676, bold=True)] + [
+        line(text, 300, 698 + 11.5 * i) for i, text in enumerate(
+            ["Người ký: Sở", "Tài chính", "Email:", "stc@daknong.gov.vn", "Cơ quan: Tỉnh", "Đắk Nông",
+             "Thời gian ký:", "17.04.2019", "08:52:34 +07:00"])
+    ]
+
+    name, titles = read_signer(lines)
+
+    assert name is None  # the name is not in the text: better none than the time of signing
+    assert titles is not None and titles.value == "GIÁM ĐỐC"
+
+
+def test_a_sentence_under_the_name_is_not_the_signer() -> None:
+    lines = [line("KT. BỘ TRƯỞNG, CHỦ NHIỆM", 340, 385, bold=True), line("PHÓ CHỦ NHIỆM", 380, 400, bold=True),
+             line("Phạm Mạnh Cường", 375, 490, bold=True),
+             line("Số điện thoại liên hệ đăng ký dự họp: 0902859866", 310, 532)]
+
+    name, _ = read_signer(lines)
+
+    assert name is not None and name.value == "Phạm Mạnh Cường"
+
+
+def test_a_stray_glyph_before_the_name_is_left_out() -> None:
+    name, _ = read_signer([line("KT. GIÁM ĐỐC", 385, 393, bold=True), line("ơNguyễn Đức Vũ", 388, 505)])
+
+    assert name is not None and name.value == "Nguyễn Đức Vũ"
+
+
+# 8. A legacy font's "Ƣ"/"ƣ" (U+01A2/U+01A3) for "Ư"/"ư".
+
+
+def test_a_legacy_fonts_u_horn_is_read_as_u_horn() -> None:
+    assert nfc("BỘ CÔNG THƢƠNG, Lƣu: VT, ngƣời") == "BỘ CÔNG THƯƠNG, Lưu: VT, người"
+
+
+# The real files that showed these faults.
+
+
+def _real(realpdf: Path, name: str) -> tuple[Reading, dict[str, Any]]:
+    with pymupdf.open(realpdf / f"{name}.pdf") as doc:
+        return read_document(doc), json.loads((realpdf / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def test_real_born_digital_files_read_their_signer_and_their_u_horn(realpdf: Path) -> None:
+    reading, truth = _real(realpdf, "023")  # a legacy font's "ƣ"
+    assert reading.particulars.issuer_parent == truth["issuer_parent"] == "BỘ CÔNG THƯƠNG"
+    assert reading.particulars.summary == truth["summary"]
+    assert reading.recipients.archive == truth["recipients"]["archive"]
+    assert reading.recipients.paper == truth["recipients"]["paper"]
+    for name in ("020", "024"):
+        reading, truth = _real(realpdf, name)
+        assert reading.particulars.signer == truth["signer"], name
+    reading, _ = _real(realpdf, "017")  # its name is an image; its box's text is not a name
+    assert reading.particulars.signer is None
+
+
+@pytest.mark.parametrize("name", ["003", "007"])
+def test_a_real_scans_tilde_dashes_are_dashes(realpdf: Path, name: str) -> None:
+    reading, truth = _real(realpdf, name)
+
+    assert reading.recipients.archive == truth["recipients"]["archive"]
+    assert not any(entry.startswith("~") for entry in reading.recipients.paper)
+
+
+# 6. On a scan, a short name under the signature's scribble and the seal (corpus 037, 040: "Mai Sơn").
+
+
+@pytest.mark.parametrize("seed", [30, 36])  # where the name is read as part of the scribble's picture
+def test_a_scan_reads_a_short_signer_name_under_the_signature(seed: int) -> None:
+    doc = letter(signer="Mai Sơn", kinh_gui=(), body=BODY * 4)
+
+    particulars = read(office_scan(doc, ScanSettings(dpi=200, colour=False, seed=seed))).particulars
+
+    assert particulars.signer == "Mai Sơn"
+    assert particulars.signer_title == ["KT. CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG"]
