@@ -74,12 +74,14 @@ def test_mail_arriving_during_a_backlog_is_filed_at_once_not_at_the_next_poll(wo
 
 
 def test_seconds_per_mail_bounds_a_mails_whole_analysis(world: World) -> None:
-    """Twelve signed PDFs, each read well within seconds_per_document, together past seconds_per_mail:
-    the worker is stopped, the mail quarantined as processing-failed, and the next mail read as usual."""
+    """Forty-eight signed PDFs, each read well within seconds_per_document, together past seconds_per_mail
+    (about 1 s of reading against 0.4 s): the worker is stopped, the mail quarantined as processing-failed,
+    and the next mail, one PDF (30 ms, a thirteenth of the bound, so that a loaded machine does not
+    quarantine it too), read as usual."""
     signed = world.signed(pdf=world.document(number="700/STP-VP"))
-    many = world.mail("many", attachments=[(f"phu-luc-{i}.pdf", signed) for i in range(12)])
+    many = world.mail("many", attachments=[(f"phu-luc-{i}.pdf", signed) for i in range(48)])
     after = world.mail("after", attachments=[("cv.pdf", world.document(number="800/STP-VP"))])
-    world.extra["limits"] = {"seconds_per_document": 60, "seconds_per_mail": 0.1, "workers": 1}
+    world.extra["limits"] = {"seconds_per_document": 60, "seconds_per_mail": 0.4, "workers": 1}
     world.write_config()
     slow, fine = world.ingest(many, after)
     assert slow["verdict"] == "quarantined" and slow["reasons"][0]["code"] == "processing-failed"
