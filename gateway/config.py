@@ -99,7 +99,7 @@ class OfficeHours(_Strict):
 
     @field_validator("end")
     @classmethod
-    def _end_after_start(cls, value: time, info) -> time:  # type: ignore[no-untyped-def]
+    def _end_after_start(cls, value: time, info: ValidationInfo) -> time:
         start = info.data.get("start")
         if start is not None and value <= start:
             raise ValueError("must be later than start")

@@ -19,6 +19,7 @@ from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from gateway.app import Gateway
 from gateway.config import MailboxSource
@@ -30,10 +31,13 @@ from gateway.model import Verdict
 from gateway.outbox import OutboxSender
 from gateway.outgoing.folder import FOLDER_OF, outgoing_folders, take_dropped
 from gateway.outgoing.send import OutgoingSender
-from gateway.workers import Job, Result
+from gateway.workers import Job, Result, mail_result
 from qlvb_mailbox.imap import NETWORK_ERRORS, FetchedMail, ImapMailbox
 from qlvb_mailbox.maildir import MaildirMailbox
 from registry.models import MailboxState
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
 
 log = logging.getLogger("qlvb.daemon")
 
@@ -205,7 +209,7 @@ class Daemon:
                 self._save_state(watcher.name, Disconnected())
             log.info("gateway stopped")
 
-    def _schedule(self):  # type: ignore[no-untyped-def]
+    def _schedule(self) -> Any:  # an APScheduler BackgroundScheduler (APScheduler 3 has no types)
         """The timed work (APScheduler 3, jobs kept in the register's database so that they survive a
         restart; a digest missed while the gateway was down is sent once, late)."""
         from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -334,7 +338,7 @@ class Daemon:
         if not group:
             return left, last_uid
         items = [(IncomingMail(f"{watcher.name}:{t.mail.key}", t.mail.raw, t.mail.internaldate),
-                  t.result.result()) for t in group]
+                  mail_result(t.result.result())) for t in group]
         folders: dict[str, list] = {}  # type: ignore[type-arg]
         for taken, outcome in zip(group, self.intake.record_many(items), strict=True):  # committed here, together
             folders.setdefault(VERDICT_FOLDER[outcome.verdict], []).append(taken.mail.key)
@@ -358,7 +362,7 @@ class Daemon:
         if not box.connected:
             box.connect()
         sender = OutgoingSender(self.gateway, self.intake.pool)
-        for mail in box.fetch(box.pending(0)):  # type: ignore[arg-type]
+        for mail in box.fetch(box.pending(0)):
             source = f"{watcher.name}:out:{box.uidvalidity}:{mail.key}"
             try:
                 taken = take_dropped(sender, source, mail.raw)
@@ -375,7 +379,7 @@ class Daemon:
     def _spool(self) -> Path:
         return Path(self.gateway.config.storage) / "spool"
 
-    def _listen(self):  # type: ignore[no-untyped-def]
+    def _listen(self) -> Controller | None:
         listener = self.gateway.config.listener
         if listener is None:
             return None

@@ -75,7 +75,7 @@ class OutboxSender:
             ids = session.scalars(select(Outbox.id).where(*due).order_by(Outbox.id).limit(BATCH)).all()
             taken = [i for i in ids  # a row another sender took in the meantime no longer matches
                      if session.execute(update(Outbox).where(Outbox.id == i, *due)
-                                        .values(next_attempt_at=now + LEASE)).rowcount == 1]  # type: ignore[attr-defined]
+                                        .values(next_attempt_at=now + LEASE)).rowcount == 1]  # type: ignore[attr-defined]  # SQLAlchemy types execute() as a Result; an UPDATE's is a CursorResult
             session.commit()
             rows = session.scalars(select(Outbox).where(Outbox.id.in_(taken)).order_by(Outbox.id)).all()
             return [Envelope(r.id, self.sender, r.recipient, r.raw) for r in rows]

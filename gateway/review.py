@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
 from gateway.intake.pipeline import Intake
@@ -61,7 +62,7 @@ def _summary(mail: Mail, gateway: Gateway) -> dict[str, Any]:
             "reasons": reasons}
 
 
-def _waiting_mail(session, mail_id: int) -> Mail:  # type: ignore[no-untyped-def]
+def _waiting_mail(session: Session, mail_id: int) -> Mail:
     # locked (PostgreSQL; SQLite has one writer at a time): two clerks deciding at once, the second
     # waits and finds it decided (random Message-IDs no longer stop a second answer by themselves)
     mail = session.get(Mail, mail_id, with_for_update=True)
@@ -167,7 +168,7 @@ def refile(gateway: Gateway, mail_id: int, to_key: str) -> bool:
     from qlvb_mailbox.imap import NETWORK_ERRORS
 
     with gateway.register.session() as session:
-        message_id = session.get(Mail, mail_id).message_id  # type: ignore[union-attr]
+        message_id = session.get_one(Mail, mail_id).message_id
     for source in gateway.config.mailboxes:
         mailbox = open_mailbox(source)
         try:

@@ -13,6 +13,7 @@ import io
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 
@@ -69,7 +70,7 @@ class DocumentSpec:
     appendix: list[str] = field(default_factory=list)  # paragraphs of a regulation issued with it, after the signature
 
 
-_WIDTHS: dict[bool, dict] = {}  # type: ignore[type-arg]
+_WIDTHS: dict[bool, dict[str, Any]] = {}  # a font's info as pymupdf keeps it
 
 
 def _known_widths(doc: pymupdf.Document, xref: int, bold: bool) -> None:
@@ -111,7 +112,9 @@ class _Writer:
 
     def paragraph(self, y: float, text: str, size: float = 13, indent: float = 28) -> float:
         """A justified paragraph from y, breaking pages as it goes; returns the next baseline."""
-        words, lines, current = text.split(), [], []
+        words = text.split()
+        lines: list[list[str]] = []
+        current: list[str] = []
         limit = RIGHT - LEFT
         for word in words:
             trial = " ".join(current + [word])
@@ -278,11 +281,12 @@ def scan(pdf: bytes, dpi: int = 200, *, grey: bool = True, noise: bool = True, s
     rng = random.Random(seed)
     src = pymupdf.open(stream=pdf, filetype="pdf")
     out = pymupdf.open()
-    for page in src:
+    for page in src.pages():
         pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY if grey else pymupdf.csRGB)
         if noise:
-            image = Image.open(io.BytesIO(pix.tobytes("png")))
-            image = image.rotate(rng.uniform(-0.6, 0.6), resample=Image.BILINEAR, fillcolor=255 if grey else (255, 255, 255))
+            image: Image.Image = Image.open(io.BytesIO(pix.tobytes("png")))
+            image = image.rotate(rng.uniform(-0.6, 0.6), resample=Image.Resampling.BILINEAR,
+                                  fillcolor=255 if grey else (255, 255, 255))
             image = image.filter(ImageFilter.GaussianBlur(0.4))
             buffer = io.BytesIO()
             image.save(buffer, format="JPEG", quality=75)

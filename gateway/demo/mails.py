@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -68,10 +69,10 @@ def make_mail(
     sender: str,
     to: list[str],
     subject: str,
-    attachments: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
-    cc: list[str] = (),  # type: ignore[assignment]
+    attachments: Sequence[tuple[str, bytes]] = (),
+    cc: Sequence[str] = (),
     body: str = "Kính gửi Văn thư,\n\nXin gửi văn bản đính kèm.\n",
-    auth_results: list[str] = (),  # type: ignore[assignment]
+    auth_results: Sequence[str] = (),
     dkim_key: DkimKey | None = None,
     message_id: str | None = None,
     date: datetime | None = None,

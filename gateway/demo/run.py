@@ -16,6 +16,7 @@ import logging
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import select
@@ -120,6 +121,7 @@ def run_demo(base: Path) -> int:
     import time
 
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import Envelope
 
     from gateway.daemon import Daemon
     from gateway.outbox import OutboxSender
@@ -139,8 +141,8 @@ def run_demo(base: Path) -> int:
     received: list[email.message.Message] = []
 
     class Catcher:  # the province's mail server, as far as the answers go
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-            received.append(email.message_from_bytes(envelope.content))
+        async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+            received.append(email.message_from_bytes(envelope.original_content or b""))
             return "250 OK"
 
     with socket.socket() as probe:  # a free port on loopback
@@ -157,7 +159,8 @@ def run_demo(base: Path) -> int:
     print(f"\nChạy cổng (qlvb-gateway run) trên hộp thư Maildir {base}/Maildir, gửi trả lời qua máy chủ SMTP thử nghiệm …")
     try:
         with WorkerPool(gateway.analysis_settings()) as pool:
-            sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox)  # type: ignore[arg-type]
+            assert config.smtp is not None  # the demo's configuration names its SMTP server
+            sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox)
             daemon = Daemon(gateway, Intake(gateway, pool), sender)
             thread = threading.Thread(target=daemon.run, daemon=True)
             thread.start()
@@ -173,7 +176,8 @@ def run_demo(base: Path) -> int:
                 print(f"  {(row.subject or '(văn bản mật)')[:44]:<44} {row.verdict:<11} [{', '.join(reasons)}]")
         print("\nSổ đăng ký văn bản đến:")
         for line in list_register(gateway.register, config.agency.code, None, config.tz):
-            print(f"  {line['incoming_number']:>3}  {line['received_at'][:16]}  {line['issuer'] or '(chưa đọc được)':<28} {line['number'] or '-':<14} {line['summary'] or ''}")
+            print(f"  {line['incoming_number']:>3}  {line['received_at'][:16]}  {line['issuer'] or '(chưa đọc được)':<28} "
+                  f"{line['number'] or '-':<14} {line['summary'] or ''}")
         print("\nThư trả lời máy chủ SMTP đã nhận:")
         _print_mails(received)
         received.clear()
@@ -219,7 +223,8 @@ def _demo_send(gateway: Gateway, base: Path) -> None:
         choice = "UBND huyện Lục Nam=-"
         print(f"\nVăn thư chọn: --confirm \"{choice}\" (gửi bản giấy), gửi lại:")
         sent = sender.send(item, choices=parse_choices([choice], gateway.directory.by_code))
-    OutboxSender(gateway.register, gateway.config.smtp, gateway.config.agency.mailbox).send_due()  # type: ignore[arg-type]
+    assert gateway.config.smtp is not None
+    OutboxSender(gateway.register, gateway.config.smtp, gateway.config.agency.mailbox).send_due()
     out = sent.as_json()
     out["recipients"] = sender.recipients_json_by_identifier(sent.plan.identifier)
     _print_plan(out)
@@ -236,5 +241,5 @@ def _sent_pdf_sha(gateway: Gateway, identifier: str) -> str:
         return session.scalars(select(OutgoingDocument.pdf_sha256).where(OutgoingDocument.identifier == identifier)).one()
 
 
-def _print_plan(out: dict) -> None:  # type: ignore[type-arg]
+def _print_plan(out: dict[str, Any]) -> None:
     print("\n".join("  " + line for line in plan_text(out).splitlines()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from io import BytesIO
+from typing import Any
 
 from pyhanko.keys import load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -13,7 +14,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from gateway.demo.pki import DemoPki, Identity
 
 
-def _asn1_cert(identity: Identity):  # type: ignore[no-untyped-def]
+def _asn1_cert(identity: Identity) -> Any:  # an asn1crypto x509.Certificate (asn1crypto has no types)
     from asn1crypto import pem
     from asn1crypto import x509 as asn1_x509
 

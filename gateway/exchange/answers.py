@@ -13,12 +13,13 @@ References to the original.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, Policy
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ class _EncodedWords(str):
         header.name, header.address = name, address
         return header
 
-    def fold(self, *, policy) -> str:  # type: ignore[no-untyped-def]
+    def fold(self, *, policy: Policy) -> str:
         text = self[:-len(self.address) - 3] if self.address else str(self)
         folded = Header(text, "utf-8", header_name=self.name).encode(linesep=policy.linesep)
         if self.address:  # the address after the encoded name, on a line of its own if it must
@@ -120,7 +121,7 @@ class AnswerWriter:
     def render(
         self, kind: OutboxKind, recipient: str, context: dict[str, Any], *, key: str, in_reply_to: str | None,
         incoming_number: int | None = None, references: list[str] | None = None,
-        headers: dict[str, str] | None = None, attachments: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
+        headers: dict[str, str] | None = None, attachments: Sequence[tuple[str, bytes]] = (),
     ) -> RenderedAnswer:
         """The answer as it will be sent, with a new Message-ID at each call: render once, store the
         bytes. `key` names what the answer is about, for the caller's reading only: it no longer makes

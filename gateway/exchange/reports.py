@@ -31,10 +31,12 @@ def read_delivery_report(raw: bytes) -> DeliveryReport | None:
     for part in msg.walk():
         kind = part.get_content_type()
         if kind == "message/delivery-status":
-            for fields in part.get_payload() or []:
-                if fields.get("Action"):
+            groups = part.get_payload()
+            for fields in groups if isinstance(groups, list) else []:
+                if isinstance(fields, email.message.Message) and fields.get("Action"):
                     actions.append(fields["Action"].strip().lower())
-                    details.append(" ".join(f"{k}: {fields[k]}".strip() for k in ("Final-Recipient", "Status", "Diagnostic-Code") if fields.get(k)))
+                    details.append(" ".join(f"{k}: {fields[k]}".strip() for k in ("Final-Recipient", "Status", "Diagnostic-Code")
+                                            if fields.get(k)))
         elif kind in ("message/rfc822", "text/rfc822-headers") and message_id is None:
             inner = _returned_headers(part)
             if inner is None:
@@ -50,6 +52,7 @@ def read_delivery_report(raw: bytes) -> DeliveryReport | None:
 def _returned_headers(part: email.message.Message) -> email.message.Message | None:
     """The headers of our message as the report returns them (a whole message, or its headers alone)."""
     if part.get_content_type() == "text/rfc822-headers":
-        return email.message_from_string((part.get_payload(decode=True) or b"").decode("utf-8", "replace"))
+        headers = part.get_payload(decode=True)
+        return email.message_from_string(headers.decode("utf-8", "replace") if isinstance(headers, bytes) else "")
     payload = part.get_payload()
     return payload[0] if isinstance(payload, list) and payload and isinstance(payload[0], email.message.Message) else None

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
 from gateway.decision import rules
-from gateway.decision.decide import decide
+from gateway.decision.decide import DuplicateLookup, decide
 from gateway.exchange.recall import receive_recall
 from gateway.exchange.reports import read_delivery_report
 from gateway.exchange.status import RECALL
@@ -83,7 +83,7 @@ class Intake:
         self.attempts = Attempts(gateway.register)
 
     # ---- reading the register -------------------------------------------------------------
-    def _duplicate_lookup(self, session: Session):  # type: ignore[no-untyped-def]
+    def _duplicate_lookup(self, session: Session) -> DuplicateLookup:
         code = self.gw.config.agency.code
 
         def lookup(pdf_sha: str, issuer: str | None, number: str | None) -> int | None:
@@ -102,7 +102,7 @@ class Intake:
     def process(self, mails: Iterable[IncomingMail], *, record: bool) -> Iterator[MailOutcome]:
         """One outcome per mail, in the order the mails came."""
         items = list(mails) if not isinstance(mails, list) else mails
-        for item, result in zip(items, self.pool.map((m.raw for m in items), store=record)):
+        for item, result in zip(items, self.pool.map((m.raw for m in items), store=record), strict=True):
             yield self.handle(item, result, record=record)
 
     def handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> MailOutcome:
@@ -327,7 +327,8 @@ class Intake:
                 content_type=a.content_type, role=role, size=a.size,
             ))
 
-    def register_document(self, session: Session, mail: Mail, decision: Decision, received: datetime, now: datetime) -> tuple[int, int]:
+    def register_document(self, session: Session, mail: Mail, decision: Decision, received: datetime,
+                          now: datetime) -> tuple[int, int]:
         """Give the document the next incoming number and write its register line: (number, document id)."""
         p = decision.particulars
         reading = decision.pdf.reading if decision.pdf else None
@@ -357,7 +358,7 @@ class Intake:
         p = decision.particulars
         issuer = self.gw.directory.by_issuer(p.issuer, p.issuer_parent) if p.issuer else None
         number = incoming_number or decision.duplicate_of
-        context = {
+        context: dict[str, Any] = {
             "doc": p if not decision.secret else Particulars(secrecy=p.secrecy),
             "subject": facts.subject if not decision.secret else "",
             "sender": facts.from_address,

@@ -33,9 +33,10 @@ def files_of(raw: bytes) -> tuple[tuple[str, bytes] | None, tuple[str, bytes] | 
     """(the PDF, the draft, the subject) of a mail the clerk dropped."""
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     pdf = draft = None
-    for part in msg.iter_attachments():  # type: ignore[attr-defined]
+    for part in msg.iter_attachments():
         name = part.get_filename() or ""
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
         if pdf is None and (part.get_content_type() == "application/pdf" or name.lower().endswith(".pdf")):
             pdf = (name or "vanban.pdf", data)
         elif draft is None and name.lower().endswith((".doc", ".docx", ".odt")):
