@@ -104,20 +104,14 @@ class DemoPki:
     @classmethod
     def create(cls, organisation: str = "Ban Cơ yếu Chính phủ (thử nghiệm)") -> "DemoPki":
         now = datetime.now(timezone.utc)
-        root_key = _new_key("rsa")
-        root = Identity(
-            "root",
-            _issue(_name("RootCA chuyên dùng Chính phủ G2 (TEST)", organisation), root_key, None, ca=True,
-                   not_before=now - timedelta(days=3650), not_after=now + timedelta(days=3650)),
-            root_key,
-        )
-        inter_key = _new_key("rsa")
-        inter = Identity(
-            "intermediate",
-            _issue(_name("CA phục vụ các cơ quan Nhà nước G2 (TEST)", organisation), inter_key, root, ca=True,
-                   not_before=now - timedelta(days=3000), not_after=now + timedelta(days=3000)),
-            inter_key,
-        )
+
+        def authority(label: str, name: str, issuer: Identity | None, days: int) -> Identity:
+            key = _new_key("rsa")
+            return Identity(label, _issue(_name(name, organisation), key, issuer, ca=True,
+                                          not_before=now - timedelta(days=days), not_after=now + timedelta(days=days)), key)
+
+        root = authority("root", "RootCA chuyên dùng Chính phủ G2 (TEST)", None, 3650)
+        inter = authority("intermediate", "CA phục vụ các cơ quan Nhà nước G2 (TEST)", root, 3000)
         pki = cls(root=root, intermediate=inter)
         tsa_key = _new_key("rsa")
         tsa_cert = (
