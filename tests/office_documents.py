@@ -3,7 +3,7 @@ sets them, then printed, signed in ink, stamped and scanned, or signed digitally
 
 - `OfficeDocument`: what a document says (particulars, "Kính gửi", body, "Nơi nhận" block), which is
   also what a reader must read from it; `corpus_document` makes one from the shared corpus's
-  NNN.json and NNN.txt (../shared/corpus/documents, README there).
+  NNN.json and NNN.txt (corpus/documents under QLVB_SHARED, README there).
 - `lay_out`: the born-digital PDF, in Times New Roman's metrics (Liberation Serif, Debian's
   fonts-liberation2; the 1.07 fonts-liberation has no Vietnamese): header in two columns (issuer left,
   motto right), number left and place and date right, type line and summary centred, 13-14 pt body,

@@ -1,6 +1,6 @@
 """Documents as offices make them, read by the one reader (gateway.reading.read_document).
 
-Real documents of the shared corpus (../shared/corpus/documents, through QLVB_SHARED), laid out as
+Real documents of the shared corpus (corpus/documents under QLVB_SHARED), laid out as
 NĐ 30/2020 Phụ lục I sets them in Times New Roman's metrics, signed in ink with the red seal over the
 title and scanned in colour at 200 dpi, turned 1-2 degrees; and a letter made here whose recipient
 block goes on to the next page, read born-digital and as a scan signed with a visible box on page 1

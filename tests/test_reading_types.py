@@ -1,7 +1,7 @@
 """Every type of document the law names, and the summary under its type line, read as a clerk reads
 them: born-digital pages set as NĐ 30/2020 Phụ lục I sets them (tests/typed_documents.py), through
 the real reader and once through `qlvb-gateway parse`; the real documents' headings of
-../shared/corpus/documents laid out the same way; the notation's abbreviated type against the type
+corpus/documents (under QLVB_SHARED) laid out the same way; the notation's abbreviated type against the type
 line (`type-mismatch`)."""
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def test_parse_prints_the_type_and_a_three_line_summary(tmp_path: Path) -> None:
     assert any(w.startswith("type-mismatch: ") and "TT là Thông tư" in w for w in out["warnings"])
 
 
-# The real documents of ../shared/corpus/documents: each heading laid out from its text, its line
+# The real documents of corpus/documents under QLVB_SHARED: each heading laid out from its text, its line
 # breaks kept; the type and summary read must be the ones its particulars (NNN.json) give.
 
 _CORPUS = SHARED / "corpus" / "documents"
