@@ -32,6 +32,8 @@ from zoneinfo import ZoneInfo
 
 import pymupdf
 
+from gateway.demo.documents import wrap_words
+
 from gateway.model import Particulars, Recipients
 from kit import DemoPki, Identity, seal_png
 from vntext import fold
@@ -254,14 +256,11 @@ class _Pages:
 
 def _wrap(text: str, width: float, size: float, style: str = "", first_width: float | None = None) -> list[str]:
     """Words into lines no wider than `width` (the first line `first_width`), as a word processor breaks them."""
-    lines: list[str] = []
-    for word in text.split():
-        limit = first_width if (first_width is not None and len(lines) <= 1) else width
-        if lines and _Pages.width(lines[-1] + " " + word, size, style) <= limit:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines or [""]
+    def fits(line: str, index: int) -> bool:
+        limit = first_width if (first_width is not None and index == 0) else width
+        return _Pages.width(line, size, style) <= limit
+
+    return wrap_words(text, fits) or [""]
 
 
 def _date_line(place: str, issued: date | None) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pymupdf
 
+from gateway.demo.documents import wrap_words
+
 PAGE_W, PAGE_H = 595.0, 842.0  # A4
 LEFT, RIGHT, TOP = 85.0, 538.0, 60.0  # margins 30 mm left, 20 mm right, 20 mm top
 LEFT_COL, RIGHT_COL = 175.0, 395.0  # centres of the two header columns
@@ -88,13 +90,7 @@ class _Page:
         self.page.draw_line((x0, y), (x1, y), width=0.6)
 
     def wrap(self, text: str, width: float, size: float, style: str = "regular") -> list[str]:
-        lines: list[str] = []
-        for word in text.split():
-            if lines and self.width(lines[-1] + " " + word, size, style) <= width:
-                lines[-1] += " " + word
-            else:
-                lines.append(word)
-        return lines
+        return wrap_words(text, lambda line, _: self.width(line, size, style) <= width)
 
 
 def _fit(p: _Page, lines: list[str], sizes: list[float], width: float, style: str) -> tuple[float, list[str]]:

@@ -9,6 +9,8 @@ skewed, JPEG-compressed).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import io
 import random
 from dataclasses import dataclass, field
@@ -144,26 +146,26 @@ class _Writer:
         return y + 4
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Split a heading into lines of at most `width` characters, at spaces."""
+def wrap_words(text: str, fits: Callable[[str, int], bool]) -> list[str]:
+    """Words filled into lines as a word processor breaks them: a word joins the last line while
+    `fits(the line with it, that line's index)` says so, else it begins the next."""
     lines: list[str] = []
     for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
+        if lines and fits(lines[-1] + " " + word, len(lines) - 1):
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return lines or [text]
+    return lines
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Split a heading into lines of at most `width` characters, at spaces."""
+    return wrap_words(text, lambda line, _: len(line) <= width) or [text]
 
 
 def _wrap_to(w: _Writer, text: str, width: float, size: float, bold: bool) -> list[str]:
     """Split a line to fit a width, as a word processor wraps an entry in its table cell."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and w.width(lines[-1] + " " + word, size, bold) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return lines or [text]
+    return wrap_words(text, lambda line, _: w.width(line, size, bold) <= width) or [text]
 
 
 def _header(w: _Writer, spec: DocumentSpec) -> float:
