@@ -350,11 +350,11 @@ def review_list(config_path: str, as_json: bool) -> int:
     from gateway import review as reviews
 
     def show(gateway: Gateway) -> int:
-        rows = reviews.waiting(gateway)
+        held = reviews.waiting(gateway)
         if as_json:
-            out.print_json(rows)
-        elif rows:
-            out.print_review_list(rows)
+            out.print_json([out.held_mail_json(h) for h in held])
+        elif held:
+            out.print_review_list(held)
         return EXIT_OK
     return _reviewing(config_path, show)
 
@@ -364,7 +364,7 @@ def review_show(config_path: str, mail_id: int, as_json: bool, actor: str) -> in
     from gateway import review as reviews
 
     def show(gateway: Gateway) -> int:
-        held = reviews.show(gateway, mail_id)
+        held = out.held_mail_detail_json(reviews.show(gateway, mail_id))
         out.print_json(held) if as_json else out.print_indented_json(held)
         return EXIT_OK
     return _reviewing(config_path, show)
@@ -377,8 +377,8 @@ def review_release(config_path: str, mail_id: int, as_json: bool, actor: str) ->
 
     def release(gateway: Gateway) -> int:
         with gateway.worker_pool(size=1) as pool:
-            for line in reviews.release(gateway, Intake(gateway, pool), mail_id, actor):
-                out.print_json(line) if as_json else print(out.released_line(line))
+            for released in reviews.release(gateway, Intake(gateway, pool), mail_id, actor):
+                out.print_json(out.released_json(released)) if as_json else print(out.released_line(released))
             reviews.refile(gateway, mail_id, "accepted")
         return EXIT_OK
     return _reviewing(config_path, release)

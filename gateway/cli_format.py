@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from gateway.model import DocumentOutcome
     from gateway.monitoring import StatusReport
+    from gateway.review import HeldMail, HeldMailDetail, Released
     from registry.queries import SentDocument
 
 GIB = 2**30
@@ -136,15 +137,34 @@ def print_status(report: StatusReport) -> None:
 
 # review
 
-def print_review_list(rows: list[dict[str, Any]]) -> None:
+def held_mail_json(held: HeldMail) -> dict[str, Any]:
+    return {"id": held.id, "received_at": held.received_at.isoformat(), "from": held.sender, "subject": held.subject,
+            "verdict": held.verdict, "review": held.review, "reasons": list(held.reasons)}
+
+
+def held_mail_detail_json(detail: HeldMailDetail) -> dict[str, Any]:
+    return {
+        **held_mail_json(detail.mail), "message_id": detail.message_id, "sha256": detail.sha256, "source": detail.source,
+        "outcome": detail.outcome.as_json(),
+        "files": [{"filename": f.filename, "role": f.role, "sha256": f.sha256, "size": f.size} for f in detail.files],
+        "history": [{"at": h.at.isoformat(), "actor": h.actor, "action": h.action} for h in detail.history],
+    }
+
+
+def released_json(released: Released) -> dict[str, Any]:
+    return {"id": released.mail_id, "incoming_number": released.incoming_number,
+            "document": released.document.as_json(), "acknowledged_to": released.acknowledged_to}
+
+
+def print_review_list(held: list[HeldMail]) -> None:
     table = _table("số", "nhận lúc", "từ", "tiêu đề", "lý do")
-    for r in rows:
-        table.add_row(str(r["id"]), r["received_at"][:16], r["from"], r["subject"] or "", ", ".join(r["reasons"]))
+    for h in held:
+        table.add_row(str(h.id), h.received_at.isoformat()[:16], h.sender, h.subject or "", ", ".join(h.reasons))
     _stdout().print(table)
 
 
-def released_line(line: dict[str, Any]) -> str:
-    return f"số đến {line['incoming_number']}: {line['document'].get('number')}"
+def released_line(released: Released) -> str:
+    return f"số đến {released.incoming_number}: {released.document.number}"
 
 
 # register

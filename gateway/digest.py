@@ -17,7 +17,7 @@ from sqlalchemy import select
 from gateway.app import Gateway
 from gateway.intake import alerts
 from gateway.model import MailOutcome
-from registry import audit
+from registry import audit, queries
 from registry.models import AuditEntry, Document, Mail, Outbox
 from registry.outbox import enqueue
 
@@ -33,7 +33,7 @@ def queue_digest(gateway: Gateway, now: datetime | None = None) -> int:
                                      .order_by(Document.year, Document.arrival_number)).all()
         returned = session.scalars(select(Mail).where(Mail.verdict == "returned", Mail.created_at > since,
                                                       Mail.created_at <= now).order_by(Mail.id)).all()
-        waiting = session.scalars(select(Mail).where(Mail.review == "waiting").order_by(Mail.id)).all()
+        waiting = queries.waiting_mails(session)
         failed = session.scalars(select(Outbox).where(Outbox.state == "failed", Outbox.created_at > since)).all()
         held = alerts.held_without_alert(session, since, now)
         context: dict[str, Any] = {

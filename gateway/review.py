@@ -12,10 +12,10 @@ who did it and when. The mail's original bytes come from the store, read again b
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
@@ -23,43 +23,97 @@ from gateway.intake.pipeline import Intake
 from gateway.model import MailFacts, MailOutcome, Particulars, Reply
 from gateway.reasons import error
 from gateway.workers import WorkFailure
-from registry import audit
+from registry import audit, queries
 from registry.models import AuditEntry, DocumentFile, Mail
-
-WAITING = "waiting"
+from registry.queries import WAITING
 
 
 class ReviewError(Exception):
     """The mail is not there, or not waiting for review."""
 
 
-def waiting(gateway: Gateway) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class HeldMail:
+    """A mail as `review list` shows it: who sent it, when, and the codes of the reasons it is held."""
+
+    id: int
+    received_at: datetime  # in the agency's time zone
+    sender: str  # its From, as written
+    subject: str | None  # None for a secret document
+    verdict: str
+    review: str | None  # waiting, released, returned, discarded; None if it was never held
+    reasons: tuple[str, ...]  # every document's reason codes, sorted, each once
+
+
+@dataclass(frozen=True)
+class MailFile:
+    filename: str
+    role: str  # document, appendix, draft, extra, refused
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of the audit log about the mail."""
+
+    at: datetime  # in the agency's time zone
+    actor: str
+    action: str
+
+
+@dataclass(frozen=True)
+class HeldMailDetail:
+    """A mail as `review show` shows it: the summary, what intake did with it, its files and history."""
+
+    mail: HeldMail
+    message_id: str
+    sha256: str
+    source: str
+    outcome: MailOutcome
+    files: tuple[MailFile, ...]
+    history: tuple[HistoryEntry, ...]
+
+
+@dataclass(frozen=True)
+class Released:
+    """A document of a released mail, registered on the clerk's word."""
+
+    mail_id: int
+    incoming_number: int
+    document: Particulars
+    acknowledged_to: str | None  # nobody when nothing proves where an answer should go
+
+
+def waiting(gateway: Gateway) -> list[HeldMail]:
     with gateway.register.session() as session:
-        rows = session.scalars(select(Mail).where(Mail.review == WAITING).order_by(Mail.id)).all()
-        return [_summary(m, gateway) for m in rows]
+        return [_held(m, gateway.config.tz) for m in queries.waiting_mails(session)]
 
 
-def show(gateway: Gateway, mail_id: int) -> dict[str, Any]:
+def show(gateway: Gateway, mail_id: int) -> HeldMailDetail:
+    tz = gateway.config.tz
     with gateway.register.session() as session:
         mail = session.get(Mail, mail_id)
         if mail is None:
             raise ReviewError(f"{mail_id}: no such mail")
-        files = session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail_id)).all()
-        history = session.scalars(select(AuditEntry).where(AuditEntry.mail_id == mail_id).order_by(AuditEntry.id)).all()
-        return {
-            **_summary(mail, gateway), "message_id": mail.message_id, "sha256": mail.sha256, "source": mail.source,
-            "outcome": mail.outcome,
-            "files": [{"filename": f.filename, "role": f.role, "sha256": f.sha256, "size": f.size} for f in files],
-            "history": [{"at": h.at.astimezone(gateway.config.tz).isoformat(), "actor": h.actor, "action": h.action}
-                        for h in history],
-        }
+        return HeldMailDetail(
+            _held(mail, tz), mail.message_id, mail.sha256, mail.source, MailOutcome.from_json(mail.outcome),
+            tuple(_file(f) for f in queries.mail_files(session, mail_id)),
+            tuple(_history(h, tz) for h in queries.mail_history(session, mail_id)))
 
 
-def _summary(mail: Mail, gateway: Gateway) -> dict[str, Any]:
+def _held(mail: Mail, tz: ZoneInfo) -> HeldMail:
     reasons = sorted({r.code for o in MailOutcome.from_json(mail.outcome).documents for r in o.reasons})
-    return {"id": mail.id, "received_at": mail.received_at.astimezone(gateway.config.tz).isoformat(),
-            "from": mail.from_address, "subject": mail.subject, "verdict": mail.verdict, "review": mail.review,
-            "reasons": reasons}
+    return HeldMail(mail.id, mail.received_at.astimezone(tz), mail.from_address, mail.subject, mail.verdict, mail.review,
+                    tuple(reasons))
+
+
+def _file(f: DocumentFile) -> MailFile:
+    return MailFile(f.filename, f.role, f.sha256, f.size)
+
+
+def _history(h: AuditEntry, tz: ZoneInfo) -> HistoryEntry:
+    return HistoryEntry(h.at.astimezone(tz), h.actor, h.action)
 
 
 def _waiting_mail(session: Session, mail_id: int) -> Mail:
@@ -87,7 +141,7 @@ def _proven_agency(gateway: Gateway, proven: str | None) -> str | None:
     return proven if proven and gateway.directory.by_mailbox(proven) is not None else None
 
 
-def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[dict[str, Any]]:
+def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[Released]:
     """Register the held mail's documents and acknowledge them where `acknowledgement_to` says."""
     with gateway.register.session() as session:
         mail = _waiting_mail(session, mail_id)
@@ -97,7 +151,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
         raise ReviewError(f"{mail_id}: the mail cannot be analysed ({result.reason}); return or discard it")
     facts = result.facts
     now = datetime.now(timezone.utc)
-    released: list[dict[str, Any]] = []
+    released: list[Released] = []
     with gateway.register.session() as session, session.begin():
         mail = _waiting_mail(session, mail_id)
         received = mail.received_at.astimezone(gateway.config.tz)
@@ -112,8 +166,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
                                  mail.delivered_at, received)
             audit.record(session, "review-release", actor=actor, mail_id=mail.id, document_id=document_id,
                          incoming_number=number, acknowledged_to=ack_to)
-            released.append({"id": mail.id, "incoming_number": number, "document": decision.particulars.as_json(),
-                             "acknowledged_to": ack_to})
+            released.append(Released(mail.id, number, decision.particulars, ack_to))
         if not released:
             raise ReviewError(f"{mail_id}: no document in it to register; return or discard it")
         mail.review, mail.verdict = "released", "accepted"

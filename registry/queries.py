@@ -1,4 +1,4 @@
-"""What the commands read from the register (`status`, `sent`): the selects, returning typed rows.
+"""What the commands read from the register (`status`, `sent`, `review`): the selects, returning typed rows.
 
 The rows are the models themselves, loaded whole in a session that does not expire them on commit,
 so they can be read after the session closes."""
@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from registry.models import MailboxState, Outbox, OutgoingDocument, OutgoingRecipient
+from registry.models import AuditEntry, DocumentFile, Mail, MailboxState, Outbox, OutgoingDocument, OutgoingRecipient
+
+WAITING = "waiting"  # Mail.review of a mail held for the clerk, until released, returned or discarded
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,18 @@ def sent_documents(session: Session, year: int | None = None) -> list[SentDocume
     return [SentDocument(doc, tuple(session.scalars(
         select(OutgoingRecipient).where(OutgoingRecipient.document_id == doc.id).order_by(OutgoingRecipient.id))))
         for doc in session.scalars(query).all()]
+
+
+def waiting_mails(session: Session) -> list[Mail]:
+    """The mails held for the clerk's review, oldest first."""
+    return list(session.scalars(select(Mail).where(Mail.review == WAITING).order_by(Mail.id)))
+
+
+def mail_files(session: Session, mail_id: int) -> list[DocumentFile]:
+    """A mail's files (documents, appendices, drafts, the rest), in the order intake kept them."""
+    return list(session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail_id).order_by(DocumentFile.id)))
+
+
+def mail_history(session: Session, mail_id: int) -> list[AuditEntry]:
+    """What the audit log says of a mail, oldest first."""
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.mail_id == mail_id).order_by(AuditEntry.id)))
