@@ -24,6 +24,7 @@ from gateway.config import Config, ConfigError, load_config
 if TYPE_CHECKING:
     from gateway.app import Gateway
     from gateway.intake.pipeline import IncomingMail
+    from registry.printed import Period, PrintedRegister
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_HELD, EXIT_ALERT = 0, 1, 2, 3, 4
 
@@ -150,6 +151,7 @@ register = _group("register", "the incoming register")
 def register_add(config_path: str, issuer: str, number: str, summary: str, issued: str | None, type_name: str | None,
                  signer: str | None, received_at: str | None, note: str | None, actor: str, as_json: bool) -> int:
     from gateway.app import Gateway
+    from registry.closed_years import YearClosed
     from registry.paper import PaperDocument, register_paper
 
     config = _config(config_path)
@@ -161,10 +163,13 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
     if received.tzinfo is None:
         received = received.replace(tzinfo=config.tz)
     with closing(Gateway.open(config)) as gateway:
-        incoming, year = register_paper(gateway.register, config.agency.code, PaperDocument(
-            issuer=issuer, number=number, issued_date=issued_date, type_name=type_name, subject=summary,
-            signer=signer, received_at=received.astimezone(config.tz), note=note,
-        ), actor=actor)
+        try:
+            incoming, year = register_paper(gateway.register, config.agency.code, PaperDocument(
+                issuer=issuer, number=number, issued_date=issued_date, type_name=type_name, subject=summary,
+                signer=signer, received_at=received.astimezone(config.tz), note=note,
+            ), actor=actor)
+        except YearClosed as exc:
+            raise UsageError(str(exc)) from None
     result = {"incoming_number": incoming, "year": year, "issuer": issuer, "number": number}
     out.print_json(result) if as_json else print(out.registered_paper(result))
     return EXIT_OK
@@ -186,6 +191,101 @@ def register_list(config_path: str, year: int | None, as_json: bool) -> int:
             out.print_json(row)
     elif rows:
         out.print_register(rows)
+    return EXIT_OK
+
+
+def _period(year: int, start: str | None, end: str | None) -> Period:
+    from registry.printed import Period
+
+    try:
+        days = [date.fromisoformat(d) if d else None for d in (start, end)]
+    except ValueError as exc:
+        raise UsageError(f"--from/--to: {exc}") from None
+    if any(d is not None and d.year != year for d in days):
+        raise UsageError(f"--from/--to: not in {year}")
+    if days[0] and days[1] and days[0] > days[1]:
+        raise UsageError("--from: after --to")
+    return Period(year, days[0], days[1])
+
+
+def _printed(config: Config, period: Period, volume: int) -> PrintedRegister:
+    from registry.database import Register
+    from registry.printed import printed_register
+
+    with closing(Register(config.database)) as database, database.session() as session:
+        return printed_register(session, config.agency.code, config.agency.name, period, config.tz, volume=volume)
+
+
+def _write(output: str, render: Callable[[PrintedRegister], bytes], register: PrintedRegister) -> None:
+    from gateway.printed_register import FontMissing
+
+    try:
+        Path(output).write_bytes(render(register))
+    except (FontMissing, OSError) as exc:
+        raise UsageError(f"{output}: {exc}") from None
+    lines = register.lines
+    print(f"{output}: {len(lines)} văn bản" + (f", số {lines[0].number} đến {lines[-1].number}" if lines else ""))
+
+
+def register_output(suffix: str, required: bool = True) -> Callable[[F], F]:
+    """--config, --year, the file written and the cover's volume: what print, export and close share."""
+    def decorate(command: F) -> F:
+        for option in (click.option("--volume", type=int, default=1, show_default=True, help="quyển số, on the cover"),
+                       click.option("-o", "--output", required=required, metavar=f"FILE.{suffix}"),
+                       click.option("--year", type=int, required=True), config_option):
+            command = option(command)
+        return command
+    return decorate
+
+
+def period_options(command: F) -> F:
+    for option in (click.option("--to", "end", metavar="YYYY-MM-DD", help="the last day (default: the last line's)"),
+                   click.option("--from", "start", metavar="YYYY-MM-DD", help="the first day (default: the first line's)")):
+        command = option(command)
+    return command
+
+
+@register.command("print", help="the register as NĐ 30/2020 Phụ lục IV prints it: a PDF, A4 landscape, with its cover")
+@register_output("pdf")
+@period_options
+def register_print(config_path: str, year: int, output: str, volume: int, start: str | None, end: str | None) -> int:
+    from gateway.printed_register import render_pdf
+
+    config = _config(config_path)
+    _write(output, render_pdf, _printed(config, _period(year, start, end), volume))
+    return EXIT_OK
+
+
+@register.command("export", help="the register's ten columns as a spreadsheet")
+@register_output("xlsx")
+@period_options
+@click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True)
+def register_export(config_path: str, year: int, output: str, volume: int, start: str | None, end: str | None,
+                    fmt: str) -> int:
+    from gateway.register_sheet import render_xlsx
+
+    config = _config(config_path)
+    _write(output, render_xlsx, _printed(config, _period(year, start, end), volume))
+    return EXIT_OK
+
+
+@register.command("close", help="close a past year: print its final volume; no paper entry is added to it afterwards")
+@register_output("pdf", required=False)
+@actor_option(_clerk, CLERK_HELP)
+def register_close(config_path: str, year: int, output: str | None, volume: int, actor: str) -> int:
+    from gateway.printed_register import render_pdf
+    from registry.closed_years import close_year
+    from registry.database import Register
+    from registry.printed import Period
+
+    config = _config(config_path)
+    if year >= datetime.now(config.tz).year:
+        raise UsageError(f"--year {year}: the year is not over (a register is closed at the year's end)")
+    with closing(Register(config.database)) as database, database.session() as session, session.begin():
+        closed = close_year(session, config.agency.code, year, actor=actor, now=datetime.now(timezone.utc))
+    if closed.already:
+        print(f"{year}: closed already, on {closed.closed_at.astimezone(config.tz):%Y-%m-%d %H:%M} by {closed.closed_by}")
+    _write(output or f"so-den-{year}.pdf", render_pdf, _printed(config, Period(year), volume))
     return EXIT_OK
 
 

@@ -120,6 +120,17 @@ class Document(Base):
     peer_document_id: Mapped[str | None] = mapped_column(String(64), index=True)  # the sender's X-QLVB-Document-Id
 
 
+class ClosedYear(Base):
+    """A year of the incoming register printed and closed (000 Đ9.2.a: printed, signed, closed): no paper
+    entry is added to it afterwards."""
+
+    __tablename__ = "closed_years"
+    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_by: Mapped[str] = mapped_column(String(200))
+
+
 class DocumentFile(Base):
     """A file of a mail (document, appendix, draft, extra), by SHA-256 in the content store."""
 

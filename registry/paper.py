@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from registry import audit
+from registry.closed_years import refuse_if_closed
 from registry.database import Register
 from registry.models import Document
 from registry.register_line import RegisterLine, register_incoming
@@ -35,6 +36,7 @@ def register_paper(register: Register, agency_code: str, doc: PaperDocument, *, 
             subject=doc.subject, issued_date=doc.issued_date, type_name=doc.type_name, signer_name=doc.signer,
             description=doc.note,
         ), datetime.now(timezone.utc))
+        refuse_if_closed(session, agency_code, year)  # asked with the series held: see close_year
         number = row.arrival_number
         audit.record(session, "register-paper", actor=actor, document_id=row.id, incoming_number=number, year=year)
     return number, year

@@ -25,7 +25,8 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("intake and outgoing", ("gateway.intake", "gateway.outgoing", "gateway.app", "gateway.workers", "gateway.guard")),
     ("the daemon and the commands", ("gateway.daemon", "gateway.outbox", "gateway.review", "gateway.digest",
                                      "gateway.metrics", "gateway.listener", "gateway.crls", "gateway.demo",
-                                     "gateway.mailboxes", "gateway.monitoring", "gateway.cli_format")),
+                                     "gateway.mailboxes", "gateway.monitoring", "gateway.cli_format",
+                                     "gateway.printed_register", "gateway.register_sheet")),
     ("the CLI", ("gateway.cli",)),
 ]
 
