@@ -210,6 +210,13 @@ class PdfFacts:
 
 
 @dataclass(frozen=True)
+class WorkFailure:
+    """A worker process did not finish its job (gateway.workers): a mail's analysis or our PDF's reading."""
+
+    reason: str  # "timeout", "mail timeout …", "crashed", "memory" or the exception
+
+
+@dataclass(frozen=True)
 class MailFacts:
     message_id: str
     sha256: str

@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
 from gateway.intake.pipeline import Intake
-from gateway.model import MailFacts, MailOutcome, Particulars, Reply
+from gateway.model import MailFacts, MailOutcome, Particulars, Reply, WorkFailure
 from gateway.reasons import error
-from gateway.workers import WorkFailure
 from registry import audit, queries
 from registry.models import AuditEntry, DocumentFile, Mail
 from registry.queries import WAITING

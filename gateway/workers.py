@@ -28,16 +28,11 @@ from multiprocessing.context import ForkContext, SpawnContext
 from typing import Literal
 
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings
-from gateway.model import PdfFacts
+from gateway.model import PdfFacts, WorkFailure
 
 log = logging.getLogger(__name__)
 
 STARTUP_SECONDS = 30.0  # a worker started from a fresh interpreter may take this long to take its first job
-
-
-@dataclass(frozen=True)
-class WorkFailure:
-    reason: str  # "timeout", "mail timeout …", "crashed", "memory" or the exception
 
 
 @dataclass(frozen=True)

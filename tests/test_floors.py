@@ -193,3 +193,41 @@ def test_the_register_and_the_mail_adapters_import_nothing_of_gateway(lower: str
 def test_intake_and_outgoing_meet_only_in_the_exchange(one: str, other: str) -> None:
     wrong = [_where(m, t) for m, targets in IMPORTS.items() if _within(m, one) for t in targets if _within(t, other)]
     assert wrong == []
+
+
+def _reach(graph: dict[str, dict[str, int]], start: str) -> dict[str, list[str]]:
+    """Every module of ours that loading the modules in `start` loads: what they import, what those
+    import, and so on, with the packages' __init__ around each module loaded; each with the chain of
+    imports that first got there."""
+    def loaded(module: str) -> list[str]:
+        parts = module.split(".")
+        return [p for i in range(1, len(parts)) if (p := ".".join(parts[:i])) in MODULES] + [module]
+
+    chains = {m: [m] for m in sorted(graph) if _within(m, start)}
+    todo = list(chains)
+    while todo:
+        module = todo.pop(0)
+        for target in sorted(graph.get(module, ())):
+            for found in loaded(target):
+                if found not in chains:
+                    chains[found] = [*chains[module], found]
+                    todo.append(found)
+    return chains
+
+
+def test_the_reach_follows_imports_through_every_module() -> None:
+    graph = {"gateway.outgoing.send": {"gateway.app": 1}, "gateway.app": {"gateway.exchange.answers": 1},
+             "gateway.exchange.answers": {"registry.audit": 1}}
+    reached = _reach(graph, "gateway.outgoing")
+    assert reached["registry.audit"] == ["gateway.outgoing.send", "gateway.app", "gateway.exchange.answers",
+                                         "registry.audit"]
+    assert reached["gateway.exchange"] == ["gateway.outgoing.send", "gateway.app", "gateway.exchange"]  # its __init__
+    assert "gateway.outgoing.send" not in _reach(graph, "gateway.app")
+
+
+@pytest.mark.parametrize("one, other", [("gateway.outgoing", "gateway.intake"), ("gateway.intake", "gateway.outgoing")])
+def test_intake_and_outgoing_never_reach_each_other_through_any_module(one: str, other: str) -> None:
+    """Not through the opened gateway (gateway.app) nor the worker pool, which import intake: outgoing
+    takes them as protocols (gateway.outgoing.send.Sending, PdfReader)."""
+    wrong = [" → ".join(chain) for module, chain in _reach(IMPORTS, one).items() if _within(module, other)]
+    assert wrong == []

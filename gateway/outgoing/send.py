@@ -1,7 +1,11 @@
 """Sending a document (the imperative shell): read it with the one reader, sign it when it carries
 no valid signature of ours, plan its recipients, and, when every electronic entry resolved, register
 it in the outgoing register with its identifier and queue one mail per recipient agency in the outbox,
-all in one transaction. A dry run or a held plan writes nothing."""
+all in one transaction. A dry run or a held plan writes nothing.
+
+What sending needs of the opened gateway comes in as `Sending` (gateway.app.Gateway is one), and the
+reading in a worker process as `PdfReader` (gateway.workers.WorkerPool is one): both of those import
+intake, which outgoing never reaches."""
 
 from __future__ import annotations
 
@@ -9,23 +13,35 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.app import Gateway
 from gateway.decision.issuers import signer_agency
-from gateway.decision.rules import valid_signature
+from gateway.decision.rules import Us, valid_signature
 from gateway.directory import AgencyEntry, Directory
-from gateway.model import Reading, SignatureFacts
+from gateway.exchange.recall import Opened
+from gateway.model import PdfFacts, Reading, SignatureFacts, WorkFailure
 from gateway.outgoing.plan import Choices, Plan, make_plan
 from gateway.resolver import Resolver
-from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import OutgoingDocument, OutgoingRecipient
 from registry.numbering import next_outgoing_sequence, peek_outgoing_sequence
 from registry.outbox import enqueue
+
+
+class Sending(Opened, Protocol):
+    """The opened gateway, as far as sending uses it."""
+
+    @property
+    def us(self) -> Us: ...
+
+
+class PdfReader(Protocol):
+    """Reads our document and checks its signatures in a worker process, under the worker's limits."""
+
+    def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure: ...
 
 
 class ChoiceError(ValueError):
@@ -94,7 +110,7 @@ def parse_choices(values: list[str], directory_lookup: Callable[[str], AgencyEnt
 
 
 class OutgoingSender:
-    def __init__(self, gateway: Gateway, pool: WorkerPool) -> None:
+    def __init__(self, gateway: Sending, pool: PdfReader) -> None:
         self.gw = gateway
         self.pool = pool  # reading and validation run in a worker process, as for intake
 
