@@ -283,8 +283,8 @@ def register_close(config_path: str, year: int, output: str | None, volume: int,
         raise UsageError(f"--year {year}: the year is not over (a register is closed at the year's end)")
     with closing(Register(config.database)) as database, database.session() as session, session.begin():
         closed = close_year(session, config.agency.code, year, actor=actor, now=datetime.now(timezone.utc))
-    if closed.already:
-        print(f"{year}: closed already, on {closed.closed_at.astimezone(config.tz):%Y-%m-%d %H:%M} by {closed.closed_by}")
+    when = f"{closed.closed_at.astimezone(config.tz):%d/%m/%Y %H:%M}"
+    print(f"Sổ năm {year} {'đã khóa từ trước' if closed.already else 'đã khóa'}: {when}, {closed.closed_by}")
     _write(output or f"so-den-{year}.pdf", render_pdf, _printed(config, Period(year), volume))
     return EXIT_OK
 

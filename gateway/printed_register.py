@@ -22,7 +22,7 @@ FOOT = pymupdf.Rect(BODY.x0, BODY.y1 + 12, BODY.x1, PAGE.y1 - 12)
 WIDTHS = (54, 36, 96, 72, 54, 188, 66, 50, 48, 80)  # points, one a column, the body's width in all
 CELL_EDGES = 4.6  # a cell's padding and border, within its width
 LINES_A_CELL = 30  # a cell's text is cut (ending "…") past as many lines of it: a line always fits on a page
-LINES_TRIED = 60  # more lines than a page holds: the lines offered to each page
+LINES_TRIED = 36  # the lines offered to a page: more than it holds (28 of one text line each)
 FONT_FOLDERS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"))
 VIETNAMESE = "ẠẬẶẸỆỊỌỘỢỤỰỴạậặẹệịọộợụựỵĐđƠơƯư"
 
@@ -65,13 +65,13 @@ def render_pdf(register: PrintedRegister) -> bytes:
     out = BytesIO()
     writer = pymupdf.DocumentWriter(out)
     _page(writer, archive, _cover_html(register.cover), None)
-    lines, page = register.lines, 1
+    rows, first, page = [_line_html(line) for line in register.lines], 0, 1
     while True:
-        placed = _page(writer, archive, _table_html(register.cover, lines[:LINES_TRIED]), page)
-        if lines and not placed:
-            raise AssertionError(f"line {lines[0].number} taller than a page")  # LINES_A_CELL forbids it
-        lines, page = lines[placed:], page + 1
-        if not lines:
+        placed = _page(writer, archive, _table_html(register.cover, rows[first:first + LINES_TRIED]), page)
+        if first < len(rows) and not placed:
+            raise AssertionError(f"line {register.lines[first].number} taller than a page")  # LINES_A_CELL forbids it
+        first, page = first + placed, page + 1
+        if first >= len(rows):
             break
     writer.close()
     return _shared_fonts(out.getvalue())
@@ -114,10 +114,10 @@ def _cover_html(cover: Cover) -> str:
     return f'<div class="cover">{"".join(rows)}</div>'
 
 
-def _table_html(cover: Cover, lines: Sequence[PrintedLine]) -> str:
+def _table_html(cover: Cover, rows: Sequence[str]) -> str:
     headings = "".join(f'<th style="width: {w - CELL_EDGES}pt">{escape(c)}</th>' for c, w in zip(COLUMNS, WIDTHS, strict=True))
     numbers = "".join(f"<th>({i})</th>" for i in range(1, len(COLUMNS) + 1))
-    body = "".join(_line_html(line) for line in lines)
+    body = "".join(rows)
     head = f'<p class="head">{TITLE} năm {cover.year} — {escape(cover.agency)}</p>'
     return f'{head}<table><tr>{headings}</tr><tr class="numbers">{numbers}</tr>{body}</table>'
 

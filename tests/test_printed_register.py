@@ -146,7 +146,8 @@ def test_a_closed_year_takes_no_paper_entry(world: World) -> None:
     assert world.run("register", "close", "--config", config, "--year", str(now), check=False).returncode == 2  # not over
 
     output = world.root / "quyen-cuoi.pdf"
-    world.run("register", "close", "--config", config, "--year", str(past), "-o", str(output), "--actor", "Lê Thị Hoa")
+    closed = world.run("register", "close", "--config", config, "--year", str(past), "-o", str(output), "--actor", "Lê Thị Hoa")
+    assert f"Sổ năm {past} đã khóa: " in closed.stdout and "2 văn bản, số 1 đến 2" in closed.stdout
     cover = _one_line(pymupdf.open(output)[0].get_text())
     assert f"Từ ngày 01/12/{past} đến ngày 30/12/{past}" in cover and "Từ số 1 đến số 2" in cover and "Khóa sổ ngày" in cover
 
@@ -154,7 +155,7 @@ def test_a_closed_year_takes_no_paper_entry(world: World) -> None:
                          "--received-at", f"{past}-12-31T15:00:00+07:00")
     assert refused.startswith("2:") and f"the register of {past} was closed" in refused and "Lê Thị Hoa" in refused
     again = world.run("register", "close", "--config", config, "--year", str(past), "-o", str(output))
-    assert "closed already" in again.stdout  # harmless, and the volume printed again, unchanged
+    assert f"Sổ năm {past} đã khóa từ trước: " in again.stdout  # harmless, and the volume printed again, unchanged
     assert [r[1] for r in _table_rows(pymupdf.open(output))[0]] == ["1", "2"]
     assert _add_paper(world, "--issuer", "Bộ Tài chính", "--number", "4/BTC-VP", "--summary", "V/v năm nay") == "0:"
 
