@@ -13,32 +13,18 @@ import socket
 import ssl
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Protocol
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from qlvb_mailbox.batches import Batch, bounded
 from qlvb_mailbox.settings import Folders, Server
+from qlvb_mailbox.watched import FetchedMail, Stop
 
 FETCH_BATCH = 20
 SIZES_CHUNK = 500  # UIDs asked for their size in one command (a command line stays short)
 NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
-
-
-class Stop(Protocol):
-    """What a mailbox's wait watches to return early: a threading.Event, or anything set like one."""
-
-    def is_set(self) -> bool: ...
-
-
-@dataclass(frozen=True)
-class FetchedMail:
-    key: int | str  # the IMAP UID, or a Maildir key
-    raw: bytes
-    internaldate: datetime | None  # when the mailbox received it
 
 
 class ImapMailbox:
@@ -130,9 +116,9 @@ class ImapMailbox:
                 if uid in data:  # else expunged meanwhile
                     yield uid, int(data[uid][b"RFC822.SIZE"])
 
-    def fetch(self, uids: list[int]) -> list[FetchedMail]:
+    def fetch(self, uids: list[int]) -> list[FetchedMail[int]]:
         assert self.client is not None
-        fetched: list[FetchedMail] = []
+        fetched: list[FetchedMail[int]] = []
         for start in range(0, len(uids), FETCH_BATCH):
             chunk = uids[start:start + FETCH_BATCH]
             data = self.client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])

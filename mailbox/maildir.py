@@ -23,7 +23,7 @@ from imapclient import imap_utf7
 
 from qlvb_mailbox.batches import Batch, bounded
 from qlvb_mailbox.dates import plausible
-from qlvb_mailbox.imap import FetchedMail, Stop
+from qlvb_mailbox.watched import FetchedMail, Stop
 from qlvb_mailbox.settings import Folders
 
 log = logging.getLogger("qlvb.maildir")
@@ -129,9 +129,9 @@ class MaildirMailbox:
         """Whether a mail was delivered since the last `pending`."""
         return bool(self._listing() - self._seen)
 
-    def fetch(self, keys: list[str]) -> list[FetchedMail]:
+    def fetch(self, keys: list[str]) -> list[FetchedMail[str]]:
         assert self.inbox is not None
-        fetched = []
+        fetched: list[FetchedMail[str]] = []
         for key in keys:
             try:
                 raw = self.inbox.get_bytes(key)

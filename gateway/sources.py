@@ -1,0 +1,250 @@
+"""The places mail comes from, as the daemon takes them in turns, behind one small interface (`Source`):
+an official mailbox's inbox (IMAP or a local Maildir), the clerk's outgoing folder, and the spool of
+mails the delivery-path listener received.
+
+Crash safety comes from the order of things: a mail is filed only after its registration committed,
+and its UID is recorded only after it is filed; a mail seen again after a crash is recognised by
+intake (Message-ID and SHA-256) and only filed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent import futures
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Generic, Protocol
+
+from gateway.app import Gateway
+from gateway.guard import blame, fault_name
+from gateway.intake.pipeline import IncomingMail, Intake
+from gateway.mailbox_state import Connected, Filed, MailboxStates
+from gateway.metrics import DaemonMetrics
+from gateway.model import Verdict
+from gateway.outgoing.folder import FOLDER_OF, take_dropped
+from gateway.outgoing.send import OutgoingSender
+from gateway.workers import Job, Result, mail_result
+from qlvb_mailbox.batches import K
+from qlvb_mailbox.imap import NETWORK_ERRORS, ImapMailbox
+from qlvb_mailbox.watched import FetchedMail, WatchedMailbox
+
+log = logging.getLogger("qlvb.daemon")
+
+# The folder each verdict files a mail into (duplicates are filed with the accepted ones).
+VERDICT_FOLDER: dict[Verdict, str] = {"accepted": "accepted", "duplicate": "accepted", "returned": "returned",
+                                      "quarantined": "quarantined", "ignored": "ignored"}
+BATCH = 20  # mails fetched at once, and recorded at most in one transaction
+MB = 1024 * 1024
+MAX_PASSES = 4  # passes over a mailbox in one turn, while mail keeps arriving
+
+
+class Source(Protocol):
+    """A place mail comes from, taken in turns by the daemon."""
+
+    @property
+    def more(self) -> bool: ...  # mail was left when its turn ended: the daemon does not wait before the next
+
+    def take(self) -> None: ...  # connects if it must; a failure of the network, database or disk raises
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Desk:
+    """What the sources share of the running daemon."""
+
+    gateway: Gateway
+    intake: Intake  # and its worker processes
+    metrics: DaemonMetrics
+    states: MailboxStates
+    stop: threading.Event
+    send: Callable[[], None]  # the outbox sent: answers leave as soon as their mails are registered
+
+
+@dataclass(frozen=True)
+class _Taken(Generic[K]):
+    """A mail fetched and handed to the workers."""
+
+    mail: FetchedMail[K]
+    result: futures.Future[Result]
+
+    @property
+    def size(self) -> int:
+        return len(self.mail.raw)
+
+
+@dataclass
+class Inbox(Generic[K]):
+    """An official mailbox's inbox: new mail analysed by the workers, registered, then filed by verdict."""
+
+    name: str
+    mailbox: WatchedMailbox[K]
+    desk: Desk
+    more: bool = False
+
+    def take(self) -> None:
+        """New mail until none is left: after each pass the inbox is looked at again, so that mail that
+        came while the daemon was busy is taken at once, not at the next poll. After MAX_PASSES the
+        other work gets its turn, and the daemon does not wait before the next."""
+        mailbox, desk = self.mailbox, self.desk
+        if not mailbox.connected:
+            mailbox.connect()
+            log.info("%s: connected", self.name)
+        state = desk.states.get(self.name)
+        last_uid = state.last_uid if state.uidvalidity == mailbox.uidvalidity else 0  # a new folder: start over
+        taken: set[K] = set()  # a mail is taken once a turn, even one that could not be filed
+        self.more = False
+        for passes in range(MAX_PASSES):
+            if desk.stop.is_set():
+                return
+            keys = [k for k in mailbox.pending(last_uid) if k not in taken]
+            if passes == 0:
+                desk.states.save(self.name, Connected(mailbox.uidvalidity, last_uid, backlog=len(keys)))
+            if not keys:
+                return
+            taken.update(keys)
+            last_uid = self._work_through(keys, last_uid)
+        self.more = True
+
+    def close(self) -> None:
+        self.mailbox.close()
+
+    def _work_through(self, keys: list[K], last_uid: int) -> int:
+        """Fetch, analyse, record and file these mails, overlapping: batches are fetched while the workers
+        analyse the ones before, as long as the mail held stays within limits.batch_mb (a larger mail
+        alone); what is analysed is recorded, several to a transaction, then filed. Returns the last UID filed."""
+        desk = self.desk
+        limits = desk.gateway.config.limits
+        max_bytes = int(limits.batch_mb * MB)
+        # a quarter of the bound a fetch: the workers are fed while the ones before are recorded
+        batches = self.mailbox.batches(keys, count=BATCH, max_bytes=max_bytes // 4,
+                                       alone_above=int(limits.max_mail_mb * MB))
+        waiting: deque[_Taken[K]] = deque()  # fetched, in the workers' hands or analysed, not yet recorded
+        left = len(keys)
+        try:
+            for batch in batches:
+                while (waiting and not desk.stop.is_set() and (sum(t.size for t in waiting) + batch.size > max_bytes
+                                                               or len(waiting) + len(batch.keys) > 4 * BATCH)):
+                    # room first: half of what waits recorded at once (up to half a batch), the rest in the workers
+                    at_least = max(1, min(BATCH // 2, len(waiting) // 2))
+                    left, last_uid = self._record_ready(waiting, left, last_uid, at_least=at_least)
+                if desk.stop.is_set():
+                    return last_uid
+                for mail in self.mailbox.fetch(batch.keys):
+                    waiting.append(_Taken(mail, desk.intake.pool.submit(Job("mail", mail.raw, store=True))))
+            while waiting and not desk.stop.is_set():  # the last ones as they come
+                left, last_uid = self._record_ready(waiting, left, last_uid, at_least=1)
+        finally:
+            for taken in waiting:  # not recorded (stopping, or the connection lost): taken again later
+                taken.result.cancel()
+        return last_uid
+
+    def _record_ready(self, waiting: deque[_Taken[K]], left: int, last_uid: int, *, at_least: int) -> tuple[int, int]:
+        """Once the first `at_least` mails of `waiting` are analysed, record the analysed ones at its head
+        in one transaction, then file them and remember the last UID. Returns the backlog left and that UID."""
+        desk = self.desk
+        head = [waiting[i].result for i in range(min(at_least, len(waiting)))]
+        while not desk.stop.is_set() and not all(f.done() for f in head):
+            futures.wait(head, timeout=0.5)
+        group: list[_Taken[K]] = []
+        while waiting and len(group) < BATCH and waiting[0].result.done():
+            group.append(waiting.popleft())
+        if not group:
+            return left, last_uid
+        items = [(IncomingMail(f"{self.name}:{t.mail.key}", t.mail.raw, t.mail.internaldate),
+                  mail_result(t.result.result())) for t in group]
+        folders: dict[str, list[K]] = {}
+        for taken, outcome in zip(group, desk.intake.record_many(items), strict=True):  # committed here, together
+            folders.setdefault(VERDICT_FOLDER[outcome.verdict], []).append(taken.mail.key)
+            desk.metrics.taken(outcome)
+        for folder, filed in folders.items():  # after the commit: one MOVE a folder
+            self.mailbox.file(filed, folder)
+        desk.metrics.filed(t.mail.internaldate for t in group)
+        uids: list[int] = _uids(t.mail.key for t in group)
+        last_uid = max([last_uid, *uids])
+        left -= len(group)
+        desk.states.save(self.name, Filed(datetime.now(timezone.utc), backlog=max(0, left),
+                                          last_uid=last_uid if uids else None))
+        desk.send()
+        return left, last_uid
+
+
+def _uids(keys: Iterable[object]) -> list[int]:
+    """The IMAP UIDs among these keys (a Maildir's keys are names: none)."""
+    return [key for key in keys if isinstance(key, int)]
+
+
+@dataclass
+class OutgoingFolder:
+    """The clerk's outgoing folder, over its own IMAP connection: what the clerk dropped there is sent
+    (or held, with a note to the clerk), then filed."""
+
+    name: str
+    box: ImapMailbox
+    desk: Desk
+    more: bool = False  # each turn takes all that is there
+
+    def take(self) -> None:
+        desk, box = self.desk, self.box
+        if desk.stop.is_set():
+            return
+        if not box.connected:
+            box.connect()
+        sender = OutgoingSender(desk.gateway, desk.intake.pool)
+        for mail in box.fetch(box.pending(0)):
+            source = f"{self.name}:out:{box.uidvalidity}:{mail.key}"
+            try:
+                taken = take_dropped(sender, source, mail.raw)
+            except Exception as exc:  # the mail's own (a MIME bomb the clerk forwarded): held, not retried for ever
+                if blame(exc) == "infrastructure":
+                    raise
+                log.warning("%s: %s; held", source, fault_name(exc), exc_info=True)
+                taken = "held"
+            box.file([mail.key], FOLDER_OF[taken])
+            desk.send()
+
+    def close(self) -> None:
+        self.box.close()
+
+
+@dataclass
+class ListenerSpool:
+    """Mails the delivery-path listener received: through intake, then APPENDed into the clerk's IMAP
+    inbox in their verdict's folder, then out of the spool (a crash before that takes them again:
+    intake knows them, nothing is numbered twice)."""
+
+    name: str  # the mailbox it files into
+    spool: Path
+    target: ImapMailbox
+    desk: Desk
+    more: bool = field(default=False, init=False)  # the listener wakes the daemon for each new one
+
+    def take(self) -> None:
+        from gateway.listener import spooled
+
+        desk = self.desk
+        files = spooled(self.spool)
+        if not files or not self.target.connected:
+            return
+        for path in files:
+            raw = path.read_bytes()
+            when = datetime.fromtimestamp(int(path.stat().st_mtime), timezone.utc)
+            outcome = next(iter(desk.intake.process([IncomingMail(f"{self.name}:lmtp:{path.stem[:16]}", raw, when)],
+                                                    record=True)))
+            desk.metrics.taken(outcome)
+            try:
+                self.target.append(VERDICT_FOLDER[outcome.verdict], raw, when)
+            except NETWORK_ERRORS as exc:
+                log.warning("%s: APPEND failed (%s); the mail stays in the spool", self.name, exc)
+                raise
+            path.unlink()
+            desk.metrics.filed([when])  # from its delivery to the listener
+            desk.states.save(self.name, Filed(datetime.now(timezone.utc)))
+        desk.send()
+
+    def close(self) -> None:
+        pass  # the listener's spool is a folder; the inbox it files into is closed as the inbox
