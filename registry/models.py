@@ -131,6 +131,21 @@ class ClosedYear(Base):
     closed_by: Mapped[str] = mapped_column(String(200))
 
 
+class Person(Base):
+    """A person who uses the desk, with a role (clerk, leader, unit, viewer), a unit for a unit's
+    people, and an Argon2 hash of the password; disabled people cannot log in."""
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 class DocumentFile(Base):
     """A file of a mail (document, appendix, draft, extra), by SHA-256 in the content store."""
 
