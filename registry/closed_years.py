@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from registry import audit
-from registry.models import ClosedYear, NumberSeries
+from registry.models import ClosedYear
+from registry.numbering import hold_incoming_series
 
 
 class YearClosed(Exception):
@@ -46,8 +46,7 @@ def close_year(session: Session, agency_code: str, year: int, *, actor: str, now
     """Mark the year closed, in the caller's transaction; a year closed already stays as it was. The
     year's series is held first, as a paper entry holds it before it asks whether the year is closed:
     one of the two waits for the other, and no entry slips in after the closing."""
-    session.execute(update(NumberSeries).where(NumberSeries.agency_code == agency_code, NumberSeries.year == year)
-                    .values(last=NumberSeries.last))
+    hold_incoming_series(session, agency_code, year)
     closed = closure(session, agency_code, year)
     if closed is not None:
         return Closure(closed.year, closed.closed_at, closed.closed_by, already=True)

@@ -28,11 +28,23 @@ def peek_outgoing_sequence(session: Session, agency_code: str, year: int) -> int
     return int(last or 0) + 1
 
 
-def _next_in(session: Session, table: str, agency_code: str, year: int) -> int:
+def hold_incoming_series(session: Session, agency_code: str, year: int) -> None:
+    """Hold the year's incoming series until the transaction ends, as taking a number does: whoever
+    is taking one (its first of the year too) is waited for, and waits."""
+    _series_row(session, "number_series", agency_code, year)
+    session.execute(text("UPDATE number_series SET last = last WHERE agency_code = :a AND year = :y"),
+                    {"a": agency_code, "y": year})
+
+
+def _series_row(session: Session, table: str, agency_code: str, year: int) -> None:
     session.execute(
         text(f"INSERT INTO {table} (agency_code, year, last) VALUES (:a, :y, 0) ON CONFLICT (agency_code, year) DO NOTHING"),
         {"a": agency_code, "y": year},
     )
+
+
+def _next_in(session: Session, table: str, agency_code: str, year: int) -> int:
+    _series_row(session, table, agency_code, year)
     number = session.execute(
         text(f"UPDATE {table} SET last = last + 1 WHERE agency_code = :a AND year = :y RETURNING last"),
         {"a": agency_code, "y": year},

@@ -5,6 +5,9 @@ no paper entry is taken for it."""
 
 from __future__ import annotations
 
+import subprocess
+import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,8 +15,11 @@ import openpyxl
 import pymupdf
 import pytest
 
+from registry.database import Register
 from registry.paper import PaperDocument, register_paper
-from world import US, World
+from registry.register_line import RegisterLine, register_incoming
+from servers import postgres
+from world import GATEWAY, US, World
 
 VN = timezone(timedelta(hours=7))
 HEADINGS = ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng", "Tên loại và trích yếu nội dung",
@@ -136,8 +142,19 @@ def test_a_period_prints_only_its_days(world: World, year_of_mail: int) -> None:
     assert bad.returncode == 2 and f"not in {year}" in bad.stderr
 
 
-def test_a_closed_year_takes_no_paper_entry(world: World) -> None:
-    past = datetime.now(VN).year - 1
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database(request: pytest.FixtureRequest, world: World) -> Iterator[World]:
+    if request.param == "sqlite":
+        yield world
+        return
+    with postgres() as url:
+        world.extra["database"] = url
+        world.write_config()
+        yield world
+
+
+def test_a_closed_year_takes_no_paper_entry(any_database: World) -> None:
+    world, past = any_database, datetime.now(VN).year - 1
     config = str(world.config_path)
     for n, day in ((1, "12-01"), (2, "12-30")):
         assert _add_paper(world, "--issuer", "Bộ Tài chính", "--number", f"{n}/BTC-VP", "--summary", f"V/v quyết toán {n}",
@@ -165,3 +182,29 @@ def test_an_empty_year_prints_its_cover_and_headings(world: World, tmp_path: Pat
     world.run("register", "print", "--config", str(world.config_path), "--year", "2020", "-o", str(output))
     pdf = pymupdf.open(output)
     assert pdf.page_count == 2 and _table_rows(pdf) == ([], [" | ".join(HEADINGS)])
+
+
+def test_a_paper_entry_being_written_is_in_the_volume_its_closing_prints(world: World) -> None:
+    """PostgreSQL: a clerk's paper entry holds the year's series until it commits; `register close`
+    started meanwhile waits for it, then closes with it in the volume. (The other way round, an
+    entry waiting for a closing finds the year closed: the test above.)"""
+    past = datetime.now(VN).year - 1
+    with postgres() as url:
+        world.extra["database"] = url
+        world.write_config()
+        register = Register(url)
+        try:
+            with register.session() as session, session.begin():
+                register_incoming(session, US["code"], RegisterLine(
+                    medium="paper", basis="paper", received_at=datetime(past, 12, 31, 16, tzinfo=VN), issuer="Bộ Công an",
+                    notation="9/BCA-VP", subject="V/v cuối năm"), datetime.now(timezone.utc))
+                closing = subprocess.Popen([*GATEWAY, "register", "close", "--config", str(world.config_path), "--year", str(past),
+                                            "-o", "quyen.pdf"], cwd=world.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                time.sleep(3)
+                assert closing.poll() is None  # waiting for the entry's transaction
+            out, err = closing.communicate(timeout=120)
+        finally:
+            register.close()
+        assert closing.returncode == 0, err
+        assert "1 văn bản, số 1 đến 1" in out
+        assert [r[3] for r in _table_rows(pymupdf.open(world.root / "quyen.pdf"))[0]] == ["9/BCA-VP"]
