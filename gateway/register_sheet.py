@@ -24,7 +24,8 @@ def render_xlsx(register: PrintedRegister) -> bytes:
     sheet.title = f"Sổ đến {cover.year}"
     sheet.append([cover.agency])
     sheet.append([f"{TITLE} năm {cover.year}, quyển số {cover.volume}"])
-    sheet.append([f"Từ số {cover.first_number or '…'} đến số {cover.last_number or '…'}"])
+    sheet.append([f"Từ ngày {_day(cover.first_day)} đến ngày {_day(cover.last_day)}, "
+                  f"từ số {cover.first_number or '…'} đến số {cover.last_number or '…'}"])
     sheet.append([])
     sheet.append(list(COLUMNS))
     sheet.append([f"({i})" for i in range(1, len(COLUMNS) + 1)])
@@ -45,3 +46,7 @@ def render_xlsx(register: PrintedRegister) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _day(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else "…"

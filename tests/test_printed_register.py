@@ -120,6 +120,7 @@ def test_the_exported_sheet_has_the_same_lines(world: World, year_of_mail: int) 
     sheet = openpyxl.load_workbook(output).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     header = next(i for i, r in enumerate(rows) if r[0] == "Ngày đến")
+    assert rows[0][0] == "Sở Nội vụ tỉnh Bắc Giang" and f"từ số 1 đến số {total}" in rows[2][0]
     assert rows[header] == HEADINGS and rows[header + 1][9] == "(10)"
     lines = rows[header + 2:]
     assert [r[1] for r in lines] == list(range(1, total + 1))
