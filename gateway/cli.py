@@ -217,7 +217,7 @@ def _printed(config: Config, period: Period, volume: int) -> PrintedRegister:
 
 
 def _write(output: str, render: Callable[[PrintedRegister], bytes], register: PrintedRegister) -> None:
-    from gateway.printed_register import FontMissing
+    from gateway.fonts import FontMissing
 
     try:
         Path(output).write_bytes(render(register))

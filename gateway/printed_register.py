@@ -5,7 +5,6 @@ the headings and the lines that fit under them; the next page starts at the firs
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from datetime import date
 from html import escape
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pymupdf
 
+from gateway.fonts import liberation_serif
 from registry.printed import COLUMNS, TITLE, Cell, Cover, PrintedLine, PrintedRegister
 
 PAGE = pymupdf.paper_rect("a4-l")
@@ -23,8 +23,6 @@ WIDTHS = (54, 36, 96, 72, 54, 188, 66, 50, 48, 80)  # points, one a column, the 
 CELL_EDGES = 4.6  # a cell's padding and border, within its width
 LINES_A_CELL = 30  # a cell's text is cut (ending "…") past as many lines of it: a line always fits on a page
 LINES_TRIED = 36  # the lines offered to a page: more than it holds (28 of one text line each)
-FONT_FOLDERS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"))
-VIETNAMESE = "ẠẬẶẸỆỊỌỘỢỤỰỴạậặẹệịọộợụựỵĐđƠơƯư"
 
 CSS = """
 @font-face {font-family: serif; src: url(LiberationSerif-Regular.ttf);}
@@ -45,18 +43,9 @@ div.cover p.title {font-weight: bold; font-size: 28pt; margin-bottom: 30pt;}
 """
 
 
-class FontMissing(Exception):
-    """Liberation Serif with Vietnamese is not installed (scripts/setup installs fonts-liberation2)."""
-
-
-@functools.cache
 def font_folder() -> Path:
-    """The folder of Liberation Serif 2 (Debian's fonts-liberation2): the 1.x fonts lack Vietnamese."""
-    for folder in FONT_FOLDERS:
-        path = folder / "LiberationSerif-Regular.ttf"
-        if path.is_file() and all(pymupdf.Font(fontfile=str(path)).has_glyph(ord(c)) for c in VIETNAMESE):
-            return folder
-    raise FontMissing("Liberation Serif with Vietnamese letters not found: install fonts-liberation2")
+    """The folder of Liberation Serif 2, whose files the CSS names."""
+    return liberation_serif().parent
 
 
 def render_pdf(register: PrintedRegister) -> bytes:

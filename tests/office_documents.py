@@ -33,14 +33,13 @@ from zoneinfo import ZoneInfo
 import pymupdf
 
 from gateway.demo.documents import wrap_words
+from gateway.fonts import FontMissing, liberation_serif
 
 from gateway.model import Particulars, Recipients
 from kit import DemoPki, Identity, seal_png
 from vntext import fold
 
-FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation")]
-FONT_FILES = {"": "LiberationSerif-Regular.ttf", "b": "LiberationSerif-Bold.ttf",
-              "i": "LiberationSerif-Italic.ttf", "bi": "LiberationSerif-BoldItalic.ttf"}
+FONT_STYLES = {"": "regular", "b": "bold", "i": "italic", "bi": "bold-italic"}
 STAMP_FONTS = [Path("/usr/share/fonts/truetype/freefont/FreeSans.ttf"), Path("/usr/share/fonts/opentype/freefont/FreeSans.otf")]
 
 # NĐ 30/2020 Phụ lục I: A4; margins top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
@@ -53,16 +52,8 @@ BLOCK_WIDTH = 205.0  # the "Nơi nhận" cell
 INDENT = 1.27 / 2.54 * 72  # a paragraph's first line: 1.27 cm
 
 
-class FontMissing(RuntimeError):
-    """Liberation Serif is not installed (scripts/setup installs fonts-liberation2)."""
-
-
 def _font_path(style: str) -> Path:
-    for directory in FONT_DIRS:
-        path = directory / FONT_FILES[style]
-        if path.is_file() and pymupdf.Font(fontfile=str(path)).has_glyph(ord("ử")):
-            return path
-    raise FontMissing(f"{FONT_FILES[style]} with Vietnamese: install fonts-liberation2 (scripts/setup does)")
+    return liberation_serif(FONT_STYLES[style])
 
 
 _FONTS: dict[str, pymupdf.Font] = {}

@@ -18,7 +18,7 @@ SOURCES = {"gateway": ROOT / "gateway", "registry": ROOT / "registry", "qlvb_mai
 
 # From the bottom; a module belongs to the floor of the longest prefix naming it.
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
-    ("plain data and rules", ("vntext", "gateway.config", "gateway.model", "gateway.reasons", "gateway.names",
+    ("plain data and rules", ("vntext", "gateway.fonts", "gateway.config", "gateway.model", "gateway.reasons", "gateway.names",
                               "gateway.directory", "gateway.resolver", "gateway.reading", "gateway.decision")),
     ("the register and the mail adapters", ("registry", "qlvb_mailbox")),
     ("the exchange between gateways", ("gateway.exchange",)),

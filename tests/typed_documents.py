@@ -16,16 +16,13 @@ from pathlib import Path
 import pymupdf
 
 from gateway.demo.documents import wrap_words
+from gateway.fonts import FontMissing, liberation_serif
 
 PAGE_W, PAGE_H = 595.0, 842.0  # A4
 LEFT, RIGHT, TOP = 85.0, 538.0, 60.0  # margins 30 mm left, 20 mm right, 20 mm top
 LEFT_COL, RIGHT_COL = 175.0, 395.0  # centres of the two header columns
 LETTER_COLUMN = 210.0  # the widest line of a letter's "V/v …" under its number
-_FONTS = {  # Debian's fonts-liberation2 (Liberation 2 has Vietnamese; the 1.x of fonts-liberation has not)
-    "regular": ("liberation2/LiberationSerif-Regular.ttf", "liberation/LiberationSerif-Regular.ttf", "dejavu/DejaVuSerif.ttf"),
-    "bold": ("liberation2/LiberationSerif-Bold.ttf", "liberation/LiberationSerif-Bold.ttf", "dejavu/DejaVuSerif-Bold.ttf"),
-    "italic": ("liberation2/LiberationSerif-Italic.ttf", "liberation/LiberationSerif-Italic.ttf", "dejavu/DejaVuSerif-Italic.ttf"),
-}
+DEJAVU = {"regular": "DejaVuSerif.ttf", "bold": "DejaVuSerif-Bold.ttf", "italic": "DejaVuSerif-Italic.ttf"}
 
 
 @functools.cache
@@ -40,14 +37,16 @@ def _advance(style: str, char: str) -> float:
 
 @functools.cache
 def font_file(style: str) -> Path:
-    """The first of the style's fonts that is installed and writes every Vietnamese letter."""
-    for name in _FONTS[style]:
-        path = Path("/usr/share/fonts/truetype") / name
-        if path.is_file() and all(pymupdf.Font(fontfile=str(path)).has_glyph(ord(c)) for c in "ỘẬỰỸộậựỹ"):
+    """Liberation Serif 2 when installed, else DejaVu Serif (both write every Vietnamese letter)."""
+    try:
+        return liberation_serif(style)
+    except FontMissing:
+        path = Path("/usr/share/fonts/truetype/dejavu") / DEJAVU[style]
+        if path.is_file():
             return path
-    if style == "italic":
-        return font_file("regular")
-    raise FileNotFoundError(f"{_FONTS[style][0]}: install fonts-liberation2 (or fonts-dejavu-core)")
+        if style == "italic":  # fonts-dejavu-core has no italic
+            return font_file("regular")
+        raise FileNotFoundError(f"{path}: install fonts-liberation2 (or fonts-dejavu-core)") from None
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ class _Page:
     def __init__(self) -> None:
         self.doc = pymupdf.open()
         self.page = self.doc.new_page(width=PAGE_W, height=PAGE_H)
-        self.fonts = {style: font(style) for style in _FONTS}
+        self.fonts = {style: font(style) for style in DEJAVU}  # the styles used: regular, bold, italic
         self.writer = pymupdf.TextWriter(self.page.rect)  # embeds each font once, whole, as Unicode
 
     def width(self, text: str, size: float, style: str) -> float:
