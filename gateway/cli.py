@@ -593,6 +593,83 @@ def recall(config_path: str, identifier: str, reason: str, as_json: bool, actor:
     return EXIT_OK
 
 
+# the clerk's desk and its people
+
+people_group = _group("user", "the people who use the desk (web)")
+
+
+def _read_password() -> str:
+    """The new password: asked twice at a terminal, else the first line of stdin."""
+    if sys.stdin.isatty():
+        return str(click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu"))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _people(config_path: str, change: Callable[[Any], Any]) -> Any:
+    """`change` on a session of the register in one transaction, a PeopleError said as a usage error."""
+    from registry.database import Register
+    from registry.people import PeopleError
+
+    config = _config(config_path)
+    with closing(Register(config.database)) as database, database.session() as session, session.begin():
+        try:
+            return change(session)
+        except PeopleError as exc:
+            raise UsageError(str(exc)) from None
+
+
+@people_group.command("add", help="add a person: password from a prompt, or the first line of stdin")
+@config_option
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["clerk", "leader", "unit", "viewer"]))
+@click.option("--unit", help="the unit (its code in the config's units) of a unit's person")
+@json_option()
+@actor_option(_clerk, "who adds (the audit log keeps it)")
+def user_add(config_path: str, name: str, role: str, unit: str | None, as_json: bool, actor: str) -> int:
+    from registry.people import add_person
+
+    password = _read_password()
+    row = _people(config_path, lambda session: add_person(session, name, role, unit, password, actor=actor))
+    out.print_json(out.person_json(row)) if as_json else print(f"{row.name}: {row.role}{f' ({row.unit})' if row.unit else ''}")
+    return EXIT_OK
+
+
+@people_group.command("list", help="the people and their roles")
+@config_option
+@json_option()
+def user_list(config_path: str, as_json: bool) -> int:
+    from registry.people import people
+
+    rows = _people(config_path, people)
+    if as_json:
+        for row in rows:
+            out.print_json(out.person_json(row))
+    elif rows:
+        out.print_people(rows)
+    return EXIT_OK
+
+
+@people_group.command("disable", help="disable a person: no more logins, the open sessions end")
+@config_option
+@click.argument("name")
+@actor_option(_clerk, "who disables (the audit log keeps it)")
+def user_disable(config_path: str, name: str, actor: str) -> int:
+    from registry.people import disable_person
+
+    _people(config_path, lambda session: disable_person(session, name, actor=actor))
+    return EXIT_OK
+
+
+@cli.command(help="serve the clerk's desk (web.host:web.port in the configuration)")
+@config_option
+def web(config_path: str) -> int:
+    from gateway.web.app import serve
+
+    logging.getLogger("qlvb").setLevel(logging.INFO)
+    serve(_config(config_path))
+    return EXIT_OK
+
+
 @cli.command(help="show the whole product on generated documents")
 @click.option("--dir", "directory", default="demo-out", help="where the demo writes its files (default ./demo-out)")
 def demo(directory: str) -> int:

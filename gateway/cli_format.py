@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from gateway.model import DocumentOutcome
     from gateway.monitoring import StatusReport
     from gateway.review import HeldMail, HeldMailDetail, Released
+    from registry.people import PersonRow
     from registry.queries import SentDocument
 
 GIB = 2**30
@@ -235,3 +236,19 @@ def resolution_text(out: dict[str, Any], warnings: list[str]) -> str:
 
 def crl_line(out: dict[str, Any]) -> str:
     return f"{'ok ' if out['ok'] else 'LỖI'} {out['url']}: {out['detail']}"
+
+
+# the desk's people
+
+def person_json(person: PersonRow) -> dict[str, Any]:
+    return {"name": person.name, "role": person.role, "unit": person.unit, "disabled": person.disabled,
+            "created_at": person.created_at.isoformat(),
+            "last_login_at": person.last_login_at.isoformat() if person.last_login_at else None}
+
+
+def print_people(rows: list[PersonRow]) -> None:
+    table = _table("tên", "vai trò", "đơn vị", "tình trạng", "đăng nhập lần cuối")
+    for p in rows:
+        table.add_row(p.name, p.role, p.unit or "", "đã khóa" if p.disabled else "",
+                      p.last_login_at.isoformat()[:16] if p.last_login_at else "")
+    _stdout().print(table)

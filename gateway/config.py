@@ -286,6 +286,31 @@ class Metrics(_Strict):
     port: int = Field(default=9464, ge=1, le=65535)
 
 
+class WebTls(_Strict):
+    cert: ReadFile
+    key: ReadFile
+
+
+class Web(_Strict):
+    """The clerk's desk (`qlvb-gateway web`): on loopback by default; another address only with its own
+    TLS or behind a reverse proxy that gives it (deploy/nginx-qlvb-desk.conf)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    tls: WebTls | None = None
+    behind_proxy: bool = False  # X-Forwarded-For and X-Forwarded-Proto believed, from `proxies` only
+    proxies: list[str] = ["127.0.0.1", "::1"]  # the proxy's own addresses
+    session_hours: float = Field(default=8, gt=0)  # a login lasts a working day at most
+    idle_minutes: float = Field(default=60, gt=0)  # and ends after this long without a page
+
+    @model_validator(mode="after")
+    def _exposed_only_safely(self) -> "Web":
+        if self.host not in LOOPBACK and self.tls is None and not self.behind_proxy:
+            raise ValueError(f"host {self.host} is not a loopback address: give tls (cert, key) or set behind_proxy: true "
+                             "(the desk's passwords and cookies must not cross the network in plain text)")
+        return self
+
+
 class Config(_Strict):
     agency: Agency
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -305,6 +330,7 @@ class Config(_Strict):
     outgoing: Outgoing = Outgoing()
     monitoring: Monitoring = Monitoring()
     metrics: Metrics | None = None
+    web: Web = Web()
     # Where the config file lives; relative paths were resolved against it.
     base_dir: Path = Path(".")
 

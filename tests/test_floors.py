@@ -28,6 +28,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
                                      "gateway.metrics", "gateway.listener", "gateway.crls", "gateway.demo",
                                      "gateway.mailboxes", "gateway.monitoring", "gateway.cli_format",
                                      "gateway.printed_register", "gateway.register_sheet")),
+    ("the desk", ("gateway.web",)),
     ("the CLI", ("gateway.cli",)),
 ]
 

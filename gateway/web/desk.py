@@ -1,0 +1,165 @@
+"""The desk's shared machinery for its pages: who is logged in (a signed session cookie, checked
+against the register on every request), the CSRF check of every form, the role check, rendering
+with Jinja2 (autoescaped), downloads, and work for the register run off the event loop.
+
+A page module (gateway/web/pages.py, and others beside it) gives routes whose handlers call
+`desk.reader(request, action)` or `await desk.acting(request, action)` first."""
+
+from __future__ import annotations
+
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ParamSpec, TypeVar
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from gateway.app import Gateway
+from gateway.config import Web
+from gateway.web.security import Action, LoginThrottle, client_address, csrf_ok, may, new_csrf_token
+from registry import people
+from registry.people import Role
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+ROLE_NAMES: dict[Role, str] = {"clerk": "Văn thư", "leader": "Lãnh đạo", "unit": "Đơn vị", "viewer": "Người xem"}
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """The person logged in on this request."""
+
+    name: str
+    role: Role
+    unit: str | None
+    csrf: str
+
+    def may(self, action: Action) -> bool:
+        return may(self.role, action)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str
+    action: Action  # shown to those who may
+
+
+class LoginRequired(Exception):
+    """No valid session: the handler of this exception sends the browser to the login page."""
+
+
+class Desk:
+    def __init__(self, gateway: Gateway, settings: Web, *, clock: Callable[[], float] = time.time) -> None:
+        self.gateway = gateway
+        self.settings = settings
+        self.clock = clock
+        self.throttle = LoginThrottle(clock)
+        self.proxies = tuple(settings.proxies) if settings.behind_proxy else None
+        self.nav: list[NavItem] = []
+        env = Environment(loader=PackageLoader("gateway.web", "templates"), autoescape=select_autoescape(default=True))
+        env.filters["when"] = self.when
+        env.globals["role_names"] = ROLE_NAMES
+        env.globals["agency"] = gateway.config.agency.name
+        self.templates = Jinja2Templates(env=env)
+
+    # ---- time ------------------------------------------------------------------------------
+    def when(self, value: datetime | None) -> str:
+        return value.astimezone(self.gateway.config.tz).strftime("%H:%M %d/%m/%Y") if value is not None else ""
+
+    # ---- sessions --------------------------------------------------------------------------
+    def csrf(self, request: Request) -> str:
+        """The session's CSRF token (made for a visitor not yet logged in too: the login form has one)."""
+        token = request.session.get("csrf")
+        if not isinstance(token, str):
+            token = request.session["csrf"] = new_csrf_token()
+        return token
+
+    def client(self, request: Request) -> str:
+        return client_address(request.client.host if request.client else None,
+                              request.headers.get("x-forwarded-for"), self.proxies)
+
+    def log_in(self, request: Request, name: str) -> None:
+        now = self.clock()
+        request.session.clear()
+        request.session.update({"name": name, "csrf": new_csrf_token(), "login_at": now, "seen_at": now})
+
+    def visitor(self, request: Request) -> Visitor | None:
+        """The person of this session: it must be within its hours and not idle too long, the person
+        still there and not disabled."""
+        session = request.session
+        name, login_at, seen_at = session.get("name"), session.get("login_at"), session.get("seen_at")
+        if not isinstance(name, str) or not isinstance(login_at, (int, float)) or not isinstance(seen_at, (int, float)):
+            return None
+        now = self.clock()
+        if now - login_at > self.settings.session_hours * 3600 or now - seen_at > self.settings.idle_minutes * 60:
+            session.clear()
+            return None
+        with self.gateway.register.session() as db:
+            found = people.person(db, name)
+        if found is None:
+            session.clear()
+            return None
+        session["seen_at"] = now
+        return Visitor(found.name, found.role, found.unit, self.csrf(request))
+
+    def reader(self, request: Request, action: Action = "read") -> Visitor:
+        """The visitor, allowed `action`: else to the login page, or 403."""
+        visitor = self.visitor(request)
+        if visitor is None:
+            raise LoginRequired()
+        if not visitor.may(action):
+            raise HTTPException(403, "Tài khoản này không được làm việc này.")
+        return visitor
+
+    async def acting(self, request: Request, action: Action) -> tuple[Visitor, FormData]:
+        """A form sent to act: a logged-in visitor allowed `action`, and the form with its CSRF token."""
+        visitor = self.visitor(request)
+        if visitor is None:
+            raise LoginRequired()
+        form = await self.checked_form(request)
+        if not visitor.may(action):
+            raise HTTPException(403, "Tài khoản này không được làm việc này.")
+        return visitor, form
+
+    async def checked_form(self, request: Request) -> FormData:
+        form = await request.form()
+        if not csrf_ok(request.session.get("csrf"), form.get("csrf")):
+            raise HTTPException(403, "Biểu mẫu thiếu mã bảo vệ (CSRF) hoặc đã hết hạn: tải lại trang rồi làm lại.")
+        return form
+
+    def flash(self, request: Request, message: str, kind: str = "ok") -> None:
+        request.session["flash"] = [kind, message]
+
+    # ---- answers ---------------------------------------------------------------------------
+    def page(self, request: Request, template: str, visitor: Visitor | None, status: int = 200,
+             **context: Any) -> Response:
+        flash = request.session.pop("flash", None)
+        nav = [item for item in self.nav if visitor is not None and visitor.may(item.action)]
+        return self.templates.TemplateResponse(request, template, {
+            "visitor": visitor, "csrf": self.csrf(request), "flash": flash, "nav": nav, "path": request.url.path,
+            **context}, status_code=status)
+
+    @staticmethod
+    def redirect(path: str) -> RedirectResponse:
+        return RedirectResponse(path, status_code=303)
+
+    @staticmethod
+    def download(data: bytes, filename: str) -> Response:
+        """A file to save, never shown by the browser in the desk's origin."""
+        fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in filename) or "tep"
+        disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{urllib.parse.quote(filename, safe='')}"
+        return Response(data, media_type="application/octet-stream", headers={"Content-Disposition": disposition})
+
+    async def run(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """The register's work (and the worker processes') in a thread: the event loop serves others."""
+        return await run_in_threadpool(work, *args, **kwargs)

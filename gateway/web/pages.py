@@ -1,0 +1,204 @@
+"""The desk's pages for the clerk: logging in and out, Today (the landing page), Review (held mails:
+release, return, discard through gateway/review.py) and the incoming register (search, a document's
+page, its files as downloads)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from gateway import review
+from gateway.intake.pipeline import Intake
+from gateway.web.desk import Desk, NavItem
+from registry import desk_reads, people
+from registry.models import DocumentFile, Mail
+from registry.search import RegisterPage, RegisterQuery, search_register
+
+NAV = [NavItem("/", "Hôm nay", "read"), NavItem("/review", "Chờ kiểm tra", "read"),
+       NavItem("/register", "Sổ văn bản đến", "read")]
+
+
+def _next_path(value: object) -> str:
+    """Where to go after logging in: a path of the desk only (never another site)."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise HTTPException(404) from None
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def routes(desk: Desk) -> list[BaseRoute]:
+    gateway = desk.gateway
+    desk.nav.extend(NAV)
+
+    async def login_form(request: Request) -> Response:
+        if desk.visitor(request) is not None:
+            return desk.redirect("/")
+        return desk.page(request, "login.html", None, next=_next_path(request.query_params.get("next")))
+
+    async def login(request: Request) -> Response:
+        form = await desk.checked_form(request)
+        name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
+        next_path = _next_path(form.get("next"))
+        address = desk.client(request)
+        wait = desk.throttle.wait(name, address)
+        if wait > 0:
+            return desk.page(request, "login.html", None, status=429, next=next_path, name=name,
+                             error=f"Đăng nhập sai nhiều lần: hãy thử lại sau {int(wait) + 1} giây.")
+
+        def check() -> people.PersonRow | None:
+            with gateway.register.session() as db, db.begin():
+                return people.check_password(db, name, password, datetime.fromtimestamp(desk.clock(), timezone.utc))
+        found = await desk.run(check)
+        if found is None:
+            desk.throttle.failed(name, address)
+            return desk.page(request, "login.html", None, status=401, next=next_path, name=name,
+                             error="Tên đăng nhập hoặc mật khẩu không đúng.")
+        desk.throttle.succeeded(name)
+        desk.log_in(request, found.name)
+        return desk.redirect(next_path)
+
+    async def logout(request: Request) -> Response:
+        await desk.checked_form(request)
+        request.session.clear()
+        desk.flash(request, "Đã đăng xuất.")
+        return desk.redirect("/login")
+
+    async def today(request: Request) -> Response:
+        visitor = desk.visitor(request)
+        if visitor is None:
+            return desk.redirect("/login")
+        if not visitor.may("read"):  # a unit's people: their own page
+            return desk.page(request, "unit_home.html", visitor)
+
+        def read() -> desk_reads.Today:
+            with gateway.register.session() as db:
+                return desk_reads.today(db)
+        return desk.page(request, "today.html", visitor, today=await desk.run(read))
+
+    async def held_list(request: Request) -> Response:
+        visitor = desk.reader(request)
+        return desk.page(request, "review_list.html", visitor, held=await desk.run(review.waiting, gateway))
+
+    async def held_mail(request: Request) -> Response:
+        visitor = desk.reader(request)
+        mail_id = _int(request.path_params["mail_id"])
+        try:
+            detail = await desk.run(review.show, gateway, mail_id)
+        except review.ReviewError:
+            raise HTTPException(404, "Không có thư này.") from None
+        return desk.page(request, "review_mail.html", visitor, detail=detail)
+
+    async def decide(request: Request) -> Response:
+        visitor, form = await desk.acting(request, "review")
+        mail_id = _int(request.path_params["mail_id"])
+        what = request.path_params["what"]
+        reason = str(form.get("reason") or "").strip()
+        note = str(form.get("note") or "").strip()
+        if what == "return" and not reason:
+            desk.flash(request, "Cần ghi lý do trả lại.", "error")
+            return desk.redirect(f"/review/{mail_id}")
+
+        def act() -> str:
+            if what == "release":
+                with gateway.worker_pool(size=1) as pool:
+                    released = review.release(gateway, Intake(gateway, pool), mail_id, visitor.name)
+                review.refile(gateway, mail_id, "accepted")
+                numbers = ", ".join(str(r.incoming_number) for r in released)
+                return f"Đã vào sổ thư số {mail_id}: số đến {numbers}."
+            if what == "return":
+                with gateway.worker_pool(size=1) as pool:
+                    review.return_to_sender(gateway, Intake(gateway, pool), mail_id, reason, visitor.name)
+                review.refile(gateway, mail_id, "returned")
+                return f"Đã trả lại thư số {mail_id} cho nơi gửi."
+            review.discard(gateway, mail_id, visitor.name, note)
+            return f"Đã bỏ qua thư số {mail_id} (không trả lời)."
+        if what not in ("release", "return", "discard"):
+            raise HTTPException(404)
+        try:
+            desk.flash(request, await desk.run(act))
+        except review.ReviewError as exc:
+            desk.flash(request, f"Không thực hiện được: {exc}", "error")
+            return desk.redirect(f"/review/{mail_id}")
+        return desk.redirect("/review")
+
+    async def register_page(request: Request) -> Response:
+        visitor = desk.reader(request)
+        params = request.query_params
+        query = RegisterQuery(number=params.get("number", ""), issuer=params.get("issuer", ""),
+                              type_name=params.get("type", ""), words=params.get("words", ""),
+                              start=_date(params.get("from")), end=_date(params.get("to")))
+        page = _int(params.get("page", "1") or "1")
+
+        def find() -> RegisterPage:
+            with gateway.register.session() as db:
+                return search_register(db, query, gateway.config.tz, page=page)
+        found = await desk.run(find)
+        keep = [(k, v) for k, v in params.multi_items() if k != "page" and v]
+        return desk.page(request, "register.html", visitor, query=query, found=found, keep=keep)
+
+    async def document_page(request: Request) -> Response:
+        visitor = desk.reader(request)
+        document_id = _int(request.path_params["document_id"])
+
+        def read() -> desk_reads.DocumentView | None:
+            with gateway.register.session() as db:
+                return desk_reads.document_view(db, document_id)
+        view = await desk.run(read)
+        if view is None:
+            raise HTTPException(404, "Không có văn bản này trong sổ.")
+        return desk.page(request, "document.html", visitor, view=view)
+
+    async def mail_file(request: Request) -> Response:
+        desk.reader(request)
+        mail_id, sha256 = _int(request.path_params["mail_id"]), request.path_params["sha256"]
+
+        def read() -> tuple[DocumentFile | None, Mail | None]:
+            with gateway.register.session() as db:
+                return desk_reads.mail_file(db, mail_id, sha256), db.get(Mail, mail_id)
+        found, mail = await desk.run(read)
+        if found is None or mail is None or not mail.stored or not gateway.store.has(found.sha256):
+            raise HTTPException(404, "Không có tệp này.")
+        return desk.download(gateway.store.get(found.sha256), found.filename)
+
+    async def original_mail(request: Request) -> Response:
+        desk.reader(request)
+        mail_id = _int(request.path_params["mail_id"])
+
+        def read() -> Mail | None:
+            with gateway.register.session() as db:
+                return db.get(Mail, mail_id)
+        mail = await desk.run(read)
+        if mail is None or not mail.stored or not gateway.store.has(mail.sha256):
+            raise HTTPException(404, "Không còn thư gốc.")
+        return desk.download(gateway.store.get(mail.sha256), f"thu-{mail_id}.eml")
+
+    return [
+        Route("/login", login_form, methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/", today, methods=["GET"]),
+        Route("/review", held_list, methods=["GET"]),
+        Route("/review/{mail_id}", held_mail, methods=["GET"]),
+        Route("/review/{mail_id}/{what}", decide, methods=["POST"]),
+        Route("/register", register_page, methods=["GET"]),
+        Route("/documents/{document_id}", document_page, methods=["GET"]),
+        Route("/mails/{mail_id}/files/{sha256}", mail_file, methods=["GET"]),
+        Route("/mails/{mail_id}/original", original_mail, methods=["GET"]),
+    ]

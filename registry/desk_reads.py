@@ -1,0 +1,71 @@
+"""What the clerk's desk reads from the register: the landing page's lists (since the last digest)
+and a document's particulars, files and trail. Rows are the models, readable after the session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from registry import queries
+from registry.models import AuditEntry, Document, DocumentFile, Mail, Outbox
+
+
+@dataclass(frozen=True)
+class Today:
+    since: datetime | None  # the last digest; None: none was ever sent
+    registered: tuple[Document, ...]  # since then, by number
+    returned: tuple[Mail, ...]  # returned since then
+    waiting: tuple[Mail, ...]  # held for review, whenever they came
+    failed: tuple[Outbox, ...]  # answers that could not be sent, newest first
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document: Document
+    mail: Mail | None  # None for a paper document
+    files: tuple[DocumentFile, ...]
+    answers: tuple[Outbox, ...]  # the answers to its mail (acknowledgement, return), oldest first
+    history: tuple[AuditEntry, ...]  # the audit log about it or its mail, oldest first
+
+    @property
+    def secret(self) -> bool:
+        """A secret document: nothing of it was kept (002 Đ16.7), only the fact."""
+        return self.mail is not None and not self.mail.stored and self.mail.subject is None
+
+
+def last_digest_at(session: Session) -> datetime | None:
+    return session.scalars(select(AuditEntry.at).where(AuditEntry.action == "digest").order_by(AuditEntry.id.desc())).first()
+
+
+def today(session: Session, *, failures: int = 20) -> Today:
+    since = last_digest_at(session)
+    after = since or datetime.fromtimestamp(0, timezone.utc)
+    registered = session.scalars(select(Document).where(Document.created_at > after)
+                                 .order_by(Document.year, Document.arrival_number))
+    returned = session.scalars(select(Mail).where(Mail.verdict == "returned", Mail.created_at > after).order_by(Mail.id))
+    failed = session.scalars(select(Outbox).where(Outbox.state == "failed").order_by(Outbox.id.desc()).limit(failures))
+    return Today(since, tuple(registered), tuple(returned), tuple(queries.waiting_mails(session)), tuple(failed))
+
+
+def document_view(session: Session, document_id: int) -> DocumentView | None:
+    document = session.get(Document, document_id)
+    if document is None:
+        return None
+    mail = session.get(Mail, document.mail_id) if document.mail_id is not None else None
+    files: tuple[DocumentFile, ...] = ()
+    answers: tuple[Outbox, ...] = ()
+    about = AuditEntry.document_id == document.id
+    if mail is not None:
+        files = tuple(queries.mail_files(session, mail.id))
+        answers = tuple(session.scalars(select(Outbox).where(Outbox.mail_id == mail.id).order_by(Outbox.id)))
+        about = or_(about, AuditEntry.mail_id == mail.id)
+    history = tuple(session.scalars(select(AuditEntry).where(about).order_by(AuditEntry.id)))
+    return DocumentView(document, mail, files, answers, history)
+
+
+def mail_file(session: Session, mail_id: int, sha256: str) -> DocumentFile | None:
+    """A file of the mail, by its SHA-256."""
+    return session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail_id, DocumentFile.sha256 == sha256)).first()

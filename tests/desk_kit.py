@@ -1,0 +1,86 @@
+"""A desk to test: an agency whose register holds mails taken in through intake (held ones, a
+registered one, a held one from a proven sender), people of each role added by the command line, and
+the desk's application on it with a clock the test moves."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from world import GATEWAY, World
+
+PASSWORD = "mật-khẩu-thử-1"
+PEOPLE = {"vanthu": ("clerk", None), "lanhdao": ("leader", None), "xem": ("viewer", None),
+          "phongtc": ("unit", "TC")}
+
+
+@dataclass
+class Clock:
+    now: float = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class DeskWorld:
+    world: World
+    held: list[int]  # unauthenticated mails held for review
+    proven_held: int  # held (its analysis failed) from a proven agency mailbox: it can be returned
+    registered: list[dict[str, Any]] = field(default_factory=list)  # intake's outcomes of the accepted
+
+
+def add_person(world: World, name: str, role: str, unit: str | None, password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
+    """`qlvb-gateway user add`, the password on stdin (not a terminal), as an operator runs it."""
+    args = [*GATEWAY, "user", "add", "--config", str(world.config_path), name, "--role", role,
+            *(["--unit", unit] if unit else []), "--json", "--actor", "admin"]
+    return subprocess.run(args, input=password + "\n", capture_output=True, text=True, cwd=world.root,
+                          env=dict(os.environ, PYTHONWARNINGS="ignore"), timeout=120)
+
+
+def build_desk_world(world: World) -> DeskWorld:
+    held_mails = [world.mail(f"held-{n}", auth=None, attachments=[("cv.pdf", world.document(number=f"{n}/STP-VP"))])
+                  for n in (501, 502, 503, 504)]
+    signed = [world.mail(f"signed-{n}", attachments=[("cv.pdf", world.signed("stp", world.document(
+        number=f"{n}/STP-VP", summary=summary)))]) for n, summary in (
+        (701, "V/v tổ chức hội nghị tổng kết công tác cải cách hành chính năm 2026"),
+        (702, "V/v báo cáo tình hình thực hiện dự toán ngân sách"))]
+    outcomes = world.ingest(*held_mails, *signed)
+    held = [o["review_id"] for o in outcomes if o["verdict"] == "quarantined"]
+    registered = [o for o in outcomes if o["verdict"] == "accepted"]
+    assert len(held) == 4 and len(registered) == 2, [o["verdict"] for o in outcomes]
+    # a proven agency's mail whose analysis failed: held; the clerk may return it
+    slow = world.mail("slow", attachments=[("cv.pdf", world.signed(pdf=world.document(number="603/STP-VP")))])
+    world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}
+    world.write_config()
+    [failed] = world.ingest(slow)
+    del world.extra["limits"]
+    world.write_config()
+    assert failed["verdict"] == "quarantined"
+    for name, (role, unit) in PEOPLE.items():
+        done = add_person(world, name, role, unit)
+        assert done.returncode == 0, done.stderr
+    return DeskWorld(world, held, failed["review_id"], registered)
+
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def desk_app(world: World, clock: Clock):  # type: ignore[no-untyped-def]
+    """The desk's application on the world's register, and its gateway (to close)."""
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.web.app import make_app
+
+    gateway = Gateway.open(load_config(Path(world.config_path)))
+    return make_app(gateway, clock=clock), gateway
