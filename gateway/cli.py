@@ -146,10 +146,12 @@ register = _group("register", "the incoming register")
 @click.option("--signer")
 @click.option("--received-at", help="ISO 8601; default now")
 @click.option("--note")
+@click.option("--secrecy", help="the document's secrecy mark (Mật, Tối mật, Tuyệt mật): passed on without its content")
 @actor_option("clerk")
 @json_option()
 def register_add(config_path: str, issuer: str, number: str, summary: str, issued: str | None, type_name: str | None,
-                 signer: str | None, received_at: str | None, note: str | None, actor: str, as_json: bool) -> int:
+                 signer: str | None, received_at: str | None, note: str | None, secrecy: str | None, actor: str,
+                 as_json: bool) -> int:
     from gateway.app import Gateway
     from registry.closed_years import YearClosed
     from registry.paper import PaperDocument, register_paper
@@ -166,7 +168,7 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
         try:
             incoming, year = register_paper(gateway.register, config.agency.code, PaperDocument(
                 issuer=issuer, number=number, issued_date=issued_date, type_name=type_name, subject=summary,
-                signer=signer, received_at=received.astimezone(config.tz), note=note,
+                signer=signer, received_at=received.astimezone(config.tz), note=note, secrecy=secrecy,
             ), actor=actor)
         except YearClosed as exc:
             raise UsageError(str(exc)) from None
@@ -393,6 +395,109 @@ def digest(config_path: str) -> int:
 
     with closing(Gateway.open(_config(config_path))) as gateway:
         queue_digest(gateway)
+    return EXIT_OK
+
+
+# passing registered documents on to the agency's units (Bắc Kạn QĐ 26/2020 Đ9.3.b)
+
+class _DefaultGroup(click.Group):
+    """A group whose first word may be left out: `pass …` is `pass on …`."""
+
+    default = "on"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+passing_group = _DefaultGroup("pass", help="pass a registered document on to the agency's units (units: in the config)")
+cli.add_command(passing_group)
+
+
+def _this_year(config: Config) -> int:
+    return datetime.now(config.tz).year
+
+
+def _passing(config_path: str, act: Callable[[Gateway], Any]) -> Any:
+    """`act` on the opened gateway, its refusal said as a usage error, then what it queued sent."""
+    from gateway.app import Gateway
+    from gateway.passing_rules import PassRefused
+
+    with closing(Gateway.open(_config(config_path))) as gateway:
+        try:
+            done = act(gateway)
+        except PassRefused as exc:
+            raise UsageError(str(exc)) from None
+        _send_now(gateway)
+    return done
+
+
+@passing_group.command("on", help="pass a document (by its incoming number) to a lead unit and co-ordinating ones")
+@config_option
+@click.argument("number", type=int)
+@click.option("--year", type=int, help="the register's year (default this year)")
+@click.option("--lead", required=True, help="the lead unit's code (chủ trì)")
+@click.option("--with", "co", multiple=True, help="a co-ordinating unit's code (phối hợp); repeat for several")
+@click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]), help="thời hạn giải quyết, YYYY-MM-DD")
+@click.option("--note", default="", help="the leader's instruction (ý kiến chỉ đạo)")
+@json_option()
+@actor_option(_clerk, "the clerk or leader who passes it on (the audit log keeps it)")
+def pass_on(config_path: str, number: int, year: int | None, lead: str, co: tuple[str, ...], deadline: datetime | None,
+            note: str, as_json: bool, actor: str) -> int:
+    from gateway.passing import PassRequest, pass_on as record
+
+    def act(gateway: Gateway) -> Any:
+        request = PassRequest(year or _this_year(gateway.config), number, lead, actor, co,
+                              deadline.date() if deadline else None, note)
+        return record(gateway, request)
+
+    passed = _passing(config_path, act)
+    out.print_json(out.passed_json(passed)) if as_json else print(out.passed_text(passed))
+    return EXIT_OK
+
+
+def _mark_command(step: str, help: str) -> None:
+    @passing_group.command(step, help=help)
+    @config_option
+    @click.argument("number", type=int)
+    @click.option("--year", type=int, help="the register's year (default this year)")
+    @click.option("--unit", required=True, help="the unit's code")
+    @json_option()
+    @actor_option(_clerk, "the unit's person who marks it (the register's column 9 names who received it)")
+    def command(config_path: str, number: int, year: int | None, unit: str, as_json: bool, actor: str) -> int:
+        from gateway.passing import mark
+
+        marked = _passing(config_path, lambda gateway: mark(gateway, year or _this_year(gateway.config), number, unit,
+                                                            "done" if step == "done" else "received", actor))
+        out.print_json(out.marked_json(marked)) if as_json else print(out.marked_text(marked))
+        return EXIT_OK
+
+
+_mark_command("received", "a unit marks a document passed to it received (worked on)")
+_mark_command("done", "a unit marks a document passed to it done (the lead's tells the sender 06)")
+
+
+@passing_group.command("list", help="the documents passed on, to one unit or all")
+@config_option
+@click.option("--unit", help="the unit's code")
+@click.option("--year", type=int)
+@json_option()
+def pass_list(config_path: str, unit: str | None, year: int | None, as_json: bool) -> int:
+    from gateway.passing import tasks
+
+    for task in _passing(config_path, lambda gateway: tasks(gateway, unit, year)):
+        out.print_json(out.task_json(task)) if as_json else print(out.task_text(task))
+    return EXIT_OK
+
+
+@passing_group.command("remind", help="queue the reminders of deadlines now (the daemon does it each working morning)")
+@config_option
+def pass_remind(config_path: str) -> int:
+    from gateway.passing import queue_reminders
+
+    count = _passing(config_path, queue_reminders)
+    print(f"Đã gửi {count} thư nhắc hạn giải quyết")
     return EXIT_OK
 
 

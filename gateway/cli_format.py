@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from gateway.model import DocumentOutcome
     from gateway.monitoring import StatusReport
+    from gateway.passing import Marked, Passed, Task
     from gateway.review import HeldMail, HeldMailDetail, Released
     from registry.people import PersonRow
     from registry.queries import SentDocument
@@ -218,7 +219,8 @@ def sent_text(row: dict[str, Any]) -> str:
         number = f" số đến {r['incoming_number']}" if r["incoming_number"] else ""
         reasons = f" ({', '.join(r['reasons'])})" if r["reasons"] else ""
         recall = f" thu hồi: {r['recall']}" if r["recall"] else ""
-        lines.append(f"    {r['state']:<13} {r['name']} <{r['mailbox']}>{number}{reasons}{recall}")
+        processing = f" xử lý: {r['processing']}" if r.get("processing") else ""
+        lines.append(f"    {r['state']:<13} {r['name']} <{r['mailbox']}>{number}{reasons}{recall}{processing}")
     return "\n".join(lines)
 
 
@@ -252,3 +254,41 @@ def print_people(rows: list[PersonRow]) -> None:
         table.add_row(p.name, p.role, p.unit or "", "đã khóa" if p.disabled else "",
                       p.last_login_at.isoformat()[:16] if p.last_login_at else "")
     _stdout().print(table)
+
+
+# passing documents on (gateway/passing.py)
+
+def passed_json(passed: Passed) -> dict[str, Any]:
+    return {"year": passed.year, "incoming_number": passed.number, "lead": passed.lead, "with": list(passed.co),
+            "deadline": passed.deadline.isoformat() if passed.deadline else None, "mailed_to": list(passed.mailed_to),
+            "told_sender": passed.told_sender}
+
+
+def passed_text(passed: Passed) -> str:
+    deadline = f", hạn {passed.deadline:%d/%m/%Y}" if passed.deadline else ""
+    co = f", phối hợp: {', '.join(passed.co)}" if passed.co else ""
+    return f"Đã chuyển số đến {passed.number}/{passed.year}: chủ trì {passed.lead}{co}{deadline}"
+
+
+def marked_json(marked: Marked) -> dict[str, Any]:
+    return {"year": marked.year, "incoming_number": marked.number, "unit": marked.unit, "step": marked.step,
+            "told_sender": marked.told_sender}
+
+
+def marked_text(marked: Marked) -> str:
+    step = "đã xử lý xong" if marked.step == "done" else "đã nhận"
+    return f"Số đến {marked.number}/{marked.year}: {marked.unit} {step}"
+
+
+def task_json(task: Task) -> dict[str, Any]:
+    return {"year": task.year, "incoming_number": task.number, "unit": task.unit, "unit_name": task.unit_name,
+            "role": task.role, "deadline": task.deadline.isoformat() if task.deadline else None, "note": task.note,
+            "passed_at": task.passed_at.isoformat(), "passed_by": task.passed_by, "received_by": task.received_by,
+            "done_by": task.done_by, "number": task.notation, "summary": task.summary}
+
+
+def task_text(task: Task) -> str:
+    state = "xong" if task.done_by else ("đang xử lý" if task.received_by else "chưa nhận")
+    deadline = f" hạn {task.deadline:%d/%m/%Y}" if task.deadline else ""
+    what = f"{task.notation or ''} {task.summary or ''}".strip()
+    return f"{task.number}/{task.year} {task.unit:<10} {task.role:<4} {state:<10}{deadline} {what}"

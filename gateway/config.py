@@ -273,6 +273,30 @@ class Outgoing(_Strict):
     no_subheading: Literal["hold", "all_electronic"] = "hold"
 
 
+class Unit(_Strict):
+    """A unit of the agency (a Phòng, the Văn phòng) or a person of it, to whom a registered document is
+    passed on (Bắc Kạn QĐ 26/2020 Đ9.3.b: đơn vị hoặc cá nhân), with the mailbox that gets it."""
+
+    code: str  # short and stable: what `pass --lead` and a person's `--unit` name
+    name: str  # as the printed register writes it (column 7)
+    mailbox: str
+    person: bool = False  # a person rather than a unit
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9._-]{1,32}", value):
+            raise ValueError("must be 1 to 32 letters, digits, '.', '_' or '-'")
+        return value
+
+    @field_validator("mailbox")
+    @classmethod
+    def _mailbox(cls, value: str) -> str:
+        if "@" not in value:
+            raise ValueError("must be an e-mail address")
+        return value.strip().lower()
+
+
 class Monitoring(_Strict):
     """What `status` reports as an alert (exit status 4, for Nagios-style checks)."""
 
@@ -325,6 +349,7 @@ class Config(_Strict):
     mailboxes: list[MailboxSource] = []
     smtp: MailServer | None = None  # the submission server the answers are sent through
     schedule: Schedule = Schedule()
+    units: list[Unit] = []  # where registered documents are passed on (gateway/passing.py)
     listener: Listener | None = None
     signing: Signing | None = None
     outgoing: Outgoing = Outgoing()
@@ -351,6 +376,15 @@ class Config(_Strict):
         file = value.removeprefix("sqlite:///") if value.startswith("sqlite:///") else None
         if file and file != ":memory:":  # sqlite:////absolute stays; a relative file is the config folder's
             return "sqlite:///" + str(_in_config_folder(Path(file), info))
+        return value
+
+    @field_validator("units")
+    @classmethod
+    def _units(cls, value: list[Unit]) -> list[Unit]:
+        codes = [u.code.lower() for u in value]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise ValueError(f"the unit code {twice[0]!r} is given twice")
         return value
 
     @property

@@ -48,6 +48,14 @@ def scheduled_digest() -> None:
         queue_digest(_RUNNING.gateway)  # sent by the loop within one wait (poll_seconds)
 
 
+def scheduled_reminders() -> None:
+    """The reminders of deadlines of documents passed on (gateway/passing.py), sent by the loop."""
+    from gateway.passing import queue_reminders
+
+    if _RUNNING is not None:
+        queue_reminders(_RUNNING.gateway)
+
+
 def scheduled_crl_refresh() -> None:
     """The CRL job: fetch trust.crl_urls into the folder the workers read."""
     from gateway.crls import refresh_crls
@@ -176,6 +184,9 @@ class Daemon:
         for job_id, at in wanted.items():
             scheduler.add_job("gateway.daemon:scheduled_digest", "cron", hour=at.hour, minute=at.minute, id=job_id,
                               replace_existing=True)
+        start = config.office_hours.start  # deadlines of documents passed on: reminded each morning
+        scheduler.add_job("gateway.daemon:scheduled_reminders", "cron", hour=start.hour, minute=start.minute,
+                          id="passing-reminders", replace_existing=True)
         if config.trust.crl_urls:  # fetching allowed: now, then every crl_refresh_hours
             scheduler.add_job("gateway.daemon:scheduled_crl_refresh", "interval", hours=config.trust.crl_refresh_hours,
                               id="crl-refresh", replace_existing=True, next_run_time=datetime.now(timezone.utc))

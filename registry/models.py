@@ -84,6 +84,9 @@ class NumberSeries(_YearlySeries, Base):
     __tablename__ = "number_series"
 
 
+AssignmentRole = Literal["lead", "co"]  # chủ trì, phối hợp
+
+
 class Document(Base):
     """A registered incoming document (sổ đăng ký văn bản đến), electronic or on paper."""
 
@@ -118,6 +121,32 @@ class Document(Base):
     recalled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     peer_document_id: Mapped[str | None] = mapped_column(String(64), index=True)  # the sender's X-QLVB-Document-Id
+    secrecy: Mapped[str | None] = mapped_column(String(20))  # a paper document's mark (Mật…): passed on without content
+
+
+class Assignment(Base):
+    """A registered document passed on to a unit or person of the agency (Bắc Kạn QĐ 26/2020 Đ9.3.b): the
+    lead (chủ trì) or a co-ordinating one (phối hợp), the deadline and the note, who passed it and when,
+    and the unit's marks: received (worked on, by whom: the register's column 9) and done."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("document_id", "unit_code", name="uq_assignments_unit"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(String(32))
+    unit_name: Mapped[str] = mapped_column(String(300))  # as configured when passed (column 7)
+    mailbox: Mapped[str] = mapped_column(String(320))
+    role: Mapped[AssignmentRole] = mapped_column(String(8))
+    deadline: Mapped[str | None] = mapped_column(String(10))  # ISO date
+    note: Mapped[str | None] = mapped_column(Text)  # the leader's instruction (ý kiến chỉ đạo)
+    passed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    passed_by: Mapped[str] = mapped_column(String(200))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    received_by: Mapped[str | None] = mapped_column(String(200))
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    done_by: Mapped[str | None] = mapped_column(String(200))
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ClosedYear(Base):
@@ -162,7 +191,7 @@ class DocumentFile(Base):
 
 # the answers (one template each in templates/): to a mail received, to the clerk, to a recipient agency
 OutboxKind = Literal["ack", "return", "alert", "digest", "document", "outgoing-held", "recall", "recalled",
-                     "recall-answer"]
+                     "recall-answer", "passed", "reminder", "processing"]
 OutboxState = Literal["queued", "sent", "failed"]
 RecipientState = Literal["queued", "sent", "acknowledged", "returned", "failed"]  # an outgoing document's recipient
 
@@ -248,6 +277,7 @@ class OutgoingRecipient(Base):
     reasons: Mapped[list[Any] | None] = mapped_column(JSON)  # a return's reasons
     detail: Mapped[str | None] = mapped_column(Text)  # the last error, or a person's answer's subject
     recall: Mapped[str | None] = mapped_column(String(16))  # requested, agreed (15), unknown (16)
+    processing: Mapped[str | None] = mapped_column(String(2))  # its edXML processing status: 04, 05, 06
 
 
 class MailboxState(Base):

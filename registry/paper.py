@@ -26,6 +26,7 @@ class PaperDocument:
     type_name: str | None = None
     signer: str | None = None
     note: str | None = None
+    secrecy: str | None = None  # Mật, Tối mật, Tuyệt mật: passed on by hand, never its content by mail
 
 
 def register_paper(register: Register, agency_code: str, doc: PaperDocument, *, actor: str) -> tuple[int, int]:
@@ -34,7 +35,7 @@ def register_paper(register: Register, agency_code: str, doc: PaperDocument, *, 
         row = register_incoming(session, agency_code, RegisterLine(
             medium="paper", basis="paper", received_at=doc.received_at, issuer=doc.issuer, notation=doc.number,
             subject=doc.subject, issued_date=doc.issued_date, type_name=doc.type_name, signer_name=doc.signer,
-            description=doc.note,
+            description=doc.note, secrecy=doc.secrecy,
         ), datetime.now(timezone.utc))
         refuse_if_closed(session, agency_code, year)  # asked with the series held: see close_year
         number = row.arrival_number

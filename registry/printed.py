@@ -13,12 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.closed_years import closure
-from registry.models import Document
+from registry.models import Assignment, Document
 
 # NĐ 30/2020 Phụ lục IV: the ten columns of the incoming register, in their order
 COLUMNS = ("Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng", "Tên loại và trích yếu nội dung",
            "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú")
 TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
+ROLES = {"lead": "chủ trì", "co": "phối hợp"}  # Bắc Kạn QĐ 26/2020 Đ9.3.b
 RECALLED = "Đã thu hồi"  # the start of the note a recall writes (gateway/exchange/recall.py)
 PAPER = "Văn bản giấy"
 
@@ -27,8 +28,9 @@ Cell = date | int | str | None
 
 @dataclass(frozen=True)
 class PrintedLine:
-    """One line of the register, its ten columns. Columns 7-9 (passed to, when, received by) stay
-    empty until documents are passed on by the gateway; the clerk fills them by hand meanwhile."""
+    """One line of the register, its ten columns. Columns 7-9 from the document's passing on
+    (gateway/passing.py): the units it went to (lead and co-ordinating), the day, and who received it
+    in each unit; empty for a document not passed on by the gateway (the clerk writes them by hand)."""
 
     received_on: date  # (1)
     number: int  # (2)
@@ -86,7 +88,12 @@ def printed_register(session: Session, agency_code: str, agency_name: str, perio
         query = query.where(Document.arrival_date >= datetime.combine(period.start, time(), tz))
     if period.end is not None:
         query = query.where(Document.arrival_date < datetime.combine(period.end + timedelta(days=1), time(), tz))
-    lines = tuple(_line(d, tz) for d in session.scalars(query.order_by(Document.arrival_number)))
+    documents = session.scalars(query.order_by(Document.arrival_number)).all()
+    passed: dict[int, list[Assignment]] = {}
+    for row in session.scalars(select(Assignment).where(Assignment.document_id.in_(query.with_only_columns(Document.id)))
+                               .order_by(Assignment.id)):
+        passed.setdefault(row.document_id, []).append(row)
+    lines = tuple(_line(d, tz, passed.get(d.id, [])) for d in documents)
     closed = closure(session, agency_code, period.year)
     cover = Cover(
         agency=agency_name, year=period.year,
@@ -98,12 +105,15 @@ def printed_register(session: Session, agency_code: str, agency_name: str, perio
     return PrintedRegister(cover, lines)
 
 
-def _line(d: Document, tz: tzinfo) -> PrintedLine:
+def _line(d: Document, tz: tzinfo, passed: list[Assignment]) -> PrintedLine:
     return PrintedLine(
         received_on=d.arrival_date.astimezone(tz).date(), number=d.arrival_number,
         issuer=" - ".join(p for p in (d.organ_parent, d.organ_name) if p) if d.organ_name else "",
         notation=d.notation or "", issued_on=_day(d.issued_date),
         type_and_summary=" ".join(p for p in (d.type_name, d.subject) if p), note=_note(d), recalled=d.recalled,
+        passed_to="; ".join(f"{a.unit_name} ({ROLES[a.role]})" for a in passed),
+        passed_on=min(a.passed_at for a in passed).astimezone(tz).date() if passed else None,
+        received_by="; ".join(f"{a.received_by} ({a.unit_name})" for a in passed if a.received_by),
     )
 
 

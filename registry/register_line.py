@@ -52,6 +52,7 @@ class RegisterLine:
     description: str | None = None
     pdf_sha256: str | None = None
     mail_id: int | None = None
+    secrecy: str | None = None  # a paper document's mark (an electronic one that is secret is never registered)
 
 
 def register_incoming(session: Session, agency_code: str, line: RegisterLine, now: datetime) -> Document:
@@ -68,7 +69,7 @@ def register_incoming(session: Session, agency_code: str, line: RegisterLine, no
         signer_position=line.signer_position, priority=line.priority, to_places=line.to_places,
         page_amount=line.page_amount, language="vi", description=line.description, due_date=None,
         basis=line.basis, pdf_sha256=line.pdf_sha256, issuer_key=issuer_key(line.issuer), recalled=False,
-        created_at=now,
+        created_at=now, secrecy=line.secrecy,
     )
     session.add(row)
     session.flush()

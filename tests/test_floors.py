@@ -19,12 +19,13 @@ SOURCES = {"gateway": ROOT / "gateway", "registry": ROOT / "registry", "qlvb_mai
 # From the bottom; a module belongs to the floor of the longest prefix naming it.
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("plain data and rules", ("vntext", "gateway.fonts", "gateway.config", "gateway.model", "gateway.reasons", "gateway.names",
-                              "gateway.directory", "gateway.resolver", "gateway.reading", "gateway.decision")),
+                              "gateway.directory", "gateway.resolver", "gateway.reading", "gateway.decision",
+                              "gateway.passing_rules")),
     ("the register and the mail adapters", ("registry", "qlvb_mailbox")),
     ("the exchange between gateways", ("gateway.exchange",)),
     ("intake and outgoing", ("gateway.intake", "gateway.outgoing", "gateway.app", "gateway.workers", "gateway.guard")),
     ("the daemon and the commands", ("gateway.daemon", "gateway.sources", "gateway.mailbox_state", "gateway.outbox",
-                                     "gateway.review", "gateway.digest",
+                                     "gateway.review", "gateway.digest", "gateway.passing",
                                      "gateway.metrics", "gateway.listener", "gateway.crls", "gateway.demo",
                                      "gateway.mailboxes", "gateway.monitoring", "gateway.cli_format",
                                      "gateway.printed_register", "gateway.register_sheet")),

@@ -25,6 +25,7 @@ from test_daemon import PASSWORD, start_daemon, stop_daemon
 from world import STC, STP, US, World, make_world, our_identifier
 
 STP_AGENCY = {"code": "000.00.14.H06", "name": "Sở Tư pháp tỉnh Bắc Giang", "mailbox": STP}
+STP_UNIT = "vanphong@sotp.bacgiang.gov.vn"  # Sở Tư pháp's Văn phòng, a mailbox on the province's server
 SENT = "QLVB.Gửi đi"
 
 
@@ -76,7 +77,8 @@ def province_pair(tmp_path: Path, province, monkeypatch):  # type: ignore[no-unt
         try:
             ours = make_world(tmp_path / "snv", pki, signers, stranger)
             theirs = make_world(tmp_path / "stp", pki, signers, stranger, agency=STP_AGENCY,
-                                notify={"clerk": [STP], "urgent": []})
+                                notify={"clerk": [STP], "urgent": []},
+                                units=[{"code": "VP", "name": "Văn phòng Sở", "mailbox": STP_UNIT}])
             _configure(ours, box_a, US["mailbox"], port, keys)
             _configure(theirs, box_b, STP, port, keys)
             identity = pki.signers.get(US["name"]) or pki.signer(US["name"], US["name"])
@@ -162,6 +164,19 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
         identifier = recipients[STP_AGENCY["code"]].message_id and registered.peer_document_id
         assert identifier == our_identifier(1)
 
+        # Sở Tư pháp tells how far it has got (edXML): 04 waiting to be passed on, 05 once its leader passed it
+        # to its Văn phòng (whose mailbox gets the document), 06 when the Văn phòng is done with it
+        code = STP_AGENCY["code"]
+        assert wait_for(lambda: _recipients(ours)[code].processing == "04", timeout=120)
+        theirs.run("pass", "--config", str(theirs.config_path), "1", "--lead", "VP", "--note", "Rà soát, báo cáo",
+                   "--actor", "Giám đốc Sở Tư pháp")
+        assert wait_for(lambda: _recipients(ours)[code].processing == "05", timeout=120)
+        [(_, passed)] = [(r, m) for r, m in relay.elsewhere if r == STP_UNIT]
+        assert [p.get_filename() for p in passed.walk() if p.get_filename()] == ["45-SNV-VP.pdf"]
+        theirs.run("pass", "done", "--config", str(theirs.config_path), "1", "--unit", "VP", "--actor", "Chánh Văn phòng")
+        assert wait_for(lambda: _recipients(ours)[code].processing == "06", timeout=120)
+        assert _recipients(ours)[code].state == "acknowledged"  # the state as it was
+
         # a document of another agency sent by mistake, unsigned: Sở Tư pháp returns it with its reasons
         ours.extra.pop("signing")
         ours.write_config()
@@ -191,6 +206,7 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
         assert [(d["identifier"], d["state"]) for d in register] == [(identifier, "recalled"), (our_identifier(2), "recalled")]
         assert {(r["mailbox"], r["state"], r["incoming_number"], r["recall"]) for r in register[0]["recipients"]} == {
             (STP, "acknowledged", 1, "agreed"), (STC, "sent", None, "requested")}
+        assert {(r["mailbox"], r["processing"]) for r in register[0]["recipients"]} == {(STP, "06"), (STC, None)}
     finally:
         stop_daemon(daemon_a)
         stop_daemon(daemon_b)

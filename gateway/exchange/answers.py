@@ -34,7 +34,7 @@ STATUS = {"ack": ACKNOWLEDGED, "return": RETURNED}
 # RFC 3834: what is sent without a person (a document sent on the clerk's command is not)
 AUTO_SUBMITTED = {"ack": "auto-replied", "return": "auto-replied", "recall-answer": "auto-replied",
                   "alert": "auto-generated", "digest": "auto-generated", "recalled": "auto-generated",
-                  "outgoing-held": "auto-generated"}
+                  "outgoing-held": "auto-generated", "processing": "auto-replied", "reminder": "auto-generated"}
 
 
 def _content_type(filename: str) -> tuple[str, str]:

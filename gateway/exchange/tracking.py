@@ -2,7 +2,8 @@
 acceptance, Bắc Kạn QĐ 26/2020 Đ11.1; failed), the delivery reports about our mails, and the answers that come back from recipient
 agencies, matched by In-Reply-To/References or by X-QLVB-Document-Id, and believed only from the
 recipient's own mailbox, authenticated: acknowledged with its incoming number (edXML 03), returned
-with its reasons (02), a recall agreed (15) or unknown to them (16), or a person's reply."""
+with its reasons (02), a recall agreed (15) or unknown to them (16), how far they processed it (04
+waiting to be passed on, 05 being worked on, 06 done: `processing`, beside the state), or a person's reply."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from gateway.exchange.answers import AnswerWriter
 from gateway.exchange.reports import DeliveryReport
-from gateway.exchange.status import ACKNOWLEDGED, RECALL, RECALL_AGREED, RECALL_UNKNOWN, RETURNED
+from gateway.exchange.status import (ACKNOWLEDGED, PROCESSING_STATES, RECALL, RECALL_AGREED, RECALL_UNKNOWN,
+                                     RETURNED)
 from gateway.model import MailFacts
 from registry import audit
 from registry.models import OutgoingDocument, OutgoingRecipient, Outbox
@@ -79,13 +81,15 @@ def follow_answer(session: Session, facts: MailFacts, recipient: OutgoingRecipie
         recipient.detail = facts.subject[:500]
     elif status in (RECALL_AGREED, RECALL_UNKNOWN):
         recipient.recall = "agreed" if status == RECALL_AGREED else "unknown"
+    elif status in PROCESSING_STATES:  # 04, 05, 06: beside the state, never back to an earlier one
+        recipient.processing = max(recipient.processing or status, status)
     else:  # a person's reply: kept for the clerk, the state stays
         recipient.detail = f"trả lời: {facts.subject}"[:500]
     if recipient.sent_at is None:  # an answer proves the server took it
         recipient.sent_at = now
     audit.record(session, "answer-recorded", mail_id=mail_id, identifier=document.identifier,
                  agency=recipient.agency_code, status=status, state=recipient.state,
-                 incoming_number=recipient.incoming_number, recall=recipient.recall)
+                 incoming_number=recipient.incoming_number, recall=recipient.recall, processing=recipient.processing)
     return Followed(document.identifier, recipient.agency_code, recipient.state)
 
 

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from gateway.app import Gateway
 from gateway.decision import rules
 from gateway.decision.decide import DuplicateLookup, decide
+from gateway.exchange.processing import tell_sender
 from gateway.exchange.recall import receive_recall
 from gateway.exchange.reports import read_delivery_report
-from gateway.exchange.status import RECALL
+from gateway.exchange.status import RECALL, WAITING
 from gateway.exchange.tracking import answered_recipient, follow_answer, follow_report
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
 from gateway.intake import alerts, mime
@@ -387,6 +388,9 @@ class Intake:
                              key=f"{facts.sha256}:{facts.message_id}:{index}",
                              incoming_number=number, document_id=document_id, headers=headers)
             queued.append(reply)
+        registered = session.get(Document, document_id) if document_id is not None else None
+        if registered is not None and any(r.kind == "ack" for r in queued):  # then 04 to a sender running us
+            tell_sender(session, self.gw.writer, registered, WAITING)
         return tuple(queued)
 
     def queue_reply(

@@ -235,7 +235,7 @@ class OutgoingSender:
 def recipient_json(r: OutgoingRecipient) -> dict[str, Any]:
     return {"code": r.agency_code, "name": r.agency_name, "mailbox": r.mailbox, "state": r.state,
             "sent_at": r.sent_at.isoformat() if r.sent_at else None, "incoming_number": r.incoming_number,
-            "reasons": r.reasons or [], "recall": r.recall}
+            "reasons": r.reasons or [], "recall": r.recall, "processing": r.processing}
 
 
 def _stored_plan(stored: dict[str, Any]) -> Plan:
