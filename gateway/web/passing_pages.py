@@ -1,0 +1,91 @@
+"""The desk's pages for passing documents on (Bắc Kạn QĐ 26/2020 Đ9.3.b, gateway/passing.py): a
+document's "pass on" form for the clerk and the leader, and a unit's page listing what was passed to
+its unit, where its people mark a document received and done."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from gateway import passing
+from gateway.passing_rules import PassRefused, PassRequest, Step
+from gateway.web.desk import Desk, NavItem
+from registry.models import Assignment, Document
+
+STEPS: dict[str, Step] = {"received": "received", "done": "done"}
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise HTTPException(404) from None
+
+
+def routes(desk: Desk) -> list[BaseRoute]:
+    gateway = desk.gateway
+    desk.nav.append(NavItem("/unit", "Văn bản được giao", "unit-work"))
+
+    def read(document_id: int) -> tuple[Document, list[Assignment]]:
+        with gateway.register.session() as db:
+            document = db.get(Document, document_id)
+            if document is None:
+                raise HTTPException(404, "Không có văn bản này trong sổ.")
+            given = db.scalars(select(Assignment).where(Assignment.document_id == document_id).order_by(Assignment.id))
+            return document, list(given)
+
+    async def pass_form(request: Request) -> Response:
+        visitor = desk.reader(request, "pass-on")
+        document, given = await desk.run(read, _int(request.path_params["document_id"]))
+        return desk.page(request, "pass_on.html", visitor, d=document, given=given, units=gateway.config.units,
+                         secret=bool(document.secrecy))
+
+    async def pass_on(request: Request) -> Response:
+        visitor, form = await desk.acting(request, "pass-on")
+        document_id = _int(request.path_params["document_id"])
+        document, _ = await desk.run(read, document_id)
+        lead = str(form.get("lead") or "")
+        co = tuple(str(c) for c in form.getlist("with") if c and c != lead)
+        try:
+            deadline = date.fromisoformat(str(form.get("deadline"))) if form.get("deadline") else None
+        except ValueError:
+            deadline = None
+        request_ = PassRequest(document.year, document.arrival_number, lead, visitor.name, co, deadline,
+                               str(form.get("note") or "").strip())
+        try:
+            passed = await desk.run(passing.pass_on, gateway, request_)
+        except PassRefused as exc:
+            desk.flash(request, f"Không chuyển được: {exc}", "error")
+            return desk.redirect(f"/documents/{document_id}/pass")
+        desk.flash(request, f"Đã chuyển số đến {passed.number}/{passed.year} cho {', '.join((passed.lead, *passed.co))}.")
+        return desk.redirect(f"/documents/{document_id}/pass")
+
+    async def unit_page(request: Request) -> Response:
+        visitor = desk.reader(request, "unit-work")
+        tasks = await desk.run(passing.tasks, gateway, visitor.unit or "") if visitor.unit else []
+        return desk.page(request, "unit_tasks.html", visitor, tasks=tasks)
+
+    async def unit_mark(request: Request) -> Response:
+        visitor, _ = await desk.acting(request, "unit-work")
+        step = STEPS.get(request.path_params["step"])
+        if step is None or not visitor.unit:
+            raise HTTPException(404)
+        year, number = _int(request.path_params["year"]), _int(request.path_params["number"])
+        try:
+            await desk.run(passing.mark, gateway, year, number, visitor.unit, step, visitor.name)
+            desk.flash(request, f"Số đến {number}/{year}: {'đã xử lý xong' if step == 'done' else 'đã nhận'}.")
+        except PassRefused as exc:
+            desk.flash(request, f"Không đánh dấu được: {exc}", "error")
+        return desk.redirect("/unit")
+
+    return [
+        Route("/documents/{document_id}/pass", pass_form, methods=["GET"]),
+        Route("/documents/{document_id}/pass", pass_on, methods=["POST"]),
+        Route("/unit", unit_page, methods=["GET"]),
+        Route("/unit/{year}/{number}/{step}", unit_mark, methods=["POST"]),
+    ]
