@@ -47,6 +47,14 @@ def _existing_file(value: Path, info: ValidationInfo) -> Path:
     return value
 
 
+def _address(value: str) -> str:
+    if "@" not in value:
+        raise ValueError("must be an e-mail address")
+    return value.strip().lower()
+
+
+# an e-mail address, kept in lower case
+Mailbox = Annotated[str, AfterValidator(_address)]
 # a path in the configuration: relative to the configuration's folder
 ConfigPath = Annotated[Path, AfterValidator(_in_config_folder)]
 # a file the gateway reads (a root, a CRL, a CA file, a key, the directory, a module): it must exist
@@ -73,7 +81,7 @@ class _Strict(BaseModel):
 class Agency(_Strict):
     code: str
     name: str
-    mailbox: str
+    mailbox: Mailbox
 
     @field_validator("code")
     @classmethod
@@ -81,13 +89,6 @@ class Agency(_Strict):
         if not AGENCY_CODE.match(value):
             raise ValueError("must look like 000.00.14.H06 (QCVN 102:2016)")
         return value
-
-    @field_validator("mailbox")
-    @classmethod
-    def _mailbox(cls, value: str) -> str:
-        if "@" not in value:
-            raise ValueError("must be an e-mail address")
-        return value.strip().lower()
 
 
 class OfficeHours(_Strict):
@@ -279,7 +280,7 @@ class Unit(_Strict):
 
     code: str  # short and stable: what `pass --lead` and a person's `--unit` name
     name: str  # as the printed register writes it (column 7)
-    mailbox: str
+    mailbox: Mailbox
     person: bool = False  # a person rather than a unit
 
     @field_validator("code")
@@ -288,13 +289,6 @@ class Unit(_Strict):
         if not re.fullmatch(r"[A-Za-z0-9._-]{1,32}", value):
             raise ValueError("must be 1 to 32 letters, digits, '.', '_' or '-'")
         return value
-
-    @field_validator("mailbox")
-    @classmethod
-    def _mailbox(cls, value: str) -> str:
-        if "@" not in value:
-            raise ValueError("must be an e-mail address")
-        return value.strip().lower()
 
 
 class Monitoring(_Strict):
