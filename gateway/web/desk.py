@@ -24,6 +24,7 @@ from starlette.templating import Jinja2Templates
 
 from gateway.app import Gateway
 from gateway.config import Web
+from gateway.reasons import MESSAGES
 from gateway.web.security import Action, LoginThrottle, client_address, csrf_ok, may, new_csrf_token
 from registry import people
 from registry.people import Role
@@ -32,6 +33,22 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 ROLE_NAMES: dict[Role, str] = {"clerk": "Văn thư", "leader": "Lãnh đạo", "unit": "Đơn vị", "viewer": "Người xem"}
+
+# the audit log's actions as a page tells them (an action without a name here is shown as it is)
+ACTION_NAMES = {
+    "intake-accepted": "Tiếp nhận, vào sổ", "intake-quarantined": "Giữ lại chờ Văn thư kiểm tra",
+    "intake-returned": "Trả lại nơi gửi", "intake-ignored": "Không xử lý (thư tự động)",
+    "review-release": "Văn thư cho vào sổ", "review-return": "Văn thư trả lại nơi gửi",
+    "review-discard": "Văn thư bỏ qua, không trả lời", "register-paper": "Vào sổ văn bản giấy",
+    "recall-received": "Nơi gửi thu hồi văn bản", "answer-recorded": "Nhận thư trả lời của nơi nhận",
+    "outbox-failed": "Thư trả lời không gửi được",
+}
+
+
+def day(iso: str | None) -> str:
+    """An ISO date as Vietnamese pages write it: 2026-11-20 -> 20/11/2026 (anything else as it is)."""
+    parts = (iso or "").split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 and all(p.isdigit() for p in parts) else iso or ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,9 @@ class Desk:
         self.nav: list[NavItem] = []
         env = Environment(loader=PackageLoader("gateway.web", "templates"), autoescape=select_autoescape(default=True))
         env.filters["when"] = self.when
+        env.filters["day"] = day
+        env.filters["action"] = lambda code: ACTION_NAMES.get(code, code)
+        env.filters["reason"] = lambda code: MESSAGES.get(code, code)
         env.globals["role_names"] = ROLE_NAMES
         env.globals["agency"] = gateway.config.agency.name
         self.templates = Jinja2Templates(env=env)
