@@ -182,11 +182,11 @@ def test_mails_appended_while_it_runs_are_registered_filed_and_answered(world: W
     register.close()
     status = world.run("status", "--config", str(world.config_path), "--json").stdout
     assert '"last_uid": 3' in status and '"queued": 0' in status
-    register = world.db()  # the digest jobs are kept in the register's database, for the next start
+    register = world.db()  # the digest jobs (and the deadline reminders') are kept in the register's database
     with register.engine.connect() as connection:
         jobs = {row[0] for row in connection.exec_driver_sql("SELECT id FROM apscheduler_jobs")}
     register.close()
-    assert jobs == {"digest-11:30", "digest-16:30"}
+    assert jobs == {"digest-11:30", "digest-16:30", "passing-reminders"}
     # the clerk releases the held mail: registered, and moved from "Cần kiểm tra" to "Đã tiếp nhận"
     os.environ["QLVB_IMAP_PASSWORD"] = PASSWORD
     try:
