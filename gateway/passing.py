@@ -156,8 +156,8 @@ def mark(gateway: Gateway, year: int, number: int, unit: str, step: Step, actor:
         document = _document(session, gateway.config.agency.code, year, number)
         row = None if document is None else next(
             (a for a in _assignments(session, document.id) if a.unit_code.lower() == unit.lower()), None)
-        check_mark(None if row is None else UnitTask(row.role, row.received_at is not None, row.done_at is not None),
-                   step, unit, where)
+        check_mark(None if row is None or document is None else UnitTask(
+            row.role, row.received_at is not None, row.done_at is not None, document.recalled), step, unit, where)
         assert document is not None and row is not None
         if row.received_at is None:  # done without "received" first: received then too
             row.received_at, row.received_by = now, actor

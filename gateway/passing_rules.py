@@ -54,6 +54,7 @@ class UnitTask:
     role: Literal["lead", "co"]
     received: bool
     done: bool
+    recalled: bool = False  # the issuer recalled the document: nothing is left to work on
 
 
 def check_pass(request: PassRequest, units: Sequence[Unit], line: LineState | None, today: date) -> Recipients:
@@ -84,6 +85,8 @@ def check_mark(task: UnitTask | None, step: Step, unit: str, where: str) -> None
     """Whether the unit may mark the document so; PassRefused otherwise."""
     if task is None:
         raise PassRefused(f"{where}: không được chuyển cho đơn vị {unit}")
+    if task.recalled:
+        raise PassRefused(f"{where}: văn bản đã bị thu hồi")
     if task.done:
         raise PassRefused(f"{where}: đơn vị {unit} đã xử lý xong")
     if step == "received" and task.received:

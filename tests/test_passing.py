@@ -174,3 +174,19 @@ def test_units_not_done_are_reminded_once_before_the_deadline(desk) -> None:  # 
     assert "Sắp đến hạn giải quyết văn bản số đến 1/" in _subject(reminder)
     assert reminder["Auto-Submitted"] == "auto-generated" and SUMMARY in _body(reminder)
     assert [m for m in _to(smtp, TCBC) if m["Auto-Submitted"]] == []
+
+
+def test_the_units_are_told_to_destroy_their_copy_when_the_issuer_recalls_it(desk) -> None:  # type: ignore[no-untyped-def]
+    world, smtp, _ = desk
+    _pass(world, "1", "--lead", "VP", "--with", "TCBC")
+    recall = world.mail("recall", subject="Thu hồi văn bản", body="Đề nghị thu hồi.\n", headers={
+        "X-QLVB-Status": "13", "X-QLVB-Document-Id": "000.00.14.H06-2026.7", "X-QLVB-Recall-Reason": "Sai thể thức"})
+    assert world.ingest(recall)[0]["verdict"] == "ignored"
+    world.run("pass", "remind", "--config", str(world.config_path))  # hands what is queued to the server
+    assert wait_for(lambda: len(_to(smtp, VP)) == 2 and len(_to(smtp, TCBC)) == 2)
+    for address, name in ((VP, "Văn phòng Sở"), (TCBC, "Phòng Tổ chức, biên chế")):
+        told = _to(smtp, address)[-1]
+        assert _subject(told).startswith("[Thu hồi] Văn bản số đến 1/")
+        assert f"Kính gửi {name}," in _body(told) and "đề nghị hủy bản đã nhận qua thư điện tử" in _body(told)
+    refused = _pass(world, "done", "1", "--unit", "VP", check=False)
+    assert refused["exit"] == 2 and "văn bản đã bị thu hồi" in str(refused["error"])

@@ -60,7 +60,8 @@ def test_a_unit_marks_what_was_passed_to_it_received_then_done() -> None:
     for task, step, words in ((None, "received", "không được chuyển cho đơn vị KT"),
                               (UnitTask("lead", True, False), "received", "đã nhận"),
                               (UnitTask("lead", True, True), "done", "đã xử lý xong"),
-                              (UnitTask("co", True, True), "received", "đã xử lý xong")):
+                              (UnitTask("co", True, True), "received", "đã xử lý xong"),
+                              (UnitTask("lead", True, False, recalled=True), "done", "đã bị thu hồi")):
         with pytest.raises(PassRefused, match=words):
             check_mark(task, step, "KT" if task is None else "VP", "số đến 5/2026")  # type: ignore[arg-type]
 

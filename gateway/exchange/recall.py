@@ -29,7 +29,7 @@ from gateway.exchange.status import RECALL, RECALL_AGREED, RECALL_UNKNOWN
 from gateway.model import MailFacts
 from registry import audit
 from registry.database import Register
-from registry.models import Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient
+from registry.models import Assignment, Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient
 from registry.outbox import OutboxKind, enqueue
 from registry.references import destroy_unreferenced
 from registry.store import ContentStore
@@ -120,6 +120,10 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
     if document is not None and not document.recalled:
         _destroy(gateway, session, document, reason)
         queue_reply(session, mail, "recalled", gateway.config.clerk_addresses[0], context, key=f"{facts.sha256}:recalled")
+        for unit in session.scalars(select(Assignment).where(Assignment.document_id == document.id)):
+            # passed on (Bắc Kạn QĐ 26/2020 Đ9.3.b): each unit destroys the copy it was mailed too
+            queue_reply(session, mail, "recalled", unit.mailbox, {**context, "unit_name": unit.unit_name},
+                        key=f"{facts.sha256}:recalled:{unit.unit_code}")
     status = RECALL_AGREED if document is not None else RECALL_UNKNOWN
     queue_reply(session, mail, "recall-answer", facts.from_address, context, key=f"{facts.sha256}:recall-answer",
                 headers={"X-QLVB-Status": status, "X-QLVB-Document-Id": ident})
