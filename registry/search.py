@@ -1,22 +1,27 @@
 """Searching the incoming register (sổ đăng ký văn bản đến) by number, issuer, type, date range and
-words of the summary, a page at a time.
+words of the summary, a page at a time, the last number first.
 
-The number and the dates are selected by the database; the words are matched here, folded by
-vntext (no case, no tone: "quyet dinh" finds "Quyết định"), on the rows the database gave. That is
-exact and simple, and reads every row of the selected dates: a register of tens of thousands of
-documents a year wants a full-text index (SQLite FTS5, PostgreSQL tsvector) instead, not built yet."""
+The words of the issuer, the type and the summary are found by the full-text index of migration
+0012 (registry/search_index.py): SQLite's FTS5, PostgreSQL's tsvector; both without tones or case,
+so "hoi nghi" finds "Hội nghị" and "Hội nghị" finds "HỘI NGHỊ". A word is matched whole ("nghi" does
+not find "nghiệp"), and the last word of each field as a prefix too, as one types it."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from registry.models import Document
+from registry.search_index import POSTGRES_VECTOR, SQLITE_FTS_TABLE
 from vntext import fold
+
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -28,10 +33,6 @@ class RegisterQuery:
     start: date | None = None  # arrival dates, in the agency's time zone, both included
     end: date | None = None
 
-    @property
-    def empty(self) -> bool:
-        return not (self.number or self.issuer or self.type_name or self.words or self.start or self.end)
-
 
 @dataclass(frozen=True)
 class RegisterPage:
@@ -41,19 +42,54 @@ class RegisterPage:
     pages: int
 
 
-def _matches(document: Document, query: RegisterQuery) -> bool:
-    if query.issuer and fold(query.issuer) not in fold(f"{document.organ_name or ''} {document.organ_parent or ''}"):
-        return False
-    if query.type_name and fold(query.type_name) not in fold(document.type_name or ""):
-        return False
-    summary = fold(document.subject or "")
-    return all(word in summary for word in fold(query.words).split())
+def _words(value: str) -> list[str]:
+    """The words as the index keeps them: folded, lower case ('Đồng' -> 'dong')."""
+    return [w for w in _WORD.findall(fold(value).lower()) if w][:12]
+
+
+def _sqlite_word(word: str, last: bool) -> str:
+    """An FTS5 query for one folded word: FTS5 drops the tones but keeps đ, a letter of its own, so a
+    'd' is asked as either ('dong' finds 'Đồng'); quoted, so nothing typed is FTS5 syntax."""
+    spots = [i for i, ch in enumerate(word) if ch == "d"][:3]
+    forms = []
+    for choice in itertools.product("dđ", repeat=len(spots)):
+        letters = list(word)
+        for spot, letter in zip(spots, choice, strict=True):
+            letters[spot] = letter
+        forms.append('"' + "".join(letters) + '"' + ("*" if last else ""))
+    return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
+
+
+def _sqlite_match(fields: list[tuple[str, list[str]]]) -> str:
+    parts = []
+    for columns, words in fields:
+        asked = " AND ".join(_sqlite_word(w, i == len(words) - 1) for i, w in enumerate(words))
+        parts.append(f"{{{columns}}} : ({asked})")
+    return " AND ".join(parts)
+
+
+def _postgres_query(fields: list[tuple[str, list[str]]]) -> str:
+    return " & ".join(f"{w}:{'*' if i == len(words) - 1 else ''}{weight}"
+                      for weight, words in fields for i, w in enumerate(words))
+
+
+def where_words(select_: Select[Document], session: Session, query: RegisterQuery) -> Select[Document]:
+    issuer, type_name, words = _words(query.issuer), _words(query.type_name), _words(query.words)
+    if not (issuer or type_name or words):
+        return select_
+    if session.get_bind().dialect.name == "sqlite":
+        fields = [(c, w) for c, w in (("organ_name organ_parent", issuer), ("type_name", type_name), ("subject", words)) if w]
+        found = text(f"SELECT rowid FROM {SQLITE_FTS_TABLE} WHERE {SQLITE_FTS_TABLE} MATCH :match")
+        return select_.where(Document.id.in_(found.bindparams(match=_sqlite_match(fields))))
+    fields = [(weight, w) for weight, w in (("A", issuer), ("B", type_name), ("C", words)) if w]
+    matched = text(f"({POSTGRES_VECTOR}) @@ to_tsquery('simple', :tsquery)").bindparams(tsquery=_postgres_query(fields))
+    return select_.where(matched)
 
 
 def search_register(session: Session, query: RegisterQuery, tz: ZoneInfo, *, page: int = 1,
                     per_page: int = 50) -> RegisterPage:
     """The documents the query finds, the last number first."""
-    select_ = select(Document).order_by(Document.year.desc(), Document.arrival_number.desc())
+    select_ = select(Document)
     number = query.number.strip()
     if number:
         if number.isdigit():  # the incoming number, or the number of the số, ký hiệu ("501" finds 501/STP-VP)
@@ -65,7 +101,9 @@ def search_register(session: Session, query: RegisterQuery, tz: ZoneInfo, *, pag
         select_ = select_.where(Document.arrival_date >= datetime.combine(query.start, time(0), tz))
     if query.end is not None:
         select_ = select_.where(Document.arrival_date < datetime.combine(query.end + timedelta(days=1), time(0), tz))
-    found = [d for d in session.scalars(select_) if _matches(d, query)]
-    pages = max(1, -(-len(found) // per_page))
+    select_ = where_words(select_, session, query)
+    total = session.scalar(select(func.count()).select_from(select_.subquery())) or 0
+    pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    return RegisterPage(tuple(found[(page - 1) * per_page:page * per_page]), len(found), page, pages)
+    ordered = select_.order_by(Document.year.desc(), Document.arrival_number.desc())
+    return RegisterPage(tuple(session.scalars(ordered.offset((page - 1) * per_page).limit(per_page))), total, page, pages)
