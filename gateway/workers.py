@@ -29,6 +29,7 @@ from typing import Literal
 
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings
 from gateway.model import PdfFacts, WorkFailure
+from gateway.page_images import PageImages, render_pages
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +38,22 @@ STARTUP_SECONDS = 30.0  # a worker started from a fresh interpreter may take thi
 
 @dataclass(frozen=True)
 class Job:
-    """A mail to analyse for intake, or our own document (a PDF) to read before sending it."""
+    """A mail to analyse for intake, our own document (a PDF) to read before sending it, or a PDF whose
+    first pages the desk shows as pictures."""
 
-    kind: Literal["mail", "pdf"]
+    kind: Literal["mail", "pdf", "pages"]
     data: bytes
     filename: str = ""  # a PDF's file name
     store: bool = False  # a mail: write its original and files into the content store (not when secret)
 
 
-Result = Analysis | PdfFacts | WorkFailure
+Result = Analysis | PdfFacts | PageImages | WorkFailure
 
 
 def _do(analyser: Analyser, kind: str, data: bytes, filename: str, store: bool,
-        tick: Callable[[], None]) -> Analysis | PdfFacts:
+        tick: Callable[[], None]) -> Analysis | PdfFacts | PageImages:
+    if kind == "pages":
+        return render_pages(data)
     if kind == "pdf":
         return analyser.read_outgoing(filename, data)
     return analyser.analyse(data, tick=tick, store=store)
@@ -159,6 +163,12 @@ class WorkerPool:
     def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
         """One document of ours, read and its signatures checked, under the same limits."""
         return pdf_result(self._result(self._enqueue(Job("pdf", data, filename=filename))))
+
+    def render_pages(self, data: bytes) -> PageImages | WorkFailure:
+        """Pictures of a PDF's first pages (the desk's review), under the same limits."""
+        result = self._result(self._enqueue(Job("pages", data)))
+        assert not isinstance(result, (Analysis, PdfFacts))
+        return result
 
     def _enqueue(self, job: Job) -> Future[Result]:
         future: Future[Result] = Future()
@@ -309,11 +319,11 @@ class WorkerPool:
 
 def mail_result(result: Result) -> Analysis | WorkFailure:
     """A mail's job gives its analysis (or a failure), never a PDF's facts."""
-    assert not isinstance(result, PdfFacts)
+    assert not isinstance(result, (PdfFacts, PageImages))
     return result
 
 
 def pdf_result(result: Result) -> PdfFacts | WorkFailure:
     """A PDF's job gives its facts (or a failure), never a mail's analysis."""
-    assert not isinstance(result, Analysis)
+    assert not isinstance(result, (Analysis, PageImages))
     return result

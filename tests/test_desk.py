@@ -245,3 +245,19 @@ def test_the_desk_on_another_address_needs_tls_or_a_proxy(tmp_path: Path, provin
     world.write_config()
     assert world.run("user", "list", "--config", str(world.config_path)).returncode == 0
 
+
+
+def test_a_held_mails_pages_are_shown_as_pictures_made_by_a_worker(client: TestClient, desk_world: DeskWorld) -> None:
+    log_in(client, "xem")
+    mail_id = desk_world.held[2]
+    page = client.get(f"/review/{mail_id}").text
+    pictures = re.findall(r'<img src="(/mails/\d+/files/([0-9a-f]{64})/pages/(\d+))" alt="Trang 1 của cv.pdf"', page)
+    assert len(pictures) == 1, page
+    path, sha256, _ = pictures[0]
+    picture = client.get(path)
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    assert picture.content.startswith(b"\x89PNG") and picture.headers["x-content-type-options"] == "nosniff"
+    kept = Path(desk_world.world.root / "store" / "pages" / sha256)
+    assert (kept / "count").read_text() == "1" and (kept / "1.png").read_bytes() == picture.content
+    assert client.get(path.replace("/pages/1", "/pages/2")).status_code == 404
+    assert client.get(f"/mails/{desk_world.held[0]}/files/{sha256}/pages/1").status_code == 404  # a mail's own files only

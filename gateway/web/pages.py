@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 from gateway import review
 from gateway.intake.pipeline import Intake
 from gateway.web.desk import Desk, NavItem
+from gateway.web.page_cache import PDF_ROLES, PageCache
 from registry import desk_reads, people
 from registry.models import DocumentFile, Mail
 from registry.search import RegisterPage, RegisterQuery, search_register
@@ -45,6 +46,7 @@ def _date(value: str | None) -> date | None:
 
 def routes(desk: Desk) -> list[BaseRoute]:
     gateway = desk.gateway
+    pictures = PageCache(gateway)
     desk.nav.extend(NAV)
 
     async def login_form(request: Request) -> Response:
@@ -103,7 +105,9 @@ def routes(desk: Desk) -> list[BaseRoute]:
             detail = await desk.run(review.show, gateway, mail_id)
         except review.ReviewError:
             raise HTTPException(404, "Không có thư này.") from None
-        return desk.page(request, "review_mail.html", visitor, detail=detail)
+        pdfs = [f for f in detail.files if f.role in PDF_ROLES and f.filename.lower().endswith(".pdf")]
+        counts = [await desk.run(pictures.page_count, f.sha256) for f in pdfs]
+        return desk.page(request, "review_mail.html", visitor, detail=detail, pictures=list(zip(pdfs, counts, strict=True)))
 
     async def decide(request: Request) -> Response:
         visitor, form = await desk.acting(request, "review")
@@ -177,6 +181,21 @@ def routes(desk: Desk) -> list[BaseRoute]:
             raise HTTPException(404, "Không có tệp này.")
         return desk.download(gateway.store.get(found.sha256), found.filename)
 
+    async def page_picture(request: Request) -> Response:
+        desk.reader(request)
+        mail_id, sha256 = _int(request.path_params["mail_id"]), request.path_params["sha256"]
+
+        def read() -> bytes | None:
+            with gateway.register.session() as db:
+                found, mail = desk_reads.mail_file(db, mail_id, sha256), db.get(Mail, mail_id)
+            if found is None or mail is None or not mail.stored or found.role not in PDF_ROLES:
+                return None
+            return pictures.png(sha256, _int(request.path_params["number"]))
+        png = await desk.run(read)
+        if png is None:
+            raise HTTPException(404, "Không có trang này.")
+        return Response(png, media_type="image/png")  # made by our worker from the PDF, not the sender's bytes
+
     async def original_mail(request: Request) -> Response:
         desk.reader(request)
         mail_id = _int(request.path_params["mail_id"])
@@ -201,4 +220,5 @@ def routes(desk: Desk) -> list[BaseRoute]:
         Route("/documents/{document_id}", document_page, methods=["GET"]),
         Route("/mails/{mail_id}/files/{sha256}", mail_file, methods=["GET"]),
         Route("/mails/{mail_id}/original", original_mail, methods=["GET"]),
+        Route("/mails/{mail_id}/files/{sha256}/pages/{number}", page_picture, methods=["GET"]),
     ]
