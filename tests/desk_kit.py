@@ -16,6 +16,9 @@ from world import GATEWAY, World
 PASSWORD = "mật-khẩu-thử-1"
 PEOPLE = {"vanthu": ("clerk", None), "lanhdao": ("leader", None), "xem": ("viewer", None),
           "phongtc": ("unit", "TC")}
+# the agency's units (config units:), to which documents are passed on; phongtc is of TC
+UNITS = [{"code": "TC", "name": "Phòng Tổ chức cán bộ", "mailbox": "tochuc@snv.bacgiang.gov.vn"},
+         {"code": "VP", "name": "Văn phòng Sở", "mailbox": "vanphong@snv.bacgiang.gov.vn"}]
 
 
 @dataclass

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from desk_kit import PASSWORD, DeskWorld, build_desk_world
+from desk_kit import PASSWORD, UNITS, DeskWorld, build_desk_world
 from world import GATEWAY, make_world
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,7 +40,8 @@ def _free_port() -> int:
 def desk(tmp_path_factory: pytest.TempPathFactory, province) -> Iterator[tuple[DeskWorld, str]]:  # type: ignore[no-untyped-def]
     pki, signers, stranger = province
     port = _free_port()
-    world = make_world(tmp_path_factory.mktemp("desk-browser") / "agency", pki, signers, stranger, web={"port": port})
+    world = make_world(tmp_path_factory.mktemp("desk-browser") / "agency", pki, signers, stranger, web={"port": port},
+                       units=UNITS)
     desk_world = build_desk_world(world)
     log = (world.root / "web.log").open("wb")
     server = subprocess.Popen([*GATEWAY, "web", "--config", str(world.config_path)], cwd=world.root, stdout=log,

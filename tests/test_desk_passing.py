@@ -11,13 +11,11 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from desk_kit import PASSWORD, Clock, DeskWorld, build_desk_world, csrf_of, desk_app
+from desk_kit import PASSWORD, UNITS, Clock, DeskWorld, build_desk_world, csrf_of, desk_app
 from world import make_world
 
 VN = timezone(timedelta(hours=7))
-TC = "tochuc@snv.bacgiang.gov.vn"
-UNITS = [{"code": "TC", "name": "Phòng Tổ chức cán bộ", "mailbox": TC},
-         {"code": "VP", "name": "Văn phòng Sở", "mailbox": "vanphong@snv.bacgiang.gov.vn"}]
+TC = UNITS[0]["mailbox"]
 
 
 @pytest.fixture(scope="module")

@@ -62,7 +62,9 @@ def routes(desk: Desk) -> list[BaseRoute]:
         except PassRefused as exc:
             desk.flash(request, f"Không chuyển được: {exc}", "error")
             return desk.redirect(f"/documents/{document_id}/pass")
-        desk.flash(request, f"Đã chuyển số đến {passed.number}/{passed.year} cho {', '.join((passed.lead, *passed.co))}.")
+        names = {u.code: u.name for u in gateway.config.units}
+        desk.flash(request, f"Đã chuyển số đến {passed.number}/{passed.year}: {names[passed.lead]} chủ trì"
+                            + "".join(f", {names[c]} phối hợp" for c in passed.co) + ".")
         return desk.redirect(f"/documents/{document_id}/pass")
 
     async def unit_page(request: Request) -> Response:
