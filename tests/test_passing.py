@@ -190,3 +190,26 @@ def test_the_units_are_told_to_destroy_their_copy_when_the_issuer_recalls_it(des
         assert f"Kính gửi {name}," in _body(told) and "đề nghị hủy bản đã nhận qua thư điện tử" in _body(told)
     refused = _pass(world, "done", "1", "--unit", "VP", check=False)
     assert refused["exit"] == 2 and "văn bản đã bị thu hồi" in str(refused["error"])
+
+
+def test_a_gateways_mail_held_and_released_by_the_clerk_tells_its_sender_04_too(world: World) -> None:
+    """A sender running this gateway hears 04 after the acknowledgement of a document the clerk released."""
+    from registry.models import Outbox
+
+    mail = world.mail("held", attachments=[("cv.pdf", world.signed(pdf=world.document(number="603/STP-VP")))],
+                      headers={"X-QLVB-Document-Id": "000.00.14.H06-2026.9"})
+    world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}  # its analysis fails: held
+    world.write_config()
+    [held] = world.ingest(mail)
+    assert held["verdict"] == "quarantined"
+    del world.extra["limits"]
+    world.write_config()
+    world.run("review", "release", str(held["review_id"]), "--config", str(world.config_path), "--actor", "văn thư")
+    register = world.db()
+    try:
+        with register.session() as s:
+            told = [email.message_from_bytes(o.raw) for o in s.scalars(select(Outbox).where(Outbox.recipient == STP)
+                                                                       .order_by(Outbox.id))]
+    finally:
+        register.close()
+    assert [(m["X-QLVB-Status"], m["X-QLVB-Document-Id"]) for m in told] == [("03", None), ("04", "000.00.14.H06-2026.9")]

@@ -282,10 +282,8 @@ class Intake:
         for index, decision in enumerate(decisions):
             number, document_id = None, None
             if decision.verdict == "accepted":
-                number, document_id = self.register_document(session, mail, decision, received, now)
-                registered = session.get(Document, document_id)
-                if registered is not None:  # what a peer gateway calls it, for its recall
-                    registered.peer_document_id = facts.peer.get("x-qlvb-document-id")
+                number, document_id = self.register_document(session, mail, decision, received, now,
+                                                             facts.peer.get("x-qlvb-document-id"))
             queued = self.queue_answers(session, mail, facts, decision, number, index, document_id, delivered, received)
             outcome = replace(self._outcome(item, facts, decision, number, mail.id, delivered, received), replies=queued)
             audit.record(
@@ -329,8 +327,10 @@ class Intake:
             ))
 
     def register_document(self, session: Session, mail: Mail, decision: Decision, received: datetime,
-                          now: datetime) -> tuple[int, int]:
-        """Give the document the next incoming number and write its register line: (number, document id)."""
+                          now: datetime, peer_document_id: str | None = None) -> tuple[int, int]:
+        """Give the document the next incoming number and write its register line: (number, document id).
+        `peer_document_id`: what a peer gateway calls it (its X-QLVB-Document-Id), for its recall and for
+        the processing status it is told."""
         p = decision.particulars
         reading = decision.pdf.reading if decision.pdf else None
         document = register_incoming(session, self.gw.config.agency.code, RegisterLine(
@@ -342,6 +342,7 @@ class Intake:
             description=_copy_note(reading) if reading and reading.copy else None,
             pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None, mail_id=mail.id,
         ), now)
+        document.peer_document_id = peer_document_id
         number = document.arrival_number
         linked = {decision.pdf.attachment.sha256} if decision.pdf else set()
         linked |= {a.attachment.sha256 for a in decision.appendices}
