@@ -32,8 +32,10 @@ class DocumentView:
 
     @property
     def secret(self) -> bool:
-        """A secret document: nothing of it was kept (002 Đ16.7), only the fact."""
-        return self.mail is not None and not self.mail.stored and self.mail.subject is None
+        """A secret document: a paper one with its mark (its content stays on paper), or one by mail of
+        which nothing was kept (002 Đ16.7); the desk shows only the fact."""
+        return self.document.secrecy is not None or (
+            self.mail is not None and not self.mail.stored and self.mail.subject is None)
 
 
 def last_digest_at(session: Session) -> datetime | None:

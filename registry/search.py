@@ -77,6 +77,7 @@ def where_words(select_: Select[Document], session: Session, query: RegisterQuer
     issuer, type_name, words = _words(query.issuer), _words(query.type_name), _words(query.words)
     if not (issuer or type_name or words):
         return select_
+    select_ = select_.where(Document.secrecy.is_(None))  # a secret document is found by its number only
     if session.get_bind().dialect.name == "sqlite":
         fields = [(c, w) for c, w in (("organ_name organ_parent", issuer), ("type_name", type_name), ("subject", words)) if w]
         found = text(f"SELECT rowid FROM {SQLITE_FTS_TABLE} WHERE {SQLITE_FTS_TABLE} MATCH :match")

@@ -261,3 +261,16 @@ def test_a_held_mails_pages_are_shown_as_pictures_made_by_a_worker(client: TestC
     assert (kept / "count").read_text() == "1" and (kept / "1.png").read_bytes() == picture.content
     assert client.get(path.replace("/pages/1", "/pages/2")).status_code == 404
     assert client.get(f"/mails/{desk_world.held[0]}/files/{sha256}/pages/1").status_code == 404  # a mail's own files only
+
+
+def test_a_secret_documents_page_shows_only_the_fact(client: TestClient, desk_world: DeskWorld) -> None:
+    world = desk_world.world
+    done = world.run("register", "add", "--config", str(world.config_path), "--issuer", "Công an tỉnh Bắc Giang",
+                     "--number", "88/CAT-PA", "--summary", "Kế hoạch bảo vệ bí mật", "--secrecy", "Mật", "--json")
+    number = json.loads(done.stdout)["incoming_number"]
+    log_in(client, "vanthu")
+    [link] = re.findall(rf'<a href="(/documents/\d+)">{number}/\d+</a>', client.get("/register", params={"number": str(number)}).text)
+    for path in (link, "/register", "/"):
+        page = client.get(path).text
+        assert "Văn bản mật" in page and "Kế hoạch bảo vệ bí mật" not in page and "88/CAT-PA" not in page, path
+    assert f">{number}/" not in client.get("/register", params={"words": "bao ve bi mat"}).text  # not by its words
