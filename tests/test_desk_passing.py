@@ -76,6 +76,7 @@ def test_the_leader_passes_a_document_on_and_the_unit_marks_it(client: TestClien
     page = client.get(f"/documents/{document}/pass").text
     assert "Đã chuyển số đến" in page and "Phòng Tổ chức cán bộ" in page and "Chủ trì" in page and "lanhdao" in page
     assert _queued_to(desk_world, TC) == ["passed"]
+    assert "Chuyển xử lý (lanhdao)" in client.get(f"/documents/{document}").text  # the document's trail
     client.post("/logout", data={"csrf": csrf})
 
     csrf = _log_in(client, "phongtc")  # a person of Phòng Tổ chức cán bộ

@@ -42,6 +42,8 @@ ACTION_NAMES = {
     "review-discard": "Văn thư bỏ qua, không trả lời", "register-paper": "Vào sổ văn bản giấy",
     "recall-received": "Nơi gửi thu hồi văn bản", "answer-recorded": "Nhận thư trả lời của nơi nhận",
     "outbox-failed": "Thư trả lời không gửi được",
+    "passed-on": "Chuyển xử lý", "passed-received": "Đơn vị đã nhận", "passed-done": "Đơn vị đã xử lý xong",
+    "passed-reminded": "Nhắc hạn giải quyết", "processing-told": "Báo trạng thái xử lý cho nơi gửi",
 }
 
 
