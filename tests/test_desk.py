@@ -274,3 +274,27 @@ def test_a_secret_documents_page_shows_only_the_fact(client: TestClient, desk_wo
         page = client.get(path).text
         assert "Văn bản mật" in page and "Kế hoạch bảo vệ bí mật" not in page and "88/CAT-PA" not in page, path
     assert f">{number}/" not in client.get("/register", params={"words": "bao ve bi mat"}).text  # not by its words
+
+
+def test_any_form_a_viewer_sends_is_refused(client: TestClient, desk_world: DeskWorld) -> None:
+    """Every POST of the desk, whichever page module gives it, with the session's own CSRF token:
+    403 for a viewer (logging out aside), and nothing changes."""
+    from starlette.routing import Route
+
+    from registry.models import AuditEntry
+
+    log_in(client, "xem")
+    token = csrf_of(client.get("/").text)
+    posts = [r.path for r in client.app.routes  # type: ignore[attr-defined]
+             if isinstance(r, Route) and "POST" in (r.methods or ()) and r.path not in ("/login", "/logout")]
+    assert "/review/{mail_id}/{what}" in posts and len(posts) >= 2
+    register = desk_world.world.db()
+    with register.session() as s:
+        before = s.query(AuditEntry).count()
+    for path in posts:
+        concrete = re.sub(r"\{year\}", "2026", re.sub(r"\{what\}|\{step\}", "done", re.sub(r"\{\w+_id\}|\{number\}", "1", path)))
+        answer = client.post(concrete, data={"csrf": token, "reason": "x", "note": "x", "lead": "TC"})
+        assert answer.status_code == 403, (concrete, answer.status_code)
+    with register.session() as s:
+        assert s.query(AuditEntry).count() == before
+    register.close()

@@ -8,7 +8,7 @@ keeps people logged in); each request checks the session's age and the person in
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gateway.app import Gateway
@@ -34,12 +34,36 @@ STATIC = Path(__file__).parent / "static"
 PAGE_MODULES: list[Callable[[Desk], list[BaseRoute]]] = [pages.routes, passing_pages.routes]
 
 
+SIGNING_IN_AND_OUT = ("/login", "/logout")  # the only forms a viewer sends
+
+
+def viewers_read_only(desk: Desk, routes: list[BaseRoute]) -> list[BaseRoute]:
+    """Every form but logging in and out refused to a viewer before its page's own checks: a viewer
+    reads, whatever a page module forgets."""
+    guarded: list[BaseRoute] = []
+    for route in routes:
+        if isinstance(route, Route) and "POST" in (route.methods or ()) and route.path not in SIGNING_IN_AND_OUT:
+            route = Route(route.path, _refusing_viewers(desk, route.endpoint), methods=list(route.methods or ()),
+                          name=route.name)
+        guarded.append(route)
+    return guarded
+
+
+def _refusing_viewers(desk: Desk, endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    async def guarded(request: Request) -> Response:
+        visitor = desk.visitor(request)
+        if visitor is not None and visitor.role == "viewer":
+            raise HTTPException(403, "Tài khoản chỉ được xem: không được làm việc này.")
+        return await endpoint(request)
+    return guarded
+
+
 def make_app(gateway: Gateway, *, clock: Callable[[], float] = time.time) -> Starlette:
     settings = gateway.config.web
     desk = Desk(gateway, settings, clock=clock)
     routes: list[BaseRoute] = [Mount("/static", StaticFiles(directory=STATIC), name="static")]
     for module in PAGE_MODULES:
-        routes.extend(module(desk))
+        routes.extend(viewers_read_only(desk, module(desk)))
 
     async def to_login(request: Request, _exc: Exception) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
