@@ -298,3 +298,55 @@ def test_any_form_a_viewer_sends_is_refused(client: TestClient, desk_world: Desk
     with register.session() as s:
         assert s.query(AuditEntry).count() == before
     register.close()
+
+
+def test_a_password_is_asked_twice_at_a_terminal(world: World) -> None:
+    """`user add` at a terminal (a pseudo-terminal, the process's controlling one): the password is
+    asked, hidden, and asked again; two that differ are asked for again."""
+    import fcntl
+    import os
+    import pty
+    import subprocess
+    import termios
+    import time
+
+    from world import GATEWAY
+
+    master, slave = pty.openpty()
+
+    def own_terminal() -> None:
+        os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen([*GATEWAY, "user", "add", "--config", str(world.config_path), "lan", "--role", "leader"],
+                               stdin=slave, stdout=slave, stderr=slave, cwd=world.root, preexec_fn=own_terminal,
+                               env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    os.close(slave)
+    shown = b""
+
+    def answer_when_shown(prompt: str, times: int, answer: str) -> None:
+        """Wait until the terminal has shown `prompt` `times` times, then type `answer`."""
+        nonlocal shown
+        deadline = time.monotonic() + 60
+        while shown.count(prompt.encode()) < times:
+            assert time.monotonic() < deadline, shown
+            shown += os.read(master, 4096)
+        os.write(master, answer.encode() + b"\n")
+
+    answer_when_shown("Mật khẩu:", 1, "mật-khẩu-một")
+    answer_when_shown("Nhập lại mật khẩu:", 1, "mật-khẩu-hai")  # not the same: asked again
+    answer_when_shown("Mật khẩu:", 2, PASSWORD)
+    answer_when_shown("Nhập lại mật khẩu:", 2, PASSWORD)
+    while True:  # what it says until it ends
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the process ended and its terminal closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait(timeout=60) == 0, shown
+    os.close(master)
+    assert PASSWORD.encode() not in shown  # hidden as typed
+    listed = world.run("user", "list", "--config", str(world.config_path), "--json").stdout
+    assert json.loads(listed)["name"] == "lan"
