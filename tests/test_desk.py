@@ -350,3 +350,68 @@ def test_a_password_is_asked_twice_at_a_terminal(world: World) -> None:
     assert PASSWORD.encode() not in shown  # hidden as typed
     listed = world.run("user", "list", "--config", str(world.config_path), "--json").stdout
     assert json.loads(listed)["name"] == "lan"
+
+
+def test_the_desk_serves_its_own_tls_with_secure_cookies(tmp_path: Path, province) -> None:  # type: ignore[no-untyped-def]
+    """web.tls: `qlvb-gateway web` answers over HTTPS only, its session cookie Secure."""
+    import http.client
+    import ipaddress
+    import os
+    import socket
+    import ssl
+    import subprocess
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from world import GATEWAY
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=1))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    root = tmp_path / "agency"
+    (tmp_path / "tls").mkdir()
+    (tmp_path / "tls" / "desk.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "tls" / "desk.key").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                                  serialization.NoEncryption()))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    pki, signers, stranger = province
+    world = make_world(root, pki, signers, stranger, web={
+        "port": port, "tls": {"cert": str(tmp_path / "tls" / "desk.crt"), "key": str(tmp_path / "tls" / "desk.key")}})
+    server = subprocess.Popen([*GATEWAY, "web", "--config", str(world.config_path)], cwd=root, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    try:
+        context = ssl.create_default_context(cafile=str(tmp_path / "tls" / "desk.crt"))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=5)
+                connection.request("GET", "/login")
+                answer = connection.getresponse()
+                break
+            except (ConnectionError, OSError):
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        assert answer.status == 200 and "Đăng nhập" in answer.read().decode()
+        cookie = answer.getheader("set-cookie") or ""
+        assert "qlvb_desk=" in cookie and "; secure" in cookie.lower() and "httponly" in cookie.lower()
+        plain = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        with pytest.raises((http.client.HTTPException, ConnectionError, OSError)):  # no plain HTTP beside it
+            plain.request("GET", "/login")
+            plain.getresponse().read()
+        plain.close()
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

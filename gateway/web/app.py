@@ -95,6 +95,7 @@ def serve(config: Config) -> None:
     gateway = Gateway.open(config)
     try:
         uvicorn.run(make_app(gateway), host=web.host, port=web.port, proxy_headers=False, server_header=False,
+                    timeout_graceful_shutdown=10,  # SIGTERM: what is under way finishes, idle connections wait no longer
                     ssl_certfile=str(web.tls.cert) if web.tls else None, ssl_keyfile=str(web.tls.key) if web.tls else None,
                     log_level="info")
     finally:
