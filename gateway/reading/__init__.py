@@ -20,6 +20,7 @@ from gateway.reading.handwriting import read_blanks
 from gateway.reading.lines import Line
 from gateway.reading.ocr import OcrUnavailable, check_tesseract, ocr_region, page_image
 from gateway.reading.pages import PageSource
+from gateway.reading.straight import PageView
 from gateway.reading.particulars import (
     Found,
     is_motto,
@@ -93,7 +94,7 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
     if not header:
         notes.warn("no-text", "trang 1 không có chữ đọc được (lớp chữ hay OCR)")
         return Reading(doc.page_count, source.ocr_used, Particulars(), Recipients(), notes.warnings)
-    particulars = _particulars(header, notes, doc[0])
+    particulars = _particulars(header, notes, source.view(0))
     kinh_gui = _kinh_gui(header)
 
     block = find_block(source)
@@ -125,7 +126,7 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
     return Reading(doc.page_count, source.ocr_used, particulars, recipients, notes.warnings, notes.sources, copy)
 
 
-def _particulars(header: list[Line], notes: _Notes, page: pymupdf.Page) -> Particulars:
+def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particulars:
     band = [l for l in header if l.rel_y < HEADER_BAND]
     left = [l for l in band if l.left_half and not is_motto(l)]
     right = [l for l in band if not l.left_half]
@@ -176,7 +177,7 @@ def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | Non
 def _rows_below(source: PageSource, title: Line) -> list[Line]:
     """The rows of ink below the signer's title on the right of a scan, each read on its own: read
     with the signature's scribble and the seal beside them, Tesseract takes a name for a picture."""
-    page = source.doc[title.page - 1]
+    page = source.view(title.page - 1)
     area = pymupdf.Rect(page.rect.width / 2, title.y1 + 2, page.rect.width, min(title.y1 + 200, page.rect.height))
     if area.is_empty:
         return []

@@ -27,6 +27,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps
 from gateway.reading.lines import Line
 from gateway.reading.ocr import tessdata_dir
 from gateway.reading.particulars import Found
+from gateway.reading.straight import PageView
 from vntext import fold
 
 LINE_DPI = 200  # the line read again for its symbols' places
@@ -82,18 +83,17 @@ def _api(lang: str, digits: bool) -> Any:
     return _APIS[key]
 
 
-def _render(page: pymupdf.Page, clip: pymupdf.Rect, dpi: int) -> Image.Image:
-    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, clip=clip, annots=False, alpha=False)
-    return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+def _render(page: PageView, clip: pymupdf.Rect, dpi: int) -> Image.Image:
+    return page.render(clip, dpi)
 
 
-def _symbols(page: pymupdf.Page, line: Line) -> list[_Symbol]:
+def _symbols(page: PageView, line: Line) -> list[_Symbol]:
     """The line read again as one line, symbol by symbol, with each symbol's place."""
     from tesserocr import PSM, RIL
 
     height = line.y1 - line.y0
     clip = pymupdf.Rect(line.x0 - height, line.y0 - 0.2 * height, line.x1 + height, line.y1 + 0.2 * height) & page.rect
-    image = _render(page, clip, LINE_DPI).getchannel("R")  # a red seal fades in the red channel
+    image = page.render(clip, LINE_DPI, red=True)  # a red seal fades in the red channel
     scale = clip.width / image.width
     api = _api("vie", digits=False)
     api.SetPageSegMode(PSM.SINGLE_LINE)
@@ -117,7 +117,7 @@ def _find(symbols: list[_Symbol], pattern: str, start: int = 0) -> re.Match[str]
     return re.compile(pattern).search("".join(s.char for s in symbols), start)
 
 
-def read_number(page: pymupdf.Page, line: Line) -> NumberBlank | None:
+def read_number(page: PageView, line: Line) -> NumberBlank | None:
     """The blank of the "Số:" line, after "Số:" and before the "/" of the notation (or before the
     notation itself where the slash was left out), and what it holds; None without such a line."""
     symbols = _symbols(page, line)
@@ -133,7 +133,7 @@ def read_number(page: pymupdf.Page, line: Line) -> NumberBlank | None:
     return NumberBlank(digits, symbol)
 
 
-def read_day_month(page: pymupdf.Page, line: Line) -> tuple[Digits, Digits] | None:
+def read_day_month(page: PageView, line: Line) -> tuple[Digits, Digits] | None:
     """What the blanks of the date line hold: after "ngày" and after "tháng"; None where its words
     are not found."""
     symbols = _symbols(page, line)
@@ -148,7 +148,7 @@ def read_day_month(page: pymupdf.Page, line: Line) -> tuple[Digits, Digits] | No
     )
 
 
-def _read_blank(page: pymupdf.Page, line: Line, label: list[_Symbol], inside: list[_Symbol], after: _Symbol) -> Digits:
+def _read_blank(page: PageView, line: Line, label: list[_Symbol], inside: list[_Symbol], after: _Symbol) -> Digits:
     height = line.y1 - line.y0
     # handwriting rises above the line and runs below it
     clip = pymupdf.Rect(label[-1].x1 + 1, line.y0 - 0.6 * height, after.x0 - 1, line.y1 + 0.3 * height)
@@ -265,7 +265,7 @@ class Blanks:
     left_out: tuple[str, ...] = ()
 
 
-def read_blanks(page: pymupdf.Page, number: Found | None, place: Found | None, issued: Found | None,
+def read_blanks(page: PageView, number: Found | None, place: Found | None, issued: Found | None,
                 left: list[Line], right: list[Line]) -> Blanks:
     """The number and date of a scanned page with what its blanks really hold (`left`, `right`: the
     header's columns, where the number and the date lines are). Only lines read by OCR that look doubtful are read again:
@@ -297,7 +297,7 @@ def _row(line: Line, lines: list[Line]) -> Line:
     return dataclasses.replace(line, x0=row[0].x0, x1=max(l.x1 for l in row), text=" ".join(l.text for l in row))
 
 
-def _doubtful(page: pymupdf.Page, line: Line, digits: str) -> bool:
+def _doubtful(page: PageView, line: Line, digits: str) -> bool:
     """Whether an OCR'd line's digits need reading again: not digits, read with low confidence, or
     written with a pen (the line's OCR reads a hand's "19" as "49" with confidence)."""
     if line.source != "ocr":
@@ -308,7 +308,7 @@ def _doubtful(page: pymupdf.Page, line: Line, digits: str) -> bool:
     return _pen(_render(page, clip, PEN_DPI)) is not None
 
 
-def _number(page: pymupdf.Page, number: Found, row: Line) -> Found | None:
+def _number(page: PageView, number: Found, row: Line) -> Found | None:
     blank = read_number(page, row)
     after = row.text.split(":", 1)[1] if ":" in row.text else row.text
     slash = _NOTATION.search(after)
@@ -321,7 +321,7 @@ def _number(page: pymupdf.Page, number: Found, row: Line) -> Found | None:
     return Found(value, (dataclasses.replace(row, text=f"Số: {value}", source=via, confidence=blank.digits.confidence),))
 
 
-def _date(page: pymupdf.Page, line: Line) -> Found | None:
+def _date(page: PageView, line: Line) -> Found | None:
     blanks = read_day_month(page, line)
     year = _YEAR.search(fold(line.text))
     if blanks is None or year is None or any(b.kind not in ("printed", "handwritten") for b in blanks):

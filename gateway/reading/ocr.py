@@ -21,6 +21,7 @@ from PIL import Image
 
 from gateway.reading.layout import split_motto
 from gateway.reading.lines import Line
+from gateway.reading.straight import PageView
 from vntext import nfc, one_line
 
 # One thread per Tesseract: the gateway reads several documents side by side, and OpenMP's
@@ -109,10 +110,10 @@ def clean_ocr_text(text: str) -> str:
     return one_line(text)
 
 
-def ocr_region(page: pymupdf.Page, page_number: int, clip: pymupdf.Rect, dpi: int, *, seal: bool = True,
+def ocr_region(page: PageView, page_number: int, clip: pymupdf.Rect, dpi: int, *, seal: bool = True,
                blank: list[pymupdf.Rect] | None = None) -> list[Line]:
-    """The lines Tesseract reads in `clip` of the page, with their places in PDF points. With `seal`,
-    the right half is read through a filter that fades a seal (see page_image)."""
+    """The lines Tesseract reads in `clip` of the page, with their places in PDF points (in the view's
+    frame). With `seal`, the right half is read through a filter that fades a seal (see page_image)."""
     clip = clip & page.rect
     if clip.is_empty or clip.height < 4:
         return []
@@ -151,7 +152,7 @@ BAND_RETRY_BELOW = 0.6  # a stamp read less surely than this is read again, smal
 BAND_PIXELS = 45  # the height a stamp's band is drawn at then: its capitals about 30 pixels high
 
 
-def ocr_band(page: pymupdf.Page, page_number: int, band: pymupdf.Rect, dpi: int) -> Line | None:
+def ocr_band(page: PageView, page_number: int, band: pymupdf.Rect, dpi: int) -> Line | None:
     """One band of ink read as a single line, its frame taken away: a stamp such as a boxed "KHẨN".
     Read at 300 dpi at least (Tesseract misses a lone word smaller); a lone bold word that large it
     may miss too ("KHẨN" read "+"), so an unsure reading is tried again with the capitals at the
@@ -167,7 +168,7 @@ def ocr_band(page: pymupdf.Page, page_number: int, band: pymupdf.Rect, dpi: int)
     return line
 
 
-def _band_line(page: pymupdf.Page, page_number: int, band: pymupdf.Rect, area: pymupdf.Rect, dpi: int) -> Line | None:
+def _band_line(page: PageView, page_number: int, band: pymupdf.Rect, area: pymupdf.Rect, dpi: int) -> Line | None:
     image = _without_frame(page_image(page, area, dpi, seal=False))
     words = _read_words(image, single_line=True)
     text = clean_ocr_text(" ".join(w.text for w in words))
@@ -198,18 +199,12 @@ def _without_frame(image: Image.Image) -> Image.Image:
     return framed
 
 
-def page_image(page: pymupdf.Page, clip: pymupdf.Rect, dpi: int, *, seal: bool) -> Image.Image:
+def page_image(page: PageView, clip: pymupdf.Rect, dpi: int, *, seal: bool) -> Image.Image:
     """The part of the page as Tesseract should see it: the red channel, where a red seal over the
     signer's title fades out. With `seal`, mid greys on the right half, where the signer and seal
     stand, are lifted towards white too (the grey seal of a greyscale scan). Elsewhere grey levels
     are left alone: the small accented letters of a low-resolution scan need every one of them."""
-    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, clip=clip, annots=False, alpha=False)
-    red = Image.frombytes("RGB", (pix.width, pix.height), pix.samples).getchannel("R")
-    middle = int((page.rect.width * 0.45 - clip.x0) / clip.width * red.width)
-    if seal and middle < red.width:
-        box = (max(middle, 0), 0, red.width, red.height)
-        red.paste(red.crop(box).point(SEAL_LEVELS), box)
-    return red
+    return page.render(clip, dpi, red=True, lift=(page.rect.width * 0.45, SEAL_LEVELS) if seal else None)
 
 
 SEAL_LEVELS = [0 if v < 40 else 255 if v > 110 else (v - 40) * 255 // 70 for v in range(256)]

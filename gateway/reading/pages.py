@@ -14,12 +14,14 @@ import pymupdf
 from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
 from gateway.reading.ocr import ocr_band, ocr_region
+from gateway.reading.straight import PageView
 from gateway.reading.zones import Band, PageLayout, page_layout
 
 # The resolution pages are read at, whatever they were scanned at: measured on bench/reading.py,
 # scans of 150 and 300 dpi are read best at 200 too (finer costs more and reads no better).
 OCR_DPI = 200
 IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far smaller)
+VIEWS_KEPT = 3  # pages whose rendering is kept: page 1, the last page and the one before it
 FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
 
 
@@ -34,6 +36,7 @@ class PageSource:
     _ocr: dict[int, list[Line]] = field(default_factory=dict)
     _blank: dict[int, list[pymupdf.Rect]] = field(default_factory=dict)  # parts of a page OCR must not see
     _stamps_read: set[int] = field(default_factory=set)
+    _views: dict[int, PageView] = field(default_factory=dict)
     ocr_used: bool = False
 
     @property
@@ -67,6 +70,15 @@ class PageSource:
             self._layout[index] = page_layout(self.doc[index])
         return self._layout[index]
 
+    def view(self, index: int) -> PageView:
+        """The page as OCR reads it: a skewed scan levelled (its lines are placed in that frame),
+        rendered once. The last few pages' images are kept (a long scan's pages are not all held)."""
+        if index not in self._views:
+            while len(self._views) >= VIEWS_KEPT:
+                del self._views[next(iter(self._views))]
+            self._views[index] = PageView(self.doc[index], self.layout(index).slope if self.scanned(index) else 0.0)
+        return self._views[index]
+
     def lines(self, index: int, top: float = 0.0, bottom: float | None = None) -> list[Line]:
         """The page's lines whose top lies between top and bottom (PDF points)."""
         page = self.doc[index]
@@ -89,7 +101,7 @@ class PageSource:
         if 0 not in self._stamps_read:
             self._stamps_read.add(0)
             for stamp in stamps:
-                line = ocr_band(self.doc[0], 1, stamp, self.read_dpi)
+                line = ocr_band(self.view(0), 1, stamp, self.read_dpi)
                 if line is not None:
                     self._ocr[0].append(line)
             self._ocr[0].sort(key=lambda l: (round(l.y0 / 4), l.x0))
@@ -116,7 +128,7 @@ class PageSource:
     def _ocr_range(self, index: int, top: float, bottom: float, *, columns: bool = False) -> None:
         """OCR what of the range has not been read; with `columns`, the two sides of the widest
         gap near the middle each on its own."""
-        page = self.doc[index]
+        page = self.view(index)
         layout = self.layout(index)
         top, bottom = _snap(layout.bands, top, bottom)
         done = self._read.setdefault(index, [])

@@ -3,7 +3,8 @@
 OCR costs about a second a page; the gateway needs only the header of page 1 and the closing part
 (recipient block and signer) of the last page. A page rendered at low resolution shows its text rows
 as bands of ink: body text is justified across the whole width, the header and the closing part are
-two columns with a gap between them. This module finds those bands; it reads no characters.
+two columns with a gap between them. This module finds those bands; it reads no characters. A skewed
+scan is measured and its bands found with the page levelled (straight.py).
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ from itertools import pairwise
 import pymupdf
 from PIL import Image
 
+from gateway.reading.straight import level, skew_slope
+
 LAYOUT_DPI = 60
 _INK = 150  # grey level below which a pixel is ink
 _COLUMNS = 240  # horizontal resolution of a band's ink profile
+ROW_RUN = 45.0  # points: the tallest band still taken for body rows (two rows of 13-14 pt run together)
+SPECK = 4.0  # points: a band lower than this is a speck or a rule, not a row
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class PageLayout:
     height: float
     bands: list[Band]
     ink: Image.Image = field(repr=False, compare=False)  # the coarse page, ink white on black
+    slope: float = 0.0  # the page levelled by this slope (PageView's): its bands are in that frame
 
     def column_gap(self, top: float, bottom: float) -> float | None:
         """The x of the widest inkless vertical strip between 30 % and 70 % of the width, in the
@@ -72,21 +78,33 @@ class PageLayout:
         return min(b.x0 for b in wide), ends[len(ends) // 2]
 
     def is_body(self, band: Band) -> bool:
-        """Justified body text: from margin to margin, with no column gap. A centred heading as wide
-        as the body still stops short of the right margin."""
+        """Justified body text: from margin to margin, with no column gap, a row or two high (the
+        closing part run together with a signature's strokes is as wide, but far taller). A centred
+        heading as wide as the body still stops short of the right margin."""
         left, right = self.margins
         return (
-            band.x1 - band.x0 >= 0.6 * self.width
+            band.y1 - band.y0 <= ROW_RUN
+            and band.x1 - band.x0 >= 0.6 * self.width
             and band.x1 >= right - 0.025 * self.width
             and band.x0 <= left + 0.08 * self.width
             and band.widest_gap < 0.06 * self.width
         )
 
+    def is_paragraph_end(self, band: Band) -> bool:
+        """A paragraph's last row: it starts at the body's left margin and stops short (not centred)."""
+        return band.x0 <= self.margins[0] + 0.08 * self.width
+
     def header_end(self) -> float:
-        """Where the body starts below the header: the first of two body rows in a row, below the top fifth."""
-        bands = self.bands
-        for first, second in pairwise(bands):
-            if first.y0 > 0.2 * self.height and self.is_body(first) and self.is_body(second):
+        """Where the body starts below the header: the first body row, below the top fifth, followed
+        by another, or by a paragraph's last row and another (a body of short paragraphs)."""
+        bands = [b for b in self.bands if b.y1 - b.y0 >= SPECK]
+        for index, first in enumerate(bands):
+            if first.y0 <= 0.2 * self.height or not self.is_body(first):
+                continue
+            following = bands[index + 1: index + 3]
+            if following and self.is_body(following[0]):
+                return first.y0
+            if len(following) == 2 and self.is_paragraph_end(following[0]) and self.is_body(following[1]):
                 return first.y0
         return 0.45 * self.height
 
@@ -100,6 +118,8 @@ def page_layout(page: pymupdf.Page) -> PageLayout:
     pix = page.get_pixmap(dpi=LAYOUT_DPI, colorspace=pymupdf.csGRAY, annots=False)
     image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
     ink = image.point(lambda v: 255 if v < _INK else 0)
+    slope = skew_slope(ink)
+    ink = level(ink, slope)
     scale = page.rect.width / pix.width
     rows = ink.resize((1, pix.height), Image.Resampling.BOX).tobytes()
     bands: list[Band | None] = []
@@ -110,7 +130,7 @@ def page_layout(page: pymupdf.Page) -> PageLayout:
         elif value == 0 and start is not None:
             bands.append(_band(ink, start, y, scale))
             start = None
-    return PageLayout(page.rect.width, page.rect.height, [b for b in bands if b is not None], ink)
+    return PageLayout(page.rect.width, page.rect.height, [b for b in bands if b is not None], ink, slope)
 
 
 def _band(ink: Image.Image, y0: int, y1: int, scale: float) -> Band | None:
