@@ -4,13 +4,24 @@ and a document's particulars, files and trail. Rows are the models, readable aft
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from registry import queries
-from registry.models import AuditEntry, Document, DocumentFile, Mail, Outbox
+from registry.models import Assignment, AuditEntry, Document, DocumentFile, Mail, Outbox
+
+DUE_WITHIN_DAYS = 3  # Today shows the documents whose lead unit's deadline is this close, or past
+
+
+@dataclass(frozen=True)
+class DueDocument:
+    """A document passed on whose lead unit has not marked it done, and its deadline."""
+
+    document: Document
+    unit_name: str
+    deadline: str  # ISO date
 
 
 @dataclass(frozen=True)
@@ -20,6 +31,7 @@ class Today:
     returned: tuple[Mail, ...]  # returned since then
     waiting: tuple[Mail, ...]  # held for review, whenever they came
     failed: tuple[Outbox, ...]  # answers that could not be sent, newest first
+    due: tuple[DueDocument, ...]  # passed on, not done, the deadline within DUE_WITHIN_DAYS or past; soonest first
 
 
 @dataclass(frozen=True)
@@ -42,14 +54,23 @@ def last_digest_at(session: Session) -> datetime | None:
     return session.scalars(select(AuditEntry.at).where(AuditEntry.action == "digest").order_by(AuditEntry.id.desc())).first()
 
 
-def today(session: Session, *, failures: int = 20) -> Today:
+def due_documents(session: Session, today: date) -> tuple[DueDocument, ...]:
+    soon = (today + timedelta(days=DUE_WITHIN_DAYS)).isoformat()
+    rows = session.execute(select(Assignment, Document).join(Document, Document.id == Assignment.document_id).where(
+        Assignment.role == "lead", Assignment.done_at.is_(None), Assignment.deadline.is_not(None),
+        Assignment.deadline <= soon).order_by(Assignment.deadline, Document.arrival_number))
+    return tuple(DueDocument(document, assignment.unit_name, assignment.deadline or "") for assignment, document in rows)
+
+
+def today(session: Session, day: date, *, failures: int = 20) -> Today:
     since = last_digest_at(session)
     after = since or datetime.fromtimestamp(0, timezone.utc)
     registered = session.scalars(select(Document).where(Document.created_at > after)
                                  .order_by(Document.year, Document.arrival_number))
     returned = session.scalars(select(Mail).where(Mail.verdict == "returned", Mail.created_at > after).order_by(Mail.id))
     failed = session.scalars(select(Outbox).where(Outbox.state == "failed").order_by(Outbox.id.desc()).limit(failures))
-    return Today(since, tuple(registered), tuple(returned), tuple(queries.waiting_mails(session)), tuple(failed))
+    return Today(since, tuple(registered), tuple(returned), tuple(queries.waiting_mails(session)), tuple(failed),
+                 due_documents(session, day))
 
 
 def document_view(session: Session, document_id: int) -> DocumentView | None:

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from starlette.testclient import TestClient
 
 from desk_kit import PASSWORD, Clock, DeskWorld, build_desk_world, csrf_of, desk_app
 from world import STP, World, make_world
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture(scope="module")
@@ -415,3 +418,23 @@ def test_the_desk_serves_its_own_tls_with_secure_cookies(tmp_path: Path, provinc
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_today_shows_what_is_due(client: TestClient, desk_world: DeskWorld) -> None:
+    from datetime import datetime, timedelta
+
+    from desk_kit import UNITS
+
+    world = desk_world.world
+    world.extra["units"] = UNITS
+    world.write_config()
+    tomorrow = (datetime.now(VN) + timedelta(days=1)).date().isoformat()
+    world.run("pass", "--config", str(world.config_path), "2", "--lead", "TC", "--with", "VP", "--deadline", tomorrow,
+              "--actor", "lanhdao")
+    log_in(client, "lanhdao")
+    today = client.get("/").text
+    due = today[today.index('id="h-due"'):today.index('id="h-registered"')]
+    assert "Đến hạn giải quyết (1)" in due and "Phòng Tổ chức cán bộ" in due and "Văn phòng Sở" not in due  # the lead's
+    assert "V/v báo cáo tình hình thực hiện dự toán ngân sách" in due
+    world.run("pass", "done", "--config", str(world.config_path), "2", "--unit", "TC", "--actor", "phongtc")
+    assert "Đến hạn giải quyết (0)" in client.get("/").text
