@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -27,8 +28,17 @@ from registry.models import AuditEntry, DocumentFile, Mail
 from registry.queries import WAITING
 
 
+# why a decision could not be made, for a page to say in its own words (the CLI prints the message)
+ReviewProblem = Literal["no-such-mail", "not-waiting", "unanalysable", "nothing-to-register", "sender-unproven",
+                        "sender-not-agency"]
+
+
 class ReviewError(Exception):
-    """The mail is not there, or not waiting for review."""
+    """The mail is not there, not waiting for review, or the decision cannot be made on it."""
+
+    def __init__(self, message: str, problem: ReviewProblem) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,7 @@ def show(gateway: Gateway, mail_id: int) -> HeldMailDetail:
     with gateway.register.session() as session:
         mail = session.get(Mail, mail_id)
         if mail is None:
-            raise ReviewError(f"{mail_id}: no such mail")
+            raise ReviewError(f"{mail_id}: no such mail", "no-such-mail")
         return HeldMailDetail(
             _held(mail, tz), mail.message_id, mail.sha256, mail.source, MailOutcome.from_json(mail.outcome),
             tuple(_file(f) for f in queries.mail_files(session, mail_id)),
@@ -120,9 +130,9 @@ def _waiting_mail(session: Session, mail_id: int) -> Mail:
     # waits and finds it decided (random Message-IDs no longer stop a second answer by themselves)
     mail = session.get(Mail, mail_id, with_for_update=True)
     if mail is None:
-        raise ReviewError(f"{mail_id}: no such mail")
+        raise ReviewError(f"{mail_id}: no such mail", "no-such-mail")
     if mail.review != WAITING:
-        raise ReviewError(f"{mail_id}: not waiting for review (it is {mail.review or mail.verdict})")
+        raise ReviewError(f"{mail_id}: not waiting for review (it is {mail.review or mail.verdict})", "not-waiting")
     return mail
 
 
@@ -147,7 +157,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
         raw = gateway.store.get(mail.sha256)
     result = next(iter(intake.pool.map([raw])))
     if isinstance(result, WorkFailure):
-        raise ReviewError(f"{mail_id}: the mail cannot be analysed ({result.reason}); return or discard it")
+        raise ReviewError(f"{mail_id}: the mail cannot be analysed ({result.reason}); return or discard it", "unanalysable")
     facts = result.facts
     now = datetime.now(timezone.utc)
     released: list[Released] = []
@@ -168,7 +178,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
                          incoming_number=number, acknowledged_to=ack_to)
             released.append(Released(mail.id, number, decision.particulars, ack_to))
         if not released:
-            raise ReviewError(f"{mail_id}: no document in it to register; return or discard it")
+            raise ReviewError(f"{mail_id}: no document in it to register; return or discard it", "nothing-to-register")
         mail.review, mail.verdict = "released", "accepted"
     return released
 
@@ -199,7 +209,8 @@ def return_to_sender(gateway: Gateway, intake: Intake, mail_id: int, reason: str
                if proven is None
                else f"the sender {proven} is not an agency mailbox in the directory")
         raise ReviewError(f"{mail_id}: not returned: {why}, so an answer could reach someone who never wrote; "
-                          f"discard it instead (qlvb-gateway review discard {mail_id} --note ...)")
+                          f"discard it instead (qlvb-gateway review discard {mail_id} --note ...)",
+                          "sender-unproven" if proven is None else "sender-not-agency")
     with gateway.register.session() as session, session.begin():
         mail = _waiting_mail(session, mail_id)
         context = {"doc": Particulars(), "subject": mail.subject or "", "sender": mail.from_address, "issuer_name": None,

@@ -180,7 +180,7 @@ def test_the_clerk_releases_returns_and_discards_held_mails(client: TestClient, 
     second = desk_world.held[1]
     refused = client.post(f"/review/{second}/return", data={"csrf": csrf_of(page.text), "reason": "Sai thể thức"})
     assert refused.headers["location"] == f"/review/{second}"
-    assert "nothing proves the sender" in client.get(f"/review/{second}").text
+    assert "không có gì chứng minh địa chỉ gửi" in client.get(f"/review/{second}").text
     returned = client.post(f"/review/{proven}/return", data={"csrf": csrf_of(page.text), "reason": "Tệp quá nặng"})
     assert returned.headers["location"] == "/review"
     client.post(f"/review/{second}/discard", data={"csrf": csrf_of(page.text), "note": "giả mạo"})

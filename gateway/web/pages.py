@@ -19,6 +19,17 @@ from registry import desk_reads, people
 from registry.models import DocumentFile, Mail
 from registry.search import RegisterPage, RegisterQuery, search_register
 
+# a decision that could not be made, told on the page (the CLI says it in its own words)
+REFUSED: dict[review.ReviewProblem, str] = {
+    "no-such-mail": "Không có thư này.",
+    "not-waiting": "Thư này đã được quyết định rồi (có thể bởi người khác cùng lúc).",
+    "unanalysable": "Hệ thống không phân tích lại được thư này: hãy trả lại hoặc bỏ qua.",
+    "nothing-to-register": "Thư không có văn bản nào để vào sổ: hãy trả lại hoặc bỏ qua.",
+    "sender-unproven": "Không trả lại: không có gì chứng minh địa chỉ gửi (không có DKIM, DMARC hay đăng nhập máy chủ "
+                       "thư của tỉnh), thư trả lời có thể đến người không hề gửi. Hãy bỏ qua thư này.",
+    "sender-not-agency": "Không trả lại: địa chỉ gửi không phải hộp thư của cơ quan nào trong danh bạ. Hãy bỏ qua thư này.",
+}
+
 NAV = [NavItem("/", "Hôm nay", "read"), NavItem("/review", "Chờ kiểm tra", "read"),
        NavItem("/register", "Sổ văn bản đến", "read")]
 
@@ -138,7 +149,7 @@ def routes(desk: Desk) -> list[BaseRoute]:
         try:
             desk.flash(request, await desk.run(act))
         except review.ReviewError as exc:
-            desk.flash(request, f"Không thực hiện được: {exc}", "error")
+            desk.flash(request, REFUSED[exc.problem], "error")
             return desk.redirect(f"/review/{mail_id}")
         return desk.redirect("/review")
 
