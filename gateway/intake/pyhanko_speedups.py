@@ -9,7 +9,10 @@ put in their place in the worker (the same results, proven against pyHanko's own
 - finding the signer's certificate among those the signature carries compares each one's issuer
   name (Unicode string preparation of every attribute, RFC 4518) before its serial number: a third
   of what was left, spent on certificates whose serial number already says they are not the one.
-  Here the serial number is compared first; the issuer is compared by pyHanko as before.
+  Here the serial number is compared first; the issuer is compared by pyHanko as before, and its
+  answer kept for the two names' encodings: a worker meets the same signers and authorities mail
+  after mail, and their names (encoded differently in the signature than in the certificate) were
+  prepared again at each (about 3 ms a mail).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ _MATCH_ISSUER_SERIAL = general.match_issuer_serial
 _WHITESPACE = b" \n\r\t\x00\x0c"  # PDF 32000-1 §7.2.2, the six white-space characters
 _DIGITS = b"0123456789abcdefABCDEF"
 _CHUNK = 1 << 16
+_ISSUERS_KEPT = 1024
+_issuer_matches: dict[tuple[bytes, bytes], bool] = {}  # pyHanko's answer, by the two issuers' DER
 
 
 def read_hex_string(stream: BinaryIO) -> generic.ByteStringObject | generic.TextStringObject:
@@ -56,7 +61,14 @@ def read_hex_string(stream: BinaryIO) -> generic.ByteStringObject | generic.Text
 def match_issuer_serial(expected_issuer_serial: cms.IssuerAndSerialNumber | tsp.IssuerSerial, cert: x509.Certificate) -> bool:
     if expected_issuer_serial["serial_number"] != cert["tbs_certificate"]["serial_number"]:
         return False
-    return bool(_MATCH_ISSUER_SERIAL(expected_issuer_serial, cert))
+    # the serial numbers equal, pyHanko's answer depends on the two issuers' encodings alone
+    key = (expected_issuer_serial["issuer"].dump(), cert.issuer.dump())
+    known = _issuer_matches.get(key)
+    if known is None:
+        if len(_issuer_matches) >= _ISSUERS_KEPT:
+            _issuer_matches.clear()
+        known = _issuer_matches[key] = bool(_MATCH_ISSUER_SERIAL(expected_issuer_serial, cert))
+    return known
 
 
 def install() -> None:
