@@ -4,14 +4,15 @@ the desk's application on it with a clock the test moves."""
 
 from __future__ import annotations
 
-import os
+import io
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from world import GATEWAY, World
+from world import World, run_in_process
 
 PASSWORD = "mật-khẩu-thử-1"
 PEOPLE = {"vanthu": ("clerk", None), "lanhdao": ("leader", None), "xem": ("viewer", None),
@@ -37,12 +38,18 @@ class DeskWorld:
     registered: list[dict[str, Any]] = field(default_factory=list)  # intake's outcomes of the accepted
 
 
-def add_person(world: World, name: str, role: str, unit: str | None, password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
-    """`qlvb-gateway user add`, the password on stdin (not a terminal), as an operator runs it."""
-    args = [*GATEWAY, "user", "add", "--config", str(world.config_path), name, "--role", role,
+def add_person(world: World, name: str, role: str, unit: str | None,
+               password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
+    """`qlvb-gateway user add`, the password on stdin (not a terminal), as an operator pipes it; the
+    command line run in this process (a process each cost 1-2 s; the prompt at a terminal is tested
+    in a process of its own, tests/test_desk.py)."""
+    args = ["user", "add", "--config", str(world.config_path), name, "--role", role,
             *(["--unit", unit] if unit else []), "--json", "--actor", "admin"]
-    return subprocess.run(args, input=password + "\n", capture_output=True, text=True, cwd=world.root,
-                          env=dict(os.environ, PYTHONWARNINGS="ignore"), timeout=120)
+    before, sys.stdin = sys.stdin, io.StringIO(password + "\n")
+    try:
+        return run_in_process(args, world.root)
+    finally:
+        sys.stdin = before
 
 
 def build_desk_world(world: World) -> DeskWorld:

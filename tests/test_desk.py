@@ -227,7 +227,8 @@ def test_people_are_added_listed_and_disabled_by_the_command_line(world: World) 
     unitless = add_person(world, "phong", "unit", None)
     assert unitless.returncode == 2 and "--unit" in unitless.stderr
     assert add_person(world, "vanthu", "viewer", None).returncode == 2  # the name is taken
-    listed = [json.loads(line) for line in world.run("user", "list", "--config", str(world.config_path), "--json").stdout.splitlines()]
+    listed_lines = world.run("user", "list", "--config", str(world.config_path), "--json").stdout.splitlines()
+    listed = [json.loads(line) for line in listed_lines]
     assert [(p["name"], p["role"], p["disabled"]) for p in listed] == [("vanthu", "clerk", False)]
     world.run("user", "disable", "--config", str(world.config_path), "vanthu", "--actor", "admin")
     register = world.db()
@@ -272,7 +273,8 @@ def test_a_secret_documents_page_shows_only_the_fact(client: TestClient, desk_wo
                      "--number", "88/CAT-PA", "--summary", "Kế hoạch bảo vệ bí mật", "--secrecy", "Mật", "--json")
     number = json.loads(done.stdout)["incoming_number"]
     log_in(client, "vanthu")
-    [link] = re.findall(rf'<a href="(/documents/\d+)">{number}/\d+</a>', client.get("/register", params={"number": str(number)}).text)
+    found = client.get("/register", params={"number": str(number)}).text
+    [link] = re.findall(rf'<a href="(/documents/\d+)">{number}/\d+</a>', found)
     for path in (link, "/register", "/"):
         page = client.get(path).text
         assert "Văn bản mật" in page and "Kế hoạch bảo vệ bí mật" not in page and "88/CAT-PA" not in page, path
