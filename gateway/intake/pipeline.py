@@ -202,7 +202,8 @@ class Intake:
         answers as if recorded one after the other, one commit for all. Their files are stored first.
         Should the transaction fail (another gateway recording one of them, a value the database
         refuses), nothing of it stays and each mail is recorded on its own, as `handle` does."""
-        digests = [mime.sha256(item.raw) for item, _ in mails]
+        digests = [result.facts.sha256 if isinstance(result, Analysis) else mime.sha256(item.raw)  # the worker's hash
+                   for item, result in mails]
         if self.attempts.begin_batch(digests):  # begun before, never finished: each on its own, counted
             return [self.handle(item, result, record=True) for item, result in mails]
         outputs: list[MailOutcome] = []
