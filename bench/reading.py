@@ -462,7 +462,8 @@ def bench_cost(args: argparse.Namespace) -> None:
     if not pages:
         print("\n## Cost: no one-page scan to measure")
         return
-    read_timed(pages[0][1])  # warm: the model loaded, as in a worker that has read before
+    for group in dict.fromkeys(name.split()[0] for name, _ in pages):  # warm, as a worker that has read before:
+        read_timed(next(pdf for name, pdf in pages if name.startswith(group)))  # the models loaded (digits too)
     rows, totals = [], defaultdict(lambda: [0.0, 0.0])
     with tempfile.TemporaryDirectory() as tmp:
         for name, pdf in pages:

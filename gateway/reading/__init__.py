@@ -163,8 +163,9 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
 
 def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | None]:
     """The signer beside the block; when the signer's part breaks over the page, its rest is at the
-    top of the next page."""
-    near = source.lines(block.page_index, block.heading.y0 - 20)
+    top of the next page. On a scan, the signer's column was read with the block's (the closing
+    part): the body rows above it are not read for it."""
+    near = source.lines_read(block.page_index, block.heading.y0 - 20)
     signer, titles = read_signer(near)
     if signer is None and block.page_index + 1 < source.count:
         following = [l for l in source.top(block.page_index + 1) if l.rel_y < 0.35]

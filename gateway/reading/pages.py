@@ -89,6 +89,12 @@ class PageSource:
         self._ocr_range(index, top, bottom)
         return [l for l in self._ocr[index] if top - 2 <= l.y0 < bottom]
 
+    def lines_read(self, index: int, top: float = 0.0) -> list[Line]:
+        """The page's lines whose top lies below top, of those already read: no OCR more."""
+        if not self.scanned(index):
+            return [l for l in self._text[index] if top - 2 <= l.y0]
+        return [l for l in self._ocr.get(index, []) if top - 2 <= l.y0]
+
     def header(self) -> list[Line]:
         """Page 1 down to where its body starts."""
         if not self.scanned(0):
@@ -137,7 +143,9 @@ class PageSource:
             gap = None
             if columns:
                 split, gap = _two_columns(layout, start, end)
-                start = split if gap is not None else start  # the body's last lines above: not needed here
+                if gap is not None:  # the body's last lines above: not needed here, nor read later
+                    done.append((start, split))
+                    start = split
             done.append((start, end))
             if not any(start <= b.y0 < end and b.y1 - b.y0 >= 4 for b in layout.bands):
                 continue  # blank, or a speck

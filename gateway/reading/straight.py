@@ -34,7 +34,7 @@ class PageView:
 
     page: pymupdf.Page
     slope: float = 0.0
-    _image: list[Image.Image] = field(default_factory=list, repr=False, compare=False)  # RGB, red, red levelled
+    _image: list[Image.Image] = field(default_factory=list, repr=False, compare=False)  # RGB, red
 
     @property
     def rect(self) -> pymupdf.Rect:
@@ -47,9 +47,6 @@ class PageView:
         greys, smoothed by levelling, would no longer tell a seal's ink from a letter's edge)."""
         if not self.slope:
             return _lifted(self._plain(clip, dpi, red), clip, lift)
-        if dpi == BASE_DPI and red and lift is None:
-            self._page()
-            return _cut(self._image[2], _pixels(clip, dpi))
         drift = [(x - self.rect.width / 2) * self.slope for x in (clip.x0, clip.x1)]
         area = pymupdf.Rect(clip.x0, clip.y0 - max(drift), clip.x1, clip.y1 - min(drift))
         zoom = dpi / 72
@@ -57,7 +54,7 @@ class PageView:
         plain = _lifted(self._plain(area, dpi, red), area, lift)
         centre = self.rect.width / 2 * zoom
         x0, y0, x1, y1 = _pixels(clip, dpi)
-        if red:  # each pixel interpolated, as the levelled page (see level)
+        if red:  # each pixel interpolated: a letter cut by a strip's one-pixel step is read wrong now and then
             affine = (1, 0, x0 - left, -self.slope, 1, y0 - top - (x0 - centre) * self.slope)
             return plain.transform((x1 - x0, y1 - y0), Image.Transform.AFFINE, affine, Image.Resampling.BILINEAR,
                                    fillcolor=255)
@@ -77,12 +74,12 @@ class PageView:
         return image.getchannel("R") if red else image
 
     def _page(self) -> None:
-        """The page at BASE_DPI in RGB, its red channel and that levelled, each made once."""
+        """The page at BASE_DPI in RGB and its red channel, each made once (only the parts read are
+        levelled, each when it is read)."""
         if not self._image:
             pix = self.page.get_pixmap(dpi=BASE_DPI, colorspace=pymupdf.csRGB, annots=False, alpha=False)
             rgb = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-            red = rgb.getchannel("R")
-            self._image.extend([rgb, red, level(red, self.slope, smooth=True)])
+            self._image.extend([rgb, rgb.getchannel("R")])
 
 
 def _lifted(image: Image.Image, clip: pymupdf.Rect, lift: Lift | None) -> Image.Image:
@@ -140,16 +137,9 @@ def skew_slope(ink: Image.Image) -> float:
     return -math.tan(math.radians(angle)) if abs(angle) >= LEAST_SKEW else 0.0
 
 
-def level(image: Image.Image, slope: float, *, smooth: bool = False) -> Image.Image:
-    """A whole page's image levelled by the slope (PageView's); `smooth`: each pixel interpolated
-    (what Tesseract reads: a letter cut by a strip's one-pixel step is read wrong now and then,
-    "thuộc" as "thuậc"), else moved in strips (the coarse page whose rows are looked for)."""
-    if not slope:
-        return image
-    if not smooth:
-        return _level(image, 0, image.width / 2, slope)
-    return image.transform(image.size, Image.Transform.AFFINE, (1, 0, 0, -slope, 1, slope * image.width / 2),
-                           Image.Resampling.BILINEAR, fillcolor=255)
+def level(image: Image.Image, slope: float) -> Image.Image:
+    """A whole page's image levelled by the slope (PageView's), its pixel columns moved in strips."""
+    return _level(image, 0, image.width / 2, slope) if slope else image
 
 
 def _sharpness(ink: Image.Image, angle: float) -> int:

@@ -94,14 +94,32 @@ class PageLayout:
         """A paragraph's last row: it starts at the body's left margin and stops short (not centred)."""
         return band.x0 <= self.margins[0] + 0.08 * self.width
 
+    def is_short_paragraph(self, band: Band) -> bool:
+        """A row of a paragraph that is not justified ("Căn cứ …;" on one line, a paragraph's last
+        row): one column, from the margin or the first line's indent to short of the right margin,
+        its middle clearly left of the page's (a header's lines are centred, or narrow in a column)."""
+        return (
+            band.y1 - band.y0 <= ROW_RUN
+            and band.widest_gap < 0.06 * self.width
+            and band.x1 - band.x0 >= 0.4 * self.width
+            and self.is_paragraph_end(band)
+            and (band.x0 + band.x1) / 2 < self.width * 0.47
+        )
+
     def header_end(self) -> float:
         """Where the body starts below the header: the first body row, below the top fifth, followed
-        by another, or by a paragraph's last row and another (a body of short paragraphs)."""
+        by another, or by a paragraph's last row and another (a body of short paragraphs); or two
+        rows of short paragraphs in a row (a decision's "Căn cứ …" lines)."""
         bands = [b for b in self.bands if b.y1 - b.y0 >= SPECK]
         for index, first in enumerate(bands):
-            if first.y0 <= 0.2 * self.height or not self.is_body(first):
+            if first.y0 <= 0.2 * self.height:
                 continue
             following = bands[index + 1: index + 3]
+            if self.is_short_paragraph(first) and following and \
+                    (self.is_short_paragraph(following[0]) or self.is_body(following[0])):
+                return first.y0
+            if not self.is_body(first):
+                continue
             if following and self.is_body(following[0]):
                 return first.y0
             if len(following) == 2 and self.is_paragraph_end(following[0]) and self.is_body(following[1]):
