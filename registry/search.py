@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from registry.models import Document
@@ -93,10 +93,15 @@ def search_register(session: Session, query: RegisterQuery, tz: ZoneInfo, *, pag
     select_ = select(Document)
     number = query.number.strip()
     if number:
-        if number.isdigit():  # the incoming number, or the number of the số, ký hiệu ("501" finds 501/STP-VP)
-            condition: ColumnElement[bool] = or_(Document.arrival_number == int(number), Document.notation.like(f"{number}/%"))
+        # a secret document is found by its incoming number only: a hit on its số, ký hiệu would tell it
+        notation = Document.secrecy.is_(None)
+        # the incoming number, or the number of the số, ký hiệu ("501" finds 501/STP-VP)
+        if number.isascii() and number.isdigit():
+            condition: ColumnElement[bool] = and_(notation, Document.notation.like(f"{number}/%"))
+            if len(number) <= 9:  # an incoming number the register's integers hold
+                condition = or_(Document.arrival_number == int(number), condition)
         else:
-            condition = Document.notation.ilike(f"%{number}%")
+            condition = and_(notation, Document.notation.ilike(f"%{number}%"))
         select_ = select_.where(condition)
     if query.start is not None:
         select_ = select_.where(Document.arrival_date >= datetime.combine(query.start, time(0), tz))
