@@ -85,6 +85,9 @@ class Desk:
         self.throttle = LoginThrottle(clock)
         self.proxies = tuple(settings.proxies) if settings.behind_proxy else None
         self.nav: list[NavItem] = []
+        # sessions logged out, by their id, until their hours are over: the cookie is the session (signed,
+        # kept by the browser), so a copy of it kept elsewhere must be refused after the logout
+        self.ended: dict[str, float] = {}
         env = Environment(loader=PackageLoader("gateway.web", "templates"), autoescape=select_autoescape(default=True))
         env.filters["when"] = self.when
         env.filters["day"] = day
@@ -113,7 +116,17 @@ class Desk:
     def log_in(self, request: Request, name: str) -> None:
         now = self.clock()
         request.session.clear()
-        request.session.update({"name": name, "csrf": new_csrf_token(), "login_at": now, "seen_at": now})
+        request.session.update({"name": name, "csrf": new_csrf_token(), "login_at": now, "seen_at": now,
+                                "id": new_csrf_token()})
+
+    def log_out(self, request: Request) -> None:
+        """End the session: cleared in the browser, and its id refused from now on (a copy replayed)."""
+        session_id, login_at = request.session.get("id"), request.session.get("login_at")
+        now = self.clock()
+        self.ended = {k: until for k, until in self.ended.items() if until > now}
+        if isinstance(session_id, str) and isinstance(login_at, (int, float)):
+            self.ended[session_id] = login_at + self.settings.session_hours * 3600
+        request.session.clear()
 
     def visitor(self, request: Request) -> Visitor | None:
         """The person of this session: it must be within its hours and not idle too long, the person
@@ -121,6 +134,9 @@ class Desk:
         session = request.session
         name, login_at, seen_at = session.get("name"), session.get("login_at"), session.get("seen_at")
         if not isinstance(name, str) or not isinstance(login_at, (int, float)) or not isinstance(seen_at, (int, float)):
+            return None
+        if not isinstance(session.get("id"), str) or session["id"] in self.ended:
+            session.clear()
             return None
         now = self.clock()
         if now - login_at > self.settings.session_hours * 3600 or now - seen_at > self.settings.idle_minutes * 60:

@@ -42,10 +42,14 @@ def _next_path(value: object) -> str:
 
 
 def _int(value: str) -> int:
+    """A number of the address (an id, a page): one the register's integers can hold, else 404."""
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise HTTPException(404) from None
+    if abs(number) >= 2**31:
+        raise HTTPException(404)
+    return number
 
 
 def _date(value: str | None) -> date | None:
@@ -67,7 +71,8 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
     async def login(request: Request) -> Response:
         form = await desk.checked_form(request)
-        name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
+        # a name is 100 characters at most (registry/people.py): a longer one is kept short, never whole
+        name, password = str(form.get("name") or "").strip()[:101], str(form.get("password") or "")
         next_path = _next_path(form.get("next"))
         address = desk.client(request)
         wait = desk.throttle.wait(name, address)
@@ -78,18 +83,18 @@ def routes(desk: Desk) -> list[BaseRoute]:
         def check() -> people.PersonRow | None:
             with gateway.register.session() as db, db.begin():
                 return people.check_password(db, name, password, datetime.fromtimestamp(desk.clock(), timezone.utc))
+        desk.throttle.failed(name, address)  # counted before the slow check: guesses sent at once are slowed too
         found = await desk.run(check)
         if found is None:
-            desk.throttle.failed(name, address)
             return desk.page(request, "login.html", None, status=401, next=next_path, name=name,
                              error="Tên đăng nhập hoặc mật khẩu không đúng.")
-        desk.throttle.succeeded(name)
+        desk.throttle.succeeded(name, address)
         desk.log_in(request, found.name)
         return desk.redirect(next_path)
 
     async def logout(request: Request) -> Response:
         await desk.checked_form(request)
-        request.session.clear()
+        desk.log_out(request)
         desk.flash(request, "Đã đăng xuất.")
         return desk.redirect("/login")
 

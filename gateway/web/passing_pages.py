@@ -22,9 +22,12 @@ STEPS: dict[str, Step] = {"received": "received", "done": "done"}
 
 def _int(value: str) -> int:
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise HTTPException(404) from None
+    if abs(number) >= 2**31:  # more than the register's integers hold
+        raise HTTPException(404)
+    return number
 
 
 def routes(desk: Desk) -> list[BaseRoute]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from starlette.datastructures import MutableHeaders
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.people import Role
@@ -48,8 +49,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
                 headers["X-Content-Type-Options"] = "nosniff"
@@ -58,7 +63,14 @@ class SecurityHeaders:
                 headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception:
+            # a page that failed: its 500 answered here, with the headers (Starlette's own answer, made
+            # outside this middleware, would carry none); the error goes on to be logged
+            if not started:
+                await PlainTextResponse("Lỗi.", status_code=500)(scope, receive, with_headers)
+            raise
 
 
 def client_address(peer: str | None, forwarded_for: str | None, proxies: tuple[str, ...] | None) -> str:
@@ -124,8 +136,13 @@ class LoginThrottle:
             if failures.count > self.free:
                 failures.blocked_until = now + min(self.longest, 2.0 ** (failures.count - self.free))
 
-    def succeeded(self, account: str) -> None:
+    def succeeded(self, account: str, address: str) -> None:
+        """The password was right: the account's count cleared, and this attempt (counted by `failed`
+        before the password was checked, so that guesses sent at once are slowed too) taken back."""
         self._by_key.pop(f"account:{account.casefold()}", None)
+        failures = self._by_key.get(f"address:{address}")
+        if failures is not None and failures.count > 0:
+            failures.count -= 1
 
     def _keys(self, account: str, address: str) -> tuple[str, str]:
         return f"account:{account.casefold()}", f"address:{address}"

@@ -1,0 +1,712 @@
+"""The clerk's desk attacked from outside and from inside: an outsider with no account, a viewer, a
+unit's person reaching for another unit's work, a leader reaching for the clerk's, a forger of cookies
+and forms. Each test is one attack and proves the desk holds (in-process, Starlette's TestClient, on a
+real SQLite register filled through intake; the register's search on PostgreSQL too)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import re
+import statistics
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from itsdangerous import TimestampSigner
+from sqlalchemy import select
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from desk_kit import PASSWORD, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_app
+from world import make_world
+
+VN = timezone(timedelta(hours=7))
+HOSTILE_SUBJECT = '<script>alert("subject")</script> Gửi văn bản'
+HOSTILE_SENDER = '"<img src=x onerror=alert(1)>" <vanthu@stp.bacgiang.gov.vn>'
+HOSTILE_FILE = '"><script>alert(2)</script>.pdf'
+HOSTILE_SUMMARY = "V/v <script>alert(3)</script> thử nghiệm"
+SECRET_SUMMARY = "Kế hoạch bảo vệ bí mật nhà nước"
+SECRET_NOTATION = "88/CAT-PA"
+
+
+@pytest.fixture(scope="module")
+def desk_world(tmp_path_factory: pytest.TempPathFactory, province) -> DeskWorld:  # type: ignore[no-untyped-def]
+    pki, signers, stranger = province
+    world = make_world(tmp_path_factory.mktemp("desk-attacks") / "agency", pki, signers, stranger, units=UNITS)
+    built = build_desk_world(world)
+    assert add_person(world, "phongvp", "unit", "VP").returncode == 0
+    hostile = world.mail("hostile", auth=None, subject=HOSTILE_SUBJECT, sender=HOSTILE_SENDER,
+                         attachments=[(HOSTILE_FILE, world.document(number="901/STP-VP"))])
+    signed = world.mail("hostile-signed", attachments=[("cv.pdf", world.signed("stp", world.document(
+        number="902/STP-VP", summary=HOSTILE_SUMMARY)))])
+    held, registered = world.ingest(hostile, signed)
+    assert held["verdict"] == "quarantined" and registered["verdict"] == "accepted", (held, registered)
+    done = world.run("register", "add", "--config", str(world.config_path), "--issuer", "Công an tỉnh Bắc Giang",
+                     "--number", SECRET_NOTATION, "--summary", SECRET_SUMMARY, "--secrecy", "Mật", "--json")
+    secret_number = json.loads(done.stdout)["incoming_number"]
+    register = world.db()
+    from registry.models import Document
+    with register.session() as s:
+        ids = {d.arrival_number: d.id for d in s.scalars(select(Document))}
+    register.close()
+    attacked = built  # the kit's world, with the attacks' own mails beside
+    attacked.hostile_held = held["review_id"]  # type: ignore[attr-defined]
+    attacked.hostile_registered = ids[registered["incoming_number"]]  # type: ignore[attr-defined]
+    attacked.secret = ids[secret_number]  # type: ignore[attr-defined]
+    attacked.secret_number = secret_number  # type: ignore[attr-defined]
+    return attacked
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app_and_client(desk_world: DeskWorld, clock: Clock) -> Iterator[tuple[object, TestClient]]:
+    app, gateway = desk_app(desk_world.world, clock)
+    with TestClient(app, follow_redirects=False) as test_client:
+        yield app, test_client
+    gateway.close()
+
+
+@pytest.fixture
+def client(app_and_client: tuple[object, TestClient]) -> TestClient:
+    return app_and_client[1]
+
+
+def log_in(client: TestClient, name: str, password: str = PASSWORD) -> str:
+    """Log in; the session's CSRF token."""
+    token = csrf_of(client.get("/login").text)
+    answer = client.post("/login", data={"name": name, "password": password, "csrf": token, "next": "/"})
+    assert answer.status_code == 303, answer.text
+    return csrf_of(client.get("/").text)
+
+
+def audit_count(desk_world: DeskWorld) -> int:
+    from registry.models import AuditEntry
+
+    register = desk_world.world.db()
+    try:
+        with register.session() as s:
+            return s.query(AuditEntry).count()
+    finally:
+        register.close()
+
+
+def post_routes(client: TestClient) -> list[str]:
+    """Every POST of the desk, its parameters filled."""
+    paths = [r.path for r in client.app.routes  # type: ignore[attr-defined]
+             if isinstance(r, Route) and "POST" in (r.methods or ()) and r.path not in ("/login", "/logout")]
+    return [re.sub(r"\{year\}", "2026", re.sub(r"\{what\}|\{step\}", "done", re.sub(r"\{\w+_id\}|\{number\}", "1", p)))
+            for p in paths]
+
+
+def secret_kept(text: str) -> bool:
+    return SECRET_SUMMARY not in text and SECRET_NOTATION not in text and "Công an tỉnh" not in text
+
+
+# ---- CSRF -------------------------------------------------------------------------------------------
+
+def test_csrf_every_form_without_its_token_is_refused_to_the_clerk(client: TestClient, desk_world: DeskWorld) -> None:
+    log_in(client, "vanthu")
+    before = audit_count(desk_world)
+    for path in post_routes(client):
+        answer = client.post(path, data={"reason": "x", "note": "x", "lead": "TC"})
+        assert answer.status_code == 403, (path, answer.status_code)
+    assert audit_count(desk_world) == before
+
+
+def test_csrf_another_sessions_token_is_refused(app_and_client: tuple[object, TestClient], desk_world: DeskWorld) -> None:
+    app, client = app_and_client
+    with TestClient(app, follow_redirects=False) as attacker:  # type: ignore[arg-type]
+        attackers_token = log_in(attacker, "xem")
+    log_in(client, "vanthu")
+    answer = client.post(f"/review/{desk_world.held[3]}/discard", data={"csrf": attackers_token, "note": "x"})
+    assert answer.status_code == 403 and "CSRF" in answer.text
+
+
+def test_csrf_the_token_before_login_is_not_the_token_after(client: TestClient, desk_world: DeskWorld) -> None:
+    """A token seen before logging in (planted by an attacker who set up the session) does not act."""
+    before_login = csrf_of(client.get("/login").text)
+    after_login = log_in(client, "vanthu")
+    assert before_login != after_login
+    answer = client.post(f"/review/{desk_world.held[3]}/discard", data={"csrf": before_login, "note": "x"})
+    assert answer.status_code == 403
+
+
+def test_csrf_actions_sent_by_get_or_head_do_nothing(client: TestClient, desk_world: DeskWorld) -> None:
+    token = log_in(client, "vanthu")
+    before = audit_count(desk_world)
+    mail = desk_world.held[3]
+    for method, path in (("GET", f"/review/{mail}/discard?csrf={token}"), ("HEAD", f"/review/{mail}/release"),
+                         ("GET", f"/logout?csrf={token}"), ("HEAD", "/logout"), ("GET", "/unit/2026/1/done"),
+                         ("PUT", f"/review/{mail}/release"), ("DELETE", f"/review/{mail}")):
+        answer = client.request(method, path)
+        assert answer.status_code in (404, 405), (method, path, answer.status_code)
+    assert audit_count(desk_world) == before
+    assert client.get("/").status_code == 200  # still logged in: the GET did not log out
+
+
+def test_login_csrf_a_login_form_from_another_site_is_refused(client: TestClient) -> None:
+    """Login CSRF: a page elsewhere posts the attacker's name and password into the victim's browser,
+    which has no desk session yet (or a token of another session)."""
+    answer = client.post("/login", data={"name": "xem", "password": PASSWORD, "csrf": "x" * 43})
+    assert answer.status_code == 403 and client.get("/").headers.get("location") == "/login"
+    with TestClient(client.app, follow_redirects=False) as elsewhere:
+        token = csrf_of(elsewhere.get("/login").text)
+    client.cookies.clear()
+    answer = client.post("/login", data={"name": "xem", "password": PASSWORD, "csrf": token})
+    assert answer.status_code == 403
+    assert client.get("/").headers["location"] == "/login"
+
+
+# ---- session cookies --------------------------------------------------------------------------------
+
+def _cookie(client: TestClient) -> str:
+    value = client.cookies.get("qlvb_desk")
+    assert value
+    return value
+
+
+def test_cookie_an_altered_signature_or_payload_is_no_session(client: TestClient) -> None:
+    log_in(client, "xem")
+    good = _cookie(client)
+    payload, stamp, signature = good.rsplit(".", 2)
+    flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
+    session = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
+    session["name"] = "vanthu"  # the viewer makes itself the clerk
+    forged_payload = base64.b64encode(json.dumps(session).encode()).decode()
+    for forged in (f"{payload}.{stamp}.{flipped}", f"{forged_payload}.{stamp}.{signature}", payload, ""):
+        client.cookies.clear()
+        client.cookies.set("qlvb_desk", forged)
+        assert client.get("/").headers.get("location") == "/login", forged
+
+
+def test_cookie_signed_by_another_gateways_secret_is_no_session(client: TestClient, clock: Clock) -> None:
+    session = {"name": "vanthu", "csrf": "t", "login_at": clock.now, "seen_at": clock.now}
+    other = TimestampSigner(b"another gateway's secret".hex())
+    cookie = other.sign(base64.b64encode(json.dumps(session).encode())).decode()
+    client.cookies.set("qlvb_desk", cookie)
+    assert client.get("/").headers.get("location") == "/login"
+
+
+def test_cookie_replayed_after_logout_is_no_session(client: TestClient) -> None:
+    token = log_in(client, "vanthu")
+    stolen = _cookie(client)
+    assert client.post("/logout", data={"csrf": token}).status_code == 303
+    client.cookies.clear()
+    client.cookies.set("qlvb_desk", stolen)
+    assert client.get("/").headers.get("location") == "/login"
+
+
+@pytest.mark.xfail(strict=True, reason="the logged-out sessions are kept in the desk's memory (Desk.ended): a restart "
+                   "of `qlvb-gateway web` forgets them, and a copy of the cookie is good again until its hours end")
+def test_cookie_replayed_after_logout_and_a_restart_is_no_session(desk_world: DeskWorld, clock: Clock) -> None:
+    app, gateway = desk_app(desk_world.world, clock)
+    with TestClient(app, follow_redirects=False) as client:
+        token = log_in(client, "vanthu")
+        stolen = _cookie(client)
+        client.post("/logout", data={"csrf": token})
+    gateway.close()
+    app, gateway = desk_app(desk_world.world, clock)  # the desk restarted
+    try:
+        with TestClient(app, follow_redirects=False, cookies={"qlvb_desk": stolen}) as client:
+            assert client.get("/").headers.get("location") == "/login"
+    finally:
+        gateway.close()
+
+
+def test_cookie_of_a_disabled_person_is_no_session_and_their_token_acts_no_more(
+        client: TestClient, desk_world: DeskWorld) -> None:
+    world = desk_world.world
+    assert add_person(world, "roiviec", "clerk", None).returncode == 0
+    token = log_in(client, "roiviec")
+    world.run("user", "disable", "--config", str(world.config_path), "roiviec", "--actor", "admin")
+    answer = client.post(f"/review/{desk_world.held[3]}/discard", data={"csrf": token, "note": "x"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/login"
+    assert client.get("/").headers["location"] == "/login"
+
+
+def test_cookie_expired_by_age_is_no_session_even_if_kept(client: TestClient, clock: Clock) -> None:
+    log_in(client, "vanthu")
+    kept = _cookie(client)
+    clock.now += 9 * 3600
+    client.cookies.clear()
+    client.cookies.set("qlvb_desk", kept)
+    assert client.get("/").headers.get("location") == "/login"
+
+
+def test_cookie_flags_httponly_samesite_path_and_secure_under_tls(desk_world: DeskWorld, clock: Clock) -> None:
+    world = desk_world.world
+    for web, secure in (({}, False), ({"behind_proxy": True}, True)):
+        world.extra["web"] = web
+        world.write_config()
+        try:
+            app, gateway = desk_app(world, clock)
+            with TestClient(app, follow_redirects=False, base_url="https://testserver") as client:
+                token = csrf_of(client.get("/login").text)
+                answer = client.post("/login", data={"name": "xem", "password": PASSWORD, "csrf": token})
+                cookie = answer.headers["set-cookie"].lower()
+            gateway.close()
+        finally:
+            del world.extra["web"]
+            world.write_config()
+        assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
+        assert ("; secure" in cookie) == secure
+        assert re.search(r"max-age=(\d+)", cookie) and int(re.search(r"max-age=(\d+)", cookie).group(1)) <= 8 * 3600  # type: ignore[union-attr]
+
+
+# ---- roles ------------------------------------------------------------------------------------------
+
+def test_role_a_viewer_posting_each_action_changes_nothing(client: TestClient, desk_world: DeskWorld) -> None:
+    token = log_in(client, "xem")
+    before = audit_count(desk_world)
+    for path in post_routes(client):
+        answer = client.post(path, data={"csrf": token, "reason": "x", "note": "x", "lead": "TC", "with": "VP",
+                                         "deadline": "2030-01-01"})
+        assert answer.status_code == 403, path
+    assert audit_count(desk_world) == before
+
+
+def test_role_a_leader_cannot_do_the_clerks_review(client: TestClient, desk_world: DeskWorld) -> None:
+    token = log_in(client, "lanhdao")
+    before = audit_count(desk_world)
+    for what in ("release", "return", "discard"):
+        assert client.post(f"/review/{desk_world.held[3]}/{what}", data={"csrf": token, "reason": "x"}).status_code == 403
+    assert audit_count(desk_world) == before
+
+
+def _pass_to_vp(desk_world: DeskWorld, client: TestClient) -> tuple[int, int]:
+    """The leader passes the second registered document to VP only; its (year, number)."""
+    from registry.models import Document
+
+    number = desk_world.registered[1]["incoming_number"]
+    register = desk_world.world.db()
+    with register.session() as s:
+        document = s.scalars(select(Document).where(Document.arrival_number == number)).one()
+        document_id, year = document.id, document.year
+    register.close()
+    token = log_in(client, "lanhdao")
+    client.post(f"/documents/{document_id}/pass", data={"csrf": token, "lead": "VP", "note": "Chỉ VP"})
+    client.post("/logout", data={"csrf": token})
+    return year, number
+
+
+def test_role_a_unit_person_neither_sees_nor_marks_another_units_document(client: TestClient, desk_world: DeskWorld) -> None:
+    from registry.models import Assignment
+
+    year, number = _pass_to_vp(desk_world, client)
+    token = log_in(client, "phongtc")  # of TC: the document went to VP
+    assert "Chỉ VP" not in client.get("/unit").text
+    for step in ("received", "done"):
+        client.post(f"/unit/{year}/{number}/{step}", data={"csrf": token})
+    register = desk_world.world.db()
+    with register.session() as s:
+        rows = list(s.scalars(select(Assignment).where(Assignment.unit_code == "VP")))
+        assert rows and all(r.received_by is None and r.done_by is None for r in rows)
+        assert not list(s.scalars(select(Assignment).where(Assignment.unit_code == "TC", Assignment.received_by == "phongtc",
+                                                           Assignment.note == "Chỉ VP")))
+    register.close()
+
+
+def test_role_a_unit_person_reads_nothing_of_the_register_by_url(client: TestClient, desk_world: DeskWorld) -> None:
+    log_in(client, "phongtc")
+    document = desk_world.hostile_registered  # type: ignore[attr-defined]
+    page = client.get(f"/review/{desk_world.held[0]}").text
+    link = re.search(r"/mails/\d+/files/[0-9a-f]{64}", page)
+    for path in ("/review", f"/review/{desk_world.held[0]}", "/register", f"/documents/{document}",
+                 f"/documents/{document}/pass", f"/mails/{desk_world.held[0]}/original",
+                 *([link.group(0), link.group(0) + "/pages/1"] if link else [])):
+        assert client.get(path).status_code == 403, path
+
+
+# ---- the login throttle -----------------------------------------------------------------------------
+
+def test_throttle_x_forwarded_for_is_ignored_when_not_behind_the_proxy(client: TestClient) -> None:
+    """An outsider rotating X-Forwarded-For to look like many addresses is one address still."""
+    for n in range(4):
+        client.cookies.clear()
+        token = csrf_of(client.get("/login").text)
+        client.post("/login", headers={"X-Forwarded-For": f"10.0.0.{n}"},
+                    data={"name": f"khong-co-{n}", "password": "sai-mat-khau", "csrf": token})
+    client.cookies.clear()
+    token = csrf_of(client.get("/login").text)
+    answer = client.post("/login", headers={"X-Forwarded-For": "10.9.9.9"},
+                         data={"name": "vanthu", "password": PASSWORD, "csrf": token})
+    assert answer.status_code == 429
+
+
+def test_throttle_x_forwarded_for_from_a_peer_that_is_not_the_proxy_is_ignored(desk_world: DeskWorld, clock: Clock) -> None:
+    world = desk_world.world
+    world.extra["web"] = {"behind_proxy": True, "proxies": ["10.20.30.40"]}  # the test client is not it
+    world.write_config()
+    try:
+        app, gateway = desk_app(world, clock)
+        with TestClient(app, follow_redirects=False, base_url="https://testserver") as client:
+            for n in range(4):
+                client.cookies.clear()
+                token = csrf_of(client.get("/login").text)
+                client.post("/login", headers={"X-Forwarded-For": f"10.0.0.{n}"},
+                            data={"name": f"khong-co-{n}", "password": "sai-mat-khau", "csrf": token})
+            client.cookies.clear()
+            token = csrf_of(client.get("/login").text)
+            assert client.post("/login", headers={"X-Forwarded-For": "10.9.9.9"},
+                               data={"name": "vanthu", "password": PASSWORD, "csrf": token}).status_code == 429
+        gateway.close()
+    finally:
+        del world.extra["web"]
+        world.write_config()
+
+
+def test_throttle_holds_against_many_guesses_sent_at_once(app_and_client: tuple[object, TestClient]) -> None:
+    """Twelve wrong passwords sent together (the password check runs in threads): only the free ones
+    are checked, the rest are told to wait."""
+    app = app_and_client[0]
+
+    async def attack() -> list[int]:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        clients = [httpx.AsyncClient(transport=transport, base_url="http://testserver") for _ in range(12)]
+        tokens = [csrf_of((await c.get("/login")).text) for c in clients]
+        answers = await asyncio.gather(*(c.post("/login", data={"name": "lanhdao", "password": f"sai-{n}", "csrf": t})
+                                         for n, (c, t) in enumerate(zip(clients, tokens, strict=True))))
+        for c in clients:
+            await c.aclose()
+        return [a.status_code for a in answers]
+
+    statuses = asyncio.run(attack())
+    assert statuses.count(401) <= 4 and statuses.count(429) >= 8, statuses
+
+
+def test_throttle_a_huge_name_is_not_kept_whole(app_and_client: tuple[object, TestClient]) -> None:
+    app, client = app_and_client
+    token = csrf_of(client.get("/login").text)
+    answer = client.post("/login", data={"name": "a" * 900_000, "password": "x", "csrf": token})
+    assert answer.status_code in (400, 401, 413)
+    kept = app.state.desk.throttle._by_key  # type: ignore[attr-defined]
+    assert max(map(len, kept), default=0) < 1000
+
+
+def test_enumeration_an_unknown_name_answers_as_a_wrong_password_does(client: TestClient, desk_world: DeskWorld,
+                                                                        clock: Clock) -> None:
+    world = desk_world.world
+    assert add_person(world, "nghihuu", "viewer", None).returncode == 0
+    world.run("user", "disable", "--config", str(world.config_path), "nghihuu", "--actor", "admin")
+
+    def attempt(name: str) -> tuple[int, str, float]:
+        clock.now += 4000  # past the throttle's memory: each attempt is checked
+        client.cookies.clear()
+        token = csrf_of(client.get("/login").text)
+        started = time.perf_counter()
+        answer = client.post("/login", data={"name": name, "password": "sai-mat-khau-1", "csrf": token})
+        took = time.perf_counter() - started
+        message = re.search(r'class="flash error"[^>]*>([^<]*)<', answer.text)
+        assert message, answer.text
+        return answer.status_code, message.group(1), took
+
+    known, unknown, disabled = attempt("vanthu"), attempt("khong-ai-ca"), attempt("nghihuu")
+    assert known[:2] == unknown[:2] == disabled[:2]
+    known_times = [attempt("lanhdao")[2] for _ in range(2)]
+    unknown_times = [attempt(f"khong-ai-{n}")[2] for n in range(2)]
+    assert statistics.median(unknown_times) > 0.3 * statistics.median(known_times)  # the same hashing
+
+
+# ---- XSS and the headers ----------------------------------------------------------------------------
+
+def _no_markup_from_the_sender(text: str) -> None:
+    assert "<script" not in text.lower() and "<img src=x" not in text.lower(), text[:2000]
+
+
+def test_xss_a_mails_subject_sender_and_file_name_are_escaped(client: TestClient, desk_world: DeskWorld) -> None:
+    log_in(client, "vanthu")
+    held = desk_world.hostile_held  # type: ignore[attr-defined]
+    for path in ("/", "/review", f"/review/{held}"):
+        page = client.get(path)
+        assert page.status_code == 200
+        _no_markup_from_the_sender(page.text)
+    page = client.get(f"/review/{held}").text
+    assert "&lt;script&gt;alert(" in page  # shown, as text
+
+
+def test_xss_a_documents_summary_is_escaped_everywhere(client: TestClient, desk_world: DeskWorld) -> None:
+    log_in(client, "vanthu")
+    document = desk_world.hostile_registered  # type: ignore[attr-defined]
+    for path in ("/", "/register", f"/documents/{document}", f"/documents/{document}/pass",
+                 "/register?words=thu+nghiem"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        _no_markup_from_the_sender(page.text)
+
+
+def test_xss_a_reason_or_note_is_escaped(client: TestClient, desk_world: DeskWorld) -> None:
+    token = log_in(client, "lanhdao")
+    document = desk_world.hostile_registered  # type: ignore[attr-defined]
+    client.post(f"/documents/{document}/pass", data={"csrf": token, "lead": "TC", "note": "<script>alert(4)</script>"})
+    _no_markup_from_the_sender(client.get(f"/documents/{document}/pass").text)
+    client.post("/logout", data={"csrf": token})
+    log_in(client, "phongtc")
+    page = client.get("/unit").text
+    _no_markup_from_the_sender(page)
+    assert "&lt;script&gt;alert(4)" in page
+
+
+def test_xss_the_search_query_reflected_is_escaped(client: TestClient) -> None:
+    log_in(client, "xem")
+    hostile = '"><script>alert(5)</script>'
+    page = client.get("/register", params={"number": hostile, "issuer": hostile, "type": hostile, "words": hostile,
+                                           "from": hostile, "to": hostile}).text
+    assert "<script>alert(5)" not in page and '"><script' not in page
+    assert 'value="&#34;&gt;&lt;script&gt;alert(5)&lt;/script&gt;"' in page  # shown back, as text
+
+
+def test_headers_csp_and_nosniff_on_every_answer_errors_included(client: TestClient, desk_world: DeskWorld) -> None:
+    def check(answer: httpx.Response, what: str) -> None:
+        csp = answer.headers.get("content-security-policy", "")
+        assert "default-src 'none'" in csp and "script-src" not in csp and "unsafe" not in csp, (what, answer.status_code)
+        assert answer.headers.get("x-content-type-options") == "nosniff", what
+        assert "frame-ancestors 'none'" in csp
+
+    check(client.get("/login"), "login")
+    check(client.get("/nowhere"), "404 logged out")
+    check(client.get("/static/desk.css"), "static")
+    check(client.get("/static/../app.py"), "static traversal")
+    check(client.post("/login", data={}), "403 login")
+    token = log_in(client, "xem")
+    check(client.get("/nowhere"), "404")
+    check(client.get("/documents/abc"), "404 id")
+    check(client.post("/review/1/release", data={"csrf": token}), "403")
+    check(client.get("/review/1/release"), "405")
+    for n in range(5):
+        client.cookies.clear()
+        t = csrf_of(client.get("/login").text)
+        last = client.post("/login", data={"name": "xem", "password": f"sai-{n}", "csrf": t})
+    check(last, "429")
+    assert last.status_code == 429
+
+
+def test_headers_an_error_inside_a_page_answers_500_with_the_csp(app_and_client: tuple[object, TestClient],
+                                                                 desk_world: DeskWorld) -> None:
+    """A page that fails (its pictures' cache damaged on disk) answers 500 with the same headers."""
+    app, _ = app_and_client
+    log_in(_, "xem")
+    page = _.get(f"/review/{desk_world.held[1]}").text
+    [(path, sha256)] = set(re.findall(r'<img src="(/mails/\d+/files/([0-9a-f]{64})/pages/1)"', page))
+    count = Path(desk_world.world.root / "store" / "pages" / sha256 / "count")
+    kept = count.read_text()
+    count.write_text("damaged")
+    try:
+        with TestClient(app, follow_redirects=False, raise_server_exceptions=False, cookies=_.cookies) as client:  # type: ignore[arg-type]
+            answer = client.get(path)
+    finally:
+        count.write_text(kept)
+    assert answer.status_code >= 400
+    assert "default-src 'none'" in answer.headers.get("content-security-policy", "")
+    assert answer.headers.get("x-content-type-options") == "nosniff"
+
+
+# ---- downloads and page images ----------------------------------------------------------------------
+
+def _files_of(client: TestClient, mail_id: int) -> list[str]:
+    return re.findall(rf'href="/mails/{mail_id}/files/([0-9a-f]{{64}})"', client.get(f"/review/{mail_id}").text)
+
+
+def test_download_another_mails_file_by_its_id_is_refused(client: TestClient, desk_world: DeskWorld) -> None:
+    log_in(client, "xem")
+    first, other = desk_world.held[0], desk_world.hostile_held  # type: ignore[attr-defined]
+    [sha_other] = _files_of(client, other)
+    assert client.get(f"/mails/{first}/files/{sha_other}").status_code == 404
+    assert client.get(f"/mails/{first}/files/{sha_other}/pages/1").status_code == 404
+
+
+@pytest.mark.parametrize("path", [
+    "/mails/1/files/..%2F..%2Fqlvb.db", "/mails/1/files/%2e%2e%2f%2e%2e%2fconfig.yaml", "/mails/1/files/" + "A" * 64,
+    "/mails/-1/original", "/mails/1e3/original", "/mails/99999999999999999999999/original",
+    "/mails/1/files/..%2F..%2Fpages/pages/1", "/mails/1/files/" + "g" * 64 + "/pages/1",
+    "/mails/1/files/" + "0" * 64 + "/pages/-1", "/mails/1/files/../../qlvb.db"])
+def test_download_path_traversal_and_odd_ids_find_nothing(client: TestClient, path: str) -> None:
+    log_in(client, "xem")
+    answer = client.get(path)
+    assert answer.status_code in (404, 405), (path, answer.status_code)
+    assert b"SQLite format" not in answer.content and b"agency:" not in answer.content
+
+
+def test_download_a_hostile_file_name_makes_a_safe_content_disposition(client: TestClient, desk_world: DeskWorld) -> None:
+    log_in(client, "xem")
+    mail = desk_world.hostile_held  # type: ignore[attr-defined]
+    [sha256] = _files_of(client, mail)
+    answer = client.get(f"/mails/{mail}/files/{sha256}")
+    disposition = answer.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="') and disposition.count('"') == 2
+    assert "<" not in disposition and "\r" not in disposition and "\n" not in disposition
+    assert answer.headers["content-type"] == "application/octet-stream" and answer.headers["x-content-type-options"] == "nosniff"
+    from gateway.web.desk import Desk
+
+    for name in ('a"; filename="evil.html', "x\r\nSet-Cookie: qlvb_desk=1.pdf", "Công văn số 1.pdf", "\\..\\..\\boot.ini", ""):
+        header = Desk.download(b"%PDF", name).headers["content-disposition"]
+        assert header.startswith("attachment;") and header.count('"') == 2 and "\r" not in header and "\n" not in header
+        assert re.fullmatch(r'attachment; filename="[A-Za-z0-9._-]+"; filename\*=UTF-8\'\'[A-Za-z0-9%._~-]*', header), header
+
+
+def test_download_a_pdf_is_never_served_inline(client: TestClient, desk_world: DeskWorld) -> None:
+    log_in(client, "xem")
+    mail = desk_world.held[0]
+    for sha256 in _files_of(client, mail):
+        answer = client.get(f"/mails/{mail}/files/{sha256}")
+        assert answer.headers["content-disposition"].startswith("attachment;")
+        assert "pdf" not in answer.headers["content-type"]
+    original = client.get(f"/mails/{mail}/original")
+    assert original.headers["content-disposition"].startswith("attachment;") and "message" not in original.headers["content-type"]
+
+
+# ---- a secret document ------------------------------------------------------------------------------
+
+def test_secret_nothing_but_the_fact_on_any_page(client: TestClient, desk_world: DeskWorld) -> None:
+    secret, number = desk_world.secret, desk_world.secret_number  # type: ignore[attr-defined]
+    token = log_in(client, "vanthu")
+    for path in ("/", "/register", f"/documents/{secret}", f"/documents/{secret}/pass", f"/register?number={number}"):
+        page = client.get(path)
+        assert page.status_code == 200 and secret_kept(page.text), path
+    client.post(f"/documents/{secret}/pass", data={"csrf": token, "lead": "TC"})
+    client.post("/logout", data={"csrf": token})
+    log_in(client, "phongtc")
+    page = client.get("/unit").text
+    assert f"{number}/" in page and secret_kept(page)
+
+
+def test_secret_a_mail_marked_secret_shows_nothing_of_itself(client: TestClient, desk_world: DeskWorld) -> None:
+    """A proven agency's mail whose PDF is marked secret (002 Đ16.7: nothing of it is kept): its review
+    page and its downloads show nothing of it."""
+    from registry.models import Mail
+
+    world = desk_world.world
+    secret = world.mail("secret-mail", subject="Kế hoạch mật số 5", attachments=[("mat.pdf", world.signed("stp", world.document(
+        number="77/STP-VP", summary="V/v phương án bảo vệ mục tiêu quan trọng", secrecy="MẬT")))])
+    world.ingest(secret)
+    register = world.db()
+    with register.session() as s:
+        mail_id = s.scalars(select(Mail.id).order_by(Mail.id.desc())).first()
+    register.close()
+    log_in(client, "vanthu")
+    for path in ("/", "/review", f"/review/{mail_id}", "/register"):
+        page = client.get(path).text
+        assert "bảo vệ mục tiêu" not in page and "77/STP-VP" not in page and "Kế hoạch mật số 5" not in page, path
+    assert client.get(f"/mails/{mail_id}/original").status_code == 404
+    assert not re.search(rf"/mails/{mail_id}/files/", client.get(f"/review/{mail_id}").text)
+
+
+@pytest.mark.parametrize("asked", [
+    {"number": SECRET_NOTATION}, {"number": "88/CAT"}, {"number": "CAT-PA"}, {"number": "88"},
+    {"issuer": "cong an"}, {"words": "bi mat"}, {"type": "cong van"}])
+def test_secret_search_tells_nothing_of_its_particulars(client: TestClient, desk_world: DeskWorld,
+                                                        asked: dict[str, str]) -> None:
+    """Searching by the secret document's notation, issuer or words finds nothing: a hit would tell
+    what the page hides (its number and symbol guessed a letter at a time)."""
+    number = desk_world.secret_number  # type: ignore[attr-defined]
+    log_in(client, "xem")
+    page = client.get("/register", params=asked).text
+    assert not re.search(rf'<a href="/documents/\d+">{number}/\d+</a>', page), asked
+
+
+# ---- redirects --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example",
+                                    "/\t/evil.example", "/\r\n/evil.example", " //evil.example", "http:/evil.example",
+                                    "javascript:alert(1)", "/%2F/evil.example", "\u3002/evil.example"])
+def test_redirect_after_login_stays_on_the_desk(client: TestClient, target: str) -> None:
+    token = csrf_of(client.get("/login", params={"next": target}).text)
+    answer = client.post("/login", data={"name": "xem", "password": PASSWORD, "csrf": token, "next": target})
+    location = answer.headers["location"]
+    as_browser = re.sub(r"[\t\r\n]", "", location).replace("\\", "/")  # what a browser makes of it
+    parts = urlsplit(as_browser)
+    assert not parts.scheme and not parts.netloc and as_browser.startswith("/") and not as_browser.startswith("//"), location
+
+
+# ---- the search -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words", ['"', "*", "NEAR(a b)", "a OR b", "a AND NOT b", "^x", "col:x", "a:* & !b | c",
+                                   "x'y", "(", ")", "{subject}: x", "_", "a_b", "²", "½ đ", "ǅ", "\x00", "é" * 50])
+def test_search_fts_and_tsquery_syntax_is_only_words(client: TestClient, words: str) -> None:
+    log_in(client, "xem")
+    for field in ("words", "issuer", "type", "number"):
+        answer = client.get("/register", params={field: words})
+        assert answer.status_code == 200, (field, words, answer.status_code)
+
+
+def test_search_a_very_long_query_answers_quickly(client: TestClient) -> None:
+    log_in(client, "xem")
+    started = time.perf_counter()
+    for params in ({"words": "hội nghị " * 1500}, {"number": "9" * 5000}, {"number": "9" * 30},
+                   {"issuer": "đ" * 5000}, {"page": "9" * 5000}, {"page": "-3"}):
+        answer = client.get("/register", params=params)
+        assert answer.status_code in (200, 404), (list(params), answer.status_code)
+    assert time.perf_counter() - started < 20
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def search_register_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
+    from registry.database import Register
+    from registry.paper import PaperDocument, register_paper
+    from servers import postgres
+
+    def filled(url: str) -> Register:
+        register = Register(url)
+        day = datetime(2026, 11, 2, 9, 0, tzinfo=VN)
+        register_paper(register, "000.00.15.H06", PaperDocument("Sở Tư pháp", "12/STP", "V/v hội nghị", day), actor="t")
+        register_paper(register, "000.00.15.H06", PaperDocument("Công an tỉnh", SECRET_NOTATION, SECRET_SUMMARY, day,
+                                                                secrecy="Mật"), actor="t")
+        return register
+
+    if request.param == "sqlite":
+        register = filled(f"sqlite:///{tmp_path / 'qlvb.db'}")
+        yield register
+        register.close()
+        return
+    with postgres() as url:
+        register = filled(url)
+        yield register
+        register.close()
+
+
+@pytest.mark.parametrize("asked", [
+    {"words": "a:* & !b | c"}, {"words": "x'y"}, {"words": "a_b"}, {"issuer": "a_b c_d"}, {"words": "² ½"},
+    {"words": "(("}, {"words": "\\"}, {"words": "ǅ ﬁ"}, {"number": "²"}, {"number": "9" * 30}, {"number": "9" * 5000},
+    {"number": "%"}, {"number": "_"}])
+def test_search_hostile_words_neither_fail_nor_leak_on_sqlite_and_postgresql(search_register_db: object,
+                                                                              asked: dict[str, str]) -> None:
+    from registry.search import RegisterQuery, search_register
+
+    with search_register_db.session() as session:  # type: ignore[attr-defined]
+        found = search_register(session, RegisterQuery(**asked), VN)  # type: ignore[arg-type]
+    assert all(d.secrecy is None for d in found.documents) or asked.get("number") not in ("%", "_")
+
+
+# ---- huge inputs and the configuration --------------------------------------------------------------
+
+def test_huge_a_ten_megabyte_form_is_refused_without_harm(client: TestClient, desk_world: DeskWorld) -> None:
+    token = log_in(client, "vanthu")
+    before = audit_count(desk_world)
+    answer = client.post(f"/review/{desk_world.held[3]}/return", data={"csrf": token, "reason": "x" * 10_000_000})
+    assert answer.status_code in (400, 413)
+    assert "default-src 'none'" in answer.headers.get("content-security-policy", "")
+    assert audit_count(desk_world) == before
+    many = client.post("/login", content="&".join(f"f{n}=1" for n in range(50_000)),
+                       headers={"content-type": "application/x-www-form-urlencoded"})
+    assert many.status_code in (400, 403, 413)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "desk.snv.bacgiang.gov.vn", "127.0.0.1 ",
+                                  "0", "[::]", "*"])
+def test_config_a_host_off_loopback_needs_tls_or_a_proxy(host: str) -> None:
+    from pydantic import ValidationError
+
+    from gateway.config import Web
+
+    with pytest.raises(ValidationError, match="tls"):
+        Web(host=host)
+    assert Web(host=host, behind_proxy=True).behind_proxy
