@@ -365,6 +365,29 @@ def test_throttle_x_forwarded_for_from_a_peer_that_is_not_the_proxy_is_ignored(d
         world.write_config()
 
 
+def test_throttle_the_proxys_address_is_the_last_even_in_a_second_header_line(desk_world: DeskWorld, clock: Clock) -> None:
+    """Behind the proxy, a client's own X-Forwarded-For line comes first and the proxy's last: the
+    client's lines do not make one attacker many addresses."""
+    world = desk_world.world
+    world.extra["web"] = {"behind_proxy": True, "proxies": ["testclient"]}
+    world.write_config()
+    try:
+        app, gateway = desk_app(world, clock)
+        with TestClient(app, follow_redirects=False, base_url="https://testserver") as client:
+            def attempt(name: str, password: str, forged: str) -> int:
+                client.cookies.clear()
+                token = csrf_of(client.get("/login").text)
+                return client.post("/login", headers=[("X-Forwarded-For", forged), ("X-Forwarded-For", "10.0.0.1")],
+                                   data={"name": name, "password": password, "csrf": token}).status_code
+            for n in range(4):
+                attempt(f"khong-co-{n}", "sai-mat-khau", f"6.6.6.{n}")
+            assert attempt("vanthu", PASSWORD, "7.7.7.7") == 429
+        gateway.close()
+    finally:
+        del world.extra["web"]
+        world.write_config()
+
+
 def test_throttle_holds_against_many_guesses_sent_at_once(app_and_client: tuple[object, TestClient]) -> None:
     """Twelve wrong passwords sent together (the password check runs in threads): only the free ones
     are checked, the rest are told to wait."""
@@ -614,6 +637,11 @@ def test_secret_search_tells_nothing_of_its_particulars(client: TestClient, desk
 
 
 # ---- redirects --------------------------------------------------------------------------------------
+
+def test_redirect_target_reflected_in_the_login_form_is_escaped(client: TestClient) -> None:
+    page = client.get("/login", params={"next": '/"><script>alert(6)</script>'}).text
+    assert "<script>alert(6)" not in page and '"><script' not in page
+
 
 @pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example",
                                     "/\t/evil.example", "/\r\n/evil.example", " //evil.example", "http:/evil.example",

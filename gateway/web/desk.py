@@ -110,8 +110,9 @@ class Desk:
         return token
 
     def client(self, request: Request) -> str:
+        lines = request.headers.getlist("x-forwarded-for")  # all its lines: the proxy's may be the last line
         return client_address(request.client.host if request.client else None,
-                              request.headers.get("x-forwarded-for"), self.proxies)
+                              ", ".join(lines) if lines else None, self.proxies)
 
     def log_in(self, request: Request, name: str) -> None:
         now = self.clock()
