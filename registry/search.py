@@ -103,9 +103,10 @@ def search_register(session: Session, query: RegisterQuery, tz: ZoneInfo, *, pag
         else:
             condition = and_(notation, Document.notation.ilike(f"%{number}%"))
         select_ = select_.where(condition)
-    if query.start is not None:
+    # the calendar's first and last days bound nothing (and would leave it when turned into instants)
+    if query.start is not None and query.start > date.min:
         select_ = select_.where(Document.arrival_date >= datetime.combine(query.start, time(0), tz))
-    if query.end is not None:
+    if query.end is not None and query.end < date.max:
         select_ = select_.where(Document.arrival_date < datetime.combine(query.end + timedelta(days=1), time(0), tz))
     select_ = where_words(select_, session, query)
     total = session.scalar(select(func.count()).select_from(select_.subquery())) or 0

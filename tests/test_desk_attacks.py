@@ -676,6 +676,20 @@ def test_search_a_very_long_query_answers_quickly(client: TestClient) -> None:
     assert time.perf_counter() - started < 20
 
 
+@pytest.mark.parametrize("dates", [{"to": "9999-12-31"}, {"from": "0001-01-01"}, {"from": "9999-12-31", "to": "0001-01-01"},
+                                   {"from": "2026-02-30"}, {"to": "+2026-01-01"}, {"from": "２０２６-01-01"}])
+def test_search_dates_at_the_ends_of_the_calendar_do_not_fail(client: TestClient, dates: dict[str, str]) -> None:
+    log_in(client, "xem")
+    assert client.get("/register", params=dates).status_code == 200
+
+
+def test_static_files_do_not_leave_their_folder(client: TestClient) -> None:
+    for path in ("/static/%2e%2e/app.py", "/static/..%2fapp.py", "/static/%2e%2e%2f%2e%2e%2fconfig.py", "/static/"):
+        answer = client.get(path)
+        assert answer.status_code in (404, 400), path
+        assert b"def make_app" not in answer.content and b"class Web" not in answer.content
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def search_register_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
     from registry.database import Register
