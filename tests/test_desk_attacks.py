@@ -327,6 +327,55 @@ def test_role_a_unit_person_reads_nothing_of_the_register_by_url(client: TestCli
         assert client.get(path).status_code == 403, path
 
 
+def test_double_a_release_sent_twice_at_once_registers_the_mail_once(app_and_client: tuple[object, TestClient],
+                                                                    desk_world: DeskWorld) -> None:
+    """Two clerks (or one double click) release the same held mail at the same moment: one number."""
+    from registry.models import Document
+
+    app, client = app_and_client
+    mail_id = desk_world.held[2]
+
+    async def release_twice() -> list[int]:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        clerks = [httpx.AsyncClient(transport=transport, base_url="http://testserver") for _ in range(2)]
+        tokens = []
+        for clerk in clerks:
+            token = csrf_of((await clerk.get("/login")).text)
+            await clerk.post("/login", data={"name": "vanthu", "password": PASSWORD, "csrf": token})
+            tokens.append(csrf_of((await clerk.get("/")).text))
+        answers = await asyncio.gather(*(c.post(f"/review/{mail_id}/release", data={"csrf": t})
+                                         for c, t in zip(clerks, tokens, strict=True)))
+        for clerk in clerks:
+            await clerk.aclose()
+        return [a.status_code for a in answers]
+
+    assert asyncio.run(release_twice()) == [303, 303]
+    register = desk_world.world.db()
+    with register.session() as s:
+        assert len(list(s.scalars(select(Document).where(Document.mail_id == mail_id)))) == 1
+    register.close()
+
+
+@pytest.mark.parametrize("deadline", ["9999-12-31", "0001-01-01", "2026-13-01", "x" * 1000])
+def test_pass_on_odd_deadlines_do_not_fail(client: TestClient, desk_world: DeskWorld, deadline: str) -> None:
+    token = log_in(client, "lanhdao")
+    document = desk_world.hostile_registered  # type: ignore[attr-defined]
+    answer = client.post(f"/documents/{document}/pass", data={"csrf": token, "lead": "VP", "deadline": deadline})
+    assert answer.status_code == 303
+    assert client.get(f"/documents/{document}/pass").status_code == 200
+
+
+def test_pass_on_an_unknown_or_huge_unit_is_refused_in_words(client: TestClient, desk_world: DeskWorld) -> None:
+    token = log_in(client, "lanhdao")
+    document = desk_world.hostile_registered  # type: ignore[attr-defined]
+    for lead in ("ZZ", "<b>x</b>", "T" * 100_000, ""):
+        answer = client.post(f"/documents/{document}/pass", data={"csrf": token, "lead": lead, "with": ["ZZ", "VP"]})
+        assert answer.status_code == 303, lead[:10]
+        assert len(answer.headers.get("set-cookie", "")) < 4096  # the flash kept in the cookie stays a cookie
+        page = client.get(f"/documents/{document}/pass")
+        assert page.status_code == 200 and "<b>x</b>" not in page.text
+
+
 # ---- the login throttle -----------------------------------------------------------------------------
 
 def test_throttle_x_forwarded_for_is_ignored_when_not_behind_the_proxy(client: TestClient) -> None:
