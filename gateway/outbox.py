@@ -18,7 +18,7 @@ from gateway.mailboxes import mail_server
 from qlvb_mailbox.smtp import Envelope, send_all
 from registry import audit
 from registry.database import Register
-from registry.models import Outbox
+from registry.models import Outbox, OutgoingRecipient
 
 BATCH = 50
 MAX_ATTEMPTS = 12  # about two days with the backoff below
@@ -46,23 +46,26 @@ class OutboxSender:
             return 0
         results = send_all(mail_server(self.server), envelopes)
         sent = 0
-        with self.register.session() as session:
+        keys = [r.key for r in results]
+        with self.register.session() as session, session.no_autoflush:  # each row's change flushed once, at commit
+            rows = {r.id: r for r in session.scalars(select(Outbox).where(Outbox.id.in_(keys)))}
+            followed = set(session.scalars(select(OutgoingRecipient.outbox_id).where(OutgoingRecipient.outbox_id.in_(keys))))
             for result in results:
-                row = session.get(Outbox, result.key)
+                row = rows.get(result.key)
                 if row is None or row.state != "queued":
                     continue
                 row.attempts += 1
                 if result.outcome == "sent":
                     row.state, row.sent_at, row.last_error, row.next_attempt_at = "sent", datetime.now(timezone.utc), None, None
                     sent += 1
-                    follow_outbox(session, row)
                 elif result.outcome == "permanent" or row.attempts >= MAX_ATTEMPTS:
                     row.state, row.last_error, row.next_attempt_at = "failed", result.detail, None
                     audit.record(session, "outbox-failed", mail_id=row.mail_id, outbox_id=row.id,
                                  recipient=row.recipient, error=result.detail)
-                    follow_outbox(session, row)
                 else:
                     row.last_error, row.next_attempt_at = result.detail, now + backoff(row.attempts)
+                if row.id in followed:  # a document we sent: its recipient's line follows (an answer has none)
+                    follow_outbox(session, row)
             session.commit()
         return sent
 
@@ -73,9 +76,9 @@ class OutboxSender:
         due = (Outbox.state == "queued", or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
         with self.register.session() as session:
             ids = session.scalars(select(Outbox.id).where(*due).order_by(Outbox.id).limit(BATCH)).all()
-            taken = [i for i in ids  # a row another sender took in the meantime no longer matches
-                     if session.execute(update(Outbox).where(Outbox.id == i, *due)
-                                        .values(next_attempt_at=now + LEASE)).rowcount == 1]  # type: ignore[attr-defined]  # SQLAlchemy types execute() as a Result; an UPDATE's is a CursorResult
+            taken = list(session.scalars(  # in one statement; a row another sender took meanwhile no longer matches
+                update(Outbox).where(Outbox.id.in_(ids), *due).values(next_attempt_at=now + LEASE)
+                .returning(Outbox.id).execution_options(synchronize_session=False)))
             session.commit()
             rows = session.scalars(select(Outbox).where(Outbox.id.in_(taken)).order_by(Outbox.id)).all()
             return [Envelope(r.id, self.sender, r.recipient, r.raw) for r in rows]
