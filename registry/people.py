@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry import audit
-from registry.models import Person
+from registry.models import AuditEntry, Person
 
 # clerk: acts on mail and the registers, passes documents on; leader: passes documents on; unit: its
 # unit's documents; viewer: reads only
@@ -84,6 +84,18 @@ def person(session: Session, name: str) -> PersonRow | None:
     """The person of this name, if there is one and they are not disabled."""
     found = session.scalars(select(Person).where(Person.name == name)).first()
     return None if found is None or found.disabled else _row(found)
+
+
+def record_logout(session: Session, name: str, session_id: str, until: float) -> None:
+    """A session ended by its person: its id is refused until `until` (its hours), after a restart too."""
+    audit.record(session, "logout", actor=name, session_id=session_id, until=until)
+
+
+def ended_sessions(session: Session, since: datetime) -> dict[str, float]:
+    """The sessions logged out since then: id -> until when it would have lasted."""
+    rows = session.scalars(select(AuditEntry).where(AuditEntry.action == "logout", AuditEntry.at >= since))
+    return {r.details["session_id"]: float(r.details["until"]) for r in rows
+            if isinstance(r.details.get("session_id"), str) and isinstance(r.details.get("until"), (int, float))}
 
 
 def check_password(session: Session, name: str, password: str, now: datetime) -> PersonRow | None:

@@ -206,8 +206,6 @@ def test_cookie_replayed_after_logout_is_no_session(client: TestClient) -> None:
     assert client.get("/").headers.get("location") == "/login"
 
 
-@pytest.mark.xfail(strict=True, reason="the logged-out sessions are kept in the desk's memory (Desk.ended): a restart "
-                   "of `qlvb-gateway web` forgets them, and a copy of the cookie is good again until its hours end")
 def test_cookie_replayed_after_logout_and_a_restart_is_no_session(desk_world: DeskWorld, clock: Clock) -> None:
     app, gateway = desk_app(desk_world.world, clock)
     with TestClient(app, follow_redirects=False) as client:

@@ -11,7 +11,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any, ParamSpec, TypeVar
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -86,8 +86,11 @@ class Desk:
         self.proxies = tuple(settings.proxies) if settings.behind_proxy else None
         self.nav: list[NavItem] = []
         # sessions logged out, by their id, until their hours are over: the cookie is the session (signed,
-        # kept by the browser), so a copy of it kept elsewhere must be refused after the logout
-        self.ended: dict[str, float] = {}
+        # kept by the browser), so a copy of it kept elsewhere must be refused after the logout; kept in
+        # the audit log too, read again when the desk starts
+        since = datetime.now(timezone.utc) - timedelta(hours=settings.session_hours)
+        with gateway.register.session() as db:
+            self.ended: dict[str, float] = people.ended_sessions(db, since)
         env = Environment(loader=PackageLoader("gateway.web", "templates"), autoescape=select_autoescape(default=True))
         env.filters["when"] = self.when
         env.filters["day"] = day
@@ -125,8 +128,11 @@ class Desk:
         session_id, login_at = request.session.get("id"), request.session.get("login_at")
         now = self.clock()
         self.ended = {k: until for k, until in self.ended.items() if until > now}
-        if isinstance(session_id, str) and isinstance(login_at, (int, float)):
-            self.ended[session_id] = login_at + self.settings.session_hours * 3600
+        name = request.session.get("name")
+        if isinstance(session_id, str) and isinstance(login_at, (int, float)) and isinstance(name, str):
+            until = self.ended[session_id] = login_at + self.settings.session_hours * 3600
+            with self.gateway.register.session() as db, db.begin():
+                people.record_logout(db, name, session_id, until)
         request.session.clear()
 
     def visitor(self, request: Request) -> Visitor | None:
