@@ -320,6 +320,7 @@ class Web(_Strict):
     proxies: list[str] = ["127.0.0.1", "::1"]  # the proxy's own addresses
     session_hours: float = Field(default=8, gt=0)  # a login lasts a working day at most
     idle_minutes: float = Field(default=60, gt=0)  # and ends after this long without a page
+    max_upload_mb: float = Field(default=50, gt=0)  # a scan and its draft sent from the page: a larger form is refused unread
 
     @model_validator(mode="after")
     def _exposed_only_safely(self) -> "Web":

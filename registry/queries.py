@@ -44,14 +44,23 @@ def outbox_counts(session: Session, *, failures: int = 10) -> OutboxCounts:
     return OutboxCounts(counts.get("queued", 0), counts.get("sent", 0), counts.get("failed", 0), tuple(failed))
 
 
-def sent_documents(session: Session, year: int | None = None) -> list[SentDocument]:
-    """The outgoing register by year and sequence, of one year or of all."""
-    query = select(OutgoingDocument).order_by(OutgoingDocument.year, OutgoingDocument.sequence)
+def sent_documents(session: Session, year: int | None = None, *, newest_first: bool = False, offset: int = 0,
+                   limit: int | None = None) -> list[SentDocument]:
+    """The outgoing register by year and sequence, of one year or of all (a page of it: offset, limit)."""
+    order = (OutgoingDocument.year.desc(), OutgoingDocument.sequence.desc()) if newest_first else (
+        OutgoingDocument.year, OutgoingDocument.sequence)
+    query = select(OutgoingDocument).order_by(*order).offset(offset).limit(limit)
     if year:
         query = query.where(OutgoingDocument.year == year)
     return [SentDocument(doc, tuple(session.scalars(
         select(OutgoingRecipient).where(OutgoingRecipient.document_id == doc.id).order_by(OutgoingRecipient.id))))
         for doc in session.scalars(query).all()]
+
+
+def sent_count(session: Session, year: int | None = None) -> int:
+    """How many documents the outgoing register holds, of one year or of all."""
+    query = select(func.count()).select_from(OutgoingDocument)
+    return session.scalar(query.where(OutgoingDocument.year == year) if year else query) or 0
 
 
 def waiting_mails(session: Session) -> list[Mail]:

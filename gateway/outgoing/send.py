@@ -151,7 +151,8 @@ class OutgoingSender:
         return choices
 
     # ---- sending ---------------------------------------------------------------------------
-    def send(self, item: OutgoingFile, *, dry_run: bool = False, choices: Choices | None = None) -> SendOutcome:
+    def send(self, item: OutgoingFile, *, dry_run: bool = False, choices: Choices | None = None,
+             actor: str = "gateway") -> SendOutcome:
         before = self._already_sent(item.pdf)
         if before is not None:
             return before
@@ -166,7 +167,7 @@ class OutgoingSender:
             pdf = sign_outgoing(item.pdf, self.gw.config.signing, self.gw.us.agency.name, self.gw.config.tz,
                                 signer_name=reading.particulars.signer)
         with self.gw.register.session() as session, session.begin():
-            row = self._register(session, item, plan, pdf)
+            row = self._register(session, item, plan, pdf, actor)
             plan = replace(plan, identifier=row.identifier)
             row.plan = plan.as_json()
         return SendOutcome(plan, registered=True, recipients=tuple(self.recipients_json(row.id)))
@@ -184,7 +185,7 @@ class OutgoingSender:
         plan = _stored_plan(stored)
         return SendOutcome(plan, registered=True, already_sent=True, recipients=tuple(self.recipients_json(row.id)))
 
-    def _register(self, session: Session, item: OutgoingFile, plan: Plan, pdf: bytes) -> OutgoingDocument:
+    def _register(self, session: Session, item: OutgoingFile, plan: Plan, pdf: bytes, actor: str) -> OutgoingDocument:
         code = self.gw.config.agency.code
         now = datetime.now(timezone.utc)
         year = now.astimezone(self.gw.config.tz).year
@@ -215,7 +216,7 @@ class OutgoingSender:
                 document_id=row.id, agency_code=agency.code, agency_name=agency.name, mailbox=agency.mailbox,
                 entries=entries, state="queued", outbox_id=outbox.id, message_id=mail.message_id,
             ))
-        audit.record(session, "outgoing-registered", identifier=ident, notation=doc.number, source=item.source,
+        audit.record(session, "outgoing-registered", actor=actor, identifier=ident, notation=doc.number, source=item.source,
                      recipients=[a.code for a, _ in plan.recipients()], signed=row.signed)
         return row
 

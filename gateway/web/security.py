@@ -21,12 +21,13 @@ from registry.people import Role
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                            "frame-ancestors 'none'; base-uri 'none'")
 
-Action = Literal["read", "review", "register", "pass-on", "unit-work"]
+Action = Literal["read", "review", "register", "pass-on", "unit-work", "send"]
 
 # what each role may do (issue 14): a viewer reads; a clerk acts on mail and the registers and passes
-# documents on; a leader passes documents on; a unit's people work on what was passed to their unit
+# documents on, and sends the agency's documents; a leader passes documents on; a unit's people work
+# on what was passed to their unit
 MAY: dict[Role, frozenset[Action]] = {
-    "clerk": frozenset({"read", "review", "register", "pass-on"}),
+    "clerk": frozenset({"read", "review", "register", "pass-on", "send"}),
     "leader": frozenset({"read", "pass-on"}),
     "unit": frozenset({"unit-work"}),
     "viewer": frozenset({"read"}),

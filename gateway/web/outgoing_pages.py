@@ -1,0 +1,202 @@
+"""The desk's Outgoing pages: the outgoing register (sổ văn bản đi, what `qlvb-gateway sent` shows:
+registry/queries.sent_documents) with each recipient's state, and sending from the page (the clerk
+only): the signed scan (and the draft) uploaded, the plan shown, each held entry answered with an
+agency of the directory or "on paper", then signed and sent by gateway/outgoing/send.py exactly as
+`send --confirm "ENTRY=CODE"` does. The PDF is read in a worker process, never in the web process;
+the form is refused unread when larger than `web.max_upload_mb`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PureWindowsPath
+from typing import Any
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from gateway.directory import AgencyEntry
+from gateway.outgoing.send import ChoiceError, OutgoingFile, OutgoingSender, SendOutcome, UnreadablePdf, parse_choices
+from gateway.outgoing.signing import SigningError
+from gateway.web.desk import Desk, NavItem
+from registry.queries import SentDocument, sent_count, sent_documents
+
+PER_PAGE = 50
+PAPER = "-"  # the answer "on paper" (send's --confirm "ENTRY=-")
+UPLOAD = "outgoing-upload"  # the session's key for the files uploaded and not yet sent
+
+RECIPIENT_STATES = {"queued": "Chờ gửi", "sent": "Đã gửi (máy chủ thư đã nhận)", "acknowledged": "Đã nhận, vào sổ",
+                    "returned": "Bị trả lại", "failed": "Gửi không được"}
+# the recipient's edXML processing status, where it runs this gateway (X-QLVB-Status)
+PROCESSING = {"04": "Chờ phân công", "05": "Đang xử lý", "06": "Đã xử lý xong"}
+RECALL = {"requested": "Đã đề nghị thu hồi", "agreed": "Đồng ý thu hồi", "unknown": "Không rõ văn bản thu hồi"}
+ENTRY_STATES = {"resolved": "Đã xác định", "skipped": "Không gửi (chính cơ quan mình)",
+                "ambiguous": "Ứng với nhiều cơ quan: Văn thư chọn", "unresolved": "Không tìm thấy trong danh bạ: Văn thư chọn"}
+NOT_A_PDF = "Tệp văn bản phải là tệp PDF (bản quét đã ký số hoặc sẽ được ký số)."
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The files of a send, kept in the content store between the plan and the send."""
+
+    pdf: str  # SHA-256 in the store
+    filename: str
+    draft: str | None = None
+    draft_filename: str | None = None
+
+    def as_session(self) -> dict[str, Any]:
+        return {"pdf": self.pdf, "filename": self.filename, "draft": self.draft, "draft_filename": self.draft_filename}
+
+    @classmethod
+    def of_session(cls, value: object) -> Upload | None:
+        if not isinstance(value, dict) or not isinstance(value.get("pdf"), str) or not isinstance(value.get("filename"), str):
+            return None
+        return cls(value["pdf"], value["filename"], value.get("draft"), value.get("draft_filename"))
+
+
+class Refused(ValueError):
+    """An upload or a send refused, said in Vietnamese."""
+
+
+def _filename(upload: UploadFile, fallback: str) -> str:
+    """The file's own name, without any folder a browser sent with it."""
+    return PureWindowsPath(upload.filename or "").name.strip()[:200] or fallback
+
+
+def _int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise HTTPException(404) from None
+    if not 1 <= number < 2**31:
+        raise HTTPException(404)
+    return number
+
+
+def chosen(form: FormData) -> list[str]:
+    """The answers of the plan's form as `send --confirm` takes them: "ENTRY=CODE" or "ENTRY=-"."""
+    return [str(v) for v in form.getlist("choice") if isinstance(v, str) and v and not v.endswith("=")]
+
+
+def routes(desk: Desk) -> list[BaseRoute]:
+    gateway = desk.gateway
+    desk.nav.append(NavItem("/outgoing", "Sổ văn bản đi", "read"))
+    limit = int(gateway.config.web.max_upload_mb * 1024 * 1024)
+
+    def register_page(year: int | None, page: int) -> tuple[list[SentDocument], int]:
+        with gateway.register.session() as db:
+            return (sent_documents(db, year, newest_first=True, offset=(page - 1) * PER_PAGE, limit=PER_PAGE),
+                    sent_count(db, year))
+
+    async def outgoing_register(request: Request) -> Response:
+        visitor = desk.reader(request)
+        year_text = request.query_params.get("year", "")
+        year = _int(year_text) if year_text else None
+        page = _int(request.query_params.get("page", "1") or "1")
+        documents, total = await desk.run(register_page, year, page)
+        return desk.page(request, "outgoing.html", visitor, documents=documents, total=total, page=page,
+                         pages=max(1, -(-total // PER_PAGE)), year=year, states=RECIPIENT_STATES,
+                         processing=PROCESSING, recall=RECALL)
+
+    async def upload_form(request: Request) -> Response:
+        visitor = desk.reader(request, "send")
+        return desk.page(request, "outgoing_upload.html", visitor, limit_mb=gateway.config.web.max_upload_mb)
+
+    def refused_upload(request: Request, message: str, status: int) -> Response:
+        return desk.page(request, "outgoing_upload.html", desk.reader(request, "send"), status=status, error=message,
+                         limit_mb=gateway.config.web.max_upload_mb)
+
+    async def upload(request: Request) -> Response:
+        desk.reader(request, "send")
+        size = request.headers.get("content-length", "")
+        if not size.isdigit() or int(size) > limit:  # refused before a byte of it is read
+            return refused_upload(request, f"Tệp quá lớn: văn bản và dự thảo cộng lại không quá "
+                                           f"{gateway.config.web.max_upload_mb:g} MB.", 413)
+        visitor, form = await desk.acting(request, "send")
+        scan, draft = form.get("scan"), form.get("draft")
+        if not isinstance(scan, UploadFile):
+            return refused_upload(request, "Chưa chọn tệp văn bản (PDF).", 400)
+        pdf = await scan.read()
+        if b"%PDF-" not in pdf[:1024]:  # the header a PDF starts with (ISO 32000-1 7.5.2); read in a worker later
+            return refused_upload(request, NOT_A_PDF, 400)
+        draft_bytes = await draft.read() if isinstance(draft, UploadFile) and draft.filename else b""
+
+        def keep() -> Upload:
+            return Upload(gateway.store.put(pdf), _filename(scan, "van-ban.pdf"),
+                          gateway.store.put(draft_bytes) if draft_bytes else None,
+                          _filename(draft, "du-thao") if isinstance(draft, UploadFile) and draft_bytes else None)
+        request.session[UPLOAD] = (await desk.run(keep)).as_session()
+        return desk.redirect("/outgoing/plan")
+
+    def plan_or_send(upload: Upload, answers: list[str], actor: str, send: bool) -> SendOutcome:
+        """The plan (a dry run) or the send, by gateway/outgoing/send.py as `send [--confirm …]` does."""
+        item = OutgoingFile(f"desk:{actor}", upload.filename, gateway.store.get(upload.pdf),
+                            (upload.draft_filename or "du-thao", gateway.store.get(upload.draft)) if upload.draft else None)
+        try:
+            choices = parse_choices(answers, gateway.directory.by_code)
+            with gateway.worker_pool(size=1) as pool:
+                return OutgoingSender(gateway, pool).send(item, dry_run=not send, choices=choices, actor=actor)
+        except UnreadablePdf:
+            raise Refused("Không đọc được tệp PDF này (tệp hỏng, hoặc quá nặng để đọc trong giới hạn thời gian và bộ nhớ "
+                          "của hệ thống).") from None
+        except ChoiceError:
+            raise Refused("Nơi nhận được chọn không có trong khối 'Nơi nhận' hoặc trong danh bạ: tải lại trang.") from None
+        except SigningError as exc:
+            raise Refused(f"Không ký số được văn bản: {exc}") from None
+
+    def plan_page(request: Request, upload: Upload, outcome: SendOutcome | None, answers: list[str],
+                  error: str | None = None) -> Response:
+        picked = dict(a.rpartition("=")[::2] for a in answers)  # entry -> code or "-"
+        return desk.page(request, "outgoing_plan.html", desk.reader(request, "send"), status=400 if error else 200,
+                         upload=upload, outcome=outcome, error=error, picked=picked, entry_states=ENTRY_STATES,
+                         agencies=gateway.directory.agencies, near=lambda names: _near(gateway.directory.agencies, names),
+                         paper=PAPER)
+
+    async def plan(request: Request) -> Response:
+        visitor = desk.reader(request, "send")
+        upload = Upload.of_session(request.session.get(UPLOAD))
+        if upload is None:
+            return desk.redirect("/outgoing/send")
+        try:
+            outcome = await desk.run(plan_or_send, upload, [], visitor.name, False)
+        except Refused as exc:
+            return plan_page(request, upload, None, [], str(exc))
+        return plan_page(request, upload, outcome, [])
+
+    async def send(request: Request) -> Response:
+        visitor, form = await desk.acting(request, "send")
+        upload = Upload.of_session(request.session.get(UPLOAD))
+        if upload is None:
+            desk.flash(request, "Không còn tệp nào chờ gửi: hãy tải văn bản lên lại.", "error")
+            return desk.redirect("/outgoing/send")
+        answers = chosen(form)
+        try:
+            outcome = await desk.run(plan_or_send, upload, answers, visitor.name, True)
+        except Refused as exc:
+            return plan_page(request, upload, None, answers, str(exc))
+        if not outcome.registered:  # still held: the plan again, with what is missing
+            return plan_page(request, upload, outcome, answers)
+        request.session.pop(UPLOAD, None)
+        ident = outcome.plan.identifier
+        if outcome.already_sent:
+            desk.flash(request, f"Văn bản này đã được gửi trước đây ({ident}): không gửi lại.", "error")
+        else:
+            desk.flash(request, f"Đã vào sổ văn bản đi {ident} và xếp thư gửi đến "
+                                + ", ".join(r["name"] for r in outcome.recipients) + ".")
+        return desk.redirect("/outgoing")
+
+    return [
+        Route("/outgoing", outgoing_register, methods=["GET"]),
+        Route("/outgoing/send", upload_form, methods=["GET"]),
+        Route("/outgoing/send", upload, methods=["POST"]),
+        Route("/outgoing/plan", plan, methods=["GET"]),
+        Route("/outgoing/plan", send, methods=["POST"]),
+    ]
+
+
+def _near(agencies: list[AgencyEntry], names: list[str]) -> list[AgencyEntry]:
+    """The agencies of the directory a held entry's candidates name (a candidate may be "body: name")."""
+    wanted = {n.rpartition(": ")[2] for n in names}
+    return [a for a in agencies if a.name in wanted]
