@@ -197,17 +197,12 @@ def register_list(config_path: str, year: int | None, as_json: bool) -> int:
 
 
 def _period(year: int, start: str | None, end: str | None) -> Period:
-    from registry.printed import Period
+    from registry.printed import period_of
 
     try:
-        days = [date.fromisoformat(d) if d else None for d in (start, end)]
+        return period_of(year, *(date.fromisoformat(d) if d else None for d in (start, end)))
     except ValueError as exc:
         raise UsageError(f"--from/--to: {exc}") from None
-    if any(d is not None and d.year != year for d in days):
-        raise UsageError(f"--from/--to: not in {year}")
-    if days[0] and days[1] and days[0] > days[1]:
-        raise UsageError("--from: after --to")
-    return Period(year, days[0], days[1])
 
 
 def _printed(config: Config, period: Period, volume: int) -> PrintedRegister:
@@ -276,12 +271,12 @@ def register_export(config_path: str, year: int, output: str, volume: int, start
 @actor_option(_clerk, CLERK_HELP)
 def register_close(config_path: str, year: int, output: str | None, volume: int, actor: str) -> int:
     from gateway.printed_register import render_pdf
-    from registry.closed_years import close_year
+    from registry.closed_years import close_year, year_over
     from registry.database import Register
     from registry.printed import Period
 
     config = _config(config_path)
-    if year >= datetime.now(config.tz).year:
+    if not year_over(year, datetime.now(config.tz).date()):
         raise UsageError(f"--year {year}: the year is not over (a register is closed at the year's end)")
     with closing(Register(config.database)) as database, database.session() as session, session.begin():
         closed = close_year(session, config.agency.code, year, actor=actor, now=datetime.now(timezone.utc))

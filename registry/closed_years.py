@@ -4,7 +4,7 @@ A closed year takes no more paper entries; its numbers already end with the year
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,11 @@ def refuse_if_closed(session: Session, agency_code: str, year: int) -> None:
     closed = closure(session, agency_code, year)
     if closed is not None:
         raise YearClosed(closed)
+
+
+def year_over(year: int, today: date) -> bool:
+    """A register is closed at its year's end (000 Đ9.2.a): a year may be closed once it is over."""
+    return year < today.year
 
 
 def close_year(session: Session, agency_code: str, year: int, *, actor: str, now: datetime) -> Closure:

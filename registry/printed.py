@@ -81,6 +81,16 @@ class Period:
     end: date | None = None
 
 
+def period_of(year: int, start: date | None, end: date | None) -> Period:
+    """The period asked for (the CLI's --from/--to, the desk's form): its days within its year, in order;
+    else ValueError saying what is wrong."""
+    if any(d is not None and d.year != year for d in (start, end)):
+        raise ValueError(f"not in {year}")
+    if start is not None and end is not None and start > end:
+        raise ValueError("the first day after the last")
+    return Period(year, start, end)
+
+
 def printed_register(session: Session, agency_code: str, agency_name: str, period: Period, tz: tzinfo, *,
                      volume: int = 1) -> PrintedRegister:
     query = select(Document).where(Document.agency_code == agency_code, Document.year == period.year)

@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from gateway.app import Gateway
 from gateway.config import Config, Web
-from gateway.web import outgoing_pages, pages, passing_pages
+from gateway.web import outgoing_pages, pages, passing_pages, printed_pages
 from gateway.web.desk import Desk, LoginRequired
 from gateway.web.security import SecurityHeaders
 from registry.keys import register_key
@@ -31,7 +31,8 @@ SESSION_KEY = "desk-sessions"  # the register key that signs the desk's cookies
 STATIC = Path(__file__).parent / "static"
 
 # the page modules, each giving its routes (and its items of the menu) on the desk
-PAGE_MODULES: list[Callable[[Desk], list[BaseRoute]]] = [pages.routes, passing_pages.routes, outgoing_pages.routes]
+PAGE_MODULES: list[Callable[[Desk], list[BaseRoute]]] = [pages.routes, passing_pages.routes, printed_pages.routes,
+                                                           outgoing_pages.routes]
 
 
 SIGNING_IN_AND_OUT = ("/login", "/logout")  # the only forms a viewer sends
