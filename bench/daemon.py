@@ -248,6 +248,9 @@ def main() -> None:
           f"start-up {first - started:.1f} s")
     print(f"  CPU a mail: gateway (daemon and workers) {ms * gateway_cpu / (len(backlog) - 1):.1f} ms, "
           f"Dovecot {ms * dovecot_cpu / len(backlog):.1f} ms")
+    # the machine may be shared: what the gateway got of it (a loaded machine leaves it less than its cores)
+    print(f"  cores the gateway used through the backlog: {gateway_cpu * through / (len(backlog) - 1):.2f} of {cores}; "
+          f"load average afterwards {os.getloadavg()[0]:.1f}")
     print(f"mails appended during the backlog ({len(late)}): filed {ms * max(late_latency):.0f} ms at most after "
           f"their APPEND, {ms * max(after_clear):.0f} ms at most after the backlog cleared")
     digital, scanned = slice(0, args.latency), slice(args.latency, None)
