@@ -163,3 +163,24 @@ def test_the_register_is_searched_and_a_document_opened(desk: tuple[DeskWorld, s
     assert download.value.suggested_filename == "cv.pdf"
     page.screenshot(path=str(shots / "desk-document.png"), full_page=True)
     context.close()
+
+
+def test_the_clerk_prints_the_register(desk: tuple[DeskWorld, str], browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
+    import pymupdf
+
+    _, base = desk
+    context, page = _page_as(browser, base, "vanthu")
+    page.get_by_role("link", name="Sổ văn bản đến").click()
+    count = int(page.inner_text("p.count").split()[0])
+    page.get_by_label("Quyển số").fill("1")
+    page.screenshot(path=str(shots / "desk-register-print.png"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải sổ in (PDF)").click()
+    assert download.value.suggested_filename == f"so-den-{page.input_value('#print-year')}.pdf"
+    with pymupdf.open(download.value.path()) as pdf:
+        numbers = [int(row[1]) for p in list(pdf)[1:] for row in p.find_tables().tables[0].extract()[2:]]
+    assert numbers == list(range(1, count + 1))
+    page.get_by_role("button", name="Khóa sổ…").click()
+    assert "Xác nhận khóa sổ năm" in page.inner_text("main")  # last year: over, and nothing closed yet
+    page.screenshot(path=str(shots / "desk-register-close.png"), full_page=True)
+    context.close()
