@@ -1,8 +1,9 @@
 """The printed register of incoming documents (sổ đăng ký văn bản đến, NĐ 30/2020 Phụ lục IV): its
 cover and its lines, every document registered in the period by incoming number, paper and
 electronic alike (Đ22.2), recalled ones kept with the fact in the notes. Read from `documents`, the
-rows `register list` prints; a secret document is never among them (002 Đ16.7: nothing of it is
-registered), so nothing of one can be printed."""
+rows `register list` prints; a secret document by mail is never among them (002 Đ16.7: nothing of
+it is registered), and a secret paper one (register add --secrecy) is printed as the fact only: its
+number, its arrival and SECRET, as the desk shows it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
 ROLES = {"lead": "chủ trì", "co": "phối hợp"}  # Bắc Kạn QĐ 26/2020 Đ9.3.b
 RECALLED = "Đã thu hồi"  # the start of the note a recall writes (gateway/exchange/recall.py)
 PAPER = "Văn bản giấy"
+SECRET = "Văn bản mật"  # column 6 of a secret paper document, its content kept on paper alone
 
 Cell = date | int | str | None
 
@@ -116,11 +118,13 @@ def printed_register(session: Session, agency_code: str, agency_name: str, perio
 
 
 def _line(d: Document, tz: tzinfo, passed: list[Assignment]) -> PrintedLine:
+    secret = d.secrecy is not None  # a secret paper document (register add --secrecy): its number and arrival only
     return PrintedLine(
         received_on=d.arrival_date.astimezone(tz).date(), number=d.arrival_number,
-        issuer=" - ".join(p for p in (d.organ_parent, d.organ_name) if p) if d.organ_name else "",
-        notation=d.notation or "", issued_on=_day(d.issued_date),
-        type_and_summary=" ".join(p for p in (d.type_name, d.subject) if p), note=_note(d), recalled=d.recalled,
+        issuer=" - ".join(p for p in (d.organ_parent, d.organ_name) if p) if d.organ_name and not secret else "",
+        notation=d.notation or "" if not secret else "", issued_on=_day(d.issued_date) if not secret else None,
+        type_and_summary=" ".join(p for p in (d.type_name, d.subject) if p) if not secret else SECRET,
+        note=_note(d) if not secret else PAPER, recalled=d.recalled,
         passed_to="; ".join(f"{a.unit_name} ({ROLES[a.role]})" for a in passed),
         passed_on=min(a.passed_at for a in passed).astimezone(tz).date() if passed else None,
         received_by="; ".join(f"{a.received_by} ({a.unit_name})" for a in passed if a.received_by),

@@ -676,6 +676,28 @@ def test_secret_a_mail_marked_secret_shows_nothing_of_itself(client: TestClient,
     assert not re.search(rf"/mails/{mail_id}/files/", client.get(f"/review/{mail_id}").text)
 
 
+def test_secret_the_printed_register_downloaded_holds_only_its_fact(client: TestClient, desk_world: DeskWorld) -> None:
+    """The register printed from the desk (PDF and spreadsheet), downloaded by a viewer: the secret
+    paper document's line has its number and arrival, nothing of its content."""
+    import io
+
+    import openpyxl
+    import pymupdf
+
+    number = desk_world.secret_number  # type: ignore[attr-defined]
+    log_in(client, "xem")
+    year = str(datetime.now(VN).year)
+    pdf = client.get("/register/printed", params={"year": year, "format": "pdf"})
+    assert pdf.status_code == 200 and pdf.headers["content-disposition"].startswith("attachment;")
+    with pymupdf.open(stream=pdf.content, filetype="pdf") as document:
+        text = " ".join(" ".join(page.get_text().split()) for page in document)
+    sheet = client.get("/register/printed", params={"year": year, "format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(sheet.content))
+    cells = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    for got in (text, cells):
+        assert re.search(rf"\b{number}\b", got) and secret_kept(got), got[:3000]
+
+
 @pytest.mark.parametrize("asked", [
     {"number": SECRET_NOTATION}, {"number": "88/CAT"}, {"number": "CAT-PA"}, {"number": "88"},
     {"issuer": "cong an"}, {"words": "bi mat"}, {"type": "cong van"}])
