@@ -435,6 +435,23 @@ def test_throttle_the_proxys_address_is_the_last_even_in_a_second_header_line(de
         world.write_config()
 
 
+def test_throttle_an_ipv6_site_is_one_address_and_the_memory_is_bounded() -> None:
+    """One attacker's /64 gives it more addresses than it could use: they count as one. And names or
+    addresses sprayed once each do not grow the throttle without end."""
+    from gateway.web.security import LoginThrottle
+
+    clock = Clock()
+    throttle = LoginThrottle(clock, kept=1000)
+    for n in range(4):
+        throttle.failed(f"khong-co-{n}", f"2001:db8:1:2::{n + 1:x}")
+    assert throttle.wait("vanthu", "2001:db8:1:2:ffff::9") > 0
+    assert throttle.wait("vanthu", "2001:db8:1:3::1") == 0  # another site
+    for n in range(20_000):
+        throttle.failed(f"ten-{n}", f"10.{n // 65536}.{n // 256 % 256}.{n % 256}")
+    assert len(throttle._by_key) <= 1000 + 2
+    assert throttle.wait("vanthu", "2001:db8:1:2::1") > 0  # what blocks is kept
+
+
 def test_throttle_holds_against_many_guesses_sent_at_once(app_and_client: tuple[object, TestClient]) -> None:
     """Twelve wrong passwords sent together (the password check runs in threads): only the free ones
     are checked, the rest are told to wait."""

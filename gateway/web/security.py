@@ -121,6 +121,7 @@ class LoginThrottle:
     free: int = 3
     longest: float = 900.0
     forget_after: float = 3600.0
+    kept: int = 100_000  # keys kept at most: past it, those blocking nothing now are forgotten
     _by_key: dict[str, _Failures] = field(default_factory=dict)
 
     def wait(self, account: str, address: str) -> float:
@@ -140,16 +141,29 @@ class LoginThrottle:
     def succeeded(self, account: str, address: str) -> None:
         """The password was right: the account's count cleared, and this attempt (counted by `failed`
         before the password was checked, so that guesses sent at once are slowed too) taken back."""
-        self._by_key.pop(f"account:{account.casefold()}", None)
-        failures = self._by_key.get(f"address:{address}")
+        account_key, address_key = self._keys(account, address)
+        self._by_key.pop(account_key, None)
+        failures = self._by_key.get(address_key)
         if failures is not None and failures.count > 0:
             failures.count -= 1
 
     def _keys(self, account: str, address: str) -> tuple[str, str]:
-        return f"account:{account.casefold()}", f"address:{address}"
+        return f"account:{account.casefold()}", f"address:{_network(address)}"
 
     def _get(self, key: str, now: float) -> _Failures:
         failures = self._by_key.get(key)
         if failures is None or now - failures.last > self.forget_after and now >= failures.blocked_until:
+            if failures is None and len(self._by_key) >= self.kept:
+                self._by_key = {k: f for k, f in self._by_key.items() if f.blocked_until > now}
             failures = self._by_key[key] = _Failures()
         return failures
+
+
+def _network(address: str) -> str:
+    """An IPv6 address as its /64 (one site has them all: each would be an address of its own), any
+    other address as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else address
