@@ -15,7 +15,7 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from desk_kit import PASSWORD, PEOPLE, UNITS, Clock, add_person, csrf_of, desk_app
-from test_outgoing import our_document
+from test_outgoing import OUR_BLOCK, our_document
 from world import STC, STP, World, make_world, our_identifier
 
 LUC_NAM = "000.00.00.H06"  # the agency the clerk chooses for "UBND huyện Lục Nam" (no such entry in the directory)
@@ -127,6 +127,31 @@ def test_the_clerk_sends_a_letter_answering_its_held_entry(client: TestClient, d
     log_in(client, "xem")  # a viewer reads the register, with no link to send
     page = client.get("/outgoing").text
     assert our_identifier(1) in page and "/outgoing/send" not in page
+
+
+def test_an_entry_answered_with_two_agencies_goes_to_both(client: TestClient, desk_world: World) -> None:
+    """As `send --confirm "ENTRY=CODE,CODE"`: the near name ticked and an agency chosen from the list
+    both get the letter, once each."""
+    from registry.models import OutgoingDocument, OutgoingRecipient
+
+    log_in(client, "vanthu")
+    block = OUR_BLOCK[:-1] + ["- Sở Tư phám."]  # a typo for Sở Tư pháp, in place of UBND huyện Lục Nam
+    assert upload(client, our_document(number="47/SNV-VP", recipients=block), name="hai-noi.pdf").status_code == 303
+    plan = client.get("/outgoing/plan").text
+    assert '<input type="checkbox" name="choice" value="Sở Tư phám=000.00.14.H06">' in plan  # its near name
+    done = client.post("/outgoing/plan", data={"csrf": csrf_of(plan), "choice": [
+        "Sở Tư phám=000.00.14.H06", f"Sở Tư phám={LUC_NAM}"]})
+    assert done.status_code == 303
+    register = desk_world.db()
+    try:
+        with register.session() as s:
+            document = s.scalars(select(OutgoingDocument).where(OutgoingDocument.notation == "47/SNV-VP")).one()
+            entries = {r.mailbox: r.entries for r in s.scalars(
+                select(OutgoingRecipient).where(OutgoingRecipient.document_id == document.id))}
+    finally:
+        register.close()
+    assert entries == {STP: ["Sở Tư pháp", "Sở Tư phám"], STC: ["Giám đốc Sở Tài chính"],
+                       "vanthu@bacgiang.gov.vn": ["Sở Tư phám"]}
 
 
 @pytest.mark.parametrize("name", ["xem", "lanhdao", "phongtc"])

@@ -76,8 +76,14 @@ def _int(value: str) -> int:
 
 
 def chosen(form: FormData) -> list[str]:
-    """The answers of the plan's form as `send --confirm` takes them: "ENTRY=CODE" or "ENTRY=-"."""
-    return [str(v) for v in form.getlist("choice") if isinstance(v, str) and v and not v.endswith("=")]
+    """The answers of the plan's form as `send --confirm` takes them: "ENTRY=CODE[,CODE…]" (the agencies
+    ticked or chosen for an entry, together) or "ENTRY=-" (on paper: when no agency is chosen for it)."""
+    codes: dict[str, list[str]] = {}
+    for value in form.getlist("choice"):
+        entry, _, code = value.rpartition("=") if isinstance(value, str) else ("", "", "")
+        if entry and code:
+            codes.setdefault(entry, []).extend(code.split(","))
+    return [f"{entry}={','.join(dict.fromkeys(c for c in given if c != PAPER)) or PAPER}" for entry, given in codes.items()]
 
 
 def routes(desk: Desk) -> list[BaseRoute]:
