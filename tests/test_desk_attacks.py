@@ -281,6 +281,21 @@ def test_role_a_leader_cannot_do_the_clerks_review(client: TestClient, desk_worl
     assert audit_count(desk_world) == before
 
 
+@pytest.mark.parametrize("name, allowed", [("lanhdao", ("/documents/",)), ("phongtc", ("/unit/",))])
+def test_role_a_leader_or_a_unit_is_refused_every_other_action(client: TestClient, desk_world: DeskWorld,
+                                                               name: str, allowed: tuple[str, ...]) -> None:
+    """Every POST of the desk (the pages to come included) but the role's own: 403, nothing done."""
+    token = log_in(client, name)
+    before = audit_count(desk_world)
+    others = [p for p in post_routes(client) if not p.startswith(allowed)]
+    assert others
+    for path in others:
+        answer = client.post(path, data={"csrf": token, "reason": "x", "note": "x", "year": "2025", "choice": "1=-"},
+                             files={"scan": ("a.pdf", b"%PDF-1.4")} if path.startswith("/outgoing") else None)
+        assert answer.status_code == 403, (path, answer.status_code)
+    assert audit_count(desk_world) == before
+
+
 def _pass_to_vp(desk_world: DeskWorld, client: TestClient) -> tuple[int, int]:
     """The leader passes the second registered document to VP only; its (year, number)."""
     from registry.models import Document
