@@ -178,5 +178,9 @@ def test_a_file_not_a_pdf_too_large_or_unreadable_is_refused_in_vietnamese(clien
     assert broken.status_code == 303  # kept; read by a worker, which cannot
     plan = client.get("/outgoing/plan")
     assert plan.status_code == 400 and "Không đọc được tệp PDF này" in plan.text
+    token = csrf_of(client.get("/outgoing/send").text)
+    chunked = client.post("/outgoing/send", content=iter([b"csrf=" + token.encode()]),  # no Content-Length
+                          headers={"content-type": "application/x-www-form-urlencoded"})
+    assert chunked.status_code == 411 and "không cho biết dung lượng" in chunked.text
     no_token = client.post("/outgoing/send", files={"scan": ("a.pdf", b"%PDF-1.7", "application/pdf")})
     assert no_token.status_code == 403 and "CSRF" in no_token.text

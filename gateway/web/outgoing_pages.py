@@ -117,7 +117,9 @@ def routes(desk: Desk) -> list[BaseRoute]:
     async def upload(request: Request) -> Response:
         desk.reader(request, "send")
         size = request.headers.get("content-length", "")
-        if not size.isdigit() or int(size) > limit:  # refused before a byte of it is read
+        if not size.isdigit():  # a form's size is known before it is read (browsers send it)
+            return refused_upload(request, "Biểu mẫu không cho biết dung lượng: hãy gửi lại từ trình duyệt.", 411)
+        if int(size) > limit:  # refused before a byte of it is read
             return refused_upload(request, f"Tệp quá lớn: văn bản và dự thảo cộng lại không quá "
                                            f"{gateway.config.web.max_upload_mb:g} MB.", 413)
         visitor, form = await desk.acting(request, "send")
