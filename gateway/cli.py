@@ -772,10 +772,12 @@ def web(config_path: str) -> int:
 
 @cli.command(help="show the whole product on generated documents")
 @click.option("--dir", "directory", default="demo-out", help="where the demo writes its files (default ./demo-out)")
-def demo(directory: str) -> int:
+@click.option("--serve", is_flag=True, help="then serve the clerk's desk on the demo's register until Ctrl-C")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="the desk's port (--serve)")
+def demo(directory: str, serve: bool, port: int) -> int:
     from gateway.demo.run import run_demo
 
-    return run_demo(Path(directory))
+    return run_demo(Path(directory), port if serve else None)
 
 
 def main(argv: list[str] | None = None) -> int:

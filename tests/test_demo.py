@@ -21,3 +21,60 @@ def test_demo_runs_the_gateway_over_a_maildir_and_prints_the_register_and_replie
     assert out.count(": sent") == 2 and "(đã ký số)" in out
     assert (tmp_path / "demo" / "45-SNV-VP-da-ky.pdf").read_bytes().startswith((tmp_path / "demo" / "45-SNV-VP.pdf").read_bytes())
     assert "FFTM" not in done.stderr
+    assert out.rstrip().endswith("qlvb-gateway demo --serve")  # make demo tells how to open the desk
+
+
+def test_demo_serve_opens_the_desk_on_the_demo_register_until_ctrl_c(tmp_path: Path) -> None:
+    """`demo --serve`: after the demo, the desk on its register with a clerk made for it; the printed
+    user logs in over HTTP and sees the demo's documents; Ctrl-C ends it with status 0."""
+    import re
+    import signal
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "demo.log"
+    with log.open("wb") as out:
+        demo = subprocess.Popen([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(tmp_path / "demo"), "--serve",
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline, found = time.monotonic() + 300, None
+        while found is None:
+            assert demo.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            found = re.search(r"(http://127\.0\.0\.1:\d+/) — người dùng: (\S+), mật khẩu: (\S+)", log.read_text())
+            time.sleep(0.3)
+        base, name, password = found.groups()
+        assert base == f"http://127.0.0.1:{port}/"
+        with httpx.Client(base_url=base, timeout=10) as client:
+            while True:
+                try:
+                    login = client.get("/login")
+                    break
+                except httpx.ConnectError:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.2)
+            token = re.search(r'name="csrf" value="([^"]+)"', login.text)
+            assert token is not None
+            assert client.post("/login", data={"name": name, "password": password, "csrf": token.group(1)}).status_code == 303
+            register = client.get("/register").text
+            assert "4 văn bản" in register and "130/STP-VP" in register and "77/QĐ-STC" in register  # the demo's
+            held = client.get("/review").text  # the forged mail, held: released, its acknowledgement goes by SMTP
+            [mail_id] = set(re.findall(r'href="/review/(\d+)"', held))
+            csrf = re.search(r'name="csrf" value="([^"]+)"', held)
+            assert csrf is not None  # a new token with the login
+            released = client.post(f"/review/{mail_id}/release", data={"csrf": csrf.group(1)})
+            assert released.status_code == 303 and "số đến 5" in client.get("/review").text
+        while "X-QLVB-Status 03" not in log.read_text().split("Ctrl-C để dừng.")[1]:  # the SMTP server got it
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(timeout=15) == 0, log.read_text(errors="replace")[-3000:]
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+    assert "Đã dừng bàn làm việc." in log.read_text()

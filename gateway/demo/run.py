@@ -6,6 +6,10 @@ an embedded SMTP server (aiosmtpd) catching the answers, and prints what was don
 the register and the answers the SMTP server received. Then it sends one of our own documents: the
 plan (an entry the directory does not know holds it), the clerk's choice, our signature (a demo
 PKCS#12 key, the seal drawn on page 1), the outgoing register and what the SMTP server received.
+
+With `--serve` it then keeps the SMTP server and serves the clerk's desk (gateway/web) on the demo's
+register until Ctrl-C, with a clerk made for it, so that a newcomer clicks through what the demo did;
+the answers the desk's actions queue are sent to the SMTP server, which prints them as they arrive.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ STP = "vanthu@sotp.bacgiang.gov.vn"
 STC = "vanthu@stc.bacgiang.gov.vn"
 MX = "mx.bacgiang.gov.vn"
 DEMO_P12_PASSWORD = "demo"  # the demo's own throw-away key
+DESK_CLERK = "vanthu"  # the desk's person made by `demo --serve` (its password made at random, printed)
+UNITS = [{"code": "VP", "name": "Văn phòng Sở", "mailbox": "vanphong@snv.bacgiang.gov.vn"},
+         {"code": "TCCB", "name": "Phòng Tổ chức cán bộ", "mailbox": "tccb@snv.bacgiang.gov.vn"}]  # to pass documents on
 OUR_LETTER = DocumentSpec(
     issuer="SỞ NỘI VỤ", number="45/SNV-VP", summary="V/v rà soát hộp thư điện tử công vụ", kinh_gui=["Sở Tư pháp"],
     recipients=["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Các Sở, ban, ngành;",
@@ -69,7 +76,7 @@ def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
         "trust": {"roots": [str(files["root"].relative_to(base))],
                   "crls": [str(files["crl"].relative_to(base)), str(files["root_crl"].relative_to(base))]},
         "authentication": {"trusted_authserv_ids": [MX], "dkim_keys": {key.dns_name: key.txt_record}, "dns": False},
-        "notify": {"clerk": [US[2]], "urgent": ["lanhdao@snv.bacgiang.gov.vn"]},
+        "notify": {"clerk": [US[2]], "urgent": ["lanhdao@snv.bacgiang.gov.vn"]}, "units": UNITS,
         "signing": {"pkcs12": "keys/agency.p12", "password_env": "QLVB_DEMO_P12_PASSWORD",
                     "appearance": {"seal_image": "keys/seal.png"}},
     }
@@ -114,7 +121,8 @@ def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
     return config_path, mails
 
 
-def run_demo(base: Path) -> int:
+def run_demo(base: Path, serve_port: int | None = None) -> int:
+    """The demo in `base` (made anew); with `serve_port`, the desk served on it afterwards until Ctrl-C."""
     import mailbox
     import socket
     import threading
@@ -139,10 +147,13 @@ def run_demo(base: Path) -> int:
         (base / "mails" / name).write_bytes(raw)
         inbox.add(raw)
     received: list[email.message.Message] = []
+    serving = threading.Event()
 
     class Catcher:  # the province's mail server, as far as the answers go
         async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
             received.append(email.message_from_bytes(envelope.original_content or b""))
+            if serving.is_set():  # the desk's actions: told as they arrive
+                _print_mails(received[-1:], flush=True)
             return "250 OK"
 
     with socket.socket() as probe:  # a free port on loopback
@@ -184,21 +195,62 @@ def run_demo(base: Path) -> int:
         _demo_send(gateway, base)
         print("\nThư máy chủ SMTP đã nhận:")
         _print_mails(received)
+        print(f"\nVăn bản đi: {base}/45-SNV-VP.pdf (bản quét), {base}/45-SNV-VP-da-ky.pdf (đã ký số), "
+              f"{base}/45-SNV-VP-trang-1.png (hình trang 1). Thử: qlvb-gateway sent --config {base}/config.yaml")
+        print(f"\nCấu hình, sổ (qlvb.db), hộp thư (Maildir/, thư đã xếp vào các thư mục .QLVB.*), thư gốc và tệp (store/) "
+              f"nằm trong {base}/. Thử: qlvb-gateway status --config {base}/config.yaml")
+        if serve_port is None:
+            print("\nXem lại tất cả trên bàn làm việc của Văn thư (trình duyệt): qlvb-gateway demo --serve")
+        else:
+            serving.set()
+            _serve_desk(gateway, serve_port)
     finally:
         gateway.close()
         smtp.stop()
-    print(f"\nVăn bản đi: {base}/45-SNV-VP.pdf (bản quét), {base}/45-SNV-VP-da-ky.pdf (đã ký số), "
-          f"{base}/45-SNV-VP-trang-1.png (hình trang 1). Thử: qlvb-gateway sent --config {base}/config.yaml")
-    print(f"\nCấu hình, sổ (qlvb.db), hộp thư (Maildir/, thư đã xếp vào các thư mục .QLVB.*), thư gốc và tệp (store/) "
-          f"nằm trong {base}/. Thử: qlvb-gateway status --config {base}/config.yaml")
     return 0
 
 
-def _print_mails(received: list[email.message.Message]) -> None:
+def _serve_desk(gateway: Gateway, port: int) -> None:
+    """The desk on the demo's register until Ctrl-C, a clerk made for it; what its actions queue (the
+    answers of a release or a return, a unit's mail) sent to the demo's SMTP server each second."""
+    import secrets
+    import threading
+
+    import uvicorn
+
+    from gateway.outbox import OutboxSender
+    from gateway.web.app import make_app
+    from registry.people import add_person
+
+    password = secrets.token_urlsafe(9)
+    with gateway.register.session() as session, session.begin():
+        add_person(session, DESK_CLERK, "clerk", None, password, actor="demo")
+    assert gateway.config.smtp is not None  # the demo's configuration names its SMTP server
+    sender = OutboxSender(gateway.register, gateway.config.smtp, gateway.config.agency.mailbox)
+    stop = threading.Event()
+
+    def send_queued() -> None:
+        while not stop.wait(1.0):
+            sender.send_due()
+    thread = threading.Thread(target=send_queued, daemon=True)
+    thread.start()
+    print(f"\nBàn làm việc của Văn thư: http://127.0.0.1:{port}/ — người dùng: {DESK_CLERK}, mật khẩu: {password}")
+    print("Thư các việc làm trên trang gửi đến máy chủ SMTP thử nghiệm và được in ra dưới đây. Ctrl-C để dừng.", flush=True)
+    try:
+        uvicorn.run(make_app(gateway), host="127.0.0.1", port=port, log_level="warning", server_header=False)
+    except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then raises the signal again for its caller
+        pass
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    print("\nĐã dừng bàn làm việc.")
+
+
+def _print_mails(received: list[email.message.Message], flush: bool = False) -> None:
     for msg in received:
         status = msg["X-QLVB-Status"] or "  "
         subject = str(email.header.make_header(email.header.decode_header(msg["Subject"])))
-        print(f"  → {msg['To']:<30} X-QLVB-Status {status}  {subject}")
+        print(f"  → {msg['To']:<30} X-QLVB-Status {status}  {subject}", flush=flush)
 
 
 def _demo_send(gateway: Gateway, base: Path) -> None:
