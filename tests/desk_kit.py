@@ -94,3 +94,11 @@ def desk_app(world: World, clock: Clock):  # type: ignore[no-untyped-def]
 
     gateway = Gateway.open(load_config(Path(world.config_path)))
     return make_app(gateway, clock=clock), gateway
+
+
+def log_in(client: Any, name: str, page: str = "/") -> str:
+    """Log in with a TestClient as `name` (PASSWORD); the HTML of `page` afterwards (its forms carry the
+    session's CSRF token)."""
+    token = csrf_of(client.get("/login").text)
+    assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token, "next": "/"}).status_code == 303
+    return str(client.get(page).text)

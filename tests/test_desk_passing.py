@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from desk_kit import PASSWORD, UNITS, Clock, DeskWorld, build_desk_world, csrf_of, desk_app
+from desk_kit import UNITS, Clock, DeskWorld, build_desk_world, csrf_of, desk_app, log_in
 from world import make_world
 
 VN = timezone(timedelta(hours=7))
@@ -35,9 +35,7 @@ def client(desk_world: DeskWorld) -> Iterator[TestClient]:
 
 def _log_in(client: TestClient, name: str) -> str:
     """Log in; the session's CSRF token (every page's logout form carries it)."""
-    token = csrf_of(client.get("/login").text)
-    assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token, "next": "/"}).status_code == 303
-    return csrf_of(client.get("/").text)
+    return csrf_of(log_in(client, name))
 
 
 def _document_id(desk_world: DeskWorld, number: int) -> int:

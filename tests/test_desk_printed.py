@@ -16,7 +16,7 @@ import pymupdf
 import pytest
 from starlette.testclient import TestClient
 
-from desk_kit import PASSWORD, Clock, DeskWorld, build_desk_world, csrf_of, desk_app
+from desk_kit import Clock, DeskWorld, build_desk_world, csrf_of, desk_app, log_in
 from registry.paper import PaperDocument, register_paper
 from test_printed_register import _table_rows
 from world import US, make_world
@@ -53,15 +53,8 @@ def client(desk_world: DeskWorld, year: int) -> Iterator[TestClient]:
     gateway.close()
 
 
-def log_in(client: TestClient, name: str) -> str:
-    """Logged in; the register page's HTML."""
-    token = csrf_of(client.get("/login").text)
-    assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token, "next": "/"}).status_code == 303
-    return client.get("/register").text
-
-
 def test_the_register_page_prints_the_year_as_a_pdf_and_a_spreadsheet(client: TestClient, year: int) -> None:
-    page = log_in(client, "xem")  # a viewer reads: the printed register is read
+    page = log_in(client, "xem", "/register")  # a viewer reads: the printed register is read
     assert 'action="/register/printed"' in page and "Tải sổ in (PDF)" in page
     assert 'action="/register/close"' not in page  # nothing to close for a viewer
 
@@ -86,7 +79,7 @@ def test_the_register_page_prints_the_year_as_a_pdf_and_a_spreadsheet(client: Te
 
 
 def test_a_period_prints_its_days_only_and_a_wrong_one_is_told(client: TestClient, year: int) -> None:
-    log_in(client, "vanthu")
+    log_in(client, "vanthu", "/register")
     today = datetime.now(VN).date()
     answer = client.get("/register/printed", params={"year": year, "from": today.isoformat(), "to": today.isoformat()})
     assert f'filename="so-den-{year}-{today:%d%m}-{today:%d%m}.pdf"' in answer.headers["content-disposition"]
@@ -100,7 +93,7 @@ def test_a_period_prints_its_days_only_and_a_wrong_one_is_told(client: TestClien
 
 
 def test_a_viewer_cannot_close_a_year(client: TestClient, year: int) -> None:
-    page = log_in(client, "xem")
+    page = log_in(client, "xem", "/register")
     assert client.get("/register/close", params={"year": year}).status_code == 403
     assert client.post("/register/close", data={"year": year, "csrf": csrf_of(page)}).status_code == 403
     assert client.post("/register/close", data={"year": year}).status_code == 403
@@ -108,7 +101,7 @@ def test_a_viewer_cannot_close_a_year(client: TestClient, year: int) -> None:
 
 def test_the_clerk_closes_a_year_that_is_over_after_confirming(client: TestClient, desk_world: DeskWorld,
                                                                year: int) -> None:
-    page = log_in(client, "vanthu")
+    page = log_in(client, "vanthu", "/register")
     assert 'action="/register/close"' in page
     current = client.get("/register/close", params={"year": year + 1})  # the desk's clock is in the next year
     assert "chưa hết" in current.text and "Xác nhận khóa sổ" not in current.text
