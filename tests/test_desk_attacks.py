@@ -248,6 +248,17 @@ def test_cookie_replayed_after_logout_and_a_restart_is_no_session(desk_world: De
         gateway.close()
 
 
+def test_cookie_of_a_session_replaced_by_another_login_is_no_session(client: TestClient) -> None:
+    """The clerk leaves without logging out; a viewer logs in on the same browser: the clerk's
+    session, kept elsewhere, ends."""
+    token = log_in(client, "vanthu")
+    stolen = _cookie(client)
+    assert client.post("/login", data={"name": "xem", "password": PASSWORD, "csrf": token}).status_code == 303
+    client.cookies.clear()
+    client.cookies.set("qlvb_desk", stolen)
+    assert client.get("/").headers.get("location") == "/login"
+
+
 def test_cookie_of_a_disabled_person_is_no_session_and_their_token_acts_no_more(
         client: TestClient, desk_world: DeskWorld) -> None:
     world = desk_world.world

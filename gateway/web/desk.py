@@ -119,7 +119,7 @@ class Desk:
 
     def log_in(self, request: Request, name: str) -> None:
         now = self.clock()
-        request.session.clear()
+        self.log_out(request)  # a session this browser had (another person's, maybe) ends with it
         request.session.update({"name": name, "csrf": new_csrf_token(), "login_at": now, "seen_at": now,
                                 "id": new_csrf_token()})
 
