@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from statistics import NormalDist
 from zoneinfo import ZoneInfo
 
 import pymupdf
@@ -483,11 +484,15 @@ class ScanSettings:
 
 
 @functools.lru_cache(maxsize=4)
-def _speckle(size: tuple[int, int], sigma: float, colour: bool):  # type: ignore[no-untyped-def]
-    """Grey noise centred on 128 (made once for a page size: noise is noise)."""
+def _speckle(size: tuple[int, int], sigma: float, colour: bool, seed: int):  # type: ignore[no-untyped-def]
+    """Grey noise centred on 128, the same for the same seed whatever was scanned before in the process
+    (PIL's effect_noise draws from C's rand(), which nothing seeds): uniform bytes from a seeded
+    generator, each turned into its Gaussian quantile."""
     from PIL import Image
 
-    speckle = Image.effect_noise(size, sigma)
+    uniform = Image.frombytes("L", size, random.Random(f"speckle {seed}").randbytes(size[0] * size[1]))
+    normal = NormalDist(128, sigma)
+    speckle = uniform.point([max(0, min(255, round(normal.inv_cdf((u + 0.5) / 256)))) for u in range(256)])
     return Image.merge("RGB", (speckle, speckle, speckle)) if colour else speckle
 
 
@@ -513,7 +518,7 @@ def scan(pdf: bytes, settings: ScanSettings = ScanSettings()) -> bytes:
             image = turned.crop((left, top, left + width, top + height))
             image = ImageChops.multiply(image, Image.new(mode, image.size, paper))
             if settings.noise:
-                image = ImageChops.add(image, _speckle(image.size, settings.noise, settings.colour), offset=-128)
+                image = ImageChops.add(image, _speckle(image.size, settings.noise, settings.colour, settings.seed), offset=-128)
             image = image.filter(ImageFilter.GaussianBlur(0.45))  # the optics; a box blur of 0.6 px is harsher than real scans
             buffer = io.BytesIO()
             image.save(buffer, format="JPEG", quality=settings.quality, dpi=(settings.dpi, settings.dpi))
