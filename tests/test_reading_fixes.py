@@ -4,9 +4,8 @@ shows the fault, the shared realpdf corpus (skipped without it)."""
 
 from __future__ import annotations
 
-import difflib
-
 import dataclasses
+import difflib
 import json
 from datetime import date
 from pathlib import Path
