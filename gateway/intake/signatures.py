@@ -8,6 +8,7 @@ proves (else now), revocation, and what changed after signing.
 from __future__ import annotations
 
 import asyncio
+import weakref
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -229,6 +230,9 @@ class SignatureValidator:
     def __init__(self, store: TrustStore) -> None:
         self.store = store
         self.loop = asyncio.new_event_loop()
+        # closed at the latest when the process exits: left to the garbage collector, its self-pipe may be
+        # closed first, and Python prints "Exception ignored in BaseEventLoop.__del__" on the way out
+        weakref.finalize(self, self.loop.close)
         pyhanko_speedups.install()  # the same validation, less CPU (the module says where)
 
     def validate(self, data: bytes) -> list[SignatureFacts]:
