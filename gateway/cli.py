@@ -777,7 +777,11 @@ def web(config_path: str) -> int:
 def demo(directory: str, serve: bool, port: int) -> int:
     from gateway.demo.run import run_demo
 
-    return run_demo(Path(directory), port if serve else None)
+    if not serve:
+        return run_demo(Path(directory))
+    from gateway.web.app import make_app  # the desk, on the floor above the demo, handed down to it
+
+    return run_demo(Path(directory), port, desk=make_app)
 
 
 def main(argv: list[str] | None = None) -> int:

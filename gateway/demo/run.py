@@ -20,6 +20,7 @@ import logging
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -43,6 +44,7 @@ STP = "vanthu@sotp.bacgiang.gov.vn"
 STC = "vanthu@stc.bacgiang.gov.vn"
 MX = "mx.bacgiang.gov.vn"
 DEMO_P12_PASSWORD = "demo"  # the demo's own throw-away key
+DeskFactory = Callable[[Gateway], Any]  # the desk's ASGI app made on the opened gateway (gateway.web.app.make_app)
 DESK_CLERK = "vanthu"  # the desk's person made by `demo --serve` (its password made at random, printed)
 UNITS = [{"code": "VP", "name": "Văn phòng Sở", "mailbox": "vanphong@snv.bacgiang.gov.vn"},
          {"code": "TCCB", "name": "Phòng Tổ chức cán bộ", "mailbox": "tccb@snv.bacgiang.gov.vn"}]  # to pass documents on
@@ -121,8 +123,9 @@ def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
     return config_path, mails
 
 
-def run_demo(base: Path, serve_port: int | None = None) -> int:
-    """The demo in `base` (made anew); with `serve_port`, the desk served on it afterwards until Ctrl-C."""
+def run_demo(base: Path, serve_port: int | None = None, desk: DeskFactory | None = None) -> int:
+    """The demo in `base` (made anew); with `serve_port` and `desk` (the desk's app, handed down by the CLI:
+    the desk stands on a floor above the demo), the desk served on it afterwards until Ctrl-C."""
     import mailbox
     import socket
     import threading
@@ -199,18 +202,18 @@ def run_demo(base: Path, serve_port: int | None = None) -> int:
               f"{base}/45-SNV-VP-trang-1.png (hình trang 1). Thử: qlvb-gateway sent --config {base}/config.yaml")
         print(f"\nCấu hình, sổ (qlvb.db), hộp thư (Maildir/, thư đã xếp vào các thư mục .QLVB.*), thư gốc và tệp (store/) "
               f"nằm trong {base}/. Thử: qlvb-gateway status --config {base}/config.yaml")
-        if serve_port is None:
+        if serve_port is None or desk is None:
             print("\nXem lại tất cả trên bàn làm việc của Văn thư (trình duyệt): qlvb-gateway demo --serve")
         else:
             serving.set()
-            _serve_desk(gateway, serve_port)
+            _serve_desk(gateway, serve_port, desk)
     finally:
         gateway.close()
         smtp.stop()
     return 0
 
 
-def _serve_desk(gateway: Gateway, port: int) -> None:
+def _serve_desk(gateway: Gateway, port: int, desk: DeskFactory) -> None:
     """The desk on the demo's register until Ctrl-C, a clerk made for it; what its actions queue (the
     answers of a release or a return, a unit's mail) sent to the demo's SMTP server each second."""
     import secrets
@@ -219,7 +222,6 @@ def _serve_desk(gateway: Gateway, port: int) -> None:
     import uvicorn
 
     from gateway.outbox import OutboxSender
-    from gateway.web.app import make_app
     from registry.people import add_person
 
     password = secrets.token_urlsafe(9)
@@ -237,7 +239,7 @@ def _serve_desk(gateway: Gateway, port: int) -> None:
     print(f"\nBàn làm việc của Văn thư: http://127.0.0.1:{port}/ — người dùng: {DESK_CLERK}, mật khẩu: {password}")
     print("Thư các việc làm trên trang gửi đến máy chủ SMTP thử nghiệm và được in ra dưới đây. Ctrl-C để dừng.", flush=True)
     try:
-        uvicorn.run(make_app(gateway), host="127.0.0.1", port=port, log_level="warning", server_header=False)
+        uvicorn.run(desk(gateway), host="127.0.0.1", port=port, log_level="warning", server_header=False)
     except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then raises the signal again for its caller
         pass
     finally:
