@@ -321,6 +321,14 @@ class Web(_Strict):
     session_hours: float = Field(default=8, gt=0)  # a login lasts a working day at most
     idle_minutes: float = Field(default=60, gt=0)  # and ends after this long without a page
     max_upload_mb: float = Field(default=50, gt=0)  # a scan and its draft sent from the page: a larger form is refused unread
+    # the names the desk answers to (the Host header; anything else 400, against DNS rebinding): by default
+    # `host`, and the loopback names when it is loopback; behind a proxy, the public name it is reached by
+    hosts: list[str] | None = None
+
+    def allowed_hosts(self) -> list[str]:
+        """The Host header's names accepted, IPv6 literals in brackets as the header writes them."""
+        names = self.hosts if self.hosts is not None else [self.host, *(LOOPBACK if self.host in LOOPBACK else ())]
+        return list(dict.fromkeys(f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names))
 
     @model_validator(mode="after")
     def _exposed_only_safely(self) -> "Web":

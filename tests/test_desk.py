@@ -35,7 +35,7 @@ def clock() -> Clock:
 @pytest.fixture
 def client(desk_world: DeskWorld, clock: Clock) -> Iterator[TestClient]:
     app, gateway = desk_app(desk_world.world, clock)
-    with TestClient(app, follow_redirects=False) as test_client:
+    with TestClient(app, follow_redirects=False, base_url="http://localhost") as test_client:
         yield test_client
     gateway.close()
 
@@ -125,7 +125,7 @@ def test_failed_logins_are_slowed_per_account_and_per_address(desk_world: DeskWo
     world.write_config()
     try:
         app, gateway = desk_app(world, clock)
-        with TestClient(app, follow_redirects=False, base_url="https://testserver") as client:  # the proxy gives TLS
+        with TestClient(app, follow_redirects=False, base_url="https://localhost") as client:  # the proxy gives TLS
             def attempt(name: str, password: str, address: str) -> int:
                 client.cookies.clear()  # a browser of its own each time
                 token = csrf_of(client.get("/login").text)
@@ -410,7 +410,8 @@ def test_the_desk_serves_its_own_tls_with_secure_cookies(tmp_path: Path, provinc
                 time.sleep(0.2)
         assert answer.status == 200 and "Đăng nhập" in answer.read().decode()
         cookie = answer.getheader("set-cookie") or ""
-        assert "qlvb_desk=" in cookie and "; secure" in cookie.lower() and "httponly" in cookie.lower()
+        assert cookie.startswith("__Host-qlvb_desk=") and "; secure" in cookie.lower() and "httponly" in cookie.lower()
+        assert "path=/;" in cookie.lower() and "domain=" not in cookie.lower()  # what __Host- asks of the browser
         plain = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         with pytest.raises((http.client.HTTPException, ConnectionError, OSError)):  # no plain HTTP beside it
             plain.request("GET", "/login")

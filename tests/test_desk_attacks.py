@@ -74,7 +74,7 @@ def clock() -> Clock:
 @pytest.fixture
 def app_and_client(desk_world: DeskWorld, clock: Clock) -> Iterator[tuple[object, TestClient]]:
     app, gateway = desk_app(desk_world.world, clock)
-    with TestClient(app, follow_redirects=False) as test_client:
+    with TestClient(app, follow_redirects=False, base_url="http://localhost") as test_client:
         yield app, test_client
     gateway.close()
 
@@ -100,7 +100,7 @@ def desk_with(desk_world: DeskWorld, clock: Clock, web: dict[str, object]) -> It
     world.write_config()
     try:
         app, gateway = desk_app(world, clock)
-        with TestClient(app, follow_redirects=False, base_url="https://testserver") as client:
+        with TestClient(app, follow_redirects=False, base_url="https://localhost") as client:
             yield client
         gateway.close()
     finally:
@@ -152,7 +152,7 @@ def test_csrf_every_form_without_its_token_is_refused_to_the_clerk(client: TestC
 
 def test_csrf_another_sessions_token_is_refused(app_and_client: tuple[object, TestClient], desk_world: DeskWorld) -> None:
     app, client = app_and_client
-    with TestClient(app, follow_redirects=False) as attacker:  # type: ignore[arg-type]
+    with TestClient(app, follow_redirects=False, base_url="http://localhost") as attacker:  # type: ignore[arg-type]
         attackers_token = log_in(attacker, "xem")
     log_in(client, "vanthu")
     answer = client.post(f"/review/{desk_world.held[3]}/discard", data={"csrf": attackers_token, "note": "x"})
@@ -186,7 +186,7 @@ def test_login_csrf_a_login_form_from_another_site_is_refused(client: TestClient
     which has no desk session yet (or a token of another session)."""
     answer = client.post("/login", data={"name": "xem", "password": PASSWORD, "csrf": "x" * 43})
     assert answer.status_code == 403 and client.get("/").headers.get("location") == "/login"
-    with TestClient(client.app, follow_redirects=False) as elsewhere:
+    with TestClient(client.app, follow_redirects=False, base_url="http://localhost") as elsewhere:
         token = csrf_of(elsewhere.get("/login").text)
     client.cookies.clear()
     answer = client.post("/login", data={"name": "xem", "password": PASSWORD, "csrf": token})
@@ -235,14 +235,14 @@ def test_cookie_replayed_after_logout_is_no_session(client: TestClient) -> None:
 
 def test_cookie_replayed_after_logout_and_a_restart_is_no_session(desk_world: DeskWorld, clock: Clock) -> None:
     app, gateway = desk_app(desk_world.world, clock)
-    with TestClient(app, follow_redirects=False) as client:
+    with TestClient(app, follow_redirects=False, base_url="http://localhost") as client:
         token = log_in(client, "vanthu")
         stolen = _cookie(client)
         client.post("/logout", data={"csrf": token})
     gateway.close()
     app, gateway = desk_app(desk_world.world, clock)  # the desk restarted
     try:
-        with TestClient(app, follow_redirects=False, cookies={"qlvb_desk": stolen}) as client:
+        with TestClient(app, follow_redirects=False, base_url="http://localhost", cookies={"qlvb_desk": stolen}) as client:
             assert client.get("/").headers.get("location") == "/login"
     finally:
         gateway.close()
@@ -283,9 +283,73 @@ def test_cookie_flags_httponly_samesite_path_and_secure_under_tls(desk_world: De
     for web, secure in (({}, False), ({"behind_proxy": True}, True)):
         with desk_with(desk_world, clock, web) as client:
             cookie = attempt(client, "xem", PASSWORD).headers["set-cookie"].lower()
-        assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
+        assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie and "domain=" not in cookie
         assert ("; secure" in cookie) == secure
+        # under https the __Host- prefix (a sibling subdomain cannot plant it); plain loopback http keeps its name
+        assert cookie.startswith("__host-qlvb_desk=" if secure else "qlvb_desk=")
         assert re.search(r"max-age=(\d+)", cookie) and int(re.search(r"max-age=(\d+)", cookie).group(1)) <= 8 * 3600  # type: ignore[union-attr]
+
+
+def test_cookie_planted_without_the_host_prefix_is_no_session_under_https(desk_world: DeskWorld, clock: Clock) -> None:
+    """A sibling subdomain sets `qlvb_desk` for the parent domain (a session of its own choosing, here a
+    valid one): behind the proxy the desk reads only `__Host-qlvb_desk`, which no other host can set."""
+    with desk_with(desk_world, clock, {"behind_proxy": True}) as client:
+        log_in(client, "vanthu")
+        valid = client.cookies.get("__Host-qlvb_desk")
+        assert valid and client.get("/").status_code == 200
+        client.cookies.clear()
+        client.cookies.set("qlvb_desk", valid, domain=".localhost")
+        assert client.get("/").headers.get("location") == "/login"
+
+
+# ---- the Host header (DNS rebinding) ----------------------------------------------------------------
+
+def _headers_kept(answer: httpx.Response) -> None:
+    assert "default-src 'none'" in answer.headers.get("content-security-policy", "")
+    assert answer.headers.get("x-content-type-options") == "nosniff"
+
+
+def test_host_a_rebound_name_reaches_nothing_of_a_loopback_desk(client: TestClient, desk_world: DeskWorld) -> None:
+    """A page of evil.example whose name now points at 127.0.0.1 sends Host: evil.example: refused
+    before any page, login or form; the loopback names are served."""
+    for method, path in (("GET", "/login"), ("GET", "/"), ("GET", "/static/desk.css"), ("POST", "/login")):
+        answer = client.request(method, path, headers={"Host": "evil.example"})
+        assert answer.status_code == 400, (method, path)
+        assert "set-cookie" not in answer.headers
+        _headers_kept(answer)
+    for host in ("localhost", "127.0.0.1:8080", "[::1]:8080", "LOCALHOST"):
+        assert client.get("/login", headers={"Host": host}).status_code == 200, host
+    for host in ("", "localhost.evil.example", "127.0.0.1.nip.io", "[::2]"):
+        assert client.get("/login", headers={"Host": host}).status_code == 400, host
+    token = log_in(client, "vanthu")
+    before = audit_count(desk_world)
+    refused = client.post(f"/review/{desk_world.held[3]}/discard", data={"csrf": token, "note": "x"},
+                          headers={"Host": "evil.example:8080"})
+    assert refused.status_code == 400 and audit_count(desk_world) == before
+
+
+def test_host_behind_the_proxy_only_the_names_configured(desk_world: DeskWorld, clock: Clock) -> None:
+    """Behind nginx the operator lists the public name (web.hosts): it alone is served, the loopback
+    names no more (nginx passes the name the browser asked: deploy/nginx-qlvb-desk.conf)."""
+    web = {"behind_proxy": True, "hosts": ["vanthu.snv.bacgiang.gov.vn"]}
+    with desk_with(desk_world, clock, web) as client:
+        assert client.get("/login", headers={"Host": "vanthu.snv.bacgiang.gov.vn"}).status_code == 200
+        for host in ("localhost", "evil.example", "snv.bacgiang.gov.vn"):
+            refused = client.get("/login", headers={"Host": host})
+            assert refused.status_code == 400, host
+            _headers_kept(refused)
+    nginx = (Path(__file__).parents[1] / "deploy" / "nginx-qlvb-desk.conf").read_text()
+    assert re.search(r"^\s*proxy_set_header Host \$host;", nginx, re.M)
+
+
+def test_host_the_default_names_follow_web_host() -> None:
+    from gateway.config import Web
+
+    assert set(Web().allowed_hosts()) == {"127.0.0.1", "localhost", "[::1]"}
+    assert set(Web(host="::1").allowed_hosts()) == {"127.0.0.1", "localhost", "[::1]"}
+    assert Web(host="desk.snv.bacgiang.gov.vn", behind_proxy=True).allowed_hosts() == ["desk.snv.bacgiang.gov.vn"]
+    assert Web(hosts=["vanthu.snv.bacgiang.gov.vn", "fd00::5"]).allowed_hosts() == ["vanthu.snv.bacgiang.gov.vn",
+                                                                                    "[fd00::5]"]
 
 
 # ---- roles ------------------------------------------------------------------------------------------
@@ -377,7 +441,7 @@ def test_double_a_release_sent_twice_at_once_registers_the_mail_once(app_and_cli
 
     async def release_twice() -> list[int]:
         transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-        clerks = [httpx.AsyncClient(transport=transport, base_url="http://testserver") for _ in range(2)]
+        clerks = [httpx.AsyncClient(transport=transport, base_url="http://localhost") for _ in range(2)]
         tokens = []
         for clerk in clerks:
             token = csrf_of((await clerk.get("/login")).text)
@@ -465,7 +529,7 @@ def test_throttle_holds_against_many_guesses_sent_at_once(app_and_client: tuple[
 
     async def attack() -> list[int]:
         transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-        clients = [httpx.AsyncClient(transport=transport, base_url="http://testserver") for _ in range(12)]
+        clients = [httpx.AsyncClient(transport=transport, base_url="http://localhost") for _ in range(12)]
         tokens = [csrf_of((await c.get("/login")).text) for c in clients]
         answers = await asyncio.gather(*(c.post("/login", data={"name": "lanhdao", "password": f"sai-{n}", "csrf": t})
                                          for n, (c, t) in enumerate(zip(clients, tokens, strict=True))))
@@ -600,7 +664,7 @@ def test_headers_an_error_inside_a_page_answers_500_with_the_csp(app_and_client:
     kept = count.read_text()
     count.write_text("damaged")
     try:
-        with TestClient(app, follow_redirects=False, raise_server_exceptions=False, cookies=_.cookies) as client:  # type: ignore[arg-type]
+        with TestClient(app, follow_redirects=False, base_url="http://localhost", raise_server_exceptions=False, cookies=_.cookies) as client:  # type: ignore[arg-type]
             answer = client.get(path)
     finally:
         count.write_text(kept)

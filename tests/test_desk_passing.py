@@ -28,7 +28,7 @@ def desk_world(tmp_path_factory: pytest.TempPathFactory, province) -> DeskWorld:
 @pytest.fixture
 def client(desk_world: DeskWorld) -> Iterator[TestClient]:
     app, gateway = desk_app(desk_world.world, Clock())
-    with TestClient(app, follow_redirects=False) as test_client:
+    with TestClient(app, follow_redirects=False, base_url="http://localhost") as test_client:
         yield test_client
     gateway.close()
 

@@ -48,7 +48,7 @@ def year() -> int:
 @pytest.fixture
 def client(desk_world: DeskWorld, year: int) -> Iterator[TestClient]:
     app, gateway = desk_app(desk_world.world, Clock(datetime(year + 1, 1, 15, 9, tzinfo=VN).timestamp()))  # next year
-    with TestClient(app, follow_redirects=False) as test_client:
+    with TestClient(app, follow_redirects=False, base_url="http://localhost") as test_client:
         yield test_client
     gateway.close()
 

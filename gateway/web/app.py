@@ -2,8 +2,8 @@
 process of its own (`qlvb-gateway web`): the daemon and the desk restart apart.
 
 Sessions are Starlette's signed cookies (itsdangerous), HttpOnly and SameSite=Lax, Secure under TLS
-or behind the proxy (which gives TLS), signed with a key kept beside the register (so that a restart
-keeps people logged in); each request checks the session's age and the person in the register."""
+or behind the proxy (which gives TLS; the cookie then named __Host-), signed with a key kept beside the
+register (so that a restart keeps people logged in); each request checks the session's age and the person in the register."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -59,6 +60,18 @@ def _refusing_viewers(desk: Desk, endpoint: Callable[[Request], Awaitable[Respon
     return guarded
 
 
+def secure(settings: Web) -> bool:
+    """The desk is reached by https: its own TLS, or the proxy's."""
+    return settings.tls is not None or settings.behind_proxy
+
+
+def session_cookie(settings: Web) -> str:
+    """The session cookie's name: under https with the __Host- prefix (RFC 6265bis 4.1.3.2: the browser keeps
+    it only Secure, Path=/ and without Domain, so a sibling subdomain cannot plant one); plain on loopback
+    http, where a browser would refuse a __Host- cookie that is not Secure."""
+    return "__Host-qlvb_desk" if secure(settings) else "qlvb_desk"
+
+
 def make_app(gateway: Gateway, *, clock: Callable[[], float] = time.time) -> Starlette:
     settings = gateway.config.web
     desk = Desk(gateway, settings, clock=clock)
@@ -77,12 +90,13 @@ def make_app(gateway: Gateway, *, clock: Callable[[], float] = time.time) -> Sta
                                                                   405: "Không làm được như vậy ở trang này."}.get(status, "Lỗi.")
         return desk.page(request, "error.html", desk.visitor(request), status=status, message=message)
 
-    secure = settings.tls is not None or settings.behind_proxy
     app = Starlette(routes=routes, middleware=[
         Middleware(SecurityHeaders),
+        # a page of another site whose name was made to point at the desk (DNS rebinding) is refused, 400
+        Middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts(), www_redirect=False),
         Middleware(SessionMiddleware, secret_key=register_key(gateway.register, SESSION_KEY).hex(),
-                   session_cookie="qlvb_desk", max_age=int(settings.session_hours * 3600), same_site="lax",
-                   https_only=secure),
+                   session_cookie=session_cookie(settings), max_age=int(settings.session_hours * 3600),
+                   same_site="lax", https_only=secure(settings)),
     ], exception_handlers={LoginRequired: to_login, HTTPException: refused})
     app.state.desk = desk
     return app
