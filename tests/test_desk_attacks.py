@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import email
 import json
 import re
 import statistics
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -26,6 +28,7 @@ from starlette.testclient import TestClient
 
 from desk_kit import PASSWORD, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_app
 from registry.database import Register
+from test_outgoing import our_document
 from test_register_search import register  # noqa: F401  # its registers on SQLite and PostgreSQL, a fixture
 from world import make_world
 
@@ -664,7 +667,8 @@ def test_headers_an_error_inside_a_page_answers_500_with_the_csp(app_and_client:
     kept = count.read_text()
     count.write_text("damaged")
     try:
-        with TestClient(app, follow_redirects=False, base_url="http://localhost", raise_server_exceptions=False, cookies=_.cookies) as client:  # type: ignore[arg-type]
+        with TestClient(app, follow_redirects=False, base_url="http://localhost", raise_server_exceptions=False,
+                        cookies=_.cookies) as client:  # type: ignore[arg-type]
             answer = client.get(path)
     finally:
         count.write_text(kept)
@@ -895,3 +899,162 @@ def test_config_a_host_off_loopback_needs_tls_or_a_proxy(host: str) -> None:
     with pytest.raises(ValidationError, match="tls"):
         Web(host=host)
     assert Web(host=host, behind_proxy=True).behind_proxy
+
+
+# ---- the outgoing upload (gateway/web/outgoing_pages.py) --------------------------------------------
+
+LUC_NAM = "000.00.00.H06"  # the agency of the directory chosen for "UBND huyện Lục Nam" (tests/test_desk_outgoing.py)
+
+
+def _upload(client: TestClient, pdf: bytes, name: str) -> httpx.Response:
+    token = csrf_of(client.get("/outgoing/send").text)
+    return client.post("/outgoing/send", data={"csrf": token}, files={"scan": (name, pdf, "application/pdf")})
+
+
+def _planned_name(client: TestClient) -> str:
+    """The file name the plan page shows (the name the register and the mails will carry)."""
+    import html
+
+    heading = re.search(r"<h1>Kế hoạch gửi (.*?)</h1>", client.get("/outgoing/plan").text, re.S)
+    assert heading
+    return html.unescape(heading.group(1))
+
+
+def _outgoing(desk_world: DeskWorld) -> list[tuple[str, str]]:
+    from registry.models import OutgoingDocument
+
+    kept = desk_world.world.db()
+    try:
+        with kept.session() as s:
+            return [(d.identifier, d.filename) for d in s.scalars(select(OutgoingDocument))]
+    finally:
+        kept.close()
+
+
+@pytest.mark.parametrize("name", [
+    '<script>alert(7)</script>.pdf', 'a"; filename="evil.html', "cv\r\nBcc: evil@example.com\r\n.pdf",
+    "../../x.pdf", "..\\..\\..\\boot.ini", "C:x.pdf", "A" * 600 + ".pdf", "..", "Công văn\u202egnp.html",
+    "Cong\u0301 va\u0306n.pdf"])
+def test_outgoing_a_hostile_file_name_is_shown_as_text_and_kept_clean(client: TestClient, name: str) -> None:
+    log_in(client, "vanthu")
+    assert _upload(client, our_document(number="61/SNV-VP"), name).status_code == 303
+    plan = client.get("/outgoing/plan").text
+    assert "<script>alert(7)" not in plan and 'filename="evil' not in plan
+    kept = _planned_name(client)
+    assert kept.endswith(".pdf") and 5 <= len(kept) <= 200  # the recipients' mail programs take the type from it
+    assert not any(ch in kept for ch in "/\\\r\n\u202e") and kept == unicodedata.normalize("NFC", kept)
+    assert kept not in (".pdf", "..pdf")
+
+
+def test_outgoing_an_html_file_or_a_polyglot_is_sent_as_a_pdf_only(client: TestClient, desk_world: DeskWorld) -> None:
+    """HTML before the PDF header is refused; an HTML file starting as a PDF is not read; a PDF with HTML
+    in it, named .html, goes as a .pdf (application/pdf) and the desk never shows it in its origin."""
+    log_in(client, "vanthu")
+    before = {ident for ident, _ in _outgoing(desk_world)}
+    html_first = b"<html><script>alert(8)</script>" + our_document(number="62/SNV-VP")
+    refused = _upload(client, html_first, "thu.pdf")
+    assert refused.status_code == 400 and "Tệp văn bản phải là tệp PDF" in refused.text
+    assert _upload(client, b"%PDF-1.7\n<html><script>alert(9)</script></html>", "trang.pdf").status_code == 303
+    unread = client.get("/outgoing/plan")
+    assert unread.status_code == 400 and "Không đọc được tệp PDF này" in unread.text and "alert(9)" not in unread.text
+    polyglot = our_document(number="63/SNV-VP") + b"\n<html><script>alert(10)</script></html>\n"
+    assert _upload(client, polyglot, "trang.html").status_code == 303
+    token = csrf_of(client.get("/outgoing/plan").text)
+    done = client.post("/outgoing/plan", data={"csrf": token, "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
+    assert done.status_code == 303, done.text
+    [(ident, filename)] = [(i, f) for i, f in _outgoing(desk_world) if i not in before]
+    assert filename == "trang.html.pdf"
+    from registry.models import Outbox
+
+    kept = desk_world.world.db()
+    with kept.session() as s:
+        raws = [o.raw for o in s.scalars(select(Outbox)) if ident.encode() in o.raw]
+    kept.close()
+    assert raws
+    for raw in raws:
+        parts = [p for p in email.message_from_bytes(raw).walk() if p.get_filename()]
+        assert [(p.get_filename(), p.get_content_type()) for p in parts] == [("trang.html.pdf", "application/pdf")]
+
+
+def _session_of(client: TestClient) -> dict[str, object]:
+    payload = _cookie(client).rsplit(".", 2)[0]
+    return json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))  # type: ignore[no-any-return]
+
+
+def _set_session(client: TestClient, app: object, session: dict[str, object]) -> None:
+    """The session as someone holding the desk's signing key would write it."""
+    from gateway.web.app import SESSION_KEY
+    from registry.keys import register_key
+
+    key = register_key(app.state.desk.gateway.register, SESSION_KEY).hex()  # type: ignore[attr-defined]
+    client.cookies.clear()
+    client.cookies.set("qlvb_desk", TimestampSigner(key).sign(base64.b64encode(json.dumps(session).encode())).decode())
+
+
+def test_outgoing_the_sessions_upload_swapped_sends_nothing(app_and_client: tuple[object, TestClient],
+                                                            desk_world: DeskWorld) -> None:
+    """Even with the signing key: the session's upload made another clerk's, a store hash of a received
+    mail's file (not an upload), or a path: no plan, no send, no file read."""
+    app, client = app_and_client
+    assert add_person(desk_world.world, "vanthu2", "clerk", None).returncode == 0
+    log_in(client, "vanthu2")
+    assert _upload(client, our_document(number="64/SNV-VP"), "cua-nguoi-khac.pdf").status_code == 303
+    others = _session_of(client)["outgoing-upload"]
+    client.cookies.clear()
+    token = log_in(client, "vanthu")
+    own = _session_of(client)
+    received = _files_of(client, desk_world.held[0])[0]  # a received mail's PDF, in the same store
+    before = _outgoing(desk_world)
+    for swapped in (others, received, {"pdf": received, "filename": "x.pdf"}, "../../../config.yaml",
+                    {"pdf": "../../../config.yaml", "filename": "x.pdf"}, ["x"], None):
+        _set_session(client, app, {**own, "outgoing-upload": swapped})
+        plan = client.get("/outgoing/plan")
+        assert plan.status_code == 303 and plan.headers["location"] == "/outgoing/send", swapped
+        sent = client.post("/outgoing/plan", data={"csrf": token, "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
+        assert sent.status_code == 303 and sent.headers["location"] == "/outgoing/send", swapped
+    assert _outgoing(desk_world) == before
+
+
+def test_outgoing_choices_naming_agencies_not_in_the_directory_are_refused(client: TestClient,
+                                                                           desk_world: DeskWorld) -> None:
+    log_in(client, "vanthu")
+    assert _upload(client, our_document(number="65/SNV-VP"), "cv.pdf").status_code == 303
+    token = csrf_of(client.get("/outgoing/plan").text)
+    before = _outgoing(desk_world)
+    for choice in ("UBND huyện Lục Nam=000.00.00.X99", "UBND huyện Lục Nam=<script>alert(11)</script>",
+                   f"UBND huyện Lục Nam={LUC_NAM},{'9' * 10_000}", f"Nơi không có trên văn bản={LUC_NAM}",
+                   f"<b>nowhere</b>={LUC_NAM}"):
+        answer = client.post("/outgoing/plan", data={"csrf": token, "choice": ["UBND huyện Lục Nam=-", choice]})
+        assert answer.status_code == 400, choice
+        assert "hoặc trong danh bạ: tải lại trang" in answer.text
+        assert "<script>alert(11)" not in answer.text and "<b>nowhere" not in answer.text
+    assert _outgoing(desk_world) == before
+
+
+def test_outgoing_a_send_submitted_twice_at_once_sends_once(app_and_client: tuple[object, TestClient],
+                                                            desk_world: DeskWorld) -> None:
+    """A double click on *Ký số và gửi*: one document registered, one mail a recipient."""
+    from registry.models import Outbox
+
+    app, client = app_and_client
+    log_in(client, "vanthu")
+    pdf = our_document(number="66/SNV-VP")
+    assert _upload(client, pdf, "hai-lan.pdf").status_code == 303
+    token = csrf_of(client.get("/outgoing/plan").text)
+    before = {ident for ident, _ in _outgoing(desk_world)}
+
+    async def send_twice() -> list[int]:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost",
+                                     cookies={"qlvb_desk": _cookie(client)}) as browser:
+            answers = await asyncio.gather(*(browser.post("/outgoing/plan", data={
+                "csrf": token, "choice": f"UBND huyện Lục Nam={LUC_NAM}"}) for _ in range(2)))
+        return [a.status_code for a in answers]
+
+    assert asyncio.run(send_twice()) == [303, 303]
+    [ident] = [i for i, _ in _outgoing(desk_world) if i not in before]
+    kept = desk_world.world.db()
+    with kept.session() as s:
+        mails = [o.recipient for o in s.scalars(select(Outbox)) if ident.encode() in o.raw]
+    kept.close()
+    assert len(mails) == len(set(mails)) == 3

@@ -3,13 +3,19 @@ registry/queries.sent_documents) with each recipient's state, and sending from t
 only): the signed scan (and the draft) uploaded, the plan shown, each held entry answered with an
 agency of the directory or "on paper", then signed and sent by gateway/outgoing/send.py exactly as
 `send --confirm "ENTRY=CODE"` does. The PDF is read in a worker process, never in the web process;
-the form is refused unread when larger than `web.max_upload_mb`."""
+the form is refused unread when larger than `web.max_upload_mb`.
+
+An upload waiting for its send is remembered by the desk's process, the session holding only a random
+token for it: its store hashes never come back from the browser, and only the person who uploaded it
+sends it (a restart forgets it: the clerk uploads again). Sends are one at a time in the desk, so a form
+sent twice sends the document once."""
 
 from __future__ import annotations
 
+import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PureWindowsPath
-from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -21,11 +27,12 @@ from gateway.directory import AgencyEntry
 from gateway.outgoing.send import ChoiceError, OutgoingFile, OutgoingSender, SendOutcome, UnreadablePdf, parse_choices
 from gateway.outgoing.signing import SigningError
 from gateway.web.desk import Desk, NavItem
+from gateway.web.security import new_csrf_token
 from registry.queries import SentDocument, sent_count, sent_documents
 
 PER_PAGE = 50
 PAPER = "-"  # the answer "on paper" (send's --confirm "ENTRY=-")
-UPLOAD = "outgoing-upload"  # the session's key for the files uploaded and not yet sent
+UPLOAD = "outgoing-upload"  # the session's key for the token of the files uploaded and not yet sent
 
 RECIPIENT_STATES = {"queued": "Chờ gửi", "sent": "Đã gửi (máy chủ thư đã nhận)", "acknowledged": "Đã nhận, vào sổ",
                     "returned": "Bị trả lại", "failed": "Gửi không được"}
@@ -41,28 +48,51 @@ NOT_A_PDF = "Tệp văn bản phải là tệp PDF (bản quét đã ký số ho
 class Upload:
     """The files of a send, kept in the content store between the plan and the send."""
 
+    owner: str  # the person who uploaded them: no one else sends them
     pdf: str  # SHA-256 in the store
     filename: str
     draft: str | None = None
     draft_filename: str | None = None
 
-    def as_session(self) -> dict[str, Any]:
-        return {"pdf": self.pdf, "filename": self.filename, "draft": self.draft, "draft_filename": self.draft_filename}
 
-    @classmethod
-    def of_session(cls, value: object) -> Upload | None:
-        if not isinstance(value, dict) or not isinstance(value.get("pdf"), str) or not isinstance(value.get("filename"), str):
-            return None
-        return cls(value["pdf"], value["filename"], value.get("draft"), value.get("draft_filename"))
+class PendingUploads:
+    """The uploads waiting for their send, by a random token (the session's), one a person at most."""
+
+    def __init__(self) -> None:
+        self._by_token: dict[str, Upload] = {}
+        self._lock = threading.Lock()
+
+    def keep(self, upload: Upload) -> str:
+        token = new_csrf_token()
+        with self._lock:
+            self._by_token = {t: u for t, u in self._by_token.items() if u.owner != upload.owner}
+            self._by_token[token] = upload
+        return token
+
+    def of(self, token: object, person: str) -> Upload | None:
+        upload = self._by_token.get(token) if isinstance(token, str) else None
+        return upload if upload is not None and upload.owner == person else None
+
+    def forget(self, token: object) -> None:
+        with self._lock:
+            if isinstance(token, str):
+                self._by_token.pop(token, None)
 
 
 class Refused(ValueError):
     """An upload or a send refused, said in Vietnamese."""
 
 
-def _filename(upload: UploadFile, fallback: str) -> str:
-    """The file's own name, without any folder a browser sent with it."""
-    return PureWindowsPath(upload.filename or "").name.strip()[:200] or fallback
+def _filename(upload: UploadFile, fallback: str, suffix: str = "") -> str:
+    """The file's own name as the mail and the register will carry it: without any folder a browser sent
+    with it, control and format characters (CR, LF, bidi overrides), "." or ".."; at most 200 characters,
+    ending in `suffix` (the recipients' mail programs take the type from the name)."""
+    name = "".join(ch for ch in unicodedata.normalize("NFC", upload.filename or "") if unicodedata.category(ch)[0] != "C")
+    name = PureWindowsPath(name).name.strip()
+    name = name if name.strip(". ") else fallback
+    if suffix and not name.lower().endswith(suffix):
+        name = name[:200 - len(suffix)] + suffix
+    return name if len(name) <= 200 else name[:200 - len(suffix)] + suffix
 
 
 def _int(value: str) -> int:
@@ -90,6 +120,8 @@ def routes(desk: Desk) -> list[BaseRoute]:
     gateway = desk.gateway
     desk.nav.append(NavItem("/outgoing", "Sổ văn bản đi", "read"))
     limit = int(gateway.config.web.max_upload_mb * 1024 * 1024)
+    pending = PendingUploads()
+    sending = threading.Lock()  # one send at a time: a form sent twice finds the document sent
 
     def register_page(year: int | None, page: int) -> tuple[list[SentDocument], int]:
         with gateway.register.session() as db:
@@ -127,15 +159,16 @@ def routes(desk: Desk) -> list[BaseRoute]:
         if not isinstance(scan, UploadFile):
             return refused_upload(request, "Chưa chọn tệp văn bản (PDF).", 400)
         pdf = await scan.read()
-        if b"%PDF-" not in pdf[:1024]:  # the header a PDF starts with (ISO 32000-1 7.5.2); read in a worker later
+        # the header a PDF starts with (ISO 32000-1 7.5.2), at its very start: no HTML before it; read in a worker later
+        if not pdf.startswith(b"%PDF-"):
             return refused_upload(request, NOT_A_PDF, 400)
         draft_bytes = await draft.read() if isinstance(draft, UploadFile) and draft.filename else b""
 
         def keep() -> Upload:
-            return Upload(gateway.store.put(pdf), _filename(scan, "van-ban.pdf"),
+            return Upload(visitor.name, gateway.store.put(pdf), _filename(scan, "van-ban.pdf", ".pdf"),
                           gateway.store.put(draft_bytes) if draft_bytes else None,
                           _filename(draft, "du-thao") if isinstance(draft, UploadFile) and draft_bytes else None)
-        request.session[UPLOAD] = (await desk.run(keep)).as_session()
+        request.session[UPLOAD] = pending.keep(await desk.run(keep))
         return desk.redirect("/outgoing/plan")
 
     def plan_or_send(upload: Upload, answers: list[str], actor: str, send: bool) -> SendOutcome:
@@ -145,7 +178,10 @@ def routes(desk: Desk) -> list[BaseRoute]:
         try:
             choices = parse_choices(answers, gateway.directory.by_code)
             with gateway.worker_pool(size=1) as pool:
-                return OutgoingSender(gateway, pool).send(item, dry_run=not send, choices=choices, actor=actor)
+                if not send:
+                    return OutgoingSender(gateway, pool).send(item, dry_run=True, choices=choices, actor=actor)
+                with sending:
+                    return OutgoingSender(gateway, pool).send(item, choices=choices, actor=actor)
         except UnreadablePdf:
             raise Refused("Không đọc được tệp PDF này (tệp hỏng, hoặc quá nặng để đọc trong giới hạn thời gian và bộ nhớ "
                           "của hệ thống).") from None
@@ -164,7 +200,7 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
     async def plan(request: Request) -> Response:
         visitor = desk.reader(request, "send")
-        upload = Upload.of_session(request.session.get(UPLOAD))
+        upload = pending.of(request.session.get(UPLOAD), visitor.name)
         if upload is None:
             return desk.redirect("/outgoing/send")
         try:
@@ -175,7 +211,7 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
     async def send(request: Request) -> Response:
         visitor, form = await desk.acting(request, "send")
-        upload = Upload.of_session(request.session.get(UPLOAD))
+        upload = pending.of(request.session.get(UPLOAD), visitor.name)
         if upload is None:
             desk.flash(request, "Không còn tệp nào chờ gửi: hãy tải văn bản lên lại.", "error")
             return desk.redirect("/outgoing/send")
@@ -186,7 +222,7 @@ def routes(desk: Desk) -> list[BaseRoute]:
             return plan_page(request, upload, None, answers, str(exc))
         if not outcome.registered:  # still held: the plan again, with what is missing
             return plan_page(request, upload, outcome, answers)
-        request.session.pop(UPLOAD, None)
+        pending.forget(request.session.pop(UPLOAD, None))
         ident = outcome.plan.identifier
         if outcome.already_sent:
             desk.flash(request, f"Văn bản này đã được gửi trước đây ({ident}): không gửi lại.", "error")
