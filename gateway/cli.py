@@ -348,11 +348,7 @@ def run(config_path: str) -> int:
     config = _config(config_path)
     if not config.mailboxes:
         raise UsageError("mailboxes: no mailbox to watch in the configuration")
-    for source in config.mailboxes:  # a missing password is a configuration error, said at once
-        if source.imap is not None:
-            source.imap.password()
-    if config.smtp is not None:
-        config.smtp.password()
+    config.check_secrets()  # a missing password or PIN is a configuration error, said at once
     with closing(Gateway.open(config)) as gateway, gateway.worker_pool() as pool:
         sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox) if config.smtp else None
         daemon = Daemon(gateway, Intake(gateway, pool), sender, stop=stop)

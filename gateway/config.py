@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -335,6 +336,12 @@ class Web(_Strict):
         if self.host not in LOOPBACK and self.tls is None and not self.behind_proxy:
             raise ValueError(f"host {self.host} is not a loopback address: give tls (cert, key) or set behind_proxy: true "
                              "(the desk's passwords and cookies must not cross the network in plain text)")
+        if self.behind_proxy and self.hosts is None:  # else every request through the proxy would be refused (400)
+            raise ValueError("behind_proxy needs hosts: the public name(s) the desk is reached by, as the proxy "
+                             "passes them in the Host header (e.g. hosts: [vanthu.snv.bacgiang.gov.vn])")
+        for name in self.hosts or ():
+            if "*" in name and not (name.startswith("*.") and "*" not in name[2:]):
+                raise ValueError(f"hosts: {name!r}: a wildcard only as the first label ('*.example.gov.vn')")
         return self
 
 
@@ -397,6 +404,23 @@ class Config(_Strict):
     @property
     def clerk_addresses(self) -> list[str]:
         return self.notify.clerk or [self.agency.mailbox]
+
+    def check_secrets(self, *, mail: bool = True) -> None:
+        """Read every password and PIN the process will need (the mailboxes' and the SMTP server's when
+        `mail`, the signing key's always): a variable not set is said at start-up, naming the key, rather
+        than when a mail or a document first needs it. SecretNotSet otherwise."""
+        reads: list[tuple[str, Callable[[], SecretStr | None]]] = []
+        if mail:
+            reads += [(f"mailboxes.{m.name}.imap.password_env", m.imap.password) for m in self.mailboxes if m.imap is not None]
+            reads += [("smtp.password_env", self.smtp.password)] if self.smtp is not None else []
+        if self.signing is not None:
+            reads += [("signing.pkcs11.pin_env", self.signing.pkcs11.pin) if self.signing.pkcs11 is not None
+                      else ("signing.password_env", self.signing.password)]
+        for key, read in reads:
+            try:
+                read()
+            except SecretNotSet as exc:
+                raise SecretNotSet(f"{key}: {exc}") from None
 
 
 def _key_of(error: ErrorDetails) -> str:

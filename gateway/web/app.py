@@ -106,6 +106,7 @@ def serve(config: Config) -> None:
     """Serve the desk until SIGTERM or Ctrl-C (uvicorn's own handling)."""
     import uvicorn
 
+    config.check_secrets(mail=False)  # the signing key's password: said at start, not at the clerk's first send
     web: Web = config.web
     gateway = Gateway.open(config)
     try:

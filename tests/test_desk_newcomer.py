@@ -1,0 +1,36 @@
+"""What a newcomer to the clerk's desk found: a signing password not set is said when `web` and `run`
+start (and in Vietnamese at the desk, should the variable go missing after); `user add` refuses a unit
+that is not in `units:` and a unit for a role without one; the desk's pages in Vietnamese (the review's
+reasons, the sizes of files, the trail, the error pages, the roles); a unit person's landing page with
+the unit's name; a bad date in the register's search said; the trail in the order things happened;
+a favicon."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desk_kit import UNITS, add_person
+from world import World, make_world
+
+
+@pytest.fixture
+def signing_world(tmp_path: Path, province, monkeypatch: pytest.MonkeyPatch) -> World:  # type: ignore[no-untyped-def]
+    pki, signers, stranger = province
+    world = make_world(tmp_path / "agency", pki, signers, stranger, units=UNITS)
+    (world.root / "keys").mkdir()
+    (world.root / "keys" / "agency.p12").write_bytes(b"not read before the password")
+    (world.root / "Maildir").mkdir()
+    monkeypatch.delenv("QLVB_TEST_P12_PASSWORD", raising=False)
+    world.extra["signing"] = {"pkcs12": "keys/agency.p12", "password_env": "QLVB_TEST_P12_PASSWORD"}
+    world.extra["mailboxes"] = [{"name": "vanthu", "maildir": "Maildir"}]
+    world.write_config()
+    return world
+
+
+@pytest.mark.parametrize("command", ["web", "run"])
+def test_a_signing_password_not_set_stops_the_desk_and_the_daemon_at_start(signing_world: World, command: str) -> None:
+    done = signing_world.run(command, "--config", str(signing_world.config_path), check=False)
+    assert done.returncode == 2
+    assert "signing.password_env: QLVB_TEST_P12_PASSWORD" in done.stderr and "not set" in done.stderr
