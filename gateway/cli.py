@@ -762,8 +762,26 @@ def web(config_path: str) -> int:
     from gateway.web.app import serve
 
     logging.getLogger("qlvb").setLevel(logging.INFO)
-    serve(_config(config_path))
+    config = _config(config_path)
+    _check_listen(config.web.host, config.web.port)
+    try:
+        serve(config)
+    except SystemExit as exc:  # uvicorn's own "startup failure" is 3, our status for a send held for the clerk
+        if exc.code in (None, 0):
+            raise
+        raise ConfigError(f"web: cannot start on {config.web.host}:{config.web.port} (uvicorn's error above)") from None
     return EXIT_OK
+
+
+def _check_listen(host: str, port: int) -> None:
+    """A taken port or an address not of this host, said as the metrics' is: exit 2 naming the address."""
+    import socket
+
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET  # as uvicorn chooses it
+        socket.create_server((host, port), family=family).close()  # SO_REUSEADDR, as uvicorn binds
+    except OSError as exc:
+        raise ConfigError(f"web: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @cli.command(help="show the whole product on generated documents")
