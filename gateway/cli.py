@@ -722,10 +722,15 @@ def _people(config_path: str, change: Callable[[Any], Any]) -> Any:
 @json_option()
 @actor_option(_clerk, "who adds (the audit log keeps it)")
 def user_add(config_path: str, name: str, role: str, unit: str | None, as_json: bool, actor: str) -> int:
-    from registry.people import add_person
+    from registry.people import PeopleError, add_person, check_unit
 
+    units = [u.code for u in _config(config_path).units]
+    try:  # said before the password is asked for
+        check_unit(role, unit, units)
+    except PeopleError as exc:
+        raise UsageError(str(exc)) from None
     password = _read_password()
-    row = _people(config_path, lambda session: add_person(session, name, role, unit, password, actor=actor))
+    row = _people(config_path, lambda session: add_person(session, name, role, unit, password, actor=actor, units=units))
     out.print_json(out.person_json(row)) if as_json else print(f"{row.name}: {row.role}{f' ({row.unit})' if row.unit else ''}")
     return EXIT_OK
 

@@ -3,6 +3,7 @@ the password itself). Each change is in the audit log with who made it."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal, get_args
@@ -44,11 +45,23 @@ def _row(person: Person) -> PersonRow:
     return PersonRow(person.name, role, person.unit, person.disabled, person.created_at, person.last_login_at)
 
 
-def add_person(session: Session, name: str, role: str, unit: str | None, password: str, *, actor: str) -> PersonRow:
-    if role not in ROLES:
-        raise PeopleError(f"--role: one of {', '.join(ROLES)}")
+def check_unit(role: str, unit: str | None, units: Collection[str] | None) -> None:
+    """A unit's person names one of the agency's units (`units`: the codes of the config's units:, None
+    to take any); no other role has a unit. PeopleError otherwise."""
     if role == "unit" and not unit:
         raise PeopleError("--unit: a unit's person needs the unit")
+    if role != "unit" and unit:
+        raise PeopleError(f"--unit: only a unit's person (--role unit) has a unit, not a {role}")
+    if unit and units is not None and unit not in units:
+        known = ", ".join(sorted(units)) or "none"
+        raise PeopleError(f"--unit: {unit} is not a unit of the configuration's units: ({known})")
+
+
+def add_person(session: Session, name: str, role: str, unit: str | None, password: str, *, actor: str,
+               units: Collection[str] | None = None) -> PersonRow:
+    if role not in ROLES:
+        raise PeopleError(f"--role: one of {', '.join(ROLES)}")
+    check_unit(role, unit, units)
     if not name.strip() or len(name) > 100:
         raise PeopleError("NAME: 1 to 100 characters")
     if len(password) < 8:

@@ -53,6 +53,8 @@ def add_person(world: World, name: str, role: str, unit: str | None,
 
 
 def build_desk_world(world: World) -> DeskWorld:
+    world.extra.setdefault("units", UNITS)  # the units its people are of (user add refuses another)
+    world.write_config()
     held_mails = [world.mail(f"held-{n}", auth=None, attachments=[("cv.pdf", world.document(number=f"{n}/STP-VP"))])
                   for n in (501, 502, 503, 504)]
     signed = [world.mail(f"signed-{n}", attachments=[("cv.pdf", world.signed("stp", world.document(

@@ -16,7 +16,7 @@ from world import World, make_world
 
 
 @pytest.fixture
-def signing_world(tmp_path: Path, province, monkeypatch: pytest.MonkeyPatch) -> World:  # type: ignore[no-untyped-def]
+def agency(tmp_path: Path, province, monkeypatch: pytest.MonkeyPatch) -> World:  # type: ignore[no-untyped-def]
     pki, signers, stranger = province
     world = make_world(tmp_path / "agency", pki, signers, stranger, units=UNITS)
     (world.root / "keys").mkdir()
@@ -30,7 +30,21 @@ def signing_world(tmp_path: Path, province, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @pytest.mark.parametrize("command", ["web", "run"])
-def test_a_signing_password_not_set_stops_the_desk_and_the_daemon_at_start(signing_world: World, command: str) -> None:
-    done = signing_world.run(command, "--config", str(signing_world.config_path), check=False)
+def test_a_signing_password_not_set_stops_the_desk_and_the_daemon_at_start(agency: World, command: str) -> None:
+    done = agency.run(command, "--config", str(agency.config_path), check=False)
     assert done.returncode == 2
     assert "signing.password_env: QLVB_TEST_P12_PASSWORD" in done.stderr and "not set" in done.stderr
+
+
+@pytest.mark.parametrize(("role", "unit", "said"), [
+    ("unit", "XYZ", "--unit: XYZ is not a unit of the configuration's units: (TC, VP)"),
+    ("clerk", "VP", "--unit: only a unit's person (--role unit) has a unit, not a clerk"),
+    ("unit", None, "--unit: a unit's person needs the unit"),
+])
+def test_user_add_refuses_a_unit_not_configured_or_not_fitting_the_role(
+        agency: World, role: str, unit: str | None, said: str) -> None:
+    done = add_person(agency, "nguoimoi", role, unit)
+    assert done.returncode == 2 and said in done.stderr
+    listed = agency.run("user", "list", "--config", str(agency.config_path), "--json").stdout
+    assert "nguoimoi" not in listed
+    assert add_person(agency, "nguoimoi", "unit", "VP").returncode == 0
