@@ -283,7 +283,7 @@ def test_cookie_expired_by_age_is_no_session_even_if_kept(client: TestClient, cl
 
 
 def test_cookie_flags_httponly_samesite_path_and_secure_under_tls(desk_world: DeskWorld, clock: Clock) -> None:
-    for web, secure in (({}, False), ({"behind_proxy": True}, True)):
+    for web, secure in (({}, False), ({"behind_proxy": True, "hosts": ["localhost"]}, True)):
         with desk_with(desk_world, clock, web) as client:
             cookie = attempt(client, "xem", PASSWORD).headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie and "domain=" not in cookie
@@ -296,7 +296,7 @@ def test_cookie_flags_httponly_samesite_path_and_secure_under_tls(desk_world: De
 def test_cookie_planted_without_the_host_prefix_is_no_session_under_https(desk_world: DeskWorld, clock: Clock) -> None:
     """A sibling subdomain sets `qlvb_desk` for the parent domain (a session of its own choosing, here a
     valid one): behind the proxy the desk reads only `__Host-qlvb_desk`, which no other host can set."""
-    with desk_with(desk_world, clock, {"behind_proxy": True}) as client:
+    with desk_with(desk_world, clock, {"behind_proxy": True, "hosts": ["localhost"]}) as client:
         log_in(client, "vanthu")
         valid = client.cookies.get("__Host-qlvb_desk")
         assert valid and client.get("/").status_code == 200
@@ -346,11 +346,18 @@ def test_host_behind_the_proxy_only_the_names_configured(desk_world: DeskWorld, 
 
 
 def test_host_the_default_names_follow_web_host() -> None:
+    from pydantic import ValidationError
+
     from gateway.config import Web
 
     assert set(Web().allowed_hosts()) == {"127.0.0.1", "localhost", "[::1]"}
     assert set(Web(host="::1").allowed_hosts()) == {"127.0.0.1", "localhost", "[::1]"}
-    assert Web(host="desk.snv.bacgiang.gov.vn", behind_proxy=True).allowed_hosts() == ["desk.snv.bacgiang.gov.vn"]
+    assert Web(host="desk.snv.bacgiang.gov.vn", behind_proxy=True,
+               hosts=["desk.snv.bacgiang.gov.vn"]).allowed_hosts() == ["desk.snv.bacgiang.gov.vn"]
+    with pytest.raises(ValidationError, match="behind_proxy needs hosts"):  # else the proxy's every request is a 400
+        Web(behind_proxy=True)
+    with pytest.raises(ValidationError, match="wildcard"):
+        Web(hosts=["a*b.example"])
     assert Web(hosts=["vanthu.snv.bacgiang.gov.vn", "fd00::5"]).allowed_hosts() == ["vanthu.snv.bacgiang.gov.vn",
                                                                                     "[fd00::5]"]
 
@@ -493,7 +500,7 @@ def test_throttle_x_forwarded_for_is_ignored_when_not_behind_the_proxy(client: T
 
 
 def test_throttle_x_forwarded_for_from_a_peer_that_is_not_the_proxy_is_ignored(desk_world: DeskWorld, clock: Clock) -> None:
-    with desk_with(desk_world, clock, {"behind_proxy": True, "proxies": ["10.20.30.40"]}) as client:  # not the test client
+    with desk_with(desk_world, clock, {"behind_proxy": True, "proxies": ["10.20.30.40"], "hosts": ["localhost"]}) as client:  # not the test client
         for n in range(4):
             attempt(client, f"khong-co-{n}", "sai-mat-khau", [f"10.0.0.{n}"])
         assert attempt(client, "vanthu", PASSWORD, ["10.9.9.9"]).status_code == 429
@@ -502,7 +509,7 @@ def test_throttle_x_forwarded_for_from_a_peer_that_is_not_the_proxy_is_ignored(d
 def test_throttle_the_proxys_address_is_the_last_even_in_a_second_header_line(desk_world: DeskWorld, clock: Clock) -> None:
     """Behind the proxy, a client's own X-Forwarded-For line comes first and the proxy's last: the
     client's lines do not make one attacker many addresses."""
-    with desk_with(desk_world, clock, {"behind_proxy": True, "proxies": ["testclient"]}) as client:
+    with desk_with(desk_world, clock, {"behind_proxy": True, "proxies": ["testclient"], "hosts": ["localhost"]}) as client:
         for n in range(4):
             attempt(client, f"khong-co-{n}", "sai-mat-khau", [f"6.6.6.{n}", "10.0.0.1"])
         assert attempt(client, "vanthu", PASSWORD, ["7.7.7.7", "10.0.0.1"]).status_code == 429
@@ -898,7 +905,7 @@ def test_config_a_host_off_loopback_needs_tls_or_a_proxy(host: str) -> None:
 
     with pytest.raises(ValidationError, match="tls"):
         Web(host=host)
-    assert Web(host=host, behind_proxy=True).behind_proxy
+    assert Web(host=host, behind_proxy=True, hosts=["vanthu.snv.bacgiang.gov.vn"]).behind_proxy
 
 
 # ---- the outgoing upload (gateway/web/outgoing_pages.py) --------------------------------------------
