@@ -10,8 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
-from desk_kit import UNITS, add_person
+from desk_kit import PEOPLE, UNITS, Clock, add_person, csrf_of, desk_app, log_in
+from test_desk_outgoing import LUC_NAM
+from test_outgoing import our_document
 from world import World, make_world
 
 
@@ -48,3 +51,21 @@ def test_user_add_refuses_a_unit_not_configured_or_not_fitting_the_role(
     listed = agency.run("user", "list", "--config", str(agency.config_path), "--json").stdout
     assert "nguoimoi" not in listed
     assert add_person(agency, "nguoimoi", "unit", "VP").returncode == 0
+
+
+def test_a_signing_failure_at_the_desk_is_said_in_vietnamese_for_the_clerk(agency: World) -> None:
+    for name, (role, unit) in PEOPLE.items():
+        assert add_person(agency, name, role, unit).returncode == 0
+    app, gateway = desk_app(agency, Clock())
+    try:
+        with TestClient(app, follow_redirects=False, base_url="http://localhost") as client:
+            upload_form = log_in(client, "vanthu", "/outgoing/send")
+            files = {"scan": ("cv-di.pdf", our_document(), "application/pdf")}
+            assert client.post("/outgoing/send", data={"csrf": csrf_of(upload_form)}, files=files).status_code == 303
+            plan = client.get("/outgoing/plan").text
+            sent = client.post("/outgoing/plan", data={"csrf": csrf_of(plan), "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
+    finally:
+        gateway.close()
+    assert sent.status_code == 400
+    assert "Không ký số được: chưa cấu hình mật khẩu khóa ký số; báo quản trị hệ thống." in sent.text
+    assert "QLVB_TEST_P12_PASSWORD" not in sent.text and "environment variable" not in sent.text

@@ -31,6 +31,10 @@ class SigningError(Exception):
     """The key cannot be used: a missing password or PIN, a wrong one, a token not found."""
 
 
+class SigningSecretNotSet(SigningError):
+    """The environment variable holding the key's password or PIN is not set."""
+
+
 def _font(signing: Signing) -> Path:
     if signing.appearance.font is not None:
         return signing.appearance.font
@@ -44,7 +48,7 @@ def _secret(read: Callable[[], SecretStr | None], what: str) -> str:
     try:
         value = read()
     except SecretNotSet as exc:  # the key cannot be used now; the configuration itself is sound
-        raise SigningError(str(exc)) from None
+        raise SigningSecretNotSet(str(exc)) from None
     if value is None:
         raise ConfigError(f"signing: name the environment variable that holds the {what}")
     return value.get_secret_value()

@@ -12,6 +12,7 @@ sent twice sends the document once."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -25,11 +26,12 @@ from starlette.routing import BaseRoute, Route
 
 from gateway.directory import AgencyEntry
 from gateway.outgoing.send import ChoiceError, OutgoingFile, OutgoingSender, SendOutcome, UnreadablePdf, parse_choices
-from gateway.outgoing.signing import SigningError
+from gateway.outgoing.signing import SigningError, SigningSecretNotSet
 from gateway.web.desk import Desk, NavItem
 from gateway.web.security import new_csrf_token
 from registry.queries import SentDocument, sent_count, sent_documents
 
+log = logging.getLogger("qlvb.web")
 PER_PAGE = 50
 PAPER = "-"  # the answer "on paper" (send's --confirm "ENTRY=-")
 UPLOAD = "outgoing-upload"  # the session's key for the token of the files uploaded and not yet sent
@@ -41,6 +43,8 @@ PROCESSING = {"04": "Chờ phân công", "05": "Đang xử lý", "06": "Đã x�
 RECALL = {"requested": "Đã đề nghị thu hồi", "agreed": "Đồng ý thu hồi", "unknown": "Không rõ văn bản thu hồi"}
 ENTRY_STATES = {"resolved": "Đã xác định", "skipped": "Không gửi (chính cơ quan mình)",
                 "ambiguous": "Ứng với nhiều cơ quan: Văn thư chọn", "unresolved": "Không tìm thấy trong danh bạ: Văn thư chọn"}
+SIGNING_NOT_SET = "Không ký số được: chưa cấu hình mật khẩu khóa ký số; báo quản trị hệ thống."
+SIGNING_FAILED = "Không ký số được: không mở được khóa ký số (sai mật khẩu hoặc thiết bị ký số); báo quản trị hệ thống."
 NOT_A_PDF = "Tệp văn bản phải là tệp PDF (bản quét đã ký số hoặc sẽ được ký số)."
 
 
@@ -187,8 +191,9 @@ def routes(desk: Desk) -> list[BaseRoute]:
                           "của hệ thống).") from None
         except ChoiceError:
             raise Refused("Nơi nhận được chọn không có trong khối 'Nơi nhận' hoặc trong danh bạ: tải lại trang.") from None
-        except SigningError as exc:
-            raise Refused(f"Không ký số được văn bản: {exc}") from None
+        except SigningError as exc:  # the clerk is told whom to call; the reason goes to the log for them
+            log.warning("signing: %s", exc)
+            raise Refused(SIGNING_NOT_SET if isinstance(exc, SigningSecretNotSet) else SIGNING_FAILED) from None
 
     def plan_page(request: Request, upload: Upload, outcome: SendOutcome | None, answers: list[str],
                   error: str | None = None) -> Response:
