@@ -17,7 +17,10 @@ from __future__ import annotations
 import email
 import email.header
 import logging
+import os
+import shlex
 import shutil
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from collections.abc import Callable
@@ -199,11 +202,11 @@ def run_demo(base: Path, serve_port: int | None = None, desk: DeskFactory | None
         print("\nThư máy chủ SMTP đã nhận:")
         _print_mails(received)
         print(f"\nVăn bản đi: {base}/45-SNV-VP.pdf (bản quét), {base}/45-SNV-VP-da-ky.pdf (đã ký số), "
-              f"{base}/45-SNV-VP-trang-1.png (hình trang 1). Thử: qlvb-gateway sent --config {base}/config.yaml")
+              f"{base}/45-SNV-VP-trang-1.png (hình trang 1). Thử: {command_as_run()} sent --config {base}/config.yaml")
         print(f"\nCấu hình, sổ (qlvb.db), hộp thư (Maildir/, thư đã xếp vào các thư mục .QLVB.*), thư gốc và tệp (store/) "
-              f"nằm trong {base}/. Thử: qlvb-gateway status --config {base}/config.yaml")
+              f"nằm trong {base}/. Thử: {command_as_run()} status --config {base}/config.yaml")
         if serve_port is None or desk is None:
-            print("\nXem lại tất cả trên bàn làm việc của Văn thư (trình duyệt): qlvb-gateway demo --serve")
+            print(f"\nXem lại tất cả trên bàn làm việc của Văn thư (trình duyệt): {command_as_run()} demo --serve")
         else:
             serving.set()
             _serve_desk(gateway, serve_port, desk)
@@ -246,6 +249,24 @@ def _serve_desk(gateway: Gateway, port: int, desk: DeskFactory) -> None:
         stop.set()
         thread.join(timeout=10)
     print("\nĐã dừng bàn làm việc.")
+
+
+def command_as_run() -> str:
+    """The command as it can be typed again from here: the running qlvb-gateway's path (`.venv/bin/qlvb-gateway`
+    in a fresh clone, where it is not on PATH), or this Python's `-m gateway.cli`; relative when under here."""
+    program = sys.argv[0]
+    if Path(program).name != "qlvb-gateway":  # python -m gateway.cli
+        return f"{shlex.quote(_from_here(sys.executable))} -m gateway.cli"
+    return shlex.quote(program if os.sep not in program else _from_here(program))  # a bare name: found on PATH
+
+
+def _from_here(path: str) -> str:
+    """`path` relative to the working directory when under it (with a folder, so the shell does not look in PATH)."""
+    absolute = Path(os.path.abspath(path))  # not resolve(): a virtualenv's python is a link to the system's
+    if absolute.is_relative_to(Path.cwd()):
+        relative = str(absolute.relative_to(Path.cwd()))
+        return relative if os.sep in relative else f".{os.sep}{relative}"
+    return str(absolute)
 
 
 def _print_mails(received: list[email.message.Message], flush: bool = False) -> None:
