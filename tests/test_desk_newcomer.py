@@ -7,12 +7,14 @@ a favicon."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
-from desk_kit import PEOPLE, UNITS, Clock, add_person, csrf_of, desk_app, log_in
+from desk_kit import PEOPLE, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_app, log_in
 from test_desk_outgoing import LUC_NAM
 from test_outgoing import our_document
 from world import World, make_world
@@ -69,3 +71,69 @@ def test_a_signing_failure_at_the_desk_is_said_in_vietnamese_for_the_clerk(agenc
     assert sent.status_code == 400
     assert "Không ký số được: chưa cấu hình mật khẩu khóa ký số; báo quản trị hệ thống." in sent.text
     assert "QLVB_TEST_P12_PASSWORD" not in sent.text and "environment variable" not in sent.text
+
+
+@pytest.fixture(scope="module")
+def desk_world(tmp_path_factory: pytest.TempPathFactory, province) -> DeskWorld:  # type: ignore[no-untyped-def]
+    pki, signers, stranger = province
+    return build_desk_world(make_world(tmp_path_factory.mktemp("desk-newcomer") / "agency", pki, signers, stranger))
+
+
+@pytest.fixture
+def client(desk_world: DeskWorld) -> Iterator[TestClient]:
+    app, gateway = desk_app(desk_world.world, Clock())
+    with TestClient(app, follow_redirects=False, base_url="http://localhost") as test_client:
+        yield test_client
+    gateway.close()
+
+
+def test_a_held_mails_page_says_why_and_its_files_in_vietnamese(client: TestClient, desk_world: DeskWorld) -> None:
+    page = log_in(client, "vanthu", f"/review/{desk_world.held[0]}")
+    assert "không có chữ ký DKIM, kết quả DMARC hay đăng nhập SMTP nào hợp lệ cho địa chỉ From" in page
+    assert "no passing" not in page and "covering the mail" not in page
+    assert re.search(r"cv\.pdf</a> \(văn bản, \d+ KB\)", page), "the file's role and size in Vietnamese"
+    assert " byte)" not in page and "(document," not in page
+
+
+def test_a_documents_trail_is_in_the_order_things_happened(client: TestClient, desk_world: DeskWorld) -> None:
+    number = desk_world.registered[0]["incoming_number"]
+    register = log_in(client, "vanthu", f"/register?number={number}")
+    link = re.search(rf'<a href="(/documents/\d+)">{number}/', register)
+    assert link, register
+    page = client.get(link.group(1)).text
+    trail = page.split('<ol class="trail">')[1].split("</ol>")[0]
+    steps = ["Máy chủ thư nhận thư của", "Hệ thống tiếp nhận", "Tiếp nhận, vào sổ", "Gửi thư xác nhận đã nhận đến"]
+    assert all(s in trail for s in steps), trail
+    assert sorted(steps, key=trail.index) == steps
+    assert re.search(r"cv\.pdf</a> \(văn bản, \d+ KB\)", page)
+
+
+def test_the_error_pages_are_vietnamese_with_the_safety_headers(client: TestClient) -> None:
+    log_in(client, "vanthu")
+    for answer, status, said in ((client.get("/khong-co-trang-nay"), 404, "Không có trang này."),
+                                 (client.get("/static/khong-co.css"), 404, "Không có trang này."),
+                                 (client.post("/register"), 405, "Không làm được như vậy ở trang này.")):
+        assert answer.status_code == status and said in answer.text
+        assert "Not Found" not in answer.text and "Method Not Allowed" not in answer.text
+        assert "default-src 'none'" in answer.headers["content-security-policy"]
+
+
+def test_a_unit_persons_landing_page_names_the_unit(client: TestClient) -> None:
+    page = log_in(client, "phongtc")
+    assert "<h1>Phòng Tổ chức cán bộ</h1>" in page and "Đơn vị TC" not in page
+    assert "phongtc · Đơn vị (Phòng Tổ chức cán bộ)" in page  # the header: the role and the unit, in Vietnamese
+
+
+def test_a_bad_date_in_the_register_search_is_said(client: TestClient) -> None:
+    log_in(client, "vanthu")
+    page = client.get("/register", params={"from": "2026-13-45"}).text
+    assert 'Ngày không hợp lệ ở ô "Đến từ ngày": 2026-13-45' in page and "0 văn bản" in page
+    assert "Ngày không hợp lệ" not in client.get("/register", params={"from": "2026-01-01"}).text
+
+
+def test_today_before_any_digest_and_the_favicon(client: TestClient) -> None:
+    page = log_in(client, "vanthu")
+    assert "Chưa có bản tổng hợp nào được gửi: trang này tính từ khi hệ thống bắt đầu hoạt động." in page
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon" and icon.content[:4] == b"\0\0\1\0"
+    assert "default-src 'none'" in icon.headers["content-security-policy"]

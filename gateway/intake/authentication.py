@@ -299,14 +299,14 @@ def authenticate(raw: bytes, msg: Message, from_addresses: list[str], settings: 
         return SenderAuth(address=address, authenticated=False, detail=f"Authentication-Results giả mạo ({ids})",
                           forged_results=ids)
     if len(set(from_addresses)) != 1 or len(msg.get_all("From", []) or []) != 1:
-        detail = "no From address" if not from_addresses else "several From addresses"
+        detail = "thư không có địa chỉ From" if not from_addresses else "thư có nhiều địa chỉ From"
         return SenderAuth(address=address, authenticated=False, detail=detail)
     found = from_evidence(results.counted, address, settings.shared_signing_domains)
     evidence = _vouched(found, msg, address, settings.shared_signing_domains) if found else None
     if evidence is None:
         evidence = dkim_evidence(raw, msg, settings, address)
     if evidence is None:
-        return SenderAuth(address=address, authenticated=False, detail="no passing DKIM, DMARC or SMTP AUTH for From "
-                          "covering the mail as it stands")
+        return SenderAuth(address=address, authenticated=False, detail="không có chữ ký DKIM, kết quả DMARC "
+                          "hay đăng nhập SMTP nào hợp lệ cho địa chỉ From và phủ thư đúng như đã nhận")
     return SenderAuth(address=address, authenticated=True, method=evidence.method, detail=evidence.detail,
                       signed_headers=evidence.signed)

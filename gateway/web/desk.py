@@ -46,6 +46,19 @@ ACTION_NAMES = {
     "passed-reminded": "Nhắc hạn giải quyết", "processing-told": "Báo trạng thái xử lý cho nơi gửi",
 }
 
+# a file of a mail, as the register keeps its role (registry/models.DocumentFile.role)
+FILE_ROLES = {"document": "văn bản", "appendix": "phụ lục", "draft": "dự thảo", "extra": "tệp kèm theo",
+              "refused": "tệp bị từ chối"}
+
+
+def file_size(size: int) -> str:
+    """A file's size as a Vietnamese page writes it: 512 byte, 448 KB, 1,5 MB (a decimal comma)."""
+    if size < 1024:
+        return f"{size} byte"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
 
 def day(iso: str | None) -> str:
     """An ISO date as Vietnamese pages write it: 2026-11-20 -> 20/11/2026 (anything else as it is)."""
@@ -96,7 +109,10 @@ class Desk:
         env.filters["day"] = day
         env.filters["action"] = lambda code: ACTION_NAMES.get(code, code)
         env.filters["reason"] = lambda code: MESSAGES.get(code, code)
+        env.filters["file_role"] = lambda role: FILE_ROLES.get(role, role)
+        env.filters["size"] = file_size
         env.globals["role_names"] = ROLE_NAMES
+        env.globals["unit_names"] = {u.code: u.name for u in gateway.config.units}
         env.globals["agency"] = gateway.config.agency.name
         self.templates = Jinja2Templates(env=env)
 

@@ -15,6 +15,7 @@ from gateway import review
 from gateway.intake.pipeline import Intake
 from gateway.web.desk import Desk, NavItem
 from gateway.web.page_cache import PDF_ROLES, PageCache
+from gateway.web.trail import document_trail
 from registry import desk_reads, people
 from registry.models import DocumentFile, Mail
 from registry.search import RegisterPage, RegisterQuery, search_register
@@ -50,6 +51,9 @@ def _int(value: str) -> int:
     if abs(number) >= 2**31:
         raise HTTPException(404)
     return number
+
+
+DATE_FIELDS = (("from", "Đến từ ngày"), ("to", "đến ngày"))  # the register search's dates, as its form labels them
 
 
 def _date(value: str | None) -> date | None:
@@ -165,13 +169,15 @@ def routes(desk: Desk) -> list[BaseRoute]:
                               type_name=params.get("type", ""), words=params.get("words", ""),
                               start=_date(params.get("from")), end=_date(params.get("to")))
         page = _int(params.get("page", "1") or "1")
+        # a date that is not one: said, and nothing searched (rather than everything shown unfiltered)
+        bad_dates = [(label, params[key]) for key, label in DATE_FIELDS if params.get(key) and _date(params[key]) is None]
 
         def find() -> RegisterPage:
             with gateway.register.session() as db:
                 return search_register(db, query, gateway.config.tz, page=page)
-        found = await desk.run(find)
+        found = RegisterPage((), 0, 1, 1) if bad_dates else await desk.run(find)
         keep = [(k, v) for k, v in params.multi_items() if k != "page" and v]
-        return desk.page(request, "register.html", visitor, query=query, found=found, keep=keep)
+        return desk.page(request, "register.html", visitor, query=query, found=found, keep=keep, bad_dates=bad_dates)
 
     async def document_page(request: Request) -> Response:
         visitor = desk.reader(request)
@@ -183,7 +189,7 @@ def routes(desk: Desk) -> list[BaseRoute]:
         view = await desk.run(read)
         if view is None:
             raise HTTPException(404, "Không có văn bản này trong sổ.")
-        return desk.page(request, "document.html", visitor, view=view)
+        return desk.page(request, "document.html", visitor, view=view, trail=document_trail(view))
 
     async def mail_file(request: Request) -> Response:
         desk.reader(request)
