@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from desk_kit import PEOPLE, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_app, log_in
@@ -137,3 +138,18 @@ def test_today_before_any_digest_and_the_favicon(client: TestClient) -> None:
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon" and icon.content[:4] == b"\0\0\1\0"
     assert "default-src 'none'" in icon.headers["content-security-policy"]
+
+
+def test_today_names_an_answer_that_could_not_be_sent_in_vietnamese(client: TestClient, desk_world: DeskWorld) -> None:
+    from registry.models import Outbox
+
+    register = desk_world.world.db()
+    try:
+        with register.session() as s, s.begin():
+            ack = s.scalars(select(Outbox).where(Outbox.kind == "ack").order_by(Outbox.id)).first()
+            assert ack is not None
+            ack.state, ack.last_error, recipient = "failed", "550 mailbox unavailable", ack.recipient
+    finally:
+        register.close()
+    page = log_in(client, "vanthu")
+    assert f"Gửi thư xác nhận đã nhận đến {recipient}: 550 mailbox unavailable" in page and "<li>ack " not in page

@@ -46,6 +46,13 @@ ACTION_NAMES = {
     "passed-reminded": "Nhắc hạn giải quyết", "processing-told": "Báo trạng thái xử lý cho nơi gửi",
 }
 
+# an answer in the outbox (registry/models.OutboxKind), as a page names it
+ANSWER_NAMES = {"ack": "thư xác nhận đã nhận", "return": "thư trả lại", "alert": "thư báo Văn thư kiểm tra",
+                "digest": "bản tổng hợp", "document": "văn bản đi", "outgoing-held": "thư báo văn bản đi chờ Văn thư",
+                "recall": "thư thu hồi văn bản", "recalled": "thư báo văn bản đã bị thu hồi",
+                "recall-answer": "thư trả lời việc thu hồi", "passed": "thư chuyển xử lý",
+                "reminder": "thư nhắc hạn giải quyết", "processing": "thư báo trạng thái xử lý"}
+
 # a file of a mail, as the register keeps its role (registry/models.DocumentFile.role)
 FILE_ROLES = {"document": "văn bản", "appendix": "phụ lục", "draft": "dự thảo", "extra": "tệp kèm theo",
               "refused": "tệp bị từ chối"}
@@ -109,6 +116,7 @@ class Desk:
         env.filters["day"] = day
         env.filters["action"] = lambda code: ACTION_NAMES.get(code, code)
         env.filters["reason"] = lambda code: MESSAGES.get(code, code)
+        env.filters["answer"] = lambda kind: ANSWER_NAMES.get(kind, kind)
         env.filters["file_role"] = lambda role: FILE_ROLES.get(role, role)
         env.filters["size"] = file_size
         env.globals["role_names"] = ROLE_NAMES

@@ -7,13 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from gateway.web.desk import ACTION_NAMES
+from gateway.web.desk import ACTION_NAMES, ANSWER_NAMES
 from registry.desk_reads import DocumentView
 
-# an answer about the mail (registry/models.OutboxKind), as the trail names it
-ANSWER_NAMES = {"ack": "thư xác nhận đã nhận", "return": "thư trả lại", "alert": "thư báo Văn thư kiểm tra",
-                "recall-answer": "thư trả lời việc thu hồi", "processing": "thư báo trạng thái xử lý",
-                "passed": "thư chuyển xử lý", "reminder": "thư nhắc hạn giải quyết"}
 ANSWER_STATES = {"queued": "đang chờ gửi", "sent": "đã gửi", "failed": "gửi không được"}
 DELIVERED, TAKEN_IN, RECORDED, ANSWERED = range(4)  # the order things happen at the same time
 _NEVER = datetime.min.replace(tzinfo=timezone.utc)
