@@ -8,6 +8,8 @@ import io
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,6 +98,20 @@ def desk_app(world: World, clock: Clock):  # type: ignore[no-untyped-def]
 
     gateway = Gateway.open(load_config(Path(world.config_path)))
     return make_app(gateway, clock=clock), gateway
+
+
+@contextmanager
+def desk_client(world: World, clock: Clock) -> Iterator[Any]:
+    """A TestClient on the desk of the world's register (reached as http://localhost, redirects not
+    followed); the gateway closed afterwards."""
+    from starlette.testclient import TestClient
+
+    app, gateway = desk_app(world, clock)
+    try:
+        with TestClient(app, follow_redirects=False, base_url="http://localhost") as client:
+            yield client
+    finally:
+        gateway.close()
 
 
 def log_in(client: Any, name: str, page: str = "/") -> str:

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from desk_kit import PEOPLE, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_app, log_in
+from desk_kit import PEOPLE, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_client, log_in
 from test_desk_outgoing import LUC_NAM
 from test_outgoing import our_document
 from world import World, make_world
@@ -59,16 +59,12 @@ def test_user_add_refuses_a_unit_not_configured_or_not_fitting_the_role(
 def test_a_signing_failure_at_the_desk_is_said_in_vietnamese_for_the_clerk(agency: World) -> None:
     for name, (role, unit) in PEOPLE.items():
         assert add_person(agency, name, role, unit).returncode == 0
-    app, gateway = desk_app(agency, Clock())
-    try:
-        with TestClient(app, follow_redirects=False, base_url="http://localhost") as client:
-            upload_form = log_in(client, "vanthu", "/outgoing/send")
-            files = {"scan": ("cv-di.pdf", our_document(), "application/pdf")}
-            assert client.post("/outgoing/send", data={"csrf": csrf_of(upload_form)}, files=files).status_code == 303
-            plan = client.get("/outgoing/plan").text
-            sent = client.post("/outgoing/plan", data={"csrf": csrf_of(plan), "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
-    finally:
-        gateway.close()
+    with desk_client(agency, Clock()) as client:
+        upload_form = log_in(client, "vanthu", "/outgoing/send")
+        files = {"scan": ("cv-di.pdf", our_document(), "application/pdf")}
+        assert client.post("/outgoing/send", data={"csrf": csrf_of(upload_form)}, files=files).status_code == 303
+        plan = client.get("/outgoing/plan").text
+        sent = client.post("/outgoing/plan", data={"csrf": csrf_of(plan), "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
     assert sent.status_code == 400
     assert "Không ký số được: chưa cấu hình mật khẩu khóa ký số; báo quản trị hệ thống." in sent.text
     assert "QLVB_TEST_P12_PASSWORD" not in sent.text and "environment variable" not in sent.text
@@ -82,10 +78,8 @@ def desk_world(tmp_path_factory: pytest.TempPathFactory, province) -> DeskWorld:
 
 @pytest.fixture
 def client(desk_world: DeskWorld) -> Iterator[TestClient]:
-    app, gateway = desk_app(desk_world.world, Clock())
-    with TestClient(app, follow_redirects=False, base_url="http://localhost") as test_client:
+    with desk_client(desk_world.world, Clock()) as test_client:
         yield test_client
-    gateway.close()
 
 
 def test_a_held_mails_page_says_why_and_its_files_in_vietnamese(client: TestClient, desk_world: DeskWorld) -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from desk_kit import UNITS, Clock, DeskWorld, build_desk_world, csrf_of, desk_app, log_in
+from desk_kit import UNITS, Clock, DeskWorld, build_desk_world, csrf_of, desk_client, log_in
 from world import make_world
 
 VN = timezone(timedelta(hours=7))
@@ -27,10 +27,8 @@ def desk_world(tmp_path_factory: pytest.TempPathFactory, province) -> DeskWorld:
 
 @pytest.fixture
 def client(desk_world: DeskWorld) -> Iterator[TestClient]:
-    app, gateway = desk_app(desk_world.world, Clock())
-    with TestClient(app, follow_redirects=False, base_url="http://localhost") as test_client:
+    with desk_client(desk_world.world, Clock()) as test_client:
         yield test_client
-    gateway.close()
 
 
 def _log_in(client: TestClient, name: str) -> str:
