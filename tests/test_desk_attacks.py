@@ -29,7 +29,7 @@ from starlette.testclient import TestClient
 from desk_kit import PASSWORD, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_app
 from registry.database import Register
 from test_outgoing import our_document
-from test_register_search import register  # noqa: F401  # its registers on SQLite and PostgreSQL, a fixture
+from test_register_search import postgresql_register, register  # noqa: F401  # its registers on SQLite and PostgreSQL, fixtures
 from world import make_world
 
 VN = timezone(timedelta(hours=7))

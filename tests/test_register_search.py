@@ -38,30 +38,36 @@ def _downgrade(register: Register, revision: str) -> None:
         command.downgrade(config, revision)
 
 
+def _filled(url: str) -> Register:
+    register = Register(url)
+    _downgrade(register, "0011")  # the first two registered before the index was made
+    for issuer, number, type_name, summary, days in DOCUMENTS[:2]:
+        register_paper(register, AGENCY, PaperDocument(issuer, number, summary, DAY + timedelta(days=days),
+                                                       type_name=type_name), actor="test")
+    register.close()
+    register = Register(url)  # migrated to the head again: the index made, the first two in it
+    for issuer, number, type_name, summary, days in DOCUMENTS[2:]:
+        register_paper(register, AGENCY, PaperDocument(issuer, number, summary, DAY + timedelta(days=days),
+                                                       type_name=type_name), actor="test")
+    return register
+
+
+@pytest.fixture
+def postgresql_register() -> Iterator[Register]:
+    with postgres() as url:
+        register = _filled(url)
+        yield register
+        register.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def register(request: pytest.FixtureRequest, tmp_path) -> Iterator[Register]:  # type: ignore[no-untyped-def]
-    def filled(url: str) -> Register:
-        register = Register(url)
-        _downgrade(register, "0011")  # the first two registered before the index was made
-        for issuer, number, type_name, summary, days in DOCUMENTS[:2]:
-            register_paper(register, AGENCY, PaperDocument(issuer, number, summary, DAY + timedelta(days=days),
-                                                           type_name=type_name), actor="test")
-        register.close()
-        register = Register(url)  # migrated to the head again: the index made, the first two in it
-        for issuer, number, type_name, summary, days in DOCUMENTS[2:]:
-            register_paper(register, AGENCY, PaperDocument(issuer, number, summary, DAY + timedelta(days=days),
-                                                           type_name=type_name), actor="test")
-        return register
-
-    if request.param == "sqlite":
-        register = filled(f"sqlite:///{tmp_path / 'qlvb.db'}")
-        yield register
-        register.close()
+    if request.param == "postgresql":
+        yield request.getfixturevalue("postgresql_register")
         return
-    with postgres() as url:
-        register = filled(url)
-        yield register
-        register.close()
+    register = _filled(f"sqlite:///{tmp_path / 'qlvb.db'}")
+    yield register
+    register.close()
 
 
 def numbers(register: Register, page: int = 1, per_page: int = 50, **asked: object) -> list[int]:
@@ -112,10 +118,10 @@ def test_a_change_to_a_document_is_followed_by_the_index(register: Register) -> 
     assert numbers(register, issuer="UBND") == [1]
 
 
-def test_postgresql_asks_the_index(register: Register) -> None:
-    """The query's expression is the index's own: PostgreSQL can use it (seq scans forbidden, it does)."""
-    if register.engine.dialect.name != "postgresql":
-        pytest.skip("the index of PostgreSQL (SQLite's FTS5 table is the index itself)")
+def test_postgresql_asks_the_index(postgresql_register: Register) -> None:
+    """The query's expression is the index's own: PostgreSQL can use it (seq scans forbidden, it does).
+    (SQLite's FTS5 table is the index itself.)"""
+    register = postgresql_register
     from sqlalchemy import text
 
     from registry.models import Document
