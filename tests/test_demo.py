@@ -42,7 +42,7 @@ def test_demo_serve_opens_the_desk_on_the_demo_register_until_ctrl_c(tmp_path: P
     import socket
     import time
 
-    import httpx
+    import httpx2 as httpx
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
