@@ -540,24 +540,14 @@ def sign_scan(pdf: bytes, identity: Identity, pki: DemoPki, *, agency: str,
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives.serialization import Encoding
-    from pyhanko.keys import load_private_key_from_pemder_data
-
-    def certificate(who: Identity) -> asn1_x509.Certificate:
-        return asn1_x509.Certificate.load(who.cert.public_bytes(Encoding.DER))
+    from gateway.demo.signing import pdf_signer
 
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
     font = next((p for p in STAMP_FONTS if p.is_file()), None)
     if font is None:
         raise FontMissing("FreeSans: install fonts-freefont-ttf (scripts/setup does)")
-    signer = signers.SimpleSigner(
-        signing_cert=certificate(identity),
-        signing_key=load_private_key_from_pemder_data(identity.key_pem, passphrase=None),
-        cert_registry=SimpleCertificateStore.from_certs([certificate(pki.intermediate), certificate(pki.root)]),
-    )
+    signer = pdf_signer(identity, pki)
     moment = (at or datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))).isoformat()
     style = stamp.TextStampStyle(
         stamp_text="Ký bởi: %(agency)s\nThời gian ký: %(at)s",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import functools
 import io
 import random
 from dataclasses import dataclass, field
@@ -88,11 +89,20 @@ def _known_widths(doc: pymupdf.Document, xref: int, bold: bool) -> None:
     _WIDTHS[bold] = dict(next(info[1] for info in doc.FontInfos if info[0] == xref))
 
 
+@functools.cache
+def _font(bold: bool) -> pymupdf.Font:
+    return pymupdf.Font(fontfile=str(font_file(bold)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_width(text: str, size: float, bold: bool) -> float:  # the same words in every document: measured once
+    return _font(bold).text_length(text, fontsize=size)
+
+
 class _Writer:
     def __init__(self) -> None:
         self.doc = pymupdf.open()
         self.page: pymupdf.Page = self.new_page()
-        self.fonts = {b: pymupdf.Font(fontfile=str(font_file(b))) for b in (False, True)}
 
     def new_page(self) -> pymupdf.Page:
         self.page = self.doc.new_page(width=PAGE_W, height=PAGE_H)
@@ -102,7 +112,7 @@ class _Writer:
         return self.page
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        return self.fonts[bold].text_length(text, fontsize=size)
+        return _text_width(text, size, bold)
 
     def text(self, x: float, y: float, text: str, *, bold: bool = False, size: float = 13,
              center: float | None = None, page: pymupdf.Page | None = None) -> tuple[float, float]:
