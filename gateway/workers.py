@@ -8,7 +8,8 @@ and kills a worker past its time. A command that only waits for its results (`ma
 does the same from its own thread, so that it forks its workers while it is the only thread. A
 mail's bytes go to the worker as they are (no pickling of the payload), and only facts come back:
 the worker writes the mail's files into the content store itself when asked to (intake that records).
-The pool is used from one thread."""
+The pool is used from one thread; once `start`ed (its dispatcher thread running), from several at once
+(the desk's requests share one pool)."""
 
 from __future__ import annotations
 
@@ -147,13 +148,19 @@ class WorkerPool:
         self.close()
 
     # ---- what callers use ------------------------------------------------------------------
-    def submit(self, job: Job) -> Future[Result]:
-        """The job's result to come, while the caller goes on: the dispatcher thread runs from now on."""
-        future = self._enqueue(job)
+    def start(self) -> "WorkerPool":
+        """The dispatcher thread started (if it is not yet): from now on callers only wait for their
+        futures, so that several threads may use the pool at once."""
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._dispatch, name="qlvb-workers", daemon=True)
                 self._thread.start()
+        return self
+
+    def submit(self, job: Job) -> Future[Result]:
+        """The job's result to come, while the caller goes on: the dispatcher thread runs from now on."""
+        future = self._enqueue(job)
+        self.start()
         return future
 
     def map(self, raws: Iterable[bytes], *, store: bool = False) -> Iterator[Analysis | WorkFailure]:

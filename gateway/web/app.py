@@ -8,7 +8,8 @@ register (so that a restart keeps people logged in); each request checks the ses
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 
@@ -98,7 +99,14 @@ def make_app(gateway: Gateway, *, clock: Callable[[], float] = time.time) -> Sta
                                                                   405: "Không làm được như vậy ở trang này."}.get(status, "Lỗi.")
         return desk.page(request, "error.html", desk.visitor(request), status=status, message=message)
 
-    app = Starlette(routes=routes, middleware=[
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            desk.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[
         Middleware(SecurityHeaders),
         # a page of another site whose name was made to point at the desk (DNS rebinding) is refused, 400
         Middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts(), www_redirect=False),

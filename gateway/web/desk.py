@@ -7,8 +7,10 @@ A page module (gateway/web/pages.py, and others beside it) gives routes whose ha
 
 from __future__ import annotations
 
+import threading
 import time
 import urllib.parse
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -25,6 +27,7 @@ from starlette.templating import Jinja2Templates
 from gateway.app import Gateway
 from gateway.config import Web
 from gateway.reasons import MESSAGES
+from gateway.workers import WorkerPool
 from gateway.web.security import Action, LoginThrottle, client_address, csrf_ok, may, new_csrf_token
 from registry import people
 from registry.people import Role
@@ -123,6 +126,26 @@ class Desk:
         env.globals["unit_names"] = {u.code: u.name for u in gateway.config.units}
         env.globals["agency"] = gateway.config.agency.name
         self.templates = Jinja2Templates(env=env)
+        self._workers: WorkerPool | None = None
+        self._workers_lock = threading.Lock()
+
+    # ---- the worker process ----------------------------------------------------------------
+    def workers(self) -> WorkerPool:
+        """The desk's one worker process for PDFs (reading a letter to send, page pictures, a release),
+        started at its first use and kept until the desk stops: started for each page, it cost the clerk
+        about a second a page. Shared by the requests' threads (the pool started)."""
+        with self._workers_lock:
+            if self._workers is None:
+                self._workers = self.gateway.worker_pool(size=1).start()
+                weakref.finalize(self, self._workers.close)  # a desk dropped without its shutdown
+            return self._workers
+
+    def close(self) -> None:
+        """The desk stops (the application's shutdown): its worker process too."""
+        with self._workers_lock:
+            pool, self._workers = self._workers, None
+        if pool is not None:
+            pool.close()
 
     # ---- time ------------------------------------------------------------------------------
     def when(self, value: datetime | None) -> str:

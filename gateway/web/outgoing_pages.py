@@ -181,11 +181,11 @@ def routes(desk: Desk) -> list[BaseRoute]:
                             (upload.draft_filename or "du-thao", gateway.store.get(upload.draft)) if upload.draft else None)
         try:
             choices = parse_choices(answers, gateway.directory.by_code)
-            with gateway.worker_pool(size=1) as pool:
-                if not send:
-                    return OutgoingSender(gateway, pool).send(item, dry_run=True, choices=choices, actor=actor)
-                with sending:
-                    return OutgoingSender(gateway, pool).send(item, choices=choices, actor=actor)
+            sender = OutgoingSender(gateway, desk.workers())
+            if not send:
+                return sender.send(item, dry_run=True, choices=choices, actor=actor)
+            with sending:
+                return sender.send(item, choices=choices, actor=actor)
         except UnreadablePdf:
             raise Refused("Không đọc được tệp PDF này (tệp hỏng, hoặc quá nặng để đọc trong giới hạn thời gian và bộ nhớ "
                           "của hệ thống).") from None

@@ -5,17 +5,20 @@ storage/pages/<the PDF's SHA-256>/, so that a page shown again costs a file read
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from gateway.app import Gateway
 from gateway.model import WorkFailure
+from gateway.workers import WorkerPool
 
 PDF_ROLES = ("document", "appendix")
 
 
 class PageCache:
-    def __init__(self, gateway: Gateway) -> None:
+    def __init__(self, gateway: Gateway, workers: Callable[[], WorkerPool]) -> None:
         self.gateway = gateway
+        self.workers = workers  # the desk's worker process
         self.folder = Path(gateway.config.storage) / "pages"
         self._lock = threading.Lock()  # one rendering at a time: the desk's work stays small
 
@@ -29,8 +32,7 @@ class PageCache:
             if not done.exists():
                 if not self.gateway.store.has(sha256):
                     return 0
-                with self.gateway.worker_pool(size=1) as pool:
-                    result = pool.render_pages(self.gateway.store.get(sha256))
+                result = self.workers().render_pages(self.gateway.store.get(sha256))
                 folder.mkdir(parents=True, exist_ok=True)
                 pngs = () if isinstance(result, WorkFailure) else result.pngs
                 for number, png in enumerate(pngs, start=1):

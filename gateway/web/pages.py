@@ -65,7 +65,7 @@ def _date(value: str | None) -> date | None:
 
 def routes(desk: Desk) -> list[BaseRoute]:
     gateway = desk.gateway
-    pictures = PageCache(gateway)
+    pictures = PageCache(gateway, desk.workers)
     desk.nav.extend(NAV)
 
     async def login_form(request: Request) -> Response:
@@ -141,14 +141,12 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
         def act() -> str:
             if what == "release":
-                with gateway.worker_pool(size=1) as pool:
-                    released = review.release(gateway, Intake(gateway, pool), mail_id, visitor.name)
+                released = review.release(gateway, Intake(gateway, desk.workers()), mail_id, visitor.name)
                 review.refile(gateway, mail_id, "accepted")
                 numbers = ", ".join(str(r.incoming_number) for r in released)
                 return f"Đã vào sổ thư số {mail_id}: số đến {numbers}."
             if what == "return":
-                with gateway.worker_pool(size=1) as pool:
-                    review.return_to_sender(gateway, Intake(gateway, pool), mail_id, reason, visitor.name)
+                review.return_to_sender(gateway, Intake(gateway, desk.workers()), mail_id, reason, visitor.name)
                 review.refile(gateway, mail_id, "returned")
                 return f"Đã trả lại thư số {mail_id} cho nơi gửi."
             review.discard(gateway, mail_id, visitor.name, note)
