@@ -16,6 +16,12 @@ logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
 SHARED = Path(os.environ.get("QLVB_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests (marked long: tens of seconds, mostly waiting on real servers and daemons) first,
+    so that `make test`'s two workers do not end with one of them alone on one (longest first balances)."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 def shared_folder(*parts: str) -> Path:
     """A folder of the shared material, or a one-line skip when it is absent (a clone alone)."""
     path = SHARED.joinpath(*parts)

@@ -3,6 +3,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from world import World
 
 VERDICTS = {"accepted", "returned", "quarantined", "duplicate", "ignored"}
@@ -19,6 +21,7 @@ def test_every_external_mail_gets_a_verdict(world: World, corpus: Path) -> None:
     assert {o["verdict"] for o in outputs} <= VERDICTS
 
 
+@pytest.mark.long
 def test_every_external_pdf_gets_a_verdict(world: World, corpus: Path) -> None:
     pdfs = sorted((corpus / "pdf").glob("*.pdf"))
     assert len(pdfs) > 100

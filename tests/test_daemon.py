@@ -197,6 +197,7 @@ def test_mails_appended_while_it_runs_are_registered_filed_and_answered(world: W
     assert folder_counts(imap_server) == {"inbox": 0, "accepted": 2, "returned": 0, "quarantined": 0, "ignored": 1}
 
 
+@pytest.mark.long
 def test_it_rides_out_an_imap_restart_and_an_smtp_outage(world: World, servers) -> None:  # type: ignore[no-untyped-def]
     imap_server, smtp = servers
     mails = [world.mail(f"m{i}", attachments=[("cv.pdf", world.signed("stp", world.document(number=f"{400 + i}/STP-VP")))])
@@ -250,6 +251,7 @@ def test_a_local_maildir_is_watched_like_an_imap_mailbox(world: World) -> None:
         smtp.stop()
 
 
+@pytest.mark.long
 def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(world: World, servers) -> None:  # type: ignore[no-untyped-def]
     """The daemon (with its workers) is killed with SIGKILL at random moments while it works through
     a 1,000-mail backlog with answers going out, and started again: every mail ends filed once, every

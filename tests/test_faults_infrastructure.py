@@ -118,6 +118,7 @@ def test_the_disk_full_while_storing_holds_the_mail_until_there_is_room(world: W
     assert "No space left on device" in log
 
 
+@pytest.mark.long
 def test_the_sqlite_file_locked_by_another_process_for_a_while(world: World) -> None:
     inbox = _maildir(world, database="sqlite:///qlvb.db?timeout=0.5")  # short waits for the lock, then back off
     daemon = start_daemon(world)

@@ -15,6 +15,8 @@ import urllib.request
 from datetime import datetime, timezone
 from typing import Any
 
+import pytest
+
 from prometheus_client.parser import text_string_to_metric_families
 
 from born_digital import numbered_document
@@ -44,6 +46,7 @@ def failed_since(world: World, moment: datetime) -> bool:
     return mailbox["error"] is not None and datetime.fromisoformat(mailbox["updated_at"]) > moment
 
 
+@pytest.mark.long
 def test_status_exits_4_once_a_mailbox_has_failed_longer_than_the_setting(world: World) -> None:
     with dovecot((US["mailbox"], PASSWORD)) as server:
         relay = ImapRelay(server)
@@ -77,6 +80,7 @@ def test_status_exits_4_once_a_mailbox_has_failed_longer_than_the_setting(world:
     assert done.returncode == 0 and "kho lưu trữ" in done.stdout
 
 
+@pytest.mark.long
 def test_status_exits_4_once_the_daemon_has_stopped_watching(world: World) -> None:
     """An idle daemon looks at its mailbox every poll; killed, it writes nothing more, and status says
     so after a poll, a mail's analysis and the alert threshold (here 1 + 1 + 2 s)."""

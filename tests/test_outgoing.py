@@ -109,6 +109,7 @@ def test_a_secret_document_is_never_sent(world: World) -> None:
     assert register_rows(world) == ([], [], [])
 
 
+@pytest.mark.long
 def test_a_hostile_or_broken_pdf_is_a_clear_error_and_the_worker_limits_hold(world: World) -> None:
     """`send` reads in a worker process, under the same time and memory limits as intake."""
     made = {"invalid": made_pdfs.not_a_pdf(), "password-is-test": made_pdfs.encrypted(our_document()),

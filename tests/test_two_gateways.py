@@ -126,6 +126,7 @@ def _their_documents(world: World):  # type: ignore[no-untyped-def]
         register.close()
 
 
+@pytest.mark.long
 def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways(province_pair) -> None:  # type: ignore[no-untyped-def]
     ours, theirs, box_a, box_b, relay = province_pair
     block = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp;", "- Sở Tài chính."]
