@@ -953,6 +953,26 @@ def test_outgoing_a_hostile_file_name_is_shown_as_text_and_kept_clean(client: Te
     assert kept not in (".pdf", "..pdf")
 
 
+def test_outgoing_the_desk_reads_with_one_worker_of_its_own_stopped_with_it(desk_world: DeskWorld, clock: Clock) -> None:
+    """Three letters planned at the desk are read by one worker process, the desk's, started at the first
+    and stopped with the desk: not a process started for each page (a second each for the clerk), and
+    none left running after it."""
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    app, gateway = desk_app(desk_world.world, clock)
+    try:
+        with TestClient(app, follow_redirects=False, base_url="http://localhost") as client:
+            log_in(client, "vanthu")
+            for number in (64, 65, 66):
+                assert _upload(client, our_document(number=f"{number}/SNV-VP"), "cv.pdf").status_code == 303
+                assert f"{number}/SNV-VP" in client.get("/outgoing/plan").text
+            assert len(set(multiprocessing.active_children()) - before) == 1
+        assert not set(multiprocessing.active_children()) - before
+    finally:
+        gateway.close()
+
+
 def test_outgoing_an_html_file_or_a_polyglot_is_sent_as_a_pdf_only(client: TestClient, desk_world: DeskWorld) -> None:
     """HTML before the PDF header is refused; an HTML file starting as a PDF is not read; a PDF with HTML
     in it, named .html, goes as a .pdf (application/pdf) and the desk never shows it in its origin."""

@@ -127,6 +127,7 @@ class Desk:
         env.globals["agency"] = gateway.config.agency.name
         self.templates = Jinja2Templates(env=env)
         self._workers: WorkerPool | None = None
+        self._workers_closing: weakref.finalize[[], Desk] | None = None  # closes the pool once
         self._workers_lock = threading.Lock()
 
     # ---- the worker process ----------------------------------------------------------------
@@ -137,15 +138,16 @@ class Desk:
         with self._workers_lock:
             if self._workers is None:
                 self._workers = self.gateway.worker_pool(size=1).start()
-                weakref.finalize(self, self._workers.close)  # a desk dropped without its shutdown
+                # at the desk's shutdown, or when a desk dropped without one is collected
+                self._workers_closing = weakref.finalize(self, self._workers.close)
             return self._workers
 
     def close(self) -> None:
         """The desk stops (the application's shutdown): its worker process too."""
         with self._workers_lock:
-            pool, self._workers = self._workers, None
-        if pool is not None:
-            pool.close()
+            closing, self._workers, self._workers_closing = self._workers_closing, None, None
+        if closing is not None:
+            closing()
 
     # ---- time ------------------------------------------------------------------------------
     def when(self, value: datetime | None) -> str:
