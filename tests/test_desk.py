@@ -267,6 +267,35 @@ def test_a_held_mails_pages_are_shown_as_pictures_made_by_a_worker(client: TestC
     assert client.get(f"/mails/{desk_world.held[0]}/files/{sha256}/pages/1").status_code == 404  # a mail's own files only
 
 
+def test_pictures_nobody_looked_at_for_a_month_are_removed_when_new_ones_are_made(client: TestClient,
+                                                                                   desk_world: DeskWorld) -> None:
+    """The pictures' folder does not grow for ever: pictures unseen for 30 days go when the desk makes
+    new ones; those looked at lately stay; a picture looked at again is kept from then on."""
+    import os
+    import shutil
+    import time
+
+    log_in(client, "xem")
+    pages = Path(desk_world.world.root / "store" / "pages")
+    month_ago, days_ago = time.time() - 31 * 86400, time.time() - 10 * 86400
+    for name, when in (("a" * 64, month_ago), ("b" * 64, days_ago)):
+        (pages / name).mkdir(parents=True, exist_ok=True)
+        (pages / name / "count").write_text("0")
+        os.utime(pages / name / "count", (when, when))
+    page = client.get(f"/review/{desk_world.held[2]}").text
+    [sha256] = re.findall(r'/files/([0-9a-f]{64})/pages/1"', page)
+    os.utime(pages / sha256 / "count", (month_ago, month_ago))  # made a month ago...
+    assert client.get(f"/mails/{desk_world.held[2]}/files/{sha256}/pages/1").status_code == 200  # ...seen now
+    page = client.get(f"/review/{desk_world.held[1]}").text  # another held mail's pictures
+    made = set(re.findall(r'/files/([0-9a-f]{64})/pages/1"', page))
+    for other in made - {sha256}:
+        shutil.rmtree(pages / other, ignore_errors=True)
+    client.get(f"/review/{desk_world.held[1]}")  # made now, and the desk cleans up
+    assert not (pages / ("a" * 64)).exists()  # unseen for a month: gone
+    assert (pages / sha256 / "count").exists()  # seen now: kept
+    assert (pages / ("b" * 64)).exists()  # seen ten days ago: kept
+
+
 def test_a_secret_documents_page_shows_only_the_fact(client: TestClient, desk_world: DeskWorld) -> None:
     world = desk_world.world
     done = world.run("register", "add", "--config", str(world.config_path), "--issuer", "Công an tỉnh Bắc Giang",

@@ -1,10 +1,15 @@
 """Pictures of the PDFs' first pages for the desk, made once by a worker process (never in the web
 process: gateway/page_images.py under the workers' limits) and kept beside the store, under
-storage/pages/<the PDF's SHA-256>/, so that a page shown again costs a file read."""
+storage/pages/<the PDF's SHA-256>/, so that a page shown again costs a file read. Pictures nobody
+looked at for KEPT_DAYS are removed when new ones are made (made again if ever asked for): the folder
+does not grow with every mail the desk ever showed."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +18,7 @@ from gateway.model import WorkFailure
 from gateway.workers import WorkerPool
 
 PDF_ROLES = ("document", "appendix")
+KEPT_DAYS = 30  # pictures not looked at for a month
 
 
 class PageCache:
@@ -38,7 +44,24 @@ class PageCache:
                 for number, png in enumerate(pngs, start=1):
                     (folder / f"{number}.png").write_bytes(png)
                 done.write_text(str(len(pngs)), encoding="ascii")  # last: a half-written folder is done again
+                self._forget_unseen(keep=folder)
+            else:
+                os.utime(done)  # looked at now
             return int(done.read_text(encoding="ascii"))
+
+    def _forget_unseen(self, keep: Path) -> None:
+        """The pictures of the PDFs nobody looked at for KEPT_DAYS, removed (a half-made folder too)."""
+        before = time.time() - KEPT_DAYS * 86400
+        for folder in self.folder.iterdir():
+            if folder == keep or not folder.is_dir():
+                continue
+            seen = folder / "count"
+            try:
+                last = (seen if seen.exists() else folder).stat().st_mtime
+            except OSError:
+                continue
+            if last < before:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def png(self, sha256: str, number: int) -> bytes | None:
         if not 1 <= number <= self.page_count(sha256):
