@@ -6,7 +6,8 @@ demo:
 	.venv/bin/qlvb-gateway demo
 
 # Three test processes on two cores: a third of the suite's time is waiting on real servers, daemons and
-# time limits, which the third process fills (7 min 5 s against 7 min 50 s with two, the same machine).
+# time limits, which the third process fills (6 min 50 s to 7 min 6 s against 7 min 50 s to 8 min 6 s with two,
+# the same code and machine).
 test:
 	scripts/setup --test
 	.venv/bin/python -m pytest -n 3 -q

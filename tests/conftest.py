@@ -18,7 +18,7 @@ SHARED = Path(os.environ.get("QLVB_SHARED") or Path(__file__).resolve().parents[
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests (marked long: tens of seconds, mostly waiting on real servers and daemons) first,
-    so that `make test`'s two workers do not end with one of them alone on one (longest first balances)."""
+    so that `make test`'s workers do not end with one of them alone on one (longest first balances)."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
