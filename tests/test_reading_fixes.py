@@ -15,9 +15,9 @@ import pymupdf
 import pytest
 
 from gateway.model import Reading
-from gateway.reading import read_document
+from gateway.reading import _kinh_gui, read_document
 from gateway.reading.lines import Line
-from gateway.reading.particulars import read_issuer, read_signer
+from gateway.reading.particulars import clean_notation, read_issuer, read_number, read_signer
 from gateway.reading.recipients import parse_block
 from office_documents import OfficeDocument, ScanSettings, lay_out, office_scan
 from vntext import nfc
@@ -71,6 +71,27 @@ def test_a_wrapped_kinh_gui_entry_is_read_whole() -> None:
 
     assert read(lay_out(one)).recipients.kinh_gui == list(one.kinh_gui)
     assert read(lay_out(several)).recipients.kinh_gui == list(several.kinh_gui)
+
+
+def test_a_scanned_kinh_gui_entry_ending_on_a_row_of_small_letters_is_read_whole() -> None:
+    """Corpus 029 scanned: the entry's last row is "ương." alone; OCR's box for a row without tall letters
+    starts at their tops, lower than a printed row's, and it was taken for another paragraph."""
+    doc = letter(kinh_gui=("Cục Hải quan tỉnh, liên tỉnh, thành phố trực thuộc Trung ương",))
+    wrapped = [line("Kính gửi: Cục Hải quan tỉnh, liên tỉnh, thành phố trực thuộc Trung", 121, 174.0, ink=0.2),
+               dataclasses.replace(line("ương.", 292, 194.1, ink=0.2), y1=205.1)]  # measured on corpus 029's scan
+
+    assert _kinh_gui(wrapped) == list(doc.kinh_gui)
+    assert read(office_scan(doc, ScanSettings(dpi=200, colour=True, seed=28))).recipients.kinh_gui == list(doc.kinh_gui)
+    apart = [wrapped[0], dataclasses.replace(wrapped[1], y0=214.0, y1=226.0)]  # a row further down: a new paragraph
+    assert _kinh_gui(apart) == ["Cục Hải quan tỉnh, liên tỉnh, thành phố trực thuộc Trung"]
+
+
+def test_a_number_never_ends_in_punctuation() -> None:
+    """Corpus 029 scanned in colour: a speck after the notation read as a comma ("2733/TCHQ-GSQL,")."""
+    left = [line("Số: 2733/TCHQ-GSQL,", 96, 106), line("Số: 15 /UBND-VX.", 96, 106)]
+
+    assert [found.value for l in left if (found := read_number([l])) is not None] == ["2733/TCHQ-GSQL", "15/UBND-VX"]
+    assert clean_notation("12/2026/NĐ-CP ;") == "12/2026/NĐ-CP"
 
 
 # 4, 5. A parent agency on two lines; "TỔNG CỤC" as a parent; no OCR debris at the end of either.

@@ -225,7 +225,12 @@ def _next_line(previous: Line, line: Line) -> bool:
     """Whether line is the printed line just below previous, in the same paragraph (OCR's boxes
     overlap; a new paragraph stands further apart)."""
     height = max(previous.y1 - previous.y0, 8)
-    return line.page == previous.page and -0.45 * height <= line.y0 - previous.y1 <= 0.5 * height
+    if line.page != previous.page:
+        return False
+    if -0.45 * height <= line.y0 - previous.y1 <= 0.5 * height:
+        return True
+    # a row of small letters only ("ương."): OCR's box starts at their tops, lower; its foot is a row below
+    return line.y0 > previous.y1 and line.y1 - previous.y1 <= 1.5 * height
 
 
 def _references(source: PageSource, block: Block, parsed: Recipients, kinh_gui: list[str], notes: _Notes,

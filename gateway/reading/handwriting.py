@@ -26,7 +26,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from gateway.reading.lines import Line
 from gateway.reading.ocr import tessdata_dir
-from gateway.reading.particulars import Found
+from gateway.reading.particulars import Found, clean_notation
 from gateway.reading.straight import PageView
 from vntext import fold
 
@@ -312,11 +312,11 @@ def _number(page: PageView, number: Found, row: Line) -> Found | None:
     blank = read_number(page, row)
     after = row.text.split(":", 1)[1] if ":" in row.text else row.text
     slash = _NOTATION.search(after)
-    notation = re.sub(r"\s+", "", after[slash.start():]) if slash else (blank.symbol if blank else "")
+    printed = clean_notation(after[slash.start():]) if slash else (blank.symbol if blank else "")
     line = number.lines[0]
     if blank is None or blank.digits.kind not in ("printed", "handwritten"):
-        return Found(notation, (dataclasses.replace(line, confidence=None),)) if notation else None  # told apart
-    value = blank.digits.text + notation
+        return Found(printed, (dataclasses.replace(line, confidence=None),)) if printed else None  # told apart
+    value = blank.digits.text + printed
     via = "handwriting" if blank.digits.kind == "handwritten" else line.source
     return Found(value, (dataclasses.replace(row, text=f"Số: {value}", source=via, confidence=blank.digits.confidence),))
 

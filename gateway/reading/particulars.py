@@ -113,8 +113,14 @@ def read_number(left: list[Line]) -> Found | None:
         return None
     text = left[index].text
     value = text.split(":", 1)[1] if ":" in text else re.sub(r"^\S+", "", text)
-    value = re.sub(r"\s+", "", value)
+    value = clean_notation(value)
     return Found(value, (left[index],)) if value else None
+
+
+def clean_notation(text: str) -> str:
+    """A document's number and notation as printed after "Số:", without its spaces; no notation ends in
+    punctuation (a speck OCR read as a comma, or the line's own full stop)."""
+    return re.sub(r"\s+", "", text).rstrip(",;.:")
 
 
 def read_place_date(right: list[Line]) -> tuple[Found | None, Found | None]:
