@@ -182,6 +182,7 @@ def main() -> None:
     parser.add_argument("--latency", type=int, default=20)
     parser.add_argument("--late", type=int, default=5, help="mails appended while the daemon works through the backlog")
     parser.add_argument("--scans", type=int, default=5, help="scanned mails (2 pages, 200 dpi) timed one at a time too")
+    parser.add_argument("--workers", type=int, default=0, help="limits.workers (0, the default: one per core)")
     parser.add_argument("--memory", type=int, metavar="N", default=0,
                         help="instead: a backlog of N small mails and one with a 25 MB attachment; peak memory")
     args = parser.parse_args()
@@ -198,6 +199,7 @@ def main() -> None:
             "host": "127.0.0.1", "port": server.port, "security": "none", "username": US["mailbox"],
             "password_env": "QLVB_IMAP_PASSWORD"}}]
         world.extra["smtp"] = {"host": "127.0.0.1", "port": smtp_port, "security": "none"}
+        world.extra["limits"] = {"workers": args.workers}
         world.write_config()
         raws = [world.mail(f"m{i:05d}", attachments=[("cv.pdf", world.signed(pdf=world.document(number=f"{i + 1}/STP-VP")))])
                 .read_bytes() for i in range(args.count + args.late + args.latency)]
