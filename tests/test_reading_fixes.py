@@ -17,6 +17,7 @@ import pytest
 from gateway.model import Reading
 from gateway.reading import _kinh_gui, read_document
 from gateway.reading.lines import Line
+from gateway.reading.ocr import clean_ocr_text
 from gateway.reading.particulars import clean_notation, read_issuer, read_number, read_signer
 from gateway.reading.recipients import parse_block
 from office_documents import OfficeDocument, ScanSettings, lay_out, office_scan
@@ -92,6 +93,15 @@ def test_a_number_never_ends_in_punctuation() -> None:
 
     assert [found.value for l in left if (found := read_number([l])) is not None] == ["2733/TCHQ-GSQL", "15/UBND-VX"]
     assert clean_notation("12/2026/NĐ-CP ;") == "12/2026/NĐ-CP"
+    assert clean_notation("/CV-TNMT„") == "/CV-TNMT"  # realpdf 001's handwritten number left out, its notation clean
+
+
+def test_letters_vietnamese_has_not_are_the_ones_ocr_took_them_for() -> None:
+    """Corpus 004 and 034 scanned: Tesseract's Vietnamese data holds Spanish Ñ, and reads an N with it."""
+    assert clean_ocr_text("Số: 7/NÑQ-CP") == "Số: 7/NQ-CP"
+    assert clean_ocr_text("CN nhà máy Bắc Ñinh") == "CN nhà máy Bắc Ninh"
+    assert clean_ocr_text("Lưu: VT, ÑNN.") == "Lưu: VT, NN."
+    assert clean_ocr_text("PHÒNG TÀI NGUYÊN") == "PHÒNG TÀI NGUYÊN"  # Vietnamese letters untouched
 
 
 # 4, 5. A parent agency on two lines; "TỔNG CỤC" as a parent; no OCR debris at the end of either.

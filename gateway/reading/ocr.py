@@ -31,7 +31,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 LANGUAGE = "vie"
 TESSDATA_DIRS = [Path("/usr/share/tesseract-ocr/5/tessdata"), Path("/usr/share/tesseract-ocr/4.00/tessdata"),
                  Path("/usr/share/tessdata"), Path("/usr/local/share/tessdata")]
-_FIXES = [(re.compile("[ÐĐ]{2,}"), "Đ"), (re.compile("Ð"), "Đ"), (re.compile("ð"), "đ")]
+# letters Vietnamese has not, which Tesseract's vie data holds: Icelandic Ð for Đ; Spanish Ñ for N (beside an N,
+# a doubled reading of it: "NÑQ-CP" for "NQ-CP", "Bắc Ñinh" for "Bắc Ninh")
+_FIXES = [(re.compile("[ÐĐ]{2,}"), "Đ"), (re.compile("Ð"), "Đ"), (re.compile("ð"), "đ"),
+          (re.compile("NÑ|ÑN"), "N"), (re.compile("Ñ"), "N"), (re.compile("ñ"), "n")]
 
 
 class OcrUnavailable(RuntimeError):

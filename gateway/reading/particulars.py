@@ -120,7 +120,7 @@ def read_number(left: list[Line]) -> Found | None:
 def clean_notation(text: str) -> str:
     """A document's number and notation as printed after "Số:", without its spaces; no notation ends in
     punctuation (a speck OCR read as a comma, or the line's own full stop)."""
-    return re.sub(r"\s+", "", text).rstrip(",;.:")
+    return re.sub(r"\s+", "", text).rstrip(",;.:„\"'’”")
 
 
 def read_place_date(right: list[Line]) -> tuple[Found | None, Found | None]:
