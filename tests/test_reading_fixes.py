@@ -104,6 +104,30 @@ def test_letters_vietnamese_has_not_are_the_ones_ocr_took_them_for() -> None:
     assert clean_ocr_text("PHÒNG TÀI NGUYÊN") == "PHÒNG TÀI NGUYÊN"  # Vietnamese letters untouched
 
 
+# 6. A paragraph's short last row just above the closing part (corpus 025): its blank end was taken
+# for where the block's column and the signer's begin, no such gap ran down the page from there, and
+# the block was read with the signer's title, signature and seal beside it as one: entries merged into
+# letters of nothing ("ạ Mại ei Hà tá Tế: (to" for "- Như trên;" and the entry below).
+
+
+def test_a_short_last_row_of_the_body_does_not_join_the_block_to_the_signer() -> None:
+    doc = letter(
+        issuer="TỔNG CỤC THUẾ", issuer_parent="BỘ TÀI CHÍNH", number="3880/TCT-KK",
+        summary="V/v quản lý thuế GTGT đối với dự án đầu tư chấm dứt hoạt động",
+        signer="Lê Thị Duyên Hải", signer_title=("TL. TỔNG CỤC TRƯỞNG", "KT. VỤ TRƯỞNG VỤ KÊ KHAI VÀ KẾ TOÁN THUẾ"),
+        paper=("Như trên", "Phó TCTr Phi Vân Tuấn (để b/c)", "Vụ PC, CS (TCT)", "Website (TCT)"),
+        archive="Lưu: VT, KK (3b)",
+        body=("a) Nhà đầu tư tự thanh lý dự án đầu tư theo quy định của pháp luật về thanh lý tài sản;",
+              "b) Đối với dự án đầu tư được nhà nước giao đất, cho thuê đất, cho phép chuyển mục đích sử dụng "
+              "đất thì quyền sử dụng đất và tài sản gắn liền với đất được thực hiện theo quy định của pháp luật "
+              "về đất đai;"),
+    )
+
+    for colour in (False, True):
+        reading = read(office_scan(doc, ScanSettings(dpi=200, colour=colour, seed=24), body_size=14.0))
+        assert reading.recipients.paper == list(doc.paper), colour
+
+
 # 4, 5. A parent agency on two lines; "TỔNG CỤC" as a parent; no OCR debris at the end of either.
 
 

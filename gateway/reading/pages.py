@@ -177,14 +177,16 @@ def mostly_image(page: pymupdf.Page, lines: list[Line]) -> bool:
 
 def _two_columns(layout: PageLayout, start: float, end: float) -> tuple[float, float | None]:
     """Where in the range two columns begin (the lines above cross the middle), and the x of the
-    gap between them; (end, None) when they never do."""
+    gap between them; (end, None) when they never do. A row with a gap that no column below keeps
+    (a paragraph's short last row above the closing part) is not where they begin: the rows below are."""
     for band in layout.bands:
         if band.y1 <= start or band.y0 >= end:
             continue
         if layout.column_gap(band.y0, band.y1) is not None:
             split = max(start, band.y0 - 1)
             gap = layout.column_gap(split, end)
-            return (split, gap) if gap is not None else (end, None)
+            if gap is not None:
+                return split, gap
     return end, None
 
 
