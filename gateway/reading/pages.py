@@ -14,12 +14,16 @@ import pymupdf
 from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
 from gateway.reading.ocr import ocr_band, ocr_region
+from gateway.reading.particulars import number_line_index
 from gateway.reading.straight import PageView
 from gateway.reading.zones import Band, PageLayout, page_layout
 
 # The resolution pages are read at, whatever they were scanned at: measured on bench/reading.py,
 # scans of 150 and 300 dpi are read best at 200 too (finer costs more and reads no better).
 OCR_DPI = 200
+# a scan's issuer and its parent (bold capitals above "Số:") read again finer: at 200 dpi OCR drops their tone
+# marks ("THUẾ" read "THUE"); the header's other lines (the number and date, handwritten on real scans) stay at 200
+ISSUER_DPI = 300
 IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far smaller)
 VIEWS_KEPT = 3  # pages whose rendering is kept: page 1, the last page and the one before it
 FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
@@ -111,7 +115,29 @@ class PageSource:
                 if line is not None:
                     self._ocr[0].append(line)
             self._ocr[0].sort(key=lambda l: (round(l.y0 / 4), l.x0))
+            self._issuer_again()
         return self.lines(0, 0, end)
+
+    def _issuer_again(self) -> None:
+        """Page 1's issuer lines (the left column above "Số:") read again at ISSUER_DPI, kept when they
+        come out as as many lines."""
+        lines = self._ocr.get(0, [])
+        left = [l for l in lines if l.left_half and l.rel_y < 0.3]
+        stop = number_line_index(left)
+        above = left[:stop] if stop else []
+        if not above:
+            return
+        view = self.view(0)
+        area = pymupdf.Rect(min(l.x0 for l in above) - 6, min(l.y0 for l in above) - 4,
+                            max(l.x1 for l in above) + 6, max(l.y1 for l in above) + 4)
+        beside = [l.x0 for l in lines if not l.left_half and l.y0 < area.y1 and l.y1 > area.y0]
+        area.x1 = min([area.x1, *(x - 2 for x in beside)])  # not a letter of the motto's column
+        again = ocr_region(view, 1, area, ISSUER_DPI, seal=False)
+        if len(again) != len(above) or not all(l.left_half for l in again):
+            return
+        kept = [new if (new.confidence or 0) >= (old.confidence or 0) else old for old, new in zip(above, again, strict=True)]
+        self._ocr[0] = sorted([l for l in lines if not any(l is a for a in above)] + kept,
+                              key=lambda l: (round(l.y0 / 4), l.x0))
 
     def closing(self, index: int) -> list[Line]:
         """The page below its last body row: where the recipient block and signer stand, two columns
