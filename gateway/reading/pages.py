@@ -119,8 +119,9 @@ class PageSource:
         return self.lines(0, 0, end)
 
     def _issuer_again(self) -> None:
-        """Page 1's issuer lines (the left column above "Số:") read again at ISSUER_DPI, kept when they
-        come out as as many lines."""
+        """Page 1's issuer lines (the left column above "Số:") read again at ISSUER_DPI, alone (not a letter
+        of the right column), each line's surer reading kept; all kept as they were when the lines come out
+        otherwise (more, fewer, or beyond the middle)."""
         lines = self._ocr.get(0, [])
         left = [l for l in lines if l.left_half and l.rel_y < 0.3]
         stop = number_line_index(left)
@@ -128,8 +129,8 @@ class PageSource:
         if not above:
             return
         view = self.view(0)
-        area = pymupdf.Rect(min(l.x0 for l in above) - 6, min(l.y0 for l in above) - 4,
-                            max(l.x1 for l in above) + 6, max(l.y1 for l in above) + 4)
+        area = pymupdf.Rect(min(l.x0 for l in above) - 12, min(l.y0 for l in above) - 6,
+                            max(l.x1 for l in above) + 12, max(l.y1 for l in above) + 6)
         beside = [l.x0 for l in lines if not l.left_half and l.y0 < area.y1 and l.y1 > area.y0]
         area.x1 = min([area.x1, *(x - 2 for x in beside)])  # not a letter of the motto's column
         again = ocr_region(view, 1, area, ISSUER_DPI, seal=False)
@@ -160,31 +161,37 @@ class PageSource:
     def _ocr_range(self, index: int, top: float, bottom: float, *, columns: bool = False) -> None:
         """OCR what of the range has not been read; with `columns`, the two sides of the widest
         gap near the middle each on its own."""
-        page = self.view(index)
         layout = self.layout(index)
         top, bottom = _snap(layout.bands, top, bottom)
         done = self._read.setdefault(index, [])
         lines = self._ocr.setdefault(index, [])
         for start, end in _uncovered(done, top, bottom):
-            gap = None
+            pieces: list[tuple[float, float, float | None]] = [(start, end, None)]
             if columns:
-                split, gap = _two_columns(layout, start, end)
+                first, split, gap = _two_columns(layout, start, end)
                 if gap is not None:  # the body's last lines above: not needed here, nor read later
-                    done.append((start, split))
-                    start = split
-            done.append((start, end))
-            if not any(start <= b.y0 < end and b.y1 - b.y0 >= 4 for b in layout.bands):
-                continue  # blank, or a speck
-            self.ocr_used = True
-            in_header = index == 0 and start < layout.header_end()  # the date's column: no seal there
-            if gap is None:
-                clips = [pymupdf.Rect(0, start, page.rect.width, end)]
-            else:
-                clips = [pymupdf.Rect(0, start, gap, end), pymupdf.Rect(gap, start, page.rect.width, end)]
-            for clip in clips:
-                lines.extend(ocr_region(page, index + 1, clip, self.read_dpi, seal=not in_header,
-                                        blank=self._blank.get(index, [])))
+                    done.append((start, first))
+                    pieces = ([(first, split, None)] if split > first else []) + [(split, end, gap)]
+            for piece_start, piece_end, piece_gap in pieces:
+                self._ocr_piece(index, piece_start, piece_end, piece_gap)
         lines.sort(key=lambda l: (round(l.y0 / 4), l.x0))
+
+    def _ocr_piece(self, index: int, start: float, end: float, gap: float | None) -> None:
+        """OCR rows start to end of a page: whole, or the two sides of `gap` each on its own."""
+        page = self.view(index)
+        layout = self.layout(index)
+        self._read.setdefault(index, []).append((start, end))
+        if not any(start <= b.y0 < end and b.y1 - b.y0 >= 4 for b in layout.bands):
+            return  # blank, or a speck
+        self.ocr_used = True
+        in_header = index == 0 and start < layout.header_end()  # the date's column: no seal there
+        if gap is None:
+            clips = [pymupdf.Rect(0, start, page.rect.width, end)]
+        else:
+            clips = [pymupdf.Rect(0, start, gap, end), pymupdf.Rect(gap, start, page.rect.width, end)]
+        for clip in clips:
+            self._ocr.setdefault(index, []).extend(ocr_region(page, index + 1, clip, self.read_dpi, seal=not in_header,
+                                                              blank=self._blank.get(index, [])))
 
 
 def mostly_image(page: pymupdf.Page, lines: list[Line]) -> bool:
@@ -201,19 +208,23 @@ def mostly_image(page: pymupdf.Page, lines: list[Line]) -> bool:
     return text_area < FEW_WORDS * image_area
 
 
-def _two_columns(layout: PageLayout, start: float, end: float) -> tuple[float, float | None]:
-    """Where in the range two columns begin (the lines above cross the middle), and the x of the
-    gap between them; (end, None) when they never do. A row with a gap that no column below keeps
-    (a paragraph's short last row above the closing part) is not where they begin: the rows below are."""
+def _two_columns(layout: PageLayout, start: float, end: float) -> tuple[float, float, float | None]:
+    """Where in the range two columns may begin (the first row with a gap near the middle: the lines
+    above it cross the middle, the body's), where they do begin, and the x of the gap between them;
+    (end, end, None) when they never do. A row with a gap that no column below keeps (a paragraph's
+    short last row above the closing part, corpus 025) is not where they begin: the rows below are
+    looked at, and the rows between are read whole."""
+    first: float | None = None
     for band in layout.bands:
         if band.y1 <= start or band.y0 >= end:
             continue
         if layout.column_gap(band.y0, band.y1) is not None:
             split = max(start, band.y0 - 1)
+            first = split if first is None else first
             gap = layout.column_gap(split, end)
             if gap is not None:
-                return split, gap
-    return end, None
+                return first, split, gap
+    return end, end, None
 
 
 def _snap(bands: list[Band], top: float, bottom: float) -> tuple[float, float]:
