@@ -26,6 +26,7 @@ OCR_DPI = 200
 ISSUER_DPI = 300
 IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far smaller)
 VIEWS_KEPT = 3  # pages whose rendering is kept: page 1, the last page and the one before it
+TEXT_ROW = 6.0  # a band of ink lower than this (points) is a speck or a rule, not a row of text
 FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
 
 
@@ -216,8 +217,8 @@ def _two_columns(layout: PageLayout, start: float, end: float) -> tuple[float, f
     looked at, and the rows between are read whole."""
     first: float | None = None
     for band in layout.bands:
-        if band.y1 <= start or band.y0 >= end:
-            continue
+        if band.y1 <= start or band.y0 >= end or (first is not None and band.y1 - band.y0 < TEXT_ROW):
+            continue  # below the first, only rows of text (a scan's specks at the foot are no columns)
         if layout.column_gap(band.y0, band.y1) is not None:
             split = max(start, band.y0 - 1)
             first = split if first is None else first
