@@ -261,3 +261,16 @@ def test_a_scan_reads_a_short_signer_name_under_the_signature(seed: int) -> None
 
     assert particulars.signer == "Mai Sơn"
     assert particulars.signer_title == ["KT. CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG"]
+
+
+@pytest.mark.parametrize("name, entries", [("010", 0), ("014", 2), ("016", 2)])  # 010: its entries not read, as before
+def test_real_scans_whose_closing_part_has_no_columns_keep_their_block_and_signer(realpdf: Path, name: str,
+                                                                                  entries: int) -> None:
+    """Where the columns of the block and the signer begin is looked for below a first row with a gap
+    (corpus 025's fix): these real scans lost their block and signer to versions of it that dropped the
+    rows between, or took a scan's specks at the page's foot for where columns begin."""
+    reading, truth = _real(realpdf, name)
+
+    assert reading.recipients.paper[:entries] == truth["recipients"]["paper"][:entries]
+    assert reading.particulars.signer is not None and truth["signer"].split()[-1] in reading.particulars.signer
+    assert not any(w.code == "no-recipient-block" for w in reading.warnings)
