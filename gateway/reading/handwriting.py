@@ -25,7 +25,7 @@ import pymupdf
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from gateway.reading.lines import Line
-from gateway.reading.ocr import tessdata_dir
+from gateway.reading.ocr import clean_ocr_text, tessdata_dir
 from gateway.reading.particulars import Found, clean_notation
 from gateway.reading.straight import PageView
 from vntext import fold
@@ -127,7 +127,7 @@ def read_number(page: PageView, line: Line) -> NumberBlank | None:
     notation = _find(symbols, r"/(?=(\d{4}/)?[A-Z])", label.end()) or _find(symbols, r"[A-Z]{2}", label.end())
     if notation is None:
         return NumberBlank(Digits("empty"), "")
-    symbol = "/" + "".join(s.text for s in symbols[notation.start():]).lstrip("/")
+    symbol = clean_notation(clean_ocr_text("/" + "".join(s.text for s in symbols[notation.start():]).lstrip("/")))
     digits = _read_blank(page, line, symbols[label.start():label.end()], symbols[label.end():notation.start()],
                          symbols[notation.start()])
     return NumberBlank(digits, symbol)
