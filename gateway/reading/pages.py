@@ -138,8 +138,8 @@ class PageSource:
         if len(again) != len(above) or not all(l.left_half for l in again):
             return
         kept = [new if (new.confidence or 0) >= (old.confidence or 0) else old for old, new in zip(above, again, strict=True)]
-        self._ocr[0] = sorted([l for l in lines if not any(l is a for a in above)] + kept,
-                              key=lambda l: (round(l.y0 / 4), l.x0))
+        replaced = {id(l) for l in above}
+        self._ocr[0] = sorted([l for l in lines if id(l) not in replaced] + kept, key=lambda l: (round(l.y0 / 4), l.x0))
 
     def closing(self, index: int) -> list[Line]:
         """The page below its last body row: where the recipient block and signer stand, two columns
@@ -179,11 +179,11 @@ class PageSource:
 
     def _ocr_piece(self, index: int, start: float, end: float, gap: float | None) -> None:
         """OCR rows start to end of a page: whole, or the two sides of `gap` each on its own."""
-        page = self.view(index)
         layout = self.layout(index)
         self._read.setdefault(index, []).append((start, end))
         if not any(start <= b.y0 < end and b.y1 - b.y0 >= 4 for b in layout.bands):
             return  # blank, or a speck
+        page = self.view(index)
         self.ocr_used = True
         in_header = index == 0 and start < layout.header_end()  # the date's column: no seal there
         if gap is None:
