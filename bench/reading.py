@@ -462,8 +462,8 @@ def bench_cost(args: argparse.Namespace) -> None:
     if not pages:
         print("\n## Cost: no one-page scan to measure")
         return
-    for group in dict.fromkeys(name.split()[0] for name, _ in pages):  # warm, as a worker that has read before:
-        read_timed(next(pdf for name, pdf in pages if name.startswith(group)))  # the models loaded (digits too)
+    for _, pdf in pages:  # warm, as a worker that has read before: every model the pages ask for loaded
+        read_timed(pdf)  # (the digits' model only where a number is handwritten), each page once
     rows, totals = [], defaultdict(lambda: [0.0, 0.0])
     with tempfile.TemporaryDirectory() as tmp:
         for name, pdf in pages:
