@@ -21,10 +21,12 @@ def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:
     lines: list[Line] = []
     flags = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_IMAGES
     data = page.get_text("dict", flags=flags)
+    marked = _drawn_for_empty_fields(page, flags)
     for block in data.get("blocks", []):
         for raw_line in block.get("lines", []):
             # what the page shows: not text drawn invisibly (render mode 3, a scanner's own OCR under its image)
-            spans = [s for s in raw_line.get("spans", []) if s.get("text", "").strip() and s.get("alpha", 255) > 0]
+            spans = [s for s in raw_line.get("spans", []) if s.get("text", "").strip() and s.get("alpha", 255) > 0
+                     and not _marker(s, marked)]
             if not spans:
                 continue
             # split a PDF line where a wide gap separates two columns
@@ -59,6 +61,23 @@ def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:
 
 
 _MOTTO_START = re.compile(r"(?<=\S) (CONG HOA XA HOI|DOC LAP - TU DO)")
+
+
+def _drawn_for_empty_fields(page: pymupdf.Page, flags: int) -> list[tuple[pymupdf.Rect, set[str]]]:
+    """The boxes of the page's signature fields nobody has signed, each with the page's own words in
+    it. MuPDF draws such a field with a marker of its own ("SIGN"), which is not the document's text
+    (read as the issuer's parent once, the document was returned as not its issuer's)."""
+    empty = [w.rect for w in page.widgets(types=[pymupdf.mupdf.PDF_WIDGET_TYPE_SIGNATURE]) if not w.is_signed]
+    if not empty:
+        return []
+    own = pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage(flags)).extractWORDS()
+    return [(rect, {w[4] for w in own if rect.intersects(pymupdf.Rect(w[:4]))}) for rect in empty]
+
+
+def _marker(span: dict[str, Any], marked: list[tuple[pymupdf.Rect, set[str]]]) -> bool:
+    """Whether the span is what MuPDF draws for an empty signature field, not the page's own words."""
+    centre = pymupdf.Point((span["bbox"][0] + span["bbox"][2]) / 2, (span["bbox"][1] + span["bbox"][3]) / 2)
+    return any(rect.contains(centre) and not set(span["text"].split()) <= own for rect, own in marked)
 
 
 def split_motto(line: Line) -> list[Line]:
