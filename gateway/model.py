@@ -187,6 +187,7 @@ class Reading:
     warnings: list[ReadingWarning] = field(default_factory=list)
     sources: dict[str, FieldSource] = field(default_factory=dict)  # field name ("issuer", "recipients"…) → source
     copy: CopyMark | None = None  # the document is a certified copy
+    hidden: tuple[str, ...] = ()  # text the text layer holds and the page does not show ("trang 1: 'Số: 99' (white)")
 
     def as_json(self) -> dict[str, Any]:
         """The object `qlvb-gateway parse --json` prints."""

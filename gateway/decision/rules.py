@@ -55,6 +55,12 @@ def repaired(pdfs: list[PdfFacts]) -> list[Reason]:
     return [warning("pdf-repaired", p.attachment.filename) for p in pdfs if p.opened and p.repaired]
 
 
+# 002 Đ10.1: check the document's integrity: its text layer holds text the page does not show (white, faint,
+# tiny, painted over), so what would be registered may not be what a person reads.
+def hidden_text(reading: Reading | None) -> list[Reason]:
+    return [error("hidden-text", "; ".join(reading.hidden[:3]))] if reading is not None and reading.hidden else []
+
+
 # 002 Đ3.1, Đ16.7: secret documents are never exchanged electronically; a secret mark on any
 # PDF of the mail (the document or an annex) makes the whole mail secret.
 def secret(pdfs: list[PdfFacts]) -> list[Reason]:

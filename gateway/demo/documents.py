@@ -57,6 +57,7 @@ class DocumentSpec:
     summary: str = "V/v triển khai công tác văn thư năm 2027"
     urgency: str | None = None
     secrecy: str | None = None
+    marks_colour: tuple[float, float, float] = (0.0, 0.0, 0.0)  # of the urgency and secrecy stamps (rubber stamps: red)
     kinh_gui: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=lambda: [
         "Thực hiện Quyết định số 133/2015/QĐ-UBND của UBND tỉnh về gửi, nhận văn bản điện tử, "
@@ -115,11 +116,12 @@ class _Writer:
         return _text_width(text, size, bold)
 
     def text(self, x: float, y: float, text: str, *, bold: bool = False, size: float = 13,
-             center: float | None = None, page: pymupdf.Page | None = None) -> tuple[float, float]:
+             center: float | None = None, page: pymupdf.Page | None = None,
+             colour: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> tuple[float, float]:
         """Write one line at baseline y; returns its left and right x."""
         if center is not None:
             x = center - self.width(text, size, bold) / 2
-        (page or self.page).insert_text((x, y), text, fontname="vnb" if bold else "vn", fontsize=size)
+        (page or self.page).insert_text((x, y), text, fontname="vnb" if bold else "vn", fontsize=size, color=colour)
         return x, x + self.width(text, size, bold)
 
     def paragraph(self, y: float, text: str, size: float = 13, indent: float = 28) -> float:
@@ -209,8 +211,8 @@ def _header(w: _Writer, spec: DocumentSpec) -> float:
     for mark in (spec.urgency, spec.secrecy):
         if mark:
             y += 10
-            x0, x1 = w.text(0, y, mark.upper(), bold=True, size=13, center=LEFT_COL)
-            w.page.draw_rect(pymupdf.Rect(x0 - 6, y - 14, x1 + 6, y + 5), width=1.2)
+            x0, x1 = w.text(0, y, mark.upper(), bold=True, size=13, center=LEFT_COL, colour=spec.marks_colour)
+            w.page.draw_rect(pymupdf.Rect(x0 - 6, y - 14, x1 + 6, y + 5), width=1.2, color=spec.marks_colour)
             y += 22
     return max(y, TOP + 100) + 22
 

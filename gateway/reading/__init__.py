@@ -21,6 +21,7 @@ from gateway.reading.lines import Line
 from gateway.reading.ocr import OcrUnavailable, check_tesseract, ocr_region, page_image
 from gateway.reading.pages import PageSource
 from gateway.reading.straight import PageView
+from gateway.reading.visibility import HIDDEN_WHY
 from gateway.reading.particulars import (
     Found,
     is_motto,
@@ -36,7 +37,7 @@ from gateway.reading.particulars import (
 from gateway.reading.recipients import ocr_archive, parse_block
 from gateway.reading.references import article_number, article_text, is_above, responsible_bodies
 from gateway.reasons import MESSAGES
-from vntext import fold
+from vntext import fold, one_line
 
 HEADER_BAND = 0.40  # the header's share of the first page's height
 LOW_CONFIDENCE = 0.75  # OCR below this is reported as unsure
@@ -83,9 +84,13 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
     source = PageSource(doc, dpi)
     notes = _Notes()
     scanned = [source.scanned(i) for i in range(doc.page_count)]
+    hidden = tuple(f"trang {index + 1}: '{one_line(h.text)[:40]}' ({HIDDEN_WHY[h.why]})"
+                   for index, spans in sorted(source.hidden.items()) for h in spans)
+    if hidden:  # left out of what is read: the register holds what the page shows
+        notes.warn("hidden-text", f"{len(hidden)} đoạn chữ không hiện trên trang, không đọc: " + "; ".join(hidden[:3]))
     if any(scanned) and (problem := _ocr_problem()) is not None:
         notes.warn("ocr-unavailable", f"văn bản quét không đọc được: {problem}")
-        return Reading(doc.page_count, False, Particulars(), Recipients(), notes.warnings)
+        return Reading(doc.page_count, False, Particulars(), Recipients(), notes.warnings, hidden=hidden)
 
     coarse = sorted({round(d) for i in range(doc.page_count) if scanned[i] and (d := source.native_dpi(i)) and d < 190})
     if coarse:  # NĐ 30/2020 Phụ lục I: digitised documents are scanned at 200 dpi or finer
@@ -93,7 +98,7 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
     header = source.header()
     if not header:
         notes.warn("no-text", "trang 1 không có chữ đọc được (lớp chữ hay OCR)")
-        return Reading(doc.page_count, source.ocr_used, Particulars(), Recipients(), notes.warnings)
+        return Reading(doc.page_count, source.ocr_used, Particulars(), Recipients(), notes.warnings, hidden=hidden)
     particulars = _particulars(header, notes, source.view(0))
     kinh_gui = _kinh_gui(header)
 
@@ -123,7 +128,7 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
         notes.warn("signer-title-unread", "không đọc được chức vụ người ký (dấu đóng trùm lên?)")
     copy = next((mark for i in reversed(range(doc.page_count)) if not scanned[i]
                  and (mark := read_copy(source.lines(i))) is not None), None)
-    return Reading(doc.page_count, source.ocr_used, particulars, recipients, notes.warnings, notes.sources, copy)
+    return Reading(doc.page_count, source.ocr_used, particulars, recipients, notes.warnings, notes.sources, copy, hidden)
 
 
 def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particulars:

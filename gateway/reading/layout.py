@@ -11,22 +11,29 @@ import pymupdf
 
 from gateway.reading.lines import Line
 from gateway.reading.stamps import with_stamps
+from gateway.reading.visibility import HiddenText, hidden_text
 from vntext import fold, nfc, one_line
 
 
-def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:
+def page_lines(page: pymupdf.Page, page_number: int) -> tuple[list[Line], list[HiddenText]]:
     """The page's lines, top to bottom then left to right; spans on one baseline are one line
-    only when they are close together (the two header columns stay apart)."""
+    only when they are close together (the two header columns stay apart). And the page's text no
+    one sees (visibility.hidden_text), left out of the lines."""
     width, height = page.rect.width, page.rect.height
     lines: list[Line] = []
     flags = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_IMAGES
     data = page.get_text("dict", flags=flags)
     marked = _drawn_for_empty_fields(page, flags)
+    # what the page shows: not text drawn invisibly (render mode 3, a scanner's own OCR under its image),
+    # nor what MuPDF draws for an empty signature field
+    shown = [s for block in data.get("blocks", []) for line in block.get("lines", []) for s in line.get("spans", [])
+             if s.get("text", "").strip() and s.get("alpha", 255) > 0 and not _marker(s, marked)]
+    hidden = hidden_text(page, shown)
+    unseen = {(h.origin, h.text) for h in hidden}
     for block in data.get("blocks", []):
         for raw_line in block.get("lines", []):
-            # what the page shows: not text drawn invisibly (render mode 3, a scanner's own OCR under its image)
             spans = [s for s in raw_line.get("spans", []) if s.get("text", "").strip() and s.get("alpha", 255) > 0
-                     and not _marker(s, marked)]
+                     and not _marker(s, marked) and (tuple(s["origin"]), s["text"]) not in unseen]
             if not spans:
                 continue
             # split a PDF line where a wide gap separates two columns
@@ -57,7 +64,7 @@ def page_lines(page: pymupdf.Page, page_number: int) -> list[Line]:
                 )
     lines = with_stamps(page, lines, flags)  # the number and date a signature writes into the blanks
     lines.sort(key=lambda l: (round(l.y0 / 3), l.x0))
-    return [part for line in _join_words(lines) for part in split_motto(line)]
+    return [part for line in _join_words(lines) for part in split_motto(line)], hidden
 
 
 _MOTTO_START = re.compile(r"(?<=\S) (CONG HOA XA HOI|DOC LAP - TU DO)")
@@ -77,7 +84,7 @@ def _drawn_for_empty_fields(page: pymupdf.Page, flags: int) -> list[tuple[pymupd
 def _marker(span: dict[str, Any], marked: list[tuple[pymupdf.Rect, set[str]]]) -> bool:
     """Whether the span is what MuPDF draws for an empty signature field, not the page's own words."""
     centre = pymupdf.Point((span["bbox"][0] + span["bbox"][2]) / 2, (span["bbox"][1] + span["bbox"][3]) / 2)
-    return any(rect.contains(centre) and not set(span["text"].split()) <= own for rect, own in marked)
+    return any((rect + (-1, -1, 1, 1)).contains(centre) and not set(span["text"].split()) <= own for rect, own in marked)
 
 
 def split_motto(line: Line) -> list[Line]:

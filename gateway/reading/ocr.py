@@ -155,24 +155,26 @@ BAND_RETRY_BELOW = 0.6  # a stamp read less surely than this is read again, smal
 BAND_PIXELS = 45  # the height a stamp's band is drawn at then: its capitals about 30 pixels high
 
 
-def ocr_band(page: PageView, page_number: int, band: pymupdf.Rect, dpi: int) -> Line | None:
+def ocr_band(page: PageView, page_number: int, band: pymupdf.Rect, dpi: int, *, red_ink: bool = False) -> Line | None:
     """One band of ink read as a single line, its frame taken away: a stamp such as a boxed "KHẨN".
     Read at 300 dpi at least (Tesseract misses a lone word smaller); a lone bold word that large it
     may miss too ("KHẨN" read "+"), so an unsure reading is tried again with the capitals at the
-    height Tesseract reads best, and the surer of the two kept."""
+    height Tesseract reads best, and the surer of the two kept. `red_ink`: a stamp in red, read in the
+    green channel (the red one, where a seal fades, shows nothing of it)."""
     area = band + (-2, -2, 2, 2)
     if area.width < 8:
         return None
-    line = _band_line(page, page_number, band, area, max(dpi, 300))
+    line = _band_line(page, page_number, band, area, max(dpi, 300), red_ink)
     if line is None or (line.confidence or 0) < BAND_RETRY_BELOW:
-        smaller = _band_line(page, page_number, band, area, round(BAND_PIXELS * 72 / area.height))
+        smaller = _band_line(page, page_number, band, area, round(BAND_PIXELS * 72 / area.height), red_ink)
         if smaller is not None and (line is None or (smaller.confidence or 0) > (line.confidence or 0)):
             line = smaller
     return line
 
 
-def _band_line(page: PageView, page_number: int, band: pymupdf.Rect, area: pymupdf.Rect, dpi: int) -> Line | None:
-    image = _without_frame(page_image(page, area, dpi, seal=False))
+def _band_line(page: PageView, page_number: int, band: pymupdf.Rect, area: pymupdf.Rect, dpi: int,
+               red_ink: bool) -> Line | None:
+    image = _without_frame(page.render(area, dpi).getchannel("G") if red_ink else page_image(page, area, dpi, seal=False))
     words = _read_words(image, single_line=True)
     text = clean_ocr_text(" ".join(w.text for w in words))
     if not text:

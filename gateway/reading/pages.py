@@ -14,8 +14,10 @@ import pymupdf
 from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
 from gateway.reading.ocr import ocr_band, ocr_region
-from gateway.reading.particulars import number_line_index
+from gateway.reading.particulars import mark_of, number_line_index
+from gateway.reading.red_ink import red_rows
 from gateway.reading.straight import PageView
+from gateway.reading.visibility import HiddenText
 from gateway.reading.zones import Band, PageLayout, page_layout
 
 # The resolution pages are read at, whatever they were scanned at: measured on bench/reading.py,
@@ -27,6 +29,8 @@ ISSUER_DPI = 300
 IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far smaller)
 VIEWS_KEPT = 3  # pages whose rendering is kept: page 1, the last page and the one before it
 TEXT_ROW = 6.0  # a band of ink lower than this (points) is a speck or a rule, not a row of text
+RED_LOOK_DPI = 50  # a page's header looked at for red ink (a stamp's letters are 9 pixels high)
+STAMP_HEIGHT = 45.0  # points: the tallest row of red ink still taken for a stamp's line (a seal is twice that)
 FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
 
 
@@ -42,6 +46,7 @@ class PageSource:
     _blank: dict[int, list[pymupdf.Rect]] = field(default_factory=dict)  # parts of a page OCR must not see
     _stamps_read: set[int] = field(default_factory=set)
     _views: dict[int, PageView] = field(default_factory=dict)
+    hidden: dict[int, list[HiddenText]] = field(default_factory=dict)  # text no one sees, by page (left out)
     ocr_used: bool = False
 
     @property
@@ -52,7 +57,7 @@ class PageSource:
         """Whether the page is read by OCR: its visible text layer does not cover what it shows."""
         if index not in self._scanned:
             page = self.doc[index]
-            self._text[index] = page_lines(page, index + 1)
+            self._text[index], self.hidden[index] = page_lines(page, index + 1)
             self._scanned[index] = not has_text(self._text[index]) or mostly_image(page, self._text[index])
         return self._scanned[index]
 
@@ -115,9 +120,27 @@ class PageSource:
                 line = ocr_band(self.view(0), 1, stamp, self.read_dpi)
                 if line is not None:
                     self._ocr[0].append(line)
+            self._ocr[0].extend(self._red_marks(end))
             self._ocr[0].sort(key=lambda l: (round(l.y0 / 4), l.x0))
             self._issuer_again()
         return self.lines(0, 0, end)
+
+    def _red_marks(self, end: float) -> list[Line]:
+        """The urgency and secrecy marks page 1's header carries stamped in red ink, which reading in
+        the red channel does not see: each row of red ink no taller than a stamp (a seal is), read alone
+        in the green channel, kept when it reads as a mark."""
+        view = self.view(0)
+        header = pymupdf.Rect(0, 0, view.rect.width, end)
+        scale = 72 / RED_LOOK_DPI
+        marks = []
+        for x0, y0, x1, y1 in red_rows(view.render(header, RED_LOOK_DPI)):
+            box = pymupdf.Rect(x0 * scale - 2, y0 * scale - 2, x1 * scale + 2, y1 * scale + 2)
+            if box.height > STAMP_HEIGHT or box.height < TEXT_ROW:
+                continue
+            line = ocr_band(view, 1, box, self.read_dpi, red_ink=True)
+            if line is not None and mark_of(line.text) is not None:
+                marks.append(line)
+        return marks
 
     def _issuer_again(self) -> None:
         """Page 1's issuer lines (the left column above "Số:") read again at ISSUER_DPI, alone (not a letter

@@ -157,7 +157,7 @@ def _rows(lines: list[Line]) -> list[Line]:
     return rows
 
 
-def _mark(text: str) -> tuple[str, str] | None:
+def mark_of(text: str) -> tuple[str, str] | None:
     """("urgency"|"secrecy", the mark as written in NĐ 30) for a stamp's text; OCR of a framed stamp
     may garble a letter ("MẠẬT"), so a near spelling of these six words counts, and the field's
     confidence (the OCR's) says how sure it is."""
@@ -179,7 +179,7 @@ def read_marks(left: list[Line]) -> tuple[Found | None, Found | None]:
     start = number_line_index(left)
     urgency = secrecy = None
     for line in left[(start + 1) if start is not None else 0:]:
-        mark = _mark(line.text)
+        mark = mark_of(line.text)
         if mark is None:
             continue
         kind, value = mark
