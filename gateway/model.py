@@ -238,6 +238,18 @@ class MailFacts:
     peer: dict[str, str] = field(default_factory=dict)  # X-QLVB-* headers of a peer gateway, by lowercase name
     problem: str = ""  # a reason the mail itself could not be fully analysed
     too_large: bool = False
+    report: DeliveryReport | None = None  # the delivery report it is, read where the mail was parsed (the worker)
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """A delivery report (RFC 3464) about a message the gateway sent (gateway/exchange/reports.py reads it)."""
+
+    message_id: str  # of the gateway's message the report is about
+    token: str | None  # the X-QLVB-Token of the returned headers (None: not returned)
+    failed: bool  # Action: failed (a permanent failure); else delayed, delivered, relayed, expanded
+    action: str
+    detail: str  # Status and Diagnostic-Code, as the reporting server wrote them
 
 
 @dataclass(frozen=True)

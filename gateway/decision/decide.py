@@ -69,12 +69,12 @@ def decide(
     answers_ours: bool = False,
 ) -> list[Decision]:
     desk = Desk(us, directory, clerk, urgent_to)
+    if mail.problem and not mail.too_large:  # held whatever it says of itself: "Auto-Submitted" is its sender's word
+        reasons = [error("processing-failed", mail.problem)]
+        return [Decision("quarantined", None, reasons, None, [], [Reply("alert", a) for a in clerk])]
     auto = rules.automatic_mail(mail) or rules.peer_answer(mail, answers_ours)
     if auto:
         return [Decision("ignored", None, auto, None, [], [])]
-    if mail.problem and not mail.too_large:
-        reasons = [error("processing-failed", mail.problem)]
-        return [Decision("quarantined", None, reasons, None, [], [Reply("alert", a) for a in clerk])]
     mail_reasons = rules.refused_attachments(mail) + rules.forged_authentication(mail)
     if mail.too_large:
         mail_reasons.append(error("mail-too-large", mail.problem))

@@ -7,24 +7,21 @@ from __future__ import annotations
 import email
 import email.message
 import email.policy
-from dataclasses import dataclass
 
 from gateway.exchange.tokens import HEADER
+from gateway.model import DeliveryReport
 
-
-@dataclass(frozen=True)
-class DeliveryReport:
-    message_id: str  # of the gateway's message the report is about
-    token: str | None  # the X-QLVB-Token of the returned headers (None: not returned)
-    failed: bool  # Action: failed (a permanent failure); else delayed, delivered, relayed, expanded
-    action: str
-    detail: str  # Status and Diagnostic-Code, as the reporting server wrote them
+__all__ = ["DeliveryReport", "delivery_report", "read_delivery_report"]
 
 
 def read_delivery_report(raw: bytes) -> DeliveryReport | None:
     """The report a multipart/report; report-type=delivery-status message carries, if it is one
     and names the original message."""
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    return delivery_report(email.message_from_bytes(raw, policy=email.policy.compat32))
+
+
+def delivery_report(msg: email.message.Message) -> DeliveryReport | None:
+    """read_delivery_report of a mail already parsed (compat32)."""
     if msg.get_content_type() != "multipart/report" or msg.get_param("report-type") != "delivery-status":
         return None
     message_id, token, actions, details = None, None, [], []

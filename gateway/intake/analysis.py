@@ -13,13 +13,14 @@ from pathlib import Path
 import pymupdf
 
 from gateway.decision import rules
+from gateway.exchange.reports import delivery_report
 from gateway.intake import mime
 from gateway.intake.attachments import classify, in_forwarded_mail
 from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.pdf_content import active_content_of
 from gateway.intake.pdf_integrity import damage, open_pdf
 from gateway.intake.signatures import SignatureValidator, TrustStore
-from gateway.model import Attachment, MailFacts, PdfFacts, SenderAuth, SignatureFacts
+from gateway.model import Attachment, DeliveryReport, MailFacts, PdfFacts, SenderAuth, SignatureFacts
 from gateway.reading import read_document
 from registry.store import ContentStore
 
@@ -71,6 +72,13 @@ def _safe(read: Callable[[], T], default: T) -> T:
         return read()
     except (Exception, RecursionError):  # whatever a hostile header provokes in the email package
         return default
+
+
+def _report(msg: Message) -> DeliveryReport | None:
+    """The delivery report the mail is, read here in the worker; a broken one is none."""
+    if msg.get_content_type() != "multipart/report":
+        return None
+    return _safe(lambda: delivery_report(msg), None)
 
 
 def headers_only(raw: bytes, problem: str, *, too_large: bool = False) -> MailFacts:
@@ -171,6 +179,7 @@ class Analyser:
             received_top=mime.topmost_received(msg), auto_submitted=auto_submitted(msg), sender=sender,
             attachments=[], pdfs=[], in_reply_to=_angle(str(msg.get("In-Reply-To", "") or "")),
             references=references, peer=vouched_peer_headers(peer_headers(msg), sender),
+            report=_report(msg),
         )
         found_parts = mime.parts(msg)
         del msg  # the parsed tree holds the mail's text again: gone before the PDFs are opened

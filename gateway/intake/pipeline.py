@@ -21,7 +21,6 @@ from gateway.decision import rules
 from gateway.decision.decide import DuplicateLookup, decide
 from gateway.exchange.processing import tell_sender
 from gateway.exchange.recall import receive_recall
-from gateway.exchange.reports import read_delivery_report
 from gateway.exchange.status import RECALL, WAITING
 from gateway.exchange.tracking import answered_recipient, follow_answer, follow_report
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
@@ -226,6 +225,8 @@ class Intake:
         return outputs
 
     def _prepared(self, item: IncomingMail, result: Analysis | WorkFailure) -> _Prepared:
+        if isinstance(result, WorkFailure):  # the operator reads why (the clerk reads it in the quarantine)
+            log.warning("%s: analysis failed (%s); quarantined", item.source, result.reason)
         facts, stored = ((headers_only(item.raw, f"{result.reason}"), frozenset[str]()) if isinstance(result, WorkFailure)
                          else (result.facts, result.stored))
         delivered = item.delivered_at or facts.received_top or facts.date or datetime.now(timezone.utc)
@@ -295,7 +296,7 @@ class Intake:
             outcomes.append(outcome)
         mail.outcome = MailOutcome(tuple(outcomes)).as_json()
         if decisions[0].verdict == "ignored":
-            self._match_delivery_report(session, item.raw, mail)
+            self._match_delivery_report(session, facts, mail)
             self._follow(session, facts, mail)
         return MailOutcome(tuple(outcomes))
 
@@ -307,11 +308,12 @@ class Intake:
         elif facts.peer.get("x-qlvb-status") == RECALL:
             receive_recall(self.gw, self.queue_reply, session, facts, mail)
 
-    def _match_delivery_report(self, session: Session, raw: bytes, mail: Mail) -> None:
-        """A delivery report about a mail we sent (gateway/exchange/tracking.py believes it or not)."""
-        report = read_delivery_report(raw)
-        if report is not None:
-            follow_report(session, report, self.gw.writer, mail.id)
+    def _match_delivery_report(self, session: Session, facts: MailFacts, mail: Mail) -> None:
+        """A delivery report about a mail we sent (gateway/exchange/tracking.py believes it or not), as
+        the worker read it: the mail is never parsed again here, in the recording transaction (a report
+        of four million parts held the register locked for two minutes and took 1.5 GB)."""
+        if facts.report is not None:
+            follow_report(session, facts.report, self.gw.writer, mail.id)
 
     def _record_files(self, session: Session, mail_id: int, facts: MailFacts, decisions: list[Decision]) -> None:
         roles: dict[str, str] = {}
