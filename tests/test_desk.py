@@ -470,3 +470,21 @@ def test_today_shows_what_is_due(client: TestClient, desk_world: DeskWorld) -> N
     assert "V/v báo cáo tình hình thực hiện dự toán ngân sách" in due
     world.run("pass", "done", "--config", str(world.config_path), "2", "--unit", "TC", "--actor", "phongtc")
     assert "Đến hạn giải quyết (0)" in client.get("/").text
+
+
+def test_a_mail_taken_in_after_office_hours_shows_when_it_was_taken_in_and_when_it_counts_as_received() -> None:
+    """The trail is in the order things happened: delivered and taken in at 20:00, registered and
+    acknowledged at once, counted as received at 07:30 the next working day (it read 'taken in' at
+    07:30, after its own acknowledgement, on any test run after office hours)."""
+    from datetime import datetime, timezone
+
+    from gateway.web.trail import document_trail
+    from registry.desk_reads import DocumentView
+    from registry.models import AuditEntry, Document, Mail
+
+    evening, morning = datetime(2026, 12, 3, 13, 0, tzinfo=timezone.utc), datetime(2026, 12, 4, 0, 30, tzinfo=timezone.utc)
+    mail = Mail(from_address=STP, delivered_at=evening, received_at=morning, created_at=evening)
+    registered = AuditEntry(at=evening, action="intake-accepted", actor="gateway")
+    steps = [s.text for s in document_trail(DocumentView(Document(), mail, (), (), (registered,)))]
+    assert steps == [f"Máy chủ thư nhận thư của {STP}", "Hệ thống tiếp nhận", "Tiếp nhận, vào sổ (gateway)",
+                     "Tính là nhận đến lúc này (ngoài giờ hành chính)"]
