@@ -39,6 +39,7 @@ MESSAGES: dict[str, str] = {
     "returned-by-clerk": "Văn thư trả lại sau khi kiểm tra",
     "peer-answer": "Thư trả lời hoặc thông báo về văn bản (xác nhận, trả lại, thu hồi), không kèm văn bản mới.",
     "recalled": "Văn bản đã bị cơ quan ban hành thu hồi.",
+    "document-unread": "Không đọc được gì trên trang đầu của văn bản (không có tên cơ quan, số, ngày, tên loại: trang trắng, quét ngược hoặc tệp hỏng): không đăng ký văn bản trống; đề nghị gửi lại bản rõ.",
     "hidden-text": "Lớp chữ của văn bản có chữ không hiện trên trang (chữ trắng, trong suốt, quá nhỏ hoặc bị che): nội dung đọc được có thể khác điều người xem thấy; đề nghị gửi lại tệp đúng.",
     "number-mismatch": "Số hoặc ngày của văn bản khác với điều thư ghi (tiêu đề thư, tên tệp): Văn thư kiểm tra; đăng ký theo văn bản.",
     # reading: what the document says of itself that does not hold together

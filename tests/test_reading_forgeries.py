@@ -137,3 +137,33 @@ def test_no_real_pdf_is_said_to_hide_text(realpdf: Path, corpus: Path) -> None:
             if hidden := page_lines(page, index + 1)[1]:
                 found[f"{path.name} p{index + 1}"] = hidden
     assert not found
+
+
+# ---- nothing read, nothing registered -----------------------------------------------------------------
+
+
+def _upside_down(pdf: bytes) -> bytes:
+    """The scan fed into the scanner the wrong way round: its picture turned half a turn."""
+    page = pymupdf.open(stream=pdf, filetype="pdf")[0]
+    pixels = page.get_pixmap(dpi=200)
+    picture = Image.frombytes("RGB", (pixels.width, pixels.height), pixels.samples)
+    turned = BytesIO()
+    picture.rotate(180).save(turned, "JPEG", quality=85)
+    out = pymupdf.open()
+    out.new_page(width=page.rect.width, height=page.rect.height).insert_image(page.rect, stream=turned.getvalue())
+    return out.tobytes()
+
+
+@pytest.mark.parametrize("what", ["upside-down scan", "blank page"])
+def test_a_document_of_which_nothing_is_read_is_not_registered_blank(w: World, what: str) -> None:
+    """Registered with no issuer, number or date (issuer-from-certificate filling the one); the sender is
+    asked for a legible file instead."""
+    if what == "blank page":
+        blank = pymupdf.open()
+        blank.new_page(width=595, height=842)
+        pdf = blank.tobytes()
+    else:
+        pdf = _upside_down(scan(render_document(DocumentSpec(number="140/STP-VP")), 200, grey=False))
+    [out] = w.ingest(w.mail(what.replace(" ", "-"), attachments=[("cv.pdf", w.signed(pdf=pdf))]))
+    assert out["verdict"] == "returned" and out["incoming_number"] is None
+    assert "document-unread" in {r["code"] for r in out["reasons"]}

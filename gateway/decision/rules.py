@@ -55,6 +55,15 @@ def repaired(pdfs: list[PdfFacts]) -> list[Reason]:
     return [warning("pdf-repaired", p.attachment.filename) for p in pdfs if p.opened and p.repaired]
 
 
+# NĐ 30/2020 Đ22 and Phụ lục VI (the register records the document's issuer, number, date), 002 Đ10.1: a document of
+# which nothing is read (a blank page, a scan fed upside down, a file broken past repair) is not registered blank.
+def unread(reading: Reading | None) -> list[Reason]:
+    if reading is None:
+        return []
+    p = reading.particulars
+    return [] if any((p.issuer, p.issuer_parent, p.number, p.date, p.type)) else [error("document-unread")]
+
+
 # 002 Đ10.1: check the document's integrity: its text layer holds text the page does not show (white, faint,
 # tiny, painted over), so what would be registered may not be what a person reads.
 def hidden_text(reading: Reading | None) -> list[Reason]:
