@@ -167,3 +167,9 @@ def test_a_document_of_which_nothing_is_read_is_not_registered_blank(w: World, w
     [out] = w.ingest(w.mail(what.replace(" ", "-"), attachments=[("cv.pdf", w.signed(pdf=pdf))]))
     assert out["verdict"] == "returned" and out["incoming_number"] is None
     assert "document-unread" in {r["code"] for r in out["reasons"]}
+
+
+def test_a_secrecy_mark_typed_in_cyrillic_look_alike_letters_is_the_mark_a_person_reads() -> None:
+    """"МẬТ" with a Cyrillic М and Т looks like "MẬT" and was read as ordinary text: a secret document registered."""
+    particulars = read(render_document(DocumentSpec(number="150/STP-VP", secrecy="Мật"))).particulars
+    assert particulars.secrecy == "Mật"

@@ -157,11 +157,15 @@ def _rows(lines: list[Line]) -> list[Line]:
     return rows
 
 
+# Cyrillic and Greek capitals drawn like Latin ones: "МẬТ" in Cyrillic letters is the mark a person reads
+_LOOK_ALIKES = str.maketrans("АВЕКМНОРСТХУІЅΑΒΕΗΙΚΜΝΟΡΤΥΧ", "ABEKMHOPCTXYISABEHIKMNOPTYX")
+
+
 def mark_of(text: str) -> tuple[str, str] | None:
     """("urgency"|"secrecy", the mark as written in NĐ 30) for a stamp's text; OCR of a framed stamp
     may garble a letter ("MẠẬT"), so a near spelling of these six words counts, and the field's
     confidence (the OCR's) says how sure it is."""
-    folded = fold(text).strip(" .:|[]()")
+    folded = fold(text.translate(_LOOK_ALIKES)).strip(" .:|[]()")
     for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY)):
         if folded in marks:
             return kind, marks[folded]
