@@ -173,3 +173,17 @@ def test_a_secrecy_mark_typed_in_cyrillic_look_alike_letters_is_the_mark_a_perso
     """"МẬТ" with a Cyrillic М and Т looks like "MẬT" and was read as ordinary text: a secret document registered."""
     particulars = read(render_document(DocumentSpec(number="150/STP-VP", secrecy="Мật"))).particulars
     assert particulars.secrecy == "Mật"
+
+
+def test_a_page_drawn_turned_and_shown_upright_by_its_rotate_is_read_as_a_viewer_shows_it() -> None:
+    """A landscape page whose content is drawn turned, /Rotate 90 setting it upright (as a scanner or a
+    printer driver writes some): read in MuPDF's own frame, its issuer came out as the signer's title,
+    no number, no date, and its "MẬT" unseen."""
+    source = pymupdf.open(stream=render_document(DocumentSpec(number="61/STP-VP", secrecy="Mật")), filetype="pdf")
+    doc = pymupdf.open()
+    page = doc.new_page(width=842, height=595)
+    page.show_pdf_page(page.rect, source, 0, rotate=90)
+    page.set_rotation(90)
+    particulars = read(doc.tobytes()).particulars
+    assert (particulars.issuer, particulars.number, particulars.date, particulars.secrecy) == (
+        "SỞ TƯ PHÁP", "61/STP-VP", "2026-11-20", "Mật")

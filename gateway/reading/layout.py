@@ -36,6 +36,8 @@ def page_lines(page: pymupdf.Page, page_number: int) -> tuple[list[Line], list[H
                      and not _marker(s, marked) and (tuple(s["origin"]), s["text"]) not in unseen]
             if not spans:
                 continue
+            if page.rotation:  # MuPDF gives the page's own frame: placed as a viewer shows the page turned
+                spans = [_turned(s, page.rotation_matrix) for s in spans]
             # split a PDF line where a wide gap separates two columns
             groups: list[list[dict[str, Any]]] = [[spans[0]]]
             for span in spans[1:]:
@@ -68,6 +70,11 @@ def page_lines(page: pymupdf.Page, page_number: int) -> tuple[list[Line], list[H
 
 
 _MOTTO_START = re.compile(r"(?<=\S) (CONG HOA XA HOI|DOC LAP - TU DO)")
+
+
+def _turned(span: dict[str, Any], matrix: pymupdf.Matrix) -> dict[str, Any]:
+    """The span placed on the page as its /Rotate turns it for the reader."""
+    return {**span, "bbox": tuple(pymupdf.Rect(span["bbox"]) * matrix), "origin": tuple(pymupdf.Point(span["origin"]) * matrix)}
 
 
 def _drawn_for_empty_fields(page: pymupdf.Page, flags: int) -> list[tuple[pymupdf.Rect, set[str]]]:
