@@ -187,3 +187,22 @@ def test_a_page_drawn_turned_and_shown_upright_by_its_rotate_is_read_as_a_viewer
     particulars = read(doc.tobytes()).particulars
     assert (particulars.issuer, particulars.number, particulars.date, particulars.secrecy) == (
         "SỞ TƯ PHÁP", "61/STP-VP", "2026-11-20", "Mật")
+
+
+@pytest.mark.parametrize("angle", [4, 8])
+def test_a_secrecy_stamp_put_on_crooked_is_read(angle: int) -> None:
+    """A rubber stamp turned a few degrees by the hand that put it on: no upright frame to be found by,
+    and read in the header's flow it was a few stray letters; a secret scan was registered."""
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="81/STP-VP", secrecy="Mật", marks_colour=(1, 1, 1))),
+                       filetype="pdf")  # the room a stamp takes, left blank
+    page = doc[0]
+    room = page.search_for("MẬT")[0]
+    centre, turn = pymupdf.Point((room.x0 + room.x1) / 2, (room.y0 + room.y1) / 2), pymupdf.Matrix(angle)
+    page.insert_font(fontname="vnb", fontfile=str(font_file(True)))
+    page.insert_text((centre.x - 17, centre.y + 5), "MẬT", fontname="vnb", fontsize=13, morph=(centre, turn))
+    shape = page.new_shape()
+    shape.draw_quad(pymupdf.Rect(centre.x - 23, centre.y - 12, centre.x + 23, centre.y + 11).morph(centre, turn))
+    shape.finish(color=(0, 0, 0), width=1.2)
+    shape.commit()
+    particulars = read(scan(doc.tobytes(), 200, grey=False)).particulars
+    assert (particulars.secrecy, particulars.summary) == ("Mật", "V/v triển khai công tác văn thư năm 2027")

@@ -172,9 +172,30 @@ def ocr_band(page: PageView, page_number: int, band: pymupdf.Rect, dpi: int, *, 
     return line
 
 
+TURNS = (-4.0, 4.0, -8.0, 8.0, -12.0, 12.0)  # degrees a rubber stamp put on by hand is turned, tried in this order
+
+
+def ocr_turned(page: PageView, page_number: int, band: pymupdf.Rect, dpi: int, *, red_ink: bool = False) -> list[Line]:
+    """A band that may be a stamp put on crooked, read as a single line turned back by each of TURNS
+    (turned level, its frame lies along the rows and columns and is taken away): every reading, for
+    the caller to keep the one that reads as what it looks for."""
+    area = band + (-4, -4, 4, 4)  # a turned frame's corners stand out of the band found at 60 dpi
+    if area.width < 8:
+        return []
+    resolutions = (round(BAND_PIXELS * 72 / area.height), max(dpi, 300))  # the capitals' best height first
+    return [line for turn in TURNS for resolution in resolutions
+            if (line := _band_line(page, page_number, band, area, resolution, red_ink, turn))]
+
+
 def _band_line(page: PageView, page_number: int, band: pymupdf.Rect, area: pymupdf.Rect, dpi: int,
-               red_ink: bool) -> Line | None:
-    image = _without_frame(page.render(area, dpi).getchannel("G") if red_ink else page_image(page, area, dpi, seal=False))
+               red_ink: bool, turn: float = 0.0) -> Line | None:
+    image = page.render(area, dpi).getchannel("G") if red_ink else page_image(page, area, dpi, seal=False)
+    if turn:  # turned level, and cut to its ink: its frame then runs along whole rows and columns
+        image = image.rotate(turn, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+        x0, y0, x1, y1 = image.point(lambda v: 255 if v < 128 else 0).getbbox() or (0, 0, image.width, image.height)
+        inside = max(4, round(dpi / 40))  # a stamp's frame (1-1.5 pt) and its blur: what lies outside its letters
+        image = image.crop((x0 + inside, y0 + inside, max(x1 - inside, x0 + inside + 1), max(y1 - inside, y0 + inside + 1)))
+    image = _without_frame(image)
     words = _read_words(image, single_line=True)
     text = clean_ocr_text(" ".join(w.text for w in words))
     if not text:

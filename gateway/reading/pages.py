@@ -13,7 +13,7 @@ import pymupdf
 
 from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
-from gateway.reading.ocr import ocr_band, ocr_region
+from gateway.reading.ocr import ocr_band, ocr_region, ocr_turned
 from gateway.reading.particulars import mark_of, number_line_index
 from gateway.reading.red_ink import red_rows
 from gateway.reading.straight import PageView
@@ -30,6 +30,7 @@ IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far s
 VIEWS_KEPT = 3  # pages whose rendering is kept: page 1, the last page and the one before it
 TEXT_ROW = 6.0  # a band of ink lower than this (points) is a speck or a rule, not a row of text
 RED_LOOK_DPI = 50  # a page's header looked at for red ink (a stamp's letters are 9 pixels high)
+STAMP_LOW = 18.0  # points: a band lower than this is a row of text, not a stamp in its frame
 STAMP_HEIGHT = 45.0  # points: the tallest row of red ink still taken for a stamp's line (a seal is twice that)
 FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
 
@@ -121,6 +122,7 @@ class PageSource:
                 if line is not None:
                     self._ocr[0].append(line)
             self._ocr[0].extend(self._red_marks(end))
+            self._ocr[0].extend(self._crooked_marks(end))
             self._ocr[0].sort(key=lambda l: (round(l.y0 / 4), l.x0))
             self._issuer_again()
         return self.lines(0, 0, end)
@@ -140,6 +142,29 @@ class PageSource:
             line = ocr_band(view, 1, box, self.read_dpi, red_ink=True)
             if line is not None and mark_of(line.text) is not None:
                 marks.append(line)
+        return marks
+
+    def _crooked_marks(self, end: float) -> list[Line]:
+        """Urgency and secrecy stamps put on crooked: a rubber stamp turned a few degrees has no upright
+        frame to be found by, and read in the header's flow it is a few stray letters. A band of the left
+        column below the number, taller than a row of text and no taller than a stamp, not read as a
+        mark already, is read turned back by a few degrees; kept when it reads as a mark."""
+        lines = self._ocr.get(0, [])
+        left = [l for l in lines if l.left_half]
+        number = number_line_index(left)
+        if number is None:
+            return []
+        below, view = left[number].y1, self.view(0)
+        marks: list[Line] = []
+        for band in self.layout(0).bands:
+            box = pymupdf.Rect(band.x0, band.y0, band.x1, band.y1)
+            if (band.framed or band.y0 < below or band.y1 > end or not STAMP_LOW <= box.height <= STAMP_HEIGHT
+                    or box.x1 > 0.55 * view.rect.width
+                    or any(mark_of(l.text) and l.y0 < box.y1 and l.y1 > box.y0 and l.left_half for l in lines)):
+                continue
+            found = [l for l in ocr_turned(view, 1, box, self.read_dpi) if mark_of(l.text)]
+            if found:
+                marks.append(max(found, key=lambda l: l.confidence or 0))
         return marks
 
     def _issuer_again(self) -> None:

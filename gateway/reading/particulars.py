@@ -201,12 +201,11 @@ def read_vv_summary(left: list[Line]) -> Found | None:
         return None
     summary: list[Line] = []
     for line in left[start + 1:]:
-        folded = fold(line.text)
         if not summary:
             if _VV.match(line.text):
                 summary.append(line)
             continue
-        if folded.strip(" .:") in URGENCY or folded.strip(" .:") in SECRECY or _caps_words(line.text):
+        if mark_of(line.text) is not None or _caps_words(line.text):
             break
         if not _follows(summary[-1], line):
             break
