@@ -206,3 +206,32 @@ def test_a_secrecy_stamp_put_on_crooked_is_read(angle: int) -> None:
     shape.commit()
     particulars = read(scan(doc.tobytes(), 200, grey=False)).particulars
     assert (particulars.secrecy, particulars.summary) == ("Mật", "V/v triển khai công tác văn thư năm 2027")
+
+
+def _mark_as(how: str) -> bytes:
+    """A born-digital document whose "MẬT" stamp is drawn, not written: a picture pasted in, or the
+    letters' outlines as shapes; its text taken out."""
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="160/STP-VP", secrecy="Mật")), filetype="pdf")
+    page = doc[0]
+    room = page.search_for("MẬT")[0] + (-8, -5, 8, 5)
+    stamp = pymupdf.open(stream=render_document(DocumentSpec(number="160/STP-VP", secrecy="Mật")), filetype="pdf")
+    if how == "picture":
+        drawing = stamp[0].get_pixmap(clip=room, dpi=300).tobytes("png")
+    else:  # the page's letters as outlines (SVG text as paths), the stamp's part of it shown
+        drawing = pymupdf.open(stream=stamp[0].get_svg_image(text_as_path=True).encode(), filetype="svg").convert_to_pdf()
+    page.add_redact_annot(page.search_for("MẬT")[0])
+    page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE)
+    if how == "picture":
+        page.insert_image(room, stream=drawing)
+    else:
+        page.show_pdf_page(room, pymupdf.open(stream=drawing, filetype="pdf"), 0, clip=room)
+    assert "MẬT" not in page.get_text()
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("how", ["picture", "outlines"])
+def test_a_secrecy_mark_drawn_not_written_on_a_born_digital_page_is_read(how: str) -> None:
+    """A born-digital page is read from its text layer: a "MẬT" pasted in as a picture, or written as
+    shapes, was not in it, and the secret document was registered."""
+    particulars = read(_mark_as(how)).particulars
+    assert (particulars.secrecy, particulars.number) == ("Mật", "160/STP-VP")

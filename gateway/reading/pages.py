@@ -13,7 +13,7 @@ import pymupdf
 
 from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
-from gateway.reading.ocr import ocr_band, ocr_region, ocr_turned
+from gateway.reading.ocr import OcrUnavailable, ocr_band, ocr_region, ocr_turned
 from gateway.reading.particulars import mark_of, number_line_index
 from gateway.reading.red_ink import red_rows
 from gateway.reading.straight import PageView
@@ -30,6 +30,7 @@ IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far s
 VIEWS_KEPT = 3  # pages whose rendering is kept: page 1, the last page and the one before it
 TEXT_ROW = 6.0  # a band of ink lower than this (points) is a speck or a rule, not a row of text
 RED_LOOK_DPI = 50  # a page's header looked at for red ink (a stamp's letters are 9 pixels high)
+MARKS_BELOW = 120.0  # points under the number line where a born-digital page's drawn marks are looked for
 STAMP_LOW = 18.0  # points: a band lower than this is a row of text, not a stamp in its frame
 STAMP_HEIGHT = 45.0  # points: the tallest row of red ink still taken for a stamp's line (a seal is twice that)
 FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
@@ -109,6 +110,9 @@ class PageSource:
     def header(self) -> list[Line]:
         """Page 1 down to where its body starts."""
         if not self.scanned(0):
+            if 0 not in self._stamps_read:
+                self._stamps_read.add(0)
+                self._text[0] = sorted(self._text[0] + self._drawn_marks(), key=lambda l: (round(l.y0 / 3), l.x0))
             return self.lines(0)
         layout = self.layout(0)
         end = layout.header_end()
@@ -142,6 +146,35 @@ class PageSource:
             line = ocr_band(view, 1, box, self.read_dpi, red_ink=True)
             if line is not None and mark_of(line.text) is not None:
                 marks.append(line)
+        return marks
+
+    def _drawn_marks(self) -> list[Line]:
+        """Urgency and secrecy marks a born-digital page 1 draws as a picture or as shapes (a stamp pasted
+        in, letters turned into outlines), not as text: where the left column under the number holds
+        drawing beside no text, it is read by OCR, and what reads as a mark is kept."""
+        page, lines = self.doc[0], self._text[0]
+        left = [l for l in lines if l.left_half]
+        number = number_line_index(left)
+        if number is None:
+            return []
+        area = pymupdf.Rect(0, left[number].y1, page.rect.width * 0.55, left[number].y1 + MARKS_BELOW) & page.rect
+        text = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in lines]
+        drawn = [r for kind, box in page.get_bboxlog() if kind != "fill-text" and kind != "ignore-text"
+                 and (r := pymupdf.Rect(box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
+        rows: list[pymupdf.Rect] = []  # the drawing gathered into rows, each read alone as a stamp is
+        for box in sorted(drawn, key=lambda r: r.y0):
+            if rows and box.y0 < rows[-1].y1:
+                rows[-1] |= box
+            else:
+                rows.append(pymupdf.Rect(box))
+        view, marks = PageView(page), []
+        try:
+            for row in rows:
+                line = ocr_band(view, 1, row, ISSUER_DPI)
+                if line is not None and mark_of(line.text) is not None:
+                    marks.append(line)
+        except OcrUnavailable:
+            return []
         return marks
 
     def _crooked_marks(self, end: float) -> list[Line]:
