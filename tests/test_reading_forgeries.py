@@ -134,7 +134,7 @@ def test_no_real_pdf_is_said_to_hide_text(realpdf: Path, corpus: Path) -> None:
         except Exception:  # broken on purpose (a cycle in the page tree): nothing to read
             continue
         for index, page in enumerate(pages):
-            if hidden := page_lines(page, index + 1)[1]:
+            if hidden := page_lines(page, index + 1, page.get_bboxlog())[1]:
                 found[f"{path.name} p{index + 1}"] = hidden
     assert not found
 

@@ -11,14 +11,14 @@ import pymupdf
 
 from gateway.reading.lines import Line
 from gateway.reading.stamps import with_stamps
-from gateway.reading.visibility import HiddenText, hidden_text
+from gateway.reading.visibility import DrawingLog, HiddenText, hidden_text
 from vntext import fold, nfc, one_line
 
 
-def page_lines(page: pymupdf.Page, page_number: int) -> tuple[list[Line], list[HiddenText]]:
+def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog) -> tuple[list[Line], list[HiddenText]]:
     """The page's lines, top to bottom then left to right; spans on one baseline are one line
     only when they are close together (the two header columns stay apart). And the page's text no
-    one sees (visibility.hidden_text), left out of the lines."""
+    one sees (visibility.hidden_text; `log`: what the page draws), left out of the lines."""
     width, height = page.rect.width, page.rect.height
     lines: list[Line] = []
     flags = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_IMAGES
@@ -28,7 +28,7 @@ def page_lines(page: pymupdf.Page, page_number: int) -> tuple[list[Line], list[H
     # nor what MuPDF draws for an empty signature field
     shown = [s for block in data.get("blocks", []) for line in block.get("lines", []) for s in line.get("spans", [])
              if s.get("text", "").strip() and s.get("alpha", 255) > 0 and not _marker(s, marked)]
-    hidden = hidden_text(page, shown)
+    hidden = hidden_text(page, shown, log)
     unseen = {(h.origin, h.text) for h in hidden}
     for block in data.get("blocks", []):
         for raw_line in block.get("lines", []):

@@ -17,7 +17,7 @@ from gateway.reading.ocr import OcrUnavailable, ocr_band, ocr_region, ocr_turned
 from gateway.reading.particulars import mark_of, number_line_index
 from gateway.reading.red_ink import red_rows
 from gateway.reading.straight import PageView
-from gateway.reading.visibility import HiddenText
+from gateway.reading.visibility import DrawingLog, HiddenText
 from gateway.reading.zones import Band, PageLayout, page_layout
 
 # The resolution pages are read at, whatever they were scanned at: measured on bench/reading.py,
@@ -41,6 +41,7 @@ class PageSource:
     doc: pymupdf.Document
     dpi: int | None = None  # None: OCR_DPI
     _text: dict[int, list[Line]] = field(default_factory=dict)
+    _drawing: dict[int, DrawingLog] = field(default_factory=dict)  # what each page draws, in order (get_bboxlog)
     _scanned: dict[int, bool] = field(default_factory=dict)
     _layout: dict[int, PageLayout] = field(default_factory=dict)
     _read: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # y ranges already OCR'd
@@ -59,7 +60,8 @@ class PageSource:
         """Whether the page is read by OCR: its visible text layer does not cover what it shows."""
         if index not in self._scanned:
             page = self.doc[index]
-            self._text[index], self.hidden[index] = page_lines(page, index + 1)
+            self._drawing[index] = page.get_bboxlog()
+            self._text[index], self.hidden[index] = page_lines(page, index + 1, self._drawing[index])
             self._scanned[index] = not has_text(self._text[index]) or mostly_image(page, self._text[index])
         return self._scanned[index]
 
@@ -159,7 +161,7 @@ class PageSource:
             return []
         area = pymupdf.Rect(0, left[number].y1, page.rect.width * 0.55, left[number].y1 + MARKS_BELOW) & page.rect
         text = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in lines]
-        drawn = [r for kind, box in page.get_bboxlog() if kind != "fill-text" and kind != "ignore-text"
+        drawn = [r for kind, box in self._drawing[0] if kind != "fill-text" and kind != "ignore-text"
                  and (r := pymupdf.Rect(box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
         rows: list[pymupdf.Rect] = []  # the drawing gathered into rows, each read alone as a stamp is
         for box in sorted(drawn, key=lambda r: r.y0):

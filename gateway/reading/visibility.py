@@ -47,11 +47,15 @@ class _Fill:
     pale: bool  # white or nearly: a background white text would not show on
 
 
-def hidden_text(page: pymupdf.Page, spans: list[dict[str, Any]]) -> list[HiddenText]:
-    """Of the page's spans (PyMuPDF's "dict" spans), those no one sees, with why."""
+DrawingLog = list[tuple[str, Any]]  # what a page draws, in order: (kind, box), PyMuPDF's Page.get_bboxlog()
+
+
+def hidden_text(page: pymupdf.Page, spans: list[dict[str, Any]], log: DrawingLog) -> list[HiddenText]:
+    """Of the page's spans (PyMuPDF's "dict" spans), those no one sees, with why; `log`: what the page draws."""
     spans = [s for s in spans if sum(c.isalnum() for c in s.get("text", "")) >= WORDS]
+    if not spans:
+        return []
     hidden = [HiddenText(s["text"], tuple(s["origin"]), why) for s in spans if (why := _unseen_alone(s)) is not None]
-    log = page.get_bboxlog() if spans else []
     if not any(kind in ("fill-path", "fill-image", "fill-shade") for kind, _ in log):  # white paper, nothing over it
         return hidden + [HiddenText(s["text"], tuple(s["origin"]), "white") for s in spans
                          if _pale_int(s.get("color", 0)) and _unseen_alone(s) is None]
