@@ -235,3 +235,14 @@ def test_a_secrecy_mark_drawn_not_written_on_a_born_digital_page_is_read(how: st
     shapes, was not in it, and the secret document was registered."""
     particulars = read(_mark_as(how)).particulars
     assert (particulars.secrecy, particulars.number) == ("Mật", "160/STP-VP")
+
+
+def test_a_secret_document_bound_behind_an_ordinary_one_makes_the_file_secret(w: World) -> None:
+    """Page 1 an ordinary letter, page 2 a decision marked "MẬT" (002 Đ16.7: secret anywhere is secret):
+    only page 1's header was read, and the whole file was registered and kept."""
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="71/STP-VP")), filetype="pdf")
+    doc.insert_pdf(pymupdf.open(stream=render_document(DocumentSpec(number="72/STP-VP", secrecy="Mật", type="Quyết định",
+                                                                    summary="Về việc ban hành Quy chế")), filetype="pdf"))
+    assert read(doc.tobytes()).particulars.secrecy == "Mật"
+    [out] = w.ingest(w.mail("bound-behind", attachments=[("cv.pdf", w.signed(pdf=doc.tobytes()))]))
+    assert out["verdict"] == "returned" and "secret-document" in {r["code"] for r in out["reasons"]}

@@ -24,6 +24,7 @@ from gateway.reading.straight import PageView
 from gateway.reading.visibility import HIDDEN_WHY
 from gateway.reading.particulars import (
     Found,
+    mark_of,
     is_motto,
     read_issuer,
     read_marks,
@@ -40,6 +41,7 @@ from gateway.reasons import MESSAGES
 from vntext import fold, one_line
 
 HEADER_BAND = 0.40  # the header's share of the first page's height
+LATER_MARK_BAND = 0.40  # where on a later page a secrecy mark heads another document
 LOW_CONFIDENCE = 0.75  # OCR below this is reported as unsure
 
 
@@ -126,6 +128,8 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
         notes.source("signer_title", titles.lines)
     elif signer:
         notes.warn("signer-title-unread", "không đọc được chức vụ người ký (dấu đóng trùm lên?)")
+    if particulars.secrecy is None and (later := _later_secrecy(source, scanned)) is not None:
+        particulars = dataclasses.replace(particulars, secrecy=notes.found("secrecy", later))
     copy = next((mark for i in reversed(range(doc.page_count)) if not scanned[i]
                  and (mark := read_copy(source.lines(i))) is not None), None)
     return Reading(doc.page_count, source.ocr_used, particulars, recipients, notes.warnings, notes.sources, copy, hidden)
@@ -164,6 +168,19 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
         if getattr(particulars, name) is None and not (name == "date" and particulars.place is not None):
             notes.warn(f"{name}-unread", f"không đọc được trường {name}")
     return particulars
+
+
+def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:
+    """A secrecy mark at the head of a later born-digital page (another document bound behind the first:
+    002 Đ16.7, secret anywhere is secret). Its text layer costs nothing more; a scan's later pages are
+    not read by OCR for it."""
+    for index in range(1, source.count):
+        if scanned[index]:
+            continue
+        for line in source.lines(index):
+            if line.left_half and line.rel_y < LATER_MARK_BAND and (mark := mark_of(line.text)) and mark[0] == "secrecy":
+                return Found(mark[1], (line,))
+    return None
 
 
 def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | None]:
