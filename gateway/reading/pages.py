@@ -13,12 +13,12 @@ import pymupdf
 
 from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
-from gateway.reading.ocr import OcrUnavailable, ocr_band, ocr_region, ocr_turned
-from gateway.reading.particulars import mark_of, number_line_index
-from gateway.reading.red_ink import red_rows
+from gateway.reading.ocr import ocr_band, ocr_region
+from gateway.reading.particulars import number_line_index
+from gateway.reading.stamp_marks import crooked_marks, drawn_marks, red_marks
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import DrawingLog, HiddenText
-from gateway.reading.zones import Band, PageLayout, page_layout
+from gateway.reading.zones import TEXT_ROW, Band, PageLayout, page_layout
 
 # The resolution pages are read at, whatever they were scanned at: measured on bench/reading.py,
 # scans of 150 and 300 dpi are read best at 200 too (finer costs more and reads no better).
@@ -28,11 +28,6 @@ OCR_DPI = 200
 ISSUER_DPI = 300
 IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far smaller)
 VIEWS_KEPT = 3  # pages whose rendering is kept: page 1, the last page and the one before it
-TEXT_ROW = 6.0  # a band of ink lower than this (points) is a speck or a rule, not a row of text
-RED_LOOK_DPI = 50  # a page's header looked at for red ink (a stamp's letters are 9 pixels high)
-MARKS_BELOW = 120.0  # points under the number line where a born-digital page's drawn marks are looked for
-STAMP_LOW = 18.0  # points: a band lower than this is a row of text, not a stamp in its frame
-STAMP_HEIGHT = 45.0  # points: the tallest row of red ink still taken for a stamp's line (a seal is twice that)
 FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
 
 
@@ -114,7 +109,8 @@ class PageSource:
         if not self.scanned(0):
             if 0 not in self._stamps_read:
                 self._stamps_read.add(0)
-                self._text[0] = sorted(self._text[0] + self._drawn_marks(), key=lambda l: (round(l.y0 / 3), l.x0))
+                marks = drawn_marks(self.doc[0], self._text[0], self._drawing[0])
+                self._text[0] = sorted(self._text[0] + marks, key=lambda l: (round(l.y0 / 3), l.x0))
             return self.lines(0)
         layout = self.layout(0)
         end = layout.header_end()
@@ -127,80 +123,12 @@ class PageSource:
                 line = ocr_band(self.view(0), 1, stamp, self.read_dpi)
                 if line is not None:
                     self._ocr[0].append(line)
-            self._ocr[0].extend(self._red_marks(end))
-            self._ocr[0].extend(self._crooked_marks(end))
+            view = self.view(0)
+            self._ocr[0].extend(red_marks(view, end, self.read_dpi))
+            self._ocr[0].extend(crooked_marks(view, self.layout(0), self._ocr[0], end, self.read_dpi))
             self._ocr[0].sort(key=lambda l: (round(l.y0 / 4), l.x0))
             self._issuer_again()
         return self.lines(0, 0, end)
-
-    def _red_marks(self, end: float) -> list[Line]:
-        """The urgency and secrecy marks page 1's header carries stamped in red ink, which reading in
-        the red channel does not see: each row of red ink no taller than a stamp (a seal is), read alone
-        in the green channel, kept when it reads as a mark."""
-        view = self.view(0)
-        header = pymupdf.Rect(0, 0, view.rect.width, end)
-        scale = 72 / RED_LOOK_DPI
-        marks = []
-        for x0, y0, x1, y1 in red_rows(view.render(header, RED_LOOK_DPI)):
-            box = pymupdf.Rect(x0 * scale - 2, y0 * scale - 2, x1 * scale + 2, y1 * scale + 2)
-            if box.height > STAMP_HEIGHT or box.height < TEXT_ROW:
-                continue
-            line = ocr_band(view, 1, box, self.read_dpi, red_ink=True)
-            if line is not None and mark_of(line.text) is not None:
-                marks.append(line)
-        return marks
-
-    def _drawn_marks(self) -> list[Line]:
-        """Urgency and secrecy marks a born-digital page 1 draws as a picture or as shapes (a stamp pasted
-        in, letters turned into outlines), not as text: where the left column under the number holds
-        drawing beside no text, it is read by OCR, and what reads as a mark is kept."""
-        page, lines = self.doc[0], self._text[0]
-        left = [l for l in lines if l.left_half]
-        number = number_line_index(left)
-        if number is None:
-            return []
-        area = pymupdf.Rect(0, left[number].y1, page.rect.width * 0.55, left[number].y1 + MARKS_BELOW) & page.rect
-        text = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in lines]
-        drawn = [r for kind, box in self._drawing[0] if kind != "fill-text" and kind != "ignore-text"
-                 and (r := pymupdf.Rect(box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
-        rows: list[pymupdf.Rect] = []  # the drawing gathered into rows, each read alone as a stamp is
-        for box in sorted(drawn, key=lambda r: r.y0):
-            if rows and box.y0 < rows[-1].y1:
-                rows[-1] |= box
-            else:
-                rows.append(pymupdf.Rect(box))
-        view, marks = PageView(page), []
-        try:
-            for row in rows:
-                line = ocr_band(view, 1, row, ISSUER_DPI)
-                if line is not None and mark_of(line.text) is not None:
-                    marks.append(line)
-        except OcrUnavailable:
-            return []
-        return marks
-
-    def _crooked_marks(self, end: float) -> list[Line]:
-        """Urgency and secrecy stamps put on crooked: a rubber stamp turned a few degrees has no upright
-        frame to be found by, and read in the header's flow it is a few stray letters. A band of the left
-        column below the number, taller than a row of text and no taller than a stamp, not read as a
-        mark already, is read turned back by a few degrees; kept when it reads as a mark."""
-        lines = self._ocr.get(0, [])
-        left = [l for l in lines if l.left_half]
-        number = number_line_index(left)
-        if number is None:
-            return []
-        below, view = left[number].y1, self.view(0)
-        marks: list[Line] = []
-        for band in self.layout(0).bands:
-            box = pymupdf.Rect(band.x0, band.y0, band.x1, band.y1)
-            if (band.framed or band.y0 < below or band.y1 > end or not STAMP_LOW <= box.height <= STAMP_HEIGHT
-                    or box.x1 > 0.55 * view.rect.width
-                    or any(mark_of(l.text) and l.y0 < box.y1 and l.y1 > box.y0 and l.left_half for l in lines)):
-                continue
-            found = [l for l in ocr_turned(view, 1, box, self.read_dpi) if mark_of(l.text)]
-            if found:
-                marks.append(max(found, key=lambda l: l.confidence or 0))
-        return marks
 
     def _issuer_again(self) -> None:
         """Page 1's issuer lines (the left column above "Số:") read again at ISSUER_DPI, alone (not a letter

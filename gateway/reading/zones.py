@@ -21,6 +21,7 @@ LAYOUT_DPI = 60
 _INK = 150  # grey level below which a pixel is ink
 _COLUMNS = 240  # horizontal resolution of a band's ink profile
 ROW_RUN = 45.0  # points: the tallest band still taken for body rows (two rows of 13-14 pt run together)
+TEXT_ROW = 6.0  # points: a band of ink lower than this is a speck or a rule, not a row of text
 SPECK = 4.0  # points: a band lower than this is a speck or a rule, not a row
 
 
