@@ -246,3 +246,15 @@ def test_a_secret_document_bound_behind_an_ordinary_one_makes_the_file_secret(w:
     assert read(doc.tobytes()).particulars.secrecy == "Mật"
     [out] = w.ingest(w.mail("bound-behind", attachments=[("cv.pdf", w.signed(pdf=doc.tobytes()))]))
     assert out["verdict"] == "returned" and "secret-document" in {r["code"] for r in out["reasons"]}
+
+
+@pytest.mark.parametrize("summary", ["V/v phối hợp khám sàng lọc các bệnh về mắt", "V/v khen thưởng đột xuất đồng chí Nguyễn Khánh"])
+@pytest.mark.parametrize("scanned", [False, True])
+def test_a_summary_whose_last_word_wraps_alone_is_no_mark(summary: str, scanned: bool) -> None:
+    """"mắt" (eyes) or "Khánh" alone on the summary's last line was read as "Mật" or "Khẩn": a genuine
+    letter returned as secret. Marks are printed in capitals, spelt as NĐ 30 spells them."""
+    pdf = render_document(DocumentSpec(number="40/STP-VP", summary=summary))
+    lines = [l for l in pymupdf.open(stream=pdf, filetype="pdf")[0].get_text().splitlines() if l.strip()]
+    assert summary.rsplit(" ", 1)[1] in lines  # the last word wraps alone, as a mark would stand
+    particulars = read(scan(pdf, 200, grey=False) if scanned else pdf).particulars
+    assert (particulars.secrecy, particulars.urgency, particulars.summary) == (None, None, summary)

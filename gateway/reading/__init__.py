@@ -178,7 +178,8 @@ def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:
         if scanned[index]:
             continue
         for line in source.lines(index):
-            if line.left_half and line.rel_y < LATER_MARK_BAND and (mark := mark_of(line.text)) and mark[0] == "secrecy":
+            mark = mark_of(line.text, exact=True) if line.left_half and line.rel_y < LATER_MARK_BAND else None
+            if mark is not None and mark[0] == "secrecy":
                 return Found(mark[1], (line,))
     return None
 

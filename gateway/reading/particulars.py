@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gateway.reading.lines import Line
-from vntext import SECRECY, URGENCY, fold, one_line, squash
+from vntext import SECRECY, URGENCY, fold, nfc, one_line, squash
 
 # Each type of document with the abbreviations its notation uses ("Số: 12/QĐ-UBND"), the spelling of
 # the regulation first and the one offices also write after it; Công văn's "CV" is usage, not law.
@@ -161,11 +161,21 @@ def _rows(lines: list[Line]) -> list[Line]:
 _LOOK_ALIKES = str.maketrans("АВЕКМНОРСТХУІЅΑΒΕΗΙΚΜΝΟΡΤΥΧ", "ABEKMHOPCTXYISABEHIKMNOPTYX")
 
 
-def mark_of(text: str) -> tuple[str, str] | None:
-    """("urgency"|"secrecy", the mark as written in NĐ 30) for a stamp's text; OCR of a framed stamp
-    may garble a letter ("MẠẬT"), so a near spelling of these six words counts, and the field's
-    confidence (the OCR's) says how sure it is."""
-    folded = fold(text.translate(_LOOK_ALIKES)).strip(" .:|[]()")
+def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
+    """("urgency"|"secrecy", the mark as written in NĐ 30) for a stamp's text. Marks are printed in
+    capitals (NĐ 30/2020 Phụ lục I): a line in small letters is none ("mắt", "Khánh": a summary's last
+    word wrapped alone was read as a mark and the letter returned as secret). OCR of a framed stamp may
+    garble a letter ("MẠẬT"), so a near spelling of these six words counts, and the field's confidence
+    (the OCR's) says how sure it is; `exact`: text from a text layer, spelt as NĐ 30 spells it, tone
+    marks and all ("MẮT" is no "MẬT")."""
+    text = text.translate(_LOOK_ALIKES)
+    if not is_upper(text):
+        return None
+    if exact:
+        spelt = nfc(text).strip(" .:|[]()").upper()
+        return next(((kind, value) for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY))
+                     for value in marks.values() if spelt == value.upper()), None)
+    folded = fold(text).strip(" .:|[]()")
     for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY)):
         if folded in marks:
             return kind, marks[folded]
@@ -183,7 +193,7 @@ def read_marks(left: list[Line]) -> tuple[Found | None, Found | None]:
     start = number_line_index(left)
     urgency = secrecy = None
     for line in left[(start + 1) if start is not None else 0:]:
-        mark = mark_of(line.text)
+        mark = mark_of(line.text, exact=line.source == "text")
         if mark is None:
             continue
         kind, value = mark
