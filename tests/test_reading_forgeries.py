@@ -17,6 +17,7 @@ from pyhanko.sign import fields
 from gateway.demo.documents import font_file
 from gateway.reading import read_document
 from gateway.reading.layout import page_lines
+from gateway.reading.visibility import drawing_log
 from kit import DocumentSpec, render_document, scan
 from world import World, make_world
 
@@ -84,11 +85,19 @@ def _with_hidden_number(how: str) -> bytes:
     so = page.search_for("Số:")[0]
     base = so.y0 - 3  # the hidden line's baseline: above the shown one, before it in reading order
     size = 0.3 if how == "tiny" else 12
-    page.insert_text((so.x0, base), HIDDEN, fontname="vn", fontsize=size, color=(1, 1, 1) if how == "white" else (0, 0, 0),
-                     fill_opacity=0.01 if how == "faint" else 1)
     cover = pymupdf.Rect(so.x0 - 2, base - 12, so.x0 + 110, base + 3)  # drawn after the hidden line, over it
+    if how == "grey-on-grey":  # a grey band first, the line in the band's own grey on it
+        page.draw_rect(cover, color=None, fill=(0.8, 0.8, 0.8))
+    colour = {"white": (1, 1, 1), "grey-on-grey": (0.8, 0.8, 0.8)}.get(how, (0, 0, 0))
+    page.insert_text((so.x0, base), HIDDEN, fontname="vn", fontsize=size, color=colour, fill_opacity=0.01 if how == "faint" else 1)
     if how == "painted-over":
         page.draw_rect(cover, color=None, fill=(1, 1, 1))
+    elif how == "painted-over-in-strips":  # no strip covers most of it, together they do
+        for top in range(int(cover.y0), int(cover.y1), 3):
+            page.draw_rect(pymupdf.Rect(cover.x0, top, cover.x1, top + 3), color=None, fill=(1, 1, 1))
+    elif how == "a-thick-white-line-over":
+        page.draw_line((cover.x0, (cover.y0 + cover.y1) / 2), (cover.x1, (cover.y0 + cover.y1) / 2), color=(1, 1, 1),
+                       width=cover.height)
     elif how == "pictured-over":
         picture = BytesIO()
         Image.new("RGB", (40, 10), "white").save(picture, "PNG")
@@ -96,7 +105,8 @@ def _with_hidden_number(how: str) -> bytes:
     return doc.tobytes(garbage=3, deflate=True)
 
 
-@pytest.mark.parametrize("how", ["white", "faint", "tiny", "painted-over", "pictured-over"])
+@pytest.mark.parametrize("how", ["white", "faint", "tiny", "painted-over", "pictured-over", "grey-on-grey",
+                                 "painted-over-in-strips", "a-thick-white-line-over"])
 def test_a_number_no_one_sees_is_not_read_and_the_clerk_is_told(how: str) -> None:
     """The forged line was read first: 999 would have been registered where the page shows 123."""
     reading = read(_with_hidden_number(how))
@@ -134,7 +144,7 @@ def test_no_real_pdf_is_said_to_hide_text(realpdf: Path, corpus: Path) -> None:
         except Exception:  # broken on purpose (a cycle in the page tree): nothing to read
             continue
         for index, page in enumerate(pages):
-            if hidden := page_lines(page, index + 1, page.get_bboxlog())[1]:
+            if hidden := page_lines(page, index + 1, drawing_log(page))[1]:
                 found[f"{path.name} p{index + 1}"] = hidden
     assert not found
 
@@ -258,3 +268,57 @@ def test_a_summary_whose_last_word_wraps_alone_is_no_mark(summary: str, scanned:
     assert summary.rsplit(" ", 1)[1] in lines  # the last word wraps alone, as a mark would stand
     particulars = read(scan(pdf, 200, grey=False) if scanned else pdf).particulars
     assert (particulars.secrecy, particulars.urgency, particulars.summary) == (None, None, summary)
+
+
+def _resource(doc: pymupdf.Document, page: pymupdf.Page, kind: str, name: str, value: str) -> None:
+    """A named resource put into the page's resources, wherever they are kept."""
+    kept, where = doc.xref_get_key(page.xref, "Resources")
+    xref = int(where.split()[0]) if kept == "xref" else page.xref
+    prefix = "" if kept == "xref" else "Resources/"
+    held, inner = doc.xref_get_key(xref, f"{prefix}{kind}")
+    if held == "xref":
+        doc.xref_set_key(int(inner.split()[0]), name, value)
+    else:
+        doc.xref_set_key(xref, f"{prefix}{kind}/{name}", value)
+
+
+@pytest.mark.parametrize("look", ["a watermark picture at 12 % over the page", "a faint watermark", "a gradient rule drawn last",
+                                  "a white title on a dark band of two cells"])
+def test_a_genuine_page_is_not_refused_for_how_it_looks(w: World, look: str) -> None:
+    """What a second red team found refused: MuPDF bounds a gradient by the whole plane (every line
+    'covered'); a watermark is seen through; a title white on a dark band is seen, however the band is drawn."""
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number=f"{170 + len(look)}/STP-VP")), filetype="pdf")
+    page = doc[0]
+    if look.startswith("a watermark picture"):
+        picture = BytesIO()
+        Image.new("RGB", (60, 85), (200, 40, 40)).save(picture, "PNG")
+        page.insert_image(page.rect, stream=picture.getvalue(), keep_proportion=False)
+        last = page.get_contents()[-1]  # the picture drawn through a graphics state at 12 %
+        doc.update_stream(last, b"/GSw gs " + doc.xref_stream(last))
+        _resource(doc, page, "ExtGState", "GSw", "<</ca 0.12 /CA 0.12>>")
+    elif look == "a faint watermark":
+        page.insert_font(fontname="vnb", fontfile=str(font_file(True)))
+        page.insert_text((120, 500), "BẢN ĐIỆN TỬ", fontname="vnb", fontsize=60, color=(0.5, 0.5, 0.5), fill_opacity=0.15)
+    elif look == "a gradient rule drawn last":
+        xref = doc.get_new_xref()
+        doc.update_object(xref, "<</ShadingType 2 /ColorSpace /DeviceRGB /Coords [0 0 500 0] /Extend [true true]"
+                                " /Function <</FunctionType 2 /Domain [0 1] /C0 [0 0 0.5] /C1 [0.6 0.8 1] /N 1>>>>")
+        _resource(doc, page, "Shading", "Sh1", f"{xref} 0 R")
+        content = doc.get_new_xref()
+        doc.update_object(content, "<<>>")
+        doc.update_stream(content, b"q 50 30 495 4 re W n /Sh1 sh Q")
+        doc.xref_set_key(page.xref, "Contents", f"[{' '.join(f'{x} 0 R' for x in page.get_contents())} {content} 0 R]")
+    else:
+        name = page.search_for("SỞ TƯ PHÁP")[0]
+        middle = (name.x0 + name.x1) / 2
+        doc2 = pymupdf.open()  # the band drawn first, the title written over it in white
+        band = doc2.new_page(width=page.rect.width, height=page.rect.height)
+        band.draw_rect(pymupdf.Rect(name.x0 - 10, name.y0 - 4, middle, name.y1 + 4), color=None, fill=(0.1, 0.2, 0.5))
+        band.draw_rect(pymupdf.Rect(middle, name.y0 - 4, name.x1 + 10, name.y1 + 4), color=None, fill=(0.1, 0.2, 0.5))
+        page.show_pdf_page(page.rect, doc2, 0, overlay=False)
+        page.add_redact_annot(name)
+        page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE)
+        page.insert_font(fontname="vnb", fontfile=str(font_file(True)))
+        page.insert_text((name.x0, name.y1 - 3), "SỞ TƯ PHÁP", fontname="vnb", fontsize=13, color=(1, 1, 1))
+    reading = read(doc.tobytes())
+    assert reading.hidden == () and reading.particulars.number == f"{170 + len(look)}/STP-VP"

@@ -82,8 +82,25 @@ def _ocr_problem() -> str | None:
 
 def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None = None) -> Reading:
     """Read the particulars and the recipient block. With `body`, also read a scan's body to resolve
-    "Như Điều N" (a born-digital body costs nothing and is always read)."""
-    source = PageSource(doc, dpi)
+    "Như Điều N" (a born-digital body costs nothing and is always read). Text no one sees is left out;
+    where it would have changed a particular or the block, the reading says so (`hidden`: intake
+    returns the document); a faint watermark that changes nothing is only a warning."""
+    reading = _read(doc, body, dpi, keep_hidden=False)
+    if reading.hidden and not _changes_anything(reading, _read(doc, body, dpi, keep_hidden=True)):
+        reading = dataclasses.replace(reading, hidden=())
+    return reading
+
+
+def _changes_anything(seen: Reading, layer: Reading) -> bool:
+    """Whether what the text layer alone says differs from what the page shows, where it counts."""
+    fields = ("issuer", "issuer_parent", "number", "date", "type", "summary", "urgency", "secrecy")
+    return (any(getattr(seen.particulars, f) != getattr(layer.particulars, f) for f in fields)
+            or (seen.recipients.paper, seen.recipients.electronic, seen.recipients.kinh_gui)
+            != (layer.recipients.paper, layer.recipients.electronic, layer.recipients.kinh_gui))
+
+
+def _read(doc: pymupdf.Document, body: bool, dpi: int | None, *, keep_hidden: bool) -> Reading:
+    source = PageSource(doc, dpi, keep_hidden=keep_hidden)
     notes = _Notes()
     scanned = [source.scanned(i) for i in range(doc.page_count)]
     hidden = tuple(f"trang {index + 1}: '{one_line(h.text)[:40]}' ({HIDDEN_WHY[h.why]})"

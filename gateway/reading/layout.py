@@ -15,7 +15,8 @@ from gateway.reading.visibility import DrawingLog, HiddenText, hidden_text
 from vntext import fold, nfc, one_line
 
 
-def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog) -> tuple[list[Line], list[HiddenText]]:
+def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
+               keep_hidden: bool = False) -> tuple[list[Line], list[HiddenText]]:
     """The page's lines, top to bottom then left to right; spans on one baseline are one line
     only when they are close together (the two header columns stay apart). And the page's text no
     one sees (visibility.hidden_text; `log`: what the page draws), left out of the lines."""
@@ -29,7 +30,7 @@ def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog) -> tuple[l
     shown = [s for block in data.get("blocks", []) for line in block.get("lines", []) for s in line.get("spans", [])
              if s.get("text", "").strip() and s.get("alpha", 255) > 0 and not _marker(s, marked)]
     hidden = hidden_text(page, shown, log)
-    unseen = {(h.origin, h.text) for h in hidden}
+    unseen = set() if keep_hidden else {(h.origin, h.text) for h in hidden}  # kept: what the text layer alone says
     for block in data.get("blocks", []):
         for raw_line in block.get("lines", []):
             spans = [s for s in raw_line.get("spans", []) if s.get("text", "").strip() and s.get("alpha", 255) > 0

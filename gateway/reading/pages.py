@@ -17,7 +17,7 @@ from gateway.reading.ocr import ocr_band, ocr_region
 from gateway.reading.particulars import number_line_index
 from gateway.reading.stamp_marks import crooked_marks, drawn_marks, red_marks
 from gateway.reading.straight import PageView
-from gateway.reading.visibility import DrawingLog, HiddenText
+from gateway.reading.visibility import DrawingLog, HiddenText, drawing_log
 from gateway.reading.zones import TEXT_ROW, Band, PageLayout, page_layout
 
 # The resolution pages are read at, whatever they were scanned at: measured on bench/reading.py,
@@ -35,8 +35,9 @@ FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stam
 class PageSource:
     doc: pymupdf.Document
     dpi: int | None = None  # None: OCR_DPI
+    keep_hidden: bool = False  # read the text no one sees too (what the text layer alone says)
     _text: dict[int, list[Line]] = field(default_factory=dict)
-    _drawing: dict[int, DrawingLog] = field(default_factory=dict)  # what each page draws, in order (get_bboxlog)
+    _drawing: dict[int, DrawingLog] = field(default_factory=dict)  # what each page draws, in order
     _scanned: dict[int, bool] = field(default_factory=dict)
     _layout: dict[int, PageLayout] = field(default_factory=dict)
     _read: dict[int, list[tuple[float, float]]] = field(default_factory=dict)  # y ranges already OCR'd
@@ -55,8 +56,9 @@ class PageSource:
         """Whether the page is read by OCR: its visible text layer does not cover what it shows."""
         if index not in self._scanned:
             page = self.doc[index]
-            self._drawing[index] = page.get_bboxlog()
-            self._text[index], self.hidden[index] = page_lines(page, index + 1, self._drawing[index])
+            self._drawing[index] = drawing_log(page)
+            self._text[index], self.hidden[index] = page_lines(page, index + 1, self._drawing[index],
+                                                               keep_hidden=self.keep_hidden)
             self._scanned[index] = not has_text(self._text[index]) or mostly_image(page, self._text[index])
         return self._scanned[index]
 

@@ -76,8 +76,8 @@ def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog) -> l
         return []
     area = pymupdf.Rect(0, left[number].y1, page.rect.width * 0.55, left[number].y1 + MARKS_BELOW) & page.rect
     text = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in lines]
-    drawn = [r for kind, box in drawing if kind not in ("fill-text", "ignore-text")
-             and (r := pymupdf.Rect(box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
+    drawn = [r for d in drawing if d.kind not in ("fill-text", "ignore-text", "fill-shade")
+             and (r := pymupdf.Rect(d.box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
     rows: list[pymupdf.Rect] = []
     for box in sorted(drawn, key=lambda r: r.y0):
         if rows and box.y0 < rows[-1].y1:

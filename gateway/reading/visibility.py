@@ -24,12 +24,14 @@ TINY = 2.0  # points: text smaller than this is not read by anyone
 PALE = 0.94  # every channel of a colour above this: paper white
 COVERS = 0.6  # a shape or picture over this share of a text's box hides it
 OPAQUE = 0.9  # a shape filled at least this opaque hides what it is drawn over
+SAME_COLOUR = 0.12  # text within this of its background's colour, channel by channel, does not stand out
 ANNOTATION = 0.5  # a fill this much inside an annotation's box is the annotation's (MuPDF draws it a little shifted)
 WORDS = 2  # letters and digits a span needs to be a finding
 
-Why = Literal["faint", "tiny", "white", "covered"]
+Why = Literal["faint", "tiny", "white", "same-colour", "covered"]
 HIDDEN_WHY: dict[str, str] = {"faint": "gần như trong suốt", "tiny": "cỡ chữ quá nhỏ", "white": "chữ trắng trên nền trắng",
-                              "covered": "bị hình hoặc ảnh che"}
+                              "same-colour": "chữ cùng màu với nền", "covered": "bị hình hoặc ảnh che"}
+FILLS = ("fill-path", "stroke-path", "fill-image")  # what may hide text or be its background
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,47 @@ class _Fill:
     order: int  # its place in the order the page draws things
     box: pymupdf.Rect
     opaque: bool  # hides what lies under it
-    pale: bool  # white or nearly: a background white text would not show on
+    colour: tuple[float, float, float] | None  # RGB; None: a picture's, of many colours
 
 
-DrawingLog = list[tuple[str, Any]]  # what a page draws, in order: (kind, box), PyMuPDF's Page.get_bboxlog()
+@dataclass(frozen=True)
+class Drawn:
+    """One thing a page draws, in the order it draws them (PyMuPDF's bbox log, images with their opacity)."""
+
+    kind: str  # "fill-text", "fill-path", "stroke-path", "fill-image", "fill-shade", …
+    box: tuple[float, float, float, float]
+    opaque: bool = True  # a picture drawn at full opacity without a soft mask (a watermark at 12 % is not)
+
+
+DrawingLog = list[Drawn]
+
+
+class _DrawingDevice(pymupdf.JM_new_bbox_device_Device):  # PyMuPDF's own bbox device
+    """PyMuPDF's bbox log (Page.get_bboxlog), each picture with whether it hides what lies under it."""
+
+    def __init__(self, result: list[Any]) -> None:
+        super().__init__(result, False)
+
+    def fill_image(self, ctx: Any, image: Any, ctm: Any, alpha: float, color_params: Any) -> None:
+        unit = pymupdf.mupdf.FzRect(pymupdf.mupdf.FzRect.Fixed_UNIT)  # kept alive while its pointer is used
+        box = pymupdf.JM_py_from_rect(pymupdf.mupdf.ll_fz_transform_rect(unit.internal(), ctm))
+        self.result.append(("fill-image", box, alpha >= OPAQUE and not image.mask))
+
+
+def drawing_log(page: pymupdf.Page) -> DrawingLog:
+    """What the page draws, in order, in the page's own (unrotated) frame, as MuPDF's text trace gives."""
+    rotation = page.rotation
+    if rotation:
+        page.set_rotation(0)
+    found: list[Any] = []
+    try:
+        device = _DrawingDevice(found)
+        pymupdf.mupdf.fz_run_page(page.this, device, pymupdf.mupdf.FzMatrix(), pymupdf.mupdf.FzCookie())
+        pymupdf.mupdf.fz_close_device(device)
+    finally:
+        if rotation:
+            page.set_rotation(rotation)
+    return [Drawn(entry[0], tuple(entry[1]), entry[2] if len(entry) > 2 else True) for entry in found]
 
 
 def hidden_text(page: pymupdf.Page, spans: list[dict[str, Any]], log: DrawingLog) -> list[HiddenText]:
@@ -56,7 +95,7 @@ def hidden_text(page: pymupdf.Page, spans: list[dict[str, Any]], log: DrawingLog
     if not spans:
         return []
     hidden = [HiddenText(s["text"], tuple(s["origin"]), why) for s in spans if (why := _unseen_alone(s)) is not None]
-    if not any(kind in ("fill-path", "fill-image", "fill-shade") for kind, _ in log):  # white paper, nothing over it
+    if not any(d.kind in FILLS for d in log):  # white paper, nothing over it
         return hidden + [HiddenText(s["text"], tuple(s["origin"]), "white") for s in spans
                          if _pale_int(s.get("color", 0)) and _unseen_alone(s) is None]
     fills = _fills(page, log)
@@ -80,40 +119,69 @@ def _unseen_alone(span: dict[str, Any]) -> Why | None:
 
 
 def _unseen_among(trace: dict[str, Any], fills: list[_Fill]) -> Why | None:
-    """Why a traced span is not seen, for what the page draws under and over it."""
+    """Why a traced span is not seen, for what the page draws under and over it: what is drawn over it
+    hides it when it covers most of it, in one piece or several; under it, the last thing drawn that
+    covers it is its background (white paper where nothing is), of which its colour must stand out."""
     box = pymupdf.Rect(trace["bbox"])
     order = trace["seqno"]
-    if _pale(trace.get("color")) and not any(f.order < order and not f.pale and _covered(box, f.box) for f in fills):
-        return "white"
-    if any(f.order > order and f.opaque and _covered(box, f.box) for f in fills):
+    if _share(box, [f.box for f in fills if f.order > order and f.opaque]) >= COVERS:
         return "covered"
-    return None
+    colour = _rgb(trace.get("color"))
+    same = contrast = 0.0  # shares of the box whose background the text's colour matches, or stands out of
+    for fill in reversed([f for f in fills if f.order < order and (f.opaque or f.colour is None)]):  # the topmost first
+        share = _share(box, [fill.box])
+        if colour is not None and fill.colour is not None and _close(colour, fill.colour):
+            same += share
+        else:
+            contrast += share
+        if same + contrast >= COVERS:
+            break
+    if same + contrast < COVERS:  # on the paper
+        return "white" if _pale(trace.get("color")) else None
+    return None if contrast >= same else ("white" if colour is not None and _pale(colour) else "same-colour")
 
 
-def _fills(page: pymupdf.Page, log: list[tuple[str, Any]]) -> list[_Fill]:
-    """The filled shapes and the pictures the page draws, in order, and whether each hides what is
-    under it (a picture with a transparent background, a signature's, does not)."""
-    fills = [_Fill(d["seqno"], pymupdf.Rect(d["rect"]), (d.get("fill_opacity") or 0) >= OPAQUE, _pale(d.get("fill")))
-             for d in page.get_drawings() if d.get("fill") is not None]
-    images = [info for info in page.get_image_info() if info.get("has-mask")]
-    for order, (kind, box) in enumerate(log):
-        if kind in ("fill-image", "fill-shade"):
-            rect = pymupdf.Rect(box)
-            masked = any(_same(rect, pymupdf.Rect(info["bbox"])) for info in images)
-            fills.append(_Fill(order, rect, opaque=not masked, pale=False))
+def _fills(page: pymupdf.Page, log: DrawingLog) -> list[_Fill]:
+    """The shapes (filled or stroked) and the pictures the page draws, in order: whether each hides what
+    is under it (a picture at low opacity or with a transparent background, a signature's, does not),
+    and its colour (a picture's: unknown). Gradients are left aside: MuPDF bounds them by the whole plane."""
+    fills: list[_Fill] = []
+    for d in page.get_drawings():
+        if d.get("fill") is not None:
+            fills.append(_Fill(d["seqno"], pymupdf.Rect(d["rect"]), (d.get("fill_opacity") or 0) >= OPAQUE, _rgb(d["fill"])))
+        elif d.get("type") in ("f", "fs"):  # filled with a pattern: a background of unknown colour, never a cover
+            fills.append(_Fill(d["seqno"], pymupdf.Rect(d["rect"]), False, None))
+        rect, width = pymupdf.Rect(d["rect"]), d.get("width") or 0
+        if d.get("color") is not None and min(rect.width, rect.height) < width:  # a thick line draws a band, as a fill does
+            half = width / 2
+            fills.append(_Fill(d["seqno"], pymupdf.Rect(d["rect"]) + (-half, -half, half, half),
+                               (d.get("stroke_opacity") or 0) >= OPAQUE, _rgb(d["color"])))
+    fills += [_Fill(order, pymupdf.Rect(d.box), d.opaque, None) for order, d in enumerate(log)
+              if d.kind == "fill-image" and d.opaque]  # a picture seen through is neither a cover nor a background
+    fills.sort(key=lambda f: f.order)
     # what annotations draw (a signature's box, a note) is judged by the signatures' checks, which know
     # whether it came after signing: only the page's own drawing is weighed here
     annotations = [annot.rect for annot in page.annots()] + [w.rect for w in page.widgets()]
     return [f for f in fills if not any(_covered(f.box, a, ANNOTATION) for a in annotations)]
 
 
+def _share(box: pymupdf.Rect, covers: list[pymupdf.Rect]) -> float:
+    """How much of the box the covers take, together (where two overlap, counted twice: never less)."""
+    area = box.get_area()
+    return sum((box & c).get_area() for c in covers) / area if area > 0 else 0.0
+
+
+def _close(a: Any, b: Any) -> bool:
+    return max(abs(x - y) for x, y in zip(a, b, strict=False)) < SAME_COLOUR
+
+
+def _rgb(colour: Any) -> tuple[float, float, float] | None:
+    return tuple(colour) if isinstance(colour, (tuple, list)) and len(colour) == 3 else None
+
+
 def _covered(box: pymupdf.Rect, fill: pymupdf.Rect, share: float = COVERS) -> bool:
     area = box.get_area()
     return area > 0 and (box & fill).get_area() >= share * area
-
-
-def _same(a: pymupdf.Rect, b: pymupdf.Rect) -> bool:
-    return max(abs(a.x0 - b.x0), abs(a.y0 - b.y0), abs(a.x1 - b.x1), abs(a.y1 - b.y1)) < 1.0
 
 
 def _near(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
