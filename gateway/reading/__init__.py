@@ -24,8 +24,8 @@ from gateway.reading.straight import PageView
 from gateway.reading.visibility import HIDDEN_WHY
 from gateway.reading.particulars import (
     Found,
-    mark_of,
     is_motto,
+    mark_of,
     read_issuer,
     read_marks,
     read_number,

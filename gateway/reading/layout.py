@@ -27,44 +27,42 @@ def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
     marked = _drawn_for_empty_fields(page, flags)
     # what the page shows: not text drawn invisibly (render mode 3, a scanner's own OCR under its image),
     # nor what MuPDF draws for an empty signature field
-    shown = [s for block in data.get("blocks", []) for line in block.get("lines", []) for s in line.get("spans", [])
-             if s.get("text", "").strip() and s.get("alpha", 255) > 0 and not _marker(s, marked)]
-    hidden = hidden_text(page, shown, log)
+    shown = [[s for s in line.get("spans", []) if s.get("text", "").strip() and s.get("alpha", 255) > 0
+              and not _marker(s, marked)] for block in data.get("blocks", []) for line in block.get("lines", [])]
+    hidden = hidden_text(page, [s for line in shown for s in line], log)
     unseen = set() if keep_hidden else {(h.origin, h.text) for h in hidden}  # kept: what the text layer alone says
-    for block in data.get("blocks", []):
-        for raw_line in block.get("lines", []):
-            spans = [s for s in raw_line.get("spans", []) if s.get("text", "").strip() and s.get("alpha", 255) > 0
-                     and not _marker(s, marked) and (tuple(s["origin"]), s["text"]) not in unseen]
-            if not spans:
+    for line_spans in shown:
+        spans = [s for s in line_spans if (tuple(s["origin"]), s["text"]) not in unseen]
+        if not spans:
+            continue
+        if page.rotation:  # MuPDF gives the page's own frame: placed as a viewer shows the page turned
+            spans = [_turned(s, page.rotation_matrix) for s in spans]
+        # split a PDF line where a wide gap separates two columns
+        groups: list[list[dict[str, Any]]] = [[spans[0]]]
+        for span in spans[1:]:
+            gap = span["bbox"][0] - groups[-1][-1]["bbox"][2]
+            if gap > 1.5 * max(span.get("size", 10), 6):
+                groups.append([span])
+            else:
+                groups[-1].append(span)
+        for group in groups:
+            text = one_line(_span_text(group))
+            if not text:
                 continue
-            if page.rotation:  # MuPDF gives the page's own frame: placed as a viewer shows the page turned
-                spans = [_turned(s, page.rotation_matrix) for s in spans]
-            # split a PDF line where a wide gap separates two columns
-            groups: list[list[dict[str, Any]]] = [[spans[0]]]
-            for span in spans[1:]:
-                gap = span["bbox"][0] - groups[-1][-1]["bbox"][2]
-                if gap > 1.5 * max(span.get("size", 10), 6):
-                    groups.append([span])
-                else:
-                    groups[-1].append(span)
-            for group in groups:
-                text = one_line(_span_text(group))
-                if not text:
-                    continue
-                bold = all((s.get("flags", 0) & 16) or "bold" in s.get("font", "").lower() for s in group)
-                lines.append(
-                    Line(
-                        page=page_number,
-                        x0=min(s["bbox"][0] for s in group),
-                        y0=min(s["bbox"][1] for s in group),
-                        x1=max(s["bbox"][2] for s in group),
-                        y1=max(s["bbox"][3] for s in group),
-                        text=nfc(text),
-                        bold=bool(bold),
-                        page_width=width,
-                        page_height=height,
-                    )
+            bold = all((s.get("flags", 0) & 16) or "bold" in s.get("font", "").lower() for s in group)
+            lines.append(
+                Line(
+                    page=page_number,
+                    x0=min(s["bbox"][0] for s in group),
+                    y0=min(s["bbox"][1] for s in group),
+                    x1=max(s["bbox"][2] for s in group),
+                    y1=max(s["bbox"][3] for s in group),
+                    text=nfc(text),
+                    bold=bool(bold),
+                    page_width=width,
+                    page_height=height,
                 )
+            )
     lines = with_stamps(page, lines, flags)  # the number and date a signature writes into the blanks
     lines.sort(key=lambda l: (round(l.y0 / 3), l.x0))
     return [part for line in _join_words(lines) for part in split_motto(line)], hidden

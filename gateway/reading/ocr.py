@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -175,16 +176,17 @@ def ocr_band(page: PageView, page_number: int, band: pymupdf.Rect, dpi: int, *, 
 TURNS = (-4.0, 4.0, -8.0, 8.0, -12.0, 12.0)  # degrees a rubber stamp put on by hand is turned, tried in this order
 
 
-def ocr_turned(page: PageView, page_number: int, band: pymupdf.Rect, dpi: int, *, red_ink: bool = False) -> list[Line]:
+def ocr_turned(page: PageView, page_number: int, band: pymupdf.Rect, dpi: int, *, red_ink: bool = False) -> Iterator[Line]:
     """A band that may be a stamp put on crooked, read as a single line turned back by each of TURNS
-    (turned level, its frame lies along the rows and columns and is taken away): every reading, for
-    the caller to keep the one that reads as what it looks for."""
+    (turned level, its frame lies along the rows and columns and is taken away): the readings one by
+    one, for the caller to stop at the one that reads as what it looks for."""
     area = band + (-4, -4, 4, 4)  # a turned frame's corners stand out of the band found at 60 dpi
     if area.width < 8:
-        return []
-    resolutions = (round(BAND_PIXELS * 72 / area.height), max(dpi, 300))  # the capitals' best height first
-    return [line for turn in TURNS for resolution in resolutions
-            if (line := _band_line(page, page_number, band, area, resolution, red_ink, turn))]
+        return
+    for turn in TURNS:
+        for resolution in (round(BAND_PIXELS * 72 / area.height), max(dpi, 300)):  # the capitals' best height first
+            if (line := _band_line(page, page_number, band, area, resolution, red_ink, turn)) is not None:
+                yield line
 
 
 def _band_line(page: PageView, page_number: int, band: pymupdf.Rect, area: pymupdf.Rect, dpi: int,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pymupdf
 
 from gateway.reading.lines import Line
-from gateway.reading.ocr import OcrUnavailable, ocr_band, ocr_turned
+from gateway.reading.ocr import BAND_RETRY_BELOW, OcrUnavailable, ocr_band, ocr_turned
 from gateway.reading.particulars import mark_of, number_line_index
 from gateway.reading.red_ink import red_rows
 from gateway.reading.straight import PageView
@@ -61,7 +61,12 @@ def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: fl
                 or box.x1 > 0.55 * view.rect.width
                 or any(mark_of(l.text) and l.y0 < box.y1 and l.y1 > box.y0 for l in left)):
             continue
-        found = [l for l in ocr_turned(view, 1, box, dpi) if mark_of(l.text)]
+        found: list[Line] = []
+        for line in ocr_turned(view, 1, box, dpi):
+            if mark_of(line.text):
+                found.append(line)
+                if (line.confidence or 0) >= BAND_RETRY_BELOW:  # sure enough: the other turns are not read
+                    break
         if found:
             marks.append(max(found, key=lambda l: l.confidence or 0))
     return marks

@@ -1,14 +1,16 @@
 """Text a page's text layer holds but a person does not see.
 
 A born-digital page is read from its text layer, so what is registered must be what the page shows.
-Text can be there and not be seen: drawn white on the white paper, almost transparent, a fraction of
-a point high, or painted over afterwards by an opaque shape or picture. A forger used each to have
+Text can be there and not be seen: drawn white on the white paper or in its background's colour,
+almost transparent, a fraction of a point high, or painted over afterwards by an opaque shape, a
+thick line or a picture drawn at full opacity. A forger used each to have
 another number, date, issuer or recipient registered than the one printed (red team, issue 12).
 Text drawn invisibly on purpose (render mode 3, a scanner's OCR under its image) is the layout's
 concern and left out before this; so is what MuPDF draws for an empty signature field.
 
 Judged from the spans of the text layer (their colour, opacity and size) and, where the page fills
-shapes or draws pictures at all, from MuPDF's trace of what it draws, in order. A span of fewer than
+shapes or draws pictures at all, from MuPDF's trace of what it draws, in order. Whether a finding
+matters (the text layer alone reads another particular) is the reader's to say (reading.read_document). A span of fewer than
 two letters or digits is no finding (a stray accent left 1 pt high in a real office file).
 """
 
@@ -31,7 +33,6 @@ WORDS = 2  # letters and digits a span needs to be a finding
 Why = Literal["faint", "tiny", "white", "same-colour", "covered"]
 HIDDEN_WHY: dict[str, str] = {"faint": "gần như trong suốt", "tiny": "cỡ chữ quá nhỏ", "white": "chữ trắng trên nền trắng",
                               "same-colour": "chữ cùng màu với nền", "covered": "bị hình hoặc ảnh che"}
-FILLS = ("fill-path", "stroke-path", "fill-image")  # what may hide text or be its background
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def hidden_text(page: pymupdf.Page, spans: list[dict[str, Any]], log: DrawingLog
     if not spans:
         return []
     hidden = [HiddenText(s["text"], tuple(s["origin"]), why) for s in spans if (why := _unseen_alone(s)) is not None]
-    if not any(d.kind in FILLS for d in log):  # white paper, nothing over it
+    if not any(_may_hide(d) for d in log):  # white paper, nothing over it
         return hidden + [HiddenText(s["text"], tuple(s["origin"]), "white") for s in spans
                          if _pale_int(s.get("color", 0)) and _unseen_alone(s) is None]
     fills = _fills(page, log)
@@ -108,6 +109,15 @@ def hidden_text(page: pymupdf.Page, spans: list[dict[str, Any]], log: DrawingLog
         if span is not None and (why := _unseen_among(trace, fills)) is not None:
             hidden.append(HiddenText(span["text"], tuple(span["origin"]), why))
     return hidden
+
+
+def _may_hide(drawn: Drawn) -> bool:
+    """Whether the thing drawn may hide text or be its background: a filled shape, a picture, a line
+    thicker than a hairline (a rule under a title is no band, nor is a seal's ring or a box's outline),
+    never a gradient (bounded by the plane)."""
+    box = pymupdf.Rect(drawn.box)
+    thin, long = sorted((box.width, box.height))
+    return drawn.kind in ("fill-path", "fill-image") or (drawn.kind == "stroke-path" and TINY <= thin <= 0.3 * long)
 
 
 def _unseen_alone(span: dict[str, Any]) -> Why | None:
@@ -147,14 +157,13 @@ def _fills(page: pymupdf.Page, log: DrawingLog) -> list[_Fill]:
     and its colour (a picture's: unknown). Gradients are left aside: MuPDF bounds them by the whole plane."""
     fills: list[_Fill] = []
     for d in page.get_drawings():
-        if d.get("fill") is not None:
-            fills.append(_Fill(d["seqno"], pymupdf.Rect(d["rect"]), (d.get("fill_opacity") or 0) >= OPAQUE, _rgb(d["fill"])))
-        elif d.get("type") in ("f", "fs"):  # filled with a pattern: a background of unknown colour, never a cover
-            fills.append(_Fill(d["seqno"], pymupdf.Rect(d["rect"]), False, None))
         rect, width = pymupdf.Rect(d["rect"]), d.get("width") or 0
+        if d.get("fill") is not None:
+            fills.append(_Fill(d["seqno"], rect, (d.get("fill_opacity") or 0) >= OPAQUE, _rgb(d["fill"])))
+        elif d.get("type") in ("f", "fs"):  # filled with a pattern: a background of unknown colour, never a cover
+            fills.append(_Fill(d["seqno"], rect, False, None))
         if d.get("color") is not None and min(rect.width, rect.height) < width:  # a thick line draws a band, as a fill does
-            half = width / 2
-            fills.append(_Fill(d["seqno"], pymupdf.Rect(d["rect"]) + (-half, -half, half, half),
+            fills.append(_Fill(d["seqno"], rect + (-width / 2, -width / 2, width / 2, width / 2),
                                (d.get("stroke_opacity") or 0) >= OPAQUE, _rgb(d["color"])))
     fills += [_Fill(order, pymupdf.Rect(d.box), d.opaque, None) for order, d in enumerate(log)
               if d.kind == "fill-image" and d.opaque]  # a picture seen through is neither a cover nor a background
@@ -162,7 +171,7 @@ def _fills(page: pymupdf.Page, log: DrawingLog) -> list[_Fill]:
     # what annotations draw (a signature's box, a note) is judged by the signatures' checks, which know
     # whether it came after signing: only the page's own drawing is weighed here
     annotations = [annot.rect for annot in page.annots()] + [w.rect for w in page.widgets()]
-    return [f for f in fills if not any(_covered(f.box, a, ANNOTATION) for a in annotations)]
+    return [f for f in fills if not any(_share(f.box, [a]) >= ANNOTATION for a in annotations)]
 
 
 def _share(box: pymupdf.Rect, covers: list[pymupdf.Rect]) -> float:
@@ -177,11 +186,6 @@ def _close(a: Any, b: Any) -> bool:
 
 def _rgb(colour: Any) -> tuple[float, float, float] | None:
     return tuple(colour) if isinstance(colour, (tuple, list)) and len(colour) == 3 else None
-
-
-def _covered(box: pymupdf.Rect, fill: pymupdf.Rect, share: float = COVERS) -> bool:
-    area = box.get_area()
-    return area > 0 and (box & fill).get_area() >= share * area
 
 
 def _near(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
