@@ -25,6 +25,7 @@ from typing import Literal
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
 
 from gateway.intake import mime
 from gateway.model import Decision, MailFacts, SenderAuth
@@ -93,7 +94,7 @@ class Attempts:
         counts: dict[str, int] = {}
         wanted = list(dict.fromkeys(digests))
         now = datetime.now(timezone.utc)
-        for _ in range(2):  # another gateway may insert the same row at the same moment: once more
+        for _ in range(2):  # another gateway may insert or clear the same row at the same moment: once more
             try:
                 with self.register.session() as session, session.begin():
                     rows = {r.sha256: r for r in session.scalars(select(MailAttempt).where(MailAttempt.sha256.in_(wanted)))}
@@ -109,9 +110,9 @@ class Attempts:
                         counts[digest] = row.attempts
                 self._not_given_back -= set(wanted)
                 return counts
-            except IntegrityError:
+            except (IntegrityError, StaleDataError):  # inserted, or cleared (its mail done), by another gateway
                 counts.clear()
-        raise RuntimeError("mail_attempts: a row inserted twice at once, twice")
+        raise RuntimeError("mail_attempts: a row inserted or cleared by another gateway at once, twice")
 
     def begin_batch(self, digests: Iterable[str]) -> set[str]:
         """Mails about to be recorded together: each written down as begun (a crash of the process
@@ -137,10 +138,13 @@ class Attempts:
 
     def failed(self, digest: str, error: str) -> None:
         """The mail's own error, kept with its count (the attempt stays counted)."""
-        with self.register.session() as session, session.begin():
-            row = session.get(MailAttempt, digest)
-            if row is not None:
-                row.last_error, row.updated_at = error[:200], datetime.now(timezone.utc)
+        try:
+            with self.register.session() as session, session.begin():
+                row = session.get(MailAttempt, digest)
+                if row is not None:
+                    row.last_error, row.updated_at = error[:200], datetime.now(timezone.utc)
+        except StaleDataError:  # another gateway finished the mail meanwhile: nothing is counted against it
+            pass
 
     def give_back(self, digests: Iterable[str]) -> None:
         """The infrastructure failed, not the mail: its attempt does not count. With the database
@@ -150,6 +154,8 @@ class Attempts:
             with self.register.session() as session, session.begin():
                 for row in session.scalars(select(MailAttempt).where(MailAttempt.sha256.in_(wanted))):
                     row.attempts = max(row.attempts - 1, 0)
+        except StaleDataError:  # another gateway finished the mail meanwhile: nothing left to give back
+            pass
         except Exception as exc:  # the database is what failed: the next begin gives it back
             if blame(exc) != "infrastructure":
                 raise

@@ -100,3 +100,37 @@ def test_audit_log_is_append_only_on_postgresql(pg_world) -> None:  # type: igno
         with register.session() as s, s.begin():
             s.execute(text("DELETE FROM audit_log"))
     register.close()
+
+
+def test_an_attempt_cleared_by_the_other_gateway_meanwhile_is_counted_anew() -> None:
+    """Gateway A reads a mail's attempts row; gateway B finishes that mail and clears the row; A's update
+    then matches no row. A counts the mail anew (its first attempt) instead of dying: the race that once
+    stopped one of two gateways ingesting the same mails (StaleDataError on mail_attempts)."""
+    from sqlalchemy import delete, event
+
+    from gateway.guard import Attempts
+    from registry.models import MailAttempt
+
+    with postgres() as url:
+        ours, theirs = Register(url), Register(url)
+        attempts = Attempts(ours)
+        attempts.begin_batch(["a" * 64])  # begun once before (a batch)
+
+        def the_other_gateway_clears_it(orm_execute_state):  # type: ignore[no-untyped-def]
+            if not orm_execute_state.is_select or cleared:
+                return None
+            cleared.append(True)
+            read = orm_execute_state.invoke_statement().freeze()  # A has read the row...
+            with theirs.session() as session, session.begin():  # ...and B clears it
+                session.execute(delete(MailAttempt).where(MailAttempt.sha256 == "a" * 64))
+            return read()
+
+        cleared: list[bool] = []
+        event.listen(ours.sessions, "do_orm_execute", the_other_gateway_clears_it, retval=True)
+        try:
+            # the row read, then cleared by the other gateway before the update: counted anew, not an exception
+            assert attempts.begin(["a" * 64]) == {"a" * 64: 1} and cleared
+        finally:
+            event.remove(ours.sessions, "do_orm_execute", the_other_gateway_clears_it)
+            ours.close()
+            theirs.close()
