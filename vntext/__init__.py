@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -17,11 +18,16 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_LEGACY))
 
 
+_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")  # the combining diacritics (Vietnamese's tones and marks among them)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a page's lines are folded by every finder that looks at them
 def fold(text: str) -> str:
     """Upper case without diacritics or extra spaces: 'Hoả  tốc' and 'HỎA TỐC' both give 'HOA TOC'."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", bare).strip().upper()
+    bare = _MARKS.sub("", unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")))
+    if not bare.isascii():  # other scripts' combining marks too
+        bare = "".join(ch for ch in bare if not unicodedata.combining(ch))
+    return " ".join(bare.split()).upper()
 
 
 def squash(text: str) -> str:
