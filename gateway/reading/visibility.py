@@ -16,6 +16,7 @@ two letters or digits is no finding (a stray accent left 1 pt high in a real off
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -31,6 +32,7 @@ ANNOTATION = 0.5  # a fill this much inside an annotation's box is the annotatio
 WORDS = 2  # letters and digits a span needs to be a finding
 
 Why = Literal["faint", "tiny", "white", "same-colour", "covered"]
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1: plain numbers (a page has thousands of them to weigh)
 HIDDEN_WHY: dict[str, str] = {"faint": "gần như trong suốt", "tiny": "cỡ chữ quá nhỏ", "white": "chữ trắng trên nền trắng",
                               "same-colour": "chữ cùng màu với nền", "covered": "bị hình hoặc ảnh che"}
 
@@ -45,7 +47,7 @@ class HiddenText:
 @dataclass(frozen=True)
 class _Fill:
     order: int  # its place in the order the page draws things
-    box: pymupdf.Rect
+    box: Box
     opaque: bool  # hides what lies under it
     colour: tuple[float, float, float] | None  # RGB; None: a picture's, of many colours
 
@@ -101,22 +103,33 @@ def hidden_text(page: pymupdf.Page, spans: list[dict[str, Any]], log: DrawingLog
                          if _pale_int(s.get("color", 0)) and _unseen_alone(s) is None]
     fills = _fills(page, log)
     found = {h.origin for h in hidden}
+    by_place: dict[tuple[int, int], list[int]] = {}  # the spans by the point their origin lies in
+    for index, span in enumerate(spans):
+        by_place.setdefault(_cell(span["origin"]), []).append(index)
     for trace in page.get_texttrace():
-        origin = tuple(trace["chars"][0][2]) if trace.get("chars") else None
-        text = "".join(chr(c[0]) for c in trace.get("chars", ()) if c[0] >= 0).strip()
-        span = next((s for s in spans if origin is not None and _near(tuple(s["origin"]), origin)
-                     and s["text"].strip() == text and tuple(s["origin"]) not in found), None)
-        if span is not None and (why := _unseen_among(trace, fills)) is not None:
-            hidden.append(HiddenText(span["text"], tuple(span["origin"]), why))
+        if not trace.get("chars"):
+            continue
+        origin = tuple(trace["chars"][0][2])
+        text = "".join(chr(c[0]) for c in trace["chars"] if c[0] >= 0).strip()
+        x, y = _cell(origin)  # a span within a point of it lies in this cell or one beside it
+        nearby = sorted(i for dx in (-1, 0, 1) for dy in (-1, 0, 1) for i in by_place.get((x + dx, y + dy), ()))
+        match = next((spans[i] for i in nearby if _near(tuple(spans[i]["origin"]), origin)
+                      and spans[i]["text"].strip() == text and tuple(spans[i]["origin"]) not in found), None)
+        if match is not None and (why := _unseen_among(trace, fills)) is not None:
+            hidden.append(HiddenText(match["text"], tuple(match["origin"]), why))
     return hidden
+
+
+def _cell(point: Any) -> tuple[int, int]:
+    return math.floor(point[0]), math.floor(point[1])
 
 
 def _may_hide(drawn: Drawn) -> bool:
     """Whether the thing drawn may hide text or be its background: a filled shape, a picture, a line
     thicker than a hairline (a rule under a title is no band, nor is a seal's ring or a box's outline),
     never a gradient (bounded by the plane)."""
-    box = pymupdf.Rect(drawn.box)
-    thin, long = sorted((box.width, box.height))
+    x0, y0, x1, y1 = drawn.box
+    thin, long = sorted((max(0.0, x1 - x0), max(0.0, y1 - y0)))
     return drawn.kind in ("fill-path", "fill-image") or (drawn.kind == "stroke-path" and TINY <= thin <= 0.3 * long)
 
 
@@ -132,7 +145,7 @@ def _unseen_among(trace: dict[str, Any], fills: list[_Fill]) -> Why | None:
     """Why a traced span is not seen, for what the page draws under and over it: what is drawn over it
     hides it when it covers most of it, in one piece or several; under it, the last thing drawn that
     covers it is its background (white paper where nothing is), of which its colour must stand out."""
-    box = pymupdf.Rect(trace["bbox"])
+    box: Box = tuple(trace["bbox"])
     order = trace["seqno"]
     if _share(box, [f.box for f in fills if f.order > order and f.opaque]) >= COVERS:
         return "covered"
@@ -156,28 +169,41 @@ def _fills(page: pymupdf.Page, log: DrawingLog) -> list[_Fill]:
     is under it (a picture at low opacity or with a transparent background, a signature's, does not),
     and its colour (a picture's: unknown). Gradients are left aside: MuPDF bounds them by the whole plane."""
     fills: list[_Fill] = []
-    for d in page.get_drawings():
-        rect, width = pymupdf.Rect(d["rect"]), d.get("width") or 0
+    for d in page.get_cdrawings():  # as get_drawings gives them, without making an object of every point
+        rect: Box = tuple(d["rect"])
+        width = d.get("width") or 0
         if d.get("fill") is not None:
             fills.append(_Fill(d["seqno"], rect, (d.get("fill_opacity") or 0) >= OPAQUE, _rgb(d["fill"])))
         elif d.get("type") in ("f", "fs"):  # filled with a pattern: a background of unknown colour, never a cover
             fills.append(_Fill(d["seqno"], rect, False, None))
-        if d.get("color") is not None and min(rect.width, rect.height) < width:  # a thick line draws a band, as a fill does
-            fills.append(_Fill(d["seqno"], rect + (-width / 2, -width / 2, width / 2, width / 2),
+        if d.get("color") is not None and min(_width(rect), _height(rect)) < width:  # a thick line draws a band, as a fill does
+            x0, y0, x1, y1 = rect
+            fills.append(_Fill(d["seqno"], (x0 - width / 2, y0 - width / 2, x1 + width / 2, y1 + width / 2),
                                (d.get("stroke_opacity") or 0) >= OPAQUE, _rgb(d["color"])))
-    fills += [_Fill(order, pymupdf.Rect(d.box), d.opaque, None) for order, d in enumerate(log)
+    fills += [_Fill(order, d.box, d.opaque, None) for order, d in enumerate(log)
               if d.kind == "fill-image" and d.opaque]  # a picture seen through is neither a cover nor a background
     fills.sort(key=lambda f: f.order)
     # what annotations draw (a signature's box, a note) is judged by the signatures' checks, which know
     # whether it came after signing: only the page's own drawing is weighed here
-    annotations = [annot.rect for annot in page.annots()] + [w.rect for w in page.widgets()]
+    annotations: list[Box] = [tuple(annot.rect) for annot in page.annots()] + [tuple(w.rect) for w in page.widgets()]
     return [f for f in fills if not any(_share(f.box, [a]) >= ANNOTATION for a in annotations)]
 
 
-def _share(box: pymupdf.Rect, covers: list[pymupdf.Rect]) -> float:
+def _share(box: Box, covers: list[Box]) -> float:
     """How much of the box the covers take, together (where two overlap, counted twice: never less)."""
-    area = box.get_area()
-    return sum((box & c).get_area() for c in covers) / area if area > 0 else 0.0
+    area = _width(box) * _height(box)
+    if area <= 0:
+        return 0.0
+    x0, y0, x1, y1 = box
+    return sum(max(0.0, min(x1, c[2]) - max(x0, c[0])) * max(0.0, min(y1, c[3]) - max(y0, c[1])) for c in covers) / area
+
+
+def _width(box: Box) -> float:
+    return max(0.0, box[2] - box[0])
+
+
+def _height(box: Box) -> float:
+    return max(0.0, box[3] - box[1])
 
 
 def _close(a: Any, b: Any) -> bool:
