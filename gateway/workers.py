@@ -29,6 +29,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext, SpawnContext
 from typing import Literal
 
+import pymupdf
+
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings
 from gateway.model import PdfFacts, WorkFailure
 from gateway.page_images import PageImages, render_pages
@@ -90,6 +92,10 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
         except Exception as exc:  # whatever a hostile file provokes, reported as the mail's failure
             result = WorkFailure(f"{type(exc).__name__}: {exc}"[:300])
         del data
+        # MuPDF keeps what it decoded (pictures, fonts) in its store for up to 256 MB, past the document:
+        # no document is read again after its job, so the store is emptied (a worker grew by the size
+        # of every picture it decoded, to 350 MB and more over a backlog of letters with photos)
+        pymupdf.mupdf.fz_empty_store()
         try:
             conn.send(("done", job_id, result))
         except (MemoryError, OSError, ValueError):
