@@ -29,10 +29,9 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext, SpawnContext
 from typing import Literal
 
-import pymupdf
-
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings
 from gateway.model import PdfFacts, WorkFailure
+from gateway.mupdf_store import StoreBound
 from gateway.page_images import PageImages, render_pages
 
 log = logging.getLogger(__name__)
@@ -73,6 +72,7 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     logging.disable(logging.CRITICAL)  # pyHanko logs every failed validation with a traceback
     analyser = Analyser(settings)
+    kept = StoreBound()  # what MuPDF keeps of the documents read
     while True:
         try:
             header = conn.recv()
@@ -92,10 +92,7 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
         except Exception as exc:  # whatever a hostile file provokes, reported as the mail's failure
             result = WorkFailure(f"{type(exc).__name__}: {exc}"[:300])
         del data
-        # MuPDF keeps what it decoded (pictures, fonts) in its store for up to 256 MB, past the document:
-        # no document is read again after its job, so the store is emptied (a worker grew by the size
-        # of every picture it decoded, to 350 MB and more over a backlog of letters with photos)
-        pymupdf.mupdf.fz_empty_store()
+        kept.after_job()  # emptied once the worker has grown by its room
         try:
             conn.send(("done", job_id, result))
         except (MemoryError, OSError, ValueError):
