@@ -26,11 +26,13 @@ class Rendered(Protocol):
 
 
 def enqueue(session: Session, kind: OutboxKind, recipient: str, mail: Rendered, *, mail_id: int | None = None,
-            document_id: int | None = None, now: datetime | None = None) -> Outbox:
-    """Queue a rendered mail in the caller's transaction (flushed: the row has its id)."""
+            document_id: int | None = None, now: datetime | None = None, flush: bool = True) -> Outbox:
+    """Queue a rendered mail in the caller's transaction (flushed: the row has its id; with `flush`
+    False, written with the transaction's next statement: intake, recording many mails at once)."""
     row = Outbox(mail_id=mail_id, document_id=document_id, kind=kind, recipient=recipient, subject=mail.subject,
                  message_id=mail.message_id, raw=mail.raw, state="queued", attempts=0,
                  created_at=now or datetime.now(timezone.utc))
     session.add(row)
-    session.flush()
+    if flush:
+        session.flush()
     return row

@@ -7,7 +7,7 @@ content store before the transaction (the worker writes them), never inside it."
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -279,13 +279,12 @@ class Intake:
         )
         session.add(mail)
         session.flush()
-        if not secret:
-            self._record_files(session, mail.id, facts, decisions)
+        files = self._record_files(session, mail.id, facts, decisions) if not secret else []
         for index, decision in enumerate(decisions):
             number, document_id = None, None
             if decision.verdict == "accepted":
                 number, document_id = self.register_document(session, mail, decision, received, now,
-                                                             facts.peer.get("x-qlvb-document-id"))
+                                                             facts.peer.get("x-qlvb-document-id"), files=files)
             queued = self.queue_answers(session, mail, facts, decision, number, index, document_id, delivered, received)
             outcome = replace(self._outcome(item, facts, decision, number, mail.id, delivered, received), replies=queued)
             audit.record(
@@ -315,25 +314,28 @@ class Intake:
         if facts.report is not None:
             follow_report(session, facts.report, self.gw.writer, mail.id)
 
-    def _record_files(self, session: Session, mail_id: int, facts: MailFacts, decisions: list[Decision]) -> None:
+    def _record_files(self, session: Session, mail_id: int, facts: MailFacts,
+                      decisions: list[Decision]) -> list[DocumentFile]:
         roles: dict[str, str] = {}
         for d in decisions:
             if d.pdf is not None:
                 roles[d.pdf.attachment.sha256] = "document"
             for appendix in d.appendices:
                 roles.setdefault(appendix.attachment.sha256, "appendix")
-        for a in facts.attachments:
-            role = roles.get(a.sha256) or {"draft": "draft", "refused": "refused"}.get(a.kind, "extra")
-            session.add(DocumentFile(
-                mail_id=mail_id, document_id=None, sha256=a.sha256, filename=a.filename or "",
-                content_type=a.content_type, role=role, size=a.size,
-            ))
+        files = [DocumentFile(mail_id=mail_id, document_id=None, sha256=a.sha256, filename=a.filename or "",
+                              content_type=a.content_type, size=a.size,
+                              role=roles.get(a.sha256) or {"draft": "draft", "refused": "refused"}.get(a.kind, "extra"))
+                 for a in facts.attachments]
+        session.add_all(files)
+        return files
 
     def register_document(self, session: Session, mail: Mail, decision: Decision, received: datetime,
-                          now: datetime, peer_document_id: str | None = None) -> tuple[int, int]:
+                          now: datetime, peer_document_id: str | None = None,
+                          files: Sequence[DocumentFile] | None = None) -> tuple[int, int]:
         """Give the document the next incoming number and write its register line: (number, document id).
         `peer_document_id`: what a peer gateway calls it (its X-QLVB-Document-Id), for its recall and for
-        the processing status it is told."""
+        the processing status it is told. `files`: the mail's files, when the caller has just written them
+        (else read from the register)."""
         p = decision.particulars
         reading = decision.pdf.reading if decision.pdf else None
         document = register_incoming(session, self.gw.config.agency.code, RegisterLine(
@@ -349,7 +351,9 @@ class Intake:
         number = document.arrival_number
         linked = {decision.pdf.attachment.sha256} if decision.pdf else set()
         linked |= {a.attachment.sha256 for a in decision.appendices}
-        for row in session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail.id)):
+        if files is None:
+            files = list(session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail.id)))
+        for row in files:
             if row.sha256 in linked or row.role == "draft":
                 row.document_id = document.id
         return number, document.id
@@ -404,7 +408,7 @@ class Intake:
         """Render an answer and put it in the outbox, in the caller's transaction."""
         answer = self.gw.writer.render(kind, to, context, key=key, in_reply_to=mail.message_id,
                                        incoming_number=incoming_number, headers=headers)
-        enqueue(session, kind, to, answer, mail_id=mail.id, document_id=document_id)
+        enqueue(session, kind, to, answer, mail_id=mail.id, document_id=document_id, flush=False)
 
     def _outcome(
         self, item: IncomingMail, facts: MailFacts, decision: Decision, number: int | None, mail_id: int | None,
