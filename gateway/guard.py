@@ -154,8 +154,8 @@ class Attempts:
             with self.register.session() as session, session.begin():
                 for row in session.scalars(select(MailAttempt).where(MailAttempt.sha256.in_(wanted))):
                     row.attempts = max(row.attempts - 1, 0)
-        except StaleDataError:  # another gateway finished the mail meanwhile: nothing left to give back
-            pass
+        except StaleDataError:  # another gateway finished one of them meanwhile: the others' attempts stay
+            pass  # counted (once too often at worst: a mail is quarantined after its second, never lost)
         except Exception as exc:  # the database is what failed: the next begin gives it back
             if blame(exc) != "infrastructure":
                 raise
