@@ -10,7 +10,7 @@ import pytest
 
 from core_facts import CLERK, DIRECTORY, OURS, STC, STP, URGENT, codes, mail, pdf, reading, sender, signature
 from gateway.decision.decide import decide, split_documents
-from gateway.model import Decision, MailFacts
+from gateway.model import Decision, MailFacts, SenderAuth
 
 E, W = "error", "warning"
 CLERK_ALERT = [("alert", a) for a in CLERK]
@@ -102,13 +102,17 @@ def test_a_returned_document_is_never_looked_up_as_a_duplicate() -> None:
     assert decision.verdict == "returned" and decision.duplicate_of is None
 
 
-def test_an_unsigned_annex_from_an_unproven_sender_is_not_registered_with_the_document() -> None:
+@pytest.mark.parametrize("proof", [UNPROVEN, OUTSIDER, sender(STC.mailbox), sender("nguyenvanb@sotp.bacgiang.gov.vn")],
+                         ids=["unproven", "a-proven-outsider", "another-agency", "a-person-of-the-issuer"])
+def test_an_unsigned_annex_from_anyone_but_the_issuer_is_not_registered_with_the_document(proof: SenderAuth) -> None:
+    """Only the issuer's signature, or its own official mailbox, vouches for an annex: a proven sender who
+    is not the issuer (a red team's gmail address, another agency) once had a made-up annex registered."""
     annex = pdf("phuluc.pdf", signed=False, read=reading(issuer=None, number=None))
-    [decision] = _decide(mail(pdf(), annex, proof=UNPROVEN))
+    [decision] = _decide(mail(pdf(), annex, proof=proof))
     assert decision.verdict == "accepted" and decision.appendices == []
     assert ("no-legal-value", W) in codes(decision.reasons)
-    [proven] = _decide(mail(pdf(), annex))
-    assert [a.attachment.filename for a in proven.appendices] == ["phuluc.pdf"]
+    [from_the_issuer] = _decide(mail(pdf(), annex))  # its official mailbox, proven
+    assert [a.attachment.filename for a in from_the_issuer.appendices] == ["phuluc.pdf"]
 
 
 def test_an_unread_issuer_is_taken_from_the_signature() -> None:

@@ -106,7 +106,7 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
     basis: Basis | None = "signature" if judged.basis else ("official-mailbox" if route_ok else None)
     if basis is None and not _errors(reasons):
         reasons.append(error("no-legal-value"))
-    if basis == "signature" and not mail.sender.authenticated:
+    if basis == "signature" and not route_ok:  # not from the issuer's own mailbox: its signature vouches alone
         appendices, unproven = _proven_appendices(appendices, judged.issuers, desk)
         reasons += unproven
     reasons += rules.addressed_to_us(mail, reading, desk.us, desk.directory)
@@ -123,8 +123,9 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
 
 def _proven_appendices(appendices: list[PdfFacts], issuers: DocumentIssuers,
                        desk: Desk) -> tuple[list[PdfFacts], list[Reason]]:
-    """From a sender nothing proves, only what the issuer's own signature covers is registered with
-    the document: an unsigned annex (or an unsigned twin with another summary) is kept, not registered."""
+    """From anyone but the issuer's own official mailbox (a sender nothing proves, a proven outsider,
+    another agency), only what the issuer's own signature covers is registered with the document: an
+    unsigned annex (or an unsigned twin with another summary) is kept, not registered."""
     kept: list[PdfFacts] = []
     reasons: list[Reason] = []
     for appendix in appendices:
