@@ -171,7 +171,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
             decision = dataclasses.replace(decision, verdict="accepted", basis="clerk",
                                            replies=[Reply("ack", ack_to)] if ack_to else [])
             number, document_id = intake.register_document(session, mail, decision, received, now,
-                                                           facts.peer.get("x-qlvb-document-id"))
+                                                           intake.peer_document_id(facts, decision))
             intake.queue_answers(session, mail, facts, decision, number, 100 + index, document_id,
                                  mail.delivered_at, received)
             audit.record(session, "review-release", actor=actor, mail_id=mail.id, document_id=document_id,

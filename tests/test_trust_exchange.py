@@ -172,8 +172,9 @@ def test_a_recall_destroys_only_what_is_the_recalled_documents_alone(world: Worl
 
 def test_a_recall_from_an_agency_that_did_not_issue_the_document_changes_nothing(world: World) -> None:
     """Sở Tài chính forwarded a document Sở Tư pháp issued and signed (registered on its signature),
-    then asks for it back: it is not the issuer, so nothing is destroyed and nobody is answered. The
-    issuer's own mailbox recalling it under that identifier is honoured."""
+    then asks for it back: it is not the issuer, so nothing is destroyed and nobody is answered. Its
+    identifier is not the document's name either (only the issuer's mailbox names it): the issuer
+    recalling under it finds nothing of ours."""
     pdf = world.signed("stp", world.document(number="66/STP-VP"))
     forwarded = world.mail("forwarded", sender=STC, attachments=[("cv.pdf", pdf)],
                            headers={"X-QLVB-Document-Id": "STC-2027.9"})
@@ -186,14 +187,35 @@ def test_a_recall_from_an_agency_that_did_not_issue_the_document_changes_nothing
     [document] = _rows(world, Document)
     assert not document.recalled and document.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     assert _stored(world, document.pdf_sha256).read_bytes() == pdf
-    assert [o.id for o in _rows(world, Outbox)] == outbox_before  # nobody answered, the clerk not told
-    assert "recall-unproven" in _actions(world) and "recall-received" not in _actions(world)
+    # a name no document of ours bears: Sở Tài chính, proven, is answered 16 (unknown), the clerk not told
+    answers = [(o.kind, o.recipient) for o in _rows(world, Outbox) if o.id not in outbox_before]
+    assert answers == [("recall-answer", STC)]
+    [answer] = [o for o in _rows(world, Outbox) if o.id not in outbox_before]
+    assert email.message_from_bytes(answer.raw)["X-QLVB-Status"] == "16"
 
+    assert document.peer_document_id is None
     assert world.ingest(_recall(world, "issuer", STP, "STC-2027.9"))[0]["verdict"] == "ignored"
     [document] = _rows(world, Document)
-    assert document.recalled
-    answers = [o for o in _rows(world, Outbox) if o.id not in outbox_before]
-    assert {(o.kind, o.recipient) for o in answers} == {("recall-answer", STP), ("recalled", US["mailbox"])}
+    assert not document.recalled
+
+
+def test_a_replay_under_the_issuers_next_name_does_not_make_its_recall_destroy_another(world: World) -> None:
+    """A forger replays an older document of Sở Tư pháp's under the name its gateway gives its next send
+    (names are consecutive); Sở Tư pháp then sends that document and recalls it. The replay's name was
+    kept, and the recall destroyed the old document, left the recalled one live and answered 15 for it
+    (red team). Only the issuer's own mailbox names a document now."""
+    old = world.signed("stp", world.document(number="50/STP-VP", summary="V/v báo cáo cũ"))
+    recalled = world.signed("stp", world.document(number="77/STP-VP", summary="V/v văn bản bị thu hồi"))
+    name = "000.00.14.H06-2027.77"
+    replay = world.mail("replay", sender="x@evil.example", auth=None, attachments=[("cv.pdf", old)],
+                        headers={"X-QLVB-Document-Id": name})
+    other = world.mail("other", sender=STC, attachments=[("cv.pdf", old)], headers={"X-QLVB-Document-Id": name})
+    sent = world.mail("sent", attachments=[("cv.pdf", recalled)], headers={"X-QLVB-Document-Id": name})
+    assert [o["verdict"] for o in world.ingest(replay, other, sent)] == ["accepted", "duplicate", "accepted"]
+    world.ingest(_recall(world, "recall", STP, name))
+    documents = {d.notation: d for d in _rows(world, Document)}
+    assert documents["50/STP-VP"].peer_document_id is None and not documents["50/STP-VP"].recalled
+    assert documents["77/STP-VP"].peer_document_id == name and documents["77/STP-VP"].recalled
 
 
 def test_the_issuers_recall_is_honoured_and_answered_15(world: World) -> None:

@@ -284,7 +284,7 @@ class Intake:
             number, document_id = None, None
             if decision.verdict == "accepted":
                 number, document_id = self.register_document(session, mail, decision, received, now,
-                                                             facts.peer.get("x-qlvb-document-id"), files=files)
+                                                             self.peer_document_id(facts, decision), files=files)
             queued = self.queue_answers(session, mail, facts, decision, number, index, document_id, delivered, received)
             outcome = replace(self._outcome(item, facts, decision, number, mail.id, delivered, received), replies=queued)
             audit.record(
@@ -298,6 +298,18 @@ class Intake:
             self._match_delivery_report(session, facts, mail)
             self._follow(session, facts, mail)
         return MailOutcome(tuple(outcomes))
+
+    def peer_document_id(self, facts: MailFacts, decision: Decision) -> str | None:
+        """What the issuer's gateway calls the document (X-QLVB-Document-Id), only when the issuer's own
+        mailbox, proven, says it: its recall and the status we tell it find the document by this name, and
+        a replayed document under the issuer's next name (they are consecutive) made its recall destroy
+        the wrong one (red team)."""
+        p = decision.particulars
+        issuer = self.gw.directory.by_issuer(p.issuer, p.issuer_parent) if p.issuer else None
+        sender = self.gw.directory.by_mailbox(facts.sender.address) if facts.sender.authenticated else None
+        if issuer is None or sender is None or sender.code != issuer.code:
+            return None
+        return facts.peer.get("x-qlvb-document-id")
 
     def _follow(self, session: Session, facts: MailFacts, mail: Mail) -> None:
         """An answer about a document we sent, or a recall of one we received."""
