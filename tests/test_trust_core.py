@@ -155,6 +155,18 @@ def test_the_agency_a_real_certificate_names(name: str, code: str | None) -> Non
     assert (agency.code if agency else None) == code
 
 
+@pytest.mark.parametrize("body", ["Thư viện tỉnh Lâm Đồng", "Bảo tàng tỉnh Lâm Đồng", "Công đoàn Sở Tài chính",
+                                  "THƯ VIỆN TỈNH LÂM ĐỒNG", "Nhà xuất bản Lâm Đồng"])
+def test_a_body_under_an_agency_does_not_sign_for_it(body: str) -> None:
+    """A body's certificate (CN the body, O the Sở above it) whose name begins with no word of the agency
+    list was taken for a person's, and the O spoke: a library's signature gave legal value to a
+    document printed as its Sở's (red team). A CN that is no person's name is the deciding name."""
+    subject = CertSubject(body, "Sở Tài chính tỉnh Lâm Đồng", "", "Lâm Đồng")
+    assert signer_agency(_sig(subject), LAM_DONG) is None
+    person = CertSubject("Trần Thị Lan", "Sở Tài chính tỉnh Lâm Đồng", "", "Lâm Đồng")  # no OU: its O still speaks
+    assert signer_agency(_sig(person), LAM_DONG) is not None
+
+
 def test_a_fingerprint_in_the_directory_decides() -> None:
     odd = CertSubject("VP SO TAI CHINH LD", "Cá nhân")
     fingerprint = "ab" * 32

@@ -69,10 +69,26 @@ def is_agency_name(text: str) -> bool:
     return f"{' '.join(nfc(text).lower().split())} ".startswith(AGENCY_WORDS)
 
 
+# Words of a place or an office that no person's name holds: a CN with one names a body, not a person.
+_BODY_WORDS = frozenset({"TINH", "HUYEN", "QUAN", "XA", "PHUONG", "SO", "THANH PHO", "THI XA", "THI TRAN"})
+
+
+def is_person_name(text: str) -> bool:
+    """Whether a certificate's CN reads as a person's name: two to seven words, each capitalised, no
+    digit, no word of a place or an office ("Nguyễn Văn An"; not "Thư viện tỉnh Bắc Giang", whose
+    certificate once spoke for its parent Sở, the O, because its name began with no agency word)."""
+    words = nfc(text).split()
+    if not 2 <= len(words) <= 7 or any(not w[0].isupper() or not w.isalpha() for w in words):
+        return False
+    folded = f" {fold(text)} "
+    return not any(f" {word} " in folded for word in _BODY_WORDS)
+
+
 def deciding_name(subject: CertSubject) -> str:
     """The most specific attribute that names an agency: the CN of an agency's certificate; the OU,
-    else the O, of a person's. Never the O of an agency's certificate (its parent body)."""
-    if is_agency_name(subject.common_name):
+    else the O, of a person's. Never the O of an agency's certificate (its parent body), nor of any
+    certificate whose CN names a body the word list does not know (a library, a museum under a Sở)."""
+    if subject.common_name.strip() and (is_agency_name(subject.common_name) or not is_person_name(subject.common_name)):
         return subject.common_name
     return subject.unit or subject.organisation
 
