@@ -10,7 +10,7 @@ import pytest
 
 from core_facts import CLERK, DIRECTORY, OURS, STC, STP, URGENT, codes, mail, pdf, reading, sender, signature
 from gateway.decision.decide import decide, split_documents
-from gateway.model import Decision, MailFacts, SenderAuth
+from gateway.model import Decision, FieldSource, MailFacts, Reading, SenderAuth
 
 E, W = "error", "warning"
 CLERK_ALERT = [("alert", a) for a in CLERK]
@@ -119,6 +119,25 @@ def test_an_unread_issuer_is_taken_from_the_signature() -> None:
     [decision] = _decide(mail(pdf(read=reading(issuer=None))))
     assert decision.verdict == "accepted" and decision.issuer_from_certificate == STP.name
     assert ("issuer-from-certificate", W) in codes(decision.reasons)
+
+
+def _scanned(issuer: str, parent: str | None) -> Reading:
+    """A scan's reading: its issuer lines read by OCR."""
+    read = reading(issuer=issuer)
+    return replace(read, particulars=replace(read.particulars, issuer_parent=parent),
+                   sources={"issuer": FieldSource(page=1, via="ocr", confidence=0.9)})
+
+
+def test_a_scanned_issuer_of_another_province_is_not_taken_from_our_agencys_signature() -> None:
+    """OCR read the issuer of another province's document well (its place is none of the directory's):
+    it is that issuer, not an unread one, and Sở Tư pháp of Bắc Giang's signature does not speak for it.
+    It was registered on that signature, its issuer taken from the certificate (red team)."""
+    [foreign] = _decide(mail(pdf(read=_scanned("SỞ TƯ PHÁP", "UBND TỈNH LÂM ĐỒNG")), proof=UNPROVEN))
+    assert foreign.verdict == "quarantined" and ("signer-not-issuer", E) in codes(foreign.reasons)
+    assert foreign.issuer_from_certificate is None
+    # an OCR slip in our own province's issuer is still unread, the signature naming it
+    [slip] = _decide(mail(pdf(read=_scanned("SỞ TU PHAF", "UBND TỈNH BẮC GIANG")), proof=UNPROVEN))
+    assert slip.verdict == "accepted" and ("issuer-from-certificate", W) in codes(slip.reasons)
 
 
 def test_two_documents_of_one_mail_are_decided_each() -> None:
