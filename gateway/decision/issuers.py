@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
@@ -24,6 +25,7 @@ AGENCY_WORDS = (
     "thành ủy", "thành uỷ", "mặt trận", "hội ", "liên đoàn", "công ty", "thủ tướng", "chính phủ", "quốc hội",
     "đài ", "ngân hàng", "kiểm toán", "học viện", "đại học", "chi nhánh", "bộ chỉ huy", "cảng vụ",
 )
+SAME_PLACE = 0.85  # a place read this close to one of ours is ours, a letter misread ("BAC GIANC": 0.89; "HA GIANG": 0.82)
 _JOINT_NOTATION = re.compile(r"(?:^|[/-])[A-ZĐ]+LT(?:$|[/-])")  # TTLT, NQLT, …: a joint document's type code
 
 
@@ -172,4 +174,10 @@ def _foreign(issuers: tuple[Issuer, ...], directory: Directory) -> bool:
     the issuer is another province's, not unread, and no signature of ours speaks for it (a scan of
     another province's document, signed by our Sở Tài chính, was registered on that signature)."""
     ours = {place for agency in directory.agencies for place in agency.places}
-    return bool(ours) and any(i.agency is None and i.places and not i.places & ours for i in issuers)
+    return bool(ours) and any(i.agency is None and i.places and not any(_near_place(p, ours) for p in i.places)
+                              for i in issuers)
+
+
+def _near_place(place: str, ours: set[str]) -> bool:
+    """One of our places, or one OCR may have misread a letter of ("BAC GIANC" for "BAC GIANG")."""
+    return place in ours or any(SequenceMatcher(None, place, our).ratio() >= SAME_PLACE for our in ours)
