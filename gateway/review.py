@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
-from gateway.intake.pipeline import Intake
+from gateway.intake.pipeline import Intake, peer_document_id
 from gateway.model import MailFacts, MailOutcome, Particulars, Reply, WorkFailure
 from gateway.reasons import error
 from registry import audit, queries
@@ -171,7 +171,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
             decision = dataclasses.replace(decision, verdict="accepted", basis="clerk",
                                            replies=[Reply("ack", ack_to)] if ack_to else [])
             number, document_id = intake.register_document(session, mail, decision, received, now,
-                                                           intake.peer_document_id(facts, decision))
+                                                           peer_document_id(facts))
             intake.queue_answers(session, mail, facts, decision, number, 100 + index, document_id,
                                  mail.delivered_at, received)
             audit.record(session, "review-release", actor=actor, mail_id=mail.id, document_id=document_id,

@@ -260,3 +260,15 @@ def test_message_ids_are_not_computable_and_every_mail_carries_a_valid_token(wor
 
     logged = json.dumps([a.details for a in _rows(world, AuditEntry)])
     assert key.hex() not in logged and "register-key-created" in _actions(world)
+
+
+def test_a_document_whose_issuer_is_unread_is_named_and_recalled_by_the_mailbox_it_came_from(world: World) -> None:
+    """On the official-mailbox route with no issuer read, the mailbox it came from may recall it
+    (recall.issuer_mailbox): its name is kept from that mailbox, and its recall finds the document."""
+    pdf = world.document(number="88/STP-VP", issuer="", issuer_parent=None)  # unsigned: its mailbox vouches
+    [out] = world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.88"}))
+    assert (out["verdict"], out["basis"]) == ("accepted", "official-mailbox")
+    assert "issuer-unread" in {r["code"] for r in out["reasons"]}
+    world.ingest(_recall(world, "recall", STP, "STP-2027.88"))
+    [document] = _rows(world, Document)
+    assert document.peer_document_id == "STP-2027.88" and document.recalled

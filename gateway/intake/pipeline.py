@@ -20,7 +20,7 @@ from gateway.app import Gateway
 from gateway.decision import rules
 from gateway.decision.decide import DuplicateLookup, decide
 from gateway.exchange.processing import tell_sender
-from gateway.exchange.recall import receive_recall
+from gateway.exchange.recall import issuer_mailbox, receive_recall
 from gateway.exchange.status import RECALL, WAITING
 from gateway.exchange.tracking import answered_recipient, follow_answer, follow_report
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
@@ -74,6 +74,12 @@ def _runs_ending_at_recalls(mails: list[_Prepared]) -> Iterator[list[_Prepared]]
             run = []
     if run:
         yield run
+
+
+def peer_document_id(facts: MailFacts) -> str | None:
+    """The document's name at a peer gateway, as a proven sender gives it (register_document decides
+    whether that sender may name it)."""
+    return facts.peer.get("x-qlvb-document-id") if facts.sender.authenticated else None
 
 
 class Intake:
@@ -284,7 +290,7 @@ class Intake:
             number, document_id = None, None
             if decision.verdict == "accepted":
                 number, document_id = self.register_document(session, mail, decision, received, now,
-                                                             self.peer_document_id(facts, decision), files=files)
+                                                             peer_document_id(facts), files=files)
             queued = self.queue_answers(session, mail, facts, decision, number, index, document_id, delivered, received)
             outcome = replace(self._outcome(item, facts, decision, number, mail.id, delivered, received), replies=queued)
             audit.record(
@@ -298,18 +304,6 @@ class Intake:
             self._match_delivery_report(session, facts, mail)
             self._follow(session, facts, mail)
         return MailOutcome(tuple(outcomes))
-
-    def peer_document_id(self, facts: MailFacts, decision: Decision) -> str | None:
-        """What the issuer's gateway calls the document (X-QLVB-Document-Id), only when the issuer's own
-        mailbox, proven, says it: its recall and the status we tell it find the document by this name, and
-        a replayed document under the issuer's next name (they are consecutive) made its recall destroy
-        the wrong one (red team)."""
-        p = decision.particulars
-        issuer = self.gw.directory.by_issuer(p.issuer, p.issuer_parent) if p.issuer else None
-        sender = self.gw.directory.by_mailbox(facts.sender.address) if facts.sender.authenticated else None
-        if issuer is None or sender is None or sender.code != issuer.code:
-            return None
-        return facts.peer.get("x-qlvb-document-id")
 
     def _follow(self, session: Session, facts: MailFacts, mail: Mail) -> None:
         """An answer about a document we sent, or a recall of one we received."""
@@ -346,8 +340,10 @@ class Intake:
                           files: Sequence[DocumentFile] | None = None) -> tuple[int, int]:
         """Give the document the next incoming number and write its register line: (number, document id).
         `peer_document_id`: what a peer gateway calls it (its X-QLVB-Document-Id), for its recall and for
-        the processing status it is told. `files`: the mail's files, when the caller has just written them
-        (else read from the register)."""
+        the processing status it is told: kept only when the mail came from the mailbox that may recall
+        the document (recall.issuer_mailbox; a replay under the issuer's next name, names being
+        consecutive, made the issuer's recall destroy the wrong document). `files`: the mail's files,
+        when the caller has just written them (else read from the register)."""
         p = decision.particulars
         reading = decision.pdf.reading if decision.pdf else None
         document = register_incoming(session, self.gw.config.agency.code, RegisterLine(
@@ -359,7 +355,8 @@ class Intake:
             description=_copy_note(reading) if reading and reading.copy else None,
             pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None, mail_id=mail.id,
         ), now)
-        document.peer_document_id = peer_document_id
+        if peer_document_id and issuer_mailbox(self.gw.directory, document, mail) == (mail.from_address or "").lower():
+            document.peer_document_id = peer_document_id
         number = document.arrival_number
         linked = {decision.pdf.attachment.sha256} if decision.pdf else set()
         linked |= {a.attachment.sha256 for a in decision.appendices}
