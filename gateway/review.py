@@ -170,9 +170,9 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
             ack_to = acknowledgement_to(gateway, facts, decision.particulars)
             decision = dataclasses.replace(decision, verdict="accepted", basis="clerk",
                                            replies=[Reply("ack", ack_to)] if ack_to else [])
-            number, document_id = intake.register_document(session, mail, decision, received, now,
-                                                           peer_document_id(facts))
-            intake.queue_answers(session, mail, facts, decision, number, 100 + index, document_id,
+            document = intake.register_document(session, mail, decision, received, now, peer_document_id(facts))
+            number, document_id = document.arrival_number, document.id
+            intake.queue_answers(session, mail, facts, decision, number, 100 + index, document,
                                  mail.delivered_at, received)
             audit.record(session, "review-release", actor=actor, mail_id=mail.id, document_id=document_id,
                          incoming_number=number, acknowledged_to=ack_to)

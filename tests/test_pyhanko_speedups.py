@@ -59,3 +59,28 @@ def test_signer_found_as_pyhanko_finds_it(world) -> None:  # type: ignore[no-unt
     assert sum(pyhanko_speedups.match_issuer_serial(sid, c) for c in certs) == 1
     facts = SignatureValidator(TrustStore.load([world.root / "pki/root.pem"], [])).validate(pdf)
     assert facts and facts[0].intact
+
+
+NAME_PARTS = st.fixed_dictionaries({
+    "common_name": st.sampled_from(["Sở Tài chính", "SỞ TÀI CHÍNH", "Sở  Tài chính ", "So Tai chinh", "UBND tỉnh Bắc Giang"]),
+    "organization_name": st.sampled_from(["Ban Cơ yếu Chính phủ", "ban cơ yếu chính phủ", "BCY"]),
+    "country_name": st.sampled_from(["VN", "vn"]),
+})
+
+
+@settings(max_examples=200, deadline=None)
+@given(NAME_PARTS, NAME_PARTS, st.booleans(), st.booleans())
+def test_names_compared_and_prepared_as_asn1crypto_does(one, other, printable, other_printable) -> None:  # type: ignore[no-untyped-def]
+    """Two names, encoded alike or not (PrintableString, UTF8String), differing in case, spaces or tone
+    marks: compared and prepared as asn1crypto does, the first time and from what was kept."""
+    from asn1crypto import x509
+
+    def built(parts: dict[str, str], printable: bool) -> x509.Name:  # PrintableString holds ASCII only
+        return x509.Name.build(parts, use_printable=printable and all(v.isascii() for v in parts.values()))
+
+    a, b = built(one, printable), built(other, other_printable)
+    for _ in range(2):  # the second time from what was kept
+        assert pyhanko_speedups.names_equal(a, b) == pyhanko_speedups._NAME_EQ(a, b)
+        assert pyhanko_speedups.names_equal(a, a) is True
+        assert pyhanko_speedups.name_hashable(a) == pyhanko_speedups._HASHABLE.fget(a)
+    assert pyhanko_speedups.names_equal(a, "not a name") is False

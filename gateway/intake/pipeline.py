@@ -287,11 +287,10 @@ class Intake:
         session.flush()
         files = self._record_files(session, mail.id, facts, decisions) if not secret else []
         for index, decision in enumerate(decisions):
-            number, document_id = None, None
-            if decision.verdict == "accepted":
-                number, document_id = self.register_document(session, mail, decision, received, now,
-                                                             peer_document_id(facts), files=files)
-            queued = self.queue_answers(session, mail, facts, decision, number, index, document_id, delivered, received)
+            document = (self.register_document(session, mail, decision, received, now, peer_document_id(facts), files=files)
+                        if decision.verdict == "accepted" else None)
+            number, document_id = (document.arrival_number, document.id) if document else (None, None)
+            queued = self.queue_answers(session, mail, facts, decision, number, index, document, delivered, received)
             outcome = replace(self._outcome(item, facts, decision, number, mail.id, delivered, received), replies=queued)
             audit.record(
                 session, f"intake-{decision.verdict}", mail_id=mail.id, document_id=document_id,
@@ -337,8 +336,9 @@ class Intake:
 
     def register_document(self, session: Session, mail: Mail, decision: Decision, received: datetime,
                           now: datetime, peer_document_id: str | None = None,
-                          files: Sequence[DocumentFile] | None = None) -> tuple[int, int]:
-        """Give the document the next incoming number and write its register line: (number, document id).
+                          files: Sequence[DocumentFile] | None = None) -> Document:
+        """Give the document the next incoming number and write its register line: its row (the caller holds
+        it: the session keeps a row only while someone does, and reading it back cost a query).
         `peer_document_id`: what a peer gateway calls it (its X-QLVB-Document-Id), for its recall and for
         the processing status it is told: kept only when the mail came from the mailbox that may recall
         the document (recall.issuer_mailbox; a replay under the issuer's next name, names being
@@ -357,7 +357,6 @@ class Intake:
         ), now)
         if peer_document_id and issuer_mailbox(self.gw.directory, document, mail) == (mail.from_address or "").lower():
             document.peer_document_id = peer_document_id
-        number = document.arrival_number
         linked = {decision.pdf.attachment.sha256} if decision.pdf else set()
         linked |= {a.attachment.sha256 for a in decision.appendices}
         if files is None:
@@ -365,11 +364,11 @@ class Intake:
         for row in files:
             if row.sha256 in linked or row.role == "draft":
                 row.document_id = document.id
-        return number, document.id
+        return document
 
     def queue_answers(
         self, session: Session, mail: Mail, facts: MailFacts, decision: Decision, incoming_number: int | None,
-        index: int, document_id: int | None, delivered: datetime, received: datetime,
+        index: int, registered: Document | None, delivered: datetime, received: datetime,
     ) -> tuple[Reply, ...]:
         """Queue the decision's answers (acknowledgement, return, alerts) in the outbox: those queued
         (an alert held back is not one)."""
@@ -403,9 +402,9 @@ class Intake:
             headers = {"X-QLVB-Reasons": " ".join(r.code for r in context["errors"])} if reply.kind == "return" else None
             self.queue_reply(session, mail, reply.kind, reply.to, {**context, "held_before": held_before},
                              key=f"{facts.sha256}:{facts.message_id}:{index}",
-                             incoming_number=number, document_id=document_id, headers=headers)
+                             incoming_number=number, document_id=registered.id if registered else None,
+                             headers=headers)
             queued.append(reply)
-        registered = session.get(Document, document_id) if document_id is not None else None
         if registered is not None and any(r.kind == "ack" for r in queued):  # then 04 to a sender running us
             tell_sender(session, self.gw.writer, registered, WAITING)
         return tuple(queued)
