@@ -1,4 +1,6 @@
-"""The fast hex-string reader reads what pyHanko's own reads, ends where it ends, and fails where it fails."""
+"""The worker's speedups of pyHanko give pyHanko's own answers: the hex-string reader reads what pyHanko's
+reads, ends where it ends and fails where it fails; names compare as asn1crypto compares them; a
+certificate is found in a CRL (or not) as pyHanko finds it, entry, date and reason."""
 
 from __future__ import annotations
 
@@ -84,3 +86,91 @@ def test_names_compared_and_prepared_as_asn1crypto_does(one, other, printable, o
         assert pyhanko_speedups.names_equal(a, a) is True
         assert pyhanko_speedups.name_hashable(a) == pyhanko_speedups._HASHABLE.fget(a)
     assert pyhanko_speedups.names_equal(a, "not a name") is False
+
+
+_AUTHORITY, _OTHER = ("CA Ban Cơ yếu", "CA khác")
+ENTRY = st.tuples(
+    st.integers(1, 6),  # the serial number
+    st.sampled_from([None, _AUTHORITY, _OTHER]),  # an indirect CRL's certificate issuer from this entry on
+    st.sampled_from([None, "key_compromise", "superseded"]),  # the reason
+    st.booleans(),  # an unknown critical extension
+)
+
+
+def _crl(entries: list[tuple[int, str | None, str | None, bool]]) -> bytes:
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509 as cx509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID, ObjectIdentifier
+
+    def name(text: str) -> cx509.Name:
+        return cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, text)])
+
+    now = datetime.now(timezone.utc)
+    builder = (cx509.CertificateRevocationListBuilder().issuer_name(name(_AUTHORITY))
+               .last_update(now - timedelta(hours=1)).next_update(now + timedelta(days=1)))
+    for index, (serial, issuer, reason, critical) in enumerate(entries):
+        entry = cx509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now - timedelta(minutes=index + 1))
+        if issuer is not None:
+            entry = entry.add_extension(cx509.CertificateIssuer([cx509.DirectoryName(name(issuer))]), critical=True)
+        if reason is not None:
+            entry = entry.add_extension(cx509.CRLReason(cx509.ReasonFlags[reason]), critical=False)
+        if critical:
+            entry = entry.add_extension(cx509.UnrecognizedExtension(ObjectIdentifier("1.3.6.1.4.1.99999.1"), b"\x05\x00"),
+                                        critical=True)
+        builder = builder.add_revoked_certificate(entry.build())
+    return builder.sign(ec.generate_private_key(ec.SECP256R1()), hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(ENTRY, max_size=12))
+def test_a_certificate_found_in_a_crl_as_pyhanko_finds_it(entries) -> None:  # type: ignore[no-untyped-def]
+    """Every serial number, for the CRL's own authority and for another issuer, in a CRL whose entries
+    repeat serial numbers, name other issuers (an indirect CRL: from that entry on) and carry reasons
+    or an unknown critical extension: the same date and reason, or the same refusal, as pyHanko's search."""
+    from asn1crypto import crl, x509
+
+    certificate_list = crl.CertificateList.load(_crl(entries))
+
+    def outcome(find, serial: int, issuer: str):  # type: ignore[no-untyped-def]
+        cert = x509.Certificate({"tbs_certificate": {"serial_number": serial}})
+        try:
+            found = find(cert, x509.Name.build({"common_name": issuer}), certificate_list,
+                         x509.Name.build({"common_name": _AUTHORITY}))
+        except NotImplementedError:
+            return "unusable entry"
+        return (found[0], found[1].native if found[1] is not None else None)
+
+    for serial in range(1, 7):
+        for issuer in (_AUTHORITY, _OTHER):
+            assert outcome(pyhanko_speedups.find_cert_in_list, serial, issuer) == \
+                outcome(pyhanko_speedups._FIND_CERT_IN_LIST, serial, issuer)
+
+
+def test_a_national_cas_crl_of_twenty_thousand_certificates(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A CA's CRL as national CAs publish them (20,000 revoked certificates, ours among them, last):
+    the revoked signer's document is found revoked, by pyHanko and by the gateway's own look, and
+    another signer's stays trusted (the CRL indexed once, not searched entry by entry each time)."""
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509 as cx509
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    from gateway.intake.signatures import SignatureValidator, TrustStore
+
+    pki, now = world.pki, datetime.now(timezone.utc)
+    builder = (cx509.CertificateRevocationListBuilder().issuer_name(pki.intermediate.cert.subject)
+               .last_update(now - timedelta(hours=1)).next_update(now + timedelta(days=7)))
+    for serial in [*range(10**12, 10**12 + 20_000), world.signers["revoked"].cert.serial_number]:
+        builder = builder.add_revoked_certificate(cx509.RevokedCertificateBuilder().serial_number(serial)
+                                                  .revocation_date(now - timedelta(days=1)).build())
+    big = tmp_path / "national.crl"
+    big.write_bytes(builder.sign(pki.intermediate.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER))
+    validator = SignatureValidator(TrustStore.load([world.root / "pki/root.pem"], [big, world.root / "pki/root.crl"]))
+    for _ in range(2):  # the second time from the index made the first
+        revoked = validator.validate(world.signed("revoked", world.document(number="208/STP-VP")))[0]
+        assert revoked.revoked and not revoked.trusted and revoked.intact
+        good = validator.validate(world.signed("stc", world.document(number="12/STC-VP")))[0]
+        assert good.trusted and not good.revoked and good.revocation_known

@@ -1,4 +1,4 @@
-"""Two places where pyHanko spends most of a validation's CPU on work with a cheaper equal answer,
+"""Places where pyHanko spends most of a validation's CPU on work with a cheaper equal answer,
 put in their place in the worker (the same results, proven against pyHanko's own in the tests):
 
 - it reads a PDF hex string one character at a time, through a generator and a whitespace loop: for
@@ -11,17 +11,25 @@ put in their place in the worker (the same results, proven against pyHanko's own
   certificate among those a signature carries, an issuer among the trust roots, a CRL's scope. A
   worker meets the same signers and authorities mail after mail, their certificates parsed anew each
   time: here a name's prepared form is kept by its DER encoding (what it is a function of alone), so
-  each is prepared once (about 3 ms a mail before, with the signer found by serial number first).
+  each is prepared once (about 3 ms a mail before, with the signer found by serial number first);
+- it looks a certificate up in a CRL entry by entry, at every validation: with a national CA's CRL of
+  20,000 revoked certificates, 130 ms a validation instead of 6. Here each CRL's entries are indexed by
+  serial number once (with the issuer each entry is for: an indirect CRL's certificate issuer holds
+  for the entries after it), and the same entry is found, first in the list, with the same answer.
 """
 
 from __future__ import annotations
 
 import binascii
+import weakref
+from datetime import datetime
 from typing import BinaryIO
 
-from asn1crypto import cms, tsp, x509
+from asn1crypto import cms, crl, tsp, x509
 from pyhanko.pdf_utils import generic
 from pyhanko.sign import general
+from pyhanko_certvalidator.revinfo import validate_crl
+from pyhanko_certvalidator.revinfo.constants import KNOWN_CRL_ENTRY_EXTENSIONS
 
 _ORIGINAL = generic.read_hex_string_from_stream
 _MATCH_ISSUER_SERIAL = general.match_issuer_serial
@@ -33,6 +41,11 @@ _prepared_names: dict[bytes, str] = {}  # asn1crypto's prepared form of a name, 
 _equal_names: dict[tuple[bytes, bytes], bool] = {}  # asn1crypto's comparison of two names, by their DER
 _HASHABLE = x509.Name.hashable  # a name's prepared form (pyHanko's registries key by it)
 _NAME_EQ = x509.Name.__eq__  # RFC 5280 §7.1 comparison, attribute by attribute
+_FIND_CERT_IN_LIST = validate_crl.find_cert_in_list
+_CERTIFICATE_ISSUER = crl.CRLEntryExtensionId("certificate_issuer").dump()
+# a CRL's entries by serial number (DER), each with the issuer it is for (None: the CRL's authority)
+_Entries = dict[bytes, list[tuple[crl.RevokedCertificate, x509.Name | None]]]
+_crl_entries: "weakref.WeakKeyDictionary[crl.CertificateList, _Entries]" = weakref.WeakKeyDictionary()
 
 
 def read_hex_string(stream: BinaryIO) -> generic.ByteStringObject | generic.TextStringObject:
@@ -91,9 +104,46 @@ def match_issuer_serial(expected_issuer_serial: cms.IssuerAndSerialNumber | tsp.
     return bool(_MATCH_ISSUER_SERIAL(expected_issuer_serial, cert))
 
 
+def revoked_by_serial(certificate_list: crl.CertificateList) -> _Entries:
+    """The CRL's entries by serial number, in the list's order, made once for each CRL object."""
+    entries = _crl_entries.get(certificate_list)
+    if entries is None:
+        entries = {}
+        issuer: x509.Name | None = None
+        for entry in certificate_list["tbs_cert_list"]["revoked_certificates"]:
+            # RFC 5280 §5.3.3: an entry's certificate issuer holds for the entries after it (pyHanko's test)
+            if _CERTIFICATE_ISSUER in entry.dump() and entry.issuer_name:
+                issuer = entry.issuer_name
+            entries.setdefault(entry["user_certificate"].dump(), []).append((entry, issuer))
+        _crl_entries[certificate_list] = entries
+    return entries
+
+
+def find_cert_in_list(cert: x509.Certificate | cms.AttributeCertificateV2, cert_issuer_name: x509.Name,
+                      certificate_list: crl.CertificateList,
+                      crl_authority_name: x509.Name) -> tuple[datetime, crl.CRLReason] | tuple[None, None]:
+    """pyHanko's find_cert_in_list (when and why the certificate was revoked, or (None, None)), from the index."""
+    if isinstance(cert, x509.Certificate):
+        serial = cert["tbs_certificate"]["serial_number"].dump()
+    else:
+        serial = cert["ac_info"]["serial_number"].dump()
+    for entry, issuer in revoked_by_serial(certificate_list).get(serial, ()):
+        if (crl_authority_name if issuer is None else issuer) != cert_issuer_name:
+            continue
+        if not entry.crl_reason_value:
+            reason = crl.CRLReason("unspecified")
+        else:
+            reason = entry.crl_reason_value
+        if entry.critical_extensions - KNOWN_CRL_ENTRY_EXTENSIONS:  # an entry with an unknown critical extension is unusable
+            raise NotImplementedError()
+        return entry["revocation_date"].native, reason
+    return None, None
+
+
 def install() -> None:
     """Put them in pyHanko's and asn1crypto's place (idempotent)."""
     generic.read_hex_string_from_stream = read_hex_string
     general.match_issuer_serial = match_issuer_serial
     x509.Name.hashable = property(name_hashable)
     x509.Name.__eq__ = names_equal
+    validate_crl.find_cert_in_list = find_cert_in_list
