@@ -3,13 +3,15 @@ validator beside bare pyHanko doing the same work in the same run (CPU a validat
 
 A CA's CRL lists every certificate it has revoked and not yet seen expire: tens of thousands for a
 national CA. pyHanko looks a certificate up in it entry by entry at every validation; the gateway's
-worker indexes each CRL once (gateway/intake/pyhanko_speedups.py).
+worker indexes each CRL once (gateway/intake/pyhanko_speedups.py). Also the memory a process grows by
+through its first validation with that CRL (each measured in a fresh process): what it keeps of the CRL.
 Usage: python bench/crl.py [--sizes 0,2000,20000,100000] [--documents N]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import platform
 import sys
 import tempfile
@@ -74,6 +76,29 @@ def gateway(pdfs: list[bytes], root: Path, crls: list[Path]) -> float:
     return (time.process_time() - t0) / len(pdfs)
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return int(status.read().split("VmRSS:")[1].split()[0]) / 1024
+
+
+def _grown(measure, pdfs: list[bytes], root: Path, crls: list[Path], out) -> None:  # type: ignore[no-untyped-def]
+    measure(pdfs[:2], root, crls[1:])  # everything loaded and warm, without the CA's CRL
+    before = _rss_mb()
+    measure(pdfs[:2], root, crls)
+    out.send(_rss_mb() - before)
+
+
+def grown_mb(measure, pdfs: list[bytes], root: Path, crls: list[Path]) -> float:  # type: ignore[no-untyped-def]
+    """MB a fresh interpreter grows by validating with these CRLs (its modules loaded first: only what it keeps counts)."""
+    ctx = multiprocessing.get_context("spawn")
+    reader, writer = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_grown, args=(measure, pdfs, root, crls, writer))
+    child.start()
+    grown = reader.recv()
+    child.join()
+    return float(grown)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="0,2000,20000,100000", help="entries of the CA's CRL, comma-separated")
@@ -87,15 +112,18 @@ def main() -> None:
         root, root_crl = world.root / "pki/root.pem", world.root / "pki/root.crl"
         print(f"machine: {platform.machine()}, Python {platform.python_version()}; {len(pdfs)} documents signed by "
               f"Sở Tài chính (ECDSA), CPU a validation")
-        print(f"{'CRL entries':>12} {'CRL size':>9} {'bare pyHanko':>13} {'gateway':>9} {'ratio':>6}")
+        print(f"{'CRL entries':>12} {'CRL size':>9} {'bare pyHanko':>13} {'gateway':>9} {'ratio':>6}"
+              f"   memory kept: {'pyHanko':>8} {'gateway':>8}")
         sizes = [int(s) for s in args.sizes.split(",")]
         crls = {size: national_crl(pki, size, Path(tmp) / f"ca-{size}.crl") for size in sizes}
+        memory = {size: (grown_mb(bare_pyhanko, pdfs, root, [crls[size], root_crl]),
+                         grown_mb(gateway, pdfs, root, [crls[size], root_crl])) for size in sizes}
         # pyHanko bare first: the gateway's validator puts its speedups in pyHanko's place for the process
         bare = {size: bare_pyhanko(pdfs, root, [crls[size], root_crl]) for size in sizes}
         for size in sizes:
             ours = gateway(pdfs, root, [crls[size], root_crl])
             print(f"{size:>12,} {crls[size].stat().st_size / 1024:>7.0f} KB {1000 * bare[size]:>10.1f} ms "
-                  f"{1000 * ours:>6.1f} ms {ours / bare[size]:>6.2f}")
+                  f"{1000 * ours:>6.1f} ms {ours / bare[size]:>6.2f}   {memory[size][0]:>16.0f} MB {memory[size][1]:>5.0f} MB")
 
 
 if __name__ == "__main__":

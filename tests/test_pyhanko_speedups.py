@@ -174,3 +174,33 @@ def test_a_national_cas_crl_of_twenty_thousand_certificates(world, tmp_path) -> 
         assert revoked.revoked and not revoked.trusted and revoked.intact
         good = validator.validate(world.signed("stc", world.document(number="12/STC-VP")))[0]
         assert good.trusted and not good.revoked and good.revocation_known
+
+
+def test_a_crl_cryptography_will_not_read_is_searched_as_pyhanko_searches() -> None:
+    """A CRL writing a serial number in more bytes than DER allows (cryptography refuses it; asn1crypto
+    and pyHanko read it): pyHanko's own search answers, entry by entry, and the gateway's look by number
+    still sees the certificate listed."""
+    from datetime import datetime, timedelta, timezone
+
+    from asn1crypto import core, crl, x509
+
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    authority = x509.Name.build({"common_name": _AUTHORITY})
+
+    def entry(serial: int | core.Integer) -> crl.RevokedCertificate:
+        return crl.RevokedCertificate({"user_certificate": serial, "revocation_date": x509.Time(name="utc_time", value=now)})
+
+    tbs = crl.TbsCertList({
+        "version": "v2", "signature": {"algorithm": "sha256_ecdsa"}, "issuer": authority,
+        "this_update": x509.Time(name="utc_time", value=now),
+        "next_update": x509.Time(name="utc_time", value=now + timedelta(days=1)),
+        "revoked_certificates": [entry(core.Integer.load(b"\x02\x02\x00\x05")), entry(7)]})  # 5 in two bytes
+    certificate_list = crl.CertificateList.load(crl.CertificateList({
+        "tbs_cert_list": tbs, "signature_algorithm": {"algorithm": "sha256_ecdsa"}, "signature": b"\x00" * 8}).dump())
+    for serial in (5, 7, 9):
+        cert = x509.Certificate({"tbs_certificate": {"serial_number": serial}})
+        assert pyhanko_speedups.find_cert_in_list(cert, authority, certificate_list, authority) == \
+            pyhanko_speedups._FIND_CERT_IN_LIST(cert, authority, certificate_list, authority)
+    assert pyhanko_speedups.find_cert_in_list(x509.Certificate({"tbs_certificate": {"serial_number": 7}}),
+                                              authority, certificate_list, authority)[0] == now
+    assert [pyhanko_speedups.serial_listed(certificate_list, s) for s in (5, 7, 9)] == [True, True, False]

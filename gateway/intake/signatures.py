@@ -84,7 +84,9 @@ class TrustStore:
     def listed_as_revoked(self, cert: asn1_x509.Certificate) -> bool:
         """Whether any configured CRL of the certificate's issuer lists it, fresh or stale:
         a revocation is final, so a stale list still proves it."""
-        return any(crl["tbs_cert_list"]["issuer"] == cert.issuer and cert.serial_number in _serials(crl) for crl in self.crls)
+        serial = cert["tbs_certificate"]["serial_number"].native
+        return any(crl["tbs_cert_list"]["issuer"] == cert.issuer and pyhanko_speedups.serial_listed(crl, serial)
+                   for crl in self.crls)
 
     def revocation_known(self, status: SignatureStatus, now: datetime) -> bool:
         """A current CRL (not past its next update) from the issuer of every certificate of the
@@ -106,19 +108,6 @@ class TrustStore:
             if not fresh:
                 return False
         return True
-
-
-_serials_listed: "weakref.WeakKeyDictionary[asn1_crl.CertificateList, frozenset[int]]" = weakref.WeakKeyDictionary()
-
-
-def _serials(crl: asn1_crl.CertificateList) -> frozenset[int]:
-    """The serial numbers a CRL lists, read once for each CRL (a national CA's lists 20,000 and more:
-    read at every validation, 15 ms of it)."""
-    serials = _serials_listed.get(crl)
-    if serials is None:
-        entries = crl["tbs_cert_list"]["revoked_certificates"]
-        serials = _serials_listed[crl] = frozenset(e["user_certificate"].native for e in entries)
-    return serials
 
 
 def _signer_name(cert: asn1_x509.Certificate) -> str:
