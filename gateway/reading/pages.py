@@ -59,7 +59,8 @@ class PageSource:
             self._drawing[index] = drawing_log(page)
             self._text[index], self.hidden[index] = page_lines(page, index + 1, self._drawing[index],
                                                                keep_hidden=self.keep_hidden)
-            self._scanned[index] = not has_text(self._text[index]) or mostly_image(page, self._text[index])
+            self._scanned[index] = not has_text(self._text[index]) or mostly_image(page, self._text[index],
+                                                                                   self._drawing[index])
         return self._scanned[index]
 
     def native_dpi(self, index: int) -> float | None:
@@ -208,13 +209,15 @@ class PageSource:
                                                               blank=self._blank.get(index, [])))
 
 
-def mostly_image(page: pymupdf.Page, lines: list[Line]) -> bool:
-    """Whether images cover most of the page and its text layer only a few words of them. Born-digital
-    pages name no image in their resources and cost nothing more; the images' places are asked for
-    only where there are images (a walk through the page's content, a page's seal included)."""
-    if not page.get_images():
+def mostly_image(page: pymupdf.Page, lines: list[Line], log: DrawingLog) -> bool:
+    """Whether images cover most of the page and its text layer only a few words of them. The images'
+    places are those the drawing log holds (pictures and stencil masks, a seal's included: the same
+    boxes as PyMuPDF's image information on every page of the corpus, without drawing the page again
+    and decoding its pictures for it)."""
+    images = [rect for d in log if d.kind in ("fill-image", "fill-imask")
+              if not (rect := pymupdf.Rect(d.box) & page.rect).is_empty]
+    if not images:
         return False
-    images = [rect for info in page.get_image_info() if not (rect := pymupdf.Rect(info["bbox"]) & page.rect).is_empty]
     image_area = min(sum(r.get_area() for r in images), page.rect.get_area())
     if image_area < IMAGE_PAGE * page.rect.get_area():
         return False
