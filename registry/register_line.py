@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.models import Document
@@ -31,6 +32,20 @@ class Notation:
 def issuer_key(issuer: str | None) -> str | None:
     """The issuer folded (case and diacritics), to find a document registered twice."""
     return fold(issuer) if issuer else None
+
+
+def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issuer: str | None = None,
+                  notation: str | None = None) -> Document | None:
+    """The earliest document of the agency's register, not recalled, that this one repeats: the same
+    file, or (issuer and notation given) the same issuer's same number. Each way is looked up by its
+    own index: asked together (an OR), SQLite read the agency's whole register for every mail (22 ms a
+    mail at 50,000 documents, 62 at 200,000)."""
+    alive = (Document.agency_code == agency_code, Document.recalled.is_(False))
+    ways = [Document.pdf_sha256 == pdf_sha256]
+    if issuer and notation:
+        ways.append((Document.issuer_key == issuer_key(issuer)) & (Document.notation == notation))
+    found = [i for way in ways if (i := session.scalar(select(func.min(Document.id)).where(way, *alive))) is not None]
+    return session.get(Document, min(found)) if found else None
 
 
 @dataclass(frozen=True)

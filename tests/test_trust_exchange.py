@@ -170,6 +170,18 @@ def test_a_recall_destroys_only_what_is_the_recalled_documents_alone(world: Worl
     assert answer.recipient == STP and email.message_from_bytes(answer.raw)["X-QLVB-Status"] == "15"
 
 
+def test_a_document_recalled_and_sent_again_under_its_number_is_registered_anew(world: World) -> None:
+    """Sở Tư pháp recalls 55/STP-VP (wrong form) and sends it again corrected, under the same number: the
+    corrected one is a new document of the register (the next number), not a duplicate of the recalled."""
+    first = world.mail("first", attachments=[("cv.pdf", world.signed("stp", world.document(number="55/STP-VP")))],
+                       headers={"X-QLVB-Document-Id": "STP-2027.55"})
+    assert world.ingest(first)[0]["incoming_number"] == 1
+    assert world.ingest(_recall(world, "recall", STP, "STP-2027.55"))[0]["verdict"] == "ignored"
+    corrected = world.document(number="55/STP-VP", summary="V/v triển khai (đã sửa thể thức)")
+    again = world.ingest(world.mail("again", attachments=[("cv.pdf", world.signed("stp", corrected))]))[0]
+    assert (again["verdict"], again["incoming_number"]) == ("accepted", 2)
+
+
 def test_a_recall_from_an_agency_that_did_not_issue_the_document_changes_nothing(world: World) -> None:
     """Sở Tài chính forwarded a document Sở Tư pháp issued and signed (registered on its signature),
     then asks for it back: it is not the issuer, so nothing is destroyed and nobody is answered. Its

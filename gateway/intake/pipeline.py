@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import Document, DocumentFile, Mail
 from registry.outbox import OutboxKind, enqueue
-from registry.register_line import RegisterLine, issuer_key, register_incoming
+from registry.register_line import RegisterLine, earliest_same, register_incoming
 
 log = logging.getLogger("qlvb.intake")
 
@@ -93,13 +93,8 @@ class Intake:
         code = self.gw.config.agency.code
 
         def lookup(pdf_sha: str, issuer: str | None, number: str | None) -> int | None:
-            same = [Document.pdf_sha256 == pdf_sha]
-            if issuer and number and not number.startswith("/"):
-                same.append((Document.issuer_key == issuer_key(issuer)) & (Document.notation == number))
-            row = session.scalars(
-                select(Document).where(Document.agency_code == code, Document.recalled.is_(False), or_(*same))
-                .order_by(Document.id).limit(1)
-            ).first()
+            known = number if number and not number.startswith("/") else None  # "/UBND-VP": its number unread
+            row = earliest_same(session, code, pdf_sha, issuer, known)
             return row.arrival_number if row else None
 
         return lookup
