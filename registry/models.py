@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from sqlalchemy import (BigInteger, JSON, Boolean, DateTime, TypeDecorator, ForeignKey, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (BigInteger, JSON, Boolean, DateTime, TypeDecorator, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -201,6 +201,8 @@ class Outbox(Base):
     (registry/outbox.py's enqueue makes every row)."""
 
     __tablename__ = "outbox"
+    # the alerts to a clerk, looked up for each quarantined mail (issue 10's floods): not by reading every answer
+    __table_args__ = (Index("ix_outbox_kind_recipient", "kind", "recipient"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mail_id: Mapped[int | None] = mapped_column(ForeignKey("mails.id"), index=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
@@ -324,10 +326,12 @@ class AuditEntry(Base):
     """Append-only: the database refuses UPDATE and DELETE on this table (triggers)."""
 
     __tablename__ = "audit_log"
+    # an action's entries since a time (alerts held back, the digest, logouts); a mail's and a document's history (the desk)
+    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(50))
-    mail_id: Mapped[int | None] = mapped_column(Integer)
-    document_id: Mapped[int | None] = mapped_column(Integer)
+    mail_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    document_id: Mapped[int | None] = mapped_column(Integer, index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON)

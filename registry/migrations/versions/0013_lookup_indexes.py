@@ -1,0 +1,31 @@
+"""register: indexes for what is looked up for every mail or every page, so that nothing reads a
+table that grows for years: the alerts to a clerk (each quarantined mail), an action's audit entries
+since a time (alerts held back, the digest, logouts), a mail's and a document's history (the desk).
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-03 15:20:00
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+
+revision: str = "0013"
+down_revision: Union[str, Sequence[str], None] = "0012"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_outbox_kind_recipient", "outbox", ["kind", "recipient"])
+    op.create_index("ix_audit_log_action_at", "audit_log", ["action", "at"])
+    op.create_index("ix_audit_log_mail_id", "audit_log", ["mail_id"])
+    op.create_index("ix_audit_log_document_id", "audit_log", ["document_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_audit_log_document_id", table_name="audit_log")
+    op.drop_index("ix_audit_log_mail_id", table_name="audit_log")
+    op.drop_index("ix_audit_log_action_at", table_name="audit_log")
+    op.drop_index("ix_outbox_kind_recipient", table_name="outbox")
