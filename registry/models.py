@@ -245,7 +245,7 @@ class OutgoingDocument(Base):
     signer_position: Mapped[str | None] = mapped_column(String(300))
     filename: Mapped[str] = mapped_column(String(500))
     pdf_sha256: Mapped[str] = mapped_column(String(64))  # the PDF sent (signed by us)
-    original_sha256: Mapped[str] = mapped_column(String(64))  # the PDF as the clerk gave it
+    original_sha256: Mapped[str] = mapped_column(String(64), index=True)  # the PDF as the clerk gave it
     draft_sha256: Mapped[str | None] = mapped_column(String(64))
     draft_filename: Mapped[str | None] = mapped_column(String(500))
     signed: Mapped[bool] = mapped_column(Boolean)  # signed by the gateway (False: already signed by us)

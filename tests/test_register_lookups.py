@@ -1,7 +1,7 @@
 """Nothing a mail does reads a table that grows for years. Every statement intake runs while it records
 an accepted mail, a forged one (held for review, the clerk alerted) and the same forger again (its
-alert held back), and what the desk asks to show a document with its history, finds its rows by an
-index: SQLite's plan reads none of the register's growing tables whole (a scan, or a search by the
+alert held back), what the desk asks to show a document with its history, and what sending one of
+our documents asks (twice: the second time it is found sent), finds its rows by an index: SQLite's plan reads none of the register's growing tables whole (a scan, or a search by the
 agency's code alone, which every row has). (A duplicate lookup asked as
 an OR read the agency's whole register for every mail: 62 ms a mail at 200,000 documents, where
 bench/register_growth.py now measures 7, flat.)"""
@@ -38,6 +38,9 @@ def test_every_statement_of_a_mails_recording_finds_its_rows_by_an_index(world: 
     from gateway.config import load_config
     from gateway.intake.analysis import Analyser
     from gateway.intake.pipeline import IncomingMail, Intake
+    from gateway.model import PdfFacts, WorkFailure
+    from gateway.outgoing.send import OutgoingFile, OutgoingSender
+    from kit import DocumentSpec, render_document
     from registry.desk_reads import document_view
     from registry.models import Document
 
@@ -66,6 +69,16 @@ def test_every_statement_of_a_mails_recording_finds_its_rows_by_an_index(world: 
         del asked[-1]  # the test's own question
         view = document_view(session, document_id)  # the desk: the document, its mail, files, answers, history
         assert view is not None and view.history
+
+    class InProcess:  # the workers' own reading, in this process
+        def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
+            return analyser.read_outgoing(filename, data)
+
+    ours = render_document(DocumentSpec(issuer="SỞ NỘI VỤ", number="45/SNV-VP", kinh_gui=["Sở Tư pháp"], recipients=[
+        "Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp;", "- Giám đốc Sở Tài chính."]))
+    sender = OutgoingSender(gateway, InProcess())
+    first, again = (sender.send(OutgoingFile("out.pdf", "out.pdf", ours)) for _ in range(2))
+    assert first.plan.identifier and not first.already_sent and again.already_sent
     event.remove(gateway.register.engine, "before_cursor_execute", keep)
 
     assert len(asked) > 10

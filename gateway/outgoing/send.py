@@ -175,10 +175,10 @@ class OutgoingSender:
     def _already_sent(self, pdf: bytes) -> SendOutcome | None:
         digest = hashlib.sha256(pdf).hexdigest()
         with self.gw.register.session() as session:
-            row = session.scalars(select(OutgoingDocument).where(
-                OutgoingDocument.agency_code == self.gw.config.agency.code,
-                (OutgoingDocument.original_sha256 == digest) | (OutgoingDocument.pdf_sha256 == digest),
-            )).first()
+            # each column by its own index (asked with an OR, SQLite read every document the agency sent)
+            row = next((found for column in (OutgoingDocument.original_sha256, OutgoingDocument.pdf_sha256)
+                        if (found := session.scalars(select(OutgoingDocument).where(
+                            OutgoingDocument.agency_code == self.gw.config.agency.code, column == digest)).first())), None)
             if row is None:
                 return None
             stored = dict(row.plan)

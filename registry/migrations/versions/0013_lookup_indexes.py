@@ -1,6 +1,7 @@
 """register: indexes for what is looked up for every mail or every page, so that nothing reads a
 table that grows for years: the alerts to a clerk (each quarantined mail), an action's audit entries
-since a time (alerts held back, the digest, logouts), a mail's and a document's history (the desk).
+since a time (alerts held back, the digest, logouts), a mail's and a document's history (the desk), an outgoing file
+already sent (each file of the clerk's folder).
 
 Revision ID: 0013
 Revises: 0012
@@ -22,9 +23,11 @@ def upgrade() -> None:
     op.create_index("ix_audit_log_action_at", "audit_log", ["action", "at"])
     op.create_index("ix_audit_log_mail_id", "audit_log", ["mail_id"])
     op.create_index("ix_audit_log_document_id", "audit_log", ["document_id"])
+    op.create_index("ix_outgoing_documents_original_sha256", "outgoing_documents", ["original_sha256"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outgoing_documents_original_sha256", table_name="outgoing_documents")
     op.drop_index("ix_audit_log_document_id", table_name="audit_log")
     op.drop_index("ix_audit_log_mail_id", table_name="audit_log")
     op.drop_index("ix_audit_log_action_at", table_name="audit_log")
