@@ -119,7 +119,7 @@ class Document(Base):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     issuer_key: Mapped[str | None] = mapped_column(String(500), index=True)  # folded issuer, for duplicates
     recalled: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)  # the desk: registered since the digest
     peer_document_id: Mapped[str | None] = mapped_column(String(64), index=True)  # the sender's X-QLVB-Document-Id
     secrecy: Mapped[str | None] = mapped_column(String(20))  # a paper document's mark (Mật…): passed on without content
 
@@ -130,7 +130,8 @@ class Assignment(Base):
     and the unit's marks: received (worked on, by whom: the register's column 9) and done."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("document_id", "unit_code", name="uq_assignments_unit"),)
+    __table_args__ = (UniqueConstraint("document_id", "unit_code", name="uq_assignments_unit"),
+                      Index("ix_assignments_open_deadline", "done_at", "deadline"))  # not done, due soon: the desk, reminders
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     unit_code: Mapped[str] = mapped_column(String(32))

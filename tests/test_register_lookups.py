@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy import event, select
 from world import STC, STP, World
 
 GROWING = ("mails", "documents", "document_files", "outbox", "audit_log", "outgoing_documents",
-           "outgoing_recipients")
+           "outgoing_recipients", "assignments")
 EVERY_ROW = {"agency_code", "year"}  # an agency's register has one code, and a year is a year's mail: no choice
 
 
@@ -41,7 +42,7 @@ def test_every_statement_of_a_mails_recording_finds_its_rows_by_an_index(world: 
     from gateway.model import PdfFacts, WorkFailure
     from gateway.outgoing.send import OutgoingFile, OutgoingSender
     from kit import DocumentSpec, render_document
-    from registry.desk_reads import document_view
+    from registry.desk_reads import document_view, today
     from registry.models import Document
 
     accepted = world.mail("signed", sender=STC, attachments=[("cv.pdf", world.signed("stc", world.document(
@@ -69,6 +70,8 @@ def test_every_statement_of_a_mails_recording_finds_its_rows_by_an_index(world: 
         del asked[-1]  # the test's own question
         view = document_view(session, document_id)  # the desk: the document, its mail, files, answers, history
         assert view is not None and view.history
+        landing = today(session, date.today())  # the desk's landing page
+        assert [m.id for m in landing.waiting] and landing.registered
 
     class InProcess:  # the workers' own reading, in this process
         def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:

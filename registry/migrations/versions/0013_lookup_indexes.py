@@ -1,7 +1,8 @@
 """register: indexes for what is looked up for every mail or every page, so that nothing reads a
 table that grows for years: the alerts to a clerk (each quarantined mail), an action's audit entries
 since a time (alerts held back, the digest, logouts), a mail's and a document's history (the desk), an outgoing file
-already sent (each file of the clerk's folder).
+already sent (each file of the clerk's folder), the documents registered since the digest and those passed on, not
+done, due soon (the desk's landing page, the reminders).
 
 Revision ID: 0013
 Revises: 0012
@@ -24,9 +25,13 @@ def upgrade() -> None:
     op.create_index("ix_audit_log_mail_id", "audit_log", ["mail_id"])
     op.create_index("ix_audit_log_document_id", "audit_log", ["document_id"])
     op.create_index("ix_outgoing_documents_original_sha256", "outgoing_documents", ["original_sha256"])
+    op.create_index("ix_documents_created_at", "documents", ["created_at"])
+    op.create_index("ix_assignments_open_deadline", "assignments", ["done_at", "deadline"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_assignments_open_deadline", table_name="assignments")
+    op.drop_index("ix_documents_created_at", table_name="documents")
     op.drop_index("ix_outgoing_documents_original_sha256", table_name="outgoing_documents")
     op.drop_index("ix_audit_log_document_id", table_name="audit_log")
     op.drop_index("ix_audit_log_mail_id", table_name="audit_log")
