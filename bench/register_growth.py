@@ -3,8 +3,9 @@
 The register is filled with N earlier mails and documents (written straight in SQL: a year of a busy
 agency is about 10,000), then the same analysed mails are recorded as the daemon records them
 (`Intake.record_many`, 20 mails a transaction): the main process's CPU a mail, at each size. Flat is
-the goal: nothing a mail does may read the whole register.
-Usage: python bench/register_growth.py [--sizes 0,10000,50000,200000] [--mails N]
+the goal: nothing a mail does may read the whole register. `--agencies N` adds N communes to the
+directory (a province has about a thousand agencies, its communes and schools among them).
+Usage: python bench/register_growth.py [--sizes 0,10000,50000,200000] [--mails N] [--agencies N]
 """
 
 from __future__ import annotations
@@ -43,11 +44,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="0,10000,50000,200000", help="documents in the register, comma-separated")
     parser.add_argument("--mails", type=int, default=60)
+    parser.add_argument("--agencies", type=int, default=0, help="communes added to the directory")
     args = parser.parse_args()
     pki, signers, stranger = build_pki()
     with tempfile.TemporaryDirectory() as tmp:
         world = make_world(Path(tmp) / "bench", pki, signers, stranger)
         world.write_config()
+        with open(world.root / "directory.csv", "a", encoding="utf-8") as directory:
+            directory.writelines(f"999.{i // 1000:02d}.{i % 1000:03d}.H06,UBND xã Số {i} huyện Lục Nam,"
+                                 f"vanthu.xa{i}@bacgiang.gov.vn,,Xã\n" for i in range(args.agencies))
         sizes = [int(s) for s in args.sizes.split(",")]
         raws = {size: [world.mail(f"m{size}-{i}", sender=STC, attachments=[("cv.pdf", world.signed("stc", pdf=world.document(
             issuer="SỞ TÀI CHÍNH", number=f"{round * args.mails + i + 1}/STC-VP")))]).read_bytes() for i in range(args.mails)]
@@ -57,7 +62,8 @@ def main() -> None:
         analyser = Analyser(gateway.analysis_settings())
         intake = Intake(gateway, None)  # type: ignore[arg-type]  # recording only: no worker is asked
         code = gateway.config.agency.code
-        print(f"machine: {platform.machine()}, Python {platform.python_version()}, SQLite register; "
+        print(f"machine: {platform.machine()}, Python {platform.python_version()}, SQLite register, "
+              f"{len(gateway.directory.agencies)} agencies in the directory; "
               f"{args.mails} born-digital signed mails recorded {BATCH} a transaction at each size")
         held = 0
         for size in sizes:

@@ -114,7 +114,12 @@ class Directory:
         self._by_name: dict[str, list[AgencyEntry]] = {}
         self._by_certificate_name: dict[str, list[AgencyEntry]] = {}
         self._by_listed_certificate: dict[str, list[AgencyEntry]] = {}
+        self._by_fingerprint: dict[str, list[AgencyEntry]] = {}  # asked for every signed mail: never a walk of all
+        self._by_code: dict[str, AgencyEntry] = {}
         for agency in self.agencies:
+            self._by_code.setdefault(agency.code, agency)
+            for fingerprint in agency.fingerprints:
+                self._by_fingerprint.setdefault(fingerprint, []).append(agency)
             for listed in agency.certificates:
                 if fingerprint_key(listed) is None:
                     self._by_listed_certificate.setdefault(squash(listed), []).append(agency)
@@ -127,7 +132,7 @@ class Directory:
         return self._by_mailbox.get(address.lower())
 
     def by_code(self, code: str) -> AgencyEntry | None:
-        return next((a for a in self.agencies if a.code == code), None)
+        return self._by_code.get(code)
 
     def by_issuer(self, issuer: str, parent: str | None = None) -> AgencyEntry | None:
         """The agency an issuer line names: by itself, or with its parent's place ('SỞ TƯ PHÁP' under
@@ -146,7 +151,7 @@ class Directory:
         return None
 
     def by_fingerprint(self, fingerprint: str) -> AgencyEntry | None:
-        found = [a for a in self.agencies if fingerprint.lower() in a.fingerprints]
+        found = self._by_fingerprint.get(fingerprint.lower(), [])
         return found[0] if len(found) == 1 else None
 
     def by_listed_certificate(self, name: str) -> list[AgencyEntry]:
