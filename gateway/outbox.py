@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from gateway.config import MailServer
 from gateway.exchange.tracking import follow_outbox
@@ -85,12 +85,8 @@ class OutboxSender:
 
     def next_due(self) -> datetime | None:
         """When the earliest queued message is due (None: nothing queued)."""
-        with self.register.session() as session:
-            rows = session.execute(
-                select(Outbox.next_attempt_at).where(Outbox.state == "queued").order_by(Outbox.next_attempt_at)
-            ).all()
-        if not rows:
-            return None
-        if any(r[0] is None for r in rows):
-            return datetime.now(timezone.utc)
-        return min(r[0] for r in rows if r[0] is not None)
+        queued = Outbox.state == "queued"
+        with self.register.session() as session:  # asked at every turn: two answers, not every queued row
+            if session.scalar(select(Outbox.id).where(queued, Outbox.next_attempt_at.is_(None)).limit(1)) is not None:
+                return datetime.now(timezone.utc)
+            return session.scalar(select(func.min(Outbox.next_attempt_at)).where(queued))

@@ -91,3 +91,29 @@ def test_two_senders_at_once_send_each_message_once(register_url: str) -> None:
     with register.session() as session:
         assert set(session.scalars(select(Outbox.state))) == {"sent"}
     register.close()
+
+
+def test_when_the_next_message_is_due(register_url: str) -> None:
+    """The loop asks at every turn when to send next: nothing queued, none; a message to retry later, its
+    time (a sent one's is no concern); one never tried, now."""
+    from datetime import timedelta
+
+    register = Register(register_url)
+    sender = OutboxSender(register, MailServer(host="127.0.0.1", port=1, security="none"), "test")
+    assert sender.next_due() is None
+    later, now = datetime.now(timezone.utc) + timedelta(minutes=5), datetime.now(timezone.utc)
+
+    def queue(name: str, state: str, at: datetime | None) -> None:
+        with register.session() as session, session.begin():
+            session.add(Outbox(mail_id=None, document_id=None, kind="alert", recipient="vanthu@stp.test", subject=name,
+                               message_id=f"<{name}@qlvb.test>", raw=b"x", state=state, attempts=1, created_at=now,
+                               next_attempt_at=at))
+
+    queue("sent", "sent", now - timedelta(hours=1))
+    queue("retry", "queued", later)
+    queue("retry-later", "queued", later + timedelta(minutes=5))
+    assert sender.next_due() == later
+    queue("new", "queued", None)
+    due = sender.next_due()
+    assert due is not None and abs((due - datetime.now(timezone.utc)).total_seconds()) < 5
+    register.close()
