@@ -183,7 +183,7 @@ class DocumentFile(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mail_id: Mapped[int] = mapped_column(ForeignKey("mails.id"), index=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # who else refers to a file (a recall destroys it)
     filename: Mapped[str] = mapped_column(String(500))
     content_type: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))  # document, appendix, draft, extra, refused
@@ -206,7 +206,7 @@ class Outbox(Base):
     __table_args__ = (Index("ix_outbox_kind_recipient", "kind", "recipient"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mail_id: Mapped[int | None] = mapped_column(ForeignKey("mails.id"), index=True)
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)  # a peer told of its document
     kind: Mapped[OutboxKind] = mapped_column(String(16))
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(Text)
@@ -245,9 +245,9 @@ class OutgoingDocument(Base):
     signer_name: Mapped[str | None] = mapped_column(String(200))
     signer_position: Mapped[str | None] = mapped_column(String(300))
     filename: Mapped[str] = mapped_column(String(500))
-    pdf_sha256: Mapped[str] = mapped_column(String(64))  # the PDF sent (signed by us)
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)  # the PDF sent (signed by us)
     original_sha256: Mapped[str] = mapped_column(String(64), index=True)  # the PDF as the clerk gave it
-    draft_sha256: Mapped[str | None] = mapped_column(String(64))
+    draft_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     draft_filename: Mapped[str | None] = mapped_column(String(500))
     signed: Mapped[bool] = mapped_column(Boolean)  # signed by the gateway (False: already signed by us)
     source: Mapped[str] = mapped_column(String(200))  # a file path, or mailbox and UID
