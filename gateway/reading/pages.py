@@ -214,7 +214,7 @@ def mostly_image(page: pymupdf.Page, lines: list[Line], log: DrawingLog) -> bool
     places are those the drawing log holds (pictures and stencil masks, a seal's included: the same
     boxes as PyMuPDF's image information on every page of the corpus, without drawing the page again
     and decoding its pictures for it)."""
-    images = [rect for d in log if d.kind in ("fill-image", "fill-imask")
+    images = [rect for d in log if d.kind in ("fill-image", "fill-imgmask")
               if not (rect := pymupdf.Rect(d.box) & page.rect).is_empty]
     if not images:
         return False
