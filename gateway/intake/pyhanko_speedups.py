@@ -111,26 +111,25 @@ class _CrlIndex:
     issuer_changes: list[int]  # where an entry names the issuer of it and the entries after it
 
 
-_Entries = _CrlIndex | None
-
-
-def revoked_by_serial(certificate_list: crl.CertificateList) -> _Entries:
+def revoked_by_serial(certificate_list: crl.CertificateList) -> _CrlIndex | None:
     """Where each serial number stands in the CRL's list (None: the CRL could not be read so, pyHanko's own
     search is used), made once for each CRL object, by cryptography's parser in one pass (a national
     CA's 100,000 entries: 10 MB kept, bench/crl.py)."""
     if certificate_list in _crl_entries:
         return _crl_entries[certificate_list]
-    index = _CrlIndex({}, [])
-    entries: _Entries = index
+    positions: dict[int, list[int]] = {}
+    changes: list[int] = []
+    index: _CrlIndex | None
     try:
         for position, revoked in enumerate(cx509.load_der_x509_crl(certificate_list.dump())):
-            index.positions.setdefault(revoked.serial_number, []).append(position)
+            positions.setdefault(revoked.serial_number, []).append(position)
             if any(isinstance(e.value, cx509.CertificateIssuer) for e in revoked.extensions):
-                index.issuer_changes.append(position)
+                changes.append(position)
+        index = _CrlIndex(positions, changes)
     except Exception:  # a list cryptography does not read (it is strict): searched by pyHanko as it was
-        entries = None
-    _crl_entries[certificate_list] = entries
-    return entries
+        index = None
+    _crl_entries[certificate_list] = index
+    return index
 
 
 def serial_listed(certificate_list: crl.CertificateList, serial: int) -> bool:
