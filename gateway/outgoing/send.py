@@ -175,10 +175,13 @@ class OutgoingSender:
     def _already_sent(self, pdf: bytes) -> SendOutcome | None:
         digest = hashlib.sha256(pdf).hexdigest()
         with self.gw.register.session() as session:
-            # each column by its own index (asked with an OR, SQLite read every document the agency sent)
-            row = next((found for column in (OutgoingDocument.original_sha256, OutgoingDocument.pdf_sha256)
-                        if (found := session.scalars(select(OutgoingDocument).where(
-                            OutgoingDocument.agency_code == self.gw.config.agency.code, column == digest)).first())), None)
+            row = None
+            # each hash by its own index (asked with an OR, SQLite read every document the agency sent)
+            for column in (OutgoingDocument.original_sha256, OutgoingDocument.pdf_sha256):
+                row = session.scalars(select(OutgoingDocument).where(
+                    OutgoingDocument.agency_code == self.gw.config.agency.code, column == digest)).first()
+                if row is not None:
+                    break
             if row is None:
                 return None
             stored = dict(row.plan)
