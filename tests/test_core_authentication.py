@@ -4,8 +4,12 @@ what a DKIM signature's tags leave uncovered. (Which results count: tests/test_t
 
 from __future__ import annotations
 
+import re
+
 import authres
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gateway.intake.authentication import entry_line, from_evidence, signature_tags, signed_headers, uncovered
 
@@ -89,3 +93,18 @@ def test_signed_headers_are_those_signed_in_every_copy() -> None:
     headers = HEADERS + [("X-QLVB-Status", "03"), ("X-QLVB-Status", "15"), ("X-QLVB-Identifier", "1")]
     assert signed_headers({"h": "From:Subject:X-QLVB-Status:X-QLVB-Identifier"}, headers) == frozenset(
         {"from", "subject", "x-qlvb-identifier"})  # the status twice, signed once: not vouched for
+
+
+@given(st.lists(st.sampled_from([b"a", b"\n", b"\r", b"\r\n", b": ", b"\n\n", b"\r\n\r\n"]), max_size=14))
+def test_the_body_starts_after_the_first_blank_line(pieces: list[bytes]) -> None:
+    """Where DKIM's body begins: after the first empty line, ended by CRLF or by LF alone, whichever
+    comes first (the LF one looked for only before the CRLF one: never through the whole body)."""
+    from gateway.intake.authentication import _body_start
+
+    message = b"".join(pieces)
+    if message.startswith((b"\n", b"\r\n")):
+        expected: int | None = message.index(b"\n") + 1
+    else:
+        ends = [(m.start(), m.end()) for m in re.finditer(rb"\n\r?\n", message)]
+        expected = ends[0][1] if ends else None
+    assert _body_start(message) == expected

@@ -248,7 +248,10 @@ def _body_start(message: bytes) -> int | None:
     """Where the body begins: after the first empty line (lines end in CRLF or LF)."""
     if message.startswith((b"\n", b"\r\n")):
         return message.index(b"\n") + 1
-    found = [(at, at + len(end)) for end in (b"\n\n", b"\n\r\n") if (at := message.find(end)) >= 0]
+    crlf = message.find(b"\n\r\n")
+    # an LF-only blank line counts only before the CRLF one: not looked for through the whole body
+    lf = message.find(b"\n\n", 0, crlf + 1 if crlf >= 0 else len(message))
+    found = [(at, at + len(end)) for at, end in ((lf, b"\n\n"), (crlf, b"\n\r\n")) if at >= 0]
     return min(found)[1] if found else None
 
 
