@@ -432,6 +432,9 @@ def test_signed_and_scanned_documents_have_no_active_content(world, tmp_path: Pa
     doc.save(path, incremental=True, encryption=pymupdf.PDF_ENCRYPT_KEEP)
     doc.close()
     assert active_content_of(path.read_bytes()) == ("JavaScript",)
+    # and through intake, which reads the signed revision alone but looks for active content in the whole file
+    [out] = world.ingest(world.mail("later-js", attachments=[("cv.pdf", path.read_bytes())]), command="check")
+    assert any(r["code"] == "unsupported-attachment" and "JavaScript" in r["message"] for r in out["reasons"]), out["reasons"]
 
 
 def test_real_pdfs_are_pdfs_without_active_content(realpdf: Path) -> None:

@@ -17,7 +17,7 @@ from gateway.exchange.reports import delivery_report
 from gateway.intake import mime
 from gateway.intake.attachments import classify, in_forwarded_mail
 from gateway.intake.authentication import AuthSettings, authenticate
-from gateway.intake.pdf_content import active_content_of
+from gateway.intake.pdf_content import active_content, active_content_of
 from gateway.intake.pdf_integrity import damage, open_pdf
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import Attachment, DeliveryReport, MailFacts, PdfFacts, SenderAuth, SignatureFacts
@@ -227,10 +227,12 @@ class Analyser:
             signatures = self.validator.validate(data) if b"/ByteRange" in data else []
         except Exception as exc:  # pyHanko cannot parse the file's signature structures
             signatures = [SignatureFacts.unreadable("?", f"{type(exc).__name__}: {exc}")]
+        content = signed_content(data, signatures)
         try:
-            doc = open_pdf(signed_content(data, signatures))
+            doc = open_pdf(content)
         except Exception as exc:  # MuPDF raises a generic error on broken files
             return PdfFacts(attachment, opened=False, problem=f"không mở được: {type(exc).__name__}")
+        active: tuple[str, ...] | None = None
         with doc:
             if doc.needs_pass and not doc.authenticate(""):
                 return PdfFacts(attachment, opened=False, problem="cần mật khẩu để mở")
@@ -243,7 +245,10 @@ class Analyser:
             if (damaged := damage(doc)) is not None:  # a file cut short or with a broken stream: asked for again
                 return PdfFacts(attachment, opened=False, problem=damaged)
             repaired = doc.is_repaired
-        active = active_content_of(data)  # the whole file as a reader opens it, later revisions included
+            if len(content) == len(data):  # the whole file: looked through as opened (its objects read already)
+                active = active_content(doc)
+        if active is None:  # the whole file as a reader opens it, later revisions included
+            active = active_content_of(data)
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active,
                         repaired=repaired)
 
