@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import socket
 import ssl
 from dataclasses import dataclass
 from typing import Literal
@@ -45,7 +46,8 @@ async def _send_all(server: Server, envelopes: list[Envelope], timeout: float) -
     context = _tls_context(str(server.ca_file) if server.ca_file else None)
     port = server.port or {"tls": 465, "starttls": 587, "none": 25}[server.security]
     client = aiosmtplib.SMTP(hostname=server.host, port=port, use_tls=server.security == "tls",
-                             start_tls=server.security == "starttls", tls_context=context, timeout=timeout)
+                             start_tls=server.security == "starttls", tls_context=context, timeout=timeout,
+                             local_hostname=_local_hostname())
     try:
         await client.connect()
         if server.username:
@@ -74,6 +76,13 @@ async def _send_all(server: Server, envelopes: list[Envelope], timeout: float) -
         except (aiosmtplib.SMTPException, OSError):
             client.close()
     return results
+
+
+@functools.cache
+def _local_hostname() -> str:
+    """This machine's name for EHLO, asked of the resolver once: aiosmtplib asks it (socket.getfqdn, in a
+    thread it starts) at every connection, and a slow reverse lookup would hold every batch of answers."""
+    return socket.getfqdn()
 
 
 @functools.lru_cache(maxsize=4)
