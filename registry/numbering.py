@@ -44,9 +44,11 @@ def _series_row(session: Session, table: str, agency_code: str, year: int) -> No
 
 
 def _next_in(session: Session, table: str, agency_code: str, year: int) -> int:
-    _series_row(session, table, agency_code, year)
-    number = session.execute(
-        text(f"UPDATE {table} SET last = last + 1 WHERE agency_code = :a AND year = :y RETURNING last"),
-        {"a": agency_code, "y": year},
-    ).scalar_one()
+    """The series' next number: one statement when the year's series is there (every number but the
+    year's first), made first when it is not."""
+    take = text(f"UPDATE {table} SET last = last + 1 WHERE agency_code = :a AND year = :y RETURNING last")
+    number = session.execute(take, {"a": agency_code, "y": year}).scalar_one_or_none()
+    if number is None:  # the year's first: its series made (or waited for, another gateway making it)
+        _series_row(session, table, agency_code, year)
+        number = session.execute(take, {"a": agency_code, "y": year}).scalar_one()
     return int(number)
