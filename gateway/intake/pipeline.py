@@ -197,6 +197,14 @@ class Intake:
         return MailOutcome(tuple(replace(d, replies=(), already_processed=True)
                                  for d in MailOutcome.from_json(row.outcome).documents))
 
+    def _present(self, session: Session, run: Sequence[MailFacts]) -> set[tuple[str, str]]:
+        """Which of these mails the register holds already (Message-ID and hash), asked once for a run."""
+        ids = list({facts.message_id for facts in run})
+        if not ids:
+            return set()
+        rows = session.execute(select(Mail.message_id, Mail.sha256).where(Mail.message_id.in_(ids)))
+        return {(message_id, sha256) for message_id, sha256 in rows}
+
     def record_many(self, mails: list[tuple[IncomingMail, Analysis | WorkFailure]]) -> list[MailOutcome]:
         """Several analysed mails recorded in one transaction, in their order: numbers, duplicates and
         answers as if recorded one after the other, one commit for all. Their files are stored first.
@@ -215,7 +223,8 @@ class Intake:
                         self.store_files(item, facts, stored)  # before the transaction (as _record does)
                 now = datetime.now(timezone.utc)
                 with self.gw.register.session() as session, session.begin():
-                    recorded = [self._record_in(session, item, facts, stored, delivered, received, now)
+                    present = self._present(session, [facts for _, facts, _, _, _ in run])
+                    recorded = [self._record_in(session, item, facts, stored, delivered, received, now, present)
                                 for item, facts, stored, delivered, received in run]
                 outputs.extend(recorded)
         except Exception as exc:  # rolled back: one at a time, each under handle's own care
@@ -258,14 +267,20 @@ class Intake:
 
     def _record_in(
         self, session: Session, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime,
-        received: datetime, now: datetime,
+        received: datetime, now: datetime, present: set[tuple[str, str]] | None = None,
     ) -> MailOutcome:
-        """One mail recorded in the caller's transaction."""
+        """One mail recorded in the caller's transaction. `present`: the mails of the caller's run the
+        register held when it began (`_present`), this one added once recorded (a copy later in the run
+        is looked for as it would be alone); None: looked for here."""
         outcomes: list[DocumentOutcome] = []
         # decided inside the write transaction: duplicates and numbers see one state of the register
-        seen = self._seen(session, facts)
-        if seen is not None:
-            return seen
+        key = (facts.message_id, facts.sha256)
+        if present is None or key in present:
+            seen = self._seen(session, facts)
+            if seen is not None:
+                return seen
+        if present is not None:
+            present.add(key)
         decisions = self.decide_on(session, facts)
         secret = any(d.secret for d in decisions)
         if not secret and rules.secret(facts.pdfs):  # marked secret, yet not judged (an automatic mail)
