@@ -169,11 +169,18 @@ def test_a_national_cas_crl_of_twenty_thousand_certificates(world, tmp_path) -> 
     big = tmp_path / "national.crl"
     big.write_bytes(builder.sign(pki.intermediate.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER))
     validator = SignatureValidator(TrustStore.load([world.root / "pki/root.pem"], [big, world.root / "pki/root.crl"]))
+    from pyhanko_certvalidator.revinfo import validate_crl
+
+    assert validate_crl.find_cert_in_list is pyhanko_speedups.find_cert_in_list  # pyHanko searches by the index
     for _ in range(2):  # the second time from the index made the first
         revoked = validator.validate(world.signed("revoked", world.document(number="208/STP-VP")))[0]
         assert revoked.revoked and not revoked.trusted and revoked.intact
         good = validator.validate(world.signed("stc", world.document(number="12/STC-VP")))[0]
         assert good.trusted and not good.revoked and good.revocation_known
+    national = validator.store.crls[0]
+    index = pyhanko_speedups.revoked_by_serial(national)
+    assert index is not None and len(index.positions) == 20_001  # read whole, once: the same index each time
+    assert pyhanko_speedups.revoked_by_serial(national) is index
 
 
 def test_a_crl_cryptography_will_not_read_is_searched_as_pyhanko_searches() -> None:

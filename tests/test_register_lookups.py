@@ -5,7 +5,7 @@ the document, and what sending one of our documents asks (twice: the second time
 sent), finds its rows by an index: SQLite's plan reads none of the register's growing tables whole (a scan, or a search by the
 agency's code alone, which every row has). (A duplicate lookup asked as
 an OR read the agency's whole register for every mail: 62 ms a mail at 200,000 documents, where
-bench/register_growth.py now measures 7, flat.)"""
+bench/register_growth.py now measures 5 to 7, flat.)"""
 
 from __future__ import annotations
 
