@@ -4,15 +4,19 @@ and a document's particulars, files and trail. Rows are the models, readable aft
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from registry import queries
 from registry.models import Assignment, AuditEntry, Document, DocumentFile, Mail, Outbox
 
 DUE_WITHIN_DAYS = 3  # Today shows the documents whose lead unit's deadline is this close, or past
+# Today lists at most this many documents registered, and mails returned, since the last digest (the newest;
+# the register's search holds them all): with the digest turned off, "since" is the gateway's first day
+LANDING_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,13 @@ class DueDocument:
 @dataclass(frozen=True)
 class Today:
     since: datetime | None  # the last digest; None: none was ever sent
-    registered: tuple[Document, ...]  # since then, by number
-    returned: tuple[Mail, ...]  # returned since then
+    registered: tuple[Document, ...]  # since then, by number: the newest LANDING_ROWS
+    returned: tuple[Mail, ...]  # returned since then: the newest LANDING_ROWS
     waiting: tuple[Mail, ...]  # held for review, whenever they came
     failed: tuple[Outbox, ...]  # answers that could not be sent, newest first
     due: tuple[DueDocument, ...]  # passed on, not done, the deadline within DUE_WITHIN_DAYS or past; soonest first
+    registered_count: int = 0  # all registered since then (more than listed when over LANDING_ROWS)
+    returned_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,12 +71,23 @@ def due_documents(session: Session, today: date) -> tuple[DueDocument, ...]:
 def today(session: Session, day: date, *, failures: int = 20) -> Today:
     since = last_digest_at(session)
     after = since or datetime.fromtimestamp(0, timezone.utc)
-    registered = session.scalars(select(Document).where(Document.created_at > after)
-                                 .order_by(Document.year, Document.arrival_number))
-    returned = session.scalars(select(Mail).where(Mail.verdict == "returned", Mail.created_at > after).order_by(Mail.id))
+    new_documents = Document.created_at > after
+    returned_mails = (Mail.verdict == "returned", Mail.created_at > after)
+    registered = session.scalars(select(Document).where(new_documents).order_by(
+        Document.year.desc(), Document.arrival_number.desc()).limit(LANDING_ROWS)).all()
+    returned = session.scalars(select(Mail).where(*returned_mails).order_by(Mail.id.desc()).limit(LANDING_ROWS)).all()
     failed = session.scalars(select(Outbox).where(Outbox.state == "failed").order_by(Outbox.id.desc()).limit(failures))
-    return Today(since, tuple(registered), tuple(returned), tuple(queries.waiting_mails(session)), tuple(failed),
-                 due_documents(session, day))
+    return Today(since, tuple(reversed(registered)), tuple(reversed(returned)), tuple(queries.waiting_mails(session)),
+                 tuple(failed), due_documents(session, day),
+                 registered_count=_count(session, Document, new_documents, listed=len(registered)),
+                 returned_count=_count(session, Mail, *returned_mails, listed=len(returned)))
+
+
+def _count(session: Session, model: type[Document] | type[Mail], *where: Any, listed: int) -> int:
+    """How many rows match: counted only when the list is full (a page of LANDING_ROWS may hide more)."""
+    if listed < LANDING_ROWS:
+        return listed
+    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
 def document_view(session: Session, document_id: int) -> DocumentView | None:

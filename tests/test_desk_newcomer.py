@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from starlette.testclient import TestClient
 
 from desk_kit import PEOPLE, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_client, log_in
@@ -147,3 +147,32 @@ def test_today_names_an_answer_that_could_not_be_sent_in_vietnamese(client: Test
         register.close()
     page = log_in(client, "vanthu")
     assert f"Gửi thư xác nhận đã nhận đến {recipient}: 550 mailbox unavailable" in page and "<li>ack " not in page
+
+
+def test_today_lists_the_newest_documents_when_more_came_since_the_digest(client: TestClient, desk_world: DeskWorld) -> None:
+    """With the digest turned off, "since the last digest" is the gateway's first day: the landing page
+    lists the newest LANDING_ROWS documents with the count of all, and sends the clerk to the register."""
+    from datetime import datetime, timezone
+
+    from registry.desk_reads import LANDING_ROWS
+    from registry.models import Document
+
+    register = desk_world.world.db()
+    now = datetime.now(timezone.utc)
+    try:
+        with register.session() as s, s.begin():
+            held = s.scalar(select(func.count()).select_from(Document))
+            s.add_all(Document(agency_code="TEST", year=2031, arrival_number=n, arrival_date=now, medium="paper",
+                               organ_name="Sở Thử", notation=f"{n}/ST-VP", subject=f"Văn bản thử {n}", created_at=now)
+                      for n in range(1, LANDING_ROWS + 31))
+        page = log_in(client, "vanthu")
+        section = page.split('id="h-registered"')[1].split("</section>")[0]
+        assert f"Đã vào sổ ({held + LANDING_ROWS + 30})" in section
+        assert f"Trang này hiện {LANDING_ROWS} văn bản vào sổ sau cùng" in section and 'href="/register"' in section
+        numbers = re.findall(r'<a href="/documents/\d+">(\d+)/2031</a>', section)
+        assert numbers == [str(n) for n in range(31, LANDING_ROWS + 31)]  # the newest, in the register's order
+    finally:
+        with register.session() as s, s.begin():
+            s.execute(delete(Document).where(Document.agency_code == "TEST"))
+        register.close()
+    assert "Trang này hiện" not in client.get("/").text  # all listed again: no note

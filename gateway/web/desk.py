@@ -117,6 +117,7 @@ class Desk:
         env = Environment(loader=PackageLoader("gateway.web", "templates"), autoescape=select_autoescape(default=True))
         env.filters["when"] = self.when
         env.filters["day"] = day
+        env.filters["local_day"] = lambda value: value.astimezone(self.gateway.config.tz).date().isoformat()
         env.filters["action"] = lambda code: ACTION_NAMES.get(code, code)
         env.filters["reason"] = lambda code: MESSAGES.get(code, code)
         env.filters["answer"] = lambda kind: ANSWER_NAMES.get(kind, kind)
