@@ -18,7 +18,7 @@ from gateway.model import Reading
 from gateway.reading import _kinh_gui, read_document
 from gateway.reading.lines import Line
 from gateway.reading.ocr import clean_ocr_text
-from gateway.reading.particulars import clean_notation, read_issuer, read_number, read_signer
+from gateway.reading.particulars import clean_notation, read_issuer, read_number, read_signer, read_vv_summary
 from gateway.reading.recipients import parse_block
 from office_documents import OfficeDocument, ScanSettings, lay_out, office_scan
 from vntext import nfc
@@ -274,3 +274,43 @@ def test_real_scans_whose_closing_part_has_no_columns_keep_their_block_and_signe
     assert reading.recipients.paper[:entries] == truth["recipients"]["paper"][:entries]
     assert reading.particulars.signer is not None and truth["signer"].split()[-1] in reading.particulars.signer
     assert not any(w.code == "no-recipient-block" for w in reading.warnings)
+
+
+# 9. A letter's summary written out, "Về việc …" for "V/v …" (realpdf 001, 002, 003, 007, 012), and a scan's
+#    number line OCR reads with a speck before it ("- Số:", realpdf 007) or a semicolon ("Só;2⁄2", realpdf 013).
+
+
+def test_a_letters_summary_written_out_is_its_summary_and_makes_it_a_letter() -> None:
+    doc = letter(summary="Về việc trả lời đơn kiến nghị của công dân")
+
+    particulars = read(office_scan(doc, ScanSettings(dpi=200, colour=True, seed=5))).particulars
+
+    assert (particulars.type, particulars.summary) == ("Công văn", "Về việc trả lời đơn kiến nghị của công dân")
+    assert read(lay_out(doc)).particulars.summary == "Về việc trả lời đơn kiến nghị của công dân"  # born-digital too
+
+
+@pytest.mark.parametrize("number_line", ["- Số:.96../TLĐ-DaHC", "Só;2⁄2 /UBND-VP", "Số: 54 /CV-TNMT"])
+@pytest.mark.parametrize("first", ["Vệ việc trả lời", "Về viêc trả lời", "V/v trả lời"])
+def test_ocrs_number_line_and_written_out_summary_are_found(number_line: str, first: str) -> None:
+    left = [line("ỦY BAN NHÂN DÂN", 60, 50, ink=0.2), line(number_line, 60, 90, ink=0.2),
+            line(first, 70, 108, ink=0.2), line("đơn của công dân", 75, 124, ink=0.2)]
+    found = read_vv_summary(left)
+    assert found is not None and found.value == ("V/v" if first.startswith("V/v") else "Về việc") + " trả lời đơn của công dân"
+
+
+def test_a_written_out_summary_across_the_middle_or_far_below_the_number_is_no_letters() -> None:
+    number = line("Số: 12/QĐ-UBND", 60, 90, ink=0.2)
+    centred = Line(page=1, x0=150, y0=200, x1=450, y1=214, text="Về việc ban hành quy chế", bold=True,
+                   page_width=595, page_height=842, source="ocr")  # a decision's summary, its heading unread
+    assert read_vv_summary([number, centred]) is None
+    later = [number, line("Kính gửi: Sở Tư pháp", 60, 110, ink=0.2), line("Căn cứ Luật", 60, 126, ink=0.2),
+             line("Về việc này", 60, 142, ink=0.2)]  # a sentence of the body, not under the number
+    assert read_vv_summary(later) is None
+    text_layer = [line("- Số 5 phố Hàng Bài", 60, 90), line("Về việc hợp tác", 60, 108)]  # a printed line is exact
+    assert read_vv_summary(text_layer) is None
+
+
+@pytest.mark.parametrize("name", ["002", "007", "012"])
+def test_real_scans_of_letters_whose_summary_is_written_out_read_it(realpdf: Path, name: str) -> None:
+    reading, truth = _real(realpdf, name)
+    assert (reading.particulars.type, reading.particulars.summary) == ("Công văn", truth["summary"])

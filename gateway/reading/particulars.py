@@ -39,8 +39,13 @@ _TYPES = {squash(t): t for t in DOCUMENT_TYPES}  # the type line as written, spa
 _BY_ABBREVIATION = {a.upper(): t for t, abbreviations in TYPE_ABBREVIATIONS.items() for a in abbreviations}  # "HĐ" ≠ "HD"
 _MOTTO = ("CONG HOA XA HOI CHU NGHIA VIET NAM", "DOC LAP - TU DO - HANH PHUC", "DOC LAP")
 _NUMBER = re.compile(r"^(?:(?:BO LUAT|LUAT|PHAP LENH|NGHI QUYET) )?SO\s*(:|\d)\s*(.*)$")  # "Luật số: 59/2020/QH14"
+# a scan's number line as OCR reads it: a speck before "Số" ("- Số:"), a semicolon for its colon ("Só;2/2")
+_OCR_NUMBER = re.compile(r"^[^\w\s]{0,2}\s*SO\s*[:;]")
 _DATE = re.compile(r"^(?P<place>[^,]*?)\s*,\s*NGAY\s*(?P<d>\d{0,2})\s*THANG\s*(?P<m>\d{0,2})\s*NAM\s*(?P<y>\d{0,4})")
 _VV = re.compile(r"^[VW]\s*[/\\|⁄iIlA1]?\s*[VW%](?![^\W\d_])", re.I)  # "V/v", and OCR's "V/w", "Viv", "VW", "W⁄%"
+# a letter's summary written out, "Về việc" for "V/v" (and OCR's "Vệ việc", "Vê viêc"), under the number in its column
+_VE_VIEC = re.compile(r"^V[eêềếểễệèéẻẽẹ]\s*vi[eêềếểễệèéẻẽẹ]c(?![^\W\d_])", re.I)
+LETTER_COLUMN = 0.5  # the issuer's column ends before the page's middle: a decision's centred summary does not
 _ARTICLE = re.compile(r"^(DIEU \d|CHUONG [IVXLC\d]+\b)")  # "Điều 1.", "Chương I", not a summary's "ĐIỀU CỦA LUẬT"
 _SIGNER_TITLE = re.compile(r"^(TM|KT|Q|TL|TUQ)\s*\.")
 _SIGNATURE_BOX = re.compile(r"^(NGUOI KY|KY BOI|SIGNED BY|SIGNATURE VALID|THOI GIAN KY|NGAY KY)\b")  # a signature box's labels
@@ -68,7 +73,8 @@ def is_upper(text: str) -> bool:
 
 def number_line_index(left: list[Line]) -> int | None:
     for index, line in enumerate(left):
-        if _NUMBER.match(fold(line.text)):
+        folded = fold(line.text)
+        if _NUMBER.match(folded) or (line.source == "ocr" and _OCR_NUMBER.match(folded)):
             return index
     return None
 
@@ -210,9 +216,10 @@ def read_vv_summary(left: list[Line]) -> Found | None:
     if start is None:
         return None
     summary: list[Line] = []
-    for line in left[start + 1:]:
+    for offset, line in enumerate(left[start + 1:]):
         if not summary:
-            if _VV.match(line.text):
+            if _VV.match(line.text) or (offset < 2 and _VE_VIEC.match(line.text)
+                                        and line.x1 <= LETTER_COLUMN * line.page_width):
                 summary.append(line)
             continue
         if mark_of(line.text) is not None or _caps_words(line.text):
@@ -223,7 +230,7 @@ def read_vv_summary(left: list[Line]) -> Found | None:
     if not summary:
         return None
     text = one_line(" ".join(l.text for l in summary))
-    return Found(_VV.sub("V/v", text, count=1), tuple(summary))
+    return Found(_VE_VIEC.sub("Về việc", _VV.sub("V/v", text, count=1), count=1), tuple(summary))
 
 
 def _caps_words(text: str) -> bool:
