@@ -314,3 +314,23 @@ def test_a_written_out_summary_across_the_middle_or_far_below_the_number_is_no_l
 def test_real_scans_of_letters_whose_summary_is_written_out_read_it(realpdf: Path, name: str) -> None:
     reading, truth = _real(realpdf, name)
     assert (reading.particulars.type, reading.particulars.summary) == ("Công văn", truth["summary"])
+
+
+# 10. A scanned "Kính gửi" line with a speck before it (realpdf 001: ", Kính gửi: ông …"), and an entry
+#     running to the right margin that goes on at the left one (a citizen's address wrapped there).
+
+
+def test_a_kinh_gui_line_with_a_speck_before_it_and_wrapped_at_the_margin_is_read_whole(realpdf: Path) -> None:
+    first = Line(page=1, x0=137, y0=152.6, x1=541, y1=166.0, text=", Kính gửi: ông Dương Văn Hiếu, địa chỉ thường trú thôn 8, xã Đắk",
+                 bold=False, page_width=595, page_height=842, source="ocr")  # measured on realpdf 001
+    wrapped = Line(page=1, x0=65, y0=171.0, x1=280, y1=184.3, text="Ru, huyện Đắk R’lấp, tỉnh Đắk Nông.", bold=False,
+                   page_width=595, page_height=842, source="ocr")
+    assert _kinh_gui([first, wrapped]) == ["ông Dương Văn Hiếu, địa chỉ thường trú thôn 8, xã Đắk Ru, huyện Đắk R’lấp, tỉnh Đắk Nông"]
+    short = dataclasses.replace(first, x1=330, text="Kính gửi: Sở Tư pháp tỉnh Bắc Giang")  # not to the margin: the body follows
+    assert _kinh_gui([short, wrapped]) == ["Sở Tư pháp tỉnh Bắc Giang"]
+    printed = dataclasses.replace(first, source="text")  # a text layer's line is as printed: no speck taken away
+    assert _kinh_gui([printed, wrapped]) == []
+
+    reading, truth = _real(realpdf, "001")
+    [entry] = reading.recipients.kinh_gui
+    assert difflib.SequenceMatcher(None, entry, truth["addressees"][0]).ratio() > 0.9, entry  # OCR's tone slips aside

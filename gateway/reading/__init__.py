@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 
 import pymupdf
 from PIL import Image
@@ -238,11 +239,16 @@ def _rows_below(source: PageSource, title: Line) -> list[Line]:
     return lines
 
 
+_OCR_SPECK = re.compile(r"^[^\w\s]{1,2}\s*")  # a speck OCR read before a line's first word (", Kính gửi:")
+RIGHT_MARGIN = 0.85  # a line reaching this far across the page was wrapped there (NĐ 30: right margin 15–20 mm)
+
+
 def _kinh_gui(lines: list[Line]) -> list[str]:
     """The "Kính gửi:" list of a letter: the text after the colon and the "- " lines below it; a line
     without a dash continues the entry above when that one is not closed by ";" or "." (a wrapped name)."""
     for index, line in enumerate(lines):
-        if fold(line.text).startswith("KINH GUI"):
+        folded = fold(line.text)
+        if folded.startswith("KINH GUI") or (line.source == "ocr" and _OCR_SPECK.sub("", folded).startswith("KINH GUI")):
             names: list[str] = []
             after = line.text.split(":", 1)[1].strip() if ":" in line.text else ""
             names.append(after)
@@ -252,7 +258,8 @@ def _kinh_gui(lines: list[Line]) -> list[str]:
                 if text.startswith(("-", "–")):
                     names.append(text)
                 elif names[-1] and not names[-1].endswith((";", ".")) and _next_line(previous, follow) \
-                        and follow.x0 >= line.x0 - 0.03 * line.page_width:  # the body's paragraphs start further left
+                        and (follow.x0 >= line.x0 - 0.03 * line.page_width  # the body's paragraphs start further left,
+                             or previous.x1 >= RIGHT_MARGIN * line.page_width):  # but a line full to the margin goes on
                     names[-1] += " " + text
                 else:
                     break
