@@ -331,6 +331,9 @@ def test_a_kinh_gui_line_with_a_speck_before_it_and_wrapped_at_the_margin_is_rea
     printed = dataclasses.replace(first, source="text")  # a text layer's line is as printed: no speck taken away
     assert _kinh_gui([printed, wrapped]) == []
 
+    southern = [line("Kính gởi: Sở Tư pháp tỉnh Bạc Liêu;", 137, 152.6), line("- Sở Nội vụ.", 180, 168.0)]  # the South's spelling
+    assert _kinh_gui(southern) == ["Sở Tư pháp tỉnh Bạc Liêu", "Sở Nội vụ"]
+
     reading, truth = _real(realpdf, "001")
     [entry] = reading.recipients.kinh_gui
     assert difflib.SequenceMatcher(None, entry, truth["addressees"][0]).ratio() > 0.9, entry  # OCR's tone slips aside

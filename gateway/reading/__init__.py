@@ -24,6 +24,7 @@ from gateway.reading.pages import PageSource
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import HIDDEN_WHY
 from gateway.reading.particulars import (
+    KINH_GUI,
     Found,
     is_motto,
     mark_of,
@@ -248,7 +249,7 @@ def _kinh_gui(lines: list[Line]) -> list[str]:
     without a dash continues the entry above when that one is not closed by ";" or "." (a wrapped name)."""
     for index, line in enumerate(lines):
         folded = fold(line.text)
-        if folded.startswith("KINH GUI") or (line.source == "ocr" and _OCR_SPECK.sub("", folded).startswith("KINH GUI")):
+        if folded.startswith(KINH_GUI) or (line.source == "ocr" and _OCR_SPECK.sub("", folded).startswith(KINH_GUI)):
             names: list[str] = []
             after = line.text.split(":", 1)[1].strip() if ":" in line.text else ""
             names.append(after)

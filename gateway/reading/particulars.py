@@ -43,6 +43,7 @@ _NUMBER = re.compile(r"^(?:(?:BO LUAT|LUAT|PHAP LENH|NGHI QUYET) )?SO\s*(:|\d)\s
 _OCR_NUMBER = re.compile(r"^[^\w\s]{0,2}\s*SO\s*[:;]")
 _DATE = re.compile(r"^(?P<place>[^,]*?)\s*,\s*NGAY\s*(?P<d>\d{0,2})\s*THANG\s*(?P<m>\d{0,2})\s*NAM\s*(?P<y>\d{0,4})")
 _VV = re.compile(r"^[VW]\s*[/\\|⁄iIlA1]?\s*[VW%](?![^\W\d_])", re.I)  # "V/v", and OCR's "V/w", "Viv", "VW", "W⁄%"
+KINH_GUI = ("KINH GUI", "KINH GOI")  # "Kính gửi", and the South's "Kính gởi", folded
 # a letter's summary written out, "Về việc" for "V/v" (and OCR's "Vệ việc", "Vê viêc"), under the number in its column
 _VE_VIEC = re.compile(r"^V[eêềếểễệèéẻẽẹ]\s*vi[eêềếểễệèéẻẽẹ]c(?![^\W\d_])", re.I)
 LETTER_COLUMN = 0.5  # the issuer's column ends before the page's middle: a decision's centred summary does not
@@ -264,7 +265,7 @@ def read_type_and_summary(body: list[Line]) -> tuple[Found | None, Found | None]
             summary: list[Line] = []
             for follow in body[index + 1:]:
                 f = fold(follow.text)
-                if f.startswith(("CAN CU", "KINH GUI")) or _ARTICLE.match(f) or set(follow.text) <= set("-_— "):
+                if f.startswith(("CAN CU", *KINH_GUI)) or _ARTICLE.match(f) or set(follow.text) <= set("-_— "):
                     break
                 if summary and not (_follows(summary[-1], follow) and _as_heavy(summary, follow)):
                     break  # the summary is bold (NĐ 30/2020); the body below it is not
