@@ -337,3 +337,37 @@ def test_a_kinh_gui_line_with_a_speck_before_it_and_wrapped_at_the_margin_is_rea
     reading, truth = _real(realpdf, "001")
     [entry] = reading.recipients.kinh_gui
     assert difflib.SequenceMatcher(None, entry, truth["addressees"][0]).ratio() > 0.9, entry  # OCR's tone slips aside
+
+
+# 11. The signer's name: an officer's rank before it is not part of it (realpdf 014 "Đại tá Huỳnh Ngọc Liêm",
+#     008 "Thiêu tướng …" as OCR read it); what OCR read under the title that is not written like a name
+#     (a red stamp's script: realpdf 012 "t „ yết”") is left out, never registered as the name.
+
+
+def _right(text: str, y: float, *, ocr: bool = True) -> Line:
+    return Line(page=1, x0=360, y0=y, x1=360 + 6 * len(text), y1=y + 14, text=text, bold=False, page_width=595,
+                page_height=842, source="ocr" if ocr else "text", confidence=0.9 if ocr else None)
+
+
+@pytest.mark.parametrize("printed, name", [("Đại tá Huỳnh Ngọc Liêm", "Huỳnh Ngọc Liêm"),
+                                           ("Thiêu tướng Trương Minh Đương", "Trương Minh Đương"),
+                                           ("Thiếu úy Lê Văn An", "Lê Văn An"), ("Trung Văn Tá", "Trung Văn Tá")])
+def test_an_officers_rank_is_not_part_of_the_signers_name(printed: str, name: str) -> None:
+    for ocr in (True, False):
+        signer, titles = read_signer([_right("KT. GIÁM ĐỐC", 600, ocr=ocr), _right("PHÓ GIÁM ĐỐC", 616, ocr=ocr),
+                                      _right(printed, 700, ocr=ocr)])
+        assert signer is not None and titles is not None and signer.value == name
+
+
+@pytest.mark.parametrize("read_as", ["t „ yết”", "Iran Đăng {nh", "gạ ui 6t", "lê mai toản"])
+def test_what_ocr_read_under_the_title_that_is_no_name_is_left_out(read_as: str) -> None:
+    signer, titles = read_signer([_right("KT. CHỦ TỊCH", 600), _right("PHÓ CHỦ TỊCH", 616), _right(read_as, 700)])
+    assert signer is None and titles is not None and titles.value == "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+    assert read_signer([_right("KT. CHỦ TỊCH", 600), _right("Lê Mai Toản.", 700)])[0].value == "Lê Mai Toản."
+
+
+def test_a_real_scans_name_in_a_red_stamps_script_is_left_out_and_said(realpdf: Path) -> None:
+    reading, _ = _real(realpdf, "012")  # its name, a red stamp in script, was read "t „ yết”" and registered so
+    assert reading.particulars.signer is None
+    assert ("low-confidence", "trường signer: không đọc được tên người ký dưới chức vụ, để trống") in [
+        (w.code, w.message) for w in reading.warnings]

@@ -145,6 +145,8 @@ def _read(doc: pymupdf.Document, body: bool, dpi: int | None, *, keep_hidden: bo
     )
     if titles:
         notes.source("signer_title", titles.lines)
+        if signer is None and titles.lines[-1].source == "ocr":  # what is under the title was no name, or nothing
+            notes.warn("low-confidence", "trường signer: không đọc được tên người ký dưới chức vụ, để trống")
     elif signer:
         notes.warn("signer-title-unread", "không đọc được chức vụ người ký (dấu đóng trùm lên?)")
     if particulars.secrecy is None and (later := _later_secrecy(source, scanned)) is not None:

@@ -315,6 +315,18 @@ def _could_be_name(text: str) -> bool:
     return len(text) < 60 and len(text.split()) <= 7 and not re.search(r"[\d:@]", text)
 
 
+# a police or army officer's rank before the name ("Đại tá Huỳnh Ngọc Liêm"): not part of it
+# (folded, so that OCR's "Thiêu tướng" is one too)
+_RANK = re.compile(r"^(?:DAI|THUONG|TRUNG|THIEU)\s+(?:TUONG|TA|UY)\s+(?=\w)")
+
+
+def _written_like_a_name(text: str) -> bool:
+    """What OCR read under the title is a name only if it is written like one: words of letters, each
+    capitalised ("t „ yết”", "Iran Đăng {nh" are a red stamp's script or a scribble read as letters)."""
+    words = text.rstrip(".,;").split()
+    return len(words) >= 2 and all(w[0].isupper() and w.isalpha() for w in words)
+
+
 def _without_stray_glyph(text: str) -> str:
     """A name without a stray small letter glued before it ("ơNguyễn Đức Vũ": a signature image's glyph)."""
     stray = len(text) > 2 and text[0].islower() and text[1].isupper() and not is_upper(text[1:])  # not a title's "kT."
@@ -339,8 +351,10 @@ def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
         if name is None and (_SIGNER_TITLE.match(folded) or (is_upper(line.text) and len(line.text) < 60)):
             titles.append(line)
             continue
+        if _RANK.match(folded):
+            line = dataclasses.replace(line, text=line.text.split(None, 2)[2])
         if (titles or _looks_like_name(line.text)) and not line.text.startswith("(") and _could_be_name(line.text) \
-                and not is_upper(line.text):
+                and not is_upper(line.text) and (line.source != "ocr" or _written_like_a_name(line.text)):
             name = line  # the last plain line of the block is the name (a seal may hide the title)
     name_found = Found(name.text, (name,)) if name else None
     titles_found = Found("\n".join(l.text for l in titles), tuple(titles)) if titles else None
