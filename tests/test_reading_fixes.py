@@ -20,7 +20,7 @@ from gateway.reading.lines import Line
 from gateway.reading.ocr import clean_ocr_text
 from gateway.reading.particulars import clean_notation, read_issuer, read_number, read_signer, read_vv_summary
 from gateway.reading.recipients import parse_block
-from office_documents import OfficeDocument, ScanSettings, lay_out, office_scan
+from office_documents import OfficeDocument, ScanSettings, _font_path, lay_out, office_scan, scan
 from vntext import nfc
 
 BODY = ("Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về việc triển khai gửi, nhận văn bản điện tử giữa các cơ quan "
@@ -371,3 +371,30 @@ def test_a_real_scans_name_in_a_red_stamps_script_is_left_out_and_said(realpdf: 
     assert reading.particulars.signer is None
     assert ("low-confidence", "trường signer: không đọc được tên người ký dưới chức vụ, để trống") in [
         (w.code, w.message) for w in reading.warnings]
+
+
+# 12. A signer's name stamped in red under the title (realpdf 011: "Lê Văn Thị"), which the red channel
+#     that fades the seal fades too: read in the green one, when OCR reads it surely and as a name.
+
+
+def _red_named(name: str, seed: int) -> bytes:
+    doc = letter(signer=None)
+    with pymupdf.open(stream=lay_out(doc, ink=True, seed=seed), filetype="pdf") as pdf:
+        page = pdf[-1]
+        [title] = page.search_for("PHÓ CỤC TRƯỞNG")
+        page.insert_font(fontname="serif-bold", fontfile=str(_font_path("b")))
+        page.insert_text((title.x0 + 10, title.y1 + 105), name, fontname="serif-bold", fontsize=13, color=(0.85, 0.1, 0.1))
+        return scan(pdf.tobytes(), ScanSettings(dpi=200, colour=True, seed=seed))
+
+
+def test_a_signers_name_stamped_in_red_is_read(realpdf: Path) -> None:
+    particulars = read(_red_named("Nguyễn Văn An", seed=3)).particulars
+    assert particulars.signer == "Nguyễn Văn An"
+    assert particulars.signer_title == ["KT. CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG"]
+    reading, truth = _real(realpdf, "011")
+    assert reading.particulars.signer == truth["signer"] == "Lê Văn Thị"
+
+
+def test_a_red_stamp_under_the_title_that_is_no_name_is_not_the_signer() -> None:
+    particulars = read(_red_named("ĐÃ KÝ", seed=3)).particulars
+    assert particulars.signer is None

@@ -19,8 +19,9 @@ from gateway.reading.block import Block, find_block
 from gateway.reading.copies import read_copy
 from gateway.reading.handwriting import read_blanks
 from gateway.reading.lines import Line
-from gateway.reading.ocr import OcrUnavailable, check_tesseract, ocr_region, page_image
+from gateway.reading.ocr import OcrUnavailable, check_tesseract, ocr_band, ocr_region, page_image
 from gateway.reading.pages import PageSource
+from gateway.reading.red_ink import red_rows
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import HIDDEN_WHY
 from gateway.reading.particulars import (
@@ -35,6 +36,7 @@ from gateway.reading.particulars import (
     read_signer,
     read_type_and_summary,
     read_vv_summary,
+    written_like_a_name,
     type_mismatch,
 )
 from gateway.reading.recipients import ocr_archive, parse_block
@@ -216,7 +218,30 @@ def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | Non
         signer, titles = read_signer(near + following)
     if signer is None and titles is not None and titles.lines[-1].source == "ocr":
         signer = read_signer(list(titles.lines) + _rows_below(source, titles.lines[-1]))[0]
+        if signer is None:
+            signer = _red_name(source, titles.lines[-1])
     return signer, titles
+
+
+RED_NAME_SURE = 0.8  # a name stamped in red is taken only when OCR reads it this surely (a script's strokes are not)
+
+
+def _red_name(source: PageSource, title: Line) -> Found | None:
+    """The signer's name stamped in red under the title (offices stamp the name as they stamp the seal):
+    the red channel that fades the seal fades it too, so its rows of red ink are read in the green one."""
+    page = source.view(title.page - 1)
+    area = pymupdf.Rect(page.rect.width / 2, title.y1 + 2, page.rect.width, min(title.y1 + 200, page.rect.height))
+    if area.is_empty:
+        return None
+    for x0, y0, x1, y1 in red_rows(page.render(area, 72)):  # one pixel a point
+        if not 6 <= y1 - y0 <= 30:  # a line of letters, not the seal
+            continue
+        line = ocr_band(page, title.page, pymupdf.Rect(area.x0 + x0, area.y0 + y0, area.x0 + x1, area.y0 + y1),
+                        source.read_dpi, red_ink=True)
+        if line is not None and (line.confidence or 0) >= RED_NAME_SURE and written_like_a_name(line.text) \
+                and len(line.text) < 60:
+            return Found(line.text.rstrip(".,;"), (line,))
+    return None
 
 
 def _rows_below(source: PageSource, title: Line) -> list[Line]:

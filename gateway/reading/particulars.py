@@ -320,11 +320,11 @@ def _could_be_name(text: str) -> bool:
 _RANK = re.compile(r"^(?:DAI|THUONG|TRUNG|THIEU)\s+(?:TUONG|TA|UY)\s+(?=\w)")
 
 
-def _written_like_a_name(text: str) -> bool:
+def written_like_a_name(text: str) -> bool:
     """What OCR read under the title is a name only if it is written like one: words of letters, each
     capitalised ("t „ yết”", "Iran Đăng {nh" are a red stamp's script or a scribble read as letters)."""
     words = text.rstrip(".,;").split()
-    return len(words) >= 2 and all(w[0].isupper() and w.isalpha() for w in words)
+    return len(words) >= 2 and all(w[0].isupper() and w.isalpha() for w in words) and not is_upper(text)  # a title is in capitals
 
 
 def _without_stray_glyph(text: str) -> str:
@@ -354,7 +354,7 @@ def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
         if _RANK.match(folded):
             line = dataclasses.replace(line, text=line.text.split(None, 2)[2])
         if (titles or _looks_like_name(line.text)) and not line.text.startswith("(") and _could_be_name(line.text) \
-                and not is_upper(line.text) and (line.source != "ocr" or _written_like_a_name(line.text)):
+                and not is_upper(line.text) and (line.source != "ocr" or written_like_a_name(line.text)):
             name = line  # the last plain line of the block is the name (a seal may hide the title)
     name_found = Found(name.text, (name,)) if name else None
     titles_found = Found("\n".join(l.text for l in titles), tuple(titles)) if titles else None
