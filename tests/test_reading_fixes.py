@@ -333,6 +333,10 @@ def test_a_kinh_gui_line_with_a_speck_before_it_and_wrapped_at_the_margin_is_rea
 
     southern = [line("Kính gởi: Sở Tư pháp tỉnh Bạc Liêu;", 137, 152.6), line("- Sở Nội vụ.", 180, 168.0)]  # the South's spelling
     assert _kinh_gui(southern) == ["Sở Tư pháp tỉnh Bạc Liêu", "Sở Nội vụ"]
+    citizen = [line("Kính gửi: Ông Lý Sáng", 244, 172.1), line("Địa chỉ: Thôn Sơn Thành, xã Phú Sơn", 101, 186.0)]  # realpdf 002
+    assert _kinh_gui(citizen) == ["Ông Lý Sáng, Địa chỉ: Thôn Sơn Thành, xã Phú Sơn"]
+    body = [citizen[0], line("Đồng chí Lý Sáng đề nghị ...", 101, 186.0)]
+    assert _kinh_gui(body) == ["Ông Lý Sáng"]
 
     reading, truth = _real(realpdf, "001")
     [entry] = reading.recipients.kinh_gui

@@ -285,6 +285,8 @@ def _kinh_gui(lines: list[Line]) -> list[str]:
                 text = follow.text.strip()
                 if text.startswith(("-", "–")):
                     names.append(text)
+                elif names[-1] and fold(text).startswith("DIA CHI") and _next_line(previous, follow):
+                    names[-1] = names[-1].rstrip(" ,;") + ", " + text  # a citizen's address on its own line
                 elif names[-1] and not names[-1].endswith((";", ".")) and _next_line(previous, follow) \
                         and (follow.x0 >= line.x0 - 0.03 * line.page_width  # the body's paragraphs start further left,
                              or previous.x1 >= RIGHT_MARGIN * line.page_width):  # but a line full to the margin goes on
