@@ -355,7 +355,8 @@ def _right(text: str, y: float, *, ocr: bool = True) -> Line:
 
 @pytest.mark.parametrize("printed, name", [("Đại tá Huỳnh Ngọc Liêm", "Huỳnh Ngọc Liêm"),
                                            ("Thiêu tướng Trương Minh Đương", "Trương Minh Đương"),
-                                           ("Thiếu úy Lê Văn An", "Lê Văn An"), ("Trung Văn Tá", "Trung Văn Tá")])
+                                           ("Thiếu úy Lê Văn An", "Lê Văn An"), ("Trung Văn Tá", "Trung Văn Tá"),
+                                           ("H'Hen Niê", "H'Hen Niê"), ("Y-Ngông Niê Kđăm", "Y-Ngông Niê Kđăm")])
 def test_an_officers_rank_is_not_part_of_the_signers_name(printed: str, name: str) -> None:
     for ocr in (True, False):
         signer, titles = read_signer([_right("KT. GIÁM ĐỐC", 600, ocr=ocr), _right("PHÓ GIÁM ĐỐC", 616, ocr=ocr),

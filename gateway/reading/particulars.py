@@ -324,7 +324,8 @@ def written_like_a_name(text: str) -> bool:
     """What OCR read under the title is a name only if it is written like one: words of letters, each
     capitalised ("t „ yết”", "Iran Đăng {nh" are a red stamp's script or a scribble read as letters)."""
     words = text.rstrip(".,;").split()
-    return len(words) >= 2 and all(w[0].isupper() and w.isalpha() for w in words) and not is_upper(text)  # a title is in capitals
+    return len(words) >= 2 and all(w[0].isupper() and re.sub(r"(?<=\w)['’-](?=\w)", "", w).isalpha() for w in words) \
+        and not is_upper(text)  # a title is in capitals; "H'Hen Niê", "Y-Ngông" are names of the Central Highlands
 
 
 def _without_stray_glyph(text: str) -> str:
