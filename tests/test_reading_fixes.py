@@ -296,6 +296,15 @@ def test_ocrs_number_line_and_written_out_summary_are_found(number_line: str, fi
             line(first, 70, 108, ink=0.2), line("đơn của công dân", 75, 124, ink=0.2)]
     found = read_vv_summary(left)
     assert found is not None and found.value == ("V/v" if first.startswith("V/v") else "Về việc") + " trả lời đơn của công dân"
+    if ";" in number_line:
+        assert read_number(left) is not None and read_number(left).value.endswith("/UBND-VP")  # the number read past the ";"
+
+
+def test_a_number_read_through_a_semicolon_and_a_summary_in_capitals() -> None:
+    left = [line("ỦY BAN NHÂN DÂN", 60, 50, ink=0.2), line("Số;125/UBND-VP", 60, 90, ink=0.2),
+            line("VỀ VIỆC TRẢ LỜI ĐƠN", 70, 108, ink=0.2)]
+    assert read_number(left).value == "125/UBND-VP"  # type: ignore[union-attr]
+    assert read_vv_summary(left).value == "VỀ VIỆC TRẢ LỜI ĐƠN"  # type: ignore[union-attr]
 
 
 def test_a_written_out_summary_across_the_middle_or_far_below_the_number_is_no_letters() -> None:
@@ -328,6 +337,10 @@ def test_a_kinh_gui_line_with_a_speck_before_it_and_wrapped_at_the_margin_is_rea
     assert _kinh_gui([first, wrapped]) == ["ông Dương Văn Hiếu, địa chỉ thường trú thôn 8, xã Đắk Ru, huyện Đắk R’lấp, tỉnh Đắk Nông"]
     short = dataclasses.replace(first, x1=330, text="Kính gửi: Sở Tư pháp tỉnh Bắc Giang")  # not to the margin: the body follows
     assert _kinh_gui([short, wrapped]) == ["Sở Tư pháp tỉnh Bắc Giang"]
+    justified = [dataclasses.replace(first, x1=520, text="Kính gửi: Ủy ban nhân dân các huyện, thị xã, thành phố"),
+                 dataclasses.replace(wrapped, x1=540, text="Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về việc triển khai gửi"),
+                 dataclasses.replace(wrapped, y0=187, y1=200, x1=200, text="và báo cáo.")]  # a body's lines reach the margin
+    assert _kinh_gui(justified) == ["Ủy ban nhân dân các huyện, thị xã, thành phố"]
     printed = dataclasses.replace(first, source="text")  # a text layer's line is as printed: no speck taken away
     assert _kinh_gui([printed, wrapped]) == []
 
@@ -335,6 +348,8 @@ def test_a_kinh_gui_line_with_a_speck_before_it_and_wrapped_at_the_margin_is_rea
     assert _kinh_gui(southern) == ["Sở Tư pháp tỉnh Bạc Liêu", "Sở Nội vụ"]
     citizen = [line("Kính gửi: Ông Lý Sáng", 244, 172.1), line("Địa chỉ: Thôn Sơn Thành, xã Phú Sơn", 101, 186.0)]  # realpdf 002
     assert _kinh_gui(citizen) == ["Ông Lý Sáng, Địa chỉ: Thôn Sơn Thành, xã Phú Sơn"]
+    closed = [line("Kính gửi: Ông Lý Sáng.", 244, 172.1), citizen[1]]
+    assert _kinh_gui(closed) == ["Ông Lý Sáng, Địa chỉ: Thôn Sơn Thành, xã Phú Sơn"]
     body = [citizen[0], line("Đồng chí Lý Sáng đề nghị ...", 101, 186.0)]
     assert _kinh_gui(body) == ["Ông Lý Sáng"]
 
@@ -356,7 +371,8 @@ def _right(text: str, y: float, *, ocr: bool = True) -> Line:
 @pytest.mark.parametrize("printed, name", [("Đại tá Huỳnh Ngọc Liêm", "Huỳnh Ngọc Liêm"),
                                            ("Thiêu tướng Trương Minh Đương", "Trương Minh Đương"),
                                            ("Thiếu úy Lê Văn An", "Lê Văn An"), ("Trung Văn Tá", "Trung Văn Tá"),
-                                           ("H'Hen Niê", "H'Hen Niê"), ("Y-Ngông Niê Kđăm", "Y-Ngông Niê Kđăm")])
+                                           ("H'Hen Niê", "H'Hen Niê"), ("Y-Ngông Niê Kđăm", "Y-Ngông Niê Kđăm"),
+                                           ("Thiều Tường Vy", "Thiều Tường Vy"), ("Thượng Tá Hòa", "Thượng Tá Hòa")])
 def test_an_officers_rank_is_not_part_of_the_signers_name(printed: str, name: str) -> None:
     for ocr in (True, False):
         signer, titles = read_signer([_right("KT. GIÁM ĐỐC", 600, ocr=ocr), _right("PHÓ GIÁM ĐỐC", 616, ocr=ocr),
@@ -364,7 +380,7 @@ def test_an_officers_rank_is_not_part_of_the_signers_name(printed: str, name: st
         assert signer is not None and titles is not None and signer.value == name
 
 
-@pytest.mark.parametrize("read_as", ["t „ yết”", "Iran Đăng {nh", "gạ ui 6t", "lê mai toản"])
+@pytest.mark.parametrize("read_as", ["t „ yết”", "Iran Đăng {nh", "gạ ui 6t", "lê mai toản", "Đã Ký", "Sao Y Bản Chính"])
 def test_what_ocr_read_under_the_title_that_is_no_name_is_left_out(read_as: str) -> None:
     signer, titles = read_signer([_right("KT. CHỦ TỊCH", 600), _right("PHÓ CHỦ TỊCH", 616), _right(read_as, 700)])
     assert signer is None and titles is not None and titles.value == "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"

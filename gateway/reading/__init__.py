@@ -286,16 +286,24 @@ def _kinh_gui(lines: list[Line]) -> list[str]:
                 if text.startswith(("-", "–")):
                     names.append(text)
                 elif names[-1] and fold(text).startswith("DIA CHI") and _next_line(previous, follow):
-                    names[-1] = names[-1].rstrip(" ,;") + ", " + text  # a citizen's address on its own line
+                    names[-1] = names[-1].rstrip(" ,;.") + ", " + text  # a citizen's address on its own line
                 elif names[-1] and not names[-1].endswith((";", ".")) and _next_line(previous, follow) \
                         and (follow.x0 >= line.x0 - 0.03 * line.page_width  # the body's paragraphs start further left,
-                             or previous.x1 >= RIGHT_MARGIN * line.page_width):  # but a line full to the margin goes on
+                             or _wrapped_rest(previous, follow)):  # but an entry wrapped at the margin ends there
                     names[-1] += " " + text
                 else:
                     break
                 previous = follow
             return [n for name in names if (n := name.lstrip("-– ").rstrip(";.,").strip())]
     return []
+
+
+def _wrapped_rest(previous: Line, line: Line) -> bool:
+    """Whether line, starting at the left margin, is the last of an entry wrapped at the right one: the
+    line before it reaches the margin, it does not (a justified body's lines all do), and it closes the
+    entry with its full stop or semicolon."""
+    width = line.page_width
+    return previous.x1 >= RIGHT_MARGIN * width > line.x1 and line.text.rstrip().endswith((".", ";"))
 
 
 def _next_line(previous: Line, line: Line) -> bool:

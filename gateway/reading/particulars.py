@@ -40,13 +40,13 @@ _BY_ABBREVIATION = {a.upper(): t for t, abbreviations in TYPE_ABBREVIATIONS.item
 _MOTTO = ("CONG HOA XA HOI CHU NGHIA VIET NAM", "DOC LAP - TU DO - HANH PHUC", "DOC LAP")
 _NUMBER = re.compile(r"^(?:(?:BO LUAT|LUAT|PHAP LENH|NGHI QUYET) )?SO\s*(:|\d)\s*(.*)$")  # "Luật số: 59/2020/QH14"
 # a scan's number line as OCR reads it: a speck before "Số" ("- Số:"), a semicolon for its colon ("Só;2/2")
-_OCR_NUMBER = re.compile(r"^[^\w\s]{0,2}\s*SO\s*[:;]")
+_OCR_NUMBER = re.compile(r"^[^\w\s]{0,2}\s*SO\s*[:;].*/")  # with a notation's "/" ("SỞ: TƯ PHÁP" is no number)
 _DATE = re.compile(r"^(?P<place>[^,]*?)\s*,\s*NGAY\s*(?P<d>\d{0,2})\s*THANG\s*(?P<m>\d{0,2})\s*NAM\s*(?P<y>\d{0,4})")
 _VV = re.compile(r"^[VW]\s*[/\\|⁄iIlA1]?\s*[VW%](?![^\W\d_])", re.I)  # "V/v", and OCR's "V/w", "Viv", "VW", "W⁄%"
 KINH_GUI = ("KINH GUI", "KINH GOI")  # "Kính gửi", and the South's "Kính gởi", folded
 # a letter's summary written out, "Về việc" for "V/v" (and OCR's "Vệ việc", "Vê viêc"), under the number in its column
 _VE_VIEC = re.compile(r"^V[eêềếểễệèéẻẽẹ]\s*vi[eêềếểễệèéẻẽẹ]c(?![^\W\d_])", re.I)
-LETTER_COLUMN = 0.5  # the issuer's column ends before the page's middle: a decision's centred summary does not
+LETTER_COLUMN = 0.55  # the issuer's column ends about the middle (NĐ 30: 110 mm of 210); a centred summary beyond
 _ARTICLE = re.compile(r"^(DIEU \d|CHUONG [IVXLC\d]+\b)")  # "Điều 1.", "Chương I", not a summary's "ĐIỀU CỦA LUẬT"
 _SIGNER_TITLE = re.compile(r"^(TM|KT|Q|TL|TUQ)\s*\.")
 _SIGNATURE_BOX = re.compile(r"^(NGUOI KY|KY BOI|SIGNED BY|SIGNATURE VALID|THOI GIAN KY|NGAY KY)\b")  # a signature box's labels
@@ -119,7 +119,7 @@ def read_number(left: list[Line]) -> Found | None:
     if index is None:
         return None
     text = left[index].text
-    value = text.split(":", 1)[1] if ":" in text else re.sub(r"^\S+", "", text)
+    value = re.split("[:;]", text, maxsplit=1)[1] if re.search("[:;]", text) else re.sub(r"^\S+", "", text)
     value = clean_notation(value)
     return Found(value, (left[index],)) if value else None
 
@@ -231,7 +231,8 @@ def read_vv_summary(left: list[Line]) -> Found | None:
     if not summary:
         return None
     text = one_line(" ".join(l.text for l in summary))
-    return Found(_VE_VIEC.sub("Về việc", _VV.sub("V/v", text, count=1), count=1), tuple(summary))
+    written_out = "VỀ VIỆC" if is_upper(text) else "Về việc"
+    return Found(_VE_VIEC.sub(written_out, _VV.sub("V/v", text, count=1), count=1), tuple(summary))
 
 
 def _caps_words(text: str) -> bool:
@@ -320,10 +321,15 @@ def _could_be_name(text: str) -> bool:
 _RANK = re.compile(r"^(?:DAI|THUONG|TRUNG|THIEU)\s+(?:TUONG|TA|UY)\s+(?=\w)")
 
 
+_STAMP_WORDS = ("DA KY", "BAN SAO", "SAO Y", "TRICH SAO", "SAO LUC", "DA DUYET", "DA XEM", "DA NHAN")  # a stamp's words
+
+
 def written_like_a_name(text: str) -> bool:
     """What OCR read under the title is a name only if it is written like one: words of letters, each
     capitalised ("t „ yết”", "Iran Đăng {nh" are a red stamp's script or a scribble read as letters)."""
     words = text.rstrip(".,;").split()
+    if fold(text).startswith(_STAMP_WORDS):
+        return False
     return len(words) >= 2 and all(w[0].isupper() and re.sub(r"(?<=\w)['’-](?=\w)", "", w).isalpha() for w in words) \
         and not is_upper(text)  # a title is in capitals; "H'Hen Niê", "Y-Ngông" are names of the Central Highlands
 
@@ -352,7 +358,7 @@ def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
         if name is None and (_SIGNER_TITLE.match(folded) or (is_upper(line.text) and len(line.text) < 60)):
             titles.append(line)
             continue
-        if _RANK.match(folded):
+        if _RANK.match(folded) and line.text.split()[1][:1].islower():  # "Đại tá …", not a name "Thiều Tường Vy"
             line = dataclasses.replace(line, text=line.text.split(None, 2)[2])
         if (titles or _looks_like_name(line.text)) and not line.text.startswith("(") and _could_be_name(line.text) \
                 and not is_upper(line.text) and (line.source != "ocr" or written_like_a_name(line.text)):
