@@ -419,3 +419,25 @@ def test_a_signers_name_stamped_in_red_is_read(realpdf: Path) -> None:
 def test_a_red_stamp_under_the_title_that_is_no_name_is_not_the_signer() -> None:
     particulars = read(_red_named("ĐÃ KÝ", seed=3)).particulars
     assert particulars.signer is None
+
+
+# 13. A Công điện's addressees follow its "VĂN PHÒNG CHÍNH PHỦ điện:" (NĐ 30/2020 Phụ lục III), left of it,
+#     each going on under its first line; a notation broken at its hyphen is joined whole (realpdf 024).
+
+
+def test_a_telegrams_addressees_are_its_kinh_gui(realpdf: Path) -> None:
+    def at(text: str, x0: float, y0: float, x1: float) -> Line:
+        return Line(page=1, x0=x0 * 595, y0=y0, x1=x1 * 595, y1=y0 + 14, text=text, bold=False, page_width=595,
+                    page_height=842)
+    telegram = [at("VĂN PHÒNG CHÍNH PHỦ điện:", 0.35, 195.7, 0.69),  # measured on realpdf 024
+                at("- Các đồng chí thành viên Ban Chỉ đạo (Theo Quyết định số 2764/QĐ-", 0.20, 211.7, 0.89),
+                at("TTg ngày 19 tháng 12 năm 2025 của Thủ tướng Chính phủ);", 0.23, 227.3, 0.76),
+                at("- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.", 0.20, 242.8, 0.84),
+                at("Thực hiện ý kiến chỉ đạo của Thủ tướng Chính phủ,", 0.20, 290.0, 1.0)]
+    assert _kinh_gui(telegram) == ["Các đồng chí thành viên Ban Chỉ đạo (Theo Quyết định số 2764/QĐ-TTg ngày 19 tháng 12 "
+                                   "năm 2025 của Thủ tướng Chính phủ)", "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]
+    assert _kinh_gui([at("Tổng đài điện:", 0.2, 100, 0.5), *telegram[1:]]) == []  # no sender in capitals: no telegram
+
+    reading, truth = _real(realpdf, "024")
+    assert reading.recipients.kinh_gui == truth["addressees"]
+    assert reading.recipients.references["Như trên"] == truth["addressees"]

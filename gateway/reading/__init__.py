@@ -28,6 +28,7 @@ from gateway.reading.particulars import (
     KINH_GUI,
     Found,
     is_motto,
+    is_upper,
     mark_of,
     read_issuer,
     read_marks,
@@ -267,6 +268,8 @@ def _rows_below(source: PageSource, title: Line) -> list[Line]:
     return lines
 
 
+# a Công điện's "VĂN PHÒNG CHÍNH PHỦ điện:" (NĐ 30/2020 Phụ lục III): its sender in capitals, then its "Kính gửi"
+_TELEGRAM = re.compile(r"^(?P<sender>\S+(?:\s+\S+)+)\s+(?:điện|ĐIỆN)\s*:\s*$")
 _OCR_SPECK = re.compile(r"^[^\w\s]{1,2}\s*")  # a speck OCR read before a line's first word (", Kính gửi:")
 RIGHT_MARGIN = 0.85  # a line reaching this far across the page was wrapped there (NĐ 30: right margin 15–20 mm)
 
@@ -276,21 +279,26 @@ def _kinh_gui(lines: list[Line]) -> list[str]:
     without a dash continues the entry above when that one is not closed by ";" or "." (a wrapped name)."""
     for index, line in enumerate(lines):
         folded = fold(line.text)
-        if folded.startswith(KINH_GUI) or (line.source == "ocr" and _OCR_SPECK.sub("", folded).startswith(KINH_GUI)):
+        telegram = (match := _TELEGRAM.search(line.text)) is not None and is_upper(match["sender"])
+        if telegram or folded.startswith(KINH_GUI) or (line.source == "ocr" and _OCR_SPECK.sub("", folded).startswith(KINH_GUI)):
             names: list[str] = []
             after = line.text.split(":", 1)[1].strip() if ":" in line.text else ""
             names.append(after)
-            previous = line
+            previous = entry = line
             for follow in lines[index + 1:]:
                 text = follow.text.strip()
+                # a telegram's addressees stand left of its "… điện:", and their lines go on under the first
+                left = min(line.x0, entry.x0) if telegram else line.x0
                 if text.startswith(("-", "–")):
                     names.append(text)
+                    entry = follow
                 elif names[-1] and fold(text).startswith("DIA CHI") and _next_line(previous, follow):
                     names[-1] = names[-1].rstrip(" ,;.") + ", " + text  # a citizen's address on its own line
                 elif names[-1] and not names[-1].endswith((";", ".")) and _next_line(previous, follow) \
-                        and (follow.x0 >= line.x0 - 0.03 * line.page_width  # the body's paragraphs start further left,
+                        and (follow.x0 >= left - 0.03 * line.page_width  # the body's paragraphs start further left,
                              or _wrapped_rest(previous, follow)):  # but an entry wrapped at the margin ends there
-                    names[-1] += " " + text
+                    # a notation broken at its hyphen ("2764/QĐ-" and "TTg") is joined without a space
+                    names[-1] += ("" if re.search(r"\S-$", names[-1]) else " ") + text
                 else:
                     break
                 previous = follow
