@@ -441,3 +441,11 @@ def test_a_telegrams_addressees_are_its_kinh_gui(realpdf: Path) -> None:
     reading, truth = _real(realpdf, "024")
     assert reading.recipients.kinh_gui == truth["addressees"]
     assert reading.recipients.references["Như trên"] == truth["addressees"]
+
+
+def test_the_dashes_a_seal_leaves_after_a_scanned_title_are_left_out() -> None:
+    """realpdf 011: its title read "TM.ỦY BANNHÂN DÂN ——— -" and "CHỦ TỊCH -"."""
+    _, titles = read_signer([_right("TM.ỦY BAN NHÂN DÂN ——— -", 600), _right("CHỦ TỊCH -", 616), _right("Lê Văn Thị", 700)])
+    assert titles is not None and titles.value == "TM.ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    _, printed = read_signer([_right("KT. GIÁM ĐỐC", 600, ocr=False), _right("PHÓ GIÁM ĐỐC", 616, ocr=False)])
+    assert printed is not None and printed.value == "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"

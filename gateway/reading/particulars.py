@@ -334,6 +334,11 @@ def written_like_a_name(text: str) -> bool:
         and not is_upper(text)  # a title is in capitals; "H'Hen Niê", "Y-Ngông" are names of the Central Highlands
 
 
+def _ocr_tail(line: Line) -> str:
+    """An OCR'd line without the dashes a seal's or a rule's strokes left after it ("CHỦ TỊCH -")."""
+    return re.sub(r"(?:\s+[-—–_~|]+)+\s*$", "", line.text) if line.source == "ocr" else line.text
+
+
 def _without_stray_glyph(text: str) -> str:
     """A name without a stray small letter glued before it ("ơNguyễn Đức Vũ": a signature image's glyph)."""
     stray = len(text) > 2 and text[0].islower() and text[1].isupper() and not is_upper(text[1:])  # not a title's "kT."
@@ -342,7 +347,7 @@ def _without_stray_glyph(text: str) -> str:
 
 def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
     """(name, title lines joined by newlines) from the right half of the signer's part, in order."""
-    right = [dataclasses.replace(l, text=_without_stray_glyph(l.text.lstrip("-—–=_~.,'‘’\"| ")))
+    right = [dataclasses.replace(l, text=_without_stray_glyph(_ocr_tail(l).lstrip("-—–=_~.,'‘’\"| ")))
              for l in lines if not l.left_half]
     titles: list[Line] = []
     name: Line | None = None
