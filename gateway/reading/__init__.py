@@ -224,6 +224,11 @@ def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | Non
     return signer, titles
 
 
+def _under_title(page: PageView, title: Line) -> pymupdf.Rect:
+    """Where a scan's signer's name stands: the right half of the page, below the title, 200 points deep."""
+    return pymupdf.Rect(page.rect.width / 2, title.y1 + 2, page.rect.width, min(title.y1 + 200, page.rect.height))
+
+
 RED_NAME_SURE = 0.8  # a name stamped in red is taken only when OCR reads it this surely (a script's strokes are not)
 
 
@@ -231,7 +236,7 @@ def _red_name(source: PageSource, title: Line) -> Found | None:
     """The signer's name stamped in red under the title (offices stamp the name as they stamp the seal):
     the red channel that fades the seal fades it too, so its rows of red ink are read in the green one."""
     page = source.view(title.page - 1)
-    area = pymupdf.Rect(page.rect.width / 2, title.y1 + 2, page.rect.width, min(title.y1 + 200, page.rect.height))
+    area = _under_title(page, title)
     if area.is_empty:
         return None
     for x0, y0, x1, y1 in red_rows(page.render(area, 72)):  # one pixel a point
@@ -249,7 +254,7 @@ def _rows_below(source: PageSource, title: Line) -> list[Line]:
     """The rows of ink below the signer's title on the right of a scan, each read on its own: read
     with the signature's scribble and the seal beside them, Tesseract takes a name for a picture."""
     page = source.view(title.page - 1)
-    area = pymupdf.Rect(page.rect.width / 2, title.y1 + 2, page.rect.width, min(title.y1 + 200, page.rect.height))
+    area = _under_title(page, title)
     if area.is_empty:
         return []
     image = page_image(page, area, 72, seal=True)  # one pixel a point: where the rows are, not what they say
