@@ -449,3 +449,69 @@ def test_the_dashes_a_seal_leaves_after_a_scanned_title_are_left_out() -> None:
     assert titles is not None and titles.value == "TM.ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
     _, printed = read_signer([_right("KT. GIÁM ĐỐC", 600, ocr=False), _right("PHÓ GIÁM ĐỐC", 616, ocr=False)])
     assert printed is not None and printed.value == "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+
+
+# 14. A proposal with the draft it proposes bound behind it (realpdf 006: a Tờ trình, then on page 2 the draft
+#     Nghị quyết with its own motto, signer and "Nơi nhận"): the document's block and signer are its own, not
+#     the draft's, though the draft's come last in the file.
+
+PROPOSAL = OfficeDocument(
+    name="made-here", issuer="HỘI ĐỒNG NHÂN DÂN TỈNH BẮC GIANG", issuer_parent=None, number="04/TTr-HĐND",
+    place="Bắc Giang", date=date(2026, 7, 1), type="Tờ trình",
+    summary="Về việc miễn nhiệm chức vụ Trưởng ban Pháp chế Hội đồng nhân dân tỉnh",
+    signer="Nguyễn Thị Hoa", signer_title=("TM. THƯỜNG TRỰC HĐND", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    kinh_gui=("Hội đồng nhân dân tỉnh khóa XIX",),
+    paper=("Thường trực Tỉnh ủy (B/c)", "TT HĐND, UBND tỉnh", "UB.MTTQ tỉnh", "Đại biểu HĐND tỉnh"),
+    archive="Lưu: VT", body=BODY,
+)
+DRAFT = dataclasses.replace(
+    PROPOSAL, number="/NQ-HĐND", date=None, type="Nghị quyết", kinh_gui=(),
+    summary="Về việc miễn nhiệm chức vụ Trưởng ban Pháp chế Hội đồng nhân dân tỉnh khóa XIX",
+    signer="Lê Văn Diễn", signer_title=("CHỦ TỊCH",),
+    paper=("Ủy ban thường vụ Quốc hội", "Văn phòng Chính phủ", "Thường trực Tỉnh ủy", "UBND tỉnh"), archive="Lưu: VT, TH",
+)
+
+
+def _bound(*pdfs: bytes) -> bytes:
+    out = pymupdf.open()
+    for pdf in pdfs:
+        with pymupdf.open(stream=pdf, filetype="pdf") as part:
+            out.insert_pdf(part)
+    data = out.tobytes()
+    out.close()
+    return data
+
+
+@pytest.mark.parametrize("scanned", [False, True], ids=["born-digital", "scan-200dpi"])
+def test_a_draft_bound_behind_a_proposal_lends_it_neither_block_nor_signer(scanned: bool) -> None:
+    pdf = _bound(lay_out(PROPOSAL, ink=scanned), lay_out(DRAFT, ink=scanned))
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        assert doc.page_count >= 2  # the draft starts a page of its own
+    reading = read(scan(pdf, ScanSettings(seed=3)) if scanned else pdf)
+
+    p = reading.particulars
+    assert (p.number, p.type, p.signer) == ("04/TTr-HĐND", "Tờ trình", "Nguyễn Thị Hoa")
+    assert p.signer_title[1:] == list(PROPOSAL.signer_title[1:])  # the draft's is "CHỦ TỊCH" alone
+    assert [e.casefold() for e in reading.recipients.paper] == [e.casefold() for e in PROPOSAL.paper]  # OCR's "(B/C)"
+    assert reading.recipients.archive == "Lưu: VT"
+
+
+def test_a_real_proposals_block_is_its_own_not_its_drafts(realpdf: Path) -> None:
+    """realpdf 006: the draft on page 2 has "CHỦ TỊCH Lê Diễn" and a block of seven entries."""
+    reading = read((realpdf / "006.pdf").read_bytes())
+    assert reading.particulars.signer != "Lê Điển" and "CHỦ TỊCH" != " ".join(reading.particulars.signer_title)
+    assert not any("Quốc hội" in entry for entry in reading.recipients.paper)
+    assert any("Đại biểu HĐND" in entry for entry in reading.recipients.paper)
+
+
+def test_a_scanned_heading_ocr_garbled_after_nơi_is_one_only_above_an_entry() -> None:
+    """realpdf 006: "Nơi nhận:" read "Nơi KiẾ 2" under the signature's stroke."""
+    from gateway.reading.block import _headings
+
+    def left(text: str, y: float) -> Line:
+        return dataclasses.replace(line(text, 92, y, ink=0.5), x1=250)
+
+    found = _headings([left("Nơi KiẾ 2", 508), left("- Thường trực Tỉnh uỷ (B/c);", 520)])
+    assert [(h.text, h.y0) for h in found] == [("Nơi nhận:", 508)]
+    assert _headings([left("Nơi KiẾ 2", 508), left("Thường trực Tỉnh uỷ", 520)]) == []  # no entry under it
+    assert _headings([left("Nơi cư trú của ông", 300), left("- một", 320)]) == []  # words, not a garbled heading

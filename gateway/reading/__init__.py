@@ -214,7 +214,7 @@ def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | Non
     part): the body rows above it are not read for it."""
     near = source.lines_read(block.page_index, block.heading.y0 - 20)
     signer, titles = read_signer(near)
-    if signer is None and block.page_index + 1 < source.count:
+    if signer is None and block.page_index + 1 < block.end:
         following = [l for l in source.top(block.page_index + 1) if l.rel_y < 0.35]
         signer, titles = read_signer(near + following)
     if signer is None and titles is not None and titles.lines[-1].source == "ocr":

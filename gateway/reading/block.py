@@ -3,6 +3,7 @@ sometimes carried over a page break; not the same words quoted in a regulation's
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -11,6 +12,10 @@ from gateway.reading.pages import PageSource
 from vntext import fold
 
 _HEADING = re.compile(r"^NOI\s*NHAN\b")
+# a scan's heading OCR garbled after its "Nơi" under a signature's stroke (realpdf 006: "Nơi KiẾ 2"), taken as one only
+# where an entry's dash opens the next line on the left
+_GARBLED_HEADING = re.compile(r"^NOI\b\W*\w{0,4}\W*\w{0,2}\W*$")
+_ENTRY = re.compile(r"^\s*[-–—+•~]")
 
 
 @dataclass(frozen=True)
@@ -19,10 +24,24 @@ class Block:
     lines: list[Line]  # the heading first, then the entries' lines in order, over page breaks
     page_index: int  # where the heading and the signer are
     beside_signer: bool
+    end: int  # the first page past the document the block closes (the file's page count, or where another begins)
 
 
 def is_heading(line: Line) -> bool:
     return line.left_half and bool(_HEADING.match(fold(line.text)))
+
+
+def _headings(lines: list[Line]) -> list[Line]:
+    """The block headings among a page's lines; one OCR garbled is given its words back."""
+    left = [l for l in lines if l.left_half]
+    found: list[Line] = []
+    for line, below in zip(left, [*left[1:], None], strict=True):
+        if is_heading(line):
+            found.append(line)
+        elif (line.source == "ocr" and below is not None and _GARBLED_HEADING.match(fold(line.text))
+              and _ENTRY.match(below.text)):
+            found.append(dataclasses.replace(line, text="Nơi nhận:"))
+    return found
 
 
 def _signer_beside(lines: list[Line], heading: Line) -> bool:
@@ -34,37 +53,50 @@ def _signer_beside(lines: list[Line], heading: Line) -> bool:
 
 
 def find_block(source: PageSource) -> Block | None:
-    """The last heading that has the signer beside it (the closing parts of the pages from the last
-    one back, then the whole last page); failing that, the last heading found anywhere read."""
+    """The document's block: the last one of the file, unless another document bound behind the first
+    begins on or before its page (a proposal's draft with its own signer and block): then the last one
+    before that document."""
+    block = _last_block(source, source.count)
+    if block is None or block.page_index == 0:
+        return block
+    behind = next((i for i in range(1, block.page_index + 1) if source.opens_a_document(i)), None)
+    return block if behind is None else (_last_block(source, behind) or block)
+
+
+def _last_block(source: PageSource, end: int) -> Block | None:
+    """The last heading before page `end` that has the signer beside it (the closing parts of the pages
+    from the last one back, then the whole last page); failing that, the last heading found anywhere read."""
     fallback: Block | None = None
-    last = source.count - 1
+    last = end - 1
     searches = [(index, source.closing) for index in range(last, -1, -1)]
     if source.scanned(last):
         searches.append((last, source.lines))  # the closing part was misjudged: read the whole page
     for index, read in searches:
         lines = read(index)
-        for heading in reversed([l for l in lines if is_heading(l)]):
-            block = _assemble(source, index, heading, _signer_beside(lines, heading))
+        for heading in reversed(_headings(lines)):
+            block = _assemble(source, index, heading, _signer_beside(lines, heading), end)
             if block.beside_signer:
                 return block
             fallback = fallback or block
     return fallback
 
 
-def _assemble(source: PageSource, index: int, heading: Line, beside_signer: bool) -> Block:
+def _assemble(source: PageSource, index: int, heading: Line, beside_signer: bool, end: int) -> Block:
     """The heading and the left-column lines that follow it without a wide gap, carried over to the
     top of the next page when the block reaches the bottom of its page."""
     kept = [heading]
-    page_lines = [l for l in source.lines(index, heading.y0) if l is not heading]
+    # below the heading only: a scan's lines come by whole bands of its layout, a band can start above the heading
+    page_lines = [l for l in source.lines(index, heading.y0)
+                  if l.y0 >= heading.y0 - 2 and (l.x0, l.y0) != (heading.x0, heading.y0)]
     _extend(kept, page_lines)
-    while kept[-1].page - 1 < source.count - 1 and kept[-1].rel_y > 0.75:
+    while kept[-1].page < end and kept[-1].rel_y > 0.75:
         next_index = kept[-1].page
         top = [l for l in source.top(next_index) if l.left_half]
         if not top or top[0].rel_y > 0.3 or top[0].x0 > kept[-1].page_width * 0.3:
             break
         kept.append(top[0])
         _extend(kept, top[1:])
-    return Block(heading, kept, index, beside_signer)
+    return Block(heading, kept, index, beside_signer, end)
 
 
 def _extend(kept: list[Line], following: list[Line]) -> None:

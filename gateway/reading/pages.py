@@ -14,7 +14,7 @@ import pymupdf
 from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
 from gateway.reading.ocr import ocr_band, ocr_region
-from gateway.reading.particulars import number_line_index
+from gateway.reading.particulars import is_motto, number_line_index
 from gateway.reading.stamp_marks import crooked_marks, drawn_marks, red_marks
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import DrawingLog, HiddenText, drawing_log
@@ -29,6 +29,7 @@ ISSUER_DPI = 300
 IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far smaller)
 VIEWS_KEPT = 3  # pages whose rendering is kept: page 1, the last page and the one before it
 FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
+MOTTO_BAND = 0.16  # the head of a page where a document's motto stands (the top-right of page 1)
 
 
 @dataclass
@@ -172,6 +173,16 @@ class PageSource:
         first_body = next((b.y0 for b in layout.bands if layout.is_body(b)), layout.height)
         self._ocr_range(index, 0, first_body, columns=True)
         return self.lines(index, 0, first_body)
+
+    # NĐ 30/2020 Phụ lục I: the motto (Quốc hiệu và Tiêu ngữ) heads the first page of a document, and only that
+    def opens_a_document(self, index: int) -> bool:
+        """Whether the page is the first of another document bound behind the first (a proposal's draft, a
+        report's annex issued on its own): the motto at its head. On a scan only the head's right part is read."""
+        page = self.doc[index]
+        if not self.scanned(index):
+            return any(is_motto(l) for l in self.lines(index, 0, page.rect.height * MOTTO_BAND))
+        head = pymupdf.Rect(page.rect.width * 0.4, 0, page.rect.width, page.rect.height * MOTTO_BAND)
+        return any(is_motto(l) for l in ocr_region(self.view(index), index + 1, head, self.read_dpi))
 
     def _ocr_range(self, index: int, top: float, bottom: float, *, columns: bool = False) -> None:
         """OCR what of the range has not been read; with `columns`, the two sides of the widest
