@@ -515,3 +515,10 @@ def test_a_scanned_heading_ocr_garbled_after_nơi_is_one_only_above_an_entry() -
     assert [(h.text, h.y0) for h in found] == [("Nơi nhận:", 508)]
     assert _headings([left("Nơi KiẾ 2", 508), left("Thường trực Tỉnh uỷ", 520)]) == []  # no entry under it
     assert _headings([left("Nơi cư trú của ông", 300), left("- một", 320)]) == []  # words, not a garbled heading
+
+
+def test_a_real_scan_twice_in_one_file_reads_the_block_of_its_first_copy_whole(realpdf: Path) -> None:
+    """realpdf 008: one Tờ trình scanned twice (grey, then colour); the first copy's layout is one band from
+    its body down, which starts above "Nơi nhận": its entries are those below the heading."""
+    reading = read((realpdf / "008.pdf").read_bytes())
+    assert reading.recipients.paper == ["Như trên"] and reading.recipients.archive == "Lưu: VT, PC04"
