@@ -515,6 +515,7 @@ def test_a_scanned_heading_ocr_garbled_after_nơi_is_one_only_above_an_entry() -
     assert [(h.text, h.y0) for h in found] == [("Nơi nhận:", 508)]
     assert _headings([left("Nơi KiẾ 2", 508), left("Thường trực Tỉnh uỷ", 520)]) == []  # no entry under it
     assert _headings([left("Nơi cư trú của ông", 300), left("- một", 320)]) == []  # words, not a garbled heading
+    assert _headings([]) == [] and _headings([_right("GIÁM ĐỐC", 500)]) == []  # a page with nothing on the left
 
 
 def test_a_real_scan_twice_in_one_file_reads_the_block_of_its_first_copy_whole(realpdf: Path) -> None:

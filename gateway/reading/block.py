@@ -35,7 +35,8 @@ def _headings(lines: list[Line]) -> list[Line]:
     """The block headings among a page's lines; one OCR garbled is given its words back."""
     left = [l for l in lines if l.left_half]
     found: list[Line] = []
-    for line, below in zip(left, [*left[1:], None], strict=True):
+    for index, line in enumerate(left):
+        below = left[index + 1] if index + 1 < len(left) else None
         if is_heading(line):
             found.append(line)
         elif (line.source == "ocr" and below is not None and _GARBLED_HEADING.match(fold(line.text))
