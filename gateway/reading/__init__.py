@@ -41,6 +41,7 @@ from gateway.reading.particulars import (
     type_mismatch,
 )
 from gateway.reading.recipients import ocr_archive, parse_block
+from gateway.reading.spelling import restore_marks
 from gateway.reading.references import article_number, article_text, is_above, responsible_bodies
 from gateway.reasons import MESSAGES
 from vntext import fold, one_line
@@ -125,6 +126,8 @@ def _read(doc: pymupdf.Document, body: bool, dpi: int | None, *, keep_hidden: bo
         return Reading(doc.page_count, source.ocr_used, Particulars(), Recipients(), notes.warnings, hidden=hidden)
     particulars = _particulars(header, notes, source.view(0))
     kinh_gui = _kinh_gui(header)
+    if source.scanned(0):
+        kinh_gui = [restore_marks(k, bodies=False) for k in kinh_gui]
 
     block = find_block(source)
     recipients = Recipients(kinh_gui=kinh_gui)
@@ -134,7 +137,9 @@ def _read(doc: pymupdf.Document, body: bool, dpi: int | None, *, keep_hidden: bo
     else:
         parsed = parse_block([l.text for l in block.lines])
         if parsed is not None and block.heading.source == "ocr":
-            parsed = dataclasses.replace(parsed, archive=ocr_archive(parsed.archive))
+            parsed = dataclasses.replace(parsed, archive=ocr_archive(parsed.archive),
+                                         paper=[restore_marks(e, bodies=False) for e in parsed.paper],
+                                         electronic=[restore_marks(e, bodies=False) for e in parsed.electronic])
         if parsed is not None:
             notes.source("recipients", block.lines)
             references = _references(source, block, parsed, kinh_gui, notes, body)
@@ -174,9 +179,10 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
         if vv is not None:
             doc_type, summary = Found("Công văn", vv.lines), vv  # a letter with "V/v" and no type heading
     particulars = Particulars(
-        issuer=notes.found("issuer", issuer), issuer_parent=notes.found("issuer_parent", parent),
-        number=notes.found("number", blanks.number), place=notes.found("place", blanks.place),
-        date=notes.found("date", blanks.date), type=notes.found("type", doc_type), summary=notes.found("summary", summary),
+        issuer=notes.found("issuer", _respelled(issuer)), issuer_parent=notes.found("issuer_parent", _respelled(parent)),
+        number=notes.found("number", blanks.number), place=notes.found("place", _respelled(blanks.place)),
+        date=notes.found("date", blanks.date), type=notes.found("type", doc_type),
+        summary=notes.found("summary", _respelled(summary, bodies=False)),
         urgency=notes.found("urgency", urgency), secrecy=notes.found("secrecy", secrecy),
     )
     for name in blanks.left_out:
@@ -192,6 +198,13 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
         if getattr(particulars, name) is None and not (name == "date" and particulars.place is not None):
             notes.warn(f"{name}-unread", f"không đọc được trường {name}")
     return particulars
+
+
+def _respelled(found: Found | None, *, bodies: bool = True) -> Found | None:
+    """An OCR'd field with the marks of agencies' names OCR lost put back (spelling.restore_marks)."""
+    if found is None or all(l.source != "ocr" for l in found.lines):
+        return found
+    return dataclasses.replace(found, value=restore_marks(found.value, bodies=bodies))
 
 
 def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:

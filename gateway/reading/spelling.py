@@ -1,0 +1,136 @@
+"""The marks OCR loses or changes in the words agencies' names are made of, put back: a scan's bold
+capitals come out "CÔNG AN TỈNH LÂM ĐÒNG", "HỘI ĐÔNG NHÂN DÂN TÍNH ĐÁK NÔNG" (realpdf 006, 008, 009, 014).
+
+A phrase of a name (a province, a kind of body) is put back where what OCR read has its letters, marks
+aside, is spelled no way the phrase is written, and one of its words at least carries a mark the phrase
+never gives it there (OCR saw marks, and changed them): a phrase read with no wrong mark, only some left
+out ("CHÍNH PHU"), is taken as printed so (texts without marks are laid out so). A phrase written two ways
+("Hòa Bình", "Hoà Bình"; "Đắk Nông", "Đăk Nông") is left as read in either. Single words are never changed
+(OCR's "TÍNH" may be "tính"), but for the unit before a province put back ("TÍNH ĐÁK NÔNG": TỈNH ĐẮK
+NÔNG). Nothing else of a line changes: a district's or a commune's name, not in these lists, stays as
+read. Pure."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from vntext import fold, nfc
+
+# The 63 provinces and cities of 2024 and Huế (2025): a document of any year names its own; the merged
+# provinces of 2025 kept one of these names. Each with the other spellings offices print after it.
+PROVINCES: tuple[tuple[str, ...], ...] = (
+    ("Hà Nội",), ("Hồ Chí Minh",), ("Hải Phòng",), ("Đà Nẵng",), ("Cần Thơ",), ("Huế",),
+    ("An Giang",), ("Bà Rịa - Vũng Tàu", "Bà Rịa Vũng Tàu"), ("Bắc Giang",), ("Bắc Kạn", "Bắc Cạn"), ("Bạc Liêu",),
+    ("Bắc Ninh",), ("Bến Tre",), ("Bình Định",), ("Bình Dương",), ("Bình Phước",), ("Bình Thuận",), ("Cà Mau",),
+    ("Cao Bằng",), ("Đắk Lắk", "Đăk Lăk", "Đắc Lắc"), ("Đắk Nông", "Đăk Nông"), ("Điện Biên",), ("Đồng Nai",),
+    ("Đồng Tháp",), ("Gia Lai",), ("Hà Giang",), ("Hà Nam",), ("Hà Tĩnh",), ("Hải Dương",), ("Hậu Giang",),
+    ("Hòa Bình",), ("Hưng Yên",), ("Khánh Hòa",), ("Kiên Giang",), ("Kon Tum",), ("Lai Châu",), ("Lâm Đồng",),
+    ("Lạng Sơn",), ("Lào Cai",), ("Long An",), ("Nam Định",), ("Nghệ An",), ("Ninh Bình",), ("Ninh Thuận",),
+    ("Phú Thọ",), ("Phú Yên",), ("Quảng Bình",), ("Quảng Nam",), ("Quảng Ngãi",), ("Quảng Ninh",), ("Quảng Trị",),
+    ("Sóc Trăng",), ("Sơn La",), ("Tây Ninh",), ("Thái Bình",), ("Thái Nguyên",), ("Thanh Hóa",),
+    ("Thừa Thiên Huế", "Thừa Thiên - Huế"), ("Tiền Giang",), ("Trà Vinh",), ("Tuyên Quang",), ("Vĩnh Long",),
+    ("Vĩnh Phúc",), ("Yên Bái",),
+)
+# The words of bodies' names (NĐ 30/2020 Phụ lục I: the issuer's name in capitals), of two syllables or more.
+BODIES: tuple[tuple[str, ...], ...] = (
+    ("Ủy ban nhân dân",), ("Hội đồng nhân dân",), ("Mặt trận Tổ quốc Việt Nam",), ("Mặt trận Tổ quốc",),
+    ("Việt Nam",), ("Thành phố",), ("Thị trấn",), ("Thị xã",), ("Công an",), ("Văn phòng",), ("Tổng cục",),
+    ("Chi cục",), ("Thanh tra",), ("Tài chính",), ("Tư pháp",), ("Nội vụ",), ("Xây dựng",), ("Y tế",),
+    ("Công Thương",), ("Tài nguyên và Môi trường",), ("Nông nghiệp và Phát triển nông thôn",),
+    ("Nông nghiệp và Môi trường",), ("Giáo dục và Đào tạo",), ("Kế hoạch và Đầu tư",), ("Giao thông vận tải",),
+    ("Lao động - Thương binh và Xã hội",), ("Văn hóa, Thể thao và Du lịch",), ("Thông tin và Truyền thông",),
+    ("Khoa học và Công nghệ",), ("Dân tộc và Tôn giáo",), ("Chính phủ",), ("Quốc hội",), ("Tòa án nhân dân",),
+    ("Viện kiểm sát nhân dân",), ("Kho bạc Nhà nước",), ("Bảo hiểm xã hội",), ("Bộ Chỉ huy Quân sự",),
+    ("Ban Thường trực",), ("Thường trực",),
+)
+_PROVINCE_UNIT = "Tỉnh"  # the one word put back alone: before a province's name
+_UNITS = {("TINH",), ("THANH", "PHO"), ("TP",)}  # what names a province in running text ("tỉnh Cà Mau", never "cả màu")
+_WORD = re.compile(r"[^\W\d_]+")
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook above, dot below
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(nfc(text))
+
+
+def _spelling(words: list[str]) -> tuple[tuple[str, str], ...]:
+    """Each syllable's letters with their vowel marks and its tone, wherever the tone sits ("HOÀ" and "HÒA" alike)."""
+    out = []
+    for word in words:
+        parts = unicodedata.normalize("NFD", word.upper())
+        tone = "".join(sorted(c for c in parts if c in _TONES))
+        out.append((unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)), tone))
+    return tuple(out)
+
+
+@functools.cache
+def _lexicon() -> dict[tuple[str, ...], tuple[list[str], set[tuple[tuple[str, str], ...]]]]:
+    """Folded words of a phrase → the spelling to put back and every spelling it is written with."""
+    lexicon: dict[tuple[str, ...], tuple[list[str], set[tuple[tuple[str, str], ...]]]] = {}
+    for group in (*PROVINCES, *BODIES):
+        for spelling in group:
+            words = _words(spelling)
+            key = tuple(fold(w) for w in words)
+            lexicon.setdefault(key, (words, set()))[1].add(_spelling(words))
+    return lexicon
+
+
+def _provinces() -> set[tuple[str, ...]]:
+    return {tuple(fold(w) for w in _words(s)) for group in PROVINCES for s in group}
+
+
+def _misread(found: list[str], right: list[str], accepted: set[tuple[tuple[str, str], ...]]) -> bool:
+    """Whether the words read are the phrase with marks OCR changed: spelled no accepted way, and one word
+    at least carrying a mark none of the phrase's spellings gives it there. A phrase read without any wrong
+    mark (a word with none at all: "CHÍNH PHU") is as printed, or as a text without marks was laid out."""
+    if any(len(a) != len(b) for a, b in zip(found, right, strict=True)) or _spelling(found) in accepted:
+        return False
+    spelled = _spelling(found)
+    for place, word in enumerate(found):
+        marked = any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", word))
+        if marked and spelled[place] not in {a[place] for a in accepted}:
+            return True
+    return False
+
+
+def _after_unit(folded: list[str], index: int) -> bool:
+    return any(tuple(folded[max(0, index - len(unit)):index]) == unit for unit in _UNITS)
+
+
+def _cased(read: str, right: str) -> str:
+    """right with read's case, letter by letter (both NFC, one letter each)."""
+    return "".join(r.upper() if c.isupper() else r.lower() for c, r in zip(read, right, strict=True))
+
+
+def restore_marks(text: str, *, bodies: bool = True) -> str:
+    """text with the phrases of agencies' names OCR misspelled put back (see the module). Without `bodies`
+    (a summary, an addressee: running text, where "văn phong" is a word), only provinces after "tỉnh",
+    "thành phố" or "TP"."""
+    text = nfc(text)
+    matches = list(_WORD.finditer(text))
+    folded = [fold(m[0]) for m in matches]
+    lexicon, provinces = _lexicon(), _provinces()
+    longest = max(len(k) for k in lexicon)
+    edits: list[tuple[int, int, str]] = []
+    index = 0
+    while index < len(matches):
+        for size in range(min(longest, len(matches) - index), 0, -1):
+            key = tuple(folded[index:index + size])
+            if key not in lexicon or (not bodies and not (key in provinces and _after_unit(folded, index))):
+                continue
+            right, accepted = lexicon[key]
+            phrase = matches[index:index + size]
+            if _misread([m[0] for m in phrase], right, accepted):
+                edits.extend((m.start(), m.end(), _cased(m[0], w)) for m, w in zip(phrase, right, strict=True))
+                if key in provinces and index > 0 and folded[index - 1] == fold(_PROVINCE_UNIT):
+                    unit = matches[index - 1]
+                    edits.append((unit.start(), unit.end(), _cased(unit[0], _PROVINCE_UNIT)))
+            index += size
+            break
+        else:
+            index += 1
+    for start, end, word in sorted(edits, reverse=True):
+        text = text[:start] + word + text[end:]
+    return text
