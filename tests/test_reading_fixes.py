@@ -523,3 +523,31 @@ def test_a_real_scan_twice_in_one_file_reads_the_block_of_its_first_copy_whole(r
     its body down, which starts above "Nơi nhận": its entries are those below the heading."""
     reading = read((realpdf / "008.pdf").read_bytes())
     assert reading.recipients.paper == ["Như trên"] and reading.recipients.archive == "Lưu: VT, PC04"
+
+
+# 15. A scan whose closing part was misjudged (realpdf 009: its block, the signature, the seal and the signer's
+#     name stand in one band of ink, the name across the middle): the page is read again for the block in two
+#     columns as far as they keep their gap (read across, the block's lines came out as letters of nothing).
+
+
+def test_a_real_scans_block_under_a_misjudged_closing_part_is_read_in_columns(realpdf: Path) -> None:
+    reading = read((realpdf / "009.pdf").read_bytes())
+    assert reading.recipients.paper[:1] == ["Như kính gửi"] and len(reading.recipients.paper) == 2
+    assert (reading.recipients.archive or "").startswith("Lưu: VT, PC06")
+    assert reading.particulars.signer == "Trương Minh Đương"
+
+
+# 16. OCR's small slips at the ends of entries: a ";" read ":" after a "Kính gửi" entry (realpdf 013, 014),
+#     and a speck read as an entry of its own in a scanned block (realpdf 001 "„", 005 "F").
+
+
+def test_a_kinh_gui_entry_ending_in_a_colon_ocr_read_for_its_semicolon_ends_there() -> None:
+    lines = [line("Kính gửi:", 150, 200, ink=0.9), line("- Văn phòng Tỉnh ủy:", 190, 216, ink=0.9),
+             line("- Văn phòng UBND tỉnh;", 190, 232, ink=0.9)]
+    assert _kinh_gui(lines) == ["Văn phòng Tỉnh ủy", "Văn phòng UBND tỉnh"]
+
+
+def test_a_speck_ocr_read_as_an_entry_is_no_entry() -> None:
+    from gateway.reading import _ocr_entries
+
+    assert _ocr_entries(["„", "F", "Như trên", "VT", "UBND tỉnh Lâm Đông"]) == ["Như trên", "VT", "UBND tỉnh Lâm Đồng"]

@@ -137,9 +137,8 @@ def _read(doc: pymupdf.Document, body: bool, dpi: int | None, *, keep_hidden: bo
     else:
         parsed = parse_block([l.text for l in block.lines])
         if parsed is not None and block.heading.source == "ocr":
-            parsed = dataclasses.replace(parsed, archive=ocr_archive(parsed.archive),
-                                         paper=[restore_marks(e, bodies=False) for e in parsed.paper],
-                                         electronic=[restore_marks(e, bodies=False) for e in parsed.electronic])
+            parsed = dataclasses.replace(parsed, archive=ocr_archive(parsed.archive), paper=_ocr_entries(parsed.paper),
+                                         electronic=_ocr_entries(parsed.electronic))
         if parsed is not None:
             notes.source("recipients", block.lines)
             references = _references(source, block, parsed, kinh_gui, notes, body)
@@ -198,6 +197,12 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
         if getattr(particulars, name) is None and not (name == "date" and particulars.place is not None):
             notes.warn(f"{name}-unread", f"không đọc được trường {name}")
     return particulars
+
+
+def _ocr_entries(entries: list[str]) -> list[str]:
+    """A scanned block's entries, a province's marks put back; a speck OCR read as an entry of its own
+    (realpdf 001 "„", 005 "F": no entry names anything in fewer than two letters) left out."""
+    return [restore_marks(e, bodies=False) for e in entries if sum(c.isalpha() for c in e) >= 2]
 
 
 def _respelled(found: Found | None, *, bodies: bool = True) -> Found | None:
@@ -320,7 +325,8 @@ def _kinh_gui(lines: list[Line]) -> list[str]:
                 else:
                     break
                 previous = follow
-            return [n for name in names if (n := name.lstrip("-– ").rstrip(";.,").strip())]
+            # a ";" OCR read ":" ends an entry too (realpdf 013, 014: "Văn phòng Tỉnh ủy:")
+            return [n for name in names if (n := name.lstrip("-– ").rstrip(";.,:").strip())]
     return []
 
 

@@ -71,7 +71,7 @@ def _last_block(source: PageSource, end: int) -> Block | None:
     last = end - 1
     searches = [(index, source.closing) for index in range(last, -1, -1)]
     if source.scanned(last):
-        searches.append((last, source.lines))  # the closing part was misjudged: read the whole page
+        searches.append((last, source.whole))  # the closing part was misjudged: read the whole page
     for index, read in searches:
         lines = read(index)
         for heading in reversed(_headings(lines)):

@@ -165,6 +165,19 @@ class PageSource:
         self._ocr_range(index, start, self.doc[index].rect.height, columns=True)
         return self.lines(index, start)
 
+    def whole(self, index: int) -> list[Line]:
+        """The whole page, when its closing part was misjudged: what is not read yet read as a closing part
+        is, in two columns where it has them (read across, a block's lines and the signer's came out as
+        letters of nothing: realpdf 009)."""
+        if not self.scanned(index):
+            return self.lines(index)
+        height = self.doc[index].rect.height
+        for start, end in _uncovered(self._read.get(index, []), 0, height):
+            stop = _columns_ending(self.layout(index), start, end)
+            self._ocr_range(index, start, stop, columns=True)  # the body's rows above the columns left unread
+        self._ocr_range(index, 0, height)
+        return self.lines(index)
+
     def top(self, index: int) -> list[Line]:
         """The page above its first body row: where a recipient block carried over continues."""
         if not self.scanned(index):
@@ -253,6 +266,18 @@ def _two_columns(layout: PageLayout, start: float, end: float) -> tuple[float, f
             if gap is not None:
                 return first, split, gap
     return end, end, None
+
+
+def _columns_ending(layout: PageLayout, start: float, end: float) -> float:
+    """Where two columns that begin in the range stop keeping their gap (the foot of a page whose closing
+    part was misjudged: a name or specks across the middle below it); end when they keep it, or never begin."""
+    _, split, gap = _two_columns(layout, start, end)
+    if gap is not None:
+        return end
+    for band in sorted((b for b in layout.bands if start < b.y1 <= end), key=lambda b: -b.y1):
+        if band.y1 - band.y0 >= TEXT_ROW and _two_columns(layout, start, band.y1)[2] is not None:
+            return band.y1 + 1
+    return end
 
 
 def _snap(bands: list[Band], top: float, bottom: float) -> tuple[float, float]:

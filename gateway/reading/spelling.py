@@ -1,5 +1,8 @@
 """The marks OCR loses or changes in the words agencies' names are made of, put back: a scan's bold
 capitals come out "CÔNG AN TỈNH LÂM ĐÒNG", "HỘI ĐÔNG NHÂN DÂN TÍNH ĐÁK NÔNG" (realpdf 006, 008, 009, 014).
+The signer's titles are left as read: the corpus's texts print their sources' slips in them ("THU TƯỜNG",
+"TÓNG CỤC TRƯỞNG"), which put back cost it more fields (13 over its six scan levels) than the real scans
+gained (one).
 
 A phrase of a name (a province, a kind of body) is put back where what OCR read has its letters, marks
 aside, is spelled no way the phrase is written, and one of its words at least carries a mark the phrase
