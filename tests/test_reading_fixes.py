@@ -551,3 +551,13 @@ def test_a_speck_ocr_read_as_an_entry_is_no_entry() -> None:
     from gateway.reading import _ocr_entries
 
     assert _ocr_entries(["„", "F", "Như trên", "VT", "UBND tỉnh Lâm Đông"]) == ["Như trên", "VT", "UBND tỉnh Lâm Đồng"]
+
+
+def test_a_citizens_address_boxed_taller_than_it_is_is_part_of_the_entry() -> None:
+    """realpdf 002: "Kính gửi: Ông Lý Sáng" (y 172-188) and "Địa chỉ: …" boxed from y 180 to 206."""
+    name = dataclasses.replace(line("Kính gửi: Ông Lý Sáng", 242, 172, ink=0.9), x1=373, y1=188)
+    address = dataclasses.replace(line("Địa chỉ: Thôn Sơn Thành, xã Phú Sơn, huyện Bù Đăng, tỉnh Bình Phước", 104, 180, ink=0.9),
+                                  x1=511, y1=206)
+    assert _kinh_gui([name, address]) == ["Ông Lý Sáng, Địa chỉ: Thôn Sơn Thành, xã Phú Sơn, huyện Bù Đăng, tỉnh Bình Phước"]
+    beside = dataclasses.replace(address, y0=174, y1=190)  # on the name's own row: another column's, not its address
+    assert _kinh_gui([name, beside]) == ["Ông Lý Sáng"]

@@ -315,7 +315,7 @@ def _kinh_gui(lines: list[Line]) -> list[str]:
                 if text.startswith(("-", "–")):
                     names.append(text)
                     entry = follow
-                elif names[-1] and fold(text).startswith("DIA CHI") and _next_line(previous, follow):
+                elif names[-1] and fold(text).startswith("DIA CHI") and _just_below(previous, follow):
                     names[-1] = names[-1].rstrip(" ,;.") + ", " + text  # a citizen's address on its own line
                 elif names[-1] and not names[-1].endswith((";", ".")) and _next_line(previous, follow) \
                         and (follow.x0 >= left - 0.03 * line.page_width  # the body's paragraphs start further left,
@@ -336,6 +336,14 @@ def _wrapped_rest(previous: Line, line: Line) -> bool:
     entry with its full stop or semicolon."""
     width = line.page_width
     return previous.x1 >= RIGHT_MARGIN * width > line.x1 and line.text.rstrip().endswith((".", ";"))
+
+
+def _just_below(previous: Line, line: Line) -> bool:
+    """_next_line, or a line OCR boxed taller than it is whose middle is below previous's foot (realpdf 002: a
+    citizen's "Địa chỉ: …" boxed from 8 points above the name's foot, the seal's ink or a mark's with it)."""
+    height = max(previous.y1 - previous.y0, 8)
+    return _next_line(previous, line) or (line.page == previous.page and line.y0 > previous.y0
+                                          and (line.y0 + line.y1) / 2 > previous.y1 and line.y0 - previous.y1 <= 0.5 * height)
 
 
 def _next_line(previous: Line, line: Line) -> bool:
