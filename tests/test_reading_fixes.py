@@ -561,3 +561,86 @@ def test_a_citizens_address_boxed_taller_than_it_is_is_part_of_the_entry() -> No
     assert _kinh_gui([name, address]) == ["Ông Lý Sáng, Địa chỉ: Thôn Sơn Thành, xã Phú Sơn, huyện Bù Đăng, tỉnh Bình Phước"]
     beside = dataclasses.replace(address, y0=174, y1=190)  # on the name's own row: another column's, not its address
     assert _kinh_gui([name, beside]) == ["Ông Lý Sáng"]
+
+
+# 17. What the red team of this stop found in 14.-15., each fixed: a body's line starting "Độc lập" at the head
+#     of a later page took for another document's motto; "Nơi họp:" in an annex taken for a garbled heading;
+#     a misjudged closing part's body rows marked read unread (so "Như Điều 3" found no article); a middle page
+#     no document has (200 inches square) rendered for its head; a page of body text OCR'd for a motto.
+
+_FILL = ("Các cơ quan, đơn vị có trách nhiệm phổ biến rộng rãi nội dung thông báo này đến cán bộ, công chức, viên "
+         "chức và người lao động thuộc phạm vi quản lý; tổ chức thực hiện nghiêm túc, đúng thời hạn, báo cáo kết quả "
+         "về Sở Nội vụ để tổng hợp, báo cáo Ủy ban nhân dân tỉnh theo quy định.")
+_NOTICE = OfficeDocument(
+    name="made-here", issuer="SỞ NỘI VỤ", issuer_parent="UBND TỈNH BẮC GIANG", number="125/TB-SNV", place="Bắc Giang",
+    date=date(2026, 3, 2), type="Thông báo", summary="Tuyển dụng công chức năm 2026",
+    signer="Nguyễn Văn An", signer_title=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+    paper=("Sở Tài chính", "UBND các huyện, thành phố", "Cổng thông tin điện tử tỉnh"), archive="Lưu: VT, CCVC",
+)
+
+
+def test_a_body_line_starting_doc_lap_at_a_later_pages_head_starts_no_document() -> None:
+    motto_like = ("Độc lập, tự chủ trong công tác chuyên môn là yêu cầu đối với người được tuyển dụng; người dự tuyển "
+                  "phải có phẩm chất chính trị, đạo đức tốt, đủ sức khỏe để thực hiện nhiệm vụ.")
+    for fill in range(12):  # the "Độc lập" paragraph comes to a later page's head at one of these
+        body = (_FILL, "Nơi nhận hồ sơ: Văn phòng Sở Nội vụ.", *(_FILL,) * fill, motto_like, *(_FILL,) * 3)
+        reading = read(lay_out(dataclasses.replace(_NOTICE, body=body)))
+        assert reading.particulars.signer == "Nguyễn Văn An", fill
+        assert reading.recipients.paper == list(_NOTICE.paper), fill
+
+
+def test_a_meeting_place_in_a_scanned_annex_is_no_garbled_heading() -> None:
+    out = pymupdf.open(stream=lay_out(dataclasses.replace(_NOTICE, type="Giấy mời", number="125/GM-SNV"), ink=True),
+                       filetype="pdf")
+    page = out.new_page(width=595.28, height=841.89)
+    regular, bold = str(_font_path("")), str(_font_path("b"))
+    for x, y, text, heavy in [(230, 80, "CHƯƠNG TRÌNH HỘI NGHỊ", True), (85, 150, "8h00 - 8h30: Đón tiếp đại biểu.", False),
+                              (85, 260, "Nơi họp:", True), (340, 260, "THÀNH PHẦN MỜI", True),
+                              (85, 280, "- Hội trường tầng 3, Sở Nội vụ;", False), (340, 280, "Lãnh đạo các sở, ngành", False),
+                              (85, 300, "- Số 12 đường Hùng Vương.", False)]:
+        page.insert_text((x, y), text, fontfile=bold if heavy else regular, fontname="FB" if heavy else "FR", fontsize=13)
+    reading = read(scan(out.tobytes(), ScanSettings(seed=2)))
+    assert reading.particulars.signer == "Nguyễn Văn An"
+    assert not any("Hội trường" in entry for entry in reading.recipients.paper)
+
+
+def test_a_misjudged_closing_part_leaves_the_body_to_be_read_for_its_articles() -> None:
+    decision = OfficeDocument(
+        name="made-here", issuer="ỦY BAN NHÂN DÂN", issuer_parent=None, number="125/QĐ-UBND", place="Bắc Giang",
+        date=date(2026, 3, 2), type="Quyết định", summary="Về việc thành lập Tổ công tác liên ngành",
+        signer="Nguyễn Văn An", signer_title=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+        paper=("Như Điều 3", "Chủ tịch UBND tỉnh"), archive="Lưu: VT",
+        body=("Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Giám đốc Sở Nội vụ và Thủ trưởng các cơ quan, "
+              "đơn vị có liên quan căn cứ chức năng, nhiệm vụ được giao tổ chức triển khai, thực hiện, báo cáo kết quả "
+              "định kỳ hằng quý, chịu trách nhiệm thi hành Quyết định này./.",))
+    out = pymupdf.open(stream=lay_out(decision, ink=True), filetype="pdf")
+    foot = ("Địa chỉ: Số 82 đường Hùng Vương, thành phố Bắc Giang; Điện thoại: 0204.3854.555; "
+            "Email: ubnd@bacgiang.gov.vn; Website: bacgiang.gov.vn")  # a letterhead's foot across the page: no closing part
+    out[-1].insert_textbox(pymupdf.Rect(85, 800, 538, 830), foot, fontfile=str(_font_path("")), fontname="FR", fontsize=10,
+                           align=pymupdf.TEXT_ALIGN_JUSTIFY)
+    with pymupdf.open(stream=scan(out.tobytes(), ScanSettings(seed=4)), filetype="pdf") as doc:
+        reading = read_document(doc, body=True)
+    assert "Giám đốc Sở Tài chính" in reading.recipients.references.get("Như Điều 3", [])
+
+
+def test_a_middle_page_no_document_has_is_not_rendered_for_a_motto() -> None:
+    two_pages = dataclasses.replace(_NOTICE, body=(*(_FILL,) * 10,))
+    scanned = pymupdf.open(stream=scan(lay_out(two_pages, ink=True)), filetype="pdf")
+    assert scanned.page_count == 2
+    out = pymupdf.open()
+    out.insert_pdf(scanned, from_page=0, to_page=0)
+    huge = out.new_page(width=14400, height=14400)  # 200 inches square, between page 1 and the block's page
+    huge.insert_image(huge.rect, stream=scanned[0].get_pixmap(dpi=10).tobytes("png"))
+    out.insert_pdf(scanned, from_page=1, to_page=1)
+    reading = read(out.tobytes())
+    assert reading.particulars.signer == "Nguyễn Văn An" and reading.recipients.paper[:1] == ["Sở Tài chính"]
+
+
+def test_a_scanned_page_of_body_text_is_not_ocrd_for_a_motto() -> None:
+    from gateway.reading.pages import PageSource
+
+    body = (*(_FILL,) * 8,)
+    with pymupdf.open(stream=scan(lay_out(dataclasses.replace(_NOTICE, body=body))), filetype="pdf") as doc:
+        assert doc.page_count >= 2
+        source = PageSource(doc)
+        assert not source.opens_a_document(1) and not source.ocr_used

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.reading import read_document
-from gateway.reading.spelling import restore_marks
+from gateway.reading.spelling import restore_marks, restore_place
 from vntext import fold
 
 
@@ -20,7 +20,6 @@ from vntext import fold
     ("CÔNG AN TỈNH LÂM ĐÔNG", "CÔNG AN TỈNH LÂM ĐỒNG"),  # 009
     ("HỘI ĐÔNG NHÂN DÂN TÍNH ĐÁK NÔNG", "HỘI ĐỒNG NHÂN DÂN TỈNH ĐẮK NÔNG"),  # 006
     ("ỦY BAN MTTQ VIỆT NAM TINH LAM ĐÓNG", "ỦY BAN MTTQ VIỆT NAM TỈNH LÂM ĐỒNG"),  # 015's parent
-    ("Lâm Đông", "Lâm Đồng"),  # 015's place, in its own case
     ("ỦY BAN NHÂN DÂN THỊ TRÁN KIÊN ĐỨC", "ỦY BAN NHÂN DÂN THỊ TRẤN KIÊN ĐỨC"),  # 003: a commune's name is in no list
     ("SỞ TÀI NGUYÊN VÀ MÔI TRƯƠNG TỈNH THỪA THIÊN HUÊ", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG TỈNH THỪA THIÊN HUẾ"),
 ])
@@ -35,9 +34,17 @@ def test_a_name_ocr_read_without_its_marks_gets_them_back(read_as: str, right: s
     "CHÍNH PHU", "BO TAI CHÍNH", "VAN PHÒNG CHÍNH PHỦ", "CỤC THUE TINH BAC NINH",  # no mark changed, some left out:
     # printed so (the corpus's texts keep their source's slips), or read so: not told apart, left
     "ỦY BAN NHÂN DÂN HUYỆN KRÔNG NÔ",
+    # names near a province's, read right (the red team's): a school, a district, a town, a commune
+    "TRƯỜNG THPT NGUYỄN HUỆ", "UBND HUYỆN PHÙ YÊN", "UBND THỊ TRẤN KIẾN GIANG", "ỦY BAN NHÂN DÂN XÃ HẢI ĐƯỜNG",
 ])
 def test_a_name_spelled_as_offices_spell_it_or_not_in_the_list_stays(printed: str) -> None:
     assert restore_marks(printed) == printed
+
+
+def test_a_place_alone_is_put_back_only_as_the_province_its_header_names() -> None:
+    assert restore_place("Lâm Đông", ["CÔNG AN TỈNH LÂM ĐỒNG", "BỘ CÔNG AN"]) == "Lâm Đồng"  # realpdf 009, 015
+    assert restore_place("Phù Yên", ["ỦY BAN NHÂN DÂN HUYỆN PHÙ YÊN"]) == "Phù Yên"  # Sơn La's district, no Phú Yên
+    assert restore_marks("Lâm Đông") == "Lâm Đông"  # a name alone, without a unit: could be a commune's
 
 
 def test_in_running_text_only_a_province_after_its_unit_is_put_back() -> None:

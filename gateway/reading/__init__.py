@@ -41,7 +41,7 @@ from gateway.reading.particulars import (
     type_mismatch,
 )
 from gateway.reading.recipients import ocr_archive, parse_block
-from gateway.reading.spelling import restore_marks
+from gateway.reading.spelling import restore_marks, restore_place
 from gateway.reading.references import article_number, article_text, is_above, responsible_bodies
 from gateway.reasons import MESSAGES
 from vntext import fold, one_line
@@ -177,9 +177,13 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
         vv = read_vv_summary(left)
         if vv is not None:
             doc_type, summary = Found("Công văn", vv.lines), vv  # a letter with "V/v" and no type heading
+    issuer, parent = _respelled(issuer), _respelled(parent)
+    place = blanks.place
+    if place is not None and place.lines[0].source == "ocr":
+        place = dataclasses.replace(place, value=restore_place(place.value, [f.value for f in (issuer, parent) if f]))
     particulars = Particulars(
-        issuer=notes.found("issuer", _respelled(issuer)), issuer_parent=notes.found("issuer_parent", _respelled(parent)),
-        number=notes.found("number", blanks.number), place=notes.found("place", _respelled(blanks.place)),
+        issuer=notes.found("issuer", issuer), issuer_parent=notes.found("issuer_parent", parent),
+        number=notes.found("number", blanks.number), place=notes.found("place", place),
         date=notes.found("date", blanks.date), type=notes.found("type", doc_type),
         summary=notes.found("summary", _respelled(summary, bodies=False)),
         urgency=notes.found("urgency", urgency), secrecy=notes.found("secrecy", secrecy),

@@ -16,6 +16,9 @@ _HEADING = re.compile(r"^NOI\s*NHAN\b")
 # where an entry's dash opens the next line on the left
 _GARBLED_HEADING = re.compile(r"^NOI\b\W*\w{0,4}\W*\w{0,2}\W*$")
 _ENTRY = re.compile(r"^\s*[-–—+•~]")
+GARBLED_BELOW = 0.7  # a garbled heading's OCR confidence is below this ("Nơi KiẾ 2": 52 %)
+_NOT_A_HEADING = {"HOP", "O", "SINH", "DEN", "DI", "CAP", "LAM", "GUI", "CU", "TRU", "DAT", "XAY", "BAN", "KHAC", "NAO"}
+PAGES_LOOKED_AT = 20  # pages after the first looked at for another document's head (a long scan costs no more)
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ def _headings(lines: list[Line]) -> list[Line]:
         if is_heading(line):
             found.append(line)
         elif (line.source == "ocr" and below is not None and _GARBLED_HEADING.match(fold(line.text))
-              and _ENTRY.match(below.text)):
+              and (line.confidence or 0) < GARBLED_BELOW and not _NOT_A_HEADING & set(fold(line.text).split())
+              and _ENTRY.match(below.text)):  # "Nơi họp:", "Nơi sinh:" read surely are words, no heading
             found.append(dataclasses.replace(line, text="Nơi nhận:"))
     return found
 
@@ -60,8 +64,9 @@ def find_block(source: PageSource) -> Block | None:
     block = _last_block(source, source.count)
     if block is None or block.page_index == 0:
         return block
-    behind = next((i for i in range(1, block.page_index + 1) if source.opens_a_document(i)), None)
-    return block if behind is None else (_last_block(source, behind) or block)
+    behind = next((i for i in range(1, min(block.page_index, PAGES_LOOKED_AT) + 1) if source.opens_a_document(i)), None)
+    before = _last_block(source, behind) if behind is not None else None
+    return before if before is not None and before.beside_signer else block  # a block beside a signer, or none
 
 
 def _last_block(source: PageSource, end: int) -> Block | None:

@@ -14,7 +14,7 @@ import pymupdf
 from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
 from gateway.reading.ocr import ocr_band, ocr_region
-from gateway.reading.particulars import is_motto, number_line_index
+from gateway.reading.particulars import is_motto_head, number_line_index
 from gateway.reading.stamp_marks import crooked_marks, drawn_marks, red_marks
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import DrawingLog, HiddenText, drawing_log
@@ -30,6 +30,7 @@ IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far s
 VIEWS_KEPT = 3  # pages whose rendering is kept: page 1, the last page and the one before it
 FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
 MOTTO_BAND = 0.16  # the head of a page where a document's motto stands (the top-right of page 1)
+LARGEST_PAGE = 1700  # points: over A3's long side (1,191) by far; a larger page is no page of a document
 
 
 @dataclass
@@ -172,11 +173,21 @@ class PageSource:
         if not self.scanned(index):
             return self.lines(index)
         height = self.doc[index].rect.height
+        layout = self.layout(index)
         for start, end in _uncovered(self._read.get(index, []), 0, height):
-            stop = _columns_ending(self.layout(index), start, end)
-            self._ocr_range(index, start, stop, columns=True)  # the body's rows above the columns left unread
-        self._ocr_range(index, 0, height)
-        return self.lines(index)
+            stop = _columns_ending(layout, start, end)
+            first, split, gap = _two_columns(layout, start, stop)
+            if gap is None:
+                self._ocr_range(index, start, end)
+                continue
+            # the body's rows above the columns are left unread, and not marked read: "Như Điều 3" may want them
+            if split > first:
+                self._ocr_piece(index, first, split, None)
+            self._ocr_piece(index, split, stop, gap)
+            if stop < end:
+                self._ocr_range(index, stop, end)
+        self._ocr.setdefault(index, []).sort(key=lambda l: (round(l.y0 / 4), l.x0))
+        return self.lines_read(index)
 
     def top(self, index: int) -> list[Line]:
         """The page above its first body row: where a recipient block carried over continues."""
@@ -190,12 +201,20 @@ class PageSource:
     # NĐ 30/2020 Phụ lục I: the motto (Quốc hiệu và Tiêu ngữ) heads the first page of a document, and only that
     def opens_a_document(self, index: int) -> bool:
         """Whether the page is the first of another document bound behind the first (a proposal's draft, a
-        report's annex issued on its own): the motto at its head. On a scan only the head's right part is read."""
+        report's annex issued on its own): both lines of the motto at its head, the Quốc hiệu over "Độc lập -
+        Tự do - Hạnh phúc" (a body's line starting "Độc lập" is none). On a scan, only a head without rows of
+        body text has its right part read: a page of body text costs no OCR."""
         page = self.doc[index]
+        if page.rect.width > LARGEST_PAGE or page.rect.height > LARGEST_PAGE:
+            return False  # no document's page (never rendered for what is read of the file)
+        band = page.rect.height * MOTTO_BAND
         if not self.scanned(index):
-            return any(is_motto(l) for l in self.lines(index, 0, page.rect.height * MOTTO_BAND))
-        head = pymupdf.Rect(page.rect.width * 0.4, 0, page.rect.width, page.rect.height * MOTTO_BAND)
-        return any(is_motto(l) for l in ocr_region(self.view(index), index + 1, head, self.read_dpi))
+            return is_motto_head(self.lines(index, 0, band))
+        layout = self.layout(index)
+        if sum(layout.is_body(b) for b in layout.bands if b.y0 < band) >= 2 or not any(b.y0 < band for b in layout.bands):
+            return False  # a head of body rows (a header's first row, issuer and motto, can pass for one)
+        head = pymupdf.Rect(page.rect.width * 0.4, 0, page.rect.width, band)
+        return is_motto_head(ocr_region(self.view(index), index + 1, head, self.read_dpi))
 
     def _ocr_range(self, index: int, top: float, bottom: float, *, columns: bool = False) -> None:
         """OCR what of the range has not been read; with `columns`, the two sides of the widest

@@ -67,6 +67,17 @@ def is_motto(line: Line) -> bool:
     return any(fold(line.text).startswith(m) for m in _MOTTO)
 
 
+def is_motto_head(lines: list[Line]) -> bool:
+    """Whether the lines hold both of the motto's: the Quốc hiệu, and "Độc lập - Tự do - Hạnh phúc" under it,
+    as OCR reads them too ("CỘNG HÒA NY HỘI CHỦ NGHĨA VIỆT NM", realpdf 006)."""
+    tops = [l for l in lines if _reads_as(l.text, _MOTTO[0])]
+    return any(_reads_as(l.text, _MOTTO[1]) and any(0 < l.y0 - t.y0 < 3 * (t.y1 - t.y0) + 6 for t in tops) for l in lines)
+
+
+def _reads_as(text: str, folded: str) -> bool:
+    return difflib.SequenceMatcher(None, fold(text)[:len(folded)], folded).ratio() >= 0.8
+
+
 def is_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)

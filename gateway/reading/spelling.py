@@ -10,8 +10,11 @@ never gives it there (OCR saw marks, and changed them): a phrase read with no wr
 out ("CHÍNH PHU"), is taken as printed so (texts without marks are laid out so). A phrase written two ways
 ("Hòa Bình", "Hoà Bình"; "Đắk Nông", "Đăk Nông") is left as read in either. Single words are never changed
 (OCR's "TÍNH" may be "tính"), but for the unit before a province put back ("TÍNH ĐÁK NÔNG": TỈNH ĐẮK
-NÔNG). Nothing else of a line changes: a district's or a commune's name, not in these lists, stays as
-read. Pure."""
+NÔNG); a province's name only after its unit ("tỉnh", "thành phố", "TP"), or as the place before the date
+where the header names that province so: a district or a commune may bear a name near one ("HUYỆN PHÙ
+YÊN", "THỊ TRẤN KIẾN GIANG"). A letter never
+changes, Đ for D neither. Nothing else of a line changes: a district's or a commune's name, not in these
+lists, stays as read. Pure."""
 
 from __future__ import annotations
 
@@ -21,10 +24,11 @@ import unicodedata
 
 from vntext import fold, nfc
 
-# The 63 provinces and cities of 2024 and Huế (2025): a document of any year names its own; the merged
-# provinces of 2025 kept one of these names. Each with the other spellings offices print after it.
+# The 63 provinces and cities of 2024: a document of any year names its own; the merged provinces of 2025
+# kept one of these names (Huế, one word, is left out: "NGUYỄN HUỆ" is no misreading of it). Each with the
+# other spellings offices print after it.
 PROVINCES: tuple[tuple[str, ...], ...] = (
-    ("Hà Nội",), ("Hồ Chí Minh",), ("Hải Phòng",), ("Đà Nẵng",), ("Cần Thơ",), ("Huế",),
+    ("Hà Nội",), ("Hồ Chí Minh",), ("Hải Phòng",), ("Đà Nẵng",), ("Cần Thơ",),
     ("An Giang",), ("Bà Rịa - Vũng Tàu", "Bà Rịa Vũng Tàu"), ("Bắc Giang",), ("Bắc Kạn", "Bắc Cạn"), ("Bạc Liêu",),
     ("Bắc Ninh",), ("Bến Tre",), ("Bình Định",), ("Bình Dương",), ("Bình Phước",), ("Bình Thuận",), ("Cà Mau",),
     ("Cao Bằng",), ("Đắk Lắk", "Đăk Lăk", "Đắc Lắc"), ("Đắk Nông", "Đăk Nông"), ("Điện Biên",), ("Đồng Nai",),
@@ -88,7 +92,9 @@ def _misread(found: list[str], right: list[str], accepted: set[tuple[tuple[str, 
     """Whether the words read are the phrase with marks OCR changed: spelled no accepted way, and one word
     at least carrying a mark none of the phrase's spellings gives it there. A phrase read without any wrong
     mark (a word with none at all: "CHÍNH PHU") is as printed, or as a text without marks was laid out."""
-    if any(len(a) != len(b) for a, b in zip(found, right, strict=True)) or _spelling(found) in accepted:
+    if any(len(a) != len(b) or [c in "Đđ" for c in a] != [c in "Đđ" for c in b] for a, b in zip(found, right, strict=True)):
+        return False  # another letter: "HẢI ĐƯỜNG" is no Hải Dương
+    if _spelling(found) in accepted:
         return False
     spelled = _spelling(found)
     for place, word in enumerate(found):
@@ -107,10 +113,22 @@ def _cased(read: str, right: str) -> str:
     return "".join(r.upper() if c.isupper() else r.lower() for c, r in zip(read, right, strict=True))
 
 
-def restore_marks(text: str, *, bodies: bool = True) -> str:
+def restore_place(place: str, header: list[str]) -> str:
+    """The place before the date (", ngày …"), put back only as the province the header names after its unit
+    ("CÔNG AN TỈNH LÂM ĐỒNG" over "Lâm Đông"): a district's place may be a name near a province's ("Phù
+    Yên", Sơn La's, is no Phú Yên)."""
+    key = [fold(w) for w in _words(place)]
+    for text in header:
+        folded = [fold(w) for w in _words(text)]
+        if any(folded[i:i + len(key)] == key and _after_unit(folded, i) for i in range(len(folded))):
+            return restore_marks(place, alone=True)
+    return place
+
+
+def restore_marks(text: str, *, bodies: bool = True, alone: bool = False) -> str:
     """text with the phrases of agencies' names OCR misspelled put back (see the module). Without `bodies`
-    (a summary, an addressee: running text, where "văn phong" is a word), only provinces after "tỉnh",
-    "thành phố" or "TP"."""
+    (a summary, an addressee: running text, where "văn phong" is a word), only provinces; with `alone`, a
+    province's name that is the whole text (a place) too."""
     text = nfc(text)
     matches = list(_WORD.finditer(text))
     folded = [fold(m[0]) for m in matches]
@@ -121,7 +139,9 @@ def restore_marks(text: str, *, bodies: bool = True) -> str:
     while index < len(matches):
         for size in range(min(longest, len(matches) - index), 0, -1):
             key = tuple(folded[index:index + size])
-            if key not in lexicon or (not bodies and not (key in provinces and _after_unit(folded, index))):
+            if key not in lexicon or (key in provinces and not (_after_unit(folded, index) or (alone and size == len(matches)))):
+                continue  # a province's name only as one ("tỉnh Lâm Đồng"): "HUYỆN PHÙ YÊN" is Sơn La's
+            if not bodies and key not in provinces:
                 continue
             right, accepted = lexicon[key]
             phrase = matches[index:index + size]
