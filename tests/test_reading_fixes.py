@@ -516,6 +516,10 @@ def test_a_scanned_heading_ocr_garbled_after_nơi_is_one_only_above_an_entry() -
     assert _headings([left("Nơi KiẾ 2", 508), left("Thường trực Tỉnh uỷ", 520)]) == []  # no entry under it
     assert _headings([left("Nơi cư trú của ông", 300), left("- một", 320)]) == []  # words, not a garbled heading
     assert _headings([]) == [] and _headings([_right("GIÁM ĐỐC", 500)]) == []  # a page with nothing on the left
+    unsure = dataclasses.replace(left("Nơi họp:", 260), confidence=0.5)  # a word read unsurely is still a word
+    assert _headings([unsure, left("- Hội trường tầng 3, Sở Nội vụ;", 280)]) == []
+    sure = dataclasses.replace(left("Nơi KiẾ 2", 508), confidence=0.9)  # read surely: what it says, no heading
+    assert _headings([sure, left("- Thường trực Tỉnh uỷ (B/c);", 520)]) == []
 
 
 def test_a_real_scan_twice_in_one_file_reads_the_block_of_its_first_copy_whole(realpdf: Path) -> None:

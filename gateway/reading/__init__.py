@@ -210,7 +210,7 @@ def _ocr_entries(entries: list[str]) -> list[str]:
 
 
 def _respelled(found: Found | None, *, bodies: bool = True) -> Found | None:
-    """An OCR'd field with the marks of agencies' names OCR lost put back (spelling.restore_marks)."""
+    """An OCR'd field with the marks OCR changed in agencies' names put back (spelling.restore_marks)."""
     if found is None or all(l.source != "ocr" for l in found.lines):
         return found
     return dataclasses.replace(found, value=restore_marks(found.value, bodies=bodies))

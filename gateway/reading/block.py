@@ -43,7 +43,7 @@ def _headings(lines: list[Line]) -> list[Line]:
         if is_heading(line):
             found.append(line)
         elif (line.source == "ocr" and below is not None and _GARBLED_HEADING.match(fold(line.text))
-              and (line.confidence or 0) < GARBLED_BELOW and not _NOT_A_HEADING & set(fold(line.text).split())
+              and (line.confidence or 0) < GARBLED_BELOW and not _NOT_A_HEADING & set(re.findall(r"\w+", fold(line.text)))
               and _ENTRY.match(below.text)):  # "Nơi họp:", "Nơi sinh:" read surely are words, no heading
             found.append(dataclasses.replace(line, text="Nơi nhận:"))
     return found

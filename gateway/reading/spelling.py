@@ -12,9 +12,8 @@ out ("CHÍNH PHU"), is taken as printed so (texts without marks are laid out so)
 (OCR's "TÍNH" may be "tính"), but for the unit before a province put back ("TÍNH ĐÁK NÔNG": TỈNH ĐẮK
 NÔNG); a province's name only after its unit ("tỉnh", "thành phố", "TP"), or as the place before the date
 where the header names that province so: a district or a commune may bear a name near one ("HUYỆN PHÙ
-YÊN", "THỊ TRẤN KIẾN GIANG"). A letter never
-changes, Đ for D neither. Nothing else of a line changes: a district's or a commune's name, not in these
-lists, stays as read. Pure."""
+YÊN", "THỊ TRẤN KIẾN GIANG"). A letter never changes, Đ for D neither. Nothing else of a line changes: a
+district's or a commune's name, not in these lists, stays as read. Pure."""
 
 from __future__ import annotations
 
