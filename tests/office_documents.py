@@ -365,7 +365,10 @@ def _paragraph(out: _Pages, page: int, y: float, text: str, size: float) -> tupl
 
 
 def _block_lines(doc: OfficeDocument) -> list[tuple[str, float, str]]:
-    """The "Nơi nhận" block's lines as (text, size, style): entries at 11 pt, headings bold italic."""
+    """The "Nơi nhận" block's lines as (text, size, style): entries at 11 pt, headings bold italic; none for a
+    document with no entry and no archive line (a Nội quy published alone)."""
+    if not doc.paper and not doc.electronic and doc.archive is None:
+        return []
     lines: list[tuple[str, float, str]] = [("Nơi nhận:", 12, "bi")]
     entries = [(e, False) for e in doc.paper]
     if doc.electronic:

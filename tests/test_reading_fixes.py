@@ -648,3 +648,22 @@ def test_a_scanned_page_of_body_text_is_not_ocrd_for_a_motto() -> None:
         assert doc.page_count >= 2
         source = PageSource(doc)
         assert not source.opens_a_document(1) and not source.ocr_used
+
+
+# 18. A document with no "Nơi nhận" (a Nội quy published alone, realpdf 004): its signer is still read, from the
+#     right column of the last page's closing part, a title over a name.
+
+
+@pytest.mark.parametrize("scanned", [False, True], ids=["born-digital", "scan-200dpi"])
+def test_the_signer_of_a_document_without_a_block_is_read(scanned: bool) -> None:
+    rules = dataclasses.replace(_NOTICE, type="Quy định", number=None, paper=(), archive=None, body=(_FILL,),
+                                signer_title=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"))
+    pdf = lay_out(rules, ink=scanned)
+    reading = read(scan(pdf, ScanSettings(seed=5)) if scanned else pdf)
+    assert "no-recipient-block" in [w.code for w in reading.warnings]
+    assert reading.particulars.signer == "Nguyễn Văn An"
+    assert reading.particulars.signer_title[-1] == "CHỦ TỊCH"
+
+
+def test_a_real_rules_page_without_a_block_has_its_signer_read(realpdf: Path) -> None:
+    assert read((realpdf / "004.pdf").read_bytes()).particulars.signer == "Lê Quang Trường"

@@ -134,6 +134,7 @@ def _read(doc: pymupdf.Document, body: bool, dpi: int | None, *, keep_hidden: bo
     signer = titles = None
     if block is None:
         notes.warn("no-recipient-block", "không tìm thấy khối 'Nơi nhận'; không liệt kê nơi nhận nào")
+        signer, titles = _signer_alone(source)
     else:
         parsed = parse_block([l.text for l in block.lines])
         if parsed is not None and block.heading.source == "ocr":
@@ -244,6 +245,13 @@ def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | Non
         if signer is None:
             signer = _red_name(source, titles.lines[-1])
     return signer, titles
+
+
+def _signer_alone(source: PageSource) -> tuple[Found | None, Found | None]:
+    """The signer of a document with no "Nơi nhận" (a Nội quy published alone, realpdf 004): a title over a
+    name in the right column of the last page's closing part, both or neither."""
+    name, titles = read_signer(source.closing(source.count - 1))
+    return (name, titles) if name is not None and titles is not None else (None, None)
 
 
 def _under_title(page: PageView, title: Line) -> pymupdf.Rect:
