@@ -593,6 +593,27 @@ def test_a_body_line_starting_doc_lap_at_a_later_pages_head_starts_no_document()
         assert reading.recipients.paper == list(_NOTICE.paper), fill
 
 
+def test_another_documents_head_is_both_lines_of_the_motto_as_ocr_reads_them() -> None:
+    from gateway.reading.particulars import is_motto_head
+
+    def right(text: str, y: float) -> Line:
+        return dataclasses.replace(line(text, 280, y, ink=0.9), x1=540)
+
+    assert is_motto_head([right("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 50), right("Độc lập - Tự do - Hạnh phúc", 66)])
+    assert is_motto_head([right("CỘNG HÒA NY HỘI CHỦ NGHĨA VIỆT NM", 54), right("Đọc lập - Tự do - Hạnh phúc", 72)])  # 006
+    assert not is_motto_head([right("Độc lập, tự chủ trong công tác chuyên môn là yêu cầu", 50)])  # a body's line
+    assert not is_motto_head([right("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 50)])  # half of it
+    assert not is_motto_head([right("Độc lập - Tự do - Hạnh phúc", 30), right("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 50)])
+
+
+def test_a_body_line_read_as_a_heading_never_stands_for_the_document_before_another() -> None:
+    """A document with no block of its own but a body line "Nơi nhận hồ sơ: …", a draft with its own behind it:
+    the body line is no block beside a signer, and is not taken for the document's."""
+    alone = dataclasses.replace(PROPOSAL, paper=(), archive=None, body=("Nơi nhận hồ sơ: Văn phòng Sở Nội vụ.", *BODY))
+    reading = read(_bound(lay_out(alone), lay_out(DRAFT)))
+    assert not any("Văn phòng Sở Nội vụ" in entry for entry in reading.recipients.paper)
+
+
 def test_a_meeting_place_in_a_scanned_annex_is_no_garbled_heading() -> None:
     out = pymupdf.open(stream=lay_out(dataclasses.replace(_NOTICE, type="Giấy mời", number="125/GM-SNV"), ink=True),
                        filetype="pdf")
@@ -643,7 +664,7 @@ def test_a_middle_page_no_document_has_is_not_rendered_for_a_motto() -> None:
 def test_a_scanned_page_of_body_text_is_not_ocrd_for_a_motto() -> None:
     from gateway.reading.pages import PageSource
 
-    body = (*(_FILL,) * 8,)
+    body = (*(_FILL,) * 10,)  # page 2 opens with four rows of body text
     with pymupdf.open(stream=scan(lay_out(dataclasses.replace(_NOTICE, body=body))), filetype="pdf") as doc:
         assert doc.page_count >= 2
         source = PageSource(doc)

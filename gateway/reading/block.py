@@ -66,7 +66,10 @@ def find_block(source: PageSource) -> Block | None:
         return block
     behind = next((i for i in range(1, min(block.page_index, PAGES_LOOKED_AT) + 1) if source.opens_a_document(i)), None)
     before = _last_block(source, behind) if behind is not None else None
-    return before if before is not None and before.beside_signer else block  # a block beside a signer, or none
+    # a block beside a signer with an entry's dash under its heading, not a body's "Nơi nhận hồ sơ: …" line
+    if before is not None and before.beside_signer and any(_ENTRY.match(l.text) for l in before.lines[1:]):
+        return before
+    return block
 
 
 def _last_block(source: PageSource, end: int) -> Block | None:
@@ -91,9 +94,7 @@ def _assemble(source: PageSource, index: int, heading: Line, beside_signer: bool
     """The heading and the left-column lines that follow it without a wide gap, carried over to the
     top of the next page when the block reaches the bottom of its page."""
     kept = [heading]
-    # below the heading only: a scan's lines come by whole bands of its layout, a band can start above the heading
-    page_lines = [l for l in source.lines(index, heading.y0)
-                  if l.y0 >= heading.y0 - 2 and (l.x0, l.y0) != (heading.x0, heading.y0)]
+    page_lines = [l for l in source.lines(index, heading.y0) if (l.x0, l.y0) != (heading.x0, heading.y0)]
     _extend(kept, page_lines)
     while kept[-1].page < end and kept[-1].rel_y > 0.75:
         next_index = kept[-1].page

@@ -99,8 +99,7 @@ class PageSource:
         bottom = page.rect.height if bottom is None else bottom
         if not self.scanned(index):
             return [l for l in self._text[index] if top - 2 <= l.y0 < bottom]
-        top, bottom = _snap(self.layout(index).bands, top, bottom)
-        self._ocr_range(index, top, bottom)
+        self._ocr_range(index, *_snap(self.layout(index).bands, top, bottom))  # whole bands read, the lines asked for kept
         return [l for l in self._ocr[index] if top - 2 <= l.y0 < bottom]
 
     def lines_read(self, index: int, top: float = 0.0) -> list[Line]:
@@ -214,6 +213,7 @@ class PageSource:
         if sum(layout.is_body(b) for b in layout.bands if b.y0 < band) >= 2 or not any(b.y0 < band for b in layout.bands):
             return False  # a head of body rows (a header's first row, issuer and motto, can pass for one)
         head = pymupdf.Rect(page.rect.width * 0.4, 0, page.rect.width, band)
+        self.ocr_used = True
         return is_motto_head(ocr_region(self.view(index), index + 1, head, self.read_dpi))
 
     def _ocr_range(self, index: int, top: float, bottom: float, *, columns: bool = False) -> None:

@@ -83,8 +83,9 @@ def _lexicon() -> dict[tuple[str, ...], tuple[list[str], set[tuple[tuple[str, st
     return lexicon
 
 
-def _provinces() -> set[tuple[str, ...]]:
-    return {tuple(fold(w) for w in _words(s)) for group in PROVINCES for s in group}
+@functools.cache
+def _provinces() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(fold(w) for w in _words(s)) for group in PROVINCES for s in group)
 
 
 def _misread(found: list[str], right: list[str], accepted: set[tuple[tuple[str, str], ...]]) -> bool:
