@@ -256,14 +256,15 @@ def test_a_scan_without_a_readable_block_says_so_and_invents_nothing() -> None:
 
 def test_a_title_under_the_seal_is_read_in_colour_and_reported_in_grey() -> None:
     """NĐ 30/2020 PL I asks for colour scans: the red seal then fades out of the red channel and the
-    title under it is read. A greyscale scan keeps the seal as dark as the text: reported, not guessed."""
+    title under it is read. A greyscale scan keeps the seal as dark as the text: read right (since the closing
+    part is cut where the body ends, not from the page's foot) or reported, never guessed."""
     case = CASES["case025"]
     colour = read_pdf_bytes(scan(render_document(case.spec), 200, seed=25, grey=False))
     assert (colour.particulars.signer, colour.particulars.signer_title) == ("Hoàng Đức Thắng", ["TRƯỞNG PHÒNG"])
     grey = read_pdf_bytes(scan(render_document(case.spec), 200, seed=25))
     assert grey.particulars.signer == "Hoàng Đức Thắng"
-    assert grey.particulars.signer_title == []
-    assert any(w.code == "signer-title-unread" for w in grey.warnings)
+    assert grey.particulars.signer_title in ([], ["TRƯỞNG PHÒNG"])
+    assert grey.particulars.signer_title or any(w.code == "signer-title-unread" for w in grey.warnings)
 
 
 def test_parse_command_prints_the_contract(tmp_path: Path) -> None:

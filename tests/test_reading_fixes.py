@@ -688,3 +688,62 @@ def test_the_signer_of_a_document_without_a_block_is_read(scanned: bool) -> None
 
 def test_a_real_rules_page_without_a_block_has_its_signer_read(realpdf: Path) -> None:
     assert read((realpdf / "004.pdf").read_bytes()).particulars.signer == "Lê Quang Trường"
+
+
+# 19. Where a scan's body starts, whatever lies in its margins (realpdf 009, 008): the shadow of the sheet's edge
+#     down the page's side joined every row into one band from the page's edge, and a received stamp ("ĐẾN")
+#     in the left margin beside a few rows started further left than the body; with either, no row looked like
+#     body text, the header was read down to 45 % of the page, and the closing part was the whole last page.
+
+
+def _edged_and_stamped(pdf: bytes) -> bytes:
+    """The sheet as a scanner sees it: its left edge's shadow down the page, a clerk's received stamp in red in
+    the left margin beside the header's last rows."""
+    out = pymupdf.open(stream=pdf, filetype="pdf")
+    regular = str(_font_path(""))
+    for page in out:
+        page.draw_rect(pymupdf.Rect(0, 0, 7, page.rect.height), color=None, fill=(0.25, 0.25, 0.25))
+    first = out[0]
+    red = (0.85, 0.1, 0.1)
+    first.draw_rect(pymupdf.Rect(14, 126, 82, 192), color=red, width=1.2)
+    for y, text in [(140, "UBND TỈNH"), (158, "ĐẾN Số: 1702"), (176, "Ngày: 23/10")]:
+        first.insert_text((18, y), text, fontfile=regular, fontname="FR", fontsize=8, color=red)
+    return out.tobytes()
+
+
+def test_a_scanners_edge_and_a_received_stamp_leave_the_body_where_it_starts() -> None:
+    from gateway.reading.zones import page_layout
+
+    pdf = lay_out(LETTER, ink=True, seed=3)
+    plain, marked = scan(pdf, ScanSettings(seed=3)), scan(_edged_and_stamped(pdf), ScanSettings(seed=3))
+    with pymupdf.open(stream=plain, filetype="pdf") as a, pymupdf.open(stream=marked, filetype="pdf") as b:
+        clean, edged = page_layout(a[0]), page_layout(b[0])
+        assert abs(edged.header_end() - clean.header_end()) < 3 and clean.header_end() < 0.4 * clean.height
+        assert abs(edged.closing_start() - clean.closing_start()) < 3 and clean.closing_start() > clean.header_end()
+        assert abs(edged.margins[0] - clean.margins[0]) < 6
+    reading = read(marked)
+    assert reading.particulars.number == LETTER.number and reading.particulars.signer == LETTER.signer
+    assert reading.recipients.paper == list(LETTER.paper)
+
+
+def test_a_heading_ocr_read_one_letter_off_is_the_heading_where_an_entry_follows() -> None:
+    from gateway.reading.block import _headings
+
+    heading, entry = line("Nữi nhận:", 85, 650, ink=0.9), line("- Như trên;", 85, 664, ink=0.9)
+    assert [h.text for h in _headings([heading, entry])] == ["Nơi nhận:"]  # realpdf 010
+    assert _headings([heading, line("Các cơ quan, đơn vị thực hiện.", 85, 664, ink=0.9)]) == []  # no entry under it
+    assert _headings([line("Nữi nhận:", 85, 650), line("- Như trên;", 85, 664)]) == []  # a text layer's words are as written
+    assert _headings([line("Người nhận: ông An", 85, 650, ink=0.9), entry]) == []
+
+
+def test_a_speck_before_a_scanned_title_is_left_out() -> None:
+    _, titles = read_signer([_right("„ GIÁM ĐỐC", 600), _right("Trương Minh Đương", 700)])  # realpdf 008
+    assert titles is not None and titles.value == "GIÁM ĐỐC"
+
+
+def test_an_archive_entrys_colon_ocr_read_as_a_semicolon_is_its_colon() -> None:
+    from gateway.reading.recipients import ocr_archive
+
+    assert ocr_archive("Lưu; VT, PC06 (Đ1)") == "Lưu: VT, PC06 (Đ1)"  # realpdf 009
+    assert ocr_archive("Lưu; VI, PC06") == "Lưu: VT, PC06"
+    assert ocr_archive("Lưu VT./") == "Lưu VT./"  # written without one: left as written

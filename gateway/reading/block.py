@@ -15,6 +15,9 @@ _HEADING = re.compile(r"^NOI\s*NHAN\b")
 # a scan's heading OCR garbled after its "Nơi" under a signature's stroke (realpdf 006: "Nơi KiẾ 2"), taken as one only
 # where an entry's dash opens the next line on the left
 _GARBLED_HEADING = re.compile(r"^NOI\b\W*\w{0,4}\W*\w{0,2}\W*$")
+# a scan's "Nơi" OCR read with one letter off ("Nữi nhận:", realpdf 010), taken as the heading only where an entry's
+# dash opens the next line on the left
+_MISREAD_HEADING = re.compile(r"^N\wI\s*NHAN\b")
 _ENTRY = re.compile(r"^\s*[-–—+•~]")
 GARBLED_BELOW = 0.7  # a garbled heading's OCR confidence is below this ("Nơi KiẾ 2": 52 %)
 _NOT_A_HEADING = {"HOP", "O", "SINH", "DEN", "DI", "CAP", "LAM", "GUI", "CU", "TRU", "DAT", "XAY", "BAN", "KHAC", "NAO"}
@@ -42,9 +45,11 @@ def _headings(lines: list[Line]) -> list[Line]:
         below = left[index + 1] if index + 1 < len(left) else None
         if is_heading(line):
             found.append(line)
-        elif (line.source == "ocr" and below is not None and _GARBLED_HEADING.match(fold(line.text))
-              and (line.confidence or 0) < GARBLED_BELOW and not _NOT_A_HEADING & set(re.findall(r"\w+", fold(line.text)))
-              and _ENTRY.match(below.text)):  # "Nơi họp:", "Nơi sinh:" read surely are words, no heading
+        elif line.source != "ocr" or below is None or not _ENTRY.match(below.text):
+            continue
+        elif _MISREAD_HEADING.match(fold(line.text)) or (
+                _GARBLED_HEADING.match(fold(line.text)) and (line.confidence or 0) < GARBLED_BELOW
+                and not _NOT_A_HEADING & set(re.findall(r"\w+", fold(line.text)))):  # "Nơi họp:" read surely is no heading
             found.append(dataclasses.replace(line, text="Nơi nhận:"))
     return found
 

@@ -141,7 +141,7 @@ class PageSource:
         lines = self._ocr.get(0, [])
         left = [l for l in lines if l.left_half and l.rel_y < 0.3]
         stop = number_line_index(left)
-        above = left[:stop] if stop else []
+        above = [l for l in left[:stop] if sum(c.isalpha() for c in l.text) >= 2] if stop else []  # not a speck read ":"
         if not above:
             return
         view = self.view(0)

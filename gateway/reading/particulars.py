@@ -358,7 +358,7 @@ def _without_stray_glyph(text: str) -> str:
 
 def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
     """(name, title lines joined by newlines) from the right half of the signer's part, in order."""
-    right = [dataclasses.replace(l, text=_without_stray_glyph(_ocr_tail(l).lstrip("-—–=_~.,'‘’\"| ")))
+    right = [dataclasses.replace(l, text=_without_stray_glyph(_ocr_tail(l).lstrip("-—–=_~.,'‘’\"“”„`| ")))
              for l in lines if not l.left_half]
     titles: list[Line] = []
     name: Line | None = None

@@ -91,7 +91,8 @@ def parse_block(lines: list[str]) -> Recipients | None:
 
 def ocr_archive(archive: str | None) -> str | None:
     """The archive entry read by OCR, with its first item put right when OCR bent it: NĐ 30/2020
-    Phụ lục I writes "Lưu: VT, <the drafting unit>", and "VT" comes out as "VI", "VF" or "V1"."""
+    Phụ lục I writes "Lưu: VT, <the drafting unit>", and "VT" comes out as "VI", "VF" or "V1", its colon as ";"."""
     if archive is None:
         return None
+    archive = re.sub(r"^Lưu\s*;", "Lưu:", archive)
     return re.sub(r"^(Lưu\s*:\s*)V[IlF1f|T]\b", r"\1VT", archive)

@@ -23,6 +23,12 @@ _COLUMNS = 240  # horizontal resolution of a band's ink profile
 ROW_RUN = 45.0  # points: the tallest band still taken for body rows (two rows of 13-14 pt run together)
 TEXT_ROW = 6.0  # points: a band of ink lower than this is a speck or a rule, not a row of text
 SPECK = 4.0  # points: a band lower than this is a speck or a rule, not a row
+# NĐ 30/2020 Phụ lục I: margins of 20-25 mm top and bottom, 30-35 left, 15-20 right. Ink in the page's outer strip
+# with none just inside it is the scanner's (the shadow of the sheet's edge, turned with a skewed sheet), not the
+# document's: a row's letters reach into that strip only on a scan cut to its text, and then run on inside it
+EDGE_SIDE = 0.06  # of the width: the outer strip on the left and on the right (a 2-degree skew drifts 15 pt)
+EDGE_END = 0.03  # of the height: the outer strip at the top and at the foot
+EDGE_CLEAR = 0.02  # of the width or height: the blank just inside a strip that tells its ink from the document's
 
 
 @dataclass(frozen=True)
@@ -71,12 +77,16 @@ class PageLayout:
     @property
     def margins(self) -> tuple[float, float]:
         """The body's left and right margins: justified rows all end at the same x (the median of
-        the wide rows' right ends); the left is the leftmost of them (first lines are indented)."""
+        the wide rows' right ends); the left is where the first quarter of the rows ending there start
+        (first lines are indented; a received stamp or a signature in the margin beside a row or two
+        starts further left)."""
         wide = [b for b in self.bands if b.x1 - b.x0 >= 0.6 * self.width]
         if not wide:
             return 0.0, self.width
         ends = sorted(b.x1 for b in wide)
-        return min(b.x0 for b in wide), ends[len(ends) // 2]
+        right = ends[len(ends) // 2]
+        starts = sorted(b.x0 for b in wide if b.x1 >= right - 0.025 * self.width)
+        return starts[(len(starts) - 1) // 4], right
 
     def is_body(self, band: Band) -> bool:
         """Justified body text: from margin to margin, with no column gap, a row or two high (the
@@ -136,7 +146,7 @@ class PageLayout:
 def page_layout(page: pymupdf.Page) -> PageLayout:
     pix = page.get_pixmap(dpi=LAYOUT_DPI, colorspace=pymupdf.csGRAY, annots=False)
     image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
-    ink = image.point(lambda v: 255 if v < _INK else 0)
+    ink = _without_edges(image.point(lambda v: 255 if v < _INK else 0))
     slope = skew_slope(ink)
     ink = level(ink, slope)
     scale = page.rect.width / pix.width
@@ -150,6 +160,36 @@ def page_layout(page: pymupdf.Page) -> PageLayout:
             bands.append(_band(ink, start, y, scale))
             start = None
     return PageLayout(page.rect.width, page.rect.height, [b for b in bands if b is not None], ink, slope)
+
+
+def _without_edges(ink: Image.Image) -> Image.Image:
+    """The coarse page without the ink at its edges that a blank parts from the rest: a sheet's shadowed edge
+    down the side joined every row it ran beside into one band from the page's edge, so that no row looked like
+    body text and the header was read down to the middle of the page (realpdf 009)."""
+    sides = _cleared_ends(ink, EDGE_SIDE, EDGE_CLEAR)
+    return _cleared_ends(sides.transpose(Image.Transpose.TRANSPOSE), EDGE_END, EDGE_CLEAR).transpose(Image.Transpose.TRANSPOSE)
+
+
+def _cleared_ends(ink: Image.Image, outer: float, clear: float) -> Image.Image:
+    """Each row with the ink that starts in its outer part at either end cleared, where a blank of `clear` (of
+    the row's length) follows it inside that part."""
+    width = ink.width
+    reach, gap = max(round(width * outer), 1), b"\0" * max(round(width * clear), 1)
+    data = bytearray(ink.tobytes())
+    for start in range(0, len(data), width):
+        row = bytes(data[start: start + width])
+        for end, line in ((0, row), (1, row[::-1])):
+            first = len(line) - len(line.lstrip(b"\0"))
+            if first >= reach:
+                continue
+            blank = line.find(gap, first, reach + len(gap))
+            if blank == -1 or blank > reach:
+                continue
+            if end == 0:
+                data[start: start + blank] = bytes(blank)
+            else:
+                data[start + width - blank: start + width] = bytes(blank)
+    return Image.frombytes("L", ink.size, bytes(data))
 
 
 def _band(ink: Image.Image, y0: int, y1: int, scale: float) -> Band | None:
