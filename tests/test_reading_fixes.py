@@ -747,3 +747,36 @@ def test_an_archive_entrys_colon_ocr_read_as_a_semicolon_is_its_colon() -> None:
     assert ocr_archive("Lưu; VT, PC06 (Đ1)") == "Lưu: VT, PC06 (Đ1)"  # realpdf 009
     assert ocr_archive("Lưu; VI, PC06") == "Lưu: VT, PC06"
     assert ocr_archive("Lưu VT./") == "Lưu VT./"  # written without one: left as written
+
+
+# 20. A mark stamped in its frame beside a row's words (a letter's "V/v …" summary, in the left margin): its
+#     frame is no band's ends, so it was not read apart, and in the header's flow its letters joined the
+#     summary's ("M ÂT ` /v chính sách …"): the secret letter registered as an ordinary one, its summary lost.
+
+
+def _stamped_beside_the_summary(mark: str, colour: tuple[float, float, float]) -> bytes:
+    out = pymupdf.open(stream=lay_out(LETTER, ink=True, seed=2))
+    page = out[0]
+    summary = page.search_for("V/v")[0]
+    bold = str(_font_path("b"))
+    width = pymupdf.Font(fontfile=bold).text_length(mark, fontsize=13) + 10
+    frame = pymupdf.Rect(summary.x0 - 4 - width, summary.y0 + 2, summary.x0 - 4, summary.y0 + 24)
+    page.insert_text((frame.x0 + 5, frame.y1 - 6), mark, fontfile=bold, fontname="FB", fontsize=13, color=colour)
+    page.draw_rect(frame, width=1.2, color=colour)
+    return out.tobytes()
+
+
+@pytest.mark.parametrize("mark, colour, grey", [("MẬT", (0.0, 0.0, 0.0), True), ("MẬT", (0.85, 0.1, 0.1), False),
+                                                 ("KHẨN", (0.85, 0.1, 0.1), False)])
+def test_a_mark_stamped_beside_the_summary_is_read_and_the_summary_kept(mark: str, colour: tuple[float, float, float],
+                                                                       grey: bool) -> None:
+    reading = read(scan(_stamped_beside_the_summary(mark, colour), ScanSettings(seed=2, colour=not grey)))
+    found = reading.particulars.secrecy if mark == "MẬT" else reading.particulars.urgency
+    assert found == mark.capitalize()
+    assert reading.particulars.summary == LETTER.summary
+
+
+def test_a_frame_beside_the_summary_that_holds_no_mark_is_no_mark() -> None:
+    reading = read(scan(_stamped_beside_the_summary("ĐẾN", (0.85, 0.1, 0.1)), ScanSettings(seed=2)))
+    assert reading.particulars.secrecy is None and reading.particulars.urgency is None
+    assert reading.particulars.number == LETTER.number

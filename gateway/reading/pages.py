@@ -15,7 +15,7 @@ from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
 from gateway.reading.ocr import ocr_band, ocr_region
 from gateway.reading.particulars import is_motto_head, number_line_index
-from gateway.reading.stamp_marks import crooked_marks, drawn_marks, red_marks
+from gateway.reading.stamp_marks import boxed_marks, crooked_marks, drawn_marks, red_marks
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import DrawingLog, HiddenText, drawing_log
 from gateway.reading.zones import TEXT_ROW, Band, PageLayout, page_layout
@@ -119,10 +119,14 @@ class PageSource:
         layout = self.layout(0)
         end = layout.header_end()
         stamps = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in layout.bands if b.framed and b.y0 < end]
-        self._blank[0] = stamps  # read apart: in the page's flow, a frame turns into stray letters
+        first = 0 not in self._stamps_read
+        boxed = boxed_marks(self.view(0), layout, end, self.read_dpi) if first else []
+        if first:  # read apart: in the page's flow, a frame turns into stray letters
+            self._blank[0] = stamps + [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in boxed]
         self.lines(0, 0, end)
-        if 0 not in self._stamps_read:
+        if first:
             self._stamps_read.add(0)
+            self._ocr[0].extend(boxed)
             for stamp in stamps:
                 line = ocr_band(self.view(0), 1, stamp, self.read_dpi)
                 if line is not None:

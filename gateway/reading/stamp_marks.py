@@ -4,6 +4,9 @@ secret document registered). Each finder reads only what it finds and keeps what
 
 - stamped in red ink on a colour scan: the page is read in its red channel, where the seal fades from
   the signer's title and a red rubber stamp fades too (found by colour, `red_ink.py`, read in green);
+- put on touching a row's words (beside the summary, in the margin): its frame is no band's ends, and read
+  in the header's flow its letters join that row's ("M ÂT ` /v chính sách …"): found by its frame's four
+  sides, read alone and kept out of the flow;
 - put on crooked: a rubber stamp turned a few degrees has no upright frame to be found by, and read in
   the header's flow it is a few stray letters (read turned back);
 - drawn, not written, on a born-digital page: a stamp pasted in as a picture, letters as outlines, are
@@ -12,13 +15,17 @@ secret document registered). Each finder reads only what it finds and keeps what
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import pymupdf
+from PIL import Image, ImageChops
 
 from gateway.reading.lines import Line
 from gateway.reading.ocr import BAND_RETRY_BELOW, OcrUnavailable, ocr_band, ocr_turned
 from gateway.reading.particulars import mark_of, number_line_index
 from gateway.reading.red_ink import red_rows
-from gateway.reading.straight import PageView
+from gateway.reading.straight import BASE_DPI, PageView
 from gateway.reading.visibility import DrawingLog
 from gateway.reading.zones import TEXT_ROW, PageLayout
 
@@ -43,6 +50,71 @@ def red_marks(view: PageView, end: float, dpi: int) -> list[Line]:
         if line is not None and mark_of(line.text) is not None:
             marks.append(line)
     return marks
+
+
+FRAME_SIDE = 0.8  # of a frame's width or height: how much of its top and bottom its ink must cover
+FRAME_WIDEST = 200.0  # points: the widest frame taken for a stamp ("KHẨN" to "TỐI MẬT", at 13-14 pt bold)
+FRAME_NARROWEST = 24.0  # points: narrower is a letter's stems
+# points: a frame's inside, clear of its line (1-1.5 pt) and its turn; closer to its letters, then further in
+FRAME_INSIDE = [(3, 1.5, -3, -1.5), (4, 3, -4, -3)]
+MOST_SIDES = 400  # upright runs of a stamp's height in a header: more are a picture's, and no frame is looked for
+
+
+def boxed_marks(view: PageView, layout: PageLayout, end: float, dpi: int) -> list[Line]:
+    """The marks stamped in a frame in the left part of page 1's header (down to `end`) that no band's ends
+    are (those are read as the header's stamps): each frame found by two upright sides of a stamp's height
+    whose tops and bottoms a line joins, read alone; those that read as a mark kept."""
+    marks = []
+    skip = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in layout.bands if b.framed]
+    for frame in _frames(view, pymupdf.Rect(0, 0, view.rect.width * 0.55, end)):
+        if any(frame.intersects(other) for other in skip):
+            continue
+        for inside in FRAME_INSIDE:  # inside its frame (a side turned is no "|"), in green, where red, blue and black stand out
+            line = ocr_band(view, 1, frame + inside, dpi, red_ink=True)
+            if line is not None and mark_of(line.text) is not None:
+                marks.append(dataclasses.replace(line, x0=frame.x0, y0=frame.y0, x1=frame.x1, y1=frame.y1))
+                break
+    return marks
+
+
+def _frames(view: PageView, area: pymupdf.Rect) -> list[pymupdf.Rect]:
+    """Rectangles drawn in the area, in points: upright sides of STAMP_LOW to STAMP_HEIGHT, at the same
+    height, FRAME_NARROWEST to FRAME_WIDEST apart, with ink along most of the top and the bottom between."""
+    if area.is_empty:
+        return []
+    scale = 72 / BASE_DPI * 2  # the page as rendered, halved: a frame's line of 1 pt is a pixel and a half
+    ink = view.render(area, BASE_DPI).convert("L").reduce(2).point(lambda v: 255 if v < 170 else 0)  # red ink is dark too
+    ink = ImageChops.lighter(ink, ImageChops.lighter(ImageChops.offset(ink, 1, 0), ImageChops.offset(ink, -1, 0)))
+    # (widened a pixel each way: a side turned by a skewed sheet runs on in the next column)
+    low, high = round(STAMP_LOW / scale), round(STAMP_HEIGHT / scale)
+    columns = ink.transpose(Image.Transpose.TRANSPOSE).tobytes()
+    sides: list[tuple[int, int, int]] = []  # x, y0, y1 in pixels
+    run = re.compile(rb"(?<![^\x00])[^\x00]{%d,%d}(?![^\x00])" % (low, high))  # a whole run of ink, of a stamp's height
+    for x in range(ink.width):
+        sides.extend((x, m.start(), m.end()) for m in run.finditer(columns[x * ink.height: (x + 1) * ink.height]))
+        if len(sides) > MOST_SIDES:
+            return []  # a picture's edges, not stamps
+    rows = ink.tobytes()
+    frames: list[pymupdf.Rect] = []
+    rightmost_first = sorted(sides, key=lambda side: -side[0])
+    for left, y0, y1 in sides:  # each with the farthest side that closes a frame with it (a letter's stem inside closes one too)
+        for right, top, bottom in rightmost_first:
+            if not (FRAME_NARROWEST / scale <= right - left <= FRAME_WIDEST / scale
+                    and abs(top - y0) <= 4 and abs(bottom - y1) <= 4):
+                continue
+            if all(_inked(rows, ink.width, y, left, right) for y in (max(y0, top), min(y1, bottom) - 1)):
+                box = pymupdf.Rect(area.x0 + (left + 1) * scale, area.y0 + y0 * scale,  # the pixel it was widened by
+                                   area.x0 + right * scale, area.y0 + y1 * scale)  # taken back on each side
+                if not any(box.intersects(f) for f in frames):
+                    frames.append(box)
+                break
+    return frames
+
+
+def _inked(rows: bytes, width: int, y: int, x0: int, x1: int) -> bool:
+    """Whether a line runs along row y from x0 to x1 (one of the two rows beside it, for a tilted one)."""
+    return any(sum(1 for v in rows[r * width + x0: r * width + x1] if v) >= FRAME_SIDE * (x1 - x0)
+               for r in (y - 1, y, y + 1) if 0 <= r < len(rows) // width)
 
 
 def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: float, dpi: int) -> list[Line]:
