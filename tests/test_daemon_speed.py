@@ -42,7 +42,7 @@ def test_mail_arriving_during_a_backlog_is_filed_at_once_not_at_the_next_poll(wo
     world.extra["mailboxes"][0]["poll_seconds"] = 60
     world.write_config()
     backlog = [world.mail(f"b{i}", attachments=[("cv.pdf", world.document(number=f"{100 + i}/STP-VP"))])
-               for i in range(40)]
+               for i in range(100)]  # enough that the late mails arrive while it is worked through, on a busy machine too
     late = [world.mail(f"late{i}", attachments=[("cv.pdf", world.document(number=f"{900 + i}/STP-VP"))])
             for i in range(3)]
     append(imap_server, *backlog)

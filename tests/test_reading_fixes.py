@@ -780,3 +780,27 @@ def test_a_frame_beside_the_summary_that_holds_no_mark_is_no_mark() -> None:
     reading = read(scan(_stamped_beside_the_summary("ĐẾN", (0.85, 0.1, 0.1)), ScanSettings(seed=2)))
     assert reading.particulars.secrecy is None and reading.particulars.urgency is None
     assert reading.particulars.number == LETTER.number
+
+
+def _stamped_beside_the_number(mark: str, colour: tuple[float, float, float]) -> bytes:
+    """The mark's frame in the margin level with "Số:", its top a little above the number's (red team)."""
+    out = pymupdf.open(stream=lay_out(LETTER, ink=True, seed=2))
+    page = out[0]
+    number = page.search_for("Số:")[0]
+    bold = str(_font_path("b"))
+    width = pymupdf.Font(fontfile=bold).text_length(mark, fontsize=13) + 10
+    frame = pymupdf.Rect(number.x0 - 4 - width, number.y0 - 3, number.x0 - 4, number.y0 + 19)
+    page.insert_text((frame.x0 + 5, frame.y1 - 6), mark, fontfile=bold, fontname="FB", fontsize=13, color=colour)
+    page.draw_rect(frame, width=1.2, color=colour)
+    return out.tobytes()
+
+
+@pytest.mark.parametrize("mark, colour, settings", [("MẬT", (0.85, 0.1, 0.1), ScanSettings(seed=2)),
+                                                    ("KHẨN", (0.0, 0.0, 0.0), ScanSettings(dpi=300, colour=False, seed=5))])
+def test_a_mark_stamped_level_with_the_number_is_a_mark_and_no_part_of_the_issuer(
+        mark: str, colour: tuple[float, float, float], settings: ScanSettings) -> None:
+    reading = read(scan(_stamped_beside_the_number(mark, colour), settings))
+    found = reading.particulars.secrecy if mark == "MẬT" else reading.particulars.urgency
+    assert found == mark.capitalize()
+    assert reading.particulars.issuer == LETTER.issuer and reading.particulars.number == LETTER.number
+    assert reading.particulars.summary == LETTER.summary

@@ -94,7 +94,7 @@ def number_line_index(left: list[Line]) -> int | None:
 def read_issuer(left: list[Line]) -> tuple[Found | None, Found | None]:
     """(issuer, parent) from the left header lines above "Số:"; the parent may take two lines."""
     stop = number_line_index(left)
-    block = [l for l in (left[:stop] if stop is not None else left[:3]) if is_upper(l.text)]
+    block = [l for l in (left[:stop] if stop is not None else left[:3]) if is_upper(l.text) and not _whole_mark(l)]
     if not block:
         return None, None
     texts = [l.text for l in block]
@@ -206,11 +206,16 @@ def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
 
 
 def read_marks(left: list[Line]) -> tuple[Found | None, Found | None]:
-    """Urgency and secrecy stamps: whole lines below the number on the left of the header (the same
-    words in ordinary text are not marks)."""
+    """Urgency and secrecy stamps: whole lines below the number on the left of the header, or level with
+    it (a stamp in the margin beside "Số:" whose top stands above the number's); the same words in
+    ordinary text are not marks."""
     start = number_line_index(left)
+    number = left[start] if start is not None else None
     urgency = secrecy = None
-    for line in left[(start + 1) if start is not None else 0:]:
+    for index, line in enumerate(left):
+        beside = number is not None and line.y0 < number.y1 and line.y1 > number.y0  # stamped level with it
+        if start is not None and index <= start and not beside:
+            continue
         mark = mark_of(line.text, exact=line.source == "text")
         if mark is None:
             continue
@@ -220,6 +225,11 @@ def read_marks(left: list[Line]) -> tuple[Found | None, Found | None]:
         elif kind == "secrecy" and secrecy is None:
             secrecy = Found(value, (line,))
     return urgency, secrecy
+
+
+def _whole_mark(line: Line) -> bool:
+    """A line that is a mark and nothing else: a stamp, never a line of the issuer's name."""
+    return mark_of(line.text, exact=line.source == "text") is not None
 
 
 def read_vv_summary(left: list[Line]) -> Found | None:
