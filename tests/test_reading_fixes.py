@@ -804,3 +804,12 @@ def test_a_mark_stamped_level_with_the_number_is_a_mark_and_no_part_of_the_issue
     assert found == mark.capitalize()
     assert reading.particulars.issuer == LETTER.issuer and reading.particulars.number == LETTER.number
     assert reading.particulars.summary == LETTER.summary
+
+
+@pytest.mark.parametrize("read_as, mark", [("- MẠT '", ("secrecy", "Mật")), (",MẠT |", ("secrecy", "Mật")),
+                                           ("KHẨN ;", ("urgency", "Khẩn")), ("~ TỐI MẬT _", ("secrecy", "Tối mật"))])
+def test_a_mark_ocr_read_with_a_speck_beside_it_is_the_mark(read_as: str, mark: tuple[str, str]) -> None:
+    from gateway.reading.particulars import mark_of
+
+    assert mark_of(read_as) == mark  # red team: a frame's side or a speck read beside the stamp's word
+    assert mark_of("- Mật") is None and mark_of("- MẬT KHẨU CỦA HỆ THỐNG") is None  # small letters; more words

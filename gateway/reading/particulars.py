@@ -193,7 +193,7 @@ def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
         spelt = nfc(text).strip(" .:|[]()").upper()
         return next(((kind, value) for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY))
                      for value in marks.values() if spelt == value.upper()), None)
-    folded = fold(text).strip(" .:|[]()")
+    folded = fold(text).strip(" .:|[]()-,;'`\"~_")  # a stamp's frame or a speck beside it, read as a mark of its own
     for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY)):
         if folded in marks:
             return kind, marks[folded]
