@@ -813,3 +813,16 @@ def test_a_mark_ocr_read_with_a_speck_beside_it_is_the_mark(read_as: str, mark: 
 
     assert mark_of(read_as) == mark  # red team: a frame's side or a speck read beside the stamp's word
     assert mark_of("- Mật") is None and mark_of("- MẬT KHẨU CỦA HỆ THỐNG") is None  # small letters; more words
+
+
+def test_an_issuers_last_word_wrapped_alone_that_looks_like_a_mark_is_the_issuers() -> None:
+    """"KẠN" of "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN" wrapped alone is one letter from "KHẨN": near enough for a stamp
+    OCR garbled, not for leaving a line out of the issuer's name (the corpus's 032 read "… TỈNH BẮC")."""
+    from gateway.reading.particulars import read_issuer
+
+    lines = [line("ỦY BAN NHÂN DÂN TỈNH BẮC", 60, 60, ink=0.9), line("KẠN", 110, 76, ink=0.9),
+             line("Số: 125/UBND-VP", 80, 100, ink=0.9)]
+    issuer, _ = read_issuer(lines)
+    assert issuer is not None and issuer.value == "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"
+    stamped = [*lines[:2], line("¡MẬT", 20, 98, ink=0.9), lines[2]]
+    assert read_issuer(stamped)[0].value == "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"

@@ -14,7 +14,7 @@ import pymupdf
 from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
 from gateway.reading.ocr import ocr_band, ocr_region
-from gateway.reading.particulars import is_motto_head, mark_of, number_line_index
+from gateway.reading.particulars import is_motto_head, is_whole_mark, number_line_index
 from gateway.reading.stamp_marks import boxed_marks, crooked_marks, drawn_marks, red_marks
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import DrawingLog, HiddenText, drawing_log
@@ -146,7 +146,7 @@ class PageSource:
         left = [l for l in lines if l.left_half and l.rel_y < 0.3]
         stop = number_line_index(left)
         above = [l for l in left[:stop] if sum(c.isalpha() for c in l.text) >= 2  # not a speck read ":",
-                 and mark_of(l.text) is None] if stop else []  # nor a stamp beside the number
+                 and not is_whole_mark(l.text)] if stop else []  # nor a stamp beside the number
         if not above:
             return
         view = self.view(0)

@@ -94,7 +94,7 @@ def number_line_index(left: list[Line]) -> int | None:
 def read_issuer(left: list[Line]) -> tuple[Found | None, Found | None]:
     """(issuer, parent) from the left header lines above "Số:"; the parent may take two lines."""
     stop = number_line_index(left)
-    block = [l for l in (left[:stop] if stop is not None else left[:3]) if is_upper(l.text) and not _whole_mark(l)]
+    block = [l for l in (left[:stop] if stop is not None else left[:3]) if is_upper(l.text) and not is_whole_mark(l.text)]
     if not block:
         return None, None
     texts = [l.text for l in block]
@@ -179,6 +179,9 @@ def _rows(lines: list[Line]) -> list[Line]:
 _LOOK_ALIKES = str.maketrans("АВЕКМНОРСТХУІЅΑΒΕΗΙΚΜΝΟΡΤΥΧ", "ABEKMHOPCTXYISABEHIKMNOPTYX")
 
 
+_BESIDE_A_MARK = " .:|[]()-,;'`\"~_¡!"  # a stamp's frame or a speck beside it, read with the mark's words
+
+
 def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
     """("urgency"|"secrecy", the mark as written in NĐ 30) for a stamp's text. Marks are printed in
     capitals (NĐ 30/2020 Phụ lục I): a line in small letters is none ("mắt", "Khánh": a summary's last
@@ -193,7 +196,7 @@ def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
         spelt = nfc(text).strip(" .:|[]()").upper()
         return next(((kind, value) for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY))
                      for value in marks.values() if spelt == value.upper()), None)
-    folded = fold(text).strip(" .:|[]()-,;'`\"~_")  # a stamp's frame or a speck beside it, read as a mark of its own
+    folded = fold(text).strip(_BESIDE_A_MARK)
     for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY)):
         if folded in marks:
             return kind, marks[folded]
@@ -227,9 +230,17 @@ def read_marks(left: list[Line]) -> tuple[Found | None, Found | None]:
     return urgency, secrecy
 
 
-def _whole_mark(line: Line) -> bool:
-    """A line that is a mark and nothing else: a stamp, never a line of the issuer's name."""
-    return mark_of(line.text, exact=line.source == "text") is not None
+def is_whole_mark(text: str) -> bool:
+    """A line that is a mark's words and nothing else, letter for letter (tone marks aside): a stamp, never a
+    line of the issuer's name (mark_of's near spellings are not enough here: "KẠN" of "BẮC KẠN" wrapped alone
+    is one letter from "KHẨN"); a frame's side or a speck read beside it is no part of it."""
+    words = fold(text.translate(_LOOK_ALIKES)).split()
+    while words and sum(c.isalnum() for c in words[0]) < 2:  # a frame's side read as a letter: "Ì KHẨN"
+        words.pop(0)
+    while words and sum(c.isalnum() for c in words[-1]) < 2:
+        words.pop()
+    folded = " ".join(words).strip(_BESIDE_A_MARK)
+    return is_upper(text) and (folded in URGENCY or folded in SECRECY)
 
 
 def read_vv_summary(left: list[Line]) -> Found | None:
