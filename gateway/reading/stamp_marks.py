@@ -52,7 +52,7 @@ def red_marks(view: PageView, end: float, dpi: int) -> list[Line]:
     return marks
 
 
-FRAME_SIDE = 0.8  # of a frame's width or height: how much of its top and bottom its ink must cover
+FRAME_SIDE = 0.8  # of a frame's width: how much of its top and its bottom line ink must cover
 FRAME_WIDEST = 200.0  # points: the widest frame taken for a stamp ("KHẨN" to "TỐI MẬT", at 13-14 pt bold)
 FRAME_NARROWEST = 24.0  # points: narrower is a letter's stems
 # points: a frame's inside, clear of its line (1-1.5 pt) and its turn; closer to its letters, then further in
