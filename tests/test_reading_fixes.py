@@ -754,16 +754,22 @@ def test_an_archive_entrys_colon_ocr_read_as_a_semicolon_is_its_colon() -> None:
 #     summary's ("M ÂT ` /v chính sách …"): the secret letter registered as an ordinary one, its summary lost.
 
 
-def _stamped_beside_the_summary(mark: str, colour: tuple[float, float, float]) -> bytes:
+def _stamped_beside(word: str, mark: str, colour: tuple[float, float, float], *, top: float) -> bytes:
+    """The mark in its frame in the margin 4 pt left of `word` (its first place on page 1), the frame's top
+    `top` points below the word's."""
     out = pymupdf.open(stream=lay_out(LETTER, ink=True, seed=2))
     page = out[0]
-    summary = page.search_for("V/v")[0]
+    beside = page.search_for(word)[0]
     bold = str(_font_path("b"))
     width = pymupdf.Font(fontfile=bold).text_length(mark, fontsize=13) + 10
-    frame = pymupdf.Rect(summary.x0 - 4 - width, summary.y0 + 2, summary.x0 - 4, summary.y0 + 24)
+    frame = pymupdf.Rect(beside.x0 - 4 - width, beside.y0 + top, beside.x0 - 4, beside.y0 + top + 22)
     page.insert_text((frame.x0 + 5, frame.y1 - 6), mark, fontfile=bold, fontname="FB", fontsize=13, color=colour)
     page.draw_rect(frame, width=1.2, color=colour)
     return out.tobytes()
+
+
+def _stamped_beside_the_summary(mark: str, colour: tuple[float, float, float]) -> bytes:
+    return _stamped_beside("V/v", mark, colour, top=2)
 
 
 @pytest.mark.parametrize("mark, colour, grey", [("MẬT", (0.0, 0.0, 0.0), True), ("MẬT", (0.85, 0.1, 0.1), False),
@@ -784,15 +790,7 @@ def test_a_frame_beside_the_summary_that_holds_no_mark_is_no_mark() -> None:
 
 def _stamped_beside_the_number(mark: str, colour: tuple[float, float, float]) -> bytes:
     """The mark's frame in the margin level with "Số:", its top a little above the number's (red team)."""
-    out = pymupdf.open(stream=lay_out(LETTER, ink=True, seed=2))
-    page = out[0]
-    number = page.search_for("Số:")[0]
-    bold = str(_font_path("b"))
-    width = pymupdf.Font(fontfile=bold).text_length(mark, fontsize=13) + 10
-    frame = pymupdf.Rect(number.x0 - 4 - width, number.y0 - 3, number.x0 - 4, number.y0 + 19)
-    page.insert_text((frame.x0 + 5, frame.y1 - 6), mark, fontfile=bold, fontname="FB", fontsize=13, color=colour)
-    page.draw_rect(frame, width=1.2, color=colour)
-    return out.tobytes()
+    return _stamped_beside("Số:", mark, colour, top=-3)
 
 
 @pytest.mark.parametrize("mark, colour, settings", [("MẬT", (0.85, 0.1, 0.1), ScanSettings(seed=2)),
