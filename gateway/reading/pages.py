@@ -118,24 +118,24 @@ class PageSource:
             return self.lines(0)
         layout = self.layout(0)
         end = layout.header_end()
+        if 0 in self._stamps_read:
+            return self.lines(0, 0, end)
+        view = self.view(0)
         stamps = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in layout.bands if b.framed and b.y0 < end]
-        first = 0 not in self._stamps_read
-        boxed = boxed_marks(self.view(0), layout, end, self.read_dpi) if first else []
-        if first:  # read apart: in the page's flow, a frame turns into stray letters
-            self._blank[0] = stamps + [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in boxed]
+        boxed = boxed_marks(view, end, self.read_dpi, skip=stamps)
+        # read apart: in the page's flow, a frame turns into stray letters
+        self._blank[0] = stamps + [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in boxed]
         self.lines(0, 0, end)
-        if first:
-            self._stamps_read.add(0)
-            self._ocr[0].extend(boxed)
-            for stamp in stamps:
-                line = ocr_band(self.view(0), 1, stamp, self.read_dpi)
-                if line is not None:
-                    self._ocr[0].append(line)
-            view = self.view(0)
-            self._ocr[0].extend(red_marks(view, end, self.read_dpi))
-            self._ocr[0].extend(crooked_marks(view, self.layout(0), self._ocr[0], end, self.read_dpi))
-            self._ocr[0].sort(key=lambda l: (round(l.y0 / 4), l.x0))
-            self._issuer_again()
+        self._stamps_read.add(0)
+        self._ocr[0].extend(boxed)
+        for stamp in stamps:
+            line = ocr_band(view, 1, stamp, self.read_dpi)
+            if line is not None:
+                self._ocr[0].append(line)
+        self._ocr[0].extend(red_marks(view, end, self.read_dpi))
+        self._ocr[0].extend(crooked_marks(view, layout, self._ocr[0], end, self.read_dpi))
+        self._ocr[0].sort(key=lambda l: (round(l.y0 / 4), l.x0))
+        self._issuer_again()
         return self.lines(0, 0, end)
 
     def _issuer_again(self) -> None:

@@ -60,12 +60,12 @@ FRAME_INSIDE = [(3, 1.5, -3, -1.5), (4, 3, -4, -3)]
 MOST_SIDES = 400  # upright runs of a stamp's height in a header: more are a picture's, and no frame is looked for
 
 
-def boxed_marks(view: PageView, layout: PageLayout, end: float, dpi: int) -> list[Line]:
-    """The marks stamped in a frame in the left part of page 1's header (down to `end`) that no band's ends
-    are (those are read as the header's stamps): each frame found by two upright sides of a stamp's height
-    whose tops and bottoms a line joins, read alone; those that read as a mark kept."""
+def boxed_marks(view: PageView, end: float, dpi: int, *, skip: list[pymupdf.Rect]) -> list[Line]:
+    """The marks stamped in a frame in the left part of page 1's header (down to `end`), the header's
+    stamps read already (`skip`: bands whose ends are a frame's sides) left out: each frame found by two
+    upright sides of a stamp's height whose tops and bottoms a line joins, read alone; those that read as
+    a mark kept."""
     marks = []
-    skip = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in layout.bands if b.framed]
     for frame in _frames(view, pymupdf.Rect(0, 0, view.rect.width * 0.55, end)):
         if any(frame.intersects(other) for other in skip):
             continue
