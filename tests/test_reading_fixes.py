@@ -824,3 +824,39 @@ def test_an_issuers_last_word_wrapped_alone_that_looks_like_a_mark_is_the_issuer
     assert issuer is not None and issuer.value == "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"
     stamped = [*lines[:2], line("¡MẬT", 20, 98, ink=0.9), lines[2]]
     assert read_issuer(stamped)[0].value == "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"
+
+
+# 21. A document both urgent and secret, "KHẨN" and "MẬT" stamped side by side under its number (where NĐ 30/2020
+#     Phụ lục I puts them), a few points apart: the frame finder joined the first frame's left side with the second's
+#     right side, read "KHẨN | MẬT" as no mark and never looked at either frame alone (red team: both missed, the
+#     secret document registered, the urgent one never alerted).
+
+URGENT_SECRET = letter(type="Quyết định", number="125/QĐ-CTBNI", kinh_gui=(),
+                       summary="Về việc ban hành Quy chế làm việc của Cục Thuế tỉnh Bắc Ninh")
+
+
+def _stamped_side_by_side(gap: float, colour: tuple[float, float, float]) -> bytes:
+    out = pymupdf.open(stream=lay_out(URGENT_SECRET, ink=True, seed=2))
+    page = out[0]
+    number = page.search_for("Số:")[0]
+    bold = str(_font_path("b"))
+    x = number.x0 - 10
+    for mark in ("KHẨN", "MẬT"):
+        frame = pymupdf.Rect(x, number.y1 + 6, x + pymupdf.Font(fontfile=bold).text_length(mark, fontsize=13) + 10,
+                             number.y1 + 28)
+        page.insert_text((frame.x0 + 5, frame.y1 - 6), mark, fontfile=bold, fontname="FB", fontsize=13, color=colour)
+        page.draw_rect(frame, width=1.2, color=colour)
+        x = frame.x1 + gap
+    return out.tobytes()
+
+
+@pytest.mark.parametrize("gap, colour, settings", [
+    (4.0, (0.85, 0.1, 0.1), ScanSettings(seed=2)),
+    (8.0, (0.0, 0.0, 0.0), ScanSettings(seed=3, colour=False)),
+    (4.0, (0.0, 0.0, 0.0), ScanSettings(dpi=300, seed=4)),
+])
+def test_two_marks_stamped_side_by_side_are_both_read(gap: float, colour: tuple[float, float, float],
+                                                      settings: ScanSettings) -> None:
+    reading = read(scan(_stamped_side_by_side(gap, colour), settings))
+    assert (reading.particulars.urgency, reading.particulars.secrecy) == ("Khẩn", "Mật")
+    assert reading.particulars.number == URGENT_SECRET.number and reading.particulars.summary == URGENT_SECRET.summary
