@@ -258,6 +258,23 @@ def test_a_secret_document_bound_behind_an_ordinary_one_makes_the_file_secret(w:
     assert out["verdict"] == "returned" and "secret-document" in {r["code"] for r in out["reasons"]}
 
 
+@pytest.mark.parametrize("grey", [False, True], ids=["colour-red-stamp", "grey"])
+def test_a_secret_document_bound_behind_an_ordinary_one_in_a_scan_makes_the_file_secret(w: World, grey: bool) -> None:
+    """The same, scanned (red team, 2026-12-03): a scan's later pages were never read for a mark, so the secret
+    decision behind the letter was registered and kept. A page that opens another document (its motto at its
+    head) has its head read for marks."""
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="73/STP-VP")), filetype="pdf")
+    doc.insert_pdf(pymupdf.open(stream=render_document(DocumentSpec(
+        number="74/STP-VP", secrecy="Mật", type="Quyết định", summary="Về việc ban hành Quy chế",
+        marks_colour=(0.0, 0.0, 0.0) if grey else RED)), filetype="pdf"))
+    pdf = scan(doc.tobytes(), 200, grey=grey)
+    particulars = read(pdf).particulars
+    assert (particulars.secrecy, particulars.number) == ("Mật", "73/STP-VP")
+    [out] = w.ingest(w.mail("bound-behind-scan", attachments=[("cv.pdf", w.signed(pdf=pdf))]))
+    assert out["verdict"] == "returned" and "secret-document" in {r["code"] for r in out["reasons"]}
+    assert out["incoming_number"] is None
+
+
 @pytest.mark.parametrize("summary", ["V/v phối hợp khám sàng lọc các bệnh về mắt", "V/v khen thưởng đột xuất đồng chí Nguyễn Khánh"])
 @pytest.mark.parametrize("scanned", [False, True])
 def test_a_summary_whose_last_word_wraps_alone_is_no_mark(summary: str, scanned: bool) -> None:

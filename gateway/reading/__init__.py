@@ -15,7 +15,7 @@ import pymupdf
 from PIL import Image
 
 from gateway.model import FieldSource, Particulars, Reading, ReadingWarning, Recipients
-from gateway.reading.block import Block, find_block
+from gateway.reading.block import PAGES_LOOKED_AT, Block, find_block
 from gateway.reading.copies import read_copy
 from gateway.reading.handwriting import read_blanks
 from gateway.reading.lines import Line
@@ -218,9 +218,9 @@ def _respelled(found: Found | None, *, bodies: bool = True) -> Found | None:
 
 
 def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:
-    """A secrecy mark at the head of a later born-digital page (another document bound behind the first:
-    002 Đ16.7, secret anywhere is secret). Its text layer costs nothing more; a scan's later pages are
-    not read by OCR for it."""
+    """A secrecy mark at the head of a later page (another document bound behind the first: 002 Đ16.7,
+    secret anywhere is secret). A born-digital page's text layer costs nothing more; of a scan, the head of
+    a page found to begin another document (its motto at its head) is read by OCR."""
     for index in range(1, source.count):
         if scanned[index]:
             continue
@@ -228,6 +228,12 @@ def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:
             mark = mark_of(line.text, exact=True) if line.left_half and line.rel_y < LATER_MARK_BAND else None
             if mark is not None and mark[0] == "secrecy":
                 return Found(mark[1], (line,))
+    for index in range(1, min(source.count, PAGES_LOOKED_AT + 1)):
+        if not scanned[index] or not source.opens_a_document(index):  # known already when the block was looked for
+            continue
+        _, secrecy = read_marks(source.head_marks(index))
+        if secrecy is not None:
+            return secrecy
     return None
 
 

@@ -46,6 +46,7 @@ class PageSource:
     _ocr: dict[int, list[Line]] = field(default_factory=dict)
     _blank: dict[int, list[pymupdf.Rect]] = field(default_factory=dict)  # parts of a page OCR must not see
     _stamps_read: set[int] = field(default_factory=set)
+    _opening: dict[int, bool] = field(default_factory=dict)  # later pages looked at: whether another document begins
     _views: dict[int, PageView] = field(default_factory=dict)
     hidden: dict[int, list[HiddenText]] = field(default_factory=dict)  # text no one sees, by page (left out)
     ocr_used: bool = False
@@ -208,6 +209,22 @@ class PageSource:
         report's annex issued on its own): both lines of the motto at its head, the Quốc hiệu over "Độc lập -
         Tự do - Hạnh phúc" (a body's line starting "Độc lập" is none). On a scan, only a head without rows of
         body text has its right part read: a page of body text costs no OCR."""
+        if index not in self._opening:
+            self._opening[index] = self._opens_a_document(index)
+        return self._opening[index]
+
+    def head_marks(self, index: int) -> list[Line]:
+        """The lines of the left column of a scanned page's head (where another document bound behind the first
+        has its issuer, number and marks), its stamps in their frames read apart."""
+        view, end = self.view(index), self.layout(index).header_end()
+        boxed = boxed_marks(view, end, self.read_dpi, skip=[], page_number=index + 1)
+        left = pymupdf.Rect(0, 0, view.rect.width * 0.55, end)
+        blank = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in boxed]
+        self.ocr_used = True
+        lines = boxed + ocr_region(view, index + 1, left, self.read_dpi, seal=False, blank=blank)
+        return sorted(lines, key=lambda l: (round(l.y0 / 4), l.x0))
+
+    def _opens_a_document(self, index: int) -> bool:
         page = self.doc[index]
         if page.rect.width > LARGEST_PAGE or page.rect.height > LARGEST_PAGE:
             return False  # no document's page (never rendered for what is read of the file)

@@ -61,8 +61,8 @@ FRAME_GAP = 1  # pixels at 100 dpi: a break of more in a frame's top and bottom 
 MOST_SIDES = 400  # upright runs of a stamp's height in a header: more are a picture's, and no frame is looked for
 
 
-def boxed_marks(view: PageView, end: float, dpi: int, *, skip: list[pymupdf.Rect]) -> list[Line]:
-    """The marks stamped in a frame in the left part of page 1's header (down to `end`), the header's
+def boxed_marks(view: PageView, end: float, dpi: int, *, skip: list[pymupdf.Rect], page_number: int = 1) -> list[Line]:
+    """The marks stamped in a frame in the left part of a page's header (down to `end`), the header's
     stamps read already (`skip`: bands whose ends are a frame's sides) left out: each frame found by two
     upright sides of a stamp's height whose tops and bottoms a line joins, read alone; those that read as
     a mark kept."""
@@ -71,7 +71,7 @@ def boxed_marks(view: PageView, end: float, dpi: int, *, skip: list[pymupdf.Rect
         if any(frame.intersects(other) for other in skip):
             continue
         for inside in FRAME_INSIDE:  # inside its frame (a side turned is no "|"), in green, where red, blue and black stand out
-            line = ocr_band(view, 1, frame + inside, dpi, red_ink=True)
+            line = ocr_band(view, page_number, frame + inside, dpi, red_ink=True)
             if line is not None and mark_of(line.text) is not None:
                 marks.append(dataclasses.replace(line, x0=frame.x0, y0=frame.y0, x1=frame.x1, y1=frame.y1))
                 break
