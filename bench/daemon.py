@@ -267,13 +267,15 @@ def main() -> None:
     # the machine may be shared: what the gateway got of it (a loaded machine leaves it less than its cores)
     print(f"  cores the gateway used through the backlog: {gateway_cpu * through / (len(backlog) - 1):.2f} of {cores}; "
           f"load average afterwards {os.getloadavg()[0]:.1f}")
-    print(f"mails appended during the backlog ({len(late)}): filed {ms * max(late_latency):.0f} ms at most after "
-          f"their APPEND, {ms * max(after_clear):.0f} ms at most after the backlog cleared")
+    if late:
+        print(f"mails appended during the backlog ({len(late)}): filed {ms * max(late_latency):.0f} ms at most after "
+              f"their APPEND, {ms * max(after_clear):.0f} ms at most after the backlog cleared")
     digital, scanned = slice(0, args.latency), slice(args.latency, None)
-    print(f"APPEND to filed ({args.latency} born-digital mails, one at a time): median {ms * statistics.median(filed[digital]):.0f} ms, "
-          f"95th percentile {ms * pct(filed[digital], 0.95):.0f} ms")
-    print(f"APPEND to acknowledgement received by SMTP: median {ms * statistics.median(answered[digital]):.0f} ms, "
-          f"95th percentile {ms * pct(answered[digital], 0.95):.0f} ms")
+    if args.latency:
+        print(f"APPEND to filed ({args.latency} born-digital mails, one at a time): median "
+              f"{ms * statistics.median(filed[digital]):.0f} ms, 95th percentile {ms * pct(filed[digital], 0.95):.0f} ms")
+        print(f"APPEND to acknowledgement received by SMTP: median {ms * statistics.median(answered[digital]):.0f} ms, "
+              f"95th percentile {ms * pct(answered[digital], 0.95):.0f} ms")
     if args.scans:
         print(f"scans (2 pages, 200 dpi, {args.scans}), APPEND to acknowledgement: median "
               f"{ms * statistics.median(answered[scanned]):.0f} ms, max {ms * max(answered[scanned]):.0f} ms")
