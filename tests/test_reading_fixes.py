@@ -860,3 +860,19 @@ def test_two_marks_stamped_side_by_side_are_both_read(gap: float, colour: tuple[
     reading = read(scan(_stamped_side_by_side(gap, colour), settings))
     assert (reading.particulars.urgency, reading.particulars.secrecy) == ("Khẩn", "Mật")
     assert reading.particulars.number == URGENT_SECRET.number and reading.particulars.summary == URGENT_SECRET.summary
+
+
+# 22. A skewed scan's coarse page, levelled strip by strip, had what the strips left uncovered at its top and
+#     bottom filled as ink (the coarse page is ink white on black): rows of ink no scan has, read as bands.
+
+
+@pytest.mark.parametrize("seed", [2, 5])
+def test_levelling_a_skewed_scan_adds_no_band_at_its_top_or_bottom(seed: int) -> None:
+    from gateway.reading.zones import page_layout
+
+    settings = ScanSettings(seed=seed, skew=(2.0, 2.0))
+    with pymupdf.open(stream=scan(lay_out(LETTER, ink=True, seed=2), settings), filetype="pdf") as doc:
+        layout = page_layout(doc[0])
+        assert layout.slope  # levelled
+        height = doc[0].rect.height
+        assert all(10 < band.y0 and band.y1 < height - 10 for band in layout.bands)  # the paper's margins are blank

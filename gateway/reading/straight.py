@@ -112,12 +112,13 @@ def _cut(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
     return part
 
 
-def _level(image: Image.Image, left: int, centre: float, slope: float) -> Image.Image:
+def _level(image: Image.Image, left: int, centre: float, slope: float, *, ink_white: bool = False) -> Image.Image:
     """The image (its first column the page's pixel column `left`) with each strip of the page's
     columns moved down by its distance from the page's `centre` (pixels) times slope; strips are
-    the page's, wherever the image starts, so that every part levelled alike matches the whole."""
+    the page's, wherever the image starts, so that every part levelled alike matches the whole.
+    What the strips leave uncovered is paper: white, or black in an image of ink white on black."""
     white = 255 if image.mode == "L" else (255, 255, 255)
-    levelled = Image.new(image.mode, image.size, white)
+    levelled = Image.new(image.mode, image.size, 0 if ink_white else white)
     start = left - left % STRIP
     for strip in range(start, left + image.width, STRIP):
         x0, x1 = max(strip, left) - left, min(strip + STRIP, left + image.width) - left
@@ -138,9 +139,9 @@ def skew_slope(ink: Image.Image) -> float:
     return -math.tan(math.radians(angle)) if abs(angle) >= LEAST_SKEW else 0.0
 
 
-def level(image: Image.Image, slope: float) -> Image.Image:
-    """A whole page's image levelled by the slope (PageView's), its pixel columns moved in strips."""
-    return _level(image, 0, image.width / 2, slope) if slope else image
+def level_ink(ink: Image.Image, slope: float) -> Image.Image:
+    """A whole page's ink (white on black) levelled by the slope (PageView's), its pixel columns moved in strips."""
+    return _level(ink, 0, ink.width / 2, slope, ink_white=True) if slope else ink
 
 
 def _sharpness(ink: Image.Image, angle: float) -> int:

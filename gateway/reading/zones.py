@@ -15,7 +15,7 @@ from itertools import pairwise
 import pymupdf
 from PIL import Image
 
-from gateway.reading.straight import level, skew_slope
+from gateway.reading.straight import level_ink, skew_slope
 
 LAYOUT_DPI = 60
 _INK = 150  # grey level below which a pixel is ink
@@ -148,7 +148,7 @@ def page_layout(page: pymupdf.Page) -> PageLayout:
     image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
     ink = _without_edges(image.point(lambda v: 255 if v < _INK else 0))
     slope = skew_slope(ink)
-    ink = level(ink, slope)
+    ink = level_ink(ink, slope)
     scale = page.rect.width / pix.width
     rows = ink.resize((1, pix.height), Image.Resampling.BOX).tobytes()
     bands: list[Band | None] = []
