@@ -754,16 +754,17 @@ def test_an_archive_entrys_colon_ocr_read_as_a_semicolon_is_its_colon() -> None:
 #     summary's ("M ÂT ` /v chính sách …"): the secret letter registered as an ordinary one, its summary lost.
 
 
-def _stamped_beside(word: str, mark: str, colour: tuple[float, float, float], *, top: float) -> bytes:
-    """The mark in its frame in the margin 4 pt left of `word` (its first place on page 1), the frame's top
-    `top` points below the word's."""
+def _stamped_beside(word: str, mark: str, colour: tuple[float, float, float], *, top: float, height: float = 22) -> bytes:
+    """The mark in its frame `height` points tall in the margin 4 pt left of `word` (its first place on page 1),
+    the frame's top `top` points below the word's."""
     out = pymupdf.open(stream=lay_out(LETTER, ink=True, seed=2))
     page = out[0]
     beside = page.search_for(word)[0]
     bold = str(_font_path("b"))
     width = pymupdf.Font(fontfile=bold).text_length(mark, fontsize=13) + 10
-    frame = pymupdf.Rect(beside.x0 - 4 - width, beside.y0 + top, beside.x0 - 4, beside.y0 + top + 22)
-    page.insert_text((frame.x0 + 5, frame.y1 - 6), mark, fontfile=bold, fontname="FB", fontsize=13, color=colour)
+    frame = pymupdf.Rect(beside.x0 - 4 - width, beside.y0 + top, beside.x0 - 4, beside.y0 + top + height)
+    page.insert_text((frame.x0 + 5, frame.y1 - (height - 9) / 2), mark, fontfile=bold, fontname="FB", fontsize=13,
+                     color=colour)
     page.draw_rect(frame, width=1.2, color=colour)
     return out.tobytes()
 
@@ -780,6 +781,14 @@ def test_a_mark_stamped_beside_the_summary_is_read_and_the_summary_kept(mark: st
     found = reading.particulars.secrecy if mark == "MẬT" else reading.particulars.urgency
     assert found == mark.capitalize()
     assert reading.particulars.summary == LETTER.summary
+
+
+@pytest.mark.parametrize("grey", [True, False], ids=["grey", "colour"])
+def test_a_small_stamp_16_pt_tall_beside_the_summary_is_read(grey: bool) -> None:
+    """Red team, 2026-12-04: a frame's sides were looked for from 18 pt tall, and a small "MẬT" stamp was missed."""
+    pdf = _stamped_beside("V/v", "MẬT", (0.85, 0.1, 0.1), top=-1, height=16)
+    reading = read(scan(pdf, ScanSettings(seed=3, colour=not grey)))
+    assert reading.particulars.secrecy == "Mật" and reading.particulars.summary == LETTER.summary
 
 
 def test_a_frame_beside_the_summary_that_holds_no_mark_is_no_mark() -> None:

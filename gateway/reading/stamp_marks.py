@@ -54,6 +54,7 @@ def red_marks(view: PageView, end: float, dpi: int) -> list[Line]:
 
 FRAME_SIDE = 0.8  # of a frame's width: how much of its top and its bottom line ink must cover
 FRAME_WIDEST = 200.0  # points: the widest frame taken for a stamp ("KHẨN" to "TỐI MẬT", at 13-14 pt bold)
+FRAME_LOW = 14.0  # points: the lowest frame's sides (a small stamp; a capital with its tone mark is 12-13 pt)
 FRAME_NARROWEST = 24.0  # points: narrower is a letter's stems
 # points: a frame's inside, clear of its line (1-1.5 pt) and its turn; closer to its letters, then further in
 FRAME_INSIDE = [(3, 1.5, -3, -1.5), (4, 3, -4, -3)]
@@ -79,7 +80,7 @@ def boxed_marks(view: PageView, end: float, dpi: int, *, skip: list[pymupdf.Rect
 
 
 def _frames(view: PageView, area: pymupdf.Rect) -> list[pymupdf.Rect]:
-    """Rectangles drawn in the area, in points: upright sides of STAMP_LOW to STAMP_HEIGHT, at the same
+    """Rectangles drawn in the area, in points: upright sides of FRAME_LOW to STAMP_HEIGHT, at the same
     height, FRAME_NARROWEST to FRAME_WIDEST apart, with ink along most of the top and the bottom between."""
     if area.is_empty:
         return []
@@ -88,7 +89,7 @@ def _frames(view: PageView, area: pymupdf.Rect) -> list[pymupdf.Rect]:
     plain = ink.tobytes()  # where one frame ends and the next begins: looked for before the widening below
     ink = ImageChops.lighter(ink, ImageChops.lighter(ImageChops.offset(ink, 1, 0), ImageChops.offset(ink, -1, 0)))
     # (widened a pixel each way: a side turned by a skewed sheet runs on in the next column)
-    low, high = round(STAMP_LOW / scale), round(STAMP_HEIGHT / scale)
+    low, high = round(FRAME_LOW / scale), round(STAMP_HEIGHT / scale)
     columns = ink.transpose(Image.Transpose.TRANSPOSE).tobytes()
     sides: list[tuple[int, int, int]] = []  # x, y0, y1 in pixels
     run = re.compile(rb"(?<![^\x00])[^\x00]{%d,%d}(?![^\x00])" % (low, high))  # a whole run of ink, of a stamp's height
