@@ -863,6 +863,8 @@ def _stamped_side_by_side(gap: float, colour: tuple[float, float, float]) -> byt
     (4.0, (0.85, 0.1, 0.1), ScanSettings(seed=2)),
     (8.0, (0.0, 0.0, 0.0), ScanSettings(seed=3, colour=False)),
     (4.0, (0.0, 0.0, 0.0), ScanSettings(dpi=300, seed=4)),
+    (1.0, (0.0, 0.0, 0.0), ScanSettings(seed=3, colour=False)),  # red team: a point apart, then overlapping
+    (-1.5, (0.85, 0.1, 0.1), ScanSettings(seed=2)),
 ])
 def test_two_marks_stamped_side_by_side_are_both_read(gap: float, colour: tuple[float, float, float],
                                                       settings: ScanSettings) -> None:

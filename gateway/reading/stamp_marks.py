@@ -58,7 +58,9 @@ FRAME_LOW = 14.0  # points: the lowest frame's sides (a small stamp; a capital w
 FRAME_NARROWEST = 24.0  # points: narrower is a letter's stems
 # points: a frame's inside, clear of its line (1-1.5 pt) and its turn; closer to its letters, then further in
 FRAME_INSIDE = [(3, 1.5, -3, -1.5), (4, 3, -4, -3)]
-FRAME_GAP = 1  # pixels at 100 dpi: a break of more in a frame's top and bottom alike is a gap between two frames
+# pixels at 100 dpi: an upright run of the frame's height this far inside its sides is another frame's side (a
+# letter is lower; a frame's own line, 1-1.5 pt and widened a pixel each way, is at most four columns)
+FRAME_INSIDE_SIDE = 5
 MOST_SIDES = 400  # upright runs of a stamp's height in a header: more are a picture's, and no frame is looked for
 
 
@@ -86,7 +88,6 @@ def _frames(view: PageView, area: pymupdf.Rect) -> list[pymupdf.Rect]:
         return []
     scale = 72 / BASE_DPI * 2  # the page as rendered, halved: a frame's line of 1 pt is a pixel and a half
     ink = view.render(area, BASE_DPI).convert("L").reduce(2).point(lambda v: 255 if v < 170 else 0)  # red ink is dark too
-    plain = ink.tobytes()  # where one frame ends and the next begins: looked for before the widening below
     ink = ImageChops.lighter(ink, ImageChops.lighter(ImageChops.offset(ink, 1, 0), ImageChops.offset(ink, -1, 0)))
     # (widened a pixel each way: a side turned by a skewed sheet runs on in the next column)
     low, high = round(FRAME_LOW / scale), round(STAMP_HEIGHT / scale)
@@ -105,43 +106,17 @@ def _frames(view: PageView, area: pymupdf.Rect) -> list[pymupdf.Rect]:
             if not (FRAME_NARROWEST / scale <= right - left <= FRAME_WIDEST / scale
                     and abs(top - y0) <= 4 and abs(bottom - y1) <= 4):
                 continue
-            lines = (max(y0, top), min(y1, bottom) - 1)
-            inner = sorted(x for x, t, b in sides if left + 2 < x < right - 2 and abs(t - y0) <= 4 and abs(b - y1) <= 4)
-            if all(_inked(rows, ink.width, y, left, right) for y in lines) and not _broken(plain, ink.width, lines, inner):
+            # two frames side by side ("KHẨN" "MẬT", a point or two apart) are no frame: a side of theirs inside
+            if any(left + FRAME_INSIDE_SIDE < x < right - FRAME_INSIDE_SIDE and abs(t - y0) <= 4 and abs(b - y1) <= 4
+                   for x, t, b in sides):
+                continue
+            if all(_inked(rows, ink.width, y, left, right) for y in (max(y0, top), min(y1, bottom) - 1)):
                 box = pymupdf.Rect(area.x0 + (left + 1) * scale, area.y0 + y0 * scale,  # the pixel it was widened by
                                    area.x0 + right * scale, area.y0 + y1 * scale)  # taken back on each side
                 if not any(box.intersects(f) for f in frames):
                     frames.append(box)
                 break
     return frames
-
-
-def _gaps(rows: bytes, width: int, y: int, x0: int, x1: int) -> set[int]:
-    """The columns between x0 and x1 where no line runs along row y (nor along a row beside it), in runs of
-    more than FRAME_GAP with the line on both sides (a tilted line leaving the rows at one end is no gap)."""
-    height = len(rows) // width
-    near = [rows[r * width: (r + 1) * width] for r in (y - 1, y, y + 1) if 0 <= r < height]
-    gaps: set[int] = set()
-    run: list[int] = []
-    for x in range(x0, x1):
-        if not any(row[x] for row in near):
-            run.append(x)
-            continue
-        if len(run) > FRAME_GAP and run[0] > x0:
-            gaps.update(run)
-        run = []
-    return gaps
-
-
-def _broken(rows: bytes, width: int, lines: tuple[int, int], inner: list[int]) -> bool:
-    """Whether two frames stand side by side ("KHẨN" "MẬT" a few points apart) where one was looked for: the
-    top and the bottom line both break at the same place, between two upright sides of the frame's height
-    (the first frame's right, the next one's left). A worn stamp's line breaks here and there, not so."""
-    if len(inner) < 2:
-        return False
-    top, bottom = lines
-    both = _gaps(rows, width, top, inner[0], inner[-1] + 1) & _gaps(rows, width, bottom, inner[0], inner[-1] + 1)
-    return any(min(inner) < x < max(inner) for x in both)
 
 
 def _inked(rows: bytes, width: int, y: int, x0: int, x1: int) -> bool:
