@@ -275,6 +275,101 @@ def test_a_secret_document_bound_behind_an_ordinary_one_in_a_scan_makes_the_file
     assert out["incoming_number"] is None
 
 
+def _behind_a_letter(pdf: bytes) -> bytes:
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="73/STP-VP")), filetype="pdf")
+    doc.insert_pdf(pymupdf.open(stream=pdf, filetype="pdf"))
+    return doc.tobytes()
+
+
+def _secret_decision() -> bytes:
+    return render_document(DocumentSpec(number="74/STP-VP", secrecy="Mật", type="Quyết định", summary="Về việc ban hành Quy chế"))
+
+
+def _party_headed(pdf: bytes) -> bytes:
+    """The state motto taken away and "ĐẢNG CỘNG SẢN VIỆT NAM" put at the head instead (a Party body's document)."""
+    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    page = doc[0]
+    for motto in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"):
+        for found in page.search_for(motto):
+            page.add_redact_annot(found + (-1, -1, 1, 4))
+    page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED)
+    page.insert_font(fontname="vnb", fontfile=str(font_file(True)))
+    page.insert_text((330, 58), "ĐẢNG CỘNG SẢN VIỆT NAM", fontname="vnb", fontsize=13)
+    return doc.tobytes()
+
+
+def _compact_secret_decision() -> bytes:
+    """A secret decision set tight (red team's): its head in the top 60 pt, the "MẬT" stamp in its frame under the
+    number, and body text from 112 pt on, inside the band where a page's motto is looked for."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_font(fontname="vn", fontfile=str(font_file(False)))
+    page.insert_font(fontname="vnb", fontfile=str(font_file(True)))
+
+    def text(centre: float, y: float, words: str, *, bold: bool = False, size: float = 11) -> None:
+        width = pymupdf.Font(fontfile=str(font_file(bold))).text_length(words, fontsize=size)
+        page.insert_text((centre - width / 2, y), words, fontname="vnb" if bold else "vn", fontsize=size)
+
+    text(150, 28, "UBND TỈNH BẮC GIANG")
+    text(150, 41, "SỞ TƯ PHÁP", bold=True)
+    text(410, 28, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True)
+    text(410, 41, "Độc lập - Tự do - Hạnh phúc", bold=True)
+    text(150, 56, "Số: 74/STP-VP")
+    text(410, 56, "Bắc Giang, ngày 20 tháng 11 năm 2026")
+    text(150, 76, "MẬT", bold=True, size=12)
+    page.draw_rect(pymupdf.Rect(128, 63, 172, 81), width=1.2)
+    text(297, 96, "QUYẾT ĐỊNH Về việc ban hành Quy chế", bold=True, size=12)
+    words = ("Thực hiện Quyết định số 133/2015/QĐ-UBND của UBND tỉnh về việc ban hành Quy chế gửi, nhận văn bản điện tử "
+             "giữa các cơ quan hành chính nhà nước trên địa bàn tỉnh, Sở Tư pháp quyết định như sau. ").split() * 12
+    line, y = "", 112.0
+    for word in words:
+        if pymupdf.Font(fontfile=str(font_file(False))).text_length(f"{line} {word}", fontsize=11) > 480:
+            page.insert_text((60, y), line, fontname="vn", fontsize=11)
+            line, y = "", y + 14
+        line = f"{line} {word}".strip()
+    return doc.tobytes()
+
+
+def _health_report_with_a_table() -> bytes:
+    """An ordinary report whose head runs straight into a table of specialties, "MẮT" (eyes) in capitals in it."""
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="75/SYT-KHTC", type="Báo cáo", body=[],
+                                                          summary="Danh mục chuyên khoa khám sàng lọc")), filetype="pdf")
+    page = doc[0]
+    top = page.search_for("Danh mục chuyên khoa")[0].y1 + 20
+    page.add_redact_annot(pymupdf.Rect(0, top, page.rect.width, page.rect.height))
+    page.apply_redactions()
+    page.insert_font(fontname="vn", fontfile=str(font_file(False)))
+    page.insert_font(fontname="vnb", fontfile=str(font_file(True)))
+    columns = [60, 95, 260, 420, 540]
+    for row, (first, second) in enumerate([("STT", "Chuyên khoa"), ("1", "MẮT"), ("2", "NỘI"), ("3", "MẮT"), ("4", "NHI")]):
+        y = top + 20 * row
+        page.insert_text((columns[0] + 4, y + 14), first, fontname="vn", fontsize=11)
+        page.insert_text((columns[1] + 4, y + 14), second, fontname="vnb", fontsize=11)
+        page.insert_text((columns[2] + 4, y + 14), f"Khám cho {40 + row} học sinh", fontname="vn", fontsize=11)
+    for k in range(6):
+        page.draw_line((columns[0], top + 20 * k), (columns[-1], top + 20 * k), width=0.6)
+    for x in columns:
+        page.draw_line((x, top), (x, top + 100), width=0.6)
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("made", ["party-headed", "compact-head"])
+def test_a_secret_document_behind_headed_otherwise_is_found_in_a_scan(made: str) -> None:
+    """Red team, 2026-12-04: a Party body's document (no state motto) or one whose body starts within the head's
+    band (its page taken for body text, its head never read) bound behind a letter and scanned."""
+    secret = _party_headed(_secret_decision()) if made == "party-headed" else _compact_secret_decision()
+    particulars = read(scan(_behind_a_letter(secret), 200, grey=True)).particulars
+    assert (particulars.secrecy, particulars.number) == ("Mật", "73/STP-VP")
+
+
+@pytest.mark.parametrize("grey", [True, False])
+def test_capitals_mat_eyes_in_a_table_of_a_report_behind_are_no_secrecy_mark(grey: bool) -> None:
+    """Red team, 2026-12-04: the head of a document behind a letter read for a mark took a table's "MẮT" (eyes) for
+    "MẬT", read as loosely as a stamp: the ordinary file returned as secret. Around a stamp's frame a mark is spelt right."""
+    particulars = read(scan(_behind_a_letter(_health_report_with_a_table()), 200, grey=grey)).particulars
+    assert (particulars.secrecy, particulars.urgency, particulars.number) == (None, None, "73/STP-VP")
+
+
 @pytest.mark.parametrize("summary", ["V/v phối hợp khám sàng lọc các bệnh về mắt", "V/v khen thưởng đột xuất đồng chí Nguyễn Khánh"])
 @pytest.mark.parametrize("scanned", [False, True])
 def test_a_summary_whose_last_word_wraps_alone_is_no_mark(summary: str, scanned: bool) -> None:

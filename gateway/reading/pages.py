@@ -29,6 +29,7 @@ ISSUER_DPI = 300
 IMAGE_PAGE = 0.5  # images over half the page: a scan (a logo or a seal is far smaller)
 VIEWS_KEPT = 3  # pages whose rendering is kept: page 1, the last page and the one before it
 FEW_WORDS = 0.03  # visible text over less of the image than this: a box, a stamp, a page number, not the page's text
+HEAD_MARKS_BAND = 0.4  # of a later page's height: where another document's marks stand under its number, above any table
 MOTTO_BAND = 0.16  # the head of a page where a document's motto stands (the top-right of page 1)
 LARGEST_PAGE = 1700  # points: over A3's long side (1,191) by far; a larger page is no page of a document
 
@@ -207,22 +208,23 @@ class PageSource:
     def opens_a_document(self, index: int) -> bool:
         """Whether the page is the first of another document bound behind the first (a proposal's draft, a
         report's annex issued on its own): both lines of the motto at its head, the Quốc hiệu over "Độc lập -
-        Tự do - Hạnh phúc" (a body's line starting "Độc lập" is none). On a scan, only a head without rows of
-        body text has its right part read: a page of body text costs no OCR."""
+        Tự do - Hạnh phúc" (a body's line starting "Độc lập" is none). On a scan, only a head that does not start
+        with body text has its right part read: a page of body text costs no OCR."""
         if index not in self._opening:
             self._opening[index] = self._opens_a_document(index)
         return self._opening[index]
 
-    def head_marks(self, index: int) -> list[Line]:
-        """The lines of the left column of a scanned page's head (where another document bound behind the first
-        has its issuer, number and marks), its stamps in their frames read apart."""
-        view, end = self.view(index), self.layout(index).header_end()
+    def head_marks(self, index: int) -> tuple[list[Line], list[Line]]:
+        """The left column of a scanned page's head (where another document bound behind the first has its issuer,
+        number and marks, no lower than HEAD_MARKS_BAND of the page): (the stamps found in their frames and read
+        apart, read as marks; the lines read around them)."""
+        view = self.view(index)
+        end = min(self.layout(index).header_end(), view.rect.height * HEAD_MARKS_BAND)
         boxed = boxed_marks(view, end, self.read_dpi, skip=[], page_number=index + 1)
         left = pymupdf.Rect(0, 0, view.rect.width * 0.55, end)
         blank = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in boxed]
         self.ocr_used = True
-        lines = boxed + ocr_region(view, index + 1, left, self.read_dpi, seal=False, blank=blank)
-        return sorted(lines, key=lambda l: (round(l.y0 / 4), l.x0))
+        return boxed, ocr_region(view, index + 1, left, self.read_dpi, seal=False, blank=blank)
 
     def _opens_a_document(self, index: int) -> bool:
         page = self.doc[index]
@@ -231,9 +233,9 @@ class PageSource:
         band = page.rect.height * MOTTO_BAND
         if not self.scanned(index):
             return is_motto_head(self.lines(index, 0, band))
-        layout = self.layout(index)
-        if sum(layout.is_body(b) for b in layout.bands if b.y0 < band) >= 2 or not any(b.y0 < band for b in layout.bands):
-            return False  # a head of body rows (a header's first row, issuer and motto, can pass for one)
+        top = [b for b in self.layout(index).bands if b.y0 < band]
+        if not top or sum(self.layout(index).is_body(b) for b in top[:3]) >= 2:
+            return False  # a page that starts with body text (a header's first row, issuer and motto, can pass for one)
         head = pymupdf.Rect(page.rect.width * 0.4, 0, page.rect.width, band)
         self.ocr_used = True
         return is_motto_head(ocr_region(self.view(index), index + 1, head, self.read_dpi))

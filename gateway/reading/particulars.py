@@ -38,6 +38,7 @@ DOCUMENT_TYPES = list(TYPE_ABBREVIATIONS)
 _TYPES = {squash(t): t for t in DOCUMENT_TYPES}  # the type line as written, spacing aside ("QUYẾTĐỊNH", "T H Ô N G  T Ư")
 _BY_ABBREVIATION = {a.upper(): t for t, abbreviations in TYPE_ABBREVIATIONS.items() for a in abbreviations}  # "HĐ" ≠ "HD"
 _MOTTO = ("CONG HOA XA HOI CHU NGHIA VIET NAM", "DOC LAP - TU DO - HANH PHUC", "DOC LAP")
+_PARTY = "DANG CONG SAN VIET NAM"
 _NUMBER = re.compile(r"^(?:(?:BO LUAT|LUAT|PHAP LENH|NGHI QUYET) )?SO\s*(:|\d)\s*(.*)$")  # "Luật số: 59/2020/QH14"
 # a scan's number line as OCR reads it: a speck before "Số" ("- Số:"), a semicolon for its colon ("Só;2/2")
 _OCR_NUMBER = re.compile(r"^[^\w\s]{0,2}\s*SO\s*[:;].*/")  # with a notation's "/" ("SỞ: TƯ PHÁP" is no number)
@@ -69,9 +70,11 @@ def is_motto(line: Line) -> bool:
 
 def is_motto_head(lines: list[Line]) -> bool:
     """Whether the lines hold both of the motto's: the Quốc hiệu, and "Độc lập - Tự do - Hạnh phúc" under it,
-    as OCR reads them too ("CỘNG HÒA NY HỘI CHỦ NGHĨA VIỆT NM", realpdf 006)."""
+    as OCR reads them too ("CỘNG HÒA NY HỘI CHỦ NGHĨA VIỆT NM", realpdf 006); or, heading a Party body's
+    document in its place (Quy định 66-QĐ/TW), "ĐẢNG CỘNG SẢN VIỆT NAM" in capitals."""
     tops = [l for l in lines if _reads_as(l.text, _MOTTO[0])]
-    return any(_reads_as(l.text, _MOTTO[1]) and any(0 < l.y0 - t.y0 < 3 * (t.y1 - t.y0) + 6 for t in tops) for l in lines)
+    return (any(_reads_as(l.text, _MOTTO[1]) and any(0 < l.y0 - t.y0 < 3 * (t.y1 - t.y0) + 6 for t in tops) for l in lines)
+            or any(is_upper(l.text) and _reads_as(l.text, _PARTY) and len(fold(l.text)) < len(_PARTY) + 4 for l in lines))
 
 
 def _reads_as(text: str, folded: str) -> bool:
