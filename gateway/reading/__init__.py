@@ -220,7 +220,7 @@ def _respelled(found: Found | None, *, bodies: bool = True) -> Found | None:
 def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:
     """A secrecy mark at the head of a later page (another document bound behind the first: 002 Đ16.7,
     secret anywhere is secret). A born-digital page's text layer costs nothing more; of a scan, the head of
-    a page found to begin another document (its motto at its head) is read by OCR."""
+    a page that opens another document (PageSource.opens_a_document; the first PAGES_LOOKED_AT) is read by OCR."""
     for index in range(1, source.count):
         if scanned[index]:
             continue
@@ -229,7 +229,7 @@ def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:
             if mark is not None and mark[0] == "secrecy":
                 return Found(mark[1], (line,))
     for index in range(1, min(source.count, PAGES_LOOKED_AT + 1)):
-        if not scanned[index] or not source.opens_a_document(index):  # known already when the block was looked for
+        if not scanned[index] or not source.opens_a_document(index):  # kept from when the block was looked for, if it was
             continue
         boxed, read = source.head_marks(index)
         # a stamp found in its frame is read as OCR garbles it; a line around it only spelt right, tone marks and all

@@ -208,8 +208,9 @@ class PageSource:
     def opens_a_document(self, index: int) -> bool:
         """Whether the page is the first of another document bound behind the first (a proposal's draft, a
         report's annex issued on its own): both lines of the motto at its head, the Quốc hiệu over "Độc lập -
-        Tự do - Hạnh phúc" (a body's line starting "Độc lập" is none). On a scan, only a head that does not start
-        with body text has its right part read: a page of body text costs no OCR."""
+        Tự do - Hạnh phúc" (a body's line starting "Độc lập" is none), or a Party body's "ĐẢNG CỘNG SẢN VIỆT NAM"
+        (is_motto_head). On a scan, only a head that does not start with body text has its right part read: a
+        page of body text costs no OCR."""
         if index not in self._opening:
             self._opening[index] = self._opens_a_document(index)
         return self._opening[index]
