@@ -362,6 +362,29 @@ def test_a_secret_document_behind_headed_otherwise_is_found_in_a_scan(made: str)
     assert (particulars.secrecy, particulars.number) == ("Mật", "73/STP-VP")
 
 
+def _annex_stamped_secret() -> bytes:
+    """A "Phụ lục" page of a letter (no motto: it opens no document), "MẬT" stamped in its frame at its top left."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_font(fontname="vn", fontfile=str(font_file(False)))
+    page.insert_font(fontname="vnb", fontfile=str(font_file(True)))
+    page.insert_text((90, 70), "MẬT", fontname="vnb", fontsize=13)
+    page.draw_rect(pymupdf.Rect(84, 55, 125, 76), width=1.2)
+    page.insert_text((250, 110), "PHỤ LỤC", fontname="vnb", fontsize=14)
+    page.insert_text((150, 128), "Danh sách cán bộ tham gia (Kèm theo Công văn số 73/STP-VP)", fontname="vn", fontsize=12)
+    for row in range(24):
+        page.insert_text((80, 160 + 22 * row), f"{row + 1}. Nguyễn Văn {chr(65 + row)} - Chuyên viên Phòng Hành chính tư pháp",
+                         fontname="vn", fontsize=12)
+    return doc.tobytes()
+
+
+def test_a_secrecy_stamp_on_a_scanned_annex_page_makes_the_file_secret() -> None:
+    """Red team, 2026-12-04: of a born-digital file a "MẬT" at a later page's head was read, of a scan only where the
+    page opened another document. A stamp standing alone in its frame at a later page's head is read too."""
+    particulars = read(scan(_behind_a_letter(_annex_stamped_secret()), 200, grey=True)).particulars
+    assert (particulars.secrecy, particulars.number) == ("Mật", "73/STP-VP")
+
+
 @pytest.mark.parametrize("grey", [True, False])
 def test_capitals_mat_eyes_in_a_table_of_a_report_behind_are_no_secrecy_mark(grey: bool) -> None:
     """Red team, 2026-12-04: the head of a document behind a letter read for a mark took a table's "MẮT" (eyes) for

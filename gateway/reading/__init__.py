@@ -229,9 +229,12 @@ def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:
             if mark is not None and mark[0] == "secrecy":
                 return Found(mark[1], (line,))
     for index in range(1, min(source.count, PAGES_LOOKED_AT + 1)):
-        if not scanned[index] or not source.opens_a_document(index):  # kept from when the block was looked for, if it was
+        if not scanned[index]:
             continue
-        boxed, read = source.head_marks(index)
+        if source.opens_a_document(index):  # kept from when the block was looked for, if it was
+            boxed, read = source.head_marks(index)
+        else:  # an annex page: only a stamp alone in its frame at its head
+            boxed, read = source.stamps_at_head(index), []
         # a stamp found in its frame is read as OCR garbles it; a line around it only spelt right, tone marks and all
         # (a report's table under its head has "MẮT", eyes, in capitals: read loosely, a secret file)
         marks = [(l, mark_of(l.text)) for l in boxed] + [(l, mark_of(l.text, exact=True)) for l in read if l.left_half]

@@ -15,7 +15,15 @@ from gateway.reading.layout import has_text, page_lines
 from gateway.reading.lines import Line
 from gateway.reading.ocr import ocr_band, ocr_region
 from gateway.reading.particulars import is_motto_head, is_whole_mark, number_line_index
-from gateway.reading.stamp_marks import boxed_marks, crooked_marks, drawn_marks, red_marks
+from gateway.reading.stamp_marks import (
+    FRAME_LOW,
+    FRAME_WIDEST,
+    STAMP_HEIGHT,
+    boxed_marks,
+    crooked_marks,
+    drawn_marks,
+    red_marks,
+)
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import DrawingLog, HiddenText, drawing_log
 from gateway.reading.zones import TEXT_ROW, Band, PageLayout, page_layout
@@ -226,6 +234,20 @@ class PageSource:
         blank = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in boxed]
         self.ocr_used = True
         return boxed, ocr_region(view, index + 1, left, self.read_dpi, seal=False, blank=blank)
+
+    def stamps_at_head(self, index: int) -> list[Line]:
+        """A scanned later page's stamps standing alone in their frames in the left part of its head (a band whose
+        ends are a frame's sides, of a stamp's size; its rows are known already), each read alone in the green
+        channel: a "MẬT" stamped on an annex page that opens no document."""
+        layout = self.layout(index)
+        bands = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in layout.bands
+                 if b.framed and b.y1 < layout.height * HEAD_MARKS_BAND and b.x1 < layout.width * 0.55
+                 and FRAME_LOW <= b.y1 - b.y0 <= STAMP_HEIGHT and b.x1 - b.x0 <= FRAME_WIDEST]
+        if not bands:
+            return []
+        view = self.view(index)
+        self.ocr_used = True
+        return [line for band in bands if (line := ocr_band(view, index + 1, band, self.read_dpi, red_ink=True)) is not None]
 
     def _opens_a_document(self, index: int) -> bool:
         page = self.doc[index]
