@@ -18,6 +18,7 @@ from gateway.reading.particulars import is_motto_head, is_whole_mark, number_lin
 from gateway.reading.stamp_marks import (
     FRAME_LOW,
     FRAME_WIDEST,
+    MARKS_COLUMN,
     STAMP_HEIGHT,
     boxed_marks,
     crooked_marks,
@@ -230,7 +231,7 @@ class PageSource:
         view = self.view(index)
         end = min(self.layout(index).header_end(), view.rect.height * HEAD_MARKS_BAND)
         boxed = boxed_marks(view, end, self.read_dpi, skip=[], page_number=index + 1)
-        left = pymupdf.Rect(0, 0, view.rect.width * 0.55, end)
+        left = pymupdf.Rect(0, 0, view.rect.width * MARKS_COLUMN, end)
         blank = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in boxed]
         self.ocr_used = True
         return boxed, ocr_region(view, index + 1, left, self.read_dpi, seal=False, blank=blank)
@@ -241,7 +242,7 @@ class PageSource:
         channel: a "MẬT" stamped on an annex page that opens no document."""
         layout = self.layout(index)
         bands = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in layout.bands
-                 if b.framed and b.y1 < layout.height * HEAD_MARKS_BAND and b.x1 < layout.width * 0.55
+                 if b.framed and b.y1 < layout.height * HEAD_MARKS_BAND and b.x1 < layout.width * MARKS_COLUMN
                  and FRAME_LOW <= b.y1 - b.y0 <= STAMP_HEIGHT and b.x1 - b.x0 <= FRAME_WIDEST]
         if not bands:
             return []

@@ -34,6 +34,7 @@ DRAWN_DPI = 300  # a born-digital page's drawing read for a mark
 MARKS_BELOW = 120.0  # points under the number line where a born-digital page's drawn marks are looked for
 STAMP_LOW = 18.0  # points: a band lower than this is a row of text, not a stamp in its frame
 STAMP_HEIGHT = 45.0  # points: the tallest band still taken for a stamp (a seal is twice that)
+MARKS_COLUMN = 0.55  # of the page's width: the header's left column, where the number and the marks under it stand
 
 
 def red_marks(view: PageView, end: float, dpi: int) -> list[Line]:
@@ -70,7 +71,7 @@ def boxed_marks(view: PageView, end: float, dpi: int, *, skip: list[pymupdf.Rect
     upright sides of a stamp's height whose tops and bottoms a line joins, read alone; those that read as
     a mark kept."""
     marks = []
-    for frame in _frames(view, pymupdf.Rect(0, 0, view.rect.width * 0.55, end)):
+    for frame in _frames(view, pymupdf.Rect(0, 0, view.rect.width * MARKS_COLUMN, end)):
         if any(frame.intersects(other) for other in skip):
             continue
         for inside in FRAME_INSIDE:  # inside its frame (a side turned is no "|"), in green, where red, blue and black stand out
@@ -138,7 +139,7 @@ def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: fl
     for band in layout.bands:
         box = pymupdf.Rect(band.x0, band.y0, band.x1, band.y1)
         if (band.framed or band.y0 < below or band.y1 > end or not STAMP_LOW <= box.height <= STAMP_HEIGHT
-                or box.x1 > 0.55 * view.rect.width
+                or box.x1 > MARKS_COLUMN * view.rect.width
                 or any(mark_of(l.text) and l.y0 < box.y1 and l.y1 > box.y0 for l in left)):
             continue
         found: list[Line] = []
@@ -159,7 +160,7 @@ def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog) -> l
     number = number_line_index(left)
     if number is None:
         return []
-    area = pymupdf.Rect(0, left[number].y1, page.rect.width * 0.55, left[number].y1 + MARKS_BELOW) & page.rect
+    area = pymupdf.Rect(0, left[number].y1, page.rect.width * MARKS_COLUMN, left[number].y1 + MARKS_BELOW) & page.rect
     text = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in lines]
     drawn = [r for d in drawing if d.kind not in ("fill-text", "ignore-text", "fill-shade")
              and (r := pymupdf.Rect(d.box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
