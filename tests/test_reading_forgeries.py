@@ -362,14 +362,15 @@ def test_a_secret_document_behind_headed_otherwise_is_found_in_a_scan(made: str)
     assert (particulars.secrecy, particulars.number) == ("Mật", "73/STP-VP")
 
 
-def _annex_stamped_secret() -> bytes:
+def _annex_stamped_secret(colour: tuple[float, float, float] = (0.0, 0.0, 0.0), *, framed: bool = True) -> bytes:
     """A "Phụ lục" page of a letter (no motto: it opens no document), "MẬT" stamped in its frame at its top left."""
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
     page.insert_font(fontname="vn", fontfile=str(font_file(False)))
     page.insert_font(fontname="vnb", fontfile=str(font_file(True)))
-    page.insert_text((90, 70), "MẬT", fontname="vnb", fontsize=13)
-    page.draw_rect(pymupdf.Rect(84, 55, 125, 76), width=1.2)
+    page.insert_text((90, 70), "MẬT", fontname="vnb", fontsize=13, color=colour)
+    if framed:
+        page.draw_rect(pymupdf.Rect(84, 55, 125, 76), width=1.2, color=colour)
     page.insert_text((250, 110), "PHỤ LỤC", fontname="vnb", fontsize=14)
     page.insert_text((150, 128), "Danh sách cán bộ tham gia (Kèm theo Công văn số 73/STP-VP)", fontname="vn", fontsize=12)
     for row in range(24):
@@ -383,6 +384,46 @@ def test_a_secrecy_stamp_on_a_scanned_annex_page_makes_the_file_secret() -> None
     page opened another document. A stamp standing alone in its frame at a later page's head is read too."""
     particulars = read(scan(_behind_a_letter(_annex_stamped_secret()), 200, grey=True)).particulars
     assert (particulars.secrecy, particulars.number) == ("Mật", "73/STP-VP")
+
+
+@pytest.mark.parametrize("behind", ["decision", "annex"])
+def test_a_secrecy_mark_in_red_ink_without_a_frame_behind_a_letter_makes_the_file_secret(behind: str) -> None:
+    """Red team, 2026-12-04: a colour scan is read in its red channel, where a red stamp fades; page 1's red rows are
+    read apart, a later page's were not, so a "MẬT" stamped in red with no frame on the decision or the annex behind
+    a letter was never seen: the secret file registered. A later page's head has its red rows read as page 1's."""
+    secret = (render_document(DocumentSpec(number="74/STP-VP", secrecy="Mật", type="Quyết định", marks_colour=RED,
+                                           marks_framed=False, summary="Về việc ban hành Quy chế"))
+              if behind == "decision" else _annex_stamped_secret(RED, framed=False))
+    particulars = read(scan(_behind_a_letter(secret), 200, grey=False)).particulars
+    assert (particulars.secrecy, particulars.number) == ("Mật", "73/STP-VP")
+
+
+def _report_with_a_one_row_table(columns: list[float], cells: list[str]) -> bytes:
+    """A report whose head runs into a table of one row (a cell of "MẮT", eyes, in capitals): each cell's sides are
+    of a stamp's height, and its top and bottom a frame's."""
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="75/SYT-KHTC", type="Báo cáo", body=[],
+                                                          summary="Kết quả khám sàng lọc")), filetype="pdf")
+    page = doc[0]
+    top = page.search_for("Kết quả khám")[0].y1 + 16
+    page.insert_font(fontname="vnb", fontfile=str(font_file(True)))
+    for x, words in zip(columns, cells):
+        page.insert_text((x + 5, top + 15), words, fontname="vnb", fontsize=12)
+    for y in (top, top + 22):
+        page.draw_line((columns[0], y), (columns[-1], y), width=0.8)
+    for x in columns:
+        page.draw_line((x, top), (x, top + 22), width=0.8)
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("grey", [True, False])
+def test_a_cell_of_a_one_row_table_in_a_head_behind_is_no_stamp(grey: bool) -> None:
+    """Red team, 2026-12-04: a one-row table's cell has a frame's four sides, so "MẮT" in it, behind a letter, was
+    read as loosely as a stamp: the ordinary file returned as secret. A frame whose top and bottom lines run on past
+    both its corners, or past one further than a stamp beside it is wide, is a table's cell (two stamps side by side
+    stay two marks: test_reading_fixes 21.)."""
+    table = _report_with_a_one_row_table([60, 110, 170, 290], ["Khoa", "MẮT", "40 học sinh"])
+    particulars = read(scan(_behind_a_letter(table), 200, grey=grey)).particulars
+    assert (particulars.secrecy, particulars.number) == (None, "73/STP-VP")
 
 
 @pytest.mark.parametrize("grey", [True, False])

@@ -58,6 +58,7 @@ class DocumentSpec:
     urgency: str | None = None
     secrecy: str | None = None
     marks_colour: tuple[float, float, float] = (0.0, 0.0, 0.0)  # of the urgency and secrecy stamps (rubber stamps: red)
+    marks_framed: bool = True  # a stamp's frame round the mark (some stamps have none)
     kinh_gui: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=lambda: [
         "Thực hiện Quyết định số 133/2015/QĐ-UBND của UBND tỉnh về gửi, nhận văn bản điện tử, "
@@ -212,7 +213,8 @@ def _header(w: _Writer, spec: DocumentSpec) -> float:
         if mark:
             y += 10
             x0, x1 = w.text(0, y, mark.upper(), bold=True, size=13, center=LEFT_COL, colour=spec.marks_colour)
-            w.page.draw_rect(pymupdf.Rect(x0 - 6, y - 14, x1 + 6, y + 5), width=1.2, color=spec.marks_colour)
+            if spec.marks_framed:
+                w.page.draw_rect(pymupdf.Rect(x0 - 6, y - 14, x1 + 6, y + 5), width=1.2, color=spec.marks_colour)
             y += 22
     return max(y, TOP + 100) + 22
 

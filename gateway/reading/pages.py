@@ -226,11 +226,12 @@ class PageSource:
 
     def head_marks(self, index: int) -> tuple[list[Line], list[Line]]:
         """The left column of a scanned page's head (where another document bound behind the first has its issuer,
-        number and marks, no lower than HEAD_MARKS_BAND of the page): (the stamps found in their frames and read
-        apart, read as marks; the lines read around them)."""
+        number and marks, no lower than HEAD_MARKS_BAND of the page): (the stamps found in their frames or in red
+        ink and read apart, read as marks; the lines read around them, where red ink fades as page 1's does)."""
         view = self.view(index)
         end = min(self.layout(index).header_end(), view.rect.height * HEAD_MARKS_BAND)
         boxed = boxed_marks(view, end, self.read_dpi, skip=[], page_number=index + 1)
+        boxed += red_marks(view, end, self.read_dpi, page_number=index + 1)
         left = pymupdf.Rect(0, 0, view.rect.width * MARKS_COLUMN, end)
         blank = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in boxed]
         self.ocr_used = True
@@ -239,16 +240,17 @@ class PageSource:
     def stamps_at_head(self, index: int) -> list[Line]:
         """A scanned later page's stamps standing alone in their frames in the left part of its head (a band whose
         ends are a frame's sides, of a stamp's size; its rows are known already), each read alone in the green
-        channel: a "MẬT" stamped on an annex page that opens no document."""
+        channel: a "MẬT" stamped on an annex page that opens no document; and its head's rows of red ink (a stamp
+        with no frame), read so."""
         layout = self.layout(index)
         bands = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in layout.bands
                  if b.framed and b.y1 < layout.height * HEAD_MARKS_BAND and b.x1 < layout.width * MARKS_COLUMN
                  and FRAME_LOW <= b.y1 - b.y0 <= STAMP_HEIGHT and b.x1 - b.x0 <= FRAME_WIDEST]
-        if not bands:
-            return []
         view = self.view(index)
-        self.ocr_used = True
-        return [line for band in bands if (line := ocr_band(view, index + 1, band, self.read_dpi, red_ink=True)) is not None]
+        red = red_marks(view, layout.height * HEAD_MARKS_BAND, self.read_dpi, page_number=index + 1)
+        self.ocr_used = self.ocr_used or bool(bands or red)
+        framed = [ocr_band(view, index + 1, band, self.read_dpi, red_ink=True) for band in bands]
+        return red + [line for line in framed if line is not None]
 
     def _opens_a_document(self, index: int) -> bool:
         page = self.doc[index]

@@ -37,8 +37,8 @@ STAMP_HEIGHT = 45.0  # points: the tallest band still taken for a stamp (a seal 
 MARKS_COLUMN = 0.55  # of the page's width: the header's left column, where the number and the marks under it stand
 
 
-def red_marks(view: PageView, end: float, dpi: int) -> list[Line]:
-    """The marks page 1's header (down to `end`) carries in red ink: each row of red ink no taller than a
+def red_marks(view: PageView, end: float, dpi: int, *, page_number: int = 1) -> list[Line]:
+    """The marks a page's header (down to `end`) carries in red ink: each row of red ink no taller than a
     stamp, read alone in the green channel."""
     header = pymupdf.Rect(0, 0, view.rect.width, end)
     scale = 72 / RED_LOOK_DPI
@@ -47,7 +47,7 @@ def red_marks(view: PageView, end: float, dpi: int) -> list[Line]:
         box = pymupdf.Rect(x0 * scale - 2, y0 * scale - 2, x1 * scale + 2, y1 * scale + 2)
         if box.height > STAMP_HEIGHT or box.height < TEXT_ROW:
             continue
-        line = ocr_band(view, 1, box, dpi, red_ink=True)
+        line = ocr_band(view, page_number, box, dpi, red_ink=True)
         if line is not None and mark_of(line.text) is not None:
             marks.append(line)
     return marks
@@ -62,6 +62,9 @@ FRAME_INSIDE = [(3, 1.5, -3, -1.5), (4, 3, -4, -3)]
 # pixels at 100 dpi: an upright run of the frame's height this far inside its sides is another frame's side (a
 # letter is lower; a frame's own line, 1-1.5 pt and widened a pixel each way, is at most four columns)
 FRAME_INSIDE_SIDE = 5
+# pixels at 50 dpi: a frame's top and bottom lines running on this far past both its corners are a table's row (a cell
+# between two others), or running on past one corner further than any stamp beside it is wide (a row's first cell)
+RUNS_ON = 4
 MOST_SIDES = 400  # upright runs of a stamp's height in a header: more are a picture's, and no frame is looked for
 
 
@@ -111,13 +114,35 @@ def _frames(view: PageView, area: pymupdf.Rect) -> list[pymupdf.Rect]:
             if any(left + FRAME_INSIDE_SIDE < x < right - FRAME_INSIDE_SIDE and abs(t - y0) <= 4 and abs(b - y1) <= 4
                    for x, t, b in sides):
                 continue
-            if all(_inked(rows, ink.width, y, left, right) for y in (max(y0, top), min(y1, bottom) - 1)):
+            lines = (max(y0, top), min(y1, bottom) - 1)
+            if all(_inked(rows, ink.width, y, left, right) for y in lines) and not _a_cell(rows, ink.width, lines, left, right):
                 box = pymupdf.Rect(area.x0 + (left + 1) * scale, area.y0 + y0 * scale,  # the pixel it was widened by
                                    area.x0 + right * scale, area.y0 + y1 * scale)  # taken back on each side
                 if not any(box.intersects(f) for f in frames):
                     frames.append(box)
                 break
     return frames
+
+
+def _a_cell(rows: bytes, width: int, lines: tuple[int, int], left: int, right: int) -> bool:
+    """Whether a frame's top and bottom lines run on past its corners as a ruled table's row runs on past a cell: past
+    both corners, or past one further than a stamp beside it could be wide (two stamps side by side run on one way
+    only, over the other's width)."""
+    past_left = min(_run(rows, width, y, left - 2, -1) for y in lines)
+    past_right = min(_run(rows, width, y, right + 2, 1) for y in lines)
+    return min(past_left, past_right) >= RUNS_ON or max(past_left, past_right) * 72 / BASE_DPI * 2 > FRAME_WIDEST
+
+
+def _run(rows: bytes, width: int, y: int, x: int, step: int) -> int:
+    """How many columns from x (going by `step`) a line along row y runs on (one of the two rows beside it, for a
+    tilted one; a pixel's gap of noise bridged)."""
+    height, length, gap = len(rows) // width, 0, 0
+    while 0 <= x < width and gap <= 1:
+        inked = any(rows[r * width + x] for r in (y - 1, y, y + 1) if 0 <= r < height)
+        gap = 0 if inked else gap + 1
+        length += 1
+        x += step
+    return max(0, length - gap)
 
 
 def _inked(rows: bytes, width: int, y: int, x0: int, x1: int) -> bool:
