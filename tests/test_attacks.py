@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import select
 
 from attacks_kit import (
-    EVIL, EXECUTABLE, OUTSIDER, Certificates, answer_text, annotate_over, fingerprint, folded_in, forwarding, hop,
-    issue_certificates, on_top, paint_over, polyglot, results, sha256, stored, zipped,
+    EVIL, EXECUTABLE, OUTSIDER, Certificates, answer_text, annotate_over, appended_unseen, fingerprint, folded_in,
+    forwarding, hop, issue_certificates, on_top, paint_over, polyglot, results, sha256, stored, zipped,
 )
 from kit import DkimKey, make_mail
 from registry.models import Document, DocumentFile, Mail, Outbox
@@ -148,6 +148,12 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
         ("cv.pdf", paint_over(signed("stp"), SUMMARY, PAINTED, certs.self_made, stranger))])
     case("annotated-over-after-signing", sender=EVIL, auth=None,
          attachments=[("cv.pdf", annotate_over(signed("stp"), SUMMARY, PAINTED, w.root))])
+    # bytes appended where pyHanko does not look and a viewer does (red team, 2026-12-04)
+    case("appended-without-eof", sender=EVIL, auth=None,
+         attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED))])
+    case("appended-without-eof-from-the-issuer", {STP}, attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED))])
+    case("appended-far-startxref", sender=EVIL, auth=None,
+         attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED, how="far-startxref"))])
     case("signed-again-by-the-same-issuer", {STP}, sender=EVIL, auth=None,
          attachments=[("cv.pdf", w.signed("stp", signed("stp_clerk"), field_name="Signature2"))])
     # 6. attachments that hide what they are (from a proven sender: returned, never registered)
@@ -322,8 +328,14 @@ def test_an_unreadable_issuer_is_taken_from_the_certificate(run: Run) -> None:
 # ---- 5. content added after signing -----------------------------------------------------------------------
 @pytest.mark.parametrize("name,verdict", [("painted-over-by-a-self-made-ca", "quarantined"),
                                           ("painted-over-sent-from-the-issuer", "returned"),
-                                          ("annotated-over-after-signing", "quarantined")])
+                                          ("annotated-over-after-signing", "quarantined"),
+                                          ("appended-without-eof", "quarantined"),
+                                          ("appended-without-eof-from-the-issuer", "returned"),
+                                          ("appended-far-startxref", "quarantined")])
 def test_content_painted_over_a_signed_page_breaks_the_signature(run: Run, name: str, verdict: str) -> None:
+    """Appended: a revision closed by "startxref" and no "%%EOF", or objects a viewer finds only by rebuilding the file
+    (its "startxref" too far from the end), show the painted words in a viewer
+    while pyHanko saw the signed revision whole (the file was registered, stored and passed on as signed and unmodified)."""
     out = run.one(name)
     assert codes(out).get("signature-modified") == "error", out["reasons"]
     assert (out["verdict"], out["incoming_number"]) == (verdict, None)
@@ -337,11 +349,15 @@ def test_the_json_says_which_signature_was_painted_over(run: Run, name: str) -> 
     assert painter["trusted"] is False
 
 
+PAINTED_OVER = ("painted-over-by-a-self-made-ca", "painted-over-sent-from-the-issuer", "annotated-over-after-signing",
+                "appended-without-eof", "appended-without-eof-from-the-issuer", "appended-far-startxref")
+
+
 def test_the_painted_words_are_nowhere(run: Run) -> None:
     register = run.w.db()
     try:
         with register.session() as s:
-            for name in ("painted-over-by-a-self-made-ca", "painted-over-sent-from-the-issuer", "annotated-over-after-signing"):
+            for name in PAINTED_OVER:
                 mail = run.mail_row(s, name)
                 assert not s.scalars(select(Document).where(Document.mail_id == mail.id)).all(), name
             texts = [d.subject or "" for d in s.scalars(select(Document))]
@@ -349,7 +365,7 @@ def test_the_painted_words_are_nowhere(run: Run) -> None:
     finally:
         register.close()
     assert not [t for t in texts if folded_in("Cong ty ABC", t)]
-    for name in ("painted-over-by-a-self-made-ca", "painted-over-sent-from-the-issuer", "annotated-over-after-signing"):
+    for name in PAINTED_OVER:
         assert not folded_in("Cong ty ABC", json.dumps(run.one(name)["document"], ensure_ascii=False))
 
 

@@ -8,8 +8,9 @@ proves (else now), revocation, and what changed after signing.
 from __future__ import annotations
 
 import asyncio
-import weakref
+import re
 import time
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
@@ -36,6 +37,7 @@ CHANGE_LEVEL: dict[ModificationLevel, ChangeLevel] = {
     ModificationLevel.FORM_FILLING: "form-filling", ModificationLevel.ANNOTATIONS: "annotations",
     ModificationLevel.OTHER: "other",
 }
+VIEWER_TAIL = 1024  # bytes at the file's end where MuPDF (as pdf.js and PDFium) looks for the last "startxref"
 CONTEXT_MAX_AGE = 600.0  # seconds before "now" of the shared validation context is renewed
 
 
@@ -215,7 +217,20 @@ async def validate_signatures(data: bytes, store: TrustStore) -> list[SignatureF
     reader = PdfFileReader(BytesIO(data), strict=False)
     if reader.encrypted:
         reader.decrypt("")
-    return [await _validate_one(embedded, store) for embedded in reader.embedded_signatures]  # in revision order
+    facts = [await _validate_one(embedded, store) for embedded in reader.embedded_signatures]  # in revision order
+    if _viewer_startxref(data) != reader.last_startxref:
+        return [f.with_file_changed() for f in facts]
+    return facts
+
+
+# 002 Đ10.1 (integrity): the file a viewer shows is the one validated. pyHanko ends the file at its last line starting
+# "%%EOF"; a viewer at the last "startxref" of its last bytes: a revision appended without "%%EOF" is one the viewer
+# shows and pyHanko never sees (red team, 2026-12-04: a forged summary painted over page 1, the signature "unmodified").
+def _viewer_startxref(data: bytes) -> int | None:
+    """Where a viewer reads the file's last cross-reference section (None: it finds none and rebuilds the file)."""
+    tail = data[-VIEWER_TAIL:]
+    found = re.match(rb"startxref\s*(\d+)", tail[tail.rfind(b"startxref"):]) if b"startxref" in tail else None
+    return int(found.group(1)) if found else None
 
 
 class SignatureValidator:
