@@ -29,21 +29,37 @@ class Notation:
         return cls(head or None, tail or None)
 
 
-def issuer_key(issuer: str | None) -> str | None:
-    """The issuer folded (case and diacritics), to find a document registered twice."""
-    return fold(issuer) if issuer else None
+def issuer_key(issuer: str | None, parent: str | None = None) -> str | None:
+    """The issuer under the body above it, folded (case and diacritics), to find a document registered twice: one
+    province's "SỞ TƯ PHÁP" is not another's."""
+    if not issuer:
+        return None
+    return f"{fold(issuer)} / {fold(parent)}" if parent else fold(issuer)
 
 
-def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issuer: str | None = None,
-                  notation: str | None = None) -> Document | None:
+@dataclass(frozen=True)
+class Issue:
+    """Which of an issuer's documents a number names: NĐ 30/2020 Đ15 numbers each issuer's documents from 01 on
+    1 January, so "15/STP-VP" of one year is not the next year's, nor another province's Sở's."""
+
+    issuer: str
+    parent: str | None
+    notation: str
+    year: int  # the year it was issued (its date's; the register's when its date is unread)
+
+
+def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Issue | None = None) -> Document | None:
     """The earliest document of the agency's register, not recalled, that this one repeats: the same
-    file, or (issuer and notation given) the same issuer's same number. Each way is looked up by its
+    file, or (its issue known) the same issuer's same number of the same year. Each way is looked up by its
     own index: asked together (an OR), SQLite read the agency's whole register for every mail (22 ms a
     mail at 50,000 documents, 62 at 200,000)."""
     alive = (Document.agency_code == agency_code, Document.recalled.is_(False))
     ways = [Document.pdf_sha256 == pdf_sha256]
-    if issuer and notation:
-        ways.append((Document.issuer_key == issuer_key(issuer)) & (Document.notation == notation))
+    if issue is not None:
+        same_year = (Document.issued_date.like(f"{issue.year:04d}-%")
+                     | (Document.issued_date.is_(None) & (Document.year == issue.year)))
+        ways.append((Document.issuer_key == issuer_key(issue.issuer, issue.parent)) & (Document.notation == issue.notation)
+                    & same_year)
     found = [i for way in ways if (i := session.scalar(select(func.min(Document.id)).where(way, *alive))) is not None]
     return session.get(Document, min(found)) if found else None
 
@@ -83,7 +99,7 @@ def register_incoming(session: Session, agency_code: str, line: RegisterLine, no
         type_name=line.type_name, subject=line.subject, signer_name=line.signer_name,
         signer_position=line.signer_position, priority=line.priority, to_places=line.to_places,
         page_amount=line.page_amount, language="vi", description=line.description, due_date=None,
-        basis=line.basis, pdf_sha256=line.pdf_sha256, issuer_key=issuer_key(line.issuer), recalled=False,
+        basis=line.basis, pdf_sha256=line.pdf_sha256, issuer_key=issuer_key(line.issuer, line.issuer_parent), recalled=False,
         created_at=now, secrecy=line.secrecy,
     )
     session.add(row)

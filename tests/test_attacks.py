@@ -184,6 +184,17 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     case("replay-by-the-attacker", sender=EVIL, auth=None, attachments=[("cv.pdf", original)])
     case("replay-with-a-forged-from", sender=STP, auth=None, attachments=[("cv.pdf", original)])
     case("replay-by-the-proven-issuer", {STP}, attachments=[("cv.pdf", original)])
+    # 9b. one number, other documents: another province's Sở of the same name, the same Sở's the year before
+    # (NĐ 30/2020 Đ15: numbers start again at 01 each year; red team, 2026-12-04: both taken for duplicates)
+    to_us = ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "Bản điện tử:", "- Sở Nội vụ tỉnh Bắc Giang;"]
+    case("same-number-of-another-province", sender=EVIL, auth=None, attachments=[("cv.pdf", signed("dn_stp", doc(
+        number="780/STP-VP", issuer_parent="UBND TỈNH ĐẮK NÔNG", place="Đắk Nông", recipients=to_us,
+        summary="V/v đề nghị phối hợp xác minh lý lịch tư pháp")))])
+    case("same-number-ours", {STP}, attachments=[("cv.pdf", signed("stp", doc(number="780/STP-VP")))])
+    case("same-number-last-year", {STP}, attachments=[("cv.pdf", signed("stp", doc(
+        number="781/STP-VP", date=(20, 11, 2025), summary="V/v báo cáo công tác năm 2025")))])
+    case("same-number-this-year", {STP}, attachments=[("cv.pdf", signed("stp", doc(
+        number="781/STP-VP", date=(5, 1, 2026), summary="V/v kế hoạch công tác năm 2026")))])
     # 10. proven outsiders: DKIM proves the firm's mailbox, which is nobody's clerk
     case("outsider-unsigned", sender=OUTSIDER, attachments=[("cv.pdf", doc())])
     case("outsider-broken", sender=OUTSIDER, attachments=[("cv.pdf", b"%PDF-1.7\n hong \n%%EOF")])
@@ -446,6 +457,16 @@ def test_a_replay_by_an_unproven_sender_is_recorded_and_answered_to_nobody(run: 
             assert not s.scalars(select(Outbox).where(Outbox.mail_id == mail.id, Outbox.kind != "alert")).all()
     finally:
         register.close()
+
+
+@pytest.mark.parametrize("name", ["same-number-of-another-province", "same-number-ours", "same-number-last-year",
+                                  "same-number-this-year"])
+def test_the_same_number_of_another_issuer_or_year_is_another_document(run: Run, name: str) -> None:
+    """A number names a document of one issuer under one body in one year: Đắk Nông's "780/STP-VP" registered first
+    made Bắc Giang's own a duplicate (never registered), as did last year's "781/STP-VP" this year's."""
+    out = run.one(name)
+    assert (out["verdict"], out["duplicate_of"]) == ("accepted", None), out["reasons"]
+    assert out["incoming_number"] is not None
 
 
 def test_a_replay_by_the_proven_issuer_is_acknowledged_again(run: Run) -> None:

@@ -10,13 +10,13 @@ import pytest
 
 from core_facts import CLERK, DIRECTORY, OURS, STC, STP, URGENT, codes, mail, pdf, reading, sender, signature
 from gateway.decision.decide import decide, split_documents
-from gateway.model import Decision, FieldSource, MailFacts, Reading, SenderAuth
+from gateway.model import Decision, FieldSource, MailFacts, Particulars, Reading, SenderAuth
 
 E, W = "error", "warning"
 CLERK_ALERT = [("alert", a) for a in CLERK]
 
 
-def _never_seen(sha: str, issuer: str | None, number: str | None) -> int | None:
+def _never_seen(sha: str, read: Particulars) -> int | None:
     return None
 
 
@@ -82,8 +82,8 @@ def test_an_answer_to_our_send_without_a_document_is_ignored() -> None:
 def test_a_document_already_registered_is_a_duplicate_acknowledged_again() -> None:
     asked: list[tuple[str, str | None, str | None]] = []
 
-    def seen(sha: str, issuer: str | None, number: str | None) -> int | None:
-        asked.append((sha, issuer, number))
+    def seen(sha: str, read: Particulars) -> int | None:
+        asked.append((sha, read.issuer, read.number))
         return 7
 
     [decision] = _decide(mail(pdf()), seen=seen)
@@ -95,7 +95,7 @@ def test_a_document_already_registered_is_a_duplicate_acknowledged_again() -> No
 
 
 def test_a_returned_document_is_never_looked_up_as_a_duplicate() -> None:
-    def seen(sha: str, issuer: str | None, number: str | None) -> int | None:
+    def seen(sha: str, read: Particulars) -> int | None:
         raise AssertionError("looked up")
 
     [decision] = _decide(mail(pdf(signed=False), proof=sender(STC.mailbox)), seen=seen)

@@ -133,3 +133,38 @@ def test_postgresql_asks_the_index(postgresql_register: Register) -> None:
         compiled = asked.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
         plan = "\n".join(row[0] for row in session.execute(text(f"EXPLAIN {compiled}")))
         assert "ix_documents_search" in plan, plan
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_documents_registered_before_migration_0014_are_found_again_by_issuer_under_its_body(  # type: ignore[no-untyped-def]
+        tmp_path, backend: str) -> None:
+    """Migration 0014 writes the issuer key of the documents registered before it with the body above the issuer
+    ("SỞ TƯ PHÁP / UBND TỈNH BẮC GIANG"), as register_incoming now writes it: a document registered twice is still
+    found, and one province's Sở is not another's."""
+    from contextlib import nullcontext
+
+    from registry.models import Document
+    from registry.register_line import Issue, RegisterLine, earliest_same, register_incoming
+
+    with (postgres() if backend == "postgresql" else nullcontext(f"sqlite:///{tmp_path / 'register.db'}")) as url:
+        register = Register(url)
+        with register.session() as session, session.begin():
+            register_incoming(session, AGENCY, RegisterLine(
+                medium="electronic", basis="signature", received_at=DAY, issuer="SỞ TƯ PHÁP", notation="15/STP-VP",
+                subject="V/v công tác văn thư", issued_date="2026-10-30", issuer_parent="UBND TỈNH BẮC GIANG"), DAY)
+        _downgrade(register, "0013")
+        with register.session() as session:
+            assert session.scalars(select(Document.issuer_key)).one() == "SO TU PHAP"
+        register.close()
+        register = Register(url)
+        try:
+            with register.session() as session:
+                assert session.scalars(select(Document.issuer_key)).one() == "SO TU PHAP / UBND TINH BAC GIANG"
+                same = earliest_same(session, AGENCY, "another file",
+                                     Issue("Sở Tư pháp", "UBND tỉnh Bắc Giang", "15/STP-VP", 2026))
+                assert same is not None and same.arrival_number == 1
+                for other in (Issue("SỞ TƯ PHÁP", "UBND TỈNH ĐẮK NÔNG", "15/STP-VP", 2026),
+                              Issue("SỞ TƯ PHÁP", "UBND TỈNH BẮC GIANG", "15/STP-VP", 2027)):
+                    assert earliest_same(session, AGENCY, "another file", other) is None
+        finally:
+            register.close()

@@ -33,7 +33,7 @@ from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import Document, DocumentFile, Mail
 from registry.outbox import OutboxKind, enqueue
-from registry.register_line import RegisterLine, earliest_same, register_incoming
+from registry.register_line import Issue, RegisterLine, earliest_same, register_incoming
 
 log = logging.getLogger("qlvb.intake")
 
@@ -92,9 +92,12 @@ class Intake:
     def _duplicate_lookup(self, session: Session) -> DuplicateLookup:
         code = self.gw.config.agency.code
 
-        def lookup(pdf_sha: str, issuer: str | None, number: str | None) -> int | None:
-            known = number if number and not number.startswith("/") else None  # "/UBND-VP": its number unread
-            row = earliest_same(session, code, pdf_sha, issuer, known)
+        def lookup(pdf_sha: str, p: Particulars) -> int | None:
+            year = int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year
+            issue = None  # "/UBND-VP": its number unread
+            if p.issuer and p.number and not p.number.startswith("/"):
+                issue = Issue(p.issuer, p.issuer_parent, p.number, year)
+            row = earliest_same(session, code, pdf_sha, issue)
             return row.arrival_number if row else None
 
         return lookup
