@@ -230,6 +230,22 @@ def test_a_replay_under_the_issuers_next_name_does_not_make_its_recall_destroy_a
     assert documents["77/STP-VP"].peer_document_id == name and documents["77/STP-VP"].recalled
 
 
+def test_the_issuers_recall_to_another_agency_replayed_to_us_destroys_nothing(world: World) -> None:
+    """Red team, 2026-12-04: Sở Tư pháp's genuine recall, sent to Sở Tài chính (its To signed by DKIM), replayed to us
+    whole: it was honoured, our copy of the document destroyed. A recall is acted on only when addressed to us."""
+    pdf = world.signed("stp", world.document(number="78/STP-VP"))
+    world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.78"}))
+    outbox_before = [o.id for o in _rows(world, Outbox)]
+    recall = world.mail("recall-to-stc", sender=STP, to=[STC], subject="Thu hồi văn bản STP-2027.78",
+                        body="Đề nghị thu hồi văn bản đã gửi.\n",
+                        headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": "STP-2027.78", "X-QLVB-Recall-Reason": "Gửi nhầm"})
+    world.ingest(recall)
+    [document] = _rows(world, Document)
+    assert not document.recalled and _stored(world, hashlib.sha256(pdf).hexdigest()).read_bytes() == pdf
+    assert [o.kind for o in _rows(world, Outbox) if o.id not in outbox_before] == []
+    assert "recall-not-ours" in _actions(world)
+
+
 def test_the_issuers_recall_is_honoured_and_answered_15(world: World) -> None:
     """As before: the issuer's authenticated mailbox recalls what it sent us; the line stays, the
     content goes, the clerk is told and the issuer answered 15 (agreed)."""

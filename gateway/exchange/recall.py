@@ -7,8 +7,8 @@ its files and its content (the register keeps the line: number, date, issuer, no
 fact of the recall), tells the clerk and answers 15; a recall of a document we never received is
 answered 16. The issuer is proven by its official mailbox, authenticated: the From of the notice
 must be the directory's mailbox of the agency that issued the document (not whoever forwarded it
-to us). A recall not so proven changes nothing and is not answered. A file is destroyed only when
-no other row of the register still refers to it (the same PDF registered from another agency).
+to us), and the notice addressed to us. A recall not so proven changes nothing and is not answered. A file is
+destroyed only when no other row of the register still refers to it (the same PDF registered from another agency).
 
 What a recall needs of the opened gateway comes in as `Opened` (gateway.app.Gateway is one), and the
 answers go out through the intake's `QueueReply`, passed in: the exchange imports neither."""
@@ -112,6 +112,11 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
         audit.record(session, "recall-unproven", mail_id=mail.id, sender=facts.from_address, identifier=ident,
                      authenticated=facts.sender.authenticated, documents=[d.id for d in named])
         return  # never answer a sender nothing proves, nor tell one that is not the issuer anything
+    if str(gateway.config.agency.mailbox).lower() not in {a.lower() for a in (*facts.to, *facts.cc)}:
+        # the issuer's genuine recall to another agency, replayed to us (its To signed with it): ours stays
+        audit.record(session, "recall-not-ours", mail_id=mail.id, sender=facts.from_address, identifier=ident,
+                     to=list(facts.to))
+        return
     reason = facts.peer.get("x-qlvb-recall-reason", "")
     context: dict[str, Any] = {"identifier": ident or "(không ghi)", "sender_name": sender.name, "sender": facts.from_address,
                                "reason": reason, "agreed": document is not None,
