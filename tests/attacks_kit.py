@@ -168,7 +168,9 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
     stamp with `painted` over the line `covered`. How: "no-eof", a new revision whose "startxref" closes the file with
     no "%%EOF" (pyHanko ends a file at its last line starting "%%EOF"); "far-startxref", the objects alone, then the
     signed revision's own "startxref … %%EOF" so far from the end that MuPDF, finding no "startxref" in the last 1,024
-    bytes, rebuilds the file from its objects, the last written winning."""
+    bytes, rebuilds the file from its objects, the last written winning; "vertical-tab", the objects, then the signed
+    "startxref" with a vertical tab before its number, which pyHanko's int() skips and MuPDF does not (red team 2 of
+    2026-12-04): MuPDF rebuilds the file."""
     import re
 
     with pymupdf.open(stream=signed, filetype="pdf") as doc:
@@ -192,6 +194,8 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
         out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
     if how == "far-startxref":
         return bytes(out + f"startxref\n{prev}\n%%EOF\n".encode() + b" " * 1010)
+    if how == "vertical-tab":
+        return bytes(out + f"startxref\n\x0b{prev}\n%%EOF\n".encode())
     xref = len(out)
     out += b"xref\n" + b"".join(f"{n} 1\n{offsets[n]:010d} 00000 n \n".encode() for n in sorted(offsets))
     return bytes(out + f"trailer\n<</Size {form + 1}/Root {root} 0 R/Prev {prev}>>\nstartxref\n{xref}\n".encode())

@@ -152,8 +152,9 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     case("appended-without-eof", sender=EVIL, auth=None,
          attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED))])
     case("appended-without-eof-from-the-issuer", {STP}, attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED))])
-    case("appended-far-startxref", sender=EVIL, auth=None,
-         attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED, how="far-startxref"))])
+    for how in ("far-startxref", "vertical-tab"):
+        case(f"appended-{how}", sender=EVIL, auth=None,
+             attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED, how=how))])
     case("signed-again-by-the-same-issuer", {STP}, sender=EVIL, auth=None,
          attachments=[("cv.pdf", w.signed("stp", signed("stp_clerk"), field_name="Signature2"))])
     # 6. attachments that hide what they are (from a proven sender: returned, never registered)
@@ -345,10 +346,11 @@ def test_an_unreadable_issuer_is_taken_from_the_certificate(run: Run) -> None:
                                           ("annotated-over-after-signing", "quarantined"),
                                           ("appended-without-eof", "quarantined"),
                                           ("appended-without-eof-from-the-issuer", "returned"),
-                                          ("appended-far-startxref", "quarantined")])
+                                          ("appended-far-startxref", "quarantined"),
+                                          ("appended-vertical-tab", "quarantined")])
 def test_content_painted_over_a_signed_page_breaks_the_signature(run: Run, name: str, verdict: str) -> None:
     """Appended: a revision closed by "startxref" and no "%%EOF", or objects a viewer finds only by rebuilding the file
-    (its "startxref" too far from the end), show the painted words in a viewer
+    (its "startxref" too far from the end, or its number after a vertical tab), show the painted words in a viewer
     while pyHanko saw the signed revision whole (the file was registered, stored and passed on as signed and unmodified)."""
     out = run.one(name)
     assert codes(out).get("signature-modified") == "error", out["reasons"]
@@ -364,7 +366,8 @@ def test_the_json_says_which_signature_was_painted_over(run: Run, name: str) -> 
 
 
 PAINTED_OVER = ("painted-over-by-a-self-made-ca", "painted-over-sent-from-the-issuer", "annotated-over-after-signing",
-                "appended-without-eof", "appended-without-eof-from-the-issuer", "appended-far-startxref")
+                "appended-without-eof", "appended-without-eof-from-the-issuer", "appended-far-startxref",
+                "appended-vertical-tab")
 
 
 def test_the_painted_words_are_nowhere(run: Run) -> None:

@@ -18,7 +18,7 @@ from gateway.intake import mime
 from gateway.intake.attachments import classify, in_forwarded_mail
 from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.pdf_content import active_content, active_content_of
-from gateway.intake.pdf_integrity import damage, open_pdf
+from gateway.intake.pdf_integrity import damage, open_pdf, rebuilt
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import Attachment, DeliveryReport, MailFacts, PdfFacts, SenderAuth, SignatureFacts
 from gateway.reading import read_document
@@ -228,6 +228,9 @@ class Analyser:
         except Exception as exc:  # pyHanko cannot parse the file's signature structures
             signatures = [SignatureFacts.unreadable("?", f"{type(exc).__name__}: {exc}")]
         content = signed_content(data, signatures)
+        if len(content) < len(data) and rebuilt(data) and not rebuilt(content):
+            # 002 Đ10.1: a viewer shows what MuPDF rebuilt from every object of the file, not the revisions validated
+            signatures = [s.with_file_changed() for s in signatures]
         try:
             doc = open_pdf(content)
         except Exception as exc:  # MuPDF raises a generic error on broken files

@@ -29,6 +29,18 @@ def open_pdf(data: bytes) -> pymupdf.Document:
     return doc
 
 
+def rebuilt(data: bytes) -> bool:
+    """Whether MuPDF opens the file only by rebuilding its cross-reference table from the objects it finds (the last
+    written winning), found when it is opened or as late as when a page's objects are looked up."""
+    try:
+        with open_pdf(data) as doc:
+            for page in doc:
+                page.get_contents()
+            return bool(doc.is_repaired)
+    except Exception:  # MuPDF raises a generic error on broken files
+        return True
+
+
 def damage(doc: pymupdf.Document) -> str | None:
     """Why the document, opened with open_pdf and read, does not decode whole (in Vietnamese);
     None when every page does."""

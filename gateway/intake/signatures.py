@@ -227,9 +227,10 @@ async def validate_signatures(data: bytes, store: TrustStore) -> list[SignatureF
 # "%%EOF"; a viewer at the last "startxref" of its last bytes: a revision appended without "%%EOF" is one the viewer
 # shows and pyHanko never sees (red team, 2026-12-04: a forged summary painted over page 1, the signature "unmodified").
 def _viewer_startxref(data: bytes) -> int | None:
-    """Where a viewer reads the file's last cross-reference section (None: it finds none and rebuilds the file)."""
+    """Where a viewer reads the file's last cross-reference section, read as MuPDF reads it (its white space: NUL, tab,
+    LF, FF, CR and space; a vertical tab, which Python's int() skips, is none); None: it finds none and rebuilds the file."""
     tail = data[-VIEWER_TAIL:]
-    found = re.match(rb"startxref\s*(\d+)", tail[tail.rfind(b"startxref"):]) if b"startxref" in tail else None
+    found = re.match(rb"startxref[\x00\t\n\x0c\r ]*(\d+)", tail[tail.rfind(b"startxref"):]) if b"startxref" in tail else None
     return int(found.group(1)) if found else None
 
 
