@@ -197,8 +197,10 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     case("same-number-this-year", {STP}, attachments=[("cv.pdf", signed("stp", doc(
         number="781/STP-VP", date=(5, 1, 2026), summary="V/v kế hoạch công tác năm 2026")))])
     # 9c. a genuine document for another agency, replayed to us: nothing but the replayer's "To" says it is ours
-    case("another-agencys-document-replayed", sender=EVIL, auth=None, attachments=[("cv.pdf", signed("stp", doc(
-        recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Tài chính tỉnh Bắc Giang;"])))])
+    for name, who in (("another-agencys-document-replayed", {"sender": EVIL, "auth": None}),
+                      ("another-agencys-document-replayed-by-a-proven-outsider", {"sender": OUTSIDER})):
+        case(name, **who, attachments=[("cv.pdf", signed("stp", doc(  # type: ignore[arg-type]
+            recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Tài chính tỉnh Bắc Giang;"])))])
     # 10. proven outsiders: DKIM proves the firm's mailbox, which is nobody's clerk
     case("outsider-unsigned", sender=OUTSIDER, attachments=[("cv.pdf", doc())])
     case("outsider-broken", sender=OUTSIDER, attachments=[("cv.pdf", b"%PDF-1.7\n hong \n%%EOF")])
@@ -475,10 +477,12 @@ def test_the_same_number_of_another_issuer_or_year_is_another_document(run: Run,
     assert out["incoming_number"] is not None
 
 
-def test_a_document_for_another_agency_replayed_to_us_is_held_for_the_clerk(run: Run) -> None:
+@pytest.mark.parametrize("name", ["another-agencys-document-replayed", "another-agencys-document-replayed-by-a-proven-outsider"])
+def test_a_document_for_another_agency_replayed_to_us_is_held_for_the_clerk(run: Run, name: str) -> None:
     """Red team, 2026-12-04: a genuine letter whose block names only Sở Tài chính, sent to us by anybody, was registered
-    on its signature and its issuer acknowledged. An unproven sender's "To" does not address a document to us."""
-    out = run.one("another-agencys-document-replayed")
+    on its signature and its issuer acknowledged; by a firm's mailbox its DKIM proves (red team 2), the firm was. Only
+    a proven agency's "To" addresses a document to us."""
+    out = run.one(name)
     assert codes(out).get("wrong-recipient") == "error", out["reasons"]
     assert (out["verdict"], out["incoming_number"], answered(out)) == ("quarantined", None, set())
 

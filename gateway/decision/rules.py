@@ -208,9 +208,11 @@ def official_route(mail: MailFacts, issuers: DocumentIssuers, directory: Directo
 
 # NĐ 30/2020 Đ21.2, 000 Đ9.1.b: a document sent to the wrong agency is returned.
 def addressed_to_us(mail: MailFacts, reading: Reading | None, us: Us, directory: Directory) -> list[Reason]:
-    """Addressed to us by the document's own recipients, or by the envelope of a proven sender: an unproven one's "To"
-    is its own word (a genuine document for another agency, replayed to us, was registered and its issuer acknowledged)."""
-    if mail.sender.authenticated and us.agency.mailbox in (*mail.to, *mail.cc):
+    """Addressed to us by the document's own recipients, or by the envelope of a proven agency of the directory: anyone
+    else's "To" is its own word (a genuine document for another agency, replayed to us by a forger or by a proven
+    outsider, was registered, its issuer or the outsider acknowledged)."""
+    known = mail.sender.authenticated and directory.by_mailbox(mail.sender.address) is not None
+    if known and us.agency.mailbox in (*mail.to, *mail.cc):
         return []
     if reading is not None:
         r = reading.recipients
