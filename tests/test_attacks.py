@@ -185,6 +185,10 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     case("replay-by-the-attacker", sender=EVIL, auth=None, attachments=[("cv.pdf", original)])
     case("replay-with-a-forged-from", sender=STP, auth=None, attachments=[("cv.pdf", original)])
     case("replay-by-the-proven-issuer", {STP}, attachments=[("cv.pdf", original)])
+    # a document whose number the signature's stamp was to fill (unread): only its signed revision tells it again
+    unnumbered = signed("stp", doc(number="/STP-VP", summary="V/v số để trống chờ chữ ký số"))
+    case("unnumbered-original", {STP}, sender=EVIL, auth=None, attachments=[("cv.pdf", unnumbered)])
+    case("unnumbered-replayed-with-a-byte-more", sender=EVIL, auth=None, attachments=[("cv.pdf", unnumbered + b"\n")])
     # 9b. one number, other documents: another province's Sở of the same name, the same Sở's the year before
     # (NĐ 30/2020 Đ15: numbers start again at 01 each year; red team, 2026-12-04: both taken for duplicates)
     to_us = ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "Bản điện tử:", "- Sở Nội vụ tỉnh Bắc Giang;"]
@@ -451,9 +455,11 @@ def test_copies_of_one_document_get_one_number_and_one_acknowledgement(run: Run,
 
 
 # ---- 9. replays ------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["replay-by-the-attacker", "replay-with-a-forged-from"])
+@pytest.mark.parametrize("name", ["replay-by-the-attacker", "replay-with-a-forged-from", "unnumbered-replayed-with-a-byte-more"])
 def test_a_replay_by_an_unproven_sender_is_recorded_and_answered_to_nobody(run: Run, name: str) -> None:
-    first = run.one("replay-original")
+    """A document whose number is unread and a byte appended after its signed revision (another file, the same signed
+    document) was registered again, mail after mail, its issuer acknowledged each time (red team 2, 2026-12-04)."""
+    first = run.one("unnumbered-original" if name.startswith("unnumbered") else "replay-original")
     out = run.one(name)
     assert (out["verdict"], out["duplicate_of"], out["incoming_number"]) == ("duplicate", first["incoming_number"], None)
     assert answered(out) == set() and alerted(out) <= {CLERK}

@@ -10,13 +10,13 @@ import pytest
 
 from core_facts import CLERK, DIRECTORY, OURS, STC, STP, URGENT, codes, mail, pdf, reading, sender, signature
 from gateway.decision.decide import decide, split_documents
-from gateway.model import Decision, FieldSource, MailFacts, Particulars, Reading, SenderAuth
+from gateway.model import Decision, FieldSource, MailFacts, PdfFacts, Reading, SenderAuth
 
 E, W = "error", "warning"
 CLERK_ALERT = [("alert", a) for a in CLERK]
 
 
-def _never_seen(sha: str, read: Particulars) -> int | None:
+def _never_seen(pdf: PdfFacts) -> int | None:
     return None
 
 
@@ -82,8 +82,9 @@ def test_an_answer_to_our_send_without_a_document_is_ignored() -> None:
 def test_a_document_already_registered_is_a_duplicate_acknowledged_again() -> None:
     asked: list[tuple[str, str | None, str | None]] = []
 
-    def seen(sha: str, read: Particulars) -> int | None:
-        asked.append((sha, read.issuer, read.number))
+    def seen(pdf: PdfFacts) -> int | None:
+        assert pdf.reading is not None
+        asked.append((pdf.attachment.sha256, pdf.reading.particulars.issuer, pdf.reading.particulars.number))
         return 7
 
     [decision] = _decide(mail(pdf()), seen=seen)
@@ -95,7 +96,7 @@ def test_a_document_already_registered_is_a_duplicate_acknowledged_again() -> No
 
 
 def test_a_returned_document_is_never_looked_up_as_a_duplicate() -> None:
-    def seen(sha: str, read: Particulars) -> int | None:
+    def seen(pdf: PdfFacts) -> int | None:
         raise AssertionError("looked up")
 
     [decision] = _decide(mail(pdf(signed=False), proof=sender(STC.mailbox)), seen=seen)

@@ -10,12 +10,12 @@ from gateway.decision.corroboration import corroborate
 from gateway.decision.issuers import DocumentIssuers, document_issuers
 from gateway.decision.rules import Us
 from gateway.directory import Directory
-from gateway.model import Basis, Decision, MailFacts, Particulars, PdfFacts, Reply, Verdict
+from gateway.model import Basis, Decision, MailFacts, PdfFacts, Reply, Verdict
 from gateway.reasons import Reason, error, warning
 from vntext import fold
 
 # (pdf sha256, issuer, number) -> incoming number of the document already registered, if any
-DuplicateLookup = Callable[[str, Particulars], int | None]  # a file's SHA-256 and what it reads -> the incoming number
+DuplicateLookup = Callable[[PdfFacts], int | None]  # a document's PDF -> the incoming number it was registered under
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
                                [p.reading.particulars.number for p in mail.pdfs if p is not pdf and p.reading])
     original = None
     if reading is not None and not _errors(reasons):
-        original = duplicate_of(pdf.attachment.sha256, reading.particulars)
+        original = duplicate_of(pdf)
     return _finish(mail, desk, Findings(pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original,
                                         modified=judged.modified))
 

@@ -252,8 +252,9 @@ class Analyser:
                 active = active_content(doc)
         if active is None:  # the whole file as a reader opens it, later revisions included
             active = active_content_of(data)
+        signed = mime.sha256(content) if any(s.intact for s in signatures) else None
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active,
-                        repaired=repaired)
+                        repaired=repaired, signed_sha256=signed)
 
 
 def signed_content(data: bytes, signatures: list[SignatureFacts]) -> bytes:

@@ -27,7 +27,7 @@ from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name,
 from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
 from gateway.model import (
-    Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, Reading, Reply, SenderAuth,
+    Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, PdfFacts, Reading, Reply, SenderAuth,
 )
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
@@ -92,12 +92,13 @@ class Intake:
     def _duplicate_lookup(self, session: Session) -> DuplicateLookup:
         code = self.gw.config.agency.code
 
-        def lookup(pdf_sha: str, p: Particulars) -> int | None:
+        def lookup(pdf: PdfFacts) -> int | None:
+            p = pdf.reading.particulars if pdf.reading else Particulars()
             year = int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year
             issue = None  # "/UBND-VP": its number unread
             if p.issuer and p.number and not p.number.startswith("/"):
                 issue = Issue(p.issuer, p.issuer_parent, p.number, year)
-            row = earliest_same(session, code, pdf_sha, issue)
+            row = earliest_same(session, code, pdf.attachment.sha256, issue, signed_sha256=pdf.signed_sha256)
             return row.arrival_number if row else None
 
         return lookup
@@ -367,6 +368,7 @@ class Intake:
             to_places=reading.recipients.as_json() if reading else None, page_amount=reading.pages if reading else None,
             description=_copy_note(reading) if reading and reading.copy else None,
             pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None, mail_id=mail.id,
+            signed_sha256=decision.pdf.signed_sha256 if decision.pdf else None,
         ), now)
         if peer_document_id and issuer_mailbox(self.gw.directory, document, mail) == (mail.from_address or "").lower():
             document.peer_document_id = peer_document_id
