@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from gateway.directory import AgencyEntry, Directory
+from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.reading.references import article_number, is_above
 from gateway.reasons import Reason, warning
 from vntext import fold, squash
@@ -150,11 +150,12 @@ class Resolver:
         return Resolution(entry, "resolved" if agencies else "skipped", agencies, warnings=warnings)
 
     # ---- intake: whether an entry names an agency ------------------------------------------
-    def names(self, entry: str, agency: AgencyEntry) -> bool:
+    def names(self, entry: str, agency: AgencyEntry, *, unplaced_ours: bool = True) -> bool:
         """Whether an entry names this agency, directly, by alias or by one of its groups: alone, in
         a list ("Sở Y tế, Trung tâm KSBT các tỉnh, TP"), or as every province's body of its kind
         ("Sở Tài chính các tỉnh, thành phố trực thuộc TW", "Các Sở Công Thương"); an ambiguous
-        entry counts if it may name it."""
+        entry counts if it may name it. `unplaced_ours`: an entry that leaves its place out is in our
+        province (not in a document of another province's: its "Sở Nội vụ" is its own)."""
         text = _clean(entry)
         if not text or _ARCHIVE.match(fold(text)) or is_above(text) or article_number(text) is not None:
             return False
@@ -165,6 +166,8 @@ class Resolver:
         for part in parts:
             every = re.sub(r"^các\s+", "", _EVERY_PROVINCE.sub("", part), flags=re.IGNORECASE)
             for form in dict.fromkeys((part, every)):
+                if not unplaced_ours and form == part and place_of(form) is None:
+                    continue  # "Sở Nội vụ", "Các Sở, ban, ngành" of another province's document: its own
                 found = self._agencies(form) if form else None
                 if found is not None and agency in found.agencies:
                     return True

@@ -205,6 +205,10 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
                       ("another-agencys-document-replayed-by-a-proven-outsider", {"sender": OUTSIDER})):
         case(name, **who, attachments=[("cv.pdf", signed("stp", doc(  # type: ignore[arg-type]
             recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Tài chính tỉnh Bắc Giang;"])))])
+    # another province's letter to its own "Sở Nội vụ" (its place left out), replayed to our Sở Nội vụ
+    case("another-provinces-document-to-its-own-namesake", sender=EVIL, auth=None, attachments=[("cv.pdf", signed("dn_stp", doc(
+        number="55/STP-VP", issuer_parent="UBND TỈNH ĐẮK NÔNG", place="Đắk Nông",
+        recipients=["Nơi nhận:", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Nội vụ;"])))])
     # 10. proven outsiders: DKIM proves the firm's mailbox, which is nobody's clerk
     case("outsider-unsigned", sender=OUTSIDER, attachments=[("cv.pdf", doc())])
     case("outsider-broken", sender=OUTSIDER, attachments=[("cv.pdf", b"%PDF-1.7\n hong \n%%EOF")])
@@ -483,11 +487,13 @@ def test_the_same_number_of_another_issuer_or_year_is_another_document(run: Run,
     assert out["incoming_number"] is not None
 
 
-@pytest.mark.parametrize("name", ["another-agencys-document-replayed", "another-agencys-document-replayed-by-a-proven-outsider"])
+@pytest.mark.parametrize("name", ["another-agencys-document-replayed", "another-agencys-document-replayed-by-a-proven-outsider",
+                                  "another-provinces-document-to-its-own-namesake"])
 def test_a_document_for_another_agency_replayed_to_us_is_held_for_the_clerk(run: Run, name: str) -> None:
     """Red team, 2026-12-04: a genuine letter whose block names only Sở Tài chính, sent to us by anybody, was registered
     on its signature and its issuer acknowledged; by a firm's mailbox its DKIM proves (red team 2), the firm was. Only
-    a proven agency's "To" addresses a document to us."""
+    a proven agency's "To" addresses a document to us; and in another province's document "Sở Nội vụ" with no place is
+    its own province's (red team 2: Đắk Nông's letter to its Sở Nội vụ was registered at ours)."""
     out = run.one(name)
     assert codes(out).get("wrong-recipient") == "error", out["reasons"]
     assert (out["verdict"], out["incoming_number"], answered(out)) == ("quarantined", None, set())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from gateway.decision import rules
 from gateway.decision.corroboration import corroborate
-from gateway.decision.issuers import DocumentIssuers, document_issuers
+from gateway.decision.issuers import DocumentIssuers, document_issuers, foreign
 from gateway.decision.rules import Us
 from gateway.directory import Directory
 from gateway.model import Basis, Decision, MailFacts, PdfFacts, Reply, Verdict
@@ -98,8 +98,8 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
     revocation_hard = desk.us.revocation_hard
     reasons += rules.hidden_text(reading) + rules.unread(reading)
     reasons += rules.signature_findings(pdf.signatures, revocation_hard)
-    judged = rules.issuer_signatures(pdf.signatures, document_issuers(reading, desk.directory), desk.directory,
-                                     revocation_hard)
+    printed = document_issuers(reading, desk.directory)
+    judged = rules.issuer_signatures(pdf.signatures, printed, desk.directory, revocation_hard)
     reasons += judged.findings
     route_ok, route_findings = rules.official_route(mail, judged.issuers, desk.directory)
     reasons += rules.soften(route_findings) if judged.basis else route_findings
@@ -109,7 +109,7 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
     if basis == "signature" and not route_ok:  # not from the issuer's own mailbox: its signature vouches alone
         appendices, unproven = _proven_appendices(appendices, judged.issuers, desk)
         reasons += unproven
-    reasons += rules.addressed_to_us(mail, reading, desk.us, desk.directory)
+    reasons += rules.addressed_to_us(mail, reading, desk.us, desk.directory, foreign=foreign(printed.issuers, desk.directory))
     if reading is not None:  # what the mail says of its document (subject, file name)
         reasons += corroborate(reading.particulars, mail.subject, pdf.attachment.filename,
                                [p.reading.particulars.number for p in mail.pdfs if p is not pdf and p.reading])

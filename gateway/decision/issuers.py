@@ -146,7 +146,7 @@ def _issuer(name: str, parent: str | None, directory: Directory, ocr: bool) -> I
 def document_issuers(reading: Reading | None, directory: Directory) -> DocumentIssuers:
     """The issuers printed on the document: one; several for a joint one; the copier for a copy.
     An issuer read by OCR that names no agency of the directory counts as unread (OCR proves nothing),
-    unless it names a place outside the directory's (`_foreign`)."""
+    unless it names a place outside the directory's (`foreign`)."""
     if reading is None:
         return DocumentIssuers(())
     ocr = (source := reading.sources.get("issuer")) is not None and source.via == "ocr"
@@ -163,12 +163,12 @@ def document_issuers(reading: Reading | None, directory: Directory) -> DocumentI
         issuers = tuple(_issuer(part.strip(), p.issuer_parent, directory, ocr) for part in parts)
     else:
         issuers = (whole,)
-    if ocr and any(i.agency is None for i in issuers) and not _foreign(issuers, directory):
+    if ocr and any(i.agency is None for i in issuers) and not foreign(issuers, directory):
         return DocumentIssuers(())
     return DocumentIssuers(issuers)
 
 
-def _foreign(issuers: tuple[Issuer, ...], directory: Directory) -> bool:
+def foreign(issuers: tuple[Issuer, ...], directory: Directory) -> bool:
     """Whether OCR read, of an issuer the directory does not know, a place none of its agencies is in
     ("SỞ TÀI CHÍNH" under "UBND TỈNH LÂM ĐỒNG", read from a scan by Bắc Giang's gateway): read that well,
     the issuer is another province's, not unread, and no signature of ours speaks for it (a scan of

@@ -207,10 +207,12 @@ def official_route(mail: MailFacts, issuers: DocumentIssuers, directory: Directo
 
 
 # NĐ 30/2020 Đ21.2, 000 Đ9.1.b: a document sent to the wrong agency is returned.
-def addressed_to_us(mail: MailFacts, reading: Reading | None, us: Us, directory: Directory) -> list[Reason]:
+def addressed_to_us(mail: MailFacts, reading: Reading | None, us: Us, directory: Directory, *,
+                    foreign: bool = False) -> list[Reason]:
     """Addressed to us by the document's own recipients, or by the envelope of a proven agency of the directory: anyone
     else's "To" is its own word (a genuine document for another agency, replayed to us by a forger or by a proven
-    outsider, was registered, its issuer or the outsider acknowledged)."""
+    outsider, was registered, its issuer or the outsider acknowledged). `foreign`: the document is another province's,
+    and an entry leaving its place out names its own province's body ("Sở Nội vụ"), not ours."""
     known = mail.sender.authenticated and directory.by_mailbox(mail.sender.address) is not None
     if known and us.agency.mailbox in (*mail.to, *mail.cc):
         return []
@@ -218,7 +220,7 @@ def addressed_to_us(mail: MailFacts, reading: Reading | None, us: Us, directory:
         r = reading.recipients
         resolver = Resolver(directory, us.agency)  # one matcher with outgoing's resolver
         for entry in (*r.electronic, *r.paper, *r.kinh_gui):
-            if resolver.names(entry, us.agency):
+            if resolver.names(entry, us.agency, unplaced_ours=not foreign):
                 return []
     return [error("wrong-recipient")]
 
