@@ -14,7 +14,6 @@ from gateway.model import Basis, Decision, MailFacts, PdfFacts, Reply, Verdict
 from gateway.reasons import Reason, error, warning
 from vntext import fold
 
-# (pdf sha256, issuer, number) -> incoming number of the document already registered, if any
 DuplicateLookup = Callable[[PdfFacts], int | None]  # a document's PDF -> the incoming number it was registered under
 
 

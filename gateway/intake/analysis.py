@@ -228,9 +228,6 @@ class Analyser:
         except Exception as exc:  # pyHanko cannot parse the file's signature structures
             signatures = [SignatureFacts.unreadable("?", f"{type(exc).__name__}: {exc}")]
         content = signed_content(data, signatures)
-        if len(content) < len(data) and rebuilt(data) and not rebuilt(content):
-            # 002 Đ10.1: a viewer shows what MuPDF rebuilt from every object of the file, not the revisions validated
-            signatures = [s.with_file_changed() for s in signatures]
         try:
             doc = open_pdf(content)
         except Exception as exc:  # MuPDF raises a generic error on broken files
@@ -252,6 +249,9 @@ class Analyser:
                 active = active_content(doc)
         if active is None:  # the whole file as a reader opens it, later revisions included
             active = active_content_of(data)
+        if len(content) < len(data) and not repaired and rebuilt(data):
+            # 002 Đ10.1: a viewer shows what MuPDF rebuilt from every object of the file, not the revisions validated
+            signatures = [s.with_file_changed() for s in signatures]
         signed = mime.sha256(content) if any(s.intact for s in signatures) else None
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active,
                         repaired=repaired, signed_sha256=signed)

@@ -230,7 +230,7 @@ def _viewer_startxref(data: bytes) -> int | None:
     """Where a viewer reads the file's last cross-reference section, read as MuPDF reads it (its white space: NUL, tab,
     LF, FF, CR and space; a vertical tab, which Python's int() skips, is none); None: it finds none and rebuilds the file."""
     tail = data[-VIEWER_TAIL:]
-    found = re.match(rb"startxref[\x00\t\n\x0c\r ]*(\d+)", tail[tail.rfind(b"startxref"):]) if b"startxref" in tail else None
+    found = re.match(rb"startxref[\x00\t\n\x0c\r ]*(\d+)", tail[tail.rfind(b"startxref"):])  # none found: no match
     return int(found.group(1)) if found else None
 
 
