@@ -170,7 +170,9 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
     signed revision's own "startxref … %%EOF" so far from the end that MuPDF, finding no "startxref" in the last 1,024
     bytes, rebuilds the file from its objects, the last written winning; "vertical-tab", the objects, then the signed
     "startxref" with a vertical tab before its number, which pyHanko's int() skips and MuPDF does not (red team 2 of
-    2026-12-04): MuPDF rebuilds the file."""
+    2026-12-04): MuPDF rebuilds the file; "twice-in-one-section", a revision whose one cross-reference section lists page 1
+    twice, the changed page first and the signed one last (red team 3 of 2026-12-04): pyHanko takes the last entry,
+    MuPDF the first."""
     import re
 
     with pymupdf.open(stream=signed, filetype="pdf") as doc:
@@ -198,7 +200,11 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
         return bytes(out + f"startxref\n\x0b{prev}\n%%EOF\n".encode())
     xref = len(out)
     out += b"xref\n" + b"".join(f"{n} 1\n{offsets[n]:010d} 00000 n \n".encode() for n in sorted(offsets))
-    return bytes(out + f"trailer\n<</Size {form + 1}/Root {root} 0 R/Prev {prev}>>\nstartxref\n{xref}\n".encode())
+    if how == "twice-in-one-section":  # the page as signed, where its last "n 0 obj" stands
+        signed_page = [m.start() + 1 for m in re.finditer(rb"\n%d 0 obj" % page_xref, signed)][-1]
+        out += f"{page_xref} 1\n{signed_page:010d} 00000 n \n".encode()
+    out += f"trailer\n<</Size {form + 1}/Root {root} 0 R/Prev {prev}>>\nstartxref\n{xref}\n".encode()
+    return bytes(out + b"%%EOF\n" if how == "twice-in-one-section" else out)
 
 
 # ---- attachments that hide what they are ---------------------------------------------------------

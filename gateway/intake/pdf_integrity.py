@@ -11,7 +11,10 @@ decoded whole, and, when it had to be repaired, on every page drawing what its c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pymupdf
+from pymupdf import mupdf
 
 # What MuPDF reports when a stream does not decode whole (it goes on with what it has): a filter
 # failing mid-stream (zlib, LZW, ASCII85, JPEG, JBIG2…), image data ending early, a page's content
@@ -39,6 +42,30 @@ def rebuilt(data: bytes) -> bool:
             return bool(doc.is_repaired)
     except Exception:  # MuPDF raises a generic error on broken files
         return True
+
+
+@dataclass(frozen=True)
+class ObjectPlace:
+    """Where MuPDF reads an object: at a byte offset (generation as written), or in an object stream (`at` the stream's
+    number, `generation` the object's index in it, as MuPDF keeps them)."""
+
+    number: int
+    in_stream: bool
+    at: int
+    generation: int
+
+
+def object_places(data: bytes) -> list[ObjectPlace]:
+    """Every object the file's cross-reference sections give MuPDF (the newest section's entry for each number, and,
+    within one section, the first entry MuPDF meets), as it opens the file; free entries left out."""
+    with open_pdf(data) as doc:
+        pdf = mupdf.pdf_document_from_fz_document(doc.this)
+        places = []
+        for number in range(1, mupdf.pdf_xref_len(pdf)):
+            entry = mupdf.ll_pdf_get_xref_entry_no_change(pdf.m_internal, number)
+            if entry is not None and entry.type in ("n", "o"):
+                places.append(ObjectPlace(number, entry.type == "o", entry.ofs, entry.gen))
+        return places
 
 
 def damage(doc: pymupdf.Document) -> str | None:

@@ -20,7 +20,9 @@ from typing import Any
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.generic import Reference
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.xref import ObjStreamRef
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
@@ -29,6 +31,7 @@ from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko_certvalidator import ValidationContext
 
 from gateway.intake import pyhanko_speedups
+from gateway.intake.pdf_integrity import ObjectPlace, object_places
 from gateway.model import CertSubject, ChangeLevel, SignatureFacts
 
 ALLOWED_AFTER_SIGNING = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
@@ -218,7 +221,7 @@ async def validate_signatures(data: bytes, store: TrustStore) -> list[SignatureF
     if reader.encrypted:
         reader.decrypt("")
     facts = [await _validate_one(embedded, store) for embedded in reader.embedded_signatures]  # in revision order
-    if _viewer_startxref(data) != reader.last_startxref:
+    if _viewer_startxref(data) != reader.last_startxref or not _same_objects(reader, object_places(data)):
         return [f.with_file_changed() for f in facts]
     return facts
 
@@ -232,6 +235,22 @@ def _viewer_startxref(data: bytes) -> int | None:
     tail = data[-VIEWER_TAIL:]
     found = re.match(rb"startxref[\x00\t\n\x0c\r ]*(\d+)", tail[tail.rfind(b"startxref"):])  # none found: no match
     return int(found.group(1)) if found else None
+
+
+# 002 Đ10.1 (integrity): every object a viewer draws is the one validated. One cross-reference section listing a page
+# twice gave MuPDF (the first entry) a forged page and pyHanko (the last) the signed one (red team 3, 2026-12-04).
+def _same_objects(reader: PdfFileReader, places: list[ObjectPlace]) -> bool:
+    """Whether pyHanko finds every object where MuPDF does (cross-reference streams aside: each reader keeps its own
+    note of where it read one, and no page draws it)."""
+    for place in places:
+        ref = Reference(place.number, 0 if place.in_stream else place.generation)
+        found = reader.xrefs[ref]
+        if place.in_stream:
+            if not isinstance(found, ObjStreamRef) or (found.obj_stream_id, found.ix_in_stream) != (place.at, place.generation):
+                return False
+        elif found != place.at and ref not in reader.xrefs.xref_stream_refs:
+            return False
+    return True
 
 
 class SignatureValidator:
