@@ -73,6 +73,7 @@ class SignatureFacts:
     revision_end: int = 0  # the byte length of the file as it was signed
     changes_after: ChangeLevel = "none"  # the most any later revision changed, as pyHanko judges it
     fields_changed_after: tuple[str, ...] = ()  # form fields (other signatures among them) filled later
+    revoked_on: str | None = None  # ISO 8601: the certificate revoked after a trusted timestamp proves it signed (valid)
 
     @classmethod
     def unreadable(cls, field: str, problem: str) -> "SignatureFacts":

@@ -82,6 +82,8 @@ def test_forged_authentication() -> None:
     ("revoked", {"revoked": True}, False, False, [("certificate-revoked", E)]),
     ("revoked and untrusted: revoked wins", {"revoked": True, "trusted": False}, False, False,
      [("certificate-revoked", E)]),
+    ("revoked after a timestamp proves it signed", {"revoked_on": "2026-11-24T00:00:00+00:00"}, True, True,
+     [("certificate-revoked-after-signing", W)]),
     ("untrusted", {"trusted": False}, False, False, [("signature-untrusted", W)]),
     ("expired", {"expired": True}, False, False, [("certificate-expired", W)]),
     ("revocation unknown, soft", {"revocation_known": False}, False, True, [("revocation-unknown", W)]),

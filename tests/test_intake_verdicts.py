@@ -61,6 +61,10 @@ def run(tmp_path_factory, province):
     case("expired-official", attachments=[("cv.pdf", w.signed("expired", w.document(number="210/STP-VP")))])
     case("expired-timestamped", sender=OTHER, auth=None,
          attachments=[("cv.pdf", w.signed("expired", w.document(number="211/STP-VP"), timestamp_at=now - timedelta(days=30)))])
+    # revoked ten days ago; a trusted timestamp proves it signed thirty days ago, or two days ago (after the revocation)
+    for who, days in (("reorganised", 30), ("compromised", 30), ("reorganised", 2), ("revoked", 30)):
+        case(f"{who}-timestamped-{days}", attachments=[("cv.pdf", w.signed(
+            who, w.document(number=f"{227 + len(cases)}/STP-VP"), timestamp_at=now - timedelta(days=days)))])
     case("wrong-recipient", to=[STC], attachments=[("cv.pdf", w.document(
         number="212/STP-VP", recipients=["Nơi nhận:", "- Sở Tài chính;", "- Lưu: VT."]))])
     case("to-us-by-group", to=["vanthu@undisclosed.example"], attachments=[("cv.pdf", w.document(
@@ -237,6 +241,27 @@ def test_expired_certificate_valid_at_timestamp_time(run) -> None:
     out = one(run, "expired-timestamped")
     assert out["verdict"] == "accepted" and out["basis"] == "signature"
     assert out["signatures"][0]["expired"] is False and out["signatures"][0]["trusted"] is True
+
+
+def test_a_certificate_revoked_after_a_timestamp_proves_it_signed_still_signs(run) -> None:
+    """NĐ 130/2018 Đ9.1: a signature made while its certificate was in force. The agency renamed in a reorganisation
+    (its certificate revoked ten days ago, "affiliation changed"), the document timestamped thirty days ago: it stands,
+    and the clerk is told of the revocation."""
+    out = one(run, "reorganised-timestamped-30")
+    assert (out["verdict"], out["basis"]) == ("accepted", "signature"), out["reasons"]
+    assert codes(out) == {"certificate-revoked-after-signing": "warning"}, out["reasons"]
+    assert (out["signatures"][0]["revoked"], out["signatures"][0]["trusted"]) == (False, True)
+
+
+@pytest.mark.parametrize("name", [
+    "compromised-timestamped-30",  # the key stolen: signed before the revocation by anybody who held it
+    "reorganised-timestamped-2",  # signed after the revocation
+    "revoked-timestamped-30",  # no reason given: the key may have been anybody's
+])
+def test_a_revocation_for_a_stolen_key_or_after_signing_or_for_no_reason_stands(run, name: str) -> None:
+    out = one(run, name)
+    assert (out["verdict"], codes(out).get("certificate-revoked")) == ("returned", "error"), out["reasons"]
+    assert out["signatures"][0]["revoked"] is True
 
 
 def test_addressed_through_the_document_recipient_block(run) -> None:

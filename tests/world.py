@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from cryptography import x509
 
 from kit import DemoPki, DkimKey, DocumentSpec, Identity, make_mail, render_document, scan, sign_pdf
 
@@ -224,6 +225,11 @@ def build_pki() -> tuple[DemoPki, dict[str, Identity], DemoPki]:
                               valid_from=now - timedelta(days=400), valid_until=now - timedelta(days=2)),
     }
     pki.revoke(signers["revoked"])
+    # revoked ten days ago: the agency renamed in a reorganisation (its key its own still), and a key stolen
+    for name, person, reason in (("reorganised", "Trần Văn Cường", x509.ReasonFlags.affiliation_changed),
+                                 ("compromised", "Phạm Thị Dung", x509.ReasonFlags.key_compromise)):
+        signers[name] = pki.signer(person, "UBND tỉnh Bắc Giang", unit="Sở Tư pháp", locality="Bắc Giang")
+        pki.revoke(signers[name], at=now - timedelta(days=10), reason=reason)
     stranger = DemoPki.create("CA lạ")
     signers["stranger"] = stranger.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang")
     return pki, signers, stranger

@@ -108,6 +108,8 @@ def signature_findings(signatures: list[SignatureFacts], revocation_hard: bool) 
         if sig.revoked:
             found.append(error("certificate-revoked", who))
             continue
+        if sig.revoked_on is not None:  # NĐ 130/2018 Đ9.1: it signed while the certificate was in force
+            found.append(warning("certificate-revoked-after-signing", f"{who}: {sig.revoked_on[:10]}"))
         if not sig.trusted:
             found.append(warning("signature-untrusted", who))
         elif sig.expired:

@@ -32,6 +32,15 @@ class Identity:
         )
 
 
+@dataclass(frozen=True)
+class Revocation:
+    """A certificate on the CRL: when it was revoked and, when said, why."""
+
+    cert: x509.Certificate
+    at: datetime
+    reason: x509.ReasonFlags | None = None
+
+
 def _name(common_name: str, organisation: str, unit: str | None = None, locality: str | None = None) -> x509.Name:
     """A subject as Ban Cơ yếu writes them: C, L, O, OU, CN (L and OU only when given)."""
     attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
@@ -98,7 +107,7 @@ class DemoPki:
     root: Identity
     intermediate: Identity
     signers: dict[str, Identity] = field(default_factory=dict)
-    revoked: list[x509.Certificate] = field(default_factory=list)
+    revoked: list[Revocation] = field(default_factory=list)
     tsa: Identity | None = None
 
     @classmethod
@@ -163,8 +172,9 @@ class DemoPki:
             serialization.BestAvailableEncryption(password),
         )
 
-    def revoke(self, identity: Identity) -> None:
-        self.revoked.append(identity.cert)
+    def revoke(self, identity: Identity, *, at: datetime | None = None, reason: x509.ReasonFlags | None = None) -> None:
+        """Listed on the next CRL as revoked `at` (half an hour ago by default), for `reason` (none given by default)."""
+        self.revoked.append(Revocation(identity.cert, at or datetime.now(timezone.utc) - timedelta(minutes=30), reason))
 
     def crl_pem(self, *, this_update: datetime | None = None, next_update: datetime | None = None) -> bytes:
         """The intermediate's CRL listing the revoked signers."""
@@ -175,13 +185,11 @@ class DemoPki:
             .last_update(this_update or now - timedelta(hours=1))
             .next_update(next_update or now + timedelta(days=7))
         )
-        for cert in self.revoked:
-            builder = builder.add_revoked_certificate(
-                x509.RevokedCertificateBuilder()
-                .serial_number(cert.serial_number)
-                .revocation_date(now - timedelta(minutes=30))
-                .build()
-            )
+        for revoked in self.revoked:
+            entry = x509.RevokedCertificateBuilder().serial_number(revoked.cert.serial_number).revocation_date(revoked.at)
+            if revoked.reason is not None:
+                entry = entry.add_extension(x509.CRLReason(revoked.reason), critical=False)
+            builder = builder.add_revoked_certificate(entry.build())
         crl = builder.sign(self.intermediate.key, hashes.SHA256())
         return crl.public_bytes(serialization.Encoding.PEM)
 

@@ -41,6 +41,11 @@ CHANGE_LEVEL: dict[ModificationLevel, ChangeLevel] = {
     ModificationLevel.OTHER: "other",
 }
 VIEWER_TAIL = 1024  # bytes at the file's end where MuPDF (as pdf.js and PDFium) looks for the last "startxref"
+# Reasons of a revocation (RFC 5280 §5.3.1) that leave the key its holder's: the agency merged, renamed or closed (as in
+# the 2025 reorganisation), the certificate replaced, the right to sign withdrawn, the certificate suspended. Not the
+# key's or a CA's compromise, and not "unspecified": a signature made before those may be anybody's.
+KEY_STILL_OWN = frozenset({"superseded", "affiliation_changed", "cessation_of_operation", "privilege_withdrawn",
+                           "certificate_hold"})
 CONTEXT_MAX_AGE = 600.0  # seconds before "now" of the shared validation context is renewed
 
 
@@ -92,6 +97,24 @@ class TrustStore:
         serial = cert["tbs_certificate"]["serial_number"].native
         return any(crl["tbs_cert_list"]["issuer"] == cert.issuer and pyhanko_speedups.serial_listed(crl, serial)
                    for crl in self.crls)
+
+    def revoked_after(self, cert: asn1_x509.Certificate, moment: datetime) -> datetime | None:
+        """When the certificate was revoked, if every CRL of its issuer that lists it says: after `moment` (and after the
+        date from which it says the certificate was invalid), for a reason that leaves the key its holder's; else None."""
+        serial = cert["tbs_certificate"]["serial_number"].native
+        dates = []
+        for crl in self.crls:
+            if crl["tbs_cert_list"]["issuer"] != cert.issuer:
+                continue
+            for entry in crl["tbs_cert_list"]["revoked_certificates"]:
+                if entry["user_certificate"].native != serial:
+                    continue
+                reason, invalid, when = entry.crl_reason_value, entry.invalidity_date_value, entry["revocation_date"].native
+                when = when if invalid is None else min(when, invalid.native)
+                if reason is None or reason.native not in KEY_STILL_OWN or when <= moment:
+                    return None
+                dates.append(when)
+        return min(dates, default=None)
 
     def revocation_known(self, status: SignatureStatus, now: datetime) -> bool:
         """A current CRL (not past its next update) from the issuer of every certificate of the
@@ -179,7 +202,12 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
     chain = status  # the status whose path decides trust
     revoked = status.revoked or store.listed_as_revoked(cert)
     expired = cert["tbs_certificate"]["validity"]["not_after"].native < now
-    if not status.trusted and not revoked:
+    revoked_on = store.revoked_after(cert, proven) if revoked and proven is not None else None
+    if revoked_on is not None and proven is not None:
+        # NĐ 130/2018 Đ9.1: a signature made while its certificate was in force, as a trusted timestamp proves
+        chain = await async_validate_pdf_signature(embedded, store.context(proven), skip_diff=True)
+        revoked, expired = not chain.trusted, expired and not chain.trusted
+    elif not status.trusted and not revoked:
         if status.trust_problem_indic == AdESIndeterminate.TRY_LATER:
             # a stale CRL: judge the chain without it; revocation stays unknown (a warning)
             chain = await async_validate_pdf_signature(embedded, store.context(crls=False), skip_diff=True)
@@ -213,6 +241,7 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
         revision_end=_revision_end(embedded),
         changes_after=level,
         fields_changed_after=fields_changed,
+        revoked_on=None if revoked or revoked_on is None else revoked_on.isoformat(),
     )
 
 
