@@ -41,7 +41,8 @@ def signature(subject: CertSubject = STP_CERT, **changes: object) -> SignatureFa
 def reading(issuer: str | None = "SỞ TƯ PHÁP", number: str | None = "45/STP-VP", *, electronic: tuple[str, ...] = (),
             kinh_gui: tuple[str, ...] = ("Sở Nội vụ",), **particulars: object) -> Reading:
     """What the reader found on a document of Sở Tư pháp addressed to Sở Nội vụ, unless changed."""
-    p = Particulars(issuer=issuer, issuer_parent="UBND TỈNH BẮC GIANG", number=number, **particulars)  # type: ignore[arg-type]
+    particulars = {"issuer_parent": "UBND TỈNH BẮC GIANG", **particulars}
+    p = Particulars(issuer=issuer, number=number, **particulars)  # type: ignore[arg-type]
     return Reading(1, False, p, Recipients(electronic=list(electronic), kinh_gui=list(kinh_gui)))
 
 

@@ -170,6 +170,19 @@ def test_split_documents(name: str, files: list[tuple[str, str | None, int]],
     assert found == expected, name
 
 
+def test_the_same_issuer_line_and_number_of_another_body_or_year_is_another_document() -> None:
+    """NĐ 30/2020 Đ15: every issuer numbers from 01 each year, and every province has a "SỞ TƯ PHÁP": "15/STP-VP" of
+    Bắc Giang's Sở in 2026 is not Lâm Đồng's, nor the 2025 one. A copy whose body or year was not read joins the first."""
+    def numbered(name: str, **particulars: object) -> PdfFacts:
+        return pdf(f"{name}.pdf", read=reading(number="15/STP-VP", **particulars))
+
+    ours, theirs = numbered("ours", date="2026-01-08"), numbered("theirs", date="2026-01-08", issuer_parent="UBND TỈNH LÂM ĐỒNG")
+    last_year, undated = numbered("last-year", date="2025-01-09"), numbered("undated")
+    found = [(main.attachment.filename if main else None, [a.attachment.filename for a in annexes])
+             for main, annexes in split_documents([ours, theirs, last_year, undated])]
+    assert found == [("ours.pdf", ["undated.pdf"]), ("theirs.pdf", []), ("last-year.pdf", [])]
+
+
 def test_the_same_file_twice_is_one_document() -> None:
     same = pdf("a.pdf")
     assert split_documents([same, replace(same, attachment=replace(same.attachment, filename="copy.pdf"))]) == [

@@ -27,28 +27,48 @@ class Desk:
     urgent_to: list[str]
 
 
-def _same_document(pdf: PdfFacts) -> tuple[str, str] | None:
-    """A document's identity by what it says of itself: issuer and number."""
+@dataclass(frozen=True)
+class _Identity:
+    """A document's identity by what it says of itself: its issuer under the body above it, its number, and the year
+    it was issued (NĐ 30/2020 Đ15 numbers each issuer's documents from 01 each year); the body and the year when read."""
+
+    issuer: str
+    number: str
+    parent: str | None
+    year: str | None
+
+    def same(self, other: "_Identity") -> bool:
+        """The same document, unless both read a body or a year and they differ."""
+        return (self.issuer, self.number) == (other.issuer, other.number) and all(
+            a is None or b is None or a == b for a, b in ((self.parent, other.parent), (self.year, other.year)))
+
+
+def _identity(pdf: PdfFacts) -> _Identity | None:
     p = pdf.reading.particulars if pdf.opened and pdf.reading else None
     if p is None or not p.issuer or not p.number or p.number.startswith("/"):
         return None
-    return fold(p.issuer), fold(p.number)
+    return _Identity(fold(p.issuer), fold(p.number), fold(p.issuer_parent) if p.issuer_parent else None,
+                     p.date[:4] if p.date else None)
 
 
 def split_documents(pdfs: list[PdfFacts]) -> list[tuple[PdfFacts | None, list[PdfFacts]]]:
     """The documents of a mail with their appendices: each PDF with its own number and issuer is a
     document of its own when there are several; otherwise one document with the rest appended.
     One document, one number (NĐ 30/2020 Phụ lục VI: a duplicate is not registered again): the same
-    PDF twice, or two files of the same issuer and number, are one document (the most signed one)."""
+    PDF twice, or two files of the same issuer, number and year, are one document (the most signed one)."""
     unique: list[PdfFacts] = []
     for pdf in pdfs:
         if all(pdf.attachment.sha256 != u.attachment.sha256 for u in unique):
             unique.append(pdf)
-    groups: dict[tuple[str, str], list[PdfFacts]] = {}
+    groups: list[tuple[_Identity, list[PdfFacts]]] = []
     for pdf in unique:
-        if (key := _same_document(pdf)) is not None:
-            groups.setdefault(key, []).append(pdf)
-    documents = [max(group, key=lambda p: len(p.signatures)) for group in groups.values()]
+        if (identity := _identity(pdf)) is not None:
+            group = next((g for first, g in groups if first.same(identity)), None)
+            if group is None:
+                groups.append((identity, [pdf]))
+            else:
+                group.append(pdf)
+    documents = [max(group, key=lambda p: len(p.signatures)) for _, group in groups]
     if len(documents) >= 2:
         others = [p for p in unique if all(p is not d for d in documents)]
         return [(p, others if i == 0 else []) for i, p in enumerate(documents)]
