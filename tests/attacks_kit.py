@@ -172,24 +172,37 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
     "startxref" with a vertical tab before its number, which pyHanko's int() skips and MuPDF does not (red team 2 of
     2026-12-04): MuPDF rebuilds the file; "twice-in-one-section", a revision whose one cross-reference section lists page 1
     twice, the changed page first and the signed one last (red team 3 of 2026-12-04): pyHanko takes the last entry,
-    MuPDF the first."""
+    MuPDF the first. A dictionary giving a key twice, the signed value first, the forged last (red team 4 of 2026-12-04:
+    pyHanko keeps the first, MuPDF the last): "annots-twice", page 1 with its /Annots and then /Annots with the stamp;
+    "annots-twice-escaped", the second spelled /Ann#6Fts; "pages-twice", the catalog with its /Pages and then /Pages
+    naming a new page tree whose page is page 1 with the stamp."""
     import re
 
     with pymupdf.open(stream=signed, filetype="pdf") as doc:
         page_xref, size, root = doc[0].xref, doc.xref_length(), doc.pdf_catalog()
         page = re.sub(r"\s+", " ", doc.xref_object(page_xref, compressed=True))
+        catalog = re.sub(r"\s+", " ", doc.xref_object(root, compressed=True))
     prev = int(re.findall(rb"startxref\s+(\d+)", signed)[-1])
     x0, y0, x1, y1 = line_box(signed, covered)
     width, height = x1 - x0 + 60, y1 - y0
     annot, form = size, size + 1
     stream = f"1 1 1 rg 0 0 {width:.1f} {height:.1f} re f BT 0 g /F1 12 Tf 2 {height / 2 - 4:.1f} Td ({painted}) Tj ET".encode()
+    stamped = (re.sub(r"/Annots\s*\[([^\]]*)\]", f"/Annots [\\1 {annot} 0 R]", page) if "/Annots" in page
+               else page.rstrip()[:-2] + f"/Annots [{annot} 0 R]>>")
+    if how.startswith("annots-twice"):  # the signed /Annots, then the stamped one
+        key = "/Ann#6Fts" if how.endswith("escaped") else "/Annots"
+        stamped = page.rstrip()[:-2] + key + re.search(r"/Annots\s*(\[[^\]]*\])", stamped).group(1) + ">>"  # type: ignore[union-attr]
     objects = {
-        page_xref: (re.sub(r"/Annots\s*\[([^\]]*)\]", f"/Annots [\\1 {annot} 0 R]", page) if "/Annots" in page
-                    else page.rstrip()[:-2] + f"/Annots [{annot} 0 R]>>").encode(),
+        page_xref: stamped.encode(),
         annot: f"<</Type/Annot/Subtype/Stamp/F 4/Rect[{x0:.1f} {y0:.1f} {x0 + width:.1f} {y1:.1f}]/AP<</N {form} 0 R>>>>".encode(),
         form: (f"<</Type/XObject/Subtype/Form/BBox[0 0 {width:.1f} {height:.1f}]/Resources<</Font<</F1<</Type/Font"
                f"/Subtype/Type1/BaseFont/Helvetica>>>>>>/Length {len(stream)}>>stream\n").encode() + stream + b"\nendstream",
     }
+    if how == "pages-twice":  # the signed page untouched; a new tree of one page, page 1 stamped
+        pages = form + 1
+        objects[pages + 1] = re.sub(r"/Parent\s*\d+ 0 R", f"/Parent {pages} 0 R", objects.pop(page_xref).decode()).encode()
+        objects[pages] = f"<</Type/Pages/Count 1/Kids[{pages + 1} 0 R]>>".encode()
+        objects[root] = (catalog.rstrip()[:-2] + f"/Pages {pages} 0 R>>").encode()
     out, offsets = bytearray(signed), {}
     for number, body in objects.items():
         offsets[number] = len(out)
@@ -203,8 +216,8 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
     if how == "twice-in-one-section":  # the page as signed, where its last "n 0 obj" stands
         signed_page = [m.start() + 1 for m in re.finditer(rb"\n%d 0 obj" % page_xref, signed)][-1]
         out += f"{page_xref} 1\n{signed_page:010d} 00000 n \n".encode()
-    out += f"trailer\n<</Size {form + 1}/Root {root} 0 R/Prev {prev}>>\nstartxref\n{xref}\n".encode()
-    return bytes(out + b"%%EOF\n" if how == "twice-in-one-section" else out)
+    out += f"trailer\n<</Size {max(offsets) + 1}/Root {root} 0 R/Prev {prev}>>\nstartxref\n{xref}\n".encode()
+    return bytes(out if how == "no-eof" else out + b"%%EOF\n")
 
 
 # ---- attachments that hide what they are ---------------------------------------------------------

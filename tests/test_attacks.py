@@ -152,7 +152,7 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     case("appended-without-eof", sender=EVIL, auth=None,
          attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED))])
     case("appended-without-eof-from-the-issuer", {STP}, attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED))])
-    for how in ("far-startxref", "vertical-tab", "twice-in-one-section"):
+    for how in ("far-startxref", "vertical-tab", "twice-in-one-section", "annots-twice", "annots-twice-escaped", "pages-twice"):
         case(f"appended-{how}", sender=EVIL, auth=None,
              attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED, how=how))])
     case("signed-again-by-the-same-issuer", {STP}, sender=EVIL, auth=None,
@@ -358,7 +358,10 @@ def test_an_unreadable_issuer_is_taken_from_the_certificate(run: Run) -> None:
                                           ("appended-without-eof-from-the-issuer", "returned"),
                                           ("appended-far-startxref", "quarantined"),
                                           ("appended-vertical-tab", "quarantined"),
-                                          ("appended-twice-in-one-section", "quarantined")])
+                                          ("appended-twice-in-one-section", "quarantined"),
+                                          ("appended-annots-twice", "quarantined"),
+                                          ("appended-annots-twice-escaped", "quarantined"),
+                                          ("appended-pages-twice", "quarantined")])
 def test_content_painted_over_a_signed_page_breaks_the_signature(run: Run, name: str, verdict: str) -> None:
     """Appended: a revision closed by "startxref" and no "%%EOF", or objects a viewer finds only by rebuilding the file
     (its "startxref" too far from the end, or its number after a vertical tab), show the painted words in a viewer
@@ -378,7 +381,8 @@ def test_the_json_says_which_signature_was_painted_over(run: Run, name: str) -> 
 
 PAINTED_OVER = ("painted-over-by-a-self-made-ca", "painted-over-sent-from-the-issuer", "annotated-over-after-signing",
                 "appended-without-eof", "appended-without-eof-from-the-issuer", "appended-far-startxref",
-                "appended-vertical-tab", "appended-twice-in-one-section")
+                "appended-vertical-tab", "appended-twice-in-one-section", "appended-annots-twice",
+                "appended-annots-twice-escaped", "appended-pages-twice")
 
 
 def test_the_painted_words_are_nowhere(run: Run) -> None:

@@ -11,6 +11,7 @@ decoded whole, and, when it had to be repaired, on every page drawing what its c
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pymupdf
@@ -55,9 +56,17 @@ class ObjectPlace:
     generation: int
 
 
-def object_places(data: bytes) -> list[ObjectPlace]:
+@dataclass(frozen=True)
+class ObjectSource:
+    """An object as MuPDF read it, written back by MuPDF, and its stream's bytes (as stored, decrypted) hashed."""
+
+    text: str
+    stream_sha256: str | None
+
+
+def mupdf_objects(data: bytes, numbers: list[int]) -> tuple[list[ObjectPlace], dict[int, ObjectSource]]:
     """Every object the file's cross-reference sections give MuPDF (the newest section's entry for each number, and,
-    within one section, the first entry MuPDF meets), as it opens the file; free entries left out."""
+    within one section, the first entry MuPDF meets; free entries left out), and the objects `numbers` as MuPDF reads them."""
     with open_pdf(data) as doc:
         pdf = mupdf.pdf_document_from_fz_document(doc.this)
         places = []
@@ -65,7 +74,12 @@ def object_places(data: bytes) -> list[ObjectPlace]:
             entry = mupdf.ll_pdf_get_xref_entry_no_change(pdf.m_internal, number)
             if entry is not None and entry.type in ("n", "o"):
                 places.append(ObjectPlace(number, entry.type == "o", entry.ofs, entry.gen))
-        return places
+        sources = {}
+        for number in numbers:
+            if 0 < number < doc.xref_length():
+                stream = hashlib.sha256(doc.xref_stream_raw(number)).hexdigest() if doc.xref_is_stream(number) else None
+                sources[number] = ObjectSource(doc.xref_object(number, compressed=True), stream)
+        return places, sources
 
 
 def damage(doc: pymupdf.Document) -> str | None:

@@ -8,7 +8,6 @@ proves (else now), revocation, and what changed after signing.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -20,9 +19,7 @@ from typing import Any
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.generic import Reference
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.pdf_utils.xref import ObjStreamRef
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature
@@ -31,7 +28,7 @@ from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko_certvalidator import ValidationContext
 
 from gateway.intake import pyhanko_speedups
-from gateway.intake.pdf_integrity import ObjectPlace, object_places
+from gateway.intake.viewer_agreement import viewer_reads_as_validated
 from gateway.model import CertSubject, ChangeLevel, SignatureFacts
 
 ALLOWED_AFTER_SIGNING = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
@@ -40,7 +37,6 @@ CHANGE_LEVEL: dict[ModificationLevel, ChangeLevel] = {
     ModificationLevel.FORM_FILLING: "form-filling", ModificationLevel.ANNOTATIONS: "annotations",
     ModificationLevel.OTHER: "other",
 }
-VIEWER_TAIL = 1024  # bytes at the file's end where MuPDF (as pdf.js and PDFium) looks for the last "startxref"
 # Reasons of a revocation (RFC 5280 §5.3.1) that leave the key its holder's: the agency merged, renamed or closed (as in
 # the 2025 reorganisation), the certificate replaced, the right to sign withdrawn, the certificate suspended. Not the
 # key's or a CA's compromise, and not "unspecified": a signature made before those may be anybody's.
@@ -249,37 +245,12 @@ async def validate_signatures(data: bytes, store: TrustStore) -> list[SignatureF
     reader = PdfFileReader(BytesIO(data), strict=False)
     if reader.encrypted:
         reader.decrypt("")
-    facts = [await _validate_one(embedded, store) for embedded in reader.embedded_signatures]  # in revision order
-    if _viewer_startxref(data) != reader.last_startxref or not _same_objects(reader, object_places(data)):
+    signatures = reader.embedded_signatures
+    facts = [await _validate_one(embedded, store) for embedded in signatures]  # in revision order
+    # 002 Đ10.1: the file a viewer shows is the one validated
+    if facts and not viewer_reads_as_validated(data, reader, min(e.signed_revision for e in signatures)):
         return [f.with_file_changed() for f in facts]
     return facts
-
-
-# 002 Đ10.1 (integrity): the file a viewer shows is the one validated. pyHanko ends the file at its last line starting
-# "%%EOF"; a viewer at the last "startxref" of its last bytes: a revision appended without "%%EOF" is one the viewer
-# shows and pyHanko never sees (red team, 2026-12-04: a forged summary painted over page 1, the signature "unmodified").
-def _viewer_startxref(data: bytes) -> int | None:
-    """Where a viewer reads the file's last cross-reference section, read as MuPDF reads it (its white space: NUL, tab,
-    LF, FF, CR and space; a vertical tab, which Python's int() skips, is none); None: it finds none and rebuilds the file."""
-    tail = data[-VIEWER_TAIL:]
-    found = re.match(rb"startxref[\x00\t\n\x0c\r ]*(\d+)", tail[tail.rfind(b"startxref"):])  # none found: no match
-    return int(found.group(1)) if found else None
-
-
-# 002 Đ10.1 (integrity): every object a viewer draws is the one validated. One cross-reference section listing a page
-# twice gave MuPDF (the first entry) a forged page and pyHanko (the last) the signed one (red team 3, 2026-12-04).
-def _same_objects(reader: PdfFileReader, places: list[ObjectPlace]) -> bool:
-    """Whether pyHanko finds every object where MuPDF does (cross-reference streams aside: each reader keeps its own
-    note of where it read one, and no page draws it)."""
-    for place in places:
-        ref = Reference(place.number, 0 if place.in_stream else place.generation)
-        found = reader.xrefs[ref]
-        if place.in_stream:
-            if not isinstance(found, ObjStreamRef) or (found.obj_stream_id, found.ix_in_stream) != (place.at, place.generation):
-                return False
-        elif found != place.at and ref not in reader.xrefs.xref_stream_refs:
-            return False
-    return True
 
 
 class SignatureValidator:

@@ -1,0 +1,119 @@
+"""Whether a viewer reads a signed file as pyHanko validated it (002 Đ10.1: the receiver checks a document's integrity).
+
+The whole file is stored and passed on as received, and a viewer (MuPDF, as pdf.js and PDFium) opens all of it. Where
+pyHanko and MuPDF read the same bytes otherwise, a forger paints over a signed page what pyHanko never sees: red teams
+of 2026-12-04 found the file's end read otherwise, one cross-reference section listing a page twice, and a dictionary
+giving a key twice (pyHanko keeps the first value, MuPDF the last). So: the same last "startxref", every object at the
+same place, and every object written after the first signature the same value in both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from io import BytesIO
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.xref import ObjStreamRef
+
+from gateway.intake.pdf_integrity import ObjectPlace, ObjectSource, mupdf_objects
+
+VIEWER_TAIL = 1024  # bytes at the file's end where MuPDF (as pdf.js and PDFium) looks for the last "startxref"
+NUMBER_SLACK = 1e-3  # MuPDF writes a real number back shorter than it may be written
+
+
+def viewer_reads_as_validated(data: bytes, reader: PdfFileReader, first_signed_revision: int) -> bool:
+    """Whether MuPDF reads the file as `reader` (pyHanko's, opened on `data`) did."""
+    if _viewer_startxref(data) != reader.last_startxref:
+        return False
+    later = {ref for revision in range(first_signed_revision + 1, reader.xrefs.total_revisions)
+             for ref in reader.xrefs.explicit_refs_in_revision(revision)} - reader.xrefs.xref_stream_refs
+    places, sources = mupdf_objects(data, sorted({ref.idnum for ref in later}))
+    return _same_places(reader, places) and all(_same_value(reader, ref, sources.get(ref.idnum)) for ref in later)
+
+
+# pyHanko ends the file at its last line starting "%%EOF"; a viewer at the last "startxref" of its last bytes: a
+# revision appended without "%%EOF" is one the viewer shows and pyHanko never sees.
+def _viewer_startxref(data: bytes) -> int | None:
+    """Where a viewer reads the file's last cross-reference section, read as MuPDF reads it (its white space: NUL, tab,
+    LF, FF, CR and space; a vertical tab, which Python's int() skips, is none); None: it finds none and rebuilds the file."""
+    tail = data[-VIEWER_TAIL:]
+    found = re.match(rb"startxref[\x00\t\n\x0c\r ]*(\d+)", tail[tail.rfind(b"startxref"):])  # none found: no match
+    return int(found.group(1)) if found else None
+
+
+def _same_places(reader: PdfFileReader, places: list[ObjectPlace]) -> bool:
+    """Whether pyHanko finds every object where MuPDF does (cross-reference streams aside: each reader keeps its own
+    note of where it read one, and no page draws it)."""
+    for place in places:
+        ref = generic.Reference(place.number, 0 if place.in_stream else place.generation)
+        found = reader.xrefs[ref]
+        if place.in_stream:
+            if not isinstance(found, ObjStreamRef) or (found.obj_stream_id, found.ix_in_stream) != (place.at, place.generation):
+                return False
+        elif found != place.at and ref not in reader.xrefs.xref_stream_refs:
+            return False
+    return True
+
+
+def _same_value(reader: PdfFileReader, ref: generic.Reference, source: ObjectSource | None) -> bool:
+    """Whether the object as MuPDF writes it back (read again by pyHanko's parser) is the object pyHanko read."""
+    if source is None:
+        return False
+    try:
+        theirs = _plain(generic.read_object(BytesIO(source.text.encode("latin-1")), generic.TrailerReference(reader)))
+        ours = _plain(reader.get_object(ref))
+    except Exception:  # either reading fails where the other did not: not the same
+        return False
+    if source.stream_sha256 is not None:
+        theirs = ("stream", theirs, source.stream_sha256)
+    return _same(ours, theirs)
+
+
+Plain = None | bool | int | float | bytes | str | tuple[object, ...] | list["Plain"] | dict[str, "Plain"]
+
+
+def _plain(value: object) -> Plain:
+    """A pyHanko object as plain values (a signature's /Contents, its CMS, left out: pyHanko judges it, and
+    encryption leaves it as written, which MuPDF does not)."""
+    if isinstance(value, generic.DecryptedObjectProxy):
+        value = value.decrypted
+    if isinstance(value, generic.IndirectObject):
+        return ("ref", value.idnum, value.generation)
+    if isinstance(value, generic.StreamObject):
+        return ("stream", _plain(generic.DictionaryObject(value)), _sha256(value.encoded_data))
+    if isinstance(value, generic.DictionaryObject):
+        signature = "/ByteRange" in value
+        return {str(k): _plain(v) for k, v in value.items() if not (signature and k == "/Contents")}
+    if isinstance(value, generic.ArrayObject):
+        return [_plain(v) for v in value]
+    if isinstance(value, generic.NameObject):
+        return ("name", str(value))
+    if isinstance(value, generic.TextStringObject):
+        return value.original_bytes
+    if isinstance(value, generic.ByteStringObject):
+        return bytes(value)
+    if isinstance(value, generic.BooleanObject):
+        return bool(value)
+    if isinstance(value, generic.FloatObject):
+        return float(value)
+    if isinstance(value, generic.NumberObject):
+        return int(value)
+    if isinstance(value, generic.NullObject):
+        return None
+    return ("unknown", type(value).__name__)
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool) and not isinstance(b, bool):
+        return abs(a - b) <= NUMBER_SLACK * max(1.0, abs(a))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
