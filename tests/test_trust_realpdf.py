@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.stamp import TextStampStyle
 
@@ -25,6 +26,7 @@ from gateway.decision.issuers import DocumentIssuers, Issuer
 from gateway.decision.rules import issuer_signatures
 from gateway.directory import AgencyEntry, Directory
 from gateway.intake.signatures import SignatureValidator, TrustStore
+from gateway.intake.viewer_agreement import viewer_reads_as_validated
 from gateway.model import SignatureFacts
 from kit import pdf_signer
 from vntext import fold
@@ -125,6 +127,17 @@ def test_a_box_painted_after_the_issuers_last_signature_breaks_it(realpdf: Path,
     assert not judged.basis
     assert [r.code for r in judged.findings] == ["signature-modified"]
     assert "Sở Tư pháp tỉnh Bắc Giang" in judged.findings[0].detail  # the added box's signer is named
+
+
+def test_a_viewer_reads_every_real_signed_file_as_pyhanko_validated_it(realpdf: Path) -> None:
+    """The viewer's checks (gateway/intake/viewer_agreement.py: the last startxref, every object's place, every object
+    written after the first signature) hold on files as agencies publish them: office systems' later signatures and
+    validation data, Ban Cơ yếu's cross-reference streams."""
+    for path, _ in _signed(realpdf):
+        data = path.read_bytes()
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        first = min(e.signed_revision for e in reader.embedded_signatures)
+        assert viewer_reads_as_validated(data, reader, first), path.name
 
 
 @pytest.mark.parametrize("name", ["018.pdf", "020.pdf"])
