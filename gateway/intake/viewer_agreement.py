@@ -20,6 +20,7 @@ from pyhanko.pdf_utils.xref import ObjStreamRef
 from gateway.intake.pdf_integrity import ObjectPlace, ObjectSource, mupdf_objects
 
 VIEWER_TAIL = 1024  # bytes at the file's end where MuPDF (as pdf.js and PDFium) looks for the last "startxref"
+SIGNATURE_CONTENTS = re.compile(r"/Contents\s*<[0-9A-Fa-f\s]*>")
 NUMBER_SLACK = 1e-3  # MuPDF writes a real number back shorter than it may be written
 
 
@@ -61,8 +62,11 @@ def _same_value(reader: PdfFileReader, ref: generic.Reference, source: ObjectSou
     """Whether the object as MuPDF writes it back (read again by pyHanko's parser) is the object pyHanko read."""
     if source is None:
         return False
+    text = source.text
+    if "/ByteRange" in text:  # a signature's CMS, left out of the comparison, not read again (pyHanko reads hex slowly)
+        text = SIGNATURE_CONTENTS.sub("/Contents <>", text, count=1)
     try:
-        theirs = _plain(generic.read_object(BytesIO(source.text.encode("latin-1")), generic.TrailerReference(reader)))
+        theirs = _plain(generic.read_object(BytesIO(text.encode("latin-1")), generic.TrailerReference(reader)))
         ours = _plain(reader.get_object(ref))
     except Exception:  # either reading fails where the other did not: not the same
         return False
