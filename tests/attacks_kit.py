@@ -175,7 +175,11 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
     MuPDF the first. A dictionary giving a key twice, the signed value first, the forged last (red team 4 of 2026-12-04:
     pyHanko keeps the first, MuPDF the last): "annots-twice", page 1 with its /Annots and then /Annots with the stamp;
     "annots-twice-escaped", the second spelled /Ann#6Fts; "pages-twice", the catalog with its /Pages and then /Pages
-    naming a new page tree whose page is page 1 with the stamp."""
+    naming a new page tree whose page is page 1 with the stamp; "annots-renumbered", page 1's /Annots [W 0 R] and then
+    /Annots [S 0 R], the stamp's number S close to the widget's W (red team 5: numbers compared with a real's slack; give
+    it a document of some 3,000 objects, `with_objects`). And "stream-as-page" (red team 5): a hybrid revision whose
+    /XRefStm stream is numbered as page 1 and carries page 1's keys with the stamp (MuPDF reads a stream by the number
+    in its header; pyHanko notes it apart)."""
     import re
 
     with pymupdf.open(stream=signed, filetype="pdf") as doc:
@@ -192,6 +196,8 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
     if how.startswith("annots-twice"):  # the signed /Annots, then the stamped one
         key = "/Ann#6Fts" if how.endswith("escaped") else "/Annots"
         stamped = page.rstrip()[:-2] + key + re.search(r"/Annots\s*(\[[^\]]*\])", stamped).group(1) + ">>"  # type: ignore[union-attr]
+    if how == "annots-renumbered":  # the signed /Annots, then the stamp alone
+        stamped = page.rstrip()[:-2] + f"/Annots[{annot} 0 R]>>"
     objects = {
         page_xref: stamped.encode(),
         annot: f"<</Type/Annot/Subtype/Stamp/F 4/Rect[{x0:.1f} {y0:.1f} {x0 + width:.1f} {y1:.1f}]/AP<</N {form} 0 R>>>>".encode(),
@@ -205,8 +211,19 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
         objects[root] = (catalog.rstrip()[:-2] + f"/Pages {pages} 0 R>>").encode()
     out, offsets = bytearray(signed), {}
     for number, body in objects.items():
+        if how == "stream-as-page" and number == page_xref:
+            continue
         offsets[number] = len(out)
         out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    if how == "stream-as-page":  # the stamp's objects in the table; the stream, numbered as page 1, lists none
+        keys = re.sub(r"/Type\s*/Page\b", "", objects.pop(page_xref).decode().strip()[2:-2])
+        stream_at = len(out)
+        out += (f"{page_xref} 0 obj\n<</Type/XRef/Size {form + 1}/W[1 4 1]/Index[]{keys}/Length 0>>\nstream\n\n"
+                "endstream\nendobj\n").encode()
+        xref = len(out)
+        out += b"xref\n" + b"".join(f"{n} 1\n{offsets[n]:010d} 00000 n \n".encode() for n in sorted(objects))
+        return bytes(out + f"trailer\n<</Size {form + 1}/Root {root} 0 R/Prev {prev}/XRefStm {stream_at}>>\nstartxref\n"
+                           f"{xref}\n%%EOF\n".encode())
     if how == "far-startxref":
         return bytes(out + f"startxref\n{prev}\n%%EOF\n".encode() + b" " * 1010)
     if how == "vertical-tab":
@@ -218,6 +235,14 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
         out += f"{page_xref} 1\n{signed_page:010d} 00000 n \n".encode()
     out += f"trailer\n<</Size {max(offsets) + 1}/Root {root} 0 R/Prev {prev}>>\nstartxref\n{xref}\n".encode()
     return bytes(out if how == "no-eof" else out + b"%%EOF\n")
+
+
+def with_objects(pdf: bytes, count: int) -> bytes:
+    """The document with null objects added up to `count` (a long document's numbers, before it is signed)."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        while doc.xref_length() < count:
+            doc.update_object(doc.get_new_xref(), "null")
+        return doc.tobytes(garbage=0)
 
 
 # ---- attachments that hide what they are ---------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from attacks_kit import (
     EVIL, EXECUTABLE, OUTSIDER, Certificates, answer_text, annotate_over, appended_unseen, fingerprint, folded_in,
-    forwarding, hop, issue_certificates, on_top, paint_over, polyglot, results, sha256, stored, zipped,
+    forwarding, hop, issue_certificates, on_top, paint_over, polyglot, results, sha256, stored, with_objects, zipped,
 )
 from kit import DkimKey, make_mail
 from registry.models import Document, DocumentFile, Mail, Outbox
@@ -152,9 +152,11 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     case("appended-without-eof", sender=EVIL, auth=None,
          attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED))])
     case("appended-without-eof-from-the-issuer", {STP}, attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED))])
-    for how in ("far-startxref", "vertical-tab", "twice-in-one-section", "annots-twice", "annots-twice-escaped", "pages-twice"):
+    for how in ("far-startxref", "vertical-tab", "twice-in-one-section", "annots-twice", "annots-twice-escaped", "pages-twice",
+                "stream-as-page", "annots-renumbered"):
+        long = with_objects(doc(), 3100) if how == "annots-renumbered" else doc()  # numbers past 3,000
         case(f"appended-{how}", sender=EVIL, auth=None,
-             attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED, how=how))])
+             attachments=[("cv.pdf", appended_unseen(signed("stp", long), SUMMARY, PAINTED, how=how))])
     case("signed-again-by-the-same-issuer", {STP}, sender=EVIL, auth=None,
          attachments=[("cv.pdf", w.signed("stp", signed("stp_clerk"), field_name="Signature2"))])
     # 6. attachments that hide what they are (from a proven sender: returned, never registered)
@@ -361,7 +363,9 @@ def test_an_unreadable_issuer_is_taken_from_the_certificate(run: Run) -> None:
                                           ("appended-twice-in-one-section", "quarantined"),
                                           ("appended-annots-twice", "quarantined"),
                                           ("appended-annots-twice-escaped", "quarantined"),
-                                          ("appended-pages-twice", "quarantined")])
+                                          ("appended-pages-twice", "quarantined"),
+                                          ("appended-stream-as-page", "quarantined"),
+                                          ("appended-annots-renumbered", "quarantined")])
 def test_content_painted_over_a_signed_page_breaks_the_signature(run: Run, name: str, verdict: str) -> None:
     """Appended: a revision closed by "startxref" and no "%%EOF", or objects a viewer finds only by rebuilding the file
     (its "startxref" too far from the end, or its number after a vertical tab), show the painted words in a viewer
@@ -382,7 +386,8 @@ def test_the_json_says_which_signature_was_painted_over(run: Run, name: str) -> 
 PAINTED_OVER = ("painted-over-by-a-self-made-ca", "painted-over-sent-from-the-issuer", "annotated-over-after-signing",
                 "appended-without-eof", "appended-without-eof-from-the-issuer", "appended-far-startxref",
                 "appended-vertical-tab", "appended-twice-in-one-section", "appended-annots-twice",
-                "appended-annots-twice-escaped", "appended-pages-twice")
+                "appended-annots-twice-escaped", "appended-pages-twice", "appended-stream-as-page",
+                "appended-annots-renumbered")
 
 
 def test_the_painted_words_are_nowhere(run: Run) -> None:
