@@ -62,7 +62,7 @@ def run(tmp_path_factory, province):
     case("expired-timestamped", sender=OTHER, auth=None,
          attachments=[("cv.pdf", w.signed("expired", w.document(number="211/STP-VP"), timestamp_at=now - timedelta(days=30)))])
     # revoked ten days ago; a trusted timestamp proves it signed thirty days ago, or two days ago (after the revocation)
-    for who, days in (("reorganised", 30), ("compromised", 30), ("reorganised", 2), ("revoked", 30)):
+    for who, days in (("reorganised", 30), ("compromised", 30), ("reorganised", 2), ("revoked", 30), ("backdated", 30)):
         case(f"{who}-timestamped-{days}", attachments=[("cv.pdf", w.signed(
             who, w.document(number=f"{227 + len(cases)}/STP-VP"), timestamp_at=now - timedelta(days=days)))])
     case("wrong-recipient", to=[STC], attachments=[("cv.pdf", w.document(
@@ -257,8 +257,9 @@ def test_a_certificate_revoked_after_a_timestamp_proves_it_signed_still_signs(ru
     "compromised-timestamped-30",  # the key stolen: signed before the revocation by anybody who held it
     "reorganised-timestamped-2",  # signed after the revocation
     "revoked-timestamped-30",  # no reason given: the key may have been anybody's
+    "backdated-timestamped-30",  # not to be trusted from forty days ago, before it signed
 ])
-def test_a_revocation_for_a_stolen_key_or_after_signing_or_for_no_reason_stands(run, name: str) -> None:
+def test_a_revocation_for_a_stolen_key_or_after_signing_or_for_no_reason_or_backdated_stands(run, name: str) -> None:
     out = one(run, name)
     assert (out["verdict"], codes(out).get("certificate-revoked")) == ("returned", "error"), out["reasons"]
     assert out["signatures"][0]["revoked"] is True

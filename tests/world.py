@@ -226,10 +226,13 @@ def build_pki() -> tuple[DemoPki, dict[str, Identity], DemoPki]:
     }
     pki.revoke(signers["revoked"])
     # revoked ten days ago: the agency renamed in a reorganisation (its key its own still), and a key stolen
-    for name, person, reason in (("reorganised", "Trần Văn Cường", x509.ReasonFlags.affiliation_changed),
-                                 ("compromised", "Phạm Thị Dung", x509.ReasonFlags.key_compromise)):
+    # ("backdated": renamed, but the CRL says the certificate was not to be trusted from forty days ago)
+    for name, person, reason, invalid_from in (
+            ("reorganised", "Trần Văn Cường", x509.ReasonFlags.affiliation_changed, None),
+            ("compromised", "Phạm Thị Dung", x509.ReasonFlags.key_compromise, None),
+            ("backdated", "Vũ Văn Hải", x509.ReasonFlags.affiliation_changed, now - timedelta(days=40))):
         signers[name] = pki.signer(person, "UBND tỉnh Bắc Giang", unit="Sở Tư pháp", locality="Bắc Giang")
-        pki.revoke(signers[name], at=now - timedelta(days=10), reason=reason)
+        pki.revoke(signers[name], at=now - timedelta(days=10), reason=reason, invalid_from=invalid_from)
     stranger = DemoPki.create("CA lạ")
     signers["stranger"] = stranger.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang")
     return pki, signers, stranger

@@ -39,6 +39,7 @@ class Revocation:
     cert: x509.Certificate
     at: datetime
     reason: x509.ReasonFlags | None = None
+    invalid_from: datetime | None = None  # the CRL's invalidity date: when the key is known or suspected no longer sound
 
 
 def _name(common_name: str, organisation: str, unit: str | None = None, locality: str | None = None) -> x509.Name:
@@ -172,9 +173,11 @@ class DemoPki:
             serialization.BestAvailableEncryption(password),
         )
 
-    def revoke(self, identity: Identity, *, at: datetime | None = None, reason: x509.ReasonFlags | None = None) -> None:
+    def revoke(self, identity: Identity, *, at: datetime | None = None, reason: x509.ReasonFlags | None = None,
+               invalid_from: datetime | None = None) -> None:
         """Listed on the next CRL as revoked `at` (half an hour ago by default), for `reason` (none given by default)."""
-        self.revoked.append(Revocation(identity.cert, at or datetime.now(timezone.utc) - timedelta(minutes=30), reason))
+        self.revoked.append(Revocation(identity.cert, at or datetime.now(timezone.utc) - timedelta(minutes=30), reason,
+                                       invalid_from))
 
     def crl_pem(self, *, this_update: datetime | None = None, next_update: datetime | None = None) -> bytes:
         """The intermediate's CRL listing the revoked signers."""
@@ -189,6 +192,8 @@ class DemoPki:
             entry = x509.RevokedCertificateBuilder().serial_number(revoked.cert.serial_number).revocation_date(revoked.at)
             if revoked.reason is not None:
                 entry = entry.add_extension(x509.CRLReason(revoked.reason), critical=False)
+            if revoked.invalid_from is not None:
+                entry = entry.add_extension(x509.InvalidityDate(revoked.invalid_from), critical=False)
             builder = builder.add_revoked_certificate(entry.build())
         crl = builder.sign(self.intermediate.key, hashes.SHA256())
         return crl.public_bytes(serialization.Encoding.PEM)
