@@ -2,9 +2,10 @@
 
 The whole file is stored and passed on as received, and a viewer (MuPDF, as pdf.js and PDFium) opens all of it. Where
 pyHanko and MuPDF read the same bytes otherwise, a forger paints over a signed page what pyHanko never sees: red teams
-of 2026-12-04 found the file's end read otherwise, one cross-reference section listing a page twice, and a dictionary
-giving a key twice (pyHanko keeps the first value, MuPDF the last). So: the same last "startxref", every object at the
-same place, and every object written after the first signature the same value in both.
+of 2026-12-04 found the file's end read otherwise, one cross-reference section listing a page twice, a dictionary
+giving a key twice (pyHanko keeps the first value, MuPDF the last), and a hybrid file's cross-reference stream numbered
+as a page. So: the same last "startxref", every object at the same place, and every object written after the first
+signature the same value in both.
 """
 
 from __future__ import annotations
