@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Literal
 
 import pymupdf
 from pymupdf import mupdf
@@ -24,6 +25,9 @@ DECODE_FAILURES = ("read error", "padding truncated image", "zlib error", "canno
                    "content stream is not a stream", "no XObject subtype specified")
 PAGE_IMAGE = 1_000_000  # pixels: an image this large is a scan, decoded by drawing its page small
 SMALL_DPI = 8  # a JPEG is decoded at an eighth of its size for it, every byte of it read all the same
+
+
+ENTRY_KINDS: dict[str, Literal["offset", "in-stream", "free"]] = {"n": "offset", "o": "in-stream", "f": "free"}  # MuPDF's
 
 
 def open_pdf(data: bytes) -> pymupdf.Document:
@@ -47,11 +51,11 @@ def rebuilt(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class ObjectPlace:
-    """Where MuPDF reads an object: at a byte offset (generation as written), or in an object stream (`at` the stream's
-    number, `generation` the object's index in it, as MuPDF keeps them)."""
+    """Where MuPDF reads an object: at a byte offset (generation as written), in an object stream (`at` the stream's
+    number, `generation` the object's index in it, as MuPDF keeps them), or nowhere (a free entry: MuPDF reads null)."""
 
     number: int
-    in_stream: bool
+    kind: Literal["offset", "in-stream", "free"]
     at: int
     generation: int
 
@@ -65,15 +69,15 @@ class ObjectSource:
 
 
 def mupdf_objects(data: bytes, numbers: list[int]) -> tuple[list[ObjectPlace], dict[int, ObjectSource]]:
-    """Every object the file's cross-reference sections give MuPDF (the newest section's entry for each number, and,
-    within one section, the first entry MuPDF meets; free entries left out), and the objects `numbers` as MuPDF reads them."""
+    """Every entry the file's cross-reference sections give MuPDF (the newest section's for each number, and, within one
+    section, the first MuPDF meets), and the objects `numbers` as MuPDF reads them."""
     with open_pdf(data) as doc:
         pdf = mupdf.pdf_document_from_fz_document(doc.this)
         places = []
         for number in range(1, mupdf.pdf_xref_len(pdf)):
             entry = mupdf.ll_pdf_get_xref_entry_no_change(pdf.m_internal, number)
-            if entry is not None and entry.type in ("n", "o"):
-                places.append(ObjectPlace(number, entry.type == "o", entry.ofs, entry.gen))
+            if entry is not None and entry.type in ENTRY_KINDS:
+                places.append(ObjectPlace(number, ENTRY_KINDS[entry.type], entry.ofs, entry.gen))
         sources = {}
         for number in numbers:
             if 0 < number < doc.xref_length():

@@ -50,10 +50,13 @@ def _same_places(reader: PdfFileReader, places: list[ObjectPlace]) -> bool:
     no place (it notes the stream apart), but never another: MuPDF reads a stream by the number in its header, listed
     or not, and a hybrid file's stream numbered as page 1 was page 1 to MuPDF (red team 5, 2026-12-04)."""
     for place in places:
-        ref = generic.Reference(place.number, 0 if place.in_stream else place.generation)
+        ref = generic.Reference(place.number, place.generation if place.kind == "offset" else 0)
         found = reader.xrefs[ref]
-        if place.in_stream:
+        if place.kind == "in-stream":
             if not isinstance(found, ObjStreamRef) or (found.obj_stream_id, found.ix_in_stream) != (place.at, place.generation):
+                return False
+        elif place.kind == "free":  # MuPDF reads null: pyHanko must find nothing either (a page's content freed)
+            if found is not None:
                 return False
         elif found != place.at and not (found is None and ref in reader.xrefs.xref_stream_refs):
             return False
@@ -97,9 +100,9 @@ def _plain(value: object) -> Plain:
     if isinstance(value, generic.NameObject):
         return ("name", str(value))
     if isinstance(value, generic.TextStringObject):
-        return value.original_bytes
+        return _line_ends(value.original_bytes)
     if isinstance(value, generic.ByteStringObject):
-        return bytes(value)
+        return _line_ends(bytes(value))
     if isinstance(value, generic.BooleanObject):
         return bool(value)
     if isinstance(value, generic.FloatObject):
@@ -122,6 +125,12 @@ def _same(a: object, b: object) -> bool:
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return a == b
+
+
+def _line_ends(string: bytes) -> bytes:
+    """A string's line ends as one: a literal string's end of line is a line feed however written (ISO 32000 7.3.4.2),
+    which MuPDF applies and pyHanko does not."""
+    return string.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 def _sha256(data: bytes) -> str:
