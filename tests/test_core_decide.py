@@ -181,6 +181,11 @@ def test_the_same_issuer_line_and_number_of_another_body_or_year_is_another_docu
     found = [(main.attachment.filename if main else None, [a.attachment.filename for a in annexes])
              for main, annexes in split_documents([ours, theirs, last_year, undated])]
     assert found == [("ours.pdf", ["undated.pdf"]), ("theirs.pdf", []), ("last-year.pdf", [])]
+    # a file that reads no body and no year first: another province's of another year does not join it and ours (red team 7)
+    blank, other = numbered("blank", issuer_parent=None), numbered("other", date="2025-01-09", issuer_parent="UBND TỈNH LÂM ĐỒNG")
+    found = [(main.attachment.filename if main else None, [a.attachment.filename for a in annexes])
+             for main, annexes in split_documents([blank, ours, other])]
+    assert found == [("blank.pdf", ["ours.pdf"]), ("other.pdf", [])]
 
 
 def test_the_same_file_twice_is_one_document() -> None:

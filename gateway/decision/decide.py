@@ -60,15 +60,15 @@ def split_documents(pdfs: list[PdfFacts]) -> list[tuple[PdfFacts | None, list[Pd
     for pdf in pdfs:
         if all(pdf.attachment.sha256 != u.attachment.sha256 for u in unique):
             unique.append(pdf)
-    groups: list[tuple[_Identity, list[PdfFacts]]] = []
+    groups: list[list[tuple[_Identity, PdfFacts]]] = []
     for pdf in unique:
-        if (identity := _identity(pdf)) is not None:
-            group = next((g for first, g in groups if first.same(identity)), None)
+        if (identity := _identity(pdf)) is not None:  # the same as every file of a group (an undated one joins any)
+            group = next((g for g in groups if all(known.same(identity) for known, _ in g)), None)
             if group is None:
-                groups.append((identity, [pdf]))
+                groups.append([(identity, pdf)])
             else:
-                group.append(pdf)
-    documents = [max(group, key=lambda p: len(p.signatures)) for _, group in groups]
+                group.append((identity, pdf))
+    documents = [max((p for _, p in group), key=lambda p: len(p.signatures)) for group in groups]
     if len(documents) >= 2:
         others = [p for p in unique if all(p is not d for d in documents)]
         return [(p, others if i == 0 else []) for i, p in enumerate(documents)]
