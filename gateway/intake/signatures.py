@@ -170,11 +170,35 @@ def _revision_end(embedded: EmbeddedPdfSignature) -> int:
     return start + length
 
 
-def _proven_time(status: PdfSignatureStatus) -> datetime | None:
+def _proven_time(status: PdfSignatureStatus, store: TrustStore) -> datetime | None:
+    """When a trusted timestamp proves the signature made: none when a configured CRL lists a certificate of the time
+    stamping authority's chain but for a revocation after that time that leaves the key its holder's (pyHanko, in
+    soft-fail, looks a certificate up only in the lists it names: a stolen TSA key dated signatures, red team 7)."""
     ts = status.timestamp_validity
-    if ts is not None and ts.intact and ts.valid and ts.trusted:
-        return ts.timestamp
-    return None
+    if ts is None or not (ts.intact and ts.valid and ts.trusted):
+        return None
+    return ts.timestamp if _revoked_after_all(store, _chain(ts), ts.timestamp) is not False else None
+
+
+def _chain(status: SignatureStatus) -> list[asn1_x509.Certificate]:
+    """The signer's certificate and the CAs above it up to the root, which no list revokes (the signer's alone when no
+    path to a root was found)."""
+    path = status.validation_path
+    if path is None:
+        return [status.signing_cert]
+    return [status.signing_cert, *(c for c in path.iter_certs(include_root=False) if c != status.signing_cert)]
+
+
+def _revoked_after_all(store: TrustStore, chain: list[asn1_x509.Certificate], moment: datetime) -> datetime | bool:
+    """Of the certificates any configured CRL lists: False when one was revoked by `moment` or for a reason that may
+    mean another hand held its key; else the earliest revocation (after `moment`), or True when none is listed."""
+    dates = []
+    for cert in chain:
+        if store.listed_as_revoked(cert):
+            if (after := store.revoked_after(cert, moment)) is None:
+                return False
+            dates.append(after)
+    return min(dates, default=True)
 
 
 def _modified(status: PdfSignatureStatus) -> bool:
@@ -194,11 +218,12 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
     except Exception as exc:  # pyHanko raises on malformed CMS and byte ranges
         return SignatureFacts.unreadable(name, f"{type(exc).__name__}: {exc}")
     cert = status.signing_cert
-    proven = _proven_time(status)
+    proven = _proven_time(status, store)
     chain = status  # the status whose path decides trust
-    revoked = status.revoked or store.listed_as_revoked(cert)
+    listed = _revoked_after_all(store, _chain(status), proven or now)
+    revoked = status.revoked or listed is not True
     expired = cert["tbs_certificate"]["validity"]["not_after"].native < now
-    revoked_on = store.revoked_after(cert, proven) if revoked and proven is not None else None
+    revoked_on = listed if isinstance(listed, datetime) and proven is not None else None
     if revoked_on is not None and proven is not None:
         # NĐ 130/2018 Đ9.1: a signature made while its certificate was in force, as a trusted timestamp proves
         chain = await async_validate_pdf_signature(embedded, store.context(proven), skip_diff=True)
