@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import closing
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -144,7 +144,7 @@ register = _group("register", "the incoming register")
 @click.option("--date", "issued", help="date of the document, YYYY-MM-DD")
 @click.option("--type", "type_name", help="Công văn, Quyết định …")
 @click.option("--signer")
-@click.option("--received-at", help="ISO 8601; default now")
+@click.option("--received-at", help="ISO 8601, not in the future; default now (outside office hours: their next start)")
 @click.option("--note")
 @click.option("--secrecy", help="the document's secrecy mark (Mật, Tối mật, Tuyệt mật): passed on without its content")
 @actor_option("clerk")
@@ -156,14 +156,21 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
     from registry.closed_years import YearClosed
     from registry.paper import PaperDocument, register_paper
 
+    from gateway.intake.office_hours import OfficeCalendar
+
     config = _config(config_path)
+    now = datetime.now(timezone.utc)
     try:
-        received = datetime.fromisoformat(received_at) if received_at else datetime.now(timezone.utc)
+        # seed 000 Đ11.2, as for mail: a document taken in outside office hours counts from the next office hours' start
+        # (the register's numbers follow the times of receipt: paper registered at night after mail so moved came before it)
+        received = datetime.fromisoformat(received_at) if received_at else OfficeCalendar(config).received_at(now)
         issued_date = date.fromisoformat(issued).isoformat() if issued else None
     except ValueError as exc:
         raise UsageError(f"--received-at/--date: {exc}") from None
     if received.tzinfo is None:
         received = received.replace(tzinfo=config.tz)
+    if received_at and received > now + timedelta(minutes=1):
+        raise UsageError(f"--received-at: {received_at} is in the future")
     with closing(Gateway.open(config)) as gateway:
         try:
             incoming, year = register_paper(gateway.register, config.agency.code, PaperDocument(

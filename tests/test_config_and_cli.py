@@ -1,12 +1,16 @@
 """Configuration errors name the key (exit 2); the register's paper entries share the series."""
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
 from world import World
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def test_unknown_key_is_named(world: World) -> None:
@@ -47,6 +51,29 @@ def test_paper_and_electronic_share_one_series(world: World) -> None:
     world.ingest(world.mail("b", attachments=[("b.pdf", world.signed(pdf=world.document(number="9/STP-VP")))]))
     rows = [json.loads(l) for l in world.run("register", "list", "--config", str(world.config_path), "--json", process=True).stdout.splitlines()]
     assert [(r["incoming_number"], r["medium"]) for r in rows] == [(1, "electronic"), (2, "paper"), (3, "electronic")]
+
+
+def test_paper_taken_in_outside_office_hours_counts_from_their_next_start(world: World) -> None:
+    """Seed 000 Đ11.2, as for mail: paper registered at night after mail so moved to the next morning came before it
+    (a newcomer's demo at 21:48 on a Friday: numbers 1–4 on Monday 07:30, number 5 on Friday 21:50, and the printed
+    register's cover "from 07/12 to 04/12"). And a time of receipt in the future is refused."""
+    from datetime import timedelta
+
+    now = datetime.now(VN)
+    start = (now + timedelta(hours=2)) if now.hour < 20 else now.replace(hour=1)  # office hours always still to come
+    world.extra["office_hours"] = {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                                   "start": start.strftime("%H:%M"), "end": (start + timedelta(minutes=30)).strftime("%H:%M")}
+    world.write_config()
+    done = world.run("register", "add", "--config", str(world.config_path), "--issuer", "Bộ Nội vụ",
+                     "--number", "45/BNV-VP", "--summary", "V/v giấy", "--json", process=True)
+    assert json.loads(done.stdout)["incoming_number"] == 1
+    [row] = [json.loads(l) for l in world.run("register", "list", "--config", str(world.config_path), "--json").stdout.splitlines()]
+    received = datetime.fromisoformat(row["received_at"])
+    assert received > now and received.strftime("%H:%M") == start.strftime("%H:%M"), row
+    tomorrow = (now + timedelta(days=1)).isoformat()
+    refused = world.run("register", "add", "--config", str(world.config_path), "--issuer", "Bộ Nội vụ", "--number", "46/BNV-VP",
+                        "--summary", "V/v giấy", "--received-at", tomorrow, check=False, process=True)
+    assert refused.returncode == 2 and "in the future" in refused.stderr
 
 
 def test_directory_import(world: World, tmp_path) -> None:
