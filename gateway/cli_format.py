@@ -196,8 +196,8 @@ def plan_text(out: dict[str, Any]) -> str:
         lines.append(f"  [{e['status']}] {e['entry']}: {names}{extra}")
     for entry in out["paper"]:
         lines.append(f"  [bản giấy] {entry}")
-    for held in out["held"]:
-        lines.append(f"GIỮ LẠI: {held['message']}")
+    for held in out["held"]:  # a second send of a file sent already is no hold: nothing is sent again (exit 0)
+        lines.append(f"{'KHÔNG GỬI LẠI' if held['code'] == 'already-sent' else 'GIỮ LẠI'}: {held['message']}")
     for r in out.get("recipients", []):
         lines.append(f"  → {r['name']} <{r['mailbox']}>: {r['state']}")
     return "\n".join(lines)

@@ -201,7 +201,7 @@ def run_demo(base: Path, serve_port: int | None = None, desk: DeskFactory | None
         _demo_send(gateway, base)
         print("\nThư máy chủ SMTP đã nhận:")
         _print_mails(received)
-        print(f"\nVăn bản đi: {base}/45-SNV-VP.pdf (bản quét), {base}/45-SNV-VP-da-ky.pdf (đã ký số), "
+        print(f"\nVăn bản đi: {base}/45-SNV-VP.pdf (bản chưa ký), {base}/45-SNV-VP-da-ky.pdf (đã ký số), "
               f"{base}/45-SNV-VP-trang-1.png (hình trang 1). Thử: {command_as_run()} sent --config {base}/config.yaml")
         print(f"\nCấu hình, sổ (qlvb.db), hộp thư (Maildir/, thư đã xếp vào các thư mục .QLVB.*), thư gốc và tệp (store/) "
               f"nằm trong {base}/. Thử: {command_as_run()} status --config {base}/config.yaml")
