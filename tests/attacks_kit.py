@@ -179,7 +179,8 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
     /Annots [S 0 R], the stamp's number S close to the widget's W (red team 5: numbers compared with a real's slack; give
     it a document of some 3,000 objects, `with_objects`). And "stream-as-page" (red team 5): a hybrid revision whose
     /XRefStm stream is numbered as page 1 and carries page 1's keys with the stamp (MuPDF reads a stream by the number
-    in its header; pyHanko notes it apart)."""
+    in its header; pyHanko notes it apart). "root-twice" (red team 8): a new catalog and page tree with page 1 stamped,
+    the trailer giving /Root twice, the signed catalog first and the new one last."""
     import re
 
     with pymupdf.open(stream=signed, filetype="pdf") as doc:
@@ -204,11 +205,16 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
         form: (f"<</Type/XObject/Subtype/Form/BBox[0 0 {width:.1f} {height:.1f}]/Resources<</Font<</F1<</Type/Font"
                f"/Subtype/Type1/BaseFont/Helvetica>>>>>>/Length {len(stream)}>>stream\n").encode() + stream + b"\nendstream",
     }
-    if how == "pages-twice":  # the signed page untouched; a new tree of one page, page 1 stamped
+    new_root = root
+    if how in ("pages-twice", "root-twice"):  # the signed page untouched; a new tree of one page, page 1 stamped
         pages = form + 1
         objects[pages + 1] = re.sub(r"/Parent\s*\d+ 0 R", f"/Parent {pages} 0 R", objects.pop(page_xref).decode()).encode()
         objects[pages] = f"<</Type/Pages/Count 1/Kids[{pages + 1} 0 R]>>".encode()
-        objects[root] = (catalog.rstrip()[:-2] + f"/Pages {pages} 0 R>>").encode()
+        if how == "pages-twice":
+            objects[root] = (catalog.rstrip()[:-2] + f"/Pages {pages} 0 R>>").encode()
+        else:
+            new_root = pages + 2
+            objects[new_root] = re.sub(r"/Pages\s*\d+ 0 R", f"/Pages {pages} 0 R", catalog).encode()
     out, offsets = bytearray(signed), {}
     for number, body in objects.items():
         if how == "stream-as-page" and number == page_xref:
@@ -233,7 +239,8 @@ def appended_unseen(signed: bytes, covered: str, painted: str, *, how: str = "no
     if how == "twice-in-one-section":  # the page as signed, where its last "n 0 obj" stands
         signed_page = [m.start() + 1 for m in re.finditer(rb"\n%d 0 obj" % page_xref, signed)][-1]
         out += f"{page_xref} 1\n{signed_page:010d} 00000 n \n".encode()
-    out += f"trailer\n<</Size {max(offsets) + 1}/Root {root} 0 R/Prev {prev}>>\nstartxref\n{xref}\n".encode()
+    second_root = f"/Root {new_root} 0 R" if new_root != root else ""
+    out += f"trailer\n<</Size {max(offsets) + 1}/Root {root} 0 R/Prev {prev}{second_root}>>\nstartxref\n{xref}\n".encode()
     return bytes(out if how == "no-eof" else out + b"%%EOF\n")
 
 

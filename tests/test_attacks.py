@@ -153,7 +153,7 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
          attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED))])
     case("appended-without-eof-from-the-issuer", {STP}, attachments=[("cv.pdf", appended_unseen(signed("stp"), SUMMARY, PAINTED))])
     for how in ("far-startxref", "vertical-tab", "twice-in-one-section", "annots-twice", "annots-twice-escaped", "pages-twice",
-                "stream-as-page", "annots-renumbered"):
+                "stream-as-page", "annots-renumbered", "root-twice"):
         long = with_objects(doc(), 3100) if how == "annots-renumbered" else doc()  # numbers past 3,000
         case(f"appended-{how}", sender=EVIL, auth=None,
              attachments=[("cv.pdf", appended_unseen(signed("stp", long), SUMMARY, PAINTED, how=how))])
@@ -365,7 +365,8 @@ def test_an_unreadable_issuer_is_taken_from_the_certificate(run: Run) -> None:
                                           ("appended-annots-twice-escaped", "quarantined"),
                                           ("appended-pages-twice", "quarantined"),
                                           ("appended-stream-as-page", "quarantined"),
-                                          ("appended-annots-renumbered", "quarantined")])
+                                          ("appended-annots-renumbered", "quarantined"),
+                                          ("appended-root-twice", "quarantined")])
 def test_content_painted_over_a_signed_page_breaks_the_signature(run: Run, name: str, verdict: str) -> None:
     """Appended: a revision closed by "startxref" and no "%%EOF", or objects a viewer finds only by rebuilding the file
     (its "startxref" too far from the end, or its number after a vertical tab), show the painted words in a viewer
@@ -387,7 +388,7 @@ PAINTED_OVER = ("painted-over-by-a-self-made-ca", "painted-over-sent-from-the-is
                 "appended-without-eof", "appended-without-eof-from-the-issuer", "appended-far-startxref",
                 "appended-vertical-tab", "appended-twice-in-one-section", "appended-annots-twice",
                 "appended-annots-twice-escaped", "appended-pages-twice", "appended-stream-as-page",
-                "appended-annots-renumbered")
+                "appended-annots-renumbered", "appended-root-twice")
 
 
 def test_the_painted_words_are_nowhere(run: Run) -> None:

@@ -24,7 +24,7 @@ DPI = 50
 INK = 40  # grey levels: a pixel that changes less is the renderer's rounding
 SUMMARY, PAINTED = "V/v triển khai công tác văn thư năm 2027", "V/v cap kinh phi cho Cong ty ABC"
 HOWS = ("no-eof", "far-startxref", "vertical-tab", "twice-in-one-section", "annots-twice", "annots-twice-escaped",
-        "pages-twice", "stream-as-page", "annots-renumbered")
+        "pages-twice", "stream-as-page", "annots-renumbered", "root-twice")
 
 
 def drawn(data: bytes, page: int) -> Image.Image:

@@ -68,9 +68,18 @@ class ObjectSource:
     stream_sha256: str | None
 
 
-def mupdf_objects(data: bytes, numbers: list[int]) -> tuple[list[ObjectPlace], dict[int, ObjectSource]]:
-    """Every entry the file's cross-reference sections give MuPDF (the newest section's for each number, and, within one
-    section, the first MuPDF meets), and the objects `numbers` as MuPDF reads them."""
+@dataclass(frozen=True)
+class MupdfReading:
+    """How MuPDF reads a file's structure: each object's place, some objects' values, and which object is the catalog."""
+
+    places: list[ObjectPlace]  # every entry its cross-reference sections give (the newest section's for each number,
+    # and, within one section, the first it meets)
+    sources: dict[int, ObjectSource]  # the objects asked for
+    catalog: int  # the number of the object the trailer's /Root names (0: none)
+
+
+def mupdf_objects(data: bytes, numbers: list[int]) -> MupdfReading:
+    """The file's structure as MuPDF reads it, with the objects `numbers`."""
     with open_pdf(data) as doc:
         pdf = mupdf.pdf_document_from_fz_document(doc.this)
         places = []
@@ -83,7 +92,7 @@ def mupdf_objects(data: bytes, numbers: list[int]) -> tuple[list[ObjectPlace], d
             if 0 < number < doc.xref_length():
                 stream = hashlib.sha256(doc.xref_stream_raw(number)).hexdigest() if doc.xref_is_stream(number) else None
                 sources[number] = ObjectSource(doc.xref_object(number, compressed=True), stream)
-        return places, sources
+        return MupdfReading(places, sources, max(doc.pdf_catalog(), 0))
 
 
 def damage(doc: pymupdf.Document) -> str | None:

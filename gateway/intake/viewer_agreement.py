@@ -3,9 +3,9 @@
 The whole file is stored and passed on as received, and a viewer (MuPDF, as pdf.js and PDFium) opens all of it. Where
 pyHanko and MuPDF read the same bytes otherwise, a forger paints over a signed page what pyHanko never sees: red teams
 of 2026-12-04 found the file's end read otherwise, one cross-reference section listing a page twice, a dictionary
-giving a key twice (pyHanko keeps the first value, MuPDF the last), and a hybrid file's cross-reference stream numbered
-as a page. So: the same last "startxref", every object at the same place, and every object written after the first
-signature the same value in both.
+giving a key twice (pyHanko keeps the first value, MuPDF the last; a trailer's /Root too), and a hybrid file's
+cross-reference stream numbered as a page. So: the same last "startxref", the same catalog, every object at the same
+place, and every object written after the first signature the same value in both.
 """
 
 from __future__ import annotations
@@ -31,8 +31,11 @@ def viewer_reads_as_validated(data: bytes, reader: PdfFileReader, first_signed_r
         return False
     later = {ref for revision in range(first_signed_revision + 1, reader.xrefs.total_revisions)
              for ref in reader.xrefs.explicit_refs_in_revision(revision)} - reader.xrefs.xref_stream_refs
-    places, sources = mupdf_objects(data, sorted({ref.idnum for ref in later}))
-    return _same_places(reader, places) and all(_same_value(reader, ref, sources.get(ref.idnum)) for ref in later)
+    mupdf = mupdf_objects(data, sorted({ref.idnum for ref in later}))
+    # the same catalog: a later trailer giving /Root twice, the signed catalog first and a forged one last, was read
+    # by pyHanko with the first and by MuPDF and PDFium with the last (red team 8, 2026-12-04)
+    return (mupdf.catalog == reader.root_ref.idnum and _same_places(reader, mupdf.places)
+            and all(_same_value(reader, ref, mupdf.sources.get(ref.idnum)) for ref in later))
 
 
 # pyHanko ends the file at its last line starting "%%EOF"; a viewer at the last "startxref" of its last bytes: a
