@@ -76,6 +76,7 @@ class MupdfReading:
     # and, within one section, the first it meets)
     sources: dict[int, ObjectSource]  # the objects asked for
     catalog: int  # the number of the object the trailer's /Root names (0: none)
+    encrypted: bool  # the trailer names an /Encrypt dictionary
 
 
 def mupdf_objects(data: bytes, numbers: list[int]) -> MupdfReading:
@@ -92,7 +93,7 @@ def mupdf_objects(data: bytes, numbers: list[int]) -> MupdfReading:
             if 0 < number < doc.xref_length():
                 stream = hashlib.sha256(doc.xref_stream_raw(number)).hexdigest() if doc.xref_is_stream(number) else None
                 sources[number] = ObjectSource(doc.xref_object(number, compressed=True), stream)
-        return MupdfReading(places, sources, max(doc.pdf_catalog(), 0))
+        return MupdfReading(places, sources, max(doc.pdf_catalog(), 0), doc.xref_get_key(-1, "Encrypt")[0] != "null")
 
 
 def damage(doc: pymupdf.Document) -> str | None:

@@ -32,9 +32,10 @@ def viewer_reads_as_validated(data: bytes, reader: PdfFileReader, first_signed_r
     later = {ref for revision in range(first_signed_revision + 1, reader.xrefs.total_revisions)
              for ref in reader.xrefs.explicit_refs_in_revision(revision)} - reader.xrefs.xref_stream_refs
     mupdf = mupdf_objects(data, sorted({ref.idnum for ref in later}))
-    # the same catalog: a later trailer giving /Root twice, the signed catalog first and a forged one last, was read
-    # by pyHanko with the first and by MuPDF and PDFium with the last (red team 8, 2026-12-04)
-    return (mupdf.catalog == reader.root_ref.idnum and _same_places(reader, mupdf.places)
+    # the same catalog and encryption: a later trailer giving /Root twice, the signed catalog first and a forged one
+    # last, was read by pyHanko with the first and by MuPDF and PDFium with the last (red team 8, 2026-12-04)
+    same_trailer = (mupdf.catalog, mupdf.encrypted) == (reader.root_ref.idnum, reader.encrypted)
+    return (same_trailer and _same_places(reader, mupdf.places)
             and all(_same_value(reader, ref, mupdf.sources.get(ref.idnum)) for ref in later))
 
 
