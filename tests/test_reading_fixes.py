@@ -208,6 +208,17 @@ def test_a_sentence_under_the_name_is_not_the_signer() -> None:
     assert name is not None and name.value == "Phạm Mạnh Cường"
 
 
+def test_a_heads_title_under_kt_is_a_misreading_left_out() -> None:
+    """The demo's own scan (a newcomer, 2026-12-04): the seal's ring over "PHÓ" of "PHÓ GIÁM ĐỐC", OCR read "GIÁM ĐỐC",
+    and the title "KT. GIÁM ĐỐC / GIÁM ĐỐC" (a head signing for himself) was given with no doubt."""
+    _, titles = read_signer([line("KT. GIÁM ĐỐC", 385, 393, bold=True), line("GIÁM ĐỐC", 390, 408, bold=True),
+                             line("Nguyễn Văn An", 388, 505)])
+    assert titles is not None and titles.value == "KT. GIÁM ĐỐC"
+    _, titles = read_signer([line("KT. GIÁM ĐỐC", 385, 393, bold=True), line("PHÓ GIÁM ĐỐC", 385, 408, bold=True),
+                             line("Nguyễn Văn An", 388, 505)])
+    assert titles is not None and titles.value == "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+
+
 def test_a_stray_glyph_before_the_name_is_left_out() -> None:
     name, _ = read_signer([line("KT. GIÁM ĐỐC", 385, 393, bold=True), line("ơNguyễn Đức Vũ", 388, 505)])
 

@@ -404,5 +404,16 @@ def read_signer(lines: list[Line]) -> tuple[Found | None, Found | None]:
                 and not is_upper(line.text) and (line.source != "ocr" or written_like_a_name(line.text)):
             name = line  # the last plain line of the block is the name (a seal may hide the title)
     name_found = Found(name.text, (name,)) if name else None
+    titles = _without_impossible_deputy(titles)
     titles_found = Found("\n".join(l.text for l in titles), tuple(titles)) if titles else None
     return name_found, titles_found
+
+
+# NĐ 30/2020 Đ13.1: "KT." is a deputy signing for the head, so the line under "KT. GIÁM ĐỐC" is a deputy's title
+# ("PHÓ GIÁM ĐỐC", "THỨ TRƯỞNG"), never the head's own: read so, its first word was lost (a seal's ring over "PHÓ").
+def _without_impossible_deputy(titles: list[Line]) -> list[Line]:
+    """The title lines, a head's title under "KT." of that same title left out (unread rather than wrong)."""
+    if len(titles) >= 2 and (head := re.match(r"KT\s*\.\s*(.+)", fold(titles[0].text))) \
+            and fold(titles[1].text).strip(" ,.") == head.group(1).strip(" ,."):
+        return [titles[0], *titles[2:]]
+    return titles
