@@ -409,7 +409,8 @@ class _DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-passing_group = _DefaultGroup("pass", help="pass a registered document on to the agency's units (units: in the config)")
+passing_group = _DefaultGroup("pass", help="pass a registered document on to the agency's units (units: in the config); "
+                                            "`pass NUMBER --lead UNIT …` is `pass on NUMBER --lead UNIT …`")
 cli.add_command(passing_group)
 
 
