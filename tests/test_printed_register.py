@@ -15,6 +15,8 @@ import openpyxl
 import pymupdf
 import pytest
 
+from gateway.config import load_config
+from gateway.intake.office_hours import OfficeCalendar
 from registry.database import Register
 from registry.paper import PaperDocument, register_paper
 from registry.register_line import RegisterLine, register_incoming
@@ -101,7 +103,8 @@ def test_the_printed_register_has_every_number_once_in_order_with_the_ten_column
     recalled, paper, decision = rows[0], rows[1], rows[2]
     assert recalled[3] == "55/STP-VP" and recalled[9].startswith("Đã thu hồi theo thông báo của cơ quan ban hành")
     assert "triển khai công tác văn thư" not in recalled[5]  # destroyed with the document (Phụ lục VI)
-    assert paper == [f"{datetime.now(VN):%d/%m/%Y}", "2", "Bộ Nội vụ", "45/BNV-VP", f"02/01/{year}",
+    taken_in = OfficeCalendar(load_config(world.config_path)).received_at(datetime.now(VN))  # after hours: the next opening
+    assert paper == [f"{taken_in:%d/%m/%Y}", "2", "Bộ Nội vụ", "45/BNV-VP", f"02/01/{year}",
                      "Công văn V/v hướng dẫn lưu trữ hồ sơ", "", "", "", "Văn bản giấy; Bản gốc lưu tại Văn phòng"]
     assert decision[3] == "12/QĐ-STP" and "Về việc kiện toàn Tổ công tác cải cách hành chính" in decision[5]
     assert decision[2] == recalled[2] == "UBND TỈNH BẮC GIANG - SỞ TƯ PHÁP"  # the issuer under its parent, as read
