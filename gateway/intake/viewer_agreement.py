@@ -22,7 +22,7 @@ from gateway.intake.pdf_integrity import ObjectPlace, ObjectSource, mupdf_object
 
 VIEWER_TAIL = 1024  # bytes at the file's end where MuPDF (as pdf.js and PDFium) looks for the last "startxref"
 SIGNATURE_CONTENTS = re.compile(r"/Contents\s*<[0-9A-Fa-f\s]*>")
-NUMBER_SLACK = 1e-3  # MuPDF writes a real number back shorter than it may be written
+NUMBER_SLACK = 1e-5  # of a real's size: MuPDF keeps a real in single precision (about 7 digits) and writes it so
 
 
 def viewer_reads_as_validated(data: bytes, reader: PdfFileReader, first_signed_revision: int) -> bool:
@@ -119,11 +119,12 @@ def _plain(value: object) -> Plain:
 
 
 def _same(a: object, b: object) -> bool:
-    """Equal, a real number within NUMBER_SLACK of the other's (an integer, an object's number among them, exactly:
-    with slack, "4000 0 R" was "4002 0 R", red team 5)."""
+    """Equal, a real number within NUMBER_SLACK of the other's size (an integer, an object's number among them, exactly:
+    with slack, "4000 0 R" was "4002 0 R", red team 5; and no slack beside a real's size: a form's scale of 0.001
+    would have been 0.0019)."""
     if isinstance(a, float) or isinstance(b, float):
         return (isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool) and not isinstance(b, bool)
-                and abs(a - b) <= NUMBER_SLACK * max(1.0, abs(a)))
+                and abs(a - b) <= NUMBER_SLACK * max(abs(a), abs(b)))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
