@@ -314,6 +314,11 @@ def test_same_mail_twice_changes_nothing(run) -> None:
     w, _, second = run
     assert second[0]["incoming_number"] == 1 and second[0]["already_processed"] is True
     assert second[0]["replies"] == []
+    # the same mail under another name says which file it is now (a newcomer could not match lines to files)
+    copy = w.root / "mails" / "signed-copy.eml"
+    copy.write_bytes((w.root / "mails" / "signed.eml").read_bytes())
+    [again] = w.ingest(copy)
+    assert (again["file"], again["already_processed"], again["incoming_number"]) == (str(copy), True, 1)
     register = w.db()
     with register.session() as s:
         assert len(s.scalars(select(Outbox).where(Outbox.recipient == STP, Outbox.kind == "ack",

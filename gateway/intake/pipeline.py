@@ -179,7 +179,7 @@ class Intake:
         except IntegrityError:
             # another gateway recorded the same mail at the same moment
             with self.gw.register.session() as session:
-                seen = self._seen(session, facts)
+                seen = self._seen(session, facts, item.source)
             if seen is None:
                 raise
             return seen
@@ -192,13 +192,14 @@ class Intake:
             answers_ours=answered_recipient(session, facts) is not None,
         )
 
-    def _seen(self, session: Session, facts: MailFacts) -> MailOutcome | None:
+    def _seen(self, session: Session, facts: MailFacts, source: str) -> MailOutcome | None:
+        """What became of this mail when the register first had it, told of `source`, the file or mailbox it came from now."""
         row = session.scalars(
             select(Mail).where(Mail.message_id == facts.message_id, Mail.sha256 == facts.sha256)
         ).first()
         if row is None:
             return None
-        return MailOutcome(tuple(replace(d, replies=(), already_processed=True)
+        return MailOutcome(tuple(replace(d, file=source, replies=(), already_processed=True)
                                  for d in MailOutcome.from_json(row.outcome).documents))
 
     def _present(self, session: Session, run: Sequence[MailFacts]) -> set[tuple[str, str]]:
@@ -280,7 +281,7 @@ class Intake:
         # decided inside the write transaction: duplicates and numbers see one state of the register
         key = (facts.message_id, facts.sha256)
         if present is None or key in present:
-            seen = self._seen(session, facts)
+            seen = self._seen(session, facts, item.source)
             if seen is not None:
                 return seen
         if present is not None:
