@@ -236,8 +236,11 @@ class ListenerSpool:
             outcome = next(iter(desk.intake.process([IncomingMail(f"{self.name}:lmtp:{path.stem[:16]}", raw, when)],
                                                     record=True)))
             desk.metrics.taken(outcome)
+            folder = VERDICT_FOLDER[outcome.verdict]
             try:
-                self.target.append(VERDICT_FOLDER[outcome.verdict], raw, when)
+                # the register had it: a crash after its APPEND may have left it in the spool
+                if not (outcome.already_processed and self.target.holds(folder, outcome.documents[0].message_id)):
+                    self.target.append(folder, raw, when)
             except NETWORK_ERRORS as exc:
                 log.warning("%s: APPEND failed (%s); the mail stays in the spool", self.name, exc)
                 raise

@@ -162,6 +162,16 @@ class ImapMailbox:
         finally:
             self.client.select_folder(self.folder("inbox"))
 
+    def holds(self, key: str, message_id: str) -> bool:
+        """Whether a verdict's folder has a mail of this Message-ID already (a delivery APPENDed before a crash took its
+        spool file's removal); the inbox stays selected."""
+        assert self.client is not None
+        self.client.select_folder(self.folder(key), readonly=True)
+        try:
+            return bool(self.client.search(["HEADER", "Message-ID", message_id]))
+        finally:
+            self.client.select_folder(self.folder("inbox"))
+
     def append(self, key: str, raw: bytes, when: datetime | None = None) -> None:
         assert self.client is not None
         self.client.append(self.folder(key), raw, msg_time=when)

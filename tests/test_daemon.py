@@ -353,6 +353,36 @@ def test_an_lmtp_delivery_is_kept_before_250_then_registered_and_filed(world: Wo
     assert list((world.root / "store" / "spool").glob("*.eml")) == []  # out of the spool once filed
 
 
+def test_an_lmtp_delivery_left_in_the_spool_by_a_crash_after_its_append_is_not_filed_twice(  # type: ignore[no-untyped-def]
+        world: World, servers) -> None:
+    """A crash after the APPEND and before the spool file's removal left the delivery to be taken again at the next
+    start: it was registered once but filed twice. Now a mail the register had is APPENDed only if its folder lacks it."""
+    import smtplib
+
+    imap_server, smtp = servers
+    port = free_port()
+    world.extra["listener"] = {"protocol": "lmtp", "host": "127.0.0.1", "port": port}
+    world.write_config()
+    signed = world.mail("lmtp", attachments=[("cv.pdf", world.signed("stp", world.document(number="902/STP-VP")))])
+    spool = world.root / "store" / "spool"
+    daemon = start_daemon(world)
+    try:
+        assert wait_for(lambda: _accepts(port), timeout=60)
+        with smtplib.LMTP("127.0.0.1", port) as lmtp:
+            assert lmtp.sendmail("vanthu@sotp.bacgiang.gov.vn", [US["mailbox"]], signed.read_bytes()) == {}
+        assert wait_for(lambda: folder_counts(imap_server)["accepted"] == 1 and not list(spool.glob("*.eml")), timeout=60)
+    finally:
+        stop_daemon(daemon)
+    (spool / "left-by-a-crash.eml").write_bytes(signed.read_bytes())  # as the crash left it: APPENDed, not removed
+    daemon = start_daemon(world)
+    try:
+        assert wait_for(lambda: not list(spool.glob("*.eml")), timeout=60)
+    finally:
+        stop_daemon(daemon)
+    assert folder_counts(imap_server)["accepted"] == 1
+    assert len(smtp.recorder.messages) == 1  # acknowledged once
+
+
 def _accepts(port: int) -> bool:
     import socket
 
