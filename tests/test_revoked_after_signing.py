@@ -5,72 +5,29 @@ nothing (`auth=None`), so the document is registered on its signature or not at 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from io import BytesIO
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ReasonFlags
-from cryptography.x509.oid import ExtendedKeyUsageOID
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers, timestamps
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from gateway.demo.pki import DemoPki, Identity
-from gateway.demo.signing import _asn1_cert as asn1_certificate, _asn1_key as asn1_key
+from gateway.demo.pki import DemoPki, Identity, Revocation, crl_pem, sub_ca, time_stamping_authority
+from kit import sign_pdf
 from world import World, build_pki, make_world
 
 NOW = datetime.now(timezone.utc)
 FORGER = "ai.do@gmail-la.example"
-ORGANISATION = "Ban Cơ yếu Chính phủ (thử nghiệm)"
-
-
-def authority(name: str, issuer: Identity, *, time_stamping: bool = False) -> Identity:
-    """A sub-CA under `issuer`, or (time_stamping) a time-stamping authority's certificate with no CRL distribution point,
-    as the demo's own: pyHanko in soft-fail then never looks it up in the configured lists."""
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    builder = (x509.CertificateBuilder()
-               .subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, name),
-                                        x509.NameAttribute(x509.NameOID.ORGANIZATION_NAME, ORGANISATION)]))
-               .issuer_name(issuer.cert.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(NOW - timedelta(days=900)).not_valid_after(NOW + timedelta(days=900))
-               .add_extension(x509.BasicConstraints(ca=not time_stamping, path_length=None), critical=True))
-    if time_stamping:
-        builder = (builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-                   .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True))
-    else:
-        builder = builder.add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-    return Identity(name, builder.sign(issuer.key, hashes.SHA256()), key)
 
 
 def revocations(issuer: Identity, entries: list[tuple[Identity, int, ReasonFlags, int | None]]) -> bytes:
     """`issuer`'s CRL: each (who, revoked so many days ago, why, not to be trusted from so many days ago)."""
-    builder = (x509.CertificateRevocationListBuilder().issuer_name(issuer.cert.subject)
-               .last_update(NOW - timedelta(hours=1)).next_update(NOW + timedelta(days=7)))
-    for who, days, reason, invalid_days in entries:
-        entry = (x509.RevokedCertificateBuilder().serial_number(who.cert.serial_number)
-                 .revocation_date(NOW - timedelta(days=days)).add_extension(x509.CRLReason(reason), critical=False))
-        if invalid_days is not None:
-            entry = entry.add_extension(x509.InvalidityDate(NOW - timedelta(days=invalid_days)), critical=False)
-        builder = builder.add_revoked_certificate(entry.build())
-    return builder.sign(issuer.key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+    return crl_pem(issuer, [Revocation(who.cert, NOW - timedelta(days=days), reason,
+                                       None if invalid is None else NOW - timedelta(days=invalid))
+                            for who, days, reason, invalid in entries])
 
 
-def signed(pdf: bytes, who: Identity, chain: list[Identity], tsa: Identity, tsa_chain: list[Identity]) -> bytes:
-    """Signed by `who`, its signature timestamped thirty days ago by `tsa`."""
-    stamper = timestamps.DummyTimeStamper(
-        tsa_cert=asn1_certificate(tsa), tsa_key=asn1_key(tsa.key), fixed_dt=NOW - timedelta(days=30),
-        certs_to_embed=SimpleCertificateStore.from_certs([asn1_certificate(c) for c in tsa_chain]))
-    signer = signers.SimpleSigner(signing_cert=asn1_certificate(who), signing_key=asn1_key(who.key),
-                                  cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(c) for c in chain]))
-    out = BytesIO()
-    signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf), strict=False),
-                     signers.PdfSignatureMetadata(field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES),
-                     signer=signer, timestamper=stamper, output=out)
-    return out.getvalue()
+def signed(pki: DemoPki, pdf: bytes, who: Identity, chain: list[Identity], tsa: Identity) -> bytes:
+    """Signed by `who`, its signature timestamped thirty days ago by `tsa` (under the PKI's intermediate)."""
+    return sign_pdf(pdf, who, pki, timestamp_at=NOW - timedelta(days=30), tsa=tsa, chain=chain)
 
 
 @pytest.fixture
@@ -98,11 +55,11 @@ def test_a_sub_ca_lost_to_another_hand_is_not_lifted_by_the_timestamp(  # type: 
     or not dated) was lifted with the signer's revocation: the document was registered on its signature. The sub-CA
     merely replaced, it stands."""
     pki, w = agency
-    sub = authority("CA phục vụ các cơ quan Đảng G2 (TEST)", pki.root)
+    sub = sub_ca("sub", "CA phục vụ các cơ quan Đảng G2 (TEST)", pki.root)
     who = person(pki, "Người A", sub)
     (w.root / "pki" / "extra.crl").write_bytes(revocations(sub, [(who, 10, ReasonFlags.affiliation_changed, None)]))
     (w.root / "pki" / "root.crl").write_bytes(revocations(pki.root, [(sub, 15, sub_ca_reason, invalid_days)]))
-    out = verdict(w, signed(w.document(number="901/STP-VP"), who, [sub, pki.root], pki.tsa, [pki.intermediate]))
+    out = verdict(w, signed(pki, w.document(number="901/STP-VP"), who, [sub, pki.root], pki.tsa))
     if accepted:
         assert (out["verdict"], out["basis"]) == ("accepted", "signature"), out["reasons"]
     else:
@@ -118,12 +75,12 @@ def test_a_time_stamping_authority_whose_key_was_stolen_proves_no_time(  # type:
     not dated), with no CRL distribution point: its timestamp of thirty days ago dated a signature whose certificate
     was revoked ten days ago, and the document was registered. The TSA's certificate merely replaced, it stands."""
     pki, w = agency
-    tsa = authority("Máy chủ cấp dấu thời gian bị lộ khóa (TEST)", pki.intermediate, time_stamping=True)
+    tsa = time_stamping_authority("stolen", "Máy chủ cấp dấu thời gian bị lộ khóa (TEST)", pki.intermediate)
     who = person(pki, "Người E")
     pki.revoke(who, at=NOW - timedelta(days=10), reason=ReasonFlags.superseded)
     (w.root / "pki" / "intermediate.crl").write_bytes(pki.crl_pem())
     (w.root / "pki" / "extra.crl").write_bytes(revocations(pki.intermediate, [(tsa, 20, tsa_reason, invalid_days)]))
-    out = verdict(w, signed(w.document(number="902/STP-VP"), who, [pki.intermediate, pki.root], tsa, [pki.intermediate]))
+    out = verdict(w, signed(pki, w.document(number="902/STP-VP"), who, [pki.intermediate, pki.root], tsa))
     if accepted:
         assert (out["verdict"], out["basis"]) == ("accepted", "signature"), out["reasons"]
     else:

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+ORGANISATION = "Ban Cơ yếu Chính phủ (thử nghiệm)"
 
 
 @dataclass
@@ -40,6 +41,53 @@ class Revocation:
     at: datetime
     reason: x509.ReasonFlags | None = None
     invalid_from: datetime | None = None  # the CRL's invalidity date: when the key is known or suspected no longer sound
+
+
+def sub_ca(label: str, name: str, issuer: Identity, organisation: str = ORGANISATION, days: int = 1000) -> Identity:
+    """A CA under `issuer` (another branch of the government's PKI beside the intermediate)."""
+    now, key = datetime.now(timezone.utc), _new_key("rsa")
+    return Identity(label, _issue(_name(name, organisation), key, issuer, ca=True, not_before=now - timedelta(days=days),
+                                  not_after=now + timedelta(days=days)), key)
+
+
+def time_stamping_authority(label: str, name: str, issuer: Identity, organisation: str = ORGANISATION,
+                            days: int = 3000) -> Identity:
+    """A time-stamping authority's certificate (RFC 3161), naming no CRL distribution point."""
+    now, key = datetime.now(timezone.utc), _new_key("rsa")
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(name, organisation))
+        .issuer_name(issuer.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=days))
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .sign(issuer.key, hashes.SHA256())
+    )
+    return Identity(label, cert, key)
+
+
+def crl_pem(issuer: Identity, revoked: list[Revocation], *, this_update: datetime | None = None,
+            next_update: datetime | None = None) -> bytes:
+    """`issuer`'s CRL listing `revoked`, each with its date and, when given, its reason and invalidity date."""
+    now = datetime.now(timezone.utc)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer.cert.subject)
+        .last_update(this_update or now - timedelta(hours=1))
+        .next_update(next_update or now + timedelta(days=7))
+    )
+    for entry in revoked:
+        row = x509.RevokedCertificateBuilder().serial_number(entry.cert.serial_number).revocation_date(entry.at)
+        if entry.reason is not None:
+            row = row.add_extension(x509.CRLReason(entry.reason), critical=False)
+        if entry.invalid_from is not None:
+            row = row.add_extension(x509.InvalidityDate(entry.invalid_from), critical=False)
+        builder = builder.add_revoked_certificate(row.build())
+    return builder.sign(issuer.key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
 
 
 def _name(common_name: str, organisation: str, unit: str | None = None, locality: str | None = None) -> x509.Name:
@@ -112,7 +160,7 @@ class DemoPki:
     tsa: Identity | None = None
 
     @classmethod
-    def create(cls, organisation: str = "Ban Cơ yếu Chính phủ (thử nghiệm)") -> "DemoPki":
+    def create(cls, organisation: str = ORGANISATION) -> "DemoPki":
         now = datetime.now(timezone.utc)
 
         def authority(label: str, name: str, issuer: Identity | None, days: int) -> Identity:
@@ -123,21 +171,7 @@ class DemoPki:
         root = authority("root", "RootCA chuyên dùng Chính phủ G2 (TEST)", None, 3650)
         inter = authority("intermediate", "CA phục vụ các cơ quan Nhà nước G2 (TEST)", root, 3000)
         pki = cls(root=root, intermediate=inter)
-        tsa_key = _new_key("rsa")
-        tsa_cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name("Máy chủ cấp dấu thời gian (TEST)", organisation))
-            .issuer_name(inter.cert.subject)
-            .public_key(tsa_key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=3000))
-            .not_valid_after(now + timedelta(days=3000))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-            .sign(inter.key, hashes.SHA256())
-        )
-        pki.tsa = Identity("tsa", tsa_cert, tsa_key)
+        pki.tsa = time_stamping_authority("tsa", "Máy chủ cấp dấu thời gian (TEST)", inter, organisation)
         return pki
 
     def signer(
@@ -181,33 +215,10 @@ class DemoPki:
 
     def crl_pem(self, *, this_update: datetime | None = None, next_update: datetime | None = None) -> bytes:
         """The intermediate's CRL listing the revoked signers."""
-        now = datetime.now(timezone.utc)
-        builder = (
-            x509.CertificateRevocationListBuilder()
-            .issuer_name(self.intermediate.cert.subject)
-            .last_update(this_update or now - timedelta(hours=1))
-            .next_update(next_update or now + timedelta(days=7))
-        )
-        for revoked in self.revoked:
-            entry = x509.RevokedCertificateBuilder().serial_number(revoked.cert.serial_number).revocation_date(revoked.at)
-            if revoked.reason is not None:
-                entry = entry.add_extension(x509.CRLReason(revoked.reason), critical=False)
-            if revoked.invalid_from is not None:
-                entry = entry.add_extension(x509.InvalidityDate(revoked.invalid_from), critical=False)
-            builder = builder.add_revoked_certificate(entry.build())
-        crl = builder.sign(self.intermediate.key, hashes.SHA256())
-        return crl.public_bytes(serialization.Encoding.PEM)
+        return crl_pem(self.intermediate, self.revoked, this_update=this_update, next_update=next_update)
 
     def root_crl_pem(self) -> bytes:
-        now = datetime.now(timezone.utc)
-        crl = (
-            x509.CertificateRevocationListBuilder()
-            .issuer_name(self.root.cert.subject)
-            .last_update(now - timedelta(hours=1))
-            .next_update(now + timedelta(days=30))
-            .sign(self.root.key, hashes.SHA256())
-        )
-        return crl.public_bytes(serialization.Encoding.PEM)
+        return crl_pem(self.root, [], next_update=datetime.now(timezone.utc) + timedelta(days=30))
 
     def write(self, directory: Path, *, crl_next_update: datetime | None = None) -> dict[str, Path]:
         """Write root.pem, intermediate.pem, the CRLs and each signer's cert and key."""

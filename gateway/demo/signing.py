@@ -36,11 +36,11 @@ class InMemorySigner(signers.SimpleSigner):
     from DER at each signature (cryptography checks an RSA key as it loads it: ~37 ms, three times a
     signature, most of what signing cost the demo and the tests). Same signature bytes."""
 
-    def __init__(self, identity: Identity, pki: DemoPki) -> None:
+    def __init__(self, identity: Identity, pki: DemoPki, chain: list[Identity] | None = None) -> None:
         super().__init__(
             signing_cert=_asn1_cert(identity),
             signing_key=_asn1_key(identity.key),
-            cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(pki.intermediate), _asn1_cert(pki.root)]),
+            cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain or [pki.intermediate, pki.root]]),
         )
         self.key = identity.key
 
@@ -65,13 +65,18 @@ def sign_pdf(
     *,
     field_name: str = "Signature1",
     timestamp_at: datetime | None = None,
+    tsa: Identity | None = None,
+    chain: list[Identity] | None = None,
 ) -> bytes:
-    """Return the PDF with one more signature by identity (an incremental update)."""
+    """Return the PDF with one more signature by identity (an incremental update), timestamped at `timestamp_at` by
+    `tsa` (the PKI's own by default, under its intermediate), the CAs of `chain` (the intermediate and the root by
+    default) embedded."""
     timestamper = None
-    if timestamp_at is not None and pki.tsa is not None:
+    tsa = tsa or pki.tsa
+    if timestamp_at is not None and tsa is not None:
         timestamper = timestamps.DummyTimeStamper(
-            tsa_cert=_asn1_cert(pki.tsa),
-            tsa_key=_asn1_key(pki.tsa.key),
+            tsa_cert=_asn1_cert(tsa),
+            tsa_key=_asn1_key(tsa.key),
             certs_to_embed=SimpleCertificateStore.from_certs([_asn1_cert(pki.intermediate)]),
             fixed_dt=timestamp_at,
         )
@@ -80,7 +85,7 @@ def sign_pdf(
     signers.sign_pdf(
         writer,
         signers.PdfSignatureMetadata(field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES),
-        signer=pdf_signer(identity, pki),
+        signer=InMemorySigner(identity, pki, chain),
         timestamper=timestamper,
         output=out,
     )
