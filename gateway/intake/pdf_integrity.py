@@ -83,14 +83,14 @@ def mupdf_objects(data: bytes, numbers: list[int]) -> MupdfReading:
     """The file's structure as MuPDF reads it, with the objects `numbers`."""
     with open_pdf(data) as doc:
         pdf = mupdf.pdf_document_from_fz_document(doc.this)
-        places = []
-        for number in range(1, mupdf.pdf_xref_len(pdf)):
+        places, length = [], doc.xref_length()
+        for number in range(1, length):
             entry = mupdf.ll_pdf_get_xref_entry_no_change(pdf.m_internal, number)
             if entry is not None and entry.type in ENTRY_KINDS:
                 places.append(ObjectPlace(number, ENTRY_KINDS[entry.type], entry.ofs, entry.gen))
         sources = {}
         for number in numbers:
-            if 0 < number < doc.xref_length():
+            if 0 < number < length:
                 stream = hashlib.sha256(doc.xref_stream_raw(number)).hexdigest() if doc.xref_is_stream(number) else None
                 sources[number] = ObjectSource(doc.xref_object(number, compressed=True), stream)
         return MupdfReading(places, sources, max(doc.pdf_catalog(), 0), doc.xref_get_key(-1, "Encrypt")[0] != "null")

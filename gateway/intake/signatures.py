@@ -220,14 +220,15 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
     cert = status.signing_cert
     proven = _proven_time(status, store)
     chain = status  # the status whose path decides trust
-    listed = _revoked_after_all(store, _chain(status), proven or now)
+    listed = _revoked_after_all(store, _chain(status), proven or now)  # without a timestamp, any listing is by now
     revoked = status.revoked or listed is not True
     expired = cert["tbs_certificate"]["validity"]["not_after"].native < now
-    revoked_on = listed if isinstance(listed, datetime) and proven is not None else None
-    if revoked_on is not None and proven is not None:
+    revoked_on = None
+    if isinstance(listed, datetime) and proven is not None:
         # NĐ 130/2018 Đ9.1: a signature made while its certificate was in force, as a trusted timestamp proves
         chain = await async_validate_pdf_signature(embedded, store.context(proven), skip_diff=True)
         revoked, expired = not chain.trusted, expired and not chain.trusted
+        revoked_on = None if revoked else listed.isoformat()
     elif not status.trusted and not revoked:
         if status.trust_problem_indic == AdESIndeterminate.TRY_LATER:
             # a stale CRL: judge the chain without it; revocation stays unknown (a warning)
@@ -262,7 +263,7 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
         revision_end=_revision_end(embedded),
         changes_after=level,
         fields_changed_after=fields_changed,
-        revoked_on=None if revoked or revoked_on is None else revoked_on.isoformat(),
+        revoked_on=revoked_on,
     )
 
 
