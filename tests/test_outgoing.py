@@ -86,6 +86,8 @@ def test_the_plan_of_a_dry_run_and_a_held_send_that_registers_nothing(world: Wor
     code, again = send(world, pdf)  # the same PDF again: nothing more is sent
     assert code == 0 and again.get("already_sent") is True and again["identifier"] == our_identifier(1)
     assert len(register_rows(world)[2]) == 2
+    text = world.run("send", "--config", str(world.config_path), str(world.root / "out.pdf")).stdout
+    assert "KHÔNG GỬI LẠI: Văn bản này đã được gửi trước đây." in text and "GIỮ LẠI" not in text  # no hold: exit 0
 
     code, second = send(world, our_document(number="46/SNV-VP"), "--confirm", "UBND huyện Lục Nam=000.00.00.H06",
                         name="second.pdf")
