@@ -28,7 +28,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 
 from gateway.intake import mime
-from gateway.model import Decision, MailFacts, SenderAuth
+from gateway.model import Decision, MailFacts, SenderAuth, Whole
 from gateway.reasons import error
 from qlvb_mailbox.imap import NETWORK_ERRORS
 from registry.database import Register
@@ -65,13 +65,13 @@ def fault_name(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def bare_facts(raw: bytes, problem: str) -> MailFacts:
+def bare_facts(raw: bytes, problem: str, *, whole: Whole | None = None) -> MailFacts:
     """What is known of a mail without reading a byte of it: its SHA-256 and size (the last way to
-    quarantine a mail whose very headers fail)."""
-    digest = mime.sha256(raw)
+    quarantine a mail whose very headers fail; `whole`: those of the mail `raw` begins)."""
+    digest = whole.sha256 if whole else mime.sha256(raw)
     return MailFacts(
-        message_id=f"<sha256-{digest[:32]}@no-message-id.qlvb>", sha256=digest, size=len(raw), from_address="",
-        from_name="", to=[], cc=[], subject="", date=None, received_top=None, auto_submitted=None,
+        message_id=f"<sha256-{digest[:32]}@no-message-id.qlvb>", sha256=digest, size=whole.size if whole else len(raw),
+        from_address="", from_name="", to=[], cc=[], subject="", date=None, received_top=None, auto_submitted=None,
         sender=SenderAuth("", False, detail=problem), attachments=[], pdfs=[], problem=problem,
     )
 

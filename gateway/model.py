@@ -224,6 +224,15 @@ class WorkFailure:
 
 
 @dataclass(frozen=True)
+class Whole:
+    """A mail too large to hold in memory (limits.max_mail_mb), already in the content store: the
+    bytes at hand are only its beginning, its headers."""
+
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class MailFacts:
     message_id: str
     sha256: str

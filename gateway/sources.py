@@ -21,10 +21,11 @@ from typing import Generic, Protocol
 
 from gateway.app import Gateway
 from gateway.guard import blame, fault_name
+from gateway.intake.analysis import HEADER_BYTES
 from gateway.intake.pipeline import IncomingMail, Intake
 from gateway.mailbox_state import Connected, Filed, MailboxStates
 from gateway.metrics import DaemonMetrics
-from gateway.model import Verdict
+from gateway.model import Verdict, Whole
 from gateway.outgoing.folder import FOLDER_OF, take_dropped
 from gateway.outgoing.send import OutgoingSender
 from gateway.workers import Job, Result, mail_result
@@ -69,8 +70,9 @@ class Desk:
 class _Taken(Generic[K]):
     """A mail fetched and handed to the workers."""
 
-    mail: FetchedMail[K]
+    mail: FetchedMail[K]  # a mail too large to hold: its beginning
     result: futures.Future[Result]
+    whole: Whole | None = None  # a mail too large to hold: in the content store
 
     @property
     def size(self) -> int:
@@ -121,8 +123,8 @@ class Inbox(Generic[K]):
         limits = desk.gateway.config.limits
         max_bytes = int(limits.batch_mb * MB)
         # a quarter of the bound a fetch: the workers are fed while the ones before are recorded
-        batches = self.mailbox.batches(keys, count=BATCH, max_bytes=max_bytes // 4,
-                                       alone_above=int(limits.max_mail_mb * MB))
+        too_large = int(limits.max_mail_mb * MB)
+        batches = self.mailbox.batches(keys, count=BATCH, max_bytes=max_bytes // 4, alone_above=too_large)
         waiting: deque[_Taken[K]] = deque()  # fetched, in the workers' hands or analysed, not yet recorded
         left = len(keys)
         try:
@@ -134,6 +136,9 @@ class Inbox(Generic[K]):
                     left, last_uid = self._record_ready(waiting, left, last_uid, at_least=at_least)
                 if desk.stop.is_set():
                     return last_uid
+                if batch.size > too_large:  # alone in its batch: never held whole, nor read (mail-too-large)
+                    waiting.extend(self._streamed(batch.keys[0]))
+                    continue
                 for mail in self.mailbox.fetch(batch.keys):
                     waiting.append(_Taken(mail, desk.intake.pool.submit(Job("mail", mail.raw, store=True))))
             while waiting and not desk.stop.is_set():  # the last ones as they come
@@ -142,6 +147,20 @@ class Inbox(Generic[K]):
             for taken in waiting:  # not recorded (stopping, or the connection lost): taken again later
                 taken.result.cancel()
         return last_uid
+
+    def _streamed(self, key: K) -> list[_Taken[K]]:
+        """A mail too large to hold, streamed into the content store as it is read; the workers get its
+        headers (its first HEADER_BYTES) and its size and hash. None if it went meanwhile."""
+        streamed = self.mailbox.stream(key)
+        if streamed is None:
+            return []
+        store = self.desk.gateway.store
+        digest, size = store.put_chunks(streamed.chunks)
+        if size < streamed.size:
+            return []  # it went while being read: the part stored is nobody's mail, and harmless
+        whole = Whole(size, digest)
+        mail = FetchedMail(key, store.head(digest, HEADER_BYTES), streamed.internaldate)
+        return [_Taken(mail, self.desk.intake.pool.submit(Job("mail", mail.raw, whole=whole)), whole)]
 
     def _record_ready(self, waiting: deque[_Taken[K]], left: int, last_uid: int, *, at_least: int) -> tuple[int, int]:
         """Once the first `at_least` mails of `waiting` are analysed, record the analysed ones at its head
@@ -155,7 +174,7 @@ class Inbox(Generic[K]):
             group.append(waiting.popleft())
         if not group:
             return left, last_uid
-        items = [(IncomingMail(f"{self.name}:{t.mail.key}", t.mail.raw, t.mail.internaldate),
+        items = [(IncomingMail(f"{self.name}:{t.mail.key}", t.mail.raw, t.mail.internaldate, t.whole),
                   mail_result(t.result.result())) for t in group]
         folders: dict[str, list[K]] = {}
         for taken, outcome in zip(group, desk.intake.record_many(items), strict=True):  # committed here, together

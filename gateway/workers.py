@@ -30,7 +30,7 @@ from multiprocessing.context import ForkContext, SpawnContext
 from typing import Literal
 
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings
-from gateway.model import PdfFacts, WorkFailure
+from gateway.model import PdfFacts, Whole, WorkFailure
 from gateway.mupdf_store import StoreBound
 from gateway.page_images import PageImages, render_pages
 
@@ -53,18 +53,19 @@ class Job:
     data: bytes
     filename: str = ""  # a PDF's file name
     store: bool = False  # a mail: write its original and files into the content store (not when secret)
+    whole: Whole | None = None  # a mail: `data` is only the beginning of this one, stored already (too large)
 
 
 Result = Analysis | PdfFacts | PageImages | WorkFailure
 
 
-def _do(analyser: Analyser, kind: str, data: bytes, filename: str, store: bool,
+def _do(analyser: Analyser, kind: str, data: bytes, filename: str, store: bool, whole: Whole | None,
         tick: Callable[[], None]) -> Analysis | PdfFacts | PageImages:
     if kind == "pages":
         return render_pages(data)
     if kind == "pdf":
         return analyser.read_outgoing(filename, data)
-    return analyser.analyse(data, tick=tick, store=store)
+    return analyser.analyse(data, tick=tick, store=store, whole=whole)
 
 
 def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -> None:
@@ -78,13 +79,13 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
             header = conn.recv()
             if header is None:
                 return
-            job_id, kind, filename, store = header
+            job_id, kind, filename, store, whole = header
             data = conn.recv_bytes()
         except (EOFError, OSError):
             return
         conn.send(("start", job_id))  # the time limits run from here
         try:
-            result: Result = _do(analyser, kind, data, filename, store, partial(conn.send, ("tick", job_id)))
+            result: Result = _do(analyser, kind, data, filename, store, whole, partial(conn.send, ("tick", job_id)))
         except MemoryError:
             result = WorkFailure("memory")
         except RecursionError:
@@ -289,7 +290,7 @@ class WorkerPool:
     def _hand(self, worker: _Worker, job: Job, future: Future[Result]) -> bool:
         limit = self.seconds_per_mail if job.kind == "mail" else self.seconds
         try:
-            worker.conn.send((id(future), job.kind, job.filename, job.store))
+            worker.conn.send((id(future), job.kind, job.filename, job.store, job.whole))
             worker.conn.send_bytes(job.data)
         except (OSError, ValueError):
             return False

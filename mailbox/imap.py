@@ -20,11 +20,19 @@ from imapclient.exceptions import IMAPClientError
 
 from qlvb_mailbox.batches import Batch, bounded
 from qlvb_mailbox.settings import Folders, Server
-from qlvb_mailbox.watched import FetchedMail, Stop
+from qlvb_mailbox.watched import FetchedMail, Stop, StreamedMail
 
 FETCH_BATCH = 20
+STREAM_CHUNK = 4 * 1024 * 1024  # bytes of a mail too large to hold asked for at once (a partial FETCH)
 SIZES_CHUNK = 500  # UIDs asked for their size in one command (a command line stays short)
 NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
+
+
+def _internaldate(item: dict[bytes, object]) -> datetime | None:
+    when = item.get(b"INTERNALDATE")
+    if not isinstance(when, datetime):
+        return None
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
 
 
 class ImapMailbox:
@@ -126,11 +134,27 @@ class ImapMailbox:
                 item = data.get(uid)
                 if item is None:
                     continue  # expunged meanwhile (the clerk moved it)
-                when = item.get(b"INTERNALDATE")
-                if isinstance(when, datetime) and when.tzinfo is None:
-                    when = when.replace(tzinfo=timezone.utc)
-                fetched.append(FetchedMail(uid, bytes(item[b"BODY[]"]), when))
+                fetched.append(FetchedMail(uid, bytes(item[b"BODY[]"]), _internaldate(item)))
         return fetched
+
+    def stream(self, uid: int) -> StreamedMail[int] | None:
+        """A mail read STREAM_CHUNK bytes at a time (BODY.PEEK[]<offset.length>), never whole in memory."""
+        assert self.client is not None
+        item = self.client.fetch([uid], ["RFC822.SIZE", "INTERNALDATE"]).get(uid)
+        if item is None:
+            return None  # expunged meanwhile
+        return StreamedMail(uid, int(item[b"RFC822.SIZE"]), _internaldate(item), self._chunks(uid))
+
+    def _chunks(self, uid: int) -> Iterator[bytes]:
+        assert self.client is not None
+        offset = 0
+        while True:
+            item = self.client.fetch([uid], [f"BODY.PEEK[]<{offset}.{STREAM_CHUNK}>"]).get(uid)
+            chunk = bytes(item.get(f"BODY[]<{offset}>".encode()) or b"") if item is not None else b""
+            if not chunk:
+                return  # the end, or expunged meanwhile
+            yield chunk
+            offset += len(chunk)
 
     def file(self, uids: list[int], key: str) -> None:
         """Move mails into the folder for their verdict, in one command (IMAP MOVE, or COPY and expunge)."""

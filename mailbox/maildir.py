@@ -18,16 +18,18 @@ from datetime import datetime, timezone
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from pathlib import Path
+from typing import BinaryIO
 
 from imapclient import imap_utf7
 
 from qlvb_mailbox.batches import Batch, bounded
 from qlvb_mailbox.dates import plausible
-from qlvb_mailbox.watched import FetchedMail, Stop
+from qlvb_mailbox.watched import FetchedMail, Stop, StreamedMail
 from qlvb_mailbox.settings import Folders
 
 log = logging.getLogger("qlvb.maildir")
 
+STREAM_CHUNK = 4 * 1024 * 1024  # bytes of a mail too large to hold read at once
 HEADER_FIELD = re.compile(rb"(From |[!-9;-~]+[ \t]*:)")  # a header field's name and colon (or an mbox From line)
 
 
@@ -137,12 +139,22 @@ class MaildirMailbox:
                 raw = self.inbox.get_bytes(key)
             except KeyError:
                 continue  # moved meanwhile
-            try:
-                when = plausible(datetime.fromtimestamp(int(self._delivered(key)), timezone.utc))
-            except (OverflowError, ValueError, OSError):  # a file time no date holds: as if unknown
-                when = None
-            fetched.append(FetchedMail(key, raw, when))
+            fetched.append(FetchedMail(key, raw, self._delivered_at(key)))
         return fetched
+
+    def stream(self, key: str) -> StreamedMail[str] | None:
+        """A mail read STREAM_CHUNK bytes at a time, never whole in memory."""
+        try:
+            file = self._path(key).open("rb")
+        except (KeyError, FileNotFoundError):
+            return None  # moved meanwhile
+        return StreamedMail(key, os.fstat(file.fileno()).st_size, self._delivered_at(key), _chunks(file))
+
+    def _delivered_at(self, key: str) -> datetime | None:
+        try:
+            return plausible(datetime.fromtimestamp(int(self._delivered(key)), timezone.utc))
+        except (OverflowError, ValueError, OSError):  # a file time no date holds: as if unknown
+            return None
 
     def file(self, keys: list[str], folder_key: str) -> None:
         assert self.inbox is not None
@@ -179,3 +191,9 @@ class MaildirMailbox:
 
     def _listing(self) -> set[str]:
         return {p.name for sub in ("new", "cur") for p in (self.path / sub).iterdir()}
+
+
+def _chunks(file: BinaryIO) -> Iterator[bytes]:
+    with file:
+        while chunk := file.read(STREAM_CHUNK):
+            yield chunk

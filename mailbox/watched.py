@@ -24,6 +24,16 @@ class FetchedMail(Generic[K]):
     internaldate: datetime | None  # when the mailbox received it
 
 
+@dataclass(frozen=True)
+class StreamedMail(Generic[K]):
+    """A mail too large to hold in memory, read a chunk at a time (`chunks`, consumed once, at once)."""
+
+    key: K
+    size: int  # its bytes, as the mailbox reports them; fewer chunks' bytes than these: it went meanwhile
+    internaldate: datetime | None
+    chunks: Iterator[bytes]
+
+
 class WatchedMailbox(Protocol[K]):
     """A mailbox whose new mail the daemon takes in and files by verdict."""
 
@@ -44,6 +54,8 @@ class WatchedMailbox(Protocol[K]):
     def batches(self, keys: list[K], *, count: int, max_bytes: int, alone_above: int) -> Iterator[Batch[K]]: ...
 
     def fetch(self, keys: list[K]) -> list[FetchedMail[K]]: ...
+
+    def stream(self, key: K) -> StreamedMail[K] | None: ...  # None: it went meanwhile
 
     def file(self, keys: list[K], key: str) -> None: ...  # moved into the folder of that verdict key
 

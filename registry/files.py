@@ -3,8 +3,10 @@ listener's spool, the fetched CRLs). A crash leaves the old file or the new one,
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -12,15 +14,35 @@ def write_atomically(target: Path, data: bytes) -> None:
     """Write `data` to a temporary file beside `target`, sync it, rename it over `target`, then sync
     the folder, so that the new name survives a power cut too. The temporary file's name starts with
     a dot and has no suffix: nobody reading the folder by suffix takes it for a finished file."""
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    temporary, _, _ = write_temporary(target.parent, [data])
+    rename_synced(temporary, target)
+
+
+def write_temporary(folder: Path, chunks: Iterable[bytes]) -> tuple[Path, str, int]:
+    """The chunks written, as they come, to a temporary file of `folder` and synced: its path, their
+    SHA-256 and their size. The caller renames it (`rename_synced`) or removes it."""
+    fd, name = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    temporary, digest, size = Path(name), hashlib.sha256(), 0
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                digest.update(chunk)
+                handle.write(chunk)
+                size += len(chunk)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary, digest.hexdigest(), size
+
+
+def rename_synced(temporary: Path, target: Path) -> None:
+    """A synced temporary file renamed over `target`, then the folder synced."""
+    try:
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     folder = os.open(target.parent, os.O_RDONLY)
     try:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
-from registry.files import write_atomically
+from registry.files import rename_synced, write_atomically, write_temporary
 
 
 class ContentStore:
@@ -23,6 +24,25 @@ class ContentStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, data)
         return digest
+
+    def put_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
+        """A file too large to hold in memory, written as its chunks come and stored under its SHA-256
+        once whole: its digest and size."""
+        folder = self.root / "sha256"
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary, digest, size = write_temporary(folder, chunks)
+        target = self.path(digest)
+        if target.exists():
+            temporary.unlink()
+        else:
+            target.parent.mkdir(exist_ok=True)
+            rename_synced(temporary, target)
+        return digest, size
+
+    def head(self, digest: str, size: int) -> bytes:
+        """A stored file's first `size` bytes."""
+        with self.path(digest).open("rb") as file:
+            return file.read(size)
 
     def get(self, digest: str) -> bytes:
         return self.path(digest).read_bytes()

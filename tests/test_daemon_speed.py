@@ -4,11 +4,13 @@ fetched in batches bounded by bytes (limits.batch_mb). Against a private Dovecot
 
 from __future__ import annotations
 
+import hashlib
 import mailbox as stdlib_mailbox
 import os
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 
@@ -165,3 +167,76 @@ def test_a_backlog_of_large_mails_goes_through_a_small_batch_bound(world: World,
     register.close()
     assert notations == ["1/STP-VP", "2/STP-VP", "4/STP-VP", "5/STP-VP", "6/STP-VP"]
     assert len(too_large) == 1 and too_large[0].stored and too_large[0].size > 4 * MB
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory so far (VmHWM), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
+
+
+def _huge_mail(world: World, name: str, megabytes: int, **kw: Any) -> Path:
+    """A mail of about this size: a document and a large archive beside it (incompressible)."""
+    return world.mail(name, attachments=[("cv.pdf", world.document(number=f"{name}/STP-VP")),
+                                         ("ho-so.zip", os.urandom(megabytes * MB * 3 // 4))], **kw)
+
+
+def _kept_whole(world: World, original: bytes) -> str:
+    """The verdict the register gives the mail, once its original, byte for byte, is in the store."""
+    from registry.models import Mail
+
+    digest = hashlib.sha256(original).hexdigest()
+    register = world.db()
+    with register.session() as s:
+        row = s.query(Mail).filter(Mail.sha256 == digest).one()
+        verdict, size, stored, reasons = row.verdict, row.size, row.stored, str(row.outcome)
+    register.close()
+    kept = world.root / "store" / "sha256" / digest[:2] / digest
+    assert stored and size == len(original) and hashlib.sha256(kept.read_bytes()).hexdigest() == digest
+    assert "mail-too-large" in reasons
+    return verdict
+
+
+def test_a_mail_too_large_to_read_is_never_held_whole_over_imap(world: World, servers) -> None:  # type: ignore[no-untyped-def]
+    """A 96 MB mail above max_mail_mb (4): the daemon reads it into the store a few MB at a time, keeps
+    it, and returns it to its proven sender; its memory grows by far less than the mail (it held the mail,
+    and copies of it, whole: over 200 MB more)."""
+    imap_server, _ = servers
+    world.extra["limits"] = {"max_mail_mb": 4}
+    world.write_config()
+    small = world.mail("1", attachments=[("cv.pdf", world.document(number="1/STP-VP"))])
+    huge = _huge_mail(world, "2", 96, auth="smtp")
+    append(imap_server, small)
+    daemon = start_daemon(world)
+    try:
+        assert wait_for(lambda: folder_counts(imap_server)["accepted"] == 1, timeout=60)
+        before = _peak_rss_mb(daemon.pid)
+        append(imap_server, huge)
+        assert wait_for(lambda: folder_counts(imap_server)["returned"] == 1, timeout=120), folder_counts(imap_server)
+        grown = _peak_rss_mb(daemon.pid) - before
+    finally:
+        stop_daemon(daemon)
+    assert _kept_whole(world, huge.read_bytes()) == "returned"
+    assert grown < 40, f"the daemon grew by {grown:.0f} MB"
+
+
+def test_a_mail_too_large_to_read_is_never_held_whole_in_a_maildir(world: World) -> None:
+    """The same in a local Maildir: the file copied into the store a few MB at a time, kept and held
+    for the clerk (its DKIM signature cannot be checked without reading it)."""
+    inbox = stdlib_mailbox.Maildir(str(world.root / "Maildir"), create=True)
+    world.extra["mailboxes"] = [{"name": "vanthu", "maildir": "Maildir", "poll_seconds": 1}]
+    world.extra["limits"] = {"max_mail_mb": 4}
+    world.write_config()
+    inbox.add(world.mail("1", attachments=[("cv.pdf", world.document(number="1/STP-VP"))]).read_bytes())
+    huge = _huge_mail(world, "2", 96)
+    daemon = start_daemon(world)
+    try:
+        assert wait_for(lambda: not any((world.root / "Maildir" / "new").iterdir()), timeout=60)
+        before = _peak_rss_mb(daemon.pid)
+        inbox.add(huge.read_bytes())
+        assert wait_for(lambda: not any((world.root / "Maildir" / "new").iterdir()), timeout=120)
+        grown = _peak_rss_mb(daemon.pid) - before
+    finally:
+        stop_daemon(daemon)
+    assert _kept_whole(world, huge.read_bytes()) == "quarantined"
+    assert grown < 40, f"the daemon grew by {grown:.0f} MB"

@@ -20,7 +20,7 @@ from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.pdf_content import active_content, active_content_of
 from gateway.intake.pdf_integrity import damage, open_pdf, rebuilt
 from gateway.intake.signatures import SignatureValidator, TrustStore
-from gateway.model import Attachment, DeliveryReport, MailFacts, PdfFacts, SenderAuth, SignatureFacts
+from gateway.model import Attachment, DeliveryReport, MailFacts, PdfFacts, SenderAuth, SignatureFacts, Whole
 from gateway.reading import read_document
 from registry.store import ContentStore
 
@@ -81,19 +81,22 @@ def _report(msg: Message) -> DeliveryReport | None:
     return _safe(lambda: delivery_report(msg), None)
 
 
-def headers_only(raw: bytes, problem: str, *, too_large: bool = False) -> MailFacts:
-    """The facts that can be had without looking inside the body (for refused or failed mails).
-    Runs in the main process, so every read is guarded: it never fails."""
-    digest = mime.sha256(raw)
-    end = raw.find(b"\r\n\r\n", 0, 262144)
-    head = raw[:end] if end >= 0 else raw[:262144].split(b"\n\n", 1)[0]
+HEADER_BYTES = 262144  # the headers of a mail not read whole are looked for in its first bytes
+
+
+def headers_only(raw: bytes, problem: str, *, too_large: bool = False, whole: Whole | None = None) -> MailFacts:
+    """The facts that can be had without looking inside the body (for refused or failed mails; `whole`:
+    `raw` is only the beginning of that mail). Runs in the main process, so every read is guarded: it never fails."""
+    digest = whole.sha256 if whole else mime.sha256(raw)
+    end = raw.find(b"\r\n\r\n", 0, HEADER_BYTES)
+    head = raw[:end] if end >= 0 else raw[:HEADER_BYTES].split(b"\n\n", 1)[0]
     msg = _safe(lambda: mime.parse_message(head + b"\r\n\r\n"), None)
     if msg is None:
         msg = mime.parse_message(b"\r\n")
     froms: list[str] = _safe(lambda: [a for _, a in mime.addresses(msg, "From")], [])
     return MailFacts(
         message_id=_safe(lambda: mime.message_id(msg, digest), f"<sha256-{digest[:32]}@no-message-id.qlvb>"),
-        sha256=digest, size=len(raw), from_address=froms[0] if froms else "", from_name="",
+        sha256=digest, size=whole.size if whole else len(raw), from_address=froms[0] if froms else "", from_name="",
         to=_safe(lambda: [a for _, a in mime.addresses(msg, "To")], []),
         cc=_safe(lambda: [a for _, a in mime.addresses(msg, "Cc")], []),
         subject=_safe(lambda: mime.header_text(msg, "Subject"), ""),
@@ -154,18 +157,22 @@ class Analyser:
         self._crl_stamp = folder.stat().st_mtime if folder is not None and folder.is_dir() else None
         self.validator = SignatureValidator(TrustStore.load(list(self.settings.roots), [*self.settings.crls, *fetched]))
 
-    def analyse(self, raw: bytes, tick: Callable[[], None] = lambda: None, *, store: bool = False) -> Analysis:
+    def analyse(self, raw: bytes, tick: Callable[[], None] = lambda: None, *, store: bool = False,
+                whole: Whole | None = None) -> Analysis:
         """The mail's facts; with `store`, its original and files written into the content store,
-        unless a document of it is marked secret (002 Đ16.7: then nothing of it is written anywhere)."""
+        unless a document of it is marked secret (002 Đ16.7: then nothing of it is written anywhere).
+        `whole`: `raw` is only the beginning of a mail too large to hold, stored already."""
         folder = self.settings.fetched_crls
         if folder is not None and folder.is_dir() and folder.stat().st_mtime != self._crl_stamp:
             self._load_trust()  # the daemon fetched fresh CRLs
-        if len(raw) > self.settings.max_mail_bytes:
-            facts = headers_only(raw, f"{len(raw) / 1e6:.1f} MB", too_large=True)
+        if whole is not None or len(raw) > self.settings.max_mail_bytes:
+            size = whole.size if whole else len(raw)
+            facts = headers_only(raw, f"{size / 1e6:.1f} MB", too_large=True, whole=whole)
             # the province's server may still vouch for the sender
             msg = mime.parse_message(raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
             sender = authenticate(b"", msg, [facts.from_address] if facts.from_address else [], self.settings.auth)
-            return Analysis(replace(facts, sender=sender), self._store(raw, facts.sha256, {}) if store else frozenset())
+            stored = frozenset({whole.sha256}) if whole else self._store(raw, facts.sha256, {}) if store else frozenset()
+            return Analysis(replace(facts, sender=sender), stored)
         msg = mime.parse_message(raw)
         digest = mime.sha256(raw)
         froms = mime.addresses(msg, "From")

@@ -27,7 +27,7 @@ from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name,
 from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
 from gateway.model import (
-    Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, PdfFacts, Reading, Reply, SenderAuth,
+    Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, PdfFacts, Reading, Reply, SenderAuth, Whole,
 )
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
@@ -47,8 +47,13 @@ BASIS_TEXT = {
 @dataclass(frozen=True)
 class IncomingMail:
     source: str  # a file path, or mailbox and UID
-    raw: bytes
+    raw: bytes  # the mail, or only its beginning when `whole` says so
     delivered_at: datetime | None = None  # IMAP INTERNALDATE when known
+    whole: Whole | None = None  # a mail too large to hold: already in the content store
+
+    @property
+    def sha256(self) -> str:
+        return self.whole.sha256 if self.whole else mime.sha256(self.raw)
 
 
 def _copy_note(reading: Reading) -> str:
@@ -122,7 +127,7 @@ class Intake:
                     raise
                 log.warning("%s: %s; quarantined", item.source, fault_name(exc), exc_info=True)
                 return self.quarantine(item, fault_name(exc), record=False)
-        digest = mime.sha256(item.raw)
+        digest = item.sha256
         count = self.attempts.begin([digest])[digest]  # committed before the mail's steps
         if count > MAX_ATTEMPTS:
             last = self.attempts.last_error(digest) or "tiến trình dừng giữa chừng"
@@ -145,8 +150,9 @@ class Intake:
         """The mail held for the clerk as `processing-failed`, from what its headers say (never an
         automatic mail or an answer here: those steps may be what failed), else from its bytes alone;
         the original kept, the clerk alerted. Should even that fail, it is only filed into quarantine."""
-        facts = replace(headers_only(item.raw, problem), auto_submitted=None, peer={}, in_reply_to=None, references=[])
-        for known in (facts, bare_facts(item.raw, problem)):
+        facts = replace(headers_only(item.raw, problem, whole=item.whole), auto_submitted=None, peer={}, in_reply_to=None,
+                        references=[])
+        for known in (facts, bare_facts(item.raw, problem, whole=item.whole)):
             try:
                 delivered = (item.delivered_at or datetime.now(timezone.utc)).astimezone(self.gw.config.tz)
                 received = self.gw.calendar.received_at(delivered)
@@ -164,7 +170,7 @@ class Intake:
 
     def _handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> MailOutcome:
         if isinstance(result, WorkFailure):
-            facts, stored = headers_only(item.raw, f"{result.reason}"), frozenset[str]()
+            facts, stored = headers_only(item.raw, f"{result.reason}", whole=item.whole), frozenset[str]()
         else:
             facts, stored = result.facts, result.stored
         delivered = item.delivered_at or facts.received_top or facts.date or datetime.now(timezone.utc)
@@ -215,7 +221,7 @@ class Intake:
         answers as if recorded one after the other, one commit for all. Their files are stored first.
         Should the transaction fail (another gateway recording one of them, a value the database
         refuses), nothing of it stays and each mail is recorded on its own, as `handle` does."""
-        digests = [result.facts.sha256 if isinstance(result, Analysis) else mime.sha256(item.raw)  # the worker's hash
+        digests = [result.facts.sha256 if isinstance(result, Analysis) else item.sha256  # the worker's hash
                    for item, result in mails]
         if self.attempts.begin_batch(digests):  # begun before, never finished: each on its own, counted
             return [self.handle(item, result, record=True) for item, result in mails]
@@ -242,7 +248,8 @@ class Intake:
     def _prepared(self, item: IncomingMail, result: Analysis | WorkFailure) -> _Prepared:
         if isinstance(result, WorkFailure):  # the operator reads why (the clerk reads it in the quarantine)
             log.warning("%s: analysis failed (%s); quarantined", item.source, result.reason)
-        facts, stored = ((headers_only(item.raw, f"{result.reason}"), frozenset[str]()) if isinstance(result, WorkFailure)
+        facts, stored = ((headers_only(item.raw, f"{result.reason}", whole=item.whole), frozenset[str]())
+                         if isinstance(result, WorkFailure)
                          else (result.facts, result.stored))
         delivered = item.delivered_at or facts.received_top or facts.date or datetime.now(timezone.utc)
         delivered = delivered.astimezone(self.gw.config.tz)
@@ -252,7 +259,7 @@ class Intake:
         """The original and its files in the content store. The worker wrote them; what it did not (a
         failed analysis, a file a recall destroyed since) is written here, files taken from the original again."""
         store = self.gw.store
-        if facts.sha256 not in stored or not store.has(facts.sha256):
+        if item.whole is None and (facts.sha256 not in stored or not store.has(facts.sha256)):  # a whole one: stored already
             store.put(item.raw, facts.sha256)
         missing = {a.sha256 for a in facts.attachments if a.sha256 not in stored or not store.has(a.sha256)}
         if missing:
