@@ -341,3 +341,53 @@ def test_a_sender_is_authenticated_only_by_what_the_mail_really_proves(province_
                 continue
             proven = mail.evidence.proves(reply.to) and facts.sender.authenticated and reply.to == facts.sender.address
             assert proven or (reply.kind == "ack" and reply.to in truly_signed_for), (reply, facts.sender, mail.evidence)
+
+
+# ---- a genuine signed mail, one header added: nothing of the forger's is read under its signature ----------
+@pytest.fixture(scope="module")
+def genuine_letter(province_gateway: Province) -> tuple[bytes, str, set[str]]:
+    """A mail Sở Tư pháp's server signed (a letter and its signed document): its bytes, MIME boundary and
+    the SHA-256 of the files the gateway reads in it."""
+    from kit import make_mail
+
+    pdf = province_gateway.pdfs["signed-by-stp"]
+    raw = make_mail(sender=STP, to=[CLERK], subject="Mời họp", attachments=[("moi-hop.pdf", pdf)],
+                    dkim_key=province_gateway.keys["sotp.bacgiang.gov.vn"]).split(b"\r\n", 1)[1]  # no Received
+    facts = province_gateway.analyser.analyse(raw).facts
+    assert facts.sender.authenticated and facts.attachments, facts.sender
+    boundary = raw.split(b'boundary="', 1)[1].split(b'"', 1)[0].decode()
+    return raw, boundary, {a.sha256 for a in facts.attachments}
+
+
+def added_header(boundary: str) -> st.SearchStrategy[str]:
+    """A header as a forger adds it: line ends of every kind Python or DKIM might take for one, a blank
+    line, the mail's boundary, part headers and a PDF's start."""
+    pieces = ["\r", "\n", "\r\n", "\r\r", "\n\n", "\r\n\r\n", "\x0b", "\x0c", "\x1c", "\x1e", "\x85", "\u2028", " ", "\t",
+              "ok", ":", f"--{boundary}", f"--{boundary}--", "Content-Type: application/pdf",
+              'Content-Disposition: attachment; filename="cv.pdf"', "Content-Transfer-Encoding: base64",
+              f"To: {CLERK}", f"From: {STP}", "JVBERi0xLjcKJeLjz9MK", "\r\nJVBERi0xLjcK", "\nno header"]
+    name = st.sampled_from(["X-Note", "Content-Type", "To", "Subject", "Received", "Authentication-Results"])
+    return st.builds(lambda n, parts: f"{n}: {''.join(parts)}\r\n", name, st.lists(st.sampled_from(pieces), max_size=12))
+
+
+@PROPERTY
+@given(data=st.data())
+def test_a_header_added_to_a_signed_mail_never_puts_a_file_of_the_forgers_under_its_signature(  # type: ignore[no-untyped-def]
+        province_gateway: Province, genuine_letter: tuple[bytes, str, set[str]], data) -> None:
+    """Whatever one header a forger adds to a genuine signed mail, wherever in its header block: if the
+    gateway still takes the mail as the sender's, every file it reads is one the sender signed, and the
+    analysis never fails. (A red team's bare CR in an added header had Python's parser end the headers
+    early and read the forger's parts where DKIM had seen one unsigned header; a line with no "name:"
+    made dkimpy raise, and the mail was quarantined as processing-failed rather than decided.)"""
+    raw, boundary, files = genuine_letter
+    head, body = raw.split(b"\r\n\r\n", 1)
+    lines = head.split(b"\r\n")
+    starts = [i for i in range(len(lines) + 1) if i == len(lines) or not lines[i][:1].isspace()]
+    at = data.draw(st.sampled_from(starts))
+    added = data.draw(added_header(boundary)).encode("utf-8", "surrogateescape")
+    forged = b"\r\n".join(lines[:at]) + (b"\r\n" if at else b"") + added + b"\r\n".join(lines[at:]) + b"\r\n\r\n" + body
+    if at == len(lines):
+        forged = head + b"\r\n" + added + b"\r\n" + body
+    facts = province_gateway.analyser.analyse(forged).facts
+    if facts.sender.authenticated:
+        assert {a.sha256 for a in facts.attachments} <= files, (added, facts.sender, [a.filename for a in facts.attachments])

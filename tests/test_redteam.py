@@ -77,6 +77,19 @@ def _append_parts(signed: bytes, pdf: bytes) -> bytes:
     return f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n'.encode() + head + b"\r\n\r\n" + body + extra
 
 
+def _parts_after_a_bare_cr(signed: bytes, pdf: bytes) -> bytes:
+    """A header of the forger's added at the end of a genuine signed mail's header block, its value
+    carrying bare CRs: a blank line, then the forger's parts under the genuine mail's boundary, ended
+    before the genuine body (which becomes their epilogue). dkimpy reads one unsigned header."""
+    head, body = signed.split(b"\r\n\r\n", 1)
+    boundary = head.split(b'boundary="', 1)[1].split(b'"', 1)[0].decode()
+    pdf64 = base64.encodebytes(pdf).decode().replace("\n", "\r")
+    injected = (f"X-Mailer-Note: ok\r\r--{boundary}\rContent-Type: text/plain; charset=utf-8\r\rKinh gui Van thu.\r"
+                f"--{boundary}\rContent-Type: application/pdf\rContent-Disposition: attachment; filename=\"cv.pdf\"\r"
+                f"Content-Transfer-Encoding: base64\r\r{pdf64}--{boundary}--\r").encode()
+    return head + b"\r\n" + injected + b"\r\n\r\n" + body
+
+
 def _incremental(pdf: bytes, work: Path, change: Callable[[pymupdf.Document], None]) -> bytes:
     """The PDF with one unsigned incremental update made by MuPDF."""
     work.write_bytes(pdf)
@@ -158,6 +171,10 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
         f"Received: from {MX} (unknown [203.0.113.9]) by {MX} (Postfix) with ESMTP id 4QxT; {now}",
         results(f"{MX}; dkim=pass header.d=sotp.bacgiang.gov.vn; dmarc=pass header.from=sotp.bacgiang.gov.vn"),
         hop()]))
+    # 1b. the same with a HELO of two words: Postfix's older versions wrote it as given, "from MX x (…)"
+    put("helo-of-two-words-names-the-province-server", on_top(unsigned, [
+        f"Received: from {MX} x (unknown [203.0.113.9]) by {MX} (Postfix) with ESMTP id 4QxU; {now}",
+        results(f"{MX}; auth=pass smtp.auth={STP}"), hop()]))
     # 2. a genuine mail of Sở Tư pháp signed with l=, the forger's document appended
     genuine = _with_body_length(_replace_received(make_mail(sender=STP, to=[CLERK], subject="Gửi văn bản",
                                                             attachments=[("cv.pdf", doc())])), stp_key)
@@ -166,6 +183,11 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     to_stc = make_mail(sender=STP, to=[STC], subject="Gửi Sở Tài chính", dkim_key=stp_key, attachments=[
         ("cv.pdf", doc(recipients=["Nơi nhận:", "- Sở Tài chính;", "- Lưu: VT, VP."]))])
     put("to-added-above-dkim", on_top(f"To: {CLERK}\r\n".encode() + _replace_received(to_stc), [hop()]))
+    # 3b. a genuine signed mail of Sở Tư pháp (a harmless letter), one header added with bare CRs in it
+    letter = make_mail(sender=STP, to=[CLERK], subject="Mời họp", dkim_key=stp_key, attachments=[
+        ("moi-hop.pdf", w.signed("stp", doc(summary="V/v mời họp giao ban tháng 12")))])
+    put("bare-cr-header-ends-the-headers", on_top(_parts_after_a_bare_cr(_replace_received(letter),
+                                                                          w.scanned(doc(summary=FORGED))), [hop()]))
     # 4. certificates whose locality (L) and organisation (O) name different provinces
     person = pki.signer("Nguyễn Văn C", "UBND tỉnh Đắk Nông", unit="Sở Tư pháp", locality="Bắc Giang")
     office = pki.signer("Sở Tư pháp", "UBND tỉnh Đắk Nông", locality="Bắc Giang")
@@ -208,6 +230,30 @@ def test_a_helo_naming_the_province_server_does_not_make_forged_results_count(ru
     assert out["sender"]["authenticated"] is False, out["sender"]
     assert (out["verdict"], out["incoming_number"]) == ("quarantined", None), out["reasons"]
     assert not [r for r in out["replies"] if r["kind"] != "alert"]
+
+
+def test_a_helo_of_several_words_naming_the_province_server_does_not_make_forged_results_count(run: Run) -> None:
+    """A red team's (stop 28): with HELO "mx.bacgiang.gov.vn x", a Received line reads "from
+    mx.bacgiang.gov.vn x (unknown [203.0.113.9]) by mx.bacgiang.gov.vn": the verified "(rDNS [IP])"
+    no longer stands right after the first word, and the HELO was taken for the verified host; the
+    forger's `auth=pass smtp.auth=` Sở Tư pháp below it counted: registered and acknowledged."""
+    out = run.out["helo-of-two-words-names-the-province-server"]
+    assert out["sender"]["authenticated"] is False, out["sender"]
+    assert (out["verdict"], out["incoming_number"]) == ("quarantined", None), out["reasons"]
+    assert not [r for r in out["replies"] if r["kind"] != "alert"]
+
+
+def test_a_bare_cr_in_an_added_header_does_not_put_a_body_of_the_forgers_under_a_genuine_signature(run: Run) -> None:
+    """A red team's (stop 28): any genuine mail Sở Tư pháp's server signed, replayed with one header
+    added whose value holds bare CRs. DKIM (dkimpy, and mail servers) end lines at LF: one unsigned
+    header, the signature verifies. Python's email parser ends lines at a CR too: the headers end at
+    "\\r\\r", and the forger's parts that follow are the body it reads (an unsigned scan of "999/STP-VP"):
+    registered with legal value as Sở Tư pháp's on the official mailbox, and acknowledged to it."""
+    out = run.out["bare-cr-header-ends-the-headers"]
+    assert out["document"]["summary"] == FORGED  # what the gateway read: the forger's scan
+    assert out["sender"]["authenticated"] is False, out["sender"]
+    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
+    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
 
 
 def test_a_dkim_body_length_limit_does_not_vouch_for_parts_appended_after_it(run: Run) -> None:

@@ -98,6 +98,10 @@ def test_received_by() -> None:
     assert received_from("from [10.1.2.3] (helo=pc) by mx with ESMTPSA; date") == ("10.1.2.3",)  # Exim
     assert received_from(f"from {MX} (evil.example [203.0.113.5]) by {MX}; date") == ("evil.example", "203.0.113.5")
     assert received_from(f"from {MX} by imap; date") == (MX,)
+    # a HELO of several words (a red team's): the client's, never the verified host
+    assert received_from(f"from {MX} x (unknown [203.0.113.9]) by {MX} (Postfix); date") == ()
+    assert received_from(f"from {MX} x by {MX}; date") == ()
+    assert received_from(f"from {MX}; date") == (MX,)
 
 
 # ---- whose certificate is it ------------------------------------------------------------------

@@ -170,7 +170,8 @@ class Analyser:
             facts = headers_only(raw, f"{size / 1e6:.1f} MB", too_large=True, whole=whole)
             # the province's server may still vouch for the sender
             msg = mime.parse_message(raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
-            sender = authenticate(b"", msg, [facts.from_address] if facts.from_address else [], self.settings.auth)
+            sender = authenticate(raw[:HEADER_BYTES], msg, [facts.from_address] if facts.from_address else [],
+                                  self.settings.auth, body_at_hand=False)
             stored = frozenset({whole.sha256}) if whole else self._store(raw, facts.sha256, {}) if store else frozenset()
             return Analysis(replace(facts, sender=sender), stored)
         msg = mime.parse_message(raw)
