@@ -22,7 +22,7 @@ import pymupdf
 import pytest
 from sqlalchemy import select
 
-from attacks_kit import EVIL, hop, issue_certificates, line_box, on_top, results
+from attacks_kit import EVIL, dkim_signed, hop, issue_certificates, line_box, on_top, results
 from kit import DkimKey, make_mail, sign_pdf
 from registry.models import Document, DocumentFile, Outbox
 from world import MX, STC, STP, US, World, certified_copy, make_world
@@ -88,6 +88,18 @@ def _parts_after_a_bare_cr(signed: bytes, pdf: bytes) -> bytes:
                 f"--{boundary}\rContent-Type: application/pdf\rContent-Disposition: attachment; filename=\"cv.pdf\"\r"
                 f"Content-Transfer-Encoding: base64\r\r{pdf64}--{boundary}--\r").encode()
     return head + b"\r\n" + injected + b"\r\n\r\n" + body
+
+
+def _parts_in_spaced_headers(signed: bytes, pdf: bytes) -> bytes:
+    """A Content-Type of the forger's above a signed mail that did not sign its own, and at the end of the
+    header block lines each "name : value": to a mail server header fields (which its DKIM verifier passes
+    as unsigned ones), to Python the end of the headers and then, under the forger's boundary "Z:",
+    a part carrying the PDF in base64 (the decoder skips the " :" of each line)."""
+    head, body = signed.split(b"\r\n\r\n", 1)
+    lines = ["X-Note : ok", "--Z:", "Content-Type: application/pdf", "Content-Transfer-Encoding: base64",
+             'Content-Disposition: attachment; filename="cv.pdf"', *(f"{line} :" for line in base64.encodebytes(pdf).decode().split()),
+             "--Z:--"]
+    return b'Content-Type: multipart/mixed; boundary="Z:"\r\n' + head + b"\r\n" + "\r\n".join(lines).encode() + b"\r\n\r\n" + body
 
 
 def _incremental(pdf: bytes, work: Path, change: Callable[[pymupdf.Document], None]) -> bytes:
@@ -188,6 +200,12 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
         ("moi-hop.pdf", w.signed("stp", doc(summary="V/v mời họp giao ban tháng 12")))])
     put("bare-cr-header-ends-the-headers", on_top(_parts_after_a_bare_cr(_replace_received(letter),
                                                                           w.scanned(doc(summary=FORGED))), [hop()]))
+    # 3c. a genuine mail signed without its Content-Type; a Content-Type of the forger's on top, and lines
+    # "name : value" (a header to a server, which may pass its DKIM, and to Python the end of the headers)
+    put("space-before-colon-ends-the-headers", on_top(_parts_in_spaced_headers(
+        dkim_signed(_replace_received(make_mail(sender=STP, to=[CLERK], subject="Mời họp", attachments=[
+            ("moi-hop.pdf", w.signed("stp", doc(summary="V/v mời họp giao ban tháng 12")))])), stp_key),
+        w.scanned(doc(summary=FORGED))), [results(f"{MX}; dkim=pass header.d=sotp.bacgiang.gov.vn"), hop()]))
     # 4. certificates whose locality (L) and organisation (O) name different provinces
     person = pki.signer("Nguyễn Văn C", "UBND tỉnh Đắk Nông", unit="Sở Tư pháp", locality="Bắc Giang")
     office = pki.signer("Sở Tư pháp", "UBND tỉnh Đắk Nông", locality="Bắc Giang")
@@ -250,6 +268,19 @@ def test_a_bare_cr_in_an_added_header_does_not_put_a_body_of_the_forgers_under_a
     "\\r\\r", and the forger's parts that follow are the body it reads (an unsigned scan of "999/STP-VP"):
     registered with legal value as Sở Tư pháp's on the official mailbox, and acknowledged to it."""
     out = run.out["bare-cr-header-ends-the-headers"]
+    assert out["document"]["summary"] == FORGED  # what the gateway read: the forger's scan
+    assert out["sender"]["authenticated"] is False, out["sender"]
+    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
+    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+
+
+def test_lines_a_server_takes_for_headers_and_python_for_a_body_do_not_put_a_file_under_a_genuine_signature(run: Run) -> None:
+    """Found while fixing the bare CR (stop 28): a mail server may take "name : value" for a header field
+    (a space before the colon, obsolete syntax) and its verifier pass the genuine signature; Python's
+    parser ends the headers at such a line and reads what follows as the body, here a part under a
+    boundary of the forger's ("Z:", a header name "--Z" to the server). The server's dkim=pass counted
+    (the signature did not sign Content-Type): accepted as Sở Tư pháp's."""
+    out = run.out["space-before-colon-ends-the-headers"]
     assert out["document"]["summary"] == FORGED  # what the gateway read: the forger's scan
     assert out["sender"]["authenticated"] is False, out["sender"]
     assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])

@@ -29,6 +29,7 @@ DnsFunc = Callable[..., bytes | None]
 _RECEIVED_BY = re.compile(r"\bby\s+\[?([^\s;()\]]+)", re.IGNORECASE)
 _RECEIVED_FROM = re.compile(r"^\s*from\s+\[?([^\s;()\]]+)\]?", re.IGNORECASE)
 _BARE_CR = re.compile(rb"\r(?!\n)")
+_PYTHON_HEADER_LINE = re.compile(rb"From |[\041-\071\073-\176]*:|[\t ]")  # email.feedparser.headerRE
 _CLAUSE = re.compile(r"(by|via|with|id|for)\b|;", re.IGNORECASE)  # what follows a Received line's "from NAME" (RFC 5321 §4.4)
 # Headers the decision reads: a DKIM signature vouches for a mail only when it signed every copy of them
 # (a copy added above the signed one is read first by a parser: To, a second Content-Type…).
@@ -190,7 +191,10 @@ def uncovered(tags: dict[str, str], headers: list[tuple[str, str]]) -> str | Non
     signed = [h.strip().lower() for h in tags.get("h", "").split(":") if h.strip()]
     for name in (*VOUCHED, *STRUCTURE):
         present = sum(1 for key, _ in headers if key.lower() == name)
-        if present and present > signed.count(name) and (name in VOUCHED or name in signed):
+        # a structure header the signature left out may stand once (a second one, the first read by the parser,
+        # would make the signed body mean what the forger wants: the parts under another boundary)
+        allowed = signed.count(name) if name in VOUCHED or name in signed else 1
+        if present > allowed:
             return f"tiêu đề {name} không được chữ ký DKIM bảo vệ"
     return None
 
@@ -260,13 +264,19 @@ def _body_start(message: bytes) -> int | None:
 
 
 def headers_end_twice(raw: bytes) -> bool:
-    """Whether the mail's header block has a CR with no LF after it: a line end to Python's email parser,
-    which the decision reads, and none to DKIM (dkimpy, _body_start) or to mail servers, which end lines
-    at LF. A red team's genuine signed mail, one header added ("X-Note: ok\\r\\r--B\\r…"), had the parser
-    end the headers there and read the forger's parts as the body, while the signature still covered the
-    genuine body behind them: accepted as Sở Tư pháp's. Such a mail is read two ways and proves nobody."""
+    """Whether Python's email parser, which the decision reads, ends the mail's headers before its first
+    blank line, where DKIM (dkimpy, _body_start) and mail servers end them: at a CR with no LF after it
+    (a line end to Python alone), or at a line that is no header field to Python ("name : value", a space
+    before the colon, which servers may take for one; dkimpy raises on it, a server's verifier may pass).
+    What follows is then a body of the sender's choosing to Python, and unsigned header lines to the
+    signature. Red team 9's genuine signed letter, one header added ("X-Note: ok\\r\\r--B\\r…"), had the
+    forger's parts read as the body under the genuine signature: accepted as Sở Tư pháp's. Such a mail
+    is read two ways and proves nobody."""
     end = _body_start(raw)
-    return _BARE_CR.search(raw, 0, len(raw) if end is None else end) is not None
+    head = raw[:len(raw) if end is None else end]
+    if _BARE_CR.search(head):
+        return True
+    return any(line and not _PYTHON_HEADER_LINE.match(line) for line in head.replace(b"\r\n", b"\n").split(b"\n"))
 
 
 def dkim_evidence(raw: bytes, msg: Message, settings: AuthSettings, from_address: str) -> Evidence | None:
@@ -322,8 +332,8 @@ def authenticate(raw: bytes, msg: Message, from_addresses: list[str], settings: 
         return SenderAuth(address=address, authenticated=False, detail=f"Authentication-Results giả mạo ({ids})",
                           forged_results=ids)
     if headers_end_twice(raw):
-        return SenderAuth(address=address, authenticated=False, detail="tiêu đề thư có ký tự CR đứng riêng (không có "
-                          "LF theo sau): thư đọc được theo hai cách, không chứng minh được người gửi")
+        return SenderAuth(address=address, authenticated=False, detail="phần tiêu đề thư đọc được theo hai cách (ký tự CR "
+                          "đứng riêng, hoặc một dòng không phải trường tiêu đề): không chứng minh được người gửi")
     if len(set(from_addresses)) != 1 or len(msg.get_all("From", []) or []) != 1:
         detail = "thư không có địa chỉ From" if not from_addresses else "thư có nhiều địa chỉ From"
         return SenderAuth(address=address, authenticated=False, detail=detail)
