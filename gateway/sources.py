@@ -258,7 +258,7 @@ class ListenerSpool:
             folder = VERDICT_FOLDER[outcome.verdict]
             try:
                 # the register had it: a crash after its APPEND may have left it in the spool
-                if not (outcome.already_processed and self.target.holds(folder, outcome.documents[0].message_id)):
+                if not (outcome.already_processed and self.target.holds(folder, raw)):
                     self.target.append(folder, raw, when)
             except NETWORK_ERRORS as exc:
                 log.warning("%s: APPEND failed (%s); the mail stays in the spool", self.name, exc)

@@ -9,6 +9,7 @@ is not lost: `news` tells the daemon to look again rather than wait.
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 import time
@@ -26,6 +27,11 @@ FETCH_BATCH = 20
 STREAM_CHUNK = 4 * 1024 * 1024  # bytes of a mail too large to hold asked for at once (a partial FETCH)
 SIZES_CHUNK = 500  # UIDs asked for their size in one command (a command line stays short)
 NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
+
+
+def _crlf(raw: bytes) -> bytes:
+    """A mail with its lines ended by CRLF, as an IMAP server counts and returns it."""
+    return re.sub(rb"\r?\n", b"\r\n", raw)
 
 
 def _internaldate(item: dict[bytes, object]) -> datetime | None:
@@ -186,13 +192,20 @@ class ImapMailbox:
         finally:
             self.client.select_folder(self.folder("inbox"))
 
-    def holds(self, key: str, message_id: str) -> bool:
-        """Whether a verdict's folder has a mail of this Message-ID already (a delivery APPENDed before a crash took its
-        spool file's removal); the inbox stays selected."""
+    def holds(self, key: str, raw: bytes) -> bool:
+        """Whether a verdict's folder has this very mail already (a delivery APPENDed before a crash took its spool
+        file's removal): the mails of its size there, compared byte for byte (with or without a Message-ID);
+        the inbox stays selected."""
         assert self.client is not None
+        mail = _crlf(raw)  # as the server counts and returns it
         self.client.select_folder(self.folder(key), readonly=True)
         try:
-            return bool(self.client.search(["HEADER", "Message-ID", message_id]))
+            uids = self.client.search(["LARGER", str(len(mail) - 1), "SMALLER", str(len(mail) + 1)])
+            for start in range(0, len(uids), FETCH_BATCH):
+                found = self.client.fetch(uids[start:start + FETCH_BATCH], ["BODY.PEEK[]"])
+                if any(_crlf(bytes(item[b"BODY[]"])) == mail for item in found.values()):
+                    return True
+            return False
         finally:
             self.client.select_folder(self.folder("inbox"))
 
