@@ -136,7 +136,7 @@ class Inbox(Generic[K]):
                     left, last_uid = self._record_ready(waiting, left, last_uid, at_least=at_least)
                 if desk.stop.is_set():
                     return last_uid
-                if batch.size > too_large:  # alone in its batch: never held whole, nor read (mail-too-large)
+                if len(batch.keys) == 1 and batch.size > too_large:  # alone in its batch: never held whole, nor read
                     waiting.extend(self._streamed(batch.keys[0]))
                     continue
                 for mail in self.mailbox.fetch(batch.keys):
@@ -150,7 +150,7 @@ class Inbox(Generic[K]):
 
     def _streamed(self, key: K) -> list[_Taken[K]]:
         """A mail too large to hold, streamed into the content store as it is read; the workers get its
-        headers (its first HEADER_BYTES) and its size and hash. None if it went meanwhile."""
+        headers (its first HEADER_BYTES) and its size and hash (mail-too-large). Nothing if it went meanwhile."""
         streamed = self.mailbox.stream(key)
         if streamed is None:
             return []
