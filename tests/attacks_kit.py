@@ -47,9 +47,12 @@ def on_top(raw: bytes, lines: list[str]) -> bytes:
     return "".join(f"{line}\r\n" for line in lines).encode() + rest
 
 
-def dkim_signed(message: bytes, key: DkimKey) -> bytes:
+def dkim_signed(message: bytes, key: DkimKey, *, structure: bool = True) -> bytes:
+    """Signed as mail servers sign (OpenDKIM's default headers); without `structure`, Content-Type and
+    MIME-Version left out (a signature the gateway no longer takes for the sender's)."""
+    headers = [b"from", b"to", b"cc", b"subject", b"date", b"message-id"]
     signature = dkim.sign(message, key.selector.encode(), key.domain.encode(), key.private_pem,
-                          include_headers=[b"from", b"to", b"cc", b"subject", b"date", b"message-id"])
+                          include_headers=headers + ([b"mime-version", b"content-type"] if structure else []))
     return signature + message
 
 

@@ -66,6 +66,29 @@ def test_signature_tags() -> None:
                     "bh": "abc=", "b": "x"}
 
 
+def test_signature_tags_are_read_as_dkimpy_verifies_them() -> None:
+    """Red team 10: tag names read without case let "D=" stand for "d=": a forger's own signature
+    (d=evil.example, verified by dkimpy with evil.example's key) was aligned with Sở Tư pháp's From."""
+    assert signature_tags("v=1; d=evil.example; D=sotp.bacgiang.gov.vn; s=s1; b=x")["d"] == "evil.example"  # type: ignore[index]
+    assert signature_tags("v=1; d=sotp.bacgiang.gov.vn; d=evil.example; s=s1; b=x") is None  # a tag twice: no signature
+    assert signature_tags("v=1; 1d=x; b=y") is None  # malformed
+
+
+@pytest.mark.parametrize("name,head,twice", [
+    ("plain", b"From: a@b\r\nSubject: x\r\n y\r\n", False),
+    ("an mbox line first", b"From a@b Fri Dec  4 09:00:00 2026\r\nFrom: a@b\r\n", False),
+    ("LF line ends", b"From: a@b\nSubject: x\n", False),
+    ("a bare CR", b"From: a@b\r\nX: ok\r\r--B\r\n", True),
+    ("a line no header field", b"From: a@b\r\nX : y\r\n", True),
+    ("a first line continuing nothing", b" x\r\nFrom: a@b\r\n", True),
+    ("an mbox line below the first", b"Subject: x\r\nFrom forger Fri Dec  4 2026\r\n y\r\n", True),
+])
+def test_headers_python_ends_elsewhere_than_dkim_are_read_two_ways(name: str, head: bytes, twice: bool) -> None:
+    from gateway.intake.authentication import headers_end_twice
+
+    assert headers_end_twice(head + b"\r\nbody\r\n") is twice, name
+
+
 HEADERS = [("From", SENDER), ("To", "a@b"), ("Subject", "x"), ("Date", "d"), ("Message-ID", "<m>")]
 
 
@@ -74,7 +97,11 @@ HEADERS = [("From", SENDER), ("To", "a@b"), ("Subject", "x"), ("Date", "d"), ("M
     ("the subject not signed", "from:to:date:message-id", [], "subject"),
     ("a second From added after signing", "from:to:subject:date:message-id", [("From", "x@y")], "from"),
     ("a second From signed twice (oversigned)", "from:from:to:subject:date:message-id", [("From", "x@y")], None),
-    ("Content-Type unsigned is allowed", "from:to:subject:date:message-id", [("Content-Type", "text/plain")], None),
+    ("Content-Type unsigned: how the body is read, not vouched for", "from:to:subject:date:message-id",
+     [("Content-Type", "text/plain")], "content-type"),
+    ("MIME-Version unsigned may stand once", "from:to:subject:date:message-id", [("MIME-Version", "1.0")], None),
+    ("MIME-Version unsigned, a copy added", "from:to:subject:date:message-id", [("MIME-Version", "1.0")] * 2,
+     "mime-version"),
     ("Content-Type signed once, then a copy added", "from:to:subject:date:message-id:content-type",
      [("Content-Type", "text/plain"), ("Content-Type", "text/html")], "content-type"),
 ])

@@ -347,8 +347,8 @@ def test_a_sender_is_authenticated_only_by_what_the_mail_really_proves(province_
 # ---- a genuine signed mail, lines added to its header block: nothing of the forger's is read under its signature ----
 @pytest.fixture(scope="module")
 def genuine_letter(province_gateway: Province) -> tuple[bytes, str, set[str]]:
-    """A mail Sở Tư pháp's server signed (a letter and its signed document), its Content-Type not signed
-    (h=from:to:cc:subject:date:message-id): its bytes, MIME boundary and the SHA-256 of the files the gateway reads in it."""
+    """A mail Sở Tư pháp's server signed (a letter and its signed document): its bytes, MIME boundary and
+    the SHA-256 of the files the gateway reads in it."""
     from kit import make_mail
 
     pdf = province_gateway.pdfs["signed-by-stp"]

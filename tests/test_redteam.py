@@ -102,6 +102,18 @@ def _parts_in_spaced_headers(signed: bytes, pdf: bytes) -> bytes:
     return b'Content-Type: multipart/mixed; boundary="Z:"\r\n' + head + b"\r\n" + "\r\n".join(lines).encode() + b"\r\n\r\n" + body
 
 
+def _signed_with_extra_tag(message: bytes, key: DkimKey, tag: tuple[bytes, bytes]) -> bytes:
+    """Signed by dkimpy with `key`, one more tag written (and signed) after d=."""
+
+    class Signer(dkim.DKIM):
+        def gen_header(self, fields, *args, **kwargs):  # type: ignore[no-untyped-def]
+            with_tag = [f for field in fields for f in ([field, tag] if field[0] == b"d" else [field])]
+            return super().gen_header(with_tag, *args, **kwargs)
+
+    return Signer(message).sign(key.selector.encode(), key.domain.encode(), key.private_pem, include_headers=[
+        b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"content-type"]) + message
+
+
 def _incremental(pdf: bytes, work: Path, change: Callable[[pymupdf.Document], None]) -> bytes:
     """The PDF with one unsigned incremental update made by MuPDF."""
     work.write_bytes(pdf)
@@ -204,8 +216,26 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     # "name : value" (a header to a server, which may pass its DKIM, and to Python the end of the headers)
     put("space-before-colon-ends-the-headers", on_top(_parts_in_spaced_headers(
         dkim_signed(_replace_received(make_mail(sender=STP, to=[CLERK], subject="Mời họp", attachments=[
-            ("moi-hop.pdf", w.signed("stp", doc(summary="V/v mời họp giao ban tháng 12")))])), stp_key),
+            ("moi-hop.pdf", w.signed("stp", doc(summary="V/v mời họp giao ban tháng 12")))])), stp_key, structure=False),
         w.scanned(doc(summary=FORGED))), [results(f"{MX}; dkim=pass header.d=sotp.bacgiang.gov.vn"), hop()]))
+    # 3d. the forger's own signature (d=evil.example, its key where DNS would give it) with a tag "D=" naming Sở Tư pháp
+    evil_key = w.dkim["evil.example"] = DkimKey.generate("evil.example", selector="s1")
+    w.write_config()
+    put("dkim-tag-in-capitals", _signed_with_extra_tag(_replace_received(make_mail(
+        sender=STP, to=[CLERK], subject="Gửi văn bản", attachments=[("cv.pdf", w.scanned(doc(summary=FORGED)))])),
+        evil_key, (b"D", b"sotp.bacgiang.gov.vn")))
+    # 3e. a genuine signed mail whose Subject is folded, an mbox "From " line put before the fold
+    subject = "V/v chấp thuận đề nghị của Công ty ABC là không có cơ sở"
+    folded = _replace_received(make_mail(sender=STP, to=[CLERK], subject=subject, dkim_key=stp_key, attachments=[
+        ("cv.pdf", w.signed("stp", doc(summary="V/v mời họp giao ban tháng 12")))]))
+    head, body = folded.split(b"\r\n\r\n", 1)
+    lines = head.split(b"\r\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(b"Subject:")) + 1
+    assert lines[at][:1] == b" ", "the subject is folded"
+    put("mbox-line-before-a-fold", on_top(b"\r\n".join([*lines[:at], b"From forger Fri Dec  4 09:00:00 2026", *lines[at:]])
+                                          + b"\r\n\r\n" + body, [hop()]))
+    # 3f. a genuine signed mail with a line continuing nothing put first (dkimpy raised: processing-failed)
+    put("continuation-first", b" x\r\n" + on_top(folded, [hop()]))
     # 4. certificates whose locality (L) and organisation (O) name different provinces
     person = pki.signer("Nguyễn Văn C", "UBND tỉnh Đắk Nông", unit="Sở Tư pháp", locality="Bắc Giang")
     office = pki.signer("Sở Tư pháp", "UBND tỉnh Đắk Nông", locality="Bắc Giang")
@@ -279,12 +309,37 @@ def test_lines_a_server_takes_for_headers_and_python_for_a_body_do_not_put_a_fil
     (a space before the colon, obsolete syntax) and its verifier pass the genuine signature; Python's
     parser ends the headers at such a line and reads what follows as the body, here a part under a
     boundary of the forger's ("Z:", a header name "--Z" to the server). The server's dkim=pass counted
-    (the signature did not sign Content-Type): accepted as Sở Tư pháp's."""
+    (the signature did not sign Content-Type): accepted as Sở Tư pháp's. (Since red team 10 a signature
+    that leaves out a Content-Type the mail has vouches for nothing either.)"""
     out = run.out["space-before-colon-ends-the-headers"]
     assert out["document"]["summary"] == FORGED  # what the gateway read: the forger's scan
     assert out["sender"]["authenticated"] is False, out["sender"]
     assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
     assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+
+
+def test_a_forgers_own_signature_with_a_tag_in_capitals_does_not_speak_for_the_agency(run: Run) -> None:
+    """Red team 10: a mail wholly the forger's, signed with their own key (d=evil.example, published in their
+    DNS) and a tag "D=sotp.bacgiang.gov.vn" added: the gateway read tag names without case ("D" overwrote
+    "d") and found the signature aligned with Sở Tư pháp's From, dkimpy read "d" and verified it with
+    evil.example's key: registered as Sở Tư pháp's, acknowledged to it."""
+    out = run.out["dkim-tag-in-capitals"]
+    assert out["sender"]["authenticated"] is False, out["sender"]
+    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
+    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+
+
+def test_an_mbox_line_before_a_fold_does_not_cut_a_signed_header(run: Run) -> None:
+    """Red team 10: dkimpy skips an mbox "From " line and joins the fold after it to the Subject above (the
+    signature holds), Python drops that fold: the signed "… là không có cơ sở" was read as "… của Công" (the
+    meaning reversed, and any signed header cut at a space so). Read two ways: nobody proven."""
+    out = run.out["mbox-line-before-a-fold"]
+    assert out["sender"]["authenticated"] is False, out["sender"]
+
+
+def test_a_header_block_opening_with_a_continuation_is_decided_not_failed(run: Run) -> None:
+    out = run.out["continuation-first"]
+    assert "processing-failed" not in codes(out) and out["sender"]["authenticated"] is False, (out["reasons"], out["sender"])
 
 
 def test_a_dkim_body_length_limit_does_not_vouch_for_parts_appended_after_it(run: Run) -> None:
