@@ -417,3 +417,33 @@ def test_lines_added_to_a_signed_mail_never_put_a_file_of_the_forgers_under_its_
     facts = province_gateway.analyser.analyse(forged + b"\r\n" + body).facts
     if facts.sender.authenticated:
         assert {a.sha256 for a in facts.attachments} <= files, (added, facts.sender, [a.filename for a in facts.attachments])
+
+
+@settings(PROPERTY, max_examples=40)
+@given(extra=st.lists(st.tuples(st.sampled_from(["D", "dD", "d_", "i", "I", "H", "L", "S", "A"]),
+                                st.sampled_from(["sotp.bacgiang.gov.vn", "@sotp.bacgiang.gov.vn", "from:to", "0", "qlvb"])),
+                      min_size=1, max_size=3))
+def test_a_forgers_own_signature_never_speaks_for_another_domain_whatever_tags_it_adds(  # type: ignore[no-untyped-def]
+        province_gateway: Province, extra: list[tuple[str, str]]) -> None:
+    """A mail wholly the forger's, From Sở Tư pháp, signed with the forger's own key (evil.example, a key the
+    gateway finds as it would in DNS) and tags added to the signature in any case: never Sở Tư pháp's.
+    (Red team 10: "D=sotp.bacgiang.gov.vn" was read as d= here and ignored by dkimpy, which verified.)"""
+    import dkim
+
+    from kit import make_mail
+
+    key = province_gateway.keys["evil.example"]
+
+    class Signer(dkim.DKIM):
+        def gen_header(self, fields, *args, **kwargs):  # type: ignore[no-untyped-def]
+            added = [(name.encode(), value.encode()) for name, value in extra]
+            return super().gen_header([f for field in fields for f in ([field, *added] if field[0] == b"d" else [field])],
+                                      *args, **kwargs)
+
+    mail = make_mail(sender=STP, to=[CLERK], subject="Gửi văn bản", attachments=[
+        ("cv.pdf", province_gateway.pdfs["unsigned"])]).split(b"\r\n", 1)[1]
+    signed = Signer(mail).sign(key.selector.encode(), key.domain.encode(), key.private_pem,
+                               include_headers=[b"from", b"to", b"subject", b"date", b"message-id", b"mime-version",
+                                                b"content-type"]) + mail
+    facts = province_gateway.analyser.analyse(f"{hop()}\r\n".encode() + signed).facts
+    assert not facts.sender.authenticated, (extra, facts.sender)
