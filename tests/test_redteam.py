@@ -114,6 +114,30 @@ def _signed_with_extra_tag(message: bytes, key: DkimKey, tag: tuple[bytes, bytes
         b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"content-type"]) + message
 
 
+def _broken_signature(domain: str, headers: list[str]) -> bytes:
+    """A DKIM-Signature of the agency's domain that signs nothing (b= garbage), its h= listing what the forger added."""
+    return (f"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/simple; d={domain}; s=qlvb;\r\n t=1700000000;"
+            f" h={':'.join(headers)};\r\n bh=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=;\r\n b=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\n").encode()
+
+
+def _forwarded_by(sender: str, to: str, inner: bytes, key: DkimKey) -> bytes:
+    """A genuine mail of `sender` forwarding `inner` (a message/rfc822 part), signed by its server."""
+    import email
+    import email.policy
+    from email.message import EmailMessage
+    from email.utils import make_msgid
+
+    forward = EmailMessage(policy=email.policy.SMTP)
+    forward["From"], forward["To"], forward["Subject"] = sender, to, "Chuyển tiếp đơn kiến nghị"
+    forward["Date"] = format_datetime(datetime.now(timezone.utc))
+    forward["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[1])
+    forward.set_content("Kính gửi Sở Tài chính,\n\nXin chuyển tiếp đơn dưới đây để xem xét.\n")
+    forward.add_attachment(email.message_from_bytes(inner, policy=email.policy.SMTP))
+    body = forward.as_bytes()
+    return dkim.sign(body, key.selector.encode(), key.domain.encode(), key.private_pem, include_headers=[
+        b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"content-type"]) + body
+
+
 def _incremental(pdf: bytes, work: Path, change: Callable[[pymupdf.Document], None]) -> bytes:
     """The PDF with one unsigned incremental update made by MuPDF."""
     work.write_bytes(pdf)
@@ -236,6 +260,27 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
                                           + b"\r\n\r\n" + body, [hop()]))
     # 3f. a genuine signed mail with a line continuing nothing put first (dkimpy raised: processing-failed)
     put("continuation-first", b" x\r\n" + on_top(folded, [hop()]))
+    # 3g. the forger's petition (their scan) forwarded by Sở Tư pháp to Sở Tài chính (genuine, signed), replayed to us with
+    # our To and a Content-Type naming the forwarded mail's boundary on top, and a broken signature of Sở Tư pháp's domain
+    # whose h= lists both twice; the server passed the genuine signature and failed the broken one
+    petition = _replace_received(make_mail(sender=EVIL, to=[STP], subject="Đơn kiến nghị",
+                                           attachments=[("don.pdf", w.scanned(doc(summary=FORGED)))]))
+    inner = petition.split(b'boundary="', 1)[1].split(b'"', 1)[0].decode()
+    put("broken-second-signature-forward", on_top(
+        _broken_signature("sotp.bacgiang.gov.vn", ["to", "to", "content-type", "content-type", "from", "subject", "date",
+                                                   "message-id", "mime-version"])
+        + f'To: {CLERK}\r\nContent-Type: multipart/mixed; boundary="{inner}"\r\n'.encode()
+        + _forwarded_by(STP, STC, petition, stp_key),
+        [results(f"{MX}; dkim=pass header.d=sotp.bacgiang.gov.vn header.s=qlvb; dkim=fail (bad signature)"
+                 " header.d=sotp.bacgiang.gov.vn header.s=qlvb"), hop()]))
+    # 3h. a mail From Sở Tư pháp signed by Sở Tài chính's key: DMARC's relaxed alignment passes it (one organisational
+    # domain, bacgiang.gov.vn), as OpenDMARC writes it for a record without adkim=s
+    stc_key = w.dkim["stc.bacgiang.gov.vn"] = DkimKey.generate("stc.bacgiang.gov.vn")
+    w.write_config()
+    put("dmarc-relaxed-sibling-key", on_top(_replace_received(make_mail(
+        sender=STP, to=[CLERK], subject="Gửi văn bản", attachments=[("cv.pdf", w.scanned(doc(summary=FORGED)))],
+        dkim_key=stc_key)), [results(f"{MX}; dkim=pass header.d=stc.bacgiang.gov.vn; spf=pass smtp.mailfrom={STC};"
+                                     " dmarc=pass (p=reject dis=none) header.from=sotp.bacgiang.gov.vn"), hop()]))
     # 4. certificates whose locality (L) and organisation (O) name different provinces
     person = pki.signer("Nguyễn Văn C", "UBND tỉnh Đắk Nông", unit="Sở Tư pháp", locality="Bắc Giang")
     office = pki.signer("Sở Tư pháp", "UBND tỉnh Đắk Nông", locality="Bắc Giang")
@@ -342,6 +387,27 @@ def test_a_header_block_opening_with_a_continuation_is_decided_not_failed(run: R
     assert "processing-failed" not in codes(out) and out["sender"]["authenticated"] is False, (out["reasons"], out["sender"])
 
 
+def test_a_broken_signature_beside_the_genuine_one_does_not_make_a_forwarded_mail_the_senders_own(run: Run) -> None:
+    """Red team 11: the server's dkim=pass held wherever some aligned signature's h= listed every header the
+    mail has, verified or not; the forger added one that signs nothing, and a Content-Type naming the forwarded
+    mail's boundary made their petition's scan Sở Tư pháp's own: registered, acknowledged to it."""
+    out = run.out["broken-second-signature-forward"]
+    assert out["sender"]["authenticated"] is False, out["sender"]
+    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
+    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+
+
+def test_a_relaxed_dmarc_pass_does_not_let_one_agency_speak_for_another(run: Run) -> None:
+    """Red team 11: DMARC aligns relaxed unless the record says adkim=s, so Sở Tài chính's key (any key of a
+    domain under bacgiang.gov.vn) passed it for a From of Sở Tư pháp; the gateway took any dmarc=pass for the
+    From's domain as strict: registered as Sở Tư pháp's. It counts now only with a strictly aligned signature
+    or the server's SPF pass for the From's domain itself."""
+    out = run.out["dmarc-relaxed-sibling-key"]
+    assert out["sender"]["authenticated"] is False, out["sender"]
+    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
+    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+
+
 def test_a_dkim_body_length_limit_does_not_vouch_for_parts_appended_after_it(run: Run) -> None:
     """A server that signs with l= (RFC 6376 §8.2) vouches only for the first l bytes of the body.
     Taking any genuine mail of Sở Tư pháp signed so, the forger adds a Content-Type of their own
@@ -423,11 +489,14 @@ def test_an_unsigned_change_after_the_issuers_signature_breaks_it(run: Run, name
 
 
 # ---- recall and floods (a world of their own each) ----------------------------------------------------------
-def test_a_genuine_mail_of_the_issuer_with_recall_headers_added_destroys_nothing(world: World) -> None:
+@pytest.mark.parametrize("broken_signature", [False, True])
+def test_a_genuine_mail_of_the_issuer_with_recall_headers_added_destroys_nothing(world: World, broken_signature: bool) -> None:
     """Any plain mail Sở Tư pháp once sent anybody (DKIM-signed over From, To, Subject, Date,
     Message-ID) is a recall once the forger adds `X-QLVB-Status: 13` and `X-QLVB-Document-Id` above
     it: DKIM still passes, the sender is Sở Tư pháp's mailbox, and the registered document's files
-    and content are destroyed. The X-QLVB headers that act must be covered by the aligned signature."""
+    and content are destroyed. The X-QLVB headers that act must be covered by the aligned signature.
+    Red team 11 added a broken signature of Sở Tư pháp's domain listing them, beside the genuine one the
+    province's server passed: the server's pass was taken as that signature's, and the document destroyed."""
     world.dkim["sotp.bacgiang.gov.vn"] = key = DkimKey.generate("sotp.bacgiang.gov.vn")
     world.write_config()
     pdf = world.signed("stp", world.document(number="77/STP-VP"))
@@ -436,8 +505,14 @@ def test_a_genuine_mail_of_the_issuer_with_recall_headers_added_destroys_nothing
     plain = make_mail(sender=STP, to=["ai-do@evil.example"], subject="Trả lời", body="Đã nhận.\n", dkim_key=key)
     forged = (b"X-QLVB-Status: 13\r\nX-QLVB-Document-Id: STP-2027.77\r\nX-QLVB-Recall-Reason: Sai\r\n"
               + _replace_received(plain))
+    top = [hop()]
+    if broken_signature:
+        forged = _broken_signature("sotp.bacgiang.gov.vn", [
+            "to", "to", "from", "subject", "date", "message-id", "x-qlvb-status", "x-qlvb-document-id",
+            "x-qlvb-recall-reason", "content-type", "mime-version"]) + f"To: {CLERK}\r\n".encode() + forged
+        top = [results(f"{MX}; dkim=pass header.d=sotp.bacgiang.gov.vn; dkim=fail header.d=sotp.bacgiang.gov.vn"), hop()]
     path = world.root / "mails" / "recall-replayed.eml"
-    path.write_bytes(on_top(forged, [hop()]))
+    path.write_bytes(on_top(forged, top))
     world.ingest(path)
     register = world.db()
     try:

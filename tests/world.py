@@ -76,8 +76,8 @@ class World:
                 self.write_config()
         elif auth == "smtp":
             results.append(f"{MX}; auth=pass smtp.auth={sender}")
-        elif auth == "dmarc":
-            results.append(f"{MX}; dmarc=pass header.from={domain}")
+        elif auth == "dmarc":  # DMARC by SPF: the domain's own server sent it (its envelope the From's domain)
+            results.append(f"{MX}; spf=pass smtp.mailfrom={sender}; dmarc=pass header.from={domain}")
         raw = make_mail(
             sender=sender, to=to if to is not None else [US["mailbox"]], subject=kw.pop("subject", f"Gửi văn bản {name}"),
             attachments=list(attachments), auth_results=results, dkim_key=key, **kw,

@@ -314,21 +314,42 @@ def dkim_evidence(raw: bytes, msg: Message, settings: AuthSettings, from_address
     return None
 
 
-def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tuple[str, ...]) -> Evidence | None:
-    """The server's dkim or dmarc pass holds only where the aligned DKIM signature in the mail covers
-    it as it stands (a replayed genuine mail with headers or parts added is not the sender's)."""
+def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tuple[str, ...],
+             results: tuple[authres.AuthenticationResultsHeader, ...]) -> Evidence | None:
+    """The server's dkim or dmarc pass holds only where the aligned DKIM signatures in the mail cover it as
+    it stands, every one of them (a replayed genuine mail with headers or parts added is not the sender's;
+    which signature the server passed the result does not say: red team 11 added a broken signature of the
+    agency's domain whose h= listed every header it added, beside the genuine one the server passed, and a
+    recall, a return of ours and a forwarded mail's parts as the agency's own were believed). Only the
+    headers each signs count. A DMARC pass with no strictly aligned signature counts only with the server's
+    SPF pass for the From domain itself: DMARC's default alignment is relaxed, and a Sở's own key for
+    stc.bacgiang.gov.vn passed it for sotp.bacgiang.gov.vn (accepted as Sở Tư pháp's)."""
     method, detail = found
     if method == "smtp-auth":
         return Evidence(method, detail)  # the sender logged in and submitted this very mail
     headers = [(str(k), str(v)) for k, v in msg.items()]
-    signatures = _aligned_signatures(msg, _domain(from_address), shared)
-    if not signatures:  # DMARC by SPF: the domain's own server; a DKIM pass the server saw but did not keep:
-        # its word, with no header vouched for beyond it (a peer's X-QLVB-* do not count)
-        return Evidence(method, detail) if method == "dmarc" else Evidence(method, detail, frozenset())
-    covering = [tags for tags in signatures if uncovered(tags, headers) is None]
-    if not covering:
+    from_domain = _domain(from_address)
+    signatures = _aligned_signatures(msg, from_domain, shared)
+    if not signatures:
+        if method == "dmarc":  # DMARC by SPF: the domain's own server, strictly (its word, no header beyond it)
+            return Evidence(method, detail, frozenset()) if _spf_pass(results, from_domain) else None
+        return Evidence(method, detail, frozenset())  # a DKIM pass the server saw but did not keep: its word alone
+    if any(uncovered(tags, headers) is not None for tags in signatures):
         return None
-    return Evidence(method, detail, signed_headers(covering[0], headers))
+    return Evidence(method, detail, frozenset.intersection(*(signed_headers(tags, headers) for tags in signatures)))
+
+
+def _spf_pass(results: tuple[authres.AuthenticationResultsHeader, ...], domain: str) -> bool:
+    """Whether the server's results say SPF passed for this very domain (smtp.mailfrom: an address or a domain)."""
+    for header in results:
+        for result in header.results:
+            if (result.method or "").lower() != "spf" or (result.result or "").lower() != "pass":
+                continue
+            for prop in result.properties:
+                value = str(prop.value).strip().strip("<>").lower().rsplit("@", 1)[-1].rstrip(".")
+                if f"{prop.type}.{prop.name}".lower() == "smtp.mailfrom" and domain and value == domain:
+                    return True
+    return False
 
 
 def authenticate(raw: bytes, msg: Message, from_addresses: list[str], settings: AuthSettings, *,
@@ -348,7 +369,7 @@ def authenticate(raw: bytes, msg: Message, from_addresses: list[str], settings: 
         detail = "thư không có địa chỉ From" if not from_addresses else "thư có nhiều địa chỉ From"
         return SenderAuth(address=address, authenticated=False, detail=detail)
     found = from_evidence(results.counted, address, settings.shared_signing_domains)
-    evidence = _vouched(found, msg, address, settings.shared_signing_domains) if found else None
+    evidence = _vouched(found, msg, address, settings.shared_signing_domains, results.counted) if found else None
     if evidence is None and body_at_hand:
         evidence = dkim_evidence(raw, msg, settings, address)
     if evidence is None:
