@@ -107,7 +107,8 @@ def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
         ("3-quyet-dinh-ky-so-ecdsa.eml", make_mail(sender=STC, to=["vanthu@stc.bacgiang.gov.vn"], cc=[US[2]],
                                                    subject="Quyết định 77/QĐ-STC",
                                                    attachments=[("77-QD-STC.pdf", sign_pdf(decision, stc, pki))],
-                                                   auth_results=[f"{MX}; spf=pass smtp.mailfrom={STC}; dmarc=pass header.from=stc.bacgiang.gov.vn"])),
+                                                   auth_results=[f"{MX}; spf=pass smtp.mailfrom={STC};"
+                                                                 " dmarc=pass header.from=stc.bacgiang.gov.vn"])),
         ("4-gia-mao-nguoi-gui.eml", make_mail(sender=STP, to=[US[2]], subject="Gửi văn bản (giả mạo)",
                                              attachments=[("125-STP-VP.pdf", render_document(DocumentSpec(number="125/STP-VP")))],
                                              received_at=now)),
