@@ -550,3 +550,84 @@ def test_a_flood_of_forged_mail_is_not_an_alert_each(world: World, how: str) -> 
     outs = world.ingest(*paths)
     assert {o["verdict"] for o in outs} == {"quarantined"}
     assert _alerts(world) <= (ALL_SENDERS_PER_HOUR if how == "a-new-from-each-time" else 1)
+
+
+# ---- red team 12: the peer's protocol (recalls, answers) ---------------------------------------------------------
+def _registered(world: World) -> list[Document]:
+    register = world.db()
+    try:
+        with register.session() as s:
+            return list(s.scalars(select(Document).order_by(Document.arrival_number)).all())
+    finally:
+        register.close()
+
+
+def test_a_recall_added_to_a_genuine_mail_too_large_to_read_destroys_nothing(world: World) -> None:
+    """Red team 12: a mail above max_mail_mb is read from its headers, and there a peer's X-QLVB-* headers were
+    taken as they stood, though the sender counted as proven by the server's dkim=pass: any genuine large mail
+    of Sở Tư pháp to us, a recall added above its signature (which the server still passes), destroyed the
+    registered document and was answered 15."""
+    world.extra["limits"] = {"max_mail_mb": 1, "seconds_per_document": 60}
+    world.dkim["sotp.bacgiang.gov.vn"] = key = DkimKey.generate("sotp.bacgiang.gov.vn")
+    world.write_config()
+    pdf = world.signed("stp", world.document(number="77/STP-VP"))
+    [sent] = world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
+    assert sent["verdict"] == "accepted"
+    large = make_mail(sender=STP, to=[CLERK], subject="Gửi hồ sơ (bản quét)", dkim_key=key,
+                      attachments=[("ho-so-quet.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 5200)])
+    forged = b"X-QLVB-Status: 13\r\nX-QLVB-Document-Id: STP-2027.77\r\nX-QLVB-Recall-Reason: Sai\r\n" + _replace_received(large)
+    path = world.root / "mails" / "large-recall.eml"
+    path.write_bytes(on_top(forged, [results(f"{MX}; dkim=pass header.d=sotp.bacgiang.gov.vn"), hop()]))
+    [out] = world.ingest(path)
+    assert "mail-too-large" in codes(out), out["reasons"]
+    [document] = _registered(world)
+    assert (document.recalled, document.pdf_sha256) == (False, hashlib.sha256(pdf).hexdigest())
+
+
+def test_a_reply_carrying_a_document_too_large_to_read_is_held_not_ignored(world: World) -> None:
+    """Red team 12: a mail too large to read that answers one of ours (In-Reply-To) was ignored as a peer's
+    answer (its documents unknown): neither returned nor held, the clerk not told."""
+    from kit import DocumentSpec, render_document
+    from registry.models import OutgoingRecipient
+
+    world.extra["limits"] = {"max_mail_mb": 1, "seconds_per_document": 60}
+    world.write_config()
+    ours = world.root / "ours.pdf"
+    ours.write_bytes(render_document(DocumentSpec(issuer="SỞ NỘI VỤ", number="45/SNV-VP", kinh_gui=["Sở Tư pháp"], recipients=[
+        "Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp;"])))
+    world.run("send", "--config", str(world.config_path), str(ours), "--json")
+    register = world.db()
+    with register.session() as s:
+        [sent_id] = [r.message_id for r in s.scalars(select(OutgoingRecipient)) if r.mailbox == STP]
+    register.close()
+    large = world.mail("large-reply", attachments=[("ho-so.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 5200)],
+                       headers={"In-Reply-To": sent_id, "References": sent_id})
+    [out] = world.ingest(large)
+    assert out["verdict"] in ("returned", "quarantined") and "mail-too-large" in codes(out), (out["verdict"], out["reasons"])
+
+
+def test_the_issuers_recall_reaches_a_document_a_copy_of_it_registered_first(world: World) -> None:
+    """Red team 12: a signed document sent on by anybody (a co-recipient) before the issuer's own gateway mail
+    was registered from that copy, unnamed; the issuer's mail was a duplicate, its X-QLVB-Document-Id never
+    kept, and the issuer's genuine recall was answered 16 ("never received"), nothing destroyed."""
+    pdf = world.signed("stp", world.document(number="77/STP-VP"))
+    copy = world.mail("copy", sender="x@evil.example", auth=None, attachments=[("cv.pdf", pdf)])
+    own = world.mail("own", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"})
+    first, second = world.ingest(copy, own)
+    assert (first["verdict"], second["verdict"]) == ("accepted", "duplicate")
+    world.ingest(world.mail("recall", subject="Thu hồi văn bản", body="Đề nghị thu hồi.\n", headers={
+        "X-QLVB-Status": "13", "X-QLVB-Document-Id": "STP-2027.77", "X-QLVB-Recall-Reason": "Sai thể thức"}))
+    [document] = _registered(world)
+    assert (document.peer_document_id, document.recalled) == ("STP-2027.77", True)
+
+
+def test_a_copy_from_someone_else_does_not_name_the_registered_document(world: World) -> None:
+    """The name is taken only from the mailbox that may recall the document: a later copy from another proven
+    sender, carrying a name of its choosing, names nothing (it could then recall what it did not send)."""
+    pdf = world.signed("stp", world.document(number="77/STP-VP"))
+    world.ingest(world.mail("own", attachments=[("cv.pdf", pdf)]))
+    [out] = world.ingest(world.mail("other", sender=STC, attachments=[("cv.pdf", pdf)],
+                                    headers={"X-QLVB-Document-Id": "STC-2027.5"}))
+    assert out["verdict"] == "duplicate"
+    [document] = _registered(world)
+    assert document.peer_document_id is None

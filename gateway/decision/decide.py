@@ -91,7 +91,9 @@ def decide(
     if mail.problem and not mail.too_large:  # held whatever it says of itself: "Auto-Submitted" is its sender's word
         reasons = [error("processing-failed", mail.problem)]
         return [Decision("quarantined", None, reasons, None, [], [Reply("alert", a) for a in clerk])]
-    auto = rules.automatic_mail(mail) or rules.peer_answer(mail, answers_ours)
+    # a mail too large to read is no answer of a peer's: its documents are unknown (red team 12: a reply carrying
+    # a large document was ignored as one, not returned or held)
+    auto = rules.automatic_mail(mail) or (rules.peer_answer(mail, answers_ours) if not mail.too_large else [])
     if auto:
         return [Decision("ignored", None, auto, None, [], [])]
     mail_reasons = rules.refused_attachments(mail) + rules.forged_authentication(mail)

@@ -95,18 +95,35 @@ class Intake:
 
     # ---- reading the register -------------------------------------------------------------
     def _duplicate_lookup(self, session: Session) -> DuplicateLookup:
-        code = self.gw.config.agency.code
 
         def lookup(pdf: PdfFacts) -> int | None:
-            p = pdf.reading.particulars if pdf.reading else Particulars()
-            year = int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year
-            issue = None  # "/UBND-VP": its number unread
-            if p.issuer and p.number and not p.number.startswith("/"):
-                issue = Issue(p.issuer, p.issuer_parent, p.number, year)
-            row = earliest_same(session, code, pdf.attachment.sha256, issue, signed_sha256=pdf.signed_sha256)
+            row = self._earliest_same(session, pdf)
             return row.arrival_number if row else None
 
         return lookup
+
+    def _earliest_same(self, session: Session, pdf: PdfFacts) -> Document | None:
+        """The document of the register this one repeats (registry.register_line.earliest_same)."""
+        p = pdf.reading.particulars if pdf.reading else Particulars()
+        year = int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year
+        issue = None  # "/UBND-VP": its number unread
+        if p.issuer and p.number and not p.number.startswith("/"):
+            issue = Issue(p.issuer, p.issuer_parent, p.number, year)
+        return earliest_same(session, self.gw.config.agency.code, pdf.attachment.sha256, issue,
+                             signed_sha256=pdf.signed_sha256)
+
+    def _name_the_earlier(self, session: Session, mail: Mail, decision: Decision, facts: MailFacts) -> None:
+        """A duplicate from the mailbox that may recall the document gives the earlier registration the name its
+        issuer's gateway knows it by, if it has none: a copy that came first from someone else (a co-recipient
+        forwarding the signed file) left it nameless, and the issuer's own recall was answered "never received"
+        (red team 12)."""
+        name = peer_document_id(facts)
+        earlier = self._earliest_same(session, decision.pdf) if name and decision.pdf else None
+        if earlier is None or earlier.peer_document_id:
+            return
+        origin = session.get(Mail, earlier.mail_id) if earlier.mail_id else None
+        if issuer_mailbox(self.gw.directory, earlier, origin) == (mail.from_address or "").lower():
+            earlier.peer_document_id = name
 
     # ---- the pipeline ---------------------------------------------------------------------
     def process(self, mails: Iterable[IncomingMail], *, record: bool) -> Iterator[MailOutcome]:
@@ -311,6 +328,8 @@ class Intake:
         for index, decision in enumerate(decisions):
             document = (self.register_document(session, mail, decision, received, now, peer_document_id(facts), files=files)
                         if decision.verdict == "accepted" else None)
+            if decision.verdict == "duplicate":
+                self._name_the_earlier(session, mail, decision, facts)
             number, document_id = (document.arrival_number, document.id) if document else (None, None)
             queued = self.queue_answers(session, mail, facts, decision, number, index, document, delivered, received)
             outcome = replace(self._outcome(item, facts, decision, number, mail.id, delivered, received), replies=queued)
