@@ -51,6 +51,13 @@ def codes(out: dict[str, Any]) -> set[str]:
     return {r["code"] for r in out["reasons"]}
 
 
+def _proves_nobody(out: dict[str, Any]) -> None:
+    """The mail proved nobody: not the sender's, nothing registered on it, nobody answered."""
+    assert out["sender"]["authenticated"] is False, out["sender"]
+    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
+    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+
+
 def _replace_received(raw: bytes) -> bytes:
     """make_mail's message without its Received line (the forger writes the header block)."""
     assert raw.startswith(b"Received:")
@@ -344,9 +351,7 @@ def test_a_bare_cr_in_an_added_header_does_not_put_a_body_of_the_forgers_under_a
     registered with legal value as Sở Tư pháp's on the official mailbox, and acknowledged to it."""
     out = run.out["bare-cr-header-ends-the-headers"]
     assert out["document"]["summary"] == FORGED  # what the gateway read: the forger's scan
-    assert out["sender"]["authenticated"] is False, out["sender"]
-    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
-    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+    _proves_nobody(out)
 
 
 def test_lines_a_server_takes_for_headers_and_python_for_a_body_do_not_put_a_file_under_a_genuine_signature(run: Run) -> None:
@@ -358,9 +363,7 @@ def test_lines_a_server_takes_for_headers_and_python_for_a_body_do_not_put_a_fil
     that leaves out a Content-Type the mail has vouches for nothing either.)"""
     out = run.out["space-before-colon-ends-the-headers"]
     assert out["document"]["summary"] == FORGED  # what the gateway read: the forger's scan
-    assert out["sender"]["authenticated"] is False, out["sender"]
-    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
-    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+    _proves_nobody(out)
 
 
 def test_a_forgers_own_signature_with_a_tag_in_capitals_does_not_speak_for_the_agency(run: Run) -> None:
@@ -369,9 +372,7 @@ def test_a_forgers_own_signature_with_a_tag_in_capitals_does_not_speak_for_the_a
     "d") and found the signature aligned with Sở Tư pháp's From, dkimpy read "d" and verified it with
     evil.example's key: registered as Sở Tư pháp's, acknowledged to it."""
     out = run.out["dkim-tag-in-capitals"]
-    assert out["sender"]["authenticated"] is False, out["sender"]
-    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
-    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+    _proves_nobody(out)
 
 
 def test_an_mbox_line_before_a_fold_does_not_cut_a_signed_header(run: Run) -> None:
@@ -392,9 +393,7 @@ def test_a_broken_signature_beside_the_genuine_one_does_not_make_a_forwarded_mai
     mail has, verified or not; the forger added one that signs nothing, and a Content-Type naming the forwarded
     mail's boundary made their petition's scan Sở Tư pháp's own: registered, acknowledged to it."""
     out = run.out["broken-second-signature-forward"]
-    assert out["sender"]["authenticated"] is False, out["sender"]
-    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
-    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+    _proves_nobody(out)
 
 
 def test_a_relaxed_dmarc_pass_does_not_let_one_agency_speak_for_another(run: Run) -> None:
@@ -403,9 +402,7 @@ def test_a_relaxed_dmarc_pass_does_not_let_one_agency_speak_for_another(run: Run
     From's domain as strict: registered as Sở Tư pháp's. It counts now only with a strictly aligned signature
     or the server's SPF pass for the From's domain itself."""
     out = run.out["dmarc-relaxed-sibling-key"]
-    assert out["sender"]["authenticated"] is False, out["sender"]
-    assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["basis"])
-    assert not [r for r in out["replies"] if r["kind"] in ("ack", "return")]
+    _proves_nobody(out)
 
 
 def test_a_dkim_body_length_limit_does_not_vouch_for_parts_appended_after_it(run: Run) -> None:
