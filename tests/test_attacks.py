@@ -112,7 +112,8 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     # a Received line of the province's server forged below the real one, which came from the attacker
     case("ar-above-a-forged-own-hop", top=[hop(MX, "mail.evil.example"), passing, hop()], attachments=[("cv.pdf", doc())])
     case("ar-without-any-received", top=[passing], attachments=[("cv.pdf", doc())])  # never through the server
-    case("ar-genuine-on-top", {STP}, top=[passing, hop()], attachments=[("cv.pdf", doc())])
+    # (signed: a server's pass counts only where the mail carries a signature of the domain covering it)
+    case("ar-genuine-on-top", {STP}, top=[passing, hop()], key="sotp.bacgiang.gov.vn", attachments=[("cv.pdf", doc())])
     case("ar-genuine-smtp-auth-on-top", {STP}, top=[results(f"{MX}; auth=pass smtp.auth={STP}"), hop()],
          attachments=[("cv.pdf", doc())])
     # 2. DMARC that does not say which From it passed for
@@ -546,7 +547,7 @@ def variants(tmp_path_factory, province) -> tuple[World, Certificates, dict[str,
     lines[1:] = [line + ("," + f"{fingerprint(listed)}|Văn phòng Sở Tư pháp" if "," + STP + "," in line else ",")
                  for line in lines[1:]]
     (w.root / "directory.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for domain in ("bacgiang.gov.vn", "stc.bacgiang.gov.vn"):
+    for domain in ("bacgiang.gov.vn", "stc.bacgiang.gov.vn", "sotp.bacgiang.gov.vn"):
         w.dkim[domain] = DkimKey.generate(domain)
     w.write_config()
     numbers = iter(range(800, 900))
@@ -570,7 +571,8 @@ def variants(tmp_path_factory, province) -> tuple[World, Certificates, dict[str,
     mail("shared-domain-signs-for-stp", made(STP, "bacgiang.gov.vn", [hop()], doc()))
     mail("shared-domain-signs-for-an-outsider", made(EVIL, "bacgiang.gov.vn", [hop()], doc()))
     mail("sibling-domain-still-not-aligned", made(STP, "stc.bacgiang.gov.vn", [hop()], doc()))
-    mail("results-between-two-trusted-hops", made(STP, None, [hop("mbox.bacgiang.gov.vn", MX), passed, hop()], doc()))
+    mail("results-between-two-trusted-hops", made(STP, "sotp.bacgiang.gov.vn", [hop("mbox.bacgiang.gov.vn", MX), passed, hop()],
+                                                  doc()))
     mail("results-below-both-trusted-hops", made(STP, None, [hop("mbox.bacgiang.gov.vn", MX), hop(), passed], doc()))
     mail("certificate-listed-by-fingerprint", made(EVIL, None, [hop()], w.signed("listed", doc())))
     mail("certificate-listed-by-name", made(EVIL, None, [hop()], w.signed("named", doc())))

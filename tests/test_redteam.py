@@ -628,3 +628,53 @@ def test_a_copy_from_someone_else_does_not_name_the_registered_document(world: W
     assert out["verdict"] == "duplicate"
     [document] = _registered(world)
     assert document.peer_document_id is None
+
+
+def test_a_genuine_signature_hidden_past_what_is_read_of_a_mail_too_large_does_not_vouch(world: World) -> None:
+    """Red team 13: a mail too large to read is judged on its first 256 KB; the forger put the genuine signature
+    of any small mail of Sở Tư pháp past them, below a line Python ends the headers at ("X-Note: ok\\r\\r"), a
+    broken signature of Sở Tư pháp's domain above listing a recall added, and empty lines after the body (which
+    DKIM does not hash) to pass max_mail_mb. The server passed the genuine signature; the gateway saw only the
+    broken one, took the pass for it, and the recall destroyed the registered document."""
+    world.extra["limits"] = {"max_mail_mb": 1, "seconds_per_document": 60}
+    world.dkim["sotp.bacgiang.gov.vn"] = key = DkimKey.generate("sotp.bacgiang.gov.vn")
+    world.write_config()
+    pdf = world.signed("stp", world.document(number="77/STP-VP"))
+    [sent] = world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
+    assert sent["verdict"] == "accepted"
+    genuine = _replace_received(make_mail(sender=STP, to=["nguoidan@gmail.example"], subject="Trả lời công dân",
+                                          body="Sở Tư pháp trả lời ông/bà như sau...\n", dkim_key=key))
+    lines = genuine.split(b"\r\n")
+    end = next(i for i in range(1, len(lines)) if lines[i][:1] not in (b" ", b"\t"))  # the signature and its folds
+    signature, (head, body) = b"\r\n".join(lines[:end]) + b"\r\n", b"\r\n".join(lines[end:]).split(b"\r\n\r\n", 1)
+    added = (b"X-QLVB-Status: 13\r\nX-QLVB-Document-Id: STP-2027.77\r\nX-QLVB-Recall-Reason: Sai\r\n"
+             b"Auto-Submitted: auto-generated\r\nTo: " + CLERK.encode() + b"\r\n")
+    padding = b"".join(b"X-Pad-%04d: " % i + b"a" * 900 + b"\r\n" for i in range(300))
+    forged = (_broken_signature("sotp.bacgiang.gov.vn", ["from", "to", "to", "subject", "date", "message-id", "mime-version",
+                                                          "content-type", "x-qlvb-status", "x-qlvb-document-id",
+                                                          "x-qlvb-recall-reason"])
+              + added + head + b"\r\n" + padding + b"X-Note: ok\r\r\n" + signature + b"\r\n" + body + b"\r\n" * 600_000)
+    path = world.root / "mails" / "hidden-signature.eml"
+    path.write_bytes(on_top(forged, [results(f"{MX}; dkim=pass header.d=sotp.bacgiang.gov.vn; dkim=fail"
+                                             " header.d=sotp.bacgiang.gov.vn"), hop()]))
+    [out] = world.ingest(path)
+    assert out["sender"]["authenticated"] is False, out["sender"]
+    [document] = _registered(world)
+    assert (document.recalled, document.pdf_sha256) == (False, hashlib.sha256(pdf).hexdigest())
+
+
+def test_a_dkim_pass_with_no_signature_of_the_domain_in_the_mail_vouches_for_nothing() -> None:
+    """Red team 13: a server result naming the signer by header.i only (as Gmail writes), for a signature
+    d=bacgiang.gov.vn; i=@sotp…, found no signature of sotp's domain in the mail, and the server's word stood
+    alone: a Subject, a To and a Content-Type added above the signed ones were believed."""
+    from gateway.intake import mime
+    from gateway.intake.authentication import AuthSettings, authenticate
+
+    key = DkimKey.generate("bacgiang.gov.vn")
+    mail = _replace_received(make_mail(sender=STP, to=["x@y.example"], subject="genuine", body="hello\n"))
+    signed = dkim.sign(mail, key.selector.encode(), b"bacgiang.gov.vn", key.private_pem, identity=b"@sotp.bacgiang.gov.vn",
+                       include_headers=[b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"content-type"])
+    raw = on_top(b"Subject: forged\r\nContent-Type: multipart/mixed; boundary=zzz\r\nTo: " + CLERK.encode() + b"\r\n"
+                 + signed + mail, [results(f"{MX}; dkim=pass header.i=@sotp.bacgiang.gov.vn"), hop()])
+    settings = AuthSettings(trusted_authserv_ids=(MX,), trusted_hosts=(MX,), dkim_keys=(), dns=False)
+    assert authenticate(raw, mime.parse_message(raw), [STP], settings).authenticated is False

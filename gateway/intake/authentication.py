@@ -330,10 +330,10 @@ def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tu
     headers = [(str(k), str(v)) for k, v in msg.items()]
     from_domain = _domain(from_address)
     signatures = _aligned_signatures(msg, from_domain, shared)
-    if not signatures:
-        if method == "dmarc":  # DMARC by SPF: the domain's own server, strictly (its word, no header beyond it)
-            return Evidence(method, detail, frozenset()) if _spf_pass(results, from_domain) else None
-        return Evidence(method, detail, frozenset())  # a DKIM pass the server saw but did not keep: its word alone
+    if not signatures:  # what the pass covered cannot be told: DMARC by SPF alone counts, the domain's own server
+        # strictly (its word, no header beyond it); a DKIM pass with no signature of the domain here is none (red
+        # team 13: a result naming only header.i=@sotp for a signature d=bacgiang.gov.vn let added headers stand)
+        return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_pass(results, from_domain) else None
     if any(uncovered(tags, headers) is not None for tags in signatures):
         return None
     return Evidence(method, detail, frozenset.intersection(*(signed_headers(tags, headers) for tags in signatures)))
@@ -357,6 +357,9 @@ def authenticate(raw: bytes, msg: Message, from_addresses: list[str], settings: 
     """Who sent the mail `raw` (parsed: `msg`), as far as it is proven. Without `body_at_hand`, `raw` is
     only the beginning of the mail (one too large to read): no DKIM signature can be checked."""
     address = from_addresses[0] if from_addresses else ""
+    if not body_at_hand and _body_start(raw) is None:  # headers longer than what was read: what lies past it is unknown
+        return SenderAuth(address=address, authenticated=False, detail="phần tiêu đề thư dài hơn phần đã đọc: không "
+                          "chứng minh được người gửi")
     results = trusted_results([(str(k), str(v)) for k, v in msg.items()], settings)
     if results.forged:
         ids = ", ".join(dict.fromkeys(results.forged))
