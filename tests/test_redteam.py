@@ -678,3 +678,30 @@ def test_a_dkim_pass_with_no_signature_of_the_domain_in_the_mail_vouches_for_not
                  + signed + mail, [results(f"{MX}; dkim=pass header.i=@sotp.bacgiang.gov.vn"), hop()])
     settings = AuthSettings(trusted_authserv_ids=(MX,), trusted_hosts=(MX,), dkim_keys=(), dns=False)
     assert authenticate(raw, mime.parse_message(raw), [STP], settings).authenticated is False
+
+
+def test_a_reverse_name_sendmail_could_not_confirm_is_no_hop_of_the_province(world: World) -> None:
+    """Red team 14: Sendmail writes "(NAME [IP] (may be forged))" for a client's reverse name it could not
+    confirm; the forger's own reverse DNS named the MX, so the real entry line looked like a hop from the MX
+    itself, and results the forger wrote below it (a second trusted id's `auth=pass smtp.auth=` Sở Tư pháp)
+    counted: a recall destroyed the registered document."""
+    world.extra["authentication"] = {"trusted_authserv_ids": [MX, "mail.bacgiang.gov.vn"],
+                                     "trusted_hosts": [MX, "mail.bacgiang.gov.vn"]}
+    world.write_config()
+    pdf = world.signed("stp", world.document(number="77/STP-VP"))
+    [sent] = world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
+    assert sent["verdict"] == "accepted"
+    forged = (f"Authentication-Results: {MX}; dkim=none; dmarc=fail header.from=sotp.bacgiang.gov.vn\r\n"
+              f"Received: from evil.example ({MX} [203.0.113.9] (may be forged)) by {MX} (8.17.1/8.17.1) with ESMTP id 5AU2x;"
+              " Mon, 30 Nov 2026 09:00:00 +0700\r\n"
+              f"Authentication-Results: mail.bacgiang.gov.vn; auth=pass smtp.auth={STP}\r\n"
+              f"Received: from pc.example (pc.example [198.51.100.7]) by {MX} with ESMTPSA; Mon, 30 Nov 2026 08:59:00 +0700\r\n"
+              f"From: {STP}\r\nTo: {CLERK}\r\nSubject: Thu hoi\r\nDate: Mon, 30 Nov 2026 08:58:00 +0700\r\n"
+              "Message-ID: <x1@evil.example>\r\nX-QLVB-Status: 13\r\nX-QLVB-Document-Id: STP-2027.77\r\n"
+              "X-QLVB-Recall-Reason: Sai\r\n\r\nThu hoi.\r\n").encode()
+    path = world.root / "mails" / "may-be-forged.eml"
+    path.write_bytes(forged)
+    [out] = world.ingest(path)
+    assert out["sender"]["authenticated"] is False, out["sender"]
+    [document] = _registered(world)
+    assert (document.recalled, document.pdf_sha256) == (False, hashlib.sha256(pdf).hexdigest())

@@ -102,6 +102,9 @@ def test_received_by() -> None:
     assert received_from(f"from {MX} x (unknown [203.0.113.9]) by {MX} (Postfix); date") == ()
     assert received_from(f"from {MX} x by {MX}; date") == ()
     assert received_from(f"from {MX}; date") == (MX,)
+    # Sendmail's "(may be forged)": the reverse name it could not confirm (a red team's, set by the forger) is none
+    assert received_from(f"from {MX} ({MX} [203.0.113.9] (may be forged)) by {MX} (8.17.1/8.17.1); date") == ("203.0.113.9",)
+    assert received_from(f"from pc ({MX} [10.0.0.5]) by {MX} (8.17.1/8.17.1); date") == (MX, "10.0.0.5")
 
 
 # ---- whose certificate is it ------------------------------------------------------------------

@@ -81,8 +81,8 @@ def received_by(value: str) -> str:
 def received_from(value: str) -> tuple[str, ...]:
     """The hosts a Received header says the mail came from, as the receiving server verified them.
     Postfix writes "from HELO (rDNS [IP])": the HELO is the client's word and never counts; Exim
-    writes "from NAME ([IP] helo=HELO)": the name and address are its own. Without parentheses, the
-    `from` name."""
+    writes "from NAME ([IP] helo=HELO)": the name and address are its own; Sendmail writes "(NAME [IP] (may be
+    forged))" for a name it could not confirm: the address only. Without parentheses, the `from` name."""
     text = " ".join(value.split())
     match = _RECEIVED_FROM.match(text)
     if match is None:
@@ -93,9 +93,13 @@ def received_from(value: str) -> tuple[str, ...]:
         # nothing before the next clause: the name; words before "(…)": a HELO of several words, the client's own
         # (a red team's "from mx.tỉnh x (unknown [IP])" passed for a hop from the MX itself), so nothing counts
         return (first,) if not rest or _CLAUSE.match(rest) else ()
-    tokens = [t.strip("[]").lower().rstrip(".") for t in rest[1:rest.index(")")].split()]
+    group = rest[1:rest.index(")")]
+    words = group.split()
+    if "may be forged" in group.lower():  # Sendmail: "(name [IP] (may be forged))", the name it could not confirm
+        words = [w for w in words if w.startswith("[")]  # (red team 14: a forger's reverse DNS named the MX)
+    tokens = [t.strip("[]").lower().rstrip(".") for t in words]
     claimed = any(t.startswith(("helo=", "ehlo=")) for t in tokens)
-    verified = [t for t in tokens if t and not t.startswith(("helo=", "ehlo=")) and t not in ("unknown", "may", "be", "forged")]
+    verified = [t for t in tokens if t and not t.startswith(("helo=", "ehlo=")) and t != "unknown"]
     return tuple([first, *verified] if claimed else verified)
 
 
