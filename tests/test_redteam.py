@@ -494,11 +494,7 @@ def test_a_genuine_mail_of_the_issuer_with_recall_headers_added_destroys_nothing
     and content are destroyed. The X-QLVB headers that act must be covered by the aligned signature.
     Red team 11 added a broken signature of Sở Tư pháp's domain listing them, beside the genuine one the
     province's server passed: the server's pass was taken as that signature's, and the document destroyed."""
-    world.dkim["sotp.bacgiang.gov.vn"] = key = DkimKey.generate("sotp.bacgiang.gov.vn")
-    world.write_config()
-    pdf = world.signed("stp", world.document(number="77/STP-VP"))
-    sent = world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
-    assert sent[0]["verdict"] == "accepted"
+    pdf, key = _a_document_sotp_may_recall(world)
     plain = make_mail(sender=STP, to=["ai-do@evil.example"], subject="Trả lời", body="Đã nhận.\n", dkim_key=key)
     forged = (b"X-QLVB-Status: 13\r\nX-QLVB-Document-Id: STP-2027.77\r\nX-QLVB-Recall-Reason: Sai\r\n"
               + _replace_received(plain))
@@ -511,13 +507,7 @@ def test_a_genuine_mail_of_the_issuer_with_recall_headers_added_destroys_nothing
     path = world.root / "mails" / "recall-replayed.eml"
     path.write_bytes(on_top(forged, top))
     world.ingest(path)
-    register = world.db()
-    try:
-        with register.session() as s:
-            [document] = s.scalars(select(Document)).all()
-            assert (document.recalled, document.pdf_sha256) == (False, hashlib.sha256(pdf).hexdigest())
-    finally:
-        register.close()
+    _not_recalled(world, pdf)
 
 
 def _alerts(world: World) -> int:
@@ -550,6 +540,24 @@ def test_a_flood_of_forged_mail_is_not_an_alert_each(world: World, how: str) -> 
 
 
 # ---- red team 12: the peer's protocol (recalls, answers) ---------------------------------------------------------
+def _a_document_sotp_may_recall(world: World, **limits: float) -> tuple[bytes, DkimKey]:
+    """Sở Tư pháp's DKIM key in the world (and `limits`), and its signed 77/STP-VP registered under the name its
+    gateway gave it (STP-2027.77), which a recall of Sở Tư pháp's names."""
+    if limits:
+        world.extra["limits"] = {"seconds_per_document": 60, **limits}
+    world.dkim["sotp.bacgiang.gov.vn"] = key = DkimKey.generate("sotp.bacgiang.gov.vn")
+    world.write_config()
+    pdf = world.signed("stp", world.document(number="77/STP-VP"))
+    [sent] = world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
+    assert sent["verdict"] == "accepted"
+    return pdf, key
+
+
+def _not_recalled(world: World, pdf: bytes) -> None:
+    [document] = _registered(world)
+    assert (document.recalled, document.pdf_sha256) == (False, hashlib.sha256(pdf).hexdigest())
+
+
 def _registered(world: World) -> list[Document]:
     register = world.db()
     try:
@@ -564,12 +572,7 @@ def test_a_recall_added_to_a_genuine_mail_too_large_to_read_destroys_nothing(wor
     taken as they stood, though the sender counted as proven by the server's dkim=pass: any genuine large mail
     of Sở Tư pháp to us, a recall added above its signature (which the server still passes), destroyed the
     registered document and was answered 15."""
-    world.extra["limits"] = {"max_mail_mb": 1, "seconds_per_document": 60}
-    world.dkim["sotp.bacgiang.gov.vn"] = key = DkimKey.generate("sotp.bacgiang.gov.vn")
-    world.write_config()
-    pdf = world.signed("stp", world.document(number="77/STP-VP"))
-    [sent] = world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
-    assert sent["verdict"] == "accepted"
+    pdf, key = _a_document_sotp_may_recall(world, max_mail_mb=1)
     large = make_mail(sender=STP, to=[CLERK], subject="Gửi hồ sơ (bản quét)", dkim_key=key,
                       attachments=[("ho-so-quet.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 5200)])
     forged = b"X-QLVB-Status: 13\r\nX-QLVB-Document-Id: STP-2027.77\r\nX-QLVB-Recall-Reason: Sai\r\n" + _replace_received(large)
@@ -577,8 +580,7 @@ def test_a_recall_added_to_a_genuine_mail_too_large_to_read_destroys_nothing(wor
     path.write_bytes(on_top(forged, [results(f"{MX}; dkim=pass header.d=sotp.bacgiang.gov.vn"), hop()]))
     [out] = world.ingest(path)
     assert "mail-too-large" in codes(out), out["reasons"]
-    [document] = _registered(world)
-    assert (document.recalled, document.pdf_sha256) == (False, hashlib.sha256(pdf).hexdigest())
+    _not_recalled(world, pdf)
 
 
 def test_a_reply_carrying_a_document_too_large_to_read_is_held_not_ignored(world: World) -> None:
@@ -636,12 +638,7 @@ def test_a_genuine_signature_hidden_past_what_is_read_of_a_mail_too_large_does_n
     broken signature of Sở Tư pháp's domain above listing a recall added, and empty lines after the body (which
     DKIM does not hash) to pass max_mail_mb. The server passed the genuine signature; the gateway saw only the
     broken one, took the pass for it, and the recall destroyed the registered document."""
-    world.extra["limits"] = {"max_mail_mb": 1, "seconds_per_document": 60}
-    world.dkim["sotp.bacgiang.gov.vn"] = key = DkimKey.generate("sotp.bacgiang.gov.vn")
-    world.write_config()
-    pdf = world.signed("stp", world.document(number="77/STP-VP"))
-    [sent] = world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
-    assert sent["verdict"] == "accepted"
+    pdf, key = _a_document_sotp_may_recall(world, max_mail_mb=1)
     genuine = _replace_received(make_mail(sender=STP, to=["nguoidan@gmail.example"], subject="Trả lời công dân",
                                           body="Sở Tư pháp trả lời ông/bà như sau...\n", dkim_key=key))
     lines = genuine.split(b"\r\n")
@@ -659,8 +656,7 @@ def test_a_genuine_signature_hidden_past_what_is_read_of_a_mail_too_large_does_n
                                              " header.d=sotp.bacgiang.gov.vn"), hop()]))
     [out] = world.ingest(path)
     assert out["sender"]["authenticated"] is False, out["sender"]
-    [document] = _registered(world)
-    assert (document.recalled, document.pdf_sha256) == (False, hashlib.sha256(pdf).hexdigest())
+    _not_recalled(world, pdf)
 
 
 def test_a_dkim_pass_with_no_signature_of_the_domain_in_the_mail_vouches_for_nothing() -> None:
@@ -687,10 +683,7 @@ def test_a_reverse_name_sendmail_could_not_confirm_is_no_hop_of_the_province(wor
     counted: a recall destroyed the registered document."""
     world.extra["authentication"] = {"trusted_authserv_ids": [MX, "mail.bacgiang.gov.vn"],
                                      "trusted_hosts": [MX, "mail.bacgiang.gov.vn"]}
-    world.write_config()
-    pdf = world.signed("stp", world.document(number="77/STP-VP"))
-    [sent] = world.ingest(world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
-    assert sent["verdict"] == "accepted"
+    pdf, _ = _a_document_sotp_may_recall(world)
     forged = (f"Authentication-Results: {MX}; dkim=none; dmarc=fail header.from=sotp.bacgiang.gov.vn\r\n"
               f"Received: from evil.example ({MX} [203.0.113.9] (may be forged)) by {MX} (8.17.1/8.17.1) with ESMTP id 5AU2x;"
               " Mon, 30 Nov 2026 09:00:00 +0700\r\n"
@@ -703,5 +696,4 @@ def test_a_reverse_name_sendmail_could_not_confirm_is_no_hop_of_the_province(wor
     path.write_bytes(forged)
     [out] = world.ingest(path)
     assert out["sender"]["authenticated"] is False, out["sender"]
-    [document] = _registered(world)
-    assert (document.recalled, document.pdf_sha256) == (False, hashlib.sha256(pdf).hexdigest())
+    _not_recalled(world, pdf)
