@@ -676,23 +676,28 @@ def test_a_dkim_pass_with_no_signature_of_the_domain_in_the_mail_vouches_for_not
     assert authenticate(raw, mime.parse_message(raw), [STP], settings).authenticated is False
 
 
-def test_a_reverse_name_sendmail_could_not_confirm_is_no_hop_of_the_province(world: World) -> None:
-    """Red team 14: Sendmail writes "(NAME [IP] (may be forged))" for a client's reverse name it could not
-    confirm; the forger's own reverse DNS named the MX, so the real entry line looked like a hop from the MX
-    itself, and results the forger wrote below it (a second trusted id's `auth=pass smtp.auth=` Sở Tư pháp)
-    counted: a recall destroyed the registered document."""
+@pytest.mark.parametrize("entry", [
+    f"from evil.example ({MX} [203.0.113.9] (may be forged)) by {MX} (8.17.1/8.17.1) with ESMTP id 5AU2x",  # Sendmail
+    f"from evil.example ({MX} [203.0.113.9]) by {MX} (OpenSMTPD) with ESMTP id 5b1e2c3d",  # its reverse name, unconfirmed
+    f"from [203.0.113.9] (helo=evil.example ident=x {MX}) by {MX} with esmtp (Exim 4.96) id 1tX",  # an ident reply
+])
+def test_a_name_the_client_chose_in_the_entry_line_is_no_hop_of_the_province(world: World, entry: str) -> None:
+    """Red teams 14 and 15: MTAs write names in the entry line's "(…)" that the forger chose: Sendmail a reverse
+    name it could not confirm ("may be forged"), OpenSMTPD the reverse name unconfirmed, Exim an ident reply; the
+    forger's own reverse DNS (or ident server) named the MX, so the real entry line looked like a hop from the
+    MX itself, and results the forger wrote below it (a second trusted id's `auth=pass smtp.auth=` Sở Tư pháp)
+    counted: a recall destroyed the registered document. A name beside a public address counts for nothing."""
     world.extra["authentication"] = {"trusted_authserv_ids": [MX, "mail.bacgiang.gov.vn"],
                                      "trusted_hosts": [MX, "mail.bacgiang.gov.vn"]}
     pdf, _ = _a_document_sotp_may_recall(world)
     forged = (f"Authentication-Results: {MX}; dkim=none; dmarc=fail header.from=sotp.bacgiang.gov.vn\r\n"
-              f"Received: from evil.example ({MX} [203.0.113.9] (may be forged)) by {MX} (8.17.1/8.17.1) with ESMTP id 5AU2x;"
-              " Mon, 30 Nov 2026 09:00:00 +0700\r\n"
+              f"Received: {entry}; Mon, 30 Nov 2026 09:00:00 +0700\r\n"
               f"Authentication-Results: mail.bacgiang.gov.vn; auth=pass smtp.auth={STP}\r\n"
               f"Received: from pc.example (pc.example [198.51.100.7]) by {MX} with ESMTPSA; Mon, 30 Nov 2026 08:59:00 +0700\r\n"
               f"From: {STP}\r\nTo: {CLERK}\r\nSubject: Thu hoi\r\nDate: Mon, 30 Nov 2026 08:58:00 +0700\r\n"
               "Message-ID: <x1@evil.example>\r\nX-QLVB-Status: 13\r\nX-QLVB-Document-Id: STP-2027.77\r\n"
               "X-QLVB-Recall-Reason: Sai\r\n\r\nThu hoi.\r\n").encode()
-    path = world.root / "mails" / "may-be-forged.eml"
+    path = world.root / "mails" / "name-the-client-chose.eml"
     path.write_bytes(forged)
     [out] = world.ingest(path)
     assert out["sender"]["authenticated"] is False, out["sender"]

@@ -96,7 +96,13 @@ def test_received_by() -> None:
     assert received_by("from a (a [1.2.3.4])\r\n\tby MX.bacgiang.gov.vn. (Postfix) with ESMTPS id X; date") == MX
     assert received_by("from a with local; date") == ""
     assert received_from("from [10.1.2.3] (helo=pc) by mx with ESMTPSA; date") == ("10.1.2.3",)  # Exim
-    assert received_from(f"from {MX} (evil.example [203.0.113.5]) by {MX}; date") == ("evil.example", "203.0.113.5")
+    assert received_from(f"from {MX} (evil.example [203.0.113.5]) by {MX}; date") == ("203.0.113.5",)
+    assert received_from(f"from filter (filter.bacgiang.gov.vn [10.0.0.7]) by {MX}; date") == ("filter.bacgiang.gov.vn", "10.0.0.7")
+    # names beside a public address are the client's to choose somewhere (red team 15): OpenSMTPD's unconfirmed
+    # reverse name, Exim's ident reply, qmail's HELO; the address alone counts
+    assert received_from(f"from evil.example ({MX} [198.51.100.9]) by {MX} (OpenSMTPD) with ESMTP; date") == ("198.51.100.9",)
+    assert received_from(f"from [198.51.100.9] (helo=evil ident=x {MX}) by {MX} with esmtp; date") == ("198.51.100.9",)
+    assert received_from(f"from [IPv6:2001:db8::9] ({MX} [IPv6:2001:db8::9]) by {MX}; date") == ("2001:db8::9",)
     assert received_from(f"from {MX} by imap; date") == (MX,)
     # a HELO of several words (a red team's): the client's, never the verified host
     assert received_from(f"from {MX} x (unknown [203.0.113.9]) by {MX} (Postfix); date") == ()

@@ -15,6 +15,7 @@ mail carrying one is not authenticated at all.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ _RECEIVED_BY = re.compile(r"\bby\s+\[?([^\s;()\]]+)", re.IGNORECASE)
 _RECEIVED_FROM = re.compile(r"^\s*from\s+\[?([^\s;()\]]+)\]?", re.IGNORECASE)
 _BARE_CR = re.compile(rb"\r(?!\n)")
 _PYTHON_HEADER_LINE = re.compile(rb"From |[\041-\071\073-\176]*:|[\t ]")  # email.feedparser.headerRE
+# a province's own hops: RFC 1918, loopback, IPv6 unique-local and loopback (not Python's is_private, which counts
+# the documentation ranges a forger's test address is taken from)
+_INTERNAL = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",
+                                                     "fc00::/7", "::1/128"))
 _CLAUSE = re.compile(r"(by|via|with|id|for)\b|;", re.IGNORECASE)  # what follows a Received line's "from NAME" (RFC 5321 §4.4)
 # Headers the decision reads: a DKIM signature vouches for a mail only when it signed every copy of them
 # (a copy added above the signed one is read first by a parser: To, a second Content-Type…).
@@ -82,7 +87,10 @@ def received_from(value: str) -> tuple[str, ...]:
     """The hosts a Received header says the mail came from, as the receiving server verified them.
     Postfix writes "from HELO (rDNS [IP])": the HELO is the client's word and never counts; Exim
     writes "from NAME ([IP] helo=HELO)": the name and address are its own; Sendmail writes "(NAME [IP] (may be
-    forged))" for a name it could not confirm: the address only. Without parentheses, the `from` name."""
+    forged))" for a name it could not confirm: the address only. Names count only beside a private or
+    loopback address (the province's own hops): other MTAs write a client's unconfirmed reverse name or its
+    ident reply there, so a client at a public address is its address alone (list a public hop's address in
+    trusted_hosts). Without parentheses, the `from` name."""
     text = " ".join(value.split())
     match = _RECEIVED_FROM.match(text)
     if match is None:
@@ -97,10 +105,23 @@ def received_from(value: str) -> tuple[str, ...]:
     words = group.split()
     if "may be forged" in group.lower():  # Sendmail: "(name [IP] (may be forged))", the name it could not confirm
         words = [w for w in words if w.startswith("[")]  # (red team 14: a forger's reverse DNS named the MX)
-    tokens = [t.strip("[]").lower().rstrip(".") for t in words]
+    tokens = [t.strip("[]").lower().rstrip(".").removeprefix("ipv6:") for t in words]
     claimed = any(t.startswith(("helo=", "ehlo=")) for t in tokens)
     verified = [t for t in tokens if t and not t.startswith(("helo=", "ehlo=")) and t != "unknown"]
-    return tuple([first, *verified] if claimed else verified)
+    hosts = [first, *verified] if claimed else verified
+    addresses = [t for t in hosts if _address(t) is not None]
+    if any(not any(a in network for network in _INTERNAL) for t in addresses if (a := _address(t)) is not None):
+        # a client at a public address: its address only (red team 15: OpenSMTPD writes the client's reverse name
+        # unconfirmed, Exim an ident reply, qmail a HELO; the forger's own reverse DNS named the MX)
+        return tuple(addresses)
+    return tuple(hosts)
+
+
+def _address(token: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(token)
+    except ValueError:
+        return None
 
 
 def entry_line(headers: list[tuple[str, str]], hosts: frozenset[str]) -> int | None:
