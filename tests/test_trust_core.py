@@ -103,6 +103,7 @@ def test_received_by() -> None:
     assert received_from(f"from evil.example ({MX} [198.51.100.9]) by {MX} (OpenSMTPD) with ESMTP; date") == ("198.51.100.9",)
     assert received_from(f"from [198.51.100.9] (helo=evil ident=x {MX}) by {MX} with esmtp; date") == ("198.51.100.9",)
     assert received_from(f"from [IPv6:2001:db8::9] ({MX} [IPv6:2001:db8::9]) by {MX}; date") == ("2001:db8::9",)
+    assert received_from(f"from unknown (HELO {MX}) (198.51.100.9) by {MX} with SMTP; date") == ("198.51.100.9",)  # qmail
     assert received_from(f"from {MX} by imap; date") == (MX,)
     # a HELO of several words (a red team's): the client's, never the verified host
     assert received_from(f"from {MX} x (unknown [203.0.113.9]) by {MX} (Postfix); date") == ()

@@ -102,6 +102,10 @@ def received_from(value: str) -> tuple[str, ...]:
         # (a red team's "from mx.tỉnh x (unknown [IP])" passed for a hop from the MX itself), so nothing counts
         return (first,) if not rest or _CLAUSE.match(rest) else ()
     group = rest[1:rest.index(")")]
+    if group.lower().startswith("helo "):  # qmail: "from NAME (HELO name) (IP)": the client's words, then its address
+        after = rest[rest.index(")") + 1:].lstrip()
+        group = after[1:after.index(")")] if after.startswith("(") and ")" in after else ""
+        return tuple(t for t in (w.strip("[]").lower().removeprefix("ipv6:") for w in group.split()) if _address(t))
     words = group.split()
     if "may be forged" in group.lower():  # Sendmail: "(name [IP] (may be forged))", the name it could not confirm
         words = [w for w in words if w.startswith("[")]  # (red team 14: a forger's reverse DNS named the MX)
