@@ -680,6 +680,8 @@ def test_a_dkim_pass_with_no_signature_of_the_domain_in_the_mail_vouches_for_not
     f"from evil.example ({MX} [203.0.113.9] (may be forged)) by {MX} (8.17.1/8.17.1) with ESMTP id 5AU2x",  # Sendmail
     f"from evil.example ({MX} [203.0.113.9]) by {MX} (OpenSMTPD) with ESMTP id 5b1e2c3d",  # its reverse name, unconfirmed
     f"from [203.0.113.9] (helo=evil.example ident=x {MX}) by {MX} with esmtp (Exim 4.96) id 1tX",  # an ident reply
+    f"from [203.0.113.9] (ident=x {MX}) by {MX} with esmtp (Exim 4.96) id 1tY",  # no HELO beside it (red team 16)
+    f"from evil.example ([203.0.113.9]:40312 helo=evil ident=x {MX}) by {MX} with esmtp (Exim 4.96) id 1tZ",  # a port
 ])
 def test_a_name_the_client_chose_in_the_entry_line_is_no_hop_of_the_province(world: World, entry: str) -> None:
     """Red teams 14 and 15: MTAs write names in the entry line's "(…)" that the forger chose: Sendmail a reverse

@@ -104,6 +104,14 @@ def test_received_by() -> None:
     assert received_from(f"from [198.51.100.9] (helo=evil ident=x {MX}) by {MX} with esmtp; date") == ("198.51.100.9",)
     assert received_from(f"from [IPv6:2001:db8::9] ({MX} [IPv6:2001:db8::9]) by {MX}; date") == ("2001:db8::9",)
     assert received_from(f"from unknown (HELO {MX}) (198.51.100.9) by {MX} with SMTP; date") == ("198.51.100.9",)  # qmail
+    # red team 16: Exim with no name ("from [IP] (…ident=…)"), and with a port after the address
+    assert received_from(f"from [198.51.100.9] (ident=x {MX}) by {MX} with esmtp (Exim 4.96); date") == ("198.51.100.9",)
+    assert received_from(f"from [198.51.100.9] (port=40312 ident=x {MX}) by {MX} with esmtp; date") == ("198.51.100.9",)
+    assert received_from(f"from evil.example ([198.51.100.9]:40312 helo=evil ident=x {MX}) by {MX}; date") == ("198.51.100.9",)
+    assert received_from(f"from e ([2001:db8::9]:40312 ident=x {MX}) by {MX}; date") == ("2001:db8::9",)
+    assert received_from(f"from e (helo=evil ident=x {MX}) by {MX}; date") == ()  # no address shown: nothing
+    assert received_from(f"from filter.bacgiang.gov.vn ([10.0.0.7]:10025 helo=filter) by {MX}; date") == (
+        "filter.bacgiang.gov.vn", "10.0.0.7")  # an internal hop, Exim +incoming_port
     assert received_from(f"from {MX} by imap; date") == (MX,)
     # a HELO of several words (a red team's): the client's, never the verified host
     assert received_from(f"from {MX} x (unknown [203.0.113.9]) by {MX} (Postfix); date") == ()

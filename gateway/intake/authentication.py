@@ -86,11 +86,12 @@ def received_by(value: str) -> str:
 def received_from(value: str) -> tuple[str, ...]:
     """The hosts a Received header says the mail came from, as the receiving server verified them.
     Postfix writes "from HELO (rDNS [IP])": the HELO is the client's word and never counts; Exim
-    writes "from NAME ([IP] helo=HELO)": the name and address are its own; Sendmail writes "(NAME [IP] (may be
-    forged))" for a name it could not confirm: the address only. Names count only beside a private or
-    loopback address (the province's own hops): other MTAs write a client's unconfirmed reverse name or its
-    ident reply there, so a client at a public address is its address alone (list a public hop's address in
-    trusted_hosts). Without parentheses, the `from` name."""
+    writes "from NAME ([IP] helo=HELO)", or "from [IP] (helo=… ident=…)" with no name: the name and address are
+    its own; Sendmail writes "(NAME [IP] (may be forged))" for a name it could not confirm: the address only;
+    qmail "from NAME (HELO name) (IP)": the address only. Names count only where the line shows a private or
+    loopback address (the province's own hops): MTAs write a client's unconfirmed reverse name, its ident reply
+    or its HELO beside its address, so a client at a public address, or at none shown, is its address alone
+    (list a public hop's address in trusted_hosts). Without parentheses, the `from` name."""
     text = " ".join(value.split())
     match = _RECEIVED_FROM.match(text)
     if match is None:
@@ -102,23 +103,35 @@ def received_from(value: str) -> tuple[str, ...]:
         # (a red team's "from mx.tỉnh x (unknown [IP])" passed for a hop from the MX itself), so nothing counts
         return (first,) if not rest or _CLAUSE.match(rest) else ()
     group = rest[1:rest.index(")")]
-    if group.lower().startswith("helo "):  # qmail: "from NAME (HELO name) (IP)": the client's words, then its address
+    if group.lower().startswith("helo "):  # qmail: the client's words, then its address in the next "(…)"
         after = rest[rest.index(")") + 1:].lstrip()
         group = after[1:after.index(")")] if after.startswith("(") and ")" in after else ""
-        return tuple(t for t in (w.strip("[]").lower().removeprefix("ipv6:") for w in group.split()) if _address(t))
+        return tuple(t for t in (_literal(w) for w in group.split()) if _address(t))
     words = group.split()
     if "may be forged" in group.lower():  # Sendmail: "(name [IP] (may be forged))", the name it could not confirm
         words = [w for w in words if w.startswith("[")]  # (red team 14: a forger's reverse DNS named the MX)
-    tokens = [t.strip("[]").lower().rstrip(".").removeprefix("ipv6:") for t in words]
+    tokens = [_literal(w) for w in words]
     claimed = any(t.startswith(("helo=", "ehlo=")) for t in tokens)
-    verified = [t for t in tokens if t and not t.startswith(("helo=", "ehlo=")) and t != "unknown"]
-    hosts = [first, *verified] if claimed else verified
-    addresses = [t for t in hosts if _address(t) is not None]
-    if any(not any(a in network for network in _INTERNAL) for t in addresses if (a := _address(t)) is not None):
-        # a client at a public address: its address only (red team 15: OpenSMTPD writes the client's reverse name
-        # unconfirmed, Exim an ident reply, qmail a HELO; the forger's own reverse DNS named the MX)
+    names = [t for t in tokens if t and "=" not in t and t != "unknown" and _address(t) is None]
+    addresses = [t for t in tokens if _address(t) is not None]
+    if not addresses and _address(_literal(first)) is not None:
+        addresses = [_literal(first)]  # Exim with no name: "from [IP] (helo=… ident=…)", the address its own
+    internal = bool(addresses) and all(any(a in net for net in _INTERNAL) for t in addresses if (a := _address(t)))
+    if not internal:
+        # a client at a public address, or none shown: its address only (red teams 15 and 16: OpenSMTPD writes the
+        # client's reverse name unconfirmed, Exim an ident reply, "[IP]:port"; the forger's own reverse DNS or
+        # ident server named the MX)
         return tuple(addresses)
-    return tuple(hosts)
+    own = [first] if claimed and _address(_literal(first)) is None else []
+    return tuple(dict.fromkeys([*own, *names, *addresses]))
+
+
+def _literal(word: str) -> str:
+    """A word of a Received line as a host: an address literal without its brackets, "IPv6:" or port."""
+    word = word.lower().rstrip(".")
+    if word.startswith("["):
+        word = word[1:].split("]", 1)[0]
+    return word.removeprefix("ipv6:")
 
 
 def _address(token: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
