@@ -21,10 +21,9 @@ from imapclient.exceptions import IMAPClientError
 
 from qlvb_mailbox.batches import Batch, bounded
 from qlvb_mailbox.settings import Folders, Server
-from qlvb_mailbox.watched import FetchedMail, Stop, StreamedMail
+from qlvb_mailbox.watched import STREAM_CHUNK, FetchedMail, Stop, StreamedMail
 
 FETCH_BATCH = 20
-STREAM_CHUNK = 4 * 1024 * 1024  # bytes of a mail too large to hold asked for at once (a partial FETCH)
 SIZES_CHUNK = 500  # UIDs asked for their size in one command (a command line stays short)
 NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
 

@@ -24,12 +24,11 @@ from imapclient import imap_utf7
 
 from qlvb_mailbox.batches import Batch, bounded
 from qlvb_mailbox.dates import plausible
-from qlvb_mailbox.watched import FetchedMail, Stop, StreamedMail
+from qlvb_mailbox.watched import STREAM_CHUNK, FetchedMail, Stop, StreamedMail
 from qlvb_mailbox.settings import Folders
 
 log = logging.getLogger("qlvb.maildir")
 
-STREAM_CHUNK = 4 * 1024 * 1024  # bytes of a mail too large to hold read at once
 HEADER_FIELD = re.compile(rb"(From |[!-9;-~]+[ \t]*:)")  # a header field's name and colon (or an mbox From line)
 
 

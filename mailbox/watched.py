@@ -24,6 +24,9 @@ class FetchedMail(Generic[K]):
     internaldate: datetime | None  # when the mailbox received it
 
 
+STREAM_CHUNK = 4 * 1024 * 1024  # bytes of a mail too large to hold read at once (IMAP: one partial FETCH)
+
+
 @dataclass(frozen=True)
 class StreamedMail(Generic[K]):
     """A mail too large to hold in memory, read a chunk at a time (`chunks`, consumed once, at once)."""

@@ -3,7 +3,6 @@ listener's spool, the fetched CRLs). A crash leaves the old file or the new one,
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
@@ -14,27 +13,24 @@ def write_atomically(target: Path, data: bytes) -> None:
     """Write `data` to a temporary file beside `target`, sync it, rename it over `target`, then sync
     the folder, so that the new name survives a power cut too. The temporary file's name starts with
     a dot and has no suffix: nobody reading the folder by suffix takes it for a finished file."""
-    temporary, _, _ = write_temporary(target.parent, [data])
-    rename_synced(temporary, target)
+    rename_synced(write_temporary(target.parent, [data]), target)
 
 
-def write_temporary(folder: Path, chunks: Iterable[bytes]) -> tuple[Path, str, int]:
-    """The chunks written, as they come, to a temporary file of `folder` and synced: its path, their
-    SHA-256 and their size. The caller renames it (`rename_synced`) or removes it."""
+def write_temporary(folder: Path, chunks: Iterable[bytes]) -> Path:
+    """The chunks written, as they come, to a temporary file of `folder`, synced: its path. The caller
+    renames it (`rename_synced`) or removes it."""
     fd, name = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    temporary, digest, size = Path(name), hashlib.sha256(), 0
+    temporary = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
-                digest.update(chunk)
                 handle.write(chunk)
-                size += len(chunk)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return temporary, digest.hexdigest(), size
+    return temporary
 
 
 def rename_synced(temporary: Path, target: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from registry.files import rename_synced, write_atomically, write_temporary
@@ -30,7 +30,16 @@ class ContentStore:
         once whole: its digest and size."""
         folder = self.root / "sha256"
         folder.mkdir(parents=True, exist_ok=True)
-        temporary, digest, size = write_temporary(folder, chunks)
+        hashed, counted = hashlib.sha256(), [0]
+
+        def measured() -> Iterator[bytes]:
+            for chunk in chunks:
+                hashed.update(chunk)
+                counted[0] += len(chunk)
+                yield chunk
+
+        temporary = write_temporary(folder, measured())
+        digest, size = hashed.hexdigest(), counted[0]
         target = self.path(digest)
         if target.exists():
             temporary.unlink()
