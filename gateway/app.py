@@ -108,6 +108,7 @@ class Gateway:
             roots=tuple(self.config.trust.roots),
             crls=tuple(self.config.trust.crls),
             max_mail_bytes=int(self.config.limits.max_mail_mb * 1024 * 1024),
+            max_files=self.config.limits.max_files_per_mail,
             fetched_crls=self.fetched_crls if self.config.trust.crl_urls else None,
             store=self.store.root,  # the workers write a recorded mail's files before its transaction
         )

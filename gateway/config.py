@@ -140,7 +140,8 @@ class Limits(_Strict):
     seconds_per_document: float = Field(default=60, gt=0)  # each PDF's analysis
     seconds_per_mail: float = Field(default=300, gt=0)  # a mail's whole analysis, all its PDFs
     batch_mb: float = Field(default=20, gt=0)  # the daemon fetches at most this much mail at once (a larger mail alone)
-    worker_memory_mb: int = Field(default=1536, ge=256)
+    worker_memory_mb: int = Field(default=512, ge=256)  # address space a PDF worker may take beyond its start
+    max_files_per_mail: int = Field(default=100, ge=1)  # a mail with more is kept and not read (too-many-files)
     workers: int = Field(default=0, ge=0)  # 0: one per core
 
 

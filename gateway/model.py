@@ -16,6 +16,7 @@ Verdict = Literal["accepted", "returned", "quarantined", "duplicate", "ignored"]
 Basis = Literal["signature", "official-mailbox", "clerk"]  # clerk: released by the clerk after review
 AttachmentKind = Literal["pdf", "draft", "harmless", "refused", "other"]
 ReplyKind = Literal["ack", "return", "alert"]
+Unread = Literal["mail-too-large", "too-many-files"]  # a mail kept without its body read, and why (a reason code)
 
 
 @dataclass(frozen=True)
@@ -252,7 +253,7 @@ class MailFacts:
     references: list[str] = field(default_factory=list)
     peer: dict[str, str] = field(default_factory=dict)  # X-QLVB-* headers of a peer gateway, by lowercase name
     problem: str = ""  # a reason the mail itself could not be fully analysed
-    too_large: bool = False
+    unread: Unread | None = None  # why the mail's body was not read (it is kept): too large, too many files
     report: DeliveryReport | None = None  # the delivery report it is, read where the mail was parsed (the worker)
 
 

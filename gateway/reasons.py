@@ -36,6 +36,7 @@ MESSAGES: dict[str, str] = {
     "auto-submitted": "Thư tự động (trả lời tự động, báo lỗi chuyển thư, thư hàng loạt): không xử lý.",
     "no-legal-value": "Văn bản không có giá trị pháp lý: không có chữ ký số hợp lệ và không gửi từ hộp thư Văn thư của cơ quan ban hành.",
     "mail-too-large": "Thư vượt quá dung lượng cho phép.",
+    "too-many-files": "Thư có quá nhiều tệp đính kèm: không xử lý; đề nghị gửi lại, mỗi văn bản một thư.",
     "processing-failed": "Hệ thống không xử lý được tệp trong thời gian và bộ nhớ cho phép; cần Văn thư kiểm tra.",
     "returned-by-clerk": "Văn thư trả lại sau khi kiểm tra",
     "peer-answer": "Thư trả lời hoặc thông báo về văn bản (xác nhận, trả lại, thu hồi), không kèm văn bản mới.",

@@ -52,6 +52,9 @@ _NOT_OURS_BEFORE = re.compile(rf"(\b(các|cấp|thuộc|{_LEVEL})|[,;/])\s*$", r
 # All provinces' bodies of a kind: "Sở Tài chính các tỉnh, thành phố trực thuộc TW", "Cục thuế các tỉnh, TPTW".
 _EVERY_PROVINCE = re.compile(r"\s+các\s+(tỉnh|thành phố|TP)\b.*$", re.IGNORECASE | re.DOTALL)
 _AND = re.compile(r"\s+(?:và|&)\s+", re.IGNORECASE)
+# "A và B" is cut at each "và" in turn, each side read again: names hold one or two ("Sở Văn hóa, Thể thao và Du
+# lịch"), so an entry of more names no pair of agencies
+MOST_ANDS = 4
 _EVERY_PLACE = re.compile(rf"\bcác\s+({_LEVEL}|TP)\b", re.IGNORECASE)  # "… các tỉnh, TP", "các xã, phường"
 # A list's head naming no kind of its own: "Các cơ quan: Sở Tư pháp, …" (each item is a name).
 _ANY_KIND = re.compile(r"^(CO QUAN|DON VI|TO CHUC|CO QUAN DON VI|DIA PHUONG)$")
@@ -250,7 +253,10 @@ class Resolver:
     def _both(self, text: str) -> _Found | None:
         """"A và B" where each side names an agency or a group; if two ways of cutting it read
         differently, the entry is ambiguous."""
-        readings = [found for cut in _AND.finditer(text)
+        cuts = list(_AND.finditer(text))
+        if len(cuts) > MOST_ANDS:
+            return None  # no list of agencies an entry names so (and each cut is read again: a mail's "và" ×40 took years)
+        readings = [found for cut in cuts
                     if (found := self._each([text[: cut.start()].strip(), text[cut.end():].strip()])) is not None]
         if not readings:
             return None

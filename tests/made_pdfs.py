@@ -60,9 +60,9 @@ def decompression_bomb(pdf: bytes | None = None, gigabytes: int = 1) -> bytes:
     return doc.tobytes()
 
 
-def pageless() -> bytes:
-    """A well-formed PDF whose page tree is empty (PyMuPDF will not save one, so written out here)."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+def written_out(objects: list[bytes]) -> bytes:
+    """A PDF of these objects, numbered from 1 (the catalog first), with a cross-reference table: for files
+    PyMuPDF will not write as they are."""
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -73,3 +73,22 @@ def pageless() -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def pageless() -> bytes:
+    """A well-formed PDF whose page tree is empty (PyMuPDF will not save one)."""
+    return written_out([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+
+
+def characters_bomb(characters: int = 50_000_000, per_form: int = 100_000) -> bytes:
+    """A page drawing one form of `per_form` characters again and again, `characters` in all, in under 2 KB."""
+    form = zlib.compress(b"BT /F1 1 Tf 10 10 Td (" + b"A" * per_form + b") Tj ET", 9)
+    page = zlib.compress(b"q " + b"/Fm0 Do " * (characters // per_form) + b"Q", 9)
+    return written_out([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(page) + page + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Length %d /Filter /FlateDecode >>\nstream\n" % len(form) + form + b"\nendstream"])

@@ -59,8 +59,12 @@ CASES = [
     ("an automatic answer", mail(pdf(), auto_submitted="auto-replied"), "ignored", None, [("auto-submitted", W)], []),
     ("a mail the analysis could not finish", mail(pdf(), problem="timeout"), "quarantined", None,
      [("processing-failed", E)], CLERK_ALERT),
-    ("too large", mail(too_large=True, problem="60 MB"), "returned", None, [("mail-too-large", E)],
+    ("too large", mail(unread="mail-too-large", problem="60 MB"), "returned", None, [("mail-too-large", E)],
      [("return", STP.mailbox)]),
+    ("too many files", mail(unread="too-many-files", problem="101 tệp"), "returned", None, [("too-many-files", E)],
+     [("return", STP.mailbox)]),
+    ("too many files, nobody proven", mail(unread="too-many-files", proof=sender(authenticated=False)), "quarantined",
+     None, [("too-many-files", E)], CLERK_ALERT),
 ]
 
 

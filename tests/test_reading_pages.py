@@ -15,6 +15,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+import made_pdfs
 from gateway.reading import read_document
 from kit import DocumentSpec, render_document, scan, sign_with_stamp
 from office_documents import sign_scan
@@ -161,14 +162,7 @@ def _one_line_over(drawing: bytes, xobjects: bytes = b"", image: bytes = b"<< >>
                + xobjects + b" >> /Contents 4 0 R >>",
                b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream", image,
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = b"%PDF-1.7\n", []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return pymupdf.open("pdf", out)
+    return pymupdf.open("pdf", made_pdfs.written_out(objects))
 
 
 @pytest.mark.parametrize("drawn", ["stencil mask", "inline image"])

@@ -56,10 +56,10 @@ def split_documents(pdfs: list[PdfFacts]) -> list[tuple[PdfFacts | None, list[Pd
     document of its own when there are several; otherwise one document with the rest appended.
     One document, one number (NĐ 30/2020 Phụ lục VI: a duplicate is not registered again): the same
     PDF twice, or two files of the same issuer, number and year, are one document (the most signed one)."""
-    unique: list[PdfFacts] = []
+    first: dict[str, PdfFacts] = {}
     for pdf in pdfs:
-        if all(pdf.attachment.sha256 != u.attachment.sha256 for u in unique):
-            unique.append(pdf)
+        first.setdefault(pdf.attachment.sha256, pdf)
+    unique = list(first.values())
     groups: list[list[tuple[_Identity, PdfFacts]]] = []
     for pdf in unique:
         if (identity := _identity(pdf)) is not None:  # the same as every file of a group (an undated one joins any)
@@ -70,7 +70,8 @@ def split_documents(pdfs: list[PdfFacts]) -> list[tuple[PdfFacts | None, list[Pd
                 group.append((identity, pdf))
     documents = [max((p for _, p in group), key=lambda p: len(p.signatures)) for group in groups]
     if len(documents) >= 2:
-        others = [p for p in unique if all(p is not d for d in documents)]
+        chosen = {id(d) for d in documents}
+        others = [p for p in unique if id(p) not in chosen]
         return [(p, others if i == 0 else []) for i, p in enumerate(documents)]
     if not unique:
         return [(None, [])]
@@ -88,17 +89,17 @@ def decide(
     answers_ours: bool = False,
 ) -> list[Decision]:
     desk = Desk(us, directory, clerk, urgent_to)
-    if mail.problem and not mail.too_large:  # held whatever it says of itself: "Auto-Submitted" is its sender's word
+    if mail.problem and mail.unread is None:  # held whatever it says of itself: "Auto-Submitted" is its sender's word
         reasons = [error("processing-failed", mail.problem)]
         return [Decision("quarantined", None, reasons, None, [], [Reply("alert", a) for a in clerk])]
     # a mail too large to read is no answer of a peer's: its documents are unknown (red team 12: a reply carrying
     # a large document was ignored as one, not returned or held)
-    auto = rules.automatic_mail(mail) or (rules.peer_answer(mail, answers_ours) if not mail.too_large else [])
+    auto = rules.automatic_mail(mail) or (rules.peer_answer(mail, answers_ours) if mail.unread is None else [])
     if auto:
         return [Decision("ignored", None, auto, None, [], [])]
     mail_reasons = rules.refused_attachments(mail) + rules.forged_authentication(mail)
-    if mail.too_large:
-        mail_reasons.append(error("mail-too-large", mail.problem))
+    if mail.unread is not None:
+        mail_reasons.append(error(mail.unread, mail.problem))
         return [_finish(mail, desk, Findings(None, [], mail_reasons))]
     mail_reasons += rules.has_document(mail) + rules.readable(mail.pdfs) + rules.repaired(mail.pdfs)
     secret = rules.secret(mail.pdfs)

@@ -1,0 +1,133 @@
+"""One mail must not keep the gateway busy for hours, swell it, or fill its store (issue 11; red team 17,
+2026-12-04: each of these was an outsider's mail of a few MB at most). Each through the real command line,
+a fresh process where what is measured is the process's own (time, memory), beside the good mail after it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+import made_pdfs
+from world import GATEWAY, World
+
+
+def _ingest_alone(world: World, *mails: Path, seconds: float = 120) -> tuple[list[dict], int]:  # type: ignore[type-arg]
+    """`qlvb-gateway ingest --json` as a process of its own that must end within `seconds` (the mails below kept
+    it busy for hours before), and the largest of its processes' peak memory (RSS, in MB)."""
+    measure = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr); sys.exit(done.returncode)")
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    command = [sys.executable, "-c", measure, *GATEWAY, "ingest", "--config", str(world.config_path), "--json", *map(str, mails)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=world.root, env=env,
+                          start_new_session=True) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the command and its workers, not left to run for hours
+            raise
+    assert process.returncode == 0, stderr[-3000:]
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()], int(stderr.split()[-1])
+
+
+def _codes(output: dict) -> list[str]:  # type: ignore[type-arg]
+    return [r["code"] for r in output["reasons"]]
+
+
+def test_an_entry_naming_sixty_agencies_joined_by_va_is_matched_at_once(world: World) -> None:
+    # "A và B" was cut at each "và" and each side read again, recursively: time doubled with each "và", in the
+    # main process, in the register's write transaction (24 of them: 190 s; 40: years)
+    entry = "- " + " và ".join(["Sở Xây dựng"] * 60) + "."
+    pdf = world.document(number="55/STP-VP", recipients=["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", entry])
+    bomb = world.mail("and60", attachments=[("cv.pdf", pdf)], auth=None)
+    good = world.mail("good", attachments=[("cv.pdf", world.signed("stp", world.document(number="56/STP-VP")))])
+    [held, registered], _ = _ingest_alone(world, bomb, good)
+    assert held["verdict"] == "quarantined" and "wrong-recipient" in _codes(held)  # it names nobody: no pair of agencies
+    assert registered["verdict"] == "accepted" and registered["incoming_number"] == 1
+
+
+def test_a_block_listing_agencies_past_a_pages_worth_is_matched_as_far_as_a_block_goes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # each entry is matched in the main process, a few milliseconds each: 50,000 of them (2 MB of text in a PDF
+    # of a few KB) kept it busy for minutes, in the register's write transaction
+    from core_facts import DIRECTORY, OURS, mail, pdf, reading, sender
+    from gateway.decision import rules
+    from gateway.resolver import Resolver
+
+    entries = tuple(f"UBND và HĐND xã số {i} và UBND xã" for i in range(50_000)) + ("Sở Nội vụ",)  # us, last
+    facts = mail(pdf(read=reading(electronic=entries, kinh_gui=())), proof=sender(authenticated=False))
+    looked_at: list[str] = []
+    real = Resolver.names
+    monkeypatch.setattr(Resolver, "names", lambda self, entry, *a, **k: looked_at.append(entry) or real(self, entry, *a, **k))
+    assert [r.code for r in rules.addressed_to_us(facts, facts.pdfs[0].reading, OURS, DIRECTORY)] == ["wrong-recipient"]
+    assert looked_at == list(entries[: len(looked_at)]) and sum(map(len, looked_at)) <= rules.BLOCK_CHARACTERS
+    assert len(looked_at) < 1_000
+    short = mail(pdf(read=reading(electronic=entries[-10:], kinh_gui=())), proof=sender(authenticated=False))
+    assert rules.addressed_to_us(short, short.pdfs[0].reading, OURS, DIRECTORY) == []  # a block of a page: read whole
+
+
+def test_a_mail_of_more_files_than_the_limit_is_kept_unread_and_its_sender_told(world: World) -> None:
+    # 700,000 empty files (a 41 MB mail) took the main process to 2.4 GB and the register 145 MB of rows; 50,000
+    # distinct small ones wrote 50,000 files (205 MB) into the store; 100,000 junk PDFs kept it busy 10 minutes
+    from registry.models import DocumentFile, Mail
+
+    document = world.signed("stp", world.document(number="57/STP-VP"))
+    notes = [(f"ghi-chu-{i}.txt", f"ghi chú {i}".encode()) for i in range(100)]
+    too_many = world.mail("many", attachments=[("cv.pdf", document), *notes])  # 101 files, the default limit 100
+    at_the_limit = world.mail("enough", attachments=[("cv.pdf", world.signed("stp", world.document(number="58/STP-VP"))),
+                                                     *notes[:99]])
+    before = sum(1 for _ in (world.root / "store").rglob("*") if _.is_file()) if (world.root / "store").exists() else 0
+    [returned, accepted], _ = _ingest_alone(world, too_many, at_the_limit)
+    assert returned["verdict"] == "returned" and "too-many-files" in _codes(returned)  # its proven sender is told why
+    assert "101" in next(r["message"] for r in returned["reasons"] if r["code"] == "too-many-files")
+    assert [r["kind"] for r in returned["replies"]] == ["return"]
+    assert accepted["verdict"] == "accepted" and accepted["incoming_number"] == 1
+    with world.db().session() as session:
+        mail = session.scalar(select(Mail).where(Mail.message_id == returned["message_id"]))
+        assert mail is not None and mail.stored  # kept whole, for the clerk
+        assert session.scalar(select(func.count()).select_from(DocumentFile).where(DocumentFile.mail_id == mail.id)) == 0
+    stored = sum(1 for _ in (world.root / "store").rglob("*") if _.is_file()) - before
+    assert stored == 1 + 1 + 1 + 99  # the two originals, the accepted one's document and its notes: not the 101 files
+
+
+def test_a_pdf_drawing_fifty_million_characters_is_bounded_by_the_workers_memory(world: World) -> None:
+    # 965 bytes: one form of 100,000 characters drawn 500 times. MuPDF keeps every character it reads out: the worker
+    # grew to the whole of its fixed 1.5 GB (two such mails at once, 2.8 GB beside Dovecot and the database)
+    pdf = made_pdfs.characters_bomb()
+    assert len(pdf) < 2_000
+    bomb = world.mail("characters", attachments=[("cv.pdf", pdf)])
+    good = world.mail("good", attachments=[("cv.pdf", world.signed("stp", world.document(number="59/STP-VP")))])
+    [returned, registered], peak_mb = _ingest_alone(world, bomb, good)
+    assert returned["verdict"] == "returned" and "pdf-unreadable" in _codes(returned)  # its proven sender asked again
+    assert registered["verdict"] == "accepted" and registered["incoming_number"] == 1
+    assert peak_mb < 512 + 350, peak_mb  # its start (the command's pages) and the 512 MB it may take: 1.4 GB before
+
+
+def test_an_automatic_mail_marked_secret_is_stored_by_the_worker_not_parsed_again(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # the one mail whose files the daemon process stored itself, parsing the whole mail again inside the register's
+    # transaction (a secret PDF beside a MIME bomb, Auto-Submitted: the worker stored nothing, the daemon did the rest)
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.intake import mime
+    from gateway.intake.analysis import Analyser
+    from gateway.intake.pipeline import IncomingMail, Intake
+
+    secret = world.document(number="60/STP-VP", secrecy="Mật")
+    path = world.mail("auto", attachments=[("mat.pdf", secret)], headers={"Auto-Submitted": "auto-generated"})
+    os.chdir(world.root)
+    gateway = Gateway.open(load_config(Path(world.config_path)))
+    analysis = Analyser(gateway.analysis_settings()).analyse(path.read_bytes(), store=True)
+    assert {a.sha256 for a in analysis.facts.attachments} <= analysis.stored  # the worker wrote its files
+
+    def never(*_: object) -> None:
+        raise AssertionError("the daemon process parsed a mail again")
+
+    monkeypatch.setattr(mime, "parse_message", never)
+    [outcome] = Intake(gateway, None).record_many([(IncomingMail(str(path), path.read_bytes()), analysis)])  # type: ignore[arg-type]
+    assert outcome.documents[0].verdict == "ignored"
+    assert all(gateway.store.has(a.sha256) for a in analysis.facts.attachments)  # kept as any automatic mail
+    gateway.register.close()
