@@ -55,6 +55,10 @@ _AND = re.compile(r"\s+(?:và|&)\s+", re.IGNORECASE)
 # "A và B" is cut at each "và" in turn, each side read again: names hold one or two ("Sở Văn hóa, Thể thao và Du
 # lịch"), so an entry of more names no pair of agencies
 MOST_ANDS = 4
+# A head names a few kinds of body ("Sở, ban, ngành, đoàn thể tỉnh: …"), its list the bodies of a province or a
+# district ("UBND các xã: …"); an entry of more is no list of ours
+MOST_KINDS = 6
+MOST_ITEMS = 40
 _EVERY_PLACE = re.compile(rf"\bcác\s+({_LEVEL}|TP)\b", re.IGNORECASE)  # "… các tỉnh, TP", "các xã, phường"
 # A list's head naming no kind of its own: "Các cơ quan: Sở Tư pháp, …" (each item is a name).
 _ANY_KIND = re.compile(r"^(CO QUAN|DON VI|TO CHUC|CO QUAN DON VI|DIA PHUONG)$")
@@ -209,8 +213,11 @@ class Resolver:
         kinds = [k.strip() for k in re.split(r",|\s+và\s+", _strip_title(head.strip())) if k.strip()]
         kinds = [re.sub(r"\bcác\s+", "", k, flags=re.IGNORECASE) for k in kinds]  # "UBND huyện", "Bộ"
         named = [k for k in kinds if not _ANY_KIND.match(fold(k))]
+        listed = [i.strip() for i in re.split(r"[,;]", items) if i.strip()]
+        if len(kinds) > MOST_KINDS or len(listed) > MOST_ITEMS:
+            return None  # each item is read with each kind: 2,840 of both took a minute (red team 18)
         found: list[_Found] = []
-        for item in (i.strip() for i in re.split(r"[,;]", items) if i.strip()):
+        for item in listed:
             hits = _union([self._direct(f"{kind} {item}") for kind in named])
             if hits is None and len(named) < len(kinds):
                 hits = self._direct(item)

@@ -9,11 +9,14 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 import made_pdfs
+from gateway.directory import AgencyEntry
 from world import GATEWAY, World
 
 
@@ -68,6 +71,7 @@ def test_a_block_listing_agencies_past_a_pages_worth_is_matched_as_far_as_a_bloc
     assert len(looked_at) < 1_000
     short = mail(pdf(read=reading(electronic=entries[-10:], kinh_gui=())), proof=sender(authenticated=False))
     assert rules.addressed_to_us(short, short.pdfs[0].reading, OURS, DIRECTORY) == []  # a block of a page: read whole
+    assert rules._as_far_as_a_block_goes(("Sở Tư pháp, " * 100, "Sở Nội vụ")) == ["Sở Nội vụ"]  # an entry of no block
 
 
 def test_a_mail_of_more_files_than_the_limit_is_kept_unread_and_its_sender_told(world: World) -> None:
@@ -131,3 +135,61 @@ def test_an_automatic_mail_marked_secret_is_stored_by_the_worker_not_parsed_agai
     assert outcome.documents[0].verdict == "ignored"
     assert all(gateway.store.has(a.sha256) for a in analysis.facts.attachments)  # kept as any automatic mail
     gateway.register.close()
+
+
+@contextmanager
+def _within(seconds: float) -> Iterator[None]:
+    """The block must end within `seconds` (an alarm interrupts it: the regular-expression engine heeds signals)."""
+    def late(*_: object) -> None:
+        raise AssertionError(f"still working after {seconds} s")
+
+    before = signal.signal(signal.SIGALRM, late)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
+def test_what_the_daemon_process_reads_of_a_mail_takes_time_in_proportion_to_it() -> None:
+    # red team 18: each a few hundred KB read in the daemon process, in the register's write transaction
+    from gateway.decision.corroboration import mail_claims
+    from gateway.directory import Directory, place_of
+    from gateway.resolver import Resolver
+    from world import STP, US
+
+    with _within(2):  # a Subject of "So" and 200,000 spaces: two runs of spaces side by side in a pattern (300 s)
+        assert mail_claims("So" + " " * 200_000 + " x", "cv.pdf") == []
+    with _within(2):  # a certificate's O of "TINH A " × 30,000 + "1": every "TINH" searched to the end (70 s)
+        assert place_of("TINH A " * 30_000 + "1") is None
+        assert (place_of("TINH A " * 30_000) or "").startswith("A TINH A")  # the first "TINH", as before
+    directory = Directory([AgencyEntry("000.00.14.H06", "Sở Tư pháp tỉnh Bắc Giang", STP, ("Sở Tư pháp",), ()),
+                           AgencyEntry("000.00.15.H06", "Sở Nội vụ tỉnh Bắc Giang", US["mailbox"], ("Sở Nội vụ",), ())])
+    ours = directory.by_mailbox(US["mailbox"])
+    assert ours is not None
+    entry = ", ".join(["Sở"] * 2_000) + ": " + ", ".join(["Tư pháp"] * 2_000) + ", x"  # each item read with each kind
+    with _within(2):
+        assert not Resolver(directory, ours).names(entry, ours)
+    assert Resolver(directory, ours).names("Sở, ban, ngành: Tư pháp, Nội vụ", ours)  # a list of a few: read
+
+
+def test_a_mail_made_to_be_read_slowly_in_the_daemon_process_is_decided_at_once(world: World) -> None:
+    # red team 18's three in one mail of 1.6 MB: its Subject "So" and 100,000 spaces (85 s a document), an entry of
+    # 2,840 kinds and 2,840 bodies (58 s), a signature whose certificate's O is 200,000 characters (70 s)
+    from kit import sign_pdf
+
+    entry = "- " + ", ".join(["S"] * 2_840) + ": " + ", ".join(["TP"] * 2_840) + ", x."
+    listed = world.document(number="61/STP-VP", recipients=["Nơi nhận:", "- Lưu: VT, VP.", "Bản điện tử:", entry])
+    odd = world.stranger.signer("Nguyễn Văn An", "TINH A " * 28_600 + "1")
+    signed = sign_pdf(world.document(number="62/STP-VP", issuer="SỞ TÀI CHÍNH"), odd, world.stranger)
+    path = world.mail("slow", attachments=[("cv0.pdf", listed), ("cv1.pdf", signed)], auth=None)
+    raw = path.read_bytes()
+    start = raw.index(b"\r\nSubject:") + 2
+    end = raw.index(b"\r\n", start)
+    spaces = b"\r\n".join([b" " * 900] * 111)  # folded lines of spaces
+    path.write_bytes(raw[:start] + b"Subject: So" + spaces + b" x" + raw[end:])
+    good = world.mail("good", attachments=[("cv.pdf", world.signed("stp", world.document(number="63/STP-VP")))])
+    outputs, _ = _ingest_alone(world, path, good)
+    assert [o["verdict"] for o in outputs] == ["quarantined", "quarantined", "accepted"]
+    assert outputs[2]["incoming_number"] == 1
