@@ -199,6 +199,11 @@ def _irregular(written: Written) -> bool:
     return any(not u.initial and not u.text.isdigit() and not _SYLLABLE.match(u.text) for u in written)
 
 
+# The longest name of a body runs to some twenty syllables ("Trung tâm Phát triển quỹ đất và Cụm công nghiệp
+# huyện …"); a text of more is compared with no name
+MOST_UNITS = 40
+
+
 class NameIndex(Generic[T]):
     """Items by the names they are written with; `find` gives those a text writes. A name is looked
     up by its initials, or, where a word is not one syllable, by its first letter."""
@@ -221,8 +226,8 @@ class NameIndex(Generic[T]):
     def _find(self, text: str) -> list[tuple[str, T]]:
         """(name, item) for each name the text writes, in the order they were given."""
         written = units(text)
-        if not written:
-            return []
+        if not written or len(written) > MOST_UNITS:
+            return []  # no name of a body is so long: each would be compared with it (red team 19: "và " × 330 + a word)
         letters = sorted(_first_letters(written))
         if _irregular(written):
             candidates = [c for letter in letters for c in self._by_letter.get(letter, ())]

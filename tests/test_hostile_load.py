@@ -193,3 +193,87 @@ def test_a_mail_made_to_be_read_slowly_in_the_daemon_process_is_decided_at_once(
     outputs, _ = _ingest_alone(world, path, good)
     assert [o["verdict"] for o in outputs] == ["quarantined", "quarantined", "accepted"]
     assert outputs[2]["incoming_number"] == 1
+
+
+def test_what_a_mail_says_of_itself_is_taken_as_far_as_a_header_line_goes(world: World) -> None:
+    # red team 19: a Subject of 40 MB was folded into the clerk's alert (a minute of the daemon process), and its
+    # number's notation copied into each of 100 documents' warnings (3.6 GB); file names likewise
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.intake.analysis import Analyser
+
+    path = world.mail("long", attachments=[("1-" + "A" * 5_000 + ".pdf", world.document(number="64/STP-VP"))], auth=None,
+                      headers={"In-Reply-To": "<" + "x" * 5_000 + "@evil.example>"})
+    raw = path.read_bytes()
+    start = raw.index(b"\r\nSubject:") + 2
+    end = raw.index(b"\r\n", start)
+    folded = b"\r\n".join([b" so 1/" + b"a" * 900] * 1_000)  # 900 KB
+    references = b"\r\n".join(b" " + b" ".join(b"<%d@x>" % (i * 100 + k) for k in range(100)) for i in range(300))
+    path.write_bytes(raw[:start] + b"Subject:" + folded + b"\r\nReferences:" + references + raw[end:])
+    os.chdir(world.root)
+    gateway = Gateway.open(load_config(Path(world.config_path)))
+    facts = Analyser(gateway.analysis_settings()).analyse(path.read_bytes()).facts
+    gateway.register.close()
+    assert facts.subject.startswith("so 1/aaa") and len(facts.subject) == 998
+    assert facts.references == [f"<{i}@x>" for i in range(29_980, 30_000)]  # the thread's last
+    assert facts.in_reply_to is None  # no message id is so long
+    assert len(facts.attachments[0].filename) == 1_000
+
+
+def test_a_reference_list_longer_than_a_query_may_be_stops_no_mailbox(world: World) -> None:
+    # 260,000 ids made the daemon's look for an answered message one query of as many variables: SQLite refused it,
+    # the refusal was taken for the database's fault, and the mail was tried again for ever, the mailbox stuck
+    path = world.mail("refs", attachments=[("cv.pdf", world.document(number="65/STP-VP"))], auth=None)
+    raw = path.read_bytes()
+    start = raw.index(b"\r\nSubject:") + 2
+    ids = b"\r\n".join(b" " + b" ".join(b"<%d@x>" % (i * 100 + k) for k in range(100)) for i in range(2_600))
+    path.write_bytes(raw[:start] + b"References:" + ids + b"\r\n" + raw[start:])
+    good = world.mail("good", attachments=[("cv.pdf", world.signed("stp", world.document(number="66/STP-VP")))])
+    held, registered = world.ingest(path, good)
+    assert held["verdict"] == "quarantined" and registered["incoming_number"] == 1
+
+
+def test_a_mails_documents_share_one_budget_for_their_blocks(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # red team 19: 100 documents of 8 entries of 1,000 characters each, every block matched in full (8 s with four
+    # agencies in the directory; more with a province's)
+    from core_facts import CLERK, DIRECTORY, OURS, URGENT, mail, pdf, reading, sender
+    from gateway.decision import rules
+    from gateway.decision.decide import decide
+    from gateway.resolver import Resolver
+
+    block = tuple(f"Trung tâm {i} " + "và " * 320 + f"Vxyz{i}" for i in range(8))
+    pdfs = [pdf(f"cv{n}.pdf", read=reading(number=f"{n + 1}/STP-VP", electronic=tuple(f"{e} {n}" for e in block),
+                                           kinh_gui=())) for n in range(100)]
+    looked_at: list[str] = []
+    real = Resolver.names
+    monkeypatch.setattr(Resolver, "names", lambda self, entry, *a, **k: looked_at.append(entry) or real(self, entry, *a, **k))
+    decisions = decide(mail(*pdfs, proof=sender(authenticated=False)), OURS, DIRECTORY, CLERK, URGENT, lambda _: None)
+    assert len(decisions) == 100 and all("wrong-recipient" in [r.code for r in d.reasons] for d in decisions)
+    assert sum(map(len, looked_at)) <= rules.MAIL_BLOCK_CHARACTERS
+    assert rules.block_shares([reading(electronic=("Sở Nội vụ",))] * 3) == [rules.BLOCK_CHARACTERS] * 3  # a few: whole
+
+
+def test_a_text_longer_than_any_name_is_compared_with_none(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from gateway import names
+    from gateway.names import NameIndex
+
+    index = NameIndex([("Sở Xây dựng tỉnh Bắc Giang", 1), ("Văn phòng UBND tỉnh", 2)])
+    compared: list[object] = []
+    real = names.same
+    monkeypatch.setattr(names, "same", lambda a, b: compared.append(a) or real(a, b))
+    assert index.find("và " * 330 + "Vxyz") == [] and compared == []  # every name of its letter, each to its end
+    assert index.find("Sở Xây dựng tỉnh Bắc Giang") == [("Sở Xây dựng tỉnh Bắc Giang", 1)]
+
+
+def test_an_answers_subject_is_cut_to_a_header_lines_length() -> None:
+    # the values an answer's Subject names are the mail's and the document's: folding one of 40 MB took a minute
+    from gateway.exchange.answers import AnswerWriter
+
+    writer = AnswerWriter("Sở Nội vụ tỉnh Bắc Giang", "vanthu@snv.bacgiang.gov.vn", b"k" * 32)
+    doc = {"urgency": "Hỏa tốc", "number": "1/" + "Ạ" * 1_000_000, "issuer": "Sở Tư pháp", "summary": "V/v"}
+    context = {"secret": False, "verdict": "accepted", "doc": doc, "incoming_number": 1, "year": 2026, "subject": "",
+               "delivered_at": "", "received_at": "", "mail_sha": "", "review_id": None, "secrecy": None, "sender": "",
+               "reasons": [], "held_before": 0}
+    with _within(5):
+        rendered = writer.render("alert", "vanthu@snv.bacgiang.gov.vn", context, key="k", in_reply_to=None)
+    assert rendered.subject.startswith("[HỎA TỐC] Văn bản khẩn: 1/ẠẠ") and len(rendered.subject) == 998

@@ -21,10 +21,10 @@ from vntext import fold
 # name other documents after it)
 # (no two runs of spaces side by side: "So" and 30,000 spaces made the engine try every way of sharing them out between
 # the two, 7 s a document in the daemon process; red team 18)
-_IN_SUBJECT = re.compile(r"\bs[ốo]\s*(?::\s*)?(\d{1,5})\s*/\s*((?:\d{4}/)?[^\W\d_][\w&().-]*)"
+_IN_SUBJECT = re.compile(r"\bs[ốo]\s*(?::\s*)?(\d{1,5})\s*/\s*((?:\d{4}/)?[^\W\d_][\w&().-]{0,40})"
                          r"(?:\s*(?:,\s*)?ngày\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))?", re.I)
 # "707-UBND-TH.pdf", "707_UBND_TH.pdf", "CV số 1360 ….pdf"
-_IN_FILENAME = re.compile(r"^(\d{1,5})[-_ ]+((?:\d{4}[-_])?[^\W\d_][\w&().-]*?)(?:\.pdf)?$", re.I)
+_IN_FILENAME = re.compile(r"^(\d{1,5})[-_ ]+((?:\d{4}[-_])?[^\W\d_][\w&().-]{0,40}?)(?:\.pdf)?$", re.I)
 _SO_IN_FILENAME = re.compile(r"\bSO\s*:?\s*(\d{1,5})\b")
 
 

@@ -108,11 +108,13 @@ def decide(
         marked = next(p for p in mail.pdfs if p.reading is not None and p.reading.particulars.secrecy)
         others = [p for p in mail.pdfs if p is not marked]
         return [_finish(mail, desk, Findings(marked, others, mail_reasons + secret, secret=True))]
-    return [_document(mail, desk, pdf, appendices, mail_reasons, duplicate_of) for pdf, appendices in documents]
+    shares = rules.block_shares([pdf.reading if pdf is not None and pdf.opened else None for pdf, _ in documents])
+    return [_document(mail, desk, pdf, appendices, mail_reasons, duplicate_of, block)
+            for (pdf, appendices), block in zip(documents, shares, strict=True)]
 
 
 def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: list[PdfFacts],
-              mail_reasons: list[Reason], duplicate_of: DuplicateLookup) -> Decision:
+              mail_reasons: list[Reason], duplicate_of: DuplicateLookup, block: int) -> Decision:
     reasons = list(mail_reasons)
     if pdf is None:  # nothing to judge but the mail's own faults (no-document, refused files)
         return _finish(mail, desk, Findings(None, [], reasons))
@@ -131,7 +133,8 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
     if basis == "signature" and not route_ok:  # not from the issuer's own mailbox: its signature vouches alone
         appendices, unproven = _proven_appendices(appendices, judged.issuers, desk)
         reasons += unproven
-    reasons += rules.addressed_to_us(mail, reading, desk.us, desk.directory, foreign=foreign(printed.issuers, desk.directory))
+    reasons += rules.addressed_to_us(mail, reading, desk.us, desk.directory, foreign=foreign(printed.issuers, desk.directory),
+                                     characters=block)
     if reading is not None:  # what the mail says of its document (subject, file name)
         reasons += corroborate(reading.particulars, mail.subject, pdf.attachment.filename,
                                [p.reading.particulars.number for p in mail.pdfs if p is not pdf and p.reading])

@@ -83,6 +83,26 @@ def _report(msg: Message) -> DeliveryReport | None:
 
 
 HEADER_BYTES = 262144  # the headers of a mail not read whole are looked for in its first bytes
+# What a mail says of itself is taken as far as a header line may go (RFC 5322: 998 characters): the daemon process
+# matches, folds and stores it (red team 19: a Subject of 40 MB took a minute to fold into the clerk's alert; a
+# References of 260,000 ids made one query of as many variables, which SQLite refused: the mailbox stopped for good)
+SUBJECT_CHARACTERS = 998
+REFERENCES_KEPT = 20  # the last of a thread's: the message it answers is among them
+FILENAME_CHARACTERS = 1_000  # the register keeps 500 of it, with a note
+
+
+def _subject(msg: Message) -> str:
+    return mime.header_text(msg, "Subject")[:SUBJECT_CHARACTERS]
+
+
+def _references(msg: Message) -> list[str]:
+    found = re.findall(r"<[^<>\s]+>", str(msg.get("References", "") or ""))
+    return [r for r in found if len(r) <= SUBJECT_CHARACTERS][-REFERENCES_KEPT:]
+
+
+def _in_reply_to(msg: Message) -> str | None:
+    found = _angle(str(msg.get("In-Reply-To", "") or ""))
+    return found if found is None or len(found) <= SUBJECT_CHARACTERS else None
 
 
 def headers_only(raw: bytes, problem: str, *, unread: Unread | None = None, whole: Whole | None = None) -> MailFacts:
@@ -100,14 +120,14 @@ def headers_only(raw: bytes, problem: str, *, unread: Unread | None = None, whol
         sha256=digest, size=whole.size if whole else len(raw), from_address=froms[0] if froms else "", from_name="",
         to=_safe(lambda: [a for _, a in mime.addresses(msg, "To")], []),
         cc=_safe(lambda: [a for _, a in mime.addresses(msg, "Cc")], []),
-        subject=_safe(lambda: mime.header_text(msg, "Subject"), ""),
+        subject=_safe(lambda: _subject(msg), ""),
         date=_safe(lambda: mime.date_header(msg), None),
         received_top=_safe(lambda: mime.topmost_received(msg), None),
         auto_submitted=_safe(lambda: auto_submitted(msg), None),
         sender=SenderAuth(froms[0] if froms else "", False, detail=problem),
         attachments=[], pdfs=[], problem=problem, unread=unread,
-        in_reply_to=_safe(lambda: _angle(str(msg.get("In-Reply-To", "") or "")), None),
-        references=_safe(lambda: re.findall(r"<[^<>\s]+>", str(msg.get("References", "") or "")), []),
+        in_reply_to=_safe(lambda: _in_reply_to(msg), None),
+        references=_safe(lambda: _references(msg), []),
         peer=_safe(lambda: peer_headers(msg), {}),
     )
 
@@ -183,15 +203,14 @@ class Analyser:
         digest = mime.sha256(raw)
         froms = mime.addresses(msg, "From")
         sender = authenticate(raw, msg, [a for _, a in froms], self.settings.auth)
-        references = re.findall(r"<[^<>\s]+>", str(msg.get("References", "") or ""))
         facts = MailFacts(
             message_id=mime.message_id(msg, digest), sha256=digest, size=len(raw),
             from_address=sender.address, from_name=froms[0][0] if froms else "",
             to=[a for _, a in mime.addresses(msg, "To")], cc=[a for _, a in mime.addresses(msg, "Cc")],
-            subject=mime.header_text(msg, "Subject"), date=mime.date_header(msg),
+            subject=_subject(msg), date=mime.date_header(msg),
             received_top=mime.topmost_received(msg), auto_submitted=auto_submitted(msg), sender=sender,
-            attachments=[], pdfs=[], in_reply_to=_angle(str(msg.get("In-Reply-To", "") or "")),
-            references=references, peer=vouched_peer_headers(peer_headers(msg), sender),
+            attachments=[], pdfs=[], in_reply_to=_in_reply_to(msg),
+            references=_references(msg), peer=vouched_peer_headers(peer_headers(msg), sender),
             report=_report(msg),
         )
         found_parts = mime.parts(msg)
@@ -210,7 +229,7 @@ class Analyser:
             if part.forwarded:
                 found = in_forwarded_mail(found)
             attachment = Attachment(
-                filename=part.filename, content_type=part.content_type, sha256=mime.sha256(part.data),
+                filename=part.filename[:FILENAME_CHARACTERS], content_type=part.content_type, sha256=mime.sha256(part.data),
                 size=len(part.data), kind=found.kind, note=found.note,
             )
             attachments.append(attachment)
