@@ -277,3 +277,17 @@ def test_an_answers_subject_is_cut_to_a_header_lines_length() -> None:
     with _within(5):
         rendered = writer.render("alert", "vanthu@snv.bacgiang.gov.vn", context, key="k", in_reply_to=None)
     assert rendered.subject.startswith("[HỎA TỐC] Văn bản khẩn: 1/ẠẠ") and len(rendered.subject) == 998
+
+
+def test_a_statement_too_large_for_the_database_is_the_mails_fault_not_an_outage() -> None:
+    # whatever query a mail still makes too large, it is quarantined with it, not tried again for ever as if the
+    # database were down (a locked database stays the infrastructure's); SQLite's own words, as red team 19 met them
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from gateway.guard import blame
+
+    too_large = OperationalError("SELECT … IN (?, ?, …)", {}, sqlite3.OperationalError("too many SQL variables"))
+    locked = OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+    assert blame(too_large) == "mail" and blame(locked) == "infrastructure"
