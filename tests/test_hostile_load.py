@@ -291,3 +291,43 @@ def test_a_statement_too_large_for_the_database_is_the_mails_fault_not_an_outage
     too_large = OperationalError("SELECT … IN (?, ?, …)", {}, sqlite3.OperationalError("too many SQL variables"))
     locked = OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
     assert blame(too_large) == "mail" and blame(locked) == "infrastructure"
+
+
+def test_a_reading_holds_no_more_than_a_documents_page_shows(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # red team 20: one line of a 62 KB PDF held a million characters (each drawn 0.0001 pt after the last), read into
+    # the summary; 100 such documents took the daemon process to 1.3 GB and the register 360 MB more
+    import pymupdf
+
+    import gateway.reading as reading_module
+    from gateway.model import CopyMark, Particulars, Reading, ReadingWarning, Recipients
+    from gateway.reading import bounds, read_pdf_bytes
+    from kit import DocumentSpec, render_document
+
+    huge = "ệẠ" * 500_000
+    made = Reading(1, False, Particulars(issuer=huge, summary=huge, number=huge, signer_title=[huge] * 1_000),
+                   Recipients(paper=[huge] * 10_000, electronic=[huge] * 10_000, archive=huge, kinh_gui=[huge] * 10_000,
+                              references={f"{i} {huge}": [huge] * 1_000 for i in range(100)}),
+                   [ReadingWarning("low-confidence", huge)] * 10_000, copy=CopyMark("SAO Y", huge, huge, huge),
+                   hidden=(huge,) * 10_000)
+    monkeypatch.setattr(reading_module, "_read", lambda *a, **k: made)
+    read = reading_module.read_document(pymupdf.open())
+    p, r = read.particulars, read.recipients
+    assert len(p.summary or "") == len(p.issuer or "") == bounds.PARTICULAR_CHARACTERS and (p.summary or "").endswith("…")
+    assert len(p.signer_title) == bounds.TITLE_LINES and len(r.paper) == len(r.kinh_gui) == 20
+    assert max(map(len, r.electronic)) == bounds.ENTRY_CHARACTERS and len(r.references) == bounds.REFERENCES
+    assert len(read.warnings) == len(bounds.bounded(made).hidden) == bounds.NOTES and read.copy is not None
+    assert len(repr(read)) < 300_000  # it was 2 × 10^10 characters
+    monkeypatch.undo()
+    letter = read_pdf_bytes(render_document(DocumentSpec()))
+    assert bounds.bounded(letter) == letter  # a document as offices write it is not touched
+
+
+def test_a_joint_issuer_line_of_many_parts_names_none_of_them() -> None:
+    # each part of a joint document's issuer was compared with every signature: 10,000 parts, 0.5 s a document
+    from core_facts import DIRECTORY, reading
+    from gateway.decision.issuers import MOST_JOINT_ISSUERS, document_issuers
+
+    many = document_issuers(reading(" - ".join(["BỘ TƯ PHÁP"] * 10_000), "1/2026/TTLT-BTP-BNV"), DIRECTORY)
+    assert len(many.issuers) == 1 and many.issuers[0].agency is None
+    few = document_issuers(reading(" - ".join(["SỞ TƯ PHÁP", "SỞ NỘI VỤ"]), "1/2026/TTLT-STP-SNV"), DIRECTORY)
+    assert len(few.issuers) == 2 <= MOST_JOINT_ISSUERS

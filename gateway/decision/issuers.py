@@ -143,6 +143,11 @@ def _issuer(name: str, parent: str | None, directory: Directory, ocr: bool) -> I
     return Issuer(name, parent, directory.by_issuer(name, parent), ocr)
 
 
+# A joint document (liên tịch) is issued by a few bodies (two to four ministries); an issuer line of more parts names
+# none of them: each part is compared with every signature (red team 20: 10,000 parts, 0.5 s a document)
+MOST_JOINT_ISSUERS = 8
+
+
 def document_issuers(reading: Reading | None, directory: Directory) -> DocumentIssuers:
     """The issuers printed on the document: one; several for a joint one; the copier for a copy.
     An issuer read by OCR that names no agency of the directory counts as unread (OCR proves nothing),
@@ -159,7 +164,7 @@ def document_issuers(reading: Reading | None, directory: Directory) -> DocumentI
         return DocumentIssuers(())
     whole = _issuer(p.issuer, p.issuer_parent, directory, ocr)
     parts = [part for part in re.split(r"\s+[-–]\s+|\n", p.issuer) if part.strip()]
-    if is_joint(p) and whole.agency is None and len(parts) > 1:
+    if is_joint(p) and whole.agency is None and 1 < len(parts) <= MOST_JOINT_ISSUERS:
         issuers = tuple(_issuer(part.strip(), p.issuer_parent, directory, ocr) for part in parts)
     else:
         issuers = (whole,)

@@ -16,6 +16,7 @@ from PIL import Image
 
 from gateway.model import FieldSource, Particulars, Reading, ReadingWarning, Recipients
 from gateway.reading.block import PAGES_LOOKED_AT, Block, find_block
+from gateway.reading.bounds import bounded
 from gateway.reading.copies import read_copy
 from gateway.reading.handwriting import read_blanks
 from gateway.reading.lines import Line
@@ -94,7 +95,7 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
     reading = _read(doc, body, dpi, keep_hidden=False)
     if reading.hidden and not _changes_anything(reading, _read(doc, body, dpi, keep_hidden=True)):
         reading = dataclasses.replace(reading, hidden=())
-    return reading
+    return bounded(reading)
 
 
 def _changes_anything(seen: Reading, layer: Reading) -> bool:
