@@ -331,3 +331,42 @@ def test_a_joint_issuer_line_of_many_parts_names_none_of_them() -> None:
     assert len(many.issuers) == 1 and many.issuers[0].agency is None
     few = document_issuers(reading(" - ".join(["SỞ TƯ PHÁP", "SỞ NỘI VỤ"]), "1/2026/TTLT-STP-SNV"), DIRECTORY)
     assert len(few.issuers) == 2 <= MOST_JOINT_ISSUERS
+
+
+def test_a_certificate_name_longer_than_x509_allows_names_nobody(world: World) -> None:
+    # red team 21: a certificate's CN, O, OU and L of 100,000 characters each, its one signature listed by 600 fields:
+    # 240 MB of facts, 38 s of the daemon process; cut, their first words could have named a body: read as absent
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.intake.analysis import Analyser
+    from gateway.intake.signatures import ATTRIBUTE_CHARACTERS
+    from kit import sign_pdf
+
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    from gateway.demo import pki
+    from gateway.demo.pki import Identity
+
+    def attribute(oid: x509.ObjectIdentifier, value: str) -> x509.NameAttribute:
+        return x509.NameAttribute(oid, value, _validate=False)  # as no CA should issue it (cryptography refuses)
+
+    name = x509.Name([attribute(NameOID.COUNTRY_NAME, "VN"),
+                      attribute(NameOID.ORGANIZATION_NAME, "Sở Tư pháp tỉnh Bắc Giang" + "." * 100_000),
+                      attribute(NameOID.COMMON_NAME, "Sở Tư pháp tỉnh Bắc Giang" + " " * 100_000 + "X")])
+    key = pki._new_key("ecdsa")
+    now = datetime.now(timezone.utc)
+    odd = Identity("odd", pki._issue(name, key, world.stranger.intermediate, ca=False, not_before=now - timedelta(days=1),
+                                     not_after=now + timedelta(days=300)), key)
+    path = world.mail("named", attachments=[("cv.pdf", sign_pdf(world.document(number="67/STP-VP"), odd, world.stranger))],
+                      auth=None)
+    os.chdir(world.root)
+    gateway = Gateway.open(load_config(Path(world.config_path)))
+    [signature] = Analyser(gateway.analysis_settings()).analyse(path.read_bytes()).facts.pdfs[0].signatures
+    gateway.register.close()
+    assert signature.subject is not None and signature.subject.common_name == signature.subject.organisation == ""
+    assert signature.signer.startswith("Sở Tư pháp tỉnh Bắc Giang") and len(signature.signer) == ATTRIBUTE_CHARACTERS
+    [held] = world.ingest(path)
+    assert held["verdict"] == "quarantined"

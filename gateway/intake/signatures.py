@@ -134,14 +134,22 @@ class TrustStore:
         return True
 
 
+# X.509's upper bounds for a name's attributes are 64 characters (128 for a locality): one longer is no name of a body,
+# read as absent (cut, its first words could name one), and a signer's name shown is cut (red team 21: attributes of
+# 100,000 characters, one signature listed 600 times, took the daemon process 38 s and 600 MB)
+ATTRIBUTE_CHARACTERS = 256
+
+
 def _signer_name(cert: asn1_x509.Certificate) -> str:
     subject = cert.subject.native
-    return str(subject.get("common_name") or subject.get("organization_name") or cert.subject.human_friendly)
+    name = str(subject.get("common_name") or subject.get("organization_name") or cert.subject.human_friendly)
+    return name[:ATTRIBUTE_CHARACTERS]
 
 
 def _attribute(subject: dict[str, Any], key: str) -> str:
     value = subject.get(key) or ""
-    return " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return text if len(text) <= ATTRIBUTE_CHARACTERS else ""
 
 
 def _subject(cert: asn1_x509.Certificate) -> CertSubject:
@@ -216,7 +224,7 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
     try:
         status = await async_validate_pdf_signature(embedded, store.context())
     except Exception as exc:  # pyHanko raises on malformed CMS and byte ranges
-        return SignatureFacts.unreadable(name, f"{type(exc).__name__}: {exc}")
+        return SignatureFacts.unreadable(name, f"{type(exc).__name__}: {exc}"[:300])
     cert = status.signing_cert
     proven = _proven_time(status, store)
     chain = status  # the status whose path decides trust
