@@ -370,3 +370,24 @@ def test_a_certificate_name_longer_than_x509_allows_names_nobody(world: World) -
     assert signature.signer.startswith("Sở Tư pháp tỉnh Bắc Giang") and len(signature.signer) == ATTRIBUTE_CHARACTERS
     [held] = world.ingest(path)
     assert held["verdict"] == "quarantined"
+
+
+def test_every_real_documents_block_and_issuer_is_within_the_bounds() -> None:
+    # the bounds above are for what a file can make up: every real document's block is read whole under them
+    from conftest import shared_folder
+    from gateway.decision import issuers, rules
+    from gateway.names import MOST_UNITS, units
+    from gateway.resolver import _AND, MOST_ANDS, MOST_ITEMS, MOST_KINDS
+
+    entries: list[str] = []
+    for path in sorted(shared_folder("corpus", "documents").glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        block = [e for part in document["recipients"].values() for e in (part if isinstance(part, list) else [part]) if e]
+        entries += [*block, *(document.get("kinh_gui") or [])]
+        assert sum(map(len, block)) <= rules.BLOCK_CHARACTERS
+        assert len([p for p in (document.get("issuer") or "").split(" - ") if p]) <= issuers.MOST_JOINT_ISSUERS
+    assert len(entries) > 300
+    assert all(len(e) <= rules.LONGEST_ENTRY and len(_AND.findall(e)) <= MOST_ANDS for e in entries)
+    for head, items in (e.split(":", 1) for e in entries if ":" in e):
+        assert len([k for k in head.split(",") if k.strip()]) <= MOST_KINDS and len(items.split(",")) <= MOST_ITEMS
+    assert all(len(units(part)) <= MOST_UNITS for e in entries for part in e.split(","))
