@@ -391,3 +391,20 @@ def test_every_real_documents_block_and_issuer_is_within_the_bounds() -> None:
     for head, items in (e.split(":", 1) for e in entries if ":" in e):
         assert len([k for k in head.split(",") if k.strip()]) <= MOST_KINDS and len(items.split(",")) <= MOST_ITEMS
     assert all(len(units(part)) <= MOST_UNITS for e in entries for part in e.split(","))
+
+
+def test_what_a_worker_tells_of_a_mails_findings_is_told_briefly() -> None:
+    # the words of a finding (a refused file's note, the sender's proof, a PDF's problem and active content) and a
+    # peer's X-QLVB-* headers cross to the daemon process and into the register for each document (red team 21)
+    from dataclasses import replace
+
+    from core_facts import attachment, mail, pdf, sender
+    from gateway.intake import analysis, mime
+
+    long = "x" * 1_000_000
+    hostile = replace(pdf(), attachment=attachment(note=long), problem=long, active_content=(long,) * 10_000)
+    told = analysis._told_briefly(mail(hostile, proof=sender(detail=long)))
+    assert len(told.sender.detail) == len(told.pdfs[0].problem) == len(told.pdfs[0].attachment.note) == 500
+    assert len(told.pdfs[0].active_content) == analysis.FINDINGS and max(map(len, told.pdfs[0].active_content)) == 500
+    headers = "".join(f"X-QLVB-N{i}: {i}\r\n" for i in range(10_000))
+    assert len(analysis.peer_headers(mime.parse_message(headers.encode() + b"\r\n"))) == analysis.FINDINGS

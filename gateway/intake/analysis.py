@@ -91,6 +91,23 @@ REFERENCES_KEPT = 20  # the last of a thread's: the message it answers is among 
 FILENAME_CHARACTERS = 1_000  # the register keeps 500 of it, with a note
 
 
+NOTE_CHARACTERS = 500  # the words of a finding: a refused file's note, the sender's proof, a PDF's problem
+FINDINGS = 32  # of a PDF's active content; of a peer's X-QLVB-* headers
+
+
+def _told_briefly(facts: MailFacts) -> MailFacts:
+    """Every finding's words cut to NOTE_CHARACTERS and every list of findings to FINDINGS: each crosses to the daemon
+    process and into the register for every document of the mail (red team 21)."""
+    def attachment(a: Attachment) -> Attachment:
+        return replace(a, note=a.note[:NOTE_CHARACTERS])
+
+    return replace(
+        facts, sender=replace(facts.sender, detail=facts.sender.detail[:NOTE_CHARACTERS]),
+        attachments=[attachment(a) for a in facts.attachments],
+        pdfs=[replace(p, attachment=attachment(p.attachment), problem=p.problem[:NOTE_CHARACTERS],
+                      active_content=tuple(c[:NOTE_CHARACTERS] for c in p.active_content[:FINDINGS])) for p in facts.pdfs])
+
+
 def _subject(msg: Message) -> str:
     return mime.header_text(msg, "Subject")[:SUBJECT_CHARACTERS]
 
@@ -146,7 +163,7 @@ def peer_headers(msg: Message) -> dict[str, str]:
     found: dict[str, str] = {}
     for name, value in msg.items():
         key = name.lower()
-        if key.startswith("x-qlvb-") and key not in found:
+        if key.startswith("x-qlvb-") and key not in found and len(found) < FINDINGS:
             found[key] = " ".join(_decoded(value).split())[:500]
     return found
 
@@ -198,7 +215,7 @@ class Analyser:
             stored = frozenset({whole.sha256}) if whole else self._store(raw, facts.sha256, {}) if store else frozenset()
             # a peer's headers only where the proof covers them, as for any mail (red team 12: a genuine large mail
             # of Sở Tư pháp with a recall added above its signature destroyed a registered document)
-            return Analysis(replace(facts, sender=sender, peer=vouched_peer_headers(facts.peer, sender)), stored)
+            return Analysis(_told_briefly(replace(facts, sender=sender, peer=vouched_peer_headers(facts.peer, sender))), stored)
         msg = mime.parse_message(raw)
         digest = mime.sha256(raw)
         froms = mime.addresses(msg, "From")
@@ -218,7 +235,7 @@ class Analyser:
         files = sum(not part.inline_body for part in found_parts)
         if files > self.settings.max_files:  # red team 17: 700,000 empty files took the main process to 2.4 GB
             facts = replace(facts, problem=f"{files} tệp (tối đa {self.settings.max_files})", unread="too-many-files")
-            return Analysis(facts, self._store(raw, digest, {}) if store else frozenset())
+            return Analysis(_told_briefly(facts), self._store(raw, digest, {}) if store else frozenset())
         attachments: list[Attachment] = []
         pdfs: list[PdfFacts] = []
         blobs: dict[str, bytes] = {}
@@ -242,7 +259,7 @@ class Analyser:
         # a secret mark on any PDF: nothing of the mail is written, unless it is an automatic mail, which is not judged
         # and kept as any (the main process parsed such a mail again to store it, inside the register's transaction)
         keep = store and (not rules.secret(pdfs) or bool(rules.automatic_mail(facts)))
-        return Analysis(facts, self._store(raw, digest, blobs) if keep else frozenset())
+        return Analysis(_told_briefly(facts), self._store(raw, digest, blobs) if keep else frozenset())
 
     def _store(self, raw: bytes, digest: str, files: dict[str, bytes]) -> frozenset[str]:
         """The original and its files into the content store (written once, by SHA-256)."""
