@@ -63,9 +63,13 @@ def sent_count(session: Session, year: int | None = None) -> int:
     return session.scalar(query.where(OutgoingDocument.year == year) if year else query) or 0
 
 
-def waiting_mails(session: Session) -> list[Mail]:
-    """The mails held for the clerk's review, oldest first."""
-    return list(session.scalars(select(Mail).where(Mail.review == WAITING).order_by(Mail.id)))
+def waiting_mails(session: Session, limit: int | None = None) -> list[Mail]:
+    """The mails held for the clerk's review, oldest first (the first `limit` of them)."""
+    return list(session.scalars(select(Mail).where(Mail.review == WAITING).order_by(Mail.id).limit(limit)))
+
+
+def waiting_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Mail).where(Mail.review == WAITING)) or 0
 
 
 def mail_files(session: Session, mail_id: int) -> list[DocumentFile]:

@@ -406,5 +406,10 @@ def test_what_a_worker_tells_of_a_mails_findings_is_told_briefly() -> None:
     told = analysis._told_briefly(mail(hostile, proof=sender(detail=long)))
     assert len(told.sender.detail) == len(told.pdfs[0].problem) == len(told.pdfs[0].attachment.note) == 500
     assert len(told.pdfs[0].active_content) == analysis.FINDINGS and max(map(len, told.pdfs[0].active_content)) == 500
+    crowded = analysis._told_briefly(mail(pdf(), to=tuple(f"a{i}@x.vn" for i in range(10_000))))
+    assert len(crowded.to) == analysis.ADDRESSES
+    from gateway.reasons import DETAIL_CHARACTERS, error
+
+    assert len(error("unsupported-attachment", long).detail) == DETAIL_CHARACTERS  # in each of a mail's documents
     headers = "".join(f"X-QLVB-N{i}: {i}\r\n" for i in range(10_000))
     assert len(analysis.peer_headers(mime.parse_message(headers.encode() + b"\r\n"))) == analysis.FINDINGS
