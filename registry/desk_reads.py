@@ -33,11 +33,12 @@ class Today:
     since: datetime | None  # the last digest; None: none was ever sent
     registered: tuple[Document, ...]  # since then, by number: the newest LANDING_ROWS
     returned: tuple[Mail, ...]  # returned since then: the newest LANDING_ROWS
-    waiting: tuple[Mail, ...]  # held for review, whenever they came
+    waiting: tuple[Mail, ...]  # held for review, whenever they came: the oldest LANDING_ROWS
     failed: tuple[Outbox, ...]  # answers that could not be sent, newest first
     due: tuple[DueDocument, ...]  # passed on, not done, the deadline within DUE_WITHIN_DAYS or past; soonest first
     registered_count: int = 0  # all registered since then (more than listed when over LANDING_ROWS)
     returned_count: int = 0
+    waiting_count: int = 0  # all held for review (a flood of held mail listed whole made a page of 31 MB)
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,12 @@ def today(session: Session, day: date, *, failures: int = 20) -> Today:
         Document.year.desc(), Document.arrival_number.desc()).limit(LANDING_ROWS)).all()
     returned = session.scalars(select(Mail).where(*returned_mails).order_by(Mail.id.desc()).limit(LANDING_ROWS)).all()
     failed = session.scalars(select(Outbox).where(Outbox.state == "failed").order_by(Outbox.id.desc()).limit(failures))
-    return Today(since, tuple(reversed(registered)), tuple(reversed(returned)), tuple(queries.waiting_mails(session)),
+    waiting = queries.waiting_mails(session, limit=LANDING_ROWS)
+    return Today(since, tuple(reversed(registered)), tuple(reversed(returned)), tuple(waiting),
                  tuple(failed), due_documents(session, day),
                  registered_count=_count(session, Document, new_documents, listed=len(registered)),
-                 returned_count=_count(session, Mail, *returned_mails, listed=len(returned)))
+                 returned_count=_count(session, Mail, *returned_mails, listed=len(returned)),
+                 waiting_count=_count(session, Mail, Mail.review == queries.WAITING, listed=len(waiting)))
 
 
 def _count(session: Session, model: type[Document] | type[Mail], *where: Any, listed: int) -> int:

@@ -61,6 +61,19 @@ def test_a_person_logs_in_sees_today_and_logs_out(client: TestClient, desk_world
     assert client.get("/register").headers["location"] == "/login?next=/register"
 
 
+def test_the_landing_page_lists_the_oldest_held_mails_and_counts_them_all(client: TestClient, desk_world: DeskWorld,
+                                                                           monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # a flood of held mail listed whole made a landing page of 31 MB (red team 22): LANDING_ROWS (100; 3 here) of them
+    import registry.desk_reads
+
+    monkeypatch.setattr(registry.desk_reads, "LANDING_ROWS", 3)
+    log_in(client, "vanthu")
+    today = client.get("/").text
+    section = today.split('id="h-waiting"', 1)[1].split("</section>", 1)[0]
+    assert "Chờ kiểm tra (5)" in section and "Trang này hiện 3 thư chờ lâu nhất" in section
+    assert section.count('href="/review/') == 3 and 'href="/review"' in section
+
+
 def test_a_wrong_password_or_a_disabled_person_gets_no_session(client: TestClient, desk_world: DeskWorld) -> None:
     from desk_kit import add_person
 
