@@ -94,9 +94,15 @@ class Released:
     acknowledged_to: str | None  # nobody when nothing proves where an answer should go
 
 
-def waiting(gateway: Gateway) -> list[HeldMail]:
+def waiting(gateway: Gateway, limit: int | None = None) -> list[HeldMail]:
+    """The mails held for the clerk, oldest first (the first `limit`)."""
     with gateway.register.session() as session:
-        return [_held(m, gateway.config.tz) for m in queries.waiting_mails(session)]
+        return [_held(m, gateway.config.tz) for m in queries.waiting_mails(session, limit=limit)]
+
+
+def waiting_count(gateway: Gateway) -> int:
+    with gateway.register.session() as session:
+        return queries.waiting_count(session)
 
 
 def show(gateway: Gateway, mail_id: int) -> HeldMailDetail:

@@ -72,6 +72,12 @@ def test_the_landing_page_lists_the_oldest_held_mails_and_counts_them_all(client
     section = today.split('id="h-waiting"', 1)[1].split("</section>", 1)[0]
     assert "Chờ kiểm tra (5)" in section and "Trang này hiện 3 thư chờ lâu nhất" in section
     assert section.count('href="/review/') == 3 and 'href="/review"' in section
+    import gateway.web.pages
+
+    monkeypatch.setattr(gateway.web.pages, "HELD_ROWS", 2)
+    held = client.get("/review").text
+    assert "Thư chờ Văn thư kiểm tra (5)" in held and "Trang này hiện 2 thư chờ lâu nhất" in held
+    assert held.split("<tbody>", 1)[1].count('href="/review/') == 2
 
 
 def test_a_wrong_password_or_a_disabled_person_gets_no_session(client: TestClient, desk_world: DeskWorld) -> None:
