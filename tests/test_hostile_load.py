@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 import made_pdfs
@@ -333,6 +334,7 @@ def test_a_joint_issuer_line_of_many_parts_names_none_of_them() -> None:
     assert len(few.issuers) == 2 <= MOST_JOINT_ISSUERS
 
 
+@pytest.mark.filterwarnings("ignore:Attribute's length must be")  # cryptography says what the test means to make
 def test_a_certificate_name_longer_than_x509_allows_names_nobody(world: World) -> None:
     # red team 21: a certificate's CN, O, OU and L of 100,000 characters each, its one signature listed by 600 fields:
     # 240 MB of facts, 38 s of the daemon process; cut, their first words could have named a body: read as absent
