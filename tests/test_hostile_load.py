@@ -25,7 +25,8 @@ def _ingest_alone(world: World, *mails: Path, seconds: float = 120) -> tuple[lis
     """`qlvb-gateway ingest --json` as a process of its own that must end within `seconds` (the mails below kept
     it busy for hours before), and the largest of its processes' peak memory (RSS, in MB)."""
     measure = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
-               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr); sys.exit(done.returncode)")
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr); "
+               "sys.exit(done.returncode)")
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     command = [sys.executable, "-c", measure, *GATEWAY, "ingest", "--config", str(world.config_path), "--json", *map(str, mails)]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=world.root, env=env,
