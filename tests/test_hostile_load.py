@@ -211,7 +211,9 @@ def test_what_a_mail_says_of_itself_is_taken_as_far_as_a_header_line_goes(world:
     end = raw.index(b"\r\n", start)
     folded = b"\r\n".join([b" so 1/" + b"a" * 900] * 1_000)  # 900 KB
     references = b"\r\n".join(b" " + b" ".join(b"<%d@x>" % (i * 100 + k) for k in range(100)) for i in range(300))
-    path.write_bytes(raw[:start] + b"Subject:" + folded + b"\r\nReferences:" + references + raw[end:])
+    crowd = b"\r\n".join(b" " + b", ".join(b"a%d@x.vn" % (i * 10 + k) for k in range(10)) + b"," for i in range(30))
+    path.write_bytes(raw[:start] + b"Subject:" + folded + b"\r\nReferences:" + references + b"\r\nCc:" + crowd[:-1]
+                     + raw[end:])
     os.chdir(world.root)
     gateway = Gateway.open(load_config(Path(world.config_path)))
     facts = Analyser(gateway.analysis_settings()).analyse(path.read_bytes()).facts
@@ -220,6 +222,7 @@ def test_what_a_mail_says_of_itself_is_taken_as_far_as_a_header_line_goes(world:
     assert facts.references == [f"<{i}@x>" for i in range(29_980, 30_000)]  # the thread's last
     assert facts.in_reply_to is None  # no message id is so long
     assert len(facts.attachments[0].filename) == 1_000
+    assert len(facts.cc) == 200 and facts.cc[0] == "a0@x.vn"  # what the worker tells is told briefly (300 written)
 
 
 def test_a_reference_list_longer_than_a_query_may_be_stops_no_mailbox(world: World) -> None:
