@@ -16,6 +16,9 @@ Verdict = Literal["accepted", "returned", "quarantined", "duplicate", "ignored"]
 Basis = Literal["signature", "official-mailbox", "clerk"]  # clerk: released by the clerk after review
 AttachmentKind = Literal["pdf", "draft", "harmless", "refused", "other"]
 ReplyKind = Literal["ack", "return", "alert"]
+# RFC 5322: a header line holds 998 characters; what a mail says of itself (a Subject, an id) is taken so far, and so is
+# an answer's Subject (its values are the mail's and the document's; folding costs microseconds a character)
+HEADER_LINE = 998
 Unread = Literal["mail-too-large", "too-many-files"]  # a mail kept without its body read, and why (a reason code)
 
 

@@ -208,25 +208,6 @@ def official_route(mail: MailFacts, issuers: DocumentIssuers, directory: Directo
     return False, [error("sender-not-issuer", f"{', '.join(i.name for i in issuers.issuers)} ≠ {agency.name}")]
 
 
-# NĐ 30/2020 Đ21.2, 000 Đ9.1.b: a document sent to the wrong agency is returned.
-def addressed_to_us(mail: MailFacts, reading: Reading | None, us: Us, directory: Directory, *,
-                    foreign: bool = False, characters: int | None = None) -> list[Reason]:
-    """Addressed to us by the document's own recipients, or by the envelope of a proven agency of the directory: anyone
-    else's "To" is its own word (a genuine document for another agency, replayed to us by a forger or by a proven
-    outsider, was registered, its issuer or the outsider acknowledged). `foreign`: the document is another province's,
-    and an entry leaving its place out names its own province's body ("Sở Nội vụ"), not ours. `characters`: how much of
-    the block is matched (`block_shares`; default as far as a block goes)."""
-    known = mail.sender.authenticated and directory.by_mailbox(mail.sender.address) is not None
-    if known and us.agency.mailbox in (*mail.to, *mail.cc):
-        return []
-    if reading is not None:
-        resolver = Resolver(directory, us.agency)  # one matcher with outgoing's resolver
-        for entry in _as_far_as_a_block_goes(_entries(reading), BLOCK_CHARACTERS if characters is None else characters):
-            if resolver.names(entry, us.agency, unplaced_ours=not foreign):
-                return []
-    return [error("wrong-recipient")]
-
-
 # A block as NĐ 30/2020 Phụ lục I lays one out fills a page at most (the corpus's longest: 19 entries, 666
 # characters, an entry 133); what a file lists past this names nobody here (red teams 17 to 19: each entry is
 # matched in the daemon process, for each document of a mail, so a mail's documents share a budget of their own).
@@ -262,6 +243,25 @@ def _as_far_as_a_block_goes(entries: tuple[str, ...], characters: int = BLOCK_CH
         if len(entry) <= LONGEST_ENTRY:
             kept.append(entry)
     return kept
+
+
+# NĐ 30/2020 Đ21.2, 000 Đ9.1.b: a document sent to the wrong agency is returned.
+def addressed_to_us(mail: MailFacts, reading: Reading | None, us: Us, directory: Directory, *,
+                    foreign: bool = False, characters: int = BLOCK_CHARACTERS) -> list[Reason]:
+    """Addressed to us by the document's own recipients, or by the envelope of a proven agency of the directory: anyone
+    else's "To" is its own word (a genuine document for another agency, replayed to us by a forger or by a proven
+    outsider, was registered, its issuer or the outsider acknowledged). `foreign`: the document is another province's,
+    and an entry leaving its place out names its own province's body ("Sở Nội vụ"), not ours. `characters`: how much of
+    the block is matched (`block_shares`)."""
+    known = mail.sender.authenticated and directory.by_mailbox(mail.sender.address) is not None
+    if known and us.agency.mailbox in (*mail.to, *mail.cc):
+        return []
+    if reading is not None:
+        resolver = Resolver(directory, us.agency)  # one matcher with outgoing's resolver
+        for entry in _as_far_as_a_block_goes(_entries(reading), characters):
+            if resolver.names(entry, us.agency, unplaced_ours=not foreign):
+                return []
+    return [error("wrong-recipient")]
 
 
 def soften(reasons: list[Reason]) -> list[Reason]:

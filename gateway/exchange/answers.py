@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 
 from gateway.exchange import tokens
+from gateway.model import HEADER_LINE
 from gateway.exchange.status import ACKNOWLEDGED, RETURNED
 from registry.outbox import OutboxKind
 
@@ -43,9 +44,6 @@ def _content_type(filename: str) -> tuple[str, str]:
     guessed = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     main, _, sub = guessed.partition("/")
     return main, sub
-
-
-SUBJECT_CHARACTERS = 998  # a header line's length (RFC 5322): folding costs a few microseconds a character
 
 
 class _EncodedWords(str):
@@ -152,7 +150,7 @@ class AnswerWriter:
             agency={"name": self.agency_name, "mailbox": self.agency_mailbox}, **context
         )
         subject, _, body = text.partition("\n")
-        subject = " ".join(subject.split())[:SUBJECT_CHARACTERS]  # the values in it are the mail's and the document's
+        subject = " ".join(subject.split())[:HEADER_LINE]
         message_id = self.new_message_id()
         msg = EmailMessage(policy=_POLICY)
         msg["From"] = _header("From", self.agency_name, self.agency_mailbox)

@@ -20,7 +20,8 @@ from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.pdf_content import active_content, active_content_of
 from gateway.intake.pdf_integrity import damage, open_pdf, rebuilt
 from gateway.intake.signatures import SignatureValidator, TrustStore
-from gateway.model import Attachment, DeliveryReport, MailFacts, PdfFacts, SenderAuth, SignatureFacts, Unread, Whole
+from gateway.model import HEADER_LINE, Attachment, DeliveryReport, MailFacts, PdfFacts, SenderAuth, SignatureFacts, Unread, Whole
+from gateway.reasons import DETAIL_CHARACTERS
 from gateway.reading import read_document
 from registry.store import ContentStore
 
@@ -83,45 +84,43 @@ def _report(msg: Message) -> DeliveryReport | None:
 
 
 HEADER_BYTES = 262144  # the headers of a mail not read whole are looked for in its first bytes
-# What a mail says of itself is taken as far as a header line may go (RFC 5322: 998 characters): the daemon process
-# matches, folds and stores it (red team 19: a Subject of 40 MB took a minute to fold into the clerk's alert; a
-# References of 260,000 ids made one query of as many variables, which SQLite refused: the mailbox stopped for good)
-SUBJECT_CHARACTERS = 998
+# What a mail says of itself is taken as far as a header line goes (HEADER_LINE): the daemon process matches, folds
+# and stores it (red team 19: a Subject of 40 MB took a minute to fold into the clerk's alert; a References of 260,000
+# ids made one query of as many variables, which SQLite refused: the mailbox stopped for good)
 REFERENCES_KEPT = 20  # the last of a thread's: the message it answers is among them
 FILENAME_CHARACTERS = 1_000  # the register keeps 500 of it, with a note
 
 
-NOTE_CHARACTERS = 500  # the words of a finding: a refused file's note, the sender's proof, a PDF's problem
 FINDINGS = 32  # of a PDF's active content; of a peer's X-QLVB-* headers
 ADDRESSES = 200  # of To and of Cc (red team 22: two million, 44 MB of facts)
 
 
 def _told_briefly(facts: MailFacts) -> MailFacts:
-    """Every finding's words cut to NOTE_CHARACTERS and every list of findings to FINDINGS: each crosses to the daemon
-    process and into the register for every document of the mail (red team 21)."""
+    """Every finding's words cut as a reason's detail is (DETAIL_CHARACTERS), every list of findings to FINDINGS:
+    each crosses to the daemon process and into the register for every document of the mail (red team 21)."""
     def attachment(a: Attachment) -> Attachment:
-        return replace(a, note=a.note[:NOTE_CHARACTERS])
+        return replace(a, note=a.note[:DETAIL_CHARACTERS])
 
     return replace(
-        facts, sender=replace(facts.sender, detail=facts.sender.detail[:NOTE_CHARACTERS]),
+        facts, sender=replace(facts.sender, detail=facts.sender.detail[:DETAIL_CHARACTERS]),
         to=facts.to[:ADDRESSES], cc=facts.cc[:ADDRESSES],
         attachments=[attachment(a) for a in facts.attachments],
-        pdfs=[replace(p, attachment=attachment(p.attachment), problem=p.problem[:NOTE_CHARACTERS],
-                      active_content=tuple(c[:NOTE_CHARACTERS] for c in p.active_content[:FINDINGS])) for p in facts.pdfs])
+        pdfs=[replace(p, attachment=attachment(p.attachment), problem=p.problem[:DETAIL_CHARACTERS],
+                      active_content=tuple(c[:DETAIL_CHARACTERS] for c in p.active_content[:FINDINGS])) for p in facts.pdfs])
 
 
 def _subject(msg: Message) -> str:
-    return mime.header_text(msg, "Subject")[:SUBJECT_CHARACTERS]
+    return mime.header_text(msg, "Subject")[:HEADER_LINE]
 
 
 def _references(msg: Message) -> list[str]:
     found = re.findall(r"<[^<>\s]+>", str(msg.get("References", "") or ""))
-    return [r for r in found if len(r) <= SUBJECT_CHARACTERS][-REFERENCES_KEPT:]
+    return [r for r in found if len(r) <= HEADER_LINE][-REFERENCES_KEPT:]
 
 
 def _in_reply_to(msg: Message) -> str | None:
     found = _angle(str(msg.get("In-Reply-To", "") or ""))
-    return found if found is None or len(found) <= SUBJECT_CHARACTERS else None
+    return found if found is None or len(found) <= HEADER_LINE else None
 
 
 def headers_only(raw: bytes, problem: str, *, unread: Unread | None = None, whole: Whole | None = None) -> MailFacts:

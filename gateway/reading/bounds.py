@@ -9,9 +9,9 @@ The corpus's longest particular is a summary of 313 characters, its longest bloc
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TypeVar
 
 from gateway.model import CopyMark, Particulars, Reading, ReadingWarning, Recipients
+from gateway.reasons import DETAIL_CHARACTERS
 
 PARTICULAR_CHARACTERS = 2_000  # an issuer, a number, a summary, a signer, a title's line
 TITLE_LINES = 10
@@ -20,10 +20,7 @@ ENTRY_CHARACTERS = 1_000  # what an entry longer names is no agency (gateway.dec
 REFERENCES = 10  # "Như Điều 3", "Như trên": each the bodies it stands for
 BODIES = 40
 BODY_CHARACTERS = 300
-NOTES = 50  # warnings, and quotes of hidden text
-NOTE_CHARACTERS = 500
-
-T = TypeVar("T")
+NOTES = 50  # warnings, and quotes of hidden text (each as long as a reason's detail: DETAIL_CHARACTERS)
 
 
 def _cut(text: str, most: int) -> str:
@@ -49,10 +46,6 @@ def _bodies(bodies: list[str]) -> list[str]:
     return [_cut(b, BODY_CHARACTERS) for b in bodies[:BODIES]]
 
 
-def _first(items: list[T] | tuple[T, ...], most: int) -> list[T]:
-    return list(items[:most])
-
-
 def bounded(reading: Reading) -> Reading:
     """The reading with every text and list cut to what a document shows (unchanged for any real one)."""
     p = reading.particulars
@@ -62,10 +55,10 @@ def bounded(reading: Reading) -> Reading:
     r = reading.recipients
     recipients = Recipients(
         paper=_entries(r.paper), electronic=_entries(r.electronic), archive=_maybe(r.archive, ENTRY_CHARACTERS),
-        references={_cut(k, ENTRY_CHARACTERS): _bodies(v) for k, v in _first(list(r.references.items()), REFERENCES)},
+        references={_cut(k, ENTRY_CHARACTERS): _bodies(v) for k, v in list(r.references.items())[:REFERENCES]},
         kinh_gui=_entries(r.kinh_gui), electronic_heading=r.electronic_heading)
     copy = reading.copy and CopyMark(reading.copy.form, _maybe(reading.copy.copier), _maybe(reading.copy.copier_parent),
                                      _maybe(reading.copy.number))
-    warnings = [ReadingWarning(w.code, _cut(w.message, NOTE_CHARACTERS)) for w in _first(reading.warnings, NOTES)]
-    hidden = tuple(_cut(h, NOTE_CHARACTERS) for h in _first(reading.hidden, NOTES))
+    warnings = [ReadingWarning(w.code, _cut(w.message, DETAIL_CHARACTERS)) for w in reading.warnings[:NOTES]]
+    hidden = tuple(_cut(h, DETAIL_CHARACTERS) for h in reading.hidden[:NOTES])
     return replace(reading, particulars=particulars, recipients=recipients, copy=copy, warnings=warnings, hidden=hidden)
