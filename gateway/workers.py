@@ -30,6 +30,7 @@ from multiprocessing.context import ForkContext, SpawnContext
 from typing import Literal
 
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings
+from gateway.mail_budget import unbounded_here
 from gateway.model import PdfFacts, Whole, WorkFailure
 from gateway.mupdf_store import StoreBound
 from gateway.page_images import PageImages, render_pages
@@ -37,6 +38,7 @@ from gateway.page_images import PageImages, render_pages
 log = logging.getLogger(__name__)
 
 STARTUP_SECONDS = 30.0  # a worker started from a fresh interpreter may take this long to take its first job
+ORPHANED_AFTER = 1.0  # seconds an idle worker waits for a job before it looks whether its parent is still there
 # How long a thread may hold the GIL while another waits for it (Python's default: 5 ms). The dispatcher
 # thread makes a few system calls a job (sending the mail, reading "start" and "done"), each giving the
 # GIL up; with the main thread busy recording, each cost it up to 5 ms to get it back, and the workers
@@ -78,6 +80,7 @@ def _address_space() -> int:
 
 
 def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -> None:
+    unbounded_here()  # forked while the main thread recorded a mail: its CPU limit is not the worker's (the pool's is)
     # what a worker may take beyond what it starts with (a forked one holds its parent's pages): a 965-byte PDF drawing
     # one form 500 times, 50 million characters to read out, took a worker to the whole of a fixed 1.5 GB
     limit = _address_space() + memory_mb * 1024 * 1024
@@ -85,8 +88,12 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
     logging.disable(logging.CRITICAL)  # pyHanko logs every failed validation with a traceback
     analyser = Analyser(settings)
     kept = StoreBound()  # what MuPDF keeps of the documents read
+    parent = os.getppid()
     while True:
         try:
+            while not conn.poll(ORPHANED_AFTER):
+                if os.getppid() != parent:  # the daemon killed (kill -9, SIGXCPU): a forked sibling may hold its end of
+                    return  # the pipe open, so no end of file would ever come; orphans are not left waiting for ever
             header = conn.recv()
             if header is None:
                 return
