@@ -139,6 +139,8 @@ class Limits(_Strict):
     max_mail_mb: float = Field(default=50, gt=0)  # a larger mail is taken alone, kept, and not read (mail-too-large)
     seconds_per_document: float = Field(default=60, gt=0)  # each PDF's analysis
     seconds_per_mail: float = Field(default=300, gt=0)  # a mail's whole analysis, all its PDFs
+    # CPU seconds the daemon process may spend deciding on and recording one mail (gateway/mail_budget.py)
+    daemon_seconds_per_mail: float = Field(default=10, gt=0)
     batch_mb: float = Field(default=20, gt=0)  # the daemon fetches at most this much mail at once (a larger mail alone)
     worker_memory_mb: int = Field(default=512, ge=256)  # address space a PDF worker may take beyond its start
     max_files_per_mail: int = Field(default=100, ge=1)  # a mail with more is kept and not read (too-many-files)

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +24,7 @@ from imapclient import IMAPClient
 from sqlalchemy import select
 
 from servers import Dovecot, dovecot, free_port, wait_for
-from world import US, World
+from world import GATEWAY, US, World
 
 PASSWORD = "mat-khau-van-thu"
 FOLDERS = {"accepted": "QLVB.Đã tiếp nhận", "returned": "QLVB.Đã trả lại", "quarantined": "QLVB.Cần kiểm tra",
@@ -97,13 +98,14 @@ def append(server: Dovecot, *paths: Path) -> None:
         client.logout()
 
 
-def start_daemon(world: World, *, ready: bool = True) -> subprocess.Popen[str]:
-    """The daemon as `qlvb-gateway run`; with `ready`, once it has connected to its mailbox."""
+def start_daemon(world: World, *, ready: bool = True, command: Sequence[str] = GATEWAY) -> subprocess.Popen[str]:
+    """The daemon as `qlvb-gateway run` (`command`: how the command line is started); with `ready`, once it has
+    connected to its mailbox."""
     env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
     started = datetime.now(timezone.utc)
     log = world.root / f"daemon-{started.strftime('%H%M%S%f')}.log"  # a file, not a pipe nobody reads while it runs
     with log.open("w") as output:
-        process = subprocess.Popen([sys.executable, "-m", "gateway.cli", "run", "--config", str(world.config_path)],
+        process = subprocess.Popen([*command, "run", "--config", str(world.config_path)],
                                    cwd=world.root, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
     process.log = log  # type: ignore[attr-defined]
     if ready:

@@ -26,6 +26,7 @@ from gateway.exchange.tracking import answered_recipient, follow_answer, follow_
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
 from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
+from gateway.mail_budget import budget
 from gateway.model import (
     Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, PdfFacts, Reading, Reply, SenderAuth, Whole,
 )
@@ -175,7 +176,7 @@ class Intake:
                 received = self.gw.calendar.received_at(delivered)
                 if record:
                     return self._record(item, known, frozenset(), delivered, received)
-                with self.gw.register.session() as session:
+                with self.gw.register.session() as session, budget(self.gw.config.limits.daemon_seconds_per_mail):
                     decisions = self.decide_on(session, known)
                 return MailOutcome(tuple(self._outcome(item, known, d, None, None, delivered, received) for d in decisions))
             except Exception as exc:
@@ -194,7 +195,7 @@ class Intake:
         delivered = delivered.astimezone(self.gw.config.tz)
         received = self.gw.calendar.received_at(delivered)
         if not record:
-            with self.gw.register.session() as session:
+            with self.gw.register.session() as session, budget(self.gw.config.limits.daemon_seconds_per_mail):
                 decisions = self.decide_on(session, facts)
             return MailOutcome(tuple(self._outcome(item, facts, d, None, None, delivered, received) for d in decisions))
         try:
@@ -252,7 +253,7 @@ class Intake:
                 now = datetime.now(timezone.utc)
                 with self.gw.register.session() as session, session.begin():
                     present = self._present(session, [facts for _, facts, _, _, _ in run])
-                    recorded = [self._record_in(session, item, facts, stored, delivered, received, now, present)
+                    recorded = [self._record_in_budget(session, item, facts, stored, delivered, received, now, present)
                                 for item, facts, stored, delivered, received in run]
                 outputs.extend(recorded)
         except Exception as exc:  # rolled back: one at a time, each under handle's own care
@@ -292,7 +293,15 @@ class Intake:
         if not rules.secret(facts.pdfs):  # 002 Đ16.7: nothing of a secret document is written anywhere
             self.store_files(item, facts, stored)  # before the transaction, never inside it
         with self.gw.register.session() as session, session.begin():
-            return self._record_in(session, item, facts, stored, delivered, received, datetime.now(timezone.utc))
+            return self._record_in_budget(session, item, facts, stored, delivered, received, datetime.now(timezone.utc))
+
+    def _record_in_budget(
+        self, session: Session, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime,
+        received: datetime, now: datetime, present: set[tuple[str, str]] | None = None,
+    ) -> MailOutcome:
+        """`_record_in` bounded: a mail may take the daemon process so much CPU (gateway/mail_budget.py)."""
+        with budget(self.gw.config.limits.daemon_seconds_per_mail):
+            return self._record_in(session, item, facts, stored, delivered, received, now, present)
 
     def _record_in(
         self, session: Session, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime,

@@ -1,0 +1,174 @@
+"""What one mail may take of the daemon process's main thread is bounded (gateway/mail_budget.py; issue 11: "no
+mail can stop the gateway"). Six red teams each found a mail that held the main thread for minutes or years in
+the register's write transaction, each fixed where it was found; these tests stand for the next one not yet
+found: the gateway is started with a defect put into its decision (a loop in Python, or a regular expression
+that runs for ever in C) for one document's number, as those were, and must still go on. Real processes, a real
+register (SQLite, PostgreSQL for a lock held by another), the daemon over a Maildir."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from imapclient import imap_utf7
+from sqlalchemy import create_engine, text
+
+from gateway.config import Folders
+from servers import postgres, wait_for
+from test_daemon import start_daemon, stop_daemon
+from test_faults_infrastructure import _filed, _good, _inbox, _maildir, _register
+from world import STP, World
+
+# The command line with a stall put into the decision on a document numbered 66/STP-VP: `loop`, pure Python,
+# interrupted where it is; `regex`, C code that never looks up, stopped only with the process (SIGXCPU).
+DEFECT = """
+import re, sys
+import gateway.intake.pipeline as pipeline
+from gateway.cli import main
+
+real = pipeline.decide
+kind = sys.argv.pop(1)
+
+def decide(facts, *args, **kwargs):
+    if any(p.reading and p.reading.particulars.number == "66/STP-VP" for p in facts.pdfs):
+        if kind == "loop":
+            while True:
+                pass
+        re.match(r"(a+)+$", "a" * 60 + "b")  # years of backtracking
+    return real(facts, *args, **kwargs)
+
+pipeline.decide = decide
+sys.argv[0] = "qlvb-gateway"
+sys.exit(main())
+"""
+
+
+def _with_defect(kind: str) -> list[str]:
+    return [sys.executable, "-c", DEFECT, kind]
+
+
+def _ingest(world: World, kind: str, *mails: Path, seconds: float = 90) -> tuple[int, list[dict], str, float]:  # type: ignore[type-arg]
+    """`ingest --json` with the defect, as a process of its own: its status, outcomes, stderr and wall time."""
+    command = [*_with_defect(kind), "ingest", "--config", str(world.config_path), "--json", *map(str, mails)]
+    started = time.monotonic()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True, cwd=world.root,
+                                   env=dict(os.environ, PYTHONWARNINGS="ignore"), start_new_session=True)
+        try:
+            process.wait(timeout=seconds)
+        finally:
+            took = time.monotonic() - started
+            if process.returncode is None:
+                os.killpg(process.pid, signal.SIGKILL)
+        # its workers, left when it was killed, see they are orphans and end
+        assert wait_for(lambda: not _group_alive(process.pid), timeout=10)
+        out.seek(0), err.seek(0)
+        return process.returncode, [json.loads(line) for line in out.read().splitlines() if line.strip()], err.read(), took
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _mails(world: World, *numbers: int) -> list[Path]:
+    return [world.mail(f"m{n}", attachments=[("cv.pdf", world.signed("stp", world.document(number=f"{n}/STP-VP")))])
+            for n in numbers]
+
+
+def _maildir_folder(folder: str) -> str:
+    return "." + imap_utf7.encode(folder.replace("/", ".")).decode()
+
+
+def _budget(world: World, seconds: float, **extra: object) -> None:
+    world.extra["limits"] = {"daemon_seconds_per_mail": seconds}
+    world.extra.update(extra)
+    world.write_config()
+
+
+def test_a_mail_holding_the_main_thread_in_python_is_quarantined_and_the_next_registered(world: World) -> None:
+    _budget(world, 1)
+    status, outcomes, stderr, took = _ingest(world, "loop", *_mails(world, 65, 66, 67))
+    assert status == 0, stderr[-2000:]
+    first, stalled, last = outcomes
+    assert (first["verdict"], first["incoming_number"]) == ("accepted", 1)
+    assert stalled["verdict"] == "quarantined"
+    assert [(r["code"], r["message"]) for r in stalled["reasons"]][0][0] == "processing-failed"
+    assert "MailTookTooLong" in stalled["reasons"][0]["message"]
+    assert stalled["sender"]["address"] == STP  # held from what its headers say
+    assert (last["verdict"], last["incoming_number"]) == ("accepted", 2)  # no gap: the stalled mail took no number
+    assert took < 30
+
+
+def test_a_mail_holding_it_in_c_code_stops_the_process_and_is_quarantined_when_started_again(world: World) -> None:
+    # a regular expression never looks up: the process is killed (SIGXCPU; systemd starts it again), its
+    # transaction uncommitted; the attempts table quarantines the mail begun too often
+    _budget(world, 1)
+    mails = _mails(world, 65, 66, 67)
+    runs = [_ingest(world, "regex", *mails) for _ in range(3)]
+    assert [status for status, *_ in runs] == [-signal.SIGXCPU, -signal.SIGXCPU, 0], runs[-1][2][-2000:]
+    assert all(took < 30 for *_, took in runs)
+    assert "in decide" in runs[0][2]  # where it was held, for the operator (faulthandler)
+    outcomes = runs[-1][1]
+    assert [o["verdict"] for o in outcomes] == ["accepted", "quarantined", "accepted"]
+    assert outcomes[0]["already_processed"] and outcomes[1]["reasons"][0]["code"] == "processing-failed"
+    assert [o["incoming_number"] for o in outcomes] == [1, None, 2]  # each once, no gap
+    documents, mails_held, held = _register(f"sqlite:///{world.root / 'qlvb.db'}")
+    assert documents == [(1, "65/STP-VP"), (2, "67/STP-VP")] and (mails_held, held) == (3, 1)
+
+
+def test_the_daemon_goes_on_past_a_mail_holding_its_main_thread(world: World) -> None:
+    # the daemon records a batch of mails in one transaction: it is rolled back, each mail recorded alone
+    inbox = _maildir(world, limits={"daemon_seconds_per_mail": 1})
+    for raw in _good(world, 65, 66, 67):
+        inbox.add(raw)
+    daemon = start_daemon(world, ready=False, command=_with_defect("loop"))
+    try:
+        assert wait_for(lambda: _inbox(world) == 0, timeout=90)
+        assert daemon.poll() is None
+    finally:
+        log = stop_daemon(daemon)
+    documents, mails, held = _register(f"sqlite:///{world.root / 'qlvb.db'}")
+    assert documents == [(1, "65/STP-VP"), (2, "67/STP-VP")] and (mails, held) == (3, 1)
+    filed = {name: count for name, count in _filed(world).items() if count}
+    assert filed == {_maildir_folder(Folders().accepted): 2, _maildir_folder(Folders().quarantined): 1}
+    assert "MailTookTooLong" in log
+
+
+def test_waiting_for_a_lock_another_holds_costs_a_mail_none_of_its_budget(world: World) -> None:
+    # the budget is the main thread's CPU: a number series held by another gateway for longer than it is waited for
+    with postgres() as url:
+        _budget(world, 0.5, database=url)
+        world.run("ingest", "--config", str(world.config_path), *map(str, _mails(world, 1)))  # the year's series made
+        engine = create_engine(url)
+        try:
+            with engine.connect() as holder:
+                holder.execute(text("SELECT last FROM number_series FOR UPDATE"))
+                command = [*_with_defect("loop"), "ingest", "--config", str(world.config_path), "--json",
+                           *map(str, _mails(world, 2))]
+                process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                           cwd=world.root, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+
+                def waiting() -> bool:
+                    with engine.connect() as look:
+                        locked = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                        return bool(look.execute(locked).scalar())
+
+                assert wait_for(waiting, timeout=60)
+                time.sleep(3)  # six budgets of waiting
+                holder.rollback()
+            stdout, stderr = process.communicate(timeout=60)
+        finally:
+            engine.dispose()
+        assert process.returncode == 0, stderr[-2000:]
+        [outcome] = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+        assert (outcome["verdict"], outcome["incoming_number"]) == ("accepted", 2)
