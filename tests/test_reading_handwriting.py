@@ -12,6 +12,7 @@ import pymupdf
 import pytest
 
 from gateway.reading import read_pdf_bytes
+from gateway.reading.particulars import garbled_notation
 from kit import DocumentSpec, render_document, scan
 
 SCANS = [f"{n:03d}" for n in range(1, 17)]
@@ -23,12 +24,20 @@ def test_a_real_scan_never_gives_a_wrong_number_or_date(realpdf: Path, name: str
     truth = json.loads((realpdf / f"{name}.json").read_text(encoding="utf-8"))
     reading = read_pdf_bytes((realpdf / f"{name}.pdf").read_bytes())
     number, issued = reading.particulars.number, reading.particulars.date
+    if number is not None:  # its notation is the document's own too (realpdf 014's "855/" was read "/ÕÖŸCAT-PA05_")
+        assert truth["number"] is not None and number.split("/", 1)[1] == truth["number"].split("/", 1)[1], number
     digits = (number or "/").split("/", 1)[0]
     if digits:  # digits were registered: they are the document's own
         assert truth["number"] is not None and digits == truth["number"].split("/", 1)[0], number
     elif truth["number"] is not None and number is not None:  # left out, and the clerk is told
         assert any(w.code == "low-confidence" and w.message.startswith("trường number") for w in reading.warnings), reading.warnings
     assert issued is None or issued == truth["date"]
+
+
+def test_what_no_number_is_written_with_is_garbage() -> None:
+    assert not any(map(garbled_notation, ["123/UBND-VP", "/STP-VP", "26/2020/QĐ-UBND", "04/TTr-HĐND", "2764/QĐ-TTg",
+                                          "511/TTr-CAT(PC04)", "15/KH&ĐT-TH"]))
+    assert all(map(garbled_notation, ["/ÕÖŸCAT-PA05_", "/TT:-CAT(PC04)", "/TLĐ-DaẳHCl", "†ÖÝ/UBND-TH"]))
 
 
 def _blank_document() -> bytes:

@@ -28,6 +28,7 @@ from gateway.reading.visibility import HIDDEN_WHY
 from gateway.reading.particulars import (
     KINH_GUI,
     Found,
+    garbled_notation,
     is_motto,
     is_upper,
     mark_of,
@@ -183,9 +184,15 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
     place = blanks.place
     if place is not None and place.lines[0].source == "ocr":
         place = dataclasses.replace(place, value=restore_place(place.value, [f.value for f in (issuer, parent) if f]))
+    number = blanks.number
+    if number is not None and number.lines[0].source in ("ocr", "handwriting") and garbled_notation(number.value):
+        # never registered as garbage (issue 12): left out, what OCR made of it shown to the clerk
+        notes.warn("low-confidence", f"trường number: OCR đọc thành \"{number.value}\", có ký tự không có trong số, ký hiệu; "
+                                     "để trống")
+        number = None
     particulars = Particulars(
         issuer=notes.found("issuer", issuer), issuer_parent=notes.found("issuer_parent", parent),
-        number=notes.found("number", blanks.number), place=notes.found("place", place),
+        number=notes.found("number", number), place=notes.found("place", place),
         date=notes.found("date", blanks.date), type=notes.found("type", doc_type),
         summary=notes.found("summary", _respelled(summary, bodies=False)),
         urgency=notes.found("urgency", urgency), secrecy=notes.found("secrecy", secrecy),
