@@ -8,8 +8,9 @@ disk costs none, and is the infrastructure's):
 - past `seconds` of the main thread's own, a watchdog thread interrupts it: `MailTookTooLong` is raised where it
   is, the mail's fault, so the guard quarantines it and the loop goes on;
 - code that does not let go (a regular expression runs on in C without looking up, holding the interpreter, so
-  no thread of ours can run) is stopped by the system: past twice `seconds` of the process's CPU (RLIMIT_CPU), the
-  process is killed by SIGXCPU, the Python stack of every thread written to stderr first (faulthandler). Its
+  no thread of ours can run) is stopped by the system: past twice `seconds` of the main thread's CPU (RLIMIT_CPU,
+  which counts the whole process's, moved on by what other threads take while the main thread waits), the process
+  is killed by SIGXCPU, the Python stack of every thread written to stderr first (faulthandler). Its
   transaction never committed, systemd starts it again (`Restart=on-failure`), and the attempts table
   (gateway/guard.py) quarantines the mail begun too often without reading it again.
 Only the main thread is bounded (the daemon's loop and the commands record there); elsewhere, and where the
@@ -27,9 +28,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 
 SIGNAL = signal.SIGUSR2  # never sent: interrupt_main calls its handler in the main thread as if it had come
 LOOK_EVERY = 0.2  # seconds of wall time between the watchdog's looks at the main thread's clock
@@ -45,22 +45,32 @@ class _Armed:
     clock: int  # the main thread's CPU clock (time.pthread_getcpuclockid)
     start: float
     seconds: float
-    limit: tuple[int, int]  # RLIMIT_CPU before: given back when the budget ends
-    interrupted: bool = False
+    interrupted: bool = False  # the watchdog has asked the main thread to stop
+    raised: bool = False  # and MailTookTooLong was raised in it
+
+    def used(self) -> float:
+        return time.clock_gettime(self.clock) - self.start
 
 
 class _Watchdog:
-    """One thread looking at the main thread's CPU clock while a budget is armed."""
+    """One thread looking at the main thread's CPU clock while a budget is armed. RLIMIT_CPU counts every thread of
+    the process, the budget the main thread's alone: while the main thread waits and others work (the listener
+    taking a flood of deliveries, a scheduled job), the watchdog moves the process's limit on by what they took
+    (red team 23: a good mail quarantined after the daemon was killed twice waiting on a lock). It cannot run
+    while the main thread holds the interpreter in C code, and then the limit stands."""
 
     def __init__(self) -> None:
         self.armed: _Armed | None = None
         self._tokens = 0
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self.original: tuple[int, int] | None = None  # RLIMIT_CPU before any budget: the process's own
 
     def arm(self, seconds: float) -> int | None:
-        if threading.current_thread() is not threading.main_thread() or self.armed is not None:
-            return None  # bounded only in the main thread; an inner budget adds nothing to the outer one
+        if threading.current_thread() is not threading.main_thread():
+            return None  # bounded only in the main thread
+        if self.armed is not None and not self.armed.raised:
+            return None  # an inner budget adds nothing to the outer one (one that raised is over: replaced)
         try:
             clock = time.pthread_getcpuclockid(threading.main_thread().ident or 0)
             start = time.clock_gettime(clock)
@@ -74,35 +84,52 @@ class _Watchdog:
                     faulthandler.register(signal.SIGXCPU, file=stderr, all_threads=True, chain=True)
             except (OSError, ValueError):  # io.UnsupportedOperation is both: killed all the same, without the stacks
                 pass
-        limit = soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        stop_at = math.ceil(time.process_time() + 2 * seconds)
-        if hard != resource.RLIM_INFINITY:
-            stop_at = min(stop_at, hard)
-        if soft == resource.RLIM_INFINITY or stop_at < soft:
-            resource.setrlimit(resource.RLIMIT_CPU, (stop_at, hard))
         with self._lock:
+            if self.original is None:
+                self.original = resource.getrlimit(resource.RLIMIT_CPU)
             self._tokens += 1
-            self.armed = _Armed(self._tokens, clock, start, seconds, limit)
+            self.armed = _Armed(self._tokens, clock, start, seconds)
+            self._limit(self.armed)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._watch, name="mail-budget", daemon=True)
                 self._thread.start()
             return self._tokens
 
-    def disarm(self, token: int | None, limit: tuple[int, int] | None) -> None:
+    def _limit(self, armed: _Armed) -> None:
+        """RLIMIT_CPU where the process stops should the main thread take twice the budget from now on (with the
+        lock held)."""
+        assert self.original is not None
+        soft, hard = self.original
+        stop_at = math.ceil(time.process_time() + 2 * armed.seconds - armed.used())
+        if hard != resource.RLIM_INFINITY:
+            stop_at = min(stop_at, hard)
+        if soft == resource.RLIM_INFINITY or stop_at < soft:
+            resource.setrlimit(resource.RLIMIT_CPU, (stop_at, hard))
+
+    def disarm(self, token: int | None) -> None:
         if token is None:
             return
         with self._lock:
             if self.armed is not None and self.armed.token == token:
                 self.armed = None
-        if limit is not None:
-            resource.setrlimit(resource.RLIMIT_CPU, limit)
+            self._give_back()
+
+    def _give_back(self) -> None:
+        """The process's own limit again (with the lock held; should an interruption skip it in `disarm`, the
+        watchdog's next look does it)."""
+        if self.original is not None and resource.getrlimit(resource.RLIMIT_CPU) != self.original:
+            resource.setrlimit(resource.RLIMIT_CPU, self.original)
 
     def _watch(self) -> None:
         while True:
             time.sleep(LOOK_EVERY)
             with self._lock:
                 armed = self.armed
-                if armed is not None and not armed.interrupted and time.clock_gettime(armed.clock) - armed.start >= armed.seconds:
+                if armed is None:
+                    self._give_back()
+                    continue
+                self._limit(armed)  # moved on by what the other threads took meanwhile
+                if not armed.interrupted and armed.used() >= armed.seconds:
                     armed.interrupted = True
                     _thread.interrupt_main(SIGNAL)
 
@@ -110,30 +137,44 @@ class _Watchdog:
 _WATCHDOG = _Watchdog()
 
 
-def _interrupted(signum: int, frame: object) -> None:
+def _interrupted(signum: int, frame: FrameType | None) -> None:
     """In the main thread, between two steps of whatever it was doing (it takes no lock: it may come while the
-    main thread holds one)."""
+    main thread holds one). Never inside this module's own steps (arming, disarming, giving the limit back):
+    there the watchdog is asked to come again."""
     armed = _WATCHDOG.armed
-    if armed is not None and armed.interrupted:  # not a late call for a budget already left
-        _WATCHDOG.armed = None  # let go here: what the exception's handlers do next is not this mail's
-        raise MailTookTooLong(f"over {armed.seconds:g} s of the daemon process's CPU")
+    if armed is None or not armed.interrupted or armed.raised:  # a late call for a budget already left
+        return
+    while frame is not None:
+        if frame.f_code.co_filename == __file__:
+            armed.interrupted = False
+            return
+        frame = frame.f_back
+    armed.raised = True
+    raise MailTookTooLong(f"over {armed.seconds:g} s of the daemon process's CPU")
 
 
-@contextmanager
-def budget(seconds: float) -> Iterator[None]:
-    """Bound the main thread's CPU time in the block (see the module's text)."""
-    token = _WATCHDOG.arm(seconds)
-    armed = _WATCHDOG.armed
-    limit = armed.limit if token is not None and armed is not None else None
-    try:
-        yield
-    finally:
-        _WATCHDOG.disarm(token, limit)
+class _Budget:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.token: int | None = None
+
+    def __enter__(self) -> None:
+        self.token = _WATCHDOG.arm(self.seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        _WATCHDOG.disarm(self.token)
+
+
+def budget(seconds: float) -> _Budget:
+    """Bound the main thread's CPU time in a `with` block (see the module's text)."""
+    return _Budget(seconds)
 
 
 def unbounded_here() -> None:
-    """In a process forked while a budget was armed: none of it applies here (its CPU limit was the parent's)."""
+    """In a process started while a budget was armed: none of it applies here (its CPU limit was the parent's).
+    Forked, the parent's own limit is known; started afresh, the hard limit stands for it."""
     _WATCHDOG.armed = None
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if soft != hard:
-        resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
+    own = _WATCHDOG.original or (hard, hard)
+    if (soft, hard) != own:
+        resource.setrlimit(resource.RLIMIT_CPU, own)

@@ -419,3 +419,7 @@ def test_what_a_worker_tells_of_a_mails_findings_is_told_briefly() -> None:
     assert len(error("unsupported-attachment", long).detail) == DETAIL_CHARACTERS  # in each of a mail's documents
     headers = "".join(f"X-QLVB-N{i}: {i}\r\n" for i in range(10_000))
     assert len(analysis.peer_headers(mime.parse_message(headers.encode() + b"\r\n"))) == analysis.FINDINGS
+    # a mail whose analysis failed is told of from its headers, in the daemon process, as briefly (red team 23)
+    many = ", ".join(f"a{i}@x.vn" for i in range(5_000)).encode()
+    failed = analysis.headers_only(b"From: a@x.vn\r\nTo: " + many + b"\r\nCc: " + many + b"\r\n\r\nbody", "recursion")
+    assert len(failed.to) == len(failed.cc) == analysis.ADDRESSES

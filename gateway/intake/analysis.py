@@ -136,8 +136,8 @@ def headers_only(raw: bytes, problem: str, *, unread: Unread | None = None, whol
     return MailFacts(
         message_id=_safe(lambda: mime.message_id(msg, digest), f"<sha256-{digest[:32]}@no-message-id.qlvb>"),
         sha256=digest, size=whole.size if whole else len(raw), from_address=froms[0] if froms else "", from_name="",
-        to=_safe(lambda: [a for _, a in mime.addresses(msg, "To")], []),
-        cc=_safe(lambda: [a for _, a in mime.addresses(msg, "Cc")], []),
+        to=_safe(lambda: [a for _, a in mime.addresses(msg, "To")][:ADDRESSES], []),  # as a worker tells them (red team 23)
+        cc=_safe(lambda: [a for _, a in mime.addresses(msg, "Cc")][:ADDRESSES], []),
         subject=_safe(lambda: _subject(msg), ""),
         date=_safe(lambda: mime.date_header(msg), None),
         received_top=_safe(lambda: mime.topmost_received(msg), None),
