@@ -23,6 +23,7 @@ from __future__ import annotations
 import _thread
 import faulthandler
 import math
+import os
 import resource
 import signal
 import sys
@@ -32,7 +33,16 @@ from dataclasses import dataclass
 from types import FrameType
 
 SIGNAL = signal.SIGUSR2  # never sent: interrupt_main calls its handler in the main thread as if it had come
+# Where the main thread is never interrupted: this module's own steps (arming, disarming), the database's driver and
+# the layers of SQLAlchemy that talk to it (red team 24: interrupted in psycopg's wait for the server's answer, the
+# connection was left with a command in flight, the rollback failed, the failure was taken for the database's and
+# the mail tried for ever; the ORM above them is interrupted as any error of a flush interrupts it), and logging (it
+# catches every exception a handler raises, and goes on)
+_NOT_HERE = (__file__, *(os.sep + os.path.join(*place) for place in (
+    ("sqlalchemy", "engine", ""), ("sqlalchemy", "pool", ""), ("sqlalchemy", "dialects", ""), ("psycopg",),
+    ("sqlite3", ""), ("logging", ""))))
 LOOK_EVERY = 0.2  # seconds of wall time between the watchdog's looks at the main thread's clock
+ASK_EVERY = 0.01  # and between its asks once past the budget (each declined where the main thread may not stop)
 
 
 class MailTookTooLong(Exception):
@@ -45,8 +55,8 @@ class _Armed:
     clock: int  # the main thread's CPU clock (time.pthread_getcpuclockid)
     start: float
     seconds: float
-    interrupted: bool = False  # the watchdog has asked the main thread to stop
-    raised: bool = False  # and MailTookTooLong was raised in it
+    interrupted: bool = False  # past the budget: the watchdog asks the main thread to stop
+    raised: bool = False  # MailTookTooLong was raised in it (a budget left so is over, whatever its disarming did)
 
     def used(self) -> float:
         return time.clock_gettime(self.clock) - self.start
@@ -122,14 +132,15 @@ class _Watchdog:
 
     def _watch(self) -> None:
         while True:
-            time.sleep(LOOK_EVERY)
+            armed = self.armed
+            time.sleep(ASK_EVERY if armed is not None and armed.interrupted else LOOK_EVERY)
             with self._lock:
                 armed = self.armed
                 if armed is None:
                     self._give_back()
                     continue
                 self._limit(armed)  # moved on by what the other threads took meanwhile
-                if not armed.interrupted and armed.used() >= armed.seconds:
+                if armed.used() >= armed.seconds:  # asked again at every look: declined, or swallowed somewhere
                     armed.interrupted = True
                     _thread.interrupt_main(SIGNAL)
 
@@ -139,14 +150,14 @@ _WATCHDOG = _Watchdog()
 
 def _interrupted(signum: int, frame: FrameType | None) -> None:
     """In the main thread, between two steps of whatever it was doing (it takes no lock: it may come while the
-    main thread holds one). Never inside this module's own steps (arming, disarming, giving the limit back):
-    there the watchdog is asked to come again."""
+    main thread holds one). Not where an exception would do harm (`_NOT_HERE`): the watchdog asks again
+    (ASK_EVERY), and a main thread that never comes back out of those places in time (a loop of queries waits in the
+    driver most of the time) is stopped with the process at twice the budget."""
     armed = _WATCHDOG.armed
-    if armed is None or not armed.interrupted or armed.raised:  # a late call for a budget already left
+    if armed is None or not armed.interrupted:  # a late call for a budget already left
         return
     while frame is not None:
-        if frame.f_code.co_filename == __file__:
-            armed.interrupted = False
+        if any(place in frame.f_code.co_filename for place in _NOT_HERE):
             return
         frame = frame.f_back
     armed.raised = True

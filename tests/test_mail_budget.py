@@ -26,27 +26,51 @@ from test_faults_infrastructure import _filed, _good, _inbox, _maildir, _registe
 from world import STP, World
 
 # The command line with a stall put into the decision on a document numbered 66/STP-VP: `loop`, pure Python,
-# interrupted where it is; `regex`, C code that never looks up, stopped only with the process (SIGXCPU); `busy`:
-# no stall, but another thread of the process working all along (as the listener does under a flood of deliveries).
+# interrupted where it is; `regex`, C code that never looks up, stopped only with the process (SIGXCPU); `queries`,
+# a loop of queries, the main thread mostly inside the database's driver; `swallow`: a loop that swallows the
+# first interruption (as logging's handlers did); `headers`: C code for a mail whose Subject
+# says STALL, whatever else is read of it; `busy`: no stall, but another thread of the process working all along (as
+# the listener does under a flood of deliveries).
 DEFECT = """
 import re, sys, threading
+from sqlalchemy import text
 import gateway.intake.pipeline as pipeline
 from gateway.cli import main
 
-real = pipeline.decide
+real, real_decide_on = pipeline.decide, pipeline.Intake.decide_on
 kind = sys.argv.pop(1)
 if kind == "busy":
     threading.Thread(target=lambda: [None for _ in iter(int, 1)], daemon=True).start()
 
+def stalled(facts):
+    return any(p.reading and p.reading.particulars.number == "66/STP-VP" for p in facts.pdfs)
+
 def decide(facts, *args, **kwargs):
-    if any(p.reading and p.reading.particulars.number == "66/STP-VP" for p in facts.pdfs):
+    if kind == "headers" and facts.subject == "STALL":  # what its headers say, as far as the process reads them
+        re.match(r"(a+)+$", "a" * 60 + "b")
+    if stalled(facts):
         if kind == "loop":
             while True:
                 pass
-        re.match(r"(a+)+$", "a" * 60 + "b")  # years of backtracking
+        if kind == "regex":
+            re.match(r"(a+)+$", "a" * 60 + "b")  # years of backtracking
+        swallowed = 0
+        while kind == "swallow":  # the first interruption swallowed, as logging's handlers swallow any error
+            try:
+                while True:
+                    pass
+            except Exception:
+                swallowed += 1
+                if swallowed > 1:
+                    raise
     return real(facts, *args, **kwargs)
 
-pipeline.decide = decide
+def decide_on(self, session, facts):
+    while kind == "queries" and stalled(facts):  # the main thread mostly in the database's driver
+        session.execute(text("SELECT count(*) FROM documents")).scalar()
+    return real_decide_on(self, session, facts)
+
+pipeline.decide, pipeline.Intake.decide_on = decide, decide_on
 sys.argv[0] = "qlvb-gateway"
 sys.exit(main())
 """
@@ -110,6 +134,16 @@ def test_a_mail_holding_the_main_thread_in_python_is_quarantined_and_the_next_re
     assert stalled["sender"]["address"] == STP  # held from what its headers say
     assert (last["verdict"], last["incoming_number"]) == ("accepted", 2)  # no gap: the stalled mail took no number
     assert took < 30
+
+
+def test_an_interruption_swallowed_is_made_again(world: World) -> None:
+    # red team 24: logging caught the one interruption and the loop went on, so only the kill stopped it (two
+    # restarts for a mail the interruption should have quarantined); the watchdog asks again at each look now
+    _budget(world, 1)
+    status, outcomes, stderr, took = _ingest(world, "swallow", *_mails(world, 65, 66, 67))
+    assert status == 0, stderr[-2000:]
+    assert [o["verdict"] for o in outcomes] == ["accepted", "quarantined", "accepted"]
+    assert "MailTookTooLong" in outcomes[1]["reasons"][0]["message"]
 
 
 def test_a_mail_holding_it_in_c_code_stops_the_process_and_is_quarantined_when_started_again(world: World) -> None:
@@ -177,3 +211,34 @@ def test_waiting_for_a_lock_another_holds_costs_a_mail_none_of_its_budget(world:
         assert process.returncode == 0, stderr[-2000:]
         [outcome] = [json.loads(line) for line in stdout.splitlines() if line.strip()]
         assert (outcome["verdict"], outcome["incoming_number"]) == ("accepted", 2)
+
+
+def test_a_mail_holding_the_main_thread_in_queries_is_quarantined_on_postgresql(world: World) -> None:
+    # red team 24: interrupted inside psycopg's wait for the server, the connection kept a command in flight, the
+    # rollback failed with OperationalError, taken for the database's fault: the mail given back and tried for ever
+    # (`ingest` ended with status 1 at every run, the mail after it never registered). The main thread is not
+    # interrupted in the driver now: as it waits there most of the time, it is interrupted in the mail's own steps
+    # or, if never in time, stopped with the process and the mail quarantined by its attempts.
+    with postgres() as url:
+        _budget(world, 1, database=url)
+        mails, runs = _mails(world, 65, 66, 67), []
+        while not runs or runs[-1][0] != 0 and len(runs) < 3:
+            runs.append(_ingest(world, "queries", *mails))
+        documents, mails, held = _register(url)
+    assert all(status in (0, -signal.SIGXCPU) for status, *_ in runs) and runs[-1][0] == 0, runs[-1][2][-2000:]
+    outcomes = runs[-1][1]
+    assert [o["verdict"] for o in outcomes] == ["accepted", "quarantined", "accepted"]
+    assert outcomes[1]["reasons"][0]["code"] == "processing-failed"
+    assert documents == [(1, "65/STP-VP"), (2, "67/STP-VP")] and (mails, held) == (3, 1)
+
+
+def test_a_mail_the_process_died_on_twice_is_held_without_reading_it_again(world: World) -> None:
+    # red team 24: past the attempts, the mail was quarantined from its headers, decided on again: a stall they led to
+    # killed the process at every start, for ever. Now it is held from its bytes alone.
+    _budget(world, 1)
+    stalled = world.mail("stalled", subject="STALL", attachments=[("cv.pdf", world.signed("stp", world.document(number="66/STP-VP")))])
+    runs = [_ingest(world, "headers", stalled) for _ in range(3)]
+    assert [status for status, *_ in runs] == [-signal.SIGXCPU, -signal.SIGXCPU, 0], runs[-1][2][-2000:]
+    [held] = runs[-1][1]
+    assert held["verdict"] == "quarantined" and "2 lần xử lý không xong" in held["reasons"][0]["message"]
+    assert _register(f"sqlite:///{world.root / 'qlvb.db'}")[1:] == (1, 1)

@@ -150,7 +150,7 @@ class Intake:
         if count > MAX_ATTEMPTS:
             last = self.attempts.last_error(digest) or "tiến trình dừng giữa chừng"
             log.error("%s: begun %d times without being finished (%s); quarantined", item.source, count - 1, last)
-            outcome = self.quarantine(item, f"{count - 1} lần xử lý không xong: {last}", record=True)
+            outcome = self.quarantine(item, f"{count - 1} lần xử lý không xong: {last}", record=True, read=False)
         else:
             try:
                 outcome = self._handle(item, result, record=True)
@@ -164,16 +164,24 @@ class Intake:
         self.attempts.clear([digest])
         return outcome
 
-    def quarantine(self, item: IncomingMail, problem: str, *, record: bool) -> MailOutcome:
+    def quarantine(self, item: IncomingMail, problem: str, *, record: bool, read: bool = True) -> MailOutcome:
         """The mail held for the clerk as `processing-failed`, from what its headers say (never an
         automatic mail or an answer here: those steps may be what failed), else from its bytes alone;
-        the original kept, the clerk alerted. Should even that fail, it is only filed into quarantine."""
-        facts = replace(headers_only(item.raw, problem, whole=item.whole), auto_submitted=None, peer={}, in_reply_to=None,
-                        references=[])
-        for known in (facts, bare_facts(item.raw, problem, whole=item.whole)):
+        the original kept, the clerk alerted. Should even that fail, it is only filed into quarantine.
+        `read`: False when the process died on the mail: nothing of it is read, its headers may be what stopped it
+        (red team 24: a stall they led to killed the process at every start, the attempts table's quarantine too)."""
+        bare = bare_facts(item.raw, problem, whole=item.whole)
+
+        def from_headers() -> MailFacts:
+            return replace(headers_only(item.raw, problem, whole=item.whole), auto_submitted=None, peer={},
+                           in_reply_to=None, references=[])
+
+        for known_facts in ((from_headers, lambda: bare) if read else (lambda: bare,)):
             try:
                 delivered = (item.delivered_at or datetime.now(timezone.utc)).astimezone(self.gw.config.tz)
                 received = self.gw.calendar.received_at(delivered)
+                with budget(self.gw.config.limits.daemon_seconds_per_mail):
+                    known = known_facts()
                 if record:
                     return self._record(item, known, frozenset(), delivered, received)
                 with self.gw.register.session() as session, budget(self.gw.config.limits.daemon_seconds_per_mail):
@@ -184,7 +192,7 @@ class Intake:
                     raise
                 log.error("%s: quarantining it failed too (%s)", item.source, fault_name(exc), exc_info=True)
         now = datetime.now(timezone.utc).astimezone(self.gw.config.tz)
-        return MailOutcome((self._outcome(item, facts, unrecorded_quarantine(problem), None, None, now, now),))
+        return MailOutcome((self._outcome(item, bare, unrecorded_quarantine(problem), None, None, now, now),))
 
     def _handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> MailOutcome:
         if isinstance(result, WorkFailure):
