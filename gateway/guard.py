@@ -28,7 +28,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 
 from gateway.intake import mime
-from gateway.mail_budget import MailTookTooLong
 from gateway.model import Decision, MailFacts, SenderAuth, Whole
 from gateway.reasons import error
 from qlvb_mailbox.imap import NETWORK_ERRORS
@@ -54,8 +53,6 @@ def blame(exc: BaseException) -> Blame:
     """Whose fault an exception is. The file system and the network (every OSError: the disk full, a
     quota, a connection lost; the IMAP library's errors) are the infrastructure's: no mail's bytes
     ever name a path. So is the database down or locked, itself or as the cause of what was raised."""
-    if _took_too_long(exc):
-        return "mail"
     seen: set[int] = set()
     link: BaseException | None = exc
     while link is not None and id(link) not in seen:
@@ -66,19 +63,6 @@ def blame(exc: BaseException) -> Blame:
         seen.add(id(link))
         link = link.__cause__
     return "mail"
-
-
-def _took_too_long(exc: BaseException) -> bool:
-    """Whether the mail took the daemon process past its budget, this error raised while it was stopped (a rollback
-    that failed after it) or as it: whatever followed is the mail's doing."""
-    seen: set[int] = set()
-    link: BaseException | None = exc
-    while link is not None and id(link) not in seen:
-        if isinstance(link, MailTookTooLong):
-            return True
-        seen.add(id(link))
-        link = link.__cause__ or link.__context__
-    return False
 
 
 def fault_name(exc: BaseException) -> str:

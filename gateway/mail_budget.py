@@ -43,6 +43,7 @@ _NOT_HERE = (__file__, *(os.sep + os.path.join(*place) for place in (
     ("sqlite3", ""), ("logging", ""))))
 LOOK_EVERY = 0.2  # seconds of wall time between the watchdog's looks at the main thread's clock
 ASK_EVERY = 0.01  # and between its asks once past the budget (each declined where the main thread may not stop)
+AGAIN = 0.1  # of the budget, the main thread's CPU after an interruption before it is interrupted again (swallowed)
 
 
 class MailTookTooLong(Exception):
@@ -57,6 +58,7 @@ class _Armed:
     seconds: float
     interrupted: bool = False  # past the budget: the watchdog asks the main thread to stop
     raised: bool = False  # MailTookTooLong was raised in it (a budget left so is over, whatever its disarming did)
+    raised_at: float = 0.0  # the main thread's CPU in the budget then
 
     def used(self) -> float:
         return time.clock_gettime(self.clock) - self.start
@@ -140,7 +142,10 @@ class _Watchdog:
                     self._give_back()
                     continue
                 self._limit(armed)  # moved on by what the other threads took meanwhile
-                if armed.used() >= armed.seconds:  # asked again at every look: declined, or swallowed somewhere
+                used = armed.used()
+                # asked again at every look, declined or swallowed somewhere; once raised, only after the main thread
+                # has gone on a while (not into the rollback the exception set off: red team 25)
+                if used >= armed.seconds and (not armed.raised or used >= armed.raised_at + AGAIN * armed.seconds):
                     armed.interrupted = True
                     _thread.interrupt_main(SIGNAL)
 
@@ -160,7 +165,7 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
         if any(place in frame.f_code.co_filename for place in _NOT_HERE):
             return
         frame = frame.f_back
-    armed.raised = True
+    armed.raised, armed.raised_at = True, armed.used()
     raise MailTookTooLong(f"over {armed.seconds:g} s of the daemon process's CPU")
 
 

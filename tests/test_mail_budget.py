@@ -29,7 +29,8 @@ from world import STP, World
 # interrupted where it is; `regex`, C code that never looks up, stopped only with the process (SIGXCPU); `queries`,
 # a loop of queries, the main thread mostly inside the database's driver; `swallow`: a loop that swallows the
 # first interruption (as logging's handlers did); `headers`: C code for a mail whose Subject
-# says STALL, whatever else is read of it; `busy`: no stall, but another thread of the process working all along (as
+# says STALL, whatever else is read of it; `unread`: the worker fails on such a mail and reading its headers in the
+# main process stalls; `busy`: no stall, but another thread of the process working all along (as
 # the listener does under a flood of deliveries).
 DEFECT = """
 import re, sys, threading
@@ -71,6 +72,22 @@ def decide_on(self, session, facts):
     return real_decide_on(self, session, facts)
 
 pipeline.decide, pipeline.Intake.decide_on = decide, decide_on
+
+if kind == "unread":  # the worker fails on a mail whose Subject says STALL; its headers, read here, stall
+    from gateway.intake.analysis import Analyser
+    real_analyse, real_headers_only = Analyser.analyse, pipeline.headers_only
+
+    def analyse(self, raw, *args, **kwargs):
+        if b"Subject: STALL" in raw:
+            raise RuntimeError("the worker gave up")
+        return real_analyse(self, raw, *args, **kwargs)
+
+    def headers_only(raw, *args, **kwargs):
+        while b"Subject: STALL" in raw:
+            pass
+        return real_headers_only(raw, *args, **kwargs)
+
+    Analyser.analyse, pipeline.headers_only = analyse, headers_only
 sys.argv[0] = "qlvb-gateway"
 sys.exit(main())
 """
@@ -236,9 +253,40 @@ def test_a_mail_the_process_died_on_twice_is_held_without_reading_it_again(world
     # red team 24: past the attempts, the mail was quarantined from its headers, decided on again: a stall they led to
     # killed the process at every start, for ever. Now it is held from its bytes alone.
     _budget(world, 1)
-    stalled = world.mail("stalled", subject="STALL", attachments=[("cv.pdf", world.signed("stp", world.document(number="66/STP-VP")))])
+    signed = world.signed("stp", world.document(number="66/STP-VP"))
+    stalled = world.mail("stalled", subject="STALL", attachments=[("cv.pdf", signed)])
     runs = [_ingest(world, "headers", stalled) for _ in range(3)]
     assert [status for status, *_ in runs] == [-signal.SIGXCPU, -signal.SIGXCPU, 0], runs[-1][2][-2000:]
     [held] = runs[-1][1]
     assert held["verdict"] == "quarantined" and "2 lần xử lý không xong" in held["reasons"][0]["message"]
     assert _register(f"sqlite:///{world.root / 'qlvb.db'}")[1:] == (1, 1)
+
+
+def test_a_mail_whose_headers_hold_the_main_thread_after_its_worker_failed_is_quarantined(world: World) -> None:
+    # red team 25: what the main process reads of a mail whose analysis failed (its headers) ran under no budget
+    _budget(world, 1)
+    signed = world.signed("stp", world.document(number="66/STP-VP"))
+    stalled = world.mail("stalled", subject="STALL", attachments=[("cv.pdf", signed)])
+    status, outcomes, stderr, took = _ingest(world, "unread", *_mails(world, 65), stalled, *_mails(world, 67))
+    assert status == 0, stderr[-2000:]
+    assert [(o["verdict"], o["incoming_number"]) for o in outcomes] == [("accepted", 1), ("quarantined", None), ("accepted", 2)]
+    assert took < 30
+
+
+def test_a_database_failure_after_an_interruption_is_still_the_databases() -> None:
+    # red team 25: a mail's interruption in the context of every error that followed it made a locked or lost database
+    # the next good mail's fault, quarantined for it, never tried again
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from gateway.guard import blame
+    from gateway.mail_budget import MailTookTooLong
+
+    try:
+        try:
+            raise MailTookTooLong("over 1 s")
+        except MailTookTooLong:  # the next mail recorded on its own, in the handler
+            raise OperationalError("INSERT INTO mails", {}, sqlite3.OperationalError("database is locked"))  # noqa: B904
+    except OperationalError as exc:
+        assert blame(exc) == "infrastructure"
