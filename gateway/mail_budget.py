@@ -56,8 +56,9 @@ class _Armed:
     clock: int  # the main thread's CPU clock (time.pthread_getcpuclockid)
     start: float
     seconds: float
+    owner: FrameType | None  # the frame whose `with` armed it: never interrupted itself (below)
     interrupted: bool = False  # past the budget: the watchdog asks the main thread to stop
-    raised: bool = False  # MailTookTooLong was raised in it (a budget left so is over, whatever its disarming did)
+    raised: bool = False  # MailTookTooLong was raised in it
     raised_at: float = 0.0  # the main thread's CPU in the budget then
 
     def used(self) -> float:
@@ -78,11 +79,11 @@ class _Watchdog:
         self._lock = threading.Lock()
         self.original: tuple[int, int] | None = None  # RLIMIT_CPU before any budget: the process's own
 
-    def arm(self, seconds: float) -> int | None:
+    def arm(self, seconds: float, owner: FrameType | None) -> int | None:
         if threading.current_thread() is not threading.main_thread():
             return None  # bounded only in the main thread
-        if self.armed is not None and not self.armed.raised:
-            return None  # an inner budget adds nothing to the outer one (one that raised is over: replaced)
+        if self.armed is not None:  # an inner budget adds nothing to the outer one, and never replaces it (red team
+            return None  # 26: an inner one armed after the outer had interrupted left the rest of the outer unbounded)
         try:
             clock = time.pthread_getcpuclockid(threading.main_thread().ident or 0)
             start = time.clock_gettime(clock)
@@ -100,7 +101,7 @@ class _Watchdog:
             if self.original is None:
                 self.original = resource.getrlimit(resource.RLIMIT_CPU)
             self._tokens += 1
-            self.armed = _Armed(self._tokens, clock, start, seconds)
+            self.armed = _Armed(self._tokens, clock, start, seconds, owner)
             self._limit(self.armed)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._watch, name="mail-budget", daemon=True)
@@ -161,6 +162,8 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
     armed = _WATCHDOG.armed
     if armed is None or not armed.interrupted:  # a late call for a budget already left
         return
+    if frame is armed.owner:  # between the end of its block and its disarming, an exception would leave it armed
+        return
     while frame is not None:
         if any(place in frame.f_code.co_filename for place in _NOT_HERE):
             return
@@ -175,7 +178,7 @@ class _Budget:
         self.token: int | None = None
 
     def __enter__(self) -> None:
-        self.token = _WATCHDOG.arm(self.seconds)
+        self.token = _WATCHDOG.arm(self.seconds, sys._getframe(1))
 
     def __exit__(self, *exc: object) -> None:
         _WATCHDOG.disarm(self.token)

@@ -290,3 +290,36 @@ def test_a_database_failure_after_an_interruption_is_still_the_databases() -> No
             raise OperationalError("INSERT INTO mails", {}, sqlite3.OperationalError("database is locked"))  # noqa: B904
     except OperationalError as exc:
         assert blame(exc) == "infrastructure"
+
+
+NESTED = """
+import time
+from gateway.mail_budget import MailTookTooLong, _WATCHDOG, budget
+
+def spin(seconds):  # in a frame of its own (the one that armed a budget is never interrupted itself)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+with budget(1):
+    try:
+        spin(5)
+    except MailTookTooLong:
+        print("interrupted")  # and swallowed: the block goes on
+    with budget(10):  # an inner budget after that
+        pass
+    try:
+        spin(5)
+        print("unbounded")
+    except MailTookTooLong:
+        print("interrupted again")
+print("armed after:", _WATCHDOG.armed)
+"""
+
+
+def test_an_inner_budget_leaves_the_outer_bound() -> None:
+    # red team 26: an inner budget armed after the outer one had interrupted (and the interruption was swallowed)
+    # replaced it, and its end left the rest of the outer block with no bound at all, the CPU limit given back too
+    done = subprocess.run([sys.executable, "-c", NESTED], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:3] == ["interrupted", "interrupted again", "armed after: None"]
