@@ -29,6 +29,7 @@ import signal
 import sys
 import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import FrameType
 
@@ -58,8 +59,7 @@ class _Armed:
     seconds: float
     owner: FrameType | None  # the frame whose `with` armed it: never interrupted itself (below)
     interrupted: bool = False  # past the budget: the watchdog asks the main thread to stop
-    raised: bool = False  # MailTookTooLong was raised in it
-    raised_at: float = 0.0  # the main thread's CPU in the budget then
+    raised_at: float | None = None  # the main thread's CPU in the budget when MailTookTooLong was raised in it
 
     def used(self) -> float:
         return time.clock_gettime(self.clock) - self.start
@@ -146,7 +146,7 @@ class _Watchdog:
                 used = armed.used()
                 # asked again at every look, declined or swallowed somewhere; once raised, only after the main thread
                 # has gone on a while (not into the rollback the exception set off: red team 25)
-                if used >= armed.seconds and (not armed.raised or used >= armed.raised_at + AGAIN * armed.seconds):
+                if used >= armed.seconds and (armed.raised_at is None or used >= armed.raised_at + AGAIN * armed.seconds):
                     armed.interrupted = True
                     _thread.interrupt_main(SIGNAL)
 
@@ -168,11 +168,11 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
         if any(place in frame.f_code.co_filename for place in _NOT_HERE):
             return
         frame = frame.f_back
-    armed.raised, armed.raised_at = True, armed.used()
+    armed.raised_at = armed.used()
     raise MailTookTooLong(f"over {armed.seconds:g} s of the daemon process's CPU")
 
 
-class _Budget:
+class _Budget(AbstractContextManager[None]):
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.token: int | None = None

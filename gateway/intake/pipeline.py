@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -180,11 +181,11 @@ class Intake:
             try:
                 delivered = (item.delivered_at or datetime.now(timezone.utc)).astimezone(self.gw.config.tz)
                 received = self.gw.calendar.received_at(delivered)
-                with budget(self.gw.config.limits.daemon_seconds_per_mail):
+                with self._budget():
                     known = known_facts()
                 if record:
                     return self._record(item, known, frozenset(), delivered, received)
-                with self.gw.register.session() as session, budget(self.gw.config.limits.daemon_seconds_per_mail):
+                with self.gw.register.session() as session, self._budget():
                     decisions = self.decide_on(session, known)
                 return MailOutcome(tuple(self._outcome(item, known, d, None, None, delivered, received) for d in decisions))
             except Exception as exc:
@@ -194,12 +195,16 @@ class Intake:
         now = datetime.now(timezone.utc).astimezone(self.gw.config.tz)
         return MailOutcome((self._outcome(item, bare, unrecorded_quarantine(problem), None, None, now, now),))
 
+    def _budget(self) -> AbstractContextManager[None]:
+        """What one mail may take of this process's main thread (gateway/mail_budget.py)."""
+        return budget(self.gw.config.limits.daemon_seconds_per_mail)
+
     def _facts(self, item: IncomingMail, result: Analysis | WorkFailure) -> tuple[MailFacts, frozenset[str]]:
         """What the worker found; of a mail whose analysis failed, what its headers say, read here in the main
         process under the mail's budget (red team 25: a stall there held the process for ever)."""
         if isinstance(result, Analysis):
             return result.facts, result.stored
-        with budget(self.gw.config.limits.daemon_seconds_per_mail):
+        with self._budget():
             return headers_only(item.raw, f"{result.reason}", whole=item.whole), frozenset()
 
     def _handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> MailOutcome:
@@ -208,7 +213,7 @@ class Intake:
         delivered = delivered.astimezone(self.gw.config.tz)
         received = self.gw.calendar.received_at(delivered)
         if not record:
-            with self.gw.register.session() as session, budget(self.gw.config.limits.daemon_seconds_per_mail):
+            with self.gw.register.session() as session, self._budget():
                 decisions = self.decide_on(session, facts)
             return MailOutcome(tuple(self._outcome(item, facts, d, None, None, delivered, received) for d in decisions))
         try:
@@ -292,7 +297,7 @@ class Intake:
             store.put(item.raw, facts.sha256)
         missing = {a.sha256 for a in facts.attachments if a.sha256 not in stored or not store.has(a.sha256)}
         if missing:
-            with budget(self.gw.config.limits.daemon_seconds_per_mail):  # the whole mail parsed again, here
+            with self._budget():  # the whole mail parsed again, here
                 parts = mime.parts(mime.parse_message(item.raw))
             for part in parts:
                 digest = mime.sha256(part.data)
@@ -313,7 +318,7 @@ class Intake:
         received: datetime, now: datetime, present: set[tuple[str, str]] | None = None,
     ) -> MailOutcome:
         """`_record_in` bounded: a mail may take the daemon process so much CPU (gateway/mail_budget.py)."""
-        with budget(self.gw.config.limits.daemon_seconds_per_mail):
+        with self._budget():
             return self._record_in(session, item, facts, stored, delivered, received, now, present)
 
     def _record_in(
