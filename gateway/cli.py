@@ -103,6 +103,8 @@ def _mail_command(name: str, help: str, *, record: bool) -> None:
         with (closing(Gateway.open(config)) as gateway, gateway.worker_pool() as pool,
               out.progress("đăng ký" if record else "kiểm tra", len(mails)) as done):
             intake = Intake(gateway, pool)
+            if record:
+                intake.destroy_recalled()  # what a process that died left of a recall
             for outcome in intake.process(mails, record=record):
                 for document in outcome.documents:
                     out.print_json(document.as_json()) if as_json else print(out.summary_line(document), flush=True)

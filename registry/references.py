@@ -1,6 +1,8 @@
 """Which rows of the register still refer to a file of the content store, so that a file is
 destroyed (a recall, NĐ 30/2020 Phụ lục VI) only once nothing else needs it: the same PDF may be
-another agency's registered document, an attachment of another mail, or a document we sent."""
+another agency's registered document, an attachment of another mail, or a document we sent. A recall's
+files are destroyed after its transaction commits, never inside it: should it roll back, the document
+stays whole; the files a process died before destroying are destroyed at the next start."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from collections.abc import Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from registry.models import Document, DocumentFile, Mail, OutgoingDocument
+from registry import audit
+from registry.models import AuditEntry, Document, DocumentFile, Mail, OutgoingDocument
 from registry.store import ContentStore
 
 
@@ -34,4 +37,26 @@ def destroy_unreferenced(session: Session, store: ContentStore, digests: Iterabl
     for digest in dict.fromkeys(digests):
         if references(session, digest) == 0 and store.destroy(digest):
             destroyed.append(digest)
+    return destroyed
+
+
+TO_DESTROY, DESTROYED = "files-to-destroy", "files-destroyed"
+
+
+# NĐ 30/2020 Phụ lục VI: a recalled document's files are destroyed, once the recall is recorded.
+def destroy_after_commit(session: Session, document_id: int, digests: Iterable[str]) -> None:
+    """These files are to be destroyed once the caller's transaction commits (`destroy_pending`)."""
+    audit.record(session, TO_DESTROY, document_id=document_id, files=list(dict.fromkeys(digests)))
+
+
+def destroy_pending(session: Session, store: ContentStore) -> list[str]:
+    """Destroy, in the caller's transaction, the files of every committed recall not destroyed yet, each
+    only if no row refers to it any more; returns those destroyed. Run again, it destroys nothing twice."""
+    done = {entry.details.get("of") for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == DESTROYED))}
+    destroyed: list[str] = []
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == TO_DESTROY).order_by(AuditEntry.id)).all():
+        if entry.id not in done:
+            gone = destroy_unreferenced(session, store, entry.details.get("files") or [])
+            audit.record(session, DESTROYED, document_id=entry.document_id, of=entry.id, destroyed=gone)
+            destroyed.extend(gone)
     return destroyed

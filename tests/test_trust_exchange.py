@@ -10,6 +10,10 @@ import email.policy
 import hashlib
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
@@ -300,3 +304,99 @@ def test_a_document_whose_issuer_is_unread_is_named_and_recalled_by_the_mailbox_
     world.ingest(_recall(world, "recall", STP, "STP-2027.88"))
     [document] = _rows(world, Document)
     assert document.peer_document_id == "STP-2027.88" and document.recalled
+
+
+# a defect put in for a test, by kind: `fail`, the recall's audit entry raises (after its files were chosen);
+# `kill`, the process killed (SIGKILL) once the recall is committed, before its files are destroyed; `vanish`,
+# the files of the mail destroyed once they are stored, before its transaction (another process's recall)
+DEFECT = """
+import os, signal, sys
+import gateway.intake.pipeline as pipeline
+from registry import audit
+from gateway.cli import main
+
+kind, calls = sys.argv.pop(1), []
+real_record, real_store = audit.record, pipeline.Intake.store_files
+real_destroy = getattr(pipeline.Intake, "destroy_recalled", None)
+
+def record(session, action, **details):
+    if kind == "fail" and action == "recall-received":
+        raise ValueError("a defect put in for the test")
+    real_record(session, action, **details)
+
+def store_files(self, item, facts, stored):
+    real_store(self, item, facts, stored)
+    calls.append("store")
+    if kind == "vanish" and calls.count("store") == 1:
+        for attachment in facts.attachments:
+            self.gw.store.destroy(attachment.sha256)
+
+def destroy_recalled(self):
+    calls.append("destroy")
+    if kind == "kill" and calls.count("destroy") == 2:  # the first is at the start
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_destroy(self)
+
+audit.record, pipeline.Intake.store_files = record, store_files
+if real_destroy is not None:
+    pipeline.Intake.destroy_recalled = destroy_recalled
+sys.argv[0] = "qlvb-gateway"
+sys.exit(main())
+"""
+
+
+def _ingest_with(world: World, kind: str, mail: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", DEFECT, kind, "ingest", "--config", str(world.config_path), "--json", str(mail)],
+                          capture_output=True, text=True, cwd=world.root, timeout=300,
+                          env=dict(os.environ, PYTHONWARNINGS="ignore"))
+
+
+def _recalled_pdf(world: World, number: str, ident: str) -> tuple[bytes, Path]:
+    """Sở Tư pháp's document registered under its peer name `ident`, and the path of its PDF in the store."""
+    pdf = world.signed("stp", world.document(number=number))
+    [out] = world.ingest(world.mail(f"sent-{ident}", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": ident}))
+    assert out["verdict"] == "accepted"
+    return pdf, _stored(world, hashlib.sha256(pdf).hexdigest())
+
+
+def test_a_recall_whose_recording_fails_leaves_the_document_whole(world: World) -> None:
+    """The recall's files are destroyed only once its transaction commits: a failure after the files were
+    chosen (the recall's audit entry raises) rolls everything back, the recall is held in quarantine, and
+    the document it named is still registered with its PDF in the store (destroyed inside the transaction,
+    they were gone: a live document without its file)."""
+    pdf, stored = _recalled_pdf(world, "91/STP-VP", "STP-2027.91")
+    done = _ingest_with(world, "fail", _recall(world, "recall", STP, "STP-2027.91"))
+    [out] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert (out["verdict"], [r["code"] for r in out["reasons"]]) == ("quarantined", ["processing-failed"]), done.stderr
+    [document] = _rows(world, Document)
+    assert not document.recalled and document.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+    assert stored.read_bytes() == pdf
+    assert "files-to-destroy" not in _actions(world)
+
+
+def test_the_files_of_a_recall_a_killed_process_left_are_destroyed_at_the_next_start(world: World) -> None:
+    """The recall committed, the process killed (SIGKILL) before its files were destroyed: the document is
+    recalled, its PDF still in the store; the next `ingest` destroys it first, and only once."""
+    pdf, stored = _recalled_pdf(world, "92/STP-VP", "STP-2027.92")
+    done = _ingest_with(world, "kill", _recall(world, "recall", STP, "STP-2027.92"))
+    assert done.returncode == -signal.SIGKILL
+    [document] = _rows(world, Document)
+    assert document.recalled and stored.exists()
+
+    world.ingest(world.mail("unrelated", attachments=[("cv.pdf", world.signed("stp", world.document(number="93/STP-VP")))]))
+    world.ingest(world.mail("another", attachments=[("cv.pdf", world.signed("stp", world.document(number="94/STP-VP")))]))
+    assert not stored.exists()
+    destroyed = [a.details for a in _rows(world, AuditEntry, AuditEntry.action == "files-destroyed")]
+    assert len(destroyed) == 1 and hashlib.sha256(pdf).hexdigest() in destroyed[0]["destroyed"]
+
+
+def test_a_file_destroyed_after_a_mail_stored_it_is_written_again_in_its_transaction(world: World) -> None:
+    """Sở Tài chính sends a PDF: the file is in the store when the mail has been analysed, and another
+    process's recall destroys it before the mail's transaction. The transaction finds it gone and writes
+    it again from the mail: the line of the register refers to a file that is there."""
+    pdf = world.signed("stp", world.document(number="95/STP-VP"))
+    digest = hashlib.sha256(pdf).hexdigest()
+    done = _ingest_with(world, "vanish", world.mail("from-stc", sender=STC, attachments=[("cv.pdf", pdf)]))
+    assert done.returncode == 0, done.stderr
+    assert _stored(world, digest).read_bytes() == pdf
+    assert [f.sha256 for f in _rows(world, DocumentFile)] == [digest]

@@ -31,7 +31,7 @@ from registry import audit
 from registry.database import Register
 from registry.models import Assignment, Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient
 from registry.outbox import OutboxKind, enqueue
-from registry.references import destroy_unreferenced
+from registry.references import destroy_after_commit
 from registry.store import ContentStore
 
 
@@ -178,4 +178,4 @@ def _destroy(gateway: Opened, session: Session, document: Document, reason: str)
     document.pdf_sha256 = None
     when = datetime.now(gateway.config.tz).strftime("%Y-%m-%d %H:%M")
     document.description = f"Đã thu hồi theo thông báo của cơ quan ban hành ngày {when}" + (f": {reason}" if reason else "")
-    destroy_unreferenced(session, gateway.store, digests)
+    destroy_after_commit(session, document.id, digests)  # never before the commit: a rollback keeps the document whole

@@ -34,6 +34,7 @@ from gateway.model import (
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import Document, DocumentFile, Mail
+from registry.references import destroy_pending
 from registry.outbox import OutboxKind, enqueue
 from registry.register_line import Issue, RegisterLine, earliest_same, register_incoming
 
@@ -76,11 +77,16 @@ def _runs_ending_at_recalls(mails: list[_Prepared]) -> Iterator[list[_Prepared]]
     run: list[_Prepared] = []
     for mail in mails:
         run.append(mail)
-        if mail[1].peer.get("x-qlvb-status") == RECALL:
+        if _recall(mail[1]):
             yield run
             run = []
     if run:
         yield run
+
+
+def _recall(facts: MailFacts) -> bool:
+    """Whether the mail says it is a recall notice (whether it is one the recording decides)."""
+    return facts.peer.get("x-qlvb-status") == RECALL
 
 
 def peer_document_id(facts: MailFacts) -> str | None:
@@ -274,6 +280,8 @@ class Intake:
                     recorded = [self._record_in_budget(session, item, facts, stored, delivered, received, now, present)
                                 for item, facts, stored, delivered, received in run]
                 outputs.extend(recorded)
+                if _recall(run[-1][1]):
+                    self.destroy_recalled()
         except Exception as exc:  # rolled back: one at a time, each under handle's own care
             log.warning("%d mails in one transaction failed (%s: %s); recording them one by one",
                         len(mails) - len(outputs), type(exc).__name__, str(exc)[:200])
@@ -311,7 +319,18 @@ class Intake:
         if not rules.secret(facts.pdfs):  # 002 Đ16.7: nothing of a secret document is written anywhere
             self.store_files(item, facts, stored)  # before the transaction, never inside it
         with self.gw.register.session() as session, session.begin():
-            return self._record_in_budget(session, item, facts, stored, delivered, received, datetime.now(timezone.utc))
+            outcome = self._record_in_budget(session, item, facts, stored, delivered, received, datetime.now(timezone.utc))
+        if _recall(facts):
+            self.destroy_recalled()
+        return outcome
+
+    def destroy_recalled(self) -> None:
+        """The files of the recalls committed, this process's or those of one that died before destroying
+        them, destroyed (registry/references.py): after each recall's transaction, and at the start."""
+        with self.gw.register.session() as session, session.begin():
+            destroyed = destroy_pending(session, self.gw.store)
+        if destroyed:
+            log.info("destroyed %d files of recalled documents", len(destroyed))
 
     def _record_in_budget(
         self, session: Session, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime,
@@ -339,8 +358,8 @@ class Intake:
             present.add(key)
         decisions = self.decide_on(session, facts)
         secret = any(d.secret for d in decisions)
-        if not secret and rules.secret(facts.pdfs):  # marked secret, yet not judged (an automatic mail)
-            self.store_files(item, facts, stored)  # kept as any such mail: the rare write inside
+        if not secret:  # stored before the transaction; a mail marked secret yet not judged (an automatic mail) was not,
+            self.store_files(item, facts, stored)  # and another process's recall may have destroyed a file since
         mail = Mail(
             message_id=facts.message_id, sha256=facts.sha256, size=facts.size,
             from_address=facts.from_address, subject=None if secret else facts.subject,
@@ -377,7 +396,7 @@ class Intake:
         recipient = answered_recipient(session, facts)
         if recipient is not None:
             follow_answer(session, facts, recipient, mail.id)
-        elif facts.peer.get("x-qlvb-status") == RECALL:
+        elif _recall(facts):
             receive_recall(self.gw, self.queue_reply, session, facts, mail)
 
     def _match_delivery_report(self, session: Session, facts: MailFacts, mail: Mail) -> None:
