@@ -7,8 +7,9 @@ stays whole; the files a process died before destroying are destroyed at the nex
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from registry import audit
@@ -29,34 +30,71 @@ def references(session: Session, digest: str) -> int:
     return sum(session.scalar(q) or 0 for q in queries)
 
 
-def destroy_unreferenced(session: Session, store: ContentStore, digests: Iterable[str]) -> list[str]:
-    """Destroy each of these files that no row refers to any more, once the caller has deleted or
-    cleared its own rows (flushed here, in its transaction); returns those destroyed. The others stay."""
+def destroy_unreferenced(session: Session, store: ContentStore,
+                         digests: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Destroy each of these files that no row refers to any more (the caller's changes flushed here, in its
+    transaction): those destroyed, and those the store would not let go, with why. The others stay."""
     session.flush()
-    destroyed = []
+    destroyed: list[str] = []
+    failed: list[tuple[str, str]] = []
     for digest in dict.fromkeys(digests):
-        if references(session, digest) == 0 and store.destroy(digest):
-            destroyed.append(digest)
-    return destroyed
+        if references(session, digest) == 0:
+            try:
+                if store.destroy(digest):
+                    destroyed.append(digest)
+            except OSError as exc:  # a file the gateway may not delete (another user's folder): tried again
+                failed.append((digest, f"{type(exc).__name__}: {exc.strerror or exc}"))
+    return destroyed, failed
 
 
 TO_DESTROY, DESTROYED = "files-to-destroy", "files-destroyed"
+_DUE = "qlvb.destruction-due"  # in a session's info: it wrote files to destroy once it commits
+_FILES_LOCK = 0x514C5642  # PostgreSQL's advisory lock between the transactions that refer to files and their destruction
+
+
+@dataclass(frozen=True)
+class Destruction:
+    destroyed: list[str]  # the files destroyed
+    failed: list[tuple[str, str]]  # a file the store would not let go, and why: tried again at the next call
+
+
+def hold_files(session: Session) -> None:
+    """Before a transaction writes a file to the store or checks that it is there, for rows it will refer to it:
+    no file is destroyed until it commits (on PostgreSQL a shared lock that `destroy_pending` waits for; SQLite's
+    write transactions are one at a time already). Without it, a recall committed meanwhile destroyed the file
+    the transaction had found there (red team 27)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": _FILES_LOCK})
 
 
 # NĐ 30/2020 Phụ lục VI: a recalled document's files are destroyed, once the recall is recorded.
-def destroy_after_commit(session: Session, document_id: int, digests: Iterable[str]) -> None:
-    """These files are to be destroyed once the caller's transaction commits (`destroy_pending`)."""
+def destroy_after_commit(session: Session, document_id: int | None, digests: Iterable[str]) -> None:
+    """These files are to be destroyed once the caller's transaction commits (`destroy_pending`), each only
+    if no row refers to it then."""
     audit.record(session, TO_DESTROY, document_id=document_id, files=list(dict.fromkeys(digests)))
+    session.info[_DUE] = True
 
 
-def destroy_pending(session: Session, store: ContentStore) -> list[str]:
+def destruction_due(session: Session) -> bool:
+    """Whether the session's transaction asked for files to be destroyed once it commits."""
+    return bool(session.info.get(_DUE))
+
+
+def destroy_pending(session: Session, store: ContentStore) -> Destruction:
     """Destroy, in the caller's transaction, the files of every committed recall not destroyed yet, each
-    only if no row refers to it any more; returns those destroyed. Run again, it destroys nothing twice."""
+    only if no row refers to it any more. Run again, it destroys nothing twice; a file the store will
+    not let go leaves its recall's entry to the next call, never the others."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FILES_LOCK})
     done = {entry.details.get("of") for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == DESTROYED))}
     destroyed: list[str] = []
+    failed: list[tuple[str, str]] = []
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == TO_DESTROY).order_by(AuditEntry.id)).all():
-        if entry.id not in done:
-            gone = destroy_unreferenced(session, store, entry.details.get("files") or [])
+        if entry.id in done:
+            continue
+        gone, kept = destroy_unreferenced(session, store, entry.details.get("files") or [])
+        destroyed.extend(gone)
+        failed.extend(kept)
+        if not kept:
             audit.record(session, DESTROYED, document_id=entry.document_id, of=entry.id, destroyed=gone)
-            destroyed.extend(gone)
-    return destroyed
+    return Destruction(destroyed, failed)

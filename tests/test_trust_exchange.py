@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
@@ -24,8 +25,10 @@ from gateway.config import MailServer
 from gateway.exchange import tokens
 from gateway.exchange.answers import AnswerWriter
 from gateway.outbox import OutboxSender
+from registry.database import Register
 from registry.keys import register_key
 from registry.models import AuditEntry, Document, DocumentFile, Mail, Outbox, RegisterKey
+from servers import postgres, wait_for
 from test_daemon import SmtpServer
 from world import STC, STP, US, World
 
@@ -308,11 +311,15 @@ def test_a_document_whose_issuer_is_unread_is_named_and_recalled_by_the_mailbox_
 
 # a defect put in for a test, by kind: `fail`, the recall's audit entry raises (after its files were chosen);
 # `kill`, the process killed (SIGKILL) once the recall is committed, before its files are destroyed; `vanish`,
-# the files of the mail destroyed once they are stored, before its transaction (another process's recall)
+# the files of the mail destroyed once they are stored, before its transaction (another process's recall);
+# `stuck`, the store refuses to delete the file named by $QLVB_STUCK (a folder the gateway may not write in:
+# an `ingest` once run as root made it, and CI runs as root, so a file mode would not stop the test);
+# `pause`, the mail's transaction waits, once it has found its files in the store, until $QLVB_FLAG.go appears
 DEFECT = """
-import os, signal, sys
+import os, signal, sys, time
 import gateway.intake.pipeline as pipeline
 from registry import audit
+from registry.store import ContentStore
 from gateway.cli import main
 
 kind, calls = sys.argv.pop(1), []
@@ -330,6 +337,20 @@ def store_files(self, item, facts, stored):
     if kind == "vanish" and calls.count("store") == 1:
         for attachment in facts.attachments:
             self.gw.store.destroy(attachment.sha256)
+    if kind == "pause" and calls.count("store") == 2:  # the second: inside the transaction
+        open(os.environ["QLVB_FLAG"] + ".ready", "w").close()
+        end = time.monotonic() + 60
+        while time.monotonic() < end and not os.path.exists(os.environ["QLVB_FLAG"] + ".go"):
+            time.sleep(0.05)
+
+real_unlink = ContentStore.destroy
+
+def destroy(self, digest):
+    if kind == "stuck" and digest == os.environ["QLVB_STUCK"]:
+        raise PermissionError(13, "Permission denied")
+    return real_unlink(self, digest)
+
+ContentStore.destroy = destroy
 
 def destroy_recalled(self):
     calls.append("destroy")
@@ -345,10 +366,10 @@ sys.exit(main())
 """
 
 
-def _ingest_with(world: World, kind: str, mail: Path) -> subprocess.CompletedProcess[str]:
+def _ingest_with(world: World, kind: str, mail: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", DEFECT, kind, "ingest", "--config", str(world.config_path), "--json", str(mail)],
                           capture_output=True, text=True, cwd=world.root, timeout=300,
-                          env=dict(os.environ, PYTHONWARNINGS="ignore"))
+                          env=dict(os.environ, PYTHONWARNINGS="ignore", **env))
 
 
 def _recalled_pdf(world: World, number: str, ident: str) -> tuple[bytes, Path]:
@@ -400,3 +421,99 @@ def test_a_file_destroyed_after_a_mail_stored_it_is_written_again_in_its_transac
     assert done.returncode == 0, done.stderr
     assert _stored(world, digest).read_bytes() == pdf
     assert [f.sha256 for f in _rows(world, DocumentFile)] == [digest]
+
+
+def test_a_file_the_store_will_not_let_go_stops_neither_intake_nor_the_other_recalls(world: World) -> None:
+    """Red team 27: one file that could not be deleted (PermissionError) made every later `ingest` end with
+    status 1 before reading a mail, every later recall wait behind it, and the daemon retry a mail for ever.
+    Now the recall is recorded, the file named in the log and tried again at each start; a stranger's
+    mail saying it is a recall, an unrelated letter and the next recall go through; once the store lets go,
+    the next start destroys it."""
+    pdf, stored = _recalled_pdf(world, "96/STP-VP", "STP-2027.96")
+    other, other_stored = _recalled_pdf(world, "97/STP-VP", "STP-2027.97")
+    stuck = {"QLVB_STUCK": hashlib.sha256(pdf).hexdigest()}
+    done = _ingest_with(world, "stuck", _recall(world, "recall-96", STP, "STP-2027.96"), **stuck)
+    assert done.returncode == 0, done.stderr
+    assert "could not be destroyed" in done.stderr and "PermissionError" in done.stderr
+    stranger = world.mail("stranger", sender="vanthu@evil.example", auth=None,
+                          headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": "STP-2027.97"})
+    letter = world.mail("letter", attachments=[("cv.pdf", world.signed("stp", world.document(number="98/STP-VP")))])
+    for mail in (stranger, letter, _recall(world, "recall-97", STP, "STP-2027.97")):
+        done = _ingest_with(world, "stuck", mail, **stuck)
+        assert done.returncode == 0 and json.loads(done.stdout.splitlines()[0])["verdict"] != "processing-failed", done.stderr
+    documents = {d.notation: d for d in _rows(world, Document)}
+    assert documents["96/STP-VP"].recalled and documents["97/STP-VP"].recalled and not documents["98/STP-VP"].recalled
+    assert stored.exists() and not other_stored.exists()
+
+    world.ingest(world.mail("next", attachments=[("cv.pdf", world.signed("stp", world.document(number="99/STP-VP")))]))
+    assert not stored.exists()
+
+
+def test_a_recalled_mail_read_again_does_not_bring_its_files_back(world: World) -> None:
+    """Red team 27: the recalled document's mail read again (`ingest` run again on its folder, a mailbox
+    fetched anew) is known, and what its analysis wrote to the store again is destroyed."""
+    pdf = world.signed("stp", world.document(number="81/STP-VP"))
+    original = world.mail("sent", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.81"})
+    world.ingest(original)
+    world.ingest(_recall(world, "recall", STP, "STP-2027.81"))
+    stored = _stored(world, hashlib.sha256(pdf).hexdigest())
+    assert not stored.exists()
+    [again] = world.ingest(original)
+    assert again["already_processed"] is True
+    assert not stored.exists() and not _stored(world, hashlib.sha256(original.read_bytes()).hexdigest()).exists()
+
+
+def test_the_issuers_own_copy_sent_again_goes_with_the_recalled_document(world: World) -> None:
+    """Red team 27: Sở Tư pháp sent the same letter twice (the second held as a duplicate of the first),
+    then recalled it: its second mail, the whole document in it, stayed in the store for good. It goes
+    too now; Sở Tài chính's copy of the same file stays (its own mail, the first test of recalls above)."""
+    pdf = world.signed("stp", world.document(number="82/STP-VP"))
+    first = world.mail("first", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.82"})
+    second = world.mail("second", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.82"})
+    assert [o["verdict"] for o in world.ingest(first, second)] == ["accepted", "duplicate"]
+    world.ingest(_recall(world, "recall", STP, "STP-2027.82"))
+    mails = _rows(world, Mail, Mail.from_address == STP)
+    assert all(not _stored(world, m.sha256).exists() and not m.stored for m in mails if m.verdict != "ignored")
+    assert not _stored(world, hashlib.sha256(pdf).hexdigest()).exists()
+    assert _rows(world, DocumentFile) == []
+
+
+def test_on_postgresql_a_recall_waits_for_the_mail_that_found_its_file_in_the_store(world: World) -> None:
+    """Red team 27: two `ingest`s on one PostgreSQL register. Sở Tài chính's mail carries a form that Sở Tư
+    pháp's recalled letter carried too; its transaction has found the form in the store when the recall
+    commits in the other process, which counted no row referring to it (the mail's not yet committed) and
+    destroyed it: a live document's file gone. The destruction waits for the mail's transaction now."""
+    with postgres() as url:
+        world.extra["database"] = url
+        world.write_config()
+        form = b"Mau bao cao kem theo\n" * 50
+        world.ingest(world.mail("sent", attachments=[("cv.pdf", world.signed("stp", world.document(number="83/STP-VP"))),
+                                                     ("mau.txt", form)], headers={"X-QLVB-Document-Id": "STP-2027.83"}))
+        carrying = world.mail("from-stc", sender=STC, attachments=[
+            ("cv.pdf", world.signed("stp", world.document(number="84/STP-VP"))), ("mau.txt", form)])
+        flag = str(world.root / "flag")
+        command = [sys.executable, "-c", DEFECT, "pause", "ingest", "--config", str(world.config_path), "--json", str(carrying)]
+        mail = subprocess.Popen(command, cwd=world.root, env=dict(os.environ, PYTHONWARNINGS="ignore", QLVB_FLAG=flag),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            assert wait_for(lambda: os.path.exists(flag + ".ready"), timeout=120)
+            recall = subprocess.Popen([sys.executable, "-c", DEFECT, "none", "ingest", "--config", str(world.config_path),
+                                       "--json", str(_recall(world, "recall", STP, "STP-2027.83"))], cwd=world.root,
+                                      env=dict(os.environ, PYTHONWARNINGS="ignore"), stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True, start_new_session=True)
+            time.sleep(8)  # the recall recorded, its destruction waiting for the mail's transaction
+            Path(flag + ".go").touch()
+            assert mail.wait(timeout=120) == 0 and recall.wait(timeout=120) == 0, recall.stderr.read() if recall.stderr else ""
+        finally:
+            for process in (mail,):
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
+        register = Register(url)
+        try:
+            with register.session() as session:
+                documents = {d.notation: d.recalled for d in session.scalars(select(Document))}
+                rows = session.scalars(select(DocumentFile.sha256).where(DocumentFile.sha256 == hashlib.sha256(form).hexdigest())).all()
+        finally:
+            register.close()
+        assert documents == {"83/STP-VP": True, "84/STP-VP": False}
+        assert rows and _stored(world, rows[0]).read_bytes() == form

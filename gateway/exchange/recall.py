@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from gateway.config import Config
@@ -154,6 +154,19 @@ def _origin(session: Session, document: Document) -> Mail | None:
     return session.get(Mail, document.mail_id) if document.mail_id else None
 
 
+def _copies_sent_again(session: Session, document: Document, origin: Mail) -> list[Mail]:
+    """The mails the same mailbox sent again with the same document, held as duplicates of it and registering
+    nothing of their own (red team 27: their PDF and whole mail stayed in the store, readable at the desk).
+    A copy another agency sent stays: that mail is its own (`tests/test_trust_exchange.py`)."""
+    if document.pdf_sha256 is None:
+        return []
+    carrying = select(DocumentFile.mail_id).where(DocumentFile.sha256 == document.pdf_sha256, DocumentFile.role == "document")
+    registering = exists().where(Document.mail_id == Mail.id, Document.recalled.is_(False))
+    return list(session.scalars(select(Mail).where(
+        Mail.id.in_(carrying), Mail.id != origin.id, Mail.verdict == "duplicate", Mail.stored.is_(True),
+        func.lower(Mail.from_address) == origin.from_address.lower(), ~registering)).all())
+
+
 def _destroy(gateway: Opened, session: Session, document: Document, reason: str) -> None:
     """NĐ 30/2020 Phụ lục VI: the document and what came with it are destroyed; the line stays. What
     belongs to another document of the same mail stays, and so does any file another row refers to."""
@@ -172,6 +185,13 @@ def _destroy(gateway: Opened, session: Session, document: Document, reason: str)
         origin.stored, origin.subject = False, None
         origin.outcome = [dict(o, document=None) if not others or o.get("incoming_number") == document.arrival_number
                           else o for o in origin.outcome or []]
+        for copy in _copies_sent_again(session, document, origin):  # the issuer's own copies go with it
+            for row in session.scalars(select(DocumentFile).where(DocumentFile.mail_id == copy.id)).all():
+                digests.append(row.sha256)
+                session.delete(row)
+            digests.append(copy.sha256)
+            copy.stored, copy.subject = False, None
+            copy.outcome = [dict(o, document=None) for o in copy.outcome or []]
     document.recalled = True
     document.subject = document.signer_name = document.signer_position = None
     document.to_places = None

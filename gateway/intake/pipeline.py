@@ -34,7 +34,7 @@ from gateway.model import (
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import Document, DocumentFile, Mail
-from registry.references import destroy_pending
+from registry.references import destroy_after_commit, destroy_pending, destruction_due, hold_files
 from registry.outbox import OutboxKind, enqueue
 from registry.register_line import Issue, RegisterLine, earliest_same, register_incoming
 
@@ -250,6 +250,14 @@ class Intake:
         return MailOutcome(tuple(replace(d, file=source, replies=(), already_processed=True)
                                  for d in MailOutcome.from_json(row.outcome).documents))
 
+    def _unstored_again(self, session: Session, facts: MailFacts) -> None:
+        """A mail seen before whose files the register no longer keeps (its document recalled): what its
+        analysis wrote to the store again is destroyed once this transaction commits (red team 27: read
+        again from its folder, a recalled document came back into the store for good)."""
+        stored = session.scalar(select(Mail.stored).where(Mail.message_id == facts.message_id, Mail.sha256 == facts.sha256))
+        if stored is False:
+            destroy_after_commit(session, None, [facts.sha256, *(a.sha256 for a in facts.attachments)])
+
     def _present(self, session: Session, run: Sequence[MailFacts]) -> set[tuple[str, str]]:
         """Which of these mails the register holds already (Message-ID and hash), asked once for a run."""
         ids = list({facts.message_id for facts in run})
@@ -276,11 +284,12 @@ class Intake:
                         self.store_files(item, facts, stored)  # before the transaction (as _record does)
                 now = datetime.now(timezone.utc)
                 with self.gw.register.session() as session, session.begin():
+                    hold_files(session)
                     present = self._present(session, [facts for _, facts, _, _, _ in run])
                     recorded = [self._record_in_budget(session, item, facts, stored, delivered, received, now, present)
                                 for item, facts, stored, delivered, received in run]
                 outputs.extend(recorded)
-                if _recall(run[-1][1]):
+                if destruction_due(session):
                     self.destroy_recalled()
         except Exception as exc:  # rolled back: one at a time, each under handle's own care
             log.warning("%d mails in one transaction failed (%s: %s); recording them one by one",
@@ -319,18 +328,28 @@ class Intake:
         if not rules.secret(facts.pdfs):  # 002 Đ16.7: nothing of a secret document is written anywhere
             self.store_files(item, facts, stored)  # before the transaction, never inside it
         with self.gw.register.session() as session, session.begin():
+            hold_files(session)
             outcome = self._record_in_budget(session, item, facts, stored, delivered, received, datetime.now(timezone.utc))
-        if _recall(facts):
+        if destruction_due(session):
             self.destroy_recalled()
         return outcome
 
     def destroy_recalled(self) -> None:
         """The files of the recalls committed, this process's or those of one that died before destroying
-        them, destroyed (registry/references.py): after each recall's transaction, and at the start."""
-        with self.gw.register.session() as session, session.begin():
-            destroyed = destroy_pending(session, self.gw.store)
-        if destroyed:
-            log.info("destroyed %d files of recalled documents", len(destroyed))
+        them, destroyed (registry/references.py): after each recall's transaction, and at the start. Never
+        the mail's concern nor the start's: what fails here is logged and tried again the next time."""
+        try:
+            with self.gw.register.session() as session, session.begin():
+                done = destroy_pending(session, self.gw.store)
+        except Exception as exc:
+            log.warning("the files of recalled documents are not destroyed yet (%s: %s); tried again at the next "
+                        "recall or start", type(exc).__name__, exc)
+            return
+        if done.destroyed:
+            log.info("destroyed %d files of recalled documents", len(done.destroyed))
+        for digest, why in done.failed:
+            log.warning("a recalled document's file %s could not be destroyed (%s); tried again at the next recall or "
+                        "start", self.gw.store.path(digest), why)
 
     def _record_in_budget(
         self, session: Session, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime,
@@ -353,6 +372,7 @@ class Intake:
         if present is None or key in present:
             seen = self._seen(session, facts, item.source)
             if seen is not None:
+                self._unstored_again(session, facts)
                 return seen
         if present is not None:
             present.add(key)

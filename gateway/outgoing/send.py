@@ -29,6 +29,7 @@ from registry import audit
 from registry.models import OutgoingDocument, OutgoingRecipient
 from registry.numbering import next_outgoing_sequence, peek_outgoing_sequence
 from registry.outbox import enqueue
+from registry.references import hold_files
 
 
 class Sending(Opened, Protocol):
@@ -195,6 +196,7 @@ class OutgoingSender:
         sequence = next_outgoing_sequence(session, code, year)
         ident = identifier(code, year, sequence)
         doc = plan.document
+        hold_files(session)  # no recall's destruction between these files' writing and the rows that refer to them
         pdf_sha = self.gw.store.put(pdf)
         original_sha = self.gw.store.put(item.pdf)
         draft_sha = self.gw.store.put(item.draft[1]) if item.draft else None
