@@ -13,6 +13,7 @@ from gateway.reading.lines import Line
 from gateway.reading.stamps import with_stamps
 from gateway.reading.visibility import DrawingLog, HiddenText, hidden_text
 from vntext import fold, nfc, one_line
+from vntext.legacy import to_unicode
 
 
 def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
@@ -35,6 +36,7 @@ def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
         spans = [s for s in line_spans if (tuple(s["origin"]), s["text"]) not in unseen]
         if not spans:
             continue
+        spans = [_in_unicode(s) for s in spans]  # a legacy font's text as the page shows it
         if page.rotation:  # MuPDF gives the page's own frame: placed as a viewer shows the page turned
             spans = [_turned(s, page.rotation_matrix) for s in spans]
         # split a PDF line where a wide gap separates two columns
@@ -69,6 +71,12 @@ def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
 
 
 _MOTTO_START = re.compile(r"(?<=\S) (CONG HOA XA HOI|DOC LAP - TU DO)")
+
+
+def _in_unicode(span: dict[str, Any]) -> dict[str, Any]:
+    """The span with its text in Unicode where its font is a Vietnamese one of before Unicode (vntext.legacy)."""
+    text = to_unicode(span["text"], span.get("font", ""))
+    return span if text == span["text"] else {**span, "text": text}
 
 
 def _turned(span: dict[str, Any], matrix: pymupdf.Matrix) -> dict[str, Any]:

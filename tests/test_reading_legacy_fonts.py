@@ -1,0 +1,138 @@
+"""Documents typed in the Vietnamese fonts of before Unicode: TCVN3 (ABC, the .VnTime family; its
+capitals with marks only in the "H" fonts, .VnTimeH) and VNI-Windows (VNI-Times). Their text layer
+says Latin-1 letters where the page shows Vietnamese ones; the reader puts them back by the font's
+name (vntext/legacy.py). The documents' texts below are typed in those encodings by hand, as the
+published conversion tables write them ("Céng hoµ x· héi chñ nghÜa ViÖt Nam" for TCVN3, "Coäng hoøa
+xaõ hoäi chuû nghóa Vieät Nam" for VNI), not made by the code under test."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from gateway.demo.documents import LEFT, LEFT_COL, RIGHT_COL, TOP, font_file
+from gateway.fonts import liberation_serif
+from kit import DocumentSpec, render_document
+from vntext.legacy import legacy_font, to_unicode
+from world import World
+
+# the page as a Công văn of Sở Tư pháp lays it out: (centre x, baseline y, text, style, size);
+# styles: "body", "bold" (the body's font, bold) and "caps" (capitals, bold)
+TCVN3_LETTER = [
+    (LEFT_COL, TOP + 12, "UBND TØNH B¾C GIANG", "caps", 12),
+    (LEFT_COL, TOP + 29, "Së T¦ PH¸P", "caps", 12),
+    (RIGHT_COL, TOP + 12, "CéNG HOµ X· HéI CHñ NGHÜA VIÖT NAM", "caps", 12),
+    (RIGHT_COL, TOP + 29, "§éc lËp - Tù do - H¹nh phóc", "bold", 13),
+    (LEFT_COL, TOP + 70, "Sè: 125/STP-VP", "body", 12),
+    (RIGHT_COL + 5, TOP + 70, "B¾c Giang, ngµy 20 th¸ng 11 n¨m 2026", "body", 12),
+    (LEFT_COL, TOP + 87, "V/v triÓn khai ®Ò ¸n sè hãa", "body", 12),
+    (None, TOP + 160, "Së T\u00ad ph¸p ®Ò nghÞ c¸c c¬ quan phèi hîp triÓn khai ®Ò ¸n.", "body", 13),
+    (None, TOP + 230, "N¬i nhËn:", "bold", 12),
+    (None, TOP + 244, "- L\u00adu: VT, VP.", "body", 11),
+    (None, TOP + 258, "B¶n ®iÖn tö:", "bold", 11),
+    (None, TOP + 272, "- Së Néi vô.", "body", 11),
+    (RIGHT_COL + 20, TOP + 230, "KT. GI¸M §èC", "caps", 13),
+    (RIGHT_COL + 20, TOP + 247, "PHã GI¸M §èC", "caps", 13),
+    (RIGHT_COL + 20, TOP + 317, "NguyÔn V¨n An", "bold", 13),
+]
+VNI_LETTER = [
+    (LEFT_COL, TOP + 12, "UBND TÆNH BAÉC GIANG", "caps", 12),
+    (LEFT_COL, TOP + 29, "SÔÛ TÖ PHAÙP", "caps", 12),
+    (RIGHT_COL, TOP + 12, "COÄNG HOØA XAÕ HOÄI CHUÛ NGHÓA VIEÄT NAM", "caps", 12),
+    (RIGHT_COL, TOP + 29, "Ñoäc laäp - Töï do - Haïnh phuùc", "bold", 13),
+    (LEFT_COL, TOP + 70, "Soá: 125/STP-VP", "body", 12),
+    (RIGHT_COL + 5, TOP + 70, "Baéc Giang, ngaøy 20 thaùng 11 naêm 2026", "body", 12),
+    (LEFT_COL, TOP + 87, "V/v trieån khai ñeà aùn soá hoùa", "body", 12),
+    (None, TOP + 160, "Sôû Tö phaùp ñeà nghò caùc cô quan phoái hôïp trieån khai ñeà aùn.", "body", 13),
+    (None, TOP + 230, "Nôi nhaän:", "bold", 12),
+    (None, TOP + 244, "- Löu: VT, VP.", "body", 11),
+    (None, TOP + 258, "Baûn ñieän töû:", "bold", 11),
+    (None, TOP + 272, "- Sôû Noäi vuï.", "body", 11),
+    (RIGHT_COL + 20, TOP + 230, "KT. GIAÙM ÑOÁC", "caps", 13),
+    (RIGHT_COL + 20, TOP + 247, "PHOÙ GIAÙM ÑOÁC", "caps", 13),
+    (RIGHT_COL + 20, TOP + 317, "Nguyeãn Vaên An", "bold", 13),
+]
+READ = {
+    "issuer": "SỞ TƯ PHÁP", "issuer_parent": "UBND TỈNH BẮC GIANG", "number": "125/STP-VP", "place": "Bắc Giang",
+    "date": "2026-11-20", "type": "Công văn", "summary": "V/v triển khai đề án số hóa", "urgency": None, "secrecy": None,
+    "signer": "Nguyễn Văn An", "signer_title": ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"],
+}
+FONT_FILES = {"body": font_file(False), "bold": font_file(True), "caps": liberation_serif("bold")}
+
+
+def legacy_pdf(lines: list[tuple[float | None, float, str, str, int]], names: dict[str, str]) -> bytes:
+    """A born-digital page whose text layer says `lines` as typed, each style's font named as `names` says
+    (the name a word processor writes into the PDF: ".VnTimeH", "VNI-Times", …)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for style, path in FONT_FILES.items():
+        page.insert_font(fontname=style, fontfile=str(path))
+    for centre, y, text, style, size in lines:
+        width = pymupdf.Font(fontfile=str(FONT_FILES[style])).text_length(text, fontsize=size)
+        page.insert_text((LEFT - 8 if centre is None else centre - width / 2, y), text, fontname=style, fontsize=size)
+    renamed = pymupdf.open(stream=doc.tobytes(), filetype="pdf")
+    for xref, _, _, _, resource, _ in renamed[0].get_fonts():
+        _rename(renamed, xref, f"ABCDEF+{names[resource]}")
+    return renamed.tobytes()
+
+
+def _rename(doc: pymupdf.Document, xref: int, name: str) -> None:
+    """The font's name, as its dictionaries give it (the font, its descendant and their descriptors)."""
+    escaped = "/" + "".join(c if c.isalnum() or c in "+-_" else f"#{ord(c):02X}" for c in name)
+    fonts = [xref] + [int(ref) for ref in doc.xref_get_key(xref, "DescendantFonts")[1].strip("[]").split()[::3] if ref]
+    for font in fonts:
+        doc.xref_set_key(font, "BaseFont", escaped)
+        kind, descriptor = doc.xref_get_key(font, "FontDescriptor")
+        if kind == "xref":
+            doc.xref_set_key(int(descriptor.split()[0]), "FontName", escaped)
+
+
+def parse(path: Path) -> dict:  # type: ignore[type-arg]
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", "parse", str(path), "--json"],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+TCVN3_NAMES = {"body": ".VnTime", "bold": ".VnTime,Bold", "caps": ".VnTimeH,Bold"}
+VNI_NAMES = {"body": "VNI-Times", "bold": "VNI-Times,Bold", "caps": "VNI-Times,Bold"}
+
+
+@pytest.mark.parametrize(("lines", "names"), [(TCVN3_LETTER, TCVN3_NAMES), (VNI_LETTER, VNI_NAMES)], ids=["tcvn3", "vni"])
+def test_a_letter_typed_in_a_font_of_before_unicode_is_read_as_the_page_shows_it(lines, names, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "cong-van.pdf"
+    path.write_bytes(legacy_pdf(lines, names))
+    with pymupdf.open(path) as doc:  # what the text layer says, as any extractor gives it
+        assert {s["font"] for b in doc[0].get_text("dict")["blocks"] for l in b["lines"] for s in l["spans"]} == set(names.values())
+        assert all(text in doc[0].get_text() for _, _, text, _, _ in lines)
+    out = parse(path)
+    assert out["ocr"] is False
+    assert out["document"] == READ
+    assert out["recipients"]["electronic"] == ["Sở Nội vụ"] and out["recipients"]["archive"] == "Lưu: VT, VP"
+
+
+def test_a_unicode_font_of_the_same_family_is_read_as_it_is(tmp_path: Path) -> None:
+    """Unicode fonts named after the old ones (UVnTime, "VnTimes New Roman") and any other font keep their
+    text: "µ" in a Unicode font is µ."""
+    assert to_unicode("Độ dày 5 µm; § 3", "TimesNewRomanPSMT") == "Độ dày 5 µm; § 3"
+    assert [legacy_font(f) for f in ("UVnTime", "UVnTimeH", "Arial", "ABCDEF+TimesNewRoman")] == [None] * 4
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="7/STP-VP")), filetype="pdf")
+    for xref, *_ in doc[0].get_fonts():
+        _rename(doc, xref, "ABCDEF+UVnTimeH")
+    path = tmp_path / "unicode.pdf"
+    path.write_bytes(doc.tobytes())
+    out = parse(path)["document"]
+    assert (out["issuer"], out["number"], out["summary"]) == ("SỞ TƯ PHÁP", "7/STP-VP", "V/v triển khai công tác văn thư năm 2027")
+
+
+def test_a_signed_letter_in_tcvn3_is_registered_under_its_number(world: World) -> None:
+    """Through intake: Sở Tư pháp's signed letter typed in .VnTime is accepted, its number and summary
+    in the register as the page shows them."""
+    pdf = world.signed("stp", legacy_pdf(TCVN3_LETTER, TCVN3_NAMES))
+    [out] = world.ingest(world.mail("tcvn3", attachments=[("cv.pdf", pdf)]))
+    assert (out["verdict"], out["document"]["number"], out["document"]["summary"]) == (
+        "accepted", "125/STP-VP", "V/v triển khai đề án số hóa")
