@@ -29,7 +29,7 @@ from gateway.mailboxes import mail_server, open_mailbox
 from gateway.metrics import DaemonMetrics
 from gateway.outbox import OutboxSender
 from gateway.outgoing.folder import outgoing_folders
-from gateway.sources import Desk, Inbox, ListenerSpool, OutgoingFolder, Source
+from gateway.sources import MB, Desk, Inbox, ListenerSpool, OutgoingFolder, Source
 from qlvb_mailbox.imap import NETWORK_ERRORS, ImapMailbox
 
 if TYPE_CHECKING:
@@ -240,7 +240,7 @@ class Daemon:
             return None
         from gateway.listener import start_listener
 
-        controller = start_listener(listener, self._spool, self.wake)
+        controller = start_listener(listener, self._spool, self.wake, int(self.gateway.config.limits.max_mail_mb * MB))
         log.info("listening for %s on %s:%s", listener.protocol.upper(), listener.host, listener.port)
         return controller
 

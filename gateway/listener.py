@@ -43,9 +43,13 @@ class _Controller(Controller):
         return server_class(self.handler, **self.SMTP_kwargs)
 
 
-def start_listener(config: Listener, spool: Path, wake: threading.Event) -> Controller:
+def start_listener(config: Listener, spool: Path, wake: threading.Event, max_bytes: int) -> Controller:
+    """`max_bytes`: the largest mail taken (limits.max_mail_mb, advertised as SIZE). aiosmtpd's own bound
+    (32 MiB) refused a mail the gateway reads (50 MB by default) after the MTA had accepted it, and the MTA
+    bounced it to its envelope sender, whom nothing proves."""
     spool.mkdir(parents=True, exist_ok=True)
-    controller = _Controller(_Spooler(spool, wake), config.protocol, hostname=config.host, port=config.port)
+    controller = _Controller(_Spooler(spool, wake), config.protocol, hostname=config.host, port=config.port,
+                             data_size_limit=max_bytes)
     controller.start()
     return controller
 

@@ -1,0 +1,55 @@
+"""The delivery-path listener takes every mail the gateway reads: up to `limits.max_mail_mb`, advertised
+to the MTA as SIZE. aiosmtpd's own bound (32 MiB) refused a 40 MB mail after the MTA had accepted it (the
+gateway reads 50 MB by default), and the MTA bounced it to its envelope sender, whom nothing proves.
+A real aiosmtpd listener on a socket, a real LMTP client."""
+
+from __future__ import annotations
+
+import smtplib
+import threading
+from pathlib import Path
+
+import pytest
+
+from gateway.config import Listener
+from gateway.listener import spooled, start_listener
+from servers import free_port
+
+MB = 1024 * 1024
+
+
+def _mail(size: int) -> bytes:
+    head = b"From: vanthu@sotp.bacgiang.gov.vn\r\nTo: vanthu@snv.bacgiang.gov.vn\r\nSubject: Ho so quet\r\n\r\n"
+    line = b"x" * 998 + b"\r\n"
+    return head + line * (size // len(line))
+
+
+@pytest.mark.parametrize("size_mb", [40, 49])
+def test_a_mail_the_gateway_reads_is_taken_whatever_aiosmtpds_own_bound(tmp_path: Path, size_mb: int) -> None:
+    port = free_port()
+    controller = start_listener(Listener(protocol="lmtp", host="127.0.0.1", port=port), tmp_path, threading.Event(),
+                                max_bytes=50 * MB)
+    try:
+        with smtplib.LMTP("127.0.0.1", port) as lmtp:
+            lmtp.ehlo()
+            assert lmtp.has_extn("size") and int(lmtp.esmtp_features["size"]) == 50 * MB
+            mail = _mail(size_mb * MB)
+            assert lmtp.sendmail("vanthu@sotp.bacgiang.gov.vn", ["vanthu@snv.bacgiang.gov.vn"], mail) == {}
+    finally:
+        controller.stop()
+    [kept] = spooled(tmp_path)
+    assert kept.stat().st_size == len(mail)
+
+
+def test_a_mail_above_the_bound_is_refused_at_the_door(tmp_path: Path) -> None:
+    """Above `max_mail_mb` the listener says so before the data (SIZE) and refuses it (552): an MTA whose
+    own message_size_limit is not above it refuses such mail at its own door (the README says so)."""
+    port = free_port()
+    controller = start_listener(Listener(protocol="lmtp", host="127.0.0.1", port=port), tmp_path, threading.Event(),
+                                max_bytes=2 * MB)
+    try:
+        with smtplib.LMTP("127.0.0.1", port) as lmtp, pytest.raises(smtplib.SMTPSenderRefused) as refused:
+            lmtp.sendmail("vanthu@sotp.bacgiang.gov.vn", ["vanthu@snv.bacgiang.gov.vn"], _mail(3 * MB))
+    finally:
+        controller.stop()
+    assert refused.value.smtp_code == 552 and spooled(tmp_path) == []
