@@ -517,3 +517,38 @@ def test_on_postgresql_a_recall_waits_for_the_mail_that_found_its_file_in_the_st
             register.close()
         assert documents == {"83/STP-VP": True, "84/STP-VP": False}
         assert rows and _stored(world, rows[0]).read_bytes() == form
+
+
+def test_the_issuers_copies_go_with_its_recalled_letter_whoever_sent_it_first(world: World) -> None:
+    """Red team 28: Sở Tài chính forwarded the letter first (registered from its mail), Sở Tư pháp's own mail
+    came second (a duplicate) and signed again a third time (another file, a duplicate too). The recall took
+    the registered copy and left the issuer's own two (copies were looked for from the forwarder's mailbox,
+    and by the file's hash)."""
+    plain = world.document(number="84/STP-VP")
+    first, again = world.signed("stp", plain), world.signed("stp", plain)
+    assert first != again
+    outs = world.ingest(world.mail("fwd", sender=STC, attachments=[("cv.pdf", first)]),
+                        world.mail("own", attachments=[("cv.pdf", first)], headers={"X-QLVB-Document-Id": "STP-2027.84"}),
+                        world.mail("resigned", attachments=[("cv.pdf", again)]))
+    assert [o["verdict"] for o in outs] == ["accepted", "duplicate", "duplicate"]
+    world.ingest(_recall(world, "recall", STP, "STP-2027.84"))
+    [document] = _rows(world, Document)
+    assert document.recalled
+    copies = [m for m in _rows(world, Mail) if m.verdict != "ignored"]
+    assert len(copies) == 3 and not any(m.stored or _stored(world, m.sha256).exists() for m in copies)
+    assert not any(_stored(world, hashlib.sha256(pdf).hexdigest()).exists() for pdf in (first, again))
+
+
+def test_a_copy_carrying_a_document_of_its_own_is_left_whole(world: World) -> None:
+    """Red team 28: the issuer's second mail carried the recalled letter (a duplicate) and another letter,
+    returned (its signature broken): the recall destroyed that mail whole, the returned letter's record with it."""
+    letter = world.signed("stp", world.document(number="85/STP-VP"))
+    broken = world.signed("stp", world.document(number="93/STP-VP", summary="V/v khác")).replace(
+        b"Written by MuPDF", b"Written by MuPDG", 1)
+    outs = world.ingest(world.mail("first", attachments=[("cv.pdf", letter)], headers={"X-QLVB-Document-Id": "STP-2027.85"}),
+                        world.mail("second", attachments=[("cv.pdf", letter), ("khac.pdf", broken)]))
+    assert [o["verdict"] for o in outs] == ["accepted", "duplicate", "returned"]
+    world.ingest(_recall(world, "recall", STP, "STP-2027.85"))
+    second = next(m for m in _rows(world, Mail) if m.verdict == "duplicate")
+    assert second.stored and _stored(world, second.sha256).exists()
+    assert _stored(world, hashlib.sha256(broken).hexdigest()).read_bytes() == broken

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.config import Config
@@ -123,7 +123,7 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
                                "incoming_number": document.arrival_number if document else None,
                                "year": document.year if document else None, "notation": document.notation if document else None}
     if document is not None and not document.recalled:
-        _destroy(gateway, session, document, reason)
+        _destroy(gateway, session, document, reason, facts.from_address)
         queue_reply(session, mail, "recalled", gateway.config.clerk_addresses[0], context, key=f"{facts.sha256}:recalled")
         for unit in session.scalars(select(Assignment).where(Assignment.document_id == document.id)):
             # passed on (Bắc Kạn QĐ 26/2020 Đ9.3.b): each unit destroys the copy it was mailed too
@@ -154,20 +154,27 @@ def _origin(session: Session, document: Document) -> Mail | None:
     return session.get(Mail, document.mail_id) if document.mail_id else None
 
 
-def _copies_sent_again(session: Session, document: Document, origin: Mail) -> list[Mail]:
-    """The mails the same mailbox sent again with the same document, held as duplicates of it and registering
-    nothing of their own (red team 27: their PDF and whole mail stayed in the store, readable at the desk).
-    A copy another agency sent stays: that mail is its own (`tests/test_trust_exchange.py`)."""
-    if document.pdf_sha256 is None:
+def _issuers_copies(session: Session, document: Document, origin: Mail, issuer: str) -> list[Mail]:
+    """The mails the issuer's mailbox sent after the document was registered whose every document the register
+    holds as a duplicate of it (signed again or not): its own copies, which go with it (red team 27: the PDF and
+    whole mail stayed, readable at the desk). A mail also carrying a document of its own is left whole (red
+    team 28: a returned letter's record went with it), and so is a copy another agency sent, its own mail."""
+    if document.arrival_number is None:
         return []
-    carrying = select(DocumentFile.mail_id).where(DocumentFile.sha256 == document.pdf_sha256, DocumentFile.role == "document")
-    registering = exists().where(Document.mail_id == Mail.id, Document.recalled.is_(False))
-    return list(session.scalars(select(Mail).where(
-        Mail.id.in_(carrying), Mail.id != origin.id, Mail.verdict == "duplicate", Mail.stored.is_(True),
-        func.lower(Mail.from_address) == origin.from_address.lower(), ~registering)).all())
+    unregistered = select(DocumentFile.mail_id).where(DocumentFile.role == "document", DocumentFile.document_id.is_(None))
+    candidates = session.scalars(select(Mail).where(
+        Mail.id > origin.id, Mail.stored.is_(True), func.lower(Mail.from_address) == issuer.lower(),
+        Mail.id.in_(unregistered))).all()
+    same_pdf = set(session.scalars(select(DocumentFile.mail_id).where(
+        DocumentFile.sha256 == document.pdf_sha256, DocumentFile.mail_id.in_([m.id for m in candidates])))
+    ) if document.pdf_sha256 and candidates else set()
+    # a number is the year's: the copy is of this one if received in its year, or carrying its very file
+    return [mail for mail in candidates if mail.outcome and all(
+        o.get("verdict") == "duplicate" and o.get("duplicate_of") == document.arrival_number for o in mail.outcome)
+        and (mail.id in same_pdf or mail.received_at.year == document.year)]
 
 
-def _destroy(gateway: Opened, session: Session, document: Document, reason: str) -> None:
+def _destroy(gateway: Opened, session: Session, document: Document, reason: str, issuer: str) -> None:
     """NĐ 30/2020 Phụ lục VI: the document and what came with it are destroyed; the line stays. What
     belongs to another document of the same mail stays, and so does any file another row refers to."""
     others = set(session.scalars(select(Document.id).where(
@@ -185,7 +192,7 @@ def _destroy(gateway: Opened, session: Session, document: Document, reason: str)
         origin.stored, origin.subject = False, None
         origin.outcome = [dict(o, document=None) if not others or o.get("incoming_number") == document.arrival_number
                           else o for o in origin.outcome or []]
-        for copy in _copies_sent_again(session, document, origin):  # the issuer's own copies go with it
+        for copy in _issuers_copies(session, document, origin, issuer):  # the issuer's own copies go with it
             for row in session.scalars(select(DocumentFile).where(DocumentFile.mail_id == copy.id)).all():
                 digests.append(row.sha256)
                 session.delete(row)
