@@ -83,7 +83,10 @@ READ = {
 FONT_FILES = {"body": font_file(False), "bold": font_file(True), "caps": liberation_serif("bold")}
 
 
-def legacy_pdf(texts: list[str], names: dict[str, str]) -> bytes:
+Extra = list[tuple[float, float, str, str, int, tuple[float, float, float]]]  # at x itself, in a colour
+
+
+def legacy_pdf(texts: list[str], names: dict[str, str], extra: Extra = ()) -> bytes:  # type: ignore[assignment]
     """A born-digital page whose text layer says `texts` as typed at PLACES, each style's font named as `names` says
     (the name a word processor writes into the PDF: ".VnTimeH", "VNI-Times", …)."""
     doc = pymupdf.open()
@@ -93,6 +96,8 @@ def legacy_pdf(texts: list[str], names: dict[str, str]) -> bytes:
     for (centre, y, style, size), text in zip(PLACES, texts, strict=True):
         width = pymupdf.Font(fontfile=str(FONT_FILES[style])).text_length(text, fontsize=size)
         page.insert_text((LEFT - 8 if centre is None else centre - width / 2, y), text, fontname=style, fontsize=size)
+    for x, y, text, style, size, colour in extra:
+        page.insert_text((x, y), text, fontname=style, fontsize=size, color=colour)
     renamed = pymupdf.open(stream=doc.tobytes(), filetype="pdf")
     for xref, _, _, _, resource, _ in renamed[0].get_fonts():
         _rename(renamed, xref, f"ABCDEF+{names[resource]}")
@@ -138,7 +143,9 @@ def test_a_unicode_font_of_the_same_family_is_read_as_it_is(tmp_path: Path) -> N
     """Unicode fonts named after the old ones (UVnTime, "VnTimes New Roman") and any other font keep their
     text: "µ" in a Unicode font is µ."""
     assert to_unicode("Độ dày 5 µm; § 3", "TimesNewRomanPSMT") == "Độ dày 5 µm; § 3"
-    assert [legacy_font(f) for f in ("UVnTime", "UVnTimeH", "Arial", "ABCDEF+TimesNewRoman")] == [None] * 4
+    # red team 28: "VnTimesNewRoman" and "Vni Times" were read as TCVN3 and VNI ("KHÁNH HÒA" read "KHÁNH HềA")
+    names = ("UVnTime", "UVnTimeH", "Arial", "ABCDEF+TimesNewRoman", "VnTimesNewRoman", "VnArial", "Vni Times", "vni-times")
+    assert [legacy_font(f) for f in names] == [None] * len(names)
     doc = pymupdf.open(stream=render_document(DocumentSpec(number="7/STP-VP")), filetype="pdf")
     for xref, *_ in doc[0].get_fonts():
         _rename(doc, xref, "ABCDEF+UVnTimeH")
@@ -156,3 +163,16 @@ def test_a_signed_letter_in_tcvn3_is_registered_under_its_number(world: World) -
     [out] = world.ingest(world.mail("tcvn3", attachments=[("cv.pdf", pdf)]))
     assert (out["verdict"], out["document"]["number"], out["document"]["summary"]) == (
         "accepted", "125/STP-VP", "V/v triển khai đề án số hóa")
+
+
+@pytest.mark.parametrize("apart", [0.0, 3.0])
+def test_a_vni_mark_whose_marks_are_a_span_of_their_own_is_read(tmp_path: Path, apart: float) -> None:
+    """Red team 28: VNI writes a letter's marks after it; "MA" and "ÄT" written as two spans (a colour a shade
+    apart), or a few points apart, hid the "MẬT" of a secret letter, registered as an ordinary one."""
+    caps = pymupdf.Font(fontfile=str(FONT_FILES["caps"]))
+    x, y = LEFT_COL - 20, TOP + 110
+    split: Extra = [(x, y, "MA", "caps", 13, (0, 0, 0)),
+                    (x + caps.text_length("MA", fontsize=13) + apart, y, "ÄT", "caps", 13, (0, 0, 0.02))]
+    path = tmp_path / "mat.pdf"
+    path.write_bytes(legacy_pdf(VNI_TEXT, VNI_NAMES, split))
+    assert parse(path)["document"]["secrecy"] == "Mật"

@@ -72,9 +72,14 @@ def _vni_table() -> dict[str, str]:
 
 _VNI = _vni_table()
 _VNI_SEQUENCES = re.compile("|".join(sorted(map(re.escape, _VNI), key=len, reverse=True)))
+_VNI_MODIFIERS = "".join(small + capital for small, capital in _VNI_MARKS)
+# a space an extractor put between a vowel and its marks (a span of their own, a little apart): no word starts with them
+_VNI_APART = re.compile(f"(?<=[aeouyAEOUYôöÔÖ])\\s+(?=[{_VNI_MODIFIERS}])")
 
-_TCVN3_FONT = re.compile(r"[._]?Vn[A-Z]")  # .VnTime, .VnTimeH, .VnArial, _VnTime (the dot replaced)
-_VNI_FONT = re.compile(r"VNI[-_ ]", re.IGNORECASE)  # VNI-Times, VNI-Helve
+# .VnTime, .VnTimeH, .VnArial; _VnTime where a producer replaced the dot. Never without it: Unicode fonts are named
+# after these ("VnTimes New Roman", red team 28: read as TCVN3, "KHÁNH HÒA" became "KHÁNH HềA")
+_TCVN3_FONT = re.compile(r"[._]Vn[A-Z]")
+_VNI_FONT = re.compile(r"VNI-")  # VNI-Times, VNI-Helve, as VNI names them
 _STYLE = re.compile(r"(?:[,-].*|(?:Bold|Italic|Oblique)+)$")
 
 
@@ -95,6 +100,6 @@ def to_unicode(text: str, font: str) -> str:
     if kind is None:
         return text
     if kind == "vni":
-        return _VNI_SEQUENCES.sub(lambda m: _VNI[m.group(0)], text)
+        return _VNI_SEQUENCES.sub(lambda m: _VNI[m.group(0)], _VNI_APART.sub("", text))
     converted = text.translate(_TCVN3)
     return converted.upper() if kind == "tcvn3-capitals" else converted

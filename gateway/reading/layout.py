@@ -13,7 +13,7 @@ from gateway.reading.lines import Line
 from gateway.reading.stamps import with_stamps
 from gateway.reading.visibility import DrawingLog, HiddenText, hidden_text
 from vntext import fold, nfc, one_line
-from vntext.legacy import to_unicode
+from vntext.legacy import legacy_font, to_unicode
 
 
 def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
@@ -36,7 +36,6 @@ def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
         spans = [s for s in line_spans if (tuple(s["origin"]), s["text"]) not in unseen]
         if not spans:
             continue
-        spans = [_in_unicode(s) for s in spans]  # a legacy font's text as the page shows it
         if page.rotation:  # MuPDF gives the page's own frame: placed as a viewer shows the page turned
             spans = [_turned(s, page.rotation_matrix) for s in spans]
         # split a PDF line where a wide gap separates two columns
@@ -48,7 +47,7 @@ def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
             else:
                 groups[-1].append(span)
         for group in groups:
-            text = one_line(_span_text(group))
+            text = one_line(_shown_text(group))
             if not text:
                 continue
             bold = all((s.get("flags", 0) & 16) or "bold" in s.get("font", "").lower() for s in group)
@@ -73,10 +72,14 @@ def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
 _MOTTO_START = re.compile(r"(?<=\S) (CONG HOA XA HOI|DOC LAP - TU DO)")
 
 
-def _in_unicode(span: dict[str, Any]) -> dict[str, Any]:
-    """The span with its text in Unicode where its font is a Vietnamese one of before Unicode (vntext.legacy)."""
-    text = to_unicode(span["text"], span.get("font", ""))
-    return span if text == span["text"] else {**span, "text": text}
+def _shown_text(group: list[dict[str, Any]]) -> str:
+    """The spans' text as the page shows it: a Vietnamese font of before Unicode's put back in Unicode
+    (vntext.legacy); spans of one such encoding converted together, for VNI writes a letter's marks after
+    it, which a span of their own may hold (red team 28: "MA" + "ÄT" hid a "MẬT")."""
+    fonts = {s.get("font", "") for s in group}
+    if len({legacy_font(f) for f in fonts}) == 1 and (font := next(iter(fonts))) and legacy_font(font):
+        return to_unicode(_span_text(group), font)
+    return _span_text([{**s, "text": to_unicode(s["text"], s.get("font", ""))} for s in group])
 
 
 def _turned(span: dict[str, Any], matrix: pymupdf.Matrix) -> dict[str, Any]:
