@@ -156,11 +156,23 @@ def _proven_agency(gateway: Gateway, proven: str | None) -> str | None:
     return proven if proven and gateway.directory.by_mailbox(proven) is not None else None
 
 
+def _original(gateway: Gateway, mail: Mail) -> bytes | None:
+    """The held mail's bytes, None if the content store has them not (a file lost to the disk or a hand):
+    the clerk is told so, never shown a traceback (red team 28)."""
+    try:
+        return gateway.store.get(mail.sha256)
+    except FileNotFoundError:
+        return None
+
+
 def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[Released]:
     """Register the held mail's documents and acknowledge them where `acknowledgement_to` says."""
     with gateway.register.session() as session:
         mail = _waiting_mail(session, mail_id)
-        raw = gateway.store.get(mail.sha256)
+        raw = _original(gateway, mail)
+    if raw is None:
+        raise ReviewError(f"{mail_id}: its original is not in the content store ({gateway.store.path(mail.sha256)}); "
+                          "return or discard it", "unanalysable")
     result = next(iter(intake.pool.map([raw])))
     if isinstance(result, WorkFailure):
         raise ReviewError(f"{mail_id}: the mail cannot be analysed ({result.reason}); return or discard it", "unanalysable")
@@ -195,9 +207,10 @@ def proven_sender(gateway: Gateway, intake: Intake, mail: Mail) -> str | None:
     for outcome in MailOutcome.from_json(mail.outcome).documents:
         if outcome.sender.authenticated and outcome.sender.address:
             return outcome.sender.address
-    if not mail.stored:
+    raw = _original(gateway, mail) if mail.stored else None
+    if raw is None:
         return None
-    result = next(iter(intake.pool.map([gateway.store.get(mail.sha256)])))
+    result = next(iter(intake.pool.map([raw])))
     if isinstance(result, WorkFailure) or not result.facts.sender.authenticated:
         return None
     return result.facts.sender.address or None

@@ -219,3 +219,18 @@ def test_crls_are_fetched_where_the_operator_allows_it(world: World) -> None:
         assert world.ingest(signed)[0]["verdict"] == "accepted"
     finally:
         server.shutdown()
+
+
+def test_a_held_mail_whose_original_is_gone_is_refused_with_a_reason(world: World) -> None:
+    """The original of a held mail lost from the content store (the disk, a hand): `review release` says so and
+    what to do (return or discard), where it ended with a traceback (red team 28, after a recall destroyed one)."""
+    from registry.models import Mail
+
+    [mail_id] = held(world, "504/STP-VP")
+    register = world.db()
+    with register.session() as s:
+        digest = s.get(Mail, mail_id).sha256
+    register.close()
+    (world.root / "store" / "sha256" / digest[:2] / digest).unlink()
+    refused = world.run("review", "release", str(mail_id), "--config", str(world.config_path), check=False)
+    assert refused.returncode == 2 and "not in the content store" in refused.stderr and "Traceback" not in refused.stderr
