@@ -255,8 +255,10 @@ class Intake:
         analysis wrote to the store again is destroyed once this transaction commits (red team 27: read
         again from its folder, a recalled document came back into the store for good)."""
         stored = session.scalar(select(Mail.stored).where(Mail.message_id == facts.message_id, Mail.sha256 == facts.sha256))
+        if stored is not False:
+            return
         written = [d for d in (facts.sha256, *(a.sha256 for a in facts.attachments)) if self.gw.store.has(d)]
-        if stored is False and written:  # a secret mail's analysis writes nothing: no entry for it
+        if written:  # a secret mail's analysis writes nothing: no entry for it
             destroy_after_commit(session, None, written)
 
     def _present(self, session: Session, run: Sequence[MailFacts]) -> set[tuple[str, str]]:
