@@ -184,3 +184,17 @@ def test_a_file_not_a_pdf_too_large_or_unreadable_is_refused_in_vietnamese(clien
     assert chunked.status_code == 411 and "không cho biết dung lượng" in chunked.text
     no_token = client.post("/outgoing/send", files={"scan": ("a.pdf", b"%PDF-1.7", "application/pdf")})
     assert no_token.status_code == 403 and "CSRF" in no_token.text
+
+
+def test_an_upload_whose_file_left_the_store_is_asked_for_again(client: TestClient, desk_world: World) -> None:
+    """The uploaded scan gone from the content store before the plan (a recall destroyed a received file of the
+    same bytes, red team 28): the clerk is asked to upload it again, where the page failed with a server error."""
+    import hashlib
+
+    log_in(client, "vanthu")
+    pdf = our_document(number="47/SNV-VP")
+    assert upload(client, pdf).status_code == 303
+    digest = hashlib.sha256(pdf).hexdigest()
+    (desk_world.root / "store" / "sha256" / digest[:2] / digest).unlink()
+    plan = client.get("/outgoing/plan")
+    assert plan.status_code == 400 and "hãy tải lên lại" in plan.text  # the plan page, refused as a bad file is

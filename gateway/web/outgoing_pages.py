@@ -46,6 +46,7 @@ ENTRY_STATES = {"resolved": "Đã xác định", "skipped": "Không gửi (chín
 SIGNING_NOT_SET = "Không ký số được: chưa cấu hình mật khẩu khóa ký số; báo quản trị hệ thống."
 SIGNING_FAILED = "Không ký số được: không mở được khóa ký số (sai mật khẩu hoặc thiết bị ký số); báo quản trị hệ thống."
 NOT_A_PDF = "Tệp văn bản phải là tệp PDF (bản quét đã ký số hoặc sẽ được ký số)."
+UPLOAD_GONE = "Tệp đã tải lên không còn trong kho lưu trữ (văn bản cùng nội dung vừa bị thu hồi): hãy tải lên lại."
 
 
 @dataclass(frozen=True)
@@ -177,8 +178,11 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
     def plan_or_send(upload: Upload, answers: list[str], actor: str, send: bool) -> SendOutcome:
         """The plan (a dry run) or the send, by gateway/outgoing/send.py as `send [--confirm …]` does."""
-        item = OutgoingFile(f"desk:{actor}", upload.filename, gateway.store.get(upload.pdf),
-                            (upload.draft_filename or "du-thao", gateway.store.get(upload.draft)) if upload.draft else None)
+        try:
+            item = OutgoingFile(f"desk:{actor}", upload.filename, gateway.store.get(upload.pdf),
+                                (upload.draft_filename or "du-thao", gateway.store.get(upload.draft)) if upload.draft else None)
+        except FileNotFoundError:  # a recall destroyed a received file of the same bytes meanwhile (red team 28)
+            raise Refused(UPLOAD_GONE) from None
         try:
             choices = parse_choices(answers, gateway.directory.by_code)
             sender = OutgoingSender(gateway, desk.workers())
