@@ -34,8 +34,8 @@ from gateway.model import (
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import Document, DocumentFile, Mail
-from registry.references import destroy_after_commit, destroy_pending, destruction_due, hold_files
 from registry.outbox import OutboxKind, enqueue
+from registry.references import destroy_after_commit, destroy_pending, destruction_due, hold_files
 from registry.register_line import Issue, RegisterLine, earliest_same, register_incoming
 
 log = logging.getLogger("qlvb.intake")
