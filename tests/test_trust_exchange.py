@@ -512,7 +512,8 @@ def test_on_postgresql_a_recall_waits_for_the_mail_that_found_its_file_in_the_st
         try:
             with register.session() as session:
                 documents = {d.notation: d.recalled for d in session.scalars(select(Document))}
-                rows = session.scalars(select(DocumentFile.sha256).where(DocumentFile.sha256 == hashlib.sha256(form).hexdigest())).all()
+                digest = hashlib.sha256(form).hexdigest()
+                rows = session.scalars(select(DocumentFile.sha256).where(DocumentFile.sha256 == digest)).all()
         finally:
             register.close()
         assert documents == {"83/STP-VP": True, "84/STP-VP": False}
@@ -552,3 +553,70 @@ def test_a_copy_carrying_a_document_of_its_own_is_left_whole(world: World) -> No
     second = next(m for m in _rows(world, Mail) if m.verdict == "duplicate")
     assert second.stored and _stored(world, second.sha256).exists()
     assert _stored(world, hashlib.sha256(broken).hexdigest()).read_bytes() == broken
+
+
+def test_a_copy_of_last_years_document_of_the_same_number_stays(world: World) -> None:
+    """Red team 29: Sở Tư pháp's letter 71 was number 1 of last year (the register's year put back for the test);
+    its letter 72 is number 1 of this one, and it sends 71 again, signed again (a duplicate of number 1). The
+    recall of 72 destroyed that copy of 71, a live document's, its signed file with it: copies were told by the
+    number alone. Now by the number and date read, or by the very file."""
+    from sqlalchemy import delete
+
+    from registry.models import NumberSeries
+
+    plain = world.document(number="71/STP-VP", summary="V/v năm trước")
+    first, again = world.signed("stp", plain), world.signed("stp", plain)
+    world.ingest(world.mail("x", attachments=[("cv.pdf", first)], headers={"X-QLVB-Document-Id": "STP-2026.71"}))
+    register = world.db()
+    with register.session() as session, session.begin():
+        session.scalars(select(Document)).one().year -= 1
+        session.execute(delete(NumberSeries))
+    register.close()
+    world.ingest(world.mail("y", attachments=[("cv.pdf", world.signed("stp", world.document(number="72/STP-VP")))],
+                            headers={"X-QLVB-Document-Id": "STP-2027.72"}))
+    [copy] = world.ingest(world.mail("x-again", attachments=[("cv.pdf", again)]))
+    assert (copy["verdict"], copy["duplicate_of"]) == ("duplicate", 1)
+    world.ingest(_recall(world, "recall", STP, "STP-2027.72"))
+    kept = next(m for m in _rows(world, Mail) if m.verdict == "duplicate")
+    assert kept.stored and _stored(world, kept.sha256).exists()
+    assert _stored(world, hashlib.sha256(again).hexdigest()).read_bytes() == again
+
+
+def test_the_issuers_copy_returned_for_a_broken_appendix_goes_with_the_letter(world: World) -> None:
+    """Red team 29: Sở Tư pháp sent its letter again with an appendix that is no PDF; that mail was returned
+    (not a duplicate) and kept the recalled PDF in the store for good, downloadable at the desk."""
+    pdf = world.signed("stp", world.document(number="76/STP-VP"))
+    outs = world.ingest(world.mail("first", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.76"}),
+                        world.mail("again", attachments=[("cv.pdf", pdf), ("phu-luc.pdf", b"%PDF-1.7\n not a pdf")]))
+    assert [o["verdict"] for o in outs] == ["accepted", "returned"]
+    world.ingest(_recall(world, "recall", STP, "STP-2027.76"))
+    again = next(m for m in _rows(world, Mail) if m.verdict == "returned")
+    assert not again.stored and not _stored(world, again.sha256).exists()
+    assert not _stored(world, hashlib.sha256(pdf).hexdigest()).exists()
+
+
+def test_the_desks_pictures_of_a_recalled_document_go_with_it(world: World) -> None:
+    """Red team 29: the pictures of its pages the desk made for the clerk (storage/pages/<its SHA-256>/)
+    stayed on disk after the recall."""
+    import os
+    from contextlib import closing
+
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.web.page_cache import PageCache
+
+    pdf = world.signed("stp", world.document(number="77/STP-VP"))
+    world.ingest(world.mail("first", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.77"}))
+    digest = hashlib.sha256(pdf).hexdigest()
+    before = Path.cwd()
+    os.chdir(world.root)
+    try:
+        with closing(Gateway.open(load_config(world.config_path))) as gateway, gateway.worker_pool() as pool:
+            cache = PageCache(gateway, lambda: pool)
+            assert cache.page_count(digest) == 1
+            pictures = cache.folder / digest
+    finally:
+        os.chdir(before)
+    assert (pictures / "1.png").exists()
+    world.ingest(_recall(world, "recall", STP, "STP-2027.77"))
+    assert not pictures.exists()

@@ -155,10 +155,13 @@ def _origin(session: Session, document: Document) -> Mail | None:
 
 
 def _issuers_copies(session: Session, document: Document, origin: Mail, issuer: str) -> list[Mail]:
-    """The mails the issuer's mailbox sent after the document was registered whose every document the register
-    holds as a duplicate of it (signed again or not): its own copies, which go with it (red team 27: the PDF and
-    whole mail stayed, readable at the desk). A mail also carrying a document of its own is left whole (red
-    team 28: a returned letter's record went with it), and so is a copy another agency sent, its own mail."""
+    """The mails the issuer's mailbox sent after the document was registered, registering nothing, each of whose
+    documents is this one: its own copies, which go with it (red team 27: the PDF and whole mail stayed,
+    readable at the desk). A document of such a mail is this one when it was read with this one's number and
+    date (sent again, signed again, returned or held: red teams 28 and 29), or is held a duplicate of its
+    number and carries its very file (its number alone is the year's: a copy of last year's document of that
+    number went, red team 29). A mail also carrying another document is left whole (red team 28: a returned
+    letter's record went with it), and so is a copy another agency sent, its own mail."""
     if document.arrival_number is None:
         return []
     unregistered = select(DocumentFile.mail_id).where(DocumentFile.role == "document", DocumentFile.document_id.is_(None))
@@ -168,10 +171,15 @@ def _issuers_copies(session: Session, document: Document, origin: Mail, issuer: 
     same_pdf = set(session.scalars(select(DocumentFile.mail_id).where(
         DocumentFile.sha256 == document.pdf_sha256, DocumentFile.mail_id.in_([m.id for m in candidates])))
     ) if document.pdf_sha256 and candidates else set()
-    # a number is the year's: the copy is of this one if received in its year, or carrying its very file
-    return [mail for mail in candidates if mail.outcome and all(
-        o.get("verdict") == "duplicate" and o.get("duplicate_of") == document.arrival_number for o in mail.outcome)
-        and (mail.id in same_pdf or mail.received_at.year == document.year)]
+
+    def this_one(mail: Mail, outcome: dict[str, Any]) -> bool:
+        read = outcome.get("document") or {}
+        if document.notation and (read.get("number"), read.get("date")) == (document.notation, document.issued_date):
+            return True
+        return (outcome.get("verdict") == "duplicate" and outcome.get("duplicate_of") == document.arrival_number
+                and mail.id in same_pdf)
+
+    return [mail for mail in candidates if mail.outcome and all(this_one(mail, o) for o in mail.outcome)]
 
 
 def _destroy(gateway: Opened, session: Session, document: Document, reason: str, issuer: str) -> None:

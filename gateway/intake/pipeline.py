@@ -28,6 +28,7 @@ from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name,
 from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
 from gateway.mail_budget import budget
+from gateway.page_images import forget_pictures
 from gateway.model import (
     Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, PdfFacts, Reading, Reply, SenderAuth, Whole,
 )
@@ -348,6 +349,7 @@ class Intake:
             log.warning("the files of recalled documents are not destroyed yet (%s: %s); tried again at the next "
                         "recall or start", type(exc).__name__, exc)
             return
+        forget_pictures(self.gw.config.storage, done.destroyed)  # the desk's pictures of them too
         if done.destroyed:
             log.info("destroyed %d files of recalled documents", len(done.destroyed))
         for digest, why in done.failed:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from gateway.app import Gateway
 from gateway.model import WorkFailure
+from gateway.page_images import PICTURES
 from gateway.workers import WorkerPool
 
 PDF_ROLES = ("document", "appendix")
@@ -25,7 +26,7 @@ class PageCache:
     def __init__(self, gateway: Gateway, workers: Callable[[], WorkerPool]) -> None:
         self.gateway = gateway
         self.workers = workers  # the desk's worker process
-        self.folder = Path(gateway.config.storage) / "pages"
+        self.folder = Path(gateway.config.storage) / PICTURES
         self._lock = threading.Lock()  # one rendering at a time: the desk's work stays small
 
     def page_count(self, sha256: str) -> int:
