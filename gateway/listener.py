@@ -44,12 +44,14 @@ class _Controller(Controller):
 
 
 def start_listener(config: Listener, spool: Path, wake: threading.Event, max_bytes: int) -> Controller:
-    """`max_bytes`: the largest mail taken (limits.max_mail_mb, advertised as SIZE). aiosmtpd's own bound
-    (32 MiB) refused a mail the gateway reads (50 MB by default) after the MTA had accepted it, and the MTA
-    bounced it to its envelope sender, whom nothing proves."""
+    """`max_bytes`: the largest mail the gateway reads (limits.max_mail_mb). aiosmtpd's own bound (32 MiB)
+    refused a mail the gateway reads (50 MB by default) after the MTA had accepted it, and the MTA bounced it
+    to its envelope sender, whom nothing proves. Taken with a margin (5 % and 64 KB, advertised as SIZE): what
+    aiosmtpd counts is the wire's, dot-stuffing and the MTA's Delivered-To included (red team 29: a mail of the
+    limit with lines starting with "." was refused); a mail above `max_bytes` is kept unread (mail-too-large)."""
     spool.mkdir(parents=True, exist_ok=True)
     controller = _Controller(_Spooler(spool, wake), config.protocol, hostname=config.host, port=config.port,
-                             data_size_limit=max_bytes)
+                             data_size_limit=max_bytes + max_bytes // 20 + 64 * 1024)
     controller.start()
     return controller
 

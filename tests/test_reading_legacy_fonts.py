@@ -146,6 +146,10 @@ def test_a_unicode_font_of_the_same_family_is_read_as_it_is(tmp_path: Path) -> N
     # red team 28: "VnTimesNewRoman" and "Vni Times" were read as TCVN3 and VNI ("KHÁNH HÒA" read "KHÁNH HềA")
     names = ("UVnTime", "UVnTimeH", "Arial", "ABCDEF+TimesNewRoman", "VnTimesNewRoman", "VnArial", "Vni Times", "vni-times")
     assert [legacy_font(f) for f in names] == [None] * len(names)
+    # red team 29: a family whose own name has a hyphen kept its capitals' H only up to it
+    capitals = (".VnBook-AntiquaH", ".VnBook-AntiquaH,Bold", ".VnTimeH-BoldItalic", ".VnTimeHBold", ".VnArialH-Regular")
+    assert [legacy_font(f) for f in capitals] == ["tcvn3-capitals"] * len(capitals)
+    assert [legacy_font(f) for f in (".VnBook-Antiqua", ".VnTime-Bold", ".VnTime,Italic")] == ["tcvn3"] * 3
     doc = pymupdf.open(stream=render_document(DocumentSpec(number="7/STP-VP")), filetype="pdf")
     for xref, *_ in doc[0].get_fonts():
         _rename(doc, xref, "ABCDEF+UVnTimeH")

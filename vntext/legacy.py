@@ -80,7 +80,9 @@ _VNI_APART = re.compile(f"(?<=[aeouyAEOUYôöÔÖ])\\s+(?=[{_VNI_MODIFIERS}])")
 # after these ("VnTimes New Roman", red team 28: read as TCVN3, "KHÁNH HÒA" became "KHÁNH HềA")
 _TCVN3_FONT = re.compile(r"[._]Vn[A-Z]")
 _VNI_FONT = re.compile(r"VNI-")  # VNI-Times, VNI-Helve, as VNI names them
-_STYLE = re.compile(r"(?:[,-].*|(?:Bold|Italic|Oblique)+)$")
+# a style after the family's name (".VnTimeH,Bold", ".VnTimeH-BoldItalic", ".VnTimeHBold"); a hyphen may be the
+# family's own (".VnBook-AntiquaH", red team 29: its H was cut off with what followed the hyphen)
+_STYLE = re.compile(r",.*$|(?:-?(?:Bold|Italic|Oblique|Regular|Normal))+$")
 
 
 @functools.lru_cache(maxsize=256)
