@@ -620,3 +620,19 @@ def test_the_desks_pictures_of_a_recalled_document_go_with_it(world: World) -> N
     assert (pictures / "1.png").exists()
     world.ingest(_recall(world, "recall", STP, "STP-2027.77"))
     assert not pictures.exists()
+
+
+def test_the_issuers_held_copy_leaves_the_clerks_list_with_the_recall(world: World) -> None:
+    """The issuer's copy held for the clerk (the letter unsigned, nothing proving its sender) is destroyed by the
+    recall: it leaves the list of mails waiting (`review list`), where it stayed with nothing left to release
+    (red team 28)."""
+    pdf = world.signed("stp", world.document(number="78/STP-VP"))
+    outs = world.ingest(world.mail("first", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.78"}),
+                        world.mail("held", auth=None, attachments=[("cv.pdf", world.document(number="78/STP-VP"))]))
+    assert [o["verdict"] for o in outs] == ["accepted", "quarantined"]
+    config = ["--config", str(world.config_path)]
+    assert [r["id"] for r in json.loads(world.run("review", "list", *config, "--json").stdout)] == [outs[1]["review_id"]]
+    world.ingest(_recall(world, "recall", STP, "STP-2027.78"))
+    assert json.loads(world.run("review", "list", *config, "--json").stdout) == []
+    held = next(m for m in _rows(world, Mail) if m.id == outs[1]["review_id"])
+    assert (held.review, held.stored) == ("discarded", False) and not _stored(world, held.sha256).exists()

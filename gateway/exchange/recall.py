@@ -207,6 +207,9 @@ def _destroy(gateway: Opened, session: Session, document: Document, reason: str,
             digests.append(copy.sha256)
             copy.stored, copy.subject = False, None
             copy.outcome = [dict(o, document=None) for o in copy.outcome or []]
+            if copy.review == "waiting":  # a held copy leaves the clerk's list: nothing of it is left to decide on
+                copy.review = "discarded"
+                audit.record(session, "review-discard", mail_id=copy.id, note="thu hồi theo thông báo của cơ quan ban hành")
     document.recalled = True
     document.subject = document.signer_name = document.signer_position = None
     document.to_places = None
