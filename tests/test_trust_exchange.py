@@ -245,7 +245,8 @@ def test_the_issuers_recall_to_another_agency_replayed_to_us_destroys_nothing(wo
     outbox_before = [o.id for o in _rows(world, Outbox)]
     recall = world.mail("recall-to-stc", sender=STP, to=[STC], subject="Thu hồi văn bản STP-2027.78",
                         body="Đề nghị thu hồi văn bản đã gửi.\n",
-                        headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": "STP-2027.78", "X-QLVB-Recall-Reason": "Gửi nhầm"})
+                        headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": "STP-2027.78",
+                                 "X-QLVB-Recall-Reason": "Gửi nhầm"})
     world.ingest(recall)
     [document] = _rows(world, Document)
     assert not document.recalled and _stored(world, hashlib.sha256(pdf).hexdigest()).read_bytes() == pdf
