@@ -5,9 +5,12 @@ A real aiosmtpd listener on a socket, a real LMTP client."""
 
 from __future__ import annotations
 
+import select
 import smtplib
+import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,3 +60,45 @@ def test_a_mail_above_the_bound_is_refused_at_the_door(tmp_path: Path) -> None:
     finally:
         controller.stop()
     assert refused.value.smtp_code == 552 and spooled(tmp_path) == []
+
+
+def _session(port: int) -> tuple[socket.socket, Any]:
+    """An LMTP session up to its DATA command, as an MTA opens it."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=10)
+    replies = client.makefile("rb")
+    assert replies.readline().startswith(b"220")
+    client.sendall(b"LHLO mx.bacgiang.gov.vn\r\n")
+    while not replies.readline().startswith(b"250 "):
+        pass
+    for command in (b"MAIL FROM:<vanthu@sotp.bacgiang.gov.vn>", b"RCPT TO:<vanthu@snv.bacgiang.gov.vn>"):
+        client.sendall(command + b"\r\n")
+        assert replies.readline().startswith(b"250")
+    client.sendall(b"DATA\r\n")
+    return client, replies
+
+
+def test_no_more_than_two_deliveries_are_received_at_once(tmp_path: Path) -> None:
+    """Each delivery is held whole while it arrives (red team 29: six of 49 MB at once took the process to
+    807 MB; Postfix delivers up to 20 at once). A third MTA session waits for its 354 until one of the two before
+    it has its 250, then is taken: all three are kept."""
+    port = free_port()
+    controller = start_listener(Listener(protocol="lmtp", host="127.0.0.1", port=port), tmp_path, threading.Event(),
+                                max_bytes=50 * MB)
+    sessions = []
+    try:
+        sessions = [_session(port) for _ in range(3)]
+        first, second, third = sessions
+        assert first[1].readline().startswith(b"354") and second[1].readline().startswith(b"354")
+        assert select.select([third[0]], [], [], 1.0)[0] == []  # no 354 yet: two deliveries are being received
+        for client, _ in (first, second):
+            client.sendall(_mail(MB) + b".\r\n")
+        assert first[1].readline().startswith(b"250") and second[1].readline().startswith(b"250")
+        assert third[1].readline().startswith(b"354")
+        third[0].sendall(_mail(MB) + b".\r\n")
+        assert third[1].readline().startswith(b"250")
+    finally:
+        for client, replies in sessions:
+            replies.close()
+            client.close()
+        controller.stop()
+    assert len(spooled(tmp_path)) == 1  # the three are the same bytes: one file
