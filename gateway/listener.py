@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from gateway.config import Listener
 from registry.files import write_atomically
 
+log = logging.getLogger("qlvb.listener")
+
 
 class _Spooler:
     def __init__(self, spool: Path, wake: threading.Event) -> None:
@@ -27,27 +30,49 @@ class _Spooler:
         raw = envelope.original_content or envelope.content or b""
         data = raw if isinstance(raw, bytes) else raw.encode("utf-8")
         name = hashlib.sha256(data).hexdigest()
-        write_atomically(self.spool / f"{name}.eml", data)
+        try:
+            write_atomically(self.spool / f"{name}.eml", data)
+        except OSError as exc:  # the disk full, the spool gone: the MTA keeps the mail and tries again later
+            log.warning("a delivery could not be kept in %s (%s); the MTA is told to try again", self.spool, exc)
+            return _answer(server, envelope, "451 4.3.0 Not kept: try again later")  # aiosmtpd said 500, for good
         self.wake.set()
-        # LMTP answers once per recipient; SMTP once
-        count = len(envelope.rcpt_tos) if isinstance(server, LMTP) else 1
-        return "\r\n".join(["250 2.0.0 Ok: kept"] * max(count, 1))
+        return _answer(server, envelope, "250 2.0.0 Ok: kept")
+
+
+def _answer(server: SMTP, envelope: Envelope, line: str) -> str:
+    """LMTP answers once per recipient (red team 30: one line for three left the MTA waiting); SMTP once."""
+    count = len(envelope.rcpt_tos) if isinstance(server, LMTP) else 1
+    return "\r\n".join([line] * max(count, 1))
 
 
 # Deliveries received at once: aiosmtpd holds each whole while it arrives (about 1.7 times its size: red team 29,
 # six of 49 MB at once took the process to 807 MB), and Postfix delivers up to 20 at once over LMTP. Beyond these
 # the MTA waits for its "354" (Postfix's lmtp_data_init_timeout: 120 s), its mail still in its own queue.
 AT_ONCE = 2
+# How long a session waits for a place; then "451": the MTA keeps the mail and tries again later. Without it two
+# sessions that stalled in their DATA (a hung MTA connection) held every delivery back for aiosmtpd's 5 minutes,
+# and the wait came out of the next one's time (red team 30).
+PLACE_WAIT = 30.0
 
 
 class _Bounded(SMTP):
-    """A session whose DATA waits for one of the listener's AT_ONCE places."""
+    """A session whose DATA waits for one of the listener's AT_ONCE places, PLACE_WAIT at most."""
 
     places: asyncio.Semaphore
 
     async def smtp_DATA(self, arg: str) -> None:
-        async with self.places:
+        waited = 0.0
+        while self.places.locked():  # looked at, never queued on: no place is lost to a wait given up
+            if waited >= PLACE_WAIT:
+                await self.push("451 4.3.2 Too many deliveries at once: try again later")
+                return
+            await asyncio.sleep(0.1)
+            waited += 0.1
+        await self.places.acquire()  # free: taken at once, nothing runs in between
+        try:
             await super().smtp_DATA(arg)
+        finally:
+            self.places.release()
 
 
 class _BoundedLMTP(_Bounded, LMTP):

@@ -62,7 +62,7 @@ def test_a_mail_above_the_bound_is_refused_at_the_door(tmp_path: Path) -> None:
     assert refused.value.smtp_code == 552 and spooled(tmp_path) == []
 
 
-def _session(port: int) -> tuple[socket.socket, Any]:
+def _session(port: int, recipients: int = 1) -> tuple[socket.socket, Any]:
     """An LMTP session up to its DATA command, as an MTA opens it."""
     client = socket.create_connection(("127.0.0.1", port), timeout=10)
     replies = client.makefile("rb")
@@ -70,7 +70,8 @@ def _session(port: int) -> tuple[socket.socket, Any]:
     client.sendall(b"LHLO mx.bacgiang.gov.vn\r\n")
     while not replies.readline().startswith(b"250 "):
         pass
-    for command in (b"MAIL FROM:<vanthu@sotp.bacgiang.gov.vn>", b"RCPT TO:<vanthu@snv.bacgiang.gov.vn>"):
+    rcpts = [b"RCPT TO:<vanthu%d@snv.bacgiang.gov.vn>" % n for n in range(recipients)]
+    for command in (b"MAIL FROM:<vanthu@sotp.bacgiang.gov.vn>", *rcpts):
         client.sendall(command + b"\r\n")
         assert replies.readline().startswith(b"250")
     client.sendall(b"DATA\r\n")
@@ -102,3 +103,53 @@ def test_no_more_than_two_deliveries_are_received_at_once(tmp_path: Path) -> Non
             client.close()
         controller.stop()
     assert len(spooled(tmp_path)) == 1  # the three are the same bytes: one file
+
+
+def test_a_session_that_finds_no_place_is_told_to_try_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Red team 30: two sessions stalled in their DATA (a hung MTA connection) held every other delivery back for
+    aiosmtpd's 5 minutes. A session that finds no place within PLACE_WAIT (1 s here, 30 s in use) is told 451:
+    the MTA keeps the mail and tries again; once a place is free, the next is taken."""
+    from gateway import listener
+
+    monkeypatch.setattr(listener, "PLACE_WAIT", 1.0)
+    port = free_port()
+    controller = start_listener(Listener(protocol="lmtp", host="127.0.0.1", port=port), tmp_path, threading.Event(),
+                                max_bytes=50 * MB)
+    sessions = []
+    try:
+        sessions = [_session(port) for _ in range(3)]
+        stalled, other, late = sessions
+        assert stalled[1].readline().startswith(b"354") and other[1].readline().startswith(b"354")
+        assert late[1].readline().startswith(b"451 4.3.2")
+        stalled[0].sendall(_mail(MB) + b".\r\n")
+        assert stalled[1].readline().startswith(b"250")
+        again = _session(port)
+        sessions.append(again)
+        assert again[1].readline().startswith(b"354")
+    finally:
+        for client, replies in sessions:
+            replies.close()
+            client.close()
+        controller.stop()
+
+
+def test_a_delivery_the_spool_cannot_keep_is_tried_again_for_each_recipient(tmp_path: Path) -> None:
+    """Red team 30: the spool unwritable (here a file where its folder was; the disk full alike) was answered by
+    aiosmtpd's one permanent 500 for three LMTP recipients: the MTA bounced the mail to an unproven envelope sender
+    (or waited for two more answers). Now 451, once for each recipient: the MTA keeps it and tries again."""
+    port = free_port()
+    spool = tmp_path / "spool"
+    controller = start_listener(Listener(protocol="lmtp", host="127.0.0.1", port=port), spool, threading.Event(),
+                                max_bytes=50 * MB)
+    spool.rmdir()
+    spool.write_bytes(b"not a folder")
+    client, replies = _session(port, recipients=3)
+    try:
+        assert replies.readline().startswith(b"354")
+        client.sendall(_mail(MB) + b".\r\n")
+        answers = [replies.readline() for _ in range(3)]
+    finally:
+        replies.close()
+        client.close()
+        controller.stop()
+    assert all(answer.startswith(b"451 4.3.0") for answer in answers), answers

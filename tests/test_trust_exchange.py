@@ -637,3 +637,32 @@ def test_the_issuers_held_copy_leaves_the_clerks_list_with_the_recall(world: Wor
     assert json.loads(world.run("review", "list", *config, "--json").stdout) == []
     held = next(m for m in _rows(world, Mail) if m.id == outs[1]["review_id"])
     assert (held.review, held.stored) == ("discarded", False) and not _stored(world, held.sha256).exists()
+
+
+def test_another_letter_the_issuer_numbered_the_same_stays_when_the_first_is_recalled(world: World) -> None:
+    """Red team 30: Sở Tư pháp numbered two letters 84 on one day (a slip the recall is often how it mends); the
+    second, held for the clerk, was taken for a copy of the first by its number and date and destroyed with it,
+    out of the clerk's list unseen. Its summary differs: it stays, waiting."""
+    first = world.signed("stp", world.document(number="84/STP-VP"))
+    other = world.document(number="84/STP-VP", summary="V/v báo cáo tổng kết công tác tư pháp năm 2026")
+    outs = world.ingest(world.mail("first", attachments=[("cv.pdf", first)], headers={"X-QLVB-Document-Id": "STP-2027.84"}),
+                        world.mail("other", auth=None, attachments=[("bc.pdf", other)]))
+    assert [o["verdict"] for o in outs] == ["accepted", "quarantined"]
+    world.ingest(_recall(world, "recall", STP, "STP-2027.84"))
+    held = next(m for m in _rows(world, Mail) if m.id == outs[1]["review_id"])
+    assert (held.review, held.stored) == ("waiting", True) and _stored(world, held.sha256).exists()
+
+
+def test_the_issuers_copy_held_before_the_letter_came_goes_with_it(world: World) -> None:
+    """Red team 30: a copy held before the signed letter was registered escaped the recall (copies were looked for
+    after the registered one only), stayed readable in the clerk's list, and its release registered the recalled
+    letter again."""
+    signed = world.signed("stp", world.document(number="85/STP-VP"))
+    outs = world.ingest(world.mail("held", auth=None, attachments=[("cv.pdf", world.document(number="85/STP-VP"))]),
+                        world.mail("first", attachments=[("cv.pdf", signed)], headers={"X-QLVB-Document-Id": "STP-2027.85"}))
+    assert [o["verdict"] for o in outs] == ["quarantined", "accepted"]
+    world.ingest(_recall(world, "recall", STP, "STP-2027.85"))
+    held = next(m for m in _rows(world, Mail) if m.id == outs[0]["review_id"])
+    assert (held.review, held.stored) == ("discarded", False) and not _stored(world, held.sha256).exists()
+    refused = world.run("review", "release", str(held.id), "--config", str(world.config_path), check=False)
+    assert refused.returncode == 2 and [d.recalled for d in _rows(world, Document)] == [True]

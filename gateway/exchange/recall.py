@@ -155,26 +155,29 @@ def _origin(session: Session, document: Document) -> Mail | None:
 
 
 def _issuers_copies(session: Session, document: Document, origin: Mail, issuer: str) -> list[Mail]:
-    """The mails the issuer's mailbox sent after the document was registered, registering nothing, each of whose
-    documents is this one: its own copies, which go with it (red team 27: the PDF and whole mail stayed,
-    readable at the desk). A document of such a mail is this one when it was read with this one's number and
-    date (sent again, signed again, returned or held: red teams 28 and 29), or is held a duplicate of its
-    number and carries its very file (its number alone is the year's: a copy of last year's document of that
-    number went, red team 29). A mail also carrying another document is left whole (red team 28: a returned
-    letter's record went with it), and so is a copy another agency sent, its own mail."""
+    """The mails the issuer's mailbox sent, registering nothing, each of whose documents is this one: its own
+    copies, which go with it (red team 27: the PDF and whole mail stayed, readable at the desk), sent before or
+    after the registered one. A document of such a mail is this one when it was read with this one's number, date
+    and summary (sent again, signed again, returned or held: red teams 28 and 29; a number and date alone took
+    another document the issuer numbered the same, red team 30), or is held a duplicate of its number and carries
+    its very file (its number alone is the year's: a copy of last year's document of that number went, red team
+    29). A mail also carrying another document is left whole (red team 28: a returned letter's record went with
+    it), and so is a copy another agency sent, its own mail."""
     if document.arrival_number is None:
         return []
     unregistered = select(DocumentFile.mail_id).where(DocumentFile.role == "document", DocumentFile.document_id.is_(None))
-    candidates = session.scalars(select(Mail).where(
-        Mail.id > origin.id, Mail.stored.is_(True), func.lower(Mail.from_address) == issuer.lower(),
+    candidates = session.scalars(select(Mail).where(  # a copy held before the document came too (red team 30)
+        Mail.id != origin.id, Mail.stored.is_(True), func.lower(Mail.from_address) == issuer.lower(),
         Mail.id.in_(unregistered))).all()
     same_pdf = set(session.scalars(select(DocumentFile.mail_id).where(
         DocumentFile.sha256 == document.pdf_sha256, DocumentFile.mail_id.in_([m.id for m in candidates])))
     ) if document.pdf_sha256 and candidates else set()
 
+    read_as_this = (document.notation, document.issued_date, document.subject)
+
     def this_one(mail: Mail, outcome: dict[str, Any]) -> bool:
         read = outcome.get("document") or {}
-        if document.notation and (read.get("number"), read.get("date")) == (document.notation, document.issued_date):
+        if document.notation and (read.get("number"), read.get("date"), read.get("summary")) == read_as_this:
             return True
         return (outcome.get("verdict") == "duplicate" and outcome.get("duplicate_of") == document.arrival_number
                 and mail.id in same_pdf)
