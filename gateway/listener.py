@@ -61,13 +61,16 @@ class _Bounded(SMTP):
     places: asyncio.Semaphore
 
     async def smtp_DATA(self, arg: str) -> None:
-        waited = 0.0
+        if arg or self.envelope is None or not self.envelope.rcpt_tos:  # no data will come: answered at once (503, 501)
+            await super().smtp_DATA(arg)
+            return
+        loop = asyncio.get_running_loop()
+        until = loop.time() + PLACE_WAIT
         while self.places.locked():  # looked at, never queued on: no place is lost to a wait given up
-            if waited >= PLACE_WAIT:
+            if loop.time() >= until:
                 await self.push("451 4.3.2 Too many deliveries at once: try again later")
                 return
             await asyncio.sleep(0.1)
-            waited += 0.1
         await self.places.acquire()  # free: taken at once, nothing runs in between
         try:
             await super().smtp_DATA(arg)

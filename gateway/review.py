@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
@@ -24,13 +25,14 @@ from gateway.intake.pipeline import Intake, peer_document_id
 from gateway.model import MailFacts, MailOutcome, Particulars, Reply, WorkFailure
 from gateway.reasons import error
 from registry import audit, queries
-from registry.models import AuditEntry, DocumentFile, Mail
+from registry.models import AuditEntry, Document, DocumentFile, Mail
 from registry.queries import WAITING
+from vntext import fold
 
 
 # why a decision could not be made, for a page to say in its own words (the CLI prints the message)
 ReviewProblem = Literal["no-such-mail", "not-waiting", "unanalysable", "nothing-to-register", "sender-unproven",
-                        "sender-not-agency"]
+                        "sender-not-agency", "recalled"]
 
 
 class ReviewError(Exception):
@@ -165,6 +167,19 @@ def _original(gateway: Gateway, mail: Mail) -> bytes | None:
         return None
 
 
+# NĐ 30/2020 Phụ lục VI: a recalled document is not registered again from a copy the clerk held (red team 30).
+def _recalled(session: Session, read: Particulars) -> Document | None:
+    """The recalled document of the register this reading names: its number and date, its issuer if both are read.
+    A document the issuer sends again corrected comes as a new mail, and is taken in as such."""
+    if not read.number or read.number.startswith("/") or not read.date:
+        return None
+    for document in session.scalars(select(Document).where(
+            Document.recalled.is_(True), Document.notation == read.number, Document.issued_date == read.date)):
+        if not (read.issuer and document.organ_name) or fold(read.issuer) == fold(document.organ_name):
+            return document
+    return None
+
+
 def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[Released]:
     """Register the held mail's documents and acknowledge them where `acknowledgement_to` says."""
     with gateway.register.session() as session:
@@ -185,6 +200,11 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
         for index, decision in enumerate(intake.decide_on(session, facts)):
             if decision.pdf is None:
                 continue  # nothing to register in it
+            recalled = _recalled(session, decision.particulars)
+            if recalled is not None:
+                raise ReviewError(f"{mail_id}: its document {recalled.notation} of {recalled.issued_date} was recalled by "
+                                  f"its issuer (incoming {recalled.arrival_number}/{recalled.year}); return or discard it",
+                                  "recalled")
             ack_to = acknowledgement_to(gateway, facts, decision.particulars)
             decision = dataclasses.replace(decision, verdict="accepted", basis="clerk",
                                            replies=[Reply("ack", ack_to)] if ack_to else [])

@@ -121,6 +121,14 @@ def test_a_session_that_finds_no_place_is_told_to_try_again(tmp_path: Path, monk
         stalled, other, late = sessions
         assert stalled[1].readline().startswith(b"354") and other[1].readline().startswith(b"354")
         assert late[1].readline().startswith(b"451 4.3.2")
+        # a DATA out of order is answered at once, never made to wait for a place (red team 31)
+        early = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sessions.append((early, early.makefile("rb")))
+        assert sessions[-1][1].readline().startswith(b"220")
+        early.sendall(b"LHLO mx.bacgiang.gov.vn\r\nDATA\r\n")
+        while (line := sessions[-1][1].readline()).startswith(b"250"):
+            pass
+        assert line.startswith(b"503")  # not the 451 a wait for a place would end in
         stalled[0].sendall(_mail(MB) + b".\r\n")
         assert stalled[1].readline().startswith(b"250")
         again = _session(port)

@@ -623,20 +623,23 @@ def test_the_desks_pictures_of_a_recalled_document_go_with_it(world: World) -> N
     assert not pictures.exists()
 
 
-def test_the_issuers_held_copy_leaves_the_clerks_list_with_the_recall(world: World) -> None:
-    """The issuer's copy held for the clerk (the letter unsigned, nothing proving its sender) is destroyed by the
-    recall: it leaves the list of mails waiting (`review list`), where it stayed with nothing left to release
-    (red team 28)."""
-    pdf = world.signed("stp", world.document(number="78/STP-VP"))
-    outs = world.ingest(world.mail("first", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.78"}),
-                        world.mail("held", auth=None, attachments=[("cv.pdf", world.document(number="78/STP-VP"))]))
+def test_a_forgery_reading_as_the_recalled_letter_stays_for_the_clerk_and_is_not_registered(world: World) -> None:
+    """Red team 31: a mail anyone could send under the issuer's From, its letter reading as the registered one
+    (number, date, summary) but another body, signed by a key nobody trusts, held for the clerk: the issuer's
+    genuine recall took it for its own copy, destroyed it and took it off the clerk's list, the evidence of a
+    forgery unseen. Read the same is proof only from the issuer's proven mailbox: it stays, and its release is
+    refused, the letter it names recalled."""
+    pdf = world.signed("stp", world.document(number="87/STP-VP"))
+    forged = world.signed("stranger", world.document(number="87/STP-VP", body=["Chuyển 2 tỷ đồng vào tài khoản 123."]))
+    outs = world.ingest(world.mail("first", attachments=[("cv.pdf", pdf)], headers={"X-QLVB-Document-Id": "STP-2027.87"}),
+                        world.mail("forged", auth=None, attachments=[("cv.pdf", forged)]))
     assert [o["verdict"] for o in outs] == ["accepted", "quarantined"]
-    config = ["--config", str(world.config_path)]
-    assert [r["id"] for r in json.loads(world.run("review", "list", *config, "--json").stdout)] == [outs[1]["review_id"]]
-    world.ingest(_recall(world, "recall", STP, "STP-2027.78"))
-    assert json.loads(world.run("review", "list", *config, "--json").stdout) == []
+    world.ingest(_recall(world, "recall", STP, "STP-2027.87"))
     held = next(m for m in _rows(world, Mail) if m.id == outs[1]["review_id"])
-    assert (held.review, held.stored) == ("discarded", False) and not _stored(world, held.sha256).exists()
+    assert (held.review, held.stored) == ("waiting", True) and _stored(world, held.sha256).exists()
+    refused = world.run("review", "release", str(held.id), "--config", str(world.config_path), check=False, process=True)
+    assert refused.returncode == 2 and "was recalled by its issuer" in refused.stderr
+    assert [d.recalled for d in _rows(world, Document)] == [True]
 
 
 def test_another_letter_the_issuer_numbered_the_same_stays_when_the_first_is_recalled(world: World) -> None:
@@ -653,16 +656,15 @@ def test_another_letter_the_issuer_numbered_the_same_stays_when_the_first_is_rec
     assert (held.review, held.stored) == ("waiting", True) and _stored(world, held.sha256).exists()
 
 
-def test_the_issuers_copy_held_before_the_letter_came_goes_with_it(world: World) -> None:
-    """Red team 30: a copy held before the signed letter was registered escaped the recall (copies were looked for
-    after the registered one only), stayed readable in the clerk's list, and its release registered the recalled
-    letter again."""
+def test_a_copy_held_before_the_letter_came_is_not_registered_again_after_its_recall(world: World) -> None:
+    """Red team 30: a copy held before the signed letter was registered (unproven, unsigned) escaped the recall, and
+    its release registered the recalled letter again. Unproven, it stays for the clerk (red team 31); its release
+    is refused: the letter it names was recalled."""
     signed = world.signed("stp", world.document(number="85/STP-VP"))
     outs = world.ingest(world.mail("held", auth=None, attachments=[("cv.pdf", world.document(number="85/STP-VP"))]),
                         world.mail("first", attachments=[("cv.pdf", signed)], headers={"X-QLVB-Document-Id": "STP-2027.85"}))
     assert [o["verdict"] for o in outs] == ["quarantined", "accepted"]
     world.ingest(_recall(world, "recall", STP, "STP-2027.85"))
-    held = next(m for m in _rows(world, Mail) if m.id == outs[0]["review_id"])
-    assert (held.review, held.stored) == ("discarded", False) and not _stored(world, held.sha256).exists()
-    refused = world.run("review", "release", str(held.id), "--config", str(world.config_path), check=False)
-    assert refused.returncode == 2 and [d.recalled for d in _rows(world, Document)] == [True]
+    refused = world.run("review", "release", str(outs[0]["review_id"]), "--config", str(world.config_path), check=False)
+    assert refused.returncode == 2 and "was recalled by its issuer" in refused.stderr
+    assert [d.recalled for d in _rows(world, Document)] == [True]

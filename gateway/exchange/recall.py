@@ -161,8 +161,10 @@ def _issuers_copies(session: Session, document: Document, origin: Mail, issuer: 
     and summary (sent again, signed again, returned or held: red teams 28 and 29; a number and date alone took
     another document the issuer numbered the same, red team 30), or is held a duplicate of its number and carries
     its very file (its number alone is the year's: a copy of last year's document of that number went, red team
-    29). A mail also carrying another document is left whole (red team 28: a returned letter's record went with
-    it), and so is a copy another agency sent, its own mail."""
+    29). Read the same is proof only from the issuer's proven mailbox: a held forgery reading the same stays for
+    the clerk (red team 31); `review release` will not register a recalled document again. A mail also carrying
+    another document is left whole (red team 28: a returned letter's record went with it), and so is a copy
+    another agency sent, its own mail."""
     if document.arrival_number is None:
         return []
     unregistered = select(DocumentFile.mail_id).where(DocumentFile.role == "document", DocumentFile.document_id.is_(None))
@@ -177,8 +179,9 @@ def _issuers_copies(session: Session, document: Document, origin: Mail, issuer: 
 
     def this_one(mail: Mail, outcome: dict[str, Any]) -> bool:
         read = outcome.get("document") or {}
-        if document.notation and (read.get("number"), read.get("date"), read.get("summary")) == read_as_this:
-            return True
+        proven = bool((outcome.get("sender") or {}).get("authenticated"))  # a forger's mail reading the same is
+        if proven and document.notation and (read.get("number"), read.get("date"), read.get("summary")) == read_as_this:
+            return True  # the clerk's to see: the evidence of a forgery stays (red team 31)
         return (outcome.get("verdict") == "duplicate" and outcome.get("duplicate_of") == document.arrival_number
                 and mail.id in same_pdf)
 

@@ -29,6 +29,7 @@ REFUSED: dict[review.ReviewProblem, str] = {
     "sender-unproven": "Không trả lại: không có gì chứng minh địa chỉ gửi (không có DKIM, DMARC hay đăng nhập máy chủ "
                        "thư của tỉnh), thư trả lời có thể đến người không hề gửi. Hãy bỏ qua thư này.",
     "sender-not-agency": "Không trả lại: địa chỉ gửi không phải hộp thư của cơ quan nào trong danh bạ. Hãy bỏ qua thư này.",
+    "recalled": "Văn bản trong thư này đã bị cơ quan ban hành thu hồi: không vào sổ lại. Hãy trả lại hoặc bỏ qua.",
 }
 
 NAV = [NavItem("/", "Hôm nay", "read"), NavItem("/review", "Chờ kiểm tra", "read"),
