@@ -50,6 +50,7 @@ def destroy_unreferenced(session: Session, store: ContentStore,
 TO_DESTROY, DESTROYED = "files-to-destroy", "files-destroyed"
 _DUE = "qlvb.destruction-due"  # in a session's info: it wrote files to destroy once it commits
 _FILES_LOCK = 0x514C5642  # PostgreSQL's advisory lock between the transactions that refer to files and their destruction
+LOCK_WAIT_MS = 2000  # how long a destruction waits for the transactions in flight (then: the next recall or start)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ def destroy_pending(session: Session, store: ContentStore) -> Destruction:
     only if no row refers to it any more. Run again, it destroys nothing twice; a file the store will
     not let go leaves its recall's entry to the next call, never the others."""
     if session.get_bind().dialect.name == "postgresql":
+        # waited for a moment only: a process killed in its recording leaves its transaction holding the shared
+        # lock while it waits on another's (a number series held); the caller tries again later (LockNotAvailable)
+        session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FILES_LOCK})
     done = {entry.details.get("of") for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == DESTROYED))}
     destroyed: list[str] = []
