@@ -9,6 +9,8 @@ import select
 import smtplib
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,16 +80,28 @@ def _session(port: int, recipients: int = 1) -> tuple[socket.socket, Any]:
     return client, replies
 
 
+@contextmanager
+def _listening(spool: Path) -> Iterator[tuple[int, list[tuple[socket.socket, Any]]]]:
+    """The listener on a free port, and the sessions the test opens to it, closed at the end."""
+    port = free_port()
+    controller = start_listener(Listener(protocol="lmtp", host="127.0.0.1", port=port), spool, threading.Event(),
+                                max_bytes=50 * MB)
+    sessions: list[tuple[socket.socket, Any]] = []
+    try:
+        yield port, sessions
+    finally:
+        for client, replies in sessions:
+            replies.close()
+            client.close()
+        controller.stop()
+
+
 def test_no_more_than_two_deliveries_are_received_at_once(tmp_path: Path) -> None:
     """Each delivery is held whole while it arrives (red team 29: six of 49 MB at once took the process to
     807 MB; Postfix delivers up to 20 at once). A third MTA session waits for its 354 until one of the two before
     it has its 250, then is taken: all three are kept."""
-    port = free_port()
-    controller = start_listener(Listener(protocol="lmtp", host="127.0.0.1", port=port), tmp_path, threading.Event(),
-                                max_bytes=50 * MB)
-    sessions = []
-    try:
-        sessions = [_session(port) for _ in range(3)]
+    with _listening(tmp_path) as (port, sessions):
+        sessions.extend(_session(port) for _ in range(3))
         first, second, third = sessions
         assert first[1].readline().startswith(b"354") and second[1].readline().startswith(b"354")
         assert select.select([third[0]], [], [], 1.0)[0] == []  # no 354 yet: two deliveries are being received
@@ -97,11 +111,6 @@ def test_no_more_than_two_deliveries_are_received_at_once(tmp_path: Path) -> Non
         assert third[1].readline().startswith(b"354")
         third[0].sendall(_mail(MB) + b".\r\n")
         assert third[1].readline().startswith(b"250")
-    finally:
-        for client, replies in sessions:
-            replies.close()
-            client.close()
-        controller.stop()
     assert len(spooled(tmp_path)) == 1  # the three are the same bytes: one file
 
 
@@ -112,12 +121,8 @@ def test_a_session_that_finds_no_place_is_told_to_try_again(tmp_path: Path, monk
     from gateway import listener
 
     monkeypatch.setattr(listener, "PLACE_WAIT", 1.0)
-    port = free_port()
-    controller = start_listener(Listener(protocol="lmtp", host="127.0.0.1", port=port), tmp_path, threading.Event(),
-                                max_bytes=50 * MB)
-    sessions = []
-    try:
-        sessions = [_session(port) for _ in range(3)]
+    with _listening(tmp_path) as (port, sessions):
+        sessions.extend(_session(port) for _ in range(3))
         stalled, other, late = sessions
         assert stalled[1].readline().startswith(b"354") and other[1].readline().startswith(b"354")
         assert late[1].readline().startswith(b"451 4.3.2")
@@ -134,30 +139,19 @@ def test_a_session_that_finds_no_place_is_told_to_try_again(tmp_path: Path, monk
         again = _session(port)
         sessions.append(again)
         assert again[1].readline().startswith(b"354")
-    finally:
-        for client, replies in sessions:
-            replies.close()
-            client.close()
-        controller.stop()
 
 
 def test_a_delivery_the_spool_cannot_keep_is_tried_again_for_each_recipient(tmp_path: Path) -> None:
     """Red team 30: the spool unwritable (here a file where its folder was; the disk full alike) was answered by
     aiosmtpd's one permanent 500 for three LMTP recipients: the MTA bounced the mail to an unproven envelope sender
     (or waited for two more answers). Now 451, once for each recipient: the MTA keeps it and tries again."""
-    port = free_port()
     spool = tmp_path / "spool"
-    controller = start_listener(Listener(protocol="lmtp", host="127.0.0.1", port=port), spool, threading.Event(),
-                                max_bytes=50 * MB)
-    spool.rmdir()
-    spool.write_bytes(b"not a folder")
-    client, replies = _session(port, recipients=3)
-    try:
+    with _listening(spool) as (port, sessions):
+        spool.rmdir()
+        spool.write_bytes(b"not a folder")
+        sessions.append(_session(port, recipients=3))
+        client, replies = sessions[0]
         assert replies.readline().startswith(b"354")
         client.sendall(_mail(MB) + b".\r\n")
         answers = [replies.readline() for _ in range(3)]
-    finally:
-        replies.close()
-        client.close()
-        controller.stop()
     assert all(answer.startswith(b"451 4.3.0") for answer in answers), answers
