@@ -179,9 +179,10 @@ def _issuers_copies(session: Session, document: Document, origin: Mail, issuer: 
 
     def this_one(mail: Mail, outcome: dict[str, Any]) -> bool:
         read = outcome.get("document") or {}
-        proven = bool((outcome.get("sender") or {}).get("authenticated"))  # a forger's mail reading the same is
+        # reading the same counts from the proven mailbox only: a forger's mail is the clerk's to see (red team 31)
+        proven = bool((outcome.get("sender") or {}).get("authenticated"))
         if proven and document.notation and (read.get("number"), read.get("date"), read.get("summary")) == read_as_this:
-            return True  # the clerk's to see: the evidence of a forgery stays (red team 31)
+            return True
         return (outcome.get("verdict") == "duplicate" and outcome.get("duplicate_of") == document.arrival_number
                 and mail.id in same_pdf)
 
