@@ -146,7 +146,7 @@ class Daemon:
             self.metrics.serve(self.gateway.config.metrics)  # first: a port taken stops the start, nothing left running
         scheduler = self._schedule()
         listener = self._listen()
-        self._survive(self.intake.destroy_recalled)  # what a process that died left of a recall
+        self.intake.destroy_recalled()  # what a process that died left of a recall (never raises: tried again later)
         try:
             while not self.stop.is_set():
                 self.wake.clear()  # what the listener spools from now on wakes the wait below

@@ -30,33 +30,31 @@ def references(session: Session, digest: str) -> int:
     return sum(session.scalar(q) or 0 for q in queries)
 
 
-def destroy_unreferenced(session: Session, store: ContentStore,
-                         digests: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
+@dataclass(frozen=True)
+class Destruction:
+    destroyed: list[str]  # the files destroyed
+    failed: list[tuple[str, str]]  # a file the store would not let go, and why: tried again at the next call
+
+
+def destroy_unreferenced(session: Session, store: ContentStore, digests: Iterable[str]) -> Destruction:
     """Destroy each of these files that no row refers to any more (the caller's changes flushed here, in its
     transaction): those destroyed, and those the store would not let go, with why. The others stay."""
     session.flush()
-    destroyed: list[str] = []
-    failed: list[tuple[str, str]] = []
+    done = Destruction([], [])
     for digest in dict.fromkeys(digests):
         if references(session, digest) == 0:
             try:
                 if store.destroy(digest):
-                    destroyed.append(digest)
+                    done.destroyed.append(digest)
             except OSError as exc:  # a file the gateway may not delete (another user's folder): tried again
-                failed.append((digest, f"{type(exc).__name__}: {exc.strerror or exc}"))
-    return destroyed, failed
+                done.failed.append((digest, f"{type(exc).__name__}: {exc.strerror or exc}"))
+    return done
 
 
 TO_DESTROY, DESTROYED = "files-to-destroy", "files-destroyed"
 _DUE = "qlvb.destruction-due"  # in a session's info: it wrote files to destroy once it commits
 _FILES_LOCK = 0x514C5642  # PostgreSQL's advisory lock between the transactions that refer to files and their destruction
 LOCK_WAIT_MS = 2000  # how long a destruction waits for the transactions in flight (then: the next recall or start)
-
-
-@dataclass(frozen=True)
-class Destruction:
-    destroyed: list[str]  # the files destroyed
-    failed: list[tuple[str, str]]  # a file the store would not let go, and why: tried again at the next call
 
 
 def hold_files(session: Session) -> None:
@@ -91,14 +89,13 @@ def destroy_pending(session: Session, store: ContentStore) -> Destruction:
         session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FILES_LOCK})
     done = {entry.details.get("of") for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == DESTROYED))}
-    destroyed: list[str] = []
-    failed: list[tuple[str, str]] = []
+    result = Destruction([], [])
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == TO_DESTROY).order_by(AuditEntry.id)).all():
         if entry.id in done:
             continue
-        gone, kept = destroy_unreferenced(session, store, entry.details.get("files") or [])
-        destroyed.extend(gone)
-        failed.extend(kept)
-        if not kept:
-            audit.record(session, DESTROYED, document_id=entry.document_id, of=entry.id, destroyed=gone)
-    return Destruction(destroyed, failed)
+        this = destroy_unreferenced(session, store, entry.details.get("files") or [])
+        result.destroyed.extend(this.destroyed)
+        result.failed.extend(this.failed)
+        if not this.failed:
+            audit.record(session, DESTROYED, document_id=entry.document_id, of=entry.id, destroyed=this.destroyed)
+    return result
