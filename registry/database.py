@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from registry.bounded import fit_to_columns
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+READER = "qlvb_reader"  # the execution option of Register.reading's sessions
 
 
 def normalise_url(url: str) -> str:
@@ -46,8 +47,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Connection) -> None:
-            # one writer at a time, taken at the start: numbers are given in commit order
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # one writer at a time, taken at the start: numbers are given in commit order; a reader (Register.reading)
+            # takes a snapshot and holds no writer up (WAL)
+            connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READER) else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -73,6 +75,11 @@ class Register:
 
     def session(self) -> Session:
         return self.sessions()
+
+    def reading(self) -> Session:
+        """A session for reading only: on SQLite it does not take the writer's lock, so another process records
+        meanwhile (a write in it would take the lock late, after others' numbers: never write in it)."""
+        return self.sessions(bind=self.engine.execution_options(**{READER: True}))
 
     def close(self) -> None:
         self.engine.dispose()

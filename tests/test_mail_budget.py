@@ -33,13 +33,15 @@ from world import STP, World
 # main process stalls; `busy`: no stall, but another thread of the process working all along (as
 # the listener does under a flood of deliveries).
 DEFECT = """
-import re, sys, threading
+import os, re, sys, threading
 from sqlalchemy import text
 import gateway.intake.pipeline as pipeline
 from gateway.cli import main
 
 real, real_decide_on = pipeline.decide, pipeline.Intake.decide_on
 kind = sys.argv.pop(1)
+in_a_thread = kind == "desk"  # the command run in a thread of its own, as the desk runs a clerk's action: no bound
+kind = "loop" if in_a_thread else kind
 if kind == "busy":
     threading.Thread(target=lambda: [None for _ in iter(int, 1)], daemon=True).start()
 
@@ -50,6 +52,8 @@ def decide(facts, *args, **kwargs):
     if kind == "headers" and facts.subject == "STALL":  # what its headers say, as far as the process reads them
         re.match(r"(a+)+$", "a" * 60 + "b")
     if stalled(facts):
+        if os.environ.get("QLVB_STALLED"):  # where the test waits to see it held
+            open(os.environ["QLVB_STALLED"], "w").close()
         if kind == "loop":
             while True:
                 pass
@@ -89,6 +93,17 @@ if kind == "unread":  # the worker fails on a mail whose Subject says STALL; its
 
     Analyser.analyse, pipeline.headers_only = analyse, headers_only
 sys.argv[0] = "qlvb-gateway"
+if in_a_thread:
+    ended = []
+    def command():
+        try:
+            main()
+        except SystemExit as exit_:
+            ended.append(exit_.code)
+    worker = threading.Thread(target=command)
+    worker.start()
+    worker.join()
+    sys.exit(ended[0] if ended else 1)
 sys.exit(main())
 """
 
@@ -99,7 +114,12 @@ def _with_defect(kind: str) -> list[str]:
 
 def _ingest(world: World, kind: str, *mails: Path, seconds: float = 90) -> tuple[int, list[dict], str, float]:  # type: ignore[type-arg]
     """`ingest --json` with the defect, as a process of its own: its status, outcomes, stderr and wall time."""
-    command = [*_with_defect(kind), "ingest", "--config", str(world.config_path), "--json", *map(str, mails)]
+    return _command(world, kind, "ingest", "--json", *map(str, mails), seconds=seconds)
+
+
+def _command(world: World, kind: str, *args: str, seconds: float = 90) -> tuple[int, list[dict], str, float]:  # type: ignore[type-arg]
+    """A command with the defect, as a process of its own: its status, JSON lines, stderr and wall time."""
+    command = [*_with_defect(kind), *args, "--config", str(world.config_path)]
     started = time.monotonic()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, text=True, cwd=world.root,
@@ -131,6 +151,10 @@ def _mails(world: World, *numbers: int) -> list[Path]:
 
 def _maildir_folder(folder: str) -> str:
     return "." + imap_utf7.encode(folder.replace("/", ".")).decode()
+
+
+def _held(world: World) -> list[int]:
+    return [held["id"] for held in json.loads(world.run("review", "list", "--config", str(world.config_path), "--json").stdout)]
 
 
 def _budget(world: World, seconds: float, **extra: object) -> None:
@@ -323,3 +347,39 @@ def test_an_inner_budget_leaves_the_outer_bound() -> None:
     done = subprocess.run([sys.executable, "-c", NESTED], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split("\n")[:3] == ["interrupted", "interrupted again", "armed after: None"]
+
+
+def test_a_clerks_release_of_a_mail_that_held_the_main_thread_holds_up_no_mail(world: World) -> None:
+    # a mail quarantined for holding the daemon's main thread waits for the clerk; her release at the desk decided on
+    # it again in the desk's thread, which no budget bounds, inside the register's writer lock (SQLite's BEGIN
+    # IMMEDIATE): every mailbox stopped for as long as it ran. It is decided first outside that lock now.
+    _budget(world, 1)
+    status, outcomes, stderr, _ = _ingest(world, "loop", *_mails(world, 66))
+    assert status == 0 and outcomes[0]["verdict"] == "quarantined", stderr[-2000:]
+    [held] = _held(world)
+    marker = world.root / "stalled"
+    release = subprocess.Popen([*_with_defect("desk"), "review", "release", str(held), "--config", str(world.config_path)],
+                               cwd=world.root, env=dict(os.environ, PYTHONWARNINGS="ignore", QLVB_STALLED=str(marker)),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        assert wait_for(marker.exists, timeout=60)
+        status, outcomes, stderr, took = _ingest(world, "none", *_mails(world, 67), seconds=45)
+        assert status == 0, stderr[-2000:]
+        assert (outcomes[0]["verdict"], outcomes[0]["incoming_number"]) == ("accepted", 1)
+        assert release.poll() is None  # still held in the clerk's thread, holding no one else
+    finally:
+        os.killpg(release.pid, signal.SIGKILL)
+        release.wait()
+    assert _held(world) == [held]
+
+
+def test_a_release_by_command_of_a_mail_that_holds_the_main_thread_is_refused_within_its_budget(world: World) -> None:
+    _budget(world, 1)
+    _ingest(world, "loop", *_mails(world, 66))
+    [held] = _held(world)
+    status, _, stderr, took = _command(world, "loop", "review", "release", str(held), seconds=60)
+    assert status == 2 and "limits.daemon_seconds_per_mail" in stderr, stderr[-2000:]
+    assert took < 30
+    assert _held(world) == [held]
+    documents, _, _ = _register(f"sqlite:///{world.root / 'qlvb.db'}")
+    assert documents == []
