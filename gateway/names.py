@@ -3,7 +3,8 @@
 A name is a run of syllables. An abbreviation stands for the first letters of the syllables of a
 name ("GD&ĐT" is "Giáo dục và Đào tạo", "LĐ-TB&XH" is "Lao động - Thương binh và Xã hội",
 "UBND" is "Ủy ban nhân dân"): "&" stands for "và", "-" joins parts, "W" is the Telex "Ư"
-("TW" is "Trung ương"), and a capital followed by small letters is one syllable ("TTg" is "Thủ
+("TW" and "TƯ" are "Trung ương", a syllable beginning with Ư; "TU" is "Tỉnh ủy": an Ư that begins a
+syllable is never a U), and a capital followed by small letters is one syllable ("TTg" is "Thủ
 tướng"). Either side of a comparison may abbreviate any part of the other; "và", "Việt Nam"
 (a trailing "VN" in an abbreviation) and, in a directory's name, "các" may be written or left out.
 Case, tone marks and spacing between whole words never matter ("Tư  pháp", "TU PHAP", "văn
@@ -23,7 +24,10 @@ from vntext import fold
 T = TypeVar("T")
 
 # A Vietnamese syllable, folded: initial consonant(s), one to three vowels, a final consonant or glide.
-_SYLLABLE = re.compile(r"^(NGH|NG|NH|CH|GH|GI|KH|PH|QU|TH|TR|[BCDGHKLMNPQRSTVX])?[AEIOUY]{1,3}(NG|NH|CH|[CMNPTIYOU])?$")
+# A syllable beginning with Ư is folded with W for it ("ương" is "WONG"): see _folded.
+_SYLLABLE = re.compile(r"^((NGH|NG|NH|CH|GH|GI|KH|PH|QU|TH|TR|[BCDGHKLMNPQRSTVX])?[AEIOUY]{1,3}|W[AEIOUY]{0,2})"
+                       r"(NG|NH|CH|[CMNPTIYOU])?$")
+_HORNED_U = frozenset("ưừứửữựƯỪỨỬỮỰ")
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 _TOKEN = re.compile(r"[^\W_]+(?:[&-][^\W_]+)*|&")
 _NOTE = re.compile(r"\([^)]*\)")
@@ -47,7 +51,11 @@ def _has_tone(text: str) -> bool:
     return any(c in _TONES for c in unicodedata.normalize("NFD", text))
 
 
-def _folded(text: str) -> str:
+def _folded(text: str, *, letters: bool = False) -> str:
+    """Its letters without marks, an Ư beginning it as W (red team 32: "TW" of "Ban Tuyên giáo TW" stood for
+    "Tỉnh ủy", the Ư folded to U); `letters`: an abbreviation's, each Ư a W ("TƯ")."""
+    if text and (text[0] in _HORNED_U or (letters and any(c in _HORNED_U for c in text))):
+        text = "".join("W" if c in _HORNED_U and (letters or i == 0) else c for i, c in enumerate(text))
     return re.sub(r"[^0-9A-Z]", "", fold(text))
 
 
@@ -66,7 +74,7 @@ def _runs(part: str) -> list[str]:
 
 
 def _initials(letters: str, optional_vn: bool) -> list[Unit]:
-    out = [Unit("U" if c == "W" else c, initial=True) for c in letters]
+    out = [Unit(c, initial=True) for c in letters]
     if optional_vn and letters.endswith("VN"):
         out[-2:] = [Unit("V", initial=True, optional=True), Unit("N", initial=True, optional=True)]
     return out
@@ -84,12 +92,12 @@ def _run_units(run: str, all_caps: bool) -> list[Unit]:
         syllable = _SYLLABLE.match(letters) and len(letters) > 1
         if syllable and (all_caps or len(letters) > 2 or _has_tone(run)):
             return [Unit(letters)]
-        return _initials(letters, optional_vn=len(letters) >= 2)
+        return _initials(_folded(run, letters=True), optional_vn=len(letters) >= 2)
     if uppers >= 2 and run[0].isupper():  # "TTg", "PTTg": a capital and its small letters are one syllable
         units: list[Unit] = []
         for chunk in _capital_chunks(run):
             folded = _folded(chunk)
-            units.append(Unit("U" if folded[0] == "W" else folded[0], initial=True, tail=folded[1:]))
+            units.append(Unit(folded[0], initial=True, tail=folded[1:]))
         return units
     if _SYLLABLE.match(letters) or len(letters) > 2:
         return [Unit(letters)]  # a word ("phòng"), or one no abbreviation makes ("Website")

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.reading.references import article_number, is_above
+from gateway.reading.spelling import names_province
 from gateway.reasons import Reason, warning
 from vntext import fold, squash
 
@@ -40,7 +41,18 @@ _TITLE = (r"(PHO |TONG )?(GIAM DOC|CHU TICH|THU TRUONG|BO TRUONG|CHU NHIEM|CHANH
 _TITLES = re.compile(rf"^((CAC )?(DONG CHI|D/C) )?(CAC\s+)?{_TITLE}((\s*,\s*|\s+VA\s+)(CAC\s+)?{_TITLE})*\s+(CAC\s+)?")
 _PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")
-_NOTES = re.compile(r"\([^)]*\)")
+_NOTES = re.compile(r"\(([^)]*)\)")
+# An entry ending with the country is a national body's ("Hội Nông dân Việt Nam", "Hội LHPN VN"): never our province's
+_NATIONAL = re.compile(r"(\bvi[eệ]t\s*nam|(?-i:VN))\s*$", re.IGNORECASE)
+# What a part after a dash may be for the part before it to be its unit: the body it belongs to ("Cục Kiểm tra văn
+# bản QPPL - Bộ Tư pháp"); after anything else ("Cục Thuế - Thuế cơ sở 1", "NHCSXH - Chi nhánh tỉnh") the entry
+# names a unit below the first, with its own mailbox or none we know
+_PARENT_KIND = re.compile(r"^(BO|TONG CUC|CUC|UBND|UY BAN|HDND|HOI DONG|SO|BAN|VAN PHONG|TINH UY|THANH UY|DANG UY|"
+                          r"TRUNG UONG|CHINH PHU|QUOC HOI|VIEN|HOC VIEN|TOA AN|TANDTC|VKSNDTC|KIEM TOAN)\b")
+# After "các tỉnh"/"các thành phố", what says every one of them rather than naming some ("các tỉnh, thành phố trực
+# thuộc Trung ương", "các tỉnh, TPTW")
+_EVERY_WORDS = re.compile(r"\b(TINH|THANH PHO|TP|TPTW|TRUC THUOC|TRUNG UONG|TW|VA|TREN|TRONG|CA NUOC|KHU VUC|PHIA BAC|"
+                          r"PHIA NAM|MIEN BAC|MIEN NAM|MIEN TRUNG|LIEN QUAN|CO LIEN QUAN|TU)\b|[^A-Z0-9]")
 # The levels a place is named at, as names write them ("tỉnh Bắc Giang", "phường Đức Xuân").
 _LEVEL = r"thành phố|thị trấn|thị xã|tỉnh|xã|phường|huyện|quận"
 # (not "Tỉnh ủy", "Tỉnh đoàn", "Xã hội", "Hợp tác xã")
@@ -166,12 +178,17 @@ class Resolver:
         text = _clean(entry)
         if not text or _ARCHIVE.match(fold(text)) or is_above(text) or article_number(text) is not None:
             return False
-        if ":" in text:  # "UBND các tỉnh: Đồng Tháp, Hà Tĩnh" names those only
-            found = self._agencies(text)
-            return found is not None and agency in found.agencies
-        parts = [text, *(p.strip() for p in re.split(r"[,;]|\s+và\s+", text, flags=re.IGNORECASE) if p.strip())]
-        for part in parts:
-            every = re.sub(r"^các\s+", "", _EVERY_PROVINCE.sub("", part), flags=re.IGNORECASE)
+        if ":" in text:  # "UBND các tỉnh: Đồng Tháp, Hà Tĩnh" names those only, each alone (one we cannot read aside)
+            head, listed = text.split(":", 1)
+            items = [i for i in re.split(r"[,;]", listed) if i.strip()]
+            return len(items) <= MOST_ITEMS and any(
+                (found := self._units_or_items(head, item)) is not None and agency in found.agencies for item in items)
+        items = [p.strip() for p in re.split(r"[,;]|\s+và\s+", text, flags=re.IGNORECASE) if p.strip()]
+        place, ours = self._written_place(items[-1]) if len(items) > 1 and not _EVERY_PLACE.search(text) else (None, True)
+        if place is not None and not ours:  # "Sở Y tế, Sở Tư pháp tỉnh Lạng Sơn": each of Lạng Sơn (red team 32)
+            items = [i if _province_said(i) else f"{i} {place}" for i in items]
+        for part in [text, *items]:
+            every = re.sub(r"^các\s+", "", _every_province(part), flags=re.IGNORECASE)
             for form in dict.fromkeys((part, every)):
                 if not unplaced_ours and form == part and place_of(form) is None:
                     continue  # "Sở Nội vụ", "Các Sở, ban, ngành" of another province's document: its own
@@ -193,14 +210,26 @@ class Resolver:
             group = self._group(form)
             if group is not None:
                 return group
-        unit = _PARENT.split(text, maxsplit=1)[0]  # "Cục kiểm tra văn bản QPPL - Bộ Tư pháp"
-        if unit != text and (found := self._agencies(unit, ours)) is not None:
+        halves = _PARENT.split(text, maxsplit=1)
+        if len(halves) == 2 and (found := self._unit_of(halves[0], halves[1], ours)) is not None:
             return found
         if re.search(r"[,;]", text):
             return self._each([i.strip() for i in re.split(r"[,;]", text) if i.strip()])
         if _AND.search(text):
             return self._both(text)
         return None
+
+    def _unit_of(self, unit: str, after: str, ours: bool) -> _Found | None:
+        """"Cục kiểm tra văn bản QPPL - Bộ Tư pháp": the unit, then the body it belongs to; the unit is read as
+        written, never with our place (red team 32: "Thanh tra - Bộ Tài chính" was our province's Thanh tra). A place
+        after the dash is the unit's ("Sở Y tế - tỉnh Lạng Sơn"); anything but a body there names a unit below the
+        first ("Ngân hàng CSXH - Chi nhánh tỉnh", "Cục Thuế - Thuế cơ sở 1"): none of the directory's."""
+        if _names_place(after):
+            joined = f"{unit} {after}"
+            return next((found for form in (joined, _strip_title(joined)) if (found := self._direct(form, ours))), None)
+        if not _PARENT_KIND.match(fold(_strip_title(after))):
+            return None
+        return self._agencies(unit, ours=False)
 
     def _units_or_items(self, head: str, items: str) -> _Found | None:
         """"Văn phòng UBND tỉnh: LĐVP, TKCT": units inside one agency; "UBND các huyện: Lục Ngạn,
@@ -236,10 +265,14 @@ class Resolver:
         found: list[_Found] = []
         for item in items:
             hits = None
-            if place is not None and not _LEVELS.search(item) and not _BARE_LEVEL.search(item):
+            placeless = not _LEVELS.search(item) and not _BARE_LEVEL.search(item)
+            if place is not None and placeless:
                 hits = self._agencies(f"{item} {place}", ours)
             if hits is None:
                 hits = self._agencies(item, ours)
+                if hits is not None and place is not None and not ours and placeless and any(
+                        place_of(a.name) for a in hits.agencies):
+                    return None  # "Thường trực Tỉnh ủy, UBND tỉnh Lạng Sơn": Lạng Sơn's, never our "Thường trực Tỉnh ủy"
             if hits is None or (len(hits.agencies) > 1 and not hits.many):
                 return None
             found.append(hits)
@@ -294,6 +327,8 @@ class Resolver:
         "… tỉnh Bắc Giang"; "Sở GD&ĐT" → "Sở GD&ĐT tỉnh Bắc Giang"; "Tỉnh đoàn" → "Tỉnh đoàn Bắc
         Giang" (never for a plural: "UBND các tỉnh", "các xã, phường")."""
         forms = [text]
+        if _NATIONAL.search(text):
+            return forms  # the country's body, not our province's of the same name (red team 32)
         bare = _BARE_LEVEL.search(text)
         if bare is not None:
             place = self._places.by_level.get(_level_key(bare.group("level")))
@@ -320,7 +355,30 @@ class Resolver:
 
 
 def _clean(entry: str) -> str:
-    return _NOTES.sub(" ", entry).strip().lstrip("-–+ ").rstrip(" ;.,").strip()
+    """The entry without its notes in brackets, but a place written in them, which is the entry's ("Sở Y tế (tỉnh
+    Lạng Sơn)" is Lạng Sơn's: red team 32)."""
+    kept = _NOTES.sub(lambda note: f" {note.group(1)} " if _names_place(note.group(1)) else " ", entry)
+    return kept.strip().lstrip("-–+ ").rstrip(" ;.,").strip()
+
+
+def _names_place(text: str) -> bool:
+    """Whether the text names a place: a level and its name ("tỉnh Lạng Sơn", "xã Tân Yên"), a level word of ours
+    ("tỉnh"), or a province by its name alone ("Tuyên Quang")."""
+    return bool(_units_of(text)) or _bare_level(text) is not None or names_province(text)
+
+
+def _every_province(text: str) -> str:
+    """"Sở Tài chính các tỉnh, thành phố trực thuộc TW" → "Sở Tài chính": the body of every province; not where the
+    provinces are named ("UBND các tỉnh Lạng Sơn, Cao Bằng" names theirs, never ours: red team 32)."""
+    every = _EVERY_PROVINCE.search(text)
+    if every is None or _EVERY_WORDS.sub("", fold(every.group(0)).replace("CAC", "", 1)):
+        return text
+    return text[: every.start()]
+
+
+def _province_said(item: str) -> bool:
+    """Whether a list's item says its own province ("UBND tỉnh Bắc Ninh"), not only a lower unit ("UBND xã Tân Yên")."""
+    return any(level in ("TINH", "THANH PHO") for level, _, _ in _units_of(item)) or names_province(item)
 
 
 def _level_key(level: str) -> str:

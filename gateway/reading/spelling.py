@@ -88,6 +88,22 @@ def _provinces() -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(fold(w) for w in _words(s)) for group in PROVINCES for s in group)
 
 
+def names_province(text: str) -> bool:
+    """Whether the text names one of the provinces, by its name alone ("Tuyên Quang", "UBND xã Tân Yên - Tuyên Quang"
+    names one), tone marks or none."""
+    words = tuple(fold(w) for w in _words(text))
+    starting = _provinces_by_first_word()
+    return any(words[i: i + len(p)] == p for i, word in enumerate(words) for p in starting.get(word, ()))
+
+
+@functools.cache
+def _provinces_by_first_word() -> dict[str, list[tuple[str, ...]]]:
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for province in _provinces():
+        found.setdefault(province[0], []).append(province)
+    return found
+
+
 def _misread(found: list[str], right: list[str], accepted: set[tuple[tuple[str, str], ...]]) -> bool:
     """Whether the words read are the phrase with marks OCR changed: spelled no accepted way, and one word
     at least carrying a mark none of the phrase's spellings gives it there. A phrase read without any wrong

@@ -1,0 +1,142 @@
+"""Entries that name another body than ours, as blocks write them, against a province directory (red team 32, issue
+12: "no entry ever resolves to a wrong agency"): each resolved to our province's body of the same kind, so the signed
+document would have been mailed there, and intake would have taken a document for us that was not. Each is held now;
+what they were confused with still resolves."""
+from __future__ import annotations
+
+import pytest
+
+from gateway.directory import AgencyEntry, Directory
+from gateway.resolver import Resolver
+
+
+def agency(code: str, name: str, aliases: tuple[str, ...] = (), groups: tuple[str, ...] = (),
+           former: tuple[str, ...] = ()) -> AgencyEntry:
+    return AgencyEntry(code, name, f"vanthu.{code.replace('.', '')}@example.gov.vn", aliases, groups, (), former)
+
+
+BN = "tỉnh Bắc Ninh"
+UBND = agency("000.00.00.H04", f"UBND {BN}")
+TINH_UY = agency("000.00.00.T04", "Tỉnh ủy Bắc Ninh", ("Thường trực Tỉnh ủy", "TT Tỉnh ủy"))
+VP_TINH_UY = agency("000.00.45.T04", "Văn phòng Tỉnh ủy Bắc Ninh")
+UBKT_TINH_UY = agency("000.00.44.T04", "Ủy ban Kiểm tra Tỉnh ủy Bắc Ninh")
+TGDV = agency("000.00.43.T04", "Ban Tuyên giáo và Dân vận Tỉnh ủy Bắc Ninh", (), (),
+              ("Ban Tuyên giáo Tỉnh ủy Bắc Ninh", "Ban Dân vận Tỉnh ủy Bắc Ninh"))
+HND = agency("000.00.04.M04", f"Hội Nông dân {BN}")
+HLHPN = agency("000.00.01.M04", f"Hội Liên hiệp Phụ nữ {BN}")
+MTTQ = agency("000.00.00.M04", f"Ủy ban Mặt trận Tổ quốc Việt Nam {BN}")
+THANH_TRA = agency("000.00.21.H04", f"Thanh tra {BN}")
+CDC = agency("000.00.23.H04", f"Trung tâm Kiểm soát bệnh tật {BN}")
+LDLD = agency("000.00.02.M04", f"Liên đoàn Lao động {BN}")
+SYT = agency("000.00.16.H04", f"Sở Y tế {BN}")
+SDTTG = agency("000.00.20.H04", f"Sở Dân tộc và Tôn giáo {BN}", (), (), (f"Ban Dân tộc {BN}",))
+XA_TAN_YEN = agency("000.02.01.H04", "UBND xã Tân Yên", (), (), ("UBND huyện Tân Yên",))
+NHCSXH = agency("000.00.00.G19", "Ngân hàng Chính sách xã hội")
+UBND_LS = agency("000.00.00.H33", "UBND tỉnh Lạng Sơn")
+VP_TW = agency("000.00.00.T00", "Văn phòng Trung ương Đảng")
+CUC_KTVB = agency("000.00.15.G13", "Cục Kiểm tra văn bản quy phạm pháp luật", ("Cục Kiểm tra văn bản QPPL",))
+DIRECTORY = [UBND, TINH_UY, VP_TINH_UY, UBKT_TINH_UY, TGDV, HND, HLHPN, MTTQ, THANH_TRA, CDC, LDLD, SYT, SDTTG,
+             XA_TAN_YEN, NHCSXH, UBND_LS, VP_TW, CUC_KTVB]
+
+
+def resolve(entry: str) -> tuple[str, list[str]]:
+    out = Resolver(Directory(DIRECTORY), UBND).resolve(entry)
+    return out.status, [a.name for a in out.agencies]
+
+
+# 1. "TW"/"TƯ" (Trung ương) read as "Tỉnh ủy": the Party's central bodies become our province's.
+@pytest.mark.parametrize("entry", [
+    "Văn phòng TW",                 # Văn phòng Trung ương Đảng
+    "Ủy ban Kiểm tra TW",           # Ủy ban Kiểm tra Trung ương
+    "UBKT TW",
+    "Ban Tuyên giáo TW",            # Ban Tuyên giáo Trung ương (former name of a central body)
+    "Ban Tuyên giáo TƯ",
+    "Ban Dân vận TW",
+    "Thường trực TW",
+])
+def test_tw_is_trung_uong_never_tinh_uy(entry: str) -> None:
+    status, names = resolve(entry)
+    assert status != "resolved", (entry, names)
+
+
+# 2. A national body "... Việt Nam" read as our province's body of the same kind ("Việt Nam" optional,
+#    then our province added).
+@pytest.mark.parametrize("entry", [
+    "Hội Nông dân Việt Nam",
+    "Hội Liên hiệp Phụ nữ Việt Nam",
+    "Hội LHPN Việt Nam",
+    "Hội ND VN",
+    "Ủy ban MTTQ Việt Nam",
+])
+def test_a_national_body_is_never_our_provincial_one(entry: str) -> None:
+    status, names = resolve(entry)
+    assert status != "resolved", (entry, names)
+
+
+# 3. "unit - parent": the unit read alone, with our province, whatever the parent says.
+@pytest.mark.parametrize("entry", [
+    "Thanh tra - Bộ Tài chính",                                  # the ministry's inspectorate
+    "Chánh Thanh tra - Sở Y tế",                                 # the Sở's inspectorate
+    "Trung tâm Kiểm soát bệnh tật - Sở Y tế tỉnh Lạng Sơn",      # Lạng Sơn's CDC
+    "Liên đoàn Lao động - tỉnh Lạng Sơn",
+    "UBND xã Tân Yên - Tuyên Quang",                             # a commune of the same name elsewhere
+    "Ban Dân tộc - HĐND tỉnh",                                   # the People's Council's committee, not the Sở
+    "Ngân hàng Chính sách xã hội - Chi nhánh tỉnh Bắc Ninh",     # the branch, not the bank's head office
+])
+def test_a_unit_of_another_body_is_never_ours(entry: str) -> None:
+    status, names = resolve(entry)
+    assert status != "resolved", (entry, names)
+
+
+# 4. A place in brackets is dropped with the note.
+@pytest.mark.parametrize("entry", ["Sở Y tế (tỉnh Lạng Sơn)", "UBND xã Tân Yên (tỉnh Tuyên Quang)"])
+def test_a_place_in_brackets_is_not_ours(entry: str) -> None:
+    status, names = resolve(entry)
+    assert status != "resolved", (entry, names)
+
+
+# 5. A placeless alias in a list whose shared place is another province's.
+def test_a_placeless_alias_takes_the_lists_place() -> None:
+    assert resolve("Thường trực Tỉnh ủy, UBND tỉnh Lạng Sơn")[0] != "resolved"
+
+
+# 6. Intake: an entry naming other provinces' bodies taken as naming us.
+@pytest.mark.parametrize("entry,us,foreign", [
+    ("UBND các tỉnh Lạng Sơn, Cao Bằng, Hà Giang", UBND, True),
+    ("UBND các tỉnh Lạng Sơn, Cao Bằng, Hà Giang", UBND, False),
+    ("UBND các tỉnh Lạng Sơn và Cao Bằng", UBND, True),
+    ("Sở Y tế các tỉnh Lạng Sơn, Cao Bằng", SYT, True),
+    ("Sở Y tế, Sở Tư pháp tỉnh Lạng Sơn", SYT, False),
+    ("Sở Y tế và Sở Tư pháp tỉnh Lạng Sơn", SYT, False),
+    ("UBND, HĐND tỉnh Lạng Sơn", UBND, False),
+    ("UBND xã Tân Yên, tỉnh Tuyên Quang", XA_TAN_YEN, False),
+    ("Ban Tuyên giáo TW", TGDV, False),
+    ("Hội Nông dân Việt Nam", HND, False),
+    ("Thanh tra - Bộ Tài chính", THANH_TRA, False),
+])
+def test_intake_never_takes_another_body_for_us(entry: str, us: AgencyEntry, foreign: bool) -> None:
+    assert not Resolver(Directory(DIRECTORY), us).names(entry, us, unplaced_ours=not foreign)
+
+
+@pytest.mark.parametrize("entry,agencies", [
+    ("Văn phòng TW Đảng", [VP_TW]), ("Văn phòng Trung ương Đảng", [VP_TW]), ("Văn phòng Tỉnh ủy", [VP_TINH_UY]),
+    ("Ban Tuyên giáo Tỉnh ủy", [TGDV]), ("Ủy ban MTTQ tỉnh", [MTTQ]), ("Ủy ban MTTQ Việt Nam tỉnh", [MTTQ]),
+    ("Hội LHPN tỉnh", [HLHPN]), ("Hội Nông dân tỉnh", [HND]), ("Ngân hàng Chính sách xã hội", [NHCSXH]),
+    ("Cục Kiểm tra văn bản QPPL - Bộ Tư pháp", [CUC_KTVB]), ("Sở Y tế - tỉnh Bắc Ninh", [SYT]),
+    ("Sở Y tế (tỉnh Bắc Ninh)", [SYT]), ("Sở Y tế (để phối hợp)", [SYT]), ("Thanh tra tỉnh", [THANH_TRA]),
+    ("Thường trực Tỉnh ủy, Sở Y tế tỉnh", [TINH_UY, SYT]),
+])
+def test_what_they_were_taken_for_still_resolves(entry: str, agencies: list[AgencyEntry]) -> None:
+    status, names = resolve(entry)
+    assert (status, sorted(names)) == ("resolved", sorted(a.name for a in agencies))
+
+
+@pytest.mark.parametrize("entry,us,foreign", [
+    ("Sở Y tế các tỉnh: Lạng Sơn, Bắc Ninh", SYT, False),  # one item not in the directory held the list back
+    ("Sở Y tế, Sở Tư pháp tỉnh Bắc Ninh", SYT, False),
+    ("UBND các tỉnh, thành phố trực thuộc Trung ương", UBND, True),
+    ("UBND, HĐND tỉnh", UBND, False),
+    ("Sở Y tế", SYT, False),
+])
+def test_intake_still_finds_us(entry: str, us: AgencyEntry, foreign: bool) -> None:
+    assert Resolver(Directory(DIRECTORY), us).names(entry, us, unplaced_ours=not foreign)
