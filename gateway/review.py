@@ -33,7 +33,7 @@ from vntext import fold
 
 # why a decision could not be made, for a page to say in its own words (the CLI prints the message)
 ReviewProblem = Literal["no-such-mail", "not-waiting", "unanalysable", "nothing-to-register", "sender-unproven",
-                        "sender-not-agency", "recalled"]
+                        "sender-not-agency", "recalled", "registered"]
 
 
 class ReviewError(Exception):
@@ -224,6 +224,10 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, facts: 
                 raise ReviewError(f"{mail_id}: its document {recalled.notation} of {recalled.issued_date} was recalled by "
                                   f"its issuer (incoming {recalled.arrival_number}/{recalled.year}); return or discard it",
                                   "recalled")
+            earlier = intake.registered_as(session, decision.pdf)
+            if earlier is not None:  # NĐ 30/2020 Đ22: one document, one number (a newcomer: a second held copy got two)
+                raise ReviewError(f"{mail_id}: its document {earlier.notation or ''} is registered already (incoming "
+                                  f"{earlier.arrival_number}/{earlier.year}); discard it", "registered")
             ack_to = acknowledgement_to(gateway, facts, decision.particulars)
             decision = dataclasses.replace(decision, verdict="accepted", basis="clerk",
                                            replies=[Reply("ack", ack_to)] if ack_to else [])

@@ -234,3 +234,24 @@ def test_a_held_mail_whose_original_is_gone_is_refused_with_a_reason(world: Worl
     (world.root / "store" / "sha256" / digest[:2] / digest).unlink()
     refused = world.run("review", "release", str(mail_id), "--config", str(world.config_path), check=False)
     assert refused.returncode == 2 and "not in the content store" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_second_held_copy_of_a_document_is_not_released_into_the_register_again(world: World) -> None:
+    # a newcomer (2026-12-05): two held copies of one letter (unproven senders), both released, got two incoming
+    # numbers and two acknowledgements; intake's duplicate check is skipped where the mail is held for other errors
+    from registry.models import Document, Outbox
+
+    pdf = world.document(number="125/STP-VP")
+    mails = [world.mail(f"copy-{n}", auth=None, attachments=[("cv.pdf", pdf)]) for n in (1, 2)]
+    first, second = [o["review_id"] for o in world.ingest(*mails)]
+    config = ["--config", str(world.config_path)]
+    released = json.loads(world.run("review", "release", str(first), *config, "--json", process=True).stdout)
+    assert released["incoming_number"] == 1
+    again = world.run("review", "release", str(second), *config, check=False, process=True)
+    assert again.returncode == 2 and "registered already (incoming 1/" in again.stderr and "discard" in again.stderr
+    assert [r["id"] for r in json.loads(world.run("review", "list", *config, "--json").stdout)] == [second]
+    register = world.db()
+    with register.session() as s:
+        assert [d.arrival_number for d in s.scalars(select(Document))] == [1]
+        assert len(list(s.scalars(select(Outbox).where(Outbox.kind == "ack")))) == 1
+    register.close()

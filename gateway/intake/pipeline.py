@@ -111,6 +111,11 @@ class Intake:
 
         return lookup
 
+    def registered_as(self, session: Session, pdf: PdfFacts) -> Document | None:
+        """The document of the register this one is (the same file, signed revision, or issuer's number of the year),
+        whatever else was found of the mail: a clerk's release must not number it twice."""
+        return self._earliest_same(session, pdf)
+
     def _earliest_same(self, session: Session, pdf: PdfFacts) -> Document | None:
         """The document of the register this one repeats (registry.register_line.earliest_same)."""
         p = pdf.reading.particulars if pdf.reading else Particulars()

@@ -30,6 +30,7 @@ REFUSED: dict[review.ReviewProblem, str] = {
                        "thư của tỉnh), thư trả lời có thể đến người không hề gửi. Hãy bỏ qua thư này.",
     "sender-not-agency": "Không trả lại: địa chỉ gửi không phải hộp thư của cơ quan nào trong danh bạ. Hãy bỏ qua thư này.",
     "recalled": "Văn bản trong thư này đã bị cơ quan ban hành thu hồi: không vào sổ lại. Hãy trả lại hoặc bỏ qua.",
+    "registered": "Văn bản trong thư này đã vào sổ văn bản đến trước đó (một văn bản chỉ một số đến). Hãy bỏ qua thư này.",
 }
 
 NAV = [NavItem("/", "Hôm nay", "read"), NavItem("/review", "Chờ kiểm tra", "read"),
