@@ -804,8 +804,12 @@ def _check_listen(host: str, port: int) -> None:
 @click.option("--serve", is_flag=True, help="then serve the clerk's desk on the demo's register until Ctrl-C")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="the desk's port (--serve)")
 def demo(directory: str, serve: bool, port: int) -> int:
-    from gateway.demo.run import run_demo
+    from gateway.demo.run import not_a_demo_folder, run_demo
 
+    if (problem := not_a_demo_folder(Path(directory))) is not None:
+        raise UsageError(problem)
+    if serve:
+        _check_listen("127.0.0.1", port)  # before the demo's minute, not after it (a newcomer was told "serving")
     if not serve:
         return run_demo(Path(directory))
     from gateway.web.app import make_app  # the desk, on the floor above the demo, handed down to it

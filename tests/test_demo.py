@@ -26,7 +26,8 @@ def test_demo_runs_the_gateway_over_a_maildir_and_prints_the_register_and_replie
     assert out.count(": sent") == 2 and "(đã ký số)" in out
     assert (tmp_path / "demo" / "45-SNV-VP-da-ky.pdf").read_bytes().startswith((tmp_path / "demo" / "45-SNV-VP.pdf").read_bytes())
     assert "FFTM" not in done.stderr
-    assert out.rstrip().endswith(f"{command} demo --serve")  # make demo tells how to open the desk, as it can be typed
+    # make demo tells how to open the desk, as it can be typed, on the folder it made
+    assert out.rstrip().endswith(f"{command} demo --dir {shlex.quote(str(tmp_path / 'demo'))} --serve")
     hints = re.findall(r"Thử: (.+)", out)  # `sent` and `status` on the demo's register
     assert len(hints) == 2
     for hint in hints:  # run as printed, from where the demo ran (the command is not on PATH)
@@ -88,3 +89,23 @@ def test_demo_serve_opens_the_desk_on_the_demo_register_until_ctrl_c(tmp_path: P
             demo.kill()
             demo.wait()
     assert "Đã dừng bàn làm việc." in log.read_text()
+
+
+def test_demo_never_removes_a_folder_it_did_not_make_nor_says_it_serves_on_a_taken_port(tmp_path: Path) -> None:
+    # a newcomer (2026-12-05): `demo --dir important` removed the folder and the file in it ("made anew"); `demo --serve`
+    # on a port taken printed the desk's address and password after the demo's minute, then ended with status 3
+    import socket
+
+    mine = tmp_path / "important"
+    mine.mkdir()
+    (mine / "precious.txt").write_text("keep")
+    refused = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(mine)],
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "not a folder an earlier demo made" in refused.stderr
+    assert (mine / "precious.txt").read_text() == "keep"
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        busy = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(tmp_path / "d"), "--serve",
+                               "--port", str(port)], capture_output=True, text=True, timeout=120)
+    assert busy.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in busy.stderr
+    assert busy.stdout == "" and not (tmp_path / "d").exists()

@@ -127,6 +127,19 @@ def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
     return config_path, mails
 
 
+MARK = ".qlvb-demo"  # in a folder the demo made: the next run may remove it
+
+
+def not_a_demo_folder(base: Path) -> str | None:
+    """Why the demo must not make `base` anew (it removes what is there): a file, or a folder holding anything but
+    what an earlier run made (a newcomer's `demo --dir` removed a folder of his own)."""
+    made_before = all((base / name).exists() for name in ("config.yaml", "qlvb.db", "Maildir", "mails"))  # before MARK
+    if not base.exists() or (base.is_dir() and ((base / MARK).is_file() or made_before or not any(base.iterdir()))):
+        return None
+    return (f"{base}: not a folder an earlier demo made (no {MARK} in it); the demo makes its folder anew, "
+            "removing what is there: give a new or empty folder")
+
+
 def run_demo(base: Path, serve_port: int | None = None, desk: DeskFactory | None = None) -> int:
     """The demo in `base` (made anew); with `serve_port` and `desk` (the desk's app, handed down by the CLI:
     the desk stands on a floor above the demo), the desk served on it afterwards until Ctrl-C."""
@@ -143,9 +156,12 @@ def run_demo(base: Path, serve_port: int | None = None, desk: DeskFactory | None
     from registry.models import Mail
 
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    if (problem := not_a_demo_folder(base)) is not None:
+        raise ValueError(problem)
     if base.exists():
         shutil.rmtree(base)
     base.mkdir(parents=True)
+    (base / MARK).write_text("qlvb-gateway demo: this folder is made anew by each run\n", encoding="utf-8")
     print(f"Tạo PKI thử nghiệm, danh bạ và thư mẫu trong {base}/ …")
     config_path, mails = _setup(base)
     inbox = mailbox.Maildir(str(base / "Maildir"), create=True)
@@ -207,7 +223,8 @@ def run_demo(base: Path, serve_port: int | None = None, desk: DeskFactory | None
         print(f"\nCấu hình, sổ (qlvb.db), hộp thư (Maildir/, thư đã xếp vào các thư mục .QLVB.*), thư gốc và tệp (store/) "
               f"nằm trong {base}/. Thử: {command_as_run()} status --config {base}/config.yaml")
         if serve_port is None or desk is None:
-            print(f"\nXem lại tất cả trên bàn làm việc của Văn thư (trình duyệt): {command_as_run()} demo --serve")
+            print(f"\nXem lại tất cả trên bàn làm việc của Văn thư (trình duyệt): {command_as_run()} demo "
+                  f"--dir {shlex.quote(str(base))} --serve")
         else:
             serving.set()
             _serve_desk(gateway, serve_port, desk)
