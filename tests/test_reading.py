@@ -283,6 +283,16 @@ def test_parse_command_prints_the_contract(tmp_path: Path) -> None:
     assert out["sources"]["issuer"] == {"page": 1, "via": "ocr", "confidence": out["sources"]["issuer"]["confidence"]}
 
 
+def test_parse_json_of_a_damaged_file_is_json_alone(tmp_path: Path) -> None:
+    # a newcomer (2026-12-05): the first bytes of a PDF gave hundreds of lines of "MuPDF error: …" on stdout before the
+    # JSON (PyMuPDF prints MuPDF's messages there), so `parse --json | jq` broke
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(render_document(CASES["case001"].spec)[:5000])
+    done = subprocess.run([sys.executable, "-m", "gateway.cli", "parse", str(path), "--json"],
+                          capture_output=True, text=True, check=True)
+    assert set(json.loads(done.stdout)) >= {"pages", "document", "warnings"}
+
+
 def reading_pages(path: Path) -> int:
     with pymupdf.open(path) as doc:
         return doc.page_count

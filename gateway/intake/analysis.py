@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from email.message import Message
 from pathlib import Path
 
-import pymupdf
 
 from gateway.decision import rules
 from gateway.exchange.reports import delivery_report
@@ -24,9 +23,6 @@ from gateway.model import HEADER_LINE, Attachment, DeliveryReport, MailFacts, Pd
 from gateway.reasons import DETAIL_CHARACTERS
 from gateway.reading import read_document
 from registry.store import ContentStore
-
-pymupdf.TOOLS.mupdf_display_errors(False)
-pymupdf.TOOLS.mupdf_display_warnings(False)
 
 T = TypeVar("T")
 MAX_RECEIVED_HOPS = 25  # more Received: headers than this is a mail loop (as MTAs count hops)

@@ -48,6 +48,11 @@ from gateway.reading.references import article_number, article_text, is_above, r
 from gateway.reasons import MESSAGES
 from vntext import fold, one_line
 
+# MuPDF's messages (a damaged file's "format error: …") are kept for the damage check (TOOLS.mupdf_warnings), never
+# printed: PyMuPDF prints them on stdout, where `parse --json` writes its JSON (a newcomer's jq read 276 lines of them)
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
 HEADER_BAND = 0.40  # the header's share of the first page's height
 LATER_MARK_BAND = 0.40  # where on a later page a secrecy mark heads another document
 LOW_CONFIDENCE = 0.75  # OCR below this is reported as unsure
