@@ -80,11 +80,16 @@ def _initials(letters: str, optional_vn: bool) -> list[Unit]:
     return out
 
 
+# A number in Roman figures ("Kho bạc Nhà nước khu vực VII"): a number, never initials or a syllable (red team 33:
+# "VII" was read as a syllable and "V" as an initial standing for it: khu vực VII was khu vực V's)
+_ROMAN = re.compile(r"^(?=[IVXL])L?X{0,3}(IX|IV|V?I{0,3})$")
+
+
 def _run_units(run: str, all_caps: bool) -> list[Unit]:
     letters = _folded(run)
     if not letters:
         return []
-    if letters.isdigit():
+    if letters.isdigit() or (run.isupper() and _ROMAN.match(run)):
         return [Unit(letters)]
     uppers = sum(1 for c in run if c.isupper())
     lowers = sum(1 for c in run if c.islower())

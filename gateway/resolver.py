@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.reading.references import article_number, is_above
-from gateway.reading.spelling import names_province
+from gateway.reading.spelling import last_province, names_province
 from gateway.reasons import Reason, warning
 from vntext import fold, squash
 
@@ -42,6 +42,7 @@ _TITLES = re.compile(rf"^((CAC )?(DONG CHI|D/C) )?(CAC\s+)?{_TITLE}((\s*,\s*|\s+
 _PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")
 _NOTES = re.compile(r"\(([^)]*)\)")
+_UNIT_CODES = re.compile(r"^[A-ZĐ0-9]{1,8}(\s*,\s*[A-ZĐ0-9]{1,8})+$")  # "PC, CS, TTR, KTNB": a body's own units
 # An entry ending with the country is a national body's ("Hội Nông dân Việt Nam", "Hội LHPN VN"): never our province's
 _NATIONAL = re.compile(r"(\bvi[eệ]t\s*nam|(?-i:VN))\s*$", re.IGNORECASE)
 # What a part after a dash may be for the part before it to be its unit: the body it belongs to ("Cục Kiểm tra văn
@@ -183,19 +184,21 @@ class Resolver:
             items = [i for i in re.split(r"[,;]", listed) if i.strip()]
             return len(items) <= MOST_ITEMS and any(
                 (found := self._units_or_items(head, item)) is not None and agency in found.agencies for item in items)
-        items = [p.strip() for p in re.split(r"[,;]|\s+và\s+", text, flags=re.IGNORECASE) if p.strip()]
+        every = _every_province(text)  # "Sở Tài chính, Cục Thuế các tỉnh, thành phố trực thuộc TW": each kind's body of
+        if every != text:  # every province, ours among them (read off the whole entry only: red team 33)
+            return any(self._named(_plural(item), agency) for item in [every, *_list_items(every)])
+        items = _list_items(text)
         place, ours = self._written_place(items[-1]) if len(items) > 1 and not _EVERY_PLACE.search(text) else (None, True)
         if place is not None and not ours:  # "Sở Y tế, Sở Tư pháp tỉnh Lạng Sơn": each of Lạng Sơn (red team 32)
             items = [i if _province_said(i) else f"{i} {place}" for i in items]
-        for part in [text, *items]:
-            every = re.sub(r"^các\s+", "", _every_province(part), flags=re.IGNORECASE)
-            for form in dict.fromkeys((part, every)):
-                if not unplaced_ours and form == part and place_of(form) is None:
-                    continue  # "Sở Nội vụ", "Các Sở, ban, ngành" of another province's document: its own
-                found = self._agencies(form) if form else None
-                if found is not None and agency in found.agencies:
-                    return True
-        return False
+        # "Sở Nội vụ", "Các Sở, ban, ngành" of another province's document (not `unplaced_ours`): its own; "Các Sở Tài
+        # chính": every one of them, ours among them
+        return any(self._named(part, agency) for part in [text, *items] if unplaced_ours or place_of(part) is not None) \
+            or any(self._named(every, agency) for part in [text, *items] if (every := _plural(part)) != part)
+
+    def _named(self, text: str, agency: AgencyEntry) -> bool:
+        found = self._agencies(text) if text else None
+        return found is not None and agency in found.agencies
 
     # ---- how an entry names agencies ---------------------------------------------------------
     def _agencies(self, text: str, ours: bool = True) -> _Found | None:
@@ -262,17 +265,19 @@ class Resolver:
         if not items or _EVERY_PLACE.search(items[-1]):
             return None
         place, ours = self._written_place(items[-1])
+        foreign = not ours or any(not self._written_place(item)[1] for item in items[:-1])
         found: list[_Found] = []
         for item in items:
             hits = None
-            placeless = not _LEVELS.search(item) and not _BARE_LEVEL.search(item)
+            placeless = not _LEVELS.search(item) and not _BARE_LEVEL.search(item) and not names_province(item)
             if place is not None and placeless:
                 hits = self._agencies(f"{item} {place}", ours)
             if hits is None:
                 hits = self._agencies(item, ours)
-                if hits is not None and place is not None and not ours and placeless and any(
-                        place_of(a.name) for a in hits.agencies):
-                    return None  # "Thường trực Tỉnh ủy, UBND tỉnh Lạng Sơn": Lạng Sơn's, never our "Thường trực Tỉnh ủy"
+                if hits is not None and foreign and placeless and any(place_of(a.name) for a in hits.agencies):
+                    # "Thường trực Tỉnh ủy, UBND tỉnh Lạng Sơn", "UBND T. Lạng Sơn và Thường trực Tỉnh ủy": maybe Lạng
+                    # Sơn's, never our "Thường trực Tỉnh ủy" (red teams 32, 33)
+                    return None
             if hits is None or (len(hits.agencies) > 1 and not hits.many):
                 return None
             found.append(hits)
@@ -286,7 +291,11 @@ class Resolver:
             return bare, True
         said = _units_of(last)
         if not said or not fold(last).endswith(fold(said[-1][2])):
-            return None, True
+            # a province by its name, its level abbreviated or unmarked ("UBND T. Lạng Sơn", "tinh Lang Son")
+            named = last_province(last)
+            if named is None:
+                return None, True
+            return named, fold(self._places.province or "").endswith(named)
         level, written, place = said[-1]
         return f"{written} {place}", fold(self._places.by_level.get(level, "")) == fold(place)
 
@@ -355,16 +364,36 @@ class Resolver:
 
 
 def _clean(entry: str) -> str:
-    """The entry without its notes in brackets, but a place written in them, which is the entry's ("Sở Y tế (tỉnh
-    Lạng Sơn)" is Lạng Sơn's: red team 32)."""
-    kept = _NOTES.sub(lambda note: f" {note.group(1)} " if _names_place(note.group(1)) else " ", entry)
-    return kept.strip().lstrip("-–+ ").rstrip(" ;.,").strip()
+    """The entry without its notes in brackets ("(để biết)", "(b/c)", "(02 bản)"); what brackets hold otherwise says
+    where the body is, as after a dash ("Sở Y tế (tỉnh Lạng Sơn)", "Thanh tra (Bộ Tài chính)", "Hội Nông dân (Việt
+    Nam)": red teams 32 and 33, each read as our province's body with the brackets dropped)."""
+    kept = _NOTES.sub(lambda note: " " if _is_note(note.group(1)) else f" - {note.group(1)} ", entry)
+    return kept.strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
+
+
+def _is_note(text: str) -> bool:
+    """A note on the entry ("để biết", "b/c", "02 bản"): it begins with a small letter or a figure, and names no place;
+    or the units inside the body that are to see it ("PC, CS, TTR, KTNB": codes in capitals, two at least)."""
+    first = next((c for c in text if c.isalnum()), "")
+    if _UNIT_CODES.match(text.strip()):
+        return True
+    return (not first or first.islower() or first.isdigit()) and not _names_place(text)
 
 
 def _names_place(text: str) -> bool:
     """Whether the text names a place: a level and its name ("tỉnh Lạng Sơn", "xã Tân Yên"), a level word of ours
     ("tỉnh"), or a province by its name alone ("Tuyên Quang")."""
     return bool(_units_of(text)) or _bare_level(text) is not None or names_province(text)
+
+
+def _plural(text: str) -> str:
+    """"Các Sở Tài chính" → "Sở Tài chính": every body of that name."""
+    return re.sub(r"^các\s+", "", text, flags=re.IGNORECASE)
+
+
+def _list_items(text: str) -> list[str]:
+    """"Sở Y tế, Sở Tư pháp và Sở Nội vụ tỉnh X" → its three items (the place stays with the last)."""
+    return [p.strip() for p in re.split(r"[,;]|\s+và\s+", text, flags=re.IGNORECASE) if p.strip()]
 
 
 def _every_province(text: str) -> str:

@@ -35,8 +35,10 @@ NHCSXH = agency("000.00.00.G19", "Ngân hàng Chính sách xã hội")
 UBND_LS = agency("000.00.00.H33", "UBND tỉnh Lạng Sơn")
 VP_TW = agency("000.00.00.T00", "Văn phòng Trung ương Đảng")
 CUC_KTVB = agency("000.00.15.G13", "Cục Kiểm tra văn bản quy phạm pháp luật", ("Cục Kiểm tra văn bản QPPL",))
+KBNN_V = agency("000.00.26.H04", "Kho bạc Nhà nước khu vực V")
+KBNN_I = agency("000.00.27.H04", "Kho bạc Nhà nước khu vực I")
 DIRECTORY = [UBND, TINH_UY, VP_TINH_UY, UBKT_TINH_UY, TGDV, HND, HLHPN, MTTQ, THANH_TRA, CDC, LDLD, SYT, SDTTG,
-             XA_TAN_YEN, NHCSXH, UBND_LS, VP_TW, CUC_KTVB]
+             XA_TAN_YEN, NHCSXH, UBND_LS, VP_TW, CUC_KTVB, KBNN_V, KBNN_I]
 
 
 def resolve(entry: str) -> tuple[str, list[str]]:
@@ -118,6 +120,81 @@ def test_intake_never_takes_another_body_for_us(entry: str, us: AgencyEntry, for
     assert not Resolver(Directory(DIRECTORY), us).names(entry, us, unplaced_ours=not foreign)
 
 
+
+# Red team 33, sent at the fixes of red team 32's
+# A. A parent body, the country or Trung ương in brackets is dropped as a note: the unit becomes our province's.
+@pytest.mark.parametrize("entry", [
+    "Thanh tra (Bộ Tài chính)",          # the Ministry of Finance's inspectorate
+    "Thanh tra (BTC)",
+    "Thanh tra (Sở Y tế)",               # the Sở's inspectorate
+    "Thanh tra (Chính phủ)",             # Thanh tra Chính phủ
+    "Hội Nông dân (Việt Nam)",           # bypasses red team 32's "Việt Nam" fix
+    "Hội Nông dân (Trung ương)",
+    "Hội Nông dân (TW)",
+    "Hội LHPN (TƯ)",
+    "Ban Dân tộc (HĐND)",                # the People's Council's committee, not the Sở (red team 32's dash case, in brackets)
+    "Ban Dân tộc (Quốc hội)",
+    "Liên đoàn Lao động (TP.HCM)",       # Ho Chi Minh City's federation
+    "Liên đoàn Lao động (Thủ đô)",       # Hà Nội's
+    "UBND xã Tân Yên (Hàm Yên, TQ)",     # the commune of Hàm Yên district, Tuyên Quang
+    "UBND xã Tân Yên (TQ)",
+    "Ngân hàng Chính sách xã hội (Phòng giao dịch Tân Yên)",  # a transaction office, not the head office
+])
+def test_a_parent_or_place_in_brackets_is_not_a_note(entry: str) -> None:
+    status, names = resolve(entry)
+    assert status != "resolved", (entry, names)
+
+
+# B. Roman numerals: a single capital of the directory's name ("khu vực V") is an initial standing for any syllable
+#    beginning with it, and "VII", "VIII", "III" pass for syllables.
+@pytest.mark.parametrize("entry", [
+    "Kho bạc Nhà nước khu vực VII", "Kho bạc Nhà nước khu vực VIII", "KBNN khu vực VII",
+    "KHO BẠC NHÀ NƯỚC KHU VỰC VII", "Kho bạc Nhà nước khu vực III",
+])
+def test_a_roman_numeral_is_no_other(entry: str) -> None:
+    status, names = resolve(entry)
+    assert status != "resolved", (entry, names)
+
+
+# C. Red team 32's "a list ending with another province's place" fix, bypassed when the level word is abbreviated
+#    or written without tone marks.
+@pytest.mark.parametrize("entry", [
+    "Thường trực Tỉnh ủy, UBND T. Lạng Sơn",
+    "Thường trực Tỉnh ủy, UBND T.Lạng Sơn",
+    "Thường trực Tỉnh ủy, UBND T Lạng Sơn",
+    "Thuong truc Tinh uy, UBND tinh Lang Son",
+    "Hội LHPN, UBND T. Lạng Sơn",
+    "Sở Y tế và UBND T. Lạng Sơn",
+])
+def test_an_abbreviated_or_unmarked_province_is_the_lists(entry: str) -> None:
+    status, names = resolve(entry)
+    assert status != "resolved", (entry, names)
+
+
+# D. Intake: other provinces' bodies taken as naming us.
+@pytest.mark.parametrize("entry,us,foreign", [
+    ("UBND các tỉnh, thành phố Hà Nội, Hải Phòng", UBND, True),   # only Hà Nội's and Hải Phòng's
+    ("UBND các tỉnh, TP Hà Nội, Hải Phòng", UBND, True),
+    ("UBND các tỉnh, thành phố Hà Nội, Hải Phòng", UBND, False),
+    ("Sở Y tế, Sở Tư pháp T. Lạng Sơn", SYT, False),
+    ("Sở Y tế và Sở Tư pháp T Lạng Sơn", SYT, False),
+    ("So Y te, So Tu phap tinh Lang Son", SYT, False),
+    ("Thanh tra (Bộ Tài chính)", THANH_TRA, False),
+    ("Hội Nông dân (Việt Nam)", HND, False),
+    ("Kho bạc Nhà nước khu vực VII", KBNN_V, False),
+])
+def test_intake_never_takes_another_body_for_us_either(entry: str, us: AgencyEntry, foreign: bool) -> None:
+    assert not Resolver(Directory(DIRECTORY), us).names(entry, us, unplaced_ours=not foreign)
+
+
+# E. A place written on the first item only: the second is not read as ours where the first is Lạng Sơn's (held, as
+#    the mirror order "Thường trực Tỉnh ủy và UBND tỉnh Lạng Sơn" is).
+@pytest.mark.parametrize("entry", ["UBND tỉnh Lạng Sơn, Thường trực Tỉnh ủy", "UBND tỉnh Lạng Sơn và Thường trực Tỉnh ủy"])
+def test_a_place_on_the_first_item_is_not_ignored(entry: str) -> None:
+    status, names = resolve(entry)
+    assert status != "resolved", (entry, names)
+
+
 @pytest.mark.parametrize("entry,agencies", [
     ("Văn phòng TW Đảng", [VP_TW]), ("Văn phòng Trung ương Đảng", [VP_TW]), ("Văn phòng Tỉnh ủy", [VP_TINH_UY]),
     ("Ban Tuyên giáo Tỉnh ủy", [TGDV]), ("Ủy ban MTTQ tỉnh", [MTTQ]), ("Ủy ban MTTQ Việt Nam tỉnh", [MTTQ]),
@@ -125,6 +202,9 @@ def test_intake_never_takes_another_body_for_us(entry: str, us: AgencyEntry, for
     ("Cục Kiểm tra văn bản QPPL - Bộ Tư pháp", [CUC_KTVB]), ("Sở Y tế - tỉnh Bắc Ninh", [SYT]),
     ("Sở Y tế (tỉnh Bắc Ninh)", [SYT]), ("Sở Y tế (để phối hợp)", [SYT]), ("Thanh tra tỉnh", [THANH_TRA]),
     ("Thường trực Tỉnh ủy, Sở Y tế tỉnh", [TINH_UY, SYT]),
+    ("Kho bạc Nhà nước khu vực V", [KBNN_V]), ("KBNN khu vực I", [KBNN_I]), ("Thanh tra (để biết)", [THANH_TRA]),
+    ("Thanh tra (PC, CS, KTNB)", [THANH_TRA]), ("UBND T. Lạng Sơn", [UBND_LS]),
+    ("Cục Kiểm tra văn bản QPPL (Bộ Tư pháp)", [CUC_KTVB]),
 ])
 def test_what_they_were_taken_for_still_resolves(entry: str, agencies: list[AgencyEntry]) -> None:
     status, names = resolve(entry)

@@ -91,9 +91,15 @@ def _provinces() -> frozenset[tuple[str, ...]]:
 def names_province(text: str) -> bool:
     """Whether the text names one of the provinces, by its name alone ("Tuyên Quang", "UBND xã Tân Yên - Tuyên Quang"
     names one), tone marks or none."""
+    return last_province(text) is not None
+
+
+def last_province(text: str) -> str | None:
+    """The last province the text names by its name, folded ("T. Lạng Sơn" → "LANG SON"), None if it names none."""
     words = tuple(fold(w) for w in _words(text))
     starting = _provinces_by_first_word()
-    return any(words[i: i + len(p)] == p for i, word in enumerate(words) for p in starting.get(word, ()))
+    found = [p for i, word in enumerate(words) for p in starting.get(word, ()) if words[i: i + len(p)] == p]
+    return " ".join(found[-1]) if found else None
 
 
 @functools.cache
