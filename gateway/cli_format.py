@@ -106,7 +106,10 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         "mailboxes": mailboxes,
         "outbox": {"queued": outbox.queued, "sent": outbox.sent, "failed": outbox.failed,
                    "failures": [{"id": f.id, "to": f.recipient, "kind": f.kind, "error": f.last_error}
-                                for f in outbox.failures]},
+                                for f in outbox.failures],
+                   "retrying": [{"id": r.id, "to": r.recipient, "kind": r.kind, "attempts": r.attempts,
+                                 "error": r.last_error, "queued_at": when(r.created_at),
+                                 "next_attempt_at": when(r.next_attempt_at)} for r in outbox.retrying]},
         "store": {"path": report.store.path, "free_bytes": report.store.free_bytes, "total_bytes": report.store.total_bytes},
         "alerts": [{"mailbox": a.mailbox, "failing_since": when(a.failing_since), "error": a.error, "message": a.message}
                    for a in report.alerts],
@@ -129,6 +132,12 @@ def print_status(report: StatusReport) -> None:
         for f in outbox.failures:
             failures.add_row(str(f.id), f.kind, f.recipient, f.last_error or "")
         console.print(failures)
+    if outbox.retrying:  # a newcomer: the SMTP server down, nothing said where answers and letters were stuck
+        console.print("đang chờ gửi lại (máy chủ SMTP chưa nhận):")
+        retrying = _table("#", "loại", "đến", "lần thử", "lỗi gần nhất")
+        for r in outbox.retrying:
+            retrying.add_row(str(r.id), r.kind, r.recipient, str(r.attempts), r.last_error or "")
+        console.print(retrying)
     store = report.store
     console.print(f"kho lưu trữ {store.path}: còn trống {store.free_bytes / GIB:.1f} GiB "
                   f"trên {store.total_bytes / GIB:.1f} GiB")

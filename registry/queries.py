@@ -23,6 +23,7 @@ class OutboxCounts:
     sent: int
     failed: int
     failures: tuple[Outbox, ...]
+    retrying: tuple[Outbox, ...] = ()  # queued, tried and failed for now (the SMTP server down): oldest first
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,10 @@ def mailbox_states(session: Session) -> list[MailboxState]:
 def outbox_counts(session: Session, *, failures: int = 10) -> OutboxCounts:
     counts = {state: count for state, count in session.execute(select(Outbox.state, func.count()).group_by(Outbox.state))}
     failed = session.scalars(select(Outbox).where(Outbox.state == "failed").order_by(Outbox.id.desc()).limit(failures))
-    return OutboxCounts(counts.get("queued", 0), counts.get("sent", 0), counts.get("failed", 0), tuple(failed))
+    retrying = session.scalars(select(Outbox).where(Outbox.state == "queued", Outbox.attempts > 0)
+                               .order_by(Outbox.id).limit(failures))
+    return OutboxCounts(counts.get("queued", 0), counts.get("sent", 0), counts.get("failed", 0), tuple(failed),
+                        tuple(retrying))
 
 
 def sent_documents(session: Session, year: int | None = None, *, newest_first: bool = False, offset: int = 0,

@@ -200,6 +200,10 @@ def test_smtp_4xx_for_ten_minutes_then_5xx_for_one_recipient(world: World) -> No
         assert handler.messages == []
         assert [(r.state, r.attempts) for r in rows()] == [("queued", 6)] * 6
         assert all("452" in (r.last_error or "") for r in rows())
+        # what the operator sees meanwhile (a newcomer saw only "queued: 10", the SMTP server's refusals nowhere)
+        status = json.loads(world.run("status", "--config", str(world.config_path), "--json").stdout)
+        assert [(r["attempts"], "452" in r["error"]) for r in status["outbox"]["retrying"]] == [(6, True)] * 6
+        assert "đang chờ gửi lại" in world.run("status", "--config", str(world.config_path)).stdout
         handler.mode, handler.refused = "open", STC  # the server is back; Sở Tài chính's mailbox refuses
         run(600, 24 * 3600, step=300)  # a day later: everything due was sent, the refused ones not tried again
         final = rows()
@@ -214,7 +218,7 @@ def test_smtp_4xx_for_ten_minutes_then_5xx_for_one_recipient(world: World) -> No
         register.close()
         status = json.loads(world.run("status", "--config", str(world.config_path), "--json").stdout)
         assert status["outbox"]["queued"] == 0 and status["outbox"]["failed"] == 2
-        assert {f["to"] for f in status["outbox"]["failures"]} == {STC}
+        assert {f["to"] for f in status["outbox"]["failures"]} == {STC} and status["outbox"]["retrying"] == []
     finally:
         controller.stop()
 
