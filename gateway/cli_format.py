@@ -234,7 +234,8 @@ def sent_text(row: dict[str, Any]) -> str:
 
 
 def recall_text(out: dict[str, Any]) -> str:
-    return f"Đã gửi thông báo thu hồi {out['identifier']} đến: {', '.join(out['recall_sent_to'])}"
+    # queued, as every answer is: sent by the daemon when the SMTP server takes it (a newcomer read "sent" while it was down)
+    return f"Đã xếp thông báo thu hồi {out['identifier']} vào hàng gửi đến: {', '.join(out['recall_sent_to'])}"
 
 
 def resolution_text(out: dict[str, Any], warnings: list[str]) -> str:
