@@ -394,7 +394,8 @@ def digest(config_path: str) -> int:
     from gateway.digest import queue_digest
 
     with closing(Gateway.open(_config(config_path))) as gateway:
-        queue_digest(gateway)
+        queued = queue_digest(gateway)
+    print(f"Đã xếp bản tin tổng hợp vào hàng gửi: {queued} thư (gửi khi tiến trình `run` chạy)")
     return EXIT_OK
 
 
@@ -551,7 +552,7 @@ def review_command(name: str, help: str) -> Callable[[F], click.Command]:
 
 @review.command("list", help="what waits for review")
 @config_option
-@json_option()
+@json_option("print one JSON array")
 def review_list(config_path: str, as_json: bool) -> int:
     from gateway import review as reviews
 
@@ -600,6 +601,7 @@ def review_return(config_path: str, mail_id: int, as_json: bool, actor: str, rea
         with gateway.worker_pool(size=1) as pool:
             reviews.return_to_sender(gateway, Intake(gateway, pool), mail_id, reason, actor)
             reviews.refile(gateway, mail_id, "returned")
+        _decided(mail_id, "returned", as_json)
         return EXIT_OK
     return _reviewing(config_path, send_back)
 
@@ -611,8 +613,18 @@ def review_discard(config_path: str, mail_id: int, as_json: bool, actor: str, no
 
     def discard(gateway: Gateway) -> int:
         reviews.discard(gateway, mail_id, actor, note or "")
+        _decided(mail_id, "discarded", as_json)
         return EXIT_OK
     return _reviewing(config_path, discard)
+
+
+def _decided(mail_id: int, review: str, as_json: bool) -> None:
+    """What `review return` and `discard` did, said (a newcomer's ran and printed nothing)."""
+    if as_json:
+        out.print_json({"id": mail_id, "review": review})
+    else:
+        print(f"Đã trả lại thư số {mail_id} cho nơi gửi." if review == "returned"
+              else f"Đã bỏ qua thư số {mail_id} (không trả lời).")
 
 
 # outgoing

@@ -37,8 +37,10 @@ def test_the_clerk_releases_refuses_to_return_and_discards_held_mails(world: Wor
     # nothing proves who sent the second: a return could reach anyone; the clerk is told to discard it
     refused = world.run("review", "return", str(second), *config, "--reason", "Không xác minh được người gửi", check=False, process=True)
     assert refused.returncode == 2 and "nothing proves the sender" in refused.stderr and "discard" in refused.stderr
-    world.run("review", "discard", str(second), *config, "--actor", "nguyen.van.a", "--note", "giả mạo", process=True)
-    world.run("review", "discard", str(third), *config, "--actor", "nguyen.van.a")
+    said = world.run("review", "discard", str(second), *config, "--actor", "nguyen.van.a", "--note", "giả mạo", process=True)
+    assert said.stdout.strip() == f"Đã bỏ qua thư số {second} (không trả lời)."  # said, not silent (a newcomer)
+    said = world.run("review", "discard", str(third), *config, "--actor", "nguyen.van.a", "--json")
+    assert json.loads(said.stdout) == {"id": third, "review": "discarded"}
     again = world.run("review", "release", str(first), *config, check=False)
     assert again.returncode == 2 and "not waiting" in again.stderr
     assert json.loads(world.run("review", "list", *config, "--json").stdout) == []
@@ -106,8 +108,9 @@ def test_a_proven_senders_held_mail_is_returned(world: World) -> None:
     del world.extra["limits"]
     world.write_config()
 
-    world.run("review", "return", str(out["review_id"]), "--config", str(world.config_path),
-              "--reason", "Tệp quá nặng, đề nghị gửi lại", "--actor", "nguyen.van.a")
+    said = world.run("review", "return", str(out["review_id"]), "--config", str(world.config_path),
+                     "--reason", "Tệp quá nặng, đề nghị gửi lại", "--actor", "nguyen.van.a")
+    assert said.stdout.strip() == f"Đã trả lại thư số {out['review_id']} cho nơi gửi."
     register = world.db()
     with register.session() as s:
         ret = s.scalars(select(Outbox).where(Outbox.kind == "return")).one()
@@ -126,7 +129,8 @@ def test_the_digest_lists_what_was_registered_returned_and_waits(world: World) -
     returned = world.mail("no-pdf", subject="Thư không có tệp")
     world.ingest(signed, returned)
     [waiting] = held(world, "702/STP-VP")
-    world.run("digest", "--config", str(world.config_path), process=True)
+    said = world.run("digest", "--config", str(world.config_path), process=True)
+    assert said.stdout.startswith("Đã xếp bản tin tổng hợp vào hàng gửi: 1 thư")  # a newcomer's printed nothing
     world.run("digest", "--config", str(world.config_path))  # the second covers only what came since the first
     register = world.db()
     with register.session() as s:
