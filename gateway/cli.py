@@ -382,7 +382,7 @@ def status(config_path: str, as_json: bool) -> int:
     watch = Watch({m.name: m.poll_seconds for m in config.mailboxes}, config.limits.seconds_per_mail,
                   config.monitoring.alert_after_seconds)
     result = report(states, outbox, store_space(Path(config.storage)), watch, now)
-    out.print_json(out.status_json(result)) if as_json else out.print_status(result)
+    out.print_json(out.status_json(result)) if as_json else out.print_status(result, config.tz)
     return EXIT_ALERT if result.alerts else EXIT_OK
 
 

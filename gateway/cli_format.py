@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -116,14 +117,18 @@ def status_json(report: StatusReport) -> dict[str, Any]:
     }
 
 
-def print_status(report: StatusReport) -> None:
+def print_status(report: StatusReport, tz: tzinfo) -> None:
     console = _stdout()
-    mailboxes = _table("hộp thư", "trạng thái", "chờ xử lý", "thư gần nhất", "theo dõi", "lỗi")
+
+    def local(value: datetime | None) -> str:
+        return f"{value.astimezone(tz):%Y-%m-%d %H:%M:%S}" if value else "-"
+
+    mailboxes = _table("hộp thư", "trạng thái", "UID cuối", "chờ xử lý", "thư gần nhất", "theo dõi", "lỗi", "lỗi từ")
     for m in report.mailboxes:
         mailboxes.add_row(m.name, "đã kết nối" if m.connected else "không kết nối",
+                          str(m.last_uid) if m.last_uid is not None else "-",
                           str(m.backlog) if m.backlog is not None else "-",
-                          m.last_mail_at.isoformat() if m.last_mail_at else "-", "có" if m.watched else "không",
-                          m.error or "")
+                          local(m.last_mail_at), "có" if m.watched else "không", m.error or "", local(m.failing_since))
     console.print(mailboxes)
     outbox = report.outbox
     console.print(f"outbox: {outbox.queued} chờ gửi, {outbox.sent} đã gửi, {outbox.failed} gửi không được")

@@ -2,6 +2,7 @@
 daemon no longer watches, and the text a person reads; no register, no clock."""
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -60,10 +61,11 @@ def test_the_alert_says_how_long_and_the_threshold_and_json_keeps_its_fields() -
 
 
 def test_the_text_form_is_a_table_a_person_reads(capsys: pytest.CaptureFixture[str]) -> None:
-    print_status(_report(_state("vanthu", failing_for=1000)))
+    print_status(_report(_state("vanthu", failing_for=1000)), ZoneInfo("Asia/Ho_Chi_Minh"))
     text = capsys.readouterr().out
     rows = {line.split()[0]: line for line in text.splitlines() if line.strip()}
     assert "không kết nối" in rows["vanthu"] and "connection refused" in rows["vanthu"]
+    assert "2026-03-02 15:43:20" in rows["vanthu"]  # failing since, in the agency's time (the README's columns)
     assert NOT_STARTED in rows["phongban"]
     assert "kho lưu trữ store: còn trống 10.0 GiB trên 100.0 GiB" in text
     assert "CẢNH BÁO: hộp thư vanthu lỗi liên tục 1000 giây (ngưỡng 900 giây): connection refused" in text
