@@ -53,6 +53,22 @@ def test_paper_and_electronic_share_one_series(world: World) -> None:
     assert [(r["incoming_number"], r["medium"]) for r in rows] == [(1, "electronic"), (2, "paper"), (3, "electronic")]
 
 
+def test_a_paper_documents_secrecy_is_one_of_the_three_degrees(world: World) -> None:
+    # a newcomer (2026-12-05): --secrecy Foo was registered as the secrecy "Foo"
+    from sqlalchemy import select
+
+    from registry.models import Document
+
+    paper = ["register", "add", "--config", str(world.config_path), "--issuer", "Công an tỉnh", "--summary", "Kế hoạch"]
+    refused = world.run(*paper, "--number", "1/CAT-PA", "--secrecy", "Foo", check=False, process=True)
+    assert refused.returncode == 2 and "Mật, Tối mật, Tuyệt mật" in refused.stderr
+    world.run(*paper, "--number", "2/CAT-PA", "--secrecy", "tối mật")
+    register = world.db()
+    with register.session() as s:
+        assert [(d.notation, d.secrecy) for d in s.scalars(select(Document))] == [("2/CAT-PA", "Tối mật")]
+    register.close()
+
+
 def test_paper_taken_in_outside_office_hours_counts_from_their_next_start(world: World) -> None:
     """Seed 000 Đ11.2, as for mail: paper registered at night after mail so moved to the next morning came before it
     (a newcomer's demo at 21:48 on a Friday: numbers 1–4 on Monday 07:30, number 5 on Friday 21:50, and the printed
