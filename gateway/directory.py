@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from gateway.names import NameIndex
+from gateway.names import NameIndex, abbreviates
 from vntext import fold, squash
 
 FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former")
@@ -184,7 +184,10 @@ class Directory:
     # Recipient entries are compared as documents write them (gateway/names.py), through these.
     @cached_property
     def written_names(self) -> NameIndex[AgencyEntry]:
-        return NameIndex((n, a) for a in self.agencies for n in a.names)
+        # an alias abbreviating the agency's own name says nothing more, and would take a name spelled out otherwise for
+        # it ("Sở NV tỉnh Bắc Ninh" beside "Sở Nội vụ tỉnh Bắc Ninh" took "Sở Ngoại vụ": red team 34): left out
+        return NameIndex((n, a) for a in self.agencies for n in a.names
+                         if n == a.name or not any(abbreviates(n, other) for other in a.names if other != n))
 
     @cached_property
     def written_former_names(self) -> NameIndex[AgencyEntry]:

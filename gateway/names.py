@@ -143,6 +143,13 @@ def units(text: str, formal: bool = False) -> Written:
     return tuple(out)
 
 
+def abbreviates(short: str, name: str) -> bool:
+    """Whether `short` is `name` with some of its syllables written as letters ("Sở NV tỉnh X" of "Sở Nội vụ tỉnh X")."""
+    written, full = units(short, True), units(name, True)
+    return any(u.initial for u in written) and sum(u.initial for u in written) > sum(u.initial for u in full) \
+        and same(written, full)
+
+
 def _stands_for(initial: Unit, syllable: str) -> bool:
     """Whether an abbreviation's letter stands for this syllable ("Tg" for "TUONG")."""
     if not syllable.startswith(initial.text):

@@ -44,16 +44,21 @@ _ARCHIVE = re.compile(r"^LUU\b")
 _NOTES = re.compile(r"\(([^)]*)\)")
 _UNIT_CODES = re.compile(r"^[A-ZĐ0-9]{1,8}(\s*,\s*[A-ZĐ0-9]{1,8})+$")  # "PC, CS, TTR, KTNB": a body's own units
 # An entry ending with the country is a national body's ("Hội Nông dân Việt Nam", "Hội LHPN VN"): never our province's
+# Kinds of body only a province has (a Sở, its people's committee and council, its Party committee): a former name of
+# one needs no place written to be ours ("Sở KH&ĐT", "Ban Tuyên giáo Tỉnh ủy")
+_PROVINCIAL = re.compile(r"\b(SO|TINH UY|TINH DOAN|THANH UY|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\b")
 _NATIONAL = re.compile(r"(\bvi[eệ]t\s*nam|(?-i:VN))\s*$", re.IGNORECASE)
-# What a part after a dash may be for the part before it to be its unit: the body it belongs to ("Cục Kiểm tra văn
-# bản QPPL - Bộ Tư pháp"); after anything else ("Cục Thuế - Thuế cơ sở 1", "NHCSXH - Chi nhánh tỉnh") the entry
-# names a unit below the first, with its own mailbox or none we know
-_PARENT_KIND = re.compile(r"^(BO|TONG CUC|CUC|UBND|UY BAN|HDND|HOI DONG|SO|BAN|VAN PHONG|TINH UY|THANH UY|DANG UY|"
-                          r"TRUNG UONG|CHINH PHU|QUOC HOI|VIEN|HOC VIEN|TOA AN|TANDTC|VKSNDTC|KIEM TOAN)\b")
+# What a part after a dash must be for the part before it to be its unit: a body that outranks it ("Cục Kiểm tra văn
+# bản QPPL - Bộ Tư pháp"); after anything else ("Cục Thuế - Thuế cơ sở 1", "NHCSXH - Chi nhánh tỉnh", "UBND tỉnh
+# Lạng Sơn - Sở Y tế") the entry names a unit below the first, with its own mailbox or none we know
+_RANKS = ((4, re.compile(r"^(BO|CHINH PHU|QUOC HOI|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|TINH UY|THANH UY|"
+                         r"HUYEN UY|DANG UY|BAN CHAP HANH|TRUNG UONG|TW|TANDTC|VKSNDTC|KIEM TOAN NHA NUOC)\b")),
+          (3, re.compile(r"^(TONG CUC|UY BAN)\b")),
+          (2, re.compile(r"^(CUC|SO|BAN|VIEN|HOC VIEN|TOA AN|VIEN KIEM SAT|TRUONG DAI HOC|DAI HOC)\b")))
 # After "các tỉnh"/"các thành phố", what says every one of them rather than naming some ("các tỉnh, thành phố trực
 # thuộc Trung ương", "các tỉnh, TPTW")
-_EVERY_WORDS = re.compile(r"\b(TINH|THANH PHO|TP|TPTW|TRUC THUOC|TRUNG UONG|TW|VA|TREN|TRONG|CA NUOC|KHU VUC|PHIA BAC|"
-                          r"PHIA NAM|MIEN BAC|MIEN NAM|MIEN TRUNG|LIEN QUAN|CO LIEN QUAN|TU)\b|[^A-Z0-9]")
+_EVERY_WORDS = re.compile(r"\b(TINH|THANH PHO|TP|TPTW|TRUC THUOC|TRUNG UONG|TW|TU|VA|(TREN |TRONG )?CA NUOC)\b|[^A-Z0-9]")
+# (a region, "các tỉnh phía Nam", or "các tỉnh trên", names some provinces: red team 34)
 # The levels a place is named at, as names write them ("tỉnh Bắc Giang", "phường Đức Xuân").
 _LEVEL = r"thành phố|thị trấn|thị xã|tỉnh|xã|phường|huyện|quận"
 # (not "Tỉnh ủy", "Tỉnh đoàn", "Xã hội", "Hợp tác xã")
@@ -102,6 +107,7 @@ class _Found:
     agencies: tuple[AgencyEntry, ...]
     many: bool = False  # several bodies meant (a group, a list); else several agencies are an ambiguity
     former: tuple[tuple[str, AgencyEntry], ...] = ()  # (former name, its successor) matched on the way
+    unsure: bool = False  # read only as our former body, with our province added: held for the clerk to confirm
 
 
 def _union(readings: list[_Found | None]) -> _Found | None:
@@ -109,14 +115,15 @@ def _union(readings: list[_Found | None]) -> _Found | None:
     found = [r for r in readings if r is not None]
     if not found:
         return None
-    return _Found(tuple(dict.fromkeys(a for r in found for a in r.agencies)), former=tuple(f for r in found for f in r.former))
+    return _Found(tuple(dict.fromkeys(a for r in found for a in r.agencies)), former=tuple(f for r in found for f in r.former),
+                  unsure=any(r.unsure for r in found))
 
 
 def _merge(parts: list[_Found]) -> _Found:
     agencies: list[AgencyEntry] = []
     for part in parts:
         agencies += [a for a in part.agencies if a not in agencies]
-    return _Found(tuple(agencies), True, tuple(f for p in parts for f in p.former))
+    return _Found(tuple(agencies), True, tuple(f for p in parts for f in p.former), any(p.unsure for p in parts))
 
 
 @dataclass
@@ -145,7 +152,7 @@ class Resolver:
         found = self._agencies(text)
         if found is None:
             return Resolution(entry, "unresolved", candidates=self._near(text))
-        if len(found.agencies) > 1 and not found.many:
+        if (len(found.agencies) > 1 and not found.many) or found.unsure:
             return Resolution(entry, "ambiguous", candidates=sorted(a.name for a in found.agencies))
         agencies = [a for a in found.agencies if self.us is None or a.code != self.us.code]
         renamed = [warning("recipient-former-name", f"{name} → {agency.name}")
@@ -222,6 +229,12 @@ class Resolver:
             return self._both(text)
         return None
 
+    def _body_or_place(self, item: str) -> bool:
+        """Whether a list's item names a place, a ministry's or a committee's kind of body, or a department or Sở by its
+        name: not a unit inside the head ("BTCN", "các Vụ, Cục", "Vụ Pháp chế", "PA03", "Website CP")."""
+        rank = _rank(item)
+        return _names_place(item) or rank > 3 or (rank > 1 and len(fold(_plural(_strip_title(item))).split()) > 1)
+
     def _unit_of(self, unit: str, after: str, ours: bool) -> _Found | None:
         """"Cục kiểm tra văn bản QPPL - Bộ Tư pháp": the unit, then the body it belongs to; the unit is read as
         written, never with our place (red team 32: "Thanh tra - Bộ Tài chính" was our province's Thanh tra). A place
@@ -230,9 +243,14 @@ class Resolver:
         if _names_place(after):
             joined = f"{unit} {after}"
             return next((found for form in (joined, _strip_title(joined)) if (found := self._direct(form, ours))), None)
-        if not _PARENT_KIND.match(fold(_strip_title(after))):
-            return None
-        return self._agencies(unit, ours=False)
+        if _rank(after) > max(1, _rank(unit)):
+            return self._agencies(unit, ours=False)
+        if _rank(after) < 2:
+            return None  # "Vụ PC (TCT)", "Hội Nông dân (TQ)": what comes after is no body we can rank
+        # the header's order, the parent first ("Bộ Tư pháp (Cục Kiểm tra văn bản)", "Tỉnh ủy Bắc Ninh - Ban Tổ chức"):
+        # the body below if the directory has it, else held ("UBND tỉnh Lạng Sơn - Sở Y tế" is never Lạng Sơn's UBND:
+        # red team 34)
+        return self._direct(f"{after} {unit}", ours=False) or self._direct(_strip_title(after), ours=False)
 
     def _units_or_items(self, head: str, items: str) -> _Found | None:
         """"Văn phòng UBND tỉnh: LĐVP, TKCT": units inside one agency; "UBND các huyện: Lục Ngạn,
@@ -240,12 +258,12 @@ class Resolver:
         kind the head names ("Bộ Công an"), or, where it names a kind as general as "cơ quan", an
         agency by its own name."""
         whole = self._direct(head)
-        if whole is not None and len(whole.agencies) == 1:
-            return whole
+        listed = [i.strip() for i in re.split(r"[,;]", items) if i.strip()]
+        if whole is not None and len(whole.agencies) == 1 and not any(self._body_or_place(i) for i in listed):
+            return whole  # its own units ("LĐVP, TKCT"); items naming bodies or places say which bodies (red team 34)
         kinds = [k.strip() for k in re.split(r",|\s+và\s+", _strip_title(head.strip())) if k.strip()]
         kinds = [re.sub(r"\bcác\s+", "", k, flags=re.IGNORECASE) for k in kinds]  # "UBND huyện", "Bộ"
         named = [k for k in kinds if not _ANY_KIND.match(fold(k))]
-        listed = [i.strip() for i in re.split(r"[,;]", items) if i.strip()]
         if len(kinds) > MOST_KINDS or len(listed) > MOST_ITEMS:
             return None  # each item is read with each kind: 2,840 of both took a minute (red team 18)
         found: list[_Found] = []
@@ -320,29 +338,44 @@ class Resolver:
         agencies: list[AgencyEntry] = []
         former: list[tuple[str, AgencyEntry]] = []
         current: set[str] = set()
-        for form in self._forms(text) if ours else [text]:
+        forms = self._forms(text) if ours else [text]
+        for form in forms:
             for _, agency in self.directory.written_names.find(form):
                 current.add(agency.code)
                 agencies += [agency] if agency not in agencies else []
+        placed = self._placed(text) if ours else [text]
+        by_our_province = False
+        for form in forms:
             for name, agency in self.directory.written_former_names.find(form):
                 former.append((name, agency))
+                by_our_province = by_our_province or (form not in placed and agency not in agencies)
                 agencies += [agency] if agency not in agencies else []
         if not agencies:
             return None
-        return _Found(tuple(agencies), former=tuple(f for f in former if f[1].code not in current))
+        # a former name read only with our province added may be a body's of the country now: "Cục Thuế" is the
+        # central one, our "Cục Thuế tỉnh Bắc Ninh" is Thuế tỉnh (red team 34); "Cục Thuế tỉnh" is ours
+        unsure = by_our_province and not current and len(agencies) == 1 and not _PROVINCIAL.search(fold(text))
+        return _Found(tuple(agencies), former=tuple(f for f in former if f[1].code not in current), unsure=unsure)
+
+    def _placed(self, text: str) -> list[str]:
+        """The entry as written, and with the name of the level it writes alone: "Hội Liên hiệp Phụ nữ tỉnh" → "… tỉnh
+        Bắc Giang"."""
+        forms = [text]
+        bare = _BARE_LEVEL.search(text)
+        if bare is not None and not _NATIONAL.search(text):
+            place = self._places.by_level.get(_level_key(bare.group("level")))
+            if place is not None and not _NOT_OURS_BEFORE.search(text[: bare.start()]):
+                forms.append(f"{text} {place}")
+        return forms
 
     def _forms(self, text: str) -> list[str]:
         """The entry as written, and with the place it leaves out: "Hội Liên hiệp Phụ nữ tỉnh" →
         "… tỉnh Bắc Giang"; "Sở GD&ĐT" → "Sở GD&ĐT tỉnh Bắc Giang"; "Tỉnh đoàn" → "Tỉnh đoàn Bắc
         Giang" (never for a plural: "UBND các tỉnh", "các xã, phường")."""
-        forms = [text]
+        forms = self._placed(text)
         if _NATIONAL.search(text):
             return forms  # the country's body, not our province's of the same name (red team 32)
         bare = _BARE_LEVEL.search(text)
-        if bare is not None:
-            place = self._places.by_level.get(_level_key(bare.group("level")))
-            if place is not None and not _NOT_OURS_BEFORE.search(text[: bare.start()]):
-                forms.append(f"{text} {place}")
         province = self._places.province
         if province and not _LEVELS.search(text) and not re.search(r"\bcác\b", text, re.IGNORECASE):
             # "Sở TP" (TP is Tư pháp here, not a city); "Tỉnh đoàn", "Kho bạc Nhà nước" + "Bắc Giang"
@@ -369,6 +402,14 @@ def _clean(entry: str) -> str:
     Nam)": red teams 32 and 33, each read as our province's body with the brackets dropped)."""
     kept = _NOTES.sub(lambda note: " " if _is_note(note.group(1)) else f" - {note.group(1)} ", entry)
     return kept.strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
+
+
+def _rank(text: str) -> int:
+    """How high a body of this kind stands (4: a ministry, a people's committee or council, a Party committee; 3: a
+    general department; 2: a department, a Sở, a board; 1: any other), to tell a unit's parent after a dash from a unit
+    below it ("Cục Kiểm tra văn bản QPPL - Bộ Tư pháp", never "Bộ Tư pháp - Cục …" as the Bộ's)."""
+    folded = fold(_strip_title(text)).strip()
+    return next((rank for rank, kind in _RANKS if kind.match(folded)), 1)
 
 
 def _is_note(text: str) -> bool:

@@ -150,7 +150,9 @@ EXPECTED: dict[str, list[str] | str] = {
         'Cục Kiểm tra văn bản và Quản lý xử lý vi phạm hành chính - Bộ Tư pháp'],  # 012: an alias
     'Viện KSND tôi cao': ['Viện kiểm sát nhân dân tối cao'],  # 013
     'Toà án ND tối cao': ['Tòa án nhân dân tối cao'],  # 013
-    'Bộ Tư pháp (Cục Kiểm tra Văn bản)': ['Bộ Tư pháp'],  # 013: the ministry, its unit in brackets
+    # 013: the ministry, its unit in brackets, the header's order; the unit is a body of its own in the directory, and
+    # the one meant (red team 34: read as the ministry, "UBND tỉnh Lạng Sơn (Sở Y tế)" was Lạng Sơn's UBND)
+    'Bộ Tư pháp (Cục Kiểm tra Văn bản)': ['Cục Kiểm tra văn bản và Quản lý xử lý vi phạm hành chính - Bộ Tư pháp'],
     'Kiêm toán Nhà nước': ['Kiểm toán nhà nước'],  # 013
     'Bộ Công Thương: Bộ trưởng; các Thứ trưởng; Vụ Pháp chế; các Vụ, Cục; các Phòng QLXNK khu vực (20)': [
         'Bộ Công Thương'],  # 013
