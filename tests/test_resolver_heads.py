@@ -9,11 +9,7 @@ import pytest
 
 from gateway.directory import AgencyEntry, Directory
 from gateway.resolver import Resolver
-
-
-def agency(code: str, name: str, aliases: tuple[str, ...] = (), groups: tuple[str, ...] = (),
-           former: tuple[str, ...] = ()) -> AgencyEntry:
-    return AgencyEntry(code, name, f"vanthu.{code.replace('.', '')}@example.gov.vn", aliases, groups, (), former)
+from test_resolver_corpus import agency
 
 
 BN = "tỉnh Bắc Ninh"
