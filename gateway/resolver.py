@@ -42,19 +42,25 @@ _TITLES = re.compile(rf"^((CAC )?(DONG CHI|D/C) )?(CAC\s+)?{_TITLE}((\s*,\s*|\s+
 _PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")
 _NOTES = re.compile(r"\(([^)]*)\)")
+_NOTE_WORDS = re.compile(r"^(\d|DE\b(?! AN\b)|DEN\b|D/|B/|T/|P/|TH/|PH/|QUA\b|KEM\b|BAN (CHINH|SAO|GOC|DIEN TU)\b|THAY\b|"
+                         r"THUC HIEN|BAO CAO|PHOI HOP|BIET\b|"
+                         r"CHI DAO|E-?MAIL|GUI\b|DANG\b|Y KIEN|CHU TRI|GIAM SAT|TONG HOP|THEO DOI|THI HANH|TRINH\b)")
 _UNIT_CODES = re.compile(r"^[A-ZĐ0-9]{1,8}(\s*,\s*[A-ZĐ0-9]{1,8})+$")  # "PC, CS, TTR, KTNB": a body's own units
 # An entry ending with the country is a national body's ("Hội Nông dân Việt Nam", "Hội LHPN VN"): never our province's
 # Kinds of body only a province has (a Sở, its people's committee and council, its Party committee): a former name of
 # one needs no place written to be ours ("Sở KH&ĐT", "Ban Tuyên giáo Tỉnh ủy")
 _PROVINCIAL = re.compile(r"\b(SO|TINH UY|TINH DOAN|THANH UY|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\b")
+_CITIES = {"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CAN THO", "HUE", "THUA THIEN HUE"}  # cities, not provinces
 _NATIONAL = re.compile(r"(\bvi[eệ]t\s*nam|(?-i:VN))\s*$", re.IGNORECASE)
 # What a part after a dash must be for the part before it to be its unit: a body that outranks it ("Cục Kiểm tra văn
 # bản QPPL - Bộ Tư pháp"); after anything else ("Cục Thuế - Thuế cơ sở 1", "NHCSXH - Chi nhánh tỉnh", "UBND tỉnh
 # Lạng Sơn - Sở Y tế") the entry names a unit below the first, with its own mailbox or none we know
-_RANKS = ((4, re.compile(r"^(BO|CHINH PHU|QUOC HOI|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|TINH UY|THANH UY|"
-                         r"HUYEN UY|DANG UY|BAN CHAP HANH|TRUNG UONG|TW|TANDTC|VKSNDTC|KIEM TOAN NHA NUOC)\b")),
-          (3, re.compile(r"^(TONG CUC|UY BAN)\b")),
-          (2, re.compile(r"^(CUC|SO|BAN|VIEN|HOC VIEN|TOA AN|VIEN KIEM SAT|TRUONG DAI HOC|DAI HOC)\b")))
+_RANKS = ((4, re.compile(r"^(BO(?! (TU LENH|CHI HUY|DOI)\b)|CHINH PHU|QUOC HOI|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|"
+                         r"TINH UY|THANH UY|HUYEN UY|DANG UY|BAN CHAP HANH|TRUNG UONG|TW|TANDTC|VKSNDTC|KIEM TOAN NHA NUOC|"
+                         r"VAN PHONG (CHINH PHU|QUOC HOI|CHU TICH NUOC|TRUNG UONG)|THANH TRA CHINH PHU|VIEN HAN LAM|"
+                         r"DAI HOC QUOC GIA|(TOA AN NHAN DAN|VIEN KIEM SAT NHAN DAN|TAND|VKSND) TOI CAO)\b")),
+          (3, re.compile(r"^(TONG CUC|UY BAN|BO (TU LENH|CHI HUY))\b")),
+          (2, re.compile(r"^(CUC|SO|BAN|VIEN|HOC VIEN|TOA AN|VIEN KIEM SAT|TAND|VKSND|TRUONG DAI HOC|DAI HOC)\b")))
 # After "các tỉnh"/"các thành phố", what says every one of them rather than naming some ("các tỉnh, thành phố trực
 # thuộc Trung ương", "các tỉnh, TPTW")
 _EVERY_WORDS = re.compile(r"\b(TINH|THANH PHO|TP|TPTW|TRUC THUOC|TRUNG UONG|TW|TU|VA|(TREN |TRONG )?CA NUOC)\b|[^A-Z0-9]")
@@ -189,8 +195,15 @@ class Resolver:
         if ":" in text:  # "UBND các tỉnh: Đồng Tháp, Hà Tĩnh" names those only, each alone (one we cannot read aside)
             head, listed = text.split(":", 1)
             items = [i for i in re.split(r"[,;]", listed) if i.strip()]
-            return len(items) <= MOST_ITEMS and any(
-                (found := self._units_or_items(head, item)) is not None and agency in found.agencies for item in items)
+            if len(items) > MOST_ITEMS:
+                return False
+            if self._named(text, agency):
+                return True
+            # each item alone, as it names its own body: an item read as one of the head's units names nothing ("UBND
+            # tỉnh: KonTum, Gia Lai" was ours through "KonTum", no place we know: red team 35)
+            alone = self._direct(head)
+            return any((found := self._units_or_items(head, item)) is not None and agency in found.agencies
+                       and (alone is None or found.agencies != alone.agencies) for item in items)
         every = _every_province(text)  # "Sở Tài chính, Cục Thuế các tỉnh, thành phố trực thuộc TW": each kind's body of
         if every != text:  # every province, ours among them (read off the whole entry only: red team 33)
             return any(self._named(_plural(item), agency) for item in [every, *_list_items(every)])
@@ -229,6 +242,27 @@ class Resolver:
             return self._both(text)
         return None
 
+    def _head_and_its_own(self, head: str, listed: list[str]) -> _Found | None:
+        """"VPCP: BTCN, các Vụ, TGĐ Cổng TTĐT": the head's agency, for its units, and the bodies of its own the
+        directory lists among them (each named gets the letter: red teams 34 and 35, "Sở Y tế: Trung tâm KSBT" was the
+        Sở alone); None where an item names a place ("UBND tỉnh: Lạng Sơn"), outranks the head ("Thanh tra: Bộ Tài
+        chính") or names a body the directory does not have."""
+        whole = self._direct(head)
+        if whole is None or len(whole.agencies) != 1 or any(_names_place(i) for i in listed):
+            return None
+        head_rank = _rank(whole.agencies[0].name)  # "VPCP" ranks as Văn phòng Chính phủ
+        _, ours = self._written_place(head)
+        found = [whole]
+        for item in listed:  # in the head's place: "UBND tỉnh Lạng Sơn: Sở Y tế" is never our Sở Y tế
+            own = self._direct(_strip_title(item), ours=ours)
+            if (_rank(item) > head_rank and self._body_or_place(item)) or (own is None and self._body_or_place(item)):
+                return None
+            if own is not None:
+                if len(own.agencies) != 1 or own.unsure:
+                    return None
+                found.append(own)
+        return whole if len(found) == 1 else _merge(found)
+
     def _body_or_place(self, item: str) -> bool:
         """Whether a list's item names a place, a ministry's or a committee's kind of body, or a department or Sở by its
         name: not a unit inside the head ("BTCN", "các Vụ, Cục", "Vụ Pháp chế", "PA03", "Website CP")."""
@@ -250,22 +284,26 @@ class Resolver:
         # the header's order, the parent first ("Bộ Tư pháp (Cục Kiểm tra văn bản)", "Tỉnh ủy Bắc Ninh - Ban Tổ chức"):
         # the body below if the directory has it, else held ("UBND tỉnh Lạng Sơn - Sở Y tế" is never Lạng Sơn's UBND:
         # red team 34)
-        return self._direct(f"{after} {unit}", ours=False) or self._direct(_strip_title(after), ours=False)
+        below = self._direct(f"{after} {unit}", ours=False)
+        if below is None and _rank(after) < _rank(unit):  # of the same rank, which holds which is not told ("Trường Đại
+            below = self._direct(_strip_title(after), ours=False)  # học Sư phạm - Đại học Huế": red team 35)
+        return below
 
     def _units_or_items(self, head: str, items: str) -> _Found | None:
         """"Văn phòng UBND tỉnh: LĐVP, TKCT": units inside one agency; "UBND các huyện: Lục Ngạn,
         Sơn Động", "Các Bộ, cơ quan: Công an, …, Ngân hàng Nhà nước Việt Nam": each item is of a
         kind the head names ("Bộ Công an"), or, where it names a kind as general as "cơ quan", an
         agency by its own name."""
-        whole = self._direct(head)
         listed = [i.strip() for i in re.split(r"[,;]", items) if i.strip()]
-        if whole is not None and len(whole.agencies) == 1 and not any(self._body_or_place(i) for i in listed):
-            return whole  # its own units ("LĐVP, TKCT"); items naming bodies or places say which bodies (red team 34)
+        if len(listed) > MOST_ITEMS:
+            return None  # each item is read (with each kind): 2,840 of them took a minute (red team 18)
+        if (whole := self._head_and_its_own(head, listed)) is not None:
+            return whole
         kinds = [k.strip() for k in re.split(r",|\s+và\s+", _strip_title(head.strip())) if k.strip()]
         kinds = [re.sub(r"\bcác\s+", "", k, flags=re.IGNORECASE) for k in kinds]  # "UBND huyện", "Bộ"
         named = [k for k in kinds if not _ANY_KIND.match(fold(k))]
-        if len(kinds) > MOST_KINDS or len(listed) > MOST_ITEMS:
-            return None  # each item is read with each kind: 2,840 of both took a minute (red team 18)
+        if len(kinds) > MOST_KINDS:
+            return None
         found: list[_Found] = []
         for item in listed:
             hits = _union([self._direct(f"{kind} {item}") for kind in named])
@@ -287,7 +325,7 @@ class Resolver:
         found: list[_Found] = []
         for item in items:
             hits = None
-            placeless = not _LEVELS.search(item) and not _BARE_LEVEL.search(item) and not names_province(item)
+            placeless = not _LEVELS.search(item) and not _BARE_LEVEL.search(item) and not _province_said(item)
             if place is not None and placeless:
                 hits = self._agencies(f"{item} {place}", ours)
             if hits is None:
@@ -309,11 +347,13 @@ class Resolver:
             return bare, True
         said = _units_of(last)
         if not said or not fold(last).endswith(fold(said[-1][2])):
-            # a province by its name, its level abbreviated or unmarked ("UBND T. Lạng Sơn", "tinh Lang Son")
-            named = last_province(last)
+            # a province by its name, its level abbreviated or unmarked ("UBND T. Lạng Sơn", "tinh Lang Son", "TP.HCM");
+            # not a name a body bears ("Đoàn TNCS Hồ Chí Minh", "Báo Bắc Ninh": red team 35)
+            named = last_province(last, after_level=True)
             if named is None:
                 return None, True
-            return named, fold(self._places.province or "").endswith(named)
+            level = "thành phố" if named in _CITIES else "tỉnh"  # what the other items are read with
+            return f"{level} {named.title()}", fold(self._places.province or "").endswith(named)
         level, written, place = said[-1]
         return f"{written} {place}", fold(self._places.by_level.get(level, "")) == fold(place)
 
@@ -413,12 +453,10 @@ def _rank(text: str) -> int:
 
 
 def _is_note(text: str) -> bool:
-    """A note on the entry ("để biết", "b/c", "02 bản"): it begins with a small letter or a figure, and names no place;
-    or the units inside the body that are to see it ("PC, CS, TTR, KTNB": codes in capitals, two at least)."""
-    first = next((c for c in text if c.isalnum()), "")
-    if _UNIT_CODES.match(text.strip()):
-        return True
-    return (not first or first.islower() or first.isdigit()) and not _names_place(text)
+    """A note on the entry: what it is sent for ("để biết", "b/c", "Để b/c", "02 bản", OCR's "dé b/c"), or the units
+    inside the body that are to see it ("PC, CS, TTR, KTNB": codes in capitals, two at least). Anything else in
+    brackets says which body ("(thuộc Bộ Tài chính)", "(trung ương)": red team 35)."""
+    return bool(_UNIT_CODES.match(text.strip()) or _NOTE_WORDS.match(fold(text).strip()))
 
 
 def _names_place(text: str) -> bool:
@@ -448,7 +486,8 @@ def _every_province(text: str) -> str:
 
 def _province_said(item: str) -> bool:
     """Whether a list's item says its own province ("UBND tỉnh Bắc Ninh"), not only a lower unit ("UBND xã Tân Yên")."""
-    return any(level in ("TINH", "THANH PHO") for level, _, _ in _units_of(item)) or names_province(item)
+    return any(level in ("TINH", "THANH PHO") for level, _, _ in _units_of(item)) or \
+        last_province(item, after_level=True) is not None
 
 
 def _level_key(level: str) -> str:
