@@ -106,15 +106,21 @@ def status_json(report: StatusReport) -> dict[str, Any]:
     return {
         "mailboxes": mailboxes,
         "outbox": {"queued": outbox.queued, "sent": outbox.sent, "failed": outbox.failed,
-                   "failures": [{"id": f.id, "to": f.recipient, "kind": f.kind, "error": f.last_error}
+                   "failures": [{"id": f.id, "to": f.recipient, "kind": f.kind, "error": _short(f.last_error)}
                                 for f in outbox.failures],
                    "retrying": [{"id": r.id, "to": r.recipient, "kind": r.kind, "attempts": r.attempts,
-                                 "error": r.last_error, "queued_at": when(r.created_at),
+                                 "error": _short(r.last_error), "queued_at": when(r.created_at),
                                  "next_attempt_at": when(r.next_attempt_at)} for r in outbox.retrying]},
         "store": {"path": report.store.path, "free_bytes": report.store.free_bytes, "total_bytes": report.store.total_bytes},
         "alerts": [{"mailbox": a.mailbox, "failing_since": when(a.failing_since), "error": a.error, "message": a.message}
                    for a in report.alerts],
     }
+
+
+def _short(error: str | None) -> str | None:
+    """An SMTP server's words as a check shows them: a line, 500 characters at most (a server's reply has no bound: red
+    team 36's 2 MB one made `status --json` 2 MB)."""
+    return None if error is None else " ".join(error.split())[:500]
 
 
 def print_status(report: StatusReport, tz: tzinfo) -> None:
@@ -135,13 +141,13 @@ def print_status(report: StatusReport, tz: tzinfo) -> None:
     if outbox.failures:
         failures = _table("#", "loại", "đến", "lỗi")
         for f in outbox.failures:
-            failures.add_row(str(f.id), f.kind, f.recipient, f.last_error or "")
+            failures.add_row(str(f.id), f.kind, f.recipient, _short(f.last_error) or "")
         console.print(failures)
     if outbox.retrying:  # a newcomer: the SMTP server down, nothing said where answers and letters were stuck
         console.print("đang chờ gửi lại (máy chủ SMTP chưa nhận):")
         retrying = _table("#", "loại", "đến", "lần thử", "lỗi gần nhất")
         for r in outbox.retrying:
-            retrying.add_row(str(r.id), r.kind, r.recipient, str(r.attempts), r.last_error or "")
+            retrying.add_row(str(r.id), r.kind, r.recipient, str(r.attempts), _short(r.last_error) or "")
         console.print(retrying)
     store = report.store
     console.print(f"kho lưu trữ {store.path}: còn trống {store.free_bytes / GIB:.1f} GiB "

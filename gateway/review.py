@@ -26,6 +26,7 @@ from gateway.mail_budget import MailTookTooLong, budget
 from gateway.model import MailFacts, MailOutcome, Particulars, Reply, WorkFailure
 from gateway.reasons import error
 from registry import audit, queries
+from registry.numbering import hold_numbers_first
 from registry.models import AuditEntry, Document, DocumentFile, Mail
 from registry.queries import WAITING
 from vntext import fold
@@ -196,6 +197,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
     try:
         with budget(gateway.config.limits.daemon_seconds_per_mail):
             _decided_first(gateway, intake, facts)
+        with budget(gateway.config.limits.daemon_seconds_per_mail):  # each decision its own, as intake's one
             return _release(gateway, intake, mail_id, actor, facts)
     except MailTookTooLong:
         raise ReviewError(f"{mail_id}: deciding on it took more than {gateway.config.limits.daemon_seconds_per_mail} s "
@@ -216,6 +218,8 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, facts: 
     with gateway.register.session() as session, session.begin():
         mail = _waiting_mail(session, mail_id)
         received = mail.received_at.astimezone(gateway.config.tz)
+        hold_numbers_first(session, gateway.config.agency.code, [received.year])  # another clerk's release waited for
+        registered: list[Document] = []
         for index, decision in enumerate(intake.decide_on(session, facts)):
             if decision.pdf is None:
                 continue  # nothing to register in it
@@ -225,9 +229,9 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, facts: 
                                   f"its issuer (incoming {recalled.arrival_number}/{recalled.year}); return or discard it",
                                   "recalled")
             earlier = intake.registered_as(session, decision.pdf)
-            if earlier is not None:  # NĐ 30/2020 Đ22: one document, one number (a newcomer: a second held copy got two)
-                raise ReviewError(f"{mail_id}: its document {earlier.notation or ''} is registered already (incoming "
-                                  f"{earlier.arrival_number}/{earlier.year}); discard it", "registered")
+            if earlier is not None:  # NĐ 30/2020 Đ22: one document, one number (a newcomer: a second held copy got two);
+                registered.append(earlier)  # the mail's other, new documents are released (red team 36)
+                continue
             ack_to = acknowledgement_to(gateway, facts, decision.particulars)
             decision = dataclasses.replace(decision, verdict="accepted", basis="clerk",
                                            replies=[Reply("ack", ack_to)] if ack_to else [])
@@ -238,8 +242,14 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, facts: 
             audit.record(session, "review-release", actor=actor, mail_id=mail.id, document_id=document_id,
                          incoming_number=number, acknowledged_to=ack_to)
             released.append(Released(mail.id, number, decision.particulars, ack_to))
+        if not released and registered:
+            raise ReviewError(f"{mail_id}: its document {registered[0].notation or ''} is registered already (incoming "
+                              f"{registered[0].arrival_number}/{registered[0].year}); discard it", "registered")
         if not released:
             raise ReviewError(f"{mail_id}: no document in it to register; return or discard it", "nothing-to-register")
+        if registered:
+            audit.record(session, "review-release-duplicates", actor=actor, mail_id=mail.id,
+                         registered_as=[f"{d.arrival_number}/{d.year}" for d in registered])
         mail.review, mail.verdict = "released", "accepted"
     return released
 

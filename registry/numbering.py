@@ -8,6 +8,8 @@ gateways writing at once wait for each other, and a crash before commit gives th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -34,6 +36,16 @@ def hold_incoming_series(session: Session, agency_code: str, year: int) -> None:
     _series_row(session, "number_series", agency_code, year)
     session.execute(text("UPDATE number_series SET last = last WHERE agency_code = :a AND year = :y"),
                     {"a": agency_code, "y": year})
+
+
+def hold_numbers_first(session: Session, agency_code: str, years: Iterable[int]) -> None:
+    """On PostgreSQL, hold these years' incoming series from the start of a transaction that looks for a document in
+    the register before it numbers it: another one numbering the same document meanwhile is waited for, and then seen
+    (READ COMMITTED sees what committed before each statement). SQLite's BEGIN IMMEDIATE holds the whole register
+    already. Red team 36: two clerks releasing two copies of one letter at once gave it two numbers."""
+    if session.get_bind().dialect.name == "postgresql":
+        for year in sorted(set(years)):  # always in one order: two transactions never wait for each other in a circle
+            hold_incoming_series(session, agency_code, year)
 
 
 def _series_row(session: Session, table: str, agency_code: str, year: int) -> None:

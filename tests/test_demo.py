@@ -101,8 +101,18 @@ def test_demo_never_removes_a_folder_it_did_not_make_nor_says_it_serves_on_a_tak
     (mine / "precious.txt").write_text("keep")
     refused = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(mine)],
                              capture_output=True, text=True, timeout=120)
-    assert refused.returncode == 2 and "not a folder an earlier demo made" in refused.stderr
+    assert refused.returncode == 2 and "holds files an earlier demo did not make" in refused.stderr
     assert (mine / "precious.txt").read_text() == "keep"
+    # red team 36: a trial register under the demo's names, beside files of one's own
+    for name in ("config.yaml", "qlvb.db", "Maildir", "mails"):
+        (mine / name).touch()
+    refused = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(mine)],
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and (mine / "precious.txt").read_text() == "keep"
+    (tmp_path / "link").symlink_to(mine)
+    refused = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(tmp_path / "link")],
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "a link or the working folder" in refused.stderr
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
         busy = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(tmp_path / "d"), "--serve",

@@ -69,3 +69,14 @@ def test_the_text_form_is_a_table_a_person_reads(capsys: pytest.CaptureFixture[s
     assert NOT_STARTED in rows["phongban"]
     assert "kho lưu trữ store: còn trống 10.0 GiB trên 100.0 GiB" in text
     assert "CẢNH BÁO: hộp thư vanthu lỗi liên tục 1000 giây (ngưỡng 900 giây): connection refused" in text
+
+
+def test_an_smtp_servers_long_reply_is_cut_where_a_check_reads_it() -> None:
+    # red team 36: a 2 MB reply kept in the outbox made `status --json` 2 MB
+    from registry.models import Outbox
+
+    row = Outbox(id=1, recipient="a@b.vn", kind="ack", attempts=3, last_error="452 " + "x\r\n" * 1_000_000,
+                 created_at=NOW, next_attempt_at=None)
+    out = status_json(report((), OutboxCounts(1, 0, 0, (), (row,)), STORE, WATCH, NOW))
+    [retrying] = out["outbox"]["retrying"]
+    assert len(retrying["error"]) == 500 and retrying["error"].startswith("452 x x") and "\n" not in retrying["error"]

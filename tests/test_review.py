@@ -259,3 +259,89 @@ def test_a_second_held_copy_of_a_document_is_not_released_into_the_register_agai
         assert [d.arrival_number for d in s.scalars(select(Document))] == [1]
         assert len(list(s.scalars(select(Outbox).where(Outbox.kind == "ack")))) == 1
     register.close()
+
+
+def test_a_held_mail_with_a_new_letter_beside_one_registered_already_releases_the_new_one(world: World) -> None:
+    # red team 36: the refusal of a document registered already refused the whole mail, its new letter with it
+    from registry.models import AuditEntry, Document
+
+    old = world.document(number="126/STP-VP")
+    new = world.document(number="127/STP-VP", summary="V/v một việc khác hẳn")
+    assert world.ingest(world.mail("first", attachments=[("126.pdf", world.signed(pdf=old))]))[0]["verdict"] == "accepted"
+    [held, _] = world.ingest(world.mail("both", auth=None, attachments=[("126.pdf", old), ("127.pdf", new)]))
+    config = ["--config", str(world.config_path)]
+    released = [json.loads(line) for line in world.run("review", "release", str(held["review_id"]), *config, "--json",
+                                                       process=True).stdout.splitlines()]
+    assert [(r["incoming_number"], r["document"]["number"]) for r in released] == [(2, "127/STP-VP")]
+    register = world.db()
+    with register.session() as s:
+        assert sorted((d.arrival_number, d.notation) for d in s.scalars(select(Document))) == [
+            (1, "126/STP-VP"), (2, "127/STP-VP")]
+        [noted] = s.scalars(select(AuditEntry).where(AuditEntry.action == "review-release-duplicates")).all()
+        assert noted.details["registered_as"][0].startswith("1/")
+    register.close()
+
+
+def _release_two_copies_at_once(world: World) -> tuple[list[int], int]:
+    """Two clerks release two held copies of one letter at the same moment: each has looked for the letter in the
+    register before either has numbered it (a barrier after the look, given up after 5 s)."""
+    import threading
+
+    from gateway import review
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.intake.pipeline import Intake
+    from registry.models import Document, Mail, Outbox
+
+    pdf = world.document(number="125/STP-VP")
+    ids = [o["review_id"] for o in world.ingest(*[world.mail(f"copy-{n}", auth=None, attachments=[("cv.pdf", pdf)])
+                                                  for n in (1, 2)])]
+    gateway = Gateway.open(load_config(world.config_path))
+    barrier, looked = threading.Barrier(2, timeout=5), Intake.registered_as
+
+    def look_then_wait(self: Intake, session: object, pdf: object) -> object:
+        found = looked(self, session, pdf)  # type: ignore[arg-type]
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other clerk waits for this one's commit: nothing to wait for here
+        return found
+
+    try:
+        with gateway.worker_pool(size=1) as pool:
+            intake = Intake(gateway, pool)
+            facts = {}
+            for mail_id in ids:
+                with gateway.register.session() as session:
+                    facts[mail_id] = next(iter(pool.map([gateway.store.get(session.get(Mail, mail_id).sha256)]))).facts
+            Intake.registered_as = look_then_wait  # type: ignore[method-assign]
+            clerks = [threading.Thread(target=lambda m=m: _quietly(review._release, gateway, intake, m, f"clerk{m}", facts[m]))
+                      for m in ids]
+            for clerk in clerks:
+                clerk.start()
+            for clerk in clerks:
+                clerk.join(60)
+        with gateway.register.session() as session:
+            return ([d.arrival_number for d in session.scalars(select(Document))],
+                    len(session.scalars(select(Outbox).where(Outbox.kind == "ack")).all()))
+    finally:
+        Intake.registered_as = looked  # type: ignore[method-assign]
+        gateway.close()
+
+
+def _quietly(action: object, *args: object) -> None:
+    try:
+        action(*args)  # type: ignore[operator]
+    except Exception:  # the second clerk is refused (registered): what the test counts is the register
+        pass
+
+
+def test_two_clerks_releasing_two_copies_at_once_number_the_letter_once_on_postgresql(world: World) -> None:
+    # red team 36: on PostgreSQL each looked before the other had committed, and the letter got numbers 1 and 2, and two
+    # acknowledgements (SQLite's BEGIN IMMEDIATE queued them already)
+    from servers import postgres
+
+    with postgres() as url:
+        world.extra["database"] = url
+        world.write_config()
+        assert _release_two_copies_at_once(world) == ([1], 1)

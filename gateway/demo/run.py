@@ -130,14 +130,21 @@ def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
 MARK = ".qlvb-demo"  # in a folder the demo made: the next run may remove it
 
 
+# What a demo writes in its folder (an earlier one's, made before MARK, holds these and nothing else)
+MADE = {MARK, "config.yaml", "directory.csv", "qlvb.db", "qlvb.db-wal", "qlvb.db-shm", "Maildir", "mails", "store",
+        "pki", "keys", "spool", "45-SNV-VP.pdf", "45-SNV-VP-da-ky.pdf", "45-SNV-VP-trang-1.png"}
+
+
 def not_a_demo_folder(base: Path) -> str | None:
-    """Why the demo must not make `base` anew (it removes what is there): a file, or a folder holding anything but
-    what an earlier run made (a newcomer's `demo --dir` removed a folder of his own)."""
-    made_before = all((base / name).exists() for name in ("config.yaml", "qlvb.db", "Maildir", "mails"))  # before MARK
-    if not base.exists() or (base.is_dir() and ((base / MARK).is_file() or made_before or not any(base.iterdir()))):
+    """Why the demo must not make `base` anew (it removes what is there): a file, a link, the working folder, or a
+    folder holding anything but what an earlier run made (a newcomer's `demo --dir` removed a folder of his own; red
+    team 36, one holding a trial register beside the demo's names)."""
+    if base.is_symlink() or (base.exists() and base.resolve() == Path.cwd().resolve()):
+        return f"{base}: a link or the working folder; give a new or empty folder for the demo"
+    if not base.exists() or (base.is_dir() and {entry.name for entry in base.iterdir()} <= MADE):
         return None
-    return (f"{base}: not a folder an earlier demo made (no {MARK} in it); the demo makes its folder anew, "
-            "removing what is there: give a new or empty folder")
+    return (f"{base}: holds files an earlier demo did not make; the demo makes its folder anew, removing what is "
+            "there: give a new or empty folder")
 
 
 def run_demo(base: Path, serve_port: int | None = None, desk: DeskFactory | None = None) -> int:

@@ -36,6 +36,7 @@ from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
 from registry.models import Document, DocumentFile, Mail
 from registry.outbox import OutboxKind, enqueue
+from registry.numbering import hold_numbers_first
 from registry.references import destroy_after_commit, destroy_pending, destruction_due, hold_files
 from registry.register_line import Issue, RegisterLine, earliest_same, register_incoming
 
@@ -294,6 +295,7 @@ class Intake:
                 now = datetime.now(timezone.utc)
                 with self.gw.register.session() as session, session.begin():
                     hold_files(session)
+                    hold_numbers_first(session, self.gw.config.agency.code, [received.year for *_, received in run])
                     present = self._present(session, [facts for _, facts, _, _, _ in run])
                     recorded = [self._record_in_budget(session, item, facts, stored, delivered, received, now, present)
                                 for item, facts, stored, delivered, received in run]
@@ -338,6 +340,7 @@ class Intake:
             self.store_files(item, facts, stored)  # before the transaction, never inside it
         with self.gw.register.session() as session, session.begin():
             hold_files(session)
+            hold_numbers_first(session, self.gw.config.agency.code, [received.year])
             outcome = self._record_in_budget(session, item, facts, stored, delivered, received, datetime.now(timezone.utc))
         if destruction_due(session):
             self.destroy_recalled()

@@ -42,6 +42,7 @@ ACTION_NAMES = {
     "intake-accepted": "Tiếp nhận, vào sổ", "intake-quarantined": "Giữ lại chờ Văn thư kiểm tra",
     "intake-returned": "Trả lại nơi gửi", "intake-ignored": "Không xử lý (thư tự động)",
     "review-release": "Văn thư cho vào sổ", "review-return": "Văn thư trả lại nơi gửi",
+    "review-release-duplicates": "Văn bản đã có trong sổ, không vào sổ lại",
     "review-discard": "Văn thư bỏ qua, không trả lời", "register-paper": "Vào sổ văn bản giấy",
     "recall-received": "Nơi gửi thu hồi văn bản", "answer-recorded": "Nhận thư trả lời của nơi nhận",
     "outbox-failed": "Thư trả lời không gửi được",
