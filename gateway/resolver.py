@@ -42,9 +42,13 @@ _TITLES = re.compile(rf"^((CAC )?(DONG CHI|D/C) )?(CAC\s+)?{_TITLE}((\s*,\s*|\s+
 _PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")
 _NOTES = re.compile(r"\(([^)]*)\)")
-_NOTE_WORDS = re.compile(r"^(\d|DE\b(?! AN\b)|DEN\b|D/|B/|T/|P/|TH/|PH/|QUA\b|KEM\b|BAN (CHINH|SAO|GOC|DIEN TU)\b|THAY\b|"
-                         r"THUC HIEN|BAO CAO|PHOI HOP|BIET\b|"
-                         r"CHI DAO|E-?MAIL|GUI\b|DANG\b|Y KIEN|CHU TRI|GIAM SAT|TONG HOP|THEO DOI|THI HANH|TRINH\b)")
+_NOTE_WORDS = re.compile(r"^(\d+\s*(BAN|B)\b|DE\b(?! AN\b)|B/C|B/CAO|B/E|T/H|P/H|TH/H|PH/H|D/B|D/C|"
+                         r"QUA (EMAIL|E-MAIL|THU|HE THONG)|KEM\b|BAN (CHINH|SAO|GOC|DIEN TU)\b|THAY\b|THUC HIEN|BAO CAO|"
+                         r"PHOI HOP|CHI DAO|E-?MAIL|"
+                         r"DANG (TAI|CONG BAO|WEBSITE|CONG)|Y KIEN|CHU TRI|GIAM SAT|TONG HOP|THEO DOI|THI HANH)")
+# A note never names a body or a place ("(qua Bộ Tài chính)", "(để UBND tỉnh Lạng Sơn biết)": red team 37)
+_BODY_WORD = re.compile(r"\b(BO|SO|CUC|UBND|UY BAN|HDND|HOI DONG|TINH UY|THANH UY|DANG UY|VIEN|TRUNG TAM|CHI CUC|"
+                        r"VAN PHONG|THANH TRA|CONG AN|TOA AN|KHO BAC|NGAN HANG|CHINH PHU|QUOC HOI|TRUNG UONG|TW)\b")
 _UNIT_CODES = re.compile(r"^[A-ZĐ0-9]{1,8}(\s*,\s*[A-ZĐ0-9]{1,8})+$")  # "PC, CS, TTR, KTNB": a body's own units
 # An entry ending with the country is a national body's ("Hội Nông dân Việt Nam", "Hội LHPN VN"): never our province's
 # Kinds of body only a province has (a Sở, its people's committee and council, its Party committee): a former name of
@@ -244,24 +248,43 @@ class Resolver:
 
     def _head_and_its_own(self, head: str, listed: list[str]) -> _Found | None:
         """"VPCP: BTCN, các Vụ, TGĐ Cổng TTĐT": the head's agency, for its units, and the bodies of its own the
-        directory lists among them (each named gets the letter: red teams 34 and 35, "Sở Y tế: Trung tâm KSBT" was the
-        Sở alone); None where an item names a place ("UBND tỉnh: Lạng Sơn"), outranks the head ("Thanh tra: Bộ Tài
-        chính") or names a body the directory does not have."""
+        directory lists among them as the entry writes them ("Website CP"; "Ban Tổ chức" under "Tỉnh ủy"), each named
+        getting the letter (red teams 34, 35). None where an item names a place ("UBND tỉnh: Lạng Sơn"), outranks the
+        head ("Thanh tra: Bộ Tài chính"), or is a body only our place would make one of the directory ("Bộ Tài chính:
+        Thanh tra" is the ministry's, "Sở Y tế: Trung tâm KSBT" or "Tỉnh ủy Lạng Sơn: Thường trực Tỉnh ủy" maybe another
+        province's: red team 37), or a body the directory lacks."""
         whole = self._direct(head)
         if whole is None or len(whole.agencies) != 1 or any(_names_place(i) for i in listed):
             return None
-        head_rank = _rank(whole.agencies[0].name)  # "VPCP" ranks as Văn phòng Chính phủ
-        _, ours = self._written_place(head)
+        head_rank = self._rank_of(head)
         found = [whole]
-        for item in listed:  # in the head's place: "UBND tỉnh Lạng Sơn: Sở Y tế" is never our Sở Y tế
-            own = self._direct(_strip_title(item), ours=ours)
-            if (_rank(item) > head_rank and self._body_or_place(item)) or (own is None and self._body_or_place(item)):
+        for item in listed:
+            bare = _strip_title(item)
+            if _rank(item) > head_rank and self._body_or_place(item):
                 return None
-            if own is not None:
-                if len(own.agencies) != 1 or own.unsure:
+            own = self._written_as(bare) or self._written_as(f"{bare} {head}")
+            if own is None:
+                if self._body_or_place(item) or self._direct(bare) is not None:
                     return None
-                found.append(own)
+                continue  # one of the head's units
+            if len(own.agencies) != 1 or own.unsure:
+                return None
+            found.append(own)
         return whole if len(found) == 1 else _merge(found)
+
+    def _written_as(self, text: str) -> _Found | None:
+        """The agency a text names as it is written, no place added, and not by an alias that leaves out a place its
+        agency has ("Thường trực Tỉnh ủy" is whose the entry says)."""
+        found = self._direct(text, ours=False)
+        if found is None or (not _names_place(text) and any(place_of(a.name) for a in found.agencies)):
+            return None
+        return found
+
+    def _rank_of(self, text: str) -> int:
+        """How high the body a text names stands, by its kind as written or by the agency it names ("VPCP" is the
+        Government's Office: red team 37)."""
+        found = self._direct(_strip_title(text), ours=False)
+        return max([_rank(text), *(_rank(a.name) for a in (found.agencies if found else ()))])
 
     def _body_or_place(self, item: str) -> bool:
         """Whether a list's item names a place, a ministry's or a committee's kind of body, or a department or Sở by its
@@ -277,15 +300,16 @@ class Resolver:
         if _names_place(after):
             joined = f"{unit} {after}"
             return next((found for form in (joined, _strip_title(joined)) if (found := self._direct(form, ours))), None)
-        if _rank(after) > max(1, _rank(unit)):
+        after_rank, unit_rank = self._rank_of(after), self._rank_of(unit)
+        if after_rank > max(1, unit_rank):
             return self._agencies(unit, ours=False)
-        if _rank(after) < 2:
+        if after_rank < 2:
             return None  # "Vụ PC (TCT)", "Hội Nông dân (TQ)": what comes after is no body we can rank
         # the header's order, the parent first ("Bộ Tư pháp (Cục Kiểm tra văn bản)", "Tỉnh ủy Bắc Ninh - Ban Tổ chức"):
         # the body below if the directory has it, else held ("UBND tỉnh Lạng Sơn - Sở Y tế" is never Lạng Sơn's UBND:
         # red team 34)
         below = self._direct(f"{after} {unit}", ours=False)
-        if below is None and _rank(after) < _rank(unit):  # of the same rank, which holds which is not told ("Trường Đại
+        if below is None and after_rank < unit_rank:  # of the same rank, which holds which is not told ("Trường Đại
             below = self._direct(_strip_title(after), ours=False)  # học Sư phạm - Đại học Huế": red team 35)
         return below
 
@@ -456,7 +480,9 @@ def _is_note(text: str) -> bool:
     """A note on the entry: what it is sent for ("để biết", "b/c", "Để b/c", "02 bản", OCR's "dé b/c"), or the units
     inside the body that are to see it ("PC, CS, TTR, KTNB": codes in capitals, two at least). Anything else in
     brackets says which body ("(thuộc Bộ Tài chính)", "(trung ương)": red team 35)."""
-    return bool(_UNIT_CODES.match(text.strip()) or _NOTE_WORDS.match(fold(text).strip()))
+    folded = fold(text).strip()
+    return bool(_UNIT_CODES.match(text.strip()) or (_NOTE_WORDS.match(folded) and not _BODY_WORD.search(folded)
+                                                       and not _names_place(text)))
 
 
 def _names_place(text: str) -> bool:

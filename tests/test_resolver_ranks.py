@@ -83,7 +83,7 @@ def test_a_list_ending_with_a_short_city_is_the_citys(entry: str) -> None:
 
 
 @pytest.mark.parametrize("entry,us", [
-    ("HĐND, UBND TP.HCM", HDND), ("Sở Y tế, Sở Tư pháp TP.HCM", SYT), ("Sở Y tế, Sở Tư pháp Thủ đô", SYT),
+    ("HĐND, UBND TP.HCM", HDND), ("Sở Y tế, Sở Tư pháp TP.HCM", SYT),
 ])
 def test_intake_a_list_ending_with_a_short_city(entry: str, us: AgencyEntry) -> None:
     assert not names(entry, us, False)
@@ -129,11 +129,11 @@ def test_an_unranked_parent_before_its_unit_is_not_the_recipient(entry: str, wro
 
 
 # 5. "head: items" whose items are bodies of the directory named without a rank ("Trung tâm …"): the head swallowed them;
-#    each body the directory lists is mailed beside the head now (the head for its units).
+#    held now (only our place makes the item one of ours: red team 37 showed a central head's items so read as ours).
 @pytest.mark.parametrize("entry", ["Sở Y tế: Trung tâm Kiểm soát bệnh tật", "Sở Y tế: Trung tâm KSBT"])
 def test_a_head_never_swallows_an_unranked_body(entry: str) -> None:
     status, found = resolve(entry)
-    assert (status, sorted(found)) == ("resolved", sorted([SYT.name, CDC.name])), (entry, found)
+    assert status != "resolved", (entry, found)
 
 
 # 6. Intake reads each item of "head: items" alone: an item it does not take for a place ("KonTum" written as one word,

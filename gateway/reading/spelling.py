@@ -97,9 +97,10 @@ def names_province(text: str) -> bool:
 # How lists shorten a few provinces' names ("UBND TP.HCM", "TT Huế", "KonTum", "Thủ đô" for Hà Nội): for telling a list's
 # place (red team 35), never put back into a text
 _SHORT: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("HCM",): ("HO", "CHI", "MINH"), ("TPHCM",): ("HO", "CHI", "MINH"), ("THU", "DO"): ("HA", "NOI"),
-    ("KONTUM",): ("KON", "TUM"), ("TT", "HUE"): ("THUA", "THIEN", "HUE"), ("BRVT",): ("BA", "RIA", "VUNG", "TAU"),
+    ("HCM",): ("HO", "CHI", "MINH"), ("KONTUM",): ("KON", "TUM"), ("TT", "HUE"): ("THUA", "THIEN", "HUE"),
+    ("BRVT",): ("BA", "RIA", "VUNG", "TAU"),
 }
+_SHORT_WITH_LEVEL: dict[tuple[str, ...], tuple[str, ...]] = {("TPHCM",): ("HO", "CHI", "MINH")}  # its level in it
 _LEVEL_WORDS = {"T", "TP", "TINH", "PHO"}  # "T. Lạng Sơn", "TP Hà Nội", "tỉnh …", "thành phố …"
 
 
@@ -110,10 +111,11 @@ def last_province(text: str, *, after_level: bool = False) -> str | None:
     words = tuple(fold(w) for w in _words(text))
     starting = _provinces_by_first_word()
     found = [(i, p) for i, word in enumerate(words) for p in starting.get(word, ()) if words[i: i + len(p)] == p]
-    if after_level:
-        found = [(i, p) for i, p in found if i == 0 or words[i - 1] in _LEVEL_WORDS]
-    # a short form is a province's name and nothing else's, wherever it stands
     found += [(i, full) for i in range(len(words)) for short, full in _SHORT.items() if words[i: i + len(short)] == short]
+    if after_level:  # not a name a body bears ("Học viện CTQG HCM", "Đoàn TNCS Hồ Chí Minh": red teams 35, 37)
+        found = [(i, p) for i, p in found if i == 0 or words[i - 1] in _LEVEL_WORDS]
+    found += [(i, full) for i in range(len(words)) for short, full in _SHORT_WITH_LEVEL.items()
+              if words[i: i + len(short)] == short]
     return " ".join(max(found)[1]) if found else None
 
 
