@@ -8,7 +8,7 @@ import pytest
 
 from gateway.directory import AgencyEntry, Directory
 from gateway.resolver import Resolver
-from test_resolver_corpus import agency
+from test_resolver_corpus import agency, resolved
 
 
 BN = "tỉnh Bắc Ninh"
@@ -38,8 +38,7 @@ DIRECTORY = [UBND, TINH_UY, VP_TINH_UY, UBKT_TINH_UY, TGDV, HND, HLHPN, MTTQ, TH
 
 
 def resolve(entry: str) -> tuple[str, list[str]]:
-    out = Resolver(Directory(DIRECTORY), UBND).resolve(entry)
-    return out.status, [a.name for a in out.agencies]
+    return resolved(DIRECTORY, UBND, entry)
 
 
 # 1. "TW"/"TƯ" (Trung ương) read as "Tỉnh ủy": the Party's central bodies become our province's.

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.directory import AgencyEntry, Directory
-from gateway.resolver import Resolver
-from test_resolver_corpus import agency
+from gateway.directory import AgencyEntry
+from test_resolver_corpus import agency, named, resolved
 
 
 BN = "tỉnh Bắc Ninh"
@@ -44,12 +43,11 @@ DIRECTORY = [UBND, TINH_UY, SYT, STP, SNV, THANH_TRA, CDC, HND, HLHPN, UBND_LS, 
 
 
 def resolve(entry: str, us: AgencyEntry = UBND) -> tuple[str, list[str]]:
-    out = Resolver(Directory(DIRECTORY), us).resolve(entry)
-    return out.status, [a.name for a in out.agencies]
+    return resolved(DIRECTORY, us, entry)
 
 
 def names(entry: str, us: AgencyEntry, foreign: bool) -> bool:
-    return Resolver(Directory(DIRECTORY), us).names(entry, us, unplaced_ours=not foreign)
+    return named(DIRECTORY, us, entry, foreign)
 
 
 # 1. _head_and_its_own reads a head's items "in the head's place": a central head has no place, so its units ("Thanh

@@ -25,6 +25,17 @@ def agency(code: str, name: str, aliases: tuple[str, ...] = (), groups: tuple[st
     return AgencyEntry(code, name, f"vanthu.{code.replace('.', '')}@example.gov.vn", aliases, groups, (), former)
 
 
+def resolved(directory: list[AgencyEntry], us: AgencyEntry, entry: str) -> tuple[str, list[str]]:
+    """What outgoing makes of an entry: its status and the agencies' names (the resolver attack tests' helper)."""
+    out = Resolver(Directory(directory), us).resolve(entry)
+    return out.status, [a.name for a in out.agencies]
+
+
+def named(directory: list[AgencyEntry], us: AgencyEntry, entry: str, foreign: bool) -> bool:
+    """Whether intake takes the entry for us (in another province's document when `foreign`)."""
+    return Resolver(Directory(directory), us).names(entry, us, unplaced_ours=not foreign)
+
+
 SBN = "Sở, ban, ngành"
 DOAN_THE = "các tổ chức chính trị - xã hội tỉnh"
 BN, BG = "tỉnh Bắc Ninh", "tỉnh Bắc Giang"

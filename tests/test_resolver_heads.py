@@ -9,7 +9,7 @@ import pytest
 
 from gateway.directory import AgencyEntry, Directory
 from gateway.resolver import Resolver
-from test_resolver_corpus import agency
+from test_resolver_corpus import agency, named, resolved
 
 
 BN = "tỉnh Bắc Ninh"
@@ -33,12 +33,11 @@ DIRECTORY = [UBND, TINH_UY, BTC_TU, SYT, SNV, STC, THUE, KBNN_V, CA, THANH_TRA, 
 
 
 def resolve(entry: str, us: AgencyEntry = UBND) -> tuple[str, list[str]]:
-    out = Resolver(Directory(DIRECTORY), us).resolve(entry)
-    return out.status, [a.name for a in out.agencies]
+    return resolved(DIRECTORY, us, entry)
 
 
 def names(entry: str, us: AgencyEntry, foreign: bool) -> bool:
-    return Resolver(Directory(DIRECTORY), us).names(entry, us, unplaced_ours=not foreign)
+    return named(DIRECTORY, us, entry, foreign)
 
 
 # 1. "Head: items" where the head alone names one agency: the items were never read (the head's agency at once). Other

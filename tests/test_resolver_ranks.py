@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.directory import AgencyEntry, Directory
-from gateway.resolver import Resolver
-from test_resolver_corpus import agency
+from gateway.directory import AgencyEntry
+from test_resolver_corpus import agency, named, resolved
 
 
 BN = "tỉnh Bắc Ninh"
@@ -36,12 +35,11 @@ DIRECTORY = [UBND, HDND, SYT, THANH_TRA, CDC, HND, HLHPN, UBND_HCM, STP_HCM, BO_
 
 
 def resolve(entry: str, us: AgencyEntry = UBND) -> tuple[str, list[str]]:
-    out = Resolver(Directory(DIRECTORY), us).resolve(entry)
-    return out.status, [a.name for a in out.agencies]
+    return resolved(DIRECTORY, us, entry)
 
 
 def names(entry: str, us: AgencyEntry, foreign: bool) -> bool:
-    return Resolver(Directory(DIRECTORY), us).names(entry, us, unplaced_ours=not foreign)
+    return named(DIRECTORY, us, entry, foreign)
 
 
 # 1. A small-letter note in brackets that names the parent ("thuộc", "trực thuộc", "của", "cấp", "trung ương" in small
