@@ -54,6 +54,9 @@ _UNIT_CODES = re.compile(r"^[A-ZĐ0-9]{1,8}(\s*,\s*[A-ZĐ0-9]{1,8})+$")  # "PC, 
 # Kinds of body only a province has (a Sở, its people's committee and council, its Party committee): a former name of
 # one needs no place written to be ours ("Sở KH&ĐT", "Ban Tuyên giáo Tỉnh ủy")
 _PROVINCIAL = re.compile(r"\b(SO|TINH UY|TINH DOAN|THANH UY|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\b")
+# The kinds of a province's own bodies, whose place a list's other items share ("Sở Y tế, Sở Tư pháp TP.HCM")
+_PROVINCE_KIND = re.compile(r"^(SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|CONG AN|TINH UY|THANH UY|TINH DOAN|THANH DOAN|"
+                            r"THANH TRA|BAN|VAN PHONG|TAND|VKSND|TOA AN|VIEN KIEM SAT|HOI|LIEN DOAN|UY BAN|MTTQ|TT|T\.?T)\b")
 _CITIES = {"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CAN THO", "HUE", "THUA THIEN HUE"}  # cities, not provinces
 _NATIONAL = re.compile(r"(\bvi[eệ]t\s*nam|(?-i:VN))\s*$", re.IGNORECASE)
 # What a part after a dash must be for the part before it to be its unit: a body that outranks it ("Cục Kiểm tra văn
@@ -154,7 +157,7 @@ class Resolver:
 
     # ---- outgoing: which agencies an entry names ------------------------------------------
     def resolve(self, entry: str) -> Resolution:
-        text = _clean(entry)
+        text = self._clean(entry)
         if not text or _ARCHIVE.match(fold(text)):
             return Resolution(entry, "skipped")  # the archive entry is not a recipient
         if is_above(text) or article_number(text) is not None:
@@ -193,7 +196,7 @@ class Resolver:
         ("Sở Tài chính các tỉnh, thành phố trực thuộc TW", "Các Sở Công Thương"); an ambiguous
         entry counts if it may name it. `unplaced_ours`: an entry that leaves its place out is in our
         province (not in a document of another province's: its "Sở Nội vụ" is its own)."""
-        text = _clean(entry)
+        text = self._clean(entry)
         if not text or _ARCHIVE.match(fold(text)) or is_above(text) or article_number(text) is not None:
             return False
         if ":" in text:  # "UBND các tỉnh: Đồng Tháp, Hà Tĩnh" names those only, each alone (one we cannot read aside)
@@ -219,6 +222,16 @@ class Resolver:
         # chính": every one of them, ours among them
         return any(self._named(part, agency) for part in [text, *items] if unplaced_ours or place_of(part) is not None) \
             or any(self._named(every, agency) for part in [text, *items] if (every := _plural(part)) != part)
+
+    def _clean(self, entry: str) -> str:
+        """The entry without its notes; a bracket shaped as one that names a body of the directory or a province by an
+        abbreviation ("(HN, HCM)", "(BTC, BYT)", "(b/c TTCP)") says which bodies (red team 38), as after a dash."""
+        def kept(note: re.Match[str]) -> str:
+            text = note.group(1)
+            named = any(self._direct(word, ours=False) is not None or names_province(word)
+                        for word in re.findall(r"[A-ZĐ]{2,}[A-ZĐ0-9.]*", text))
+            return " " if _is_note(text) and not named else f" - {text} "
+        return _NOTES.sub(kept, entry).strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
 
     def _named(self, text: str, agency: AgencyEntry) -> bool:
         found = self._agencies(text) if text else None
@@ -262,7 +275,7 @@ class Resolver:
             bare = _strip_title(item)
             if _rank(item) > head_rank and self._body_or_place(item):
                 return None
-            own = self._written_as(bare) or self._written_as(f"{bare} {head}")
+            own = self._under(self._written_as(bare) or self._written_as(f"{bare} {head}"), head)
             if own is None:
                 if self._body_or_place(item) or self._direct(bare) is not None:
                     return None
@@ -302,7 +315,7 @@ class Resolver:
             return next((found for form in (joined, _strip_title(joined)) if (found := self._direct(form, ours))), None)
         after_rank, unit_rank = self._rank_of(after), self._rank_of(unit)
         if after_rank > max(1, unit_rank):
-            return self._agencies(unit, ours=False)
+            return self._under(self._agencies(unit, ours=False), after)
         if after_rank < 2:
             return None  # "Vụ PC (TCT)", "Hội Nông dân (TQ)": what comes after is no body we can rank
         # the header's order, the parent first ("Bộ Tư pháp (Cục Kiểm tra văn bản)", "Tỉnh ủy Bắc Ninh - Ban Tổ chức"):
@@ -311,7 +324,17 @@ class Resolver:
         below = self._direct(f"{after} {unit}", ours=False)
         if below is None and after_rank < unit_rank:  # of the same rank, which holds which is not told ("Trường Đại
             below = self._direct(_strip_title(after), ours=False)  # học Sư phạm - Đại học Huế": red team 35)
-        return below
+        return self._under(below, unit)
+
+    def _under(self, found: _Found | None, parent: str) -> _Found | None:
+        """What was found, if it belongs to the parent the entry writes beside it, where the directory knows that parent:
+        "Bộ Nội vụ (Cục Kiểm tra văn bản)" is never Bộ Tư pháp's Cục (red team 38). Belonging is read off the agencies'
+        codes (mã định danh: the last part is the body at the top of the tree)."""
+        over = self._direct(_strip_title(parent), ours=False)
+        if found is None or over is None or len(over.agencies) != 1:
+            return found
+        top = _tree(over.agencies[0].code)
+        return found if top is None or all(_tree(a.code) in (top, None) for a in found.agencies) else None
 
     def _units_or_items(self, head: str, items: str) -> _Found | None:
         """"Văn phòng UBND tỉnh: LĐVP, TKCT": units inside one agency; "UBND các huyện: Lục Ngạn,
@@ -345,7 +368,10 @@ class Resolver:
         if not items or _EVERY_PLACE.search(items[-1]):
             return None
         place, ours = self._written_place(items[-1])
-        foreign = not ours or any(not self._written_place(item)[1] for item in items[:-1])
+        foreign = not ours or any(not self._written_place(item)[1] for item in items[:-1]) or any(
+            self._elsewhere(self._direct(item, ours=False)) for item in items)  # "Sở Tư pháp, Sở Y tế Hà Nội" (red team 38)
+        if place is not None and not ours and not _PROVINCE_KIND.match(fold(_strip_title(items[-1]))):
+            place = None  # "Sở Y tế, Viện Pasteur TP.HCM": the city in a body's own name, not the list's (red team 38)
         found: list[_Found] = []
         for item in items:
             hits = None
@@ -363,12 +389,21 @@ class Resolver:
             found.append(hits)
         return _merge(found)
 
+    def _elsewhere(self, found: _Found | None) -> bool:
+        """Whether an item names a body of another province or city than ours."""
+        ours = fold(self._places.province or "")
+        return found is not None and any(
+            (unit := _units_of(a.name)) and unit[-1][0] in ("TINH", "THANH PHO") and not ours.endswith(fold(unit[-1][2]))
+            for a in found.agencies)
+
     def _written_place(self, last: str) -> tuple[str | None, bool]:
         """The place ending a list's last item, and whether it is ours: "tỉnh" (ours), "tỉnh Quảng
         Ninh" (not ours: no other item takes our province then)."""
         bare = _bare_level(last)
         if bare is not None:
             return bare, True
+        if _NATIONAL.search(last):  # "Hội Nông dân, Hội LHPN Việt Nam": the country's (red team 38)
+            return "Việt Nam", False
         said = _units_of(last)
         if not said or not fold(last).endswith(fold(said[-1][2])):
             # a province by its name, its level abbreviated or unmarked ("UBND T. Lạng Sơn", "tinh Lang Son", "TP.HCM");
@@ -460,12 +495,10 @@ class Resolver:
         return list(dict.fromkeys(self._squashed[c] for c in close))[:3]  # the closest first
 
 
-def _clean(entry: str) -> str:
-    """The entry without its notes in brackets ("(để biết)", "(b/c)", "(02 bản)"); what brackets hold otherwise says
-    where the body is, as after a dash ("Sở Y tế (tỉnh Lạng Sơn)", "Thanh tra (Bộ Tài chính)", "Hội Nông dân (Việt
-    Nam)": red teams 32 and 33, each read as our province's body with the brackets dropped)."""
-    kept = _NOTES.sub(lambda note: " " if _is_note(note.group(1)) else f" - {note.group(1)} ", entry)
-    return kept.strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
+def _tree(code: str) -> str | None:
+    """The top body of an agency's tree by its code ("000.00.15.G13" → "G13"), None for a code not so made."""
+    parts = code.split(".")
+    return parts[-1] if len(parts) == 4 else None
 
 
 def _rank(text: str) -> int:

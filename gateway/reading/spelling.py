@@ -97,10 +97,11 @@ def names_province(text: str) -> bool:
 # How lists shorten a few provinces' names ("UBND TP.HCM", "TT Huế", "KonTum", "Thủ đô" for Hà Nội): for telling a list's
 # place (red team 35), never put back into a text
 _SHORT: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("HCM",): ("HO", "CHI", "MINH"), ("KONTUM",): ("KON", "TUM"), ("TT", "HUE"): ("THUA", "THIEN", "HUE"),
+    ("HCM",): ("HO", "CHI", "MINH"), ("HN",): ("HA", "NOI"), ("KONTUM",): ("KON", "TUM"), ("TT", "HUE"): ("THUA", "THIEN", "HUE"),
     ("BRVT",): ("BA", "RIA", "VUNG", "TAU"),
 }
-_SHORT_WITH_LEVEL: dict[tuple[str, ...], tuple[str, ...]] = {("TPHCM",): ("HO", "CHI", "MINH")}  # its level in it
+_SHORT_WITH_LEVEL: dict[tuple[str, ...], tuple[str, ...]] = {  # its level in it
+    ("TPHCM",): ("HO", "CHI", "MINH"), ("TPHN",): ("HA", "NOI")}
 _LEVEL_WORDS = {"T", "TP", "TINH", "PHO"}  # "T. Lạng Sơn", "TP Hà Nội", "tỉnh …", "thành phố …"
 
 
