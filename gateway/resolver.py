@@ -50,18 +50,16 @@ _NOTE_WORDS = re.compile(r"^(\d+\s*(BAN|B)\b|DE\b(?! AN\b)|B/C|B/CAO|B/E|T/H|P/H
 _BODY_WORD = re.compile(r"\b(BO|SO|CUC|UBND|UY BAN|HDND|HOI DONG|TINH UY|THANH UY|DANG UY|VIEN|TRUNG TAM|CHI CUC|"
                         r"VAN PHONG|THANH TRA|CONG AN|TOA AN|KHO BAC|NGAN HANG|CHINH PHU|QUOC HOI|TRUNG UONG|TW)\b")
 _UNIT_CODES = re.compile(r"^[A-ZĐ0-9]{1,8}(\s*,\s*[A-ZĐ0-9]{1,8})+$")  # "PC, CS, TTR, KTNB": a body's own units
-# An entry ending with the country is a national body's ("Hội Nông dân Việt Nam", "Hội LHPN VN"): never our province's
 # Kinds of body only a province has (a Sở, its people's committee and council, its Party committee): a former name of
 # one needs no place written to be ours ("Sở KH&ĐT", "Ban Tuyên giáo Tỉnh ủy")
 _PROVINCIAL = re.compile(r"\b(SO|TINH UY|TINH DOAN|THANH UY|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\b")
 # The kinds of a province's own bodies, whose place a list's other items share ("Sở Y tế, Sở Tư pháp TP.HCM")
 _PROVINCE_KIND = re.compile(r"^(SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|CONG AN|TINH UY|THANH UY|TINH DOAN|THANH DOAN|"
-                            r"THANH TRA|BAN|VAN PHONG|TAND|VKSND|TOA AN|VIEN KIEM SAT|HOI|LIEN DOAN|UY BAN|MTTQ|TT|T\.?T)\b")
+                            r"THANH TRA|BAN|VAN PHONG|TAND|VKSND|TOA AN|VIEN KIEM SAT|HOI|LIEN DOAN|UY BAN|MTTQ|TT)\b")
 _CITIES = {"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CAN THO", "HUE", "THUA THIEN HUE"}  # cities, not provinces
+# An entry ending with the country is a national body's ("Hội Nông dân Việt Nam", "Hội LHPN VN"): never our province's
 _NATIONAL = re.compile(r"(\bvi[eệ]t\s*nam|(?-i:VN))\s*$", re.IGNORECASE)
-# What a part after a dash must be for the part before it to be its unit: a body that outranks it ("Cục Kiểm tra văn
-# bản QPPL - Bộ Tư pháp"); after anything else ("Cục Thuế - Thuế cơ sở 1", "NHCSXH - Chi nhánh tỉnh", "UBND tỉnh
-# Lạng Sơn - Sở Y tế") the entry names a unit below the first, with its own mailbox or none we know
+# How high a kind of body stands (Resolver._unit_of: which of two parts around a dash holds the other)
 _RANKS = ((4, re.compile(r"^(BO(?! (TU LENH|CHI HUY|DOI)\b)|CHINH PHU|QUOC HOI|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|"
                          r"TINH UY|THANH UY|HUYEN UY|DANG UY|BAN CHAP HANH|TRUNG UONG|TW|TANDTC|VKSNDTC|KIEM TOAN NHA NUOC|"
                          r"VAN PHONG (CHINH PHU|QUOC HOI|CHU TICH NUOC|TRUNG UONG)|THANH TRA CHINH PHU|VIEN HAN LAM|"
@@ -306,10 +304,11 @@ class Resolver:
         return _names_place(item) or rank > 3 or (rank > 1 and len(fold(_plural(_strip_title(item))).split()) > 1)
 
     def _unit_of(self, unit: str, after: str, ours: bool) -> _Found | None:
-        """"Cục kiểm tra văn bản QPPL - Bộ Tư pháp": the unit, then the body it belongs to; the unit is read as
-        written, never with our place (red team 32: "Thanh tra - Bộ Tài chính" was our province's Thanh tra). A place
-        after the dash is the unit's ("Sở Y tế - tỉnh Lạng Sơn"); anything but a body there names a unit below the
-        first ("Ngân hàng CSXH - Chi nhánh tỉnh", "Cục Thuế - Thuế cơ sở 1"): none of the directory's."""
+        """Two parts around a dash or in brackets. A place after it is the unit's ("Sở Y tế - tỉnh Lạng Sơn"). A body that
+        outranks the first ("Cục kiểm tra văn bản QPPL - Bộ Tư pháp"): the first read as written, never with our place
+        (red team 32: "Thanh tra - Bộ Tài chính" was our Thanh tra), and only if it belongs to that body. A body it
+        outranks (the header's order): the unit below, if the directory has it under that parent. Anything else, a
+        unit below the first ("NHCSXH - Chi nhánh tỉnh", "Cục Thuế - Thuế cơ sở 1") or of the same rank: held."""
         if _names_place(after):
             joined = f"{unit} {after}"
             return next((found for form in (joined, _strip_title(joined)) if (found := self._direct(form, ours))), None)
