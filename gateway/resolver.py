@@ -216,6 +216,8 @@ class Resolver:
         place, ours = self._written_place(items[-1]) if len(items) > 1 and not _EVERY_PLACE.search(text) else (None, True)
         if place is not None and not ours:  # "Sở Y tế, Sở Tư pháp tỉnh Lạng Sơn": each of Lạng Sơn (red team 32)
             items = [i if _province_said(i) else f"{i} {place}" for i in items]
+        elif len(items) > 1 and any(self._elsewhere(self._direct(i, ours=False)) for i in items):
+            items = [i for i in items if _province_said(i)]  # "Sở Tư pháp, Sở Y tế Hà Nội": maybe Hà Nội's (red team 38)
         # "Sở Nội vụ", "Các Sở, ban, ngành" of another province's document (not `unplaced_ours`): its own; "Các Sở Tài
         # chính": every one of them, ours among them
         return any(self._named(part, agency) for part in [text, *items] if unplaced_ours or place_of(part) is not None) \

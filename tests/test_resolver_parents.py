@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.directory import AgencyEntry
-from test_resolver_corpus import DIRECTORY as CORPUS, US as CORPUS_US, agency, resolved
+from test_resolver_corpus import DIRECTORY as CORPUS, US as CORPUS_US, agency, named, resolved
 from test_resolver_central_heads import (CDC, HND, DIRECTORY as CENTRAL, STP, STP_HCM, SYT, THANH_TRA, UBND,
                                           SNV_HCM)
 
@@ -122,3 +122,13 @@ HLHPN_VN = agency("000.00.00.M01", "Hội Liên hiệp Phụ nữ Việt Nam")
 def test_a_list_ending_with_the_country_is_not_our_provinces(entry: str) -> None:
     status, found = resolve(entry, [*CENTRAL, HLHPN_VN])
     assert status != "resolved" or HND.name not in found, (entry, found)
+
+
+@pytest.mark.parametrize("entry", ["Sở Tư pháp, Sở Y tế Hà Nội", "Sở Tư pháp (HN, HCM)", "Sở Tư pháp, Sở Y tế HN"])
+def test_intake_never_takes_these_for_us_either(entry: str) -> None:
+    # the mirror of the lists and brackets above at intake (red team 38 named them, untested then)
+    assert not named(CENTRAL, STP, entry, False)
+
+
+def test_intake_still_finds_us_in_a_list_of_ours() -> None:
+    assert named(CENTRAL, STP, "Sở Tư pháp, Sở Y tế tỉnh Bắc Ninh", False)
