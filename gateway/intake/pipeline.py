@@ -107,18 +107,14 @@ class Intake:
     def _duplicate_lookup(self, session: Session) -> DuplicateLookup:
 
         def lookup(pdf: PdfFacts) -> int | None:
-            row = self._earliest_same(session, pdf)
+            row = self.registered_as(session, pdf)
             return row.arrival_number if row else None
 
         return lookup
 
     def registered_as(self, session: Session, pdf: PdfFacts) -> Document | None:
-        """The document of the register this one is (the same file, signed revision, or issuer's number of the year),
-        whatever else was found of the mail: a clerk's release must not number it twice."""
-        return self._earliest_same(session, pdf)
-
-    def _earliest_same(self, session: Session, pdf: PdfFacts) -> Document | None:
-        """The document of the register this one repeats (registry.register_line.earliest_same)."""
+        """The document of the register this one repeats (registry.register_line.earliest_same: the same file, signed
+        revision, or issuer's number of the year); also asked by a clerk's release, which must not number it twice."""
         p = pdf.reading.particulars if pdf.reading else Particulars()
         year = int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year
         issue = None  # "/UBND-VP": its number unread
@@ -133,7 +129,7 @@ class Intake:
         forwarding the signed file) left it nameless, and the issuer's own recall was answered "never received"
         (red team 12)."""
         name = peer_document_id(facts)
-        earlier = self._earliest_same(session, decision.pdf) if name and decision.pdf else None
+        earlier = self.registered_as(session, decision.pdf) if name and decision.pdf else None
         if earlier is None or earlier.peer_document_id:
             return
         origin = session.get(Mail, earlier.mail_id) if earlier.mail_id else None
