@@ -22,7 +22,10 @@ from gateway.names import NameIndex, abbreviates
 from vntext import fold, squash
 
 FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former")
-_PLACE = re.compile(r"\b(?:TINH|THANH PHO|TP\.?)\s+([A-Z][A-Z' -]*)$")
+# "Tỉnh ủy", "Tỉnh đoàn", "Tỉnh đội", "Tỉnh hội" are bodies, not a province: "Tỉnh ủy Bắc Giang" is Bắc Giang's, "Thường
+# trực Tỉnh ủy" says no place (red team 39: it was the province "ỦY", so another province's document named our Tỉnh ủy)
+_BODY = r"(?:UY|DOAN|DOI|HOI)"
+_PLACE = re.compile(rf"\b(?:TINH(?:\s+{_BODY}(?=\s+[A-Z]))?|THANH PHO|TP\.?)\s+(?!{_BODY}\b)([A-Z][A-Z' -]*)$")
 _FINGERPRINT = re.compile(r"^(?:sha256:)?([0-9a-f]{2}(?::?[0-9a-f]{2}){31})$", re.IGNORECASE)
 
 

@@ -91,6 +91,8 @@ def _run_units(run: str, all_caps: bool) -> list[Unit]:
         return []
     if letters.isdigit() or (run.isupper() and _ROMAN.match(run)):
         return [Unit(letters)]
+    if run.islower() and _ROMAN.match(letters) and not _SYLLABLE.match(letters):
+        return [Unit(letters)]  # "khu vực v", "khu vực x": a number written small, never an initial (red team 39)
     uppers = sum(1 for c in run if c.isupper())
     lowers = sum(1 for c in run if c.islower())
     if lowers == 0:  # "UBND", "GD", "SỞ", "TƯ"

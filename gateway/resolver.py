@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -39,6 +40,7 @@ _TITLE = (r"(PHO |TONG )?(GIAM DOC|CHU TICH|THU TRUONG|BO TRUONG|CHU NHIEM|CHANH
 # One title or several sharing their agency: "Chủ tịch, các PCT UBND tỉnh", "CT, PTC UBND tỉnh";
 # "Đồng chí" / "Đ/c" before it.
 _TITLES = re.compile(rf"^((CAC )?(DONG CHI|D/C) )?(CAC\s+)?{_TITLE}((\s*,\s*|\s+VA\s+)(CAC\s+)?{_TITLE})*\s+(CAC\s+)?")
+_SCHOOL = re.compile(r"(?i:trường)\b")  # a school, not its head ("Trưởng"): "Trường Sở Y tế" is none of Sở Y tế's (red team 39)
 _PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")
 _NOTES = re.compile(r"\(([^)]*)\)")
@@ -207,6 +209,9 @@ class Resolver:
             # each item alone, as it names its own body: an item read as one of the head's units names nothing ("UBND
             # tỉnh: KonTum, Gia Lai" was ours through "KonTum", no place we know: red team 35)
             alone = self._direct(head)
+            place, ours = self._written_place(items[-1])
+            if place is not None and not ours:  # "UBND các xã: Yên Bình, Bảo Ái (Lào Cai)": Lào Cai's (red team 39)
+                items = [i if _province_said(i) else f"{i} {place}" for i in items]
             return any((found := self._units_or_items(head, item)) is not None and agency in found.agencies
                        and (alone is None or found.agencies != alone.agencies) for item in items)
         every = _every_province(text)  # "Sở Tài chính, Cục Thuế các tỉnh, thành phố trực thuộc TW": each kind's body of
@@ -409,7 +414,8 @@ class Resolver:
         if not said or not fold(last).endswith(fold(said[-1][2])):
             # a province by its name, its level abbreviated or unmarked ("UBND T. Lạng Sơn", "tinh Lang Son", "TP.HCM");
             # not a name a body bears ("Đoàn TNCS Hồ Chí Minh", "Báo Bắc Ninh": red team 35)
-            named = last_province(last, after_level=True)
+            # … or alone after a dash ("Bảo Ái - Lào Cai": red team 39)
+            named = last_province(last, after_level=True) or last_province(_PARENT.split(last)[-1], after_level=True)
             if named is None:
                 return None, True
             level = "thành phố" if named in _CITIES else "tỉnh"  # what the other items are read with
@@ -615,7 +621,7 @@ def _strip_title(text: str) -> str:
     """"Giám đốc Sở Tư pháp" → "Sở Tư pháp"; "Chủ tịch UBND huyện Lục Nam" → "UBND huyện Lục Nam"."""
     folded = fold(text)
     match = _TITLES.match(folded + " ")
-    if match is None:
+    if match is None or _SCHOOL.match(unicodedata.normalize("NFC", " ".join(text.split()))):
         return text
     # the folded form keeps one character per character of the one-spaced text: cut at the same place
     spaced = " ".join(text.split())
