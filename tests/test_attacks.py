@@ -188,8 +188,9 @@ def run(tmp_path_factory, province) -> Run:  # type: ignore[no-untyped-def]
     case("replay-by-the-attacker", sender=EVIL, auth=None, attachments=[("cv.pdf", original)])
     case("replay-with-a-forged-from", sender=STP, auth=None, attachments=[("cv.pdf", original)])
     case("replay-by-the-proven-issuer", {STP}, attachments=[("cv.pdf", original)])
-    # a document whose number the signature's stamp was to fill (unread): only its signed revision tells it again
-    unnumbered = signed("stp", doc(number="/STP-VP", summary="V/v số để trống chờ chữ ký số"))
+    # a document whose number is unread: only its signed revision tells it again (a number left blank, "/STP-VP", is
+    # a document not yet issued, `not-issued`: red team 41)
+    unnumbered = signed("stp", doc(number="", summary="V/v số không đọc được"))
     case("unnumbered-original", {STP}, sender=EVIL, auth=None, attachments=[("cv.pdf", unnumbered)])
     case("unnumbered-replayed-with-a-byte-more", sender=EVIL, auth=None, attachments=[("cv.pdf", unnumbered + b"\n")])
     # 9b. one number, other documents: another province's Sở of the same name, the same Sở's the year before

@@ -120,7 +120,7 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
         return _finish(mail, desk, Findings(None, [], reasons))
     reading = pdf.reading if pdf.opened else None
     revocation_hard = desk.us.revocation_hard
-    reasons += rules.hidden_text(reading) + rules.unread(reading)
+    reasons += rules.hidden_text(reading) + rules.unread(reading) + rules.unissued(reading)
     reasons += rules.signature_findings(pdf.signatures, revocation_hard)
     printed = document_issuers(reading, desk.directory)
     judged = rules.issuer_signatures(pdf.signatures, printed, desk.directory, revocation_hard)

@@ -64,6 +64,20 @@ def unread(reading: Reading | None) -> list[Reason]:
     return [] if any((p.issuer, p.issuer_parent, p.number, p.date, p.type)) else [error("document-unread")]
 
 
+# 000 Đ10.1, NĐ 30/2020 Đ15: an electronic document is issued when the clerk gives it its number and date (the office's
+# signature stamps them in): one whose page leaves either blank, typed and no stamp filling it, is a draft signed before
+# issue, or an issued file cut back to such a revision (red team 41). A scan's handwritten blank unread is no such thing.
+def unissued(reading: Reading | None) -> list[Reason]:
+    if reading is None:
+        return []
+    p = reading.particulars
+    typed = {name for name, source in reading.sources.items() if source.via in ("text", "stamp")}
+    blank = [f"số {p.number}"] if p.number is not None and p.number.startswith("/") and "number" in typed else []
+    if p.date is None and "place" in typed and any(w.code == "date-blank" for w in reading.warnings):
+        blank.append("ngày ban hành")
+    return [error("not-issued", ", ".join(blank))] if blank else []
+
+
 # 002 Đ10.1: check the document's integrity: its text layer holds text the page does not show (white, faint,
 # tiny, painted over), so what would be registered may not be what a person reads.
 def hidden_text(reading: Reading | None) -> list[Reason]:
