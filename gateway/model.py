@@ -258,6 +258,8 @@ class MailFacts:
     problem: str = ""  # a reason the mail itself could not be fully analysed
     unread: Unread | None = None  # why the mail's body was not read (it is kept): too large, too many files
     report: DeliveryReport | None = None  # the delivery report it is, read where the mail was parsed (the worker)
+    # an automatic mail carrying a mail back (a delivery report, a loop): its files are that mail's, never documents
+    returned_mail: bool = False
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,19 @@ CASES = [
      "signature", [], [("ack", STP.mailbox), *CLERK_ALERT, *[("alert", a) for a in URGENT]]),
     ("secret: nothing kept, the clerk told", mail(pdf(read=reading(secrecy="MẬT"))), "returned", None,
      [("secret-document", E)], [("return", STP.mailbox), *CLERK_ALERT]),
-    ("an automatic answer", mail(pdf(), auto_submitted="auto-replied"), "ignored", None, [("auto-submitted", W)], []),
+    ("an automatic answer", mail(auto_submitted="auto-replied"), "ignored", None, [("auto-submitted", W)], []),
+    ("a delivery report carrying our mail back", mail(pdf(), auto_submitted="multipart/report", returned_mail=True),
+     "ignored", None, [("auto-submitted", W)], []),
+    # RFC 3834 forbids the answer, not the document (red team 40: an office system's no-reply sender's signed documents
+    # were ignored, nobody told): judged, registered, never answered; its errors held for the clerk, never returned
+    ("a document from an automatic sender: registered, unanswered", mail(pdf(), auto_submitted="Auto-Submitted: "
+     "auto-generated"), "accepted", "signature", [("auto-submitted", W)], []),
+    ("an automatic sender's revoked signature: held, not returned", mail(pdf(signatures=[signature(revoked=True)]),
+     auto_submitted="Precedence: bulk"), "quarantined", None, [("auto-submitted", W), ("certificate-revoked", E)],
+     CLERK_ALERT),
+    ("an automatic sender's urgent document: only the clerk and leaders told", mail(pdf(read=reading(
+     urgency="Hỏa tốc")), auto_submitted="mailing list"), "accepted", "signature", [("auto-submitted", W)],
+     [*CLERK_ALERT, *[("alert", a) for a in URGENT]]),
     ("a mail the analysis could not finish", mail(pdf(), problem="timeout"), "quarantined", None,
      [("processing-failed", E)], CLERK_ALERT),
     ("too large", mail(unread="mail-too-large", problem="60 MB"), "returned", None, [("mail-too-large", E)],

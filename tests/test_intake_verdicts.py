@@ -338,10 +338,16 @@ def test_appendix_stays_with_its_document(run) -> None:
     assert one(run, "document-and-appendix")["verdict"] == "accepted"
 
 
-@pytest.mark.parametrize("name", ["auto-replied", "bulk"])
-def test_automatic_mail_is_ignored_and_never_answered(run, name: str) -> None:
-    out = one(run, name)
+def test_automatic_mail_is_ignored_and_never_answered(run) -> None:
+    out = one(run, "bulk")
     assert out["verdict"] == "ignored" and out["replies"] == [] and codes(out) == {"auto-submitted": "warning"}
+
+
+def test_a_document_an_automatic_sender_mails_is_registered_and_never_answered(run) -> None:
+    """RFC 3834 forbids the answer, not the document (red team 40: it was ignored, in no register and on no list)."""
+    out = one(run, "auto-replied")
+    assert out["verdict"] == "accepted" and out["incoming_number"] is not None and out["replies"] == []
+    assert codes(out) == {"auto-submitted": "warning"}
 
 
 def test_pdf_recognised_by_bytes_with_encoded_name(run) -> None:

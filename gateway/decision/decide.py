@@ -94,10 +94,11 @@ def decide(
         return [Decision("quarantined", None, reasons, None, [], [Reply("alert", a) for a in clerk])]
     # a mail too large to read is no answer of a peer's: its documents are unknown (red team 12: a reply carrying
     # a large document was ignored as one, not returned or held)
-    auto = rules.automatic_mail(mail) or (rules.peer_answer(mail, answers_ours) if mail.unread is None else [])
+    auto = rules.automatic_mail(mail) if rules.ignored(mail) else []
+    auto = auto or (rules.peer_answer(mail, answers_ours) if mail.unread is None else [])
     if auto:
         return [Decision("ignored", None, auto, None, [], [])]
-    mail_reasons = rules.refused_attachments(mail) + rules.forged_authentication(mail)
+    mail_reasons = rules.automatic_mail(mail) + rules.refused_attachments(mail) + rules.forged_authentication(mail)
     if mail.unread is not None:
         mail_reasons.append(error(mail.unread, mail.problem))
         return [_finish(mail, desk, Findings(None, [], mail_reasons))]
@@ -171,7 +172,7 @@ def _verdict(reasons: list[Reason], mail: MailFacts, directory: Directory) -> Ve
     if not _errors(reasons):
         return "accepted"
     known = mail.sender.authenticated and directory.by_mailbox(mail.sender.address) is not None
-    return "returned" if known else "quarantined"
+    return "returned" if known and not mail.auto_submitted else "quarantined"  # an automatic mail: never answered
 
 
 @dataclass(frozen=True)
@@ -230,4 +231,6 @@ def _replies(verdict: Verdict, mail: MailFacts, desk: Desk, basis: Basis | None,
         replies.append(Reply("return", mail.sender.address))
     if verdict == "quarantined" or secret:
         replies += [Reply("alert", a) for a in desk.clerk]
+    if mail.auto_submitted:  # RFC 3834: an automatic mail is never answered; the clerk is told what the desk holds
+        return [r for r in replies if r.kind == "alert"]
     return replies

@@ -25,6 +25,13 @@ def automatic_mail(mail: MailFacts) -> list[Reason]:
     return [warning("auto-submitted", mail.auto_submitted)] if mail.auto_submitted else []
 
 
+# RFC 3834 §2 forbids the answer only: a document an automatic sender mails (an office system's no-reply address, a
+# group address run as a list) is judged as any other, never answered; a report's or a loop's files are the mail it
+# carries back, and a mail with no document is nothing to judge (red team 40: signed documents ignored, nobody told).
+def ignored(mail: MailFacts) -> bool:
+    return bool(mail.auto_submitted) and (mail.returned_mail or (not mail.pdfs and mail.unread is None))
+
+
 # An answer about a document we sent (acknowledgement, return, recall, a person's reply), or a
 # recall notice (NĐ 30/2020 Phụ lục VI), carrying no document: followed, never answered as a document.
 def peer_answer(mail: MailFacts, answers_ours: bool) -> list[Reason]:

@@ -64,6 +64,12 @@ def auto_submitted(msg: Message) -> str | None:
     return None
 
 
+def returned_mail(msg: Message) -> bool:
+    """A delivery or read report, or a mail that looped: what it carries is a mail coming back (ours, often), not a
+    document of its own, as an office system's no-reply sender or a group address run as a list may send."""
+    return msg.get_content_type().lower() == "multipart/report" or len(msg.get_all("Received", []) or []) > MAX_RECEIVED_HOPS
+
+
 def _safe(read: Callable[[], T], default: T) -> T:
     """A header read that cannot fail: pathological headers (recursion bombs) give the default."""
     try:
@@ -142,7 +148,7 @@ def headers_only(raw: bytes, problem: str, *, unread: Unread | None = None, whol
         attachments=[], pdfs=[], problem=problem, unread=unread,
         in_reply_to=_safe(lambda: _in_reply_to(msg), None),
         references=_safe(lambda: _references(msg), []),
-        peer=_safe(lambda: peer_headers(msg), {}),
+        peer=_safe(lambda: peer_headers(msg), {}), returned_mail=_safe(lambda: returned_mail(msg), False),
     )
 
 
@@ -225,7 +231,7 @@ class Analyser:
             received_top=mime.topmost_received(msg), auto_submitted=auto_submitted(msg), sender=sender,
             attachments=[], pdfs=[], in_reply_to=_in_reply_to(msg),
             references=_references(msg), peer=vouched_peer_headers(peer_headers(msg), sender),
-            report=_report(msg),
+            report=_report(msg), returned_mail=returned_mail(msg),
         )
         found_parts = mime.parts(msg)
         del msg  # the parsed tree holds the mail's text again: gone before the PDFs are opened

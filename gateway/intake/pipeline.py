@@ -218,8 +218,7 @@ class Intake:
 
     def _handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> MailOutcome:
         facts, stored = self._facts(item, result)
-        delivered = item.delivered_at or facts.received_top or facts.date or datetime.now(timezone.utc)
-        delivered = delivered.astimezone(self.gw.config.tz)
+        delivered = self._delivered(item, facts)
         received = self.gw.calendar.received_at(delivered)
         if not record:
             with self.gw.register.session() as session, self._budget():
@@ -309,9 +308,14 @@ class Intake:
         if isinstance(result, WorkFailure):  # the operator reads why (the clerk reads it in the quarantine)
             log.warning("%s: analysis failed (%s); quarantined", item.source, result.reason)
         facts, stored = self._facts(item, result)
-        delivered = item.delivered_at or facts.received_top or facts.date or datetime.now(timezone.utc)
-        delivered = delivered.astimezone(self.gw.config.tz)
+        delivered = self._delivered(item, facts)
         return item, facts, stored, delivered, self.gw.calendar.received_at(delivered)
+
+    def _delivered(self, item: IncomingMail, facts: MailFacts) -> datetime:
+        """When the mail reached us: the server's word (INTERNALDATE, the file's time), else its topmost Received, else
+        its Date; never later than now (red team 40: a file's "Date: 2999" opened the register of 2999, acknowledged)."""
+        now = datetime.now(timezone.utc)
+        return min(item.delivered_at or facts.received_top or facts.date or now, now).astimezone(self.gw.config.tz)
 
     def store_files(self, item: IncomingMail, facts: MailFacts, stored: frozenset[str]) -> None:
         """The original and its files in the content store. The worker wrote them; what it did not (a
