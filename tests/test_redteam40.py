@@ -1,5 +1,6 @@
 """Red team 40 (issue 11: no mail stops the gateway, nothing is lost, numbers without gaps, never answer the
-unproven). Each test asserts the right behaviour and fails until its hole is closed. Real mails, real signed
+unproven). Each test failed before its fix (the Maildir's file read, the automatic sender's document judged, the
+receive time never in the future). Real mails, real signed
 PDFs, the real command line (`ingest`) and daemon (`run` on a Maildir), as tests/test_poison_mail.py does."""
 
 from __future__ import annotations
