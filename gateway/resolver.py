@@ -40,6 +40,8 @@ _TITLE = (r"(PHO |TONG )?(GIAM DOC|CHU TICH|THU TRUONG|BO TRUONG|CHU NHIEM|CHANH
 # One title or several sharing their agency: "Chủ tịch, các PCT UBND tỉnh", "CT, PTC UBND tỉnh";
 # "Đồng chí" / "Đ/c" before it.
 _TITLES = re.compile(rf"^((CAC )?(DONG CHI|D/C) )?(CAC\s+)?{_TITLE}((\s*,\s*|\s+VA\s+)(CAC\s+)?{_TITLE})*\s+(CAC\s+)?")
+# a ministry a name ends with ("Thanh tra Bộ Xây dựng"), never the "bộ" of "cán bộ"
+_MINISTRY_END = re.compile(r"(?<![Cc]án )(?<!CÁN )\b(?:Bộ|BỘ)\s+\S.*$")
 _SCHOOL = re.compile(r"(?i:trường)\b")  # a school, not its head ("Trưởng"): "Trường Sở Y tế" is none of Sở Y tế's (red team 39)
 _PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")
@@ -152,6 +154,11 @@ class Resolver:
         return _our_places(self.directory, self.us)
 
     @cached_property
+    def _tops(self) -> frozenset[str]:
+        """The trees whose top body the directory lists (mã định danh "000.00.00.X")."""
+        return frozenset(t for a in self.directory.agencies if a.code.startswith("000.00.00.") and (t := _tree(a.code)))
+
+    @cached_property
     def _squashed(self) -> dict[str, str]:
         return {squash(n): a.name for a in self.directory.agencies for n in (*a.names, *a.former)}
 
@@ -204,7 +211,9 @@ class Resolver:
             items = [i for i in re.split(r"[,;]", listed) if i.strip()]
             if len(items) > MOST_ITEMS:
                 return False
-            if self._named(text, agency):
+            # another province's "UBND các phường: Phú Hội, Vĩnh Ninh" is its own, where nothing says a place (red team 42)
+            placed = unplaced_ours or place_of(head) is not None
+            if placed and self._named(text, agency):
                 return True
             # each item alone, as it names its own body: an item read as one of the head's units names nothing ("UBND
             # tỉnh: KonTum, Gia Lai" was ours through "KonTum", no place we know: red team 35)
@@ -212,21 +221,26 @@ class Resolver:
             place, ours = self._written_place(items[-1])
             if place is not None and not ours:  # "UBND các xã: Yên Bình, Bảo Ái (Lào Cai)": Lào Cai's (red team 39)
                 items = [i if _province_said(i) else f"{i} {place}" for i in items]
+            elif not placed:
+                items = [i for i in items if _province_said(i)]
             return any((found := self._units_or_items(head, item)) is not None and agency in found.agencies
                        and (alone is None or found.agencies != alone.agencies) for item in items)
+        many = not _central(agency)  # every province's "Cục Thuế" is none of the country's Cục Thuế (red team 42)
         every = _every_province(text)  # "Sở Tài chính, Cục Thuế các tỉnh, thành phố trực thuộc TW": each kind's body of
         if every != text:  # every province, ours among them (read off the whole entry only: red team 33)
-            return any(self._named(_plural(item), agency) for item in [every, *_list_items(every)])
+            return many and any(self._named(_plural(item), agency) for item in [every, *_list_items(every)])
         items = _list_items(text)
         place, ours = self._written_place(items[-1]) if len(items) > 1 and not _EVERY_PLACE.search(text) else (None, True)
         if place is not None and not ours:  # "Sở Y tế, Sở Tư pháp tỉnh Lạng Sơn": each of Lạng Sơn (red team 32)
             items = [i if _province_said(i) else f"{i} {place}" for i in items]
         elif len(items) > 1 and any(self._elsewhere(self._direct(i, ours=False)) for i in items):
             items = [i for i in items if _province_said(i)]  # "Sở Tư pháp, Sở Y tế Hà Nội": maybe Hà Nội's (red team 38)
+        if len(items) > 1 and (ministry := self._ministry_ending(items[-1])) is not None:  # the same of a ministry's
+            items = [i for i in items if self._of_ministry(i, self._direct(i, ours=False), ministry)]
         # "Sở Nội vụ", "Các Sở, ban, ngành" of another province's document (not `unplaced_ours`): its own; "Các Sở Tài
         # chính": every one of them, ours among them
         return any(self._named(part, agency) for part in [text, *items] if unplaced_ours or place_of(part) is not None) \
-            or any(self._named(every, agency) for part in [text, *items] if (every := _plural(part)) != part)
+            or many and any(self._named(every, agency) for part in [text, *items] if (every := _plural(part)) != part)
 
     def _clean(self, entry: str) -> str:
         """The entry without its notes; a bracket shaped as one that names a body of the directory or a province by an
@@ -337,10 +351,14 @@ class Resolver:
         "Bộ Nội vụ (Cục Kiểm tra văn bản)" is never Bộ Tư pháp's Cục (red team 38). Belonging is read off the agencies'
         codes (mã định danh: the last part is the body at the top of the tree)."""
         over = self._direct(_strip_title(parent), ours=False)
-        if found is None or over is None or len(over.agencies) != 1:
-            return found
-        top = _tree(over.agencies[0].code)
-        return found if top is None or all(_tree(a.code) in (top, None) for a in found.agencies) else None
+        if found is None:
+            return None
+        if over is None:  # a body the directory lacks: a unit of that name whose own top body it lists is not that one's
+            # ("Vụ Pháp chế - Bộ Công Thương" is never Bộ Tài chính's, nor "… - Bộ Giáo dục" cut from "… và Đào tạo": red
+            # team 42); one whose top it does not list may be ("Cục Kiểm tra văn bản QPPL - Bộ Tư pháp")
+            return None if any(_tree(a.code) in self._tops for a in found.agencies) else found
+        tops = {_tree(a.code) for a in over.agencies}  # a parent of two readings (a former name): the unit of either
+        return found if None in tops or all(_tree(a.code) in (*tops, None) for a in found.agencies) else None
 
     def _units_or_items(self, head: str, items: str) -> _Found | None:
         """"Văn phòng UBND tỉnh: LĐVP, TKCT": units inside one agency; "UBND các huyện: Lục Ngạn,
@@ -378,6 +396,7 @@ class Resolver:
             self._elsewhere(self._direct(item, ours=False)) for item in items)  # "Sở Tư pháp, Sở Y tế Hà Nội" (red team 38)
         if place is not None and not ours and not _PROVINCE_KIND.match(fold(_strip_title(items[-1]))):
             place = None  # "Sở Y tế, Viện Pasteur TP.HCM": the city in a body's own name, not the list's (red team 38)
+        ministry = self._ministry_ending(items[-1]) if len(items) > 1 else None
         found: list[_Found] = []
         for item in items:
             hits = None
@@ -392,8 +411,24 @@ class Resolver:
                     return None
             if hits is None or (len(hits.agencies) > 1 and not hits.many):
                 return None
+            if ministry is not None and not self._of_ministry(item, hits, ministry):
+                return None  # "Vụ Pháp chế, Thanh tra Bộ Xây dựng": maybe Bộ Xây dựng's (red team 42)
             found.append(hits)
         return _merge(found)
+
+    def _ministry_ending(self, item: str) -> frozenset[str | None] | None:
+        """The trees of the ministry a list's last item ends with ("Thanh tra Bộ Xây dựng"), written once for the list;
+        None if it names none (an empty set: one the directory lacks)."""
+        written = _MINISTRY_END.search(item)
+        if written is None:
+            return None
+        over = self._direct(written.group(0), ours=False)
+        return frozenset(_tree(a.code) for a in over.agencies) if over else frozenset()
+
+    def _of_ministry(self, item: str, found: _Found | None, trees: frozenset[str | None]) -> bool:
+        """Whether a list's item is of the ministry its last item names: it writes its own, or is one of that one's."""
+        return _MINISTRY_END.search(item) is not None or (
+            found is not None and all(_tree(a.code) in trees for a in found.agencies))
 
     def _elsewhere(self, found: _Found | None) -> bool:
         """Whether an item names a body of another province or city than ours."""
@@ -500,6 +535,11 @@ class Resolver:
     def _near(self, text: str) -> list[str]:
         close = difflib.get_close_matches(squash(_strip_title(text)), list(self._squashed), n=5, cutoff=0.6)
         return list(dict.fromkeys(self._squashed[c] for c in close))[:3]  # the closest first
+
+
+def _central(agency: AgencyEntry) -> bool:
+    """A body of the country (a ministry's tree, mã định danh "…G…", no place in its names): never one of many."""
+    return (_tree(agency.code) or "").startswith("G") and not agency.places
 
 
 def _tree(code: str) -> str | None:
@@ -610,6 +650,8 @@ def _our_places(directory: Directory, us: AgencyEntry | None) -> _Places:
             ends[key] += 1
             spelled.setdefault(key, (units[-1][1].lower(), units[-1][2]))
     common = ends.most_common(1)
+    if us is not None and not by_level and _central(us):  # a ministry has no province, however many its directory
+        return _Places(by_level, province)  # lists of one (red team 42: its "Sở Tài chính" was Bắc Ninh's)
     if common and common[0][1] >= 2 and 2 * common[0][1] > sum(ends.values()):  # most of them: a province's directory
         level, (written, place) = common[0][0][0], spelled[common[0][0]]
         by_level.setdefault(level, place)

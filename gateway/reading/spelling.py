@@ -98,7 +98,7 @@ def names_province(text: str) -> bool:
 # place (red team 35), never put back into a text
 _SHORT: dict[tuple[str, ...], tuple[str, ...]] = {
     ("HCM",): ("HO", "CHI", "MINH"), ("HN",): ("HA", "NOI"), ("KONTUM",): ("KON", "TUM"), ("TT", "HUE"): ("THUA", "THIEN", "HUE"),
-    ("BRVT",): ("BA", "RIA", "VUNG", "TAU"),
+    ("BRVT",): ("BA", "RIA", "VUNG", "TAU"), ("HUE",): ("THUA", "THIEN", "HUE"),  # "TP Huế" (the city since 2025)
 }
 _SHORT_WITH_LEVEL: dict[tuple[str, ...], tuple[str, ...]] = {  # its level in it
     ("TPHCM",): ("HO", "CHI", "MINH"), ("TPHN",): ("HA", "NOI")}
