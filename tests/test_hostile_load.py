@@ -127,15 +127,18 @@ def test_an_automatic_mail_marked_secret_is_stored_by_the_worker_not_parsed_agai
     os.chdir(world.root)
     gateway = Gateway.open(load_config(Path(world.config_path)))
     analysis = Analyser(gateway.analysis_settings()).analyse(path.read_bytes(), store=True)
-    assert {a.sha256 for a in analysis.facts.attachments} <= analysis.stored  # the worker wrote its files
+    assert not analysis.stored  # a secret document: the worker wrote nothing
 
     def never(*_: object) -> None:
         raise AssertionError("the daemon process parsed a mail again")
 
     monkeypatch.setattr(mime, "parse_message", never)
     [outcome] = Intake(gateway, None).record_many([(IncomingMail(str(path), path.read_bytes()), analysis)])  # type: ignore[arg-type]
-    assert outcome.documents[0].verdict == "ignored"
-    assert all(gateway.store.has(a.sha256) for a in analysis.facts.attachments)  # kept as any automatic mail
+    # an automatic sender's document is judged, never answered (red team 40): a secret one held for the clerk, and
+    # nothing of it written (002 Đ16.7)
+    assert outcome.documents[0].verdict == "quarantined"
+    assert "secret-document" in {r.code for r in outcome.documents[0].reasons}
+    assert not any(gateway.store.has(a.sha256) for a in analysis.facts.attachments)
     gateway.register.close()
 
 

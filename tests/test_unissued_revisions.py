@@ -133,3 +133,28 @@ def test_every_revision_of_a_real_file_before_its_stamps_is_not_issued(realpdf: 
             assert [r.code for r in rules.unissued(reading)] == ["not-issued"], (p.number, p.date)
             blank += 1
     assert blank >= 1
+
+
+@pytest.mark.parametrize("drawn", ["··", ""])
+def test_a_stamp_over_the_blanks_that_the_reader_cannot_read_leaves_them_out(world: World, drawn: str) -> None:
+    """An office's stamps over the number's and the date's blanks that draw no figure the reader reads (a picture, a
+    font without its text): the blanks are not known to be blank, so the fields are left out (`low-confidence`), never
+    `not-issued`; the file is registered as before, its number asked of the clerk."""
+    pdf = sign_pdf(_blank_document(), world.signers["stp"], world.pki, field_name="LanhDao")
+    for field, (left, right) in (("Signature2", ("Số:", "/STP-VP")), ("Signature3", ("ngày", "tháng")),
+                                 ("Signature4", ("tháng", "năm"))):
+        pdf = sign_with_stamp(pdf, world.signers["stp"], world.pki, text=drawn, box=_box_between(pdf, left, right),
+                              field_name=field)
+    reading = read_pdf_bytes(pdf)
+    assert (reading.particulars.number, reading.particulars.date) == (None, None)
+    assert rules.unissued(reading) == []
+    assert {w.code for w in reading.warnings} >= {"low-confidence"}
+    out = _send(world, "unread-stamps", pdf)
+    assert out["verdict"] == "accepted", out["reasons"]
+
+
+def test_a_revision_cut_after_the_days_stamp_is_not_issued(world: World) -> None:
+    """The day stamped, not the month: the date is still blank where no stamp stands."""
+    reading = read_pdf_bytes(_revisions(_issued(world))["Signature3"])
+    assert reading.particulars.date is None
+    assert [r.code for r in rules.unissued(reading)] == ["not-issued"]

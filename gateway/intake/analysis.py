@@ -259,9 +259,10 @@ class Analyser:
                 pdfs.append(self.analyse_pdf(attachment, part.data))
         del found_parts
         facts = replace(facts, attachments=attachments, pdfs=pdfs)
-        # a secret mark on any PDF: nothing of the mail is written, unless it is an automatic mail, which is not judged
-        # and kept as any (the main process parsed such a mail again to store it, inside the register's transaction)
-        keep = store and (not rules.secret(pdfs) or bool(rules.automatic_mail(facts)))
+        # a secret mark on any PDF: nothing of the mail is written, unless it is a mail not judged (a report carrying a
+        # mail back), kept as any (the main process parsed such a mail again to store it, inside the register's
+        # transaction); an automatic sender's document is judged (red team 40), its secret kept nowhere
+        keep = store and (not rules.secret(pdfs) or rules.ignored(facts))
         return Analysis(_told_briefly(facts), self._store(raw, digest, blobs) if keep else frozenset())
 
     def _store(self, raw: bytes, digest: str, files: dict[str, bytes]) -> frozenset[str]:
