@@ -11,17 +11,10 @@ import pymupdf
 import pytest
 from sqlalchemy import select
 
-from kit import DocumentSpec, render_document, scan, sign_with_stamp
+from kit import DocumentSpec, box_between, render_document, scan, sign_with_stamp
 from registry.models import Document
 from world import make_world
 
-
-def _box_between(pdf: bytes, left: str, right: str) -> tuple[float, float, float, float]:
-    page = pymupdf.open(stream=pdf, filetype="pdf")[0]
-    words = page.get_text("words")
-    a = next(w for w in words if w[4] == left)
-    b = next(w for w in words if w[4] == right and w[0] > a[2])
-    return a[2] + 3, page.rect.height - a[3] - 8, b[0] - 1, page.rect.height - a[1] + 8
 
 
 def _stamped(w, number: str) -> bytes:  # type: ignore[no-untyped-def]
@@ -29,7 +22,7 @@ def _stamped(w, number: str) -> bytes:  # type: ignore[no-untyped-def]
     pdf = render_document(DocumentSpec(number="              /STP-VP", date=None))
     for field, text, (left, right) in (("Signature1", number, ("Số:", "/STP-VP")), ("Signature2", "25", ("ngày", "tháng")),
                                        ("Signature3", "11", ("tháng", "năm"))):
-        pdf = sign_with_stamp(pdf, w.signers["stp"], w.pki, text=text, box=_box_between(pdf, left, right), field_name=field)
+        pdf = sign_with_stamp(pdf, w.signers["stp"], w.pki, text=text, box=box_between(pdf, left, right), field_name=field)
     return pdf
 
 

@@ -9,13 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pymupdf
 import pytest
 
 from gateway.reading import read_pdf_bytes
 from gateway.reading.lines import Line
 from gateway.reading.stamps import Word, fill_blanks
-from kit import DocumentSpec, render_document, sign_with_stamp
+from kit import blank_document, box_between, sign_with_stamp
 
 STAMPED = ["018", "019", "020", "021", "022", "023"]  # number and date only in the signatures' stamps
 TYPED = ["017", "024", "025"]  # signed too, number and date typed in the page's text
@@ -38,33 +37,20 @@ def test_a_wrong_file_name_does_not_change_what_the_stamp_says(realpdf: Path) ->
     assert reading.particulars.date == "2025-09-10"  # day and month both stamped
 
 
-def _blank_document() -> bytes:
-    """A letter whose number, day and month are left blank for the system to fill when signed."""
-    return render_document(DocumentSpec(number="              /STP-VP", date=None))
-
-
-def _box_between(pdf: bytes, left: str, right: str) -> tuple[float, float, float, float]:
-    """The blank between two printed words, as a signature box (PDF points from the bottom left)."""
-    page = pymupdf.open(stream=pdf, filetype="pdf")[0]
-    words = page.get_text("words")
-    a = next(w for w in words if w[4] == left)
-    b = next(w for w in words if w[4] == right and w[0] > a[2])
-    height = page.rect.height
-    return a[2] + 3, height - a[3] - 8, b[0] - 1, height - a[1] + 8
 
 
 @pytest.fixture(scope="module")
 def stamped(province) -> bytes:  # type: ignore[no-untyped-def]
     pki, signers, _ = province
-    pdf = _blank_document()
+    pdf = blank_document()
     for field, text, (left, right) in (("Signature2", "707", ("Số:", "/STP-VP")), ("Signature3", "25", ("ngày", "tháng")),
                                        ("Signature4", "11", ("tháng", "năm"))):
-        pdf = sign_with_stamp(pdf, signers["stp"], pki, text=text, box=_box_between(pdf, left, right), field_name=field)
+        pdf = sign_with_stamp(pdf, signers["stp"], pki, text=text, box=box_between(pdf, left, right), field_name=field)
     return pdf
 
 
 def test_the_blanks_alone_give_no_number_and_no_date() -> None:
-    reading = read_pdf_bytes(_blank_document())
+    reading = read_pdf_bytes(blank_document())
     assert reading.particulars.number == "/STP-VP" and reading.particulars.date is None
 
 

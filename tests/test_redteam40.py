@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import mailbox as stdlib_mailbox
-import os
 import sqlite3
 import time
 from datetime import datetime, timezone

@@ -13,40 +13,28 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import pymupdf
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
 
 from gateway.decision import rules
 from gateway.reading import read_pdf_bytes
-from kit import DocumentSpec, render_document, sign_pdf, sign_with_stamp
+from kit import blank_document, box_between, sign_pdf, sign_with_stamp
 from registry.models import Document
-from world import STP, World
+from world import World
 
 EVIL = "attacker@evil.example"
 
 
-def _blank_document() -> bytes:
-    return render_document(DocumentSpec(number="              /STP-VP", date=None))
-
-
-def _box_between(pdf: bytes, left: str, right: str) -> tuple[float, float, float, float]:
-    page = pymupdf.open(stream=pdf, filetype="pdf")[0]
-    words = page.get_text("words")
-    a = next(w for w in words if w[4] == left)
-    b = next(w for w in words if w[4] == right and w[0] > a[2])
-    height = page.rect.height
-    return a[2] + 3, height - a[3] - 8, b[0] - 1, height - a[1] + 8
 
 
 def _issued(world: World) -> bytes:
     """Sở Tư pháp's letter as its office system issues it: the leader's signature over the text with blanks, then
     the agency's signatures stamping 707, 25 and 11 into "Số:  /STP-VP" and "ngày  tháng  năm 2026"."""
-    pdf = sign_pdf(_blank_document(), world.signers["stp"], world.pki, field_name="LanhDao")
+    pdf = sign_pdf(blank_document(), world.signers["stp"], world.pki, field_name="LanhDao")
     for field, text, (left, right) in (("Signature2", "707", ("Số:", "/STP-VP")), ("Signature3", "25", ("ngày", "tháng")),
                                        ("Signature4", "11", ("tháng", "năm"))):
-        pdf = sign_with_stamp(pdf, world.signers["stp"], world.pki, text=text, box=_box_between(pdf, left, right),
+        pdf = sign_with_stamp(pdf, world.signers["stp"], world.pki, text=text, box=box_between(pdf, left, right),
                               field_name=field)
     return pdf
 
@@ -99,7 +87,6 @@ def test_a_revision_cut_before_the_date_stamp_does_not_take_the_issued_documents
     forged = _send(world, "undated", undated, sender=EVIL, auth=None)
     assert forged["document"]["number"] == "707/STP-VP" and forged["document"]["date"] is None
     genuine = _send(world, "issued", issued)  # from Sở Tư pháp's own mailbox, DKIM-proven
-    rows = [d for d in _rows(world) if d.code_number == "707/STP-VP"]
     assert forged["verdict"] != "accepted", forged["reasons"]
     assert genuine["verdict"] == "accepted", genuine["reasons"]
     assert [(d.code_number, d.issued_date) for d in _rows(world)] == [("707", "2026-11-25")]
@@ -140,10 +127,10 @@ def test_a_stamp_over_the_blanks_that_the_reader_cannot_read_leaves_them_out(wor
     """An office's stamps over the number's and the date's blanks that draw no figure the reader reads (a picture, a
     font without its text): the blanks are not known to be blank, so the fields are left out (`low-confidence`), never
     `not-issued`; the file is registered as before, its number asked of the clerk."""
-    pdf = sign_pdf(_blank_document(), world.signers["stp"], world.pki, field_name="LanhDao")
+    pdf = sign_pdf(blank_document(), world.signers["stp"], world.pki, field_name="LanhDao")
     for field, (left, right) in (("Signature2", ("Số:", "/STP-VP")), ("Signature3", ("ngày", "tháng")),
                                  ("Signature4", ("tháng", "năm"))):
-        pdf = sign_with_stamp(pdf, world.signers["stp"], world.pki, text=drawn, box=_box_between(pdf, left, right),
+        pdf = sign_with_stamp(pdf, world.signers["stp"], world.pki, text=drawn, box=box_between(pdf, left, right),
                               field_name=field)
     reading = read_pdf_bytes(pdf)
     assert (reading.particulars.number, reading.particulars.date) == (None, None)

@@ -6,7 +6,7 @@ from gateway.demo.mails import DkimKey, make_mail, signed_header_names
 from gateway.demo.pki import DemoPki, Identity
 from gateway.demo.seal import seal_png
 from gateway.demo.signing import pdf_signer, sign_pdf
-from kit.signing import sign_with_stamp
+from kit.signing import blank_document, box_between, sign_with_stamp
 
-__all__ = ["DemoPki", "DkimKey", "DocumentSpec", "Identity", "font_file", "make_mail", "pdf_signer", "render_document",
-           "scan", "seal_png", "sign_pdf", "sign_with_stamp", "signed_header_names"]
+__all__ = ["DemoPki", "DkimKey", "DocumentSpec", "Identity", "blank_document", "box_between", "font_file", "make_mail",
+           "pdf_signer", "render_document", "scan", "seal_png", "sign_pdf", "sign_with_stamp", "signed_header_names"]

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import pymupdf
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
+from gateway.demo.documents import DocumentSpec, render_document
 from gateway.demo.pki import DemoPki, Identity
 from gateway.demo.signing import pdf_signer
+
+
+def blank_document() -> bytes:
+    """A letter whose number, day and month are left blank for the system to fill when signed."""
+    return render_document(DocumentSpec(number="              /STP-VP", date=None))
+
+
+def box_between(pdf: bytes, left: str, right: str) -> tuple[float, float, float, float]:
+    """The blank between two printed words, as a signature box (PDF points from the bottom left)."""
+    page = pymupdf.open(stream=pdf, filetype="pdf")[0]
+    words = page.get_text("words")
+    a = next(w for w in words if w[4] == left)
+    b = next(w for w in words if w[4] == right and w[0] > a[2])
+    height = page.rect.height
+    return a[2] + 3, height - a[3] - 8, b[0] - 1, height - a[1] + 8
 
 
 def sign_with_stamp(
