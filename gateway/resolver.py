@@ -235,12 +235,16 @@ class Resolver:
             items = [i if _province_said(i) else f"{i} {place}" for i in items]
         elif len(items) > 1 and any(self._elsewhere(self._direct(i, ours=False)) for i in items):
             items = [i for i in items if _province_said(i)]  # "Sở Tư pháp, Sở Y tế Hà Nội": maybe Hà Nội's (red team 38)
+        elif place is not None and _below_a_province(place):  # "Hội Nông dân, UBND xã": the commune's (red team 44)
+            items = [i if _LEVELS.search(i) or _REGION.search(i) else f"{i} {place}" for i in items]
         if len(items) > 1 and (ministry := self._ministry_ending(items[-1])) is not None:  # the same of a ministry's
             items = [i for i in items if self._of_ministry(i, self._direct(i, ours=False), ministry)]
         # "Sở Nội vụ", "Các Sở, ban, ngành" of another province's document (not `unplaced_ours`): its own; "Các Sở Tài
         # chính": every one of them, ours among them
         return any(self._named(part, agency) for part in [text, *items] if unplaced_ours or place_of(part) is not None) \
-            or many and any(self._named(every, agency) for part in [text, *items] if (every := _plural(part)) != part)
+            or many and any(self._named(every, agency) for part in [text, *items]
+                            # "các PCT UBND tỉnh" are a body's deputies, never every province's body (red team 44)
+                            if (every := _plural(part)) != part and _strip_title(every) == every)
 
     def _clean(self, entry: str) -> str:
         """The entry without its notes; a bracket shaped as one that names a body of the directory or a province by an
@@ -403,6 +407,8 @@ class Resolver:
             placeless = not _LEVELS.search(item) and not _BARE_LEVEL.search(item) and not _province_said(item)
             if place is not None and placeless:
                 hits = self._agencies(f"{item} {place}", ours)
+                if hits is None and _below_a_province(place):
+                    return None  # "Hội Nông dân, UBND xã": the commune's, never the province's (red team 44)
             if hits is None:
                 hits = self._agencies(item, ours)
                 if hits is not None and foreign and placeless and any(place_of(a.name) for a in hits.agencies):
@@ -443,6 +449,8 @@ class Resolver:
         bare = _bare_level(last)
         if bare is not None:
             return bare, True
+        if (region := _REGION.search(last)) is not None:  # "TAND, VKSND khu vực 1": both of the region (red team 44)
+            return region.group(0), True
         if _NATIONAL.search(last):  # "Hội Nông dân, Hội LHPN Việt Nam": the country's (red team 38)
             return "Việt Nam", False
         said = _units_of(last)
@@ -523,6 +531,9 @@ class Resolver:
             forms.append(f"{text} {province}")
             if bare is None:
                 forms.append(f"{text} {province.split(maxsplit=1)[1]}")
+            # a commune's "Công an", "Thường trực HĐND": its own as well as the province's, two candidates (red team 44)
+            forms += [f"{text} {_COMMUNE_WORDS[level]} {name}" for level, name in self._places.by_level.items()
+                      if level in _COMMUNE_WORDS]
         return forms
 
     def _group(self, text: str) -> _Found | None:
@@ -607,6 +618,21 @@ def _bare_level(text: str) -> str | None:
     if bare is None or _NOT_OURS_BEFORE.search(text[: bare.start()]):
         return None
     return bare.group("level")
+
+
+_COMMUNE_WORDS = {"XA": "xã", "PHUONG": "phường", "THI TRAN": "thị trấn"}  # the level under a province
+_REGION = re.compile(r"\bkhu\s+vực\s+(\d+|[IVXL]+)\s*$", re.IGNORECASE)  # a court's, a treasury's region
+
+
+def _below_a_province(place: str) -> bool:
+    """A list's place of a commune or a region ("xã", "phường Đa Mai", "khu vực 1"): what it says of every item."""
+    return fold(place).split(" ", 1)[0] in {"XA", "PHUONG", "THI"} or _REGION.fullmatch(place.strip()) is not None
+
+
+def commune_of(name: str) -> str | None:
+    """The commune or ward a name says it is of, folded ("UBND xã Nam Dương" → "XA NAM DUONG"), None if none."""
+    found = [f"{level} {fold(place)}" for level, _, place in _units_of(name) if level in _COMMUNE_WORDS]
+    return found[0] if found else None
 
 
 def _units_of(name: str) -> list[tuple[str, str, str]]:

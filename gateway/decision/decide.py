@@ -134,8 +134,8 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
     if basis == "signature" and not route_ok:  # not from the issuer's own mailbox: its signature vouches alone
         appendices, unproven = _proven_appendices(appendices, judged.issuers, desk)
         reasons += unproven
-    reasons += rules.addressed_to_us(mail, reading, desk.us, desk.directory, foreign=foreign(printed.issuers, desk.directory),
-                                     characters=block)
+    reasons += rules.addressed_to_us(mail, reading, desk.us, desk.directory, characters=block,
+                                     foreign=foreign(printed.issuers, desk.directory, desk.us.agency))
     if reading is not None:  # what the mail says of its document (subject, file name)
         reasons += corroborate(reading.particulars, mail.subject, pdf.attachment.filename,
                                [p.reading.particulars.number for p in mail.pdfs if p is not pdf and p.reading])

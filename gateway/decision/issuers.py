@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
+from gateway.resolver import commune_of
 from vntext import fold, nfc, squash
 
 # How the name of an agency begins (a person's name never does): tells an agency's certificate from a person's.
@@ -173,14 +174,19 @@ def document_issuers(reading: Reading | None, directory: Directory) -> DocumentI
     return DocumentIssuers(issuers)
 
 
-def foreign(issuers: tuple[Issuer, ...], directory: Directory) -> bool:
+def foreign(issuers: tuple[Issuer, ...], directory: Directory, us: AgencyEntry | None = None) -> bool:
     """Whether OCR read, of an issuer the directory does not know, a place none of its agencies is in
     ("SỞ TÀI CHÍNH" under "UBND TỈNH LÂM ĐỒNG", read from a scan by Bắc Giang's gateway): read that well,
     the issuer is another province's, not unread, and no signature of ours speaks for it (a scan of
-    another province's document, signed by our Sở Tài chính, was registered on that signature)."""
+    another province's document, signed by our Sở Tài chính, was registered on that signature). For a commune or
+    ward (`us`), another one's document is foreign too: its bare "UBND xã" is its own (red team 44)."""
     ours = {place for agency in directory.agencies for place in agency.places}
-    return bool(ours) and any(i.agency is None and i.places and not any(_near_place(p, ours) for p in i.places)
-                              for i in issuers)
+    if bool(ours) and any(i.agency is None and i.places and not any(_near_place(p, ours) for p in i.places)
+                          for i in issuers):
+        return True
+    commune = commune_of(us.name) if us is not None else None
+    return commune is not None and any((c := commune_of(i.agency.name if i.agency else i.name)) is not None
+                                       and c != commune for i in issuers)
 
 
 def _near_place(place: str, ours: set[str]) -> bool:
