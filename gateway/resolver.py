@@ -41,7 +41,8 @@ _TITLE = (r"(PHO |TONG )?(GIAM DOC|CHU TICH|THU TRUONG|BO TRUONG|CHU NHIEM|CHANH
 # "Đồng chí" / "Đ/c" before it.
 _TITLES = re.compile(rf"^((CAC )?(DONG CHI|D/C) )?(CAC\s+)?{_TITLE}((\s*,\s*|\s+VA\s+)(CAC\s+)?{_TITLE})*\s+(CAC\s+)?")
 # a ministry a name ends with ("Thanh tra Bộ Xây dựng"), never the "bộ" of "cán bộ"
-_MINISTRY_END = re.compile(r"(?<![Cc]án )(?<!CÁN )\b(?:Bộ|BỘ)\s+\S.*$")
+_MINISTRY_END = re.compile(r"(?<![Cc]án )(?<!CÁN )\b(?:Bộ|BỘ)\s+(?!(?i:chỉ\s+huy|tư\s+lệnh|đội|phận)\b)\S.*$")
+# (not "Bộ Chỉ huy Quân sự tỉnh", "Bộ Tư lệnh", "Bộ đội Biên phòng", "Bộ phận một cửa": red team 43)
 _SCHOOL = re.compile(r"(?i:trường)\b")  # a school, not its head ("Trưởng"): "Trường Sở Y tế" is none of Sở Y tế's (red team 39)
 _PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")

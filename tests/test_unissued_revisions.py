@@ -13,13 +13,14 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import pymupdf
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
 
 from gateway.decision import rules
 from gateway.reading import read_pdf_bytes
-from kit import blank_document, box_between, sign_pdf, sign_with_stamp
+from kit import DocumentSpec, blank_document, box_between, render_document, sign_pdf, sign_with_stamp
 from registry.models import Document
 from world import World
 
@@ -145,3 +146,23 @@ def test_a_revision_cut_after_the_days_stamp_is_not_issued(world: World) -> None
     reading = read_pdf_bytes(_revisions(_issued(world))["Signature3"])
     assert reading.particulars.date is None
     assert [r.code for r in rules.unissued(reading)] == ["not-issued"]
+
+
+def test_an_issued_file_stamped_over_dotted_blanks_is_not_called_unissued(world: World) -> None:
+    """A template's blanks written as dots ("Số: ………/STP-VP"), the office's stamps drawn over them: the reader does not
+    place those figures (they lie over the dots), so the number is left out, `low-confidence`, never `not-issued`;
+    the draft of the same file, its dots unstamped, is `not-issued` (red team 43)."""
+    dotted = render_document(DocumentSpec(number="………/STP-VP"))
+    draft = sign_pdf(dotted, world.signers["stp"], world.pki, field_name="LanhDao")
+    assert [r.code for r in rules.unissued(read_pdf_bytes(draft))] == ["not-issued"]
+    issued = sign_with_stamp(draft, world.signers["stp"], world.pki, text="707", box=_over_the_dots(dotted),
+                             field_name="Signature2")
+    reading = read_pdf_bytes(issued)
+    assert rules.unissued(reading) == [] and reading.particulars.number is None
+
+
+def _over_the_dots(pdf: bytes) -> tuple[float, float, float, float]:
+    page = pymupdf.open(stream=pdf, filetype="pdf")[0]
+    word = next(w for w in page.get_text("words") if w[4].endswith("/STP-VP"))
+    height = page.rect.height
+    return word[0], height - word[3] - 8, word[0] + (word[2] - word[0]) * 0.4, height - word[1] + 8

@@ -64,10 +64,18 @@ def auto_submitted(msg: Message) -> str | None:
     return None
 
 
+_CARRIED_BACK = {"message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers",
+                 "message/delivery-status", "message/global-delivery-status", "message/disposition-notification"}
+
+
 def returned_mail(msg: Message) -> bool:
-    """A delivery or read report, or a mail that looped: what it carries is a mail coming back (ours, often), not a
-    document of its own, as an office system's no-reply sender or a group address run as a list may send."""
-    return msg.get_content_type().lower() == "multipart/report" or len(msg.get_all("Received", []) or []) > MAX_RECEIVED_HOPS
+    """A delivery or read report carrying a mail (or its headers) back, or a mail that looped: what it carries is a mail
+    coming back (ours, often), not a document of its own, as an office system's no-reply sender or a group address run
+    as a list may send. A "report" of nothing but a document is none (red team 43: a new document in it was ignored)."""
+    if len(msg.get_all("Received", []) or []) > MAX_RECEIVED_HOPS:
+        return True
+    parts = msg.get_payload() if msg.get_content_type().lower() == "multipart/report" and msg.is_multipart() else []
+    return any(isinstance(p, Message) and p.get_content_type().lower() in _CARRIED_BACK for p in parts)
 
 
 def _safe(read: Callable[[], T], default: T) -> T:
@@ -259,10 +267,9 @@ class Analyser:
                 pdfs.append(self.analyse_pdf(attachment, part.data))
         del found_parts
         facts = replace(facts, attachments=attachments, pdfs=pdfs)
-        # a secret mark on any PDF: nothing of the mail is written, unless it is a mail not judged (a report carrying a
-        # mail back), kept as any (the main process parsed such a mail again to store it, inside the register's
-        # transaction); an automatic sender's document is judged (red team 40), its secret kept nowhere
-        keep = store and (not rules.secret(pdfs) or rules.ignored(facts))
+        # a secret mark on any PDF: nothing of the mail is written, whatever its verdict (002 Đ16.7; red team 43: one in
+        # a report carrying a mail back was written); the main process stores nothing of it either
+        keep = store and not rules.secret(pdfs)
         return Analysis(_told_briefly(facts), self._store(raw, digest, blobs) if keep else frozenset())
 
     def _store(self, raw: bytes, digest: str, files: dict[str, bytes]) -> frozenset[str]:

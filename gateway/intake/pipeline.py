@@ -390,8 +390,8 @@ class Intake:
         if present is not None:
             present.add(key)
         decisions = self.decide_on(session, facts)
-        secret = any(d.secret for d in decisions)
-        if not secret:  # stored before the transaction; a mail marked secret yet not judged (an automatic mail) was not,
+        secret = any(d.secret for d in decisions) or bool(rules.secret(facts.pdfs))  # judged or not (a report's)
+        if not secret:  # stored before the transaction
             self.store_files(item, facts, stored)  # and another process's recall may have destroyed a file since
         mail = Mail(
             message_id=facts.message_id, sha256=facts.sha256, size=facts.size,

@@ -29,6 +29,7 @@ from gateway.reading.visibility import HIDDEN_WHY
 from gateway.reading.particulars import (
     KINH_GUI,
     Found,
+    date_left_blank,
     garbled_notation,
     is_motto,
     is_upper,
@@ -196,10 +197,10 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
         notes.warn("low-confidence", f"trường number: OCR đọc thành \"{number.value}\", có ký tự không có trong số, ký hiệu; "
                                      "để trống")
         number = None
-    if number is not None and number.value.startswith("/") and _under_a_signature(page.page, number):
+    if number is not None and number.value.startswith("/") and _under_a_signature(page.page, number, header):
         notes.warn("low-confidence", "trường number: ô chữ ký số đè lên chỗ trống của số mà không đọc được chữ số; để trống")
         number = None  # a stamp the reader cannot read (drawn as a picture): the blank is not known to be one
-    undated = blanks.date is None and place is not None and _under_a_signature(page.page, place)
+    undated = blanks.date is None and place is not None and _under_a_signature(page.page, place, header)
     particulars = Particulars(
         issuer=notes.found("issuer", issuer), issuer_parent=notes.found("issuer_parent", parent),
         number=notes.found("number", number), place=notes.found("place", place),
@@ -211,8 +212,11 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
         notes.warn("low-confidence", f"trường {name}: chữ số viết tay không đọc được chắc chắn, để trống")
     if undated:
         notes.warn("low-confidence", "trường date: ô chữ ký số đè lên chỗ trống của ngày mà không đọc được chữ số; để trống")
-    elif particulars.date is None and particulars.place is not None and "date" not in blanks.left_out:
-        notes.warn("date-blank", "ngày ban hành để trống trên văn bản")
+    elif particulars.date is None and place is not None and "date" not in blanks.left_out:
+        if date_left_blank(place.lines[0].text):
+            notes.warn("date-blank", "ngày ban hành để trống trên văn bản")
+        else:  # "ngày 31 tháng 02": typed, and no calendar has it (red team 43: taken for a blank, the letter not-issued)
+            notes.warn("date-unread", f"ngày ban hành ghi trên văn bản không có thật: {one_line(place.lines[0].text)[:60]}")
     if particulars.number is not None and particulars.number.startswith("/"):
         notes.warn("number-incomplete", f"số văn bản để trống phần số: {particulars.number}")
     if (mismatch := type_mismatch(particulars.type, particulars.number)) is not None:
@@ -224,20 +228,25 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
     return particulars
 
 
-def _under_a_signature(page: pymupdf.Page, found: Found) -> bool:
+def _under_a_signature(page: pymupdf.Page, found: Found, read: list[Line]) -> bool:
     """Whether a field read from the text layer has a signature's box over its line (an office's stamp of its number or
     date that drew nothing the reader reads): its blank is then not known to be one (not-issued is for blanks)."""
     lines = [l for l in found.lines if l.source in ("text", "stamp") and l.page == page.number + 1]
     if not lines:
         return False
-    boxes = [box for w in page.widgets(types=[pymupdf.mupdf.PDF_WIDGET_TYPE_SIGNATURE])
-             if any((box := w.rect).intersects(pymupdf.Rect(l.x0, l.y0, l.x1, l.y1)) for l in lines)]
+    # a field laid out for the office's stamp and not signed yet is no stamp (red team 43: a draft cut before the
+    # stamps carried them)
+    boxes = [box for w in page.widgets(types=[pymupdf.mupdf.PDF_WIDGET_TYPE_SIGNATURE]) if w.is_signed
+             and any((box := w.rect).intersects(pymupdf.Rect(l.x0, l.y0, l.x1, l.y1)) for l in lines)]
     if not boxes:
         return False
     own = Counter(w[4] for w in pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage()).extractWORDS()
                   if any(box.contains(pymupdf.Point((w[0] + w[2]) / 2, (w[1] + w[3]) / 2)) for box in boxes))
     drawn = Counter(w[4] for box in boxes for w in page.get_text("words", clip=box)) - own
-    return not any(re.search(r"\d", word) for word in drawn)  # a box that drew a figure was read (it filled or not)
+    # a box whose figures filled a blank was read (the day stamped, the month still blank: blank; the number's stamp
+    # beside the date); one whose figures filled none (drawn over a dotted blank, as a picture) was not: unknown
+    placed = {word for l in read if l.source == "stamp" for word in l.text.split()}  # figures stamps filled blanks with
+    return not any(re.search(r"\d", word) and word in placed for word in drawn)
 
 
 def _ocr_entries(entries: list[str]) -> list[str]:

@@ -87,21 +87,26 @@ def _turned(span: dict[str, Any], matrix: pymupdf.Matrix) -> dict[str, Any]:
     return {**span, "bbox": tuple(pymupdf.Rect(span["bbox"]) * matrix), "origin": tuple(pymupdf.Point(span["origin"]) * matrix)}
 
 
-def _drawn_for_empty_fields(page: pymupdf.Page, flags: int) -> list[tuple[pymupdf.Rect, set[str]]]:
-    """The boxes of the page's signature fields nobody has signed, each with the page's own words in
-    it. MuPDF draws such a field with a marker of its own ("SIGN"), which is not the document's text
-    (read as the issuer's parent once, the document was returned as not its issuer's)."""
+def _drawn_for_empty_fields(page: pymupdf.Page, flags: int) -> list[tuple[pymupdf.Rect, list[tuple[Any, ...]]]]:
+    """The boxes of the page's signature fields nobody has signed, each with the page's own words near it. MuPDF
+    draws such a field with a marker of its own ("SIGN"), which is not the document's text (read as the issuer's
+    parent once, the document was returned as not its issuer's)."""
     empty = [w.rect for w in page.widgets(types=[pymupdf.mupdf.PDF_WIDGET_TYPE_SIGNATURE]) if not w.is_signed]
     if not empty:
         return []
     own = pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage(flags)).extractWORDS()
-    return [(rect, {w[4] for w in own if rect.intersects(pymupdf.Rect(w[:4]))}) for rect in empty]
+    return [(rect, [w for w in own if abs((w[1] + w[3]) / 2 - (rect.y0 + rect.y1) / 2) < rect.height]) for rect in empty]
 
 
-def _marker(span: dict[str, Any], marked: list[tuple[pymupdf.Rect, set[str]]]) -> bool:
-    """Whether the span is what MuPDF draws for an empty signature field, not the page's own words."""
+def _marker(span: dict[str, Any], marked: list[tuple[pymupdf.Rect, list[tuple[Any, ...]]]]) -> bool:
+    """Whether the span is what MuPDF draws for an empty signature field, not the page's own words: the words of a span
+    across the field (a field laid out over a blank, "Số:  [ ]  /STP-VP") are the page's own (red team 43: the
+    number's line was dropped, and a draft cut before its stamps registered with no number)."""
     centre = pymupdf.Point((span["bbox"][0] + span["bbox"][2]) / 2, (span["bbox"][1] + span["bbox"][3]) / 2)
-    return any((rect + (-1, -1, 1, 1)).contains(centre) and not set(span["text"].split()) <= own for rect, own in marked)
+    box = pymupdf.Rect(span["bbox"])
+    return any((rect + (-1, -1, 1, 1)).contains(centre)
+               and not set(span["text"].split()) <= {w[4] for w in own if box.intersects(pymupdf.Rect(w[:4]))}
+               for rect, own in marked)
 
 
 def split_motto(line: Line) -> list[Line]:

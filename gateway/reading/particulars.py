@@ -42,7 +42,10 @@ _PARTY = "DANG CONG SAN VIET NAM"
 _NUMBER = re.compile(r"^(?:(?:BO LUAT|LUAT|PHAP LENH|NGHI QUYET) )?SO\s*(:|\d)\s*(.*)$")  # "Luật số: 59/2020/QH14"
 # a scan's number line as OCR reads it: a speck before "Số" ("- Số:"), a semicolon for its colon ("Só;2/2")
 _OCR_NUMBER = re.compile(r"^[^\w\s]{0,2}\s*SO\s*[:;].*/")  # with a notation's "/" ("SỞ: TƯ PHÁP" is no number)
-_DATE = re.compile(r"^(?P<place>[^,]*?)\s*,\s*NGAY\s*(?P<d>\d{0,2})\s*THANG\s*(?P<m>\d{0,2})\s*NAM\s*(?P<y>\d{0,4})")
+# the blanks left for the day and month written as spaces, dots or a line ("ngày …… tháng …… năm": red team 43)
+_FILL = r"[\s.…_]*"
+_DATE = re.compile(rf"^(?P<place>[^,]*?)\s*,\s*NGAY{_FILL}(?P<d>\d{{0,2}}){_FILL}THANG{_FILL}(?P<m>\d{{0,2}}){_FILL}NAM\s*"
+                   r"(?P<y>\d{0,4})")
 _VV = re.compile(r"^[VW]\s*[/\\|⁄iIlA1]?\s*[VW%](?![^\W\d_])", re.I)  # "V/v", and OCR's "V/w", "Viv", "VW", "W⁄%"
 KINH_GUI = ("KINH GUI", "KINH GOI")  # "Kính gửi", and the South's "Kính gởi", folded
 # a letter's summary written out, "Về việc" for "V/v" (and OCR's "Vệ việc", "Vê viêc"), under the number in its column
@@ -134,7 +137,7 @@ def read_number(left: list[Line]) -> Found | None:
         return None
     text = left[index].text
     value = re.split("[:;]", text, maxsplit=1)[1] if re.search("[:;]", text) else re.sub(r"^\S+", "", text)
-    value = clean_notation(value)
+    value = re.sub(r"^[.…_]+(?=/)", "", clean_notation(value))  # "………/STP-VP": its figures left blank (red team 43)
     return Found(value, (left[index],)) if value else None
 
 
@@ -153,6 +156,12 @@ def clean_notation(text: str) -> str:
     """A document's number and notation as printed after "Số:", without its spaces; no notation ends in
     punctuation (a speck OCR read as a comma, or the line's own full stop)."""
     return re.sub(r"\s+", "", text).rstrip(",;.:„\"'’”")
+
+
+def date_left_blank(row: str) -> bool:
+    """Whether a date row leaves its day or month blank ("ngày   tháng 01 năm 2026"), not written impossible."""
+    match = _DATE.match(fold(row))
+    return match is not None and not (match["d"] and match["m"])
 
 
 def read_place_date(right: list[Line]) -> tuple[Found | None, Found | None]:
