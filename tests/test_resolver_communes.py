@@ -21,7 +21,8 @@ HDND = agency("000.00.02.H04", f"Thường trực HĐND {BN}", (), (), (f"Thư�
 TINH_UY = agency("000.00.00.T04", "Tỉnh ủy Bắc Ninh", ("Thường trực Tỉnh ủy", "TT Tỉnh ủy"), (), ("Tỉnh ủy Bắc Giang",))
 VP_TU = agency("000.00.01.T04", "Văn phòng Tỉnh ủy Bắc Ninh")
 BTC_TU = agency("000.00.02.T04", "Ban Tổ chức Tỉnh ủy Bắc Ninh")
-BTG_TU = agency("000.00.03.T04", "Ban Tuyên giáo và Dân vận Tỉnh ủy Bắc Ninh", (), (), ("Ban Tuyên giáo Tỉnh ủy Bắc Ninh", "Ban Dân vận Tỉnh ủy Bắc Ninh"))
+BTG_TU = agency("000.00.03.T04", "Ban Tuyên giáo và Dân vận Tỉnh ủy Bắc Ninh", (), (),
+                ("Ban Tuyên giáo Tỉnh ủy Bắc Ninh", "Ban Dân vận Tỉnh ủy Bắc Ninh"))
 UBKT_TU = agency("000.00.04.T04", "Ủy ban Kiểm tra Tỉnh ủy Bắc Ninh")
 DU_UBND = agency("000.00.05.T04", "Đảng ủy UBND tỉnh Bắc Ninh")
 DU_CQD = agency("000.00.06.T04", "Đảng ủy các cơ quan Đảng tỉnh Bắc Ninh")
