@@ -14,13 +14,11 @@ from pyhanko import stamp
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils import text as pdf_text
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from sqlalchemy import select
 
 from kit import DocumentSpec, blank_document, box_between, make_mail, pdf_signer, render_document, sign_pdf
-from registry.models import Document
 from test_resolver_corpus import PROVINCE, agency, named, resolved
+from test_unissued_revisions import _revisions, _rows, _send
 from world import STP, US, World
 
 EVIL = "attacker@evil.example"
@@ -36,22 +34,7 @@ class _Typed:  # a date part typed as given (DocumentSpec formats day and month 
         return self.text
 
 
-def _send(world: World, name: str, pdf: bytes, **kw: Any) -> dict[str, Any]:
-    return world.ingest(world.mail(name, attachments=[(f"{name}.pdf", pdf)], **kw))[0]
 
-
-def _rows(world: World) -> list[Document]:
-    register = world.db()
-    try:
-        with register.session() as s:
-            return list(s.scalars(select(Document)).all())
-    finally:
-        register.close()
-
-
-def _revisions(pdf: bytes) -> dict[str, bytes]:
-    reader = PdfFileReader(BytesIO(pdf), strict=False)
-    return {str(s.field_name): pdf[:s.byte_range[2] + s.byte_range[3]] for s in reader.embedded_signatures}
 
 
 def _fill_field(pdf: bytes, world: World, name: str, text: str) -> bytes:
