@@ -85,14 +85,24 @@ def _initials(letters: str, optional_vn: bool) -> list[Unit]:
 _ROMAN = re.compile(r"^(?=[IVXL])L?X{0,3}(IX|IV|V?I{0,3})$")
 
 
+_WORDS = {"I", "VI", "XI", "LI"}  # Roman figures that are Vietnamese words too, written small ("xi măng")
+
+
+def _arabic(roman: str) -> int:
+    values = [{"I": 1, "V": 5, "X": 10, "L": 50}[c] for c in roman]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
 def _run_units(run: str, all_caps: bool) -> list[Unit]:
     letters = _folded(run)
     if not letters:
         return []
-    if letters.isdigit() or (run.isupper() and _ROMAN.match(run)):
-        return [Unit(letters)]
-    if run.islower() and _ROMAN.match(letters) and not _SYLLABLE.match(letters):
-        return [Unit(letters)]  # "khu vực v", "khu vực x": a number written small, never an initial (red team 39)
+    if letters.isdigit():
+        return [Unit(letters.lstrip("0") or "0")]  # "phường 01" is "phường 1" (no int(): a run of 5,000 figures)
+    if (run.isupper() and _ROMAN.match(run)) or (run.islower() and _ROMAN.match(letters) and letters not in _WORDS):
+        # "khu vực VIII" is "khu vực 8" (red team 45); "khu vực v", "khu vực x": a number written small, never an
+        # initial (red team 39)
+        return [Unit(str(_arabic(letters)))]
     uppers = sum(1 for c in run if c.isupper())
     lowers = sum(1 for c in run if c.islower())
     if lowers == 0:  # "UBND", "GD", "SỞ", "TƯ"

@@ -149,16 +149,16 @@ def test_a_revision_cut_after_the_days_stamp_is_not_issued(world: World) -> None
 
 
 def test_an_issued_file_stamped_over_dotted_blanks_is_not_called_unissued(world: World) -> None:
-    """A template's blanks written as dots ("Số: ………/STP-VP"), the office's stamps drawn over them: the reader does not
-    place those figures (they lie over the dots), so the number is left out, `low-confidence`, never `not-issued`;
-    the draft of the same file, its dots unstamped, is `not-issued` (red team 43)."""
+    """A template's blanks written as dots ("Số: ………/STP-VP"), the office's stamp drawn over them: the dots are the blank
+    it fills (red team 45; red team 43 found the figures placed nowhere and the field left out); the draft of the same
+    file, its dots unstamped, is `not-issued` (red team 43)."""
     dotted = render_document(DocumentSpec(number="………/STP-VP"))
     draft = sign_pdf(dotted, world.signers["stp"], world.pki, field_name="LanhDao")
     assert [r.code for r in rules.unissued(read_pdf_bytes(draft))] == ["not-issued"]
     issued = sign_with_stamp(draft, world.signers["stp"], world.pki, text="707", box=_over_the_dots(dotted),
                              field_name="Signature2")
     reading = read_pdf_bytes(issued)
-    assert rules.unissued(reading) == [] and reading.particulars.number is None
+    assert rules.unissued(reading) == [] and reading.particulars.number == "707/STP-VP"
 
 
 def _over_the_dots(pdf: bytes) -> tuple[float, float, float, float]:

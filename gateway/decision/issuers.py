@@ -184,9 +184,15 @@ def foreign(issuers: tuple[Issuer, ...], directory: Directory, us: AgencyEntry |
     if bool(ours) and any(i.agency is None and i.places and not any(_near_place(p, ours) for p in i.places)
                           for i in issuers):
         return True
-    commune = commune_of(us.name) if us is not None else None
-    return commune is not None and any((c := commune_of(i.agency.name if i.agency else i.name)) is not None
-                                       and c != commune for i in issuers)
+    ours_too = {c for n in (us.name, *us.former) if (c := commune_of(n)) is not None} if us is not None else set()
+    if not ours_too:  # (a merged commune's former names are ours: red team 45)
+        return False
+    for issuer in issuers:  # its own name, else its parent's ("UBND xã Nam Dương / Trường Mầm non Nam Dương")
+        theirs = [c for n in (issuer.agency.name if issuer.agency else issuer.name, issuer.parent or "")
+                  if (c := commune_of(n)) is not None]
+        if theirs and theirs[0] not in ours_too:
+            return True
+    return False
 
 
 def _near_place(place: str, ours: set[str]) -> bool:

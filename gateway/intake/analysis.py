@@ -64,8 +64,8 @@ def auto_submitted(msg: Message) -> str | None:
     return None
 
 
-_CARRIED_BACK = {"message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers",
-                 "message/delivery-status", "message/global-delivery-status", "message/disposition-notification"}
+_STATUS = {"message/delivery-status", "message/global-delivery-status", "message/disposition-notification"}
+_CARRIED_BACK = {"message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers", *_STATUS}
 
 
 def returned_mail(msg: Message) -> bool:
@@ -74,8 +74,11 @@ def returned_mail(msg: Message) -> bool:
     as a list may send. A "report" of nothing but a document is none (red team 43: a new document in it was ignored)."""
     if len(msg.get_all("Received", []) or []) > MAX_RECEIVED_HOPS:
         return True
-    parts = msg.get_payload() if msg.get_content_type().lower() == "multipart/report" and msg.is_multipart() else []
-    return any(isinstance(p, Message) and p.get_content_type().lower() in _CARRIED_BACK for p in parts)
+    parts = msg.get_payload() if msg.is_multipart() else []
+    kinds = {p.get_content_type().lower() for p in parts if isinstance(p, Message)}
+    # a report's carried-back mail; a delivery or read status in any multipart (red team 45: a bounce sent as
+    # multipart/mixed, our own letter attached, was registered as incoming)
+    return bool(kinds & (_CARRIED_BACK if msg.get_content_type().lower() == "multipart/report" else _STATUS))
 
 
 def _safe(read: Callable[[], T], default: T) -> T:

@@ -117,8 +117,24 @@ def page_stamps(page: pymupdf.Page, flags: int, rects: list[pymupdf.Rect]) -> tu
     drawn = Counter(w[:5] for w in page.get_text("words", flags=flags)) - Counter(own)
     stamps = [_word(w) for w in drawn.elements() if any(r.contains(_centre(w)) for r in rects)]
     rows = [(s.y0, s.y1) for s in stamps]  # only the words on the stamps' rows are needed
-    near = [_word(w) for w in own if any(w[1] < y1 and w[3] > y0 for y0, y1 in rows)]
+    near = [part for w in own if any(w[1] < y1 and w[3] > y0 for y0, y1 in rows) for part in _without_dots(_word(w))]
     return near, sorted(stamps, key=lambda w: (w.y0, w.x0))
+
+
+_DOTS = re.compile(r"^([.…_]*)(.*?)([.…_]*)$")
+
+
+def _without_dots(word: Word) -> list[Word]:
+    """A word without the dots or line a blank is written with ("………/STP-VP" → "/STP-VP", "……" → nothing): a stamp
+    over them fills the blank (red team 45: "25" over "……" filled none, and a revision cut before the month's stamp
+    was registered undated). The dots' width is taken as their share of the word's characters."""
+    lead, core, tail = _DOTS.match(word.text).groups()  # type: ignore[union-attr]
+    if not core:
+        return []
+    if not lead and not tail:
+        return [word]
+    share = (word.x1 - word.x0) / len(word.text)
+    return [Word(core, word.x0 + share * len(lead), word.y0, word.x1 - share * len(tail), word.y1)]
 
 
 def _centre(raw: tuple[Any, ...]) -> pymupdf.Point:
