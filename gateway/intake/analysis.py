@@ -69,12 +69,10 @@ _CARRIED_BACK = {"message/rfc822", "message/global", "text/rfc822-headers", "mes
 
 
 def returned_mail(msg: Message) -> bool:
-    """A delivery or read report carrying a mail (or its headers) back, or a mail that looped: what it carries is a mail
-    coming back (ours, often), not a document of its own, as an office system's no-reply sender or a group address run
-    as a list may send. A "report" of nothing but a document is none (red team 43: a new document in it was ignored)."""
-    if len(msg.get_all("Received", []) or []) > MAX_RECEIVED_HOPS:
-        return True
-    parts = msg.get_payload() if msg.is_multipart() else []
+    """A delivery or read report carrying a mail (or its headers) back: what it carries is a mail coming back (ours,
+    often), not a document of its own, as an office system's no-reply sender or a group address run as a list may send.
+    A "report" of nothing but a document is none (red team 43: a new document in it was ignored)."""
+    parts = msg.get_payload() if msg.is_multipart() else []  # (a loop's document is judged, never answered: red team 46)
     kinds = {p.get_content_type().lower() for p in parts if isinstance(p, Message)}
     # a report's carried-back mail; a delivery or read status in any multipart (red team 45: a bounce sent as
     # multipart/mixed, our own letter attached, was registered as incoming)

@@ -42,8 +42,12 @@ _PARTY = "DANG CONG SAN VIET NAM"
 _NUMBER = re.compile(r"^(?:(?:BO LUAT|LUAT|PHAP LENH|NGHI QUYET) )?SO\s*(:|\d)\s*(.*)$")  # "Luật số: 59/2020/QH14"
 # a scan's number line as OCR reads it: a speck before "Số" ("- Số:"), a semicolon for its colon ("Só;2/2")
 _OCR_NUMBER = re.compile(r"^[^\w\s]{0,2}\s*SO\s*[:;].*/")  # with a notation's "/" ("SỞ: TƯ PHÁP" is no number)
-# the blanks left for the day and month written as spaces, dots or a line ("ngày …… tháng …… năm": red team 43)
-_FILL = r"[\s.…_]*"
+# A blank written out: a run of two or more of the dots, dashes, lines or marks of nothing templates fill it with
+# ("………", "·····", "-----", "⋯⋯", "____"; one may be a font's missing glyph, read as a control character: red team 46)
+_BLANK_CHARACTER = r"[.…_·⋯‥•\-–—\x00-\x1f\ufffd]"
+BLANK_RUN = rf"{_BLANK_CHARACTER}{{2,}}"
+# the blanks left for the day and month written as spaces or as such runs ("ngày …… tháng …… năm": red team 43)
+_FILL = rf"(?:\s|{_BLANK_CHARACTER})*"
 _DATE = re.compile(rf"^(?P<place>[^,]*?)\s*,\s*NGAY{_FILL}(?P<d>\d{{0,2}}){_FILL}THANG{_FILL}(?P<m>\d{{0,2}}){_FILL}NAM\s*"
                    r"(?P<y>\d{0,4})")
 _VV = re.compile(r"^[VW]\s*[/\\|⁄iIlA1]?\s*[VW%](?![^\W\d_])", re.I)  # "V/v", and OCR's "V/w", "Viv", "VW", "W⁄%"
@@ -137,7 +141,7 @@ def read_number(left: list[Line]) -> Found | None:
         return None
     text = left[index].text
     value = re.split("[:;]", text, maxsplit=1)[1] if re.search("[:;]", text) else re.sub(r"^\S+", "", text)
-    value = re.sub(r"^[.…_]+(?=/)", "", clean_notation(value))  # "………/STP-VP": its figures left blank (red team 43)
+    value = re.sub(rf"^{_BLANK_CHARACTER}+(?=/)", "", clean_notation(value))  # "………/STP-VP": left blank (red teams 43, 46)
     return Found(value, (left[index],)) if value else None
 
 

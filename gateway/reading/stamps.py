@@ -18,6 +18,7 @@ from typing import Any
 import pymupdf
 
 from gateway.reading.lines import Line
+from gateway.reading.particulars import BLANK_RUN
 from vntext import one_line
 
 _FIGURES = re.compile(r"\d{1,6}")  # a number, a day or a month: what a stamp writes into a blank
@@ -121,20 +122,19 @@ def page_stamps(page: pymupdf.Page, flags: int, rects: list[pymupdf.Rect]) -> tu
     return near, sorted(stamps, key=lambda w: (w.y0, w.x0))
 
 
-_DOTS = re.compile(r"^([.…_]*)(.*?)([.…_]*)$")
-
-
 def _without_dots(word: Word) -> list[Word]:
-    """A word without the dots or line a blank is written with ("………/STP-VP" → "/STP-VP", "……" → nothing): a stamp
-    over them fills the blank (red team 45: "25" over "……" filled none, and a revision cut before the month's stamp
-    was registered undated). The dots' width is taken as their share of the word's characters."""
-    lead, core, tail = _DOTS.match(word.text).groups()  # type: ignore[union-attr]
-    if not core:
-        return []
-    if not lead and not tail:
+    """A word without the dots, dashes or line a blank is written with ("………/STP-VP" → "/STP-VP", "ngày……tháng" →
+    "ngày", "tháng", "·····" → nothing): a stamp over them fills the blank (red teams 45, 46: "25" over "……" filled
+    none, and a revision cut before the month's stamp was registered undated). Each piece's place is taken as its
+    share of the word's characters."""
+    runs = [m.span() for m in re.finditer(BLANK_RUN, word.text)]
+    if not runs:
         return [word]
-    share = (word.x1 - word.x0) / len(word.text)
-    return [Word(core, word.x0 + share * len(lead), word.y0, word.x1 - share * len(tail), word.y1)]
+    edges = [0, *(i for span in runs for i in span), len(word.text)]
+    pieces = [(start, word.text[start:end]) for start, end in zip(edges[::2], edges[1::2], strict=True) if end > start]
+    share = (word.x1 - word.x0) / max(len(word.text), 1)
+    return [Word(text, word.x0 + share * start, word.y0, word.x0 + share * (start + len(text)), word.y1)
+            for start, text in pieces]
 
 
 def _centre(raw: tuple[Any, ...]) -> pymupdf.Point:
