@@ -166,3 +166,13 @@ def _over_the_dots(pdf: bytes) -> tuple[float, float, float, float]:
     word = next(w for w in page.get_text("words") if w[4].endswith("/STP-VP"))
     height = page.rect.height
     return word[0], height - word[3] - 8, word[0] + (word[2] - word[0]) * 0.4, height - word[1] + 8
+
+
+def test_a_signatures_own_box_over_the_blank_is_no_stamp(world: World) -> None:
+    """A leader's box with its name and a date in it, over the number's blank: its figures are no office's stamp (red
+    team 47: read as the number "25112026/STP-VP"); the draft is `not-issued`."""
+    pdf = sign_with_stamp(blank_document(), world.signers["stp"], world.pki, text="Nguyen Van A 25 11 2026",
+                          box=box_between(blank_document(), "Số:", "/STP-VP"), field_name="LanhDao", font_size=5)
+    reading = read_pdf_bytes(pdf)
+    assert reading.particulars.number == "/STP-VP"
+    assert [r.code for r in rules.unissued(reading)] == ["not-issued"]

@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import re
 from collections import Counter
+from typing import Any
 
 import pymupdf
 from PIL import Image
@@ -240,13 +241,20 @@ def _under_a_signature(page: pymupdf.Page, found: Found, read: list[Line]) -> bo
              and any((box := w.rect).intersects(pymupdf.Rect(l.x0, l.y0, l.x1, l.y1)) for l in lines)]
     if not boxes:
         return False
-    own = Counter(w[4] for w in pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage()).extractWORDS()
-                  if any(box.contains(pymupdf.Point((w[0] + w[2]) / 2, (w[1] + w[3]) / 2)) for box in boxes))
-    drawn = Counter(w[4] for box in boxes for w in page.get_text("words", clip=box)) - own
-    # a box whose figures filled a blank was read (the day stamped, the month still blank: blank; the number's stamp
-    # beside the date); one whose figures filled none (drawn over a dotted blank, as a picture) was not: unknown
+    own = pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage()).extractWORDS()
+    seen = page.get_text("words")  # with the boxes' appearances
+
+    def inside(words: list[Any], box: pymupdf.Rect) -> Counter[str]:
+        return Counter(w[4] for w in words if box.contains(pymupdf.Point((w[0] + w[2]) / 2, (w[1] + w[3]) / 2)))
+
     placed = {word for l in read if l.source == "stamp" for word in l.text.split()}  # figures stamps filled blanks with
-    return not any(re.search(r"\d", word) and word in placed for word in drawn)
+    for box in boxes:
+        drawn = list((inside(seen, box) - inside(own, box)).elements())
+        if any(re.search(r"[^\W\d_]", word) for word in drawn):
+            continue  # words of letters: a signature's own box ("Nguyễn Văn A 25/11/2026"), no stamp (red team 47)
+        if not any(word in placed for word in drawn):
+            return True  # a stamp drawn as a picture or unreadably, or its figures placed nowhere: the blank is unknown
+    return False  # every stamp over the line was read (the day stamped, the month still blank: blank)
 
 
 def _ocr_entries(entries: list[str]) -> list[str]:

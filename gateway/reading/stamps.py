@@ -21,6 +21,7 @@ from gateway.reading.lines import Line
 from gateway.reading.particulars import BLANK_RUN
 from vntext import one_line
 
+_LETTERS = re.compile(r"[^\W\d_]")
 _FIGURES = re.compile(r"\d{1,6}")  # a number, a day or a month: what a stamp writes into a blank
 REACH = 1.5  # how far beside a line (in line heights) a stamp still fills its blank
 OVERLAP = 0.3  # a stamp over more of a printed word's width than this fills no blank
@@ -117,6 +118,10 @@ def page_stamps(page: pymupdf.Page, flags: int, rects: list[pymupdf.Rect]) -> tu
     own = [w[:5] for w in pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage(flags)).extractWORDS()]
     drawn = Counter(w[:5] for w in page.get_text("words", flags=flags)) - Counter(own)
     stamps = [_word(w) for w in drawn.elements() if any(r.contains(_centre(w)) for r in rects)]
+    # a box drawing words of letters is a signature's own ("Nguyễn Văn A 25 11 2026"), no office's stamp: its figures
+    # fill no blank (red team 47: a leader's box over the blank read as the number "25112026/STP-VP")
+    named = [r for r in rects if any(_LETTERS.search(s.text) and r.contains(pymupdf.Point(s.cx, s.cy)) for s in stamps)]
+    stamps = [s for s in stamps if not any(r.contains(pymupdf.Point(s.cx, s.cy)) for r in named)]
     rows = [(s.y0, s.y1) for s in stamps]  # only the words on the stamps' rows are needed
     near = [part for w in own if any(w[1] < y1 and w[3] > y0 for y0, y1 in rows) for part in _without_dots(_word(w))]
     return near, sorted(stamps, key=lambda w: (w.y0, w.x0))
