@@ -668,6 +668,8 @@ def _our_places(directory: Directory, us: AgencyEntry | None) -> _Places:
             by_level.setdefault(level, place)
             if level == "TINH" and province is None:
                 province = f"{written.lower()} {place}"
+    if us is not None and not by_level and _central(us):  # a ministry has no province, however many its directory
+        return _Places(by_level, province)  # lists of one (red team 42: its "Sở Tài chính" was Bắc Ninh's)
     ends: Counter[tuple[str, str]] = Counter()
     spelled: dict[tuple[str, str], tuple[str, str]] = {}
     for agency in directory.agencies:
@@ -677,8 +679,6 @@ def _our_places(directory: Directory, us: AgencyEntry | None) -> _Places:
             ends[key] += 1
             spelled.setdefault(key, (units[-1][1].lower(), units[-1][2]))
     common = ends.most_common(1)
-    if us is not None and not by_level and _central(us):  # a ministry has no province, however many its directory
-        return _Places(by_level, province)  # lists of one (red team 42: its "Sở Tài chính" was Bắc Ninh's)
     if common and common[0][1] >= 2 and 2 * common[0][1] > sum(ends.values()):  # most of them: a province's directory
         level, (written, place) = common[0][0][0], spelled[common[0][0]]
         by_level.setdefault(level, place)

@@ -94,11 +94,11 @@ def decide(
         return [Decision("quarantined", None, reasons, None, [], [Reply("alert", a) for a in clerk])]
     # a mail too large to read is no answer of a peer's: its documents are unknown (red team 12: a reply carrying
     # a large document was ignored as one, not returned or held)
-    auto = rules.automatic_mail(mail) if rules.ignored(mail) else []
-    auto = auto or (rules.peer_answer(mail, answers_ours) if mail.unread is None else [])
+    automatic = rules.automatic_mail(mail)  # a report's or a document-less automatic mail: ignored; else judged, unanswered
+    auto = (automatic if rules.ignored(mail) else []) or (rules.peer_answer(mail, answers_ours) if mail.unread is None else [])
     if auto:
         return [Decision("ignored", None, auto, None, [], [])]
-    mail_reasons = rules.automatic_mail(mail) + rules.refused_attachments(mail) + rules.forged_authentication(mail)
+    mail_reasons = automatic + rules.refused_attachments(mail) + rules.forged_authentication(mail)
     if mail.unread is not None:
         mail_reasons.append(error(mail.unread, mail.problem))
         return [_finish(mail, desk, Findings(None, [], mail_reasons))]
