@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from gateway import mail_budget
 from gateway import cli_format as out
 from gateway.config import Config, ConfigError, load_config
 
@@ -851,6 +852,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: report, exit 1
         logging.getLogger("qlvb-gateway").exception("internal failure: %s", exc)
         return EXIT_INTERNAL
+    finally:
+        mail_budget.rest()
     return code if isinstance(code, int) else EXIT_OK
 
 

@@ -77,6 +77,8 @@ class _Watchdog:
         self._tokens = 0
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)  # the watchdog's wait between looks, cut short by `rest`
+        self._resting = False  # asked to end once nothing is armed
         self.original: tuple[int, int] | None = None  # RLIMIT_CPU before any budget: the process's own
 
     def arm(self, seconds: float, owner: FrameType | None) -> int | None:
@@ -104,6 +106,7 @@ class _Watchdog:
             self.armed = _Armed(self._tokens, clock, start, seconds, owner)
             self._limit(self.armed)
             if self._thread is None or not self._thread.is_alive():
+                self._resting = False
                 self._thread = threading.Thread(target=self._watch, name="mail-budget", daemon=True)
                 self._thread.start()
             return self._tokens
@@ -134,10 +137,10 @@ class _Watchdog:
             resource.setrlimit(resource.RLIMIT_CPU, self.original)
 
     def _watch(self) -> None:
-        while True:
-            armed = self.armed
-            time.sleep(ASK_EVERY if armed is not None and armed.interrupted else LOOK_EVERY)
-            with self._lock:
+        with self._lock:  # let go while it waits
+            while not (self._resting and self.armed is None):
+                armed = self.armed
+                self._wake.wait(ASK_EVERY if armed is not None and armed.interrupted else LOOK_EVERY)
                 armed = self.armed
                 if armed is None:
                     self._give_back()
@@ -149,6 +152,19 @@ class _Watchdog:
                 if used >= armed.seconds and (armed.raised_at is None or used >= armed.raised_at + AGAIN * armed.seconds):
                     armed.interrupted = True
                     _thread.interrupt_main(SIGNAL)
+            self._give_back()
+            self._thread = None
+
+    def rest(self) -> None:
+        """The watchdog ended if nothing is armed (the next budget starts it again)."""
+        with self._lock:
+            thread = self._thread
+            if thread is None or self.armed is not None:
+                return
+            self._resting = True
+            self._wake.notify_all()
+        if thread is not threading.current_thread():
+            thread.join(timeout=5)
 
 
 _WATCHDOG = _Watchdog()
@@ -187,6 +203,12 @@ class _Budget(AbstractContextManager[None]):
 def budget(seconds: float) -> _Budget:
     """Bound the main thread's CPU time in a `with` block (see the module's text)."""
     return _Budget(seconds)
+
+
+def rest() -> None:
+    """At a command's end: no thread of ours left behind, so that a process that goes on (a test's, a script's)
+    forks its next workers as the single thread it was (gateway/workers.py), not as a threaded one."""
+    _WATCHDOG.rest()
 
 
 def unbounded_here() -> None:

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from gateway.config import Folders
 from servers import postgres, wait_for
 from test_daemon import start_daemon, stop_daemon
 from test_faults_infrastructure import _filed, _good, _inbox, _maildir, _register
-from world import STP, World
+from world import STP, World, run_in_process
 
 # The command line with a stall put into the decision on a document numbered 66/STP-VP: `loop`, pure Python,
 # interrupted where it is; `regex`, C code that never looks up, stopped only with the process (SIGXCPU); `queries`,
@@ -347,6 +348,50 @@ def test_an_inner_budget_leaves_the_outer_bound() -> None:
     done = subprocess.run([sys.executable, "-c", NESTED], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split("\n")[:3] == ["interrupted", "interrupted again", "armed after: None"]
+
+
+RESTED = """
+import threading, time
+from gateway.mail_budget import MailTookTooLong, budget, rest
+
+def spin(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+def threads():
+    return sorted(t.name for t in threading.enumerate())
+
+with budget(10):
+    print("armed:", threads())
+rest()
+print("rested:", threads())
+with budget(1):  # the watchdog started again: still bounded
+    try:
+        spin(5)
+        print("unbounded")
+    except MailTookTooLong:
+        print("interrupted")
+rest()
+print("rested:", threads())
+"""
+
+
+def test_the_watchdog_ends_with_the_command_and_bounds_the_next_budget_all_the_same() -> None:
+    # a watchdog left running made every later command of a long-lived process (a test's, a script's) start its
+    # workers as a threaded process does (gateway/workers.py: a fresh interpreter, about a second each)
+    done = subprocess.run([sys.executable, "-c", RESTED], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:4] == ["armed: ['MainThread', 'mail-budget']", "rested: ['MainThread']",
+                                           "interrupted", "rested: ['MainThread']"]
+
+
+def test_a_command_leaves_no_thread_of_ours_behind(world: World) -> None:
+    mail = world.mail("one", attachments=[("cv.pdf", world.signed("stp", world.document(number="55/STP-VP")))])
+    before = {t.name for t in threading.enumerate()}
+    done = run_in_process(["ingest", "--config", str(world.config_path), "--json", str(mail)], world.root)
+    assert json.loads(done.stdout)["verdict"] == "accepted"
+    assert {t.name for t in threading.enumerate()} == before
 
 
 def test_a_clerks_release_of_a_mail_that_held_the_main_thread_holds_up_no_mail(world: World) -> None:
