@@ -260,6 +260,9 @@ class MailFacts:
     report: DeliveryReport | None = None  # the delivery report it is, read where the mail was parsed (the worker)
     # an automatic mail carrying a mail back (a delivery report, a loop): its files are that mail's, never documents
     returned_mail: bool = False
+    # the secrecy mark of a document a mail inside this one carries (forwarded, or carried back by a report): never this
+    # mail's document, but nothing of a secret one is written anywhere all the same (002 Đ16.7)
+    carried_secret: str | None = None
 
 
 @dataclass(frozen=True)

@@ -100,19 +100,35 @@ def test_a_bounce_as_multipart_mixed_does_not_register_our_own_document(world: W
     assert _rows(world) == []
 
 
-@pytest.mark.xfail(strict=True, reason="left: a forwarded mail's files (inside message/rfc822) are kept, not read, so a "
-                                        "secret mark there is not seen (the gateway never sends a secret document)")
 def test_a_secret_document_carried_back_in_a_bounce_is_written_nowhere(world: World) -> None:
     """F3. 002 Đ16.7. The standard bounce (multipart/report, delivery-status, our mail as message/rfc822) of a letter
-    marked MẬT: the PDF inside the carried-back mail is not among the mail's PDFs, so `rules.secret` sees nothing; the
-    mail is `ignored`, the raw mail and the secret PDF itself are written to the store (a file named by its digest),
-    and nobody is told."""
+    marked MẬT: the PDF inside the carried-back mail was not among the mail's PDFs, so `rules.secret` saw nothing; the
+    mail was `ignored`, the raw mail and the secret PDF itself written to the store (a file named by its digest),
+    and nobody told. Now: held for the clerk, who is told, nothing of it written, no answer to the reporting server."""
     pdf = _ours(world, secrecy="MẬT")
-    world.ingest(_bounce(world, "secret-bounce", pdf, content_type="multipart/report; report-type=delivery-status",
-                         direct=False))
+    [out] = world.ingest(_bounce(world, "secret-bounce", pdf, content_type="multipart/report; report-type=delivery-status",
+                                 direct=False))
     digest = hashlib.sha256(pdf).hexdigest()
     written = [f for _, _, files in os.walk(world.root / "store") for f in files if digest in f]
     assert written == [], written
+    assert not (world.root / "store").exists() or not any((world.root / "store").rglob("*.eml"))
+    assert out["verdict"] == "quarantined" and "secret-document" in [r["code"] for r in out["reasons"]]
+    assert [(r["kind"], r["to"]) for r in out["replies"]] == [("alert", US["mailbox"])]
+    assert _rows(world) == []
+
+
+def test_a_secret_document_forwarded_as_an_attached_mail_is_written_nowhere_and_sent_back(world: World) -> None:
+    """A clerk of Sở Tư pháp forwards, as an attachment (Outlook's "Forward as Attachment"), a mail carrying a document
+    marked MẬT: it is no document of the mail, but nothing of it is written; the proven sender is told it may not
+    come so (002 Đ16.7), the clerk too."""
+    inner = make_mail(sender="nguoi.khac@example.vn", to=[STP], subject="Văn bản mật",
+                      attachments=[("mat.pdf", world.signed("stp", world.document(number="12/STP-VP", secrecy="MẬT")))])
+    path = world.mail("forwarded-secret", attachments=[("thu-chuyen-tiep.eml", inner)])
+    [out] = world.ingest(path)
+    assert out["verdict"] == "returned" and "secret-document" in [r["code"] for r in out["reasons"]]
+    assert sorted(r["kind"] for r in out["replies"]) == ["alert", "return"]
+    assert not (world.root / "store").exists() or not any(p.is_file() for p in (world.root / "store").rglob("*"))
+    assert _rows(world) == []
 
 
 def test_another_communes_body_under_its_parent_is_foreign_to_a_commune() -> None:

@@ -95,6 +95,10 @@ def decide(
     # a mail too large to read is no answer of a peer's: its documents are unknown (red team 12: a reply carrying
     # a large document was ignored as one, not returned or held)
     automatic = rules.automatic_mail(mail)  # a report's or a document-less automatic mail: ignored; else judged, unanswered
+    carried = rules.carried_secret(mail) if mail.unread is None else []
+    if carried and not rules.secret(mail.pdfs):  # held or returned, the clerk told, even as a report: nothing of it kept
+        reasons = automatic + rules.forged_authentication(mail) + carried
+        return [_finish(mail, desk, Findings(None, [], reasons, secret=True))]
     auto = (automatic if rules.ignored(mail) else []) or (rules.peer_answer(mail, answers_ours) if mail.unread is None else [])
     if auto:
         return [Decision("ignored", None, auto, None, [], [])]

@@ -97,6 +97,16 @@ def secret(pdfs: list[PdfFacts]) -> list[Reason]:
     return next((found for pdf in pdfs if (found := secret_mark(pdf.reading))), [])
 
 
+# 002 Đ16.7: a secret document travels on paper; carried inside a forwarded mail or a report, it is no less secret.
+def carried_secret(mail: MailFacts) -> list[Reason]:
+    return [error("secret-document", f"{mail.carried_secret} (trong thư được chuyển kèm)")] if mail.carried_secret else []
+
+
+def secret_mail(mail: MailFacts) -> bool:
+    """Whether nothing of the mail may be written: a document of it, or one a mail inside it carries, is secret."""
+    return bool(secret(mail.pdfs) or mail.carried_secret)
+
+
 def secret_mark(reading: Reading | None) -> list[Reason]:
     """The finding on one document that carries a secrecy mark."""
     if reading is not None and reading.particulars.secrecy:

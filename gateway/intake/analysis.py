@@ -251,26 +251,30 @@ class Analyser:
         attachments: list[Attachment] = []
         pdfs: list[PdfFacts] = []
         blobs: dict[str, bytes] = {}
+        carried_secret: str | None = None
         for part in found_parts:
             if part.inline_body:
                 continue
             found = classify(part.filename, part.content_type, part.data)
-            if part.forwarded:
-                found = in_forwarded_mail(found)
             attachment = Attachment(
                 filename=part.filename[:FILENAME_CHARACTERS], content_type=part.content_type, sha256=mime.sha256(part.data),
-                size=len(part.data), kind=found.kind, note=found.note,
+                size=len(part.data), kind=in_forwarded_mail(found).kind if part.forwarded else found.kind,
+                note=in_forwarded_mail(found).note if part.forwarded else found.note,
             )
             attachments.append(attachment)
             blobs[attachment.sha256] = part.data
             if found.kind == "pdf":
                 tick()
-                pdfs.append(self.analyse_pdf(attachment, part.data))
+                read = self.analyse_pdf(attachment, part.data)
+                if not part.forwarded:
+                    pdfs.append(read)
+                elif carried_secret is None and read.reading is not None:  # read for its marks alone (red team 45)
+                    carried_secret = read.reading.particulars.secrecy
         del found_parts
-        facts = replace(facts, attachments=attachments, pdfs=pdfs)
-        # a secret mark on any PDF: nothing of the mail is written, whatever its verdict (002 Đ16.7; red team 43: one in
-        # a report carrying a mail back was written); the main process stores nothing of it either
-        keep = store and not rules.secret(pdfs)
+        facts = replace(facts, attachments=attachments, pdfs=pdfs, carried_secret=carried_secret)
+        # a secret mark on any PDF, the mail's or one a mail inside it carries: nothing of the mail is written, whatever
+        # its verdict (002 Đ16.7; red teams 43 and 45: in a report carrying a mail back); the main process writes none
+        keep = store and not rules.secret_mail(facts)
         return Analysis(_told_briefly(facts), self._store(raw, digest, blobs) if keep else frozenset())
 
     def _store(self, raw: bytes, digest: str, files: dict[str, bytes]) -> frozenset[str]:

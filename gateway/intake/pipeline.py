@@ -285,7 +285,7 @@ class Intake:
             prepared = [self._prepared(item, result) for item, result in mails]
             for run in _runs_ending_at_recalls(prepared):
                 for item, facts, stored, _, _ in run:
-                    if not rules.secret(facts.pdfs):
+                    if not rules.secret_mail(facts):
                         self.store_files(item, facts, stored)  # before the transaction (as _record does)
                 now = datetime.now(timezone.utc)
                 with self.gw.register.session() as session, session.begin():
@@ -336,7 +336,7 @@ class Intake:
     def _record(
         self, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime, received: datetime,
     ) -> MailOutcome:
-        if not rules.secret(facts.pdfs):  # 002 Đ16.7: nothing of a secret document is written anywhere
+        if not rules.secret_mail(facts):  # 002 Đ16.7: nothing of a secret document is written anywhere
             self.store_files(item, facts, stored)  # before the transaction, never inside it
         with self.gw.register.session() as session, session.begin():
             hold_files(session)
@@ -390,7 +390,7 @@ class Intake:
         if present is not None:
             present.add(key)
         decisions = self.decide_on(session, facts)
-        secret = any(d.secret for d in decisions) or bool(rules.secret(facts.pdfs))  # judged or not (a report's)
+        secret = any(d.secret for d in decisions) or rules.secret_mail(facts)  # judged or not (a report's)
         if not secret:  # stored before the transaction
             self.store_files(item, facts, stored)  # and another process's recall may have destroyed a file since
         mail = Mail(
