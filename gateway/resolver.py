@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.reading.references import article_number, is_above
-from gateway.reading.spelling import last_province, names_province
+from gateway.reading.spelling import ending_provinces, last_province, names_province, without_last_words
 from gateway.reasons import Reason, warning
 from vntext import fold, squash
 
@@ -403,8 +403,9 @@ class Resolver:
             place = None  # "Sở Y tế, Viện Pasteur TP.HCM": the city in a body's own name, not the list's (red team 38)
         ministry = self._ministry_ending(items[-1]) if len(items) > 1 else None
         found: list[_Found] = []
-        for item in items:
+        for written in items:
             hits = None
+            item = _unplaced(written) if place is not None and ours else written  # "Sở Y tế Huế" in Huế's own directory
             placeless = not _LEVELS.search(item) and not _BARE_LEVEL.search(item) and not _province_said(item)
             if place is not None and placeless:
                 hits = self._agencies(f"{item} {place}", ours)
@@ -461,9 +462,15 @@ class Resolver:
             # … or alone after a dash ("Bảo Ái - Lào Cai": red team 39)
             named = last_province(last, after_level=True) or last_province(_PARENT.split(last)[-1], after_level=True)
             if named is None:
-                return None, True
+                tail = _PARENT.split(last)[-1]  # "… - ĐN", "… (ĐN)": alone after a dash
+                bare = _bare_province(last) or (ending_provinces(tail)[1] if tail != last and len(tail.split()) == 1 else ())
+                if len(bare) > 1:  # "Sở Y tế ĐN": Đà Nẵng's, Đồng Nai's or Đắk Nông's, ours for certain never
+                    return last.split()[-1], False
+                if not bare:
+                    return None, True
+                named = bare[0]
             level = "thành phố" if named in _CITIES else "tỉnh"  # what the other items are read with
-            return f"{level} {named.title()}", fold(self._places.province or "").endswith(named)
+            return f"{level} {named.title()}", last_province(self._places.province or "") == named
         level, written, place = said[-1]
         return f"{written} {place}", fold(self._places.by_level.get(level, "")) == fold(place)
 
@@ -605,7 +612,24 @@ def _every_province(text: str) -> str:
 def _province_said(item: str) -> bool:
     """Whether a list's item says its own province ("UBND tỉnh Bắc Ninh"), not only a lower unit ("UBND xã Tân Yên")."""
     return any(level in ("TINH", "THANH PHO") for level, _, _ in _units_of(item)) or \
-        last_province(item, after_level=True) is not None
+        last_province(item, after_level=True) is not None or bool(_bare_province(item))
+
+
+def _unplaced(item: str) -> str:
+    """A list's item without the province written bare after its body ("Sở Y tế Huế" → "Sở Y tế"), read with the list's
+    place then; any other item as it is."""
+    count, provinces = ending_provinces(item) if _bare_province(item) else (0, ())
+    return without_last_words(item, count) if len(provinces) == 1 else item
+
+
+def _bare_province(item: str) -> tuple[str, ...]:
+    """The province a province's own kind of body ends with, no level before it ("Sở Y tế Huế", "Công an HN", "Sở Y tế
+    ĐN": one of three); none after another kind ("Đại học Huế", "Học viện CTQG HCM") or in a union's name ("Thành đoàn
+    TNCS Hồ Chí Minh")."""
+    folded = fold(_strip_title(item))
+    if not _PROVINCE_KIND.match(folded) or re.search(r"\b(TNCS|CONG SAN)\b", folded):
+        return ()
+    return ending_provinces(item)[1]
 
 
 def _level_key(level: str) -> str:

@@ -4,7 +4,7 @@ Vụ, Cục, Văn phòng Bộ, Thanh tra Bộ by their short names; other minist
 centrally-run CITY's directory (Thành phố Hồ Chí Minh, with Bình Dương and Bà Rịa - Vũng Tàu merged in; wards carrying
 the former districts' and provincial cities' names; the other cities). Each of 1.-6. resolved an entry to a body it does
 not name (outgoing), or took for ours a document addressed to another body (intake); what must still work is at the
-end. Each failed before its fix but those marked KNOWN (left, in the README)."""
+end. Each failed before its fix."""
 from __future__ import annotations
 
 import pytest
@@ -161,23 +161,18 @@ def test_a_ministry_has_no_province_of_its_own(entry: str, wrong: AgencyEntry, u
     assert status != "resolved" or wrong.name not in found, (entry, found)
 
 
-KNOWN = pytest.mark.xfail(strict=True, reason="left (intake only; outgoing holds it): a list's place written as 'Huế' alone, "
-                                               "'ĐN' (Đà Nẵng, Đồng Nai or Đắk Nông) or 'HN' after a body's name is not "
-                                               "read as a place ('Đại học Huế', 'Học viện CTQG HCM' end so)")
-
-
 # 5. Intake, a city's directory: a list's place written as a city the spelling module does not know as one ("Huế" alone,
 #    left out of PROVINCES; "ĐN"; "HN" after a body's name; "TP Huế": "TP" is no _LEVELS word) is no place, so the
 #    earlier items are ours: our Sở Tư pháp, Công an, a ward of the same name as Huế's register a document for Huế's
 #    (or Đà Nẵng's) bodies. Outgoing holds all of these.
 @pytest.mark.parametrize("entry,us", [
     ("Sở Tư pháp, Sở Y tế TP Huế", STP),
-    pytest.param("Sở Tư pháp, Sở Y tế Huế", STP, marks=KNOWN),
-    pytest.param("Sở Tư pháp, Sở Y tế TP ĐN", STP, marks=KNOWN),
-    pytest.param("Sở Tư pháp, Sở Y tế ĐN", STP, marks=KNOWN),
-    pytest.param("Sở Tư pháp, Sở Y tế HN", STP, marks=KNOWN),
+    ("Sở Tư pháp, Sở Y tế Huế", STP),
+    ("Sở Tư pháp, Sở Y tế TP ĐN", STP),
+    ("Sở Tư pháp, Sở Y tế ĐN", STP),
+    ("Sở Tư pháp, Sở Y tế HN", STP),
     ("Công an, Sở Tư pháp TP Huế", CA),
-    pytest.param("Sở Y tế và Công an Huế", SYT, marks=KNOWN),
+    ("Sở Y tế và Công an Huế", SYT),
     ("Thành đoàn, Hội LHPN TP Huế", THANH_DOAN),
     ("UBND phường Phú Hội, TP Huế", P_PHU_HOI),
     ("UBND phường Phú Hội, TP. Huế", P_PHU_HOI),
@@ -200,7 +195,7 @@ def test_intake_a_list_placed_in_another_city_is_not_ours(entry: str, us: Agency
     ("UBND các phường: Phú Hội, Vĩnh Ninh (TP Huế)", P_PHU_HOI, False),
     ("UBND các phường: Phú Hội, Vĩnh Ninh, TP Huế", P_PHU_HOI, False),
     ("UBND các phường: Phú Hội, Vĩnh Ninh (Huế)", P_PHU_HOI, False),
-    pytest.param("UBND các phường: Bến Thành, Sài Gòn (ĐN)", P_BEN_THANH, False, marks=KNOWN),
+    ("UBND các phường: Bến Thành, Sài Gòn (ĐN)", P_BEN_THANH, False),
 ])
 def test_intake_a_ward_list_of_another_place_is_not_ours(entry: str, us: AgencyEntry, foreign: bool) -> None:
     assert not named(CITY, us, entry, foreign), entry
@@ -270,3 +265,24 @@ def test_intake_still_finds_us(directory: list[AgencyEntry], entry: str, us: Age
 def test_intake_a_foreign_documents_unplaced_body_is_its_own(directory: list[AgencyEntry], entry: str,
                                                              us: AgencyEntry) -> None:
     assert not named(directory, us, entry, True), entry
+
+
+# Stop 34: a list's place written bare after a province's kind of body ("Sở Y tế Huế", "Công an HN") is read; in Huế's
+# own directory (the city since 2025, "thành phố Huế") it is ours, as "TP Huế" and "tỉnh Thừa Thiên Huế" are.
+HUE = "thành phố Huế"
+STP_HUE = agency("000.00.17.H46", f"Sở Tư pháp {HUE}", (), (), ("Sở Tư pháp tỉnh Thừa Thiên Huế",))
+SYT_HUE = agency("000.00.16.H46", f"Sở Y tế {HUE}", (), (), ("Sở Y tế tỉnh Thừa Thiên Huế",))
+HUE_CITY = [agency("000.00.00.H46", f"UBND {HUE}", (), (), ("UBND tỉnh Thừa Thiên Huế",)), STP_HUE, SYT_HUE]
+
+
+@pytest.mark.parametrize("entry", ["Sở Tư pháp, Sở Y tế Huế", "Sở Tư pháp, Sở Y tế TP Huế", "Sở Tư pháp, Sở Y tế thành phố",
+                                   "Sở Tư pháp, Sở Y tế tỉnh Thừa Thiên Huế", "Sở Tư pháp và Sở Y tế Huế"])
+def test_a_list_placed_in_hue_is_ours_in_hues_directory(entry: str) -> None:
+    assert named(HUE_CITY, STP_HUE, entry, False), entry
+    assert resolved(HUE_CITY, HUE_CITY[0], entry) == ("resolved", [STP_HUE.name, SYT_HUE.name]), entry
+
+
+@pytest.mark.parametrize("entry", ["Sở Tư pháp, Đại học Huế", "Sở Tư pháp, Học viện CTQG HCM",
+                                   "Sở Tư pháp, Thành đoàn TNCS Hồ Chí Minh"])
+def test_a_body_whose_own_name_ends_with_a_city_lends_no_place(entry: str) -> None:
+    assert named(CITY, STP, entry, False), entry  # our Sở Tư pháp, beside a body of its own name's city

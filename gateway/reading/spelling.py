@@ -120,6 +120,31 @@ def last_province(text: str, *, after_level: bool = False) -> str | None:
     return " ".join(max(found)[1]) if found else None
 
 
+# Short forms more than one province is written with: a list's place that is none of them for certain
+_AMBIGUOUS_SHORT: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
+    ("DN",): (("DA", "NANG"), ("DONG", "NAI"), ("DAK", "NONG"))}
+
+
+def ending_provinces(text: str) -> tuple[int, tuple[str, ...]]:
+    """The provinces the text's last words may name, folded, and how many words name them: by its name ("Sở Y tế Lạng
+    Sơn": 2), a short form ("Công an HN": Hà Nội; "Huế": the city) or one of several ("ĐN": Đà Nẵng, Đồng Nai or Đắk
+    Nông); (0, ()) if it ends otherwise."""
+    words = tuple(fold(w) for w in _words(text))
+    found = [(len(p), p) for p in _provinces() if words[-len(p):] == p]
+    found += [(len(short), full) for short, full in (*_SHORT.items(), *_SHORT_WITH_LEVEL.items()) if words[-len(short):] == short]
+    if found:
+        count, province = max(found)
+        return count, (" ".join(province),)
+    return next(((len(short), tuple(" ".join(p) for p in full)) for short, full in _AMBIGUOUS_SHORT.items()
+                 if words[-len(short):] == short), (0, ()))
+
+
+def without_last_words(text: str, count: int) -> str:
+    """The text without its last `count` words ("Sở Y tế Lạng Sơn", 2 → "Sở Y tế")."""
+    starts = [m.start() for m in _WORD.finditer(nfc(text))]
+    return nfc(text)[: starts[-count]].rstrip(" ,.-–") if 0 < count <= len(starts) else text
+
+
 @functools.cache
 def _provinces_by_first_word() -> dict[str, list[tuple[str, ...]]]:
     found: dict[str, list[tuple[str, ...]]] = {}
