@@ -463,12 +463,13 @@ class Resolver:
             named = last_province(last, after_level=True) or last_province(_PARENT.split(last)[-1], after_level=True)
             if named is None:
                 tail = _PARENT.split(last)[-1]  # "… - ĐN", "… (ĐN)": alone after a dash
-                bare = _bare_province(last) or (ending_provinces(tail)[1] if tail != last and len(tail.split()) == 1 else ())
-                if len(bare) > 1:  # "Sở Y tế ĐN": Đà Nẵng's, Đồng Nai's or Đắk Nông's, ours for certain never
+                alone = tail != last and len(tail.split()) == 1
+                candidates = _bare_province(last) or (ending_provinces(tail)[1] if alone else ())
+                if len(candidates) > 1:  # "Sở Y tế ĐN": Đà Nẵng's, Đồng Nai's or Đắk Nông's, ours for certain never
                     return last.split()[-1], False
-                if not bare:
+                if not candidates:
                     return None, True
-                named = bare[0]
+                named = candidates[0]
             level = "thành phố" if named in _CITIES else "tỉnh"  # what the other items are read with
             return f"{level} {named.title()}", last_province(self._places.province or "") == named
         level, written, place = said[-1]
