@@ -17,16 +17,18 @@ from datetime import datetime, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
+from gateway.decision import rules
 from gateway.intake.pipeline import Intake, peer_document_id
 from gateway.mail_budget import MailTookTooLong, budget
 from gateway.model import MailFacts, MailOutcome, Particulars, Reply, WorkFailure
 from gateway.reasons import error
 from registry import audit, queries
 from registry.numbering import hold_numbers_first
+from registry.references import destroy_after_commit, hold_files
 from registry.models import AuditEntry, Document, DocumentFile, Mail
 from registry.queries import WAITING
 from vntext import fold
@@ -34,7 +36,7 @@ from vntext import fold
 
 # why a decision could not be made, for a page to say in its own words (the CLI prints the message)
 ReviewProblem = Literal["no-such-mail", "not-waiting", "unanalysable", "nothing-to-register", "sender-unproven",
-                        "sender-not-agency", "recalled", "registered"]
+                        "sender-not-agency", "recalled", "registered", "secret"]
 
 
 class ReviewError(Exception):
@@ -194,6 +196,10 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
     if isinstance(result, WorkFailure):
         raise ReviewError(f"{mail_id}: the mail cannot be analysed ({result.reason}); return or discard it", "unanalysable")
     facts = result.facts
+    if rules.secret_mail(facts):  # held unread (its analysis failed at intake), read now: red team 48
+        _forget_secret(gateway, intake, mail_id, actor, facts)
+        raise ReviewError(f"{mail_id}: a document of it is marked secret: it is not registered from an e-mail, and its "
+                          "files are destroyed (002 Đ16.7); return it to ask for it on paper, or discard it", "secret")
     try:
         with budget(gateway.config.limits.daemon_seconds_per_mail):
             _decided_first(gateway, intake, facts)
@@ -202,6 +208,21 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
     except MailTookTooLong:
         raise ReviewError(f"{mail_id}: deciding on it took more than {gateway.config.limits.daemon_seconds_per_mail} s "
                           "(limits.daemon_seconds_per_mail); return or discard it", "unanalysable") from None
+
+
+# 002 Đ16.7: nothing of a secret document is kept, whatever became of its mail.
+def _forget_secret(gateway: Gateway, intake: Intake, mail_id: int, actor: str, facts: MailFacts) -> None:
+    """A held mail found secret when read again: its original, its files and its subject gone from the register and
+    the store (the desk's pictures of them too); the mail stays held for the clerk's return or discard."""
+    with gateway.register.session() as session, session.begin():
+        hold_files(session)
+        mail = _waiting_mail(session, mail_id)
+        files = list(session.scalars(select(DocumentFile.sha256).where(DocumentFile.mail_id == mail.id)))
+        session.execute(delete(DocumentFile).where(DocumentFile.mail_id == mail.id))
+        mail.stored, mail.subject = False, None
+        destroy_after_commit(session, None, [mail.sha256, *files, *(a.sha256 for a in facts.attachments)])
+        audit.record(session, "review-secret-forgotten", actor=actor, mail_id=mail.id)
+    intake.destroy_recalled()
 
 
 def _decided_first(gateway: Gateway, intake: Intake, facts: MailFacts) -> None:

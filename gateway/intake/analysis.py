@@ -14,7 +14,7 @@ from pathlib import Path
 from gateway.decision import rules
 from gateway.exchange.reports import delivery_report
 from gateway.intake import mime
-from gateway.intake.attachments import classify, in_forwarded_mail
+from gateway.intake.attachments import classify, in_forwarded_mail, pdfs_inside
 from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.pdf_content import active_content, active_content_of
 from gateway.intake.pdf_integrity import damage, open_pdf, rebuilt
@@ -263,13 +263,13 @@ class Analyser:
             )
             attachments.append(attachment)
             blobs[attachment.sha256] = part.data
-            if found.kind == "pdf":
+            if found.kind == "pdf" and not part.forwarded:
                 tick()
-                read = self.analyse_pdf(attachment, part.data)
-                if not part.forwarded:
-                    pdfs.append(read)
-                elif carried_secret is None and read.reading is not None:  # read for its marks alone (red team 45)
-                    carried_secret = read.reading.particulars.secrecy
+                pdfs.append(self.analyse_pdf(attachment, part.data))
+            elif carried_secret is None:  # a forwarded mail's, a winmail.dat's, one behind junk: read for its marks alone
+                for inner in pdfs_inside(found, part.data):  # (red teams 45, 48)
+                    tick()
+                    carried_secret = carried_secret or _secrecy(inner)
         del found_parts
         facts = replace(facts, attachments=attachments, pdfs=pdfs, carried_secret=carried_secret)
         # a secret mark on any PDF, the mail's or one a mail inside it carries: nothing of the mail is written, whatever
@@ -320,12 +320,26 @@ class Analyser:
                 active = active_content(doc)
         if active is None:  # the whole file as a reader opens it, later revisions included
             active = active_content_of(data)
+        if len(content) < len(data) and not reading.particulars.secrecy and (shown := _secrecy(data)):
+            # 002 Đ16.7: a mark a later revision adds is shown by every viewer; secret all the same (red team 48)
+            reading = replace(reading, particulars=replace(reading.particulars, secrecy=shown))
         if len(content) < len(data) and not repaired and rebuilt(data):
             # 002 Đ10.1: a viewer shows what MuPDF rebuilt from every object of the file, not the revisions validated
             signatures = [s.with_file_changed() for s in signatures]
         signed = mime.sha256(content) if any(s.intact for s in signatures) else None
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active,
                         repaired=repaired, signed_sha256=signed)
+
+
+def _secrecy(data: bytes) -> str | None:
+    """The secrecy mark a viewer shows on the file, None if none (or it does not open)."""
+    try:
+        with open_pdf(data) as doc:
+            if doc.needs_pass or doc.page_count < 1:
+                return None
+            return read_document(doc).particulars.secrecy
+    except Exception:  # a file MuPDF cannot open or read: it shows nothing
+        return None
 
 
 def signed_content(data: bytes, signatures: list[SignatureFacts]) -> bytes:

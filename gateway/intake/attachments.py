@@ -329,6 +329,26 @@ def _has_macros(data: bytes) -> bool:
         return True
 
 
+VIEWER_LEAD = 1024  # bytes before %PDF- a viewer still opens the file after (the PDF reference's own tolerance)
+
+
+def pdfs_inside(found: Classification, data: bytes) -> list[bytes]:
+    """What a viewer would show as a PDF from a file that is not the mail's document: a PDF a winmail.dat carries, a
+    file refused for the bytes before its %PDF- (a viewer skips them), a forwarded mail's PDF. Read for marks alone
+    (002 Đ16.7: nothing of a secret document is written, wherever in the mail it lies)."""
+    if found.kind == "pdf":
+        return [data]
+    if data.startswith(_TNEF_MAGIC):
+        try:
+            tnef = tnefparse.TNEF(data, do_checksum=False)
+            carried = [(str(a.long_filename() or a.name or ""), bytes(a.data or b"")) for a in tnef.attachments]
+        except Exception:  # tnefparse fails in many ways on a hostile file
+            return []
+        return [inner for name, content in carried for inner in pdfs_inside(classify(name, "", content, 1), content)]
+    at = data.find(b"%PDF-", 0, VIEWER_LEAD + 5)
+    return [data[at:]] if found.kind == "refused" and at >= 0 else []
+
+
 def _winmail(data: bytes, depth: int) -> _Bytes:
     """Outlook's winmail.dat (TNEF): opened, and each file it carries judged by the same list."""
     try:

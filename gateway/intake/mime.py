@@ -135,7 +135,7 @@ def parts(msg: Message) -> list[Part]:
         part, forwarded = stack.pop()
         ctype = part.get_content_type().lower()
         filename = _filename(part)
-        if ctype in FORWARDED_TYPES or (filename.lower().endswith(".eml") and not part.is_multipart()):
+        if ctype in FORWARDED_TYPES or (filename.lower().rstrip(". ").endswith(".eml") and not part.is_multipart()):
             inner = _forwarded_mail(part)
             if inner is not None and forwarded < FORWARD_DEPTH:
                 stack.append((inner, forwarded + 1))

@@ -31,6 +31,8 @@ REFUSED: dict[review.ReviewProblem, str] = {
     "sender-not-agency": "Không trả lại: địa chỉ gửi không phải hộp thư của cơ quan nào trong danh bạ. Hãy bỏ qua thư này.",
     "recalled": "Văn bản trong thư này đã bị cơ quan ban hành thu hồi: không vào sổ lại. Hãy trả lại hoặc bỏ qua.",
     "registered": "Văn bản trong thư này đã vào sổ văn bản đến trước đó (một văn bản chỉ một số đến). Hãy bỏ qua thư này.",
+    "secret": "Văn bản trong thư này có dấu chỉ độ mật: không vào sổ từ thư điện tử, các tệp của thư đã được hủy. Hãy trả "
+              "lại (đề nghị gửi văn bản giấy) hoặc bỏ qua thư này.",
 }
 
 NAV = [NavItem("/", "Hôm nay", "read"), NavItem("/review", "Chờ kiểm tra", "read"),
