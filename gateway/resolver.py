@@ -543,7 +543,9 @@ class Resolver:
             # a commune's "Công an", "Thường trực HĐND": its own as well as the province's, two candidates (red team 44)
             forms += [f"{text} {_COMMUNE_WORDS[level]} {name}" for level, name in self._places.by_level.items()
                       if level in _COMMUNE_WORDS]
-        return forms
+        # a commune's council is listed as itself: its standing committee has no mailbox of its own ("Thường trực HĐND"
+        # is the commune's "HĐND xã …" as well as the province's "Thường trực HĐND tỉnh": two candidates, held)
+        return forms + [own for form in forms if commune_of(form) and (own := _STANDING.sub("", form)) != form]
 
     def _group(self, text: str) -> _Found | None:
         """A group as the directory's `groups` column names it, "các" before it or not."""
@@ -646,6 +648,7 @@ def _bare_level(text: str) -> str | None:
     return bare.group("level")
 
 
+_STANDING = re.compile(r"^\s*thường\s+trực\s+(?=(hđnd|hội\s+đồng\s+nhân\s+dân)\b)", re.IGNORECASE)
 _COMMUNE_WORDS = {"XA": "xã", "PHUONG": "phường", "THI TRAN": "thị trấn"}  # the level under a province
 _REGION = re.compile(r"\bkhu\s+vực\s+(\d+|[IVXL]+)\s*$", re.IGNORECASE)  # a court's, a treasury's region
 
