@@ -405,7 +405,7 @@ class Resolver:
         found: list[_Found] = []
         for written in items:
             hits = None
-            item = _unplaced(written) if place is not None and ours else written  # "Sở Y tế Huế" in Huế's own directory
+            item = _unplaced(written, place) if place is not None and ours else written  # "Sở Y tế Huế" in Huế's own
             placeless = not _LEVELS.search(item) and not _BARE_LEVEL.search(item) and not _province_said(item)
             if place is not None and placeless:
                 hits = self._agencies(f"{item} {place}", ours)
@@ -618,11 +618,12 @@ def _province_said(item: str) -> bool:
         last_province(item, after_level=True) is not None or bool(_bare_province(item))
 
 
-def _unplaced(item: str) -> str:
-    """A list's item without the province written bare after its body ("Sở Y tế Huế" → "Sở Y tế"), read with the list's
-    place then; any other item as it is."""
+def _unplaced(item: str, place: str) -> str:
+    """A list's item without the province written bare after its body when it is the list's place ("Sở Y tế Huế" →
+    "Sở Y tế", read with "thành phố Huế" then); any other item as it is ("Sở Y tế Hà Nội" in a list of ours stays
+    Hà Nội's: red team 49)."""
     count, provinces = ending_provinces(item) if _bare_province(item) else (0, ())
-    return without_last_words(item, count) if len(provinces) == 1 else item
+    return without_last_words(item, count) if provinces == (last_province(place),) else item
 
 
 def _bare_province(item: str) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.directory import AgencyEntry
-from test_resolver_corpus import agency, named, resolved
+from test_resolver_corpus import PROVINCE, agency, named, resolved
 
 # ---- a ministry's directory: its own units by short names, a few other ministries and their units, a few provinces'
 BN = "tỉnh Bắc Ninh"
@@ -286,3 +286,32 @@ def test_a_list_placed_in_hue_is_ours_in_hues_directory(entry: str) -> None:
                                    "Sở Tư pháp, Thành đoàn TNCS Hồ Chí Minh"])
 def test_a_body_whose_own_name_ends_with_a_city_lends_no_place(entry: str) -> None:
     assert named(CITY, STP, entry, False), entry  # our Sở Tư pháp, beside a body of its own name's city
+
+
+# Red team 49, at the bare place above: an item of another city in a list ending with ours was stripped of its city and
+# read as ours ("Sở Y tế Hà Nội, Sở Tư pháp TP.HCM" mailed our Sở Y tế); "DN" (doanh nghiệp) was read as "ĐN".
+@pytest.mark.parametrize("entry", ["Sở Y tế Hà Nội, Sở Tư pháp TP.HCM", "Công an HN, Sở Tư pháp TP Hồ Chí Minh",
+                                   "Sở Y tế Đồng Nai, Sở Tư pháp TP.HCM", "Sở Y tế Huế, Sở Tư pháp TP.HCM"])
+def test_an_item_of_another_city_in_a_list_ending_with_ours_is_not_ours(entry: str) -> None:
+    status, found = resolved(CITY, STP, entry)
+    assert status != "resolved" or (SYT.name not in found and CA.name not in found), (entry, status, found)
+    assert not named(CITY, SYT, entry, True) and not named(CITY, CA, entry, True), entry
+
+
+@pytest.mark.parametrize("entry", ["Sở Y tế Hà Nội, Sở Tư pháp Huế", "Sở Y tế Đà Nẵng, Sở Tư pháp Huế",
+                                   "Sở Y tế ĐN, Sở Tư pháp Huế", "Công an HN, Sở Tư pháp Huế"])
+def test_in_hues_directory_another_citys_body_is_never_hues(entry: str) -> None:
+    status, found = resolved(HUE_CITY, HUE_CITY[0], entry)
+    assert status != "resolved" or SYT_HUE.name not in found, (entry, status, found)
+
+
+def test_another_provinces_body_in_a_list_ending_with_ours_is_not_ours() -> None:
+    syt = next(a for a in PROVINCE if a.name == "Sở Y tế tỉnh Bắc Ninh")
+    status, found = resolved(PROVINCE, PROVINCE[0], "Sở Y tế Lạng Sơn, Sở Tư pháp tỉnh Bắc Ninh")
+    assert status != "resolved" or syt.name not in found, (status, found)
+    assert not named(PROVINCE, syt, "Sở Y tế Lạng Sơn, Sở Tư pháp tỉnh Bắc Ninh", True)
+
+
+def test_doanh_nghiep_ending_a_list_is_no_place() -> None:
+    stp = next(a for a in PROVINCE if a.name == "Sở Tư pháp tỉnh Bắc Ninh")
+    assert named(PROVINCE, stp, "Sở Tư pháp, Ban Đổi mới DN", False)

@@ -121,8 +121,8 @@ def last_province(text: str, *, after_level: bool = False) -> str | None:
 
 
 # Short forms more than one province is written with: a list's place that is none of them for certain
-_AMBIGUOUS_SHORT: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
-    ("DN",): (("DA", "NANG"), ("DONG", "NAI"), ("DAK", "NONG"))}
+_AMBIGUOUS_SHORT: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {  # as written: "DN" is doanh nghiệp (red team 49)
+    ("ĐN",): (("DA", "NANG"), ("DONG", "NAI"), ("DAK", "NONG"))}
 
 
 def ending_provinces(text: str) -> tuple[int, tuple[str, ...]]:
@@ -135,8 +135,9 @@ def ending_provinces(text: str) -> tuple[int, tuple[str, ...]]:
     if found:
         count, province = max(found)
         return count, (" ".join(province),)
+    written = tuple(w.upper() for w in _words(text))
     return next(((len(short), tuple(" ".join(p) for p in full)) for short, full in _AMBIGUOUS_SHORT.items()
-                 if words[-len(short):] == short), (0, ()))
+                 if written[-len(short):] == short), (0, ()))
 
 
 def without_last_words(text: str, count: int) -> str:
