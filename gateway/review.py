@@ -210,6 +210,9 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
                           "(limits.daemon_seconds_per_mail); return or discard it", "unanalysable") from None
 
 
+SECRET_FORGOTTEN = "review-secret-forgotten"
+
+
 # 002 Đ16.7: nothing of a secret document is kept, whatever became of its mail.
 def _forget_secret(gateway: Gateway, intake: Intake, mail_id: int, actor: str, facts: MailFacts) -> None:
     """A held mail found secret when read again: its original, its files and its subject gone from the register and
@@ -221,7 +224,8 @@ def _forget_secret(gateway: Gateway, intake: Intake, mail_id: int, actor: str, f
         session.execute(delete(DocumentFile).where(DocumentFile.mail_id == mail.id))
         mail.stored, mail.subject = False, None
         destroy_after_commit(session, None, [mail.sha256, *files, *(a.sha256 for a in facts.attachments)])
-        audit.record(session, "review-secret-forgotten", actor=actor, mail_id=mail.id)
+        proven = facts.sender.address if facts.sender.authenticated else None  # for the clerk's return (red team 49)
+        audit.record(session, SECRET_FORGOTTEN, actor=actor, mail_id=mail.id, proven_sender=proven)
     intake.destroy_recalled()
 
 
@@ -282,8 +286,11 @@ def proven_sender(gateway: Gateway, intake: Intake, mail: Mail) -> str | None:
         if outcome.sender.authenticated and outcome.sender.address:
             return outcome.sender.address
     raw = _original(gateway, mail) if mail.stored else None
-    if raw is None:
-        return None
+    if raw is None:  # a secret mail's original destroyed at its release: what its proof said then
+        with gateway.register.session() as session:
+            forgotten = session.scalars(select(AuditEntry).where(
+                AuditEntry.action == SECRET_FORGOTTEN, AuditEntry.mail_id == mail.id)).first()
+        return forgotten.details.get("proven_sender") if forgotten is not None else None
     result = next(iter(intake.pool.map([raw])))
     if isinstance(result, WorkFailure) or not result.facts.sender.authenticated:
         return None

@@ -126,3 +126,22 @@ def test_the_clerks_release_of_a_mail_held_unread_destroys_a_secret_letter_and_r
         assert db.execute("select count(*) from documents").fetchone() == (0,)
         assert db.execute("select count(*) from document_files").fetchone() == (0,)
     assert _written(world) == [] and _mails(world) == [(None, 0)]
+
+
+def test_a_secret_mail_forgotten_at_release_can_still_be_returned_to_its_proven_sender(world: World) -> None:
+    """Red team 49: the release destroyed the original, and with it the only proof of the sender (DKIM is checked on
+    the original): the clerk, told to return it, was refused ("nothing proves the sender"). The proof is kept."""
+    world.extra["limits"] = {"seconds_per_document": 0.001}  # its reading stopped: held whatever its sender
+    world.write_config()
+    [out] = world.ingest(world.mail("held", attachments=[("mat.pdf", _secret(world))]))
+    assert (out["verdict"], [r["code"] for r in out["reasons"]]) == ("quarantined", ["processing-failed"]), out
+    del world.extra["limits"]
+    world.write_config()
+    with sqlite3.connect(world.root / "qlvb.db") as db:
+        [(mail_id,)] = db.execute("select id from mails").fetchall()
+    assert world.run("review", "release", str(mail_id), "--config", str(world.config_path), check=False).returncode != 0
+    done = world.run("review", "return", str(mail_id), "--reason", "Văn bản mật: đề nghị gửi bản giấy", "--config",
+                     str(world.config_path), check=False)
+    assert done.returncode == 0, done.stderr[-800:]
+    with sqlite3.connect(world.root / "qlvb.db") as db:
+        assert (STP, "return") in db.execute("select recipient, kind from outbox").fetchall()
