@@ -42,3 +42,22 @@ def one_line(text: str) -> str:
 # The canonical spellings of the marks (NĐ 30/2020 Phụ lục I), keyed by their folded form.
 URGENCY = {fold(v): v for v in ("Khẩn", "Thượng khẩn", "Hỏa tốc")}
 SECRECY = {fold(v): v for v in ("Mật", "Tối mật", "Tuyệt mật")}
+# How marks are still stamped beside NĐ 30's three words, each as the mark it is (red team 50: the older "HỎA TỐC HẸN
+# GIỜ", a document to be delivered by a given hour, was no mark at all)
+MARKS_WRITTEN = {"urgency": {"Khẩn": "Khẩn", "Thượng khẩn": "Thượng khẩn", "Hỏa tốc": "Hỏa tốc", "Hỏa tốc hẹn giờ": "Hỏa tốc"},
+                 "secrecy": {v: v for v in SECRECY.values()}}
+URGENCY.update({fold(written): mark for written, mark in MARKS_WRITTEN["urgency"].items()})
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook above, dot below
+
+
+def tone_free_spelling(text: str) -> tuple[tuple[str, str], ...]:
+    """Each word's letters in capitals with their vowel marks, and its tone, wherever the tone sits: "HOẢ" and "HỎA"
+    (the old and the new placement) spell the same."""
+    out = []
+    for word in nfc(text).upper().split():
+        parts = unicodedata.normalize("NFD", word)
+        tone = "".join(sorted(c for c in parts if c in _TONES))
+        out.append((unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)), tone))
+    return tuple(out)

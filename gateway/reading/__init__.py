@@ -277,10 +277,14 @@ def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:
     for index in range(1, source.count):
         if scanned[index]:
             continue
-        for line in source.lines(index):
-            mark = mark_of(line.text, exact=True) if line.left_half and line.rel_y < LATER_MARK_BAND else None
-            if mark is not None and mark[0] == "secrecy":
-                return Found(mark[1], (line,))
+        lines = source.lines(index)
+        marked = [(line, mark[1]) for line in lines if line.left_half and line.rel_y < LATER_MARK_BAND
+                  and (mark := mark_of(line.text, exact=True)) is not None and mark[0] == "secrecy"]
+        # a stamp stands alone on its row, the only one of its page; a table's column of the degrees is none (red team
+        # 50: a report on keeping state secrets, its annex counting documents by degree, was returned as secret)
+        if len(marked) == 1 and not any(other is not marked[0][0] and other.left_half and other.y0 < marked[0][0].y1
+                                        and other.y1 > marked[0][0].y0 for other in lines):
+            return Found(marked[0][1], (marked[0][0],))
     for index in range(1, min(source.count, PAGES_LOOKED_AT + 1)):
         if not scanned[index]:
             continue

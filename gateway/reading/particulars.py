@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gateway.reading.lines import Line
-from vntext import SECRECY, URGENCY, fold, nfc, one_line, squash
+from vntext import MARKS_WRITTEN, SECRECY, URGENCY, fold, nfc, one_line, squash, tone_free_spelling
 
 # Each type of document with the abbreviations its notation uses ("Số: 12/QĐ-UBND"), the spelling of
 # the regulation first and the one offices also write after it; Công văn's "CV" is usage, not law.
@@ -220,9 +220,9 @@ def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
     if not is_upper(text):
         return None
     if exact:
-        spelt = nfc(text).strip(" .:|[]()").upper()
-        return next(((kind, value) for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY))
-                     for value in marks.values() if spelt == value.upper()), None)
+        spelt = tone_free_spelling(nfc(text).strip(" .:|[]()"))
+        return next(((kind, mark) for kind, marks in MARKS_WRITTEN.items()
+                     for written, mark in marks.items() if spelt == tone_free_spelling(written)), None)
     folded = fold(text).strip(_BESIDE_A_MARK)
     for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY)):
         if folded in marks:

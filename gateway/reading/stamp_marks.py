@@ -151,6 +151,13 @@ def _inked(rows: bytes, width: int, y: int, x0: int, x1: int) -> bool:
                for r in (y - 1, y, y + 1) if 0 <= r < len(rows) // width)
 
 
+def _red(view: PageView, box: pymupdf.Rect) -> bool:
+    """Whether the part holds red ink (a stamp in red fades where OCR reads a page, in its red channel)."""
+    if box.x1 <= box.x0 or box.y1 <= box.y0:  # a row of drawing wider than the column it is cut to: none of it there
+        return False
+    return bool(red_rows(view.render(box, RED_LOOK_DPI * 2)))
+
+
 def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: float, dpi: int) -> list[Line]:
     """Stamps put on crooked on a scan's page 1: a band of the left column below the number (in `lines`,
     what OCR read), taller than a row of text and no taller than a stamp, not read as a mark already,
@@ -168,7 +175,7 @@ def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: fl
                 or any(mark_of(l.text) and l.y0 < box.y1 and l.y1 > box.y0 for l in left)):
             continue
         found: list[Line] = []
-        for line in ocr_turned(view, 1, box, dpi):
+        for line in ocr_turned(view, 1, box, dpi, red_ink=_red(view, box)):  # in red: read in green (red team 50)
             if mark_of(line.text):
                 found.append(line)
                 if (line.confidence or 0) >= BAND_RETRY_BELOW:  # sure enough: the other turns are not read
@@ -197,8 +204,8 @@ def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog) -> l
             rows.append(pymupdf.Rect(box))
     view, marks = PageView(page), []
     try:
-        for row in rows:
-            line = ocr_band(view, 1, row, DRAWN_DPI)
+        for row in rows:  # a red stamp's picture read in green, where its red is ink (red team 50)
+            line = ocr_band(view, 1, row, DRAWN_DPI, red_ink=_red(view, row))
             if line is not None and mark_of(line.text) is not None:
                 marks.append(line)
     except OcrUnavailable:

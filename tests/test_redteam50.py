@@ -1,0 +1,147 @@
+"""Red team 50 (NĐ 30/2020 Phụ lục I; 002 Đ16.7): secrecy and urgency marks a clerk sees on the page and the reader
+missed (a secret letter registered from e-mail, an urgent one registered without its alert), and a mark seen where a
+clerk sees a table. Each failed before its fix. Left (README, *Limits*): "M Ậ T" typed letter-spaced, a stamp at the
+top left above the issuer, a black stamp 3° off on a grey scan, drawn or crooked stamps of a second document on
+page 2, a framed stamp in small letters."""
+
+from __future__ import annotations
+
+import io
+
+import pymupdf
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from gateway.intake.pdf_integrity import open_pdf
+from gateway.reading import read_document
+from kit import DocumentSpec, render_document, scan
+
+RED_INK = (217, 26, 26)  # a rubber stamp's / a stamp picture's red
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
+STP = "vanthu@sotp.bacgiang.gov.vn"
+
+
+def particulars(pdf: bytes):  # type: ignore[no-untyped-def]
+    return read_document(open_pdf(pdf)).particulars
+
+
+def stamp_picture(text: str, colour=RED_INK, angle: float = 0.0, size_pt: float = 13, dpi: int = 300):  # type: ignore[no-untyped-def]
+    """A framed stamp as a PNG (what signing tools paste and what a rubber stamp leaves): its size in points."""
+    font = ImageFont.truetype(FONT, int(size_pt * dpi / 72))
+    l, t, r, b = font.getbbox(text)
+    pad = int(4 * dpi / 72)
+    w, h = r - l + 2 * pad, b - t + 2 * pad
+    image = Image.new("RGBA", (w, h), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.text((pad - l, pad - t), text, font=font, fill=colour + (255,))
+    draw.rectangle([1, 1, w - 2, h - 2], outline=colour + (255,), width=5)
+    if angle:
+        image = image.rotate(angle, expand=True, resample=Image.BICUBIC)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue(), image.size[0] * 72 / dpi, image.size[1] * 72 / dpi
+
+
+def with_picture(pdf: bytes, text: str, *, x_centre: float = 150, y0: float = 138, **kw) -> bytes:  # type: ignore[no-untyped-def]
+    png, w, h = stamp_picture(text, **kw)
+    doc = pymupdf.open(stream=pdf)
+    doc[0].insert_image(pymupdf.Rect(x_centre - w / 2, y0, x_centre + w / 2, y0 + h), stream=png)
+    return doc.tobytes()
+
+
+def roomy(number: str) -> bytes:
+    """A letter with the room under its number that two stamps take (what a clerk leaves for the rubber stamps),
+    nothing written there."""
+    return render_document(DocumentSpec(number=number, secrecy="Mật", urgency="Khẩn", marks_colour=(1, 1, 1),
+                                        marks_framed=False))
+
+
+# ---- born-digital: the text layer ---------------------------------------------------------------------------------
+
+def test_hoa_toc_typed_with_the_old_tone_placement_is_urgent() -> None:
+    """"HOẢ TỐC" (tone on the A: Unikey/Word's old-style placement, common in offices' templates) is the same word as
+    "HỎA TỐC"; read from the text layer it must match letter for letter as NĐ 30 spells it, and the urgent letter
+    was registered without its alert. (Real: many offices type "Hoả tốc".)"""
+    assert particulars(render_document(DocumentSpec(number="501/STP-VP", urgency="Hoả tốc"))).urgency == "Hỏa tốc"
+
+
+def test_hoa_toc_hen_gio_is_urgent() -> None:
+    """"HỎA TỐC HẸN GIỜ" (the most urgent stamp of the older rules, still on offices' stamps) is read as no mark
+    at all: the urgent letter is registered with no alert."""
+    assert particulars(render_document(DocumentSpec(number="502/STP-VP", urgency="Hỏa tốc hẹn giờ"))).urgency is not None
+
+
+@pytest.mark.parametrize("text", ["MẬT", "TỐI MẬT", "KHẨN"])
+def test_a_red_stamp_picture_on_a_born_digital_page_is_read(text: str) -> None:
+    """A red framed stamp pasted in as a picture under the number (as signing tools place stamp images) is read in
+    the red channel, where red ink vanishes: the secret letter is registered, the urgent one not alerted. The same
+    stamp in black is read (test_reading_forgeries)."""
+    found = particulars(with_picture(render_document(DocumentSpec(number="505/STP-VP")), text))
+    assert (found.secrecy or found.urgency) == {"MẬT": "Mật", "TỐI MẬT": "Tối mật", "KHẨN": "Khẩn"}[text]
+
+
+# ---- scans ----------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("angle", "grey", "colour"), [(3, False, RED_INK), (-5, False, RED_INK), (6, False, RED_INK)])
+def test_a_rubber_stamp_put_on_crooked_on_a_scan_is_read(angle: float, grey: bool, colour) -> None:  # type: ignore[no-untyped-def]
+    """A red "MẬT" rubber stamp put on by hand a few degrees off, the page scanned in colour at 200 dpi (the office's
+    everyday scan): crooked stamps were read turned back, but not in red ink."""
+    pdf = scan(with_picture(roomy("506/STP-VP"), "MẬT", y0=142, angle=angle, colour=colour), 200, grey=grey)
+    assert particulars(pdf).secrecy == "Mật"
+
+
+def test_hoa_toc_hen_gio_on_a_scan_is_urgent() -> None:
+    pdf = scan(with_picture(roomy("507/STP-VP"), "HỎA TỐC HẸN GIỜ", y0=142, colour=(0, 0, 0)), 200)
+    assert particulars(pdf).urgency is not None
+
+
+# ---- through intake -----------------------------------------------------------------------------------------------
+
+def test_a_red_stamp_picture_secret_letter_is_refused_and_nothing_kept(world) -> None:  # type: ignore[no-untyped-def]
+    pdf = world.signed("stp", with_picture(render_document(DocumentSpec(number="508/STP-VP")), "MẬT"))
+    [out] = world.ingest(world.mail("red-picture", attachments=[("cv.pdf", pdf)]))
+    assert "secret-document" in {r["code"] for r in out["reasons"]} and out["incoming_number"] is None, out
+
+
+def test_an_old_style_hoa_toc_letter_alerts_the_clerk_and_leaders(world) -> None:  # type: ignore[no-untyped-def]
+    pdf = world.signed("stp", render_document(DocumentSpec(number="509/STP-VP", urgency="Hoả tốc")))
+    [out] = world.ingest(world.mail("hoa-toc", attachments=[("cv.pdf", pdf)]))
+    assert out["incoming_number"] is not None
+    assert any(r["kind"] == "alert" for r in out["replies"]), out["replies"]
+
+
+REGULAR = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
+
+
+def report_with_statistics_annex() -> bytes:
+    """An ordinary Báo cáo on the protection of state secrets (sent every year, not itself secret), its annex page a
+    table counting documents by their degree of secrecy, the degrees written in capitals in their cells."""
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="610/BC-STP", type="Báo cáo",
+                                                           summary="Công tác bảo vệ bí mật nhà nước năm 2026")))
+    page = doc.new_page(width=595, height=842)
+    page.insert_font(fontname="r", fontfile=REGULAR)
+    page.insert_font(fontname="b", fontfile=BOLD)
+    page.insert_text((250, 60), "Phụ lục", fontname="b", fontsize=13)
+    page.insert_text((110, 80), "THỐNG KÊ TÀI LIỆU, VẬT CHỨA BÍ MẬT NHÀ NƯỚC NĂM 2026", fontname="b", fontsize=12)
+    page.insert_text((200, 96), "(Kèm theo Báo cáo số 610/BC-STP ngày 20/11/2026)", fontname="r", fontsize=11)
+    cols, y = [80, 120, 250, 380, 545], 115
+    rows = [("STT", "Độ mật", "Tiếp nhận", "Phát hành"), ("1", "TUYỆT MẬT", "0", "0"), ("2", "TỐI MẬT", "3", "1"),
+            ("3", "MẬT", "12", "7")]
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            page.draw_rect(pymupdf.Rect(cols[c], y, cols[c + 1], y + 22), width=0.7)
+            page.insert_text((cols[c] + 6, y + 16), cell, fontname="b" if r == 0 else "r", fontsize=12)
+        y += 22
+    return doc.tobytes()
+
+
+def test_a_table_cell_naming_a_degree_of_secrecy_is_no_secrecy_mark() -> None:
+    """False positive: a cell "TUYỆT MẬT" at the head of page 2 is read as the secrecy mark of a document bound
+    behind, and the ordinary report is refused as secret (a clerk sees a statistics table, no stamp)."""
+    assert particulars(report_with_statistics_annex()).secrecy is None
+
+
+def test_an_ordinary_report_with_a_statistics_annex_is_registered(world) -> None:  # type: ignore[no-untyped-def]
+    [out] = world.ingest(world.mail("thong-ke", attachments=[("bc.pdf", world.signed("stp", report_with_statistics_annex()))]))
+    assert "secret-document" not in {r["code"] for r in out["reasons"]} and out["incoming_number"] is not None, out
