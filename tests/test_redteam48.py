@@ -145,3 +145,20 @@ def test_a_secret_mail_forgotten_at_release_can_still_be_returned_to_its_proven_
     assert done.returncode == 0, done.stderr[-800:]
     with sqlite3.connect(world.root / "qlvb.db") as db:
         assert (STP, "return") in db.execute("select recipient, kind from outbox").fetchall()
+
+
+def test_a_secret_pdf_behind_more_than_a_kilobyte_of_junk_is_written_nowhere(world: World) -> None:
+    """Red team 49: MuPDF opens a file after any junk before its %PDF-, not only a kilobyte of it."""
+    pdf = b"%" + b"x" * 1500 + b"\n" + _secret(world)
+    assert "MẬT" in pymupdf.open(stream=pdf, filetype="pdf")[0].get_text()
+    [out] = world.ingest(world.mail("junk", attachments=[("mat.pdf", pdf)]))
+    _nothing_written(world, out)
+
+
+def test_a_secret_pdf_embedded_in_an_ordinary_signed_letter_is_written_nowhere(world: World) -> None:
+    """Red team 49: a secret letter embedded as a file in an ordinary one (a viewer opens it with a click) was
+    registered and stored with it."""
+    doc = pymupdf.open(stream=world.document(number="13/STP-VP"), filetype="pdf")
+    doc.embfile_add("mat.pdf", _secret(world), filename="mat.pdf")
+    [out] = world.ingest(world.mail("emb", attachments=[("cv.pdf", world.signed("stp", doc.tobytes()))]))
+    _nothing_written(world, out)

@@ -11,6 +11,8 @@ from email.message import Message
 from pathlib import Path
 
 
+import pymupdf
+
 from gateway.decision import rules
 from gateway.exchange.reports import delivery_report
 from gateway.intake import mime
@@ -316,6 +318,8 @@ class Analyser:
             if (damaged := damage(doc)) is not None:  # a file cut short or with a broken stream: asked for again
                 return PdfFacts(attachment, opened=False, problem=damaged)
             repaired = doc.is_repaired
+            if not reading.particulars.secrecy and (embedded := _embedded_secrecy(doc)):
+                reading = replace(reading, particulars=replace(reading.particulars, secrecy=embedded))
             if len(content) == len(data):  # the whole file: looked through as opened (its objects read already)
                 active = active_content(doc)
         if active is None:  # the whole file as a reader opens it, later revisions included
@@ -331,15 +335,31 @@ class Analyser:
                         repaired=repaired, signed_sha256=signed)
 
 
-def _secrecy(data: bytes) -> str | None:
-    """The secrecy mark a viewer shows on the file, None if none (or it does not open)."""
+EMBEDDED_LOOKED_AT = 20  # files embedded in a PDF read for a secrecy mark (a viewer opens each on a click)
+
+
+def _secrecy(data: bytes, depth: int = 0) -> str | None:
+    """The secrecy mark a viewer shows on the file or on a PDF embedded in it, None if none (or it does not open)."""
     try:
         with open_pdf(data) as doc:
             if doc.needs_pass or doc.page_count < 1:
                 return None
-            return read_document(doc).particulars.secrecy
+            return read_document(doc).particulars.secrecy or (_embedded_secrecy(doc, depth) if depth < 2 else None)
     except Exception:  # a file MuPDF cannot open or read: it shows nothing
         return None
+
+
+def _embedded_secrecy(doc: pymupdf.Document, depth: int = 0) -> str | None:
+    """The secrecy mark of a PDF the document embeds (002 Đ16.7; red team 49: a secret letter embedded in an
+    ordinary one was registered and stored with it), None if none."""
+    for index in range(min(doc.embfile_count(), EMBEDDED_LOOKED_AT)):
+        try:
+            data = doc.embfile_get(index)
+        except Exception:  # a broken stream: nothing a viewer shows either
+            continue
+        if b"%PDF-" in data[:2048] and (found := _secrecy(data, depth + 1)):
+            return found
+    return None
 
 
 def signed_content(data: bytes, signatures: list[SignatureFacts]) -> bytes:
