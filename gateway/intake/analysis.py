@@ -21,7 +21,8 @@ from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.pdf_content import active_content, active_content_of
 from gateway.intake.pdf_integrity import damage, open_pdf, rebuilt
 from gateway.intake.signatures import SignatureValidator, TrustStore
-from gateway.model import HEADER_LINE, Attachment, DeliveryReport, MailFacts, PdfFacts, SenderAuth, SignatureFacts, Unread, Whole
+from gateway.model import (HEADER_LINE, Attachment, DeliveryReport, MailFacts, PdfFacts, Reading, SenderAuth, SignatureFacts,
+                           Unread, Whole)
 from gateway.reasons import DETAIL_CHARACTERS
 from gateway.reading import read_document
 from registry.store import ContentStore
@@ -258,10 +259,10 @@ class Analyser:
             if part.inline_body:
                 continue
             found = classify(part.filename, part.content_type, part.data)
+            kept_as = in_forwarded_mail(found) if part.forwarded else found
             attachment = Attachment(
                 filename=part.filename[:FILENAME_CHARACTERS], content_type=part.content_type, sha256=mime.sha256(part.data),
-                size=len(part.data), kind=in_forwarded_mail(found).kind if part.forwarded else found.kind,
-                note=in_forwarded_mail(found).note if part.forwarded else found.note,
+                size=len(part.data), kind=kept_as.kind, note=kept_as.note,
             )
             attachments.append(attachment)
             blobs[attachment.sha256] = part.data
@@ -318,21 +319,26 @@ class Analyser:
             if (damaged := damage(doc)) is not None:  # a file cut short or with a broken stream: asked for again
                 return PdfFacts(attachment, opened=False, problem=damaged)
             repaired = doc.is_repaired
-            if not reading.particulars.secrecy and (embedded := _embedded_secrecy(doc)):
-                reading = replace(reading, particulars=replace(reading.particulars, secrecy=embedded))
+            if not reading.particulars.secrecy:
+                reading = _secret_as(reading, _embedded_secrecy(doc))
             if len(content) == len(data):  # the whole file: looked through as opened (its objects read already)
                 active = active_content(doc)
         if active is None:  # the whole file as a reader opens it, later revisions included
             active = active_content_of(data)
-        if len(content) < len(data) and not reading.particulars.secrecy and (shown := _secrecy(data)):
+        if len(content) < len(data) and not reading.particulars.secrecy:
             # 002 Đ16.7: a mark a later revision adds is shown by every viewer; secret all the same (red team 48)
-            reading = replace(reading, particulars=replace(reading.particulars, secrecy=shown))
+            reading = _secret_as(reading, _secrecy(data))
         if len(content) < len(data) and not repaired and rebuilt(data):
             # 002 Đ10.1: a viewer shows what MuPDF rebuilt from every object of the file, not the revisions validated
             signatures = [s.with_file_changed() for s in signatures]
         signed = mime.sha256(content) if any(s.intact for s in signatures) else None
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active,
                         repaired=repaired, signed_sha256=signed)
+
+
+def _secret_as(reading: Reading, mark: str | None) -> Reading:
+    """The reading with the secrecy mark found elsewhere than its page (an embedded file, a later revision), if any."""
+    return replace(reading, particulars=replace(reading.particulars, secrecy=mark)) if mark else reading
 
 
 EMBEDDED_LOOKED_AT = 20  # files embedded in a PDF read for a secrecy mark (a viewer opens each on a click)
