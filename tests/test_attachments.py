@@ -569,3 +569,9 @@ def test_a_forwarded_pdf_is_kept_but_never_registered(run) -> None:
             assert {f.role for f in files} == roles
             assert all(f.document_id is None for f in files if f.role == "extra")
     register.close()
+
+
+def test_a_webassembly_header_right_before_pdf_is_refused() -> None:
+    # hypothesis found it (stop 34): "\0asm" then "%PDF-": the NUL stripped as padding left "asm", no format's magic
+    assert classify("cv.pdf", "", b"\x00asm%PDF-").kind == "refused"
+    assert classify("cv.pdf", "application/pdf", b"\x00\x00" + PLAIN).kind == "pdf"  # NUL padding alone is none

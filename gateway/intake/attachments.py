@@ -198,8 +198,9 @@ def _pdf_start(data: bytes) -> int | None:
     lead = data[:at]
     for bom in _BOMS:
         lead = lead.removeprefix(bom)
+    binary = b"\x00" in lead.strip(b" \t\r\n\f")  # NULs beside other bytes: a binary header ("\0asm", WebAssembly's)
     lead = lead.strip(b" \t\r\n\f\x00")
-    return None if lead and (_guesses(lead) or lead.startswith(_SCRIPT_MAGIC)) else at
+    return None if lead and (binary or _guesses(lead) or lead.startswith(_SCRIPT_MAGIC)) else at
 
 
 def _is_zip(data: bytes) -> bool:
