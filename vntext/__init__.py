@@ -39,14 +39,13 @@ def one_line(text: str) -> str:
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
-# The canonical spellings of the marks (NĐ 30/2020 Phụ lục I), keyed by their folded form.
-URGENCY = {fold(v): v for v in ("Khẩn", "Thượng khẩn", "Hỏa tốc")}
-SECRECY = {fold(v): v for v in ("Mật", "Tối mật", "Tuyệt mật")}
-# How marks are still stamped beside NĐ 30's three words, each as the mark it is (red team 50: the older "HỎA TỐC HẸN
-# GIỜ", a document to be delivered by a given hour, was no mark at all)
+# How marks are stamped, each as the mark it is: NĐ 30/2020 Phụ lục I's three words of each kind, and the older "HỎA
+# TỐC HẸN GIỜ", a document to be delivered by a given hour (red team 50: it was no mark at all)
 MARKS_WRITTEN = {"urgency": {"Khẩn": "Khẩn", "Thượng khẩn": "Thượng khẩn", "Hỏa tốc": "Hỏa tốc", "Hỏa tốc hẹn giờ": "Hỏa tốc"},
-                 "secrecy": {v: v for v in SECRECY.values()}}
-URGENCY.update({fold(written): mark for written, mark in MARKS_WRITTEN["urgency"].items()})
+                 "secrecy": {"Mật": "Mật", "Tối mật": "Tối mật", "Tuyệt mật": "Tuyệt mật"}}
+# The canonical spellings of the marks, keyed by the folded form of each way they are written.
+URGENCY = {fold(written): mark for written, mark in MARKS_WRITTEN["urgency"].items()}
+SECRECY = {fold(written): mark for written, mark in MARKS_WRITTEN["secrecy"].items()}
 
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook above, dot below

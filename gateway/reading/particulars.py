@@ -209,6 +209,11 @@ _LOOK_ALIKES = str.maketrans("АВЕКМНОРСТХУІЅΑΒΕΗΙΚΜΝΟΡΤ
 _BESIDE_A_MARK = " .:|[]()-,;'`\"~_¡!"  # a stamp's frame or a speck beside it, read with the mark's words
 
 
+# each way a mark is written, spelt whatever the tone's place ("HOẢ TỐC" is "HỎA TỐC"), to the mark it is
+_SPELT_MARKS = {tone_free_spelling(written): (kind, mark) for kind, marks in MARKS_WRITTEN.items()
+                for written, mark in marks.items()}
+
+
 def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
     """("urgency"|"secrecy", the mark as written in NĐ 30) for a stamp's text. Marks are printed in
     capitals (NĐ 30/2020 Phụ lục I): a line in small letters is none ("mắt", "Khánh": a summary's last
@@ -220,9 +225,7 @@ def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
     if not is_upper(text):
         return None
     if exact:
-        spelt = tone_free_spelling(nfc(text).strip(" .:|[]()"))
-        return next(((kind, mark) for kind, marks in MARKS_WRITTEN.items()
-                     for written, mark in marks.items() if spelt == tone_free_spelling(written)), None)
+        return _SPELT_MARKS.get(tone_free_spelling(nfc(text).strip(" .:|[]()")))
     folded = fold(text).strip(_BESIDE_A_MARK)
     for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY)):
         if folded in marks:

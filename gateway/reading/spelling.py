@@ -21,7 +21,7 @@ import functools
 import re
 import unicodedata
 
-from vntext import fold, nfc
+from vntext import fold, nfc, tone_free_spelling
 
 # The 63 provinces and cities of 2024: a document of any year names its own; the merged provinces of 2025
 # kept one of these names (Huế, one word, is left out: "NGUYỄN HUỆ" is no misreading of it). Each with the
@@ -54,7 +54,6 @@ BODIES: tuple[tuple[str, ...], ...] = (
 _PROVINCE_UNIT = "Tỉnh"  # the one word put back alone: before a province's name
 _UNITS = {("TINH",), ("THANH", "PHO"), ("TP",)}  # what names a province in running text ("tỉnh Cà Mau", never "cả màu")
 _WORD = re.compile(r"[^\W\d_]+")
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook above, dot below
 
 
 def _words(text: str) -> list[str]:
@@ -63,12 +62,7 @@ def _words(text: str) -> list[str]:
 
 def _spelling(words: list[str]) -> tuple[tuple[str, str], ...]:
     """Each syllable's letters with their vowel marks and its tone, wherever the tone sits ("HOÀ" and "HÒA" alike)."""
-    out = []
-    for word in words:
-        parts = unicodedata.normalize("NFD", word.upper())
-        tone = "".join(sorted(c for c in parts if c in _TONES))
-        out.append((unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)), tone))
-    return tuple(out)
+    return tone_free_spelling(" ".join(words))
 
 
 @functools.cache
