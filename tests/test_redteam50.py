@@ -1,8 +1,6 @@
 """Red team 50 (NĐ 30/2020 Phụ lục I; 002 Đ16.7): secrecy and urgency marks a clerk sees on the page and the reader
 missed (a secret letter registered from e-mail, an urgent one registered without its alert), and a mark seen where a
-clerk sees a table. Each failed before its fix. Left (README, *Limits*): "M Ậ T" typed letter-spaced, a stamp at the
-top left above the issuer, a black stamp 3° off on a grey scan, drawn or crooked stamps of a second document on
-page 2, a framed stamp in small letters."""
+clerk sees a table. Each failed before its fix. Left (README, *Limits*): a stamp at the top left above the issuer, drawn or crooked stamps of a second document on page 2, a framed stamp in small letters."""
 
 from __future__ import annotations
 
@@ -71,6 +69,15 @@ def test_hoa_toc_hen_gio_is_urgent() -> None:
     assert particulars(render_document(DocumentSpec(number="502/STP-VP", urgency="Hỏa tốc hẹn giờ"))).urgency is not None
 
 
+@pytest.mark.parametrize(("typed", "mark"), [("M Ậ T", "Mật"), ("T Ố I   M Ậ T", "Tối mật"), ("K H Ẩ N", "Khẩn"),
+                                             ("H O Ả  T Ố C", "Hỏa tốc"), ("M Ắ T", None), ("M Ậ T K H Ẩ U", None)])
+def test_a_mark_typed_letter_spaced_is_read_letter_for_letter(typed: str, mark: str | None) -> None:
+    """"M Ậ T" typed with a space between its letters (as a template spreads a heading) was no mark: the text layer's
+    words are its letters, and the secret letter was registered. Spelt letter for letter: "M Ắ T" (eyes) stays none."""
+    found = particulars(render_document(DocumentSpec(number="504/STP-VP", secrecy=typed)))
+    assert (found.secrecy or found.urgency) == mark
+
+
 @pytest.mark.parametrize("text", ["MẬT", "TỐI MẬT", "KHẨN"])
 def test_a_red_stamp_picture_on_a_born_digital_page_is_read(text: str) -> None:
     """A red framed stamp pasted in as a picture under the number (as signing tools place stamp images) is read in
@@ -82,10 +89,13 @@ def test_a_red_stamp_picture_on_a_born_digital_page_is_read(text: str) -> None:
 
 # ---- scans ----------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("angle", "grey", "colour"), [(3, False, RED_INK), (-5, False, RED_INK), (6, False, RED_INK)])
+@pytest.mark.parametrize(("angle", "grey", "colour"), [(3, False, RED_INK), (-5, False, RED_INK), (6, False, RED_INK),
+                                                      (3, True, (0, 0, 0)), (3, False, (0, 0, 0)), (7, True, RED_INK)])
 def test_a_rubber_stamp_put_on_crooked_on_a_scan_is_read(angle: float, grey: bool, colour) -> None:  # type: ignore[no-untyped-def]
     """A red "MẬT" rubber stamp put on by hand a few degrees off, the page scanned in colour at 200 dpi (the office's
-    everyday scan): crooked stamps were read turned back, but not in red ink."""
+    everyday scan): crooked stamps were read turned back, but not in red ink. At 3° (stop 35) the stamp's frame is
+    still found upright and the band was left to the flow, which read it as nothing; at 7° on a grey scan it broke
+    into bands lower than a stamp, none read."""
     pdf = scan(with_picture(roomy("506/STP-VP"), "MẬT", y0=142, angle=angle, colour=colour), 200, grey=grey)
     assert particulars(pdf).secrecy == "Mật"
 
@@ -100,6 +110,12 @@ def test_hoa_toc_hen_gio_on_a_scan_is_urgent() -> None:
 def test_a_red_stamp_picture_secret_letter_is_refused_and_nothing_kept(world) -> None:  # type: ignore[no-untyped-def]
     pdf = world.signed("stp", with_picture(render_document(DocumentSpec(number="508/STP-VP")), "MẬT"))
     [out] = world.ingest(world.mail("red-picture", attachments=[("cv.pdf", pdf)]))
+    assert "secret-document" in {r["code"] for r in out["reasons"]} and out["incoming_number"] is None, out
+
+
+def test_a_letter_spaced_secret_letter_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    pdf = world.signed("stp", render_document(DocumentSpec(number="503/STP-VP", secrecy="M Ậ T")))
+    [out] = world.ingest(world.mail("spaced", attachments=[("cv.pdf", pdf)]))
     assert "secret-document" in {r["code"] for r in out["reasons"]} and out["incoming_number"] is None, out
 
 

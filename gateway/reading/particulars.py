@@ -225,7 +225,8 @@ def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
     if not is_upper(text):
         return None
     if exact:
-        return _SPELT_MARKS.get(tone_free_spelling(nfc(text).strip(" .:|[]()")))
+        written = nfc(text).strip(" .:|[]()")
+        return _SPELT_MARKS.get(tone_free_spelling(written)) or _letter_spaced(written)
     folded = fold(text).strip(_BESIDE_A_MARK)
     for kind, marks in (("urgency", URGENCY), ("secrecy", SECRECY)):
         if folded in marks:
@@ -235,6 +236,23 @@ def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
         for key, value in marks.items():
             if len(squashed) <= len(key) + 2 and difflib.SequenceMatcher(None, squashed, key.replace(" ", "")).ratio() >= 0.85:
                 return kind, value
+    return None
+
+
+def _letter_spaced(written: str) -> tuple[str, str] | None:
+    """A mark typed letter-spaced ("M Ậ T", "T Ố I   M Ậ T"): its letters, each a word of the text layer, spelt
+    letter for letter as the mark's words are (red team 50: the secret letter was registered)."""
+    letters = written.split()
+    if len(letters) < 2 or any(len(letter) != 1 for letter in letters):
+        return None
+    run = "".join(letters)
+    for spelling, mark in _SPELT_MARKS.items():
+        sizes = [len(word) for word, _ in spelling]
+        if sum(sizes) != len(run):
+            continue
+        starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        if tone_free_spelling(" ".join(run[a:a + n] for a, n in zip(starts, sizes))) == spelling:
+            return mark
     return None
 
 

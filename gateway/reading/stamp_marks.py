@@ -168,10 +168,11 @@ def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: fl
         return []
     below = left[number].y1
     marks: list[Line] = []
-    for band in layout.bands:
-        box = pymupdf.Rect(band.x0, band.y0, band.x1, band.y1)
-        if (band.framed or band.y0 < below or band.y1 > end or not STAMP_LOW <= box.height <= STAMP_HEIGHT
-                or box.x1 > MARKS_COLUMN * view.rect.width
+    column = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in layout.bands
+              if b.y0 >= below and b.y1 <= end and b.x1 <= MARKS_COLUMN * view.rect.width]
+    # framed ones too: a stamp put on 3° off is found by its frame, and read upright in the flow it reads as nothing
+    for box in column + _pieces_joined(column, left):
+        if (not STAMP_LOW <= box.height <= STAMP_HEIGHT
                 or any(mark_of(l.text) and l.y0 < box.y1 and l.y1 > box.y0 for l in left)):
             continue
         found: list[Line] = []
@@ -183,6 +184,34 @@ def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: fl
         if found:
             marks.append(max(found, key=lambda l: l.confidence or 0))
     return marks
+
+
+PIECES_APART = 4.0  # points: the most between the pieces a crooked stamp's frame and letters break into
+WORDS_READ = 10  # letters: a row OCR read with this many is a row of words (the summary's), no stamp's piece
+
+
+def _pieces_joined(bands: list[pymupdf.Rect], lines: list[Line]) -> list[pymupdf.Rect]:
+    """Bands lower than a stamp lying over one another a few points apart, where OCR read no row of words, joined:
+    a stamp turned 7° breaks into them (its frame's tilted top, its letters, its bottom), none a stamp's height."""
+    worded = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in lines if sum(c.isalpha() for c in l.text) >= WORDS_READ]
+    pieces = sorted((b for b in bands if b.height < STAMP_LOW and not any(b.intersects(w) for w in worded)),
+                    key=lambda b: b.y0)
+    joined: list[list[pymupdf.Rect]] = []
+    for piece in pieces:
+        group = joined[-1] if joined else None
+        if (group is not None and piece.y0 - group[-1].y1 <= PIECES_APART
+                and min(piece.x1, group[-1].x1) - max(piece.x0, group[-1].x0) > min(piece.width, group[-1].width) / 2):
+            group.append(piece)
+        else:
+            joined.append([piece])
+    boxes = []
+    for group in joined:
+        if len(group) > 1:
+            box = pymupdf.Rect(group[0])
+            for piece in group[1:]:
+                box |= piece
+            boxes.append(box)
+    return boxes
 
 
 def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog) -> list[Line]:
