@@ -251,7 +251,7 @@ def _letter_spaced(written: str) -> tuple[str, str] | None:
         if sum(sizes) != len(run):
             continue
         starts = [sum(sizes[:i]) for i in range(len(sizes))]
-        if tone_free_spelling(" ".join(run[a:a + n] for a, n in zip(starts, sizes))) == spelling:
+        if tone_free_spelling(" ".join(run[a:a + n] for a, n in zip(starts, sizes, strict=True))) == spelling:
             return mark
     return None
 
