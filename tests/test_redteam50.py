@@ -100,6 +100,18 @@ def test_a_rubber_stamp_put_on_crooked_on_a_scan_is_read(angle: float, grey: boo
     assert particulars(pdf).secrecy == "Mật"
 
 
+@pytest.mark.parametrize("colour", [RED_INK, (0, 0, 0)])
+@pytest.mark.parametrize("scanned", [None, "grey", "colour"])
+def test_a_stamp_in_the_top_margin_over_the_issuer_is_read(colour, scanned: str | None) -> None:  # type: ignore[no-untyped-def]
+    """NĐ 30/2020 puts the secrecy stamp under the number; a clerk who stamps the paper in its top margin, over the
+    issuer's name, marks it as surely: the reader looked under the number only, and the secret letter was registered
+    (born-digital, its stamp a picture; scanned)."""
+    pdf = with_picture(render_document(DocumentSpec(number="506/STP-VP")), "MẬT", y0=24, colour=colour)
+    if scanned:
+        pdf = scan(pdf, 200, grey=scanned == "grey")
+    assert particulars(pdf).secrecy == "Mật"
+
+
 def test_hoa_toc_hen_gio_on_a_scan_is_urgent() -> None:
     pdf = scan(with_picture(roomy("507/STP-VP"), "HỎA TỐC HẸN GIỜ", y0=142, colour=(0, 0, 0)), 200)
     assert particulars(pdf).urgency is not None

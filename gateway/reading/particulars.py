@@ -258,15 +258,17 @@ def _letter_spaced(written: str) -> tuple[str, str] | None:
 
 def read_marks(left: list[Line]) -> tuple[Found | None, Found | None]:
     """Urgency and secrecy stamps: whole lines below the number on the left of the header, or level with
-    it (a stamp in the margin beside "Số:" whose top stands above the number's); the same words in
-    ordinary text are not marks."""
+    it (a stamp in the margin beside "Số:" whose top stands above the number's), or above it a line that
+    is a mark's words letter for letter (stamped in the top margin, over the issuer's name); the same
+    words in ordinary text are not marks."""
     start = number_line_index(left)
     number = left[start] if start is not None else None
     urgency = secrecy = None
     for index, line in enumerate(left):
         beside = number is not None and line.y0 < number.y1 and line.y1 > number.y0  # stamped level with it
         if start is not None and index <= start and not beside:
-            continue
+            if index == start or (line.source != "text" and not is_whole_mark(line.text)):
+                continue  # the issuer's lines: OCR's near spelling of a mark is a name's word ("KẠN" of BẮC KẠN)
         mark = mark_of(line.text, exact=line.source == "text")
         if mark is None:
             continue

@@ -216,15 +216,18 @@ def _pieces_joined(bands: list[pymupdf.Rect], lines: list[Line]) -> list[pymupdf
 
 def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog) -> list[Line]:
     """Marks a born-digital page 1 draws (its text layer `lines`, what it draws `drawing`): where the left
-    column under the number holds drawing beside no text, each row of it read by OCR as a stamp is."""
+    column under the number, or above the issuer's name, holds drawing beside no text, each row of it read
+    by OCR as a stamp is."""
     left = [l for l in lines if l.left_half]
     number = number_line_index(left)
     if number is None:
         return []
-    area = pymupdf.Rect(0, left[number].y1, page.rect.width * MARKS_COLUMN, left[number].y1 + MARKS_BELOW) & page.rect
+    width = page.rect.width * MARKS_COLUMN
+    areas = [pymupdf.Rect(0, left[number].y1, width, left[number].y1 + MARKS_BELOW) & page.rect,
+             pymupdf.Rect(0, 0, width, min(l.y0 for l in left))]  # stamped in the top margin (red team 50)
     text = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in lines]
-    drawn = [r for d in drawing if d.kind not in ("fill-text", "ignore-text", "fill-shade")
-             and (r := pymupdf.Rect(d.box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
+    drawn = [r for d in drawing if d.kind not in ("fill-text", "ignore-text", "fill-shade") for area in areas
+             if (r := pymupdf.Rect(d.box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
     rows: list[pymupdf.Rect] = []
     for box in sorted(drawn, key=lambda r: r.y0):
         if rows and box.y0 < rows[-1].y1:
