@@ -112,6 +112,33 @@ def test_a_stamp_in_the_top_margin_over_the_issuer_is_read(colour, scanned: str 
     assert particulars(pdf).secrecy == "Mật"
 
 
+@pytest.mark.parametrize("angle", [3, -6])
+def test_a_stamp_picture_pasted_in_crooked_is_read(angle: float) -> None:
+    """A rubber stamp's picture pasted in a few degrees off under the number of a born-digital letter: read upright, it
+    was letters of nothing, and the secret letter was registered."""
+    assert particulars(with_picture(roomy("511/STP-VP"), "MẬT", y0=142, angle=angle)).secrecy == "Mật"
+
+
+def behind_a_cover_letter(second: bytes, angle: float, colour) -> bytes:  # type: ignore[no-untyped-def]
+    """A cover letter and, on page 2, the document it sends, a "MẬT" stamp's picture under that one's number."""
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="512/STP-VP")))
+    doc.insert_pdf(pymupdf.open(stream=second))
+    png, w, h = stamp_picture("MẬT", angle=angle, colour=colour)
+    doc[1].insert_image(pymupdf.Rect(150 - w / 2, 142, 150 + w / 2, 142 + h), stream=png)
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize(("angle", "colour"), [(0, RED_INK), (6, RED_INK), (-6, (0, 0, 0))])
+@pytest.mark.parametrize("scanned", [None, "grey", "colour"])
+def test_a_stamp_heading_the_second_document_on_page_2_is_read(angle: float, colour, scanned: str | None) -> None:  # type: ignore[no-untyped-def]
+    """002 Đ16.7: secret anywhere is secret. The second document's stamp, a picture on a born-digital page 2 or a
+    rubber stamp put on 6° off on a scan, was not read (only page 1 had its drawing and its crooked stamps read)."""
+    pdf = behind_a_cover_letter(roomy("78/QĐ-STP"), angle, colour)
+    if scanned:
+        pdf = scan(pdf, 200, grey=scanned == "grey")
+    assert particulars(pdf).secrecy == "Mật"
+
+
 def test_hoa_toc_hen_gio_on_a_scan_is_urgent() -> None:
     pdf = scan(with_picture(roomy("507/STP-VP"), "HỎA TỐC HẸN GIỜ", y0=142, colour=(0, 0, 0)), 200)
     assert particulars(pdf).urgency is not None

@@ -285,6 +285,10 @@ def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:
         if len(marked) == 1 and not any(other is not marked[0][0] and other.left_half and other.y0 < marked[0][0].y1
                                         and other.y1 > marked[0][0].y0 for other in lines):
             return Found(marked[0][1], (marked[0][0],))
+        if index <= PAGES_LOOKED_AT and source.opens_a_document(index):  # its stamp a picture, as page 1's may be
+            for line in source.drawn_head_marks(index):
+                if (mark := mark_of(line.text)) is not None and mark[0] == "secrecy":
+                    return Found(mark[1], (line,))
     for index in range(1, min(source.count, PAGES_LOOKED_AT + 1)):
         if not scanned[index]:
             continue

@@ -235,7 +235,16 @@ class PageSource:
         left = pymupdf.Rect(0, 0, view.rect.width * MARKS_COLUMN, end)
         blank = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in boxed]
         self.ocr_used = True
-        return boxed, ocr_region(view, index + 1, left, self.read_dpi, seal=False, blank=blank)
+        read = ocr_region(view, index + 1, left, self.read_dpi, seal=False, blank=blank)
+        # a stamp put on crooked there, as on page 1 (red team 50: 6° off, the second document's secret registered)
+        boxed += crooked_marks(view, self.layout(index), read + boxed, end, self.read_dpi, page_number=index + 1)
+        return boxed, read
+
+    def drawn_head_marks(self, index: int) -> list[Line]:
+        """The marks a born-digital later page opening another document draws (a stamp's picture) under its number
+        or above its issuer, read as page 1's are."""
+        self.scanned(index)
+        return drawn_marks(self.doc[index], self._text[index], self._drawing[index], page_number=index + 1)
 
     def stamps_at_head(self, index: int) -> list[Line]:
         """A scanned later page's stamps standing alone in their frames in the left part of its head (a band whose

@@ -158,10 +158,11 @@ def _red(view: PageView, box: pymupdf.Rect) -> bool:
     return bool(red_rows(view.render(box, RED_LOOK_DPI * 2)))
 
 
-def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: float, dpi: int) -> list[Line]:
-    """Stamps put on crooked on a scan's page 1: a band of the left column below the number (in `lines`,
-    what OCR read), taller than a row of text and no taller than a stamp, not read as a mark already,
-    read turned back by a few degrees."""
+def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: float, dpi: int, *,
+                  page_number: int = 1) -> list[Line]:
+    """Stamps put on crooked on a scan's page 1 (or a later page opening another document): a band of the left
+    column below the number (in `lines`, what OCR read), taller than a row of text and no taller than a
+    stamp, not read as a mark already, read turned back by a few degrees."""
     left = [l for l in lines if l.left_half]
     number = number_line_index(left)
     if number is None:
@@ -176,7 +177,7 @@ def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: fl
                 or any(mark_of(l.text) and l.y0 < box.y1 and l.y1 > box.y0 for l in left)):
             continue
         found: list[Line] = []
-        for line in ocr_turned(view, 1, box, dpi, red_ink=_red(view, box)):  # in red: read in green (red team 50)
+        for line in ocr_turned(view, page_number, box, dpi, red_ink=_red(view, box)):  # in red: read in green (red team 50)
             if mark_of(line.text):
                 found.append(line)
                 if (line.confidence or 0) >= BAND_RETRY_BELOW:  # sure enough: the other turns are not read
@@ -214,10 +215,10 @@ def _pieces_joined(bands: list[pymupdf.Rect], lines: list[Line]) -> list[pymupdf
     return boxes
 
 
-def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog) -> list[Line]:
-    """Marks a born-digital page 1 draws (its text layer `lines`, what it draws `drawing`): where the left
-    column under the number, or above the issuer's name, holds drawing beside no text, each row of it read
-    by OCR as a stamp is."""
+def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog, *, page_number: int = 1) -> list[Line]:
+    """Marks a born-digital page 1 (or a later page opening another document) draws (its text layer `lines`,
+    what it draws `drawing`): where the left column under the number, or above the issuer's name, holds
+    drawing beside no text, each row of it read by OCR as a stamp is (turned back, if of a stamp's height)."""
     left = [l for l in lines if l.left_half]
     number = number_line_index(left)
     if number is None:
@@ -237,9 +238,14 @@ def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog) -> l
     view, marks = PageView(page), []
     try:
         for row in rows:  # a red stamp's picture read in green, where its red is ink (red team 50)
-            line = ocr_band(view, 1, row, DRAWN_DPI, red_ink=_red(view, row))
+            red = _red(view, row)
+            line = ocr_band(view, page_number, row, DRAWN_DPI, red_ink=red)
             if line is not None and mark_of(line.text) is not None:
                 marks.append(line)
+            elif STAMP_LOW <= row.height <= STAMP_HEIGHT:  # a stamp's picture pasted in crooked (a rubber stamp scanned)
+                turned = next((l for l in ocr_turned(view, page_number, row, DRAWN_DPI, red_ink=red) if mark_of(l.text)), None)
+                if turned is not None:
+                    marks.append(turned)
     except OcrUnavailable:
         return []
     return marks
