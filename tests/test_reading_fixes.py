@@ -760,6 +760,16 @@ def test_an_archive_entrys_colon_ocr_read_as_a_semicolon_is_its_colon() -> None:
     assert ocr_archive("Lưu VT./") == "Lưu VT./"  # written without one: left as written
 
 
+def test_an_archive_line_whose_first_letter_ocr_bent_is_no_recipient() -> None:
+    """The corpus's 012 scanned at 300 dpi in colour: "- Lưu: VT; TCT (VT, CS)" came out "* bưu: VTI:TCT(VT,GS5)",
+    an entry invented in the block (the issue's goal: no entry invented). "Bưu điện tỉnh" stays an entry."""
+    from gateway.reading.recipients import ocr_archive, parse_block
+
+    block = parse_block(["Nơi nhận:", "- Bưu điện tỉnh;", "- Website Bộ Tài chính.", "* bưu: VTI:TCT(VT,GS5)"])
+    assert block is not None and block.paper == ["Bưu điện tỉnh", "Website Bộ Tài chính"]
+    assert ocr_archive(block.archive) == "Lưu: VTI:TCT(VT,GS5)"
+
+
 # 20. A mark stamped in its frame beside a row's words (a letter's "V/v …" summary, in the left margin): its
 #     frame is no band's ends, so it was not read apart, and in the header's flow its letters joined the
 #     summary's ("M ÂT ` /v chính sách …"): the secret letter registered as an ordinary one, its summary lost.

@@ -16,9 +16,11 @@ from vntext import fold, one_line
 _HEADING = re.compile(r"^NOI NHAN\s*:?\s*", re.I)
 _ELECTRONIC = re.compile(r"^(GUI\s+)?BAN DIEN TU\s*:?\s*$")
 _PAPER = re.compile(r"^(GUI\s+)?BAN GIAY\s*:?\s*$")
-_ARCHIVE = re.compile(r"^LUU\b")
-_DASH = "-–•+~"  # an entry's dash, and OCR's "~" for it
-_LEADING_DASH = re.compile(r"^[-–•+~]+\s*")  # "- ", and OCR's "~ " or "~-" for it
+# "Lưu: VT, …" (NĐ 30/2020 Phụ lục I), its first letter bent by OCR before ": VT" ("bưu: VT": a 300 dpi colour scan
+# of the corpus's 012 made an entry "bưu: VTI:TCT(VT,GS5)"; "Bưu điện tỉnh" is an entry, with no colon and VT after it)
+_ARCHIVE = re.compile(r"^(LUU\b|[BI1|]UU\s*[:;]\s*V)")
+_DASH = "-–•+~*"  # an entry's dash, and OCR's "~" or "*" for it
+_LEADING_DASH = re.compile(r"^[-–•+~*]+\s*")  # "- ", and OCR's "~ ", "~-" or "* " for it
 
 
 def _clean(entry: str) -> str:
@@ -94,5 +96,6 @@ def ocr_archive(archive: str | None) -> str | None:
     Phụ lục I writes "Lưu: VT, <the drafting unit>", and "VT" comes out as "VI", "VF" or "V1", its colon as ";"."""
     if archive is None:
         return None
+    archive = re.sub(r"^[bBI1|]ưu(?=\s*[:;]\s*V)", "Lưu", archive)
     archive = re.sub(r"^Lưu\s*;", "Lưu:", archive)
     return re.sub(r"^(Lưu\s*:\s*)V[IlF1f|T]\b", r"\1VT", archive)
