@@ -180,10 +180,10 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
     right = [l for l in band if not l.left_half]
     issuer, parent = read_issuer(left)
     place, issued = read_place_date(right)
-    urgency, secrecy = read_marks(left)
     blanks = read_blanks(page, read_number(left), place, issued, left, right)  # a scan's handwritten number and date
     centred = [l for l in header if (not l.left_half or l.rel_y >= 0.15) and abs(l.cx - l.page_width / 2) < l.page_width * 0.2]
     doc_type, summary = read_type_and_summary(centred)
+    urgency, secrecy = read_marks(left, above=doc_type.lines[0].y0 if doc_type else None)
     if doc_type is None:
         vv = read_vv_summary(left)
         if vv is not None:

@@ -256,41 +256,63 @@ def _letter_spaced(written: str) -> tuple[str, str] | None:
     return None
 
 
-def read_marks(left: list[Line]) -> tuple[Found | None, Found | None]:
+def marks_of(text: str, *, exact: bool = False) -> list[tuple[str, str]]:
+    """The marks a stamp's line holds (mark_of): one, or two stamped side by side and read as one line ("KHẨN MẬT":
+    an urgency and a secrecy, each whole; red team 51: both were missed)."""
+    if (mark := mark_of(text, exact=exact)) is not None:
+        return [mark]
+    words = text.split()
+    for cut in range(1, len(words)):
+        first, second = mark_of(" ".join(words[:cut]), exact=exact), mark_of(" ".join(words[cut:]), exact=exact)
+        if first is not None and second is not None and first[0] != second[0]:
+            return [first, second]
+    return []
+
+
+def read_marks(left: list[Line], *, above: float | None = None) -> tuple[Found | None, Found | None]:
     """Urgency and secrecy stamps: whole lines below the number on the left of the header, or level with
     it (a stamp in the margin beside "Số:" whose top stands above the number's), or above it a line that
-    is a mark's words letter for letter (stamped in the top margin, over the issuer's name); the same
-    words in ordinary text are not marks."""
+    is a mark's words spelt as NĐ 30 spells them, tone marks and all (stamped in the top margin, over the
+    issuer's name: "BỆNH VIỆN CHUYÊN KHOA" / "MẮT" is a name's last line); the same words in ordinary text
+    are not marks, nor is any line from `above` down (the type heading: NĐ 30/2020 Phụ lục I sets the marks in
+    the header, and a report's table under its title has "MẮT", eyes, in a cell)."""
     start = number_line_index(left)
     number = left[start] if start is not None else None
     urgency = secrecy = None
     for index, line in enumerate(left):
+        if above is not None and line.y0 >= above:
+            break
         beside = number is not None and line.y0 < number.y1 and line.y1 > number.y0  # stamped level with it
         if start is not None and index <= start and not beside:
-            if index == start or (line.source != "text" and not is_whole_mark(line.text)):
+            if index == start or not is_whole_mark(line.text, spelt=True):
                 continue  # the issuer's lines: OCR's near spelling of a mark is a name's word ("KẠN" of BẮC KẠN)
-        mark = mark_of(line.text, exact=line.source == "text")
-        if mark is None:
-            continue
-        kind, value = mark
-        if kind == "urgency" and urgency is None:
-            urgency = Found(value, (line,))
-        elif kind == "secrecy" and secrecy is None:
-            secrecy = Found(value, (line,))
+        for kind, value in marks_of(line.text, exact=line.source == "text"):
+            if kind == "urgency" and urgency is None:
+                urgency = Found(value, (line,))
+            elif kind == "secrecy" and secrecy is None:
+                secrecy = Found(value, (line,))
     return urgency, secrecy
 
 
-def is_whole_mark(text: str) -> bool:
-    """A line that is a mark's words and nothing else, letter for letter (tone marks aside): a stamp, never a
-    line of the issuer's name (mark_of's near spellings are not enough here: "KẠN" of "BẮC KẠN" wrapped alone
-    is one letter from "KHẨN"); a frame's side or a speck read beside it is no part of it."""
-    words = fold(text.translate(_LOOK_ALIKES)).split()
+_MARK_WORDS = URGENCY.keys() | SECRECY.keys()
+
+
+def is_whole_mark(text: str, *, spelt: bool = False) -> bool:
+    """A line that is a mark's words and nothing else (or two marks side by side), letter for letter (tone marks
+    aside; with `spelt`, tone marks too): a stamp, never a line of the issuer's name (mark_of's near spellings are
+    not enough here: "KẠN" of "BẮC KẠN" wrapped alone is one letter from "KHẨN"); a frame's side or a speck read
+    beside it is no part of it."""
+    words = text.translate(_LOOK_ALIKES).split()
     while words and sum(c.isalnum() for c in words[0]) < 2:  # a frame's side read as a letter: "Ì KHẨN"
         words.pop(0)
     while words and sum(c.isalnum() for c in words[-1]) < 2:
         words.pop()
-    folded = " ".join(words).strip(_BESIDE_A_MARK)
-    return is_upper(text) and (folded in URGENCY or folded in SECRECY)
+    if not is_upper(text) or not words:
+        return False
+    if spelt:
+        return bool(marks_of(" ".join(words), exact=True))
+    splits = [[words]] + [[words[:cut], words[cut:]] for cut in range(1, len(words))]
+    return any(all(fold(" ".join(part)).strip(_BESIDE_A_MARK) in _MARK_WORDS for part in parts) for parts in splits)
 
 
 def read_vv_summary(left: list[Line]) -> Found | None:

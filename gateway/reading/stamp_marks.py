@@ -23,7 +23,7 @@ from PIL import Image, ImageChops
 
 from gateway.reading.lines import Line
 from gateway.reading.ocr import BAND_RETRY_BELOW, OcrUnavailable, ocr_band, ocr_turned
-from gateway.reading.particulars import mark_of, number_line_index
+from gateway.reading.particulars import is_whole_mark, marks_of, number_line_index
 from gateway.reading.red_ink import red_rows
 from gateway.reading.straight import BASE_DPI, PageView
 from gateway.reading.visibility import DrawingLog
@@ -48,7 +48,7 @@ def red_marks(view: PageView, end: float, dpi: int, *, page_number: int = 1) -> 
         if box.height > STAMP_HEIGHT or box.height < TEXT_ROW:
             continue
         line = ocr_band(view, page_number, box, dpi, red_ink=True)
-        if line is not None and mark_of(line.text) is not None:
+        if line is not None and marks_of(line.text):
             marks.append(line)
     return marks
 
@@ -79,7 +79,7 @@ def boxed_marks(view: PageView, end: float, dpi: int, *, skip: list[pymupdf.Rect
             continue
         for inside in FRAME_INSIDE:  # inside its frame (a side turned is no "|"), in green, where red, blue and black stand out
             line = ocr_band(view, page_number, frame + inside, dpi, red_ink=True)
-            if line is not None and mark_of(line.text) is not None:
+            if line is not None and marks_of(line.text):
                 marks.append(dataclasses.replace(line, x0=frame.x0, y0=frame.y0, x1=frame.x1, y1=frame.y1))
                 break
     return marks
@@ -167,18 +167,23 @@ def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: fl
     number = number_line_index(left)
     if number is None:
         return []
-    below = left[number].y1
+    below, top = left[number].y1, min(l.y0 for l in left)
     marks: list[Line] = []
-    column = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in layout.bands
-              if b.y0 >= below and b.y1 <= end and b.x1 <= MARKS_COLUMN * view.rect.width]
-    # framed ones too: a stamp put on 3° off is found by its frame, and read upright in the flow it reads as nothing
-    for box in column + _pieces_joined(column, left):
+    # under the number, and in the top margin over the issuer's name (red team 51: the stamp put on 4° off there)
+    column = [b for b in layout.bands
+              if (below <= b.y0 and b.y1 <= end or b.y1 <= top) and b.x1 <= MARKS_COLUMN * view.rect.width]
+    upright = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in column if not b.framed]
+    # framed ones too: a stamp put on 3° off is found by its frame, and read upright in the flow it reads as nothing;
+    # those and the pieces joined read as a mark's words letter for letter (a framed summary read turned is letters of
+    # nothing, and loosely one of them spelt "KHẨN": red team 51)
+    whole = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in column if b.framed] + _pieces_joined(upright, left)
+    for box in upright + whole:
         if (not STAMP_LOW <= box.height <= STAMP_HEIGHT
-                or any(mark_of(l.text) and l.y0 < box.y1 and l.y1 > box.y0 for l in left)):
+                or any(marks_of(l.text) and l.y0 < box.y1 and l.y1 > box.y0 for l in left)):
             continue
         found: list[Line] = []
         for line in ocr_turned(view, page_number, box, dpi, red_ink=_red(view, box)):  # in red: read in green (red team 50)
-            if mark_of(line.text):
+            if is_whole_mark(line.text) if box in whole else marks_of(line.text):
                 found.append(line)
                 if (line.confidence or 0) >= BAND_RETRY_BELOW:  # sure enough: the other turns are not read
                     break
@@ -240,10 +245,10 @@ def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog, *, p
         for row in rows:  # a red stamp's picture read in green, where its red is ink (red team 50)
             red = _red(view, row)
             line = ocr_band(view, page_number, row, DRAWN_DPI, red_ink=red)
-            if line is not None and mark_of(line.text) is not None:
+            if line is not None and marks_of(line.text):
                 marks.append(line)
             elif STAMP_LOW <= row.height <= STAMP_HEIGHT:  # a stamp's picture pasted in crooked (a rubber stamp scanned)
-                turned = next((l for l in ocr_turned(view, page_number, row, DRAWN_DPI, red_ink=red) if mark_of(l.text)), None)
+                turned = next((l for l in ocr_turned(view, page_number, row, DRAWN_DPI, red_ink=red) if marks_of(l.text)), None)
                 if turned is not None:
                     marks.append(turned)
     except OcrUnavailable:
