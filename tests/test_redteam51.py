@@ -1,7 +1,7 @@
 """Red team 51 (NĐ 30/2020 Phụ lục I; 002 Đ16.7), at stop 35's mark fixes (a stamp in the top margin, a framed stamp
 read turned, stamps of a second document): ordinary documents the reader made secret or urgent, and stamps a clerk
-sees and it missed. Each failed before its fix. Left (README, *Limits*): a stamp added as a PDF Stamp annotation, a
-crooked stamp level with the right column's words, long marks turned 9° or more, a stamp over the summary or under
+sees and it missed. Each failed before its fix. Left (README, *Limits*): a crooked stamp level with the right column's
+words, long marks turned 9° or more, a stamp over the summary or under
 the date, red stamps on some grey scans."""
 
 from __future__ import annotations
@@ -103,3 +103,13 @@ def test_a_crooked_stamp_in_the_top_margin_is_read_on_a_scan(angle: float) -> No
     for (crooked stamps were looked for under the number only)."""
     pdf = scan(stamped(render_document(DocumentSpec(number="506/STP-VP")), "MẬT", 150, 24, angle), 200)
     assert particulars(pdf).secrecy == "Mật"
+
+
+@pytest.mark.parametrize("y0", [140, 22])
+def test_a_stamp_put_on_as_an_annotation_is_read(y0: float) -> None:
+    """A PDF editor's Stamp annotation, the rubber stamp's picture, under the number or in the top margin: every viewer
+    shows it, and the page's drawing (what the reader looked at) has none of it."""
+    png, w, h = stamp_picture("MẬT")
+    doc = pymupdf.open(stream=render_document(DocumentSpec(number="506/STP-VP")))
+    doc[0].add_stamp_annot(pymupdf.Rect(150 - w / 2, y0, 150 + w / 2, y0 + h), stamp=png)
+    assert particulars(doc.tobytes()).secrecy == "Mật"

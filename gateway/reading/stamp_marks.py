@@ -35,6 +35,7 @@ MARKS_BELOW = 120.0  # points under the number line where a born-digital page's 
 STAMP_LOW = 18.0  # points: a band lower than this is a row of text, not a stamp in its frame
 STAMP_HEIGHT = 45.0  # points: the tallest band still taken for a stamp (a seal is twice that)
 MARKS_COLUMN = 0.55  # of the page's width: the header's left column, where the number and the marks under it stand
+NOT_SHOWN = 2 | 32  # an annotation's flags Hidden and NoView (ISO 32000-1 12.5.3): no viewer shows it
 
 
 def red_marks(view: PageView, end: float, dpi: int, *, page_number: int = 1) -> list[Line]:
@@ -234,13 +235,19 @@ def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog, *, p
     text = [pymupdf.Rect(l.x0, l.y0, l.x1, l.y1) for l in lines]
     drawn = [r for d in drawing if d.kind not in ("fill-text", "ignore-text", "fill-shade") for area in areas
              if (r := pymupdf.Rect(d.box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
+    # a stamp put on as an annotation (a PDF editor's Stamp, a picture of the rubber stamp): every viewer shows it, and
+    # the page's own drawing has none of it (red team 51)
+    shown = [r for annot in page.annots() if not annot.flags & NOT_SHOWN
+             for area in areas
+             if (r := annot.rect & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
+    drawn += shown
     rows: list[pymupdf.Rect] = []
     for box in sorted(drawn, key=lambda r: r.y0):
         if rows and box.y0 < rows[-1].y1:
             rows[-1] |= box
         else:
             rows.append(pymupdf.Rect(box))
-    view, marks = PageView(page), []
+    view, marks = PageView(page, annots=bool(shown)), []
     try:
         for row in rows:  # a red stamp's picture read in green, where its red is ink (red team 50)
             red = _red(view, row)

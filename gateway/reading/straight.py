@@ -34,6 +34,7 @@ class PageView:
 
     page: pymupdf.Page
     slope: float = 0.0
+    annots: bool = False  # the page's annotations drawn too (a stamp put on as one, as PDF editors put theirs)
     _image: list[Image.Image] = field(default_factory=list, repr=False, compare=False)  # RGB, red
 
     @property
@@ -66,7 +67,7 @@ class PageView:
         if dpi == BASE_DPI:
             self._page()
             return _cut(self._image[1 if red else 0], _pixels(clip, dpi))
-        pix = self.page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, clip=clip, annots=False, alpha=False)
+        pix = self.page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, clip=clip, annots=self.annots, alpha=False)
         image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
         x0, y0, x1, y1 = _pixels(clip, dpi)
         if (pix.x, pix.y, pix.width, pix.height) != (x0, y0, x1 - x0, y1 - y0):  # beyond the page: white there
@@ -77,7 +78,7 @@ class PageView:
         """The page at BASE_DPI in RGB and its red channel, each made once (only the parts read are
         levelled, each when it is read)."""
         if not self._image:
-            pix = self.page.get_pixmap(dpi=BASE_DPI, colorspace=pymupdf.csRGB, annots=False, alpha=False)
+            pix = self.page.get_pixmap(dpi=BASE_DPI, colorspace=pymupdf.csRGB, annots=self.annots, alpha=False)
             rgb = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
             self._image.extend([rgb, rgb.getchannel("R")])
 
