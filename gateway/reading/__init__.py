@@ -28,6 +28,7 @@ from gateway.reading.red_ink import red_rows
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import HIDDEN_WHY
 from gateway.reading.particulars import (
+    title_line,
     KINH_GUI,
     Found,
     date_left_blank,
@@ -183,7 +184,8 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
     blanks = read_blanks(page, read_number(left), place, issued, left, right)  # a scan's handwritten number and date
     centred = [l for l in header if (not l.left_half or l.rel_y >= 0.15) and abs(l.cx - l.page_width / 2) < l.page_width * 0.2]
     doc_type, summary = read_type_and_summary(centred)
-    urgency, secrecy = read_marks(left, above=doc_type.lines[0].y0 if doc_type else None)
+    title = title_line(centred, left, doc_type)
+    urgency, secrecy = read_marks(left, above=title.y1 if title else None)  # a stamp beside the title is one
     if doc_type is None:
         vv = read_vv_summary(left)
         if vv is not None:

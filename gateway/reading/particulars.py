@@ -297,11 +297,16 @@ def read_marks(left: list[Line], *, above: float | None = None) -> tuple[Found |
 _MARK_WORDS = URGENCY.keys() | SECRECY.keys()
 
 
+# each mark's letters with their vowel marks, its tones aside: "MẬT" is M-Â-T, "MẮT" (eyes) and "MẶT" (face) M-Ă-T
+_MARK_LETTERS = frozenset(tuple(letters for letters, _ in spelling) for spelling in _SPELT_MARKS)
+
+
 def is_whole_mark(text: str, *, spelt: bool = False) -> bool:
     """A line that is a mark's words and nothing else (or two marks side by side), letter for letter (tone marks
-    aside; with `spelt`, tone marks too): a stamp, never a line of the issuer's name (mark_of's near spellings are
-    not enough here: "KẠN" of "BẮC KẠN" wrapped alone is one letter from "KHẨN"); a frame's side or a speck read
-    beside it is no part of it."""
+    aside; with `spelt`, vowel marks too: "MẮT" ending a hospital's name is no "MẬT", "TÔI MẬT" read with a tone
+    slipped is "TỐI MẬT"): a stamp, never a line of the issuer's name (mark_of's near spellings are not enough here:
+    "KẠN" of "BẮC KẠN" wrapped alone is one letter from "KHẨN"); a frame's side or a speck read beside it is no part
+    of it."""
     words = text.translate(_LOOK_ALIKES).split()
     while words and sum(c.isalnum() for c in words[0]) < 2:  # a frame's side read as a letter: "Ì KHẨN"
         words.pop(0)
@@ -309,10 +314,23 @@ def is_whole_mark(text: str, *, spelt: bool = False) -> bool:
         words.pop()
     if not is_upper(text) or not words:
         return False
-    if spelt:
-        return bool(marks_of(" ".join(words), exact=True))
     splits = [[words]] + [[words[:cut], words[cut:]] for cut in range(1, len(words))]
+    if spelt:
+        return any(all(tuple(letters for letters, _ in tone_free_spelling(" ".join(part).strip(_BESIDE_A_MARK)))
+                       in _MARK_LETTERS for part in parts) for parts in splits)
     return any(all(fold(" ".join(part)).strip(_BESIDE_A_MARK) in _MARK_WORDS for part in parts) for parts in splits)
+
+
+def title_line(centred: list[Line], left: list[Line], doc_type: Found | None) -> Line | None:
+    """The document's title under its header: its type's heading, or a line in capitals centred on the page below the
+    number ("BÁO CÁO NHANH", "DANH SÁCH": a heading no type of NĐ 30/2020 names), where no mark stands lower."""
+    if doc_type is not None:
+        return doc_type.lines[0]
+    start = number_line_index(left)
+    if start is None:
+        return None
+    return next((l for l in centred if l.y0 > left[start].y1 and is_upper(l.text) and not is_motto(l)
+                 and sum(c.isalpha() for c in l.text) >= 4 and not marks_of(l.text)), None)
 
 
 def read_vv_summary(left: list[Line]) -> Found | None:

@@ -36,6 +36,9 @@ STAMP_LOW = 18.0  # points: a band lower than this is a row of text, not a stamp
 STAMP_HEIGHT = 45.0  # points: the tallest band still taken for a stamp (a seal is twice that)
 MARKS_COLUMN = 0.55  # of the page's width: the header's left column, where the number and the marks under it stand
 NOT_SHOWN = 2 | 32  # an annotation's flags Hidden and NoView (ISO 32000-1 12.5.3): no viewer shows it
+# ISO 32000-1 12.5.6.12 (MuPDF's PDF_ANNOT_STAMP): a PDF editor's stamp; a sticky note's icon beside one is none, and read
+# with it the stamp was letters of nothing (red team 52)
+STAMP_ANNOTATION = 13
 
 
 def red_marks(view: PageView, end: float, dpi: int, *, page_number: int = 1) -> list[Line]:
@@ -237,7 +240,7 @@ def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog, *, p
              if (r := pymupdf.Rect(d.box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
     # a stamp put on as an annotation (a PDF editor's Stamp, a picture of the rubber stamp): every viewer shows it, and
     # the page's own drawing has none of it (red team 51)
-    shown = [r for annot in page.annots() if not annot.flags & NOT_SHOWN
+    shown = [r for annot in page.annots() if annot.type[0] == STAMP_ANNOTATION and not annot.flags & NOT_SHOWN
              for area in areas
              if (r := annot.rect & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
     drawn += shown
