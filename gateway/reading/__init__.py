@@ -28,7 +28,6 @@ from gateway.reading.red_ink import red_rows
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import HIDDEN_WHY
 from gateway.reading.particulars import (
-    title_line,
     KINH_GUI,
     Found,
     date_left_blank,
@@ -36,6 +35,7 @@ from gateway.reading.particulars import (
     is_motto,
     is_upper,
     mark_of,
+    marks_of,
     read_issuer,
     read_marks,
     read_number,
@@ -43,6 +43,7 @@ from gateway.reading.particulars import (
     read_signer,
     read_type_and_summary,
     read_vv_summary,
+    title_line,
     written_like_a_name,
     type_mismatch,
 )
@@ -289,8 +290,9 @@ def _later_secrecy(source: PageSource, scanned: list[bool]) -> Found | None:
             return Found(marked[0][1], (marked[0][0],))
         if index <= PAGES_LOOKED_AT and source.opens_a_document(index):  # its stamp a picture, as page 1's may be
             for line in source.drawn_head_marks(index):
-                if (mark := mark_of(line.text)) is not None and mark[0] == "secrecy":
-                    return Found(mark[1], (line,))
+                for kind, value in marks_of(line.text):  # "KHẨN MẬT" side by side too
+                    if kind == "secrecy":
+                        return Found(value, (line,))
     for index in range(1, min(source.count, PAGES_LOOKED_AT + 1)):
         if not scanned[index]:
             continue

@@ -272,10 +272,10 @@ def marks_of(text: str, *, exact: bool = False) -> list[tuple[str, str]]:
 def read_marks(left: list[Line], *, above: float | None = None) -> tuple[Found | None, Found | None]:
     """Urgency and secrecy stamps: whole lines below the number on the left of the header, or level with
     it (a stamp in the margin beside "Số:" whose top stands above the number's), or above it a line that
-    is a mark's words spelt as NĐ 30 spells them, tone marks and all (stamped in the top margin, over the
-    issuer's name: "BỆNH VIỆN CHUYÊN KHOA" / "MẮT" is a name's last line); the same words in ordinary text
-    are not marks, nor is any line from `above` down (the type heading: NĐ 30/2020 Phụ lục I sets the marks in
-    the header, and a report's table under its title has "MẮT", eyes, in a cell)."""
+    is a mark's words with their letters and vowel marks (is_whole_mark's `spelt`: stamped in the top margin,
+    over the issuer's name; "BỆNH VIỆN CHUYÊN KHOA" / "MẮT" is a name's last line); the same words in ordinary
+    text are not marks, nor is any line starting below `above` (the title's foot: NĐ 30/2020 Phụ lục I sets the
+    marks in the header, and a report's table under its title has "MẮT", eyes, in a cell)."""
     start = number_line_index(left)
     number = left[start] if start is not None else None
     urgency = secrecy = None
