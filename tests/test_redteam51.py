@@ -144,3 +144,13 @@ def test_a_top_margin_stamp_with_an_ocr_slip_is_read(mark: str, value: str) -> N
     tone mark, it was no stamp. Its letters and vowel marks are what tell it from a name's "MẮT"."""
     pdf = scan(stamped(render_document(DocumentSpec(number="506/STP-VP")), mark, 150, 24), 200, seed=2)
     assert particulars(pdf).secrecy == value
+
+
+@pytest.mark.parametrize(("y0", "colour"), [(142, RED_INK), (142, (0, 0, 0)), (24, RED_INK)])
+def test_a_stamp_annotation_on_a_scanned_page_is_read(y0: float, colour) -> None:  # type: ignore[no-untyped-def]
+    """A scan stamped in a PDF editor (a Stamp annotation over the page's picture): a scan's page was read as its picture
+    alone, the stamp every viewer shows over it left out."""
+    png, w, h = stamp_picture("MẬT", colour=colour)
+    doc = pymupdf.open(stream=scan(roomy("506/STP-VP"), 200))
+    doc[0].add_stamp_annot(pymupdf.Rect(150 - w / 2, y0, 150 + w / 2, y0 + h), stamp=png)
+    assert particulars(doc.tobytes()).secrecy == "Mật"

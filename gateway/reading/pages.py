@@ -24,6 +24,7 @@ from gateway.reading.stamp_marks import (
     crooked_marks,
     drawn_marks,
     red_marks,
+    stamp_annotations,
 )
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import DrawingLog, HiddenText, drawing_log
@@ -101,7 +102,9 @@ class PageSource:
         if index not in self._views:
             while len(self._views) >= VIEWS_KEPT:
                 del self._views[next(iter(self._views))]
-            self._views[index] = PageView(self.doc[index], self.layout(index).slope if self.scanned(index) else 0.0)
+            scanned = self.scanned(index)  # a scan stamped in a PDF editor: the stamp drawn on it (red team 52)
+            self._views[index] = PageView(self.doc[index], self.layout(index).slope if scanned else 0.0,
+                                          annots=scanned and bool(stamp_annotations(self.doc[index])))
         return self._views[index]
 
     def lines(self, index: int, top: float = 0.0, bottom: float | None = None) -> list[Line]:

@@ -224,6 +224,11 @@ def _pieces_joined(bands: list[pymupdf.Rect], lines: list[Line]) -> list[pymupdf
     return boxes
 
 
+def stamp_annotations(page: pymupdf.Page) -> list[pymupdf.Rect]:
+    """Where the page's Stamp annotations a viewer shows stand: a PDF editor's stamp, on a born-digital page or a scan."""
+    return [annot.rect for annot in page.annots() if annot.type[0] == STAMP_ANNOTATION and not annot.flags & NOT_SHOWN]
+
+
 def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog, *, page_number: int = 1) -> list[Line]:
     """Marks a born-digital page 1 (or a later page opening another document) draws (its text layer `lines`,
     what it draws `drawing`): where the left column under the number, or above the issuer's name, holds
@@ -240,9 +245,8 @@ def drawn_marks(page: pymupdf.Page, lines: list[Line], drawing: DrawingLog, *, p
              if (r := pymupdf.Rect(d.box) & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
     # a stamp put on as an annotation (a PDF editor's Stamp, a picture of the rubber stamp): every viewer shows it, and
     # the page's own drawing has none of it (red team 51)
-    shown = [r for annot in page.annots() if annot.type[0] == STAMP_ANNOTATION and not annot.flags & NOT_SHOWN
-             for area in areas
-             if (r := annot.rect & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
+    shown = [r for stamp in stamp_annotations(page) for area in areas
+             if (r := stamp & area).height >= TEXT_ROW and not any(r.intersects(t) for t in text)]
     drawn += shown
     rows: list[pymupdf.Rect] = []
     for box in sorted(drawn, key=lambda r: r.y0):
