@@ -1,8 +1,8 @@
 """Red team 51 (NĐ 30/2020 Phụ lục I; 002 Đ16.7), at stop 35's mark fixes (a stamp in the top margin, a framed stamp
 read turned, stamps of a second document): ordinary documents the reader made secret or urgent, and stamps a clerk
-sees and it missed. Each failed before its fix. Left (README, *Limits*): a crooked stamp level with the right column's
-words, long marks turned 9° or more, a stamp over the summary or under
-the date, red stamps on some grey scans."""
+sees and it missed; red team 52 at the fixes of those. Each failed before its fix. Left (README, *Limits*): a crooked
+stamp level with the right column's words, long marks turned 9° or more, a stamp over the summary or under the date, red
+stamps on some grey scans, a stamp's picture with a wide transparent margin."""
 
 from __future__ import annotations
 

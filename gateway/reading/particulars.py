@@ -261,12 +261,16 @@ def marks_of(text: str, *, exact: bool = False) -> list[tuple[str, str]]:
     an urgency and a secrecy, each whole; red team 51: both were missed)."""
     if (mark := mark_of(text, exact=exact)) is not None:
         return [mark]
-    words = text.split()
-    for cut in range(1, len(words)):
-        first, second = mark_of(" ".join(words[:cut]), exact=exact), mark_of(" ".join(words[cut:]), exact=exact)
-        if first is not None and second is not None and first[0] != second[0]:
-            return [first, second]
+    for first, second in _side_by_side(text.split()):
+        one, other = mark_of(first, exact=exact), mark_of(second, exact=exact)
+        if one is not None and other is not None and one[0] != other[0]:
+            return [one, other]
     return []
+
+
+def _side_by_side(words: list[str]) -> list[tuple[str, str]]:
+    """A line's words cut in two at each place: two stamps read as one line."""
+    return [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words))]
 
 
 def read_marks(left: list[Line], *, above: float | None = None) -> tuple[Found | None, Found | None]:
@@ -314,11 +318,12 @@ def is_whole_mark(text: str, *, spelt: bool = False) -> bool:
         words.pop()
     if not is_upper(text) or not words:
         return False
-    splits = [[words]] + [[words[:cut], words[cut:]] for cut in range(1, len(words))]
-    if spelt:
-        return any(all(tuple(letters for letters, _ in tone_free_spelling(" ".join(part).strip(_BESIDE_A_MARK)))
-                       in _MARK_LETTERS for part in parts) for parts in splits)
-    return any(all(fold(" ".join(part)).strip(_BESIDE_A_MARK) in _MARK_WORDS for part in parts) for parts in splits)
+    def whole(part: str) -> bool:
+        if spelt:
+            return tuple(letters for letters, _ in tone_free_spelling(part.strip(_BESIDE_A_MARK))) in _MARK_LETTERS
+        return fold(part).strip(_BESIDE_A_MARK) in _MARK_WORDS
+
+    return whole(" ".join(words)) or any(whole(first) and whole(second) for first, second in _side_by_side(words))
 
 
 def title_line(centred: list[Line], left: list[Line], doc_type: Found | None) -> Line | None:

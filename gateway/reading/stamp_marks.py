@@ -9,8 +9,9 @@ secret document registered). Each finder reads only what it finds and keeps what
   sides, read alone and kept out of the flow;
 - put on crooked: a rubber stamp turned a few degrees has no upright frame to be found by, and read in
   the header's flow it is a few stray letters (read turned back);
-- drawn, not written, on a born-digital page: a stamp pasted in as a picture, letters as outlines, are
-  not in the text layer (read by OCR where drawing stands beside no text).
+- drawn, not written, on a born-digital page: a stamp pasted in as a picture, letters as outlines, or put on
+  as a PDF Stamp annotation, are not in the text layer (read by OCR where drawing stands beside no text,
+  under the number or in the top margin; a Stamp annotation over a scan is drawn into its page's view).
 """
 
 from __future__ import annotations
@@ -181,13 +182,13 @@ def crooked_marks(view: PageView, layout: PageLayout, lines: list[Line], end: fl
     # those and the pieces joined read as a mark's words letter for letter (a framed summary read turned is letters of
     # nothing, and loosely one of them spelt "KHẨN": red team 51)
     whole = [pymupdf.Rect(b.x0, b.y0, b.x1, b.y1) for b in column if b.framed] + _pieces_joined(upright, left)
-    for box in upright + whole:
+    for box, strict in [(box, False) for box in upright] + [(box, True) for box in whole]:
         if (not STAMP_LOW <= box.height <= STAMP_HEIGHT
                 or any(marks_of(l.text) and l.y0 < box.y1 and l.y1 > box.y0 for l in left)):
             continue
         found: list[Line] = []
         for line in ocr_turned(view, page_number, box, dpi, red_ink=_red(view, box)):  # in red: read in green (red team 50)
-            if is_whole_mark(line.text) if box in whole else marks_of(line.text):
+            if is_whole_mark(line.text) if strict else marks_of(line.text):
                 found.append(line)
                 if (line.confidence or 0) >= BAND_RETRY_BELOW:  # sure enough: the other turns are not read
                     break
