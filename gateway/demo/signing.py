@@ -54,6 +54,19 @@ class InMemorySigner(signers.SimpleSigner):
         return bytes(super().sign_raw(data, digest_algorithm))  # any other mechanism as pyHanko does it
 
 
+def pki_timestamper(pki: DemoPki, tsa: Identity | None = None, *, at: datetime | None = None) -> timestamps.TimeStamper | None:
+    """A time stamping authority of the PKI (its own by default, under its intermediate), at `at` (now by default)."""
+    tsa = tsa or pki.tsa
+    if tsa is None:
+        return None
+    return timestamps.DummyTimeStamper(
+        tsa_cert=_asn1_cert(tsa),
+        tsa_key=_asn1_key(tsa.key),
+        certs_to_embed=SimpleCertificateStore.from_certs([_asn1_cert(pki.intermediate)]),
+        fixed_dt=at,
+    )
+
+
 def pdf_signer(identity: Identity, pki: DemoPki) -> signers.SimpleSigner:
     return InMemorySigner(identity, pki)
 
@@ -71,15 +84,7 @@ def sign_pdf(
     """Return the PDF with one more signature by identity (an incremental update), timestamped at `timestamp_at` by
     `tsa` (the PKI's own by default, under its intermediate), the CAs of `chain` (the intermediate and the root by
     default) embedded."""
-    timestamper = None
-    tsa = tsa or pki.tsa
-    if timestamp_at is not None and tsa is not None:
-        timestamper = timestamps.DummyTimeStamper(
-            tsa_cert=_asn1_cert(tsa),
-            tsa_key=_asn1_key(tsa.key),
-            certs_to_embed=SimpleCertificateStore.from_certs([_asn1_cert(pki.intermediate)]),
-            fixed_dt=timestamp_at,
-        )
+    timestamper = pki_timestamper(pki, tsa, at=timestamp_at) if timestamp_at is not None else None
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     out = BytesIO()
     signers.sign_pdf(

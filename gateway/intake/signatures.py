@@ -31,6 +31,7 @@ from gateway.intake import pyhanko_speedups
 from gateway.intake.viewer_agreement import viewer_reads_as_validated
 from gateway.model import CertSubject, ChangeLevel, SignatureFacts
 
+DOCUMENT_TIMESTAMP = "/DocTimeStamp"
 ALLOWED_AFTER_SIGNING = {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
 CHANGE_LEVEL: dict[ModificationLevel, ChangeLevel] = {
     ModificationLevel.NONE: "none", ModificationLevel.LTA_UPDATES: "lta",
@@ -279,7 +280,9 @@ async def validate_signatures(data: bytes, store: TrustStore) -> list[SignatureF
     reader = PdfFileReader(BytesIO(data), strict=False)
     if reader.encrypted:
         reader.decrypt("")
-    signatures = reader.embedded_signatures
+    # PAdES B-LTA (ETSI EN 319 142-1): a document timestamp archives the signed file, nobody's signature; what its revision
+    # adds is judged by the signatures before it (pyHanko's difference analysis allows LTA updates, nothing shown)
+    signatures = [e for e in reader.embedded_signatures if e.sig_object_type != DOCUMENT_TIMESTAMP]
     facts = [await _validate_one(embedded, store) for embedded in signatures]  # in revision order
     # 002 Đ10.1: the file a viewer shows is the one validated
     if facts and not viewer_reads_as_validated(data, reader, min(e.signed_revision for e in signatures)):

@@ -54,3 +54,17 @@ def sign_with_stamp(
         new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
     ).sign_pdf(writer, output=out)
     return out.getvalue()
+
+
+def archive_timestamp(pdf: bytes, pki: DemoPki, *, tsa: Identity | None = None, field_name: str | None = None) -> bytes:
+    """Return the PDF with a document timestamp (/DocTimeStamp) appended, as signing software archives a signed file
+    for long-term validation (PAdES B-LTA): `tsa` (the PKI's own by default) stamps the file's hash; `field_name` an
+    existing empty signature field to put it in (a new invisible one by default)."""
+    from gateway.demo.signing import pki_timestamper
+
+    stamper = pki_timestamper(pki, tsa)
+    assert stamper is not None
+    out = BytesIO()
+    signers.PdfTimeStamper(stamper, field_name=field_name).timestamp_pdf(
+        IncrementalPdfFileWriter(BytesIO(pdf), strict=False), "sha256", output=out)
+    return out.getvalue()
