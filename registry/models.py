@@ -123,6 +123,7 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)  # the desk: registered since the digest
     peer_document_id: Mapped[str | None] = mapped_column(String(64), index=True)  # the sender's X-QLVB-Document-Id
     secrecy: Mapped[str | None] = mapped_column(String(20))  # a paper document's mark (Mật…): passed on without content
+    copier: Mapped[str | None] = mapped_column(String(500))  # a certified copy's copier (NĐ 30/2020 Đ25); None: the issuer's own
 
 
 class Assignment(Base):

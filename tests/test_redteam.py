@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from attacks_kit import EVIL, dkim_signed, hop, issue_certificates, line_box, on_top, results
 from kit import DkimKey, make_mail, sign_pdf
-from registry.models import Document, DocumentFile, Outbox
+from registry.models import DocumentFile, Outbox
 from world import MX, STC, STP, US, World, certified_copy, make_world
 
 CLERK = US["mailbox"]
@@ -554,17 +554,8 @@ def _a_document_sotp_may_recall(world: World, **limits: float) -> tuple[bytes, D
 
 
 def _not_recalled(world: World, pdf: bytes) -> None:
-    [document] = _registered(world)
+    [document] = world.documents()
     assert (document.recalled, document.pdf_sha256) == (False, hashlib.sha256(pdf).hexdigest())
-
-
-def _registered(world: World) -> list[Document]:
-    register = world.db()
-    try:
-        with register.session() as s:
-            return list(s.scalars(select(Document).order_by(Document.arrival_number)).all())
-    finally:
-        register.close()
 
 
 def test_a_recall_added_to_a_genuine_mail_too_large_to_read_destroys_nothing(world: World) -> None:
@@ -616,7 +607,7 @@ def test_the_issuers_recall_reaches_a_document_a_copy_of_it_registered_first(wor
     assert (first["verdict"], second["verdict"]) == ("accepted", "duplicate")
     world.ingest(world.mail("recall", subject="Thu hồi văn bản", body="Đề nghị thu hồi.\n", headers={
         "X-QLVB-Status": "13", "X-QLVB-Document-Id": "STP-2027.77", "X-QLVB-Recall-Reason": "Sai thể thức"}))
-    [document] = _registered(world)
+    [document] = world.documents()
     assert (document.peer_document_id, document.recalled) == ("STP-2027.77", True)
 
 
@@ -628,7 +619,7 @@ def test_a_copy_from_someone_else_does_not_name_the_registered_document(world: W
     [out] = world.ingest(world.mail("other", sender=STC, attachments=[("cv.pdf", pdf)],
                                     headers={"X-QLVB-Document-Id": "STC-2027.5"}))
     assert out["verdict"] == "duplicate"
-    [document] = _registered(world)
+    [document] = world.documents()
     assert document.peer_document_id is None
 
 

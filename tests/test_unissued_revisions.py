@@ -16,12 +16,10 @@ from typing import Any
 import pymupdf
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
-from sqlalchemy import select
 
 from gateway.decision import rules
 from gateway.reading import read_pdf_bytes
 from kit import DocumentSpec, blank_document, box_between, render_document, sign_pdf, sign_with_stamp
-from registry.models import Document
 from world import World
 
 EVIL = "attacker@evil.example"
@@ -51,15 +49,6 @@ def _send(world: World, name: str, pdf: bytes, **kw: Any) -> dict[str, Any]:
     return world.ingest(mail)[0]
 
 
-def _rows(world: World) -> list[Document]:
-    register = world.db()
-    try:
-        with register.session() as s:
-            return list(s.scalars(select(Document)).all())
-    finally:
-        register.close()
-
-
 def test_the_issuers_unnumbered_draft_cut_from_an_issued_file_is_not_registered_again(world: World) -> None:
     """The issued letter is registered (707/STP-VP, 25/11/2026). A forger mails the file cut at the end of its
     first signature: the text as the leader signed it, number and date still blank. It was accepted as a new
@@ -75,7 +64,7 @@ def test_the_issuers_unnumbered_draft_cut_from_an_issued_file_is_not_registered_
     assert out["document"]["number"] == "/STP-VP" and out["document"]["date"] is None  # what a reader sees in it
     assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["reasons"])
     assert not [r for r in out["replies"] if r["kind"] == "ack"]
-    assert len(_rows(world)) == 1
+    assert len(world.documents()) == 1
 
 
 def test_a_revision_cut_before_the_date_stamp_does_not_take_the_issued_documents_place(world: World) -> None:
@@ -90,7 +79,7 @@ def test_a_revision_cut_before_the_date_stamp_does_not_take_the_issued_documents
     genuine = _send(world, "issued", issued)  # from Sở Tư pháp's own mailbox, DKIM-proven
     assert forged["verdict"] != "accepted", forged["reasons"]
     assert genuine["verdict"] == "accepted", genuine["reasons"]
-    assert [(d.code_number, d.issued_date) for d in _rows(world)] == [("707", "2026-11-25")]
+    assert [(d.code_number, d.issued_date) for d in world.documents()] == [("707", "2026-11-25")]
 
 
 def test_a_proven_issuer_sending_its_draft_has_it_returned_with_the_reason(world: World) -> None:
@@ -101,7 +90,7 @@ def test_a_proven_issuer_sending_its_draft_has_it_returned_with_the_reason(world
     assert out["verdict"] == "returned" and out["incoming_number"] is None
     assert [r["code"] for r in out["reasons"] if r["severity"] == "error"] == ["not-issued"]
     assert {r["kind"] for r in out["replies"]} == {"return"}
-    assert _rows(world) == []
+    assert world.documents() == []
 
 
 STAMPED = ["018", "019", "020", "021", "022", "023"]  # real files whose number and date only the office's stamps give

@@ -169,6 +169,19 @@ class World:
 
         return Register(f"sqlite:///{self.root / 'qlvb.db'}")
 
+    def documents(self) -> list[Any]:
+        """The register's documents (registry.models.Document rows), in the order of their incoming numbers."""
+        from sqlalchemy import select
+
+        from registry.models import Document
+
+        register = self.db()
+        try:
+            with register.session() as s:
+                return list(s.scalars(select(Document).order_by(Document.arrival_number)).all())
+        finally:
+            register.close()
+
 
 def _starts_workers(args: tuple[str, ...]) -> bool:
     """Whether the command reads PDFs in worker processes (ingest, check, send, a review's release or return)."""

@@ -38,7 +38,7 @@ from registry.models import Document, DocumentFile, Mail
 from registry.outbox import OutboxKind, enqueue
 from registry.numbering import hold_numbers_first
 from registry.references import destroy_after_commit, destroy_pending, destruction_due, hold_files
-from registry.register_line import Issue, RegisterLine, earliest_same, register_incoming
+from registry.register_line import Issue, RegisterLine, earliest_copy, earliest_same, register_incoming
 
 log = logging.getLogger("qlvb.intake")
 
@@ -61,12 +61,15 @@ class IncomingMail:
         return self.whole.sha256 if self.whole else mime.sha256(self.raw)
 
 
+UNREAD_COPIER = "cơ quan sao (không đọc được)"
+
+
 def _copy_note(reading: Reading) -> str:
     """A certified copy is registered as one, the copying agency named (NĐ 30/2020 Đ25)."""
     mark = reading.copy
     assert mark is not None
     number = f" số {mark.number}" if mark.number else ""
-    return f"Bản {mark.form.lower()}{number} của {mark.copier or 'cơ quan sao (không đọc được)'}"
+    return f"Bản {mark.form.lower()}{number} của {mark.copier or UNREAD_COPIER}"
 
 
 # a mail ready to record: the mail, its facts, what the worker stored, delivered and received (local time)
@@ -115,13 +118,21 @@ class Intake:
     def registered_as(self, session: Session, pdf: PdfFacts) -> Document | None:
         """The document of the register this one repeats (registry.register_line.earliest_same: the same file, signed
         revision, or issuer's number of the year); also asked by a clerk's release, which must not number it twice."""
+        return earliest_same(session, self.gw.config.agency.code, pdf.attachment.sha256, self._issue(pdf),
+                             signed_sha256=pdf.signed_sha256, copy=bool(pdf.reading and pdf.reading.copy))
+
+    def _issue(self, pdf: PdfFacts) -> Issue | None:
+        """Which of its issuer's documents it is, None when its issuer or number is unread ("/UBND-VP")."""
         p = pdf.reading.particulars if pdf.reading else Particulars()
-        year = int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year
-        issue = None  # "/UBND-VP": its number unread
-        if p.issuer and p.number and not p.number.startswith("/"):
-            issue = Issue(p.issuer, p.issuer_parent, p.number, year)
-        return earliest_same(session, self.gw.config.agency.code, pdf.attachment.sha256, issue,
-                             signed_sha256=pdf.signed_sha256)
+        if not (p.issuer and p.number and not p.number.startswith("/")):
+            return None
+        return Issue(p.issuer, p.issuer_parent, p.number, int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year)
+
+    def _copy_before(self, session: Session, pdf: PdfFacts | None) -> str | None:
+        """The issuer's own document registered after a certified copy of its number: the clerk compares them."""
+        issue = self._issue(pdf) if pdf is not None and pdf.reading and not pdf.reading.copy else None
+        earlier = earliest_copy(session, self.gw.config.agency.code, issue) if issue else None
+        return f"Đã nhận trước bản sao của văn bản này (số đến {earlier.arrival_number}): đối chiếu nội dung" if earlier else None
 
     def _name_the_earlier(self, session: Session, mail: Mail, decision: Decision, facts: MailFacts) -> None:
         """A duplicate from the mailbox that may recall the document gives the earlier registration the name its
@@ -472,7 +483,8 @@ class Intake:
             issued_date=p.date, type_name=p.type, signer_name=p.signer,
             signer_position=", ".join(p.signer_title) or None, issuer_parent=p.issuer_parent, priority=p.urgency,
             to_places=reading.recipients.as_json() if reading else None, page_amount=reading.pages if reading else None,
-            description=_copy_note(reading) if reading and reading.copy else None,
+            description=_copy_note(reading) if reading and reading.copy else self._copy_before(session, decision.pdf),
+            copier=(reading.copy.copier or UNREAD_COPIER) if reading and reading.copy else None,
             pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None, mail_id=mail.id,
             signed_sha256=decision.pdf.signed_sha256 if decision.pdf else None,
         ), now)

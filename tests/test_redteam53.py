@@ -1,0 +1,141 @@
+"""Red team 53 (the legal-value decision, as a forger holding genuine files and certificates would attack it): a genuine
+document archived for the long term (PAdES B-LTA: a document timestamp appended after the issuer's signature) was
+returned to its issuer as "content does not match the signature"; a certified copy, signed by whoever copied it and
+saying what it pleased under the issuer's number, took the issuer's own document's place in the register (the genuine
+letter, from its issuer's proven mailbox, judged its duplicate and never registered). Each failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from attacks_kit import annotate_over
+from kit import sign_pdf
+from kit.signing import archive_timestamp
+from registry.models import Document
+from world import STC, STP, World, certified_copy
+
+FORGED = "V/v thu hồi toàn bộ kinh phí năm 2027"
+GENUINE = "V/v triển khai công tác văn thư năm 2027"
+
+
+# ---- a document timestamp (PAdES B-LTA) ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tsa", ["ours", "unknown"])
+def test_a_signed_document_archived_with_a_document_timestamp_is_registered(world: World, tsa: str) -> None:
+    """Signing software archives a signed file by appending a document timestamp (/DocTimeStamp): pyHanko refused it
+    as a signature ("Signature object type must be /Sig") and the gateway returned the issuer's genuine letter as
+    changed after signing. The timestamp is nobody's signature (one from a TSA nobody trusts proves nothing and
+    changes nothing shown either): the issuer's signature alone decides."""
+    stamper = world.stranger.tsa if tsa == "unknown" else None
+    pdf = archive_timestamp(world.signed("stp", world.document(number="123/STP-VP")), world.pki, tsa=stamper)
+    [verdict] = world.ingest(world.mail("lta", attachments=[("123-STP-VP.pdf", pdf)]))
+    assert (verdict["verdict"], verdict["basis"]) == ("accepted", "signature"), verdict["reasons"]
+    assert verdict["document"]["number"] == "123/STP-VP"
+    assert verdict["replies"] == [{"kind": "ack", "to": STP}]
+
+
+def test_a_change_after_signing_is_not_hidden_by_a_document_timestamp_after_it(world: World, tmp_path: Path) -> None:
+    """The summary painted over after signing, then the file archived with a document timestamp: still changed after
+    signing (the timestamp vouches for nothing shown), held for the clerk; nobody unproven answered."""
+    signed = world.signed("stp", world.document(number="124/STP-VP", summary=GENUINE))
+    changed = archive_timestamp(annotate_over(signed, GENUINE, FORGED, tmp_path), world.pki)
+    [verdict] = world.ingest(world.mail("lta-changed", sender="attacker@evil.example", auth=None,
+                                        attachments=[("124-STP-VP.pdf", changed)]))
+    assert verdict["verdict"] == "quarantined" and verdict["incoming_number"] is None
+    assert "signature-modified" in {r["code"] for r in verdict["reasons"]}
+    assert all(r["to"] != "attacker@evil.example" for r in verdict["replies"])
+
+
+# ---- a certified copy does not take the original's place ---------------------------------------------------------------
+
+def _copy_then_original(world: World, copy_mail: Path) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    genuine = world.signed("stp", world.document(number="708/STP-VP", summary=GENUINE))
+    original = world.mail("genuine", sender=STP, attachments=[("708-STP-VP.pdf", genuine)])
+    first, second = world.ingest(copy_mail, original)
+    return first, second
+
+
+def test_another_agencys_copy_of_a_number_never_signed_does_not_make_the_issuers_letter_a_duplicate(world: World) -> None:
+    """Sở Tài chính (its own certificate and mailbox) certifies a "copy" of a 708/STP-VP Sở Tư pháp never signed, with
+    a summary of its choosing: registered as a copy, Sở Tài chính named. Sở Tư pháp's own 708/STP-VP, from its proven
+    mailbox, was then a duplicate of it (the register kept the copier's summary for the issuer's number, the issuer
+    thanked "already received"); now it is registered in its own right, and the clerk's register has both lines."""
+    fake = certified_copy(world.document(number="708/STP-VP", summary=FORGED), "SỞ TÀI CHÍNH", "UBND TỈNH BẮC GIANG",
+                          "11/SY-STC")
+    copy_mail = world.mail("copy", sender=STC, attachments=[("sao-y.pdf", world.signed("stc", fake))])
+    copy, original = _copy_then_original(world, copy_mail)
+    assert copy["verdict"] == "accepted" and copy["incoming_number"] == 1
+    assert (original["verdict"], original["incoming_number"]) == ("accepted", 2), original["reasons"]
+    assert original["duplicate_of"] is None and original["replies"] == [{"kind": "ack", "to": STP}]
+    rows = world.documents()
+    assert [(r.notation, r.subject, r.copier) for r in rows] == [
+        ("708/STP-VP", FORGED, "SỞ TÀI CHÍNH"), ("708/STP-VP", GENUINE, None)]
+    assert "bản sao" in (rows[1].description or "").lower() and "số đến 1" in (rows[1].description or "")
+
+
+@pytest.mark.parametrize("copier", ["Sở Tài chính tỉnh Lạng Sơn", "Công ty TNHH Minh Phát"])
+def test_a_copy_by_any_certificate_holder_from_anywhere_does_not_take_the_originals_place(world: World, copier: str) -> None:
+    """The same, the copy signed by an agency of another province or a company under the trusted root and mailed from an
+    address nothing proves: the issuer's letter after it is registered, not a duplicate."""
+    holder = world.pki.signer(copier, copier)
+    fake = certified_copy(world.document(number="708/STP-VP", summary=FORGED), copier.upper(), "", "11/SY-X")
+    copy_mail = world.mail("copy", sender="someone@evil.example", auth=None,
+                           attachments=[("sao-y.pdf", sign_pdf(fake, holder, world.pki))])
+    copy, original = _copy_then_original(world, copy_mail)
+    assert original["verdict"] == "accepted" and original["duplicate_of"] is None, original["reasons"]
+    assert original["incoming_number"] == (copy["incoming_number"] or 0) + 1
+
+
+def test_a_copy_after_the_original_or_after_another_copy_is_still_a_duplicate(world: World) -> None:
+    """What the register held before holds: a copy of a document registered is its duplicate, and so is a second copy
+    of a copy (the clerk has the document once)."""
+    genuine = world.signed("stp", world.document(number="709/STP-VP", summary=GENUINE))
+    copy = certified_copy(world.document(number="709/STP-VP", summary=GENUINE), "SỞ TÀI CHÍNH", "UBND TỈNH BẮC GIANG",
+                          "12/SY-STC")
+    mails = [world.mail("genuine", sender=STP, attachments=[("709-STP-VP.pdf", genuine)]),
+             world.mail("copy", sender=STC, attachments=[("sao-y.pdf", world.signed("stc", copy))])]
+    original, later_copy = world.ingest(*mails)
+    assert original["verdict"] == "accepted" and later_copy["verdict"] == "duplicate"
+    assert later_copy["duplicate_of"] == original["incoming_number"]
+    copy2 = certified_copy(world.document(number="710/STP-VP"), "SỞ TÀI CHÍNH", "UBND TỈNH BẮC GIANG", "13/SY-STC")
+    copy3 = certified_copy(world.document(number="710/STP-VP"), "SỞ TÀI CHÍNH", "UBND TỈNH BẮC GIANG", "14/SY-STC")
+    first, second = world.ingest(world.mail("copy2", sender=STC, attachments=[("a.pdf", world.signed("stc", copy2))]),
+                                 world.mail("copy3", sender=STC, attachments=[("b.pdf", world.signed("stc", copy3))]))
+    assert first["verdict"] == "accepted" and second["verdict"] == "duplicate"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_copies_registered_before_migration_0016_do_not_take_the_originals_place(tmp_path: Path, backend: str) -> None:
+    """Migration 0016 names the copier of the copies registered before it (from the note their line carries): the
+    issuer's own document of that number is still not their duplicate; a later copy still is."""
+    from contextlib import nullcontext
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from registry.database import Register
+    from registry.register_line import Issue, RegisterLine, earliest_same, register_incoming
+    from servers import postgres
+    from test_register_search import _downgrade
+
+    day = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    issue = Issue("SỞ TƯ PHÁP", "UBND TỈNH BẮC GIANG", "708/STP-VP", 2026)
+    with (postgres() if backend == "postgresql" else nullcontext(f"sqlite:///{tmp_path / 'register.db'}")) as url:
+        register = Register(url)
+        with register.session() as session, session.begin():
+            register_incoming(session, "000.00.15.H06", RegisterLine(
+                medium="electronic", basis="signature", received_at=day, issuer="SỞ TƯ PHÁP", notation="708/STP-VP",
+                subject=FORGED, issued_date="2026-10-30", issuer_parent="UBND TỈNH BẮC GIANG",
+                description="Bản sao y số 11/SY-STC của SỞ TÀI CHÍNH", copier="SỞ TÀI CHÍNH"), day)
+        _downgrade(register, "0015")
+        register.close()
+        register = Register(url)  # migrated up again
+        try:
+            with register.session() as session:
+                assert session.scalars(select(Document.copier)).one() == "SỞ TÀI CHÍNH"
+                assert earliest_same(session, "000.00.15.H06", "the issuer's file", issue) is None
+                assert earliest_same(session, "000.00.15.H06", "another copy", issue, copy=True) is not None
+        finally:
+            register.close()
