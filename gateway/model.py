@@ -286,6 +286,14 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Registered:
+    """A document of the register that one arriving repeats: its incoming number, and whether its issuer recalled it."""
+
+    number: int
+    recalled: bool = False
+
+
+@dataclass(frozen=True)
 class Decision:
     """The verdict on one document of a mail (or on the mail itself when it carries none)."""
 

@@ -248,12 +248,13 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, facts: 
         for index, decision in enumerate(intake.decide_on(session, facts)):
             if decision.pdf is None:
                 continue  # nothing to register in it
-            recalled = _recalled(session, decision.particulars)
+            earlier = intake.registered_as(session, decision.pdf)
+            # its number and date, its very signed revision, or a copy of it (red team 54)
+            recalled = _recalled(session, decision.particulars) or (earlier if earlier and earlier.recalled else None)
             if recalled is not None:
                 raise ReviewError(f"{mail_id}: its document {recalled.notation} of {recalled.issued_date} was recalled by "
                                   f"its issuer (incoming {recalled.arrival_number}/{recalled.year}); return or discard it",
                                   "recalled")
-            earlier = intake.registered_as(session, decision.pdf)
             if earlier is not None:  # NĐ 30/2020 Đ22: one document, one number (a newcomer: a second held copy got two);
                 registered.append(earlier)  # the mail's other, new documents are released (red team 36)
                 continue

@@ -49,12 +49,16 @@ class Issue:
 
 
 def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Issue | None = None, *,
-                  signed_sha256: str | None = None, copy: bool = False) -> Document | None:
+                  signed_sha256: str | None = None, copier: str | None = None) -> Document | None:
     """The earliest document of the agency's register, not recalled, that this one repeats: the same
     file, the same signed revision (a replay with bytes appended: a document whose number is left blank for the
     signature's stamp has no other way to be known), or (its issue known) the same issuer's same number of the
-    same year; the issuer's own document (not `copy`) never repeats a certified copy by its number: a copy says what its
-    copier pleases under the issuer's number (red team 53: another agency's "copy" made the issuer's letter a duplicate).
+    same year. A certified copy (`copier` names who copied it) says what its copier pleases under the issuer's number:
+    the issuer's own document never repeats one, nor does another copier's copy (red teams 53 and 54: a "copy" signed by
+    anyone, registered first, made the issuer's letter and another agency's genuine copy its duplicates). Else, the
+    recalled document it repeats (`recalled` set: a replay of what the issuer withdrew, or a copy of it, was registered
+    again, its issuer thanked: red team 54): by its signed revision; a copy by its issue too (the issuer's own letter
+    of a recalled number is its correction, sent again).
     Each way is looked up by its
     own index: asked together (an OR), SQLite read the agency's whole register for every mail (22 ms a
     mail at 50,000 documents, 62 at 200,000)."""
@@ -63,10 +67,16 @@ def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Is
     if signed_sha256 is not None:
         ways.append(Document.signed_sha256 == signed_sha256)
     if issue is not None:
-        ways.append(_same_issue(issue) if copy else _same_issue(issue) & Document.copier.is_(None))
+        ways.append(_same_issue(issue) & (Document.copier.is_(None) | (Document.copier == copier) if copier is not None
+                                          else Document.copier.is_(None)))
+    gone = (Document.agency_code == agency_code, Document.recalled.is_(True))  # a recall keeps these, nulls the file's
+    recalled_ways = ([Document.signed_sha256 == signed_sha256] if signed_sha256 is not None else []) + \
+        ([_same_issue(issue)] if issue is not None and copier is not None else [])  # the issuer may correct and resend
     # one statement, each way a subquery of its own (its own index): one round trip where there were three
-    earliest = session.execute(select(*(select(func.min(Document.id)).where(way, *alive).scalar_subquery() for way in ways)))
-    found = [i for i in earliest.one() if i is not None]
+    earliest = session.execute(select(*(select(func.min(Document.id)).where(way, *alive).scalar_subquery() for way in ways),
+                                      *(select(func.min(Document.id)).where(way, *gone).scalar_subquery()
+                                        for way in recalled_ways))).one()
+    found = [i for i in earliest[:len(ways)] if i is not None] or [i for i in earliest[len(ways):] if i is not None]
     return session.get(Document, min(found)) if found else None
 
 
@@ -76,12 +86,23 @@ def _same_issue(issue: Issue) -> ColumnElement[bool]:
     return (Document.issuer_key == issuer_key(issue.issuer, issue.parent)) & (Document.notation == issue.notation) & same_year
 
 
-def earliest_copy(session: Session, agency_code: str, issue: Issue) -> Document | None:
-    """The earliest certified copy of the issuer's document of this number in the agency's register, not recalled: the
-    clerk compares it with the issuer's own when that comes."""
-    return session.scalars(select(Document).where(_same_issue(issue), Document.copier.is_not(None),
-                                                  Document.agency_code == agency_code, Document.recalled.is_(False))
-                           .order_by(Document.id).limit(1)).first()
+def earliest_copy(session: Session, agency_code: str, issue: Issue, *, besides: str | None = None) -> Document | None:
+    """The earliest certified copy of the issuer's document of this number in the agency's register, not recalled, by
+    another copier than `besides`: the clerk compares it with the issuer's own, or another copy, when that comes."""
+    copies = Document.copier.is_not(None) if besides is None else (Document.copier.is_not(None) & (Document.copier != besides))
+    return session.scalars(select(Document).where(_same_issue(issue), copies, Document.agency_code == agency_code,
+                                                  Document.recalled.is_(False)).order_by(Document.id).limit(1)).first()
+
+
+def copies_of(session: Session, document: Document) -> list[Document]:
+    """The certified copies of this document the agency's register holds, not recalled (its issuer's recall voids them)."""
+    if not (document.organ_name and document.notation):
+        return []
+    year = int(document.issued_date[:4]) if document.issued_date else document.year
+    issue = Issue(document.organ_name, document.organ_parent, document.notation, year)
+    return list(session.scalars(select(Document).where(
+        _same_issue(issue), Document.copier.is_not(None), Document.id != document.id,
+        Document.agency_code == document.agency_code, Document.recalled.is_(False)).order_by(Document.id)))
 
 
 @dataclass(frozen=True)

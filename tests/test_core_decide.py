@@ -10,13 +10,13 @@ import pytest
 
 from core_facts import CLERK, DIRECTORY, OURS, STC, STP, URGENT, codes, mail, pdf, reading, sender, signature
 from gateway.decision.decide import decide, split_documents
-from gateway.model import Decision, FieldSource, MailFacts, PdfFacts, Reading, SenderAuth
+from gateway.model import Decision, FieldSource, MailFacts, PdfFacts, Reading, Registered, SenderAuth
 
 E, W = "error", "warning"
 CLERK_ALERT = [("alert", a) for a in CLERK]
 
 
-def _never_seen(pdf: PdfFacts) -> int | None:
+def _never_seen(pdf: PdfFacts) -> Registered | None:
     return None
 
 
@@ -98,10 +98,10 @@ def test_an_answer_to_our_send_without_a_document_is_ignored() -> None:
 def test_a_document_already_registered_is_a_duplicate_acknowledged_again() -> None:
     asked: list[tuple[str, str | None, str | None]] = []
 
-    def seen(pdf: PdfFacts) -> int | None:
+    def seen(pdf: PdfFacts) -> Registered | None:
         assert pdf.reading is not None
         asked.append((pdf.attachment.sha256, pdf.reading.particulars.issuer, pdf.reading.particulars.number))
-        return 7
+        return Registered(7)
 
     [decision] = _decide(mail(pdf()), seen=seen)
     assert asked == [("sha-cv.pdf", "SỞ TƯ PHÁP", "45/STP-VP")]
@@ -112,7 +112,7 @@ def test_a_document_already_registered_is_a_duplicate_acknowledged_again() -> No
 
 
 def test_a_returned_document_is_never_looked_up_as_a_duplicate() -> None:
-    def seen(pdf: PdfFacts) -> int | None:
+    def seen(pdf: PdfFacts) -> Registered | None:
         raise AssertionError("looked up")
 
     [decision] = _decide(mail(pdf(signed=False), proof=sender(STC.mailbox)), seen=seen)

@@ -136,6 +136,73 @@ def test_copies_registered_before_migration_0016_do_not_take_the_originals_place
             with register.session() as session:
                 assert session.scalars(select(Document.copier)).one() == "SỞ TÀI CHÍNH"
                 assert earliest_same(session, "000.00.15.H06", "the issuer's file", issue) is None
-                assert earliest_same(session, "000.00.15.H06", "another copy", issue, copy=True) is not None
+                assert earliest_same(session, "000.00.15.H06", "another copy", issue, copier="SỞ TÀI CHÍNH") is not None
         finally:
             register.close()
+
+
+# ---- red team 54, at those fixes: copies among themselves, and what the issuer recalled ---------------------------------
+
+UBND = "vanthu@bacgiang.gov.vn"
+
+
+def _firms_copy(world: World, number: str) -> Path:
+    """A firm's "copy" of the issuer's number saying what it pleases, signed under the trusted root, mailed from nowhere."""
+    firm = world.pki.signer("Công ty TNHH Minh Phát", "Công ty TNHH Minh Phát")
+    fake = certified_copy(world.document(number=number, summary=FORGED), "CÔNG TY TNHH MINH PHÁT", "", "11/SY-MP")
+    return world.mail(f"firm-{number.split('/')[0]}", sender="someone@evil.example", auth=None,
+                      attachments=[("sao-y.pdf", sign_pdf(fake, firm, world.pki))])
+
+
+def _recall(world: World, identifier: str) -> Path:
+    from gateway.exchange.status import RECALL
+
+    return world.mail(f"recall-{identifier}", sender=STP, subject=f"Thu hồi văn bản {identifier}",
+                      body="Đề nghị thu hồi văn bản đã gửi.\n",
+                      headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": identifier, "X-QLVB-Recall-Reason": "Sai"})
+
+
+def test_a_genuine_copy_is_not_the_duplicate_of_another_copiers_forged_one(world: World) -> None:
+    """The firm's "copy" first, then UBND tỉnh's genuine certified copy of the same number from its proven mailbox: it
+    was judged the forgery's duplicate (UBND told "already received"); now registered, its line noting the other."""
+    ubnd = world.pki.signer("UBND tỉnh Bắc Giang", "UBND tỉnh Bắc Giang")
+    real = certified_copy(world.document(number="708/STP-VP", summary=GENUINE), "UBND TỈNH BẮC GIANG", "", "5/SY-UBND")
+    genuine = world.mail("ubnd-copy", sender=UBND, attachments=[("sao-y.pdf", sign_pdf(real, ubnd, world.pki))])
+    forged, copy = world.ingest(_firms_copy(world, "708/STP-VP"), genuine)
+    assert forged["verdict"] == "accepted"
+    assert (copy["verdict"], copy["duplicate_of"]) == ("accepted", None), copy["reasons"]
+    rows = world.documents()
+    assert [(r.subject, r.copier) for r in rows] == [(FORGED, "CÔNG TY TNHH MINH PHÁT"), (GENUINE, "UBND TỈNH BẮC GIANG")]
+    assert "số đến 1" in (rows[1].description or "")
+
+
+def test_the_issuers_recall_voids_the_copies_of_its_document_too(world: World) -> None:
+    """The firm's "copy" of 708/STP-VP, then Sở Tư pháp's own 708/STP-VP (registered, named STP-2026.708), then Sở Tư
+    pháp's recall of it: the copy stayed the register's live 708/STP-VP, the forger's summary; now recalled with it."""
+    own = world.mail("own", sender=STP, headers={"X-QLVB-Document-Id": "STP-2026.708"},
+                     attachments=[("708-STP-VP.pdf", world.signed("stp", world.document(number="708/STP-VP",
+                                                                                         summary=GENUINE)))])
+    world.ingest(_firms_copy(world, "708/STP-VP"), own)
+    world.ingest(_recall(world, "STP-2026.708"))
+    rows = world.documents()
+    assert [(r.arrival_number, r.recalled) for r in rows] == [(1, True), (2, True)]
+    assert all(r.subject is None for r in rows)  # the content destroyed, the lines kept
+
+
+def test_what_the_issuer_recalled_is_not_taken_in_again(world: World) -> None:
+    """Sở Tư pháp's 710/STP-VP registered, then recalled; then, from an address nothing proves, a firm's "copy" of it
+    and the very file again: both were registered as valid and Sở Tư pháp thanked for what it had recalled. Now each is
+    `recalled`, held for the clerk, nobody answered; the issuer's own mail of it is returned saying so."""
+    pdf = world.signed("stp", world.document(number="710/STP-VP", summary=GENUINE))
+    world.ingest(world.mail("own", sender=STP, headers={"X-QLVB-Document-Id": "STP-2026.710"},
+                            attachments=[("710-STP-VP.pdf", pdf)]))
+    world.ingest(_recall(world, "STP-2026.710"))
+    replay = world.mail("replay", sender="someone@evil.example", auth=None, attachments=[("710-STP-VP.pdf", pdf)])
+    again = world.mail("again", sender=STP, attachments=[("710-STP-VP.pdf", pdf)])
+    copied, replayed, resent = world.ingest(_firms_copy(world, "710/STP-VP"), replay, again)
+    for verdict in (copied, replayed):
+        assert verdict["verdict"] == "quarantined" and verdict["incoming_number"] is None
+        assert "recalled" in {r["code"] for r in verdict["reasons"]}
+        assert all(r["kind"] == "alert" for r in verdict["replies"])
+    assert resent["verdict"] == "returned" and "recalled" in {r["code"] for r in resent["reasons"]}
+    assert [(r.arrival_number, r.recalled) for r in world.documents()] == [(1, True)]

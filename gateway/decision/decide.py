@@ -10,11 +10,11 @@ from gateway.decision.corroboration import corroborate
 from gateway.decision.issuers import DocumentIssuers, document_issuers, foreign
 from gateway.decision.rules import Us
 from gateway.directory import Directory
-from gateway.model import Basis, Decision, MailFacts, PdfFacts, Reply, Verdict
+from gateway.model import Basis, Decision, MailFacts, PdfFacts, Registered, Reply, Verdict
 from gateway.reasons import Reason, error, warning
 from vntext import fold
 
-DuplicateLookup = Callable[[PdfFacts], int | None]  # a document's PDF -> the incoming number it was registered under
+DuplicateLookup = Callable[[PdfFacts], Registered | None]  # a document's PDF -> the register's document it repeats
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,11 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
         reasons += corroborate(reading.particulars, mail.subject, pdf.attachment.filename,
                                [p.reading.particulars.number for p in mail.pdfs if p is not pdf and p.reading])
     original = None
-    if reading is not None and not _errors(reasons):
-        original = duplicate_of(pdf)
+    if reading is not None and not _errors(reasons) and (earlier := duplicate_of(pdf)) is not None:
+        if earlier.recalled:  # NĐ 30/2020 Phụ lục VI: a document its issuer recalled is not taken in again
+            reasons.append(error("recalled", f"số đến {earlier.number}"))
+        else:
+            original = earlier.number
     return _finish(mail, desk, Findings(pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original,
                                         modified=judged.modified))
 

@@ -31,6 +31,7 @@ from registry import audit
 from registry.database import Register
 from registry.models import Assignment, Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient
 from registry.outbox import OutboxKind, enqueue
+from registry.register_line import copies_of
 from registry.references import destroy_after_commit
 from registry.store import ContentStore
 
@@ -124,6 +125,8 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
                                "year": document.year if document else None, "notation": document.notation if document else None}
     if document is not None and not document.recalled:
         _destroy(gateway, session, document, reason, facts.from_address)
+        for copy in copies_of(session, document):  # a copy of what its issuer recalled is void too (red team 54)
+            _destroy(gateway, session, copy, reason, facts.from_address)
         queue_reply(session, mail, "recalled", gateway.config.clerk_addresses[0], context, key=f"{facts.sha256}:recalled")
         for unit in session.scalars(select(Assignment).where(Assignment.document_id == document.id)):
             # passed on (Bắc Kạn QĐ 26/2020 Đ9.3.b): each unit destroys the copy it was mailed too

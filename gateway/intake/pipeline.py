@@ -30,7 +30,8 @@ from gateway.intake.analysis import Analysis, headers_only
 from gateway.mail_budget import budget
 from gateway.page_images import forget_pictures
 from gateway.model import (
-    Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, PdfFacts, Reading, Reply, SenderAuth, Whole,
+    Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, PdfFacts, Reading, Registered, Reply, SenderAuth,
+    Whole,
 )
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
@@ -62,6 +63,11 @@ class IncomingMail:
 
 
 UNREAD_COPIER = "cơ quan sao (không đọc được)"
+
+
+def _copier(reading: Reading | None) -> str | None:
+    """Who copied a certified copy (NĐ 30/2020 Đ25); None for the issuer's own document."""
+    return (reading.copy.copier or UNREAD_COPIER) if reading is not None and reading.copy is not None else None
 
 
 def _copy_note(reading: Reading) -> str:
@@ -109,17 +115,18 @@ class Intake:
     # ---- reading the register -------------------------------------------------------------
     def _duplicate_lookup(self, session: Session) -> DuplicateLookup:
 
-        def lookup(pdf: PdfFacts) -> int | None:
+        def lookup(pdf: PdfFacts) -> Registered | None:
             row = self.registered_as(session, pdf)
-            return row.arrival_number if row else None
+            return Registered(row.arrival_number, row.recalled) if row else None
 
         return lookup
 
     def registered_as(self, session: Session, pdf: PdfFacts) -> Document | None:
         """The document of the register this one repeats (registry.register_line.earliest_same: the same file, signed
-        revision, or issuer's number of the year); also asked by a clerk's release, which must not number it twice."""
+        revision, or issuer's number of the year; a recalled one if no other); also asked by a clerk's release, which
+        must not number it twice."""
         return earliest_same(session, self.gw.config.agency.code, pdf.attachment.sha256, self._issue(pdf),
-                             signed_sha256=pdf.signed_sha256, copy=bool(pdf.reading and pdf.reading.copy))
+                             signed_sha256=pdf.signed_sha256, copier=_copier(pdf.reading))
 
     def _issue(self, pdf: PdfFacts) -> Issue | None:
         """Which of its issuer's documents it is, None when its issuer or number is unread ("/UBND-VP")."""
@@ -129,9 +136,11 @@ class Intake:
         return Issue(p.issuer, p.issuer_parent, p.number, int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year)
 
     def _copy_before(self, session: Session, pdf: PdfFacts | None) -> str | None:
-        """The issuer's own document registered after a certified copy of its number: the clerk compares them."""
-        issue = self._issue(pdf) if pdf is not None and pdf.reading and not pdf.reading.copy else None
-        earlier = earliest_copy(session, self.gw.config.agency.code, issue) if issue else None
+        """The issuer's own document, or another copier's copy, registered after a certified copy of its number: the
+        clerk compares them."""
+        issue = self._issue(pdf) if pdf is not None else None
+        earlier = earliest_copy(session, self.gw.config.agency.code, issue, besides=_copier(pdf.reading)) \
+            if pdf is not None and issue is not None else None
         return f"Đã nhận trước bản sao của văn bản này (số đến {earlier.arrival_number}): đối chiếu nội dung" if earlier else None
 
     def _name_the_earlier(self, session: Session, mail: Mail, decision: Decision, facts: MailFacts) -> None:
@@ -141,7 +150,7 @@ class Intake:
         (red team 12)."""
         name = peer_document_id(facts)
         earlier = self.registered_as(session, decision.pdf) if name and decision.pdf else None
-        if earlier is None or earlier.peer_document_id:
+        if earlier is None or earlier.peer_document_id or earlier.recalled:
             return
         origin = session.get(Mail, earlier.mail_id) if earlier.mail_id else None
         if issuer_mailbox(self.gw.directory, earlier, origin) == (mail.from_address or "").lower():
@@ -483,8 +492,9 @@ class Intake:
             issued_date=p.date, type_name=p.type, signer_name=p.signer,
             signer_position=", ".join(p.signer_title) or None, issuer_parent=p.issuer_parent, priority=p.urgency,
             to_places=reading.recipients.as_json() if reading else None, page_amount=reading.pages if reading else None,
-            description=_copy_note(reading) if reading and reading.copy else self._copy_before(session, decision.pdf),
-            copier=(reading.copy.copier or UNREAD_COPIER) if reading and reading.copy else None,
+            description="; ".join(n for n in (_copy_note(reading) if reading and reading.copy else None,
+                                               self._copy_before(session, decision.pdf)) if n) or None,
+            copier=_copier(reading),
             pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None, mail_id=mail.id,
             signed_sha256=decision.pdf.signed_sha256 if decision.pdf else None,
         ), now)
