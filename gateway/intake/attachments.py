@@ -14,7 +14,6 @@ opened with tnefparse and what it carries judged the same way.
 from __future__ import annotations
 
 import io
-import logging
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -22,15 +21,14 @@ from typing import Literal
 
 import olefile
 import puremagic
-import tnefparse
 
 with warnings.catch_warnings():  # oletools' grammar uses pyparsing names deprecated since pyparsing 3
     warnings.simplefilter("ignore", DeprecationWarning)
     from oletools.olevba import VBA_Parser
 
+from gateway.intake.mime import TNEF_MAGIC, tnef_files
 from gateway.model import AttachmentKind
 
-logging.getLogger("tnef").setLevel(logging.CRITICAL)  # tnefparse warns about every bad checksum
 
 MAX_DEPTH = 4  # files inside files (winmail.dat in winmail.dat, PDF in PDF): deeper is refused
 PDF_LEAD = 16  # bytes a reader tolerates before %PDF- (a BOM, blank lines, a little junk)
@@ -85,7 +83,6 @@ _ACTIVE_TEXT_TYPES = {"text/html", "application/xhtml+xml", "image/svg+xml", "te
                       "application/x-sh", "text/x-sh", "application/x-msdos-program"}
 _TEXT_BYTES = bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100)) + b"\t\n\r\f"  # printable in any 8-bit code page
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-_TNEF_MAGIC = b"\x78\x9f\x3e\x22"
 _BMP_HEADER_SIZES = (12, 16, 40, 52, 56, 64, 108, 124)  # the sizes of the DIB headers that may follow "BM"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -220,7 +217,7 @@ def _identify(data: bytes, depth: int) -> _Bytes:
         return _Bytes("PDF ghép với tệp nén", "refused") if _is_zip(data) else _Bytes("PDF", "allowed", "pdf")
     if data.startswith(_OLE_MAGIC):
         return _office_ole(data)
-    if data.startswith(_TNEF_MAGIC):
+    if data.startswith(TNEF_MAGIC):
         return _winmail(data, depth)
     if data.startswith(_SCRIPT_MAGIC):
         return _Bytes("tập lệnh", "refused")
@@ -336,12 +333,8 @@ def pdfs_inside(found: Classification, data: bytes) -> list[bytes]:
     (002 Đ16.7: nothing of a secret document is written, wherever in the mail it lies)."""
     if found.kind == "pdf":
         return [data]
-    if data.startswith(_TNEF_MAGIC):
-        try:
-            tnef = tnefparse.TNEF(data, do_checksum=False)
-            carried = [(str(a.long_filename() or a.name or ""), bytes(a.data or b"")) for a in tnef.attachments]
-        except Exception:  # tnefparse fails in many ways on a hostile file
-            return []
+    if data.startswith(TNEF_MAGIC):
+        carried = tnef_files(data) or []
         return [inner for name, content in carried for inner in pdfs_inside(classify(name, "", content, 1), content)]
     at = data.find(b"%PDF-")  # MuPDF opens a file after any junk (red team 49: 1,500 bytes of it)
     return [data[at:]] if found.kind == "refused" and at >= 0 else []
@@ -349,10 +342,8 @@ def pdfs_inside(found: Classification, data: bytes) -> list[bytes]:
 
 def _winmail(data: bytes, depth: int) -> _Bytes:
     """Outlook's winmail.dat (TNEF): opened, and each file it carries judged by the same list."""
-    try:
-        tnef = tnefparse.TNEF(data, do_checksum=False)
-        carried = [(str(a.long_filename() or a.name or ""), bytes(a.data or b"")) for a in tnef.attachments]
-    except Exception:  # tnefparse fails in many ways on a hostile file
+    carried = tnef_files(data)
+    if carried is None:
         return _Bytes("winmail.dat không mở được", "refused")
     for name, content in carried:
         inner = classify(name, "", content, depth + 1)

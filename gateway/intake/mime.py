@@ -8,6 +8,7 @@ import email
 import email.parser
 import email.policy
 import hashlib
+import logging
 import quopri
 import re
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from datetime import datetime
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
+
+import tnefparse
 
 from gateway.intake import line_ends
 from qlvb_mailbox.dates import plausible
@@ -25,6 +28,8 @@ line_ends.install()  # a part's last line end found at its end, not searched for
 
 FORWARD_DEPTH = 5  # forwarded mails inside forwarded mails: deeper ones are kept whole (and refused)
 FORWARDED_TYPES = ("message/rfc822", "message/global")
+TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # Outlook's winmail.dat
+logging.getLogger("tnef").setLevel(logging.CRITICAL)  # tnefparse warns about every bad checksum
 
 
 @dataclass(frozen=True)
@@ -155,12 +160,25 @@ def parts(msg: Message) -> list[Part]:
             data = _decoded(part)
         except (ValueError, TypeError, AssertionError):
             data = str(part.get_payload()).encode("utf-8", "replace")
+        carried = tnef_files(data) if data.startswith(TNEF_MAGIC) else None
+        if carried is not None:  # Outlook's winmail.dat (a mail written in Rich Text): its files are the mail's own
+            found += [Part(name, "application/octet-stream", content, False, forwarded) for name, content in carried]
+            continue
         disposition = str(part.get("Content-Disposition", "")).split(";", 1)[0].strip().lower()
         inline_body = (
             not filename and ctype in ("text/plain", "text/html", "text/enriched") and disposition != "attachment"
         )
         found.append(Part(filename, ctype, data, inline_body, forwarded))
     return found
+
+
+def tnef_files(data: bytes) -> list[tuple[str, bytes]] | None:
+    """The files an Outlook winmail.dat (TNEF) carries, by name; None when tnefparse cannot open it."""
+    try:
+        tnef = tnefparse.TNEF(data, do_checksum=False)
+        return [(nfc(str(a.long_filename() or a.name or "")), bytes(a.data or b"")) for a in tnef.attachments]
+    except Exception:  # tnefparse fails in many ways on a hostile file
+        return None
 
 
 def _decoded(part: Message) -> bytes:
