@@ -313,10 +313,11 @@ def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | Non
     """The signer beside the block; when the signer's part breaks over the page, its rest is at the
     top of the next page. On a scan, the signer's column was read with the block's (the closing
     part): the body rows above it are not read for it."""
-    near = source.lines_read(block.page_index, block.heading.y0 - 20)
+    near = source.without_signature_boxes(block.page_index, source.lines_read(block.page_index, block.heading.y0 - 20))
     signer, titles = read_signer(near)
     if signer is None and block.page_index + 1 < block.end:
-        following = [l for l in source.top(block.page_index + 1) if l.rel_y < 0.35]
+        following = [l for l in source.without_signature_boxes(block.page_index + 1, source.top(block.page_index + 1))
+                     if l.rel_y < 0.35]
         signer, titles = read_signer(near + following)
     if signer is None and titles is not None and titles.lines[-1].source == "ocr":
         signer = read_signer(list(titles.lines) + _rows_below(source, titles.lines[-1]))[0]
@@ -328,7 +329,7 @@ def _signer(source: PageSource, block: Block) -> tuple[Found | None, Found | Non
 def _signer_alone(source: PageSource) -> tuple[Found | None, Found | None]:
     """The signer of a document with no "Nơi nhận" (a Nội quy published alone, realpdf 004): a title over a
     name in the right column of the last page's closing part, both or neither."""
-    name, titles = read_signer(source.closing(source.count - 1))
+    name, titles = read_signer(source.without_signature_boxes(source.count - 1, source.closing(source.count - 1)))
     return (name, titles) if name is not None and titles is not None else (None, None)
 
 

@@ -16,6 +16,9 @@ from vntext import fold, nfc, one_line
 from vntext.legacy import legacy_font, to_unicode
 
 
+TEXT_FLAGS = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_IMAGES  # the page's text, its pictures aside
+
+
 def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
                keep_hidden: bool = False) -> tuple[list[Line], list[HiddenText]]:
     """The page's lines, top to bottom then left to right; spans on one baseline are one line
@@ -23,7 +26,7 @@ def page_lines(page: pymupdf.Page, page_number: int, log: DrawingLog, *,
     one sees (visibility.hidden_text; `log`: what the page draws), left out of the lines."""
     width, height = page.rect.width, page.rect.height
     lines: list[Line] = []
-    flags = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_IMAGES
+    flags = TEXT_FLAGS
     data = page.get_text("dict", flags=flags)
     marked = _drawn_for_empty_fields(page, flags)
     # what the page shows: not text drawn invisibly (render mode 3, a scanner's own OCR under its image),

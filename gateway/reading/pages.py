@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
-from gateway.reading.layout import has_text, page_lines
+from gateway.reading.layout import TEXT_FLAGS, has_text, page_lines
 from gateway.reading.lines import Line
 from gateway.reading.ocr import ocr_band, ocr_region
 from gateway.reading.particulars import is_motto_head, is_whole_mark, number_line_index
@@ -26,6 +26,7 @@ from gateway.reading.stamp_marks import (
     red_marks,
     stamp_annotations,
 )
+from gateway.reading.stamps import without_signature_boxes
 from gateway.reading.straight import PageView
 from gateway.reading.visibility import DrawingLog, HiddenText, drawing_log
 from gateway.reading.zones import TEXT_ROW, Band, PageLayout, page_layout
@@ -121,6 +122,10 @@ class PageSource:
         if not self.scanned(index):
             return [l for l in self._text[index] if top - 2 <= l.y0]
         return [l for l in self._ocr.get(index, []) if top - 2 <= l.y0]
+
+    def without_signature_boxes(self, index: int, lines: list[Line]) -> list[Line]:
+        """The lines but those a signed signature's box draws alone on a born-digital page (stamps.without_signature_boxes)."""
+        return lines if self.scanned(index) else without_signature_boxes(self.doc[index], lines, TEXT_FLAGS)
 
     def header(self) -> list[Line]:
         """Page 1 down to where its body starts."""

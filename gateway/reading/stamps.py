@@ -112,12 +112,18 @@ def _drawn_by(line: Line, stamps: list[Word]) -> bool:
     return bool(tokens) and not Counter(tokens) - here
 
 
+def _drawn_in(page: pymupdf.Page, flags: int, rects: list[pymupdf.Rect]) -> tuple[list[tuple[Any, ...]], list[Word]]:
+    """(the page's own words, the words the widgets in `rects` draw). The page's text with its appearances and
+    without them differ by just those words."""
+    own = [w[:5] for w in pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage(flags)).extractWORDS()]
+    drawn = Counter(w[:5] for w in page.get_text("words", flags=flags)) - Counter(own)
+    return own, [_word(w) for w in drawn.elements() if any(r.contains(_centre(w)) for r in rects)]
+
+
 def page_stamps(page: pymupdf.Page, flags: int, rects: list[pymupdf.Rect]) -> tuple[list[Word], list[Word]]:
     """(the page's own words, the words the signature widgets in `rects` draw). The page's text with
     its appearances and without them differ by just those words."""
-    own = [w[:5] for w in pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage(flags)).extractWORDS()]
-    drawn = Counter(w[:5] for w in page.get_text("words", flags=flags)) - Counter(own)
-    stamps = [_word(w) for w in drawn.elements() if any(r.contains(_centre(w)) for r in rects)]
+    own, stamps = _drawn_in(page, flags, rects)
     # a box drawing words of letters is a signature's own ("Nguyễn Văn A 25 11 2026"), no office's stamp: its figures
     # fill no blank (red team 47: a leader's box over the blank read as the number "25112026/STP-VP")
     named = [r for r in rects if any(_LETTERS.search(s.text) and r.contains(pymupdf.Point(s.cx, s.cy)) for s in stamps)]
@@ -149,6 +155,21 @@ def _centre(raw: tuple[Any, ...]) -> pymupdf.Point:
 def _word(raw: tuple[Any, ...]) -> Word:
     x0, y0, x1, y1, text = raw[:5]
     return Word(text, x0, y0, x1, y1)
+
+
+def without_signature_boxes(page: pymupdf.Page, lines: list[Line], flags: int) -> list[Line]:
+    """The lines but those a signed signature's box draws alone (its holder, its time of signing: NĐ 30/2020 has an
+    agency's signature show them): no field of the page's own (red team 55: the box under the leader's name was read as
+    the signer, "Sở Tư pháp tỉnh Bắc")."""
+    rects = [w.rect for w in page.widgets(types=[pymupdf.mupdf.PDF_WIDGET_TYPE_SIGNATURE]) if w.is_signed]
+    boxed = [l for l in lines if any(r.contains(pymupdf.Point(l.cx, (l.y0 + l.y1) / 2)) for r in rects)]
+    if not boxed:
+        return lines
+    # by place, not by words: a box's text may be written so that MuPDF's words and lines of it differ (pyHanko's
+    # default appearance: UTF-16 read as single bytes, a word for each letter)
+    own = [_word(w) for w in pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage(flags)).extractWORDS()]
+    drawn = {id(l) for l in boxed if not any(_inside(w, l) for w in own)}
+    return [line for line in lines if id(line) not in drawn]
 
 
 def with_stamps(page: pymupdf.Page, lines: list[Line], flags: int) -> list[Line]:

@@ -30,18 +30,23 @@ def box_between(pdf: bytes, left: str, right: str) -> tuple[float, float, float,
 
 def sign_with_stamp(
     pdf: bytes, identity: Identity, pki: DemoPki, *, text: str, box: tuple[float, float, float, float],
-    page: int = 0, field_name: str = "Signature1", font_size: float = 13,
+    page: int = 0, field_name: str = "Signature1", font_size: float = 13, unicode: bool = False,
 ) -> bytes:
     """Return the PDF signed by identity with a visible widget that draws only `text` in `box`
     (x0, y0, x1, y1 in PDF points from the bottom left), as an office's system stamps the number or
-    the day of a document issued electronically over the blank the text leaves."""
+    the day of a document issued electronically over the blank the text leaves; `unicode`: in an embedded font
+    (DejaVu Serif) that writes Vietnamese, as a signing tool's box showing the agency and the time does."""
     from pyhanko import stamp
     from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils import text as pdf_text
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 
+    from gateway.demo.documents import font_file
+
+    font = {"font": GlyphAccumulatorFactory(str(font_file(False)))} if unicode else {}
     style = stamp.TextStampStyle(
         stamp_text=text, border_width=0, background=None,
-        text_box_style=pdf_text.TextBoxStyle(font_size=font_size),
+        text_box_style=pdf_text.TextBoxStyle(font_size=font_size, **font),
         inner_content_layout=layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN,
                                                         y_align=layout.AxisAlignment.ALIGN_MID,
                                                         margins=layout.Margins(0, 0, 0, 0)),
