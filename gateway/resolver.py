@@ -86,6 +86,13 @@ _NOT_OURS_BEFORE = re.compile(rf"(\b(các|cấp|thuộc|{_LEVEL})|[,;/])\s*$", r
 # All provinces' bodies of a kind: "Sở Tài chính các tỉnh, thành phố trực thuộc TW", "Cục thuế các tỉnh, TPTW".
 _EVERY_PROVINCE = re.compile(r"\s+các\s+(tỉnh|thành phố|TP)\b.*$", re.IGNORECASE | re.DOTALL)
 _AND = re.compile(r"\s+(?:và|&)\s+", re.IGNORECASE)
+# A group's list of kinds kept whole in a list (Resolver._clean): its commas stand so until the group is looked up
+_GROUP_COMMA = "\ue000"
+# A Sở's office is a unit inside it, never a body of its own (a UBND's or a ministry's office is one): "Văn phòng Sở Nội
+# vụ" is the Sở (red team 55)
+_OFFICE_OF_A_SO = re.compile(r"^\s*văn\s+phòng\s+(?=sở\b)", re.IGNORECASE)
+# What joins a group to our place: "Các sở, ban, ngành thuộc UBND tỉnh", "… trên địa bàn tỉnh"
+_OURS_AFTER_GROUP = re.compile(r"\s+(thuộc(\s+(UBND|ủy ban nhân dân))?|trên\s+địa\s+bàn|của)\s*$", re.IGNORECASE)
 # "A và B" is cut at each "và" in turn, each side read again: names hold one or two ("Sở Văn hóa, Thể thao và Du
 # lịch"), so an entry of more names no pair of agencies
 MOST_ANDS = 4
@@ -244,18 +251,30 @@ class Resolver:
         # chính": every one of them, ours among them
         return any(self._named(part, agency) for part in [text, *items] if unplaced_ours or place_of(part) is not None) \
             or many and any(self._named(every, agency) for part in [text, *items]
-                            # "các PCT UBND tỉnh" are a body's deputies, never every province's body (red team 44)
-                            if (every := _plural(part)) != part and _strip_title(every) == every)
+                            # "các PCT UBND tỉnh" are a body's deputies, never every province's body (red team 44);
+                            # "các Sở, ban, ngành" are a province's own group, never every province's (red team 55)
+                            if (every := _plural(part)) != part and _strip_title(every) == every and self._group(every) is None)
 
     def _clean(self, entry: str) -> str:
         """The entry without its notes; a bracket shaped as one that names a body of the directory or a province by an
-        abbreviation ("(HN, HCM)", "(BTC, BYT)", "(b/c TTCP)") says which bodies (red team 38), as after a dash."""
+        abbreviation ("(HN, HCM)", "(BTC, BYT)", "(b/c TTCP)") says which bodies (red team 38), as after a dash. A group
+        whose name is a list of kinds ("Sở, ban, ngành") stays one item of a list it stands in (`_GROUP_COMMA`)."""
         def kept(note: re.Match[str]) -> str:
             text = note.group(1)
             named = any(self._direct(word, ours=False) is not None or names_province(word)
                         for word in re.findall(r"[A-ZĐ]{2,}[A-ZĐ0-9.]*", text))
             return " " if _is_note(text) and not named else f" - {text} "
-        return _NOTES.sub(kept, entry).strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
+        text = _NOTES.sub(kept, entry.replace(_GROUP_COMMA, " ")).strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
+        for written in self._listed_groups:  # red team 55: "Các Sở, ban, ngành, UBND các huyện" was five items
+            text = written.sub(lambda m: re.sub(r"\s*,\s*", _GROUP_COMMA, m.group(0)), text)
+        return text
+
+    @cached_property
+    def _listed_groups(self) -> list[re.Pattern[str]]:
+        """The directory's groups whose names are lists ("Sở, ban, ngành"), as an entry may write them."""
+        names = {g for a in self.directory.agencies for g in a.groups if "," in g}
+        return [re.compile(r"(?<!\w)" + r"\s*,\s*".join(re.escape(part.strip()) for part in name.split(",")) + r"(?!\w)",
+                           re.IGNORECASE) for name in sorted(names, key=len, reverse=True)]
 
     def _named(self, text: str, agency: AgencyEntry) -> bool:
         found = self._agencies(text) if text else None
@@ -267,7 +286,7 @@ class Resolver:
         None if none. `ours`: a place left out is ours (not when a list ends with another one)."""
         if ":" in text:
             return self._units_or_items(*text.split(":", 1))
-        for form in (text, _strip_title(text)):
+        for form in dict.fromkeys((text, _strip_title(text), _OFFICE_OF_A_SO.sub("", text))):
             hits = self._direct(form, ours)
             if hits is not None:
                 return hits
@@ -548,9 +567,15 @@ class Resolver:
         return forms + [own for form in forms if commune_of(form) and (own := _STANDING.sub("", form)) != form]
 
     def _group(self, text: str) -> _Found | None:
-        """A group as the directory's `groups` column names it, "các" before it or not."""
-        bare = re.sub(r"^\s*các\s+", "", text, flags=re.I)
-        found = [*self.directory.written_groups.find(bare), *self.directory.written_groups.find(f"các {bare}")]
+        """A group as the directory's `groups` column names it, "các" before it or not, our own place after it or not
+        ("các sở, ban, ngành tỉnh", "… tỉnh Bắc Giang", "… trên địa bàn tỉnh": red team 55; never another's)."""
+        bare = re.sub(r"^\s*các\s+", "", text.replace(_GROUP_COMMA, ", "), flags=re.I)
+        place, ours = self._written_place(bare)
+        forms = [bare]
+        if place is not None and ours and fold(bare).endswith(fold(place)):
+            forms.append(_OURS_AFTER_GROUP.sub("", " ".join(bare.split()[:-len(place.split())])))
+        found = [hit for form in forms for hit in (*self.directory.written_groups.find(form),
+                                                    *self.directory.written_groups.find(f"các {form}"))]
         agencies = tuple(dict.fromkeys(agency for _, agency in found))
         return _Found(agencies, many=True) if agencies else None
 

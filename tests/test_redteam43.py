@@ -18,7 +18,7 @@ from pyhanko.sign import fields, signers
 
 from kit import DocumentSpec, blank_document, box_between, make_mail, pdf_signer, render_document, sign_pdf
 from test_resolver_corpus import PROVINCE, agency, named, resolved
-from test_unissued_revisions import _revisions, _rows, _send
+from test_unissued_revisions import _revisions, _send
 from world import STP, US, World
 
 EVIL = "attacker@evil.example"
@@ -72,7 +72,7 @@ def test_a_draft_whose_stamp_fields_were_made_before_the_leader_signed_is_not_re
     draft = _send(world, "draft", _revisions(issued)["LanhDao"], sender=EVIL, auth=None)
     assert draft["verdict"] != "accepted" and draft["incoming_number"] is None, (draft["verdict"], draft["reasons"])
     assert not [r for r in draft["replies"] if r["kind"] == "ack"]
-    assert len(_rows(world)) == 1
+    assert len(world.documents()) == 1
 
 
 def test_a_draft_with_dotted_blanks_is_not_issued(world: World) -> None:
@@ -84,7 +84,7 @@ def test_a_draft_with_dotted_blanks_is_not_issued(world: World) -> None:
     out = _send(world, "dotted", sign_pdf(draft, world.signers["stp"], world.pki, field_name="LanhDao"))
     assert out["verdict"] != "accepted" and out["incoming_number"] is None, (out["verdict"], out["document"]["number"])
     assert "not-issued" in [r["code"] for r in out["reasons"]]
-    assert _rows(world) == []
+    assert world.documents() == []
 
 
 def test_an_issued_document_with_an_impossible_date_is_not_called_unissued(world: World) -> None:

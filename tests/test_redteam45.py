@@ -23,7 +23,7 @@ from gateway.directory import Directory
 from kit import DocumentSpec, render_document, sign_pdf, sign_with_stamp
 from test_redteam43 import _Typed
 from test_resolver_communes import DIRECTORY, TAND_KV1, XA, XA_TA, named
-from test_unissued_revisions import _revisions, _rows, _send
+from test_unissued_revisions import _revisions, _send
 from world import MX, STP, US, World
 
 EVIL = "attacker@evil.example"
@@ -97,7 +97,7 @@ def test_a_bounce_as_multipart_mixed_does_not_register_our_own_document(world: W
     multipart/report, so our letter 55/SNV-VP is judged and registered as an incoming document from MAILER-DAEMON."""
     out = world.ingest(_bounce(world, "bounce-mixed", _ours(world), content_type="multipart/mixed", direct=True))[0]
     assert out["incoming_number"] is None, (out["verdict"], out["reasons"])
-    assert _rows(world) == []
+    assert world.documents() == []
 
 
 def test_a_secret_document_carried_back_in_a_bounce_is_written_nowhere(world: World) -> None:
@@ -114,7 +114,7 @@ def test_a_secret_document_carried_back_in_a_bounce_is_written_nowhere(world: Wo
     assert not (world.root / "store").exists() or not any((world.root / "store").rglob("*.eml"))
     assert out["verdict"] == "quarantined" and "secret-document" in [r["code"] for r in out["reasons"]]
     assert [(r["kind"], r["to"]) for r in out["replies"]] == [("alert", US["mailbox"])]
-    assert _rows(world) == []
+    assert world.documents() == []
 
 
 def test_a_secret_document_forwarded_as_an_attached_mail_is_written_nowhere_and_sent_back(world: World) -> None:
@@ -128,7 +128,7 @@ def test_a_secret_document_forwarded_as_an_attached_mail_is_written_nowhere_and_
     assert out["verdict"] == "returned" and "secret-document" in [r["code"] for r in out["reasons"]]
     assert sorted(r["kind"] for r in out["replies"]) == ["alert", "return"]
     assert not (world.root / "store").exists() or not any(p.is_file() for p in (world.root / "store").rglob("*"))
-    assert _rows(world) == []
+    assert world.documents() == []
 
 
 def test_another_communes_body_under_its_parent_is_foreign_to_a_commune() -> None:

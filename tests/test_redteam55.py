@@ -4,24 +4,11 @@ signature box under the leader's name was registered as the signer. Each failed 
 
 from __future__ import annotations
 
-import struct
-
 import pytest
 
 from kit import sign_with_stamp
+from test_redteam48 import _winmail as winmail
 from world import STP, World
-
-
-def winmail(*files: tuple[str, bytes]) -> bytes:
-    """Outlook's winmail.dat (TNEF) carrying these files."""
-    def attribute(level: int, ident: int, kind: int, data: bytes) -> bytes:
-        return struct.pack("<BHHI", level, ident, kind, len(data)) + data + struct.pack("<H", sum(data) & 0xFFFF)
-    out = b"\x78\x9f\x3e\x22" + b"\x01\x00" + attribute(1, 0x9006, 0x0009, b"\x00\x00\x01\x00")
-    for name, data in files:
-        out += attribute(2, 0x9002, 0x0006, b"\x01\x00\xff\xff\xff\xff" + b"\x00" * 8)
-        out += attribute(2, 0x8010, 0x0001, name.encode() + b"\x00")
-        out += attribute(2, 0x800F, 0x0006, data)
-    return out
 
 
 def test_a_document_outlook_sends_inside_winmail_dat_is_registered(world: World) -> None:
@@ -52,3 +39,32 @@ def test_the_agencys_signature_box_under_the_leaders_name_is_not_the_signer(worl
     [out] = world.ingest(world.mail("box", attachments=[("501-STP-VP.pdf", pdf)]))
     assert out["verdict"] == "accepted", out["reasons"]
     assert out["document"]["signer"] == "Nguyễn Văn An"
+
+
+ENTRIES = ["Các Sở, ban, ngành tỉnh Bắc Giang;", "Các sở, ban, ngành tỉnh;", "Thủ trưởng các sở, ban, ngành tỉnh;",
+           "Các Sở, ban, ngành, UBND các huyện, thành phố;", "Các Sở, ban, ngành và UBND tỉnh;",
+           "Sở Tài chính, các Sở, ban, ngành;", "Các sở, ban, ngành trên địa bàn tỉnh;", "Văn phòng Sở Nội vụ;"]
+
+
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_a_block_naming_our_group_as_documents_write_it_is_addressed_to_us(world: World, entry: str) -> None:
+    """Our group with our province after it, in a list beside other bodies, "và" another, or our own office: the letter
+    sent by Bcc (its To the issuer's own mailbox) was returned `wrong-recipient` to its issuer; it is ours."""
+    block = ["Nơi nhận:", f"- {entry}", "- UBND tỉnh (b/c);", "- Lưu: VT, VP."]
+    pdf = world.signed("stp", world.document(number="300/STP-VP", recipients=block))
+    [out] = world.ingest(world.mail("bcc", attachments=[("300-STP-VP.pdf", pdf)], to=[STP]))
+    assert out["verdict"] == "accepted", out["reasons"]
+
+
+@pytest.mark.parametrize("entry", ["Các Sở, ban, ngành tỉnh Lạng Sơn;", "Văn phòng UBND tỉnh Lạng Sơn;"])
+def test_another_provinces_group_or_office_is_not_us(world: World, entry: str) -> None:
+    """The same words naming another province's group, or another body's office, name nobody here."""
+    from gateway.directory import Directory, parse_directory
+    from gateway.resolver import Resolver
+    from world import US
+
+    directory = Directory(parse_directory(world.root / "directory.csv"))
+    us = directory.by_code(US["code"])
+    assert us is not None and not Resolver(directory, us).names(entry, us)
+    for own in ("Các Sở, ban, ngành tỉnh;", "Các Sở, ban, ngành;"):  # in its own document: its own group, never ours
+        assert not Resolver(directory, us).names(own, us, unplaced_ours=False)
