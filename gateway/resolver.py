@@ -245,6 +245,9 @@ class Resolver:
             items = [i for i in items if _province_said(i)]  # "Sở Tư pháp, Sở Y tế Hà Nội": maybe Hà Nội's (red team 38)
         elif place is not None and _below_a_province(place):  # "Hội Nông dân, UBND xã": the commune's (red team 44)
             items = [i if _LEVELS.search(i) or _REGION.search(i) else f"{i} {place}" for i in items]
+        if len(items) > 1 and any(_GROUP_COMMA in i for i in items) and not self._written_place(items[-1])[1]:
+            # "Các Sở, ban, ngành, UBND các huyện tỉnh Lạng Sơn": the list's place is its group's too (red team 57)
+            items = [i for i in items if _GROUP_COMMA not in i]
         if len(items) > 1 and (ministry := self._ministry_ending(items[-1])) is not None:  # the same of a ministry's
             items = [i for i in items if self._of_ministry(i, self._direct(i, ours=False), ministry)]
         # "Sở Nội vụ", "Các Sở, ban, ngành" of another province's document (not `unplaced_ours`): its own; "Các Sở Tài
@@ -252,8 +255,10 @@ class Resolver:
         return any(self._named(part, agency) for part in [text, *items] if unplaced_ours or place_of(part) is not None) \
             or many and any(self._named(every, agency) for part in [text, *items]
                             # "các PCT UBND tỉnh" are a body's deputies, never every province's body (red team 44);
-                            # "các Sở, ban, ngành" are a province's own group, never every province's (red team 55)
-                            if (every := _plural(part)) != part and _strip_title(every) == every and self._group(every) is None)
+                            # "các Sở, ban, ngành" are a province's own group, never every province's (red team 55), nor
+                            # is a list or "và" holding one (red team 57)
+                            if (every := _plural(part)) != part and _strip_title(every) == every
+                            and _GROUP_COMMA not in every and self._group(every) is None)
 
     def _clean(self, entry: str) -> str:
         """The entry without its notes; a bracket shaped as one that names a body of the directory or a province by an
@@ -572,6 +577,10 @@ class Resolver:
         bare = re.sub(r"^\s*các\s+", "", text.replace(_GROUP_COMMA, ", "), flags=re.I)
         place, ours = self._written_place(bare)
         forms = [bare]
+        level = re.match(rf"({_LEVEL}|TP\.?)", place or "", re.IGNORECASE)
+        # our province's level only: a Sở's group is no district's or commune's ("các sở, ban, ngành huyện": red team 57)
+        ours = ours and level is not None and (key := _level_key(level.group(1))) in ("TINH", "THANH PHO") \
+            and key in self._places.by_level
         if place is not None and ours and fold(bare).endswith(fold(place)):
             forms.append(_OURS_AFTER_GROUP.sub("", " ".join(bare.split()[:-len(place.split())])))
         found = [hit for form in forms for hit in (*self.directory.written_groups.find(form),

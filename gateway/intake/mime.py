@@ -140,7 +140,7 @@ def parts(msg: Message) -> list[Part]:
         part, forwarded = stack.pop()
         ctype = part.get_content_type().lower()
         filename = _filename(part)
-        if ctype in FORWARDED_TYPES or (filename.lower().rstrip(". ").endswith(".eml") and not part.is_multipart()):
+        if ctype in FORWARDED_TYPES or (_is_eml(filename) and not part.is_multipart()):
             inner = _forwarded_mail(part)
             if inner is not None and forwarded < FORWARD_DEPTH:
                 stack.append((inner, forwarded + 1))
@@ -162,7 +162,12 @@ def parts(msg: Message) -> list[Part]:
             data = str(part.get_payload()).encode("utf-8", "replace")
         carried = tnef_files(data) if data.startswith(TNEF_MAGIC) else None
         if carried is not None:  # Outlook's winmail.dat (a mail written in Rich Text): its files are the mail's own
-            found += [Part(name, "application/octet-stream", content, False, forwarded) for name, content in carried]
+            for name, content in carried:  # a mail saved in it is opened as a forwarded one (red team 57)
+                inner = _as_mail(content) if _is_eml(name) else None
+                if inner is not None and forwarded < FORWARD_DEPTH:
+                    stack.append((inner, forwarded + 1))
+                else:
+                    found.append(Part(name, "application/octet-stream", content, False, forwarded))
             continue
         disposition = str(part.get("Content-Disposition", "")).split(";", 1)[0].strip().lower()
         inline_body = (
@@ -236,6 +241,15 @@ def _forwarded_mail(part: Message) -> Message | None:
             raw = _decoded_by_email(part)
         except (ValueError, TypeError, AssertionError):
             return None
+    return _as_mail(raw)
+
+
+def _is_eml(filename: str) -> bool:
+    return filename.lower().rstrip(". ").endswith(".eml")
+
+
+def _as_mail(raw: bytes) -> Message | None:
+    """The mail these bytes are, None when they are not one."""
     inner = parse_message(raw)
     headers = ("From", "Date", "Subject", "Message-ID", "MIME-Version", "Content-Type")
     return inner if any(inner.get(h) for h in headers) else None

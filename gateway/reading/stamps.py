@@ -168,7 +168,8 @@ def without_signature_boxes(page: pymupdf.Page, lines: list[Line], flags: int) -
     # by place, not by words: a box's text may be written so that MuPDF's words and lines of it differ (pyHanko's
     # default appearance: UTF-16 read as single bytes, a word for each letter)
     own = [_word(w) for w in pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage(flags)).extractWORDS()]
-    drawn = {id(l) for l in boxed if not any(_inside(w, l) for w in own)}
+    # (a box over the name's line holds the name's words under its first line: red team 57)
+    drawn = {id(l) for l in boxed if not any(_inside(w, l) and w.text in l.text.split() for w in own)}
     return [line for line in lines if id(line) not in drawn]
 
 
