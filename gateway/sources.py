@@ -25,7 +25,7 @@ from gateway.intake.analysis import HEADER_BYTES
 from gateway.intake.pipeline import IncomingMail, Intake
 from gateway.mailbox_state import Connected, Filed, MailboxStates
 from gateway.metrics import DaemonMetrics
-from gateway.model import Verdict, Whole
+from gateway.model import Verdict, Whole, WorkFailure
 from gateway.outgoing.folder import FOLDER_OF, take_dropped
 from gateway.outgoing.send import OutgoingSender
 from gateway.workers import Job, Result, mail_result
@@ -93,11 +93,18 @@ class Inbox(Generic[K]):
         came while the daemon was busy is taken at once, not at the next poll. After MAX_PASSES the
         other work gets its turn, and the daemon does not wait before the next."""
         mailbox, desk = self.mailbox, self.desk
-        if not mailbox.connected:
+        connected_now = not mailbox.connected
+        if connected_now:
             mailbox.connect()
             log.info("%s: connected", self.name)
         state = desk.states.get(self.name)
         last_uid = state.last_uid if state.uidvalidity == mailbox.uidvalidity else 0  # a new folder: start over
+        if connected_now and mailbox.uidnext is not None and last_uid >= mailbox.uidnext:
+            # the server gives again UIDs we took in: its store restored from a snapshot, UIDVALIDITY kept (red team 56:
+            # the mails delivered after it stayed in the inbox for ever); what the inbox holds is what is not filed
+            log.warning("%s: the server's next UID (%d) is not above the last taken in (%d): its store was restored? "
+                        "the inbox is taken in from its first mail", self.name, mailbox.uidnext, last_uid)
+            last_uid = 0
         taken: set[K] = set()  # a mail is taken once a turn, even one that could not be filed
         self.more = False
         for passes in range(MAX_PASSES):
@@ -140,7 +147,8 @@ class Inbox(Generic[K]):
                     waiting.extend(self._streamed(batch.keys[0]))
                     continue
                 for mail in self.mailbox.fetch(batch.keys):
-                    waiting.append(_Taken(mail, desk.intake.pool.submit(Job("mail", mail.raw, store=True))))
+                    waiting.append(_Taken(mail, _unread(mail.unreadable) if mail.unreadable is not None
+                                          else desk.intake.pool.submit(Job("mail", mail.raw, store=True))))
             while waiting and not desk.stop.is_set():  # the last ones as they come
                 left, last_uid = self._record_ready(waiting, left, last_uid, at_least=1)
         finally:
@@ -190,6 +198,13 @@ class Inbox(Generic[K]):
                                           last_uid=last_uid if uids else None))
         desk.send()
         return left, last_uid
+
+
+def _unread(refusal: str) -> futures.Future[Result]:
+    """The analysis of a mail the server will not give: it failed, why (quarantined `processing-failed`, the clerk told)."""
+    done: futures.Future[Result] = futures.Future()
+    done.set_result(WorkFailure(f"máy chủ thư không trả thư này: {refusal}"[:300]))
+    return done
 
 
 def _uids(keys: Iterable[object]) -> list[int]:

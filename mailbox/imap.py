@@ -9,12 +9,15 @@ is not lost: `news` tells the daemon to look again rather than wait.
 
 from __future__ import annotations
 
+import imaplib
+import logging
 import re
 import socket
 import ssl
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
@@ -24,8 +27,22 @@ from qlvb_mailbox.settings import Folders, Server
 from qlvb_mailbox.watched import STREAM_CHUNK, FetchedMail, Stop, StreamedMail
 
 FETCH_BATCH = 20
+log = logging.getLogger(__name__)
 SIZES_CHUNK = 500  # UIDs asked for their size in one command (a command line stays short)
 NETWORK_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientError, EOFError)
+
+
+# A server refusing mail for a while, not for good (RFC 5530): the mailbox's trouble, tried again later
+_PASSING = re.compile(r"\[(UNAVAILABLE|INUSE|LIMIT|OVERQUOTA|EXPUNGEISSUED)\]", re.IGNORECASE)
+_FAILED = re.compile(r"\b(FETCH|MOVE|COPY|UID) failed\b", re.IGNORECASE)  # the server's own words on the command it dropped
+
+
+def _refused(exc: IMAPClientError) -> bool:
+    """Whether the server refused what was asked (NO or BAD, or its BYE naming the command: "FETCH failed"), not a
+    connection lost of itself nor a passing state."""
+    if _PASSING.search(str(exc)):
+        return False
+    return not isinstance(exc, imaplib.IMAP4.abort) or _FAILED.search(str(exc)) is not None
 
 
 def _crlf(raw: bytes) -> bytes:
@@ -47,8 +64,10 @@ class ImapMailbox:
         self.timeout = timeout
         self.client: IMAPClient | None = None
         self.uidvalidity: int | None = None
+        self.uidnext: int | None = None
         self._separator = "/"
         self._prefix = ""
+        self._refusals: dict[int, str] = {}  # why the server would not give a mail asked for alone
 
     # ---- connection ------------------------------------------------------------------------
     def connect(self) -> None:
@@ -77,6 +96,7 @@ class ImapMailbox:
                 client.subscribe_folder(folder)
         selected = client.select_folder(self.folder("inbox"))
         self.uidvalidity = int(selected[b"UIDVALIDITY"])
+        self.uidnext = int(selected[b"UIDNEXT"]) if b"UIDNEXT" in selected else None
 
     @property
     def connected(self) -> bool:
@@ -124,23 +144,60 @@ class ImapMailbox:
         assert self.client is not None
         for start in range(0, len(uids), SIZES_CHUNK):
             chunk = uids[start:start + SIZES_CHUNK]
-            data = self.client.fetch(chunk, ["RFC822.SIZE"])
-            for uid in chunk:
-                if uid in data:  # else expunged meanwhile
-                    yield uid, int(data[uid][b"RFC822.SIZE"])
+            for uid, item in self._each_of(chunk, ["RFC822.SIZE"]):
+                yield uid, int(item[b"RFC822.SIZE"]) if item is not None else 0  # one refused: fetched alone, refused
 
     def fetch(self, uids: list[int]) -> list[FetchedMail[int]]:
+        """The mails, in order; one the server refuses when asked for alone (a file its mail user cannot read, a damaged
+        one: NO [SERVERBUG]) comes back `unreadable`, its raw bytes saying so (red team 56: the batch's NO was taken for
+        the network's, and the mailbox tried the same FETCH for ever, nothing taken in)."""
         assert self.client is not None
         fetched: list[FetchedMail[int]] = []
         for start in range(0, len(uids), FETCH_BATCH):
-            chunk = uids[start:start + FETCH_BATCH]
-            data = self.client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
-            for uid in chunk:
-                item = data.get(uid)
+            for uid, item in self._each_of(uids[start:start + FETCH_BATCH], ["BODY.PEEK[]", "INTERNALDATE"]):
                 if item is None:
-                    continue  # expunged meanwhile (the clerk moved it)
-                fetched.append(FetchedMail(uid, bytes(item[b"BODY[]"]), _internaldate(item)))
+                    why = self._refusals.pop(uid)
+                    note = f"Máy chủ thư không trả thư UID {uid} (UIDVALIDITY {self.uidvalidity}): {why}"
+                    fetched.append(FetchedMail(uid, note.encode(), None, unreadable=why))
+                else:
+                    fetched.append(FetchedMail(uid, bytes(item[b"BODY[]"]), _internaldate(item)))
         return fetched
+
+    def _each_of(self, uids: list[int], items: list[str], *, again: bool = True) -> Iterator[tuple[int, dict[bytes, Any] | None]]:
+        """(uid, what the server gave) for each mail still there, in order; None for one it will not give when asked
+        for alone (why in `_refusals`). A batch the server refuses (NO, or BYE: Dovecot drops the connection on a mail
+        file it cannot read) is asked again mail by mail, on a new connection if need be; a mail alone is refused by a
+        NO, or by a second BYE on a connection made anew. A connection that cannot be made again, a server busy for a
+        while (RFC 5530: UNAVAILABLE, INUSE…) or a mailbox made anew meanwhile is the mailbox's trouble and raises."""
+        assert self.client is not None
+        try:
+            data = self.client.fetch(uids, items)
+        except IMAPClientError as exc:
+            if not _refused(exc):
+                raise
+            dropped = isinstance(exc, imaplib.IMAP4.abort)
+            if dropped:
+                self._connect_again()
+            if len(uids) > 1:
+                for uid in uids:
+                    yield from self._each_of([uid], items)
+            elif dropped and again:
+                yield from self._each_of(uids, items, again=False)
+            else:
+                self._refusals[uids[0]] = str(exc)[:300]
+                yield uids[0], None
+            return
+        for uid in uids:
+            if uid in data:  # else expunged meanwhile (the clerk moved it)
+                yield uid, data[uid]
+
+    def _connect_again(self) -> None:
+        """A new connection after the server dropped one in the middle of the work; the same mailbox or an error."""
+        uidvalidity = self.uidvalidity
+        self.close()
+        self.connect()
+        if self.uidvalidity != uidvalidity:
+            raise IMAPClientError(f"the inbox was made anew (UIDVALIDITY {uidvalidity} -> {self.uidvalidity})")
 
     def stream(self, uid: int) -> StreamedMail[int] | None:
         """A mail read STREAM_CHUNK bytes at a time (BODY.PEEK[]<offset.length>), never whole in memory."""
@@ -162,7 +219,23 @@ class ImapMailbox:
             offset += len(chunk)
 
     def file(self, uids: list[int], key: str) -> None:
-        """Move mails into the folder for their verdict, in one command (IMAP MOVE, or COPY and expunge)."""
+        """Move mails into the folder for their verdict, in one command (IMAP MOVE, or COPY and expunge); if the
+        server refuses it, each alone, one it refuses then left in the inbox (its verdict recorded: it is not taken
+        again), the refusal in the log."""
+        try:
+            self._move(uids, key)
+        except IMAPClientError as exc:
+            if not _refused(exc):
+                raise
+            if isinstance(exc, imaplib.IMAP4.abort):
+                self._connect_again()
+            if len(uids) == 1:
+                log.warning("the server keeps mail UID %d in the inbox: %s", uids[0], exc)
+                return
+            for uid in uids:
+                self.file([uid], key)
+
+    def _move(self, uids: list[int], key: str) -> None:
         assert self.client is not None
         if not uids:
             return

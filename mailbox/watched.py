@@ -22,6 +22,7 @@ class FetchedMail(Generic[K]):
     key: K  # the IMAP UID, or a Maildir key
     raw: bytes
     internaldate: datetime | None  # when the mailbox received it
+    unreadable: str | None = None  # the server's refusal to give it, asked alone (raw then says so, not the mail)
 
 
 STREAM_CHUNK = 4 * 1024 * 1024  # bytes of a mail too large to hold read at once (IMAP: one partial FETCH)
@@ -42,6 +43,9 @@ class WatchedMailbox(Protocol[K]):
 
     @property
     def uidvalidity(self) -> int | None: ...  # IMAP's UIDVALIDITY (a Maildir has none)
+
+    @property
+    def uidnext(self) -> int | None: ...  # IMAP's UIDNEXT when the inbox was selected (a Maildir has none)
 
     @property
     def connected(self) -> bool: ...

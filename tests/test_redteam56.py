@@ -1,0 +1,81 @@
+"""Red team 56 (nothing lost, nothing twice: what the mailbox and the operator's world do, against a real Dovecot and the
+real daemon): the mail server's store restored from a snapshot with its UIDVALIDITY gives again UIDs the daemon took
+in, and the mails delivered after it stayed in the inbox for ever; one mail file the server cannot read made it
+refuse the batch's FETCH, taken for the network's fault: the mailbox tried the same FETCH for ever and took nothing in.
+Each failed before its fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from contextlib import closing
+
+from born_digital import numbered_document
+from servers import wait_for
+from test_daemon import append, folder_counts, servers, start_daemon, stop_daemon  # noqa: F401 (a fixture)
+from world import US, World
+
+
+def _registered(world: World) -> list[str]:
+    with closing(sqlite3.connect(f"file:{world.root / 'qlvb.db'}?mode=ro", uri=True, timeout=10)) as db:
+        try:
+            return [n for (n,) in db.execute("SELECT notation FROM documents ORDER BY arrival_number")]
+        except sqlite3.OperationalError:
+            return []
+
+
+def _held(world: World) -> list[str]:
+    with closing(sqlite3.connect(f"file:{world.root / 'qlvb.db'}?mode=ro", uri=True, timeout=10)) as db:
+        return [json.dumps(json.loads(o), ensure_ascii=False) for (o,) in
+                db.execute("SELECT outcome FROM mails WHERE verdict = 'quarantined'")]
+
+
+def test_mail_after_the_server_is_restored_from_a_snapshot_is_taken_in(world: World, servers) -> None:  # type: ignore[no-untyped-def]
+    imap_server, _ = servers
+    maildir = imap_server.workdir / "mail" / US["mailbox"]
+    world.mail("warm-up")  # Sở Tư pháp's DKIM key in the configuration before the daemon reads it
+    daemon = start_daemon(world)
+    try:
+        append(imap_server, world.mail("a", attachments=[("cv.pdf", numbered_document(101))]))
+        assert wait_for(lambda: folder_counts(imap_server)["accepted"] == 1, timeout=120)
+        imap_server.stop()  # last night's snapshot of the server's disk
+        subprocess.run(["cp", "-a", str(maildir), str(imap_server.workdir / "snapshot")], check=True)
+        imap_server.start()
+        append(imap_server, *(world.mail(f"b{n}", attachments=[("cv.pdf", numbered_document(n))]) for n in (102, 103)))
+        assert wait_for(lambda: folder_counts(imap_server)["accepted"] == 3, timeout=120)
+    finally:
+        stop_daemon(daemon)
+    imap_server.stop()  # the disk fails: the store comes back from the snapshot, its UIDVALIDITY kept
+    shutil.rmtree(maildir)
+    subprocess.run(["cp", "-a", str(imap_server.workdir / "snapshot"), str(maildir)], check=True)
+    imap_server.start()
+    daemon = start_daemon(world)
+    try:
+        append(imap_server, *(world.mail(f"c{n}", attachments=[("cv.pdf", numbered_document(n))]) for n in (201, 202)))
+        assert wait_for(lambda: {"201/STP-VP", "202/STP-VP"} <= set(_registered(world)), timeout=60), \
+            (_registered(world), folder_counts(imap_server))
+        assert folder_counts(imap_server)["inbox"] == 0
+    finally:
+        stop_daemon(daemon)
+
+
+def test_a_mail_the_server_cannot_read_is_held_and_the_others_are_taken_in(world: World, servers) -> None:  # type: ignore[no-untyped-def]
+    imap_server, _ = servers
+    maildir = imap_server.workdir / "mail" / US["mailbox"]
+    world.mail("warm-up")
+    append(imap_server, *(world.mail(f"m{n}", attachments=[("cv.pdf", numbered_document(n))]) for n in (301, 302, 303)))
+    files = sorted((maildir / "new").iterdir()) + sorted((maildir / "cur").iterdir())
+    os.chown(files[1], 0, 0)  # 302's file restored by root, unreadable to the server's mail user
+    os.chmod(files[1], 0o600)
+    daemon = start_daemon(world)
+    try:
+        append(imap_server, world.mail("m304", attachments=[("cv.pdf", numbered_document(304))]))
+        assert wait_for(lambda: set(_registered(world)) == {"301/STP-VP", "303/STP-VP", "304/STP-VP"}, timeout=90), \
+            (_registered(world), folder_counts(imap_server))
+        assert wait_for(lambda: any("máy chủ thư không trả thư" in o for o in _held(world)), timeout=30)
+        assert daemon.poll() is None
+    finally:
+        stop_daemon(daemon)
