@@ -291,6 +291,7 @@ class Registered:
 
     number: int
     recalled: bool = False
+    same_file: bool = True  # its very file or signed revision; else the same issuer's number of the year
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,13 @@ class Issue:
     parent: str | None
     notation: str
     year: int  # the year it was issued (its date's; the register's when its date is unread)
+    agency: str | None = None  # the directory's name of the issuer, when it names one: however the issuer is printed
+
+    @property
+    def keys(self) -> list[str]:
+        """The issuer keys its documents are registered under: the directory agency's, and as printed (the lines
+        registered before the agency's key was written)."""
+        return [k for k in dict.fromkeys((issuer_key(self.agency), issuer_key(self.issuer, self.parent))) if k]
 
 
 def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Issue | None = None, *,
@@ -57,8 +64,9 @@ def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Is
     the issuer's own document never repeats one, nor does another copier's copy (red teams 53 and 54: a "copy" signed by
     anyone, registered first, made the issuer's letter and another agency's genuine copy its duplicates). Else, the
     recalled document it repeats (`recalled` set: a replay of what the issuer withdrew, or a copy of it, was registered
-    again, its issuer thanked: red team 54): by its signed revision; a copy by its issue too (the issuer's own letter
-    of a recalled number is its correction, sent again).
+    again, its issuer thanked: red team 54): by its signed revision or its issue (the decision lets the issuer's own
+    letter of a recalled number, sent from its own mailbox, be its correction: red team 58 cut the recalled file to its
+    first signature, another signed revision).
     Each way is looked up by its
     own index: asked together (an OR), SQLite read the agency's whole register for every mail (22 ms a
     mail at 50,000 documents, 62 at 200,000)."""
@@ -71,7 +79,7 @@ def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Is
                                           else Document.copier.is_(None)))
     gone = (Document.agency_code == agency_code, Document.recalled.is_(True))  # a recall keeps these, nulls the file's
     recalled_ways = ([Document.signed_sha256 == signed_sha256] if signed_sha256 is not None else []) + \
-        ([_same_issue(issue)] if issue is not None and copier is not None else [])  # the issuer may correct and resend
+        ([_same_issue(issue)] if issue is not None else [])
     # one statement, each way a subquery of its own (its own index): one round trip where there were three
     earliest = session.execute(select(*(select(func.min(Document.id)).where(way, *alive).scalar_subquery() for way in ways),
                                       *(select(func.min(Document.id)).where(way, *gone).scalar_subquery()
@@ -80,10 +88,10 @@ def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Is
     return session.get(Document, min(found)) if found else None
 
 
-def _same_issue(issue: Issue) -> ColumnElement[bool]:
+def _same_issue(issue: Issue, keys: list[str] | None = None) -> ColumnElement[bool]:
     same_year = (Document.issued_date.like(f"{issue.year:04d}-%")
                  | (Document.issued_date.is_(None) & (Document.year == issue.year)))
-    return (Document.issuer_key == issuer_key(issue.issuer, issue.parent)) & (Document.notation == issue.notation) & same_year
+    return Document.issuer_key.in_(keys or issue.keys) & (Document.notation == issue.notation) & same_year
 
 
 def earliest_copy(session: Session, agency_code: str, issue: Issue, *, besides: str | None = None) -> Document | None:
@@ -101,7 +109,8 @@ def copies_of(session: Session, document: Document) -> list[Document]:
     year = int(document.issued_date[:4]) if document.issued_date else document.year
     issue = Issue(document.organ_name, document.organ_parent, document.notation, year)
     return list(session.scalars(select(Document).where(
-        _same_issue(issue), Document.copier.is_not(None), Document.id != document.id,
+        _same_issue(issue, [document.issuer_key] if document.issuer_key else None), Document.copier.is_not(None),
+        Document.id != document.id,
         Document.agency_code == document.agency_code, Document.recalled.is_(False)).order_by(Document.id)))
 
 
@@ -127,6 +136,7 @@ class RegisterLine:
     signed_sha256: str | None = None  # of what its last intact signature covers
     secrecy: str | None = None  # a paper document's mark (an electronic one that is secret is never registered)
     copier: str | None = None  # a certified copy's copying agency; None: the issuer's own document
+    agency: str | None = None  # the directory's name of the issuer: its key, however the issuer is printed (red team 58)
 
 
 def register_incoming(session: Session, agency_code: str, line: RegisterLine, now: datetime) -> Document:
@@ -143,7 +153,7 @@ def register_incoming(session: Session, agency_code: str, line: RegisterLine, no
         signer_position=line.signer_position, priority=line.priority, to_places=line.to_places,
         page_amount=line.page_amount, language="vi", description=line.description, due_date=None,
         basis=line.basis, pdf_sha256=line.pdf_sha256, signed_sha256=line.signed_sha256,
-        issuer_key=issuer_key(line.issuer, line.issuer_parent), recalled=False,
+        issuer_key=issuer_key(line.agency) or issuer_key(line.issuer, line.issuer_parent), recalled=False,
         created_at=now, secrecy=line.secrecy, copier=line.copier,
     )
     session.add(row)

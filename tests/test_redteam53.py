@@ -72,7 +72,7 @@ def test_another_agencys_copy_of_a_number_never_signed_does_not_make_the_issuers
     assert original["duplicate_of"] is None and original["replies"] == [{"kind": "ack", "to": STP}]
     rows = world.documents()
     assert [(r.notation, r.subject, r.copier) for r in rows] == [
-        ("708/STP-VP", FORGED, "SỞ TÀI CHÍNH"), ("708/STP-VP", GENUINE, None)]
+        ("708/STP-VP", FORGED, "SO TAI CHINH TINH BAC GIANG"), ("708/STP-VP", GENUINE, None)]  # the directory's
     assert "bản sao" in (rows[1].description or "").lower() and "số đến 1" in (rows[1].description or "")
 
 
@@ -134,9 +134,9 @@ def test_copies_registered_before_migration_0016_do_not_take_the_originals_place
         register = Register(url)  # migrated up again
         try:
             with register.session() as session:
-                assert session.scalars(select(Document.copier)).one() == "SỞ TÀI CHÍNH"
+                assert session.scalars(select(Document.copier)).one() == "SO TAI CHINH"
                 assert earliest_same(session, "000.00.15.H06", "the issuer's file", issue) is None
-                assert earliest_same(session, "000.00.15.H06", "another copy", issue, copier="SỞ TÀI CHÍNH") is not None
+                assert earliest_same(session, "000.00.15.H06", "another copy", issue, copier="SO TAI CHINH") is not None
         finally:
             register.close()
 
@@ -172,7 +172,7 @@ def test_a_genuine_copy_is_not_the_duplicate_of_another_copiers_forged_one(world
     assert forged["verdict"] == "accepted"
     assert (copy["verdict"], copy["duplicate_of"]) == ("accepted", None), copy["reasons"]
     rows = world.documents()
-    assert [(r.subject, r.copier) for r in rows] == [(FORGED, "CÔNG TY TNHH MINH PHÁT"), (GENUINE, "UBND TỈNH BẮC GIANG")]
+    assert [(r.subject, r.copier) for r in rows] == [(FORGED, "CONG TY TNHH MINH PHAT"), (GENUINE, "UBND TINH BAC GIANG")]
     assert "số đến 1" in (rows[1].description or "")
 
 
@@ -206,3 +206,64 @@ def test_what_the_issuer_recalled_is_not_taken_in_again(world: World) -> None:
         assert all(r["kind"] == "alert" for r in verdict["replies"])
     assert resent["verdict"] == "returned" and "recalled" in {r["code"] for r in resent["reasons"]}
     assert [(r.arrival_number, r.recalled) for r in world.documents()] == [(1, True)]
+
+
+# ---- red team 58, at those fixes: copiers and issuers as the directory knows them, the recalled number -----------------
+
+def test_another_provinces_copier_of_the_same_name_is_another_copier(world: World) -> None:
+    """Lạng Sơn's "SỞ TÀI CHÍNH" copy first (a forgery mailed from nowhere), then Bắc Giang's Sở Tài chính's genuine copy
+    from its mailbox: the copier was kept by its name alone, and the genuine copy was the forgery's duplicate."""
+    ls = world.pki.signer("Sở Tài chính tỉnh Lạng Sơn", "Sở Tài chính tỉnh Lạng Sơn")
+    to_us = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Nội vụ tỉnh Bắc Giang;"]
+    fake = certified_copy(world.document(number="708/STP-VP", summary=FORGED, recipients=to_us), "SỞ TÀI CHÍNH",
+                          "UBND TỈNH LẠNG SƠN", "11/SY-STC")
+    real = certified_copy(world.document(number="708/STP-VP", summary=GENUINE), "SỞ TÀI CHÍNH", "UBND TỈNH BẮC GIANG",
+                          "12/SY-STC")
+    forged, genuine = world.ingest(
+        world.mail("forged", sender="someone@evil.example", auth=None, attachments=[("a.pdf", sign_pdf(fake, ls, world.pki))]),
+        world.mail("genuine", sender=STC, attachments=[("b.pdf", world.signed("stc", real))]))
+    assert forged["verdict"] == "accepted" and (genuine["verdict"], genuine["duplicate_of"]) == ("accepted", None)
+
+
+@pytest.mark.parametrize(("issuer", "parent"), [("SỞ TƯ PHÁP", "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"),
+                                                ("SỞ TƯ PHÁP TỈNH BẮC GIANG", None)])
+def test_a_copy_of_a_recalled_number_printed_otherwise_is_recalled_too(world: World, issuer: str, parent: str | None) -> None:
+    """The recalled number's copy whose issuer lines are printed otherwise than the issuer's own: its key differed, and the
+    forged copy was registered as valid; the directory's agency is the key now."""
+    pdf = world.signed("stp", world.document(number="710/STP-VP", summary=GENUINE))
+    world.ingest(world.mail("own", headers={"X-QLVB-Document-Id": "STP-2026.710"}, attachments=[("710-STP-VP.pdf", pdf)]))
+    world.ingest(_recall(world, "STP-2026.710"))
+    firm = world.pki.signer("Công ty TNHH Minh Phát", "Công ty TNHH Minh Phát")
+    fake = certified_copy(world.document(number="710/STP-VP", summary=FORGED, issuer=issuer, issuer_parent=parent),
+                          "CÔNG TY TNHH MINH PHÁT", "", "9/SY-MP")
+    [out] = world.ingest(world.mail("copy", sender="c@evil.example", auth=None,
+                                    attachments=[("sao-y.pdf", sign_pdf(fake, firm, world.pki))]))
+    assert out["incoming_number"] is None and "recalled" in {r["code"] for r in out["reasons"]}
+
+
+def test_a_recalled_file_cut_to_its_first_signature_is_recalled_too(world: World) -> None:
+    """The recalled letter signed by its director then by the agency, cut by a forger after the director's signature (a
+    signed revision of its own) and mailed from nowhere: registered as valid, the issuer thanked. Its number is the
+    recalled one's, and only the issuer's own mailbox sends a letter of a recalled number again (its correction)."""
+    leader = world.pki.signer("Nguyễn Văn An", "UBND tỉnh Bắc Giang", unit="Sở Tư pháp", locality="Bắc Giang")
+    first = sign_pdf(world.document(number="710/STP-VP", summary=GENUINE), leader, world.pki)
+    both = sign_pdf(first, world.signers["stp"], world.pki, field_name="Signature2")
+    world.ingest(world.mail("own", headers={"X-QLVB-Document-Id": "STP-2026.710"}, attachments=[("710-STP-VP.pdf", both)]))
+    world.ingest(_recall(world, "STP-2026.710"))
+    [cut] = world.ingest(world.mail("cut", sender="someone@evil.example", auth=None, attachments=[("710.pdf", first)]))
+    assert cut["incoming_number"] is None and "recalled" in {r["code"] for r in cut["reasons"]}
+    assert all(r["kind"] == "alert" for r in cut["replies"])
+
+
+def test_recalling_the_issuers_own_excerpt_leaves_the_copies_of_its_original(world: World) -> None:
+    """Sở Tài chính's copy of 708/STP-VP registered; Sở Tư pháp sends an excerpt of 708 (its own TRÍCH SAO) and recalls
+    it: every copy of 708 went with it, and UBND tỉnh's copy after it was returned `recalled`."""
+    copy = certified_copy(world.document(number="708/STP-VP", summary=GENUINE), "SỞ TÀI CHÍNH", "UBND TỈNH BẮC GIANG",
+                          "12/SY-STC")
+    excerpt = certified_copy(world.document(number="708/STP-VP", summary=GENUINE), "SỞ TƯ PHÁP", "UBND TỈNH BẮC GIANG",
+                             "3/TS-STP", form="TRÍCH SAO")
+    world.ingest(world.mail("stc-copy", sender=STC, attachments=[("a.pdf", world.signed("stc", copy))]),
+                 world.mail("excerpt", headers={"X-QLVB-Document-Id": "STP-2026.903"},
+                            attachments=[("b.pdf", world.signed("stp", excerpt))]))
+    world.ingest(_recall(world, "STP-2026.903"))
+    assert [(r.arrival_number, r.recalled) for r in world.documents()] == [(1, False), (2, True)]

@@ -145,9 +145,11 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
                                [p.reading.particulars.number for p in mail.pdfs if p is not pdf and p.reading])
     original = None
     if reading is not None and not _errors(reasons) and (earlier := duplicate_of(pdf)) is not None:
-        if earlier.recalled:  # NĐ 30/2020 Phụ lục VI: a document its issuer recalled is not taken in again
+        # NĐ 30/2020 Phụ lục VI: a document its issuer recalled is not taken in again, nor a copy of it; another letter
+        # of its number only from the issuer's own mailbox (its correction)
+        if earlier.recalled and (earlier.same_file or printed.copy or not route_ok):
             reasons.append(error("recalled", f"số đến {earlier.number}"))
-        else:
+        elif not earlier.recalled:
             original = earlier.number
     return _finish(mail, desk, Findings(pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original,
                                         modified=judged.modified))

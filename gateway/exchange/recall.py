@@ -125,7 +125,9 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
                                "year": document.year if document else None, "notation": document.notation if document else None}
     if document is not None and not document.recalled:
         _destroy(gateway, session, document, reason, facts.from_address)
-        for copy in copies_of(session, document):  # a copy of what its issuer recalled is void too (red team 54)
+        # a copy of what its issuer recalled is void too (red team 54); the issuer's own excerpt recalled is not its
+        # original (red team 58: every copy of the number went)
+        for copy in copies_of(session, document) if document.copier is None else ():
             _destroy(gateway, session, copy, reason, facts.from_address)
         queue_reply(session, mail, "recalled", gateway.config.clerk_addresses[0], context, key=f"{facts.sha256}:recalled")
         for unit in session.scalars(select(Assignment).where(Assignment.document_id == document.id)):

@@ -39,7 +39,7 @@ from registry.models import Document, DocumentFile, Mail
 from registry.outbox import OutboxKind, enqueue
 from registry.numbering import hold_numbers_first
 from registry.references import destroy_after_commit, destroy_pending, destruction_due, hold_files
-from registry.register_line import Issue, RegisterLine, earliest_copy, earliest_same, register_incoming
+from registry.register_line import Issue, RegisterLine, earliest_copy, earliest_same, issuer_key, register_incoming
 
 log = logging.getLogger("qlvb.intake")
 
@@ -63,11 +63,6 @@ class IncomingMail:
 
 
 UNREAD_COPIER = "cơ quan sao (không đọc được)"
-
-
-def _copier(reading: Reading | None) -> str | None:
-    """Who copied a certified copy (NĐ 30/2020 Đ25); None for the issuer's own document."""
-    return (reading.copy.copier or UNREAD_COPIER) if reading is not None and reading.copy is not None else None
 
 
 def _copy_note(reading: Reading) -> str:
@@ -117,7 +112,10 @@ class Intake:
 
         def lookup(pdf: PdfFacts) -> Registered | None:
             row = self.registered_as(session, pdf)
-            return Registered(row.arrival_number, row.recalled) if row else None
+            if row is None:
+                return None
+            same = row.signed_sha256 is not None and row.signed_sha256 == pdf.signed_sha256
+            return Registered(row.arrival_number, row.recalled, same_file=same or row.pdf_sha256 == pdf.attachment.sha256)
 
         return lookup
 
@@ -126,20 +124,32 @@ class Intake:
         revision, or issuer's number of the year; a recalled one if no other); also asked by a clerk's release, which
         must not number it twice."""
         return earliest_same(session, self.gw.config.agency.code, pdf.attachment.sha256, self._issue(pdf),
-                             signed_sha256=pdf.signed_sha256, copier=_copier(pdf.reading))
+                             signed_sha256=pdf.signed_sha256, copier=self._copier(pdf.reading))
+
+    def _copier(self, reading: Reading | None) -> str | None:
+        """Who copied a certified copy (NĐ 30/2020 Đ25) as the register tells copiers apart, None for the issuer's own
+        document: the directory's agency however its name is printed (its signature must be that agency's), else the
+        name printed under the body above it, folded (red team 58: one province's "SỞ TÀI CHÍNH" was another's)."""
+        if reading is None or reading.copy is None:
+            return None
+        mark = reading.copy
+        agency = self.gw.directory.by_issuer(mark.copier, mark.copier_parent) if mark.copier else None
+        return issuer_key(agency.name) if agency else issuer_key(mark.copier or UNREAD_COPIER, mark.copier_parent)
 
     def _issue(self, pdf: PdfFacts) -> Issue | None:
         """Which of its issuer's documents it is, None when its issuer or number is unread ("/UBND-VP")."""
         p = pdf.reading.particulars if pdf.reading else Particulars()
         if not (p.issuer and p.number and not p.number.startswith("/")):
             return None
-        return Issue(p.issuer, p.issuer_parent, p.number, int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year)
+        agency = self.gw.directory.by_issuer(p.issuer, p.issuer_parent)
+        return Issue(p.issuer, p.issuer_parent, p.number, int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year,
+                     agency=agency.name if agency else None)
 
     def _copy_before(self, session: Session, pdf: PdfFacts | None) -> str | None:
         """The issuer's own document, or another copier's copy, registered after a certified copy of its number: the
         clerk compares them."""
         issue = self._issue(pdf) if pdf is not None else None
-        earlier = earliest_copy(session, self.gw.config.agency.code, issue, besides=_copier(pdf.reading)) \
+        earlier = earliest_copy(session, self.gw.config.agency.code, issue, besides=self._copier(pdf.reading)) \
             if pdf is not None and issue is not None else None
         return f"Đã nhận trước bản sao của văn bản này (số đến {earlier.arrival_number}): đối chiếu nội dung" if earlier else None
 
@@ -494,9 +504,10 @@ class Intake:
             to_places=reading.recipients.as_json() if reading else None, page_amount=reading.pages if reading else None,
             description="; ".join(n for n in (_copy_note(reading) if reading and reading.copy else None,
                                                self._copy_before(session, decision.pdf)) if n) or None,
-            copier=_copier(reading),
+            copier=self._copier(reading),
             pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None, mail_id=mail.id,
             signed_sha256=decision.pdf.signed_sha256 if decision.pdf else None,
+            agency=issue.agency if decision.pdf and (issue := self._issue(decision.pdf)) else None,
         ), now)
         if peer_document_id and issuer_mailbox(self.gw.directory, document, mail) == (mail.from_address or "").lower():
             document.peer_document_id = peer_document_id

@@ -12,6 +12,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
+from registry.register_line import issuer_key
+
 revision: str = "0016"
 down_revision: Union[str, Sequence[str], None] = "0015"
 branch_labels: Union[str, Sequence[str], None] = None
@@ -31,7 +33,7 @@ def upgrade() -> None:
                               .where(sa.or_(*(DOCUMENTS.c.description.like(f"{note} %") for note in COPY_NOTES))))
     for id_, note in rows.all():
         copier = note.rsplit(" của ", 1)[-1].strip() if " của " in note else "?"
-        connection.execute(sa.update(DOCUMENTS).where(DOCUMENTS.c.id == id_).values(copier=copier[:500] or "?"))
+        connection.execute(sa.update(DOCUMENTS).where(DOCUMENTS.c.id == id_).values(copier=(issuer_key(copier) or "?")[:500]))
 
 
 def downgrade() -> None:
