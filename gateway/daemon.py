@@ -114,6 +114,7 @@ class Daemon:
     stop: threading.Event = field(default_factory=threading.Event)
     watchers: list[Watcher] = field(default_factory=list)
     wake: threading.Event = field(default_factory=threading.Event)  # the listener has a new mail
+    outbox_due: threading.Event = field(default_factory=threading.Event)  # answers were queued: the sender looks now
     metrics: DaemonMetrics = field(init=False)
     states: MailboxStates = field(init=False)
 
@@ -147,6 +148,10 @@ class Daemon:
         scheduler = self._schedule()
         listener = self._listen()
         self.intake.destroy_recalled()  # what a process that died left of a recall (never raises: tried again later)
+        # the outbox is sent by a thread of its own: a slow mail server never holds up the intake (red team 56: at 8 s a
+        # command, a mail waited 142 s behind the answers to the mails before it)
+        sending = threading.Thread(target=self._sending, name="outbox", daemon=True)
+        sending.start()
         try:
             while not self.stop.is_set():
                 self.wake.clear()  # what the listener spools from now on wakes the wait below
@@ -155,6 +160,8 @@ class Daemon:
                 self._send()
                 self._survive(self._wait)
         finally:
+            self.outbox_due.set()
+            sending.join(timeout=10)  # a message in the middle of its SMTP dialogue may finish (its lease covers it)
             if listener is not None:
                 listener.stop()
             scheduler.shutdown(wait=False)
@@ -246,19 +253,28 @@ class Daemon:
 
     # ---- outbox and waiting --------------------------------------------------------------
     def _send(self) -> None:
+        """Answers were queued: the outbox's thread sends them now."""
+        self.outbox_due.set()
+
+    def _sending(self) -> None:
+        """The outbox's thread: what is due, whenever answers are queued, and at the earliest message's time."""
         if self.sender is None:
             return
-        try:
-            self.sender.send_due()
-        except Exception as exc:  # the database or the SMTP library failing must not stop the intake
-            log.error("outbox: %s: %s", type(exc).__name__, exc)
+        while not self.stop.is_set():
+            self.outbox_due.clear()
+            try:
+                self.sender.send_due()
+                due = self.sender.next_due()
+            except Exception as exc:  # the database or the SMTP library failing must not stop the sending
+                log.error("outbox: %s: %s", type(exc).__name__, exc)
+                due = None
+            seconds = 5.0 if due is None else max(0.2, min(60.0, (due - datetime.now(timezone.utc)).total_seconds()))
+            self.outbox_due.wait(seconds)
 
     def _wait(self) -> None:
         if any(w.more and w.inbox.mailbox.connected for w in self.watchers):  # a turn ended with mail left
             return
         seconds = min((w.config.poll_seconds for w in self.watchers), default=60.0)
-        if self.sender is not None and (due := self.sender.next_due()) is not None:
-            seconds = max(0.2, min(seconds, (due - datetime.now(timezone.utc)).total_seconds()))
         live = [w for w in self.watchers if w.inbox.mailbox.connected]
         if len(live) == 1 and len(self.watchers) == 1:
             try:

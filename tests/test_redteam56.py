@@ -1,21 +1,23 @@
 """Red team 56 (nothing lost, nothing twice: what the mailbox and the operator's world do, against a real Dovecot and the
 real daemon): the mail server's store restored from a snapshot with its UIDVALIDITY gives again UIDs the daemon took
 in, and the mails delivered after it stayed in the inbox for ever; one mail file the server cannot read made it
-refuse the batch's FETCH, taken for the network's fault: the mailbox tried the same FETCH for ever and took nothing in.
-Each failed before its fix."""
+refuse the batch's FETCH, taken for the network's fault: the mailbox tried the same FETCH for ever and took nothing in;
+a slow mail server held up the intake, which sent the answers itself. Each failed before its fix."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import asyncio
 import sqlite3
 import subprocess
+import time
 from contextlib import closing
 
 from born_digital import numbered_document
 from servers import wait_for
-from test_daemon import append, folder_counts, servers, start_daemon, stop_daemon  # noqa: F401 (a fixture)
+from test_daemon import Recorder, SmtpServer, append, folder_counts, servers, start_daemon, stop_daemon  # noqa: F401
 from world import US, World
 
 
@@ -77,5 +79,34 @@ def test_a_mail_the_server_cannot_read_is_held_and_the_others_are_taken_in(world
             (_registered(world), folder_counts(imap_server))
         assert wait_for(lambda: any("máy chủ thư không trả thư" in o for o in _held(world)), timeout=30)
         assert daemon.poll() is None
+    finally:
+        stop_daemon(daemon)
+
+
+class SlowRecorder(Recorder):
+    """A mail server that takes its time over every message (a relay scanning content): accepted, a few seconds late."""
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(3)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_slow_mail_server_does_not_hold_up_the_intake(world: World, servers) -> None:  # type: ignore[no-untyped-def]
+    """Four mails' answers take the mail server 12 s; a mail arriving meanwhile is registered within seconds (it waited
+    behind the answers, sent by the intake's own thread)."""
+    imap_server, smtp = servers
+    smtp.stop()
+    smtp.recorder = SlowRecorder()
+    smtp.start()
+    world.mail("warm-up")
+    daemon = start_daemon(world)
+    try:
+        append(imap_server, *(world.mail(f"s{n}", attachments=[("cv.pdf", numbered_document(n))]) for n in range(401, 405)))
+        assert wait_for(lambda: len(_registered(world)) == 4, timeout=60)
+        appended = time.monotonic()
+        append(imap_server, world.mail("s405", attachments=[("cv.pdf", numbered_document(405))]))
+        assert wait_for(lambda: "405/STP-VP" in _registered(world), timeout=30)
+        assert time.monotonic() - appended < 6 and len(smtp.recorder.messages) < 4  # the answers still going out
+        assert wait_for(lambda: len(smtp.recorder.messages) == 5, timeout=60)
     finally:
         stop_daemon(daemon)
