@@ -118,6 +118,7 @@ class Document(Base):
     basis: Mapped[str | None] = mapped_column(String(20))  # signature | official-mailbox | paper
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     issuer_key: Mapped[str | None] = mapped_column(String(500), index=True)  # folded issuer, for duplicates
+    agency_key: Mapped[str | None] = mapped_column(String(500), index=True)  # the directory's agency, folded: its printings
     signed_sha256: Mapped[str | None] = mapped_column(String(64), index=True)  # what its signature covers, for duplicates
     recalled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)  # the desk: registered since the digest

@@ -47,12 +47,7 @@ class Issue:
     notation: str
     year: int  # the year it was issued (its date's; the register's when its date is unread)
     agency: str | None = None  # the directory's name of the issuer, when it names one: however the issuer is printed
-
-    @property
-    def keys(self) -> list[str]:
-        """The issuer keys its documents are registered under: the directory agency's, and as printed (the lines
-        registered before the agency's key was written)."""
-        return [k for k in dict.fromkeys((issuer_key(self.agency), issuer_key(self.issuer, self.parent))) if k]
+    date: str | None = None  # ISO, when read
 
 
 def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Issue | None = None, *,
@@ -75,11 +70,15 @@ def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Is
     if signed_sha256 is not None:
         ways.append(Document.signed_sha256 == signed_sha256)
     if issue is not None:
-        ways.append(_same_issue(issue) & (Document.copier.is_(None) | (Document.copier == copier) if copier is not None
-                                          else Document.copier.is_(None)))
+        ways += [way & (Document.copier.is_(None) | (Document.copier == copier) if copier is not None
+                        else Document.copier.is_(None)) for way in _issue_ways(issue)]
     gone = (Document.agency_code == agency_code, Document.recalled.is_(True))  # a recall keeps these, nulls the file's
-    recalled_ways = ([Document.signed_sha256 == signed_sha256] if signed_sha256 is not None else []) + \
-        ([_same_issue(issue)] if issue is not None else [])
+    # (an unsigned document recalled keeps its file's hash as its signed one: red team 60)
+    recalled_ways: list[ColumnElement[bool]] = [Document.signed_sha256.in_([h for h in (signed_sha256, pdf_sha256) if h])]
+    if issue is not None:
+        recalled_ways += _issue_ways(issue)
+    if issue is not None and copier is not None and issue.date:  # a copy of the recalled number and date, however it
+        recalled_ways.append((Document.notation == issue.notation) & (Document.issued_date == issue.date))  # prints it
     # one statement, each way a subquery of its own (its own index): one round trip where there were three
     earliest = session.execute(select(*(select(func.min(Document.id)).where(way, *alive).scalar_subquery() for way in ways),
                                       *(select(func.min(Document.id)).where(way, *gone).scalar_subquery()
@@ -88,18 +87,33 @@ def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Is
     return session.get(Document, min(found)) if found else None
 
 
-def _same_issue(issue: Issue, keys: list[str] | None = None) -> ColumnElement[bool]:
+def _issue_ways(issue: Issue) -> list[ColumnElement[bool]]:
+    """The ways to the issuer's document of this number of the year, each by an index of its own: its issuer printed the
+    same, or, printed otherwise, the same agency of the directory and the same date (red team 58: a copy printing "SỞ TƯ
+    PHÁP TỈNH BẮC GIANG" escaped the recall of "SỞ TƯ PHÁP"'s letter; red team 60: two issuers one agency's aliases
+    name, a former province's and the merged one's, each number their own documents)."""
     same_year = (Document.issued_date.like(f"{issue.year:04d}-%")
                  | (Document.issued_date.is_(None) & (Document.year == issue.year)))
-    return Document.issuer_key.in_(keys or issue.keys) & (Document.notation == issue.notation) & same_year
+    ways: list[ColumnElement[bool]] = [
+        (Document.issuer_key == issuer_key(issue.issuer, issue.parent)) & (Document.notation == issue.notation) & same_year]
+    if issue.agency and issue.date:
+        ways.append((Document.agency_key == issuer_key(issue.agency)) & (Document.issued_date == issue.date)
+                    & (Document.notation == issue.notation))
+    return ways
+
+
+def _rows(session: Session, ways: list[ColumnElement[bool]], *where: ColumnElement[bool]) -> list[Document]:
+    """The documents any of the ways finds, a query each (an OR of them SQLite reads the whole register for), by id."""
+    found = {d.id: d for way in ways for d in session.scalars(select(Document).where(way, *where))}
+    return [found[i] for i in sorted(found)]
 
 
 def earliest_copy(session: Session, agency_code: str, issue: Issue, *, besides: str | None = None) -> Document | None:
     """The earliest certified copy of the issuer's document of this number in the agency's register, not recalled, by
     another copier than `besides`: the clerk compares it with the issuer's own, or another copy, when that comes."""
     copies = Document.copier.is_not(None) if besides is None else (Document.copier.is_not(None) & (Document.copier != besides))
-    return session.scalars(select(Document).where(_same_issue(issue), copies, Document.agency_code == agency_code,
-                                                  Document.recalled.is_(False)).order_by(Document.id).limit(1)).first()
+    found = _rows(session, _issue_ways(issue), copies, Document.agency_code == agency_code, Document.recalled.is_(False))
+    return found[0] if found else None
 
 
 def copies_of(session: Session, document: Document) -> list[Document]:
@@ -107,11 +121,12 @@ def copies_of(session: Session, document: Document) -> list[Document]:
     if not (document.organ_name and document.notation):
         return []
     year = int(document.issued_date[:4]) if document.issued_date else document.year
-    issue = Issue(document.organ_name, document.organ_parent, document.notation, year)
-    return list(session.scalars(select(Document).where(
-        _same_issue(issue, [document.issuer_key] if document.issuer_key else None), Document.copier.is_not(None),
-        Document.id != document.id,
-        Document.agency_code == document.agency_code, Document.recalled.is_(False)).order_by(Document.id)))
+    ways = _issue_ways(Issue(document.organ_name, document.organ_parent, document.notation, year))
+    if document.agency_key and document.issued_date:  # its printings the directory knows, of its date
+        ways.append((Document.agency_key == document.agency_key) & (Document.issued_date == document.issued_date)
+                    & (Document.notation == document.notation))
+    return _rows(session, ways, Document.copier.is_not(None), Document.id != document.id,
+                 Document.agency_code == document.agency_code, Document.recalled.is_(False))
 
 
 @dataclass(frozen=True)
@@ -153,7 +168,7 @@ def register_incoming(session: Session, agency_code: str, line: RegisterLine, no
         signer_position=line.signer_position, priority=line.priority, to_places=line.to_places,
         page_amount=line.page_amount, language="vi", description=line.description, due_date=None,
         basis=line.basis, pdf_sha256=line.pdf_sha256, signed_sha256=line.signed_sha256,
-        issuer_key=issuer_key(line.agency) or issuer_key(line.issuer, line.issuer_parent), recalled=False,
+        issuer_key=issuer_key(line.issuer, line.issuer_parent), agency_key=issuer_key(line.agency), recalled=False,
         created_at=now, secrecy=line.secrecy, copier=line.copier,
     )
     session.add(row)

@@ -15,7 +15,7 @@ from attacks_kit import annotate_over
 from kit import sign_pdf
 from kit.signing import archive_timestamp
 from registry.models import Document
-from world import STC, STP, World, certified_copy
+from world import STC, STP, UBND, World, certified_copy
 
 FORGED = "V/v thu hồi toàn bộ kinh phí năm 2027"
 GENUINE = "V/v triển khai công tác văn thư năm 2027"
@@ -143,7 +143,7 @@ def test_copies_registered_before_migration_0016_do_not_take_the_originals_place
 
 # ---- red team 54, at those fixes: copies among themselves, and what the issuer recalled ---------------------------------
 
-UBND = "vanthu@bacgiang.gov.vn"
+
 
 
 def _firms_copy(world: World, number: str) -> Path:
@@ -267,3 +267,69 @@ def test_recalling_the_issuers_own_excerpt_leaves_the_copies_of_its_original(wor
                             attachments=[("b.pdf", world.signed("stp", excerpt))]))
     world.ingest(_recall(world, "STP-2026.903"))
     assert [(r.arrival_number, r.recalled) for r in world.documents()] == [(1, False), (2, True)]
+
+
+# ---- red team 60, at those fixes: the directory's agency is a key only with the same date ------------------------------
+
+TO_US = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Nội vụ tỉnh Bắc Giang;"]
+
+
+def _merged(world: World) -> None:
+    """Bắc Ninh's Sở Tư pháp merged into Bắc Giang's, its former name an alias (as the README says to configure it)."""
+    from world import DIRECTORY_CSV
+
+    (world.root / "directory.csv").write_text(DIRECTORY_CSV.replace(
+        "Sở Tư pháp tỉnh Bắc Giang,vanthu@sotp.bacgiang.gov.vn,Sở Tư pháp,",
+        "Sở Tư pháp tỉnh Bắc Giang,vanthu@sotp.bacgiang.gov.vn,Sở Tư pháp|Sở Tư pháp tỉnh Bắc Ninh,"), encoding="utf-8")
+
+
+def _bac_ninhs(world: World) -> bytes:
+    return world.document(number="708/STP-VP", summary="V/v báo cáo công tác hộ tịch năm 2025", place="Bắc Ninh",
+                          issuer_parent="UBND TỈNH BẮC NINH", date=(20, 5, 2025), recipients=TO_US)
+
+
+def test_two_issuers_one_agencys_aliases_name_number_their_own_documents(world: World) -> None:
+    """Bắc Ninh's former Sở Tư pháp's 708/STP-VP of 2025 (another date) was the duplicate of Bắc Giang's, both read as
+    one agency: never registered, the sender told it was."""
+    _merged(world)
+    bn = world.pki.signer("Sở Tư pháp tỉnh Bắc Ninh", "Sở Tư pháp tỉnh Bắc Ninh")
+    bg = world.signed("stp", world.document(number="708/STP-VP", summary=GENUINE, date=(15, 5, 2025), recipients=TO_US))
+    a, b = world.ingest(world.mail("bg", attachments=[("a.pdf", bg)]),
+                        world.mail("bn", sender=UBND, attachments=[("b.pdf", sign_pdf(_bac_ninhs(world), bn, world.pki))]))
+    assert a["verdict"] == "accepted" and (b["verdict"], b["duplicate_of"]) == ("accepted", None), b["reasons"]
+
+
+def test_an_issuers_recall_leaves_the_copy_of_another_issuers_document(world: World) -> None:
+    """Sở Tài chính's copy of Bắc Ninh's 708/STP-VP, then Bắc Giang's own 708/STP-VP, recalled by it: the copy went too."""
+    _merged(world)
+    copy = certified_copy(_bac_ninhs(world), "SỞ TÀI CHÍNH", "UBND TỈNH BẮC GIANG", "12/SY-STC")
+    bg = world.signed("stp", world.document(number="708/STP-VP", summary=GENUINE, date=(15, 5, 2025), recipients=TO_US))
+    world.ingest(world.mail("copy", sender=STC, attachments=[("a.pdf", world.signed("stc", copy))]),
+                 world.mail("bg", headers={"X-QLVB-Document-Id": "STP-2025.708"}, attachments=[("b.pdf", bg)]))
+    world.ingest(_recall(world, "STP-2025.708"))
+    assert [(r.arrival_number, r.recalled) for r in world.documents()] == [(1, False), (2, True)]
+
+
+@pytest.mark.parametrize(("issuer", "parent"), [("SỞ TƯ PHÁP BẮC GIANG", None), ("SỞ TƯ PHÁP", "UBND TỈNH BẮC GIANC")])
+def test_a_copy_of_a_recalled_number_and_date_printed_off_by_a_letter_is_recalled(world: World, issuer: str,
+                                                                                    parent: str | None) -> None:
+    """The issuer printed so that the directory names nobody: the firm's "copy" of the recalled number escaped."""
+    pdf = world.signed("stp", world.document(number="710/STP-VP", summary=GENUINE))
+    world.ingest(world.mail("own", headers={"X-QLVB-Document-Id": "STP-2026.710"}, attachments=[("710-STP-VP.pdf", pdf)]))
+    world.ingest(_recall(world, "STP-2026.710"))
+    firm = world.pki.signer("Công ty TNHH Minh Phát", "Công ty TNHH Minh Phát")
+    fake = certified_copy(world.document(number="710/STP-VP", summary=FORGED, issuer=issuer, issuer_parent=parent),
+                          "CÔNG TY TNHH MINH PHÁT", "", "9/SY-MP")
+    [out] = world.ingest(world.mail("copy", sender="c@evil.example", auth=None,
+                                    attachments=[("sao-y.pdf", sign_pdf(fake, firm, world.pki))]))
+    assert out["incoming_number"] is None and "recalled" in {r["code"] for r in out["reasons"]}
+
+
+def test_an_unsigned_letter_recalled_then_sent_again_as_it_was_is_recalled(world: World) -> None:
+    """Sent unsigned from the issuer's mailbox (the official route), recalled, then the very same file again: registered
+    anew and the issuer thanked (the recall cleared its file's hash, and it has no signed one)."""
+    pdf = world.document(number="720/STP-VP", summary=GENUINE)
+    world.ingest(world.mail("own", headers={"X-QLVB-Document-Id": "STP-2026.720"}, attachments=[("720-STP-VP.pdf", pdf)]))
+    world.ingest(_recall(world, "STP-2026.720"))
+    [again] = world.ingest(world.mail("again", attachments=[("720-STP-VP.pdf", pdf)]))
+    assert again["verdict"] == "returned" and "recalled" in {r["code"] for r in again["reasons"]}

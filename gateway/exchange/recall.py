@@ -225,6 +225,8 @@ def _destroy(gateway: Opened, session: Session, document: Document, reason: str,
     document.recalled = True
     document.subject = document.signer_name = document.signer_position = None
     document.to_places = None
+    # an unsigned document's own bytes, sent again, are the recalled document (red team 60): its hash kept as its signed one
+    document.signed_sha256 = document.signed_sha256 or document.pdf_sha256
     document.pdf_sha256 = None
     when = datetime.now(gateway.config.tz).strftime("%Y-%m-%d %H:%M")
     document.description = f"Đã thu hồi theo thông báo của cơ quan ban hành ngày {when}" + (f": {reason}" if reason else "")

@@ -114,7 +114,7 @@ class Intake:
             row = self.registered_as(session, pdf)
             if row is None:
                 return None
-            same = row.signed_sha256 is not None and row.signed_sha256 == pdf.signed_sha256
+            same = row.signed_sha256 is not None and row.signed_sha256 in (pdf.signed_sha256, pdf.attachment.sha256)
             return Registered(row.arrival_number, row.recalled, same_file=same or row.pdf_sha256 == pdf.attachment.sha256)
 
         return lookup
@@ -143,7 +143,7 @@ class Intake:
             return None
         agency = self.gw.directory.by_issuer(p.issuer, p.issuer_parent)
         return Issue(p.issuer, p.issuer_parent, p.number, int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year,
-                     agency=agency.name if agency else None)
+                     agency=agency.name if agency else None, date=p.date)
 
     def _copy_before(self, session: Session, pdf: PdfFacts | None) -> str | None:
         """The issuer's own document, or another copier's copy, registered after a certified copy of its number: the

@@ -1,6 +1,7 @@
 """register: a certified copy names its copier in a column of its own, so that the issuer's own document is never taken
 for the duplicate of a copy of its number (a copy says what its copier pleases under that number: red team 53). The
-copies registered before, known by the note their line carries ("Bản sao y … của X"), get theirs.
+copies registered before, known by the note their line carries ("Bản sao y … của X"), get theirs. And a document names
+the directory's agency of its issuer (`agency_key`), so that its issuer printed otherwise is known (red team 58).
 
 Revision ID: 0016
 Revises: 0015
@@ -28,6 +29,8 @@ COPY_NOTES = ("Bản sao y", "Bản sao lục", "Bản trích sao")
 def upgrade() -> None:
     with op.batch_alter_table("documents") as batch_op:
         batch_op.add_column(sa.Column("copier", sa.String(length=500), nullable=True))
+        batch_op.add_column(sa.Column("agency_key", sa.String(length=500), nullable=True))
+        batch_op.create_index("ix_documents_agency_key", ["agency_key"], unique=False)
     connection = op.get_bind()
     rows = connection.execute(sa.select(DOCUMENTS.c.id, DOCUMENTS.c.description)
                               .where(sa.or_(*(DOCUMENTS.c.description.like(f"{note} %") for note in COPY_NOTES))))
@@ -38,4 +41,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("documents") as batch_op:
+        batch_op.drop_index("ix_documents_agency_key")
+        batch_op.drop_column("agency_key")
         batch_op.drop_column("copier")
