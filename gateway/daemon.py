@@ -161,7 +161,9 @@ class Daemon:
                 self._survive(self._wait)
         finally:
             self.outbox_due.set()
-            sending.join(timeout=10)  # a message in the middle of its SMTP dialogue may finish (its lease covers it)
+            # the batch in the middle of its SMTP dialogue is finished and recorded: cut short, the messages the server
+            # took went again after their lease (red team 59); aiosmtplib's timeouts bound it
+            sending.join(timeout=300)
             if listener is not None:
                 listener.stop()
             scheduler.shutdown(wait=False)

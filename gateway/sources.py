@@ -99,11 +99,11 @@ class Inbox(Generic[K]):
             log.info("%s: connected", self.name)
         state = desk.states.get(self.name)
         last_uid = state.last_uid if state.uidvalidity == mailbox.uidvalidity else 0  # a new folder: start over
-        if connected_now and mailbox.uidnext is not None and last_uid >= mailbox.uidnext:
-            # the server gives again UIDs we took in: its store restored from a snapshot, UIDVALIDITY kept (red team 56:
-            # the mails delivered after it stayed in the inbox for ever); what the inbox holds is what is not filed
-            log.warning("%s: the server's next UID (%d) is not above the last taken in (%d): its store was restored? "
-                        "the inbox is taken in from its first mail", self.name, mailbox.uidnext, last_uid)
+        if connected_now:
+            # what the inbox holds is what is not filed: at each connection it is taken from its first mail. The server
+            # may give again UIDs we took in (its store restored from a snapshot, UIDVALIDITY kept: red teams 56 and 59,
+            # the mails delivered after it stayed in the inbox for ever), or give now a mail it would not give before;
+            # a mail taken in already is known by its bytes and not answered again
             last_uid = 0
         taken: set[K] = set()  # a mail is taken once a turn, even one that could not be filed
         self.more = False

@@ -64,7 +64,6 @@ class ImapMailbox:
         self.timeout = timeout
         self.client: IMAPClient | None = None
         self.uidvalidity: int | None = None
-        self.uidnext: int | None = None
         self._separator = "/"
         self._prefix = ""
         self._refusals: dict[int, str] = {}  # why the server would not give a mail asked for alone
@@ -96,7 +95,6 @@ class ImapMailbox:
                 client.subscribe_folder(folder)
         selected = client.select_folder(self.folder("inbox"))
         self.uidvalidity = int(selected[b"UIDVALIDITY"])
-        self.uidnext = int(selected[b"UIDNEXT"]) if b"UIDNEXT" in selected else None
 
     @property
     def connected(self) -> bool:
@@ -157,7 +155,7 @@ class ImapMailbox:
             for uid, item in self._each_of(uids[start:start + FETCH_BATCH], ["BODY.PEEK[]", "INTERNALDATE"]):
                 if item is None:
                     why = self._refusals.pop(uid)
-                    note = f"Máy chủ thư không trả thư UID {uid} (UIDVALIDITY {self.uidvalidity}): {why}"
+                    note = f"Máy chủ thư không trả thư UID {uid} (UIDVALIDITY {self.uidvalidity}) của {self.server.username}"
                     fetched.append(FetchedMail(uid, note.encode(), None, unreadable=why))
                 else:
                     fetched.append(FetchedMail(uid, bytes(item[b"BODY[]"]), _internaldate(item)))

@@ -38,7 +38,6 @@ class MaildirMailbox:
         self.folders = folders
         self.inbox: mailbox.Maildir | None = None
         self.uidvalidity: int | None = None  # a Maildir has none: its keys are names
-        self.uidnext: int | None = None
         self._seen: set[str] = set()  # the inbox's files at the last `pending`
         self._paths: dict[str, Path] = {}  # the inbox's files by key, at the last `pending`
         self._not_mail: set[str] = set()  # files skipped (and warned about once)

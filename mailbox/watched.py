@@ -45,9 +45,6 @@ class WatchedMailbox(Protocol[K]):
     def uidvalidity(self) -> int | None: ...  # IMAP's UIDVALIDITY (a Maildir has none)
 
     @property
-    def uidnext(self) -> int | None: ...  # IMAP's UIDNEXT when the inbox was selected (a Maildir has none)
-
-    @property
     def connected(self) -> bool: ...
 
     def connect(self) -> None: ...
