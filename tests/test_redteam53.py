@@ -226,10 +226,12 @@ def test_another_provinces_copier_of_the_same_name_is_another_copier(world: Worl
 
 
 @pytest.mark.parametrize(("issuer", "parent"), [("SỞ TƯ PHÁP", "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG"),
-                                                ("SỞ TƯ PHÁP TỈNH BẮC GIANG", None)])
+                                                ("SỞ TƯ PHÁP TỈNH BẮC GIANG", None), ("SỞ TƯ PHÁP BẮC GIANG", None),
+                                                ("SỞ TƯ PHÁP", "UBND TỈNH BẮC GIANC")])
 def test_a_copy_of_a_recalled_number_printed_otherwise_is_recalled_too(world: World, issuer: str, parent: str | None) -> None:
     """The recalled number's copy whose issuer lines are printed otherwise than the issuer's own: its key differed, and the
-    forged copy was registered as valid; the directory's agency is the key now."""
+    forged copy was registered as valid (red team 58); so it was printed so that the directory names nobody (red team
+    60): a copy of the recalled number and date is recalled however it prints its issuer."""
     pdf = world.signed("stp", world.document(number="710/STP-VP", summary=GENUINE))
     world.ingest(world.mail("own", headers={"X-QLVB-Document-Id": "STP-2026.710"}, attachments=[("710-STP-VP.pdf", pdf)]))
     world.ingest(_recall(world, "STP-2026.710"))
@@ -308,21 +310,6 @@ def test_an_issuers_recall_leaves_the_copy_of_another_issuers_document(world: Wo
                  world.mail("bg", headers={"X-QLVB-Document-Id": "STP-2025.708"}, attachments=[("b.pdf", bg)]))
     world.ingest(_recall(world, "STP-2025.708"))
     assert [(r.arrival_number, r.recalled) for r in world.documents()] == [(1, False), (2, True)]
-
-
-@pytest.mark.parametrize(("issuer", "parent"), [("SỞ TƯ PHÁP BẮC GIANG", None), ("SỞ TƯ PHÁP", "UBND TỈNH BẮC GIANC")])
-def test_a_copy_of_a_recalled_number_and_date_printed_off_by_a_letter_is_recalled(world: World, issuer: str,
-                                                                                    parent: str | None) -> None:
-    """The issuer printed so that the directory names nobody: the firm's "copy" of the recalled number escaped."""
-    pdf = world.signed("stp", world.document(number="710/STP-VP", summary=GENUINE))
-    world.ingest(world.mail("own", headers={"X-QLVB-Document-Id": "STP-2026.710"}, attachments=[("710-STP-VP.pdf", pdf)]))
-    world.ingest(_recall(world, "STP-2026.710"))
-    firm = world.pki.signer("Công ty TNHH Minh Phát", "Công ty TNHH Minh Phát")
-    fake = certified_copy(world.document(number="710/STP-VP", summary=FORGED, issuer=issuer, issuer_parent=parent),
-                          "CÔNG TY TNHH MINH PHÁT", "", "9/SY-MP")
-    [out] = world.ingest(world.mail("copy", sender="c@evil.example", auth=None,
-                                    attachments=[("sao-y.pdf", sign_pdf(fake, firm, world.pki))]))
-    assert out["incoming_number"] is None and "recalled" in {r["code"] for r in out["reasons"]}
 
 
 def test_an_unsigned_letter_recalled_then_sent_again_as_it_was_is_recalled(world: World) -> None:

@@ -105,14 +105,20 @@ class SlowRecorder(Recorder):
         return await super().handle_DATA(server, session, envelope)
 
 
-def test_a_slow_mail_server_does_not_hold_up_the_intake(world: World, servers) -> None:  # type: ignore[no-untyped-def]
-    """Four mails' answers take the mail server 12 s; a mail arriving meanwhile is registered within seconds (it waited
-    behind the answers, sent by the intake's own thread)."""
+def _slow(world: World, servers):  # type: ignore[no-untyped-def]
+    """The servers, the mail server made slow; Sở Tư pháp's DKIM key written before the daemon reads the configuration."""
     imap_server, smtp = servers
     smtp.stop()
     smtp.recorder = SlowRecorder()
     smtp.start()
     world.mail("warm-up")
+    return imap_server, smtp
+
+
+def test_a_slow_mail_server_does_not_hold_up_the_intake(world: World, servers) -> None:  # type: ignore[no-untyped-def]
+    """Four mails' answers take the mail server 12 s; a mail arriving meanwhile is registered within seconds (it waited
+    behind the answers, sent by the intake's own thread)."""
+    imap_server, smtp = _slow(world, servers)
     daemon = start_daemon(world)
     try:
         append(imap_server, *(world.mail(f"s{n}", attachments=[("cv.pdf", numbered_document(n))]) for n in range(401, 405)))
@@ -129,11 +135,7 @@ def test_a_slow_mail_server_does_not_hold_up_the_intake(world: World, servers) -
 def test_a_stop_while_answers_go_out_records_what_the_server_took(world: World, servers) -> None:  # type: ignore[no-untyped-def]
     """SIGTERM while the outbox's thread sends to a slow server: the thread was cut short after 10 s, the answers the
     server had taken still queued, and sent again after their lease (red team 59: 11 messages for 8 answers)."""
-    imap_server, smtp = servers
-    smtp.stop()
-    smtp.recorder = SlowRecorder()
-    smtp.start()
-    world.mail("warm-up")
+    imap_server, smtp = _slow(world, servers)
     daemon = start_daemon(world)
     try:
         append(imap_server, *(world.mail(f"t{n}", attachments=[("cv.pdf", numbered_document(n))]) for n in range(501, 509)))
