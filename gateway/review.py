@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
 from gateway.decision import rules
+from gateway.decision.issuers import may_be_one_issuer
 from gateway.intake.pipeline import Intake, peer_document_id
 from gateway.mail_budget import MailTookTooLong, budget
 from gateway.model import MailFacts, MailOutcome, Particulars, Reply, WorkFailure
@@ -179,7 +180,9 @@ def _recalled(session: Session, read: Particulars) -> Document | None:
         return None
     for document in session.scalars(select(Document).where(
             Document.recalled.is_(True), Document.notation == read.number, Document.issued_date == read.date)):
-        if not (read.issuer and document.organ_name) or fold(read.issuer) == fold(document.organ_name):
+        # the issuer with its parent body: one province's "SỞ TƯ PHÁP" is not another's (red team 62)
+        if not (read.issuer and document.organ_name) or (fold(read.issuer) == fold(document.organ_name) and may_be_one_issuer(
+                read.issuer, read.issuer_parent, document.organ_name, document.organ_parent)):
             return document
     return None
 

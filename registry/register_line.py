@@ -77,8 +77,6 @@ def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Is
     recalled_ways: list[ColumnElement[bool]] = [Document.signed_sha256.in_([h for h in (signed_sha256, pdf_sha256) if h])]
     if issue is not None:
         recalled_ways += _issue_ways(issue)
-    if issue is not None and copier is not None and issue.date:  # a copy of the recalled number and date, however it
-        recalled_ways.append((Document.notation == issue.notation) & (Document.issued_date == issue.date))  # prints it
     # one statement, each way a subquery of its own (its own index): one round trip where there were three
     earliest = session.execute(select(*(select(func.min(Document.id)).where(way, *alive).scalar_subquery() for way in ways),
                                       *(select(func.min(Document.id)).where(way, *gone).scalar_subquery()
@@ -100,6 +98,13 @@ def _issue_ways(issue: Issue) -> list[ColumnElement[bool]]:
         ways.append((Document.agency_key == issuer_key(issue.agency)) & (Document.issued_date == issue.date)
                     & (Document.notation == issue.notation))
     return ways
+
+
+def recalled_of_number(session: Session, agency_code: str, notation: str, date: str | None) -> list[Document]:
+    """The recalled documents of the register with this number, of this date if it is known (of any year if not)."""
+    return list(session.scalars(select(Document).where(
+        Document.notation == notation, Document.agency_code == agency_code, Document.recalled.is_(True),
+        *([Document.issued_date == date] if date else [])).order_by(Document.id)))
 
 
 def _rows(session: Session, ways: list[ColumnElement[bool]], *where: ColumnElement[bool]) -> list[Document]:

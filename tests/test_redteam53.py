@@ -154,10 +154,10 @@ def _firms_copy(world: World, number: str) -> Path:
                       attachments=[("sao-y.pdf", sign_pdf(fake, firm, world.pki))])
 
 
-def _recall(world: World, identifier: str) -> Path:
+def _recall(world: World, identifier: str, sender: str = STP) -> Path:
     from gateway.exchange.status import RECALL
 
-    return world.mail(f"recall-{identifier}", sender=STP, subject=f"Thu hồi văn bản {identifier}",
+    return world.mail(f"recall-{identifier}", sender=sender, subject=f"Thu hồi văn bản {identifier}",
                       body="Đề nghị thu hồi văn bản đã gửi.\n",
                       headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": identifier, "X-QLVB-Recall-Reason": "Sai"})
 
@@ -320,3 +320,50 @@ def test_an_unsigned_letter_recalled_then_sent_again_as_it_was_is_recalled(world
     world.ingest(_recall(world, "STP-2026.720"))
     [again] = world.ingest(world.mail("again", attachments=[("720-STP-VP.pdf", pdf)]))
     assert again["verdict"] == "returned" and "recalled" in {r["code"] for r in again["reasons"]}
+
+
+# ---- red team 62: the recalled number's copy by its issuer as it may be printed; another issuer's never ---------------------
+
+def test_another_issuers_genuine_copy_of_the_same_number_and_day_is_no_copy_of_a_recalled_one(world: World) -> None:
+    """UBND tỉnh recalls its "15/KH-UBND" of 2 January; Sở Tài chính's genuine copy of UBND huyện Yên Dũng's own
+    "15/KH-UBND" of the same day (every UBND numbers its plans so) was returned `recalled`, and no release could take it."""
+    ubnd = world.pki.signer("UBND tỉnh Bắc Giang", "UBND tỉnh Bắc Giang")
+    plan = world.document(number="15/KH-UBND", issuer="ỦY BAN NHÂN DÂN TỈNH BẮC GIANG", issuer_parent=None, type="KẾ HOẠCH",
+                          summary="Triển khai công tác cải cách hành chính năm 2026", date=(2, 1, 2026), recipients=TO_US)
+    world.ingest(world.mail("plan", sender=UBND, headers={"X-QLVB-Document-Id": "H06-2026.15"},
+                            attachments=[("15-KH-UBND.pdf", sign_pdf(plan, ubnd, world.pki))]))
+    world.ingest(_recall(world, "H06-2026.15", sender=UBND))
+    district = world.document(number="15/KH-UBND", issuer="ỦY BAN NHÂN DÂN HUYỆN YÊN DŨNG", issuer_parent=None,
+                              type="KẾ HOẠCH", place="Yên Dũng", summary="Tổ chức Tết Nguyên đán năm 2026", date=(2, 1, 2026),
+                              recipients=TO_US)
+    copy = certified_copy(district, "SỞ TÀI CHÍNH", "UBND TỈNH BẮC GIANG", "3/SY-STC")
+    [out] = world.ingest(world.mail("copy", sender=STC, attachments=[("sao-y.pdf", world.signed("stc", copy))]))
+    assert out["verdict"] == "accepted", out["reasons"]
+
+
+@pytest.mark.parametrize("year", [2026, 2025])
+def test_a_copy_of_a_recalled_number_whose_date_is_unreadable_is_recalled(world: World, year: int) -> None:
+    """The firm's "copy" of the recalled 710/STP-VP dated "31 tháng 02" (read as no date, a warning only): without a
+    date its issuer printed otherwise escaped, and a recalled letter of last year was looked for in this year's."""
+    pdf = world.signed("stp", world.document(number="710/STP-VP", summary=GENUINE, date=(20, 11, year)))
+    world.ingest(world.mail("own", headers={"X-QLVB-Document-Id": "STP-2026.710"}, attachments=[("710-STP-VP.pdf", pdf)]))
+    world.ingest(_recall(world, "STP-2026.710"))
+    firm = world.pki.signer("Công ty TNHH Minh Phát", "Công ty TNHH Minh Phát")
+    fake = certified_copy(world.document(number="710/STP-VP", summary=FORGED, issuer="SỞ TƯ PHÁP TỈNH BẮC GIANG",
+                                         issuer_parent=None, date=(31, 2, year)), "CÔNG TY TNHH MINH PHÁT", "", "9/SY-MP")
+    [out] = world.ingest(world.mail("copy", sender="c@evil.example", auth=None,
+                                    attachments=[("sao-y.pdf", sign_pdf(fake, firm, world.pki))]))
+    assert out["incoming_number"] is None and "recalled" in {r["code"] for r in out["reasons"]}
+
+
+def test_the_clerk_releases_another_provinces_letter_of_a_recalled_number(world: World) -> None:
+    """Bắc Giang's Sở Tư pháp's 710/STP-VP recalled; Lạng Sơn's Sở Tư pháp's own 710/STP-VP of the same day, held, was
+    refused at its release as "recalled by its issuer" (the release compared the issuer's name without its parent)."""
+    pdf = world.signed("stp", world.document(number="710/STP-VP", summary=GENUINE, date=(20, 11, 2026)))
+    world.ingest(world.mail("own", headers={"X-QLVB-Document-Id": "STP-2026.710"}, attachments=[("710-STP-VP.pdf", pdf)]))
+    world.ingest(_recall(world, "STP-2026.710"))
+    letter = world.document(number="710/STP-VP", issuer_parent="UBND TỈNH LẠNG SƠN", place="Lạng Sơn",
+                            summary="V/v phối hợp xác minh hộ tịch", date=(20, 11, 2026), recipients=TO_US)
+    [held] = world.ingest(world.mail("held", sender="canbo@gmail.com", auth=None, attachments=[("710.pdf", letter)]))
+    released = world.run("review", "release", str(held["review_id"]), "--config", str(world.config_path), check=False)
+    assert released.returncode == 0, released.stderr

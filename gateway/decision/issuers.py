@@ -195,6 +195,19 @@ def foreign(issuers: tuple[Issuer, ...], directory: Directory, us: AgencyEntry |
     return False
 
 
+def may_be_one_issuer(name: str, parent: str | None, other: str, other_parent: str | None) -> bool:
+    """Whether two printings of an issuer may be one body (a copy prints its original's issuer as it pleases): the one
+    name the other's beginning, word for word, and no two places OCR could not have misread into each other ("SỞ TƯ PHÁP
+    BẮC GIANG" may be "SỞ TƯ PHÁP" under "UBND TỈNH BẮC GIANG"; "UBND HUYỆN YÊN DŨNG" is not "UBND TỈNH BẮC GIANG", nor
+    Lạng Sơn's Sở Tư pháp Bắc Giang's: red team 62)."""
+    words, others = fold(name).split(), fold(other).split()
+    if not words or not others or words[:len(others)] != others[:len(words)]:
+        return False
+    place = place_of(name) or (place_of(parent) if parent else None)
+    other_place = place_of(other) or (place_of(other_parent) if other_parent else None)
+    return place is None or other_place is None or SequenceMatcher(None, place, other_place).ratio() >= SAME_PLACE
+
+
 def _near_place(place: str, ours: set[str]) -> bool:
     """One of our places, or one OCR may have misread a letter of ("BAC GIANC" for "BAC GIANG")."""
     return place in ours or any(SequenceMatcher(None, place, our).ratio() >= SAME_PLACE for our in ours)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from gateway.app import Gateway
 from gateway.decision import rules
 from gateway.decision.decide import DuplicateLookup, decide
+from gateway.decision.issuers import may_be_one_issuer
 from gateway.exchange.processing import tell_sender
 from gateway.exchange.recall import issuer_mailbox, receive_recall
 from gateway.exchange.status import RECALL, WAITING
@@ -39,7 +40,9 @@ from registry.models import Document, DocumentFile, Mail
 from registry.outbox import OutboxKind, enqueue
 from registry.numbering import hold_numbers_first
 from registry.references import destroy_after_commit, destroy_pending, destruction_due, hold_files
-from registry.register_line import Issue, RegisterLine, earliest_copy, earliest_same, issuer_key, register_incoming
+from registry.register_line import (
+    Issue, RegisterLine, earliest_copy, earliest_same, issuer_key, recalled_of_number, register_incoming,
+)
 
 log = logging.getLogger("qlvb.intake")
 
@@ -123,8 +126,16 @@ class Intake:
         """The document of the register this one repeats (registry.register_line.earliest_same: the same file, signed
         revision, or issuer's number of the year; a recalled one if no other); also asked by a clerk's release, which
         must not number it twice."""
-        return earliest_same(session, self.gw.config.agency.code, pdf.attachment.sha256, self._issue(pdf),
-                             signed_sha256=pdf.signed_sha256, copier=self._copier(pdf.reading))
+        issue = self._issue(pdf)
+        found = earliest_same(session, self.gw.config.agency.code, pdf.attachment.sha256, issue,
+                              signed_sha256=pdf.signed_sha256, copier=self._copier(pdf.reading))
+        if found is None and issue is not None and pdf.reading is not None and pdf.reading.copy is not None:
+            # a copy of a recalled number (and date, when read), its issuer printed however it pleases, that may be the
+            # recalled one's (red teams 60 and 62: printed off by a letter, or its date made unreadable)
+            found = next((d for d in recalled_of_number(session, self.gw.config.agency.code, issue.notation, issue.date)
+                          if d.organ_name and may_be_one_issuer(issue.issuer, issue.parent, d.organ_name, d.organ_parent)),
+                         None)
+        return found
 
     def _copier(self, reading: Reading | None) -> str | None:
         """Who copied a certified copy (NĐ 30/2020 Đ25) as the register tells copiers apart, None for the issuer's own
