@@ -7,6 +7,8 @@ with the same Message-ID, once its lease has run out."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -15,7 +17,7 @@ from sqlalchemy import func, or_, select, update
 from gateway.config import MailServer
 from gateway.exchange.tracking import follow_outbox
 from gateway.mailboxes import mail_server
-from qlvb_mailbox.smtp import Envelope, send_all
+from qlvb_mailbox.smtp import Envelope, Result, send_all
 from registry import audit
 from registry.database import Register
 from registry.models import Outbox, OutgoingRecipient
@@ -38,13 +40,30 @@ class OutboxSender:
     server: MailServer
     sender: str  # the envelope sender: our agency's mailbox, where delivery reports come back
 
-    def send_due(self, now: datetime | None = None) -> int:
-        """Send what is queued and due; returns how many the server accepted."""
+    def send_due(self, now: datetime | None = None, *, go_on: Callable[[], bool] = lambda: True) -> int:
+        """Send what is queued and due; returns how many the server accepted. Each message is recorded as soon as the
+        server has answered for it, and no message is begun past half its lease (red team 61: a batch recorded at its end
+        outlived its lease to a slow server, and another sender sent it all again); the messages not begun (past that,
+        or `go_on` False: the daemon stopping) are given back at once."""
         now = now or datetime.now(timezone.utc)
         envelopes = self._claim(now)
         if not envelopes:
             return 0
-        results = send_all(mail_server(self.server), envelopes)
+        begun = time.monotonic()
+        sent = 0
+
+        def told(result: Result) -> None:
+            nonlocal sent
+            sent += self._record([result], now)
+
+        results = send_all(mail_server(self.server), envelopes, told=told,
+                           go_on=lambda: go_on() and time.monotonic() - begun < LEASE.total_seconds() / 2)
+        if len(results) < len(envelopes):
+            self._give_back([e.key for e in envelopes[len(results):]])
+        return sent
+
+    def _record(self, results: list[Result], now: datetime) -> int:
+        """The server's answers written down; how many it accepted."""
         sent = 0
         keys = [r.key for r in results]
         with self.register.session() as session, session.no_autoflush:  # each row's change flushed once, at commit
@@ -68,6 +87,13 @@ class OutboxSender:
                     follow_outbox(session, row)
             session.commit()
         return sent
+
+    def _give_back(self, keys: list[int]) -> None:
+        """Messages claimed and not begun: due again now, for any sender."""
+        with self.register.session() as session:
+            session.execute(update(Outbox).where(Outbox.id.in_(keys), Outbox.state == "queued")
+                            .values(next_attempt_at=None).execution_options(synchronize_session=False))
+            session.commit()
 
     def _claim(self, now: datetime) -> list[Envelope]:
         """Take the due messages for this sender alone: each is leased (its next attempt moved past

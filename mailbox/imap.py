@@ -155,7 +155,8 @@ class ImapMailbox:
             for uid, item in self._each_of(uids[start:start + FETCH_BATCH], ["BODY.PEEK[]", "INTERNALDATE"]):
                 if item is None:
                     why = self._refusals.pop(uid)
-                    note = f"Máy chủ thư không trả thư UID {uid} (UIDVALIDITY {self.uidvalidity}) của {self.server.username}"
+                    note = (f"Máy chủ thư {self.server.host}:{self.server.port} không trả thư UID {uid} (UIDVALIDITY "
+                            f"{self.uidvalidity}) của {self.server.username}")  # one per mail and server (red team 61)
                     fetched.append(FetchedMail(uid, note.encode(), None, unreadable=why))
                 else:
                     fetched.append(FetchedMail(uid, bytes(item[b"BODY[]"]), _internaldate(item)))

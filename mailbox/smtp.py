@@ -11,6 +11,7 @@ import asyncio
 import functools
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,11 +37,16 @@ class Result:
     detail: str = ""
 
 
-def send_all(server: Server, envelopes: list[Envelope], *, timeout: float = 30.0) -> list[Result]:
-    return asyncio.run(_send_all(server, envelopes, timeout))
+def send_all(server: Server, envelopes: list[Envelope], *, timeout: float = 30.0,
+             told: Callable[[Result], None] = lambda result: None, go_on: Callable[[], bool] = lambda: True) -> list[Result]:
+    """Each message's outcome, in order; `told` hears each as soon as the server has answered for it (a caller records it
+    then: a batch recorded at its end was sent again by another sender once the lease of its first messages ran out);
+    `go_on` is asked before each message: the messages after a False are not tried, and have no result."""
+    return asyncio.run(_send_all(server, envelopes, timeout, told, go_on))
 
 
-async def _send_all(server: Server, envelopes: list[Envelope], timeout: float) -> list[Result]:
+async def _send_all(server: Server, envelopes: list[Envelope], timeout: float, told: Callable[[Result], None],
+                    go_on: Callable[[], bool]) -> list[Result]:
     if not envelopes:
         return []
     context = _tls_context(str(server.ca_file) if server.ca_file else None)
@@ -57,18 +63,16 @@ async def _send_all(server: Server, envelopes: list[Envelope], timeout: float) -
     results: list[Result] = []
     try:
         for envelope in envelopes:
-            try:
-                await client.sendmail(envelope.sender, [envelope.recipient], envelope.raw)
-                results.append(Result(envelope.key, "sent"))
-            except aiosmtplib.SMTPRecipientsRefused as exc:
-                codes = [r.code for r in exc.recipients]
-                outcome: Outcome = "permanent" if codes and all(500 <= c < 600 for c in codes) else "temporary"
-                results.append(Result(envelope.key, outcome, _describe(exc)))
-            except aiosmtplib.SMTPResponseException as exc:
-                results.append(Result(envelope.key, "permanent" if 500 <= exc.code < 600 else "temporary", _describe(exc)))
-            except (aiosmtplib.SMTPException, OSError) as exc:  # the connection broke: the rest waits
-                results.append(Result(envelope.key, "temporary", _describe(exc)))
-                results.extend(Result(e.key, "temporary", "không gửi: kết nối bị ngắt") for e in envelopes[len(results):])
+            if not go_on():
+                break
+            result, broken = await _send_one(client, envelope)
+            results.append(result)
+            told(result)
+            if broken:  # the connection broke: the rest waits
+                rest = [Result(e.key, "temporary", "không gửi: kết nối bị ngắt") for e in envelopes[len(results):]]
+                results += rest
+                for later in rest:
+                    told(later)
                 break
     finally:
         try:
@@ -83,6 +87,21 @@ def _local_hostname() -> str:
     """This machine's name for EHLO, asked of the resolver once: aiosmtplib asks it (socket.getfqdn, in a
     thread it starts) at every connection, and a slow reverse lookup would hold every batch of answers."""
     return socket.getfqdn()
+
+
+async def _send_one(client: aiosmtplib.SMTP, envelope: Envelope) -> tuple[Result, bool]:
+    """The message's outcome, and whether the connection broke on it."""
+    try:
+        await client.sendmail(envelope.sender, [envelope.recipient], envelope.raw)
+        return Result(envelope.key, "sent"), False
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        codes = [r.code for r in exc.recipients]
+        outcome: Outcome = "permanent" if codes and all(500 <= c < 600 for c in codes) else "temporary"
+        return Result(envelope.key, outcome, _describe(exc)), False
+    except aiosmtplib.SMTPResponseException as exc:
+        return Result(envelope.key, "permanent" if 500 <= exc.code < 600 else "temporary", _describe(exc)), False
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        return Result(envelope.key, "temporary", _describe(exc)), True
 
 
 @functools.lru_cache(maxsize=4)

@@ -146,3 +146,42 @@ def test_a_stop_while_answers_go_out_records_what_the_server_took(world: World, 
     with closing(sqlite3.connect(f"file:{world.root / 'qlvb.db'}?mode=ro", uri=True, timeout=10)) as db:
         states = dict(db.execute("SELECT message_id, state FROM outbox").fetchall())
     assert taken and all(states[m] == "sent" for m in taken), (taken, states)
+
+
+def test_a_batch_slower_than_its_lease_is_never_sent_twice(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A slow mail server and a batch of answers taking longer than their lease: recorded only at the batch's end, the
+    answers were claimed again by another sender once the lease of the first ran out (the daemon and a `send`, `recall`
+    or `pass` at the command line, two gateways on one register) and every one went twice (red team 61). Each is now
+    recorded as the server takes it, and none is begun past half its lease: what is left is given back at once."""
+    import threading
+    from datetime import timedelta
+
+    from aiosmtpd.controller import Controller
+
+    from gateway import outbox
+    from gateway.config import load_config
+    from registry.database import Register
+    from servers import free_port
+
+    monkeypatch.setattr(outbox, "LEASE", timedelta(seconds=8))
+    world.ingest(*(world.mail(f"u{n}", attachments=[("cv.pdf", numbered_document(n))]) for n in range(601, 607)))
+    handler, port = SlowRecorder(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        world.extra["smtp"] = {"host": "127.0.0.1", "port": port, "security": "none"}
+        world.write_config()
+        config = load_config(world.config_path)
+        register = Register(config.database)
+        senders = [outbox.OutboxSender(register, config.smtp, config.agency.mailbox) for _ in range(2)]  # type: ignore[arg-type]
+        first = threading.Thread(target=senders[0].send_due)
+        first.start()
+        time.sleep(9)  # the first's lease run out in the middle of its batch (3 s a message)
+        while senders[1].send_due() or first.is_alive():
+            time.sleep(0.5)
+        first.join()
+        register.close()
+    finally:
+        controller.stop()
+    ids = [m["Message-ID"] for m in handler.messages]
+    assert len(ids) == 6 and len(set(ids)) == 6, ids
