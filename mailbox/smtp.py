@@ -59,7 +59,10 @@ async def _send_all(server: Server, envelopes: list[Envelope], timeout: float, t
         if server.username:
             await client.login(server.username, server.password or "")
     except (aiosmtplib.SMTPException, OSError) as exc:  # unreachable, or refusing us: the operator's to fix
-        return [Result(e.key, "temporary", _describe(exc)) for e in envelopes]
+        refused = [Result(e.key, "temporary", _describe(exc)) for e in envelopes]
+        for result in refused:
+            told(result)
+        return refused
     results: list[Result] = []
     try:
         for envelope in envelopes:

@@ -185,3 +185,28 @@ def test_a_batch_slower_than_its_lease_is_never_sent_twice(world: World, monkeyp
         controller.stop()
     ids = [m["Message-ID"] for m in handler.messages]
     assert len(ids) == 6 and len(set(ids)) == 6, ids
+
+
+def test_a_mail_server_that_cannot_be_reached_is_recorded_for_each_answer(world: World) -> None:
+    """No server listening: each answer's failed attempt is written down (its error, its next try by the backoff), not
+    left under its 2-minute lease (this stop's first per-message recording forgot the connection's refusal: the answers
+    waited the lease out once the server was back)."""
+    from gateway.config import load_config
+    from gateway.outbox import OutboxSender
+    from registry.database import Register
+    from registry.models import Outbox
+    from servers import free_port
+    from sqlalchemy import select
+
+    world.ingest(*(world.mail(f"v{n}", attachments=[("cv.pdf", numbered_document(n))]) for n in (701, 702)))
+    world.extra["smtp"] = {"host": "127.0.0.1", "port": free_port(), "security": "none"}
+    world.write_config()
+    config = load_config(world.config_path)
+    register = Register(config.database)
+    try:
+        OutboxSender(register, config.smtp, config.agency.mailbox).send_due()  # type: ignore[arg-type]
+        with register.session() as s:
+            rows = s.scalars(select(Outbox)).all()
+            assert rows and all(r.attempts == 1 and r.last_error for r in rows), [(r.attempts, r.last_error) for r in rows]
+    finally:
+        register.close()
