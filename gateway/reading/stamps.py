@@ -112,18 +112,12 @@ def _drawn_by(line: Line, stamps: list[Word]) -> bool:
     return bool(tokens) and not Counter(tokens) - here
 
 
-def _drawn_in(page: pymupdf.Page, flags: int, rects: list[pymupdf.Rect]) -> tuple[list[tuple[Any, ...]], list[Word]]:
-    """(the page's own words, the words the widgets in `rects` draw). The page's text with its appearances and
-    without them differ by just those words."""
-    own = [w[:5] for w in pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage(flags)).extractWORDS()]
-    drawn = Counter(w[:5] for w in page.get_text("words", flags=flags)) - Counter(own)
-    return own, [_word(w) for w in drawn.elements() if any(r.contains(_centre(w)) for r in rects)]
-
-
 def page_stamps(page: pymupdf.Page, flags: int, rects: list[pymupdf.Rect]) -> tuple[list[Word], list[Word]]:
     """(the page's own words, the words the signature widgets in `rects` draw). The page's text with
     its appearances and without them differ by just those words."""
-    own, stamps = _drawn_in(page, flags, rects)
+    own = [w[:5] for w in pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage(flags)).extractWORDS()]
+    drawn = Counter(w[:5] for w in page.get_text("words", flags=flags)) - Counter(own)
+    stamps = [_word(w) for w in drawn.elements() if any(r.contains(_centre(w)) for r in rects)]
     # a box drawing words of letters is a signature's own ("Nguyễn Văn A 25 11 2026"), no office's stamp: its figures
     # fill no blank (red team 47: a leader's box over the blank read as the number "25112026/STP-VP")
     named = [r for r in rects if any(_LETTERS.search(s.text) and r.contains(pymupdf.Point(s.cx, s.cy)) for s in stamps)]
@@ -165,10 +159,10 @@ def without_signature_boxes(page: pymupdf.Page, lines: list[Line], flags: int) -
     boxed = [l for l in lines if any(r.contains(pymupdf.Point(l.cx, (l.y0 + l.y1) / 2)) for r in rects)]
     if not boxed:
         return lines
-    # by place, not by words: a box's text may be written so that MuPDF's words and lines of it differ (pyHanko's
-    # default appearance: UTF-16 read as single bytes, a word for each letter)
+    # a line is the box's when none of its words is one of the page's own under it: the box's own words are not
+    # looked for (pyHanko's default box, UTF-16 read byte by byte, makes a word of each letter), and a box over the
+    # name's line holds the name's words under its first line (red team 57)
     own = [_word(w) for w in pymupdf.TextPage(page.get_displaylist(annots=False).get_textpage(flags)).extractWORDS()]
-    # (a box over the name's line holds the name's words under its first line: red team 57)
     drawn = {id(l) for l in boxed if not any(_inside(w, l) and w.text in l.text.split() for w in own)}
     return [line for line in lines if id(line) not in drawn]
 
