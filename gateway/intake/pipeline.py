@@ -156,12 +156,10 @@ class Intake:
         return Issue(p.issuer, p.issuer_parent, p.number, int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year,
                      agency=agency.name if agency else None, date=p.date)
 
-    def _copy_before(self, session: Session, pdf: PdfFacts | None) -> str | None:
+    def _copy_before(self, session: Session, issue: Issue | None, copier: str | None) -> str | None:
         """The issuer's own document, or another copier's copy, registered after a certified copy of its number: the
         clerk compares them."""
-        issue = self._issue(pdf) if pdf is not None else None
-        earlier = earliest_copy(session, self.gw.config.agency.code, issue, besides=self._copier(pdf.reading)) \
-            if pdf is not None and issue is not None else None
+        earlier = earliest_copy(session, self.gw.config.agency.code, issue, besides=copier) if issue is not None else None
         return f"Đã nhận trước bản sao của văn bản này (số đến {earlier.arrival_number}): đối chiếu nội dung" if earlier else None
 
     def _name_the_earlier(self, session: Session, mail: Mail, decision: Decision, facts: MailFacts) -> None:
@@ -507,6 +505,7 @@ class Intake:
         when the caller has just written them (else read from the register)."""
         p = decision.particulars
         reading = decision.pdf.reading if decision.pdf else None
+        issue, copier = (self._issue(decision.pdf) if decision.pdf else None), self._copier(reading)  # asked once
         document = register_incoming(session, self.gw.config.agency.code, RegisterLine(
             medium="electronic", basis=decision.basis, received_at=received,
             issuer=p.issuer or decision.issuer_from_certificate, notation=p.number, subject=p.summary,
@@ -514,11 +513,11 @@ class Intake:
             signer_position=", ".join(p.signer_title) or None, issuer_parent=p.issuer_parent, priority=p.urgency,
             to_places=reading.recipients.as_json() if reading else None, page_amount=reading.pages if reading else None,
             description="; ".join(n for n in (_copy_note(reading) if reading and reading.copy else None,
-                                               self._copy_before(session, decision.pdf)) if n) or None,
-            copier=self._copier(reading),
+                                               self._copy_before(session, issue, copier)) if n) or None,
+            copier=copier,
             pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None, mail_id=mail.id,
             signed_sha256=decision.pdf.signed_sha256 if decision.pdf else None,
-            agency=issue.agency if decision.pdf and (issue := self._issue(decision.pdf)) else None,
+            agency=issue.agency if issue else None,
         ), now)
         if peer_document_id and issuer_mailbox(self.gw.directory, document, mail) == (mail.from_address or "").lower():
             document.peer_document_id = peer_document_id
