@@ -32,6 +32,9 @@ def render_xlsx(register: PrintedRegister) -> bytes:
     header = sheet.max_row - 1
     for line in register.lines:
         sheet.append(list(line.cells()))
+        for cell in sheet[sheet.max_row]:  # what the register says, never a formula (red team 65: a number "=HYPERLINK(…)")
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"
     for column, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     for row in sheet.iter_rows(min_row=header):

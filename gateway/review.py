@@ -32,7 +32,7 @@ from registry.numbering import hold_numbers_first
 from registry.references import destroy_after_commit, hold_files
 from registry.models import AuditEntry, Document, DocumentFile, Mail
 from registry.queries import WAITING
-from vntext import fold
+from vntext import fold, notation_key
 
 
 # why a decision could not be made, for a page to say in its own words (the CLI prints the message)
@@ -179,7 +179,8 @@ def _recalled(session: Session, read: Particulars) -> Document | None:
     if not read.number or read.number.startswith("/") or not read.date:
         return None
     for document in session.scalars(select(Document).where(
-            Document.recalled.is_(True), Document.notation == read.number, Document.issued_date == read.date)):
+            Document.recalled.is_(True), Document.notation_key == notation_key(read.number),
+            Document.issued_date == read.date)):
         # the issuer with its parent body: one province's "SỞ TƯ PHÁP" is not another's (red team 62)
         if not (read.issuer and document.organ_name) or (fold(read.issuer) == fold(document.organ_name) and may_be_one_issuer(
                 read.issuer, read.issuer_parent, document.organ_name, document.organ_parent)):

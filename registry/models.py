@@ -102,6 +102,7 @@ class Document(Base):
     organ_name: Mapped[str | None] = mapped_column(String(500))  # OrganName: the issuer
     organ_parent: Mapped[str | None] = mapped_column(String(500))
     notation: Mapped[str | None] = mapped_column(String(200), index=True)  # số, ký hiệu as printed
+    notation_key: Mapped[str | None] = mapped_column(String(200), index=True)  # however written, for duplicates (vntext)
     code_number: Mapped[str | None] = mapped_column(String(50))  # CodeNumber
     code_notation: Mapped[str | None] = mapped_column(String(150))  # CodeNotation
     issued_date: Mapped[str | None] = mapped_column(String(10))  # IssuedDate (ISO)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from registry.models import Document
 from registry.numbering import next_incoming_number
-from vntext import fold
+from vntext import fold, notation_key
 
 
 @dataclass(frozen=True)
@@ -92,18 +92,17 @@ def _issue_ways(issue: Issue) -> list[ColumnElement[bool]]:
     name, a former province's and the merged one's, each number their own documents)."""
     same_year = (Document.issued_date.like(f"{issue.year:04d}-%")
                  | (Document.issued_date.is_(None) & (Document.year == issue.year)))
-    ways: list[ColumnElement[bool]] = [
-        (Document.issuer_key == issuer_key(issue.issuer, issue.parent)) & (Document.notation == issue.notation) & same_year]
+    number = Document.notation_key == notation_key(issue.notation)  # however written (red team 65)
+    ways: list[ColumnElement[bool]] = [(Document.issuer_key == issuer_key(issue.issuer, issue.parent)) & number & same_year]
     if issue.agency and issue.date:
-        ways.append((Document.agency_key == issuer_key(issue.agency)) & (Document.issued_date == issue.date)
-                    & (Document.notation == issue.notation))
+        ways.append((Document.agency_key == issuer_key(issue.agency)) & (Document.issued_date == issue.date) & number)
     return ways
 
 
 def recalled_of_number(session: Session, agency_code: str, notation: str, date: str | None) -> list[Document]:
     """The recalled documents of the register with this number, of this date if it is known (of any year if not)."""
     return list(session.scalars(select(Document).where(
-        Document.notation == notation, Document.agency_code == agency_code, Document.recalled.is_(True),
+        Document.notation_key == notation_key(notation), Document.agency_code == agency_code, Document.recalled.is_(True),
         *([Document.issued_date == date] if date else [])).order_by(Document.id)))
 
 
@@ -129,7 +128,7 @@ def copies_of(session: Session, document: Document) -> list[Document]:
     ways = _issue_ways(Issue(document.organ_name, document.organ_parent, document.notation, year))
     if document.agency_key and document.issued_date:  # its printings the directory knows, of its date
         ways.append((Document.agency_key == document.agency_key) & (Document.issued_date == document.issued_date)
-                    & (Document.notation == document.notation))
+                    & (Document.notation_key == notation_key(document.notation)))
     return _rows(session, ways, Document.copier.is_not(None), Document.id != document.id,
                  Document.agency_code == document.agency_code, Document.recalled.is_(False))
 
@@ -168,6 +167,7 @@ def register_incoming(session: Session, agency_code: str, line: RegisterLine, no
         mail_id=line.mail_id, agency_code=agency_code, year=year,
         arrival_number=next_incoming_number(session, agency_code, year), arrival_date=line.received_at,
         medium=line.medium, organ_name=line.issuer, organ_parent=line.issuer_parent, notation=line.notation,
+        notation_key=notation_key(line.notation) if line.notation else None,
         code_number=notation.number, code_notation=notation.code, issued_date=line.issued_date,
         type_name=line.type_name, subject=line.subject, signer_name=line.signer_name,
         signer_position=line.signer_position, priority=line.priority, to_places=line.to_places,

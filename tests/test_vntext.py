@@ -15,8 +15,10 @@ VIETNAMESE = "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG Sở Tư pháp Đồng Hớ
 
 
 def fold_by_definition(text: str) -> str:
-    """Upper case, without any combining mark (đ as d), spaces collapsed: character by character."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    """Upper case, without any combining mark (đ as d, and the Ð/ð written for it), spaces collapsed: character by character."""
+    for barred, d in (("đ", "d"), ("Đ", "D"), ("\u00f0", "d"), ("\u00d0", "D")):
+        text = text.replace(barred, d)
+    decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub(r"\s+", " ", bare).strip().upper()
 

@@ -18,13 +18,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_LEGACY))
 
 
+# Đ/đ, and the Icelandic Ð/ð legacy converters and code page mix-ups write for them (the same on the page: red team 65)
+_BARRED_D = str.maketrans({"đ": "d", "Đ": "D", "\u00f0": "d", "\u00d0": "D"})
 _MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")  # the combining diacritics (Vietnamese's tones and marks among them)
 
 
 @functools.lru_cache(maxsize=1 << 14)  # a page's lines are folded by every finder that looks at them
 def fold(text: str) -> str:
     """Upper case without diacritics or extra spaces: 'Hoả  tốc' and 'HỎA TỐC' both give 'HOA TOC'."""
-    bare = _MARKS.sub("", unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")))
+    bare = _MARKS.sub("", unicodedata.normalize("NFD", text.translate(_BARRED_D)))
     if not bare.isascii():  # other scripts' combining marks too
         bare = "".join(ch for ch in bare if not unicodedata.combining(ch))
     return " ".join(bare.split()).upper()
@@ -33,6 +35,24 @@ def fold(text: str) -> str:
 def squash(text: str) -> str:
     """fold() without any space or punctuation: for names whose spacing an extractor mangles."""
     return re.sub(r"[^0-9A-Z]", "", fold(text))
+
+
+# What prints the same in a number and notation: invisible format characters (a zero-width space, a soft hyphen, a bidi
+# mark) and look-alike dashes and slashes (red team 65: "710\u200b/STP-VP" and "710/STP\u2011VP" escaped the recall of 710/STP-VP)
+_LOOKALIKES = str.maketrans({**{ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
+                             **{ch: "/" for ch in "\u2044\u2215\u29f8\uff0f"}})
+
+
+def as_printed(text: str) -> str:
+    """A number and notation as a reader of the page sees it: without invisible characters, its dashes and slashes plain."""
+    return "".join(ch for ch in nfc(text).translate(_LOOKALIKES) if unicodedata.category(ch) != "Cf")
+
+
+def notation_key(notation: str) -> str:
+    """One document's number and notation however it is written: as printed, in any case, without spaces, marks or its
+    number's leading zeros (NĐ 30/2020 Phụ lục I writes "05/STP-VP", a copy may write "5/stp-vp")."""
+    head, slash, tail = re.sub(r"\s+", "", fold(as_printed(notation))).partition("/")
+    return (head.lstrip("0") or "0" if head.isdigit() else head) + slash + tail
 
 
 def one_line(text: str) -> str:

@@ -12,7 +12,7 @@ from gateway.decision.rules import Us
 from gateway.directory import Directory
 from gateway.model import Basis, Decision, MailFacts, PdfFacts, Registered, Reply, Verdict
 from gateway.reasons import Reason, error, warning
-from vntext import fold
+from vntext import fold, notation_key
 
 DuplicateLookup = Callable[[PdfFacts], Registered | None]  # a document's PDF -> the register's document it repeats
 
@@ -47,7 +47,7 @@ def _identity(pdf: PdfFacts) -> _Identity | None:
     p = pdf.reading.particulars if pdf.opened and pdf.reading else None
     if p is None or not p.issuer or not p.number or p.number.startswith("/"):
         return None
-    return _Identity(fold(p.issuer), fold(p.number), fold(p.issuer_parent) if p.issuer_parent else None,
+    return _Identity(fold(p.issuer), notation_key(p.number), fold(p.issuer_parent) if p.issuer_parent else None,
                      p.date[:4] if p.date else None)
 
 

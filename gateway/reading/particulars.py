@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gateway.reading.lines import Line
-from vntext import MARKS_WRITTEN, SECRECY, URGENCY, fold, nfc, one_line, squash, tone_free_spelling
+from vntext import MARKS_WRITTEN, SECRECY, URGENCY, as_printed, fold, nfc, one_line, squash, tone_free_spelling
 
 # Each type of document with the abbreviations its notation uses ("Số: 12/QĐ-UBND"), the spelling of
 # the regulation first and the one offices also write after it; Công văn's "CV" is usage, not law.
@@ -157,9 +157,10 @@ def garbled_notation(value: str) -> bool:
 
 
 def clean_notation(text: str) -> str:
-    """A document's number and notation as printed after "Số:", without its spaces; no notation ends in
-    punctuation (a speck OCR read as a comma, or the line's own full stop)."""
-    return re.sub(r"\s+", "", text).rstrip(",;.:„\"'’”")
+    """A document's number and notation as printed after "Số:", without its spaces or what the page does not show
+    (a zero-width space: red team 65), its dashes and slashes plain; no notation ends in punctuation (a speck OCR read
+    as a comma, or the line's own full stop)."""
+    return re.sub(r"\s+", "", as_printed(text)).rstrip(",;.:„\"'’”")
 
 
 def date_left_blank(row: str) -> bool:
