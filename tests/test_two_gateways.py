@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from imapclient import IMAPClient
 from sqlalchemy import select
 
-from kit import DkimKey, DocumentSpec, make_mail, render_document, seal_png, signed_header_names
+from kit import DkimKey, DocumentSpec, make_mail, render_document, seal_png, sign_pdf, signed_header_names
 from made_pdfs import encrypted
 import poison
 from servers import Dovecot, dovecot, free_port, wait_for
@@ -180,16 +180,23 @@ def test_sent_registered_acknowledged_returned_and_recalled_between_two_gateways
         assert wait_for(lambda: _recipients(ours)[code].processing == "06", timeout=120)
         assert _recipients(ours)[code].state == "acknowledged"  # the state as it was
 
-        # a document of another agency sent by mistake, unsigned: Sở Tư pháp returns it with its reasons
+        # a document of another agency sent by mistake is held here, never signed nor sent (red team 63: it was signed
+        # as ours); our letter carrying a revoked certificate's signature, sent unsigned by us: Sở Tư pháp returns it
         ours.extra.pop("signing")
         ours.write_config()
         wrong = render_document(DocumentSpec(issuer="SỞ TÀI CHÍNH", number="12/STC-NS", recipients=block[:4] + ["- Sở Tư pháp."]))
         path = ours.root / "12-STC-NS.pdf"
         path.write_bytes(wrong)
+        held = ours.run("send", "--config", str(ours.config_path), str(path), "--json", check=False)
+        assert held.returncode == 3 and '"not-our-document"' in held.stdout
+        revoked = sign_pdf(render_document(DocumentSpec(issuer="SỞ NỘI VỤ", number="12/SNV-VP", recipients=block[:4] + [
+            "- Sở Tư pháp."])), ours.signers["revoked"], ours.pki)
+        path = ours.root / "12-SNV-VP.pdf"
+        path.write_bytes(revoked)
         ours.run("send", "--config", str(ours.config_path), str(path), "--json")
         assert wait_for(lambda: _state_of(ours, 2, STP_AGENCY["code"]) == "returned", timeout=120)
         returned = _line(ours, 2, STP_AGENCY["code"])
-        assert returned.reasons == ["sender-not-issuer"] and returned.incoming_number is None
+        assert "certificate-revoked" in returned.reasons and returned.incoming_number is None, returned.reasons
 
         # the first is recalled: Sở Tư pháp destroys it, keeps the line, answers 15; the second it never had: 16
         ours.run("recall", "--config", str(ours.config_path), identifier, "--reason", "Sai thể thức", process=True)

@@ -5,12 +5,14 @@ exactly the agencies meant holds the whole send."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from gateway.decision.rules import secret_mark
-from gateway.directory import AgencyEntry
-from gateway.model import Particulars, Reading
+from gateway.decision.issuers import document_issuers, signer_agencies
+from gateway.decision.rules import Us, hidden_text, secret_mark, valid_signature
+from gateway.directory import AgencyEntry, Directory
+from gateway.model import Particulars, Reading, SignatureFacts
 from gateway.reasons import Reason, error
 from gateway.resolver import Resolution, Resolver
 
@@ -51,13 +53,45 @@ class Plan:
         }
 
 
+# 002 Đ9.1, Đ15.1: the clerk sends, and signs with the agency's certificate, the agency's own documents only. One whose
+# header names another issuer (as intake's matcher reads it), or that another agency signed and we did not, is not ours
+# to send: signed and sent as ours, it went out with our signature over theirs (red team 63).
+def not_ours(reading: Reading, signatures: Sequence[SignatureFacts], directory: Directory, us: Us) -> list[Reason]:
+    issuers = document_issuers(reading, directory).issuers
+    if issuers and not any(i.agency is not None and i.agency.code == us.agency.code for i in issuers):
+        return [error("not-our-document", f"cơ quan ban hành: {', '.join(i.label for i in issuers)}")]
+    valid = [(s, {a.code: a for a in signer_agencies(s, directory)}) for s in signatures
+             if valid_signature(s, us.revocation_hard)]
+    theirs = [s.signer for s, agencies in valid if agencies and us.agency.code not in agencies]
+    if theirs and not any(us.agency.code in agencies for _, agencies in valid):
+        return [error("not-our-document", f"ký số bởi: {', '.join(dict.fromkeys(theirs))}")]
+    return []
+
+
+# 002 Đ10.1, Đ15.1: what the agency signed is what is sent. A revision after a signature that is not a further signature
+# (a PDF editor's "save") changed the signed document, and the reading is of the signed revision, not of the file: never
+# signed again over it, never sent (red team 63: an entry added to the block after signing was signed and mailed).
+def signed_then_changed(signatures: Sequence[SignatureFacts]) -> list[Reason]:
+    intact = sorted((s for s in signatures if s.intact), key=lambda s: s.revision)
+    changed = [s.signer for s in intact if s.modified_after]
+    if intact and (intact[-1].changes_after not in ("none", "lta") or intact[-1].fields_changed_after):
+        changed.append(intact[-1].signer)  # an unsigned revision after the last signature
+    return [error("signed-then-changed", ", ".join(dict.fromkeys(changed)))] if changed else []
+
+
 def make_plan(
     reading: Reading, resolver: Resolver, *, identifier: str, signed: bool, no_subheading: NoSubheading,
-    choices: Choices | None = None,
+    choices: Choices | None = None, signatures: Sequence[SignatureFacts] = (), us: Us | None = None,
 ) -> Plan:
+    """`us` (our agency, as the directory knows it) checks that the document is ours to send, on its header and its
+    `signatures`: without it (a block's resolution alone), that is not checked."""
     choices = choices or {}
     block = reading.recipients
     held = list(secret_mark(reading))  # 002 Đ3.1, Đ16.7: never sent electronically
+    if us is not None:
+        held += not_ours(reading, signatures, resolver.directory, us)
+    held += signed_then_changed(signatures)
+    held += hidden_text(reading)  # 002 Đ10.1: what every recipient's intake would return
     if any(w.code == "no-recipient-block" for w in reading.warnings):
         held.append(error("no-recipient-block"))
     electronic, paper = list(block.electronic), list(block.paper)

@@ -139,7 +139,7 @@ class OutgoingSender:
                             chosen={k: v for k, v in choices.items() if k in bodies})
         plan = make_plan(reading, resolver, identifier=identifier(us.agency.code, year, next_n),
                          signed=ours or must_sign, no_subheading=self.gw.config.outgoing.no_subheading,
-                         choices=choices)
+                         choices=choices, signatures=signatures, us=us)
         return plan, reading, must_sign
 
     def _checked(self, choices: Choices, reading: Reading) -> Choices:

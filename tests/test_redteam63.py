@@ -1,0 +1,170 @@
+"""Red team 63 (outgoing): what the clerk's `send` and outgoing folder mailed that the agency never meant to. Sở Tài
+chính's own signed letter, dropped for sending at Sở Nội vụ, was registered as ours, signed with our key over theirs and
+mailed, and so was a letter headed as ours that only Sở Tài chính had signed; our signed letter with a later unsigned
+revision adding "- Sở Tài chính." to its block was signed again whole and mailed (its plan read from the signed
+revision); a letter whose text layer hides an entry in white, which every recipient's intake returns as `hidden-text`,
+was mailed; a mail dropped in the folder with two letters and an Excel draft sent the first letter alone, the second
+and the draft dropped in silence, the mail filed as sent; two sends of one file at once registered and mailed it twice.
+Each is now held for the clerk (or `already_sent`), nothing signed, nothing mailed. Each test failed before its fix.
+
+The functions `qlvb-gateway send` and the daemon's folder use (`OutgoingSender`, `take_dropped`, the outbox's
+`OutboxSender`), in this process, on real PDFs signed with the tests' PKI, our own key configured from a PKCS#12 file,
+and a real SMTP server (aiosmtpd) receiving what is mailed."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from kit import DocumentSpec, render_document, seal_png, sign_pdf
+from servers import free_port
+from world import US, World, make_world
+
+BLOCK = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp."]
+
+
+def letter(number: str, **changes: Any) -> bytes:
+    spec: dict[str, Any] = dict(issuer="SỞ NỘI VỤ", number=number, recipients=BLOCK, kinh_gui=["Sở Tư pháp"])
+    return render_document(DocumentSpec(**{**spec, **changes}))
+
+
+class Recorder:
+    """An SMTP server's handler keeping every message it accepts, with its envelope's recipients."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[list[str], Message]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        with self.lock:
+            self.got.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content, policy=email.policy.default)))
+        return "250 OK"
+
+    def carrying(self, filename: str) -> list[tuple[list[str], Message]]:
+        """The mails that carry a file of that name."""
+        return [(to, m) for to, m in self.got if filename in [p.get_filename() for p in m.walk()]]
+
+
+@dataclass
+class Agency:
+    world: World
+    gateway: Any
+    sender: Any
+    smtp: Recorder
+
+    def send(self, pdf: bytes, filename: str) -> Any:
+        """What `qlvb-gateway send FILE` does: send, then hand what was queued to the SMTP server."""
+        from gateway.cli import _send_now
+        from gateway.outgoing.send import OutgoingFile
+
+        outcome = self.sender.send(OutgoingFile(filename, filename, pdf))
+        _send_now(self.gateway)
+        return outcome
+
+    def registered(self, notation: str) -> list[Any]:
+        from registry.models import OutgoingDocument
+
+        with self.gateway.register.session() as s:
+            return list(s.scalars(select(OutgoingDocument).where(OutgoingDocument.notation == notation)).all())
+
+
+@pytest.fixture(scope="module")
+def agency(tmp_path_factory: pytest.TempPathFactory, province) -> Iterator[Agency]:  # type: ignore[no-untyped-def]
+    """Sở Nội vụ's gateway, our key configured (PKCS#12), mailing to a real SMTP server."""
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.intake.analysis import Analyser
+    from gateway.model import PdfFacts, WorkFailure
+    from gateway.outgoing.send import OutgoingSender
+
+    pki, signers, stranger = province
+    world = make_world(tmp_path_factory.mktemp("rt63") / "agency", pki, signers, stranger)
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    keys = world.root / "keys"
+    keys.mkdir()
+    (keys / "seal.png").write_bytes(seal_png())
+    identity = pki.signers.get(US["name"]) or pki.signer(US["name"], US["name"])
+    (keys / "agency.p12").write_bytes(pki.pkcs12(identity, b"p12-secret"))
+    world.extra["signing"] = {"pkcs12": "keys/agency.p12", "password_env": "QLVB_RT63_P12",
+                              "appearance": {"seal_image": "keys/seal.png"}}
+    world.extra["smtp"] = {"host": "127.0.0.1", "port": controller.port, "security": "none"}
+    world.write_config()
+    os.environ["QLVB_RT63_P12"] = "p12-secret"
+    before = os.getcwd()
+    os.chdir(world.root)
+    gateway = Gateway.open(load_config(Path(world.config_path)))
+    analyser = Analyser(gateway.analysis_settings())
+
+    class InProcess:  # the workers' own reading, in this process
+        def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
+            return analyser.read_outgoing(filename, data)
+
+    try:
+        yield Agency(world, gateway, OutgoingSender(gateway, InProcess()), recorder)
+    finally:
+        gateway.close()
+        os.chdir(before)
+        controller.stop()
+        del os.environ["QLVB_RT63_P12"]
+
+
+def _held(outcome: Any) -> list[str]:
+    return [r.code for r in outcome.plan.held]
+
+
+def test_another_agencys_document_is_never_signed_and_sent_as_ours(agency: Agency) -> None:
+    world = agency.world
+    theirs = sign_pdf(letter("12/STC-NS", issuer="SỞ TÀI CHÍNH"), world.signers["stc"], world.pki)
+    outcome = agency.send(theirs, "12-STC-NS.pdf")
+    assert not outcome.registered and _held(outcome) == ["not-our-document"]
+    assert "Sở Tài chính" in outcome.plan.held[0].message
+    # headed as ours, but signed by Sở Tài chính alone: not ours either, never signed over
+    signed_by_them = sign_pdf(letter("13/SNV-VP"), world.signers["stc"], world.pki)
+    outcome = agency.send(signed_by_them, "13-SNV-VP.pdf")
+    assert not outcome.registered and _held(outcome) == ["not-our-document"]
+    assert not agency.registered("12/STC-NS") and not agency.registered("13/SNV-VP")
+    assert not agency.smtp.carrying("12-STC-NS.pdf") and not agency.smtp.carrying("13-SNV-VP.pdf")
+
+
+def test_our_signed_letter_changed_after_signing_is_not_signed_again_nor_sent(agency: Agency) -> None:
+    identity = agency.world.pki.signers[US["name"]]
+    signed = sign_pdf(letter("50/SNV-VP"), identity, agency.world.pki)
+    path = agency.world.root / "50-SNV-VP.pdf"
+    path.write_bytes(signed)
+    doc = pymupdf.open(str(path))  # a PDF editor's "save": an unsigned revision adding an entry under the block
+    page = doc[0]
+    last = page.search_for("Sở Tư pháp.")[-1]
+    page.add_freetext_annot(pymupdf.Rect(last.x0 - 8, last.y1 + 2, last.x0 + 150, last.y1 + 18), "- Sở Tài chính.",
+                            fontsize=10, fontname="helv").update()
+    doc.saveIncr()
+    doc.close()
+    changed = path.read_bytes()
+    assert changed.startswith(signed) and len(changed) > len(signed)
+    outcome = agency.send(changed, "50-SNV-VP.pdf")
+    assert not outcome.registered and _held(outcome) == ["signed-then-changed"]
+    assert not agency.registered("50/SNV-VP") and not agency.smtp.carrying("50-SNV-VP.pdf")
+
+
+def test_a_letter_hiding_text_in_its_block_is_held_as_intake_would_return_it(agency: Agency) -> None:
+    doc = pymupdf.open(stream=letter("52/SNV-VP"), filetype="pdf")
+    page = doc[0]
+    last = page.search_for("Sở Tư pháp.")[-1]
+    page.insert_font(fontname="vn", fontfile="/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    page.insert_text((last.x0 - 8, last.y1 + 14), "- Sở Tài chính.", fontname="vn", fontsize=11, color=(1, 1, 1))
+    outcome = agency.send(doc.tobytes(), "52-SNV-VP.pdf")
+    assert not outcome.registered and "hidden-text" in _held(outcome)
+    assert not agency.registered("52/SNV-VP") and not agency.smtp.carrying("52-SNV-VP.pdf")
