@@ -19,7 +19,7 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.message import Message
+from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from kit import DocumentSpec, render_document, seal_png, sign_pdf
 from servers import free_port
-from world import US, World, make_world
+from world import STC, STP, US, World, make_world
 
 BLOCK = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp."]
 
@@ -168,3 +168,42 @@ def test_a_letter_hiding_text_in_its_block_is_held_as_intake_would_return_it(age
     outcome = agency.send(doc.tobytes(), "52-SNV-VP.pdf")
     assert not outcome.registered and "hidden-text" in _held(outcome)
     assert not agency.registered("52/SNV-VP") and not agency.smtp.carrying("52-SNV-VP.pdf")
+
+
+def _dropped(subject: str, *files: tuple[str, bytes, str]) -> bytes:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = US["mailbox"], US["mailbox"], subject
+    msg.set_content("Đề nghị gửi văn bản kèm theo.")
+    for name, data, kind in files:
+        maintype, subtype = kind.split("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return msg.as_bytes()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_a_folder_mail_with_two_letters_is_held_and_the_clerk_told_each_file(agency: Agency) -> None:
+    from gateway.cli import _send_now
+    from gateway.outgoing.folder import take_dropped
+
+    two = letter("71/SNV-VP", recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Tài chính."])
+    raw = _dropped("Gửi đi 70, 71", ("70-SNV-VP.pdf", letter("70/SNV-VP"), "application/pdf"),
+                   ("71-SNV-VP.pdf", two, "application/pdf"), ("du-thao-71.xlsx", b"PK\x03\x04 du thao", XLSX),
+                   ("anh-chup.jpg", b"\xff\xd8\xff", "image/jpeg"))
+    assert take_dropped(agency.sender, "QLVB/Gửi đi:70", raw) == "held"  # to "Gửi đi/Chờ xác nhận", not "Đã gửi"
+    _send_now(agency.gateway)
+    assert not agency.registered("70/SNV-VP") and not agency.registered("71/SNV-VP")
+    assert not [to for to, _ in agency.smtp.got if STP in to or STC in to]
+    [note] = [m for to, m in agency.smtp.got if to == [US["mailbox"]] and str(m["Subject"]) == "[Chưa gửi] Gửi đi 70, 71"]
+    text = note.get_content()
+    assert "mỗi thư một văn bản" in text and "70-SNV-VP.pdf, 71-SNV-VP.pdf" in text
+    assert "anh-chup.jpg" in text  # the attachment it does not use, named
+
+    # one letter with its Excel draft (000 Đ10.3.a "Word/Excel", 004 Đ4.3): sent, the draft attached
+    raw = _dropped("Gửi đi 72", ("72-SNV-VP.pdf", letter("72/SNV-VP"), "application/pdf"),
+                   ("du-thao-72.xlsx", b"PK\x03\x04 72", XLSX))
+    assert take_dropped(agency.sender, "QLVB/Gửi đi:72", raw) == "sent"
+    _send_now(agency.gateway)
+    [(to, mail)] = agency.smtp.carrying("72-SNV-VP.pdf")
+    assert to == [STP] and "du-thao-72.xlsx" in [p.get_filename() for p in mail.walk()]

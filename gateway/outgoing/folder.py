@@ -9,12 +9,13 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
 from gateway.outgoing.send import OutgoingFile, OutgoingSender, SendOutcome, UnreadablePdf
 from gateway.outgoing.signing import SigningError
-from gateway.reasons import error
+from gateway.reasons import Reason, error
 from qlvb_mailbox.settings import Folders
 
 log = logging.getLogger("qlvb.outgoing")
@@ -29,58 +30,95 @@ def outgoing_folders(folder: str) -> Folders:
                    quarantined=f"{folder}/Chờ xác nhận", ignored=f"{folder}/Khác")
 
 
-def files_of(raw: bytes) -> tuple[tuple[str, bytes] | None, tuple[str, bytes] | None, str]:
-    """(the PDF, the draft, the subject) of a mail the clerk dropped."""
+# 000 Đ10.3.a: the draft "Word/Excel" sent with the document; 004 Đ4.3 lists the formats exchanged (rtf, txt, xls, …).
+DRAFTS = (".doc", ".docx", ".odt", ".rtf", ".txt", ".xls", ".xlsx", ".ods", ".csv")
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """What a mail the clerk dropped carries: its PDFs, its drafts, the attachments of neither kind, its subject."""
+
+    pdfs: tuple[tuple[str, bytes], ...]
+    drafts: tuple[tuple[str, bytes], ...]
+    ignored: tuple[str, ...]
+    subject: str
+
+
+def dropped_files(raw: bytes) -> Dropped:
+    """Every file of a mail the clerk dropped, each as what it is."""
     msg = email.message_from_bytes(raw, policy=email.policy.default)
-    pdf = draft = None
+    pdfs: list[tuple[str, bytes]] = []
+    drafts: list[tuple[str, bytes]] = []
+    ignored: list[str] = []
     for part in msg.iter_attachments():
         name = part.get_filename() or ""
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
-        if pdf is None and (part.get_content_type() == "application/pdf" or name.lower().endswith(".pdf")):
-            pdf = (name or "vanban.pdf", data)
-        elif draft is None and name.lower().endswith((".doc", ".docx", ".odt")):
-            draft = (name, data)
-    return pdf, draft, str(msg.get("Subject", ""))
+        if part.get_content_type() == "application/pdf" or name.lower().endswith(".pdf"):
+            pdfs.append((name or "vanban.pdf", data))
+        elif name.lower().endswith(DRAFTS):
+            drafts.append((name, data))
+        else:
+            ignored.append(name or part.get_content_type())
+    return Dropped(tuple(pdfs), tuple(drafts), tuple(ignored), str(msg.get("Subject", "")))
+
+
+# 002 Đ9.1 (each document sent to its recipients as its block lists them): one document, and its draft, per mail; of
+# two PDFs the first alone was sent, the mail filed as sent (red team 63).
+def one_document(dropped: Dropped) -> list[Reason]:
+    several = [name for name, _ in dropped.pdfs] if len(dropped.pdfs) > 1 else []
+    several += [name for name, _ in dropped.drafts] if len(dropped.drafts) > 1 else []
+    return [error("several-documents", ", ".join(several))] if several else []
 
 
 def take_dropped(sender: OutgoingSender, source: str, raw: bytes) -> Taken:
     """Send what a dropped mail carries; tell the clerk when it is held or carries no PDF."""
     try:
-        pdf, draft, subject = files_of(raw)
+        dropped = dropped_files(raw)
     except Exception as exc:  # parsing only: the mail itself (nested past recursion, undecodable)
         log.warning("%s: unreadable mail (%s)", source, type(exc).__name__, exc_info=True)
         _tell_clerk(sender, source, "", None, f"Không đọc được thư ({type(exc).__name__}): không gửi.")
         return "held"
-    if pdf is None:
-        _tell_clerk(sender, source, subject, None, "Thư trong thư mục gửi đi không kèm tệp PDF: không gửi.")
+    subject, ignored = dropped.subject, dropped.ignored
+    if held := one_document(dropped):
+        _tell_clerk(sender, source, subject, None, "", held=held, ignored=ignored)
+        return "held"
+    if not dropped.pdfs:
+        _tell_clerk(sender, source, subject, None, "Thư trong thư mục gửi đi không kèm tệp PDF: không gửi.", ignored=ignored)
         return "ignored"
+    pdf, draft = dropped.pdfs[0], (dropped.drafts[0] if dropped.drafts else None)
     try:
         outcome = sender.send(OutgoingFile(source, pdf[0], pdf[1], draft))
     except SigningError as exc:
-        _tell_clerk(sender, source, subject, None, f"Không ký số được văn bản: {exc}")
+        _tell_clerk(sender, source, subject, None, f"Không ký số được văn bản: {exc}", ignored=ignored)
         return "held"
     except UnreadablePdf as exc:  # broken, hostile, or beyond the worker's time or memory limit
-        _tell_clerk(sender, source, subject, None, f"Không đọc được tệp PDF, không gửi: {exc}")
+        _tell_clerk(sender, source, subject, None, f"Không đọc được tệp PDF, không gửi: {exc}", ignored=ignored)
         return "held"
     except Exception as exc:  # a PDF MuPDF cannot open, or anything else: the clerk looks, nothing is lost
         log.exception("%s: cannot send", source)
-        _tell_clerk(sender, source, subject, None, f"Không xử lý được tệp {pdf[0]}: {type(exc).__name__}: {exc}")
+        _tell_clerk(sender, source, subject, None, f"Không xử lý được tệp {pdf[0]}: {type(exc).__name__}: {exc}",
+                    ignored=ignored)
         return "held"
     if outcome.registered:
-        log.info("%s: sent as %s", source, outcome.plan.identifier)
+        log.info("%s: sent as %s%s", source, outcome.plan.identifier,
+                 f" (not attached: {', '.join(ignored)})" if ignored else "")
         return "sent"
-    _tell_clerk(sender, source, subject, outcome, "")
+    _tell_clerk(sender, source, subject, outcome, "", ignored=ignored)
     return "held"
 
 
-def _tell_clerk(sender: OutgoingSender, source: str, subject: str, outcome: SendOutcome | None, problem: str) -> None:
+def _tell_clerk(sender: OutgoingSender, source: str, subject: str, outcome: SendOutcome | None, problem: str, *,
+                held: list[Reason] | None = None, ignored: tuple[str, ...] = ()) -> None:
+    """The clerk's note: why the mail was not sent (the plan's holds, `held`, else the problem), and the files it
+    carries that are neither a document nor a draft (`ignored`)."""
     from registry.outbox import enqueue
 
     gw = sender.gw
     plan = outcome.as_json() if outcome is not None else None
-    held = plan["held"] if plan else [error("no-document", problem).as_json()]
-    context = {"subject": subject, "source": source, "plan": plan, "held": held}  # the problem is in `held`
+    reasons = plan["held"] if plan else [r.as_json() for r in held or [error("no-document", problem)]]
+    context = {"subject": subject, "source": source, "plan": plan, "held": reasons,  # the problem is in `held`
+               "ignored": list(ignored)}
     now = datetime.now(timezone.utc)
     with gw.register.session() as session, session.begin():
         for clerk in gw.config.clerk_addresses:
