@@ -18,6 +18,7 @@ import email.policy
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 from pathlib import Path
@@ -207,3 +208,31 @@ def test_a_folder_mail_with_two_letters_is_held_and_the_clerk_told_each_file(age
     _send_now(agency.gateway)
     [(to, mail)] = agency.smtp.carrying("72-SNV-VP.pdf")
     assert to == [STP] and "du-thao-72.xlsx" in [p.get_filename() for p in mail.walk()]
+
+
+def test_two_sends_of_one_file_at_once_register_and_mail_it_once(agency: Agency) -> None:
+    from gateway.outgoing.send import OutgoingFile, OutgoingSender
+
+    pdf = letter("61/SNV-VP")
+    item = OutgoingFile("61-SNV-VP.pdf", "61-SNV-VP.pdf", pdf)
+    reader = agency.sender.pool
+    other = OutgoingSender(agency.gateway, reader)  # the folder's send, or a second clerk's
+
+    class Racing:  # the other send runs whole while this one reads the file (it looked for it in the register before)
+        def read_pdf(self, filename: str, data: bytes) -> Any:
+            facts = reader.read_pdf(filename, data)
+            assert not other.send(item).already_sent
+            return facts
+
+    first = OutgoingSender(agency.gateway, Racing()).send(item)
+    from gateway.cli import _send_now
+
+    _send_now(agency.gateway)
+    assert first.already_sent and len(agency.registered("61/SNV-VP")) == 1
+    assert len(agency.smtp.carrying("61-SNV-VP.pdf")) == 1
+    with closing(agency.world.db()) as register:  # the number the second send took was given back
+        from registry.models import OutgoingDocument
+
+        with register.session() as s:
+            sequences = sorted(s.scalars(select(OutgoingDocument.sequence)).all())
+    assert sequences == list(range(1, len(sequences) + 1))

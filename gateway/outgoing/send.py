@@ -49,6 +49,10 @@ class ChoiceError(ValueError):
     """A --confirm choice that names no entry of the block or no agency of the directory."""
 
 
+class _SentMeanwhile(Exception):
+    """The file was registered by another send while this one read and signed it: this transaction is rolled back."""
+
+
 class UnreadablePdf(ValueError):
     """A file the reader could not open or read within the worker's time and memory limits."""
 
@@ -167,22 +171,20 @@ class OutgoingSender:
             assert self.gw.config.signing is not None
             pdf = sign_outgoing(item.pdf, self.gw.config.signing, self.gw.us.agency.name, self.gw.config.tz,
                                 signer_name=reading.particulars.signer)
-        with self.gw.register.session() as session, session.begin():
-            row = self._register(session, item, plan, pdf, actor)
-            plan = replace(plan, identifier=row.identifier)
-            row.plan = plan.as_json()
+        try:
+            with self.gw.register.session() as session, session.begin():
+                row = self._register(session, item, plan, pdf, actor)
+                plan = replace(plan, identifier=row.identifier)
+                row.plan = plan.as_json()
+        except _SentMeanwhile:  # another send registered the same file meanwhile: its number given back
+            found = self._already_sent(item.pdf)
+            assert found is not None
+            return found
         return SendOutcome(plan, registered=True, recipients=tuple(self.recipients_json(row.id)))
 
     def _already_sent(self, pdf: bytes) -> SendOutcome | None:
-        digest = hashlib.sha256(pdf).hexdigest()
         with self.gw.register.session() as session:
-            row = None
-            # each hash by its own index (asked with an OR, SQLite read every document the agency sent)
-            for column in (OutgoingDocument.original_sha256, OutgoingDocument.pdf_sha256):
-                row = session.scalars(select(OutgoingDocument).where(
-                    OutgoingDocument.agency_code == self.gw.config.agency.code, column == digest)).first()
-                if row is not None:
-                    break
+            row = _sent_row(session, self.gw.config.agency.code, pdf)
             if row is None:
                 return None
             stored = dict(row.plan)
@@ -190,10 +192,16 @@ class OutgoingSender:
         return SendOutcome(plan, registered=True, already_sent=True, recipients=tuple(self.recipients_json(row.id)))
 
     def _register(self, session: Session, item: OutgoingFile, plan: Plan, pdf: bytes, actor: str) -> OutgoingDocument:
+        """The register's new line, `_SentMeanwhile` when the same file has one: looked up again once the year's
+        outgoing series is held (its row lock; SQLite's write lock from BEGIN IMMEDIATE), so two sends of one file at
+        once (the clerk's command and the folder, two clerks) register and mail it once (red team 63: twice, each
+        with its own signature, so the unique signed file never clashed)."""
         code = self.gw.config.agency.code
         now = datetime.now(timezone.utc)
         year = now.astimezone(self.gw.config.tz).year
         sequence = next_outgoing_sequence(session, code, year)
+        if _sent_row(session, code, item.pdf) is not None:
+            raise _SentMeanwhile
         ident = identifier(code, year, sequence)
         doc = plan.document
         hold_files(session)  # no recall's destruction between these files' writing and the rows that refer to them
@@ -236,6 +244,18 @@ class OutgoingSender:
             rows = session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.document_id == document_id)
                                    .order_by(OutgoingRecipient.id)).all()
             return [recipient_json(r) for r in rows]
+
+
+def _sent_row(session: Session, agency_code: str, pdf: bytes) -> OutgoingDocument | None:
+    """The register's line of a file sent before: as it was given (the original), or as it went (signed by us)."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    # each hash by its own index (asked with an OR, SQLite read every document the agency sent)
+    for column in (OutgoingDocument.original_sha256, OutgoingDocument.pdf_sha256):
+        row = session.scalars(select(OutgoingDocument).where(
+            OutgoingDocument.agency_code == agency_code, column == digest)).first()
+        if row is not None:
+            return row
+    return None
 
 
 def recipient_json(r: OutgoingRecipient) -> dict[str, Any]:
