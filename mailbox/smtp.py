@@ -35,6 +35,7 @@ class Result:
     key: int
     outcome: Outcome
     detail: str = ""
+    tried: bool = True  # False: never put to the server (it could not be reached, refused us, or broke on another)
 
 
 def send_all(server: Server, envelopes: list[Envelope], *, timeout: float = 30.0,
@@ -59,7 +60,7 @@ async def _send_all(server: Server, envelopes: list[Envelope], timeout: float, t
         if server.username:
             await client.login(server.username, server.password or "")
     except (aiosmtplib.SMTPException, OSError) as exc:  # unreachable, or refusing us: the operator's to fix
-        refused = [Result(e.key, "temporary", _describe(exc)) for e in envelopes]
+        refused = [Result(e.key, "temporary", _describe(exc), tried=False) for e in envelopes]
         for result in refused:
             told(result)
         return refused
@@ -72,7 +73,7 @@ async def _send_all(server: Server, envelopes: list[Envelope], timeout: float, t
             results.append(result)
             told(result)
             if broken:  # the connection broke: the rest waits
-                rest = [Result(e.key, "temporary", "không gửi: kết nối bị ngắt") for e in envelopes[len(results):]]
+                rest = [Result(e.key, "temporary", "không gửi: kết nối bị ngắt", tried=False) for e in envelopes[len(results):]]
                 results += rest
                 for later in rest:
                     told(later)

@@ -42,7 +42,8 @@ def mailbox_states(session: Session) -> list[MailboxState]:
 def outbox_counts(session: Session, *, failures: int = 10) -> OutboxCounts:
     counts = {state: count for state, count in session.execute(select(Outbox.state, func.count()).group_by(Outbox.state))}
     failed = session.scalars(select(Outbox).where(Outbox.state == "failed").order_by(Outbox.id.desc()).limit(failures))
-    retrying = session.scalars(select(Outbox).where(Outbox.state == "queued", Outbox.attempts > 0)
+    # failed for now, tried or not (the server down: no try of the message's own, red team 63)
+    retrying = session.scalars(select(Outbox).where(Outbox.state == "queued", Outbox.last_error.is_not(None))
                                .order_by(Outbox.id).limit(failures))
     return OutboxCounts(counts.get("queued", 0), counts.get("sent", 0), counts.get("failed", 0), tuple(failed),
                         tuple(retrying))

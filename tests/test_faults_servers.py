@@ -161,6 +161,56 @@ class Moody:
         return "250 OK"
 
 
+def test_the_mail_server_down_for_three_days_loses_no_answer(world: World) -> None:
+    """Red team 63: the submission server unreachable for about six hours failed every queued message for good (each
+    refused connection counted as a try of each message, and 12 tries with the backoff were 5.7 hours), and nothing
+    could send them again. A message never put to the server is no try: asked again each minute, delivered once the
+    server is back, days later; one the server takes and cannot deliver is given up after 12 tries AND two days."""
+    from gateway.config import load_config
+    from gateway.outbox import OutboxSender
+    from registry.database import Register
+    from registry.models import Outbox
+
+    port = free_port()  # nothing listens there yet
+    world.extra["smtp"] = {"host": "127.0.0.1", "port": port, "security": "none"}
+    world.write_config()
+    [verdict] = world.ingest(world.mail("stp", attachments=[("cv.pdf", numbered_document(700))]))
+    assert verdict["verdict"] == "accepted"
+    config = load_config(world.config_path)
+    register = Register(config.database)
+    sender = OutboxSender(register, config.smtp, config.agency.mailbox)  # type: ignore[arg-type]
+    start = datetime.now(timezone.utc)
+
+    def rows() -> list[tuple[str, int]]:
+        with register.session() as s:
+            return [(r.state, r.attempts) for r in s.scalars(select(Outbox).order_by(Outbox.id))]
+
+    for minutes in range(0, 3 * 24 * 60, 30):  # three days of the daemon's loop, the server down
+        sender.send_due(now=start + timedelta(minutes=minutes))
+    assert rows() == [("queued", 0)]
+    status = json.loads(world.run("status", "--config", str(world.config_path), "--json").stdout)
+    assert [r["attempts"] for r in status["outbox"]["retrying"]] == [0] and status["outbox"]["retrying"][0]["error"]
+    handler = Moody()
+    handler.mode = "open"
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        assert sender.send_due(now=start + timedelta(days=3, minutes=1)) == 1
+        assert rows() == [("sent", 1)] and len(handler.messages) == 1
+        world.ingest(world.mail("stp2", attachments=[("cv.pdf", numbered_document(701))]))
+        handler.mode = "rcpt-451"  # taken, not deliverable yet: 12 tries (5.7 hours) are not yet two days
+        queued = datetime.now(timezone.utc)  # the outbox's clock from the second answer's queueing
+        for minutes in range(0, 47 * 60, 30):
+            sender.send_due(now=queued + timedelta(minutes=minutes))
+        state, attempts = rows()[1]
+        assert state == "queued" and attempts >= 12
+        sender.send_due(now=queued + timedelta(days=2, hours=5))  # past two days, its next try: given up (status tells)
+        assert rows()[1][0] == "failed"
+    finally:
+        controller.stop()
+        register.close()
+
+
 def test_smtp_4xx_for_ten_minutes_then_5xx_for_one_recipient(world: World) -> None:
     from gateway.config import load_config
     from gateway.outbox import OutboxSender
