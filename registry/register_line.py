@@ -99,6 +99,27 @@ def _issue_ways(issue: Issue) -> list[ColumnElement[bool]]:
     return ways
 
 
+def across_the_new_year(session: Session, agency_code: str, issue: Issue) -> Document | None:
+    """The issuer's document of this number that may be this one across the turn of the year, its date or this one's
+    unread: an undated line's year is only its registration's, so a letter dated in December and its scan received in
+    January, the day and month handwritten, were two lines nobody compared (red team 65). Never one document: every
+    issuer numbers from 01 each year (NĐ 30/2020 Đ15), and this January's 01/STP-VP is not December's; the clerk compares.
+    An undated one received in January: the number's line of the year before, dated in December or undated and
+    registered then; a dated one of December: an undated line of the number registered in the January after."""
+    same = ((Document.issuer_key == issuer_key(issue.issuer, issue.parent))
+            & (Document.notation_key == notation_key(issue.notation)))
+    if issue.date is None:
+        way, month = same & (Document.issued_date.like(f"{issue.year - 1:04d}-12-%")
+                             | (Document.issued_date.is_(None) & (Document.year == issue.year - 1))), 12
+    elif issue.date[5:7] == "12":
+        way, month = same & Document.issued_date.is_(None) & (Document.year == issue.year + 1), 1
+    else:
+        return None
+    found = [d for d in _rows(session, [way], Document.agency_code == agency_code, Document.recalled.is_(False))
+             if d.issued_date or d.arrival_date.month in (month, month % 12 + 1)]  # undated: registered at the turn
+    return found[0] if found else None
+
+
 def recalled_of_number(session: Session, agency_code: str, notation: str, date: str | None) -> list[Document]:
     """The recalled documents of the register with this number, of this date if it is known (of any year if not)."""
     return list(session.scalars(select(Document).where(

@@ -3,14 +3,20 @@ saying what it holds): the same letter sent again with its số, ký hiệu writ
 zero NĐ 30/2020 writes below 10 left out, "Ð" (U+00D0) for "Đ", a zero-width space, a non-breaking hyphen) was
 registered a second time and its issuer thanked twice; a firm's "certified copy" of a recalled letter, its number
 written so, registered again under the recalled number with the forger's summary; the spreadsheet export wrote a number
-"=HYPERLINK(…)" as a live formula. Each failed before its fix (the search's part is in tests/test_register_search.py)."""
+"=HYPERLINK(…)" as a live formula; a letter dated 31 December and its scan received in January, the day and month
+handwritten and unread, were two lines nobody compared. Each failed before its fix (the search's part is in
+tests/test_register_search.py)."""
 
 from __future__ import annotations
 
 import zipfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from kit import sign_pdf
+import pymupdf
+import pytest
+
+from kit import scan, sign_pdf
 from world import STP, World, certified_copy
 
 FORGED = "V/v thu hồi toàn bộ kinh phí năm 2027"
@@ -85,3 +91,39 @@ def test_the_spreadsheet_export_holds_a_number_as_text_never_as_a_formula(world:
 
     cells = [c.value for row in load_workbook(target).active.iter_rows() for c in row]  # type: ignore[union-attr]
     assert payload in cells
+
+
+def _day_and_month_by_hand(pdf: bytes) -> bytes:
+    """The date's day and month written in by hand, illegibly (as on most real scans), the year printed."""
+    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    page = doc[0]
+    words = page.get_text("words")
+    for before in ("ngày", "tháng"):
+        a = next(w for w in words if w[4] == before)
+        b = next(w for w in words if w[0] > a[2] and abs(w[1] - a[1]) < 3)
+        page.draw_rect(pymupdf.Rect(b[0] - 0.5, b[1], b[2] + 0.5, b[3]), color=(1, 1, 1), fill=(1, 1, 1))
+        page.draw_polyline([pymupdf.Point(b[0] + x * (b[2] - b[0]), b[3] - 13 + y * 12)
+                            for x, y in [(0.0, 0.5), (0.2, 0.1), (0.4, 0.9), (0.6, 0.1), (0.8, 0.9), (1.0, 0.3)]],
+                           color=(0.1, 0.2, 0.75), width=1.3)
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("scan_first", [False, True])
+def test_last_years_letter_and_its_undated_scan_in_january_are_noted_for_the_clerk(world: World, scan_first: bool) -> None:
+    """Sở Tư pháp's 45/STP-VP dated 31/12/2025, received on 2 January as its signed file (its date read) and on 5 January
+    as the paper scanned from its mailbox (the day and month handwritten, unread). Two lines, as before (every issuer
+    numbers from 01 each year: an undated January 45/STP-VP may be this year's), but the second line names the first
+    for the clerk to compare."""
+    vn = timezone(timedelta(hours=7))
+    spec = {"number": "45/STP-VP", "date": (31, 12, 2025), "summary": "V/v báo cáo tổng kết công tác văn thư"}
+    t1, t2 = datetime(2026, 1, 2, 9, 0, tzinfo=vn), datetime(2026, 1, 5, 9, 0, tzinfo=vn)
+    signed = world.mail("signed", attachments=[("45-STP-VP.pdf", world.signed("stp", world.document(**spec)))],
+                        date=t1, received_at=t1)
+    scanned = world.mail("scan", attachments=[("45-STP-VP.pdf", scan(_day_and_month_by_hand(world.document(**spec)),
+                                                                     dpi=200, grey=False))], date=t2, received_at=t2)
+    first, second = world.ingest(*((scanned, signed) if scan_first else (signed, scanned)))
+    assert (first["verdict"], second["verdict"]) == ("accepted", "accepted")
+    lines = world.documents()
+    assert sorted(d.issued_date or "" for d in lines) == ["", "2025-12-31"]
+    assert f"số đến {lines[0].arrival_number}/{lines[0].year}" in (lines[1].description or ""), lines[1].description
+    assert not lines[0].description

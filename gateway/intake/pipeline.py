@@ -41,7 +41,7 @@ from registry.outbox import OutboxKind, enqueue
 from registry.numbering import hold_numbers_first
 from registry.references import destroy_after_commit, destroy_pending, destruction_due, hold_files
 from registry.register_line import (
-    Issue, RegisterLine, earliest_copy, earliest_same, issuer_key, recalled_of_number, register_incoming,
+    Issue, RegisterLine, across_the_new_year, earliest_copy, earliest_same, issuer_key, recalled_of_number, register_incoming,
 )
 
 log = logging.getLogger("qlvb.intake")
@@ -161,6 +161,15 @@ class Intake:
         clerk compares them."""
         earlier = earliest_copy(session, self.gw.config.agency.code, issue, besides=copier) if issue is not None else None
         return f"Đã nhận trước bản sao của văn bản này (số đến {earlier.arrival_number}): đối chiếu nội dung" if earlier else None
+
+    def _across_the_year(self, session: Session, issue: Issue | None, received: datetime) -> str | None:
+        """The issuer's line of this number across the turn of the year when a date is unread (an undated one received in
+        January, or one dated in December): the clerk compares them (red team 65)."""
+        if issue is None or (issue.date is None and received.astimezone(self.gw.config.tz).month != 1):
+            return None
+        other = across_the_new_year(session, self.gw.config.agency.code, issue)
+        return (f"Cùng cơ quan ban hành, số, ký hiệu với văn bản số đến {other.arrival_number}/{other.year}, ngày của một "
+                "trong hai chưa đọc được: đối chiếu, có thể là một văn bản") if other else None
 
     def _name_the_earlier(self, session: Session, mail: Mail, decision: Decision, facts: MailFacts) -> None:
         """A duplicate from the mailbox that may recall the document gives the earlier registration the name its
@@ -513,7 +522,8 @@ class Intake:
             signer_position=", ".join(p.signer_title) or None, issuer_parent=p.issuer_parent, priority=p.urgency,
             to_places=reading.recipients.as_json() if reading else None, page_amount=reading.pages if reading else None,
             description="; ".join(n for n in (_copy_note(reading) if reading and reading.copy else None,
-                                               self._copy_before(session, issue, copier)) if n) or None,
+                                               self._copy_before(session, issue, copier),
+                                               self._across_the_year(session, issue, received)) if n) or None,
             copier=copier,
             pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None, mail_id=mail.id,
             signed_sha256=decision.pdf.signed_sha256 if decision.pdf else None,
