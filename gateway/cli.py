@@ -150,14 +150,15 @@ register = _group("register", "the incoming register")
 @click.option("--received-at", help="ISO 8601, not in the future; default now (outside office hours: their next start)")
 @click.option("--note")
 @click.option("--secrecy", help="the document's secrecy mark (Mật, Tối mật, Tuyệt mật): passed on without its content")
+@click.option("--again", is_flag=True, help="register it even if the register holds it already (its electronic copy)")
 @actor_option("clerk")
 @json_option()
 def register_add(config_path: str, issuer: str, number: str, summary: str, issued: str | None, type_name: str | None,
-                 signer: str | None, received_at: str | None, note: str | None, secrecy: str | None, actor: str,
-                 as_json: bool) -> int:
+                 signer: str | None, received_at: str | None, note: str | None, secrecy: str | None, again: bool,
+                 actor: str, as_json: bool) -> int:
     from gateway.app import Gateway
     from registry.closed_years import YearClosed
-    from registry.paper import PaperDocument, register_paper
+    from registry.paper import AlreadyRegistered, PaperDocument, register_paper
 
     from gateway.intake.office_hours import OfficeCalendar
 
@@ -181,11 +182,15 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
         if secrecy is None:
             raise UsageError(f"--secrecy: one of {', '.join(SECRECY.values())}")
     with closing(Gateway.open(config)) as gateway:
+        agency = gateway.directory.by_issuer(issuer)
         try:
             incoming, year = register_paper(gateway.register, config.agency.code, PaperDocument(
                 issuer=issuer, number=number, issued_date=issued_date, type_name=type_name, subject=summary,
                 signer=signer, received_at=received.astimezone(config.tz), note=note, secrecy=secrecy,
-            ), actor=actor)
+                agency=agency.name if agency else None,
+            ), actor=actor, again=again)
+        except AlreadyRegistered as exc:
+            raise UsageError(f"{exc} (--again registers it anyway)") from None
         except YearClosed as exc:
             raise UsageError(str(exc)) from None
     result = {"incoming_number": incoming, "year": year, "issuer": issuer, "number": number}

@@ -13,7 +13,7 @@ from registry import audit
 from registry.closed_years import refuse_if_closed
 from registry.database import Register
 from registry.models import Document
-from registry.register_line import RegisterLine, register_incoming
+from registry.register_line import Issue, RegisterLine, earliest_same, register_incoming
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,36 @@ class PaperDocument:
     signer: str | None = None
     note: str | None = None
     secrecy: str | None = None  # Mật, Tối mật, Tuyệt mật: passed on by hand, never its content by mail
+    agency: str | None = None  # the directory's name of the issuer, when it names one (an electronic twin's key)
 
 
-def register_paper(register: Register, agency_code: str, doc: PaperDocument, *, actor: str) -> tuple[int, int]:
+class AlreadyRegistered(Exception):
+    """NĐ 30/2020 Phụ lục VI: the register holds this document already (its electronic copy, or the same paper)."""
+
+    def __init__(self, earlier: Document) -> None:
+        super().__init__(f"the register holds this document already: incoming number {earlier.arrival_number} of "
+                         f"{earlier.year} ({earlier.medium}, {earlier.organ_name} {earlier.notation}"
+                         f"{', recalled' if earlier.recalled else ''})")
+        self.earlier = earlier
+
+
+def register_paper(register: Register, agency_code: str, doc: PaperDocument, *, actor: str,
+                   again: bool = False) -> tuple[int, int]:
+    """The next incoming number for a paper document; refused (AlreadyRegistered) when the register holds it by its
+    issuer, number and year (or its directory agency, number and date), unless `again` (red team 65: the paper original
+    of a document registered from mail got a second number, and its electronic twin after it was new)."""
     year = doc.received_at.year
     with register.session() as session, session.begin():
+        if not again:
+            issue = Issue(doc.issuer, None, doc.number, int(doc.issued_date[:4]) if doc.issued_date else year,
+                          agency=doc.agency, date=doc.issued_date)
+            earlier = earliest_same(session, agency_code, "", issue)
+            if earlier is not None:
+                raise AlreadyRegistered(earlier)
         row = register_incoming(session, agency_code, RegisterLine(
             medium="paper", basis="paper", received_at=doc.received_at, issuer=doc.issuer, notation=doc.number,
             subject=doc.subject, issued_date=doc.issued_date, type_name=doc.type_name, signer_name=doc.signer,
-            description=doc.note, secrecy=doc.secrecy,
+            description=doc.note, secrecy=doc.secrecy, agency=doc.agency,
         ), datetime.now(timezone.utc))
         refuse_if_closed(session, agency_code, year)  # asked with the series held: see close_year
         number = row.arrival_number

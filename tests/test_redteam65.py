@@ -4,7 +4,8 @@ zero NĐ 30/2020 writes below 10 left out, "Ð" (U+00D0) for "Đ", a zero-width 
 registered a second time and its issuer thanked twice; a firm's "certified copy" of a recalled letter, its number
 written so, registered again under the recalled number with the forger's summary; the spreadsheet export wrote a number
 "=HYPERLINK(…)" as a live formula; a letter dated 31 December and its scan received in January, the day and month
-handwritten and unread, were two lines nobody compared. Each failed before its fix (the search's part is in
+handwritten and unread, were two lines nobody compared; the paper original of a letter registered from mail got a second
+number at `register add`, and the letter's electronic copy after its paper line was new. Each failed before its fix (the search's part is in
 tests/test_register_search.py)."""
 
 from __future__ import annotations
@@ -127,3 +128,21 @@ def test_last_years_letter_and_its_undated_scan_in_january_are_noted_for_the_cle
     assert sorted(d.issued_date or "" for d in lines) == ["", "2025-12-31"]
     assert f"số đến {lines[0].arrival_number}/{lines[0].year}" in (lines[1].description or ""), lines[1].description
     assert not lines[0].description
+
+
+def test_the_paper_original_and_the_electronic_copy_of_a_letter_are_one_document(world: World) -> None:
+    """002 Đ3.2: a decision comes by mail and on paper. Its paper original typed at `register add` after the mail was
+    numbered again without a word: now refused (exit 2, naming the earlier number), `--again` registering it anyway; the
+    other way, the paper line first (the issuer as printed, its date typed), the signed mail after it is its duplicate."""
+    decision = {"number": "26/QĐ-STP", "type": "Quyết định", "summary": "Về việc ban hành quy chế công tác văn thư"}
+    add = ["register", "add", "--config", str(world.config_path), "--issuer", "SỞ TƯ PHÁP", "--number", "26/QĐ-STP",
+           "--summary", decision["summary"], "--date", "2026-11-20", "--type", "Quyết định", "--json"]
+    [mail] = world.ingest(world.mail("e", attachments=[("26.pdf", world.signed("stp", world.document(**decision)))]))
+    assert mail["incoming_number"] == 1 and mail["document"]["date"] == "2026-11-20"
+    refused = world.run(*add, check=False)
+    assert refused.returncode == 2 and "incoming number 1" in refused.stderr and len(world.documents()) == 1
+    assert world.run(*add, "--again").returncode == 0 and len(world.documents()) == 2
+    other = dict(decision, number="27/QĐ-STP")
+    world.run(*[a if a != "26/QĐ-STP" else "27/qđ-stp" for a in add])  # typed in small letters
+    [twin] = world.ingest(world.mail("e2", attachments=[("27.pdf", world.signed("stp", world.document(**other)))]))
+    assert (twin["verdict"], twin["duplicate_of"]) == ("duplicate", 3), twin["reasons"]
