@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from gateway.app import Gateway
 from gateway.decision import rules
 from gateway.decision.issuers import may_be_one_issuer
-from gateway.intake.pipeline import Intake, peer_document_id
+from gateway.intake.analysis import Analysis
+from gateway.intake.pipeline import IncomingMail, Intake, peer_document_id
 from gateway.mail_budget import MailTookTooLong, budget
-from gateway.model import MailFacts, MailOutcome, Particulars, Reply, WorkFailure
+from gateway.model import Decision, MailFacts, MailOutcome, Particulars, Reply, WorkFailure
 from gateway.reasons import error
 from registry import audit, queries
 from registry.numbering import hold_numbers_first
@@ -172,6 +173,11 @@ def _original(gateway: Gateway, mail: Mail) -> bytes | None:
         return None
 
 
+def _lost(gateway: Gateway, mail: Mail) -> ReviewError:
+    return ReviewError(f"{mail.id}: its original is not in the content store ({gateway.store.path(mail.sha256)}); "
+                       "return or discard it", "unanalysable")
+
+
 # NĐ 30/2020 Phụ lục VI: a recalled document is not registered again from a copy the clerk held (red team 30).
 def _recalled(session: Session, read: Particulars) -> Document | None:
     """The recalled document of the register this reading names: its number and date, its issuer if both are read.
@@ -194,9 +200,9 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
         mail = _waiting_mail(session, mail_id)
         raw = _original(gateway, mail)
     if raw is None:
-        raise ReviewError(f"{mail_id}: its original is not in the content store ({gateway.store.path(mail.sha256)}); "
-                          "return or discard it", "unanalysable")
-    result = next(iter(intake.pool.map([raw])))
+        raise _lost(gateway, mail)
+    # its files written to the store by the worker (not a secret one's): a mail held unread at intake has none there yet
+    result = next(iter(intake.pool.map([raw], store=True)))
     if isinstance(result, WorkFailure):
         raise ReviewError(f"{mail_id}: the mail cannot be analysed ({result.reason}); return or discard it", "unanalysable")
     facts = result.facts
@@ -208,7 +214,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
         with budget(gateway.config.limits.daemon_seconds_per_mail):
             _decided_first(gateway, intake, facts)
         with budget(gateway.config.limits.daemon_seconds_per_mail):  # each decision its own, as intake's one
-            return _release(gateway, intake, mail_id, actor, facts)
+            return _release(gateway, intake, mail_id, actor, result)
     except MailTookTooLong:
         raise ReviewError(f"{mail_id}: deciding on it took more than {gateway.config.limits.daemon_seconds_per_mail} s "
                           "(limits.daemon_seconds_per_mail); return or discard it", "unanalysable") from None
@@ -241,15 +247,19 @@ def _decided_first(gateway: Gateway, intake: Intake, facts: MailFacts) -> None:
         intake.decide_on(session, facts)
 
 
-def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, facts: MailFacts) -> list[Released]:
+def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysis: Analysis) -> list[Released]:
+    facts = analysis.facts
     now = datetime.now(timezone.utc)
     released: list[Released] = []
     with gateway.register.session() as session, session.begin():
+        hold_files(session)
         mail = _waiting_mail(session, mail_id)
         received = mail.received_at.astimezone(gateway.config.tz)
         hold_numbers_first(session, gateway.config.agency.code, [received.year])  # another clerk's release waited for
+        decisions = intake.decide_on(session, facts)
+        files = _files_of(session, gateway, intake, mail, analysis, decisions)
         registered: list[Document] = []
-        for index, decision in enumerate(intake.decide_on(session, facts)):
+        for index, decision in enumerate(decisions):
             if decision.pdf is None:
                 continue  # nothing to register in it
             earlier = intake.registered_as(session, decision.pdf)
@@ -265,7 +275,7 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, facts: 
             ack_to = acknowledgement_to(gateway, facts, decision.particulars)
             decision = dataclasses.replace(decision, verdict="accepted", basis="clerk",
                                            replies=[Reply("ack", ack_to)] if ack_to else [])
-            document = intake.register_document(session, mail, decision, received, now, peer_document_id(facts))
+            document = intake.register_document(session, mail, decision, received, now, peer_document_id(facts), files)
             number, document_id = document.arrival_number, document.id
             intake.queue_answers(session, mail, facts, decision, number, 100 + index, document,
                                  mail.delivered_at, received)
@@ -282,6 +292,22 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, facts: 
                          registered_as=[f"{d.arrival_number}/{d.year}" for d in registered])
         mail.review, mail.verdict = "released", "accepted"
     return released
+
+
+def _files_of(session: Session, gateway: Gateway, intake: Intake, mail: Mail, analysis: Analysis,
+              decisions: list[Decision]) -> list[DocumentFile]:
+    """The mail's file rows; a mail held unread at intake (`processing-failed`: only its headers read) had none, and its
+    files were in no store: they are checked there now, under `hold_files`, and recorded in the release's transaction as
+    intake would have (red team 64: released, it was registered without its PDF, and passed on without it)."""
+    files = list(session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail.id)))
+    if files or not analysis.facts.attachments:
+        return files
+    raw = _original(gateway, mail)
+    if raw is None:
+        raise _lost(gateway, mail)
+    # what the worker wrote, and what a recall destroyed since written again
+    intake.store_files(IncomingMail(mail.source, raw), analysis.facts, analysis.stored)
+    return intake.record_files(session, mail.id, analysis.facts, decisions)
 
 
 def proven_sender(gateway: Gateway, intake: Intake, mail: Mail) -> str | None:

@@ -313,7 +313,7 @@ def _release_two_copies_at_once(world: World) -> tuple[list[int], int]:
             facts = {}
             for mail_id in ids:
                 with gateway.register.session() as session:
-                    facts[mail_id] = next(iter(pool.map([gateway.store.get(session.get(Mail, mail_id).sha256)]))).facts
+                    facts[mail_id] = next(iter(pool.map([gateway.store.get(session.get(Mail, mail_id).sha256)])))
             Intake.registered_as = look_then_wait  # type: ignore[method-assign]
             clerks = [threading.Thread(target=lambda m=m: _quietly(review._release, gateway, intake, m, f"clerk{m}", facts[m]))
                       for m in ids]

@@ -451,7 +451,7 @@ class Intake:
         )
         session.add(mail)
         session.flush()
-        files = self._record_files(session, mail.id, facts, decisions) if not secret else []
+        files = self.record_files(session, mail.id, facts, decisions) if not secret else []
         for index, decision in enumerate(decisions):
             document = (self.register_document(session, mail, decision, received, now, peer_document_id(facts), files=files)
                         if decision.verdict == "accepted" else None)
@@ -487,8 +487,9 @@ class Intake:
         if facts.report is not None:
             follow_report(session, facts.report, self.gw.writer, mail.id)
 
-    def _record_files(self, session: Session, mail_id: int, facts: MailFacts,
-                      decisions: list[Decision]) -> list[DocumentFile]:
+    def record_files(self, session: Session, mail_id: int, facts: MailFacts,
+                     decisions: list[Decision]) -> list[DocumentFile]:
+        """The mail's files as rows of the register, each with its role (the caller has them in the store)."""
         roles: dict[str, str] = {}
         for d in decisions:
             if d.pdf is not None:

@@ -1,0 +1,103 @@
+"""Red team 64 (the clerk's desk): the desk driven by its real application (Starlette's TestClient, logged in as the
+clerk) on a register filled through the real `ingest`, with the tests' signed letters. The attacks:
+- a genuine signed letter held unread at intake (its analysis ran past its time), released by the clerk, was
+  registered without its PDF: not in the store, no file rows, no link on its page, passed on to a unit without it.
+Each test failed before its fix."""
+
+from __future__ import annotations
+
+import email
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from desk_kit import UNITS, Clock, add_person, csrf_of, desk_app, log_in
+from world import World, make_world
+
+VN = timezone(timedelta(hours=7))
+FLASH = re.compile(r'class="flash[^"]*"[^>]*>([^<]*)')
+LAST_YEAR = datetime.now(VN).year - 1
+
+
+@dataclass
+class Desk64:
+    world: World
+    unread: int  # a proven agency's signed letter held unread (processing-failed)
+    held_last_year: list[int]  # unproven mails received on 30/12 of last year, held
+    gateway: Any = None  # the desk's gateway (its store), set by the client fixture
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory, province) -> Desk64:  # type: ignore[no-untyped-def]
+    pki, signers, stranger = province
+    world = make_world(tmp_path_factory.mktemp("redteam64") / "agency", pki, signers, stranger, units=UNITS)
+    for name, role in (("vanthu", "clerk"), ("lanhdao", "leader")):
+        assert add_person(world, name, role, None).returncode == 0
+    dec30 = datetime(LAST_YEAR, 12, 30, 10, 0, tzinfo=VN)
+    registered = world.mail("accepted-last-year", date=dec30, received_at=dec30, attachments=[
+        ("cv.pdf", world.signed("stp", world.document(number="80/STP-VP")))])
+    late = [world.mail(f"held-last-year-{n}", auth=None, date=dec30, received_at=dec30 + timedelta(hours=1),
+                       attachments=[("cv.pdf", world.document(number=f"{n}/STP-VP"))]) for n in (88, 89)]
+    outcomes = world.ingest(registered, *late)
+    assert [o["verdict"] for o in outcomes] == ["accepted", "quarantined", "quarantined"], outcomes
+    # a proven agency's genuine signed letter whose analysis failed at intake (past its time): held unread
+    slow = world.mail("slow", attachments=[("cv.pdf", world.signed(pdf=world.document(number="603/STP-VP")))])
+    world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}
+    world.write_config()
+    [unread] = world.ingest(slow)
+    del world.extra["limits"]
+    world.write_config()
+    assert unread["verdict"] == "quarantined", unread
+    return Desk64(world, unread["review_id"], [o["review_id"] for o in outcomes[1:]])
+
+
+@pytest.fixture(scope="module")
+def client(desk: Desk64) -> Iterator[TestClient]:
+    app, gateway = desk_app(desk.world, Clock(time.time()))
+    desk.gateway = gateway
+    with TestClient(app, follow_redirects=False, base_url="http://localhost") as test_client:
+        log_in(test_client, "vanthu")
+        yield test_client
+    gateway.close()
+
+
+def _token(client: TestClient, page: str = "/") -> str:
+    return csrf_of(client.get(page).text)
+
+
+def _flash(client: TestClient, page: str = "/review") -> list[str]:
+    return FLASH.findall(client.get(page).text)
+
+
+def _db(desk: Desk64) -> sqlite3.Connection:
+    return sqlite3.connect(desk.world.root / "qlvb.db")
+
+
+def test_a_mail_held_unread_then_released_is_registered_with_its_pdf(client: TestClient, desk: Desk64) -> None:
+    released = client.post(f"/review/{desk.unread}/release", data={"csrf": _token(client)})
+    assert released.status_code == 303, released.text
+    assert any("Đã vào sổ thư số" in f for f in _flash(client)), "released"
+    with _db(desk) as db:
+        document_id, pdf = db.execute("select id, pdf_sha256 from documents where mail_id=?", (desk.unread,)).fetchone()
+        files = db.execute("select role, filename, sha256, document_id from document_files where mail_id=?",
+                           (desk.unread,)).fetchall()
+    assert files == [("document", "cv.pdf", pdf, document_id)]  # its file in the register, linked to the document
+    assert desk.gateway.store.has(pdf)  # and in the store
+    page = client.get(f"/documents/{document_id}").text
+    assert f"/mails/{desk.unread}/files/{pdf}" in page  # the clerk downloads it from the document's page
+    assert client.get(f"/mails/{desk.unread}/files/{pdf}").content[:5] == b"%PDF-"
+    # passed on to a unit: its mail carries the PDF
+    passed = client.post(f"/documents/{document_id}/pass", data={"csrf": _token(client, f"/documents/{document_id}/pass"),
+                                                                  "lead": "TC"})
+    assert passed.status_code == 303, passed.text
+    with _db(desk) as db:
+        [(raw,)] = db.execute("select raw from outbox where kind='passed' and document_id=?", (document_id,)).fetchall()
+    attached = [p.get_filename() for p in email.message_from_bytes(raw).walk() if p.get_filename()]
+    assert attached == ["cv.pdf"], attached
