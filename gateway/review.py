@@ -29,6 +29,7 @@ from gateway.mail_budget import MailTookTooLong, budget
 from gateway.model import Decision, MailFacts, MailOutcome, Particulars, Reply, WorkFailure
 from gateway.reasons import error
 from registry import audit, queries
+from registry.closed_years import YearClosed, refuse_if_closed
 from registry.numbering import hold_numbers_first
 from registry.references import destroy_after_commit, hold_files
 from registry.models import AuditEntry, Document, DocumentFile, Mail
@@ -38,7 +39,7 @@ from vntext import fold, notation_key
 
 # why a decision could not be made, for a page to say in its own words (the CLI prints the message)
 ReviewProblem = Literal["no-such-mail", "not-waiting", "unanalysable", "nothing-to-register", "sender-unproven",
-                        "sender-not-agency", "recalled", "registered", "secret"]
+                        "sender-not-agency", "recalled", "registered", "secret", "year-closed"]
 
 
 class ReviewError(Exception):
@@ -256,6 +257,7 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
         mail = _waiting_mail(session, mail_id)
         received = mail.received_at.astimezone(gateway.config.tz)
         hold_numbers_first(session, gateway.config.agency.code, [received.year])  # another clerk's release waited for
+        _refuse_if_closed(session, gateway, mail_id, received.year)  # asked with the series held: see close_year
         decisions = intake.decide_on(session, facts)
         files = _files_of(session, gateway, intake, mail, analysis, decisions)
         registered: list[Document] = []
@@ -292,6 +294,14 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
                          registered_as=[f"{d.arrival_number}/{d.year}" for d in registered])
         mail.review, mail.verdict = "released", "accepted"
     return released
+
+
+# 000 Đ9.2.a: a closed year's register is printed, signed and closed; no number is added to it (red team 64).
+def _refuse_if_closed(session: Session, gateway: Gateway, mail_id: int, year: int) -> None:
+    try:
+        refuse_if_closed(session, gateway.config.agency.code, year)
+    except YearClosed as exc:
+        raise ReviewError(f"{mail_id}: it was received in {year}, and {exc}; return or discard it", "year-closed") from None
 
 
 def _files_of(session: Session, gateway: Gateway, intake: Intake, mail: Mail, analysis: Analysis,

@@ -1,7 +1,9 @@
 """Red team 64 (the clerk's desk): the desk driven by its real application (Starlette's TestClient, logged in as the
 clerk) on a register filled through the real `ingest`, with the tests' signed letters. The attacks:
 - a genuine signed letter held unread at intake (its analysis ran past its time), released by the clerk, was
-  registered without its PDF: not in the store, no file rows, no link on its page, passed on to a unit without it.
+  registered without its PDF: not in the store, no file rows, no link on its page, passed on to a unit without it;
+- a mail of last year held for review, released after the clerk closed last year's register, took a number in the
+  closed, printed and signed register (on the desk and by `review release`).
 Each test failed before its fix."""
 
 from __future__ import annotations
@@ -101,3 +103,29 @@ def test_a_mail_held_unread_then_released_is_registered_with_its_pdf(client: Tes
         [(raw,)] = db.execute("select raw from outbox where kind='passed' and document_id=?", (document_id,)).fetchall()
     attached = [p.get_filename() for p in email.message_from_bytes(raw).walk() if p.get_filename()]
     assert attached == ["cv.pdf"], attached
+
+
+def _last_years_lines(desk: Desk64) -> list[tuple[int, str]]:
+    with _db(desk) as db:
+        return db.execute("select arrival_number, notation from documents where year=? order by arrival_number",
+                          (LAST_YEAR,)).fetchall()
+
+
+def test_a_held_mail_of_a_closed_year_is_not_numbered_into_it(client: TestClient, desk: Desk64) -> None:
+    assert _last_years_lines(desk) == [(1, "80/STP-VP")]
+    closing = client.post("/register/close", data={"csrf": _token(client), "year": str(LAST_YEAR)})
+    assert closing.status_code == 303, closing.text
+    client.get("/")  # the closing's flash
+    on_desk, by_command = desk.held_last_year
+    refused = client.post(f"/review/{on_desk}/release", data={"csrf": _token(client)})
+    assert refused.headers["location"] == f"/review/{on_desk}"
+    page = client.get(f"/review/{on_desk}").text
+    assert "sổ văn bản đến đã khóa" in page and "Hãy trả lại hoặc bỏ qua" in page  # said on the desk, in Vietnamese
+    assert "Chờ kiểm tra" in page  # still waiting: the clerk returns or discards it
+    # `review release` refuses it as the other refusals (exit 2, the reason said)
+    done = desk.world.run("review", "release", "--config", str(desk.world.config_path), str(by_command), check=False)
+    assert done.returncode == 2 and f"received in {LAST_YEAR}" in done.stderr and "closed" in done.stderr, done.stderr
+    assert _last_years_lines(desk) == [(1, "80/STP-VP")]  # the closed register as printed and signed
+    with _db(desk) as db:
+        assert db.execute("select review from mails where id in (?, ?)", (on_desk, by_command)).fetchall() == [
+            ("waiting",), ("waiting",)]

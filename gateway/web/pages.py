@@ -33,6 +33,8 @@ REFUSED: dict[review.ReviewProblem, str] = {
     "registered": "Văn bản trong thư này đã vào sổ văn bản đến trước đó (một văn bản chỉ một số đến). Hãy bỏ qua thư này.",
     "secret": "Văn bản trong thư này có dấu chỉ độ mật: không vào sổ từ thư điện tử, các tệp của thư đã được hủy. Hãy trả "
               "lại (đề nghị gửi văn bản giấy) hoặc bỏ qua thư này.",
+    "year-closed": "Thư này đến trong một năm mà sổ văn bản đến đã khóa (đã in, ký và đóng sổ): không cấp thêm số đến vào "
+                   "sổ đó. Hãy trả lại hoặc bỏ qua thư này.",
 }
 
 NAV = [NavItem("/", "Hôm nay", "read"), NavItem("/review", "Chờ kiểm tra", "read"),
