@@ -90,6 +90,16 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+UPLOAD = re.compile(r'name="upload" value="([^"]+)"')
+
+
+def plan_form(html: str) -> dict[str, str]:
+    """The hidden fields of an outgoing plan's form, as a browser sends them: the CSRF token and the upload the plan
+    is of."""
+    found = UPLOAD.search(html)
+    return {"csrf": csrf_of(html), **({"upload": found.group(1)} if found else {})}
+
+
 def desk_app(world: World, clock: Clock):  # type: ignore[no-untyped-def]
     """The desk's application on the world's register, and its gateway (to close)."""
     from gateway.app import Gateway

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from desk_kit import PASSWORD, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_app
+from desk_kit import PASSWORD, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_app, plan_form
 from registry.database import Register
 from test_outgoing import our_document
 from test_register_search import postgresql_register, register  # noqa: F401  # its registers on SQLite and PostgreSQL, fixtures
@@ -986,8 +986,8 @@ def test_outgoing_an_html_file_or_a_polyglot_is_sent_as_a_pdf_only(client: TestC
     assert unread.status_code == 400 and "Không đọc được tệp PDF này" in unread.text and "alert(9)" not in unread.text
     polyglot = our_document(number="63/SNV-VP") + b"\n<html><script>alert(10)</script></html>\n"
     assert _upload(client, polyglot, "trang.html").status_code == 303
-    token = csrf_of(client.get("/outgoing/plan").text)
-    done = client.post("/outgoing/plan", data={"csrf": token, "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
+    form = plan_form(client.get("/outgoing/plan").text)
+    done = client.post("/outgoing/plan", data={**form, "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
     assert done.status_code == 303, done.text
     [(ident, filename)] = [(i, f) for i, f in _outgoing(desk_world) if i not in before]
     assert filename == "trang.html.pdf"
@@ -1046,12 +1046,12 @@ def test_outgoing_choices_naming_agencies_not_in_the_directory_are_refused(clien
                                                                            desk_world: DeskWorld) -> None:
     log_in(client, "vanthu")
     assert _upload(client, our_document(number="65/SNV-VP"), "cv.pdf").status_code == 303
-    token = csrf_of(client.get("/outgoing/plan").text)
+    form = plan_form(client.get("/outgoing/plan").text)
     before = _outgoing(desk_world)
     for choice in ("UBND huyện Lục Nam=000.00.00.X99", "UBND huyện Lục Nam=<script>alert(11)</script>",
                    f"UBND huyện Lục Nam={LUC_NAM},{'9' * 10_000}", f"Nơi không có trên văn bản={LUC_NAM}",
                    f"<b>nowhere</b>={LUC_NAM}"):
-        answer = client.post("/outgoing/plan", data={"csrf": token, "choice": ["UBND huyện Lục Nam=-", choice]})
+        answer = client.post("/outgoing/plan", data={**form, "choice": ["UBND huyện Lục Nam=-", choice]})
         assert answer.status_code == 400, choice
         assert "hoặc trong danh bạ: tải lại trang" in answer.text
         assert "<script>alert(11)" not in answer.text and "<b>nowhere" not in answer.text
@@ -1067,7 +1067,7 @@ def test_outgoing_a_send_submitted_twice_at_once_sends_once(app_and_client: tupl
     log_in(client, "vanthu")
     pdf = our_document(number="66/SNV-VP")
     assert _upload(client, pdf, "hai-lan.pdf").status_code == 303
-    token = csrf_of(client.get("/outgoing/plan").text)
+    form = plan_form(client.get("/outgoing/plan").text)
     before = {ident for ident, _ in _outgoing(desk_world)}
 
     async def send_twice() -> list[int]:
@@ -1075,7 +1075,7 @@ def test_outgoing_a_send_submitted_twice_at_once_sends_once(app_and_client: tupl
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost",
                                      cookies={"qlvb_desk": _cookie(client)}) as browser:
             answers = await asyncio.gather(*(browser.post("/outgoing/plan", data={
-                "csrf": token, "choice": f"UBND huyện Lục Nam={LUC_NAM}"}) for _ in range(2)))
+                **form, "choice": f"UBND huyện Lục Nam={LUC_NAM}"}) for _ in range(2)))
         return [a.status_code for a in answers]
 
     assert asyncio.run(send_twice()) == [303, 303]

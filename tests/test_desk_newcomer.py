@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import delete, func, select
 from starlette.testclient import TestClient
 
-from desk_kit import PEOPLE, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_client, log_in
+from desk_kit import (PEOPLE, UNITS, Clock, DeskWorld, add_person, build_desk_world, csrf_of, desk_client, log_in,
+                      plan_form)
 from test_desk_outgoing import LUC_NAM
 from test_outgoing import our_document
 from world import World, make_world
@@ -64,7 +65,7 @@ def test_a_signing_failure_at_the_desk_is_said_in_vietnamese_for_the_clerk(agenc
         files = {"scan": ("cv-di.pdf", our_document(), "application/pdf")}
         assert client.post("/outgoing/send", data={"csrf": csrf_of(upload_form)}, files=files).status_code == 303
         plan = client.get("/outgoing/plan").text
-        sent = client.post("/outgoing/plan", data={"csrf": csrf_of(plan), "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
+        sent = client.post("/outgoing/plan", data={**plan_form(plan), "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
     assert sent.status_code == 400
     assert "Không ký số được: chưa cấu hình mật khẩu khóa ký số; báo quản trị hệ thống." in sent.text
     assert "QLVB_TEST_P12_PASSWORD" not in sent.text and "environment variable" not in sent.text

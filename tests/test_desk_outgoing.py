@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from desk_kit import PASSWORD, PEOPLE, UNITS, Clock, add_person, csrf_of, desk_app
+from desk_kit import PASSWORD, PEOPLE, UNITS, Clock, add_person, csrf_of, desk_app, plan_form
 from test_outgoing import OUR_BLOCK, our_document
 from world import STC, STP, World, make_world, our_identifier
 
@@ -79,12 +79,12 @@ def test_the_clerk_sends_a_letter_answering_its_held_entry(client: TestClient, d
     assert "Không tìm thấy trong danh bạ: Văn thư chọn" in text and 'Chọn cơ quan nhận "UBND huyện Lục Nam"' in text
     assert "Có nơi nhận không tìm được" in text  # the held reason, in Vietnamese
     assert "Như trên" in text and "du-thao.docx (gửi kèm)" in text
-    token = csrf_of(text)
+    form = plan_form(text)
 
-    held = client.post("/outgoing/plan", data={"csrf": token, "choice": "UBND huyện Lục Nam="})  # left unanswered
+    held = client.post("/outgoing/plan", data={**form, "choice": "UBND huyện Lục Nam="})  # left unanswered
     assert held.status_code == 200 and "Chưa gửi được" in held.text and outbox(desk_world) == []
 
-    done = client.post("/outgoing/plan", data={"csrf": token, "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
+    done = client.post("/outgoing/plan", data={**form, "choice": f"UBND huyện Lục Nam={LUC_NAM}"})
     assert done.status_code == 303 and done.headers["location"] == "/outgoing"
     mails = {o.recipient: o for o in outbox(desk_world)}
     assert set(mails) == {STP, STC, "vanthu@bacgiang.gov.vn"} and {o.state for o in mails.values()} == {"queued"}
@@ -139,7 +139,7 @@ def test_an_entry_answered_with_two_agencies_goes_to_both(client: TestClient, de
     assert upload(client, our_document(number="47/SNV-VP", recipients=block), name="hai-noi.pdf").status_code == 303
     plan = client.get("/outgoing/plan").text
     assert '<input type="checkbox" name="choice" value="Sở Tư phám=000.00.14.H06">' in plan  # its near name
-    done = client.post("/outgoing/plan", data={"csrf": csrf_of(plan), "choice": [
+    done = client.post("/outgoing/plan", data={**plan_form(plan), "choice": [
         "Sở Tư phám=000.00.14.H06", f"Sở Tư phám={LUC_NAM}"]})
     assert done.status_code == 303
     register = desk_world.db()

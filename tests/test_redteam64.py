@@ -3,7 +3,9 @@ clerk) on a register filled through the real `ingest`, with the tests' signed le
 - a genuine signed letter held unread at intake (its analysis ran past its time), released by the clerk, was
   registered without its PDF: not in the store, no file rows, no link on its page, passed on to a unit without it;
 - a mail of last year held for review, released after the clerk closed last year's register, took a number in the
-  closed, printed and signed register (on the desk and by `review release`).
+  closed, printed and signed register (on the desk and by `review release`);
+- the clerk, in two tabs, opened letter A's plan (to Sở Tư pháp), uploaded letter B (to Sở Tài chính) in the other,
+  and pressed "Ký số và gửi" on A's plan: B was registered and sent to recipients nobody had confirmed.
 Each test failed before its fix."""
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from desk_kit import UNITS, Clock, add_person, csrf_of, desk_app, log_in
-from world import World, make_world
+from desk_kit import UNITS, Clock, add_person, csrf_of, desk_app, log_in, plan_form
+from test_outgoing import our_document
+from world import STC, STP, World, make_world
 
 VN = timezone(timedelta(hours=7))
 FLASH = re.compile(r'class="flash[^"]*"[^>]*>([^<]*)')
@@ -129,3 +132,32 @@ def test_a_held_mail_of_a_closed_year_is_not_numbered_into_it(client: TestClient
     with _db(desk) as db:
         assert db.execute("select review from mails where id in (?, ?)", (on_desk, by_command)).fetchall() == [
             ("waiting",), ("waiting",)]
+
+
+def _upload(client: TestClient, pdf: bytes, name: str) -> None:
+    sent = client.post("/outgoing/send", data={"csrf": _token(client, "/outgoing/send")},
+                       files={"scan": (name, pdf, "application/pdf")})
+    assert sent.status_code == 303, sent.text
+
+
+def _sent(desk: Desk64) -> tuple[list[tuple[str]], list[tuple[str]]]:
+    with _db(desk) as db:
+        return (db.execute("select notation from outgoing_documents").fetchall(),
+                db.execute("select recipient from outbox where kind='document'").fetchall())
+
+
+def test_a_stale_plan_form_sends_nothing_and_shows_the_plan_of_the_upload(client: TestClient, desk: Desk64) -> None:
+    def letter(number: str, to: str) -> bytes:
+        return our_document(number=number, summary=f"V/v văn bản {number}", kinh_gui=[to],
+                            recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", f"- {to};"])
+    _upload(client, letter("46/SNV-VP", "Sở Tư pháp"), "A.pdf")
+    plan_a = client.get("/outgoing/plan").text  # tab 1: A's plan, to Sở Tư pháp
+    assert "46/SNV-VP" in plan_a and STP in plan_a
+    _upload(client, letter("47/SNV-VP", "Sở Tài chính"), "B.pdf")  # tab 2: B uploaded, its plan not looked at
+    stale = client.post("/outgoing/plan", data=plan_form(plan_a))  # tab 1's "Ký số và gửi"
+    assert _sent(desk) == ([], [])  # nothing registered, nothing queued
+    assert stale.status_code == 400 and "Kế hoạch gửi đã thay đổi" in stale.text and "Chưa gửi gì" in stale.text
+    assert "47/SNV-VP" in stale.text and STC in stale.text  # the plan of what would be sent now, to look at
+    sent = client.post("/outgoing/plan", data=plan_form(stale.text))  # looked at, and sent
+    assert sent.status_code == 303, sent.text
+    assert _sent(desk) == ([("47/SNV-VP",)], [(STC,)])

@@ -47,6 +47,8 @@ SIGNING_NOT_SET = "Không ký số được: chưa cấu hình mật khẩu khó
 SIGNING_FAILED = "Không ký số được: không mở được khóa ký số (sai mật khẩu hoặc thiết bị ký số); báo quản trị hệ thống."
 NOT_A_PDF = "Tệp văn bản phải là tệp PDF (bản quét đã ký số hoặc sẽ được ký số)."
 UPLOAD_GONE = "Tệp đã tải lên không còn trong kho lưu trữ (văn bản cùng nội dung vừa bị thu hồi): hãy tải lên lại."
+PLAN_CHANGED = ("Kế hoạch gửi đã thay đổi: một văn bản khác đã được tải lên sau khi trang trước hiện ra. Chưa gửi gì; hãy xem "
+                "lại kế hoạch của văn bản này rồi mới ký số và gửi.")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,13 @@ class Upload:
     filename: str
     draft: str | None = None
     draft_filename: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """What a plan's form names its upload by (its hidden field `upload`): the send acts only on the upload the
+        clerk saw the plan of (red team 64: a stale form sent the letter uploaded since, in another tab, to recipients
+        nobody had looked at)."""
+        return f"{self.pdf}:{self.draft or ''}"
 
 
 class PendingUploads:
@@ -225,6 +234,12 @@ def routes(desk: Desk) -> list[BaseRoute]:
             desk.flash(request, "Không còn tệp nào chờ gửi: hãy tải văn bản lên lại.", "error")
             return desk.redirect("/outgoing/send")
         answers = chosen(form)
+        if form.get("upload") != upload.fingerprint:  # the plan shown was another upload's: nothing sent, this one shown
+            try:
+                current = await desk.run(plan_or_send, upload, [], visitor.name, False)
+            except Refused as exc:
+                return plan_page(request, upload, None, [], str(exc))
+            return plan_page(request, upload, current, [], PLAN_CHANGED)
         try:
             outcome = await desk.run(plan_or_send, upload, answers, visitor.name, True)
         except Refused as exc:
