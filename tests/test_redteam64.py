@@ -5,7 +5,8 @@ clerk) on a register filled through the real `ingest`, with the tests' signed le
 - a mail of last year held for review, released after the clerk closed last year's register, took a number in the
   closed, printed and signed register (on the desk and by `review release`);
 - the clerk, in two tabs, opened letter A's plan (to Sở Tư pháp), uploaded letter B (to Sở Tài chính) in the other,
-  and pressed "Ký số và gửi" on A's plan: B was registered and sent to recipients nobody had confirmed.
+  and pressed "Ký số và gửi" on A's plan: B was registered and sent to recipients nobody had confirmed;
+- a mail with an empty Subject was shown on Review, its page and Today as "(văn bản mật)", a secret document.
 Each test failed before its fix."""
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Desk64:
     world: World
     unread: int  # a proven agency's signed letter held unread (processing-failed)
     held_last_year: list[int]  # unproven mails received on 30/12 of last year, held
+    no_subject: int  # an unproven mail with an empty Subject, held
     gateway: Any = None  # the desk's gateway (its store), set by the client fixture
 
 
@@ -50,8 +52,10 @@ def desk(tmp_path_factory: pytest.TempPathFactory, province) -> Desk64:  # type:
         ("cv.pdf", world.signed("stp", world.document(number="80/STP-VP")))])
     late = [world.mail(f"held-last-year-{n}", auth=None, date=dec30, received_at=dec30 + timedelta(hours=1),
                        attachments=[("cv.pdf", world.document(number=f"{n}/STP-VP"))]) for n in (88, 89)]
-    outcomes = world.ingest(registered, *late)
-    assert [o["verdict"] for o in outcomes] == ["accepted", "quarantined", "quarantined"], outcomes
+    no_subject = world.mail("no-subject", auth=None, subject="", attachments=[
+        ("cv.pdf", world.document(number="90/STP-VP"))])
+    outcomes = world.ingest(registered, *late, no_subject)
+    assert [o["verdict"] for o in outcomes] == ["accepted"] + ["quarantined"] * 3, outcomes
     # a proven agency's genuine signed letter whose analysis failed at intake (past its time): held unread
     slow = world.mail("slow", attachments=[("cv.pdf", world.signed(pdf=world.document(number="603/STP-VP")))])
     world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}
@@ -60,7 +64,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory, province) -> Desk64:  # type:
     del world.extra["limits"]
     world.write_config()
     assert unread["verdict"] == "quarantined", unread
-    return Desk64(world, unread["review_id"], [o["review_id"] for o in outcomes[1:]])
+    return Desk64(world, unread["review_id"], [o["review_id"] for o in outcomes[1:3]], outcomes[3]["review_id"])
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +165,14 @@ def test_a_stale_plan_form_sends_nothing_and_shows_the_plan_of_the_upload(client
     sent = client.post("/outgoing/plan", data=plan_form(stale.text))  # looked at, and sent
     assert sent.status_code == 303, sent.text
     assert _sent(desk) == ([("47/SNV-VP",)], [(STC,)])
+
+
+def test_a_mail_with_an_empty_subject_is_not_shown_as_a_secret_one(client: TestClient, desk: Desk64) -> None:
+    with _db(desk) as db:
+        assert db.execute("select subject, stored from mails where id=?", (desk.no_subject,)).fetchone() == ("", 1)
+    link = f'<a href="/review/{desk.no_subject}">Thư {desk.no_subject}</a>'
+    for page in ("/review", "/"):
+        [row] = [r for r in client.get(page).text.split("<tr>") if link in r]
+        assert "(không có tiêu đề)" in row and "mật" not in row, (page, row)
+    heading = re.search(r"<h1>(.*?)</h1>", client.get(f"/review/{desk.no_subject}").text)
+    assert heading and heading.group(1) == f"Thư {desk.no_subject}: (không có tiêu đề)"
