@@ -6,11 +6,15 @@ clerk) on a register filled through the real `ingest`, with the tests' signed le
   closed, printed and signed register (on the desk and by `review release`);
 - the clerk, in two tabs, opened letter A's plan (to Sở Tư pháp), uploaded letter B (to Sở Tài chính) in the other,
   and pressed "Ký số và gửi" on A's plan: B was registered and sent to recipients nobody had confirmed;
-- a mail with an empty Subject was shown on Review, its page and Today as "(văn bản mật)", a secret document.
+- a mail with an empty Subject was shown on Review, its page and Today as "(văn bản mật)", a secret document;
+- a forger's From, an RFC 2047 word decoding to "vanthu\u202e@nv.vog.gnaigcab.ptos" (a right-to-left override, then
+  his domain backwards), and a file named with an isolate never closed: the page drew the desk's own warning "chưa
+  được xác thực" mirrored after the address, which read as one of sotp.bacgiang.gov.vn.
 Each test failed before its fix."""
 
 from __future__ import annotations
 
+import base64
 import email
 import re
 import sqlite3
@@ -28,6 +32,7 @@ from test_outgoing import our_document
 from world import STC, STP, World, make_world
 
 VN = timezone(timedelta(hours=7))
+BIDI = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")  # what reorders the text around it
 FLASH = re.compile(r'class="flash[^"]*"[^>]*>([^<]*)')
 LAST_YEAR = datetime.now(VN).year - 1
 
@@ -38,6 +43,7 @@ class Desk64:
     unread: int  # a proven agency's signed letter held unread (processing-failed)
     held_last_year: list[int]  # unproven mails received on 30/12 of last year, held
     no_subject: int  # an unproven mail with an empty Subject, held
+    bidi: int  # an unproven mail whose From and file name carry bidi controls, held
     gateway: Any = None  # the desk's gateway (its store), set by the client fixture
 
 
@@ -54,8 +60,12 @@ def desk(tmp_path_factory: pytest.TempPathFactory, province) -> Desk64:  # type:
                        attachments=[("cv.pdf", world.document(number=f"{n}/STP-VP"))]) for n in (88, 89)]
     no_subject = world.mail("no-subject", auth=None, subject="", attachments=[
         ("cv.pdf", world.document(number="90/STP-VP"))])
-    outcomes = world.ingest(registered, *late, no_subject)
-    assert [o["verdict"] for o in outcomes] == ["accepted"] + ["quarantined"] * 3, outcomes
+    rlo = "=?utf-8?b?" + base64.b64encode("vanthu\u202e@nv.vog.gnaigcab.ptos".encode()).decode() + "?="
+    bidi = world.mail("bidi", sender="x@example.vn", auth=None, subject="Công văn", attachments=[
+        ("\u2067cong-van.pdf", world.document(number="91/STP-VP"))])
+    bidi.write_bytes(bidi.read_bytes().replace(b"From: x@example.vn", b"From: " + rlo.encode(), 1))
+    outcomes = world.ingest(registered, *late, no_subject, bidi)
+    assert [o["verdict"] for o in outcomes] == ["accepted"] + ["quarantined"] * 4, outcomes
     # a proven agency's genuine signed letter whose analysis failed at intake (past its time): held unread
     slow = world.mail("slow", attachments=[("cv.pdf", world.signed(pdf=world.document(number="603/STP-VP")))])
     world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}
@@ -64,7 +74,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory, province) -> Desk64:  # type:
     del world.extra["limits"]
     world.write_config()
     assert unread["verdict"] == "quarantined", unread
-    return Desk64(world, unread["review_id"], [o["review_id"] for o in outcomes[1:3]], outcomes[3]["review_id"])
+    return Desk64(world, unread["review_id"], [o["review_id"] for o in outcomes[1:3]], outcomes[3]["review_id"],
+                  outcomes[4]["review_id"])
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +187,15 @@ def test_a_mail_with_an_empty_subject_is_not_shown_as_a_secret_one(client: TestC
         assert "(không có tiêu đề)" in row and "mật" not in row, (page, row)
     heading = re.search(r"<h1>(.*?)</h1>", client.get(f"/review/{desk.no_subject}").text)
     assert heading and heading.group(1) == f"Thư {desk.no_subject}: (không có tiêu đề)"
+
+
+def test_bidi_controls_from_a_mail_reorder_none_of_the_desks_words(client: TestClient, desk: Desk64) -> None:
+    with _db(desk) as db:
+        [(sender,)] = db.execute("select from_address from mails where id=?", (desk.bidi,)).fetchall()
+    assert not BIDI.search(sender or "")  # an address with a control in it is none (intake)
+    for page in ("/", "/review", f"/review/{desk.bidi}"):
+        html = client.get(page).text
+        assert f"Thư {desk.bidi}" in html and not BIDI.search(html), page
+    page = client.get(f"/review/{desk.bidi}").text
+    assert "Địa chỉ gửi <bdi>(không có)</bdi> chưa được xác thực" in page  # the warning whole, drawn as written
+    assert "<bdi>\ufffdcong-van.pdf</bdi></a>" in page  # the file's name, its isolate shown

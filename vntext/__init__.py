@@ -80,3 +80,22 @@ def tone_free_spelling(text: str) -> tuple[tuple[str, str], ...]:
         tone = "".join(sorted(c for c in parts if c in _TONES))
         out.append((unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)), tone))
     return tuple(out)
+
+
+# Tabs and line ends; ZWNJ and ZWJ, which join letters and reorder nothing.
+_KEPT_CONTROLS = frozenset("\t\n\r\u200c\u200d")
+
+
+def unseen(ch: str) -> bool:
+    """A control or format character (Unicode Cc, Cf): a bidi override or isolate (U+202A-202E, U+2066-2069), a
+    direction mark (U+200E/200F, U+061C), a zero width or an invisible operator, which changes how the text around it
+    is drawn, or hides, without being seen itself."""
+    return ch not in _KEPT_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def visible(text: str) -> str:
+    """The text with each `unseen` character shown as U+FFFD (red team 64: a mail's U+202E drew the desk's own warning
+    after it mirrored)."""
+    if text.isprintable() or not any(unseen(ch) for ch in text):  # isprintable: the usual text, at C speed
+        return text
+    return "".join("\ufffd" if unseen(ch) else ch for ch in text)

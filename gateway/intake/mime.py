@@ -21,7 +21,7 @@ import tnefparse
 
 from gateway.intake import line_ends
 from qlvb_mailbox.dates import plausible
-from vntext import nfc
+from vntext import nfc, unseen
 
 line_ends.install()  # a part's last line end found at its end, not searched for through the whole part
 
@@ -75,7 +75,7 @@ def addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     result = []
     for display, address in getaddresses(values):
         address = address.strip().strip("<>").lower()
-        if "@" in address:
+        if "@" in address and not any(unseen(ch) for ch in address):  # a bidi override in one shows another (red team 64)
             result.append((display, address))
     return result
 

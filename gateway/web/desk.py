@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, ParamSpec, TypeVar
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -31,6 +32,7 @@ from gateway.workers import WorkerPool
 from gateway.web.security import Action, LoginThrottle, client_address, csrf_ok, may, new_csrf_token
 from registry import people
 from registry.people import Role
+from vntext import visible
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -97,6 +99,15 @@ class NavItem:
     action: Action  # shown to those who may
 
 
+def shown(value: object) -> object:
+    """Every value a page prints (Jinja's finalize), its control and format characters shown as U+FFFD: a mail's
+    subject, sender, file names, a certificate's name are written by anyone, and a bidi override in them drew the
+    desk's own words after them mirrored (red team 64)."""
+    if isinstance(value, Markup):  # a macro's output: its values shown already
+        return Markup(visible(str(value)))
+    return visible(value) if isinstance(value, str) else value
+
+
 class LoginRequired(Exception):
     """No valid session: the handler of this exception sends the browser to the login page."""
 
@@ -115,7 +126,8 @@ class Desk:
         since = datetime.now(timezone.utc) - timedelta(hours=settings.session_hours)
         with gateway.register.session() as db:
             self.ended: dict[str, float] = people.ended_sessions(db, since)
-        env = Environment(loader=PackageLoader("gateway.web", "templates"), autoescape=select_autoescape(default=True))
+        env = Environment(loader=PackageLoader("gateway.web", "templates"), autoescape=select_autoescape(default=True),
+                          finalize=shown)
         env.filters["when"] = self.when
         env.filters["day"] = day
         env.filters["local_day"] = lambda value: value.astimezone(self.gateway.config.tz).date().isoformat()
