@@ -77,8 +77,11 @@ def _vn(day: date | None) -> str:
 
 
 def _document(session: Session, agency_code: str, year: int, number: int) -> Document | None:
+    """The register's line, locked until the caller's transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE holds the
+    whole register): two people passing it on, or marking it, at once, the second waits and then reads the first's
+    assignments (red team 64: under READ COMMITTED both read none, and the document got two lead units)."""
     return session.scalars(select(Document).where(Document.agency_code == agency_code, Document.year == year,
-                                                  Document.arrival_number == number)).first()
+                                                  Document.arrival_number == number).with_for_update()).first()
 
 
 def _assignments(session: Session, document_id: int) -> list[Assignment]:

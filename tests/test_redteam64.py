@@ -9,7 +9,9 @@ clerk) on a register filled through the real `ingest`, with the tests' signed le
 - a mail with an empty Subject was shown on Review, its page and Today as "(văn bản mật)", a secret document;
 - a forger's From, an RFC 2047 word decoding to "vanthu\u202e@nv.vog.gnaigcab.ptos" (a right-to-left override, then
   his domain backwards), and a file named with an isolate never closed: the page drew the desk's own warning "chưa
-  được xác thực" mirrored after the address, which read as one of sotp.bacgiang.gov.vn.
+  được xác thực" mirrored after the address, which read as one of sotp.bacgiang.gov.vn;
+- on PostgreSQL, the clerk passing a document on to TC and a leader passing it to VP at the same moment (each having
+  read its assignments before the other wrote): both succeeded, and the document had two lead units.
 Each test failed before its fix."""
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import base64
 import email
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -199,3 +202,57 @@ def test_bidi_controls_from_a_mail_reorder_none_of_the_desks_words(client: TestC
     page = client.get(f"/review/{desk.bidi}").text
     assert "Địa chỉ gửi <bdi>(không có)</bdi> chưa được xác thực" in page  # the warning whole, drawn as written
     assert "<bdi>\ufffdcong-van.pdf</bdi></a>" in page  # the file's name, its isolate shown
+
+
+def test_two_people_passing_one_document_on_at_once_give_it_one_lead_unit_on_postgresql(desk: Desk64) -> None:
+    from sqlalchemy import select
+
+    from gateway import passing
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.passing_rules import PassRefused, PassRequest
+    from registry.models import Assignment, Outbox
+    from servers import postgres
+
+    world = make_world(desk.world.root.parent / "postgres", desk.world.pki, desk.world.signers, desk.world.stranger,
+                       units=UNITS)
+    with postgres() as url:
+        world.extra["database"] = url
+        world.write_config()
+        [registered] = world.ingest(world.mail("signed", attachments=[
+            ("cv.pdf", world.signed("stp", world.document(number="701/STP-VP")))]))
+        gateway = Gateway.open(load_config(world.config_path))
+        barrier, looked = threading.Barrier(2, timeout=2), passing._assignments
+
+        def look_then_wait(session, document_id):  # type: ignore[no-untyped-def]
+            found = looked(session, document_id)  # each looks before the other writes: two presses at once
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass  # the other waits for this one's commit: nothing to wait for here
+            return found
+
+        results: dict[str, str] = {}
+
+        def pass_on(actor: str, lead: str) -> None:
+            request = PassRequest(datetime.now(VN).year, registered["incoming_number"], lead, actor)
+            try:
+                results[actor] = passing.pass_on(gateway, request).lead
+            except PassRefused as exc:
+                results[actor] = f"refused: {exc}"
+        passing._assignments = look_then_wait  # type: ignore[assignment]
+        try:
+            people = [threading.Thread(target=pass_on, args=a) for a in (("vanthu", "TC"), ("lanhdao", "VP"))]
+            for person in people:
+                person.start()
+            for person in people:
+                person.join(60)
+            with gateway.register.session() as s:
+                leads = [(a.unit_code, a.role) for a in s.scalars(select(Assignment))]
+                mailed = [o.recipient for o in s.scalars(select(Outbox).where(Outbox.kind == "passed"))]
+        finally:
+            passing._assignments = looked  # type: ignore[assignment]
+            gateway.close()
+    assert len(leads) == 1 and leads[0][1] == "lead" and len(mailed) == 1, (results, leads, mailed)
+    [refused] = [r for r in results.values() if r.startswith("refused")]
+    assert leads[0][0] in refused, refused  # "đã chuyển cho TC": who has it
