@@ -218,6 +218,8 @@ def plan_text(out: dict[str, Any]) -> str:
         lines.append(f"  [bản giấy] {entry}")
     for held in out["held"]:  # a second send of a file sent already is no hold: nothing is sent again (exit 0)
         lines.append(f"{'KHÔNG GỬI LẠI' if held['code'] == 'already-sent' else 'GIỮ LẠI'}: {held['message']}")
+    for said in out.get("warnings", []):
+        lines.append(f"LƯU Ý: {said['message']}")
     for r in out.get("recipients", []):
         lines.append(f"  → {r['name']} <{r['mailbox']}>: {r['state']}")
     return "\n".join(lines)

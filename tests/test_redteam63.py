@@ -236,3 +236,19 @@ def test_two_sends_of_one_file_at_once_register_and_mail_it_once(agency: Agency)
         with register.session() as s:
             sequences = sorted(s.scalars(select(OutgoingDocument.sequence)).all())
     assert sequences == list(range(1, len(sequences) + 1))
+
+
+def test_a_letter_of_a_number_sent_before_is_said_before_it_goes_again(agency: Agency) -> None:
+    """Red team 63: letter 51/SNV-VP saved again (its bytes other, its /ID only) was sent a second time under a new
+    identifier without a word. NĐ 30/2020 Phụ lục VI: the plan says so (`sent-before`, naming the first identifier);
+    it still goes when sent (a correction may), the clerk having seen the plan."""
+    from gateway.outgoing.send import OutgoingFile
+
+    first = agency.send(letter("51/SNV-VP"), "51-SNV-VP.pdf")
+    assert first.registered and not first.already_sent
+    again = letter("51/SNV-VP", summary="V/v triển khai công tác văn thư (gửi lại)")
+    plan, _, _ = agency.sender.plan(OutgoingFile("51-SNV-VP (1).pdf", "51-SNV-VP (1).pdf", again))
+    assert [(w.code, w.detail) for w in plan.warnings] == [("sent-before", first.plan.identifier)]
+    assert plan.as_json()["warnings"][0]["code"] == "sent-before" and plan.sendable
+    other = agency.send(letter("52/SNV-VP"), "52-SNV-VP.pdf")
+    assert other.plan.warnings == []

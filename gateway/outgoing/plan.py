@@ -30,6 +30,7 @@ class Plan:
     paper: list[str]
     archive: str | None
     held: list[Reason] = field(default_factory=list)
+    warnings: list[Reason] = field(default_factory=list)  # said, sent all the same (the clerk has seen the plan)
 
     @property
     def sendable(self) -> bool:
@@ -49,7 +50,7 @@ class Plan:
         return {
             "document": self.document.as_json(), "identifier": self.identifier, "signed": self.signed,
             "electronic": [r.as_json() for r in self.electronic], "paper": self.paper, "archive": self.archive,
-            "held": [r.as_json() for r in self.held],
+            "held": [r.as_json() for r in self.held], "warnings": [r.as_json() for r in self.warnings],
         }
 
 

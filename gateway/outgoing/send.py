@@ -24,12 +24,14 @@ from gateway.directory import AgencyEntry, Directory
 from gateway.exchange.recall import Opened
 from gateway.model import PdfFacts, Reading, SignatureFacts, WorkFailure
 from gateway.outgoing.plan import Choices, Plan, make_plan
+from gateway.reasons import warning
 from gateway.resolver import Resolver
 from registry import audit
 from registry.models import OutgoingDocument, OutgoingRecipient
 from registry.numbering import next_outgoing_sequence, peek_outgoing_sequence
 from registry.outbox import enqueue
 from registry.references import hold_files
+from vntext import notation_key
 
 
 class Sending(Opened, Protocol):
@@ -144,6 +146,11 @@ class OutgoingSender:
         plan = make_plan(reading, resolver, identifier=identifier(us.agency.code, year, next_n),
                          signed=ours or must_sign, no_subheading=self.gw.config.outgoing.no_subheading,
                          choices=choices, signatures=signatures, us=us)
+        if reading.particulars.number and not reading.particulars.number.startswith("/"):
+            with self.gw.register.session() as session:
+                before = sent_of_number(session, us.agency.code, reading.particulars.number, reading.particulars.date, year)
+            if before:
+                plan = replace(plan, warnings=[warning("sent-before", ", ".join(before))])
         return plan, reading, must_sign
 
     def _checked(self, choices: Choices, reading: Reading) -> Choices:
@@ -244,6 +251,18 @@ class OutgoingSender:
             rows = session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.document_id == document_id)
                                    .order_by(OutgoingRecipient.id)).all()
             return [recipient_json(r) for r in rows]
+
+
+# NĐ 30/2020 Phụ lục VI: a document of a number sent before is said before it goes again (red team 63: the same letter
+# saved again, its bytes other, was sent a second time without a word); a correction may go, the clerk having seen it
+def sent_of_number(session: Session, agency_code: str, number: str, date: str | None, year: int) -> list[str]:
+    """The identifiers of the documents sent of this số, ký hiệu (however written: vntext.notation_key) and date, or of
+    this year when its date is unread."""
+    same_day = OutgoingDocument.issued_date == date if date else OutgoingDocument.year == year
+    rows = session.execute(select(OutgoingDocument.identifier, OutgoingDocument.notation).where(
+        OutgoingDocument.agency_code == agency_code, same_day, OutgoingDocument.notation.is_not(None)))
+    key = notation_key(number)
+    return [ident for ident, notation in rows if notation and notation_key(notation) == key]
 
 
 def _sent_row(session: Session, agency_code: str, pdf: bytes) -> OutgoingDocument | None:
