@@ -292,7 +292,7 @@ def register_export(config_path: str, year: int, output: str, volume: int, start
 @actor_option(_clerk, CLERK_HELP)
 def register_close(config_path: str, year: int, output: str | None, volume: int, actor: str) -> int:
     from gateway.printed_register import render_pdf
-    from registry.closed_years import close_year, year_over
+    from registry.closed_years import close_year, waiting_after_closing, year_over
     from registry.database import Register
     from registry.printed import Period
 
@@ -300,9 +300,10 @@ def register_close(config_path: str, year: int, output: str | None, volume: int,
     if not year_over(year, datetime.now(config.tz).date()):
         raise UsageError(f"--year {year}: the year is not over (a register is closed at the year's end)")
     with closing(Register(config.database)) as database, database.session() as session, session.begin():
-        closed = close_year(session, config.agency.code, year, actor=actor, now=datetime.now(timezone.utc))
+        closed = close_year(session, config.agency.code, year, actor=actor, now=datetime.now(timezone.utc), tz=config.tz)
     when = f"{closed.closed_at.astimezone(config.tz):%d/%m/%Y %H:%M}"
-    print(f"Sổ năm {year} {'đã khóa từ trước' if closed.already else 'đã khóa'}: {when}, {closed.closed_by}")
+    print(f"Sổ năm {year} {'đã khóa từ trước' if closed.already else 'đã khóa'}: {when}, {closed.closed_by}"
+          + (waiting_after_closing(closed.waiting) if closed.waiting else ""))
     _write(output or f"so-den-{year}.pdf", render_pdf, _printed(config, Period(year), volume))
     return EXIT_OK
 

@@ -136,7 +136,8 @@ def test_a_held_mail_of_a_closed_year_is_not_numbered_into_it(client: TestClient
     assert _last_years_lines(desk) == [(1, "80/STP-VP")]
     closing = client.post("/register/close", data={"csrf": _token(client), "year": str(LAST_YEAR)})
     assert closing.status_code == 303, closing.text
-    client.get("/")  # the closing's flash
+    # the clerk told, as the year is closed, of the mails received in it still held: returned or discarded now
+    assert "còn 2 thư nhận trong năm đang chờ xử lý" in client.get(closing.headers["location"]).text
     on_desk, by_command = desk.held_last_year
     refused = client.post(f"/review/{on_desk}/release", data={"csrf": _token(client)})
     assert refused.headers["location"] == f"/review/{on_desk}"

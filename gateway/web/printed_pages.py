@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 from gateway.printed_register import render_pdf
 from gateway.register_sheet import render_xlsx
 from gateway.web.desk import Desk
-from registry.closed_years import Closure, close_year, closure, year_over
+from registry.closed_years import Closure, close_year, closure, waiting_after_closing, year_over
 from registry.printed import Period, PrintedRegister, period_of, printed_register
 
 FORMATS: dict[str, tuple[Callable[[PrintedRegister], bytes], str]] = {
@@ -92,10 +92,13 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
         def act() -> Closure:
             with gateway.register.session() as db, db.begin():
-                return close_year(db, config.agency.code, year, actor=visitor.name, now=datetime.now(timezone.utc))
+                return close_year(db, config.agency.code, year, actor=visitor.name, now=datetime.now(timezone.utc),
+                                  tz=config.tz)
         closed = await desk.run(act)
         desk.flash(request, f"Sổ năm {year} {'đã khóa từ trước' if closed.already else 'đã khóa'}: "
-                            f"{desk.when(closed.closed_at)}, {closed.closed_by}. Tải bản in cuối cùng ở dưới.")
+                            f"{desk.when(closed.closed_at)}, {closed.closed_by}"
+                            + (waiting_after_closing(closed.waiting) if closed.waiting else "")
+                            + ". Tải bản in cuối cùng ở dưới.")
         return desk.redirect(f"/register/close?year={year}")
 
     return [
