@@ -29,13 +29,18 @@ def test_the_same_letter_with_its_number_written_otherwise_is_its_duplicate(worl
     first's duplicate (acknowledged with its number), never a second line; what differs in the file is what a page
     shows the same or what NĐ 30/2020 lets a writer vary."""
     first = world.mail("first", attachments=[("05.pdf", world.signed("stp", world.document(number="05/QĐ-STP")))])
-    written = ["05/qđ-stp", "5/QĐ-STP", "05/Q\u00d0-STP", "05\u200b/QĐ-STP", "05/QĐ\u2011STP"]
+    other = world.mail("other", attachments=[("05hd.pdf", world.signed("stp", world.document(number="05/HD-STP")))])
+    written = ["05/qđ-stp", "5/QĐ-STP", "05/Q\u00d0-STP", "05\u200b/QĐ-STP", "05/QĐ\u2011STP",
+               "05/QĐ\u034f-STP", "05/QĐ-S\u0422\u0420"]  # red team 66: the combining grapheme joiner, Cyrillic Т Р
     again = [world.mail(f"again-{i}", attachments=[(f"{i}.pdf", world.signed("stp", world.document(number=n)))])
              for i, n in enumerate(written)]
-    verdicts = world.ingest(first, *again)
+    hd = world.mail("hd", attachments=[("05hđ.pdf", world.signed("stp", world.document(number="05/HĐ-STP")))])
+    verdicts = world.ingest(first, *again, other, hd)
     assert verdicts[0]["verdict"] == "accepted" and verdicts[0]["incoming_number"] == 1
-    assert [(v["verdict"], v["duplicate_of"]) for v in verdicts[1:]] == [("duplicate", 1)] * len(written)
-    assert [d.notation for d in world.documents()] == ["05/QĐ-STP"]
+    assert [(v["verdict"], v["duplicate_of"]) for v in verdicts[1:-2]] == [("duplicate", 1)] * len(written)
+    # Đ is not D (red teams 66, 67): a Hướng dẫn "05/HD-STP" and a Hợp đồng "05/HĐ-STP" are two documents
+    assert [(v["verdict"], v["incoming_number"]) for v in verdicts[-2:]] == [("accepted", 2), ("accepted", 3)]
+    assert [d.notation for d in world.documents()] == ["05/QĐ-STP", "05/HD-STP", "05/HĐ-STP"]
 
 
 def _recall(world: World, identifier: str) -> Path:

@@ -37,21 +37,34 @@ def squash(text: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", fold(text))
 
 
-# What prints the same in a number and notation: invisible format characters (a zero-width space, a soft hyphen, a bidi
-# mark) and look-alike dashes and slashes (red team 65: "710\u200b/STP-VP" and "710/STP\u2011VP" escaped the recall of 710/STP-VP)
-_LOOKALIKES = str.maketrans({**{ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
-                             **{ch: "/" for ch in "\u2044\u2215\u29f8\uff0f"}})
+# What prints the same in a number and notation (red teams 65, 66): a character drawn as nothing (Unicode's
+# Default_Ignorable_Code_Point: a zero-width space, a soft hyphen, a bidi mark, the combining grapheme joiner, a variation
+# selector), look-alike dashes and slashes, and the Cyrillic and Greek capitals and small letters drawn as Latin ones
+# ("710/SТР-VP" with Cyrillic Т and Р escaped the recall of 710/STP-VP); NFKC makes fullwidth and mathematical letters
+# and digits plain
+_IGNORABLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+                        "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                        "\U000e0000-\U000e0fff]")
+_LOOKALIKES = str.maketrans({
+    **{ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
+    **{ch: "/" for ch in "\u2044\u2215\u29f8\uff0f"},
+    **dict(zip("АВЕЅІЈКМНОРСТХУаеіјоосрхуѕ", "ABESIJKMHOPCTXYaeijoocpxys", strict=True)),  # Cyrillic
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοκνρτυχ", "ABEZHIKMNOPTYXokvptux", strict=True)),  # Greek
+    "\u00d0": "Đ", "\u00f0": "đ",  # the Icelandic Ð/ð legacy converters write for Đ/đ
+})
 
 
 def as_printed(text: str) -> str:
-    """A number and notation as a reader of the page sees it: without invisible characters, its dashes and slashes plain."""
-    return "".join(ch for ch in nfc(text).translate(_LOOKALIKES) if unicodedata.category(ch) != "Cf")
+    """A number and notation as a reader of the page sees it: its letters and digits plain, without what is drawn as
+    nothing, its dashes and slashes plain."""
+    return _IGNORABLE.sub("", nfc(unicodedata.normalize("NFKC", text)).translate(_LOOKALIKES))
 
 
 def notation_key(notation: str) -> str:
-    """One document's number and notation however it is written: as printed, in any case, without spaces, marks or its
-    number's leading zeros (NĐ 30/2020 Phụ lục I writes "05/STP-VP", a copy may write "5/stp-vp")."""
-    head, slash, tail = re.sub(r"\s+", "", fold(as_printed(notation))).partition("/")
+    """One document's number and notation however it is written: as printed, in capitals, without spaces or its
+    number's leading zeros (NĐ 30/2020 Phụ lục I writes "05/STP-VP", a copy may write "5/stp-vp"). Its letters keep
+    their marks: Đ is not D ("12/HĐ-STP", a Hợp đồng, is not "12/HD-STP", a Hướng dẫn: red teams 66, 67)."""
+    head, slash, tail = re.sub(r"\s+", "", as_printed(notation).upper()).partition("/")
     return (head.lstrip("0") or "0" if head.isdigit() else head) + slash + tail
 
 
