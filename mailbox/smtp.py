@@ -72,7 +72,7 @@ async def _send_all(server: Server, envelopes: list[Envelope], timeout: float, t
             result, broken = await _send_one(client, envelope)
             results.append(result)
             told(result)
-            if broken:  # the connection broke: the rest waits
+            if broken:  # the connection broke, or the server refuses our session (red team 66): the rest waits
                 rest = [Result(e.key, "temporary", "không gửi: kết nối bị ngắt", tried=False) for e in envelopes[len(results):]]
                 results += rest
                 for later in rest:
@@ -98,6 +98,10 @@ async def _send_one(client: aiosmtplib.SMTP, envelope: Envelope) -> tuple[Result
     try:
         await client.sendmail(envelope.sender, [envelope.recipient], envelope.raw)
         return Result(envelope.key, "sent"), False
+    except aiosmtplib.SMTPSenderRefused as exc:
+        if exc.code in (530, 535, 553) or exc.message.startswith("5.7."):  # our session or sender refused (red team 66):
+            return Result(envelope.key, "temporary", _describe(exc), tried=False), True  # the operator's, no message's
+        return Result(envelope.key, "permanent" if 500 <= exc.code < 600 else "temporary", _describe(exc)), False
     except aiosmtplib.SMTPRecipientsRefused as exc:
         codes = [r.code for r in exc.recipients]
         outcome: Outcome = "permanent" if codes and all(500 <= c < 600 for c in codes) else "temporary"

@@ -146,6 +146,13 @@ class Moody:
         self.refused: str | None = None
         self.messages: list[email.message.Message] = []
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # type: ignore[no-untyped-def]
+        if self.mode == "mail-530":  # our account refused (its password changed, the server's policy)
+            return "530 5.7.0 Authentication required"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
         if self.mode == "rcpt-451":
             return "451 4.3.0 Hệ thống bận, thử lại sau"
@@ -165,7 +172,8 @@ def test_the_mail_server_down_for_three_days_loses_no_answer(world: World) -> No
     """Red team 63: the submission server unreachable for about six hours failed every queued message for good (each
     refused connection counted as a try of each message, and 12 tries with the backoff were 5.7 hours), and nothing
     could send them again. A message never put to the server is no try: asked again each minute, delivered once the
-    server is back, days later; one the server takes and cannot deliver is given up after 12 tries AND two days."""
+    server is back, days later, as one the server refused at MAIL FROM for our account (red team 66); one the server
+    takes and cannot deliver is given up after 12 tries AND two days."""
     from gateway.config import load_config
     from gateway.outbox import OutboxSender
     from registry.database import Register
@@ -191,11 +199,15 @@ def test_the_mail_server_down_for_three_days_loses_no_answer(world: World) -> No
     status = json.loads(world.run("status", "--config", str(world.config_path), "--json").stdout)
     assert [r["attempts"] for r in status["outbox"]["retrying"]] == [0] and status["outbox"]["retrying"][0]["error"]
     handler = Moody()
-    handler.mode = "open"
+    handler.mode = "mail-530"  # back, refusing our account at MAIL FROM (red team 66: failed for good at once)
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        assert sender.send_due(now=start + timedelta(days=3, minutes=1)) == 1
+        for minutes in range(0, 3 * 24 * 60, 30):
+            sender.send_due(now=start + timedelta(days=3, minutes=minutes))
+        assert rows() == [("queued", 0)] and handler.messages == []
+        handler.mode = "open"  # the operator mends the account
+        assert sender.send_due(now=start + timedelta(days=6, minutes=1)) == 1
         assert rows() == [("sent", 1)] and len(handler.messages) == 1
         world.ingest(world.mail("stp2", attachments=[("cv.pdf", numbered_document(701))]))
         handler.mode = "rcpt-451"  # taken, not deliverable yet: 12 tries (5.7 hours) are not yet two days
