@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from gateway.names import NameIndex, abbreviates
-from vntext import fold, squash
+from vntext import fold, nfc, squash
 
 FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former")
 # "Tỉnh ủy", "Tỉnh đoàn", "Tỉnh đội", "Tỉnh hội" are bodies, not a province: "Tỉnh ủy Bắc Giang" is Bắc Giang's, "Thường
@@ -30,6 +31,23 @@ _FINGERPRINT = re.compile(r"^(?:sha256:)?([0-9a-f]{2}(?::?[0-9a-f]{2}){31})$", r
 
 
 _PLACE_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ' -")
+
+
+_PARENT_PLACE = re.compile(r"\b(tỉnh|thành phố)\s+(.+)$", re.IGNORECASE)
+
+
+def _one_by_marks(found: list[AgencyEntry], text: str) -> list[AgencyEntry]:
+    """Agencies whose names differ by their tone marks only ("xã Tân Thanh", "xã Tân Thạnh"), told apart by the marks the
+    text prints (red team 67: both communes' genuine letters returned, neither found)."""
+    if len(found) < 2:
+        return found
+    printed = {fold(w): w for w in _marked(text)}
+    return [a for a in found if any(all(printed.get(fold(w), w) == w for w in _marked(n)) for n in a.names)] or found
+
+
+def _marked(text: str) -> list[str]:
+    """Its words in capitals, their marks kept."""
+    return nfc(text).upper().split()
 
 
 def place_of(text: str) -> str | None:
@@ -148,17 +166,25 @@ class Directory:
 
     def by_issuer(self, issuer: str, parent: str | None = None) -> AgencyEntry | None:
         """The agency an issuer line names: by itself, or with its parent's place ('SỞ TƯ PHÁP' under
-        'UBND TỈNH BẮC GIANG' is 'Sở Tư pháp tỉnh Bắc Giang')."""
+        'UBND TỈNH BẮC GIANG' is 'Sở Tư pháp tỉnh Bắc Giang'; 'SỞ Y TẾ' under 'UBND THÀNH PHỐ HÀ NỘI' is 'Sở Y tế thành phố
+        Hà Nội'); spelled out where the directory abbreviates ('ỦY BAN NHÂN DÂN TỈNH BẮC GIANG' is 'UBND tỉnh Bắc
+        Giang': red team 67, an agency's own letters held as another's at outgoing)."""
         candidates = [issuer]
         if parent:
-            # the place after "tỉnh", however it is cased ("ỦY BAN NHÂN DÂN Tỉnh BẮC GIANG")
-            place = parts[1] if len(parts := re.split("tỉnh", parent, maxsplit=1, flags=re.IGNORECASE)) == 2 else ""
-            candidates[:0] = [f"{issuer} tỉnh {place}", f"{issuer} {parent}"]
+            # the place after "tỉnh" or "thành phố", however it is cased ("ỦY BAN NHÂN DÂN Tỉnh BẮC GIANG")
+            kind, place = match.groups() if (match := _PARENT_PLACE.search(parent)) else ("tỉnh", "")
+            candidates[:0] = [f"{issuer} {kind} {place}", f"{issuer} {parent}"]
         printed = place_of(issuer) or (place_of(parent) if parent else None)
-        for text in candidates:
+
+        def placed(found: Iterable[AgencyEntry]) -> list[AgencyEntry]:
             # a place printed on the document must be the agency's: Lâm Đồng's Sở Tài chính is not ours
-            found = [a for a in self._by_name.get(squash(text), []) if not (printed and a.places) or printed in a.places]
-            if len(found) == 1:
+            return list({a.code: a for a in found if not (printed and a.places) or printed in a.places}.values())
+
+        for text in candidates:
+            if len(found := _one_by_marks(placed(self._by_name.get(squash(text), [])), text)) == 1:
+                return found[0]
+        for text in candidates:  # written otherwise: an abbreviation spelled out, or the other way
+            if len(found := _one_by_marks(placed(a for _, a in self.written_names.find(text)), text)) == 1:
                 return found[0]
         return None
 
