@@ -259,10 +259,12 @@ def sent_of_number(session: Session, agency_code: str, number: str, date: str | 
     """The identifiers of the documents sent of this số, ký hiệu (however written: vntext.notation_key) and date, or of
     this year when its date is unread."""
     same_day = OutgoingDocument.issued_date == date if date else OutgoingDocument.year == year
-    rows = session.execute(select(OutgoingDocument.identifier, OutgoingDocument.notation).where(
-        OutgoingDocument.agency_code == agency_code, same_day, OutgoingDocument.notation.is_not(None)))
+    head = number.partition("/")[0].strip()  # the notations that begin as it does, by the notation's index
+    rows = session.execute(select(OutgoingDocument.identifier, OutgoingDocument.notation, OutgoingDocument.agency_code)
+                           .where(OutgoingDocument.notation >= f"{head}/", OutgoingDocument.notation < f"{head}/\uffff",
+                                  same_day))
     key = notation_key(number)
-    return [ident for ident, notation in rows if notation and notation_key(notation) == key]
+    return [ident for ident, notation, agency in rows if agency == agency_code and notation and notation_key(notation) == key]
 
 
 def _sent_row(session: Session, agency_code: str, pdf: bytes) -> OutgoingDocument | None:
