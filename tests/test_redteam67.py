@@ -7,6 +7,8 @@ before its fix (the outgoing findings are in tests/test_redteam63.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gateway.directory import AgencyEntry, Directory
 from kit import sign_pdf
 from world import DIRECTORY_CSV, World
@@ -30,24 +32,47 @@ def test_an_issuer_spelled_out_or_under_a_city_names_the_directorys_agency() -> 
     assert list(found.values()) == [ubnd[0], ubnd[0], stp[0], hcm[0], hcm[0], None], found
 
 
+COMMUNES = [("000.21.01.H06", "ỦY BAN NHÂN DÂN XÃ TÂN THANH", "vanthu@tanthanh.bacgiang.gov.vn"),
+            ("000.21.02.H06", "ỦY BAN NHÂN DÂN XÃ TÂN THẠNH", "vanthu@tanthanh2.bacgiang.gov.vn")]
+
+
+def _commune_mails(world: World, numbers: list[str], tag: str = "") -> list[Path]:
+    """Each commune's letter of its number, signed with its own certificate, from its own mailbox (both communes in the
+    directory)."""
+    rows = "".join(f"{code},UBND xã {name.split(' XÃ ')[1].title()},{box},{name},\n" for code, name, box in COMMUNES)
+    (world.root / "directory.csv").write_text(DIRECTORY_CSV + rows, encoding="utf-8")
+    mails = []
+    for n, ((_, name, box), number) in enumerate(zip(COMMUNES, numbers, strict=True)):
+        identity = world.pki.signers.get(name) or world.pki.signer(name, "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG",
+                                                                       locality="Bắc Giang")
+        pdf = world.document(issuer=name, issuer_parent=None, number=number, kinh_gui=["Sở Nội vụ"],
+                             signer_title=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
+                             recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Nội vụ."])
+        mails.append(world.mail(f"xa{tag}{n}", sender=box, auth="smtp",
+                                attachments=[(f"{n}.pdf", sign_pdf(pdf, identity, world.pki))]))
+    world.pki.write(world.root / "pki")
+    return mails
+
+
+def _communes_write(world: World, numbers: list[str]) -> list[dict]:  # type: ignore[type-arg]
+    return world.ingest(*_commune_mails(world, numbers))
+
+
 def test_two_communes_whose_names_differ_by_a_tone_mark_each_send_their_own_letters(world: World) -> None:
     """Each commune's letter, signed with its own certificate and sent from its own mailbox, is registered as its own;
     both were returned `signer-not-issuer` (the directory's names compared without their marks were one)."""
-    communes = [("000.21.01.H06", "ỦY BAN NHÂN DÂN XÃ TÂN THANH", "vanthu@tanthanh.bacgiang.gov.vn"),
-                ("000.21.02.H06", "ỦY BAN NHÂN DÂN XÃ TÂN THẠNH", "vanthu@tanthanh2.bacgiang.gov.vn")]
-    rows = "".join(f"{code},UBND xã {name.split(' XÃ ')[1].title()},{box},{name},\n" for code, name, box in communes)
-    (world.root / "directory.csv").write_text(DIRECTORY_CSV + rows, encoding="utf-8")
-    mails = []
-    for n, (_, name, box) in enumerate(communes):
-        identity = world.pki.signers.get(name) or world.pki.signer(name, "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG",
-                                                                       locality="Bắc Giang")
-        pdf = world.document(issuer=name, issuer_parent=None, number=f"{15 + n}/UBND-VP", kinh_gui=["Sở Nội vụ"],
-                             signer_title=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
-                             recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Nội vụ."])
-        mails.append(world.mail(f"xa{n}", sender=box, auth="smtp",
-                                attachments=[(f"{n}.pdf", sign_pdf(pdf, identity, world.pki))]))
-    world.pki.write(world.root / "pki")
-    verdicts = world.ingest(*mails)
+    verdicts = _communes_write(world, ["15/UBND-VP", "16/UBND-VP"])
     assert [(v["verdict"], v["basis"]) for v in verdicts] == [("accepted", "signature")] * 2, verdicts
-    assert [v["replies"] for v in verdicts] == [[{"kind": "ack", "to": box}] for _, _, box in communes]
-    assert [d.organ_name for d in world.documents()] == [name for _, name, _ in communes]
+    assert [v["replies"] for v in verdicts] == [[{"kind": "ack", "to": box}] for _, _, box in COMMUNES]
+    assert [d.organ_name for d in world.documents()] == [name for _, name, _ in COMMUNES]
+
+
+def test_the_two_communes_letters_of_one_number_are_two_documents(world: World) -> None:
+    """The same two communes each send their letter 15/UBND (every commune writes "UBND" as its code) of one day: the
+    second was the first's duplicate (the register's key of an issuer folds its marks), never registered, its commune
+    thanked under the other's number. Both are registered; each one's own copy sent again is its duplicate."""
+    [first, second] = _communes_write(world, ["15/UBND", "15/UBND"])
+    assert [(v["verdict"], v["incoming_number"]) for v in (first, second)] == [("accepted", 1), ("accepted", 2)]
+    again = world.ingest(*_commune_mails(world, ["15/UBND", "15/UBND"], tag="again"))
+    assert [(v["verdict"], v["duplicate_of"]) for v in again] == [("duplicate", 1), ("duplicate", 2)]
+    assert len(world.documents()) == 2

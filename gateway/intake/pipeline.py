@@ -7,7 +7,7 @@ content store before the transaction (the worker writes them), never inside it."
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -128,7 +128,8 @@ class Intake:
         must not number it twice."""
         issue = self._issue(pdf)
         found = earliest_same(session, self.gw.config.agency.code, pdf.attachment.sha256, issue,
-                              signed_sha256=pdf.signed_sha256, copier=self._copier(pdf.reading))
+                              signed_sha256=pdf.signed_sha256, copier=self._copier(pdf.reading),
+                              same_issuer=self._same_agency(issue))
         if found is None and issue is not None and pdf.reading is not None and pdf.reading.copy is not None:
             # a copy of a recalled number (and date, when read), its issuer printed however it pleases, that may be the
             # recalled one's (red teams 60 and 62: printed off by a letter, or its date made unreadable)
@@ -136,6 +137,16 @@ class Intake:
                           if d.organ_name and may_be_one_issuer(issue.issuer, issue.parent, d.organ_name, d.organ_parent)),
                          None)
         return found
+
+    def _same_agency(self, issue: Issue | None) -> Callable[[Document], bool]:
+        """Whether a registered document's issuer may be this issue's: not where the directory names two agencies apart
+        (two communes' names folded alike: red team 67)."""
+        agency = self.gw.directory.by_issuer(issue.issuer, issue.parent) if issue is not None else None
+
+        def same(document: Document) -> bool:
+            other = self.gw.directory.by_issuer(document.organ_name, document.organ_parent) if document.organ_name else None
+            return agency is None or other is None or other.code == agency.code
+        return same
 
     def _copier(self, reading: Reading | None) -> str | None:
         """Who copied a certified copy (NĐ 30/2020 Đ25) as the register tells copiers apart, None for the issuer's own
