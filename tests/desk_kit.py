@@ -54,6 +54,18 @@ def add_person(world: World, name: str, role: str, unit: str | None,
         sys.stdin = before
 
 
+
+def held_unread(world: World) -> dict:  # type: ignore[type-arg]
+    """A proven agency's genuine signed letter whose analysis failed at intake (past its time): held unread."""
+    slow = world.mail("slow", attachments=[("cv.pdf", world.signed(pdf=world.document(number="603/STP-VP")))])
+    world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}
+    world.write_config()
+    [failed] = world.ingest(slow)
+    del world.extra["limits"]
+    world.write_config()
+    assert failed["verdict"] == "quarantined", failed
+    return failed
+
 def build_desk_world(world: World) -> DeskWorld:
     world.extra.setdefault("units", UNITS)  # the units its people are of (user add refuses another)
     world.write_config()
@@ -67,14 +79,7 @@ def build_desk_world(world: World) -> DeskWorld:
     held = [o["review_id"] for o in outcomes if o["verdict"] == "quarantined"]
     registered = [o for o in outcomes if o["verdict"] == "accepted"]
     assert len(held) == 4 and len(registered) == 2, [o["verdict"] for o in outcomes]
-    # a proven agency's mail whose analysis failed: held; the clerk may return it
-    slow = world.mail("slow", attachments=[("cv.pdf", world.signed(pdf=world.document(number="603/STP-VP")))])
-    world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}
-    world.write_config()
-    [failed] = world.ingest(slow)
-    del world.extra["limits"]
-    world.write_config()
-    assert failed["verdict"] == "quarantined"
+    failed = held_unread(world)  # a proven agency's mail whose analysis failed: held; the clerk may return it
     for name, (role, unit) in PEOPLE.items():
         done = add_person(world, name, role, unit)
         assert done.returncode == 0, done.stderr

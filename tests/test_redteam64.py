@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from desk_kit import UNITS, Clock, add_person, csrf_of, desk_app, log_in, plan_form
+from desk_kit import UNITS, Clock, add_person, csrf_of, desk_app, held_unread, log_in, plan_form
 from test_outgoing import our_document
 from world import STC, STP, World, make_world
 
@@ -69,14 +69,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory, province) -> Desk64:  # type:
     bidi.write_bytes(bidi.read_bytes().replace(b"From: x@example.vn", b"From: " + rlo.encode(), 1))
     outcomes = world.ingest(registered, *late, no_subject, bidi)
     assert [o["verdict"] for o in outcomes] == ["accepted"] + ["quarantined"] * 4, outcomes
-    # a proven agency's genuine signed letter whose analysis failed at intake (past its time): held unread
-    slow = world.mail("slow", attachments=[("cv.pdf", world.signed(pdf=world.document(number="603/STP-VP")))])
-    world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}
-    world.write_config()
-    [unread] = world.ingest(slow)
-    del world.extra["limits"]
-    world.write_config()
-    assert unread["verdict"] == "quarantined", unread
+    unread = held_unread(world)
     return Desk64(world, unread["review_id"], [o["review_id"] for o in outcomes[1:3]], outcomes[3]["review_id"],
                   outcomes[4]["review_id"])
 
