@@ -216,6 +216,7 @@ class PdfFacts:
     reading: Reading | None = None
     signatures: list[SignatureFacts] = field(default_factory=list)
     active_content: tuple[str, ...] = ()  # what would run or open (JavaScript, Launch, a refused embedded file…)
+    embedded: tuple[str, ...] = ()  # our own document only: the files it embeds that are not refused (another PDF…)
     repaired: bool = False  # MuPDF rebuilt its cross-reference table to open it (every page decodes whole)
     signed_sha256: str | None = None  # SHA-256 of what its last intact signature covers: the same signed document
 

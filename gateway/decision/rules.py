@@ -5,6 +5,7 @@ Articles: 002 = Bắc Giang QĐ 133/2015, 000 = Bắc Kạn QĐ 26/2020, NĐ 30 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gateway.decision.issuers import DocumentIssuers, Issuer, signer_agency, speaks_for
@@ -43,8 +44,12 @@ def peer_answer(mail: MailFacts, answers_ours: bool) -> list[Reason]:
 # 002 Đ16: no spam or malware passes; Đắk Lắk QĐ 16/2019 Đ4.3 lists the formats exchanged.
 def refused_attachments(mail: MailFacts) -> list[Reason]:
     refused = [error("unsupported-attachment", a.note) for a in mail.attachments if a.kind == "refused"]
-    return refused + [error("unsupported-attachment", f"{p.attachment.filename}: {'; '.join(p.active_content)}")
-                      for p in mail.pdfs if p.active_content]
+    return refused + [r for p in mail.pdfs for r in active_pdf(p.attachment.filename, p.active_content)]
+
+
+# 002 Đ16: a PDF carrying what would run or open (JavaScript, a launch, an executable embedded) is refused as such a file.
+def active_pdf(filename: str, active_content: Sequence[str]) -> list[Reason]:
+    return [error("unsupported-attachment", f"{filename}: {'; '.join(active_content)}")] if active_content else []
 
 
 # 002 Đ4: the document exchanged is a PDF (a scan of the signed paper, or signed digitally).

@@ -18,7 +18,7 @@ from gateway.exchange.reports import delivery_report
 from gateway.intake import mime
 from gateway.intake.attachments import classify, in_forwarded_mail, pdfs_inside
 from gateway.intake.authentication import AuthSettings, authenticate
-from gateway.intake.pdf_content import active_content, active_content_of
+from gateway.intake.pdf_content import active_content, active_content_of, embedded_documents_of
 from gateway.intake.pdf_integrity import damage, open_pdf, rebuilt
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import (HEADER_LINE, Attachment, DeliveryReport, MailFacts, PdfFacts, Reading, SenderAuth, SignatureFacts,
@@ -291,10 +291,12 @@ class Analyser:
         return frozenset([digest, *files])
 
     def read_outgoing(self, filename: str, data: bytes) -> PdfFacts:
-        """Our own document about to be sent: read with its body (for "Như Điều 3") and its signatures checked."""
+        """Our own document about to be sent: read with its body (for "Như Điều 3"), its signatures checked, and the
+        files it embeds named (the gateway would sign them unread)."""
         attachment = Attachment(filename=filename, content_type="application/pdf", sha256=mime.sha256(data),
                                 size=len(data), kind="pdf")
-        return self.analyse_pdf(attachment, data, body=True)
+        facts = self.analyse_pdf(attachment, data, body=True)
+        return replace(facts, embedded=embedded_documents_of(data)) if facts.opened else facts
 
     def analyse_pdf(self, attachment: Attachment, data: bytes, *, body: bool = False) -> PdfFacts:
         try:

@@ -13,6 +13,7 @@ or an annotation, /Next of another action, the /JavaScript name tree); MuPDF wri
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pymupdf
 
@@ -38,6 +39,27 @@ _EF_INDIRECT = re.compile(r"/EF\s+(\d+)\s+\d+\s+R\b")
 
 def active_content(doc: pymupdf.Document, depth: int = 0) -> tuple[str, ...]:
     """What in the document would run or open something (in Vietnamese), () for an ordinary PDF."""
+    findings, named, streams = _scan(doc)
+    for name, data in named:
+        findings += _judged(name, data, depth)
+    for data in streams:
+        findings += _judged("", data, depth)
+    return tuple(dict.fromkeys(findings))
+
+
+def embedded_documents(doc: pymupdf.Document) -> tuple[str, ...]:
+    """The files embedded in the document that `active_content` does not refuse (another PDF, a draft): documents a
+    reader opens with a click, that the page does not show (their names; "không tên" for an unnamed one)."""
+    _, named, streams = _scan(doc)
+    kept = [name or "không tên" for name, data in named if classify(name, "", data, depth=1).kind != "refused"]
+    if not named and any(classify("", "", data, depth=1).kind != "refused" for data in streams):
+        kept.append("không tên")
+    return tuple(dict.fromkeys(kept))
+
+
+def _scan(doc: pymupdf.Document) -> tuple[list[str], list[tuple[str, bytes]], list[bytes]]:
+    """Every object of the document looked at once: the actions found, the embedded files with their names, and the
+    bytes of every embedded file's stream (the named ones again, nameless)."""
     findings: list[str] = []
     embedded: set[int] = set()  # the streams of embedded files, wherever their file specification sits
     annotations: list[int] = []  # file-attachment annotations
@@ -50,19 +72,26 @@ def active_content(doc: pymupdf.Document, depth: int = 0) -> tuple[str, ...]:
         embedded |= _embedded_streams(doc, bare)
         if "/FileAttachment" in bare:
             annotations.append(xref)
-    for name, data in _named_files(doc, annotations):
-        findings += _judged(name, data, depth)
+    streams: list[bytes] = []
     for xref in sorted(embedded):
         try:
-            data = doc.xref_stream(xref) or b""
+            streams.append(doc.xref_stream(xref) or b"")
         except Exception:  # MuPDF cannot decode the stream: nothing a reader could open either
             continue
-        findings += _judged("", data, depth)
-    return tuple(dict.fromkeys(findings))
+    return findings, _named_files(doc, annotations), streams
 
 
 def active_content_of(data: bytes) -> tuple[str, ...]:
     """active_content of a PDF's bytes, opened whole ((): MuPDF cannot open it, another check says so)."""
+    return _of(data, active_content)
+
+
+def embedded_documents_of(data: bytes) -> tuple[str, ...]:
+    """embedded_documents of a PDF's bytes, opened whole, later revisions included."""
+    return _of(data, embedded_documents)
+
+
+def _of(data: bytes, look: Callable[[pymupdf.Document], tuple[str, ...]]) -> tuple[str, ...]:
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception:  # MuPDF raises a generic error on broken files
@@ -70,7 +99,7 @@ def active_content_of(data: bytes) -> tuple[str, ...]:
     with doc:
         if doc.needs_pass and not doc.authenticate(""):
             return ()
-        return active_content(doc)
+        return look(doc)
 
 
 def _source(doc: pymupdf.Document, xref: int) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from gateway.decision.issuers import document_issuers, signer_agencies
-from gateway.decision.rules import Us, hidden_text, secret_mark, valid_signature
+from gateway.decision.rules import Us, active_pdf, hidden_text, secret_mark, valid_signature
 from gateway.directory import AgencyEntry, Directory
 from gateway.model import Particulars, Reading, SignatureFacts
 from gateway.reasons import Reason, error
@@ -80,15 +80,28 @@ def signed_then_changed(signatures: Sequence[SignatureFacts]) -> list[Reason]:
     return [error("signed-then-changed", ", ".join(dict.fromkeys(changed)))] if changed else []
 
 
+# 002 Đ16, Đ9.1: what every recipient's intake refuses (JavaScript, an executable embedded) is never signed nor sent; a
+# file embedded in ours (another agency's signed letter, a draft) is a document the plan never read, signed with ours
+# unseen: one document per send, its drafts attached beside it (red team 66: each was signed with our key and mailed).
+def carried(filename: str, active_content: Sequence[str], embedded: Sequence[str]) -> list[Reason]:
+    found = active_pdf(filename, active_content)
+    if embedded:
+        found.append(error("several-documents", f"{filename}: tệp nhúng {', '.join(embedded)}"))
+    return found
+
+
 def make_plan(
     reading: Reading, resolver: Resolver, *, identifier: str, signed: bool, no_subheading: NoSubheading,
     choices: Choices | None = None, signatures: Sequence[SignatureFacts] = (), us: Us | None = None,
+    filename: str = "", active_content: Sequence[str] = (), embedded: Sequence[str] = (),
 ) -> Plan:
     """`us` (our agency, as the directory knows it) checks that the document is ours to send, on its header and its
-    `signatures`: without it (a block's resolution alone), that is not checked."""
+    `signatures`: without it (a block's resolution alone), that is not checked. `active_content` and `embedded` are
+    what the file `filename` carries besides its pages (PdfFacts)."""
     choices = choices or {}
     block = reading.recipients
     held = list(secret_mark(reading))  # 002 Đ3.1, Đ16.7: never sent electronically
+    held += carried(filename, active_content, embedded)
     if us is not None:
         held += not_ours(reading, signatures, resolver.directory, us)
     held += signed_then_changed(signatures)

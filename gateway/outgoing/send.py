@@ -122,17 +122,18 @@ class OutgoingSender:
         self.pool = pool  # reading and validation run in a worker process, as for intake
 
     # ---- deciding --------------------------------------------------------------------------
-    def _read(self, item: OutgoingFile) -> tuple[Reading, list[SignatureFacts]]:
+    def _read(self, item: OutgoingFile) -> tuple[Reading, PdfFacts]:
         facts = self.pool.read_pdf(item.filename, item.pdf)
         if isinstance(facts, WorkFailure):
             raise UnreadablePdf(f"{item.filename}: not read ({facts.reason})")
         if not facts.opened or facts.reading is None:
             raise UnreadablePdf(f"{item.filename}: cannot be read as a PDF ({facts.problem})")
-        return facts.reading, facts.signatures
+        return facts.reading, facts
 
     def plan(self, item: OutgoingFile, choices: Choices | None = None) -> tuple[Plan, Reading, bool]:
         """(the plan, the reading, whether the gateway must sign it)."""
-        reading, signatures = self._read(item)
+        reading, facts = self._read(item)
+        signatures = facts.signatures
         us = self.gw.us
         ours = signed_by(signatures, us.agency, us.revocation_hard)
         must_sign = not ours and self.gw.config.signing is not None
@@ -145,7 +146,8 @@ class OutgoingSender:
                             chosen={k: v for k, v in choices.items() if k in bodies})
         plan = make_plan(reading, resolver, identifier=identifier(us.agency.code, year, next_n),
                          signed=ours or must_sign, no_subheading=self.gw.config.outgoing.no_subheading,
-                         choices=choices, signatures=signatures, us=us)
+                         choices=choices, signatures=signatures, us=us, filename=item.filename,
+                         active_content=facts.active_content, embedded=facts.embedded)
         if reading.particulars.number and not reading.particulars.number.startswith("/"):
             with self.gw.register.session() as session:
                 before = sent_of_number(session, us.agency.code, reading.particulars.number, reading.particulars.date, year)
