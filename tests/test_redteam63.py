@@ -278,3 +278,24 @@ def test_our_letter_carrying_javascript_a_program_or_another_letter_is_never_sig
         assert not outcome.registered and _held(outcome) == [code], (number, _held(outcome))
         assert not agency.registered(f"{number}/SNV-VP") and not agency.smtp.carrying(f"{number}-SNV-VP.pdf")
     assert "12-STC-NS.pdf" in outcome.plan.held[0].message
+
+
+def test_a_later_signature_of_another_after_ours_is_held_and_the_plan_read_as_we_signed(agency: Agency) -> None:
+    """Red team 66: our signed letter (block: Sở Tư pháp), then signed by a certificate nobody trusts whose visible box
+    draws "- Sở Tài chính." under the block, was sent byte for byte to both: the plan read the box as an entry. Intake
+    calls it `signature-modified`; held now (`signed-then-changed`), the plan read from the revision we signed."""
+    from kit import sign_with_stamp
+
+    world = agency.world
+    signed = sign_pdf(letter("90/SNV-VP"), world.pki.signers[US["name"]], world.pki)
+    page = pymupdf.open(stream=signed, filetype="pdf")[0]
+    last = page.search_for("Sở Tư pháp.")[-1]
+    height = page.rect.height
+    box = (last.x0 - 8, height - (last.y1 + 18), last.x0 + 150, height - (last.y1 + 2))
+    forged = sign_with_stamp(signed, world.signers["stranger"], world.stranger, text="- Sở Tài chính.", box=box,
+                             field_name="Signature2", font_size=11, unicode=True)
+    outcome = agency.send(forged, "90-SNV-VP.pdf")
+    assert not outcome.registered and _held(outcome) == ["signed-then-changed"]
+    assert [e.entry for e in outcome.plan.electronic] == ["Sở Tư pháp"]
+    assert not agency.registered("90/SNV-VP") and not agency.smtp.carrying("90-SNV-VP.pdf")
+

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from gateway.decision.issuers import document_issuers, signer_agencies
-from gateway.decision.rules import Us, active_pdf, hidden_text, secret_mark, valid_signature
+from gateway.decision.issuers import DocumentIssuers, Issuer, document_issuers, signer_agencies, speaks_for
+from gateway.decision.rules import Us, active_pdf, hidden_text, issuer_signatures, secret_mark, valid_signature
 from gateway.directory import AgencyEntry, Directory
 from gateway.model import Particulars, Reading, SignatureFacts
 from gateway.reasons import Reason, error
@@ -69,15 +69,31 @@ def not_ours(reading: Reading, signatures: Sequence[SignatureFacts], directory: 
     return []
 
 
-# 002 Đ10.1, Đ15.1: what the agency signed is what is sent. A revision after a signature that is not a further signature
-# (a PDF editor's "save") changed the signed document, and the reading is of the signed revision, not of the file: never
-# signed again over it, never sent (red team 63: an entry added to the block after signing was signed and mailed).
-def signed_then_changed(signatures: Sequence[SignatureFacts]) -> list[Reason]:
+def our_issuers(reading: Reading, directory: Directory, us: Us) -> DocumentIssuers:
+    """The document's issuers as sending it means them: those printed, ours among them (a joint document's); else us."""
+    printed = document_issuers(reading, directory)
+    if any(i.agency is not None and i.agency.code == us.agency.code for i in printed.issuers):
+        return printed
+    return DocumentIssuers((Issuer(us.agency.name, None, us.agency),))
+
+
+# 002 Đ10.1, Đ15.1: what the agency signed is what is sent. After an issuer's last signature only further signatures of
+# the issuers may follow, as intake judges (`issuer_signatures`): a PDF editor's "save" changed the signed document, and
+# another party's signature box may draw over it (red team 66: a stranger's box added "- Sở Tài chính." under our
+# block, and the plan mailed there). Signed by none of them yet, any signature it carries must be unchanged since: the
+# reading is of the signed revision, not of the file, and the gateway never signs over a change (red team 63).
+def signed_then_changed(signatures: Sequence[SignatureFacts], issuers: DocumentIssuers, directory: Directory,
+                        revocation_hard: bool) -> list[Reason]:
+    judged = issuer_signatures(list(signatures), issuers, directory, revocation_hard)
+    changed = [r.detail for r in judged.findings if r.code == "signature-modified"]
+    if changed or any(valid_signature(s, revocation_hard) and any(speaks_for(s, i, directory) for i in issuers.issuers)
+                      for s in signatures):
+        return [error("signed-then-changed", "; ".join(changed))] if changed else []
     intact = sorted((s for s in signatures if s.intact), key=lambda s: s.revision)
-    changed = [s.signer for s in intact if s.modified_after]
+    found = [s.signer for s in intact if s.modified_after]
     if intact and (intact[-1].changes_after not in ("none", "lta") or intact[-1].fields_changed_after):
-        changed.append(intact[-1].signer)  # an unsigned revision after the last signature
-    return [error("signed-then-changed", ", ".join(dict.fromkeys(changed)))] if changed else []
+        found.append(intact[-1].signer)  # an unsigned revision after the last signature
+    return [error("signed-then-changed", ", ".join(dict.fromkeys(found)))] if found else []
 
 
 # 002 Đ16, Đ9.1: what every recipient's intake refuses (JavaScript, an executable embedded) is never signed nor sent; a
@@ -104,7 +120,8 @@ def make_plan(
     held += carried(filename, active_content, embedded)
     if us is not None:
         held += not_ours(reading, signatures, resolver.directory, us)
-    held += signed_then_changed(signatures)
+        held += signed_then_changed(signatures, our_issuers(reading, resolver.directory, us), resolver.directory,
+                                    us.revocation_hard)
     held += hidden_text(reading)  # 002 Đ10.1: what every recipient's intake would return
     if any(w.code == "no-recipient-block" for w in reading.warnings):
         held.append(error("no-recipient-block"))

@@ -89,11 +89,16 @@ def identifier(agency_code: str, year: int, sequence: int) -> str:
     return f"{agency_code}-{year}.{sequence}"
 
 
+def signatures_of(signatures: list[SignatureFacts], agency: AgencyEntry, revocation_hard: bool) -> list[SignatureFacts]:
+    """The valid signatures of the agency on the document (their certificates name the agency), in the file's order."""
+    ours = Directory([agency])
+    return sorted((s for s in signatures if valid_signature(s, revocation_hard) and signer_agency(s, ours) is not None),
+                  key=lambda s: s.revision)
+
+
 def signed_by(signatures: list[SignatureFacts], agency: AgencyEntry, revocation_hard: bool) -> bool:
     """Whether a valid signature of the agency, unchanged since, is on the document (its certificate names the agency)."""
-    ours = Directory([agency])
-    return any(valid_signature(s, revocation_hard) and not s.modified_after and signer_agency(s, ours) is not None
-               for s in signatures)
+    return any(not s.modified_after for s in signatures_of(signatures, agency, revocation_hard))
 
 
 def parse_choices(values: list[str], directory_lookup: Callable[[str], AgencyEntry | None]) -> Choices:
@@ -136,6 +141,10 @@ class OutgoingSender:
         signatures = facts.signatures
         us = self.gw.us
         ours = signed_by(signatures, us.agency, us.revocation_hard)
+        if (mine := signatures_of(signatures, us.agency, us.revocation_hard)) and mine[-1].revision_end > 0 and any(
+                s.intact and s.revision > mine[-1].revision for s in signatures):
+            # the plan read as we signed it, not with what another's later signature drew (red team 66); held all the same
+            reading, _ = self._read(replace(item, pdf=item.pdf[:mine[-1].revision_end]))
         must_sign = not ours and self.gw.config.signing is not None
         year = datetime.now(self.gw.config.tz).year
         with self.gw.register.session() as session:
