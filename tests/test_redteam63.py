@@ -299,3 +299,16 @@ def test_a_later_signature_of_another_after_ours_is_held_and_the_plan_read_as_we
     assert [e.entry for e in outcome.plan.electronic] == ["Sở Tư pháp"]
     assert not agency.registered("90/SNV-VP") and not agency.smtp.carrying("90-SNV-VP.pdf")
 
+
+def test_a_joint_document_its_printed_co_issuer_signed_first_is_ours_to_sign(agency: Agency) -> None:
+    """Red team 67: a Hướng dẫn liên tịch of Sở Nội vụ and Sở Tài chính, signed first by Sở Tài chính (each issuer signs
+    in turn), was held `not-our-document`: a signature of an agency the document prints as its issuer is not another's.
+    Planned to be signed by us and sent; signed by an agency it does not print, it stays held."""
+    from gateway.outgoing.send import OutgoingFile
+
+    world = agency.world
+    joint = letter("05/HDLT-SNV-STC", issuer="SỞ NỘI VỤ - SỞ TÀI CHÍNH", type="Hướng dẫn liên tịch")
+    plan, _, must_sign = agency.sender.plan(OutgoingFile("05.pdf", "05.pdf", sign_pdf(joint, world.signers["stc"], world.pki)))
+    assert plan.held == [] and must_sign and plan.signed
+    plan, _, _ = agency.sender.plan(OutgoingFile("05b.pdf", "05b.pdf", sign_pdf(joint, world.signers["stp"], world.pki)))
+    assert [r.code for r in plan.held] == ["not-our-document"]

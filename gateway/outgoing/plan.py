@@ -56,14 +56,16 @@ class Plan:
 
 # 002 Đ9.1, Đ15.1: the clerk sends, and signs with the agency's certificate, the agency's own documents only. One whose
 # header names another issuer (as intake's matcher reads it), or that another agency signed and we did not, is not ours
-# to send: signed and sent as ours, it went out with our signature over theirs (red team 63).
+# to send: signed and sent as ours, it went out with our signature over theirs (red team 63). A joint document's
+# co-issuer, printed beside us, signs it as one of its issuers (red team 67: held when it signed before us).
 def not_ours(reading: Reading, signatures: Sequence[SignatureFacts], directory: Directory, us: Us) -> list[Reason]:
     issuers = document_issuers(reading, directory).issuers
     if issuers and not any(i.agency is not None and i.agency.code == us.agency.code for i in issuers):
         return [error("not-our-document", f"cơ quan ban hành: {', '.join(i.label for i in issuers)}")]
     valid = [(s, {a.code: a for a in signer_agencies(s, directory)}) for s in signatures
              if valid_signature(s, us.revocation_hard)]
-    theirs = [s.signer for s, agencies in valid if agencies and us.agency.code not in agencies]
+    theirs = [s.signer for s, agencies in valid if agencies and us.agency.code not in agencies
+              and not any(speaks_for(s, i, directory) for i in issuers)]
     if theirs and not any(us.agency.code in agencies for _, agencies in valid):
         return [error("not-our-document", f"ký số bởi: {', '.join(dict.fromkeys(theirs))}")]
     return []
