@@ -96,14 +96,16 @@ def search_register(session: Session, query: RegisterQuery, tz: ZoneInfo, *, pag
         # a secret document is found by its incoming number only: a hit on its số, ký hiệu would tell it
         notation = Document.secrecy.is_(None)
         # the incoming number, or the number of the số, ký hiệu ("501" finds 501/STP-VP)
-        # both on its key, however either is written (case, "đ", leading zeros: red team 65), % and _ as typed
+        # both on its key, however either is written (case, "đ", leading zeros: red team 65), % and _ as typed; typed
+        # without "Đ" (a keyboard without Vietnamese), its "D"s find "Đ"s too (red team 69)
         typed = notation_key(number).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        key = Document.notation_key if "Đ" in typed else func.replace(Document.notation_key, "Đ", "D")
         if number.isascii() and number.isdigit():
             condition: ColumnElement[bool] = and_(notation, Document.notation_key.like(f"{typed}/%", escape="\\"))
             if len(number) <= 9:  # an incoming number the register's integers hold
                 condition = or_(Document.arrival_number == int(number), condition)
         else:
-            condition = and_(notation, Document.notation_key.like(f"%{typed}%", escape="\\"))
+            condition = and_(notation, key.like(f"%{typed}%", escape="\\"))
         select_ = select_.where(condition)
     # the calendar's first and last days bound nothing (and would leave it when turned into instants)
     if query.start is not None and query.start > date.min:

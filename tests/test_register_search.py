@@ -102,6 +102,7 @@ def test_a_number_and_words_beside_a_slash_are_found_alike_on_both_databases(reg
     assert numbers(register, words="26/2020/QĐ-UBND") == [3] == numbers(register, words="2020")
     assert numbers(register, words="thông tư") == [3]
     assert numbers(register, number="qđ-stp") == [3] == numbers(register, number="012/QĐ-STP")
+    assert numbers(register, number="qd-stp") == [3] == numbers(register, number="12/QD-STP")  # typed without "Đ"
     assert numbers(register, number="101/ubnd-vp") == [1]  # registered before migration 0017, its key made by it
     assert numbers(register, number="_") == [] == numbers(register, number="%")  # typed, not a wildcard
 
