@@ -312,3 +312,28 @@ def test_a_joint_document_its_printed_co_issuer_signed_first_is_ours_to_sign(age
     assert plan.held == [] and must_sign and plan.signed
     plan, _, _ = agency.sender.plan(OutgoingFile("05b.pdf", "05b.pdf", sign_pdf(joint, world.signers["stp"], world.pki)))
     assert [r.code for r in plan.held] == ["not-our-document"]
+
+
+def test_the_clerk_is_told_what_a_folder_letter_sent_left_out_and_what_a_hold_asks(agency: Agency) -> None:
+    """Red team 69: a letter sent again from the folder under a number sent before, and one carrying a picture beside it,
+    went with a log line only (the clerk never told the picture did not go); a hold nobody can lift by `--confirm` told
+    the clerk to send it with `--confirm`."""
+    from gateway.cli import _send_now
+    from gateway.outgoing.folder import take_dropped
+
+    def note(subject: str) -> str:
+        _send_now(agency.gateway)
+        [mail] = [m for to, m in agency.smtp.got if to == [US["mailbox"]] and subject in str(m["Subject"])]
+        return str(mail.get_content())
+
+    assert take_dropped(agency.sender, "QLVB/Gửi đi:80", _dropped("Gửi đi 80", ("80.pdf", letter("80/SNV-VP"),
+                                                                                  "application/pdf"))) == "sent"
+    again = _dropped("Gửi lại 80", ("80 (1).pdf", letter("80/SNV-VP", summary="V/v gửi lại"), "application/pdf"),
+                     ("phu-luc-80.jpg", b"\xff\xd8\xff", "image/jpeg"))
+    assert take_dropped(agency.sender, "QLVB/Gửi đi:81", again) == "sent"
+    text = note("[Đã gửi, cần xem] Gửi lại 80")
+    assert "cùng số, ký hiệu" in text and "phu-luc-80.jpg" in text and "--confirm" not in text
+    theirs = sign_pdf(letter("12/STC-NS", issuer="SỞ TÀI CHÍNH"), agency.world.signers["stc"], agency.world.pki)
+    assert take_dropped(agency.sender, "QLVB/Gửi đi:82", _dropped("Gửi đi 82", ("12.pdf", theirs, "application/pdf"))) == "held"
+    text = note("[Chưa gửi] Gửi đi 82")
+    assert "--confirm" not in text and "chuyển thư trở lại thư mục gửi đi" in text

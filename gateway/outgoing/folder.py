@@ -103,22 +103,25 @@ def take_dropped(sender: OutgoingSender, source: str, raw: bytes) -> Taken:
     if outcome.registered:
         log.info("%s: sent as %s%s", source, outcome.plan.identifier,
                  f" (not attached: {', '.join(ignored)})" if ignored else "")
+        if not outcome.already_sent and (outcome.plan.warnings or ignored):  # said to the clerk, as a hold is (red team 69:
+            _tell_clerk(sender, source, subject, outcome, "", ignored=ignored, sent=True)  # a log line only)
         return "sent"
     _tell_clerk(sender, source, subject, outcome, "", ignored=ignored)
     return "held"
 
 
 def _tell_clerk(sender: OutgoingSender, source: str, subject: str, outcome: SendOutcome | None, problem: str, *,
-                held: list[Reason] | None = None, ignored: tuple[str, ...] = ()) -> None:
-    """The clerk's note: why the mail was not sent (the plan's holds, `held`, else the problem), and the files it
-    carries that are neither a document nor a draft (`ignored`)."""
+                held: list[Reason] | None = None, ignored: tuple[str, ...] = (), sent: bool = False) -> None:
+    """The clerk's note: why the mail was not sent (the plan's holds, `held`, else the problem), or, `sent`, what the
+    clerk should see of a letter sent (the plan's warnings), and the files it carries that are neither a document nor a
+    draft (`ignored`)."""
     from registry.outbox import enqueue
 
     gw = sender.gw
     plan = outcome.as_json() if outcome is not None else None
     reasons = plan["held"] if plan else [r.as_json() for r in held or [error("no-document", problem)]]
     context = {"subject": subject, "source": source, "plan": plan, "held": reasons,  # the problem is in `held`
-               "ignored": list(ignored)}
+               "ignored": list(ignored), "sent": sent, "warnings": plan.get("warnings", []) if plan else []}
     now = datetime.now(timezone.utc)
     with gw.register.session() as session, session.begin():
         for clerk in gw.config.clerk_addresses:
