@@ -54,6 +54,7 @@ MESSAGES: dict[str, str] = {
     "recipient-former-name": "Nơi nhận ghi tên cũ của cơ quan (trước sắp xếp năm 2025): gửi đến cơ quan kế thừa.",
     "no-electronic-recipient": "Không có nơi nhận nào nhận bản điện tử.",
     "already-sent": "Văn bản này đã được gửi trước đây.",
+    "number-lookalike": "Số, ký hiệu trong văn bản có chữ của bảng chữ khác vẽ giống chữ Latinh: để trống, không đăng ký theo số này.",
     "sent-before": "Đã gửi trước đây một văn bản cùng số, ký hiệu và ngày (tệp khác): kiểm tra có phải gửi lại không.",
     "not-our-document": "Văn bản không phải của cơ quan mình ban hành (tên cơ quan ban hành hoặc chữ ký số là của cơ quan khác): không ký, không gửi; muốn chuyển tiếp thì ban hành văn bản chuyển của cơ quan mình.",
     "signed-then-changed": "Tệp đã bị sửa sau khi ký số (có bản sửa đổi không ký, hoặc chữ ký của người khác, sau chữ ký): không ký lại, không gửi; Văn thư gửi tệp đúng như đã ký.",

@@ -5,7 +5,9 @@ registered a second time and its issuer thanked twice; a firm's "certified copy"
 written so, registered again under the recalled number with the forger's summary; the spreadsheet export wrote a number
 "=HYPERLINK(…)" as a live formula; a letter dated 31 December and its scan received in January, the day and month
 handwritten and unread, were two lines nobody compared; the paper original of a letter registered from mail got a second
-number at `register add`, and the letter's electronic copy after its paper line was new. Each failed before its fix (the search's part is in
+number at `register add`, and the letter's electronic copy after its paper line was new. Red teams 66 and 68 at those
+fixes: a Hợp đồng "05/HĐ-STP" lost as the duplicate of a Hướng dẫn "05/HD-STP" (Đ folded to D), and a number written
+with other scripts' letters drawn as Latin ones. Each failed before its fix (the search's part is in
 tests/test_register_search.py)."""
 
 from __future__ import annotations
@@ -151,3 +153,18 @@ def test_the_paper_original_and_the_electronic_copy_of_a_letter_are_one_document
     world.run(*[a if a != "26/QĐ-STP" else "27/qđ-stp" for a in add])  # typed in small letters
     [twin] = world.ingest(world.mail("e2", attachments=[("27.pdf", world.signed("stp", world.document(**other)))]))
     assert (twin["verdict"], twin["duplicate_of"]) == ("duplicate", 3), twin["reasons"]
+
+
+def test_a_number_written_with_letters_of_another_script_is_never_registered_as_read(world: World) -> None:
+    """Red team 68: a firm's "copy" of the recalled 711/QĐ-STP, its number written "711/QƉ-STP" (U+0189, drawn as Đ) or
+    "711/ԚĐ-STP" (Cyrillic Qa), the pages drawn as the recalled number's, was registered with the forger's summary: no
+    key can know every such letter. A number of a text layer holding a letter no number is written with is text the page
+    does not show (`hidden-text`): held, nobody unproven answered."""
+    world.ingest(_own(world, "711/QĐ-STP"))
+    world.ingest(_recall(world, "STP-2026.711"))
+    copies = world.ingest(_firms_copy(world, "711/Q\u0189-STP", "african-d"), _firms_copy(world, "711/\u051aĐ-STP", "qa"))
+    for copy in copies:
+        assert copy["verdict"] == "quarantined" and copy["incoming_number"] is None
+        assert "hidden-text" in {r["code"] for r in copy["reasons"]}
+        assert all(r["to"] != "someone@evil.example" for r in copy["replies"])
+    assert [d.recalled for d in world.documents()] == [True]

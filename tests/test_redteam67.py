@@ -76,3 +76,34 @@ def test_the_two_communes_letters_of_one_number_are_two_documents(world: World) 
     again = world.ingest(*_commune_mails(world, ["15/UBND", "15/UBND"], tag="again"))
     assert [(v["verdict"], v["duplicate_of"]) for v in again] == [("duplicate", 1), ("duplicate", 2)]
     assert len(world.documents()) == 2
+
+
+def test_one_communes_certificate_does_not_sign_for_the_other(world: World) -> None:
+    """Red team 68, at those fixes: Tân Thanh's genuine certificate on a letter headed "ỦY BAN NHÂN DÂN XÃ TÂN THẠNH",
+    mailed from nowhere, was accepted as Tân Thạnh's (a certificate's name was compared without its marks), and Tân
+    Thạnh's own letter of that number then a duplicate. Now the forgery is not its issuer's; the genuine one registered."""
+    genuine = _commune_mails(world, ["40/UBND", "40/UBND"], tag="genuine")[1]  # Tân Thạnh's own
+    (_, thanh, _), (_, thanh_dot, _) = COMMUNES
+    forged = world.document(issuer=thanh_dot, issuer_parent=None, number="40/UBND", kinh_gui=["Sở Nội vụ"],
+                            summary="V/v thu hồi toàn bộ kinh phí năm 2027", signer_title=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
+                            recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Nội vụ."])
+    forgery = world.mail("forged", sender="someone@evil.example", auth=None,
+                         attachments=[("40.pdf", sign_pdf(forged, world.pki.signers[thanh], world.pki))])
+    first, second = world.ingest(forgery, genuine)
+    assert first["verdict"] != "accepted" and "signer-not-issuer" in {r["code"] for r in first["reasons"]}
+    assert (second["verdict"], second["incoming_number"]) == ("accepted", 1), second
+
+
+def test_a_communes_letter_printed_without_marks_does_not_take_the_others_number(world: World) -> None:
+    """Red team 68: Tân Thanh's scanned letter 30/UBND from its own mailbox, its header printed without marks ("UY BAN
+    NHAN DAN XA TAN THANH": either commune), registered on the mailbox route (`issuer-unread`); Tân Thạnh's signed
+    30/UBND after it was its duplicate. The earlier line is the agency's whose mailbox sent it: both registered."""
+    mails = _commune_mails(world, ["29/UBND", "30/UBND"], tag="x")  # the directory and Tân Thạnh's letter
+    box = COMMUNES[0][2]
+    bare = world.document(issuer="UY BAN NHAN DAN XA TAN THANH", issuer_parent=None, number="30/UBND",
+                          kinh_gui=["Sở Nội vụ"], signer_title=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
+                          recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Nội vụ."])
+    unsigned = world.mail("bare", sender=box, auth="smtp", attachments=[("30.pdf", world.scanned(bare, dpi=200))])
+    first, second = world.ingest(unsigned, mails[1])
+    assert first["verdict"] == "accepted", first
+    assert (second["verdict"], second["incoming_number"]) == ("accepted", 2), second

@@ -93,7 +93,13 @@ def unissued(reading: Reading | None) -> list[Reason]:
 # 002 Đ10.1: check the document's integrity: its text layer holds text the page does not show (white, faint,
 # tiny, painted over), so what would be registered may not be what a person reads.
 def hidden_text(reading: Reading | None) -> list[Reason]:
-    return [error("hidden-text", "; ".join(reading.hidden[:3]))] if reading is not None and reading.hidden else []
+    """Text the page does not show, or a number in the text layer written with letters of another script drawn as Latin
+    ones (the page shows "710/QĐ-STP", the text says "710/QƉ-STP": red team 68, a recalled number so written let a forged
+    copy in)."""
+    if reading is None:
+        return []
+    said = [*reading.hidden[:3], *(f"số, ký hiệu \"{w.message}\"" for w in reading.warnings if w.code == "number-lookalike")]
+    return [error("hidden-text", "; ".join(said))] if said else []
 
 
 # 002 Đ3.1, Đ16.7: secret documents are never exchanged electronically; a secret mark on any

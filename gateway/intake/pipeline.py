@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from gateway.app import Gateway
 from gateway.decision import rules
@@ -145,6 +145,11 @@ class Intake:
 
         def same(document: Document) -> bool:
             other = self.gw.directory.by_issuer(document.organ_name, document.organ_parent) if document.organ_name else None
+            if other is None and document.basis == "official-mailbox" and document.mail_id is not None:
+                # its issuer unread (printed or read without its marks): the agency whose mailbox sent it (red team 68)
+                session = object_session(document)
+                mail = session.get(Mail, document.mail_id) if session is not None else None
+                other = self.gw.directory.by_mailbox(mail.from_address or "") if mail is not None else None
             return agency is None or other is None or other.code == agency.code
         return same
 
