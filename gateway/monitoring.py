@@ -81,7 +81,21 @@ def report(states: Iterable[MailboxState], outbox: OutboxCounts, store: StoreSpa
                        f"tiến trình chạy nền (qlvb-gateway run) đã dừng?")
                  for m in mailboxes if m.updated_at is not None and not m.watched and m.name in watch.polls
                  and m.failing_seconds <= limit]
-    return StatusReport(mailboxes, outbox, store, tuple(failing + unwatched))
+    return StatusReport(mailboxes, outbox, store, tuple(failing + unwatched + _unsent(outbox, limit, now)))
+
+
+SUBMISSION = "smtp"  # the alert's name for the submission server (the outbox's way out)
+
+
+def _unsent(outbox: OutboxCounts, limit: float, now: datetime) -> list[Alert]:
+    """The submission server unreachable, or refusing our account, for longer than the threshold: the oldest answer never
+    put to it waits (red team 69: three days of the server down, `status` exited 0 with no alert, nothing logged)."""
+    untried = [r for r in outbox.retrying if r.attempts == 0 and r.last_error]
+    if not untried or (now - untried[0].created_at).total_seconds() <= limit:
+        return []
+    oldest = untried[0]
+    return [Alert(SUBMISSION, oldest.created_at, oldest.last_error,
+                  f"máy chủ gửi thư không nhận thư từ {oldest.created_at.isoformat()}: thư trả lời và văn bản đi đang chờ")]
 
 
 def _mailbox(name: str, connected: bool, last_uid: int, backlog: int | None, last_mail_at: datetime | None,

@@ -7,9 +7,10 @@ with the same Message-ID, once its lease has run out."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, or_, select, update
@@ -21,6 +22,8 @@ from qlvb_mailbox.smtp import Envelope, Result, send_all
 from registry import audit
 from registry.database import Register
 from registry.models import Outbox, OutgoingRecipient
+
+log = logging.getLogger("qlvb.outbox")
 
 BATCH = 50
 # 000 Đ9.1.c: a message the server takes and cannot deliver yet (4xx) is given up after these tries AND this long, whatever
@@ -47,6 +50,7 @@ class OutboxSender:
     register: Register
     server: MailServer
     sender: str  # the envelope sender: our agency's mailbox, where delivery reports come back
+    _down: bool = field(default=False, init=False)  # the last batch was put to the server not at all
 
     def send_due(self, now: datetime | None = None, *, go_on: Callable[[], bool] = lambda: True) -> int:
         """Send what is queued and due; returns how many the server accepted. Each message is recorded within seconds of the
@@ -76,6 +80,11 @@ class OutboxSender:
                            go_on=lambda: go_on() and time.monotonic() - begun < LEASE.total_seconds() / 2)
         if heard:
             record()
+        down = bool(results) and not any(r.tried for r in results)
+        if down != self._down:  # said once as the server goes away and once as it comes back (red team 69: never)
+            (log.warning if down else log.info)("the submission server %s: %s", "takes no mail" if down else "takes mail again",
+                                                results[0].detail if down else f"{sent} sent")
+            self._down = down
         if len(results) < len(envelopes):
             self._give_back([e.key for e in envelopes[len(results):]])
         return sent

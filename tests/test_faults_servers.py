@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import json
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -181,6 +182,7 @@ def test_the_mail_server_down_for_three_days_loses_no_answer(world: World) -> No
 
     port = free_port()  # nothing listens there yet
     world.extra["smtp"] = {"host": "127.0.0.1", "port": port, "security": "none"}
+    world.extra["monitoring"] = {"alert_after_seconds": 1}  # the outage's days are the outbox's clock, not status's
     world.write_config()
     [verdict] = world.ingest(world.mail("stp", attachments=[("cv.pdf", numbered_document(700))]))
     assert verdict["verdict"] == "accepted"
@@ -189,15 +191,19 @@ def test_the_mail_server_down_for_three_days_loses_no_answer(world: World) -> No
     sender = OutboxSender(register, config.smtp, config.agency.mailbox)  # type: ignore[arg-type]
     start = datetime.now(timezone.utc)
 
-    def rows() -> list[tuple[str, int]]:
+    def rows() -> list[tuple[str, int]]:  # the answers (the clerk's digests aside)
         with register.session() as s:
-            return [(r.state, r.attempts) for r in s.scalars(select(Outbox).order_by(Outbox.id))]
+            return [(r.state, r.attempts) for r in s.scalars(select(Outbox).where(Outbox.kind != "digest").order_by(Outbox.id))]
 
     for minutes in range(0, 3 * 24 * 60, 30):  # three days of the daemon's loop, the server down
         sender.send_due(now=start + timedelta(minutes=minutes))
     assert rows() == [("queued", 0)]
-    status = json.loads(world.run("status", "--config", str(world.config_path), "--json").stdout)
+    time.sleep(1)
+    done = world.run("status", "--config", str(world.config_path), "--json", check=False)
+    status = json.loads(done.stdout)
     assert [r["attempts"] for r in status["outbox"]["retrying"]] == [0] and status["outbox"]["retrying"][0]["error"]
+    # the operator alerted (exit 4), as for a mailbox failing longer than the threshold (red team 69: exit 0, no alert)
+    assert done.returncode == 4 and [a["mailbox"] for a in status["alerts"]] == ["smtp"]
     handler = Moody()
     handler.mode = "mail-530"  # back, refusing our account at MAIL FROM (red team 66: failed for good at once)
     controller = Controller(handler, hostname="127.0.0.1", port=port)
@@ -212,12 +218,18 @@ def test_the_mail_server_down_for_three_days_loses_no_answer(world: World) -> No
         world.ingest(world.mail("stp2", attachments=[("cv.pdf", numbered_document(701))]))
         handler.mode = "rcpt-451"  # taken, not deliverable yet: 12 tries (5.7 hours) are not yet two days
         queued = datetime.now(timezone.utc)  # the outbox's clock from the second answer's queueing
+        world.run("digest", "--config", str(world.config_path))  # the clerk's digest of the day it was queued
         for minutes in range(0, 47 * 60, 30):
             sender.send_due(now=queued + timedelta(minutes=minutes))
         state, attempts = rows()[1]
         assert state == "queued" and attempts >= 12
         sender.send_due(now=queued + timedelta(days=2, hours=5))  # past two days, its next try: given up (status tells)
         assert rows()[1][0] == "failed"
+        # and the clerk's next digest lists it, queued before the last digest (red team 69: listed never)
+        world.run("digest", "--config", str(world.config_path))
+        with register.session() as s:
+            last = s.scalars(select(Outbox).where(Outbox.kind == "digest").order_by(Outbox.id.desc())).first()
+            assert last is not None and "451" in email.message_from_bytes(last.raw).get_payload(decode=True).decode()
     finally:
         controller.stop()
         register.close()
