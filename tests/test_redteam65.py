@@ -85,11 +85,14 @@ def test_a_copy_of_a_recalled_letter_under_its_number_written_otherwise_is_recal
 
 
 def test_the_spreadsheet_export_holds_a_number_as_text_never_as_a_formula(world: World, tmp_path: Path) -> None:
-    """A letter numbered `=HYPERLINK("//e.vn","12/STP-VP")` (its issuer's own, signed): the register holds that text and
-    the clerk's spreadsheet must say it, not show a link to a foreign host (nor a formula fetching one on opening)."""
+    """A number `=HYPERLINK("//e.vn","12/STP-VP")` in the register (a clerk's paper line; in a signed letter's text layer
+    it is `hidden-text` now, red team 68) must be what the clerk's spreadsheet says, not a link to a foreign host (nor a
+    formula fetching one on opening)."""
     payload = '=HYPERLINK("//e.vn","12/STP-VP")'
-    [verdict] = world.ingest(world.mail("formula", attachments=[("12.pdf", world.signed("stp", world.document(number=payload)))]))
-    assert verdict["document"]["number"] == payload
+    [mailed] = world.ingest(world.mail("formula", attachments=[("12.pdf", world.signed("stp", world.document(number=payload)))]))
+    assert mailed["verdict"] != "accepted" and "hidden-text" in {r["code"] for r in mailed["reasons"]}
+    world.run("register", "add", "--config", str(world.config_path), "--issuer", "SỞ TƯ PHÁP", "--number", payload,
+              "--summary", "V/v công tác văn thư")
     target = tmp_path / "so-den.xlsx"
     world.run("register", "export", "--config", str(world.config_path), "--year", str(world.documents()[0].year),
               "--format", "xlsx", "-o", str(target))
