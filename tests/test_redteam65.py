@@ -67,17 +67,23 @@ def _own(world: World, number: str) -> Path:
                       attachments=[(f"{number.replace('/', '-')}.pdf", pdf)])
 
 
+def _copies_of_a_recalled_letter_are_held(world: World, number: str, written: list[str], code: str) -> None:
+    """The issuer's letter of this number registered and recalled; a firm's "copies" of it, their number written each
+    way, held with `code`, nobody unproven answered."""
+    world.ingest(_own(world, number))
+    world.ingest(_recall(world, f"STP-2026.{number.split('/')[0]}"))
+    copies = world.ingest(*(_firms_copy(world, n, f"copy-{i}") for i, n in enumerate(written)))
+    for copy in copies:
+        assert copy["verdict"] == "quarantined" and copy["incoming_number"] is None
+        assert code in {r["code"] for r in copy["reasons"]}
+        assert all(r["to"] != "someone@evil.example" for r in copy["replies"])
+
+
 def test_a_copy_of_a_recalled_letter_under_its_number_written_otherwise_is_recalled(world: World) -> None:
     """Sở Tư pháp's 710/STP-VP registered, then recalled. A firm's "copy" of it, its number with a zero-width space
     (printed the same) or a leading zero, was registered as a valid copy of the recalled letter; now held `recalled`,
     nobody unproven answered. And a copy written so that came first is voided by the recall of the letter after it."""
-    world.ingest(_own(world, "710/STP-VP"))
-    world.ingest(_recall(world, "STP-2026.710"))
-    copies = world.ingest(_firms_copy(world, "710\u200b/STP-VP", "zero-width"), _firms_copy(world, "0710/STP-VP", "zero"))
-    for copy in copies:
-        assert copy["verdict"] == "quarantined" and copy["incoming_number"] is None
-        assert "recalled" in {r["code"] for r in copy["reasons"]}
-        assert all(r["to"] != "someone@evil.example" for r in copy["replies"])
+    _copies_of_a_recalled_letter_are_held(world, "710/STP-VP", ["710\u200b/STP-VP", "0710/STP-VP"], "recalled")
     world.ingest(_firms_copy(world, "708\u200b/STP-VP", "copy-first"), _own(world, "708/STP-VP"))
     world.ingest(_recall(world, "STP-2026.708"))
     assert [(d.notation, d.recalled) for d in world.documents() if d.notation.startswith("708")] == [
@@ -163,11 +169,5 @@ def test_a_number_written_with_letters_of_another_script_is_never_registered_as_
     "711/ԚĐ-STP" (Cyrillic Qa), the pages drawn as the recalled number's, was registered with the forger's summary: no
     key can know every such letter. A number of a text layer holding a letter no number is written with is text the page
     does not show (`hidden-text`): held, nobody unproven answered."""
-    world.ingest(_own(world, "711/QĐ-STP"))
-    world.ingest(_recall(world, "STP-2026.711"))
-    copies = world.ingest(_firms_copy(world, "711/Q\u0189-STP", "african-d"), _firms_copy(world, "711/\u051aĐ-STP", "qa"))
-    for copy in copies:
-        assert copy["verdict"] == "quarantined" and copy["incoming_number"] is None
-        assert "hidden-text" in {r["code"] for r in copy["reasons"]}
-        assert all(r["to"] != "someone@evil.example" for r in copy["replies"])
+    _copies_of_a_recalled_letter_are_held(world, "711/QĐ-STP", ["711/Q\u0189-STP", "711/\u051aĐ-STP"], "hidden-text")
     assert [d.recalled for d in world.documents()] == [True]
