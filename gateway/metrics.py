@@ -6,7 +6,8 @@ Prometheus expects of a process: `rate()` copes with restarts): mails taken in b
 that could not be processed, the time from a mail's arrival in the mailbox (its INTERNALDATE, set
 by the server at APPEND or delivery) to its filing. And what the register holds, read at each
 scrape so that it is true whoever wrote it (the daemon, `ingest`, another gateway): each mailbox's
-backlog, whether it is connected and how long it has been failing, the outbox by state.
+backlog, whether it is connected and how long it has been failing, the outbox by state and how long its oldest answer
+has waited on a submission server that takes nothing.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ class RegisterCollector(Collector):
                 mailboxes = connection.execute(text(
                     "SELECT name, connected, backlog, failing_since FROM mailbox_state ORDER BY name")).all()
                 outbox: dict[str, int] = dict(connection.execute(text("SELECT state, count(*) FROM outbox GROUP BY state")).all())
+                untried = connection.execute(text(  # the oldest answer never put to the submission server (it is down)
+                    "SELECT min(created_at) FROM outbox WHERE state = 'queued' AND attempts = 0 AND last_error IS NOT NULL"
+                )).scalar()
         except SQLAlchemyError as exc:
             log.warning("metrics: the register cannot be read: %s", exc)
             up.add_metric([], 0)
@@ -113,7 +117,10 @@ class RegisterCollector(Collector):
                                   labels=["state"])
         for state in ("queued", "sent", "failed"):
             queue.add_metric([state], outbox.get(state, 0))
-        yield from (backlog, connected, failing, queue)
+        waiting = GaugeMetricFamily("qlvb_outbox_untried_seconds", "How long the oldest answer has waited for a submission "
+                                    "server that takes nothing (0: none waits so)")
+        waiting.add_metric([], _seconds_since(untried, now))
+        yield from (backlog, connected, failing, queue, waiting)
 
 
 def _reading_engine(url: str) -> Engine:

@@ -204,6 +204,10 @@ def test_the_mail_server_down_for_three_days_loses_no_answer(world: World) -> No
     assert [r["attempts"] for r in status["outbox"]["retrying"]] == [0] and status["outbox"]["retrying"][0]["error"]
     # the operator alerted (exit 4), as for a mailbox failing longer than the threshold (red team 69: exit 0, no alert)
     assert done.returncode == 4 and [a["mailbox"] for a in status["alerts"]] == ["smtp"]
+    from gateway.metrics import RegisterCollector  # and Prometheus: how long the oldest answer has waited
+
+    [waiting] = [m for m in RegisterCollector(config.database).collect() if m.name == "qlvb_outbox_untried_seconds"]
+    assert waiting.samples[0].value >= 1
     handler = Moody()
     handler.mode = "mail-530"  # back, refusing our account at MAIL FROM (red team 66: failed for good at once)
     controller = Controller(handler, hostname="127.0.0.1", port=port)

@@ -165,6 +165,7 @@ def test_the_daemon_serves_prometheus_metrics_of_what_it_took_in(world: World) -
     assert after["qlvb_mailbox_connected{mailbox=vanthu}"] == 1
     assert after["qlvb_mailbox_failing_seconds{mailbox=vanthu}"] == 0
     assert after["qlvb_outbox_messages{state=queued}"] == 0
+    assert after["qlvb_outbox_untried_seconds"] == 0  # the submission server took everything
 
 
 def test_metrics_listen_on_loopback_unless_told_otherwise_and_a_taken_port_stops_the_start(world: World) -> None:

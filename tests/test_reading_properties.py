@@ -20,7 +20,7 @@ from gateway.reading.particulars import (
     read_vv_summary,
     written_like_a_name,
 )
-from vntext import fold
+from vntext import as_printed, fold
 
 WORDS = ["Số", "Só;", "- Số:", "SỞ", "Kính", "gửi:", "gởi", "Về", "việc", "Vệ", "V/v", "Địa", "chỉ:", "Đại", "tá",
          "Thiêu", "tướng", "KT.", "CHỦ", "TỊCH", "PHÓ", "Lê", "Văn", "An", "H'Hen", "Niê", "125/UBND-VP", "/", ";", ".",
@@ -42,8 +42,10 @@ def lines(draw: st.DrawFn) -> list[Line]:
 
 def _from_lines(value: str, given_lines: list[Line]) -> bool:
     """Every run of letters and digits of the value (folded: the restored "V/v" and "Về việc" fold as
-    what OCR read does, but for "V") is in the lines' text, spaces aside (a notation is read without them)."""
-    seen = fold(" ".join(l.text for l in given_lines)).replace(" ", "")
+    what OCR read does, but for "V") is in the lines' text as printed (a number is read as the page shows it: without
+    what is drawn as nothing, "¹" a 1, a Cyrillic "С" a C: vntext.as_printed), spaces aside (a notation is read without
+    them)."""
+    seen = fold(as_printed(" ".join(l.text for l in given_lines))).replace(" ", "")
     return all(run in seen for run in re.findall(r"[A-Z0-9]+", fold(value)) if run != "V")
 
 
