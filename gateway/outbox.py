@@ -33,9 +33,13 @@ GIVE_UP_AFTER = timedelta(days=2)
 FIRST_RETRY = timedelta(seconds=10)
 LONGEST_WAIT = timedelta(hours=4)
 # A message never put to the server (it was down, refused our login, or the connection broke on another) is no try of
-# its own and never given up: asked again a minute later, for as long as the outage lasts (red team 63: a night of the
-# mail server down failed every queued document for good)
+# its own and never given up: asked again after a tenth of its wait so far, 10 s to a minute, for as long as the outage
+# lasts (red team 63: a night of the mail server down failed every queued document for good)
 UNTRIED_WAIT = timedelta(minutes=1)
+
+
+def untried_wait(waited: timedelta) -> timedelta:
+    return min(max(FIRST_RETRY, waited / 10), UNTRIED_WAIT)
 RECORD_EVERY = 5.0  # seconds: how long the server's answers wait to be written down during a batch
 LEASE = timedelta(minutes=2)  # a message taken by a sender that died (a crash) is due again after this
 
@@ -101,7 +105,7 @@ class OutboxSender:
                 if row is None or row.state != "queued":
                     continue
                 if not result.tried:
-                    row.last_error, row.next_attempt_at = result.detail, now + UNTRIED_WAIT
+                    row.last_error, row.next_attempt_at = result.detail, now + untried_wait(now - row.created_at)
                     continue
                 row.attempts += 1
                 if result.outcome == "sent":
