@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from gateway.names import NameIndex, abbreviates
-from vntext import fold, nfc, squash
+from vntext import fold, squash, tone_free_spelling
 
 FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former")
 # "Tỉnh ủy", "Tỉnh đoàn", "Tỉnh đội", "Tỉnh hội" are bodies, not a province: "Tỉnh ủy Bắc Giang" is Bắc Giang's, "Thường
@@ -36,18 +36,16 @@ _PLACE_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ' -")
 _PARENT_PLACE = re.compile(r"\b(tỉnh|thành phố)\s+(.+)$", re.IGNORECASE)
 
 
-def _one_by_marks(found: list[AgencyEntry], text: str) -> list[AgencyEntry]:
+def _one_by_marks(found: list[AgencyEntry], text: str, *, none_else: bool = False) -> list[AgencyEntry]:
     """Agencies whose names differ by their tone marks only ("xã Tân Thanh", "xã Tân Thạnh"), told apart by the marks the
-    text prints (red team 67: both communes' genuine letters returned, neither found)."""
+    text prints (red team 67: both communes' genuine letters returned, neither found); where the marks agree with none,
+    all of them (an issuer line: ambiguous, so none), or, `none_else`, none (a certificate's name: red team 70, a third
+    commune's certificate, or one written without marks, signed for both)."""
     if len(found) < 2:
         return found
-    printed = {fold(w): w for w in _marked(text)}
-    return [a for a in found if any(all(printed.get(fold(w), w) == w for w in _marked(n)) for n in a.names)] or found
-
-
-def _marked(text: str) -> list[str]:
-    """Its words in capitals, their marks kept."""
-    return nfc(text).upper().split()
+    printed = {fold(letters): (letters, tone) for letters, tone in tone_free_spelling(text)}
+    told = [a for a in found if any(all(printed.get(fold(w[0]), w) == w for w in tone_free_spelling(n)) for n in a.names)]
+    return told if told or none_else else found
 
 
 def place_of(text: str) -> str | None:
@@ -208,7 +206,16 @@ class Directory:
         for key in keys:
             found = [a for a in self._by_certificate_name.get(key, []) if not a.places or a.places & places]
             if found:  # one commune's certificate never names the one whose name differs by a mark (red team 68)
-                return _one_by_marks(found, name)
+                return _one_by_marks(found, name, none_else=True)
+        # written otherwise than the directory writes it, as by_issuer reads a header ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG" for
+        # "UBND tỉnh Lâm Đồng": red team 71, the header found its agency and the certificate none): one agency, or none
+        texts = [name] if place_of(name) else [*(f"{name} {kind} {p}" for p in sorted(places) for kind in ("tỉnh", "thành phố")),
+                                               name]
+        for text in texts:
+            written = {a.code: a for _, a in self.written_names.find(text) if not a.places or a.places & places}
+            if written:
+                told = _one_by_marks(list(written.values()), name, none_else=True)
+                return told if len(told) == 1 else []
         return []
 
     # Recipient entries are compared as documents write them (gateway/names.py), through these.

@@ -75,22 +75,28 @@ class OutboxSender:
             heard.clear()
             recorded = time.monotonic()
 
+        answered: set[int] = set()
+
         def told(result: Result) -> None:  # written down every few seconds, well within the lease (a commit a message
-            heard.append(result)  # cost the daemon process 3 ms a mail)
+            answered.add(result.key)  # cost the daemon process 3 ms a mail)
+            heard.append(result)
             if time.monotonic() - recorded >= min(RECORD_EVERY, LEASE.total_seconds() / 4):
                 record()
 
-        results = send_all(mail_server(self.server), envelopes, told=told,
-                           go_on=lambda: go_on() and time.monotonic() - begun < LEASE.total_seconds() / 2)
-        if heard:
-            record()
+        results: list[Result] = []
+        try:
+            results = send_all(mail_server(self.server), envelopes, told=told,
+                               go_on=lambda: go_on() and time.monotonic() - begun < LEASE.total_seconds() / 2)
+        finally:  # whatever stopped the batch, what the server said is written down and the rest given back (red team 70:
+            if heard:  # an error the sending raised left the answers it had sent unrecorded, sent again at each lease)
+                record()
+            if unanswered := [e.key for e in envelopes if e.key not in answered]:
+                self._give_back(unanswered)
         down = bool(results) and not any(r.tried for r in results)
         if down != self._down:  # said once as the server goes away and once as it comes back (red team 69: never)
             (log.warning if down else log.info)("the submission server %s: %s", "takes no mail" if down else "takes mail again",
                                                 results[0].detail if down else f"{sent} sent")
             self._down = down
-        if len(results) < len(envelopes):
-            self._give_back([e.key for e in envelopes[len(results):]])
         return sent
 
     def _record(self, results: list[Result], now: datetime) -> int:

@@ -110,6 +110,12 @@ async def _send_one(client: aiosmtplib.SMTP, envelope: Envelope) -> tuple[Result
         return Result(envelope.key, "permanent" if 500 <= exc.code < 600 else "temporary", _describe(exc)), False
     except (aiosmtplib.SMTPException, OSError) as exc:
         return Result(envelope.key, "temporary", _describe(exc)), True
+    except (UnicodeError, ValueError) as exc:  # an address or message no SMTP can carry ("tét@…" without SMTPUTF8): this
+        try:  # message's alone (red team 70: it jammed them all), its transaction, if begun, undone for the next
+            await client.rset()
+        except (aiosmtplib.SMTPException, OSError):
+            return Result(envelope.key, "permanent", _describe(exc)), True
+        return Result(envelope.key, "permanent", _describe(exc)), False
 
 
 @functools.lru_cache(maxsize=4)

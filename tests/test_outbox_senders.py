@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from gateway.config import MailServer
-from gateway.outbox import OutboxSender
+from gateway.outbox import LEASE, OutboxSender
 from registry.database import Register
 from registry.models import Outbox
 from servers import postgres
@@ -117,3 +118,30 @@ def test_when_the_next_message_is_due(register_url: str) -> None:
     due = sender.next_due()
     assert due is not None and abs((due - datetime.now(timezone.utc)).total_seconds()) < 5
     register.close()
+
+
+def test_an_address_no_smtp_can_carry_fails_alone_and_the_others_go_once(tmp_path: Path) -> None:
+    """Red team 70: an acknowledgement to a proven sender's non-ASCII address ("tét@evil.example", which the server
+    cannot be given without SMTPUTF8) raised out of the sending: the answers before it, sent, were never recorded and
+    went again at each lease, the ones after it never. Now that one fails alone (its reason kept), the others go once."""
+    url = f"sqlite:///{tmp_path / 'qlvb.db'}"
+    register = Register(url)
+    now = datetime.now(timezone.utc)
+    with register.session() as session, session.begin():
+        for i, to in enumerate(["vanthu@stp.test", "t\u00e9t@evil.example", "vanthu@stc.test"]):
+            raw = f"From: {US['mailbox']}\r\nTo: x@y.test\r\nSubject: {i}\r\nMessage-ID: <u{i}@qlvb.test>\r\n\r\n{i}\r\n".encode()
+            session.add(Outbox(mail_id=None, document_id=None, kind="ack", recipient=to, subject=str(i),
+                               message_id=f"<u{i}@qlvb.test>", raw=raw, state="queued", attempts=0, created_at=now))
+    smtp = SmtpServer()
+    smtp.start()
+    try:
+        sender = OutboxSender(register, MailServer(host="127.0.0.1", port=smtp.port, security="none"), US["mailbox"])
+        for turn in range(3):  # three turns, each past the last one's lease
+            sender.send_due(now=now + turn * (LEASE + timedelta(seconds=1)))
+        with register.session() as session:
+            states = [(o.recipient, o.state) for o in session.scalars(select(Outbox).order_by(Outbox.id))]
+        assert states == [("vanthu@stp.test", "sent"), ("t\u00e9t@evil.example", "failed"), ("vanthu@stc.test", "sent")]
+        assert sorted(m["Subject"] for m in smtp.recorder.messages) == ["0", "2"]  # each once
+    finally:
+        smtp.stop()
+        register.close()

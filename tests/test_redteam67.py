@@ -107,3 +107,24 @@ def test_a_communes_letter_printed_without_marks_does_not_take_the_others_number
     first, second = world.ingest(unsigned, mails[1])
     assert first["verdict"] == "accepted", first
     assert (second["verdict"], second["incoming_number"]) == ("accepted", 2), second
+
+
+def test_certificates_and_headers_of_communes_and_a_ubnd_name_the_agency_they_write() -> None:
+    """Red teams 70 and 71 at the tie-break by marks: a certificate whose marks name neither commune (a third commune's,
+    or one written without marks) signed for both, so a forgery took the genuine letter's place; the old tone placement
+    ("UỶ BAN") named neither; and a UBND's certificate spelled out ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", realpdf 022) named
+    no agency of a directory writing "UBND tỉnh Lâm Đồng", its genuine decision `signer-not-issuer`."""
+    thanh = ("000.21.01.H06", "Ủy ban nhân dân xã Tân Thanh", "vanthu@tanthanh.bacgiang.gov.vn")
+    thanh_dot = ("000.21.02.H06", "Ủy ban nhân dân xã Tân Thạnh", "vanthu@tanthanh2.bacgiang.gov.vn")
+    lam_dong = ("000.00.00.H41", "UBND tỉnh Lâm Đồng", "vanthu@lamdong.gov.vn")
+    directory = _directory(thanh, thanh_dot, lam_dong)
+
+    def certified(name: str, places: frozenset[str] = frozenset()) -> list[str]:
+        return [a.code for a in directory.by_certificate_name(name, places)]
+
+    assert certified("ỦY BAN NHÂN DÂN XÃ TÂN THẠNH") == [thanh_dot[0]] == certified("UỶ BAN NHÂN DÂN XÃ TÂN THẠNH")
+    assert certified("ỦY BAN NHÂN DÂN XÃ TÂN THÀNH") == [] == certified("UY BAN NHAN DAN XA TAN THANH")
+    issuer = directory.by_issuer("UỶ BAN NHÂN DÂN XÃ TÂN THẠNH")
+    assert issuer is not None and issuer.code == thanh_dot[0]
+    assert certified("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", frozenset({"LAM DONG"})) == [lam_dong[0]]
+    assert certified("ỦY BAN NHÂN DÂN TỈNH BẮC GIANG", frozenset({"BAC GIANG"})) == []  # none of this directory's
