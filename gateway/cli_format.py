@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from vntext import visible
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
@@ -181,7 +183,9 @@ def released_json(released: Released) -> dict[str, Any]:
 def print_review_list(held: list[HeldMail]) -> None:
     table = _table("số", "nhận lúc", "từ", "tiêu đề", "lý do")
     for h in held:
-        table.add_row(str(h.id), h.received_at.isoformat()[:16], h.sender, h.subject or "", ", ".join(h.reasons))
+        # what the mail says, its control characters shown (a U+202E turned the rest of the line: red team 64)
+        table.add_row(str(h.id), h.received_at.isoformat()[:16], visible(h.sender), visible(h.subject or ""),
+                      ", ".join(h.reasons))
     _stdout().print(table)
 
 
@@ -194,8 +198,8 @@ def released_line(released: Released) -> str:
 def print_register(rows: list[dict[str, Any]]) -> None:
     table = _table("số đến", "ngày đến", "nơi ban hành", "số, ký hiệu", "loại", "trích yếu")
     for row in rows:
-        table.add_row(str(row["incoming_number"]), row["received_at"][:16], row["issuer"] or "-", row["number"] or "-",
-                      row["type"] or "", row["summary"] or "")
+        table.add_row(str(row["incoming_number"]), row["received_at"][:16], visible(row["issuer"] or "-"),
+                      visible(row["number"] or "-"), visible(row["type"] or ""), visible(row["summary"] or ""))
     _stdout().print(table)
 
 

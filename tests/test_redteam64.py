@@ -250,3 +250,16 @@ def test_two_people_passing_one_document_on_at_once_give_it_one_lead_unit_on_pos
     assert len(leads) == 1 and leads[0][1] == "lead" and len(mailed) == 1, (results, leads, mailed)
     [refused] = [r for r in results.values() if r.startswith("refused")]
     assert leads[0][0] in refused, refused  # "đã chuyển cho TC": who has it
+
+
+def test_the_command_lines_lists_show_a_mails_control_characters(world: World) -> None:
+    """Red team 64's left: `review list` and `register list` printed what a mail and its document say as they came, so a
+    subject's U+202E turned the rest of the clerk's terminal line backwards; shown as U+FFFD, as the desk does."""
+    held = world.mail("rlo", auth=None, subject="Công văn \u202egnaig cab", attachments=[
+        ("cv.pdf", world.document(number="93/STP-VP", summary="V/v công tác \u202evăn thư"))])
+    signed = world.mail("signed", attachments=[("cv.pdf", world.signed("stp", world.document(
+        number="94/STP-VP", summary="V/v công tác \u202evăn thư")))])
+    world.ingest(held, signed)
+    for command in (("review", "list"), ("register", "list")):
+        shown = world.run(*command, "--config", str(world.config_path)).stdout
+        assert "\u202e" not in shown and "\ufffd" in shown, (command, shown)
