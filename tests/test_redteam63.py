@@ -312,6 +312,10 @@ def test_a_joint_document_its_printed_co_issuer_signed_first_is_ours_to_sign(age
     assert plan.held == [] and must_sign and plan.signed
     plan, _, _ = agency.sender.plan(OutgoingFile("05b.pdf", "05b.pdf", sign_pdf(joint, world.signers["stp"], world.pki)))
     assert [r.code for r in plan.held] == ["not-our-document"]
+    # a joint "Chương trình phối hợp" whose code says no "LT": each part of its issuer line an agency (red team 67)
+    program = letter("01/CTPH-SNV-STC", issuer="SỞ NỘI VỤ - SỞ TÀI CHÍNH", type="Chương trình phối hợp")
+    plan, _, must_sign = agency.sender.plan(OutgoingFile("01.pdf", "01.pdf", sign_pdf(program, world.signers["stc"], world.pki)))
+    assert plan.held == [] and must_sign
 
 
 def test_the_clerk_is_told_what_a_folder_letter_sent_left_out_and_what_a_hold_asks(agency: Agency) -> None:

@@ -165,10 +165,11 @@ def document_issuers(reading: Reading | None, directory: Directory) -> DocumentI
         return DocumentIssuers(())
     whole = _issuer(p.issuer, p.issuer_parent, directory, ocr)
     parts = [part for part in re.split(r"\s+[-–]\s+|\n", p.issuer) if part.strip()]
-    if is_joint(p) and whole.agency is None and 1 < len(parts) <= MOST_JOINT_ISSUERS:
-        issuers = tuple(_issuer(part.strip(), p.issuer_parent, directory, ocr) for part in parts)
-    else:
-        issuers = (whole,)
+    split = tuple(_issuer(part.strip(), p.issuer_parent, directory, ocr) for part in parts) \
+        if whole.agency is None and 1 < len(parts) <= MOST_JOINT_ISSUERS else ()
+    # a joint document: its type or code says so, or each part of its issuer line is an agency of the directory (a
+    # "Chương trình phối hợp 01/CTPH-SNV-STC" of two Sở says it nowhere: red team 67)
+    issuers = split if split and (is_joint(p) or all(i.agency is not None for i in split)) else (whole,)
     if ocr and any(i.agency is None for i in issuers) and not foreign(issuers, directory):
         return DocumentIssuers(())
     return DocumentIssuers(issuers)
