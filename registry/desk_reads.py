@@ -39,6 +39,8 @@ class Today:
     registered_count: int = 0  # all registered since then (more than listed when over LANDING_ROWS)
     returned_count: int = 0
     waiting_count: int = 0  # all held for review (a flood of held mail listed whole made a page of 31 MB)
+    unsent: Outbox | None = None  # the oldest answer the submission server has taken nothing of (it is down: red team 69)
+    unsent_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,15 @@ def today(session: Session, day: date, *, failures: int = 20) -> Today:
     returned = session.scalars(select(Mail).where(*returned_mails).order_by(Mail.id.desc()).limit(LANDING_ROWS)).all()
     failed = session.scalars(select(Outbox).where(Outbox.state == "failed").order_by(Outbox.id.desc()).limit(failures))
     waiting = queries.waiting_mails(session, limit=LANDING_ROWS)
+    untried = (Outbox.state == "queued", Outbox.attempts == 0, Outbox.last_error.is_not(None))
+    unsent = session.scalars(select(Outbox).where(*untried).order_by(Outbox.id).limit(1)).first()
     return Today(since, tuple(reversed(registered)), tuple(reversed(returned)), tuple(waiting),
                  tuple(failed), due_documents(session, day),
                  registered_count=_count(session, Document, new_documents, listed=len(registered)),
                  returned_count=_count(session, Mail, *returned_mails, listed=len(returned)),
-                 waiting_count=_count(session, Mail, Mail.review == queries.WAITING, listed=len(waiting)))
+                 waiting_count=_count(session, Mail, Mail.review == queries.WAITING, listed=len(waiting)),
+                 unsent=unsent, unsent_count=(session.scalar(select(func.count()).select_from(Outbox).where(*untried)) or 0)
+                 if unsent is not None else 0)
 
 
 def _count(session: Session, model: type[Document] | type[Mail], *where: Any, listed: int) -> int:

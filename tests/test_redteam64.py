@@ -263,3 +263,24 @@ def test_the_command_lines_lists_show_a_mails_control_characters(world: World) -
     for command in (("review", "list"), ("register", "list")):
         shown = world.run(*command, "--config", str(world.config_path)).stdout
         assert "\u202e" not in shown and "\ufffd" in shown, (command, shown)
+
+
+def test_today_says_when_the_mail_server_takes_nothing(world: World) -> None:
+    """Red team 69: three days of the submission server down, the desk's Today page listed failed answers only, and none
+    had failed (an answer never put to the server is no try): the clerk saw nothing wrong."""
+    from registry.models import Outbox
+
+    assert add_person(world, "vanthu", "clerk", None).returncode == 0
+    register = world.db()
+    with register.session() as session, session.begin():
+        session.add(Outbox(mail_id=None, document_id=None, kind="ack", recipient=STP, subject="s", message_id="<u@q.test>",
+                           raw=b"x", state="queued", attempts=0, last_error="ConnectionRefusedError: [Errno 111]",
+                           created_at=datetime.now(timezone.utc) - timedelta(days=3)))
+    register.close()
+    app, gateway = desk_app(world, Clock(time.time()))
+    try:
+        with TestClient(app, follow_redirects=False, base_url="http://localhost") as test_client:
+            page = log_in(test_client, "vanthu", "/")
+    finally:
+        gateway.close()
+    assert "Máy chủ gửi thư chưa nhận thư: 1 thư" in page and "Errno 111" in page
