@@ -29,7 +29,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from kit import DocumentSpec, render_document, seal_png, sign_pdf
+from kit import DocumentSpec, render_document, scan, seal_png, sign_pdf
 from servers import free_port
 from world import STC, STP, US, World, make_world
 
@@ -341,3 +341,18 @@ def test_the_clerk_is_told_what_a_folder_letter_sent_left_out_and_what_a_hold_as
     assert take_dropped(agency.sender, "QLVB/Gửi đi:82", _dropped("Gửi đi 82", ("12.pdf", theirs, "application/pdf"))) == "held"
     text = note("[Chưa gửi] Gửi đi 82")
     assert "--confirm" not in text and "chuyển thư trở lại thư mục gửi đi" in text
+
+
+def test_a_scan_of_a_letter_of_a_body_nobody_knows_is_not_signed_as_ours(agency: Agency) -> None:
+    """Red team 66: a scan of another body's letter ("BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP", in no directory), its issuer read
+    right by OCR, was signed with our key, registered as ours and mailed (an OCR-read issuer nobody knows counts as
+    unread). Held `not-our-document`, never signed; the clerk who knows a scan is ours signs it before sending."""
+    from gateway.outgoing.send import OutgoingFile
+
+    theirs = letter("15/BQL-VP", issuer="BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP", summary="V/v báo cáo tình hình lao động")
+    plan, _, must_sign = agency.sender.plan(OutgoingFile("15.pdf", "15.pdf", scan(theirs, dpi=200, grey=False)))
+    assert "not-our-document" in [r.code for r in plan.held] and must_sign
+    assert not agency.send(scan(theirs, dpi=200, grey=False), "15-BQL-VP.pdf").registered
+    ours = letter("16/SNV-VP")  # our own scan: signed by the gateway and sent, as before
+    plan, _, must_sign = agency.sender.plan(OutgoingFile("16.pdf", "16.pdf", scan(ours, dpi=200, grey=False)))
+    assert plan.held == [] and must_sign

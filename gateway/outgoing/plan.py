@@ -71,6 +71,17 @@ def not_ours(reading: Reading, signatures: Sequence[SignatureFacts], directory: 
     return []
 
 
+# 002 Đ15.1: the gateway signs with the agency's key only what the agency issued. A scan whose issuer OCR read and the
+# directory does not know (counted unread, as at intake) was signed and sent as ours (red team 66: another body's letter);
+# the clerk who knows it is ours signs it before sending.
+def ours_to_sign(reading: Reading, directory: Directory, us: Us) -> list[Reason]:
+    p = reading.particulars
+    if not p.issuer or document_issuers(reading, directory).issuers:
+        return []  # unread, nothing to say; or read and known: `not_ours` has judged it
+    return [error("not-our-document", f"đọc được \"{p.issuer}\", không phải tên cơ quan mình trong danh bạ; hệ thống không "
+                                      "ký: Văn thư ký số rồi gửi nếu đúng là văn bản của cơ quan mình")]
+
+
 def our_issuers(reading: Reading, directory: Directory, us: Us) -> DocumentIssuers:
     """The document's issuers as sending it means them: those printed, ours among them (a joint document's); else us."""
     printed = document_issuers(reading, directory)
