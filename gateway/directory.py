@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from gateway.names import NameIndex, abbreviates
+from gateway.names import NameIndex, abbreviates, units
 from vntext import fold, squash, tone_free_spelling
 
 FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former")
@@ -207,8 +207,11 @@ class Directory:
             found = [a for a in self._by_certificate_name.get(key, []) if not a.places or a.places & places]
             if found:  # one commune's certificate never names the one whose name differs by a mark (red team 68)
                 return _one_by_marks(found, name, none_else=True)
-        # written otherwise than the directory writes it, as by_issuer reads a header ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG" for
-        # "UBND tỉnh Lâm Đồng": red team 71, the header found its agency and the certificate none): one agency, or none
+        # spelled out where the directory abbreviates ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG" for "UBND tỉnh Lâm Đồng": red team 71,
+        # the header found its agency and the certificate none): one agency, or none; a name of the certificate's own
+        # written in initials never (red team 72: a company's "STP" signed for Sở Tư pháp)
+        if any(unit.initial for unit in units(name)):
+            return []
         texts = [name] if place_of(name) else [*(f"{name} {kind} {p}" for p in sorted(places) for kind in ("tỉnh", "thành phố")),
                                                name]
         for text in texts:

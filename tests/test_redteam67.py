@@ -110,7 +110,7 @@ def test_a_communes_letter_printed_without_marks_does_not_take_the_others_number
 
 
 def test_certificates_and_headers_of_communes_and_a_ubnd_name_the_agency_they_write() -> None:
-    """Red teams 70 and 71 at the tie-break by marks: a certificate whose marks name neither commune (a third commune's,
+    """Red teams 70, 71 and 72 at the tie-break by marks: a certificate whose marks name neither commune (a third commune's,
     or one written without marks) signed for both, so a forgery took the genuine letter's place; the old tone placement
     ("UỶ BAN") named neither; and a UBND's certificate spelled out ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", realpdf 022) named
     no agency of a directory writing "UBND tỉnh Lâm Đồng", its genuine decision `signer-not-issuer`."""
@@ -128,3 +128,22 @@ def test_certificates_and_headers_of_communes_and_a_ubnd_name_the_agency_they_wr
     assert issuer is not None and issuer.code == thanh_dot[0]
     assert certified("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", frozenset({"LAM DONG"})) == [lam_dong[0]]
     assert certified("ỦY BAN NHÂN DÂN TỈNH BẮC GIANG", frozenset({"BAC GIANG"})) == []  # none of this directory's
+    # red team 72: a certificate's own name written in initials speaks for nobody ("STP" was a company's)
+    stp = _directory(("000.00.14.H06", "Sở Tư pháp tỉnh Bắc Giang", "vanthu@sotp.bacgiang.gov.vn"))
+    for initials in ("STP", "Sở TP", "S.T.P"):
+        assert stp.by_certificate_name(initials, frozenset({"BAC GIANG"})) == [], initials
+
+
+def test_a_letter_of_two_agencies_saying_nowhere_it_is_joint_is_not_proven_by_one_mailbox(world: World) -> None:
+    """Red team 72: Sở Tư pháp's mailbox sent an unsigned "Kế hoạch 05/KH-STP-STC" headed "SỞ TƯ PHÁP - SỞ TÀI CHÍNH":
+    registered as both Sở's joint plan on one mailbox's word, and the genuine plan of that number, signed by both, then
+    its duplicate, never registered. A line of two agencies that says nowhere it is joint is proven by signatures only."""
+    from world import STC, STP
+
+    plan = {"issuer": "SỞ TƯ PHÁP - SỞ TÀI CHÍNH", "number": "05/KH-STP-STC", "type": "Kế hoạch"}
+    forged = world.mail("one-mailbox", sender=STP, attachments=[("05.pdf", world.scanned(world.document(**plan), dpi=200))])
+    both = sign_pdf(world.signed("stp", world.document(**plan)), world.signers["stc"], world.pki, field_name="Signature2")
+    genuine = world.mail("both", sender=STC, attachments=[("05-signed.pdf", both)])
+    first, second = world.ingest(forged, genuine)
+    assert first["verdict"] != "accepted" and "sender-not-issuer" in {r["code"] for r in first["reasons"]}
+    assert (second["verdict"], second["incoming_number"]) == ("accepted", 1), second

@@ -53,6 +53,7 @@ class Issuer:
 class DocumentIssuers:
     issuers: tuple[Issuer, ...]  # empty: the issuer could not be read
     copy: bool = False  # a certified copy: the issuers are the copying agency
+    inferred: bool = False  # several, known as joint by their names alone (no "liên tịch", no …LT): only signatures prove
 
 
 def certificate_places(subject: CertSubject) -> frozenset[str]:
@@ -169,10 +170,12 @@ def document_issuers(reading: Reading | None, directory: Directory) -> DocumentI
         if whole.agency is None and 1 < len(parts) <= MOST_JOINT_ISSUERS else ()
     # a joint document: its type or code says so, or each part of its issuer line is an agency of the directory (a
     # "Chương trình phối hợp 01/CTPH-SNV-STC" of two Sở says it nowhere: red team 67)
-    issuers = split if split and (is_joint(p) or all(i.agency is not None for i in split)) else (whole,)
+    joint = bool(split) and is_joint(p)
+    inferred = bool(split) and not joint and all(i.agency is not None for i in split)
+    issuers = split if joint or inferred else (whole,)
     if ocr and any(i.agency is None for i in issuers) and not foreign(issuers, directory):
         return DocumentIssuers(())
-    return DocumentIssuers(issuers)
+    return DocumentIssuers(issuers, inferred=inferred)
 
 
 def foreign(issuers: tuple[Issuer, ...], directory: Directory, us: AgencyEntry | None = None) -> bool:

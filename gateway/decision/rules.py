@@ -245,6 +245,9 @@ def official_route(mail: MailFacts, issuers: DocumentIssuers, directory: Directo
         return False, [error("sender-not-official", mail.sender.address)]
     if not issuers.issuers:
         return True, [warning("issuer-unread")]
+    if issuers.inferred:  # "A - B" saying nowhere it is joint: one's mailbox proves nothing of the other (red team 72)
+        return False, [error("sender-not-issuer", f"{', '.join(i.name for i in issuers.issuers)}: văn bản không ghi liên "
+                                                  "tịch, cần chữ ký số của từng cơ quan ban hành")]
     if any(i.agency is not None and i.agency.code == agency.code for i in issuers.issuers):
         return True, []
     return False, [error("sender-not-issuer", f"{', '.join(i.name for i in issuers.issuers)} ≠ {agency.name}")]
