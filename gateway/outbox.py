@@ -88,10 +88,12 @@ class OutboxSender:
             results = send_all(mail_server(self.server), envelopes, told=told,
                                go_on=lambda: go_on() and time.monotonic() - begun < LEASE.total_seconds() / 2)
         finally:  # whatever stopped the batch, what the server said is written down and the rest given back (red team 70:
-            if heard:  # an error the sending raised left the answers it had sent unrecorded, sent again at each lease)
-                record()
-            if unanswered := [e.key for e in envelopes if e.key not in answered]:
-                self._give_back(unanswered)
+            try:  # an error the sending raised left the answers it had sent unrecorded, sent again at each lease)
+                if heard:
+                    record()
+            finally:
+                if unanswered := [e.key for e in envelopes if e.key not in answered]:
+                    self._give_back(unanswered)
         down = bool(results) and not any(r.tried for r in results)
         if down != self._down:  # said once as the server goes away and once as it comes back (red team 69: never)
             (log.warning if down else log.info)("the submission server %s: %s", "takes no mail" if down else "takes mail again",
