@@ -141,16 +141,17 @@ class Intake:
     def _same_agency(self, issue: Issue | None) -> Callable[[Document], bool]:
         """Whether a registered document's issuer may be this issue's: not where the directory names two agencies apart
         (two communes' names folded alike: red team 67)."""
-        agency = self.gw.directory.by_issuer(issue.issuer, issue.parent) if issue is not None else None
-
-        def same(document: Document) -> bool:
+        def same(document: Document) -> bool:  # asked only of a line found by its issue (most mails find none)
+            agency = self.gw.directory.by_issuer(issue.issuer, issue.parent) if issue is not None else None
+            if agency is None:
+                return True
             other = self.gw.directory.by_issuer(document.organ_name, document.organ_parent) if document.organ_name else None
             if other is None and document.basis == "official-mailbox" and document.mail_id is not None:
                 # its issuer unread (printed or read without its marks): the agency whose mailbox sent it (red team 68)
                 session = object_session(document)
                 mail = session.get(Mail, document.mail_id) if session is not None else None
                 other = self.gw.directory.by_mailbox(mail.from_address or "") if mail is not None else None
-            return agency is None or other is None or other.code == agency.code
+            return other is None or other.code == agency.code
         return same
 
     def _copier(self, reading: Reading | None) -> str | None:
@@ -181,8 +182,10 @@ class Intake:
     def _across_the_year(self, session: Session, issue: Issue | None, received: datetime) -> str | None:
         """The issuer's line of this number across the turn of the year when a date is unread (an undated one received in
         January, or one dated in December): the clerk compares them (red team 65)."""
-        if issue is None or (issue.date is None and received.astimezone(self.gw.config.tz).month != 1):
-            return None
+        local = received.astimezone(self.gw.config.tz)
+        if issue is None or (local.month != 1 if issue.date is None
+                             else issue.date[5:7] != "12" or local.year <= int(issue.date[:4])):
+            return None  # nothing to ask the register (a December letter received in December: no January after it yet)
         other = across_the_new_year(session, self.gw.config.agency.code, issue)
         return (f"Cùng cơ quan ban hành, số, ký hiệu với văn bản số đến {other.arrival_number}/{other.year}, ngày của một "
                 "trong hai chưa đọc được: đối chiếu, có thể là một văn bản") if other else None
