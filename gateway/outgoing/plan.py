@@ -58,8 +58,8 @@ class Plan:
 # header names another issuer (as intake's matcher reads it), or that another agency signed and we did not, is not ours
 # to send: signed and sent as ours, it went out with our signature over theirs (red team 63). A joint document's
 # co-issuer, printed beside us, signs it as one of its issuers (red team 67: held when it signed before us).
-def not_ours(reading: Reading, signatures: Sequence[SignatureFacts], directory: Directory, us: Us) -> list[Reason]:
-    issuers = document_issuers(reading, directory).issuers
+def not_ours(printed: DocumentIssuers, signatures: Sequence[SignatureFacts], directory: Directory, us: Us) -> list[Reason]:
+    issuers = printed.issuers
     if issuers and not any(i.agency is not None and i.agency.code == us.agency.code for i in issuers):
         return [error("not-our-document", f"cơ quan ban hành: {', '.join(i.label for i in issuers)}")]
     valid = [(s, {a.code: a for a in signer_agencies(s, directory)}) for s in signatures
@@ -74,17 +74,16 @@ def not_ours(reading: Reading, signatures: Sequence[SignatureFacts], directory: 
 # 002 Đ15.1: the gateway signs with the agency's key only what the agency issued. A scan whose issuer OCR read and the
 # directory does not know (counted unread, as at intake) was signed and sent as ours (red team 66: another body's letter);
 # the clerk who knows it is ours signs it before sending.
-def ours_to_sign(reading: Reading, directory: Directory, us: Us) -> list[Reason]:
+def ours_to_sign(reading: Reading, printed: DocumentIssuers) -> list[Reason]:
     p = reading.particulars
-    if not p.issuer or document_issuers(reading, directory).issuers:
+    if not p.issuer or printed.issuers:
         return []  # unread, nothing to say; or read and known: `not_ours` has judged it
     return [error("not-our-document", f"đọc được \"{p.issuer}\", không phải tên cơ quan mình trong danh bạ; hệ thống không "
                                       "ký: Văn thư ký số rồi gửi nếu đúng là văn bản của cơ quan mình")]
 
 
-def our_issuers(reading: Reading, directory: Directory, us: Us) -> DocumentIssuers:
+def our_issuers(printed: DocumentIssuers, us: Us) -> DocumentIssuers:
     """The document's issuers as sending it means them: those printed, ours among them (a joint document's); else us."""
-    printed = document_issuers(reading, directory)
     if any(i.agency is not None and i.agency.code == us.agency.code for i in printed.issuers):
         return printed
     return DocumentIssuers((Issuer(us.agency.name, None, us.agency),))
@@ -122,19 +121,21 @@ def carried(filename: str, active_content: Sequence[str], embedded: Sequence[str
 def make_plan(
     reading: Reading, resolver: Resolver, *, identifier: str, signed: bool, no_subheading: NoSubheading,
     choices: Choices | None = None, signatures: Sequence[SignatureFacts] = (), us: Us | None = None,
-    filename: str = "", active_content: Sequence[str] = (), embedded: Sequence[str] = (),
+    filename: str = "", active_content: Sequence[str] = (), embedded: Sequence[str] = (), will_sign: bool = False,
 ) -> Plan:
     """`us` (our agency, as the directory knows it) checks that the document is ours to send, on its header and its
-    `signatures`: without it (a block's resolution alone), that is not checked. `active_content` and `embedded` are
-    what the file `filename` carries besides its pages (PdfFacts)."""
+    `signatures`, and, `will_sign` (the gateway to sign it), that its header is known to be ours: without `us` (a block's
+    resolution alone), that is not checked. `active_content` and `embedded` are what the file `filename` carries besides
+    its pages (PdfFacts)."""
     choices = choices or {}
     block = reading.recipients
     held = list(secret_mark(reading))  # 002 Đ3.1, Đ16.7: never sent electronically
     held += carried(filename, active_content, embedded)
     if us is not None:
-        held += not_ours(reading, signatures, resolver.directory, us)
-        held += signed_then_changed(signatures, our_issuers(reading, resolver.directory, us), resolver.directory,
-                                    us.revocation_hard)
+        printed = document_issuers(reading, resolver.directory)  # read once for the three checks
+        held += not_ours(printed, signatures, resolver.directory, us)
+        held += ours_to_sign(reading, printed) if will_sign else []
+        held += signed_then_changed(signatures, our_issuers(printed, us), resolver.directory, us.revocation_hard)
     held += hidden_text(reading)  # 002 Đ10.1: what every recipient's intake would return
     if any(w.code == "no-recipient-block" for w in reading.warnings):
         held.append(error("no-recipient-block"))

@@ -23,7 +23,7 @@ from gateway.decision.rules import Us, valid_signature
 from gateway.directory import AgencyEntry, Directory
 from gateway.exchange.recall import Opened
 from gateway.model import PdfFacts, Reading, SignatureFacts, WorkFailure
-from gateway.outgoing.plan import Choices, Plan, make_plan, ours_to_sign
+from gateway.outgoing.plan import Choices, Plan, make_plan
 from gateway.reasons import warning
 from gateway.resolver import Resolver
 from registry import audit
@@ -156,9 +156,7 @@ class OutgoingSender:
         plan = make_plan(reading, resolver, identifier=identifier(us.agency.code, year, next_n),
                          signed=ours or must_sign, no_subheading=self.gw.config.outgoing.no_subheading,
                          choices=choices, signatures=signatures, us=us, filename=item.filename,
-                         active_content=facts.active_content, embedded=facts.embedded)
-        if must_sign and (unknown := ours_to_sign(reading, self.gw.directory, us)):
-            plan = replace(plan, held=[*plan.held, *unknown])
+                         active_content=facts.active_content, embedded=facts.embedded, will_sign=must_sign)
         if reading.particulars.number and not reading.particulars.number.startswith("/"):
             with self.gw.register.session() as session:
                 before = sent_of_number(session, us.agency.code, reading.particulars.number, reading.particulars.date, year)
