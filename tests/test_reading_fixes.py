@@ -908,3 +908,15 @@ def test_levelling_a_skewed_scan_adds_no_band_at_its_top_or_bottom(seed: int) ->
         assert layout.slope  # levelled
         height = doc[0].rect.height
         assert all(10 < band.y0 and band.y1 < height - 10 for band in layout.bands)  # the paper's margins are blank
+
+
+# 23. A text layer that runs the date or the "V/v" onto the number's line ("Số: 1581/CTBNI-TTHT ngày 05/11/2026"):
+# the number is what stands before them, no letter of another script (red team 71 left it `hidden-text`).
+
+
+@pytest.mark.parametrize("after", ["ngày 05/11/2026", "NGÀY 05/11/2026", "V/v chính sách thuế", "về việc chính sách thuế"])
+def test_a_date_or_summary_run_onto_the_number_line_is_no_part_of_the_number(after: str) -> None:
+    reading = read(lay_out(letter(number=f"1581/CTBNI-TTHT {after}")))
+
+    assert reading.particulars.number == "1581/CTBNI-TTHT"
+    assert "number-lookalike" not in {w.code for w in reading.warnings}

@@ -141,12 +141,15 @@ def read_number(left: list[Line]) -> Found | None:
         return None
     text = left[index].text
     value = re.split("[:;]", text, maxsplit=1)[1] if re.search("[:;]", text) else re.sub(r"^\S+", "", text)
+    value = _BEYOND_NOTATION.split(value, maxsplit=1)[0]  # the date or the "V/v" run onto the number's line (red team 71)
     value = re.sub(rf"^{_BLANK_CHARACTER}+(?=/)", "", clean_notation(value))  # "………/STP-VP": left blank (red teams 43, 46)
     return Found(value, (left[index],)) if value else None
 
 
 # NĐ 30/2020 Phụ lục I: a number and its notation are figures and the capitals of abbreviations ("TTr", "TTg" keep a
 # small letter; Đ the only letter with a mark: 66 of 66 numbers of the corpus and the real PDFs), joined by / - & ( ) .
+# what a text layer may run onto the number's line after the notation, a space before it: "ngày 03/12/2026", "V/v …"
+_BEYOND_NOTATION = re.compile(r"\s+(?=(?:ng[àa]y|v/v|v[ềe]\s+vi[ệe]c)(?:\s|$))", re.IGNORECASE)
 _NOTATION_CHARACTERS = re.compile(r"[0-9A-Za-zĐđ/&().\-]+")
 
 
