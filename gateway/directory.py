@@ -50,7 +50,7 @@ def _one_by_marks(found: list[AgencyEntry], text: str, *, none_else: bool = Fals
 
 def place_of(text: str) -> str | None:
     """The place a name ends with: 'Sở Tư pháp tỉnh Bắc Giang' → 'BAC GIANG'; 'Tỉnh Đắk Nông' → 'DAK NONG'."""
-    folded = fold(text).replace("-", " ")
+    folded = re.sub("[-–—]", " ", fold(text))  # "Bà Rịa – Vũng Tàu" typed with a dash of any length (red team 75)
     # looked for only where the letters running to the end begin ("TP." just before them): searched from every
     # "TINH" of a certificate's O of "TINH A " × 30,000 + "1", each to the end, it took 70 s (red team 18)
     start = len(folded)

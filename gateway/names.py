@@ -31,6 +31,9 @@ _HORNED_U = frozenset("ưừứửữựƯỪỨỬỮỰ")
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 _TOKEN = re.compile(r"[^\W_]+(?:[&-][^\W_]+)*|&")
 _NOTE = re.compile(r"\([^)]*\)")
+# what "Ea H'leo", "Cư M'gar" are typed with: a letter's apostrophe (U+02BC) counts as a letter, so it is made the plain
+# one, which parts the initial from its syllable as the directory writes it (red team 75)
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u02bc\u2019\u2018\u02b9\u0060\u00b4\uff07", "'"))
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class Unit:
     initial: bool = False
     tail: str = ""
     optional: bool = False  # "và", "&", "Việt Nam", a directory name's "các": written or left out
+    # the first letter of a run of capitals that is no Kinh syllable yet holds a vowel ("ĐẮK", "KRÔNG", "KAR"): the run's
+    # letters, for it may be one syllable of a place's non-Kinh name as well as initials (red teams 73, 75)
+    glued: str = ""
 
 
 Written = tuple[Unit, ...]
@@ -109,7 +115,10 @@ def _run_units(run: str, all_caps: bool) -> list[Unit]:
         syllable = _SYLLABLE.match(letters) and len(letters) > 1
         if syllable and (all_caps or len(letters) > 2 or _has_tone(run)):
             return [Unit(letters)]
-        return _initials(_folded(run, letters=True), optional_vn=len(letters) >= 2)
+        initials = _initials(_folded(run, letters=True), optional_vn=len(letters) >= 2)
+        if not syllable and len(initials) == len(letters) and re.search("[AEIOUY]", letters):
+            initials[0] = Unit(initials[0].text, initial=True, glued=letters)
+        return initials
     if uppers >= 2 and run[0].isupper():  # "TTg", "PTTg": a capital and its small letters are one syllable
         units: list[Unit] = []
         for chunk in _capital_chunks(run):
@@ -134,7 +143,7 @@ def _capital_chunks(run: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def units(text: str, formal: bool = False) -> Written:
     """The units a name is written with; `formal` for a directory's names (their "các" may be left out)."""
-    text = unicodedata.normalize("NFC", _NOTE.sub(" ", text)).replace("Ð", "Đ").replace("ð", "đ")
+    text = unicodedata.normalize("NFC", _NOTE.sub(" ", text)).replace("Ð", "Đ").replace("ð", "đ").translate(_APOSTROPHES)
     all_caps = not any(c.islower() for c in text)
     out: list[Unit] = []
     for token in _TOKEN.findall(text):
@@ -184,6 +193,9 @@ def same(a: Written, b: Written) -> bool:
         if i == len(a) or j == len(b):
             return False
         x, y = a[i], b[j]
+        if not (p or q) and (x.glued and not y.initial and x.glued == y.text and go(i + len(x.glued), 0, j + 1, 0)
+                             or y.glued and not x.initial and y.glued == x.text and go(i + 1, 0, j + len(y.glued), 0)):
+            return True
         if x.initial or y.initial:
             if p or q:
                 return False  # a letter stands for a whole syllable, never for part of one
@@ -245,14 +257,15 @@ class NameIndex(Generic[T]):
         self._by_letter: dict[str, list[tuple[int, Written, str, T]]] = {}  # every name
         self._irregular: dict[str, list[tuple[int, Written, str, T]]] = {}  # names whose initials say nothing
         for number, (name, item) in enumerate(named):
-            written = units(name, formal)
-            entry = (number, written, name, item)
-            for key in _initials_keys(written):
-                self._by_initials.setdefault(key, []).append(entry)
-            for letter in _first_letters(written):
-                self._by_letter.setdefault(letter, []).append(entry)
-                if _irregular(written):
-                    self._irregular.setdefault(letter, []).append(entry)
+            # a name with an apostrophe is written without it too ("Ea Hleo", "Cư Mgar": red team 75)
+            for written in {units(name, formal), units(re.sub(r"(?<=\w)'(?=\w)", "", name.translate(_APOSTROPHES)), formal)}:
+                entry = (number, written, name, item)
+                for key in _initials_keys(written):
+                    self._by_initials.setdefault(key, []).append(entry)
+                for letter in _first_letters(written):
+                    self._by_letter.setdefault(letter, []).append(entry)
+                    if _irregular(written):
+                        self._irregular.setdefault(letter, []).append(entry)
         self.find = lru_cache(maxsize=4096)(self._find)
 
     def _find(self, text: str) -> list[tuple[str, T]]:

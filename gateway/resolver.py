@@ -100,6 +100,26 @@ MOST_ANDS = 4
 # district ("UBND các xã: …"); an entry of more is no list of ours
 MOST_KINDS = 6
 MOST_ITEMS = 40
+# a list of one body's units of one level, written without a colon: "UBND xã Ea Kar, xã Krông Bông", "UBND các xã A và B"
+_LEVEL_LIST = re.compile(r"^(?P<head>[^,;:]*?\S)\s+(?P<plural>các\s+)?(?P<level>xã|phường|thị trấn|thị xã|quận|huyện)\s+"
+                         r"(?P<rest>[^:]+)$", re.IGNORECASE)
+_LIST_PARTS = re.compile(r"\s*[,;]\s*|\s+và\s+", re.IGNORECASE)
+
+
+def _as_level_list(text: str) -> str:
+    """"UBND xã Ea Kar, xã Krông Bông" and "UBND các xã Ea Kar, Krông Bông" as the colon's form, "UBND các xã: Ea Kar,
+    Krông Bông": each a commune of the head's body (red team 75: the last, "xã Krông Bông", was read as the list's place,
+    and neither commune was named)."""
+    match = _LEVEL_LIST.match(text)
+    if match is None:
+        return text
+    level = match["level"]
+    parts = _LIST_PARTS.split(match["rest"])
+    again = re.compile(rf"^{re.escape(level)}\s+(?=\S)", re.IGNORECASE)
+    if len(parts) < 2 or len(parts) > MOST_ITEMS or not all(parts) \
+            or not (match["plural"] or all(again.match(part) for part in parts[1:])):
+        return text
+    return f"{match['head']} các {level}: {', '.join(again.sub('', part) for part in parts)}"
 _EVERY_PLACE = re.compile(rf"\bcác\s+({_LEVEL}|TP)\b", re.IGNORECASE)  # "… các tỉnh, TP", "các xã, phường"
 # A list's head naming no kind of its own: "Các cơ quan: Sở Tư pháp, …" (each item is a name).
 _ANY_KIND = re.compile(r"^(CO QUAN|DON VI|TO CHUC|CO QUAN DON VI|DIA PHUONG)$")
@@ -272,7 +292,7 @@ class Resolver:
         text = _NOTES.sub(kept, entry.replace(_GROUP_COMMA, " ")).strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
         for written in self._listed_groups:  # red team 55: "Các Sở, ban, ngành, UBND các huyện" was five items
             text = written.sub(lambda m: re.sub(r"\s*,\s*", _GROUP_COMMA, m.group(0)), text)
-        return text
+        return _as_level_list(text)
 
     @cached_property
     def _listed_groups(self) -> list[re.Pattern[str]]:

@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
+from gateway.reading.spelling import province_spellings
 from gateway.resolver import commune_of
 from vntext import fold, nfc, squash
 
@@ -209,9 +210,14 @@ def may_be_one_issuer(name: str, parent: str | None, other: str, other_parent: s
         return False
     place = place_of(name) or (place_of(parent) if parent else None)
     other_place = place_of(other) or (place_of(other_parent) if other_parent else None)
-    return place is None or other_place is None or SequenceMatcher(None, place, other_place).ratio() >= SAME_PLACE
+    return place is None or other_place is None or _near_place(place, {other_place}) or _near_place(other_place, {place})
 
 
-def _near_place(place: str, ours: set[str]) -> bool:
-    """One of our places, or one OCR may have misread a letter of ("BAC GIANC" for "BAC GIANG")."""
-    return place in ours or any(SequenceMatcher(None, place, our).ratio() >= SAME_PLACE for our in ours)
+def _near_place(place: str, ours: set[str] | frozenset[str]) -> bool:
+    """One of our places, or one OCR may have misread a letter of ("BAC GIANC" for "BAC GIANG"); never another province
+    named as it is called ("THANH HOA" is no misreading of "KHANH HOA", nor "QUANG BINH" of "QUANG NINH": red team 75)."""
+    if place in ours:
+        return True
+    if (spellings := province_spellings(place)) is not None:
+        return bool(spellings & ours)
+    return any(SequenceMatcher(None, place, our).ratio() >= SAME_PLACE for our in ours)

@@ -82,6 +82,18 @@ def _provinces() -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(fold(w) for w in _words(s)) for group in PROVINCES for s in group)
 
 
+@functools.cache
+def _province_groups() -> dict[str, frozenset[str]]:
+    return {" ".join(fold(w) for w in _words(s)): frozenset(" ".join(fold(w) for w in _words(t)) for t in group)
+            for group in PROVINCES for s in group}
+
+
+def province_spellings(place: str) -> frozenset[str] | None:
+    """Every spelling of the province a place is the very name of, folded ("DAC LAC" → DAK LAK's), None where it is
+    no province's name (a misreading of one, a district's)."""
+    return _province_groups().get(" ".join(fold(w) for w in _words(place)))
+
+
 def names_province(text: str) -> bool:
     """Whether the text names one of the provinces, by its name alone ("Tuyên Quang", "UBND xã Tân Yên - Tuyên Quang"
     names one), tone marks or none."""
