@@ -63,8 +63,10 @@ def run(tmp_path_factory, province):
          attachments=[("cv.pdf", w.signed("expired", w.document(number="211/STP-VP"), timestamp_at=now - timedelta(days=30)))])
     # revoked ten days ago; a trusted timestamp proves it signed thirty days ago, or two days ago (after the revocation)
     for who, days in (("reorganised", 30), ("compromised", 30), ("reorganised", 2), ("revoked", 30), ("backdated", 30)):
+        signed_on = now - timedelta(days=days)  # and dated that day (a later date is pointed out: date-after-signing)
         case(f"{who}-timestamped-{days}", attachments=[("cv.pdf", w.signed(
-            who, w.document(number=f"{227 + len(cases)}/STP-VP"), timestamp_at=now - timedelta(days=days)))])
+            who, w.document(number=f"{227 + len(cases)}/STP-VP", date=(signed_on.day, signed_on.month, signed_on.year)),
+            timestamp_at=signed_on))])
     case("wrong-recipient", to=[STC], attachments=[("cv.pdf", w.document(
         number="212/STP-VP", recipients=["Nơi nhận:", "- Sở Tài chính;", "- Lưu: VT."]))])
     case("to-us-by-group", to=["vanthu@undisclosed.example"], attachments=[("cv.pdf", w.document(

@@ -127,6 +127,7 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
     revocation_hard = desk.us.revocation_hard
     reasons += rules.hidden_text(reading) + rules.unread(reading) + rules.unissued(reading)
     reasons += rules.signature_findings(pdf.signatures, revocation_hard)
+    reasons += rules.impossible_date(reading) + rules.dated_after_signing(reading, pdf.signatures)
     printed = document_issuers(reading, desk.directory)
     judged = rules.issuer_signatures(pdf.signatures, printed, desk.directory, revocation_hard)
     reasons += judged.findings

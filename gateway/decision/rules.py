@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 
 from gateway.decision.issuers import DocumentIssuers, Issuer, signer_agency, speaks_for
 from gateway.directory import AgencyEntry, Directory
@@ -88,6 +89,43 @@ def unissued(reading: Reading | None) -> list[Reason]:
     if p.date is None and "place" in typed and any(w.code == "date-blank" for w in reading.warnings):
         blank.append("ngày ban hành")
     return [error("not-issued", ", ".join(blank))] if blank else []
+
+
+# NĐ 30/2020 Phụ lục IV column (5), 002 Đ10.1: the date the register records is the document's own; one printed that no
+# calendar has ("29 tháng 02 năm 2027") is left out of the register, and the clerk is told to write the right one
+def impossible_date(reading: Reading | None) -> list[Reason]:
+    if reading is None:
+        return []
+    return [warning("date-unread", w.message.rsplit(": ", 1)[-1]) for w in reading.warnings if w.code == "date-unread"][:1]
+
+
+VIETNAM = timezone(timedelta(hours=7))  # no summer time
+
+
+# NĐ 30/2020 Đ15 (the date of issue is the day the document is signed and issued): a document dated after its last
+# signature was made (the timestamp's, else the signer's clock; the leader may sign the day before the office issues it)
+# is pointed out to the clerk, never refused for it
+def dated_after_signing(reading: Reading | None, signatures: list[SignatureFacts]) -> list[Reason]:
+    printed = _iso_date(reading.particulars.date) if reading is not None and reading.particulars.date else None
+    signed = [d for s in signatures if s.intact and s.signed_at and (d := _local_date(s.signed_at)) is not None]
+    if printed is None or not signed or printed <= max(signed):
+        return []
+    return [warning("date-after-signing", f"ngày {printed:%d/%m/%Y}, ký số ngày {max(signed):%d/%m/%Y}")]
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _local_date(iso: str) -> date | None:
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(VIETNAM).date()
 
 
 # 002 Đ10.1: check the document's integrity: its text layer holds text the page does not show (white, faint,
