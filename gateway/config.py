@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from gateway.trust_files import TrustFileError, load_crls, load_roots
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")  # QCVN 102:2016 V1V2V3.Z1Z2.Y1Y2.MX1X2
 
@@ -48,6 +50,37 @@ def _existing_file(value: Path, info: ValidationInfo) -> Path:
     return value
 
 
+def _existing_secret_file(value: Path, info: ValidationInfo) -> Path:
+    """A file holding a password or a PIN must be there too; its path is never said (red team 76: a password written
+    where the file's name goes was printed in the error, into the journal)."""
+    if (info.context or {}).get("base_dir") is not None and not value.is_file():
+        raise PydanticCustomError("file_not_found", "file not found (its path is not repeated here: it may be the secret)")
+    return value
+
+
+def _trust_file(load: Callable[[Path], object]) -> Callable[[Path, ValidationInfo], Path]:
+    """A root or a CRL file must hold what its key says, parsed at load rather than by each document's validation."""
+    def check(value: Path, info: ValidationInfo) -> Path:
+        if (info.context or {}).get("base_dir") is not None:
+            try:
+                load(value)
+            except TrustFileError as exc:
+                raise PydanticCustomError("trust_file", "{problem}", {"problem": str(exc)}) from None
+        return value
+    return check
+
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _env_name(value: str) -> str:
+    """The name of an environment variable, never echoed unless it is one (it may be the password itself)."""
+    if not ENV_NAME.fullmatch(value):
+        raise PydanticCustomError("env_name", "must be the NAME of an environment variable (letters, digits and _), "
+                                              "not the secret itself")
+    return value
+
+
 def _address(value: str) -> str:
     if "@" not in value:
         raise ValueError("must be an e-mail address")
@@ -60,13 +93,24 @@ Mailbox = Annotated[str, AfterValidator(_address)]
 ConfigPath = Annotated[Path, AfterValidator(_in_config_folder)]
 # a file the gateway reads (a root, a CRL, a CA file, a key, the directory, a module): it must exist
 ReadFile = Annotated[Path, AfterValidator(_in_config_folder), AfterValidator(_existing_file)]
+# a file holding a password or a PIN: it must exist, and its path is never said
+SecretFile = Annotated[Path, AfterValidator(_in_config_folder), AfterValidator(_existing_secret_file)]
+# the name of the environment variable holding a password or a PIN
+EnvName = Annotated[str, AfterValidator(_env_name)]
+# trust.roots and trust.crls: files that must hold certificates, certificate revocation lists
+RootFile = Annotated[ReadFile, AfterValidator(_trust_file(load_roots))]
+CrlFile = Annotated[ReadFile, AfterValidator(_trust_file(load_crls))]
 
 
 def read_secret(env: str | None, file: Path | None, what: str) -> SecretStr | None:
     """A password or a PIN from its file (without the final line break) or from its environment
     variable; None when neither is named. SecretNotSet when the variable is not set."""
     if file is not None:
-        return SecretStr(file.read_text(encoding="utf-8").rstrip("\r\n"))
+        try:
+            return SecretStr(file.read_text(encoding="utf-8").rstrip("\r\n"))
+        except (OSError, UnicodeDecodeError) as exc:  # its path never said: it may be the secret (red team 76)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+            raise SecretNotSet(f"the file with the {what} cannot be read ({reason})") from None
     if env is None:
         return None
     value = os.environ.get(env)
@@ -109,8 +153,8 @@ class OfficeHours(_Strict):
 
 
 class Trust(_Strict):
-    roots: list[ReadFile] = []
-    crls: list[ReadFile] = []
+    roots: list[RootFile] = []
+    crls: list[CrlFile] = []
     revocation: Literal["soft", "hard"] = "soft"
     crl_urls: list[str] = []  # fetching allowed: the daemon refreshes these CRLs (http or https)
     crl_refresh_hours: float = Field(default=6, gt=0)
@@ -163,8 +207,8 @@ class MailServer(_Strict):
     port: int | None = None  # default by protocol and security
     security: Literal["tls", "starttls", "none"] = "tls"
     username: str | None = None
-    password_env: str | None = None  # the name of the environment variable holding the password
-    password_file: ReadFile | None = None  # or a file holding it (a systemd credential, a Docker secret)
+    password_env: EnvName | None = None  # the name of the environment variable holding the password
+    password_file: SecretFile | None = None  # or a file holding it (a systemd credential, a Docker secret)
     ca_file: ReadFile | None = None
 
     @model_validator(mode="after")
@@ -237,8 +281,8 @@ class Pkcs11(_Strict):
     token_label: str
     key_label: str
     cert_label: str | None = None  # default: the key's label
-    pin_env: str | None = None  # the environment variable holding the user PIN
-    pin_file: ReadFile | None = None  # or a file holding it
+    pin_env: EnvName | None = None  # the environment variable holding the user PIN
+    pin_file: SecretFile | None = None  # or a file holding it
 
     @model_validator(mode="after")
     def _one_pin(self) -> "Pkcs11":
@@ -254,8 +298,8 @@ class Signing(_Strict):
     """Our agency's signature on outgoing documents: a PKCS#12 file or a PKCS#11 token."""
 
     pkcs12: ReadFile | None = None
-    password_env: str | None = None  # for pkcs12
-    password_file: ReadFile | None = None  # or a file holding it
+    password_env: EnvName | None = None  # for pkcs12
+    password_file: SecretFile | None = None  # or a file holding it
     pkcs11: Pkcs11 | None = None
     appearance: Appearance = Appearance()
 
@@ -348,6 +392,11 @@ class Web(_Strict):
         return self
 
 
+def _account(server: MailServer) -> str:
+    """An IMAP account as the server knows it: user@host:port (the port as written, or the default)."""
+    return f"'{server.username or ''}@{server.host.lower()}:{server.port or server.security}'"
+
+
 class Config(_Strict):
     agency: Agency
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -400,6 +449,19 @@ class Config(_Strict):
             raise ValueError(f"the unit code {twice[0]!r} is given twice")
         return value
 
+    @field_validator("mailboxes")
+    @classmethod
+    def _mailboxes(cls, value: list[MailboxSource]) -> list[MailboxSource]:
+        """One name, one IMAP account, one Maildir each: the register keeps each mailbox's state by its name (red team 76:
+        a copy-paste left two of one name, and the failing one's error was overwritten by the other's "connected")."""
+        for what, keys in (("name", [m.name for m in value]),
+                           ("IMAP account", [_account(m.imap) for m in value if m.imap is not None]),
+                           ("Maildir", [str(m.maildir) for m in value if m.maildir is not None])):
+            twice = next((k for i, k in enumerate(keys) if k in keys[:i]), None)
+            if twice is not None:
+                raise PydanticCustomError("given_twice", "the {what} {value} is given twice", {"what": what, "value": twice})
+        return value
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -414,11 +476,13 @@ class Config(_Strict):
         than when a mail or a document first needs it. SecretNotSet otherwise."""
         reads: list[tuple[str, Callable[[], SecretStr | None]]] = []
         if mail:
-            reads += [(f"mailboxes.{m.name}.imap.password_env", m.imap.password) for m in self.mailboxes if m.imap is not None]
-            reads += [("smtp.password_env", self.smtp.password)] if self.smtp is not None else []
+            reads += [(f"mailboxes.{m.name}.imap.{_secret_key(m.imap.password_file, 'password')}", m.imap.password)
+                      for m in self.mailboxes if m.imap is not None]
+            reads += [(f"smtp.{_secret_key(self.smtp.password_file, 'password')}", self.smtp.password)] if self.smtp else []
         if self.signing is not None:
-            reads += [("signing.pkcs11.pin_env", self.signing.pkcs11.pin) if self.signing.pkcs11 is not None
-                      else ("signing.password_env", self.signing.password)]
+            pkcs11 = self.signing.pkcs11
+            reads += [(f"signing.pkcs11.{_secret_key(pkcs11.pin_file, 'pin')}", pkcs11.pin) if pkcs11 is not None
+                      else (f"signing.{_secret_key(self.signing.password_file, 'password')}", self.signing.password)]
         for key, read in reads:
             try:
                 read()
@@ -426,9 +490,14 @@ class Config(_Strict):
                 raise SecretNotSet(f"{key}: {exc}") from None
 
 
+def _secret_key(file: Path | None, what: str) -> str:
+    """The key a secret is read from: `password_file` when a file is named, else `password_env` (`pin_…` alike)."""
+    return f"{what}_file" if file is not None else f"{what}_env"
+
+
 def _key_of(error: ErrorDetails) -> str:
     loc = list(error["loc"])
-    while error["type"] == "file_not_found" and loc and isinstance(loc[-1], int):
+    while error["type"] in ("file_not_found", "trust_file") and loc and isinstance(loc[-1], int):
         loc.pop()  # trust.roots, not trust.roots.0
     return ".".join(str(part) for part in loc)
 
@@ -451,10 +520,27 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path) -> Config:
             else:
                 problems.append(f"{key}: {error['msg']}")
         raise ConfigError("; ".join(problems)) from None
+    _check_listener(config)
     if not config.trust.roots:
         # the roots of Ban Cơ yếu Chính phủ (002 Đ4.2) are not bundled: the operator names their files
         raise ConfigError("trust.roots: name at least one root certificate file (the Ban Cơ yếu Chính phủ roots)")
     return config
+
+
+def _check_listener(config: Config) -> None:
+    """The listener's mail is filed into an IMAP mailbox: one must be there to take it, else it would wait in the spool
+    for ever, the MTA told 250 (red team 76: a typo in listener.mailbox, and the document was never registered)."""
+    if config.listener is None:
+        return
+    imap = [m.name for m in config.mailboxes if m.imap is not None]
+    others = ", ".join(f"{m.name} is a Maildir" for m in config.mailboxes if m.maildir is not None)
+    if config.listener.mailbox is None and not imap:
+        raise ConfigError("listener: its mail is filed into an IMAP mailbox of mailboxes, and there is none"
+                          + (f" ({others})" if others else ""))
+    if config.listener.mailbox is not None and config.listener.mailbox not in imap:
+        named = "is a Maildir" if config.listener.mailbox in (m.name for m in config.mailboxes) else "is no mailbox"
+        raise ConfigError(f"listener.mailbox: {config.listener.mailbox} {named}: name an IMAP mailbox of mailboxes"
+                          f" ({', '.join(imap) if imap else 'there is none'})")
 
 
 def load_config(path: Path) -> Config:

@@ -10,9 +10,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from asn1crypto import crl as asn1_crl
-from asn1crypto import pem
-
+from gateway.trust_files import load_crls
 from registry.files import write_atomically
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -35,9 +33,11 @@ def refresh_crls(urls: list[str], folder: Path, *, timeout: float = 30.0) -> lis
                 data = response.read(MAX_BYTES + 1)
             if len(data) > MAX_BYTES:
                 raise ValueError("larger than 50 MB")
-            if pem.detect(data):
-                _, _, data = pem.unarmor(data)
-            crl = asn1_crl.CertificateList.load(data)
+            crls = load_crls(Path(url), data)  # read as the workers will read it (gateway/trust_files.py)
+            if len(crls) != 1:
+                raise ValueError(f"{len(crls)} CRLs in one file")
+            crl = crls[0]
+            data = crl.dump()  # DER, as before
             issuer = crl.issuer.human_friendly
             next_update = crl["tbs_cert_list"]["next_update"].native
         except Exception as exc:  # network, HTTP or parse errors: keep the previous copy

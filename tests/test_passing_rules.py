@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gateway.config import ConfigError, Unit, config_from_dict
+from gateway.demo.pki import DemoPki
 from gateway.passing_rules import (LineState, PassRefused, PassRequest, UnitTask, check_mark, check_pass,
                                    content_may_be_mailed, finishes, reminder_due)
 
@@ -89,7 +90,7 @@ def test_a_secret_documents_content_never_goes_by_mail() -> None:
 def test_units_are_configured_with_unique_codes_and_mailboxes(tmp_path: Path) -> None:
     base = {"agency": {"code": "000.00.15.H06", "name": "Sở Nội vụ", "mailbox": "vanthu@snv.gov.vn"},
             "trust": {"roots": ["root.pem"]}}
-    (tmp_path / "root.pem").write_text("x")
+    (tmp_path / "root.pem").write_bytes(DemoPki.create().root.cert_pem)  # a certificate: anything else is refused
     config = config_from_dict({**base, "units": [{"code": "VP", "name": "Văn phòng", "mailbox": "VP@Snv.gov.vn"}]}, tmp_path)
     assert config.units[0].mailbox == "vp@snv.gov.vn" and not config.units[0].person
     for units, words in (([{"code": "VP", "name": "A", "mailbox": "a@x.vn"}, {"code": "vp", "name": "B", "mailbox": "b@x.vn"}],
