@@ -226,6 +226,13 @@ class WorkFailure:
     """A worker process did not finish its job (gateway.workers): a mail's analysis or our PDF's reading."""
 
     reason: str  # "timeout", "mail timeout …", "crashed", "memory" or the exception
+    # the gateway's own failure, not the mail's: the worker could not build its trust store (gateway/trust_files.py)
+    infrastructure: bool = False
+
+
+class WorkersUnavailable(OSError):
+    """The workers cannot analyse any mail (their trust store could not be built): the infrastructure's fault, never
+    the mail's (gateway/guard.py: an OSError), so the mail is left untouched and the daemon backs off and says why."""
 
 
 @dataclass(frozen=True)

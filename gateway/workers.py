@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext, SpawnContext
 from typing import Literal
 
-from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings
+from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings, TrustStoreUnavailable
 from gateway.mail_budget import unbounded_here
 from gateway.model import PdfFacts, Whole, WorkFailure
 from gateway.mupdf_store import StoreBound
@@ -61,10 +61,11 @@ class Job:
 Result = Analysis | PdfFacts | PageImages | WorkFailure
 
 
-def _do(analyser: Analyser, kind: str, data: bytes, filename: str, store: bool, whole: Whole | None,
+def _do(analyser: Analyser | None, kind: str, data: bytes, filename: str, store: bool, whole: Whole | None,
         tick: Callable[[], None]) -> Analysis | PdfFacts | PageImages:
     if kind == "pages":
         return render_pages(data)
+    assert analyser is not None
     if kind == "pdf":
         return analyser.read_outgoing(filename, data)
     return analyser.analyse(data, tick=tick, store=store, whole=whole)
@@ -79,6 +80,15 @@ def _address_space() -> int:
         return 0
 
 
+def _new_analyser(settings: AnalysisSettings) -> Analyser | WorkFailure:
+    """The worker's analyser, or, when its trust store cannot be built, the failure every mail's job gives: the
+    gateway's, never the mail's (red team 76)."""
+    try:
+        return Analyser(settings)
+    except TrustStoreUnavailable as exc:
+        return WorkFailure(str(exc), infrastructure=True)
+
+
 def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -> None:
     unbounded_here()  # forked while the main thread recorded a mail: its CPU limit is not the worker's (the pool's is)
     # what a worker may take beyond what it starts with (a forked one holds its parent's pages): a 965-byte PDF drawing
@@ -86,7 +96,7 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
     limit = _address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     logging.disable(logging.CRITICAL)  # pyHanko logs every failed validation with a traceback
-    analyser = Analyser(settings)
+    analyser = _new_analyser(settings)
     kept = StoreBound()  # what MuPDF keeps of the documents read
     parent = os.getppid()
     while True:
@@ -102,8 +112,14 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
         except (EOFError, OSError):
             return
         conn.send(("start", job_id))  # the time limits run from here
+        if isinstance(analyser, WorkFailure) and kind != "pages":
+            analyser = _new_analyser(settings)  # tried again at each job: the operator may have put the file right
         try:
-            result: Result = _do(analyser, kind, data, filename, store, whole, partial(conn.send, ("tick", job_id)))
+            result: Result = (analyser if isinstance(analyser, WorkFailure) and kind != "pages" else
+                              _do(analyser if isinstance(analyser, Analyser) else None, kind, data, filename, store, whole,
+                                  partial(conn.send, ("tick", job_id))))
+        except TrustStoreUnavailable as exc:  # fetched CRLs read again, and failing
+            result = WorkFailure(str(exc), infrastructure=True)
         except MemoryError:
             result = WorkFailure("memory")
         except RecursionError:

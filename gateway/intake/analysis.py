@@ -196,6 +196,11 @@ def _angle(value: str) -> str | None:
     return match.group(0) if match else None
 
 
+class TrustStoreUnavailable(Exception):
+    """The worker's roots and CRLs could not be loaded: no mail can be judged (gateway/workers.py says so as the
+    infrastructure's failure)."""
+
+
 class Analyser:
     """Lives in a worker process: loads the trust store once, then analyses mail after mail."""
 
@@ -205,10 +210,16 @@ class Analyser:
         self._load_trust()
 
     def _load_trust(self) -> None:
+        """The roots and the CRLs, configured and fetched; TrustStoreUnavailable when they cannot be read (a file
+        changed since the configuration was checked, or unreadable): the gateway's failure, never a mail's."""
         folder = self.settings.fetched_crls
-        fetched = sorted(folder.glob("*.crl")) if folder is not None and folder.is_dir() else []
-        self._crl_stamp = folder.stat().st_mtime if folder is not None and folder.is_dir() else None
-        self.validator = SignatureValidator(TrustStore.load(list(self.settings.roots), [*self.settings.crls, *fetched]))
+        try:
+            fetched = sorted(folder.glob("*.crl")) if folder is not None and folder.is_dir() else []
+            stamp = folder.stat().st_mtime if folder is not None and folder.is_dir() else None
+            self.validator = SignatureValidator(TrustStore.load(list(self.settings.roots), [*self.settings.crls, *fetched]))
+        except Exception as exc:
+            raise TrustStoreUnavailable(f"trust store: {type(exc).__name__}: {exc}"[:300]) from exc
+        self._crl_stamp = stamp  # only once loaded: a failed reload is tried again at the next mail
 
     def analyse(self, raw: bytes, tick: Callable[[], None] = lambda: None, *, store: bool = False,
                 whole: Whole | None = None) -> Analysis:

@@ -32,7 +32,7 @@ from gateway.mail_budget import budget
 from gateway.page_images import forget_pictures
 from gateway.model import (
     Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, PdfFacts, Reading, Registered, Reply, SenderAuth,
-    Whole,
+    Whole, WorkersUnavailable,
 )
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
@@ -280,6 +280,8 @@ class Intake:
         process under the mail's budget (red team 25: a stall there held the process for ever)."""
         if isinstance(result, Analysis):
             return result.facts, result.stored
+        if result.infrastructure:  # the workers cannot judge any mail: this one is left untouched, tried again later
+            raise WorkersUnavailable(result.reason)
         with self._budget():
             return headers_only(item.raw, f"{result.reason}", whole=item.whole), frozenset()
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from asn1crypto import crl as asn1_crl
-from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -29,6 +28,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from gateway.intake import pyhanko_speedups
 from gateway.intake.viewer_agreement import viewer_reads_as_validated
+from gateway.trust_files import load_crls, load_roots
 from gateway.model import CertSubject, ChangeLevel, SignatureFacts
 
 DOCUMENT_TIMESTAMP = "/DocTimeStamp"
@@ -46,13 +46,6 @@ KEY_STILL_OWN = frozenset({"superseded", "affiliation_changed", "cessation_of_op
 CONTEXT_MAX_AGE = 600.0  # seconds before "now" of the shared validation context is renewed
 
 
-def _load_pem_or_der(path: Path) -> list[bytes]:
-    data = path.read_bytes()
-    if pem.detect(data):
-        return [der for _, _, der in pem.unarmor(data, multiple=True)]
-    return [data]
-
-
 @dataclass
 class TrustStore:
     """Roots and CRLs loaded once per worker; the validation context is shared between documents."""
@@ -64,10 +57,8 @@ class TrustStore:
 
     @classmethod
     def load(cls, roots: list[Path], crls: list[Path]) -> "TrustStore":
-        return cls(
-            roots=[asn1_x509.Certificate.load(d) for p in roots for d in _load_pem_or_der(p)],
-            crls=[asn1_crl.CertificateList.load(d) for p in crls for d in _load_pem_or_der(p)],
-        )
+        """Every file parsed to the end here (gateway/trust_files.py): a bad one fails the loading, never a document."""
+        return cls(roots=[c for p in roots for c in load_roots(p)], crls=[c for p in crls for c in load_crls(p)])
 
     def context(self, moment: datetime | None = None, *, crls: bool = True) -> ValidationContext:
         if moment is not None or not crls:
