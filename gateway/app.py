@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from gateway.config import Config
+from gateway.config import Config, ConfigError
 from gateway.decision.rules import Us
-from gateway.directory import AgencyEntry, Directory, parse_directory
+from gateway.directory import AgencyEntry, Directory, DirectoryError, parse_directory
 from gateway.exchange.answers import AnswerWriter
 from gateway.intake.analysis import AnalysisSettings
 from gateway.intake.authentication import AuthSettings
@@ -48,6 +48,14 @@ def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *,
     return changed
 
 
+def read_directory(path: Path) -> list[AgencyEntry]:
+    """The configuration's directory file, a mistake in it a configuration error naming the key `directory`."""
+    try:
+        return parse_directory(path)
+    except DirectoryError as exc:
+        raise ConfigError(f"directory: {exc}") from None
+
+
 def load_directory(session: Session) -> Directory:
     return Directory([
         AgencyEntry(a.code, a.name, a.mailbox, tuple(a.aliases or ()), tuple(a.groups or ()), tuple(a.certificates or ()),
@@ -67,10 +75,11 @@ class Gateway:
 
     @classmethod
     def open(cls, config: Config) -> "Gateway":
+        entries = read_directory(config.directory) if config.directory is not None else None  # before the register
         register = Register(config.database)
         with register.session() as session, session.begin():
-            if config.directory is not None:
-                sync_directory(session, parse_directory(config.directory), str(config.directory))
+            if entries is not None:
+                sync_directory(session, entries, str(config.directory))
         with register.session() as session:
             directory = load_directory(session)
         return cls(

@@ -122,15 +122,27 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
             raise DirectoryError(f"{path}: the header must be {','.join(FIELDS)} (missing {', '.join(missing)})")
         rows = list(reader)
     entries = []
+    first_row: dict[tuple[str, str], int] = {}  # (what, its value): the row that gave it first
     for number, row in enumerate(rows, start=2):
         if not isinstance(row, dict) or not str(row.get("code", "")).strip() or "@" not in str(row.get("mailbox", "")):
             raise DirectoryError(f"{path}: row {number}: code, name and a mailbox address are required")
-        entries.append(AgencyEntry(
+        entry = AgencyEntry(
             code=str(row["code"]).strip(), name=str(row["name"]).strip(), mailbox=str(row["mailbox"]).strip().lower(),
             aliases=_split(row.get("aliases")), groups=_split(row.get("groups")),
             certificates=_split(row.get("certificates")), former=_split(row.get("former")),
-        ))
+        )
+        _once(path, number, entry, first_row)
+        entries.append(entry)
     return entries
+
+
+def _once(path: Path, number: int, entry: AgencyEntry, first_row: dict[tuple[str, str], int]) -> None:
+    """Each code and each mailbox in one row only: a second silently won (red team 76: a row copied with Sở Tư pháp's
+    address, and Sở Tư pháp's genuine letters were returned to it as not its own; a code twice stopped every command)."""
+    for what, value in (("code", entry.code), ("mailbox", entry.mailbox)):
+        earlier = first_row.setdefault((what, value), number)
+        if earlier != number:
+            raise DirectoryError(f"{path}: rows {earlier} and {number} give the same {what} {value}")
 
 
 @dataclass
