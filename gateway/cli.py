@@ -353,12 +353,14 @@ def directory_resolve(config_path: str, entry: str, as_json: bool) -> int:
 @cli.command(help="the daemon: watch the mailboxes, register, file, answer")
 @config_option
 def run(config_path: str) -> int:
-    """The daemon: watch the configured mailboxes until SIGTERM or SIGINT."""
+    """The daemon: watch the configured mailboxes until SIGTERM, SIGINT or SIGHUP."""
     import signal
     import threading
 
     stop = threading.Event()  # SIGTERM from now on stops cleanly, even while starting
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    # SIGHUP too: the terminal it was started from closed, or `kill -HUP` by habit, killed it uncleanly, its mailboxes
+    # left "connected" (red team 76); the configuration is read again by a restart
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_: stop.set())
 
     from gateway.app import Gateway
@@ -371,11 +373,34 @@ def run(config_path: str) -> int:
     if not config.mailboxes:
         raise UsageError("mailboxes: no mailbox to watch in the configuration")
     config.check_secrets()  # a missing password or PIN is a configuration error, said at once
+    _check_maildirs(config)
+    _check_storage(config)
     with closing(Gateway.open(config)) as gateway, gateway.worker_pool() as pool:
         sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox) if config.smtp else None
         daemon = Daemon(gateway, Intake(gateway, pool), sender, stop=stop)
         daemon.run()
     return EXIT_OK
+
+
+def _check_maildirs(config: Config) -> None:
+    """Each Maildir watched is there (cur, new, tmp), said at start rather than at every back-off (red team 76)."""
+    for mailbox in config.mailboxes:
+        folder = mailbox.maildir
+        if folder is not None and not all((folder / part).is_dir() for part in ("cur", "new", "tmp")):
+            raise ConfigError(f"mailboxes.{mailbox.name}.maildir: no Maildir at {folder} (its cur, new and tmp folders)")
+
+
+def _check_storage(config: Config) -> None:
+    """The store can be made and written, said at start (red team 76: the daemon ran, backing off for ever)."""
+    import tempfile
+
+    folder = Path(config.storage)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"storage: {folder}: cannot write there ({exc.strerror or type(exc).__name__})") from None
 
 
 @cli.command(help="each mailbox's state, the outbox queue and the store's free space; exit 4 when a mailbox "
@@ -804,6 +829,7 @@ def web(config_path: str) -> int:
     logging.getLogger("qlvb").setLevel(logging.INFO)
     config = _config(config_path)
     _check_listen(config.web.host, config.web.port)
+    _check_storage(config)
     try:
         serve(config)
     except SystemExit as exc:  # uvicorn's own "startup failure" is 3, our status for a send held for the clerk
