@@ -180,6 +180,18 @@ class Person(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class DeskSession(Base):
+    """A session of the desk, by the SHA-256 of the token its cookie holds (never the token: reading the register, or a
+    backup of it, gives no session): made at login, ended at logout; the desk takes a cookie only with a session here
+    not ended (red team 76: the cookie's key is in the register too)."""
+
+    __tablename__ = "desk_sessions"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person: Mapped[str] = mapped_column(String(100), index=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 class DocumentFile(Base):
     """A file of a mail (document, appendix, draft, extra), by SHA-256 in the content store."""
 

@@ -3,19 +3,20 @@ the password itself). Each change is in the audit log with who made it."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Literal, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry import audit
-from registry.models import AuditEntry, Person
+from registry.models import DeskSession, Person
 
 # clerk: acts on mail and the registers, passes documents on; leader: passes documents on; unit: its
 # unit's documents; viewer: reads only
@@ -99,16 +100,36 @@ def person(session: Session, name: str) -> PersonRow | None:
     return None if found is None or found.disabled else _row(found)
 
 
-def record_logout(session: Session, name: str, session_id: str, until: float) -> None:
-    """A session ended by its person: its id is refused until `until` (its hours), after a restart too."""
-    audit.record(session, "logout", actor=name, session_id=session_id, until=until)
+def _token_key(token: str) -> str:
+    """What the register keeps of a session's token: its SHA-256, so that the register gives no session to who reads it."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def ended_sessions(session: Session, since: datetime) -> dict[str, float]:
-    """The sessions logged out since then: id -> until when it would have lasted."""
-    rows = session.scalars(select(AuditEntry).where(AuditEntry.action == "logout", AuditEntry.at >= since))
-    return {r.details["session_id"]: float(r.details["until"]) for r in rows
-            if isinstance(r.details.get("session_id"), str) and isinstance(r.details.get("until"), (int, float))}
+@dataclass(frozen=True)
+class LiveSession:
+    person: str
+    started_at: datetime
+
+
+def start_session(session: Session, name: str, token: str, now: datetime, *, lasting: timedelta) -> None:
+    """A session of the desk made at a login (its token's hash kept); the sessions older than `lasting`, which no cookie
+    opens any more, removed (the audit log keeps the logins)."""
+    session.execute(delete(DeskSession).where(DeskSession.started_at < now - lasting))
+    session.add(DeskSession(token_sha256=_token_key(token), person=name, started_at=now))
+
+
+def end_session(session: Session, token: str, now: datetime) -> None:
+    """The session of this token ended by its person (logout): no cookie of it is taken any more, after a restart too."""
+    row = session.get(DeskSession, _token_key(token))
+    if row is not None and row.ended_at is None:
+        row.ended_at = now
+        audit.record(session, "logout", actor=row.person)
+
+
+def live_session(session: Session, token: str) -> LiveSession | None:
+    """The session of this token, if the register has it and it has not ended: whose it is and since when."""
+    row = session.get(DeskSession, _token_key(token))
+    return None if row is None or row.ended_at is not None else LiveSession(row.person, row.started_at)
 
 
 def check_password(session: Session, name: str, password: str, now: datetime) -> PersonRow | None:

@@ -3,7 +3,9 @@ process of its own (`qlvb-gateway web`): the daemon and the desk restart apart.
 
 Sessions are Starlette's signed cookies (itsdangerous), HttpOnly and SameSite=Lax, Secure under TLS
 or behind the proxy (which gives TLS; the cookie then named __Host-), signed with a key kept beside the
-register (so that a restart keeps people logged in); each request checks the session's age and the person in the register."""
+register (so that a restart keeps people logged in). The signature is no login (the register, and so the key, may be
+read by others: red team 76): the cookie holds a session's token, and each request needs its session in the register,
+not ended (registry/people.py), within its hours, its person there and not disabled."""
 
 from __future__ import annotations
 

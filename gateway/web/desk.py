@@ -1,5 +1,5 @@
-"""The desk's shared machinery for its pages: who is logged in (a signed session cookie, checked
-against the register on every request), the CSRF check of every form, the role check, rendering
+"""The desk's shared machinery for its pages: who is logged in (a signed session cookie holding a session's
+token, whose session the register must have, not ended, on every request), the CSRF check of every form, the role check, rendering
 with Jinja2 (autoescaped), downloads, and work for the register run off the event loop.
 
 A page module (gateway/web/pages.py, and others beside it) gives routes whose handlers call
@@ -29,7 +29,7 @@ from gateway.app import Gateway
 from gateway.config import Web
 from gateway.reasons import MESSAGES
 from gateway.workers import WorkerPool
-from gateway.web.security import Action, LoginThrottle, client_address, csrf_ok, may, new_csrf_token
+from gateway.web.security import Action, LoginThrottle, client_address, csrf_ok, may, new_csrf_token, new_session_token
 from registry import people
 from registry.people import Role
 from vntext import visible
@@ -120,12 +120,6 @@ class Desk:
         self.throttle = LoginThrottle(clock)
         self.proxies = tuple(settings.proxies) if settings.behind_proxy else None
         self.nav: list[NavItem] = []
-        # sessions logged out, by their id, until their hours are over: the cookie is the session (signed,
-        # kept by the browser), so a copy of it kept elsewhere must be refused after the logout; kept in
-        # the audit log too, read again when the desk starts
-        since = datetime.now(timezone.utc) - timedelta(hours=settings.session_hours)
-        with gateway.register.session() as db:
-            self.ended: dict[str, float] = people.ended_sessions(db, since)
         env = Environment(loader=PackageLoader("gateway.web", "templates"), autoescape=select_autoescape(default=True),
                           finalize=shown)
         env.filters["when"] = self.when
@@ -180,45 +174,47 @@ class Desk:
         return client_address(request.client.host if request.client else None,
                               ", ".join(lines) if lines else None, self.proxies)
 
+    def moment(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), timezone.utc)
+
     def log_in(self, request: Request, name: str) -> None:
-        now = self.clock()
+        """A session begun: recorded in the register by its token's hash (registry/people.py), the token in the cookie."""
+        now, token = self.clock(), new_session_token()
         self.log_out(request)  # a session this browser had (another person's, maybe) ends with it
-        request.session.update({"name": name, "csrf": new_csrf_token(), "login_at": now, "seen_at": now,
-                                "id": new_csrf_token()})
+        with self.gateway.register.session() as db, db.begin():
+            people.start_session(db, name, token, self.moment(), lasting=timedelta(hours=self.settings.session_hours))
+        request.session.update({"name": name, "csrf": new_csrf_token(), "login_at": now, "seen_at": now, "id": token})
 
     def log_out(self, request: Request) -> None:
-        """End the session: cleared in the browser, and its id refused from now on (a copy replayed)."""
-        session_id, login_at = request.session.get("id"), request.session.get("login_at")
-        now = self.clock()
-        self.ended = {k: until for k, until in self.ended.items() if until > now}
-        name = request.session.get("name")
-        if isinstance(session_id, str) and isinstance(login_at, (int, float)) and isinstance(name, str):
-            until = self.ended[session_id] = login_at + self.settings.session_hours * 3600
+        """End the session: cleared in the browser, and ended in the register (a copy of the cookie replayed is refused)."""
+        token = request.session.get("id")
+        if isinstance(token, str):
             with self.gateway.register.session() as db, db.begin():
-                people.record_logout(db, name, session_id, until)
+                people.end_session(db, token, self.moment())
         request.session.clear()
 
     def visitor(self, request: Request) -> Visitor | None:
-        """The person of this session: it must be within its hours and not idle too long, the person
-        still there and not disabled."""
+        """The person of this session: a session the register has and has not ended (the cookie's signature alone is no
+        login: its key is in the register, which others may read), within its hours and not idle too long, the person
+        still there and not disabled. Who it is and since when are the register's, never the cookie's."""
         session = request.session
-        name, login_at, seen_at = session.get("name"), session.get("login_at"), session.get("seen_at")
-        if not isinstance(name, str) or not isinstance(login_at, (int, float)) or not isinstance(seen_at, (int, float)):
-            return None
-        if not isinstance(session.get("id"), str) or session["id"] in self.ended:
-            session.clear()
-            return None
-        now = self.clock()
-        if now - login_at > self.settings.session_hours * 3600 or now - seen_at > self.settings.idle_minutes * 60:
-            session.clear()
+        token, seen_at = session.get("id"), session.get("seen_at")
+        if not isinstance(token, str) or not isinstance(seen_at, (int, float)):
+            if "name" in session or "id" in session:  # a session's leftovers (kept: a visitor's token for the login form)
+                session.clear()
             return None
         with self.gateway.register.session() as db:
-            found = people.person(db, name)
-        if found is None:
+            live = people.live_session(db, token)
+            found = people.person(db, live.person) if live is not None else None
+        now = self.clock()
+        if live is None or found is None or not self._within_hours(live.started_at.timestamp(), seen_at, now):
             session.clear()
             return None
         session["seen_at"] = now
         return Visitor(found.name, found.role, found.unit, self.csrf(request))
+
+    def _within_hours(self, login_at: float, seen_at: float, now: float) -> bool:
+        return now - login_at <= self.settings.session_hours * 3600 and now - seen_at <= self.settings.idle_minutes * 60
 
     def reader(self, request: Request, action: Action = "read") -> Visitor:
         """The visitor, allowed `action`: else to the login page, or 403."""

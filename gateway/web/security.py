@@ -100,6 +100,11 @@ def new_csrf_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def new_session_token() -> str:
+    """A session's token (256 bits): the cookie holds it, the register only its SHA-256."""
+    return secrets.token_urlsafe(32)
+
+
 def csrf_ok(expected: str | None, given: object) -> bool:
     return bool(expected) and isinstance(given, str) and hmac.compare_digest(expected or "", given)
 
