@@ -868,9 +868,20 @@ def demo(directory: str, serve: bool, port: int) -> int:
     return run_demo(Path(directory), port, desk=make_app)
 
 
+PRIVATE_UMASK = 0o027  # what the gateway writes (register, store, spool, pictures) no other user reads; as the units' UMask=
+
+
+def private_files() -> int:
+    """The process's umask tightened to PRIVATE_UMASK at least (never loosened): the previous one, to put back."""
+    previous = os.umask(PRIVATE_UMASK)
+    os.umask(previous | PRIVATE_UMASK)
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line on argv (sys.argv when None); returns the exit status."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    umask = private_files()  # red team 76: the register and the page pictures were written 0644 (umask 022)
     try:
         code = cli.main(args=argv, prog_name="qlvb-gateway", standalone_mode=False)
     except click.ClickException as exc:  # click's usage errors: exit 2, as argparse's were
@@ -886,6 +897,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
     finally:
         mail_budget.rest()
+        os.umask(umask)
     return code if isinstance(code, int) else EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -23,12 +24,23 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def create_private(path: Path) -> None:
+    """A new SQLite register made readable by its owner only (0600, whatever the umask; SQLite gives its -wal and -shm
+    files the database file's mode): an empty file is an empty database. One there already is left as it is. Red team
+    76: made 0644, the register (the desk's cookie key, every document's particulars) was anyone's to read."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[-1].split("?", 1)[0]
-        if path and path != ":memory:":
+        if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private(Path(path))
         # how long to wait for another writer's lock (`?timeout=SECONDS` in the URL, default 60 s), then
         # "database is locked": the daemon backs off and tries again (gateway/guard.py)
         timeout = make_url(url).query.get("timeout", "60")  # a tuple where the URL repeats it: the last

@@ -89,3 +89,24 @@ def test_a_cookie_re_signed_with_a_real_sessions_token_and_another_name_is_that_
     finally:
         gateway.close()
 
+
+def test_a_new_register_and_the_desks_page_pictures_are_for_the_gateways_user_alone(desk: DeskWorld, clock: Clock) -> None:
+    world = desk.world
+    world.extra["database"] = "sqlite:///fresh/qlvb.db"  # a register made by the first command, as `user add` makes it
+    world.write_config()
+    assert add_person(world, "lan", "clerk", None).returncode == 0
+    made = [p for p in (world.root / "fresh").iterdir()]
+    assert made and all(p.stat().st_mode & 0o077 == 0 for p in made), {p.name: oct(p.stat().st_mode) for p in made}
+    assert (world.root / "fresh").stat().st_mode & 0o007 == 0
+    del world.extra["database"]
+    world.write_config()
+    app, gateway = desk_app(world, clock)
+    try:
+        with TestClient(app, follow_redirects=False, base_url="http://localhost") as client:
+            log_in(client, "vanthu")
+            assert client.get("/review/1").status_code == 200
+    finally:
+        gateway.close()
+    pictures = list((world.root / "store" / "pages").rglob("*"))
+    assert any(p.suffix == ".png" for p in pictures)
+    assert all(p.stat().st_mode & 0o077 == 0 for p in pictures if p.is_file()), [oct(p.stat().st_mode) for p in pictures]

@@ -17,6 +17,7 @@ from gateway.app import Gateway
 from gateway.model import WorkFailure
 from gateway.page_images import PICTURES
 from gateway.workers import WorkerPool
+from registry.files import write_atomically
 
 PDF_ROLES = ("document", "appendix")
 KEPT_DAYS = 30  # pictures not looked at for a month
@@ -40,11 +41,11 @@ class PageCache:
                 if not self.gateway.store.has(sha256):
                     return 0
                 result = self.workers().render_pages(self.gateway.store.get(sha256))
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
                 pngs = () if isinstance(result, WorkFailure) else result.pngs
-                for number, png in enumerate(pngs, start=1):
-                    (folder / f"{number}.png").write_bytes(png)
-                done.write_text(str(len(pngs)), encoding="ascii")  # last: a half-written folder is done again
+                for number, png in enumerate(pngs, start=1):  # 0600, as the store keeps the PDF (red team 76: 0644)
+                    write_atomically(folder / f"{number}.png", png)
+                write_atomically(done, str(len(pngs)).encode("ascii"))  # last: a half-written folder is done again
                 self._forget_unseen(keep=folder)
             else:
                 os.utime(done)  # looked at now
