@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -24,8 +26,35 @@ from registry.models import Agency
 from registry.store import ContentStore
 
 
-def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *, actor: str = "gateway") -> int:
-    """Add or update agencies from a directory file; returns how many rows changed (audited)."""
+log = logging.getLogger("qlvb.directory")
+
+
+@dataclass(frozen=True)
+class DirectorySync:
+    """What a directory file changed in the register: rows added or changed, and the agencies withdrawn now (code, name)."""
+
+    read: int
+    changed: int
+    withdrawn: tuple[tuple[str, str], ...]
+
+    def summary(self, source: str) -> str:
+        line = f"{self.read} agencies read, {self.changed} added or changed"
+        if self.withdrawn:
+            line += f"; {len(self.withdrawn)} withdrawn, no longer in {source} (not trusted any more, kept for the " \
+                    f"documents they sent): " + ", ".join(f"{code} {name}" for code, name in self.withdrawn)
+        return line
+
+
+def directory_source(path: Path) -> str:
+    """How the register names a directory file (absolute: the same file read by `run` and by `directory import`)."""
+    return str(path.resolve())
+
+
+def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *, actor: str = "gateway",
+                   whole: bool = True) -> DirectorySync:
+    """Add or update agencies from a directory file, and withdraw those it read before and names no longer (audited).
+    `whole`: the file is the agency's whole directory (the configuration's `directory:`, or, without one, what
+    `directory import` reads), so that rows from before sources were kept, and not in it, are withdrawn too."""
     if session.get_bind().dialect.name == "postgresql":
         # two gateways starting at once must not both insert the same agencies (SQLite's writers
         # are already one at a time: BEGIN IMMEDIATE)
@@ -37,15 +66,33 @@ def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *,
         values = {"name": entry.name, "mailbox": entry.mailbox, "aliases": list(entry.aliases), "groups": list(entry.groups),
                   "certificates": list(entry.certificates), "former": list(entry.former)}
         if row is None:
-            session.add(Agency(code=entry.code, **values))
+            session.add(Agency(code=entry.code, source=source, **values))
             changed += 1
-        elif any(getattr(row, k) != v for k, v in values.items()):
+            continue
+        row.source = source
+        if row.withdrawn_at is not None or any(getattr(row, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(row, key, value)
+            row.withdrawn_at = None  # named again: trusted again
             changed += 1
+    withdrawn = _withdraw(existing, {e.code for e in entries}, source, whole)
     if changed:
         audit.record(session, "directory-import", actor=actor, source=source, changed=changed, total=len(entries))
-    return changed
+    if withdrawn:
+        audit.record(session, "directory-withdrawn", actor=actor, source=source,
+                     agencies=[{"code": a.code, "name": a.name, "mailbox": a.mailbox} for a in withdrawn])
+    return DirectorySync(len(entries), changed, tuple((a.code, a.name) for a in withdrawn))
+
+
+def _withdraw(rows: dict[str, Agency], named: set[str], source: str, whole: bool) -> list[Agency]:
+    """The rows this file gave before (or of no known file, when it is the whole directory) that it no longer names,
+    marked withdrawn now."""
+    now = datetime.now(timezone.utc)
+    gone = [row for code, row in sorted(rows.items()) if code not in named and row.withdrawn_at is None
+            and (row.source == source or (row.source is None and whole))]
+    for row in gone:
+        row.withdrawn_at = now
+    return gone
 
 
 def read_directory(path: Path) -> list[AgencyEntry]:
@@ -57,10 +104,11 @@ def read_directory(path: Path) -> list[AgencyEntry]:
 
 
 def load_directory(session: Session) -> Directory:
+    """The directory the decisions use: the agencies not withdrawn."""
     return Directory([
         AgencyEntry(a.code, a.name, a.mailbox, tuple(a.aliases or ()), tuple(a.groups or ()), tuple(a.certificates or ()),
                     tuple(a.former or ()))
-        for a in session.scalars(select(Agency).order_by(Agency.code))
+        for a in session.scalars(select(Agency).where(Agency.withdrawn_at.is_(None)).order_by(Agency.code))
     ])
 
 
@@ -78,8 +126,10 @@ class Gateway:
         entries = read_directory(config.directory) if config.directory is not None else None  # before the register
         register = Register(config.database)
         with register.session() as session, session.begin():
-            if entries is not None:
-                sync_directory(session, entries, str(config.directory))
+            if entries is not None and config.directory is not None:
+                synced = sync_directory(session, entries, directory_source(config.directory))
+                if synced.withdrawn:
+                    log.warning("directory: %s", synced.summary(str(config.directory)))
         with register.session() as session:
             directory = load_directory(session)
         return cls(

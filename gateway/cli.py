@@ -318,7 +318,7 @@ directory = _group("directory", "the directory of agencies")
 @click.argument("file")
 @actor_option("operator")
 def directory_import(config_path: str, file: str, actor: str) -> int:
-    from gateway.app import Gateway, sync_directory
+    from gateway.app import Gateway, directory_source, sync_directory
     from gateway.directory import DirectoryError, parse_directory
 
     config = _config(config_path)
@@ -327,9 +327,11 @@ def directory_import(config_path: str, file: str, actor: str) -> int:
         entries = parse_directory(path)
     except DirectoryError as exc:
         raise UsageError(str(exc)) from None
+    source = directory_source(path)
+    whole = config.directory is None or directory_source(config.directory) == source  # else: agencies added to it
     with closing(Gateway.open(config)) as gateway, gateway.register.session() as session, session.begin():
-        changed = sync_directory(session, entries, str(path), actor=actor)
-    print(f"{len(entries)} agencies read, {changed} added or changed")
+        synced = sync_directory(session, entries, source, actor=actor, whole=whole)
+    print(synced.summary(file))
     return EXIT_OK
 
 

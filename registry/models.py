@@ -37,7 +37,7 @@ class Base(DeclarativeBase):
 
 
 class Agency(Base):
-    """The directory of agencies."""
+    """The directory of agencies, those withdrawn from it too."""
 
     __tablename__ = "agencies"
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -47,6 +47,9 @@ class Agency(Base):
     groups: Mapped[list[Any]] = mapped_column(JSON, default=list)
     certificates: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
     former: Mapped[list[Any] | None] = mapped_column(JSON, default=list)  # names before 2025
+    source: Mapped[str | None] = mapped_column(String(1000))  # the directory file it was read from last
+    # no longer in that file: not trusted, not a recipient; the row kept for the documents it sent (red team 76)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Mail(Base):

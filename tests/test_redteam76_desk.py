@@ -23,7 +23,7 @@ from itsdangerous import TimestampSigner
 from starlette.testclient import TestClient
 
 from desk_kit import Clock, DeskWorld, add_person, csrf_of, desk_app, log_in
-from world import World
+from world import STP, World
 
 
 @pytest.fixture
@@ -110,3 +110,51 @@ def test_a_new_register_and_the_desks_page_pictures_are_for_the_gateways_user_al
     pictures = list((world.root / "store" / "pages").rglob("*"))
     assert any(p.suffix == ".png" for p in pictures)
     assert all(p.stat().st_mode & 0o077 == 0 for p in pictures if p.is_file()), [oct(p.stat().st_mode) for p in pictures]
+
+
+# ---- an agency removed from the directory file -------------------------------------------------------------------
+
+
+def _scanned_letter(world: World, number: str) -> Path:
+    """Sở Tư pháp's scanned, unsigned letter from its own mailbox (DKIM): accepted on `official-mailbox` while trusted."""
+    return world.mail(f"scan-{number.split('/')[0]}", attachments=[("cv.pdf", world.scanned(world.document(number=number)))])
+
+
+def _without_stp(world: World) -> None:
+    path = world.root / "directory.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if STP not in line) + "\n", encoding="utf-8")
+
+
+def test_an_agency_removed_from_the_directory_file_is_no_longer_trusted(world: World) -> None:
+    [first] = world.ingest(_scanned_letter(world, "611/STP-VP"))
+    assert (first["verdict"], first["basis"]) == ("accepted", "official-mailbox"), first
+    _without_stp(world)  # its mailbox compromised, or the body merged: the operator deletes its row
+    done = world.run("ingest", "--config", str(world.config_path), "--json", str(_scanned_letter(world, "612/STP-VP")))
+    [second] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert second["verdict"] != "accepted" and "sender-not-official" in {r["code"] for r in second["reasons"]}, second
+    assert "000.00.14.H06" in done.stderr and "withdrawn" in done.stderr  # said at the start that withdrew it
+    with sqlite3.connect(world.root / "qlvb.db") as db:  # its row kept for the document it sent, withdrawn, audited
+        assert db.execute("SELECT withdrawn_at IS NOT NULL FROM agencies WHERE code = '000.00.14.H06'").fetchone() == (1,)
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'directory-withdrawn'").fetchone() == (1,)
+    assert [d.notation for d in world.documents()] == ["611/STP-VP"]
+    again = world.run("ingest", "--config", str(world.config_path), "--json", str(_scanned_letter(world, "613/STP-VP")))
+    assert "withdrawn" not in again.stderr  # said once, when it happened
+
+
+def test_directory_import_says_which_agencies_it_withdraws_and_takes_them_back(world: World) -> None:
+    world.extra["directory"] = None  # the directory kept by `directory import` alone
+    world.write_config()
+    csv = world.root / "directory.csv"
+    assert "4 agencies read, 4 added or changed" in world.run("directory", "import", "--config", str(world.config_path),
+                                                              str(csv)).stdout
+    full = csv.read_text(encoding="utf-8")
+    _without_stp(world)
+    out = world.run("directory", "import", "--config", str(world.config_path), str(csv)).stdout
+    assert "1 withdrawn" in out and "000.00.14.H06 Sở Tư pháp tỉnh Bắc Giang" in out, out
+    [held] = world.ingest(_scanned_letter(world, "621/STP-VP"))
+    assert held["verdict"] != "accepted", held
+    csv.write_text(full, encoding="utf-8")  # named again: trusted again
+    assert "1 added or changed" in world.run("directory", "import", "--config", str(world.config_path), str(csv)).stdout
+    [accepted] = world.ingest(_scanned_letter(world, "622/STP-VP"))
+    assert accepted["verdict"] == "accepted", accepted
