@@ -1,6 +1,7 @@
 """qlvb-gateway: the command line (click). Exit status: 0 done, 2 bad usage or configuration, 1 internal
 failure, 3 a send held for the clerk (an entry that does not resolve, no electronic sub-heading, a secret
-document), 4 `status`: an alert (a mailbox failing for longer than monitoring.alert_after_seconds).
+document), 4 `status`: an alert (a mailbox failing for longer than monitoring.alert_after_seconds, the register
+not readable as it is).
 
 Each command reads its arguments, calls the gateway and prints through gateway/cli_format.py; what it
 reads from the register comes from registry/queries.py."""
@@ -406,24 +407,40 @@ def _check_storage(config: Config) -> None:
 
 
 @cli.command(help="each mailbox's state, the outbox queue and the store's free space; exit 4 when a mailbox "
-                  "has failed longer than monitoring.alert_after_seconds")
+                  "has failed longer than monitoring.alert_after_seconds, or the register cannot be read as it is "
+                  "(never made nor migrated here)")
 @config_option
 @json_option()
 def status(config_path: str, as_json: bool) -> int:
     """Each mailbox's state, the outbox and the store's free space; exit 4 on an alert (Nagios-style)."""
     from gateway.monitoring import Watch, report, store_space
-    from registry.database import Register
+    from registry.database import Register, RegisterUnavailable
     from registry.queries import mailbox_states, outbox_counts
 
     config = _config(config_path)
     now = datetime.now(timezone.utc)
-    with closing(Register(config.database)) as database, database.session() as session:
+    try:  # the register as it is: never made (a mistyped path) nor migrated (code pulled, daemon not restarted) here
+        database = Register(config.database, existing=True)
+    except RegisterUnavailable as exc:
+        return _register_alert(str(exc), as_json)
+    with closing(database), database.reading() as session:
         states, outbox = mailbox_states(session), outbox_counts(session)
     watch = Watch({m.name: m.poll_seconds for m in config.mailboxes}, config.limits.seconds_per_mail,
                   config.monitoring.alert_after_seconds)
     result = report(states, outbox, store_space(Path(config.storage)), watch, now)
     out.print_json(out.status_json(result)) if as_json else out.print_status(result, config.tz)
     return EXIT_ALERT if result.alerts else EXIT_OK
+
+
+def _register_alert(reason: str, as_json: bool) -> int:
+    """`status` when the register cannot be read: one line (or one JSON object, its one alert named `database`), and
+    the alert's exit status (red team 76: a traceback and exit 1, a monitoring check's mere warning)."""
+    line = f"database: {reason}"
+    if as_json:
+        out.print_json({"alerts": [{"mailbox": "database", "failing_since": None, "error": reason, "message": line}]})
+    else:
+        print(line)
+    return EXIT_ALERT
 
 
 @cli.command(help="queue the clerk's digest now (the daemon sends it)")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry.bounded import fit_to_columns
@@ -34,54 +38,113 @@ def create_private(path: Path) -> None:
         pass
 
 
-def make_engine(url: str) -> Engine:
+class RegisterUnavailable(Exception):
+    """The register cannot be read as it is (Register(url, existing=True)): not there, not reachable, not a register, or of
+    another revision than the code's. Its message is one line, naming no password."""
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a SQLite URL (None for another database, an in-memory one or a `file:` URI)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("sqlite:///", 1)[-1].split("?", 1)[0]
+    return path if path and path != ":memory:" and not path.startswith("file:") and not path.startswith("sqlite:") else None
+
+
+def make_engine(url: str, *, create: bool = True) -> Engine:
+    """The register's engine. `create`: a SQLite file not there yet is made (0600, its folder too); without it, a file
+    not there is RegisterUnavailable and a connection never makes one (`mode=rw`)."""
     url = normalise_url(url)
-    if url.startswith("sqlite"):
-        path = url.split("sqlite:///", 1)[-1].split("?", 1)[0]
-        if path and path != ":memory:" and not path.startswith("file:"):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            create_private(Path(path))
-        # how long to wait for another writer's lock (`?timeout=SECONDS` in the URL, default 60 s), then
-        # "database is locked": the daemon backs off and tries again (gateway/guard.py)
-        timeout = make_url(url).query.get("timeout", "60")  # a tuple where the URL repeats it: the last
-        wait = float(timeout if isinstance(timeout, str) else timeout[-1])
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = sqlite_path(url)
+    # how long to wait for another writer's lock (`?timeout=SECONDS` in the URL, default 60 s), then
+    # "database is locked": the daemon backs off and tries again (gateway/guard.py)
+    timeout = make_url(url).query.get("timeout", "60")  # a tuple where the URL repeats it: the last
+    wait = float(timeout if isinstance(timeout, str) else timeout[-1])
+    if path is not None and create:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        create_private(Path(path))
+    if path is not None and not create:
+        if not Path(path).is_file():
+            raise RegisterUnavailable(f"no register at {Path(path).resolve()} (a wrong path? it is made by the first "
+                                      f"command that writes, never by status)")
+        engine = create_engine(url, creator=lambda: sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, timeout=wait))
+    else:
         engine = create_engine(url, connect_args={"timeout": wait})
+    _sqlite_events(engine, wait)
+    return engine
 
-        @event.listens_for(engine, "connect")
-        def _connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
-            cursor.close()
 
-        @event.listens_for(engine, "begin")
-        def _begin(connection: Connection) -> None:
-            # one writer at a time, taken at the start: numbers are given in commit order; a reader (Register.reading)
-            # takes a snapshot and holds no writer up (WAL)
-            connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READER) else "BEGIN IMMEDIATE")
+def _sqlite_events(engine: Engine, wait: float) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+        cursor.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        # one writer at a time, taken at the start: numbers are given in commit order; a reader (Register.reading)
+        # takes a snapshot and holds no writer up (WAL)
+        connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READER) else "BEGIN IMMEDIATE")
+
+
+def _alembic() -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
 
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (idempotent)."""
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config = _alembic()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
 
+def check_revision(engine: Engine) -> None:
+    """The register reached, and at the code's revision: else RegisterUnavailable saying why (an upgrade due, say)."""
+    try:
+        with engine.execution_options(**{READER: True}).connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except DBAPIError as exc:
+        raise RegisterUnavailable(f"cannot connect: {_first_line(exc)}") from None
+    scripts = ScriptDirectory.from_config(_alembic())
+    head = scripts.get_current_head()
+    if current is None:
+        raise RegisterUnavailable("not a register (no schema revision in it): a wrong database?")
+    if current == head:
+        return
+    known = current in {s.revision for s in scripts.walk_revisions()}
+    raise RegisterUnavailable(f"the register is at revision {current}, the code at {head}: an upgrade is due (the next "
+                              f"`qlvb-gateway run` or `web` makes it at its start)" if known else
+                              f"the register is at revision {current}, which this code does not know (a newer gateway's?)")
+
+
+def _first_line(exc: DBAPIError) -> str:
+    """The driver's own words, their first line (SQLAlchemy's add the statement and its parameters)."""
+    words = str(exc.orig) if exc.orig is not None else str(exc)
+    return next((line.strip() for line in words.splitlines() if line.strip()), type(exc).__name__)
+
+
 class Register:
     """The opened register: an engine with its schema up to date, and a session factory."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
-        migrate(self.engine)
+    def __init__(self, url: str, *, existing: bool = False) -> None:
+        """`existing`: the register as it is, for reading (`status`): never made, never migrated (RegisterUnavailable
+        when it is not there, not reached or not at the code's revision); else made if need be and migrated."""
+        self.engine = make_engine(url, create=not existing)
+        try:
+            check_revision(self.engine) if existing else migrate(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self.sessions, "before_flush", fit_to_columns)  # a value too long is cut, never refused
 

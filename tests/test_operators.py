@@ -103,6 +103,7 @@ def test_status_exits_4_once_the_daemon_has_stopped_watching(world: World) -> No
 
 def test_status_shows_the_free_space_of_the_store(world: World) -> None:
     (world.root / "store").mkdir()
+    world.run("user", "list", "--config", str(world.config_path))  # the register made (status never makes one: red team 76)
     code, state = status(world)
     usage = shutil.disk_usage(world.root / "store")
     assert code == 0 and state["store"]["path"].endswith("store")

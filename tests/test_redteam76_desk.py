@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,44 @@ def test_directory_import_says_which_agencies_it_withdraws_and_takes_them_back(w
     assert "1 added or changed" in world.run("directory", "import", "--config", str(world.config_path), str(csv)).stdout
     [accepted] = world.ingest(_scanned_letter(world, "622/STP-VP"))
     assert accepted["verdict"] == "accepted", accepted
+
+
+# ---- `status` and a register it cannot read ----------------------------------------------------------------------
+
+
+def _status(world: World, database: str, *json_flag: str) -> subprocess.CompletedProcess[str]:
+    world.extra["database"] = database
+    world.write_config()
+    return world.run("status", "--config", str(world.config_path), *json_flag, check=False)
+
+
+@pytest.mark.parametrize("database", ["sqlite:///typo-dir/qlvb.db", "postgresql://qlvb@127.0.0.1:1/qlvb"])
+def test_status_on_a_register_it_cannot_reach_is_one_line_and_an_alert_and_makes_nothing(world: World, database: str) -> None:
+    before = sorted(p.name for p in world.root.iterdir())
+    done = _status(world, database)
+    assert done.returncode == 4, (done.returncode, done.stderr[-2000:])
+    assert len(done.stdout.splitlines()) == 1 and done.stdout.startswith("database: ") and done.stderr == "", done
+    assert ("no register at" if database.startswith("sqlite") else "cannot connect") in done.stdout
+    as_json = _status(world, database, "--json")
+    assert as_json.returncode == 4 and [a["mailbox"] for a in json.loads(as_json.stdout)["alerts"]] == ["database"]
+    assert sorted(p.name for p in world.root.iterdir()) == before  # no folder, no new register
+
+
+def test_status_says_an_upgrade_is_due_and_never_migrates(world: World) -> None:
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    from registry.database import MIGRATIONS, make_engine
+
+    engine = make_engine(f"sqlite:///{world.root / 'old.db'}")
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:  # a register of the code before (revision 0017)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0017")
+    engine.dispose()
+    done = _status(world, "sqlite:///old.db")
+    assert done.returncode == 4 and len(done.stdout.splitlines()) == 1, done
+    assert "revision 0017" in done.stdout and "upgrade is due" in done.stdout, done.stdout
+    with sqlite3.connect(world.root / "old.db") as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0017",)
