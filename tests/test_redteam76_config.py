@@ -80,6 +80,7 @@ def test_a_listener_filing_into_an_imap_mailbox_by_its_name_is_taken(world: Worl
     config = _configured(world, mailboxes=[{"name": "maildir", "maildir": _maildir(world)},
                                            {"name": "vanthu", "imap": IMAP}],
                          listener={"protocol": "lmtp", "port": 2424, "mailbox": "vanthu"})
+    world.run("user", "list", "--config", config)  # the register made (status never makes one)
     assert world.run("status", "--config", config, "--json", check=False).returncode == 0
 
 
