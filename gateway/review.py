@@ -213,7 +213,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
                           "files are destroyed (002 Đ16.7); return it to ask for it on paper, or discard it", "secret")
     try:
         with budget(gateway.config.limits.daemon_seconds_per_mail):
-            _decided_first(gateway, intake, facts)
+            _decided_first(gateway, intake, facts, mail.received_at.astimezone(gateway.config.tz))
         with budget(gateway.config.limits.daemon_seconds_per_mail):  # each decision its own, as intake's one
             return _release(gateway, intake, mail_id, actor, result)
     except MailTookTooLong:
@@ -240,12 +240,12 @@ def _forget_secret(gateway: Gateway, intake: Intake, mail_id: int, actor: str, f
     intake.destroy_recalled()
 
 
-def _decided_first(gateway: Gateway, intake: Intake, facts: MailFacts) -> None:
+def _decided_first(gateway: Gateway, intake: Intake, facts: MailFacts, received: datetime) -> None:
     """The decision made once before the register's writer lock is taken: a held mail may be one that held the
     daemon's main thread past its bound (quarantined for it), and the clerk's release, in the desk's thread or a
     command, is bounded only where a command runs it; deciding under the lock would have stopped every mailbox."""
     with gateway.register.reading() as session:
-        intake.decide_on(session, facts)
+        intake.decide_on(session, facts, received)
 
 
 def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysis: Analysis) -> list[Released]:
@@ -258,13 +258,13 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
         received = mail.received_at.astimezone(gateway.config.tz)
         hold_numbers_first(session, gateway.config.agency.code, [received.year])  # another clerk's release waited for
         _refuse_if_closed(session, gateway, mail_id, received.year)  # asked with the series held: see close_year
-        decisions = intake.decide_on(session, facts)
+        decisions = intake.decide_on(session, facts, received)
         files = _files_of(session, gateway, intake, mail, analysis, decisions)
         registered: list[Document] = []
         for index, decision in enumerate(decisions):
             if decision.pdf is None:
                 continue  # nothing to register in it
-            earlier = intake.registered_as(session, decision.pdf)
+            earlier = intake.registered_as(session, decision.pdf, received)
             # its number and date, its very signed revision, or a copy of it (red team 54)
             recalled = _recalled(session, decision.particulars) or (earlier if earlier and earlier.recalled else None)
             if recalled is not None:

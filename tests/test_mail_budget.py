@@ -70,10 +70,10 @@ def decide(facts, *args, **kwargs):
                     raise
     return real(facts, *args, **kwargs)
 
-def decide_on(self, session, facts):
+def decide_on(self, session, facts, *args, **kwargs):
     while kind == "queries" and stalled(facts):  # the main thread mostly in the database's driver
         session.execute(text("SELECT count(*) FROM documents")).scalar()
-    return real_decide_on(self, session, facts)
+    return real_decide_on(self, session, facts, *args, **kwargs)
 
 pipeline.decide, pipeline.Intake.decide_on = decide, decide_on
 

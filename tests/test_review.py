@@ -299,8 +299,8 @@ def _release_two_copies_at_once(world: World) -> tuple[list[int], int]:
     gateway = Gateway.open(load_config(world.config_path))
     barrier, looked = threading.Barrier(2, timeout=5), Intake.registered_as
 
-    def look_then_wait(self: Intake, session: object, pdf: object) -> object:
-        found = looked(self, session, pdf)  # type: ignore[arg-type]
+    def look_then_wait(self: Intake, session: object, pdf: object, received: object) -> object:
+        found = looked(self, session, pdf, received)  # type: ignore[arg-type]
         try:
             barrier.wait()
         except threading.BrokenBarrierError:

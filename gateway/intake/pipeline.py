@@ -111,10 +111,10 @@ class Intake:
         self.attempts = Attempts(gateway.register)
 
     # ---- reading the register -------------------------------------------------------------
-    def _duplicate_lookup(self, session: Session) -> DuplicateLookup:
+    def _duplicate_lookup(self, session: Session, received: datetime) -> DuplicateLookup:
 
         def lookup(pdf: PdfFacts) -> Registered | None:
-            row = self.registered_as(session, pdf)
+            row = self.registered_as(session, pdf, received)
             if row is None:
                 return None
             same = row.signed_sha256 is not None and row.signed_sha256 in (pdf.signed_sha256, pdf.attachment.sha256)
@@ -122,11 +122,11 @@ class Intake:
 
         return lookup
 
-    def registered_as(self, session: Session, pdf: PdfFacts) -> Document | None:
+    def registered_as(self, session: Session, pdf: PdfFacts, received: datetime) -> Document | None:
         """The document of the register this one repeats (registry.register_line.earliest_same: the same file, signed
         revision, or issuer's number of the year; a recalled one if no other); also asked by a clerk's release, which
-        must not number it twice."""
-        issue = self._issue(pdf)
+        must not number it twice. `received`: the mail's receive time (an undated document's year is its receipt's)."""
+        issue = self._issue(pdf, received)
         found = earliest_same(session, self.gw.config.agency.code, pdf.attachment.sha256, issue,
                               signed_sha256=pdf.signed_sha256, copier=self._copier(pdf.reading),
                               same_issuer=self._same_agency(issue))
@@ -164,14 +164,19 @@ class Intake:
         agency = self.gw.directory.by_issuer(mark.copier, mark.copier_parent) if mark.copier else None
         return issuer_key(agency.name) if agency else issuer_key(mark.copier or UNREAD_COPIER, mark.copier_parent)
 
-    def _issue(self, pdf: PdfFacts) -> Issue | None:
+    def _issue(self, pdf: PdfFacts, received: datetime) -> Issue | None:
         """Which of its issuer's documents it is, None when its issuer or number is unread ("/UBND-VP")."""
         p = pdf.reading.particulars if pdf.reading else Particulars()
         if not (p.issuer and p.number and not p.number.startswith("/")):
             return None
         agency = self.gw.directory.by_issuer(p.issuer, p.issuer_parent)
-        return Issue(p.issuer, p.issuer_parent, p.number, int(p.date[:4]) if p.date else datetime.now(self.gw.config.tz).year,
+        return Issue(p.issuer, p.issuer_parent, p.number, int(p.date[:4]) if p.date else self._receipt_year(received),
                      agency=agency.name if agency else None, date=p.date)
+
+    # 000 Đ11.2, 002 Đ7.1.b: a document is received when it enters our system; an undated one's year is its receipt's,
+    # never the processing clock's (red team 74: read after New Year, a December scan was another year's, numbered again)
+    def _receipt_year(self, received: datetime) -> int:
+        return received.astimezone(self.gw.config.tz).year
 
     def _copy_before(self, session: Session, issue: Issue | None, copier: str | None) -> str | None:
         """The issuer's own document, or another copier's copy, registered after a certified copy of its number: the
@@ -190,13 +195,14 @@ class Intake:
         return (f"Cùng cơ quan ban hành, số, ký hiệu với văn bản số đến {other.arrival_number}/{other.year}, ngày của một "
                 "trong hai chưa đọc được: đối chiếu, có thể là một văn bản") if other else None
 
-    def _name_the_earlier(self, session: Session, mail: Mail, decision: Decision, facts: MailFacts) -> None:
+    def _name_the_earlier(self, session: Session, mail: Mail, decision: Decision, facts: MailFacts,
+                          received: datetime) -> None:
         """A duplicate from the mailbox that may recall the document gives the earlier registration the name its
         issuer's gateway knows it by, if it has none: a copy that came first from someone else (a co-recipient
         forwarding the signed file) left it nameless, and the issuer's own recall was answered "never received"
         (red team 12)."""
         name = peer_document_id(facts)
-        earlier = self.registered_as(session, decision.pdf) if name and decision.pdf else None
+        earlier = self.registered_as(session, decision.pdf, received) if name and decision.pdf else None
         if earlier is None or earlier.peer_document_id or earlier.recalled:
             return
         origin = session.get(Mail, earlier.mail_id) if earlier.mail_id else None
@@ -262,7 +268,7 @@ class Intake:
                 if record:
                     return self._record(item, known, frozenset(), delivered, received)
                 with self.gw.register.session() as session, self._budget():
-                    decisions = self.decide_on(session, known)
+                    decisions = self.decide_on(session, known, received)
                 return MailOutcome(tuple(self._outcome(item, known, d, None, None, delivered, received) for d in decisions))
             except Exception as exc:
                 if blame(exc) == "infrastructure":
@@ -291,7 +297,7 @@ class Intake:
         received = self.gw.calendar.received_at(delivered)
         if not record:
             with self.gw.register.session() as session, self._budget():
-                decisions = self.decide_on(session, facts)
+                decisions = self.decide_on(session, facts, received)
             return MailOutcome(tuple(self._outcome(item, facts, d, None, None, delivered, received) for d in decisions))
         try:
             return self._record(item, facts, stored, delivered, received)
@@ -303,11 +309,13 @@ class Intake:
                 raise
             return seen
 
-    def decide_on(self, session: Session, facts: MailFacts) -> list[Decision]:
-        """The decisions on a mail's documents, against the register as the session sees it."""
+    def decide_on(self, session: Session, facts: MailFacts, received: datetime | None = None) -> list[Decision]:
+        """The decisions on a mail's documents, against the register as the session sees it; `received`: the mail's
+        receive time (None: a mail looked at now)."""
+        received = received or datetime.now(timezone.utc).astimezone(self.gw.config.tz)
         return decide(
             facts, self.gw.us, self.gw.directory, self.gw.config.clerk_addresses,
-            self.gw.config.notify.urgent, self._duplicate_lookup(session),
+            self.gw.config.notify.urgent, self._duplicate_lookup(session, received),
             answers_ours=answered_recipient(session, facts) is not None,
         )
 
@@ -458,7 +466,7 @@ class Intake:
                 return seen
         if present is not None:
             present.add(key)
-        decisions = self.decide_on(session, facts)
+        decisions = self.decide_on(session, facts, received)
         secret = any(d.secret for d in decisions) or rules.secret_mail(facts)  # judged or not (a report's)
         if not secret:  # stored before the transaction
             self.store_files(item, facts, stored)  # and another process's recall may have destroyed a file since
@@ -477,7 +485,7 @@ class Intake:
             document = (self.register_document(session, mail, decision, received, now, peer_document_id(facts), files=files)
                         if decision.verdict == "accepted" else None)
             if decision.verdict == "duplicate":
-                self._name_the_earlier(session, mail, decision, facts)
+                self._name_the_earlier(session, mail, decision, facts, received)
             number, document_id = (document.arrival_number, document.id) if document else (None, None)
             queued = self.queue_answers(session, mail, facts, decision, number, index, document, delivered, received)
             outcome = replace(self._outcome(item, facts, decision, number, mail.id, delivered, received), replies=queued)
@@ -536,7 +544,7 @@ class Intake:
         when the caller has just written them (else read from the register)."""
         p = decision.particulars
         reading = decision.pdf.reading if decision.pdf else None
-        issue, copier = (self._issue(decision.pdf) if decision.pdf else None), self._copier(reading)  # asked once
+        issue, copier = (self._issue(decision.pdf, received) if decision.pdf else None), self._copier(reading)  # asked once
         document = register_incoming(session, self.gw.config.agency.code, RegisterLine(
             medium="electronic", basis=decision.basis, received_at=received,
             issuer=p.issuer or decision.issuer_from_certificate, notation=p.number, subject=p.summary,

@@ -1,0 +1,62 @@
+"""Red team 74 (time and the calendar): intake numbered a mail into a year whose register was printed and closed (a
+mail delivered on 31 December read after New Year, or moved back into the inbox); a January letter of an issuer's new
+number, its year typed as last year's, was taken for last year's letter of that number and never registered; the
+acknowledgement of a duplicate named the earlier document's incoming number with the new receipt's year (another
+document's number); an undated document's year for the duplicate lookup was the processing clock's, so the same mail
+read after New Year was numbered a second time. Each test failed before its fix. The clock intake reads is set the way
+the red team set it: `gateway/intake/pipeline.py`'s `datetime` replaced by one whose `now()` says a chosen time."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+import gateway.intake.pipeline as pipeline
+from kit import scan
+from test_redteam65 import _day_and_month_by_hand
+from world import World
+
+VN = timezone(timedelta(hours=7))
+
+
+class _Clock(datetime):
+    """The intake pipeline's clock: what `datetime.now` says there."""
+
+    NOW: datetime
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:  # type: ignore[override]
+        return cls.NOW.astimezone(tz) if tz else cls.NOW.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
+    _Clock.NOW = when
+    monkeypatch.setattr(pipeline, "datetime", _Clock)
+
+
+def _rows(world: World, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(world.root / "qlvb.db") as db:
+        return db.execute(sql).fetchall()
+
+
+def test_an_undated_scan_read_after_new_year_is_the_duplicate_of_its_december_letter(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sở Tư pháp's 45/STP-VP of 29/12/2026 registered from its signed file on 30/12; its scan (the day and month
+    handwritten, unread) delivered on 31/12/2026 10:00 and read on 04/01/2027 (the daemon down over the holiday): the
+    duplicate of 1/2026, as when read at once, never a second line: its year is its receipt's, not the clock's."""
+    spec = {"number": "45/STP-VP", "date": (29, 12, 2026), "summary": "V/v báo cáo tổng kết công tác văn thư"}
+    t1, t2 = datetime(2026, 12, 30, 9, 0, tzinfo=VN), datetime(2026, 12, 31, 10, 0, tzinfo=VN)
+    _at(monkeypatch, t1 + timedelta(minutes=1))
+    signed = world.mail("signed", attachments=[("45.pdf", world.signed("stp", world.document(**spec)))],
+                        date=t1, received_at=t1)
+    assert world.ingest(signed)[0]["incoming_number"] == 1
+    _at(monkeypatch, datetime(2027, 1, 4, 8, 0, tzinfo=VN))
+    scanned = world.mail("scan", attachments=[("45.pdf", scan(_day_and_month_by_hand(world.document(**spec)), dpi=200,
+                                                              grey=False))], date=t2, received_at=t2)
+    [out] = world.ingest(scanned)
+    assert out["received_at"] == "2026-12-31T10:00:00+07:00"
+    assert (out["verdict"], out["duplicate_of"], out["incoming_number"]) == ("duplicate", 1, None), out["reasons"]
+    assert _rows(world, "select year, arrival_number from documents") == [(2026, 1)]
