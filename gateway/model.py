@@ -300,6 +300,7 @@ class Registered:
     number: int
     recalled: bool = False
     same_file: bool = True  # its very file or signed revision; else the same issuer's number of the year
+    year: int | None = None  # the year of its register line: its number's series (NĐ 30/2020 Đ22.2)
 
 
 @dataclass(frozen=True)
@@ -313,6 +314,7 @@ class Decision:
     appendices: list[PdfFacts]
     replies: list[Reply]
     duplicate_of: int | None = None
+    duplicate_year: int | None = None  # the year of the line `duplicate_of` numbers (not the new receipt's)
     secret: bool = False
     urgent: bool = False
     issuer_from_certificate: str | None = None  # the signer's agency, taken as issuer when none could be read

@@ -355,7 +355,8 @@ def return_to_sender(gateway: Gateway, intake: Intake, mail_id: int, reason: str
     with gateway.register.session() as session, session.begin():
         mail = _waiting_mail(session, mail_id)
         context = {"doc": Particulars(), "subject": mail.subject or "", "sender": mail.from_address, "issuer_name": None,
-                   "incoming_number": None, "duplicate_of": None, "year": mail.received_at.year,
+                   "incoming_number": None, "duplicate_of": None,
+                   "year": mail.received_at.astimezone(gateway.config.tz).year,
                    "received_at": mail.received_at.astimezone(gateway.config.tz).isoformat(),
                    "delivered_at": mail.delivered_at.astimezone(gateway.config.tz).isoformat(), "basis_text": "",
                    "errors": [error("returned-by-clerk", reason)], "warnings": [], "verdict": "returned",

@@ -60,3 +60,35 @@ def test_an_undated_scan_read_after_new_year_is_the_duplicate_of_its_december_le
     assert out["received_at"] == "2026-12-31T10:00:00+07:00"
     assert (out["verdict"], out["duplicate_of"], out["incoming_number"]) == ("duplicate", 1, None), out["reasons"]
     assert _rows(world, "select year, arrival_number from documents") == [(2026, 1)]
+
+
+def _acknowledgements(world: World) -> list[tuple[str, str]]:
+    """The acknowledgements in the outbox, in order: their subjects and text."""
+    from email import message_from_bytes, policy
+
+    out = []
+    for subject, raw in _rows(world, "select subject, raw from outbox where kind = 'ack' order by id"):
+        message = message_from_bytes(raw, policy=policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        out.append((subject, body.get_content() if body is not None else ""))  # type: ignore[union-attr]
+    return out
+
+
+def test_the_answer_to_a_duplicate_names_the_earlier_number_with_its_own_year(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sở Tư pháp's 45/STP-VP registered as số đến 1/2026 (received 30/12/2026); the same mail sent again on 04/01/2027:
+    its acknowledgement, and the reason the clerk reads, name 1/2026, the registration that exists, never 1/2027 (the
+    first document of 2027, another one)."""
+    pdf = world.signed("stp", world.document(number="45/STP-VP", date=(29, 12, 2026), summary="V/v báo cáo công tác văn thư"))
+    t1, t2 = datetime(2026, 12, 30, 9, 0, tzinfo=VN), datetime(2027, 1, 4, 9, 0, tzinfo=VN)
+    _at(monkeypatch, t1 + timedelta(minutes=1))
+    assert world.ingest(world.mail("a", attachments=[("45.pdf", pdf)], date=t1, received_at=t1))[0]["incoming_number"] == 1
+    _at(monkeypatch, t2 + timedelta(minutes=1))
+    [again] = world.ingest(world.mail("b", attachments=[("45.pdf", pdf)], date=t2, received_at=t2))
+    assert (again["verdict"], again["duplicate_of"]) == ("duplicate", 1)
+    _, (subject, text) = _acknowledgements(world)
+    assert "số đến 1/2026" in subject and "1/2027" not in subject, subject
+    assert "với số đến 1 năm 2026" in text and "(số đến 1/2026)" in text, text
+    assert "năm 2027" not in text and "1/2027" not in text, text
+    assert [r["message"] for r in again["reasons"] if r["code"] == "duplicate"] == [
+        "Văn bản này đã được tiếp nhận trước đó. (số đến 1/2026)"]

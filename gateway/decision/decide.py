@@ -151,7 +151,7 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
         if earlier.recalled and (earlier.same_file or printed.copy or not route_ok):
             reasons.append(error("recalled", f"số đến {earlier.number}"))
         elif not earlier.recalled:
-            original = earlier.number
+            original = earlier
     return _finish(mail, desk, Findings(pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original,
                                         modified=judged.modified))
 
@@ -194,7 +194,7 @@ class Findings:
     reasons: list[Reason]
     basis: Basis | None = None  # what proves it, if anything does
     issuers: DocumentIssuers = DocumentIssuers(())  # the issuers (or copier) its signatures prove
-    original: int | None = None  # the incoming number of the same document registered before
+    original: Registered | None = None  # the same document registered before
     secret: bool = False
     modified: tuple[str, ...] = ()  # fields of issuer signatures that later revisions broke
 
@@ -203,7 +203,7 @@ def _finish(mail: MailFacts, desk: Desk, found: Findings) -> Decision:
     verdict, reasons = _verdict(found.reasons, mail, desk.directory), found.reasons
     if verdict == "accepted" and found.original is not None:
         verdict = "duplicate"
-        reasons = reasons + [Reason("duplicate", "warning", f"số đến {found.original}")]
+        reasons = reasons + [Reason("duplicate", "warning", f"số đến {_numbered(found.original)}")]
     reading = found.pdf.reading if found.pdf else None
     urgent = bool(reading and reading.particulars.urgency) and not found.secret
     replies = _replies(verdict, mail, desk, found.basis, found.issuers, urgent, found.secret)
@@ -212,11 +212,18 @@ def _finish(mail: MailFacts, desk: Desk, found: Findings) -> Decision:
     return Decision(
         verdict=verdict, basis=found.basis if verdict in ("accepted", "duplicate") else None, reasons=reasons,
         pdf=found.pdf, appendices=found.appendices, replies=replies,
-        duplicate_of=found.original if verdict == "duplicate" else None, secret=found.secret, urgent=urgent,
+        duplicate_of=found.original.number if verdict == "duplicate" and found.original else None,
+        duplicate_year=found.original.year if verdict == "duplicate" and found.original else None,
+        secret=found.secret, urgent=urgent,
         issuer_from_certificate=issuers[0].label if issuers and not printed and not found.issuers.copy else None,
         copier=issuers[0].label if found.issuers.copy and issuers else None,
         modified_signatures=found.modified,
     )
+
+
+# NĐ 30/2020 Đ22.2: one series a year; an incoming number names a document only with its year.
+def _numbered(registered: Registered) -> str:
+    return f"{registered.number}/{registered.year}" if registered.year is not None else str(registered.number)
 
 
 def _replies(verdict: Verdict, mail: MailFacts, desk: Desk, basis: Basis | None, issuers: DocumentIssuers,

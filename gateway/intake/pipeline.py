@@ -104,6 +104,17 @@ def peer_document_id(facts: MailFacts) -> str | None:
     return facts.peer.get("x-qlvb-document-id") if facts.sender.authenticated else None
 
 
+# NĐ 30/2020 Đ22.2: one series a year; a duplicate's answer names the earlier line's number with that line's year
+# (red team 74: "số đến 1/2027" for a letter registered as 1/2026, another document's number).
+def _year_of(decision: Decision, registered: Document | None, received: datetime) -> int:
+    """The year of the incoming number an answer names: the new line's, or the earlier line's a duplicate repeats."""
+    if registered is not None:
+        return registered.year
+    if decision.duplicate_of is not None and decision.duplicate_year is not None:
+        return decision.duplicate_year
+    return received.year
+
+
 class Intake:
     def __init__(self, gateway: Gateway, pool: WorkerPool) -> None:
         self.gw = gateway
@@ -118,7 +129,8 @@ class Intake:
             if row is None:
                 return None
             same = row.signed_sha256 is not None and row.signed_sha256 in (pdf.signed_sha256, pdf.attachment.sha256)
-            return Registered(row.arrival_number, row.recalled, same_file=same or row.pdf_sha256 == pdf.attachment.sha256)
+            return Registered(row.arrival_number, row.recalled, same_file=same or row.pdf_sha256 == pdf.attachment.sha256,
+                              year=row.year)
 
         return lookup
 
@@ -586,7 +598,7 @@ class Intake:
             "issuer_name": issuer.name if issuer else None,
             "incoming_number": number,
             "duplicate_of": decision.duplicate_of,
-            "year": received.year,
+            "year": _year_of(decision, registered, received),
             "received_at": received.isoformat(),
             "delivered_at": delivered.isoformat(),
             "basis_text": BASIS_TEXT.get(decision.basis or "", ""),
