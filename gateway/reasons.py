@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     "returned-by-clerk": "Văn thư trả lại sau khi kiểm tra",
     "peer-answer": "Thư trả lời hoặc thông báo về văn bản (xác nhận, trả lại, thu hồi), không kèm văn bản mới.",
     "recalled": "Văn bản đã bị cơ quan ban hành thu hồi.",
+    "year-closed": "Thư nhận trong năm mà sổ đăng ký văn bản đến đã khóa (đã in, ký và khóa sổ): không cấp số vào sổ năm đó; Văn thư xem xét, trả lại hoặc bỏ qua.",
     "document-unread": "Không đọc được gì trên trang đầu của văn bản (không có tên cơ quan, số, ngày, tên loại: trang trắng, quét ngược hoặc tệp hỏng): không đăng ký văn bản trống; đề nghị gửi lại bản rõ.",
     "hidden-text": "Lớp chữ của văn bản có chữ không hiện trên trang (chữ trắng, trong suốt, quá nhỏ hoặc bị che): nội dung đọc được có thể khác điều người xem thấy; đề nghị gửi lại tệp đúng.",
     "not-issued": "Văn bản chưa được cấp số hoặc ngày ban hành (để trống trên văn bản điện tử, không chữ ký số nào điền vào): chưa phải văn bản đã phát hành; đề nghị gửi bản đã cấp số, ngày.",

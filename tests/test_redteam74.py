@@ -92,3 +92,31 @@ def test_the_answer_to_a_duplicate_names_the_earlier_number_with_its_own_year(
     assert "năm 2027" not in text and "1/2027" not in text, text
     assert [r["message"] for r in again["reasons"] if r["code"] == "duplicate"] == [
         "Văn bản này đã được tiếp nhận trước đó. (số đến 1/2026)"]
+
+
+def test_a_mail_of_a_closed_year_read_after_the_closing_is_held_for_the_clerk_never_numbered(world: World) -> None:
+    """Last year's register printed and closed (`register close`); a signed letter delivered on 31 December at 15:00, in
+    office hours, read only afterwards (the daemon down over New Year, or the mail moved back into the inbox): held for
+    the clerk (`year-closed`), no number in the closed volume nor this year's, no acknowledgement; `register close` again
+    counts it among the year's held mails, and `review release` refuses it as it refuses any mail of a closed year."""
+    last = datetime.now(VN).year - 1
+    t1, t2 = datetime(last, 12, 30, 10, 0, tzinfo=VN), datetime(last, 12, 31, 15, 0, tzinfo=VN)
+    first = world.mail("a", attachments=[("cv.pdf", world.signed("stp", world.document(number="301/STP-VP",
+                                                                                       date=(29, 12, last))))],
+                       date=t1, received_at=t1)
+    assert world.ingest(first)[0]["incoming_number"] == 1
+    close = ["register", "close", "--config", str(world.config_path), "--year", str(last)]
+    assert "còn" not in world.run(*close).stdout
+    late = world.mail("b", attachments=[("cv.pdf", world.signed("stp", world.document(number="305/STP-VP",
+                                                                                      date=(31, 12, last))))],
+                      date=t2, received_at=t2)
+    [out] = world.ingest(late)
+    assert (out["verdict"], out["incoming_number"], out["received_at"]) == ("quarantined", None, t2.isoformat())
+    assert [r["code"] for r in out["reasons"] if r["severity"] == "error"] == ["year-closed"], out["reasons"]
+    assert {r["kind"] for r in out["replies"]} == {"alert"}  # the clerk told; the issuer never told it was registered
+    assert _rows(world, "select year, arrival_number, notation from documents") == [(last, 1, "301/STP-VP")]
+    assert _rows(world, "select count(*) from outbox where kind = 'ack'") == [(1,)]  # the first letter's only
+    assert "còn 1 thư nhận trong năm đang chờ xử lý" in world.run(*close).stdout
+    done = world.run("review", "release", "--config", str(world.config_path), str(out["review_id"]), check=False)
+    assert done.returncode == 2 and f"received in {last}" in done.stderr, done.stderr
+    assert _rows(world, "select year, arrival_number from documents") == [(last, 1)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gateway.decision import rules
 from gateway.decision.corroboration import corroborate
@@ -154,6 +154,18 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
             original = earlier
     return _finish(mail, desk, Findings(pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original,
                                         modified=judged.modified))
+
+
+# 000 Đ9.2.a: a closed year's register is printed, signed and closed; NĐ 30/2020 Đ22.2: no number is added to its series.
+def held_for_closed_year(decision: Decision, year: int, clerk: list[str]) -> Decision:
+    """A document that would take a number, received in a year whose register is closed: held for the clerk, never
+    numbered nor acknowledged as registered (red team 74: a mail of 31 December read after the closing was numbered in
+    the printed, signed volume); anything else stands as decided."""
+    if decision.verdict != "accepted":
+        return decision
+    return replace(decision, verdict="quarantined", basis=None, duplicate_of=None, duplicate_year=None,
+                   reasons=[*decision.reasons, error("year-closed", f"năm {year}")],
+                   replies=[Reply("alert", a) for a in clerk])
 
 
 def _proven_appendices(appendices: list[PdfFacts], issuers: DocumentIssuers,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, object_session
 
 from gateway.app import Gateway
 from gateway.decision import rules
-from gateway.decision.decide import DuplicateLookup, decide
+from gateway.decision.decide import DuplicateLookup, decide, held_for_closed_year
 from gateway.decision.issuers import may_be_one_issuer
 from gateway.exchange.processing import tell_sender
 from gateway.exchange.recall import issuer_mailbox, receive_recall
@@ -36,6 +36,7 @@ from gateway.model import (
 )
 from gateway.workers import WorkerPool, WorkFailure
 from registry import audit
+from registry.closed_years import closure
 from registry.models import Document, DocumentFile, Mail
 from registry.outbox import OutboxKind, enqueue
 from registry.numbering import hold_numbers_first
@@ -325,11 +326,19 @@ class Intake:
         """The decisions on a mail's documents, against the register as the session sees it; `received`: the mail's
         receive time (None: a mail looked at now)."""
         received = received or datetime.now(timezone.utc).astimezone(self.gw.config.tz)
-        return decide(
+        decisions = decide(
             facts, self.gw.us, self.gw.directory, self.gw.config.clerk_addresses,
             self.gw.config.notify.urgent, self._duplicate_lookup(session, received),
             answers_ours=answered_recipient(session, facts) is not None,
         )
+        return self._held_if_closed(session, decisions, self._receipt_year(received))
+
+    # 000 Đ9.2.a: a closed year's register takes no more numbers (asked with its series held: see close_year).
+    def _held_if_closed(self, session: Session, decisions: list[Decision], year: int) -> list[Decision]:
+        """The decisions, those that would number a document in a closed year held for the clerk (`year-closed`)."""
+        if not any(d.verdict == "accepted" for d in decisions) or closure(session, self.gw.config.agency.code, year) is None:
+            return decisions
+        return [held_for_closed_year(d, year, self.gw.config.clerk_addresses) for d in decisions]
 
     def _seen(self, session: Session, facts: MailFacts, source: str) -> MailOutcome | None:
         """What became of this mail when the register first had it, told of `source`, the file or mailbox it came from now."""
