@@ -100,14 +100,35 @@ def _issue_ways(issue: Issue) -> list[ColumnElement[bool]]:
     """The ways to the issuer's document of this number of the year, each by an index of its own: its issuer printed the
     same, or, printed otherwise, the same agency of the directory and the same date (red team 58: a copy printing "SỞ TƯ
     PHÁP TỈNH BẮC GIANG" escaped the recall of "SỞ TƯ PHÁP"'s letter; red team 60: two issuers one agency's aliases
-    name, a former province's and the merged one's, each number their own documents)."""
-    same_year = (Document.issued_date.like(f"{issue.year:04d}-%")
-                 | (Document.issued_date.is_(None) & (Document.year == issue.year)))
+    name, a former province's and the merged one's, each number their own documents). A dated one is its date's only:
+    the same number and printed year with another printed date is another document (`of_another_date`)."""
+    same_year = _same_date(issue) | (Document.issued_date.is_(None) & (Document.year == issue.year))
     number = Document.notation_key == notation_key(issue.notation)  # however written (red team 65)
     ways: list[ColumnElement[bool]] = [(Document.issuer_key == issuer_key(issue.issuer, issue.parent)) & number & same_year]
     if issue.agency and issue.date:
         ways.append((Document.agency_key == issuer_key(issue.agency)) & (Document.issued_date == issue.date) & number)
     return ways
+
+
+# NĐ 30/2020 Phụ lục VI: a duplicate is one document (number and symbol, issuer); two printed dates are two documents
+# (red team 74: "3/STP-VP, ngày 05/01/2026" typed by habit in January 2027 was taken for 2026's 3/STP-VP, never registered).
+def _same_date(issue: Issue) -> ColumnElement[bool]:
+    """The lines dated as this issue: its very date when read, else any date of its year."""
+    return Document.issued_date == issue.date if issue.date else Document.issued_date.like(f"{issue.year:04d}-%")
+
+
+def of_another_date(session: Session, agency_code: str, issue: Issue) -> Document | None:
+    """The issuer's earliest line of this number and printed year with another printed date, not recalled: another
+    document (the issuer numbered two alike, or typed last year's year by habit), the clerk compares them."""
+    if issue.date is None:
+        return None
+    other = ((Document.notation_key == notation_key(issue.notation)) & Document.issued_date.like(f"{issue.year:04d}-%")
+             & (Document.issued_date != issue.date))
+    ways: list[ColumnElement[bool]] = [(Document.issuer_key == issuer_key(issue.issuer, issue.parent)) & other]
+    if issue.agency:
+        ways.append((Document.agency_key == issuer_key(issue.agency)) & other)
+    found = _rows(session, ways, Document.agency_code == agency_code, Document.recalled.is_(False))
+    return found[0] if found else None
 
 
 def across_the_new_year(session: Session, agency_code: str, issue: Issue) -> Document | None:
@@ -157,7 +178,8 @@ def copies_of(session: Session, document: Document) -> list[Document]:
     if not (document.organ_name and document.notation):
         return []
     year = int(document.issued_date[:4]) if document.issued_date else document.year
-    ways = _issue_ways(Issue(document.organ_name, document.organ_parent, document.notation, year))
+    ways = _issue_ways(Issue(document.organ_name, document.organ_parent, document.notation, year,
+                             date=document.issued_date))
     if document.agency_key and document.issued_date:  # its printings the directory knows, of its date
         ways.append((Document.agency_key == document.agency_key) & (Document.issued_date == document.issued_date)
                     & (Document.notation_key == notation_key(document.notation)))

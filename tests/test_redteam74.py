@@ -120,3 +120,44 @@ def test_a_mail_of_a_closed_year_read_after_the_closing_is_held_for_the_clerk_ne
     done = world.run("review", "release", "--config", str(world.config_path), str(out["review_id"]), check=False)
     assert done.returncode == 2 and f"received in {last}" in done.stderr, done.stderr
     assert _rows(world, "select year, arrival_number from documents") == [(last, 1)]
+
+
+def test_a_letter_of_last_years_number_and_year_but_another_date_is_registered_with_a_note(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sở Tư pháp's 3/STP-VP of 06/01/2026 registered in January 2026; on 05/01/2027 its new 3/STP-VP (numbers start at
+    01 each year), the year typed "2026" by habit: another date, summary and file. Registered (2/2027), its line naming
+    the earlier one for the clerk to compare, acknowledged as registered; never taken for last year's letter. Its replay
+    stays its duplicate (a scan whose date is unread stays one with a dated line: the undated scan's test above)."""
+    t1, t2 = datetime(2026, 1, 6, 9, 0, tzinfo=VN), datetime(2027, 1, 5, 9, 0, tzinfo=VN)
+    old = world.document(number="3/STP-VP", date=(6, 1, 2026), summary="V/v kế hoạch công tác năm 2026")
+    assert world.ingest(world.mail("a", attachments=[("3.pdf", world.signed("stp", old))], date=t1,
+                                   received_at=t1))[0]["incoming_number"] == 1
+    _at(monkeypatch, t2 + timedelta(minutes=5))
+    new = world.signed("stp", world.document(number="3/STP-VP", date=(5, 1, 2026), summary="V/v tổng kết công tác thi đua"))
+    [out] = world.ingest(world.mail("b", attachments=[("3.pdf", new)], date=t2, received_at=t2))
+    assert (out["verdict"], out["incoming_number"], out["duplicate_of"]) == ("accepted", 1, None), out["reasons"]
+    assert [kind for kind in (r["kind"] for r in out["replies"])] == ["ack"]
+    lines = _rows(world, "select year, arrival_number, issued_date, description from documents order by id")
+    assert [line[:3] for line in lines] == [(2026, 1, "2026-01-06"), (2027, 1, "2026-01-05")]
+    assert lines[0][3] is None
+    assert "Cùng cơ quan ban hành, số, ký hiệu với văn bản số đến 1/2026 (ngày 06/01/2026)" in (lines[1][3] or ""), lines
+    t3 = t2 + timedelta(hours=1)
+    _at(monkeypatch, t3 + timedelta(minutes=5))
+    [replay] = world.ingest(world.mail("c", attachments=[("3.pdf", new)], date=t3, received_at=t3))
+    assert (replay["verdict"], replay["duplicate_of"]) == ("duplicate", 1)
+    assert "(số đến 1/2027)" in replay["reasons"][-1]["message"]
+    assert len(_rows(world, "select id from documents")) == 2
+
+
+def test_two_files_of_one_mail_with_one_number_and_two_dates_are_two_documents(world: World) -> None:
+    """One mail of Sở Tư pháp carrying its 7/STP-VP of 05/01 and a 7/STP-VP of 06/01 of the same year: two documents,
+    two numbers, the second line naming the first; two files of one number and one date stay one document."""
+    year = datetime.now(VN).year
+    a, b = (world.signed("stp", world.document(number="7/STP-VP", date=(day, 1, year), summary=summary))
+            for day, summary in ((5, "V/v tổng kết công tác thi đua"), (6, "V/v kế hoạch công tác văn thư")))
+    twin = world.signed("stp", world.document(number="7/STP-VP", date=(5, 1, year), summary="V/v tổng kết công tác thi đua"))
+    out = world.ingest(world.mail("two", attachments=[("7a.pdf", a), ("7b.pdf", b), ("7a-ban-2.pdf", twin)]))
+    assert [(o["verdict"], o["incoming_number"]) for o in out] == [("accepted", 1), ("accepted", 2)], out
+    lines = _rows(world, "select arrival_number, issued_date, description from documents order by id")
+    assert [line[:2] for line in lines] == [(1, f"{year}-01-05"), (2, f"{year}-01-06")]
+    assert f"số đến 1/{year} (ngày 05/01/{year})" in (lines[1][2] or ""), lines

@@ -29,18 +29,19 @@ class Desk:
 
 @dataclass(frozen=True)
 class _Identity:
-    """A document's identity by what it says of itself: its issuer under the body above it, its number, and the year
-    it was issued (NĐ 30/2020 Đ15 numbers each issuer's documents from 01 each year); the body and the year when read."""
+    """A document's identity by what it says of itself: its issuer under the body above it, its number, and the date
+    it was issued (NĐ 30/2020 Đ15 numbers each issuer's documents from 01 each year); the body and the date when read."""
 
     issuer: str
     number: str
     parent: str | None
-    year: str | None
+    date: str | None  # ISO
 
+    # NĐ 30/2020 Phụ lục VI: one number and issuer, one document; two printed dates are two (red team 74).
     def same(self, other: "_Identity") -> bool:
-        """The same document, unless both read a body or a year and they differ."""
+        """The same document, unless both read a body or a date and they differ."""
         return (self.issuer, self.number) == (other.issuer, other.number) and all(
-            a is None or b is None or a == b for a, b in ((self.parent, other.parent), (self.year, other.year)))
+            a is None or b is None or a == b for a, b in ((self.parent, other.parent), (self.date, other.date)))
 
 
 def _identity(pdf: PdfFacts) -> _Identity | None:
@@ -48,14 +49,15 @@ def _identity(pdf: PdfFacts) -> _Identity | None:
     if p is None or not p.issuer or not p.number or p.number.startswith("/"):
         return None
     return _Identity(fold(p.issuer), notation_key(p.number), fold(p.issuer_parent) if p.issuer_parent else None,
-                     p.date[:4] if p.date else None)
+                     p.date or None)
 
 
 def split_documents(pdfs: list[PdfFacts]) -> list[tuple[PdfFacts | None, list[PdfFacts]]]:
     """The documents of a mail with their appendices: each PDF with its own number and issuer is a
     document of its own when there are several; otherwise one document with the rest appended.
     One document, one number (NĐ 30/2020 Phụ lục VI: a duplicate is not registered again): the same
-    PDF twice, or two files of the same issuer, number and year, are one document (the most signed one)."""
+    PDF twice, or two files of the same issuer, number and date (or one undated), are one document (the most
+    signed one)."""
     first: dict[str, PdfFacts] = {}
     for pdf in pdfs:
         first.setdefault(pdf.attachment.sha256, pdf)

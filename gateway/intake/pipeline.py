@@ -42,7 +42,8 @@ from registry.outbox import OutboxKind, enqueue
 from registry.numbering import hold_numbers_first
 from registry.references import destroy_after_commit, destroy_pending, destruction_due, hold_files
 from registry.register_line import (
-    Issue, RegisterLine, across_the_new_year, earliest_copy, earliest_same, issuer_key, recalled_of_number, register_incoming,
+    Issue, RegisterLine, across_the_new_year, earliest_copy, earliest_same, issuer_key, of_another_date, recalled_of_number,
+    register_incoming,
 )
 
 log = logging.getLogger("qlvb.intake")
@@ -207,6 +208,17 @@ class Intake:
         other = across_the_new_year(session, self.gw.config.agency.code, issue)
         return (f"Cùng cơ quan ban hành, số, ký hiệu với văn bản số đến {other.arrival_number}/{other.year}, ngày của một "
                 "trong hai chưa đọc được: đối chiếu, có thể là một văn bản") if other else None
+
+    # NĐ 30/2020 Phụ lục VI: a number and issuer registered before is told to the clerk, even where the dates make two
+    # documents of them (red team 74).
+    def _another_date(self, session: Session, issue: Issue | None) -> str | None:
+        """The issuer's line of this number and printed year dated otherwise: the clerk compares them."""
+        other = of_another_date(session, self.gw.config.agency.code, issue) if issue is not None else None
+        if other is None or other.issued_date is None:
+            return None
+        printed = "/".join(reversed(other.issued_date.split("-")))
+        return (f"Cùng cơ quan ban hành, số, ký hiệu với văn bản số đến {other.arrival_number}/{other.year} (ngày "
+                f"{printed}), khác ngày ban hành: đối chiếu, có thể ghi nhầm năm")
 
     def _name_the_earlier(self, session: Session, mail: Mail, decision: Decision, facts: MailFacts,
                           received: datetime) -> None:
@@ -574,7 +586,8 @@ class Intake:
             to_places=reading.recipients.as_json() if reading else None, page_amount=reading.pages if reading else None,
             description="; ".join(n for n in (_copy_note(reading) if reading and reading.copy else None,
                                                self._copy_before(session, issue, copier),
-                                               self._across_the_year(session, issue, received)) if n) or None,
+                                               self._across_the_year(session, issue, received),
+                                               self._another_date(session, issue)) if n) or None,
             copier=copier,
             pdf_sha256=decision.pdf.attachment.sha256 if decision.pdf else None, mail_id=mail.id,
             signed_sha256=decision.pdf.signed_sha256 if decision.pdf else None,
