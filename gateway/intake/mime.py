@@ -12,7 +12,7 @@ import logging
 import quopri
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
@@ -105,18 +105,21 @@ def date_header(msg: Message) -> datetime | None:
 
 
 def topmost_received(msg: Message) -> datetime | None:
-    """The time our own server wrote in the topmost Received: header (after its last ';')."""
-    for value in msg.get_all("Received", []) or []:
-        text = str(value)
-        if ";" not in text:
-            continue
-        try:
-            parsed = parsedate_to_datetime(text.rsplit(";", 1)[1].strip())
-        except (TypeError, ValueError, IndexError, OverflowError):
-            continue
-        if plausible(parsed):
-            return parsed
-    return None
+    """The time our own server wrote in the topmost Received: header (after its last ';'); None when that line gives
+    none. A lower line is the sending side's word, never our receive time (002 Đ7.1.b; red team 74)."""
+    values = msg.get_all("Received", []) or []
+    if not values or ";" not in str(values[0]):
+        return None
+    try:
+        parsed = parsedate_to_datetime(str(values[0]).rsplit(";", 1)[1].strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return plausible(_in_utc_unless_zoned(parsed))
+
+
+def _in_utc_unless_zoned(when: datetime) -> datetime:
+    """RFC 5322 §3.3: "-0000" is UTC with the local zone unknown; a time with no zone is read so too."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
 def _filename(part: Message) -> str:

@@ -1,0 +1,80 @@
+"""Red team 74 (time and the calendar), its findings on when a signature and a mail are dated:
+
+- 5: a signature whose trusted timestamp proves it made before its certificate existed (a key certified again for
+  another holder) gave the document legal value: accepted on the signature, registered. NĐ 130/2018 Đ9.1: a signature
+  made while its certificate was in force.
+- 6: a certificate valid when our server received the mail, expired when the worker read it (a backlog: the daemon down
+  over a weekend), made an honest agency's letter `certificate-expired`, held. It is judged as of the delivery
+  (002 Đ7.1.b: the document was received when it entered our system), revocation still as of now.
+- 9: our server's topmost Received line dated "-0000" (RFC 5322 §3.3: UTC, local zone unknown) was skipped as zoneless,
+  and the next line down, the sender's word, dated the mail: a mail delivered today was numbered in 2025's register.
+
+Each mail goes through the real `ingest` (or the intake with its worker processes), as a clerk's gateway runs it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email import message_from_bytes
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.demo.pki import Identity
+from kit import sign_pdf
+from world import World
+
+NOW = datetime.now(timezone.utc)
+UNPROVEN = "vanthu@other.example"  # nothing proves the sender: the signature is the document's only basis
+
+
+def _agency_certificate(world: World, valid_from: datetime, valid_until: datetime) -> Identity:
+    who = world.pki.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang", valid_from=valid_from,
+                           valid_until=valid_until)
+    world.pki.write(world.root / "pki")
+    return who
+
+
+def _codes(out: dict[str, Any]) -> list[str]:
+    return [r["code"] for r in out["reasons"]]
+
+
+# ---- 9: only our topmost Received line dates the mail ---------------------------------------------------------------
+def _with_received(world: World, name: str, ours: str) -> Path:
+    """Sở Tư pháp's signed letter (Date: now) whose topmost Received line (ours) ends in `ours`, the sender's server's
+    line below it dated 30/06/2025."""
+    mail = world.mail(name, attachments=[("cv.pdf", world.signed("stp", world.document(number="91/STP-VP")))])
+    raw = mail.read_bytes()
+    assert raw.startswith(b"Received:")
+    rest = raw.split(b"\r\n", 1)[1]
+    theirs = b"Received: from pc by mail.sotp.example with SMTP; Mon, 30 Jun 2025 09:00:00 +0700\r\n"
+    mail.write_bytes(f"Received: from agency.example by mx.bacgiang.gov.vn with ESMTPSA{ours}\r\n".encode() + theirs + rest)
+    return mail
+
+
+@pytest.mark.parametrize("zone", ["-0000", ""])
+def test_our_received_line_without_a_known_zone_is_utc_and_dates_the_mail(world: World, zone: str) -> None:
+    stamp = NOW.strftime("%a, %d %b %Y %H:%M:%S")
+    [out] = world.ingest(_with_received(world, f"zone{zone}", f"; {stamp} {zone}".rstrip()))
+    assert out["verdict"] == "accepted"
+    assert abs(datetime.fromisoformat(out["delivered_at"]) - NOW.replace(microsecond=0)) < timedelta(seconds=1)
+    [line] = world.documents()
+    assert line.year == datetime.fromisoformat(out["received_at"]).year != 2025
+
+
+@pytest.mark.parametrize("ours", ["", "; not a date", "; Mon, 30 Jun 1969 09:00:00 +0700"])
+def test_an_unusable_topmost_received_line_falls_back_to_the_date_never_to_a_lower_line(world: World, ours: str) -> None:
+    """No date on our line, one that does not parse, or one before 1970 (past belief): the mail's Date: (now), never the
+    sender's Received line of 2025."""
+    [out] = world.ingest(_with_received(world, f"bad{len(ours)}", ours))
+    assert abs(datetime.fromisoformat(out["delivered_at"]) - NOW) < timedelta(minutes=5)
+    [line] = world.documents()
+    assert line.year != 2025
+
+
+def test_topmost_received_reads_minus_0000_as_utc() -> None:
+    from gateway.intake.mime import topmost_received
+
+    msg = message_from_bytes(b"Received: from a by mx.bacgiang.gov.vn; Fri, 04 Dec 2026 18:49:30 -0000\r\n"
+                             b"Received: from pc by b; Mon, 30 Jun 2025 09:00:00 +0700\r\n\r\n")
+    assert topmost_received(msg) == datetime(2026, 12, 4, 18, 49, 30, tzinfo=timezone.utc)
