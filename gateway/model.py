@@ -78,6 +78,7 @@ class SignatureFacts:
     changes_after: ChangeLevel = "none"  # the most any later revision changed, as pyHanko judges it
     fields_changed_after: tuple[str, ...] = ()  # form fields (other signatures among them) filled later
     revoked_on: str | None = None  # ISO 8601: the certificate revoked after a trusted timestamp proves it signed (valid)
+    outside_validity: bool = False  # a trusted timestamp proves it made before the certificate's validity or after it
 
     @classmethod
     def unreadable(cls, field: str, problem: str) -> "SignatureFacts":

@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "signature-modified": "Văn bản đã bị sửa đổi sau khi ký số.",
     "signature-untrusted": "Chứng thư số của người ký không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy.",
     "certificate-expired": "Chứng thư số của người ký đã hết hạn tại thời điểm kiểm tra.",
+    "signed-outside-validity": "Dấu thời gian chứng minh văn bản được ký khi chứng thư số của người ký chưa có hiệu lực hoặc đã hết hạn: chữ ký không có giá trị (Điều 9 khoản 1 Nghị định 130/2018/NĐ-CP).",
     "certificate-revoked": "Chứng thư số của người ký đã bị thu hồi.",
     "certificate-revoked-after-signing": "Chứng thư số của người ký bị thu hồi sau thời điểm ký (dấu thời gian chứng minh văn bản được ký khi chứng thư còn hiệu lực; lý do thu hồi không phải lộ khóa): chữ ký vẫn có giá trị.",
     "revocation-unknown": "Không kiểm tra được tình trạng thu hồi của chứng thư số (danh sách thu hồi thiếu hoặc quá hạn).",

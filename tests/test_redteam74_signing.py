@@ -39,6 +39,31 @@ def _codes(out: dict[str, Any]) -> list[str]:
     return [r["code"] for r in out["reasons"]]
 
 
+# ---- 5: a trusted timestamp outside the certificate's validity ------------------------------------------------------
+@pytest.mark.parametrize("valid_from_days,valid_until_days,stamped_days", [
+    (10, -365, 30),  # certified ten days ago; the timestamp proves the signature made thirty days ago
+    (400, 5, 2),  # expired five days ago; the timestamp proves it made two days ago
+])
+def test_a_signature_a_timestamp_proves_made_outside_its_certificate_gives_no_legal_value(
+        world: World, valid_from_days: int, valid_until_days: int, stamped_days: int) -> None:
+    who = _agency_certificate(world, NOW - timedelta(days=valid_from_days), NOW - timedelta(days=valid_until_days))
+    pdf = sign_pdf(world.document(number="401/STP-VP"), who, world.pki, timestamp_at=NOW - timedelta(days=stamped_days))
+    [out] = world.ingest(world.mail("outside", sender=UNPROVEN, auth=None, attachments=[("cv.pdf", pdf)]))
+    assert out["verdict"] != "accepted" and out["basis"] != "signature", out
+    assert "signed-outside-validity" in _codes(out), out["reasons"]
+    assert out["signatures"][0]["trusted"] is False
+    assert world.documents() == []  # in no register
+
+
+def test_a_signature_a_timestamp_proves_made_while_its_certificate_was_in_force_stands(world: World) -> None:
+    """The bound's other side: certified ten days ago, the timestamp five days ago: the signature is the basis."""
+    who = _agency_certificate(world, NOW - timedelta(days=10), NOW + timedelta(days=365))
+    pdf = sign_pdf(world.document(number="402/STP-VP"), who, world.pki, timestamp_at=NOW - timedelta(days=5))
+    [out] = world.ingest(world.mail("inside", sender=UNPROVEN, auth=None, attachments=[("cv.pdf", pdf)]))
+    assert (out["verdict"], out["basis"]) == ("accepted", "signature"), out["reasons"]
+    assert "signed-outside-validity" not in _codes(out)
+
+
 # ---- 9: only our topmost Received line dates the mail ---------------------------------------------------------------
 def _with_received(world: World, name: str, ours: str) -> Path:
     """Sở Tư pháp's signed letter (Date: now) whose topmost Received line (ours) ends in `ours`, the sender's server's

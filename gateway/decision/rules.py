@@ -190,7 +190,9 @@ def signature_findings(signatures: list[SignatureFacts], revocation_hard: bool) 
             continue
         if sig.revoked_on is not None:  # NĐ 130/2018 Đ9.1: it signed while the certificate was in force
             found.append(warning("certificate-revoked-after-signing", f"{who}: {sig.revoked_on[:10]}"))
-        if not sig.trusted:
+        if sig.outside_validity:  # NĐ 130/2018 Đ9.1: made while its certificate was in force, or it is no signature
+            found.append(warning("signed-outside-validity", f"{who}: {(sig.signed_at or '')[:10]}"))
+        elif not sig.trusted:
             found.append(warning("signature-untrusted", who))
         elif sig.expired:
             found.append(warning("certificate-expired", who))

@@ -210,6 +210,12 @@ def _modified(status: PdfSignatureStatus) -> bool:
     return (level is not None and level not in ALLOWED_AFTER_SIGNING) or status.docmdp_ok is False
 
 
+def _in_force(cert: asn1_x509.Certificate, moment: datetime) -> bool:
+    """Whether the certificate was in force at `moment`: not before its not_before, not after its not_after."""
+    validity = cert["tbs_certificate"]["validity"]
+    return bool(validity["not_before"].native <= moment <= validity["not_after"].native)
+
+
 async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> SignatureFacts:
     name = str(embedded.field_name or "?")  # a plain str: pyHanko's string object would take the whole PDF along when pickled
     now = datetime.now(timezone.utc)
@@ -219,6 +225,8 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
         return SignatureFacts.unreadable(name, f"{type(exc).__name__}: {exc}"[:300])
     cert = status.signing_cert
     proven = _proven_time(status, store)
+    # NĐ 130/2018 Đ9.1: a signature made while its certificate was in force; a time proven outside it is no such one
+    outside = proven is not None and not _in_force(cert, proven)
     chain = status  # the status whose path decides trust
     listed = _revoked_after_all(store, _chain(status), proven or now)  # without a timestamp, any listing is by now
     revoked = status.revoked or listed is not True
@@ -241,7 +249,7 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
             expired = proven is None
     elif status.trusted:
         expired = False
-    trusted = chain.trusted and not revoked
+    trusted = chain.trusted and not revoked and not outside
     signed_at = proven or status.signer_reported_dt
     level, fields_changed = _changes_after(status)
     return SignatureFacts(
@@ -264,6 +272,7 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
         changes_after=level,
         fields_changed_after=fields_changed,
         revoked_on=revoked_on,
+        outside_validity=outside,
     )
 
 
