@@ -147,8 +147,9 @@ class Inbox(Generic[K]):
                     waiting.extend(self._streamed(batch.keys[0]))
                     continue
                 for mail in self.mailbox.fetch(batch.keys):
+                    job = Job("mail", mail.raw, store=True, delivered=mail.internaldate)
                     waiting.append(_Taken(mail, _unread(mail.unreadable) if mail.unreadable is not None
-                                          else desk.intake.pool.submit(Job("mail", mail.raw, store=True))))
+                                          else desk.intake.pool.submit(job)))
             while waiting and not desk.stop.is_set():  # the last ones as they come
                 left, last_uid = self._record_ready(waiting, left, last_uid, at_least=1)
         finally:
@@ -168,7 +169,8 @@ class Inbox(Generic[K]):
             return []  # it went while being read: the part stored is nobody's mail, and harmless
         whole = Whole(size, digest)
         mail = FetchedMail(key, store.head(digest, HEADER_BYTES), streamed.internaldate)
-        return [_Taken(mail, self.desk.intake.pool.submit(Job("mail", mail.raw, whole=whole)), whole)]
+        job = Job("mail", mail.raw, whole=whole, delivered=mail.internaldate)
+        return [_Taken(mail, self.desk.intake.pool.submit(job), whole)]
 
     def _record_ready(self, waiting: deque[_Taken[K]], left: int, last_uid: int, *, at_least: int) -> tuple[int, int]:
         """Once the first `at_least` mails of `waiting` are analysed, record the analysed ones at its head

@@ -25,6 +25,7 @@ from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext, SpawnContext
 from typing import Literal
@@ -56,19 +57,28 @@ class Job:
     filename: str = ""  # a PDF's file name
     store: bool = False  # a mail: write its original and files into the content store (not when secret)
     whole: Whole | None = None  # a mail: `data` is only the beginning of this one, stored already (too large)
+    delivered: datetime | None = None  # a mail: when our server received it (INTERNALDATE, the spool's time), if known
 
 
 Result = Analysis | PdfFacts | PageImages | WorkFailure
+# what goes down the pipe before a job's bytes: its id, kind, file name, store, whole and delivery time
+_Header = tuple[int, str, str, bool, Whole | None, datetime | None]
 
 
-def _do(analyser: Analyser | None, kind: str, data: bytes, filename: str, store: bool, whole: Whole | None,
-        tick: Callable[[], None]) -> Analysis | PdfFacts | PageImages:
+def _in_utc(when: datetime | None) -> datetime | None:
+    """The time in UTC, a zone every process unpickles (imapclient's INTERNALDATE zone, FixedOffset, does not unpickle:
+    every worker died on the first mail of the daemon); a time with no zone is none we know."""
+    return None if when is None or when.tzinfo is None else when.astimezone(timezone.utc)
+
+
+def _do(analyser: Analyser | None, header: _Header, data: bytes, tick: Callable[[], None]) -> Analysis | PdfFacts | PageImages:
+    _, kind, filename, store, whole, delivered = header
     if kind == "pages":
         return render_pages(data)
     assert analyser is not None
     if kind == "pdf":
         return analyser.read_outgoing(filename, data)
-    return analyser.analyse(data, tick=tick, store=store, whole=whole)
+    return analyser.analyse(data, tick=tick, store=store, whole=whole, delivered=delivered)
 
 
 def _address_space() -> int:
@@ -104,10 +114,10 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
             while not conn.poll(ORPHANED_AFTER):
                 if os.getppid() != parent:  # the daemon killed (kill -9, SIGXCPU): a forked sibling may hold its end of
                     return  # the pipe open, so no end of file would ever come; orphans are not left waiting for ever
-            header = conn.recv()
+            header: _Header | None = conn.recv()
             if header is None:
                 return
-            job_id, kind, filename, store, whole = header
+            job_id, kind = header[0], header[1]
             data = conn.recv_bytes()
         except (EOFError, OSError):
             return
@@ -116,7 +126,7 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
             analyser = _new_analyser(settings)  # tried again at each job: the operator may have put the file right
         try:
             result: Result = (analyser if isinstance(analyser, WorkFailure) and kind != "pages" else
-                              _do(analyser if isinstance(analyser, Analyser) else None, kind, data, filename, store, whole,
+                              _do(analyser if isinstance(analyser, Analyser) else None, header, data,
                                   partial(conn.send, ("tick", job_id))))
         except TrustStoreUnavailable as exc:  # fetched CRLs read again, and failing
             result = WorkFailure(str(exc), infrastructure=True)
@@ -203,9 +213,14 @@ class WorkerPool:
 
     def map(self, raws: Iterable[bytes], *, store: bool = False) -> Iterator[Analysis | WorkFailure]:
         """Mails analysed for intake (with `store`, their files written into the content store)."""
+        return self.map_delivered(((raw, None) for raw in raws), store=store)
+
+    def map_delivered(self, mails: Iterable[tuple[bytes, datetime | None]], *,
+                      store: bool = False) -> Iterator[Analysis | WorkFailure]:
+        """Mails with the time our server received each (None: unknown), analysed for intake as `map` does."""
         ahead: deque[Future[Result]] = deque()
-        for raw in raws:
-            ahead.append(self._enqueue(Job("mail", raw, store=store)))
+        for raw, delivered in mails:
+            ahead.append(self._enqueue(Job("mail", raw, store=store, delivered=delivered)))
             if len(ahead) > 2 * self.size:
                 yield mail_result(self._result(ahead.popleft()))
         while ahead:
@@ -324,7 +339,8 @@ class WorkerPool:
     def _hand(self, worker: _Worker, job: Job, future: Future[Result]) -> bool:
         limit = self.seconds_per_mail if job.kind == "mail" else self.seconds
         try:
-            worker.conn.send((id(future), job.kind, job.filename, job.store, job.whole))
+            header: _Header = (id(future), job.kind, job.filename, job.store, job.whole, _in_utc(job.delivered))
+            worker.conn.send(header)
             worker.conn.send_bytes(job.data)
         except (OSError, ValueError):
             return False

@@ -64,6 +64,72 @@ def test_a_signature_a_timestamp_proves_made_while_its_certificate_was_in_force_
     assert "signed-outside-validity" not in _codes(out)
 
 
+# ---- 6: a certificate valid at the delivery, expired at the reading -------------------------------------------------
+def _short_lived(world: World) -> bytes:
+    """Sở Tư pháp's letter signed (no timestamp) with a certificate that ran out a day ago."""
+    who = _agency_certificate(world, NOW - timedelta(days=300), NOW - timedelta(days=1))
+    return sign_pdf(world.document(number="403/STP-VP"), who, world.pki)
+
+
+def test_a_certificate_in_force_when_our_server_received_the_mail_signs_it_read_after_a_backlog(world: World) -> None:
+    """Our MX's Received line: two days ago, the certificate in force; read today, after it ran out: accepted on the
+    signature, registered with the receive date of the delivery."""
+    delivered = NOW - timedelta(days=2)
+    mail = world.mail("backlog", sender=UNPROVEN, auth=None, attachments=[("cv.pdf", _short_lived(world))],
+                      date=delivered, received_at=delivered)
+    [out] = world.ingest(mail)
+    assert (out["verdict"], out["basis"]) == ("accepted", "signature"), out["reasons"]
+    assert "certificate-expired" not in _codes(out)
+    assert out["signatures"][0]["expired"] is False
+    [line] = world.documents()
+    assert abs(datetime.fromisoformat(out["delivered_at"]) - delivered) < timedelta(seconds=1)
+    assert line.arrival_date.date() >= delivered.astimezone(timezone(timedelta(hours=7))).date()
+
+
+@pytest.mark.parametrize("how", ["received-after", "date-only"])
+def test_a_certificate_expired_before_the_delivery_is_expired_whatever_the_sender_dates(world: World, how: str) -> None:
+    """Received by our server today (after the expiry), or a file with no Received line: the sender's Date: of two days
+    ago is its own word and judges nothing: `certificate-expired`, no legal value."""
+    mail = world.mail(how, sender=UNPROVEN, auth=None, attachments=[("cv.pdf", _short_lived(world))],
+                      date=NOW - timedelta(days=2), received_at=NOW)
+    if how == "date-only":
+        raw = mail.read_bytes()
+        assert raw.startswith(b"Received:")
+        mail.write_bytes(raw.split(b"\r\n", 1)[1])
+    [out] = world.ingest(mail)
+    assert out["verdict"] != "accepted" and out["basis"] != "signature", out
+    assert "certificate-expired" in _codes(out)
+    assert world.documents() == []
+
+
+def test_the_imap_internaldate_reaches_the_workers_and_dates_the_signature_check(world: World) -> None:
+    """The daemon's path: the mailbox's INTERNALDATE (two days ago, the certificate in force, in the zone imapclient
+    gives it) goes with the mail to the worker process; the Received line on top says today. The server's word decides:
+    accepted on the signature."""
+    import os
+
+    from imapclient.fixed_offset import FixedOffset
+
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.intake.pipeline import IncomingMail, Intake
+
+    mail = world.mail("imap", sender=UNPROVEN, auth=None, attachments=[("cv.pdf", _short_lived(world))], received_at=NOW)
+    delivered = (NOW - timedelta(days=2)).astimezone(FixedOffset(420))  # does not unpickle: no worker may die of it
+    before = os.getcwd()
+    os.chdir(world.root)
+    gateway = Gateway.open(load_config(Path(world.config_path)))
+    try:
+        with gateway.worker_pool(1) as pool:
+            [outcome] = Intake(gateway, pool).process([IncomingMail("vanthu:7", mail.read_bytes(), delivered)], record=True)
+    finally:
+        gateway.close()
+        os.chdir(before)
+    [document] = outcome.documents
+    assert (document.verdict, document.basis) == ("accepted", "signature"), document.reasons
+    assert document.delivered_at == delivered
+
+
 # ---- 9: only our topmost Received line dates the mail ---------------------------------------------------------------
 def _with_received(world: World, name: str, ours: str) -> Path:
     """Sở Tư pháp's signed letter (Date: now) whose topmost Received line (ours) ends in `ours`, the sender's server's

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 from dataclasses import dataclass, replace
+from datetime import datetime
 from email.message import Message
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from gateway.model import (HEADER_LINE, Attachment, DeliveryReport, MailFacts, P
                            Unread, Whole)
 from gateway.reasons import DETAIL_CHARACTERS
 from gateway.reading import read_document
+from qlvb_mailbox.dates import plausible
 from registry.store import ContentStore
 
 T = TypeVar("T")
@@ -201,6 +203,12 @@ class TrustStoreUnavailable(Exception):
     infrastructure's failure)."""
 
 
+def delivered_at(server: datetime | None, facts: MailFacts) -> datetime | None:
+    """When the mail reached our system, for judging its signatures: the server's word, else the topmost Received line
+    (as intake dates the receipt), never the sender's Date: (002 Đ7.1.b; red team 74)."""
+    return plausible(server) or facts.received_top
+
+
 class Analyser:
     """Lives in a worker process: loads the trust store once, then analyses mail after mail."""
 
@@ -222,10 +230,11 @@ class Analyser:
         self._crl_stamp = stamp  # only once loaded: a failed reload is tried again at the next mail
 
     def analyse(self, raw: bytes, tick: Callable[[], None] = lambda: None, *, store: bool = False,
-                whole: Whole | None = None) -> Analysis:
+                whole: Whole | None = None, delivered: datetime | None = None) -> Analysis:
         """The mail's facts; with `store`, its original and files written into the content store,
         unless a document of it is marked secret (002 Đ16.7: then nothing of it is written anywhere).
-        `whole`: `raw` is only the beginning of a mail too large to hold, stored already."""
+        `whole`: `raw` is only the beginning of a mail too large to hold, stored already. `delivered`: the server's
+        delivery time (IMAP INTERNALDATE, the listener's spool time), when known."""
         folder = self.settings.fetched_crls
         if folder is not None and folder.is_dir() and folder.stat().st_mtime != self._crl_stamp:
             self._load_trust()  # the daemon fetched fresh CRLs
@@ -264,6 +273,7 @@ class Analyser:
             return Analysis(_told_briefly(facts), self._store(raw, digest, {}) if store else frozenset())
         attachments: list[Attachment] = []
         pdfs: list[PdfFacts] = []
+        judged_as_of = delivered_at(delivered, facts)
         blobs: dict[str, bytes] = {}
         carried_secret: str | None = None
         for part in found_parts:
@@ -279,7 +289,7 @@ class Analyser:
             blobs[attachment.sha256] = part.data
             if found.kind == "pdf" and not part.forwarded:
                 tick()
-                pdfs.append(self.analyse_pdf(attachment, part.data))
+                pdfs.append(self.analyse_pdf(attachment, part.data, delivered=judged_as_of))
             elif carried_secret is None:  # a forwarded mail's, a winmail.dat's, one behind junk: read for its marks alone
                 for inner in pdfs_inside(found, part.data):  # (red teams 45, 48)
                     tick()
@@ -309,9 +319,12 @@ class Analyser:
         facts = self.analyse_pdf(attachment, data, body=True)
         return replace(facts, embedded=embedded_documents_of(data)) if facts.opened else facts
 
-    def analyse_pdf(self, attachment: Attachment, data: bytes, *, body: bool = False) -> PdfFacts:
+    def analyse_pdf(self, attachment: Attachment, data: bytes, *, body: bool = False,
+                    delivered: datetime | None = None) -> PdfFacts:
+        """`delivered`: when the mail carrying it reached our server (its signatures are judged as of then when their
+        certificate ran out since); None for our own outgoing file."""
         try:
-            signatures = self.validator.validate(data) if b"/ByteRange" in data else []
+            signatures = self.validator.validate(data, delivered) if b"/ByteRange" in data else []
         except Exception as exc:  # pyHanko cannot parse the file's signature structures
             signatures = [SignatureFacts.unreadable("?", f"{type(exc).__name__}: {exc}")]
         content = signed_content(data, signatures)

@@ -238,7 +238,8 @@ class Intake:
     def process(self, mails: Iterable[IncomingMail], *, record: bool) -> Iterator[MailOutcome]:
         """One outcome per mail, in the order the mails came."""
         items = list(mails) if not isinstance(mails, list) else mails
-        for item, result in zip(items, self.pool.map((m.raw for m in items), store=record), strict=True):
+        analysed = self.pool.map_delivered(((m.raw, m.delivered_at) for m in items), store=record)
+        for item, result in zip(items, analysed, strict=True):
             yield self.handle(item, result, record=record)
 
     def handle(self, item: IncomingMail, result: Analysis | WorkFailure, *, record: bool) -> MailOutcome:

@@ -216,7 +216,17 @@ def _in_force(cert: asn1_x509.Certificate, moment: datetime) -> bool:
     return bool(validity["not_before"].native <= moment <= validity["not_after"].native)
 
 
-async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> SignatureFacts:
+def _judged_at(cert: asn1_x509.Certificate, delivered: datetime | None, now: datetime) -> datetime | None:
+    """The delivery time when the certificate, in force then, ran out between delivery and now (a backlog: the daemon
+    down, a worker stalled): the document existed at its receipt (002 Đ7.1.b); else None (judged as of now)."""
+    if delivered is None or delivered >= now:  # unknown, or a clock ahead of ours: now
+        return None
+    return delivered if _in_force(cert, delivered) and cert["tbs_certificate"]["validity"]["not_after"].native < now \
+        else None
+
+
+async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore, delivered: datetime | None = None) -> SignatureFacts:
+    """One signature judged; `delivered`: when the mail reached our server (its word, never the sender's Date:)."""
     name = str(embedded.field_name or "?")  # a plain str: pyHanko's string object would take the whole PDF along when pickled
     now = datetime.now(timezone.utc)
     try:
@@ -242,11 +252,12 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
             # a stale CRL: judge the chain without it; revocation stays unknown (a warning)
             chain = await async_validate_pdf_signature(embedded, store.context(crls=False), skip_diff=True)
         elif expired:
-            # valid at the time a timestamp proves; else, was it trusted until it expired?
-            moment = proven if proven is not None else (
-                cert["tbs_certificate"]["validity"]["not_after"].native - timedelta(seconds=1))
+            # valid at the time a timestamp proves, else at delivery (it ran out since); else, was it trusted until it
+            # expired? Revocation is judged as of now all the same (`revoked` above)
+            at_delivery = _judged_at(cert, delivered, now) if proven is None else None
+            moment = proven or at_delivery or cert["tbs_certificate"]["validity"]["not_after"].native - timedelta(seconds=1)
             chain = await async_validate_pdf_signature(embedded, store.context(moment), skip_diff=True)
-            expired = proven is None
+            expired = proven is None and not (at_delivery is not None and chain.trusted)
     elif status.trusted:
         expired = False
     trusted = chain.trusted and not revoked and not outside
@@ -276,14 +287,14 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore) -> Si
     )
 
 
-async def validate_signatures(data: bytes, store: TrustStore) -> list[SignatureFacts]:
+async def validate_signatures(data: bytes, store: TrustStore, delivered: datetime | None = None) -> list[SignatureFacts]:
     reader = PdfFileReader(BytesIO(data), strict=False)
     if reader.encrypted:
         reader.decrypt("")
     # PAdES B-LTA (ETSI EN 319 142-1): a document timestamp archives the signed file, nobody's signature; what its revision
     # adds is judged by the signatures before it (pyHanko's difference analysis allows LTA updates, nothing shown)
     signatures = [e for e in reader.embedded_signatures if e.sig_object_type != DOCUMENT_TIMESTAMP]
-    facts = [await _validate_one(embedded, store) for embedded in signatures]  # in revision order
+    facts = [await _validate_one(embedded, store, delivered) for embedded in signatures]  # in revision order
     # 002 Đ10.1: the file a viewer shows is the one validated
     if facts and not viewer_reads_as_validated(data, reader, min(e.signed_revision for e in signatures)):
         return [f.with_file_changed() for f in facts]
@@ -301,5 +312,6 @@ class SignatureValidator:
         weakref.finalize(self, self.loop.close)
         pyhanko_speedups.install()  # the same validation, less CPU (the module says where)
 
-    def validate(self, data: bytes) -> list[SignatureFacts]:
-        return self.loop.run_until_complete(validate_signatures(data, self.store))
+    def validate(self, data: bytes, delivered: datetime | None = None) -> list[SignatureFacts]:
+        """`delivered`: when our server received the mail carrying the file (None: an outgoing file, judged now)."""
+        return self.loop.run_until_complete(validate_signatures(data, self.store, delivered))
