@@ -142,7 +142,8 @@ def _once(path: Path, number: int, entry: AgencyEntry, first_row: dict[tuple[str
     for what, value in (("code", entry.code), ("mailbox", entry.mailbox)):
         earlier = first_row.setdefault((what, value), number)
         if earlier != number:
-            why = " (each agency its own official mailbox: a mail from one shared proves no one of them)" if what == "mailbox" else ""
+            why = " (each agency its own official mailbox: a mail from a shared one proves none of them)" \
+                if what == "mailbox" else ""
             raise DirectoryError(f"{path}: rows {earlier} and {number} give the same {what} {value}{why}")
 
 
