@@ -80,7 +80,8 @@ def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Is
     # (an unsigned document recalled keeps its file's hash as its signed one: red team 60)
     recalled_ways: list[ColumnElement[bool]] = [Document.signed_sha256.in_([h for h in (signed_sha256, pdf_sha256) if h])]
     if issue is not None:
-        recalled_ways += _issue_ways(issue)
+        # of any date of its year: the decision lets only the issuer's own letter by its own mailbox take the number again
+        recalled_ways += _issue_ways(issue, any_date_of_the_year=True)
     passed: list[int] = []
     while True:
         besides = (Document.id.not_in(passed),) if passed else ()
@@ -96,13 +97,16 @@ def earliest_same(session: Session, agency_code: str, pdf_sha256: str, issue: Is
         passed.append(document.id)
 
 
-def _issue_ways(issue: Issue) -> list[ColumnElement[bool]]:
+def _issue_ways(issue: Issue, *, any_date_of_the_year: bool = False) -> list[ColumnElement[bool]]:
     """The ways to the issuer's document of this number of the year, each by an index of its own: its issuer printed the
     same, or, printed otherwise, the same agency of the directory and the same date (red team 58: a copy printing "SỞ TƯ
     PHÁP TỈNH BẮC GIANG" escaped the recall of "SỞ TƯ PHÁP"'s letter; red team 60: two issuers one agency's aliases
     name, a former province's and the merged one's, each number their own documents). A dated one is its date's only:
-    the same number and printed year with another printed date is another document (`of_another_date`)."""
-    same_year = _same_date(issue) | (Document.issued_date.is_(None) & (Document.year == issue.year))
+    the same number and printed year with another printed date is another document (`of_another_date`), but where
+    `any_date_of_the_year`: a recalled number is the issuer's of the whole year (red team 77: a "copy" of a recalled
+    710/STP-VP dated a day later was registered)."""
+    dated = Document.issued_date.like(f"{issue.year:04d}-%") if any_date_of_the_year else _same_date(issue)
+    same_year = dated | (Document.issued_date.is_(None) & (Document.year == issue.year))
     number = Document.notation_key == notation_key(issue.notation)  # however written (red team 65)
     ways: list[ColumnElement[bool]] = [(Document.issuer_key == issuer_key(issue.issuer, issue.parent)) & number & same_year]
     if issue.agency and issue.date:
@@ -153,10 +157,12 @@ def across_the_new_year(session: Session, agency_code: str, issue: Issue) -> Doc
 
 
 def recalled_of_number(session: Session, agency_code: str, notation: str, date: str | None) -> list[Document]:
-    """The recalled documents of the register with this number, of this date if it is known (of any year if not)."""
+    """The recalled documents of the register with this number, of this date's year if it is known (of any year if not:
+    a copy printing another day of the year is still of the recalled number, red team 77)."""
     return list(session.scalars(select(Document).where(
         Document.notation_key == notation_key(notation), Document.agency_code == agency_code, Document.recalled.is_(True),
-        *([Document.issued_date == date] if date else [])).order_by(Document.id)))
+        *([Document.issued_date.like(f"{date[:4]}-%") | Document.issued_date.is_(None)] if date else [])
+    ).order_by(Document.id)))
 
 
 def _rows(session: Session, ways: list[ColumnElement[bool]], *where: ColumnElement[bool]) -> list[Document]:

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
-from gateway.reading.spelling import province_spellings
+from gateway.reading.spelling import province_places, province_spellings
 from gateway.resolver import commune_of
 from vntext import fold, nfc, squash
 
@@ -27,6 +27,7 @@ AGENCY_WORDS = (
     "thành ủy", "thành uỷ", "mặt trận", "hội ", "liên đoàn", "công ty", "thủ tướng", "chính phủ", "quốc hội",
     "đài ", "ngân hàng", "kiểm toán", "học viện", "đại học", "chi nhánh", "bộ chỉ huy", "cảng vụ",
 )
+CLEARLY_NEARER = 0.03  # how much nearer ours a misread place must be than any other province's name
 SAME_PLACE = 0.85  # a place read this close to one of ours is ours, a letter misread ("BAC GIANC": 0.89; "HA GIANG": 0.82)
 _JOINT_NOTATION = re.compile(r"(?:^|[/-])[A-ZĐ]+LT(?:$|[/-])")  # TTLT, NQLT, …: a joint document's type code
 
@@ -220,4 +221,15 @@ def _near_place(place: str, ours: set[str] | frozenset[str]) -> bool:
         return True
     if (spellings := province_spellings(place)) is not None:
         return bool(spellings & ours)
-    return any(SequenceMatcher(None, place, our).ratio() >= SAME_PLACE for our in ours)
+    # a misreading is ours only where it is clearly nearer ours than any other province's name, its words run together
+    # or not (red team 77: "HÀGIANG", "HANH HÓA", "HÀ GIANGG" were another province's names with one slip)
+    ours_too = {s for our in ours for s in (province_spellings(our) or {our})}
+    nearest = max((_likeness(place, our) for our in ours_too), default=0.0)
+    others = max((_likeness(place, other) for other in province_places() - ours_too), default=0.0)
+    return nearest >= SAME_PLACE and nearest >= others + CLEARLY_NEARER
+
+
+def _likeness(read: str, place: str) -> float:
+    """How alike a read place is to a place's name, as written or with its words run together."""
+    return max(SequenceMatcher(None, read, place).ratio(),
+               SequenceMatcher(None, read.replace(" ", ""), place.replace(" ", "")).ratio())

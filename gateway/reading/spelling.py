@@ -94,6 +94,11 @@ def province_spellings(place: str) -> frozenset[str] | None:
     return _province_groups().get(" ".join(fold(w) for w in _words(place)))
 
 
+def province_places() -> frozenset[str]:
+    """Every spelling of every province, folded ("BAC GIANG", "DAC LAC")."""
+    return frozenset(_province_groups())
+
+
 def names_province(text: str) -> bool:
     """Whether the text names one of the provinces, by its name alone ("Tuyên Quang", "UBND xã Tân Yên - Tuyên Quang"
     names one), tone marks or none."""
