@@ -51,10 +51,11 @@ def directory_source(path: Path) -> str:
 
 
 def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *, actor: str = "gateway",
-                   whole: bool = True) -> DirectorySync:
+                   whole: bool = True, ours: str | None = None) -> DirectorySync:
     """Add or update agencies from a directory file, and withdraw those it read before and names no longer (audited).
-    `whole`: the file is the agency's whole directory (the configuration's `directory:`, or, without one, what
-    `directory import` reads), so that rows from before sources were kept, and not in it, are withdrawn too."""
+    `whole`: the file is the agency's whole directory (the configuration's `directory:`), so that rows from before
+    sources were kept, and not in it, are withdrawn too; `ours`: our own agency's code, never withdrawn (red team 78: a
+    one-line file imported after the upgrade withdrew every agency, ours too)."""
     if session.get_bind().dialect.name == "postgresql":
         # two gateways starting at once must not both insert the same agencies (SQLite's writers
         # are already one at a time: BEGIN IMMEDIATE)
@@ -75,7 +76,7 @@ def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *,
                 setattr(row, key, value)
             row.withdrawn_at = None  # named again: trusted again
             changed += 1
-    withdrawn = _withdraw(existing, {e.code for e in entries}, source, whole)
+    withdrawn = _withdraw(existing, {e.code for e in entries} | ({ours} if ours else set()), source, whole)
     if changed:
         audit.record(session, "directory-import", actor=actor, source=source, changed=changed, total=len(entries))
     if withdrawn:
@@ -127,7 +128,7 @@ class Gateway:
         register = Register(config.database)
         with register.session() as session, session.begin():
             if entries is not None and config.directory is not None:
-                synced = sync_directory(session, entries, directory_source(config.directory))
+                synced = sync_directory(session, entries, directory_source(config.directory), ours=config.agency.code)
                 if synced.withdrawn:
                     log.warning("directory: %s", synced.summary(str(config.directory)))
         with register.session() as session:

@@ -329,9 +329,10 @@ def directory_import(config_path: str, file: str, actor: str) -> int:
     except DirectoryError as exc:
         raise UsageError(str(exc)) from None
     source = directory_source(path)
-    whole = config.directory is None or directory_source(config.directory) == source  # else: agencies added to it
+    # the configuration's own file is the whole directory; any other adds agencies, and withdraws only those it gave
+    whole = config.directory is not None and directory_source(config.directory) == source
     with closing(Gateway.open(config)) as gateway, gateway.register.session() as session, session.begin():
-        synced = sync_directory(session, entries, source, actor=actor, whole=whole)
+        synced = sync_directory(session, entries, source, actor=actor, whole=whole, ours=config.agency.code)
     print(synced.summary(file))
     return EXIT_OK
 

@@ -25,7 +25,7 @@ def test_an_impossible_printed_date_is_told_not_registered_blank_in_silence(worl
 
     assert out["verdict"] == "accepted" and out["document"]["date"] is None
     told = {r["code"]: r for r in out["reasons"]}
-    assert told["date-unread"]["severity"] == "warning" and f"{day} tháng {month}" in told["date-unread"]["message"]
+    assert told["date-impossible"]["severity"] == "warning" and f"{day} tháng {month}" in told["date-impossible"]["message"]
 
 
 def test_a_document_dated_after_it_was_signed_is_told(world: World) -> None:
@@ -39,3 +39,16 @@ def test_a_document_dated_after_it_was_signed_is_told(world: World) -> None:
     earlier = _send(world, "dated-before", world.signed("stp", render_document(DocumentSpec(number="43/STP-VP"))))
     assert earlier["verdict"] == "accepted" and earlier["reasons"] == []  # dated 20/11/2026, signed since: nothing to tell
 
+
+
+def test_a_date_only_unread_is_no_impossible_date_to_its_issuer() -> None:
+    """Red team 78: a genuine Nội quy with no date line (realpdf 004) was told its date "không có thật": the reader's
+    warning that it found no date shared the impossible date's code."""
+    from dataclasses import replace
+
+    from core_facts import reading
+    from gateway.decision.rules import impossible_date
+    from gateway.model import ReadingWarning
+
+    unread = replace(reading(), warnings=[ReadingWarning("date-unread", "không đọc được trường date")])
+    assert impossible_date(unread) == []

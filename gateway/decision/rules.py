@@ -96,7 +96,8 @@ def unissued(reading: Reading | None) -> list[Reason]:
 def impossible_date(reading: Reading | None) -> list[Reason]:
     if reading is None:
         return []
-    return [warning("date-unread", w.message.rsplit(": ", 1)[-1]) for w in reading.warnings if w.code == "date-unread"][:1]
+    return [warning("date-impossible", w.message.rsplit(": ", 1)[-1]) for w in reading.warnings
+            if w.code == "date-impossible"][:1]
 
 
 VIETNAM = timezone(timedelta(hours=7))  # no summer time

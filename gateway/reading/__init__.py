@@ -225,7 +225,7 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
         if date_left_blank(place.lines[0].text):
             notes.warn("date-blank", "ngày ban hành để trống trên văn bản")
         else:  # "ngày 31 tháng 02": typed, and no calendar has it (red team 43: taken for a blank, the letter not-issued)
-            notes.warn("date-unread", f"ngày ban hành ghi trên văn bản không có thật: {one_line(place.lines[0].text)[:60]}")
+            notes.warn("date-impossible", f"ngày ban hành ghi trên văn bản không có thật: {one_line(place.lines[0].text)[:60]}")
     if particulars.number is not None and particulars.number.startswith("/"):
         notes.warn("number-incomplete", f"số văn bản để trống phần số: {particulars.number}")
     if (mismatch := type_mismatch(particulars.type, particulars.number)) is not None:
