@@ -387,11 +387,23 @@ def run(config_path: str) -> int:
 
 
 def _check_maildirs(config: Config) -> None:
-    """Each Maildir watched is there (cur, new, tmp), said at start rather than at every back-off (red team 76)."""
+    """Each Maildir watched, said at start (red team 76: found only at every back-off). One no mail has reached yet is
+    no error (red team 78: Postfix and Dovecot make cur, new and tmp at its first delivery; `run` stopped, the other
+    mailboxes' mail waiting): a warning, then that mailbox backs off as any failing one, `status` saying why. A path
+    that can never be a Maildir (a file where a folder goes) is a configuration error."""
     for mailbox in config.mailboxes:
         folder = mailbox.maildir
-        if folder is not None and not all((folder / part).is_dir() for part in ("cur", "new", "tmp")):
-            raise ConfigError(f"mailboxes.{mailbox.name}.maildir: no Maildir at {folder} (its cur, new and tmp folders)")
+        if folder is None:
+            continue
+        key = f"mailboxes.{mailbox.name}.maildir"
+        parts = [folder / part for part in ("cur", "new", "tmp")]
+        there = next(path for path in (folder, *folder.parents) if path.exists())  # its cur, new, tmp or nearest folder
+        for path in (*(part for part in parts if part.exists()), there):
+            if not path.is_dir():
+                raise ConfigError(f"{key}: {path} is a file, not a folder: no Maildir can be at {folder}")
+        if not all(path.is_dir() for path in parts):
+            logging.getLogger("qlvb.maildir").warning(
+                "%s: no Maildir at %s yet (its cur, new and tmp folders): watched from its first delivery", key, folder)
 
 
 def _check_storage(config: Config) -> None:

@@ -43,8 +43,8 @@ class MaildirMailbox:
         self._not_mail: set[str] = set()  # files skipped (and warned about once)
 
     def connect(self) -> None:
-        if not self.path.is_dir():
-            raise OSError(f"{self.path}: no Maildir there")
+        if not all((self.path / part).is_dir() for part in ("cur", "new", "tmp")):  # made by the first delivery
+            raise OSError(f"{self.path}: no Maildir there (its cur, new and tmp folders)")
         self.inbox = mailbox.Maildir(str(self.path), factory=None, create=False)
         for key in ("accepted", "returned", "quarantined", "ignored"):
             self._folder(key)
