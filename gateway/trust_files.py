@@ -1,13 +1,19 @@
 """The files of `trust.roots` and `trust.crls`, read and told apart: a root must be a certificate, a CRL a certificate
 revocation list (red team 76: the two swapped over, or the agency's own .p12 named as a root, were taken, and every
 genuine signed document was returned to its issuer as signature-invalid). Read when the configuration is loaded (the
-key named in the error) and again by each worker (gateway/intake/signatures.py)."""
+key named in the error) and again by each worker (gateway/intake/signatures.py), by the same functions.
+
+Red team 78: roots that validated genuine signatures were refused. An OpenSSL "TRUSTED CERTIFICATE" (`openssl x509
+-trustout`, RHEL's ca-bundle.trust.crt) is the certificate followed by OpenSSL's trust settings: the certificate is read,
+the settings ignored. A DER file passed through a text tool, a mail or a Windows copy ends in a line break: white space
+(and NUL) after the object's length is ignored. Anything else after it is still refused, and said."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from asn1crypto import crl as asn1_crl
+from asn1crypto import parser
 from asn1crypto import pem
 from asn1crypto import pkcs12
 from asn1crypto import x509 as asn1_x509
@@ -29,32 +35,68 @@ def _parse(*values: Asn1Value) -> None:
         value.native  # noqa: B018
 
 
+PADDING = b" \t\r\n\x0b\x0c\x00"  # what a text tool, a mail or a copy leaves after a DER object: ignored
+
+
 def _blocks(path: Path, data: bytes | None = None) -> list[tuple[str | None, bytes]]:
-    """The file's DER blocks (of `data`, when given, as read from `path`), each with its PEM label (None for DER)."""
+    """The file's DER objects (of `data`, when given, as read from `path`), each with its PEM label (None for DER)."""
     data = path.read_bytes() if data is None else data
     if not pem.detect(data):
-        return [(None, data)]
+        return [(None, _object(None, data))]
     try:
-        return [(label, der) for label, _, der in pem.unarmor(data, multiple=True)]
+        return [(label, _object(label, der)) for label, _, der in pem.unarmor(data, multiple=True)]
     except ValueError as exc:
         raise TrustFileError(f"{path}: a PEM file that cannot be read ({exc})") from None
 
 
-def _what(der: bytes) -> str:
-    """What DER bytes hold, among the files an operator may have at hand."""
+def _end(der: bytes) -> int | None:
+    """Where the first DER object of the bytes ends, by its length (None: no whole object, as in a file cut short)."""
+    try:
+        _, _, _, header, contents, trailer = parser.parse(der)
+    except (ValueError, TypeError):
+        return None
+    return len(header) + len(contents) + len(trailer)
+
+
+def _object(label: str | None, der: bytes) -> bytes:
+    """A block's DER object: a TRUSTED CERTIFICATE's certificate (OpenSSL's trust settings after it ignored), a DER
+    file's object without the white space after it; else the bytes as they are (the strict loading says what they are)."""
+    end = _end(der)
+    if end is None:
+        return der
+    if label == "TRUSTED CERTIFICATE" or (label is None and not der[end:].strip(PADDING)):
+        return der[:end]
+    return der
+
+
+def _what(der: bytes) -> tuple[str | None, int]:
+    """What DER bytes hold, among the files an operator may have at hand (None: none of them), and how many bytes
+    follow it."""
+    end = _end(der)
+    if end is None:
+        return None, 0
     for kind, name in ((asn1_x509.Certificate, "a certificate"), (asn1_crl.CertificateList, "a certificate revocation list"),
                        (pkcs12.Pfx, "a PKCS#12 key file")):
         try:
-            _parse(kind.load(der, strict=True))
+            _parse(kind.load(der[:end], strict=True))
         except (ValueError, TypeError):
             continue
-        return name
-    return "neither a certificate nor a certificate revocation list"
+        return name, len(der) - end
+    return None, 0
 
 
 def _wrong(path: Path, label: str | None, der: bytes, wanted: str) -> TrustFileError:
-    what = PEM_LABELS.get(label, f"a PEM {label!r} block") if label is not None else _what(der)
-    return TrustFileError(f"{path} is {what}, not {wanted}")
+    """The error of a file that is not `wanted`: what it is, by its PEM label (`label`) or else by its DER bytes."""
+    what, after = (PEM_LABELS.get(label, f"a PEM {label!r} block"), 0) if label is not None else _what(der)
+    if what is None:
+        return TrustFileError(f"{path} is not {wanted}: no certificate, certificate revocation list or PKCS#12 key file "
+                              "can be read in it (cut short, damaged, or neither DER nor PEM)")
+    if what != wanted:
+        return TrustFileError(f"{path} is {what}, not {wanted}")
+    if after:
+        return TrustFileError(f"{path} is {what} followed by {after} bytes of something else (only white space may "
+                              "follow it)")
+    return TrustFileError(f"{path}: {wanted} that cannot be read")
 
 
 def _certificate(path: Path, label: str | None, der: bytes) -> asn1_x509.Certificate:

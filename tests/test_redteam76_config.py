@@ -120,8 +120,8 @@ def _certificate_as_crl(world: World) -> dict[str, object]:
     (_swapped, "trust.roots: {root}/pki/root.crl is a certificate revocation list, not a certificate"),
     (_p12_as_root, "trust.roots: {root}/agency.p12 is a PKCS#12 key file, not a certificate"),
     (_garbled_pem, "trust.roots: {root}/garbled.pem: a PEM file that cannot be read"),
-    (_truncated_root, "trust.roots: {root}/root-cut.der is neither a certificate nor a certificate revocation list, "
-                      "not a certificate"),
+    (_truncated_root, "trust.roots: {root}/root-cut.der is not a certificate: no certificate, certificate revocation "
+                      "list or PKCS#12 key file can be read in it (cut short, damaged, or neither DER nor PEM)"),
     (_signer_as_root, "trust.roots: {root}/stp.pem is a signer's certificate (not a CA)"),
     (_certificate_as_crl, "trust.crls: {root}/pki/intermediate.pem is a certificate, not a certificate revocation list"),
 ])
