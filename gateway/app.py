@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from gateway.config import Config, ConfigError
 from gateway.decision.rules import Us
-from gateway.directory import AgencyEntry, Directory, DirectoryError, parse_directory
+from gateway.directory import AgencyEntry, Directory, DirectoryError, parse_directory, shared_summary
 from gateway.exchange.answers import AnswerWriter
 from gateway.intake.analysis import AnalysisSettings
 from gateway.intake.authentication import AuthSettings
@@ -133,6 +133,8 @@ class Gateway:
                     log.warning("directory: %s", synced.summary(str(config.directory)))
         with register.session() as session:
             directory = load_directory(session)
+        if (shared := shared_summary(directory.agencies)) is not None:  # each proven by that mailbox (red team 78)
+            log.info("directory: %s", shared)
         return cls(
             config=config,
             register=register,

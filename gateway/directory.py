@@ -137,14 +137,29 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
 
 
 def _once(path: Path, number: int, entry: AgencyEntry, first_row: dict[tuple[str, str], int]) -> None:
-    """Each code and each mailbox in one row only: a second silently won (red team 76: a row copied with Sở Tư pháp's
-    address, and Sở Tư pháp's genuine letters were returned to it as not its own; a code twice stopped every command)."""
-    for what, value in (("code", entry.code), ("mailbox", entry.mailbox)):
-        earlier = first_row.setdefault((what, value), number)
-        if earlier != number:
-            why = " (each agency its own official mailbox: a mail from a shared one proves none of them)" \
-                if what == "mailbox" else ""
-            raise DirectoryError(f"{path}: rows {earlier} and {number} give the same {what} {value}{why}")
+    """Each code in one row only (red team 76: a code twice stopped every command). A mailbox may be several agencies':
+    one office serves a commune's UBND and HĐND (red team 78: refused at start, and before that the first's letters
+    returned as not its own)."""
+    earlier = first_row.setdefault(("code", entry.code), number)
+    if earlier != number:
+        raise DirectoryError(f"{path}: rows {earlier} and {number} give the same code {entry.code}")
+
+
+def shared_mailboxes(agencies: Iterable[AgencyEntry]) -> dict[str, tuple[AgencyEntry, ...]]:
+    """The mailboxes given to more than one agency, each with its agencies in the directory's order."""
+    by_mailbox: dict[str, tuple[AgencyEntry, ...]] = {}
+    for agency in agencies:
+        by_mailbox[agency.mailbox] = (*by_mailbox.get(agency.mailbox, ()), agency)
+    return {mailbox: found for mailbox, found in by_mailbox.items() if len(found) > 1}
+
+
+def shared_summary(agencies: Iterable[AgencyEntry]) -> str | None:
+    """One line naming the mailboxes several agencies share, None when each has its own."""
+    shared = shared_mailboxes(agencies)
+    if not shared:
+        return None
+    return "; ".join(f"{mailbox} is the official mailbox of " + ", ".join(f"{a.code} {a.name}" for a in found)
+                     for mailbox, found in shared.items())
 
 
 @dataclass
@@ -152,13 +167,14 @@ class Directory:
     agencies: list[AgencyEntry] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._by_mailbox = {a.mailbox: a for a in self.agencies}
+        self._by_mailbox: dict[str, tuple[AgencyEntry, ...]] = {}
         self._by_name: dict[str, list[AgencyEntry]] = {}
         self._by_certificate_name: dict[str, list[AgencyEntry]] = {}
         self._by_listed_certificate: dict[str, list[AgencyEntry]] = {}
         self._by_fingerprint: dict[str, list[AgencyEntry]] = {}  # asked for every signed mail: never a walk of all
         self._by_code: dict[str, AgencyEntry] = {}
         for agency in self.agencies:
+            self._by_mailbox[agency.mailbox.lower()] = (*self._by_mailbox.get(agency.mailbox.lower(), ()), agency)
             self._by_code.setdefault(agency.code, agency)
             for fingerprint in agency.fingerprints:
                 self._by_fingerprint.setdefault(fingerprint, []).append(agency)
@@ -170,8 +186,10 @@ class Directory:
             for name in dict.fromkeys(squash(n) for n in agency.certificate_names):
                 self._by_certificate_name.setdefault(name, []).append(agency)
 
-    def by_mailbox(self, address: str) -> AgencyEntry | None:
-        return self._by_mailbox.get(address.lower())
+    # 002 Đ4.1: the official mailbox of an agency; one office's may serve several (a commune's UBND and HĐND)
+    def of_mailbox(self, address: str) -> tuple[AgencyEntry, ...]:
+        """The agencies whose official mailbox this is: usually one, none for a mailbox of no agency."""
+        return self._by_mailbox.get(address.lower(), ())
 
     def by_code(self, code: str) -> AgencyEntry | None:
         return self._by_code.get(code)

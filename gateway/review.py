@@ -162,7 +162,7 @@ def acknowledgement_to(gateway: Gateway, facts: MailFacts, particulars: Particul
 
 def _proven_agency(gateway: Gateway, proven: str | None) -> str | None:
     """The proven sender's address if it is an agency's mailbox in the directory."""
-    return proven if proven and gateway.directory.by_mailbox(proven) is not None else None
+    return proven if proven and gateway.directory.of_mailbox(proven) else None
 
 
 def _original(gateway: Gateway, mail: Mail) -> bytes | None:

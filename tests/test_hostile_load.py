@@ -171,7 +171,7 @@ def test_what_the_daemon_process_reads_of_a_mail_takes_time_in_proportion_to_it(
         assert (place_of("TINH A " * 30_000) or "").startswith("A TINH A")  # the first "TINH", as before
     directory = Directory([AgencyEntry("000.00.14.H06", "Sở Tư pháp tỉnh Bắc Giang", STP, ("Sở Tư pháp",), ()),
                            AgencyEntry("000.00.15.H06", "Sở Nội vụ tỉnh Bắc Giang", US["mailbox"], ("Sở Nội vụ",), ())])
-    ours = directory.by_mailbox(US["mailbox"])
+    ours = directory.by_code("000.00.15.H06")
     assert ours is not None
     entry = ", ".join(["Sở"] * 2_000) + ": " + ", ".join(["Tư pháp"] * 2_000) + ", x"  # each item read with each kind
     with _within(2):

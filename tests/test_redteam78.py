@@ -1,44 +1,81 @@
-"""Red team 78 (honest users at stop 38's fixes): after the upgrade that withdraws agencies a directory file no longer
-names, an operator who keeps the directory with `directory import` alone imported a one-line file for a new commune, and
-every agency imported before it was withdrawn, our own too (their rows had no file yet): Sở Tư pháp's genuine letters
-were held as from outside the directory. Each failed before its fix."""
+"""Red team 78 found a shared mailbox refused at start: a commune's UBND and HĐND, served by one office ("Văn phòng HĐND
+và UBND xã") and so by one official mailbox, stopped every command ("rows 6 and 7 give the same mailbox"); before that
+the directory kept the last row for the mailbox, and the first agency's genuine letters from it were returned as
+sender-not-issuer. A mailbox may now be several agencies': its proven mail is the official route (002 = Bắc Giang QĐ
+133/2015 Đ4.1) for a document of any of them and of no other, and recalls only a document one of them issued. Each test
+failed before its fix."""
 
 from __future__ import annotations
 
-import sqlite3
+from pathlib import Path
+from typing import Any
 
-from test_redteam76_desk import _scanned_letter
-from world import World
+from gateway.exchange.status import RECALL
+from world import DIRECTORY_CSV, STP, World
 
-
-def _import(world: World, name: str, text: str) -> str:
-    path = world.root / name
-    path.write_text(text, encoding="utf-8")
-    return world.run("directory", "import", "--config", str(world.config_path), str(path)).stdout
-
-
-def test_a_small_file_imported_after_the_upgrade_withdraws_none_of_the_agencies_imported_before(world: World) -> None:
-    world.extra["directory"] = None  # the directory kept by `directory import` alone
-    world.write_config()
-    full = (world.root / "directory.csv").read_text(encoding="utf-8")
-    _import(world, "directory.csv", full)
-    with sqlite3.connect(world.root / "qlvb.db") as db:  # as a register from before agencies kept their file
-        db.execute("UPDATE agencies SET source = NULL")
-    out = _import(world, "xa-moi.csv", "code,name,mailbox,aliases,groups\n"
-                  "000.21.09.H06,UBND xã Tân Mới,vanthu@tanmoi.bacgiang.gov.vn,,\n")
-
-    assert "withdrawn" not in out, out
-    [letter] = world.ingest(_scanned_letter(world, "631/STP-VP"))
-    assert letter["verdict"] == "accepted" and letter["basis"] == "official-mailbox", letter["reasons"]
+OFFICE = "vanphong@tanson.bacgiang.gov.vn"
+UBND_XA = ("000.31.00.H06", "UBND xã Tân Sơn", "ỦY BAN NHÂN DÂN XÃ TÂN SƠN", "12/UBND-VP", "TM. ỦY BAN NHÂN DÂN")
+HDND_XA = ("000.32.00.H06", "HĐND xã Tân Sơn", "HỘI ĐỒNG NHÂN DÂN XÃ TÂN SƠN", "5/HĐND-VP", "TM. THƯỜNG TRỰC HĐND")
+SHARED = "".join(f"{code},{name},{OFFICE},{printed},\n" for code, name, printed, _, _ in (UBND_XA, HDND_XA))
 
 
-def test_our_own_agency_is_never_withdrawn(world: World) -> None:
-    world.extra["directory"] = None
-    world.write_config()
-    full = (world.root / "directory.csv").read_text(encoding="utf-8")
-    _import(world, "directory.csv", full)
-    out = _import(world, "directory.csv", "\n".join(line for line in full.splitlines() if "000.00.15.H06" not in line) + "\n")
+def _shared(world: World) -> None:
+    """The World's directory with the commune's UBND and HĐND, both at the office's one mailbox."""
+    (world.root / "directory.csv").write_text(DIRECTORY_CSV + SHARED, encoding="utf-8")
 
-    assert "withdrawn" not in out, out
-    [letter] = world.ingest(_scanned_letter(world, "632/STP-VP"))
-    assert letter["verdict"] == "accepted", letter["reasons"]  # addressed to us, whom the directory still knows
+
+def _scanned_letter(world: World, name: str, issuer: str, number: str, title: str, sender: str = OFFICE,
+                    ident: str | None = None) -> Path:
+    """An unsigned scan of the agency's letter to Sở Nội vụ, from `sender`'s proven mailbox."""
+    pdf = world.document(issuer=issuer, issuer_parent=None, number=number, kinh_gui=["Sở Nội vụ"],
+                         signer_title=[title, "CHỦ TỊCH"], recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:",
+                                                                      "- Sở Nội vụ."])
+    headers = {"X-QLVB-Document-Id": ident} if ident else {}
+    return world.mail(name, sender=sender, auth="smtp", headers=headers, attachments=[(f"{name}.pdf", world.scanned(pdf))])
+
+
+def _recall(world: World, identifier: str, sender: str) -> Path:
+    return world.mail(f"recall-{identifier}-{sender.split('@')[1]}", sender=sender, auth="smtp",
+                      subject=f"Thu hồi văn bản {identifier}", body="Đề nghị thu hồi văn bản đã gửi.\n",
+                      headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": identifier, "X-QLVB-Recall-Reason": "Sai"})
+
+
+def _said(verdict: dict[str, Any]) -> tuple[str, str | None]:
+    return verdict["verdict"], verdict["basis"]
+
+
+def test_each_agency_of_a_shared_mailbox_sends_its_scanned_letters_from_it(world: World) -> None:
+    """Both the UBND's and the HĐND's unsigned scans from the office's mailbox are registered on the official route, each
+    as its own; the first's was returned sender-not-issuer (the last row had the mailbox), then neither was read (exit 2)."""
+    _shared(world)
+    verdicts = world.ingest(*(_scanned_letter(world, f"xa{n}", printed, number, title)
+                              for n, (_, _, printed, number, title) in enumerate((UBND_XA, HDND_XA))))
+    assert [_said(v) for v in verdicts] == [("accepted", "official-mailbox")] * 2, verdicts
+    assert [v["replies"] for v in verdicts] == [[{"kind": "ack", "to": OFFICE}]] * 2
+    assert [d.organ_name for d in world.documents()] == [UBND_XA[2], HDND_XA[2]]
+
+
+def test_a_third_agencys_letter_from_the_shared_mailbox_is_not_proven_by_it(world: World) -> None:
+    """Sở Tư pháp's unsigned scan from the commune office's mailbox: that mailbox is not Sở Tư pháp's, so it proves
+    nothing of it (sharing never widens what a mailbox proves); the UBND's letter beside it is registered."""
+    _shared(world)
+    stp, own = world.ingest(_scanned_letter(world, "stp", "SỞ TƯ PHÁP", "763/STP-VP", "KT. GIÁM ĐỐC"),
+                            _scanned_letter(world, "ubnd", UBND_XA[2], UBND_XA[3], UBND_XA[4]))
+    assert stp["verdict"] != "accepted" and stp["incoming_number"] is None, stp
+    assert "sender-not-issuer" in {r["code"] for r in stp["reasons"]}
+    assert _said(own) == ("accepted", "official-mailbox")
+    assert [d.organ_name for d in world.documents()] == [UBND_XA[2]]
+
+
+def test_a_recall_from_the_shared_mailbox_recalls_only_a_document_of_its_agencies(world: World) -> None:
+    """The UBND's letter and Sở Tư pháp's, each registered from its own official mailbox. A recall of Sở Tư pháp's from
+    the commune office's mailbox, and of the UBND's from Sở Tư pháp's, recall nothing; the office's recall of the UBND's
+    (the HĐND's clerk may send it: one mailbox) recalls it."""
+    _shared(world)
+    world.ingest(_scanned_letter(world, "ubnd", UBND_XA[2], UBND_XA[3], UBND_XA[4], ident="TS-2026.12"),
+                 _scanned_letter(world, "stp", "SỞ TƯ PHÁP", "763/STP-VP", "KT. GIÁM ĐỐC", sender=STP,
+                                 ident="STP-2026.763"))
+    world.ingest(_recall(world, "STP-2026.763", OFFICE), _recall(world, "TS-2026.12", STP))
+    assert [(d.organ_name, d.recalled) for d in world.documents()] == [(UBND_XA[2], False), ("SỞ TƯ PHÁP", False)]
+    world.ingest(_recall(world, "TS-2026.12", OFFICE))
+    assert [(d.organ_name, d.recalled) for d in world.documents()] == [(UBND_XA[2], True), ("SỞ TƯ PHÁP", False)]

@@ -195,7 +195,7 @@ def _verdict(reasons: list[Reason], mail: MailFacts, directory: Directory) -> Ve
     (a forger, or a proven outsider: never answered)."""
     if not _errors(reasons):
         return "accepted"
-    known = mail.sender.authenticated and directory.by_mailbox(mail.sender.address) is not None
+    known = mail.sender.authenticated and bool(directory.of_mailbox(mail.sender.address))
     return "returned" if known and not mail.auto_submitted else "quarantined"  # an automatic mail: never answered
 
 

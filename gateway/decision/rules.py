@@ -278,20 +278,22 @@ def issuer_signatures(signatures: list[SignatureFacts], printed: DocumentIssuers
 
 # 002 Đ4.1: a scan sent from the clerk mailbox of the issuing agency, authenticity ensured.
 def official_route(mail: MailFacts, issuers: DocumentIssuers, directory: Directory) -> tuple[bool, list[Reason]]:
-    """(holds, findings); findings are errors, to be softened when a signature gives legal value."""
+    """(holds, findings); findings are errors, to be softened when a signature gives legal value. A mailbox several
+    agencies share (one office serving a commune's UBND and HĐND) proves a document of any of them, of no other."""
     if not mail.sender.authenticated:
         return False, [error("sender-unauthenticated", mail.sender.detail)]
-    agency = directory.by_mailbox(mail.sender.address)
-    if agency is None:
+    agencies = directory.of_mailbox(mail.sender.address)
+    if not agencies:
         return False, [error("sender-not-official", mail.sender.address)]
     if not issuers.issuers:
         return True, [warning("issuer-unread")]
     if issuers.inferred:  # "A - B" saying nowhere it is joint: one's mailbox proves nothing of the other (red team 72)
         return False, [error("sender-not-issuer", f"{', '.join(i.name for i in issuers.issuers)}: văn bản không ghi liên "
                                                   "tịch, cần chữ ký số của từng cơ quan ban hành")]
-    if any(i.agency is not None and i.agency.code == agency.code for i in issuers.issuers):
+    if any(i.agency is not None and i.agency.code in {a.code for a in agencies} for i in issuers.issuers):
         return True, []
-    return False, [error("sender-not-issuer", f"{', '.join(i.name for i in issuers.issuers)} ≠ {agency.name}")]
+    return False, [error("sender-not-issuer", f"{', '.join(i.name for i in issuers.issuers)} ≠ "
+                                              f"{', '.join(a.name for a in agencies)}")]
 
 
 # A block as NĐ 30/2020 Phụ lục I lays one out fills a page at most (the corpus's longest: 19 entries, 666
@@ -339,7 +341,7 @@ def addressed_to_us(mail: MailFacts, reading: Reading | None, us: Us, directory:
     outsider, was registered, its issuer or the outsider acknowledged). `foreign`: the document is another province's,
     and an entry leaving its place out names its own province's body ("Sở Nội vụ"), not ours. `characters`: how much of
     the block is matched (`block_shares`)."""
-    known = mail.sender.authenticated and directory.by_mailbox(mail.sender.address) is not None
+    known = mail.sender.authenticated and bool(directory.of_mailbox(mail.sender.address))
     if known and us.agency.mailbox in (*mail.to, *mail.cc):
         return []
     if reading is not None:

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.config import Config
-from gateway.directory import Directory
+from gateway.directory import AgencyEntry, Directory
 from gateway.exchange.answers import AnswerWriter
 from gateway.exchange.status import RECALL, RECALL_AGREED, RECALL_UNKNOWN
 from gateway.model import MailFacts
@@ -102,14 +102,14 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
     """A recall notice (status 13) arrived: destroy the document it names, answer 15, or answer 16."""
     ident = facts.peer.get("x-qlvb-document-id", "")
     directory = gateway.directory
-    sender = directory.by_mailbox(facts.from_address) if facts.sender.authenticated else None
+    senders = directory.of_mailbox(facts.from_address) if facts.sender.authenticated else ()
     named = session.scalars(
         select(Document).where(Document.agency_code == gateway.config.agency.code, Document.peer_document_id == ident)
         .order_by(Document.id)
     ).all() if ident else []
     document = next((d for d in named if issuer_mailbox(directory, d, _origin(session, d)) == facts.from_address.lower()),
                     None)
-    if sender is None or (named and document is None):
+    if not senders or (named and document is None):
         audit.record(session, "recall-unproven", mail_id=mail.id, sender=facts.from_address, identifier=ident,
                      authenticated=facts.sender.authenticated, documents=[d.id for d in named])
         return  # never answer a sender nothing proves, nor tell one that is not the issuer anything
@@ -119,8 +119,8 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
                      to=list(facts.to))
         return
     reason = facts.peer.get("x-qlvb-recall-reason", "")
-    context: dict[str, Any] = {"identifier": ident or "(không ghi)", "sender_name": sender.name, "sender": facts.from_address,
-                               "reason": reason, "agreed": document is not None,
+    context: dict[str, Any] = {"identifier": ident or "(không ghi)", "sender_name": _recaller(directory, senders, document),
+                               "sender": facts.from_address, "reason": reason, "agreed": document is not None,
                                "incoming_number": document.arrival_number if document else None,
                                "year": document.year if document else None, "notation": document.notation if document else None}
     if document is not None and not document.recalled:
@@ -139,6 +139,13 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
                 headers={"X-QLVB-Status": status, "X-QLVB-Document-Id": ident})
     audit.record(session, "recall-received", mail_id=mail.id, document_id=document.id if document else None,
                  identifier=ident, sender=facts.from_address, answer=status, reason=reason)
+
+
+def _recaller(directory: Directory, senders: tuple[AgencyEntry, ...], document: Document | None) -> str:
+    """Who recalls, by name: of a mailbox several agencies share (red team 78), the one that issued the document, else
+    all of them."""
+    issuer = directory.by_issuer(document.organ_name, document.organ_parent) if document and document.organ_name else None
+    return issuer.name if issuer is not None and issuer.code in {a.code for a in senders} else ", ".join(a.name for a in senders)
 
 
 # NĐ 30/2020 Phụ lục VI: the issuing agency recalls its document, through its official mailbox.

@@ -164,7 +164,8 @@ class Intake:
                 # its issuer unread (printed or read without its marks): the agency whose mailbox sent it (red team 68)
                 session = object_session(document)
                 mail = session.get(Mail, document.mail_id) if session is not None else None
-                other = self.gw.directory.by_mailbox(mail.from_address or "") if mail is not None else None
+                senders = self.gw.directory.of_mailbox(mail.from_address or "") if mail is not None else ()
+                return not senders or agency.code in {s.code for s in senders}  # shared: any of its agencies (red team 78)
             return other is None or other.code == agency.code
         return same
 
