@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.exchange.status import RECALL
-from world import DIRECTORY_CSV, STP, World
+from world import DIRECTORY_CSV, STP, World, our_identifier
 
 OFFICE = "vanphong@tanson.bacgiang.gov.vn"
 UBND_XA = ("000.31.00.H06", "UBND xã Tân Sơn", "ỦY BAN NHÂN DÂN XÃ TÂN SƠN", "12/UBND-VP", "TM. ỦY BAN NHÂN DÂN")
@@ -79,3 +79,46 @@ def test_a_recall_from_the_shared_mailbox_recalls_only_a_document_of_its_agencie
     assert [(d.organ_name, d.recalled) for d in world.documents()] == [(UBND_XA[2], False), ("SỞ TƯ PHÁP", False)]
     world.ingest(_recall(world, "TS-2026.12", OFFICE))
     assert [(d.organ_name, d.recalled) for d in world.documents()] == [(UBND_XA[2], True), ("SỞ TƯ PHÁP", False)]
+
+
+OUR_BLOCK = ["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- UBND xã Tân Sơn;", "- HĐND xã Tân Sơn;", "- Sở Tư pháp."]
+
+
+def _outgoing(world: World) -> tuple[list[Any], list[Any]]:
+    """The outgoing register's recipient lines and the outbox's mails, in their order."""
+    from sqlalchemy import select
+
+    from registry.models import Outbox, OutgoingRecipient
+
+    register = world.db()
+    try:
+        with register.session() as s:
+            return (list(s.scalars(select(OutgoingRecipient).order_by(OutgoingRecipient.id))),
+                    list(s.scalars(select(Outbox).order_by(Outbox.id))))
+    finally:
+        register.close()
+
+
+def test_our_document_to_both_agencies_of_a_shared_mailbox_is_one_mail_answered_for_both(world: World) -> None:
+    """Our letter to the commune's UBND and HĐND and to Sở Tư pháp: one mail to the office (two mails of one document
+    before), a line of the register for each agency; the office's acknowledgement, and our recall, are each one mail for
+    both lines."""
+    _shared(world)
+    path = world.root / "out.pdf"
+    path.write_bytes(world.document(issuer="SỞ NỘI VỤ", number="45/SNV-VP", recipients=OUR_BLOCK, kinh_gui=["UBND xã Tân Sơn"]))
+    world.run("send", "--config", str(world.config_path), str(path), "--json")
+    lines, outbox = _outgoing(world)
+    assert [(line.agency_code, line.mailbox) for line in lines] == [(UBND_XA[0], OFFICE), (HDND_XA[0], OFFICE),
+                                                                    ("000.00.14.H06", STP)]
+    assert [(o.kind, o.recipient) for o in outbox] == [("document", OFFICE), ("document", STP)]
+    assert lines[0].message_id == lines[1].message_id == outbox[0].message_id != lines[2].message_id
+    ack = world.mail("ack", sender=OFFICE, auth="smtp", headers={
+        "In-Reply-To": lines[0].message_id, "Auto-Submitted": "auto-replied", "X-QLVB-Status": "03",
+        "X-QLVB-Incoming-Number": "17"})
+    world.ingest(ack)
+    lines, _ = _outgoing(world)
+    assert [(line.state, line.incoming_number) for line in lines] == [("acknowledged", 17)] * 2 + [("queued", None)]
+    world.run("recall", "--config", str(world.config_path), our_identifier(1), "--reason", "Sai")
+    lines, outbox = _outgoing(world)
+    assert [(o.kind, o.recipient) for o in outbox[2:]] == [("recall", OFFICE), ("recall", STP)]
+    assert [line.recall for line in lines] == ["requested"] * 3

@@ -15,6 +15,7 @@ answers go out through the intake's `QueueReply`, passed in: the exchange import
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Protocol
@@ -83,19 +84,29 @@ def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> Recal
         recipients = session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.document_id == row.id)
                                      .order_by(OutgoingRecipient.id)).all()
         doc = {"number": row.notation, "date": row.issued_date, "summary": row.subject}
-        for recipient in recipients:
-            context = {"doc": doc, "identifier": row.identifier, "recipient": {"name": recipient.agency_name},
-                       "reason": reason}
+        for group in _by_mail(recipients):  # one recall a mail of the document (a shared mailbox's: red team 78)
+            first = group[0]
+            context = {"doc": doc, "identifier": row.identifier, "reason": reason,
+                       "recipient": {"name": ", ".join(r.agency_name for r in group)}}
             mail = gateway.writer.render(
-                "recall", recipient.mailbox, context, key=f"{row.identifier}:recall:{recipient.agency_code}",
-                in_reply_to=recipient.message_id,
+                "recall", first.mailbox, context, key=f"{row.identifier}:recall:{first.agency_code}",
+                in_reply_to=first.message_id,
                 headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": row.identifier, "X-QLVB-Recall-Reason": reason},
             )
-            enqueue(session, "recall", recipient.mailbox, mail, now=now)
-            recipient.recall = "requested"
+            enqueue(session, "recall", first.mailbox, mail, now=now)
+            for recipient in group:
+                recipient.recall = "requested"
         audit.record(session, "outgoing-recalled", actor=actor, identifier=row.identifier, reason=reason,
                      recipients=[r.agency_code for r in recipients])
-        return RecallSent(row.identifier, [r.mailbox for r in recipients])
+        return RecallSent(row.identifier, list(dict.fromkeys(r.mailbox for r in recipients)))
+
+
+def _by_mail(recipients: Sequence[OutgoingRecipient]) -> list[list[OutgoingRecipient]]:
+    """The recipients' lines by the mail of the document each got, in their order."""
+    found: dict[str, list[OutgoingRecipient]] = {}
+    for recipient in recipients:
+        found.setdefault(recipient.message_id, []).append(recipient)
+    return list(found.values())
 
 
 def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, facts: MailFacts, mail: Mail) -> None:

@@ -34,15 +34,14 @@ class Followed:
 
 def follow_outbox(session: Session, row: Outbox) -> None:
     """The outbox settled a document mail: its recipient is sent, or failed (a later answer wins)."""
-    recipient = session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.outbox_id == row.id)).first()
-    if recipient is None:
-        return
-    if row.state == "sent" and recipient.sent_at is None:
-        recipient.sent_at = row.sent_at
-        if recipient.state == "queued":
-            recipient.state = "sent"
-    elif row.state == "failed" and recipient.state in ("queued", "sent"):
-        recipient.state, recipient.detail = "failed", row.last_error
+    # each agency the one mail went to (a mailbox two agencies share: red team 78)
+    for recipient in session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.outbox_id == row.id)):
+        if row.state == "sent" and recipient.sent_at is None:
+            recipient.sent_at = row.sent_at
+            if recipient.state == "queued":
+                recipient.state = "sent"
+        elif row.state == "failed" and recipient.state in ("queued", "sent"):
+            recipient.state, recipient.detail = "failed", row.last_error
 
 
 def answered_recipient(session: Session, facts: MailFacts) -> OutgoingRecipient | None:
@@ -71,6 +70,25 @@ def follow_answer(session: Session, facts: MailFacts, recipient: OutgoingRecipie
         return None
     status = facts.peer.get("x-qlvb-status")
     now = datetime.now(timezone.utc)
+    for line in _one_mail(session, recipient):
+        _record(line, facts, status, now)
+        audit.record(session, "answer-recorded", mail_id=mail_id, identifier=document.identifier,
+                     agency=line.agency_code, status=status, state=line.state,
+                     incoming_number=line.incoming_number, recall=line.recall, processing=line.processing)
+    return Followed(document.identifier, recipient.agency_code, recipient.state)
+
+
+def _one_mail(session: Session, recipient: OutgoingRecipient) -> list[OutgoingRecipient]:
+    """The recipient's line and those of the other agencies its one mail went to (a mailbox several agencies share, one
+    mail of the document: red team 78); their mailbox's answer is each one's."""
+    others = session.scalars(select(OutgoingRecipient).where(
+        OutgoingRecipient.document_id == recipient.document_id, OutgoingRecipient.message_id == recipient.message_id,
+        OutgoingRecipient.id != recipient.id).order_by(OutgoingRecipient.id)).all()
+    return [recipient, *others]
+
+
+def _record(recipient: OutgoingRecipient, facts: MailFacts, status: str | None, now: datetime) -> None:
+    """An answer on one recipient's line."""
     if status == ACKNOWLEDGED:
         number = facts.peer.get("x-qlvb-incoming-number", "")
         recipient.state, recipient.answered_at = "acknowledged", now
@@ -87,10 +105,6 @@ def follow_answer(session: Session, facts: MailFacts, recipient: OutgoingRecipie
         recipient.detail = f"trả lời: {facts.subject}"[:500]
     if recipient.sent_at is None:  # an answer proves the server took it
         recipient.sent_at = now
-    audit.record(session, "answer-recorded", mail_id=mail_id, identifier=document.identifier,
-                 agency=recipient.agency_code, status=status, state=recipient.state,
-                 incoming_number=recipient.incoming_number, recall=recipient.recall, processing=recipient.processing)
-    return Followed(document.identifier, recipient.agency_code, recipient.state)
 
 
 def follow_report(session: Session, report: DeliveryReport, writer: AnswerWriter, mail_id: int) -> None:

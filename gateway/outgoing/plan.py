@@ -46,6 +46,14 @@ class Plan:
                 found.setdefault(agency.code, (agency, []))[1].append(resolution.entry)
         return list(found.values())
 
+    def mails(self) -> list[list[tuple[AgencyEntry, list[str]]]]:
+        """The recipients by mailbox, one mail each: agencies sharing one (a commune's UBND and HĐND) get one mail of the
+        document (red team 78), in the order of the block."""
+        found: dict[str, list[tuple[AgencyEntry, list[str]]]] = {}
+        for agency, entries in self.recipients():
+            found.setdefault(agency.mailbox.lower(), []).append((agency, entries))
+        return list(found.values())
+
     def as_json(self) -> dict[str, Any]:
         return {
             "document": self.document.as_json(), "identifier": self.identifier, "signed": self.signed,

@@ -236,17 +236,20 @@ class OutgoingSender:
         session.add(row)
         session.flush()
         attachments = [(item.filename, pdf)] + ([item.draft] if item.draft else [])
-        for agency, entries in plan.recipients():
-            context = {"doc": doc, "identifier": ident, "recipient": {"name": agency.name}, "entries": entries,
-                       "filename": item.filename, "draft_filename": item.draft[0] if item.draft else None}
-            mail = self.gw.writer.render("document", agency.mailbox, context, key=f"{ident}:{agency.code}",
+        for group in plan.mails():  # one mail a mailbox, each agency its own line of the register (red team 78)
+            first = group[0][0]
+            named = list(dict.fromkeys(e for _, entries in group for e in entries))
+            context = {"doc": doc, "identifier": ident, "recipient": {"name": ", ".join(a.name for a, _ in group)},
+                       "entries": named, "filename": item.filename, "draft_filename": item.draft[0] if item.draft else None}
+            mail = self.gw.writer.render("document", first.mailbox, context, key=f"{ident}:{first.code}",
                                          in_reply_to=None, headers={"X-QLVB-Document-Id": ident},
                                          attachments=attachments)
-            outbox = enqueue(session, "document", agency.mailbox, mail, now=now)
-            session.add(OutgoingRecipient(
-                document_id=row.id, agency_code=agency.code, agency_name=agency.name, mailbox=agency.mailbox,
-                entries=entries, state="queued", outbox_id=outbox.id, message_id=mail.message_id,
-            ))
+            outbox = enqueue(session, "document", first.mailbox, mail, now=now)
+            for agency, entries in group:
+                session.add(OutgoingRecipient(
+                    document_id=row.id, agency_code=agency.code, agency_name=agency.name, mailbox=agency.mailbox,
+                    entries=entries, state="queued", outbox_id=outbox.id, message_id=mail.message_id,
+                ))
         audit.record(session, "outgoing-registered", actor=actor, identifier=ident, notation=doc.number, source=item.source,
                      recipients=[a.code for a, _ in plan.recipients()], signed=row.signed)
         return row
