@@ -134,7 +134,7 @@ class Gateway:
         with register.session() as session:
             directory = load_directory(session)
         if (shared := shared_summary(directory.agencies)) is not None:  # each proven by that mailbox (red team 78)
-            log.info("directory: %s", shared)
+            log.warning("directory: %s", shared)  # said loudly: a copied row with a wrong mailbox would widen trust
         return cls(
             config=config,
             register=register,

@@ -1,6 +1,6 @@
-"""Red team 78 (honest users at stop 38's fixes; its shared mailbox: tests/test_redteam78.py): after the upgrade that withdraws agencies a directory file no longer
-names, an operator who keeps the directory with `directory import` alone imported a one-line file for a new commune, and
-every agency imported before it was withdrawn, our own too (their rows had no file yet): Sở Tư pháp's genuine letters
+"""Red team 78 (honest users at stop 38's fixes; its shared mailbox: tests/test_redteam78.py): after the upgrade that
+withdraws agencies a directory file no longer names, an operator who keeps the directory with `directory import` alone
+imported a one-line file for a new commune, and every agency imported before it was withdrawn, our own too (their rows had no file yet): Sở Tư pháp's genuine letters
 were held as from outside the directory. Each failed before its fix."""
 
 from __future__ import annotations
