@@ -17,6 +17,7 @@ from asn1crypto import parser
 from asn1crypto import pem
 from asn1crypto import pkcs12
 from asn1crypto import x509 as asn1_x509
+from asn1crypto import core
 from asn1crypto.core import Asn1Value
 
 # what a PEM block's label says it is, in the words of an error
@@ -45,6 +46,8 @@ def _blocks(path: Path, data: bytes | None = None) -> list[tuple[str | None, byt
         return [(None, _object(None, data))]
     try:
         return [(label, _object(label, der)) for label, _, der in pem.unarmor(data, multiple=True)]
+    except _Distrusted as exc:
+        raise TrustFileError(f"{path}: a certificate {exc}: no root of document signatures") from None
     except ValueError as exc:
         raise TrustFileError(f"{path}: a PEM file that cannot be read ({exc})") from None
 
@@ -58,15 +61,60 @@ def _end(der: bytes) -> int | None:
     return len(header) + len(contents) + len(trailer)
 
 
+class _Oids(core.SequenceOf):
+    _child_spec = core.ObjectIdentifier
+
+
+class _CertAux(core.Sequence):
+    """OpenSSL's trust settings after a TRUSTED CERTIFICATE's certificate (X509_CERT_AUX)."""
+
+    _fields = [("trust", _Oids, {"optional": True}), ("reject", _Oids, {"implicit": 0, "optional": True}),
+               ("alias", core.UTF8String, {"optional": True}), ("keyid", core.OctetString, {"optional": True}),
+               ("other", core.SequenceOf, {"implicit": 1, "optional": True})]
+
+
+# the uses a document's signature is checked for: S/MIME's (the CAs that issue signing certificates), any, documentSigning
+SIGNING_USES = {"1.3.6.1.5.5.7.3.4", "2.5.29.37.0", "1.3.6.1.5.5.7.3.36"}
+
+
+def _trusted_for_signing(aux: bytes) -> str | None:
+    """Why OpenSSL's trust settings make the certificate no root of document signatures (None: they do not): a use it is
+    rejected for, or trust for other uses only (red team 79: a CA RHEL's bundle lists as rejected, its settings ignored,
+    validated a forger's signature)."""
+    if not aux.strip(PADDING):
+        return None
+    try:
+        settings = _CertAux.load(aux, strict=True)
+        _parse(settings)
+    except (ValueError, TypeError):
+        return "trust settings that cannot be read"
+    rejected = [o.dotted for o in settings["reject"] if o.dotted in SIGNING_USES] if settings["reject"].native is not None else []
+    if rejected:
+        return f"rejected by its trust settings for {', '.join(rejected)}"
+    trusted = {o.dotted for o in settings["trust"]} if settings["trust"].native is not None else None
+    if trusted is not None and not trusted & SIGNING_USES:
+        return f"trusted by its trust settings for {', '.join(sorted(trusted))} only, not for signatures"
+    return None
+
+
 def _object(label: str | None, der: bytes) -> bytes:
-    """A block's DER object: a TRUSTED CERTIFICATE's certificate (OpenSSL's trust settings after it ignored), a DER
-    file's object without the white space after it; else the bytes as they are (the strict loading says what they are)."""
+    """A block's DER object: a TRUSTED CERTIFICATE's certificate, where OpenSSL's trust settings after it leave it a root
+    of signatures (TrustFileError otherwise, said by `load_roots`), a DER file's object without the white space after
+    it; else the bytes as they are (the strict loading says what they are)."""
     end = _end(der)
     if end is None:
         return der
-    if label == "TRUSTED CERTIFICATE" or (label is None and not der[end:].strip(PADDING)):
+    if label == "TRUSTED CERTIFICATE":
+        if (why := _trusted_for_signing(der[end:])) is not None:
+            raise _Distrusted(why)
+        return der[:end]
+    if label is None and not der[end:].strip(PADDING):
         return der[:end]
     return der
+
+
+class _Distrusted(ValueError):
+    """A TRUSTED CERTIFICATE whose settings make it no root of signatures."""
 
 
 def _what(der: bytes) -> tuple[str | None, int]:

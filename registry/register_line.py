@@ -161,8 +161,17 @@ def recalled_of_number(session: Session, agency_code: str, notation: str, date: 
     a copy printing another day of the year is still of the recalled number, red team 77)."""
     return list(session.scalars(select(Document).where(
         Document.notation_key == notation_key(notation), Document.agency_code == agency_code, Document.recalled.is_(True),
-        *([Document.issued_date.like(f"{date[:4]}-%") | Document.issued_date.is_(None)] if date else [])
+        *([Document.issued_date.like(f"{date[:4]}-%")
+           # an undated line registered that year, or the next for a December letter (received in January): red team 79,
+           # a copy of 2025's 15/STP-VP was returned as 2026's recalled one
+           | (Document.issued_date.is_(None) & Document.year.in_(_registered_in(date)))] if date else [])
     ).order_by(Document.id)))
+
+
+def _registered_in(date: str) -> tuple[int, ...]:
+    """The years a document of this date (ISO) is registered in: its own, and the next for one of December."""
+    year = int(date[:4])
+    return (year, year + 1) if date[5:7] == "12" else (year,)
 
 
 def _rows(session: Session, ways: list[ColumnElement[bool]], *where: ColumnElement[bool]) -> list[Document]:
