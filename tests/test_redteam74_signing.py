@@ -25,6 +25,13 @@ from kit import sign_pdf
 from world import World
 
 NOW = datetime.now(timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def _now_at_each_test() -> None:
+    """NOW is the test's own moment: taken at import, it was 20 minutes old by the time the whole suite reached a test."""
+    global NOW
+    NOW = datetime.now(timezone.utc)
 UNPROVEN = "vanthu@other.example"  # nothing proves the sender: the signature is the document's only basis
 
 
