@@ -151,7 +151,7 @@ def _document(mail: MailFacts, desk: Desk, pdf: PdfFacts | None, appendices: lis
         # NĐ 30/2020 Phụ lục VI: a document its issuer recalled is not taken in again, nor a copy of it; another letter
         # of its number only from the issuer's own mailbox (its correction)
         if earlier.recalled and (earlier.same_file or printed.copy or not route_ok):
-            reasons.append(error("recalled", f"số đến {earlier.number}"))
+            reasons.append(error("recalled", f"số đến {earlier.number}" + (f"/{earlier.year}" if earlier.year else "")))
         elif not earlier.recalled:
             original = earlier
     return _finish(mail, desk, Findings(pdf, appendices, reasons, basis=basis, issuers=judged.issuers, original=original,
