@@ -5,8 +5,9 @@ key named in the error) and again by each worker (gateway/intake/signatures.py),
 
 Red team 78: roots that validated genuine signatures were refused. An OpenSSL "TRUSTED CERTIFICATE" (`openssl x509
 -trustout`, RHEL's ca-bundle.trust.crt) is the certificate followed by OpenSSL's trust settings: the certificate is read,
-the settings ignored. A DER file passed through a text tool, a mail or a Windows copy ends in a line break: white space
-(and NUL) after the object's length is ignored. Anything else after it is still refused, and said."""
+and the settings too (red team 79: one that rejects signatures, or trusts other uses only, is no root). A DER file
+passed through a text tool, a mail or a Windows copy ends in a line break: white space (and NUL) after the object's
+length is ignored. Anything else after it is still refused, and said."""
 
 from __future__ import annotations
 
@@ -73,6 +74,10 @@ class _CertAux(core.Sequence):
                ("other", core.SequenceOf, {"implicit": 1, "optional": True})]
 
 
+class _Distrusted(ValueError):
+    """A TRUSTED CERTIFICATE whose settings make it no root of signatures."""
+
+
 # the uses a document's signature is checked for: S/MIME's (the CAs that issue signing certificates), any, documentSigning
 SIGNING_USES = {"1.3.6.1.5.5.7.3.4", "2.5.29.37.0", "1.3.6.1.5.5.7.3.36"}
 
@@ -99,8 +104,8 @@ def _trusted_for_signing(aux: bytes) -> str | None:
 
 def _object(label: str | None, der: bytes) -> bytes:
     """A block's DER object: a TRUSTED CERTIFICATE's certificate, where OpenSSL's trust settings after it leave it a root
-    of signatures (TrustFileError otherwise, said by `load_roots`), a DER file's object without the white space after
-    it; else the bytes as they are (the strict loading says what they are)."""
+    of signatures (`_Distrusted` otherwise, said by `_blocks` as the file's error), a DER file's object without the
+    white space after it; else the bytes as they are (the strict loading says what they are)."""
     end = _end(der)
     if end is None:
         return der
@@ -111,10 +116,6 @@ def _object(label: str | None, der: bytes) -> bytes:
     if label is None and not der[end:].strip(PADDING):
         return der[:end]
     return der
-
-
-class _Distrusted(ValueError):
-    """A TRUSTED CERTIFICATE whose settings make it no root of signatures."""
 
 
 def _what(der: bytes) -> tuple[str | None, int]:

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -217,9 +217,8 @@ class Intake:
         other = of_another_date(session, self.gw.config.agency.code, issue) if issue is not None else None
         if other is None or other.issued_date is None:
             return None
-        printed = "/".join(reversed(other.issued_date.split("-")))
         return (f"Cùng cơ quan ban hành, số, ký hiệu với văn bản số đến {other.arrival_number}/{other.year} (ngày "
-                f"{printed}), khác ngày ban hành: đối chiếu, có thể ghi nhầm năm")
+                f"{date.fromisoformat(other.issued_date):%d/%m/%Y}), khác ngày ban hành: đối chiếu, có thể ghi nhầm năm")
 
     def _name_the_earlier(self, session: Session, mail: Mail, decision: Decision, facts: MailFacts,
                           received: datetime) -> None:
