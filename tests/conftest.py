@@ -1,6 +1,8 @@
 import logging
 import os
 import sys
+import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,27 @@ def shared_folder(*parts: str) -> Path:
     if not path.is_dir():
         pytest.skip(f"{'/'.join(parts)} not found under QLVB_SHARED={SHARED}")
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_behind():  # type: ignore[no-untyped-def]
+    """A test's threads end with it: while another thread runs, `World.run` starts each command as a process of its
+    own, whose workers are fresh interpreters (about a second of CPU each), for every later test of this process
+    (stop 39: a relay's accepting thread and the mail budget's watchdog, left running, made half the suite so; CI took
+    17 minutes). The watchdog a command outside `cli.main` started is ended here as `cli.main` ends it; any other
+    thread left is said as a warning."""
+    before = set(threading.enumerate())
+    yield
+    budget = sys.modules.get("gateway.mail_budget")
+    if budget is not None:
+        budget.rest()  # type: ignore[attr-defined]
+    left = [t for t in threading.enumerate() if t not in before
+            and not t.name.startswith(("AnyIO worker thread", "asyncio"))]  # AnyIO's idle ones end on their own
+    for thread in left:
+        thread.join(timeout=0.5)  # one ending now
+    left = [t.name for t in left if t.is_alive()]
+    if left:
+        warnings.warn(f"threads left running: {', '.join(left)}", stacklevel=1)
 
 
 @pytest.fixture(scope="session")

@@ -44,7 +44,23 @@ class ImapRelay:
         self.at_fault = maildir_counts(self.server)
 
     def close(self) -> None:
+        """The listener and every relayed session closed: its threads end (a thread left behind would make every later
+        command of this test process run as a process of its own, its workers fresh interpreters: tests/world.py)."""
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread (closing alone leaves it blocked)
+        except OSError:
+            pass
         self.listener.close()
+        with self.lock:
+            sessions, self.sessions = self.sessions, []
+        for pair in sessions:
+            _close(*pair)
+
+    def __enter__(self) -> "ImapRelay":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ---- relaying --------------------------------------------------------------------------
     def _accept(self) -> None:
