@@ -33,24 +33,29 @@ def shared_folder(*parts: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def no_thread_left_behind():  # type: ignore[no-untyped-def]
-    """A test's threads end with it: while another thread runs, `World.run` starts each command as a process of its
-    own, whose workers are fresh interpreters (about a second of CPU each), for every later test of this process
-    (stop 39: a relay's accepting thread and the mail budget's watchdog, left running, made half the suite so; CI took
-    17 minutes). The watchdog a command outside `cli.main` started is ended here as `cli.main` ends it; any other
-    thread left is said as a warning."""
-    before = set(threading.enumerate())
+def no_watchdog_left_behind():  # type: ignore[no-untyped-def]
+    """The mail budget's watchdog a command outside `cli.main` started is ended after each test as `cli.main` ends it:
+    while another thread runs, `World.run` starts each command as a process of its own (stop 39: a watchdog and a
+    relay's accepting thread left running made half the suite so, its CPU half as much again; CI took 17 minutes)."""
     yield
     budget = sys.modules.get("gateway.mail_budget")
     if budget is not None:
         budget.rest()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_thread_left_behind():  # type: ignore[no-untyped-def]
+    """A thread a module's tests or fixtures started and left running is said as a warning (set up first among the
+    module's fixtures, this is torn down after them)."""
+    before = set(threading.enumerate())
+    yield
     left = [t for t in threading.enumerate() if t not in before
             and not t.name.startswith(("AnyIO worker thread", "asyncio"))]  # AnyIO's idle ones end on their own
     for thread in left:
         thread.join(timeout=0.5)  # one ending now
-    left = [t.name for t in left if t.is_alive()]
-    if left:
-        warnings.warn(f"threads left running: {', '.join(left)}", stacklevel=1)
+    names = [t.name for t in left if t.is_alive()]
+    if names:
+        warnings.warn(f"threads left running: {', '.join(names)}", stacklevel=1)
 
 
 @pytest.fixture(scope="session")

@@ -257,7 +257,7 @@ def test_a_local_maildir_is_watched_like_an_imap_mailbox(world: World) -> None:
 @pytest.mark.long
 def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(world: World, servers) -> None:  # type: ignore[no-untyped-def]
     """The daemon (with its workers) is killed with SIGKILL at random moments while it works through
-    a 1,000-mail backlog with answers going out, and started again: every mail ends filed once, every
+    a 400-mail backlog with answers going out, and started again: every mail ends filed once, every
     accepted one registered once, numbers without gap or repeat, every answer delivered (twice at most,
     then with one Message-ID)."""
     import random
@@ -271,9 +271,11 @@ def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(world: World
     imap_server, smtp = servers
     rng = random.Random(5)
     paths = []
-    for i in range(1000):  # small born-digital mails (60 KB), each its own document
+    # small born-digital mails (60 KB), each its own document: enough for five kills (a daemon starts in about 2 s, then
+    # is killed within 0.8 s of its next record) with mails left (1,000 until stop 39, the suite's longest test: 100 s)
+    for i in range(400):
         kind = rng.random()
-        if kind < 0.8:  # proven by the province's server (auth=pass): making 800 DKIM signatures cost 10 s
+        if kind < 0.8:  # proven by the province's server (auth=pass): making DKIM signatures cost 12 ms each
             paths.append(world.mail(f"ok{i}", auth="smtp", attachments=[("cv.pdf", numbered_document(1000 + i))]))
         elif kind < 0.9:
             paths.append(world.mail(f"forged{i}", auth=None, attachments=[("cv.pdf", numbered_document(1000 + i))]))
@@ -282,17 +284,18 @@ def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(world: World
     append(imap_server, *paths)
     env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
     command = [sys.executable, "-m", "gateway.cli", "run", "--config", str(world.config_path)]
-    kills, recorded = 0, 0
+    kills, recorded, midst = 0, 0, 0
     while folder_counts(imap_server)["inbox"] > 0 and kills < 5:
         process = subprocess.Popen(command, cwd=world.root, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, start_new_session=True)
         # a random moment of its work: once it has recorded one mail more, a random while later
         wait_for(lambda: mails_recorded(world) > recorded, timeout=60)
-        wait_for(lambda: False, timeout=rng.uniform(0.0, 1.5))
+        wait_for(lambda: False, timeout=rng.uniform(0.0, 0.8))
         os.killpg(process.pid, signal.SIGKILL)  # the daemon and its workers, as a power cut would
         process.wait()
         recorded = mails_recorded(world)
         kills += 1
+        midst += recorded < len(paths)  # killed with mails still to record
     register = world.db()
 
     def unsent() -> list[tuple[object, ...]]:  # a session a look: an open one would hold SQLite's write lock
@@ -322,7 +325,7 @@ def test_kill_9_at_random_moments_loses_nothing_and_doubles_nothing(world: World
         outbox = s.scalars(select(Outbox)).all()
     register.close()
     counts = folder_counts(imap_server)
-    assert kills >= 3 and 0 < recorded < len(paths)  # killed in the midst of the work
+    assert midst >= 3, (kills, recorded)  # killed in the midst of the work
     assert sum(v for k, v in counts.items() if k != "inbox") == len(paths)  # every mail filed, once
     assert len(mails) == len(paths)  # every mail recorded once
     expected_ok = sum(1 for p in paths if p.stem.startswith("ok"))
