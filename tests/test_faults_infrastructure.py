@@ -174,3 +174,53 @@ def test_postgresql_restarted_in_the_middle_of_the_daemons_transaction(world: Wo
     assert (mails, held) == (4, 0)  # each mail once, none quarantined for the database's fault
     assert sum(_filed(world).values()) == 4
     assert "OperationalError" in log
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes under `pid` (Linux /proc): the daemon's forkserver and the workers forked from it."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_daemon_killed_alone_leaves_neither_its_workers_nor_their_server(world: World) -> None:
+    """The daemon killed by SIGKILL alone, as the kernel's OOM killer does (not its process group): the server it forks
+    its workers from (multiprocessing's forkserver, since stop 39) and the workers end of themselves, within seconds;
+    started again, it takes in the mails left."""
+    inbox = _maildir(world)
+    for raw in _good(world, 61, 62):
+        inbox.add(raw)
+    daemon = start_daemon(world, ready=False)
+    try:
+        assert wait_for(lambda: _inbox(world) == 0, timeout=90)
+        under = _descendants(daemon.pid)
+        assert len(under) >= 2, under  # the server and at least one worker forked from it
+    finally:
+        daemon.kill()
+        daemon.wait()
+    assert wait_for(lambda: not any(_alive(pid) for pid in under), timeout=15), [p for p in under if _alive(p)]
+    for raw in _good(world, 63):
+        inbox.add(raw)
+    daemon = start_daemon(world, ready=False)
+    try:
+        assert wait_for(lambda: _inbox(world) == 0, timeout=90)
+    finally:
+        stop_daemon(daemon)
+    assert mails_recorded(world) == 3

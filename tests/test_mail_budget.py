@@ -440,3 +440,34 @@ def test_a_release_by_command_of_a_mail_that_holds_the_main_thread_is_refused_wi
     assert _held(world) == [held]
     documents, _, _ = _register(f"sqlite:///{world.root / 'qlvb.db'}")
     assert documents == []
+
+
+SERVER_STARTED_IN_A_BUDGET = """
+import multiprocessing.forkserver, resource, threading, time
+from gateway import mail_budget, workers
+
+def cpu_limit(pid):
+    line = next(l for l in open(f"/proc/{pid}/limits") if l.startswith("Max cpu time"))
+    return line.split()[3]  # the soft limit
+
+if __name__ == "__main__":
+    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()  # threaded, as the daemon is
+    with mail_budget.budget(5):  # the first mail's budget armed when the first worker is started
+        context = workers._context()
+        worker = context.Process(target=time.sleep, args=(0,))
+        worker.start()
+        worker.join()
+    print(cpu_limit(multiprocessing.forkserver._forkserver._forkserver_pid))
+"""
+
+
+def test_the_server_the_daemon_forks_workers_from_keeps_none_of_a_mails_cpu_budget(tmp_path: Path) -> None:
+    # started while a mail's budget had lowered the process's CPU limit (a few seconds on from the daemon's own CPU),
+    # the server inherited it, and every fork it made cost it some: a daemon replacing workers killed by a flood of
+    # hostile mails saw its server die of SIGXCPU
+    script = tmp_path / "server.py"
+    script.write_text(SERVER_STARTED_IN_A_BUDGET)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "unlimited", done.stdout
