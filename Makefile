@@ -8,7 +8,8 @@ demo:
 # Four test processes on two cores: much of the suite's time is waiting on real servers, daemons and time limits,
 # which the third and fourth processes fill (with two: 7 min 50 s to 8 min 6 s against 6 min 50 s to 7 min 6 s with three,
 # the same code and machine; stop 38: the daemons' and faults' tests 238 s with three, the cores idle 19 % of it, and
-# 207 s with four, idle 9 %).
+# 207 s with four, idle 9 %). Six were slower (stop 39: 700 s, against 659 s with four on the code before one test was
+# shortened, the same machine).
 test:
 	scripts/setup --test
 	.venv/bin/python -m pytest -n 4 -q

@@ -103,7 +103,8 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
     unbounded_here()  # forked while the main thread recorded a mail: its CPU limit is not the worker's (the pool's is)
     # what a worker may take beyond what it starts with (a forked one holds its parent's pages): a 965-byte PDF drawing
     # one form 500 times, 50 million characters to read out, took a worker to the whole of a fixed 1.5 GB
-    limit = _address_space() + memory_mb * 1024 * 1024
+    start = _address_space()
+    limit = start + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     logging.disable(logging.CRITICAL)  # pyHanko logs every failed validation with a traceback
     analyser = _new_analyser(settings)
@@ -138,10 +139,16 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
             result = WorkFailure(f"{type(exc).__name__}: {exc}"[:300])
         del data
         kept.after_job()  # emptied once the worker has grown by its room
+        # a worker still holding half its room after a job (the allocator's and MuPDF's pages not given back) ends
+        # and is replaced: kept, it failed every later mail with "memory" (red team 80: a bomb's good mails after it)
+        spent = (isinstance(result, WorkFailure) and result.reason == "memory") or _address_space() > start + (limit - start) // 2
         try:
-            conn.send(("done", job_id, result))
+            conn.send(("done", job_id, result, spent))
         except (MemoryError, OSError, ValueError):
-            conn.send(("done", job_id, WorkFailure("result too large")))
+            conn.send(("done", job_id, WorkFailure("result too large"), True))
+            return
+        if spent:
+            return
 
 
 def _context() -> ForkContext | ForkServerContext:
@@ -370,6 +377,9 @@ class WorkerPool:
         else:
             worker.job = None
             future.set_result(message[2])
+            if message[3]:  # spent: it ends now, and a new one is started when a job waits for it
+                worker.kill()
+                self._workers.remove(worker)
 
     def _end(self, worker: _Worker, failure: WorkFailure) -> None:
         """A worker past its time, crashed or stopped: its job fails, the worker is killed (replaced when needed)."""

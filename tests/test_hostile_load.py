@@ -113,6 +113,21 @@ def test_a_pdf_drawing_fifty_million_characters_is_bounded_by_the_workers_memory
     assert peak_mb < 512 + 350, peak_mb  # its start (the command's pages) and the 512 MB it may take: 1.4 GB before
 
 
+def test_good_mails_after_a_pdf_that_filled_a_worker_are_read_as_ever(world: World) -> None:
+    # red team 80: the bomb's mail returned as it should, but its worker stayed at its memory limit (MuPDF's and
+    # the allocator's pages not given back) and failed every later mail with "memory": each good mail quarantined,
+    # for as long as that worker lived (one worker, as a small machine has)
+    world.extra["limits"] = {"workers": 1}
+    world.write_config()
+    bomb = world.mail("characters", attachments=[("cv.pdf", made_pdfs.characters_bomb())])
+    good = [world.mail(f"good{n}", attachments=[("cv.pdf", world.signed("stp", world.document(number=f"{n}/STP-VP")))])
+            for n in (61, 62, 63)]
+    returned, *registered = world.ingest(bomb, *good)
+    assert returned["verdict"] == "returned" and "pdf-unreadable" in _codes(returned)
+    assert [(o["verdict"], o["incoming_number"]) for o in registered] == [("accepted", 1), ("accepted", 2), ("accepted", 3)], \
+        [o["reasons"] for o in registered]
+
+
 def test_an_automatic_mail_marked_secret_is_stored_by_the_worker_not_parsed_again(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # the one mail whose files the daemon process stored itself, parsing the whole mail again inside the register's
     # transaction (a secret PDF beside a MIME bomb, Auto-Submitted: the worker stored nothing, the daemon did the rest)
