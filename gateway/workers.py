@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import signal
 import sys
 import threading
 import time
@@ -101,6 +102,7 @@ def _new_analyser(settings: AnalysisSettings) -> Analyser | WorkFailure:
 
 def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -> None:
     unbounded_here()  # forked while the main thread recorded a mail: its CPU limit is not the worker's (the pool's is)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is its parent's, which ends it (red team 80: tracebacks in the log)
     # what a worker may take beyond what it starts with (a forked one holds its parent's pages): a 965-byte PDF drawing
     # one form 500 times, 50 million characters to read out, took a worker to the whole of a fixed 1.5 GB
     start = _address_space()
@@ -198,8 +200,14 @@ class WorkerPool:
         self._thread: threading.Thread | None = None
         self._closing = False
 
-    def _spawn(self) -> _Worker:
-        return _Worker(_context(), self.settings, self.memory_mb)
+    def _spawn(self) -> _Worker | None:
+        """A new worker; None when none can be started now (the system's process limit, no memory left, the server
+        gone in the midst of a fork): the gateway's fault, never the mail's (red team 80: it closed the pool for good)."""
+        try:
+            return _Worker(_context(), self.settings, self.memory_mb)
+        except (OSError, EOFError, ValueError) as exc:
+            log.warning("a worker could not be started: %s", exc)
+            return None
 
     def __enter__(self) -> "WorkerPool":
         return self
@@ -328,7 +336,10 @@ class WorkerPool:
             idle = next((w for w in self._workers if w.job is None), None)
             if idle is None and len(self._workers) < self.size:
                 idle = self._spawn()  # a replacement for a worker killed
-                self._workers.append(idle)
+                if idle is None and not self._workers:  # no worker at all: what waits is tried again later
+                    self._fail_waiting(WorkFailure("no worker could be started", infrastructure=True))
+                if idle is not None:
+                    self._workers.append(idle)
             if idle is None:
                 return
             with self._lock:
@@ -342,11 +353,14 @@ class WorkerPool:
                     break
                 idle.kill()
                 self._workers.remove(idle)
-                if attempt == 0:
-                    idle = self._spawn()
+                replacement = self._spawn() if attempt == 0 else None
+                if replacement is not None:
+                    idle = replacement
                     self._workers.append(idle)
                 else:
-                    future.set_result(WorkFailure("crashed"))
+                    future.set_result(WorkFailure("crashed") if attempt else
+                                      WorkFailure("no worker could be started", infrastructure=True))
+                    break
 
     def _hand(self, worker: _Worker, job: Job, future: Future[Result]) -> bool:
         limit = self.seconds_per_mail if job.kind == "mail" else self.seconds
@@ -390,6 +404,14 @@ class WorkerPool:
         worker.kill()
         self._workers.remove(worker)
         future.set_result(failure)
+
+    def _fail_waiting(self, failure: WorkFailure) -> None:
+        """Every job not yet handed to a worker fails so (the pool stays open)."""
+        with self._lock:
+            waiting, self._queue = list(self._queue), deque()
+        for _, future in waiting:
+            if future.set_running_or_notify_cancel():
+                future.set_result(failure)
 
     def _fail_all(self, failure: WorkFailure) -> None:
         with self._lock:

@@ -55,3 +55,30 @@ def test_a_worker_reading_letters_with_photos_does_not_keep_them(world: World) -
         gateway.close()
     # forty photos of 1.1 MB decoded each: all kept, the worker grew by 92 MB
     assert grown_mb < STORE_ROOM_MB + 12, f"the worker grew by {grown_mb:.0f} MB over 40 letters"
+
+
+def test_a_worker_that_cannot_be_started_leaves_the_mail_for_later_and_the_pool_open(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # red team 80: a worker that could not be started (fork refused at the system's process limit, the server gone in
+    # the midst of a fork) failed the dispatcher: every mail waiting was the mail's failure, the pool closed for good
+    import errno
+    import os
+
+    from gateway import workers
+    from gateway.intake.analysis import Analysis
+    from gateway.model import WorkFailure
+
+    def refused() -> object:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")  # what os.fork raises at the process limit
+
+    os.chdir(world.root)
+    good = world.mail("good", attachments=[("cv.pdf", world.signed("stp", world.document(number="64/STP-VP")))]).read_bytes()
+    gateway = Gateway.open(load_config(Path(world.config_path)))
+    with gateway.worker_pool(size=1) as pool:
+        real = workers._context
+        monkeypatch.setattr(workers, "_context", refused)
+        [failed] = list(pool.map([good]))
+        assert isinstance(failed, WorkFailure) and failed.infrastructure, failed  # the gateway's fault: tried again later
+        monkeypatch.setattr(workers, "_context", real)
+        [read] = list(pool.map([good]))
+        assert isinstance(read, Analysis)  # the pool still works once workers start again
+    gateway.close()
