@@ -156,12 +156,12 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
 def _context() -> ForkContext | ForkServerContext:
     """Fork a single-threaded process (a command: the worker starts at once, with the modules already loaded); from a
     threaded one (the daemon: forking it could copy a lock another thread holds), fork a server process started once
-    from a fresh interpreter with this module loaded (about a second of CPU once, where a fresh interpreter for each
-    worker, and for each replacement of one killed past its limits, took that second every time)."""
+    from a fresh interpreter with this module loaded (`gateway.worker_server`: about a second of CPU once, where a fresh
+    interpreter for each worker, and for each replacement of one killed past its limits, took that second every time)."""
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["gateway.worker_server"])  # this module, and none of a mail's CPU budget
+    context.set_forkserver_preload(["gateway.worker_server"])
     return context
 
 
