@@ -56,12 +56,6 @@ class ImapRelay:
         for pair in sessions:
             _close(*pair)
 
-    def __enter__(self) -> "ImapRelay":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # ---- relaying --------------------------------------------------------------------------
     def _accept(self) -> None:
         while True:

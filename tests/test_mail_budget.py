@@ -443,7 +443,7 @@ def test_a_release_by_command_of_a_mail_that_holds_the_main_thread_is_refused_wi
 
 
 SERVER_STARTED_IN_A_BUDGET = """
-import multiprocessing.forkserver, resource, threading, time
+import multiprocessing.forkserver, threading, time
 from gateway import mail_budget, workers
 
 def cpu_limit(pid):
