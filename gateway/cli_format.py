@@ -87,7 +87,7 @@ def progress(description: str, total: int) -> Iterator[Progress]:
 def summary_line(o: DocumentOutcome) -> str:
     """One document's verdict on one line: verdict, incoming number, its number, the file, reason codes."""
     number = f"số đến {o.incoming_number}" if o.incoming_number else (
-        f"trùng số đến {o.duplicate_of}" if o.duplicate_of else "-"
+        f"trùng số đến {o.duplicate_of}" + (f"/{o.duplicate_year}" if o.duplicate_year else "") if o.duplicate_of else "-"
     )
     notation = o.document.number if o.document is not None and not o.secret else None
     codes = ",".join(r.code for r in o.reasons) or "-"

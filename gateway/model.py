@@ -350,6 +350,7 @@ class DocumentOutcome:
     sender: SenderAuth
     review_id: int | None  # the clerk's case, when quarantined and recorded
     already_processed: bool = False  # the same mail recorded before: nothing done again
+    duplicate_year: int | None = None  # the year of the line `duplicate_of` numbers (each year's series starts at 1)
 
     def as_json(self) -> dict[str, Any]:
         document = self.document.as_json() if self.document is not None else None
@@ -363,6 +364,7 @@ class DocumentOutcome:
             "reasons": [r.as_json() for r in self.reasons],
             "incoming_number": self.incoming_number,
             "duplicate_of": self.duplicate_of,
+            **({"duplicate_year": self.duplicate_year} if self.duplicate_of is not None else {}),
             "delivered_at": self.delivered_at.isoformat(),
             "received_at": self.received_at.isoformat(),
             "document": document,
@@ -394,6 +396,7 @@ class DocumentOutcome:
             replies=tuple(Reply(r["kind"], r["to"]) for r in value["replies"]),
             sender=SenderAuth(sender["address"], sender["authenticated"], sender["method"]),
             review_id=value["review_id"], already_processed=bool(value.get("already_processed")),
+            duplicate_year=value.get("duplicate_year"),
         )
 
 

@@ -310,6 +310,12 @@ def test_duplicates_repeat_the_original_number(run, name: str) -> None:
     out = one(run, name)
     assert out["verdict"] == "duplicate" and out["duplicate_of"] == 1 and out["incoming_number"] is None
     assert [r["kind"] for r in out["replies"]] == ["ack"]
+    w = run[0]
+    year = w.documents()[0].year  # each year's numbers start at 1: the earlier line is named with its year
+    assert out["duplicate_year"] == year
+    # the clerk's terminal says it too (a `check` changes nothing)
+    line = w.run("check", "--config", str(w.config_path), str(w.root / "mails" / f"{name}.eml")).stdout
+    assert f"trùng số đến 1/{year}" in line, line
 
 
 def test_same_mail_twice_changes_nothing(run) -> None:

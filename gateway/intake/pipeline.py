@@ -665,7 +665,8 @@ class Intake:
         return DocumentOutcome(
             file=item.source, message_id=facts.message_id, verdict=decision.verdict, basis=decision.basis,
             reasons=tuple(decision.reasons), incoming_number=number, duplicate_of=decision.duplicate_of,
-            delivered_at=delivered, received_at=received, document=decision.particulars, secret=decision.secret,
+            duplicate_year=decision.duplicate_year, delivered_at=delivered, received_at=received,
+            document=decision.particulars, secret=decision.secret,
             signatures=() if decision.secret or pdf is None else tuple(
                 s.check(modified=s.field in decision.modified_signatures) for s in pdf.signatures),
             replies=tuple(decision.replies),
