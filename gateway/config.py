@@ -418,6 +418,11 @@ class Config(_Strict):
     monitoring: Monitoring = Monitoring()
     metrics: Metrics | None = None
     web: Web = Web()
+
+    @property
+    def spool(self) -> Path:
+        """Where the listener keeps each delivery until it is filed into its IMAP inbox (beside the content store)."""
+        return Path(self.storage) / "spool"
     # Where the config file lives; relative paths were resolved against it.
     base_dir: Path = Path(".")
 

@@ -241,7 +241,7 @@ class Daemon:
     # ---- the delivery-path listener --------------------------------------------------------
     @property
     def _spool(self) -> Path:
-        return Path(self.gateway.config.storage) / "spool"
+        return self.gateway.config.spool
 
     def _listen(self) -> Controller | None:
         listener = self.gateway.config.listener

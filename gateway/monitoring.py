@@ -1,13 +1,14 @@
-"""`status`: each mailbox's state, the outbox and the store's free space, and the alerts a
+"""`status`: each mailbox's state, the outbox, the store's free space and the listener's spool, and the alerts a
 Nagios-style check reads (a mailbox failing for longer than monitoring.alert_after_seconds, or one
-the daemon has stopped looking at). `report` is pure; `store_space` asks the file system."""
+the daemon has stopped looking at, a delivery waiting in the spool that long). `report` is pure; `store_space` and
+`spool_state` ask the file system."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from registry.models import MailboxState
@@ -47,11 +48,21 @@ class StoreSpace:
 
 
 @dataclass(frozen=True)
+class SpoolState:
+    """The listener's deliveries not yet filed into its IMAP inbox."""
+
+    path: str
+    waiting: int
+    oldest_at: datetime | None  # when the oldest of them was kept
+
+
+@dataclass(frozen=True)
 class StatusReport:
     mailboxes: tuple[MailboxReport, ...]
     outbox: OutboxCounts
     store: StoreSpace
     alerts: tuple[Alert, ...]
+    spool: SpoolState | None = None  # None: no listener configured
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ class Watch:
 
 
 def report(states: Iterable[MailboxState], outbox: OutboxCounts, store: StoreSpace, watch: Watch,
-           now: datetime) -> StatusReport:
+           now: datetime, spool: SpoolState | None = None) -> StatusReport:
     recorded = [_mailbox(s.name, s.connected, s.last_uid, s.backlog, s.last_mail_at, s.last_error, s.failing_since,
                          s.updated_at, watch=watch, now=now) for s in states]
     mailboxes = (*recorded, *(_mailbox(name, False, 0, None, None, NOT_STARTED, None, None, watch=watch, now=now)
@@ -81,7 +92,21 @@ def report(states: Iterable[MailboxState], outbox: OutboxCounts, store: StoreSpa
                        f"tiến trình chạy nền (qlvb-gateway run) đã dừng?")
                  for m in mailboxes if m.updated_at is not None and not m.watched and m.name in watch.polls
                  and m.failing_seconds <= limit]
-    return StatusReport(mailboxes, outbox, store, tuple(failing + unwatched + _unsent(outbox, limit, now)))
+    return StatusReport(mailboxes, outbox, store, tuple(failing + unwatched + _unsent(outbox, limit, now)
+                                                        + _unfiled(spool, limit, now)), spool)
+
+
+LISTENER = "listener"  # the alert's name for the listener's spool
+
+
+def _unfiled(spool: SpoolState | None, limit: float, now: datetime) -> list[Alert]:
+    """A delivery the listener took (the MTA told 250, so nobody else holds it) not filed into the IMAP inbox for longer
+    than the threshold: the inbox refuses its APPEND (a quota, a full disk) or the daemon is not running."""
+    if spool is None or spool.oldest_at is None or (now - spool.oldest_at).total_seconds() <= limit:
+        return []
+    return [Alert(LISTENER, spool.oldest_at, None,
+                  f"{spool.waiting} thư nhận qua bộ nhận thư chưa vào hộp thư, cũ nhất từ {spool.oldest_at.isoformat()} "
+                  f"({spool.path})")]
 
 
 SUBMISSION = "smtp"  # the alert's name for the submission server (the outbox's way out)
@@ -115,3 +140,10 @@ def store_space(path: Path) -> StoreSpace:
         existing = existing.parent
     usage = shutil.disk_usage(existing)
     return StoreSpace(str(path), usage.free, usage.total)
+
+
+def spool_state(path: Path) -> SpoolState:
+    """The listener's spool as the daemon takes it (gateway.listener.spooled: its `.eml` files, oldest first)."""
+    times = [p.stat().st_mtime for p in path.glob("*.eml")] if path.is_dir() else []
+    oldest = datetime.fromtimestamp(min(times), timezone.utc) if times else None
+    return SpoolState(str(path), len(times), oldest)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from gateway.cli_format import print_status, status_json
-from gateway.monitoring import NOT_STARTED, StatusReport, StoreSpace, Watch, report
+from gateway.monitoring import NOT_STARTED, SpoolState, StatusReport, StoreSpace, Watch, report
 from registry.models import MailboxState
 from registry.queries import OutboxCounts
 
@@ -80,3 +80,16 @@ def test_an_smtp_servers_long_reply_is_cut_where_a_check_reads_it() -> None:
     out = status_json(report((), OutboxCounts(1, 0, 0, (), (row,)), STORE, WATCH, NOW))
     [retrying] = out["outbox"]["retrying"]
     assert len(retrying["error"]) == 500 and retrying["error"].startswith("452 x x") and "\n" not in retrying["error"]
+
+
+@pytest.mark.parametrize("waiting_for, alerted", [(None, False), (900, False), (901, True)])
+def test_a_delivery_waiting_in_the_listeners_spool_longer_than_the_threshold_alerts(waiting_for: float | None,
+                                                                                    alerted: bool) -> None:
+    oldest = NOW - timedelta(seconds=waiting_for) if waiting_for is not None else None
+    spool = SpoolState("store/spool", 0 if oldest is None else 2, oldest)
+    status = report((_state("vanthu"), _state("phongban")), EMPTY_OUTBOX, STORE, WATCH, NOW, spool)
+    assert [a.mailbox for a in status.alerts] == (["listener"] if alerted else [])
+    assert status_json(status)["spool"] == {"path": "store/spool", "waiting": spool.waiting,
+                                            "oldest_at": oldest.isoformat() if oldest else None}
+    if alerted:
+        assert status.alerts[0].message.startswith("2 thư nhận qua bộ nhận thư chưa vào hộp thư, cũ nhất từ 2026-03-02T08:44:59")

@@ -101,6 +101,42 @@ def test_status_exits_4_once_the_daemon_has_stopped_watching(world: World) -> No
         assert [a["mailbox"] for a in state["alerts"]] == ["vanthu"] and "run" in state["alerts"][0]["message"]
 
 
+@pytest.mark.long
+def test_a_delivery_the_listener_kept_and_could_not_file_alerts_and_is_filed_when_the_server_returns(world: World) -> None:
+    """The province's MTA delivered over LMTP and was told 250: the mail is the gateway's alone. The IMAP server it is
+    filed into is down: `status` shows it waiting in the spool and, past the threshold, alerts on the listener as well
+    as the mailbox; the server back, the mail is filed and the alerts end."""
+    import smtplib
+
+    with dovecot((US["mailbox"], PASSWORD)) as server:
+        relay = ImapRelay(server)
+        port = free_port()
+        watch(world, relay.port, monitoring={"alert_after_seconds": 3},
+              listener={"protocol": "lmtp", "host": "127.0.0.1", "port": port})
+        letter = world.mail("lmtp", attachments=[("cv.pdf", world.signed("stp", world.document(number="905/STP-VP")))])
+        daemon = start_daemon(world)
+        try:
+            code, state = status(world)
+            assert code == 0 and state["spool"]["waiting"] == 0 and state["spool"]["oldest_at"] is None
+            relay.stop_server()
+            with smtplib.LMTP("127.0.0.1", port) as lmtp:
+                assert lmtp.sendmail("vanthu@sotp.bacgiang.gov.vn", [US["mailbox"]], letter.read_bytes()) == {}
+            assert wait_for(lambda: "listener" in [a["mailbox"] for a in status(world)[1]["alerts"]], timeout=60)
+            code, state = status(world)
+            assert code == 4 and state["spool"]["waiting"] == 1 and state["spool"]["oldest_at"]
+            [alert] = [a for a in state["alerts"] if a["mailbox"] == "listener"]
+            assert "1 thư" in alert["message"] and state["spool"]["path"] in alert["message"]
+            text = world.run("status", "--config", str(world.config_path), check=False).stdout
+            assert "1 thư chưa vào hộp thư" in text and "CẢNH BÁO: 1 thư" in text
+            server.start()
+            assert wait_for(lambda: status(world)[0] == 0, timeout=90)
+            assert status(world)[1]["spool"]["waiting"] == 0
+            assert folder_counts(server)["accepted"] == 1  # nothing lost
+        finally:
+            stop_daemon(daemon)
+            relay.close()
+
+
 def test_status_shows_the_free_space_of_the_store(world: World) -> None:
     (world.root / "store").mkdir()
     world.run("user", "list", "--config", str(world.config_path))  # the register made (status never makes one: red team 76)
