@@ -165,6 +165,38 @@ def _context() -> ForkContext | ForkServerContext:
     return context
 
 
+def _from_server(context: ForkServerContext, settings: AnalysisSettings, memory_mb: int) -> _Worker:
+    """A worker the server forks within STARTUP_SECONDS. Asked in a thread of its own: a server that does not answer
+    (stopped by a signal or a frozen cgroup) holds the asking thread for as long as it is stopped, and no job's limit
+    runs before a worker has the job (red team 81: the desk hung with it, the daemon would have)."""
+    lock = threading.Lock()
+    started: list[_Worker | BaseException] = []
+    given_up = False
+
+    def start() -> None:
+        try:
+            worker: _Worker | BaseException = _Worker(context, settings, memory_mb)
+        except BaseException as exc:  # handed to the dispatcher as it is
+            worker = exc
+        with lock:
+            if not given_up:
+                started.append(worker)
+                return
+        if isinstance(worker, _Worker):  # came after the dispatcher gave up on it
+            worker.kill()
+
+    asking = threading.Thread(target=start, name="qlvb-worker-start", daemon=True)
+    asking.start()
+    asking.join(STARTUP_SECONDS)
+    with lock:
+        if not started:
+            given_up = True
+            raise OSError(f"the worker server did not fork a worker in {STARTUP_SECONDS:g} s (stopped?)")
+    if isinstance(started[0], BaseException):
+        raise started[0]
+    return started[0]
+
+
 class _Worker:
     def __init__(self, ctx: ForkContext | ForkServerContext, settings: AnalysisSettings, memory_mb: int) -> None:
         self.conn, child = ctx.Pipe()
@@ -202,9 +234,13 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker | None:
         """A new worker; None when none can be started now (the system's process limit, no memory left, the server
-        gone in the midst of a fork): the gateway's fault, never the mail's (red team 80: it closed the pool for good)."""
+        gone in the midst of a fork, or stopped): the gateway's fault, never the mail's (red team 80: it closed the pool
+        for good)."""
         try:
-            return _Worker(_context(), self.settings, self.memory_mb)
+            context = _context()
+            if isinstance(context, ForkServerContext):
+                return _from_server(context, self.settings, self.memory_mb)
+            return _Worker(context, self.settings, self.memory_mb)
         except (OSError, EOFError, ValueError) as exc:
             log.warning("a worker could not be started: %s", exc)
             return None

@@ -5,16 +5,20 @@ the desk's application on it with a clock the test moves."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from world import World, run_in_process
+from world import GATEWAY, World, run_in_process
 
 PASSWORD = "mật-khẩu-thử-1"
 PEOPLE = {"vanthu": ("clerk", None), "lanhdao": ("leader", None), "xem": ("viewer", None),
@@ -135,3 +139,27 @@ def log_in(client: Any, name: str, page: str = "/") -> str:
     token = csrf_of(client.get("/login").text)
     assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token, "next": "/"}).status_code == 303
     return str(client.get(page).text)
+
+
+@contextmanager
+def web_served(world: World, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """`qlvb-gateway web` as deployed, its own process on the world's configuration (`web.port` = port), once it
+    answers; stopped on leaving."""
+    log = (world.root / "web.log").open("wb")
+    server = subprocess.Popen([*GATEWAY, "web", "--config", str(world.config_path)], cwd=world.root, stdout=log,
+                              stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError((world.root / "web.log").read_text(errors="replace")) from None
+                time.sleep(0.2)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from desk_kit import PASSWORD, UNITS, DeskWorld, build_desk_world
-from world import GATEWAY, make_world
+from desk_kit import PASSWORD, UNITS, DeskWorld, build_desk_world, web_served
+from world import make_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -42,23 +38,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory, province) -> Iterator[tuple[D
     world = make_world(tmp_path_factory.mktemp("desk-browser") / "agency", pki, signers, stranger, web={"port": port},
                        units=UNITS)
     desk_world = build_desk_world(world)
-    log = (world.root / "web.log").open("wb")
-    server = subprocess.Popen([*GATEWAY, "web", "--config", str(world.config_path)], cwd=world.root, stdout=log,
-                              stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONWARNINGS="ignore"))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/login", timeout=2).close()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError((world.root / "web.log").read_text(errors="replace")) from None
-            time.sleep(0.2)
-    yield desk_world, base
-    server.terminate()
-    server.wait(timeout=30)
-    log.close()
+    with web_served(world, port):
+        yield desk_world, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

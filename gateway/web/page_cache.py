@@ -2,7 +2,11 @@
 process: gateway/page_images.py under the workers' limits) and kept beside the store, under
 storage/pages/<the PDF's SHA-256>/, so that a page shown again costs a file read. Pictures nobody
 looked at for KEPT_DAYS are removed when new ones are made (made again if ever asked for): the folder
-does not grow with every mail the desk ever showed."""
+does not grow with every mail the desk ever showed.
+
+Pictures kept are read without waiting for anything; a PDF's drawing runs in a thread of its own, once however many
+ask for it, and those who ask wait for it as long as they choose (red team 81: one lock over every drawing made a
+clerk's kept picture, and then the whole desk, wait for another clerk's slow PDF)."""
 
 from __future__ import annotations
 
@@ -11,16 +15,18 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 from gateway.app import Gateway
 from gateway.model import WorkFailure
-from gateway.page_images import PICTURES
+from gateway.page_images import PICTURES, PageImages
 from gateway.workers import WorkerPool
 from registry.files import write_atomically
 
 PDF_ROLES = ("document", "appendix")
 KEPT_DAYS = 30  # pictures not looked at for a month
+NOT_THE_PDFS = ("crashed",)  # failures kept for nobody: a worker killed from outside (or the pool's own, below)
 
 
 class PageCache:
@@ -28,34 +34,94 @@ class PageCache:
         self.gateway = gateway
         self.workers = workers  # the desk's worker process
         self.folder = Path(gateway.config.storage) / PICTURES
-        self._lock = threading.Lock()  # one rendering at a time: the desk's work stays small
+        self._lock = threading.Lock()  # the drawings under way, and the folder's writes and clean-up
+        self._drawing: dict[str, Future[int]] = {}
 
-    def page_count(self, sha256: str) -> int:
-        """How many pictures of the PDF there are (0: it could not be rendered), made if need be."""
-        if not (len(sha256) == 64 and all(c in "0123456789abcdef" for c in sha256)):
+    def pictures(self, sha256: str) -> int | Future[int]:
+        """How many pictures of the PDF are kept (0: it could not be drawn), or the drawing that makes them, started
+        if need be."""
+        kept = self._kept(sha256)
+        if kept is not None:
+            return kept
+        if not _digest(sha256) or not self.gateway.store.has(sha256):
             return 0
-        folder = self.folder / sha256
-        done = folder / "count"
         with self._lock:
-            if not done.exists():
-                if not self.gateway.store.has(sha256):
-                    return 0
-                result = self.workers().render_pages(self.gateway.store.get(sha256))
-                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-                pngs = () if isinstance(result, WorkFailure) else result.pngs
-                for number, png in enumerate(pngs, start=1):  # 0600, as the store keeps the PDF (red team 76: 0644)
-                    write_atomically(folder / f"{number}.png", png)
-                write_atomically(done, str(len(pngs)).encode("ascii"))  # last: a half-written folder is done again
-                self._forget_unseen(keep=folder)
-            else:
-                os.utime(done)  # looked at now
-            return int(done.read_text(encoding="ascii"))
+            drawing = self._drawing.get(sha256)
+            if drawing is None:
+                kept = self._kept(sha256)  # drawn since the look above
+                if kept is not None:
+                    return kept
+                drawing = self._drawing[sha256] = Future()
+                threading.Thread(target=self._draw, args=(sha256, drawing), name="qlvb-pictures", daemon=True).start()
+        return drawing
+
+    def page_count(self, sha256: str, wait: float | None = None) -> int | None:
+        """How many pictures of the PDF there are (0: it could not be drawn), made if need be; None if they are still
+        being drawn after `wait` seconds (None: as long as it takes)."""
+        found = self.pictures(sha256)
+        if isinstance(found, int):
+            return found
+        try:
+            return found.result(timeout=wait)
+        except TimeoutError:
+            return None
+
+    def png(self, sha256: str, number: int) -> bytes | None:
+        """A kept picture (never drawn here: `pictures` first)."""
+        kept = self._kept(sha256)
+        if kept is None or not 1 <= number <= kept:
+            return None
+        try:
+            return (self.folder / sha256 / f"{number}.png").read_bytes()
+        except FileNotFoundError:  # removed meanwhile (a recall)
+            return None
+
+    def _kept(self, sha256: str) -> int | None:
+        if not _digest(sha256):
+            return 0
+        done = self.folder / sha256 / "count"
+        try:
+            count = int(done.read_text(encoding="ascii"))
+            os.utime(done)  # looked at now
+        except (FileNotFoundError, ValueError):
+            return None
+        return count
+
+    def _draw(self, sha256: str, drawing: Future[int]) -> None:
+        try:
+            drawing.set_result(self._made(sha256))
+        except BaseException as exc:  # the waiting requests are told (a 500), the next one draws again
+            drawing.set_exception(exc)
+        finally:
+            with self._lock:
+                del self._drawing[sha256]
+
+    def _made(self, sha256: str) -> int:
+        try:
+            result = self.workers().render_pages(self.gateway.store.get(sha256))
+        except FileNotFoundError:  # recalled before it was read
+            return 0
+        if isinstance(result, WorkFailure) and (result.infrastructure or result.reason in NOT_THE_PDFS):
+            return 0  # shown as not drawn this time, drawn again at the next look (red team 81: kept as "0 pages")
+        folder = self.folder / sha256
+        with self._lock:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            pngs = result.pngs if isinstance(result, PageImages) else ()
+            for number, png in enumerate(pngs, start=1):  # 0600, as the store keeps the PDF (red team 76: 0644)
+                write_atomically(folder / f"{number}.png", png)
+            write_atomically(folder / "count", str(len(pngs)).encode("ascii"))  # last: a half-written folder is done again
+            if not self.gateway.store.has(sha256):
+                # recalled while it was drawn: its recall removed the pictures before these were written (red team 81)
+                shutil.rmtree(folder, ignore_errors=True)
+                return 0
+            self._forget_unseen(keep=folder)
+        return len(pngs)
 
     def _forget_unseen(self, keep: Path) -> None:
-        """The pictures of the PDFs nobody looked at for KEPT_DAYS, removed (a half-made folder too)."""
+        """The pictures of the PDFs nobody looked at for KEPT_DAYS, removed (a half-made folder too; with the lock held)."""
         before = time.time() - KEPT_DAYS * 86400
         for folder in self.folder.iterdir():
-            if folder == keep or not folder.is_dir():
+            if folder == keep or not folder.is_dir() or folder.name in self._drawing:
                 continue
             seen = folder / "count"
             try:
@@ -65,7 +131,6 @@ class PageCache:
             if last < before:
                 shutil.rmtree(folder, ignore_errors=True)
 
-    def png(self, sha256: str, number: int) -> bytes | None:
-        if not 1 <= number <= self.page_count(sha256):
-            return None
-        return (self.folder / sha256 / f"{number}.png").read_bytes()
+
+def _digest(sha256: str) -> bool:
+    return len(sha256) == 64 and all(c in "0123456789abcdef" for c in sha256)

@@ -4,6 +4,8 @@ page, its files as downloads)."""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import Future
 from datetime import date, datetime, timezone
 
 from starlette.exceptions import HTTPException
@@ -59,6 +61,7 @@ def _int(value: str) -> int:
     return number
 
 
+PICTURES_WAIT_SECONDS = 5.0  # a page waits this long for its PDFs' pictures being drawn, then says they are on the way
 HELD_ROWS = 200  # the held mails a page lists, the oldest (a flood of 10,000 listed whole: 31 MB a page, red team 22)
 DATE_FIELDS = (("from", "Đến từ ngày"), ("to", "đến ngày"))  # the register search's dates, as its form labels them
 
@@ -135,7 +138,7 @@ def routes(desk: Desk) -> list[BaseRoute]:
         except review.ReviewError:
             raise HTTPException(404, "Không có thư này.") from None
         pdfs = [f for f in detail.files if f.role in PDF_ROLES and f.filename.lower().endswith(".pdf")]
-        counts = [await desk.run(pictures.page_count, f.sha256) for f in pdfs]
+        counts = await _drawn([await desk.run(pictures.pictures, f.sha256) for f in pdfs])
         return desk.page(request, "review_mail.html", visitor, detail=detail, pictures=list(zip(pdfs, counts, strict=True)))
 
     async def decide(request: Request) -> Response:
@@ -214,13 +217,18 @@ def routes(desk: Desk) -> list[BaseRoute]:
         desk.reader(request)
         mail_id, sha256 = _int(request.path_params["mail_id"]), request.path_params["sha256"]
 
-        def read() -> bytes | None:
+        number = _int(request.path_params["number"])
+
+        def read() -> bool:
             with gateway.register.session() as db:
                 found, mail = desk_reads.mail_file(db, mail_id, sha256), db.get(Mail, mail_id)
-            if found is None or mail is None or not mail.stored or found.role not in PDF_ROLES:
-                return None
-            return pictures.png(sha256, _int(request.path_params["number"]))
-        png = await desk.run(read)
+            return found is not None and mail is not None and mail.stored and found.role in PDF_ROLES
+        if not await desk.run(read):
+            raise HTTPException(404, "Không có trang này.")
+        [count] = await _drawn([await desk.run(pictures.pictures, sha256)])
+        if count is None:
+            raise HTTPException(503, "Trang đang được dựng hình: thử lại sau ít giây.", headers={"Retry-After": "5"})
+        png = await desk.run(pictures.png, sha256, number)
         if png is None:
             raise HTTPException(404, "Không có trang này.")
         return Response(png, media_type="image/png")  # made by our worker from the PDF, not the sender's bytes
@@ -251,3 +259,13 @@ def routes(desk: Desk) -> list[BaseRoute]:
         Route("/mails/{mail_id}/original", original_mail, methods=["GET"]),
         Route("/mails/{mail_id}/files/{sha256}/pages/{number}", page_picture, methods=["GET"]),
     ]
+
+
+async def _drawn(found: list[int | Future[int]]) -> list[int | None]:
+    """The PDFs' picture counts, those being drawn waited for together for PICTURES_WAIT_SECONDS at most (None: not
+    drawn yet), on the event loop: a request waiting holds none of the threads every page's register work needs (red
+    team 81: 45 requests during one slow drawing held all 40, and logging in waited)."""
+    drawings = {id(f): asyncio.wrap_future(f) for f in found if isinstance(f, Future)}
+    if drawings:
+        await asyncio.wait([asyncio.shield(d) for d in drawings.values()], timeout=PICTURES_WAIT_SECONDS)
+    return [f if isinstance(f, int) else (drawings[id(f)].result() if drawings[id(f)].done() else None) for f in found]
