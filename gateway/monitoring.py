@@ -144,6 +144,11 @@ def store_space(path: Path) -> StoreSpace:
 
 def spool_state(path: Path) -> SpoolState:
     """The listener's spool as the daemon takes it (gateway.listener.spooled: its `.eml` files, oldest first)."""
-    times = [p.stat().st_mtime for p in path.glob("*.eml")] if path.is_dir() else []
+    times = []
+    for file in path.glob("*.eml") if path.is_dir() else ():
+        try:
+            times.append(file.stat().st_mtime)
+        except OSError:  # filed and removed meanwhile by the daemon
+            continue
     oldest = datetime.fromtimestamp(min(times), timezone.utc) if times else None
     return SpoolState(str(path), len(times), oldest)
