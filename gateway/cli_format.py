@@ -115,7 +115,8 @@ def status_json(report: StatusReport) -> dict[str, Any]:
                                  "next_attempt_at": when(r.next_attempt_at)} for r in outbox.retrying]},
         "store": {"path": report.store.path, "free_bytes": report.store.free_bytes, "total_bytes": report.store.total_bytes},
         **({} if report.spool is None else {"spool": {  # with a listener only: the fields before it are the contract's
-            "path": report.spool.path, "waiting": report.spool.waiting, "oldest_at": when(report.spool.oldest_at)}}),
+            "path": report.spool.path, "waiting": report.spool.waiting, "oldest_at": when(report.spool.oldest_at),
+            "error": report.spool.error}}),
         "alerts": [{"mailbox": a.mailbox, "failing_since": when(a.failing_since), "error": a.error, "message": a.message}
                    for a in report.alerts],
     }
@@ -158,8 +159,9 @@ def print_status(report: StatusReport, tz: tzinfo) -> None:
                   f"trên {store.total_bytes / GIB:.1f} GiB")
     if report.spool is not None:
         spool = report.spool
-        console.print(f"bộ nhận thư {spool.path}: {spool.waiting} thư chưa vào hộp thư"
-                      + (f", cũ nhất từ {local(spool.oldest_at)}" if spool.oldest_at else ""))
+        oldest = f", cũ nhất từ {local(spool.oldest_at)}" if spool.oldest_at else ""
+        console.print(f"bộ nhận thư {spool.path}: "
+                      + (f"không đọc được ({spool.error})" if spool.error else f"{spool.waiting} thư chưa vào hộp thư{oldest}"))
     for alert in report.alerts:
         console.print(f"CẢNH BÁO: {alert.message}: {alert.error or '-'}",
                       style="bold red" if console.is_terminal else None)

@@ -5,6 +5,7 @@ the daemon has stopped looking at, a delivery waiting in the spool that long). `
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -52,8 +53,9 @@ class SpoolState:
     """The listener's deliveries not yet filed into its IMAP inbox."""
 
     path: str
-    waiting: int
+    waiting: int | None  # None: the spool could not be read
     oldest_at: datetime | None  # when the oldest of them was kept
+    error: str | None = None  # why it could not be read
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ LISTENER = "listener"  # the alert's name for the listener's spool
 def _unfiled(spool: SpoolState | None, limit: float, now: datetime) -> list[Alert]:
     """A delivery the listener took (the MTA told 250, so nobody else holds it) not filed into the IMAP inbox for longer
     than the threshold: the inbox refuses its APPEND (a quota, a full disk) or the daemon is not running."""
+    if spool is not None and spool.error is not None:  # an all-clear read from nothing is none (red team 82)
+        return [Alert(LISTENER, None, spool.error, f"không đọc được hàng đợi của bộ nhận thư ({spool.path})")]
     if spool is None or spool.oldest_at is None or (now - spool.oldest_at).total_seconds() <= limit:
         return []
     return [Alert(LISTENER, spool.oldest_at, None,
@@ -143,12 +147,20 @@ def store_space(path: Path) -> StoreSpace:
 
 
 def spool_state(path: Path) -> SpoolState:
-    """The listener's spool as the daemon takes it (gateway.listener.spooled: its `.eml` files, oldest first)."""
+    """The listener's spool as the daemon takes it (gateway.listener.spooled: its `.eml` files, oldest first). A spool
+    not made yet holds nothing; one `status` may not read (another user's, 0700) is said, not taken for empty."""
     times = []
-    for file in path.glob("*.eml") if path.is_dir() else ():
-        try:
-            times.append(file.stat().st_mtime)
-        except OSError:  # filed and removed meanwhile by the daemon
-            continue
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.name.endswith(".eml"):
+                    try:
+                        times.append(entry.stat().st_mtime)
+                    except FileNotFoundError:  # filed and removed meanwhile by the daemon
+                        continue
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        return SpoolState(str(path), None, None, f"{type(exc).__name__}: {exc.strerror or exc}")
     oldest = datetime.fromtimestamp(min(times), timezone.utc) if times else None
     return SpoolState(str(path), len(times), oldest)

@@ -39,6 +39,7 @@ from gateway.page_images import PageImages, render_pages
 
 log = logging.getLogger(__name__)
 
+LOOK_AGAIN_SECONDS = 1.0  # a worker the server has not forked in STARTUP_SECONDS: waited for this long at each later job
 STARTUP_SECONDS = 30.0  # a worker started from a fresh interpreter may take this long to take its first job
 ORPHANED_AFTER = 1.0  # seconds an idle worker waits for a job before it looks whether its parent is still there
 # How long a thread may hold the GIL while another waits for it (Python's default: 5 ms). The dispatcher
@@ -165,36 +166,45 @@ def _context() -> ForkContext | ForkServerContext:
     return context
 
 
-def _from_server(context: ForkServerContext, settings: AnalysisSettings, memory_mb: int) -> _Worker:
-    """A worker the server forks within STARTUP_SECONDS. Asked in a thread of its own: a server that does not answer
-    (stopped by a signal or a frozen cgroup) holds the asking thread for as long as it is stopped, and no job's limit
-    runs before a worker has the job (red team 81: the desk hung with it, the daemon would have)."""
-    lock = threading.Lock()
-    started: list[_Worker | BaseException] = []
-    given_up = False
+class _Start:
+    """A worker being forked by the server, asked in a thread of its own: a server that does not answer (stopped by a
+    signal or a frozen cgroup) holds the asking thread for as long as it is stopped, and no job's limit runs before a
+    worker has the job (red team 81: the desk hung with it, the daemon would have). One at a time: the pool waits for it
+    STARTUP_SECONDS once, then only looks whether it has come (red team 82: each job of a live worker waited the bound
+    again, and each try left a thread and its pipes behind)."""
 
-    def start() -> None:
+    def __init__(self, context: ForkServerContext, settings: AnalysisSettings, memory_mb: int) -> None:
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._result: _Worker | BaseException | None = None
+        self._abandoned = False
+        threading.Thread(target=self._run, args=(context, settings, memory_mb), name="qlvb-worker-start",
+                         daemon=True).start()
+
+    def _run(self, context: ForkServerContext, settings: AnalysisSettings, memory_mb: int) -> None:
         try:
-            worker: _Worker | BaseException = _Worker(context, settings, memory_mb)
+            result: _Worker | BaseException = _Worker(context, settings, memory_mb)
         except BaseException as exc:  # handed to the dispatcher as it is
-            worker = exc
-        with lock:
-            if not given_up:
-                started.append(worker)
+            result = exc
+        with self._lock:
+            if not self._abandoned:
+                self._result = result
+                self._done.set()
                 return
-        if isinstance(worker, _Worker):  # came after the dispatcher gave up on it
-            worker.kill()
+        if isinstance(result, _Worker):  # came after the pool closed
+            result.kill()
 
-    asking = threading.Thread(target=start, name="qlvb-worker-start", daemon=True)
-    asking.start()
-    asking.join(STARTUP_SECONDS)
-    with lock:
-        if not started:
-            given_up = True
-            raise OSError(f"the worker server did not fork a worker in {STARTUP_SECONDS:g} s (stopped?)")
-    if isinstance(started[0], BaseException):
-        raise started[0]
-    return started[0]
+    def wait(self, seconds: float) -> _Worker | BaseException | None:
+        """The worker (or why it could not be started) once it has come; None if it has not within `seconds`."""
+        return self._result if self._done.wait(seconds) else None
+
+    def abandon(self) -> None:
+        """The pool closes: the worker, come or to come, is ended."""
+        with self._lock:
+            self._abandoned = True
+            come = self._result
+        if isinstance(come, _Worker):
+            come.kill()
 
 
 class _Worker:
@@ -231,6 +241,7 @@ class WorkerPool:
         self._wake_reader, self._wake_writer = multiprocessing.Pipe(duplex=False)
         self._thread: threading.Thread | None = None
         self._closing = False
+        self._starting: _Start | None = None  # a worker the server has not forked yet
 
     def _spawn(self) -> _Worker | None:
         """A new worker; None when none can be started now (the system's process limit, no memory left, the server
@@ -239,11 +250,27 @@ class WorkerPool:
         try:
             context = _context()
             if isinstance(context, ForkServerContext):
-                return _from_server(context, self.settings, self.memory_mb)
+                return self._from_server(context)
             return _Worker(context, self.settings, self.memory_mb)
         except (OSError, EOFError, ValueError) as exc:
             log.warning("a worker could not be started: %s", exc)
             return None
+
+    def _from_server(self, context: ForkServerContext) -> _Worker | None:
+        """The worker the server forks (`_Start`): waited for STARTUP_SECONDS when first asked, then LOOK_AGAIN_SECONDS
+        each time a job needs it (a server going on again forks it in milliseconds)."""
+        fresh = self._starting is None
+        if self._starting is None:
+            self._starting = _Start(context, self.settings, self.memory_mb)
+        come = self._starting.wait(STARTUP_SECONDS if fresh else LOOK_AGAIN_SECONDS)
+        if come is None:
+            if fresh:
+                log.warning("the worker server did not fork a worker in %g s (stopped?): jobs wait for it", STARTUP_SECONDS)
+            return None
+        self._starting = None
+        if isinstance(come, BaseException):
+            raise come
+        return come
 
     def __enter__(self) -> "WorkerPool":
         return self
@@ -325,6 +352,9 @@ class WorkerPool:
             worker.process.join(timeout=2)
             worker.kill()
         self._workers = []
+        if self._starting is not None:
+            self._starting.abandon()
+            self._starting = None
 
     # ---- the dispatcher thread -------------------------------------------------------------
     def _dispatch(self) -> None:
@@ -370,7 +400,7 @@ class WorkerPool:
         """Keep every worker busy while jobs wait."""
         while True:
             idle = next((w for w in self._workers if w.job is None), None)
-            if idle is None and len(self._workers) < self.size:
+            if idle is None and len(self._workers) < self.size and self._waiting():
                 idle = self._spawn()  # a replacement for a worker killed
                 if idle is None and not self._workers:  # no worker at all: what waits is tried again later
                     self._fail_waiting(WorkFailure("no worker could be started", infrastructure=True))
@@ -384,19 +414,24 @@ class WorkerPool:
                 job, future = self._queue.popleft()
             if not future.set_running_or_notify_cancel():
                 continue
-            for attempt in range(2):  # a worker found dead while idle (killed from outside) is replaced once
-                if self._hand(idle, job, future):
-                    break
+            spawned = False
+            while not self._hand(idle, job, future):  # a worker found dead while idle (killed from outside)
                 idle.kill()
                 self._workers.remove(idle)
-                replacement = self._spawn() if attempt == 0 else None
-                if replacement is not None:
-                    idle = replacement
-                    self._workers.append(idle)
-                else:
-                    future.set_result(WorkFailure("crashed") if attempt else
-                                      WorkFailure("no worker could be started", infrastructure=True))
+                if spawned:  # the one started for it is dead too
+                    future.set_result(WorkFailure("crashed"))
                     break
+                idle = next((w for w in self._workers if w.job is None), None)  # another idle one (red team 82)
+                if idle is None:
+                    spawned, idle = True, self._spawn()
+                    if idle is None:
+                        future.set_result(WorkFailure("no worker could be started", infrastructure=True))
+                        break
+                    self._workers.append(idle)
+
+    def _waiting(self) -> bool:
+        with self._lock:
+            return bool(self._queue)
 
     def _hand(self, worker: _Worker, job: Job, future: Future[Result]) -> bool:
         limit = self.seconds_per_mail if job.kind == "mail" else self.seconds

@@ -90,6 +90,53 @@ def test_a_delivery_waiting_in_the_listeners_spool_longer_than_the_threshold_ale
     status = report((_state("vanthu"), _state("phongban")), EMPTY_OUTBOX, STORE, WATCH, NOW, spool)
     assert [a.mailbox for a in status.alerts] == (["listener"] if alerted else [])
     assert status_json(status)["spool"] == {"path": "store/spool", "waiting": spool.waiting,
-                                            "oldest_at": oldest.isoformat() if oldest else None}
+                                            "oldest_at": oldest.isoformat() if oldest else None, "error": None}
     if alerted:
         assert status.alerts[0].message.startswith("2 thư nhận qua bộ nhận thư chưa vào hộp thư, cũ nhất từ 2026-03-02T08:44:59")
+
+
+def test_a_spool_status_cannot_read_is_an_alert_never_an_all_clear() -> None:
+    """Red team 82: a spool another user keeps (0700) was read as empty, "0 thư", no alert; a storage folder status may
+    not search made `status` a traceback. Checked as the user `status` runs as would meet it: a child process that
+    dropped to nobody."""
+    import os
+
+    from gateway.monitoring import spool_state
+
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    if os.getuid() != 0:
+        pytest.skip("needs root to drop to another user (CI runs as root)")
+    tmp_path = Path(tempfile.mkdtemp(prefix="spool-", dir="/tmp"))  # pytest's own folder is 0700: nobody reaches in
+    spool = tmp_path / "storage" / "spool"
+    spool.mkdir(parents=True)
+    (spool / "a.eml").write_bytes(b"Subject: x\r\n\r\nx")
+    tmp_path.chmod(0o755)
+    for folder, mode in ((spool, 0o700), (spool.parent, 0o700)):
+        folder.parent.chmod(0o755)
+        spool.chmod(0o755)
+        folder.chmod(mode)
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover (the child reports through the pipe)
+            os.close(read)
+            try:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+                state = spool_state(spool)
+                os.write(write, f"{state.waiting}|{state.error}".encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as answer:
+            waiting, error = answer.read().split("|")
+        os.waitpid(child, 0)
+        assert waiting == "None" and "PermissionError" in error, (folder, waiting, error)
+        status = report((_state("vanthu"), _state("phongban")), EMPTY_OUTBOX, STORE, WATCH, NOW,
+                        SpoolState(str(spool), None, None, error))
+        assert [a.mailbox for a in status.alerts] == ["listener"]
+        assert status.alerts[0].message.startswith("không đọc được hàng đợi của bộ nhận thư")
+    shutil.rmtree(tmp_path)

@@ -36,6 +36,9 @@ class PageCache:
         self.folder = Path(gateway.config.storage) / PICTURES
         self._lock = threading.Lock()  # the drawings under way, and the folder's writes and clean-up
         self._drawing: dict[str, Future[int]] = {}
+        # one drawing in the desk's worker at a time: a release or a letter to send waits behind one, never behind every
+        # PDF of a page (red team 82: four drawings queued made a release wait 18 s); a PDF is read when its turn comes
+        self._one_at_a_time = threading.Lock()
 
     def pictures(self, sha256: str) -> int | Future[int]:
         """How many pictures of the PDF are kept (0: it could not be drawn), or the drawing that makes them, started
@@ -98,7 +101,8 @@ class PageCache:
 
     def _made(self, sha256: str) -> int:
         try:
-            result = self.workers().render_pages(self.gateway.store.get(sha256))
+            with self._one_at_a_time:
+                result = self.workers().render_pages(self.gateway.store.get(sha256))
         except FileNotFoundError:  # recalled before it was read
             return 0
         if isinstance(result, WorkFailure) and (result.infrastructure or result.reason in NOT_THE_PDFS):
