@@ -400,8 +400,10 @@ class WorkerPool:
         """Keep every worker busy while jobs wait."""
         while True:
             idle = next((w for w in self._workers if w.job is None), None)
-            if idle is None and len(self._workers) < self.size and self._waiting():
-                idle = self._spawn()  # a replacement for a worker killed
+            # one worker kept ready; more, or a replacement for one killed, when jobs wait for it (red team 82: asked of
+            # a stopped server after every job)
+            if idle is None and len(self._workers) < self.size and (not self._workers or self._waiting()):
+                idle = self._spawn()
                 if idle is None and not self._workers:  # no worker at all: what waits is tried again later
                     self._fail_waiting(WorkFailure("no worker could be started", infrastructure=True))
                 if idle is not None:
