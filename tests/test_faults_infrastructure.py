@@ -224,3 +224,53 @@ def test_a_daemon_killed_alone_leaves_neither_its_workers_nor_their_server(world
     finally:
         stop_daemon(daemon)
     assert mails_recorded(world) == 3
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
+@pytest.mark.long
+def test_a_worker_server_stopped_longer_than_a_worker_start_loses_nothing(world: World) -> None:
+    """The daemon's worker server stopped (SIGSTOP, as a frozen cgroup stops it) for longer than the pool waits for a
+    worker (30 s), its workers gone: the mails that came meanwhile are the gateway's failure, not theirs (left in the
+    inbox, none quarantined, the daemon running); the server going on, each is registered once, in order (red teams 81
+    and 82 at the pool)."""
+    import signal
+
+    inbox = _maildir(world)
+    inbox.add(_good(world, 71)[0])
+    daemon = start_daemon(world, ready=False)
+    try:
+        assert wait_for(lambda: _inbox(world) == 0, timeout=90)
+        [server] = [p for p in _descendants(daemon.pid) if "forkserver" in _cmdline(p) and _parent(p) == daemon.pid]
+        os.kill(server, signal.SIGSTOP)
+        try:
+            for pid in _descendants(server):
+                os.kill(pid, signal.SIGKILL)
+            for raw in _good(world, 72, 73):
+                inbox.add(raw)
+
+            def said() -> bool:  # by `status`, not hung silently: after the dead workers' and the start's bounds
+                done = world.run("status", "--config", str(world.config_path), "--json", check=False)
+                return "worker" in (json.loads(done.stdout)["mailboxes"][0]["error"] or "")
+            assert wait_for(said, timeout=120, step=2.0)
+            assert (_inbox(world), mails_recorded(world), daemon.poll()) == (2, 1, None)  # waiting, untouched
+        finally:
+            os.kill(server, signal.SIGCONT)
+        assert wait_for(lambda: _inbox(world) == 0, timeout=90)
+    finally:
+        stop_daemon(daemon)
+    assert [n for n in _filed(world).values() if n] == [3], _filed(world)  # all three in one folder ("Đã tiếp nhận")
+    assert [(d.arrival_number, d.notation) for d in world.documents()] == [(1, "71/STP-VP"), (2, "72/STP-VP"),
+                                                                         (3, "73/STP-VP")]
