@@ -419,6 +419,11 @@ class Config(_Strict):
     metrics: Metrics | None = None
     web: Web = Web()
 
+    def unit_mailbox(self, code: str, when_passed: str) -> str:
+        """Where a unit's mail goes now: its mailbox in `units:` if the configuration still names it (red team 83: a
+        unit's new mailbox was passed over for the one it had when the document was passed), else that one."""
+        return next((str(u.mailbox) for u in self.units if u.code == code), when_passed)
+
     @property
     def spool(self) -> Path:
         """Where the listener keeps each delivery until it is filed into its IMAP inbox (beside the content store)."""

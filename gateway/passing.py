@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
@@ -66,6 +66,8 @@ class Task:
     done_by: str | None
     notation: str | None
     summary: str | None
+    secret: bool = False  # only its number and arrival are told (and no note: Đ9.3.a)
+    recalled: bool = False  # its issuer recalled it: the unit destroys its copy (NĐ 30/2020 Phụ lục VI)
 
 
 def _day(iso: str | None) -> date | None:
@@ -187,11 +189,18 @@ def queue_reminders(gateway: Gateway, now: datetime | None = None) -> int:
             document = session.get(Document, row.document_id)
             if document is None or document.recalled:
                 continue
+            # claimed first: of two runs at once (the morning's job, a clerk's `pass remind`) one reminds (red team 83:
+            # on PostgreSQL each unit was reminded twice)
+            claimed = session.execute(update(Assignment).where(Assignment.id == row.id, Assignment.reminded_at.is_(None))
+                                      .values(reminded_at=now).returning(Assignment.id)
+                                      .execution_options(synchronize_session=False)).first()
+            if claimed is None:
+                continue
             context = _context(gateway, document, row, row.role, deadline, row.note or "", row.passed_by)
             context["overdue"] = deadline is not None and today > deadline
-            mail = gateway.writer.render("reminder", row.mailbox, context, key=f"reminder:{row.id}", in_reply_to=None)
-            enqueue(session, "reminder", row.mailbox, mail, mail_id=document.mail_id, document_id=document.id, now=now)
-            row.reminded_at = now
+            to = gateway.config.unit_mailbox(row.unit_code, row.mailbox)
+            mail = gateway.writer.render("reminder", to, context, key=f"reminder:{row.id}", in_reply_to=None)
+            enqueue(session, "reminder", to, mail, mail_id=document.mail_id, document_id=document.id, now=now)
             audit.record(session, "passed-reminded", document_id=document.id, incoming_number=document.arrival_number,
                          year=document.year, unit=row.unit_code, deadline=row.deadline)
             queued += 1
@@ -208,7 +217,13 @@ def tasks(gateway: Gateway, unit: str | None = None, year: int | None = None) ->
         if year is not None:
             query = query.where(Document.year == year)
         rows = session.execute(query.order_by(Document.year.desc(), Document.arrival_number.desc(), Assignment.id)).all()
-        return [Task(d.year, d.arrival_number, a.unit_code, a.unit_name, a.role, _day(a.deadline), a.note or "",
-                     a.passed_at, a.passed_by, a.received_by, a.done_by,
-                     *((d.notation, d.subject) if content_may_be_mailed(d.secrecy) else (None, None)))
-                for a, d in rows]
+        return [_task(a, d) for a, d in rows]
+
+
+def _task(a: Assignment, d: Document) -> Task:
+    """What a unit is told of a document passed to it: nothing of a secret one's content, its note included (red team
+    83: the leader's note on a secret document was on the unit's page and in `pass list`)."""
+    secret = not content_may_be_mailed(d.secrecy)
+    return Task(d.year, d.arrival_number, a.unit_code, a.unit_name, a.role, _day(a.deadline), "" if secret else a.note or "",
+                a.passed_at, a.passed_by, a.received_by, a.done_by, None if secret else d.notation,
+                None if secret else d.subject, secret=secret, recalled=d.recalled)

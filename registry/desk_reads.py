@@ -67,7 +67,8 @@ def due_documents(session: Session, today: date) -> tuple[DueDocument, ...]:
     soon = (today + timedelta(days=DUE_WITHIN_DAYS)).isoformat()
     rows = session.execute(select(Assignment, Document).join(Document, Document.id == Assignment.document_id).where(
         Assignment.role == "lead", Assignment.done_at.is_(None), Assignment.deadline.is_not(None),
-        Assignment.deadline <= soon).order_by(Assignment.deadline, Document.arrival_number))
+        Assignment.deadline <= soon, Document.recalled.is_(False),  # recalled: nobody can mark it done (red team 83)
+    ).order_by(Assignment.deadline, Document.arrival_number))
     return tuple(DueDocument(document, assignment.unit_name, assignment.deadline or "") for assignment, document in rows)
 
 

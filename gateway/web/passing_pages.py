@@ -54,10 +54,13 @@ def routes(desk: Desk) -> list[BaseRoute]:
         document, _ = await desk.run(read, document_id)
         lead = str(form.get("lead") or "")
         co = tuple(str(c) for c in form.getlist("with") if c and c != lead)
+        typed = str(form.get("deadline") or "").strip()
         try:
-            deadline = date.fromisoformat(str(form.get("deadline"))) if form.get("deadline") else None
-        except ValueError:
-            deadline = None
+            deadline = date.fromisoformat(typed) if typed else None
+        except ValueError:  # refused, as `pass --deadline` refuses it (red team 83: passed with no deadline at all)
+            desk.flash(request, f"Không chuyển được: hạn giải quyết '{typed[:20]}' không phải là một ngày (năm-tháng-ngày)",
+                       "error")
+            return desk.redirect(f"/documents/{document_id}/pass")
         request_ = PassRequest(document.year, document.arrival_number, lead, visitor.name, co, deadline,
                                str(form.get("note") or "").strip())
         try:
