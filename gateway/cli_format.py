@@ -319,11 +319,12 @@ def task_json(task: Task) -> dict[str, Any]:
     return {"year": task.year, "incoming_number": task.number, "unit": task.unit, "unit_name": task.unit_name,
             "role": task.role, "deadline": task.deadline.isoformat() if task.deadline else None, "note": task.note,
             "passed_at": task.passed_at.isoformat(), "passed_by": task.passed_by, "received_by": task.received_by,
-            "done_by": task.done_by, "number": task.notation, "summary": task.summary}
+            "done_by": task.done_by, "number": task.notation, "summary": task.summary, "secret": task.secret,
+            "recalled": task.recalled}
 
 
 def task_text(task: Task) -> str:
-    state = "xong" if task.done_by else ("đang xử lý" if task.received_by else "chưa nhận")
+    state = "thu hồi" if task.recalled else "xong" if task.done_by else ("đang xử lý" if task.received_by else "chưa nhận")
     deadline = f" hạn {task.deadline:%d/%m/%Y}" if task.deadline else ""
-    what = f"{task.notation or ''} {task.summary or ''}".strip()
+    what = "văn bản mật" if task.secret else f"{task.notation or ''} {task.summary or ''}".strip()
     return f"{task.number}/{task.year} {task.unit:<10} {task.role:<4} {state:<10}{deadline} {what}"

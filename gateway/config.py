@@ -419,10 +419,12 @@ class Config(_Strict):
     metrics: Metrics | None = None
     web: Web = Web()
 
-    def unit_mailbox(self, code: str, when_passed: str) -> str:
-        """Where a unit's mail goes now: its mailbox in `units:` if the configuration still names it (red team 83: a
-        unit's new mailbox was passed over for the one it had when the document was passed), else that one."""
-        return next((str(u.mailbox) for u in self.units if u.code == code), when_passed)
+    def unit_mailbox(self, code: str, name: str, when_passed: str) -> str:
+        """Where a unit's mail goes now: its mailbox in `units:` if the configuration still names that unit, by its
+        code (in any case, as codes are compared) and its name (red team 83: a unit's new mailbox was passed over for the
+        one it had when the document was passed; red team 84: a code given to another unit took the old one's mail),
+        else the one it had."""
+        return next((str(u.mailbox) for u in self.units if u.code.lower() == code.lower() and u.name == name), when_passed)
 
     @property
     def spool(self) -> Path:

@@ -198,7 +198,7 @@ def queue_reminders(gateway: Gateway, now: datetime | None = None) -> int:
                 continue
             context = _context(gateway, document, row, row.role, deadline, row.note or "", row.passed_by)
             context["overdue"] = deadline is not None and today > deadline
-            to = gateway.config.unit_mailbox(row.unit_code, row.mailbox)
+            to = gateway.config.unit_mailbox(row.unit_code, row.unit_name, row.mailbox)
             mail = gateway.writer.render("reminder", to, context, key=f"reminder:{row.id}", in_reply_to=None)
             enqueue(session, "reminder", to, mail, mail_id=document.mail_id, document_id=document.id, now=now)
             audit.record(session, "passed-reminded", document_id=document.id, incoming_number=document.arrival_number,

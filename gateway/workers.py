@@ -252,7 +252,7 @@ class WorkerPool:
             if isinstance(context, ForkServerContext):
                 return self._from_server(context)
             return _Worker(context, self.settings, self.memory_mb)
-        except (OSError, EOFError, ValueError) as exc:
+        except (OSError, EOFError, ValueError, RuntimeError) as exc:  # RuntimeError: no thread to ask the server in
             log.warning("a worker could not be started: %s", exc)
             return None
 

@@ -286,3 +286,44 @@ def test_held_a_huge_note_is_refused_unread(client: TestClient, w83: W83) -> Non
     note = "Ý kiến chỉ đạo rất dài. " * 200_000  # ~5 MB
     answer = client.post(f"/documents/{doc.id}/pass", data={"csrf": csrf, "lead": "TC", "with": ["VP"], "note": note})
     assert answer.status_code == 400 and _assignments(w83, w83.signed) == []
+
+
+# ---- red team 84, at these fixes ------------------------------------------------------------------------------------
+def _pass_tomorrow(w83: W83) -> None:
+    deadline = (datetime.now(VN) + timedelta(days=1)).date().isoformat()
+    w83.world.run("pass", "--config", str(w83.world.config_path), str(w83.signed), "--lead", "TC", "--deadline", deadline)
+
+
+def _remind_with_units(w83: W83, units: list[dict[str, Any]]) -> str:
+    w83.world.extra["units"] = units
+    w83.world.write_config()
+    w83.world.run("pass", "remind", "--config", str(w83.world.config_path))
+    [to] = _outbox(w83, "reminder", "recipient")
+    return str(to)
+
+
+def test_a_code_given_to_another_unit_does_not_take_the_old_units_reminder(w83: W83) -> None:
+    """Phòng Tổ chức cán bộ recoded TCCB, "TC" given to a new Phòng Tài chính: the reminder of a document passed to
+    Tổ chức, its note with it, went to Tài chính's mailbox."""
+    _pass_tomorrow(w83)
+    assert _remind_with_units(w83, [dict(UNITS[0], code="TCCB"), UNITS[1], {
+        "code": "TC", "name": "Phòng Tài chính", "mailbox": "taichinh@snv.bacgiang.gov.vn"}]) == UNITS[0]["mailbox"]
+
+
+def test_a_code_written_in_another_case_is_the_same_unit_and_its_new_mailbox_gets_the_reminder(w83: W83) -> None:
+    _pass_tomorrow(w83)
+    assert _remind_with_units(w83, [dict(UNITS[0], code="tc", mailbox="tccb.moi@snv.bacgiang.gov.vn"), UNITS[1]]) \
+        == "tccb.moi@snv.bacgiang.gov.vn"
+
+
+def test_pass_list_says_a_document_was_recalled_and_a_secret_one_is_secret(w83: W83) -> None:
+    _pass_tomorrow(w83)
+    _recall(w83)
+    config = str(w83.world.config_path)
+    w83.world.run("pass", "--config", config, str(w83.secret), "--lead", "VP")
+    listed = {t["incoming_number"]: t for t in map(json.loads, w83.world.run("pass", "list", "--config", config,
+                                                                            "--json").stdout.splitlines())}
+    assert (listed[w83.signed]["recalled"], listed[w83.signed]["secret"]) == (True, False)
+    assert (listed[w83.secret]["recalled"], listed[w83.secret]["secret"]) == (False, True)
+    text = w83.world.run("pass", "list", "--config", config).stdout
+    assert "thu hồi" in text and "văn bản mật" in text, text

@@ -143,7 +143,7 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
         queue_reply(session, mail, "recalled", gateway.config.clerk_addresses[0], context, key=f"{facts.sha256}:recalled")
         for unit in session.scalars(select(Assignment).where(Assignment.document_id == document.id)):
             # passed on (Bắc Kạn QĐ 26/2020 Đ9.3.b): each unit destroys the copy it was mailed too
-            queue_reply(session, mail, "recalled", gateway.config.unit_mailbox(unit.unit_code, unit.mailbox),
+            queue_reply(session, mail, "recalled", gateway.config.unit_mailbox(unit.unit_code, unit.unit_name, unit.mailbox),
                         {**context, "unit_name": unit.unit_name},
                         key=f"{facts.sha256}:recalled:{unit.unit_code}")
     status = RECALL_AGREED if document is not None else RECALL_UNKNOWN
