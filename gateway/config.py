@@ -419,6 +419,9 @@ class Config(_Strict):
     metrics: Metrics | None = None
     web: Web = Web()
 
+    # Where the config file lives; relative paths were resolved against it.
+    base_dir: Path = Path(".")
+
     def unit_mailbox(self, code: str, name: str, when_passed: str) -> str:
         """Where a unit's mail goes now: its mailbox in `units:` if the configuration still names that unit, by its
         code (in any case, as codes are compared) and its name (red team 83: a unit's new mailbox was passed over for the
@@ -430,8 +433,6 @@ class Config(_Strict):
     def spool(self) -> Path:
         """Where the listener keeps each delivery until it is filed into its IMAP inbox (beside the content store)."""
         return Path(self.storage) / "spool"
-    # Where the config file lives; relative paths were resolved against it.
-    base_dir: Path = Path(".")
 
     @field_validator("timezone")
     @classmethod
