@@ -260,8 +260,9 @@ class WorkerPool:
         """The worker the server forks (`_Start`): waited for STARTUP_SECONDS when first asked, then LOOK_AGAIN_SECONDS
         each time a job needs it (a server going on again forks it in milliseconds)."""
         fresh = self._starting is None
-        if self._starting is None:
+        if fresh:
             self._starting = _Start(context, self.settings, self.memory_mb)
+        assert self._starting is not None
         come = self._starting.wait(STARTUP_SECONDS if fresh else LOOK_AGAIN_SECONDS)
         if come is None:
             if fresh:

@@ -43,10 +43,10 @@ class PageCache:
     def pictures(self, sha256: str) -> int | Future[int]:
         """How many pictures of the PDF are kept (0: it could not be drawn), or the drawing that makes them, started
         if need be."""
-        kept = self._kept(sha256)
+        kept = self._kept(sha256)  # 0 for what is no SHA-256
         if kept is not None:
             return kept
-        if not _digest(sha256) or not self.gateway.store.has(sha256):
+        if not self.gateway.store.has(sha256):
             return 0
         with self._lock:
             drawing = self._drawing.get(sha256)
