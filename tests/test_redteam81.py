@@ -42,7 +42,10 @@ from made_pdfs import written_out
 from servers import free_port, wait_for
 from world import World, make_world
 
-LIMIT = 20  # limits.seconds_per_document of this agency (the desk's worker's limit for a picture job too)
+# limits.seconds_per_document of this agency (the desk's worker's limit for a picture job too): far above the drawing
+# of heavy-5 (12 s on an idle machine), which CI's two cores, shared with three other test processes, made pass 20 s
+# (stop 40: the drawing was then kept as the PDF's own failure, and its pictures never came)
+LIMIT = 90
 
 
 def group_pages(fanout: int = 10, depth: int = 2, pages: int = 3) -> bytes:
