@@ -186,7 +186,9 @@ def queue_reminders(gateway: Gateway, now: datetime | None = None) -> int:
             deadline = _day(row.deadline)
             if not reminder_due(deadline, today, row.done_at is not None, row.reminded_at is not None):
                 continue
-            document = session.get(Document, row.document_id)
+            # locked as passing on locks it: a recall taken in meanwhile waits for this reminder, or it comes first and
+            # nobody is reminded of a document its unit was told to destroy (PostgreSQL; SQLite has one writer)
+            document = session.get(Document, row.document_id, with_for_update=True, populate_existing=True)
             if document is None or document.recalled:
                 continue
             # claimed first: of two runs at once (the morning's job, a clerk's `pass remind`) one reminds (red team 83:

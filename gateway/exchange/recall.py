@@ -116,7 +116,7 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
     senders = directory.of_mailbox(facts.from_address) if facts.sender.authenticated else ()
     named = session.scalars(
         select(Document).where(Document.agency_code == gateway.config.agency.code, Document.peer_document_id == ident)
-        .order_by(Document.id)
+        .order_by(Document.id).with_for_update()  # as passing it on locks it: the units it went to are all told
     ).all() if ident else []
     document = next((d for d in named if issuer_mailbox(directory, d, _origin(session, d)) == facts.from_address.lower()),
                     None)
