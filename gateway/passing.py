@@ -23,6 +23,7 @@ from gateway.passing_rules import (LineState, PassRefused, PassRequest, Step, Un
 from registry import audit
 from registry.models import Assignment, AssignmentRole, Document, DocumentFile
 from registry.outbox import enqueue
+from registry.register_line import locked_lines
 
 __all__ = ["Marked", "PassRefused", "PassRequest", "Passed", "Task", "mark", "pass_on", "queue_reminders", "tasks"]
 
@@ -182,18 +183,21 @@ def queue_reminders(gateway: Gateway, now: datetime | None = None) -> int:
     with gateway.register.session() as session, session.begin():
         open_rows = session.scalars(select(Assignment).where(Assignment.done_at.is_(None), Assignment.reminded_at.is_(None),
                                                              Assignment.deadline.is_not(None)).order_by(Assignment.id))
-        for row in open_rows:
+        due = [row for row in open_rows
+               if reminder_due(_day(row.deadline), today, row.done_at is not None, row.reminded_at is not None)]
+        # their lines locked as passing on locks one (in the order of their ids, as a recall locks a line and its
+        # copies): a recall taken in meanwhile waits for these reminders, or comes first and nobody is reminded of a
+        # document its unit was told to destroy (PostgreSQL; SQLite has one writer)
+        lines = locked_lines(session, (row.document_id for row in due))
+        for row in due:
             deadline = _day(row.deadline)
-            if not reminder_due(deadline, today, row.done_at is not None, row.reminded_at is not None):
-                continue
-            # locked as passing on locks it: a recall taken in meanwhile waits for this reminder, or it comes first and
-            # nobody is reminded of a document its unit was told to destroy (PostgreSQL; SQLite has one writer)
-            document = session.get(Document, row.document_id, with_for_update=True, populate_existing=True)
+            document = lines.get(row.document_id)
             if document is None or document.recalled:
                 continue
             # claimed first: of two runs at once (the morning's job, a clerk's `pass remind`) one reminds (red team 83:
             # on PostgreSQL each unit was reminded twice)
-            claimed = session.execute(update(Assignment).where(Assignment.id == row.id, Assignment.reminded_at.is_(None))
+            claimed = session.execute(update(Assignment).where(Assignment.id == row.id, Assignment.reminded_at.is_(None),
+                                                               Assignment.done_at.is_(None))  # done meanwhile
                                       .values(reminded_at=now).returning(Assignment.id)
                                       .execution_options(synchronize_session=False)).first()
             if claimed is None:

@@ -46,8 +46,8 @@ def registered(tmp_path, province) -> Iterator[Registered]:  # type: ignore[no-u
     with postgres() as url:
         world.extra["database"] = url
         world.write_config()
-        [out] = world.ingest(world.mail("letter", attachments=[("cv.pdf", world.signed("stp", world.document(number="91/STP-VP")))],
-                                        headers={"X-QLVB-Document-Id": IDENT}))
+        letter = world.signed("stp", world.document(number="91/STP-VP"))
+        [out] = world.ingest(world.mail("letter", attachments=[("cv.pdf", letter)], headers={"X-QLVB-Document-Id": IDENT}))
         assert out["verdict"] == "accepted", out
         yield Registered(world, url, out["incoming_number"])
 

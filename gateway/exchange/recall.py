@@ -32,7 +32,7 @@ from registry import audit
 from registry.database import Register
 from registry.models import Assignment, Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient
 from registry.outbox import OutboxKind, enqueue
-from registry.register_line import copies_of
+from registry.register_line import copies_of, locked_lines
 from registry.references import destroy_after_commit
 from registry.store import ContentStore
 
@@ -116,7 +116,7 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
     senders = directory.of_mailbox(facts.from_address) if facts.sender.authenticated else ()
     named = session.scalars(
         select(Document).where(Document.agency_code == gateway.config.agency.code, Document.peer_document_id == ident)
-        .order_by(Document.id).with_for_update()  # as passing it on locks it: the units it went to are all told
+        .order_by(Document.id)
     ).all() if ident else []
     document = next((d for d in named if issuer_mailbox(directory, d, _origin(session, d)) == facts.from_address.lower()),
                     None)
@@ -134,18 +134,24 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
                                "sender": facts.from_address, "reason": reason, "agreed": document is not None,
                                "incoming_number": document.arrival_number if document else None,
                                "year": document.year if document else None, "notation": document.notation if document else None}
+    # a copy of what its issuer recalled is void too (red team 54); the issuer's own excerpt recalled is not its
+    # original (red team 58: every copy of the number went)
+    void = [] if document is None else [document, *(copies_of(session, document) if document.copier is None else ())]
+    locked_lines(session, (line.id for line in void))
+    void = [line for line in void if line is document or not line.recalled]
     if document is not None and not document.recalled:
-        _destroy(gateway, session, document, reason, facts.from_address)
-        # a copy of what its issuer recalled is void too (red team 54); the issuer's own excerpt recalled is not its
-        # original (red team 58: every copy of the number went)
-        for copy in copies_of(session, document) if document.copier is None else ():
-            _destroy(gateway, session, copy, reason, facts.from_address)
+        for line in void:
+            _destroy(gateway, session, line, reason, facts.from_address)
         queue_reply(session, mail, "recalled", gateway.config.clerk_addresses[0], context, key=f"{facts.sha256}:recalled")
-        for unit in session.scalars(select(Assignment).where(Assignment.document_id == document.id)):
-            # passed on (Bắc Kạn QĐ 26/2020 Đ9.3.b): each unit destroys the copy it was mailed too
-            queue_reply(session, mail, "recalled", gateway.config.unit_mailbox(unit.unit_code, unit.unit_name, unit.mailbox),
-                        {**context, "unit_name": unit.unit_name},
-                        key=f"{facts.sha256}:recalled:{unit.unit_code}")
+        for line in void:
+            for unit in session.scalars(select(Assignment).where(Assignment.document_id == line.id)):
+                # passed on (Bắc Kạn QĐ 26/2020 Đ9.3.b): each unit destroys the copy it was mailed too, a certified copy's
+                # unit as well (red team 86: told of the original's only)
+                own = {"incoming_number": line.arrival_number, "year": line.year} if line is not document else {}
+                queue_reply(session, mail, "recalled",
+                            gateway.config.unit_mailbox(unit.unit_code, unit.unit_name, unit.mailbox),
+                            {**context, **own, "unit_name": unit.unit_name},
+                            key=f"{facts.sha256}:recalled:{unit.unit_code}" + (f":{line.id}" if own else ""))
     status = RECALL_AGREED if document is not None else RECALL_UNKNOWN
     queue_reply(session, mail, "recall-answer", facts.from_address, context, key=f"{facts.sha256}:recall-answer",
                 headers={"X-QLVB-Status": status, "X-QLVB-Document-Id": ident})
