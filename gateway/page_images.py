@@ -14,6 +14,8 @@ import pymupdf
 PICTURES = "pages"  # the desk keeps them under the storage folder: storage/pages/<the PDF's SHA-256>/
 FIRST_PAGES = 4  # what the review shows: the first page, the signer's, the recipient block
 WIDTH_PX = 800
+HEIGHT_PX = 2400  # a page over twice an A4's height is drawn narrower (red team 85: a page 800 x 36,000 pt of noise
+# came back as an 80 MB picture, kept, and sent whole to every browser that asked)
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,18 @@ class PageImages:
 
 
 def render_pages(data: bytes, *, first: int = FIRST_PAGES, width_px: int = WIDTH_PX) -> PageImages:
+    """The first pages' pictures, width_px wide (narrower for a page taller than HEIGHT_PX would draw); the pages up to
+    the first that will not load (red team 85: a page tree saying 4 pages over 1, a common damage, lost page 1 too)."""
     with pymupdf.open(stream=data, filetype="pdf") as document:
-        pngs = []
-        for page in document.pages(0, min(first, document.page_count)):
-            zoom = width_px / max(page.rect.width, 1)
+        pngs: list[bytes] = []
+        for number in range(min(first, document.page_count)):
+            try:
+                page = document.load_page(number)
+            except (ValueError, RuntimeError):  # "page not in document": the count lied
+                if not pngs:
+                    raise
+                break
+            zoom = min(width_px / max(page.rect.width, 1), HEIGHT_PX / max(page.rect.height, 1))
             pngs.append(page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png"))
         return PageImages(tuple(pngs), document.page_count)
 

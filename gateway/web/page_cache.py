@@ -10,6 +10,7 @@ clerk's kept picture, and then the whole desk, wait for another clerk's slow PDF
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
+from typing import BinaryIO
 
 from gateway.app import Gateway
 from gateway.model import WorkFailure
@@ -24,9 +26,16 @@ from gateway.page_images import PICTURES, PageImages
 from gateway.workers import WorkerPool
 from registry.files import write_atomically
 
+log = logging.getLogger("qlvb.web")
+
 PDF_ROLES = ("document", "appendix")
 KEPT_DAYS = 30  # pictures not looked at for a month
 NOT_THE_PDFS = ("crashed",)  # failures kept for nobody: a worker killed from outside (or the pool's own, below)
+
+
+class NotDrawnNow(Exception):
+    """The pictures could not be made or kept this time (a worker killed, the pool's failure, the disk full), not for
+    anything of the PDF's: nothing is kept, the next look draws them again."""
 
 
 class PageCache:
@@ -60,23 +69,24 @@ class PageCache:
 
     def page_count(self, sha256: str, wait: float | None = None) -> int | None:
         """How many pictures of the PDF there are (0: it could not be drawn), made if need be; None if they are still
-        being drawn after `wait` seconds (None: as long as it takes)."""
+        being drawn after `wait` seconds (None: as long as it takes), or could not be made this time."""
         found = self.pictures(sha256)
         if isinstance(found, int):
             return found
         try:
             return found.result(timeout=wait)
-        except TimeoutError:
+        except (TimeoutError, NotDrawnNow):
             return None
 
-    def png(self, sha256: str, number: int) -> bytes | None:
-        """A kept picture (never drawn here: `pictures` first)."""
+    def png(self, sha256: str, number: int) -> BinaryIO | None:
+        """A kept picture, opened (never drawn here: `pictures` first): sent as it is read, never read whole into the
+        web process (red team 85: eight requests for one large picture took it from 231 to 947 MB)."""
         kept = self._kept(sha256)
         if kept is None or not 1 <= number <= kept:
             return None
         try:
-            return (self.folder / sha256 / f"{number}.png").read_bytes()
-        except FileNotFoundError:  # removed meanwhile (a recall)
+            return (self.folder / sha256 / f"{number}.png").open("rb")  # open: a recall removing it meanwhile takes
+        except FileNotFoundError:  # removed before (a recall)                 nothing from a picture being sent
             return None
 
     def _kept(self, sha256: str) -> int | None:
@@ -106,14 +116,20 @@ class PageCache:
         except FileNotFoundError:  # recalled before it was read
             return 0
         if isinstance(result, WorkFailure) and (result.infrastructure or result.reason in NOT_THE_PDFS):
-            return 0  # shown as not drawn this time, drawn again at the next look (red team 81: kept as "0 pages")
+            # not drawn this time, drawn again at the next look (red team 81: kept as "0 pages")
+            raise NotDrawnNow(result.reason)
         folder = self.folder / sha256
         with self._lock:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             pngs = result.pngs if isinstance(result, PageImages) else ()
-            for number, png in enumerate(pngs, start=1):  # 0600, as the store keeps the PDF (red team 76: 0644)
-                write_atomically(folder / f"{number}.png", png)
-            write_atomically(folder / "count", str(len(pngs)).encode("ascii"))  # last: a half-written folder is done again
+            try:
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                for number, png in enumerate(pngs, start=1):  # 0600, as the store keeps the PDF (red team 76: 0644)
+                    write_atomically(folder / f"{number}.png", png)
+                write_atomically(folder / "count", str(len(pngs)).encode("ascii"))  # last: a half-written folder is done again
+            except OSError as exc:  # the disk full (red team 85: the review page, its decisions with it, was a 500)
+                shutil.rmtree(folder, ignore_errors=True)
+                log.warning("pictures of %s not kept: %s", sha256, exc)
+                raise NotDrawnNow(str(exc)) from exc
             if not self.gateway.store.has(sha256):
                 # recalled while it was drawn: its recall removed the pictures before these were written (red team 81)
                 shutil.rmtree(folder, ignore_errors=True)

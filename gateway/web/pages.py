@@ -5,18 +5,20 @@ page, its files as downloads)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from concurrent.futures import Future
 from datetime import date, datetime, timezone
+from typing import BinaryIO
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from gateway import review
 from gateway.intake.pipeline import Intake
 from gateway.web.desk import Desk, NavItem
-from gateway.web.page_cache import PDF_ROLES, PageCache
+from gateway.web.page_cache import PDF_ROLES, NotDrawnNow, PageCache
 from gateway.web.trail import document_trail
 from registry import desk_reads, people
 from registry.models import DocumentFile, Mail
@@ -231,7 +233,8 @@ def routes(desk: Desk) -> list[BaseRoute]:
         png = await desk.run(pictures.png, sha256, number)
         if png is None:
             raise HTTPException(404, "Không có trang này.")
-        return Response(png, media_type="image/png")  # made by our worker from the PDF, not the sender's bytes
+        # made by our worker from the PDF, not the sender's bytes; sent as read from the disk
+        return StreamingResponse(_chunks(png), media_type="image/png")
 
     async def original_mail(request: Request) -> Response:
         desk.reader(request)
@@ -263,9 +266,22 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
 async def _drawn(found: list[int | Future[int]]) -> list[int | None]:
     """The PDFs' picture counts, those being drawn waited for together for PICTURES_WAIT_SECONDS at most (None: not
-    drawn yet), on the event loop: a request waiting holds none of the threads every page's register work needs (red
-    team 81: 45 requests during one slow drawing held all 40, and logging in waited)."""
+    drawn yet, or not this time), on the event loop: a request waiting holds none of the threads every page's register
+    work needs (red team 81: 45 requests during one slow drawing held all 40, and logging in waited)."""
     drawings = {id(f): asyncio.wrap_future(f) for f in found if isinstance(f, Future)}
     if drawings:
         await asyncio.wait([asyncio.shield(d) for d in drawings.values()], timeout=PICTURES_WAIT_SECONDS)
-    return [f if isinstance(f, int) else (drawings[id(f)].result() if drawings[id(f)].done() else None) for f in found]
+    return [f if isinstance(f, int) else _count(drawings[id(f)]) for f in found]
+
+
+def _count(drawing: asyncio.Future[int]) -> int | None:
+    if not drawing.done() or isinstance(drawing.exception(), NotDrawnNow):
+        return None
+    return drawing.result()
+
+
+def _chunks(picture: BinaryIO, size: int = 64 * 1024) -> Iterator[bytes]:
+    """A picture's bytes as they are read (Starlette reads a plain iterator in its threads), the file closed after."""
+    with picture:
+        while chunk := picture.read(size):
+            yield chunk
