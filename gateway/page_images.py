@@ -26,19 +26,24 @@ class PageImages:
 
 def render_pages(data: bytes, *, first: int = FIRST_PAGES, width_px: int = WIDTH_PX) -> PageImages:
     """The first pages' pictures, width_px wide (narrower for a page taller than HEIGHT_PX would draw); the pages up to
-    the first that will not load (red team 85: a page tree saying 4 pages over 1, a common damage, lost page 1 too)."""
+    the first that will not load or draw (red team 85: a page tree saying 4 pages over 1, a common damage, lost page 1
+    too)."""
     with pymupdf.open(stream=data, filetype="pdf") as document:
         pngs: list[bytes] = []
         for number in range(min(first, document.page_count)):
             try:
-                page = document.load_page(number)
-            except (ValueError, RuntimeError):  # "page not in document": the count lied
+                pngs.append(_picture(document.load_page(number), width_px))
+            except (ValueError, RuntimeError, pymupdf.mupdf.FzErrorBase):
+                # "page not in document" (the count lied); a page 0 px tall at that width (red team 87: 1,000,000 x 1 pt)
                 if not pngs:
                     raise
                 break
-            zoom = min(width_px / max(page.rect.width, 1), HEIGHT_PX / max(page.rect.height, 1))
-            pngs.append(page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png"))
         return PageImages(tuple(pngs), document.page_count)
+
+
+def _picture(page: pymupdf.Page, width_px: int) -> bytes:
+    zoom = min(width_px / max(page.rect.width, 1), HEIGHT_PX / max(page.rect.height, 1))
+    return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
 
 
 def pictures_folder(storage: str | Path, sha256: str) -> Path:

@@ -143,7 +143,7 @@ def _history(h: AuditEntry, tz: ZoneInfo) -> HistoryEntry:
 def _waiting_mail(session: Session, mail_id: int) -> Mail:
     # locked (PostgreSQL; SQLite has one writer at a time): two clerks deciding at once, the second
     # waits and finds it decided (random Message-IDs no longer stop a second answer by themselves)
-    mail = session.get(Mail, mail_id, with_for_update=True)
+    mail = session.get(Mail, mail_id, with_for_update=True, populate_existing=True)
     if mail is None:
         raise ReviewError(f"{mail_id}: no such mail", "no-such-mail")
     if mail.review != WAITING:
@@ -254,23 +254,29 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
     released: list[Released] = []
     with gateway.register.session() as session, session.begin():
         hold_files(session)
-        mail = _waiting_mail(session, mail_id)
-        received = mail.received_at.astimezone(gateway.config.tz)
+        seen = session.get(Mail, mail_id)
+        if seen is None:
+            raise ReviewError(f"{mail_id}: no such mail", "no-such-mail")
+        received = seen.received_at.astimezone(gateway.config.tz)
+        # the year's series held before the mail, as intake holds it before writing any mail (red team 87: a recall taken
+        # in, holding the series, wrote the mail this release held and waited for the series: PostgreSQL killed one)
         hold_numbers_first(session, gateway.config.agency.code, [received.year])  # another clerk's release waited for
+        mail = _waiting_mail(session, mail_id)
         _refuse_if_closed(session, gateway, mail_id, received.year)  # asked with the series held: see close_year
         decisions = intake.decide_on(session, facts, received)
         files = _files_of(session, gateway, intake, mail, analysis, decisions)
         registered: list[Document] = []
+        gone: list[Document] = []  # recalled by their issuers: never registered again
         for index, decision in enumerate(decisions):
             if decision.pdf is None:
                 continue  # nothing to register in it
             earlier = intake.registered_as(session, decision.pdf, received)
             # its number and date, its very signed revision, or a copy of it (red team 54)
             recalled = _recalled(session, decision.particulars) or (earlier if earlier and earlier.recalled else None)
-            if recalled is not None:
-                raise ReviewError(f"{mail_id}: its document {recalled.notation} of {recalled.issued_date} was recalled by "
-                                  f"its issuer (incoming {recalled.arrival_number}/{recalled.year}); return or discard it",
-                                  "recalled")
+            if recalled is not None:  # the mail's other, new documents are released (red team 87), as beside a duplicate
+                gone.append(recalled)
+                destroy_after_commit(session, recalled.id, [decision.pdf.attachment.sha256])  # the worker wrote it again
+                continue
             if earlier is not None:  # NĐ 30/2020 Đ22: one document, one number (a newcomer: a second held copy got two);
                 registered.append(earlier)  # the mail's other, new documents are released (red team 36)
                 continue
@@ -284,6 +290,9 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
             audit.record(session, "review-release", actor=actor, mail_id=mail.id, document_id=document_id,
                          incoming_number=number, acknowledged_to=ack_to)
             released.append(Released(mail.id, number, decision.particulars, ack_to))
+        if not released and gone:
+            raise ReviewError(f"{mail_id}: its document {gone[0].notation} of {gone[0].issued_date} was recalled by its "
+                              f"issuer (incoming {gone[0].arrival_number}/{gone[0].year}); return or discard it", "recalled")
         if not released and registered:
             raise ReviewError(f"{mail_id}: its document {registered[0].notation or ''} is registered already (incoming "
                               f"{registered[0].arrival_number}/{registered[0].year}); discard it", "registered")
@@ -292,7 +301,14 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
         if registered:
             audit.record(session, "review-release-duplicates", actor=actor, mail_id=mail.id,
                          registered_as=[f"{d.arrival_number}/{d.year}" for d in registered])
+        if gone:  # as a recall does to a mail whose other documents are registered: they keep their files, its bytes go
+            destroy_after_commit(session, gone[0].id, [mail.sha256])
+            mail.stored = False
+            audit.record(session, "review-release-recalled", actor=actor, mail_id=mail.id,
+                         recalled=[f"{d.arrival_number}/{d.year}" for d in gone])
         mail.review, mail.verdict = "released", "accepted"
+    if gone:
+        intake.destroy_recalled()
     return released
 
 

@@ -225,18 +225,22 @@ def _destroy(gateway: Opened, session: Session, document: Document, reason: str,
     others = set(session.scalars(select(Document.id).where(
         Document.mail_id == document.mail_id, Document.id != document.id, Document.recalled.is_(False))).all()
     ) if document.mail_id else set()
+    origin = _origin(session, document)
+    # a mail held for the clerk's decision on its other documents stays whole but for this one's files: the release
+    # reads it again (red team 87: the held document's PDF and the mail went, and it could never be released)
+    held = origin is not None and origin.review == "waiting"
     digests: list[str] = []
     for row in session.scalars(select(DocumentFile).where(DocumentFile.mail_id == document.mail_id)).all():
-        if row.document_id in others:
+        if row.document_id in others or (held and row.document_id != document.id):
             continue
         digests.append(row.sha256)
         session.delete(row)
-    origin = _origin(session, document)
     if origin is not None:
-        digests.append(origin.sha256)  # the original mail's bytes hold the document too
-        origin.stored, origin.subject = False, None
-        origin.outcome = [dict(o, document=None) if not others or o.get("incoming_number") == document.arrival_number
-                          else o for o in origin.outcome or []]
+        if not held:
+            digests.append(origin.sha256)  # the original mail's bytes hold the document too
+            origin.stored, origin.subject = False, None
+        origin.outcome = [dict(o, document=None) if (not others and not held)
+                          or o.get("incoming_number") == document.arrival_number else o for o in origin.outcome or []]
         for copy in _issuers_copies(session, document, origin, issuer):  # the issuer's own copies go with it
             for row in session.scalars(select(DocumentFile).where(DocumentFile.mail_id == copy.id)).all():
                 digests.append(row.sha256)
