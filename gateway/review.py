@@ -24,7 +24,7 @@ from gateway.app import Gateway
 from gateway.decision import rules
 from gateway.decision.issuers import may_be_one_issuer
 from gateway.intake.analysis import Analysis
-from gateway.intake.pipeline import IncomingMail, Intake, peer_document_id
+from gateway.intake.pipeline import IncomingMail, Intake, destroy_recalled, peer_document_id
 from gateway.mail_budget import MailTookTooLong, budget
 from gateway.model import Decision, MailFacts, MailOutcome, Particulars, Reply, WorkFailure
 from gateway.reasons import error
@@ -219,6 +219,10 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
     except MailTookTooLong:
         raise ReviewError(f"{mail_id}: deciding on it took more than {gateway.config.limits.daemon_seconds_per_mail} s "
                           "(limits.daemon_seconds_per_mail); return or discard it", "unanalysable") from None
+    finally:
+        # what the worker wrote that no row refers to once the release is over, refused or not: a recalled document's
+        # PDF or appendix it wrote again (red team 88: kept for good); the next release writes what it needs again
+        _forget_unreferenced(gateway, intake, result.stored)
 
 
 SECRET_FORGOTTEN = "review-secret-forgotten"
@@ -238,6 +242,23 @@ def _forget_secret(gateway: Gateway, intake: Intake, mail_id: int, actor: str, f
         proven = facts.sender.address if facts.sender.authenticated else None  # for the clerk's return (red team 49)
         audit.record(session, SECRET_FORGOTTEN, actor=actor, mail_id=mail.id, proven_sender=proven)
     intake.destroy_recalled()
+
+
+# NĐ 30/2020 Phụ lục VI: a recalled document is destroyed, in a held mail's bytes too once the clerk has decided on it.
+def _forget_recalled(session: Session, mail: Mail) -> None:
+    """A mail carrying a document its issuer recalled, decided on: its bytes and subject go once the transaction commits,
+    as a recall's do of a mail whose other documents are registered (red team 88: a held mail discarded after its
+    recall kept the recalled document for good, downloadable at the desk)."""
+    if mail.stored and queries.carries_recalled(session, mail.id):
+        destroy_after_commit(session, None, [mail.sha256])
+        mail.stored, mail.subject = False, None
+
+
+def _forget_unreferenced(gateway: Gateway, intake: Intake, written: frozenset[str]) -> None:
+    if written:
+        with gateway.register.session() as session, session.begin():
+            destroy_after_commit(session, None, written)  # each only if no row refers to it then
+        intake.destroy_recalled()
 
 
 def _decided_first(gateway: Gateway, intake: Intake, facts: MailFacts, received: datetime) -> None:
@@ -275,7 +296,6 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
             recalled = _recalled(session, decision.particulars) or (earlier if earlier and earlier.recalled else None)
             if recalled is not None:  # the mail's other, new documents are released (red team 87), as beside a duplicate
                 gone.append(recalled)
-                destroy_after_commit(session, recalled.id, [decision.pdf.attachment.sha256])  # the worker wrote it again
                 continue
             if earlier is not None:  # NĐ 30/2020 Đ22: one document, one number (a newcomer: a second held copy got two);
                 registered.append(earlier)  # the mail's other, new documents are released (red team 36)
@@ -302,13 +322,10 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
             audit.record(session, "review-release-duplicates", actor=actor, mail_id=mail.id,
                          registered_as=[f"{d.arrival_number}/{d.year}" for d in registered])
         if gone:  # as a recall does to a mail whose other documents are registered: they keep their files, its bytes go
-            destroy_after_commit(session, gone[0].id, [mail.sha256])
-            mail.stored = False
+            _forget_recalled(session, mail)
             audit.record(session, "review-release-recalled", actor=actor, mail_id=mail.id,
                          recalled=[f"{d.arrival_number}/{d.year}" for d in gone])
         mail.review, mail.verdict = "released", "accepted"
-    if gone:
-        intake.destroy_recalled()
     return released
 
 
@@ -380,6 +397,8 @@ def return_to_sender(gateway: Gateway, intake: Intake, mail_id: int, reason: str
         intake.queue_reply(session, mail, "return", to, context, key=f"{mail.sha256}:review-return")
         mail.review, mail.verdict = "returned", "returned"
         audit.record(session, "review-return", actor=actor, mail_id=mail.id, reason=reason, returned_to=to)
+        _forget_recalled(session, mail)
+    intake.destroy_recalled()
 
 
 def refile(gateway: Gateway, mail_id: int, to_key: str) -> bool:
@@ -410,3 +429,5 @@ def discard(gateway: Gateway, mail_id: int, actor: str, note: str = "") -> None:
         mail = _waiting_mail(session, mail_id)
         mail.review = "discarded"
         audit.record(session, "review-discard", actor=actor, mail_id=mail.id, note=note)
+        _forget_recalled(session, mail)
+    destroy_recalled(gateway)

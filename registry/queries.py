@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from registry.models import AuditEntry, DocumentFile, Mail, MailboxState, Outbox, OutgoingDocument, OutgoingRecipient
+from registry.models import AuditEntry, Document, DocumentFile, Mail, MailboxState, Outbox, OutgoingDocument, OutgoingRecipient
 
 WAITING = "waiting"  # Mail.review of a mail held for the clerk, until released, returned or discarded
 
@@ -75,6 +75,12 @@ def waiting_mails(session: Session, limit: int | None = None) -> list[Mail]:
 
 def waiting_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Mail).where(Mail.review == WAITING)) or 0
+
+
+def carries_recalled(session: Session, mail_id: int) -> bool:
+    """Whether a document registered from this mail was recalled by its issuer: the mail's bytes carry it (NĐ 30/2020
+    Phụ lục VI: destroyed), kept only while the mail is held for the clerk's decision on its other documents."""
+    return bool(session.scalar(select(exists().where(Document.mail_id == mail_id, Document.recalled.is_(True)))))
 
 
 def mail_files(session: Session, mail_id: int) -> list[DocumentFile]:

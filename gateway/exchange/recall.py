@@ -225,7 +225,10 @@ def _destroy(gateway: Opened, session: Session, document: Document, reason: str,
     others = set(session.scalars(select(Document.id).where(
         Document.mail_id == document.mail_id, Document.id != document.id, Document.recalled.is_(False))).all()
     ) if document.mail_id else set()
-    origin = _origin(session, document)
+    # locked after the lines (FOR NO KEY UPDATE: rows referring to it, as the reminders' answers do, wait for nothing),
+    # read again: a clerk's decision on it waits, or is seen (red team 88)
+    origin = session.get(Mail, document.mail_id, with_for_update={"key_share": True},
+                         populate_existing=True) if document.mail_id else None
     # a mail held for the clerk's decision on its other documents stays whole but for this one's files: the release
     # reads it again (red team 87: the held document's PDF and the mail went, and it could never be released)
     held = origin is not None and origin.review == "waiting"

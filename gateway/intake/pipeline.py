@@ -82,6 +82,25 @@ def _copy_note(reading: Reading) -> str:
 _Prepared = tuple[IncomingMail, MailFacts, frozenset[str], datetime, datetime]
 
 
+def destroy_recalled(gw: Gateway) -> None:
+    """The files of the recalls committed, this process's or those of one that died before destroying
+    them, destroyed (registry/references.py): after each recall's transaction, and at the start. Never
+    the mail's concern nor the start's: what fails here is logged and tried again the next time."""
+    try:
+        with gw.register.session() as session, session.begin():
+            done = destroy_pending(session, gw.store)
+    except Exception as exc:
+        log.warning("the files of recalled documents are not destroyed yet (%s: %s); tried again at the next "
+                    "recall or start", type(exc).__name__, exc)
+        return
+    forget_pictures(gw.config.storage, done.destroyed)  # the desk's pictures of them too
+    if done.destroyed:
+        log.info("destroyed %d files of recalled documents", len(done.destroyed))
+    for digest, why in done.failed:
+        log.warning("a recalled document's file %s could not be destroyed (%s); tried again at the next recall or "
+                    "start", gw.store.path(digest), why)
+
+
 def _runs_ending_at_recalls(mails: list[_Prepared]) -> Iterator[list[_Prepared]]:
     """The mails in runs, each ending at a recall notice: a recall may destroy a file that a later mail
     carries too, which is then written again before that mail's transaction."""
@@ -458,22 +477,7 @@ class Intake:
         return outcome
 
     def destroy_recalled(self) -> None:
-        """The files of the recalls committed, this process's or those of one that died before destroying
-        them, destroyed (registry/references.py): after each recall's transaction, and at the start. Never
-        the mail's concern nor the start's: what fails here is logged and tried again the next time."""
-        try:
-            with self.gw.register.session() as session, session.begin():
-                done = destroy_pending(session, self.gw.store)
-        except Exception as exc:
-            log.warning("the files of recalled documents are not destroyed yet (%s: %s); tried again at the next "
-                        "recall or start", type(exc).__name__, exc)
-            return
-        forget_pictures(self.gw.config.storage, done.destroyed)  # the desk's pictures of them too
-        if done.destroyed:
-            log.info("destroyed %d files of recalled documents", len(done.destroyed))
-        for digest, why in done.failed:
-            log.warning("a recalled document's file %s could not be destroyed (%s); tried again at the next recall or "
-                        "start", self.gw.store.path(digest), why)
+        destroy_recalled(self.gw)
 
     def _record_in_budget(
         self, session: Session, item: IncomingMail, facts: MailFacts, stored: frozenset[str], delivered: datetime,

@@ -20,7 +20,7 @@ from gateway.intake.pipeline import Intake
 from gateway.web.desk import Desk, NavItem
 from gateway.web.page_cache import PDF_ROLES, NotDrawnNow, PageCache
 from gateway.web.trail import document_trail
-from registry import desk_reads, people
+from registry import desk_reads, people, queries
 from registry.models import DocumentFile, Mail
 from registry.search import RegisterPage, RegisterQuery, search_register
 
@@ -241,7 +241,8 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
         def read() -> Mail | None:
             with gateway.register.session() as db:
-                return db.get(Mail, mail_id)
+                # a held mail carrying a document its issuer recalled: its bytes are kept for the clerk's release only
+                return None if queries.carries_recalled(db, mail_id) else db.get(Mail, mail_id)
         mail = await desk.run(read)
         if mail is None or not mail.stored or not gateway.store.has(mail.sha256):
             raise HTTPException(404, "Không còn thư gốc.")
