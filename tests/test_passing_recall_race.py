@@ -19,9 +19,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from desk_kit import UNITS
+from pg_locks import sessions_waiting
 from servers import postgres, wait_for
 from test_trust_exchange import STP, _recall
 from world import World, make_world
@@ -50,17 +51,6 @@ def registered(tmp_path, province) -> Iterator[Registered]:  # type: ignore[no-u
         [out] = world.ingest(world.mail("letter", attachments=[("cv.pdf", letter)], headers={"X-QLVB-Document-Id": IDENT}))
         assert out["verdict"] == "accepted", out
         yield Registered(world, url, out["incoming_number"])
-
-
-def _waiting_for_a_lock(url: str) -> bool:
-    """Whether a session of the register's database waits for a row another transaction holds."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return bool(connection.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                                               " AND datname = current_database()")))
-    finally:
-        engine.dispose()
 
 
 def _recall_taken_in(r: Registered, outcomes: list[dict[str, Any]]) -> threading.Thread:
@@ -104,7 +94,7 @@ def test_a_recall_taken_in_while_the_document_is_passed_on_is_sent_to_every_unit
         outcomes: list[dict[str, Any]] = []
         taking = _recall_taken_in(registered, outcomes)
         try:
-            assert wait_for(lambda: _waiting_for_a_lock(registered.url), timeout=90, step=0.2)  # the recall waits
+            assert wait_for(lambda: sessions_waiting(registered.url), timeout=90, step=0.2)  # the recall waits
         finally:
             go.set()
             passer.join(60)
@@ -135,7 +125,7 @@ def test_no_unit_is_reminded_of_a_document_after_it_was_told_the_document_is_rec
             if not takings:
                 takings.append(_recall_taken_in(registered, outcomes))
                 # the recall done (it waited for nothing), or waiting for the reminders' transaction
-                assert wait_for(lambda: not takings[0].is_alive() or _waiting_for_a_lock(registered.url), timeout=120,
+                assert wait_for(lambda: not takings[0].is_alive() or sessions_waiting(registered.url), timeout=120,
                                 step=0.2)
             return context(*args, **kwargs)
         monkeypatch.setattr(passing, "_context", recall_meanwhile)

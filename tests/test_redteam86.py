@@ -16,11 +16,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from desk_kit import UNITS
 from kit import sign_pdf
-from test_passing_recall_race import _waiting_for_a_lock
+from pg_locks import deadlock_timeout, sessions_waiting
 from world import STP, UBND, World, certified_copy, make_world
 
 VN = timezone(timedelta(hours=7))
@@ -93,16 +93,6 @@ def _subjects(world: World, to: str, kind: str) -> list[str]:
         register.close()
 
 
-def _deadlock_timeout(url: str) -> float:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return float(connection.scalar(text("SELECT setting::float / 1000 FROM pg_settings"
-                                                " WHERE name = 'deadlock_timeout'")))
-    finally:
-        engine.dispose()
-
-
 # ---- F2: the morning's reminders and the issuer's recall lock the same two lines in opposite orders -----------------
 def test_f2_a_recall_taken_in_during_the_reminders_does_not_cost_the_mornings_reminders(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
     """The reminders lock each line in the order of its assignments (the copy's first, then the original's); the recall
@@ -131,14 +121,14 @@ def test_f2_a_recall_taken_in_during_the_reminders_does_not_cost_the_mornings_re
                 passing.pass_on(gateway, PassRequest(year, number, lead, "lanhdao", (), tomorrow))
             outcomes: list[dict[str, Any]] = []
             takings: list[threading.Thread] = []
-            context, pause = passing._context, _deadlock_timeout(url) + 0.5
+            context, pause = passing._context, deadlock_timeout(url) + 0.5
 
             def recall_meanwhile(*args: Any, **kwargs: Any) -> Any:  # the copy's line locked by the reminders
                 if not takings:
                     mail = _recall(world)
                     takings.append(threading.Thread(target=lambda: outcomes.extend(world.ingest(mail, process=True))))
                     takings[0].start()
-                    assert wait_for(lambda: not takings[0].is_alive() or _waiting_for_a_lock(url), timeout=120, step=0.2)
+                    assert wait_for(lambda: not takings[0].is_alive() or sessions_waiting(url), timeout=120, step=0.2)
                     time.sleep(pause)  # the recall's own check for a circle made (none yet): the reminders' finds it
                 return context(*args, **kwargs)
             passing._context = recall_meanwhile  # type: ignore[assignment]

@@ -20,7 +20,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -28,21 +28,12 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select, text
 
+from pg_locks import deadlock_timeout, sessions_waiting
 from servers import postgres, wait_for
 from test_trust_exchange import STP, _recall, _stored
 from world import World, make_world
 
 IDENT = "STP-2027.95"
-
-
-def _deadlock_timeout(url: str) -> float:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return float(connection.scalar(text("SELECT setting::float / 1000 FROM pg_settings"
-                                                " WHERE name = 'deadlock_timeout'")))
-    finally:
-        engine.dispose()
 
 
 def _mixed_mail(world: World) -> int:
@@ -57,68 +48,83 @@ def _mixed_mail(world: World) -> int:
     return int(outs[1]["review_id"])
 
 
-def _waiting_for_rows(url: str) -> int:
-    """How many sessions of the register's database wait for a row another transaction holds (not for the advisory
-    lock a start's destruction of recalled files asks, `pg_advisory_xact_lock`: the ingest command's start waits on it
-    for the release's shared hold, 2 s at most)."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return int(connection.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                                              " AND wait_event IN ('transactionid', 'tuple')"
-                                              " AND datname = current_database()")))
-    finally:
-        engine.dispose()
-
-
-# ---- F1: a clerk's release and a recall taken in lock the held mail and the numbering in opposite orders -----------
-def test_f1_a_release_and_a_recall_taken_in_at_once_do_not_deadlock(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
-    """The release holds the mail (FOR UPDATE) and asks for the year's numbering; the recall, holding the numbering
-    since it began, writes the recalled document's original mail, the same mail. The release began waiting last: it is
-    PostgreSQL's victim, and what the desk shows the clerk is a 500 page ("Lỗi."), not a refusal it can read."""
+def _released_meanwhile(world: World, held: int, meanwhile: Callable[[], list[threading.Thread]]) -> tuple[Any, list[Any]]:
+    """The clerk's release of the held mail, `meanwhile` run once it holds the mail and before it asks for the year's
+    numbers (where it did before the fix): what the release gave (its list, or the exception it raised) and the register's
+    lines (notation, recalled) after the threads `meanwhile` started ended."""
     from gateway import review
     from gateway.app import Gateway
     from gateway.config import load_config
     from gateway.intake.pipeline import Intake
+    from registry.models import Document
+
+    hold, asked, started = review.hold_numbers_first, threading.Event(), []
+
+    def first_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        if not asked.is_set():
+            asked.set()
+            started.extend(meanwhile())
+        return hold(*args, **kwargs)
+
+    before = Path.cwd()
+    os.chdir(world.root)
+    try:
+        with closing(Gateway.open(load_config(world.config_path))) as gateway, gateway.worker_pool() as pool:
+            review.hold_numbers_first = first_meanwhile  # type: ignore[assignment]
+            try:
+                try:
+                    result: Any = review.release(gateway, Intake(gateway, pool), held, "vanthu")
+                except Exception as exc:  # noqa: BLE001 - a ReviewError the desk words for the clerk; else its 500 page
+                    result = exc
+            finally:
+                review.hold_numbers_first = hold  # type: ignore[assignment]
+                for thread in started:
+                    thread.join(180)
+            with gateway.register.session() as s:
+                lines = [(d.notation, d.recalled) for d in s.scalars(select(Document).order_by(Document.id))]
+    finally:
+        os.chdir(before)
+    return result, lines
+
+
+def _recall_started(world: World, outcomes: list[Any]) -> threading.Thread:
+    """Sở Tư pháp's recall of 95, taken in by `ingest` in a process of its own (as the daemon's), started."""
+    mail = _recall(world, "recall", STP, IDENT)
+
+    def take() -> None:
+        try:
+            outcomes.extend(world.ingest(mail, process=True))
+        except BaseException as exc:  # noqa: BLE001 - its failure is what the test looks at
+            outcomes.append(exc)
+    taking = threading.Thread(target=take)
+    taking.start()
+    return taking
+
+
+# ---- F1: a clerk's release and a recall taken in lock the held mail and the numbering in opposite orders -----------
+def test_f1_a_release_and_a_recall_taken_in_at_once_do_not_deadlock(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
+    """The release held the mail (FOR UPDATE) and asked for the year's numbering; the recall, holding the numbering
+    since it began, writes the recalled document's original mail, the same mail. The release began waiting last: it was
+    PostgreSQL's victim, and what the desk showed the clerk was a 500 page ("Lỗi."), not a refusal it can read."""
+    from gateway import review
 
     pki, signers, stranger = province
     world = make_world(tmp_path / "pg", pki, signers, stranger)
-    before = Path.cwd()
     with postgres() as url:
         world.extra["database"] = url
         world.write_config()
         held = _mixed_mail(world)
-        outcomes: list[dict[str, Any]] = []
-        takings: list[threading.Thread] = []
-        hold, pause = review.hold_numbers_first, _deadlock_timeout(url) + 0.5
+        outcomes: list[Any] = []
+        pause = deadlock_timeout(url) + 0.5
 
-        def recall_meanwhile(*args: Any, **kwargs: Any) -> Any:  # the held mail locked by the release
-            if not takings:
-                mail = _recall(world, "recall", STP, IDENT)
-                takings.append(threading.Thread(target=lambda: outcomes.extend(world.ingest(mail, process=True))))
-                takings[0].start()
-                assert wait_for(lambda: not takings[0].is_alive() or _waiting_for_rows(url) >= 1, timeout=120, step=0.2)
-                time.sleep(pause)  # the recall's own check for a circle made (none yet): the release's finds it
-            return hold(*args, **kwargs)
-
-        os.chdir(world.root)
-        try:
-            with closing(Gateway.open(load_config(world.config_path))) as gateway, gateway.worker_pool() as pool:
-                review.hold_numbers_first = recall_meanwhile  # type: ignore[assignment]
-                try:
-                    try:
-                        result: Any = review.release(gateway, Intake(gateway, pool), held, "vanthu")
-                    except review.ReviewError as exc:  # a refusal the desk words for the clerk: fine
-                        result = exc
-                    except Exception as exc:  # noqa: BLE001 - what the desk turns into its 500 page
-                        result = exc
-                finally:
-                    review.hold_numbers_first = hold  # type: ignore[assignment]
-                    for taking in takings:
-                        taking.join(180)
-        finally:
-            os.chdir(before)
-    assert outcomes and outcomes[0]["verdict"] == "ignored", outcomes
+        def recall_meanwhile() -> list[threading.Thread]:  # the held mail locked by the release (before the fix)
+            taking = _recall_started(world, outcomes)
+            assert wait_for(lambda: not taking.is_alive() or sessions_waiting(url, rows_only=True) >= 1, timeout=120,
+                            step=0.2)
+            time.sleep(pause)  # the recall's own check for a circle made (none yet): the release's finds it
+            return [taking]
+        result, _ = _released_meanwhile(world, held, recall_meanwhile)
+    assert outcomes and isinstance(outcomes[0], dict) and outcomes[0]["verdict"] == "ignored", outcomes
     assert isinstance(result, (list, review.ReviewError)), repr(result)[:600]
 
 
@@ -127,64 +133,35 @@ def test_f1b_when_the_recall_is_the_victim_it_is_taken_in_all_the_same(tmp_path,
     numbering, waits for it; the release, holding the mail, waits for the numbering; the line let go, the recall writes
     the mail and is the one that finds the circle."""
     from gateway import review
-    from gateway.app import Gateway
-    from gateway.config import load_config
-    from gateway.intake.pipeline import Intake
-    from registry.models import Document
 
     pki, signers, stranger = province
     world = make_world(tmp_path / "pg", pki, signers, stranger)
-    before = Path.cwd()
     with postgres() as url:
         world.extra["database"] = url
         world.write_config()
         held = _mixed_mail(world)
         outcomes: list[Any] = []
-        takings: list[threading.Thread] = []
-        hold, pause = review.hold_numbers_first, _deadlock_timeout(url) + 0.5
+        pause = deadlock_timeout(url) + 0.5
         engine = create_engine(url)
         third = engine.connect()
         third.begin()
         third.execute(text("SELECT id FROM documents WHERE peer_document_id = :i FOR UPDATE"), {"i": IDENT})
 
         def let_go() -> None:
-            assert wait_for(lambda: _waiting_for_rows(url) >= 2, timeout=120, step=0.2)  # the release waits too now
+            assert wait_for(lambda: sessions_waiting(url, rows_only=True) >= 2, timeout=120, step=0.2)  # the release too
             time.sleep(pause)  # the release's check for a circle made (none: the recall waits for the third)
             third.rollback()
 
-        def recall_meanwhile(*args: Any, **kwargs: Any) -> Any:
-            if not takings:
-                mail = _recall(world, "recall", STP, IDENT)
-
-                def take() -> None:
-                    try:
-                        outcomes.extend(world.ingest(mail, process=True))
-                    except BaseException as exc:  # noqa: BLE001
-                        outcomes.append(exc)
-                takings.append(threading.Thread(target=take))
-                takings[0].start()
-                assert wait_for(lambda: not takings[0].is_alive() or _waiting_for_rows(url) >= 1, timeout=120, step=0.2)
-                takings.append(threading.Thread(target=let_go))
-                takings[1].start()
-            return hold(*args, **kwargs)
-
-        os.chdir(world.root)
+        def recall_meanwhile() -> list[threading.Thread]:
+            taking = _recall_started(world, outcomes)
+            assert wait_for(lambda: not taking.is_alive() or sessions_waiting(url, rows_only=True) >= 1, timeout=120,
+                            step=0.2)
+            letting = threading.Thread(target=let_go)
+            letting.start()
+            return [taking, letting]
         try:
-            with closing(Gateway.open(load_config(world.config_path))) as gateway, gateway.worker_pool() as pool:
-                review.hold_numbers_first = recall_meanwhile  # type: ignore[assignment]
-                try:
-                    try:
-                        result: Any = review.release(gateway, Intake(gateway, pool), held, "vanthu")
-                    except Exception as exc:  # noqa: BLE001
-                        result = exc
-                finally:
-                    review.hold_numbers_first = hold  # type: ignore[assignment]
-                    for taking in takings:
-                        taking.join(180)
-                with gateway.register.session() as s:
-                    lines = [(d.notation, d.recalled) for d in s.scalars(select(Document).order_by(Document.id))]
+            result, lines = _released_meanwhile(world, held, recall_meanwhile)
         finally:
-            os.chdir(before)
             third.close()
             engine.dispose()
     assert isinstance(result, (list, review.ReviewError)), repr(result)[:600]
