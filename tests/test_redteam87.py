@@ -102,68 +102,69 @@ def _recall_started(world: World, outcomes: list[Any]) -> threading.Thread:
 
 
 # ---- F1: a clerk's release and a recall taken in lock the held mail and the numbering in opposite orders -----------
-def test_f1_a_release_and_a_recall_taken_in_at_once_do_not_deadlock(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def on_postgresql(tmp_path, province) -> Iterator[tuple[World, str, int]]:  # type: ignore[no-untyped-def]
+    """The agency's register on PostgreSQL, the mixed mail held in it: (world, the database's URL, the held mail)."""
+    pki, signers, stranger = province
+    world = make_world(tmp_path / "pg", pki, signers, stranger)
+    with postgres() as url:
+        world.extra["database"] = url
+        world.write_config()
+        yield world, url, _mixed_mail(world)
+
+
+def test_f1_a_release_and_a_recall_taken_in_at_once_do_not_deadlock(on_postgresql: tuple[World, str, int]) -> None:
     """The release held the mail (FOR UPDATE) and asked for the year's numbering; the recall, holding the numbering
     since it began, writes the recalled document's original mail, the same mail. The release began waiting last: it was
     PostgreSQL's victim, and what the desk showed the clerk was a 500 page ("Lỗi."), not a refusal it can read."""
     from gateway import review
 
-    pki, signers, stranger = province
-    world = make_world(tmp_path / "pg", pki, signers, stranger)
-    with postgres() as url:
-        world.extra["database"] = url
-        world.write_config()
-        held = _mixed_mail(world)
-        outcomes: list[Any] = []
-        pause = deadlock_timeout(url) + 0.5
+    world, url, held = on_postgresql
+    outcomes: list[Any] = []
+    pause = deadlock_timeout(url) + 0.5
 
-        def recall_meanwhile() -> list[threading.Thread]:  # the held mail locked by the release (before the fix)
-            taking = _recall_started(world, outcomes)
-            assert wait_for(lambda: not taking.is_alive() or sessions_waiting(url, rows_only=True) >= 1, timeout=120,
-                            step=0.2)
-            time.sleep(pause)  # the recall's own check for a circle made (none yet): the release's finds it
-            return [taking]
-        result, _ = _released_meanwhile(world, held, recall_meanwhile)
+    def recall_meanwhile() -> list[threading.Thread]:  # the held mail locked by the release (before the fix)
+        taking = _recall_started(world, outcomes)
+        assert wait_for(lambda: not taking.is_alive() or sessions_waiting(url, rows_only=True) >= 1, timeout=120,
+                        step=0.2)
+        time.sleep(pause)  # the recall's own check for a circle made (none yet): the release's finds it
+        return [taking]
+    result, _ = _released_meanwhile(world, held, recall_meanwhile)
     assert outcomes and isinstance(outcomes[0], dict) and outcomes[0]["verdict"] == "ignored", outcomes
     assert isinstance(result, (list, review.ReviewError)), repr(result)[:600]
 
 
-def test_f1b_when_the_recall_is_the_victim_it_is_taken_in_all_the_same(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
+def test_f1b_when_the_recall_is_the_victim_it_is_taken_in_all_the_same(on_postgresql: tuple[World, str, int]) -> None:
     """The other victim: a third transaction (a clerk passing 95 on) holds the line a moment, so the recall, holding the
     numbering, waits for it; the release, holding the mail, waits for the numbering; the line let go, the recall writes
     the mail and is the one that finds the circle."""
     from gateway import review
 
-    pki, signers, stranger = province
-    world = make_world(tmp_path / "pg", pki, signers, stranger)
-    with postgres() as url:
-        world.extra["database"] = url
-        world.write_config()
-        held = _mixed_mail(world)
-        outcomes: list[Any] = []
-        pause = deadlock_timeout(url) + 0.5
-        engine = create_engine(url)
-        third = engine.connect()
-        third.begin()
-        third.execute(text("SELECT id FROM documents WHERE peer_document_id = :i FOR UPDATE"), {"i": IDENT})
+    world, url, held = on_postgresql
+    outcomes: list[Any] = []
+    pause = deadlock_timeout(url) + 0.5
+    engine = create_engine(url)
+    third = engine.connect()
+    third.begin()
+    third.execute(text("SELECT id FROM documents WHERE peer_document_id = :i FOR UPDATE"), {"i": IDENT})
 
-        def let_go() -> None:
-            assert wait_for(lambda: sessions_waiting(url, rows_only=True) >= 2, timeout=120, step=0.2)  # the release too
-            time.sleep(pause)  # the release's check for a circle made (none: the recall waits for the third)
-            third.rollback()
+    def let_go() -> None:
+        assert wait_for(lambda: sessions_waiting(url, rows_only=True) >= 2, timeout=120, step=0.2)  # the release too
+        time.sleep(pause)  # the release's check for a circle made (none: the recall waits for the third)
+        third.rollback()
 
-        def recall_meanwhile() -> list[threading.Thread]:
-            taking = _recall_started(world, outcomes)
-            assert wait_for(lambda: not taking.is_alive() or sessions_waiting(url, rows_only=True) >= 1, timeout=120,
-                            step=0.2)
-            letting = threading.Thread(target=let_go)
-            letting.start()
-            return [taking, letting]
-        try:
-            result, lines = _released_meanwhile(world, held, recall_meanwhile)
-        finally:
-            third.close()
-            engine.dispose()
+    def recall_meanwhile() -> list[threading.Thread]:
+        taking = _recall_started(world, outcomes)
+        assert wait_for(lambda: not taking.is_alive() or sessions_waiting(url, rows_only=True) >= 1, timeout=120,
+                        step=0.2)
+        letting = threading.Thread(target=let_go)
+        letting.start()
+        return [taking, letting]
+    try:
+        result, lines = _released_meanwhile(world, held, recall_meanwhile)
+    finally:
+        third.close()
+        engine.dispose()
     assert isinstance(result, (list, review.ReviewError)), repr(result)[:600]
     assert outcomes and isinstance(outcomes[0], dict) and outcomes[0]["verdict"] == "ignored", repr(outcomes)[:1500]
     assert ("95/STP-VP", True) in lines, lines
