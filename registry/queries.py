@@ -77,10 +77,16 @@ def waiting_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Mail).where(Mail.review == WAITING)) or 0
 
 
+RECALLED_INSIDE = "recalled-in-held-mail"  # the audit's note on a held mail that a recall took a file out of
+
+
 def carries_recalled(session: Session, mail_id: int) -> bool:
-    """Whether a document registered from this mail was recalled by its issuer: the mail's bytes carry it (NĐ 30/2020
-    Phụ lục VI: destroyed), kept only while the mail is held for the clerk's decision on its other documents."""
-    return bool(session.scalar(select(exists().where(Document.mail_id == mail_id, Document.recalled.is_(True)))))
+    """Whether the mail's bytes carry a document its issuer recalled (NĐ 30/2020 Phụ lục VI: destroyed), kept only
+    while the mail is held for the clerk's decision on its other documents: a document registered from it, or one a
+    recall took out of it while it was held."""
+    registered = exists().where(Document.mail_id == mail_id, Document.recalled.is_(True))
+    taken_out = exists().where(AuditEntry.action == RECALLED_INSIDE, AuditEntry.mail_id == mail_id)
+    return bool(session.scalar(select(registered | taken_out)))
 
 
 def mail_files(session: Session, mail_id: int) -> list[DocumentFile]:

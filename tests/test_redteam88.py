@@ -1,14 +1,15 @@
 """Red team 88: what a recall leaves of its document in a mail held for the clerk, and what the release of such a mail
 writes back to the store (after red team 87 kept such a mail whole for the release of its other documents). Its
-findings, fixed but G4:
+findings, each fixed:
 
 G1. a held mail discarded (or returned) after its document was recalled kept the recalled document for good, its bytes
     downloadable at the desk (now a mail carrying a recalled document loses its bytes and subject once decided on);
 G2. a refused release wrote the recalled PDF back to the store for good (its worker stores what it reads; the refusal
     rolled back the destruction); G3. a successful one wrote the recalled document's appendix back (now whatever the
     release's worker wrote that no row refers to is destroyed however the release ends);
-G4. another held mail carrying the recalled PDF's very file beside a document of its own keeps that file (red team 28's
-    "a mail also carrying another document is left whole"): left, in README *Limits*;
+G4. another held mail carrying the recalled PDF's very file beside a document of its own kept that file, shown at the
+    desk (red team 28's "a mail also carrying another document is left whole") (now the file is taken out of every mail
+    still held, and the mail's bytes go once the clerk decides);
 G5. the release past a recalled document kept the mail's subject (now cleared, as a recall clears it);
 G6. the desk served the held mail's original, the recalled document in it, until the clerk decided (now a 404).
 And the recall reads the held mail's state with the mail locked: a discard committed meanwhile is seen."""
@@ -20,7 +21,6 @@ import hashlib
 from email import policy
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from test_intake_verdicts import _plain_pdf
@@ -111,7 +111,6 @@ def test_g3_a_release_leaves_no_appendix_of_the_recalled_document_in_the_store(t
 
 
 # ---- G4: another held mail carrying the recalled PDF keeps it in the store and at the desk --------------------------
-@pytest.mark.xfail(strict=True, reason="left: README Limits (a held mail carrying a recalled PDF beside its own document)")
 def test_g4_a_held_mail_carrying_the_recalled_pdf_beside_another_keeps_it_no_more(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
     """Anyone (here a mail nothing proves, From Sở Tư pháp) sends 95/STP-VP's very file again with an unsigned 98: 95 a
     duplicate, the mail held for 98. Recalled, 95's PDF stays: the held mail is "left whole" (red team 28), its a.pdf row
@@ -135,6 +134,29 @@ def test_g4_a_held_mail_carrying_the_recalled_pdf_beside_another_keeps_it_no_mor
     assert "b.pdf" in rows  # 98, never recalled, stays the clerk's
     assert hashlib.sha256(a).hexdigest() not in rows.values(), rows
     assert not _stored(world, hashlib.sha256(a).hexdigest()).exists()
+    mail = _mail(world, held)
+    assert [o["document"] is None for o in mail.outcome] == [True, False], mail.outcome  # 95's particulars gone
+    # the clerk releases 98: never 95 again; the mail's bytes (95 in them) and what the release wrote again go
+    assert world.run("review", "release", str(held), "--config", str(world.config_path)).returncode == 0
+    assert [(d.notation, d.recalled) for d in world.documents()] == [("95/STP-VP", True), ("98/STP-VP", False)]
+    mail = _mail(world, held)
+    assert not mail.stored and not _stored(world, mail.sha256).exists() and mail.subject is None
+    assert not _stored(world, hashlib.sha256(a).hexdigest()).exists()
+    assert _stored(world, rows["b.pdf"]).exists()
+
+
+def test_g4_discarded_a_held_mail_a_recall_took_a_file_out_of_loses_its_bytes(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
+    pki, signers, stranger = province
+    world = make_world(tmp_path / "agency", pki, signers, stranger)
+    a = world.signed("stp", world.document(number="95/STP-VP"))
+    b = world.document(number="98/STP-VP", summary="V/v báo cáo kết quả công tác tư pháp năm 2026")
+    outs = world.ingest(world.mail("own", attachments=[("a.pdf", a)], headers={"X-QLVB-Document-Id": IDENT}),
+                        world.mail("again", auth=None, attachments=[("a.pdf", a), ("b.pdf", b)]))
+    held = int(outs[2]["review_id"])
+    world.ingest(_recall(world, "recall", STP, IDENT))
+    assert world.run("review", "discard", str(held), "--note", "x", "--config", str(world.config_path)).returncode == 0
+    mail = _mail(world, held)
+    assert not mail.stored and not _stored(world, mail.sha256).exists()
 
 
 # ---- G5: the release that skips a recalled document keeps the mail's subject --------------------------------------

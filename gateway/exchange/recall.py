@@ -32,6 +32,7 @@ from registry import audit
 from registry.database import Register
 from registry.models import Assignment, Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient
 from registry.outbox import OutboxKind, enqueue
+from registry.queries import RECALLED_INSIDE, WAITING
 from registry.register_line import copies_of, locked_lines
 from registry.references import destroy_after_commit
 from registry.store import ContentStore
@@ -159,6 +160,32 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
                  identifier=ident, sender=facts.from_address, answer=status, reason=reason)
 
 
+def _out_of_held_mails(session: Session, document: Document, origin: Mail | None) -> list[str]:
+    """The recalled PDF's very file taken out of the other mails still held for the clerk (a duplicate of it sent
+    again beside a document of their own, by anyone: red team 88, kept and shown at the desk for good), their other
+    files left for the clerk; each such mail's bytes go once the clerk has decided on it (`carries_recalled`)."""
+    if document.pdf_sha256 is None:
+        return []
+    held = session.scalars(select(Mail).where(Mail.review == WAITING, Mail.id != (origin.id if origin else None),
+                                              Mail.id.in_(select(DocumentFile.mail_id).where(
+                                                  DocumentFile.sha256 == document.pdf_sha256)))
+                           .order_by(Mail.id).with_for_update(key_share=True)).all()
+    for mail in held:
+        rows = session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail.id,
+                                                          DocumentFile.sha256 == document.pdf_sha256)).all()
+        for row in rows:
+            session.delete(row)
+        mail.outcome = [dict(o, document=None) if _of(o, document) else o for o in mail.outcome or []]
+        audit.record(session, RECALLED_INSIDE, mail_id=mail.id, document_id=document.id)
+    return [document.pdf_sha256] if held else []
+
+
+def _of(outcome: dict[str, Any], document: Document) -> bool:
+    """Whether a mail's outcome is a duplicate of this line (its year told since stop 40)."""
+    return (outcome.get("verdict") == "duplicate" and outcome.get("duplicate_of") == document.arrival_number
+            and outcome.get("duplicate_year") in (None, document.year))
+
+
 def _recaller(directory: Directory, senders: tuple[AgencyEntry, ...], document: Document | None) -> str:
     """Who recalls, by name: of a mailbox several agencies share (red team 78), the one that issued the document, else
     all of them."""
@@ -254,6 +281,7 @@ def _destroy(gateway: Opened, session: Session, document: Document, reason: str,
             if copy.review == "waiting":  # a held copy leaves the clerk's list: nothing of it is left to decide on
                 copy.review = "discarded"
                 audit.record(session, "review-discard", mail_id=copy.id, note="thu hồi theo thông báo của cơ quan ban hành")
+    digests.extend(_out_of_held_mails(session, document, origin))
     document.recalled = True
     document.subject = document.signer_name = document.signer_position = None
     document.to_places = None
