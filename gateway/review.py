@@ -12,6 +12,7 @@ who did it and when. The mail's original bytes come from the store, read again b
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
@@ -35,6 +36,8 @@ from registry.references import destroy_after_commit, hold_files
 from registry.models import AuditEntry, Document, DocumentFile, Mail
 from registry.queries import WAITING
 from vntext import fold, notation_key
+
+log = logging.getLogger("qlvb.review")
 
 
 # why a decision could not be made, for a page to say in its own words (the CLI prints the message)
@@ -255,10 +258,16 @@ def _forget_recalled(session: Session, mail: Mail) -> None:
 
 
 def _forget_unreferenced(gateway: Gateway, intake: Intake, written: frozenset[str]) -> None:
-    if written:
+    """Never the release's concern: what fails here is logged, the files left to the next release, recall or start."""
+    if not written:
+        return
+    try:
         with gateway.register.session() as session, session.begin():
             destroy_after_commit(session, None, written)  # each only if no row refers to it then
-        intake.destroy_recalled()
+    except Exception as exc:  # noqa: BLE001 - the release's own outcome (done, or its error) is what the clerk sees
+        log.warning("the files a release read are not looked at for destruction (%s: %s)", type(exc).__name__, exc)
+        return
+    intake.destroy_recalled()
 
 
 def _decided_first(gateway: Gateway, intake: Intake, facts: MailFacts, received: datetime) -> None:
