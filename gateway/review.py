@@ -248,11 +248,11 @@ def _forget_secret(gateway: Gateway, intake: Intake, mail_id: int, actor: str, f
 
 
 # NĐ 30/2020 Phụ lục VI: a recalled document is destroyed, in a held mail's bytes too once the clerk has decided on it.
-def _forget_recalled(session: Session, mail: Mail) -> None:
-    """A mail carrying a document its issuer recalled, decided on: its bytes and subject go once the transaction commits,
-    as a recall's do of a mail whose other documents are registered (red team 88: a held mail discarded after its
-    recall kept the recalled document for good, downloadable at the desk)."""
-    if mail.stored and queries.carries_recalled(session, mail.id):
+def _forget_recalled(session: Session, mail: Mail, carries: bool = False) -> None:
+    """A mail carrying a document its issuer recalled (`carries`: the caller found one in it), decided on: its bytes and
+    subject go once the transaction commits, as a recall's do of a mail whose other documents are registered (red team
+    88: a held mail discarded after its recall kept the recalled document for good, downloadable at the desk)."""
+    if mail.stored and (carries or queries.carries_recalled(session, mail.id)):
         destroy_after_commit(session, None, [mail.sha256])
         mail.stored, mail.subject = False, None
 
@@ -330,8 +330,10 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
         if registered:
             audit.record(session, "review-release-duplicates", actor=actor, mail_id=mail.id,
                          registered_as=[f"{d.arrival_number}/{d.year}" for d in registered])
-        if gone:  # as a recall does to a mail whose other documents are registered: they keep their files, its bytes go
-            _forget_recalled(session, mail)
+        # as a recall does to a mail whose other documents are registered: they keep their files, its bytes go (red team
+        # 89: a recall that took an appendix out of it, or a mail held unread, whose copy nothing had marked, kept them)
+        _forget_recalled(session, mail, bool(gone))
+        if gone:
             audit.record(session, "review-release-recalled", actor=actor, mail_id=mail.id,
                          recalled=[f"{d.arrival_number}/{d.year}" for d in gone])
         mail.review, mail.verdict = "released", "accepted"
@@ -417,7 +419,7 @@ def refile(gateway: Gateway, mail_id: int, to_key: str) -> bool:
     from gateway.mailboxes import open_mailbox
     from qlvb_mailbox.imap import NETWORK_ERRORS
 
-    with gateway.register.session() as session:
+    with gateway.register.reading() as session:  # never the writer's lock: the decision is made (red team 89: a 500)
         message_id = session.get_one(Mail, mail_id).message_id
     for source in gateway.config.mailboxes:
         mailbox = open_mailbox(source)

@@ -181,9 +181,11 @@ def _out_of_held_mails(session: Session, document: Document, origin: Mail | None
 
 
 def _of(outcome: dict[str, Any], document: Document) -> bool:
-    """Whether a mail's outcome is a duplicate of this line (its year told since stop 40)."""
-    return (outcome.get("verdict") == "duplicate" and outcome.get("duplicate_of") == document.arrival_number
-            and outcome.get("duplicate_year") in (None, document.year))
+    """Whether a mail's outcome is of this line, in a mail that carried its file: a duplicate of it (its year told since
+    stop 40), or read with its number (held for another fault of the mail: red team 89)."""
+    duplicate = (outcome.get("verdict") == "duplicate" and outcome.get("duplicate_of") == document.arrival_number
+                 and outcome.get("duplicate_year") in (None, document.year))
+    return duplicate or (bool(document.notation) and (outcome.get("document") or {}).get("number") == document.notation)
 
 
 def _recaller(directory: Directory, senders: tuple[AgencyEntry, ...], document: Document | None) -> str:

@@ -39,6 +39,7 @@ from registry import audit
 from registry.closed_years import closure
 from registry.models import Document, DocumentFile, Mail
 from registry.outbox import OutboxKind, enqueue
+from registry.queries import RECALLED_INSIDE, WAITING as HELD
 from registry.numbering import hold_numbers_first
 from registry.references import destroy_after_commit, destroy_pending, destruction_due, hold_files
 from registry.register_line import (
@@ -99,6 +100,25 @@ def destroy_recalled(gw: Gateway) -> None:
     for digest, why in done.failed:
         log.warning("a recalled document's file %s could not be destroyed (%s); tried again at the next recall or "
                     "start", gw.store.path(digest), why)
+
+
+def _recalled_copy(decision: Decision) -> bool:
+    """Whether the document is one its issuer recalled (decide: a copy of a recalled line)."""
+    return any(r.code == "recalled" for r in decision.reasons)
+
+
+# NĐ 30/2020 Phụ lục VI: a recalled document is destroyed, a copy of it arriving after its recall too.
+def _recalled_not_kept(session: Session, mail: Mail, decisions: list[Decision]) -> None:
+    """A mail carrying a document its issuer recalled (anyone may send the file again: red team 89, it was back in the
+    store for good): the file destroyed once the transaction commits, the mail's bytes and subject with it, or, the
+    mail held for the clerk's decision on its other documents, once the clerk has decided (`carries_recalled`)."""
+    files = [d.pdf.attachment.sha256 for d in decisions if d.pdf is not None and _recalled_copy(d)]
+    if mail.review == HELD:
+        audit.record(session, RECALLED_INSIDE, mail_id=mail.id)
+    else:
+        files.append(mail.sha256)
+        mail.stored, mail.subject = False, None
+    destroy_after_commit(session, None, files)  # each only if no row refers to it then
 
 
 def _runs_ending_at_recalls(mails: list[_Prepared]) -> Iterator[list[_Prepared]]:
@@ -519,6 +539,9 @@ class Intake:
         session.add(mail)
         session.flush()
         files = self.record_files(session, mail.id, facts, decisions) if not secret else []
+        recalled = [_recalled_copy(d) for d in decisions]
+        if any(recalled):
+            _recalled_not_kept(session, mail, decisions)
         for index, decision in enumerate(decisions):
             document = (self.register_document(session, mail, decision, received, now, peer_document_id(facts), files=files)
                         if decision.verdict == "accepted" else None)
@@ -533,7 +556,9 @@ class Intake:
                 incoming_number=number, reasons=[r.code for r in decision.reasons],
             )
             outcomes.append(outcome)
-        mail.outcome = MailOutcome(tuple(outcomes)).as_json()
+        # a recalled document's particulars kept nowhere, as its recall took them out of its line (red team 89)
+        mail.outcome = [dict(o, document=None) if r else o for o, r in zip(MailOutcome(tuple(outcomes)).as_json(), recalled,
+                                                                              strict=True)]
         if decisions[0].verdict == "ignored":
             self._match_delivery_report(session, facts, mail)
             self._follow(session, facts, mail)
@@ -563,10 +588,11 @@ class Intake:
                 roles[d.pdf.attachment.sha256] = "document"
             for appendix in d.appendices:
                 roles.setdefault(appendix.attachment.sha256, "appendix")
+        gone = {d.pdf.attachment.sha256 for d in decisions if d.pdf is not None and _recalled_copy(d)}
         files = [DocumentFile(mail_id=mail_id, document_id=None, sha256=a.sha256, filename=a.filename or "",
                               content_type=a.content_type, size=a.size,
                               role=roles.get(a.sha256) or {"draft": "draft", "refused": "refused"}.get(a.kind, "extra"))
-                 for a in facts.attachments]
+                 for a in facts.attachments if a.sha256 not in gone]  # a recalled document's file is kept nowhere
         session.add_all(files)
         return files
 
