@@ -111,17 +111,24 @@ def test_g3_a_release_leaves_no_appendix_of_the_recalled_document_in_the_store(t
 
 
 # ---- G4: another held mail carrying the recalled PDF keeps it in the store and at the desk --------------------------
-def test_g4_a_held_mail_carrying_the_recalled_pdf_beside_another_keeps_it_no_more(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
-    """Anyone (here a mail nothing proves, From Sở Tư pháp) sends 95/STP-VP's very file again with an unsigned 98: 95 a
-    duplicate, the mail held for 98. Recalled, 95's PDF stays: the held mail is "left whole" (red team 28), its a.pdf row
-    keeps the file, served at /mails/{id}/files/{sha} with its pictures, and for good once the clerk discards it."""
-    from registry.models import DocumentFile
+def _beside_95(tmp_path: Any, province: Any) -> tuple[Any, bytes, list[dict[str, Any]]]:
+    """Sở Tư pháp's 95/STP-VP registered, then its very file sent again by a mail nothing proves with an unsigned 98:
+    the world, 95's PDF, and the outcomes (95's, the copy's, 98's)."""
     pki, signers, stranger = province
     world = make_world(tmp_path / "agency", pki, signers, stranger)
     a = world.signed("stp", world.document(number="95/STP-VP"))
     b = world.document(number="98/STP-VP", summary="V/v báo cáo kết quả công tác tư pháp năm 2026")
     outs = world.ingest(world.mail("own", attachments=[("a.pdf", a)], headers={"X-QLVB-Document-Id": IDENT}),
                         world.mail("again", auth=None, attachments=[("a.pdf", a), ("b.pdf", b)]))
+    return world, a, outs
+
+
+def test_g4_a_held_mail_carrying_the_recalled_pdf_beside_another_keeps_it_no_more(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
+    """Anyone (here a mail nothing proves, From Sở Tư pháp) sends 95/STP-VP's very file again with an unsigned 98: 95 a
+    duplicate, the mail held for 98. Recalled, 95's PDF stays: the held mail is "left whole" (red team 28), its a.pdf row
+    keeps the file, served at /mails/{id}/files/{sha} with its pictures, and for good once the clerk discards it."""
+    from registry.models import DocumentFile
+    world, a, outs = _beside_95(tmp_path, province)
     assert [o["verdict"] for o in outs] == ["accepted", "duplicate", "quarantined"], outs
     held = int(outs[2]["review_id"])
     world.ingest(_recall(world, "recall", STP, IDENT))
@@ -146,12 +153,7 @@ def test_g4_a_held_mail_carrying_the_recalled_pdf_beside_another_keeps_it_no_mor
 
 
 def test_g4_discarded_a_held_mail_a_recall_took_a_file_out_of_loses_its_bytes(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
-    pki, signers, stranger = province
-    world = make_world(tmp_path / "agency", pki, signers, stranger)
-    a = world.signed("stp", world.document(number="95/STP-VP"))
-    b = world.document(number="98/STP-VP", summary="V/v báo cáo kết quả công tác tư pháp năm 2026")
-    outs = world.ingest(world.mail("own", attachments=[("a.pdf", a)], headers={"X-QLVB-Document-Id": IDENT}),
-                        world.mail("again", auth=None, attachments=[("a.pdf", a), ("b.pdf", b)]))
+    world, a, outs = _beside_95(tmp_path, province)
     held = int(outs[2]["review_id"])
     world.ingest(_recall(world, "recall", STP, IDENT))
     assert world.run("review", "discard", str(held), "--note", "x", "--config", str(world.config_path)).returncode == 0

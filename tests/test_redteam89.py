@@ -26,12 +26,18 @@ from world import make_world
 SUMMARY_98 = "V/v báo cáo kết quả công tác tư pháp năm 2026"
 
 
-def test_h1_the_recalled_pdf_sent_again_after_its_recall_is_not_kept_for_good(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
-    pki, signers, stranger = province
-    world = make_world(tmp_path / "agency", pki, signers, stranger)
+def _registered_95(world: Any) -> bytes:
+    """Sở Tư pháp's signed 95/STP-VP, registered under the name its gateway gave it: its PDF."""
     a = world.signed("stp", world.document(number="95/STP-VP"))
     [own] = world.ingest(world.mail("own", attachments=[("a.pdf", a)], headers={"X-QLVB-Document-Id": IDENT}))
     assert own["verdict"] == "accepted"
+    return a
+
+
+def test_h1_the_recalled_pdf_sent_again_after_its_recall_is_not_kept_for_good(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
+    pki, signers, stranger = province
+    world = make_world(tmp_path / "agency", pki, signers, stranger)
+    a = _registered_95(world)
     world.ingest(_recall(world, "recall", STP, IDENT))
     recalled = hashlib.sha256(a).hexdigest()
     assert not _stored(world, recalled).exists()
@@ -48,9 +54,7 @@ def test_h1_the_recalled_pdf_sent_again_after_its_recall_is_not_kept_for_good(tm
 def test_h2_a_mail_held_unread_carrying_the_recalled_pdf_does_not_bring_it_back_at_its_release(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
     pki, signers, stranger = province
     world = make_world(tmp_path / "agency", pki, signers, stranger)
-    a = world.signed("stp", world.document(number="95/STP-VP"))
-    [own] = world.ingest(world.mail("own", attachments=[("a.pdf", a)], headers={"X-QLVB-Document-Id": IDENT}))
-    assert own["verdict"] == "accepted"
+    a = _registered_95(world)
     slow = world.mail("slow", auth=None, attachments=[
         ("a.pdf", a), ("b.pdf", world.document(number="98/STP-VP", summary=SUMMARY_98))])
     world.extra["limits"] = {"seconds_per_document": 0.001, "workers": 1}  # held unread (desk_kit.held_unread)
@@ -180,9 +184,7 @@ def test_h6_the_issuers_own_copy_sent_again_after_its_recall_leaves_nothing_stor
 
     pki, signers, stranger = province
     world = make_world(tmp_path / "agency", pki, signers, stranger)
-    a = world.signed("stp", world.document(number="95/STP-VP"))
-    [own] = world.ingest(world.mail("own", attachments=[("a.pdf", a)], headers={"X-QLVB-Document-Id": IDENT}))
-    assert own["verdict"] == "accepted"
+    a = _registered_95(world)
     world.ingest(_recall(world, "recall", STP, IDENT))
     outs = world.ingest(world.mail("again", attachments=[("a.pdf", a)]),
                         world.mail("again2", auth=None, attachments=[("a.pdf", a)]))
