@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from gateway import mail_budget
 from gateway import cli_format as out
@@ -127,8 +129,11 @@ def parse(file: str, as_json: bool, no_body: bool) -> int:
     from gateway.reading import read_pdf_bytes
 
     path = _existing(file)
+    data = path.read_bytes()
+    if data.find(b"%PDF-", 0, 1024) < 0:  # MuPDF opens a text file or a picture as a document (a newcomer: README.md)
+        raise UsageError(f"{file}: not a PDF (no %PDF- header)")
     try:
-        reading = read_pdf_bytes(path.read_bytes(), body=not no_body)
+        reading = read_pdf_bytes(data, body=not no_body)
     except Exception as exc:  # not a PDF MuPDF can open
         raise UsageError(f"{file}: cannot be read as a PDF ({type(exc).__name__})") from None
     out.print_json(reading.as_json()) if as_json else out.print_indented_json(reading.as_json())
@@ -916,6 +921,9 @@ def private_files() -> int:
 def main(argv: list[str] | None = None) -> int:
     """The command line on argv (sys.argv when None); returns the exit status."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # pyHanko, imported by the commands, imports cryptography's DSA, which the gateway never uses: its deprecation
+    # printed at every command looked like a fault to a newcomer (the workers' interpreter runs with -Wignore already)
+    warnings.filterwarnings("ignore", message="DSA is deprecated")
     umask = private_files()  # red team 76: the register and the page pictures were written 0644 (umask 022)
     try:
         code = cli.main(args=argv, prog_name="qlvb-gateway", standalone_mode=False)
@@ -926,6 +934,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"qlvb-gateway: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except click.Abort:  # Ctrl-C
+        return EXIT_INTERNAL
+    except (OperationalError, PermissionError) as exc:  # the register out of reach: said in one line (a newcomer: a
+        # traceback of 140 lines for a PostgreSQL not started or a SQLite file the service user may not open)
+        print(f"qlvb-gateway: {out.unreachable(exc)}", file=sys.stderr)
+        logging.getLogger("qlvb-gateway").debug("the register out of reach", exc_info=True)
         return EXIT_INTERNAL
     except Exception as exc:  # the last line of defence: report, exit 1
         logging.getLogger("qlvb-gateway").exception("internal failure: %s", exc)

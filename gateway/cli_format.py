@@ -82,6 +82,15 @@ def progress(description: str, total: int) -> Iterator[Progress]:
         yield Progress(bar, bar.add_task(description, total=total))
 
 
+def unreachable(exc: BaseException) -> str:
+    """The register (or a file) out of reach, in one line: the OS's words, or the database driver's first line."""
+    if isinstance(exc, OSError):
+        return f"cannot open: {exc}"
+    cause = getattr(exc, "orig", None) or exc
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    return f"database: cannot open the register: {first}"
+
+
 # ingest, check
 
 def summary_line(o: DocumentOutcome) -> str:
@@ -91,7 +100,8 @@ def summary_line(o: DocumentOutcome) -> str:
     )
     notation = o.document.number if o.document is not None and not o.secret else None
     codes = ",".join(r.code for r in o.reasons) or "-"
-    return f"{o.verdict:<11} {number:<16} {notation or '-':<20} {o.file}  [{codes}]"
+    seen = "  (đã xử lý trước đây: không làm gì thêm)" if o.already_processed else ""  # its verdict then, as recorded
+    return f"{o.verdict:<11} {number:<16} {notation or '-':<20} {o.file}  [{codes}]{seen}"
 
 
 # status
