@@ -201,3 +201,28 @@ def test_h6_the_issuers_own_copy_sent_again_after_its_recall_leaves_nothing_stor
     finally:
         register.close()
     assert not _stored(world, returned.sha256).exists()
+
+
+def test_h7_another_letter_read_with_the_recalled_number_stays_for_the_clerk(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
+    """Not the recalled file, nor a certified copy of it: another letter signed with the recalled number (a correction
+    sent from elsewhere, or a forgery's evidence: red team 31) is held "recalled" and kept whole for the clerk."""
+    from sqlalchemy import select
+
+    from registry.models import DocumentFile
+
+    pki, signers, stranger = province
+    world = make_world(tmp_path / "agency", pki, signers, stranger)
+    _registered_95(world)
+    world.ingest(_recall(world, "recall", STP, IDENT))
+    other = world.signed("stp", world.document(number="95/STP-VP", summary="V/v sửa đổi kế hoạch công tác văn thư"))
+    [out] = world.ingest(world.mail("elsewhere", auth=None, attachments=[("a.pdf", other)]))
+    assert out["verdict"] == "quarantined" and "recalled" in [r["code"] for r in out["reasons"]], out
+    digest = hashlib.sha256(other).hexdigest()
+    assert _stored(world, digest).exists()
+    register = world.db()
+    try:
+        with register.session() as s:
+            assert s.scalars(select(DocumentFile.sha256).where(DocumentFile.mail_id == out["review_id"])).all() == [digest]
+    finally:
+        register.close()
+    assert _mail(world, out["review_id"]).stored

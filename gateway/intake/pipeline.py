@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
@@ -102,17 +102,13 @@ def destroy_recalled(gw: Gateway) -> None:
                     "start", gw.store.path(digest), why)
 
 
-def _recalled_copy(decision: Decision) -> bool:
-    """Whether the document is one its issuer recalled (decide: a copy of a recalled line)."""
-    return any(r.code == "recalled" for r in decision.reasons)
-
-
-# NĐ 30/2020 Phụ lục VI: a recalled document is destroyed, a copy of it arriving after its recall too.
-def _recalled_not_kept(session: Session, mail: Mail, decisions: list[Decision]) -> None:
+# NĐ 30/2020 Phụ lục VI: a recalled document is destroyed, its very file or a certified copy of it arriving after its
+# recall too; another letter read with its number (a forgery's evidence, perhaps) stays for the clerk (red team 31).
+def _recalled_not_kept(session: Session, mail: Mail, gone: set[str]) -> None:
     """A mail carrying a document its issuer recalled (anyone may send the file again: red team 89, it was back in the
-    store for good): the file destroyed once the transaction commits, the mail's bytes and subject with it, or, the
+    store for good): its files destroyed once the transaction commits, the mail's bytes and subject with them, or, the
     mail held for the clerk's decision on its other documents, once the clerk has decided (`carries_recalled`)."""
-    files = [d.pdf.attachment.sha256 for d in decisions if d.pdf is not None and _recalled_copy(d)]
+    files = list(gone)
     if mail.review == HELD:
         audit.record(session, RECALLED_INSIDE, mail_id=mail.id)
     else:
@@ -538,10 +534,11 @@ class Intake:
         )
         session.add(mail)
         session.flush()
-        files = self.record_files(session, mail.id, facts, decisions) if not secret else []
-        recalled = [_recalled_copy(d) for d in decisions]
-        if any(recalled):
-            _recalled_not_kept(session, mail, decisions)
+        gone = self.recalled_files(session, decisions)
+        files = self.record_files(session, mail.id, facts, decisions, gone) if not secret else []
+        if gone:
+            _recalled_not_kept(session, mail, gone)
+        recalled = [d.pdf is not None and d.pdf.attachment.sha256 in gone for d in decisions]
         for index, decision in enumerate(decisions):
             document = (self.register_document(session, mail, decision, received, now, peer_document_id(facts), files=files)
                         if decision.verdict == "accepted" else None)
@@ -579,16 +576,31 @@ class Intake:
         if facts.report is not None:
             follow_report(session, facts.report, self.gw.writer, mail.id)
 
-    def record_files(self, session: Session, mail_id: int, facts: MailFacts,
-                     decisions: list[Decision]) -> list[DocumentFile]:
-        """The mail's files as rows of the register, each with its role (the caller has them in the store)."""
+    def recalled_files(self, session: Session, decisions: list[Decision]) -> set[str]:
+        """The files of these documents that are a document its issuer recalled (its very file or signed revision) or a
+        certified copy of one (decide's `recalled`): kept nowhere."""
+        found: set[str] = set()
+        for decision in decisions:
+            pdf = decision.pdf
+            if pdf is None or not any(r.code == "recalled" for r in decision.reasons):
+                continue
+            itself = {pdf.attachment.sha256, *([pdf.signed_sha256] if pdf.signed_sha256 else [])}
+            if (pdf.reading is not None and pdf.reading.copy is not None) or session.scalar(select(exists().where(
+                    Document.agency_code == self.gw.config.agency.code, Document.recalled.is_(True),
+                    Document.signed_sha256.in_(itself)))):
+                found.add(pdf.attachment.sha256)
+        return found
+
+    def record_files(self, session: Session, mail_id: int, facts: MailFacts, decisions: list[Decision],
+                     gone: set[str] | frozenset[str] = frozenset()) -> list[DocumentFile]:
+        """The mail's files as rows of the register, each with its role (the caller has them in the store), but those
+        `gone` (`recalled_files`)."""
         roles: dict[str, str] = {}
         for d in decisions:
             if d.pdf is not None:
                 roles[d.pdf.attachment.sha256] = "document"
             for appendix in d.appendices:
                 roles.setdefault(appendix.attachment.sha256, "appendix")
-        gone = {d.pdf.attachment.sha256 for d in decisions if d.pdf is not None and _recalled_copy(d)}
         files = [DocumentFile(mail_id=mail_id, document_id=None, sha256=a.sha256, filename=a.filename or "",
                               content_type=a.content_type, size=a.size,
                               role=roles.get(a.sha256) or {"draft": "draft", "refused": "refused"}.get(a.kind, "extra"))
