@@ -332,7 +332,7 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
                          registered_as=[f"{d.arrival_number}/{d.year}" for d in registered])
         # as a recall does to a mail whose other documents are registered: they keep their files, its bytes go (red team
         # 89: a recall that took an appendix out of it, or a mail held unread, whose copy nothing had marked, kept them)
-        _forget_recalled(session, mail, bool(intake.recalled_files(session, decisions)))
+        _forget_recalled(session, mail, bool(intake.recalled_files(session, analysis.facts, decisions)))
         if gone:
             audit.record(session, "review-release-recalled", actor=actor, mail_id=mail.id,
                          recalled=[f"{d.arrival_number}/{d.year}" for d in gone])
@@ -361,7 +361,8 @@ def _files_of(session: Session, gateway: Gateway, intake: Intake, mail: Mail, an
         raise _lost(gateway, mail)
     # what the worker wrote, and what a recall destroyed since written again
     intake.store_files(IncomingMail(mail.source, raw), analysis.facts, analysis.stored)
-    return intake.record_files(session, mail.id, analysis.facts, decisions, intake.recalled_files(session, decisions))
+    gone = intake.recalled_files(session, analysis.facts, decisions)  # what its issuer recalled: recorded nowhere
+    return intake.record_files(session, mail.id, analysis.facts, decisions, gone)
 
 
 def proven_sender(gateway: Gateway, intake: Intake, mail: Mail) -> str | None:

@@ -30,7 +30,7 @@ from gateway.exchange.status import RECALL, RECALL_AGREED, RECALL_UNKNOWN
 from gateway.model import MailFacts
 from registry import audit
 from registry.database import Register
-from registry.models import Assignment, Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient
+from registry.models import Assignment, Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient, Outbox
 from registry.outbox import OutboxKind, enqueue
 from registry.queries import RECALLED_INSIDE, WAITING
 from registry.register_line import copies_of, locked_lines
@@ -180,6 +180,16 @@ def _out_of_held_mails(session: Session, document: Document, origin: Mail | None
     return [document.pdf_sha256] if held else []
 
 
+def _out_of_the_units_mails(session: Session, document: Document) -> None:
+    """The mails passing it on to units carried its files (Bắc Kạn QĐ 26/2020 Đ9.3.b): one not sent yet is not sent,
+    and none keeps them in the outbox (red team 90: queued ahead of the recall notice, the unit got the recalled
+    document after its recall; a sent one kept it in the register's database for good)."""
+    for row in session.scalars(select(Outbox).where(Outbox.document_id == document.id, Outbox.kind == "passed")):
+        if row.state == "queued":
+            row.state, row.last_error = "failed", "không gửi: văn bản đã bị cơ quan ban hành thu hồi"
+        row.raw = b""
+
+
 def _of(outcome: dict[str, Any], document: Document) -> bool:
     """Whether a mail's outcome is of this line, in a mail that carried its file: a duplicate of it (its year told since
     stop 40), or read with its number (held for another fault of the mail: red team 89)."""
@@ -284,6 +294,7 @@ def _destroy(gateway: Opened, session: Session, document: Document, reason: str,
                 copy.review = "discarded"
                 audit.record(session, "review-discard", mail_id=copy.id, note="thu hồi theo thông báo của cơ quan ban hành")
     digests.extend(_out_of_held_mails(session, document, origin))
+    _out_of_the_units_mails(session, document)
     document.recalled = True
     document.subject = document.signer_name = document.signer_position = None
     document.to_places = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
@@ -534,7 +534,7 @@ class Intake:
         )
         session.add(mail)
         session.flush()
-        gone = self.recalled_files(session, decisions)
+        gone = self.recalled_files(session, facts, decisions)
         files = self.record_files(session, mail.id, facts, decisions, gone) if not secret else []
         if gone:
             _recalled_not_kept(session, mail, gone)
@@ -576,20 +576,22 @@ class Intake:
         if facts.report is not None:
             follow_report(session, facts.report, self.gw.writer, mail.id)
 
-    def recalled_files(self, session: Session, decisions: list[Decision]) -> set[str]:
-        """The files of these documents that are a document its issuer recalled (its very file or signed revision) or a
-        certified copy of one (decide's `recalled`): kept nowhere."""
-        found: set[str] = set()
-        for decision in decisions:
-            pdf = decision.pdf
-            if pdf is None or not any(r.code == "recalled" for r in decision.reasons):
-                continue
-            itself = {pdf.attachment.sha256, *([pdf.signed_sha256] if pdf.signed_sha256 else [])}
-            if (pdf.reading is not None and pdf.reading.copy is not None) or session.scalar(select(exists().where(
-                    Document.agency_code == self.gw.config.agency.code, Document.recalled.is_(True),
-                    Document.signed_sha256.in_(itself)))):
-                found.add(pdf.attachment.sha256)
-        return found
+    def recalled_files(self, session: Session, facts: MailFacts, decisions: list[Decision]) -> set[str]:
+        """The mail's files that are a document its issuer recalled, its very file or signed revision, whatever else was
+        found wrong with the mail and whatever part it plays in it (red team 90: an error beside it, or read as another
+        document's appendix, let it back in): kept nowhere. A letter only read with a recalled number, a certified copy
+        among them, stays whole for the clerk (red team 31)."""
+        pdfs = [p for d in decisions for p in ((d.pdf,) if d.pdf else ()) + tuple(d.appendices)]
+        ways = {a.sha256: {a.sha256} for a in facts.attachments}
+        for pdf in pdfs:
+            ways.setdefault(pdf.attachment.sha256, set()).update({pdf.signed_sha256} if pdf.signed_sha256 else set())
+        wanted = set().union(*ways.values()) if ways else set()
+        if not wanted:
+            return set()
+        recalled = set(session.scalars(select(Document.signed_sha256).where(
+            Document.agency_code == self.gw.config.agency.code, Document.recalled.is_(True),
+            Document.signed_sha256.in_(wanted))))
+        return {sha for sha, hashes in ways.items() if hashes & recalled}
 
     def record_files(self, session: Session, mail_id: int, facts: MailFacts, decisions: list[Decision],
                      gone: set[str] | frozenset[str] = frozenset()) -> list[DocumentFile]:
