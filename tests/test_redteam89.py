@@ -34,13 +34,15 @@ def _registered_95(world: Any) -> bytes:
     return a
 
 
+def _recalled_95(tmp_path: Any, province: Any) -> tuple[Any, bytes, str]:
+    """A world where Sở Tư pháp's 95/STP-VP was registered, then recalled: the world, its PDF, the PDF's SHA-256 (gone
+    from the store)."""
+    world, a, recalled = _recalled_95(tmp_path, province)
+    return world, a, recalled
+
+
 def test_h1_the_recalled_pdf_sent_again_after_its_recall_is_not_kept_for_good(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
-    pki, signers, stranger = province
-    world = make_world(tmp_path / "agency", pki, signers, stranger)
-    a = _registered_95(world)
-    world.ingest(_recall(world, "recall", STP, IDENT))
-    recalled = hashlib.sha256(a).hexdigest()
-    assert not _stored(world, recalled).exists()
+    world, a, recalled = _recalled_95(tmp_path, province)
     # anyone holding 95's file sends it again beside a document of his own: held ("recalled", unproven)
     outs = world.ingest(world.mail("again", auth=None, attachments=[
         ("a.pdf", a), ("b.pdf", world.document(number="98/STP-VP", summary=SUMMARY_98))]))

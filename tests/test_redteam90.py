@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from test_redteam87 import IDENT
 from test_redteam88 import _mail
-from test_redteam89 import SUMMARY_98, _registered_95
+from test_redteam89 import SUMMARY_98, _recalled_95, _registered_95
 from test_trust_exchange import STP, _recall, _stored
 from world import make_world
 
@@ -48,12 +48,7 @@ def _mails(world: Any) -> list[Any]:
 
 
 def test_i1_the_recalled_pdf_sent_again_beside_a_refused_file_is_kept_for_good(tmp_path, province) -> None:  # type: ignore[no-untyped-def]
-    pki, signers, stranger = province
-    world = make_world(tmp_path / "agency", pki, signers, stranger)
-    a = _registered_95(world)
-    world.ingest(_recall(world, "recall", STP, IDENT))
-    recalled = hashlib.sha256(a).hexdigest()
-    assert not _stored(world, recalled).exists()
+    world, a, recalled = _recalled_95(tmp_path, province)
     outs = world.ingest(world.mail("again", auth=None, attachments=[("a.pdf", a), ("chay.exe", b"MZ\x90\x00" * 64)]))
     held = int(outs[0]["review_id"])
 
