@@ -37,7 +37,12 @@ def _registered_95(world: Any) -> bytes:
 def _recalled_95(tmp_path: Any, province: Any) -> tuple[Any, bytes, str]:
     """A world where Sở Tư pháp's 95/STP-VP was registered, then recalled: the world, its PDF, the PDF's SHA-256 (gone
     from the store)."""
-    world, a, recalled = _recalled_95(tmp_path, province)
+    pki, signers, stranger = province
+    world = make_world(tmp_path / "agency", pki, signers, stranger)
+    a = _registered_95(world)
+    world.ingest(_recall(world, "recall", STP, IDENT))
+    recalled = hashlib.sha256(a).hexdigest()
+    assert not _stored(world, recalled).exists()
     return world, a, recalled
 
 
