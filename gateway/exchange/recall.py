@@ -270,7 +270,7 @@ def _destroy(gateway: Opened, session: Session, document: Document, reason: str,
                          populate_existing=True) if document.mail_id else None
     # a mail held for the clerk's decision on its other documents stays whole but for this one's files: the release
     # reads it again (red team 87: the held document's PDF and the mail went, and it could never be released)
-    held = origin is not None and origin.review == "waiting"
+    held = origin is not None and origin.review == WAITING
     digests: list[str] = []
     for row in session.scalars(select(DocumentFile).where(DocumentFile.mail_id == document.mail_id)).all():
         if row.document_id in others or (held and row.document_id != document.id):

@@ -102,8 +102,9 @@ def destroy_recalled(gw: Gateway) -> None:
                     "start", gw.store.path(digest), why)
 
 
-# NĐ 30/2020 Phụ lục VI: a recalled document is destroyed, its very file or a certified copy of it arriving after its
-# recall too; another letter read with its number (a forgery's evidence, perhaps) stays for the clerk (red team 31).
+# NĐ 30/2020 Phụ lục VI: a recalled document is destroyed, its very file or signed revision arriving after its recall
+# too; another letter read with its number, a certified copy among them (a forgery's evidence, perhaps), stays for the
+# clerk (red team 31).
 def _recalled_not_kept(session: Session, mail: Mail, gone: set[str]) -> None:
     """A mail carrying a document its issuer recalled (anyone may send the file again: red team 89, it was back in the
     store for good): its files destroyed once the transaction commits, the mail's bytes and subject with them, or, the
