@@ -6,6 +6,7 @@ a slow mail server held up the intake, which sent the answers itself. Each faile
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import sqlite3
 import subprocess
 import time
 from contextlib import closing
+from pathlib import Path
 
 from born_digital import numbered_document
 from servers import wait_for
@@ -33,6 +35,12 @@ def _held(world: World) -> list[str]:
     with closing(sqlite3.connect(f"file:{world.root / 'qlvb.db'}?mode=ro", uri=True, timeout=10)) as db:
         return [json.dumps(json.loads(o), ensure_ascii=False) for (o,) in
                 db.execute("SELECT outcome FROM mails WHERE verdict = 'quarantined'")]
+
+
+def _stored_file(maildir: Path, mail: Path) -> Path:
+    message_id = email.message_from_bytes(mail.read_bytes())["Message-ID"].encode()
+    [stored] = [f for f in [*(maildir / "new").iterdir(), *(maildir / "cur").iterdir()] if message_id in f.read_bytes()]
+    return stored
 
 
 def test_mail_after_the_server_is_restored_from_a_snapshot_is_taken_in(world: World, servers) -> None:  # type: ignore[no-untyped-def]
@@ -71,10 +79,11 @@ def test_a_mail_the_server_cannot_read_is_held_and_the_others_are_taken_in(world
     imap_server, _ = servers
     maildir = imap_server.workdir / "mail" / US["mailbox"]
     world.mail("warm-up")
-    append(imap_server, *(world.mail(f"m{n}", attachments=[("cv.pdf", numbered_document(n))]) for n in (301, 302, 303)))
-    files = sorted((maildir / "new").iterdir()) + sorted((maildir / "cur").iterdir())
-    os.chown(files[1], 0, 0)  # 302's file restored by root, unreadable to the server's mail user
-    os.chmod(files[1], 0o600)
+    mails = {n: world.mail(f"m{n}", attachments=[("cv.pdf", numbered_document(n))]) for n in (301, 302, 303)}
+    append(imap_server, *mails.values())
+    unreadable = _stored_file(maildir, mails[302])  # by its Message-ID: the server's file names do not sort by arrival
+    os.chown(unreadable, 0, 0)  # 302's file restored by root, unreadable to the server's mail user
+    os.chmod(unreadable, 0o600)
     daemon = start_daemon(world)
     try:
         append(imap_server, world.mail("m304", attachments=[("cv.pdf", numbered_document(304))]))
