@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
@@ -100,12 +101,25 @@ def _alembic() -> AlembicConfig:
     return config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts, read once a process: Alembic's `command.upgrade` read them all again (compiled them, where
+    no compiled file is written) at each opening of the register, by each command and each desk request that opens one."""
+    return ScriptDirectory.from_config(_alembic())
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (idempotent)."""
-    config = _alembic()
+    scripts = _scripts()
     with engine.begin() as connection:
+        if set(MigrationContext.configure(connection).get_current_heads()) == set(scripts.get_heads()):
+            return  # at the code's revision already: nothing to run (looked at in the transaction the upgrade would take)
+        config = _alembic()
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        # what `alembic.command.upgrade(config, "head")` does, on the scripts read once
+        with EnvironmentContext(config, scripts, fn=lambda revision, _: scripts._upgrade_revs("head", revision),
+                                destination_rev="head"):
+            scripts.run_env()
 
 
 def check_revision(engine: Engine) -> None:
@@ -115,7 +129,7 @@ def check_revision(engine: Engine) -> None:
             current = MigrationContext.configure(connection).get_current_revision()
     except DBAPIError as exc:
         raise RegisterUnavailable(f"cannot connect: {_first_line(exc)}") from None
-    scripts = ScriptDirectory.from_config(_alembic())
+    scripts = _scripts()
     head = scripts.get_current_head()
     if current is None:
         raise RegisterUnavailable("not a register (no schema revision in it): a wrong database?")
