@@ -10,9 +10,11 @@ demo:
 # the same code and machine; stop 38: the daemons' and faults' tests 238 s with three, the cores idle 19 % of it, and
 # 207 s with four, idle 9 %). Six were slower (stop 39: 700 s, against 659 s with four on the code before one test was
 # shortened, the same machine).
+# Compiled files are written (a machine may say PYTHONDONTWRITEBYTECODE, as ours do): without them each of the suite's
+# hundreds of gateway processes compiled the project's modules again (0.3 s of CPU each) and each test process its tests.
 test:
 	scripts/setup --test
-	.venv/bin/python -m pytest -n 4 -q
+	PYTHONDONTWRITEBYTECODE= .venv/bin/python -m pytest -n 4 -q
 
 # The types (mypy) and the lint (ruff) of the product, as configured in pyproject.toml; CI runs it before the tests.
 check:
