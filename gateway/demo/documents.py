@@ -104,9 +104,34 @@ def _text_width(text: str, size: float, bold: bool) -> float:  # the same words 
 class _Writer:
     def __init__(self) -> None:
         self.doc = pymupdf.open()
+        self._shapes: dict[int, pymupdf.Shape] = {}
         self.page: pymupdf.Page = self.new_page()
 
+    def _shape(self, page: pymupdf.Page) -> pymupdf.Shape:
+        """The page's lines so far, written into it together (`Page.insert_text` wrote each line with a shape of its
+        own, counting the page's whole content again each time: a document's layout was quadratic in its lines)."""
+        if page.number not in self._shapes:
+            self._shapes[page.number] = page.new_shape()
+        return self._shapes[page.number]
+
+    def flush(self, page: pymupdf.Page) -> None:
+        """The page's lines so far written into it: what is drawn next goes over them."""
+        shape = self._shapes.pop(page.number, None)
+        if shape is not None:
+            shape.commit()
+
+    def _write_all(self) -> None:
+        for number in sorted(self._shapes):
+            self._shapes.pop(number).commit()
+
+    def pdf(self) -> bytes:
+        self._write_all()
+        data = self.doc.tobytes(garbage=3, deflate=True)
+        self.doc.close()
+        return data
+
     def new_page(self) -> pymupdf.Page:
+        self._write_all()  # a new page ends the Page objects (and shapes) of the pages before it
         self.page = self.doc.new_page(width=PAGE_W, height=PAGE_H)
         for name, bold in (("vn", False), ("vnb", True)):
             xref = self.page.insert_font(fontname=name, fontfile=str(font_file(bold)))
@@ -122,7 +147,8 @@ class _Writer:
         """Write one line at baseline y; returns its left and right x."""
         if center is not None:
             x = center - self.width(text, size, bold) / 2
-        (page or self.page).insert_text((x, y), text, fontname="vnb" if bold else "vn", fontsize=size, color=colour)
+        self._shape(page or self.page).insert_text((x, y), text, fontname="vnb" if bold else "vn", fontsize=size,
+                                                   color=colour)
         return x, x + self.width(text, size, bold)
 
     def paragraph(self, y: float, text: str, size: float = 13, indent: float = 28) -> float:
@@ -249,9 +275,7 @@ def render_document(spec: DocumentSpec) -> bytes:
         y = TOP + 14
         for paragraph in spec.appendix:
             y = w.paragraph(y, paragraph, indent=0 if len(paragraph) < 40 else 28)
-    data = w.doc.tobytes(garbage=3, deflate=True)
-    w.doc.close()
-    return data
+    return w.pdf()
 
 
 def _closing(w: _Writer, spec: DocumentSpec, y: float) -> None:
@@ -276,6 +300,7 @@ def _closing(w: _Writer, spec: DocumentSpec, y: float) -> None:
     signer_page = w.doc[signer_page_number]
     if spec.seal:  # stamped over the title: drawn first, the black ink stays black where they cross
         centre = pymupdf.Point(RIGHT_COL - 20, y + 17 * len(spec.signer_title) + 18)
+        w.flush(signer_page)
         shape = signer_page.new_shape()
         shape.draw_circle(centre, 40)
         shape.draw_circle(centre, 32)
