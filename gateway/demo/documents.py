@@ -325,7 +325,7 @@ def scan(pdf: bytes, dpi: int = 200, *, grey: bool = True, noise: bool = True, s
     for page in src.pages():
         pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY if grey else pymupdf.csRGB)
         if noise:
-            image: Image.Image = Image.open(io.BytesIO(pix.tobytes("png")))
+            image = Image.frombytes("L" if grey else "RGB", (pix.width, pix.height), pix.samples)  # no PNG between
             image = image.rotate(rng.uniform(-0.6, 0.6), resample=Image.Resampling.BILINEAR,
                                   fillcolor=255 if grey else (255, 255, 255))
             image = image.filter(ImageFilter.GaussianBlur(0.4))
