@@ -374,11 +374,6 @@ def run(config_path: str) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_: stop.set())
 
-    from gateway.app import Gateway
-    from gateway.daemon import Daemon
-    from gateway.intake.pipeline import Intake
-    from gateway.outbox import OutboxSender
-
     logging.getLogger("qlvb").setLevel(logging.INFO)
     config = _config(config_path)
     if not config.mailboxes:
@@ -386,6 +381,12 @@ def run(config_path: str) -> int:
     config.check_secrets()  # a missing password or PIN is a configuration error, said at once
     _check_maildirs(config)
     _check_storage(config)
+    # the gateway's own modules after the configuration's checks: a mistake in it is said a second sooner
+    from gateway.app import Gateway
+    from gateway.daemon import Daemon
+    from gateway.intake.pipeline import Intake
+    from gateway.outbox import OutboxSender
+
     with closing(Gateway.open(config)) as gateway, gateway.worker_pool() as pool:
         sender = OutboxSender(gateway.register, config.smtp, config.agency.mailbox) if config.smtp else None
         daemon = Daemon(gateway, Intake(gateway, pool), sender, stop=stop)
@@ -864,12 +865,12 @@ def user_disable(config_path: str, name: str, actor: str) -> int:
 @cli.command(help="serve the clerk's desk (web.host:web.port in the configuration)")
 @config_option
 def web(config_path: str) -> int:
-    from gateway.web.app import serve
-
     logging.getLogger("qlvb").setLevel(logging.INFO)
     config = _config(config_path)
     _check_listen(config.web.host, config.web.port)
     _check_storage(config)
+    from gateway.web.app import serve  # after the configuration's checks, as `run`'s
+
     try:
         serve(config)
     except SystemExit as exc:  # uvicorn's own "startup failure" is 3, our status for a send held for the clerk
