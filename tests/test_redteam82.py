@@ -24,6 +24,7 @@ import pytest
 
 from test_redteam81 import _children, _cmdline, with_heavy_pages
 from gateway.workers import WorkerPool
+from servers import wait_for
 from world import World
 
 
@@ -96,8 +97,13 @@ def test_a_stopped_worker_server_makes_every_job_of_a_live_worker_wait_the_start
 
     with _pool_of_two(world, monkeypatch, startup=3.0, number=871) as (pool, letter, heavy):
         both = [pool.submit(workers.Job("pages", heavy)) for _ in range(2)]  # two workers forked, both drawing
-        time.sleep(1.5)
-        server = multiprocessing.forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+        def server_pid() -> int | None:
+            return multiprocessing.forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined,no-any-return]
+
+        # both forked (on loaded cores, seconds after they were asked for: it failed so beside the daemons' tests), then drawing
+        assert wait_for(lambda: server_pid() is not None and len(_children(server_pid())) == 2, timeout=30)
+        time.sleep(0.5)
+        server = server_pid()
         assert "forkserver" in _cmdline(server)
         [first, second] = sorted(_children(server))
         os.kill(server, signal.SIGSTOP)
