@@ -162,8 +162,17 @@ def _context() -> ForkContext | ForkServerContext:
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["gateway.worker_server"])
+    context.set_forkserver_preload([_main_module(), "gateway.worker_server"])
     return context
+
+
+def _main_module() -> str:
+    """This process's main module, for the server to load too: multiprocessing runs it again in each worker the server
+    forks (0.3 s of CPU a worker, its imports cold), unless the server has it: the `qlvb-gateway` script by its path
+    ("__main__", which the server's workers then skip), `python -m gateway.cli` by its name (then 4 ms a worker). A
+    package's __main__ is not run again by multiprocessing, nor loaded here (loading it could start its program)."""
+    name = getattr(getattr(sys.modules["__main__"], "__spec__", None), "name", None)
+    return name if name is not None and name != "__main__" and not name.endswith(".__main__") else "__main__"
 
 
 class _Start:
