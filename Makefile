@@ -10,11 +10,13 @@ demo:
 # the same code and machine; stop 38: the daemons' and faults' tests 238 s with three, the cores idle 19 % of it, and
 # 207 s with four, idle 9 %). Six were slower (stop 39: 700 s, against 659 s with four on the code before one test was
 # shortened, the same machine).
+# A process that has run out of tests takes some of another's (worksteal): with xdist's default the tests a process had
+# been handed stayed its own, and one ran alone for the last 80 s (stop 41: 721 s against 634 to 651 s for the others).
 # Compiled files are written (a machine may say PYTHONDONTWRITEBYTECODE, as ours do): without them each of the suite's
 # hundreds of gateway processes compiled the project's modules again (0.3 s of CPU each) and each test process its tests.
 test:
 	scripts/setup --test
-	PYTHONDONTWRITEBYTECODE= .venv/bin/python -m pytest -n 4 -q
+	PYTHONDONTWRITEBYTECODE= .venv/bin/python -m pytest -n 4 --dist worksteal -q
 
 # The types (mypy) and the lint (ruff) of the product, as configured in pyproject.toml; CI runs it before the tests.
 check:
