@@ -61,7 +61,7 @@ def test_the_crashers_among_good_mail_each_get_a_verdict(world: World, command: 
     assert reasons(nested_out)[0][0] == "processing-failed" and "recursion" in str(nested_out)
     if command == "ingest":
         assert nested_out["replies"] == [{"kind": "alert", "to": world.config_dict()["notify"]["clerk"][0]}]
-    assert by_file["y9999.eml"]["verdict"] == "quarantined" and "9999" not in by_file["y9999.eml"]["delivered_at"]
+    assert by_file["y9999.eml"]["verdict"] == "quarantined" and not by_file["y9999.eml"]["delivered_at"].startswith("9999")
     assert "processing-failed" not in [c for c, _ in reasons(by_file["y9999.eml"])]  # judged as any mail: no document
     assert by_file["tinh.eml"]["verdict"] == "accepted"
     if command == "ingest":
