@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext, ForkServerContext
+from types import ModuleType
 from typing import Literal
 
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings, TrustStoreUnavailable
@@ -162,17 +163,27 @@ def _context() -> ForkContext | ForkServerContext:
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([_main_module(), "gateway.worker_server"])
+    context.set_forkserver_preload([*_main_module(), "gateway.worker_server"])
     return context
 
 
-def _main_module() -> str:
-    """This process's main module, for the server to load too: multiprocessing runs it again in each worker the server
-    forks (0.3 s of CPU a worker, its imports cold), unless the server has it: the `qlvb-gateway` script by its path
-    ("__main__", which the server's workers then skip), `python -m gateway.cli` by its name (then 4 ms a worker). A
-    package's __main__ is not run again by multiprocessing, nor loaded here (loading it could start its program)."""
-    name = getattr(getattr(sys.modules["__main__"], "__spec__", None), "name", None)
-    return name if name is not None and name != "__main__" and not name.endswith(".__main__") else "__main__"
+def _main_module() -> list[str]:
+    """What multiprocessing runs again in each worker the server forks, for the server to load once: this process's
+    main module when run by its name (`python -m gateway.cli`, as the tests and the benchmarks run it), else what a
+    script run by its path imports (the `qlvb-gateway` entry point's `main`, gateway.cli's, which gateway.worker_server
+    does not load). Its imports were made again by every worker and every replacement of one (0.3 s of CPU each), now
+    found made (4 ms). A package's __main__ is neither run again by multiprocessing nor loaded here (loading it could
+    start its program), nor is a `python -c` program."""
+    main = sys.modules["__main__"]
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name is not None:
+        return [name] if name != "__main__" and not name.endswith(".__main__") else []
+    if getattr(main, "__file__", None) is None:
+        return []
+    imported = {value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+                for value in vars(main).values()}
+    return sorted(module for module in imported if isinstance(module, str) and module in sys.modules
+                  and module not in ("__main__", "builtins"))
 
 
 class _Start:
