@@ -163,11 +163,11 @@ def _context() -> ForkContext | ForkServerContext:
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*_main_module(), "gateway.worker_server"])
+    context.set_forkserver_preload([*_main_modules(), "gateway.worker_server"])
     return context
 
 
-def _main_module() -> list[str]:
+def _main_modules() -> list[str]:
     """What multiprocessing runs again in each worker the server forks, for the server to load once: this process's
     main module when run by its name (`python -m gateway.cli`, as the tests and the benchmarks run it), else what a
     script run by its path imports (the `qlvb-gateway` entry point's `main`, gateway.cli's, which gateway.worker_server

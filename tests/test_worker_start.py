@@ -1,7 +1,7 @@
 """What each worker the daemon's server forks costs at its start: multiprocessing runs the parent's main module again in
 each one (`python -m gateway.cli` by its name, the `qlvb-gateway` script by its path), and the imports the server had
 not made were made again by every worker and every replacement of one (0.3 s of CPU each). The server makes them once
-now (gateway/workers.py `_main_module`)."""
+now (gateway/workers.py `_main_modules`)."""
 
 from __future__ import annotations
 

@@ -116,13 +116,12 @@ class _Writer:
 
     def flush(self, page: pymupdf.Page) -> None:
         """The page's lines so far written into it: what is drawn next goes over them."""
-        shape = self._shapes.pop(page.number, None)
-        if shape is not None:
-            shape.commit()
+        if page.number in self._shapes:
+            self._shapes.pop(page.number).commit()
 
     def _write_all(self) -> None:
         for number in sorted(self._shapes):
-            self._shapes.pop(number).commit()
+            self.flush(self.doc[number])
 
     def pdf(self) -> bytes:
         self._write_all()
