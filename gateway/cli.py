@@ -74,6 +74,7 @@ def _existing(name: str, label: str | None = None) -> Path:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]},
              help="E-mail gateway for official documents")
+@click.version_option(package_name="qlvb-gateway", prog_name="qlvb-gateway", message="%(prog)s %(version)s")
 def cli() -> None:
     pass
 
@@ -220,6 +221,8 @@ def register_list(config_path: str, year: int | None, as_json: bool) -> int:
             out.print_json(row)
     elif rows:
         out.print_register(rows)
+    else:
+        out.print_none(f"văn bản nào trong sổ{f' năm {year}' if year else ''}")
     return EXIT_OK
 
 
@@ -567,8 +570,11 @@ _mark_command("done", "a unit marks a document passed to it done (the lead's tel
 def pass_list(config_path: str, unit: str | None, year: int | None, as_json: bool) -> int:
     from gateway.passing import tasks
 
-    for task in _passing(config_path, lambda gateway: tasks(gateway, unit, year)):
+    listed = _passing(config_path, lambda gateway: tasks(gateway, unit, year))
+    for task in listed:
         out.print_json(out.task_json(task)) if as_json else print(out.task_text(task))
+    if not listed and not as_json:
+        out.print_none("văn bản nào đã chuyển")
     return EXIT_OK
 
 
@@ -641,6 +647,8 @@ def review_list(config_path: str, as_json: bool) -> int:
             out.print_json([out.held_mail_json(h) for h in held])
         elif held:
             out.print_review_list(held)
+        else:
+            out.print_none("thư nào chờ xem xét")
         return EXIT_OK
     return _reviewing(config_path, show)
 
@@ -765,6 +773,8 @@ def sent(config_path: str, year: int | None, as_json: bool) -> int:
         rows = [out.sent_json(document) for document in sent_documents(session, year)]
     for row in rows:
         out.print_json(row) if as_json else print(out.sent_text(row))
+    if not rows and not as_json:
+        out.print_none("văn bản đi nào đã gửi")
     return EXIT_OK
 
 
@@ -848,6 +858,8 @@ def user_list(config_path: str, as_json: bool) -> int:
             out.print_json(out.person_json(row))
     elif rows:
         out.print_people(rows)
+    else:
+        out.print_none("người dùng nào")
     return EXIT_OK
 
 

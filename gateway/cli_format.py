@@ -36,6 +36,11 @@ def print_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
+def print_none(what: str) -> None:
+    """An empty list said in words (a newcomer read an empty output as a failure)."""
+    print(f"Không có {what}.")
+
+
 def print_indented_json(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
@@ -199,7 +204,7 @@ def released_json(released: Released) -> dict[str, Any]:
 
 
 def print_review_list(held: list[HeldMail]) -> None:
-    table = _table("số", "nhận lúc", "từ", "tiêu đề", "lý do")
+    table = _table("mã thư", "nhận lúc", "từ", "tiêu đề", "lý do")  # the id `review release` takes, not a number of the register
     for h in held:
         # what the mail says, its control characters shown (a U+202E turned the rest of the line: red team 64)
         table.add_row(str(h.id), h.received_at.isoformat()[:16], visible(h.sender), visible(h.subject or ""),

@@ -530,6 +530,8 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path) -> Config:
                 problems.append(f"{key}: unknown key")
             elif error["type"] == "missing":
                 problems.append(f"{key}: required key is missing")
+            elif error["type"] == "value_error" and "error" in error.get("ctx", {}):
+                problems.append(f"{key}: {error['ctx']['error']}")  # ours, without pydantic's "Value error, "
             else:
                 problems.append(f"{key}: {error['msg']}")
         raise ConfigError("; ".join(problems)) from None

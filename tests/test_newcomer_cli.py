@@ -1,13 +1,24 @@
 """What a newcomer trying the README met on a fresh clone (stop 41): a register out of reach answered with a
 traceback of 140 lines; every command printed cryptography's DSA deprecation (pyHanko imports it); `parse` read
 README.md as a 115-page document; `ingest` of a mail recorded before printed its old verdict as if it had just been
-decided. Each asserted as the user sees it: the real command line, its exit status, what it prints."""
+decided. Left by it and done at stop 43: no `--version`, empty lists printed as nothing at all (taken for a failure),
+pydantic's "Value error," before our own words, and `review list`'s first column headed "số" (a register's number)
+where it is the mail's id that `review release` takes. The JSON each command prints is its contract and stays as it
+was: an empty list is no line (`[]` for `review list --json`). Each asserted as the user sees it: the real command
+line, its exit status, what it prints."""
 
 from __future__ import annotations
 
 import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
 
 from world import GATEWAY, World
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_register_out_of_reach_is_said_in_one_line(world: World) -> None:
@@ -43,3 +54,42 @@ def test_a_mail_recorded_before_says_so_on_its_line(world: World) -> None:
     assert "đã xử lý trước đây" not in first.stdout and "đã xử lý trước đây" in again.stdout, again.stdout
     [seen] = world.ingest(mail)
     assert seen["already_processed"] is True  # the JSON as before
+
+
+def test_version_is_the_packages(world: World) -> None:
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    done = world.run("--version", process=True)
+    assert done.stdout.strip() == f"qlvb-gateway {version}"
+
+
+@pytest.mark.parametrize("args,said", [
+    (("register", "list"), "Không có văn bản nào trong sổ."),
+    (("register", "list", "--year", "2025"), "Không có văn bản nào trong sổ năm 2025."),
+    (("review", "list"), "Không có thư nào chờ xem xét."),
+    (("pass", "list"), "Không có văn bản nào đã chuyển."),
+    (("sent",), "Không có văn bản đi nào đã gửi."),
+    (("user", "list"), "Không có người dùng nào."),
+])
+def test_an_empty_list_is_said_in_words_and_its_json_stays_empty(world: World, args: tuple[str, ...], said: str) -> None:
+    config = ("--config", str(world.config_path))
+    assert world.run(*args, *config).stdout.strip() == said
+    json_out = world.run(*args, *config, "--json").stdout.strip()
+    assert json_out == ("[]" if args == ("review", "list") else "")
+
+
+def test_review_list_heads_its_first_column_as_the_id_release_takes(world: World) -> None:
+    [held] = world.ingest(world.mail("không rõ ai gửi", sender="x@other.example", auth=None,
+                                     attachments=[("cv.pdf", world.document(number="12/STP-VP"))]))
+    assert held["verdict"] == "quarantined", held
+    listed = world.run("review", "list", "--config", str(world.config_path)).stdout
+    head, _, row = listed.splitlines()[:3]
+    assert head.split()[:2] == ["mã", "thư"] and row.split()[0] == str(held["review_id"]), listed
+
+
+def test_a_value_our_check_refuses_is_said_without_pydantics_prefix(world: World) -> None:
+    cfg = world.config_dict()
+    cfg["agency"]["code"] = "12"
+    world.config_path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    done = world.run("status", "--config", str(world.config_path), check=False)
+    assert done.returncode == 2 and "agency.code: must look like 000.00.14.H06" in done.stderr, done.stderr
+    assert "Value error" not in done.stderr
