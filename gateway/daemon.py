@@ -40,20 +40,47 @@ log = logging.getLogger("qlvb.daemon")
 _RUNNING: "Daemon | None" = None  # the daemon whose jobs the scheduler runs
 
 
+RETRY_SECONDS = 300.0  # a scheduled run the infrastructure failed is tried again so often
+RETRIES = 24  # for two hours
+
+
+def until_done(job: Callable[[], object], what: str, stop: threading.Event, *, every: float | None = None,
+               tries: int | None = None) -> bool:
+    """A scheduled run tried again while the infrastructure fails it (the register down or locked at that minute), every
+    RETRY_SECONDS up to RETRIES times or until the daemon stops: APScheduler would run it next at its next time, the
+    next morning (red team 86). Each job is one transaction, so a failed try left nothing. Whether it was done."""
+    every, tries = RETRY_SECONDS if every is None else every, RETRIES if tries is None else tries
+    for attempt in range(1, tries + 1):
+        try:
+            job()
+            return True
+        except Exception as exc:
+            if blame(exc) != "infrastructure":
+                raise  # a fault of ours: APScheduler logs it, and trying again would fail the same way
+            log.warning("%s failed (%s: %s), try %d of %d", what, type(exc).__name__, str(exc)[:200], attempt, tries)
+        if attempt < tries and stop.wait(every):
+            log.warning("%s not done: the gateway stopped before it could be (run it by hand)", what)
+            return False
+    log.error("%s not done: the infrastructure failed every try (run it by hand)", what)
+    return False
+
+
 def scheduled_digest() -> None:
     """The digest job (referred to by name in the job store)."""
     from gateway.digest import queue_digest
 
-    if _RUNNING is not None:
-        queue_digest(_RUNNING.gateway)  # sent by the loop within one wait (poll_seconds)
+    daemon = _RUNNING
+    if daemon is not None:  # sent by the loop within one wait (poll_seconds)
+        until_done(lambda: queue_digest(daemon.gateway), "the clerk's digest", daemon.stop)
 
 
 def scheduled_reminders() -> None:
     """The reminders of deadlines of documents passed on (gateway/passing.py), sent by the loop."""
     from gateway.passing import queue_reminders
 
-    if _RUNNING is not None:
-        queue_reminders(_RUNNING.gateway)
+    daemon = _RUNNING
+    if daemon is not None:
+        until_done(lambda: queue_reminders(daemon.gateway), "the reminders of deadlines (pass remind)", daemon.stop)
 
 
 def scheduled_crl_refresh() -> None:
