@@ -21,7 +21,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from gateway.intake import mime
-from gateway.intake.attachments import classify, in_forwarded_mail
+from gateway.intake.attachments import classify, draft_owner, in_forwarded_mail
 from gateway.intake.pdf_content import active_content, active_content_of
 from kit import make_mail
 from registry.models import DocumentFile, Mail
@@ -575,3 +575,19 @@ def test_a_webassembly_header_right_before_pdf_is_refused() -> None:
     # hypothesis found it (stop 34): "\0asm" then "%PDF-": the NUL stripped as padding left "asm", no format's magic
     assert classify("cv.pdf", "", b"\x00asm%PDF-").kind == "refused"
     assert classify("cv.pdf", "application/pdf", b"\x00\x00" + PLAIN).kind == "pdf"  # NUL padding alone is none
+
+
+# ---- which document a draft goes with ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("draft,documents,owner", [
+    ("707-UBND-TH.docx", ["707-UBND-TH.pdf"], 0),
+    ("du-thao.docx", ["707-UBND-TH.pdf"], 0),  # the mail's only document
+    ("du-thao.docx", ["707-UBND-TH.pdf", "708-UBND-TH.pdf"], None),  # named after neither of two
+    ("708-UBND-TH.doc", ["707-UBND-TH.pdf", "708-UBND-TH_signed.pdf"], 1),  # its name goes on
+    ("Dự thảo 708.docx", ["Du_thao_708.pdf", "707.pdf"], 0),  # marks and separators aside
+    ("1.docx", ["12.pdf", "1.pdf"], 1),  # words, not letters: "1" is not "12"'s
+    ("1.docx", ["12.pdf", "13.pdf"], None),
+    ("cv.docx", ["cv.pdf", "cv.pdf"], None),  # two documents of one name
+    (".docx", ["a.pdf", "b.pdf"], None),  # no name at all
+])
+def test_a_draft_goes_with_the_document_it_is_named_after(draft: str, documents: list[str], owner: int | None) -> None:
+    assert draft_owner(draft, documents) == owner

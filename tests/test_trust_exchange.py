@@ -177,6 +177,28 @@ def test_a_recall_destroys_only_what_is_the_recalled_documents_alone(world: Worl
     assert answer.recipient == STP and email.message_from_bytes(answer.raw)["X-QLVB-Status"] == "15"
 
 
+def test_each_draft_of_a_mail_of_two_documents_goes_with_the_document_it_is_named_after(world: World) -> None:
+    """Red team 85 left it: a mail of two documents linked every draft to the last one registered, so the recall of one
+    took the other's draft and left its own. A draft named after a document goes with it; one named after neither
+    stays the mail's (no recall of either takes it); a mail of one document keeps every draft with it, as before."""
+    pdfs = {n: world.signed("stp", world.document(number=f"{n}/STP-VP")) for n in (55, 56)}
+    drafts = {n: _docx(f"Dự thảo văn bản {n}") for n in (55, 56)}
+    loose = _docx("Dự thảo chung")
+    mail = world.mail("two", attachments=[("55-STP-VP.pdf", pdfs[55]), ("56-STP-VP.pdf", pdfs[56]),
+                                          ("56-STP-VP.docx", drafts[56]), ("55-STP-VP_du-thao.docx", drafts[55]),
+                                          ("du-thao.docx", loose)])
+    assert [o["verdict"] for o in world.ingest(mail)] == ["accepted", "accepted"]
+    numbers = {d.id: d.notation for d in _rows(world, Document)}
+    linked = {f.filename: numbers.get(f.document_id) for f in _rows(world, DocumentFile)}
+    assert linked == {"55-STP-VP.pdf": "55/STP-VP", "56-STP-VP.pdf": "56/STP-VP", "56-STP-VP.docx": "56/STP-VP",
+                      "55-STP-VP_du-thao.docx": "55/STP-VP", "du-thao.docx": None}
+    one = world.mail("one", attachments=[("cv.pdf", world.signed("stp", world.document(number="57/STP-VP"))),
+                                         ("du-thao.docx", _docx("Dự thảo văn bản 57"))])
+    assert world.ingest(one)[0]["verdict"] == "accepted"
+    numbers = {d.id: d.notation for d in _rows(world, Document)}
+    assert {numbers.get(f.document_id) for f in _rows(world, DocumentFile) if f.mail_id == 2} == {"57/STP-VP"}
+
+
 def test_a_document_recalled_and_sent_again_under_its_number_is_registered_anew(world: World) -> None:
     """Sở Tư pháp recalls 55/STP-VP (wrong form) and sends it again corrected, under the same number: the
     corrected one is a new document of the register (the next number), not a duplicate of the recalled."""

@@ -14,8 +14,10 @@ opened with tnefparse and what it carries judged the same way.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +30,7 @@ with warnings.catch_warnings():  # oletools' grammar uses pyparsing names deprec
 
 from gateway.intake.mime import TNEF_MAGIC, tnef_files
 from gateway.model import AttachmentKind
+from vntext import fold
 
 
 MAX_DEPTH = 4  # files inside files (winmail.dat in winmail.dat, PDF in PDF): deeper is refused
@@ -350,3 +353,28 @@ def _winmail(data: bytes, depth: int) -> _Bytes:
         if inner.kind == "refused":
             return _Bytes(f"winmail.dat chứa {inner.what} ({name or 'không tên'})", "refused")
     return _Bytes("winmail.dat", "allowed", "harmless")
+
+
+def _name_words(filename: str) -> tuple[str, ...]:
+    """A file name's words without its extension, folded: "707-UBND-TH_ký số.pdf" is ("707", "UBND", "TH", "KY", "SO")."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base.strip(".") else base
+    return tuple(re.findall(r"[0-9A-Z]+", fold(stem)))
+
+
+def draft_owner(draft: str, documents: Sequence[str]) -> int | None:
+    """Which of a mail's documents (their PDFs' file names) a draft goes with: the one named as it is, or whose name goes
+    on from its name ("707-UBND-TH.docx" and "707-UBND-TH_signed.pdf"), else the mail's only document; None where that
+    does not tell one (several documents, the draft named after none or after more than one: red team 85)."""
+    words = _name_words(draft)
+    named = [i for i, document in enumerate(documents) if words and _name_words(document) == words]
+    if not named:
+        named = [i for i, document in enumerate(documents) if words and _goes_on(words, _name_words(document))]
+    if len(named) == 1:
+        return named[0]
+    return 0 if not named and len(documents) == 1 else None
+
+
+def _goes_on(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    shorter, longer = sorted((one, other), key=len)
+    return bool(shorter) and longer[:len(shorter)] == shorter

@@ -28,6 +28,7 @@ from gateway.exchange.tracking import answered_recipient, follow_answer, follow_
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
 from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
+from gateway.intake.attachments import draft_owner
 from gateway.mail_budget import budget
 from gateway.page_images import forget_pictures
 from gateway.model import (
@@ -645,8 +646,12 @@ class Intake:
         linked |= {a.attachment.sha256 for a in decision.appendices}
         if files is None:
             files = list(session.scalars(select(DocumentFile).where(DocumentFile.mail_id == mail.id)))
+        documents = [row for row in files if row.role == "document"]
+        this = next((i for i, row in enumerate(documents) if decision.pdf and row.sha256 == decision.pdf.attachment.sha256),
+                    None)
         for row in files:
-            if row.sha256 in linked or row.role == "draft":
+            if row.sha256 in linked or (row.role == "draft" and this is not None
+                                        and draft_owner(row.filename, [d.filename for d in documents]) == this):
                 row.document_id = document.id
         return document
 
