@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from gateway import mail_budget
 from gateway import cli_format as out
 from gateway.config import Config, ConfigError, load_config
+from registry.errors import RegisterUnavailable
 
 if TYPE_CHECKING:
     from gateway.app import Gateway
@@ -438,7 +439,7 @@ def _check_storage(config: Config) -> None:
 def status(config_path: str, as_json: bool) -> int:
     """Each mailbox's state, the outbox and the store's free space; exit 4 on an alert (Nagios-style)."""
     from gateway.monitoring import Watch, report, spool_state, store_space
-    from registry.database import Register, RegisterUnavailable
+    from registry.database import Register
     from registry.queries import mailbox_states, outbox_counts
 
     config = _config(config_path)
@@ -938,6 +939,10 @@ def main(argv: list[str] | None = None) -> int:
     # printed at every command looked like a fault to a newcomer (the workers' interpreter runs with -Wignore already)
     warnings.filterwarnings("ignore", message="DSA is deprecated")
     umask = private_files()  # red team 76: the register and the page pictures were written 0644 (umask 022)
+    # the Python processes the gateway starts (the worker server, multiprocessing's resource tracker: `python -c`
+    # programs) never import from the working directory, which Python puts first on their path: a module planted in a
+    # folder others may write to, the daemon started from it by hand, ran in every worker (red team 91)
+    os.environ["PYTHONSAFEPATH"] = "1"
     try:
         code = cli.main(args=argv, prog_name="qlvb-gateway", standalone_mode=False)
     except click.ClickException as exc:  # click's usage errors: exit 2, as argparse's were
@@ -947,6 +952,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"qlvb-gateway: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except click.Abort:  # Ctrl-C
+        return EXIT_INTERNAL
+    except RegisterUnavailable as exc:  # a register of a newer gateway's revision (red team 91): one line, as status says it
+        print(f"qlvb-gateway: database: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
     except (OperationalError, PermissionError) as exc:  # the register out of reach: said in one line (a newcomer: a
         # traceback of 140 lines for a PostgreSQL not started or a SQLite file the service user may not open)

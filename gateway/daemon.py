@@ -70,8 +70,9 @@ def scheduled_digest() -> None:
     from gateway.digest import queue_digest
 
     daemon = _RUNNING
-    if daemon is not None:  # sent by the loop within one wait (poll_seconds)
-        until_done(lambda: queue_digest(daemon.gateway), "the clerk's digest", daemon.stop)
+    if daemon is not None:  # sent by the loop within one wait (poll_seconds); a try again makes none if one was made since
+        due = datetime.now(timezone.utc)
+        until_done(lambda: queue_digest(daemon.gateway, unless_made_since=due), "the clerk's digest", daemon.stop)
 
 
 def scheduled_reminders() -> None:

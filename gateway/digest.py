@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from gateway.app import Gateway
 from gateway.intake import alerts
 from gateway.model import MailOutcome
-from registry import audit, queries
+from registry import audit, locks, queries
 from registry.models import AuditEntry, Document, Mail, Outbox
 from registry.outbox import enqueue
 
@@ -28,12 +28,17 @@ LISTED = 50
 SUBJECT_SHOWN = 200
 
 
-def queue_digest(gateway: Gateway, now: datetime | None = None) -> int:
-    """Queue one digest to each clerk address; returns the outbox ids' count."""
+def queue_digest(gateway: Gateway, now: datetime | None = None, *, unless_made_since: datetime | None = None) -> int:
+    """Queue one digest to each clerk address; returns the outbox ids' count. `unless_made_since`: none if one was made
+    since then (a scheduled run tried again, red team 91: the clerk's by hand meanwhile, or its own first try whose
+    commit was done but not answered, and the clerks got two)."""
     now = now or datetime.now(timezone.utc)
     tz = gateway.config.tz
     with gateway.register.session() as session, session.begin():
+        locks.hold(session, locks.DIGEST)  # two at once (PostgreSQL) would each see no digest since
         last = session.scalars(select(AuditEntry.at).where(AuditEntry.action == "digest").order_by(AuditEntry.id.desc())).first()
+        if unless_made_since is not None and last is not None and last >= unless_made_since:
+            return 0
         since = last or datetime.fromtimestamp(0, timezone.utc)
         registered = session.scalars(select(Document).where(Document.created_at > since, Document.created_at <= now)
                                      .order_by(Document.year, Document.arrival_number)).all()

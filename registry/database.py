@@ -16,7 +16,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry import locks
 from registry.bounded import fit_to_columns
+from registry.errors import RegisterUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 READER = "qlvb_reader"  # the execution option of Register.reading's sessions
@@ -37,11 +39,6 @@ def create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
         pass
-
-
-class RegisterUnavailable(Exception):
-    """The register cannot be read as it is (Register(url, existing=True)): not there, not reachable, not a register, or of
-    another revision than the code's. Its message is one line, naming no password."""
 
 
 def sqlite_path(url: str) -> str | None:
@@ -109,11 +106,17 @@ def _scripts() -> ScriptDirectory:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision (idempotent). RegisterUnavailable for a register of a revision this code
+    does not know (a newer gateway's), the register left as it is."""
     scripts = _scripts()
     with engine.begin() as connection:
-        if set(MigrationContext.configure(connection).get_current_heads()) == set(scripts.get_heads()):
+        locks.hold(connection, locks.MIGRATION)  # one process migrates at a time
+        current = set(MigrationContext.configure(connection).get_current_heads())
+        if current == set(scripts.get_heads()):
             return  # at the code's revision already: nothing to run (looked at in the transaction the upgrade would take)
+        unknown = current - {s.revision for s in scripts.walk_revisions()}
+        if unknown:  # red team 91: Alembic's traceback of 60 lines
+            raise RegisterUnavailable(_unknown_revision(", ".join(sorted(unknown))))
         config = _alembic()
         config.attributes["connection"] = connection
         # what `alembic.command.upgrade(config, "head")` does, on the scripts read once
@@ -137,8 +140,11 @@ def check_revision(engine: Engine) -> None:
         return
     known = current in {s.revision for s in scripts.walk_revisions()}
     raise RegisterUnavailable(f"the register is at revision {current}, the code at {head}: an upgrade is due (the next "
-                              f"`qlvb-gateway run` or `web` makes it at its start)" if known else
-                              f"the register is at revision {current}, which this code does not know (a newer gateway's?)")
+                              f"`qlvb-gateway run` or `web` makes it at its start)" if known else _unknown_revision(current))
+
+
+def _unknown_revision(current: str) -> str:
+    return f"the register is at revision {current}, which this code does not know (a newer gateway's?)"
 
 
 def _first_line(exc: DBAPIError) -> str:

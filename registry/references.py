@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
-from registry import audit
+from registry import audit, locks
 from registry.models import AuditEntry, Document, DocumentFile, Mail, OutgoingDocument
 from registry.store import ContentStore
 
@@ -53,7 +53,6 @@ def destroy_unreferenced(session: Session, store: ContentStore, digests: Iterabl
 
 TO_DESTROY, DESTROYED = "files-to-destroy", "files-destroyed"
 _DUE = "qlvb.destruction-due"  # in a session's info: it wrote files to destroy once it commits
-_FILES_LOCK = 0x514C5642  # PostgreSQL's advisory lock between the transactions that refer to files and their destruction
 LOCK_WAIT_MS = 2000  # how long a destruction waits for the transactions in flight (then: the next recall or start)
 
 
@@ -62,8 +61,7 @@ def hold_files(session: Session) -> None:
     no file is destroyed until it commits (on PostgreSQL a shared lock that `destroy_pending` waits for; SQLite's
     write transactions are one at a time already). Without it, a recall committed meanwhile destroyed the file
     the transaction had found there (red team 27)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": _FILES_LOCK})
+    locks.hold(session, locks.FILES, shared=True)
 
 
 # NĐ 30/2020 Phụ lục VI: a recalled document's files are destroyed, once the recall is recorded.
@@ -87,7 +85,7 @@ def destroy_pending(session: Session, store: ContentStore) -> Destruction:
         # waited for a moment only: a process killed in its recording leaves its transaction holding the shared
         # lock while it waits on another's (a number series held); the caller tries again later (LockNotAvailable)
         session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FILES_LOCK})
+    locks.hold(session, locks.FILES)
     done = {entry.details.get("of") for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == DESTROYED))}
     result = Destruction([], [])
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == TO_DESTROY).order_by(AuditEntry.id)).all():
