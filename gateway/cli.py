@@ -439,7 +439,7 @@ def _check_storage(config: Config) -> None:
 def status(config_path: str, as_json: bool) -> int:
     """Each mailbox's state, the outbox and the store's free space; exit 4 on an alert (Nagios-style)."""
     from gateway.monitoring import Watch, report, spool_state, store_space
-    from registry.database import Register
+    from registry.database import Register, normalise_url, sqlite_path
     from registry.queries import mailbox_states, outbox_counts
 
     config = _config(config_path)
@@ -452,8 +452,11 @@ def status(config_path: str, as_json: bool) -> int:
         states, outbox = mailbox_states(session), outbox_counts(session)
     watch = Watch({m.name: m.poll_seconds for m in config.mailboxes}, config.limits.seconds_per_mail,
                   config.monitoring.alert_after_seconds)
+    register_file = sqlite_path(normalise_url(config.database))
     result = report(states, outbox, store_space(Path(config.storage)), watch, now,
-                    spool_state(config.spool) if config.listener is not None else None)
+                    spool_state(config.spool) if config.listener is not None else None,
+                    store_space(Path(register_file)) if register_file else None,
+                    room_needed=int(config.limits.max_mail_mb * 2**20))
     out.print_json(out.status_json(result)) if as_json else out.print_status(result, config.tz)
     return EXIT_ALERT if result.alerts else EXIT_OK
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from gateway.model import DocumentOutcome
-    from gateway.monitoring import StatusReport
+    from gateway.monitoring import StatusReport, StoreSpace
     from gateway.passing import Marked, Passed, Task
     from gateway.review import HeldMail, HeldMailDetail, Released
     from registry.people import PersonRow
@@ -111,6 +111,10 @@ def summary_line(o: DocumentOutcome) -> str:
 
 # status
 
+def _space(space: StoreSpace) -> dict[str, Any]:
+    return {"path": space.path, "free_bytes": space.free_bytes, "total_bytes": space.total_bytes}
+
+
 def status_json(report: StatusReport) -> dict[str, Any]:
     def when(value: Any) -> str | None:
         return value.isoformat() if value else None
@@ -128,7 +132,8 @@ def status_json(report: StatusReport) -> dict[str, Any]:
                    "retrying": [{"id": r.id, "to": r.recipient, "kind": r.kind, "attempts": r.attempts,
                                  "error": _short(r.last_error), "queued_at": when(r.created_at),
                                  "next_attempt_at": when(r.next_attempt_at)} for r in outbox.retrying]},
-        "store": {"path": report.store.path, "free_bytes": report.store.free_bytes, "total_bytes": report.store.total_bytes},
+        "store": _space(report.store),
+        **({} if report.register is None else {"register": _space(report.register)}),  # a SQLite register's disk
         **({} if report.spool is None else {"spool": {  # with a listener only: the fields before it are the contract's
             "path": report.spool.path, "waiting": report.spool.waiting, "oldest_at": when(report.spool.oldest_at),
             "error": report.spool.error}}),
@@ -169,9 +174,10 @@ def print_status(report: StatusReport, tz: tzinfo) -> None:
         for r in outbox.retrying:
             retrying.add_row(str(r.id), r.kind, r.recipient, str(r.attempts), _short(r.last_error) or "")
         console.print(retrying)
-    store = report.store
-    console.print(f"kho lưu trữ {store.path}: còn trống {store.free_bytes / GIB:.1f} GiB "
-                  f"trên {store.total_bytes / GIB:.1f} GiB")
+    for what, space in (("kho lưu trữ", report.store), ("sổ đăng ký", report.register)):
+        if space is not None:
+            console.print(f"{what} {space.path}: còn trống {space.free_bytes / GIB:.1f} GiB "
+                          f"trên {space.total_bytes / GIB:.1f} GiB")
     if report.spool is not None:
         spool = report.spool
         oldest = f", cũ nhất từ {local(spool.oldest_at)}" if spool.oldest_at else ""

@@ -65,6 +65,7 @@ class StatusReport:
     store: StoreSpace
     alerts: tuple[Alert, ...]
     spool: SpoolState | None = None  # None: no listener configured
+    register: StoreSpace | None = None  # a SQLite register's disk (None: a database server's)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,9 @@ class Watch:
 
 
 def report(states: Iterable[MailboxState], outbox: OutboxCounts, store: StoreSpace, watch: Watch,
-           now: datetime, spool: SpoolState | None = None) -> StatusReport:
+           now: datetime, spool: SpoolState | None = None, register: StoreSpace | None = None,
+           room_needed: int = 0) -> StatusReport:
+    """`room_needed`: the free bytes the store's and the register's disks must have (the largest mail taken)."""
     recorded = [_mailbox(s.name, s.connected, s.last_uid, s.backlog, s.last_mail_at, s.last_error, s.failing_since,
                          s.updated_at, watch=watch, now=now) for s in states]
     mailboxes = (*recorded, *(_mailbox(name, False, 0, None, None, NOT_STARTED, None, None, watch=watch, now=now)
@@ -95,7 +98,21 @@ def report(states: Iterable[MailboxState], outbox: OutboxCounts, store: StoreSpa
                  for m in mailboxes if m.updated_at is not None and not m.watched and m.name in watch.polls
                  and m.failing_seconds <= limit]
     return StatusReport(mailboxes, outbox, store, tuple(failing + unwatched + _unsent(outbox, limit, now)
-                                                        + _unfiled(spool, limit, now)), spool)
+                                                        + _unfiled(spool, limit, now)
+                                                        + _short_of_room(store, register, room_needed)), spool, register)
+
+
+DISK = "disk"  # the alert's name for a disk short of room
+
+
+def _short_of_room(store: StoreSpace, register: StoreSpace | None, needed: int) -> list[Alert]:
+    """The store's or the register's disk with less room than the largest mail the gateway takes: the next mail may not
+    be kept, and the daemon, its register full, cannot even write down why (red team 92: `status` said nothing)."""
+    return [Alert(DISK, None, f"{space.free_bytes} bytes free",
+                  f"ổ đĩa của {what} ({space.path}) còn {space.free_bytes // 2**20} MB, dưới {needed // 2**20} MB "
+                  f"(limits.max_mail_mb): thư mới có thể không lưu được")
+            for what, space in (("kho lưu trữ", store), ("sổ đăng ký", register))
+            if space is not None and space.free_bytes < needed]
 
 
 LISTENER = "listener"  # the alert's name for the listener's spool

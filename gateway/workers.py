@@ -25,14 +25,14 @@ from collections import deque
 from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext, ForkServerContext
 from types import ModuleType
 from typing import Literal
 
-from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings, TrustStoreUnavailable
+from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings, StoreUnavailable, TrustStoreUnavailable
 from gateway.mail_budget import unbounded_here
 from gateway.model import PdfFacts, Whole, WorkFailure
 from gateway.mupdf_store import StoreBound
@@ -48,6 +48,7 @@ ORPHANED_AFTER = 1.0  # seconds an idle worker waits for a job before it looks w
 # GIL up; with the main thread busy recording, each cost it up to 5 ms to get it back, and the workers
 # waited idle for their next mail (a pool with a busy caller took 10 mails/s where 24 were possible).
 SWITCH_SECONDS = 0.0005
+MAX_CRASHES = 1  # a job whose worker died is handed to another this many times; then it is the job's doing
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Job:
     store: bool = False  # a mail: write its original and files into the content store (not when secret)
     whole: Whole | None = None  # a mail: `data` is only the beginning of this one, stored already (too large)
     delivered: datetime | None = None  # a mail: when our server received it (INTERNALDATE, the spool's time), if known
+    crashes: int = 0  # how many workers died in it (the pool's own count)
 
 
 Result = Analysis | PdfFacts | PageImages | WorkFailure
@@ -133,7 +135,7 @@ def _worker_main(conn: Connection, settings: AnalysisSettings, memory_mb: int) -
             result: Result = (analyser if isinstance(analyser, WorkFailure) and kind != "pages" else
                               _do(analyser if isinstance(analyser, Analyser) else None, header, data,
                                   partial(conn.send, ("tick", job_id))))
-        except TrustStoreUnavailable as exc:  # fetched CRLs read again, and failing
+        except (TrustStoreUnavailable, StoreUnavailable) as exc:  # fetched CRLs read again and failing; the store's disk
             result = WorkFailure(str(exc), infrastructure=True)
         except MemoryError:
             result = WorkFailure("memory")
@@ -233,15 +235,34 @@ class _Worker:
         self.process = ctx.Process(target=_worker_main, args=(child, settings, memory_mb), daemon=True)
         self.process.start()
         child.close()
+        self._pidfd = _pidfd(self.process.pid)
         self.job: tuple[Job, Future[Result]] | None = None
         self.deadline = 0.0  # the nearer of the two limits below
         self.mail_deadline = 0.0  # the whole job's (limits.seconds_per_mail for a mail)
 
     def kill(self) -> None:
-        if self.process.is_alive():
+        """Killed by its own handle on the process (a pidfd): with its server gone, multiprocessing takes a forked worker
+        for ended whatever it does, and a worker past its time read on, a core of its own, for good (red team 92)."""
+        if self._pidfd is not None:
+            try:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            except ProcessLookupError:  # ended already
+                pass
+        elif self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+
+
+def _pidfd(pid: int | None) -> int | None:
+    """A handle on the process itself, whoever its parent is now (Linux 5.3); None where there is none."""
+    try:
+        return os.pidfd_open(pid) if pid is not None else None
+    except (AttributeError, OSError):  # another system, or the process gone already
+        return None
 
 
 class WorkerPool:
@@ -395,7 +416,8 @@ class WorkerPool:
                 self._queue.clear()
         if closing:
             for _, future in cancelled:
-                future.cancel()
+                if not future.cancel():  # handed again after its worker died (_died): running
+                    future.set_result(WorkFailure("closed"))
             for worker in [w for w in self._workers if w.job is not None]:
                 self._end(worker, WorkFailure("closed"))
             return False
@@ -435,14 +457,14 @@ class WorkerPool:
                 if not self._queue:
                     return
                 job, future = self._queue.popleft()
-            if not future.set_running_or_notify_cancel():
+            if not future.running() and not future.set_running_or_notify_cancel():  # running: handed again (_died)
                 continue
             spawned = False
             while not self._hand(idle, job, future):  # a worker found dead while idle (killed from outside)
                 idle.kill()
                 self._workers.remove(idle)
-                if spawned:  # the one started for it is dead too
-                    future.set_result(WorkFailure("crashed"))
+                if spawned:  # the one started for it is dead too, before the job reached it: not the job's doing
+                    future.set_result(WorkFailure("no worker could be started", infrastructure=True))
                     break
                 idle = next((w for w in self._workers if w.job is None), None)  # another idle one (red team 82)
                 if idle is None:
@@ -474,7 +496,7 @@ class WorkerPool:
         try:
             message = worker.conn.recv()
         except (EOFError, OSError):
-            self._end(worker, WorkFailure("crashed"))
+            self._died(worker)
             return
         now = time.monotonic()
         if message[0] == "start":  # the whole job's limit runs from here
@@ -488,6 +510,22 @@ class WorkerPool:
             if message[3]:  # spent: it ends now, and a new one is started when a job waits for it
                 worker.kill()
                 self._workers.remove(worker)
+
+    def _died(self, worker: _Worker) -> None:
+        """A worker that died in a job: killed from outside (the kernel's OOM killer, an operator, its server killed with
+        it: red team 92, the mail was quarantined `crashed`) or by the job itself. The job is handed once more to
+        another worker, first; a second death is the job's (a PDF that kills MuPDF: `crashed`)."""
+        assert worker.job is not None
+        job, future = worker.job
+        if job.crashes >= MAX_CRASHES:
+            self._end(worker, WorkFailure("crashed"))
+            return
+        log.warning("worker %s died in a job; the job is handed to another", worker.process.pid)
+        worker.job = None
+        worker.kill()
+        self._workers.remove(worker)
+        with self._lock:
+            self._queue.appendleft((replace(job, crashes=job.crashes + 1), future))
 
     def _end(self, worker: _Worker, failure: WorkFailure) -> None:
         """A worker past its time, crashed or stopped: its job fails, the worker is killed (replaced when needed)."""
@@ -504,7 +542,7 @@ class WorkerPool:
         with self._lock:
             waiting, self._queue = list(self._queue), deque()
         for _, future in waiting:
-            if future.set_running_or_notify_cancel():
+            if future.running() or future.set_running_or_notify_cancel():
                 future.set_result(failure)
 
     def _fail_all(self, failure: WorkFailure) -> None:

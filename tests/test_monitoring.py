@@ -139,3 +139,20 @@ def test_a_spool_status_cannot_read_is_an_alert_never_an_all_clear() -> None:
         assert [a.mailbox for a in status.alerts] == ["listener"]
         assert status.alerts[0].message.startswith("không đọc được hàng đợi của bộ nhận thư")
     shutil.rmtree(tmp_path)
+
+
+@pytest.mark.parametrize("store_free_mb, register_free_mb, short", [
+    (10_000, 10_000, []),
+    (49, 10_000, ["kho lưu trữ"]),  # less than the largest mail taken (limits.max_mail_mb, 50 here)
+    (10_000, 0, ["sổ đăng ký"]),  # red team 92: the register's disk full, and the daemon could not say so
+    (10_000, None, []),  # a database server's register: its disk is not ours to see
+])
+def test_a_disk_with_less_room_than_the_largest_mail_alerts(store_free_mb: int, register_free_mb: int | None,
+                                                           short: list[str]) -> None:
+    register = None if register_free_mb is None else StoreSpace("qlvb.db", register_free_mb * 2**20, 2**34)
+    status = report([_state("vanthu"), _state("phongban")], EMPTY_OUTBOX, StoreSpace("store", store_free_mb * 2**20, 2**34),
+                    WATCH, NOW, register=register, room_needed=50 * 2**20)
+    alerts = [a for a in status.alerts if a.mailbox == "disk"]
+    assert [next(w for w in ("kho lưu trữ", "sổ đăng ký") if w in a.message) for a in alerts] == short
+    out = status_json(status)
+    assert ("register" in out) == (register is not None)

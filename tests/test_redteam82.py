@@ -109,8 +109,8 @@ def test_a_stopped_worker_server_makes_every_job_of_a_live_worker_wait_the_start
         os.kill(server, signal.SIGSTOP)
         try:
             os.kill(first, signal.SIGKILL)  # one worker lost mid-job; the other goes on
-            results = [f.result() for f in both]
-            assert sum(isinstance(r, WorkFailure) and r.reason == "crashed" for r in results) == 1, results
+            results = [f.result() for f in both]  # the lost worker's job handed to the live one (red team 92)
+            assert not any(isinstance(r, WorkFailure) for r in results), results
             threads_before, fds_before = threading.active_count(), len(os.listdir("/proc/self/fd"))
             took = []
             for _ in range(4):  # four small jobs, one at a time, for the live worker

@@ -203,6 +203,11 @@ class TrustStoreUnavailable(Exception):
     infrastructure's failure)."""
 
 
+class StoreUnavailable(Exception):
+    """The content store could not be written (its disk full, its folder closed to us): the infrastructure's failure,
+    the mail left for later (red team 92: a disk with room for the original and not its PDF quarantined the mail)."""
+
+
 def delivered_at(server: datetime | None, facts: MailFacts) -> datetime | None:
     """When the mail reached our system, for judging its signatures: the server's word, else the topmost Received line
     (as intake dates the receipt), never the sender's Date: (002 Đ7.1.b; red team 74)."""
@@ -306,9 +311,12 @@ class Analyser:
         if self.settings.store is None:
             return frozenset()
         content = ContentStore(self.settings.store)
-        content.put(raw, digest)
-        for sha, data in files.items():
-            content.put(data, sha)
+        try:
+            content.put(raw, digest)
+            for sha, data in files.items():
+                content.put(data, sha)
+        except OSError as exc:
+            raise StoreUnavailable(f"the content store: {exc}") from exc
         return frozenset([digest, *files])
 
     def read_outgoing(self, filename: str, data: bytes) -> PdfFacts:

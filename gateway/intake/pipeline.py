@@ -454,7 +454,8 @@ class Intake:
 
     def _prepared(self, item: IncomingMail, result: Analysis | WorkFailure) -> _Prepared:
         if isinstance(result, WorkFailure):  # the operator reads why (the clerk reads it in the quarantine)
-            log.warning("%s: analysis failed (%s); quarantined", item.source, result.reason)
+            log.warning("%s: analysis failed (%s); %s", item.source, result.reason,
+                        "left for later" if result.infrastructure else "quarantined")
         facts, stored = self._facts(item, result)
         delivered = self._delivered(item, facts)
         return item, facts, stored, delivered, self.gw.calendar.received_at(delivered)
