@@ -9,10 +9,8 @@ from __future__ import annotations
 import email.message
 import email.policy
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 
 import pymupdf
@@ -22,7 +20,7 @@ from sqlalchemy import select
 from servers import wait_for
 from test_daemon import SmtpServer
 from test_printed_register import _table_rows
-from world import STP, World
+from world import STP, World, daemon_jobs, register_locked
 
 VN = timezone(timedelta(hours=7))
 VP, TCBC, PGD = "vanphong@snv.bacgiang.gov.vn", "tcbc@snv.bacgiang.gov.vn", "an.nv@snv.bacgiang.gov.vn"
@@ -183,28 +181,14 @@ def test_the_mornings_reminders_are_tried_again_while_the_register_is_locked(des
     """Red team 86 left it: the morning's run, the register locked (or down) at that minute, failed, and nobody was
     reminded before the next morning. The daemon's scheduled job tries again until it is done (every RETRY_SECONDS,
     shortened here), on the real register locked by another process."""
-    from gateway import daemon as daemon_module
-    from gateway.app import Gateway
-    from gateway.config import load_config
-    from gateway.intake.pipeline import Intake
-
     world, smtp, _ = desk
     _pass(world, "1", "--lead", "VP", "--deadline", (_today() + timedelta(days=1)).isoformat())
     assert wait_for(lambda: len(_to(smtp, VP)) == 1)  # passed on
-    world.extra["database"] = f"sqlite:///{world.root / 'qlvb.db'}?timeout=0.2"  # a lock waited for briefly
-    world.write_config()
-    monkeypatch.setattr(daemon_module, "RETRY_SECONDS", 0.3)
-    with closing(Gateway.open(load_config(world.config_path))) as gateway, gateway.worker_pool() as pool:
-        monkeypatch.setattr(daemon_module, "_RUNNING", daemon_module.Daemon(gateway, Intake(gateway, pool), None))
-        lock = sqlite3.connect(world.root / "qlvb.db", isolation_level=None)
-        lock.execute("BEGIN EXCLUSIVE")  # another process holds the register
-        job = threading.Thread(target=daemon_module.scheduled_reminders)  # as the scheduler runs it, in a thread
-        try:
-            job.start()
-            assert wait_for(lambda: "try 2 of" in caplog.text, timeout=20)
-        finally:
-            lock.rollback()
-            lock.close()
+    with daemon_jobs(world, monkeypatch, retry_seconds=0.3) as daemon, register_locked(world) as let_go:
+        job = threading.Thread(target=daemon.scheduled_reminders)  # as the scheduler runs it, in a thread
+        job.start()
+        assert wait_for(lambda: "try 2 of" in caplog.text, timeout=20)
+        let_go()
         job.join(timeout=30)
         assert not job.is_alive()
     assert "Đã gửi 0 thư nhắc" in world.run("pass", "remind", "--config", str(world.config_path)).stdout  # done by it
@@ -212,33 +196,18 @@ def test_the_mornings_reminders_are_tried_again_while_the_register_is_locked(des
     assert "Sắp đến hạn giải quyết văn bản số đến 1/" in _subject(_to(smtp, VP)[-1])
 
 
-def test_a_stopping_daemon_ends_the_tries_at_once(desk, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_stopping_daemon_ends_the_tries_at_once(desk, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     """The tries wait RETRY_SECONDS (five minutes) between them: a daemon told to stop meanwhile is not held (systemd
     kills it after 90 s), and says the run is not done."""
-    from gateway.app import Gateway
-    from gateway.config import load_config
-    from gateway.daemon import until_done
-    from gateway.passing import queue_reminders
-
     world, _, _ = desk
-    world.extra["database"] = f"sqlite:///{world.root / 'qlvb.db'}?timeout=0.2"
-    world.write_config()
-    stop = threading.Event()
-    with closing(Gateway.open(load_config(world.config_path))) as gateway:
-        lock = sqlite3.connect(world.root / "qlvb.db", isolation_level=None)
-        lock.execute("BEGIN EXCLUSIVE")
-        done: list[bool] = []
-        job = threading.Thread(target=lambda: done.append(until_done(lambda: queue_reminders(gateway), "reminders", stop)))
-        try:
-            job.start()
-            assert wait_for(lambda: "try 1 of" in caplog.text, timeout=20)
-            stop.set()
-            job.join(timeout=5)
-        finally:
-            lock.rollback()
-            lock.close()
-    assert not job.is_alive() and done == [False]
-    assert "reminders not done: the gateway stopped" in caplog.text
+    with daemon_jobs(world, monkeypatch, retry_seconds=300) as daemon, register_locked(world):
+        job = threading.Thread(target=daemon.scheduled_reminders)
+        job.start()
+        assert wait_for(lambda: "try 1 of" in caplog.text, timeout=20)
+        daemon._RUNNING.stop.set()  # SIGTERM
+        job.join(timeout=5)
+    assert not job.is_alive()
+    assert "not done: the gateway stopped" in caplog.text
 
 
 def test_the_units_are_told_to_destroy_their_copy_when_the_issuer_recalls_it(desk) -> None:  # type: ignore[no-untyped-def]

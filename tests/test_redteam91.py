@@ -3,20 +3,19 @@ at head, the worker server's preload, the CLI's newcomer output)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
 import subprocess
 import sys
 import threading
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from servers import wait_for
-from world import World
+from test_redteam81 import _cmdline
+from world import World, daemon_jobs, register_locked
 
 
 def _digests(world: World) -> int:
@@ -29,28 +28,14 @@ def test_a_scheduled_digest_tried_again_after_the_clerk_made_it_by_hand_is_not_s
     """The 07:00 digest failed (the register locked at that minute); the log says so, the clerk runs `qlvb-gateway
     digest` by hand at 07:02; the daemon's try of 07:05 queues another digest all the same (of the three minutes
     between): the clerk gets two digests for that morning. The run the retry stands for was done."""
-    from gateway import daemon as daemon_module
-    from gateway.app import Gateway
-    from gateway.config import load_config
-    from gateway.intake.pipeline import Intake
-
     caplog.set_level(logging.WARNING)
     world.run("register", "add", "--config", str(world.config_path), "--issuer", "Bộ Nội vụ", "--number", "45/BNV-VP",
               "--summary", "V/v một văn bản giấy")  # something for the digest to say
-    world.extra["database"] = f"sqlite:///{world.root / 'qlvb.db'}?timeout=0.2"  # a lock waited for briefly
-    world.write_config()
-    monkeypatch.setattr(daemon_module, "RETRY_SECONDS", 6.0)
-    with closing(Gateway.open(load_config(world.config_path))) as gateway, gateway.worker_pool() as pool:
-        monkeypatch.setattr(daemon_module, "_RUNNING", daemon_module.Daemon(gateway, Intake(gateway, pool), None))
-        lock = sqlite3.connect(world.root / "qlvb.db", isolation_level=None)
-        lock.execute("BEGIN EXCLUSIVE")  # another process holds the register at the digest's minute
-        job = threading.Thread(target=daemon_module.scheduled_digest)  # as the scheduler runs it
-        try:
-            job.start()
-            assert wait_for(lambda: "try 1 of" in caplog.text, timeout=20)
-        finally:
-            lock.rollback()
-            lock.close()
+    with daemon_jobs(world, monkeypatch, retry_seconds=6.0) as daemon, register_locked(world) as let_go:
+        job = threading.Thread(target=daemon.scheduled_digest)  # as the scheduler runs it
+        job.start()
+        assert wait_for(lambda: "try 1 of" in caplog.text, timeout=20)  # the register locked at the digest's minute
+        let_go()
         world.run("digest", "--config", str(world.config_path))  # the clerk, by hand, before the next try
         assert _digests(world) == 1
         job.join(timeout=60)
@@ -117,13 +102,6 @@ def _children(pid: int) -> list[int]:
         except (OSError, ValueError):
             continue
     return found
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def _limit(pid: int, name: str) -> str:
@@ -238,26 +216,19 @@ def test_a_scheduled_digest_whose_commit_answer_was_lost_is_not_queued_twice(wor
     those 5 minutes) is queued and sent. A scheduled run tried again must find it was done."""
     from sqlalchemy import create_engine, make_url, text
 
-    from gateway import daemon as daemon_module
-    from gateway.app import Gateway
-    from gateway.config import load_config
-    from gateway.intake.pipeline import Intake
     from servers import postgres
 
     with postgres() as url:
         real = make_url(url)
         relay = _CutAtCommit(real.host or "127.0.0.1", real.port or 5432)
         request_close = relay.close
-        world.extra["database"] = real.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
-        world.write_config()
-        world.run("register", "add", "--config", str(world.config_path), "--issuer", "Bộ Nội vụ", "--number",
-                  "45/BNV-VP", "--summary", "V/v một văn bản giấy")
-        monkeypatch.setattr(daemon_module, "RETRY_SECONDS", 0.5)
-        with closing(Gateway.open(load_config(world.config_path))) as gateway, gateway.worker_pool() as pool:
-            monkeypatch.setattr(daemon_module, "_RUNNING", daemon_module.Daemon(gateway, Intake(gateway, pool), None))
+        through_relay = real.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+        with daemon_jobs(world, monkeypatch, retry_seconds=0.5, database=through_relay) as daemon:
+            world.run("register", "add", "--config", str(world.config_path), "--issuer", "Bộ Nội vụ", "--number",
+                      "45/BNV-VP", "--summary", "V/v một văn bản giấy")
             relay.armed.set()
             try:
-                daemon_module.scheduled_digest()  # as the scheduler runs it
+                daemon.scheduled_digest()  # as the scheduler runs it
             finally:
                 request_close()
         assert relay.cuts == 1

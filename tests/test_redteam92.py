@@ -195,7 +195,7 @@ def test_over_imap_the_worker_server_stopped_and_its_workers_killed_mid_mail_los
     worker server is stopped (SIGSTOP, a frozen cgroup) and the workers it forked are killed mid-mail (the OOM killer).
     Expected: `status --json` says why while it waits, the daemon runs on, and once the server goes on (SIGCONT) every
     mail is filed once into "Đã tiếp nhận", registered once 1..24, acknowledged once; none quarantined."""
-    from test_daemon import FOLDERS, SmtpServer, append, folder_counts
+    from test_daemon import SmtpServer, append, folder_counts
     from servers import dovecot
     from world import US
     from test_daemon import PASSWORD

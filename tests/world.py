@@ -274,3 +274,43 @@ def build_pki() -> tuple[DemoPki, dict[str, Identity], DemoPki]:
     stranger = DemoPki.create("CA lạ")
     signers["stranger"] = stranger.signer("Sở Tư pháp tỉnh Bắc Giang", "Sở Tư pháp tỉnh Bắc Giang")
     return pki, signers, stranger
+
+
+@contextlib.contextmanager
+def daemon_jobs(world: World, monkeypatch: Any, *, retry_seconds: float, database: str | None = None) -> Any:
+    """gateway/daemon.py with a daemon of the world's configuration running its jobs (`scheduled_digest`,
+    `scheduled_reminders`, called as its scheduler calls them), a failed run tried again every `retry_seconds`; its
+    register `database`, by default the world's SQLite file waited for 0.2 s when another process holds it
+    (`register_locked`), then found locked."""
+    from contextlib import closing
+
+    from gateway import daemon
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.intake.pipeline import Intake
+
+    world.extra["database"] = database or f"sqlite:///{world.root / 'qlvb.db'}?timeout=0.2"
+    world.write_config()
+    monkeypatch.setattr(daemon, "RETRY_SECONDS", retry_seconds)
+    with closing(Gateway.open(load_config(world.config_path))) as gateway, gateway.worker_pool() as pool:
+        monkeypatch.setattr(daemon, "_RUNNING", daemon.Daemon(gateway, Intake(gateway, pool), None))
+        yield daemon
+
+
+@contextlib.contextmanager
+def register_locked(world: World) -> Any:
+    """The world's SQLite register locked by another process (its write lock) until the yielded call lets go."""
+    import sqlite3
+
+    lock = sqlite3.connect(world.root / "qlvb.db", isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")
+
+    def let_go() -> None:
+        if lock.in_transaction:
+            lock.rollback()
+
+    try:
+        yield let_go
+    finally:
+        let_go()
+        lock.close()
