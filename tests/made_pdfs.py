@@ -56,7 +56,8 @@ def decompression_bomb(pdf: bytes | None = None, gigabytes: int = 1) -> bytes:
     contents = doc.get_new_xref()
     doc.update_object(contents, "<< >>")
     doc.update_stream(contents, b"q 500 0 0 500 50 150 cm /Bomb Do Q")
-    doc.xref_set_key(page.xref, "Contents", f"[{page.get_contents()[0]} 0 R {contents} 0 R]")
+    kept = " ".join(f"{xref} 0 R" for xref in page.get_contents())  # the page's own, all of them (its whole text)
+    doc.xref_set_key(page.xref, "Contents", f"[{kept} {contents} 0 R]")
     return doc.tobytes()
 
 
