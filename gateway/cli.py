@@ -946,6 +946,10 @@ def main(argv: list[str] | None = None) -> int:
     # programs) never import from the working directory, which Python puts first on their path: a module planted in a
     # folder others may write to, the daemon started from it by hand, ran in every worker (red team 91)
     os.environ["PYTHONSAFEPATH"] = "1"
+    # and say none of the warnings this process is kept from saying (a newcomer: the worker server printed the DSA
+    # deprecation again; runpy, run again by multiprocessing in each worker of `python -m gateway.cli`, its own)
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (os.environ.get("PYTHONWARNINGS"), "ignore:DSA is deprecated",
+                                                          "ignore::RuntimeWarning:runpy")))
     try:
         code = cli.main(args=argv, prog_name="qlvb-gateway", standalone_mode=False)
     except click.ClickException as exc:  # click's usage errors: exit 2, as argparse's were

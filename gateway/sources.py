@@ -25,7 +25,7 @@ from gateway.intake.analysis import HEADER_BYTES
 from gateway.intake.pipeline import IncomingMail, Intake
 from gateway.mailbox_state import Connected, Filed, MailboxStates
 from gateway.metrics import DaemonMetrics
-from gateway.model import Verdict, Whole, WorkFailure
+from gateway.model import DocumentOutcome, MailOutcome, Verdict, Whole, WorkFailure
 from gateway.outgoing.folder import FOLDER_OF, take_dropped
 from gateway.outgoing.send import OutgoingSender
 from gateway.workers import Job, Result, mail_result
@@ -187,9 +187,10 @@ class Inbox(Generic[K]):
         items = [(IncomingMail(f"{self.name}:{t.mail.key}", t.mail.raw, t.mail.internaldate, t.whole),
                   mail_result(t.result.result())) for t in group]
         folders: dict[str, list[K]] = {}
-        for taken, outcome in zip(group, desk.intake.record_many(items), strict=True):  # committed here, together
+        for (item, _), taken, outcome in zip(items, group, desk.intake.record_many(items), strict=True):  # committed together
             folders.setdefault(VERDICT_FOLDER[outcome.verdict], []).append(taken.mail.key)
             desk.metrics.taken(outcome)
+            log.info("%s: %s", item.source, said(outcome))  # what the operator's journal shows of each mail
         for folder, filed in folders.items():  # after the commit: one MOVE a folder
             self.mailbox.file(filed, folder)
         desk.metrics.filed(t.mail.internaldate for t in group)
@@ -287,3 +288,13 @@ class ListenerSpool:
 
     def close(self) -> None:
         pass  # the listener's spool is a folder; the inbox it files into is closed as the inbox
+
+
+def said(outcome: MailOutcome) -> str:
+    """A mail's outcome in one line of the log: each document's verdict, incoming number and errors' codes (never a
+    subject, a name or a secret document's particulars)."""
+    def one(d: DocumentOutcome) -> str:
+        number = f" {d.incoming_number}/{d.received_at.year}" if d.incoming_number else ""
+        errors = [r.code for r in d.reasons if r.severity == "error"]
+        return d.verdict + number + (f" ({', '.join(errors)})" if errors else "")
+    return "; ".join(one(d) for d in outcome.documents) or outcome.verdict

@@ -66,7 +66,7 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     if path is not None and not create:
         if not Path(path).is_file():
             raise RegisterUnavailable(f"no register at {Path(path).resolve()} (a wrong path? it is made by the first "
-                                      f"command that writes, never by status)")
+                                      f"command to open it other than status: run, user add, register list…)")
         engine = create_engine(url, creator=lambda: sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, timeout=wait))
     else:
         engine = create_engine(url, connect_args={"timeout": wait})

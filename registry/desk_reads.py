@@ -60,7 +60,10 @@ class DocumentView:
 
 
 def last_digest_at(session: Session) -> datetime | None:
-    return session.scalars(select(AuditEntry.at).where(AuditEntry.action == "digest").order_by(AuditEntry.id.desc())).first()
+    """When the last digest a clerk was sent was made: one queued and not sent (no daemon running, the SMTP server down)
+    is none, and what it lists stays on the landing page (a newcomer, stop 43: "sent at" a digest only queued, and the
+    documents it listed went off the page)."""
+    return session.scalar(select(func.max(Outbox.created_at)).where(Outbox.kind == "digest", Outbox.state == "sent"))
 
 
 def due_documents(session: Session, today: date) -> tuple[DueDocument, ...]:

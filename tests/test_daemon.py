@@ -98,10 +98,13 @@ def append(server: Dovecot, *paths: Path) -> None:
         client.logout()
 
 
-def start_daemon(world: World, *, ready: bool = True, command: Sequence[str] = GATEWAY) -> subprocess.Popen[str]:
+def start_daemon(world: World, *, ready: bool = True, command: Sequence[str] = GATEWAY,
+                 warnings: bool = False) -> subprocess.Popen[str]:
     """The daemon as `qlvb-gateway run` (`command`: how the command line is started); with `ready`, once it has
-    connected to its mailbox."""
+    connected to its mailbox; with `warnings`, Python's warnings as a user's terminal shows them (else ignored)."""
     env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
+    if warnings:
+        del env["PYTHONWARNINGS"]
     started = datetime.now(timezone.utc)
     log = world.root / f"daemon-{started.strftime('%H%M%S%f')}.log"  # a file, not a pipe nobody reads while it runs
     with log.open("w") as output:

@@ -177,3 +177,27 @@ def test_today_lists_the_newest_documents_when_more_came_since_the_digest(client
             s.execute(delete(Document).where(Document.agency_code == "TEST"))
         register.close()
     assert "Trang này hiện" not in client.get("/").text  # all listed again: no note
+
+
+def test_today_counts_from_the_last_digest_sent_not_one_only_queued(client: TestClient, desk_world: DeskWorld) -> None:
+    """A newcomer (stop 43): `qlvb-gateway digest` with no daemon running queued a digest nobody was sent, and the landing
+    page said "since the digest sent at …" and dropped the documents it lists. They stay until a digest is sent."""
+    from registry.models import Outbox
+
+    world = desk_world.world
+    before = log_in(client, "vanthu")
+    listed = before.split('id="h-registered"')[1].split("</section>")[0]
+    assert "Đã vào sổ (0)" not in listed
+    world.run("digest", "--config", str(world.config_path))  # queued: no daemon sends it
+    page = client.get("/").text
+    assert "Chưa có bản tổng hợp nào được gửi" in page
+    assert page.split('id="h-registered"')[1].split("</section>")[0] == listed  # the same documents listed
+    register = world.db()
+    try:
+        with register.session() as s, s.begin():
+            for row in s.scalars(select(Outbox).where(Outbox.kind == "digest")):
+                row.state = "sent"  # as the daemon's sender marks it
+    finally:
+        register.close()
+    page = client.get("/").text
+    assert "Từ bản tổng hợp gửi lúc" in page and "Đã vào sổ (0)" in page

@@ -9,6 +9,7 @@ line, its exit status, what it prints."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tomllib
 from pathlib import Path
@@ -93,3 +94,25 @@ def test_a_value_our_check_refuses_is_said_without_pydantics_prefix(world: World
     done = world.run("status", "--config", str(world.config_path), check=False)
     assert done.returncode == 2 and "agency.code: must look like 000.00.14.H06" in done.stderr, done.stderr
     assert "Value error" not in done.stderr
+
+
+def test_the_daemon_says_each_mail_in_its_log_and_no_deprecation(world: World) -> None:
+    """A newcomer (stop 43) found the DSA deprecation still printed by `run` (its worker server imports pyHanko, without
+    the command's filter) and no line in the log for a mail registered (`journalctl -u qlvb-gateway` showed nothing)."""
+    import mailbox as stdlib_mailbox
+
+    from servers import wait_for
+    from test_daemon import start_daemon, stop_daemon
+
+    world.extra["mailboxes"] = [{"name": "vanthu", "maildir": "Maildir", "poll_seconds": 1}]
+    world.write_config()
+    inbox = stdlib_mailbox.Maildir(str(world.root / "Maildir"), create=True)
+    inbox.add(world.mail("m1", attachments=[("cv.pdf", world.signed("stp", world.document(number="1/STP-VP")))]).read_bytes())
+    daemon = start_daemon(world, ready=False, warnings=True)
+    try:
+        assert wait_for(lambda: not any(any((world.root / "Maildir" / sub).iterdir()) for sub in ("new", "cur")),
+                        timeout=90)
+    finally:
+        log = stop_daemon(daemon)
+    assert "Deprecat" not in log and "Warning" not in log, log[-3000:]
+    assert re.search(r"qlvb\.daemon: vanthu:\S+: accepted 1/20\d\d\b", log), log[-3000:]
