@@ -456,7 +456,9 @@ def status(config_path: str, as_json: bool) -> int:
     result = report(states, outbox, store_space(Path(config.storage)), watch, now,
                     spool_state(config.spool) if config.listener is not None else None,
                     store_space(Path(register_file)) if register_file else None,
-                    room_needed=int(config.limits.max_mail_mb * 2**20))
+                    # a mail's original and its decoded files, each written to the store (red team 93: one under
+                    # max_mail_mb that could not be kept held the mailbox, no alert)
+                    room_needed=int(2 * config.limits.max_mail_mb * 2**20))
     out.print_json(out.status_json(result)) if as_json else out.print_status(result, config.tz)
     return EXIT_ALERT if result.alerts else EXIT_OK
 
@@ -628,6 +630,9 @@ def _reviewing(config_path: str, action: Callable[[Gateway], int]) -> int:
         try:
             return action(gateway)
         except reviews.ReviewError as exc:
+            if exc.problem == "unavailable":  # the machine's failure, not the clerk's: exit 1 (red team 93)
+                print(f"qlvb-gateway: {exc}", file=sys.stderr)
+                return EXIT_INTERNAL
             raise UsageError(str(exc)) from None
 
 
@@ -967,6 +972,12 @@ def main(argv: list[str] | None = None) -> int:
         # traceback of 140 lines for a PostgreSQL not started or a SQLite file the service user may not open)
         print(f"qlvb-gateway: {out.unreachable(exc)}", file=sys.stderr)
         logging.getLogger("qlvb-gateway").debug("the register out of reach", exc_info=True)
+        return EXIT_INTERNAL
+    except OSError as exc:  # the disk, the network, the workers unable to judge any mail (WorkersUnavailable): the
+        # machine's, said in one line (red team 93: `ingest` with the store's disk full was an "internal failure" and a
+        # traceback); nothing was recorded of the mail in hand
+        print(f"qlvb-gateway: {exc}", file=sys.stderr)
+        logging.getLogger("qlvb-gateway").debug("the machine's failure", exc_info=True)
         return EXIT_INTERNAL
     except Exception as exc:  # the last line of defence: report, exit 1
         logging.getLogger("qlvb-gateway").exception("internal failure: %s", exc)

@@ -106,11 +106,12 @@ DISK = "disk"  # the alert's name for a disk short of room
 
 
 def _short_of_room(store: StoreSpace, register: StoreSpace | None, needed: int) -> list[Alert]:
-    """The store's or the register's disk with less room than the largest mail the gateway takes: the next mail may not
-    be kept, and the daemon, its register full, cannot even write down why (red team 92: `status` said nothing)."""
+    """The store's or the register's disk with less room than the largest mail the gateway takes needs (its original and
+    its decoded files, the caller says): the next mail may not be kept, and the daemon, its register full, cannot even
+    write down why (red team 92: `status` said nothing)."""
     return [Alert(DISK, None, f"{space.free_bytes} bytes free",
                   f"ổ đĩa của {what} ({space.path}) còn {space.free_bytes // 2**20} MB, dưới {needed // 2**20} MB "
-                  f"(limits.max_mail_mb): thư mới có thể không lưu được")
+                  f"(thư lớn nhất được nhận, limits.max_mail_mb, và các tệp của nó): thư mới có thể không lưu được")
             for what, space in (("kho lưu trữ", store), ("sổ đăng ký", register))
             if space is not None and space.free_bytes < needed]
 

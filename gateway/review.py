@@ -42,7 +42,7 @@ log = logging.getLogger("qlvb.review")
 
 # why a decision could not be made, for a page to say in its own words (the CLI prints the message)
 ReviewProblem = Literal["no-such-mail", "not-waiting", "unanalysable", "nothing-to-register", "sender-unproven",
-                        "sender-not-agency", "recalled", "registered", "secret", "year-closed"]
+                        "sender-not-agency", "recalled", "registered", "secret", "year-closed", "unavailable"]
 
 
 class ReviewError(Exception):
@@ -207,6 +207,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
         raise _lost(gateway, mail)
     # its files written to the store by the worker (not a secret one's): a mail held unread at intake has none there yet
     result = next(iter(intake.pool.map([raw], store=True)))
+    _said_if_unavailable(mail_id, result)
     if isinstance(result, WorkFailure):
         raise ReviewError(f"{mail_id}: the mail cannot be analysed ({result.reason}); return or discard it", "unanalysable")
     facts = result.facts
@@ -226,6 +227,13 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
         # what the worker wrote that no row refers to once the release is over, refused or not: a recalled document's
         # PDF or appendix it wrote again (red team 88: kept for good); the next release writes what it needs again
         _forget_unreferenced(gateway, intake, result.stored)
+
+
+def _said_if_unavailable(mail_id: int, result: Analysis | WorkFailure) -> None:
+    """The workers could not judge any mail (the store's disk full, the trust store unreadable, no worker started): the
+    machine's failure, to try again later, never the mail's "return or discard it" (red team 93)."""
+    if isinstance(result, WorkFailure) and result.infrastructure:
+        raise ReviewError(f"{mail_id}: the gateway cannot analyse mail now ({result.reason}); try again later", "unavailable")
 
 
 SECRET_FORGOTTEN = "review-secret-forgotten"
@@ -378,6 +386,7 @@ def proven_sender(gateway: Gateway, intake: Intake, mail: Mail) -> str | None:
                 AuditEntry.action == SECRET_FORGOTTEN, AuditEntry.mail_id == mail.id)).first()
         return forgotten.details.get("proven_sender") if forgotten is not None else None
     result = next(iter(intake.pool.map([raw])))
+    _said_if_unavailable(mail.id, result)
     if isinstance(result, WorkFailure) or not result.facts.sender.authenticated:
         return None
     return result.facts.sender.address or None

@@ -63,6 +63,7 @@ class Job:
     whole: Whole | None = None  # a mail: `data` is only the beginning of this one, stored already (too large)
     delivered: datetime | None = None  # a mail: when our server received it (INTERNALDATE, the spool's time), if known
     crashes: int = 0  # how many workers died in it (the pool's own count)
+    spent: float = 0.0  # seconds of its limit the workers that died in it took (red team 93: each had a whole one)
 
 
 Result = Analysis | PdfFacts | PageImages | WorkFailure
@@ -239,6 +240,7 @@ class _Worker:
         self.job: tuple[Job, Future[Result]] | None = None
         self.deadline = 0.0  # the nearer of the two limits below
         self.mail_deadline = 0.0  # the whole job's (limits.seconds_per_mail for a mail)
+        self.started_at: float | None = None  # when the worker began the job it has
 
     def kill(self) -> None:
         """Killed by its own handle on the process (a pidfd): with its server gone, multiprocessing takes a forked worker
@@ -487,7 +489,8 @@ class WorkerPool:
         except (OSError, ValueError):
             return False
         worker.job = (job, future)
-        worker.deadline = worker.mail_deadline = time.monotonic() + STARTUP_SECONDS + limit
+        worker.started_at = None
+        worker.deadline = worker.mail_deadline = time.monotonic() + STARTUP_SECONDS + max(0.0, limit - job.spent)
         return True
 
     def _receive(self, worker: _Worker) -> None:
@@ -499,8 +502,9 @@ class WorkerPool:
             self._died(worker)
             return
         now = time.monotonic()
-        if message[0] == "start":  # the whole job's limit runs from here
-            worker.mail_deadline = now + (self.seconds_per_mail if job.kind == "mail" else self.seconds)
+        if message[0] == "start":  # the whole job's limit runs from here, less what workers that died in it took
+            worker.started_at = now
+            worker.mail_deadline = now + max(0.0, (self.seconds_per_mail if job.kind == "mail" else self.seconds) - job.spent)
             worker.deadline = worker.mail_deadline
         elif message[0] == "tick":  # a PDF begins: its own limit, within the mail's
             worker.deadline = min(now + self.seconds, worker.mail_deadline)
@@ -521,11 +525,12 @@ class WorkerPool:
             self._end(worker, WorkFailure("crashed"))
             return
         log.warning("worker %s died in a job; the job is handed to another", worker.process.pid)
+        took = time.monotonic() - worker.started_at if worker.started_at is not None else 0.0
         worker.job = None
         worker.kill()
         self._workers.remove(worker)
-        with self._lock:
-            self._queue.appendleft((replace(job, crashes=job.crashes + 1), future))
+        with self._lock:  # with what is left of its limit, not a whole one more
+            self._queue.appendleft((replace(job, crashes=job.crashes + 1, spent=job.spent + took), future))
 
     def _end(self, worker: _Worker, failure: WorkFailure) -> None:
         """A worker past its time, crashed or stopped: its job fails, the worker is killed (replaced when needed)."""

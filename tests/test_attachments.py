@@ -588,6 +588,8 @@ def test_a_webassembly_header_right_before_pdf_is_refused() -> None:
     ("1.docx", ["12.pdf", "13.pdf"], None),
     ("cv.docx", ["cv.pdf", "cv.pdf"], None),  # two documents of one name
     (".docx", ["a.pdf", "b.pdf"], None),  # no name at all
+    ("CV 55 bổ sung - dự thảo.docx", ["CV 55.pdf", "CV 55 bổ sung.pdf"], 1),  # the longest (red team 93)
+    ("CV 55.docx", ["CV 55 bổ sung.pdf", "CV 55 sửa.pdf"], None),  # going on into two alike
 ])
 def test_a_draft_goes_with_the_document_it_is_named_after(draft: str, documents: list[str], owner: int | None) -> None:
     assert draft_owner(draft, documents) == owner

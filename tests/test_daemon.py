@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from contextlib import closing
 from datetime import datetime, timezone
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from imapclient import IMAPClient
+from imapclient.exceptions import LoginError
 from sqlalchemy import select
 
 from servers import Dovecot, dovecot, free_port, wait_for
@@ -61,9 +63,19 @@ class SmtpServer:
 
 
 def imap(server: Dovecot) -> IMAPClient:
-    client = IMAPClient("127.0.0.1", port=server.port, ssl=False)
-    client.login(US["mailbox"], PASSWORD)
-    return client
+    """The test's own session on the mailbox. Dovecot answers "[UNAVAILABLE] Temporary authentication failure" while its
+    auth process is not ready (just started, on a machine loaded by the rest of the suite): tried again then."""
+    for attempt in range(10):
+        client = IMAPClient("127.0.0.1", port=server.port, ssl=False)
+        try:
+            client.login(US["mailbox"], PASSWORD)
+            return client
+        except LoginError as exc:
+            client.shutdown()
+            if "UNAVAILABLE" not in str(exc) or attempt == 9:
+                raise
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
 
 
 def folder_counts(server: Dovecot) -> dict[str, int]:

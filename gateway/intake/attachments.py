@@ -363,18 +363,23 @@ def _name_words(filename: str) -> tuple[str, ...]:
 
 
 def draft_owner(draft: str, documents: Sequence[str]) -> int | None:
-    """Which of a mail's documents (their PDFs' file names) a draft goes with: the one named as it is, or whose name goes
-    on from its name ("707-UBND-TH.docx" and "707-UBND-TH_signed.pdf"), else the mail's only document; None where that
-    does not tell one (several documents, the draft named after none or after more than one: red team 85)."""
+    """Which of a mail's documents (their PDFs' file names) a draft goes with: the one named as it is, else the one whose
+    name and its name go on one from the other ("707-UBND-TH.docx" and "707-UBND-TH_signed.pdf") in the most words (red
+    team 93: "CV 55 bổ sung - dự thảo.docx" is "CV 55 bổ sung.pdf"'s, not "CV 55.pdf"'s), else the mail's only
+    document; None where that does not tell one (several documents, the draft named after none, or after two alike:
+    red team 85)."""
     words = _name_words(draft)
     named = [i for i, document in enumerate(documents) if words and _name_words(document) == words]
     if not named:
-        named = [i for i, document in enumerate(documents) if words and _goes_on(words, _name_words(document))]
+        shared = [_shared_start(words, _name_words(document)) for document in documents]
+        most = max(shared, default=0)
+        named = [i for i, n in enumerate(shared) if n == most] if most else []
     if len(named) == 1:
         return named[0]
     return 0 if not named and len(documents) == 1 else None
 
 
-def _goes_on(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+def _shared_start(one: tuple[str, ...], other: tuple[str, ...]) -> int:
+    """How many words two names share where one goes on from the other (0: neither does)."""
     shorter, longer = sorted((one, other), key=len)
-    return bool(shorter) and longer[:len(shorter)] == shorter
+    return len(shorter) if shorter and longer[:len(shorter)] == shorter else 0

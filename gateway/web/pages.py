@@ -39,6 +39,8 @@ REFUSED: dict[review.ReviewProblem, str] = {
               "lại (đề nghị gửi văn bản giấy) hoặc bỏ qua thư này.",
     "year-closed": "Thư này đến trong một năm mà sổ văn bản đến đã khóa (đã in, ký và đóng sổ): không cấp thêm số đến vào "
                    "sổ đó. Hãy trả lại hoặc bỏ qua thư này.",
+    "unavailable": "Hệ thống tạm thời không phân tích được thư (ổ đĩa đầy, hoặc các tiến trình đọc văn bản không chạy): "
+                   "thư vẫn chờ, hãy thử lại sau và báo người quản trị.",
 }
 
 NAV = [NavItem("/", "Hôm nay", "read"), NavItem("/review", "Chờ kiểm tra", "read"),
