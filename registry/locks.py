@@ -11,8 +11,11 @@ MIGRATION = 0x716C7662  # the migration of the register: red team 91, three proc
 DIGEST = 0x716C7664  # the clerk's digest, by hand or scheduled: red team 91, one digest made twice
 
 
-def hold(on: Session | Connection, key: int, *, shared: bool = False) -> None:
-    """Until the caller's transaction ends, no other transaction holds `key` (`shared`: but other shared holders)."""
+def hold(on: Session | Connection, key: int, *, shared: bool = False, wait_ms: int | None = None) -> None:
+    """Until the caller's transaction ends, no other transaction holds `key` (`shared`: but other shared holders).
+    `wait_ms`: how long to wait for another holder, then the database's LockNotAvailable (None: as long as it holds it)."""
     dialect = on.get_bind().dialect if isinstance(on, Session) else on.dialect
     if dialect.name == "postgresql":
+        if wait_ms is not None:
+            on.execute(text(f"SET LOCAL lock_timeout = '{int(wait_ms)}ms'"))
         on.execute(text(f"SELECT pg_advisory_xact_lock{'_shared' if shared else ''}(:key)"), {"key": key})

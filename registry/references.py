@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from registry import audit, locks
@@ -81,11 +81,9 @@ def destroy_pending(session: Session, store: ContentStore) -> Destruction:
     """Destroy, in the caller's transaction, the files of every committed recall not destroyed yet, each
     only if no row refers to it any more. Run again, it destroys nothing twice; a file the store will
     not let go leaves its recall's entry to the next call, never the others."""
-    if session.get_bind().dialect.name == "postgresql":
-        # waited for a moment only: a process killed in its recording leaves its transaction holding the shared
-        # lock while it waits on another's (a number series held); the caller tries again later (LockNotAvailable)
-        session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
-    locks.hold(session, locks.FILES)
+    # waited for a moment only: a process killed in its recording leaves its transaction holding the shared lock while
+    # it waits on another's (a number series held); the caller tries again later (LockNotAvailable)
+    locks.hold(session, locks.FILES, wait_ms=LOCK_WAIT_MS)
     done = {entry.details.get("of") for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == DESTROYED))}
     result = Destruction([], [])
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == TO_DESTROY).order_by(AuditEntry.id)).all():
