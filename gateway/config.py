@@ -551,11 +551,11 @@ def _check_listener(config: Config) -> None:
     others = ", ".join(f"{m.name} is a Maildir" for m in config.mailboxes if m.maildir is not None)
     if config.listener.mailbox is None and not imap:
         raise ConfigError("listener: its mail is filed into an IMAP mailbox of mailboxes, and there is none"
-                          + (f" ({others})" if others else ""))
+                          + (f" ({others})" if others else "") + ": take `listener:` out, or add one")
     if config.listener.mailbox is not None and config.listener.mailbox not in imap:
         named = "is a Maildir" if config.listener.mailbox in (m.name for m in config.mailboxes) else "is no mailbox"
         raise ConfigError(f"listener.mailbox: {config.listener.mailbox} {named}: name an IMAP mailbox of mailboxes"
-                          f" ({', '.join(imap) if imap else 'there is none'})")
+                          f" ({', '.join(imap) if imap else 'there is none'}), or take `listener:` out")
 
 
 def load_config(path: Path) -> Config:

@@ -64,9 +64,12 @@ def _one_line(stderr: str) -> str:
 # 1. listener.mailbox naming no IMAP mailbox
 
 @pytest.mark.parametrize("listener,said", [
-    ({"mailbox": "vanthuu"}, "listener.mailbox: vanthuu is no mailbox: name an IMAP mailbox of mailboxes (there is none)"),
-    ({"mailbox": "vanthu"}, "listener.mailbox: vanthu is a Maildir: name an IMAP mailbox of mailboxes (there is none)"),
-    ({}, "listener: its mail is filed into an IMAP mailbox of mailboxes, and there is none (vanthu is a Maildir)"),
+    ({"mailbox": "vanthuu"}, "listener.mailbox: vanthuu is no mailbox: name an IMAP mailbox of mailboxes (there is none), "
+                             "or take `listener:` out"),
+    ({"mailbox": "vanthu"}, "listener.mailbox: vanthu is a Maildir: name an IMAP mailbox of mailboxes (there is none), "
+                            "or take `listener:` out"),
+    ({}, "listener: its mail is filed into an IMAP mailbox of mailboxes, and there is none (vanthu is a Maildir): take "
+         "`listener:` out, or add one"),
 ])
 def test_a_listener_whose_mail_no_imap_mailbox_takes_is_a_configuration_error(
         world: World, listener: dict[str, str], said: str) -> None:
