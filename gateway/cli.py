@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from registry.printed import Period, PrintedRegister
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_HELD, EXIT_ALERT = 0, 1, 2, 3, 4
+CHILDREN_IGNORE = ("ignore:DSA is deprecated", "ignore::RuntimeWarning:runpy")  # PYTHONWARNINGS entries (main)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -953,8 +954,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["PYTHONSAFEPATH"] = "1"
     # and say none of the warnings this process is kept from saying (a newcomer: the worker server printed the DSA
     # deprecation again; runpy, run again by multiprocessing in each worker of `python -m gateway.cli`, its own)
-    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (os.environ.get("PYTHONWARNINGS"), "ignore:DSA is deprecated",
-                                                          "ignore::RuntimeWarning:runpy")))
+    said = [w for w in os.environ.get("PYTHONWARNINGS", "").split(",") if w]
+    os.environ["PYTHONWARNINGS"] = ",".join(said + [w for w in CHILDREN_IGNORE if w not in said])  # each once, however
+    # often main runs in one process (the tests run it in theirs)
     try:
         code = cli.main(args=argv, prog_name="qlvb-gateway", standalone_mode=False)
     except click.ClickException as exc:  # click's usage errors: exit 2, as argparse's were

@@ -9,6 +9,7 @@ line, its exit status, what it prints."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import tomllib
@@ -116,3 +117,17 @@ def test_the_daemon_says_each_mail_in_its_log_and_no_deprecation(world: World) -
         log = stop_daemon(daemon)
     assert "Deprecat" not in log and "Warning" not in log, log[-3000:]
     assert re.search(r"qlvb\.daemon: vanthu:\S+: accepted 1/20\d\d\b", log), log[-3000:]
+
+
+def test_the_childrens_settings_are_set_once_however_often_the_command_line_runs_in_a_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() sets the environment its child processes start with; run again in one process (the tests run it in
+    theirs, thousands of times), PYTHONWARNINGS grew by its entries at every run, toward the 128 KB a variable may
+    hold (then no process could be started)."""
+    from gateway import cli
+
+    monkeypatch.setenv("PYTHONWARNINGS", "default")
+    for _ in range(3):
+        assert cli.main(["--version"]) == 0
+    assert os.environ["PYTHONWARNINGS"].split(",") == ["default", *cli.CHILDREN_IGNORE]
+    assert os.environ["PYTHONSAFEPATH"] == "1"
