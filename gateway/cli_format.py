@@ -93,6 +93,9 @@ def unreachable(exc: BaseException) -> str:
         return f"cannot open: {exc}"
     cause = getattr(exc, "orig", None) or exc
     first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    if type(cause).__name__ == "LockNotAvailable" or "database is locked" in first:  # reached, and busy (red team 94:
+        # a digest waiting for another process's was said as a register that cannot be opened)
+        return f"database: the register is busy with another process's work ({first}): try again in a moment"
     return f"database: cannot open the register: {first}"
 
 

@@ -291,10 +291,13 @@ class ListenerSpool:
 
 
 def said(outcome: MailOutcome) -> str:
-    """A mail's outcome in one line of the log: each document's verdict, incoming number and errors' codes (never a
-    subject, a name or a secret document's particulars)."""
+    """A mail's outcome in one line of the log: each document's verdict, incoming number (or the number it duplicates)
+    and errors' codes, each once (never a subject, a name or a secret document's particulars); a mail recorded before
+    says so (red team 94: it read as numbered again)."""
     def one(d: DocumentOutcome) -> str:
-        number = f" {d.incoming_number}/{d.received_at.year}" if d.incoming_number else ""
-        errors = [r.code for r in d.reasons if r.severity == "error"]
+        number = (f" {d.incoming_number}/{d.received_at.year}" if d.incoming_number else
+                  f" of {d.duplicate_of}/{d.duplicate_year or d.received_at.year}" if d.duplicate_of else "")
+        errors = list(dict.fromkeys(r.code for r in d.reasons if r.severity == "error"))
         return d.verdict + number + (f" ({', '.join(errors)})" if errors else "")
-    return "; ".join(one(d) for d in outcome.documents) or outcome.verdict
+    line = "; ".join(one(d) for d in outcome.documents) or outcome.verdict
+    return f"{line} (recorded before: nothing done again)" if outcome.already_processed else line

@@ -340,14 +340,15 @@ class WorkerPool:
 
     def map(self, raws: Iterable[bytes], *, store: bool = False) -> Iterator[Analysis | WorkFailure]:
         """Mails analysed for intake (with `store`, their files written into the content store)."""
-        return self.map_delivered(((raw, None) for raw in raws), store=store)
+        return self.map_delivered(((raw, None, None) for raw in raws), store=store)
 
-    def map_delivered(self, mails: Iterable[tuple[bytes, datetime | None]], *,
+    def map_delivered(self, mails: Iterable[tuple[bytes, datetime | None, Whole | None]], *,
                       store: bool = False) -> Iterator[Analysis | WorkFailure]:
-        """Mails with the time our server received each (None: unknown), analysed for intake as `map` does."""
+        """Mails with the time our server received each (None: unknown), analysed for intake as `map` does; with a
+        `Whole`, the bytes are only the beginning of a mail too large to hold (mail-too-large)."""
         ahead: deque[Future[Result]] = deque()
-        for raw, delivered in mails:
-            ahead.append(self._enqueue(Job("mail", raw, store=store, delivered=delivered)))
+        for raw, delivered, whole in mails:
+            ahead.append(self._enqueue(Job("mail", raw, store=store, delivered=delivered, whole=whole)))
             if len(ahead) > 2 * self.size:
                 yield mail_result(self._result(ahead.popleft()))
         while ahead:
@@ -465,8 +466,13 @@ class WorkerPool:
             while not self._hand(idle, job, future):  # a worker found dead while idle (killed from outside)
                 idle.kill()
                 self._workers.remove(idle)
-                if spawned:  # the one started for it is dead too, before the job reached it: not the job's doing
-                    future.set_result(WorkFailure("no worker could be started", infrastructure=True))
+                if spawned:  # the one started for it died too, taking the job's bytes (red team 94: a mail larger than a
+                    # worker's memory): a death in the job, as `_died` counts one, never the machine's failure
+                    if job.crashes >= MAX_CRASHES:
+                        future.set_result(WorkFailure("crashed"))
+                    else:
+                        with self._lock:
+                            self._queue.appendleft((replace(job, crashes=job.crashes + 1), future))
                     break
                 idle = next((w for w in self._workers if w.job is None), None)  # another idle one (red team 82)
                 if idle is None:

@@ -275,7 +275,7 @@ class Intake:
     def process(self, mails: Iterable[IncomingMail], *, record: bool) -> Iterator[MailOutcome]:
         """One outcome per mail, in the order the mails came."""
         items = list(mails) if not isinstance(mails, list) else mails
-        analysed = self.pool.map_delivered(((m.raw, m.delivered_at) for m in items), store=record)
+        analysed = self.pool.map_delivered(((m.raw, m.delivered_at, m.whole) for m in items), store=record)
         for item, result in zip(items, analysed, strict=True):
             yield self.handle(item, result, record=record)
 
