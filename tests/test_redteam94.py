@@ -90,7 +90,6 @@ def test_a_held_mail_too_large_cannot_be_released_or_returned_only_try_again_lat
                         process=True)
     ret = world.run("review", "return", str(held["id"]), "--reason", "quá lớn", "--config", str(world.config_path),
                     check=False, process=True)
-    print("return:", ret.returncode, ret.stderr[-800:])
     assert "try again later" not in release.stderr and release.returncode == 2, \
         f"release of a mail too large: exit {release.returncode}, {release.stderr[-300:]}"
     assert "try again later" not in ret.stderr and ret.returncode == 2, \
@@ -259,7 +258,6 @@ def test_no_disk_alert_while_a_mail_above_max_mail_mb_which_the_gateway_keeps_wh
         inbox.add(good)
         wait_for(lambda: mails_recorded(world) >= 2, timeout=25)
         said = json.loads(before.stdout)
-        print("inbox:", _inbox(world), "recorded:", mails_recorded(world), "error:", _status_error(world))
         assert daemon.poll() is None
         alerted = before.returncode == 4 and [a for a in said["alerts"] if a["mailbox"] == "disk"]
         assert alerted or mails_recorded(world) >= 1, \
