@@ -467,12 +467,7 @@ class WorkerPool:
                 idle.kill()
                 self._workers.remove(idle)
                 if spawned:  # the one started for it died too, taking the job's bytes (red team 94: a mail larger than a
-                    # worker's memory): a death in the job, as `_died` counts one, never the machine's failure
-                    if job.crashes >= MAX_CRASHES:
-                        future.set_result(WorkFailure("crashed"))
-                    else:
-                        with self._lock:
-                            self._queue.appendleft((replace(job, crashes=job.crashes + 1), future))
+                    self._hand_again(job, future)  # worker's memory): a death in the job, never the machine's failure
                     break
                 idle = next((w for w in self._workers if w.job is None), None)  # another idle one (red team 82)
                 if idle is None:
@@ -523,19 +518,23 @@ class WorkerPool:
 
     def _died(self, worker: _Worker) -> None:
         """A worker that died in a job: killed from outside (the kernel's OOM killer, an operator, its server killed with
-        it: red team 92, the mail was quarantined `crashed`) or by the job itself. The job is handed once more to
-        another worker, first; a second death is the job's (a PDF that kills MuPDF: `crashed`)."""
+        it: red team 92, the mail was quarantined `crashed`) or by the job itself."""
         assert worker.job is not None
         job, future = worker.job
-        if job.crashes >= MAX_CRASHES:
-            self._end(worker, WorkFailure("crashed"))
-            return
-        log.warning("worker %s died in a job; the job is handed to another", worker.process.pid)
         took = time.monotonic() - worker.started_at if worker.started_at is not None else 0.0
+        log.warning("worker %s died in a job", worker.process.pid)
         worker.job = None
         worker.kill()
         self._workers.remove(worker)
-        with self._lock:  # with what is left of its limit, not a whole one more
+        self._hand_again(job, future, took)
+
+    def _hand_again(self, job: Job, future: Future[Result], took: float = 0.0) -> None:
+        """A job a worker died in is handed once more to another, first, with what was left of its time limit (red team
+        93: a whole one more); a death past MAX_CRASHES is the job's doing (a PDF that kills MuPDF): `crashed`."""
+        if job.crashes >= MAX_CRASHES:
+            future.set_result(WorkFailure("crashed"))
+            return
+        with self._lock:
             self._queue.appendleft((replace(job, crashes=job.crashes + 1, spent=job.spent + took), future))
 
     def _end(self, worker: _Worker, failure: WorkFailure) -> None:
