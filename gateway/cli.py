@@ -8,6 +8,7 @@ reads from the register comes from registry/queries.py."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sys
@@ -104,11 +105,10 @@ def _read_mails(paths: tuple[str, ...], gateway: Gateway, *, keep: bool) -> list
         if path.stat().st_size <= too_large:
             mails.append(IncomingMail(source=str(path), raw=path.read_bytes()))
             continue
-        with path.open("rb") as file:
-            chunks = iter(lambda: file.read(2**20), b"")
-            digest, size = gateway.store.put_chunks(chunks) if keep else _hashed(chunks)
-        with path.open("rb") as file:
+        with path.open("rb") as file:  # read once: its head is the beginning of what is kept and hashed
             head = file.read(HEADER_BYTES)
+            chunks = itertools.chain([head], iter(lambda: file.read(2**20), b""))
+            digest, size = gateway.store.put_chunks(chunks) if keep else _hashed(chunks)
         mails.append(IncomingMail(source=str(path), raw=head, whole=Whole(size, digest)))
     return mails
 

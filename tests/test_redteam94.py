@@ -53,6 +53,25 @@ def test_ingest_of_a_mail_larger_than_a_workers_memory_says_the_machine_failed_n
     assert out["verdict"] == "quarantined" and "mail-too-large" in [r["code"] for r in out["reasons"]]
 
 
+def test_check_and_ingest_of_a_file_above_max_mail_mb_take_it_as_the_daemon_does(world: World) -> None:
+    """F1's fix: `check` reads the file above limits.max_mail_mb from its headers and writes nothing; `ingest` keeps it
+    whole in the store, byte for byte, under its SHA-256 (the clerk's review reads it from there)."""
+    import hashlib
+
+    world.extra["limits"] = {"max_mail_mb": 1}
+    world.write_config()
+    path = _big_mail(world, "m946", 3)
+    store = world.root / "store"
+    before = {p for p in store.rglob("*") if p.is_file()} if store.exists() else set()
+    [checked] = world.ingest(path, command="check")
+    assert checked["verdict"] == "quarantined" and "mail-too-large" in [r["code"] for r in checked["reasons"]]
+    assert ({p for p in store.rglob("*") if p.is_file()} if store.exists() else set()) == before  # nothing written
+    [ingested] = world.ingest(path)
+    assert ingested["verdict"] == "quarantined" and "mail-too-large" in [r["code"] for r in ingested["reasons"]]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (store / "sha256" / digest[:2] / digest).read_bytes() == path.read_bytes()
+
+
 def _daemon_took(world: World, inbox, raws: list[bytes], count: int) -> str:  # type: ignore[no-untyped-def]
     """The raws put in the Maildir, the daemon run until `count` mails are recorded: its log."""
     from servers import wait_for
