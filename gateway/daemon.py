@@ -44,21 +44,19 @@ RETRY_SECONDS = 300.0  # a scheduled run the infrastructure failed is tried agai
 RETRIES = 24  # for two hours
 
 
-def until_done(job: Callable[[], object], what: str, stop: threading.Event, *, every: float | None = None,
-               tries: int | None = None) -> bool:
+def until_done(job: Callable[[], object], what: str, stop: threading.Event) -> bool:
     """A scheduled run tried again while the infrastructure fails it (the register down or locked at that minute), every
     RETRY_SECONDS up to RETRIES times or until the daemon stops: APScheduler would run it next at its next time, the
     next morning (red team 86). Each job is one transaction, so a failed try left nothing. Whether it was done."""
-    every, tries = RETRY_SECONDS if every is None else every, RETRIES if tries is None else tries
-    for attempt in range(1, tries + 1):
+    for attempt in range(1, RETRIES + 1):
         try:
             job()
             return True
         except Exception as exc:
             if blame(exc) != "infrastructure":
                 raise  # a fault of ours: APScheduler logs it, and trying again would fail the same way
-            log.warning("%s failed (%s: %s), try %d of %d", what, type(exc).__name__, str(exc)[:200], attempt, tries)
-        if attempt < tries and stop.wait(every):
+            log.warning("%s failed (%s: %s), try %d of %d", what, type(exc).__name__, str(exc)[:200], attempt, RETRIES)
+        if attempt < RETRIES and stop.wait(RETRY_SECONDS):
             log.warning("%s not done: the gateway stopped before it could be (run it by hand)", what)
             return False
     log.error("%s not done: the infrastructure failed every try (run it by hand)", what)
