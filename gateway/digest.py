@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from gateway.app import Gateway
 from gateway.intake import alerts
 from gateway.model import MailOutcome
-from registry import audit, locks, queries
+from registry import audit, desk_reads, locks, queries
 from registry.models import AuditEntry, Document, Mail, Outbox
 from registry.outbox import enqueue
 
@@ -43,12 +43,11 @@ def queue_digest(gateway: Gateway, now: datetime | None = None, *, unless_made_s
         made = session.scalars(select(AuditEntry.at).where(AuditEntry.action == "digest").order_by(AuditEntry.id.desc())).first()
         if unless_made_since is not None and made is not None and made >= unless_made_since:
             return 0
-        # since the last digest not refused: what one the submission server refused listed is listed again (red team 94:
-        # it was in no digest the clerks got, and off the desk's page), what one still queued lists is not; never from
-        # further back than RELISTED before the last one made (the server refusing for weeks: no digest without end)
-        covered = session.scalar(select(func.max(Outbox.created_at)).where(Outbox.kind == "digest", Outbox.state != "failed"))
-        last = covered if gateway.config.clerk_addresses else made
-        last = max(filter(None, (last, made - RELISTED if made else None)), default=None)
+        # since the last digest the clerks were sent, as the desk's landing page counts: what one refused or still queued
+        # lists is listed again (red teams 94 and 95: one refused, even after the next was made, left what it listed in
+        # no digest the clerks got and off the page); never from further back than RELISTED before the last one made
+        # (the submission server down for weeks: no digest without end)
+        last = max(filter(None, (desk_reads.last_digest_at(session), made - RELISTED if made else None)), default=None)
         since = last or datetime.fromtimestamp(0, timezone.utc)
         registered = session.scalars(select(Document).where(Document.created_at > since, Document.created_at <= now)
                                      .order_by(Document.year, Document.arrival_number)).all()

@@ -131,8 +131,11 @@ def test_the_digest_lists_what_was_registered_returned_and_waits(world: World) -
     [waiting] = held(world, "702/STP-VP")
     said = world.run("digest", "--config", str(world.config_path), process=True)
     assert said.stdout.startswith("Đã xếp bản tin tổng hợp vào hàng gửi: 1 thư")  # a newcomer's printed nothing
-    world.run("digest", "--config", str(world.config_path))  # the second covers only what came since the first
     register = world.db()
+    with register.session() as s, s.begin():
+        for row in s.scalars(select(Outbox).where(Outbox.kind == "digest")):
+            row.state = "sent"  # as the daemon's sender marks it once the server took it
+    world.run("digest", "--config", str(world.config_path))  # the second covers only what came since the first was sent
     with register.session() as s:
         first, second = [email.message_from_bytes(o.raw) for o in s.scalars(select(Outbox).where(Outbox.kind == "digest"))]
     register.close()
