@@ -275,7 +275,7 @@ def test_no_disk_alert_while_a_mail_above_max_mail_mb_which_the_gateway_keeps_wh
         inbox.add(big)
         time.sleep(1)
         inbox.add(good)
-        wait_for(lambda: mails_recorded(world) >= 2, timeout=25)
+        wait_for(lambda: mails_recorded(world) >= 2, timeout=10)  # the poll is 1 s
         said = json.loads(before.stdout)
         assert daemon.poll() is None
         alerted = before.returncode == 4 and [a for a in said["alerts"] if a["mailbox"] == "disk"]
