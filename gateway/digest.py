@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from gateway.app import Gateway
 from gateway.intake import alerts
 from gateway.model import MailOutcome
-from registry import audit, desk_reads, locks, queries
+from registry import audit, locks, queries
 from registry.models import AuditEntry, Document, Mail, Outbox
 from registry.outbox import enqueue
 
@@ -47,7 +47,7 @@ def queue_digest(gateway: Gateway, now: datetime | None = None, *, unless_made_s
         # lists is listed again (red teams 94 and 95: one refused, even after the next was made, left what it listed in
         # no digest the clerks got and off the page); never from further back than RELISTED before the last one made
         # (the submission server down for weeks: no digest without end)
-        last = max(filter(None, (desk_reads.last_digest_at(session), made - RELISTED if made else None)), default=None)
+        last = max(filter(None, (queries.last_digest_sent(session), made - RELISTED if made else None)), default=None)
         since = last or datetime.fromtimestamp(0, timezone.utc)
         registered = session.scalars(select(Document).where(Document.created_at > since, Document.created_at <= now)
                                      .order_by(Document.year, Document.arrival_number)).all()

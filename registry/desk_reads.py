@@ -59,13 +59,6 @@ class DocumentView:
             self.mail is not None and not self.mail.stored and self.mail.subject is None)
 
 
-def last_digest_at(session: Session) -> datetime | None:
-    """When the last digest a clerk was sent was made: one queued and not sent (no daemon running, the SMTP server down)
-    is none, and what it lists stays on the landing page (a newcomer, stop 43: "sent at" a digest only queued, and the
-    documents it listed went off the page)."""
-    return session.scalar(select(func.max(Outbox.created_at)).where(Outbox.kind == "digest", Outbox.state == "sent"))
-
-
 def due_documents(session: Session, today: date) -> tuple[DueDocument, ...]:
     soon = (today + timedelta(days=DUE_WITHIN_DAYS)).isoformat()
     rows = session.execute(select(Assignment, Document).join(Document, Document.id == Assignment.document_id).where(
@@ -76,7 +69,7 @@ def due_documents(session: Session, today: date) -> tuple[DueDocument, ...]:
 
 
 def today(session: Session, day: date, *, failures: int = 20) -> Today:
-    since = last_digest_at(session)
+    since = queries.last_digest_sent(session)
     after = since or datetime.fromtimestamp(0, timezone.utc)
     new_documents = Document.created_at > after
     returned_mails = (Mail.verdict == "returned", Mail.created_at > after)

@@ -6,6 +6,7 @@ so they can be read after the session closes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -97,3 +98,10 @@ def mail_files(session: Session, mail_id: int) -> list[DocumentFile]:
 def mail_history(session: Session, mail_id: int) -> list[AuditEntry]:
     """What the audit log says of a mail, oldest first."""
     return list(session.scalars(select(AuditEntry).where(AuditEntry.mail_id == mail_id).order_by(AuditEntry.id)))
+
+
+def last_digest_sent(session: Session) -> datetime | None:
+    """When the last digest a clerk was sent was made, what the desk's landing page and the next digest count from: one
+    queued and not sent (no daemon running, the SMTP server down) or refused is none, and what it lists stays on the page
+    and goes into the next digest (a newcomer and red teams 94 and 95, stop 43: the documents it listed were lost)."""
+    return session.scalar(select(func.max(Outbox.created_at)).where(Outbox.kind == "digest", Outbox.state == "sent"))

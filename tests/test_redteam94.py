@@ -171,7 +171,7 @@ def test_a_digest_by_hand_while_another_holds_it_says_the_register_cannot_be_ope
 
 
 def test_documents_of_a_digest_that_failed_are_in_no_digest_sent_and_off_the_desks_landing_page(world: World) -> None:
-    """The landing page counts from the last digest SENT (desk_reads.last_digest_at, new); the digest itself lists what
+    """The landing page counts from the last digest SENT (queries.last_digest_sent, new); the digest itself lists what
     came since the last digest MADE (digest.queue_digest: the last `digest` audit entry). Paper document P1 registered;
     the morning digest D1 made (it lists P1); the clerks' mail server refuses it for good (550, mailbox full: the outbox
     marks it failed); P2 registered; the afternoon digest D2 made, sent. D2 lists P2 alone (since D1 was made); the
