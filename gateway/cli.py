@@ -90,7 +90,7 @@ def _group(name: str, help: str) -> click.Group:
 
 # ingest, check
 
-def _read_mails(paths: tuple[str, ...], gateway: Gateway, *, keep: bool) -> list[IncomingMail]:
+def _read_mails(paths: list[Path], gateway: Gateway, *, keep: bool) -> list[IncomingMail]:
     """The mail files, each whole; one larger than limits.max_mail_mb as the daemon takes one from its mailbox: read in
     chunks, kept whole in the content store (`keep`: by ingest, not by check) and analysed from its headers alone,
     `mail-too-large` (red team 94: read whole, a worker died taking it, and the mail was said to be the machine's
@@ -101,7 +101,7 @@ def _read_mails(paths: tuple[str, ...], gateway: Gateway, *, keep: bool) -> list
 
     too_large = int(gateway.config.limits.max_mail_mb * 2**20)
     mails = []
-    for path in map(_existing, paths):
+    for path in paths:
         if path.stat().st_size <= too_large:
             mails.append(IncomingMail(source=str(path), raw=path.read_bytes()))
             continue
@@ -134,10 +134,9 @@ def _mail_command(name: str, help: str, *, record: bool) -> None:
         from gateway.intake.pipeline import Intake
 
         config = _config(config_path)
-        for name in files:
-            _existing(name)  # each named file there, before the register is opened
+        paths = [_existing(name) for name in files]  # each named file there, before the register is opened
         with closing(Gateway.open(config)) as gateway:
-            mails = _read_mails(files, gateway, keep=record)
+            mails = _read_mails(paths, gateway, keep=record)
             with gateway.worker_pool() as pool, out.progress("đăng ký" if record else "kiểm tra", len(mails)) as done:
                 intake = Intake(gateway, pool)
                 if record:

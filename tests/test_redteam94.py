@@ -11,7 +11,6 @@ expected to fail): a mail above max_mail_mb, kept whole, waits for room on the s
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -170,6 +169,48 @@ def test_a_digest_by_hand_while_another_holds_it_says_the_register_cannot_be_ope
     assert "cannot open the register" not in done.stderr, done.stderr[-500:]
 
 
+def _refusing_smtp(refuse_first: int):  # type: ignore[no-untyped-def]
+    """An SMTP server that refuses for good (552) the first `refuse_first` mails, then takes every one."""
+    from aiosmtpd.controller import Controller
+    from servers import free_port
+
+    class Handler:
+        seen = 0
+        bodies: list[bytes] = []
+
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            Handler.seen += 1
+            if Handler.seen <= refuse_first:
+                return "552 5.2.2 mailbox full"
+            Handler.bodies.append(envelope.content)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, port, Handler
+
+
+def _send(world: World) -> None:
+    from gateway.app import Gateway
+    from gateway.config import load_config
+    from gateway.outbox import OutboxSender
+
+    config = load_config(world.config_path)
+    gateway = Gateway.open(config)
+    try:
+        OutboxSender(gateway.register, config.smtp, config.agency.mailbox).send_due()
+    finally:
+        gateway.close()
+
+
+def _texts(bodies: list[bytes]) -> str:
+    import email
+    sent = [email.message_from_bytes(b) for b in bodies]
+    return " ".join(p.get_payload(decode=True).decode("utf-8", "replace") for m in sent for p in m.walk()
+                    if not p.is_multipart())
+
+
 def test_documents_of_a_digest_that_failed_are_in_no_digest_sent_and_off_the_desks_landing_page(world: World) -> None:
     """The landing page counts from the last digest SENT (queries.last_digest_sent, new); the digest itself lists what
     came since the last digest MADE (digest.queue_digest: the last `digest` audit entry). Paper document P1 registered;
@@ -178,53 +219,26 @@ def test_documents_of_a_digest_that_failed_are_in_no_digest_sent_and_off_the_des
     landing page counts from D2: P1 is in no digest a clerk received, and off the landing page. Expected: what a digest
     that was never sent listed is either in the next digest (counted from the last digest sent, as the page now is)
     or stays on the landing page."""
-    from aiosmtpd.controller import Controller
     from datetime import date
     from sqlalchemy import select
 
-    from gateway.app import Gateway
-    from gateway.outbox import OutboxSender
-    from gateway.config import load_config
     from registry.desk_reads import today
     from registry.models import Outbox
-    from servers import free_port
 
-    class Refusing:
-        refuse = True
-        bodies: list[bytes] = []
-
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-            if Refusing.refuse:
-                return "552 5.2.2 mailbox full"
-            Refusing.bodies.append(envelope.content)
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
-    controller.start()
+    controller, port, handler = _refusing_smtp(refuse_first=1)
     try:
         world.extra["smtp"] = {"host": "127.0.0.1", "port": port, "security": "none"}
         world.write_config()
-
-        def send() -> None:
-            config = load_config(world.config_path)
-            gateway = Gateway.open(config)
-            try:
-                OutboxSender(gateway.register, config.smtp, config.agency.mailbox).send_due()
-            finally:
-                gateway.close()
-
         add = ("register", "add", "--config", str(world.config_path), "--issuer", "Sở Tư pháp tỉnh Bắc Giang")
         world.run(*add, "--number", "1/STP-VP", "--summary", "V/v văn bản P1 trong bản tổng hợp hỏng")
         time.sleep(1.1)
         world.run("digest", "--config", str(world.config_path))
-        send()  # refused for good
+        _send(world)  # refused for good
         time.sleep(1.1)
         world.run(*add, "--number", "2/STP-VP", "--summary", "V/v văn bản P2")
         time.sleep(1.1)
         world.run("digest", "--config", str(world.config_path))
-        Refusing.refuse = False
-        send()
+        _send(world)  # taken
         register = world.db()
         try:
             with register.session() as s:
@@ -235,10 +249,7 @@ def test_documents_of_a_digest_that_failed_are_in_no_digest_sent_and_off_the_des
             register.close()
     finally:
         controller.stop()
-    import email
-    sent = [email.message_from_bytes(b) for b in Refusing.bodies]
-    text = " ".join(p.get_payload(decode=True).decode("utf-8", "replace") for m in sent for p in m.walk()
-                    if not p.is_multipart())
+    text = _texts(handler.bodies)
     assert states[0] == "failed" and states[-1] == "sent"
     assert "P1" in text or "1/STP-VP" in on_page, \
         "P1: listed only by a digest that was never sent, and off the landing page"
@@ -261,7 +272,7 @@ def test_no_disk_alert_while_a_mail_above_max_mail_mb_which_the_gateway_keeps_wh
     the mailbox stopped."""
     from servers import wait_for
     from test_daemon import mails_recorded, start_daemon, stop_daemon
-    from test_faults_infrastructure import _fill, _good, _inbox, _maildir, _status_error
+    from test_faults_infrastructure import _fill, _good, _maildir, _status_error
     from test_redteam92 import _leave_free
 
     inbox = _maildir(world, limits={"max_mail_mb": 2})

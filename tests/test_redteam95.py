@@ -11,51 +11,9 @@ import os
 import time
 from pathlib import Path
 
-import pytest
 
+from test_redteam94 import _refusing_smtp, _send, _texts
 from world import World
-
-
-def _refusing_smtp(refuse_first: int):  # type: ignore[no-untyped-def]
-    """An SMTP server that refuses for good (552) the first `refuse_first` mails, then takes every one."""
-    from aiosmtpd.controller import Controller
-    from servers import free_port
-
-    class Handler:
-        seen = 0
-        bodies: list[bytes] = []
-
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-            Handler.seen += 1
-            if Handler.seen <= refuse_first:
-                return "552 5.2.2 mailbox full"
-            Handler.bodies.append(envelope.content)
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    return controller, port, Handler
-
-
-def _send(world: World) -> None:
-    from gateway.app import Gateway
-    from gateway.config import load_config
-    from gateway.outbox import OutboxSender
-
-    config = load_config(world.config_path)
-    gateway = Gateway.open(config)
-    try:
-        OutboxSender(gateway.register, config.smtp, config.agency.mailbox).send_due()
-    finally:
-        gateway.close()
-
-
-def _texts(bodies: list[bytes]) -> str:
-    import email
-    sent = [email.message_from_bytes(b) for b in bodies]
-    return " ".join(p.get_payload(decode=True).decode("utf-8", "replace") for m in sent for p in m.walk()
-                    if not p.is_multipart())
 
 
 def test_a_digest_still_queued_when_the_next_is_made_then_refused_loses_what_it_listed(world: World) -> None:
