@@ -8,12 +8,11 @@ reads from the register comes from registry/queries.py."""
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -98,6 +97,7 @@ def _read_mails(paths: list[Path], gateway: Gateway, *, keep: bool) -> list[Inco
     from gateway.intake.analysis import HEADER_BYTES
     from gateway.intake.pipeline import IncomingMail
     from gateway.model import Whole
+    from registry.store import Measured
 
     too_large = int(gateway.config.limits.max_mail_mb * 2**20)
     mails = []
@@ -106,21 +106,10 @@ def _read_mails(paths: list[Path], gateway: Gateway, *, keep: bool) -> list[Inco
             mails.append(IncomingMail(source=str(path), raw=path.read_bytes()))
             continue
         with path.open("rb") as file:  # read once: its head is the beginning of what is kept and hashed
-            head = file.read(HEADER_BYTES)
-            chunks = itertools.chain([head], iter(lambda: file.read(2**20), b""))
-            digest, size = gateway.store.put_chunks(chunks) if keep else _hashed(chunks)
-        mails.append(IncomingMail(source=str(path), raw=head, whole=Whole(size, digest)))
+            measured = Measured(iter(lambda: file.read(2**20), b""), head=HEADER_BYTES)
+            digest, size = gateway.store.put_chunks(measured) if keep else (measured.through().digest, measured.size)
+        mails.append(IncomingMail(source=str(path), raw=measured.head, whole=Whole(size, digest)))
     return mails
-
-
-def _hashed(chunks: Iterable[bytes]) -> tuple[str, int]:
-    import hashlib
-
-    digest, size = hashlib.sha256(), 0
-    for chunk in chunks:
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def _mail_command(name: str, help: str, *, record: bool) -> None:
@@ -486,9 +475,7 @@ def status(config_path: str, as_json: bool) -> int:
     result = report(states, outbox, store_space(Path(config.storage)), watch, now,
                     spool_state(config.spool) if config.listener is not None else None,
                     store_space(Path(register_file)) if register_file else None,
-                    # a mail's original and its decoded files, each written to the store (red team 93: one under
-                    # max_mail_mb that could not be kept held the mailbox, no alert)
-                    room_needed=int(2 * config.limits.max_mail_mb * 2**20))
+                    room_needed=config.limits.room_needed)
     out.print_json(out.status_json(result)) if as_json else out.print_status(result, config.tz)
     return EXIT_ALERT if result.alerts else EXIT_OK
 

@@ -190,6 +190,12 @@ class Limits(_Strict):
     max_files_per_mail: int = Field(default=100, ge=1)  # a mail with more is kept and not read (too-many-files)
     workers: int = Field(default=0, ge=0)  # 0: one per core
 
+    @property
+    def room_needed(self) -> int:
+        """Bytes the store's and the register's disks must keep free: the largest mail read, its original and its decoded
+        files (red team 93: one that could not be kept held the mailbox, no alert)."""
+        return int(2 * self.max_mail_mb * 2**20)
+
 
 class Notify(_Strict):
     clerk: list[str] = []

@@ -243,6 +243,9 @@ class Whole:
 
     size: int
     sha256: str
+    # False: the store's disk had no room for it beside what the mails after it need (limits.room_needed), so only
+    # the mail server keeps it, in its verdict's folder (red team 94: it held the mailbox, waiting for room)
+    kept: bool = True
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ the daemon has stopped looking at, a delivery waiting in the spool that long). `
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from registry.files import disk_usage
 from registry.models import MailboxState
 from registry.queries import OutboxCounts
 
@@ -157,10 +157,7 @@ def _mailbox(name: str, connected: bool, last_uid: int, backlog: int | None, las
 
 def store_space(path: Path) -> StoreSpace:
     """Free space on the file system of the content store (or of the folder it will be made in)."""
-    existing = path.resolve()
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    usage = shutil.disk_usage(existing)
+    usage = disk_usage(path)
     return StoreSpace(str(path), usage.free, usage.total)
 
 

@@ -32,6 +32,7 @@ from gateway.workers import Job, Result, mail_result
 from qlvb_mailbox.batches import K
 from qlvb_mailbox.imap import NETWORK_ERRORS, ImapMailbox
 from qlvb_mailbox.watched import FetchedMail, WatchedMailbox
+from registry.store import Measured
 
 log = logging.getLogger("qlvb.daemon")
 
@@ -159,16 +160,23 @@ class Inbox(Generic[K]):
 
     def _streamed(self, key: K) -> list[_Taken[K]]:
         """A mail too large to hold, streamed into the content store as it is read; the workers get its
-        headers (its first HEADER_BYTES) and its size and hash (mail-too-large). Nothing if it went meanwhile."""
+        headers (its first HEADER_BYTES) and its size and hash (mail-too-large). Nothing if it went meanwhile.
+        One the store's disk has no room for (beside limits.room_needed) is only hashed: the mail server keeps it."""
         streamed = self.mailbox.stream(key)
         if streamed is None:
             return []
         store = self.desk.gateway.store
-        digest, size = store.put_chunks(streamed.chunks)
+        kept = store.free_bytes() >= streamed.size + self.desk.gateway.config.limits.room_needed
+        measured = Measured(streamed.chunks, head=HEADER_BYTES)
+        digest, size = store.put_chunks(measured) if kept else (measured.through().digest, measured.size)
         if size < streamed.size:
             return []  # it went while being read: the part stored is nobody's mail, and harmless
-        whole = Whole(size, digest)
-        mail = FetchedMail(key, store.head(digest, HEADER_BYTES), streamed.internaldate)
+        if not kept:
+            log.warning("%s:%s: a mail of %d MB is not kept in the content store, whose disk has %d MB free: the "
+                        "mail server keeps it, in the folder of its verdict", self.name, key, size // MB,
+                        store.free_bytes() // MB)
+        whole = Whole(size, digest, kept)
+        mail = FetchedMail(key, measured.head, streamed.internaldate)
         job = Job("mail", mail.raw, whole=whole, delivered=mail.internaldate)
         return [_Taken(mail, self.desk.intake.pool.submit(job), whole)]
 

@@ -4,6 +4,7 @@ listener's spool, the fetched CRLs). A crash leaves the old file or the new one,
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -45,3 +46,11 @@ def rename_synced(temporary: Path, target: Path) -> None:
         os.fsync(folder)
     finally:
         os.close(folder)
+
+
+def disk_usage(path: Path) -> "shutil._ntuple_diskusage":
+    """The file system's usage where `path` is, or will be made (its nearest folder that exists)."""
+    existing = path.resolve()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    return shutil.disk_usage(existing)

@@ -6,7 +6,33 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from registry.files import rename_synced, write_atomically, write_temporary
+from registry.files import disk_usage, rename_synced, write_atomically, write_temporary
+
+
+class Measured:
+    """Chunks passed on as they come, their SHA-256 and size counted, their first `head` bytes kept."""
+
+    def __init__(self, chunks: Iterable[bytes], head: int = 0) -> None:
+        self._chunks, self._hash, self._head = chunks, hashlib.sha256(), head
+        self.size, self.head = 0, b""
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._chunks:
+            self._hash.update(chunk)
+            self.size += len(chunk)
+            if len(self.head) < self._head:
+                self.head += chunk[:self._head - len(self.head)]
+            yield chunk
+
+    @property
+    def digest(self) -> str:
+        return self._hash.hexdigest()
+
+    def through(self) -> Measured:
+        """Every chunk read (none kept): itself, counted."""
+        for _ in self:
+            pass
+        return self
 
 
 class ContentStore:
@@ -30,16 +56,9 @@ class ContentStore:
         once whole: its digest and size."""
         folder = self.root / "sha256"
         folder.mkdir(parents=True, exist_ok=True)
-        hashed, counted = hashlib.sha256(), [0]
-
-        def measured() -> Iterator[bytes]:
-            for chunk in chunks:
-                hashed.update(chunk)
-                counted[0] += len(chunk)
-                yield chunk
-
-        temporary = write_temporary(folder, measured())
-        digest, size = hashed.hexdigest(), counted[0]
+        measured = Measured(chunks)
+        temporary = write_temporary(folder, measured)
+        digest, size = measured.digest, measured.size
         target = self.path(digest)
         if target.exists():
             temporary.unlink()
@@ -47,6 +66,10 @@ class ContentStore:
             target.parent.mkdir(exist_ok=True)
             rename_synced(temporary, target)
         return digest, size
+
+    def free_bytes(self) -> int:
+        """Room left on the store's disk."""
+        return disk_usage(self.root).free
 
     def head(self, digest: str, size: int) -> bytes:
         """A stored file's first `size` bytes."""

@@ -531,7 +531,7 @@ class Intake:
             message_id=facts.message_id, sha256=facts.sha256, size=facts.size,
             from_address=facts.from_address, subject=None if secret else facts.subject,
             delivered_at=delivered, received_at=received, verdict=decisions[0].verdict,
-            stored=not secret, source=item.source, outcome=[],
+            stored=not secret and (item.whole is None or item.whole.kept), source=item.source, outcome=[],
             review="waiting" if any(d.verdict == "quarantined" for d in decisions) and not secret else None,
             created_at=now,
         )
