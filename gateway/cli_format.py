@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from gateway.reasons import ENTRY_WORDS, RECIPIENT_WORDS, VERDICT_WORDS, worded
 from vntext import visible
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def summary_line(o: DocumentOutcome) -> str:
     notation = o.document.number if o.document is not None and not o.secret else None
     codes = ",".join(r.code for r in o.reasons) or "-"
     seen = "  (đã xử lý trước đây: không làm gì thêm)" if o.already_processed else ""  # its verdict then, as recorded
-    return f"{o.verdict:<11} {number:<16} {notation or '-':<20} {o.file}  [{codes}]{seen}"
+    return f"{worded(o.verdict, VERDICT_WORDS):<26} {number:<16} {notation or '-':<20} {o.file}  [{codes}]{seen}"
 
 
 # status
@@ -249,7 +250,7 @@ def plan_text(out: dict[str, Any]) -> str:
     for e in out["electronic"]:
         names = ", ".join(f"{a['name']} <{a['mailbox']}>" for a in e["agencies"])
         extra = f" — gần giống: {', '.join(e['candidates'])}" if e.get("candidates") else ""
-        lines.append(f"  [{e['status']}] {e['entry']}: {names}{extra}")
+        lines.append(f"  [{worded(e['status'], ENTRY_WORDS)}] {e['entry']}: {names}{extra}")
     for entry in out["paper"]:
         lines.append(f"  [bản giấy] {entry}")
     for held in out["held"]:  # a second send of a file sent already is no hold: nothing is sent again (exit 0)
@@ -257,7 +258,7 @@ def plan_text(out: dict[str, Any]) -> str:
     for said in out.get("warnings", []):
         lines.append(f"LƯU Ý: {said['message']}")
     for r in out.get("recipients", []):
-        lines.append(f"  → {r['name']} <{r['mailbox']}>: {r['state']}")
+        lines.append(f"  → {r['name']} <{r['mailbox']}>: {worded(r['state'], RECIPIENT_WORDS)}")
     return "\n".join(lines)
 
 

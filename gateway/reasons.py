@@ -11,6 +11,20 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
+# what a clerk reads beside a code in a terminal's lines (the codes stay as they are: other tools read them)
+VERDICT_WORDS: dict[str, str] = {"accepted": "tiếp nhận", "duplicate": "trùng", "returned": "trả lại",
+                                 "quarantined": "cần kiểm tra", "ignored": "bỏ qua"}
+ENTRY_WORDS: dict[str, str] = {"resolved": "tìm được", "ambiguous": "nhiều cơ quan", "unresolved": "không tìm được",
+                               "skipped": "bỏ qua"}
+RECIPIENT_WORDS: dict[str, str] = {"queued": "chờ gửi", "sent": "đã gửi", "acknowledged": "đã báo nhận",
+                                   "returned": "bị trả lại", "failed": "gửi không được"}
+
+
+def worded(code: str, words: dict[str, str]) -> str:
+    """A code with its Vietnamese words ("accepted (tiếp nhận)"); a code without words as it is."""
+    return f"{code} ({words[code]})" if code in words else code
+
+
 MESSAGES: dict[str, str] = {
     "sender-unauthenticated": "Không xác thực được địa chỉ gửi (không có DKIM/DMARC hợp lệ hay xác nhận đăng nhập của máy chủ thư).",
     "sender-not-official": "Địa chỉ gửi không phải hộp thư Văn thư của cơ quan nào trong danh bạ.",

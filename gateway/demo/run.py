@@ -39,6 +39,7 @@ from gateway.demo.seal import seal_png
 from gateway.demo.signing import sign_pdf
 from gateway.intake.pipeline import Intake
 from gateway.model import MailOutcome
+from gateway.reasons import VERDICT_WORDS, worded
 from gateway.workers import WorkerPool
 from registry.paper import list_register
 
@@ -211,10 +212,11 @@ def run_demo(base: Path, serve_port: int | None = None, desk: DeskFactory | None
             daemon.stop.set()
             thread.join(timeout=30)
         with gateway.register.session() as session:
-            print("\nThư đã xử lý (và thư mục đã xếp vào):")
+            print("\nThư đã xử lý:")
             for row in session.scalars(select(Mail).order_by(Mail.id)):
                 reasons = sorted({r.code for o in MailOutcome.from_json(row.outcome).documents for r in o.reasons}) or ["-"]
-                print(f"  {(row.subject or '(văn bản mật)')[:44]:<44} {row.verdict:<11} [{', '.join(reasons)}]")
+                print(f"  {(row.subject or '(văn bản mật)')[:44]:<44} {worded(row.verdict, VERDICT_WORDS):<26} "
+                      f"[{', '.join(reasons)}]")
         print("\nSổ đăng ký văn bản đến:")
         for line in list_register(gateway.register, config.agency.code, None, config.tz):
             print(f"  {line['incoming_number']:>3}  {line['received_at'][:16]}  {line['issuer'] or '(chưa đọc được)':<28} "

@@ -27,7 +27,7 @@ from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko_certvalidator import ValidationContext
 
 from gateway.intake import pyhanko_speedups
-from gateway.intake.viewer_agreement import viewer_reads_as_validated
+from gateway.intake.viewer_agreement import ends_with_its_revisions, viewer_reads_as_validated
 from gateway.trust_files import load_crls, load_roots
 from gateway.model import CertSubject, ChangeLevel, SignatureFacts
 
@@ -296,7 +296,9 @@ async def validate_signatures(data: bytes, store: TrustStore, delivered: datetim
     signatures = [e for e in reader.embedded_signatures if e.sig_object_type != DOCUMENT_TIMESTAMP]
     facts = [await _validate_one(embedded, store, delivered) for embedded in signatures]  # in revision order
     # 002 Đ10.1: the file a viewer shows is the one validated
-    if facts and not viewer_reads_as_validated(data, reader, min(e.signed_revision for e in signatures)):
+    last = max(signatures, key=lambda e: e.signed_revision, default=None)
+    if last is not None and not (viewer_reads_as_validated(data, reader, min(e.signed_revision for e in signatures))
+                                 and ends_with_its_revisions(data, reader, last.signed_revision, _revision_end(last))):
         return [f.with_file_changed() for f in facts]
     return facts
 

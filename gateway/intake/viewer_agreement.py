@@ -39,6 +39,24 @@ def viewer_reads_as_validated(data: bytes, reader: PdfFileReader, first_signed_r
             and all(_same_value(reader, ref, mupdf.sources.get(ref.idnum)) for ref in later))
 
 
+WHITE_SPACE = b"\x00\t\n\x0c\r "  # PDF's (ISO 32000-1 §7.2.2)
+
+
+# ISO 32000-1 §7.5.5-6: a file ends with its last revision's "%%EOF", each incremental update adding one. What follows
+# it (or stands between the revisions) is read by neither pyHanko nor a viewer, yet the file is stored and passed on
+# whole: another format's page or script riding under a signature (red team 96: an HTML page with a script after a
+# signed letter was registered as signed and unmodified, where a zip there is refused as a polyglot).
+def ends_with_its_revisions(data: bytes, reader: PdfFileReader, signed_revision: int, signed_end: int) -> bool:
+    """Whether the bytes after the last signature's revision (which ends at `signed_end`) are the revisions after it,
+    one "%%EOF" each, and white space: nothing else."""
+    if not 0 < signed_end <= len(data):
+        return False
+    tail = data[signed_end:]
+    ends = [found.end() for found in re.finditer(rb"%%EOF", tail)]
+    later = reader.xrefs.total_revisions - 1 - signed_revision
+    return len(ends) == later and not tail[ends[-1] if ends else 0:].strip(WHITE_SPACE)
+
+
 # pyHanko ends the file at its last line starting "%%EOF"; a viewer at the last "startxref" of its last bytes: a
 # revision appended without "%%EOF" is one the viewer shows and pyHanko never sees.
 def _viewer_startxref(data: bytes) -> int | None:
