@@ -2,7 +2,8 @@
 signing, other agencies' and persons' certificates, stamps, polyglots, several PDFs in one mail, a signed PDF embedded
 in another). One fault found: a signed letter with an HTML page (and its script) appended after its signed revision is
 registered as signed and unmodified, its issuer acknowledged, and kept and passed on whole, though the same letter with
-a zip appended is refused as a polyglot. The rest held (see the report); one property is locked in here."""
+a zip appended is refused as a polyglot (fixed at stop 44: bytes after a signed file's revisions are a change after
+signing, `signature-modified`). The rest held (see the report); one property is locked in here."""
 
 from __future__ import annotations
 

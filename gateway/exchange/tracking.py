@@ -60,6 +60,14 @@ def answered_recipient(session: Session, facts: MailFacts) -> OutgoingRecipient 
     return None
 
 
+def answers_an_answer(session: Session, facts: MailFacts) -> bool:
+    """Whether the mail answers one of our own answers (an acknowledgement, a return, an alert): RFC 3834 §2, an
+    automatic answer is never answered again (red team 97: an office's autoresponder, which writes no Auto-Submitted,
+    answered our return of a covering letter, was returned again, and so on without end)."""
+    ids = [i for i in (facts.in_reply_to, *facts.references) if i]
+    return bool(ids) and session.scalar(select(Outbox.id).where(Outbox.message_id.in_(ids)).limit(1)) is not None
+
+
 def follow_answer(session: Session, facts: MailFacts, recipient: OutgoingRecipient, mail_id: int) -> Followed | None:
     """Record an answer on its recipient's line; None when it is not proven to come from that recipient."""
     document = session.get(OutgoingDocument, recipient.document_id)

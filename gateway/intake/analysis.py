@@ -52,6 +52,9 @@ class Analysis:
     stored: frozenset[str] = frozenset()
 
 
+AUTOREPLY_HEADERS = ("X-Autoreply", "X-Autorespond")  # Exim's and Courier's vacation, many webmail responders
+
+
 def auto_submitted(msg: Message) -> str | None:
     """RFC 3834: never answer automatic mail, delivery reports, list or bulk mail, or a loop."""
     value = str(msg.get("Auto-Submitted", "") or "").strip().lower()
@@ -64,6 +67,10 @@ def auto_submitted(msg: Message) -> str | None:
         return f"Precedence: {precedence}"
     if msg.get("List-Id") or msg.get("List-Unsubscribe"):
         return "mailing list"
+    for marker in AUTOREPLY_HEADERS:  # what autoresponders write where they write no Auto-Submitted (red team 97)
+        value = str(msg.get(marker, "") or "").strip().lower()
+        if value and value not in ("no", "false", "0"):
+            return f"{marker}: {value[:40]}"
     if len(msg.get_all("Received", []) or []) > MAX_RECEIVED_HOPS:
         return "mail loop (too many Received: headers)"
     return None

@@ -97,16 +97,22 @@ def received_from(value: str) -> tuple[str, ...]:
     if match is None:
         return ()
     first = match.group(1).lower().rstrip(".")
-    rest = text[match.end():].lstrip()
-    if not (rest.startswith("(") and ")" in rest):
-        # nothing before the next clause: the name; words before "(…)": a HELO of several words, the client's own
-        # (a red team's "from mx.tỉnh x (unknown [IP])" passed for a hop from the MX itself), so nothing counts
-        return (first,) if not rest or _CLAUSE.match(rest) else ()
-    group = rest[1:rest.index(")")]
-    if group.lower().startswith("helo "):  # qmail: the client's words, then its address in the next "(…)"
-        after = rest[rest.index(")") + 1:].lstrip()
-        group = after[1:after.index(")")] if after.startswith("(") and ")" in after else ""
-        return tuple(t for t in (_literal(w) for w in group.split()) if _address(t))
+    groups, after = _comments(text[match.end():])
+    # Postfix's "(Authenticated sender: NAME)" after the client (smtpd_sasl_authenticated_header) names no host
+    groups = [g for g in groups if not g.lower().startswith("authenticated sender:")]
+    if after and not _CLAUSE.match(after):
+        # words before the next clause: a HELO of several words, the client's own (a red team's "from mx.tỉnh x
+        # (unknown [IP])" passed for a hop from the MX itself), so nothing counts
+        return ()
+    if not groups:
+        return (first,)
+    if groups[0].lower().startswith("helo "):  # qmail: the client's words, then its address in the next "(…)"
+        return tuple(t for t in (_literal(w) for w in groups[1].split()) if _address(t)) if len(groups) == 2 else ()
+    if len(groups) > 1:
+        # one "(…)" is the server's: a HELO that brings its own, "mx.tỉnh (mx.tỉnh [10.0.0.5])", put a private hop of
+        # the client's making before the server's "(unknown [public IP])" (red team 97): nothing counts
+        return ()
+    group = groups[0]
     words = group.split()
     if "may be forged" in group.lower():  # Sendmail: "(name [IP] (may be forged))", the name it could not confirm
         words = [w for w in words if w.startswith("[")]  # (red team 14: a forger's reverse DNS named the MX)
@@ -124,6 +130,25 @@ def received_from(value: str) -> tuple[str, ...]:
         return tuple(addresses)
     own = [first] if claimed and _address(_literal(first)) is None else []
     return tuple(dict.fromkeys([*own, *names, *addresses]))
+
+
+def _comments(text: str) -> tuple[list[str], str]:
+    """The "(…)" comments that open `text` one after another (nested ones kept inside theirs, as Sendmail's "(may be
+    forged)"), and what follows them; one left open ends them all, nothing following."""
+    groups: list[str] = []
+    text = text.lstrip()
+    while text.startswith("("):
+        depth, at = 0, 0
+        while True:
+            if at == len(text):
+                return groups, "unclosed"
+            depth += {"(": 1, ")": -1}.get(text[at], 0)
+            if depth == 0:
+                break
+            at += 1
+        groups.append(text[1:at])
+        text = text[at + 1:].lstrip()
+    return groups, text
 
 
 def _literal(word: str) -> str:

@@ -70,13 +70,14 @@ def decode_words(value: str) -> str:
 
 
 def addresses(msg: Message, name: str) -> list[tuple[str, str]]:
-    """(display name, lower-case address) pairs of an address header, all occurrences."""
-    values = [decode_words(str(v)) for v in msg.get_all(name, [])]
+    """(display name, lower-case address) pairs of an address header, all occurrences. The list is parsed before its
+    display names are decoded: an encoded word is never part of an address (RFC 2047 §5; red team 97: a display name
+    "=?utf-8?q?vanthu=40sotp…?=" was read as the address, the sender's own lost)."""
     result = []
-    for display, address in getaddresses(values):
+    for display, address in getaddresses([str(v) for v in msg.get_all(name, [])]):
         address = address.strip().strip("<>").lower()
         if "@" in address and not any(unseen(ch) for ch in address):  # a bidi override in one shows another (red team 64)
-            result.append((display, address))
+            result.append((decode_words(display), address))
     return result
 
 

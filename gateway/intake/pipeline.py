@@ -24,7 +24,7 @@ from gateway.decision.issuers import may_be_one_issuer
 from gateway.exchange.processing import tell_sender
 from gateway.exchange.recall import issuer_mailbox, receive_recall
 from gateway.exchange.status import RECALL, WAITING
-from gateway.exchange.tracking import answered_recipient, follow_answer, follow_report
+from gateway.exchange.tracking import answered_recipient, answers_an_answer, follow_answer, follow_report
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
 from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
@@ -379,7 +379,7 @@ class Intake:
         decisions = decide(
             facts, self.gw.us, self.gw.directory, self.gw.config.clerk_addresses,
             self.gw.config.notify.urgent, self._duplicate_lookup(session, received),
-            answers_ours=answered_recipient(session, facts) is not None,
+            answers_ours=answered_recipient(session, facts) is not None or answers_an_answer(session, facts),
         )
         return self._held_if_closed(session, decisions, self._receipt_year(received))
 
