@@ -30,7 +30,7 @@ from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.reading.references import article_number, is_above
 from gateway.reading.spelling import ending_provinces, last_province, names_province, without_last_words
 from gateway.reasons import Reason, warning
-from vntext import fold, squash
+from vntext import as_printed, fold, squash
 
 Status = Literal["resolved", "ambiguous", "unresolved", "skipped"]
 
@@ -63,7 +63,9 @@ _PROVINCE_KIND = re.compile(r"^(SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|C
                             r"THANH TRA|BAN|VAN PHONG|TAND|VKSND|TOA AN|VIEN KIEM SAT|HOI|LIEN DOAN|UY BAN|MTTQ|TT)\b")
 _CITIES = {"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CAN THO", "HUE", "THUA THIEN HUE"}  # cities, not provinces
 # An entry ending with the country is a national body's ("Hội Nông dân Việt Nam", "Hội LHPN VN"): never our province's
-_NATIONAL = re.compile(r"(\bvi[eệ]t\s*nam|(?-i:VN))\s*$", re.IGNORECASE)
+# "Việt Nam" ending an entry, however its marks slipped ("Viêt Nam", "Viét Nam") or it is joined ("Việt-Nam"); matched on
+# the entry unmarked (`_unmarked`), as names are compared (red team 98: "Hội Nông dân Viêt Nam" was our province's)
+_NATIONAL = re.compile(r"(\bviet\W*nam|(?-i:VN))\s*$", re.IGNORECASE)
 # How high a kind of body stands (Resolver._unit_of: which of two parts around a dash holds the other)
 _RANKS = ((4, re.compile(r"^(BO(?! (TU LENH|CHI HUY|DOI)\b)|CHINH PHU|QUOC HOI|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|"
                          r"TINH UY|THANH UY|HUYEN UY|DANG UY|BAN CHAP HANH|TRUNG UONG|TW|TANDTC|VKSNDTC|KIEM TOAN NHA NUOC|"
@@ -264,7 +266,7 @@ class Resolver:
         elif len(items) > 1 and any(self._elsewhere(self._direct(i, ours=False)) for i in items):
             items = [i for i in items if _province_said(i)]  # "Sở Tư pháp, Sở Y tế Hà Nội": maybe Hà Nội's (red team 38)
         elif place is not None and _below_a_province(place):  # "Hội Nông dân, UBND xã": the commune's (red team 44)
-            items = [i if _LEVELS.search(i) or _REGION.search(i) else f"{i} {place}" for i in items]
+            items = [i if _LEVELS.search(i) or _REGION.search(_unmarked(i)) else f"{i} {place}" for i in items]
         if len(items) > 1 and any(_GROUP_COMMA in i for i in items) and not self._written_place(items[-1])[1]:
             # "Các Sở, ban, ngành, UBND các huyện tỉnh Lạng Sơn": the list's place is its group's too (red team 57)
             items = [i for i in items if _GROUP_COMMA not in i]
@@ -289,6 +291,9 @@ class Resolver:
             named = any(self._direct(word, ours=False) is not None or names_province(word)
                         for word in re.findall(r"[A-ZĐ]{2,}[A-ZĐ0-9.]*", text))
             return " " if _is_note(text) and not named else f" - {text} "
+        # as a reader sees it: nothing drawn as nothing, a Cyrillic "о" the Latin one (red team 98: "Phú Hоà" was
+        # "Phú Hà", a zero-width space hid "Việt Nam")
+        entry = as_printed(entry)
         text = _NOTES.sub(kept, entry.replace(_GROUP_COMMA, " ")).strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
         for written in self._listed_groups:  # red team 55: "Các Sở, ban, ngành, UBND các huyện" was five items
             text = written.sub(lambda m: re.sub(r"\s*,\s*", _GROUP_COMMA, m.group(0)), text)
@@ -495,9 +500,9 @@ class Resolver:
         bare = _bare_level(last)
         if bare is not None:
             return bare, True
-        if (region := _REGION.search(last)) is not None:  # "TAND, VKSND khu vực 1": both of the region (red team 44)
-            return region.group(0), True
-        if _NATIONAL.search(last):  # "Hội Nông dân, Hội LHPN Việt Nam": the country's (red team 38)
+        if (region := _REGION.search(_unmarked(last))) is not None:  # "TAND, VKSND khu vực 1": of the region (red team 44)
+            return last[region.start():region.end()], True
+        if _NATIONAL.search(_unmarked(last)):  # "Hội Nông dân, Hội LHPN Việt Nam": the country's (red team 38)
             return "Việt Nam", False
         said = _units_of(last)
         if not said or not fold(last).endswith(fold(said[-1][2])):
@@ -564,7 +569,7 @@ class Resolver:
         Bắc Giang"."""
         forms = [text]
         bare = _BARE_LEVEL.search(text)
-        if bare is not None and not _NATIONAL.search(text):
+        if bare is not None and not _NATIONAL.search(_unmarked(text)):
             place = self._places.by_level.get(_level_key(bare.group("level")))
             if place is not None and not _NOT_OURS_BEFORE.search(text[: bare.start()]):
                 forms.append(f"{text} {place}")
@@ -575,7 +580,7 @@ class Resolver:
         "… tỉnh Bắc Giang"; "Sở GD&ĐT" → "Sở GD&ĐT tỉnh Bắc Giang"; "Tỉnh đoàn" → "Tỉnh đoàn Bắc
         Giang" (never for a plural: "UBND các tỉnh", "các xã, phường")."""
         forms = self._placed(text)
-        if _NATIONAL.search(text):
+        if _NATIONAL.search(_unmarked(text)):
             return forms  # the country's body, not our province's of the same name (red team 32)
         bare = _BARE_LEVEL.search(text)
         province = self._places.province
@@ -589,7 +594,8 @@ class Resolver:
                       if level in _COMMUNE_WORDS]
         # a commune's council is listed as itself: its standing committee has no mailbox of its own ("Thường trực HĐND"
         # is the commune's "HĐND xã …" as well as the province's "Thường trực HĐND tỉnh": two candidates, held)
-        return forms + [own for form in forms if commune_of(form) and (own := _STANDING.sub("", form)) != form]
+        return forms + [form[standing.end():] for form in forms
+                        if commune_of(form) and (standing := _STANDING.match(_unmarked(form))) is not None]
 
     def _group(self, text: str) -> _Found | None:
         """A group as the directory's `groups` column names it, "các" before it or not, our own place after it or not
@@ -703,14 +709,25 @@ def _bare_level(text: str) -> str | None:
     return bare.group("level")
 
 
-_STANDING = re.compile(r"^\s*thường\s+trực\s+(?=(hđnd|hội\s+đồng\s+nhân\s+dân)\b)", re.IGNORECASE)
+# matched on the entry unmarked, "TT" too (red team 98: "TT HĐND", "Thường trưc HĐND" of a commune were the province's)
+_STANDING = re.compile(r"^\s*(thuong\s+truc|tt)\s+(?=(hdnd|hoi\s+dong\s+nhan\s+dan)\b)", re.IGNORECASE)
 _COMMUNE_WORDS = {"XA": "xã", "PHUONG": "phường", "THI TRAN": "thị trấn"}  # the level under a province
-_REGION = re.compile(r"\bkhu\s+vực\s+(\d+|[IVXL]+)\s*$", re.IGNORECASE)  # a court's, a treasury's region
+# a court's, a treasury's region, on the entry unmarked, "KV" too (red team 98: "TAND, VKSND KV1" took the province's court)
+_REGION = re.compile(r"\b(khu\s*vuc|kv)\.?\s*(\d+|[IVXL]+)\s*$", re.IGNORECASE)
+
+
+def _unmarked(text: str) -> str:
+    """The text without its marks, character for character (a match's places are the text's): "Viêt" is "Viet", "Đ" "D"."""
+    return text.translate(_UNMARKED)
+
+
+_UNMARKED = {ord(c): b for c in map(chr, range(0xC0, 0x1F00)) if (b := unicodedata.normalize("NFD", c)[0]) != c and b.isascii()
+             and c.isalpha()} | {ord("Đ"): "D", ord("đ"): "d"}
 
 
 def _below_a_province(place: str) -> bool:
     """A list's place of a commune or a region ("xã", "phường Đa Mai", "khu vực 1"): what it says of every item."""
-    return fold(place).split(" ", 1)[0] in {"XA", "PHUONG", "THI"} or _REGION.fullmatch(place.strip()) is not None
+    return fold(place).split(" ", 1)[0] in {"XA", "PHUONG", "THI"} or _REGION.fullmatch(_unmarked(place.strip())) is not None
 
 
 def commune_of(name: str) -> str | None:
