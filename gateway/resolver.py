@@ -46,7 +46,9 @@ _MINISTRY_END = re.compile(r"(?<![Cc]án )(?<!CÁN )\b(?:Bộ|BỘ)\s+(?!(?i:ch�
 _SCHOOL = re.compile(r"(?i:trường)\b")  # a school, not its head ("Trưởng"): "Trường Sở Y tế" is none of Sở Y tế's (red team 39)
 _PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")
-_NOTES = re.compile(r"\(([^)]*)\)")
+_NOTES = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")  # "(để b/c)", and as some offices write it "[để b/c]"
+# a list's numbering before an entry: "1.", "2)", "a)", "II." (red team 98: "1. Sở Y tế" was held)
+_NUMBERING = re.compile(r"^\s*(\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.)\s+")
 _NOTE_WORDS = re.compile(r"^(\d+\s*(BAN|B)\b|DE\b(?! AN\b)|B/C|B/CAO|B/E|T/H|P/H|TH/H|PH/H|D/B|D/C|"
                          r"QUA (EMAIL|E-MAIL|THU|HE THONG)|KEM\b|BAN (CHINH|SAO|GOC|DIEN TU)\b|THAY\b|THUC HIEN|BAO CAO|"
                          r"PHOI HOP|CHI DAO|E-?MAIL|"
@@ -287,13 +289,13 @@ class Resolver:
         abbreviation ("(HN, HCM)", "(BTC, BYT)", "(b/c TTCP)") says which bodies (red team 38), as after a dash. A group
         whose name is a list of kinds ("Sở, ban, ngành") stays one item of a list it stands in (`_GROUP_COMMA`)."""
         def kept(note: re.Match[str]) -> str:
-            text = note.group(1)
+            text = note.group(1) if note.group(1) is not None else note.group(2)
             named = any(self._direct(word, ours=False) is not None or names_province(word)
                         for word in re.findall(r"[A-ZĐ]{2,}[A-ZĐ0-9.]*", text))
             return " " if _is_note(text) and not named else f" - {text} "
         # as a reader sees it: nothing drawn as nothing, a Cyrillic "о" the Latin one (red team 98: "Phú Hоà" was
         # "Phú Hà", a zero-width space hid "Việt Nam")
-        entry = as_printed(entry)
+        entry = _NUMBERING.sub("", as_printed(entry))
         text = _NOTES.sub(kept, entry.replace(_GROUP_COMMA, " ")).strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
         for written in self._listed_groups:  # red team 55: "Các Sở, ban, ngành, UBND các huyện" was five items
             text = written.sub(lambda m: re.sub(r"\s*,\s*", _GROUP_COMMA, m.group(0)), text)
