@@ -105,10 +105,12 @@ def _read_mails(paths: list[Path], gateway: Gateway, *, keep: bool) -> list[Inco
         if path.stat().st_size <= too_large:
             mails.append(IncomingMail(source=str(path), raw=path.read_bytes()))
             continue
+        # kept as the daemon keeps one: only where the store's disk has room for it beside what the mails after it need
+        kept = keep and gateway.store.free_bytes() >= path.stat().st_size + gateway.config.limits.room_needed
         with path.open("rb") as file:  # read once: its head is the beginning of what is kept and hashed
             measured = Measured(iter(lambda: file.read(2**20), b""), head=HEADER_BYTES)
-            digest, size = gateway.store.put_chunks(measured) if keep else (measured.through().digest, measured.size)
-        mails.append(IncomingMail(source=str(path), raw=measured.head, whole=Whole(size, digest)))
+            digest, size = gateway.store.put_chunks(measured) if kept else (measured.through().digest, measured.size)
+        mails.append(IncomingMail(source=str(path), raw=measured.head, whole=Whole(size, digest, kept or not keep)))
     return mails
 
 

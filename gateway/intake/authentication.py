@@ -98,20 +98,22 @@ def received_from(value: str) -> tuple[str, ...]:
         return ()
     first = match.group(1).lower().rstrip(".")
     groups, after = _comments(text[match.end():])
-    # Postfix's "(Authenticated sender: NAME)" after the client (smtpd_sasl_authenticated_header) names no host
-    groups = [g for g in groups if not g.lower().startswith("authenticated sender:")]
-    if after and not _CLAUSE.match(after):
+    if after and not (_CLAUSE.match(after) and _server_clauses(after)):
         # words before the next clause: a HELO of several words, the client's own (a red team's "from mx.tỉnh x
-        # (unknown [IP])" passed for a hop from the MX itself), so nothing counts
+        # (unknown [IP])" passed for a hop from the MX itself); or a clause before the server's "by": a HELO ending in
+        # ";" or holding "by", "id" (red team 99: "from mx.tỉnh; (unknown [IP]) by …"): nothing counts
         return ()
     if not groups:
         return (first,)
     if groups[0].lower().startswith("helo "):  # qmail: the client's words, then its address in the next "(…)"
         return tuple(t for t in (_literal(w) for w in groups[1].split()) if _address(t)) if len(groups) == 2 else ()
-    if len(groups) > 1:
-        # one "(…)" is the server's: a HELO that brings its own, "mx.tỉnh (mx.tỉnh [10.0.0.5])", put a private hop of
-        # the client's making before the server's "(unknown [public IP])" (red team 97): nothing counts
+    # the client's "(…)" is the one that shows an address; the server writes others of its own after it (Postfix's TLS,
+    # its "(Authenticated sender: …)", its "(No client certificate requested)": red team 99). Two showing an address:
+    # a HELO brought one, "mx.tỉnh (mx.tỉnh [10.0.0.5])", before the server's "(unknown [public IP])" (red team 97)
+    addressed = [g for g in groups if any(_address(_literal(w)) for w in g.split())]
+    if len(addressed) > 1:
         return ()
+    groups = addressed or groups[:1]
     group = groups[0]
     words = group.split()
     if "may be forged" in group.lower():  # Sendmail: "(name [IP] (may be forged))", the name it could not confirm
@@ -130,6 +132,13 @@ def received_from(value: str) -> tuple[str, ...]:
         return tuple(addresses)
     own = [first] if claimed and _address(_literal(first)) is None else []
     return tuple(dict.fromkeys([*own, *names, *addresses]))
+
+
+def _server_clauses(after: str) -> bool:
+    """Whether what follows "from NAME (…)" is as a server writes it (RFC 5321 §4.4: "by" first, once; ";" before the date
+    alone): a line with no "by" at all is taken as it is."""
+    bys = len(re.findall(r"(?:^|\s)by\s", after, re.IGNORECASE))
+    return bys == 0 or (bys == 1 and after[:3].lower() == "by ")
 
 
 def _comments(text: str) -> tuple[list[str], str]:

@@ -379,7 +379,10 @@ class Intake:
         decisions = decide(
             facts, self.gw.us, self.gw.directory, self.gw.config.clerk_addresses,
             self.gw.config.notify.urgent, self._duplicate_lookup(session, received),
-            answers_ours=answered_recipient(session, facts) is not None or answers_an_answer(session, facts),
+            # an answer to one of our answers carrying no file at all: an autoresponder's (red team 97); a person's
+            # reply with a file, even no PDF, is judged (red team 99: a .docx sent back vanished, nobody told)
+            answers_ours=answered_recipient(session, facts) is not None
+            or (not facts.attachments and answers_an_answer(session, facts)),
         )
         return self._held_if_closed(session, decisions, self._receipt_year(received))
 

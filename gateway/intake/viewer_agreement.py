@@ -40,21 +40,41 @@ def viewer_reads_as_validated(data: bytes, reader: PdfFileReader, first_signed_r
 
 
 WHITE_SPACE = b"\x00\t\n\x0c\r "  # PDF's (ISO 32000-1 §7.2.2)
+_W = rb"[\x00\t\n\x0c\r ]"
+# what a revision written after a signature is made of (ISO 32000-1 §7.5.6): its objects, its cross-reference table and
+# trailer (or stream, an object), "startxref" and "%%EOF"; nothing between them, not even a comment
+_REVISION_PART = re.compile(
+    rb"%s*(?:(?P<object>(?P<number>\d+)%s+(?P<generation>\d+)%s+obj\b.*?\bendobj)"
+    rb"|xref%s+(?:\d+%s+\d+%s+(?:\d{10} \d{5} [nf]%s{1,2})*)+(?=trailer\b)"
+    rb"|trailer%s*<<.*?>>%s*(?=startxref\b)"
+    rb"|(?P<end>startxref%s+\d+%s*%%%%EOF))" % ((_W,) * 11), re.DOTALL)
 
 
 # ISO 32000-1 §7.5.5-6: a file ends with its last revision's "%%EOF", each incremental update adding one. What follows
-# it (or stands between the revisions) is read by neither pyHanko nor a viewer, yet the file is stored and passed on
-# whole: another format's page or script riding under a signature (red team 96: an HTML page with a script after a
-# signed letter was registered as signed and unmodified, where a zip there is refused as a polyglot).
+# it, or stands between the parts of the revisions after a signature, is read by neither pyHanko nor a viewer, yet the
+# file is stored and passed on whole: another format's page or script riding under a signature (red team 96: an HTML page
+# with a script after a signed letter was registered as signed and unmodified, where a zip there is refused as a
+# polyglot; red team 99: the page put before an empty revision after the signature).
 def ends_with_its_revisions(data: bytes, reader: PdfFileReader, signed_revision: int, signed_end: int) -> bool:
-    """Whether the bytes after the last signature's revision (which ends at `signed_end`) are the revisions after it,
-    one "%%EOF" each, and white space: nothing else."""
+    """Whether the bytes after the last signature's revision (which ends at `signed_end`) are the revisions after it and
+    nothing else: each object where their cross-reference sections place it, each section, one "%%EOF" each, white
+    space."""
     if not 0 < signed_end <= len(data):
         return False
-    tail = data[signed_end:]
-    ends = [found.end() for found in re.finditer(rb"%%EOF", tail)]
-    later = reader.xrefs.total_revisions - 1 - signed_revision
-    return len(ends) == later and not tail[ends[-1] if ends else 0:].strip(WHITE_SPACE)
+    xrefs = reader.xrefs
+    later = range(signed_revision + 1, xrefs.total_revisions)
+    placed = {(at, ref.idnum, ref.generation) for revision in later for ref in xrefs.explicit_refs_in_revision(revision)
+              if isinstance(at := xrefs.get_historical_ref(ref, revision), int)}
+    placed |= {(meta.start_location, meta.stream_ref.idnum, meta.stream_ref.generation) for revision in later
+               if (meta := xrefs.get_xref_container_info(revision)).stream_ref is not None}
+    ends, at = 0, signed_end
+    while (part := _REVISION_PART.match(data, at)) is not None:
+        if part.group("object") is not None and \
+                (part.start("object"), int(part.group("number")), int(part.group("generation"))) not in placed:
+            return False  # an object no section lists: the revisions' in name only
+        ends += part.group("end") is not None
+        at = part.end()
+    return ends == len(later) and not data[at:].strip(WHITE_SPACE)
 
 
 # pyHanko ends the file at its last line starting "%%EOF"; a viewer at the last "startxref" of its last bytes: a
