@@ -94,6 +94,7 @@ class HeldMailDetail:
     outcome: MailOutcome
     files: tuple[MailFile, ...]
     history: tuple[HistoryEntry, ...]
+    recalled: bool = False  # its document recalled by its issuer: its subject and original gone, not a secret one's
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,9 @@ def show(gateway: Gateway, mail_id: int) -> HeldMailDetail:
         return HeldMailDetail(
             _held(mail, tz), mail.message_id, mail.sha256, mail.source, MailOutcome.from_json(mail.outcome),
             tuple(_file(f) for f in queries.mail_files(session, mail_id)),
-            tuple(_history(h, tz) for h in queries.mail_history(session, mail_id)))
+            tuple(_history(h, tz) for h in queries.mail_history(session, mail_id)),
+            recalled=session.scalar(select(Document.id).where(Document.mail_id == mail_id, Document.recalled).limit(1))
+            is not None)
 
 
 def _held(mail: Mail, tz: ZoneInfo) -> HeldMail:

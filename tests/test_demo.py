@@ -20,10 +20,10 @@ def test_demo_runs_the_gateway_over_a_maildir_and_prints_the_register_and_replie
     assert "Sổ đăng ký văn bản đến:" in out and "Thư trả lời máy chủ SMTP đã nhận:" in out
     assert "    4  " in out and "130/STP-VP" in out  # four documents registered, the urgent one last
     assert out.count("X-QLVB-Status 03") == 5  # four acknowledgements and one for the duplicate
-    assert "quarantined [sender-unauthenticated]" in out
+    assert "quarantined (cần kiểm tra) [sender-unauthenticated]" in out  # the code, and the clerk's words
     # then one of our own documents: held for an entry the directory does not know, confirmed, signed, sent
     assert "GIỮ LẠI:" in out and '--confirm "UBND huyện Lục Nam=-"' in out
-    assert out.count(": sent") == 2 and "(đã ký số)" in out
+    assert out.count(": sent (đã gửi)") == 2 and "(đã ký số)" in out
     assert (tmp_path / "demo" / "45-SNV-VP-da-ky.pdf").read_bytes().startswith((tmp_path / "demo" / "45-SNV-VP.pdf").read_bytes())
     assert "FFTM" not in done.stderr
     # make demo tells how to open the desk, as it can be typed, on the folder it made

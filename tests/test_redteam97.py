@@ -55,18 +55,24 @@ def test_a_helo_carrying_its_own_parenthesised_host_makes_the_forgers_results_co
     below it are forged: unauthenticated, quarantined, nobody answered.
     Observed: the sender counts as Sở Tư pháp logged in, the forged scan is registered on the official-mailbox basis
     and Sở Tư pháp is acknowledged."""
-    _two_servers(world)
-    scan = world.scanned(world.document(number="971/STP-VP", summary=FORGED))
-    mail = make_mail(sender=STP, to=[CLERK], subject="Gửi văn bản 971/STP-VP", attachments=[("971.pdf", scan)])
     helo = f"{MX} ({MX} [10.0.0.5])"
+    forged_below_the_mx(world, 971, f"Received: from {helo} (unknown [203.0.113.9]) by {MX} (Postfix) with ESMTP id 4QxT")
+
+
+def forged_below_the_mx(world: World, number: int, mx_line: str) -> None:
+    """A forged scan of Sở Tư pháp's through the MX, whose Received line is `mx_line`, the forger's own submission
+    server's results and line below it: nobody proven, held, nobody but the clerk told, nothing registered."""
+    _two_servers(world)
+    scan = world.scanned(world.document(number=f"{number}/STP-VP", summary=FORGED))
+    mail = make_mail(sender=STP, to=[CLERK], subject=f"Gửi văn bản {number}/STP-VP", attachments=[(f"{number}.pdf", scan)])
     raw = on_top(mail, [
         results(f"{MX}; dkim=none; spf=none smtp.mailfrom=sotp.bacgiang.gov.vn"),  # the MX's own, genuine
-        f"Received: from {helo} (unknown [203.0.113.9]) by {MX} (Postfix) with ESMTP id 4QxT; {_now()}",
+        f"{mx_line}; {_now()}",
         # what follows is the forger's
         results(f"{SUBMISSION}; auth=pass smtp.auth={STP}"),
         f"Received: from pc.sotp (unknown [203.0.113.7]) by {SUBMISSION} (Postfix) with ESMTPSA id 9AbC; {_now()}",
     ])
-    [out] = world.ingest(_put(world, "helo-parens", raw))
+    [out] = world.ingest(_put(world, f"forged-{number}", raw))
     assert not out["sender"]["authenticated"], (out["sender"], out["verdict"], out.get("basis"), out["replies"])
     assert out["verdict"] == "quarantined", (out["verdict"], out.get("basis"))
     assert not [r for r in out["replies"] if r["kind"] != "alert"], out["replies"]

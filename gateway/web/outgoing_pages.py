@@ -168,7 +168,7 @@ def routes(desk: Desk) -> list[BaseRoute]:
         if int(size) > limit:  # refused before a byte of it is read
             return refused_upload(request, f"Tệp quá lớn: văn bản và dự thảo cộng lại không quá "
                                            f"{gateway.config.web.max_upload_mb:g} MB.", 413)
-        visitor, form = await desk.acting(request, "send")
+        visitor, form = await desk.acting(request, "send", files=True)
         scan, draft = form.get("scan"), form.get("draft")
         if not isinstance(scan, UploadFile):
             return refused_upload(request, "Chưa chọn tệp văn bản (PDF).", 400)
