@@ -125,7 +125,7 @@ class Gateway:
     @classmethod
     def open(cls, config: Config) -> "Gateway":
         entries = read_directory(config.directory) if config.directory is not None else None  # before the register
-        register = Register(config.database)
+        register = Register(config.database, store=Path(config.storage))  # never anew beside a register's files
         with register.session() as session, session.begin():
             if entries is not None and config.directory is not None:
                 synced = sync_directory(session, entries, directory_source(config.directory), ours=config.agency.code)

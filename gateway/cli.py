@@ -261,7 +261,7 @@ def _printed(config: Config, period: Period, volume: int) -> PrintedRegister:
     from registry.database import Register
     from registry.printed import printed_register
 
-    with closing(Register(config.database)) as database, database.session() as session:
+    with closing(Register(config.database, store=Path(config.storage))) as database, database.session() as session:
         return printed_register(session, config.agency.code, config.agency.name, period, config.tz, volume=volume)
 
 
@@ -330,7 +330,8 @@ def register_close(config_path: str, year: int, output: str | None, volume: int,
     config = _config(config_path)
     if not year_over(year, datetime.now(config.tz).date()):
         raise UsageError(f"--year {year}: the year is not over (a register is closed at the year's end)")
-    with closing(Register(config.database)) as database, database.session() as session, session.begin():
+    register = Register(config.database, store=Path(config.storage))
+    with closing(register) as database, database.session() as session, session.begin():
         closed = close_year(session, config.agency.code, year, actor=actor, now=datetime.now(timezone.utc), tz=config.tz)
     when = f"{closed.closed_at.astimezone(config.tz):%d/%m/%Y %H:%M}"
     print(f"Sổ năm {year} {'đã khóa từ trước' if closed.already else 'đã khóa'}: {when}, {closed.closed_by}"
@@ -846,7 +847,8 @@ def _people(config_path: str, change: Callable[[Any], Any]) -> Any:
     from registry.people import PeopleError
 
     config = _config(config_path)
-    with closing(Register(config.database)) as database, database.session() as session, session.begin():
+    register = Register(config.database, store=Path(config.storage))
+    with closing(register) as database, database.session() as session, session.begin():
         try:
             return change(session)
         except PeopleError as exc:

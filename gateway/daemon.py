@@ -174,6 +174,7 @@ class Daemon:
         scheduler = self._schedule()
         listener = self._listen()
         self.intake.destroy_recalled()  # what a process that died left of a recall (never raises: tried again later)
+        self._remove_orphans()
         # the outbox is sent by a thread of its own: a slow mail server never holds up the intake (red team 56: at 8 s a
         # command, a mail waited 142 s behind the answers to the mails before it)
         sending = threading.Thread(target=self._sending, name="outbox", daemon=True)
@@ -198,6 +199,14 @@ class Daemon:
                 watcher.close()
                 self._survive(functools.partial(self.states.save, watcher.name, Disconnected()), pause=0)
             log.info("gateway stopped")
+
+    def _remove_orphans(self) -> None:
+        """What a process that died left half-written in the store (a large mail's stream killed: red team 101)."""
+        try:
+            if removed := self.gateway.store.remove_orphans():
+                log.info("removed %d files a process that died left half-written in the store", removed)
+        except OSError as exc:
+            log.warning("the store's half-written files are not removed (%s); tried again at the next start", exc)
 
     def _schedule(self) -> Any:  # an APScheduler BackgroundScheduler (APScheduler 3 has no types)
         """The timed work (APScheduler 3, jobs kept in the register's database so that they survive a

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from typing import Literal
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DatabaseError, DisconnectionError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,6 +32,7 @@ from gateway.model import Decision, MailFacts, SenderAuth, Whole
 from gateway.reasons import error
 from qlvb_mailbox.imap import NETWORK_ERRORS
 from registry.database import Register
+from registry.errors import RegisterUnavailable
 from registry.models import MailAttempt
 
 log = logging.getLogger("qlvb.guard")
@@ -49,6 +50,17 @@ STATEMENT_TOO_LARGE = ("too many SQL variables", "string or blob too big", "Expr
                        "too many terms in compound SELECT")
 
 
+# … and the register damaged is no mail's doing either (red team 101: a page of SQLite's zeroed, "database disk image is
+# malformed" quarantined every good letter with no row, as the mail's fault): SQLite's words, PostgreSQL's class XX
+# (internal error, data or index corrupted)
+REGISTER_DAMAGED = ("malformed", "file is not a database", "disk I/O error")
+
+
+def _damaged(exc: DatabaseError) -> bool:
+    return any(words in str(exc.orig) for words in REGISTER_DAMAGED) or str(
+        getattr(exc.orig, "sqlstate", "") or "").startswith("XX")
+
+
 def blame(exc: BaseException) -> Blame:
     """Whose fault an exception is. The file system and the network (every OSError: the disk full, a
     quota, a connection lost; the IMAP library's errors) are the infrastructure's: no mail's bytes
@@ -58,7 +70,8 @@ def blame(exc: BaseException) -> Blame:
     while link is not None and id(link) not in seen:
         if isinstance(link, OperationalError) and any(words in str(link.orig) for words in STATEMENT_TOO_LARGE):
             return "mail"
-        if isinstance(link, DATABASE_DOWN + NETWORK_ERRORS):
+        if isinstance(link, (*DATABASE_DOWN, *NETWORK_ERRORS, RegisterUnavailable)) or \
+                isinstance(link, DatabaseError) and _damaged(link):
             return "infrastructure"
         seen.add(id(link))
         link = link.__cause__

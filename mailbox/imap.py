@@ -228,11 +228,25 @@ class ImapMailbox:
                 raise
             if isinstance(exc, imaplib.IMAP4.abort):
                 self._connect_again()
+            elif self._made_again(key):  # the folder deleted by a person since the daemon connected (red team 101)
+                return self.file(uids, key)
             if len(uids) == 1:
                 log.warning("the server keeps mail UID %d in the inbox: %s", uids[0], exc)
                 return
             for uid in uids:
                 self.file([uid], key)
+
+    def _made_again(self, key: str) -> bool:
+        """The verdict's folder made again if it is gone (a person deleted it, the server answered the move NO
+        [TRYCREATE]: every mail of that verdict was left in the inbox, unseen until a reconnection); False if it is there."""
+        assert self.client is not None
+        folder = self.folder(key)
+        if self.client.folder_exists(folder):
+            return False
+        log.warning("the folder %s was gone: made again", folder)
+        self.client.create_folder(folder)
+        self.client.subscribe_folder(folder)
+        return True
 
     def _move(self, uids: list[int], key: str) -> None:
         assert self.client is not None

@@ -12,7 +12,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -153,28 +153,83 @@ def _first_line(exc: DBAPIError) -> str:
     return next((line.strip() for line in words.splitlines() if line.strip()), type(exc).__name__)
 
 
+def _identity(path: str | None) -> tuple[int, int] | None:
+    """The SQLite file's device and inode (None: no such file, or no SQLite file)."""
+    if path is None:
+        return None
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _never_anew_beside(engine: Engine, store: Path | None) -> None:
+    """A register never made (no schema revision in it) is not made beside a store that holds a register's files: its
+    register was removed or lost, and a new one would give the year's numbers again (red team 101: the daemon restarted
+    on a deleted register acknowledged a second number 1)."""
+    if store is None or not _holds_files(store / "sha256"):
+        return
+    with engine.connect() as connection:
+        if inspect(connection).has_table("alembic_version"):
+            return
+    raise RegisterUnavailable(f"no register at {engine.url.render_as_string(hide_password=True)}, but the store "
+                              f"{store.resolve()} holds the files of one: restore the register from its backup (to begin "
+                              "a new register, move the store aside first)")
+
+
+def _holds_files(folder: Path) -> bool:
+    """Whether the content store's folder holds a file (half-written ones aside), looked for no further than the first."""
+    try:
+        with os.scandir(folder) as parts:
+            for part in parts:
+                if part.is_dir():
+                    with os.scandir(part.path) as files:
+                        if any(f.is_file() and not f.name.startswith(".tmp-") for f in files):
+                            return True
+    except OSError:
+        return False
+    return False
+
+
 class Register:
     """The opened register: an engine with its schema up to date, and a session factory."""
 
-    def __init__(self, url: str, *, existing: bool = False) -> None:
+    def __init__(self, url: str, *, existing: bool = False, store: Path | None = None) -> None:
         """`existing`: the register as it is, for reading (`status`): never made, never migrated (RegisterUnavailable
-        when it is not there, not reached or not at the code's revision); else made if need be and migrated."""
+        when it is not there, not reached or not at the code's revision); else made if need be and migrated, but never
+        made anew beside a content store that holds a register's files (`store`: its folder)."""
         self.engine = make_engine(url, create=not existing)
         try:
-            check_revision(self.engine) if existing else migrate(self.engine)
+            if existing:
+                check_revision(self.engine)
+            else:
+                _never_anew_beside(self.engine, store)
+                migrate(self.engine)
         except BaseException:
             self.engine.dispose()
             raise
+        self._file = sqlite_path(normalise_url(url))
+        self._identity = _identity(self._file)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self.sessions, "before_flush", fit_to_columns)  # a value too long is cut, never refused
 
     def session(self) -> Session:
+        self._still_its_file()
         return self.sessions()
 
     def reading(self) -> Session:
         """A session for reading only: on SQLite it does not take the writer's lock, so another process records
         meanwhile (a write in it would take the lock late, after others' numbers: never write in it)."""
+        self._still_its_file()
         return self.sessions(bind=self.engine.execution_options(**{READER: True}))
+
+    def _still_its_file(self) -> None:
+        """A SQLite register's file still the one opened: removed or replaced under a running gateway, its connections
+        would go on numbering into the file gone (red team 101: numbers 2 and 3 acknowledged, in no register)."""
+        if self._identity is not None and _identity(self._file) != self._identity:
+            raise RegisterUnavailable(f"the register's file {Path(self._file or '').resolve()} was removed or replaced "
+                                      "while the gateway ran: put it back (or restore it from its backup), then restart")
 
     def close(self) -> None:
         self.engine.dispose()

@@ -54,9 +54,10 @@ class DocumentView:
     @property
     def secret(self) -> bool:
         """A secret document: a paper one with its mark (its content stays on paper), or one by mail of
-        which nothing was kept (002 Đ16.7); the desk shows only the fact."""
+        which nothing was kept (002 Đ16.7); the desk shows only the fact. A recalled one's mail keeps nothing either, and is
+        no secret one (red team 100: its page said "Văn bản mật" and hid the recall)."""
         return self.document.secrecy is not None or (
-            self.mail is not None and not self.mail.stored and self.mail.subject is None)
+            self.mail is not None and not self.mail.stored and self.mail.subject is None and not self.document.recalled)
 
 
 def due_documents(session: Session, today: date) -> tuple[DueDocument, ...]:

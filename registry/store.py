@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from registry.files import disk_usage, rename_synced, write_atomically, write_temporary
+from registry.files import disk_usage, remove_orphans, rename_synced, write_atomically, write_temporary
 
 
 class Measured:
@@ -66,6 +66,11 @@ class ContentStore:
             target.parent.mkdir(exist_ok=True)
             rename_synced(temporary, target)
         return digest, size
+
+    def remove_orphans(self) -> int:
+        """What writers that died left half-written (registry.files.remove_orphans): how many files."""
+        folder = self.root / "sha256"
+        return remove_orphans(folder) if folder.is_dir() else 0
 
     def free_bytes(self) -> int:
         """Room left on the store's disk."""
