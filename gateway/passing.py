@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
@@ -152,18 +152,30 @@ def pass_on(gateway: Gateway, request: PassRequest, now: datetime | None = None)
                   tuple(u.mailbox for u in (units.lead, *units.co)), told)
 
 
+@dataclass(frozen=True)
+class UnitNow:
+    """A unit as the configuration has it now, under its code. What was passed to that code is its when it was passed
+    under its name or to its mailbox: a code given to a new unit (another name, another mailbox) is not the old one's (red
+    team 100), a unit renamed keeps what was passed to it (red team 102)."""
+
+    name: str
+    mailbox: str
+
+    def owns(self, name: str, mailbox: str) -> bool:
+        return name == self.name or mailbox.lower() == self.mailbox.lower()
+
+
 def mark(gateway: Gateway, year: int, number: int, unit: str, step: Step, actor: str,
-         now: datetime | None = None, unit_name: str | None = None) -> Marked:
+         now: datetime | None = None, unit_now: UnitNow | None = None) -> Marked:
     """A unit marks a document passed to it received (worked on: the register's column 9 names who)
-    or done; the lead unit's "done" tells the sender 06. `unit_name`: the unit's as the configuration names it now, for
-    a unit's person (a code given to another unit is not the old one's: red team 100)."""
+    or done; the lead unit's "done" tells the sender 06. `unit_now`: the unit of that code now, for a unit's person."""
     now = now or datetime.now(timezone.utc)
     where = f"số đến {number}/{year}"
     with gateway.register.session() as session, session.begin():
         document = _document(session, gateway.config.agency.code, year, number)
         row = None if document is None else next(
             (a for a in _assignments(session, document.id)
-             if a.unit_code.lower() == unit.lower() and unit_name in (None, a.unit_name)), None)
+             if a.unit_code.lower() == unit.lower() and (unit_now is None or unit_now.owns(a.unit_name, a.mailbox))), None)
         check_mark(None if row is None or document is None else UnitTask(
             row.role, row.received_at is not None, row.done_at is not None, document.recalled), step, unit, where)
         assert document is not None and row is not None
@@ -215,16 +227,16 @@ def queue_reminders(gateway: Gateway, now: datetime | None = None) -> int:
     return queued
 
 
-def tasks(gateway: Gateway, unit: str | None = None, year: int | None = None, unit_name: str | None = None) -> list[Task]:
-    """The documents passed on (to one unit; `unit_name`: the one of that code the configuration names now), newest
-    first."""
+def tasks(gateway: Gateway, unit: str | None = None, year: int | None = None, unit_now: UnitNow | None = None) -> list[Task]:
+    """The documents passed on (to one unit; `unit_now`: the one of that code now), newest first."""
     with gateway.register.session() as session:
         query = (select(Assignment, Document).join(Document, Document.id == Assignment.document_id)
                  .where(Document.agency_code == gateway.config.agency.code))
         if unit is not None:
             query = query.where(Assignment.unit_code == unit)
-        if unit_name is not None:
-            query = query.where(Assignment.unit_name == unit_name)
+        if unit_now is not None:
+            query = query.where(or_(Assignment.unit_name == unit_now.name,
+                                    func.lower(Assignment.mailbox) == unit_now.mailbox.lower()))
         if year is not None:
             query = query.where(Document.year == year)
         rows = session.execute(query.order_by(Document.year.desc(), Document.arrival_number.desc(), Assignment.id)).all()

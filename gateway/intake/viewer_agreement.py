@@ -50,6 +50,12 @@ _REVISION_PART = re.compile(
     rb"|(?P<end>startxref%s+\d+%s*%%%%EOF))" % ((_W,) * 11), re.DOTALL)
 
 
+_STREAM_DATA = re.compile(rb"\bstream\r?\n.*?\bendstream\b", re.DOTALL)  # a stream's bytes: anything may stand there
+# Outside strings' and streams' bytes a "<" opens a dictionary ("<<") or a hex string ("<0A1b>"), never a tag ("<html>",
+# "<script>"); a later revision with one carries another format's text where a parser skips it
+_MARKUP = re.compile(rb"(?<!<)<(?!<)[^<>]*[^0-9A-Fa-f\x00\t\n\x0c\r <>][^<>]*>")
+
+
 # ISO 32000-1 §7.5.5-6: a file ends with its last revision's "%%EOF", each incremental update adding one. What follows
 # it, or stands between the parts of the revisions after a signature, is read by neither pyHanko nor a viewer, yet the
 # file is stored and passed on whole: another format's page or script riding under a signature (red team 96: an HTML page
@@ -72,6 +78,8 @@ def ends_with_its_revisions(data: bytes, reader: PdfFileReader, signed_revision:
         if part.group("object") is not None and \
                 (part.start("object"), int(part.group("number")), int(part.group("generation"))) not in placed:
             return False  # an object no section lists: the revisions' in name only
+        if _MARKUP.search(_STREAM_DATA.sub(b"", part.group(0))):
+            return False  # a page's tag where PDF's syntax has none: after an object's value, in a trailer (red team 102)
         ends += part.group("end") is not None
         at = part.end()
     return ends == len(later) and not data[at:].strip(WHITE_SPACE)

@@ -9,6 +9,7 @@ not ended (registry/people.py), within its hours, its person there and not disab
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -21,7 +22,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -30,6 +31,7 @@ from gateway.config import Config, Web
 from gateway.web import outgoing_pages, pages, passing_pages, printed_pages
 from gateway.web.desk import Desk, LoginRequired
 from gateway.web.security import SecurityHeaders
+from registry.errors import RegisterUnavailable
 from registry.keys import register_key
 
 SESSION_KEY = "desk-sessions"  # the register key that signs the desk's cookies
@@ -101,6 +103,13 @@ def make_app(gateway: Gateway, *, clock: Callable[[], float] = time.time) -> Sta
                                                                   405: "Không làm được như vậy ở trang này."}.get(status, "Lỗi.")
         return desk.page(request, "error.html", desk.visitor(request), status=status, message=message)
 
+    async def no_register(request: Request, exc: Exception) -> Response:
+        """The register gone or replaced under the desk (red team 102: every page a bare 500): said, in a page of its own
+        (the usual one looks the visitor up in the register)."""
+        return HTMLResponse(f"<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Sổ đăng ký</title><p>Không "
+                            f"mở được sổ đăng ký: {html.escape(str(exc))}.</p><p>Báo người quản trị: đặt lại sổ (hoặc khôi "
+                            "phục bản sao lưu), rồi khởi động lại bàn làm việc và dịch vụ nhận thư.</p></html>", 503)
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         try:
@@ -115,7 +124,7 @@ def make_app(gateway: Gateway, *, clock: Callable[[], float] = time.time) -> Sta
         Middleware(SessionMiddleware, secret_key=register_key(gateway.register, SESSION_KEY).hex(),
                    session_cookie=session_cookie(settings), max_age=int(settings.session_hours * 3600),
                    same_site="lax", https_only=secure(settings)),
-    ], exception_handlers={LoginRequired: to_login, HTTPException: refused})
+    ], exception_handlers={LoginRequired: to_login, HTTPException: refused, RegisterUnavailable: no_register})
     app.state.desk = desk
     return app
 

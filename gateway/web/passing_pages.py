@@ -73,26 +73,26 @@ def routes(desk: Desk) -> list[BaseRoute]:
                             + "".join(f", {names[c]} phối hợp" for c in passed.co) + ".")
         return desk.redirect(f"/documents/{document_id}/pass")
 
-    def unit_name(code: str | None) -> str | None:
-        """The person's unit as the configuration names it now: what was passed to a unit is its by code and name (red
-        team 100: a code given to a new unit showed it the old one's documents); None: no unit of that code now."""
-        return next((u.name for u in gateway.config.units if code and u.code.lower() == code.lower()), None)
+    def unit_now(code: str | None) -> passing.UnitNow | None:
+        """The person's unit as the configuration has it now (passing.UnitNow); None: no unit of that code now."""
+        return next((passing.UnitNow(u.name, str(u.mailbox)) for u in gateway.config.units
+                     if code and u.code.lower() == code.lower()), None)
 
     async def unit_page(request: Request) -> Response:
         visitor = desk.reader(request, "unit-work")
-        name = unit_name(visitor.unit)
-        tasks = await desk.run(passing.tasks, gateway, visitor.unit, None, name) if visitor.unit and name else []
+        now = unit_now(visitor.unit)
+        tasks = await desk.run(passing.tasks, gateway, visitor.unit, None, now) if visitor.unit and now else []
         return desk.page(request, "unit_tasks.html", visitor, tasks=tasks)
 
     async def unit_mark(request: Request) -> Response:
         visitor, _ = await desk.acting(request, "unit-work")
         step = STEPS.get(request.path_params["step"])
-        name = unit_name(visitor.unit)
-        if step is None or not visitor.unit or name is None:
+        now = unit_now(visitor.unit)
+        if step is None or not visitor.unit or now is None:
             raise HTTPException(404)
         year, number = _int(request.path_params["year"]), _int(request.path_params["number"])
         try:
-            await desk.run(passing.mark, gateway, year, number, visitor.unit, step, visitor.name, None, name)
+            await desk.run(passing.mark, gateway, year, number, visitor.unit, step, visitor.name, None, now)
             desk.flash(request, f"Số đến {number}/{year}: {'đã xử lý xong' if step == 'done' else 'đã nhận'}.")
         except PassRefused as exc:
             desk.flash(request, f"Không đánh dấu được: {exc}", "error")
