@@ -94,12 +94,13 @@ def test_a_cookie_re_signed_with_a_real_sessions_token_and_another_name_is_that_
 def test_a_new_register_and_the_desks_page_pictures_are_for_the_gateways_user_alone(desk: DeskWorld, clock: Clock) -> None:
     world = desk.world
     world.extra["database"] = "sqlite:///fresh/qlvb.db"  # a register made by the first command, as `user add` makes it
+    world.extra["storage"] = "fresh-store"  # a new register is never made beside a store of another's files (stop 44)
     world.write_config()
     assert add_person(world, "lan", "clerk", None).returncode == 0
     made = [p for p in (world.root / "fresh").iterdir()]
     assert made and all(p.stat().st_mode & 0o077 == 0 for p in made), {p.name: oct(p.stat().st_mode) for p in made}
     assert (world.root / "fresh").stat().st_mode & 0o007 == 0
-    del world.extra["database"]
+    del world.extra["database"], world.extra["storage"]
     world.write_config()
     app, gateway = desk_app(world, clock)
     try:
