@@ -30,7 +30,8 @@ class MailboxReport:
     failing_since: datetime | None
     failing_seconds: int
     updated_at: datetime | None
-    watched: bool
+    watched: bool  # the daemon looks at it: it wrote of it within the quiet time and did not stop cleanly since
+    silent: bool = False  # nothing written of it for longer than the quiet time: the daemon is not running
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def report(states: Iterable[MailboxState], outbox: OutboxCounts, store: StoreSpa
     unwatched = [Alert(m.name, m.failing_since, m.error,
                        f"hộp thư {m.name} không được theo dõi từ {m.updated_at.isoformat()}: "
                        f"tiến trình chạy nền (qlvb-gateway run) đã dừng?")
-                 for m in mailboxes if m.updated_at is not None and not m.watched and m.name in watch.polls
+                 for m in mailboxes if m.updated_at is not None and m.silent and m.name in watch.polls
                  and m.failing_seconds <= limit]
     return StatusReport(mailboxes, outbox, store, tuple(failing + unwatched + _unsent(outbox, limit, now)
                                                         + _unfiled(spool, limit, now)
@@ -149,10 +150,13 @@ def _mailbox(name: str, connected: bool, last_uid: int, backlog: int | None, las
              error: str | None, failing_since: datetime | None, updated_at: datetime | None, *, watch: Watch,
              now: datetime) -> MailboxReport:
     quiet = watch.polls.get(name, DEFAULT_POLL_SECONDS) + watch.seconds_per_mail + watch.alert_after_seconds
-    watched = updated_at is not None and (now - updated_at).total_seconds() <= quiet
+    silent = updated_at is not None and (now - updated_at).total_seconds() > quiet
+    # a daemon stopped cleanly wrote "disconnected, no error" last: not watched from then on (a newcomer read "watched"
+    # for the quarter of an hour after `systemctl stop`), alerted as a daemon that died is, once silent
+    watched = updated_at is not None and not silent and (connected or error is not None)
     failing_seconds = round((now - failing_since).total_seconds()) if failing_since else 0
     return MailboxReport(name, connected, last_uid, backlog, last_mail_at, error, failing_since, failing_seconds,
-                         updated_at, watched)
+                         updated_at, watched, silent)
 
 
 def store_space(path: Path) -> StoreSpace:

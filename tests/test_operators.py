@@ -80,6 +80,19 @@ def test_status_exits_4_once_a_mailbox_has_failed_longer_than_the_setting(world:
     assert done.returncode == 0 and "kho lưu trữ" in done.stdout
 
 
+def test_a_daemon_stopped_cleanly_is_not_watching_at_once_and_alerted_only_once_silent(world: World) -> None:
+    """`systemctl stop` (SIGTERM): the mailbox is `watched: false` at once (a newcomer read "watched" for the quarter of
+    an hour after it), no alert yet: the alert comes as for a daemon that died, once nothing has been written of it."""
+    with dovecot((US["mailbox"], PASSWORD)) as server:
+        watch(world, server.port, monitoring={"alert_after_seconds": 2}, limits={"seconds_per_mail": 1})
+        daemon = start_daemon(world)
+        assert status(world)[1]["mailboxes"][0]["watched"]
+        stop_daemon(daemon)
+        code, state = status(world)
+        assert (code, state["mailboxes"][0]["watched"], state["alerts"]) == (0, False, [])
+        assert wait_for(lambda: status(world)[0] == 4, timeout=30)
+
+
 @pytest.mark.long
 def test_status_exits_4_once_the_daemon_has_stopped_watching(world: World) -> None:
     """An idle daemon looks at its mailbox every poll; killed, it writes nothing more, and status says
