@@ -88,12 +88,19 @@ class Inbox(Generic[K]):
     mailbox: WatchedMailbox[K]
     desk: Desk
     more: bool = False
+    # mail the server would not give or move was left in the inbox: taken again at the next turn, from the first, on a
+    # new connection (red team 101: letters its storage failed under for a moment waited until a restart)
+    left_behind: bool = False
 
     def take(self) -> None:
         """New mail until none is left: after each pass the inbox is looked at again, so that mail that
         came while the daemon was busy is taken at once, not at the next poll. After MAX_PASSES the
         other work gets its turn, and the daemon does not wait before the next."""
         mailbox, desk = self.mailbox, self.desk
+        if self.left_behind and mailbox.connected:
+            log.info("%s: mail was left in the inbox: taken again on a new connection", self.name)
+            mailbox.close()
+        self.left_behind = False
         connected_now = not mailbox.connected
         if connected_now:
             mailbox.connect()
@@ -149,6 +156,7 @@ class Inbox(Generic[K]):
                     continue
                 for mail in self.mailbox.fetch(batch.keys):
                     job = Job("mail", mail.raw, store=True, delivered=mail.internaldate)
+                    self.left_behind |= mail.unreadable is not None
                     waiting.append(_Taken(mail, _unread(mail.unreadable) if mail.unreadable is not None
                                           else desk.intake.pool.submit(job)))
             while waiting and not desk.stop.is_set():  # the last ones as they come
@@ -200,7 +208,8 @@ class Inbox(Generic[K]):
             desk.metrics.taken(outcome)
             log.info("%s: %s", item.source, said(outcome))  # what the operator's journal shows of each mail
         for folder, filed in folders.items():  # after the commit: one MOVE a folder
-            self.mailbox.file(filed, folder)
+            if self.mailbox.file(filed, folder):
+                self.left_behind = True
         desk.metrics.filed(t.mail.internaldate for t in group)
         uids: list[int] = _uids(t.mail.key for t in group)
         last_uid = max([last_uid, *uids])

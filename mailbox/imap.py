@@ -217,10 +217,10 @@ class ImapMailbox:
             yield chunk
             offset += len(chunk)
 
-    def file(self, uids: list[int], key: str) -> None:
+    def file(self, uids: list[int], key: str) -> list[int]:
         """Move mails into the folder for their verdict, in one command (IMAP MOVE, or COPY and expunge); if the
-        server refuses it, each alone, one it refuses then left in the inbox (its verdict recorded: it is not taken
-        again), the refusal in the log."""
+        server refuses it, each alone, one it refuses then left in the inbox (its verdict recorded), the refusal in
+        the log. Returns the UIDs left."""
         try:
             self._move(uids, key)
         except IMAPClientError as exc:
@@ -232,9 +232,9 @@ class ImapMailbox:
                 return self.file(uids, key)
             if len(uids) == 1:
                 log.warning("the server keeps mail UID %d in the inbox: %s", uids[0], exc)
-                return
-            for uid in uids:
-                self.file([uid], key)
+                return uids
+            return [left for uid in uids for left in self.file([uid], key)]
+        return []
 
     def _made_again(self, key: str) -> bool:
         """The verdict's folder made again if it is gone (a person deleted it, the server answered the move NO

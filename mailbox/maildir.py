@@ -155,13 +155,14 @@ class MaildirMailbox:
         except (OverflowError, ValueError, OSError):  # a file time no date holds: as if unknown
             return None
 
-    def file(self, keys: list[str], folder_key: str) -> None:
+    def file(self, keys: list[str], folder_key: str) -> list[str]:
         assert self.inbox is not None
         target = self._folder_path(folder_key)
         for key in keys:  # moved as a file, name and flags kept: never parsed (a hostile mail may not parse)
             source = self._path(key)
             os.rename(source, target / source.parent.name / source.name)
             self._paths.pop(key, None)
+        return []  # none is left: a file that cannot be moved raises (the disk's, the infrastructure's)
 
     def _folder_path(self, key: str) -> Path:
         """The verdict's folder on disk (Maildir++: the inbox's folder named '.' and its name)."""

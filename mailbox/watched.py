@@ -61,6 +61,6 @@ class WatchedMailbox(Protocol[K]):
 
     def stream(self, key: K) -> StreamedMail[K] | None: ...  # None: it went meanwhile
 
-    def file(self, keys: list[K], key: str) -> None: ...  # moved into the folder of that verdict key
+    def file(self, keys: list[K], key: str) -> list[K]: ...  # moved into the folder of that verdict key; those left
 
     def wait(self, seconds: float, stop: Stop) -> None: ...
