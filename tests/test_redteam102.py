@@ -17,18 +17,10 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from desk_kit import PASSWORD, UNITS, Clock, add_person, csrf_of, desk_app
+from test_redteam100 import _as
 from world import World
 
 VN = timezone(timedelta(hours=7))
-
-
-def _as(client: TestClient, name: str) -> str:
-    """Log in as `name` in a fresh browser; the session's CSRF token."""
-    client.cookies.clear()
-    token = csrf_of(client.get("/login").text)
-    answer = client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token, "next": "/"})
-    assert answer.status_code == 303, answer.text
-    return csrf_of(client.get("/").text)
 
 
 # ---- a unit renamed in the configuration ------------------------------------------------------------------------
