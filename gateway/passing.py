@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from gateway.app import Gateway
@@ -155,14 +155,16 @@ def pass_on(gateway: Gateway, request: PassRequest, now: datetime | None = None)
 @dataclass(frozen=True)
 class UnitNow:
     """A unit as the configuration has it now, under its code. What was passed to that code is its when it was passed
-    under its name or to its mailbox: a code given to a new unit (another name, another mailbox) is not the old one's (red
-    team 100), a unit renamed keeps what was passed to it (red team 102)."""
+    under its name, or to its mailbox where no other unit shares it: a code given to a new unit (another name, another
+    mailbox or one all units share) is not the old one's (red teams 100, 103), a unit renamed keeps what was passed to it
+    (red team 102)."""
 
     name: str
     mailbox: str
+    own_mailbox: bool = True  # no other unit of the configuration has it (a mailbox shared by units names none of them)
 
     def owns(self, name: str, mailbox: str) -> bool:
-        return name == self.name or mailbox.lower() == self.mailbox.lower()
+        return name == self.name or self.own_mailbox and mailbox.lower() == self.mailbox.lower()
 
 
 def mark(gateway: Gateway, year: int, number: int, unit: str, step: Step, actor: str,
@@ -234,9 +236,10 @@ def tasks(gateway: Gateway, unit: str | None = None, year: int | None = None, un
                  .where(Document.agency_code == gateway.config.agency.code))
         if unit is not None:
             query = query.where(Assignment.unit_code == unit)
-        if unit_now is not None:
+        if unit_now is not None:  # as UnitNow.owns has it (red teams 100, 102, 103)
             query = query.where(or_(Assignment.unit_name == unit_now.name,
-                                    func.lower(Assignment.mailbox) == unit_now.mailbox.lower()))
+                                    func.lower(Assignment.mailbox) == unit_now.mailbox.lower() if unit_now.own_mailbox
+                                    else false()))
         if year is not None:
             query = query.where(Document.year == year)
         rows = session.execute(query.order_by(Document.year.desc(), Document.arrival_number.desc(), Assignment.id)).all()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent import futures
@@ -42,6 +43,7 @@ VERDICT_FOLDER: dict[Verdict, str] = {"accepted": "accepted", "duplicate": "acce
 BATCH = 20  # mails fetched at once, and recorded at most in one transaction
 MB = 1024 * 1024
 MAX_PASSES = 4  # passes over a mailbox in one turn, while mail keeps arriving
+RETAKE_FIRST, RETAKE_MOST = 60.0, 1800.0  # seconds: mail left in the inbox is taken again at the next turn, then after these
 
 
 class Source(Protocol):
@@ -88,23 +90,34 @@ class Inbox(Generic[K]):
     mailbox: WatchedMailbox[K]
     desk: Desk
     more: bool = False
-    # mail the server would not give or move was left in the inbox: taken again at the next turn, from the first, on a
-    # new connection (red team 101: letters its storage failed under for a moment waited until a restart)
+    # mail the server would not give or move was left in the inbox: taken again from the first, on a new connection, at
+    # the next turn, then less and less often while some is still left (red team 101: letters its storage failed under
+    # for a moment waited until a restart; red team 103: a move refused for good read the inbox again every poll)
     left_behind: bool = False
+    retake_at: float = 0.0
+    retake_wait: float = 0.0
 
     def take(self) -> None:
         """New mail until none is left: after each pass the inbox is looked at again, so that mail that
         came while the daemon was busy is taken at once, not at the next poll. After MAX_PASSES the
         other work gets its turn, and the daemon does not wait before the next."""
-        mailbox, desk = self.mailbox, self.desk
-        if self.left_behind and mailbox.connected:
+        mailbox = self.mailbox
+        if self.left_behind and mailbox.connected and time.monotonic() >= self.retake_at:
             log.info("%s: mail was left in the inbox: taken again on a new connection", self.name)
             mailbox.close()
-        self.left_behind = False
         connected_now = not mailbox.connected
         if connected_now:
+            self.left_behind = False  # the whole inbox is taken again: what is left again is said again
             mailbox.connect()
             log.info("%s: connected", self.name)
+        try:
+            self._passes(connected_now)
+        finally:
+            if not self.left_behind:
+                self.retake_wait = 0.0
+
+    def _passes(self, connected_now: bool) -> None:
+        mailbox, desk = self.mailbox, self.desk
         state = desk.states.get(self.name)
         last_uid = state.last_uid if state.uidvalidity == mailbox.uidvalidity else 0  # a new folder: start over
         if connected_now:
@@ -129,6 +142,14 @@ class Inbox(Generic[K]):
 
     def close(self) -> None:
         self.mailbox.close()
+
+    def _left(self) -> None:
+        """Mail left in the inbox this turn: taken again after RETAKE_FIRST, then twice as long each time, at most
+        RETAKE_MOST; a turn that leaves none starts that over."""
+        if not self.left_behind:
+            self.left_behind = True
+            self.retake_at = time.monotonic() + self.retake_wait
+            self.retake_wait = min(max(RETAKE_FIRST, 2 * self.retake_wait), RETAKE_MOST)
 
     def _work_through(self, keys: list[K], last_uid: int) -> int:
         """Fetch, analyse, record and file these mails, overlapping: batches are fetched while the workers
@@ -156,7 +177,8 @@ class Inbox(Generic[K]):
                     continue
                 for mail in self.mailbox.fetch(batch.keys):
                     job = Job("mail", mail.raw, store=True, delivered=mail.internaldate)
-                    self.left_behind |= mail.unreadable is not None
+                    if mail.unreadable is not None:
+                        self._left()
                     waiting.append(_Taken(mail, _unread(mail.unreadable) if mail.unreadable is not None
                                           else desk.intake.pool.submit(job)))
             while waiting and not desk.stop.is_set():  # the last ones as they come
@@ -209,7 +231,7 @@ class Inbox(Generic[K]):
             log.info("%s: %s", item.source, said(outcome))  # what the operator's journal shows of each mail
         for folder, filed in folders.items():  # after the commit: one MOVE a folder
             if self.mailbox.file(filed, folder):
-                self.left_behind = True
+                self._left()
         desk.metrics.filed(t.mail.internaldate for t in group)
         uids: list[int] = _uids(t.mail.key for t in group)
         last_uid = max([last_uid, *uids])

@@ -73,11 +73,19 @@ def addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     """(display name, lower-case address) pairs of an address header, all occurrences. The list is parsed before its
     display names are decoded: an encoded word is never part of an address (RFC 2047 §5; red team 97: a display name
     "=?utf-8?q?vanthu=40sotp…?=" was read as the address, the sender's own lost)."""
+    values = [str(v) for v in msg.get_all(name, [])]
+    result = _addresses(getaddresses(values), decoded=False)
+    # a list written whole as encoded words (PHP's mb_encode_mimeheader: red team 103, a proven sender held) has no
+    # address until decoded: read so only where it has none otherwise
+    return result or _addresses(getaddresses([decode_words(v) for v in values]), decoded=True)
+
+
+def _addresses(pairs: list[tuple[str, str]], *, decoded: bool) -> list[tuple[str, str]]:
     result = []
-    for display, address in getaddresses([str(v) for v in msg.get_all(name, [])]):
+    for display, address in pairs:
         address = address.strip().strip("<>").lower()
         if "@" in address and not any(unseen(ch) for ch in address):  # a bidi override in one shows another (red team 64)
-            result.append((decode_words(display), address))
+            result.append((display if decoded else decode_words(display), address))
     return result
 
 

@@ -75,8 +75,10 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
     def unit_now(code: str | None) -> passing.UnitNow | None:
         """The person's unit as the configuration has it now (passing.UnitNow); None: no unit of that code now."""
-        return next((passing.UnitNow(u.name, str(u.mailbox)) for u in gateway.config.units
-                     if code and u.code.lower() == code.lower()), None)
+        units = gateway.config.units
+        return next((passing.UnitNow(u.name, str(u.mailbox), sum(
+            str(o.mailbox).lower() == str(u.mailbox).lower() for o in units) == 1) for u in units
+            if code and u.code.lower() == code.lower()), None)
 
     async def unit_page(request: Request) -> Response:
         visitor = desk.reader(request, "unit-work")
