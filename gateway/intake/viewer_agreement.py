@@ -19,6 +19,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.xref import ObjStreamRef
 
 from gateway.intake.pdf_integrity import ObjectPlace, ObjectSource, mupdf_objects
+from gateway.intake.pdf_syntax import object_end, value_end, white_end
 
 VIEWER_TAIL = 1024  # bytes at the file's end where MuPDF (as pdf.js and PDFium) looks for the last "startxref"
 SIGNATURE_CONTENTS = re.compile(r"/Contents\s*<[0-9A-Fa-f\s]*>")
@@ -42,18 +43,11 @@ def viewer_reads_as_validated(data: bytes, reader: PdfFileReader, first_signed_r
 WHITE_SPACE = b"\x00\t\n\x0c\r "  # PDF's (ISO 32000-1 §7.2.2)
 _W = rb"[\x00\t\n\x0c\r ]"
 # what a revision written after a signature is made of (ISO 32000-1 §7.5.6): its objects, its cross-reference table and
-# trailer (or stream, an object), "startxref" and "%%EOF"; nothing between them, not even a comment
-_REVISION_PART = re.compile(
-    rb"%s*(?:(?P<object>(?P<number>\d+)%s+(?P<generation>\d+)%s+obj\b.*?\bendobj)"
-    rb"|xref%s+(?:\d+%s+\d+%s+(?:\d{10} \d{5} [nf]%s{1,2})*)+(?=trailer\b)"
-    rb"|trailer%s*<<.*?>>%s*(?=startxref\b)"
-    rb"|(?P<end>startxref%s+\d+%s*%%%%EOF))" % ((_W,) * 11), re.DOTALL)
-
-
-_STREAM_DATA = re.compile(rb"\bstream\r?\n.*?\bendstream\b", re.DOTALL)  # a stream's bytes: anything may stand there
-# Outside strings' and streams' bytes a "<" opens a dictionary ("<<") or a hex string ("<0A1b>"), never a tag ("<html>",
-# "<script>"); a later revision with one carries another format's text where a parser skips it
-_MARKUP = re.compile(rb"(?<!<)<(?!<)[^<>]*[^0-9A-Fa-f\x00\t\n\x0c\r <>][^<>]*>")
+# trailer (or stream, an object), "startxref" and "%%EOF"; nothing between them, not even a comment (pdf_syntax)
+_OBJECT = re.compile(rb"(\d+)%s+(\d+)%s+obj\b" % (_W, _W))
+_XREF_TABLE = re.compile(rb"xref%s+(?:\d+%s+\d+%s+(?:\d{10} \d{5} [nf]%s{1,2})*)+(?=trailer\b)" % ((_W,) * 4))
+_TRAILER = re.compile(rb"trailer%s*(?=<<)" % _W)
+_STARTXREF = re.compile(rb"%s*startxref%s+\d+%s*%%%%EOF" % ((_W,) * 3))
 
 
 # ISO 32000-1 §7.5.5-6: a file ends with its last revision's "%%EOF", each incremental update adding one. What follows
@@ -74,15 +68,23 @@ def ends_with_its_revisions(data: bytes, reader: PdfFileReader, signed_revision:
     placed |= {(meta.start_location, meta.stream_ref.idnum, meta.stream_ref.generation) for revision in later
                if (meta := xrefs.get_xref_container_info(revision)).stream_ref is not None}
     ends, at = 0, signed_end
-    while (part := _REVISION_PART.match(data, at)) is not None:
-        if part.group("object") is not None and \
-                (part.start("object"), int(part.group("number")), int(part.group("generation"))) not in placed:
-            return False  # an object no section lists: the revisions' in name only
-        if _MARKUP.search(_STREAM_DATA.sub(b"", part.group(0))):
-            return False  # a page's tag where PDF's syntax has none: after an object's value, in a trailer (red team 102)
-        ends += part.group("end") is not None
-        at = part.end()
+    while (end := _part_end(data, white_end(data, at), placed)) is not None:
+        ends += data.startswith(b"%%EOF", end - 5)
+        at = end
     return ends == len(later) and not data[at:].strip(WHITE_SPACE)
+
+
+def _part_end(data: bytes, at: int, placed: set[tuple[int, int, int]]) -> int | None:
+    """After the revision's part starting at `at`: an object where a section places it, a cross-reference table, a
+    trailer and its "startxref", or "startxref … %%EOF"; None where none starts there."""
+    if (found := _OBJECT.match(data, at)) is not None:
+        return object_end(data, found.end()) if (at, int(found.group(1)), int(found.group(2))) in placed else None
+    if (found := _XREF_TABLE.match(data, at)) is not None:
+        return found.end()
+    if (found := _TRAILER.match(data, at)) is not None:
+        end = value_end(data, found.end())
+        return end if end is not None and _STARTXREF.match(data, end) else None
+    return found.end() if (found := _STARTXREF.match(data, at)) is not None else None
 
 
 # pyHanko ends the file at its last line starting "%%EOF"; a viewer at the last "startxref" of its last bytes: a

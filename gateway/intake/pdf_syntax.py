@@ -1,0 +1,97 @@
+"""Where the parts of a PDF's revision end, read as PDF's syntax has them (ISO 32000-1 §7.2-7.3, pure).
+
+Used on the revisions written after a signature, which no signature covers and which are stored and passed on whole:
+each part must be PDF and nothing else. A literal string and a stream's bytes may hold anything (a name with "<" and
+">", a picture); outside them a "<" opens a dictionary or a hex string only, and a comment, which a parser skips, has no
+place in a revision a program wrote (red teams 102 and 103: a page and its script in a trailer, between words that only
+looked like a stream's).
+"""
+
+from __future__ import annotations
+
+import re
+
+WHITE = b"\x00\t\n\x0c\r "  # ISO 32000-1 §7.2.2
+DELIMITERS = b"()<>[]{}/%"
+_HEX = re.compile(rb"<[0-9A-Fa-f\x00\t\n\x0c\r ]*>")
+_REGULAR = re.compile(rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
+_LENGTH = re.compile(rb"/Length[\x00\t\n\x0c\r ]+(\d+)(?![\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R)")
+_STREAM = re.compile(rb"stream(?:\r\n|\n)")
+_OBJECT_END = re.compile(rb"[\x00\t\n\x0c\r ]*endobj")
+_STREAM_END = re.compile(rb"(?:\r\n|\r|\n)?endstream")
+MAX_DEPTH = 100  # dictionaries and arrays inside one another (a parser's own bound is of this order)
+
+
+def white_end(data: bytes, at: int) -> int:
+    while at < len(data) and data[at] in WHITE:
+        at += 1
+    return at
+
+
+def string_end(data: bytes, at: int) -> int | None:
+    """After the literal string opening at `at` ("(" … ")", its parentheses balanced, "\\" escaping one byte)."""
+    depth = 0
+    while at < len(data):
+        byte = data[at]
+        if byte == 0x5C:  # backslash
+            at += 2
+            continue
+        depth += {0x28: 1, 0x29: -1}.get(byte, 0)
+        at += 1
+        if depth == 0:
+            return at
+    return None
+
+
+def value_end(data: bytes, at: int, depth: int = 0) -> int | None:
+    """After the one value (a dictionary, an array, a string, a name, a number, a keyword) starting at `at`, white space
+    before it skipped; None where PDF has none there (a tag, a comment, the end)."""
+    at = white_end(data, at)
+    if at >= len(data) or depth > MAX_DEPTH:
+        return None
+    if data.startswith(b"<<", at):
+        return _container_end(data, at + 2, b">>", depth)
+    byte = data[at:at + 1]
+    if byte == b"[":
+        return _container_end(data, at + 1, b"]", depth)
+    if byte == b"(":
+        return string_end(data, at)
+    if byte == b"<":
+        hexed = _HEX.match(data, at)
+        return hexed.end() if hexed else None
+    if byte == b"/":
+        name = _REGULAR.match(data, at + 1)
+        return name.end() if name else at + 1
+    regular = _REGULAR.match(data, at)
+    return regular.end() if regular else None
+
+
+def _container_end(data: bytes, at: int, close: bytes, depth: int) -> int | None:
+    while True:
+        at = white_end(data, at)
+        if data.startswith(close, at):
+            return at + len(close)
+        end = value_end(data, at, depth + 1)
+        if end is None:
+            return None
+        at = end
+
+
+def object_end(data: bytes, at: int) -> int | None:
+    """After "endobj" of the object whose value starts at `at` (just after "N G obj"): its value, then its stream if it
+    has one (its bytes as its direct /Length counts them, else up to "endstream"), then "endobj"; None otherwise."""
+    end = value_end(data, at)
+    if end is None:
+        return None
+    stream = _STREAM.match(data, white_end(data, end))
+    if stream is not None:
+        length = _LENGTH.search(data, at, end)
+        if length is not None and (closed := _STREAM_END.match(data, stream.end() + int(length.group(1)))):
+            end = closed.end()
+        else:
+            found = data.find(b"endstream", stream.end())
+            if found < 0:
+                return None
+            end = found + len(b"endstream")
+    closed = _OBJECT_END.match(data, end)
+    return closed.end() if closed else None
