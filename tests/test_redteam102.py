@@ -12,6 +12,7 @@ import re
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from starlette.testclient import TestClient
@@ -21,6 +22,19 @@ from test_redteam100 import _as
 from world import World
 
 VN = timezone(timedelta(hours=7))
+
+
+def only_assignment(world: World) -> Any:
+    """The register's one document passed on, as the register has it now."""
+    from registry.models import Assignment
+
+    register = world.db()
+    try:
+        with register.session() as s:
+            [row] = s.scalars(select(Assignment))
+            return row
+    finally:
+        register.close()
 
 
 # ---- a unit renamed in the configuration ------------------------------------------------------------------------
@@ -65,15 +79,7 @@ def test_a_unit_renamed_in_the_configuration_keeps_the_documents_passed_to_it(wo
             marked = client.post(f"/unit/{datetime.now(VN).year}/{number}/received", data={"csrf": token})
     finally:
         gateway.close()
-    from registry.models import Assignment
-
-    register = world.db()
-    try:
-        with register.session() as s:
-            [row] = s.scalars(select(Assignment))
-            received = row.received_at
-    finally:
-        register.close()
+    received = only_assignment(world).received_at
     assert listed and received is not None, (
         f"the renamed unit's page lists its document: {listed}; marking it received answered {marked.status_code}, "
         f"recorded: {received}")

@@ -16,12 +16,11 @@ from datetime import datetime, timedelta, timezone
 from io import BytesIO
 
 import pytest
-from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from desk_kit import Clock, add_person, desk_app
 from test_redteam100 import _as
-from test_redteam102 import HTML, _answered, _revision_with_trailer_tail
+from test_redteam102 import HTML, _answered, _revision_with_trailer_tail, only_assignment
 from world import STP, World
 
 VN = timezone(timedelta(hours=7))
@@ -154,15 +153,7 @@ def test_a_units_code_given_to_a_new_unit_of_the_same_mailbox_does_not_give_it_t
             client.post(f"/unit/{datetime.now(VN).year}/{number}/done", data={"csrf": token})
     finally:
         gateway.close()
-    from registry.models import Assignment
-
-    register = world.db()
-    try:
-        with register.session() as s:
-            [row] = s.scalars(select(Assignment))
-            done_by = row.done_by
-    finally:
-        register.close()
+    done_by = only_assignment(world).done_by
     assert not shown and done_by is None, (
         f"Phòng Tài chính's page shows Phòng Tổ chức cán bộ's note: {shown}; marked done there by: {done_by}")
 
