@@ -231,3 +231,18 @@ def test_an_html_page_in_a_stream_nothing_uses_after_the_signature_still_passes_
     [out] = world.ingest(world.mail("html-unused-stream", auth=None, attachments=[("cv.pdf", sent)]))
     assert out["incoming_number"] is None and _answered(out) == set(), \
         (out["verdict"], out["incoming_number"], [r["code"] for r in out["reasons"]])
+
+
+def test_a_later_revisions_parts_are_read_as_pdfs_syntax_has_them() -> None:
+    """(Locks in the reading of red team 103's fix, gateway/intake/pdf_syntax.py.) A writer's comment is white space, a
+    comment with a tag is not; a string holds anything, balanced or escaped; a "<" outside one is a dictionary or hex."""
+    from gateway.intake.pdf_syntax import object_end, value_end
+
+    assert value_end(b"<< /A (x (y) \\) <b>) /B <0aF1> /C [1 0 R /N] >> tail", 0) == len(b"<< /A (x (y) \\) <b>) /B <0aF1> /C [1 0 R /N] >>")
+    assert value_end(b"%Foxit 12\n<< /A 1 >>", 0) == len(b"%Foxit 12\n<< /A 1 >>")
+    assert value_end(b"%<script>x</script>\n<< /A 1 >>", 0) is None
+    assert value_end(b"<< /A 1 <html> >>", 0) is None
+    assert value_end(b"<< /A 1 %<b>\n>>", 0) is None
+    stream = b"<< /Length 5 >>\nstream\n<b>x\nendstream\nendobj"
+    assert object_end(stream, 0) == len(stream)
+    assert object_end(b"<< /A 1 >> junk endobj", 0) is None

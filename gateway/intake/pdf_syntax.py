@@ -2,9 +2,8 @@
 
 Used on the revisions written after a signature, which no signature covers and which are stored and passed on whole:
 each part must be PDF and nothing else. A literal string and a stream's bytes may hold anything (a name with "<" and
-">", a picture); outside them a "<" opens a dictionary or a hex string only, and a comment, which a parser skips, has no
-place in a revision a program wrote (red teams 102 and 103: a page and its script in a trailer, between words that only
-looked like a stream's).
+">", a picture); outside them a "<" opens a dictionary or a hex string only, and a comment, which a parser skips, holds
+no tag (red teams 102 and 103: a page and its script in a trailer, between words that only looked like a stream's).
 """
 
 from __future__ import annotations
@@ -19,13 +18,20 @@ _LENGTH = re.compile(rb"/Length[\x00\t\n\x0c\r ]+(\d+)(?![\x00\t\n\x0c\r ]+\d+[\
 _STREAM = re.compile(rb"stream(?:\r\n|\n)")
 _OBJECT_END = re.compile(rb"[\x00\t\n\x0c\r ]*endobj")
 _STREAM_END = re.compile(rb"(?:\r\n|\r|\n)?endstream")
+_COMMENT = re.compile(rb"%[^\r\n<>]*(?:\r\n|\r|\n)")
 MAX_DEPTH = 100  # dictionaries and arrays inside one another (a parser's own bound is of this order)
 
 
 def white_end(data: bytes, at: int) -> int:
-    while at < len(data) and data[at] in WHITE:
-        at += 1
-    return at
+    """After the white space at `at`, and the comments (a writer's "%Foxit", which a parser skips as white space) but
+    those holding a "<" or ">": a tag is no writer's comment."""
+    while True:
+        while at < len(data) and data[at] in WHITE:
+            at += 1
+        comment = _COMMENT.match(data, at)
+        if comment is None or data.startswith(b"%%EOF", at):
+            return at
+        at = comment.end()
 
 
 def string_end(data: bytes, at: int) -> int | None:
