@@ -246,3 +246,19 @@ def test_a_later_revisions_parts_are_read_as_pdfs_syntax_has_them() -> None:
     stream = b"<< /Length 5 >>\nstream\n<b>x\nendstream\nendobj"
     assert object_end(stream, 0) == len(stream)
     assert object_end(b"<< /A 1 >> junk endobj", 0) is None
+
+
+def test_a_signed_letter_saved_again_incrementally_by_mupdf_is_still_its_signers(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """(Found at stop 44 while fixing the above.) MuPDF's incremental save writes "% Written by MuPDF" and a blank line
+    before its trailer: a later revision as genuine as any; the title changed after signing is accepted, as the README
+    says of /Info."""
+    import pymupdf
+
+    path = tmp_path / "cv.pdf"
+    path.write_bytes(world.signed("stp", world.document(number="997/STP-VP")))
+    doc = pymupdf.open(path)
+    doc.set_metadata({"title": "Công văn <997/STP-VP>"})
+    doc.saveIncr()
+    doc.close()
+    [out] = world.ingest(world.mail("mupdf-incremental", attachments=[("cv.pdf", path.read_bytes())]))
+    assert (out["verdict"], "signature-modified" in [r["code"] for r in out["reasons"]]) == ("accepted", False), out["reasons"]

@@ -45,7 +45,7 @@ _W = rb"[\x00\t\n\x0c\r ]"
 # what a revision written after a signature is made of (ISO 32000-1 §7.5.6): its objects, its cross-reference table and
 # trailer (or stream, an object), "startxref" and "%%EOF"; nothing between them, not even a comment (pdf_syntax)
 _OBJECT = re.compile(rb"(\d+)%s+(\d+)%s+obj\b" % (_W, _W))
-_XREF_TABLE = re.compile(rb"xref%s+(?:\d+%s+\d+%s+(?:\d{10} \d{5} [nf]%s{1,2})*)+(?=trailer\b)" % ((_W,) * 4))
+_XREF_TABLE = re.compile(rb"xref%s+(?:\d+%s+\d+%s+(?:\d{10} \d{5} [nf]%s{1,2})*)+%s*(?=trailer\b)" % ((_W,) * 5))
 _TRAILER = re.compile(rb"trailer%s*(?=<<)" % _W)
 _STARTXREF = re.compile(rb"%s*startxref%s+\d+%s*%%%%EOF" % ((_W,) * 3))
 
