@@ -32,6 +32,8 @@ from test_daemon import (FOLDERS, PASSWORD, append, folder_counts, imap, mails_r
                          start_daemon, stop_daemon)
 from world import GATEWAY, World
 
+pytestmark = pytest.mark.long  # each runs a daemon against real servers for tens of seconds: started first
+
 
 def _ok(world: World, name: str, number: int) -> Path:
     return world.mail(name, attachments=[("cv.pdf", numbered_document(number))])
@@ -85,7 +87,7 @@ def test_a_verdict_folder_deleted_while_the_daemon_runs_leaves_its_mail_in_the_i
         append(imap_server, _forged(world, "forged2", 1002), _ok(world, "ok3", 1003))
         assert wait_for(lambda: folder_counts(imap_server)["accepted"] == 2, timeout=90), folder_counts(imap_server)
         assert wait_for(lambda: mails_recorded(world) == 3, timeout=30)
-        time.sleep(12)  # two polls more (poll_seconds 5)
+        wait_for(lambda: folder_counts(imap_server)["quarantined"] == 1, timeout=12)  # within two polls (poll_seconds 5)
         counts = folder_counts(imap_server)
         code, status = _status(world)
         mailbox = status["mailboxes"][0]
@@ -291,7 +293,7 @@ def test_letters_the_mail_server_could_not_read_for_a_moment_wait_unregistered_u
         assert wait_for(lambda: mails_recorded(world) >= 3, timeout=60)
         for f in [*(maildir / "new").iterdir(), *(maildir / "cur").iterdir()]:  # the storage back
             os.chown(f, owner.st_uid, owner.st_gid)
-        time.sleep(15)  # three polls (poll_seconds 5)
+        wait_for(lambda: len(_registered(world)) == 3, timeout=16)  # within three polls (poll_seconds 5)
         registered = _registered(world)
         counts = folder_counts(imap_server)
         code, status = _status(world)
@@ -331,11 +333,11 @@ def test_a_deleted_outgoing_subfolder_makes_the_clerk_a_note_at_every_poll_for_e
         finally:
             client.logout()
         assert wait_for(lambda: len(smtp.recorder.messages) >= 1, timeout=60)
-        time.sleep(20)  # four polls (poll_seconds 5)
+        time.sleep(11)  # two polls (poll_seconds 5)
         notes = [str(make_header(decode_header(m["Subject"]))) for m in smtp.recorder.messages]
     finally:
         stop_daemon(daemon)
-    assert len(notes) == 1, f"{len(notes)} notes to the clerk for one dropped mail in 20 s: {notes[:2]}"
+    assert len(notes) == 1, f"{len(notes)} notes to the clerk for one dropped mail in 11 s: {notes[:2]}"
 
 
 # ---- PostgreSQL turned read-only under the daemon (a failover onto a standby) -------------------------------------
