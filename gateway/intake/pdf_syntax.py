@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 WHITE = b"\x00\t\n\x0c\r "  # ISO 32000-1 §7.2.2
-DELIMITERS = b"()<>[]{}/%"
 _HEX = re.compile(rb"<[0-9A-Fa-f\x00\t\n\x0c\r ]*>")
 _REGULAR = re.compile(rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
 _LENGTH = re.compile(rb"/Length[\x00\t\n\x0c\r ]+(\d+)(?![\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R)")
