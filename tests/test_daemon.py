@@ -64,15 +64,16 @@ class SmtpServer:
 
 def imap(server: Dovecot) -> IMAPClient:
     """The test's own session on the mailbox. Dovecot answers "[UNAVAILABLE] Temporary authentication failure" while its
-    auth process is not ready (just started, on a machine loaded by the rest of the suite): tried again then."""
-    for attempt in range(10):
+    auth process is not ready (just started, on a machine loaded by the rest of the suite: more than 5 s once, at stop
+    44): tried again then, for 15 s."""
+    for attempt in range(30):
         client = IMAPClient("127.0.0.1", port=server.port, ssl=False)
         try:
             client.login(US["mailbox"], PASSWORD)
             return client
         except LoginError as exc:
             client.shutdown()
-            if "UNAVAILABLE" not in str(exc) or attempt == 9:
+            if "UNAVAILABLE" not in str(exc) or attempt == 29:
                 raise
             time.sleep(0.5)
     raise AssertionError("unreachable")
