@@ -17,6 +17,7 @@ _LENGTH = re.compile(rb"/Length[\x00\t\n\x0c\r ]+(\d+)(?![\x00\t\n\x0c\r ]+\d+[\
 _STREAM = re.compile(rb"stream(?:\r\n|\n)")
 _OBJECT_END = re.compile(rb"[\x00\t\n\x0c\r ]*endobj")
 _STREAM_END = re.compile(rb"(?:\r\n|\r|\n)?endstream")
+_STRING_SPECIAL = re.compile(rb"[\\()]")
 _COMMENT = re.compile(rb"%[^\r\n<>]*(?:\r\n|\r|\n)")
 MAX_DEPTH = 100  # dictionaries and arrays inside one another (a parser's own bound is of this order)
 
@@ -36,13 +37,13 @@ def white_end(data: bytes, at: int) -> int:
 def string_end(data: bytes, at: int) -> int | None:
     """After the literal string opening at `at` ("(" … ")", its parentheses balanced, "\\" escaping one byte)."""
     depth = 0
-    while at < len(data):
-        byte = data[at]
-        if byte == 0x5C:  # backslash
-            at += 2
+    while (special := _STRING_SPECIAL.search(data, at)) is not None:  # from one special byte to the next, at C speed
+        at = special.end()
+        byte = special.group()
+        if byte == b"\\":
+            at += 1
             continue
-        depth += {0x28: 1, 0x29: -1}.get(byte, 0)
-        at += 1
+        depth += 1 if byte == b"(" else -1
         if depth == 0:
             return at
     return None
