@@ -9,13 +9,19 @@ no tag (red teams 102 and 103: a page and its script in a trailer, between words
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+Lengths = Callable[[int, int], "int | None"]  # an indirect /Length's value, the object's number and generation given
 
 WHITE = b"\x00\t\n\x0c\r "  # ISO 32000-1 §7.2.2
 _HEX = re.compile(rb"<[0-9A-Fa-f\x00\t\n\x0c\r ]*>")
 _REGULAR = re.compile(rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
-_LENGTH = re.compile(rb"/Length[\x00\t\n\x0c\r ]+(\d+)(?![\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R)")
+# a direct /Length (never "12 0 R" read as 1: red team 104), of a size a file has
+_LENGTH = re.compile(rb"/Length[\x00\t\n\x0c\r ]+(\d{1,15})(?!\d)(?![\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R)")
+_INDIRECT_LENGTH = re.compile(rb"/Length[\x00\t\n\x0c\r ]+(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+R")
+_REFERENCE_REST = re.compile(rb"[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
 _STREAM = re.compile(rb"stream(?:\r\n|\n)")
-_OBJECT_END = re.compile(rb"[\x00\t\n\x0c\r ]*endobj")
+_OBJECT_END = re.compile(rb"endobj")
 _STREAM_END = re.compile(rb"(?:\r\n|\r|\n)?endstream")
 _STRING_SPECIAL = re.compile(rb"[\\()]")
 _COMMENT = re.compile(rb"%[^\r\n<>]*(?:\r\n|\r|\n)")
@@ -83,21 +89,39 @@ def _container_end(data: bytes, at: int, close: bytes, depth: int) -> int | None
         at = end
 
 
-def object_end(data: bytes, at: int) -> int | None:
-    """After "endobj" of the object whose value starts at `at` (just after "N G obj"): its value, then its stream if it
-    has one (its bytes as its direct /Length counts them, else up to "endstream"), then "endobj"; None otherwise."""
+def object_end(data: bytes, at: int, lengths: Lengths | None = None) -> int | None:
+    """After "endobj" of the object whose value starts at `at` (just after "N G obj"): its value (a reference too), then
+    its stream if it has one (its bytes as its /Length counts them, direct or, through `lengths`, indirect as iText
+    writes it; else up to an "endstream" that "endobj" follows: the data may hold the word, an attached PDF's), then
+    "endobj"; None otherwise."""
     end = value_end(data, at)
     if end is None:
         return None
+    if (reference := _REFERENCE_REST.match(data, end)) is not None and data[white_end(data, at):end].isdigit():
+        end = reference.end()
     stream = _STREAM.match(data, white_end(data, end))
-    if stream is not None:
-        length = _LENGTH.search(data, at, end)
-        if length is not None and (closed := _STREAM_END.match(data, stream.end() + int(length.group(1)))):
-            end = closed.end()
-        else:
-            found = data.find(b"endstream", stream.end())
-            if found < 0:
-                return None
-            end = found + len(b"endstream")
-    closed = _OBJECT_END.match(data, end)
+    if stream is None:
+        return _endobj(data, end)
+    if (counted := _length(data, at, end, lengths)) is not None and \
+            (closed := _STREAM_END.match(data, stream.end() + counted)) and (found := _endobj(data, closed.end())):
+        return found
+    found = stream.end()
+    while (found := data.find(b"endstream", found)) >= 0:
+        found += len(b"endstream")
+        if (after := _endobj(data, found)) is not None:
+            return after
+    return None
+
+
+def _length(data: bytes, start: int, end: int, lengths: Lengths | None) -> int | None:
+    """The /Length of the stream whose dictionary stands between `start` and `end`, direct or indirect."""
+    if (direct := _LENGTH.search(data, start, end)) is not None:
+        return int(direct.group(1))
+    indirect = _INDIRECT_LENGTH.search(data, start, end)
+    return lengths(int(indirect.group(1)), int(indirect.group(2))) if indirect and lengths else None
+
+
+def _endobj(data: bytes, at: int) -> int | None:
+    """After "endobj" where white space and comments then it stand at `at`."""
+    closed = _OBJECT_END.match(data, white_end(data, at))
     return closed.end() if closed else None

@@ -19,7 +19,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.xref import ObjStreamRef
 
 from gateway.intake.pdf_integrity import ObjectPlace, ObjectSource, mupdf_objects
-from gateway.intake.pdf_syntax import object_end, value_end, white_end
+from gateway.intake.pdf_syntax import Lengths, object_end, value_end, white_end
 
 VIEWER_TAIL = 1024  # bytes at the file's end where MuPDF (as pdf.js and PDFium) looks for the last "startxref"
 SIGNATURE_CONTENTS = re.compile(r"/Contents\s*<[0-9A-Fa-f\s]*>")
@@ -68,17 +68,27 @@ def ends_with_its_revisions(data: bytes, reader: PdfFileReader, signed_revision:
     placed |= {(meta.start_location, meta.stream_ref.idnum, meta.stream_ref.generation) for revision in later
                if (meta := xrefs.get_xref_container_info(revision)).stream_ref is not None}
     ends, at = 0, signed_end
-    while (end := _part_end(data, white_end(data, at), placed)) is not None:
+    while (end := _part_end(data, white_end(data, at), placed, lambda n, g: _integer(reader, n, g))) is not None:
         ends += data.startswith(b"%%EOF", end - 5)
         at = end
     return ends == len(later) and not data[at:].strip(WHITE_SPACE)
 
 
-def _part_end(data: bytes, at: int, placed: set[tuple[int, int, int]]) -> int | None:
+def _integer(reader: PdfFileReader, number: int, generation: int) -> int | None:
+    """The object's value if it is an integer (a stream's indirect /Length), as pyHanko reads it; else None."""
+    try:
+        value = reader.get_object(generic.Reference(number, generation))
+    except Exception:  # pyHanko raises on what it cannot read: no length then
+        return None
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _part_end(data: bytes, at: int, placed: set[tuple[int, int, int]], lengths: Lengths) -> int | None:
     """After the revision's part starting at `at`: an object where a section places it, a cross-reference table, a
     trailer and its "startxref", or "startxref … %%EOF"; None where none starts there."""
     if (found := _OBJECT.match(data, at)) is not None:
-        return object_end(data, found.end()) if (at, int(found.group(1)), int(found.group(2))) in placed else None
+        return object_end(data, found.end(), lengths) if (at, int(found.group(1)), int(found.group(2))) in placed \
+            else None
     if (found := _XREF_TABLE.match(data, at)) is not None:
         return found.end()
     if (found := _TRAILER.match(data, at)) is not None:
