@@ -200,9 +200,13 @@ def test_over_imap_the_worker_server_stopped_and_its_workers_killed_mid_mail_los
     from world import US
     from test_daemon import PASSWORD
 
+    numbers = list(range(601, 625))
+    # the mails made before Dovecot starts: made while it ran idle (a minute and more on a loaded machine), its auth
+    # process was ended as idle and the test's own login refused for 30 s ("Temporary authentication failure")
+    paths = [world.mail(f"m{n}", attachments=[("cv.pdf", world.signed("stp", world.document(number=f"{n}/STP-VP")))])
+             for n in numbers]
     smtp = SmtpServer()
     smtp.start()
-    numbers = list(range(601, 625))
     try:
         with dovecot((US["mailbox"], PASSWORD)) as imap_server:
             world.extra["mailboxes"] = [{"name": "vanthu", "poll_seconds": 5, "imap": {
@@ -210,8 +214,6 @@ def test_over_imap_the_worker_server_stopped_and_its_workers_killed_mid_mail_los
                 "password_env": "QLVB_IMAP_PASSWORD"}}]
             world.extra["smtp"] = {"host": "127.0.0.1", "port": smtp.port, "security": "none"}
             world.write_config()
-            paths = [world.mail(f"m{n}", attachments=[("cv.pdf", world.signed("stp", world.document(number=f"{n}/STP-VP")))])
-                     for n in numbers]
             append(imap_server, *paths)
             daemon = start_daemon(world, ready=False)
             try:
