@@ -14,6 +14,7 @@ from collections.abc import Callable
 Lengths = Callable[[int, int], "int | None"]  # an indirect /Length's value, the object's number and generation given
 
 WHITE = b"\x00\t\n\x0c\r "  # ISO 32000-1 §7.2.2
+W = rb"[\x00\t\n\x0c\r ]"  # one byte of it, in a pattern
 _HEX = re.compile(rb"<[0-9A-Fa-f\x00\t\n\x0c\r ]*>")
 _REGULAR = re.compile(rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
 # a direct /Length (never "12 0 R" read as 1: red team 104), of a size a file has

@@ -19,7 +19,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.xref import ObjStreamRef
 
 from gateway.intake.pdf_integrity import ObjectPlace, ObjectSource, mupdf_objects
-from gateway.intake.pdf_syntax import Lengths, object_end, value_end, white_end
+from gateway.intake.pdf_syntax import WHITE, W, Lengths, object_end, value_end, white_end
 
 VIEWER_TAIL = 1024  # bytes at the file's end where MuPDF (as pdf.js and PDFium) looks for the last "startxref"
 SIGNATURE_CONTENTS = re.compile(r"/Contents\s*<[0-9A-Fa-f\s]*>")
@@ -40,14 +40,12 @@ def viewer_reads_as_validated(data: bytes, reader: PdfFileReader, first_signed_r
             and all(_same_value(reader, ref, mupdf.sources.get(ref.idnum)) for ref in later))
 
 
-WHITE_SPACE = b"\x00\t\n\x0c\r "  # PDF's (ISO 32000-1 §7.2.2)
-_W = rb"[\x00\t\n\x0c\r ]"
 # what a revision written after a signature is made of (ISO 32000-1 §7.5.6): its objects, its cross-reference table and
 # trailer (or stream, an object), "startxref" and "%%EOF"; nothing between them, not even a comment (pdf_syntax)
-_OBJECT = re.compile(rb"(\d+)%s+(\d+)%s+obj\b" % (_W, _W))
-_XREF_TABLE = re.compile(rb"xref%s+(?:\d+%s+\d+%s+(?:\d{10} \d{5} [nf]%s{1,2})*)+%s*(?=trailer\b)" % ((_W,) * 5))
-_TRAILER = re.compile(rb"trailer%s*(?=<<)" % _W)
-_STARTXREF = re.compile(rb"%s*startxref%s+\d+%s*%%%%EOF" % ((_W,) * 3))
+_OBJECT = re.compile(rb"(\d+)%s+(\d+)%s+obj\b" % (W, W))
+_XREF_TABLE = re.compile(rb"xref%s+(?:\d+%s+\d+%s+(?:\d{10} \d{5} [nf]%s{1,2})*)+%s*(?=trailer\b)" % ((W,) * 5))
+_TRAILER = re.compile(rb"trailer%s*(?=<<)" % W)
+_STARTXREF = re.compile(rb"%s*startxref%s+\d+%s*%%%%EOF" % ((W,) * 3))
 
 
 # ISO 32000-1 §7.5.5-6: a file ends with its last revision's "%%EOF", each incremental update adding one. What follows
@@ -71,7 +69,7 @@ def ends_with_its_revisions(data: bytes, reader: PdfFileReader, signed_revision:
     while (end := _part_end(data, white_end(data, at), placed, lambda n, g: _integer(reader, n, g))) is not None:
         ends += data.startswith(b"%%EOF", end - 5)
         at = end
-    return ends == len(later) and not data[at:].strip(WHITE_SPACE)
+    return ends == len(later) and not data[at:].strip(WHITE)
 
 
 def _integer(reader: PdfFileReader, number: int, generation: int) -> int | None:
