@@ -178,6 +178,7 @@ protocol imap {{
 }}
 """, encoding="utf-8")
         (w / "users").write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in self.users.items()), encoding="utf-8")
+        (w / "users").chmod(0o644)  # read by the auth process as user dovecot, whatever the test process's umask
 
     def add_user(self, user: str, password: str) -> None:
         self.users[user] = password
