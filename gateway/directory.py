@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from gateway.names import NameIndex, abbreviates, units
-from vntext import fold, squash, tone_free_spelling
+from vntext import fold, foreign_letters, squash, tone_free_spelling
 
 FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former")
 # "Tỉnh ủy", "Tỉnh đoàn", "Tỉnh đội", "Tỉnh hội" are bodies, not a province: "Tỉnh ủy Bắc Giang" is Bắc Giang's, "Thường
@@ -223,15 +223,15 @@ class Directory:
         return found[0] if len(found) == 1 else None
 
     def by_listed_certificate(self, name: str) -> list[AgencyEntry]:
-        """The agencies whose `certificates` column names a certificate's CN as it stands."""
-        return list(self._by_listed_certificate.get(squash(name), [])) if squash(name) else []
+        """The agencies whose `certificates` column names a certificate's CN as it stands (its letters Vietnamese ones)."""
+        return list(self._by_listed_certificate.get(squash(name), [])) if squash(name) and not foreign_letters(name) else []
 
     def by_certificate_name(self, name: str, places: frozenset[str]) -> list[AgencyEntry]:
         """The agencies a certificate's name attribute names, their place agreeing with the
         certificate's (L or O): 'SỞ TÀI CHÍNH' of Đắk Nông never names Bắc Giang's Sở Tài chính.
         Usually one; several where one office's certificate serves them all (the `certificates`
         column: Văn phòng Chính phủ signs for the Thủ tướng too)."""
-        if not squash(name):
+        if not squash(name) or foreign_letters(name):  # a name is matched as written, never as it looks (red team 106)
             return []
         keys = [squash(name)] if place_of(name) else [
             *(squash(f"{name} {kind} {p}") for p in sorted(places) for kind in ("tỉnh", "thành phố")), squash(name)]

@@ -219,7 +219,10 @@ class PdfFacts:
     active_content: tuple[str, ...] = ()  # what would run or open (JavaScript, Launch, a refused embedded file…)
     embedded: tuple[str, ...] = ()  # our own document only: the files it embeds that are not refused (another PDF…)
     repaired: bool = False  # MuPDF rebuilt its cross-reference table to open it (every page decodes whole)
-    signed_sha256: str | None = None  # SHA-256 of what its last intact signature covers: the same signed document
+    signed_sha256: str | None = None  # SHA-256 of what its last intact signature covers (a trusted one's, if any): the
+    # same signed document
+    signed_revisions: tuple[str, ...] = ()  # SHA-256 of what each intact signature covers, trusted or not: a recalled
+    # document is known inside a file that wraps it in another signature (red team 105)
 
 
 @dataclass(frozen=True)

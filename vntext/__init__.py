@@ -18,25 +18,6 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_LEGACY))
 
 
-# Đ/đ, and the Icelandic Ð/ð legacy converters and code page mix-ups write for them (the same on the page: red team 65)
-_BARRED_D = str.maketrans({"đ": "d", "Đ": "D", "\u00f0": "d", "\u00d0": "D"})
-_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")  # the combining diacritics (Vietnamese's tones and marks among them)
-
-
-@functools.lru_cache(maxsize=1 << 14)  # a page's lines are folded by every finder that looks at them
-def fold(text: str) -> str:
-    """Upper case without diacritics or extra spaces: 'Hoả  tốc' and 'HỎA TỐC' both give 'HOA TOC'."""
-    bare = _MARKS.sub("", unicodedata.normalize("NFD", text.translate(_BARRED_D)))
-    if not bare.isascii():  # other scripts' combining marks too
-        bare = "".join(ch for ch in bare if not unicodedata.combining(ch))
-    return " ".join(bare.split()).upper()
-
-
-def squash(text: str) -> str:
-    """fold() without any space or punctuation: for names whose spacing an extractor mangles."""
-    return re.sub(r"[^0-9A-Z]", "", fold(text))
-
-
 # What prints the same in a number and notation (red teams 65, 66): a character drawn as nothing (Unicode's
 # Default_Ignorable_Code_Point: a zero-width space, a soft hyphen, a bidi mark, the combining grapheme joiner, a variation
 # selector), look-alike dashes and slashes, and the Cyrillic and Greek capitals and small letters drawn as Latin ones
@@ -54,6 +35,30 @@ _LOOKALIKES = str.maketrans({
 })
 
 
+# Đ/đ, and the Icelandic Ð/ð legacy converters and code page mix-ups write for them (the same on the page: red team 65)
+_BARRED_D = str.maketrans({"đ": "d", "Đ": "D", "\u00f0": "d", "\u00d0": "D"})
+_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")  # the combining diacritics (Vietnamese's tones and marks among them)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a page's lines are folded by every finder that looks at them
+def fold(text: str) -> str:
+    """Upper case without diacritics or extra spaces: 'Hoả  tốc' and 'HỎA TỐC' both give 'HOA TOC'. As printed: what is
+    drawn as nothing left out, a Cyrillic or Greek letter drawn as a Latin one taken for it (red team 106: a copy of a
+    recalled letter printing its issuer "SỞ ТƯ PHÁP" with a Cyrillic Т, or "SỞ TƯ\u200b PHÁP", was another issuer's)."""
+    if not text.isascii():
+        text = _IGNORABLE.sub("", text).translate(_LOOKALIKES)
+    bare = _MARKS.sub("", unicodedata.normalize("NFD", text.translate(_BARRED_D)))
+    if not bare.isascii():  # other scripts' combining marks too
+        bare = "".join(ch for ch in bare if not unicodedata.combining(ch))
+    folded = " ".join(bare.split()).upper()
+    return folded if folded.isascii() else folded.translate(_LOOKALIKES)  # a small letter's capital a look-alike ("µ", "Μ")
+
+
+def squash(text: str) -> str:
+    """fold() without any space or punctuation: for names whose spacing an extractor mangles."""
+    return re.sub(r"[^0-9A-Z]", "", fold(text))
+
+
 def as_printed(text: str) -> str:
     """A number and notation as a reader of the page sees it: its letters and digits plain, without what is drawn as
     nothing, its dashes and slashes plain."""
@@ -64,8 +69,28 @@ def notation_key(notation: str) -> str:
     """One document's number and notation however it is written: as printed, in capitals, without spaces or its
     number's leading zeros (NĐ 30/2020 Phụ lục I writes "05/STP-VP", a copy may write "5/stp-vp"). Its letters keep
     their marks: Đ is not D ("12/HĐ-STP", a Hợp đồng, is not "12/HD-STP", a Hướng dẫn: red teams 66, 67)."""
-    head, slash, tail = re.sub(r"\s+", "", as_printed(notation).upper()).partition("/")
+    # capitals mapped too: a small look-alike's capital is a look-alike (red team 106: "15/sтp-vp" was not 15/STP-VP)
+    head, slash, tail = nfc(re.sub(r"\s+", "", as_printed(notation).upper().translate(_LOOKALIKES))).partition("/")
     return (head.lstrip("0") or "0" if head.isdigit() else head) + slash + tail
+
+
+# The marks Vietnamese letters carry: the five tones, the circumflex, the breve and the horn (ư, ơ)
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+
+
+def foreign_letters(text: str) -> bool:
+    """Whether the text holds a letter no Vietnamese name is written with (a Cyrillic or Greek one, a dotless ı, a
+    ligature, a mark of another script) or a character drawn as nothing: a name a certificate gives is matched as it is
+    written, never as it looks (red team 106: a certificate of "Sở Tư pháp tỉnh Bắc Gıang" spoke for Sở Tư pháp)."""
+    if text.isascii():
+        return any(unseen(ch) for ch in text if ch not in " ")
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch):
+            if ch not in _VIETNAMESE_MARKS:
+                return True
+        elif unseen(ch) or _IGNORABLE.match(ch) or (ch.isalpha() and not ch.isascii() and ch not in "đĐ"):
+            return True
+    return False
 
 
 def one_line(text: str) -> str:

@@ -374,7 +374,8 @@ class Analyser:
             signatures = [s.with_file_changed() for s in signatures]
         signed = mime.sha256(content) if any(s.intact for s in signatures) else None
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active,
-                        repaired=repaired, signed_sha256=signed)
+                        repaired=repaired, signed_sha256=signed,
+                        signed_revisions=signed_revisions(data, signatures, content, signed))
 
 
 def _secret_as(reading: Reading, mark: str | None) -> Reading:
@@ -410,7 +411,17 @@ def _embedded_secrecy(doc: pymupdf.Document, depth: int = 0) -> str | None:
 
 
 def signed_content(data: bytes, signatures: list[SignatureFacts]) -> bytes:
-    """What was signed is what is read: the file as its last intact signature left it. Later
-    unsigned revisions are not read (the decision judges whether they change what a page shows)."""
-    end = max((s.revision_end for s in signatures if s.intact and 0 < s.revision_end <= len(data)), default=0)
+    """What was signed is what is read: the file as its last intact signature left it, a trusted one's where one is (red
+    team 105: a stranger's signature after the office's stamped "999" beside its "707", read as "707999", the number the
+    issuer was answered with). Later revisions are not read (the decision judges whether they change what a page
+    shows)."""
+    ends = [s.revision_end for s in signatures if s.intact and 0 < s.revision_end <= len(data)]
+    trusted = [s.revision_end for s in signatures if s.intact and s.trusted and 0 < s.revision_end <= len(data)]
+    end = max(trusted or ends, default=0)
     return data[:end] if end else data
+
+
+def signed_revisions(data: bytes, signatures: list[SignatureFacts], content: bytes, signed: str | None) -> tuple[str, ...]:
+    """The SHA-256 of what each intact signature covers, trusted or not (`signed`: the hash of `content`, a prefix)."""
+    ends = {s.revision_end for s in signatures if s.intact and 0 < s.revision_end <= len(data)}
+    return tuple(sorted({signed if end == len(content) and signed else mime.sha256(data[:end]) for end in ends}))
