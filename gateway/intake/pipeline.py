@@ -585,8 +585,8 @@ class Intake:
     def recalled_files(self, session: Session, facts: MailFacts, decisions: list[Decision]) -> set[str]:
         """The mail's files that are a document its issuer recalled, its very file or signed revision, whatever else was
         found wrong with the mail and whatever part it plays in it (red team 90: an error beside it, or read as another
-        document's appendix, let it back in), or inside it, wrapped in a later signature (red team 105): kept nowhere. A letter only read with a recalled number, a certified copy
-        among them, stays whole for the clerk (red team 31)."""
+        document's appendix, let it back in), or inside it, wrapped in a later signature (red team 105): kept nowhere. A
+        letter only read with a recalled number, a certified copy among them, stays whole for the clerk (red team 31)."""
         pdfs = [p for d in decisions for p in ((d.pdf,) if d.pdf else ()) + tuple(d.appendices)]
         ways = {a.sha256: {a.sha256} for a in facts.attachments}
         for pdf in pdfs:
