@@ -18,6 +18,22 @@ logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
 SHARED = Path(os.environ.get("QLVB_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():  # type: ignore[no-untyped-def]
+    """The desk's passwords hashed with argon2id at its lowest cost in the test processes (the product's defaults, 64 MiB
+    and three passes, cost 80 to 170 ms a login, and the suite logs in and adds people some thousands of times); a
+    command run as a process of its own, the desk's included, hashes as the product does."""
+    from argon2 import PasswordHasher
+
+    from registry import people
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    saved = people._HASHER, people._DUMMY_HASH
+    people._HASHER, people._DUMMY_HASH = cheap, cheap.hash("no one has this password")
+    yield
+    people._HASHER, people._DUMMY_HASH = saved
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests (marked long: tens of seconds, mostly waiting on real servers and daemons) first,
     so that `make test`'s workers do not end with one of them alone on one (longest first balances)."""
