@@ -369,7 +369,16 @@ def test_postgresql_read_only_under_the_daemon_is_the_infrastructures_not_the_ma
         admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
         daemon = start_daemon(world, ready=False)
         try:
-            time.sleep(4)  # started, its register made
+            register = create_engine(url)
+
+            def started() -> bool:  # its register made and its mailbox watched (a fixed 4 s was too short once, on a
+                try:  # loaded machine: the database made read-only under its migration, the daemon stopped)
+                    with register.connect() as c:
+                        return bool(c.execute(text("SELECT count(*) FROM mailbox_state WHERE connected")).scalar())
+                except Exception:
+                    return False
+            assert wait_for(started, timeout=60)
+            register.dispose()
             with admin.connect() as c:
                 c.execute(text(f"ALTER DATABASE {name} SET default_transaction_read_only = on"))
                 c.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
