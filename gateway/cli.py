@@ -196,7 +196,7 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
     try:
         # seed 000 Đ11.2, as for mail: a document taken in outside office hours counts from the next office hours' start
         # (the register's numbers follow the times of receipt: paper registered at night after mail so moved came before it)
-        received = datetime.fromisoformat(received_at) if received_at else OfficeCalendar(config).received_at(now)
+        received = datetime.fromisoformat(received_at) if received_at else now
         issued_date = date.fromisoformat(issued).isoformat() if issued else None
     except ValueError as exc:
         raise UsageError(f"--received-at/--date: {exc}") from None
@@ -204,6 +204,8 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
         received = received.replace(tzinfo=config.tz)
     if received_at and received > now + timedelta(minutes=1):
         raise UsageError(f"--received-at: {received_at} is in the future")
+    received = OfficeCalendar(config).received_at(received)  # a time given too (red team 107: paper taken in at 18:00 on 31
+    # December was numbered in the old year, a mail of that moment in the new)
     if secrecy is not None:  # Luật Bảo vệ bí mật nhà nước 2018 Đ8: three degrees, no other (a newcomer's "Foo" was kept)
         from vntext import SECRECY, fold
 

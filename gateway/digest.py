@@ -64,7 +64,8 @@ def queue_digest(gateway: Gateway, now: datetime | None = None, *, unless_made_s
         context: dict[str, Any] = {
             "since_text": since.astimezone(tz).strftime("%H:%M %d/%m/%Y") if last else "khi bắt đầu",
             "until_text": now.astimezone(tz).strftime("%H:%M %d/%m/%Y"),
-            "registered": [{"number": d.arrival_number, "issuer": d.organ_name, "notation": d.notation,
+            # each number with its year (red team 107: two "Số đến 1" in the digest after New Year)
+            "registered": [{"number": f"{d.arrival_number}/{d.year}", "issuer": d.organ_name, "notation": d.notation,
                             "priority": d.priority, "summary": d.subject} for d in registered],
             "returned": [_mail(m) for m in returned],
             "waiting": [_mail(m) for m in waiting], "waiting_count": waiting_count,

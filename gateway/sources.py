@@ -195,6 +195,11 @@ class Inbox(Generic[K]):
         streamed = self.mailbox.stream(key)
         if streamed is None:
             return []
+        if streamed.unreadable is not None:  # as a mail `fetch` could not have: recorded, left in the inbox, taken again
+            self._left()
+            note = f"Hộp thư {self.name}: máy chủ thư không trả thư {key} (thư lớn)"
+            return [_Taken(FetchedMail(key, note.encode(), None, unreadable=streamed.unreadable),
+                           _unread(streamed.unreadable))]
         store = self.desk.gateway.store
         kept = store.free_bytes() >= streamed.size + self.desk.gateway.config.limits.room_needed
         measured = Measured(streamed.chunks, head=HEADER_BYTES)

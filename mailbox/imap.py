@@ -204,11 +204,23 @@ class ImapMailbox:
         item = self.client.fetch([uid], ["RFC822.SIZE", "INTERNALDATE"]).get(uid)
         if item is None:
             return None  # expunged meanwhile
-        return StreamedMail(uid, int(item[b"RFC822.SIZE"]), _internaldate(item), self._chunks(uid))
+        try:  # its first chunk asked for now: a file the server cannot read is refused here, as `fetch` finds it (red
+            first = self.client.fetch([uid], [f"BODY.PEEK[]<0.{STREAM_CHUNK}>"]).get(uid)  # team 108: refused in the
+        except IMAPClientError as exc:  # middle of the store's writing, it ended the turn and every mail of it, for ever)
+            if not _refused(exc):
+                raise
+            if isinstance(exc, imaplib.IMAP4.abort):
+                self._connect_again()
+            return StreamedMail(uid, 0, None, iter(()), unreadable=str(exc)[:300])
+        chunk = bytes(first.get(b"BODY[]<0>") or b"") if first is not None else b""
+        return StreamedMail(uid, int(item[b"RFC822.SIZE"]), _internaldate(item), self._chunks(uid, chunk))
 
-    def _chunks(self, uid: int) -> Iterator[bytes]:
+    def _chunks(self, uid: int, first: bytes) -> Iterator[bytes]:
         assert self.client is not None
-        offset = 0
+        if not first:
+            return  # empty, or expunged meanwhile
+        yield first
+        offset = len(first)
         while True:
             item = self.client.fetch([uid], [f"BODY.PEEK[]<{offset}.{STREAM_CHUNK}>"]).get(uid)
             chunk = bytes(item.get(f"BODY[]<{offset}>".encode()) or b"") if item is not None else b""

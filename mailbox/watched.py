@@ -36,6 +36,7 @@ class StreamedMail(Generic[K]):
     size: int  # its bytes, as the mailbox reports them; fewer chunks' bytes than these: it went meanwhile
     internaldate: datetime | None
     chunks: Iterator[bytes]
+    unreadable: str | None = None  # the server's refusal to give it (its chunks then none): a FetchedMail's `unreadable`
 
 
 class WatchedMailbox(Protocol[K]):

@@ -112,7 +112,7 @@ def printed_register(session: Session, agency_code: str, agency_name: str, perio
         first_day=period.start or (lines[0].received_on if lines else None),
         last_day=period.end or (lines[-1].received_on if lines else None),
         first_number=lines[0].number if lines else None, last_number=lines[-1].number if lines else None,
-        volume=volume, closed_at=closed.closed_at if closed else None,
+        volume=volume, closed_at=closed.closed_at.astimezone(tz) if closed else None,  # the agency's day (red team 107)
     )
     return PrintedRegister(cover, lines)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import email
 import json
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -141,7 +143,7 @@ def test_the_digest_lists_what_was_registered_returned_and_waits(world: World) -
     register.close()
     body = first.get_payload(decode=True).decode("utf-8")
     assert first["To"] == "vanthu@snv.bacgiang.gov.vn" and first["Auto-Submitted"] == "auto-generated"
-    assert "Số đến 1: SỞ TƯ PHÁP, 701/STP-VP" in body
+    assert f"Số đến 1/{datetime.now(timezone.utc).astimezone(ZoneInfo('Asia/Ho_Chi_Minh')).year}: SỞ TƯ PHÁP, 701/STP-VP" in body
     assert "Thư không có tệp" in body and "no-document" in body
     assert f"qlvb-gateway review show {waiting}" in body
     later = second.get_payload(decode=True).decode("utf-8")

@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vntext import _IGNORABLE, _LOOKALIKES, fold
+from vntext import _IGNORABLE, _LOOKALIKE_LETTERS, fold
 
 VIETNAMESE = "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG Sở Tư pháp Đồng Hới Hỏa tốc"
 
@@ -17,12 +17,12 @@ VIETNAMESE = "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG Sở Tư pháp Đồng Hớ
 def fold_by_definition(text: str) -> str:
     """Upper case, without any combining mark (đ as d, and the Ð/ð written for it), spaces collapsed: character by character;
     what is drawn as nothing left out, a Cyrillic or Greek look-alike as its Latin letter, in small letters and capitals."""
-    text = "".join(ch for ch in text if not _IGNORABLE.match(ch)).translate(_LOOKALIKES)
+    text = "".join(ch for ch in text if not _IGNORABLE.match(ch)).translate(_LOOKALIKE_LETTERS)
     for barred, d in (("đ", "d"), ("Đ", "D"), ("\u00f0", "d"), ("\u00d0", "D")):
         text = text.replace(barred, d)
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", bare).strip().upper().translate(_LOOKALIKES)
+    return re.sub(r"\s+", " ", bare).strip().upper().translate(_LOOKALIKE_LETTERS)
 
 
 def test_folds_vietnamese_as_its_definition() -> None:

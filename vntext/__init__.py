@@ -26,13 +26,29 @@ def nfc(text: str) -> str:
 _IGNORABLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
                         "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
                         "\U000e0000-\U000e0fff]")
-_LOOKALIKES = str.maketrans({
-    **{ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
-    **{ch: "/" for ch in "\u2044\u2215\u29f8\uff0f"},
+_LETTERS_ALIKE = {
     **dict(zip("АВЕЅІЈКМНОРСТХУаеіјоосрхуѕ", "ABESIJKMHOPCTXYaeijoocpxys", strict=True)),  # Cyrillic
     **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοκνρτυχ", "ABEZHIKMNOPTYXokvptux", strict=True)),  # Greek
     "\u00d0": "Đ", "\u00f0": "đ",  # the Icelandic Ð/ð legacy converters write for Đ/đ
+    "\u01a2": "\u01af", "\u01a3": "\u01b0",  # legacy fonts' Ƣ/ƣ for Ư/ư
+    # Lisu and Cherokee capitals drawn as Latin ones (Unicode's confusables; red team 108: "SỞ ꓔƯ PHÁP" escaped a recall)
+    **dict(zip("ꓐꓑꓓꓔꓖꓗꓙꓚꓜꓝꓟꓠꓡꓢꓣꓦꓧꓪꓫꓬꓮꓰꓲꓳꓴ", "BPDTGKJCZFMNLSRVHWXYAEIOU", strict=True)),
+    **dict(zip("ᎪᏴᏟᎠᎬᏀᎻᎫᏦᏞᎷᏢᏚᎢᏙᎳᏃᏒ", "ABCDEGHJKLMPSTVWZR", strict=True)),
+}
+_LOOKALIKES = str.maketrans({
+    **{ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
+    **{ch: "/" for ch in "\u2044\u2215\u29f8\uff0f"},
+    **_LETTERS_ALIKE,
 })
+# what fold takes as printed: letters only, a name's dashes kept as the register's keys have them (red team 108: mapped,
+# a name with an en dash folded otherwise than the keys already stored, and a letter registered before was new again)
+_LOOKALIKE_LETTERS = str.maketrans(_LETTERS_ALIKE)
+
+
+def printed_letters(text: str) -> str:
+    """The text's letters as a reader of the page takes them: what is drawn as nothing left out, a look-alike letter of
+    another script as the Latin (or Vietnamese) one it is drawn as."""
+    return _IGNORABLE.sub("", text).translate(_LOOKALIKE_LETTERS)
 
 
 # Đ/đ, and the Icelandic Ð/ð legacy converters and code page mix-ups write for them (the same on the page: red team 65)
@@ -46,12 +62,13 @@ def fold(text: str) -> str:
     drawn as nothing left out, a Cyrillic or Greek letter drawn as a Latin one taken for it (red team 106: a copy of a
     recalled letter printing its issuer "SỞ ТƯ PHÁP" with a Cyrillic Т, or "SỞ TƯ\u200b PHÁP", was another issuer's)."""
     if not text.isascii():
-        text = _IGNORABLE.sub("", text).translate(_LOOKALIKES)
+        text = printed_letters(text)
     bare = _MARKS.sub("", unicodedata.normalize("NFD", text.translate(_BARRED_D)))
     if not bare.isascii():  # other scripts' combining marks too
         bare = "".join(ch for ch in bare if not unicodedata.combining(ch))
     folded = " ".join(bare.split()).upper()
-    return folded if folded.isascii() else folded.translate(_LOOKALIKES)  # a small letter's capital a look-alike ("µ", "Μ")
+    # a small letter's capital may be a look-alike too ("µ", "Μ")
+    return folded if folded.isascii() else folded.translate(_LOOKALIKE_LETTERS)
 
 
 def squash(text: str) -> str:
@@ -74,6 +91,8 @@ def notation_key(notation: str) -> str:
     return (head.lstrip("0") or "0" if head.isdigit() else head) + slash + tail
 
 
+# Đ/đ, and the letters legacy fonts and converters write for Đ/đ and Ư/ư (red team 108: "Ðắk Nông" named its agency)
+_OUR_LETTERS = frozenset("đĐ\u00d0\u00f0\u01a2\u01a3")
 # The marks Vietnamese letters carry: the five tones, the circumflex, the breve and the horn (ư, ơ)
 _VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
 
@@ -88,7 +107,7 @@ def foreign_letters(text: str) -> bool:
         if unicodedata.combining(ch):
             if ch not in _VIETNAMESE_MARKS:
                 return True
-        elif unseen(ch) or _IGNORABLE.match(ch) or (ch.isalpha() and not ch.isascii() and ch not in "đĐ"):
+        elif unseen(ch) or _IGNORABLE.match(ch) or (ch.isalpha() and not ch.isascii() and ch not in _OUR_LETTERS):
             return True
     return False
 
@@ -113,7 +132,9 @@ def tone_free_spelling(text: str) -> tuple[tuple[str, str], ...]:
     """Each word's letters in capitals with their vowel marks, and its tone, wherever the tone sits: "HOẢ" and "HỎA"
     (the old and the new placement) spell the same."""
     out = []
-    for word in nfc(text).upper().split():
+    if not text.isascii():  # as printed, as fold takes it (red team 108: "M\u200bẬT" was no mark, its secret letter kept)
+        text = printed_letters(text)
+    for word in nfc(text).upper().translate(_LOOKALIKE_LETTERS).split():
         parts = unicodedata.normalize("NFD", word)
         tone = "".join(sorted(c for c in parts if c in _TONES))
         out.append((unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)), tone))

@@ -17,7 +17,7 @@ from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
 from gateway.reading.spelling import province_places, province_spellings
 from gateway.resolver import commune_of
-from vntext import fold, nfc, squash
+from vntext import fold, foreign_letters, nfc, squash
 
 # How the name of an agency begins (a person's name never does): tells an agency's certificate from a person's.
 AGENCY_WORDS = (
@@ -64,8 +64,12 @@ def certificate_places(subject: CertSubject) -> frozenset[str]:
     locality. One, never the union: a certificate whose L and O name two provinces speaks for the
     O's (the L of a person's certificate is where the person was registered, 020 of the real files)."""
     for text in (deciding_name(subject), subject.organisation):
+        if text and foreign_letters(text):  # a name is matched as written, a place too (red team 108: "Bắc Gіang", a
+            return frozenset()  # Cyrillic і in the O, gave the province to a stranger's "Sở Tư pháp")
         if text and (found := place_of(text)) is not None:
             return frozenset([found])
+    if subject.locality and foreign_letters(subject.locality):
+        return frozenset()
     if subject.locality:
         return frozenset([place_of(subject.locality) or " ".join(fold(subject.locality).replace("-", " ").split())])
     return frozenset()
@@ -124,8 +128,8 @@ def _spellings(name: str, places: frozenset[str]) -> set[str]:
 def _names_issuer(value: str, issuer: Issuer, places: frozenset[str]) -> bool:
     """Whether a certificate attribute spells the printed issuer (an agency outside the directory);
     only an agency's name does ("Cá nhân", a private person's O, names nobody)."""
-    if not is_agency_name(value) or (issuer.places and places and not issuer.places & places):
-        return False
+    if not is_agency_name(value) or foreign_letters(value) or (issuer.places and places and not issuer.places & places):
+        return False  # a certificate's name as written, never as it looks (red team 108: "Sở Тư pháp", a Cyrillic Т)
     return bool(_spellings(value, places) & _spellings(issuer.name, issuer.places))
 
 

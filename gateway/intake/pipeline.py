@@ -243,7 +243,7 @@ class Intake:
         if issue is None or (local.month != 1 if issue.date is None
                              else issue.date[5:7] != "12" or local.year <= int(issue.date[:4])):
             return None  # nothing to ask the register (a December letter received in December: no January after it yet)
-        other = across_the_new_year(session, self.gw.config.agency.code, issue)
+        other = across_the_new_year(session, self.gw.config.agency.code, issue, self.gw.config.tz)
         return (f"Cùng cơ quan ban hành, số, ký hiệu với văn bản số đến {other.arrival_number}/{other.year}, ngày của một "
                 "trong hai chưa đọc được: đối chiếu, có thể là một văn bản") if other else None
 
@@ -465,9 +465,15 @@ class Intake:
 
     def _delivered(self, item: IncomingMail, facts: MailFacts) -> datetime:
         """When the mail reached us: the server's word (INTERNALDATE, the file's time), else its topmost Received, else
-        its Date; never later than now (red team 40: a file's "Date: 2999" opened the register of 2999, acknowledged)."""
+        its Date; never later than now (red team 40: a file's "Date: 2999" opened the register of 2999, acknowledged), and
+        the sender's Date alone never of another year than now's (red team 107: a file's "Date: 2020" given to `ingest` was
+        numbered 1 of a register of 2020, which may be closed)."""
+        tz = self.gw.config.tz
         now = datetime.now(timezone.utc)
-        return min(item.delivered_at or facts.received_top or facts.date or now, now).astimezone(self.gw.config.tz)
+        said = item.delivered_at or facts.received_top
+        if said is None and facts.date is not None and facts.date.astimezone(tz).year == now.astimezone(tz).year:
+            said = facts.date
+        return min(said or now, now).astimezone(tz)
 
     def store_files(self, item: IncomingMail, facts: MailFacts, stored: frozenset[str]) -> None:
         """The original and its files in the content store. The worker wrote them; what it did not (a

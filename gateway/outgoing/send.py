@@ -84,6 +84,13 @@ class SendOutcome:
         return out
 
 
+# Seed 004 (Đắk Lắk QĐ 16/2019) Đ11: "YYYY là năm ban hành văn bản", the year the document was issued
+def issue_year(issued: str | None, this_year: int) -> int:
+    """The year of the document's series: its date's (ISO) when read and not after this year (red team 107: a letter
+    dated 31 December and sent on 4 January opened the new year's series), else this year."""
+    return int(issued[:4]) if issued and issued[:4].isdigit() and int(issued[:4]) <= this_year else this_year
+
+
 def identifier(agency_code: str, year: int, sequence: int) -> str:
     """AGENCYCODE-YYYY.N (Đắk Lắk QĐ 16/2019 Đ11)."""
     return f"{agency_code}-{year}.{sequence}"
@@ -146,7 +153,7 @@ class OutgoingSender:
             # the plan read as we signed it, not with what another's later signature drew (red team 66); held all the same
             reading, _ = self._read(replace(item, pdf=item.pdf[:mine[-1].revision_end]))
         must_sign = not ours and self.gw.config.signing is not None
-        year = datetime.now(self.gw.config.tz).year
+        year = issue_year(reading.particulars.date, datetime.now(self.gw.config.tz).year)
         with self.gw.register.session() as session:
             next_n = peek_outgoing_sequence(session, us.agency.code, year)
         choices = self._checked(choices or {}, reading)
@@ -216,12 +223,12 @@ class OutgoingSender:
         with its own signature, so the unique signed file never clashed)."""
         code = self.gw.config.agency.code
         now = datetime.now(timezone.utc)
-        year = now.astimezone(self.gw.config.tz).year
+        doc = plan.document
+        year = issue_year(doc.date, now.astimezone(self.gw.config.tz).year)
         sequence = next_outgoing_sequence(session, code, year)
         if _sent_row(session, code, item.pdf) is not None:
             raise _SentMeanwhile
         ident = identifier(code, year, sequence)
-        doc = plan.document
         hold_files(session)  # no recall's destruction between these files' writing and the rows that refer to them
         pdf_sha = self.gw.store.put(pdf)
         original_sha = self.gw.store.put(item.pdf)

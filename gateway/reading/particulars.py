@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gateway.reading.lines import Line
-from vntext import MARKS_WRITTEN, SECRECY, URGENCY, as_printed, fold, nfc, one_line, squash, tone_free_spelling
+from vntext import MARKS_WRITTEN, SECRECY, URGENCY, as_printed, fold, nfc, one_line, printed_letters, squash, tone_free_spelling
 
 # Each type of document with the abbreviations its notation uses ("Số: 12/QĐ-UBND"), the spelling of
 # the regulation first and the one offices also write after it; Công văn's "CV" is usage, not law.
@@ -225,7 +225,7 @@ def mark_of(text: str, *, exact: bool = False) -> tuple[str, str] | None:
     garble a letter ("MẠẬT"), so a near spelling of these six words counts, and the field's confidence
     (the OCR's) says how sure it is; `exact`: text from a text layer, spelt as NĐ 30 spells it, tone
     marks and all ("MẮT" is no "MẬT")."""
-    text = text.translate(_LOOK_ALIKES)
+    text = printed_letters(text).translate(_LOOK_ALIKES)
     if not is_upper(text):
         return None
     if exact:
