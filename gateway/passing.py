@@ -200,7 +200,8 @@ def queue_reminders(gateway: Gateway, now: datetime | None = None) -> int:
         open_rows = session.scalars(select(Assignment).where(Assignment.done_at.is_(None), Assignment.reminded_at.is_(None),
                                                              Assignment.deadline.is_not(None)).order_by(Assignment.id))
         due = [row for row in open_rows
-               if reminder_due(_day(row.deadline), today, row.done_at is not None, row.reminded_at is not None)]
+               if reminder_due(_day(row.deadline), today, row.done_at is not None, row.reminded_at is not None,
+                               gateway.calendar.is_workday)]
         # their lines locked as passing on locks one (in the order of their ids, as a recall locks a line and its
         # copies): a recall taken in meanwhile waits for these reminders, or comes first and nobody is reminded of a
         # document its unit was told to destroy (PostgreSQL; SQLite has one writer)

@@ -4,7 +4,7 @@ unit's mail may say. No database here: gateway/passing.py records what these all
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -99,9 +99,21 @@ def finishes(role: Literal["lead", "co"], step: Step) -> bool:
     return role == "lead" and step == "done"
 
 
-def reminder_due(deadline: date | None, today: date, done: bool, reminded: bool) -> bool:
-    """A unit not done is reminded once, from REMIND_DAYS_BEFORE days before its deadline."""
-    return deadline is not None and not done and not reminded and today >= deadline - timedelta(days=REMIND_DAYS_BEFORE)
+def reminder_due(deadline: date | None, today: date, done: bool, reminded: bool,
+                 is_workday: Callable[[date], bool] = lambda day: True) -> bool:
+    """A unit not done is reminded once, from REMIND_DAYS_BEFORE days before its deadline, or from the last working day
+    before that (red team 107: a deadline the first working day after Tết was reminded on a holiday, read on the day)."""
+    if deadline is None or done or reminded:
+        return False
+    remind_from = deadline - timedelta(days=REMIND_DAYS_BEFORE)
+    for _ in range(MOST_DAYS_OFF):
+        if is_workday(remind_from):
+            break
+        remind_from -= timedelta(days=1)
+    return today >= remind_from
+
+
+MOST_DAYS_OFF = 31  # days off in a row looked back over (Tết and a weekend: ten at most)
 
 
 def content_may_be_mailed(secrecy: str | None) -> bool:

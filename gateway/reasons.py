@@ -62,6 +62,7 @@ MESSAGES: dict[str, str] = {
     "not-issued": "Văn bản chưa được cấp số hoặc ngày ban hành (để trống trên văn bản điện tử, không chữ ký số nào điền vào): chưa phải văn bản đã phát hành; đề nghị gửi bản đã cấp số, ngày.",
     "date-impossible": "Ngày ban hành ghi trên văn bản không có thật: văn bản được đăng ký, ngày văn bản để trống đến khi Văn thư xác định ngày đúng.",
     "date-after-signing": "Ngày ban hành ghi trên văn bản sau ngày ký số văn bản: văn bản được đăng ký theo ngày ghi trên văn bản; Văn thư nơi nhận đối chiếu.",
+    "date-after-receipt": "Ngày ban hành ghi trên văn bản sau ngày nhận được văn bản: văn bản được đăng ký theo ngày ghi trên văn bản; Văn thư nơi nhận đối chiếu.",
     "number-mismatch": "Số hoặc ngày của văn bản khác với điều thư ghi (tiêu đề thư, tên tệp): Văn thư kiểm tra; đăng ký theo văn bản.",
     # reading: what the document says of itself that does not hold together
     "type-mismatch": "Ký hiệu văn bản viết tắt tên loại khác với tên loại in trên văn bản.",

@@ -114,6 +114,15 @@ def dated_after_signing(reading: Reading | None, signatures: list[SignatureFacts
     return [warning("date-after-signing", f"ngày {printed:%d/%m/%Y}, ký số ngày {max(signed):%d/%m/%Y}")]
 
 
+# NĐ 30/2020 Đ15: a document is issued before it is sent; one dated after the day it reached us (a year typed ahead, or a
+# forged date: its key is then next year's number of its issuer) is pointed out to the clerk, never refused for it
+def dated_after_receipt(reading: Reading | None, received_on: date) -> list[Reason]:
+    printed = _iso_date(reading.particulars.date) if reading is not None and reading.particulars.date else None
+    if printed is None or printed <= received_on:
+        return []
+    return [warning("date-after-receipt", f"ngày {printed:%d/%m/%Y}, nhận ngày {received_on:%d/%m/%Y}")]
+
+
 def _iso_date(text: str) -> date | None:
     try:
         return date.fromisoformat(text)

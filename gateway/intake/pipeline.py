@@ -154,6 +154,12 @@ def _year_of(decision: Decision, registered: Document | None, received: datetime
     return received.year
 
 
+def _dated_after_receipt(decision: Decision, received_on: date) -> Decision:
+    """The decision with `date-after-receipt` said where its document is dated after the day it reached us."""
+    late = rules.dated_after_receipt(decision.pdf.reading if decision.pdf is not None else None, received_on)
+    return replace(decision, reasons=[*decision.reasons, *late]) if late else decision
+
+
 class Intake:
     def __init__(self, gateway: Gateway, pool: WorkerPool) -> None:
         self.gw = gateway
@@ -384,6 +390,7 @@ class Intake:
             answers_ours=answered_recipient(session, facts) is not None
             or (not facts.attachments and answers_an_answer(session, facts)),
         )
+        decisions = [_dated_after_receipt(d, received.astimezone(self.gw.config.tz).date()) for d in decisions]
         return self._held_if_closed(session, decisions, self._receipt_year(received))
 
     # 000 Đ9.2.a: a closed year's register takes no more numbers (asked with its series held: see close_year).
