@@ -21,7 +21,7 @@ SHARED = Path(os.environ.get("QLVB_SHARED") or Path(__file__).resolve().parents[
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing():  # type: ignore[no-untyped-def]
     """The desk's passwords hashed with argon2id at its lowest cost in the test processes (the product's defaults, 64 MiB
-    and three passes, cost 80 to 170 ms a login, and the suite logs in and adds people some thousands of times); a
+    and three passes, cost 80 to 170 ms a login, and the suite logs in and adds people hundreds of times); a
     command run as a process of its own, the desk's included, hashes as the product does."""
     from argon2 import PasswordHasher
 
