@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, exists, func, select
@@ -151,7 +151,7 @@ def of_another_date(session: Session, agency_code: str, issue: Issue) -> Documen
     return found[0] if found else None
 
 
-def across_the_new_year(session: Session, agency_code: str, issue: Issue, zone: tzinfo = timezone.utc) -> Document | None:
+def across_the_new_year(session: Session, agency_code: str, issue: Issue, zone: tzinfo) -> Document | None:
     """The issuer's document of this number that may be this one across the turn of the year, its date or this one's
     unread: an undated line's year is only its registration's, so a letter dated in December and its scan received in
     January, the day and month handwritten, were two lines nobody compared (red team 65). Never one document: every

@@ -80,6 +80,10 @@ def test_a_reminder_is_due_once_from_the_day_before_the_deadline_until_done() ->
     assert not reminder_due(deadline, TODAY, done=False, reminded=True)
     assert not reminder_due(deadline, TODAY, done=True, reminded=False)
     assert not reminder_due(None, TODAY, done=False, reminded=False)
+    # the day before the deadline a day off: from the last working day before it (red team 107: Tết)
+    weekend = {TODAY - timedelta(days=1), TODAY - timedelta(days=2)}
+    assert reminder_due(TODAY, TODAY - timedelta(days=3), done=False, reminded=False, is_workday=lambda d: d not in weekend)
+    assert not reminder_due(TODAY, TODAY - timedelta(days=4), done=False, reminded=False, is_workday=lambda d: d not in weekend)
 
 
 def test_a_secret_documents_content_never_goes_by_mail() -> None:

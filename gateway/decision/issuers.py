@@ -63,13 +63,12 @@ def certificate_places(subject: CertSubject) -> frozenset[str]:
     ("CÔNG AN TỈNH LÂM ĐỒNG"), else its O's (the parent: "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"), else its
     locality. One, never the union: a certificate whose L and O name two provinces speaks for the
     O's (the L of a person's certificate is where the person was registered, 020 of the real files)."""
+    if any(foreign_letters(text) for text in (deciding_name(subject), subject.organisation, subject.locality)):
+        return frozenset()  # a place is matched as written, as a name is (red team 108: "Bắc Gіang", a Cyrillic і in the
+        # O, gave the province to a stranger's "Sở Tư pháp")
     for text in (deciding_name(subject), subject.organisation):
-        if text and foreign_letters(text):  # a name is matched as written, a place too (red team 108: "Bắc Gіang", a
-            return frozenset()  # Cyrillic і in the O, gave the province to a stranger's "Sở Tư pháp")
         if text and (found := place_of(text)) is not None:
             return frozenset([found])
-    if subject.locality and foreign_letters(subject.locality):
-        return frozenset()
     if subject.locality:
         return frozenset([place_of(subject.locality) or " ".join(fold(subject.locality).replace("-", " ").split())])
     return frozenset()

@@ -415,13 +415,17 @@ def signed_content(data: bytes, signatures: list[SignatureFacts]) -> bytes:
     team 105: a stranger's signature after the office's stamped "999" beside its "707", read as "707999", the number the
     issuer was answered with). Later revisions are not read (the decision judges whether they change what a page
     shows)."""
-    ends = [s.revision_end for s in signatures if s.intact and 0 < s.revision_end <= len(data)]
-    trusted = [s.revision_end for s in signatures if s.intact and s.trusted and 0 < s.revision_end <= len(data)]
-    end = max(trusted or ends, default=0)
+    intact = _intact(data, signatures)
+    end = max([s.revision_end for s in intact if s.trusted] or [s.revision_end for s in intact], default=0)
     return data[:end] if end else data
 
 
 def signed_revisions(data: bytes, signatures: list[SignatureFacts], content: bytes, signed: str | None) -> tuple[str, ...]:
     """The SHA-256 of what each intact signature covers, trusted or not (`signed`: the hash of `content`, a prefix)."""
-    ends = {s.revision_end for s in signatures if s.intact and 0 < s.revision_end <= len(data)}
+    ends = {s.revision_end for s in _intact(data, signatures)}
     return tuple(sorted({signed if end == len(content) and signed else mime.sha256(data[:end]) for end in ends}))
+
+
+def _intact(data: bytes, signatures: list[SignatureFacts]) -> list[SignatureFacts]:
+    """The intact signatures whose signed revision lies within the file."""
+    return [s for s in signatures if s.intact and 0 < s.revision_end <= len(data)]
