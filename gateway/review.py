@@ -220,7 +220,7 @@ def release(gateway: Gateway, intake: Intake, mail_id: int, actor: str) -> list[
                           "files are destroyed (002 Đ16.7); return it to ask for it on paper, or discard it", "secret")
     try:
         with budget(gateway.config.limits.daemon_seconds_per_mail):
-            _decided_first(gateway, intake, facts, mail.received_at.astimezone(gateway.config.tz))
+            _decided_first(gateway, intake, facts, mail.received_at.astimezone(gateway.config.tz), mail.delivered_at)
         with budget(gateway.config.limits.daemon_seconds_per_mail):  # each decision its own, as intake's one
             return _release(gateway, intake, mail_id, actor, result)
     except MailTookTooLong:
@@ -281,12 +281,13 @@ def _forget_unreferenced(gateway: Gateway, intake: Intake, written: frozenset[st
     intake.destroy_recalled()
 
 
-def _decided_first(gateway: Gateway, intake: Intake, facts: MailFacts, received: datetime) -> None:
+def _decided_first(gateway: Gateway, intake: Intake, facts: MailFacts, received: datetime,
+                   delivered: datetime | None) -> None:
     """The decision made once before the register's writer lock is taken: a held mail may be one that held the
     daemon's main thread past its bound (quarantined for it), and the clerk's release, in the desk's thread or a
     command, is bounded only where a command runs it; deciding under the lock would have stopped every mailbox."""
     with gateway.register.reading() as session:
-        intake.decide_on(session, facts, received)
+        intake.decide_on(session, facts, received, delivered)
 
 
 def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysis: Analysis) -> list[Released]:
@@ -304,7 +305,7 @@ def _release(gateway: Gateway, intake: Intake, mail_id: int, actor: str, analysi
         hold_numbers_first(session, gateway.config.agency.code, [received.year])  # another clerk's release waited for
         mail = _waiting_mail(session, mail_id)
         _refuse_if_closed(session, gateway, mail_id, received.year)  # asked with the series held: see close_year
-        decisions = intake.decide_on(session, facts, received)
+        decisions = intake.decide_on(session, facts, received, seen.delivered_at)
         files = _files_of(session, gateway, intake, mail, analysis, decisions)
         registered: list[Document] = []
         gone: list[Document] = []  # recalled by their issuers: never registered again

@@ -197,7 +197,8 @@ class Inbox(Generic[K]):
             return []
         if streamed.unreadable is not None:  # as a mail `fetch` could not have: recorded, left in the inbox, taken again
             self._left()
-            note = f"Hộp thư {self.name}: máy chủ thư không trả thư {key} (thư lớn)"
+            # one per mail and inbox, as fetch's note (red team 109: an inbox made anew gives a UID again)
+            note = f"Hộp thư {self.name}: máy chủ thư không trả thư {key} (UIDVALIDITY {self.mailbox.uidvalidity}, thư lớn)"
             return [_Taken(FetchedMail(key, note.encode(), None, unreadable=streamed.unreadable),
                            _unread(streamed.unreadable))]
         store = self.desk.gateway.store

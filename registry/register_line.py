@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from registry.models import Document
 from registry.numbering import next_incoming_number
-from vntext import fold, notation_key
+from vntext import fold, notation_key, plain_dashes
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,11 @@ class Notation:
 
 def issuer_key(issuer: str | None, parent: str | None = None) -> str | None:
     """The issuer under the body above it, folded (case and diacritics), to find a document registered twice: one
-    province's "SỞ TƯ PHÁP" is not another's."""
+    province's "SỞ TƯ PHÁP" is not another's. Its dashes are hyphens (red team 109: "LAO ĐỘNG – THƯƠNG BINH" printed
+    again with a hyphen, as OCR reads it, was another issuer's, and the same letter numbered twice)."""
     if not issuer:
         return None
-    return f"{fold(issuer)} / {fold(parent)}" if parent else fold(issuer)
+    return plain_dashes(f"{fold(issuer)} / {fold(parent)}" if parent else fold(issuer))
 
 
 @dataclass(frozen=True)

@@ -289,17 +289,44 @@ def test_a_certificate_written_with_the_legacy_letters_vntext_knows_still_names_
     assert [a.name for a in found] == [unicodedata.normalize("NFC", name.replace("\u00d0", "Đ").replace("\u01a3", "ư"))]
 
 
-def test_a_letter_registered_before_the_upgrade_is_known_again_after_it() -> None:
-    """FINDING (medium), fixed by keeping the keys: Sở Lao động – Thương binh và Xã hội's letter (its name printed with
-    an en dash, as that Sở's name usually is, and every body of "Bà Rịa – Vũng Tàu"), registered by the gateway before
-    this session, came again after the upgrade as another file and was registered again: `fold` had begun to map the
-    en dash to "-", so the issuer keys already stored no longer matched (no migration recomputed them). Now fold maps
-    look-alike letters only: a name's key is what it was (this test stood in for the red team's, which ran the code of
-    be33fbd unpacked beside)."""
-    from registry.register_line import issuer_key
+def test_a_letter_registered_before_the_upgrade_is_known_again_after_it(tmp_path: Path) -> None:
+    """FINDING (medium): Sở Lao động – Thương binh và Xã hội's letter (its name printed with an en dash, as that Sở's name
+    usually is, and every body of "Bà Rịa – Vũng Tàu"), registered before an upgrade that changed how dashes are keyed,
+    came again after it as another file and was registered again: the issuer keys already stored no longer matched.
+    Red team 109 found the other half (the same letter printed with a hyphen, as OCR reads an en dash, was another
+    issuer's): the keys now write every dash as a hyphen, and migration 0019 writes the stored keys so."""
+    from sqlalchemy import text
 
-    assert issuer_key("SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI", "ỦY BAN NHÂN DÂN TỈNH BÀ RỊA – VŨNG TÀU") == (
-        "SO LAO DONG – THUONG BINH VA XA HOI / UY BAN NHAN DAN TINH BA RIA – VUNG TAU")
+    from registry.database import Register
+    from registry.models import Document
+    from registry.register_line import Issue, RegisterLine, earliest_same, issuer_key, register_incoming
+    from test_register_search import AGENCY, DAY, _downgrade
+
+    name, parent = "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI", "ỦY BAN NHÂN DÂN TỈNH BÀ RỊA – VŨNG TÀU"
+    assert issuer_key(name, parent) == issuer_key(name.replace("–", "-"), parent.replace("–", "-")) == (
+        "SO LAO DONG - THUONG BINH VA XA HOI / UY BAN NHAN DAN TINH BA RIA - VUNG TAU")
+    url = f"sqlite:///{tmp_path / 'register.db'}"
+    register = Register(url)
+    with register.session() as session, session.begin():
+        register_incoming(session, AGENCY, RegisterLine(
+            medium="electronic", basis="signature", received_at=DAY, issuer=name, notation="88/SLĐTBXH-VP",
+            subject="V/v công tác văn thư", issued_date="2026-10-30", issuer_parent=parent), DAY)
+    _downgrade(register, "0018")
+    with register.engine.begin() as connection:  # the keys as the code before 0019 wrote them
+        connection.execute(text("UPDATE documents SET issuer_key = :key, agency_key = :agency"),
+                           {"key": "SO LAO DONG – THUONG BINH VA XA HOI / UY BAN NHAN DAN TINH BA RIA – VUNG TAU",
+                            "agency": "SO LAO DONG – THUONG BINH VA XA HOI TINH BA RIA – VUNG TAU"})
+    register.close()
+    register = Register(url)  # migrated to the head again
+    try:
+        with register.session() as session:
+            row = session.query(Document).one()
+            assert (row.issuer_key, row.agency_key) == (issuer_key(name, parent),
+                                                        "SO LAO DONG - THUONG BINH VA XA HOI TINH BA RIA - VUNG TAU")
+            again = earliest_same(session, AGENCY, "another file", Issue(name.replace("–", "-"), parent, "88/SLĐTBXH-VP", 2026))
+            assert again is not None and again.arrival_number == 1
+    finally:
+        register.close()
 
 
 LDTBXH = "SỞ LAO ĐỘNG \u2013 THƯƠNG BINH VÀ XÃ HỘI"  # printed with an en dash, as the Sở's name usually is

@@ -9,15 +9,17 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vntext import _IGNORABLE, _LOOKALIKE_LETTERS, fold
+from vntext import _IGNORABLE, _LOOKALIKE_LETTERS, fold, nfc
 
 VIETNAMESE = "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG Sở Tư pháp Đồng Hới Hỏa tốc"
 
 
 def fold_by_definition(text: str) -> str:
     """Upper case, without any combining mark (đ as d, and the Ð/ð written for it), spaces collapsed: character by character;
-    what is drawn as nothing left out, a Cyrillic or Greek look-alike as its Latin letter, in small letters and capitals."""
-    text = "".join(ch for ch in text if not _IGNORABLE.match(ch)).translate(_LOOKALIKE_LETTERS)
+    what is drawn as nothing left out, a compatibility form as its letter (NFKC), a look-alike of another script as its
+    Latin letter, in small letters and capitals."""
+    text = "".join(ch for ch in text if not _IGNORABLE.match(ch))
+    text = nfc(unicodedata.normalize("NFKC", text)).translate(_LOOKALIKE_LETTERS)  # compatibility forms as their letters
     for barred, d in (("đ", "d"), ("Đ", "D"), ("\u00f0", "d"), ("\u00d0", "D")):
         text = text.replace(barred, d)
     decomposed = unicodedata.normalize("NFD", text)

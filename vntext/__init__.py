@@ -34,9 +34,14 @@ _LETTERS_ALIKE = {
     # Lisu and Cherokee capitals drawn as Latin ones (Unicode's confusables; red team 108: "SỞ ꓔƯ PHÁP" escaped a recall)
     **dict(zip("ꓐꓑꓓꓔꓖꓗꓙꓚꓜꓝꓟꓠꓡꓢꓣꓦꓧꓪꓫꓬꓮꓰꓲꓳꓴ", "BPDTGKJCZFMNLSRVHWXYAEIOU", strict=True)),
     **dict(zip("ᎪᏴᏟᎠᎬᏀᎻᎫᏦᏞᎷᏢᏚᎢᏙᎳᏃᏒ", "ABCDEGHJKLMPSTVWZR", strict=True)),
+    # Coptic capitals and small letters drawn as Latin ones (red team 109: "SỞ ⲦƯ PHÁP" escaped a recall, "ⲘẬⲦ" no mark)
+    **dict(zip("ⲀⲂⲈⲌⲎⲒⲔⲘⲚⲞⲢⲤⲦⲨⲬⲟⲣⲥ", "ABEZHIKMNOPCTYXopc", strict=True)),
 }
+# the dashes printed as a hyphen (a name's and a number's: "LAO ĐỘNG – THƯƠNG BINH", "12/QĐ–UBND")
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_PLAIN_DASHES = str.maketrans({ch: "-" for ch in _DASHES})
 _LOOKALIKES = str.maketrans({
-    **{ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
+    **{ch: "-" for ch in _DASHES},
     **{ch: "/" for ch in "\u2044\u2215\u29f8\uff0f"},
     **_LETTERS_ALIKE,
 })
@@ -46,9 +51,15 @@ _LOOKALIKE_LETTERS = str.maketrans(_LETTERS_ALIKE)
 
 
 def printed_letters(text: str) -> str:
-    """The text's letters as a reader of the page takes them: what is drawn as nothing left out, a look-alike letter of
-    another script as the Latin (or Vietnamese) one it is drawn as."""
-    return _IGNORABLE.sub("", text).translate(_LOOKALIKE_LETTERS)
+    """The text's letters as a reader of the page takes them: what is drawn as nothing left out, a compatibility form
+    as its letter (NFKC: a Roman numeral Ⅿ, a fullwidth or mathematical letter, the Kelvin sign; red team 109), a
+    look-alike letter of another script as the Latin (or Vietnamese) one it is drawn as."""
+    return nfc(unicodedata.normalize("NFKC", _IGNORABLE.sub("", text))).translate(_LOOKALIKE_LETTERS)
+
+
+def plain_dashes(text: str) -> str:
+    """Every dash as a hyphen: how a name is printed with an en dash, a hyphen or OCR's reading of either."""
+    return text.translate(_PLAIN_DASHES)
 
 
 # Đ/đ, and the Icelandic Ð/ð legacy converters and code page mix-ups write for them (the same on the page: red team 65)
@@ -103,6 +114,8 @@ def foreign_letters(text: str) -> bool:
     written, never as it looks (red team 106: a certificate of "Sở Tư pháp tỉnh Bắc Gıang" spoke for Sở Tư pháp)."""
     if text.isascii():
         return any(unseen(ch) for ch in text if ch not in " ")
+    if any(not ch.isspace() and unicodedata.normalize("NFKC", ch) != ch for ch in text):
+        return True  # a compatibility form or a letter Unicode writes otherwise: the Kelvin sign for K (red team 109)
     for ch in unicodedata.normalize("NFD", text):
         if unicodedata.combining(ch):
             if ch not in _VIETNAMESE_MARKS:

@@ -58,14 +58,15 @@ class DocumentIssuers:
     inferred: bool = False  # several, known as joint by their names alone (no "liên tịch", no …LT): only signatures prove
 
 
-def certificate_places(subject: CertSubject) -> frozenset[str]:
+def certificate_places(subject: CertSubject) -> frozenset[str] | None:
     """The one province a certificate names for its agency: the place its deciding name ends with
     ("CÔNG AN TỈNH LÂM ĐỒNG"), else its O's (the parent: "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"), else its
     locality. One, never the union: a certificate whose L and O name two provinces speaks for the
-    O's (the L of a person's certificate is where the person was registered, 020 of the real files)."""
+    O's (the L of a person's certificate is where the person was registered, 020 of the real files).
+    None: a name of it holds a letter no Vietnamese name is written with, and it speaks for nobody by its names."""
     if any(foreign_letters(text) for text in (deciding_name(subject), subject.organisation, subject.locality)):
-        return frozenset()  # a place is matched as written, as a name is (red team 108: "Bắc Gіang", a Cyrillic і in the
-        # O, gave the province to a stranger's "Sở Tư pháp")
+        return None  # a place is matched as written, as a name is (red team 108: "Bắc Gіang", a Cyrillic і in the O, gave
+        # the province to a stranger's "Sở Tư pháp"; red team 109: taken for "no place", it let any place pass)
     for text in (deciding_name(subject), subject.organisation):
         if text and (found := place_of(text)) is not None:
             return frozenset([found])
@@ -110,7 +111,8 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
     if sig.fingerprint and (agency := directory.by_fingerprint(sig.fingerprint)) is not None:
         return [agency]
     listed = directory.by_listed_certificate(sig.subject.common_name)
-    named = directory.by_certificate_name(deciding_name(sig.subject), certificate_places(sig.subject))
+    places = certificate_places(sig.subject)
+    named = directory.by_certificate_name(deciding_name(sig.subject), places) if places is not None else []
     return list({a.code: a for a in (*listed, *named)}.values())
 
 
@@ -124,10 +126,12 @@ def _spellings(name: str, places: frozenset[str]) -> set[str]:
     return {squash(name), *(squash(f"{name} tỉnh {p}") for p in places)}
 
 
-def _names_issuer(value: str, issuer: Issuer, places: frozenset[str]) -> bool:
+def _names_issuer(value: str, issuer: Issuer, places: frozenset[str] | None) -> bool:
     """Whether a certificate attribute spells the printed issuer (an agency outside the directory);
-    only an agency's name does ("Cá nhân", a private person's O, names nobody)."""
-    if not is_agency_name(value) or foreign_letters(value) or (issuer.places and places and not issuer.places & places):
+    only an agency's name does ("Cá nhân", a private person's O, names nobody). An issuer printed with its province
+    is named only by a certificate naming that province (red team 109: a bare "Sở Tư pháp", or one whose O is a firm's,
+    spoke for Lâm Đồng's)."""
+    if places is None or not is_agency_name(value) or foreign_letters(value) or (issuer.places and not issuer.places & places):
         return False  # a certificate's name as written, never as it looks (red team 108: "Sở Тư pháp", a Cyrillic Т)
     return bool(_spellings(value, places) & _spellings(issuer.name, issuer.places))
 

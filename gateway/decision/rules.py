@@ -141,12 +141,13 @@ def _local_date(iso: str) -> date | None:
 # 002 Đ10.1: check the document's integrity: its text layer holds text the page does not show (white, faint,
 # tiny, painted over), so what would be registered may not be what a person reads.
 def hidden_text(reading: Reading | None) -> list[Reason]:
-    """Text the page does not show, or a number in the text layer written with letters of another script drawn as Latin
-    ones (the page shows "710/QĐ-STP", the text says "710/QƉ-STP": red team 68, a recalled number so written let a forged
-    copy in)."""
+    """Text the page does not show, or a number or an issuer's name in the text layer written with letters of another
+    script drawn as Latin ones (the page shows "710/QĐ-STP", the text says "710/QƉ-STP": red team 68, a recalled number
+    so written let a forged copy in; "SỞ ⲦƯ PHÁP": red team 109)."""
     if reading is None:
         return []
-    said = [*reading.hidden[:3], *(f"số, ký hiệu \"{w.message}\"" for w in reading.warnings if w.code == "number-lookalike")]
+    said = [*reading.hidden[:3], *(f"số, ký hiệu \"{w.message}\"" for w in reading.warnings if w.code == "number-lookalike"),
+            *(f"tên cơ quan \"{w.message}\"" for w in reading.warnings if w.code == "name-lookalike")]
     return [error("hidden-text", "; ".join(said))] if said else []
 
 

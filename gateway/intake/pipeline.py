@@ -337,7 +337,7 @@ class Intake:
                 if record:
                     return self._record(item, known, frozenset(), delivered, received)
                 with self.gw.register.session() as session, self._budget():
-                    decisions = self.decide_on(session, known, received)
+                    decisions = self.decide_on(session, known, received, delivered)
                 return MailOutcome(tuple(self._outcome(item, known, d, None, None, delivered, received) for d in decisions))
             except Exception as exc:
                 if blame(exc) == "infrastructure":
@@ -366,7 +366,7 @@ class Intake:
         received = self.gw.calendar.received_at(delivered)
         if not record:
             with self.gw.register.session() as session, self._budget():
-                decisions = self.decide_on(session, facts, received)
+                decisions = self.decide_on(session, facts, received, delivered)
             return MailOutcome(tuple(self._outcome(item, facts, d, None, None, delivered, received) for d in decisions))
         try:
             return self._record(item, facts, stored, delivered, received)
@@ -378,9 +378,11 @@ class Intake:
                 raise
             return seen
 
-    def decide_on(self, session: Session, facts: MailFacts, received: datetime | None = None) -> list[Decision]:
+    def decide_on(self, session: Session, facts: MailFacts, received: datetime | None = None,
+                  delivered: datetime | None = None) -> list[Decision]:
         """The decisions on a mail's documents, against the register as the session sees it; `received`: the mail's
-        receive time (None: a mail looked at now)."""
+        receive time (None: a mail looked at now), `delivered`: when it reached us (None: `received`), moved to office
+        hours for the first, never for the second."""
         received = received or datetime.now(timezone.utc).astimezone(self.gw.config.tz)
         decisions = decide(
             facts, self.gw.us, self.gw.directory, self.gw.config.clerk_addresses,
@@ -390,7 +392,10 @@ class Intake:
             answers_ours=answered_recipient(session, facts) is not None
             or (not facts.attachments and answers_an_answer(session, facts)),
         )
-        decisions = [_dated_after_receipt(d, received.astimezone(self.gw.config.tz).date()) for d in decisions]
+        # the day it reached us, not the office hours it is moved to (red team 109: dated 2 January, delivered on the
+        # evening of 31 December, it was "received" on 2 January and said nothing)
+        reached = (delivered or received).astimezone(self.gw.config.tz).date()
+        decisions = [_dated_after_receipt(d, reached) for d in decisions]
         return self._held_if_closed(session, decisions, self._receipt_year(received))
 
     # 000 Đ9.2.a: a closed year's register takes no more numbers (asked with its series held: see close_year).
@@ -472,15 +477,12 @@ class Intake:
 
     def _delivered(self, item: IncomingMail, facts: MailFacts) -> datetime:
         """When the mail reached us: the server's word (INTERNALDATE, the file's time), else its topmost Received, else
-        its Date; never later than now (red team 40: a file's "Date: 2999" opened the register of 2999, acknowledged), and
-        the sender's Date alone never of another year than now's (red team 107: a file's "Date: 2020" given to `ingest` was
-        numbered 1 of a register of 2020, which may be closed)."""
-        tz = self.gw.config.tz
+        now; never later than now (red team 40: a file's "Date: 2999" opened the register of 2999, acknowledged). The
+        sender's Date is the sender's word only, never the receipt (red team 107: a file's "Date: 2020" given to `ingest`
+        was numbered 1 of a register of 2020, which may be closed; red team 109: one of 2 January this year was registered
+        as received then, numbered after every letter received since)."""
         now = datetime.now(timezone.utc)
-        said = item.delivered_at or facts.received_top
-        if said is None and facts.date is not None and facts.date.astimezone(tz).year == now.astimezone(tz).year:
-            said = facts.date
-        return min(said or now, now).astimezone(tz)
+        return min(item.delivered_at or facts.received_top or now, now).astimezone(self.gw.config.tz)
 
     def store_files(self, item: IncomingMail, facts: MailFacts, stored: frozenset[str]) -> None:
         """The original and its files in the content store. The worker wrote them; what it did not (a
@@ -539,7 +541,7 @@ class Intake:
                 return seen
         if present is not None:
             present.add(key)
-        decisions = self.decide_on(session, facts, received)
+        decisions = self.decide_on(session, facts, received, delivered)
         secret = any(d.secret for d in decisions) or rules.secret_mail(facts)  # judged or not (a report's)
         if not secret:  # stored before the transaction
             self.store_files(item, facts, stored)  # and another process's recall may have destroyed a file since

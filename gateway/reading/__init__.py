@@ -51,7 +51,7 @@ from gateway.reading.recipients import ocr_archive, parse_block
 from gateway.reading.spelling import restore_marks, restore_place
 from gateway.reading.references import article_number, article_text, is_above, responsible_bodies
 from gateway.reasons import MESSAGES
-from vntext import fold, one_line
+from vntext import fold, foreign_letters, one_line, printed_letters
 
 # MuPDF's messages (a damaged file's "format error: …") are kept for the damage check (TOOLS.mupdf_warnings), never
 # printed: PyMuPDF prints them on stdout, where `parse --json` writes its JSON (a newcomer's jq read 276 lines of them)
@@ -192,6 +192,13 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
         if vv is not None:
             doc_type, summary = Found("Công văn", vv.lines), vv  # a letter with "V/v" and no type heading
     issuer, parent = _respelled(issuer), _respelled(parent)
+    for printed in (issuer, parent):
+        # in a text layer, a letter no Vietnamese name is written with, of those fold does not take as the letter they are
+        # drawn as (the look-alikes it knows, what is drawn as nothing): the text may say another name than the page shows
+        # (red team 109: "SỞ ⲦƯ PHÁP", a Coptic Ⲧ fold did not know then, let a recalled letter's copy in)
+        if (printed is not None and printed.lines[0].source not in ("ocr", "handwriting")
+                and foreign_letters(printed_letters(printed.value))):
+            notes.warn("name-lookalike", printed.value)
     place = blanks.place
     if place is not None and place.lines[0].source == "ocr":
         place = dataclasses.replace(place, value=restore_place(place.value, [f.value for f in (issuer, parent) if f]))
