@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from gateway import mail_budget
 from gateway import cli_format as out
@@ -35,6 +35,10 @@ EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_HELD, EXIT_ALERT = 0, 1, 2, 3, 4
 CHILDREN_IGNORE = ("ignore:DSA is deprecated", "ignore::RuntimeWarning:runpy")  # PYTHONWARNINGS entries (main)
 
 F = TypeVar("F", bound=Callable[..., Any])
+# a register's year, and a row's number: what the register can hold (red team 110: 20 digits were SQLite's traceback,
+# year 0 Python's)
+YEAR = click.IntRange(1970, 9999)
+ROW = click.IntRange(1, 2**63 - 1)
 
 
 class UsageError(Exception):
@@ -192,6 +196,10 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
     from gateway.intake.office_hours import OfficeCalendar
 
     config = _config(config_path)
+    blank = [name for name, value in (("--issuer", issuer), ("--number", number), ("--summary", summary))
+             if not value.strip()]
+    if blank:  # a number given for nothing can never be given back (red team 110)
+        raise UsageError(f"{', '.join(blank)}: must not be empty")
     now = datetime.now(timezone.utc)
     try:
         # seed 000 Đ11.2, as for mail: a document taken in outside office hours counts from the next office hours' start
@@ -204,6 +212,10 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
         received = received.replace(tzinfo=config.tz)
     if received_at and received > now + timedelta(minutes=1):
         raise UsageError(f"--received-at: {received_at} is in the future")
+    if received.year < 1970:  # red team 110: "0226-12-01" (for 2026) numbered 1 of a register of the year 226
+        raise UsageError(f"--received-at: {received_at} is before 1970: a typing mistake?")
+    if issued_date is not None and date.fromisoformat(issued_date) > received.astimezone(config.tz).date():
+        raise UsageError(f"--date: {issued} is after the day it was received ({received.astimezone(config.tz):%Y-%m-%d})")
     received = OfficeCalendar(config).received_at(received)  # a time given too (red team 107: paper taken in at 18:00 on 31
     # December was numbered in the old year, a mail of that moment in the new)
     if secrecy is not None:  # Luật Bảo vệ bí mật nhà nước 2018 Đ8: three degrees, no other (a newcomer's "Foo" was kept)
@@ -231,7 +243,7 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
 
 @register.command("list", help="print the register")
 @config_option
-@click.option("--year", type=int)
+@click.option("--year", type=YEAR)
 @json_option()
 def register_list(config_path: str, year: int | None, as_json: bool) -> int:
     from gateway.app import Gateway
@@ -267,12 +279,35 @@ def _printed(config: Config, period: Period, volume: int) -> PrintedRegister:
         return printed_register(session, config.agency.code, config.agency.name, period, config.tz, volume=volume)
 
 
+def _output(config: Config, config_path: str, output: str) -> Path:
+    """Where a printed register may be written: a folder that is there, never one of the gateway's own files (red team
+    110: `register print -o qlvb.db` wrote the PDF over the register itself) nor into its content store."""
+    from registry.database import sqlite_path
+
+    path = Path(output).resolve()
+    database = sqlite_path(config.database)
+    own = {Path(config_path).resolve(), *((Path(database).resolve(),) if database else ()),
+           *((Path(config.directory).resolve(),) if config.directory else ())}
+    own |= {Path(f"{file}{suffix}") for file in own for suffix in ("-wal", "-shm", "-journal")}
+    if path in own or path.is_relative_to(Path(config.storage).resolve()):
+        raise UsageError(f"{output}: the gateway's own file (its register, configuration, directory or store): "
+                         "give another file")
+    if not path.parent.is_dir() or not os.access(path.parent, os.W_OK):
+        raise UsageError(f"{output}: cannot write there (no such folder, or not ours)")
+    return path
+
+
 def _write(output: str, render: Callable[[PrintedRegister], bytes], register: PrintedRegister) -> None:
+    """The register rendered, then put in place at once (a failure leaves no half file, nor an earlier file changed)."""
     from gateway.fonts import FontMissing
 
+    path = Path(output)
+    part = path.with_name(f".{path.name}.part")
     try:
-        Path(output).write_bytes(render(register))
+        part.write_bytes(render(register))
+        os.replace(part, path)
     except (FontMissing, OSError) as exc:
+        part.unlink(missing_ok=True)
         raise UsageError(f"{output}: {exc}") from None
     lines = register.lines
     print(f"{output}: {len(lines)} văn bản" + (f", số {lines[0].number} đến {lines[-1].number}" if lines else ""))
@@ -281,9 +316,10 @@ def _write(output: str, render: Callable[[PrintedRegister], bytes], register: Pr
 def register_output(suffix: str, required: bool = True) -> Callable[[F], F]:
     """--config, --year, the file written and the cover's volume: what print, export and close share."""
     def decorate(command: F) -> F:
-        for option in (click.option("--volume", type=int, default=1, show_default=True, help="quyển số, on the cover"),
+        for option in (click.option("--volume", type=click.IntRange(1, 999), default=1, show_default=True,
+                                    help="quyển số, on the cover"),
                        click.option("-o", "--output", required=required, metavar=f"FILE.{suffix}"),
-                       click.option("--year", type=int, required=True), config_option):
+                       click.option("--year", type=YEAR, required=True), config_option):
             command = option(command)
         return command
     return decorate
@@ -303,7 +339,7 @@ def register_print(config_path: str, year: int, output: str, volume: int, start:
     from gateway.printed_register import render_pdf
 
     config = _config(config_path)
-    _write(output, render_pdf, _printed(config, _period(year, start, end), volume))
+    _write(str(_output(config, config_path, output)), render_pdf, _printed(config, _period(year, start, end), volume))
     return EXIT_OK
 
 
@@ -316,7 +352,7 @@ def register_export(config_path: str, year: int, output: str, volume: int, start
     from gateway.register_sheet import render_xlsx
 
     config = _config(config_path)
-    _write(output, render_xlsx, _printed(config, _period(year, start, end), volume))
+    _write(str(_output(config, config_path, output)), render_xlsx, _printed(config, _period(year, start, end), volume))
     return EXIT_OK
 
 
@@ -332,13 +368,15 @@ def register_close(config_path: str, year: int, output: str | None, volume: int,
     config = _config(config_path)
     if not year_over(year, datetime.now(config.tz).date()):
         raise UsageError(f"--year {year}: the year is not over (a register is closed at the year's end)")
+    written = _output(config, config_path, output or f"so-den-{year}.pdf")  # before it is closed (red team 110: closed,
+    # then its volume could not be written)
     register = Register(config.database, store=Path(config.storage))
     with closing(register) as database, database.session() as session, session.begin():
         closed = close_year(session, config.agency.code, year, actor=actor, now=datetime.now(timezone.utc), tz=config.tz)
     when = f"{closed.closed_at.astimezone(config.tz):%d/%m/%Y %H:%M}"
     print(f"Sổ năm {year} {'đã khóa từ trước' if closed.already else 'đã khóa'}: {when}, {closed.closed_by}"
           + (waiting_after_closing(closed.waiting) if closed.waiting else ""))
-    _write(output or f"so-den-{year}.pdf", render_pdf, _printed(config, Period(year), volume))
+    _write(str(written), render_pdf, _printed(config, Period(year), volume))
     return EXIT_OK
 
 
@@ -547,8 +585,8 @@ def _passing(config_path: str, act: Callable[[Gateway], Any]) -> Any:
 
 @passing_group.command("on", help="pass a document (by its incoming number) to a lead unit and co-ordinating ones")
 @config_option
-@click.argument("number", type=int)
-@click.option("--year", type=int, help="the register's year (default this year)")
+@click.argument("number", type=ROW)
+@click.option("--year", type=YEAR, help="the register's year (default this year)")
 @click.option("--lead", required=True, help="the lead unit's code (chủ trì)")
 @click.option("--with", "co", multiple=True, help="a co-ordinating unit's code (phối hợp); repeat for several")
 @click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]), help="thời hạn giải quyết, YYYY-MM-DD")
@@ -572,8 +610,8 @@ def pass_on(config_path: str, number: int, year: int | None, lead: str, co: tupl
 def _mark_command(step: str, help: str) -> None:
     @passing_group.command(step, help=help)
     @config_option
-    @click.argument("number", type=int)
-    @click.option("--year", type=int, help="the register's year (default this year)")
+    @click.argument("number", type=ROW)
+    @click.option("--year", type=YEAR, help="the register's year (default this year)")
     @click.option("--unit", required=True, help="the unit's code")
     @json_option()
     @actor_option(_clerk, "the unit's person who marks it (the register's column 9 names who received it)")
@@ -593,12 +631,15 @@ _mark_command("done", "a unit marks a document passed to it done (the lead's tel
 @passing_group.command("list", help="the documents passed on, to one unit or all")
 @config_option
 @click.option("--unit", help="the unit's code")
-@click.option("--year", type=int)
+@click.option("--year", type=YEAR)
 @json_option()
 def pass_list(config_path: str, unit: str | None, year: int | None, as_json: bool) -> int:
     from gateway.passing import tasks
 
     listed = _passing(config_path, lambda gateway: tasks(gateway, unit, year))
+    codes = [u.code for u in _config(config_path).units]
+    if unit is not None and not listed and unit.lower() not in (c.lower() for c in codes):  # a typo is not "nothing"
+        raise UsageError(f"--unit {unit}: no such unit (units: {', '.join(codes) or 'none configured'})")
     for task in listed:
         out.print_json(out.task_json(task)) if as_json else print(out.task_text(task))
     if not listed and not as_json:
@@ -662,7 +703,7 @@ def review_command(name: str, help: str) -> Callable[[F], click.Command]:
     """A decision on one held mail: its id, --config, --json and who decides."""
     def decorate(command: F) -> click.Command:
         with_options = actor_option(_clerk, CLERK_HELP)(json_option()(command))
-        return review.command(name, help=help)(config_option(click.argument("mail_id", metavar="ID", type=int)(with_options)))
+        return review.command(name, help=help)(config_option(click.argument("mail_id", metavar="ID", type=ROW)(with_options)))
     return decorate
 
 
@@ -793,7 +834,7 @@ def send(config_path: str, file: str, draft: str | None, dry_run: bool, confirm:
 
 @cli.command(help="the outgoing register: documents sent and each recipient's state")
 @config_option
-@click.option("--year", type=int)
+@click.option("--year", type=YEAR)
 @json_option("one JSON object per document")
 def sent(config_path: str, year: int | None, as_json: bool) -> int:
     """The outgoing register: each document sent and, per recipient, where it stands."""
@@ -900,9 +941,15 @@ def user_list(config_path: str, as_json: bool) -> int:
 @click.argument("name")
 @actor_option(_clerk, "who disables (the audit log keeps it)")
 def user_disable(config_path: str, name: str, actor: str) -> int:
-    from registry.people import disable_person
+    from registry.people import disable_person, person
 
-    _people(config_path, lambda session: disable_person(session, name, actor=actor))
+    def disable(session: Any) -> bool:
+        before = person(session, name)  # None: disabled already (no such person: disable_person says so)
+        disable_person(session, name, actor=actor)
+        return before is not None
+
+    done = _people(config_path, disable)  # what it did, said (red team 110: nothing printed, twice)
+    print(f"{name}: đã khóa, không đăng nhập được nữa" if done else f"{name}: đã khóa từ trước")
     return EXIT_OK
 
 
@@ -981,8 +1028,8 @@ def main(argv: list[str] | None = None) -> int:
     # often main runs in one process (the tests run it in theirs)
     try:
         code = cli.main(args=argv, prog_name="qlvb-gateway", standalone_mode=False)
-    except click.ClickException as exc:  # click's usage errors: exit 2, as argparse's were
-        exc.show()
+    except click.ClickException as exc:  # click's usage errors: exit 2, as argparse's were, in one line (red team 110)
+        print(f"qlvb-gateway: {' '.join(exc.format_message().split())}", file=sys.stderr)
         return exc.exit_code
     except (ConfigError, UsageError) as exc:
         print(f"qlvb-gateway: {exc}", file=sys.stderr)
@@ -992,8 +1039,12 @@ def main(argv: list[str] | None = None) -> int:
     except RegisterUnavailable as exc:  # a register of a newer gateway's revision (red team 91): one line, as status says it
         print(f"qlvb-gateway: database: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
-    except (OperationalError, PermissionError) as exc:  # the register out of reach: said in one line (a newcomer: a
-        # traceback of 140 lines for a PostgreSQL not started or a SQLite file the service user may not open)
+    except (DatabaseError, PermissionError) as exc:  # the register out of reach: said in one line (a newcomer: a
+        # traceback of 140 lines for a PostgreSQL not started or a SQLite file the service user may not open; red team 110:
+        # a register file that is no database); a value the database refused is the last line of defence's
+        if isinstance(exc, DatabaseError) and not isinstance(exc, OperationalError) and type(exc) is not DatabaseError:
+            logging.getLogger("qlvb-gateway").exception("internal failure: %s", exc)
+            return EXIT_INTERNAL
         print(f"qlvb-gateway: {out.unreachable(exc)}", file=sys.stderr)
         logging.getLogger("qlvb-gateway").debug("the register out of reach", exc_info=True)
         return EXIT_INTERNAL

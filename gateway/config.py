@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import (
     AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator,
     model_validator,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
+from gateway.text_files import TextFileError, load_yaml
 from gateway.trust_files import TrustFileError, load_crls, load_roots
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -137,7 +139,9 @@ class Agency(_Strict):
 
 
 class OfficeHours(_Strict):
-    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = ["mon", "tue", "wed", "thu", "fri"]
+    # at least one (red team 110: none held every letter `processing-failed`)
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default=["mon", "tue", "wed", "thu", "fri"], min_length=1)
     start: time = time(7, 30)
     end: time = time(17, 0)
     extra_holidays: list[date] = []
@@ -198,8 +202,8 @@ class Limits(_Strict):
 
 
 class Notify(_Strict):
-    clerk: list[str] = []
-    urgent: list[str] = []
+    clerk: list[Mailbox] = []  # addresses, each (red team 110: "lanhdao", a typo, alerted nobody)
+    urgent: list[Mailbox] = []
 
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -210,7 +214,7 @@ class MailServer(_Strict):
     text (`security: none`) only to a loopback address."""
 
     host: str
-    port: int | None = None  # default by protocol and security
+    port: int | None = Field(default=None, ge=1, le=65535)  # default by protocol and security
     security: Literal["tls", "starttls", "none"] = "tls"
     username: str | None = None
     password_env: EnvName | None = None  # the name of the environment variable holding the password
@@ -263,7 +267,7 @@ class Listener(_Strict):
 
     protocol: Literal["lmtp", "smtp"] = "lmtp"
     host: str = "127.0.0.1"
-    port: int = 2424
+    port: int = Field(default=2424, ge=1, le=65535)
     mailbox: str | None = None  # the `mailboxes` entry (IMAP) to file into; default the first
 
 
@@ -452,11 +456,21 @@ class Config(_Strict):
     @field_validator("database")
     @classmethod
     def _database(cls, value: str, info: ValidationInfo) -> str:
-        if not (value.startswith("sqlite:") or value.startswith("postgresql")):
+        # a file the register outlives the command in (red team 110: "sqlite://", in memory, numbered a letter and lost it
+        # at the command's end; "sqlite:qlvb.db" was SQLAlchemy's traceback)
+        if value.startswith("sqlite"):
+            file = value.removeprefix("sqlite:///") if value.startswith("sqlite:///") else ""
+            name, _, query = file.partition("?")
+            if not name.strip() or name.startswith((":memory:", "file:")) or "memory" in query:
+                raise ValueError("must be sqlite:///FILE (a file: a register in memory is lost at the end) or "
+                                 "postgresql+psycopg://…")
+            return "sqlite:///" + str(_in_config_folder(Path(file), info))  # sqlite:////absolute stays; relative: here
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            url = None
+        if url is None or not url.drivername.startswith("postgresql"):
             raise ValueError("must be sqlite:///FILE or postgresql+psycopg://…")
-        file = value.removeprefix("sqlite:///") if value.startswith("sqlite:///") else None
-        if file and file != ":memory:":  # sqlite:////absolute stays; a relative file is the config folder's
-            return "sqlite:///" + str(_in_config_folder(Path(file), info))
         return value
 
     @field_validator("units")
@@ -569,7 +583,7 @@ def load_config(path: Path) -> Config:
     if not path.is_file():
         raise ConfigError(f"--config: no configuration file at {path}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        raw = load_yaml(path) or {}
+    except TextFileError as exc:  # another encoding, a YAML mistake, a key given twice: one line (red team 110)
+        raise ConfigError(str(exc)) from None
     return config_from_dict(raw, path.resolve().parent)

@@ -24,7 +24,7 @@ from gateway.app import Gateway
 from gateway.config import MailboxSource
 from gateway.guard import blame
 from gateway.intake.pipeline import Intake
-from gateway.mailbox_state import Disconnected, MailboxStates, Recovered
+from gateway.mailbox_state import Disconnected, MailboxStates, Recovered, Stopped
 from gateway.mailboxes import mail_server, open_mailbox
 from gateway.metrics import DaemonMetrics
 from gateway.outbox import OutboxSender
@@ -197,7 +197,7 @@ class Daemon:
             self.metrics.stop()
             for watcher in self.watchers:
                 watcher.close()
-                self._survive(functools.partial(self.states.save, watcher.name, Disconnected()), pause=0)
+                self._survive(functools.partial(self.states.save, watcher.name, Stopped()), pause=0)
             log.info("gateway stopped")
 
     def _remove_orphans(self) -> None:

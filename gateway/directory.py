@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from gateway.names import NameIndex, abbreviates, units
+from gateway.text_files import TextFileError, load_yaml, read_utf8
 from vntext import fold, foreign_letters, squash, tone_free_spelling
 
 FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former")
@@ -110,13 +110,18 @@ def _split(value: object) -> tuple[str, ...]:
 def parse_directory(path: Path) -> list[AgencyEntry]:
     """Read a directory CSV (header code,name,mailbox[,aliases,groups,certificates,former]; `|`
     separates) or YAML list."""
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() in (".yaml", ".yml"):
-        rows = yaml.safe_load(text) or []
+    as_yaml = path.suffix.lower() in (".yaml", ".yml")
+    try:  # another encoding, a YAML mistake: one line (red team 110: a spreadsheet's UTF-16 export was a traceback)
+        loaded = load_yaml(path) if as_yaml else read_utf8(path)
+    except TextFileError as exc:
+        raise DirectoryError(str(exc)) from None
+    rows: Any
+    if as_yaml:
+        rows = loaded or []
         if isinstance(rows, dict):
             rows = rows.get("agencies", [])
     else:
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.DictReader(io.StringIO(loaded))
         missing = [f for f in ("code", "name", "mailbox") if f not in (reader.fieldnames or [])]
         if missing:
             raise DirectoryError(f"{path}: the header must be {','.join(FIELDS)} (missing {', '.join(missing)})")
@@ -124,7 +129,8 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
     entries = []
     first_row: dict[tuple[str, str], int] = {}  # (what, its value): the row that gave it first
     for number, row in enumerate(rows, start=2):
-        if not isinstance(row, dict) or not str(row.get("code", "")).strip() or "@" not in str(row.get("mailbox", "")):
+        if (not isinstance(row, dict) or not str(row.get("code") or "").strip() or not str(row.get("name") or "").strip()
+                or "@" not in str(row.get("mailbox") or "")):  # a row without a name (red team 110: it was added)
             raise DirectoryError(f"{path}: row {number}: code, name and a mailbox address are required")
         entry = AgencyEntry(
             code=str(row["code"]).strip(), name=str(row["name"]).strip(), mailbox=str(row["mailbox"]).strip().lower(),

@@ -41,7 +41,7 @@ class Filed:
 
 @dataclass(frozen=True)
 class Disconnected:
-    """The connection closed: on stopping (no error), or by a failure, which starts a run of them."""
+    """The connection closed: by a failure (which starts a run of them), or on its own (no error)."""
 
     error: str | None = None
 
@@ -54,6 +54,15 @@ class Disconnected:
 
 
 @dataclass(frozen=True)
+class Stopped:
+    """The daemon stopped cleanly: nothing watches the mailbox, nor fails at it, from now on (red team 110: a mailbox
+    failing at the stop was said "watched" for the quarter of an hour after it, by its last error)."""
+
+    def apply(self, state: MailboxState, now: datetime) -> None:
+        state.connected, state.last_error, state.failing_since = False, None, None
+
+
+@dataclass(frozen=True)
 class Recovered:
     """A step succeeded after failures (perhaps from before a restart): the run of them ends."""
 
@@ -61,7 +70,7 @@ class Recovered:
         state.failing_since = None
 
 
-StateChange = Connected | Filed | Disconnected | Recovered  # what the daemon writes of a mailbox's state
+StateChange = Connected | Filed | Disconnected | Stopped | Recovered  # what the daemon writes of a mailbox's state
 
 
 @dataclass(frozen=True)

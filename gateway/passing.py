@@ -235,8 +235,8 @@ def tasks(gateway: Gateway, unit: str | None = None, year: int | None = None, un
     with gateway.register.session() as session:
         query = (select(Assignment, Document).join(Document, Document.id == Assignment.document_id)
                  .where(Document.agency_code == gateway.config.agency.code))
-        if unit is not None:
-            query = query.where(Assignment.unit_code == unit)
+        if unit is not None:  # a unit's code in any case, as everywhere (red team 110: "vp" listed nothing of VP's)
+            query = query.where(func.lower(Assignment.unit_code) == unit.lower())
         if unit_now is not None:  # as UnitNow.owns has it (red teams 100, 102, 103)
             query = query.where(or_(Assignment.unit_name == unit_now.name,
                                     func.lower(Assignment.mailbox) == unit_now.mailbox.lower() if unit_now.own_mailbox

@@ -42,7 +42,7 @@ log = logging.getLogger("qlvb.review")
 
 # why a decision could not be made, for a page to say in its own words (the CLI prints the message)
 ReviewProblem = Literal["no-such-mail", "not-waiting", "unanalysable", "nothing-to-register", "sender-unproven",
-                        "sender-not-agency", "recalled", "registered", "secret", "year-closed", "unavailable"]
+                        "sender-not-agency", "recalled", "registered", "secret", "year-closed", "unavailable", "no-reason"]
 
 
 class ReviewError(Exception):
@@ -399,6 +399,8 @@ def proven_sender(gateway: Gateway, intake: Intake, mail: Mail) -> str | None:
 def return_to_sender(gateway: Gateway, intake: Intake, mail_id: int, reason: str, actor: str) -> None:
     """Send the clerk's reason back to the sender, if proven and an agency of the directory; else
     refuse (ReviewError): the From of an unproven mail is whoever a forger names."""
+    if not reason.strip():  # the sender is told why (red team 110: a blank reason went out)
+        raise ReviewError(f"{mail_id}: not returned: --reason says the sender why", "no-reason")
     with gateway.register.session() as session:
         held = _waiting_mail(session, mail_id)
     proven = proven_sender(gateway, intake, held)  # outside any transaction: the analysis takes a while

@@ -67,6 +67,8 @@ class RecallSent:
 
 def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> RecallSent:
     """Queue a recall notice to every recipient of a sent document (by identifier or register id)."""
+    if not reason.strip():  # Phụ lục VI: a recall says why; it cannot be undone (red team 110: a blank one went out)
+        raise RecallError("--reason: a recall says why the document is recalled")
     now = datetime.now(timezone.utc)
     with gateway.register.session() as session, session.begin():
         # the row locked (PostgreSQL; SQLite has one writer at a time): a second recall at the same
@@ -75,7 +77,7 @@ def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> Recal
         query = (select(OutgoingDocument).where(OutgoingDocument.agency_code == gateway.config.agency.code)
                  .with_for_update())
         row = session.scalars(query.where(OutgoingDocument.identifier == key)).first()
-        if row is None and key.isdigit():
+        if row is None and key.isdigit() and int(key) < 2**63:  # a register's id (red team 110: 20 digits, a traceback)
             row = session.scalars(query.where(OutgoingDocument.id == int(key))).first()
         if row is None:
             raise RecallError(f"{key}: no such document in the outgoing register")

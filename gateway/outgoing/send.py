@@ -135,6 +135,8 @@ class OutgoingSender:
 
     # ---- deciding --------------------------------------------------------------------------
     def _read(self, item: OutgoingFile) -> tuple[Reading, PdfFacts]:
+        if item.pdf.find(b"%PDF-", 0, 1024) < 0:  # as `parse` says it (red team 110: a picture was "AssertionError")
+            raise UnreadablePdf(f"{item.filename}: not a PDF (no %PDF- header)")
         facts = self.pool.read_pdf(item.filename, item.pdf)
         if isinstance(facts, WorkFailure):
             raise UnreadablePdf(f"{item.filename}: not read ({facts.reason})")

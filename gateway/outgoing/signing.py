@@ -5,6 +5,8 @@ of page 1, or NĐ 30/2020 Phụ lục I's seal over the signature (beside the si
 
 from __future__ import annotations
 
+import logging
+
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -61,10 +63,14 @@ def open_signer(signing: Signing) -> Iterator[Signer]:
 
     if signing.pkcs12 is not None:
         password = _secret(signing.password, "PKCS#12 password")
+        said = logging.getLogger("pyhanko.sign.signers.pdf_cms")  # logs a wrong password with a traceback: ours says it
+        was, said.disabled = said.disabled, True  # in one line (red team 110)
         try:
             signer = signers.SimpleSigner.load_pkcs12(str(signing.pkcs12), passphrase=password.encode())
         except Exception as exc:  # pyHanko raises several kinds for a wrong password or a broken file
             raise SigningError(f"signing.pkcs12: cannot open {signing.pkcs12}: {exc}") from exc
+        finally:
+            said.disabled = was
         if signer is None:
             raise SigningError(f"signing.pkcs12: cannot open {signing.pkcs12} (wrong password?)")
         yield signer

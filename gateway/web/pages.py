@@ -41,6 +41,7 @@ REFUSED: dict[review.ReviewProblem, str] = {
                    "sổ đó. Hãy trả lại hoặc bỏ qua thư này.",
     "unavailable": "Hệ thống tạm thời không phân tích được thư (ổ đĩa đầy, hoặc các tiến trình đọc văn bản không chạy): "
                    "thư vẫn chờ, hãy thử lại sau và báo người quản trị.",
+    "no-reason": "Hãy ghi lý do trả lại: nơi gửi cần biết vì sao.",
 }
 
 NAV = [NavItem("/", "Hôm nay", "read"), NavItem("/review", "Chờ kiểm tra", "read"),
