@@ -158,15 +158,8 @@ class Gateway:
         return Us(agency=agency, revocation_hard=self.config.trust.revocation == "hard")
 
     def analysis_settings(self) -> AnalysisSettings:
-        auth = self.config.authentication
         return AnalysisSettings(
-            auth=AuthSettings(
-                trusted_authserv_ids=tuple(auth.trusted_authserv_ids),
-                dkim_keys=tuple(sorted(auth.dkim_keys.items())),
-                dns=auth.dns,
-                trusted_hosts=tuple(auth.trusted_hosts),
-                shared_signing_domains=tuple(auth.shared_signing_domains),
-            ),
+            auth=AuthSettings.of(self.config.authentication),
             roots=tuple(self.config.trust.roots),
             crls=tuple(self.config.trust.crls),
             max_mail_bytes=int(self.config.limits.max_mail_mb * 1024 * 1024),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import sys
 import warnings
 from collections.abc import Callable
@@ -196,10 +197,11 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
     from gateway.intake.office_hours import OfficeCalendar
 
     config = _config(config_path)
-    blank = [name for name, value in (("--issuer", issuer), ("--number", number), ("--summary", summary))
-             if not value.strip()]
-    if blank:  # a number given for nothing can never be given back (red team 110)
-        raise UsageError(f"{', '.join(blank)}: must not be empty")
+    from vntext import blank
+
+    empty = [name for name, value in (("--issuer", issuer), ("--number", number), ("--summary", summary)) if blank(value)]
+    if empty:  # a number given for nothing can never be given back (red teams 110, 111: blank, or only what shows nothing)
+        raise UsageError(f"{', '.join(empty)}: must not be empty")
     now = datetime.now(timezone.utc)
     try:
         # seed 000 Đ11.2, as for mail: a document taken in outside office hours counts from the next office hours' start
@@ -279,9 +281,10 @@ def _printed(config: Config, period: Period, volume: int) -> PrintedRegister:
         return printed_register(session, config.agency.code, config.agency.name, period, config.tz, volume=volume)
 
 
-def _output(config: Config, config_path: str, output: str) -> Path:
+def _output(config: Config, config_path: str, output: str, magic: bytes = b"%PDF-") -> Path:
     """Where a printed register may be written: a folder that is there, never one of the gateway's own files (red team
-    110: `register print -o qlvb.db` wrote the PDF over the register itself) nor into its content store."""
+    110: `register print -o qlvb.db` wrote the PDF over the register itself) nor into its content store, nor over a
+    file that does not begin with `magic` (what is written: a PDF's, or an XLSX's, a ZIP's)."""
     from registry.database import sqlite_path
 
     path = Path(output).resolve()
@@ -294,6 +297,10 @@ def _output(config: Config, config_path: str, output: str) -> Path:
                          "give another file")
     if not path.parent.is_dir() or not os.access(path.parent, os.W_OK):
         raise UsageError(f"{output}: cannot write there (no such folder, or not ours)")
+    if path.is_file():  # only a file of the kind written is written over (red team 111: a trust root, a CRL)
+        with path.open("rb") as existing:
+            if not existing.read(len(magic)) == magic:
+                raise UsageError(f"{output}: a file of another kind is there: give another file")
     return path
 
 
@@ -302,12 +309,18 @@ def _write(output: str, render: Callable[[PrintedRegister], bytes], register: Pr
     from gateway.fonts import FontMissing
 
     path = Path(output)
-    part = path.with_name(f".{path.name}.part")
+    part: Path | None = None
     try:
-        part.write_bytes(render(register))
+        # a temporary of its own beside it, made anew (O_EXCL): never a name planted there before (red team 111: a link
+        # at the fixed ".NAME.part" wrote the register's PDF over the register)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        part = Path(name)
+        with os.fdopen(handle, "wb") as written:
+            written.write(render(register))
         os.replace(part, path)
     except (FontMissing, OSError) as exc:
-        part.unlink(missing_ok=True)
+        if part is not None:
+            part.unlink(missing_ok=True)
         raise UsageError(f"{output}: {exc}") from None
     lines = register.lines
     print(f"{output}: {len(lines)} văn bản" + (f", số {lines[0].number} đến {lines[-1].number}" if lines else ""))
@@ -352,7 +365,8 @@ def register_export(config_path: str, year: int, output: str, volume: int, start
     from gateway.register_sheet import render_xlsx
 
     config = _config(config_path)
-    _write(str(_output(config, config_path, output)), render_xlsx, _printed(config, _period(year, start, end), volume))
+    written = _output(config, config_path, output, b"PK\x03\x04")
+    _write(str(written), render_xlsx, _printed(config, _period(year, start, end), volume))
     return EXIT_OK
 
 

@@ -218,6 +218,7 @@ class PdfFacts:
     signatures: list[SignatureFacts] = field(default_factory=list)
     active_content: tuple[str, ...] = ()  # what would run or open (JavaScript, Launch, a refused embedded file…)
     embedded: tuple[str, ...] = ()  # our own document only: the files it embeds that are not refused (another PDF…)
+    hidden_layers: tuple[str, ...] = ()  # our own document only: its layers a viewer may show otherwise (pdf_content)
     repaired: bool = False  # MuPDF rebuilt its cross-reference table to open it (every page decodes whole)
     signed_sha256: str | None = None  # SHA-256 of what its last intact signature covers (a trusted one's, if any): the
     # same signed document

@@ -79,6 +79,8 @@ MESSAGES: dict[str, str] = {
     "not-our-document": "Văn bản không phải của cơ quan mình ban hành (tên cơ quan ban hành hoặc chữ ký số là của cơ quan khác): không ký, không gửi; muốn chuyển tiếp thì ban hành văn bản chuyển của cơ quan mình.",
     "signed-then-changed": "Tệp đã bị sửa sau khi ký số (có bản sửa đổi không ký, hoặc chữ ký của người khác, sau chữ ký): không ký lại, không gửi; Văn thư gửi tệp đúng như đã ký.",
     "several-documents": "Thư trong thư mục gửi đi kèm nhiều văn bản hoặc nhiều bản dự thảo, hoặc tệp PDF nhúng tệp khác: không gửi; mỗi thư một văn bản (một tệp PDF, kèm dự thảo nếu có), không nhúng tệp vào PDF.",
+    "not-the-clerks": "Thư trong thư mục gửi đi không phải do Văn thư đặt vào (người gửi khác, hoặc thư từ bên ngoài không chứng minh được người gửi): không ký, không gửi. Văn thư tự gửi thư cho mình, hoặc dùng lệnh gửi.",
+    "hidden-layers": "Tệp có lớp nội dung (layer) ẩn khi xem, hoặc hiện khác đi khi in: hệ thống không ký, không gửi điều Văn thư không thấy; Văn thư xuất lại tệp PDF không có lớp ẩn.",
 }
 
 

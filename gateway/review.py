@@ -35,7 +35,7 @@ from registry.numbering import hold_numbers_first
 from registry.references import destroy_after_commit, hold_files
 from registry.models import AuditEntry, Document, DocumentFile, Mail
 from registry.queries import WAITING
-from vntext import fold, notation_key
+from vntext import blank, fold, notation_key
 
 log = logging.getLogger("qlvb.review")
 
@@ -399,7 +399,7 @@ def proven_sender(gateway: Gateway, intake: Intake, mail: Mail) -> str | None:
 def return_to_sender(gateway: Gateway, intake: Intake, mail_id: int, reason: str, actor: str) -> None:
     """Send the clerk's reason back to the sender, if proven and an agency of the directory; else
     refuse (ReviewError): the From of an unproven mail is whoever a forger names."""
-    if not reason.strip():  # the sender is told why (red team 110: a blank reason went out)
+    if blank(reason):  # the sender is told why (red team 110: a blank reason went out)
         raise ReviewError(f"{mail_id}: not returned: --reason says the sender why", "no-reason")
     with gateway.register.session() as session:
         held = _waiting_mail(session, mail_id)

@@ -27,7 +27,9 @@ class _NoKeyTwice(yaml.SafeLoader):
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
-        for key_node, _ in node.value:
+        for key_node, _ in node.value:  # the mapping's own keys: a merge key's (`<<: *imap`) may be overridden here
+            if key_node.tag == "tag:yaml.org,2002:merge":  # (red team 111: merge keys were refused)
+                continue
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, (str, int, float, bool)) or key is None:
                 if key in seen:

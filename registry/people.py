@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from registry import audit
 from registry.models import DeskSession, Person
-from vntext import nfc, unseen
+from vntext import foreign_letters, nfc, unseen
 
 # clerk: acts on mail and the registers, passes documents on; leader: passes documents on; unit: its
 # unit's documents; viewer: reads only
@@ -59,19 +59,30 @@ def check_unit(role: str, unit: str | None, units: Collection[str] | None) -> No
         raise PeopleError(f"--unit: {unit} is not a unit of the configuration's units: ({known})")
 
 
+_LEGACY_FORMS = frozenset("\u00d0\u00f0\u01a2\u01a3")  # Ð ð Ƣ ƣ: legacy fonts' Đ đ Ư ư, never typed for a name
+
+
+def _spellings(name: str) -> set[str]:
+    """A name as typed and as kept (NFC, spaces as one): a person kept before names were so, decomposed as a Mac typed
+    it, is found too (red team 111)."""
+    return {name, nfc(name), " ".join(nfc(name).split())}
+
+
 def add_person(session: Session, name: str, role: str, unit: str | None, password: str, *, actor: str,
                units: Collection[str] | None = None) -> PersonRow:
     if role not in ROLES:
         raise PeopleError(f"--role: one of {', '.join(ROLES)}")
     check_unit(role, unit, units)
-    if any(unseen(ch) for ch in name):  # two people who look the same are one name (red team 110: with a zero-width space)
-        raise PeopleError("NAME: holds a character that is not seen (a zero-width space, a direction mark)")
-    name = nfc(name)  # as typed on any machine (red team 110: the same name decomposed, as macOS sends it, was another)
-    if not name.strip() or len(name) > 100:
+    # two people who look the same are one name: no character that is not seen (red team 110: a zero-width space), no
+    # letter of another script or legacy form drawn as ours (red team 111: a Cyrillic а, the legacy Ð), spaces as one
+    if any(unseen(ch) for ch in name) or foreign_letters(name) or any(ch in _LEGACY_FORMS for ch in name):
+        raise PeopleError("NAME: holds a character that is not seen, or a letter drawn as another (write it plainly)")
+    name = " ".join(nfc(name).split())  # as typed on any machine (red team 110: decomposed, as macOS sends it)
+    if not name or len(name) > 100:
         raise PeopleError("NAME: 1 to 100 characters")
     if len(password) < 8:
         raise PeopleError("the password needs at least 8 characters")
-    if session.scalars(select(Person).where(Person.name == nfc(name))).first() is not None:
+    if session.scalars(select(Person).where(Person.name.in_(_spellings(name)))).first() is not None:
         raise PeopleError(f"{name}: there is already a person of this name")
     person = Person(name=name, role=role, unit=unit, password_hash=_HASHER.hash(password), disabled=False,
                     created_at=datetime.now(timezone.utc))
@@ -89,7 +100,7 @@ def people(session: Session) -> list[PersonRow]:
 
 
 def disable_person(session: Session, name: str, *, actor: str) -> PersonRow:
-    person = session.scalars(select(Person).where(Person.name == nfc(name))).first()
+    person = session.scalars(select(Person).where(Person.name.in_(_spellings(name)))).first()
     if person is None:
         raise PeopleError(f"{name}: no such person")
     if not person.disabled:
@@ -100,7 +111,7 @@ def disable_person(session: Session, name: str, *, actor: str) -> PersonRow:
 
 def person(session: Session, name: str) -> PersonRow | None:
     """The person of this name, if there is one and they are not disabled."""
-    found = session.scalars(select(Person).where(Person.name == nfc(name))).first()
+    found = session.scalars(select(Person).where(Person.name.in_(_spellings(name)))).first()
     return None if found is None or found.disabled else _row(found)
 
 
@@ -139,7 +150,7 @@ def live_session(session: Session, token: str) -> LiveSession | None:
 def check_password(session: Session, name: str, password: str, now: datetime) -> PersonRow | None:
     """The person if the password is theirs and they are not disabled (the login recorded), else None.
     An unknown name costs the same hashing as a known one."""
-    found = session.scalars(select(Person).where(Person.name == nfc(name))).first()
+    found = session.scalars(select(Person).where(Person.name.in_(_spellings(name)))).first()
     try:
         _HASHER.verify(found.password_hash if found is not None else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

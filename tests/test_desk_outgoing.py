@@ -15,8 +15,11 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from desk_kit import PASSWORD, PEOPLE, UNITS, Clock, add_person, csrf_of, desk_app, plan_form
+from test_attachments import docx
 from test_outgoing import OUR_BLOCK, our_document
 from world import STC, STP, World, make_world, our_identifier
+
+DRAFT = docx()  # a Word file (a draft is one: red team 112 mailed a PDF named .docx unread)
 
 LUC_NAM = "000.00.00.H06"  # the agency the clerk chooses for "UBND huyện Lục Nam" (no such entry in the directory)
 
@@ -68,7 +71,7 @@ def test_the_clerk_sends_a_letter_answering_its_held_entry(client: TestClient, d
     log_in(client, "vanthu")
     assert "0 văn bản" in client.get("/outgoing").text
     pdf = our_document()
-    sent = upload(client, pdf, b"PK\x03\x04 the draft")
+    sent = upload(client, pdf, DRAFT)
     assert sent.status_code == 303 and sent.headers["location"] == "/outgoing/plan"
     plan = client.get("/outgoing/plan")
     assert plan.status_code == 200
@@ -91,7 +94,7 @@ def test_the_clerk_sends_a_letter_answering_its_held_entry(client: TestClient, d
     message = email.message_from_bytes(mails[STP].raw)
     assert message["X-QLVB-Document-Id"] == our_identifier(1)
     attached = {p.get_filename(): p.get_payload(decode=True) for p in message.walk() if p.get_filename()}
-    assert attached == {"cv-di.pdf": pdf, "du-thao.docx": b"PK\x03\x04 the draft"}
+    assert attached == {"cv-di.pdf": pdf, "du-thao.docx": DRAFT}
 
     register = client.get("/outgoing")
     assert f"Đã vào sổ văn bản đi {our_identifier(1)}" in register.text  # the flash

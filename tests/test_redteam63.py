@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from kit import DocumentSpec, render_document, scan, seal_png, sign_pdf
 from servers import free_port
+from test_attachments import xlsx
 from world import STC, STP, US, World, make_world
 
 BLOCK = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp."]
@@ -190,7 +191,7 @@ def test_a_folder_mail_with_two_letters_is_held_and_the_clerk_told_each_file(age
 
     two = letter("71/SNV-VP", recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Tài chính."])
     raw = _dropped("Gửi đi 70, 71", ("70-SNV-VP.pdf", letter("70/SNV-VP"), "application/pdf"),
-                   ("71-SNV-VP.pdf", two, "application/pdf"), ("du-thao-71.xlsx", b"PK\x03\x04 du thao", XLSX),
+                   ("71-SNV-VP.pdf", two, "application/pdf"), ("du-thao-71.xlsx", xlsx(), XLSX),
                    ("anh-chup.jpg", b"\xff\xd8\xff", "image/jpeg"))
     assert take_dropped(agency.sender, "QLVB/Gửi đi:70", raw) == "held"  # to "Gửi đi/Chờ xác nhận", not "Đã gửi"
     _send_now(agency.gateway)
@@ -203,7 +204,7 @@ def test_a_folder_mail_with_two_letters_is_held_and_the_clerk_told_each_file(age
 
     # one letter with its Excel draft (000 Đ10.3.a "Word/Excel", 004 Đ4.3): sent, the draft attached
     raw = _dropped("Gửi đi 72", ("72-SNV-VP.pdf", letter("72/SNV-VP"), "application/pdf"),
-                   ("du-thao-72.xlsx", b"PK\x03\x04 72", XLSX))
+                   ("du-thao-72.xlsx", xlsx(), XLSX))
     assert take_dropped(agency.sender, "QLVB/Gửi đi:72", raw) == "sent"
     _send_now(agency.gateway)
     [(to, mail)] = agency.smtp.carrying("72-SNV-VP.pdf")

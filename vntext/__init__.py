@@ -36,6 +36,9 @@ _LETTERS_ALIKE = {
     **dict(zip("ᎪᏴᏟᎠᎬᏀᎻᎫᏦᏞᎷᏢᏚᎢᏙᎳᏃᏒ", "ABCDEGHJKLMPSTVWZR", strict=True)),
     # Coptic capitals and small letters drawn as Latin ones (red team 109: "SỞ ⲦƯ PHÁP" escaped a recall, "ⲘẬⲦ" no mark)
     **dict(zip("ⲀⲂⲈⲌⲎⲒⲔⲘⲚⲞⲢⲤⲦⲨⲬⲟⲣⲥ", "ABEZHIKMNOPCTYXopc", strict=True)),
+    # the modifier letters an apostrophe is typed as in the Central Highlands' names ("Ia Hʼdrai", "Đắk Rʼlấp"): the
+    # apostrophe it is (red team 111: a genuine "UBND XÃ IA HʼDRAI" was a look-alike)
+    "\u02bc": "\u2019", "\u02bb": "\u2019",
 }
 # the dashes printed as a hyphen (a name's and a number's: "LAO ĐỘNG – THƯƠNG BINH", "12/QĐ–UBND")
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -102,8 +105,9 @@ def notation_key(notation: str) -> str:
     return (head.lstrip("0") or "0" if head.isdigit() else head) + slash + tail
 
 
-# Đ/đ, and the letters legacy fonts and converters write for Đ/đ and Ư/ư (red team 108: "Ðắk Nông" named its agency)
-_OUR_LETTERS = frozenset("đĐ\u00d0\u00f0\u01a2\u01a3")
+# Đ/đ, and the letters legacy fonts and converters write for Đ/đ and Ư/ư (red team 108: "Ðắk Nông" named its agency); the
+# modifier letters typed for an apostrophe (red team 111: "Ia Hʼdrai")
+_OUR_LETTERS = frozenset("đĐ\u00d0\u00f0\u01a2\u01a3\u02bc\u02bb")
 # The marks Vietnamese letters carry: the five tones, the circumflex, the breve and the horn (ư, ơ)
 _VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
 
@@ -163,6 +167,15 @@ def unseen(ch: str) -> bool:
     direction mark (U+200E/200F, U+061C), a zero width or an invisible operator, which changes how the text around it
     is drawn, or hides, without being seen itself."""
     return ch not in _KEPT_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf")
+
+
+_BLANK_SIGNS = frozenset("\u2800")  # drawn as nothing, yet neither white space nor ignorable: the braille blank
+
+
+def blank(text: str) -> bool:
+    """Whether the text shows nothing: only white space, what is drawn as nothing (a zero-width space, the Hangul
+    filler, the braille blank) and controls (red team 111: a recall's reason of U+200B went out as a reason)."""
+    return all(ch.isspace() or unseen(ch) or _IGNORABLE.match(ch) or ch in _BLANK_SIGNS for ch in text)
 
 
 def visible(text: str) -> str:

@@ -17,7 +17,7 @@ from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
 from gateway.reading.spelling import province_places, province_spellings
 from gateway.resolver import commune_of
-from vntext import fold, foreign_letters, nfc, squash
+from vntext import fold, foreign_letters, nfc, plain_dashes, squash
 
 # How the name of an agency begins (a person's name never does): tells an agency's certificate from a person's.
 AGENCY_WORDS = (
@@ -26,6 +26,7 @@ AGENCY_WORDS = (
     "bảo hiểm", "trường ", "bệnh viện", "đảng ủy", "đảng uỷ", "tỉnh ủy", "tỉnh uỷ", "huyện ủy", "huyện uỷ",
     "thành ủy", "thành uỷ", "mặt trận", "hội ", "liên đoàn", "công ty", "thủ tướng", "chính phủ", "quốc hội",
     "đài ", "ngân hàng", "kiểm toán", "học viện", "đại học", "chi nhánh", "bộ chỉ huy", "cảng vụ",
+    "thuế ", "thống kê ",  # the 2025 reorganisation's "Thuế tỉnh …", "Thống kê tỉnh …" (red team 111)
 )
 CLEARLY_NEARER = 0.03  # how much nearer ours a misread place must be than any other province's name
 SAME_PLACE = 0.85  # a place read this close to one of ours is ours, a letter misread ("BAC GIANC": 0.89; "HA GIANG": 0.82)
@@ -70,9 +71,20 @@ def certificate_places(subject: CertSubject) -> frozenset[str] | None:
     for text in (deciding_name(subject), subject.organisation):
         if text and (found := place_of(text)) is not None:
             return frozenset([found])
-    if subject.locality:
-        return frozenset([place_of(subject.locality) or " ".join(fold(subject.locality).replace("-", " ").split())])
+    if subject.organisation and (bare := _province_alone(subject.organisation)) is not None:
+        return frozenset([bare])  # "Lâm Đồng", "UBND Lâm Đồng": a province without "tỉnh" (red team 111)
+    if subject.locality:  # its dashes any dash (red team 111: "Bà Rịa – Vũng Tàu" was no place)
+        return frozenset([place_of(subject.locality) or " ".join(plain_dashes(fold(subject.locality)).replace("-", " ").split())])
     return frozenset()
+
+
+_PARENT_WORDS = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s+")
+
+
+def _province_alone(organisation: str) -> str | None:
+    """The province an O names by its name alone, under its people's committee or council or bare; None otherwise."""
+    bare = " ".join(_PARENT_WORDS.sub("", plain_dashes(fold(organisation)).replace("-", " ")).split())
+    return bare if bare in province_places() else None
 
 
 def is_agency_name(text: str) -> bool:
@@ -123,7 +135,9 @@ def signer_agency(sig: SignatureFacts, directory: Directory) -> AgencyEntry | No
 
 
 def _spellings(name: str, places: frozenset[str]) -> set[str]:
-    return {squash(name), *(squash(f"{name} tỉnh {p}") for p in places)}
+    """The name, and the name with each place as a province or a city writes it (red team 111: "Sở Tư pháp thành phố
+    Hà Nội" was not Hà Nội's Sở Tư pháp)."""
+    return {squash(name), *(squash(f"{name} {kind} {p}") for p in places for kind in ("tỉnh", "thành phố", "TP"))}
 
 
 def _names_issuer(value: str, issuer: Issuer, places: frozenset[str] | None) -> bool:

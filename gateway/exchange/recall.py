@@ -36,6 +36,7 @@ from registry.queries import RECALLED_INSIDE, WAITING
 from registry.register_line import copies_of, locked_lines
 from registry.references import destroy_after_commit
 from registry.store import ContentStore
+from vntext import blank
 
 
 class Opened(Protocol):
@@ -67,7 +68,7 @@ class RecallSent:
 
 def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> RecallSent:
     """Queue a recall notice to every recipient of a sent document (by identifier or register id)."""
-    if not reason.strip():  # Phụ lục VI: a recall says why; it cannot be undone (red team 110: a blank one went out)
+    if blank(reason):  # Phụ lục VI: a recall says why; it cannot be undone (red team 110: a blank one went out)
         raise RecallError("--reason: a recall says why the document is recalled")
     now = datetime.now(timezone.utc)
     with gateway.register.session() as session, session.begin():

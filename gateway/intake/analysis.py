@@ -19,13 +19,13 @@ from gateway.exchange.reports import delivery_report
 from gateway.intake import mime
 from gateway.intake.attachments import classify, in_forwarded_mail, pdfs_inside
 from gateway.intake.authentication import AuthSettings, authenticate
-from gateway.intake.pdf_content import active_content, active_content_of, embedded_documents_of
+from gateway.intake.pdf_content import active_content, active_content_of, embedded_documents_of, hidden_layers_of
 from gateway.intake.pdf_integrity import damage, open_pdf, rebuilt
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import (HEADER_LINE, Attachment, DeliveryReport, MailFacts, PdfFacts, Reading, SenderAuth, SignatureFacts,
                            Unread, Whole)
 from gateway.reasons import DETAIL_CHARACTERS
-from gateway.reading import read_document
+from gateway.reading import blank_text, read_document
 from qlvb_mailbox.dates import plausible
 from registry.store import ContentStore
 
@@ -328,11 +328,16 @@ class Analyser:
 
     def read_outgoing(self, filename: str, data: bytes) -> PdfFacts:
         """Our own document about to be sent: read with its body (for "Như Điều 3"), its signatures checked, and the
-        files it embeds named (the gateway would sign them unread)."""
+        files it embeds and the layers a viewer may show otherwise named (the gateway would sign them unread)."""
         attachment = Attachment(filename=filename, content_type="application/pdf", sha256=mime.sha256(data),
                                 size=len(data), kind="pdf")
         facts = self.analyse_pdf(attachment, data, body=True)
-        return replace(facts, embedded=embedded_documents_of(data)) if facts.opened else facts
+        if not facts.opened or facts.reading is None:
+            return facts
+        reading = facts.reading
+        if blank := _blank_text_of(data):  # what we sign is what the clerk saw (red team 112: glyphs drawing nothing)
+            reading = replace(reading, hidden=(*reading.hidden, *blank))
+        return replace(facts, reading=reading, embedded=embedded_documents_of(data), hidden_layers=hidden_layers_of(data))
 
     def analyse_pdf(self, attachment: Attachment, data: bytes, *, body: bool = False,
                     delivered: datetime | None = None) -> PdfFacts:
@@ -376,6 +381,11 @@ class Analyser:
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active,
                         repaired=repaired, signed_sha256=signed,
                         signed_revisions=signed_revisions(data, signatures, content, signed))
+
+
+def _blank_text_of(data: bytes) -> tuple[str, ...]:
+    with open_pdf(data) as doc:
+        return blank_text(doc)
 
 
 def _secret_as(reading: Reading, mark: str | None) -> Reading:

@@ -19,12 +19,16 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from email.message import Message
 
 import authres
 import dkim
 
 from gateway.model import SenderAuth
+
+if TYPE_CHECKING:
+    from gateway.config import Authentication
 
 DnsFunc = Callable[..., bytes | None]
 _RECEIVED_BY = re.compile(r"\bby\s+\[?([^\s;()\]]+)", re.IGNORECASE)
@@ -54,6 +58,13 @@ class AuthSettings:
     @property
     def hosts(self) -> frozenset[str]:
         return frozenset(h.lower().rstrip(".") for h in (self.trusted_hosts or self.trusted_authserv_ids))
+
+    @classmethod
+    def of(cls, auth: Authentication) -> AuthSettings:
+        """As the configuration's `authentication` gives them."""
+        return cls(trusted_authserv_ids=tuple(auth.trusted_authserv_ids), dkim_keys=tuple(sorted(auth.dkim_keys.items())),
+                   dns=auth.dns, trusted_hosts=tuple(auth.trusted_hosts),
+                   shared_signing_domains=tuple(auth.shared_signing_domains))
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,21 @@ def embedded_documents_of(data: bytes) -> tuple[str, ...]:
     return _of(data, embedded_documents)
 
 
+def hidden_layers(doc: pymupdf.Document) -> tuple[str, ...]:
+    """The optional content (layers) a viewer may show otherwise than the page was read: a layer off in the view the
+    file opens with, or states an event sets (/AS: printing, viewing); their names (red team 112: a layer off on screen
+    and on in print drew "- Sở Tài chính." under our block, signed unseen)."""
+    found = [str(layer.get("name") or xref) for xref, layer in (doc.get_ocgs() or {}).items() if not layer.get("on", True)]
+    if doc.xref_get_key(doc.pdf_catalog(), "OCProperties/D/AS")[0] != "null":
+        found.append("/AS")
+    return tuple(dict.fromkeys(found))
+
+
+def hidden_layers_of(data: bytes) -> tuple[str, ...]:
+    """hidden_layers of a PDF's bytes, opened whole."""
+    return _of(data, hidden_layers)
+
+
 def _of(data: bytes, look: Callable[[pymupdf.Document], tuple[str, ...]]) -> tuple[str, ...]:
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")

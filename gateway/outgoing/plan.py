@@ -84,8 +84,12 @@ def not_ours(printed: DocumentIssuers, signatures: Sequence[SignatureFacts], dir
 # the clerk who knows it is ours signs it before sending.
 def ours_to_sign(reading: Reading, printed: DocumentIssuers) -> list[Reason]:
     p = reading.particulars
-    if not p.issuer or printed.issuers:
-        return []  # unread, nothing to say; or read and known: `not_ours` has judged it
+    if not p.issuer:  # the gateway signs only what it reads as ours (red team 112: another agency's letter, its header a
+        # picture on a page of text, was signed with our key)
+        return [error("not-our-document", "không đọc được tên cơ quan ban hành; hệ thống không ký: Văn thư ký số rồi gửi "
+                                          "nếu đúng là văn bản của cơ quan mình")]
+    if printed.issuers:
+        return []  # read and known: `not_ours` has judged it
     return [error("not-our-document", f"đọc được \"{p.issuer}\", không phải tên cơ quan mình trong danh bạ; hệ thống không "
                                       "ký: Văn thư ký số rồi gửi nếu đúng là văn bản của cơ quan mình")]
 
@@ -119,10 +123,12 @@ def signed_then_changed(signatures: Sequence[SignatureFacts], issuers: DocumentI
 # 002 Đ16, Đ9.1: what every recipient's intake refuses (JavaScript, an executable embedded) is never signed nor sent; a
 # file embedded in ours (another agency's signed letter, a draft) is a document the plan never read, signed with ours
 # unseen: one document per send, its drafts attached beside it (red team 66: each was signed with our key and mailed).
-def carried(filename: str, active_content: Sequence[str], embedded: Sequence[str]) -> list[Reason]:
+def carried(filename: str, active_content: Sequence[str], embedded: Sequence[str], layers: Sequence[str] = ()) -> list[Reason]:
     found = active_pdf(filename, active_content)
     if embedded:
         found.append(error("several-documents", f"{filename}: tệp nhúng {', '.join(embedded)}"))
+    if layers:  # 002 Đ10.1: what is signed is what the clerk saw (red team 112: a layer shown only in print)
+        found.append(error("hidden-layers", f"{filename}: {', '.join(layers)}"))
     return found
 
 
@@ -130,6 +136,7 @@ def make_plan(
     reading: Reading, resolver: Resolver, *, identifier: str, signed: bool, no_subheading: NoSubheading,
     choices: Choices | None = None, signatures: Sequence[SignatureFacts] = (), us: Us | None = None,
     filename: str = "", active_content: Sequence[str] = (), embedded: Sequence[str] = (), will_sign: bool = False,
+    layers: Sequence[str] = (),
 ) -> Plan:
     """`us` (our agency, as the directory knows it) checks that the document is ours to send, on its header and its
     `signatures`, and, `will_sign` (the gateway to sign it), that its header is known to be ours: without `us` (a block's
@@ -138,7 +145,7 @@ def make_plan(
     choices = choices or {}
     block = reading.recipients
     held = list(secret_mark(reading))  # 002 Đ3.1, Đ16.7: never sent electronically
-    held += carried(filename, active_content, embedded)
+    held += carried(filename, active_content, embedded, layers)
     if us is not None:
         printed = document_issuers(reading, resolver.directory)  # read once for the three checks
         held += not_ours(printed, signatures, resolver.directory, us)

@@ -24,7 +24,8 @@ from gateway.directory import AgencyEntry, Directory
 from gateway.exchange.recall import Opened
 from gateway.model import PdfFacts, Reading, SignatureFacts, WorkFailure
 from gateway.outgoing.plan import Choices, Plan, make_plan
-from gateway.reasons import warning
+from gateway.intake.attachments import classify
+from gateway.reasons import error, warning
 from gateway.resolver import Resolver
 from registry import audit
 from registry.models import OutgoingDocument, OutgoingRecipient
@@ -165,7 +166,13 @@ class OutgoingSender:
         plan = make_plan(reading, resolver, identifier=identifier(us.agency.code, year, next_n),
                          signed=ours or must_sign, no_subheading=self.gw.config.outgoing.no_subheading,
                          choices=choices, signatures=signatures, us=us, filename=item.filename,
-                         active_content=facts.active_content, embedded=facts.embedded, will_sign=must_sign)
+                         active_content=facts.active_content, embedded=facts.embedded, will_sign=must_sign,
+                         layers=facts.hidden_layers)
+        if item.draft is not None and classify(item.draft[0], "", item.draft[1]).kind != "draft":
+            # mailed beside our letter unread: a draft is a Word or Excel file, nothing else (red team 112: a PDF named
+            # "du-thao.docx", another letter of ours, went to every recipient)
+            plan = replace(plan, held=[*plan.held, error("several-documents", f"{item.draft[0]}: không phải tệp dự thảo "
+                                                                             "(Word, Excel, văn bản)")])
         if reading.particulars.number and not reading.particulars.number.startswith("/"):
             with self.gw.register.session() as session:
                 before = sent_of_number(session, us.agency.code, reading.particulars.number, reading.particulars.date, year)
