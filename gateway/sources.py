@@ -27,7 +27,8 @@ from gateway.intake.pipeline import IncomingMail, Intake
 from gateway.mailbox_state import Connected, Filed, MailboxStates
 from gateway.metrics import DaemonMetrics
 from gateway.model import DocumentOutcome, MailOutcome, Verdict, Whole, WorkFailure
-from gateway.outgoing.folder import FOLDER_OF, take_dropped
+from gateway.dropped_mail import take_dropped
+from gateway.outgoing.folder import FOLDER_OF
 from gateway.outgoing.send import OutgoingSender
 from gateway.workers import Job, Result, mail_result
 from qlvb_mailbox.batches import K

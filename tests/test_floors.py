@@ -30,7 +30,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
                                      "gateway.review", "gateway.digest", "gateway.passing",
                                      "gateway.metrics", "gateway.listener", "gateway.crls", "gateway.demo",
                                      "gateway.mailboxes", "gateway.monitoring", "gateway.cli_format",
-                                     "gateway.printed_register", "gateway.register_sheet")),
+                                     "gateway.printed_register", "gateway.register_sheet", "gateway.dropped_mail")),
     ("the desk", ("gateway.web",)),
     ("the CLI", ("gateway.cli",)),
 ]

@@ -8,30 +8,19 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
-from pathlib import Path
 from typing import Any
 
 import pymupdf
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from kit import DocumentSpec, render_document, seal_png
-from servers import free_port
-from world import STC, STP, US, World, make_world
-
-BLOCK = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp."]
-
-
-def letter(number: str, **changes: Any) -> bytes:
-    spec: dict[str, Any] = dict(issuer="SỞ NỘI VỤ", number=number, recipients=BLOCK, kinh_gui=["Sở Tư pháp"])
-    return render_document(DocumentSpec(**{**spec, **changes}))
-
+from outgoing_kit import letter, signing_agency
+from kit import DocumentSpec, render_document
+from world import STC, STP, US, World
 
 class Recorder:
     """An SMTP server's handler keeping every message it accepts; `refuse` maps a recipient to the reply to its RCPT."""
@@ -89,43 +78,9 @@ class Agency:
 @pytest.fixture(scope="module")
 def agency(tmp_path_factory: pytest.TempPathFactory, province) -> Iterator[Agency]:  # type: ignore[no-untyped-def]
     """Sở Nội vụ's gateway, our key configured (PKCS#12), mailing to a real SMTP server."""
-    from gateway.app import Gateway
-    from gateway.config import load_config
-    from gateway.intake.analysis import Analyser
-    from gateway.model import PdfFacts, WorkFailure
-    from gateway.outgoing.send import OutgoingSender
-
-    pki, signers, stranger = province
-    world = make_world(tmp_path_factory.mktemp("rt112") / "agency", pki, signers, stranger)
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    keys = world.root / "keys"
-    keys.mkdir()
-    (keys / "seal.png").write_bytes(seal_png())
-    identity = pki.signers.get(US["name"]) or pki.signer(US["name"], US["name"])
-    (keys / "agency.p12").write_bytes(pki.pkcs12(identity, b"p12-secret"))
-    world.extra["signing"] = {"pkcs12": "keys/agency.p12", "password_env": "QLVB_RT112_P12",
-                              "appearance": {"seal_image": "keys/seal.png"}}
-    world.extra["smtp"] = {"host": "127.0.0.1", "port": controller.port, "security": "none"}
-    world.write_config()
-    os.environ["QLVB_RT112_P12"] = "p12-secret"
-    before = os.getcwd()
-    os.chdir(world.root)
-    gateway = Gateway.open(load_config(Path(world.config_path)))
-    analyser = Analyser(gateway.analysis_settings())
-
-    class InProcess:  # the workers' own reading, in this process
-        def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
-            return analyser.read_outgoing(filename, data)
-
-    try:
-        yield Agency(world, gateway, OutgoingSender(gateway, InProcess()), recorder)
-    finally:
-        gateway.close()
-        os.chdir(before)
-        controller.stop()
-        del os.environ["QLVB_RT112_P12"]
+    with signing_agency(tmp_path_factory.mktemp("rt112") / "agency", province, recorder, "QLVB_RT112_P12") as (world, gw, sender):
+        yield Agency(world, gw, sender, recorder)
 
 
 def dropped(subject: str, *files: tuple[str, bytes, str], sender: str = US["mailbox"],
@@ -160,7 +115,7 @@ def test_a_mail_not_the_clerks_in_the_outgoing_folder_is_not_signed_nor_sent(age
                                                                             headers: tuple[tuple[str, str], ...]) -> None:
     """A mail in "QLVB/Gửi đi" that is not the clerk's (another's From, or ours forged from outside and failing the
     server's checks) carries a letter printed as ours: the gateway signs it with the agency's key and mails it."""
-    from gateway.outgoing.folder import take_dropped
+    from gateway.dropped_mail import take_dropped
 
     number = f"{81 + OUTSIDE.index((sender, headers))}/SNV-VP"
     name = number.replace("/", "-") + ".pdf"
@@ -181,7 +136,7 @@ def test_a_pdf_named_as_the_draft_is_not_mailed_beside_our_signed_letter_unread(
     ours, to Sở Tài chính. Only the letter is read, planned and checked; the "draft" is mailed to every recipient
     beside it, in our name, and every recipient's intake reads it as a second PDF document of ours."""
     from gateway.intake.attachments import classify
-    from gateway.outgoing.folder import take_dropped
+    from gateway.dropped_mail import take_dropped
 
     other = letter("92/SNV-VP", recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Tài chính."],
                    kinh_gui=["Sở Tài chính"], summary="V/v cấp kinh phí bổ sung")
@@ -381,6 +336,8 @@ def _blank_glyph_line(doc: pymupdf.Document, page: pymupdf.Page, x: float, y: fl
     doc.xref_set_key(page.xref, "Contents", value[:-1] + f" {content} 0 R]" if kind == "array" else f"[{value} {content} 0 R]")
 
 
+@pytest.mark.xfail(strict=True, reason="left: README Limits, red teams 112 and 113: glyphs that draw nothing are read "
+                                      "as their ToUnicode map says (a render check held genuine grey or turned text)")
 def test_an_entry_drawn_in_blank_glyphs_is_not_mailed(agency: Agency) -> None:
     """The drafter's PDF adds under the block a line of blank glyphs (Helvetica's /space, black, 11 pt) whose ToUnicode
     CMap reads "- Sở Tài chính.": no viewer shows anything there, `visibility.hidden_text` finds nothing wrong (not
@@ -441,7 +398,7 @@ def test_a_folder_mail_with_a_second_letter_inside_its_html_part_is_held(agency:
     from email.mime.multipart import MIMEMultipart
     from email.mime.text import MIMEText
 
-    from gateway.outgoing.folder import take_dropped
+    from gateway.dropped_mail import take_dropped
 
     inline = MIMEApplication(letter("73/SNV-VP", recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:",
                                                             "- Sở Tài chính."]), "pdf")

@@ -15,32 +15,21 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
-from pathlib import Path
 from typing import Any
 
 import pymupdf
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from kit import DocumentSpec, render_document, scan, seal_png, sign_pdf
-from servers import free_port
+from outgoing_kit import letter, signing_agency
+from kit import scan, sign_pdf
 from test_attachments import xlsx
-from world import STC, STP, US, World, make_world
-
-BLOCK = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp."]
-
-
-def letter(number: str, **changes: Any) -> bytes:
-    spec: dict[str, Any] = dict(issuer="SỞ NỘI VỤ", number=number, recipients=BLOCK, kinh_gui=["Sở Tư pháp"])
-    return render_document(DocumentSpec(**{**spec, **changes}))
-
+from world import STC, STP, US, World
 
 class Recorder:
     """An SMTP server's handler keeping every message it accepts, with its envelope's recipients."""
@@ -85,43 +74,9 @@ class Agency:
 @pytest.fixture(scope="module")
 def agency(tmp_path_factory: pytest.TempPathFactory, province) -> Iterator[Agency]:  # type: ignore[no-untyped-def]
     """Sở Nội vụ's gateway, our key configured (PKCS#12), mailing to a real SMTP server."""
-    from gateway.app import Gateway
-    from gateway.config import load_config
-    from gateway.intake.analysis import Analyser
-    from gateway.model import PdfFacts, WorkFailure
-    from gateway.outgoing.send import OutgoingSender
-
-    pki, signers, stranger = province
-    world = make_world(tmp_path_factory.mktemp("rt63") / "agency", pki, signers, stranger)
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    keys = world.root / "keys"
-    keys.mkdir()
-    (keys / "seal.png").write_bytes(seal_png())
-    identity = pki.signers.get(US["name"]) or pki.signer(US["name"], US["name"])
-    (keys / "agency.p12").write_bytes(pki.pkcs12(identity, b"p12-secret"))
-    world.extra["signing"] = {"pkcs12": "keys/agency.p12", "password_env": "QLVB_RT63_P12",
-                              "appearance": {"seal_image": "keys/seal.png"}}
-    world.extra["smtp"] = {"host": "127.0.0.1", "port": controller.port, "security": "none"}
-    world.write_config()
-    os.environ["QLVB_RT63_P12"] = "p12-secret"
-    before = os.getcwd()
-    os.chdir(world.root)
-    gateway = Gateway.open(load_config(Path(world.config_path)))
-    analyser = Analyser(gateway.analysis_settings())
-
-    class InProcess:  # the workers' own reading, in this process
-        def read_pdf(self, filename: str, data: bytes) -> PdfFacts | WorkFailure:
-            return analyser.read_outgoing(filename, data)
-
-    try:
-        yield Agency(world, gateway, OutgoingSender(gateway, InProcess()), recorder)
-    finally:
-        gateway.close()
-        os.chdir(before)
-        controller.stop()
-        del os.environ["QLVB_RT63_P12"]
+    with signing_agency(tmp_path_factory.mktemp("rt63") / "agency", province, recorder, "QLVB_RT63_P12") as (world, gw, sender):
+        yield Agency(world, gw, sender, recorder)
 
 
 def _held(outcome: Any) -> list[str]:
@@ -187,7 +142,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def test_a_folder_mail_with_two_letters_is_held_and_the_clerk_told_each_file(agency: Agency) -> None:
     from gateway.cli import _send_now
-    from gateway.outgoing.folder import take_dropped
+    from gateway.dropped_mail import take_dropped
 
     two = letter("71/SNV-VP", recipients=["Nơi nhận:", "- Lưu: VT.", "Bản điện tử:", "- Sở Tài chính."])
     raw = _dropped("Gửi đi 70, 71", ("70-SNV-VP.pdf", letter("70/SNV-VP"), "application/pdf"),
@@ -324,7 +279,7 @@ def test_the_clerk_is_told_what_a_folder_letter_sent_left_out_and_what_a_hold_as
     went with a log line only (the clerk never told the picture did not go); a hold nobody can lift by `--confirm` told
     the clerk to send it with `--confirm`."""
     from gateway.cli import _send_now
-    from gateway.outgoing.folder import take_dropped
+    from gateway.dropped_mail import take_dropped
 
     def note(subject: str) -> str:
         _send_now(agency.gateway)

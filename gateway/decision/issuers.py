@@ -115,6 +115,32 @@ def deciding_name(subject: CertSubject) -> str:
     return subject.unit or subject.organisation
 
 
+# The bodies of the state an O names (a province's or a commune's people's committee or council, a ministry, the
+# Government, a party committee, a Sở, a court…; the real files' O: "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Tỉnh Đắk Nông",
+# "BỘ CÔNG AN", "VĂN PHÒNG CHÍNH PHỦ", "ỦY BAN TRUNG ƯƠNG MẶT TRẬN TỔ QUỐC VIỆT NAM")
+_STATE_WORDS = (
+    "ủy ban", "uỷ ban", "ubnd", "hội đồng nhân dân", "hđnd", "bộ ", "chính phủ", "văn phòng", "quốc hội", "tỉnh ",
+    "thành phố ", "huyện ", "quận ", "thị xã ", "xã ", "phường ", "thị trấn ", "đặc khu ", "tỉnh ủy", "tỉnh uỷ",
+    "thành ủy", "thành uỷ", "huyện ủy", "huyện uỷ", "đảng ủy", "đảng uỷ", "ban ", "sở ", "cục ", "tổng cục", "chi cục",
+    "tòa án", "toà án", "viện kiểm sát", "kiểm toán nhà nước", "ngân hàng nhà nước", "bảo hiểm xã hội", "công an",
+    "bộ chỉ huy", "mặt trận", "thanh tra", "kho bạc", "thuế ", "thống kê ",
+)
+
+
+def vouched(subject: CertSubject) -> bool:
+    """Whether the certificate's O vouches for the name it speaks by (`deciding_name`): that name is the O itself, or
+    the O is a body of the state, or (an agency's own certificate, its CN the agency) it has no O. A person's OU, which
+    no CA checks, under a firm's O, or under none, speaks for nobody; nor an agency's name as the CN of a firm's
+    certificate (red team 114: an employee of a firm with OU "Sở Tư pháp" registered a letter as Sở Tư pháp's)."""
+    name, organisation = deciding_name(subject), subject.organisation
+    if organisation and squash(organisation) == squash(name):
+        return True
+    if not organisation:
+        return name == subject.common_name
+    return (f"{' '.join(nfc(organisation).lower().split())} ".startswith(_STATE_WORDS)
+            or _province_alone(organisation) is not None)  # "Lâm Đồng" (red team 111)
+
+
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
     """The agencies a certificate speaks for: by its fingerprint or its CN as the directory's
     `certificates` column lists them; else those its deciding name names, its province agreeing.
@@ -124,7 +150,8 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
         return [agency]
     listed = directory.by_listed_certificate(sig.subject.common_name)
     places = certificate_places(sig.subject)
-    named = directory.by_certificate_name(deciding_name(sig.subject), places) if places is not None else []
+    named = (directory.by_certificate_name(deciding_name(sig.subject), places)
+             if places is not None and vouched(sig.subject) else [])
     return list({a.code: a for a in (*listed, *named)}.values())
 
 
@@ -156,7 +183,17 @@ def speaks_for(sig: SignatureFacts, issuer: Issuer, directory: Directory) -> boo
         return any(a.code == issuer.agency.code for a in agencies)
     if agencies:
         return False  # the certificate is a known agency's, and the issuer is not that agency
-    return _names_issuer(deciding_name(sig.subject), issuer, certificate_places(sig.subject))
+    subject = sig.subject
+    if not vouched(subject) or not _names_issuer(deciding_name(subject), issuer, certificate_places(subject)):
+        return False
+    # a unit printed under a body the directory knows ("SỞ TƯ PHÁP / VĂN PHÒNG") is spoken for only by a certificate
+    # whose O is that body (red team 114: anyone's "Văn phòng", a firm's or another Sở's, registered a letter as its)
+    # (under a people's committee or council, the place is what tells: compared above)
+    parent = directory.by_issuer(issuer.parent) if issuer.parent and not _PARENT_WORDS.match(fold(issuer.parent)) else None
+    if parent is None or deciding_name(subject) == subject.organisation:
+        return True
+    over = directory.by_certificate_name(subject.organisation or "", certificate_places(subject) or frozenset())
+    return any(a.code == parent.code for a in over)
 
 
 def is_joint(particulars: Particulars) -> bool:

@@ -25,7 +25,7 @@ from gateway.intake.signatures import SignatureValidator, TrustStore
 from gateway.model import (HEADER_LINE, Attachment, DeliveryReport, MailFacts, PdfFacts, Reading, SenderAuth, SignatureFacts,
                            Unread, Whole)
 from gateway.reasons import DETAIL_CHARACTERS
-from gateway.reading import blank_text, read_document
+from gateway.reading import read_document
 from qlvb_mailbox.dates import plausible
 from registry.store import ContentStore
 
@@ -332,12 +332,9 @@ class Analyser:
         attachment = Attachment(filename=filename, content_type="application/pdf", sha256=mime.sha256(data),
                                 size=len(data), kind="pdf")
         facts = self.analyse_pdf(attachment, data, body=True)
-        if not facts.opened or facts.reading is None:
+        if not facts.opened:
             return facts
-        reading = facts.reading
-        if blank := _blank_text_of(data):  # what we sign is what the clerk saw (red team 112: glyphs drawing nothing)
-            reading = replace(reading, hidden=(*reading.hidden, *blank))
-        return replace(facts, reading=reading, embedded=embedded_documents_of(data), hidden_layers=hidden_layers_of(data))
+        return replace(facts, embedded=embedded_documents_of(data), hidden_layers=hidden_layers_of(data))
 
     def analyse_pdf(self, attachment: Attachment, data: bytes, *, body: bool = False,
                     delivered: datetime | None = None) -> PdfFacts:
@@ -381,11 +378,6 @@ class Analyser:
         return PdfFacts(attachment, opened=True, reading=reading, signatures=signatures, active_content=active,
                         repaired=repaired, signed_sha256=signed,
                         signed_revisions=signed_revisions(data, signatures, content, signed))
-
-
-def _blank_text_of(data: bytes) -> tuple[str, ...]:
-    with open_pdf(data) as doc:
-        return blank_text(doc)
 
 
 def _secret_as(reading: Reading, mark: str | None) -> Reading:

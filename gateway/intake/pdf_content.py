@@ -98,7 +98,17 @@ def hidden_layers(doc: pymupdf.Document) -> tuple[str, ...]:
     found = [str(layer.get("name") or xref) for xref, layer in (doc.get_ocgs() or {}).items() if not layer.get("on", True)]
     if doc.xref_get_key(doc.pdf_catalog(), "OCProperties/D/AS")[0] != "null":
         found.append("/AS")
+    # a membership of layers shown when they are off (/AllOff, /AnyOff), or by an expression (/VE, which MuPDF does not
+    # evaluate): what it marks is shown otherwise than read once a layer is switched (red team 113)
+    if doc.get_ocgs():
+        for xref in range(1, doc.xref_length()):
+            source = doc.xref_object(xref, compressed=True) if doc.xref_get_key(xref, "Type")[1] != "/XObject" else ""
+            if "/OCMD" in source and _SHOWN_OTHERWISE.search(source):
+                found.append(f"OCMD {xref}")
     return tuple(dict.fromkeys(found))
+
+
+_SHOWN_OTHERWISE = re.compile(r"/P\s*/A(?:ll|ny)Off|/VE\b")
 
 
 def hidden_layers_of(data: bytes) -> tuple[str, ...]:

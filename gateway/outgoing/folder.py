@@ -2,9 +2,7 @@
 (and the draft, if any) is sent like `qlvb-gateway send`. Sent mails move to "…/Đã gửi"; a held
 send moves to "…/Chờ xác nhận" and the clerk gets the plan (what did not resolve, the candidates);
 a mail without a PDF moves to "…/Khác" with a note to the clerk. What is there is taken as the clerk's only when
-it is: from the clerk's (or the agency's) address, and, if the mail server delivered it (a Received line), proven
-so (red team 112: a stranger's mail a filing rule put there, or ours forged from outside, was signed with the agency's
-key and sent)."""
+it is (`gateway/dropped_mail.py` judges it: outgoing and intake meet only in the exchange)."""
 
 from __future__ import annotations
 
@@ -13,9 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
-from gateway.intake import mime
-from gateway.intake.attachments import classify
-from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.outgoing.send import OutgoingFile, OutgoingSender, SendOutcome, UnreadablePdf
 from gateway.outgoing.signing import SigningError
 from gateway.reasons import Reason, error
@@ -47,43 +42,6 @@ class Dropped:
     subject: str
 
 
-def dropped_files(raw: bytes) -> Dropped:
-    """Every file of a mail the clerk dropped, at every level of it (red team 112: a letter inside an HTML part was
-    never seen), each as its bytes say it is: a "draft" that is a PDF is a document (red team 112: mailed unread beside
-    our signed letter, in our name)."""
-    msg = mime.parse_message(raw)
-    pdfs: list[tuple[str, bytes]] = []
-    drafts: list[tuple[str, bytes]] = []
-    ignored: list[str] = []
-    for part in mime.parts(msg):
-        if part.inline_body:
-            continue
-        name = part.filename
-        kind = classify(name, part.content_type, part.data).kind
-        if kind == "pdf" or (part.content_type == "application/pdf" or name.lower().endswith(".pdf")):
-            pdfs.append((name or "vanban.pdf", part.data))
-        elif kind == "draft" and name.lower().endswith(DRAFTS):
-            drafts.append((name, part.data))
-        else:
-            ignored.append(name or part.content_type)
-    return Dropped(tuple(pdfs), tuple(drafts), tuple(ignored), mime.header_text(msg, "Subject"))
-
-
-def not_the_clerks(raw: bytes, ours: frozenset[str], auth: AuthSettings) -> str | None:
-    """Why a mail in the outgoing folder is not the clerk's own to send, None when it is: from one of `ours` (the
-    clerk's, the agency's addresses), alone, and, delivered by a mail server (a Received line), proven from it (the
-    province's server's login, DKIM or DMARC). Put there by a mail client (IMAP APPEND: the mailbox's owner), none."""
-    msg = mime.parse_message(raw)
-    froms = [address for _, address in mime.addresses(msg, "From")]
-    if len(froms) != 1 or froms[0] not in ours:
-        return f"thư không phải của Văn thư (người gửi {', '.join(froms) or 'không rõ'})"
-    if msg.get_all("Received"):
-        sender = authenticate(raw, msg, froms, auth)
-        if not sender.authenticated or sender.address != froms[0]:
-            return f"thư được chuyển đến từ bên ngoài, không chứng minh được do {froms[0]} gửi ({sender.detail})"
-    return None
-
-
 # 002 Đ9.1 (each document sent to its recipients as its block lists them): one document, and its draft, per mail; of
 # two PDFs the first alone was sent, the mail filed as sent (red team 63).
 def one_document(dropped: Dropped) -> list[Reason]:
@@ -92,18 +50,14 @@ def one_document(dropped: Dropped) -> list[Reason]:
     return [error("several-documents", ", ".join(several))] if several else []
 
 
-def take_dropped(sender: OutgoingSender, source: str, raw: bytes) -> Taken:
-    """Send what a dropped mail carries; tell the clerk when it is held or carries no PDF."""
-    try:
-        dropped = dropped_files(raw)
-    except Exception as exc:  # parsing only: the mail itself (nested past recursion, undecodable)
-        log.warning("%s: unreadable mail (%s)", source, type(exc).__name__, exc_info=True)
-        _tell_clerk(sender, source, "", None, f"Không đọc được thư ({type(exc).__name__}): không gửi.")
+def send_dropped(sender: OutgoingSender, source: str, dropped: Dropped | str, stranger: str | None = None) -> Taken:
+    """Send what a dropped mail carries (`gateway/dropped_mail.py` reads it: its files, or why it could not be read, and
+    why it is not the clerk's own, `stranger`); tell the clerk when it is held or carries no PDF."""
+    if isinstance(dropped, str):  # the mail itself could not be read (nested past recursion, undecodable)
+        _tell_clerk(sender, source, "", None, f"Không đọc được thư ({dropped}): không gửi.")
         return "held"
     subject, ignored = dropped.subject, dropped.ignored
-    config = sender.gw.config
-    ours = frozenset({*config.clerk_addresses, config.agency.mailbox})
-    if (stranger := not_the_clerks(raw, ours, AuthSettings.of(config.authentication))) is not None:
+    if stranger is not None:
         log.warning("%s: not the clerk's own mail: %s; held", source, stranger)
         _tell_clerk(sender, source, subject, None, "", held=[error("not-the-clerks", stranger)], ignored=ignored)
         return "held"

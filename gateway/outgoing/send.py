@@ -10,6 +10,8 @@ intake, which outgoing never reaches."""
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -24,7 +26,6 @@ from gateway.directory import AgencyEntry, Directory
 from gateway.exchange.recall import Opened
 from gateway.model import PdfFacts, Reading, SignatureFacts, WorkFailure
 from gateway.outgoing.plan import Choices, Plan, make_plan
-from gateway.intake.attachments import classify
 from gateway.reasons import error, warning
 from gateway.resolver import Resolver
 from registry import audit
@@ -129,6 +130,27 @@ def parse_choices(values: list[str], directory_lookup: Callable[[str], AgencyEnt
     return choices
 
 
+MEMBERS_LOOKED_AT = 2000  # an Office file's parts: more is no draft
+
+
+def carries_a_pdf(data: bytes) -> bool:
+    """Whether a draft holds a PDF: in its bytes (an OLE file's object), as an RTF object's hex, or as a part of an Office
+    file (a .docx's word/embeddings; red team 113: another letter of ours went beside ours so, unread)."""
+    if b"%PDF-" in data or b"255044462d" in data.lower():
+        return True
+    if not data.startswith(b"PK"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist()[:MEMBERS_LOOKED_AT]:
+                with archive.open(info) as member:
+                    if b"%PDF-" in member.read(1024):
+                        return True
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+        return True  # not read whole: not known to carry none
+    return False
+
+
 class OutgoingSender:
     def __init__(self, gateway: Sending, pool: PdfReader) -> None:
         self.gw = gateway
@@ -168,11 +190,11 @@ class OutgoingSender:
                          choices=choices, signatures=signatures, us=us, filename=item.filename,
                          active_content=facts.active_content, embedded=facts.embedded, will_sign=must_sign,
                          layers=facts.hidden_layers)
-        if item.draft is not None and classify(item.draft[0], "", item.draft[1]).kind != "draft":
-            # mailed beside our letter unread: a draft is a Word or Excel file, nothing else (red team 112: a PDF named
-            # "du-thao.docx", another letter of ours, went to every recipient)
-            plan = replace(plan, held=[*plan.held, error("several-documents", f"{item.draft[0]}: không phải tệp dự thảo "
-                                                                             "(Word, Excel, văn bản)")])
+        if item.draft is not None and carries_a_pdf(item.draft[1]):
+            # mailed beside our letter unread: a draft carrying a document is a second one (red teams 112, 113: a PDF named
+            # "du-thao.docx", another letter of ours, went to every recipient; one inside a .docx's embeddings)
+            plan = replace(plan, held=[*plan.held, error("several-documents", f"{item.draft[0]}: dự thảo mang theo văn bản "
+                                                                             "PDF")])
         if reading.particulars.number and not reading.particulars.number.startswith("/"):
             with self.gw.register.session() as session:
                 before = sent_of_number(session, us.agency.code, reading.particulars.number, reading.particulars.date, year)

@@ -26,7 +26,7 @@ from gateway.reading.ocr import OcrUnavailable, check_tesseract, ocr_band, ocr_r
 from gateway.reading.pages import PageSource
 from gateway.reading.red_ink import red_rows
 from gateway.reading.straight import PageView
-from gateway.reading.visibility import HIDDEN_WHY, inkless_spans
+from gateway.reading.visibility import HIDDEN_WHY
 from gateway.reading.particulars import (
     KINH_GUI,
     Found,
@@ -107,13 +107,6 @@ def read_document(doc: pymupdf.Document, *, body: bool = False, dpi: int | None 
     if reading.hidden and not _changes_anything(reading, _read(doc, body, dpi, keep_hidden=True)):
         reading = dataclasses.replace(reading, hidden=())
     return bounded(reading)
-
-
-def blank_text(doc: pymupdf.Document) -> tuple[str, ...]:
-    """Text the text layer holds whose glyphs draw nothing on the page (visibility.inkless_spans), said as `hidden` is:
-    looked for in our own documents before they are signed (a page rendered for each: intake does not pay it)."""
-    return tuple(f"trang {index + 1}: '{one_line(h.text)[:40]}' ({HIDDEN_WHY[h.why]})"
-                 for index in range(doc.page_count) for h in inkless_spans(doc[index]))
 
 
 def _changes_anything(seen: Reading, layer: Reading) -> bool:

@@ -31,13 +31,10 @@ SAME_COLOUR = 0.12  # text within this of its background's colour, channel by ch
 ANNOTATION = 0.5  # a fill this much inside an annotation's box is the annotation's (MuPDF draws it a little shifted)
 WORDS = 2  # letters and digits a span needs to be a finding
 
-Why = Literal["faint", "tiny", "white", "same-colour", "covered", "blank"]
+Why = Literal["faint", "tiny", "white", "same-colour", "covered"]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1: plain numbers (a page has thousands of them to weigh)
 HIDDEN_WHY: dict[str, str] = {"faint": "gần như trong suốt", "tiny": "cỡ chữ quá nhỏ", "white": "chữ trắng trên nền trắng",
-                              "same-colour": "chữ cùng màu với nền", "covered": "bị hình hoặc ảnh che",
-                              "blank": "chữ không vẽ ra nét nào trên trang"}
-INK_DPI = 50  # the page rendered this fine to see whether a span draws anything
-INKED = 224  # a grey level darker than this anywhere in a span's box: it draws something
+                              "same-colour": "chữ cùng màu với nền", "covered": "bị hình hoặc ảnh che"}
 
 
 @dataclass(frozen=True)
@@ -194,16 +191,19 @@ def _fills(page: pymupdf.Page, log: DrawingLog) -> list[_Fill]:
     annotations: list[Box] = [tuple(annot.rect) for annot in annots] + [tuple(w.rect) for w in page.widgets()]
     own = [f for f in fills if not any(_share(f.box, [a]) >= ANNOTATION for a in annotations)]
     last = max((f.order for f in fills), default=0) + 1
-    return own + [_Fill(last, tuple(annot.rect), True, _rgb(annot.colors.get("fill"))) for annot in annots if _covers(annot)]
+    return own + [_Fill(last, tuple(annot.rect), True, None) for annot in annots if _covers(annot)]
 
 
-_SHAPES = frozenset({"Square", "Circle", "Polygon", "FreeText", "Redact"})
+_SHAPES = frozenset({"Square", "Circle", "Polygon", "FreeText"})  # an unapplied redaction marks, it does not hide
 
 
 def _covers(annot: pymupdf.Annot) -> bool:
-    """A shape annotation filled with a colour at full opacity (-1: none set, full)."""
-    return annot.type[1] in _SHAPES and len(annot.colors.get("fill") or ()) == 3 and \
-        (annot.opacity < 0 or annot.opacity >= OPAQUE)
+    """A shape annotation filled with a colour at full opacity (-1: none set, full), blended normally (a "Multiply"
+    square is a highlight the text shows through: red team 113); a FreeText box's background is its /C."""
+    kind = annot.type[1]
+    fill = annot.colors.get("stroke" if kind == "FreeText" else "fill") or ()
+    return (kind in _SHAPES and len(fill) == 3 and (annot.opacity < 0 or annot.opacity >= OPAQUE)
+            and (annot.blendmode or "Normal") == "Normal")
 
 
 def _share(box: Box, covers: list[Box]) -> float:
@@ -243,25 +243,3 @@ def _pale_int(colour: int) -> bool:
 def _pale(colour: Any) -> bool:
     return isinstance(colour, (tuple, list)) and len(colour) > 0 and all(c >= PALE for c in colour)
 
-
-def inkless_spans(page: pymupdf.Page) -> list[HiddenText]:
-    """The page's text-layer spans (of WORDS letters or more, drawn: text a scanner writes invisibly is read by none)
-    whose letters leave the page, rendered, blank: glyphs that draw nothing, a font's blank glyph mapped to letters (red
-    team 112: "- Sở Tài chính." in Helvetica's /space under our block; the plan mailed there). One rendering, small."""
-    pix = page.get_pixmap(dpi=INK_DPI, colorspace=pymupdf.csGRAY, alpha=False)
-    scale, width, samples = INK_DPI / 72, pix.width, pix.samples
-    found: list[HiddenText] = []
-    for trace in page.get_texttrace():
-        chars: list[Any] = list(trace.get("chars") or [])
-        text = "".join(chr(c[0]) for c in chars if c[0] >= 0)
-        if trace.get("type") == 3 or tuple(trace.get("dir", (1, 0))) != (1, 0) or sum(c.isalnum() for c in text) < WORDS:
-            continue
-        # the band every letter draws in, just above the baseline (the box's ascent and descent reach the lines around)
-        x0, _, x1, _ = trace["bbox"]
-        origin: tuple[float, float] = (chars[0][2][0], chars[0][2][1])
-        y0, y1 = origin[1] - 0.45 * trace["size"], origin[1] - 0.05 * trace["size"]
-        c0, c1 = max(0, int(x0 * scale)), min(width, math.ceil(x1 * scale))
-        r0, r1 = max(0, int(y0 * scale)), min(pix.height, math.ceil(y1 * scale))
-        if c1 > c0 and r1 > r0 and all(min(samples[r * width + c0:r * width + c1]) >= INKED for r in range(r0, r1)):
-            found.append(HiddenText(text, origin, "blank"))
-    return found
