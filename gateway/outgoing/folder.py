@@ -2,7 +2,7 @@
 (and the draft, if any) is sent like `qlvb-gateway send`. Sent mails move to "…/Đã gửi"; a held
 send moves to "…/Chờ xác nhận" and the clerk gets the plan (what did not resolve, the candidates);
 a mail without a PDF moves to "…/Khác" with a note to the clerk. What is there is taken as the clerk's only when
-it is (`gateway/dropped_mail.py` judges it: outgoing and intake meet only in the exchange)."""
+it is (`gateway/dropped_mail.py`, above outgoing and intake, reads and judges it)."""
 
 from __future__ import annotations
 
