@@ -115,30 +115,41 @@ def deciding_name(subject: CertSubject) -> str:
     return subject.unit or subject.organisation
 
 
-# The bodies of the state an O names (a province's or a commune's people's committee or council, a ministry, the
-# Government, a party committee, a Sở, a court…; the real files' O: "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Tỉnh Đắk Nông",
-# "BỘ CÔNG AN", "VĂN PHÒNG CHÍNH PHỦ", "ỦY BAN TRUNG ƯƠNG MẶT TRẬN TỔ QUỐC VIỆT NAM")
-_STATE_WORDS = (
-    "ủy ban", "uỷ ban", "ubnd", "hội đồng nhân dân", "hđnd", "bộ ", "chính phủ", "văn phòng", "quốc hội", "tỉnh ",
-    "thành phố ", "huyện ", "quận ", "thị xã ", "xã ", "phường ", "thị trấn ", "đặc khu ", "tỉnh ủy", "tỉnh uỷ",
-    "thành ủy", "thành uỷ", "huyện ủy", "huyện uỷ", "đảng ủy", "đảng uỷ", "ban ", "sở ", "cục ", "tổng cục", "chi cục",
-    "tòa án", "toà án", "viện kiểm sát", "kiểm toán nhà nước", "ngân hàng nhà nước", "bảo hiểm xã hội", "công an",
-    "bộ chỉ huy", "mặt trận", "thanh tra", "kho bạc", "thuế ", "thống kê ",
-)
+# The bodies of the state an O names, folded (a people's committee or council, a ministry, the Government, a province,
+# a party committee, a Sở, a court, a mass organisation's central body, an army region…; the real files' O: "ỦY BAN
+# NHÂN DÂN TỈNH LÂM ĐỒNG", "Tỉnh Đắk Nông", "BỘ CÔNG AN", "VĂN PHÒNG CHÍNH PHỦ", "ỦY BAN TRUNG ƯƠNG MẶT TRẬN TỔ QUỐC
+# VIỆT NAM"; red team 115: "TRUNG ƯƠNG HỘI LIÊN HIỆP PHỤ NỮ", "QUÂN KHU 1", "ĐẠI HỌC QUỐC GIA HÀ NỘI", written without
+# marks or in English)
+_STATE_WORDS = tuple(f"{fold(w)} " for w in (
+    "ủy ban", "ubnd", "hội đồng nhân dân", "hđnd", "bộ", "chính phủ", "văn phòng", "quốc hội", "tỉnh", "thành phố",
+    "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu", "tỉnh ủy", "thành ủy", "huyện ủy", "đảng ủy",
+    "đảng cộng sản", "ban", "sở", "cục", "tổng cục", "chi cục", "tòa án", "viện kiểm sát", "kiểm toán nhà nước",
+    "ngân hàng nhà nước", "ngân hàng chính sách", "bảo hiểm xã hội", "công an", "bộ chỉ huy", "bộ tư lệnh", "quân khu",
+    "mặt trận", "trung ương", "tổng liên đoàn", "đại học quốc gia", "học viện", "thanh tra", "kho bạc", "thuế",
+    "thống kê", "people's committee", "ministry", "government",
+))
+# What only a firm's name holds, anywhere in it (red team 115: "Văn phòng luật sư …", "SỞ TƯ PHÁP - CÔNG TY …")
+_FIRM = re.compile(r"\b(?:CONG TY|CTY|TNHH|CO PHAN|JSC|LTD|CORP|COMPANY|LUAT SU|VAN PHONG CONG CHUNG|(?<!PHONG )CONG CHUNG|"
+                   r"DAI DIEN|DOANH NGHIEP|HOP TAC XA|TAP DOAN|TU NHAN)\b")
+
+
+def _firm(text: str) -> bool:
+    return bool(_FIRM.search(plain_dashes(fold(text))))
 
 
 def vouched(subject: CertSubject) -> bool:
-    """Whether the certificate's O vouches for the name it speaks by (`deciding_name`): that name is the O itself, or
-    the O is a body of the state, or (an agency's own certificate, its CN the agency) it has no O. A person's OU, which
-    no CA checks, under a firm's O, or under none, speaks for nobody; nor an agency's name as the CN of a firm's
-    certificate (red team 114: an employee of a firm with OU "Sở Tư pháp" registered a letter as Sở Tư pháp's)."""
+    """Whether the certificate's O vouches for the name it speaks by (`deciding_name`): that name is the O itself, or a
+    firm's own name; else, an agency's own certificate (its CN the agency) under no O or under one that is not a firm's;
+    a person's OU, which no CA checks, only under an O that is a body of the state (red team 114: an employee of a firm
+    with OU "Sở Tư pháp", or a firm's certificate named "Sở Tư pháp", registered a letter as Sở Tư pháp's)."""
     name, organisation = deciding_name(subject), subject.organisation
-    if organisation and squash(organisation) == squash(name):
+    if (organisation and squash(organisation) == squash(name)) or _firm(name):
         return True
-    if not organisation:
-        return name == subject.common_name
-    return (f"{' '.join(nfc(organisation).lower().split())} ".startswith(_STATE_WORDS)
-            or _province_alone(organisation) is not None)  # "Lâm Đồng" (red team 111)
+    if name == subject.common_name:  # an organisation's own certificate: the CA checked the CN
+        return not organisation or not _firm(organisation)
+    if not organisation or _firm(organisation):
+        return False
+    return f"{plain_dashes(fold(organisation))} ".startswith(_STATE_WORDS) or _province_alone(organisation) is not None
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
@@ -192,8 +203,12 @@ def speaks_for(sig: SignatureFacts, issuer: Issuer, directory: Directory) -> boo
     parent = directory.by_issuer(issuer.parent) if issuer.parent and not _PARENT_WORDS.match(fold(issuer.parent)) else None
     if parent is None or deciding_name(subject) == subject.organisation:
         return True
-    over = directory.by_certificate_name(subject.organisation or "", certificate_places(subject) or frozenset())
-    return any(a.code == parent.code for a in over)
+    organisation, places = subject.organisation or "", certificate_places(subject) or frozenset()
+    if _PARENT_WORDS.match(fold(organisation)) and parent.places & places:
+        return True  # the unit's certificate under its province's committee, as real files have it (red team 115)
+    if squash(organisation).startswith(squash(issuer.parent or "")) and (not parent.places or parent.places & places):
+        return True  # "SỞ TƯ PHÁP BẮC GIANG": the body, its province written without "tỉnh"
+    return any(a.code == parent.code for a in directory.by_certificate_name(organisation, places))
 
 
 def is_joint(particulars: Particulars) -> bool:

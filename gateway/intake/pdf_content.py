@@ -95,20 +95,25 @@ def hidden_layers(doc: pymupdf.Document) -> tuple[str, ...]:
     """The optional content (layers) a viewer may show otherwise than the page was read: a layer off in the view the
     file opens with, or states an event sets (/AS: printing, viewing); their names (red team 112: a layer off on screen
     and on in print drew "- Sở Tài chính." under our block, signed unseen)."""
-    found = [str(layer.get("name") or xref) for xref, layer in (doc.get_ocgs() or {}).items() if not layer.get("on", True)]
-    if doc.xref_get_key(doc.pdf_catalog(), "OCProperties/D/AS")[0] != "null":
+    layers = doc.get_ocgs() or {}
+    found = [str(layer.get("name") or xref) for xref, layer in layers.items() if not layer.get("on", True)]
+    # states an event sets (printing, viewing) that turn a layer off (red team 115: layers all on, their usage on too, as
+    # PDFMaker and InDesign write them, are no layer shown otherwise)
+    if doc.xref_get_key(doc.pdf_catalog(), "OCProperties/D/AS")[0] != "null" and any(
+            _STATE_OFF.search(doc.xref_object(xref, compressed=True)) for xref in layers):
         found.append("/AS")
     # a membership of layers shown when they are off (/AllOff, /AnyOff), or by an expression (/VE, which MuPDF does not
     # evaluate): what it marks is shown otherwise than read once a layer is switched (red team 113)
     if doc.get_ocgs():
         for xref in range(1, doc.xref_length()):
-            source = doc.xref_object(xref, compressed=True) if doc.xref_get_key(xref, "Type")[1] != "/XObject" else ""
+            source = doc.xref_object(xref, compressed=True)  # a dictionary's source (a stream's without its data)
             if "/OCMD" in source and _SHOWN_OTHERWISE.search(source):
                 found.append(f"OCMD {xref}")
     return tuple(dict.fromkeys(found))
 
 
 _SHOWN_OTHERWISE = re.compile(r"/P\s*/A(?:ll|ny)Off|/VE\b")
+_STATE_OFF = re.compile(r"State\s*/OFF")  # /ViewState, /PrintState, /ExportState of a layer's /Usage
 
 
 def hidden_layers_of(data: bytes) -> tuple[str, ...]:

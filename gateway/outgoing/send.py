@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -131,24 +132,30 @@ def parse_choices(values: list[str], directory_lookup: Callable[[str], AgencyEnt
 
 
 MEMBERS_LOOKED_AT = 2000  # an Office file's parts: more is no draft
+BYTES_LOOKED_AT = 64 * 2**20  # of a draft's parts, uncompressed, at most: more is no draft
+_RTF_SPACE = re.compile(rb"\s+")
 
 
-def carries_a_pdf(data: bytes) -> bool:
-    """Whether a draft holds a PDF: in its bytes (an OLE file's object), as an RTF object's hex, or as a part of an Office
-    file (a .docx's word/embeddings; red team 113: another letter of ours went beside ours so, unread)."""
-    if b"%PDF-" in data or b"255044462d" in data.lower():
+def carries_a_pdf(data: bytes, depth: int = 0) -> bool:
+    """Whether a draft holds a PDF: in its bytes (an OLE file's object), as an RTF object's hex (its lines joined), or as
+    a part of an Office file, at any depth (a .docx's word/embeddings, a zip in it; red teams 113, 115: another letter
+    of ours went beside ours so, unread). One too large or too deep to read whole is taken to hold one."""
+    if b"%PDF-" in data:
+        return True
+    if data.lstrip()[:5] == b"{\\rtf" and b"255044462d" in _RTF_SPACE.sub(b"", data).lower():
         return True
     if not data.startswith(b"PK"):
         return False
+    if depth > 3:
+        return True
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist()[:MEMBERS_LOOKED_AT]:
-                with archive.open(info) as member:
-                    if b"%PDF-" in member.read(1024):
-                        return True
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+            members = archive.infolist()
+            if len(members) > MEMBERS_LOOKED_AT or sum(m.file_size for m in members) > BYTES_LOOKED_AT:
+                return True
+            return any(carries_a_pdf(archive.read(m), depth + 1) for m in members)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError):
         return True  # not read whole: not known to carry none
-    return False
 
 
 class OutgoingSender:
