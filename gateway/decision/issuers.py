@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
-from gateway.reading.spelling import province_places, province_spellings
+from gateway.reading.spelling import names_province, province_places, province_spellings
 from gateway.resolver import commune_of
 from vntext import fold, foreign_letters, nfc, plain_dashes, squash
 
@@ -27,6 +27,7 @@ AGENCY_WORDS = (
     "thành ủy", "thành uỷ", "mặt trận", "hội ", "liên đoàn", "công ty", "thủ tướng", "chính phủ", "quốc hội",
     "đài ", "ngân hàng", "kiểm toán", "học viện", "đại học", "chi nhánh", "bộ chỉ huy", "cảng vụ",
     "thuế ", "thống kê ",  # the 2025 reorganisation's "Thuế tỉnh …", "Thống kê tỉnh …" (red team 111)
+    "liên minh",  # "Liên minh Hợp tác xã tỉnh …" (red team 116)
 )
 CLEARLY_NEARER = 0.03  # how much nearer ours a misread place must be than any other province's name
 SAME_PLACE = 0.85  # a place read this close to one of ours is ours, a letter misread ("BAC GIANC": 0.89; "HA GIANG": 0.82)
@@ -115,41 +116,61 @@ def deciding_name(subject: CertSubject) -> str:
     return subject.unit or subject.organisation
 
 
-# The bodies of the state an O names, folded (a people's committee or council, a ministry, the Government, a province,
-# a party committee, a Sở, a court, a mass organisation's central body, an army region…; the real files' O: "ỦY BAN
-# NHÂN DÂN TỈNH LÂM ĐỒNG", "Tỉnh Đắk Nông", "BỘ CÔNG AN", "VĂN PHÒNG CHÍNH PHỦ", "ỦY BAN TRUNG ƯƠNG MẶT TRẬN TỔ QUỐC
-# VIỆT NAM"; red team 115: "TRUNG ƯƠNG HỘI LIÊN HIỆP PHỤ NỮ", "QUÂN KHU 1", "ĐẠI HỌC QUỐC GIA HÀ NỘI", written without
-# marks or in English)
-_STATE_WORDS = tuple(f"{fold(w)} " for w in (
-    "ủy ban", "ubnd", "hội đồng nhân dân", "hđnd", "bộ", "chính phủ", "văn phòng", "quốc hội", "tỉnh", "thành phố",
-    "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu", "tỉnh ủy", "thành ủy", "huyện ủy", "đảng ủy",
-    "đảng cộng sản", "ban", "sở", "cục", "tổng cục", "chi cục", "tòa án", "viện kiểm sát", "kiểm toán nhà nước",
-    "ngân hàng nhà nước", "ngân hàng chính sách", "bảo hiểm xã hội", "công an", "bộ chỉ huy", "bộ tư lệnh", "quân khu",
-    "mặt trận", "trung ương", "tổng liên đoàn", "đại học quốc gia", "học viện", "thanh tra", "kho bạc", "thuế",
-    "thống kê", "people's committee", "ministry", "government",
+# The bodies of the state an O names, as phrases no firm's name begins with even without marks (the real files' O: "ỦY
+# BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "BỘ CÔNG AN", "VĂN PHÒNG CHÍNH PHỦ", "ỦY BAN TRUNG ƯƠNG MẶT TRẬN TỔ QUỐC VIỆT NAM"; red
+# team 115: "TRUNG ƯƠNG HỘI LIÊN HIỆP PHỤ NỮ", "QUÂN KHU 1", "ĐẠI HỌC QUỐC GIA HÀ NỘI", written without marks)
+_STATE_PHRASES = tuple(f"{fold(w)} " for w in (
+    "ủy ban nhân dân", "ubnd", "hội đồng nhân dân", "hđnd", "ủy ban trung ương", "chính phủ", "văn phòng chính phủ",
+    "văn phòng quốc hội", "văn phòng chủ tịch nước", "văn phòng trung ương", "quốc hội", "trung ương", "tổng liên đoàn",
+    "quân khu", "bộ chỉ huy", "bộ tư lệnh", "đại học quốc gia", "ngân hàng nhà nước", "ngân hàng chính sách",
+    "đảng cộng sản", "học viện chính trị", "kiểm toán nhà nước", "bảo hiểm xã hội", "viện kiểm sát", "tòa án", "toà án",
+    "công an", "mặt trận", "tỉnh ủy", "thành ủy", "huyện ủy", "đảng ủy", "ban chấp hành",
 ))
-# What only a firm's name holds, anywhere in it (red team 115: "Văn phòng luật sư …", "SỞ TƯ PHÁP - CÔNG TY …")
-_FIRM = re.compile(r"\b(?:CONG TY|CTY|TNHH|CO PHAN|JSC|LTD|CORP|COMPANY|LUAT SU|VAN PHONG CONG CHUNG|(?<!PHONG )CONG CHUNG|"
-                   r"DAI DIEN|DOANH NGHIEP|HOP TAC XA|TAP DOAN|TU NHAN)\b")
+# …and words that name one only as written, marks and all, and followed by its name ("Bộ Tài chính"; never "Bò sữa …",
+# "Sơ mi …", "Quán ăn …": red team 116); those of a province's or a commune's body with the place they name
+_STATE_WORDS = ("bộ ", "tổng cục ", "cục ")
+# (a public body's, a hospital's, a school's, a union's with its province named: red team 116; a private one names none)
+_PLACED_WORDS = ("sở ", "chi cục ", "tỉnh ", "thành phố ", "huyện ", "quận ", "thị xã ", "xã ", "phường ", "thị trấn ",
+                 "đặc khu ", "thuế ", "thống kê ", "thanh tra ", "kho bạc ", "trường ", "bệnh viện ", "trung tâm ", "đài ",
+                 "hội ", "liên đoàn ", "viện ")
+# What only a firm's name holds, anywhere in it (red teams 115, 116: "Văn phòng luật sư …", "SỞ TƯ PHÁP - CÔNG TY …",
+# "Hộ kinh doanh …", "… Group"); a party committee of the bloc of enterprises is no firm
+_FIRM = re.compile(r"\b(?:CONG TY|CONG-TY|CONGTY|CTY|C\.TY|TNHH|CO PHAN|JSC|LTD|LLC|INC|CORP|COMPANY|GROUP|TRADING|"
+                   r"ENTERPRISE|LUAT SU|VAN PHONG LUAT|THUA PHAT LAI|VAN PHONG CONG CHUNG|(?<!PHONG )CONG CHUNG|DAI DIEN|"
+                   r"(?<!KHOI )DOANH NGHIEP|HO KINH DOANH|CUA HANG|NHA SACH|HOP TAC XA|TAP DOAN|TU NHAN)\b")
 
 
 def _firm(text: str) -> bool:
     return bool(_FIRM.search(plain_dashes(fold(text))))
 
 
-def vouched(subject: CertSubject) -> bool:
-    """Whether the certificate's O vouches for the name it speaks by (`deciding_name`): that name is the O itself, or a
-    firm's own name; else, an agency's own certificate (its CN the agency) under no O or under one that is not a firm's;
-    a person's OU, which no CA checks, only under an O that is a body of the state (red team 114: an employee of a firm
-    with OU "Sở Tư pháp", or a firm's certificate named "Sở Tư pháp", registered a letter as Sở Tư pháp's)."""
-    name, organisation = deciding_name(subject), subject.organisation
-    if (organisation and squash(organisation) == squash(name)) or _firm(name):
-        return True
-    if name == subject.common_name:  # an organisation's own certificate: the CA checked the CN
-        return not organisation or not _firm(organisation)
-    if not organisation or _firm(organisation):
+def _state_body(organisation: str) -> bool:
+    """Whether an O names a body of the state: one of its phrases, or a ministry's or a placed body's word as written
+    and followed by a name (a placed one's naming its place), in Vietnamese or as English writes a people's committee."""
+    folded = plain_dashes(fold(organisation)).replace(".", "")
+    written = " ".join(nfc(organisation).lower().split())
+    if _firm(organisation):
         return False
-    return f"{plain_dashes(fold(organisation))} ".startswith(_STATE_WORDS) or _province_alone(organisation) is not None
+    if f"{folded} ".startswith(_STATE_PHRASES) or "PEOPLE'S COMMITTEE" in folded or "PEOPLES COMMITTEE" in folded:
+        return True
+    if written.startswith(_STATE_WORDS) and len(written.split()) > 1:
+        return True
+    return written.startswith(_PLACED_WORDS) and len(written.split()) > 1 and (
+        place_of(organisation) is not None or names_province(organisation))
+
+
+def vouched(subject: CertSubject) -> bool:
+    """Whether the certificate's O vouches for the name it speaks by (`deciding_name`): that name is the O itself; a
+    firm's own certificate (its CN the firm) for the firm; else, under no O for an agency's own certificate, and always
+    under an O that is a body of the state (red teams 114–116: a firm's employee with OU "Sở Tư pháp", a firm's
+    certificate named "Sở Tư pháp", registered a letter as Sở Tư pháp's). A body the list does not know is held for the
+    clerk: its certificate can be listed in the directory's `certificates` column."""
+    name, organisation = deciding_name(subject), subject.organisation
+    if organisation and squash(organisation) == squash(name):
+        return True
+    if name == subject.common_name and (_firm(name) or not organisation):  # the CA checked an organisation's CN
+        return True
+    return bool(organisation) and (_state_body(organisation or "") or _province_alone(organisation or "") is not None)
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
@@ -206,8 +227,8 @@ def speaks_for(sig: SignatureFacts, issuer: Issuer, directory: Directory) -> boo
     organisation, places = subject.organisation or "", certificate_places(subject) or frozenset()
     if _PARENT_WORDS.match(fold(organisation)) and parent.places & places:
         return True  # the unit's certificate under its province's committee, as real files have it (red team 115)
-    if squash(organisation).startswith(squash(issuer.parent or "")) and (not parent.places or parent.places & places):
-        return True  # "SỞ TƯ PHÁP BẮC GIANG": the body, its province written without "tỉnh"
+    if squash(organisation) in {squash(f"{issuer.parent} {p}") for p in parent.places} and parent.places & places:
+        return True  # "SỞ TƯ PHÁP BẮC GIANG": the body, its province written without "tỉnh" (never an O only beginning so)
     return any(a.code == parent.code for a in directory.by_certificate_name(organisation, places))
 
 
