@@ -58,7 +58,9 @@ def test_a_review_page_of_a_mail_with_several_pdfs_puts_every_drawing_ahead_of_a
             cache.pictures(hashlib.sha256(p).hexdigest())
         time.sleep(0.3)
         waited, _ = _timed(lambda: next(iter(pool.map([plain]))))  # the clerk presses "release" on another mail
-    assert waited < one + alone + 2.0, (alone, one, waited)
+    # behind one drawing, never three (3 × one): the drawing under way may take twice its calm time on a loaded machine
+    # (the full suite's six processes on 2 cores: 7.4 s against 4.1 + 0.04 + 2.0)
+    assert waited < 2 * one + alone + 1.0, (alone, one, waited)
 
 
 @contextmanager
