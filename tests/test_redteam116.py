@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from gateway.demo.signing import sign_pdf
+from test_redteam114 import _nothing_for_a_forger, _send
 from world import STP, World
 
-EVIL = "someone@evil.example"
 TO_US = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Nội vụ tỉnh Bắc Giang;"]
 
 
@@ -26,16 +26,6 @@ def _signer(world: World, name: str, organisation: str, unit: str | None = None,
     if key not in _SIGNERS:
         _SIGNERS[key] = world.pki.signer(name, organisation, unit=unit, locality=locality)
     return _SIGNERS[key]
-
-
-def _send(world: World, name: str, pdf: bytes, sender: str = EVIL, auth: str | None = None) -> dict[str, Any]:
-    [out] = world.ingest(world.mail(name, sender=sender, auth=auth, attachments=[(f"{name}.pdf", pdf)]))
-    return out
-
-
-def _nothing_for_a_forger(out: dict[str, Any], *mailboxes: str) -> None:
-    assert out["incoming_number"] is None, (out["verdict"], out["reasons"], out.get("document"))
-    assert all(r["to"] not in (EVIL, *mailboxes) for r in out["replies"]), out["replies"]
 
 
 # ============================================================ 1. a firm's certificate whose CN is "Sở Tư pháp"
