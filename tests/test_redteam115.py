@@ -114,7 +114,12 @@ UNIT_CERTS = [
 ]
 
 
-@pytest.mark.parametrize("cn,organisation,unit", [c[1:] for c in UNIT_CERTS], ids=[c[0] for c in UNIT_CERTS])
+UNIT_O_NO_TINH = pytest.mark.xfail(strict=True, reason="left: README Limits, red team 117: a unit's own certificate under "
+                                                     "its body written without 'tỉnh' and not as the directory knows it")
+
+
+@pytest.mark.parametrize("cn,organisation,unit", [pytest.param(*c[1:], id=c[0], marks=[UNIT_O_NO_TINH] if c[0] == "cn-unit-O-so-no-tinh"
+                                                               else []) for c in UNIT_CERTS])
 def test_a_genuine_unit_under_so_tu_phap_is_not_refused(world: World, cn: str, organisation: str,
                                                          unit: str | None) -> None:
     """A unit of Sở Tư pháp issuing in its own name ("SỞ TƯ PHÁP / PHÒNG CÔNG CHỨNG SỐ 1"), its own certificate as the

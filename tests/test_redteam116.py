@@ -143,8 +143,13 @@ GENUINE_PERSONS = [
 ]
 
 
-@pytest.mark.parametrize("issuer,parent,cn,unit,organisation,locality,sender", [c[1:] for c in GENUINE_PERSONS],
-                         ids=[c[0] for c in GENUINE_PERSONS])
+PUBLIC_BODY_O = pytest.mark.xfail(strict=True, reason="left: README Limits, red team 117: a public body's O (a hospital, "
+                                                    "a school, a union, a centre) vouches only for its own name: a "
+                                                    "private one is named alike")
+
+
+@pytest.mark.parametrize("issuer,parent,cn,unit,organisation,locality,sender", [
+    pytest.param(*c[1:], id=c[0], marks=[] if c[0] == "party-bloc-of-enterprises" else [PUBLIC_BODY_O]) for c in GENUINE_PERSONS])
 def test_a_genuine_person_of_a_public_bodys_unit_is_not_refused(world: World, issuer: str, parent: str, cn: str,
                                                                  unit: str, organisation: str, locality: str,
                                                                  sender: str) -> None:

@@ -116,61 +116,72 @@ def deciding_name(subject: CertSubject) -> str:
     return subject.unit or subject.organisation
 
 
-# The bodies of the state an O names, as phrases no firm's name begins with even without marks (the real files' O: "ỦY
-# BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "BỘ CÔNG AN", "VĂN PHÒNG CHÍNH PHỦ", "ỦY BAN TRUNG ƯƠNG MẶT TRẬN TỔ QUỐC VIỆT NAM"; red
-# team 115: "TRUNG ƯƠNG HỘI LIÊN HIỆP PHỤ NỮ", "QUÂN KHU 1", "ĐẠI HỌC QUỐC GIA HÀ NỘI", written without marks)
-_STATE_PHRASES = tuple(f"{fold(w)} " for w in (
+# The governing bodies an O names, as phrases no firm, shop or association is named (the real files' O: "ỦY BAN NHÂN
+# DÂN TỈNH LÂM ĐỒNG", "BỘ CÔNG AN", "VĂN PHÒNG CHÍNH PHỦ", "ỦY BAN TRUNG ƯƠNG MẶT TRẬN TỔ QUỐC VIỆT NAM"; red team 115:
+# "TRUNG ƯƠNG HỘI LIÊN HIỆP PHỤ NỮ", "QUÂN KHU 1", "ĐẠI HỌC QUỐC GIA HÀ NỘI", written without marks). Never a word a shop's
+# or a school's name begins with ("Bộ đàm …", "Cục sạc …", "Sở thú …", "Viện Thẩm mỹ …", "Trường dạy lái xe …": red team
+# 117): a body that is no governing one vouches only for its own name, or as the directory knows it.
+_GOVERNING = tuple(f"{fold(w)} " for w in (
     "ủy ban nhân dân", "ubnd", "hội đồng nhân dân", "hđnd", "ủy ban trung ương", "chính phủ", "văn phòng chính phủ",
-    "văn phòng quốc hội", "văn phòng chủ tịch nước", "văn phòng trung ương", "quốc hội", "trung ương", "tổng liên đoàn",
-    "quân khu", "bộ chỉ huy", "bộ tư lệnh", "đại học quốc gia", "ngân hàng nhà nước", "ngân hàng chính sách",
-    "đảng cộng sản", "học viện chính trị", "kiểm toán nhà nước", "bảo hiểm xã hội", "viện kiểm sát", "tòa án", "toà án",
-    "công an", "mặt trận", "tỉnh ủy", "thành ủy", "huyện ủy", "đảng ủy", "ban chấp hành",
+    "thanh tra chính phủ", "văn phòng quốc hội", "văn phòng chủ tịch nước", "quốc hội", "tòa án nhân dân",
+    "toà án nhân dân", "viện kiểm sát nhân dân", "kiểm toán nhà nước", "ngân hàng nhà nước", "ngân hàng chính sách xã hội",
+    "bảo hiểm xã hội việt nam", "ban chấp hành trung ương", "đảng cộng sản việt nam", "trung ương hội",
+    "trung ương đoàn", "tổng liên đoàn lao động việt nam", "quân khu", "bộ tư lệnh", "bộ chỉ huy quân sự",
+    "đại học quốc gia", "học viện chính trị quốc gia", "tỉnh ủy", "thành ủy", "huyện ủy", "đảng ủy khối",
+    "cục thuế", "tổng cục thuế", "cục thống kê", "tổng cục thống kê", "kho bạc nhà nước", "cục hải quan",
+    "tổng cục hải quan",
 ))
-# …and words that name one only as written, marks and all, and followed by its name ("Bộ Tài chính"; never "Bò sữa …",
-# "Sơ mi …", "Quán ăn …": red team 116); those of a province's or a commune's body with the place they name
-_STATE_WORDS = ("bộ ", "tổng cục ", "cục ")
-# (a public body's, a hospital's, a school's, a union's with its province named: red team 116; a private one names none)
-_PLACED_WORDS = ("sở ", "chi cục ", "tỉnh ", "thành phố ", "huyện ", "quận ", "thị xã ", "xã ", "phường ", "thị trấn ",
-                 "đặc khu ", "thuế ", "thống kê ", "thanh tra ", "kho bạc ", "trường ", "bệnh viện ", "trung tâm ", "đài ",
-                 "hội ", "liên đoàn ", "viện ")
+# the ministries by their names, with their marks ("Bò nông nghiệp …" is a shop's), or wholly without any
+_MINISTRIES = tuple(f"bộ {m}" for m in (
+    "quốc phòng", "công an", "ngoại giao", "nội vụ", "tư pháp", "tài chính", "công thương", "nông nghiệp", "xây dựng",
+    "văn hóa", "văn hoá", "khoa học và công nghệ", "giáo dục và đào tạo", "y tế", "dân tộc và tôn giáo",
+    "kế hoạch và đầu tư", "lao động", "giao thông vận tải", "thông tin và truyền thông", "tài nguyên và môi trường"))
+# a province's or a city's name as the O ("Tỉnh Đắk Nông", real file 011)
+_PROVINCE_O = re.compile(r"^(?:TINH|THANH PHO) ")
+_PEOPLES_COMMITTEE = re.compile(r"^(?:PEOPLE'?S COMMITTEE OF .+|.+ PEOPLE'?S COMMITTEE)$")
 # What only a firm's name holds, anywhere in it (red teams 115, 116: "Văn phòng luật sư …", "SỞ TƯ PHÁP - CÔNG TY …",
 # "Hộ kinh doanh …", "… Group"); a party committee of the bloc of enterprises is no firm
 _FIRM = re.compile(r"\b(?:CONG TY|CONG-TY|CONGTY|CTY|C\.TY|TNHH|CO PHAN|JSC|LTD|LLC|INC|CORP|COMPANY|GROUP|TRADING|"
-                   r"ENTERPRISE|LUAT SU|VAN PHONG LUAT|THUA PHAT LAI|VAN PHONG CONG CHUNG|(?<!PHONG )CONG CHUNG|DAI DIEN|"
-                   r"(?<!KHOI )DOANH NGHIEP|HO KINH DOANH|CUA HANG|NHA SACH|HOP TAC XA|TAP DOAN|TU NHAN)\b")
+                   r"ENTERPRISE|SUPPLIES|LUAT SU|VAN PHONG LUAT|THUA PHAT LAI|VAN PHONG CONG CHUNG|(?<!PHONG )CONG CHUNG|"
+                   r"DAI DIEN|(?<!KHOI )DOANH NGHIEP|DOANH NHAN|HO KINH DOANH|CUA HANG|NHA SACH|HOP TAC XA|TAP DOAN|"
+                   r"TU NHAN|TU THUC)\b")
 
 
 def _firm(text: str) -> bool:
     return bool(_FIRM.search(plain_dashes(fold(text))))
 
 
-def _state_body(organisation: str) -> bool:
-    """Whether an O names a body of the state: one of its phrases, or a ministry's or a placed body's word as written
-    and followed by a name (a placed one's naming its place), in Vietnamese or as English writes a people's committee."""
-    folded = plain_dashes(fold(organisation)).replace(".", "")
-    written = " ".join(nfc(organisation).lower().split())
+def governing_body(organisation: str) -> bool:
+    """Whether an O names a governing body of the state: one of the phrases above, marks or none (a ministry by its
+    name), a province or a city with its name, or a people's committee in English."""
+    folded = " ".join(plain_dashes(fold(organisation)).replace(".", "").split())
     if _firm(organisation):
         return False
-    if f"{folded} ".startswith(_STATE_PHRASES) or "PEOPLE'S COMMITTEE" in folded or "PEOPLES COMMITTEE" in folded:
+    written = " ".join(nfc(organisation).lower().split())
+    if f"{folded} ".startswith(_GOVERNING) or _province_alone(organisation) is not None:
         return True
-    if written.startswith(_STATE_WORDS) and len(written.split()) > 1:
+    if written.startswith(_MINISTRIES) or (organisation.isascii() and folded.startswith(tuple(fold(m) for m in _MINISTRIES))):
         return True
-    return written.startswith(_PLACED_WORDS) and len(written.split()) > 1 and (
-        place_of(organisation) is not None or names_province(organisation))
+    return bool((_PROVINCE_O.match(folded) or _PEOPLES_COMMITTEE.match(folded)) and names_province(organisation))
 
 
-def vouched(subject: CertSubject) -> bool:
-    """Whether the certificate's O vouches for the name it speaks by (`deciding_name`): that name is the O itself; a
-    firm's own certificate (its CN the firm) for the firm; else, under no O for an agency's own certificate, and always
-    under an O that is a body of the state (red teams 114–116: a firm's employee with OU "Sở Tư pháp", a firm's
-    certificate named "Sở Tư pháp", registered a letter as Sở Tư pháp's). A body the list does not know is held for the
-    clerk: its certificate can be listed in the directory's `certificates` column."""
+def vouched(subject: CertSubject, directory: Directory) -> bool:
+    """Whether the certificate's O vouches for the name it speaks by (`deciding_name`): that name is the O itself (the
+    name a CA checks); a firm's own certificate (its CN the firm) for the firm; an organisation's certificate without
+    an O for its CN; else only an O naming a governing body of the state, or a body the directory knows (red teams
+    114–117: a firm's employee with OU "Sở Tư pháp", a firm's certificate named "Sở Tư pháp", under an O of a firm, a
+    shop, a beauty salon or a driving school, registered a letter as Sở Tư pháp's). A body neither names is held for the
+    clerk: its certificate can be listed in the directory's `certificates` column. (A firm registered under an agency's
+    own name, which the law forbids, is the CA's to refuse: README, Limits.)"""
     name, organisation = deciding_name(subject), subject.organisation
     if organisation and squash(organisation) == squash(name):
         return True
-    if name == subject.common_name and (_firm(name) or not organisation):  # the CA checked an organisation's CN
+    if name == subject.common_name and (_firm(name) or not organisation):
         return True
-    return bool(organisation) and (_state_body(organisation or "") or _province_alone(organisation or "") is not None)
+    if not organisation or _firm(organisation):
+        return False
+    places = certificate_places(subject) or frozenset()
+    return governing_body(organisation) or bool(directory.by_certificate_name(organisation, places))
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
@@ -183,7 +194,7 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
     listed = directory.by_listed_certificate(sig.subject.common_name)
     places = certificate_places(sig.subject)
     named = (directory.by_certificate_name(deciding_name(sig.subject), places)
-             if places is not None and vouched(sig.subject) else [])
+             if places is not None and vouched(sig.subject, directory) else [])
     return list({a.code: a for a in (*listed, *named)}.values())
 
 
@@ -216,7 +227,7 @@ def speaks_for(sig: SignatureFacts, issuer: Issuer, directory: Directory) -> boo
     if agencies:
         return False  # the certificate is a known agency's, and the issuer is not that agency
     subject = sig.subject
-    if not vouched(subject) or not _names_issuer(deciding_name(subject), issuer, certificate_places(subject)):
+    if not vouched(subject, directory) or not _names_issuer(deciding_name(subject), issuer, certificate_places(subject)):
         return False
     # a unit printed under a body the directory knows ("SỞ TƯ PHÁP / VĂN PHÒNG") is spoken for only by a certificate
     # whose O is that body (red team 114: anyone's "Văn phòng", a firm's or another Sở's, registered a letter as its)
