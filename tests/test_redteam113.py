@@ -186,10 +186,10 @@ def test_an_entry_a_visibility_expression_hides_is_not_mailed(agency: Agency) ->
 
 # ---- 3. the opaque-annotation cover in intake ------------------------------------------------------------------------
 
-def _covered_block(cover_kind: str) -> bytes:
-    """Sở Tư pháp's letter to us whose text layer has "- Sở Tài chính." under its block, covered by an annotation whose
-    appearance is an opaque white box: a FreeText box with a white background, or a Stamp."""
-    doc = pymupdf.open(stream=render_document(DocumentSpec(issuer="SỞ TƯ PHÁP", number="31/STP-VP", kinh_gui=["Sở Nội vụ"],
+def line_under_block(number: str) -> tuple[pymupdf.Document, pymupdf.Page, pymupdf.Rect, pymupdf.Rect]:
+    """Sở Tư pháp's letter to us (Bản điện tử: Sở Nội vụ) whose text layer has "- Sở Tài chính." under its block: the
+    document, its page, the block's last entry and the box over the line added."""
+    doc = pymupdf.open(stream=render_document(DocumentSpec(issuer="SỞ TƯ PHÁP", number=number, kinh_gui=["Sở Nội vụ"],
                                                            recipients=["Nơi nhận:", "- Như trên;", "- Lưu: VT.",
                                                                        "Bản điện tử:", "- Sở Nội vụ."])),
                        filetype="pdf")
@@ -197,7 +197,13 @@ def _covered_block(cover_kind: str) -> bytes:
     last = page.search_for("Sở Nội vụ.")[-1]
     page.insert_font(fontname="vn", fontfile=SERIF)
     page.insert_text((last.x0 - 8, last.y1 + 14), "- Sở Tài chính.", fontname="vn", fontsize=11)
-    cover = pymupdf.Rect(last.x0 - 10, last.y1 + 2, last.x0 + 120, last.y1 + 18)
+    return doc, page, last, pymupdf.Rect(last.x0 - 10, last.y1 + 2, last.x0 + 120, last.y1 + 18)
+
+
+def _covered_block(cover_kind: str) -> bytes:
+    """Sở Tư pháp's letter to us whose text layer has "- Sở Tài chính." under its block, covered by an annotation whose
+    appearance is an opaque white box: a FreeText box with a white background, or a Stamp."""
+    doc, page, _, cover = line_under_block("31/STP-VP")
     if cover_kind == "freetext":
         annot = page.add_freetext_annot(cover, " ", fontsize=6, text_color=(1, 1, 1), fill_color=(1, 1, 1),
                                         border_width=0)

@@ -287,19 +287,11 @@ def test_intake_reads_no_entry_a_square_with_an_opaque_appearance_and_no_ic_cove
     - Sở Nội vụ." alone; `_covers` reads only /IC (none: "no fill") and the text under it is read as shown, no
     `hidden`. Expected: left out of the reading, or said in `hidden`, as the same square with /IC white is.
     Fault: gateway/reading/visibility.py _covers (the colour keys, not the appearance drawn)."""
-    from gateway.demo.documents import DocumentSpec, render_document
     from gateway.intake.analysis import Analyser
     from gateway.model import Attachment
+    from test_redteam113 import line_under_block
 
-    doc = pymupdf.open(stream=render_document(DocumentSpec(issuer="SỞ TƯ PHÁP", number="35/STP-VP", kinh_gui=["Sở Nội vụ"],
-                                                           recipients=["Nơi nhận:", "- Như trên;", "- Lưu: VT.",
-                                                                       "Bản điện tử:", "- Sở Nội vụ."])),
-                       filetype="pdf")
-    page = doc[0]
-    last = page.search_for("Sở Nội vụ.")[-1]
-    page.insert_font(fontname="vn", fontfile=SERIF)
-    page.insert_text((last.x0 - 8, last.y1 + 14), "- Sở Tài chính.", fontname="vn", fontsize=11)
-    cover = pymupdf.Rect(last.x0 - 10, last.y1 + 2, last.x0 + 120, last.y1 + 18)
+    doc, page, last, cover = line_under_block("35/STP-VP")
     annot = page.add_rect_annot(cover)
     annot.set_colors(stroke=(1, 1, 1), fill=(1, 1, 1))
     annot.set_border(width=0)

@@ -98,10 +98,11 @@ def hidden_text(page: pymupdf.Page, spans: list[dict[str, Any]], log: DrawingLog
     if not spans:
         return []
     hidden = [HiddenText(s["text"], tuple(s["origin"]), why) for s in spans if (why := _unseen_alone(s)) is not None]
-    if not any(_may_hide(d) for d in log) and not any(_covers(a) for a in page.annots()):  # white paper, nothing over it
+    annots = list(page.annots())
+    if not any(_may_hide(d) for d in log) and not any(_covers(a) for a in annots):  # white paper, nothing over it
         return hidden + [HiddenText(s["text"], tuple(s["origin"]), "white") for s in spans
                          if _pale_int(s.get("color", 0)) and _unseen_alone(s) is None]
-    fills = _fills(page, log)
+    fills = _fills(page, log, annots)
     found = {h.origin for h in hidden}
     by_place: dict[tuple[int, int], list[int]] = {}  # the spans by the point their origin lies in
     for index, span in enumerate(spans):
@@ -164,7 +165,7 @@ def _unseen_among(trace: dict[str, Any], fills: list[_Fill]) -> Why | None:
     return None if contrast >= same else ("white" if colour is not None and _pale(colour) else "same-colour")
 
 
-def _fills(page: pymupdf.Page, log: DrawingLog) -> list[_Fill]:
+def _fills(page: pymupdf.Page, log: DrawingLog, annots: list[pymupdf.Annot]) -> list[_Fill]:
     """The shapes (filled or stroked) and the pictures the page draws, in order: whether each hides what
     is under it (a picture at low opacity or with a transparent background, a signature's, does not),
     and its colour (a picture's: unknown). Gradients are left aside: MuPDF bounds them by the whole plane."""
@@ -187,7 +188,6 @@ def _fills(page: pymupdf.Page, log: DrawingLog) -> list[_Fill]:
     # whether it came after signing: only the page's own drawing is weighed here; but a shape annotation filled opaque
     # hides what lies under it, signed or not, as any viewer draws it over the page (red team 112: a white square over
     # "- Sở Tài chính." of an unsigned letter; its box is the cover, drawn after everything the page draws)
-    annots = list(page.annots())
     annotations: list[Box] = [tuple(annot.rect) for annot in annots] + [tuple(w.rect) for w in page.widgets()]
     own = [f for f in fills if not any(_share(f.box, [a]) >= ANNOTATION for a in annotations)]
     last = max((f.order for f in fills), default=0) + 1
