@@ -255,8 +255,6 @@ def test_a_job_whose_worker_dies_twice_is_the_jobs_doing(world: World, monkeypat
     """F1's fix, its other side: a worker that dies in a job hands the job once more to another worker (a worker killed
     from outside); one whose second worker dies too is the job's doing (a PDF that kills MuPDF): `crashed`, never handed
     on for ever."""
-    import multiprocessing.forkserver
-
     from gateway import workers
     from gateway.model import WorkFailure
     from test_redteam82 import _pool_of_two
@@ -264,14 +262,16 @@ def test_a_job_whose_worker_dies_twice_is_the_jobs_doing(world: World, monkeypat
     with _pool_of_two(world, monkeypatch, startup=30.0, number=881) as (pool, _, heavy):
         future = pool.submit(workers.Job("pages", heavy))
 
-        def server() -> int:
-            return multiprocessing.forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined,no-any-return]
+        def drawing() -> list[int]:
+            """The worker that has told the pool it began the job: one killed while it still started up, before the
+            job reached it, is no death in the job (CI, stop 46: a replacement killed mid-import read as the job's)."""
+            return [w.process.pid for w in list(pool._workers)
+                    if w.job is not None and w.started_at is not None and w.process.pid is not None]
 
         killed: list[int] = []
         for _ in range(2):  # whichever worker draws it, each time
-            assert wait_for(lambda: server() is not None and [p for p in _busy_workers(server()) if p not in killed],
-                            timeout=30)
-            [busy] = [p for p in _busy_workers(server()) if p not in killed]
+            assert wait_for(lambda: [p for p in drawing() if p not in killed], timeout=30)
+            [busy] = [p for p in drawing() if p not in killed]
             os.kill(busy, signal.SIGKILL)
             killed.append(busy)
         result = future.result(timeout=60)
