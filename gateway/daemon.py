@@ -30,6 +30,7 @@ from gateway.metrics import DaemonMetrics
 from gateway.outbox import OutboxSender
 from gateway.outgoing.folder import outgoing_folders
 from gateway.sources import MB, Desk, Inbox, ListenerSpool, OutgoingFolder, Source
+from registry.database import create_once
 from qlvb_mailbox.imap import NETWORK_ERRORS, ImapMailbox
 
 if TYPE_CHECKING:
@@ -217,8 +218,10 @@ class Daemon:
         global _RUNNING
         _RUNNING = self
         config = self.gateway.config
+        jobs = SQLAlchemyJobStore(engine=self.gateway.register.engine)
+        create_once(self.gateway.register.engine, jobs.jobs_t)  # its `start` creates it unlocked: two daemons raced
         scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=self.gateway.register.engine)}, timezone=config.tz,
+            jobstores={"default": jobs}, timezone=config.tz,
             job_defaults={"coalesce": True, "misfire_grace_time": 6 * 3600, "max_instances": 1},
         )
         scheduler.start(paused=True)

@@ -12,7 +12,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -123,6 +123,14 @@ def migrate(engine: Engine) -> None:
         with EnvironmentContext(config, scripts, fn=lambda revision, _: scripts._upgrade_revs("head", revision),
                                 destination_rev="head"):
             scripts.run_env()
+
+
+def create_once(engine: Engine, table: Table) -> None:
+    """A table a library keeps in the register (APScheduler's jobs), created by one process at a time (CI, stop 46: two
+    daemons started together on one PostgreSQL both found it missing, and the second died creating it)."""
+    with engine.begin() as connection:
+        locks.hold(connection, locks.MIGRATION)
+        table.create(connection, checkfirst=True)
 
 
 def check_revision(engine: Engine) -> None:
