@@ -162,6 +162,7 @@ class Gateway:
             auth=AuthSettings.of(self.config.authentication),
             roots=tuple(self.config.trust.roots),
             crls=tuple(self.config.trust.crls),
+            state_roots=tuple(self.config.trust.state_roots),
             max_mail_bytes=int(self.config.limits.max_mail_mb * 1024 * 1024),
             max_files=self.config.limits.max_files_per_mail,
             fetched_crls=self.fetched_crls if self.config.trust.crl_urls else None,

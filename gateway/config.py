@@ -158,6 +158,9 @@ class OfficeHours(_Strict):
 
 class Trust(_Strict):
     roots: list[RootFile] = []
+    # roots of a CA that certifies bodies of the state and their people alone (Ban Cơ yếu Chính phủ's: 000 Đ7.2, Đ15.2):
+    # trusted as `roots` are, and under them a certificate's O is the CA's word for the body it names
+    state_roots: list[RootFile] = []
     crls: list[CrlFile] = []
     revocation: Literal["soft", "hard"] = "soft"
     crl_urls: list[str] = []  # fetching allowed: the daemon refreshes these CRLs (http or https)
@@ -556,9 +559,10 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path) -> Config:
                 problems.append(f"{key}: {error['msg']}")
         raise ConfigError("; ".join(problems)) from None
     _check_listener(config)
-    if not config.trust.roots:
+    if not config.trust.roots and not config.trust.state_roots:
         # the roots of Ban Cơ yếu Chính phủ (002 Đ4.2) are not bundled: the operator names their files
-        raise ConfigError("trust.roots: name at least one root certificate file (the Ban Cơ yếu Chính phủ roots)")
+        raise ConfigError("trust.roots: name at least one root certificate file "
+                          "(trust.state_roots: the Ban Cơ yếu Chính phủ roots)")
     return config
 
 

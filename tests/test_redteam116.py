@@ -143,9 +143,10 @@ GENUINE_PERSONS = [
 ]
 
 
-PUBLIC_BODY_O = pytest.mark.xfail(strict=True, reason="left: README Limits, red team 117: a public body's O (a hospital, "
-                                                    "a school, a union, a centre) vouches only for its own name: a "
-                                                    "private one is named alike")
+PUBLIC_BODY_O = pytest.mark.xfail(strict=True, reason="left: README Limits, red team 117: under trust.roots (a public "
+                                                    "CA's), a public body's O (a hospital, a school, a union, a centre) "
+                                                    "vouches only for its own name: a private one is named alike "
+                                                    "(under trust.state_roots: tests/test_state_roots.py)")
 
 
 @pytest.mark.parametrize("issuer,parent,cn,unit,organisation,locality,sender", [
@@ -172,9 +173,10 @@ GENUINE_STP_PERSON_OS = [
     ("uy-ban-dotted", "U.B.N.D tỉnh Bắc Giang"),
     ("t-abbrev", "T. Bắc Giang"),
 ]
-T_ABBREV = pytest.mark.xfail(strict=True, reason="left: README Limits, red team 116: an O abbreviating the province to 'T.' "
-                                                 "names no body of the state the gateway knows (the directory's "
-                                                 "certificates column lists such a certificate)")
+T_ABBREV = pytest.mark.xfail(strict=True, reason="left: README Limits, red team 116: under trust.roots, an O abbreviating the "
+                                                 "province to 'T.' names no body of the state the gateway knows (the "
+                                                 "directory's certificates column lists such a certificate; under "
+                                                 "trust.state_roots: tests/test_state_roots.py)")
 
 
 @pytest.mark.parametrize("organisation", [pytest.param(o, id=i, marks=[T_ABBREV] if i == "t-abbrev" else [])

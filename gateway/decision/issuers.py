@@ -165,15 +165,17 @@ def governing_body(organisation: str) -> bool:
     return bool((_PROVINCE_O.match(folded) or _PEOPLES_COMMITTEE.match(folded)) and names_province(organisation))
 
 
-def vouched(subject: CertSubject, directory: Directory, places: frozenset[str] | None = None) -> bool:
+def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | None = None) -> bool:
     """Whether the certificate's O vouches for the name it speaks by (`deciding_name`): that name is the O itself (the
     name a CA checks); a firm's own certificate (its CN the firm) for the firm; an organisation's certificate without
-    an O for its CN; else only an O naming a governing body of the state, or a body the directory knows (red teams
+    an O for its CN; else an O, no firm's, under a root of trust.state_roots (a CA of the state's bodies alone: its O
+    is the CA's word), or else only an O naming a governing body of the state, or a body the directory knows (red teams
     114–117: a firm's employee with OU "Sở Tư pháp", a firm's certificate named "Sở Tư pháp", under an O of a firm, a
     shop, a beauty salon or a driving school, registered a letter as Sở Tư pháp's). A body neither names is held for the
     clerk: its certificate can be listed in the directory's `certificates` column. (A firm registered under an agency's
     own name, which the law forbids, is the CA's to refuse: README, Limits.) `places`: the certificate's
     (`certificate_places`)."""
+    subject = sig.subject
     name, organisation = deciding_name(subject), subject.organisation
     if organisation and squash(organisation) == squash(name):
         return True
@@ -181,6 +183,8 @@ def vouched(subject: CertSubject, directory: Directory, places: frozenset[str] |
         return True
     if not organisation or _firm(organisation):
         return False
+    if sig.state_certified:  # 000 Đ7.2, Đ15.2: Ban Cơ yếu Chính phủ certifies bodies of the state and their people
+        return True
     return governing_body(organisation) or bool(directory.by_certificate_name(organisation, places or frozenset()))
 
 
@@ -194,7 +198,7 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
     listed = directory.by_listed_certificate(sig.subject.common_name)
     places = certificate_places(sig.subject)
     named = (directory.by_certificate_name(deciding_name(sig.subject), places)
-             if places is not None and vouched(sig.subject, directory, places) else [])
+             if places is not None and vouched(sig, directory, places) else [])
     return list({a.code: a for a in (*listed, *named)}.values())
 
 
@@ -228,7 +232,7 @@ def speaks_for(sig: SignatureFacts, issuer: Issuer, directory: Directory) -> boo
         return False  # the certificate is a known agency's, and the issuer is not that agency
     subject = sig.subject
     named_places = certificate_places(subject)  # once: each look at it folds every name of the certificate
-    if not vouched(subject, directory, named_places) or not _names_issuer(deciding_name(subject), issuer, named_places):
+    if not vouched(sig, directory, named_places) or not _names_issuer(deciding_name(subject), issuer, named_places):
         return False
     # a unit printed under a body the directory knows ("SỞ TƯ PHÁP / VĂN PHÒNG") is spoken for only by a certificate
     # whose O is that body (red team 114: anyone's "Văn phòng", a firm's or another Sở's, registered a letter as its)

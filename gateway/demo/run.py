@@ -79,7 +79,7 @@ def _setup(base: Path) -> tuple[Path, list[tuple[str, bytes]]]:
     config = {
         "agency": {"code": US[0], "name": US[1], "mailbox": US[2]},
         "database": "sqlite:///qlvb.db", "storage": "store", "directory": "directory.csv",
-        "trust": {"roots": [str(files["root"].relative_to(base))],
+        "trust": {"state_roots": [str(files["root"].relative_to(base))],  # the demo CA plays Ban Cơ yếu Chính phủ
                   "crls": [str(files["crl"].relative_to(base)), str(files["root_crl"].relative_to(base))]},
         "authentication": {"trusted_authserv_ids": [MX], "dkim_keys": {key.dns_name: key.txt_record}, "dns": False},
         "notify": {"clerk": [US[2]], "urgent": ["lanhdao@snv.bacgiang.gov.vn"]}, "units": UNITS,

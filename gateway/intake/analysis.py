@@ -39,6 +39,7 @@ class AnalysisSettings:
     roots: tuple[Path, ...]
     crls: tuple[Path, ...]
     max_mail_bytes: int
+    state_roots: tuple[Path, ...] = ()  # trust.state_roots: a CA of the state's bodies alone (its O the CA's word)
     max_files: int = 100  # a mail carrying more files is kept, not read (each file costs the register a row)
     fetched_crls: Path | None = None  # the folder the daemon refreshes CRLs into (re-read when it changes)
     store: Path | None = None  # the content store's root, where a worker writes the files of mail it analyses
@@ -236,7 +237,8 @@ class Analyser:
         try:
             fetched = sorted(folder.glob("*.crl")) if folder is not None and folder.is_dir() else []
             stamp = folder.stat().st_mtime if folder is not None and folder.is_dir() else None
-            self.validator = SignatureValidator(TrustStore.load(list(self.settings.roots), [*self.settings.crls, *fetched]))
+            self.validator = SignatureValidator(TrustStore.load(list(self.settings.roots), [*self.settings.crls, *fetched],
+                                                                state_roots=list(self.settings.state_roots)))
         except Exception as exc:
             raise TrustStoreUnavailable(f"trust store: {type(exc).__name__}: {exc}"[:300]) from exc
         self._crl_stamp = stamp  # only once loaded: a failed reload is tried again at the next mail

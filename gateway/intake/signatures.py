@@ -52,13 +52,24 @@ class TrustStore:
 
     roots: list[asn1_x509.Certificate]
     crls: list[asn1_crl.CertificateList]
+    # the roots of trust.state_roots (among `roots`), each as its name and key: what a chain's anchor is told by
+    state: frozenset[tuple[bytes, bytes]] = frozenset()
     _context: ValidationContext | None = field(default=None, repr=False)
     _context_born: float = 0.0
 
     @classmethod
-    def load(cls, roots: list[Path], crls: list[Path]) -> "TrustStore":
+    def load(cls, roots: list[Path], crls: list[Path], *, state_roots: list[Path] | None = None) -> "TrustStore":
         """Every file parsed to the end here (gateway/trust_files.py): a bad one fails the loading, never a document."""
-        return cls(roots=[c for p in roots for c in load_roots(p)], crls=[c for p in crls for c in load_crls(p)])
+        state = [c for p in state_roots or [] for c in load_roots(p)]
+        return cls(roots=[*(c for p in roots for c in load_roots(p)), *state],
+                   crls=[c for p in crls for c in load_crls(p)], state=frozenset(_authority(c.subject, c.public_key) for c in state))
+
+    def state_certified(self, status: SignatureStatus) -> bool:
+        """Whether the chain that decided trust ends at a root of trust.state_roots (by its name and key, never its
+        name alone: any CA can be named as the state's)."""
+        path = status.validation_path
+        anchor = path.trust_anchor.authority if path is not None else None
+        return anchor is not None and _authority(anchor.name, anchor.public_key) in self.state
 
     def context(self, moment: datetime | None = None, *, crls: bool = True) -> ValidationContext:
         if moment is not None or not crls:
@@ -130,6 +141,11 @@ class TrustStore:
 # read as absent (cut, its first words could name one), and a signer's name shown is cut (red team 21: attributes of
 # 100,000 characters, one signature listed 600 times, took the daemon process 38 s and 600 MB)
 ATTRIBUTE_CHARACTERS = 256
+
+
+def _authority(name: asn1_x509.Name, key: Any) -> tuple[bytes, bytes]:
+    """A CA as a chain's anchor is matched: its name and its public key."""
+    return name.dump(), key.dump()
 
 
 def _signer_name(cert: asn1_x509.Certificate) -> str:
@@ -284,6 +300,7 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore, deliv
         fields_changed_after=fields_changed,
         revoked_on=revoked_on,
         outside_validity=outside,
+        state_certified=bool(trusted) and store.state_certified(chain),
     )
 
 
