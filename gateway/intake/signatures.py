@@ -62,7 +62,8 @@ class TrustStore:
         """Every file parsed to the end here (gateway/trust_files.py): a bad one fails the loading, never a document."""
         state = [c for p in state_roots or [] for c in load_roots(p)]
         return cls(roots=[*(c for p in roots for c in load_roots(p)), *state],
-                   crls=[c for p in crls for c in load_crls(p)], state=frozenset(_authority(c.subject, c.public_key) for c in state))
+                   crls=[c for p in crls for c in load_crls(p)],
+                   state=frozenset(_authority(c.subject, c.public_key) for c in state))
 
     def state_certified(self, status: SignatureStatus) -> bool:
         """Whether the chain that decided trust ends at a root of trust.state_roots (by its name and key, never its
