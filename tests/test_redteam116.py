@@ -175,8 +175,7 @@ GENUINE_STP_PERSON_OS = [
 ]
 T_ABBREV = pytest.mark.xfail(strict=True, reason="left: README Limits, red team 116: under trust.roots, an O abbreviating the "
                                                  "province to 'T.' names no body of the state the gateway knows (the "
-                                                 "directory's certificates column lists such a certificate; under "
-                                                 "trust.state_roots: tests/test_state_roots.py)")
+                                                 "directory's certificates column lists such a certificate)")
 
 
 @pytest.mark.parametrize("organisation", [pytest.param(o, id=i, marks=[T_ABBREV] if i == "t-abbrev" else [])

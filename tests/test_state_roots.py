@@ -41,19 +41,13 @@ def test_a_person_of_a_public_bodys_unit_certified_by_the_state_ca_is_registered
     tests/test_redteam116.py, a limit)."""
     _under_state_roots(world)
     signer = _signer(world, cn, organisation, unit, locality)
-    pdf = world.document(issuer=issuer, issuer_parent=parent, number="16/CV-VP", recipients=TO_US, place=locality)
+    # the kit's header column holds some 40 capitals on a line (a longer one runs off the page: "UNG TÂM …"); an office
+    # writes the body without its province there, which the certificate's place completes
+    printed = parent.removesuffix(" TỈNH BẮC GIANG") if len(parent) > 40 else parent
+    pdf = world.document(issuer=issuer, issuer_parent=printed, number="16/CV-VP", recipients=TO_US, place=locality)
     out = _send(world, "genuine", sign_pdf(pdf, signer, world.pki), sender=sender, auth="dkim")
     assert out["verdict"] == "accepted", (out["verdict"], out["reasons"])
     assert out["incoming_number"] == 1 and any(r["to"] == sender for r in out["replies"]), out["replies"]
-
-
-def test_a_person_of_so_tu_phap_under_an_o_abbreviating_its_province_is_registered(world: World) -> None:
-    """Red team 116's "T. Bắc Giang" (an O the governing-body phrases do not know), from the state's CA: registered."""
-    _under_state_roots(world)
-    signer = _signer(world, "Nguyễn Văn Thành", "T. Bắc Giang", "Sở Tư pháp", "Bắc Giang")
-    out = _send(world, "person", sign_pdf(world.document(number="34/STP-VP", recipients=TO_US), signer, world.pki),
-                sender=STP, auth="dkim")
-    assert out["verdict"] == "accepted", (out["verdict"], out["reasons"])
 
 
 @pytest.mark.parametrize("organisation", ["Công ty TNHH Minh Phát", "Hộ kinh doanh Minh Phát", "Minh Phat LLC"])
@@ -133,3 +127,20 @@ def test_state_roots_alone_configure_the_trust_and_a_wrong_file_is_named(world: 
     world.write_config()
     with pytest.raises(ConfigError, match=r"trust\.roots: name at least one root"):
         load_config(world.config_path)
+
+
+@pytest.mark.parametrize("parent,unit", [("BỆNH VIỆN ĐA KHOA TỈNH BẮC GIANG", "Sở Tư pháp"),
+                                         ("UBND TỈNH BẮC GIANG", "Phòng Kế hoạch tổng hợp")],
+                         ids=["agency-under-the-hospital", "unit-under-another-body"])
+def test_a_state_certified_hospital_person_speaks_for_no_unit_but_its_own_bodys(world: World, parent: str,
+                                                                                unit: str) -> None:
+    """Attack (red team 118's fix, both edges): the provincial hospital's person, certified by the state's CA, prints
+    his OU under his own hospital but names an agency of the directory ("BỆNH VIỆN … / SỞ TƯ PHÁP"), or prints a unit
+    of his own under the province's committee ("UBND TỈNH BẮC GIANG / PHÒNG KẾ HOẠCH TỔNG HỢP"). Neither is the
+    hospital's unit: held, nobody answered, never registered."""
+    _under_state_roots(world)
+    signer = _signer(world, "Trần Văn Gian", "Bệnh viện Đa khoa tỉnh Bắc Giang", unit, "Bắc Giang")
+    pdf = world.document(issuer=unit.upper(), issuer_parent=parent, number="951/CV-VP", recipients=TO_US)
+    out = _send(world, "edge", sign_pdf(pdf, signer, world.pki))
+    _nothing_for_a_forger(out, STP)
+    assert out["incoming_number"] is None and "signer-not-issuer" in _codes(out), (out["verdict"], out["reasons"])

@@ -165,16 +165,17 @@ def governing_body(organisation: str) -> bool:
     return bool((_PROVINCE_O.match(folded) or _PEOPLES_COMMITTEE.match(folded)) and names_province(organisation))
 
 
-def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | None = None) -> bool:
+def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | None = None,
+            parent: str | None = None) -> bool:
     """Whether the certificate's O vouches for the name it speaks by (`deciding_name`): that name is the O itself (the
     name a CA checks); a firm's own certificate (its CN the firm) for the firm; an organisation's certificate without
-    an O for its CN; else an O, no firm's, under a root of trust.state_roots (a CA of the state's bodies alone: its O
-    is the CA's word), or else only an O naming a governing body of the state, or a body the directory knows (red teams
+    an O for its CN; else only an O naming a governing body of the state, or a body the directory knows (red teams
     114–117: a firm's employee with OU "Sở Tư pháp", a firm's certificate named "Sở Tư pháp", under an O of a firm, a
-    shop, a beauty salon or a driving school, registered a letter as Sở Tư pháp's). A body neither names is held for the
-    clerk: its certificate can be listed in the directory's `certificates` column. (A firm registered under an agency's
-    own name, which the law forbids, is the CA's to refuse: README, Limits.) `places`: the certificate's
-    (`certificate_places`)."""
+    shop, a beauty salon or a driving school, registered a letter as Sở Tư pháp's); or, under a root of
+    trust.state_roots, any O but a firm's for a unit printed under that very body (`parent`: a public hospital's, a
+    school's, a union's person for its unit). A body none names is held for the clerk: its certificate can be listed in
+    the directory's `certificates` column. (A firm registered under an agency's own name, which the law forbids, is the
+    CA's to refuse: README, Limits.) `places`: the certificate's (`certificate_places`)."""
     subject = sig.subject
     name, organisation = deciding_name(subject), subject.organisation
     if organisation and squash(organisation) == squash(name):
@@ -183,9 +184,25 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
         return True
     if not organisation or _firm(organisation):
         return False
-    if sig.state_certified:  # 000 Đ7.2, Đ15.2: Ban Cơ yếu Chính phủ certifies bodies of the state and their people
+    if governing_body(organisation) or directory.by_certificate_name(organisation, places or frozenset()):
         return True
-    return governing_body(organisation) or bool(directory.by_certificate_name(organisation, places or frozenset()))
+    # 000 Đ7.2, Đ15.2: Ban Cơ yếu Chính phủ's CA certifies the state's bodies: its O is one, and speaks for its own units
+    # alone (red team 118: a hospital's person with OU "Sở Tư pháp" spoke for Sở Tư pháp)
+    if not sig.state_certified or parent is None or directory.by_certificate_name(name, places or frozenset()):
+        return False  # a unit no agency of the directory is ("BỆNH VIỆN X / SỞ TƯ PHÁP" is never Sở Tư pháp's)
+    return bool(_spellings(organisation, places or frozenset()) & _spellings(parent, places or frozenset()))
+
+
+def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Directory,
+              places: frozenset[str]) -> list[AgencyEntry]:
+    """Of the agencies a certificate's name names, those its O may vouch for: any under a governing body's O (a Sở under
+    the province's committee); else the O's own (red team 118: a person of Sở Tài chính, O "Sở Tài chính tỉnh Bắc Giang"
+    as the directory knows it, with OU "Sở Tư pháp", spoke for Sở Tư pháp)."""
+    organisation = sig.subject.organisation
+    if not organisation or squash(organisation) == squash(deciding_name(sig.subject)) or governing_body(organisation):
+        return agencies
+    own = {a.code for a in directory.by_certificate_name(organisation, places)}
+    return [a for a in agencies if a.code in own]
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
@@ -197,7 +214,7 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
         return [agency]
     listed = directory.by_listed_certificate(sig.subject.common_name)
     places = certificate_places(sig.subject)
-    named = (directory.by_certificate_name(deciding_name(sig.subject), places)
+    named = (_governed(sig, directory.by_certificate_name(deciding_name(sig.subject), places), directory, places)
              if places is not None and vouched(sig, directory, places) else [])
     return list({a.code: a for a in (*listed, *named)}.values())
 
@@ -232,7 +249,9 @@ def speaks_for(sig: SignatureFacts, issuer: Issuer, directory: Directory) -> boo
         return False  # the certificate is a known agency's, and the issuer is not that agency
     subject = sig.subject
     named_places = certificate_places(subject)  # once: each look at it folds every name of the certificate
-    if not vouched(sig, directory, named_places) or not _names_issuer(deciding_name(subject), issuer, named_places):
+    if not vouched(sig, directory, named_places, issuer.parent):
+        return False
+    if not _names_issuer(deciding_name(subject), issuer, named_places):
         return False
     # a unit printed under a body the directory knows ("SỞ TƯ PHÁP / VĂN PHÒNG") is spoken for only by a certificate
     # whose O is that body (red team 114: anyone's "Văn phòng", a firm's or another Sở's, registered a letter as its)
