@@ -65,13 +65,21 @@ def certificate_places(subject: CertSubject) -> frozenset[str] | None:
     ("CÔNG AN TỈNH LÂM ĐỒNG"), else its O's (the parent: "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"), else its
     locality. One, never the union: a certificate whose L and O name two provinces speaks for the
     O's (the L of a person's certificate is where the person was registered, 020 of the real files).
-    None: a name of it holds a letter no Vietnamese name is written with, and it speaks for nobody by its names."""
+    None: a name of it holds a letter no Vietnamese name is written with, or its deciding name names a province its O
+    (else its L) does not, and it speaks for nobody by its names."""
     if any(foreign_letters(text) for text in (deciding_name(subject), subject.organisation, subject.locality)):
         return None  # a place is matched as written, as a name is (red team 108: "Bắc Gіang", a Cyrillic і in the O, gave
         # the province to a stranger's "Sở Tư pháp"; red team 109: taken for "no place", it let any place pass)
-    for text in (deciding_name(subject), subject.organisation):
-        if text and (found := place_of(text)) is not None:
-            return frozenset([found])
+    name, organisation = deciding_name(subject), subject.organisation
+    if name and name != organisation and (own := place_of(name)) is not None:
+        # an OU or a CN naming a province the O (else the L) does not: two provinces, no agency's (red team 119: OU "Sở
+        # Tư pháp tỉnh Bắc Giang" under "UBND tỉnh Lạng Sơn", or under a bare "Sở Tư pháp" registered in Lạng Sơn)
+        other = _named_province(organisation) if organisation else None
+        if other is None and subject.locality:
+            other = _named_province(subject.locality)
+        return None if other is not None and other != own else frozenset([own])
+    if organisation and (found := place_of(organisation)) is not None:
+        return frozenset([found])
     if subject.organisation and (bare := _province_alone(subject.organisation)) is not None:
         return frozenset([bare])  # "Lâm Đồng", "UBND Lâm Đồng": a province without "tỉnh" (red team 111)
     if subject.locality:  # its dashes any dash (red team 111: "Bà Rịa – Vũng Tàu" was no place)
@@ -79,7 +87,15 @@ def certificate_places(subject: CertSubject) -> frozenset[str] | None:
     return frozenset()
 
 
+def _named_province(text: str) -> str | None:
+    """The province a name ends with, or names alone ("Lâm Đồng", "UBND Lâm Đồng"); None when it names none."""
+    return place_of(text) or _province_alone(text)
+
+
 _PARENT_WORDS = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s+")
+# a body of the province's own rank, no other body's unit: a Sở, a people's committee or council (red teams 118, 119)
+_PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s")
+_BELOW_PROVINCE = re.compile(r"(?:HUYEN|XA|PHUONG|QUAN|THI XA|THI TRAN|DAC KHU)\b")
 
 
 def _province_alone(organisation: str) -> str | None:
@@ -190,19 +206,31 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
     # alone (red team 118: a hospital's person with OU "Sở Tư pháp" spoke for Sở Tư pháp)
     if not sig.state_certified or parent is None or directory.by_certificate_name(name, places or frozenset()):
         return False  # a unit no agency of the directory is ("BỆNH VIỆN X / SỞ TƯ PHÁP" is never Sở Tư pháp's)
+    if _PROVINCE_RANK.match(plain_dashes(fold(name))):
+        return False  # nor one named as a Sở or a committee is (red team 119: "BỆNH VIỆN … / SỞ Y TẾ")
     return bool(_spellings(organisation, places or frozenset()) & _spellings(parent, places or frozenset()))
 
 
 def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Directory,
               places: frozenset[str]) -> list[AgencyEntry]:
-    """Of the agencies a certificate's name names, those its O may vouch for: any under a governing body's O (a Sở under
-    the province's committee); else the O's own (red team 118: a person of Sở Tài chính, O "Sở Tài chính tỉnh Bắc Giang"
-    as the directory knows it, with OU "Sở Tư pháp", spoke for Sở Tư pháp)."""
+    """Of the agencies a certificate's name names, those its O may vouch for: the O's own; a Sở or a people's committee
+    or council only under its province's committee (red team 118: a person of Sở Tài chính, O as the directory knows
+    it, with OU "Sở Tư pháp", spoke for Sở Tư pháp; red team 119: a district's, a bank's, a ministry's, a court's);
+    any other unit under the body above it (a Chi cục under its Sở, the directory having no column for that body)."""
     organisation = sig.subject.organisation
-    if not organisation or squash(organisation) == squash(deciding_name(sig.subject)) or governing_body(organisation):
+    if not organisation or squash(organisation) == squash(deciding_name(sig.subject)):
         return agencies
     own = {a.code for a in directory.by_certificate_name(organisation, places)}
-    return [a for a in agencies if a.code in own]
+    return [a for a in agencies if a.code in own or not _PROVINCE_RANK.match(fold(a.name)) or _province_committee(organisation)]
+
+
+def _province_committee(organisation: str) -> bool:
+    """Whether an O is a province's (or a city's) people's committee or council, or the province itself: the body a Sở
+    and a committee of the province answer to."""
+    folded = " ".join(plain_dashes(fold(organisation)).replace(".", "").split())
+    if (words := _PARENT_WORDS.match(folded)) is not None:  # a district's, a commune's is not ("UBND huyện …")
+        return not _BELOW_PROVINCE.match(folded[words.end():]) and names_province(organisation)
+    return bool((_PROVINCE_O.match(folded) or _PEOPLES_COMMITTEE.match(folded)) and names_province(organisation))
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
