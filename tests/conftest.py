@@ -1,3 +1,4 @@
+import gc
 import logging
 import os
 import sys
@@ -32,6 +33,15 @@ def cheap_password_hashing():  # type: ignore[no-untyped-def]
     people._HASHER, people._DUMMY_HASH = cheap, cheap.hash("no one has this password")
     yield
     people._HASHER, people._DUMMY_HASH = saved
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What the test process holds once the suite is collected (modules, the collected tests) frozen out of Python's
+    cyclic collector, and its youngest generation collected every 50,000 allocations, not 700: the collections took 6 %
+    of a test process's CPU, half of it with this (stop 47). Commands run as processes of their own are untouched."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -21,7 +21,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("plain data and rules", ("vntext", "gateway.fonts", "gateway.config", "gateway.model", "gateway.reasons", "gateway.names",
                               "gateway.directory", "gateway.resolver", "gateway.reading", "gateway.decision",
                               "gateway.passing_rules", "gateway.page_images", "gateway.mupdf_store", "gateway.trust_files",
-                              "gateway.text_files")),
+                              "gateway.text_files", "gateway.compiled_templates")),
     ("the register and the mail adapters", ("registry", "qlvb_mailbox")),
     ("the exchange between gateways", ("gateway.exchange",)),
     ("intake and outgoing", ("gateway.intake", "gateway.outgoing", "gateway.app", "gateway.workers", "gateway.guard",

@@ -26,6 +26,7 @@ from typing import Any
 
 import jinja2
 
+from gateway.compiled_templates import COMPILED
 from gateway.exchange import tokens
 from gateway.model import HEADER_LINE
 from gateway.exchange.status import ACKNOWLEDGED, RETURNED
@@ -120,6 +121,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=COMPILED,
     )
 
 

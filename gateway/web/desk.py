@@ -26,6 +26,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from gateway.app import Gateway
+from gateway.compiled_templates import COMPILED
 from gateway.config import Web
 from gateway.reasons import MESSAGES
 from gateway.workers import WorkerPool
@@ -123,7 +124,7 @@ class Desk:
         self.proxies = tuple(settings.proxies) if settings.behind_proxy else None
         self.nav: list[NavItem] = []
         env = Environment(loader=PackageLoader("gateway.web", "templates"), autoescape=select_autoescape(default=True),
-                          finalize=shown)
+                          finalize=shown, bytecode_cache=COMPILED)
         env.filters["when"] = self.when
         env.filters["day"] = day
         env.filters["local_day"] = lambda value: value.astimezone(self.gateway.config.tz).date().isoformat()
