@@ -4,7 +4,6 @@ Failing tests are faults found; passing ones guard what held."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import pytest
 
@@ -13,19 +12,8 @@ from gateway.demo.signing import sign_pdf
 from gateway.intake.signatures import SignatureValidator, TrustStore
 from test_redteam114 import _nothing_for_a_forger, _send
 from test_redteam116 import GENUINE_PERSONS, TO_US, _signer
+from test_state_roots import _codes, _under_state_roots
 from world import STP, UBND, World
-
-STATE = {"roots": [], "state_roots": ["pki/root.pem"]}
-
-
-def _codes(out: dict[str, Any]) -> set[str]:
-    return {r["code"] for r in out["reasons"]}
-
-
-def _under_state_roots(world: World) -> None:
-    world.extra["trust"] = dict(STATE)
-    world.write_config()
-
 
 def _cross(subject_of: Identity, by: Identity) -> Identity:
     """A cross-certificate: `by` certifies `subject_of`'s name and key (a CA's usual way of recognising another)."""
@@ -162,7 +150,8 @@ def test_a_genuine_state_person_whose_intermediate_is_also_cross_certified_by_a_
     """The other way: the state's intermediate is cross-certified by a public root the operator also trusts
     (`trust.roots`), and the signer's software embeds both the intermediate and the cross-certificate. A genuine person
     of the provincial hospital's unit, DKIM-proven from its mailbox. Expected: registered (its chain does reach the
-    state's root). Observed: quarantined, `signer-not-issuer`, whichever order the CMS carries the two certificates in (even the state intermediate first): pyHanko builds the path through the public root: `state_certified`
+    state's root). Observed: quarantined, `signer-not-issuer`, whichever order the CMS carries the two certificates in
+    (even the state intermediate first): pyHanko builds the path through the public root: `state_certified`
     reads the one path pyHanko chose, not whether a path to a state root exists."""
     public = DemoPki.create("Public CA")
     public.write(world.root / "public")
