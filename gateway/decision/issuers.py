@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
-from gateway.reading.spelling import names_province, province_places, province_spellings
+from gateway.reading.spelling import last_province, names_province, province_places, province_spellings
 from gateway.resolver import commune_of
 from vntext import fold, foreign_letters, nfc, plain_dashes, squash
 
@@ -88,14 +88,21 @@ def certificate_places(subject: CertSubject) -> frozenset[str] | None:
 
 
 def _named_province(text: str) -> str | None:
-    """The province a name ends with, or names alone ("Lâm Đồng", "UBND Lâm Đồng"); None when it names none."""
-    return place_of(text) or _province_alone(text)
+    """The province a name ends with, names alone ("Lâm Đồng", "UBND Lâm Đồng"), or names after its level anywhere
+    ("UBND tỉnh Lạng Sơn (cũ)": red team 120); None when it names none."""
+    return place_of(text) or _province_alone(text) or last_province(text, after_level=True)
 
 
 _PARENT_WORDS = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s+")
 # a body of the province's own rank, no other body's unit: a Sở, a people's committee or council (red teams 118, 119)
 _PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s")
-_BELOW_PROVINCE = re.compile(r"(?:HUYEN|XA|PHUONG|QUAN|THI XA|THI TRAN|DAC KHU)\b")
+# a province's committee or council written whole: its body's words, its level, its name, and nothing else
+_COMMITTEE = re.compile(r"^(?P<body>(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN) )?"
+                        r"(?:(?P<level>TINH|T) |(?P<city>THANH PHO|TP) )?(?P<name>[A-Z ]+)$")
+_ENGLISH_COMMITTEE = re.compile(r"^(?:PEOPLE'?S COMMITTEE OF (?P<name1>[A-Z ]+?)(?: PROVINCE|(?P<city1> CITY))?|"
+                                r"(?P<name2>[A-Z ]+?)(?: PROVINCE|(?P<city2> CITY))? PEOPLE'?S COMMITTEE)$")
+# the cities run by the centre, whose committee a Sở answers to ("thành phố Bắc Giang" was a province's city)
+_CENTRAL_CITIES = frozenset({"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CAN THO", "THUA THIEN HUE", "HUE"})
 
 
 def _province_alone(organisation: str) -> str | None:
@@ -225,12 +232,26 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
 
 
 def _province_committee(organisation: str) -> bool:
-    """Whether an O is a province's (or a city's) people's committee or council, or the province itself: the body a Sở
-    and a committee of the province answer to."""
-    folded = " ".join(plain_dashes(fold(organisation)).replace(".", "").split())
-    if (words := _PARENT_WORDS.match(folded)) is not None:  # a district's, a commune's is not ("UBND huyện …")
-        return not _BELOW_PROVINCE.match(folded[words.end():]) and names_province(organisation)
-    return bool((_PROVINCE_O.match(folded) or _PEOPLES_COMMITTEE.match(folded)) and names_province(organisation))
+    """Whether an O is a province's (or a centrally run city's) people's committee or council, or the province itself,
+    and nothing else: the body a Sở and a committee of the province answer to (red team 120: "UBND thành phố Bắc Giang",
+    the former city of a province; "UBND TX. Việt Yên …", "Tỉnh ủy Bắc Giang", "UBND tỉnh Lạng Sơn (cũ)", an English
+    district's committee)."""
+    plain = plain_dashes(fold(organisation)).replace("-", " ")
+    # its dots dropped ("U.B.N.D") or read as spaces ("UBND T.Bắc Giang")
+    return any(_committee_of_a_province(" ".join(plain.replace(".", dot).split()), organisation) for dot in ("", " "))
+
+
+def _committee_of_a_province(folded: str, organisation: str) -> bool:
+    english = _ENGLISH_COMMITTEE.match(folded)
+    if english is not None:
+        name, city = english.group("name1") or english.group("name2"), english.group("city1") or english.group("city2")
+    elif (vietnamese := _COMMITTEE.match(folded)) is not None:
+        name, city = vietnamese.group("name"), vietnamese.group("city")
+        if not vietnamese.group("body") and not vietnamese.group("level") and _province_alone(organisation) is None:
+            return False
+    else:
+        return False
+    return name in province_places() and (not city or name in _CENTRAL_CITIES)
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
