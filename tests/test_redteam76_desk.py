@@ -24,6 +24,7 @@ from itsdangerous import TimestampSigner
 from starlette.testclient import TestClient
 
 from desk_kit import Clock, DeskWorld, add_person, csrf_of, desk_app, log_in
+from servers import wait_for
 from world import STP, World
 
 
@@ -107,10 +108,13 @@ def test_a_new_register_and_the_desks_page_pictures_are_for_the_gateways_user_al
         with TestClient(app, follow_redirects=False, base_url="http://localhost") as client:
             log_in(client, "vanthu")
             assert client.get("/review/1").status_code == 200
+            # the page's pictures are drawn beside it (red team 81): waited for, not looked for at once (stop 47: a
+            # loaded run looked before the first was written)
+            assert wait_for(lambda: any(p.suffix == ".png" for p in (world.root / "store" / "pages").rglob("*")),
+                            timeout=60)
     finally:
         gateway.close()
     pictures = list((world.root / "store" / "pages").rglob("*"))
-    assert any(p.suffix == ".png" for p in pictures)
     assert all(p.stat().st_mode & 0o077 == 0 for p in pictures if p.is_file()), [oct(p.stat().st_mode) for p in pictures]
 
 
