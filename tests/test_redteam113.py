@@ -414,17 +414,8 @@ def test_a_draft_carrying_another_letter_is_not_mailed_unread(agency: Agency, na
     and nothing is said to the clerk. Expected: held (several-documents), or the clerk told.
     Fault: gateway/outgoing/send.py OutgoingSender.send / gateway/intake/attachments.py classify (an RTF's \\objdata, a
     package's word/embeddings/*.pdf are documents inside the draft)."""
-    from gateway.dropped_mail import take_dropped
-
     number = f"{232 + [d[0] for d in DRAFTS_CARRYING].index(name)}/SNV-VP"
-    filename = number.replace("/", "-") + ".pdf"
-    other = letter(f"{number[:3]}A/SNV-VP", recipients=TO_STC, kinh_gui=["Sở Tài chính"],
-                   summary="V/v cấp kinh phí bổ sung")
-    raw = dropped(f"Gửi đi {number}", (filename, letter(number), "application/pdf"), (name, make(other), ctype))
-    taken = take_dropped(agency.sender, f"QLVB/Gửi đi:{number}", raw)
-    agency.send_now()
-    mailed = [p.get_filename() for _, m in agency.smtp.carrying(filename) for p in m.iter_attachments()]
-    assert name not in mailed, (taken, mailed)
+    _assert_draft_not_mailed(agency, number, name, make, ctype)
 
 
 def test_a_draft_that_is_a_forwarded_mail_with_a_pdf_is_held(agency: Agency) -> None:
@@ -630,3 +621,18 @@ def test_the_clerks_mail_to_itself_through_the_server_is_sent(agency: Agency) ->
     assert take_dropped(agency.sender, "QLVB/Gửi đi:253", head + body) == "sent"
     agency.send_now()
     assert _mailed_to(agency, "253-SNV-VP.pdf") == [[STP]]
+
+
+def _assert_draft_not_mailed(agency: Agency, number: str, name: str, make: Any, ctype: str) -> None:
+    """The clerk drops letter `number` with a draft `name` beside it (`make` wraps another letter as the draft's file):
+    the letter is mailed, the draft never."""
+    from gateway.dropped_mail import take_dropped
+
+    filename = number.replace("/", "-") + ".pdf"
+    other = letter(f"{number[:3]}A/SNV-VP", recipients=TO_STC, kinh_gui=["Sở Tài chính"],
+                   summary="V/v cấp kinh phí bổ sung")
+    raw = dropped(f"Gửi đi {number}", (filename, letter(number), "application/pdf"), (name, make(other), ctype))
+    taken = take_dropped(agency.sender, f"QLVB/Gửi đi:{number}", raw)
+    agency.send_now()
+    mailed = [p.get_filename() for _, m in agency.smtp.carrying(filename) for p in m.iter_attachments()]
+    assert name not in mailed, (taken, mailed)

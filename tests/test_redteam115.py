@@ -17,7 +17,7 @@ import pytest
 
 from gateway.demo.signing import sign_pdf
 from test_redteam112 import Agency, agency, dropped, letter  # noqa: F401  (agency: the fixture)
-from test_redteam113 import DOCX, TO_STC, _docx
+from test_redteam113 import DOCX, _assert_draft_not_mailed, _docx
 from world import STP, World
 
 EVIL = "someone@evil.example"
@@ -226,17 +226,8 @@ def test_a_draft_carrying_another_letter_is_not_mailed_unread(agency: Agency, ma
     zip in the package, after 2,000 parts, or as RTF hex wrapped in lines. Expected: the draft not mailed beside our
     letter unread. `carries_a_pdf` looks for "%PDF-" in a member's first 1,024 bytes, in the first 2,000 members, and
     for the hex unbroken."""
-    from gateway.dropped_mail import take_dropped
-
     number = name.split("-")[2].split(".")[0] + "/SNV-VP"
-    filename = number.replace("/", "-") + ".pdf"
-    other = letter(f"{number[:3]}A/SNV-VP", recipients=TO_STC, kinh_gui=["Sở Tài chính"],
-                   summary="V/v cấp kinh phí bổ sung")
-    raw = dropped(f"Gửi đi {number}", (filename, letter(number), "application/pdf"), (name, make(other), ctype))
-    taken = take_dropped(agency.sender, f"QLVB/Gửi đi:{number}", raw)
-    agency.send_now()
-    mailed = [p.get_filename() for _, m in agency.smtp.carrying(filename) for p in m.iter_attachments()]
-    assert name not in mailed, (taken, mailed)
+    _assert_draft_not_mailed(agency, number, name, make, ctype)
 
 
 # ============================================================================ 4. outgoing: a layer membership written inline

@@ -80,7 +80,7 @@ def certificate_places(subject: CertSubject) -> frozenset[str] | None:
         return None if other is not None and other != own else frozenset([own])
     if organisation and (found := place_of(organisation)) is not None:
         return frozenset([found])
-    if subject.organisation and (bare := _province_alone(subject.organisation)) is not None:
+    if organisation and (bare := _province_alone(organisation)) is not None:
         return frozenset([bare])  # "Lâm Đồng", "UBND Lâm Đồng": a province without "tỉnh" (red team 111)
     if subject.locality:  # its dashes any dash (red team 111: "Bà Rịa – Vũng Tàu" was no place)
         return frozenset([place_of(subject.locality) or " ".join(plain_dashes(fold(subject.locality)).replace("-", " ").split())])
