@@ -461,6 +461,7 @@ def run(config_path: str) -> int:
     config.check_secrets()  # a missing password or PIN is a configuration error, said at once
     _check_maildirs(config)
     _check_storage(config)
+    _start_worker_server()
     # the gateway's own modules after the configuration's checks: a mistake in it is said a second sooner
     from gateway.app import Gateway
     from gateway.daemon import Daemon
@@ -472,6 +473,14 @@ def run(config_path: str) -> int:
         daemon = Daemon(gateway, Intake(gateway, pool), sender, stop=stop)
         daemon.run()
     return EXIT_OK
+
+
+def _start_worker_server() -> None:
+    """The server the threaded daemon and desk fork their PDF workers from, started as a fork of this process once the
+    workers' modules are loaded and before the command's own (`gateway.workers.start_server_by_fork`)."""
+    from gateway.workers import start_server_by_fork
+
+    start_server_by_fork()
 
 
 def _check_maildirs(config: Config) -> None:
@@ -974,6 +983,7 @@ def web(config_path: str) -> int:
     config = _config(config_path)
     _check_listen(config.web.host, config.web.port)
     _check_storage(config)
+    _start_worker_server()
     from gateway.web.app import serve  # after the configuration's checks, as `run`'s
 
     try:

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import socket
 import sys
 import threading
 import time
@@ -30,7 +31,7 @@ from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext, ForkServerContext
 from types import ModuleType
-from typing import Literal
+from typing import Any, Literal
 
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings, StoreUnavailable, TrustStoreUnavailable
 from gateway.mail_budget import unbounded_here
@@ -168,6 +169,51 @@ def _context() -> ForkContext | ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([*_main_modules(), "gateway.worker_server"])
     return context
+
+
+def start_server_by_fork() -> bool:
+    """Start multiprocessing's fork server (what a threaded command forks its workers from, `_context`) as a fork of
+    this process, while it is still single-threaded and has loaded what workers need (this module), but not yet the
+    command's own (the daemon's register, the desk's web server): where multiprocessing starts it, on first use, from a
+    fresh interpreter that loads these modules again, about a second of CPU at every start of the daemon or the desk
+    (1.1 s measured; the suite's 180 starts of it took a tenth of its CPU). The server it starts is multiprocessing's
+    own (`forkserver.main`); only how it begins differs. Should the server die, multiprocessing starts the next one as
+    it always has. False, and nothing done, where this cannot be done safely: another thread running, a server
+    already started, a Python whose fork server is not the one this knows (3.11 to 3.13)."""
+    from multiprocessing import connection, forkserver, resource_tracker, util
+
+    server: Any = forkserver._forkserver  # its state is private (typeshed knows none of it): checked for below
+    known = sys.version_info[:2] in ((3, 11), (3, 12), (3, 13)) and all(
+        hasattr(server, name) for name in ("_lock", "_forkserver_pid", "_forkserver_address", "_forkserver_alive_fd"))
+    if not known or threading.active_count() != 1 or sys.platform != "linux":
+        return False
+    with server._lock:
+        if server._forkserver_pid is not None:
+            return False
+        resource_tracker.ensure_running()  # shared by the server's workers, as when multiprocessing starts it
+        with socket.socket(socket.AF_UNIX) as listener:
+            address = connection.arbitrary_address("AF_UNIX")  # type: ignore[attr-defined]
+            listener.bind(address)
+            if not util.is_abstract_socket_namespace(address):
+                os.chmod(address, 0o600)
+            listener.listen()
+            alive_r, alive_w = os.pipe()  # the server ends when every process holding alive_w has
+            pid = os.fork()
+            if pid == 0:  # the server: the command's signal handlers are not its own; it never returns into the command
+                status = 1
+                try:
+                    os.close(alive_w)
+                    for signum in (signal.SIGTERM, signal.SIGHUP):
+                        signal.signal(signum, signal.SIG_DFL)
+                    unbounded_here()
+                    forkserver.main(listener.fileno(), alive_r, [])
+                except SystemExit:  # what forkserver.main ends with once its last client is gone
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(alive_r)
+        server._forkserver_address, server._forkserver_alive_fd, server._forkserver_pid = address, alive_w, pid
+    return True
 
 
 def _main_modules() -> list[str]:

@@ -150,8 +150,9 @@ class World:
         """The command line on `args` from the agency's folder: in this process (the CLI's own main,
         its stdout, stderr and exit status captured), or, with process=True, as a user starts it.
         A command that starts worker processes runs as a process of its own while this one has threads
-        (a test's SMTP or HTTP server): its workers would be fresh interpreters then (spawn, not fork)."""
-        if process or (threading.active_count() > 1 and _starts_workers(args)):
+        (a test's SMTP or HTTP server): its workers would be fresh interpreters then (spawn, not fork). The daemon and
+        the desk always do: each starts its workers' server as a fork of its own process, never to be the test's."""
+        if process or (threading.active_count() > 1 and _starts_workers(args)) or args[:1] in (("run",), ("web",)):
             env = dict(os.environ, PYTHONWARNINGS="ignore")
             done = subprocess.run([*GATEWAY, *args], capture_output=True, text=True, cwd=self.root, env=env, timeout=600)
         else:
