@@ -216,6 +216,10 @@ def test_a_daemon_killed_alone_leaves_neither_its_workers_nor_their_server(world
         # gateway again: its command line the daemon's, and no process of multiprocessing's own "forkserver" under it
         servers = [p for p in under if _parent(p) == daemon.pid and _cmdline(p) == _cmdline(daemon.pid)]
         assert len(servers) == 1 and not [p for p in under if "forkserver" in _cmdline(p)], {p: _cmdline(p) for p in under}
+        # forked before the register was opened: beside the standard streams (the daemon's log here), it holds no file
+        # of the register's, the store's or the mailbox's
+        held = [os.readlink(fd) for fd in Path(f"/proc/{servers[0]}/fd").iterdir() if int(fd.name) > 2]
+        assert not [path for path in held if str(world.root) in path], held
     finally:
         daemon.kill()
         daemon.wait()
