@@ -33,6 +33,8 @@ from multiprocessing.context import ForkContext, ForkServerContext
 from types import ModuleType
 from typing import Any, Literal
 
+import setproctitle
+
 from gateway.intake.analysis import Analyser, Analysis, AnalysisSettings, StoreUnavailable, TrustStoreUnavailable
 from gateway.mail_budget import unbounded_here
 from gateway.model import PdfFacts, Whole, WorkFailure
@@ -49,6 +51,8 @@ ORPHANED_AFTER = 1.0  # seconds an idle worker waits for a job before it looks w
 # GIL up; with the main thread busy recording, each cost it up to 5 ms to get it back, and the workers
 # waited idle for their next mail (a pool with a busy caller took 10 mails/s where 24 were possible).
 SWITCH_SECONDS = 0.0005
+# what the server forked by start_server_by_fork and the workers it forks are called in `ps` and /proc/PID/cmdline
+SERVER_TITLE = "qlvb-gateway: PDF worker server (multiprocessing forkserver)"
 MAX_CRASHES = 1  # a job whose worker died is handed to another this many times; then it is the job's doing
 
 
@@ -203,6 +207,9 @@ def start_server_by_fork() -> bool:
                 status = 1
                 try:
                     os.close(alive_w)
+                    # its own name (and its workers'): with the command's, `pgrep -f "qlvb-gateway run"` and process
+                    # checks found the daemon three times and more (red team 121)
+                    setproctitle.setproctitle(SERVER_TITLE)
                     for signum in (signal.SIGTERM, signal.SIGHUP):
                         signal.signal(signum, signal.SIG_DFL)
                     unbounded_here()

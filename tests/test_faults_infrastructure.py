@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from gateway.workers import SERVER_TITLE
 from servers import postgres, restart_postgres, wait_for
 from test_daemon import mails_recorded, start_daemon, stop_daemon
 from world import World
@@ -212,10 +213,11 @@ def test_a_daemon_killed_alone_leaves_neither_its_workers_nor_their_server(world
         assert wait_for(lambda: _inbox(world) == 0, timeout=90)
         under = _descendants(daemon.pid)
         assert len(under) >= 2, under  # the server and at least one worker forked from it
-        # the server is a fork of the daemon (gateway.workers.start_server_by_fork), not a fresh interpreter loading the
-        # gateway again: its command line the daemon's, and no process of multiprocessing's own "forkserver" under it
-        servers = [p for p in under if _parent(p) == daemon.pid and _cmdline(p) == _cmdline(daemon.pid)]
-        assert len(servers) == 1 and not [p for p in under if "forkserver" in _cmdline(p)], {p: _cmdline(p) for p in under}
+        # the server is a fork of the daemon (gateway.workers.start_server_by_fork, named SERVER_TITLE), not a fresh
+        # interpreter loading the gateway again (`python -c "from multiprocessing.forkserver import main; …"`)
+        servers = [p for p in under if _parent(p) == daemon.pid and SERVER_TITLE in _cmdline(p)]
+        assert len(servers) == 1 and not [p for p in under if "forkserver import" in _cmdline(p)], \
+            {p: _cmdline(p) for p in under}
         # forked before the register was opened: beside the standard streams (the daemon's log here), it holds no file
         # of the register's, the store's or the mailbox's
         held = [os.readlink(fd) for fd in Path(f"/proc/{servers[0]}/fd").iterdir() if int(fd.name) > 2]
@@ -241,12 +243,6 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def _is_worker_server(pid: int, parent: int) -> bool:
-    """Multiprocessing's fork server: started by `run` as a fork of it (gateway.workers.start_server_by_fork: its
-    command line the daemon's), or again, should it die, from a fresh interpreter (multiprocessing's "forkserver")."""
-    return "forkserver" in _cmdline(pid) or _cmdline(pid) == _cmdline(parent)
-
-
 def _parent(pid: int) -> int:
     try:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
@@ -267,7 +263,7 @@ def test_a_worker_server_stopped_longer_than_a_worker_start_loses_nothing(world:
     daemon = start_daemon(world, ready=False)
     try:
         assert wait_for(lambda: _inbox(world) == 0, timeout=90)
-        [server] = [p for p in _descendants(daemon.pid) if _parent(p) == daemon.pid and _is_worker_server(p, daemon.pid)]
+        [server] = [p for p in _descendants(daemon.pid) if "forkserver" in _cmdline(p) and _parent(p) == daemon.pid]
         os.kill(server, signal.SIGSTOP)
         try:
             for pid in _descendants(server):

@@ -152,10 +152,8 @@ class Desk:
         return client
 
     def forkserver(self) -> int:
-        """The desk's forkserver: the child of the web process running multiprocessing's forkserver (a fork of the web
-        process, its command line the same, or a fresh interpreter started by multiprocessing should that one die)."""
-        [pid] = [p for p in _children(self.server.pid) if "forkserver" in _cmdline(p)
-                 or _cmdline(p) == _cmdline(self.server.pid)]
+        """The desk's forkserver: the child of the web process running multiprocessing's forkserver."""
+        [pid] = [p for p in _children(self.server.pid) if "forkserver" in _cmdline(p)]
         return pid
 
     def workers(self) -> list[int]:

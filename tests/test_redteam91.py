@@ -135,9 +135,11 @@ def test_the_daemon_run_by_its_console_script_replaces_a_worker_killed_past_its_
         def inbox_left() -> int:
             return sum(1 for sub in ("new", "cur") for _ in (world.root / "Maildir" / sub).iterdir())
         assert wait_for(lambda: inbox_left() == 0, timeout=120), daemon.log.read_text()[-3000:]  # type: ignore[attr-defined]
-        # the worker server is a fork of the daemon made once the workers' modules were loaded (its command line the
-        # daemon's: gateway.workers.start_server_by_fork), not a fresh interpreter loading them again
-        [server] = [p for p in _children(daemon.pid) if _cmdline(p) == _cmdline(daemon.pid)]
+        # the worker server is a fork of the daemon made once the workers' modules were loaded (gateway.workers.
+        # start_server_by_fork, named SERVER_TITLE), not a fresh interpreter loading them again
+        from gateway.workers import SERVER_TITLE
+
+        [server] = [p for p in _children(daemon.pid) if SERVER_TITLE in _cmdline(p)]
         for n in (2, 3):
             inbox.add(world.mail(f"m{n}", attachments=[("cv.pdf", world.signed("stp", world.document(number=f"{n}/STP-VP")))]).read_bytes())
         assert wait_for(lambda: inbox_left() == 0, timeout=120)

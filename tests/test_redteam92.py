@@ -15,14 +15,14 @@ import pytest
 
 from servers import wait_for
 from test_daemon import mails_recorded, start_daemon, stop_daemon
-from test_faults_infrastructure import (_alive, _descendants, _is_worker_server, _filed, _good, _inbox, _maildir, _parent,
+from test_faults_infrastructure import (_alive, _cmdline, _descendants, _filed, _good, _inbox, _maildir, _parent,
                                         _register, _status_error)
 from world import World
 from test_faults_infrastructure import small_disk  # noqa: F401  (the fixture)
 
 
 def _server(daemon_pid: int) -> int:
-    [server] = [p for p in _descendants(daemon_pid) if _parent(p) == daemon_pid and _is_worker_server(p, daemon_pid)]
+    [server] = [p for p in _descendants(daemon_pid) if "forkserver" in _cmdline(p) and _parent(p) == daemon_pid]
     return server
 
 

@@ -21,7 +21,8 @@ assert workers.start_server_by_fork() is True
 assert workers.start_server_by_fork() is False  # started once
 server = forkserver._forkserver._forkserver_pid
 cmdline = lambda pid: open(f"/proc/{pid}/cmdline", "rb").read()
-assert cmdline(server) == cmdline(os.getpid())  # a fork of this process, not a fresh interpreter
+assert workers.SERVER_TITLE.encode() in cmdline(server)  # a fork of this process, named; not a fresh interpreter
+assert b"forkserver import" not in cmdline(server)
 os.chdir(sys.argv[2])
 pdf = open(sys.argv[3], "rb").read()
 from contextlib import closing
