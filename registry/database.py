@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -74,12 +75,28 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     return engine
 
 
+def _write_ahead_log(cursor: sqlite3.Cursor, wait: float) -> None:
+    """The register in WAL mode, which the file keeps once set. Setting it on a new register while another process opens
+    it too can be refused at once ("database is locked": SQLite calls no busy handler for it, CI's stop 48 run, `run`
+    and `web` started together by systemd): asked again until the lock's wait is over."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _sqlite_events(engine: Engine, wait: float) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _write_ahead_log(cursor, wait)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")

@@ -283,3 +283,27 @@ def test_the_daemon_never_runs_code_from_its_working_directory(world: World) -> 
     assert [d.notation for d in world.documents()] == ["1/STP-VP"]
     planted = world.root / "PLANTED"
     assert not planted.exists(), planted.read_text()  # observed: run by the worker server (its -c command line)
+
+
+def test_a_new_register_another_process_is_writing_is_opened_once_it_is_done(tmp_path: Path) -> None:
+    """CI's stop 48 run: one of three processes opening a new SQLite register at once (the test above) failed with
+    "database is locked" where it waits 60 s for a lock: putting the file into WAL mode is refused at once, without
+    SQLite's busy handler, while another process holds its write lock. Here one holds it for a second, as a first
+    opener's migration would, before the file is in WAL mode: the register opens once it is let go."""
+    import threading
+    import time
+
+    from registry.database import Register
+
+    path = tmp_path / "qlvb.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE made_by_another (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO made_by_another VALUES (1)")
+    threading.Timer(1.0, lambda: other.execute("COMMIT")).start()
+    started = time.monotonic()
+    Register(f"sqlite:///{path}").close()
+    assert time.monotonic() - started >= 0.9
+    other.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -21,7 +21,12 @@ assert workers.start_server_by_fork() is True
 assert workers.start_server_by_fork() is False  # started once
 server = forkserver._forkserver._forkserver_pid
 cmdline = lambda pid: open(f"/proc/{pid}/cmdline", "rb").read()
-assert workers.SERVER_TITLE.encode() in cmdline(server)  # a fork of this process, named; not a fresh interpreter
+named = lambda: workers.SERVER_TITLE.encode() in cmdline(server)  # named by the server itself, just after the fork
+import time
+deadline = time.monotonic() + 30
+while not named() and time.monotonic() < deadline:
+    time.sleep(0.01)
+assert named()  # a fork of this process, named; not a fresh interpreter
 assert b"forkserver import" not in cmdline(server)
 os.chdir(sys.argv[2])
 pdf = open(sys.argv[3], "rb").read()
