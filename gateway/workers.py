@@ -180,7 +180,7 @@ def start_server_by_fork() -> bool:
     this process, while it is still single-threaded and has loaded what workers need (this module), but not yet the
     command's own (the daemon's register, the desk's web server): where multiprocessing starts it, on first use, from a
     fresh interpreter that loads these modules again, about a second of CPU at every start of the daemon or the desk
-    (1.1 s measured; the suite's 180 starts of it took a tenth of its CPU). The server it starts is multiprocessing's
+    (1.1 s measured; the suite's 170 starts of it took a tenth of its CPU). The server it starts is multiprocessing's
     own (`forkserver.main`); only how it begins differs. Should the server die, multiprocessing starts the next one as
     it always has. False, and nothing done, where this cannot be done safely: another thread running, a server
     already started, a Python whose fork server is not the one this knows (3.11 to 3.13)."""
@@ -202,7 +202,13 @@ def start_server_by_fork() -> bool:
                 os.chmod(address, 0o600)
             listener.listen()
             alive_r, alive_w = os.pipe()  # the server ends when every process holding alive_w has
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError as exc:  # the system's process limit: multiprocessing starts its own when a worker is due
+                os.close(alive_r)
+                os.close(alive_w)
+                log.warning("the worker server could not be forked now (%s): started when a worker is due", exc)
+                return False
             if pid == 0:  # the server: the command's signal handlers are not its own; it never returns into the command
                 status = 1
                 try:
