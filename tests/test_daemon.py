@@ -106,9 +106,10 @@ def append(server: Dovecot, *paths: Path) -> None:
 
 
 def start_daemon(world: World, *, ready: bool = True, command: Sequence[str] = GATEWAY,
-                 warnings: bool = False) -> subprocess.Popen[str]:
+                 warnings: bool = False, session: bool = False) -> subprocess.Popen[str]:
     """The daemon as `qlvb-gateway run` (`command`: how the command line is started); with `ready`, once it has
-    connected to its mailbox; with `warnings`, Python's warnings as a user's terminal shows them (else ignored)."""
+    connected to its mailbox; with `warnings`, Python's warnings as a user's terminal shows them (else ignored); with
+    `session`, in a process group of its own (for a signal to the whole group, as systemd sends it)."""
     env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
     if warnings:
         del env["PYTHONWARNINGS"]
@@ -116,7 +117,8 @@ def start_daemon(world: World, *, ready: bool = True, command: Sequence[str] = G
     log = world.root / f"daemon-{started.strftime('%H%M%S%f')}.log"  # a file, not a pipe nobody reads while it runs
     with log.open("w") as output:
         process = subprocess.Popen([*command, "run", "--config", str(world.config_path)],
-                                   cwd=world.root, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
+                                   cwd=world.root, env=env, stdout=output, stderr=subprocess.STDOUT, text=True,
+                                   start_new_session=session)
     process.log = log  # type: ignore[attr-defined]
     if ready:
         assert wait_for(lambda: connected_since(world, started), timeout=60), "the daemon did not connect"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from servers import wait_for
-from test_daemon import GATEWAY, PASSWORD, mails_recorded
+from test_daemon import GATEWAY, PASSWORD, mails_recorded, start_daemon
 from test_faults_infrastructure import _alive, _cmdline, _descendants, _good, _inbox, _maildir, _parent
 from gateway.workers import SERVER_TITLE
 from world import World
@@ -27,14 +27,8 @@ from world import World
 SECRET = "Zq7-redteam121-smtp-secret-Xv9"
 
 
-def _start(world: World, *, session: bool = True) -> subprocess.Popen[str]:
-    env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
-    log = world.root / f"daemon-{time.time_ns()}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen([*GATEWAY, "run", "--config", str(world.config_path)], cwd=world.root, env=env,
-                                   stdout=output, stderr=subprocess.STDOUT, text=True, start_new_session=session)
-    process.log = log  # type: ignore[attr-defined]
-    return process
+def _start(world: World) -> subprocess.Popen[str]:
+    return start_daemon(world, ready=False, session=True)
 
 
 def _server(daemon: int) -> int:
@@ -202,12 +196,9 @@ def test_a_server_replaced_after_the_forked_one_was_killed_runs_no_code_planted_
     (world.root / "click.py").write_text(PLANTED)
     for raw in _good(world, 101):
         inbox.add(raw)
-    env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
-    log = world.root / "daemon.log"
-    with log.open("w") as output:
-        daemon = subprocess.Popen([str(Path(sys.executable).with_name("qlvb-gateway")), "run", "--config",
-                                   str(world.config_path)], cwd=world.root, env=env, stdout=output,
-                                  stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    daemon = start_daemon(world, ready=False, command=[str(Path(sys.executable).with_name("qlvb-gateway"))],
+                          session=True)
+    log = daemon.log  # type: ignore[attr-defined]
     try:
         assert wait_for(lambda: _inbox(world) == 0, timeout=90), log.read_text()[-2000:]
         server = _server(daemon.pid)
