@@ -65,7 +65,8 @@ def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *,
     for entry in entries:
         row = existing.get(entry.code)
         values = {"name": entry.name, "mailbox": entry.mailbox, "aliases": list(entry.aliases), "groups": list(entry.groups),
-                  "certificates": list(entry.certificates), "former": list(entry.former)}
+                  "certificates": list(entry.certificates), "former": list(entry.former),
+                  "parent": list(entry.parent)}
         if row is None:
             session.add(Agency(code=entry.code, source=source, **values))
             changed += 1
@@ -108,7 +109,7 @@ def load_directory(session: Session) -> Directory:
     """The directory the decisions use: the agencies not withdrawn."""
     return Directory([
         AgencyEntry(a.code, a.name, a.mailbox, tuple(a.aliases or ()), tuple(a.groups or ()), tuple(a.certificates or ()),
-                    tuple(a.former or ()))
+                    tuple(a.former or ()), tuple(a.parent or ()))
         for a in session.scalars(select(Agency).where(Agency.withdrawn_at.is_(None)).order_by(Agency.code))
     ])
 

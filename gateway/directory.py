@@ -22,7 +22,7 @@ from gateway.names import NameIndex, abbreviates, units
 from gateway.text_files import TextFileError, load_yaml, read_utf8
 from vntext import fold, foreign_letters, squash, tone_free_spelling
 
-FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former")
+FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former", "parent")
 # "Tỉnh ủy", "Tỉnh đoàn", "Tỉnh đội", "Tỉnh hội" are bodies, not a province: "Tỉnh ủy Bắc Giang" is Bắc Giang's, "Thường
 # trực Tỉnh ủy" says no place (red team 39: it was the province "ỦY", so another province's document named our Tỉnh ủy)
 _BODY = r"(?:UY|DOAN|DOI|HOI)"
@@ -78,6 +78,9 @@ class AgencyEntry:
     # names it had before the 2025 reorganisation (a merged province's, a merged Sở's): recipient
     # entries written with them resolve to it, with a warning
     former: tuple[str, ...] = ()
+    # the body it answers to, as certificates' O names it ("Bộ Công an" above Công an tỉnh, the Sở above a Chi cục):
+    # given, a certificate speaks for it only under its own name or that body's (red team 120)
+    parent: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -108,7 +111,7 @@ def _split(value: object) -> tuple[str, ...]:
 
 
 def parse_directory(path: Path) -> list[AgencyEntry]:
-    """Read a directory CSV (header code,name,mailbox[,aliases,groups,certificates,former]; `|`
+    """Read a directory CSV (header code,name,mailbox[,aliases,groups,certificates,former,parent]; `|`
     separates) or YAML list."""
     as_yaml = path.suffix.lower() in (".yaml", ".yml")
     try:  # another encoding, a YAML mistake: one line (red team 110: a spreadsheet's UTF-16 export was a traceback)
@@ -136,6 +139,7 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
             code=str(row["code"]).strip(), name=str(row["name"]).strip(), mailbox=str(row["mailbox"]).strip().lower(),
             aliases=_split(row.get("aliases")), groups=_split(row.get("groups")),
             certificates=_split(row.get("certificates")), former=_split(row.get("former")),
+            parent=_split(row.get("parent")),
         )
         _once(path, number, entry, first_row)
         entries.append(entry)

@@ -47,6 +47,7 @@ class Agency(Base):
     groups: Mapped[list[Any]] = mapped_column(JSON, default=list)
     certificates: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
     former: Mapped[list[Any] | None] = mapped_column(JSON, default=list)  # names before 2025
+    parent: Mapped[list[Any] | None] = mapped_column(JSON, default=list)  # the body above, as certificates name it
     source: Mapped[str | None] = mapped_column(String(1000))  # the directory file it was read from last
     # no longer in that file: not trusted, not a recipient; the row kept for the documents it sent (red team 76)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -3,12 +3,16 @@ team 119. Each test is an attack by a forger; a failing test is a fault found.""
 
 from __future__ import annotations
 
+import csv
+import io
+from typing import Any
+
 import pytest
 
 from gateway.demo.signing import sign_pdf
 from test_redteam114 import _nothing_for_a_forger, _send
 from test_redteam116 import TO_US, _signer
-from test_redteam119 import CAT, ROWS
+from test_redteam119 import CAH, CAT, CCKL, ROWS, _accepted
 from world import DIRECTORY_CSV, STP, UBND, World
 
 
@@ -87,25 +91,103 @@ def test_the_provincial_party_committee_never_speaks_for_the_peoples_committee(w
 
 # ============================================================ 3. a province-rank agency not named "Sở …": any governing O
 
-@pytest.mark.xfail(strict=True, reason="left: README Limits, red teams 119 and 120: an agency of the directory that is no "
-                                       "Sở nor committee (the province's police, a Ban, a Chi cục) is spoken for under any "
-                                       "O of the state or the directory: the directory has no column for the body above it")
-@pytest.mark.parametrize("organisation", [
+# The body above each agency, as the directory's `parent` column gives it (the fix): the province's police answers to
+# the ministry, a district's police to the province's, a Chi cục to its Sở
+PARENTS = {
+    "Công an tỉnh Bắc Giang": "Bộ Công an",
+    "Công an huyện Yên Dũng tỉnh Bắc Giang": "Công an tỉnh Bắc Giang",
+    "Chi cục Kiểm lâm tỉnh Bắc Giang": "Sở Nông nghiệp và Môi trường tỉnh Bắc Giang",
+}
+
+
+def _directory_with_parents(world: World) -> None:
+    rows = list(csv.DictReader(io.StringIO(DIRECTORY_CSV + ROWS)))
+    with (world.root / "directory.csv").open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=[*rows[0], "parent"])
+        writer.writeheader()
+        writer.writerows({**row, "parent": PARENTS.get(row["name"], "")} for row in rows)
+
+
+def _forged(world: World, organisation: str, unit: str, issuer: str, parent: str, number: str) -> dict[str, Any]:
+    """A letter headed "<parent> / <issuer>", signed by a stranger (O `organisation`, OU `unit`), from a mailbox nothing
+    proves."""
+    signer = _signer(world, "Trần Văn Gian", organisation, unit, "Bắc Giang")
+    pdf = world.document(issuer=issuer, issuer_parent=parent, number=number, recipients=TO_US)
+    return _send(world, "forged", sign_pdf(pdf, signer, world.pki))
+
+
+STRANGERS_TO_THE_POLICE = [
     pytest.param("UBND xã Tân Liễu", id="commune-committee"),
     pytest.param("Ngân hàng Chính sách xã hội", id="policy-bank"),
     pytest.param("Sở Tài chính tỉnh Bắc Giang", id="another-so"),
-])
+    pytest.param("UBND tỉnh Bắc Giang", id="provinces-committee"),
+    pytest.param("Bộ Tài chính", id="another-ministry"),
+]
+
+
+@pytest.mark.parametrize("organisation", STRANGERS_TO_THE_POLICE)
 def test_a_stranger_never_speaks_for_the_provincial_police(world: World, organisation: str) -> None:
     """ATTACK. Công an tỉnh Bắc Giang is a directory agency of the province's rank, but its name does not begin with
-    SO/UBND/HDND. A person of a commune's committee, a state bank, or another Sở (a directory body) writes OU "Công an
-    tỉnh Bắc Giang", L Bắc Giang, and signs a letter headed "BỘ CÔNG AN / CÔNG AN TỈNH BẮC GIANG". Expected: never
-    Công an tỉnh's (none of these bodies is above it; red team 119 refused the same O for Sở Tư pháp). Observed:
-    registered as Công an tỉnh Bắc Giang's. Where: issuers.py `_governed`: only names matching `_PROVINCE_RANK` are
-    reserved to the province's committee; any other directory agency is spoken for under any governing or
-    directory-known O."""
-    _directory(world)
-    signer = _signer(world, "Trần Văn Gian", organisation, "Công an tỉnh Bắc Giang", "Bắc Giang")
-    pdf = world.document(issuer="CÔNG AN TỈNH BẮC GIANG", issuer_parent="BỘ CÔNG AN", number="904/CAT-PV",
-                         recipients=TO_US)
-    out = _send(world, "police", sign_pdf(pdf, signer, world.pki))
+    SO/UBND/HDND. A person of a commune's committee, a state bank, another Sở (a directory body), the province's
+    committee or another ministry writes OU "Công an tỉnh Bắc Giang", L Bắc Giang, and signs a letter headed "BỘ CÔNG
+    AN / CÔNG AN TỈNH BẮC GIANG". Expected: never Công an tỉnh's (none of these bodies is above it; red team 119
+    refused the same O for Sở Tư pháp). Observed before the directory's `parent` column: registered as Công an tỉnh
+    Bắc Giang's (issuers.py `_governed` reserved only names matching `_PROVINCE_RANK` to the province's committee).
+    Now the directory row names "Bộ Công an" above it, and `_answers_to` takes that O alone."""
+    _directory_with_parents(world)
+    out = _forged(world, organisation, "Công an tỉnh Bắc Giang", "CÔNG AN TỈNH BẮC GIANG", "BỘ CÔNG AN", "904/CAT-PV")
     _nothing_for_a_forger(out, CAT)
+
+
+@pytest.mark.xfail(strict=True, reason="left: README Limits, red teams 119 and 120: an agency of the directory that is no "
+                                       "Sở nor committee, its row naming no `parent`, is spoken for under any O of the "
+                                       "state or the directory")
+def test_without_a_parent_in_its_row_the_provincial_police_is_spoken_for_by_a_stranger(world: World) -> None:
+    """The limit left: the same attack (a commune committee's person) against a directory whose rows name no body
+    above (the columns before `parent`, as every directory written before it is). Registered as Công an tỉnh's."""
+    _directory(world)
+    out = _forged(world, "UBND xã Tân Liễu", "Công an tỉnh Bắc Giang", "CÔNG AN TỈNH BẮC GIANG", "BỘ CÔNG AN", "905/CAT-PV")
+    _nothing_for_a_forger(out, CAT)
+
+
+GENUINE_UNDER_PARENTS = [
+    # id, O, OU, printed issuer, printed parent, sender, number
+    ("police-under-the-ministry", "Bộ Công an", "Công an tỉnh Bắc Giang", "CÔNG AN TỈNH BẮC GIANG", "BỘ CÔNG AN", CAT,
+     "906/CAT-PV"),
+    ("police-under-the-ministry-capitals", "BỘ CÔNG AN", "CÔNG AN TỈNH BẮC GIANG", "CÔNG AN TỈNH BẮC GIANG",
+     "BỘ CÔNG AN", CAT, "907/CAT-PV"),
+    ("police-own-o", "Công an tỉnh Bắc Giang", "Công an tỉnh", "CÔNG AN TỈNH BẮC GIANG", "BỘ CÔNG AN", CAT,
+     "908/CAT-PV"),
+    ("district-police-under-the-province", "Công an tỉnh Bắc Giang", "Công an huyện Yên Dũng",
+     "CÔNG AN HUYỆN YÊN DŨNG", "CÔNG AN TỈNH BẮC GIANG", CAH, "909/CAH-TM"),
+    ("district-police-under-the-ministry", "Bộ Công an", "Công an huyện Yên Dũng tỉnh Bắc Giang",
+     "CÔNG AN HUYỆN YÊN DŨNG", "CÔNG AN TỈNH BẮC GIANG", CAH, "910/CAH-TM"),
+    ("chi-cuc-under-its-so", "Sở Nông nghiệp và Môi trường tỉnh Bắc Giang", "Chi cục Kiểm lâm", "CHI CỤC KIỂM LÂM",
+     "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", CCKL, "911/CCKL-VP"),
+    ("chi-cuc-under-the-provinces-committee", "Ủy ban nhân dân tỉnh Bắc Giang", "Chi cục Kiểm lâm", "CHI CỤC KIỂM LÂM",
+     "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", CCKL, "912/CCKL-VP"),
+]
+
+
+@pytest.mark.parametrize("organisation,unit,issuer,parent,sender,number",
+                         [pytest.param(*c[1:], id=c[0]) for c in GENUINE_UNDER_PARENTS])
+def test_a_genuine_unit_under_the_body_its_row_names_is_registered(
+        world: World, organisation: str, unit: str, issuer: str, parent: str, sender: str, number: str) -> None:
+    """GENUINE. The same directory: a person certified under the body the row names above the agency, under a body
+    above that one, or under the agency itself, signs its letter, DKIM-proven from its own mailbox. Registered."""
+    _directory_with_parents(world)
+    signer = _signer(world, "Nguyễn Văn An", organisation, unit, "Bắc Giang")
+    pdf = world.document(issuer=issuer, issuer_parent=parent, number=number, recipients=TO_US)
+    out = _send(world, "genuine", sign_pdf(pdf, signer, world.pki), sender=sender, auth="dkim")
+    _accepted(out, sender)
+
+
+@pytest.mark.parametrize("organisation", [pytest.param("Sở Tài chính tỉnh Bắc Giang", id="another-so"),
+                                          pytest.param("Công an tỉnh Bắc Giang", id="the-police")])
+def test_a_chi_cuc_is_never_spoken_for_under_a_body_its_row_does_not_name(world: World, organisation: str) -> None:
+    """ATTACK. Chi cục Kiểm lâm's row names its Sở above it; a person of another Sở, or of the police (each a directory
+    body of the province), writes OU "Chi cục Kiểm lâm" and signs its letter. Never the Chi cục's (before `parent`,
+    any directory body's O spoke for it)."""
+    _directory_with_parents(world)
+    out = _forged(world, organisation, "Chi cục Kiểm lâm", "CHI CỤC KIỂM LÂM", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "913/CCKL-VP")
+    _nothing_for_a_forger(out, CCKL)

@@ -223,12 +223,32 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
     """Of the agencies a certificate's name names, those its O may vouch for: the O's own; a Sở or a people's committee
     or council only under its province's committee (red team 118: a person of Sở Tài chính, O as the directory knows
     it, with OU "Sở Tư pháp", spoke for Sở Tư pháp; red team 119: a district's, a bank's, a ministry's, a court's);
-    any other unit under the body above it (a Chi cục under its Sở, the directory having no column for that body)."""
+    an agency whose directory row names the body above it (`parent`) under that body alone (red team 120: the province's
+    police spoken for under a commune's committee, a bank, another Sở); any other unit under any governing O."""
     organisation = sig.subject.organisation
     if not organisation or squash(organisation) == squash(deciding_name(sig.subject)):
         return agencies
     own = {a.code for a in directory.by_certificate_name(organisation, places)}
-    return [a for a in agencies if a.code in own or not _PROVINCE_RANK.match(fold(a.name)) or _province_committee(organisation)]
+    return [a for a in agencies if _answers_to(organisation, a, own, directory, places)]
+
+
+def _answers_to(organisation: str, agency: AgencyEntry, own: set[str], directory: Directory, places: frozenset[str],
+                depth: int = 0) -> bool:
+    """Whether an agency answers to the body an O names (`own`: the O's directory agencies): it is that body; its
+    `parent` names it (its province written or not, an abbreviation spelled out) or a body above that parent does;
+    without a `parent`, a Sở or a committee answers to its province's committee alone, any other unit to any O."""
+    if agency.code in own:
+        return True
+    if not agency.parent:
+        return not _PROVINCE_RANK.match(fold(agency.name)) or _province_committee(organisation)
+    around = agency.places | places
+    if any(_spellings(organisation, around) & _spellings(parent, around) for parent in agency.parent):
+        return True
+    if any(_province_committee(parent) for parent in agency.parent) and _province_committee(organisation):
+        return True
+    above = {a.code: a for parent in agency.parent for a in directory.by_certificate_name(parent, agency.places or places)}
+    return depth < 5 and any(_answers_to(organisation, a, own, directory, places, depth + 1)
+                             for a in above.values() if a.code != agency.code)
 
 
 def _province_committee(organisation: str) -> bool:
