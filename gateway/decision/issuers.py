@@ -229,49 +229,75 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
     if not organisation or squash(organisation) == squash(deciding_name(sig.subject)):
         return agencies
     own = {a.code for a in directory.by_certificate_name(organisation, places)}
-    return [a for a in agencies if _answers_to(organisation, a, own, directory, places)]
+    return [a for a in agencies if a.code in own or (_under_parent(organisation, a, own, directory, places) if a.parent
+                                                     else _under_any(organisation, a))]
 
 
-def _answers_to(organisation: str, agency: AgencyEntry, own: set[str], directory: Directory, places: frozenset[str],
-                depth: int = 0) -> bool:
-    """Whether an agency answers to the body an O names (`own`: the O's directory agencies): it is that body; its
-    `parent` names it (its province written or not, an abbreviation spelled out) or a body above that parent does;
-    without a `parent`, a Sở or a committee answers to its province's committee alone, any other unit to any O."""
-    if agency.code in own:
-        return True
-    if not agency.parent:
-        return not _PROVINCE_RANK.match(fold(agency.name)) or _province_committee(organisation)
-    around = agency.places | places
-    if any(_spellings(organisation, around) & _spellings(parent, around) for parent in agency.parent):
-        return True
-    if any(_province_committee(parent) for parent in agency.parent) and _province_committee(organisation):
-        return True
-    above = {a.code: a for parent in agency.parent for a in directory.by_certificate_name(parent, agency.places or places)}
-    return depth < 5 and any(_answers_to(organisation, a, own, directory, places, depth + 1)
-                             for a in above.values() if a.code != agency.code)
+def _under_any(organisation: str, agency: AgencyEntry) -> bool:
+    """An agency whose row names no parent: a Sở or a committee answers to its own province's committee alone (red team
+    122: another province's, written "UBND T. Lạng Sơn" or in English, passed); any other unit to any O."""
+    return not _PROVINCE_RANK.match(fold(agency.name)) or _committee_of(organisation, agency)
 
 
-def _province_committee(organisation: str) -> bool:
-    """Whether an O is a province's (or a centrally run city's) people's committee or council, or the province itself,
-    and nothing else: the body a Sở and a committee of the province answer to (red team 120: "UBND thành phố Bắc Giang",
-    the former city of a province; "UBND TX. Việt Yên …", "Tỉnh ủy Bắc Giang", "UBND tỉnh Lạng Sơn (cũ)", an English
-    district's committee)."""
+def _committee_of(organisation: str, agency: AgencyEntry) -> bool:
+    """Whether an O is the people's committee or council of the agency's own province (any province's, for an agency
+    whose names say none)."""
+    province = _province_committee(organisation)
+    return province is not None and (not agency.places or any(_same_province(province, p) for p in agency.places))
+
+
+def _same_province(one: str, other: str | None) -> bool:
+    """Whether two folded places are one province, however spelt ("DAK LAK", "DAC LAC")."""
+    return other is not None and bool((province_spellings(one) or {one}) & (province_spellings(other) or {other}))
+
+
+def _under_parent(organisation: str, agency: AgencyEntry, own: set[str], directory: Directory,
+                  places: frozenset[str]) -> bool:
+    """Whether an O is the body the agency's `parent` column names (its province written or not, an abbreviation spelled
+    out), or a body the directory puts above that one, row by row, each row looked at once (red team 122: a web of
+    parents took 16 s); a row above naming no parent is reached under its own name, or, a Sở's or a committee's, its
+    province's committee: never under any O (red team 122: a district's police under a commune's committee)."""
+    seen, rows = {agency.code}, [agency]
+    while rows:
+        row = rows.pop()
+        around = row.places | places
+        if any(_spellings(organisation, around) & _spellings(parent, around) for parent in row.parent):
+            return True
+        if any(_same_province(p, _province_committee(organisation)) for parent in row.parent
+               if (p := _province_committee(parent)) is not None):
+            return True
+        for above in (a for parent in row.parent if (a := directory.by_issuer(parent)) is not None):
+            if above.code in own or (not above.parent and _PROVINCE_RANK.match(fold(above.name))
+                                     and _committee_of(organisation, above)):
+                return True
+            if above.code not in seen:
+                seen.add(above.code)
+                rows.append(above)
+    return False
+
+
+def _province_committee(organisation: str) -> str | None:
+    """The province whose people's committee or council (or the province itself) an O is, and nothing else: the body a
+    Sở and a committee of the province answer to (red team 120: "UBND thành phố Bắc Giang", the former city of a
+    province; "UBND TX. Việt Yên …", "Tỉnh ủy Bắc Giang", "UBND tỉnh Lạng Sơn (cũ)", an English district's committee);
+    None for any other O."""
     plain = plain_dashes(fold(organisation)).replace("-", " ")
     # its dots dropped ("U.B.N.D") or read as spaces ("UBND T.Bắc Giang")
-    return any(_committee_of_a_province(" ".join(plain.replace(".", dot).split()), organisation) for dot in ("", " "))
+    return next((p for dot in ("", " ") if (p := _committee_of_a_province(" ".join(plain.replace(".", dot).split()),
+                                                                           organisation)) is not None), None)
 
 
-def _committee_of_a_province(folded: str, organisation: str) -> bool:
+def _committee_of_a_province(folded: str, organisation: str) -> str | None:
     english = _ENGLISH_COMMITTEE.match(folded)
     if english is not None:
         name, city = english.group("name1") or english.group("name2"), english.group("city1") or english.group("city2")
     elif (vietnamese := _COMMITTEE.match(folded)) is not None:
         name, city = vietnamese.group("name"), vietnamese.group("city")
         if not vietnamese.group("body") and not vietnamese.group("level") and _province_alone(organisation) is None:
-            return False
+            return None
     else:
-        return False
-    return name in province_places() and (not city or name in _CENTRAL_CITIES)
+        return None
+    return name if name in province_places() and (not city or name in _CENTRAL_CITIES) else None
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
