@@ -24,10 +24,6 @@ from typing import Literal
 import olefile
 import puremagic
 
-with warnings.catch_warnings():  # oletools' grammar uses pyparsing names deprecated since pyparsing 3
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from oletools.olevba import VBA_Parser
-
 from gateway.intake.mime import TNEF_MAGIC, tnef_files
 from gateway.model import AttachmentKind
 from vntext import fold
@@ -319,7 +315,11 @@ def _office_ole(data: bytes) -> _Bytes:
 
 
 def _has_macros(data: bytes) -> bool:
-    """oletools' look for VBA projects and Excel 4 (XLM) macros; a file it cannot read counts as having them."""
+    """oletools' look for VBA projects and Excel 4 (XLM) macros; a file it cannot read counts as having them. Loaded at
+    the first Office file (it and pyparsing cost every command 0.14 s of CPU at its start, for a file most mail lacks)."""
+    with warnings.catch_warnings():  # oletools' grammar uses pyparsing names deprecated since pyparsing 3
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from oletools.olevba import VBA_Parser
     try:
         parser = VBA_Parser("attachment", data=data)
         try:
