@@ -173,13 +173,7 @@ GENUINE_STP_PERSON_OS = [
     ("uy-ban-dotted", "U.B.N.D tỉnh Bắc Giang"),
     ("t-abbrev", "T. Bắc Giang"),
 ]
-T_ABBREV = pytest.mark.xfail(strict=True, reason="left: README Limits, red team 116: under trust.roots, an O abbreviating the "
-                                                 "province to 'T.' names no body of the state the gateway knows (the "
-                                                 "directory's certificates column lists such a certificate)")
-
-
-@pytest.mark.parametrize("organisation", [pytest.param(o, id=i, marks=[T_ABBREV] if i == "t-abbrev" else [])
-                                          for i, o in GENUINE_STP_PERSON_OS])
+@pytest.mark.parametrize("organisation", [pytest.param(o, id=i) for i, o in GENUINE_STP_PERSON_OS])  # "T.": stop 49
 def test_a_genuine_person_of_so_tu_phap_under_its_province_written_otherwise_is_not_refused(
         world: World, organisation: str) -> None:
     """A person of Sở Tư pháp (CN the person, OU "Sở Tư pháp", L Bắc Giang), the O the province or the state

@@ -100,9 +100,11 @@ _PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN
 _COMMITTEE = re.compile(r"^(?P<body>(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN) )?"
                         r"(?:(?P<level>TINH|T) |(?P<city>THANH PHO|TP) )?(?P<name>[A-Z ]+)$")
 _ENGLISH_COMMITTEE = re.compile(r"^(?:PEOPLE'?S COMMITTEE OF (?P<name1>[A-Z ]+?)(?: PROVINCE|(?P<city1> CITY))?|"
-                                r"(?P<name2>[A-Z ]+?)(?: PROVINCE|(?P<city2> CITY))? PEOPLE'?S COMMITTEE)$")
+                                r"(?P<name2>[A-Z ]+?)(?: PROVINCE|(?P<city2> CITY))?(?: PROVINCIAL)? PEOPLE'?S COMMITTEE)$")
 # the cities run by the centre, whose committee a Sở answers to ("thành phố Bắc Giang" was a province's city)
 _CENTRAL_CITIES = frozenset({"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CAN THO", "THUA THIEN HUE", "HUE"})
+# how their names are shortened or run together (red team 123: "UBND TP.HCM", "Hanoi People's Committee" were no one's)
+_CITY_SHORT = {"HCM": "HO CHI MINH", "TPHCM": "HO CHI MINH", "HANOI": "HA NOI", "SAIGON": "HO CHI MINH"}
 
 
 def _province_alone(organisation: str) -> str | None:
@@ -177,9 +179,11 @@ def _firm(text: str) -> bool:
 def governing_body(organisation: str) -> bool:
     """Whether an O names a governing body of the state: one of the phrases above, marks or none (a ministry by its
     name), a province or a city with its name, or a people's committee in English."""
-    folded = " ".join(plain_dashes(fold(organisation)).replace(".", "").split())
+    folded = " ".join(plain_dashes(fold(organisation)).replace(".", "").replace("’", "'").split())
     if _firm(organisation):
         return False
+    if _province_committee(organisation) is not None:
+        return True  # however its province is written ("Hanoi People's Committee", "UBND TP.HCM": red team 123)
     written = " ".join(nfc(organisation).lower().split())
     if f"{folded} ".startswith(_GOVERNING) or _province_alone(organisation) is not None:
         return True
@@ -240,10 +244,19 @@ def _under_any(organisation: str, agency: AgencyEntry) -> bool:
 
 
 def _committee_of(organisation: str, agency: AgencyEntry) -> bool:
-    """Whether an O is the people's committee or council of the agency's own province (any province's, for an agency
-    whose names say none)."""
+    """Whether an O is the people's committee or council of the agency's own province (red team 123: any province's
+    spoke for a row written "UBND xã Tân Liễu"); never for an agency whose province nothing says."""
     province = _province_committee(organisation)
-    return province is not None and (not agency.places or any(_same_province(province, p) for p in agency.places))
+    return province is not None and any(_same_province(province, p) for p in _provinces_of(agency))
+
+
+def _provinces_of(agency: AgencyEntry) -> frozenset[str]:
+    """The provinces an agency's names say; for names saying none, the one its official mailbox's domain names, as a
+    province's bodies have it ("ubnd@dakrlap.daknong.gov.vn": Đắk Nông; real files 011–013), else none."""
+    if agency.places:
+        return agency.places
+    labels = set(agency.mailbox.rpartition("@")[2].lower().split("."))
+    return frozenset(p for p in province_places() if p.replace(" ", "").lower() in labels)
 
 
 def _same_province(one: str, other: str | None) -> bool:
@@ -259,9 +272,8 @@ def _under_parent(organisation: str, agency: AgencyEntry, own: set[str], directo
     province's committee: never under any O (red team 122: a district's police under a commune's committee)."""
     seen, rows = {agency.code}, [agency]
     while rows:
-        row = rows.pop()
-        around = row.places | places
-        if any(_spellings(organisation, around) & _spellings(parent, around) for parent in row.parent):
+        row = rows.pop()  # a parent written without its province is completed by the row's, never the certificate's
+        if any(_spellings(organisation, row.places) & _spellings(parent, row.places) for parent in row.parent):
             return True
         if any(_same_province(p, _province_committee(organisation)) for parent in row.parent
                if (p := _province_committee(parent)) is not None):
@@ -281,7 +293,7 @@ def _province_committee(organisation: str) -> str | None:
     Sở and a committee of the province answer to (red team 120: "UBND thành phố Bắc Giang", the former city of a
     province; "UBND TX. Việt Yên …", "Tỉnh ủy Bắc Giang", "UBND tỉnh Lạng Sơn (cũ)", an English district's committee);
     None for any other O."""
-    plain = plain_dashes(fold(organisation)).replace("-", " ")
+    plain = plain_dashes(fold(organisation)).replace("-", " ").replace("’", "'")  # a typographic apostrophe too
     # its dots dropped ("U.B.N.D") or read as spaces ("UBND T.Bắc Giang")
     return next((p for dot in ("", " ") if (p := _committee_of_a_province(" ".join(plain.replace(".", dot).split()),
                                                                            organisation)) is not None), None)
@@ -293,11 +305,14 @@ def _committee_of_a_province(folded: str, organisation: str) -> str | None:
         name, city = english.group("name1") or english.group("name2"), english.group("city1") or english.group("city2")
     elif (vietnamese := _COMMITTEE.match(folded)) is not None:
         name, city = vietnamese.group("name"), vietnamese.group("city")
-        if not vietnamese.group("body") and not vietnamese.group("level") and _province_alone(organisation) is None:
-            return None
+        name = _CITY_SHORT.get(name, name)
+        if not (vietnamese.group("body") or vietnamese.group("level") or (city and name in _CENTRAL_CITIES)
+                or _province_alone(organisation) is not None):
+            return None  # a bare name is a province's only as the province alone; "Thành phố Hà Nội" is the city itself
     else:
         return None
-    return name if name in province_places() and (not city or name in _CENTRAL_CITIES) else None
+    name = _CITY_SHORT.get(name, name)
+    return name if (name in province_places() or name in _CENTRAL_CITIES) and (not city or name in _CENTRAL_CITIES) else None
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
