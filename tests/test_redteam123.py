@@ -62,7 +62,8 @@ def _directory(world: World, parents: dict[str, str] | None = None) -> None:
     """The world's directory, red team 119's rows, the rows above, and a `parent` column (red team 120's by default)."""
     parents = PARENTS if parents is None else parents
     rows = list(csv.DictReader(io.StringIO(DIRECTORY_CSV + ROWS)))
-    rows += [dict(zip(("code", "name", "mailbox", "aliases", "groups", "parent"), row)) for row in EXTRA]
+    rows += [dict(zip(("code", "name", "mailbox", "aliases", "groups", "parent"), row, strict=False))
+             for row in EXTRA]
     with (world.root / "directory.csv").open("w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=["code", "name", "mailbox", "aliases", "groups", "parent"])
         writer.writeheader()
@@ -98,7 +99,8 @@ PLACELESS = [
                  id="commune-council"),
     pytest.param("Trường Mầm non Tân Liễu", "TRƯỜNG MẦM NON TÂN LIỄU", "UBND XÃ TÂN LIỄU", MAM_NON, "953/MN",
                  id="school-whose-parent-is-the-commune"),
-    pytest.param("Phòng Giáo dục và Đào tạo huyện Lục Ngạn", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN LỤC NGẠN", "UBND HUYỆN LỤC NGẠN", PGD,
+    pytest.param("Phòng Giáo dục và Đào tạo huyện Lục Ngạn", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN LỤC NGẠN",
+                 "UBND HUYỆN LỤC NGẠN", PGD,
                  "954/PGDĐT", id="office-whose-parent-is-the-district"),
 ]
 
@@ -230,14 +232,15 @@ OUR_COMMITTEE = [
 @pytest.mark.parametrize("with_parent", [pytest.param(False, id="no-parent"), pytest.param(True, id="parent-committee")])
 def test_a_genuine_so_person_under_our_committee_however_written_is_registered(world: World, organisation: str,
                                                                                with_parent: bool) -> None:
-    """GENUINE. Sở Tài chính's person (its row without `parent`, or naming "UBND tỉnh Bắc Giang"), O the province's committee as a CA may write it — marks
-    or none, capitals, "UBND T. …", in English ("Bac Giang Provincial People's Committee" is how the province writes
-    its own name in English; a typographic apostrophe as word processors type it) — OU "Sở Tài chính", L "Bắc Giang",
-    DKIM-proven from the Sở's mailbox. Expected: registered. Observed (failing ids): refused, signer-not-issuer.
-    Where: issuers.py `_ENGLISH_COMMITTEE` knows "PROVINCE" but not "PROVINCIAL", and "PEOPLE'?S" not the U+2019
-    apostrophe (`governing_body`'s `_PEOPLES_COMMITTEE` neither, so `vouched` already refuses that one); the name
-    before " PEOPLE'S COMMITTEE" is then "BAC GIANG PROVINCIAL", no province: `_committee_of` False (with the parent
-    column, `_under_parent`'s committee test and its walk to the committee's row fail the same way)."""
+    """GENUINE. Sở Tài chính's person (its row without `parent`, or naming "UBND tỉnh Bắc Giang"), O the province's
+    committee as a CA may write it — marks or none, capitals, "UBND T. …", in English ("Bac Giang Provincial
+    People's Committee" is how the province writes its own name in English; a typographic apostrophe as word
+    processors type it) — OU "Sở Tài chính", L "Bắc Giang", DKIM-proven from the Sở's mailbox. Expected: registered.
+    Observed (failing ids): refused, signer-not-issuer. Where: issuers.py `_ENGLISH_COMMITTEE` knows "PROVINCE" but
+    not "PROVINCIAL", and "PEOPLE'?S" not the U+2019 apostrophe (`governing_body`'s `_PEOPLES_COMMITTEE` neither, so
+    `vouched` already refuses that one); the name before " PEOPLE'S COMMITTEE" is then "BAC GIANG PROVINCIAL", no
+    province: `_committee_of` False (with the parent column, `_under_parent`'s committee test and its walk to the
+    committee's row fail the same way)."""
     _directory(world, {**PARENTS, "Sở Tài chính tỉnh Bắc Giang": "UBND tỉnh Bắc Giang"} if with_parent else None)
     out = _genuine(world, organisation, "Sở Tài chính", "Bắc Giang", "SỞ TÀI CHÍNH", "UBND TỈNH BẮC GIANG", STC,
                    "970/STC-VP")
