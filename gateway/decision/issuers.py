@@ -233,7 +233,7 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
     if not organisation or squash(organisation) == squash(deciding_name(sig.subject)):
         return agencies
     own = {a.code for a in directory.by_certificate_name(organisation, places)}
-    return [a for a in agencies if a.code in own or (_under_parent(organisation, a, own, directory, places) if a.parent
+    return [a for a in agencies if a.code in own or (_under_parent(organisation, a, own, directory) if a.parent
                                                      else _under_any(organisation, a))]
 
 
@@ -264,8 +264,7 @@ def _same_province(one: str, other: str | None) -> bool:
     return other is not None and bool((province_spellings(one) or {one}) & (province_spellings(other) or {other}))
 
 
-def _under_parent(organisation: str, agency: AgencyEntry, own: set[str], directory: Directory,
-                  places: frozenset[str]) -> bool:
+def _under_parent(organisation: str, agency: AgencyEntry, own: set[str], directory: Directory) -> bool:
     """Whether an O is the body the agency's `parent` column names (its province written or not, an abbreviation spelled
     out), or a body the directory puts above that one, row by row, each row looked at once (red team 122: a web of
     parents took 16 s); a row above naming no parent is reached under its own name, or, a Sở's or a committee's, its
