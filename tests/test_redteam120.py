@@ -133,7 +133,7 @@ def test_a_stranger_never_speaks_for_the_provincial_police(world: World, organis
     AN / CÔNG AN TỈNH BẮC GIANG". Expected: never Công an tỉnh's (none of these bodies is above it; red team 119
     refused the same O for Sở Tư pháp). Observed before the directory's `parent` column: registered as Công an tỉnh
     Bắc Giang's (issuers.py `_governed` reserved only names matching `_PROVINCE_RANK` to the province's committee).
-    Now the directory row names "Bộ Công an" above it, and `_answers_to` takes that O alone."""
+    Now the directory row names "Bộ Công an" above it, and `_under_parent` takes that O alone."""
     _directory_with_parents(world)
     out = _forged(world, organisation, "Công an tỉnh Bắc Giang", "CÔNG AN TỈNH BẮC GIANG", "BỘ CÔNG AN", "904/CAT-PV")
     _nothing_for_a_forger(out, CAT)

@@ -233,21 +233,21 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
     if not organisation or squash(organisation) == squash(deciding_name(sig.subject)):
         return agencies
     own = {a.code for a in directory.by_certificate_name(organisation, places)}
-    return [a for a in agencies if a.code in own or (_under_parent(organisation, a, own, directory) if a.parent
-                                                     else _under_any(organisation, a))]
+    committee = _province_committee(organisation)  # once a signature: the O's province, if the O is its committee
+    return [a for a in agencies if a.code in own or (_under_parent(organisation, committee, a, own, directory) if a.parent
+                                                     else _under_any(committee, a))]
 
 
-def _under_any(organisation: str, agency: AgencyEntry) -> bool:
+def _under_any(committee: str | None, agency: AgencyEntry) -> bool:
     """An agency whose row names no parent: a Sở or a committee answers to its own province's committee alone (red team
     122: another province's, written "UBND T. Lạng Sơn" or in English, passed); any other unit to any O."""
-    return not _PROVINCE_RANK.match(fold(agency.name)) or _committee_of(organisation, agency)
+    return not _PROVINCE_RANK.match(fold(agency.name)) or _committee_of(committee, agency)
 
 
-def _committee_of(organisation: str, agency: AgencyEntry) -> bool:
-    """Whether an O is the people's committee or council of the agency's own province (red team 123: any province's
-    spoke for a row written "UBND xã Tân Liễu"); never for an agency whose province nothing says."""
-    province = _province_committee(organisation)
-    return province is not None and any(_same_province(province, p) for p in _provinces_of(agency))
+def _committee_of(committee: str | None, agency: AgencyEntry) -> bool:
+    """Whether the province whose committee the O is (`committee`, None for any other O) is the agency's own (red team
+    123: any province's spoke for a row written "UBND xã Tân Liễu"); never for an agency whose province nothing says."""
+    return committee is not None and any(_same_province(committee, p) for p in _provinces_of(agency))
 
 
 def _provinces_of(agency: AgencyEntry) -> frozenset[str]:
@@ -264,7 +264,8 @@ def _same_province(one: str, other: str | None) -> bool:
     return other is not None and bool((province_spellings(one) or {one}) & (province_spellings(other) or {other}))
 
 
-def _under_parent(organisation: str, agency: AgencyEntry, own: set[str], directory: Directory) -> bool:
+def _under_parent(organisation: str, committee: str | None, agency: AgencyEntry, own: set[str],
+                  directory: Directory) -> bool:
     """Whether an O is the body the agency's `parent` column names (its province written or not, an abbreviation spelled
     out), or a body the directory puts above that one, row by row, each row looked at once (red team 122: a web of
     parents took 16 s); a row above naming no parent is reached under its own name, or, a Sở's or a committee's, its
@@ -274,12 +275,11 @@ def _under_parent(organisation: str, agency: AgencyEntry, own: set[str], directo
         row = rows.pop()  # a parent written without its province is completed by the row's, never the certificate's
         if any(_spellings(organisation, row.places) & _spellings(parent, row.places) for parent in row.parent):
             return True
-        if any(_same_province(p, _province_committee(organisation)) for parent in row.parent
-               if (p := _province_committee(parent)) is not None):
+        if any(_same_province(p, committee) for parent in row.parent if (p := _province_committee(parent)) is not None):
             return True
         for above in (a for parent in row.parent if (a := directory.by_issuer(parent)) is not None):
             if above.code in own or (not above.parent and _PROVINCE_RANK.match(fold(above.name))
-                                     and _committee_of(organisation, above)):
+                                     and _committee_of(committee, above)):
                 return True
             if above.code not in seen:
                 seen.add(above.code)
@@ -299,18 +299,18 @@ def _province_committee(organisation: str) -> str | None:
 
 
 def _committee_of_a_province(folded: str, organisation: str) -> str | None:
-    english = _ENGLISH_COMMITTEE.match(folded)
+    english, vietnamese = _ENGLISH_COMMITTEE.match(folded), _COMMITTEE.match(folded)
     if english is not None:
         name, city = english.group("name1") or english.group("name2"), english.group("city1") or english.group("city2")
-    elif (vietnamese := _COMMITTEE.match(folded)) is not None:
+    elif vietnamese is not None:
         name, city = vietnamese.group("name"), vietnamese.group("city")
-        name = _CITY_SHORT.get(name, name)
-        if not (vietnamese.group("body") or vietnamese.group("level") or (city and name in _CENTRAL_CITIES)
-                or _province_alone(organisation) is not None):
-            return None  # a bare name is a province's only as the province alone; "Thành phố Hà Nội" is the city itself
     else:
         return None
     name = _CITY_SHORT.get(name, name)
+    if english is None and vietnamese is not None and not (
+            vietnamese.group("body") or vietnamese.group("level") or (city and name in _CENTRAL_CITIES)
+            or _province_alone(organisation) is not None):
+        return None  # a bare name is a province's only as the province alone; "Thành phố Hà Nội" is the city itself
     return name if (name in province_places() or name in _CENTRAL_CITIES) and (not city or name in _CENTRAL_CITIES) else None
 
 
