@@ -227,9 +227,8 @@ def test_directory_import_carries_the_parent_into_intake(world: World) -> None:
 @pytest.mark.parametrize("parent", [
     pytest.param("Sở NN và MT tỉnh Bắc Giang", id="parent-abbreviated"),
     pytest.param("Sở NN&MT tỉnh Bắc Giang", id="parent-ampersand-abbreviation"),
-    pytest.param("Sở Nông nghiệp và Môi trường Bắc Giang", id="parent-province-without-tinh", marks=pytest.mark.xfail(
-        strict=True, reason="left: README, directory: a `parent` naming a body of the directory names it as the "
-                            "directory does (an abbreviation allowed), its province after 'tỉnh' or 'thành phố'")),
+    pytest.param("Sở Nông nghiệp và Môi trường Bắc Giang", id="parent-province-without-tinh"),  # stop 50
+    pytest.param("Sở NN&MT Bắc Giang", id="parent-abbreviated-province-without-tinh"),
 ])
 def test_a_parent_written_abbreviated_or_without_tinh_still_registers_the_sos_person(world: World, parent: str) -> None:
     """GENUINE. The operator writes the Chi cục's `parent` as directories commonly write it — abbreviated ("Sở NN và MT
@@ -243,6 +242,17 @@ def test_a_parent_written_abbreviated_or_without_tinh_still_registers_the_sos_pe
     out = _genuine(world, SNNMT, "Chi cục Kiểm lâm", "CHI CỤC KIỂM LÂM", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", CCKL,
                    "931/CCKL-VP")
     _accepted(out, CCKL)
+
+
+@pytest.mark.parametrize("organisation", [pytest.param("Sở Nông nghiệp và Môi trường tỉnh Lạng Sơn", id="another-province"),
+                                          pytest.param("Sở Nông nghiệp và Môi trường Lạng Sơn", id="another-without-tinh")])
+def test_a_parent_written_without_tinh_is_completed_by_its_own_province_alone(world: World, organisation: str) -> None:
+    """ATTACK (what holds, stop 50). The Chi cục's `parent` written "Sở Nông nghiệp và Môi trường Bắc Giang" is read as
+    "… tỉnh Bắc Giang" (`issuers._levelled`): a person of Lạng Sơn's Sở (its province written or not), with OU "Chi cục
+    Kiểm lâm", is refused all the same."""
+    _directory(world, {**PARENTS, "Chi cục Kiểm lâm tỉnh Bắc Giang": "Sở Nông nghiệp và Môi trường Bắc Giang"})
+    out = _forged(world, organisation, "Chi cục Kiểm lâm", "CHI CỤC KIỂM LÂM", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "939/CCKL-VP")
+    _nothing_for_a_forger(out, CCKL)
 
 
 GENUINE = [

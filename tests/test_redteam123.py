@@ -198,19 +198,32 @@ def test_a_genuine_sos_person_under_its_own_citys_committee_is_registered(
     _accepted(out, sender)
 
 
-@pytest.mark.xfail(strict=True, reason="left: README Limits, red team 123: a certificate's province is compared as "
-                                       "written with the directory's ('Đắc Lắc' is not 'Đắk Lắk'): the agency is held")
-def test_outside_the_change_a_genuine_dak_lak_so_under_its_committee_spelled_dac_lac_is_registered(world: World) -> None:
-    """GENUINE (older code, not the change). Đắk Lắk's Sở Tư pháp (row "Sở Tư pháp tỉnh Đắk Lắk"); its person's O as
+@pytest.mark.parametrize("organisation,unit,number", [
+    pytest.param("UBND tỉnh Đắc Lắc", "Sở Tư pháp", "965/STP-VP", id="o-dac-lac"),
+    pytest.param("UBND tỉnh Đắc Lắc", "Sở Tư pháp tỉnh Đắk Lắk", "968/STP-VP", id="o-dac-lac-ou-dak-lak"),
+    pytest.param("UBND tỉnh Đắk Lắk", "Sở Tư pháp tỉnh Đăk Lăk", "969/STP-VP", id="ou-dak-lak-short-marks"),
+])
+def test_outside_the_change_a_genuine_dak_lak_so_under_its_committee_spelled_dac_lac_is_registered(
+        world: World, organisation: str, unit: str, number: str) -> None:
+    """GENUINE (older code, not the change; fixed at stop 50: `certificate_places` gives the province with its
+    spellings, and two of them in O and OU are one province). Đắk Lắk's Sở Tư pháp (row "Sở Tư pháp tỉnh Đắk Lắk"); its person's O as
     the CA spelled it, "UBND tỉnh Đắc Lắc" (a spelling `spelling.PROVINCES` lists for Đắk Lắk), L "Đắk Lắk", OU "Sở Tư
     pháp"; DKIM-proven from the Sở's mailbox. Expected: registered — `_same_province` was written for exactly this
     ("DAK LAK", "DAC LAC"). Observed: refused, signer-not-issuer: the change's `_same_province` is never reached.
     Where: issuers.py `certificate_places` takes the O's "DAC LAC" verbatim, and directory.py `by_certificate_name`
     keeps only rows whose places intersect it (`a.places & places`): {"DAK LAK"} & {"DAC LAC"} is empty."""
     _directory(world)
-    out = _genuine(world, "UBND tỉnh Đắc Lắc", "Sở Tư pháp", "Đắk Lắk", "SỞ TƯ PHÁP", "UBND TỈNH ĐẮK LẮK", DAK_LAK,
-                   "965/STP-VP", "Đắk Lắk")
+    out = _genuine(world, organisation, unit, "Đắk Lắk", "SỞ TƯ PHÁP", "UBND TỈNH ĐẮK LẮK", DAK_LAK, number, "Đắk Lắk")
     _accepted(out, DAK_LAK)
+
+
+def test_a_dak_lak_unit_under_dak_nongs_committee_is_still_two_provinces(world: World) -> None:
+    """ATTACK (what holds, stop 50). Đắk Nông's committee's person writes OU "Sở Tư pháp tỉnh Đắc Lắc" (Đắk Lắk's Sở,
+    spelt otherwise): two provinces, nobody's; the spellings of one province are never another's."""
+    _directory(world)
+    out = _forged(world, "UBND tỉnh Đắk Nông", "Sở Tư pháp tỉnh Đắc Lắc", "Đắk Nông", "SỞ TƯ PHÁP", "UBND TỈNH ĐẮK LẮK",
+                  "970/STP-VP")
+    _nothing_for_a_forger(out, DAK_LAK)
 
 
 # ============================================================ 3. genuine: our own province's committee, as CAs write it

@@ -15,7 +15,14 @@ from difflib import SequenceMatcher
 
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
-from gateway.reading.spelling import last_province, names_province, province_places, province_spellings
+from gateway.reading.spelling import (
+    ending_provinces,
+    last_province,
+    names_province,
+    province_places,
+    province_spellings,
+    without_last_words,
+)
 from gateway.resolver import commune_of
 from vntext import fold, foreign_letters, nfc, plain_dashes, squash
 
@@ -61,6 +68,13 @@ class DocumentIssuers:
 
 
 def certificate_places(subject: CertSubject) -> frozenset[str] | None:
+    """The one province a certificate names for its agency, with each of the ways its name is spelt (red team 123: a CA's
+    "UBND tỉnh Đắc Lắc" was no place of the directory's "Đắk Lắk"): `_one_place`."""
+    place = _one_place(subject)
+    return None if place is None else frozenset(p for one in place for p in province_spellings(one) or {one})
+
+
+def _one_place(subject: CertSubject) -> frozenset[str] | None:
     """The one province a certificate names for its agency: the place its deciding name ends with
     ("CÔNG AN TỈNH LÂM ĐỒNG"), else its O's (the parent: "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"), else its
     locality. One, never the union: a certificate whose L and O name two provinces speaks for the
@@ -77,7 +91,7 @@ def certificate_places(subject: CertSubject) -> frozenset[str] | None:
         other = _named_province(organisation) if organisation else None
         if other is None and subject.locality:
             other = _named_province(subject.locality)
-        return None if other is not None and other != own else frozenset([own])
+        return None if other is not None and not _same_province(own, other) else frozenset([own])
     if organisation and (found := place_of(organisation)) is not None:
         return frozenset([found])
     if organisation and (bare := _province_alone(organisation)) is not None:
@@ -273,11 +287,12 @@ def _under_parent(organisation: str, committee: str | None, agency: AgencyEntry,
     seen, rows = {agency.code}, [agency]
     while rows:
         row = rows.pop()  # a parent written without its province is completed by the row's, never the certificate's
-        if any(_spellings(organisation, row.places) & _spellings(parent, row.places) for parent in row.parent):
+        parents = [spelt for parent in row.parent for spelt in _levelled(parent)]
+        if any(_spellings(organisation, row.places) & _spellings(parent, row.places) for parent in parents):
             return True
-        if any(_same_province(p, committee) for parent in row.parent if (p := _province_committee(parent)) is not None):
+        if any(_same_province(p, committee) for parent in parents if (p := _province_committee(parent)) is not None):
             return True
-        for above in (a for parent in row.parent if (a := directory.by_issuer(parent)) is not None):
+        for above in (a for parent in parents if (a := directory.by_issuer(parent)) is not None):
             if above.code in own or (not above.parent and _PROVINCE_RANK.match(fold(above.name))
                                      and _committee_of(committee, above)):
                 return True
@@ -285,6 +300,14 @@ def _under_parent(organisation: str, committee: str | None, agency: AgencyEntry,
                 seen.add(above.code)
                 rows.append(above)
     return False
+
+
+def _levelled(parent: str) -> tuple[str, ...]:
+    """A `parent` as the column writes it and, where it ends with a province's name without "tỉnh" or "thành phố"
+    ("Sở Nông nghiệp và Môi trường Bắc Giang"), with each put before the name, as names are written (red team 122)."""
+    count, provinces = ending_provinces(parent)
+    head = without_last_words(parent, count) if count and len(provinces) == 1 and place_of(parent) is None else ""
+    return (parent, *(f"{head} {kind} {provinces[0]}" for kind in ("tỉnh", "thành phố"))) if head.strip() else (parent,)
 
 
 def _province_committee(organisation: str) -> str | None:
