@@ -61,6 +61,13 @@ class Issuer:
 
 
 @dataclass(frozen=True)
+class ProvinceBody:
+    """A province's people's committee (`council` False; the province itself counts as it) or council, as an O names it."""
+    province: str  # folded ("BAC GIANG")
+    council: bool = False
+
+
+@dataclass(frozen=True)
 class DocumentIssuers:
     issuers: tuple[Issuer, ...]  # empty: the issuer could not be read
     copy: bool = False  # a certified copy: the issuers are the copying agency
@@ -71,7 +78,28 @@ def certificate_places(subject: CertSubject) -> frozenset[str] | None:
     """The one province a certificate names for its agency, with each of the ways its name is spelt (red team 123: a CA's
     "UBND tỉnh Đắc Lắc" was no place of the directory's "Đắk Lắk"): `_one_place`."""
     place = _one_place(subject)
-    return None if place is None else frozenset(p for one in place for p in province_spellings(one) or {one})
+    return None if place is None else _spelt(place)
+
+
+def organisation_places(subject: CertSubject) -> frozenset[str]:
+    """The province the certificate gives outside its deciding name, its O's or else its L's: the only one an O is
+    completed with (red team 124: a bare "ỦY BAN NHÂN DÂN TỈNH" took the province the forger's own OU wrote, and was our
+    committee)."""
+    if any(foreign_letters(text) for text in (subject.organisation, subject.locality)):
+        return frozenset()
+    return _spelt(_place_outside(subject.organisation, subject.locality))
+
+
+def _spelt(places: frozenset[str]) -> frozenset[str]:
+    """Each place with every spelling of its province ("DAK LAK", "DAC LAC"), its short names spelled out ("HCM", "BR VT")
+    and Huế's two names since 2025 (Thừa Thiên Huế became the city of Huế)."""
+    found: set[str] = set()
+    for place in places:
+        place = _CITY_SHORT.get(place.replace(" ", ""), place)
+        found |= province_spellings(place) or {place}
+        if found & _HUE:
+            found |= _HUE
+    return frozenset(found)
 
 
 def _one_place(subject: CertSubject) -> frozenset[str] | None:
@@ -89,15 +117,21 @@ def _one_place(subject: CertSubject) -> frozenset[str] | None:
         # an OU or a CN naming a province the O (else the L) does not: two provinces, no agency's (red team 119: OU "Sở
         # Tư pháp tỉnh Bắc Giang" under "UBND tỉnh Lạng Sơn", or under a bare "Sở Tư pháp" registered in Lạng Sơn)
         other = _named_province(organisation) if organisation else None
-        if other is None and subject.locality:
+        if other is None and subject.locality and (not organisation or _PROVINCE_RANK.match(_folded(organisation))):
+            # under a central body's O the L is where the person was registered, not the unit's province (red team 124:
+            # the province's police, tax office, social insurance, their officers registered in Hà Nội)
             other = _named_province(subject.locality)
         return None if other is not None and not _same_province(own, other) else frozenset([own])
+    return _place_outside(organisation, subject.locality)
+
+
+def _place_outside(organisation: str | None, locality: str | None) -> frozenset[str]:
     if organisation and (found := place_of(organisation)) is not None:
         return frozenset([found])
     if organisation and (bare := _province_alone(organisation)) is not None:
         return frozenset([bare])  # "Lâm Đồng", "UBND Lâm Đồng": a province without "tỉnh" (red team 111)
-    if subject.locality:  # its dashes any dash (red team 111: "Bà Rịa – Vũng Tàu" was no place)
-        return frozenset([place_of(subject.locality) or " ".join(plain_dashes(fold(subject.locality)).replace("-", " ").split())])
+    if locality:  # its dashes any dash (red team 111: "Bà Rịa – Vũng Tàu" was no place)
+        return frozenset([place_of(locality) or " ".join(plain_dashes(fold(locality)).replace("-", " ").split())])
     return frozenset()
 
 
@@ -108,8 +142,11 @@ def _named_province(text: str) -> str | None:
 
 
 _PARENT_WORDS = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s+")
-# a body of the province's own rank, no other body's unit: a Sở, a people's committee or council (red teams 118, 119)
-_PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s")
+# a body of the province's own rank, no other body's unit: a Sở, a people's committee or council (red teams 118, 119),
+# the committee's office and the province's inspectorate (NĐ 24/2014 Đ8: of a Sở's rank; red team 124)
+_PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|VAN PHONG (?:UBND|UY BAN NHAN DAN)|"
+                            r"THANH TRA (?:TINH|THANH PHO|TP))\s")
+_COUNCIL = re.compile(r"^(?:HDND|HOI DONG NHAN DAN)\s")  # a council's units answer to the council, never the committee
 # a province's committee or council written whole: its body's words, its level, its name, and nothing else
 _COMMITTEE = re.compile(r"^(?P<body>(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN) )?"
                         r"(?:(?P<level>TINH|T) |(?P<city>THANH PHO|TP) )?(?P<name>[A-Z ]+)$")
@@ -117,8 +154,19 @@ _ENGLISH_COMMITTEE = re.compile(r"^(?:PEOPLE'?S COMMITTEE OF (?P<name1>[A-Z ]+?)
                                 r"(?P<name2>[A-Z ]+?)(?: PROVINCE|(?P<city2> CITY))?(?: PROVINCIAL)? PEOPLE'?S COMMITTEE)$")
 # the cities run by the centre, whose committee a Sở answers to ("thành phố Bắc Giang" was a province's city)
 _CENTRAL_CITIES = frozenset({"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CAN THO", "THUA THIEN HUE", "HUE"})
-# how their names are shortened or run together (red team 123: "UBND TP.HCM", "Hanoi People's Committee" were no one's)
-_CITY_SHORT = {"HCM": "HO CHI MINH", "TPHCM": "HO CHI MINH", "HANOI": "HA NOI", "SAIGON": "HO CHI MINH"}
+# how names are shortened or run together, their spaces taken out (red teams 123, 124: "UBND TP.HCM", "UBND TP HCM",
+# "Hanoi People's Committee", "HCMC", "Danang City", "Daklak Province", "UBND tỉnh BR-VT" were no one's)
+_CITY_SHORT = {"HCM": "HO CHI MINH", "TPHCM": "HO CHI MINH", "HCMC": "HO CHI MINH", "SAIGON": "HO CHI MINH",
+               "HANOI": "HA NOI", "DANANG": "DA NANG", "HAIPHONG": "HAI PHONG", "CANTHO": "CAN THO",
+               "DAKLAK": "DAK LAK", "DAKNONG": "DAK NONG", "KONTUM": "KON TUM", "BRVT": "BA RIA VUNG TAU"}
+_HUE = frozenset({"HUE", "THUA THIEN HUE"})  # one body: the province became the city in 2025
+# the labels a province's domain is written with where they are not its name run together (….gov.vn)
+_DOMAINS = {"hochiminhcity": "HO CHI MINH", "tphcm": "HO CHI MINH", "hcm": "HO CHI MINH", "hue": "HUE",
+            "bariavungtau": "BA RIA VUNG TAU", "brvt": "BA RIA VUNG TAU"}
+
+
+def _folded(text: str) -> str:
+    return " ".join(plain_dashes(fold(text)).replace("-", " ").split())
 
 
 def _province_alone(organisation: str) -> str | None:
@@ -225,7 +273,8 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
         return True
     if not organisation or _firm(organisation):
         return False
-    if governing_body(organisation) or directory.by_certificate_name(organisation, places or frozenset()):
+    outside = organisation_places(subject)  # the O completed by its own province or L, never by the OU's (red team 124)
+    if governing_body(organisation) or directory.by_certificate_name(organisation, outside):
         return True
     # 000 Đ7.2, Đ15.2: Ban Cơ yếu Chính phủ's CA certifies the state's bodies: its O is one, and speaks for its own units
     # alone (red team 118: a hospital's person with OU "Sở Tư pháp" spoke for Sở Tư pháp)
@@ -233,7 +282,7 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
         return False  # a unit no agency of the directory is ("BỆNH VIỆN X / SỞ TƯ PHÁP" is never Sở Tư pháp's)
     if _PROVINCE_RANK.match(plain_dashes(fold(name))):
         return False  # nor one named as a Sở or a committee is (red team 119: "BỆNH VIỆN … / SỞ Y TẾ")
-    return bool(_spellings(organisation, places or frozenset()) & _spellings(parent, places or frozenset()))
+    return bool(_spellings(organisation, outside) & _spellings(parent, outside))
 
 
 def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Directory,
@@ -246,22 +295,26 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
     organisation = sig.subject.organisation
     if not organisation or squash(organisation) == squash(deciding_name(sig.subject)):
         return agencies
-    own = {a.code for a in directory.by_certificate_name(organisation, places)}
+    outside = organisation_places(sig.subject)  # an O is completed by its own province or L, never the OU's
+    own = {a.code for a in directory.by_certificate_name(organisation, outside)}
     committee = _province_committee(organisation)  # once a signature: the O's province, if the O is its committee
-    return [a for a in agencies if a.code in own or (_under_parent(organisation, committee, a, own, directory) if a.parent
-                                                     else _under_any(committee, a))]
+    return [a for a in agencies if a.code in own or (_under_parent(organisation, outside, committee, a, own, directory)
+                                                     if a.parent else _under_any(committee, a))]
 
 
-def _under_any(committee: str | None, agency: AgencyEntry) -> bool:
+def _under_any(committee: ProvinceBody | None, agency: AgencyEntry) -> bool:
     """An agency whose row names no parent: a Sở or a committee answers to its own province's committee alone (red team
     122: another province's, written "UBND T. Lạng Sơn" or in English, passed); any other unit to any O."""
-    return not _PROVINCE_RANK.match(fold(agency.name)) or _committee_of(committee, agency)
+    return not _PROVINCE_RANK.match(_folded(agency.name)) or _committee_of(committee, agency)
 
 
-def _committee_of(committee: str | None, agency: AgencyEntry) -> bool:
+def _committee_of(committee: ProvinceBody | None, agency: AgencyEntry) -> bool:
     """Whether the province whose committee the O is (`committee`, None for any other O) is the agency's own (red team
-    123: any province's spoke for a row written "UBND xã Tân Liễu"); never for an agency whose province nothing says."""
-    return committee is not None and any(_same_province(committee, p) for p in _provinces_of(agency))
+    123: any province's spoke for a row written "UBND xã Tân Liễu"); never for an agency whose province nothing says. A
+    council's row answers to its province's council, any other to the committee (red team 124: the council's person
+    spoke for a Sở and for the committee)."""
+    return (committee is not None and committee.council == bool(_COUNCIL.match(_folded(agency.name)))
+            and any(_same_province(committee.province, p) for p in _provinces_of(agency)))
 
 
 def _provinces_of(agency: AgencyEntry) -> frozenset[str]:
@@ -269,17 +322,23 @@ def _provinces_of(agency: AgencyEntry) -> frozenset[str]:
     province's bodies have it ("ubnd@dakrlap.daknong.gov.vn": Đắk Nông; real files 011–013), else none."""
     if agency.places:
         return agency.places
-    labels = set(agency.mailbox.rpartition("@")[2].lower().split("."))
-    return frozenset(p for p in province_places() if p.replace(" ", "").lower() in labels)
+    domain = agency.mailbox.rpartition("@")[2].lower().rstrip(".")
+    if not domain.endswith(".gov.vn"):
+        return frozenset()
+    # the province's own label, just before .gov.vn: never a district's or commune's named like another province (red
+    # team 124: huyện Quảng Ninh at quangninh.quangbinh.gov.vn is Quảng Bình's)
+    label = domain.removesuffix(".gov.vn").rpartition(".")[2].replace("-", "")
+    found = _DOMAINS.get(label) or next((p for p in province_places() if p.replace(" ", "").lower() == label), None)
+    return frozenset() if found is None else _spelt(frozenset([found]))
 
 
 def _same_province(one: str, other: str | None) -> bool:
-    """Whether two folded places are one province, however spelt ("DAK LAK", "DAC LAC")."""
-    return other is not None and bool((province_spellings(one) or {one}) & (province_spellings(other) or {other}))
+    """Whether two folded places are one province, however spelt ("DAK LAK", "DAC LAC", "HCM")."""
+    return other is not None and bool(_spelt(frozenset([one])) & _spelt(frozenset([other])))
 
 
-def _under_parent(organisation: str, committee: str | None, agency: AgencyEntry, own: set[str],
-                  directory: Directory) -> bool:
+def _under_parent(organisation: str, outside: frozenset[str], committee: ProvinceBody | None, agency: AgencyEntry,
+                  own: set[str], directory: Directory) -> bool:
     """Whether an O is the body the agency's `parent` column names (its province written or not, an abbreviation spelled
     out), or a body the directory puts above that one, row by row, each row looked at once (red team 122: a web of
     parents took 16 s); a row above naming no parent is reached under its own name, or, a Sở's or a committee's, its
@@ -288,9 +347,10 @@ def _under_parent(organisation: str, committee: str | None, agency: AgencyEntry,
     while rows:
         row = rows.pop()  # a parent written without its province is completed by the row's, never the certificate's
         parents = [spelt for parent in row.parent for spelt in _levelled(parent)]
-        if any(_spellings(organisation, row.places) & _spellings(parent, row.places) for parent in parents):
+        if _is_a_parent(organisation, outside, row, parents):
             return True
-        if any(_same_province(p, committee) for parent in parents if (p := _province_committee(parent)) is not None):
+        if committee is not None and any(p.council == committee.council and _same_province(p.province, committee.province)
+                                         for parent in parents if (p := _province_committee(parent)) is not None):
             return True
         for above in (a for parent in parents if (a := directory.by_issuer(parent)) is not None):
             if above.code in own or (not above.parent and _PROVINCE_RANK.match(fold(above.name))
@@ -302,6 +362,18 @@ def _under_parent(organisation: str, committee: str | None, agency: AgencyEntry,
     return False
 
 
+def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, parents: list[str]) -> bool:
+    """Whether the O is one of the row's parents as the column writes them: the O completed by the row's province only
+    where the certificate gives that province itself (`outside`; red team 124: a bare "SỞ Y TẾ" of any province, no L,
+    was the hospital's "Sở Y tế tỉnh Bắc Giang"), and a row whose names say no place only under a certificate whose
+    province is its mailbox's, or says none (red team 124: Lạng Sơn's "UBND xã Tân Lập" for our commune's school)."""
+    around = frozenset(p for p in row.places if any(_same_province(p, q) for q in outside))
+    if not row.places and outside and (provinces := _provinces_of(row)) and not any(
+            _same_province(p, q) for p in provinces for q in outside):
+        return False
+    return any(_spellings(organisation, around) & _spellings(parent, row.places) for parent in parents)
+
+
 def _levelled(parent: str) -> tuple[str, ...]:
     """A `parent` as the column writes it and, where it ends with a province's name without "tỉnh" or "thành phố"
     ("Sở Nông nghiệp và Môi trường Bắc Giang"), with each put before the name, as names are written (red team 122)."""
@@ -310,18 +382,18 @@ def _levelled(parent: str) -> tuple[str, ...]:
     return (parent, *(f"{head} {kind} {provinces[0]}" for kind in ("tỉnh", "thành phố"))) if head.strip() else (parent,)
 
 
-def _province_committee(organisation: str) -> str | None:
+def _province_committee(organisation: str) -> ProvinceBody | None:
     """The province whose people's committee or council (or the province itself) an O is, and nothing else: the body a
     Sở and a committee of the province answer to (red team 120: "UBND thành phố Bắc Giang", the former city of a
     province; "UBND TX. Việt Yên …", "Tỉnh ủy Bắc Giang", "UBND tỉnh Lạng Sơn (cũ)", an English district's committee);
-    None for any other O."""
-    plain = plain_dashes(fold(organisation)).replace("-", " ").replace("’", "'")  # a typographic apostrophe too
+    None for any other O. A mark a CA's form leaves at its end is none of the name (red team 124: "…, ", "…;")."""
+    plain = plain_dashes(fold(organisation)).replace("-", " ").replace("’", "'").rstrip(" ,;:")  # a typographic apostrophe
     # its dots dropped ("U.B.N.D") or read as spaces ("UBND T.Bắc Giang")
     return next((p for dot in ("", " ") if (p := _committee_of_a_province(" ".join(plain.replace(".", dot).split()),
                                                                            organisation)) is not None), None)
 
 
-def _committee_of_a_province(folded: str, organisation: str) -> str | None:
+def _committee_of_a_province(folded: str, organisation: str) -> ProvinceBody | None:
     english, vietnamese = _ENGLISH_COMMITTEE.match(folded), _COMMITTEE.match(folded)
     if english is not None:
         name, city = english.group("name1") or english.group("name2"), english.group("city1") or english.group("city2")
@@ -329,12 +401,14 @@ def _committee_of_a_province(folded: str, organisation: str) -> str | None:
         name, city = vietnamese.group("name"), vietnamese.group("city")
     else:
         return None
-    name = _CITY_SHORT.get(name, name)
+    name = _CITY_SHORT.get(name.replace(" ", ""), name)
     if english is None and vietnamese is not None and not (
             vietnamese.group("body") or vietnamese.group("level") or (city and name in _CENTRAL_CITIES)
             or _province_alone(organisation) is not None):
         return None  # a bare name is a province's only as the province alone; "Thành phố Hà Nội" is the city itself
-    return name if (name in province_places() or name in _CENTRAL_CITIES) and (not city or name in _CENTRAL_CITIES) else None
+    if not (name in province_places() or name in _CENTRAL_CITIES) or (city and name not in _CENTRAL_CITIES):
+        return None
+    return ProvinceBody(name, council=bool(vietnamese is not None and english is None and _COUNCIL.match(folded)))
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
@@ -346,9 +420,31 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
         return [agency]
     listed = directory.by_listed_certificate(sig.subject.common_name)
     places = certificate_places(sig.subject)
-    named = (_governed(sig, directory.by_certificate_name(deciding_name(sig.subject), places), directory, places)
-             if places is not None and vouched(sig, directory, places) else [])
+    named: list[AgencyEntry] = []
+    if places is not None:
+        found = [a for a in directory.by_certificate_name(deciding_name(sig.subject), places) if _placed_alike(a, places)]
+        if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, found):
+            named = _governed(sig, found, directory, places)
     return list({a.code: a for a in (*listed, *named)}.values())
+
+
+def _placed_alike(agency: AgencyEntry, places: frozenset[str]) -> bool:
+    """A row whose names say no place is a certificate's only where the certificate's province, if it gives one, is the
+    row's mailbox's (red team 124: Lạng Sơn's xã Tân Lập, its own certificate, was our "UBND xã Tân Lập")."""
+    provinces = frozenset() if agency.places or not places else _provinces_of(agency)
+    return not provinces or any(_same_province(p, q) for p in provinces for q in places)
+
+
+def _a_parent_of_any(subject: CertSubject, agencies: list[AgencyEntry]) -> bool:
+    """Whether the O is, as the directory's `parent` column writes it, the body above one of the agencies the deciding
+    name names: the operator's word vouches for it as a body of the state (red team 124: a hospital under "Sở Y tế tỉnh
+    Bắc Giang", a row the directory does not list, was held). Never a firm's O."""
+    organisation = subject.organisation
+    if not organisation or _firm(organisation):
+        return False
+    outside = organisation_places(subject)
+    return any(_is_a_parent(organisation, outside, a, [p for parent in a.parent for p in _levelled(parent)])
+               for a in agencies if a.parent)
 
 
 def signer_agency(sig: SignatureFacts, directory: Directory) -> AgencyEntry | None:
@@ -391,7 +487,7 @@ def speaks_for(sig: SignatureFacts, issuer: Issuer, directory: Directory) -> boo
     parent = directory.by_issuer(issuer.parent) if issuer.parent and not _PARENT_WORDS.match(fold(issuer.parent)) else None
     if parent is None or deciding_name(subject) == subject.organisation:
         return True
-    organisation, places = subject.organisation or "", named_places or frozenset()
+    organisation, places = subject.organisation or "", organisation_places(subject)  # never the OU's (red team 124)
     if _PARENT_WORDS.match(fold(organisation)) and parent.places & places:
         return True  # the unit's certificate under its province's committee, as real files have it (red team 115)
     if squash(organisation) in {squash(f"{issuer.parent} {p}") for p in parent.places} and parent.places & places:
