@@ -36,12 +36,19 @@ class DirectorySync:
     read: int
     changed: int
     withdrawn: tuple[tuple[str, str], ...]
+    # trusted agencies another file gave that this one does not name (kept: each file withdraws only its own)
+    elsewhere: tuple[tuple[str, str], ...] = ()
 
     def summary(self, source: str) -> str:
         line = f"{self.read} agencies read, {self.changed} added or changed"
         if self.withdrawn:
             line += f"; {len(self.withdrawn)} withdrawn, no longer in {source} (not trusted any more, kept for the " \
                     f"documents they sent): " + ", ".join(f"{code} {name}" for code, name in self.withdrawn)
+        if self.elsewhere:  # newcomer, stop 50: a dated export imported under a new name withdrew nobody, silently
+            named = ", ".join(f"{code} {name}" for code, name in self.elsewhere[:5])
+            more = f" and {len(self.elsewhere) - 5} more" if len(self.elsewhere) > 5 else ""
+            line += f"; {len(self.elsewhere)} not in {source} but given by another file, still trusted (`--whole` " \
+                    f"withdraws them): {named}{more}"
         return line
 
 
@@ -51,11 +58,12 @@ def directory_source(path: Path) -> str:
 
 
 def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *, actor: str = "gateway",
-                   whole: bool = True, ours: str | None = None) -> DirectorySync:
+                   whole: bool = True, ours: str | None = None, every: bool = False) -> DirectorySync:
     """Add or update agencies from a directory file, and withdraw those it read before and names no longer (audited).
     `whole`: the file is the agency's whole directory (the configuration's `directory:`), so that rows from before
     sources were kept, and not in it, are withdrawn too; `ours`: our own agency's code, never withdrawn (red team 78: a
-    one-line file imported after the upgrade withdrew every agency, ours too)."""
+    one-line file imported after the upgrade withdrew every agency, ours too); `every`: the file is the whole directory
+    whatever files gave the others (`directory import --whole`), which are withdrawn too."""
     if session.get_bind().dialect.name == "postgresql":
         # two gateways starting at once must not both insert the same agencies (SQLite's writers
         # are already one at a time: BEGIN IMMEDIATE)
@@ -77,21 +85,24 @@ def sync_directory(session: Session, entries: list[AgencyEntry], source: str, *,
                 setattr(row, key, value)
             row.withdrawn_at = None  # named again: trusted again
             changed += 1
-    withdrawn = _withdraw(existing, {e.code for e in entries} | ({ours} if ours else set()), source, whole)
+    named = {e.code for e in entries} | ({ours} if ours else set())
+    withdrawn = _withdraw(existing, named, source, whole, every)
+    elsewhere = tuple((code, row.name) for code, row in sorted(existing.items())
+                      if code not in named and row.withdrawn_at is None)
     if changed:
         audit.record(session, "directory-import", actor=actor, source=source, changed=changed, total=len(entries))
     if withdrawn:
         audit.record(session, "directory-withdrawn", actor=actor, source=source,
                      agencies=[{"code": a.code, "name": a.name, "mailbox": a.mailbox} for a in withdrawn])
-    return DirectorySync(len(entries), changed, tuple((a.code, a.name) for a in withdrawn))
+    return DirectorySync(len(entries), changed, tuple((a.code, a.name) for a in withdrawn), elsewhere)
 
 
-def _withdraw(rows: dict[str, Agency], named: set[str], source: str, whole: bool) -> list[Agency]:
-    """The rows this file gave before (or of no known file, when it is the whole directory) that it no longer names,
-    marked withdrawn now."""
+def _withdraw(rows: dict[str, Agency], named: set[str], source: str, whole: bool, every: bool = False) -> list[Agency]:
+    """The rows this file gave before (or of no known file, when it is the whole directory; or any, `every`) that it no
+    longer names, marked withdrawn now."""
     now = datetime.now(timezone.utc)
     gone = [row for code, row in sorted(rows.items()) if code not in named and row.withdrawn_at is None
-            and (row.source == source or (row.source is None and whole))]
+            and (every or row.source == source or (row.source is None and whole))]
     for row in gone:
         row.withdrawn_at = now
     return gone

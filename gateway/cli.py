@@ -208,8 +208,9 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
         # (the register's numbers follow the times of receipt: paper registered at night after mail so moved came before it)
         received = datetime.fromisoformat(received_at) if received_at else now
         issued_date = date.fromisoformat(issued).isoformat() if issued else None
-    except ValueError as exc:
-        raise UsageError(f"--received-at/--date: {exc}") from None
+    except ValueError:  # Python's "Invalid isoformat string" told nobody what to type (a newcomer, stop 50)
+        raise UsageError(f"--received-at {received_at or ''} / --date {issued or ''}: write dates as YYYY-MM-DD (the "
+                         "received time as YYYY-MM-DDTHH:MM), e.g. 2026-12-07 or 2026-12-07T09:30") from None
     if received.tzinfo is None:
         received = received.replace(tzinfo=config.tz)
     if received_at and received > now + timedelta(minutes=1):
@@ -402,8 +403,11 @@ directory = _group("directory", "the directory of agencies")
 @directory.command("import", help="load a directory CSV or YAML file")
 @config_option
 @click.argument("file")
+@click.option("--whole", "whole_directory", is_flag=True,
+              help="the file is the whole directory: withdraw every agency it does not name, whichever file gave it "
+                   "(our own agency never)")
 @actor_option("operator")
-def directory_import(config_path: str, file: str, actor: str) -> int:
+def directory_import(config_path: str, file: str, whole_directory: bool, actor: str) -> int:
     from gateway.app import Gateway, directory_source, sync_directory
     from gateway.directory import DirectoryError, parse_directory, shared_summary
 
@@ -417,7 +421,8 @@ def directory_import(config_path: str, file: str, actor: str) -> int:
     # the configuration's own file is the whole directory; any other adds agencies, and withdraws only those it gave
     whole = config.directory is not None and directory_source(config.directory) == source
     with closing(Gateway.open(config)) as gateway, gateway.register.session() as session, session.begin():
-        synced = sync_directory(session, entries, source, actor=actor, whole=whole, ours=config.agency.code)
+        synced = sync_directory(session, entries, source, actor=actor, whole=whole, ours=config.agency.code,
+                                every=whole_directory)
     print(synced.summary(file))
     if (shared := shared_summary(entries)) is not None:  # its mail proves a document of any of them (red team 78)
         print(f"shared: {shared}")
@@ -789,7 +794,7 @@ def review_return(config_path: str, mail_id: int, as_json: bool, actor: str, rea
 
 
 @review_command("discard", "close it without an answer")
-@click.option("--note")
+@click.option("--note", help="why it is closed without an answer, kept in the audit log")
 def review_discard(config_path: str, mail_id: int, as_json: bool, actor: str, note: str | None) -> int:
     from gateway import review as reviews
 

@@ -7,6 +7,7 @@ gateway reads (ReadFile) must exist at start-up, the ones it makes are made on f
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Callable
@@ -550,7 +551,10 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path) -> Config:
         for error in exc.errors():
             key = _key_of(error)
             if error["type"] == "extra_forbidden":
-                problems.append(f"{key}: unknown key")
+                near = difflib.get_close_matches(key.rpartition(".")[2], _known_keys(error), n=1)
+                problems.append(f"{key}: unknown key" + (f" (did you mean `{near[0]}`?)" if near else ""))
+            elif error["type"] == "list_type" and isinstance(error.get("input"), str):  # a newcomer wrote one file bare
+                problems.append(f"{key}: a list: write [{error['input']}] (or one item a line, each after \"- \")")
             elif error["type"] == "missing":
                 problems.append(f"{key}: required key is missing")
             elif error["type"] == "value_error" and "error" in error.get("ctx", {}):
@@ -564,6 +568,20 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path) -> Config:
         raise ConfigError("trust.roots: name at least one root certificate file "
                           "(trust.state_roots: the Ban Cơ yếu Chính phủ roots)")
     return config
+
+
+def _known_keys(error: ErrorDetails) -> list[str]:
+    """The keys the model holding an unknown key has, for a suggestion ("databse" → "database")."""
+    model: Any = Config
+    for part in error["loc"][:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        annotation = getattr(field, "annotation", None)
+        model = next((a for a in (annotation, *getattr(annotation, "__args__", ())) if hasattr(a, "model_fields")), None)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
 
 
 def _check_listener(config: Config) -> None:

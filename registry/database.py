@@ -248,12 +248,21 @@ class Register:
         """`existing`: the register as it is, for reading (`status`): never made, never migrated (RegisterUnavailable
         when it is not there, not reached or not at the code's revision); else made if need be and migrated, but never
         made anew beside a content store that holds a register's files (`store`: its folder)."""
+        file = sqlite_path(normalise_url(url))
+        made = file is not None and not existing and not Path(file).exists()
         self.engine = make_engine(url, create=not existing)
         try:
             if existing:
                 check_revision(self.engine)
             else:
-                _never_anew_beside(self.engine, store)
+                try:
+                    _never_anew_beside(self.engine, store)
+                except RegisterUnavailable:
+                    if made:  # the empty file this opening made goes too: left, `status` took it for a register of
+                        self.engine.dispose()  # no revision, not for one missing (a newcomer, stop 50)
+                        for part in ("", "-wal", "-shm", "-journal"):
+                            Path(f"{file}{part}").unlink(missing_ok=True)
+                    raise
                 migrate(self.engine)
         except BaseException:
             self.engine.dispose()

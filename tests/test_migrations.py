@@ -42,3 +42,22 @@ def test_a_register_at_the_codes_revision_is_opened_without_alembic_and_a_new_on
 
     with sqlite3.connect(tmp_path / "qlvb.db") as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(CODE_REVISION,)]
+
+
+def test_a_register_refused_beside_a_stores_files_leaves_no_empty_file_behind(tmp_path: Path) -> None:
+    """A mistyped register path beside a store that holds a register's files is refused ("restore the register from its
+    backup"), and the empty file the opening made goes with the refusal: left, `status` called it "not a register (no
+    schema revision in it)" instead of "no register at …" (a newcomer, stop 50)."""
+    import pytest
+
+    from registry.database import Register
+    from registry.errors import RegisterUnavailable
+
+    (tmp_path / "store" / "sha256" / "ab").mkdir(parents=True)
+    (tmp_path / "store" / "sha256" / "ab" / "abcd").write_bytes(b"a stored file")
+    typo = tmp_path / "qlvb-typo.db"
+    with pytest.raises(RegisterUnavailable, match="restore the register from its backup"):
+        Register(f"sqlite:///{typo}", store=tmp_path / "store")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+    with pytest.raises(RegisterUnavailable, match="no register at"):
+        Register(f"sqlite:///{typo}", existing=True)

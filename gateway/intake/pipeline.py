@@ -366,6 +366,8 @@ class Intake:
         received = self.gw.calendar.received_at(delivered)
         if not record:
             with self.gw.register.session() as session, self._budget():
+                if (seen := self._seen(session, facts, item.source)) is not None:
+                    return seen  # what `ingest` would say of it: recorded before, nothing done again (a newcomer, stop 50)
                 decisions = self.decide_on(session, facts, received, delivered)
             return MailOutcome(tuple(self._outcome(item, facts, d, None, None, delivered, received) for d in decisions))
         try:
