@@ -10,7 +10,7 @@ person's), never a parent body, and the certificate's province (L or O) agrees w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from gateway.directory import AgencyEntry, Directory, place_of
@@ -64,7 +64,7 @@ class Issuer:
 class ProvinceBody:
     """A province's people's committee (`council` False; the province itself counts as it) or council, as an O names it."""
     province: str  # folded ("BAC GIANG")
-    council: bool = False
+    council: bool | None = False  # None: the province itself ("Tỉnh Bắc Giang"), above its committee and its council
 
 
 @dataclass(frozen=True)
@@ -117,15 +117,15 @@ def _one_place(subject: CertSubject) -> frozenset[str] | None:
         # an OU or a CN naming a province the O (else the L) does not: two provinces, no agency's (red team 119: OU "Sở
         # Tư pháp tỉnh Bắc Giang" under "UBND tỉnh Lạng Sơn", or under a bare "Sở Tư pháp" registered in Lạng Sơn)
         other = _named_province(organisation) if organisation else None
-        if other is None and subject.locality and (not organisation or _PROVINCE_RANK.match(_folded(organisation))):
-            # under a central body's O the L is where the person was registered, not the unit's province (red team 124:
-            # the province's police, tax office, social insurance, their officers registered in Hà Nội)
+        if other is None and subject.locality:
             other = _named_province(subject.locality)
         return None if other is not None and not _same_province(own, other) else frozenset([own])
     return _place_outside(organisation, subject.locality)
 
 
 def _place_outside(organisation: str | None, locality: str | None) -> frozenset[str]:
+    if organisation and (committee := _province_committee(organisation)) is not None:
+        return frozenset([committee.province])  # "UBND TP.HCM", "Ho Chi Minh City People's Committee" (red team 125)
     if organisation and (found := place_of(organisation)) is not None:
         return frozenset([found])
     if organisation and (bare := _province_alone(organisation)) is not None:
@@ -144,9 +144,13 @@ def _named_province(text: str) -> str | None:
 _PARENT_WORDS = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s+")
 # a body of the province's own rank, no other body's unit: a Sở, a people's committee or council (red teams 118, 119),
 # the committee's office and the province's inspectorate (NĐ 24/2014 Đ8: of a Sở's rank; red team 124)
-_PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|VAN PHONG (?:UBND|UY BAN NHAN DAN)|"
-                            r"THANH TRA (?:TINH|THANH PHO|TP))\s")
-_COUNCIL = re.compile(r"^(?:HDND|HOI DONG NHAN DAN)\s")  # a council's units answer to the council, never the committee
+_PROVINCE_LEVEL = r"(?:TINH|T|(?:THANH PHO|TP) (?:HA NOI|HO CHI MINH|HCM|HAI PHONG|DA NANG|CAN THO|HUE)\b)"
+_COUNCILS_OFFICE = r"VAN PHONG (?:DOAN (?:DBQH|DAI BIEU QUOC HOI) VA )?(?:HDND|HOI DONG NHAN DAN) " + _PROVINCE_LEVEL
+_PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|"  # a district's office is its own
+                            r"(?:VAN PHONG (?:UBND|UY BAN NHAN DAN)|THANH TRA) " + _PROVINCE_LEVEL + "|"
+                            + _COUNCILS_OFFICE + r")(?:\s|$)")
+# a council's units answer to the council, never the committee (red teams 124, 125)
+_COUNCIL = re.compile(r"^(?:HDND|HOI DONG NHAN DAN|" + _COUNCILS_OFFICE + r")(?:\s|$)")
 # a province's committee or council written whole: its body's words, its level, its name, and nothing else
 _COMMITTEE = re.compile(r"^(?P<body>(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN) )?"
                         r"(?:(?P<level>TINH|T) |(?P<city>THANH PHO|TP) )?(?P<name>[A-Z ]+)$")
@@ -166,7 +170,7 @@ _DOMAINS = {"hochiminhcity": "HO CHI MINH", "tphcm": "HO CHI MINH", "hcm": "HO C
 
 
 def _folded(text: str) -> str:
-    return " ".join(plain_dashes(fold(text)).replace("-", " ").split())
+    return " ".join(plain_dashes(fold(text)).replace("-", " ").replace(".", " ").split())  # "TP.HÀ NỘI" (red team 125)
 
 
 def _province_alone(organisation: str) -> str | None:
@@ -313,7 +317,7 @@ def _committee_of(committee: ProvinceBody | None, agency: AgencyEntry) -> bool:
     123: any province's spoke for a row written "UBND xã Tân Liễu"); never for an agency whose province nothing says. A
     council's row answers to its province's council, any other to the committee (red team 124: the council's person
     spoke for a Sở and for the committee)."""
-    return (committee is not None and committee.council == bool(_COUNCIL.match(_folded(agency.name)))
+    return (committee is not None and committee.council in (None, bool(_COUNCIL.match(_folded(agency.name))))
             and any(_same_province(committee.province, p) for p in _provinces_of(agency)))
 
 
@@ -323,11 +327,12 @@ def _provinces_of(agency: AgencyEntry) -> frozenset[str]:
     if agency.places:
         return agency.places
     domain = agency.mailbox.rpartition("@")[2].lower().rstrip(".")
-    if not domain.endswith(".gov.vn"):
+    suffix = next((s for s in (".gov.vn", ".edu.vn") if domain.endswith(s)), None)  # a school's too (red team 125)
+    if suffix is None:
         return frozenset()
     # the province's own label, just before .gov.vn: never a district's or commune's named like another province (red
     # team 124: huyện Quảng Ninh at quangninh.quangbinh.gov.vn is Quảng Bình's)
-    label = domain.removesuffix(".gov.vn").rpartition(".")[2].replace("-", "")
+    label = domain.removesuffix(suffix).rpartition(".")[2].replace("-", "")
     found = _DOMAINS.get(label) or next((p for p in province_places() if p.replace(" ", "").lower() == label), None)
     return frozenset() if found is None else _spelt(frozenset([found]))
 
@@ -349,7 +354,8 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
         parents = [spelt for parent in row.parent for spelt in _levelled(parent)]
         if _is_a_parent(organisation, outside, row, parents):
             return True
-        if committee is not None and any(p.council == committee.council and _same_province(p.province, committee.province)
+        if committee is not None and any(committee.council in (None, p.council)
+                                         and _same_province(p.province, committee.province)
                                          for parent in parents if (p := _province_committee(parent)) is not None):
             return True
         for above in (a for parent in parents if (a := directory.by_issuer(parent)) is not None):
@@ -371,7 +377,18 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     if not row.places and outside and (provinces := _provinces_of(row)) and not any(
             _same_province(p, q) for p in provinces for q in outside):
         return False
-    return any(_spellings(organisation, around) & _spellings(parent, row.places) for parent in parents)
+    return any(_spellings(organisation, around) & _parent_spellings(parent, row.places) for parent in parents)
+
+
+def _parent_spellings(parent: str, places: frozenset[str]) -> set[str]:
+    """A parent as the column writes it, completed by its row's province; a body of a province's rank written without
+    its province ("Sở Y tế", "UBND tỉnh") only completed, never as any province's bare O (red team 125: a bare "SỞ Y TẾ"
+    of any province, no L, was the hospital's parent written "Sở Y tế")."""
+    spellings = _spellings(parent, places)
+    if places and place_of(parent) is None and _PROVINCE_RANK.match(_folded(parent)):
+        spellings.discard(squash(parent))
+        spellings |= {squash(f"{parent} {p}") for p in places}  # "UBND tỉnh" + "Bắc Giang"
+    return spellings
 
 
 def _levelled(parent: str) -> tuple[str, ...]:
@@ -408,6 +425,8 @@ def _committee_of_a_province(folded: str, organisation: str) -> ProvinceBody | N
         return None  # a bare name is a province's only as the province alone; "Thành phố Hà Nội" is the city itself
     if not (name in province_places() or name in _CENTRAL_CITIES) or (city and name not in _CENTRAL_CITIES):
         return None
+    if english is None and vietnamese is not None and not vietnamese.group("body"):
+        return ProvinceBody(name, council=None)  # the province itself: Ban Cơ yếu's O for every body of it (red team 125)
     return ProvinceBody(name, council=bool(vietnamese is not None and english is None and _COUNCIL.match(folded)))
 
 
@@ -425,7 +444,23 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
         found = [a for a in directory.by_certificate_name(deciding_name(sig.subject), places) if _placed_alike(a, places)]
         if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, found):
             named = _governed(sig, found, directory, places)
+    elif sig.subject.locality:
+        named = _under_its_parent_registered_elsewhere(sig, directory)
     return list({a.code: a for a in (*listed, *named)}.values())
+
+
+def _under_its_parent_registered_elsewhere(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
+    """A unit whose OU names its province while the L names another, under the O its `parent` column names: that body's
+    officer registered elsewhere (red team 124: the province's police, tax office, social insurance under their central
+    body, officers registered in Hà Nội), the L set aside for that unit alone, never for an agency the O does not
+    govern by the directory's word (red team 125: a policy bank's employee in Bắc Giang for Lạng Sơn's Sở)."""
+    subject = replace(sig.subject, locality="")
+    organisation, places = subject.organisation, certificate_places(subject)
+    if not organisation or _firm(organisation) or not places:
+        return []
+    found = [a for a in directory.by_certificate_name(deciding_name(subject), places) if a.parent]
+    return [a for a in found if _is_a_parent(organisation, organisation_places(subject), a,
+                                             [p for parent in a.parent for p in _levelled(parent)])]
 
 
 def _placed_alike(agency: AgencyEntry, places: frozenset[str]) -> bool:
