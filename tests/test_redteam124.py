@@ -57,8 +57,13 @@ EXTRA = [
 
 
 def _directory(world: World) -> None:
+    _write(world, EXTRA)
+
+
+def _write(world: World, extra: list[tuple[str, str, str, str, str, str]]) -> None:
+    """The world's directory (with red team 119's rows) and these rows (code, name, mailbox, aliases, groups, parent)."""
     rows = list(csv.DictReader(io.StringIO(DIRECTORY_CSV + ROWS)))
-    rows += [dict(zip(("code", "name", "mailbox", "aliases", "groups", "parent"), row, strict=True)) for row in EXTRA]
+    rows += [dict(zip(("code", "name", "mailbox", "aliases", "groups", "parent"), row, strict=True)) for row in extra]
     with (world.root / "directory.csv").open("w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=["code", "name", "mailbox", "aliases", "groups", "parent"])
         writer.writeheader()

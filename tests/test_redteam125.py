@@ -5,8 +5,6 @@ shape (GENUINE); each asserts the right behaviour, so a failing test is a fault 
 
 from __future__ import annotations
 
-import csv
-import io
 
 import pytest
 
@@ -15,23 +13,12 @@ from gateway.demo.signing import sign_pdf
 from gateway.directory import AgencyEntry, Directory
 from test_redteam114 import _nothing_for_a_forger, _send
 from test_redteam116 import TO_US, _signer
-from test_redteam119 import ROWS, _accepted
+from test_redteam119 import _accepted
 from test_redteam123 import _forged, _genuine
-from test_redteam124 import HD, STP, UB, _codes, _entry, _sig
-from world import DIRECTORY_CSV, World
+from test_redteam124 import HD, STP, UB, _codes, _entry, _sig, _write
+from world import World
 
 TAN_LAP = "vanthu@tanlap.bacgiang.gov.vn"
-
-
-def _write(world: World, extra: list[tuple[str, str, str, str, str, str]]) -> None:
-    """The world's directory (with red team 119's rows) and these rows (code, name, mailbox, aliases, groups, parent)."""
-    rows = list(csv.DictReader(io.StringIO(DIRECTORY_CSV + ROWS)))
-    rows += [dict(zip(("code", "name", "mailbox", "aliases", "groups", "parent"), row, strict=True)) for row in extra]
-    with (world.root / "directory.csv").open("w", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=["code", "name", "mailbox", "aliases", "groups", "parent"])
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "parent": row.get("parent") or ""})
 
 
 # ============================================================ 1. a parent column written without its province
