@@ -116,7 +116,8 @@ def _one_place(subject: CertSubject) -> frozenset[str] | None:
     if name and name != organisation and (own := place_of(name)) is not None:
         # an OU or a CN naming a province the O (else the L) does not: two provinces, no agency's (red team 119: OU "Sở
         # Tư pháp tỉnh Bắc Giang" under "UBND tỉnh Lạng Sơn", or under a bare "Sở Tư pháp" registered in Lạng Sơn)
-        other = _named_province(organisation) if organisation else None
+        committee = _province_committee(organisation) if organisation else None  # "Hanoi People's Committee" (red team 126)
+        other = committee.province if committee is not None else _named_province(organisation) if organisation else None
         if other is None and subject.locality:
             other = _named_province(subject.locality)
         return None if other is not None and not _same_province(own, other) else frozenset([own])
@@ -145,12 +146,19 @@ _PARENT_WORDS = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s+
 # a body of the province's own rank, no other body's unit: a Sở, a people's committee or council (red teams 118, 119),
 # the committee's office and the province's inspectorate (NĐ 24/2014 Đ8: of a Sở's rank; red team 124)
 _PROVINCE_LEVEL = r"(?:TINH|T|(?:THANH PHO|TP) (?:HA NOI|HO CHI MINH|HCM|HAI PHONG|DA NANG|CAN THO|HUE)\b)"
-_COUNCILS_OFFICE = r"VAN PHONG (?:DOAN (?:DBQH|DAI BIEU QUOC HOI) VA )?(?:HDND|HOI DONG NHAN DAN) " + _PROVINCE_LEVEL
-_PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|"  # a district's office is its own
-                            r"(?:VAN PHONG (?:UBND|UY BAN NHAN DAN)|THANH TRA) " + _PROVINCE_LEVEL + "|"
-                            + _COUNCILS_OFFICE + r")(?:\s|$)")
-# a council's units answer to the council, never the committee (red teams 124, 125)
-_COUNCIL = re.compile(r"^(?:HDND|HOI DONG NHAN DAN|" + _COUNCILS_OFFICE + r")(?:\s|$)")
+_OFFICE = r"(?:VAN PHONG|VP) "  # "VP UBND tỉnh …" (red team 126)
+_DELEGATION = r"(?:DOAN (?:DBQH|DAI BIEU QUOC HOI)|DDBQH) "
+_COUNCIL_WORDS = r"(?:HDND|HOI DONG NHAN DAN)"
+_COUNCILS_OFFICE = _OFFICE + r"(?:" + _DELEGATION + r"(?:VA )?)?" + _COUNCIL_WORDS + " " + _PROVINCE_LEVEL
+# a pilot province's one office of its delegation, council and committee: either body's (red team 126)
+_JOINT_OFFICE = _OFFICE + _DELEGATION + r"(?:VA )?" + _COUNCIL_WORDS + r" (?:VA )?(?:UBND|UY BAN NHAN DAN) " + _PROVINCE_LEVEL
+_PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|THUONG TRUC " + _COUNCIL_WORDS + "|"
+                            + _OFFICE + r"(?:UBND|UY BAN NHAN DAN) " + _PROVINCE_LEVEL
+                            + "|(?:THANH TRA|BAN DAN TOC) " + _PROVINCE_LEVEL
+                            + "|" + _COUNCILS_OFFICE + "|" + _JOINT_OFFICE + r")(?:\s|$)")  # a district's office is its own
+# a council's units answer to the council, never the committee (red teams 124–126)
+_COUNCIL = re.compile(r"^(?:" + _COUNCIL_WORDS + "|THUONG TRUC " + _COUNCIL_WORDS + "|" + _COUNCILS_OFFICE + r")(?:\s|$)")
+_EITHER = re.compile(r"^" + _JOINT_OFFICE + r"(?:\s|$)")
 # a province's committee or council written whole: its body's words, its level, its name, and nothing else
 _COMMITTEE = re.compile(r"^(?P<body>(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN) )?"
                         r"(?:(?P<level>TINH|T) |(?P<city>THANH PHO|TP) )?(?P<name>[A-Z ]+)$")
@@ -160,7 +168,7 @@ _ENGLISH_COMMITTEE = re.compile(r"^(?:PEOPLE'?S COMMITTEE OF (?P<name1>[A-Z ]+?)
 _CENTRAL_CITIES = frozenset({"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CAN THO", "THUA THIEN HUE", "HUE"})
 # how names are shortened or run together, their spaces taken out (red teams 123, 124: "UBND TP.HCM", "UBND TP HCM",
 # "Hanoi People's Committee", "HCMC", "Danang City", "Daklak Province", "UBND tỉnh BR-VT" were no one's)
-_CITY_SHORT = {"HCM": "HO CHI MINH", "TPHCM": "HO CHI MINH", "HCMC": "HO CHI MINH", "SAIGON": "HO CHI MINH",
+_CITY_SHORT = {"HCM": "HO CHI MINH", "TPHCM": "HO CHI MINH", "HCMC": "HO CHI MINH",
                "HANOI": "HA NOI", "DANANG": "DA NANG", "HAIPHONG": "HAI PHONG", "CANTHO": "CAN THO",
                "DAKLAK": "DAK LAK", "DAKNONG": "DAK NONG", "KONTUM": "KON TUM", "BRVT": "BA RIA VUNG TAU"}
 _HUE = frozenset({"HUE", "THUA THIEN HUE"})  # one body: the province became the city in 2025
@@ -169,8 +177,8 @@ _DOMAINS = {"hochiminhcity": "HO CHI MINH", "tphcm": "HO CHI MINH", "hcm": "HO C
             "bariavungtau": "BA RIA VUNG TAU", "brvt": "BA RIA VUNG TAU"}
 
 
-def _folded(text: str) -> str:
-    return " ".join(plain_dashes(fold(text)).replace("-", " ").replace(".", " ").split())  # "TP.HÀ NỘI" (red team 125)
+def _folded(text: str) -> str:  # "TP.HÀ NỘI" (red team 125), "Đoàn ĐBQH, HĐND và UBND" (red team 126)
+    return " ".join(plain_dashes(fold(text)).replace("-", " ").replace(".", " ").replace(",", " ").split())
 
 
 def _province_alone(organisation: str) -> str | None:
@@ -317,7 +325,9 @@ def _committee_of(committee: ProvinceBody | None, agency: AgencyEntry) -> bool:
     123: any province's spoke for a row written "UBND xã Tân Liễu"); never for an agency whose province nothing says. A
     council's row answers to its province's council, any other to the committee (red team 124: the council's person
     spoke for a Sở and for the committee)."""
-    return (committee is not None and committee.council in (None, bool(_COUNCIL.match(_folded(agency.name))))
+    name = _folded(agency.name)
+    return (committee is not None and (committee.council is None or _EITHER.match(name) is not None
+                                       or committee.council == bool(_COUNCIL.match(name)))
             and any(_same_province(committee.province, p) for p in _provinces_of(agency)))
 
 
@@ -373,11 +383,11 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     where the certificate gives that province itself (`outside`; red team 124: a bare "SỞ Y TẾ" of any province, no L,
     was the hospital's "Sở Y tế tỉnh Bắc Giang"), and a row whose names say no place only under a certificate whose
     province is its mailbox's, or says none (red team 124: Lạng Sơn's "UBND xã Tân Lập" for our commune's school)."""
-    around = frozenset(p for p in row.places if any(_same_province(p, q) for q in outside))
-    if not row.places and outside and (provinces := _provinces_of(row)) and not any(
-            _same_province(p, q) for p in provinces for q in outside):
+    places = _provinces_of(row)  # its names' places, else its mailbox's province (red team 126: a school on .edu.vn)
+    around = frozenset(p for p in places if any(_same_province(p, q) for q in outside))
+    if not row.places and outside and places and not around:
         return False
-    return any(_spellings(organisation, around) & _parent_spellings(parent, row.places) for parent in parents)
+    return any(_spellings(organisation, around) & _parent_spellings(parent, places) for parent in parents)
 
 
 def _parent_spellings(parent: str, places: frozenset[str]) -> set[str]:
@@ -385,10 +395,21 @@ def _parent_spellings(parent: str, places: frozenset[str]) -> set[str]:
     its province ("Sở Y tế", "UBND tỉnh") only completed, never as any province's bare O (red team 125: a bare "SỞ Y TẾ"
     of any province, no L, was the hospital's parent written "Sở Y tế")."""
     spellings = _spellings(parent, places)
-    if places and place_of(parent) is None and _PROVINCE_RANK.match(_folded(parent)):
+    if places and place_of(parent) is None and _provincial(parent):
         spellings.discard(squash(parent))
-        spellings |= {squash(f"{parent} {p}") for p in places}  # "UBND tỉnh" + "Bắc Giang"
+        spellings |= {squash(f"{parent} {p}") for p in places}  # "UBND tỉnh" + "Bắc Giang", "Công an tỉnh" + …
     return spellings
+
+
+# a level's word ("xã hội", society, and "quân khu", "quân sự", the army's, are none)
+_LEVEL_WORD = re.compile(r"\b(?:TINH|THANH PHO|TP|HUYEN|QUAN(?! (?:KHU|SU|DOI|CHUNG|Y)\b)|THI XA|THI TRAN|XA(?! HOI\b)|PHUONG)\b")
+
+
+def _provincial(body: str) -> bool:
+    """Whether a body is one of a province's (or a lower level's): of a province's rank, or its name holding a level's
+    word ("Công an tỉnh", "Thuế tỉnh"); else one body nationwide ("Bộ Công an", "Cục Thuế"; red team 126)."""
+    folded = _folded(body)
+    return bool(_PROVINCE_RANK.match(folded) or _LEVEL_WORD.search(folded))
 
 
 def _levelled(parent: str) -> tuple[str, ...]:
@@ -419,6 +440,8 @@ def _committee_of_a_province(folded: str, organisation: str) -> ProvinceBody | N
     else:
         return None
     name = _CITY_SHORT.get(name.replace(" ", ""), name)
+    if english is not None and name.replace(" ", "") == "SAIGON":  # in English only: phường Sài Gòn is a ward (red team 126)
+        name = "HO CHI MINH"
     if english is None and vietnamese is not None and not (
             vietnamese.group("body") or vietnamese.group("level") or (city and name in _CENTRAL_CITIES)
             or _province_alone(organisation) is not None):
@@ -454,13 +477,15 @@ def _under_its_parent_registered_elsewhere(sig: SignatureFacts, directory: Direc
     officer registered elsewhere (red team 124: the province's police, tax office, social insurance under their central
     body, officers registered in Hà Nội), the L set aside for that unit alone, never for an agency the O does not
     govern by the directory's word (red team 125: a policy bank's employee in Bắc Giang for Lạng Sơn's Sở)."""
+    if not _same_province("HA NOI", _named_province(sig.subject.locality or "")):
+        return []  # registered at the central body's seat only (red team 126: a tax officer registered in Lạng Sơn)
     subject = replace(sig.subject, locality="")
     organisation, places = subject.organisation, certificate_places(subject)
     if not organisation or _firm(organisation) or not places:
         return []
     found = [a for a in directory.by_certificate_name(deciding_name(subject), places) if a.parent]
     return [a for a in found if _is_a_parent(organisation, organisation_places(subject), a,
-                                             [p for parent in a.parent for p in _levelled(parent)])]
+                                             [p for parent in a.parent if not _provincial(parent) for p in _levelled(parent)])]
 
 
 def _placed_alike(agency: AgencyEntry, places: frozenset[str]) -> bool:
