@@ -36,6 +36,10 @@ def _codes(rows: list[AgencyEntry], sig: SignatureFacts) -> list[str]:
     return [a.code for a in signer_agencies(sig, Directory(rows))]
 
 
+# left (README Limits): by names, a Hà Nội unit's officer looks the same as the central body's
+HELD_ELSEWHERE = pytest.mark.xfail(strict=True, reason="left: README Limits, red teams 124-127: a central body's officer "
+                                   "registered in another province than his unit's is held")
+
 UB = _entry("UB", "UBND tỉnh Bắc Giang", aliases=("ỦY BAN NHÂN DÂN TỈNH BẮC GIANG", "UBND tỉnh"))
 HD = _entry("HD", "HĐND tỉnh Bắc Giang", aliases=("HỘI ĐỒNG NHÂN DÂN TỈNH BẮC GIANG",))
 STP = _entry("STP", "Sở Tư pháp tỉnh Bắc Giang", aliases=("Sở Tư pháp",))
@@ -311,6 +315,7 @@ def test_a_genuine_central_citys_so_under_its_committee_as_its_ca_writes_it(row:
     pytest.param("BẢO HIỂM XÃ HỘI VIỆT NAM", "BẢO HIỂM XÃ HỘI TỈNH BẮC GIANG", "Bảo hiểm xã hội tỉnh Bắc Giang",
                  "Bảo hiểm xã hội Việt Nam", id="social-insurance"),
 ])
+@HELD_ELSEWHERE
 def test_a_genuine_person_of_a_central_bodys_provincial_unit_registered_elsewhere_is_spoken_for(
         organisation: str, unit: str, row: str, parent: str) -> None:
     """GENUINE. The province's police (tax office, social insurance), its row naming its ministry (Cục) as `parent`. Its

@@ -15,7 +15,7 @@ from test_redteam114 import _nothing_for_a_forger, _send
 from test_redteam116 import TO_US, _signer
 from test_redteam119 import _accepted
 from test_redteam123 import _forged, _genuine
-from test_redteam124 import HD, STP, UB, _codes, _entry, _sig, _write
+from test_redteam124 import HD, HELD_ELSEWHERE, STP, UB, _codes, _entry, _sig, _write
 from world import World
 
 TAN_LAP = "vanthu@tanlap.bacgiang.gov.vn"
@@ -288,7 +288,7 @@ def test_guard_a_central_o_or_another_body_never_speaks_for_our_so(organisation:
 
 @pytest.mark.parametrize("organisation,unit,row,locality", [
     pytest.param("BỘ CÔNG AN", "CÔNG AN TỈNH BẮC GIANG", ("CA", "Công an tỉnh Bắc Giang", None, (), ("Bộ Công an",)),
-                 "Hà Nội", id="police-registered-in-ha-noi"),
+                 "Hà Nội", id="police-registered-in-ha-noi", marks=HELD_ELSEWHERE),
     pytest.param("UBND tỉnh Thừa Thiên Huế", "UBND phường Phú Hội", ("PH", "UBND phường Phú Hội", "ubnd@phuhoi.hue.gov.vn",
                                                                     (), ()), "Thừa Thiên Huế", id="hue-ward-old-name"),
     pytest.param("HĐND tỉnh Bắc Giang", "Văn phòng Đoàn ĐBQH và HĐND tỉnh Bắc Giang",

@@ -12,7 +12,7 @@ from gateway.directory import AgencyEntry
 from test_redteam114 import _nothing_for_a_forger
 from test_redteam119 import _accepted
 from test_redteam123 import _forged, _genuine
-from test_redteam124 import HD, STP, UB, _codes, _entry, _sig, _write
+from test_redteam124 import HD, HELD_ELSEWHERE, STP, UB, _codes, _entry, _sig, _write
 from world import World
 
 # ============================================================ 1. a province's body written bare as a `parent`, not of a Sở's rank
@@ -260,6 +260,7 @@ def test_end_to_end_a_tax_officer_registered_in_lang_son_registers_a_letter_as_o
     _nothing_for_a_forger(out, tax)
 
 
+@HELD_ELSEWHERE
 def test_guard_genuine_central_officer_registered_in_ha_noi() -> None:
     """GENUINE (held; red team 124's shape, must still pass after section 6's fix)."""
     assert _codes([UB, CA], _sig("Bộ Công an", "Công an tỉnh Bắc Giang", "Hà Nội")) == ["CA"]

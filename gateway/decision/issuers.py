@@ -10,7 +10,7 @@ person's), never a parent body, and the certificate's province (L or O) agrees w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from gateway.directory import AgencyEntry, Directory, place_of
@@ -139,7 +139,14 @@ def _place_outside(organisation: str | None, locality: str | None) -> frozenset[
 def _named_province(text: str) -> str | None:
     """The province a name ends with, names alone ("Lâm Đồng", "UBND Lâm Đồng"), or names after its level anywhere
     ("UBND tỉnh Lạng Sơn (cũ)": red team 120); None when it names none."""
-    return place_of(text) or _province_alone(text) or last_province(text, after_level=True)
+    return place_of(text) or _province_alone(text) or last_province(text, after_level=True) or _run_together(text)
+
+
+def _run_together(text: str) -> str | None:
+    """A province written in one word, its spaces left out ("Langson", "Quangninh"; red team 127: an L no province's
+    name set no L against the OU's province)."""
+    word = "".join(_folded(text).split())
+    return _CITY_SHORT.get(word) or next((p for p in province_places() if p.replace(" ", "") == word), None)
 
 
 _PARENT_WORDS = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s+")
@@ -152,12 +159,13 @@ _COUNCIL_WORDS = r"(?:HDND|HOI DONG NHAN DAN)"
 _COUNCILS_OFFICE = _OFFICE + r"(?:" + _DELEGATION + r"(?:VA )?)?" + _COUNCIL_WORDS + " " + _PROVINCE_LEVEL
 # a pilot province's one office of its delegation, council and committee: either body's (red team 126)
 _JOINT_OFFICE = _OFFICE + _DELEGATION + r"(?:VA )?" + _COUNCIL_WORDS + r" (?:VA )?(?:UBND|UY BAN NHAN DAN) " + _PROVINCE_LEVEL
-_PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|THUONG TRUC " + _COUNCIL_WORDS + "|"
+_STANDING = r"THUONG TRUC " + _COUNCIL_WORDS + " " + _PROVINCE_LEVEL  # the province's own; a district's is its council's
+_PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|" + _STANDING + "|"
                             + _OFFICE + r"(?:UBND|UY BAN NHAN DAN) " + _PROVINCE_LEVEL
                             + "|(?:THANH TRA|BAN DAN TOC) " + _PROVINCE_LEVEL
                             + "|" + _COUNCILS_OFFICE + "|" + _JOINT_OFFICE + r")(?:\s|$)")  # a district's office is its own
 # a council's units answer to the council, never the committee (red teams 124–126)
-_COUNCIL = re.compile(r"^(?:" + _COUNCIL_WORDS + "|THUONG TRUC " + _COUNCIL_WORDS + "|" + _COUNCILS_OFFICE + r")(?:\s|$)")
+_COUNCIL = re.compile(r"^(?:" + _COUNCIL_WORDS + "|" + _STANDING + "|" + _COUNCILS_OFFICE + r")(?:\s|$)")
 _EITHER = re.compile(r"^" + _JOINT_OFFICE + r"(?:\s|$)")
 # a province's committee or council written whole: its body's words, its level, its name, and nothing else
 _COMMITTEE = re.compile(r"^(?P<body>(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN) )?"
@@ -178,7 +186,8 @@ _DOMAINS = {"hochiminhcity": "HO CHI MINH", "tphcm": "HO CHI MINH", "hcm": "HO C
 
 
 def _folded(text: str) -> str:  # "TP.HÀ NỘI" (red team 125), "Đoàn ĐBQH, HĐND và UBND" (red team 126)
-    return " ".join(plain_dashes(fold(text)).replace("-", " ").replace(".", " ").replace(",", " ").split())
+    folded = plain_dashes(fold(text)).replace("-", " ").replace(".", " ").replace(",", " ").replace("&", " VA ")
+    return " ".join(folded.split())  # "HĐND & UBND" (red team 127)
 
 
 def _province_alone(organisation: str) -> str | None:
@@ -292,7 +301,7 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
     # alone (red team 118: a hospital's person with OU "Sở Tư pháp" spoke for Sở Tư pháp)
     if not sig.state_certified or parent is None or directory.by_certificate_name(name, places or frozenset()):
         return False  # a unit no agency of the directory is ("BỆNH VIỆN X / SỞ TƯ PHÁP" is never Sở Tư pháp's)
-    if _PROVINCE_RANK.match(plain_dashes(fold(name))):
+    if _PROVINCE_RANK.match(_folded(name)):
         return False  # nor one named as a Sở or a committee is (red team 119: "BỆNH VIỆN … / SỞ Y TẾ")
     return bool(_spellings(organisation, outside) & _spellings(parent, outside))
 
@@ -369,7 +378,7 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
                                          for parent in parents if (p := _province_committee(parent)) is not None):
             return True
         for above in (a for parent in parents if (a := directory.by_issuer(parent)) is not None):
-            if above.code in own or (not above.parent and _PROVINCE_RANK.match(fold(above.name))
+            if above.code in own or (not above.parent and _PROVINCE_RANK.match(_folded(above.name))
                                      and _committee_of(committee, above)):
                 return True
             if above.code not in seen:
@@ -401,15 +410,22 @@ def _parent_spellings(parent: str, places: frozenset[str]) -> set[str]:
     return spellings
 
 
-# a level's word ("xã hội", society, and "quân khu", "quân sự", the army's, are none)
-_LEVEL_WORD = re.compile(r"\b(?:TINH|THANH PHO|TP|HUYEN|QUAN(?! (?:KHU|SU|DOI|CHUNG|Y)\b)|THI XA|THI TRAN|XA(?! HOI\b)|PHUONG)\b")
+# a level's word, with its marks ("quản lý", "hải quan", "xã hội", "thông tấn xã", "bức xạ" hold none: red team 127)
+_LEVEL_WORD = re.compile(r"(?<!\w)(?:tỉnh|thành phố|tp|huyện|quận|thị xã|thị trấn|(?<!tấn )xã(?! hội)|phường)(?!\w)")
+# what names one body of the whole country or a region of it, not a province's: a ministry, a Tổng cục or Cục, a
+# military region, "… khu vực …", "… Trung ương", "… Việt Nam", the state's treasury, bank, audit, courts' and
+# procuracy's heads
+_NATIONWIDE = re.compile(r"^(?:BO|TONG CUC|CUC|QUAN KHU|KHO BAC NHA NUOC|NGAN HANG NHA NUOC|KIEM TOAN NHA NUOC|"
+                         r"VAN PHONG CHINH PHU|CHINH PHU|QUOC HOI|THONG TAN XA)\b|\bKHU VUC\b|\bTRUNG UONG$|"
+                         r"\bVIET NAM$|\bTOI CAO$")
 
 
 def _provincial(body: str) -> bool:
-    """Whether a body is one of a province's (or a lower level's): of a province's rank, or its name holding a level's
-    word ("Công an tỉnh", "Thuế tỉnh"); else one body nationwide ("Bộ Công an", "Cục Thuế"; red team 126)."""
-    folded = _folded(body)
-    return bool(_PROVINCE_RANK.match(folded) or _LEVEL_WORD.search(folded))
+    """Whether a body is a province's (or a lower level's), so that a `parent` naming it without its province is read
+    with its row's: any body but one whose name says it is the whole country's or a region's ("Bộ Công an", "Cục Thuế",
+    "Bảo hiểm xã hội Việt Nam", "Quân khu 1") and names no level (red teams 126, 127: "Chi cục Kiểm lâm", "Công an
+    tỉnh" written bare were any province's)."""
+    return bool(_LEVEL_WORD.search(nfc(body).lower())) or not _NATIONWIDE.search(_folded(body))
 
 
 def _levelled(parent: str) -> tuple[str, ...]:
@@ -467,25 +483,7 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
         found = [a for a in directory.by_certificate_name(deciding_name(sig.subject), places) if _placed_alike(a, places)]
         if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, found):
             named = _governed(sig, found, directory, places)
-    elif sig.subject.locality:
-        named = _under_its_parent_registered_elsewhere(sig, directory)
     return list({a.code: a for a in (*listed, *named)}.values())
-
-
-def _under_its_parent_registered_elsewhere(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
-    """A unit whose OU names its province while the L names another, under the O its `parent` column names: that body's
-    officer registered elsewhere (red team 124: the province's police, tax office, social insurance under their central
-    body, officers registered in Hà Nội), the L set aside for that unit alone, never for an agency the O does not
-    govern by the directory's word (red team 125: a policy bank's employee in Bắc Giang for Lạng Sơn's Sở)."""
-    if not _same_province("HA NOI", _named_province(sig.subject.locality or "")):
-        return []  # registered at the central body's seat only (red team 126: a tax officer registered in Lạng Sơn)
-    subject = replace(sig.subject, locality="")
-    organisation, places = subject.organisation, certificate_places(subject)
-    if not organisation or _firm(organisation) or not places:
-        return []
-    found = [a for a in directory.by_certificate_name(deciding_name(subject), places) if a.parent]
-    return [a for a in found if _is_a_parent(organisation, organisation_places(subject), a,
-                                             [p for parent in a.parent if not _provincial(parent) for p in _levelled(parent)])]
 
 
 def _placed_alike(agency: AgencyEntry, places: frozenset[str]) -> bool:
