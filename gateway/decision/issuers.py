@@ -119,7 +119,10 @@ def _one_place(subject: CertSubject) -> frozenset[str] | None:
         committee = _province_committee(organisation) if organisation else None  # "Hanoi People's Committee" (red team 126)
         other = committee.province if committee is not None else _named_province(organisation) if organisation else None
         if other is None and subject.locality:
-            other = _named_province(subject.locality)
+            other = _locality_province(subject.locality)
+            if other is None and _country_left_out(subject.locality):
+                return None  # an L no province is read in, against an OU's province: nobody's (red team 128: "Cao Lộc,
+                # Lạng Sơn", "Quận Ba Đình, Hà Nội" were read as no L, and the OU's province stood alone)
         return None if other is not None and not _same_province(own, other) else frozenset([own])
     return _place_outside(organisation, subject.locality)
 
@@ -132,8 +135,26 @@ def _place_outside(organisation: str | None, locality: str | None) -> frozenset[
     if organisation and (bare := _province_alone(organisation)) is not None:
         return frozenset([bare])  # "Lâm Đồng", "UBND Lâm Đồng": a province without "tỉnh" (red team 111)
     if locality:  # its dashes any dash (red team 111: "Bà Rịa – Vũng Tàu" was no place)
-        return frozenset([place_of(locality) or " ".join(plain_dashes(fold(locality)).replace("-", " ").split())])
+        return frozenset([_locality_province(locality) or place_of(locality)
+                          or " ".join(plain_dashes(fold(locality)).replace("-", " ").split())])
     return frozenset()
+
+
+_COUNTRY = frozenset({"VIET NAM", "VIETNAM", "VN", "VIET NAM VN"})
+
+
+def _country_left_out(locality: str) -> list[str]:
+    """An L's parts, the country left out ("Lục Ngạn, Bắc Giang, Việt Nam" → the district and the province)."""
+    return [part for part in re.split(r"[,;/]", locality) if part.strip() and _folded(part) not in _COUNTRY]
+
+
+def _locality_province(locality: str) -> str | None:
+    """The province an L names in any of its parts, the last first ("Quận Ba Đình, Hà Nội", "Thủ đô Hà Nội", "Langson,
+    Vietnam"; red team 128); None where none names one."""
+    for part in reversed(_country_left_out(locality)):
+        if (found := _named_province(part) or last_province(part)) is not None:
+            return found
+    return None
 
 
 def _named_province(text: str) -> str | None:
@@ -400,32 +421,15 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
 
 
 def _parent_spellings(parent: str, places: frozenset[str]) -> set[str]:
-    """A parent as the column writes it, completed by its row's province; a body of a province's rank written without
-    its province ("Sở Y tế", "UBND tỉnh") only completed, never as any province's bare O (red team 125: a bare "SỞ Y TẾ"
-    of any province, no L, was the hospital's parent written "Sở Y tế")."""
+    """A parent as the column writes it, completed by its row's province: on a row a province places, any parent written
+    without its province ("Sở Y tế", "UBND tỉnh", "Bộ Công an") only completed, never as any province's bare O (red
+    teams 125–128: a bare "SỞ Y TẾ", "CÔNG AN TỈNH", "KHO BẠC NHÀ NƯỚC" of any province, no L, was our unit's parent)."""
     spellings = _spellings(parent, places)
-    if places and place_of(parent) is None and _provincial(parent):
-        spellings.discard(squash(parent))
+    if places and place_of(parent) is None:  # any body, a ministry too: its O speaks for our unit where it or the L
+        spellings.discard(squash(parent))  # names our province (red team 128: "KHO BẠC NHÀ NƯỚC", "QUÂN KHU 1", "CỤC THI
+        # HÀNH ÁN DÂN SỰ" of any province, no L; "Bộ Chỉ huy Quân sự", "… khu vực 1" taken for the centre's)
         spellings |= {squash(f"{parent} {p}") for p in places}  # "UBND tỉnh" + "Bắc Giang", "Công an tỉnh" + …
     return spellings
-
-
-# a level's word, with its marks ("quản lý", "hải quan", "xã hội", "thông tấn xã", "bức xạ" hold none: red team 127)
-_LEVEL_WORD = re.compile(r"(?<!\w)(?:tỉnh|thành phố|tp|huyện|quận|thị xã|thị trấn|(?<!tấn )xã(?! hội)|phường)(?!\w)")
-# what names one body of the whole country or a region of it, not a province's: a ministry, a Tổng cục or Cục, a
-# military region, "… khu vực …", "… Trung ương", "… Việt Nam", the state's treasury, bank, audit, courts' and
-# procuracy's heads
-_NATIONWIDE = re.compile(r"^(?:BO|TONG CUC|CUC|QUAN KHU|KHO BAC NHA NUOC|NGAN HANG NHA NUOC|KIEM TOAN NHA NUOC|"
-                         r"VAN PHONG CHINH PHU|CHINH PHU|QUOC HOI|THONG TAN XA)\b|\bKHU VUC\b|\bTRUNG UONG$|"
-                         r"\bVIET NAM$|\bTOI CAO$")
-
-
-def _provincial(body: str) -> bool:
-    """Whether a body is a province's (or a lower level's), so that a `parent` naming it without its province is read
-    with its row's: any body but one whose name says it is the whole country's or a region's ("Bộ Công an", "Cục Thuế",
-    "Bảo hiểm xã hội Việt Nam", "Quân khu 1") and names no level (red teams 126, 127: "Chi cục Kiểm lâm", "Công an
-    tỉnh" written bare were any province's)."""
-    return bool(_LEVEL_WORD.search(nfc(body).lower())) or not _NATIONWIDE.search(_folded(body))
 
 
 def _levelled(parent: str) -> tuple[str, ...]:
