@@ -9,6 +9,7 @@ person's), never a parent body, and the certificate's province (L or O) agrees w
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -93,13 +94,14 @@ def organisation_places(subject: CertSubject) -> frozenset[str]:
 def _spelt(places: frozenset[str]) -> frozenset[str]:
     """Each place with every spelling of its province ("DAK LAK", "DAC LAC"), its short names spelled out ("HCM", "BR VT")
     and Huế's two names since 2025 (Thừa Thiên Huế became the city of Huế)."""
-    found: set[str] = set()
-    for place in places:
-        place = _CITY_SHORT.get(place.replace(" ", ""), place)
-        found |= province_spellings(place) or {place}
-        if found & _HUE:
-            found |= _HUE
-    return frozenset(found)
+    return frozenset().union(*map(_spelt_one, places))
+
+
+@functools.cache  # asked for every agency a signature's rule looks at
+def _spelt_one(place: str) -> frozenset[str]:
+    place = _CITY_SHORT.get(place.replace(" ", ""), place)
+    found = province_spellings(place) or frozenset([place])
+    return found | _HUE if found & _HUE else found
 
 
 def _one_place(subject: CertSubject) -> frozenset[str] | None:
@@ -165,9 +167,13 @@ def _named_province(text: str) -> str | None:
 
 def _run_together(text: str) -> str | None:
     """A province written in one word, its spaces left out ("Langson", "Quangninh"; red team 127: an L no province's
-    name set no L against the OU's province)."""
-    word = "".join(_folded(text).split())
-    return _CITY_SHORT.get(word) or next((p for p in province_places() if p.replace(" ", "") == word), None)
+    name set no L against the OU's province), as a province's domain writes it too ("bacgiang", "baria-vungtau")."""
+    return _run_together_names().get("".join(_folded(text).split()))
+
+
+@functools.cache
+def _run_together_names() -> dict[str, str]:
+    return {**{p.replace(" ", ""): p for p in province_places()}, **_CITY_SHORT}
 
 
 _PARENT_WORDS = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s+")
@@ -199,11 +205,10 @@ _CENTRAL_CITIES = frozenset({"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "C
 # "Hanoi People's Committee", "HCMC", "Danang City", "Daklak Province", "UBND tỉnh BR-VT" were no one's)
 _CITY_SHORT = {"HCM": "HO CHI MINH", "TPHCM": "HO CHI MINH", "HCMC": "HO CHI MINH",
                "HANOI": "HA NOI", "DANANG": "DA NANG", "HAIPHONG": "HAI PHONG", "CANTHO": "CAN THO",
-               "DAKLAK": "DAK LAK", "DAKNONG": "DAK NONG", "KONTUM": "KON TUM", "BRVT": "BA RIA VUNG TAU"}
+               "DAKLAK": "DAK LAK", "DAKNONG": "DAK NONG", "KONTUM": "KON TUM", "BRVT": "BA RIA VUNG TAU",
+               "HOCHIMINHCITY": "HO CHI MINH", "HUE": "HUE"}  # the last two as domains write them
 _HUE = frozenset({"HUE", "THUA THIEN HUE"})  # one body: the province became the city in 2025
-# the labels a province's domain is written with where they are not its name run together (….gov.vn)
-_DOMAINS = {"hochiminhcity": "HO CHI MINH", "tphcm": "HO CHI MINH", "hcm": "HO CHI MINH", "hue": "HUE",
-            "bariavungtau": "BA RIA VUNG TAU", "brvt": "BA RIA VUNG TAU"}
+
 
 
 def _folded(text: str) -> str:  # "TP.HÀ NỘI" (red team 125), "Đoàn ĐBQH, HĐND và UBND" (red team 126)
@@ -372,9 +377,8 @@ def _provinces_of(agency: AgencyEntry) -> frozenset[str]:
         return frozenset()
     # the province's own label, just before .gov.vn: never a district's or commune's named like another province (red
     # team 124: huyện Quảng Ninh at quangninh.quangbinh.gov.vn is Quảng Bình's)
-    label = domain.removesuffix(suffix).rpartition(".")[2].replace("-", "")
-    found = _DOMAINS.get(label) or next((p for p in province_places() if p.replace(" ", "").lower() == label), None)
-    return frozenset() if found is None else _spelt(frozenset([found]))
+    found = _run_together(domain.removesuffix(suffix).rpartition(".")[2])
+    return frozenset() if found is None else _spelt_one(found)
 
 
 def _same_province(one: str, other: str | None) -> bool:
@@ -391,7 +395,7 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
     seen, rows = {agency.code}, [agency]
     while rows:
         row = rows.pop()  # a parent written without its province is completed by the row's, never the certificate's
-        parents = [spelt for parent in row.parent for spelt in _levelled(parent)]
+        parents = _parents(row)
         if _is_a_parent(organisation, outside, row, parents):
             return True
         if committee is not None and any(committee.council in (None, p.council)
@@ -430,6 +434,11 @@ def _parent_spellings(parent: str, places: frozenset[str]) -> set[str]:
         # HÀNH ÁN DÂN SỰ" of any province, no L; "Bộ Chỉ huy Quân sự", "… khu vực 1" taken for the centre's)
         spellings |= {squash(f"{parent} {p}") for p in places}  # "UBND tỉnh" + "Bắc Giang", "Công an tỉnh" + …
     return spellings
+
+
+def _parents(row: AgencyEntry) -> list[str]:
+    """A row's `parent` column, each spelling with its province's level put in where it was left out."""
+    return [spelt for parent in row.parent for spelt in _levelled(parent)]
 
 
 def _levelled(parent: str) -> tuple[str, ...]:
@@ -505,7 +514,7 @@ def _a_parent_of_any(subject: CertSubject, agencies: list[AgencyEntry]) -> bool:
     if not organisation or _firm(organisation):
         return False
     outside = organisation_places(subject)
-    return any(_is_a_parent(organisation, outside, a, [p for parent in a.parent for p in _levelled(parent)])
+    return any(_is_a_parent(organisation, outside, a, _parents(a))
                for a in agencies if a.parent)
 
 
