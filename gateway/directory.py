@@ -60,6 +60,18 @@ def place_of(text: str) -> str | None:
     return " ".join(match.group(1).split()) if match else None
 
 
+# A body every level has, named without its level ("UBND", "U.B.N.D", "Công an"): completed with a province's name only,
+# never with the province's level, which would make any commune's the province's own (red team 129)
+_EVERY_LEVEL = re.compile(r"^(?:(?:VAN PHONG|VP) )?(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|CONG AN|THANH TRA)$")
+
+
+def levels_put_in(name: str) -> tuple[str, ...]:
+    """How a name without its place is completed by a province's: after "tỉnh" or "thành phố", or, a body every level has
+    named without its level, after nothing."""
+    return ("",) if _EVERY_LEVEL.match(" ".join(fold(name).replace(".", "").replace("-", " ").split())) else (
+        "tỉnh ", "thành phố ")
+
+
 def fingerprint_key(value: str) -> str | None:
     """A certificate's SHA-256 fingerprint in the directory, normalised ('AB:CD…' or 'sha256:abcd…')."""
     match = _FINGERPRINT.match(value.strip())
@@ -244,7 +256,7 @@ class Directory:
         if not squash(name) or foreign_letters(name):  # a name is matched as written, never as it looks (red team 106)
             return []
         keys = [squash(name)] if place_of(name) else [
-            *(squash(f"{name} {kind} {p}") for p in sorted(places) for kind in ("tỉnh", "thành phố")), squash(name)]
+            *(squash(f"{name} {kind}{p}") for p in sorted(places) for kind in levels_put_in(name)), squash(name)]
         for key in keys:
             found = [a for a in self._by_certificate_name.get(key, []) if not a.places or a.places & places]
             if found:  # one commune's certificate never names the one whose name differs by a mark (red team 68)
@@ -254,7 +266,7 @@ class Directory:
         # written in initials never (red team 72: a company's "STP" signed for Sở Tư pháp)
         if any(unit.initial for unit in units(name)):
             return []
-        texts = [name] if place_of(name) else [*(f"{name} {kind} {p}" for p in sorted(places) for kind in ("tỉnh", "thành phố")),
+        texts = [name] if place_of(name) else [*(f"{name} {kind}{p}" for p in sorted(places) for kind in levels_put_in(name)),
                                                name]
         for text in texts:
             written = {a.code: a for _, a in self.written_names.find(text) if not a.places or a.places & places}

@@ -52,6 +52,7 @@ class CertSubject:
     organisation: str = ""
     unit: str = ""
     locality: str = ""
+    state: str = ""  # ST: where a public CA writes the province when its L is the district
 
 
 ChangeLevel = Literal["none", "lta", "form-filling", "annotations", "other"]

@@ -132,10 +132,12 @@ def test_a_job_handed_again_after_its_worker_died_gets_a_whole_new_time_limit(
     monkeypatch.chdir(world.root)
     alone, result = _drawn_with_a_kill(world, None)
     print("alone:", round(alone, 1), result)
-    assert alone < 8 and getattr(result, "reason", None) == "timeout", (alone, result)
+    assert alone < 15 and getattr(result, "reason", None) == "timeout", (alone, result)
     killed, result = _drawn_with_a_kill(world, 4.5)
     print("killed at 4.5 s:", round(killed, 1), result)
-    assert killed < 8, f"the job's limit of 5 s given twice: it ended after {killed:.1f} s ({result})"
+    # measured against the job alone in the same run (a loaded machine starts workers slowly: 8.4 s alone once, where
+    # 8 s was the bound): given twice, the limit would end it 4.5 s after the job alone ends
+    assert killed < alone + 3, f"the job's limit of 5 s given twice: {killed:.1f} s against {alone:.1f} s alone ({result})"
 
 
 def test_ingest_while_the_stores_disk_is_full_says_it_in_one_line_not_an_internal_failure(

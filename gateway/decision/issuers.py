@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from gateway.directory import AgencyEntry, Directory, place_of
+from gateway.directory import AgencyEntry, Directory, levels_put_in, place_of
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
 from gateway.reading.spelling import (
     ending_provinces,
@@ -86,9 +86,21 @@ def organisation_places(subject: CertSubject) -> frozenset[str]:
     """The province the certificate gives outside its deciding name, its O's or else its L's: the only one an O is
     completed with (red team 124: a bare "ỦY BAN NHÂN DÂN TỈNH" took the province the forger's own OU wrote, and was our
     committee)."""
-    if any(foreign_letters(text) for text in (subject.organisation, subject.locality)):
+    where = _where(subject)
+    if any(foreign_letters(text) for text in (subject.organisation, where)):
         return frozenset()
-    return _spelt(_place_outside(subject.organisation, subject.locality))
+    name = deciding_name(subject)
+    if (name == subject.common_name != subject.organisation and where and not _place_outside(subject.organisation, None)
+            and _locality_province(where) is None and (own := place_of(name)) is not None):
+        # an agency's own name is its CA's to check, and its province where the O names none and the L no province:
+        # "CÔNG AN TỈNH LÂM ĐỒNG" under "BỘ CÔNG AN" registered in Đà Lạt is Lâm Đồng's police (red team 129)
+        return _spelt(frozenset([own]))
+    return _spelt(_place_outside(subject.organisation, where))
+
+
+def _where(subject: CertSubject) -> str:
+    """Where the certificate says its holder is: its L, then its ST (a public CA's province where its L is the district)."""
+    return ", ".join(text for text in (subject.locality, subject.state) if text.strip())
 
 
 def _spelt(places: frozenset[str]) -> frozenset[str]:
@@ -111,7 +123,7 @@ def _one_place(subject: CertSubject) -> frozenset[str] | None:
     O's (the L of a person's certificate is where the person was registered, 020 of the real files).
     None: a name of it holds a letter no Vietnamese name is written with, or its deciding name names a province its O
     (else its L) does not, and it speaks for nobody by its names."""
-    if any(foreign_letters(text) for text in (deciding_name(subject), subject.organisation, subject.locality)):
+    if any(foreign_letters(text) for text in (deciding_name(subject), subject.organisation, _where(subject))):
         return None  # a place is matched as written, as a name is (red team 108: "Bắc Gіang", a Cyrillic і in the O, gave
         # the province to a stranger's "Sở Tư pháp"; red team 109: taken for "no place", it let any place pass)
     name, organisation = deciding_name(subject), subject.organisation
@@ -120,13 +132,14 @@ def _one_place(subject: CertSubject) -> frozenset[str] | None:
         # Tư pháp tỉnh Bắc Giang" under "UBND tỉnh Lạng Sơn", or under a bare "Sở Tư pháp" registered in Lạng Sơn)
         committee = _province_committee(organisation) if organisation else None  # "Hanoi People's Committee" (red team 126)
         other = committee.province if committee is not None else _named_province(organisation) if organisation else None
-        if other is None and subject.locality:
-            other = _locality_province(subject.locality)
-            if other is None and _country_left_out(subject.locality):
-                return None  # an L no province is read in, against an OU's province: nobody's (red team 128: "Cao Lộc,
-                # Lạng Sơn", "Quận Ba Đình, Hà Nội" were read as no L, and the OU's province stood alone)
+        if other is None and (where := _where(subject)):
+            other = _locality_province(where)
+            if other is None and _country_left_out(where) and name != subject.common_name:
+                return None  # an L no province is read in, against the province of an OU (its holder's to write): nobody's
+                # (red team 128: "Cao Lộc, Lạng Sơn" read as no L; red team 129: "Huyện Quảng Ninh, QB"). An agency's
+                # own CN is its CA's to check: "CÔNG AN TỈNH LÂM ĐỒNG" registered in Đà Lạt is Lâm Đồng's (red team 129)
         return None if other is not None and not _same_province(own, other) else frozenset([own])
-    return _place_outside(organisation, subject.locality)
+    return _place_outside(organisation, _where(subject))
 
 
 def _place_outside(organisation: str | None, locality: str | None) -> frozenset[str]:
@@ -146,17 +159,46 @@ _COUNTRY = frozenset({"VIET NAM", "VIETNAM", "VN", "VIET NAM VN"})
 
 
 def _country_left_out(locality: str) -> list[str]:
-    """An L's parts, the country left out ("Lục Ngạn, Bắc Giang, Việt Nam" → the district and the province)."""
-    return [part for part in re.split(r"[,;/]", locality) if part.strip() and _folded(part) not in _COUNTRY]
+    """An L's parts, the country left out ("Lục Ngạn, Bắc Giang, Việt Nam" → the district and the province; "Quảng Ninh
+    (Quảng Bình)": red team 129)."""
+    return [part for part in re.split(r"[,;/()\[\]]", locality) if part.strip() and _folded(part) not in _COUNTRY]
+
+
+# Words of a place below a province, or of an address: a province's name after one is a district's, a commune's or a
+# street's (red team 129: Quảng Bình's huyện Quảng Ninh, Hà Nội's phường Điện Biên, every city's đường Nguyễn Huệ)
+_BELOW = frozenset({"HUYEN", "QUAN", "XA", "PHUONG", "TRAN", "DUONG", "PHO", "H", "Q", "X", "P", "TX", "TT", "KHU",
+                    "THON", "AP", "BAN", "TO", "NGO", "NGACH", "HEM", "KIET"})
+_ABOVE = frozenset({"TINH", "T", "TP", "DO"})  # "tỉnh …", "TP …", "thành phố …" (its PHO after THANH), "Thủ đô Hà Nội"
+_ENGLISH_BELOW = frozenset({"DISTRICT", "WARD", "COMMUNE", "TOWN", "STREET", "ROAD", "VILLAGE"})
 
 
 def _locality_province(locality: str) -> str | None:
-    """The province an L names in any of its parts, the last first ("Quận Ba Đình, Hà Nội", "Thủ đô Hà Nội", "Langson,
-    Vietnam"; red team 128); None where none names one."""
-    for part in reversed(_country_left_out(locality)):
-        if (found := _named_province(part) or last_province(part)) is not None:
-            return found
-    return None
+    """The province an L names: in its last part (the country left out), as the part's last words, never after a word of
+    a lower place ("Quận Ba Đình, Hà Nội", "Thủ đô Hà Nội", "Langson, Vietnam", "Quảng Ninh - Quảng Bình"; red teams
+    128, 129); None where the last part names none (an L writes its province last: an earlier part's is a district's
+    or a street's named like one)."""
+    parts = _country_left_out(locality)
+    return _ending_province(parts[-1]) if parts else None
+
+
+def _ending_province(part: str) -> str | None:
+    """The province a part of an L ends with, written alone, run together, after its level or after a lower place's own
+    name ("Lục Ngạn Bắc Giang"); a short form ("HCM", "Huế") alone or after its level only (red team 129: "Nguyễn Huệ")."""
+    if (together := _run_together(part)) is not None:
+        return together
+    words = _folded(part).split()
+    while words and words[-1] in ("PROVINCE", "CITY"):  # "Quang Binh Province", "Ho Chi Minh City"
+        words.pop()
+    if not words or words[-1] in _ENGLISH_BELOW:
+        return None
+    count, provinces = ending_provinces(" ".join(words))
+    if not count or len(provinces) != 1 or count > len(words):
+        return None
+    before = words[-count - 1] if count < len(words) else None
+    level = before in _ABOVE or (before == "PHO" and words[-count - 2:-count - 1] == ["THANH"])
+    if before is not None and not level and (before in _BELOW or " ".join(words[-count:]) != provinces[0]):
+        return None  # below a province, or a short form ("HUE" of "Nguyễn Huệ") after anything but its level
+    return provinces[0]
 
 
 def _named_province(text: str) -> str | None:
@@ -329,7 +371,7 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
         return False  # a unit no agency of the directory is ("BỆNH VIỆN X / SỞ TƯ PHÁP" is never Sở Tư pháp's)
     if _PROVINCE_RANK.match(_folded(name)):
         return False  # nor one named as a Sở or a committee is (red team 119: "BỆNH VIỆN … / SỞ Y TẾ")
-    return bool(_spellings(organisation, outside) & _spellings(parent, outside))
+    return bool(_organisation_spellings(organisation, outside) & _spellings(parent, outside))
 
 
 def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Directory,
@@ -398,11 +440,12 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
         parents = _parents(row)
         if _is_a_parent(organisation, outside, row, parents):
             return True
+        completed = _completed_parents(parents, _provinces_of(row))
         if committee is not None and any(committee.council in (None, p.council)
                                          and _same_province(p.province, committee.province)
-                                         for parent in parents if (p := _province_committee(parent)) is not None):
+                                         for parent in completed if (p := _province_committee(parent)) is not None):
             return True
-        for above in (a for parent in parents if (a := directory.by_issuer(parent)) is not None):
+        for above in (a for parent in completed if (a := directory.by_issuer(parent)) is not None):
             if above.code in own or (not above.parent and _PROVINCE_RANK.match(_folded(above.name))
                                      and _committee_of(committee, above)):
                 return True
@@ -421,7 +464,7 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     around = frozenset(p for p in places if any(_same_province(p, q) for q in outside))
     if not row.places and outside and places and not around:
         return False
-    return any(_spellings(organisation, around) & _parent_spellings(parent, places) for parent in parents)
+    return any(_organisation_spellings(organisation, around) & _parent_spellings(parent, places) for parent in parents)
 
 
 def _parent_spellings(parent: str, places: frozenset[str]) -> set[str]:
@@ -434,6 +477,18 @@ def _parent_spellings(parent: str, places: frozenset[str]) -> set[str]:
         # HÀNH ÁN DÂN SỰ" of any province, no L; "Bộ Chỉ huy Quân sự", "… khu vực 1" taken for the centre's)
         spellings |= {squash(f"{parent} {p}") for p in places}  # "UBND tỉnh" + "Bắc Giang", "Công an tỉnh" + …
     return spellings
+
+
+def _completed_parents(parents: list[str], places: frozenset[str]) -> list[str]:
+    """A placed row's parents as bodies of its province: one written without a place completed with the row's (red team
+    129: "UBND tỉnh" was no committee, a bare "Sở Nông nghiệp và Môi trường" no row of the directory, so the committee
+    above them never spoke for their units); a row no province places keeps them as written."""
+    if not places:
+        return parents
+    return [completed for parent in parents for completed in (
+        [parent] if place_of(parent) is not None else
+        [f"{parent} {p}" for p in places] if _folded(parent).rsplit(" ", 1)[-1] in _ABOVE | {"PHO"} else
+        [f"{parent} {kind} {p}" for p in places for kind in ("tỉnh", "thành phố")])]
 
 
 def _parents(row: AgencyEntry) -> list[str]:
@@ -528,6 +583,14 @@ def _spellings(name: str, places: frozenset[str]) -> set[str]:
     """The name, and the name with each place as a province or a city writes it (red team 111: "Sở Tư pháp thành phố
     Hà Nội" was not Hà Nội's Sở Tư pháp)."""
     return {squash(name), *(squash(f"{name} {kind} {p}") for p in places for kind in ("tỉnh", "thành phố", "TP"))}
+
+
+def _organisation_spellings(organisation: str, places: frozenset[str]) -> set[str]:
+    """An O completed by its province: a body every level has, written without its level, with the province's name alone
+    (red team 129: a commune's "UBND", L "Bắc Giang", was "UBND tỉnh Bắc Giang")."""
+    if levels_put_in(organisation) == ("",):
+        return {squash(organisation), *(squash(f"{organisation} {p}") for p in places)}
+    return _spellings(organisation, places)
 
 
 def _names_issuer(value: str, issuer: Issuer, places: frozenset[str] | None) -> bool:

@@ -166,6 +166,7 @@ def _subject(cert: asn1_x509.Certificate) -> CertSubject:
     return CertSubject(
         common_name=_attribute(subject, "common_name"), organisation=_attribute(subject, "organization_name"),
         unit=_attribute(subject, "organizational_unit_name"), locality=_attribute(subject, "locality_name"),
+        state=_attribute(subject, "state_or_province_name"),
     )
 
 
