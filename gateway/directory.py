@@ -65,11 +65,13 @@ def place_of(text: str) -> str | None:
 _EVERY_LEVEL = re.compile(r"^(?:(?:VAN PHONG|VP) )?(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|CONG AN|THANH TRA)$")
 
 
-def levels_put_in(name: str) -> tuple[str, ...]:
+def levels_put_in(name: str, *, under_province: bool = False) -> tuple[str, ...]:
     """How a name without its place is completed by a province's: after "tỉnh" or "thành phố", or, a body every level has
-    named without its level, after nothing."""
-    return ("",) if _EVERY_LEVEL.match(" ".join(fold(name).replace(".", "").replace("-", " ").split())) else (
-        "tỉnh ", "thành phố ")
+    named without its level, after nothing, unless it stands under the province's own body (`under_province`: an OU
+    "Văn phòng Ủy ban nhân dân" under O "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", real file 022)."""
+    if not under_province and _EVERY_LEVEL.match(" ".join(fold(name).replace(".", "").replace("-", " ").split())):
+        return ("",)
+    return ("tỉnh ", "thành phố ")
 
 
 def fingerprint_key(value: str) -> str | None:
@@ -248,15 +250,16 @@ class Directory:
         """The agencies whose `certificates` column names a certificate's CN as it stands (its letters Vietnamese ones)."""
         return list(self._by_listed_certificate.get(squash(name), [])) if squash(name) and not foreign_letters(name) else []
 
-    def by_certificate_name(self, name: str, places: frozenset[str]) -> list[AgencyEntry]:
+    def by_certificate_name(self, name: str, places: frozenset[str], *, under_province: bool = False) -> list[AgencyEntry]:
         """The agencies a certificate's name attribute names, their place agreeing with the
         certificate's (L or O): 'SỞ TÀI CHÍNH' of Đắk Nông never names Bắc Giang's Sở Tài chính.
         Usually one; several where one office's certificate serves them all (the `certificates`
-        column: Văn phòng Chính phủ signs for the Thủ tướng too)."""
+        column: Văn phòng Chính phủ signs for the Thủ tướng too). `under_province`: `levels_put_in`."""
         if not squash(name) or foreign_letters(name):  # a name is matched as written, never as it looks (red team 106)
             return []
+        levels = levels_put_in(name, under_province=under_province)
         keys = [squash(name)] if place_of(name) else [
-            *(squash(f"{name} {kind}{p}") for p in sorted(places) for kind in levels_put_in(name)), squash(name)]
+            *(squash(f"{name} {kind}{p}") for p in sorted(places) for kind in levels), squash(name)]
         for key in keys:
             found = [a for a in self._by_certificate_name.get(key, []) if not a.places or a.places & places]
             if found:  # one commune's certificate never names the one whose name differs by a mark (red team 68)
@@ -266,7 +269,7 @@ class Directory:
         # written in initials never (red team 72: a company's "STP" signed for Sở Tư pháp)
         if any(unit.initial for unit in units(name)):
             return []
-        texts = [name] if place_of(name) else [*(f"{name} {kind}{p}" for p in sorted(places) for kind in levels_put_in(name)),
+        texts = [name] if place_of(name) else [*(f"{name} {kind}{p}" for p in sorted(places) for kind in levels),
                                                name]
         for text in texts:
             written = {a.code: a for _, a in self.written_names.find(text) if not a.places or a.places & places}

@@ -367,7 +367,8 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
         return True
     # 000 Đ7.2, Đ15.2: Ban Cơ yếu Chính phủ's CA certifies the state's bodies: its O is one, and speaks for its own units
     # alone (red team 118: a hospital's person with OU "Sở Tư pháp" spoke for Sở Tư pháp)
-    if not sig.state_certified or parent is None or directory.by_certificate_name(name, places or frozenset()):
+    if not sig.state_certified or parent is None or directory.by_certificate_name(
+            name, places or frozenset(), under_province=_under_province(subject)):
         return False  # a unit no agency of the directory is ("BỆNH VIỆN X / SỞ TƯ PHÁP" is never Sở Tư pháp's)
     if _PROVINCE_RANK.match(_folded(name)):
         return False  # nor one named as a Sở or a committee is (red team 119: "BỆNH VIỆN … / SỞ Y TẾ")
@@ -548,10 +549,20 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
     places = certificate_places(sig.subject)
     named: list[AgencyEntry] = []
     if places is not None:
-        found = [a for a in directory.by_certificate_name(deciding_name(sig.subject), places) if _placed_alike(a, places)]
+        found = [a for a in directory.by_certificate_name(deciding_name(sig.subject), places,
+                                                          under_province=_under_province(sig.subject))
+                 if _placed_alike(a, places)]
         if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, found):
             named = _governed(sig, found, directory, places)
     return list({a.code: a for a in (*listed, *named)}.values())
+
+
+def _under_province(subject: CertSubject) -> bool:
+    """Whether the deciding name stands under its province's own body (its committee, its council, the province): a
+    body every level has, named there without its level, is the province's (real file 022: OU "VĂN PHÒNG ỦY BAN NHÂN
+    DÂN"); under any other O, or as the O itself, it is no level's (red team 129: a commune's "UBND")."""
+    return (deciding_name(subject) != subject.organisation and bool(subject.organisation)
+            and _province_committee(subject.organisation) is not None)
 
 
 def _placed_alike(agency: AgencyEntry, places: frozenset[str]) -> bool:
