@@ -60,18 +60,29 @@ def place_of(text: str) -> str | None:
     return " ".join(match.group(1).split()) if match else None
 
 
-# A body every level has, named without its level ("UBND", "U.B.N.D", "Công an"): completed with a province's name only,
-# never with the province's level, which would make any commune's the province's own (red team 129)
-_EVERY_LEVEL = re.compile(r"^(?:(?:VAN PHONG|VP) )?(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|CONG AN|THANH TRA)$")
+# The cities the centre runs: "thành phố" before one's name is the province's own level; before any other province's
+# name it is the province's city, a lower body (red team 130: "UBND", "Công an" completed as "… thành phố Bắc Giang")
+CENTRAL_CITIES = frozenset({"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CAN THO", "HUE"})
+# Bodies a province alone has (a Sở, its Chi cục, the military command, the ethnic board, a Cục of the province): named
+# without their place, the province's whatever level they leave out; any other body every level has (UBND, HĐND, Công
+# an, Tòa án nhân dân, Mặt trận, Bảo hiểm xã hội…) is no level's without one (red teams 129, 130)
+_PROVINCE_ONLY = re.compile(r"^(?:SO|CHI CUC|BO CHI HUY|BAN DAN TOC|CUC) ")
 
 
-def levels_put_in(name: str, *, under_province: bool = False) -> tuple[str, ...]:
-    """How a name without its place is completed by a province's: after "tỉnh" or "thành phố", or, a body every level has
-    named without its level, after nothing, unless it stands under the province's own body (`under_province`: an OU
-    "Văn phòng Ủy ban nhân dân" under O "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", real file 022)."""
-    if not under_province and _EVERY_LEVEL.match(" ".join(fold(name).replace(".", "").replace("-", " ").split())):
-        return ("",)
-    return ("tỉnh ", "thành phố ")
+def province_levels(place: str) -> tuple[str, ...]:
+    """How a province's own bodies write its level before its name: a city of the centre's "thành phố" ("TP"), any other
+    province's "tỉnh" (its "thành phố" is its city, a lower body)."""
+    return ("thành phố", "TP") if place in CENTRAL_CITIES else ("tỉnh",)
+
+
+def completed_by_province(name: str, places: Iterable[str], *, under_province: bool = False) -> list[str]:
+    """A name without its place completed by each province: with the province's level for a body a province alone has,
+    or for any body under the province's own body (`under_province`: an OU "Văn phòng Ủy ban nhân dân" under O "ỦY BAN
+    NHÂN DÂN TỈNH LÂM ĐỒNG", real file 022); any other with the province's name alone (a commune's "UBND", a district
+    court's "TÒA ÁN NHÂN DÂN" with L "Bắc Giang" are not the province's)."""
+    levelled = under_province or bool(_PROVINCE_ONLY.match(" ".join(fold(name).replace(".", " ").replace("-", " ").split())))
+    return [f"{name} {level} {p}" if levelled else f"{name} {p}"
+            for p in sorted(places) for level in (province_levels(p) if levelled else ("",))]
 
 
 def fingerprint_key(value: str) -> str | None:
@@ -254,12 +265,11 @@ class Directory:
         """The agencies a certificate's name attribute names, their place agreeing with the
         certificate's (L or O): 'SỞ TÀI CHÍNH' of Đắk Nông never names Bắc Giang's Sở Tài chính.
         Usually one; several where one office's certificate serves them all (the `certificates`
-        column: Văn phòng Chính phủ signs for the Thủ tướng too). `under_province`: `levels_put_in`."""
+        column: Văn phòng Chính phủ signs for the Thủ tướng too). `under_province`: `completed_by_province`."""
         if not squash(name) or foreign_letters(name):  # a name is matched as written, never as it looks (red team 106)
             return []
-        levels = levels_put_in(name, under_province=under_province)
-        keys = [squash(name)] if place_of(name) else [
-            *(squash(f"{name} {kind}{p}") for p in sorted(places) for kind in levels), squash(name)]
+        completed = [] if place_of(name) else completed_by_province(name, places, under_province=under_province)
+        keys = [*map(squash, completed), squash(name)]
         for key in keys:
             found = [a for a in self._by_certificate_name.get(key, []) if not a.places or a.places & places]
             if found:  # one commune's certificate never names the one whose name differs by a mark (red team 68)
@@ -269,8 +279,7 @@ class Directory:
         # written in initials never (red team 72: a company's "STP" signed for Sở Tư pháp)
         if any(unit.initial for unit in units(name)):
             return []
-        texts = [name] if place_of(name) else [*(f"{name} {kind}{p}" for p in sorted(places) for kind in levels),
-                                               name]
+        texts = [*completed, name]
         for text in texts:
             written = {a.code: a for _, a in self.written_names.find(text) if not a.places or a.places & places}
             if written:

@@ -9,21 +9,27 @@ person's), never a parent body, and the certificate's province (L or O) agrees w
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
-from gateway.directory import AgencyEntry, Directory, levels_put_in, place_of
-from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
-from gateway.reading.spelling import (
-    ending_provinces,
-    last_province,
-    names_province,
-    province_places,
-    province_spellings,
-    without_last_words,
+from gateway.decision.places import (
+    ABOVE,
+    PARENT_WORDS,
+    folded_words,
+    locality_of,
+    locality_province,
+    named_province,
+    near_place,
+    province_alone,
+    run_together,
+    same_province,
+    spelt,
+    spelt_one,
 )
+from gateway.decision.province_bodies import COUNCIL, EITHER, PROVINCE_RANK, ProvinceBody, province_committee
+from gateway.directory import AgencyEntry, Directory, completed_by_province, place_of, province_levels
+from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
+from gateway.reading.spelling import ending_provinces, names_province, without_last_words
 from gateway.resolver import commune_of
 from vntext import fold, foreign_letters, nfc, plain_dashes, squash
 
@@ -37,8 +43,6 @@ AGENCY_WORDS = (
     "thuế ", "thống kê ",  # the 2025 reorganisation's "Thuế tỉnh …", "Thống kê tỉnh …" (red team 111)
     "liên minh",  # "Liên minh Hợp tác xã tỉnh …" (red team 116)
 )
-CLEARLY_NEARER = 0.03  # how much nearer ours a misread place must be than any other province's name
-SAME_PLACE = 0.85  # a place read this close to one of ours is ours, a letter misread ("BAC GIANC": 0.89; "HA GIANG": 0.82)
 _JOINT_NOTATION = re.compile(r"(?:^|[/-])[A-ZĐ]+LT(?:$|[/-])")  # TTLT, NQLT, …: a joint document's type code
 
 
@@ -62,13 +66,6 @@ class Issuer:
 
 
 @dataclass(frozen=True)
-class ProvinceBody:
-    """A province's people's committee (`council` False; the province itself counts as it) or council, as an O names it."""
-    province: str  # folded ("BAC GIANG")
-    council: bool | None = False  # None: the province itself ("Tỉnh Bắc Giang"), above its committee and its council
-
-
-@dataclass(frozen=True)
 class DocumentIssuers:
     issuers: tuple[Issuer, ...]  # empty: the issuer could not be read
     copy: bool = False  # a certified copy: the issuers are the copying agency
@@ -79,41 +76,24 @@ def certificate_places(subject: CertSubject) -> frozenset[str] | None:
     """The one province a certificate names for its agency, with each of the ways its name is spelt (red team 123: a CA's
     "UBND tỉnh Đắc Lắc" was no place of the directory's "Đắk Lắk"): `_one_place`."""
     place = _one_place(subject)
-    return None if place is None else _spelt(place)
+    return None if place is None else spelt(place)
 
 
 def organisation_places(subject: CertSubject) -> frozenset[str]:
     """The province the certificate gives outside its deciding name, its O's or else its L's: the only one an O is
     completed with (red team 124: a bare "ỦY BAN NHÂN DÂN TỈNH" took the province the forger's own OU wrote, and was our
     committee)."""
-    where = _where(subject)
+    where = locality_of(subject)
     if any(foreign_letters(text) for text in (subject.organisation, where)):
         return frozenset()
     name = deciding_name(subject)
-    if (name == subject.common_name != subject.organisation and where and not _place_outside(subject.organisation, None)
-            and _locality_province(where) is None and (own := place_of(name)) is not None):
+    if (name == subject.common_name != subject.organisation and not _place_outside(subject.organisation, None)
+            and locality_province(where) is None and (own := place_of(name)) is not None):
         # an agency's own name is its CA's to check, and its province where the O names none and the L no province:
-        # "CÔNG AN TỈNH LÂM ĐỒNG" under "BỘ CÔNG AN" registered in Đà Lạt is Lâm Đồng's police (red team 129)
-        return _spelt(frozenset([own]))
-    return _spelt(_place_outside(subject.organisation, where))
-
-
-def _where(subject: CertSubject) -> str:
-    """Where the certificate says its holder is: its L, then its ST (a public CA's province where its L is the district)."""
-    return ", ".join(text for text in (subject.locality, subject.state) if text.strip())
-
-
-def _spelt(places: frozenset[str]) -> frozenset[str]:
-    """Each place with every spelling of its province ("DAK LAK", "DAC LAC"), its short names spelled out ("HCM", "BR VT")
-    and Huế's two names since 2025 (Thừa Thiên Huế became the city of Huế)."""
-    return frozenset().union(*map(_spelt_one, places))
-
-
-@functools.cache  # asked for every agency a signature's rule looks at
-def _spelt_one(place: str) -> frozenset[str]:
-    place = _CITY_SHORT.get(place.replace(" ", ""), place)
-    found = province_spellings(place) or frozenset([place])
-    return found | _HUE if found & _HUE else found
+        # "CÔNG AN TỈNH LÂM ĐỒNG" under "BỘ CÔNG AN" registered in Đà Lạt, or with no L, is Lâm Đồng's police (red teams
+        # 129, 130)
+        return spelt(frozenset([own]))
+    return spelt(_place_outside(subject.organisation, where))
 
 
 def _one_place(subject: CertSubject) -> frozenset[str] | None:
@@ -123,145 +103,37 @@ def _one_place(subject: CertSubject) -> frozenset[str] | None:
     O's (the L of a person's certificate is where the person was registered, 020 of the real files).
     None: a name of it holds a letter no Vietnamese name is written with, or its deciding name names a province its O
     (else its L) does not, and it speaks for nobody by its names."""
-    if any(foreign_letters(text) for text in (deciding_name(subject), subject.organisation, _where(subject))):
+    if any(foreign_letters(text) for text in (deciding_name(subject), subject.organisation, locality_of(subject))):
         return None  # a place is matched as written, as a name is (red team 108: "Bắc Gіang", a Cyrillic і in the O, gave
         # the province to a stranger's "Sở Tư pháp"; red team 109: taken for "no place", it let any place pass)
     name, organisation = deciding_name(subject), subject.organisation
     if name and name != organisation and (own := place_of(name)) is not None:
         # an OU or a CN naming a province the O (else the L) does not: two provinces, no agency's (red team 119: OU "Sở
         # Tư pháp tỉnh Bắc Giang" under "UBND tỉnh Lạng Sơn", or under a bare "Sở Tư pháp" registered in Lạng Sơn)
-        committee = _province_committee(organisation) if organisation else None  # "Hanoi People's Committee" (red team 126)
-        other = committee.province if committee is not None else _named_province(organisation) if organisation else None
-        if other is None and (where := _where(subject)):
-            other = _locality_province(where)
-            if other is None and _country_left_out(where) and name != subject.common_name:
-                return None  # an L no province is read in, against the province of an OU (its holder's to write): nobody's
-                # (red team 128: "Cao Lộc, Lạng Sơn" read as no L; red team 129: "Huyện Quảng Ninh, QB"). An agency's
-                # own CN is its CA's to check: "CÔNG AN TỈNH LÂM ĐỒNG" registered in Đà Lạt is Lâm Đồng's (red team 129)
-        return None if other is not None and not _same_province(own, other) else frozenset([own])
-    return _place_outside(organisation, _where(subject))
+        committee = province_committee(organisation) if organisation else None  # "Hanoi People's Committee" (red team 126)
+        other = committee.province if committee is not None else named_province(organisation) if organisation else None
+        if other is None:
+            other = locality_province(locality_of(subject))
+            if other is None and name != subject.common_name:
+                return None  # an OU's province (its holder's to write) that neither the O nor the L or ST names: nobody's
+                # (red team 128: "Cao Lộc, Lạng Sơn" read as no L; 129: "Huyện Quảng Ninh, QB"; 130: no L, or the country
+                # alone). An agency's own CN is its CA's to check: "CÔNG AN TỈNH LÂM ĐỒNG" registered in Đà Lạt, or where
+                # its CA wrote no L, is Lâm Đồng's (red teams 129, 130)
+        return None if other is not None and not same_province(own, other) else frozenset([own])
+    return _place_outside(organisation, locality_of(subject))
 
 
 def _place_outside(organisation: str | None, locality: str | None) -> frozenset[str]:
-    if organisation and (committee := _province_committee(organisation)) is not None:
+    if organisation and (committee := province_committee(organisation)) is not None:
         return frozenset([committee.province])  # "UBND TP.HCM", "Ho Chi Minh City People's Committee" (red team 125)
     if organisation and (found := place_of(organisation)) is not None:
         return frozenset([found])
-    if organisation and (bare := _province_alone(organisation)) is not None:
+    if organisation and (bare := province_alone(organisation)) is not None:
         return frozenset([bare])  # "Lâm Đồng", "UBND Lâm Đồng": a province without "tỉnh" (red team 111)
     if locality:  # its dashes any dash (red team 111: "Bà Rịa – Vũng Tàu" was no place)
-        return frozenset([_locality_province(locality) or place_of(locality)
+        return frozenset([locality_province(locality) or place_of(locality)
                           or " ".join(plain_dashes(fold(locality)).replace("-", " ").split())])
     return frozenset()
-
-
-_COUNTRY = frozenset({"VIET NAM", "VIETNAM", "VN", "VIET NAM VN"})
-
-
-def _country_left_out(locality: str) -> list[str]:
-    """An L's parts, the country left out ("Lục Ngạn, Bắc Giang, Việt Nam" → the district and the province; "Quảng Ninh
-    (Quảng Bình)": red team 129)."""
-    return [part for part in re.split(r"[,;/()\[\]]", locality) if part.strip() and _folded(part) not in _COUNTRY]
-
-
-# Words of a place below a province, or of an address: a province's name after one is a district's, a commune's or a
-# street's (red team 129: Quảng Bình's huyện Quảng Ninh, Hà Nội's phường Điện Biên, every city's đường Nguyễn Huệ)
-_BELOW = frozenset({"HUYEN", "QUAN", "XA", "PHUONG", "TRAN", "DUONG", "PHO", "H", "Q", "X", "P", "TX", "TT", "KHU",
-                    "THON", "AP", "BAN", "TO", "NGO", "NGACH", "HEM", "KIET"})
-_ABOVE = frozenset({"TINH", "T", "TP", "DO"})  # "tỉnh …", "TP …", "thành phố …" (its PHO after THANH), "Thủ đô Hà Nội"
-_ENGLISH_BELOW = frozenset({"DISTRICT", "WARD", "COMMUNE", "TOWN", "STREET", "ROAD", "VILLAGE"})
-
-
-def _locality_province(locality: str) -> str | None:
-    """The province an L names: in its last part (the country left out), as the part's last words, never after a word of
-    a lower place ("Quận Ba Đình, Hà Nội", "Thủ đô Hà Nội", "Langson, Vietnam", "Quảng Ninh - Quảng Bình"; red teams
-    128, 129); None where the last part names none (an L writes its province last: an earlier part's is a district's
-    or a street's named like one)."""
-    parts = _country_left_out(locality)
-    return _ending_province(parts[-1]) if parts else None
-
-
-def _ending_province(part: str) -> str | None:
-    """The province a part of an L ends with, written alone, run together, after its level or after a lower place's own
-    name ("Lục Ngạn Bắc Giang"); a short form ("HCM", "Huế") alone or after its level only (red team 129: "Nguyễn Huệ")."""
-    if (together := _run_together(part)) is not None:
-        return together
-    words = _folded(part).split()
-    while words and words[-1] in ("PROVINCE", "CITY"):  # "Quang Binh Province", "Ho Chi Minh City"
-        words.pop()
-    if not words or words[-1] in _ENGLISH_BELOW:
-        return None
-    count, provinces = ending_provinces(" ".join(words))
-    if not count or len(provinces) != 1 or count > len(words):
-        return None
-    before = words[-count - 1] if count < len(words) else None
-    level = before in _ABOVE or (before == "PHO" and words[-count - 2:-count - 1] == ["THANH"])
-    if before is not None and not level and (before in _BELOW or " ".join(words[-count:]) != provinces[0]):
-        return None  # below a province, or a short form ("HUE" of "Nguyễn Huệ") after anything but its level
-    return provinces[0]
-
-
-def _named_province(text: str) -> str | None:
-    """The province a name ends with, names alone ("Lâm Đồng", "UBND Lâm Đồng"), or names after its level anywhere
-    ("UBND tỉnh Lạng Sơn (cũ)": red team 120); None when it names none."""
-    return place_of(text) or _province_alone(text) or last_province(text, after_level=True) or _run_together(text)
-
-
-def _run_together(text: str) -> str | None:
-    """A province written in one word, its spaces left out ("Langson", "Quangninh"; red team 127: an L no province's
-    name set no L against the OU's province), as a province's domain writes it too ("bacgiang", "baria-vungtau")."""
-    return _run_together_names().get("".join(_folded(text).split()))
-
-
-@functools.cache
-def _run_together_names() -> dict[str, str]:
-    return {**{p.replace(" ", ""): p for p in province_places()}, **_CITY_SHORT}
-
-
-_PARENT_WORDS = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)\s+")
-# a body of the province's own rank, no other body's unit: a Sở, a people's committee or council (red teams 118, 119),
-# the committee's office and the province's inspectorate (NĐ 24/2014 Đ8: of a Sở's rank; red team 124)
-_PROVINCE_LEVEL = r"(?:TINH|T|(?:THANH PHO|TP) (?:HA NOI|HO CHI MINH|HCM|HAI PHONG|DA NANG|CAN THO|HUE)\b)"
-_OFFICE = r"(?:VAN PHONG|VP) "  # "VP UBND tỉnh …" (red team 126)
-_DELEGATION = r"(?:DOAN (?:DBQH|DAI BIEU QUOC HOI)|DDBQH) "
-_COUNCIL_WORDS = r"(?:HDND|HOI DONG NHAN DAN)"
-_COUNCILS_OFFICE = _OFFICE + r"(?:" + _DELEGATION + r"(?:VA )?)?" + _COUNCIL_WORDS + " " + _PROVINCE_LEVEL
-# a pilot province's one office of its delegation, council and committee: either body's (red team 126)
-_JOINT_OFFICE = _OFFICE + _DELEGATION + r"(?:VA )?" + _COUNCIL_WORDS + r" (?:VA )?(?:UBND|UY BAN NHAN DAN) " + _PROVINCE_LEVEL
-_STANDING = r"THUONG TRUC " + _COUNCIL_WORDS + " " + _PROVINCE_LEVEL  # the province's own; a district's is its council's
-_PROVINCE_RANK = re.compile(r"^(?:SO|UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|" + _STANDING + "|"
-                            + _OFFICE + r"(?:UBND|UY BAN NHAN DAN) " + _PROVINCE_LEVEL
-                            + "|(?:THANH TRA|BAN DAN TOC) " + _PROVINCE_LEVEL
-                            + "|" + _COUNCILS_OFFICE + "|" + _JOINT_OFFICE + r")(?:\s|$)")  # a district's office is its own
-# a council's units answer to the council, never the committee (red teams 124–126)
-_COUNCIL = re.compile(r"^(?:" + _COUNCIL_WORDS + "|" + _STANDING + "|" + _COUNCILS_OFFICE + r")(?:\s|$)")
-_EITHER = re.compile(r"^" + _JOINT_OFFICE + r"(?:\s|$)")
-# a province's committee or council written whole: its body's words, its level, its name, and nothing else
-_COMMITTEE = re.compile(r"^(?P<body>(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN) )?"
-                        r"(?:(?P<level>TINH|T) |(?P<city>THANH PHO|TP) )?(?P<name>[A-Z ]+)$")
-_ENGLISH_COMMITTEE = re.compile(r"^(?:PEOPLE'?S COMMITTEE OF (?P<name1>[A-Z ]+?)(?: PROVINCE|(?P<city1> CITY))?|"
-                                r"(?P<name2>[A-Z ]+?)(?: PROVINCE|(?P<city2> CITY))?(?: PROVINCIAL)? PEOPLE'?S COMMITTEE)$")
-# the cities run by the centre, whose committee a Sở answers to ("thành phố Bắc Giang" was a province's city)
-_CENTRAL_CITIES = frozenset({"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CAN THO", "THUA THIEN HUE", "HUE"})
-# how names are shortened or run together, their spaces taken out (red teams 123, 124: "UBND TP.HCM", "UBND TP HCM",
-# "Hanoi People's Committee", "HCMC", "Danang City", "Daklak Province", "UBND tỉnh BR-VT" were no one's)
-_CITY_SHORT = {"HCM": "HO CHI MINH", "TPHCM": "HO CHI MINH", "HCMC": "HO CHI MINH",
-               "HANOI": "HA NOI", "DANANG": "DA NANG", "HAIPHONG": "HAI PHONG", "CANTHO": "CAN THO",
-               "DAKLAK": "DAK LAK", "DAKNONG": "DAK NONG", "KONTUM": "KON TUM", "BRVT": "BA RIA VUNG TAU",
-               "HOCHIMINHCITY": "HO CHI MINH", "HUE": "HUE"}  # the last two as domains write them
-_HUE = frozenset({"HUE", "THUA THIEN HUE"})  # one body: the province became the city in 2025
-
-
-
-def _folded(text: str) -> str:  # "TP.HÀ NỘI" (red team 125), "Đoàn ĐBQH, HĐND và UBND" (red team 126)
-    folded = plain_dashes(fold(text)).replace("-", " ").replace(".", " ").replace(",", " ").replace("&", " VA ")
-    return " ".join(folded.split())  # "HĐND & UBND" (red team 127)
-
-
-def _province_alone(organisation: str) -> str | None:
-    """The province an O names by its name alone, under its people's committee or council or bare; None otherwise."""
-    bare = " ".join(_PARENT_WORDS.sub("", plain_dashes(fold(organisation)).replace("-", " ")).split())
-    return bare if bare in province_places() else None
 
 
 def is_agency_name(text: str) -> bool:
@@ -333,10 +205,10 @@ def governing_body(organisation: str) -> bool:
     folded = " ".join(plain_dashes(fold(organisation)).replace(".", "").replace("’", "'").split())
     if _firm(organisation):
         return False
-    if _province_committee(organisation) is not None:
+    if province_committee(organisation) is not None:
         return True  # however its province is written ("Hanoi People's Committee", "UBND TP.HCM": red team 123)
     written = " ".join(nfc(organisation).lower().split())
-    if f"{folded} ".startswith(_GOVERNING) or _province_alone(organisation) is not None:
+    if f"{folded} ".startswith(_GOVERNING) or province_alone(organisation) is not None:
         return True
     if written.startswith(_MINISTRIES) or (organisation.isascii() and folded.startswith(tuple(fold(m) for m in _MINISTRIES))):
         return True
@@ -370,7 +242,7 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
     if not sig.state_certified or parent is None or directory.by_certificate_name(
             name, places or frozenset(), under_province=_under_province(subject)):
         return False  # a unit no agency of the directory is ("BỆNH VIỆN X / SỞ TƯ PHÁP" is never Sở Tư pháp's)
-    if _PROVINCE_RANK.match(_folded(name)):
+    if PROVINCE_RANK.match(folded_words(name)):
         return False  # nor one named as a Sở or a committee is (red team 119: "BỆNH VIỆN … / SỞ Y TẾ")
     return bool(_organisation_spellings(organisation, outside) & _spellings(parent, outside))
 
@@ -387,7 +259,7 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
         return agencies
     outside = organisation_places(sig.subject)  # an O is completed by its own province or L, never the OU's
     own = {a.code for a in directory.by_certificate_name(organisation, outside)}
-    committee = _province_committee(organisation)  # once a signature: the O's province, if the O is its committee
+    committee = province_committee(organisation)  # once a signature: the O's province, if the O is its committee
     return [a for a in agencies if a.code in own or (_under_parent(organisation, outside, committee, a, own, directory)
                                                      if a.parent else _under_any(committee, a))]
 
@@ -395,7 +267,7 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
 def _under_any(committee: ProvinceBody | None, agency: AgencyEntry) -> bool:
     """An agency whose row names no parent: a Sở or a committee answers to its own province's committee alone (red team
     122: another province's, written "UBND T. Lạng Sơn" or in English, passed); any other unit to any O."""
-    return not _PROVINCE_RANK.match(_folded(agency.name)) or _committee_of(committee, agency)
+    return not PROVINCE_RANK.match(folded_words(agency.name)) or _committee_of(committee, agency)
 
 
 def _committee_of(committee: ProvinceBody | None, agency: AgencyEntry) -> bool:
@@ -403,10 +275,10 @@ def _committee_of(committee: ProvinceBody | None, agency: AgencyEntry) -> bool:
     123: any province's spoke for a row written "UBND xã Tân Liễu"); never for an agency whose province nothing says. A
     council's row answers to its province's council, any other to the committee (red team 124: the council's person
     spoke for a Sở and for the committee)."""
-    name = _folded(agency.name)
-    return (committee is not None and (committee.council is None or _EITHER.match(name) is not None
-                                       or committee.council == bool(_COUNCIL.match(name)))
-            and any(_same_province(committee.province, p) for p in _provinces_of(agency)))
+    name = folded_words(agency.name)
+    return (committee is not None and (committee.council is None or EITHER.match(name) is not None
+                                       or committee.council == bool(COUNCIL.match(name)))
+            and any(same_province(committee.province, p) for p in _provinces_of(agency)))
 
 
 def _provinces_of(agency: AgencyEntry) -> frozenset[str]:
@@ -420,13 +292,8 @@ def _provinces_of(agency: AgencyEntry) -> frozenset[str]:
         return frozenset()
     # the province's own label, just before .gov.vn: never a district's or commune's named like another province (red
     # team 124: huyện Quảng Ninh at quangninh.quangbinh.gov.vn is Quảng Bình's)
-    found = _run_together(domain.removesuffix(suffix).rpartition(".")[2])
-    return frozenset() if found is None else _spelt_one(found)
-
-
-def _same_province(one: str, other: str | None) -> bool:
-    """Whether two folded places are one province, however spelt ("DAK LAK", "DAC LAC", "HCM")."""
-    return other is not None and bool(_spelt(frozenset([one])) & _spelt(frozenset([other])))
+    found = run_together(domain.removesuffix(suffix).rpartition(".")[2])
+    return frozenset() if found is None else spelt_one(found)
 
 
 def _under_parent(organisation: str, outside: frozenset[str], committee: ProvinceBody | None, agency: AgencyEntry,
@@ -443,11 +310,11 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
             return True
         completed = _completed_parents(parents, _provinces_of(row))
         if committee is not None and any(committee.council in (None, p.council)
-                                         and _same_province(p.province, committee.province)
-                                         for parent in completed if (p := _province_committee(parent)) is not None):
+                                         and same_province(p.province, committee.province)
+                                         for parent in completed if (p := province_committee(parent)) is not None):
             return True
         for above in (a for parent in completed if (a := directory.by_issuer(parent)) is not None):
-            if above.code in own or (not above.parent and _PROVINCE_RANK.match(_folded(above.name))
+            if above.code in own or (not above.parent and PROVINCE_RANK.match(folded_words(above.name))
                                      and _committee_of(committee, above)):
                 return True
             if above.code not in seen:
@@ -462,7 +329,7 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     was the hospital's "Sở Y tế tỉnh Bắc Giang"), and a row whose names say no place only under a certificate whose
     province is its mailbox's, or says none (red team 124: Lạng Sơn's "UBND xã Tân Lập" for our commune's school)."""
     places = _provinces_of(row)  # its names' places, else its mailbox's province (red team 126: a school on .edu.vn)
-    around = frozenset(p for p in places if any(_same_province(p, q) for q in outside))
+    around = frozenset(p for p in places if any(same_province(p, q) for q in outside))
     if not row.places and outside and places and not around:
         return False
     return any(_organisation_spellings(organisation, around) & _parent_spellings(parent, places) for parent in parents)
@@ -470,26 +337,32 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
 
 def _parent_spellings(parent: str, places: frozenset[str]) -> set[str]:
     """A parent as the column writes it, completed by its row's province: on a row a province places, any parent written
-    without its province ("Sở Y tế", "UBND tỉnh", "Bộ Công an") only completed, never as any province's bare O (red
-    teams 125–128: a bare "SỞ Y TẾ", "CÔNG AN TỈNH", "KHO BẠC NHÀ NƯỚC" of any province, no L, was our unit's parent)."""
-    spellings = _spellings(parent, places)
-    if places and place_of(parent) is None:  # any body, a ministry too: its O speaks for our unit where it or the L
-        spellings.discard(squash(parent))  # names our province (red team 128: "KHO BẠC NHÀ NƯỚC", "QUÂN KHU 1", "CỤC THI
-        # HÀNH ÁN DÂN SỰ" of any province, no L; "Bộ Chỉ huy Quân sự", "… khu vực 1" taken for the centre's)
-        spellings |= {squash(f"{parent} {p}") for p in places}  # "UBND tỉnh" + "Bắc Giang", "Công an tỉnh" + …
-    return spellings
+    without its province ("Sở Y tế", "UBND tỉnh", "Bộ Công an") only completed (`_completed_parents`), never as any
+    province's bare O (red teams 125–128: a bare "SỞ Y TẾ", "CÔNG AN TỈNH", "KHO BẠC NHÀ NƯỚC" of any province, no L, was
+    our unit's parent; a ministry's too: its O speaks for our unit where it or the L names our province)."""
+    if places and place_of(parent) is None:
+        return set(map(squash, _completed_parents([parent], places)))
+    return _spellings(parent, places)
 
 
 def _completed_parents(parents: list[str], places: frozenset[str]) -> list[str]:
     """A placed row's parents as bodies of its province: one written without a place completed with the row's (red team
     129: "UBND tỉnh" was no committee, a bare "Sở Nông nghiệp và Môi trường" no row of the directory, so the committee
-    above them never spoke for their units); a row no province places keeps them as written."""
+    above them never spoke for their units): with the province's level, "thành phố" only for a city of the centre (red
+    team 130: "UBND", "Công an" were completed as "… thành phố Bắc Giang", the province's city), and with its name alone
+    (a ministry's "Bộ Công an" + "Bắc Giang", as an O is completed); a row no province places keeps them as written."""
     if not places:
         return parents
     return [completed for parent in parents for completed in (
         [parent] if place_of(parent) is not None else
-        [f"{parent} {p}" for p in places] if _folded(parent).rsplit(" ", 1)[-1] in _ABOVE | {"PHO"} else
-        [f"{parent} {kind} {p}" for p in places for kind in ("tỉnh", "thành phố")])]
+        [f"{parent} {p}" for p in sorted(places)] if folded_words(parent).rsplit(" ", 1)[-1] in ABOVE | {"PHO"} else
+        [*completed_by_province(parent, places, under_province=True),  # "Ủy ban MTTQ Việt Nam" + "tỉnh Bắc Giang"
+         *([] if _COMMITTEE_ALONE.match(folded_words(parent)) else [f"{parent} {p}" for p in sorted(places)])])]
+
+
+# a people's committee or council, or their office, written without level or place: never completed without its level
+# (a commune's bare "UBND" with our L is not the province's committee a row's "UBND" means; red teams 129, 130)
+_COMMITTEE_ALONE = re.compile(r"^(?:(?:VAN PHONG|VP) )?(?:UBND|U B N D|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)$")
 
 
 def _parents(row: AgencyEntry) -> list[str]:
@@ -503,39 +376,6 @@ def _levelled(parent: str) -> tuple[str, ...]:
     count, provinces = ending_provinces(parent)
     head = without_last_words(parent, count) if count and len(provinces) == 1 and place_of(parent) is None else ""
     return (parent, *(f"{head} {kind} {provinces[0]}" for kind in ("tỉnh", "thành phố"))) if head.strip() else (parent,)
-
-
-def _province_committee(organisation: str) -> ProvinceBody | None:
-    """The province whose people's committee or council (or the province itself) an O is, and nothing else: the body a
-    Sở and a committee of the province answer to (red team 120: "UBND thành phố Bắc Giang", the former city of a
-    province; "UBND TX. Việt Yên …", "Tỉnh ủy Bắc Giang", "UBND tỉnh Lạng Sơn (cũ)", an English district's committee);
-    None for any other O. A mark a CA's form leaves at its end is none of the name (red team 124: "…, ", "…;")."""
-    plain = plain_dashes(fold(organisation)).replace("-", " ").replace("’", "'").rstrip(" ,;:")  # a typographic apostrophe
-    # its dots dropped ("U.B.N.D") or read as spaces ("UBND T.Bắc Giang")
-    return next((p for dot in ("", " ") if (p := _committee_of_a_province(" ".join(plain.replace(".", dot).split()),
-                                                                           organisation)) is not None), None)
-
-
-def _committee_of_a_province(folded: str, organisation: str) -> ProvinceBody | None:
-    english, vietnamese = _ENGLISH_COMMITTEE.match(folded), _COMMITTEE.match(folded)
-    if english is not None:
-        name, city = english.group("name1") or english.group("name2"), english.group("city1") or english.group("city2")
-    elif vietnamese is not None:
-        name, city = vietnamese.group("name"), vietnamese.group("city")
-    else:
-        return None
-    name = _CITY_SHORT.get(name.replace(" ", ""), name)
-    if english is not None and name.replace(" ", "") == "SAIGON":  # in English only: phường Sài Gòn is a ward (red team 126)
-        name = "HO CHI MINH"
-    if english is None and vietnamese is not None and not (
-            vietnamese.group("body") or vietnamese.group("level") or (city and name in _CENTRAL_CITIES)
-            or _province_alone(organisation) is not None):
-        return None  # a bare name is a province's only as the province alone; "Thành phố Hà Nội" is the city itself
-    if not (name in province_places() or name in _CENTRAL_CITIES) or (city and name not in _CENTRAL_CITIES):
-        return None
-    if english is None and vietnamese is not None and not vietnamese.group("body"):
-        return ProvinceBody(name, council=None)  # the province itself: Ban Cơ yếu's O for every body of it (red team 125)
-    return ProvinceBody(name, council=bool(vietnamese is not None and english is None and _COUNCIL.match(folded)))
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
@@ -562,14 +402,14 @@ def _under_province(subject: CertSubject) -> bool:
     body every level has, named there without its level, is the province's (real file 022: OU "VĂN PHÒNG ỦY BAN NHÂN
     DÂN"); under any other O, or as the O itself, it is no level's (red team 129: a commune's "UBND")."""
     return (deciding_name(subject) != subject.organisation and bool(subject.organisation)
-            and _province_committee(subject.organisation) is not None)
+            and province_committee(subject.organisation) is not None)
 
 
 def _placed_alike(agency: AgencyEntry, places: frozenset[str]) -> bool:
     """A row whose names say no place is a certificate's only where the certificate's province, if it gives one, is the
     row's mailbox's (red team 124: Lạng Sơn's xã Tân Lập, its own certificate, was our "UBND xã Tân Lập")."""
     provinces = frozenset() if agency.places or not places else _provinces_of(agency)
-    return not provinces or any(_same_province(p, q) for p in provinces for q in places)
+    return not provinces or any(same_province(p, q) for p in provinces for q in places)
 
 
 def _a_parent_of_any(subject: CertSubject, agencies: list[AgencyEntry]) -> bool:
@@ -593,15 +433,13 @@ def signer_agency(sig: SignatureFacts, directory: Directory) -> AgencyEntry | No
 def _spellings(name: str, places: frozenset[str]) -> set[str]:
     """The name, and the name with each place as a province or a city writes it (red team 111: "Sở Tư pháp thành phố
     Hà Nội" was not Hà Nội's Sở Tư pháp)."""
-    return {squash(name), *(squash(f"{name} {kind} {p}") for p in places for kind in ("tỉnh", "thành phố", "TP"))}
+    return {squash(name), *(squash(f"{name} {level} {p}") for p in places for level in province_levels(p))}
 
 
 def _organisation_spellings(organisation: str, places: frozenset[str]) -> set[str]:
-    """An O completed by its province: a body every level has, written without its level, with the province's name alone
-    (red team 129: a commune's "UBND", L "Bắc Giang", was "UBND tỉnh Bắc Giang")."""
-    if levels_put_in(organisation) == ("",):
-        return {squash(organisation), *(squash(f"{organisation} {p}") for p in places)}
-    return _spellings(organisation, places)
+    """An O completed by its province, its level put in only where it leaves it out of a body a province alone has (red
+    teams 129, 130: a commune's "UBND", a district court's "TÒA ÁN NHÂN DÂN", L "Bắc Giang", were the province's)."""
+    return {squash(organisation), *map(squash, completed_by_province(organisation, places))}
 
 
 def _names_issuer(value: str, issuer: Issuer, places: frozenset[str] | None) -> bool:
@@ -629,11 +467,11 @@ def speaks_for(sig: SignatureFacts, issuer: Issuer, directory: Directory) -> boo
     # a unit printed under a body the directory knows ("SỞ TƯ PHÁP / VĂN PHÒNG") is spoken for only by a certificate
     # whose O is that body (red team 114: anyone's "Văn phòng", a firm's or another Sở's, registered a letter as its)
     # (under a people's committee or council, the place is what tells: compared above)
-    parent = directory.by_issuer(issuer.parent) if issuer.parent and not _PARENT_WORDS.match(fold(issuer.parent)) else None
+    parent = directory.by_issuer(issuer.parent) if issuer.parent and not PARENT_WORDS.match(fold(issuer.parent)) else None
     if parent is None or deciding_name(subject) == subject.organisation:
         return True
     organisation, places = subject.organisation or "", organisation_places(subject)  # never the OU's (red team 124)
-    if _PARENT_WORDS.match(fold(organisation)) and parent.places & places:
+    if PARENT_WORDS.match(fold(organisation)) and parent.places & places:
         return True  # the unit's certificate under its province's committee, as real files have it (red team 115)
     if squash(organisation) in {squash(f"{issuer.parent} {p}") for p in parent.places} and parent.places & places:
         return True  # "SỞ TƯ PHÁP BẮC GIANG": the body, its province written without "tỉnh" (never an O only beginning so)
@@ -689,7 +527,7 @@ def foreign(issuers: tuple[Issuer, ...], directory: Directory, us: AgencyEntry |
     another province's document, signed by our Sở Tài chính, was registered on that signature). For a commune or
     ward (`us`), another one's document is foreign too: its bare "UBND xã" is its own (red team 44)."""
     ours = {place for agency in directory.agencies for place in agency.places}
-    if bool(ours) and any(i.agency is None and i.places and not any(_near_place(p, ours) for p in i.places)
+    if bool(ours) and any(i.agency is None and i.places and not any(near_place(p, ours) for p in i.places)
                           for i in issuers):
         return True
     ours_too = {c for n in (us.name, *us.former) if (c := commune_of(n)) is not None} if us is not None else set()
@@ -713,25 +551,6 @@ def may_be_one_issuer(name: str, parent: str | None, other: str, other_parent: s
         return False
     place = place_of(name) or (place_of(parent) if parent else None)
     other_place = place_of(other) or (place_of(other_parent) if other_parent else None)
-    return place is None or other_place is None or _near_place(place, {other_place}) or _near_place(other_place, {place})
+    return place is None or other_place is None or near_place(place, {other_place}) or near_place(other_place, {place})
 
 
-def _near_place(place: str, ours: set[str] | frozenset[str]) -> bool:
-    """One of our places, or one OCR may have misread a letter of ("BAC GIANC" for "BAC GIANG"); never another province
-    named as it is called ("THANH HOA" is no misreading of "KHANH HOA", nor "QUANG BINH" of "QUANG NINH": red team 75)."""
-    if place in ours:
-        return True
-    if (spellings := province_spellings(place)) is not None:
-        return bool(spellings & ours)
-    # a misreading is ours only where it is clearly nearer ours than any other province's name, its words run together
-    # or not (red team 77: "HÀGIANG", "HANH HÓA", "HÀ GIANGG" were another province's names with one slip)
-    ours_too = {s for our in ours for s in (province_spellings(our) or {our})}
-    nearest = max((_likeness(place, our) for our in ours_too), default=0.0)
-    others = max((_likeness(place, other) for other in province_places() - ours_too), default=0.0)
-    return nearest >= SAME_PLACE and nearest >= others + CLEARLY_NEARER
-
-
-def _likeness(read: str, place: str) -> float:
-    """How alike a read place is to a place's name, as written or with its words run together."""
-    return max(SequenceMatcher(None, read, place).ratio(),
-               SequenceMatcher(None, read.replace(" ", ""), place.replace(" ", "")).ratio())
