@@ -66,7 +66,7 @@ CENTRAL_CITIES = frozenset({"HA NOI", "HO CHI MINH", "HAI PHONG", "DA NANG", "CA
 # Bodies a province alone has (a Sở, its Chi cục, the military command, the ethnic board, a Cục of the province): named
 # without their place, the province's whatever level they leave out; any other body every level has (UBND, HĐND, Công
 # an, Tòa án nhân dân, Mặt trận, Bảo hiểm xã hội…) is no level's without one (red teams 129, 130)
-_PROVINCE_ONLY = re.compile(r"^(?:SO|CHI CUC|BO CHI HUY|BAN DAN TOC|CUC) ")
+_PROVINCE_ONLY = re.compile(r"^(?:SO|CHI CUC|BO CHI HUY|BAN DAN TOC|CUC)(?:\s|$)")  # "BAN DÂN TỘC" bare (red team 131)
 
 
 def province_levels(place: str) -> tuple[str, ...]:
@@ -261,14 +261,17 @@ class Directory:
         """The agencies whose `certificates` column names a certificate's CN as it stands (its letters Vietnamese ones)."""
         return list(self._by_listed_certificate.get(squash(name), [])) if squash(name) and not foreign_letters(name) else []
 
-    def by_certificate_name(self, name: str, places: frozenset[str], *, under_province: bool = False) -> list[AgencyEntry]:
+    def by_certificate_name(self, name: str, places: frozenset[str], *, under_province: bool = False,
+                            within: str | None = None) -> list[AgencyEntry]:
         """The agencies a certificate's name attribute names, their place agreeing with the
         certificate's (L or O): 'SỞ TÀI CHÍNH' of Đắk Nông never names Bắc Giang's Sở Tài chính.
         Usually one; several where one office's certificate serves them all (the `certificates`
-        column: Văn phòng Chính phủ signs for the Thủ tướng too). `under_province`: `completed_by_province`."""
+        column: Văn phòng Chính phủ signs for the Thủ tướng too). `under_province`: `completed_by_province`; `within`:
+        the lower body (a district, a city of the province) a bare name stands under, tried first ("HUYEN LUC NGAN")."""
         if not squash(name) or foreign_letters(name):  # a name is matched as written, never as it looks (red team 106)
             return []
-        completed = [] if place_of(name) else completed_by_province(name, places, under_province=under_province)
+        completed = [] if place_of(name) else [*([f"{name} {within}"] if within else []),
+                                               *completed_by_province(name, places, under_province=under_province)]
         keys = [*map(squash, completed), squash(name)]
         for key in keys:
             found = [a for a in self._by_certificate_name.get(key, []) if not a.places or a.places & places]

@@ -29,6 +29,7 @@ from gateway.decision.places import (
 from gateway.decision.province_bodies import COUNCIL, EITHER, PROVINCE_RANK, ProvinceBody, province_committee
 from gateway.directory import AgencyEntry, Directory, completed_by_province, place_of, province_levels
 from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
+from gateway.names import abbreviates
 from gateway.reading.spelling import ending_provinces, names_province, without_last_words
 from gateway.resolver import commune_of
 from vntext import fold, foreign_letters, nfc, plain_dashes, squash
@@ -142,6 +143,9 @@ def is_agency_name(text: str) -> bool:
 
 # Words of a place or an office that no person's name holds: a CN with one names a body, not a person.
 _BODY_WORDS = frozenset({"TINH", "HUYEN", "QUAN", "XA", "PHUONG", "SO", "THANH PHO", "THI XA", "THI TRAN"})
+# the same as written, with their marks: a name written with marks is read with them (red team 131: "Nguyễn Thị Phượng",
+# "Trần Quân", "Lê Tình" folded to a ward's, a district's, a province's word, and their OU was never read)
+_BODY_WORDS_MARKED = frozenset({"tỉnh", "huyện", "quận", "xã", "phường", "sở", "thành phố", "thị xã", "thị trấn"})
 
 
 def is_person_name(text: str) -> bool:
@@ -151,8 +155,11 @@ def is_person_name(text: str) -> bool:
     words = nfc(text).split()
     if not 2 <= len(words) <= 7 or any(not w[0].isupper() or not w.isalpha() for w in words):
         return False
-    folded = f" {fold(text)} "
-    return not any(f" {word} " in folded for word in _BODY_WORDS)
+    if text.isascii():  # written without marks: its words folded alike
+        folded = f" {fold(text)} "
+        return not any(f" {word} " in folded for word in _BODY_WORDS)
+    written = f" {' '.join(words).lower()} "
+    return not any(f" {word} " in written for word in _BODY_WORDS_MARKED)
 
 
 def deciding_name(subject: CertSubject) -> str:
@@ -308,7 +315,9 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
         parents = _parents(row)
         if _is_a_parent(organisation, outside, row, parents):
             return True
-        completed = _completed_parents(parents, _provinces_of(row))
+        row_places = _provinces_of(row)
+        completed = _completed_parents(parents, row_places,
+                                       as_written=any(same_province(p, q) for p in row_places for q in outside))
         if committee is not None and any(committee.council in (None, p.council)
                                          and same_province(p.province, committee.province)
                                          for parent in completed if (p := province_committee(parent)) is not None):
@@ -332,37 +341,57 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     around = frozenset(p for p in places if any(same_province(p, q) for q in outside))
     if not row.places and outside and places and not around:
         return False
-    return any(_organisation_spellings(organisation, around) & _parent_spellings(parent, places) for parent in parents)
+    spellings = _organisation_spellings(organisation, around)
+    written = [organisation, *completed_by_province(organisation, around)]
+    return any(spellings & _parent_spellings(parent, places, as_written=bool(around)) or any(
+        abbreviates(one, other) or abbreviates(other, one)  # "Ủy ban Trung ương MTTQ Việt Nam" (real file 015; red team 131)
+        for one in written for other in _completed_parents([parent], places, as_written=bool(around)))
+        for parent in parents)
 
 
-def _parent_spellings(parent: str, places: frozenset[str]) -> set[str]:
+def _parent_spellings(parent: str, places: frozenset[str], *, as_written: bool) -> set[str]:
     """A parent as the column writes it, completed by its row's province: on a row a province places, any parent written
     without its province ("Sở Y tế", "UBND tỉnh", "Bộ Công an") only completed (`_completed_parents`), never as any
     province's bare O (red teams 125–128: a bare "SỞ Y TẾ", "CÔNG AN TỈNH", "KHO BẠC NHÀ NƯỚC" of any province, no L, was
     our unit's parent; a ministry's too: its O speaks for our unit where it or the L names our province)."""
     if places and place_of(parent) is None:
-        return set(map(squash, _completed_parents([parent], places)))
+        return set(map(squash, _completed_parents([parent], places, as_written=as_written)))
     return _spellings(parent, places)
 
 
-def _completed_parents(parents: list[str], places: frozenset[str]) -> list[str]:
+def _completed_parents(parents: list[str], places: frozenset[str], *, as_written: bool) -> list[str]:
     """A placed row's parents as bodies of its province: one written without a place completed with the row's (red team
     129: "UBND tỉnh" was no committee, a bare "Sở Nông nghiệp và Môi trường" no row of the directory, so the committee
     above them never spoke for their units): with the province's level, "thành phố" only for a city of the centre (red
     team 130: "UBND", "Công an" were completed as "… thành phố Bắc Giang", the province's city), and with its name alone
-    (a ministry's "Bộ Công an" + "Bắc Giang", as an O is completed); a row no province places keeps them as written."""
+    (a body of the centre: "Bộ Công an" + "Bắc Giang", as its O is completed). A parent naming a lower place ("UBND huyện
+    Lục Ngạn") is kept as written too where the certificate's own province is the row's (`as_written`; red team 131:
+    its bare name, no L, is any province's district so named). A row no province places keeps them as written."""
     if not places:
         return parents
     return [completed for parent in parents for completed in (
         [parent] if place_of(parent) is not None else
+        [*completed_by_province(parent, places, under_province=True), *([parent] if as_written else [])]
+        if _LOWER_PLACE.search(nfc(parent).lower()) else
         [f"{parent} {p}" for p in sorted(places)] if folded_words(parent).rsplit(" ", 1)[-1] in ABOVE | {"PHO"} else
         [*completed_by_province(parent, places, under_province=True),  # "Ủy ban MTTQ Việt Nam" + "tỉnh Bắc Giang"
-         *([] if _COMMITTEE_ALONE.match(folded_words(parent)) else [f"{parent} {p}" for p in sorted(places)])])]
+         *([] if _EVERY_LEVEL.match(folded_words(parent)) else [f"{parent} {p}" for p in sorted(places)])])]
 
 
-# a people's committee or council, or their office, written without level or place: never completed without its level
-# (a commune's bare "UBND" with our L is not the province's committee a row's "UBND" means; red teams 129, 130)
-_COMMITTEE_ALONE = re.compile(r"^(?:(?:VAN PHONG|VP) )?(?:UBND|U B N D|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN)$")
+# a lower body's place in a name, its words with their marks ("UBND huyện Lục Ngạn"; "xã hội" is no commune)
+_LOWER_PLACE = re.compile(r"\b(?:huyện|quận|thị xã|xã|phường|thị trấn|thành phố)\s+(?!hội\b)\w")
+
+
+# Bodies every level has (the province, its districts, its communes), named alike at each: a row's parent written so
+# without its level is completed with the province's level alone, never as a lower body's bare O with our L (red teams
+# 130, 131: a district's "CÔNG AN", "TÒA ÁN NHÂN DÂN", "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM", "LIÊN ĐOÀN LAO ĐỘNG",
+# "THƯỜNG TRỰC HĐND" with L "Bắc Giang" were the province's); any other (a ministry's "Bộ Công an", "Kho bạc Nhà nước",
+# "Trung tâm Y tế khu vực 1") with the province's name alone too, as its O is completed (real file 014)
+_EVERY_LEVEL = re.compile(r"^(?:(?:VAN PHONG|VP|THUONG TRUC) )*(?:UBND|U B N D|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|"
+                          r"CONG AN|TOA AN NHAN DAN|VIEN KIEM SAT NHAN DAN|(?:UY BAN )?(?:MAT TRAN|MTTQ)|UBMTTQ|"
+                          r"LIEN DOAN LAO DONG|HOI (?:NONG DAN|LIEN HIEP PHU NU|CUU CHIEN BINH|CHU THAP DO)|DOAN (?:THANH NIEN|"
+                          r"TNCS)|THANH TRA|BAN CHI HUY QUAN SU|BAO HIEM XA HOI$|DANG UY|BAN (?:TUYEN GIAO|DAN VAN|TO CHUC)|"
+                          r"UY BAN KIEM TRA|PHONG )")
 
 
 def _parents(row: AgencyEntry) -> list[str]:
@@ -390,11 +419,29 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
     named: list[AgencyEntry] = []
     if places is not None:
         found = [a for a in directory.by_certificate_name(deciding_name(sig.subject), places,
-                                                          under_province=_under_province(sig.subject))
+                                                          under_province=_under_province(sig.subject),
+                                                          within=_within(sig.subject))
                  if _placed_alike(a, places)]
         if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, found):
             named = _governed(sig, found, directory, places)
     return list({a.code: a for a in (*listed, *named)}.values())
+
+
+# a lower body's people's committee or council: its level and its name ("ỦY BAN NHÂN DÂN HUYỆN LỤC NGẠN", "UBND thành phố
+# Bắc Giang", a province's city)
+_LOWER_COMMITTEE = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN) (?P<place>(?:HUYEN|QUAN|THI XA|TX|THANH PHO|"
+                              r"TP|XA|PHUONG|THI TRAN|TT) [A-Z0-9 ]+)$")
+
+
+def _within(subject: CertSubject) -> str | None:
+    """Where a person's bare OU stands when his O is a lower body's committee or council: its level and name ("PHÒNG TƯ
+    PHÁP" under "ỦY BAN NHÂN DÂN HUYỆN LỤC NGẠN" is the district's; red team 131, real file 019's shape a level down);
+    None under any other O, or for an O that is the province's."""
+    organisation = subject.organisation
+    if deciding_name(subject) == organisation or not organisation or province_committee(organisation) is not None:
+        return None
+    found = _LOWER_COMMITTEE.match(" ".join(folded_words(organisation.replace(".", "")).split()))
+    return found.group("place") if found else None
 
 
 def _under_province(subject: CertSubject) -> bool:
@@ -406,9 +453,10 @@ def _under_province(subject: CertSubject) -> bool:
 
 
 def _placed_alike(agency: AgencyEntry, places: frozenset[str]) -> bool:
-    """A row whose names say no place is a certificate's only where the certificate's province, if it gives one, is the
-    row's mailbox's (red team 124: Lạng Sơn's xã Tân Lập, its own certificate, was our "UBND xã Tân Lập")."""
-    provinces = frozenset() if agency.places or not places else _provinces_of(agency)
+    """A row whose names say no place, placed by its mailbox, is a certificate's only where the certificate gives that
+    province (red team 124: Lạng Sơn's xã Tân Lập, its own certificate, was our "UBND xã Tân Lập"; and one giving none:
+    five provinces have a huyện Châu Thành)."""
+    provinces = frozenset() if agency.places else _provinces_of(agency)
     return not provinces or any(same_province(p, q) for p in provinces for q in places)
 
 

@@ -57,17 +57,17 @@ _LEVELS_BEFORE = ((), ("TINH",), ("T",), ("TP",), ("T", "P"), ("THANH", "PHO"), 
 
 def locality_province(locality: str) -> str | None:
     """The province an L (with its ST) names: its last part (split at commas, semicolons, slashes and brackets, the
-    country left out) the province's name alone, after its level, or, that part written "district - province", its last
-    piece so ("Quận Ba Đình, Hà Nội", "Thủ đô Hà Nội", "Langson Province", "Quảng Ninh - Quảng Bình"; red teams
+    country left out) the province's name alone, after its level, or, that part written "district - province", its end
+    so ("Quận Ba Đình, Hà Nội", "Thủ đô Hà Nội", "Langson Province", "Quảng Ninh - Quảng Bình"; red teams
     128–130); None otherwise: an earlier part's, or a name after another word, is a district's, a ward's or a street's
     named like a province."""
     parts = country_left_out(locality)
     if not parts:
         return None
-    if (whole := _province_written(parts[-1])) is not None:
-        return whole
     pieces = [piece for piece in plain_dashes(parts[-1]).split("-") if folded_words(piece) not in ("", *_COUNTRY)]
-    return _province_written(pieces[-1]) if len(pieces) > 1 else None
+    # the longest end that reads: "Xuyên Mộc - Bà Rịa - Vũng Tàu" is Bà Rịa - Vũng Tàu's, not "Vũng Tàu" (red team 131)
+    return next((found for start in range(len(pieces))
+                 if (found := _province_written("-".join(pieces[start:]))) is not None), None)
 
 
 def _province_written(text: str) -> str | None:

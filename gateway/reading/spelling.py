@@ -124,8 +124,9 @@ def last_province(text: str, *, after_level: bool = False) -> str | None:
     starting = _provinces_by_first_word()
     found = [(i, p) for i, word in enumerate(words) for p in starting.get(word, ()) if words[i: i + len(p)] == p]
     found += [(i, full) for i in range(len(words)) for short, full in _SHORT.items() if words[i: i + len(short)] == short]
-    if after_level:  # not a name a body bears ("Học viện CTQG HCM", "Đoàn TNCS Hồ Chí Minh": red teams 35, 37)
-        found = [(i, p) for i, p in found if i == 0 or words[i - 1] in _LEVEL_WORDS]
+    if after_level:  # not a name a body bears ("Học viện CTQG HCM", "Đoàn TNCS Hồ Chí Minh": red teams 35, 37), nor a
+        # town's after "T.T" (thị trấn: "UBND T.T Hòa Bình" is Bạc Liêu's, red team 131)
+        found = [(i, p) for i, p in found if i == 0 or (words[i - 1] in _LEVEL_WORDS and words[i - 2:i] != ("T", "T"))]
     found += [(i, full) for i in range(len(words)) for short, full in _SHORT_WITH_LEVEL.items()
               if words[i: i + len(short)] == short]
     return " ".join(max(found)[1]) if found else None
