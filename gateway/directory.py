@@ -80,6 +80,8 @@ def completed_by_province(name: str, places: Iterable[str], *, under_province: b
     or for any body under the province's own body (`under_province`: an OU "Văn phòng Ủy ban nhân dân" under O "ỦY BAN
     NHÂN DÂN TỈNH LÂM ĐỒNG", real file 022); any other with the province's name alone (a commune's "UBND", a district
     court's "TÒA ÁN NHÂN DÂN" with L "Bắc Giang" are not the province's)."""
+    if place_of(name) is not None:
+        return []  # its place written
     levelled = under_province or bool(_PROVINCE_ONLY.match(" ".join(fold(name).replace(".", " ").replace("-", " ").split())))
     return [f"{name} {level} {p}" if levelled else f"{name} {p}"
             for p in sorted(places) for level in (province_levels(p) if levelled else ("",))]
@@ -267,26 +269,26 @@ class Directory:
         certificate's (L or O): 'SỞ TÀI CHÍNH' of Đắk Nông never names Bắc Giang's Sở Tài chính.
         Usually one; several where one office's certificate serves them all (the `certificates`
         column: Văn phòng Chính phủ signs for the Thủ tướng too). `under_province`: `completed_by_province`; `within`:
-        the lower body (a district, a city of the province) a bare name stands under, tried first ("HUYEN LUC NGAN")."""
+        the lower body (a district, a city of the province) a bare name stands under, tried first ("huyện Lục Ngạn", with
+        its marks: a person of xã Tân Thạnh is none of xã Tân Thanh's, red team 132)."""
         if not squash(name) or foreign_letters(name):  # a name is matched as written, never as it looks (red team 106)
             return []
         completed = [] if place_of(name) else [*([f"{name} {within}"] if within else []),
                                                *completed_by_province(name, places, under_province=under_province)]
-        keys = [*map(squash, completed), squash(name)]
-        for key in keys:
-            found = [a for a in self._by_certificate_name.get(key, []) if not a.places or a.places & places]
+        texts = [*completed, name]
+        for text in texts:
+            found = [a for a in self._by_certificate_name.get(squash(text), []) if not a.places or a.places & places]
             if found:  # one commune's certificate never names the one whose name differs by a mark (red team 68)
-                return _one_by_marks(found, name, none_else=True)
+                return _one_by_marks(found, text, none_else=True)
         # spelled out where the directory abbreviates ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG" for "UBND tỉnh Lâm Đồng": red team 71,
         # the header found its agency and the certificate none): one agency, or none; a name of the certificate's own
         # written in initials never (red team 72: a company's "STP" signed for Sở Tư pháp)
         if any(unit.initial for unit in units(name)):
             return []
-        texts = [*completed, name]
         for text in texts:
             written = {a.code: a for _, a in self.written_names.find(text) if not a.places or a.places & places}
             if written:
-                told = _one_by_marks(list(written.values()), name, none_else=True)
+                told = _one_by_marks(list(written.values()), text, none_else=True)
                 return told if len(told) == 1 else []
         return []
 

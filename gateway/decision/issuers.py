@@ -32,7 +32,7 @@ from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
 from gateway.names import abbreviates
 from gateway.reading.spelling import ending_provinces, names_province, without_last_words
 from gateway.resolver import commune_of
-from vntext import fold, foreign_letters, nfc, plain_dashes, squash
+from vntext import fold, foreign_letters, nfc, plain_dashes, squash, tone_free_spelling
 
 # How the name of an agency begins (a person's name never does): tells an agency's certificate from a person's.
 AGENCY_WORDS = (
@@ -142,22 +142,34 @@ def is_agency_name(text: str) -> bool:
 
 
 # Words of a place or an office that no person's name holds: a CN with one names a body, not a person.
-_BODY_WORDS = frozenset({"TINH", "HUYEN", "QUAN", "XA", "PHUONG", "SO", "THANH PHO", "THI XA", "THI TRAN"})
-# the same as written, with their marks: a name written with marks is read with them (red team 131: "Nguyễn Thị Phượng",
-# "Trần Quân", "Lê Tình" folded to a ward's, a district's, a province's word, and their OU was never read)
+# written with their marks: a name written with marks is read with them (red team 131: "Nguyễn Thị Phượng", "Trần Quân",
+# "Lê Tình" folded to a ward's, a district's, a province's word, and their OU was never read)
 _BODY_WORDS_MARKED = frozenset({"tỉnh", "huyện", "quận", "xã", "phường", "sở", "thành phố", "thị xã", "thị trấn"})
 
 
+# Vietnamese family names, folded (the Kinh's and the ethnic peoples' most borne): a person's name begins with one (red
+# team 132: "BÁO BẮC GIANG", "NHÀ HÁT CHÈO BẮC GIANG", a unit's own certificate, read as a person's, so its O spoke)
+_FAMILY_NAMES = frozenset("""
+NGUYEN TRAN LE PHAM HOANG HUYNH PHAN VU VO DANG BUI DO HO NGO DUONG LY DAO DOAN VUONG TRINH TRUONG LAM PHUNG MAI TO HA
+TA LUONG CAO DINH CHU LUU VAN KIEU QUACH THAI TRIEU TANG LA LU KHUC KIM MAC NONG HUA TON AU CHAU DIEP GIANG LUC MA
+NGHIEM QUAN THACH TU VI NINH DAM DONG HAU KHONG KHUONG LO SAM TONG CU ONG BACH BE CAM QUANG SUNG VANG THAO LAU MUA Y
+SA GIAP NGAN PHI LANH LANG KHA TIEU UNG HAN TIET CAN DIEU DIEM DU GIAN LIEU LOC MANH MONG NHAN QUY SON TAI THAN TRANG
+TUONG UY VINH DANH KSOR RO SIU NAY RAH KPA BAN TAN CHEO PO HOA LONG NGHI BANH LAI LANH THUY VIEN PHO THIEU VY
+""".split())
+
+
 def is_person_name(text: str) -> bool:
-    """Whether a certificate's CN reads as a person's name: two to seven words, each capitalised, no
-    digit, no word of a place or an office ("Nguyễn Văn An"; not "Thư viện tỉnh Bắc Giang", whose
-    certificate once spoke for its parent Sở, the O, because its name began with no agency word)."""
+    """Whether a certificate's CN reads as a person's name: two to seven words, each capitalised, no digit, the first a
+    family name, and, written with marks, no word of a place or an office ("Nguyễn Văn An", "NGUYEN THI PHUONG"; not
+    "Thư viện tỉnh Bắc Giang", whose certificate once spoke for its parent Sở, the O, because its name began with no
+    agency word; not "Báo Bắc Giang", red team 132)."""
     words = nfc(text).split()
     if not 2 <= len(words) <= 7 or any(not w[0].isupper() or not w.isalpha() for w in words):
         return False
-    if text.isascii():  # written without marks: its words folded alike
-        folded = f" {fold(text)} "
-        return not any(f" {word} " in folded for word in _BODY_WORDS)
+    if fold(words[0]) not in _FAMILY_NAMES:
+        return False
+    if text.isascii():  # written without marks: "PHUONG", "QUAN", "HUYEN" are as much a person's as a place's words
+        return True
     written = f" {' '.join(words).lower()} "
     return not any(f" {word} " in written for word in _BODY_WORDS_MARKED)
 
@@ -235,7 +247,7 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
     CA's to refuse: README, Limits.) `places`: the certificate's (`certificate_places`)."""
     subject = sig.subject
     name, organisation = deciding_name(subject), subject.organisation
-    if organisation and squash(organisation) == squash(name):
+    if organisation and squash(organisation) == squash(name) and _marks_agree(organisation, name):
         return True
     if name == subject.common_name and (_firm(name) or not organisation):
         return True
@@ -262,10 +274,13 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
     an agency whose directory row names the body above it (`parent`) under that body alone (red team 120: the province's
     police spoken for under a commune's committee, a bank, another Sở); any other unit under any governing O."""
     organisation = sig.subject.organisation
-    if not organisation or squash(organisation) == squash(deciding_name(sig.subject)):
+    if not organisation or (squash(organisation) == squash(name := deciding_name(sig.subject))
+                            and _marks_agree(organisation, name)):
         return agencies
     outside = organisation_places(sig.subject)  # an O is completed by its own province or L, never the OU's
     own = {a.code for a in directory.by_certificate_name(organisation, outside)}
+    if (listed := _lower_body_as_listed(organisation, outside)) is not None:
+        own |= {a.code for a in directory.by_certificate_name(listed, outside)}
     committee = province_committee(organisation)  # once a signature: the O's province, if the O is its committee
     return [a for a in agencies if a.code in own or (_under_parent(organisation, outside, committee, a, own, directory)
                                                      if a.parent else _under_any(committee, a))]
@@ -313,7 +328,7 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
     while rows:
         row = rows.pop()  # a parent written without its province is completed by the row's, never the certificate's
         parents = _parents(row)
-        if _is_a_parent(organisation, outside, row, parents):
+        if _is_a_parent(organisation, outside, row, parents, directory):
             return True
         row_places = _provinces_of(row)
         completed = _completed_parents(parents, row_places,
@@ -332,31 +347,61 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
     return False
 
 
-def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, parents: list[str]) -> bool:
+def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, parents: list[str],
+                 directory: Directory) -> bool:
     """Whether the O is one of the row's parents as the column writes them: the O completed by the row's province only
     where the certificate gives that province itself (`outside`; red team 124: a bare "SỞ Y TẾ" of any province, no L,
     was the hospital's "Sở Y tế tỉnh Bắc Giang"), and a row whose names say no place only under a certificate whose
-    province is its mailbox's, or says none (red team 124: Lạng Sơn's "UBND xã Tân Lập" for our commune's school)."""
+    province is its mailbox's, or says none (red team 124: Lạng Sơn's "UBND xã Tân Lập" for our commune's school). The
+    names compared with their marks where both have them (red team 132: xã Tân Thạnh's O was xã Tân Thanh's parent),
+    and through their initials where the parent's stand for no other body of the directory (real file 015's "Ủy ban
+    Trung ương MTTQ Việt Nam", red team 131; red team 132: "Sở NV" is Sở Nội vụ and Sở Ngoại vụ)."""
     places = _provinces_of(row)  # its names' places, else its mailbox's province (red team 126: a school on .edu.vn)
     around = frozenset(p for p in places if any(same_province(p, q) for q in outside))
     if not row.places and outside and places and not around:
         return False
-    spellings = _organisation_spellings(organisation, around)
     written = [organisation, *completed_by_province(organisation, around)]
-    return any(spellings & _parent_spellings(parent, places, as_written=bool(around)) or any(
-        abbreviates(one, other) or abbreviates(other, one)  # "Ủy ban Trung ương MTTQ Việt Nam" (real file 015; red team 131)
-        for one in written for other in _completed_parents([parent], places, as_written=bool(around)))
-        for parent in parents)
+    for parent in parents:
+        others = _parent_texts(parent, places, as_written=bool(around))
+        if _marks_agree(organisation, parent) and {squash(o) for o in written} & {squash(o) for o in others}:
+            return True
+        if any((abbreviates(one, other) or abbreviates(other, one)) and not _stands_for_another(other, written, directory)
+               for one in written for other in others):
+            return True
+    return False
 
 
-def _parent_spellings(parent: str, places: frozenset[str], *, as_written: bool) -> set[str]:
+def _parent_texts(parent: str, places: frozenset[str], *, as_written: bool) -> list[str]:
     """A parent as the column writes it, completed by its row's province: on a row a province places, any parent written
     without its province ("Sở Y tế", "UBND tỉnh", "Bộ Công an") only completed (`_completed_parents`), never as any
     province's bare O (red teams 125–128: a bare "SỞ Y TẾ", "CÔNG AN TỈNH", "KHO BẠC NHÀ NƯỚC" of any province, no L, was
     our unit's parent; a ministry's too: its O speaks for our unit where it or the L names our province)."""
     if places and place_of(parent) is None:
-        return set(map(squash, _completed_parents([parent], places, as_written=as_written)))
-    return _spellings(parent, places)
+        return _completed_parents([parent], places, as_written=as_written)
+    return [parent, *(f"{parent} {level} {p}" for p in places for level in province_levels(p))]
+
+
+def _stands_for_another(abbreviated: str, organisation: list[str], directory: Directory) -> bool:
+    """Whether a name in initials stands for a body of the directory the O is not ("Sở NV" for Sở Nội vụ, the O Sở
+    Ngoại vụ's)."""
+    ours = {squash(text) for text in organisation}
+    return any(not ours & {squash(n) for n in agency.names} for _, agency in directory.written_names.find(abbreviated))
+
+
+def _marks_agree(one: str, other: str) -> bool:
+    """Whether two names squashed alike are written with the same marks where both are written with marks: each syllable
+    both hold ("TÂN THANH" and "Tân Thạnh" differ; "UBND" and "Ủy ban nhân dân" share none to differ by)."""
+    if one.isascii() or other.isascii():
+        return True
+    a, b = _syllables(one), _syllables(other)
+    return all(a[key] & b[key] for key in a.keys() & b.keys())
+
+
+def _syllables(text: str) -> dict[str, set[tuple[str, str]]]:
+    found: dict[str, set[tuple[str, str]]] = {}
+    for letters, tone in tone_free_spelling(text):
+        found.setdefault(fold(letters), set()).add((letters, tone))
+    return found
 
 
 def _completed_parents(parents: list[str], places: frozenset[str], *, as_written: bool) -> list[str]:
@@ -375,7 +420,7 @@ def _completed_parents(parents: list[str], places: frozenset[str], *, as_written
         if _LOWER_PLACE.search(nfc(parent).lower()) else
         [f"{parent} {p}" for p in sorted(places)] if folded_words(parent).rsplit(" ", 1)[-1] in ABOVE | {"PHO"} else
         [*completed_by_province(parent, places, under_province=True),  # "Ủy ban MTTQ Việt Nam" + "tỉnh Bắc Giang"
-         *([] if _EVERY_LEVEL.match(folded_words(parent)) else [f"{parent} {p}" for p in sorted(places)])])]
+         *([] if _every_level(parent) else [f"{parent} {p}" for p in sorted(places)])])]
 
 
 # a lower body's place in a name, its words with their marks ("UBND huyện Lục Ngạn"; "xã hội" is no commune)
@@ -383,15 +428,23 @@ _LOWER_PLACE = re.compile(r"\b(?:huyện|quận|thị xã|xã|phường|thị tr
 
 
 # Bodies every level has (the province, its districts, its communes), named alike at each: a row's parent written so
-# without its level is completed with the province's level alone, never as a lower body's bare O with our L (red teams
-# 130, 131: a district's "CÔNG AN", "TÒA ÁN NHÂN DÂN", "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM", "LIÊN ĐOÀN LAO ĐỘNG",
-# "THƯỜNG TRỰC HĐND" with L "Bắc Giang" were the province's); any other (a ministry's "Bộ Công an", "Kho bạc Nhà nước",
-# "Trung tâm Y tế khu vực 1") with the province's name alone too, as its O is completed (real file 014)
-_EVERY_LEVEL = re.compile(r"^(?:(?:VAN PHONG|VP|THUONG TRUC) )*(?:UBND|U B N D|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN|"
-                          r"CONG AN|TOA AN NHAN DAN|VIEN KIEM SAT NHAN DAN|(?:UY BAN )?(?:MAT TRAN|MTTQ)|UBMTTQ|"
-                          r"LIEN DOAN LAO DONG|HOI (?:NONG DAN|LIEN HIEP PHU NU|CUU CHIEN BINH|CHU THAP DO)|DOAN (?:THANH NIEN|"
-                          r"TNCS)|THANH TRA|BAN CHI HUY QUAN SU|BAO HIEM XA HOI$|DANG UY|BAN (?:TUYEN GIAO|DAN VAN|TO CHUC)|"
-                          r"UY BAN KIEM TRA|PHONG )")
+# without its level, spelled out or in initials ("LĐLĐ", "TAND", "UB MTTQ VN"), is completed with the province's level
+# alone, never as a lower body's bare O with our L (red teams 130–132: a district's "CÔNG AN", "TÒA ÁN NHÂN DÂN", "ỦY
+# BAN MẶT TRẬN TỔ QUỐC VIỆT NAM", "LIÊN ĐOÀN LAO ĐỘNG", "THƯỜNG TRỰC HĐND" with L "Bắc Giang" were the province's); any
+# other ("Bộ Công an", "Kho bạc Nhà nước", "Tòa án nhân dân tối cao", "Trung tâm Y tế khu vực 1") with the province's
+# name alone too, as its O is completed (real file 014)
+_EVERY_LEVEL = tuple(f"{office}{body}" for office in ("", "Văn phòng ", "Thường trực ") for body in (
+    "Ủy ban nhân dân", "Hội đồng nhân dân", "Hội đồng nhân dân và Ủy ban nhân dân", "Công an", "Tòa án nhân dân",
+    "Viện kiểm sát nhân dân", "Ủy ban Mặt trận Tổ quốc Việt Nam", "Mặt trận Tổ quốc Việt Nam", "Mặt trận Tổ quốc",
+    "Liên đoàn Lao động", "Hội Nông dân", "Hội Liên hiệp Phụ nữ", "Hội Cựu chiến binh", "Hội Chữ thập đỏ",
+    "Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Đoàn Thanh niên", "Thanh tra", "Ban Chỉ huy Quân sự", "Bảo hiểm xã hội",
+    "Đảng ủy", "Ban Tuyên giáo", "Ban Dân vận", "Ban Tổ chức", "Ủy ban Kiểm tra"))
+_EVERY_LEVEL_SQUASHED = frozenset(map(squash, _EVERY_LEVEL))
+
+
+def _every_level(parent: str) -> bool:
+    """Whether a parent is a body every level has, written without its level, whole or in initials."""
+    return squash(parent) in _EVERY_LEVEL_SQUASHED or any(abbreviates(parent, name) for name in _EVERY_LEVEL)
 
 
 def _parents(row: AgencyEntry) -> list[str]:
@@ -401,10 +454,12 @@ def _parents(row: AgencyEntry) -> list[str]:
 
 def _levelled(parent: str) -> tuple[str, ...]:
     """A `parent` as the column writes it and, where it ends with a province's name without "tỉnh" or "thành phố"
-    ("Sở Nông nghiệp và Môi trường Bắc Giang"), with each put before the name, as names are written (red team 122)."""
+    ("Sở Nông nghiệp và Môi trường Bắc Giang"), with the province's own level put before the name, as names are written
+    (red team 122); "thành phố" only before a city of the centre (red team 132: "UBND Bắc Giang" was the province's city's
+    committee too, "UBND thành phố Bắc Giang")."""
     count, provinces = ending_provinces(parent)
     head = without_last_words(parent, count) if count and len(provinces) == 1 and place_of(parent) is None else ""
-    return (parent, *(f"{head} {kind} {provinces[0]}" for kind in ("tỉnh", "thành phố"))) if head.strip() else (parent,)
+    return (parent, *(f"{head} {kind} {provinces[0]}" for kind in province_levels(provinces[0]))) if head.strip() else (parent,)
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
@@ -422,26 +477,56 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
                                                           under_province=_under_province(sig.subject),
                                                           within=_within(sig.subject))
                  if _placed_alike(a, places)]
-        if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, found):
+        if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, found, directory):
             named = _governed(sig, found, directory, places)
     return list({a.code: a for a in (*listed, *named)}.values())
 
 
-# a lower body's people's committee or council: its level and its name ("ỦY BAN NHÂN DÂN HUYỆN LỤC NGẠN", "UBND thành phố
-# Bắc Giang", a province's city)
-_LOWER_COMMITTEE = re.compile(r"^(?:UBND|UY BAN NHAN DAN|HDND|HOI DONG NHAN DAN) (?P<place>(?:HUYEN|QUAN|THI XA|TX|THANH PHO|"
-                              r"TP|XA|PHUONG|THI TRAN|TT) [A-Z0-9 ]+)$")
+# a lower body's people's committee or council: its level and its name, with their marks, the province after it cut
+# ("ỦY BAN NHÂN DÂN HUYỆN LỤC NGẠN", "UBND H. Lục Ngạn", "UBND huyện Lục Ngạn, tỉnh Bắc Giang", "UBND thành phố Bắc
+# Giang", a province's city)
+_LOWER_COMMITTEE = re.compile(r"^(?:(?P<council>HĐND|HỘI ĐỒNG NHÂN DÂN)|UBND|U\.B\.N\.D\.?|[UỦ][YỶ] BAN NHÂN DÂN)\s+"
+                              r"(?P<level>huyện|h\.|quận|q\.|thị xã|tx\.?|thành phố|tp\.?|xã|x\.|phường|p\.|thị trấn|tt\.?)"
+                              r"\s*(?P<name>[^,\-–—(]+?)\s*(?P<after>(?:[,\-–—(]|\s(?:tỉnh|t\.)\s).*)?$", re.IGNORECASE)
+_LOWER_LEVELS = {"h.": "huyện", "q.": "quận", "tx": "thị xã", "tx.": "thị xã", "tp": "thành phố", "tp.": "thành phố",
+                 "x.": "xã", "p.": "phường", "tt": "thị trấn", "tt.": "thị trấn"}
 
 
 def _within(subject: CertSubject) -> str | None:
     """Where a person's bare OU stands when his O is a lower body's committee or council: its level and name ("PHÒNG TƯ
-    PHÁP" under "ỦY BAN NHÂN DÂN HUYỆN LỤC NGẠN" is the district's; red team 131, real file 019's shape a level down);
-    None under any other O, or for an O that is the province's."""
-    organisation = subject.organisation
-    if deciding_name(subject) == organisation or not organisation or province_committee(organisation) is not None:
+    PHÁP" under "ỦY BAN NHÂN DÂN HUYỆN LỤC NGẠN" is the district's; red teams 131, 132: real file 019's shape a level
+    down); None under any other O, or for an O that is the province's."""
+    if deciding_name(subject) == subject.organisation:
         return None
-    found = _LOWER_COMMITTEE.match(" ".join(folded_words(organisation.replace(".", "")).split()))
-    return found.group("place") if found else None
+    found = _lower_committee(subject.organisation)
+    return found[1] if found is not None else None
+
+
+def _lower_committee(organisation: str) -> tuple[str, str, str] | None:
+    """A lower body's committee or council as an O writes it: its body ("UBND", "HĐND"), its level and name with their
+    marks ("huyện Lục Ngạn"; "H." read as huyện), and what follows (", TỈNH BẮC GIANG", " - Bắc Giang"); None for the
+    province's or any other O."""
+    organisation = nfc(organisation)
+    if not organisation or province_committee(organisation) is not None:
+        return None
+    found = _LOWER_COMMITTEE.match(" ".join(organisation.split()))
+    if found is None:
+        return None
+    level = found.group("level").lower()
+    return ("HĐND" if found.group("council") else "UBND", f"{_LOWER_LEVELS.get(level, level)} {found.group('name')}",
+            found.group("after") or "")
+
+
+def _lower_body_as_listed(organisation: str, outside: frozenset[str]) -> str | None:
+    """A lower committee's O as a directory lists it, the province after it left out where it is the certificate's own
+    ("UBND huyện Lục Ngạn - Bắc Giang", "UBND H. Lục Ngạn" → "UBND huyện Lục Ngạn"; red team 132); None otherwise."""
+    found = _lower_committee(organisation)
+    if found is None:
+        return None
+    body, place, after = found
+    said = locality_province(after.lstrip(" ,-–—(").replace(")", "")) if after.strip() else None
+    return f"{body} {place}" if said is None and not after.strip() or said is not None and any(
+        same_province(said, p) for p in outside) else None
 
 
 def _under_province(subject: CertSubject) -> bool:
@@ -460,7 +545,7 @@ def _placed_alike(agency: AgencyEntry, places: frozenset[str]) -> bool:
     return not provinces or any(same_province(p, q) for p in provinces for q in places)
 
 
-def _a_parent_of_any(subject: CertSubject, agencies: list[AgencyEntry]) -> bool:
+def _a_parent_of_any(subject: CertSubject, agencies: list[AgencyEntry], directory: Directory) -> bool:
     """Whether the O is, as the directory's `parent` column writes it, the body above one of the agencies the deciding
     name names: the operator's word vouches for it as a body of the state (red team 124: a hospital under "Sở Y tế tỉnh
     Bắc Giang", a row the directory does not list, was held). Never a firm's O."""
@@ -468,7 +553,7 @@ def _a_parent_of_any(subject: CertSubject, agencies: list[AgencyEntry]) -> bool:
     if not organisation or _firm(organisation):
         return False
     outside = organisation_places(subject)
-    return any(_is_a_parent(organisation, outside, a, _parents(a))
+    return any(_is_a_parent(organisation, outside, a, _parents(a), directory)
                for a in agencies if a.parent)
 
 
