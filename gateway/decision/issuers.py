@@ -43,6 +43,7 @@ AGENCY_WORDS = (
     "đài ", "ngân hàng", "kiểm toán", "học viện", "đại học", "chi nhánh", "bộ chỉ huy", "cảng vụ",
     "thuế ", "thống kê ",  # the 2025 reorganisation's "Thuế tỉnh …", "Thống kê tỉnh …" (red team 111)
     "liên minh",  # "Liên minh Hợp tác xã tỉnh …" (red team 116)
+    "báo ", "nhà hát", "quỹ ", "vụ ", "lâm trường", "đoàn nghệ thuật",  # red team 133: a newspaper, a fund, a ministry's Vụ
 )
 _JOINT_NOTATION = re.compile(r"(?:^|[/-])[A-ZĐ]+LT(?:$|[/-])")  # TTLT, NQLT, …: a joint document's type code
 
@@ -147,29 +148,31 @@ def is_agency_name(text: str) -> bool:
 _BODY_WORDS_MARKED = frozenset({"tỉnh", "huyện", "quận", "xã", "phường", "sở", "thành phố", "thị xã", "thị trấn"})
 
 
-# Vietnamese family names, folded (the Kinh's and the ethnic peoples' most borne): a person's name begins with one (red
-# team 132: "BÁO BẮC GIANG", "NHÀ HÁT CHÈO BẮC GIANG", a unit's own certificate, read as a person's, so its O spoke)
-_FAMILY_NAMES = frozenset("""
-NGUYEN TRAN LE PHAM HOANG HUYNH PHAN VU VO DANG BUI DO HO NGO DUONG LY DAO DOAN VUONG TRINH TRUONG LAM PHUNG MAI TO HA
-TA LUONG CAO DINH CHU LUU VAN KIEU QUACH THAI TRIEU TANG LA LU KHUC KIM MAC NONG HUA TON AU CHAU DIEP GIANG LUC MA
-NGHIEM QUAN THACH TU VI NINH DAM DONG HAU KHONG KHUONG LO SAM TONG CU ONG BACH BE CAM QUANG SUNG VANG THAO LAU MUA Y
-SA GIAP NGAN PHI LANH LANG KHA TIEU UNG HAN TIET CAN DIEU DIEM DU GIAN LIEU LOC MANH MONG NHAN QUY SON TAI THAN TRANG
-TUONG UY VINH DANH KSOR RO SIU NAY RAH KPA BAN TAN CHEO PO HOA LONG NGHI BANH LAI LANH THUY VIEN PHO THIEU VY
-""".split())
+# What a body's own name begins with, written without marks, where its word is also a family name (Trường, Trương):
+# "TRUONG TIEU HOC TAN LAP" is a school's (red team 133)
+_ASCII_BODY_START = re.compile(r"^(?:TRUONG (?:MAM NON|MN|TIEU HOC|TH|THCS|THPT|PTDTBT|PTDTNT|CHINH TRI|DAI HOC|CAO DANG|"
+                               r"TRUNG CAP|TRUNG HOC|PHO THONG|DAN TOC|BOI DUONG)|DANG UY|DOAN (?:THANH NIEN|TNCS|NGHE THUAT)|"
+                               r"QUY |BAO |NHA HAT )")
+_ASCII_BODY_WORDS = frozenset({"XA", "SO", "THI XA", "THI TRAN", "THANH PHO", "UBND", "HDND"})
+_VOWELS = frozenset("AEIOUY")
 
 
 def is_person_name(text: str) -> bool:
-    """Whether a certificate's CN reads as a person's name: two to seven words, each capitalised, no digit, the first a
-    family name, and, written with marks, no word of a place or an office ("Nguyễn Văn An", "NGUYEN THI PHUONG"; not
-    "Thư viện tỉnh Bắc Giang", whose certificate once spoke for its parent Sở, the O, because its name began with no
-    agency word; not "Báo Bắc Giang", red team 132)."""
+    """Whether a certificate's CN reads as a person's name: two to seven words, each capitalised, no digit (an
+    apostrophe or a hyphen inside a word allowed: "Ksor H'Bia"), each with a vowel ("THPT", "UBND" are initials), not
+    ending with a province's name, and no word of a place or an office: read with the marks where it has them ("Nguyễn
+    Thị Phượng", "Trần Quân" are people; red team 131), folded where it has none ("NGUYEN THI PHUONG"; red team 132);
+    not "Thư viện tỉnh Bắc Giang", whose certificate once spoke for its parent Sở, the O, nor "BÁO BẮC GIANG",
+    "TRUONG TIEU HOC TAN LAP" (red teams 132, 133)."""
     words = nfc(text).split()
-    if not 2 <= len(words) <= 7 or any(not w[0].isupper() or not w.isalpha() for w in words):
+    if not 2 <= len(words) <= 7 or any(not w[0].isupper() or not re.sub(r"['’‘-]", "", w).isalpha() for w in words):
         return False
-    if fold(words[0]) not in _FAMILY_NAMES:
+    folded = [fold(w) for w in words]
+    if any(not _VOWELS & set(w) for w in folded) or ending_provinces(text)[0]:
         return False
-    if text.isascii():  # written without marks: "PHUONG", "QUAN", "HUYEN" are as much a person's as a place's words
-        return True
+    if text.isascii():  # "PHUONG", "QUAN", "HUYEN", "TINH" are as much a person's as a place's words
+        joined = f" {' '.join(folded)} "
+        return not _ASCII_BODY_START.match(joined.strip() + " ") and not any(f" {w} " in joined for w in _ASCII_BODY_WORDS)
     written = f" {' '.join(words).lower()} "
     return not any(f" {word} " in written for word in _BODY_WORDS_MARKED)
 
@@ -360,14 +363,23 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     around = frozenset(p for p in places if any(same_province(p, q) for q in outside))
     if not row.places and outside and places and not around:
         return False
-    written = [organisation, *completed_by_province(organisation, around)]
+    listed = _lower_body_as_listed(organisation, around) if around else None  # "UBND H. Lục Ngạn" as a directory lists it
+    written = [organisation, *completed_by_province(organisation, around), *([listed] if listed else [])]
     for parent in parents:
-        others = _parent_texts(parent, places, as_written=bool(around))
-        if _marks_agree(organisation, parent) and {squash(o) for o in written} & {squash(o) for o in others}:
+        if not _marks_agree(organisation, parent):
+            continue
+        # "UBND huyện Lục Ngạn, tỉnh Bắc Giang" as listed, only where the certificate gives the row's province (red team 133)
+        parent_listed = _lower_body_as_listed(parent, around) if around else None
+        others = [*_parent_texts(parent, places, as_written=bool(around)), *([parent_listed] if parent_listed else [])]
+        if {squash(o) for o in written} & {squash(o) for o in others}:
             return True
-        if any((abbreviates(one, other) or abbreviates(other, one)) and not _stands_for_another(other, written, directory)
-               for one in written for other in others):
-            return True
+        for one in written:
+            for other in others:  # the side written in initials stands for no other body of the directory
+                abbreviated, meant = (other, written) if abbreviates(other, one) else (one, others) if abbreviates(
+                    one, other) else (None, [])
+                if abbreviated is not None and _central_words(one) == _central_words(other) and not _stands_for_another(
+                        abbreviated, meant, directory):
+                    return True
     return False
 
 
@@ -381,10 +393,18 @@ def _parent_texts(parent: str, places: frozenset[str], *, as_written: bool) -> l
     return [parent, *(f"{parent} {level} {p}" for p in places for level in province_levels(p))]
 
 
-def _stands_for_another(abbreviated: str, organisation: list[str], directory: Directory) -> bool:
-    """Whether a name in initials stands for a body of the directory the O is not ("Sở NV" for Sở Nội vụ, the O Sở
-    Ngoại vụ's)."""
-    ours = {squash(text) for text in organisation}
+def _central_words(text: str) -> frozenset[str]:
+    """The words that make a body the centre's ("Việt Nam", "tối cao", "Trung ương"), as a name writes them in full or in
+    initials: initials leave them out of nothing (red team 133: "Hội LHPN Việt Nam" is no commune's "Hội Liên hiệp Phụ
+    nữ", though `abbreviates` reads "Việt Nam" as a name's to leave out)."""
+    found = {m.group(0) for m in _CENTRAL_WORDS.finditer(folded_words(text))}
+    return frozenset({"VN": "VIET NAM", "TW": "TRUNG UONG"}.get(word, word) for word in found)
+
+
+def _stands_for_another(abbreviated: str, meant: list[str], directory: Directory) -> bool:
+    """Whether a name in initials stands for a body of the directory other than the one it is compared with ("Sở NV"
+    for Sở Nội vụ, the O Sở Ngoại vụ's; red team 133: an O "SỞ GD&ĐT" under its parent row spelled out is that row)."""
+    ours = {squash(text) for text in meant}
     return any(not ours & {squash(n) for n in agency.names} for _, agency in directory.written_names.find(abbreviated))
 
 
@@ -440,11 +460,25 @@ _EVERY_LEVEL = tuple(f"{office}{body}" for office in ("", "Văn phòng ", "Thư�
     "Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Đoàn Thanh niên", "Thanh tra", "Ban Chỉ huy Quân sự", "Bảo hiểm xã hội",
     "Đảng ủy", "Ban Tuyên giáo", "Ban Dân vận", "Ban Tổ chức", "Ủy ban Kiểm tra"))
 _EVERY_LEVEL_SQUASHED = frozenset(map(squash, _EVERY_LEVEL))
+_FRONTS = ("Ủy ban Mặt trận Tổ quốc Việt Nam", "Mặt trận Tổ quốc Việt Nam")
+
+
+# a central body's words: "… Việt Nam" (but the front's committees, every level's "Ủy ban MTTQ Việt Nam …"), "… tối cao",
+# "Trung ương …" (red team 133: "BHXH Việt Nam", "Hội LHPN Việt Nam" read as bodies every level has)
+_CENTRAL_WORDS = re.compile(r"\b(?:VIET NAM|VN|TOI CAO|TRUNG UONG|TW)\b")
+# a lower body's unit beginning so, every district's and commune's (red team 133: "Phòng Giáo dục và Đào tạo", the
+# 2025 "Ban Tuyên giáo và Dân vận")
+_EVERY_LEVEL_START = re.compile(r"^(?:PHONG|BAN (?:TUYEN GIAO|DAN VAN|TO CHUC|KINH TE|VAN HOA|PHAP CHE))\b")
 
 
 def _every_level(parent: str) -> bool:
     """Whether a parent is a body every level has, written without its level, whole or in initials."""
-    return squash(parent) in _EVERY_LEVEL_SQUASHED or any(abbreviates(parent, name) for name in _EVERY_LEVEL)
+    if squash(parent) in _EVERY_LEVEL_SQUASHED or any(abbreviates(parent, name) for name in _FRONTS):
+        return True  # "UB MTTQ VN": every level's front committee writes "Việt Nam"
+    folded = folded_words(parent)
+    if _CENTRAL_WORDS.search(folded):
+        return False
+    return bool(_EVERY_LEVEL_START.match(folded)) or any(abbreviates(parent, name) for name in _EVERY_LEVEL)
 
 
 def _parents(row: AgencyEntry) -> list[str]:
@@ -459,7 +493,8 @@ def _levelled(parent: str) -> tuple[str, ...]:
     committee too, "UBND thành phố Bắc Giang")."""
     count, provinces = ending_provinces(parent)
     head = without_last_words(parent, count) if count and len(provinces) == 1 and place_of(parent) is None else ""
-    return (parent, *(f"{head} {kind} {provinces[0]}" for kind in province_levels(provinces[0]))) if head.strip() else (parent,)
+    written = nfc(parent)[len(nfc(head)):].strip(" ,.-–")  # the province as the column writes it, its marks kept
+    return (parent, *(f"{head} {kind} {written}" for kind in province_levels(provinces[0]))) if head.strip() else (parent,)
 
 
 def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEntry]:
@@ -525,7 +560,8 @@ def _lower_body_as_listed(organisation: str, outside: frozenset[str]) -> str | N
         return None
     body, place, after = found
     said = locality_province(after.lstrip(" ,-–—(").replace(")", "")) if after.strip() else None
-    return f"{body} {place}" if said is None and not after.strip() or said is not None and any(
+    spelled = "Hội đồng nhân dân" if body == "HĐND" else "Ủy ban nhân dân"  # a directory abbreviates it or not (red team 133)
+    return f"{spelled} {place}" if said is None and not after.strip() or said is not None and any(
         same_province(said, p) for p in outside) else None
 
 
