@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gateway.decision.body_names import central_words, deciding_name, every_level, is_agency_name, marks_agree
 from gateway.decision.places import (
     ABOVE,
     PARENT_WORDS,
@@ -32,19 +33,8 @@ from gateway.model import CertSubject, Particulars, Reading, SignatureFacts
 from gateway.names import abbreviates
 from gateway.reading.spelling import ending_provinces, names_province, without_last_words
 from gateway.resolver import commune_of
-from vntext import fold, foreign_letters, nfc, plain_dashes, squash, tone_free_spelling
+from vntext import fold, foreign_letters, nfc, plain_dashes, squash
 
-# How the name of an agency begins (a person's name never does): tells an agency's certificate from a person's.
-AGENCY_WORDS = (
-    "sở ", "ủy ban", "uỷ ban", "ubnd", "hđnd", "bộ ", "cục ", "tổng cục", "chi cục", "công an", "văn phòng",
-    "ban ", "bql", "phòng ", "trung tâm", "hội đồng", "thanh tra", "tòa án", "toà án", "viện ", "kho bạc",
-    "bảo hiểm", "trường ", "bệnh viện", "đảng ủy", "đảng uỷ", "tỉnh ủy", "tỉnh uỷ", "huyện ủy", "huyện uỷ",
-    "thành ủy", "thành uỷ", "mặt trận", "hội ", "liên đoàn", "công ty", "thủ tướng", "chính phủ", "quốc hội",
-    "đài ", "ngân hàng", "kiểm toán", "học viện", "đại học", "chi nhánh", "bộ chỉ huy", "cảng vụ",
-    "thuế ", "thống kê ",  # the 2025 reorganisation's "Thuế tỉnh …", "Thống kê tỉnh …" (red team 111)
-    "liên minh",  # "Liên minh Hợp tác xã tỉnh …" (red team 116)
-    "báo ", "nhà hát", "quỹ ", "vụ ", "lâm trường", "đoàn nghệ thuật",  # red team 133: a newspaper, a fund, a ministry's Vụ
-)
 _JOINT_NOTATION = re.compile(r"(?:^|[/-])[A-ZĐ]+LT(?:$|[/-])")  # TTLT, NQLT, …: a joint document's type code
 
 
@@ -138,54 +128,6 @@ def _place_outside(organisation: str | None, locality: str | None) -> frozenset[
     return frozenset()
 
 
-def is_agency_name(text: str) -> bool:
-    return f"{' '.join(nfc(text).lower().split())} ".startswith(AGENCY_WORDS)
-
-
-# Words of a place or an office that no person's name holds: a CN with one names a body, not a person.
-# written with their marks: a name written with marks is read with them (red team 131: "Nguyễn Thị Phượng", "Trần Quân",
-# "Lê Tình" folded to a ward's, a district's, a province's word, and their OU was never read)
-_BODY_WORDS_MARKED = frozenset({"tỉnh", "huyện", "quận", "xã", "phường", "sở", "thành phố", "thị xã", "thị trấn"})
-
-
-# What a body's own name begins with, written without marks, where its word is also a family name (Trường, Trương):
-# "TRUONG TIEU HOC TAN LAP" is a school's (red team 133)
-_ASCII_BODY_START = re.compile(r"^(?:TRUONG (?:MAM NON|MN|TIEU HOC|TH|THCS|THPT|PTDTBT|PTDTNT|CHINH TRI|DAI HOC|CAO DANG|"
-                               r"TRUNG CAP|TRUNG HOC|PHO THONG|DAN TOC|BOI DUONG)|DANG UY|DOAN (?:THANH NIEN|TNCS|NGHE THUAT)|"
-                               r"QUY |BAO |NHA HAT )")
-_ASCII_BODY_WORDS = frozenset({"XA", "SO", "THI XA", "THI TRAN", "THANH PHO", "UBND", "HDND"})
-_VOWELS = frozenset("AEIOUY")
-
-
-def is_person_name(text: str) -> bool:
-    """Whether a certificate's CN reads as a person's name: two to seven words, each capitalised, no digit (an
-    apostrophe or a hyphen inside a word allowed: "Ksor H'Bia"), each with a vowel ("THPT", "UBND" are initials), not
-    ending with a province's name, and no word of a place or an office: read with the marks where it has them ("Nguyễn
-    Thị Phượng", "Trần Quân" are people; red team 131), folded where it has none ("NGUYEN THI PHUONG"; red team 132);
-    not "Thư viện tỉnh Bắc Giang", whose certificate once spoke for its parent Sở, the O, nor "BÁO BẮC GIANG",
-    "TRUONG TIEU HOC TAN LAP" (red teams 132, 133)."""
-    words = nfc(text).split()
-    if not 2 <= len(words) <= 7 or any(not w[0].isupper() or not re.sub(r"['’‘-]", "", w).isalpha() for w in words):
-        return False
-    folded = [fold(w) for w in words]
-    if any(not _VOWELS & set(w) for w in folded) or ending_provinces(text)[0]:
-        return False
-    if text.isascii():  # "PHUONG", "QUAN", "HUYEN", "TINH" are as much a person's as a place's words
-        joined = f" {' '.join(folded)} "
-        return not _ASCII_BODY_START.match(joined.strip() + " ") and not any(f" {w} " in joined for w in _ASCII_BODY_WORDS)
-    written = f" {' '.join(words).lower()} "
-    return not any(f" {word} " in written for word in _BODY_WORDS_MARKED)
-
-
-def deciding_name(subject: CertSubject) -> str:
-    """The most specific attribute that names an agency: the CN of an agency's certificate; the OU,
-    else the O, of a person's. Never the O of an agency's certificate (its parent body), nor of any
-    certificate whose CN names a body the word list does not know (a library, a museum under a Sở)."""
-    if subject.common_name.strip() and (is_agency_name(subject.common_name) or not is_person_name(subject.common_name)):
-        return subject.common_name
-    return subject.unit or subject.organisation
-
-
 # The governing bodies an O names, as phrases no firm, shop or association is named (the real files' O: "ỦY BAN NHÂN
 # DÂN TỈNH LÂM ĐỒNG", "BỘ CÔNG AN", "VĂN PHÒNG CHÍNH PHỦ", "ỦY BAN TRUNG ƯƠNG MẶT TRẬN TỔ QUỐC VIỆT NAM"; red team 115:
 # "TRUNG ƯƠNG HỘI LIÊN HIỆP PHỤ NỮ", "QUÂN KHU 1", "ĐẠI HỌC QUỐC GIA HÀ NỘI", written without marks). Never a word a shop's
@@ -250,7 +192,7 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
     CA's to refuse: README, Limits.) `places`: the certificate's (`certificate_places`)."""
     subject = sig.subject
     name, organisation = deciding_name(subject), subject.organisation
-    if organisation and squash(organisation) == squash(name) and _marks_agree(organisation, name):
+    if organisation and squash(organisation) == squash(name) and marks_agree(organisation, name):
         return True
     if name == subject.common_name and (_firm(name) or not organisation):
         return True
@@ -278,7 +220,7 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
     police spoken for under a commune's committee, a bank, another Sở); any other unit under any governing O."""
     organisation = sig.subject.organisation
     if not organisation or (squash(organisation) == squash(name := deciding_name(sig.subject))
-                            and _marks_agree(organisation, name)):
+                            and marks_agree(organisation, name)):
         return agencies
     outside = organisation_places(sig.subject)  # an O is completed by its own province or L, never the OU's
     own = {a.code for a in directory.by_certificate_name(organisation, outside)}
@@ -364,9 +306,11 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     if not row.places and outside and places and not around:
         return False
     listed = _lower_body_as_listed(organisation, around) if around else None  # "UBND H. Lục Ngạn" as a directory lists it
-    written = [organisation, *completed_by_province(organisation, around), *([listed] if listed else [])]
+    central = _CENTRAL_COMMITTEE.sub("", organisation)  # "Trung ương Hội LHPN Việt Nam": the union's (red team 134)
+    written = [organisation, *completed_by_province(organisation, around), *([listed] if listed else []),
+               *([central, *completed_by_province(central, around)] if central != organisation else [])]
     for parent in parents:
-        if not _marks_agree(organisation, parent):
+        if not marks_agree(organisation, parent):
             continue
         # "UBND huyện Lục Ngạn, tỉnh Bắc Giang" as listed, only where the certificate gives the row's province (red team 133)
         parent_listed = _lower_body_as_listed(parent, around) if around else None
@@ -377,10 +321,13 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
             for other in others:  # the side written in initials stands for no other body of the directory
                 abbreviated, meant = (other, written) if abbreviates(other, one) else (one, others) if abbreviates(
                     one, other) else (None, [])
-                if abbreviated is not None and _central_words(one) == _central_words(other) and not _stands_for_another(
+                if abbreviated is not None and bool(central_words(one)) == bool(central_words(other)) and not _stands_for_another(
                         abbreviated, meant, directory):
                     return True
     return False
+
+
+_CENTRAL_COMMITTEE = re.compile(r"^(?:TRUNG ƯƠNG|Trung ương|TW)\s+(?=(?:HỘI|Hội|ĐOÀN|Đoàn)\b)")
 
 
 def _parent_texts(parent: str, places: frozenset[str], *, as_written: bool) -> list[str]:
@@ -393,35 +340,11 @@ def _parent_texts(parent: str, places: frozenset[str], *, as_written: bool) -> l
     return [parent, *(f"{parent} {level} {p}" for p in places for level in province_levels(p))]
 
 
-def _central_words(text: str) -> frozenset[str]:
-    """The words that make a body the centre's ("Việt Nam", "tối cao", "Trung ương"), as a name writes them in full or in
-    initials: initials leave them out of nothing (red team 133: "Hội LHPN Việt Nam" is no commune's "Hội Liên hiệp Phụ
-    nữ", though `abbreviates` reads "Việt Nam" as a name's to leave out)."""
-    found = {m.group(0) for m in _CENTRAL_WORDS.finditer(folded_words(text))}
-    return frozenset({"VN": "VIET NAM", "TW": "TRUNG UONG"}.get(word, word) for word in found)
-
-
 def _stands_for_another(abbreviated: str, meant: list[str], directory: Directory) -> bool:
     """Whether a name in initials stands for a body of the directory other than the one it is compared with ("Sở NV"
     for Sở Nội vụ, the O Sở Ngoại vụ's; red team 133: an O "SỞ GD&ĐT" under its parent row spelled out is that row)."""
     ours = {squash(text) for text in meant}
     return any(not ours & {squash(n) for n in agency.names} for _, agency in directory.written_names.find(abbreviated))
-
-
-def _marks_agree(one: str, other: str) -> bool:
-    """Whether two names squashed alike are written with the same marks where both are written with marks: each syllable
-    both hold ("TÂN THANH" and "Tân Thạnh" differ; "UBND" and "Ủy ban nhân dân" share none to differ by)."""
-    if one.isascii() or other.isascii():
-        return True
-    a, b = _syllables(one), _syllables(other)
-    return all(a[key] & b[key] for key in a.keys() & b.keys())
-
-
-def _syllables(text: str) -> dict[str, set[tuple[str, str]]]:
-    found: dict[str, set[tuple[str, str]]] = {}
-    for letters, tone in tone_free_spelling(text):
-        found.setdefault(fold(letters), set()).add((letters, tone))
-    return found
 
 
 def _completed_parents(parents: list[str], places: frozenset[str], *, as_written: bool) -> list[str]:
@@ -440,45 +363,11 @@ def _completed_parents(parents: list[str], places: frozenset[str], *, as_written
         if _LOWER_PLACE.search(nfc(parent).lower()) else
         [f"{parent} {p}" for p in sorted(places)] if folded_words(parent).rsplit(" ", 1)[-1] in ABOVE | {"PHO"} else
         [*completed_by_province(parent, places, under_province=True),  # "Ủy ban MTTQ Việt Nam" + "tỉnh Bắc Giang"
-         *([] if _every_level(parent) else [f"{parent} {p}" for p in sorted(places)])])]
+         *([] if every_level(parent) else [f"{parent} {p}" for p in sorted(places)])])]
 
 
 # a lower body's place in a name, its words with their marks ("UBND huyện Lục Ngạn"; "xã hội" is no commune)
 _LOWER_PLACE = re.compile(r"\b(?:huyện|quận|thị xã|xã|phường|thị trấn|thành phố)\s+(?!hội\b)\w")
-
-
-# Bodies every level has (the province, its districts, its communes), named alike at each: a row's parent written so
-# without its level, spelled out or in initials ("LĐLĐ", "TAND", "UB MTTQ VN"), is completed with the province's level
-# alone, never as a lower body's bare O with our L (red teams 130–132: a district's "CÔNG AN", "TÒA ÁN NHÂN DÂN", "ỦY
-# BAN MẶT TRẬN TỔ QUỐC VIỆT NAM", "LIÊN ĐOÀN LAO ĐỘNG", "THƯỜNG TRỰC HĐND" with L "Bắc Giang" were the province's); any
-# other ("Bộ Công an", "Kho bạc Nhà nước", "Tòa án nhân dân tối cao", "Trung tâm Y tế khu vực 1") with the province's
-# name alone too, as its O is completed (real file 014)
-_EVERY_LEVEL = tuple(f"{office}{body}" for office in ("", "Văn phòng ", "Thường trực ") for body in (
-    "Ủy ban nhân dân", "Hội đồng nhân dân", "Hội đồng nhân dân và Ủy ban nhân dân", "Công an", "Tòa án nhân dân",
-    "Viện kiểm sát nhân dân", "Ủy ban Mặt trận Tổ quốc Việt Nam", "Mặt trận Tổ quốc Việt Nam", "Mặt trận Tổ quốc",
-    "Liên đoàn Lao động", "Hội Nông dân", "Hội Liên hiệp Phụ nữ", "Hội Cựu chiến binh", "Hội Chữ thập đỏ",
-    "Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Đoàn Thanh niên", "Thanh tra", "Ban Chỉ huy Quân sự", "Bảo hiểm xã hội",
-    "Đảng ủy", "Ban Tuyên giáo", "Ban Dân vận", "Ban Tổ chức", "Ủy ban Kiểm tra"))
-_EVERY_LEVEL_SQUASHED = frozenset(map(squash, _EVERY_LEVEL))
-_FRONTS = ("Ủy ban Mặt trận Tổ quốc Việt Nam", "Mặt trận Tổ quốc Việt Nam")
-
-
-# a central body's words: "… Việt Nam" (but the front's committees, every level's "Ủy ban MTTQ Việt Nam …"), "… tối cao",
-# "Trung ương …" (red team 133: "BHXH Việt Nam", "Hội LHPN Việt Nam" read as bodies every level has)
-_CENTRAL_WORDS = re.compile(r"\b(?:VIET NAM|VN|TOI CAO|TRUNG UONG|TW)\b")
-# a lower body's unit beginning so, every district's and commune's (red team 133: "Phòng Giáo dục và Đào tạo", the
-# 2025 "Ban Tuyên giáo và Dân vận")
-_EVERY_LEVEL_START = re.compile(r"^(?:PHONG|BAN (?:TUYEN GIAO|DAN VAN|TO CHUC|KINH TE|VAN HOA|PHAP CHE))\b")
-
-
-def _every_level(parent: str) -> bool:
-    """Whether a parent is a body every level has, written without its level, whole or in initials."""
-    if squash(parent) in _EVERY_LEVEL_SQUASHED or any(abbreviates(parent, name) for name in _FRONTS):
-        return True  # "UB MTTQ VN": every level's front committee writes "Việt Nam"
-    folded = folded_words(parent)
-    if _CENTRAL_WORDS.search(folded):
-        return False
-    return bool(_EVERY_LEVEL_START.match(folded)) or any(abbreviates(parent, name) for name in _EVERY_LEVEL)
 
 
 def _parents(row: AgencyEntry) -> list[str]:
@@ -553,16 +442,27 @@ def _lower_committee(organisation: str) -> tuple[str, str, str] | None:
 
 
 def _lower_body_as_listed(organisation: str, outside: frozenset[str]) -> str | None:
-    """A lower committee's O as a directory lists it, the province after it left out where it is the certificate's own
-    ("UBND huyện Lục Ngạn - Bắc Giang", "UBND H. Lục Ngạn" → "UBND huyện Lục Ngạn"; red team 132); None otherwise."""
+    """A lower committee's O as a directory lists it, the province after it left out where it is the certificate's own,
+    the district between kept by its name ("UBND huyện Lục Ngạn - Bắc Giang", "UBND H. Lục Ngạn" → "Ủy ban nhân dân
+    huyện Lục Ngạn"; "UBND xã Tân Lập, huyện Yên Thế, tỉnh Bắc Giang" → "Ủy ban nhân dân xã Tân Lập, Yên Thế": never
+    Lục Ngạn's xã Tân Lập; red teams 132–134); None otherwise."""
     found = _lower_committee(organisation)
     if found is None:
         return None
     body, place, after = found
-    said = locality_province(after.lstrip(" ,-–—(").replace(")", "")) if after.strip() else None
+    pieces = [piece.strip() for piece in re.split(r"[,\-–—()]", after) if piece.strip()]
+    said = locality_province(pieces[-1]) if pieces else None
+    if said is not None:
+        if not any(same_province(said, p) for p in outside):
+            return None
+        pieces.pop()
     spelled = "Hội đồng nhân dân" if body == "HĐND" else "Ủy ban nhân dân"  # a directory abbreviates it or not (red team 133)
-    return f"{spelled} {place}" if said is None and not after.strip() or said is not None and any(
-        same_province(said, p) for p in outside) else None
+    districts = [_DISTRICT_LEVEL.sub("", piece).strip() for piece in pieces]
+    return ", ".join([f"{spelled} {place}", *districts])
+
+
+# a district's level before its name, left out where a lower committee's O names its district ("huyện Yên Thế")
+_DISTRICT_LEVEL = re.compile(r"^(?:huyện|quận|thị xã|thành phố|h\.|q\.|tx\.?|tp\.?)\s*", re.IGNORECASE)
 
 
 def _under_province(subject: CertSubject) -> bool:
