@@ -590,7 +590,8 @@ def test_enumeration_an_unknown_name_answers_as_a_wrong_password_does(client: Te
     assert add_person(world, "thamdinh", "viewer", None).returncode == 0
     known_times = [attempt("thamdinh")[2] for _ in range(3)]
     unknown_times = [attempt(f"khong-ai-{n}")[2] for n in range(3)]
-    assert min(unknown_times) > 0.5 * min(known_times), (unknown_times, known_times)  # the same hashing
+    # skipped, the hashing would leave a few ms against about 100 (the product's argon2id): a fifth is far from both
+    assert min(unknown_times) > 0.2 * min(known_times), (unknown_times, known_times)  # the same hashing
 
 
 # ---- XSS and the headers ----------------------------------------------------------------------------
