@@ -24,6 +24,7 @@ from gateway.app import Gateway
 from gateway.config import MailboxSource
 from gateway.guard import blame
 from gateway.intake.pipeline import Intake
+from gateway.mailbox_lease import MailboxLease, lease_path
 from gateway.mailbox_state import Disconnected, MailboxStates, Recovered, Stopped
 from gateway.mailboxes import mail_server, open_mailbox
 from gateway.metrics import DaemonMetrics
@@ -95,6 +96,7 @@ def scheduled_crl_refresh() -> None:
 
 
 MAX_BACKOFF = 60.0
+LEASE_RETRY_SECONDS = 5.0  # a mailbox another process works: looked at again so often (taken over once it ends)
 
 
 class _Either:
@@ -115,10 +117,12 @@ class Watcher:
     config: MailboxSource
     inbox: Inbox[int] | Inbox[str]
     sources: list[Source]
+    lease: MailboxLease
     failures: int = 0
     retry_at: float = 0.0
     error: str | None = None
     failing: bool = True  # until a turn succeeds (failing_since may be left in the database by a run before)
+    elsewhere: bool = False  # another process holds the mailbox's lease (said once in the log)
 
     @property
     def name(self) -> str:
@@ -158,7 +162,8 @@ class Daemon:
             if mailbox_config.imap is not None:
                 outgoing = ImapMailbox(mail_server(mailbox_config.imap), outgoing_folders(config.outgoing.folder))
                 sources.append(OutgoingFolder(mailbox_config.name, outgoing, desk))
-            self.watchers.append(Watcher(mailbox_config, inbox, sources))
+            lease = MailboxLease(lease_path(Path(config.storage), mailbox_config.name))
+            self.watchers.append(Watcher(mailbox_config, inbox, sources, lease))
         if config.listener is not None:  # the spool is filed into the first IMAP inbox it may go to
             target = next((w for w in self.watchers if config.listener.mailbox in (None, w.name)
                            and isinstance(w.inbox.mailbox, ImapMailbox)), None)
@@ -198,7 +203,9 @@ class Daemon:
             self.metrics.stop()
             for watcher in self.watchers:
                 watcher.close()
-                self._survive(functools.partial(self.states.save, watcher.name, Stopped()), pause=0)
+                if watcher.lease.held:  # a mailbox another process works is that process's to say stopped
+                    self._survive(functools.partial(self.states.save, watcher.name, Stopped()), pause=0)
+                    watcher.lease.release()
             log.info("gateway stopped")
 
     def _remove_orphans(self) -> None:
@@ -249,6 +256,8 @@ class Daemon:
         if self.stop.is_set() or time.monotonic() < watcher.retry_at:
             return
         try:
+            if not self._leased(watcher):
+                return
             for source in watcher.sources:
                 source.take()
             watcher.failures, watcher.error = 0, None
@@ -266,6 +275,21 @@ class Daemon:
             watcher.retry_at = time.monotonic() + delay
             log.warning("%s: %s; again in %.0f s", watcher.name, error, delay)
             self._survive(lambda: self.states.save(watcher.name, Disconnected(error)), pause=0)
+
+    def _leased(self, watcher: Watcher) -> bool:
+        """Whether this process works the mailbox: one process at a time (gateway/mailbox_lease.py); another's is left
+        alone, and looked at again in LEASE_RETRY_SECONDS."""
+        if watcher.lease.take():
+            if watcher.elsewhere:
+                log.info("%s: the other gateway process left the mailbox; this one works it now", watcher.name)
+                watcher.elsewhere = False
+            return True
+        if not watcher.elsewhere:
+            log.warning("%s: worked by another gateway process on this configuration (pid %s); this one leaves it alone "
+                        "and takes it when that one ends", watcher.name, watcher.lease.holder())
+            watcher.elsewhere = True
+        watcher.retry_at = time.monotonic() + LEASE_RETRY_SECONDS
+        return False
 
     def _survive(self, step: Callable[[], object], pause: float = 1.0) -> None:
         """A step outside any one mailbox's turn (the wait, the state): the database down under it costs a
