@@ -255,6 +255,12 @@ class Directory:
                 return found[0]
         return None
 
+    def told_apart_by_marks(self, name: str) -> bool:
+        """Whether the directory holds bodies named as `name` is but for their marks ("xã Tân Thanh", "xã Tân Thạnh"): only
+        a name written with its marks tells which of them it is (red team 135: an O written without marks)."""
+        found = list({a.code: a for a in self._by_name.get(squash(name), [])}.values())
+        return len(found) > 1 and len(_one_by_marks(found, name, none_else=True)) < len(found)
+
     def by_fingerprint(self, fingerprint: str) -> AgencyEntry | None:
         found = self._by_fingerprint.get(fingerprint.lower(), [])
         return found[0] if len(found) == 1 else None

@@ -13,6 +13,16 @@ import re
 from dataclasses import dataclass
 
 from gateway.decision.body_names import central_words, deciding_name, every_level, is_agency_name, marks_agree
+from gateway.decision.lower_bodies import (
+    DISTRICT_LEVEL_WORDS,
+    certificate_district,
+    district_committee,
+    district_pieces,
+    lower_body_as_listed,
+    lower_committee,
+    row_district,
+    within,
+)
 from gateway.decision.places import (
     ABOVE,
     PARENT_WORDS,
@@ -223,12 +233,30 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
                             and marks_agree(organisation, name)):
         return agencies
     outside = organisation_places(sig.subject)  # an O is completed by its own province or L, never the OU's
-    own = {a.code for a in directory.by_certificate_name(organisation, outside)}
-    if (listed := _lower_body_as_listed(organisation, outside)) is not None:
-        own |= {a.code for a in directory.by_certificate_name(listed, outside)}
+    district = certificate_district(sig.subject)  # where a commune's O stands: communes are named alike (red team 135)
+    own = {a.code for a in directory.by_certificate_name(organisation, outside) if not _apart(district, a)}
+    if (listed := lower_body_as_listed(organisation, outside, district)) is not None:
+        own |= {a.code for a in directory.by_certificate_name(listed, outside) if not _apart(district, a)}
     committee = province_committee(organisation)  # once a signature: the O's province, if the O is its committee
-    return [a for a in agencies if a.code in own or (_under_parent(organisation, outside, committee, a, own, directory)
-                                                     if a.parent else _under_any(committee, a))]
+    return [a for a in agencies if a.code in own or (
+        _under_parent(organisation, outside, committee, a, own, directory, district) if a.parent
+        else _under_any(committee, a) or _under_its_district(organisation, a, outside))]
+
+
+def _apart(district: str | None, agency: AgencyEntry) -> bool:
+    """Whether a certificate's district (`certificate_district`) and a row's (`row_district`) are two, both known."""
+    theirs = row_district(agency)
+    return district is not None and theirs is not None and district != theirs
+
+
+def _under_its_district(organisation: str, agency: AgencyEntry, places: frozenset[str]) -> bool:
+    """A commune's committee or council whose row names its district and no parent answers to that district's committee
+    too, as if its `parent` said so (red team 135: the commune's own certificate, O "UBND HUYỆN LỤC NGẠN", for the row
+    "UBND xã Tân Lập, huyện Lục Ngạn"), the row's province the certificate's."""
+    district, found = district_committee(organisation), lower_committee(organisation)
+    return (district is not None and found is not None and found[0] == "UBND" and lower_committee(agency.name) is not None
+            and district_committee(agency.name) is None and row_district(agency) == district
+            and any(same_province(p, q) for p in _provinces_of(agency) for q in places))
 
 
 def _under_any(committee: ProvinceBody | None, agency: AgencyEntry) -> bool:
@@ -264,7 +292,7 @@ def _provinces_of(agency: AgencyEntry) -> frozenset[str]:
 
 
 def _under_parent(organisation: str, outside: frozenset[str], committee: ProvinceBody | None, agency: AgencyEntry,
-                  own: set[str], directory: Directory) -> bool:
+                  own: set[str], directory: Directory, district: str | None = None) -> bool:
     """Whether an O is the body the agency's `parent` column names (its province written or not, an abbreviation spelled
     out), or a body the directory puts above that one, row by row, each row looked at once (red team 122: a web of
     parents took 16 s); a row above naming no parent is reached under its own name, or, a Sở's or a committee's, its
@@ -273,7 +301,7 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
     while rows:
         row = rows.pop()  # a parent written without its province is completed by the row's, never the certificate's
         parents = _parents(row)
-        if _is_a_parent(organisation, outside, row, parents, directory):
+        if _is_a_parent(organisation, outside, row, parents, directory, district):
             return True
         row_places = _provinces_of(row)
         completed = _completed_parents(parents, row_places,
@@ -293,7 +321,7 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
 
 
 def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, parents: list[str],
-                 directory: Directory) -> bool:
+                 directory: Directory, district: str | None = None) -> bool:
     """Whether the O is one of the row's parents as the column writes them: the O completed by the row's province only
     where the certificate gives that province itself (`outside`; red team 124: a bare "SỞ Y TẾ" of any province, no L,
     was the hospital's "Sở Y tế tỉnh Bắc Giang"), and a row whose names say no place only under a certificate whose
@@ -305,15 +333,20 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     around = frozenset(p for p in places if any(same_province(p, q) for q in outside))
     if not row.places and outside and places and not around:
         return False
-    listed = _lower_body_as_listed(organisation, around) if around else None  # "UBND H. Lục Ngạn" as a directory lists it
-    central = _CENTRAL_COMMITTEE.sub("", organisation)  # "Trung ương Hội LHPN Việt Nam": the union's (red team 134)
+    if _apart(district, row):
+        return False  # a commune of another district named alike (red team 135: Yên Thế's xã Tân Lập, Lục Ngạn's school)
+    # "UBND H. Lục Ngạn" as a directory lists it; a bare commune's with the district its L gives (red team 135)
+    listed = lower_body_as_listed(organisation, around, district) if around else None
+    central = _without_central_committee(organisation)  # "Trung ương Hội LHPN Việt Nam": the union's (red team 134)
     written = [organisation, *completed_by_province(organisation, around), *([listed] if listed else []),
                *([central, *completed_by_province(central, around)] if central != organisation else [])]
     for parent in parents:
         if not marks_agree(organisation, parent):
             continue
+        if (organisation.isascii() or parent.isascii()) and directory.told_apart_by_marks(parent):
+            continue  # written without marks, either commune's (red team 135: xã Tân Thanh's O, xã Tân Thạnh's school)
         # "UBND huyện Lục Ngạn, tỉnh Bắc Giang" as listed, only where the certificate gives the row's province (red team 133)
-        parent_listed = _lower_body_as_listed(parent, around) if around else None
+        parent_listed = lower_body_as_listed(parent, around) if around else None
         others = [*_parent_texts(parent, places, as_written=bool(around)), *([parent_listed] if parent_listed else [])]
         if {squash(o) for o in written} & {squash(o) for o in others}:
             return True
@@ -327,7 +360,18 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     return False
 
 
-_CENTRAL_COMMITTEE = re.compile(r"^(?:TRUNG ƯƠNG|Trung ương|TW)\s+(?=(?:HỘI|Hội|ĐOÀN|Đoàn)\b)")
+# a union's central committee before its name: read folded, however it is cased or marked (red team 135: "Trung Ương
+# Hội …", "TRUNG UONG HOI …")
+_CENTRAL_COMMITTEE = re.compile(r"^(?:TRUNG UONG|TW)\s+(?=(?:HOI|DOAN)\b)")
+
+
+def _without_central_committee(organisation: str) -> str:
+    """A union's O without its central committee's words ("Trung ương Hội LHPN Việt Nam" → "Hội LHPN Việt Nam"), the
+    rest as written; any other O as it is."""
+    found = _CENTRAL_COMMITTEE.match(fold(" ".join(organisation.split())))
+    if found is None:
+        return organisation
+    return " ".join(organisation.split()[len(found.group(0).split()):])
 
 
 def _parent_texts(parent: str, places: frozenset[str], *, as_written: bool) -> list[str]:
@@ -397,72 +441,32 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
     places = certificate_places(sig.subject)
     named: list[AgencyEntry] = []
     if places is not None:
-        found = [a for a in directory.by_certificate_name(deciding_name(sig.subject), places,
-                                                          under_province=_under_province(sig.subject),
-                                                          within=_within(sig.subject))
+        name = deciding_name(sig.subject)
+        found = [a for a in directory.by_certificate_name(name, places, under_province=_under_province(sig.subject),
+                                                          within=within(sig.subject))
                  if _placed_alike(a, places)]
+        if not found and name == sig.subject.organisation:
+            found = [a for a in _commune_as_listed(sig.subject, places, directory) if _placed_alike(a, places)]
         if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, found, directory):
             named = _governed(sig, found, directory, places)
     return list({a.code: a for a in (*listed, *named)}.values())
 
 
-# a lower body's people's committee or council: its level and its name, with their marks, the province after it cut
-# ("ỦY BAN NHÂN DÂN HUYỆN LỤC NGẠN", "UBND H. Lục Ngạn", "UBND huyện Lục Ngạn, tỉnh Bắc Giang", "UBND thành phố Bắc
-# Giang", a province's city)
-_LOWER_COMMITTEE = re.compile(r"^(?:(?P<council>HĐND|HỘI ĐỒNG NHÂN DÂN)|UBND|U\.B\.N\.D\.?|[UỦ][YỶ] BAN NHÂN DÂN)\s+"
-                              r"(?P<level>huyện|h\.|quận|q\.|thị xã|tx\.?|thành phố|tp\.?|xã|x\.|phường|p\.|thị trấn|tt\.?)"
-                              r"\s*(?P<name>[^,\-–—(]+?)\s*(?P<after>(?:[,\-–—(]|\s(?:tỉnh|t\.)\s).*)?$", re.IGNORECASE)
-_LOWER_LEVELS = {"h.": "huyện", "q.": "quận", "tx": "thị xã", "tx.": "thị xã", "tp": "thành phố", "tp.": "thành phố",
-                 "x.": "xã", "p.": "phường", "tt": "thị trấn", "tt.": "thị trấn"}
-
-
-def _within(subject: CertSubject) -> str | None:
-    """Where a person's bare OU stands when his O is a lower body's committee or council: its level and name ("PHÒNG TƯ
-    PHÁP" under "ỦY BAN NHÂN DÂN HUYỆN LỤC NGẠN" is the district's; red teams 131, 132: real file 019's shape a level
-    down); None under any other O, or for an O that is the province's."""
-    if deciding_name(subject) == subject.organisation:
-        return None
-    found = _lower_committee(subject.organisation)
-    return found[1] if found is not None else None
-
-
-def _lower_committee(organisation: str) -> tuple[str, str, str] | None:
-    """A lower body's committee or council as an O writes it: its body ("UBND", "HĐND"), its level and name with their
-    marks ("huyện Lục Ngạn"; "H." read as huyện), and what follows (", TỈNH BẮC GIANG", " - Bắc Giang"); None for the
-    province's or any other O."""
-    organisation = nfc(organisation)
-    if not organisation or province_committee(organisation) is not None:
-        return None
-    found = _LOWER_COMMITTEE.match(" ".join(organisation.split()))
-    if found is None:
-        return None
-    level = found.group("level").lower()
-    return ("HĐND" if found.group("council") else "UBND", f"{_LOWER_LEVELS.get(level, level)} {found.group('name')}",
-            found.group("after") or "")
-
-
-def _lower_body_as_listed(organisation: str, outside: frozenset[str]) -> str | None:
-    """A lower committee's O as a directory lists it, the province after it left out where it is the certificate's own,
-    the district between kept by its name ("UBND huyện Lục Ngạn - Bắc Giang", "UBND H. Lục Ngạn" → "Ủy ban nhân dân
-    huyện Lục Ngạn"; "UBND xã Tân Lập, huyện Yên Thế, tỉnh Bắc Giang" → "Ủy ban nhân dân xã Tân Lập, Yên Thế": never
-    Lục Ngạn's xã Tân Lập; red teams 132–134); None otherwise."""
-    found = _lower_committee(organisation)
-    if found is None:
-        return None
+def _commune_as_listed(subject: CertSubject, places: frozenset[str], directory: Directory) -> list[AgencyEntry]:
+    """A commune's committee or council as its O writes it with its district and province ("UBND xã Tân Lập, huyện Lục
+    Ngạn, tỉnh Bắc Giang", "… - LỤC NGẠN - BẮC GIANG"), looked up as a directory lists it: by its name with that district,
+    or bare; only a row that names the same district, by its names or its `parent` (red team 135: the commune's own
+    letters returned; Yên Thế's xã Tân Lập is never Lục Ngạn's)."""
+    found = lower_committee(subject.organisation)
+    district = certificate_district(subject)
+    if found is None or district is None or district_committee(subject.organisation) is not None:
+        return []
     body, place, after = found
-    pieces = [piece.strip() for piece in re.split(r"[,\-–—()]", after) if piece.strip()]
-    said = locality_province(pieces[-1]) if pieces else None
-    if said is not None:
-        if not any(same_province(said, p) for p in outside):
-            return None
-        pieces.pop()
-    spelled = "Hội đồng nhân dân" if body == "HĐND" else "Ủy ban nhân dân"  # a directory abbreviates it or not (red team 133)
-    districts = [_DISTRICT_LEVEL.sub("", piece).strip() for piece in pieces]
-    return ", ".join([f"{spelled} {place}", *districts])
-
-
-# a district's level before its name, left out where a lower committee's O names its district ("huyện Yên Thế")
-_DISTRICT_LEVEL = re.compile(r"^(?:huyện|quận|thị xã|thành phố|h\.|q\.|tx\.?|tp\.?)\s*", re.IGNORECASE)
+    pieces = district_pieces(after)
+    bare = DISTRICT_LEVEL_WORDS.sub("", pieces[0]).strip() if pieces else district
+    texts = [f"{body} {place}", *(f"{body} {place}, {level} {bare}" for level in ("huyện", "quận", "thị xã", "thành phố"))]
+    rows = {a.code: a for text in texts for a in directory.by_certificate_name(text, places)}
+    return [a for a in rows.values() if row_district(a) == district]
 
 
 def _under_province(subject: CertSubject) -> bool:
@@ -489,7 +493,8 @@ def _a_parent_of_any(subject: CertSubject, agencies: list[AgencyEntry], director
     if not organisation or _firm(organisation):
         return False
     outside = organisation_places(subject)
-    return any(_is_a_parent(organisation, outside, a, _parents(a), directory)
+    district = certificate_district(subject)
+    return any(_is_a_parent(organisation, outside, a, _parents(a), directory, district)
                for a in agencies if a.parent)
 
 
