@@ -47,8 +47,11 @@ class MailboxLease:
         except BaseException:
             os.close(fd)
             raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)  # who holds it, for the other process's log
+        try:  # who holds it, for the other process's log: never a condition (a full disk holds the lock all the same)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass
         self._fd = fd
         return True
 
