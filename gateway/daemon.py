@@ -97,6 +97,7 @@ def scheduled_crl_refresh() -> None:
 
 MAX_BACKOFF = 60.0
 LEASE_RETRY_SECONDS = 5.0  # a mailbox another process works: looked at again so often (taken over once it ends)
+LET_GO_AFTER = 3  # failed turns in a row after which a mailbox is let go for another process that may work it
 
 
 class _Either:
@@ -271,6 +272,8 @@ class Daemon:
             watcher.failures += 1
             watcher.failing = True
             error = watcher.error = f"{type(exc).__name__}: {exc}"[:500]
+            if watcher.failures >= LET_GO_AFTER:  # another process, with another password or network, may (red team 137)
+                watcher.lease.release()
             delay = min(2.0 ** (watcher.failures - 1), MAX_BACKOFF)
             watcher.retry_at = time.monotonic() + delay
             log.warning("%s: %s; again in %.0f s", watcher.name, error, delay)

@@ -20,7 +20,7 @@ from typing import Any
 
 from gateway.names import NameIndex, abbreviates, units
 from gateway.text_files import TextFileError, load_yaml, read_utf8
-from vntext import fold, foreign_letters, squash, tone_free_spelling
+from vntext import fold, foreign_letters, nfc, squash, tone_free_spelling
 
 FIELDS = ("code", "name", "mailbox", "aliases", "groups", "certificates", "former", "parent")
 # "Tỉnh ủy", "Tỉnh đoàn", "Tỉnh đội", "Tỉnh hội" are bodies, not a province: "Tỉnh ủy Bắc Giang" is Bắc Giang's, "Thường
@@ -46,6 +46,16 @@ def _one_by_marks(found: list[AgencyEntry], text: str, *, none_else: bool = Fals
     printed = {fold(letters): (letters, tone) for letters, tone in tone_free_spelling(text)}
     told = [a for a in found if any(all(printed.get(fold(w[0]), w) == w for w in tone_free_spelling(n)) for n in a.names)]
     return told if told or none_else else found
+
+
+# a commune's, a ward's or a town's level and name in a body's name, up to a comma, a dash, a bracket or a higher level
+_COMMUNE = re.compile(r"(?:^|(?<=\s))(xã|xa|phường|phuong|thị trấn|thi tran)\s+(.+?)(?=\s*(?:[,\-–—()]|$)|\s(?:huyện|huyen|"
+                      r"quận|quan|thị xã|thi xa|thành phố|thanh pho|tỉnh|tinh|tp\.|h\.)\s)", re.IGNORECASE)
+
+
+def communes_named(text: str) -> list[str]:
+    """The communes, wards and towns a name holds, each its level and name in small letters, marks kept ("xã tân thạnh")."""
+    return [f"{m.group(1).lower()} {' '.join(m.group(2).split()).lower()}" for m in _COMMUNE.finditer(nfc(text))]
 
 
 def place_of(text: str) -> str | None:
@@ -257,9 +267,24 @@ class Directory:
 
     def told_apart_by_marks(self, name: str) -> bool:
         """Whether the directory holds bodies named as `name` is but for their marks ("xã Tân Thanh", "xã Tân Thạnh"): only
-        a name written with its marks tells which of them it is (red team 135: an O written without marks)."""
+        a name written with its marks tells which of them it is (red team 135: an O written without marks); or communes
+        so named, however the name holds one (red team 136: "UBND xã Tân Thạnh, tỉnh Bắc Giang", "Ủy ban nhân dân xã Tân
+        Thạnh", a row "…, huyện Lạng Giang")."""
         found = list({a.code: a for a in self._by_name.get(squash(name), [])}.values())
-        return len(found) > 1 and len(_one_by_marks(found, name, none_else=True)) < len(found)
+        if len(found) > 1 and len(_one_by_marks(found, name, none_else=True)) < len(found):
+            return True
+        return any(len(self._communes.get(fold(commune), ())) > 1 for commune in communes_named(name))
+
+    @cached_property
+    def _communes(self) -> dict[str, frozenset[str]]:
+        """Each commune, ward or town the directory's names and parents name, folded, with its spellings (marks kept)."""
+        found: dict[str, set[str]] = {}
+        for agency in self.agencies:
+            for text in (*agency.names, *agency.parent):
+                for commune in communes_named(text):
+                    if not commune.isascii():
+                        found.setdefault(fold(commune), set()).add(commune)
+        return {key: frozenset(spellings) for key, spellings in found.items()}
 
     def by_fingerprint(self, fingerprint: str) -> AgencyEntry | None:
         found = self._by_fingerprint.get(fingerprint.lower(), [])

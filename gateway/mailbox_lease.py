@@ -33,14 +33,22 @@ class MailboxLease:
         return self._fd is not None
 
     def take(self) -> bool:
-        """Whether this process holds the mailbox now (taken here, or before). OSError: the storage cannot hold the
-        lock file (the infrastructure's)."""
+        """Whether this process holds the mailbox now: taken here, or before and still its own (the file it locked is
+        still the one at the path: red team 137 removed `leases/` under a holder, and a second process locked a new
+        file). OSError: the storage cannot hold the lock file (the infrastructure's)."""
         if self._fd is not None:
-            return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            if self._still_ours(self._fd):
+                return True
+            self.release()  # its file gone or replaced: held again below, if nobody holds the new one
+        if not self.path.parent.is_dir():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.chmod(0o755)  # whatever the umask: another user's process may look (red team 137)
+        fd = self._open()
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if not self._still_ours(fd):  # removed between the open and the lock
+                os.close(fd)
+                return False
         except BlockingIOError:
             os.close(fd)
             return False
@@ -54,6 +62,26 @@ class MailboxLease:
             pass
         self._fd = fd
         return True
+
+    def _open(self) -> int:
+        """The lock file, made if missing; read only where another user made it (a run as root before the service's:
+        a lock needs no write access; red team 137)."""
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except PermissionError:
+            return os.open(self.path, os.O_RDONLY)
+        try:
+            os.fchmod(fd, 0o644)  # readable by the service's user whatever the umask of a root run that made it
+        except OSError:
+            pass
+        return fd
+
+    def _still_ours(self, fd: int) -> bool:
+        try:
+            held, there = os.fstat(fd), os.stat(self.path)
+        except OSError:
+            return False
+        return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
 
     def holder(self) -> str:
         """The process id the holder wrote, as text ("?" when it cannot be read)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from gateway.decision.family_names import begins_with_family_name
+from gateway.decision.family_names import a_bodys_first_word, begins_with_family_name
 from gateway.decision.places import folded_words
 from gateway.model import CertSubject
 from gateway.names import abbreviates
@@ -23,6 +23,8 @@ AGENCY_WORDS = (
     "liên minh",  # "Liên minh Hợp tác xã tỉnh …" (red team 116)
     "báo ", "nhà hát", "quỹ ", "vụ ", "lâm trường", "đoàn nghệ thuật",  # red team 133: a newspaper, a fund, a ministry's Vụ
     "hạt ", "đội ", "trạm ", "trại ", "nhà xuất bản", "tạp chí", "đồn ",  # red team 134: a ranger station, a prison…
+    # red team 136: bodies whose first word is a family name spelt alike (Đoàn, Cao)
+    "đoàn thanh niên", "đoàn đại biểu", "đoàn chèo", "đoàn ca múa", "đoàn kịch", "đoàn văn công", "cao đẳng",
 )
 
 
@@ -51,7 +53,11 @@ _ASCII_BODY_START = re.compile(
     r"THI DUA|TON GIAO|BAO VE|CHAP HANH|THUONG VU|NOI CHINH|KIEM TRA|DIEU HANH|CONG TAC|BIEN TAP|GIAM SAT|THUONG TRUC)|"
     r"VU (?:PHAP CHE|TO CHUC|KE HOACH|HOP TAC|TAI CHINH|THI DUA|CONG TAC|QUAN LY|KHOA HOC|GIAO DUC|THANH TRA|VAN PHONG)|"
     r"VAN PHONG|LAM TRUONG|CAO DANG|TO (?:CONG TAC|DAN PHO)|TRAM (?:Y TE|KHUYEN NONG|THU Y|BAO VE|KIEM LAM|QUAN TRAC)|"
-    r"VIEN (?:KIEM SAT|KHOA HOC|NGHIEN CUU|QUY HOACH)|DOI (?:QUAN LY|THUE|CANH SAT|THI HANH|KIEM TRA|CONG TAC)) ")
+    r"VIEN (?:KIEM SAT|KHOA HOC|NGHIEN CUU|QUY HOACH)|DOI (?:QUAN LY|THUE|CANH SAT|THI HANH|KIEM TRA|CONG TAC)|"
+    # red team 136: a second word that is also a middle or given name ("Chi", "Thanh", "Hòa", "Gia", "Quốc", "Công")
+    r"BO (?:CHI HUY|TU LENH|CONG AN|CONG THUONG|QUOC PHONG|THONG TIN)|TONG (?:CONG TY|LIEN DOAN|THU KY)|"
+    r"TRUONG (?:QUOC TE|QUOC HOC)|BAN (?:HOA GIAI|THANH NIEN)|VU (?:GIA DINH|CONG NGHIEP)|DOAN (?:CONG TAC|THANH NIEN)|"
+    r"(?:BAN|DOI|VU|TRAM|VIEN|TONG|BO|TO|DOAN) THANH TRA) ")
 # a place's or an office's words: a body's where a name follows them ("XA TAN LAP"), a person's given name at the end
 # ("NGUYEN THI TRAN", Thị Trân: red team 135)
 _ASCII_BODY_WORDS = re.compile(r" (?:XA|SO|THI XA|THI TRAN|THANH PHO|UBND|HDND) \S")
@@ -75,11 +81,13 @@ def is_person_name(text: str) -> bool:
         return False
     if (text.isascii() or text == text.upper()) and not begins_with_family_name(words):
         return False
+    if a_bodys_first_word(words):  # "TONG CUC THUE", "ĐOÀN CHÈO BẮC GIANG" (red team 136)
+        return False
     if text.isascii():  # "PHUONG", "QUAN", "HUYEN", "TINH" are as much a person's as a place's words
         joined = f" {' '.join(folded)} "
         return not _ASCII_BODY_START.match(joined.strip() + " ") and not _ASCII_BODY_WORDS.search(joined)
-    written = f" {' '.join(words).lower()} "
-    return not any(f" {word} " in written for word in _BODY_WORDS_MARKED)
+    written = f" {' '.join(words).lower()} "  # a level's word only before a name ("Nguyễn Văn Tỉnh": red team 136)
+    return not any(re.search(f" {word} \\S", written) for word in _BODY_WORDS_MARKED)
 
 
 def deciding_name(subject: CertSubject) -> str:

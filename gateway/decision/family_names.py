@@ -19,11 +19,40 @@ Vòng Dền Sình Mua Vừ Chang Páo Thền Lìu Hạng Cứ Mấy Ly Sung Phà
 FAMILY_NAMES = frozenset(nfc(word).lower() for word in _WRITTEN.split())
 FAMILY_NAMES_FOLDED = frozenset(fold(word) for word in FAMILY_NAMES)
 
+# Family names that are also the first word of bodies' names: folded, those written without marks (Tống and Tổng cục,
+# Bồ and Bộ, Vũ and Vụ, Viên and Viện, Đới and Đội, Trầm and Trạm, Trương and Trường, Bàn and Ban, Đặng and Đảng); with
+# their marks, those spelt alike (Đoàn, Cao, Lâm): a person's name only before a middle or given name (red team 136:
+# "TONG CUC THUE", "BO CHI HUY QUAN SU …", "ĐOÀN CHÈO BẮC GIANG" read as people's)
+_BODIES_FIRST_FOLDED = frozenset({"TONG", "BO", "VU", "VIEN", "DOI", "TRAM", "TRUONG", "BAN", "DOAN", "CAO", "DANG", "LAM",
+                                  "TO"})
+_BODIES_FIRST_MARKED = frozenset({"đoàn", "cao", "lâm"})
+# the words that follow a family name in people's names, folded: middle names and the commonest given names
+_SECOND_WORDS = frozenset(fold(word) for word in """
+Văn Thị Đức Hữu Ngọc Minh Thanh Quang Xuân Hồng Thu Anh Đình Công Trọng Tiến Bá Duy Hải Quốc Thế Tuấn Việt Hoàng Trung
+Gia Bảo Tấn Chí Phúc Huy Khắc Sỹ Sĩ Nhật Thúy Thùy Mỹ Diệu Lệ A Thục Bích Cẩm Hoài Khánh Như Phương Tường Mạnh Đăng
+Đắc Hoa Lan Mai Hà Hương Ngân Yến Thảo Trang Linh Nam Long Sơn Hùng Dũng Cường Bình Hiếu Trí Tú Vinh Thái Dương Quý
+Hậu Tâm Toàn Thịnh Kỳ Lương Hiền Huyền Hạnh Nga Nhung Oanh Phượng Quyên Tuyết Vân Vy Giang Lâm Phong Thắng Thành Thiện
+Trường Tùng Vũ Hưng Hòa Hoà Diễm Ánh Châu Đào Hằng Hiển Kiên Luân Nguyên Tân Thuận Tiên Uyên Ý Xuyến
+""".split())
+
+
+def _plain_d(word: str) -> str:
+    """Đ as it was meant where a conversion wrote the Latin eth (Ð, ð) for it (red team 136: "ÐOÀN VĂN AN")."""
+    return word.replace("Ð", "Đ").replace("ð", "đ")
+
 
 def begins_with_family_name(words: list[str]) -> bool:
     """Whether a name's first word is a family name: with its marks where it is written with them, folded where not (an
     apostrophe's part first: "H'Bia", "Rơ Mah")."""
-    first = words[0].split("'")[0].split("’")[0]
+    first = _plain_d(words[0].split("'")[0].split("’")[0])
     if first.isascii():
         return fold(first) in FAMILY_NAMES_FOLDED
     return nfc(first).lower() in FAMILY_NAMES
+
+
+def a_bodys_first_word(words: list[str]) -> bool:
+    """Whether a name beginning with a family name reads as a body's all the same: its first word a body's too and its
+    second no middle or given name ("TONG CUC THUE"; not "TONG VAN AN", "ĐOÀN VĂN HẢI")."""
+    first = _plain_d(words[0])
+    ambiguous = fold(first) in _BODIES_FIRST_FOLDED if first.isascii() else nfc(first).lower() in _BODIES_FIRST_MARKED
+    return ambiguous and (len(words) < 2 or fold(_plain_d(words[1])) not in _SECOND_WORDS)

@@ -310,7 +310,10 @@ def _under_parent(organisation: str, outside: frozenset[str], committee: Provinc
                                          and same_province(p.province, committee.province)
                                          for parent in completed if (p := province_committee(parent)) is not None):
             return True
-        for above in (a for parent in completed if (a := directory.by_issuer(parent)) is not None):
+        # a row the parent names with its marks: an alias found alone is no twin's (red team 136: "Ủy ban nhân dân xã Tân
+        # Thạnh" found xã Tân Thanh by its alias)
+        for above in (a for parent in completed if (a := directory.by_issuer(parent)) is not None
+                      and any(marks_agree(written, n) for written in parents for n in a.names)):
             if above.code in own or (not above.parent and PROVINCE_RANK.match(folded_words(above.name))
                                      and _committee_of(committee, above)):
                 return True
@@ -335,16 +338,21 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
         return False
     if _apart(district, row):
         return False  # a commune of another district named alike (red team 135: Yên Thế's xã Tân Lập, Lục Ngạn's school)
-    # "UBND H. Lục Ngạn" as a directory lists it; a bare commune's with the district its L gives (red team 135)
+    # "UBND H. Lục Ngạn" as a directory lists it; a bare commune's with the district its L gives (red team 135); and,
+    # the row's district the certificate's, the commune alone, as a bare parent names it (red team 136)
     listed = lower_body_as_listed(organisation, around, district) if around else None
+    lower = lower_committee(organisation) if listed and district is not None and row_district(row) == district else None
+    bare = lower_body_as_listed(f"{lower[0]} {lower[1]}", around) if lower is not None else None  # (its province ours)
     central = _without_central_committee(organisation)  # "Trung ương Hội LHPN Việt Nam": the union's (red team 134)
     written = [organisation, *completed_by_province(organisation, around), *([listed] if listed else []),
+               *([bare] if bare else []),
                *([central, *completed_by_province(central, around)] if central != organisation else [])]
     for parent in parents:
         if not marks_agree(organisation, parent):
             continue
-        if (organisation.isascii() or parent.isascii()) and directory.told_apart_by_marks(parent):
-            continue  # written without marks, either commune's (red team 135: xã Tân Thanh's O, xã Tân Thạnh's school)
+        if (organisation.isascii() or parent.isascii()) and (directory.told_apart_by_marks(parent)
+                                                             or directory.told_apart_by_marks(organisation)):
+            continue  # written without marks, either commune's (red teams 135, 136: xã Tân Thanh's O, Tân Thạnh's school)
         # "UBND huyện Lục Ngạn, tỉnh Bắc Giang" as listed, only where the certificate gives the row's province (red team 133)
         parent_listed = lower_body_as_listed(parent, around) if around else None
         others = [*_parent_texts(parent, places, as_written=bool(around)), *([parent_listed] if parent_listed else [])]
@@ -447,6 +455,10 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
                  if _placed_alike(a, places)]
         if not found and name == sig.subject.organisation:
             found = [a for a in _commune_as_listed(sig.subject, places, directory) if _placed_alike(a, places)]
+        for levelled in _levelled(name)[1:] if not found else ():  # "BO CHI HUY QUAN SU BAC GIANG" (red team 136)
+            found = found or [a for a in directory.by_certificate_name(levelled, places) if _placed_alike(a, places)]
+        district = certificate_district(sig.subject)  # a commune of another district named alike (red team 136)
+        found = [a for a in found if not _apart(district, a)]
         if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, found, directory):
             named = _governed(sig, found, directory, places)
     return list({a.code: a for a in (*listed, *named)}.values())

@@ -7,11 +7,18 @@ from __future__ import annotations
 import re
 
 from gateway.decision.body_names import deciding_name
-from gateway.decision.places import country_left_out, folded_words, locality_of, locality_province, same_province
+from gateway.decision.places import (
+    CENTRAL_CITIES,
+    country_left_out,
+    folded_words,
+    locality_of,
+    locality_province,
+    same_province,
+)
 from gateway.decision.province_bodies import province_committee
 from gateway.directory import AgencyEntry
 from gateway.model import CertSubject
-from vntext import nfc
+from vntext import nfc, plain_dashes
 
 DISTRICT_LEVELS = ("huyện", "quận", "thị xã", "thành phố")  # a lower committee's levels that are a district's
 
@@ -88,36 +95,42 @@ DISTRICT_LEVEL_WORDS = re.compile(r"^(?:huyện|huyen|quận|quan|thị xã|thi 
 
 # a district's level and name in a directory's name, as the operator writes it with its marks ("Trường Tiểu học xã Tân Lập,
 # huyện Lục Ngạn, tỉnh Bắc Giang"; "UBND huyện Lục Ngạn"), up to a comma, a dash, a bracket or the province's level
-_DISTRICT_NAMED = re.compile(r"(?:^|[\s,(])(?:huyện|quận|thị xã|H\.|Q\.|TX\.)\s*([^,\-–—()]+)", re.IGNORECASE)
+_DISTRICT_NAMED = re.compile(r"(?:^|(?<=[\s,(]))(huyện|quận|thị xã|thành phố)\s+([^,\-–—()]+)", re.IGNORECASE)
 _PROVINCE_AFTER = re.compile(r"\s(?:tỉnh|t\.|thành phố|tp\.)\s.*$", re.IGNORECASE)
 
 
 def district_committee(organisation: str) -> str | None:
-    """The district, folded, whose own people's committee or council the O is ("UBND HUYỆN LỤC NGẠN"); None for any other
-    O (a commune's, a province's city's: "thành phố" is a city of the centre's or the province's)."""
+    """The district, folded, whose own people's committee or council the O is ("UBND HUYỆN LỤC NGẠN"; a province's city,
+    "UBND THÀNH PHỐ BẮC GIANG": red team 136); None for any other O (a commune's; a city of the centre's is a province)."""
     found = lower_committee(organisation)
-    if found is None:
-        return None
-    place = found[1]
-    level = next((level for level in ("huyện", "quận", "thị xã") if place.lower().startswith(f"{level} ")), None)
-    return None if level is None else folded_words(place[len(level):]) or None
+    return None if found is None else _district_of_level(found[1])
+
+
+def _district_of_level(place: str) -> str | None:
+    """A lower place ("huyện Lục Ngạn", "thành phố Bắc Giang") as a district, folded; None for a commune's, a ward's, a
+    town's, or a city of the centre's."""
+    level = next((level for level in DISTRICT_LEVELS if place.lower().startswith(f"{level} ")), None)
+    name = folded_words(place[len(level):]) if level is not None else ""
+    return None if not name or (level == "thành phố" and name in CENTRAL_CITIES) else name
 
 
 def district_pieces(after: str) -> list[str]:
     """What a commune's O writes after its name but the province: its district, as written ("huyện Lục Ngạn", "LỤC
-    NGẠN")."""
-    pieces = [piece.strip() for piece in re.split(r"[,\-–—()]", after) if piece.strip()]
-    if pieces and locality_province(pieces[-1]) is not None:
+    NGẠN"; "huyện Lục Ngạn tỉnh Bắc Giang" without a comma: red team 136)."""
+    pieces = [piece for piece in (_PROVINCE_AFTER.sub("", f"{piece.strip()} ").strip()
+                                  for piece in re.split(r"[,\-–—()]", after)) if piece]
+    if pieces and locality_province(pieces[-1]) is not None and _district_of_level(pieces[-1]) is None:
         pieces.pop()
     return pieces
 
 
 def district_named(text: str) -> str | None:
-    """The district a name places its body in, folded ("LUC NGAN"); None where it names none."""
-    found = _DISTRICT_NAMED.search(nfc(text))
-    if found is None:
-        return None
-    return folded_words(_PROVINCE_AFTER.sub("", f"{found.group(1)} ")) or None
+    """The district a name places its body in, folded ("LUC NGAN"; a province's city, "thành phố Bắc Giang": red team
+    136); None where it names none."""
+    for found in _DISTRICT_NAMED.finditer(nfc(text)):
+        if (district := _district_of_level(f"{found.group(1).lower()} {_PROVINCE_AFTER.sub('', found.group(2) + ' ')}")):
+            return district
+    return None
 
 
 def row_district(agency: AgencyEntry) -> str | None:
@@ -128,13 +141,15 @@ def row_district(agency: AgencyEntry) -> str | None:
 
 # what an L's part before its province is when it is no district: a commune, a ward, a town, a hamlet, a street, a number
 _NO_DISTRICT = re.compile(r"^(?:XA|PHUONG|THI TRAN|THON|XOM|AP|BAN|TO|KHU|KHOM|SO|DUONG|PHO|NGO|NGACH|KP|P|X|TT)\b|\d")
+_ENGLISH_LEVEL = re.compile(r"\s+(?:DISTRICT|TOWN|CITY)$")
 
 
 def certificate_district(subject: CertSubject) -> str | None:
     """The district a certificate places its body in, folded: its O's, a lower committee's (a district's own, or the one
-    a commune's names after it: "UBND xã Tân Lập, huyện Yên Thế"), else, for a commune's O naming none, the part of its
-    L (with its ST) just before the province ("Yên Thế, Bắc Giang"), where that part is a district's name (red team
-    135); None where neither says one."""
+    a commune's names after it: "UBND xã Tân Lập, huyện Yên Thế"), else, for a commune's O naming none, its L's (with
+    its ST) last piece before the province, or its last where it names none ("Yên Thế, Bắc Giang", "Yên Thế - Bắc
+    Giang", "Yên Thế" under an O naming the province, "Lục Ngạn District"): never a commune's, a ward's or a street's,
+    nor the commune's own name (red teams 135, 136); None where neither says one."""
     found = lower_committee(subject.organisation) if subject.organisation else None
     if found is None:
         return None
@@ -142,14 +157,14 @@ def certificate_district(subject: CertSubject) -> str | None:
         return own
     if (pieces := district_pieces(found[2])):
         return folded_words(DISTRICT_LEVEL_WORDS.sub("", pieces[0])) or None
-    parts = country_left_out(locality_of(subject))
-    if len(parts) < 2 or locality_province(parts[-1]) is None:
+    pieces = [piece for part in country_left_out(locality_of(subject))
+              for piece in plain_dashes(part).split("-") if piece.strip()]
+    if pieces and locality_province(pieces[-1]) is not None:
+        pieces.pop()
+    if not pieces:
         return None
-    candidate = folded_words(DISTRICT_LEVEL_WORDS.sub("", parts[-2].strip()))
-    return None if not candidate or _NO_DISTRICT.search(candidate) else candidate
-
-
-def districts_differ(subject: CertSubject, agency: AgencyEntry) -> bool:
-    """Whether the certificate and the row place their bodies in two districts (both saying one)."""
-    theirs, ours = certificate_district(subject), row_district(agency)
-    return theirs is not None and ours is not None and theirs != ours
+    candidate = _ENGLISH_LEVEL.sub("", folded_words(DISTRICT_LEVEL_WORDS.sub("", pieces[-1].strip())))
+    commune = folded_words(found[1].split(" ", 1)[-1]) if not found[1].lower().startswith("thị trấn") else ""
+    if not candidate or _NO_DISTRICT.search(candidate) or candidate == commune:
+        return None  # its own commune, written without its level ("Tân Lập, Bắc Giang"): no district said
+    return candidate
