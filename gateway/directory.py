@@ -49,13 +49,32 @@ def _one_by_marks(found: list[AgencyEntry], text: str, *, none_else: bool = Fals
 
 
 # a commune's, a ward's or a town's level and name in a body's name, up to a comma, a dash, a bracket or a higher level
-_COMMUNE = re.compile(r"(?:^|(?<=\s))(xã|xa|phường|phuong|thị trấn|thi tran)\s+(.+?)(?=\s*(?:[,\-–—()]|$)|\s(?:huyện|huyen|"
-                      r"quận|quan|thị xã|thi xa|thành phố|thanh pho|tỉnh|tinh|tp\.|h\.)\s)", re.IGNORECASE)
+# (a level in initials: "X. Tân Thạnh", "P.Tân Thanh": red team 138)
+_COMMUNE = re.compile(r"(?:^|(?<=\s))(xã|xa|phường|phuong|thị trấn|thi tran|x\.|p\.|tt\.)\s*(?<=[\s.])(.+?)(?=\s*(?:[,\-–—()]|$)|"
+                      r"\s(?:huyện|huyen|quận|quan|thị xã|thi xa|thành phố|thanh pho|tỉnh|tinh|tp\.|h\.)\s)", re.IGNORECASE)
+_COMMUNE_LEVELS = {"xa": "xã", "x.": "xã", "phuong": "phường", "p.": "phường", "thi tran": "thị trấn", "tt.": "thị trấn"}
+# a district's level and name in a body's name ("…, huyện Lục Ngạn, tỉnh Bắc Giang"), the province's level after it cut
+_DISTRICT = re.compile(r"(?:^|(?<=[\s,(]))(huyện|quận|thị xã|thành phố)\s+([^,\-–—()]+)", re.IGNORECASE)
+PROVINCE_AFTER = re.compile(r"\s(?:tỉnh|t\.|thành phố|tp\.)\s.*$", re.IGNORECASE)
 
 
 def communes_named(text: str) -> list[str]:
     """The communes, wards and towns a name holds, each its level and name in small letters, marks kept ("xã tân thạnh")."""
-    return [f"{m.group(1).lower()} {' '.join(m.group(2).split()).lower()}" for m in _COMMUNE.finditer(nfc(text))]
+    found = []
+    for m in _COMMUNE.finditer(nfc(text)):
+        level = m.group(1).lower()
+        found.append(f"{_COMMUNE_LEVELS.get(level, level)} {' '.join(m.group(2).split()).lower()}")
+    return found
+
+
+def districts_written(text: str) -> list[tuple[str, str]]:
+    """The districts a name holds, each its level in small letters and its name as written ("huyện", "Lục Ngạn")."""
+    return [(m.group(1).lower(), PROVINCE_AFTER.sub("", f"{m.group(2)} ").strip()) for m in _DISTRICT.finditer(nfc(text))]
+
+
+def _district_of(agency: AgencyEntry) -> str | None:
+    """The first district an agency's names or parents name, folded."""
+    return next((fold(name) for text in (*agency.names, *agency.parent) for _, name in districts_written(text)), None)
 
 
 def place_of(text: str) -> str | None:
@@ -265,25 +284,30 @@ class Directory:
                 return found[0]
         return None
 
-    def told_apart_by_marks(self, name: str) -> bool:
+    def told_apart_by_marks(self, name: str, district: str | None = None) -> bool:
         """Whether the directory holds bodies named as `name` is but for their marks ("xã Tân Thanh", "xã Tân Thạnh"): only
         a name written with its marks tells which of them it is (red team 135: an O written without marks); or communes
         so named, however the name holds one (red team 136: "UBND xã Tân Thạnh, tỉnh Bắc Giang", "Ủy ban nhân dân xã Tân
-        Thạnh", a row "…, huyện Lạng Giang")."""
+        Thạnh", a row "…, huyện Lạng Giang"); of one district, where the certificate gives it (`district`, folded: red
+        team 138, twins of two districts are told apart by it)."""
         found = list({a.code: a for a in self._by_name.get(squash(name), [])}.values())
         if len(found) > 1 and len(_one_by_marks(found, name, none_else=True)) < len(found):
             return True
-        return any(len(self._communes.get(fold(commune), ())) > 1 for commune in communes_named(name))
+        return any(len({spelling for spelling, where in self._communes.get(fold(commune), ())
+                        if district is None or where is None or where == district}) > 1
+                   for commune in communes_named(name))
 
     @cached_property
-    def _communes(self) -> dict[str, frozenset[str]]:
-        """Each commune, ward or town the directory's names and parents name, folded, with its spellings (marks kept)."""
-        found: dict[str, set[str]] = {}
+    def _communes(self) -> dict[str, frozenset[tuple[str, str | None]]]:
+        """Each commune, ward or town the directory's names and parents name, folded, with its spellings (marks kept)
+        and the district of the row that names it (None where it names none)."""
+        found: dict[str, set[tuple[str, str | None]]] = {}
         for agency in self.agencies:
+            district = _district_of(agency)
             for text in (*agency.names, *agency.parent):
                 for commune in communes_named(text):
                     if not commune.isascii():
-                        found.setdefault(fold(commune), set()).add(commune)
+                        found.setdefault(fold(commune), set()).add((commune, district))
         return {key: frozenset(spellings) for key, spellings in found.items()}
 
     def by_fingerprint(self, fingerprint: str) -> AgencyEntry | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from gateway.decision.family_names import a_bodys_first_word, begins_with_family_name
+from gateway.decision.family_names import a_bodys_first_word, begins_with_family_name, plain_d
 from gateway.decision.places import folded_words
 from gateway.model import CertSubject
 from gateway.names import abbreviates
@@ -29,6 +29,7 @@ AGENCY_WORDS = (
 
 
 def is_agency_name(text: str) -> bool:
+    text = plain_d(text)  # "ÐOÀN THANH NIÊN": a conversion's Latin eth for Đ (red team 138)
     written = f"{' '.join(nfc(text).lower().split())} "
     if not written.startswith(AGENCY_WORDS):
         return False
@@ -57,14 +58,19 @@ _ASCII_BODY_START = re.compile(
     # red team 136: a second word that is also a middle or given name ("Chi", "Thanh", "Hòa", "Gia", "Quốc", "Công")
     r"BO (?:CHI HUY|TU LENH|CONG AN|CONG THUONG|QUOC PHONG|THONG TIN)|TONG (?:CONG TY|LIEN DOAN|THU KY)|"
     r"TRUONG (?:QUOC TE|QUOC HOC)|BAN (?:HOA GIAI|THANH NIEN)|VU (?:GIA DINH|CONG NGHIEP)|DOAN (?:CONG TAC|THANH NIEN)|"
-    r"(?:BAN|DOI|VU|TRAM|VIEN|TONG|BO|TO|DOAN) THANH TRA) ")
+    r"(?:BAN|DOI|VU|TRAM|VIEN|TONG|BO|TO|DOAN) THANH TRA|"
+    # red team 138: the ministries by their names, and bodies whose second word is a given name too
+    r"BO (?:QUOC PHONG|NGOAI GIAO|NOI VU|TU PHAP|TAI CHINH|NONG NGHIEP|XAY DUNG|VAN HOA|KHOA HOC|GIAO DUC|Y TE|DAN TOC|"
+    r"KE HOACH|LAO DONG|GIAO THONG|TAI NGUYEN)|VU (?:BAO HIEM|TIEN LUONG|HANH CHINH|DAN TOC|VIEN CHUC|CONG CHUC)|"
+    r"VIEN (?:DINH DUONG|TOAN HOC|VAT LY|HOA HOC|SOT RET|VE SINH|PASTEUR|CHIEN LUOC)|TRUONG (?:HAI QUAN|QUAN SU|CANH SAT|"
+    r"AN NINH|SI QUAN|HANH CHINH|CAN BO)|DOI (?:QUY TAC|TRAT TU|CANH SAT)|TRAM (?:QUAN LY|BIEN PHONG)) ")
 # a place's or an office's words: a body's where a name follows them ("XA TAN LAP"), a person's given name at the end
 # ("NGUYEN THI TRAN", Thị Trân: red team 135)
 _ASCII_BODY_WORDS = re.compile(r" (?:XA|SO|THI XA|THI TRAN|THANH PHO|UBND|HDND) \S")
 _VOWELS = frozenset("AEIOUY")
 
 
-def is_person_name(text: str) -> bool:
+def is_person_name(text: str, *, with_unit: bool = False) -> bool:
     """Whether a certificate's CN reads as a person's name: two to seven words, each capitalised, no digit (an
     apostrophe or a hyphen inside a word allowed: "Ksor H'Bia"), each with a vowel ("THPT", "UBND" are initials), and no
     word of a place or an office: read with the marks where it has them ("Nguyễn Thị Phượng", "Trần Quân" are people;
@@ -73,6 +79,7 @@ def is_person_name(text: str) -> bool:
     people, only after a family name (gateway/decision/family_names.py; red team 135: "BẢO TÀNG BẮC GIANG", "CONG AN
     HUYEN LUC NGAN", "THUE TINH BAC GIANG" were people's, their O spoke); not "Thư viện tỉnh Bắc Giang", whose
     certificate once spoke for its parent Sở, the O, nor "TRUONG TIEU HOC TAN LAP" (red teams 132, 133)."""
+    text = plain_d(text)
     words = nfc(text).split()
     if not 2 <= len(words) <= 7 or any(not w[0].isupper() or not re.sub(r"['’‘-]", "", w).isalpha() for w in words):
         return False
@@ -81,8 +88,8 @@ def is_person_name(text: str) -> bool:
         return False
     if (text.isascii() or text == text.upper()) and not begins_with_family_name(words):
         return False
-    if a_bodys_first_word(words):  # "TONG CUC THUE", "ĐOÀN CHÈO BẮC GIANG" (red team 136)
-        return False
+    if (text.isascii() or text == text.upper()) and a_bodys_first_word(words, with_unit=with_unit):
+        return False  # "TONG CUC THUE", "ĐOÀN CHÈO BẮC GIANG" (red team 136); never a name in title case (red team 138)
     if text.isascii():  # "PHUONG", "QUAN", "HUYEN", "TINH" are as much a person's as a place's words
         joined = f" {' '.join(folded)} "
         return not _ASCII_BODY_START.match(joined.strip() + " ") and not _ASCII_BODY_WORDS.search(joined)
@@ -94,8 +101,9 @@ def deciding_name(subject: CertSubject) -> str:
     """The most specific attribute that names an agency: the CN of an agency's certificate; the OU,
     else the O, of a person's. Never the O of an agency's certificate (its parent body), nor of any
     certificate whose CN names a body the word list does not know (a library, a museum under a Sở)."""
-    if subject.common_name.strip() and (is_agency_name(subject.common_name) or not is_person_name(subject.common_name)):
-        return subject.common_name
+    cn = subject.common_name
+    if cn.strip() and (is_agency_name(cn) or not is_person_name(cn, with_unit=bool(subject.unit.strip()))):
+        return cn
     return subject.unit or subject.organisation
 
 

@@ -36,7 +36,7 @@ Trường Tùng Vũ Hưng Hòa Hoà Diễm Ánh Châu Đào Hằng Hiển Kiên 
 """.split())
 
 
-def _plain_d(word: str) -> str:
+def plain_d(word: str) -> str:
     """Đ as it was meant where a conversion wrote the Latin eth (Ð, ð) for it (red team 136: "ÐOÀN VĂN AN")."""
     return word.replace("Ð", "Đ").replace("ð", "đ")
 
@@ -44,15 +44,23 @@ def _plain_d(word: str) -> str:
 def begins_with_family_name(words: list[str]) -> bool:
     """Whether a name's first word is a family name: with its marks where it is written with them, folded where not (an
     apostrophe's part first: "H'Bia", "Rơ Mah")."""
-    first = _plain_d(words[0].split("'")[0].split("’")[0])
+    first = plain_d(words[0].split("'")[0].split("’")[0])
     if first.isascii():
         return fold(first) in FAMILY_NAMES_FOLDED
     return nfc(first).lower() in FAMILY_NAMES
 
 
-def a_bodys_first_word(words: list[str]) -> bool:
-    """Whether a name beginning with a family name reads as a body's all the same: its first word a body's too and its
-    second no middle or given name ("TONG CUC THUE"; not "TONG VAN AN", "ĐOÀN VĂN HẢI")."""
-    first = _plain_d(words[0])
+def a_bodys_first_word(words: list[str], *, with_unit: bool = False) -> bool:
+    """Whether a name in capitals or without marks, beginning with a family name, reads as a body's all the same: its
+    first word a body's too and its second no middle or given name ("TONG CUC THUE"; not "TONG VAN AN", "ĐOÀN VĂN HẢI").
+    With a unit (the certificate's OU: a person's unit, which an organisation's own certificate does not write), any
+    second word is a person's (red team 138: "ĐOÀN KIM ANH", "VU KHOAN" of Sở Tư pháp were bodies)."""
+    first = plain_d(words[0])
     ambiguous = fold(first) in _BODIES_FIRST_FOLDED if first.isascii() else nfc(first).lower() in _BODIES_FIRST_MARKED
-    return ambiguous and (len(words) < 2 or fold(_plain_d(words[1])) not in _SECOND_WORDS)
+    second = fold(plain_d(words[1])) if len(words) > 1 else ""
+    return ambiguous and not with_unit and second not in _SECOND_WORDS and second not in _COMMONEST_FOLDED
+
+
+# the commonest family names, a second family name after the first in a name ("Đoàn Trần Minh Anh": red team 138)
+_COMMONEST_FOLDED = frozenset(fold(word) for word in
+                              "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split())

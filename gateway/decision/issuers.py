@@ -341,7 +341,8 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     # "UBND H. Lục Ngạn" as a directory lists it; a bare commune's with the district its L gives (red team 135); and,
     # the row's district the certificate's, the commune alone, as a bare parent names it (red team 136)
     listed = lower_body_as_listed(organisation, around, district) if around else None
-    lower = lower_committee(organisation) if listed and district is not None and row_district(row) == district else None
+    lower = lower_committee(organisation) if listed and district is not None and row_district(row) in (None, district) \
+        else None  # (a row naming no district: as the bare O is met; red team 138)
     bare = lower_body_as_listed(f"{lower[0]} {lower[1]}", around) if lower is not None else None  # (its province ours)
     central = _without_central_committee(organisation)  # "Trung ương Hội LHPN Việt Nam": the union's (red team 134)
     written = [organisation, *completed_by_province(organisation, around), *([listed] if listed else []),
@@ -350,8 +351,8 @@ def _is_a_parent(organisation: str, outside: frozenset[str], row: AgencyEntry, p
     for parent in parents:
         if not marks_agree(organisation, parent):
             continue
-        if (organisation.isascii() or parent.isascii()) and (directory.told_apart_by_marks(parent)
-                                                             or directory.told_apart_by_marks(organisation)):
+        if (organisation.isascii() or parent.isascii()) and (directory.told_apart_by_marks(parent, district)
+                                                             or directory.told_apart_by_marks(organisation, district)):
             continue  # written without marks, either commune's (red teams 135, 136: xã Tân Thanh's O, Tân Thạnh's school)
         # "UBND huyện Lục Ngạn, tỉnh Bắc Giang" as listed, only where the certificate gives the row's province (red team 133)
         parent_listed = lower_body_as_listed(parent, around) if around else None

@@ -16,8 +16,9 @@ from gateway.decision.places import (
     same_province,
 )
 from gateway.decision.province_bodies import province_committee
-from gateway.directory import AgencyEntry
+from gateway.directory import PROVINCE_AFTER, AgencyEntry, districts_written
 from gateway.model import CertSubject
+from gateway.reading.spelling import ending_provinces
 from vntext import nfc, plain_dashes
 
 DISTRICT_LEVELS = ("huyện", "quận", "thị xã", "thành phố")  # a lower committee's levels that are a district's
@@ -95,8 +96,6 @@ DISTRICT_LEVEL_WORDS = re.compile(r"^(?:huyện|huyen|quận|quan|thị xã|thi 
 
 # a district's level and name in a directory's name, as the operator writes it with its marks ("Trường Tiểu học xã Tân Lập,
 # huyện Lục Ngạn, tỉnh Bắc Giang"; "UBND huyện Lục Ngạn"), up to a comma, a dash, a bracket or the province's level
-_DISTRICT_NAMED = re.compile(r"(?:^|(?<=[\s,(]))(huyện|quận|thị xã|thành phố)\s+([^,\-–—()]+)", re.IGNORECASE)
-_PROVINCE_AFTER = re.compile(r"\s(?:tỉnh|t\.|thành phố|tp\.)\s.*$", re.IGNORECASE)
 
 
 def district_committee(organisation: str) -> str | None:
@@ -117,7 +116,7 @@ def _district_of_level(place: str) -> str | None:
 def district_pieces(after: str) -> list[str]:
     """What a commune's O writes after its name but the province: its district, as written ("huyện Lục Ngạn", "LỤC
     NGẠN"; "huyện Lục Ngạn tỉnh Bắc Giang" without a comma: red team 136)."""
-    pieces = [piece for piece in (_PROVINCE_AFTER.sub("", f"{piece.strip()} ").strip()
+    pieces = [piece for piece in (PROVINCE_AFTER.sub("", f"{piece.strip()} ").strip()
                                   for piece in re.split(r"[,\-–—()]", after)) if piece]
     if pieces and locality_province(pieces[-1]) is not None and _district_of_level(pieces[-1]) is None:
         pieces.pop()
@@ -127,10 +126,8 @@ def district_pieces(after: str) -> list[str]:
 def district_named(text: str) -> str | None:
     """The district a name places its body in, folded ("LUC NGAN"; a province's city, "thành phố Bắc Giang": red team
     136); None where it names none."""
-    for found in _DISTRICT_NAMED.finditer(nfc(text)):
-        if (district := _district_of_level(f"{found.group(1).lower()} {_PROVINCE_AFTER.sub('', found.group(2) + ' ')}")):
-            return district
-    return None
+    return next((district for level, name in districts_written(text)
+                 if (district := _district_of_level(f"{level} {name}")) is not None), None)
 
 
 def row_district(agency: AgencyEntry) -> str | None:
@@ -139,17 +136,21 @@ def row_district(agency: AgencyEntry) -> str | None:
     return next((found for text in (*agency.names, *agency.parent) if (found := district_named(text)) is not None), None)
 
 
-# what an L's part before its province is when it is no district: a commune, a ward, a town, a hamlet, a street, a number
-_NO_DISTRICT = re.compile(r"^(?:XA|PHUONG|THI TRAN|THON|XOM|AP|BAN|TO|KHU|KHOM|SO|DUONG|PHO|NGO|NGACH|KP|P|X|TT)\b|\d")
-_ENGLISH_LEVEL = re.compile(r"\s+(?:DISTRICT|TOWN|CITY)$")
+# what an L's part before its province is when it is no district: a commune, a ward, a town, a hamlet, a street, a house
+# number (a district's number alone is one: "Quận 3", "Q.3": red team 138)
+_NO_DISTRICT = re.compile(r"^(?:XA|PHUONG|THI TRAN|THON|XOM|AP|BAN|TO|KHU|KHOM|SO|DUONG|PHO|NGO|NGACH|KP|P|X|TT)\b|"
+                          r"\d.*[A-Z]|[A-Z].*\d")
+_ENGLISH_LEVEL = re.compile(r"\s+(?:DISTRICT|DIST|TOWN|CITY)$")
+_COMMUNE_LEVEL = re.compile(r"^(?:xã|phường|thị trấn|xa|phuong|thi tran|x\.|p\.|tt\.?)\s*", re.IGNORECASE)
+_PROVINCE_LEVEL_END = re.compile(r"\s+(?:TINH|T|THANH PHO|TP)$")
 
 
 def certificate_district(subject: CertSubject) -> str | None:
     """The district a certificate places its body in, folded: its O's, a lower committee's (a district's own, or the one
     a commune's names after it: "UBND xã Tân Lập, huyện Yên Thế"), else, for a commune's O naming none, its L's (with
     its ST) last piece before the province, or its last where it names none ("Yên Thế, Bắc Giang", "Yên Thế - Bắc
-    Giang", "Yên Thế" under an O naming the province, "Lục Ngạn District"): never a commune's, a ward's or a street's,
-    nor the commune's own name (red teams 135, 136); None where neither says one."""
+    Giang", "Yên Thế" under an O naming the province, "Lục Ngạn District", "Lục Ngạn Bắc Giang", "Quận 3"): never a
+    commune's, a ward's or a street's, nor the commune's own name (red teams 135, 136, 138); None where neither says one."""
     found = lower_committee(subject.organisation) if subject.organisation else None
     if found is None:
         return None
@@ -164,7 +165,10 @@ def certificate_district(subject: CertSubject) -> str | None:
     if not pieces:
         return None
     candidate = _ENGLISH_LEVEL.sub("", folded_words(DISTRICT_LEVEL_WORDS.sub("", pieces[-1].strip())))
-    commune = folded_words(found[1].split(" ", 1)[-1]) if not found[1].lower().startswith("thị trấn") else ""
+    count, provinces = ending_provinces(candidate)  # "LUC NGAN BAC GIANG", "LUC NGAN TINH BAC GIANG": the province cut
+    if count and len(provinces) == 1 and count < len(candidate.split()):
+        candidate = _PROVINCE_LEVEL_END.sub("", " ".join(candidate.split()[:-count]))
+    commune = folded_words(_COMMUNE_LEVEL.sub("", found[1]))
     if not candidate or _NO_DISTRICT.search(candidate) or candidate == commune:
-        return None  # its own commune, written without its level ("Tân Lập, Bắc Giang"): no district said
+        return None  # its own commune or town, written without its level ("Chũ, Bắc Giang"): no district said
     return candidate
