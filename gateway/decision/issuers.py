@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from gateway.decision.body_names import central_words, deciding_name, every_level, is_agency_name, marks_agree
 from gateway.decision.lower_bodies import (
     DISTRICT_LEVEL_WORDS,
+    DISTRICT_LEVELS,
     certificate_district,
     district_committee,
     district_pieces,
@@ -477,7 +478,7 @@ def _commune_as_listed(subject: CertSubject, places: frozenset[str], directory: 
     body, place, after = found
     pieces = district_pieces(after)
     bare = DISTRICT_LEVEL_WORDS.sub("", pieces[0]).strip() if pieces else district
-    texts = [f"{body} {place}", *(f"{body} {place}, {level} {bare}" for level in ("huyện", "quận", "thị xã", "thành phố"))]
+    texts = [f"{body} {place}", *(f"{body} {place}, {level} {bare}" for level in DISTRICT_LEVELS)]
     rows = {a.code: a for text in texts for a in directory.by_certificate_name(text, places)}
     return [a for a in rows.values() if row_district(a) == district]
 
