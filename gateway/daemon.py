@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gateway.app import Gateway
-from gateway.config import MailboxSource
+from gateway.config import ConfigError, MailboxSource
 from gateway.guard import blame
 from gateway.intake.pipeline import Intake
-from gateway.mailbox_lease import MailboxLease, lease_path
+from gateway.mailbox_lease import MailboxLease, lease_path, services_lease_path
 from gateway.mailbox_state import Disconnected, MailboxStates, Recovered, Stopped
 from gateway.mailboxes import mail_server, open_mailbox
 from gateway.metrics import DaemonMetrics
@@ -176,10 +176,14 @@ class Daemon:
 
     def run(self) -> None:
         log.info("gateway started: %s", ", ".join(w.name for w in self.watchers))
-        if self.gateway.config.metrics is not None:
-            self.metrics.serve(self.gateway.config.metrics)  # first: a port taken stops the start, nothing left running
-        scheduler = self._schedule()
-        listener = self._listen()
+        services = MailboxLease(services_lease_path(Path(self.gateway.config.storage)))
+        scheduler: Any = None
+        listener: Controller | None = None
+        if self._may_serve(services):  # first: a port taken stops the start, nothing left running
+            scheduler, listener = self._serve(first=True)
+        else:  # another process of this configuration serves them (red team 137: a second run stopped on the port)
+            log.warning("the metrics, the listener and the schedule are another gateway process's on this configuration "
+                        "(pid %s); this one takes them when that one ends", services.holder())
         self.intake.destroy_recalled()  # what a process that died left of a recall (never raises: tried again later)
         self._remove_orphans()
         # the outbox is sent by a thread of its own: a slow mail server never holds up the intake (red team 56: at 8 s a
@@ -188,6 +192,10 @@ class Daemon:
         sending.start()
         try:
             while not self.stop.is_set():
+                if scheduler is None and self._may_serve(services):
+                    log.info("the other gateway process left the metrics, the listener and the schedule; this one "
+                             "serves them now")
+                    scheduler, listener = self._serve(first=False)
                 self.wake.clear()  # what the listener spools from now on wakes the wait below
                 for watcher in self.watchers:
                     self._turn(watcher)
@@ -200,14 +208,47 @@ class Daemon:
             sending.join(timeout=60)
             if listener is not None:
                 listener.stop()
-            scheduler.shutdown(wait=False)
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             self.metrics.stop()
+            services.release()
             for watcher in self.watchers:
                 watcher.close()
                 if watcher.lease.held:  # a mailbox another process works is that process's to say stopped
                     self._survive(functools.partial(self.states.save, watcher.name, Stopped()), pause=0)
                     watcher.lease.release()
             log.info("gateway stopped")
+
+    @staticmethod
+    def _may_serve(services: MailboxLease) -> bool:
+        """Whether this process serves the metrics, the listener and the schedule: one process of a configuration at a
+        time; a storage that cannot hold the lock file leaves it to the ports, as before the lease."""
+        try:
+            return services.take()
+        except OSError as exc:
+            log.warning("the services' lease cannot be taken (%s): served without it", exc)
+            return True
+
+    def _serve(self, *, first: bool) -> tuple[Any, Controller | None]:
+        """The metrics' endpoint, the schedule and the listener. At the start a port taken stops the daemon (exit 2);
+        taken over later from another process, it is said in the log and the rest goes on."""
+        metrics = self.gateway.config.metrics
+        if metrics is not None:
+            try:
+                self.metrics.serve(metrics)
+            except ConfigError as exc:
+                if first:
+                    raise
+                log.error("%s", exc)
+        scheduler = self._schedule()
+        try:
+            listener = self._listen()
+        except Exception as exc:
+            if first:
+                raise
+            log.error("the listener: %s: %s", type(exc).__name__, exc)
+            listener = None
+        return scheduler, listener
 
     def _remove_orphans(self) -> None:
         """What a process that died left half-written in the store (a large mail's stream killed: red team 101)."""

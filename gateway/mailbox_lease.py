@@ -21,6 +21,12 @@ def lease_path(storage: Path, mailbox: str) -> Path:
     return storage / "leases" / f"{readable}-{hashlib.sha256(mailbox.encode()).hexdigest()[:12]}.lock"
 
 
+def services_lease_path(storage: Path) -> Path:
+    """The lock file of what one process of a configuration serves: the metrics' port, the listener's, the schedule (a
+    mailbox's file always holds a dash and a hash: never this one)."""
+    return storage / "leases" / "services.lock"
+
+
 class MailboxLease:
     """This process's hold on one mailbox: taken or not, kept until released or the process ends."""
 

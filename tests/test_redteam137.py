@@ -15,8 +15,9 @@ both kinds of mailbox) and counts what an operator would: each mail registered o
 Found and fixed at stop 52: the lease's file removed under its holder gave a second process a lock of its own (the
 holder now checks at each turn that the file it locked is the one at the path); the service user could not take a lock
 file a root run left (the folder and file made readable by all, a lock taken on a file opened read-only); a holder
-that cannot log in kept the mailbox for ever (let go after three failed turns in a row). Left (README Limits, strict
-xfail): a second run with `metrics:` or `listener:` stops at once; two configurations sharing one storage and naming a
+that cannot log in kept the mailbox for ever (let go after three failed turns in a row); a second run with `metrics:`
+or `listener:` stopped at once on the port (the metrics, the listener and the schedule are now one process's too, the
+other taking them over). Left (README Limits, strict xfail): two configurations sharing one storage and naming a
 mailbox alike share its lease."""
 
 from __future__ import annotations
@@ -194,8 +195,6 @@ def test_two_daemons_work_one_mailbox_once_its_leases_folder_is_removed(world: W
 
 
 @pytest.mark.long
-@pytest.mark.xfail(strict=True, reason="left: README Limits: a second run of a configuration with `metrics:` or "
-                   "`listener:` stops at its start (the port is the first's), it does not wait")
 def test_a_second_run_of_a_configuration_with_metrics_exits_instead_of_waiting(world: World) -> None:
     """Fault injected: the configuration has `metrics:` (Prometheus, as any monitored install); systemd's daemon runs;
     the operator starts `qlvb-gateway run` on the same configuration in a terminal (or a restart begins while the
