@@ -239,7 +239,7 @@ def test_attribution_the_genuine_units_are_refused_by_governed_alone(world: Worl
     """Guard (attribution): with `issuers._governed` made the identity (the code before the change), the Chi cục's
     person under its Sở's O is registered: the refusals of section 1 are the change's (`_governed`), a regression."""
     from gateway.decision import issuers
-    monkeypatch.setattr(issuers, "_governed", lambda sig, agencies, directory, places: agencies)
+    monkeypatch.setattr(issuers, "_governed", lambda sig, agencies, directory, places, district: agencies)
     _directory(world)
     signer = _signer(world, "Nguyễn Văn An", "Sở Nông nghiệp và Môi trường tỉnh Bắc Giang", "Chi cục Kiểm lâm",
                      "Bắc Giang")

@@ -223,7 +223,7 @@ def vouched(sig: SignatureFacts, directory: Directory, places: frozenset[str] | 
 
 
 def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Directory,
-              places: frozenset[str]) -> list[AgencyEntry]:
+              places: frozenset[str], district: str | None) -> list[AgencyEntry]:
     """Of the agencies a certificate's name names, those its O may vouch for: the O's own; a Sở or a people's committee
     or council only under its province's committee (red team 118: a person of Sở Tài chính, O as the directory knows
     it, with OU "Sở Tư pháp", spoke for Sở Tư pháp; red team 119: a district's, a bank's, a ministry's, a court's);
@@ -234,7 +234,6 @@ def _governed(sig: SignatureFacts, agencies: list[AgencyEntry], directory: Direc
                             and marks_agree(organisation, name)):
         return agencies
     outside = organisation_places(sig.subject)  # an O is completed by its own province or L, never the OU's
-    district = certificate_district(sig.subject)  # where a commune's O stands: communes are named alike (red team 135)
     own = {a.code for a in directory.by_certificate_name(organisation, outside) if not _apart(district, a)}
     if (listed := lower_body_as_listed(organisation, outside, district)) is not None:
         own |= {a.code for a in directory.by_certificate_name(listed, outside) if not _apart(district, a)}
@@ -455,24 +454,25 @@ def signer_agencies(sig: SignatureFacts, directory: Directory) -> list[AgencyEnt
         found = [a for a in directory.by_certificate_name(name, places, under_province=_under_province(sig.subject),
                                                           within=within(sig.subject))
                  if _placed_alike(a, places)]
+        # where a commune's O stands, read once: communes of two districts are named alike (red teams 135, 136)
+        district = certificate_district(sig.subject)
         if not found and name == sig.subject.organisation:
-            found = [a for a in _commune_as_listed(sig.subject, places, directory) if _placed_alike(a, places)]
+            found = [a for a in _commune_as_listed(sig.subject, district, places, directory) if _placed_alike(a, places)]
         for levelled in _levelled(name)[1:] if not found else ():  # "BO CHI HUY QUAN SU BAC GIANG" (red team 136)
             found = found or [a for a in directory.by_certificate_name(levelled, places) if _placed_alike(a, places)]
-        district = certificate_district(sig.subject)  # a commune of another district named alike (red team 136)
         found = [a for a in found if not _apart(district, a)]
-        if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, found, directory):
-            named = _governed(sig, found, directory, places)
+        if vouched(sig, directory, places) or _a_parent_of_any(sig.subject, district, found, directory):
+            named = _governed(sig, found, directory, places, district)
     return list({a.code: a for a in (*listed, *named)}.values())
 
 
-def _commune_as_listed(subject: CertSubject, places: frozenset[str], directory: Directory) -> list[AgencyEntry]:
+def _commune_as_listed(subject: CertSubject, district: str | None, places: frozenset[str],
+                       directory: Directory) -> list[AgencyEntry]:
     """A commune's committee or council as its O writes it with its district and province ("UBND xã Tân Lập, huyện Lục
     Ngạn, tỉnh Bắc Giang", "… - LỤC NGẠN - BẮC GIANG"), looked up as a directory lists it: by its name with that district,
     or bare; only a row that names the same district, by its names or its `parent` (red team 135: the commune's own
     letters returned; Yên Thế's xã Tân Lập is never Lục Ngạn's)."""
     found = lower_committee(subject.organisation)
-    district = certificate_district(subject)
     if found is None or district is None or district_committee(subject.organisation) is not None:
         return []
     body, place, after = found
@@ -499,7 +499,8 @@ def _placed_alike(agency: AgencyEntry, places: frozenset[str]) -> bool:
     return not provinces or any(same_province(p, q) for p in provinces for q in places)
 
 
-def _a_parent_of_any(subject: CertSubject, agencies: list[AgencyEntry], directory: Directory) -> bool:
+def _a_parent_of_any(subject: CertSubject, district: str | None, agencies: list[AgencyEntry],
+                     directory: Directory) -> bool:
     """Whether the O is, as the directory's `parent` column writes it, the body above one of the agencies the deciding
     name names: the operator's word vouches for it as a body of the state (red team 124: a hospital under "Sở Y tế tỉnh
     Bắc Giang", a row the directory does not list, was held). Never a firm's O."""
@@ -507,7 +508,6 @@ def _a_parent_of_any(subject: CertSubject, agencies: list[AgencyEntry], director
     if not organisation or _firm(organisation):
         return False
     outside = organisation_places(subject)
-    district = certificate_district(subject)
     return any(_is_a_parent(organisation, outside, a, _parents(a), directory, district)
                for a in agencies if a.parent)
 
