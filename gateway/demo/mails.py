@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -46,7 +47,8 @@ SIGNED = (b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"reply-to"
 def signed_header_names(raw: bytes) -> list[bytes]:
     """The headers a signing server signs in this mail: the usual ones, and the X-QLVB-* a province
     configures its server to sign (README, Security), each as often as it occurs."""
-    names = [str(k).lower().encode() for k in BytesHeaderParser().parsebytes(raw).keys()]
+    head = raw[:end + 4] if (end := raw.find(b"\r\n\r\n")) >= 0 else raw  # the body parsed too cost as much again
+    names = [str(k).lower().encode() for k in BytesHeaderParser().parsebytes(head).keys()]
     return [n for n in names if n in SIGNED or n.startswith(b"x-qlvb-")] or [b"from"]
 
 
@@ -98,6 +100,8 @@ def make_mail(
     for filename, data in attachments:
         maintype, subtype = (declared_type.split("/", 1) if declared_type else _subtype(filename))
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    if msg.is_multipart():  # a boundary of its own: the email package's own is made by searching the whole mail for it
+        msg.set_boundary(f"=_qlvb_{uuid.uuid4().hex}")
     raw = msg.as_bytes()
     if dkim_key is not None:
         signature = dkim.sign(
