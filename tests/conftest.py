@@ -10,7 +10,19 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import cheap_keys  # noqa: E402
+from gateway.demo import pki as demo_pki  # noqa: E402
 from world import World, build_pki, make_world  # noqa: E402
+
+_fresh_key = demo_pki._new_key
+
+
+def _test_key(kind: str) -> demo_pki.PrivateKey:
+    """The demo PKI's RSA keys made from a few primes in the test processes (tests/cheap_keys.py)."""
+    return cheap_keys.rsa_key() if kind == "rsa" else _fresh_key(kind)
+
+
+demo_pki._new_key = _test_key
 
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
