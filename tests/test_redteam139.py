@@ -408,7 +408,7 @@ def test_genuine_server_dkim_and_dmarc_pass_with_the_signature(world: World) -> 
     raw = _sign(_message(world, 206), _key(world, STP_D))
     out = _ingest(world, "server-dkim", _on_top(
         raw, f"Authentication-Results: {MX}; dkim=pass (2048-bit key) header.d={STP_D} header.i=@{STP_D} "
-             f"header.b=AbCdEf; dmarc=pass (p=quarantine dis=none) header.from={STP_D}", AGENCY_HOP))
+             f"header.b={_b_of(raw)}; dmarc=pass (p=quarantine dis=none) header.from={STP_D}", AGENCY_HOP))
     _accepted_and_acknowledged(out)
 
 
@@ -422,6 +422,57 @@ def test_genuine_with_a_third_party_signature_beside(world: World) -> None:
     """GENUINE: Sở Tư pháp's signature and a second one by a relay's own domain (d=relay.example) on top."""
     raw = _sign(_sign(_message(world, 208), _key(world, STP_D)), _key(world, "relay.example"))
     _accepted_and_acknowledged(_ingest(world, "two-signatures", _on_top(raw, AGENCY_HOP)))
+
+
+# ====================================================== GENUINE: the server's word alone (keys the gateway holds not)
+def _unheld_key(selector: str) -> DkimKey:
+    """A key of Sở Tư pháp under a selector the gateway's configuration has not: only the province's server, which looks
+    it up in DNS, can check it."""
+    return DkimKey.generate(STP_D, selector=selector)
+
+
+def _b_of(raw: bytes) -> str:
+    """The first characters of the top DKIM-Signature's b= (what a server writes as header.b)."""
+    value = raw.split(b"DKIM-Signature:", 1)[1].split(b"b=")[-1]
+    return "".join(value.decode().split())[:12]
+
+
+def test_genuine_server_pass_naming_the_signature_by_header_b(world: World) -> None:
+    """GENUINE (stop 53, at red team 139's fix): a signature only the server could check, its pass naming it by
+    header.d, header.i and header.b (OpenDKIM's form): Sở Tư pháp's."""
+    raw = _sign(_message(world, 211), _unheld_key("s2027"))
+    out = _ingest(world, "server-only-b", _on_top(
+        raw, f"Authentication-Results: {MX}; dkim=pass (2048-bit key) header.d={STP_D} header.i=@{STP_D} "
+             f"header.b={_b_of(raw)}; dmarc=pass header.from={STP_D}", AGENCY_HOP))
+    _accepted_and_acknowledged(out)
+
+
+def test_genuine_server_pass_naming_the_signer_by_header_i_alone(world: World) -> None:
+    """GENUINE (stop 53): the pass names the signer by header.i and the selector (a large provider's form)."""
+    raw = _sign(_message(world, 212), _unheld_key("s2027"))
+    out = _ingest(world, "server-only-i", _on_top(
+        raw, f"Authentication-Results: {MX}; dkim=pass header.i=@{STP_D} header.s=s2027 header.b={_b_of(raw)}",
+        AGENCY_HOP))
+    _accepted_and_acknowledged(out)
+
+
+def test_genuine_a_domain_signing_twice_and_passed_twice(world: World) -> None:
+    """GENUINE (stop 53): Sở Tư pháp's server signs with two keys (a key rolled over, or RSA beside Ed25519); the
+    province's server passes both by header.d alone, which fits either: both are the From domain's."""
+    raw = _sign(_sign(_message(world, 213), _unheld_key("old")), _unheld_key("new"))
+    out = _ingest(world, "signed-twice", _on_top(
+        raw, f"Authentication-Results: {MX}; dkim=pass header.d={STP_D}; dkim=pass header.d={STP_D}", AGENCY_HOP))
+    _accepted_and_acknowledged(out)
+
+
+def test_attack_a_pass_by_header_d_alone_fitting_an_unaligned_signature_too(world: World) -> None:
+    """ATTACK (stop 53, at the fix): UBND's key signs with d=bacgiang.gov.vn; Sở Tư pháp's old signature is copied in;
+    the server passes UBND's by header.i=@sotp… and says nothing of the dead one: the pass fits both, so it proves
+    neither."""
+    raw = _sign(_message(world, 214), _key(world, UBND_D), identity=f"@{STP_D}".encode())
+    out = _ingest(world, "pass-fits-both", _on_top(
+        _old_stp_signature(world) + raw, f"Authentication-Results: {MX}; dkim=pass header.i=@{STP_D}", AGENCY_HOP))
+    _nothing_for_a_forger(out)
 
 
 # ============================================================================================== GUARD

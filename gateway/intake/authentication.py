@@ -424,7 +424,7 @@ def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tu
     if any(uncovered(tags, headers) is not None for tags in signatures):
         return None
     every = [tags for value in (msg.get_all("DKIM-Signature", []) or []) if (tags := signature_tags(str(value)))]
-    if not any(_passed_by_server(tags, every, results) for tags in signatures):
+    if not _passed_by_server(signatures, every, results):
         # the pass is another signature's (red team 139: a broken copy of Sở Tư pháp's signature beside Sở Tài chính's
         # genuine one, whose DMARC pass relaxed alignment gave sotp; or a pass naming only header.i=@sotp, which UBND's
         # signing for it fits too): as if the mail had no signature of the domain
@@ -432,10 +432,11 @@ def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tu
     return Evidence(method, detail, frozenset.intersection(*(signed_headers(tags, headers) for tags in signatures)))
 
 
-def _passed_by_server(tags: dict[str, str], every: list[dict[str, str]],
+def _passed_by_server(signatures: list[dict[str, str]], every: list[dict[str, str]],
                       results: tuple[authres.AuthenticationResultsHeader, ...]) -> bool:
-    """Whether the server's results pass this very signature: a dkim=pass whose header.d, header.i and header.b, those
-    it gives (RFC 8601 §2.7.1, RFC 6008), are this signature's and no other signature's of the mail."""
+    """Whether a dkim=pass of the server is one of these signatures' (the From domain's): a pass whose header.d,
+    header.i and header.b, those it gives (RFC 8601 §2.7.1, RFC 6008), fit one of them and no other signature of the
+    mail (a domain signing twice, RSA and Ed25519, is fitted twice, both its own)."""
     for header in results:
         for result in header.results:
             if (result.method or "").lower() != "dkim" or (result.result or "").lower() != "pass":
@@ -443,8 +444,8 @@ def _passed_by_server(tags: dict[str, str], every: list[dict[str, str]],
             props = {f"{p.type}.{p.name}".lower(): str(p.value).strip().strip("<>") for p in result.properties}
             if not any(props.get(key) for key in ("header.d", "header.i", "header.b")):
                 continue
-            fitting = [other for other in every if _fits(other, props)]
-            if fitting == [tags]:
+            fitting = [tags for tags in every if _fits(tags, props)]
+            if fitting and all(tags in signatures for tags in fitting):
                 return True
     return False
 
