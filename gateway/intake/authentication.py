@@ -8,7 +8,8 @@ the gateway's own DKIM check (dkimpy), with keys from the config or from DNS.
 Which Authentication-Results count (RFC 8601 §5): only those the province's servers added. A
 server writes its results above its own Received line, so they stand above the Received line where
 the mail entered the province (the first one, from the top, that a trusted host wrote `from` a host
-outside `trusted_hosts`); of each trusted authserv-id the topmost counts. A header with a trusted id
+outside `trusted_hosts`); of each trusted authserv-id those of its latest pass count (the topmost, and the
+headers beside it above that pass's Received line: one a milter). A header with a trusted id
 below that line, or in a mail no trusted host received, came from outside: it is a forgery, and a
 mail carrying one is not authenticated at all.
 """
@@ -215,7 +216,8 @@ def trusted_results(headers: list[tuple[str, str]], settings: AuthSettings) -> T
     entry = entry_line(headers, settings.hosts)
     counted: list[authres.AuthenticationResultsHeader] = []
     forged: list[str] = []
-    seen: set[str] = set()
+    received = [index for index, (name, _) in enumerate(headers) if name.lower() == "received"]
+    hop_ends: dict[str, int] = {}  # each id's topmost hop: its results stand above the Received line below them
     for index, (name, value) in enumerate(headers):
         if name.lower() != "authentication-results":
             continue
@@ -225,9 +227,11 @@ def trusted_results(headers: list[tuple[str, str]], settings: AuthSettings) -> T
             continue
         if entry is None or index > entry or header is None:
             forged.append(authserv)
-        elif authserv not in seen:  # a later hop's own result comes first; an older one is not this mail's
+        elif authserv not in hop_ends:  # a later hop's own result comes first; an older one is not this mail's
+            hop_ends[authserv] = next((line for line in received if line > index), len(headers))
             counted.append(header)
-            seen.add(authserv)
+        elif index < hop_ends[authserv]:  # the same hop's other results: OpenDKIM and OpenDMARC write a header each
+            counted.append(header)  # (red team 140: OpenDMARC's on top, OpenDKIM's pass below it was never read)
     return TrustedResults(tuple(counted), tuple(forged))
 
 
@@ -420,7 +424,7 @@ def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tu
     if not signatures:  # what the pass covered cannot be told: DMARC by SPF alone counts, the domain's own server
         # strictly (its word, no header beyond it); a DKIM pass with no signature of the domain here is none (red
         # team 13: a result naming only header.i=@sotp for a signature d=bacgiang.gov.vn let added headers stand)
-        return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_pass(results, from_domain) else None
+        return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_by_its_owner(results, from_address) else None
     if any(uncovered(tags, headers) is not None for tags in signatures):
         return None
     every = [tags for value in (msg.get_all("DKIM-Signature", []) or []) if (tags := signature_tags(str(value)))]
@@ -428,7 +432,7 @@ def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tu
         # the pass is another signature's (red team 139: a broken copy of Sở Tư pháp's signature beside Sở Tài chính's
         # genuine one, whose DMARC pass relaxed alignment gave sotp; or a pass naming only header.i=@sotp, which UBND's
         # signing for it fits too): as if the mail had no signature of the domain
-        return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_pass(results, from_domain) else None
+        return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_by_its_owner(results, from_address) else None
     return Evidence(method, detail, frozenset.intersection(*(signed_headers(tags, headers) for tags in signatures)))
 
 
@@ -457,6 +461,22 @@ def _fits(tags: dict[str, str], props: dict[str, str]) -> bool:
     if props.get("header.i") and props["header.i"].lower().rstrip(".") != (tags.get("i") or f"@{domain}").lower().rstrip("."):
         return False
     return not props.get("header.b") or tags.get("b", "").startswith(props["header.b"])
+
+
+def _spf_by_its_owner(results: tuple[authres.AuthenticationResultsHeader, ...], from_address: str) -> bool:
+    """SPF passed for the From's own domain, and no login of another mailbox is recorded: SPF says the host may send
+    for the domain, and a province's shared server may for every agency's (red team 140: a Sở Tài chính clerk logged in
+    there sent From Sở Tư pháp, `auth=pass smtp.auth=vanthu@stc…; spf=pass smtp.mailfrom=vanthu@sotp…`, accepted)."""
+    if not _spf_pass(results, _domain(from_address)):
+        return False
+    for header in results:
+        for result in header.results:
+            if (result.method or "").lower() == "auth" and (result.result or "").lower() == "pass":
+                logins = [str(p.value).strip().strip("<>").lower() for p in result.properties
+                          if f"{p.type}.{p.name}".lower() == "smtp.auth"]
+                if any(login != from_address.lower() for login in logins):
+                    return False
+    return True
 
 
 def _spf_pass(results: tuple[authres.AuthenticationResultsHeader, ...], domain: str) -> bool:
