@@ -12,6 +12,8 @@ from typing import Any
 
 import os
 
+import pytest
+
 import test_redteam139
 from test_redteam139 import (AGENCY_HOP, OUTSIDE_HOP, STC_D, STP_D, UBND_D, _accepted_and_acknowledged, _b_of,
                              _key, _message, _nothing_for_a_forger, _old_stp_signature, _on_top, _sign,
@@ -101,23 +103,17 @@ def test_attack_fake_stp_signature_with_i_of_stc_and_gmail_style_pass(world: Wor
     _nothing_for_a_forger(out)
 
 
-def test_attack_ubnd_signing_for_stp_and_a_fake_stp_signature_sharing_its_b(world: World) -> None:
+@pytest.mark.parametrize(("shared", "selector", "number"), [(16, False, 3), (8, True, 4)], ids=["header-b-12", "rspamd-b-8"])
+def test_attack_ubnd_signing_for_stp_and_a_fake_stp_signature_sharing_its_b(
+        world: World, shared: int, selector: bool, number: int) -> None:
     """ATTACK (UBND's clerk: d=bacgiang.gov.vn, i=@sotp…, valid DKIM): a fake d=sotp… signature whose b= begins as
-    UBND's; the server's pass names the signer by header.i and header.b only."""
-    raw = _sign(_message(world, 3), _key(world, UBND_D), identity=f"@{STP_D}".encode())
+    UBND's; the server's pass names the signer by header.i and header.b only (12 characters; or rspamd's 8, with
+    header.s)."""
+    raw = _sign(_message(world, number), _key(world, UBND_D), identity=f"@{STP_D}".encode())
     b = _b_full(raw)
-    out = _ingest(world, "ubnd-b-prefix", _on_top(_fake(b[:16] + FILLER) + raw, _ar(
-        f"dkim=pass header.i=@{STP_D} header.b={b[:12]}"), AGENCY_HOP))
-    _nothing_for_a_forger(out)
-
-
-def test_attack_ubnd_signing_for_stp_rspamd_eight_character_b(world: World) -> None:
-    """ATTACK: UBND's i=@sotp… signature, a fake d=sotp… one sharing its first 8 b= characters, rspamd's 8-character
-    header.b and header.i alone."""
-    raw = _sign(_message(world, 4), _key(world, UBND_D), identity=f"@{STP_D}".encode())
-    b = _b_full(raw)
-    out = _ingest(world, "ubnd-b8", _on_top(_fake(b[:8] + FILLER) + raw, _ar(
-        f"dkim=pass header.i=@{STP_D} header.s={_key(world, UBND_D).selector} header.b={b[:8]}"), AGENCY_HOP))
+    named = f" header.s={_key(world, UBND_D).selector}" if selector else ""
+    out = _ingest(world, f"ubnd-b-{shared}", _on_top(_fake(b[:shared] + FILLER) + raw, _ar(
+        f"dkim=pass header.i=@{STP_D}{named} header.b={b[:min(shared, 12)]}"), AGENCY_HOP))
     _nothing_for_a_forger(out)
 
 
@@ -390,14 +386,18 @@ def test_genuine_opendkim_and_opendmarc_dkim_header_on_top(world: World) -> None
     _accepted_and_acknowledged(out)
 
 
-def test_genuine_rspamd(world: World) -> None:
-    """GENUINE: rspamd's one header: dkim (header.d, header.s, 8-character header.b), spf with a comment, dmarc with
-    reason and policy."""
-    raw = _stp(world, 103)
-    out = _ingest(world, "rspamd", _on_top(raw, _ar(
-        f"dkim=pass header.d={STP_D} header.s=s2027 header.b={_b_of(raw)[:8]}",
+@pytest.mark.parametrize(("signer", "dmarc", "number"), [
+    (f"header.d={STP_D}", "(policy=quarantine)", 103),  # rspamd: header.d, header.s, an 8-character header.b
+    (f"header.i=@{STP_D}", "(p=QUARANTINE sp=QUARANTINE dis=NONE)", 105),  # Gmail: header.i, header.s, header.b
+], ids=["rspamd", "gmail"])
+def test_genuine_rspamd_and_gmail_forms(world: World, signer: str, dmarc: str, number: int) -> None:
+    """GENUINE: rspamd's one header (dkim by header.d, header.s, 8-character header.b; spf with a comment; dmarc with
+    reason and policy), and Gmail's (dkim by header.i=@…, header.s, header.b; dmarc with p= sp= dis=)."""
+    raw = _stp(world, number)
+    out = _ingest(world, f"form-{number}", _on_top(raw, _ar(
+        f"dkim=pass {signer} header.s=s2027 header.b={_b_of(raw)[:8]}",
         f"spf=pass ({MX}: domain of {STP} designates 10.1.2.3 as permitted sender) smtp.mailfrom={STP}",
-        f"dmarc=pass (policy=quarantine) header.from={STP_D}"), AGENCY_HOP))
+        f"dmarc=pass {dmarc} header.from={STP_D}"), AGENCY_HOP))
     _accepted_and_acknowledged(out)
 
 
@@ -409,16 +409,6 @@ def test_genuine_microsoft_365_form(world: World) -> None:
                                               f"smtp.mailfrom={STP_D}; dkim=pass (signature was verified) "
                                               f"header.d={STP_D};dmarc=pass action=none header.from={STP_D};"
                                               f"compauth=pass reason=100", AGENCY_HOP))
-    _accepted_and_acknowledged(out)
-
-
-def test_genuine_gmail_form(world: World) -> None:
-    """GENUINE: Gmail's form: dkim=pass header.i=@… header.s=… header.b=…; spf; dmarc with (p= sp= dis=)."""
-    raw = _stp(world, 105)
-    out = _ingest(world, "gmail", _on_top(raw, _ar(
-        f"dkim=pass header.i=@{STP_D} header.s=s2027 header.b={_b_of(raw)[:8]}",
-        f"spf=pass ({MX}: domain of {STP} designates 10.1.2.3 as permitted sender) smtp.mailfrom={STP}",
-        f"dmarc=pass (p=QUARANTINE sp=QUARANTINE dis=NONE) header.from={STP_D}"), AGENCY_HOP))
     _accepted_and_acknowledged(out)
 
 
