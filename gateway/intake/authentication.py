@@ -74,6 +74,8 @@ class TrustedResults:
 
     counted: tuple[authres.AuthenticationResultsHeader, ...]
     forged: tuple[str, ...]  # the authserv-ids found where the trusted server did not write them
+    older: tuple[authres.AuthenticationResultsHeader, ...] = ()  # a trusted id's results of an earlier pass of the mail
+    logins: tuple[str, ...] = ()  # every login the province's servers recorded for the mail (any pass, any id)
 
 
 def _domain(address: str) -> str:
@@ -215,7 +217,9 @@ def trusted_results(headers: list[tuple[str, str]], settings: AuthSettings) -> T
     ids = {t.lower() for t in settings.trusted_authserv_ids}
     entry = entry_line(headers, settings.hosts)
     counted: list[authres.AuthenticationResultsHeader] = []
+    older: list[authres.AuthenticationResultsHeader] = []
     forged: list[str] = []
+    logins = recorded_logins(headers, entry)
     received = [index for index, (name, _) in enumerate(headers) if name.lower() == "received"]
     hop_ends: dict[str, int] = {}  # each id's topmost hop: its results stand above the Received line below them
     for index, (name, value) in enumerate(headers):
@@ -232,7 +236,42 @@ def trusted_results(headers: list[tuple[str, str]], settings: AuthSettings) -> T
             counted.append(header)
         elif index < hop_ends[authserv]:  # the same hop's other results: OpenDKIM and OpenDMARC write a header each
             counted.append(header)  # (red team 140: OpenDMARC's on top, OpenDKIM's pass below it was never read)
-    return TrustedResults(tuple(counted), tuple(forged))
+        else:
+            older.append(header)
+    return TrustedResults(tuple(counted), tuple(forged), tuple(older), logins)
+
+
+_AUTHENTICATED_SENDER = re.compile(r"\(Authenticated sender:\s*<?([^\s>)]+)", re.IGNORECASE)
+
+
+def recorded_logins(headers: list[tuple[str, str]], entry: int | None) -> tuple[str, ...]:
+    """The logins the province's servers recorded above the mail's entry line, whatever the pass or the id (red team 141:
+    a submission server's `auth=pass smtp.auth=` under the MX's later pass, or under an id not listed, or only in
+    Postfix's Received line, "(Authenticated sender: …)"): an auth result's smtp.auth and smtp.mailfrom."""
+    if entry is None:
+        return ()
+    logins: list[str] = []
+    for name, value in headers[:entry + 1]:
+        if name.lower() == "received":
+            logins.extend(_AUTHENTICATED_SENDER.findall(str(value)))
+        elif name.lower() == "authentication-results" and (header := _parse(str(value))) is not None:
+            logins.extend(str(p.value) for result in header.results
+                          if (result.method or "").lower() == "auth" and (result.result or "").lower() == "pass"
+                          for p in result.properties if f"{p.type}.{p.name}".lower() in ("smtp.auth", "smtp.mailfrom"))
+    return tuple(logins)
+
+
+def login_domain(login: str) -> str | None:
+    """The domain a recorded login names: after "@", or before "/" or "\\" where that has a dot ("stc.bacgiang.gov.vn/
+    vanthu"); None for a bare user name, which tells no agency from another."""
+    login = login.strip().strip("<>\"'").lower().rstrip(".")
+    if "@" in login:
+        return login.rsplit("@", 1)[1].rstrip(".") or None
+    for separator in ("/", "\\"):
+        head = login.split(separator, 1)[0]
+        if separator in login and "." in head:
+            return head.rstrip(".")
+    return None
 
 
 def _loose_id(value: str) -> str:
@@ -424,7 +463,7 @@ def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tu
     if not signatures:  # what the pass covered cannot be told: DMARC by SPF alone counts, the domain's own server
         # strictly (its word, no header beyond it); a DKIM pass with no signature of the domain here is none (red
         # team 13: a result naming only header.i=@sotp for a signature d=bacgiang.gov.vn let added headers stand)
-        return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_by_its_owner(results, from_address) else None
+        return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_pass(results, from_domain) else None
     if any(uncovered(tags, headers) is not None for tags in signatures):
         return None
     every = [tags for value in (msg.get_all("DKIM-Signature", []) or []) if (tags := signature_tags(str(value)))]
@@ -432,7 +471,7 @@ def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tu
         # the pass is another signature's (red team 139: a broken copy of Sở Tư pháp's signature beside Sở Tài chính's
         # genuine one, whose DMARC pass relaxed alignment gave sotp; or a pass naming only header.i=@sotp, which UBND's
         # signing for it fits too): as if the mail had no signature of the domain
-        return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_by_its_owner(results, from_address) else None
+        return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_pass(results, from_domain) else None
     return Evidence(method, detail, frozenset.intersection(*(signed_headers(tags, headers) for tags in signatures)))
 
 
@@ -463,22 +502,16 @@ def _fits(tags: dict[str, str], props: dict[str, str]) -> bool:
     return not props.get("header.b") or tags.get("b", "").startswith(props["header.b"])
 
 
-def _spf_by_its_owner(results: tuple[authres.AuthenticationResultsHeader, ...], from_address: str) -> bool:
-    """SPF passed for the From's own domain, and no login of another mailbox is recorded: SPF says the host may send
-    for the domain, and a province's shared server may for every agency's (red team 140: a Sở Tài chính clerk logged in
-    there sent From Sở Tư pháp, `auth=pass smtp.auth=vanthu@stc…; spf=pass smtp.mailfrom=vanthu@sotp…`, accepted)."""
-    if not _spf_pass(results, _domain(from_address)):
-        return False
-    for header in results:
+def _logged_in_earlier(results: TrustedResults, address: str) -> tuple[str, str] | None:
+    """A trusted server's record, in an earlier pass of the mail, that the sender logged in as the From address (a
+    submission server writing the MX's id: red team 141); another agency's login anywhere is refused before this."""
+    for header in results.older:
         for result in header.results:
-            if (result.method or "").lower() == "auth" and (result.result or "").lower() == "pass":
-                logins = [str(p.value).strip().strip("<>").lower() for p in result.properties
-                          if f"{p.type}.{p.name}".lower() == "smtp.auth"]
-                # a login that is another address; one without a domain ("vanthu") tells nobody apart (a server
-                # logging user names, not addresses: the agency's own clerk's as well as another's)
-                if any("@" in login and login != from_address.lower() for login in logins):
-                    return False
-    return True
+            if (result.method or "").lower() == "auth" and (result.result or "").lower() == "pass" and any(
+                    f"{p.type}.{p.name}".lower() == "smtp.auth" and str(p.value).strip().strip("<>").lower() == address.lower()
+                    for p in result.properties):
+                return "smtp-auth", f"{header.authserv_id}: auth=pass smtp.auth={address} (an earlier pass)"
+    return None
 
 
 def _spf_pass(results: tuple[authres.AuthenticationResultsHeader, ...], domain: str) -> bool:
@@ -513,7 +546,13 @@ def authenticate(raw: bytes, msg: Message, from_addresses: list[str], settings: 
     if len(set(from_addresses)) != 1 or len(msg.get_all("From", []) or []) != 1:
         detail = "thư không có địa chỉ From" if not from_addresses else "thư có nhiều địa chỉ From"
         return SenderAuth(address=address, authenticated=False, detail=detail)
-    found = from_evidence(results.counted, address, settings.shared_signing_domains)
+    # a login of another agency's mailbox on the province's server (a shared one every agency's SPF names, or one
+    # signing with the From's key for whoever logs in): the sender is proven someone else (red teams 140, 141)
+    others = [login for login in results.logins if login_domain(login) not in (None, _domain(address))]
+    if others:
+        return SenderAuth(address=address, authenticated=False, detail="máy chủ thư của tỉnh ghi thư này được gửi từ tài "
+                          f"khoản của hộp thư khác ({others[0][:100]}): không chứng minh được người gửi")
+    found = from_evidence(results.counted, address, settings.shared_signing_domains) or _logged_in_earlier(results, address)
     evidence = _vouched(found, msg, address, settings.shared_signing_domains, results.counted) if found else None
     if evidence is None and body_at_hand:
         evidence = dkim_evidence(raw, msg, settings, address)
