@@ -219,7 +219,7 @@ def trusted_results(headers: list[tuple[str, str]], settings: AuthSettings) -> T
     counted: list[authres.AuthenticationResultsHeader] = []
     older: list[authres.AuthenticationResultsHeader] = []
     forged: list[str] = []
-    logins = recorded_logins(headers, entry)
+    logins = recorded_logins(headers)
     received = [index for index, (name, _) in enumerate(headers) if name.lower() == "received"]
     hop_ends: dict[str, int] = {}  # each id's topmost hop: its results stand above the Received line below them
     for index, (name, value) in enumerate(headers):
@@ -241,37 +241,57 @@ def trusted_results(headers: list[tuple[str, str]], settings: AuthSettings) -> T
     return TrustedResults(tuple(counted), tuple(forged), tuple(older), logins)
 
 
-_AUTHENTICATED_SENDER = re.compile(r"\(Authenticated sender:\s*<?([^\s>)]+)", re.IGNORECASE)
+# how servers record a login in their Received line: Postfix "(Authenticated sender: x)", Courier "(AUTH: LOGIN x, …)",
+# others "authenticated as x" (read loosely: a login read where none was only refuses a mail, never proves one)
+_RECEIVED_LOGINS = [re.compile(r"\(Authenticated sender:\s*([^)]+)\)", re.IGNORECASE),
+                    re.compile(r"\(AUTH:\s*[\w-]+\s+([^,)]+)", re.IGNORECASE),
+                    re.compile(r"authenticated (?:as|user|sender)[:=]?\s*<?([^\s>);,]+)", re.IGNORECASE)]
+_LOGIN_HEADERS = ("x-authenticated-sender", "x-authenticated-user", "x-auth-user", "x-authenticated-as")  # MDaemon, Zimbra…
+_AUTH_PASS = re.compile(r"\bauth\s*=\s*pass\b", re.IGNORECASE)
+_AUTH_IDENTITY = re.compile(r"\bsmtp\.(?:auth|mailfrom)\s*=\s*(\"(?:[^\"\\]|\\.)*\"|<[^>]*>|[^\s;()]+)", re.IGNORECASE)
+_DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z][a-z0-9-]*[a-z0-9]$")
 
 
-def recorded_logins(headers: list[tuple[str, str]], entry: int | None) -> tuple[str, ...]:
-    """The logins the province's servers recorded above the mail's entry line, whatever the pass or the id (red team 141:
-    a submission server's `auth=pass smtp.auth=` under the MX's later pass, or under an id not listed, or only in
-    Postfix's Received line, "(Authenticated sender: …)"): an auth result's smtp.auth and smtp.mailfrom."""
-    if entry is None:
-        return ()
+def recorded_logins(headers: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The logins the mail's headers record, whatever the pass, the id or the form (red teams 141, 142): an `auth=pass`
+    result's smtp.auth and smtp.mailfrom in any Authentication-Results, read loosely (a header authres cannot parse
+    included); a login in a Received line (Postfix, Courier); MDaemon's and Zimbra's X-Authenticated-* headers. Every
+    header, the province's and any below its entry line (Zimbra's webmail writes its X-Authenticated-User below its
+    MTA's Received line): another mailbox's login only ever refuses a mail, so what a forger writes there harms only
+    his own."""
     logins: list[str] = []
-    for name, value in headers[:entry + 1]:
-        if name.lower() == "received":
-            logins.extend(_AUTHENTICATED_SENDER.findall(str(value)))
-        elif name.lower() == "authentication-results" and (header := _parse(str(value))) is not None:
-            logins.extend(str(p.value) for result in header.results
-                          if (result.method or "").lower() == "auth" and (result.result or "").lower() == "pass"
-                          for p in result.properties if f"{p.type}.{p.name}".lower() in ("smtp.auth", "smtp.mailfrom"))
+    for name, value in headers:
+        key, text = name.lower(), " ".join(str(value).split())
+        if key == "received":
+            logins.extend(found for pattern in _RECEIVED_LOGINS for found in pattern.findall(text))
+        elif key in _LOGIN_HEADERS:
+            logins.append(text)
+        elif key == "authentication-results":
+            logins.extend(identity for result in text.split(";") if _AUTH_PASS.search(result)
+                          for identity in _AUTH_IDENTITY.findall(result))
     return tuple(logins)
 
 
+def login_domains(login: str) -> tuple[str, ...]:
+    """The domains a recorded login names: after "@" or "%" ("user%domain"), else each side of "/" or "\\" that is a
+    domain ("stc.bacgiang.gov.vn/vanthu", "vanthu/stc…"); none for a bare user name, which tells no agency from
+    another."""
+    login = login.strip().strip("<>\"' ").lower()
+    for separator in ("@", "%"):
+        if separator in login:
+            parts = [login.rsplit(separator, 1)[1]]
+            break
+    else:
+        parts = re.split(r"[/\\]+", login)
+        if len(parts) == 1:  # a bare user name, dotted or not ("vanthu.sotp")
+            return ()
+    domains = [part.strip().strip("<>\"' ").rstrip(".") for part in parts]
+    return tuple(domain for domain in domains if _DOMAIN.match(domain))
+
+
 def login_domain(login: str) -> str | None:
-    """The domain a recorded login names: after "@", or before "/" or "\\" where that has a dot ("stc.bacgiang.gov.vn/
-    vanthu"); None for a bare user name, which tells no agency from another."""
-    login = login.strip().strip("<>\"'").lower().rstrip(".")
-    if "@" in login:
-        return login.rsplit("@", 1)[1].rstrip(".") or None
-    for separator in ("/", "\\"):
-        head = login.split(separator, 1)[0]
-        if separator in login and "." in head:
-            return head.rstrip(".")
-    return None
+    """The first domain a recorded login names (login_domains), None for none."""
+    return next(iter(login_domains(login)), None)
 
 
 def _loose_id(value: str) -> str:
@@ -548,7 +568,7 @@ def authenticate(raw: bytes, msg: Message, from_addresses: list[str], settings: 
         return SenderAuth(address=address, authenticated=False, detail=detail)
     # a login of another agency's mailbox on the province's server (a shared one every agency's SPF names, or one
     # signing with the From's key for whoever logs in): the sender is proven someone else (red teams 140, 141)
-    others = [login for login in results.logins if login_domain(login) not in (None, _domain(address))]
+    others = [login for login in results.logins if any(domain != _domain(address) for domain in login_domains(login))]
     if others:
         return SenderAuth(address=address, authenticated=False, detail="máy chủ thư của tỉnh ghi thư này được gửi từ tài "
                           f"khoản của hộp thư khác ({others[0][:100]}): không chứng minh được người gửi")
