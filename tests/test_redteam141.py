@@ -11,9 +11,8 @@ import pytest
 import email
 from typing import Any
 
-import os
 
-import test_redteam139
+from test_redteam140 import _ar, _ingest
 from test_redteam139 import (AGENCY_HOP, OUTSIDE_HOP, STC_D, STP_D, UBND_D, _accepted_and_acknowledged, _b_of, _key,
                              _message, _nothing_for_a_forger, _old_stp_signature, _on_top, _sign, _unheld_key)
 from test_redteam139 import NOW
@@ -37,16 +36,6 @@ def _submitted(login: str, host: str = SUB, name: str = "pc-clerk") -> str:
             f"with ESMTPSA id 4QsD4; {NOW}")
 
 
-def _ingest(world: World, name: str, raw: bytes) -> dict[str, Any]:
-    out = test_redteam139._ingest(world, name, raw)
-    if os.environ.get("REDTEAM141_SHOW"):
-        print(f"\n{name}: {out['verdict']} {out['incoming_number']} {out['sender']} "
-              f"{[r['code'] for r in out['reasons']]} {[(r['kind'], r['to']) for r in out['replies']]}")
-    return out
-
-
-def _ar(*results: str, authserv: str = MX) -> str:
-    return f"Authentication-Results: {authserv}; " + "; ".join(results)
 
 
 def _province(world: World, ids: list[str] | None = None, hosts: list[str] | None = None) -> None:
