@@ -103,17 +103,17 @@ def test_attack_fake_stp_signature_with_i_of_stc_and_gmail_style_pass(world: Wor
     _nothing_for_a_forger(out)
 
 
-@pytest.mark.parametrize(("shared", "selector", "number"), [(16, False, 3), (8, True, 4)], ids=["header-b-12", "rspamd-b-8"])
+@pytest.mark.parametrize(("prefix", "selector", "number"), [(16, False, 3), (8, True, 4)], ids=["header-b-12", "rspamd-b-8"])
 def test_attack_ubnd_signing_for_stp_and_a_fake_stp_signature_sharing_its_b(
-        world: World, shared: int, selector: bool, number: int) -> None:
+        world: World, prefix: int, selector: bool, number: int) -> None:
     """ATTACK (UBND's clerk: d=bacgiang.gov.vn, i=@sotp…, valid DKIM): a fake d=sotp… signature whose b= begins as
     UBND's; the server's pass names the signer by header.i and header.b only (12 characters; or rspamd's 8, with
     header.s)."""
     raw = _sign(_message(world, number), _key(world, UBND_D), identity=f"@{STP_D}".encode())
     b = _b_full(raw)
     named = f" header.s={_key(world, UBND_D).selector}" if selector else ""
-    out = _ingest(world, f"ubnd-b-{shared}", _on_top(_fake(b[:shared] + FILLER) + raw, _ar(
-        f"dkim=pass header.i=@{STP_D}{named} header.b={b[:min(shared, 12)]}"), AGENCY_HOP))
+    out = _ingest(world, f"ubnd-b-{prefix}", _on_top(_fake(b[:prefix] + FILLER) + raw, _ar(
+        f"dkim=pass header.i=@{STP_D}{named} header.b={b[:min(prefix, 12)]}"), AGENCY_HOP))
     _nothing_for_a_forger(out)
 
 
