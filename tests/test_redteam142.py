@@ -220,7 +220,7 @@ def test_attack_unit_rfc822_attachment_headers_not_read() -> None:
     settings = AuthSettings((MX,), (), False, trusted_hosts=tuple(HOSTS))
     msg = email.message_from_bytes(raw)
     headers = [(k, str(v)) for k, v in msg.items()]
-    assert recorded_logins(headers) == ()  # the part's own headers are no top-level headers
+    assert recorded_logins(headers, len(headers)) == ()  # the part's own headers are no top-level headers
     assert _auth(raw, settings).authenticated is False
 
 
