@@ -17,7 +17,8 @@ from test_redteam139 import (AGENCY_HOP, OUTSIDE_HOP, STC_D, STP_D, _accepted_an
 from test_redteam139 import NOW
 from test_redteam141 import (AMAVIS, DMARC_STP, HOSTS, REINJECT, SPF_STP, STP_HOP, SUB, SUB_TO_MX, _ar, _ingest,
                              _province, _stp, _submitted)
-from gateway.intake.authentication import AuthSettings, authenticate, login_domain, recorded_logins
+from gateway.intake.authentication import AuthSettings, authenticate
+from gateway.intake.logins import login_domain, recorded_logins
 from world import MX, STC, STP, US, World
 
 CLERK = US["mailbox"]

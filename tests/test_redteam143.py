@@ -14,7 +14,8 @@ from test_redteam139 import (AGENCY_HOP, STC_D, STP_D, _accepted_and_acknowledge
                              _nothing_for_a_forger, _on_top, _sign)
 from test_redteam139 import NOW
 from test_redteam141 import DMARC_STP, SPF_STP, SUB_TO_MX, _ar, _ingest, _province, _submitted
-from gateway.intake.authentication import AuthSettings, authenticate, login_domains, recorded_logins
+from gateway.intake.authentication import AuthSettings, authenticate
+from gateway.intake.logins import login_domains, recorded_logins
 from world import MX, STC, STP, World
 
 PROVINCE = "bacgiang.gov.vn"
