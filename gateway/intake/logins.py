@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 
 # how servers record a login in their Received line: Postfix "(Authenticated sender: x)", Courier "(AUTH: LOGIN x, …)",
-# OpenSMTPD "auth=yes user=x", others "authenticated as x"
+# OpenSMTPD "auth=yes user=x", CommuniGate "(account x HELO …)", qmail's smtp-auth patch "(x@domain@ip)", others
+# "authenticated as x"
 _RECEIVED_LOGINS = [re.compile(r"\(Authenticated sender:\s*([^)]+)\)", re.IGNORECASE),
                     re.compile(r"\(AUTH:\s*[\w-]+\s+([^,)]+)", re.IGNORECASE),
                     re.compile(r"\bauth=yes\s+user=([^\s;]+)", re.IGNORECASE),
+                    re.compile(r"\(account\s+([^\s)]+)", re.IGNORECASE),
+                    re.compile(r"\(([^\s()@]+@[^\s()@]+)@[0-9a-f.:]+\)", re.IGNORECASE),
                     re.compile(r"authenticated (?:as|user|sender)[:=]?\s*<?([^\s>);,]+)", re.IGNORECASE)]
 _LOGIN_HEADERS = ("x-authenticated-sender", "x-authenticated-user", "x-auth-user", "x-authenticated-as")  # MDaemon, Zimbra…
 _RESULTS_HEADERS = ("authentication-results", "arc-authentication-results")
@@ -25,18 +28,22 @@ _DOMAIN = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.[
 
 
 def recorded_logins(headers: list[tuple[str, str]], upto: int) -> tuple[str, ...]:
-    """The logins the mail's first `upto` headers record (the province's: `trusted_results`), whatever the pass, the id
-    or the form (red teams 141–143): an `auth=pass` result's smtp.auth (its smtp.mailfrom where it names none: rspamd
-    writes the envelope there, an SRS or bounce address of the relay's) in any Authentication-Results or
-    ARC-Authentication-Results, read loosely (a header authres cannot parse included); a login in a Received line
-    (Postfix, Courier, OpenSMTPD); MDaemon's and Zimbra's X-Authenticated-* headers."""
+    """The logins the mail's headers record, whatever the pass, the id or the form (red teams 141–144): in its first
+    `upto` (the province's: `authentication.province_headers`), an `auth=pass` result's smtp.auth (its smtp.mailfrom
+    where it names none: rspamd writes the envelope there, an SRS or bounce address of the relay's) in any
+    Authentication-Results or ARC-Authentication-Results, read loosely (a header authres cannot parse included), and a
+    login in a Received line (Postfix, Courier, OpenSMTPD, CommuniGate, qmail); in all of them, MDaemon's and Zimbra's
+    X-Authenticated-* headers (Zimbra appends its own at the bottom of a raw MIME a clerk uploads, under whatever
+    Received lines he put there: red team 144), which no outside hoster writes of another agency's own mail."""
     logins: list[str] = []
-    for name, value in headers[:upto]:
+    for index, (name, value) in enumerate(headers):
         key, text = name.lower(), " ".join(str(value).split())
-        if key == "received":
-            logins.extend(found for pattern in _RECEIVED_LOGINS for found in pattern.findall(text))
-        elif key in _LOGIN_HEADERS:
+        if key in _LOGIN_HEADERS:
             logins.append(text)
+        elif index >= upto:
+            continue
+        elif key == "received":
+            logins.extend(found for pattern in _RECEIVED_LOGINS for found in pattern.findall(text))
         elif key in _RESULTS_HEADERS:
             for result in text.split(";"):
                 if _AUTH_PASS.search(result):
