@@ -18,7 +18,7 @@ from test_redteam139 import NOW
 from test_redteam141 import (AMAVIS, DMARC_STP, HOSTS, REINJECT, SPF_STP, STP_HOP, SUB, SUB_TO_MX, _ar, _ingest,
                              _province, _stp, _submitted)
 from gateway.intake.authentication import AuthSettings, authenticate
-from gateway.intake.logins import login_domain, recorded_logins
+from gateway.intake.logins import login_domains, recorded_logins
 from world import MX, STC, STP, US, World
 
 CLERK = US["mailbox"]
@@ -118,7 +118,7 @@ def test_attack_login_with_spf_none_null_sender_beside_under_unlisted_id(world: 
 
 def test_attack_unit_login_domain_percent_and_user_slash_domain() -> None:
     """ATTACK (unit): login_domain must name Sở Tài chính's domain for its logins in the realm forms servers accept."""
-    assert [login_domain(f"vanthu%{STC_D}"), login_domain(f"vanthu/{STC_D}")] == [STC_D, STC_D]
+    assert [login_domains(f"vanthu%{STC_D}"), login_domains(f"vanthu/{STC_D}")] == [(STC_D,), (STC_D,)]
 
 
 def test_attack_recall_through_percent_login(world: World) -> None:
@@ -376,8 +376,8 @@ def test_guard_outsider_results_below_entry_forged(world: World) -> None:
 
 def test_guard_unit_login_domain_forms() -> None:
     """GUARD (unit): the forms red team 141 covered."""
-    assert login_domain("VanThu@STC.BACGIANG.GOV.VN.") == STC_D and login_domain(f"{STC_D}/vanthu") == STC_D
-    assert login_domain("vanthu") is None and login_domain(f'"{STC}"') == STC_D
+    assert login_domains("VanThu@STC.BACGIANG.GOV.VN.") == (STC_D,) and login_domains(f"{STC_D}/vanthu") == (STC_D,)
+    assert login_domains("vanthu") == () and login_domains(f'"{STC}"') == (STC_D,)
 
 
 def test_guard_genuine_stp_hop_with_server_pass(world: World) -> None:

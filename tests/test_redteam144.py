@@ -160,18 +160,13 @@ def test_attack_zimbra_inside_with_a_bare_trusted_line_below(world: World) -> No
 
 
 # ============================================================================ GENUINE
-def test_genuine_zimbra_webmail_own_login(world: World) -> None:
-    """GENUINE: Sở Tư pháp's clerk in the province's Zimbra webmail: X-Authenticated-User vanthu@sotp at the bottom."""
+@pytest.mark.parametrize(("login", "number"), [(STP, 11), (f"nguyenthia@{STP_D}", 12)], ids=["own-login", "persona"])
+def test_genuine_zimbra_webmail_own_login(world: World, login: str, number: int) -> None:
+    """GENUINE: Sở Tư pháp's clerk in the province's Zimbra webmail: X-Authenticated-User at the bottom, her clerk's
+    mailbox vanthu@sotp, or her own nguyenthia@sotp sending as vanthu@sotp (a persona of the same domain)."""
     _province(world, hosts=HOSTS)
-    out = _ingest(world, "g-zimbra", _on_top(_zimbra(_message(world, 11), STP), _ar(SPF_STP, DMARC_STP), ZIMBRA_TO_MX))
-    _accepted_and_acknowledged(out)
-
-
-def test_genuine_zimbra_webmail_personal_account_same_domain(world: World) -> None:
-    """GENUINE: the clerk logged in as her own nguyenthia@sotp, sending as vanthu@sotp (a persona of the same domain)."""
-    _province(world, hosts=HOSTS)
-    out = _ingest(world, "g-zimbra-persona", _on_top(_zimbra(_message(world, 12), f"nguyenthia@{STP_D}"),
-                                                     _ar(SPF_STP, DMARC_STP), ZIMBRA_TO_MX))
+    out = _ingest(world, f"g-zimbra-{number}", _on_top(_zimbra(_message(world, number), login), _ar(SPF_STP, DMARC_STP),
+                                                        ZIMBRA_TO_MX))
     _accepted_and_acknowledged(out)
 
 

@@ -323,11 +323,6 @@ def signed_headers(tags: dict[str, str], headers: list[tuple[str, str]]) -> froz
     return frozenset(n for n in set(signed) if present.count(n) <= signed.count(n))
 
 
-def _aligned_signatures(msg: Message, from_domain: str, shared: tuple[str, ...]) -> list[dict[str, str]]:
-    return [tags for value in (msg.get_all("DKIM-Signature", []) or [])
-            if (tags := signature_tags(str(value))) is not None and aligned(tags.get("d", ""), from_domain, shared)]
-
-
 def _dns_func(settings: AuthSettings) -> DnsFunc:
     static = {name.lower().rstrip("."): value for name, value in settings.dkim_keys}
 
@@ -441,18 +436,16 @@ def _vouched(found: tuple[str, str], msg: Message, from_address: str, shared: tu
         return Evidence(method, detail)  # the sender logged in and submitted this very mail
     headers = [(str(k), str(v)) for k, v in msg.items()]
     from_domain = _domain(from_address)
-    signatures = _aligned_signatures(msg, from_domain, shared)
-    if not signatures:  # what the pass covered cannot be told: DMARC by SPF alone counts, the domain's own server
-        # strictly (its word, no header beyond it); a DKIM pass with no signature of the domain here is none (red
-        # team 13: a result naming only header.i=@sotp for a signature d=bacgiang.gov.vn let added headers stand)
-        return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_pass(results, from_domain) else None
+    every = [tags for value in (msg.get_all("DKIM-Signature", []) or []) if (tags := signature_tags(str(value))) is not None]
+    signatures = [tags for tags in every if aligned(tags.get("d", ""), from_domain, shared)]
     if any(uncovered(tags, headers) is not None for tags in signatures):
         return None
-    every = [tags for value in (msg.get_all("DKIM-Signature", []) or []) if (tags := signature_tags(str(value)))]
-    if not _passed_by_server(signatures, every, results):
-        # the pass is another signature's (red team 139: a broken copy of Sở Tư pháp's signature beside Sở Tài chính's
-        # genuine one, whose DMARC pass relaxed alignment gave sotp; or a pass naming only header.i=@sotp, which UBND's
-        # signing for it fits too): as if the mail had no signature of the domain
+    if not signatures or not _passed_by_server(signatures, every, results):
+        # what the pass covered cannot be told, or it is another signature's: DMARC by SPF alone counts, the domain's
+        # own server strictly (its word, no header beyond it). A DKIM pass with no signature of the domain here is none
+        # (red team 13: a result naming only header.i=@sotp for a signature d=bacgiang.gov.vn let added headers stand),
+        # nor one a signature of the domain does not fit alone (red team 139: a broken copy of Sở Tư pháp's signature
+        # beside Sở Tài chính's genuine one, whose DMARC pass relaxed alignment gave sotp)
         return Evidence(method, detail, frozenset()) if method == "dmarc" and _spf_pass(results, from_domain) else None
     return Evidence(method, detail, frozenset.intersection(*(signed_headers(tags, headers) for tags in signatures)))
 

@@ -66,8 +66,3 @@ def login_domains(login: str) -> tuple[str, ...]:
             return ()
     domains = [part.strip().strip("<>\"' ").rstrip(".") for part in parts]
     return tuple(domain for domain in domains if _DOMAIN.match(domain))
-
-
-def login_domain(login: str) -> str | None:
-    """The first domain a recorded login names (login_domains), None for none."""
-    return next(iter(login_domains(login)), None)
