@@ -9,12 +9,13 @@ always wins: a sender could write anything in a subject, so nothing of it is eve
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from gateway.model import Particulars
 from gateway.reasons import Reason, warning
-from vntext import fold
+from vntext import as_printed, fold
 
 # "số 707/UBND-TH ngày 10/9/2025", "Số: 26/2020/QĐ-UBND": the first number the subject names, its
 # notation after the slash, and the date written right after it (a summary quoted in the subject may
@@ -44,17 +45,24 @@ class Claim:
         return f"{self.where} ghi ngày {self.date}"
 
 
+def _plain(text: str) -> str:
+    """A subject or file name as its reader sees it: what is drawn as nothing gone, dashes plain, full-width and other
+    scripts' digits as ASCII ones (red team 145: "số 70\u200b8" hid a mismatch, "７０７" and "٧٠٧" made one)."""
+    return re.sub(r"\d", lambda digit: str(unicodedata.digit(digit[0], 0)), as_printed(text))
+
+
 def mail_claims(subject: str, filename: str) -> list[Claim]:
-    """The numbers and dates the subject and the file's name give."""
+    """The numbers and dates the subject and the file's name give: every one the subject names, in order (a subject
+    may quote the document another answers before naming its own)."""
     claims: list[Claim] = []
-    if (found := _IN_SUBJECT.search(subject)) is not None:
-        claims.append(Claim("tiêu đề thư", found[1], found[2].rstrip(".,;")))
-        if found[3]:
+    for said in _IN_SUBJECT.finditer(_plain(subject)):
+        claims.append(Claim("tiêu đề thư", said[1], said[2].rstrip(".,;")))
+        if said[3]:
             try:
-                claims.append(Claim("tiêu đề thư", date=date(int(found[5]), int(found[4]), int(found[3])).isoformat()))
+                claims.append(Claim("tiêu đề thư", date=date(int(said[5]), int(said[4]), int(said[3])).isoformat()))
             except ValueError:
                 pass  # no such day: not a date
-    name = filename.rsplit("/", 1)[-1]
+    name = _plain(filename).rsplit("/", 1)[-1]
     if (found := _IN_FILENAME.match(name)) is not None:
         claims.append(Claim("tên tệp", found[1], found[2]))
     elif (found := _SO_IN_FILENAME.search(fold(name))) is not None:
@@ -83,7 +91,15 @@ def corroborate(document: Particulars, subject: str, filename: str, other_number
     number = document.number if document.number and not document.number.startswith("/") else None
     differ: list[str] = []
     unread: dict[str, list[str]] = {}  # the field the document does not show → what the mail says of it
-    for claim in mail_claims(subject, filename):
+    claims = mail_claims(subject, filename)
+    # of what the subject names, one agreeing is enough: the others are documents it quotes
+    said_numbers = [c for c in claims if c.where == "tiêu đề thư" and c.number is not None]
+    said_dates = [c for c in claims if c.where == "tiêu đề thư" and c.date is not None]
+    if number is not None and any(_agrees(c, number) for c in said_numbers):
+        said_numbers = []
+    if any(c.date == document.date for c in said_dates):
+        said_dates = []
+    for claim in [c for c in claims if c.where != "tiêu đề thư"] + said_numbers[:1] + said_dates[:1]:
         if claim.date is not None:
             if document.date is None:
                 unread.setdefault("ngày", []).append(claim.label)

@@ -31,6 +31,7 @@ from gateway.reading.particulars import (
     KINH_GUI,
     Found,
     date_left_blank,
+    foreign_notation,
     garbled_notation,
     is_motto,
     is_upper,
@@ -203,15 +204,15 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
     if place is not None and place.lines[0].source == "ocr":
         place = dataclasses.replace(place, value=restore_place(place.value, [f.value for f in (issuer, parent) if f]))
     number = blanks.number
-    if number is not None and garbled_notation(number.value):
-        # never registered as garbage (issue 12): left out, what OCR made of it shown to the clerk; in a text layer, a
-        # letter of another script drawn as a Latin one ("QƉ" for "QĐ": red team 68, a recalled number so written let a
-        # forged copy in) is no number either
-        if number.lines[0].source in ("ocr", "handwriting"):
-            notes.warn("low-confidence", f"trường number: OCR đọc thành \"{number.value}\", có ký tự không có trong số, "
-                                         "ký hiệu; để trống")
-        else:
-            notes.warn("number-lookalike", number.value)
+    read_by_ocr = number is not None and number.lines[0].source in ("ocr", "handwriting")
+    if number is not None and read_by_ocr and garbled_notation(number.value):
+        # never registered as garbage (issue 12): left out, what OCR made of it shown to the clerk
+        notes.warn("low-confidence", f"trường number: OCR đọc thành \"{number.value}\", không phải số, ký hiệu; để trống")
+        number = None
+    elif number is not None and foreign_notation(number.value):
+        # in a text layer, a letter of another script drawn as a Latin one ("QƉ" for "QĐ": red team 68, a recalled
+        # number so written let a forged copy in) is no number either
+        notes.warn("number-lookalike", number.value)
         number = None
     if number is not None and number.value.startswith("/") and _under_a_signature(page.page, number, header):
         notes.warn("low-confidence", "trường number: ô chữ ký số đè lên chỗ trống của số mà không đọc được chữ số; để trống")

@@ -151,12 +151,20 @@ def read_number(left: list[Line]) -> Found | None:
 # what a text layer may run onto the number's line after the notation, a space before it: "ngày 03/12/2026", "V/v …"
 _BEYOND_NOTATION = re.compile(r"\s+(?=(?:ng[àa]y|v/v|v[ềe]\s+vi[ệe]c)(?:\s|$))", re.IGNORECASE)
 _NOTATION_CHARACTERS = re.compile(r"[0-9A-Za-zĐđ/&().\-]+")
+# NĐ 30/2020 Phụ lục I: between the number and the notation only the year of a normative document ("26/2020/QĐ-UBND")
+_NO_YEAR_BETWEEN_SLASHES = re.compile(r"/(?!\d{4}/)\d+/")
+
+
+def foreign_notation(value: str) -> bool:
+    """Whether a number holds a character no number and notation is written with."""
+    return _NOTATION_CHARACTERS.fullmatch(value) is None
 
 
 def garbled_notation(value: str) -> bool:
-    """Whether a number read by OCR holds what no number and notation is written with: a clerk's handwritten figures
-    read as letters ("/ÕÖŸCAT-PA05_" for 855/CAT-PA05, realpdf 014), a colon for a letter."""
-    return _NOTATION_CHARACTERS.fullmatch(value) is None
+    """Whether a number read by OCR is what no number and notation is: a clerk's handwritten figures read as letters
+    ("/ÕÖŸCAT-PA05_" for 855/CAT-PA05, realpdf 014), a colon for a letter, or figures between two slashes that are no
+    year ("2/2/UBND-VP" for 917/UBND-VP: red team 145)."""
+    return foreign_notation(value) or _NO_YEAR_BETWEEN_SLASHES.search(value) is not None
 
 
 def clean_notation(text: str) -> str:
