@@ -17,9 +17,8 @@ from gateway.model import Particulars
 from gateway.reasons import Reason, warning
 from vntext import as_printed, fold
 
-# "số 707/UBND-TH ngày 10/9/2025", "Số: 26/2020/QĐ-UBND": the first number the subject names, its
-# notation after the slash, and the date written right after it (a summary quoted in the subject may
-# name other documents after it)
+# "số 707/UBND-TH ngày 10/9/2025", "Số: 26/2020/QĐ-UBND": a number the subject names, its notation after the slash,
+# and the date written right after it
 # (no two runs of spaces side by side: "So" and 30,000 spaces made the engine try every way of sharing them out between
 # the two, 7 s a document in the daemon process; red team 18)
 _IN_SUBJECT = re.compile(r"\bs[ốo]\s*(?::\s*)?(\d{1,5})\s*/\s*((?:\d{4}/)?[^\W\d_][\w&().-]{0,40})"
@@ -27,6 +26,10 @@ _IN_SUBJECT = re.compile(r"\bs[ốo]\s*(?::\s*)?(\d{1,5})\s*/\s*((?:\d{4}/)?[^\W
 # "707-UBND-TH.pdf", "707_UBND_TH.pdf", "CV số 1360 ….pdf"
 _IN_FILENAME = re.compile(r"^(\d{1,5})[-_ ]+((?:\d{4}[-_])?[^\W\d_][\w&().-]{0,40}?)(?:\.pdf)?$", re.I)
 _SO_IN_FILENAME = re.compile(r"\bSO\s*:?\s*(\d{1,5})\b")
+# what a subject says before a number it quotes, not its document's: "trả lời Công văn số …", "thực hiện Quyết định
+# số …", "triển khai Nghị định số …", "thay thế …", "kèm theo …" (folded; at most three words between it and "số")
+_QUOTING = re.compile(r"\b(?:TRA LOI|THAY THE|THUC HIEN|TRIEN KHAI|THEO|KEM|CAN CU|SUA DOI|BAI BO|DINH CHINH|THU HOI)"
+                      r"(?:\W+\w+){0,3}\W*$")
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,13 @@ def _plain(text: str) -> str:
 
 
 def mail_claims(subject: str, filename: str) -> list[Claim]:
-    """The numbers and dates the subject and the file's name give: every one the subject names, in order (a subject
-    may quote the document another answers before naming its own)."""
+    """The numbers and dates the subject and the file's name give: every number the subject names but those it
+    quotes (red team 146), each followed by its date where one is written after it."""
     claims: list[Claim] = []
-    for said in _IN_SUBJECT.finditer(_plain(subject)):
+    plain = _plain(subject)
+    for said in _IN_SUBJECT.finditer(plain):
+        if _QUOTING.search(fold(plain[max(0, said.start() - 60):said.start()])):
+            continue
         claims.append(Claim("tiêu đề thư", said[1], said[2].rstrip(".,;")))
         if said[3]:
             try:
@@ -68,6 +74,13 @@ def mail_claims(subject: str, filename: str) -> list[Claim]:
     elif (found := _SO_IN_FILENAME.search(fold(name))) is not None:
         claims.append(Claim("tên tệp", found[1]))
     return claims
+
+
+def _subject_pairs(claims: list[Claim]) -> list[tuple[Claim, Claim | None]]:
+    """The subject's numbers, each with the date written after it."""
+    said = [c for c in claims if c.where == "tiêu đề thư"]
+    return [(claim, said[i + 1] if i + 1 < len(said) and said[i + 1].date is not None else None)
+            for i, claim in enumerate(said) if claim.number is not None]
 
 
 def _same_notation(a: str, b: str) -> bool:
@@ -92,21 +105,18 @@ def corroborate(document: Particulars, subject: str, filename: str, other_number
     differ: list[str] = []
     unread: dict[str, list[str]] = {}  # the field the document does not show → what the mail says of it
     claims = mail_claims(subject, filename)
-    # of what the subject names, one agreeing is enough: the others are documents it quotes
-    said_numbers = [c for c in claims if c.where == "tiêu đề thư" and c.number is not None]
-    said_dates = [c for c in claims if c.where == "tiêu đề thư" and c.date is not None]
-    if number is not None and any(_agrees(c, number) for c in said_numbers):
-        said_numbers = []
-    if any(c.date == document.date for c in said_dates):
-        said_dates = []
-    for claim in [c for c in claims if c.where != "tiêu đề thư"] + said_numbers[:1] + said_dates[:1]:
+    # of the numbers the subject names, one agreeing is enough (a mail of two letters names both), and the date
+    # written after it is the one compared (red team 146: another number's date confirmed this one)
+    pairs = _subject_pairs(claims)
+    agreeing = [pair for pair in pairs if number is not None and _agrees(pair[0], number)]
+    own = [pair for pair in pairs if not any(o and _agrees(pair[0], o) for o in other_numbers)]
+    subject_claims = [c for pair in (agreeing or own)[:1] for c in pair if c is not None]
+    for claim in [c for c in claims if c.where != "tiêu đề thư"] + subject_claims:
         if claim.date is not None:
             if document.date is None:
                 unread.setdefault("ngày", []).append(claim.label)
             elif claim.date != document.date:
                 differ.append(f"văn bản ghi ngày {document.date}, {claim.label}")
-        elif claim.where == "tiêu đề thư" and any(o and _agrees(claim, o) for o in other_numbers):
-            continue
         elif number is None:
             unread.setdefault("số", []).append(claim.label)
         elif not _agrees(claim, number):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from gateway.reading.lines import Line
 from gateway.reading.ocr import clean_ocr_text, tessdata_dir
-from gateway.reading.particulars import Found, clean_notation
+from gateway.reading.particulars import Found, clean_notation, garbled_notation
 from gateway.reading.straight import PageView
 from vntext import fold
 
@@ -116,9 +117,10 @@ def _find(symbols: list[_Symbol], pattern: str, start: int = 0) -> re.Match[str]
     return re.compile(pattern).search("".join(s.char for s in symbols), start)
 
 
-def read_number(page: PageView, line: Line) -> NumberBlank | None:
+def read_number(page: PageView, line: Line, seen: str = "") -> NumberBlank | None:
     """The blank of the "Số:" line, after "Số:" and before the "/" of the notation (or before the
-    notation itself where the slash was left out), and what it holds; None without such a line."""
+    notation itself where the slash was left out), and what it holds; None without such a line. `seen`: the digits
+    the page's OCR read there with confidence, if any."""
     symbols = _symbols(page, line)
     label = _find(symbols, r"SO:?")
     if label is None:
@@ -128,13 +130,13 @@ def read_number(page: PageView, line: Line) -> NumberBlank | None:
         return NumberBlank(Digits("empty"), "")
     symbol = clean_notation(clean_ocr_text("/" + "".join(s.text for s in symbols[notation.start():]).lstrip("/")))
     digits = _read_blank(page, line, symbols[label.start():label.end()], symbols[label.end():notation.start()],
-                         symbols[notation.start()])
+                         symbols[notation.start()], seen)
     return NumberBlank(digits, symbol)
 
 
-def read_day_month(page: PageView, line: Line) -> tuple[Digits, Digits] | None:
+def read_day_month(page: PageView, line: Line, seen: tuple[str, str] = ("", "")) -> tuple[Digits, Digits] | None:
     """What the blanks of the date line hold: after "ngày" and after "tháng"; None where its words
-    are not found."""
+    are not found. `seen`: the day and month the page's OCR read with confidence, if any."""
     symbols = _symbols(page, line)
     day = _find(symbols, r"NGAY")
     month = _find(symbols, r"THANG", day.end()) if day else None
@@ -142,12 +144,15 @@ def read_day_month(page: PageView, line: Line) -> tuple[Digits, Digits] | None:
     if day is None or month is None or year is None:
         return None
     return (
-        _read_blank(page, line, symbols[day.start():day.end()], symbols[day.end():month.start()], symbols[month.start()]),
-        _read_blank(page, line, symbols[month.start():month.end()], symbols[month.end():year.start()], symbols[year.start()]),
+        _read_blank(page, line, symbols[day.start():day.end()], symbols[day.end():month.start()], symbols[month.start()],
+                    seen[0]),
+        _read_blank(page, line, symbols[month.start():month.end()], symbols[month.end():year.start()], symbols[year.start()],
+                    seen[1]),
     )
 
 
-def _read_blank(page: PageView, line: Line, label: list[_Symbol], inside: list[_Symbol], after: _Symbol) -> Digits:
+def _read_blank(page: PageView, line: Line, label: list[_Symbol], inside: list[_Symbol], after: _Symbol,
+                seen: str = "") -> Digits:
     height = line.y1 - line.y0
     # handwriting rises above the line and runs below it
     clip = pymupdf.Rect(label[-1].x1 + 1, line.y0 - 0.6 * height, after.x0 - 1, line.y1 + 0.3 * height)
@@ -159,17 +164,21 @@ def _read_blank(page: PageView, line: Line, label: list[_Symbol], inside: list[_
     if ink is None:
         return Digits("empty") if not inside else Digits("unread")
     printed = "".join(s.text for s in inside)
+    if (pen is None and seen.isdigit() and (printed == seen or not printed.isdigit())
+            and _confirmed(seen, ink, 1 if printed == seen else len(HEIGHTS) * len(_MODELS))):
+        # print the page's OCR read with confidence, not read otherwise by the line read again, and confirmed by
+        # the digit readings, by half of them where the line read again read no digits (red team 146: typed numbers
+        # and dates left out once every line was read again)
+        return Digits("printed", seen, min((s.confidence for s in inside), default=None))
     if pen is None and printed.isdigit() and min(s.confidence for s in inside) >= PRINTED:
-        # print, read alike by the line's OCR and most digit readings, at most one confidently otherwise
-        # (the line's OCR reads a hand's "19" as "49" with confidence; one reading of eight of print's "11" is "1",
-        # of "93" "98", of "03" "053", now that every line is read again: red team 145)
-        misses = dissents = 0
+        # print, read alike by the line's OCR and most digit readings, none confidently otherwise
+        # (the line's OCR reads a hand's "19" as "49" with confidence)
+        misses = 0
         for vote in _votes(ink):
-            dissents += vote is not None and vote[0] != printed and vote[1] >= CONFIDENT
-            if dissents > 1:
+            if vote is not None and vote[0] != printed and vote[1] >= CONFIDENT:
                 return Digits("unread")
             misses += vote is None or vote[0] != printed
-            if misses > len(HEIGHTS) * len(_MODELS) * 2 // 4:
+            if misses > len(HEIGHTS) * len(_MODELS):  # half of the readings
                 return Digits("unread")
         return Digits("printed", printed, min(s.confidence for s in inside))
     readings: list[tuple[str, float]] = []
@@ -178,6 +187,21 @@ def _read_blank(page: PageView, line: Line, label: list[_Symbol], inside: list[_
             return Digits("unread")
         readings.append(vote)
     return Digits("handwritten", readings[0][0], min(c for _, c in readings))
+
+
+def _confirmed(seen: str, ink: Image.Image, least: int) -> bool:
+    """Whether the digit readings of a blank confirm what print OCR read in it: `least` of them at least read it, and
+    more than read any one other value with confidence (a hand's 707 that print OCR read "7027" is read 707 by all
+    eight; print's 58 is read 58 six times and 38 twice). A reading that is a part of it is a cut of the blank's edges
+    ("151" of 1519), no other value."""
+    agreeing = 0
+    others: Counter[str] = Counter()
+    for vote in _votes(ink):
+        if vote is not None and vote[0] == seen:
+            agreeing += 1
+        elif vote is not None and vote[0] not in seen and vote[1] >= CONFIDENT:
+            others[vote[0]] += 1
+    return agreeing >= least and agreeing > max(others.values(), default=0)
 
 
 def _pen(image: Image.Image) -> Image.Image | None:
@@ -252,6 +276,8 @@ def _digits(image: Image.Image, lang: str, mode: int) -> tuple[str, float] | Non
 
 _NOTATION = re.compile(r"/(?=(\d{4}/)?[^\W\d_])")  # the slash that opens the notation ("/UBND-VX", "/2020/QĐ-UBND")
 _YEAR = re.compile(r"NAM\s*(\d{4})")
+_DAY_MONTH = re.compile(r"NGAY\s*(\d{1,2})\s*THANG\s*(\d{1,2})\b")
+LOW_CONFIDENCE = 0.75  # an OCR'd line below this: its digits are not taken for print without the digit readings
 
 
 @dataclass(frozen=True)
@@ -303,8 +329,14 @@ def _doubtful(line: Line) -> bool:
     return line.source == "ocr"
 
 
+def _seen(line: Line, digits: str) -> str:
+    """Digits the page's OCR read on a line with confidence (LOW_CONFIDENCE), else none."""
+    return digits if digits.isdigit() and (line.confidence or 0) >= LOW_CONFIDENCE else ""
+
+
 def _number(page: PageView, number: Found, row: Line) -> Found | None:
-    blank = read_number(page, row)
+    seen = "" if garbled_notation(number.value) else _seen(number.lines[0], number.value.split("/", 1)[0])
+    blank = read_number(page, row, seen)
     after = row.text.split(":", 1)[1] if ":" in row.text else row.text
     slash = _NOTATION.search(after)
     printed = clean_notation(after[slash.start():]) if slash else (blank.symbol if blank else "")
@@ -317,7 +349,8 @@ def _number(page: PageView, number: Found, row: Line) -> Found | None:
 
 
 def _date(page: PageView, line: Line) -> Found | None:
-    blanks = read_day_month(page, line)
+    day_month = _DAY_MONTH.search(fold(line.text))
+    blanks = read_day_month(page, line, (_seen(line, day_month[1]), _seen(line, day_month[2])) if day_month else ("", ""))
     year = _YEAR.search(fold(line.text))
     if blanks is None or year is None or any(b.kind not in ("printed", "handwritten") for b in blanks):
         return None

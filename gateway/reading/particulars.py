@@ -152,7 +152,7 @@ def read_number(left: list[Line]) -> Found | None:
 _BEYOND_NOTATION = re.compile(r"\s+(?=(?:ng[àa]y|v/v|v[ềe]\s+vi[ệe]c)(?:\s|$))", re.IGNORECASE)
 _NOTATION_CHARACTERS = re.compile(r"[0-9A-Za-zĐđ/&().\-]+")
 # NĐ 30/2020 Phụ lục I: between the number and the notation only the year of a normative document ("26/2020/QĐ-UBND")
-_NO_YEAR_BETWEEN_SLASHES = re.compile(r"/(?!\d{4}/)\d+/")
+_NO_YEAR_BETWEEN_SLASHES = re.compile(r"/(?!(?:19|20)\d\d/)\d+/")  # red team 146: "7/0707/STP-VP"
 
 
 def foreign_notation(value: str) -> bool:
