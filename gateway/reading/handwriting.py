@@ -196,11 +196,18 @@ def _confirmed(seen: str, ink: Image.Image, least: int) -> bool:
     ("151" of 1519), no other value."""
     agreeing = 0
     others: Counter[str] = Counter()
+    left = len(HEIGHTS) * len(_MODELS) * 2  # the readings not yet made: none is made once the answer is known
     for vote in _votes(ink):
+        left -= 1
         if vote is not None and vote[0] == seen:
             agreeing += 1
         elif vote is not None and vote[0] not in seen and vote[1] >= CONFIDENT:
             others[vote[0]] += 1
+        most = max(others.values(), default=0)
+        if agreeing >= least and agreeing > most + left:
+            return True
+        if agreeing + left < least or agreeing + left <= most:
+            return False
     return agreeing >= least and agreeing > max(others.values(), default=0)
 
 
