@@ -290,28 +290,35 @@ def test_random_subjects_never_raise_and_are_linear(subject: str) -> None:
 # ---- end to end: what the register holds ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory, province):  # type: ignore[no-untyped-def]
+def ingest_hand(tmp_path_factory, province, name: str, mails: dict[str, tuple[str, str]]):  # type: ignore[no-untyped-def]
+    """A colour scan of a hand's 707 dated 25/7, mailed under each subject and file name through `ingest`: the world
+    and each mail's output."""
     pki, signers, stranger = province
-    w = make_world(tmp_path_factory.mktemp("rt146"), pki, signers, stranger)
+    w = make_world(tmp_path_factory.mktemp(name), pki, signers, stranger)
     hand = scan(_hand(_blank(), [("707", "Số:", "/STP-VP"), ("25", "ngày", "tháng"), ("7", "tháng", "năm")]), dpi=200,
                 grey=False)
-    cases = {
-        "answer": w.mail("answer", auth="smtp", subject="Gửi Công văn số 709/STP-VP ngày 26/7/2026, trả lời Công văn "
-                         "số 707/STP-VP", attachments=[("cv.pdf", hand)]),
-        "quoted": w.mail("quoted", auth="smtp", subject="V/v thực hiện số 12/STP-VP - gửi Công văn số 707/STP-VP ngày "
-                         "25/7/2026", attachments=[("707-STP-VP.pdf", hand)]),
-    }
-    return w, {name: w.ingest(path)[0] for name, path in cases.items()}
+    return w, {key: w.ingest(w.mail(key, auth="smtp", subject=subject, attachments=[(filename, hand)]))[0]
+               for key, (subject, filename) in mails.items()}
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory, province):  # type: ignore[no-untyped-def]
+    return ingest_hand(tmp_path_factory, province, "rt146", {
+        "answer": ("Gửi Công văn số 709/STP-VP ngày 26/7/2026, trả lời Công văn số 707/STP-VP", "cv.pdf"),
+        "quoted": ("V/v thực hiện số 12/STP-VP - gửi Công văn số 707/STP-VP ngày 25/7/2026", "707-STP-VP.pdf")})
 
 
 def test_end_to_end_a_subject_answering_the_attachment_s_number_is_told(ingested) -> None:  # type: ignore[no-untyped-def]
     """ATTACK: the mail sends "709/STP-VP ngày 26/7/2026, trả lời … 707/STP-VP", the attachment is 707 (the letter
     answered): the register holds the document's 707 and never the mail's 709, and the clerk is told."""
-    w, outputs = ingested
-    out = outputs["answer"]
+    registered_707_told_709(*ingested, "answer")
+
+
+def registered_707_told_709(w, outputs, key: str) -> None:  # type: ignore[no-untyped-def]
+    """The register holds the hand's 707 of 25/7 (or nothing read), never the mail's 709 of 26/7; the clerk is told."""
+    out = outputs[key]
     registered = _registered(w, out)
-    assert registered is None or registered[0] in (None, "", "707"), registered
+    assert registered is None or (registered[0] in (None, "", "707") and registered[1] != "2026-07-26"), registered
     assert any(r["code"] == "number-mismatch" and "709" in r["message"] for r in out["reasons"]), out["reasons"]
 
 

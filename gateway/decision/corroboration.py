@@ -26,10 +26,12 @@ _IN_SUBJECT = re.compile(r"\bs[ốo]\s*(?::\s*)?(\d{1,5})\s*/\s*((?:\d{4}/)?[^\W
 # "707-UBND-TH.pdf", "707_UBND_TH.pdf", "CV số 1360 ….pdf"
 _IN_FILENAME = re.compile(r"^(\d{1,5})[-_ ]+((?:\d{4}[-_])?[^\W\d_][\w&().-]{0,40}?)(?:\.pdf)?$", re.I)
 _SO_IN_FILENAME = re.compile(r"\bSO\s*:?\s*(\d{1,5})\b")
-# what a subject says before a number it quotes, not its document's: "trả lời Công văn số …", "thực hiện Quyết định
-# số …", "triển khai Nghị định số …", "thay thế …", "kèm theo …" (folded; at most three words between it and "số")
-_QUOTING = re.compile(r"\b(?:TRA LOI|THAY THE|THUC HIEN|TRIEN KHAI|THEO|KEM|CAN CU|SUA DOI|BAI BO|DINH CHINH|THU HOI)"
-                      r"(?:\W+\w+){0,3}\W*$")
+# what a subject says before a number it quotes, not its document's: "trả lời Công văn số …", "phúc đáp …", "thực hiện
+# Quyết định số …", "triển khai Nghị định của Chính phủ số …", "thay thế …" (folded; one to six words between it and
+# "số": "Kế hoạch thực hiện số 708" and "Gửi kèm Công văn số 708" name the document itself: red team 147)
+_QUOTING = re.compile(r"\b(?:TRA LOI|PHUC DAP|THAY THE|THUC HIEN|TRIEN KHAI|CAN CU|SUA DOI|BAI BO|DINH CHINH|THU HOI)"
+                      r"(?:\W+\w+){1,6}\W*$")
+MOST_SUBJECT_NUMBERS = 50  # a subject naming more is read for its first fifty (red team 147: 1 MB of them, 20 s)
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,10 @@ def mail_claims(subject: str, filename: str) -> list[Claim]:
     quotes (red team 146), each followed by its date where one is written after it."""
     claims: list[Claim] = []
     plain = _plain(subject)
-    for said in _IN_SUBJECT.finditer(plain):
-        if _QUOTING.search(fold(plain[max(0, said.start() - 60):said.start()])):
+    for count, said in enumerate(_IN_SUBJECT.finditer(plain)):
+        if count >= MOST_SUBJECT_NUMBERS:
+            break
+        if _QUOTING.search(fold(plain[max(0, said.start() - 80):said.start()])):
             continue
         claims.append(Claim("tiêu đề thư", said[1], said[2].rstrip(".,;")))
         if said[3]:
@@ -105,12 +109,14 @@ def corroborate(document: Particulars, subject: str, filename: str, other_number
     differ: list[str] = []
     unread: dict[str, list[str]] = {}  # the field the document does not show → what the mail says of it
     claims = mail_claims(subject, filename)
-    # of the numbers the subject names, one agreeing is enough (a mail of two letters names both), and the date
-    # written after it is the one compared (red team 146: another number's date confirmed this one)
+    # of the numbers the subject names, one agreeing is enough (a mail of two letters names both), and the dates
+    # written after it are the ones compared (red team 146: another number's date confirmed this one; 147: only the
+    # first mention's)
     pairs = _subject_pairs(claims)
     agreeing = [pair for pair in pairs if number is not None and _agrees(pair[0], number)]
-    own = [pair for pair in pairs if not any(o and _agrees(pair[0], o) for o in other_numbers)]
-    subject_claims = [c for pair in (agreeing or own)[:1] for c in pair if c is not None]
+    others = [o for o in other_numbers if o]
+    own = [pair for pair in pairs if not any(_agrees(pair[0], o) for o in others)][:1]
+    subject_claims = list(dict.fromkeys(c for pair in (agreeing or own) for c in pair if c is not None))
     for claim in [c for c in claims if c.where != "tiêu đề thư"] + subject_claims:
         if claim.date is not None:
             if document.date is None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from collections.abc import Iterator
@@ -165,9 +164,9 @@ def _read_blank(page: PageView, line: Line, label: list[_Symbol], inside: list[_
         return Digits("empty") if not inside else Digits("unread")
     printed = "".join(s.text for s in inside)
     if (pen is None and seen.isdigit() and (printed == seen or not printed.isdigit())
-            and _confirmed(seen, ink, 1 if printed == seen else len(HEIGHTS) * len(_MODELS))):
+            and _confirmed(seen, ink, 2 if printed == seen else len(HEIGHTS) * len(_MODELS))):
         # print the page's OCR read with confidence, not read otherwise by the line read again, and confirmed by
-        # the digit readings, by half of them where the line read again read no digits (red team 146: typed numbers
+        # two digit readings, half of them where the line read again read no digits (red team 146: typed numbers
         # and dates left out once every line was read again)
         return Digits("printed", seen, min((s.confidence for s in inside), default=None))
     if pen is None and printed.isdigit() and min(s.confidence for s in inside) >= PRINTED:
@@ -190,25 +189,23 @@ def _read_blank(page: PageView, line: Line, label: list[_Symbol], inside: list[_
 
 
 def _confirmed(seen: str, ink: Image.Image, least: int) -> bool:
-    """Whether the digit readings of a blank confirm what print OCR read in it: `least` of them at least read it, and
-    more than read any one other value with confidence (a hand's 707 that print OCR read "7027" is read 707 by all
-    eight; print's 58 is read 58 six times and 38 twice). A reading that is a part of it is a cut of the blank's edges
-    ("151" of 1519), no other value."""
-    agreeing = 0
-    others: Counter[str] = Counter()
+    """Whether the digit readings of a blank confirm what print OCR read in it: at least `least` of them read it with
+    confidence, more than read anything else with confidence, a part of it counted half (a cut of the blank's edge:
+    "151" of 1519) but never as often as it (a hand's 17 that print OCR read "717" is read 17 by seven; red team
+    147). A hand's 707 that print OCR read "7027" is read 707 by all eight; print's 58, 58 six times and 38 twice."""
+    agreeing = others = parts = 0
     left = len(HEIGHTS) * len(_MODELS) * 2  # the readings not yet made: none is made once the answer is known
     for vote in _votes(ink):
         left -= 1
-        if vote is not None and vote[0] == seen:
-            agreeing += 1
-        elif vote is not None and vote[0] not in seen and vote[1] >= CONFIDENT:
-            others[vote[0]] += 1
-        most = max(others.values(), default=0)
-        if agreeing >= least and agreeing > most + left:
-            return True
-        if agreeing + left < least or agreeing + left <= most:
+        if vote is not None and vote[1] >= CONFIDENT:
+            agreeing += vote[0] == seen
+            others += vote[0] != seen and vote[0] not in seen
+            parts += vote[0] != seen and vote[0] in seen
+        if agreeing >= least and agreeing > others + parts / 2 + left and agreeing > parts + left:
+            return True  # whatever the readings left say
+        if agreeing + left < least or agreeing + left <= others + parts / 2 or agreeing + left <= parts:
             return False
-    return agreeing >= least and agreeing > max(others.values(), default=0)
+    return False
 
 
 def _pen(image: Image.Image) -> Image.Image | None:
