@@ -38,7 +38,8 @@ _INK = Image.new("L", (40, 20), 255)  # never read: the readings are given
 
 def _confirmed_with(monkeypatch, seen: str, least: int, votes: list) -> tuple[bool, int]:  # type: ignore[no-untyped-def]
     """_confirmed(seen, …, least) where the eight digit readings are `votes`; with how many were made. `least` as
-    `_read_blank` gives it since red team 147's fix: 2 where the line read again read the same digits, 4 where none."""
+    `_least` gives it since red team 147's fix: 2 where the line read again read the same digits less surely, 4 where
+    it read none."""
     made = []
 
     def given_votes(ink):  # type: ignore[no-untyped-def]
@@ -76,7 +77,8 @@ def test_a_year_like_2026_is_not_confirmed_by_readings_of_its_parts(monkeypatch)
 
 def test_one_agreeing_reading_among_readings_of_nothing_is_no_confirmation(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """ATTACK: a hand the page's OCR misread as "707"; one digit reading agrees, the seven others read no digits at
-    all (None). 1 of 8 agreeing 'confirms' print: what the digit readings cannot read is no print."""
+    all (None). 1 of 8 agreeing 'confirms' print: what the digit readings cannot read is no print. (Where the line read
+    again read the same figures each with confidence, one reading is enough: realpdf 015's typed month, below.)"""
     ok, _ = _confirmed_with(monkeypatch, "707", 2, [("707", 0.82)] + [None] * 7)
     assert not ok
 
@@ -271,3 +273,10 @@ def test_end_to_end_phuc_dap_names_no_claim(ingested) -> None:  # type: ignore[n
     registered = _registered(w, out)
     assert registered is None or registered[0] in (None, "", "707"), registered
     assert not [r for r in out["reasons"] if r["code"] == "number-mismatch"], out["reasons"]
+
+
+def test_a_real_typed_month_of_narrow_figures_is_read(realpdf: Path) -> None:
+    """GENUINE: realpdf 015's typed date "ngày 13 tháng 11 năm 2025": the digit readings of "11" read "1" or nothing
+    seven times of eight; the page's OCR and the line read again both read 11, each figure with confidence: read."""
+    reading = read_pdf_bytes((realpdf / "015.pdf").read_bytes())
+    assert reading.particulars.date == "2025-11-13"
