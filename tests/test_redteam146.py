@@ -141,7 +141,6 @@ def test_a_handwritten_day_and_month_in_black_on_greyscale_are_right_or_left_out
     _date_right_or_out(reading, f"2026-{int(month):02d}-{int(day):02d}")
 
 
-REAL = Path("/work/shared/corpus/realpdf")
 REAL_CASES = [("013", "grey150"), ("009", "grey150")]
 VARIANTS = {"grey150": dict(dpi=150, grey=True), "jpeg30grey": dict(dpi=200, quality=30, grey=True),
             "rot-1grey": dict(dpi=200, angle=-1.0, grey=True), "300grey": dict(dpi=300, grey=True),
