@@ -1,11 +1,12 @@
 """Digits a clerk writes by hand into the printed blanks of a scanned document: the number before
 "/SYMBOL" on the "Số:" line, the day and month of the date line.
 
-OCR made for print reads "707" in blue ink as "†ÖÝ", or as other digits. Here the line is read
-again for its symbols' places, the blank found between the printed words around it ("Số:" and the
-"/" of the symbol; "ngày", "tháng" and "năm"), and what is in the blank judged:
+OCR made for print reads "707" in blue ink as "†ÖÝ", or as other digits ("7027" on a greyscale scan, with
+confidence). Every such line OCR read is read again for its symbols' places, the blank found between the printed
+words around it ("Số:" and the "/" of the symbol; "ngày", "tháng" and "năm"), and what is in the blank judged:
 
-- digits printed in black (no pen's blue) that the line's OCR reads with confidence are print: kept;
+- digits without a pen's blue that the page's OCR read with confidence, that the line read again does not read
+  otherwise, and that the digit readings below confirm (`_confirmed`) are print: kept;
 - anything else is handwriting: its ink is taken apart from the page (the pen's blue where the scan
   is in colour) and read by Tesseract allowed only digits, on two models, two segmentations and two
   sizes. Tesseract reads cursive digits wrongly with confidence, so a reading counts only when all
