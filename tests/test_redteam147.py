@@ -280,3 +280,14 @@ def test_a_real_typed_month_of_narrow_figures_is_read(realpdf: Path) -> None:
     seven times of eight; the page's OCR and the line read again both read 11, each figure with confidence: read."""
     reading = read_pdf_bytes((realpdf / "015.pdf").read_bytes())
     assert reading.particulars.date == "2025-11-13"
+
+
+def test_how_many_readings_confirm_print_follows_how_surely_the_line_read_again_read_it() -> None:
+    """GUARD: one confident reading confirms only where the line read again read the page's figures each at 0.90 or
+    more; two where less surely; half of the eight where it read other figures or none (`_least`)."""
+    def symbols(*confidences: float) -> list[hw._Symbol]:
+        return [hw._Symbol("7", "7", 0.0, 1.0, c) for c in confidences]
+
+    assert hw._least("77", "77", symbols(0.99, 0.95)) == 1
+    assert hw._least("77", "77", symbols(0.99, 0.85)) == 2
+    assert hw._least("77", "7§", symbols(0.99, 0.99)) == 4

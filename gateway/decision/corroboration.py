@@ -115,8 +115,8 @@ def corroborate(document: Particulars, subject: str, filename: str, other_number
     pairs = _subject_pairs(claims)
     agreeing = [pair for pair in pairs if number is not None and _agrees(pair[0], number)]
     others = [o for o in other_numbers if o]
-    own = [pair for pair in pairs if not any(_agrees(pair[0], o) for o in others)][:1]
-    subject_claims = list(dict.fromkeys(c for pair in (agreeing or own) for c in pair if c is not None))
+    chosen = agreeing or [pair for pair in pairs if not any(_agrees(pair[0], o) for o in others)][:1]
+    subject_claims = list(dict.fromkeys(c for pair in chosen for c in pair if c is not None))
     for claim in [c for c in claims if c.where != "tiêu đề thư"] + subject_claims:
         if claim.date is not None:
             if document.date is None:

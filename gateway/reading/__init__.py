@@ -204,8 +204,7 @@ def _particulars(header: list[Line], notes: _Notes, page: PageView) -> Particula
     if place is not None and place.lines[0].source == "ocr":
         place = dataclasses.replace(place, value=restore_place(place.value, [f.value for f in (issuer, parent) if f]))
     number = blanks.number
-    read_by_ocr = number is not None and number.lines[0].source in ("ocr", "handwriting")
-    if number is not None and read_by_ocr and garbled_notation(number.value):
+    if number is not None and number.lines[0].source in ("ocr", "handwriting") and garbled_notation(number.value):
         # never registered as garbage (issue 12): left out, what OCR made of it shown to the clerk
         notes.warn("low-confidence", f"trường number: OCR đọc thành \"{number.value}\", không phải số, ký hiệu; để trống")
         number = None
