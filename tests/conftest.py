@@ -1,7 +1,10 @@
 import gc
 import logging
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -94,6 +97,25 @@ def no_thread_left_behind():  # type: ignore[no-untyped-def]
     names = [t.name for t in left if t.is_alive()]
     if names:
         warnings.warn(f"threads left running: {', '.join(names)}", stacklevel=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def zygote():  # type: ignore[no-untyped-def]
+    """The process the gateway's commands are forked from for this test process (tests/zygote.py: each start of
+    `qlvb-gateway` imported its modules again, a fifth of the suite's CPU), named to world.GATEWAY's client by
+    QLVB_TEST_ZYGOTE; it ends when this process does (its stdin closes)."""
+    folder = tempfile.mkdtemp(prefix="qlvb-zygote-")
+    address = os.path.join(folder, "socket")
+    with open(os.path.join(folder, "log"), "wb") as log:
+        process = subprocess.Popen([sys.executable, "-P", str(Path(__file__).with_name("zygote.py")), address],
+                                   stdin=subprocess.PIPE, stdout=log, stderr=log)
+    os.environ["QLVB_TEST_ZYGOTE"] = address
+    yield
+    del os.environ["QLVB_TEST_ZYGOTE"]
+    assert process.stdin is not None
+    process.stdin.close()
+    process.wait(timeout=30)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

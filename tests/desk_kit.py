@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from world import GATEWAY, World, run_in_process
+from world import GATEWAY_EXEC, World, run_in_process
 
 PASSWORD = "mật-khẩu-thử-1"
 PEOPLE = {"vanthu": ("clerk", None), "lanhdao": ("leader", None), "xem": ("viewer", None),
@@ -146,7 +146,7 @@ def web_served(world: World, port: int) -> Iterator[subprocess.Popen[bytes]]:
     """`qlvb-gateway web` as deployed, its own process on the world's configuration (`web.port` = port), once it
     answers; stopped on leaving."""
     log = (world.root / "web.log").open("wb")
-    server = subprocess.Popen([*GATEWAY, "web", "--config", str(world.config_path)], cwd=world.root, stdout=log,
+    server = subprocess.Popen([*GATEWAY_EXEC, "web", "--config", str(world.config_path)], cwd=world.root, stdout=log,
                               stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONWARNINGS="ignore"))
     deadline = time.monotonic() + 60
     try:

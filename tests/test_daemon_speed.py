@@ -16,7 +16,7 @@ import pymupdf
 
 from servers import Dovecot, dovecot, wait_for
 from test_daemon import PASSWORD, append, folder_counts, imap, servers, start_daemon, stop_daemon  # noqa: F401
-from world import US, World
+from world import GATEWAY_EXEC, US, World
 
 MB = 1024 * 1024
 
@@ -48,7 +48,7 @@ def test_mail_arriving_during_a_backlog_is_filed_at_once_not_at_the_next_poll(wo
     late = [world.mail(f"late{i}", attachments=[("cv.pdf", world.document(number=f"{900 + i}/STP-VP"))])
             for i in range(3)]
     append(imap_server, *backlog)
-    daemon = start_daemon(world)
+    daemon = start_daemon(world, command=GATEWAY_EXEC)
     try:
         assert wait_for(lambda: folder_counts(imap_server)["inbox"] < len(backlog), timeout=60)
         appended: list[tuple[int, float, int]] = []  # UID, when, backlog mails still waiting then
@@ -153,7 +153,7 @@ def test_a_backlog_of_large_mails_goes_through_a_small_batch_bound(world: World,
     world.write_config()
     paths = [_large_mail(world, f"{i + 1}", mb) for i, mb in enumerate([1.5, 0.4, 3.5, 1.0, 1.8, 0.1])]  # MB of photo; 4.8 MB the mail
     append(imap_server, *paths)
-    daemon = start_daemon(world)
+    daemon = start_daemon(world, command=GATEWAY_EXEC)
     try:
         assert wait_for(lambda: folder_counts(imap_server)["inbox"] == 0, timeout=120), folder_counts(imap_server)
     finally:
@@ -209,7 +209,7 @@ def test_a_mail_too_large_to_read_is_never_held_whole_over_imap(world: World, se
     small = world.mail("1", attachments=[("cv.pdf", world.document(number="1/STP-VP"))])
     huge = _huge_mail(world, "2", 96, auth="smtp")
     append(imap_server, small)
-    daemon = start_daemon(world)
+    daemon = start_daemon(world, command=GATEWAY_EXEC)
     try:
         assert wait_for(lambda: folder_counts(imap_server)["accepted"] == 1, timeout=60)
         before = _peak_rss_mb(daemon.pid)
@@ -231,7 +231,7 @@ def test_a_mail_too_large_to_read_is_never_held_whole_in_a_maildir(world: World)
     world.write_config()
     inbox.add(world.mail("1", attachments=[("cv.pdf", world.document(number="1/STP-VP"))]).read_bytes())
     huge = _huge_mail(world, "2", 96)
-    daemon = start_daemon(world)
+    daemon = start_daemon(world, command=GATEWAY_EXEC)
     try:
         assert wait_for(lambda: not any((world.root / "Maildir" / "new").iterdir()), timeout=60)
         before = _peak_rss_mb(daemon.pid)

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 from gateway.workers import SERVER_TITLE
 from servers import postgres, restart_postgres, wait_for
 from test_daemon import mails_recorded, start_daemon, stop_daemon
-from world import World
+from world import GATEWAY_EXEC, World
 
 
 def _maildir(world: World, **extra: object) -> stdlib_mailbox.Maildir:
@@ -99,7 +99,7 @@ def _fill(folder: Path) -> Path:
 
 def test_the_disk_full_while_storing_holds_the_mail_until_there_is_room(world: World, small_disk: Path) -> None:
     inbox = _maildir(world)
-    daemon = start_daemon(world)
+    daemon = start_daemon(world, command=GATEWAY_EXEC)
     try:
         filler = _fill(small_disk)
         for raw in _good(world, 81, 82, 83):
@@ -121,7 +121,7 @@ def test_the_disk_full_while_storing_holds_the_mail_until_there_is_room(world: W
 @pytest.mark.long
 def test_the_sqlite_file_locked_by_another_process_for_a_while(world: World) -> None:
     inbox = _maildir(world, database="sqlite:///qlvb.db?timeout=0.5")  # short waits for the lock, then back off
-    daemon = start_daemon(world)
+    daemon = start_daemon(world, command=GATEWAY_EXEC)
     try:
         lock = sqlite3.connect(world.root / "qlvb.db", isolation_level=None)
         lock.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
@@ -148,7 +148,7 @@ def test_postgresql_restarted_in_the_middle_of_the_daemons_transaction(world: Wo
         inbox = _maildir(world, database=url)
         first, *rest = _good(world, 101, 102, 103, 104)
         inbox.add(first)
-        daemon = start_daemon(world, ready=False)
+        daemon = start_daemon(world, command=GATEWAY_EXEC, ready=False)
         try:
             assert wait_for(lambda: _inbox(world) == 0, timeout=90)
             engine = create_engine(url)
@@ -207,7 +207,7 @@ def test_a_daemon_killed_alone_leaves_neither_its_workers_nor_their_server(world
     inbox = _maildir(world)
     for raw in _good(world, 61, 62):
         inbox.add(raw)
-    daemon = start_daemon(world, ready=False)
+    daemon = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         assert wait_for(lambda: _inbox(world) == 0, timeout=90)
         under = _descendants(daemon.pid)
@@ -227,7 +227,7 @@ def test_a_daemon_killed_alone_leaves_neither_its_workers_nor_their_server(world
     assert wait_for(lambda: not any(_alive(pid) for pid in under), timeout=15), [p for p in under if _alive(p)]
     for raw in _good(world, 63):
         inbox.add(raw)
-    daemon = start_daemon(world, ready=False)
+    daemon = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         assert wait_for(lambda: _inbox(world) == 0, timeout=90)
     finally:
@@ -259,7 +259,7 @@ def test_a_worker_server_stopped_longer_than_a_worker_start_loses_nothing(world:
 
     inbox = _maildir(world)
     inbox.add(_good(world, 71)[0])
-    daemon = start_daemon(world, ready=False)
+    daemon = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         assert wait_for(lambda: _inbox(world) == 0, timeout=90)
         [server] = [p for p in _descendants(daemon.pid) if "forkserver" in _cmdline(p) and _parent(p) == daemon.pid]

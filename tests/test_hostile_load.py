@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 import made_pdfs
 from gateway.directory import AgencyEntry
-from world import GATEWAY, World
+from world import GATEWAY_EXEC, World
 
 
 def _ingest_alone(world: World, *mails: Path, seconds: float = 120) -> tuple[list[dict], int]:  # type: ignore[type-arg]
@@ -28,7 +28,7 @@ def _ingest_alone(world: World, *mails: Path, seconds: float = 120) -> tuple[lis
                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr); "
                "sys.exit(done.returncode)")
     env = dict(os.environ, PYTHONWARNINGS="ignore")
-    command = [sys.executable, "-c", measure, *GATEWAY, "ingest", "--config", str(world.config_path), "--json", *map(str, mails)]
+    command = [sys.executable, "-c", measure, *GATEWAY_EXEC, "ingest", "--config", str(world.config_path), "--json", *map(str, mails)]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=world.root, env=env,
                           start_new_session=True) as process:
         try:

@@ -18,7 +18,7 @@ from gateway.mailbox_lease import MailboxLease, lease_path
 from servers import wait_for
 from test_daemon import append, folder_counts, servers, start_daemon, stop_daemon  # noqa: F401
 from test_redteam101 import _numbers
-from world import World
+from world import GATEWAY_EXEC, World
 
 
 def test_a_mailbox_held_by_one_lease_is_refused_to_another_until_released(tmp_path: Path) -> None:
@@ -53,8 +53,8 @@ def test_a_second_daemon_leaves_the_mailbox_to_the_first_and_takes_it_when_the_f
     imap_server, _ = servers
     first_mails = [world.mail(f"a{i}", attachments=[("cv.pdf", numbered_document(3000 + i))]) for i in range(8)]
     later_mails = [world.mail(f"b{i}", attachments=[("cv.pdf", numbered_document(3100 + i))]) for i in range(4)]
-    first = start_daemon(world)
-    second = start_daemon(world, ready=False)
+    first = start_daemon(world, command=GATEWAY_EXEC)
+    second = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         said = second.log  # type: ignore[attr-defined]
         assert wait_for(lambda: "worked by another gateway process" in said.read_text(errors="replace"), timeout=60), \

@@ -23,7 +23,7 @@ from born_digital import numbered_document
 from imap_relay import ImapRelay
 from servers import dovecot, free_port, wait_for
 from test_daemon import PASSWORD, SmtpServer, append, folder_counts, start_daemon, stop_daemon
-from world import GATEWAY, US, World
+from world import GATEWAY, GATEWAY_EXEC, US, World
 
 
 def status(world: World) -> tuple[int, dict[str, Any]]:
@@ -99,7 +99,7 @@ def test_status_exits_4_once_the_daemon_has_stopped_watching(world: World) -> No
     so after a poll, a mail's analysis and the alert threshold (here 1 + 1 + 2 s)."""
     with dovecot((US["mailbox"], PASSWORD)) as server:
         watch(world, server.port, monitoring={"alert_after_seconds": 2}, limits={"seconds_per_mail": 1})
-        daemon = start_daemon(world)
+        daemon = start_daemon(world, command=GATEWAY_EXEC)
         try:
             for _ in range(3):  # idle for longer than the threshold: still watched
                 code, state = status(world)

@@ -30,7 +30,7 @@ from born_digital import numbered_document
 from servers import wait_for
 from test_daemon import (FOLDERS, PASSWORD, append, folder_counts, imap, mails_recorded, servers,  # noqa: F401
                          start_daemon, stop_daemon)
-from world import GATEWAY, World
+from world import GATEWAY_EXEC, World
 
 pytestmark = pytest.mark.long  # each runs a daemon against real servers for tens of seconds: started first
 
@@ -194,7 +194,7 @@ def test_kill_9_while_a_large_mail_is_streamed_into_the_store_leaves_its_part_on
     world.write_config()
     append(imap_server, _big_mail(world, "big", 60))
     env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
-    command = [*GATEWAY, "run", "--config", str(world.config_path)]
+    command = [*GATEWAY_EXEC, "run", "--config", str(world.config_path)]
     left: list[Path] = []
 
     def streaming() -> bool:  # the new process's own temporary holds more than 4 MB of the mail

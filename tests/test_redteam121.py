@@ -19,16 +19,16 @@ from pathlib import Path
 import pytest
 
 from servers import wait_for
-from test_daemon import GATEWAY, PASSWORD, mails_recorded, start_daemon
+from test_daemon import PASSWORD, mails_recorded, start_daemon
 from test_faults_infrastructure import _alive, _cmdline, _descendants, _good, _inbox, _maildir, _parent
 from gateway.workers import SERVER_TITLE
-from world import World
+from world import GATEWAY_EXEC, World
 
 SECRET = "Zq7-redteam121-smtp-secret-Xv9"
 
 
 def _start(world: World) -> subprocess.Popen[str]:
-    return start_daemon(world, ready=False, session=True)
+    return start_daemon(world, command=GATEWAY_EXEC, ready=False, session=True)
 
 
 def _server(daemon: int) -> int:
@@ -161,7 +161,7 @@ def test_a_daemon_failing_after_the_fork_closes_its_output_at_once(world: World)
     once, with the error; no process is left holding the pipe."""
     _maildir(world, database="postgresql+psycopg://qlvb:x@127.0.0.1:9/qlvb")
     env = dict(os.environ, QLVB_IMAP_PASSWORD=PASSWORD, PYTHONWARNINGS="ignore")
-    process = subprocess.Popen([*GATEWAY, "run", "--config", str(world.config_path)], cwd=world.root, env=env,
+    process = subprocess.Popen([*GATEWAY_EXEC, "run", "--config", str(world.config_path)], cwd=world.root, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     started = time.monotonic()
     try:

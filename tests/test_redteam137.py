@@ -39,7 +39,7 @@ from gateway.mailbox_lease import MailboxLease, lease_path
 from servers import free_port, wait_for
 from test_daemon import mails_recorded, servers, start_daemon, stop_daemon  # noqa: F401
 from test_faults_infrastructure import small_disk  # noqa: F401
-from world import GATEWAY, World
+from world import GATEWAY_EXEC, World
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -177,8 +177,8 @@ def test_two_daemons_work_one_mailbox_once_its_leases_folder_is_removed(world: W
     duplicates in the verdict's folder on IMAP); `status` says nothing. The first's lock is on the removed inode and
     it never checks it (gateway/mailbox_lease.py `take`/`held`, gateway/daemon.py `_leased`)."""
     box = _maildir(world)
-    first = start_daemon(world)
-    second = start_daemon(world, ready=False)
+    first = start_daemon(world, command=GATEWAY_EXEC)
+    second = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         assert wait_for(lambda: _waiting(second), timeout=60), _log(second)[-2000:]
         shutil.rmtree(world.root / "store" / "leases")  # the operator's clean-up
@@ -207,8 +207,8 @@ def test_a_second_run_of_a_configuration_with_metrics_exits_instead_of_waiting(w
     gateway process (gateway/daemon.py `run` serves the metrics first, gateway/metrics.py `serve` raises ConfigError).
     The same holds of `listener:` (its port)."""
     box = _maildir(world, metrics={"host": "127.0.0.1", "port": free_port()})
-    first = start_daemon(world)
-    second = start_daemon(world, ready=False)
+    first = start_daemon(world, command=GATEWAY_EXEC)
+    second = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         wait_for(lambda: second.poll() is not None or _waiting(second), timeout=60)
         exited = second.poll()
@@ -242,8 +242,8 @@ def test_a_configuration_sharing_the_storage_leaves_its_own_mailbox_unworked(wor
     other_config.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     shutil.copyfile(world.root / "qlvb.db", world.root / "other.db")
     other_box = stdlib_mailbox.Maildir(str(world.root / "OtherMaildir"), create=True)
-    first = start_daemon(world)
-    second = subprocess.Popen([*GATEWAY, "run", "--config", str(other_config)], cwd=world.root,
+    first = start_daemon(world, command=GATEWAY_EXEC)
+    second = subprocess.Popen([*GATEWAY_EXEC, "run", "--config", str(other_config)], cwd=world.root,
                               env=dict(os.environ, PYTHONWARNINGS="ignore"),
                               stdout=(world.root / "other.log").open("w"), stderr=subprocess.STDOUT, text=True)
     second.log = world.root / "other.log"  # type: ignore[attr-defined]
@@ -266,8 +266,8 @@ def test_a_frozen_holder_stops_the_mailbox_and_status_says_so(world: World) -> N
     state: status cannot tell an operator that a second process is waiting on a frozen one)."""
     box = _maildir(world, monitoring={"alert_after_seconds": 3}, limits={"max_mail_mb": 50, "seconds_per_document": 5,
                                                                          "seconds_per_mail": 5})
-    first = start_daemon(world)
-    second = start_daemon(world, ready=False)
+    first = start_daemon(world, command=GATEWAY_EXEC)
+    second = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         assert wait_for(lambda: _waiting(second), timeout=60)
         first.send_signal(signal.SIGSTOP)
@@ -291,8 +291,8 @@ def test_a_waiting_daemon_stopped_leaves_the_first_ones_state_and_takes_over_aft
     1..n.
     Observed: as expected."""
     box = _maildir(world)
-    first = start_daemon(world)
-    second = start_daemon(world, ready=False)
+    first = start_daemon(world, command=GATEWAY_EXEC)
+    second = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     third = None
     try:
         assert wait_for(lambda: _waiting(second), timeout=60)
@@ -301,7 +301,7 @@ def test_a_waiting_daemon_stopped_leaves_the_first_ones_state_and_takes_over_aft
         code, status = _status(world)
         mailbox = status["mailboxes"][0]
         assert code == 0 and mailbox["connected"], status
-        third = start_daemon(world, ready=False)
+        third = start_daemon(world, command=GATEWAY_EXEC, ready=False)
         assert wait_for(lambda: _waiting(third), timeout=60)
         _deliver(world, box, 4500, 3)
         assert wait_for(lambda: mails_recorded(world) == 3, timeout=60)
@@ -332,8 +332,8 @@ def test_the_store_disk_full_before_the_start_still_gives_one_holder_and_recover
 
     box = _maildir(world)
     filler = _fill(small_disk)
-    first = start_daemon(world)
-    second = start_daemon(world, ready=False)
+    first = start_daemon(world, command=GATEWAY_EXEC)
+    second = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         assert wait_for(lambda: _waiting(second), timeout=60), _log(second)[-1500:]
         _deliver(world, box, 4600, 2)
@@ -359,14 +359,14 @@ def test_a_holder_that_cannot_log_in_keeps_the_mailbox_from_one_that_can(world: 
     keeps the lease of a mailbox it cannot work (`_leased` before the sources, no release on failure)."""
     imap_server, _ = servers
     log = world.root / "terminal.log"
-    terminal = subprocess.Popen([*GATEWAY, "run", "--config", str(world.config_path)], cwd=world.root,
+    terminal = subprocess.Popen([*GATEWAY_EXEC, "run", "--config", str(world.config_path)], cwd=world.root,
                                 env=dict(os.environ, QLVB_IMAP_PASSWORD="old-password", PYTHONWARNINGS="ignore"),
                                 stdout=log.open("w"), stderr=subprocess.STDOUT, text=True)
     terminal.log = log  # type: ignore[attr-defined]
     service = None
     try:
         assert wait_for(lambda: "again in" in _log(terminal), timeout=60), _log(terminal)[-1500:]
-        service = start_daemon(world, ready=False)
+        service = start_daemon(world, command=GATEWAY_EXEC, ready=False)
         assert wait_for(lambda: _waiting(service), timeout=60), _log(service)[-1500:]
         from test_daemon import append
 

@@ -17,7 +17,7 @@ from servers import wait_for
 from test_daemon import mails_recorded, start_daemon, stop_daemon
 from test_faults_infrastructure import (_alive, _cmdline, _descendants, _filed, _good, _inbox, _maildir, _parent,
                                         _register, _status_error)
-from world import World
+from world import GATEWAY_EXEC, World
 from test_faults_infrastructure import small_disk  # noqa: F401  (the fixture)
 
 
@@ -46,7 +46,7 @@ def test_the_worker_server_killed_with_its_workers_mid_mail_quarantines_no_mail(
     numbers = list(range(201, 241))
     for raw in _good(world, *numbers):
         inbox.add(raw)
-    daemon = start_daemon(world, ready=False)
+    daemon = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         assert wait_for(lambda: mails_recorded(world) >= 1, timeout=120, step=0.02)
         server = _server(daemon.pid)
@@ -91,7 +91,7 @@ def test_the_disk_with_room_for_the_original_but_not_its_pdf_quarantines_no_mail
     inbox = _maildir(world)
     pdf = world.signed("stp", world.document(number="301/STP-VP"))
     raw = world.mail("m301", attachments=[("cv.pdf", pdf)]).read_bytes()
-    daemon = start_daemon(world)
+    daemon = start_daemon(world, command=GATEWAY_EXEC)
     try:
         filler = _fill(small_disk)
         _leave_free(small_disk, filler, len(raw) + 8192 + len(pdf) // 2)
@@ -134,7 +134,7 @@ def test_the_registers_disk_full_while_the_sqlite_file_grows_loses_and_quarantin
     inbox = _maildir(world, database=url)
     first, *rest = _good(world, 401, 402, 403, 404)
     inbox.add(first)
-    daemon = start_daemon(world, ready=False)
+    daemon = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         assert wait_for(lambda: _inbox(world) == 0, timeout=90)
         filler = _fill(small_register_disk)
@@ -169,7 +169,7 @@ def test_a_worker_past_its_time_is_killed_though_its_server_was_killed(world: Wo
 
     inbox = _maildir(world, limits={"seconds_per_document": 3})
     inbox.add(_good(world, 501)[0])
-    daemon = start_daemon(world, ready=False)
+    daemon = start_daemon(world, command=GATEWAY_EXEC, ready=False)
     try:
         assert wait_for(lambda: _inbox(world) == 0, timeout=90)
         bomb = made_pdfs.decompression_bomb(world.document(number="502/STP-VP"), gigabytes=8)
@@ -215,7 +215,7 @@ def test_over_imap_the_worker_server_stopped_and_its_workers_killed_mid_mail_los
             world.extra["smtp"] = {"host": "127.0.0.1", "port": smtp.port, "security": "none"}
             world.write_config()
             append(imap_server, *paths)
-            daemon = start_daemon(world, ready=False)
+            daemon = start_daemon(world, command=GATEWAY_EXEC, ready=False)
             try:
                 assert wait_for(lambda: mails_recorded(world) >= 1, timeout=120, step=0.02)
                 server = _server(daemon.pid)

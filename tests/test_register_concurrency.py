@@ -15,7 +15,7 @@ from born_digital import numbered_document
 from registry.database import Register
 from registry.models import Document, Mail, Outbox
 from servers import postgres
-from world import GATEWAY, World
+from world import GATEWAY_EXEC, World
 
 
 def _mails(world: World, count: int, first: int) -> list[Path]:
@@ -50,7 +50,7 @@ def test_two_gateways_at_once_on_postgresql(pg_world) -> None:  # type: ignore[n
     world.write_config()
     Register(url).close()  # migrate once before the race
     procs = [
-        subprocess.Popen([*GATEWAY, "ingest", "--config", str(world.config_path), "--json", *map(str, batch + first[:5])],
+        subprocess.Popen([*GATEWAY_EXEC, "ingest", "--config", str(world.config_path), "--json", *map(str, batch + first[:5])],
                          cwd=world.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for batch in (first, second)
     ]
@@ -62,7 +62,7 @@ def test_two_gateways_at_once_on_postgresql(pg_world) -> None:  # type: ignore[n
 
 def _kill_and_rerun(world: World, url: str, mails: list[Path], kills: int) -> None:
     for attempt in range(kills):
-        proc = subprocess.Popen([*GATEWAY, "ingest", "--config", str(world.config_path), "--json", *map(str, mails)],
+        proc = subprocess.Popen([*GATEWAY_EXEC, "ingest", "--config", str(world.config_path), "--json", *map(str, mails)],
                                 cwd=world.root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                 start_new_session=True)
         # wait until it has registered some mails, then kill the whole process group with SIGKILL

@@ -37,7 +37,10 @@ DIRECTORY_CSV = f"""code,name,mailbox,aliases,groups
 000.00.16.H06,Sở Tài chính tỉnh Bắc Giang,{STC},Sở Tài chính,"Sở, ban, ngành|Sở, cơ quan thuộc UBND tỉnh"
 """
 
-GATEWAY = [sys.executable, "-m", "gateway.cli"]
+# `qlvb-gateway` as a test starts it: a fork of this test process's zygote (tests/zygote.py), its modules imported
+# already; GATEWAY_EXEC as a user starts it, for a test that looks at the process itself (its id, children, group)
+GATEWAY_EXEC = [sys.executable, "-m", "gateway.cli"]
+GATEWAY = [sys.executable, "-I", "-S", str(Path(__file__).with_name("zygote_client.py"))]
 # Documents laid out already, by what was asked (a layout costs 60 ms, and the suite asks the same ones again and again)
 _RENDERED: dict[str, bytes] = {}
 RENDERED_KEPT = 64
