@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from world import GATEWAY
+
 
 def test_demo_runs_the_gateway_over_a_maildir_and_prints_the_register_and_replies(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("qlvb-gateway")  # as `make demo` runs it: .venv/bin/qlvb-gateway
@@ -99,23 +101,23 @@ def test_demo_never_removes_a_folder_it_did_not_make_nor_says_it_serves_on_a_tak
     mine = tmp_path / "important"
     mine.mkdir()
     (mine / "precious.txt").write_text("keep")
-    refused = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(mine)],
+    refused = subprocess.run([*GATEWAY, "demo", "--dir", str(mine)],
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "holds files an earlier demo did not make" in refused.stderr
     assert (mine / "precious.txt").read_text() == "keep"
     # red team 36: a trial register under the demo's names, beside files of one's own
     for name in ("config.yaml", "qlvb.db", "Maildir", "mails"):
         (mine / name).touch()
-    refused = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(mine)],
+    refused = subprocess.run([*GATEWAY, "demo", "--dir", str(mine)],
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and (mine / "precious.txt").read_text() == "keep"
     (tmp_path / "link").symlink_to(mine)
-    refused = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(tmp_path / "link")],
+    refused = subprocess.run([*GATEWAY, "demo", "--dir", str(tmp_path / "link")],
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "a link or the working folder" in refused.stderr
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        busy = subprocess.run([sys.executable, "-m", "gateway.cli", "demo", "--dir", str(tmp_path / "d"), "--serve",
+        busy = subprocess.run([*GATEWAY, "demo", "--dir", str(tmp_path / "d"), "--serve",
                                "--port", str(port)], capture_output=True, text=True, timeout=120)
     assert busy.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in busy.stderr
     assert busy.stdout == "" and not (tmp_path / "d").exists()

@@ -19,6 +19,7 @@ from kit import DocumentSpec, render_document, scan
 from kit.reading_cases import reading_cases
 from vntext import fold
 from conftest import shared_folder
+from world import GATEWAY
 
 SUB_HEADINGS = ("Gửi bản giấy:", "Gửi bản điện tử:", "Bản điện tử:")
 
@@ -271,7 +272,7 @@ def test_parse_command_prints_the_contract(tmp_path: Path) -> None:
     case = CASES["case001"]
     path = tmp_path / "quyet-dinh.pdf"
     path.write_bytes(scan(render_document(case.spec), 200, seed=1))
-    done = subprocess.run([sys.executable, "-m", "gateway.cli", "parse", str(path), "--json"],
+    done = subprocess.run([*GATEWAY, "parse", str(path), "--json"],
                           capture_output=True, text=True, check=True)
     out = json.loads(done.stdout)
     assert set(out) >= {"pages", "ocr", "document", "recipients", "warnings"}
@@ -288,7 +289,7 @@ def test_parse_json_of_a_damaged_file_is_json_alone(tmp_path: Path) -> None:
     # JSON (PyMuPDF prints MuPDF's messages there), so `parse --json | jq` broke
     path = tmp_path / "cut.pdf"
     path.write_bytes(render_document(CASES["case001"].spec)[:5000])
-    done = subprocess.run([sys.executable, "-m", "gateway.cli", "parse", str(path), "--json"],
+    done = subprocess.run([*GATEWAY, "parse", str(path), "--json"],
                           capture_output=True, text=True, check=True)
     assert set(json.loads(done.stdout)) >= {"pages", "document", "warnings"}
 
@@ -302,7 +303,7 @@ def test_without_tesseract_data_a_scan_gets_a_clear_warning(tmp_path: Path) -> N
     path = tmp_path / "scan.pdf"
     path.write_bytes(scan(render_document(DocumentSpec()), 150))
     env = {**os.environ, "TESSDATA_PREFIX": str(tmp_path)}  # a folder without vie.traineddata
-    done = subprocess.run([sys.executable, "-m", "gateway.cli", "parse", str(path), "--json"],
+    done = subprocess.run([*GATEWAY, "parse", str(path), "--json"],
                           capture_output=True, text=True, env=env, check=True)
     out = json.loads(done.stdout)
     assert out["document"]["issuer"] is None

@@ -19,7 +19,7 @@ from gateway.demo.documents import LEFT, LEFT_COL, RIGHT_COL, TOP, font_file
 from gateway.fonts import liberation_serif
 from kit import DocumentSpec, render_document
 from vntext.legacy import legacy_font, to_unicode
-from world import World
+from world import GATEWAY, World
 
 # where the lines of a Công văn of Sở Tư pháp go: (centre x or None for the block's left, baseline y, style, size);
 # styles: "body", "bold" (the body's font, bold) and "caps" (capitals, bold)
@@ -116,7 +116,7 @@ def _rename(doc: pymupdf.Document, xref: int, name: str) -> None:
 
 
 def parse(path: Path) -> dict:  # type: ignore[type-arg]
-    done = subprocess.run([sys.executable, "-m", "gateway.cli", "parse", str(path), "--json"],
+    done = subprocess.run([*GATEWAY, "parse", str(path), "--json"],
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 

@@ -19,7 +19,7 @@ import made_pdfs
 from gateway.reading import read_document
 from kit import DocumentSpec, render_document, scan, sign_with_stamp
 from office_documents import sign_scan
-from world import STP, US, make_world
+from world import GATEWAY, STP, US, make_world
 
 AGENCY = "Sở Tư pháp tỉnh Bắc Giang"
 LEADER = "lanhdao@snv.bacgiang.gov.vn"
@@ -33,7 +33,7 @@ def box_scan(province, **spec) -> bytes:  # type: ignore[no-untyped-def]
 
 
 def parse(path: Path) -> dict:  # type: ignore[type-arg]
-    done = subprocess.run([sys.executable, "-m", "gateway.cli", "parse", str(path), "--json"],
+    done = subprocess.run([*GATEWAY, "parse", str(path), "--json"],
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 

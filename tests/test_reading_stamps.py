@@ -15,6 +15,7 @@ from gateway.reading import read_pdf_bytes
 from gateway.reading.lines import Line
 from gateway.reading.stamps import Word, fill_blanks
 from kit import blank_document, box_between, sign_with_stamp
+from world import GATEWAY
 
 STAMPED = ["018", "019", "020", "021", "022", "023"]  # number and date only in the signatures' stamps
 TYPED = ["017", "024", "025"]  # signed too, number and date typed in the page's text
@@ -58,7 +59,7 @@ def test_a_document_signed_here_is_read_with_the_number_and_date_its_signatures_
                                                                                    tmp_path: Path) -> None:
     path = tmp_path / "707-STP-VP.pdf"
     path.write_bytes(stamped)
-    done = subprocess.run([sys.executable, "-m", "gateway.cli", "parse", "--json", str(path)],
+    done = subprocess.run([*GATEWAY, "parse", "--json", str(path)],
                           capture_output=True, text=True, check=True, timeout=120)
     out = json.loads(done.stdout)
     assert out["document"]["number"] == "707/STP-VP"
