@@ -285,7 +285,10 @@ def sent_text(row: dict[str, Any]) -> str:
 
 def recall_text(out: dict[str, Any]) -> str:
     # queued, as every answer is: sent by the daemon when the SMTP server takes it (a newcomer read "sent" while it was down)
-    return f"Đã xếp thông báo thu hồi {out['identifier']} vào hàng gửi đến: {', '.join(out['recall_sent_to'])}"
+    said = f"Đã xếp thông báo thu hồi {out['identifier']} vào hàng gửi đến: {', '.join(out['recall_sent_to']) or '(không ai)'}"
+    if out.get("withheld_from"):  # the letter never left for them: not sent now, nothing to recall (red team 148)
+        said += f"\nVăn bản chưa đi, nay không gửi nữa, đến: {', '.join(out['withheld_from'])}"
+    return said
 
 
 def resolution_text(out: dict[str, Any], warnings: list[str]) -> str:

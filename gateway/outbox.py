@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
 
 from gateway.config import MailServer
 from gateway.exchange.tracking import follow_outbox
@@ -22,6 +23,7 @@ from qlvb_mailbox.smtp import Envelope, Result, send_all
 from registry import audit
 from registry.database import Register
 from registry.models import Outbox, OutgoingRecipient
+from registry.outbox import settle_withdrawn
 
 log = logging.getLogger("qlvb.outbox")
 
@@ -110,6 +112,12 @@ class OutboxSender:
             followed = set(session.scalars(select(OutgoingRecipient.outbox_id).where(OutgoingRecipient.outbox_id.in_(keys))))
             for result in results:
                 row = rows.get(result.key)
+                if row is not None and row.state == "withdrawn":  # recalled while this sender had it in hand
+                    settle_withdrawn(session, row, sent=result.tried and result.outcome == "sent", now=now)
+                    if row.id in followed:
+                        follow_outbox(session, row)
+                    sent += row.state == "sent"
+                    continue
                 if row is None or row.state != "queued":
                     continue
                 if not result.tried:
@@ -143,6 +151,7 @@ class OutboxSender:
         or two gateways on one register, never send one message twice."""
         due = (Outbox.state == "queued", or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
         with self.register.session() as session:
+            self._settle_withdrawn(session, now)
             ids = session.scalars(select(Outbox.id).where(*due).order_by(Outbox.id).limit(BATCH)).all()
             taken = list(session.scalars(  # in one statement; a row another sender took meanwhile no longer matches
                 update(Outbox).where(Outbox.id.in_(ids), *due).values(next_attempt_at=now + LEASE)
@@ -151,10 +160,19 @@ class OutboxSender:
             rows = session.scalars(select(Outbox).where(Outbox.id.in_(taken)).order_by(Outbox.id)).all()
             return [Envelope(r.id, self.sender, r.recipient, r.raw) for r in rows]
 
+    @staticmethod
+    def _settle_withdrawn(session: Session, now: datetime) -> None:
+        """Document mails recalled while a sender might have had them in hand, whose lease or wait is over: no sender
+        sent them, so they never go, nor the recall notices held for them."""
+        for row in session.scalars(select(Outbox).where(Outbox.state == "withdrawn", Outbox.next_attempt_at <= now)):
+            settle_withdrawn(session, row, sent=False, now=now)
+            follow_outbox(session, row)
+
     def next_due(self) -> datetime | None:
         """When the earliest queued message is due (None: nothing queued)."""
         queued = Outbox.state == "queued"
         with self.register.session() as session:  # asked at every turn: two answers, not every queued row
             if session.scalar(select(Outbox.id).where(queued, Outbox.next_attempt_at.is_(None)).limit(1)) is not None:
                 return datetime.now(timezone.utc)
-            return session.scalar(select(func.min(Outbox.next_attempt_at)).where(queued))
+            waiting = or_(queued, Outbox.state == "withdrawn")  # a withdrawn mail's wait over: settled (_claim)
+            return session.scalar(select(func.min(Outbox.next_attempt_at)).where(waiting))

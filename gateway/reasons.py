@@ -17,7 +17,8 @@ VERDICT_WORDS: dict[str, str] = {"accepted": "tiếp nhận", "duplicate": "trù
 ENTRY_WORDS: dict[str, str] = {"resolved": "tìm được", "ambiguous": "nhiều cơ quan", "unresolved": "không tìm được",
                                "skipped": "bỏ qua"}
 RECIPIENT_WORDS: dict[str, str] = {"queued": "chờ gửi", "sent": "đã gửi", "acknowledged": "đã báo nhận",
-                                   "returned": "bị trả lại", "failed": "gửi không được"}
+                                   "returned": "bị trả lại", "failed": "gửi không được",
+                                   "withdrawn": "thu hồi trước khi gửi, không gửi"}
 
 
 def worded(code: str, words: dict[str, str]) -> str:

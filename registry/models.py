@@ -213,8 +213,10 @@ class DocumentFile(Base):
 # the answers (one template each in templates/): to a mail received, to the clerk, to a recipient agency
 OutboxKind = Literal["ack", "return", "alert", "digest", "document", "outgoing-held", "recall", "recalled",
                      "recall-answer", "passed", "reminder", "processing"]
-OutboxState = Literal["queued", "sent", "failed"]
-RecipientState = Literal["queued", "sent", "acknowledged", "returned", "failed"]  # an outgoing document's recipient
+# withdrawn: a document mail recalled before it went, never sent; held: a recall notice waiting for the document mail it
+# recalls to be settled (sent: the notice goes; withdrawn or failed: it is withdrawn too)
+OutboxState = Literal["queued", "sent", "failed", "withdrawn", "held"]
+RecipientState = Literal["queued", "sent", "acknowledged", "returned", "failed", "withdrawn"]  # an outgoing document's recipient
 
 
 class Outbox(Base):
@@ -238,6 +240,7 @@ class Outbox(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)  # retry after
+    after_id: Mapped[int | None] = mapped_column(Integer, index=True)  # a held notice: the document mail it waits for
 
 
 class OutgoingSeries(_YearlySeries, Base):

@@ -31,7 +31,7 @@ from gateway.model import MailFacts
 from registry import audit
 from registry.database import Register
 from registry.models import Assignment, Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient, Outbox
-from registry.outbox import OutboxKind, enqueue
+from registry.outbox import OutboxKind, enqueue, withdraw
 from registry.queries import RECALLED_INSIDE, WAITING
 from registry.register_line import copies_of, locked_lines
 from registry.references import destroy_after_commit
@@ -63,7 +63,8 @@ class RecallError(ValueError):
 @dataclass(frozen=True)
 class RecallSent:
     identifier: str
-    recipients: list[str]
+    recipients: list[str]  # the mailboxes a notice is queued for
+    withheld: list[str]  # the mailboxes the document never left for: withdrawn from the outbox, or failed for good
 
 
 def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> RecallSent:
@@ -88,8 +89,22 @@ def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> Recal
         recipients = session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.document_id == row.id)
                                      .order_by(OutgoingRecipient.id)).all()
         doc = {"number": row.notation, "date": row.issued_date, "summary": row.subject}
+        notified: list[str] = []
+        withheld: list[str] = []
         for group in _by_mail(recipients):  # one recall a mail of the document (a shared mailbox's: red team 78)
             first = group[0]
+            mail_row = session.get(Outbox, first.outbox_id) if first.outbox_id is not None else None
+            if mail_row is not None and mail_row.state == "failed":
+                withheld.append(first.mailbox)
+                continue  # it never reached them: nothing to recall (they would answer 16)
+            after = None
+            if mail_row is not None and mail_row.state == "queued":  # not gone yet: it never goes (red team 148)
+                if withdraw(mail_row, now):
+                    for recipient in group:
+                        recipient.state = "withdrawn"
+                    withheld.append(first.mailbox)
+                    continue
+                after = mail_row  # a sender may have it in hand: the notice waits for what the server says
             context = {"doc": doc, "identifier": row.identifier, "reason": reason,
                        "recipient": {"name": ", ".join(r.agency_name for r in group)}}
             mail = gateway.writer.render(
@@ -97,12 +112,13 @@ def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> Recal
                 in_reply_to=first.message_id,
                 headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": row.identifier, "X-QLVB-Recall-Reason": reason},
             )
-            enqueue(session, "recall", first.mailbox, mail, now=now)
+            enqueue(session, "recall", first.mailbox, mail, now=now, after=after)
+            notified.append(first.mailbox)
             for recipient in group:
                 recipient.recall = "requested"
         audit.record(session, "outgoing-recalled", actor=actor, identifier=row.identifier, reason=reason,
-                     recipients=[r.agency_code for r in recipients])
-        return RecallSent(row.identifier, list(dict.fromkeys(r.mailbox for r in recipients)))
+                     recipients=[r.agency_code for r in recipients], withheld=withheld)
+        return RecallSent(row.identifier, list(dict.fromkeys(notified)), list(dict.fromkeys(withheld)))
 
 
 def _by_mail(recipients: Sequence[OutgoingRecipient]) -> list[list[OutgoingRecipient]]:

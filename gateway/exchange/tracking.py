@@ -42,6 +42,8 @@ def follow_outbox(session: Session, row: Outbox) -> None:
                 recipient.state = "sent"
         elif row.state == "failed" and recipient.state in ("queued", "sent"):
             recipient.state, recipient.detail = "failed", row.last_error
+        elif row.state == "withdrawn" and row.next_attempt_at is None and recipient.state == "queued":
+            recipient.state = "withdrawn"  # recalled before it went: never sent (red team 148)
 
 
 def answered_recipient(session: Session, facts: MailFacts) -> OutgoingRecipient | None:

@@ -37,7 +37,8 @@ PAPER = "-"  # the answer "on paper" (send's --confirm "ENTRY=-")
 UPLOAD = "outgoing-upload"  # the session's key for the token of the files uploaded and not yet sent
 
 RECIPIENT_STATES = {"queued": "Chờ gửi", "sent": "Đã gửi (máy chủ thư đã nhận)", "acknowledged": "Đã nhận, vào sổ",
-                    "returned": "Bị trả lại", "failed": "Gửi không được"}
+                    "returned": "Bị trả lại", "failed": "Gửi không được",
+                    "withdrawn": "Không gửi (thu hồi trước khi gửi đi)"}
 # the recipient's edXML processing status, where it runs this gateway (X-QLVB-Status)
 PROCESSING = {"04": "Chờ phân công", "05": "Đang xử lý", "06": "Đã xử lý xong"}
 RECALL = {"requested": "Đã đề nghị thu hồi", "agreed": "Đồng ý thu hồi", "unknown": "Không rõ văn bản thu hồi"}
