@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "number-lookalike": "Số, ký hiệu trong văn bản có chữ của bảng chữ khác vẽ giống chữ Latinh: để trống, không đăng ký theo số này.",
     "name-lookalike": "Tên cơ quan ban hành trong lớp chữ của văn bản có chữ không có trong tiếng Việt (chữ của bảng chữ khác vẽ giống chữ Latinh, hoặc chữ không hiện): tên đọc được không phải tên trên trang.",
     "sent-before": "Đã gửi trước đây một văn bản cùng số, ký hiệu và ngày (tệp khác): kiểm tra có phải gửi lại không.",
+    "number-used": "Số, ký hiệu này đã dùng trong năm cho văn bản ngày khác (mỗi số chỉ một văn bản trong năm): kiểm tra số của văn bản.",
     "not-our-document": "Văn bản không phải của cơ quan mình ban hành (tên cơ quan ban hành hoặc chữ ký số là của cơ quan khác): không ký, không gửi; muốn chuyển tiếp thì ban hành văn bản chuyển của cơ quan mình.",
     "signed-then-changed": "Tệp đã bị sửa sau khi ký số (có bản sửa đổi không ký, hoặc chữ ký của người khác, sau chữ ký): không ký lại, không gửi; Văn thư gửi tệp đúng như đã ký.",
     "several-documents": "Thư trong thư mục gửi đi kèm nhiều văn bản hoặc nhiều bản dự thảo, hoặc tệp PDF nhúng tệp khác: không gửi; mỗi thư một văn bản (một tệp PDF, kèm dự thảo nếu có), không nhúng tệp vào PDF.",

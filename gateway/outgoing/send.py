@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from gateway.decision.issuers import signer_agency
@@ -204,9 +204,14 @@ class OutgoingSender:
                                                                              "PDF")])
         if reading.particulars.number and not reading.particulars.number.startswith("/"):
             with self.gw.register.session() as session:
-                before = sent_of_number(session, us.agency.code, reading.particulars.number, reading.particulars.date, year)
-            if before:
-                plan = replace(plan, warnings=[warning("sent-before", ", ".join(before))])
+                sent = sent_of_number(session, us.agency.code, reading.particulars.number, year)
+            date = reading.particulars.date
+            before = [ident for ident, issued in sent if not date or issued == date]
+            other = [f"{ident} ({issued})" for ident, issued in sent if date and issued != date]
+            # NĐ 30/2020 Đ15: a year's documents are numbered once each; the same number on another date is another
+            # document (red team 148: a second "47/SNV-VP" of 2026 went unsaid)
+            plan = replace(plan, warnings=[*plan.warnings, *([warning("sent-before", ", ".join(before))] if before else []),
+                                           *([warning("number-used", ", ".join(other))] if other else [])])
         return plan, reading, must_sign
 
     def _checked(self, choices: Choices, reading: Reading) -> Choices:
@@ -314,16 +319,19 @@ class OutgoingSender:
 
 # NĐ 30/2020 Phụ lục VI: a document of a number sent before is said before it goes again (red team 63: the same letter
 # saved again, its bytes other, was sent a second time without a word); a correction may go, the clerk having seen it
-def sent_of_number(session: Session, agency_code: str, number: str, date: str | None, year: int) -> list[str]:
-    """The identifiers of the documents sent of this số, ký hiệu (however written: vntext.notation_key) and date, or of
-    this year when its date is unread."""
-    same_day = OutgoingDocument.issued_date == date if date else OutgoingDocument.year == year
-    head = number.partition("/")[0].strip()  # the notations that begin as it does, by the notation's index
-    rows = session.execute(select(OutgoingDocument.identifier, OutgoingDocument.notation, OutgoingDocument.agency_code)
-                           .where(OutgoingDocument.notation >= f"{head}/", OutgoingDocument.notation < f"{head}/\uffff",
-                                  same_day))
+def sent_of_number(session: Session, agency_code: str, number: str, year: int) -> list[tuple[str, str | None]]:
+    """The documents sent this year of this số, ký hiệu however written (vntext.notation_key: "05/SNV-VP" is 5/SNV-VP),
+    each its identifier and date."""
+    head = number.partition("/")[0].strip()
+    digits = head.lstrip("0") if head.isdigit() else None
+    heads = {head} if digits is None else {"0" * zeros + digits for zeros in range(4)}  # as written with leading zeros
+    begins = or_(*(and_(OutgoingDocument.notation >= f"{h}/", OutgoingDocument.notation < f"{h}/\uffff") for h in heads))
+    rows = session.execute(select(OutgoingDocument.identifier, OutgoingDocument.notation, OutgoingDocument.agency_code,
+                                  OutgoingDocument.issued_date)  # each head by the notation's index
+                           .where(begins, OutgoingDocument.year == year).order_by(OutgoingDocument.id))
     key = notation_key(number)
-    return [ident for ident, notation, agency in rows if agency == agency_code and notation and notation_key(notation) == key]
+    return [(ident, issued) for ident, notation, agency, issued in rows
+            if agency == agency_code and notation and notation_key(notation) == key]
 
 
 def _sent_row(session: Session, agency_code: str, pdf: bytes) -> OutgoingDocument | None:
