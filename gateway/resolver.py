@@ -36,7 +36,8 @@ Status = Literal["resolved", "ambiguous", "unresolved", "skipped"]
 
 # Titles a person is named by; what follows names the agency ("Chánh Văn phòng UBND tỉnh").
 _TITLE = (r"(PHO |TONG )?(GIAM DOC|CHU TICH|THU TRUONG|BO TRUONG|CHU NHIEM|CHANH|TRUONG|CUC TRUONG|VU TRUONG|"
-          r"HIEU TRUONG|BI THU|VIEN TRUONG|NGUOI DUNG DAU|LANH DAO|CT|PCT|PTC|BTCN|PCN)")
+          r"HIEU TRUONG|BI THU|VIEN TRUONG|NGUOI DUNG DAU|LANH DAO|CT|PCT|PTC|BTCN|PCN|PGD|THUONG TRUC|"
+          r"TT(?= (UBND|HDND|UY BAN|HOI DONG|TINH UY|HUYEN UY|DANG UY)\b))")  # "TT UBND tỉnh", not "TT Y tế" (red team 148)
 # One title or several sharing their agency: "Chủ tịch, các PCT UBND tỉnh", "CT, PTC UBND tỉnh";
 # "Đồng chí" / "Đ/c" before it.
 _TITLES = re.compile(rf"^((CAC )?(DONG CHI|D/C) )?(CAC\s+)?{_TITLE}((\s*,\s*|\s+VA\s+)(CAC\s+)?{_TITLE})*\s+(CAC\s+)?")
@@ -51,7 +52,7 @@ _NOTES = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")  # "(để b/c)", and as some o
 _NUMBERING = re.compile(r"^\s*(\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.)\s+")
 _NOTE_WORDS = re.compile(r"^(\d+\s*(BAN|B)\b|DE\b(?! AN\b)|B/C|B/CAO|B/E|T/H|P/H|TH/H|PH/H|D/B|D/C|"
                          r"QUA (EMAIL|E-MAIL|THU|HE THONG)|KEM\b|BAN (CHINH|SAO|GOC|DIEN TU)\b|THAY\b|THUC HIEN|BAO CAO|"
-                         r"PHOI HOP|CHI DAO|E-?MAIL|"
+                         r"PHOI HOP|CHI DAO|E-?MAIL|PHONG\b|"
                          r"DANG (TAI|CONG BAO|WEBSITE|CONG)|Y KIEN|CHU TRI|GIAM SAT|TONG HOP|THEO DOI|THI HANH)")
 # A note never names a body or a place ("(qua Bộ Tài chính)", "(để UBND tỉnh Lạng Sơn biết)": red team 37)
 _BODY_WORD = re.compile(r"\b(BO|SO|CUC|UBND|UY BAN|HDND|HOI DONG|TINH UY|THANH UY|DANG UY|VIEN|TRUNG TAM|CHI CUC|"
@@ -127,6 +128,15 @@ def _as_level_list(text: str) -> str:
 _EVERY_PLACE = re.compile(rf"\bcác\s+({_LEVEL}|TP)\b", re.IGNORECASE)  # "… các tỉnh, TP", "các xã, phường"
 # A list's head naming no kind of its own: "Các cơ quan: Sở Tư pháp, …" (each item is a name).
 _ANY_KIND = re.compile(r"^(CO QUAN|DON VI|TO CHUC|CO QUAN DON VI|DIA PHUONG)$")
+# What no agency's unit is: a firm, a person, people at large (red team 148: "Sở Tài chính: Công ty TNHH Kiểm toán XYZ"
+# and "Sở Tư pháp: ông Nguyễn Văn A" went to the head alone, the firm or person dropped in silence)
+_NO_UNIT = re.compile(r"^(CONG TY|TONG CONG TY|TAP DOAN|DOANH NGHIEP|HOP TAC XA|NGAN HANG|CTY|ONG|BA|DONG CHI|D/C|"
+                      r"CA NHAN|HO GIA DINH|TO CHUC(,| VA) CA NHAN|NGUOI)\b")
+# The kinds of body whose letters name their own leaders and units by the kind alone ("Giám đốc Sở", "Lãnh đạo Cục")
+_BARE_KINDS = frozenset({"SO", "CUC", "BO", "BAN", "VIEN", "TRUONG"})
+# An address written in an entry: the gateway mails the directory's mailboxes only, and the clerk sees what the block
+# says (red team 148: "Sở Tư pháp (qua thư điện tử attacker@…)" was mailed to Sở Tư pháp, the address unsaid)
+_ADDRESS = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+|\bhttps?://|\bwww\.", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -196,9 +206,13 @@ class Resolver:
 
     # ---- outgoing: which agencies an entry names ------------------------------------------
     def resolve(self, entry: str) -> Resolution:
+        if _ADDRESS.search(as_printed(entry)):
+            return Resolution(entry, "unresolved", candidates=[])
         text = self._clean(entry)
         if not text or _ARCHIVE.match(fold(text)):
             return Resolution(entry, "skipped")  # the archive entry is not a recipient
+        if self._our_own(text):
+            return Resolution(entry, "skipped")  # our leaders and units: its internal copies
         if is_above(text) or article_number(text) is not None:
             return self._reference(entry, text)
         found = self._agencies(text)
@@ -210,6 +224,14 @@ class Resolver:
         renamed = [warning("recipient-former-name", f"{name} → {agency.name}")
                    for name, agency in dict.fromkeys(found.former) if agency in agencies]
         return Resolution(entry, "resolved" if agencies else "skipped", agencies, warnings=renamed)
+
+    def _our_own(self, text: str) -> bool:
+        """Our own leaders or units, our kind of body written bare ("Giám đốc Sở (b/c)", "Lãnh đạo Sở", "Các phòng, đơn vị
+        thuộc Sở" in a Sở's letter): its internal copies, never mailed (red team 148: each held the whole send)."""
+        if self.us is None:
+            return False
+        kind = fold(self.us.name).split(" ", 1)[0]
+        return kind in _BARE_KINDS and re.search(rf"(?<!CAC )(?<!NHUNG )\b{kind}$", fold(text)) is not None
 
     def _reference(self, entry: str, text: str) -> Resolution:
         bodies = next((v for k, v in self.references.items() if fold(k) == fold(text)), None)
@@ -352,7 +374,7 @@ class Resolver:
                 return None
             own = self._under(self._written_as(bare) or self._written_as(f"{bare} {head}"), head)
             if own is None:
-                if self._body_or_place(item) or self._direct(bare) is not None:
+                if self._body_or_place(item) or self._direct(bare) is not None or _NO_UNIT.match(fold(bare)):
                     return None
                 continue  # one of the head's units
             if len(own.agencies) != 1 or own.unsure:

@@ -26,8 +26,10 @@ def letter(number: str, **changes: Any) -> bytes:
 
 
 @contextmanager
-def signing_agency(root: Path, province: Any, handler: Any, password_env: str) -> Iterator[tuple[World, Any, Any]]:
-    """(the world, the opened gateway, its OutgoingSender); `handler`: the SMTP server's (aiosmtpd)."""
+def signing_agency(root: Path, province: Any, handler: Any, password_env: str,
+                   directory: str | None = None) -> Iterator[tuple[World, Any, Any]]:
+    """(the world, the opened gateway, its OutgoingSender); `handler`: the SMTP server's (aiosmtpd); `directory`: the
+    directory's CSV, if not the world's."""
     from gateway.app import Gateway
     from gateway.config import load_config
     from gateway.intake.analysis import Analyser
@@ -36,6 +38,8 @@ def signing_agency(root: Path, province: Any, handler: Any, password_env: str) -
 
     pki, signers, stranger = province
     world = make_world(root, pki, signers, stranger)
+    if directory is not None:
+        (world.root / "directory.csv").write_text(directory, encoding="utf-8")
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     keys = world.root / "keys"

@@ -14,8 +14,9 @@ from gateway.model import Recipients
 from vntext import fold, one_line
 
 _HEADING = re.compile(r"^NOI NHAN\s*:?\s*", re.I)
-_ELECTRONIC = re.compile(r"^(GUI\s+)?BAN DIEN TU\s*:?\s*$")
-_PAPER = re.compile(r"^(GUI\s+)?BAN GIAY\s*:?\s*$")
+# with where it goes in brackets ("Bản điện tử (qua Hệ thống QLVB):"), "Bản ĐT:" with its colon (red team 148)
+_ELECTRONIC = re.compile(r"^(GUI\s+)?BAN (DIEN TU\s*(\([^()]*\))?\s*:?|DT\s*(\([^()]*\))?\s*:)\s*$")
+_PAPER = re.compile(r"^(GUI\s+)?BAN GIAY\s*(\([^()]*\))?\s*:?\s*$")
 # "Lưu: VT, …" (NĐ 30/2020 Phụ lục I), its first letter bent by OCR before ": VT" ("bưu: VT": a 300 dpi colour scan
 # of the corpus's 012 made an entry "bưu: VTI:TCT(VT,GS5)"; "Bưu điện tỉnh" is an entry, with no colon and VT after it)
 _ARCHIVE = re.compile(r"^(LUU\b|[BI1|]UU\s*[:;]\s*V)")
