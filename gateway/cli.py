@@ -897,7 +897,8 @@ def recall(config_path: str, identifier: str, reason: str, as_json: bool, actor:
         except RecallError as exc:
             raise UsageError(str(exc)) from None
         _send_now(gateway)
-    result = {"identifier": recalled.identifier, "recall_sent_to": recalled.recipients, "withheld_from": recalled.withheld}
+    result = {"identifier": recalled.identifier, "recall_sent_to": recalled.recipients, "withheld_from": recalled.withheld,
+              "recall_waiting_for": recalled.waiting}
     out.print_json(result) if as_json else print(out.recall_text(result))
     return EXIT_OK
 

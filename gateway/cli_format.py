@@ -286,8 +286,11 @@ def sent_text(row: dict[str, Any]) -> str:
 def recall_text(out: dict[str, Any]) -> str:
     # queued, as every answer is: sent by the daemon when the SMTP server takes it (a newcomer read "sent" while it was down)
     said = f"Đã xếp thông báo thu hồi {out['identifier']} vào hàng gửi đến: {', '.join(out['recall_sent_to']) or '(không ai)'}"
+    if out.get("recall_waiting_for"):  # a sender had the letter in hand: the notice goes if the server took it
+        said += ("\nĐang gửi văn bản, chờ máy chủ thư trả lời rồi mới gửi thông báo thu hồi, đến: "
+                 + ", ".join(out["recall_waiting_for"]))
     if out.get("withheld_from"):  # the letter never left for them: not sent now, nothing to recall (red team 148)
-        said += f"\nVăn bản chưa đi, nay không gửi nữa, đến: {', '.join(out['withheld_from'])}"
+        said += "\nVăn bản chưa đi, nay không gửi nữa, đến: " + ", ".join(out["withheld_from"])
     return said
 
 

@@ -64,7 +64,7 @@ class OutboxSender:
         outlived its lease to a slow server, and another sender sent it all again); the messages not begun (past that,
         or `go_on` False: the daemon stopping) are given back at once."""
         now = now or datetime.now(timezone.utc)
-        envelopes = self._claim(now)
+        envelopes, letters = self._claim(now)
         if not envelopes:
             return 0
         begun = recorded = time.monotonic()
@@ -88,7 +88,8 @@ class OutboxSender:
         results: list[Result] = []
         try:
             results = send_all(mail_server(self.server), envelopes, told=told,
-                               go_on=lambda: go_on() and time.monotonic() - begun < LEASE.total_seconds() / 2)
+                               go_on=lambda: go_on() and time.monotonic() - begun < LEASE.total_seconds() / 2,
+                               wanted=lambda envelope: envelope.key not in letters or self._still_queued(envelope.key))
         finally:  # whatever stopped the batch, what the server said is written down and the rest given back (red team 70:
             try:  # an error the sending raised left the answers it had sent unrecorded, sent again at each lease)
                 if heard:
@@ -145,27 +146,33 @@ class OutboxSender:
                             .values(next_attempt_at=None).execution_options(synchronize_session=False))
             session.commit()
 
-    def _claim(self, now: datetime) -> list[Envelope]:
+    def _still_queued(self, key: int) -> bool:
+        """Whether a letter of ours this sender holds is still to go (not recalled since it was taken: red team 149)."""
+        with self.register.session() as session:
+            return session.scalar(select(Outbox.state).where(Outbox.id == key)) == "queued"
+
+    def _claim(self, now: datetime) -> tuple[list[Envelope], set[int]]:
         """Take the due messages for this sender alone: each is leased (its next attempt moved past
         LEASE) in one transaction, so that the daemon and a `send` or `recall` at the command line,
-        or two gateways on one register, never send one message twice."""
+        or two gateways on one register, never send one message twice; and which of them are our letters."""
         due = (Outbox.state == "queued", or_(Outbox.next_attempt_at.is_(None), Outbox.next_attempt_at <= now))
         with self.register.session() as session:
             self._settle_withdrawn(session, now)
             ids = session.scalars(select(Outbox.id).where(*due).order_by(Outbox.id).limit(BATCH)).all()
             taken = list(session.scalars(  # in one statement; a row another sender took meanwhile no longer matches
-                update(Outbox).where(Outbox.id.in_(ids), *due).values(next_attempt_at=now + LEASE)
+                # the last error cleared: a mail recalled now is one a sender may have in hand (registry.outbox.withdraw)
+                update(Outbox).where(Outbox.id.in_(ids), *due).values(next_attempt_at=now + LEASE, last_error=None)
                 .returning(Outbox.id).execution_options(synchronize_session=False)))
             session.commit()
             rows = session.scalars(select(Outbox).where(Outbox.id.in_(taken)).order_by(Outbox.id)).all()
-            return [Envelope(r.id, self.sender, r.recipient, r.raw) for r in rows]
+            return [Envelope(r.id, self.sender, r.recipient, r.raw) for r in rows], {r.id for r in rows if r.kind == "document"}
 
     @staticmethod
     def _settle_withdrawn(session: Session, now: datetime) -> None:
-        """Document mails recalled while a sender might have had them in hand, whose lease or wait is over: no sender
-        sent them, so they never go, nor the recall notices held for them."""
+        """Document mails recalled while a sender had them in hand, whose lease is over and whose sender never told
+        what the server said (it died, or outlived its lease): they are not sent again, and their recall notices go."""
         for row in session.scalars(select(Outbox).where(Outbox.state == "withdrawn", Outbox.next_attempt_at <= now)):
-            settle_withdrawn(session, row, sent=False, now=now)
+            settle_withdrawn(session, row, sent=None, now=now)  # its sender never told: the notices go
             follow_outbox(session, row)
 
     def next_due(self) -> datetime | None:

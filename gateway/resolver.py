@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from gateway.decision.family_names import a_bodys_first_word, begins_with_family_name
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.reading.references import article_number, is_above
 from gateway.reading.spelling import ending_provinces, last_province, names_province, without_last_words
@@ -36,7 +37,8 @@ Status = Literal["resolved", "ambiguous", "unresolved", "skipped"]
 
 # Titles a person is named by; what follows names the agency ("Chánh Văn phòng UBND tỉnh").
 _TITLE = (r"(PHO |TONG )?(GIAM DOC|CHU TICH|THU TRUONG|BO TRUONG|CHU NHIEM|CHANH|TRUONG|CUC TRUONG|VU TRUONG|"
-          r"HIEU TRUONG|BI THU|VIEN TRUONG|NGUOI DUNG DAU|LANH DAO|CT|PCT|PTC|BTCN|PCN|PGD|THUONG TRUC|"
+          r"HIEU TRUONG|BI THU|VIEN TRUONG|NGUOI DUNG DAU|LANH DAO|CT|PCT|PTC|BTCN|PCN|"
+          r"PGD(?= (CAC )?(SO|CUC|BO|TRUNG TAM|VIEN|BAN)\b)|THUONG TRUC|"
           r"TT(?= (UBND|HDND|UY BAN|HOI DONG|TINH UY|HUYEN UY|DANG UY)\b))")  # "TT UBND tỉnh", not "TT Y tế" (red team 148)
 # One title or several sharing their agency: "Chủ tịch, các PCT UBND tỉnh", "CT, PTC UBND tỉnh";
 # "Đồng chí" / "Đ/c" before it.
@@ -52,7 +54,8 @@ _NOTES = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")  # "(để b/c)", and as some o
 _NUMBERING = re.compile(r"^\s*(\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.)\s+")
 _NOTE_WORDS = re.compile(r"^(\d+\s*(BAN|B)\b|DE\b(?! AN\b)|B/C|B/CAO|B/E|T/H|P/H|TH/H|PH/H|D/B|D/C|"
                          r"QUA (EMAIL|E-MAIL|THU|HE THONG)|KEM\b|BAN (CHINH|SAO|GOC|DIEN TU)\b|THAY\b|THUC HIEN|BAO CAO|"
-                         r"PHOI HOP|CHI DAO|E-?MAIL|PHONG\b|"
+                         r"PHOI HOP|CHI DAO|E-?MAIL|PHONG ([A-Z0-9&]{2,8}$|(TO CHUC|HANH CHINH|KE HOACH|"
+                         r"NGHIEP VU|PHAP CHE|TONG HOP|CONG CHUC|VAN THU|QUAN LY|THANH TRA)\b)|"
                          r"DANG (TAI|CONG BAO|WEBSITE|CONG)|Y KIEN|CHU TRI|GIAM SAT|TONG HOP|THEO DOI|THI HANH)")
 # A note never names a body or a place ("(qua Bộ Tài chính)", "(để UBND tỉnh Lạng Sơn biết)": red team 37)
 _BODY_WORD = re.compile(r"\b(BO|SO|CUC|UBND|UY BAN|HDND|HOI DONG|TINH UY|THANH UY|DANG UY|VIEN|TRUNG TAM|CHI CUC|"
@@ -130,13 +133,20 @@ _EVERY_PLACE = re.compile(rf"\bcác\s+({_LEVEL}|TP)\b", re.IGNORECASE)  # "… c
 _ANY_KIND = re.compile(r"^(CO QUAN|DON VI|TO CHUC|CO QUAN DON VI|DIA PHUONG)$")
 # What no agency's unit is: a firm, a person, people at large (red team 148: "Sở Tài chính: Công ty TNHH Kiểm toán XYZ"
 # and "Sở Tư pháp: ông Nguyễn Văn A" went to the head alone, the firm or person dropped in silence)
-_NO_UNIT = re.compile(r"^(CONG TY|TONG CONG TY|TAP DOAN|DOANH NGHIEP|HOP TAC XA|NGAN HANG|CTY|ONG|BA|DONG CHI|D/C|"
-                      r"CA NHAN|HO GIA DINH|TO CHUC(,| VA) CA NHAN|NGUOI)\b")
+_NO_UNIT = re.compile(r"^(CONG TY|C\.? ?TY|CTCP|CT CP|TNHH|TONG CONG TY|TAP DOAN|DOANH NGHIEP|DNTN|HOP TAC XA|HTX|"
+                      r"NGAN HANG|VAN PHONG (LUAT|CONG CHUNG)|LUAT SU|ONG|BA|ANH|CHI(?! (CUC|NHANH|BO|DOAN|HOI))|EM|"
+                      r"DONG CHI|D/C|CA NHAN|HO GIA DINH|TO CHUC(,| VA) CA NHAN|NGUOI|PHONG KHAM|NHA THUOC)\b")
 # The kinds of body whose letters name their own leaders and units by the kind alone ("Giám đốc Sở", "Lãnh đạo Cục")
-_BARE_KINDS = frozenset({"SO", "CUC", "BO", "BAN", "VIEN", "TRUONG"})
+_BARE_KINDS = frozenset({"SO", "CUC", "BO", "BAN", "VIEN"})
+# the words before it: our leaders', our units' and our own pages' (red team 149: any entry ending in "số", "Trung tâm
+# Chuyển đổi số", "Sở Y tế và các đơn vị trực thuộc Sở", was taken for ours)
+_OUR_OWN_WORDS = frozenset("""CAC GIAM DOC PHO PGD LANH DAO BAN THU TRUONG CHANH VAN PHONG DON VI THUOC TRUC CONG TTDT
+    THONG TIN DIEN TU TRANG WEBSITE CUA VA DANG UY CHI BO DOAN THANH NIEN CAN CHUC VIEN NGUOI LAO DONG TO""".split())
 # An address written in an entry: the gateway mails the directory's mailboxes only, and the clerk sees what the block
 # says (red team 148: "Sở Tư pháp (qua thư điện tử attacker@…)" was mailed to Sở Tư pháp, the address unsaid)
-_ADDRESS = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+|\bhttps?://|\bwww\.", re.IGNORECASE)
+_ADDRESS = re.compile(r"@|[\[(]\s*(at|a còng)\s*[\])]|\bhttps?:|\bwww\.|"
+                      r"\b[\w-]+(\.[\w-]+)*\.(vn|com|net|org|gov|edu|info|biz|io|me|xyz|online|site|example)\b",
+                      re.IGNORECASE)  # "@" wherever it stands, "[at]", a host name however written (red team 149)
 
 
 @dataclass(frozen=True)
@@ -231,7 +241,9 @@ class Resolver:
         if self.us is None:
             return False
         kind = fold(self.us.name).split(" ", 1)[0]
-        return kind in _BARE_KINDS and re.search(rf"(?<!CAC )(?<!NHUNG )\b{kind}$", fold(text)) is not None
+        words = re.findall(r"[A-Z0-9/&]+", fold(text))
+        return (kind in _BARE_KINDS and len(words) > 1 and words[-1] == kind and words[-2] != "CAC"
+                and all(word in _OUR_OWN_WORDS for word in words[:-1]))
 
     def _reference(self, entry: str, text: str) -> Resolution:
         bodies = next((v for k, v in self.references.items() if fold(k) == fold(text)), None)
@@ -374,7 +386,8 @@ class Resolver:
                 return None
             own = self._under(self._written_as(bare) or self._written_as(f"{bare} {head}"), head)
             if own is None:
-                if self._body_or_place(item) or self._direct(bare) is not None or _NO_UNIT.match(fold(bare)):
+                if (self._body_or_place(item) or self._direct(bare) is not None or _NO_UNIT.match(fold(bare))
+                        or _a_persons_name(bare)):
                     return None
                 continue  # one of the head's units
             if len(own.agencies) != 1 or own.unsure:
@@ -808,6 +821,12 @@ def _our_places(directory: Directory, us: AgencyEntry | None) -> _Places:
         by_level.setdefault(level, place)
         province = province or f"{written} {place}"
     return _Places(by_level, province)
+
+
+def _a_persons_name(item: str) -> bool:
+    """"Nguyễn Văn A" after a body's colon: two to five words beginning with a family name, no unit's (red team 149)."""
+    words = item.split()
+    return 2 <= len(words) <= 5 and begins_with_family_name(words) and not a_bodys_first_word(words)
 
 
 def _strip_title(text: str) -> str:

@@ -39,15 +39,17 @@ class Result:
 
 
 def send_all(server: Server, envelopes: list[Envelope], *, timeout: float = 30.0,
-             told: Callable[[Result], None] = lambda result: None, go_on: Callable[[], bool] = lambda: True) -> list[Result]:
+             told: Callable[[Result], None] = lambda result: None, go_on: Callable[[], bool] = lambda: True,
+             wanted: Callable[[Envelope], bool] = lambda envelope: True) -> list[Result]:
     """Each message's outcome, in order; `told` hears each as soon as the server has answered for it (a caller records it
     then: a batch recorded at its end was sent again by another sender once the lease of its first messages ran out);
-    `go_on` is asked before each message: the messages after a False are not tried, and have no result."""
-    return asyncio.run(_send_all(server, envelopes, timeout, told, go_on))
+    `go_on` is asked before each message: the messages after a False are not tried, and have no result; `wanted` is
+    asked of each just before it is begun: one no longer wanted is not tried (a letter recalled meanwhile)."""
+    return asyncio.run(_send_all(server, envelopes, timeout, told, go_on, wanted))
 
 
 async def _send_all(server: Server, envelopes: list[Envelope], timeout: float, told: Callable[[Result], None],
-                    go_on: Callable[[], bool]) -> list[Result]:
+                    go_on: Callable[[], bool], wanted: Callable[[Envelope], bool]) -> list[Result]:
     if not envelopes:
         return []
     context = _tls_context(str(server.ca_file) if server.ca_file else None)
@@ -69,6 +71,10 @@ async def _send_all(server: Server, envelopes: list[Envelope], timeout: float, t
         for envelope in envelopes:
             if not go_on():
                 break
+            if not wanted(envelope):
+                results.append(unwanted := Result(envelope.key, "temporary", "không gửi: không còn cần gửi", tried=False))
+                told(unwanted)
+                continue
             result, broken = await _send_one(client, envelope)
             results.append(result)
             told(result)

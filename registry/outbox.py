@@ -10,7 +10,7 @@ from typing import Protocol
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from registry.models import Outbox, OutboxKind, OutboxState, RecipientState
+from registry.models import Outbox, OutboxKind, OutboxState, OutgoingRecipient, RecipientState
 
 __all__ = ["OutboxKind", "OutboxState", "RecipientState", "Rendered", "enqueue", "settle_withdrawn", "withdraw"]
 
@@ -28,12 +28,12 @@ class Rendered(Protocol):
 
 def enqueue(session: Session, kind: OutboxKind, recipient: str, mail: Rendered, *, mail_id: int | None = None,
             document_id: int | None = None, now: datetime | None = None, flush: bool = True,
-            after: Outbox | None = None) -> Outbox:
+            after: Outbox | None = None, state: OutboxState = "queued") -> Outbox:
     """Queue a rendered mail in the caller's transaction (flushed: the row has its id; with `flush`
-    False, written with the transaction's next statement: intake, recording many mails at once); `after`: held until
-    that mail is settled (a recall notice and the document mail it recalls, gateway/outbox.py)."""
+    False, written with the transaction's next statement: intake, recording many mails at once); `after` and `state`:
+    a recall notice, held (or withdrawn) until the document mail it recalls is settled (gateway/outbox.py)."""
     row = Outbox(mail_id=mail_id, document_id=document_id, kind=kind, recipient=recipient, subject=mail.subject,
-                 message_id=mail.message_id, raw=mail.raw, state="queued" if after is None else "held", attempts=0,
+                 message_id=mail.message_id, raw=mail.raw, state=state, attempts=0,
                  created_at=now or datetime.now(timezone.utc), after_id=None if after is None else after.id)
     session.add(row)
     if flush:
@@ -43,22 +43,28 @@ def enqueue(session: Session, kind: OutboxKind, recipient: str, mail: Rendered, 
 
 def withdraw(row: Outbox, now: datetime) -> bool:
     """A document mail recalled while still queued is never sent (red team 148): withdrawn. True when it is settled so
-    at once (no sender can hold it: never taken, or its lease or wait over); False when a sender may be sending it
-    now (leased) or it waits to be tried again: `settle_withdrawn` settles it when its sender tells what the server
-    said, or when that time has passed (gateway/outbox.py)."""
+    at once: no sender can hold it (never taken, its lease or wait over, or waiting after the server deferred it: a
+    sender's claim clears the last error, gateway/outbox.py); False when a sender may be sending it now: settled by
+    `settle_withdrawn` when its sender tells what the server said, or when its lease has run out (red team 149)."""
     row.state = "withdrawn"
-    if row.next_attempt_at is None or row.next_attempt_at <= now:
+    if row.next_attempt_at is None or row.next_attempt_at <= now or row.last_error is not None:
         row.next_attempt_at = None
         return True
     return False
 
 
-def settle_withdrawn(session: Session, row: Outbox, *, sent: bool, now: datetime) -> None:
-    """A withdrawn document mail settled: sent after all (a sender had it in hand when it was recalled: it is sent, and
-    the recall notices held for it go now), or never (the notices held for it are withdrawn too: nothing to recall)."""
+def settle_withdrawn(session: Session, row: Outbox, *, sent: bool | None, now: datetime) -> None:
+    """A withdrawn document mail settled: `sent` (a sender had it in hand when it was recalled, and the server took it:
+    it is sent, and the recall notices made for it go now, even one made after its lease had run out), not sent (the
+    server deferred or refused it: the notices held for it are withdrawn, nothing to recall), or None: its sender
+    never told (it died, or outlived its lease): the server may have taken it, so the notices go (at worst the
+    recipient answers that it knows no such document; red team 149: a letter kept without its recall)."""
     if sent:
         row.state, row.sent_at, row.last_error = "sent", now, None
     row.next_attempt_at = None
-    held = Outbox.state.in_(("held", "withdrawn")) if sent else Outbox.state == "held"  # sent past its lease: told late
-    session.execute(update(Outbox).where(Outbox.after_id == row.id, held)
-                    .values(state="queued" if sent else "withdrawn").execution_options(synchronize_session=False))
+    made = Outbox.state.in_(("held", "withdrawn")) if sent else Outbox.state == "held"
+    session.execute(update(Outbox).where(Outbox.after_id == row.id, made)
+                    .values(state="withdrawn" if sent is False else "queued").execution_options(synchronize_session=False))
+    if sent is False:  # nothing went: nothing is recalled from them
+        session.execute(update(OutgoingRecipient).where(OutgoingRecipient.outbox_id == row.id)
+                        .values(recall=None).execution_options(synchronize_session=False))

@@ -26,10 +26,10 @@ def letter(number: str, **changes: Any) -> bytes:
 
 
 @contextmanager
-def signing_agency(root: Path, province: Any, handler: Any, password_env: str,
-                   directory: str | None = None) -> Iterator[tuple[World, Any, Any]]:
+def signing_agency(root: Path, province: Any, handler: Any, password_env: str, directory: str | None = None,
+                   database: str | None = None) -> Iterator[tuple[World, Any, Any]]:
     """(the world, the opened gateway, its OutgoingSender); `handler`: the SMTP server's (aiosmtpd); `directory`: the
-    directory's CSV, if not the world's."""
+    directory's CSV, if not the world's; `database`: the register's URL, if not the world's SQLite file."""
     from gateway.app import Gateway
     from gateway.config import load_config
     from gateway.intake.analysis import Analyser
@@ -50,6 +50,8 @@ def signing_agency(root: Path, province: Any, handler: Any, password_env: str,
     world.extra["signing"] = {"pkcs12": "keys/agency.p12", "password_env": password_env,
                               "appearance": {"seal_image": "keys/seal.png"}}
     world.extra["smtp"] = {"host": "127.0.0.1", "port": controller.port, "security": "none"}
+    if database is not None:
+        world.extra["database"] = database
     world.write_config()
     os.environ[password_env] = "p12-secret"
     before = os.getcwd()

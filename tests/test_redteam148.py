@@ -346,9 +346,9 @@ def test_fixed_a_letter_a_sender_had_in_hand_when_it_was_recalled_is_recalled_af
     sender = OutboxSender(agency.gateway.register, config.smtp, config.agency.mailbox)
     now = datetime.now(timezone.utc)
     before = len(agency.smtp.got)  # the module's server has got earlier tests' mails
-    [letter] = sender._claim(now)  # the letter in a sender's hand, its lease running
+    [letter], _ = sender._claim(now)  # the letter in a sender's hand, its lease running
     recalled = recall_outgoing(agency.gateway, out.plan.identifier, "Sai số liệu", "clerk")
-    assert recalled.recipients == [SYT] and recalled.withheld == []
+    assert (recalled.recipients, recalled.waiting, recalled.withheld) == ([], [SYT], [])  # its notice waits
     agency.send_now()  # the notice is held: nothing goes before the letter's fate is known
     assert agency.smtp.got[before:] == []
     results = send_all(mail_server(sender.server), [letter])  # the server takes the letter

@@ -31,7 +31,7 @@ from gateway.model import MailFacts
 from registry import audit
 from registry.database import Register
 from registry.models import Assignment, Document, DocumentFile, Mail, OutgoingDocument, OutgoingRecipient, Outbox
-from registry.outbox import OutboxKind, enqueue, withdraw
+from registry.outbox import OutboxKind, OutboxState, enqueue, withdraw
 from registry.queries import RECALLED_INSIDE, WAITING
 from registry.register_line import copies_of, locked_lines
 from registry.references import destroy_after_commit
@@ -65,6 +65,7 @@ class RecallSent:
     identifier: str
     recipients: list[str]  # the mailboxes a notice is queued for
     withheld: list[str]  # the mailboxes the document never left for: withdrawn from the outbox, or failed for good
+    waiting: list[str]  # the mailboxes whose letter a sender had in hand: the notice goes once the server took it
 
 
 def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> RecallSent:
@@ -91,20 +92,27 @@ def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> Recal
         doc = {"number": row.notation, "date": row.issued_date, "summary": row.subject}
         notified: list[str] = []
         withheld: list[str] = []
+        waiting: list[str] = []
         for group in _by_mail(recipients):  # one recall a mail of the document (a shared mailbox's: red team 78)
             first = group[0]
-            mail_row = session.get(Outbox, first.outbox_id) if first.outbox_id is not None else None
-            if mail_row is not None and mail_row.state == "failed":
+            # locked: a sender's claim of it waits for this recall, or this for its claim (red team 149, PostgreSQL)
+            mail_row = (session.get(Outbox, first.outbox_id, with_for_update=True)
+                        if first.outbox_id is not None else None)
+            arrived = any(r.state in ("sent", "acknowledged", "returned") or r.answered_at for r in group)
+            if mail_row is not None and mail_row.state == "failed" and not arrived:
                 withheld.append(first.mailbox)
                 continue  # it never reached them: nothing to recall (they would answer 16)
-            after = None
+            after: Outbox | None = None
+            state: OutboxState = "queued"
             if mail_row is not None and mail_row.state == "queued":  # not gone yet: it never goes (red team 148)
-                if withdraw(mail_row, now):
+                if withdraw(mail_row, now) and not arrived:  # the notice kept, withdrawn: a late "taken" sends it
+                    after, state = mail_row, "withdrawn"
                     for recipient in group:
                         recipient.state = "withdrawn"
                     withheld.append(first.mailbox)
-                    continue
-                after = mail_row  # a sender may have it in hand: the notice waits for what the server says
+                elif not arrived:  # a sender may have it in hand: the notice waits for what the server says
+                    after, state = mail_row, "held"
+                    waiting.append(first.mailbox)
             context = {"doc": doc, "identifier": row.identifier, "reason": reason,
                        "recipient": {"name": ", ".join(r.agency_name for r in group)}}
             mail = gateway.writer.render(
@@ -112,13 +120,16 @@ def recall_outgoing(gateway: Opened, key: str, reason: str, actor: str) -> Recal
                 in_reply_to=first.message_id,
                 headers={"X-QLVB-Status": RECALL, "X-QLVB-Document-Id": row.identifier, "X-QLVB-Recall-Reason": reason},
             )
-            enqueue(session, "recall", first.mailbox, mail, now=now, after=after)
-            notified.append(first.mailbox)
-            for recipient in group:
-                recipient.recall = "requested"
+            enqueue(session, "recall", first.mailbox, mail, now=now, after=after, state=state)
+            if state == "queued":
+                notified.append(first.mailbox)
+            if state != "withdrawn":
+                for recipient in group:
+                    recipient.recall = "requested"
         audit.record(session, "outgoing-recalled", actor=actor, identifier=row.identifier, reason=reason,
                      recipients=[r.agency_code for r in recipients], withheld=withheld)
-        return RecallSent(row.identifier, list(dict.fromkeys(notified)), list(dict.fromkeys(withheld)))
+        return RecallSent(row.identifier, list(dict.fromkeys(notified)), list(dict.fromkeys(withheld)),
+                          list(dict.fromkeys(waiting)))
 
 
 def _by_mail(recipients: Sequence[OutgoingRecipient]) -> list[list[OutgoingRecipient]]:

@@ -38,7 +38,7 @@ def follow_outbox(session: Session, row: Outbox) -> None:
     for recipient in session.scalars(select(OutgoingRecipient).where(OutgoingRecipient.outbox_id == row.id)):
         if row.state == "sent" and recipient.sent_at is None:
             recipient.sent_at = row.sent_at
-            if recipient.state == "queued":
+            if recipient.state in ("queued", "withdrawn"):  # withdrawn: recalled in a sender's hand, and it went
                 recipient.state = "sent"
         elif row.state == "failed" and recipient.state in ("queued", "sent"):
             recipient.state, recipient.detail = "failed", row.last_error

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.decision.issuers import signer_agency
@@ -323,15 +323,18 @@ def sent_of_number(session: Session, agency_code: str, number: str, year: int) -
     """The documents sent this year of this số, ký hiệu however written (vntext.notation_key: "05/SNV-VP" is 5/SNV-VP),
     each its identifier and date."""
     head = number.partition("/")[0].strip()
-    digits = head.lstrip("0") if head.isdigit() else None
-    heads = {head} if digits is None else {"0" * zeros + digits for zeros in range(4)}  # as written with leading zeros
-    begins = or_(*(and_(OutgoingDocument.notation >= f"{h}/", OutgoingDocument.notation < f"{h}/\uffff") for h in heads))
-    rows = session.execute(select(OutgoingDocument.identifier, OutgoingDocument.notation, OutgoingDocument.agency_code,
-                                  OutgoingDocument.issued_date)  # each head by the notation's index
-                           .where(begins, OutgoingDocument.year == year).order_by(OutgoingDocument.id))
+    # as written with up to four leading zeros, in any script's digits ("５/SNV-VP" is 5/SNV-VP: red team 149)
+    heads = {head} if not head.isdecimal() else {head, *("0" * zeros + str(int(head)) for zeros in range(5))}
     key = notation_key(number)
-    return [(ident, issued) for ident, notation, agency, issued in rows
-            if agency == agency_code and notation and notation_key(notation) == key]
+    found: dict[int, tuple[str, str | None]] = {}
+    for written in sorted(heads):  # each head by the notation's index (an OR of them read the whole table in SQLite)
+        rows = session.execute(select(OutgoingDocument.id, OutgoingDocument.identifier, OutgoingDocument.notation,
+                                      OutgoingDocument.agency_code, OutgoingDocument.issued_date, OutgoingDocument.year)
+                               .where(OutgoingDocument.notation >= f"{written}/",
+                                      OutgoingDocument.notation < f"{written}/\uffff"))
+        found.update({row_id: (ident, issued) for row_id, ident, notation, agency, issued, of_year in rows
+                      if of_year == year and agency == agency_code and notation and notation_key(notation) == key})
+    return [found[row_id] for row_id in sorted(found)]
 
 
 def _sent_row(session: Session, agency_code: str, pdf: bytes) -> OutgoingDocument | None:
