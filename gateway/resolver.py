@@ -387,7 +387,7 @@ class Resolver:
             own = self._under(self._written_as(bare) or self._written_as(f"{bare} {head}"), head)
             if own is None:
                 if (self._body_or_place(item) or self._direct(bare) is not None or _NO_UNIT.match(fold(bare))
-                        or _a_persons_name(bare)):
+                        or _a_persons_name(item)):  # a name with a title before it is the head's official's
                     return None
                 continue  # one of the head's units
             if len(own.agencies) != 1 or own.unsure:
@@ -824,7 +824,8 @@ def _our_places(directory: Directory, us: AgencyEntry | None) -> _Places:
 
 
 def _a_persons_name(item: str) -> bool:
-    """"Nguyễn Văn A" after a body's colon: two to five words beginning with a family name, no unit's (red team 149)."""
+    """"Nguyễn Văn A" after a body's colon, no title before it ("PCN Nguyễn Quốc Huy" is the head's): two to five words
+    beginning with a family name, no unit's (red team 149)."""
     words = item.split()
     return 2 <= len(words) <= 5 and begins_with_family_name(words) and not a_bodys_first_word(words)
 
