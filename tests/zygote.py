@@ -103,8 +103,12 @@ def serve(address: str) -> Start | None:
                     return Start(request["argv"], request["cwd"], request["environ"], fds)
                 for fd in fds:
                     os.close(fd)
-                connection.sendall(f"pid {pid}\n".encode())
                 children[pid] = connection
+                try:
+                    connection.sendall(f"pid {pid}\n".encode())
+                except OSError:  # the client is gone already: so is its command (reported when it ends)
+                    _kill(pid)
+                    continue
                 waiting.register(connection, selectors.EVENT_READ, pid)
             elif key.fileobj == woken_r:
                 os.read(woken_r, 4096)
@@ -116,7 +120,11 @@ def serve(address: str) -> Start | None:
                     os.unlink(address)
                     return None
             else:  # a client's connection: it has gone (killed), its child goes too
-                if not key.fileobj.recv(4096):  # type: ignore[union-attr]
+                try:
+                    gone = not key.fileobj.recv(4096)  # type: ignore[union-attr]
+                except OSError:
+                    gone = True
+                if gone:
                     _kill(key.data)
                     waiting.unregister(key.fileobj)
 
