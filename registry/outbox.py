@@ -5,9 +5,10 @@ outgoing document's recipient are the Literal types of registry/models.py, given
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from registry.models import Outbox, OutboxKind, OutboxState, OutgoingRecipient, RecipientState
@@ -63,8 +64,9 @@ def settle_withdrawn(session: Session, row: Outbox, *, sent: bool | None, now: d
         row.state, row.sent_at, row.last_error = "sent", now, None
     row.next_attempt_at = None
     made = Outbox.state.in_(("held", "withdrawn")) if sent else Outbox.state == "held"
-    session.execute(update(Outbox).where(Outbox.after_id == row.id, made)
-                    .values(state="withdrawn" if sent is False else "queued").execution_options(synchronize_session=False))
-    if sent is False:  # nothing went: nothing is recalled from them
+    notices = cast(CursorResult[Any], session.execute(
+        update(Outbox).where(Outbox.after_id == row.id, made).values(state="withdrawn" if sent is False else "queued")
+        .execution_options(synchronize_session=False)))
+    if sent is False or notices.rowcount:  # nothing went: nothing recalled from them; or its notice goes now
         session.execute(update(OutgoingRecipient).where(OutgoingRecipient.outbox_id == row.id)
-                        .values(recall=None).execution_options(synchronize_session=False))
+                        .values(recall=None if sent is False else "requested").execution_options(synchronize_session=False))

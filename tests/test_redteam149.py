@@ -438,3 +438,26 @@ def test_postgresql_a_sender_claiming_the_letter_as_recall_reads_it_sends_it_unr
         assert delivered == [] or [SYT] in notices, \
             f"recall said {recalled}; the letter delivered to {delivered}, notices {notices}; " \
             f"lines {lines(agency, out.plan.identifier)}"
+
+
+def test_fixed_a_letter_withdrawn_at_once_then_told_taken_has_its_recall_requested_on_its_line(agency: Agency) -> None:
+    """(fixed, red team 149's lease case) the letter's lease ran out while the server was slow, the clerk recalled it
+    (withdrawn at once, its notice kept withdrawn), then the server's "taken" was told: the notice goes, and the
+    recipient's line says the letter was sent and its recall requested."""
+    from gateway.exchange.recall import recall_outgoing
+    from gateway.mailboxes import mail_server
+    from qlvb_mailbox.smtp import send_all
+
+    agency.send_now(datetime.now(timezone.utc) + timedelta(days=1))  # what earlier tests left waiting, gone
+    number, pdf = our_letter(["- Sở Y tế."])
+    out = send(agency, number, pdf)
+    sender = outbox_sender(agency)
+    taken_at = datetime.now(timezone.utc) - timedelta(minutes=10)  # its lease long over
+    [letter], _ = sender._claim(taken_at)
+    recalled = recall_outgoing(agency.gateway, out.plan.identifier, "Sai số liệu", "clerk")
+    assert recalled.withheld == [SYT]
+    sender._record(send_all(mail_server(sender.server), [letter]), datetime.now(timezone.utc))
+    agency.send_now()
+    assert lines(agency, out.plan.identifier) == {SYT: ("sent", "requested")}
+    assert [to for to, m in agency.smtp.got if m.get("X-QLVB-Document-Id") == out.plan.identifier
+            and m.get("X-QLVB-Status")] == [[SYT]]
