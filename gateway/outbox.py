@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from gateway.config import MailServer
@@ -160,8 +160,10 @@ class OutboxSender:
             self._settle_withdrawn(session, now)
             ids = session.scalars(select(Outbox.id).where(*due).order_by(Outbox.id).limit(BATCH)).all()
             taken = list(session.scalars(  # in one statement; a row another sender took meanwhile no longer matches
-                # the last error cleared: a mail recalled now is one a sender may have in hand (registry.outbox.withdraw)
-                update(Outbox).where(Outbox.id.in_(ids), *due).values(next_attempt_at=now + LEASE, last_error=None)
+                # a letter's last error cleared: one recalled now is one a sender may have in hand (registry.outbox.withdraw;
+                # an answer's is kept, which `status` tells while the server refuses us)
+                update(Outbox).where(Outbox.id.in_(ids), *due).values(
+                    next_attempt_at=now + LEASE, last_error=case((Outbox.kind == "document", None), else_=Outbox.last_error))
                 .returning(Outbox.id).execution_options(synchronize_session=False)))
             session.commit()
             rows = session.scalars(select(Outbox).where(Outbox.id.in_(taken)).order_by(Outbox.id)).all()

@@ -322,7 +322,16 @@ def test_genuine_blocks_that_resolve(agency: Agency, recipients: list[str], kinh
 
 
 def test_the_outgoing_register_numbers_this_years_sends_one_after_another(agency: Agency) -> None:
-    """Control (runs last): held and dry-run sends took no number; the register's numbers of each year run 1, 2, …"""
+    """Control: held and dry-run sends took no number; the register's numbers of each year run 1, 2, … (whatever
+    other tests of the module this process ran before)."""
+    number, pdf = our_letter(["- Sở Tư pháp."])
+    assert send(agency, number, pdf).registered
+    held, held_pdf = our_letter(["- Công ty TNHH ABC."])
+    assert not send(agency, held, held_pdf).registered
+    dry, dry_pdf = our_letter(["- Sở Tư pháp."])
+    send(agency, dry, dry_pdf, dry_run=True)
+    again, again_pdf = our_letter(["- Sở Tài chính."])
+    assert send(agency, again, again_pdf).registered
     lines = agency.all_registered()
     by_year: dict[int, list[int]] = {}
     for year, sequence, _ in lines:
