@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -68,12 +70,19 @@ class Agency:
                                                                         .order_by(OutgoingDocument.id)).all()]
 
 
+@contextmanager
+def opened_agency(root: Path, province: Any, directory: str, password_env: str,
+                  database: str | None = None) -> Iterator[Agency]:
+    """Our Sở Nội vụ signing and sending in this process, over a recording SMTP server, with this directory."""
+    handler = Recorder()
+    with signing_agency(root, province, handler, password_env, directory, database) as (world, gateway, sender):
+        yield Agency(world, gateway, sender, handler)
+
+
 @pytest.fixture(scope="module")
 def agency(tmp_path_factory: pytest.TempPathFactory, province) -> Iterator[Agency]:  # type: ignore[no-untyped-def]
-    handler = Recorder()
-    with signing_agency(tmp_path_factory.mktemp("rt148") / "agency", province, handler, "QLVB_RT148_P12",
-                        DIRECTORY) as (world, gateway, sender):
-        yield Agency(world, gateway, sender, handler)
+    with opened_agency(tmp_path_factory.mktemp("rt148") / "agency", province, DIRECTORY, "QLVB_RT148_P12") as opened:
+        yield opened
 
 
 _numbers = itertools.count(1)

@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from outgoing_kit import signing_agency
 from servers import postgres
-from test_redteam148 import (DIRECTORY as DIRECTORY148, Agency, Recorder, mailed, our_letter, plan, resolutions,
+from test_redteam148 import (DIRECTORY as DIRECTORY148, Agency, mailed, opened_agency, our_letter, plan, resolutions,
                              send)
 from world import STC, STP, UBND
 
@@ -36,10 +35,8 @@ DIRECTORY = DIRECTORY148 + f"""000.30.00.H06,Trung tâm Chuyển đổi số t�
 
 @pytest.fixture(scope="module")
 def agency(tmp_path_factory: pytest.TempPathFactory, province) -> Iterator[Agency]:  # type: ignore[no-untyped-def]
-    handler = Recorder()
-    with signing_agency(tmp_path_factory.mktemp("rt149") / "agency", province, handler, "QLVB_RT149_P12",
-                        DIRECTORY) as (world, gateway, sender):
-        yield Agency(world, gateway, sender, handler)
+    with opened_agency(tmp_path_factory.mktemp("rt149") / "agency", province, DIRECTORY, "QLVB_RT149_P12") as opened:
+        yield opened
 
 
 def name_of(number: str) -> str:
@@ -334,10 +331,9 @@ def test_a_letter_not_yet_begun_in_the_senders_batch_still_goes_after_its_recall
     assert agency.smtp.to(name_of(number2)) == [], f"recalled before it began, delivered: {lines(agency, out.plan.identifier)}"
 
 
-def test_a_deferred_letter_recalled_is_withdrawn_its_notice_with_it(agency: Agency) -> None:
-    """Control (fix): deferred (451), recalled: never sent, the notice withdrawn when its retry time comes."""
+def _deferred_then_recalled(agency: Agency) -> tuple[str, Any, Any]:
+    """Our letter to Sở Y tế, deferred by its server (451), then recalled: (its number, the send, the recall)."""
     from gateway.exchange.recall import recall_outgoing
-    from registry.models import Outbox
 
     clear(agency)
     number, pdf = our_letter(["- Sở Y tế."])
@@ -347,7 +343,14 @@ def test_a_deferred_letter_recalled_is_withdrawn_its_notice_with_it(agency: Agen
         agency.send_now()
     finally:
         agency.smtp.refuse.clear()
-    recalled = recall_outgoing(agency.gateway, out.plan.identifier, "Sai số liệu", "clerk")
+    return number, out, recall_outgoing(agency.gateway, out.plan.identifier, "Sai số liệu", "clerk")
+
+
+def test_a_deferred_letter_recalled_is_withdrawn_its_notice_with_it(agency: Agency) -> None:
+    """Control (fix): deferred (451), recalled: never sent, the notice withdrawn when its retry time comes."""
+    from registry.models import Outbox
+
+    number, out, recalled = _deferred_then_recalled(agency)
     agency.send_now()
     agency.send_now(datetime.now(timezone.utc) + timedelta(hours=3))
     assert agency.smtp.to(name_of(number)) == [] and recalls_to(agency, out.plan.identifier) == []
@@ -362,17 +365,8 @@ def test_a_deferred_letter_recalled_says_a_notice_went_to_an_agency_that_never_g
     """Deferred (451), recalled, its retry never made: the letter and the notice are withdrawn, yet the recipient's
     line keeps recall "requested" ("Đã đề nghị thu hồi"), and `recall` told the clerk "Đã xếp thông báo thu hồi … đến:
     Sở Y tế": the desk says Sở Y tế was asked to recall a letter it never got."""
-    from gateway.exchange.recall import recall_outgoing
 
-    clear(agency)
-    number, pdf = our_letter(["- Sở Y tế."])
-    agency.smtp.refuse[SYT] = "451 4.7.1 try again later"
-    try:
-        out = send(agency, number, pdf)
-        agency.send_now()
-    finally:
-        agency.smtp.refuse.clear()
-    recall_outgoing(agency.gateway, out.plan.identifier, "Sai số liệu", "clerk")
+    _, out, _ = _deferred_then_recalled(agency)
     agency.send_now(datetime.now(timezone.utc) + timedelta(hours=3))
     state, recall = lines(agency, out.plan.identifier)[SYT]
     assert not (state == "withdrawn" and recall == "requested"), (state, recall)
@@ -402,10 +396,8 @@ def test_postgresql_a_sender_claiming_the_letter_as_recall_reads_it_sends_it_unr
     from gateway.mailboxes import mail_server
     from qlvb_mailbox.smtp import send_all
 
-    handler = Recorder()
-    with postgres() as url, signing_agency(tmp_path / "agency", province, handler, "QLVB_RT149PG_P12", DIRECTORY, url) \
-            as (world, gateway, sender):
-        agency = Agency(world, gateway, sender, handler)
+    with postgres() as url, opened_agency(tmp_path / "agency", province, DIRECTORY, "QLVB_RT149PG_P12", url) as agency:
+        gateway, handler = agency.gateway, agency.smtp
         number, pdf = our_letter(["- Sở Y tế."])
         out = send(agency, number, pdf)
         assert out.registered, out.as_json()
