@@ -23,7 +23,7 @@ from gateway.config import Folders
 from servers import postgres, wait_for
 from test_daemon import start_daemon, stop_daemon
 from test_faults_infrastructure import _filed, _good, _inbox, _maildir, _register
-from world import STP, World
+from world import PYTHON_C, STP, World
 
 # The command line with a stall put into the decision on a document numbered 66/STP-VP: `loop`, pure Python,
 # interrupted where it is; `regex`, C code that never looks up, stopped only with the process (SIGXCPU); `queries`,
@@ -109,7 +109,7 @@ sys.exit(main())
 
 
 def _with_defect(kind: str) -> list[str]:
-    return [sys.executable, "-c", DEFECT, kind]
+    return [*PYTHON_C, DEFECT, kind]
 
 
 def _ingest(world: World, kind: str, *mails: Path, seconds: float = 90) -> tuple[int, list[dict], str, float]:  # type: ignore[type-arg]

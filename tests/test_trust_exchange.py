@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from email.message import EmailMessage
@@ -30,7 +29,7 @@ from registry.keys import register_key
 from registry.models import AuditEntry, Document, DocumentFile, Mail, Outbox, RegisterKey
 from servers import postgres, wait_for
 from test_daemon import SmtpServer
-from world import STC, STP, US, World
+from world import PYTHON_C, STC, STP, US, World
 
 RECALL = "13"
 
@@ -390,7 +389,7 @@ sys.exit(main())
 
 
 def _ingest_with(world: World, kind: str, mail: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", DEFECT, kind, "ingest", "--config", str(world.config_path), "--json", str(mail)],
+    return subprocess.run([*PYTHON_C, DEFECT, kind, "ingest", "--config", str(world.config_path), "--json", str(mail)],
                           capture_output=True, text=True, cwd=world.root, timeout=300,
                           env=dict(os.environ, PYTHONWARNINGS="ignore", **env))
 
@@ -517,12 +516,12 @@ def test_on_postgresql_a_recall_waits_for_the_mail_that_found_its_file_in_the_st
         carrying = world.mail("from-stc", sender=STC, attachments=[
             ("cv.pdf", world.signed("stp", world.document(number="84/STP-VP"))), ("mau.txt", form)])
         flag = str(world.root / "flag")
-        command = [sys.executable, "-c", DEFECT, "pause", "ingest", "--config", str(world.config_path), "--json", str(carrying)]
+        command = [*PYTHON_C, DEFECT, "pause", "ingest", "--config", str(world.config_path), "--json", str(carrying)]
         mail = subprocess.Popen(command, cwd=world.root, env=dict(os.environ, PYTHONWARNINGS="ignore", QLVB_FLAG=flag),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
             assert wait_for(lambda: os.path.exists(flag + ".ready"), timeout=120)
-            recall = subprocess.Popen([sys.executable, "-c", DEFECT, "none", "ingest", "--config", str(world.config_path),
+            recall = subprocess.Popen([*PYTHON_C, DEFECT, "none", "ingest", "--config", str(world.config_path),
                                        "--json", str(_recall(world, "recall", STP, "STP-2027.83"))], cwd=world.root,
                                       env=dict(os.environ, PYTHONWARNINGS="ignore"), stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, text=True, start_new_session=True)

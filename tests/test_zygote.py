@@ -17,7 +17,7 @@ import pytest
 from servers import wait_for
 from test_daemon import start_daemon, stop_daemon
 from test_faults_infrastructure import _maildir
-from world import GATEWAY, GATEWAY_EXEC, World
+from world import GATEWAY, GATEWAY_EXEC, PYTHON_C, World
 from zygote import _forkable
 
 COMMANDS = [
@@ -37,6 +37,28 @@ def test_a_forked_start_says_what_a_real_one_says(world: World, args: list[str])
                     for command in (GATEWAY, GATEWAY_EXEC))
     assert (forked.returncode, forked.stdout, forked.stderr) == (real.returncode, real.stdout, real.stderr)
     assert "QLVB_TEST_ZYGOTE" in os.environ  # forked indeed: the suite runs with its zygote
+
+
+PROGRAM = """
+import os, signal, sys
+from gateway.cli import main
+print(__name__, sys.argv, sys.path[0] == "", flush=True)
+if sys.argv[1] == "kill":
+    os.kill(os.getpid(), signal.SIGKILL)
+sys.argv[0] = "qlvb-gateway"
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("args", [["run", "--version"], ["run", "nonsense"], ["kill"]], ids=" ".join)
+def test_a_tests_program_forked_runs_as_python_c_runs_it(world: World, args: list[str]) -> None:
+    """A test's own program around a command (world.PYTHON_C: test_mail_budget's defects) forked as `python -c`
+    runs it: its name, its arguments, the working folder first on the path; its output, exit status or signal."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    forked, real = (subprocess.run([*command, PROGRAM, *args], capture_output=True, text=True, cwd=world.root, env=env,
+                                   timeout=120) for command in (PYTHON_C, [sys.executable, "-c"]))
+    assert (forked.returncode, forked.stdout, forked.stderr) == (real.returncode, real.stdout, real.stderr)
+    assert forked.stdout.startswith(f"__main__ ['-c', '{args[0]}'") and (args[0] != "kill" or forked.returncode == -9)
 
 
 def _forked_by_the_zygote() -> list[int]:

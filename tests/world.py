@@ -41,6 +41,8 @@ DIRECTORY_CSV = f"""code,name,mailbox,aliases,groups
 # already; GATEWAY_EXEC as a user starts it, for a test that looks at the process itself (its id, children, group)
 GATEWAY_EXEC = [sys.executable, "-m", "gateway.cli"]
 GATEWAY = [sys.executable, "-I", "-S", str(Path(__file__).with_name("zygote_client.py"))]
+# `python -c PROGRAM ARGS` so forked, for a test's program that puts a defect into the command it then runs
+PYTHON_C = [*GATEWAY, "-c"]
 # Documents laid out already, by what was asked (a layout costs 60 ms, and the suite asks the same ones again and again)
 _RENDERED: dict[str, bytes] = {}
 RENDERED_KEPT = 64

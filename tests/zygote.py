@@ -8,6 +8,8 @@ imported the command's modules again, about 1.2 s of CPU, a fifth of the suite's
 goes back to the client, which ends with it. What the fork cannot copy, the real start does (world.GATEWAY_EXEC, and
 the client itself whenever the environment asks for another interpreter): a test that looks at the process by its
 id (/proc, its children, its command line), kills it with SIGKILL or signals its whole group, or measures its start.
+A test's own program around the commands (`-c PROGRAM ARGS`, world.PYTHON_C: a defect put into the decision) is run so
+too, as `python -c` runs it.
 
 Protocol (a Unix socket, one connection a start): the client sends one JSON line (executable, argv, cwd, environ)
 with its descriptors 0, 1 and 2; the zygote answers `pid N` (or `exec`: start for real), then `exit N` (N as
@@ -24,6 +26,7 @@ import selectors
 import signal
 import socket
 import sys
+import types
 import warnings
 from dataclasses import dataclass
 
@@ -203,12 +206,18 @@ def run(start: Start) -> int:
         warnings._setoption(option)  # type: ignore[attr-defined]
     from gateway import cli
 
-    main_path = cli.__file__
-    if not start.environ.get("PYTHONSAFEPATH"):  # `-m` puts the working folder first (the zygote runs with -P)
-        sys.path.insert(0, start.cwd)
-    sys.argv = [main_path, *start.argv]
-    sys.modules["__main__"] = cli
-    return cli.entry()
+    program = start.argv[1] if start.argv[:1] == ["-c"] and len(start.argv) > 1 else None
+    if not start.environ.get("PYTHONSAFEPATH"):  # `-m` puts the working folder first, `-c` "" (the zygote runs with -P)
+        sys.path.insert(0, start.cwd if program is None else "")
+    if program is None:
+        sys.argv = [cli.__file__, *start.argv]
+        sys.modules["__main__"] = cli
+        return cli.entry()
+    sys.argv = ["-c", *start.argv[2:]]
+    main = types.ModuleType("__main__")
+    sys.modules["__main__"] = main
+    exec(compile(program, "<string>", "exec"), vars(main))  # noqa: S102 (a test's own program, as `python -c` runs it)
+    return 0
 
 
 if __name__ == "__main__":

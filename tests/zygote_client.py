@@ -13,7 +13,9 @@ FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signa
 
 
 def _for_real() -> None:
-    os.execv(sys.executable, [sys.executable, "-m", "gateway.cli", *sys.argv[1:]])
+    """`python -m gateway.cli ARGS`; `python -c PROGRAM ARGS` for a test's own program around the commands."""
+    args = sys.argv[1:]
+    os.execv(sys.executable, [sys.executable, *(args if args[:1] == ["-c"] else ["-m", "gateway.cli", *args])])
 
 
 def main() -> None:
@@ -44,7 +46,8 @@ def main() -> None:
     last = answers.readline().split()
     status = int(last[1]) if len(last) == 2 and last[0] == b"exit" else 1
     if status < 0:
-        signal.signal(-status, signal.SIG_DFL)
+        if -status != signal.SIGKILL:  # its handler, ours, set back (SIGKILL has none)
+            signal.signal(-status, signal.SIG_DFL)
         os.kill(os.getpid(), -status)
     os._exit(status)
 
