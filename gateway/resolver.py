@@ -135,18 +135,24 @@ _ANY_KIND = re.compile(r"^(CO QUAN|DON VI|TO CHUC|CO QUAN DON VI|DIA PHUONG)$")
 # and "Sở Tư pháp: ông Nguyễn Văn A" went to the head alone, the firm or person dropped in silence)
 _NO_UNIT = re.compile(r"^(CONG TY|C\.? ?TY|CTCP|CT CP|TNHH|TONG CONG TY|TAP DOAN|DOANH NGHIEP|DNTN|HOP TAC XA|HTX|"
                       r"NGAN HANG|VAN PHONG (LUAT|CONG CHUNG)|LUAT SU|ONG|BA|ANH|CHI(?! (CUC|NHANH|BO|DOAN|HOI))|EM|"
-                      r"DONG CHI|D/C|CA NHAN|HO GIA DINH|TO CHUC(,| VA) CA NHAN|NGUOI|PHONG KHAM|NHA THUOC)\b")
+                      r"DONG CHI|D/C|CA NHAN|HO GIA DINH|TO CHUC(,| VA) CA NHAN|NGUOI|PHONG KHAM|NHA THUOC|"
+                      r"CONG TI|CONG DAN|DN|CO SO (KINH DOANH|SAN XUAT)|HO KINH DOANH|CUA HANG|CHU DAU TU)\b")
+# "cô", "chú", "bác", "thầy", "cụ" before a person's name, told from "cơ quan" by its mark (red team 150)
+_HONORIFIC = re.compile(r"^(cô|chú|bác|thầy|cụ)\s+\S", re.IGNORECASE)
 # The kinds of body whose letters name their own leaders and units by the kind alone ("Giám đốc Sở", "Lãnh đạo Cục")
 _BARE_KINDS = frozenset({"SO", "CUC", "BO", "BAN", "VIEN"})
 # the words before it: our leaders', our units' and our own pages' (red team 149: any entry ending in "số", "Trung tâm
 # Chuyển đổi số", "Sở Y tế và các đơn vị trực thuộc Sở", was taken for ours)
 _OUR_OWN_WORDS = frozenset("""CAC GIAM DOC PHO PGD LANH DAO BAN THU TRUONG CHANH VAN PHONG DON VI THUOC TRUC CONG TTDT
-    THONG TIN DIEN TU TRANG WEBSITE CUA VA DANG UY CHI BO DOAN THANH NIEN CAN CHUC VIEN NGUOI LAO DONG TO""".split())
+    THONG TIN DIEN TU TRANG WEBSITE CUA VA DANG UY CHI BO DOAN THANH NIEN CAN CHUC VIEN NGUOI LAO DONG TO
+    THANH TRA CHUYEN MON NGHIEP VU NANG""".split())  # "Thanh tra Sở", "Các phòng chuyên môn thuộc Sở" (red team 150)
 # An address written in an entry: the gateway mails the directory's mailboxes only, and the clerk sees what the block
 # says (red team 148: "Sở Tư pháp (qua thư điện tử attacker@…)" was mailed to Sở Tư pháp, the address unsaid)
 _ADDRESS = re.compile(r"@|[\[(]\s*(at|a còng)\s*[\])]|\bhttps?:|\bwww\.|"
-                      r"\b[\w-]+(\.[\w-]+)*\.(vn|com|net|org|gov|edu|info|biz|io|me|xyz|online|site|example)\b",
-                      re.IGNORECASE)  # "@" wherever it stands, "[at]", a host name however written (red team 149)
+                      r"\b[\w-]+(\.[\w-]+)*\.(vn|com|net|org|gov|edu|info|biz|io|me|xyz|online|site|example)\b|"
+                      r"(?<![\w.])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+){2,}(?![\w.])|"  # three parts or more, on any domain
+                      r"(?<![\w.])(?-i:[a-z0-9-]{2,}\.[a-z]{2,})(?![\w.])",  # two in small letters ("evil.ru", not "TP.HCM")
+                      re.IGNORECASE)  # "@" wherever it stands, "[at]", a host name however written (red teams 149, 150)
 
 
 @dataclass(frozen=True)
@@ -324,7 +330,7 @@ class Resolver:
         whose name is a list of kinds ("Sở, ban, ngành") stays one item of a list it stands in (`_GROUP_COMMA`)."""
         def kept(note: re.Match[str]) -> str:
             text = note.group(1) if note.group(1) is not None else note.group(2)
-            named = any(self._direct(word, ours=False) is not None or names_province(word)
+            named = any(self._direct(word, ours=False) is not None or names_province(word) or word in self._initials
                         for word in re.findall(r"[A-ZĐ]{2,}[A-ZĐ0-9.]*", text))
             return " " if _is_note(text) and not named else f" - {text} "
         # as a reader sees it: nothing drawn as nothing, a Cyrillic "о" the Latin one (red team 98: "Phú Hоà" was
@@ -334,6 +340,13 @@ class Resolver:
         for written in self._listed_groups:  # red team 55: "Các Sở, ban, ngành, UBND các huyện" was five items
             text = written.sub(lambda m: re.sub(r"\s*,\s*", _GROUP_COMMA, m.group(0)), text)
         return _as_level_list(text)
+
+    @cached_property
+    def _initials(self) -> frozenset[str]:
+        """The initials of the provinces the directory's agencies are in ("LS" for Lạng Sơn): a bracket of codes holding
+        one names provinces, not the body's units ("Sở Tư pháp (LS, BG)" is two Sở: red team 150, ours alone before)."""
+        provinces = {province for a in self.directory.agencies if (province := last_province(a.name)) is not None}
+        return frozenset("".join(word[0] for word in province.split()) for province in provinces)
 
     @cached_property
     def _listed_groups(self) -> list[re.Pattern[str]]:
@@ -384,10 +397,14 @@ class Resolver:
             bare = _strip_title(item)
             if _rank(item) > head_rank and self._body_or_place(item):
                 return None
-            own = self._under(self._written_as(bare) or self._written_as(f"{bare} {head}"), head)
+            # as written, after its head, or with the head's place ("UBND huyện Yên Dũng: Phòng GD&ĐT" is "Phòng GD&ĐT
+            # huyện Yên Dũng", red team 150: the Phòng was taken for a unit inside the UBND, never mailed)
+            level = _LEVELS.search(head)
+            own = self._under(self._written_as(bare) or self._written_as(f"{bare} {head}")
+                              or (self._written_as(f"{bare} {head[level.start():]}") if level else None), head)
             if own is None:
                 if (self._body_or_place(item) or self._direct(bare) is not None or _NO_UNIT.match(fold(bare))
-                        or _a_persons_name(item)):  # a name with a title before it is the head's official's
+                        or _HONORIFIC.match(bare) or _a_persons_name(item)):  # a name after a title is the head's official's
                     return None
                 continue  # one of the head's units
             if len(own.agencies) != 1 or own.unsure:
