@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from gateway.config import Config, ConfigError
 from gateway.decision.rules import Us
-from gateway.directory import AgencyEntry, Directory, DirectoryError, parse_directory, shared_summary
+from gateway.directory import (AgencyEntry, Directory, DirectoryError, our_row_disagrees, parse_directory,
+                               shared_summary)
 from gateway.exchange.answers import AnswerWriter
 from gateway.intake.analysis import AnalysisSettings
 from gateway.intake.authentication import AuthSettings
@@ -145,6 +146,9 @@ class Gateway:
                     log.warning("directory: %s", synced.summary(str(config.directory)))
         with register.session() as session:
             directory = load_directory(session)
+        if (disagreement := our_row_disagrees(directory, config.agency.code, config.agency.mailbox)) is not None:
+            register.close()
+            raise ConfigError(disagreement)
         if (shared := shared_summary(directory.agencies)) is not None:  # each proven by that mailbox (red team 78)
             log.warning("directory: %s", shared)  # said loudly: a copied row with a wrong mailbox would widen trust
         return cls(

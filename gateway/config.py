@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator,
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator,
     model_validator,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
@@ -92,8 +92,24 @@ def _address(value: str) -> str:
 
 # an e-mail address, kept in lower case
 Mailbox = Annotated[str, AfterValidator(_address)]
+def _a_path(value: object) -> object:
+    """A path written: an empty one was the configuration's own folder (red team 151: `maildir: ""` watched it)."""
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("must be a path, not empty")
+    return value
+
+
+def _not_a_file(value: Path, info: ValidationInfo) -> Path:
+    """A folder the gateway makes or uses: a file of that name was found only at the first mail (red team 151)."""
+    if (info.context or {}).get("base_dir") is not None and value.exists() and not value.is_dir():
+        raise ValueError("is a file, not a folder")
+    return value
+
+
 # a path in the configuration: relative to the configuration's folder
-ConfigPath = Annotated[Path, AfterValidator(_in_config_folder)]
+ConfigPath = Annotated[Path, BeforeValidator(_a_path), AfterValidator(_in_config_folder)]
+# a folder in the configuration (the store): never a file
+FolderPath = Annotated[ConfigPath, AfterValidator(_not_a_file)]
 # a file the gateway reads (a root, a CRL, a CA file, a key, the directory, a module): it must exist
 ReadFile = Annotated[Path, AfterValidator(_in_config_folder), AfterValidator(_existing_file)]
 # a file holding a password or a PIN: it must exist, and its path is never said
@@ -147,6 +163,14 @@ class OfficeHours(_Strict):
     end: time = time(17, 0)
     extra_holidays: list[date] = []
     extra_workdays: list[date] = []
+
+    @field_validator("days")
+    @classmethod
+    def _each_day_once(cls, value: list[str]) -> list[str]:
+        twice = sorted({day for day in value if value.count(day) > 1}, key=WEEKDAYS.index)
+        if twice:  # red team 151: a slip said nothing
+            raise ValueError(f"gives {', '.join(twice)} twice")
+        return value
 
     @field_validator("end")
     @classmethod
@@ -416,7 +440,7 @@ class Config(_Strict):
     timezone: str = "Asia/Ho_Chi_Minh"
     office_hours: OfficeHours = OfficeHours()
     database: str = "sqlite:///qlvb.db"
-    storage: ConfigPath = Path("store")  # made on first use
+    storage: FolderPath = Path("store")  # made on first use
     directory: ReadFile | None = None
     trust: Trust = Trust()
     authentication: Authentication = Authentication()

@@ -10,6 +10,7 @@ name with none is a central body's.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from collections.abc import Iterable
@@ -181,9 +182,15 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
             rows = rows.get("agencies", [])
     else:
         reader = csv.DictReader(io.StringIO(loaded))
-        missing = [f for f in ("code", "name", "mailbox") if f not in (reader.fieldnames or [])]
+        header = [name.strip() for name in reader.fieldnames or []]
+        missing = [f for f in ("code", "name", "mailbox") if f not in header]
         if missing:
             raise DirectoryError(f"{path}: the header must be {','.join(FIELDS)} (missing {', '.join(missing)})")
+        twice = sorted({name for name in header if name and header.count(name) > 1})  # a spreadsheet's empty ones aside
+        if twice:  # the last column of the name was taken in silence (red team 151: a second "mailbox")
+            raise DirectoryError(f"{path}: the header names {', '.join(twice)} twice")
+        _known_columns(path, "the header's column", header)
+        reader.fieldnames = header
         rows = list(reader)
     entries = []
     first_row: dict[tuple[str, str], int] = {}  # (what, its value): the row that gave it first
@@ -191,6 +198,11 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
         if (not isinstance(row, dict) or not str(row.get("code") or "").strip() or not str(row.get("name") or "").strip()
                 or "@" not in str(row.get("mailbox") or "")):  # a row without a name (red team 110: it was added)
             raise DirectoryError(f"{path}: row {number}: code, name and a mailbox address are required")
+        if None in row:  # cells past the header's: a comma in a cell not quoted ("Sở, ban, ngành": red team 151)
+            raise DirectoryError(f"{path}: row {number}: more cells than the header has columns (quote a cell that holds "
+                                 "a comma: \"Sở, ban, ngành\")")
+        if as_yaml:
+            _known_columns(path, f"row {number}: the key", [str(key) for key in row])
         entry = AgencyEntry(
             code=str(row["code"]).strip(), name=str(row["name"]).strip(), mailbox=str(row["mailbox"]).strip().lower(),
             aliases=_split(row.get("aliases")), groups=_split(row.get("groups")),
@@ -202,6 +214,16 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
     return entries
 
 
+def _known_columns(path: Path, what: str, names: list[str]) -> None:
+    """Each column (a CSV's header, a YAML row's keys) one the directory has: a typo's column ("alias", "group") was
+    dropped in silence, the agency left without its aliases and groups (red team 151)."""
+    for name in names:
+        if name and name not in FIELDS:
+            near = difflib.get_close_matches(name, FIELDS, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else f" (the columns: {', '.join(FIELDS)})"
+            raise DirectoryError(f"{path}: {what} {name!r} is none the directory has{hint}")
+
+
 def _once(path: Path, number: int, entry: AgencyEntry, first_row: dict[tuple[str, str], int]) -> None:
     """Each code in one row only (red team 76: a code twice stopped every command). A mailbox may be several agencies':
     one office serves a commune's UBND and HĐND (red team 78: refused at start, and before that the first's letters
@@ -209,6 +231,18 @@ def _once(path: Path, number: int, entry: AgencyEntry, first_row: dict[tuple[str
     earlier = first_row.setdefault(("code", entry.code), number)
     if earlier != number:
         raise DirectoryError(f"{path}: rows {earlier} and {number} give the same code {entry.code}")
+
+
+def our_row_disagrees(directory: Directory, code: str, mailbox: str) -> str | None:
+    """What is wrong where the directory gives our configured mailbox to other agencies only: our code mistyped (its
+    register's numbers began again at 1: red team 151) or another agency's mailbox copied into ours; None where it agrees,
+    or does not list the mailbox."""
+    theirs = directory.of_mailbox(mailbox)
+    if not theirs or any(agency.code == code for agency in theirs):
+        return None
+    named = ", ".join(f"{agency.code} ({agency.name})" for agency in theirs)
+    return (f"agency.code {code} and agency.mailbox {mailbox} disagree with the directory, which gives that mailbox to "
+            f"{named}: correct the one mistyped")
 
 
 def shared_mailboxes(agencies: Iterable[AgencyEntry]) -> dict[str, tuple[AgencyEntry, ...]]:
