@@ -205,14 +205,19 @@ def register_add(config_path: str, issuer: str, number: str, summary: str, issue
     if empty:  # a number given for nothing can never be given back (red teams 110, 111: blank, or only what shows nothing)
         raise UsageError(f"{', '.join(empty)}: must not be empty")
     now = datetime.now(timezone.utc)
+    # seed 000 Đ11.2, as for mail: a document taken in outside office hours counts from the next office hours' start
+    # (the register's numbers follow the times of receipt: paper registered at night after mail so moved came before it)
+    # Python's "Invalid isoformat string" told nobody what to type (a newcomer, stop 50); each option said alone (red
+    # team 151: a --date never given was named)
     try:
-        # seed 000 Đ11.2, as for mail: a document taken in outside office hours counts from the next office hours' start
-        # (the register's numbers follow the times of receipt: paper registered at night after mail so moved came before it)
         received = datetime.fromisoformat(received_at) if received_at else now
+    except ValueError:
+        raise UsageError(f"--received-at {received_at}: write the time received as YYYY-MM-DDTHH:MM, e.g. "
+                         "2026-12-07T09:30") from None
+    try:
         issued_date = date.fromisoformat(issued).isoformat() if issued else None
-    except ValueError:  # Python's "Invalid isoformat string" told nobody what to type (a newcomer, stop 50)
-        raise UsageError(f"--received-at {received_at or ''} / --date {issued or ''}: write dates as YYYY-MM-DD (the "
-                         "received time as YYYY-MM-DDTHH:MM), e.g. 2026-12-07 or 2026-12-07T09:30") from None
+    except ValueError:
+        raise UsageError(f"--date {issued}: write the date as YYYY-MM-DD, e.g. 2026-12-07") from None
     if received.tzinfo is None:
         received = received.replace(tzinfo=config.tz)
     if received_at and received > now + timedelta(minutes=1):
@@ -300,6 +305,8 @@ def _output(config: Config, config_path: str, output: str, magic: bytes = b"%PDF
                          "give another file")
     if not path.parent.is_dir() or not os.access(path.parent, os.W_OK):
         raise UsageError(f"{output}: cannot write there (no such folder, or not ours)")
+    if path.is_dir():  # red team 151: the year closed, then its volume not written ("Errno 21", a temporary's name)
+        raise UsageError(f"{output}: a folder: give the name of the file to write")
     if path.is_file():  # only a file of the kind written is written over (red team 111: a trust root, a CRL)
         with path.open("rb") as existing:
             if not existing.read(len(magic)) == magic:
@@ -324,7 +331,8 @@ def _write(output: str, render: Callable[[PrintedRegister], bytes], register: Pr
     except (FontMissing, OSError) as exc:
         if part is not None:
             part.unlink(missing_ok=True)
-        raise UsageError(f"{output}: {exc}") from None
+        said = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)  # never a temporary's name
+        raise UsageError(f"{output}: cannot be written ({said})") from None
     lines = register.lines
     print(f"{output}: {len(lines)} văn bản" + (f", số {lines[0].number} đến {lines[-1].number}" if lines else ""))
 
