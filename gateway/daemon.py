@@ -138,6 +138,14 @@ class Watcher:
             source.close()
 
 
+def _taken(lease: MailboxLease) -> bool:
+    """The lease taken, if nobody holds it and its file can be written."""
+    try:
+        return lease.take()
+    except OSError:
+        return False
+
+
 @dataclass
 class Daemon:
     gateway: Gateway
@@ -176,6 +184,9 @@ class Daemon:
 
     def run(self) -> None:
         log.info("gateway started: %s", ", ".join(w.name for w in self.watchers))
+        if self.gateway.config.smtp is None:  # 000 Đ9.1.c: the sender is told automatically (red team 151: said nowhere)
+            log.warning("smtp: no submission server configured: acknowledgements, returns and letters wait in the "
+                        "outbox and are never sent until the `smtp:` section is given")
         services = MailboxLease(services_lease_path(Path(self.gateway.config.storage)))
         scheduler: Any = None
         listener: Controller | None = None
@@ -214,7 +225,9 @@ class Daemon:
             services.release()
             for watcher in self.watchers:
                 watcher.close()
-                if watcher.lease.held:  # a mailbox another process works is that process's to say stopped
+                # a mailbox another process works is that process's to say stopped; one this process let go after its
+                # failures and nobody took is this one's (red team 151: it read as watched for 20 minutes)
+                if watcher.lease.held or (watcher.failing and _taken(watcher.lease)):
                     self._survive(functools.partial(self.states.save, watcher.name, Stopped()), pause=0)
                     watcher.lease.release()
             log.info("gateway stopped")
