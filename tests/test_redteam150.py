@@ -323,13 +323,9 @@ def test_guard_4xx_then_5xx_for_one_recipient_then_recall(agency: Agency) -> Non
     assert lines[STC] == ("sent", "requested") and lines[SYT][0] == "failed" and lines[SYT][1] is None, lines
 
 
-def test_guard_a_letter_in_a_senders_hand_deferred_is_not_recalled(agency: Agency) -> None:
-    """GUARD: the sender holds the letter (claimed); the clerk recalls it (the notice waits); the server answers 451:
-    nothing went, the notice is withdrawn, the line says withdrawn, no notice ever reaches Sở Y tế."""
-    from gateway.exchange.recall import recall_outgoing
-    from gateway.mailboxes import mail_server
+def _letter_in_a_senders_hand(agency: Agency) -> tuple[str, Any, Any, Any, datetime]:
+    """A letter of ours to Sở Y tế sent, and claimed by an outbox sender (in its hand, not yet answered by the server)."""
     from gateway.outbox import OutboxSender
-    from qlvb_mailbox.smtp import send_all
 
     clear(agency)
     number, pdf = our_letter(["- Sở Y tế."])
@@ -338,6 +334,17 @@ def test_guard_a_letter_in_a_senders_hand_deferred_is_not_recalled(agency: Agenc
     sender = OutboxSender(agency.gateway.register, config.smtp, config.agency.mailbox)
     now = datetime.now(timezone.utc)
     [held], _ = sender._claim(now)
+    return number, out, sender, held, now
+
+
+def test_guard_a_letter_in_a_senders_hand_deferred_is_not_recalled(agency: Agency) -> None:
+    """GUARD: the sender holds the letter (claimed); the clerk recalls it (the notice waits); the server answers 451:
+    nothing went, the notice is withdrawn, the line says withdrawn, no notice ever reaches Sở Y tế."""
+    from gateway.exchange.recall import recall_outgoing
+    from gateway.mailboxes import mail_server
+    from qlvb_mailbox.smtp import send_all
+
+    number, out, sender, held, now = _letter_in_a_senders_hand(agency)
     recalled = recall_outgoing(agency.gateway, out.plan.identifier, "Sai số liệu", "clerk")
     assert recalled.waiting == [SYT], recalled
     agency.smtp.refuse[SYT] = "451 4.7.1 try again later"
@@ -355,16 +362,9 @@ def test_guard_a_held_notice_is_seen_by_status(agency: Agency) -> None:
     taken, `status --json` counts no notice still queued and the notice reached Sở Y tế after the letter."""
     from gateway.exchange.recall import recall_outgoing
     from gateway.mailboxes import mail_server
-    from gateway.outbox import OutboxSender
     from qlvb_mailbox.smtp import send_all
 
-    clear(agency)
-    number, pdf = our_letter(["- Sở Y tế."])
-    out = send(agency, number, pdf)
-    config = agency.gateway.config
-    sender = OutboxSender(agency.gateway.register, config.smtp, config.agency.mailbox)
-    now = datetime.now(timezone.utc)
-    [held], _ = sender._claim(now)
+    number, out, sender, held, now = _letter_in_a_senders_hand(agency)
     recall_outgoing(agency.gateway, out.plan.identifier, "Sai số liệu", "clerk")
     sender._record(send_all(mail_server(sender.server), [held]), now)
     agency.send_now()

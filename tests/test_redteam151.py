@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 import subprocess
 import time
 from typing import Any
 
 import pytest
 
+from test_redteam110 import _rows
 from world import GATEWAY, STP, World
 
 BLOCK = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VP.", "Bản điện tử:", "- Sở Tư pháp;"]
@@ -37,16 +37,6 @@ def _one_line_refusal(done: subprocess.CompletedProcess[str], status: int = 2) -
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, done.stderr[-1500:]
     return lines[0]
-
-
-def _rows(world: World, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(world.root / "qlvb.db") as db:
-        try:
-            return db.execute(sql).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):
-                return []
-            raise
 
 
 def _paper(world: World, number: str, *, config: str | None = None, received: str = "2026-12-07T10:00",
