@@ -178,11 +178,14 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
     rows: Any
     if as_yaml:
         rows = loaded or []
-        if isinstance(rows, dict):
-            rows = rows.get("agencies", [])
+        if isinstance(rows, dict):  # `agencies:` and nothing else (red team 152: "agencise:" read as no agency)
+            _known_columns(path, "the key", [str(key) for key in rows], known=("agencies",))
+            rows = rows.get("agencies") or []
+        if not isinstance(rows, list):
+            raise DirectoryError(f"{path}: a list of agencies is expected (or `agencies:` holding one)")
     else:
         reader = csv.DictReader(io.StringIO(loaded))
-        header = [name.strip() for name in reader.fieldnames or []]
+        header = [name.strip().lower() for name in reader.fieldnames or []]  # "Code,Name,Mailbox" as written
         missing = [f for f in ("code", "name", "mailbox") if f not in header]
         if missing:
             raise DirectoryError(f"{path}: the header must be {','.join(FIELDS)} (missing {', '.join(missing)})")
@@ -191,14 +194,16 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
             raise DirectoryError(f"{path}: the header names {', '.join(twice)} twice")
         _known_columns(path, "the header's column", header)
         reader.fieldnames = header
-        rows = list(reader)
+        # a spreadsheet's rows of nothing but commas are no rows (red team 152)
+        rows = [row for row in reader if any(str(v or "").strip() for v in (*row.values(), *(row.get(None) or [])))]
     entries = []
     first_row: dict[tuple[str, str], int] = {}  # (what, its value): the row that gave it first
     for number, row in enumerate(rows, start=2):
         if (not isinstance(row, dict) or not str(row.get("code") or "").strip() or not str(row.get("name") or "").strip()
                 or "@" not in str(row.get("mailbox") or "")):  # a row without a name (red team 110: it was added)
             raise DirectoryError(f"{path}: row {number}: code, name and a mailbox address are required")
-        if None in row:  # cells past the header's: a comma in a cell not quoted ("Sở, ban, ngành": red team 151)
+        if any(str(cell).strip() for cell in row.get(None) or []):  # cells past the header's, not empty: a comma in a
+            # cell not quoted ("Sở, ban, ngành": red team 151); a trailing comma of nothing is none (red team 152)
             raise DirectoryError(f"{path}: row {number}: more cells than the header has columns (quote a cell that holds "
                                  "a comma: \"Sở, ban, ngành\")")
         if as_yaml:
@@ -214,13 +219,13 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
     return entries
 
 
-def _known_columns(path: Path, what: str, names: list[str]) -> None:
+def _known_columns(path: Path, what: str, names: list[str], known: tuple[str, ...] = FIELDS) -> None:
     """Each column (a CSV's header, a YAML row's keys) one the directory has: a typo's column ("alias", "group") was
     dropped in silence, the agency left without its aliases and groups (red team 151)."""
     for name in names:
-        if name and name not in FIELDS:
-            near = difflib.get_close_matches(name, FIELDS, n=1)
-            hint = f" (did you mean {near[0]}?)" if near else f" (the columns: {', '.join(FIELDS)})"
+        if name and name not in known:
+            near = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else f" (the columns: {', '.join(known)})"
             raise DirectoryError(f"{path}: {what} {name!r} is none the directory has{hint}")
 
 

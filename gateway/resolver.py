@@ -146,11 +146,18 @@ _BARE_KINDS = frozenset({"SO", "CUC", "BO", "BAN", "VIEN"})
 _OUR_OWN_WORDS = frozenset("""CAC GIAM DOC PHO PGD LANH DAO BAN THU TRUONG CHANH VAN PHONG DON VI THUOC TRUC CONG TTDT
     THONG TIN DIEN TU TRANG WEBSITE CUA VA DANG UY CHI BO DOAN THANH NIEN CAN CHUC VIEN NGUOI LAO DONG TO
     THANH TRA CHUYEN MON NGHIEP VU NANG""".split())  # "Thanh tra Sở", "Các phòng chuyên môn thuộc Sở" (red team 150)
+# "Các phòng chuyên môn thuộc Sở Y tế": units, then the body they belong to
+_UNITS_OF = re.compile(r"^(?P<units>.+?)\s+(?:trực\s+)?thuộc\s+(?P<body>\S.*)$", re.IGNORECASE)
+# A province as an agency's name writes it, after its level ("Sở Tư pháp tỉnh Lạng Sơn")
+_PROVINCE_WRITTEN = re.compile(r"(?:\btỉnh|\bthành phố)\s+(?P<name>[^,;()]+)$", re.IGNORECASE)
+# A body and a bracket of codes only ("Sở Tư pháp (LS, BG)")
+_INITIALS_BRACKET = re.compile(r"^(?P<unit>[^()\[\]]+?)\s*[(\[]\s*(?P<codes>[A-ZĐ]{2,3}(\s*,\s*[A-ZĐ]{2,3})+)\s*[)\]]"
+                               r"\s*[.;,]?\s*$")
 # An address written in an entry: the gateway mails the directory's mailboxes only, and the clerk sees what the block
 # says (red team 148: "Sở Tư pháp (qua thư điện tử attacker@…)" was mailed to Sở Tư pháp, the address unsaid)
 _ADDRESS = re.compile(r"@|[\[(]\s*(at|a còng)\s*[\])]|\bhttps?:|\bwww\.|"
                       r"\b[\w-]+(\.[\w-]+)*\.(vn|com|net|org|gov|edu|info|biz|io|me|xyz|online|site|example)\b|"
-                      r"(?<![\w.])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+){2,}(?![\w.])|"  # three parts or more, on any domain
+                      r"(?<![\w.])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\.[A-Za-z]{2,}(?![\w.])|"  # three parts or more, any domain
                       r"(?<![\w.])(?-i:[a-z0-9-]{2,}\.[a-z]{2,})(?![\w.])",  # two in small letters ("evil.ru", not "TP.HCM")
                       re.IGNORECASE)  # "@" wherever it stands, "[at]", a host name however written (red teams 149, 150)
 
@@ -229,6 +236,7 @@ class Resolver:
             return Resolution(entry, "skipped")  # the archive entry is not a recipient
         if self._our_own(text):
             return Resolution(entry, "skipped")  # our leaders and units: its internal copies
+        text = _body_of_its_units(text)
         if is_above(text) or article_number(text) is not None:
             return self._reference(entry, text)
         found = self._agencies(text)
@@ -330,23 +338,41 @@ class Resolver:
         whose name is a list of kinds ("Sở, ban, ngành") stays one item of a list it stands in (`_GROUP_COMMA`)."""
         def kept(note: re.Match[str]) -> str:
             text = note.group(1) if note.group(1) is not None else note.group(2)
-            named = any(self._direct(word, ours=False) is not None or names_province(word) or word in self._initials
+            named = any(self._direct(word, ours=False) is not None or names_province(word)
                         for word in re.findall(r"[A-ZĐ]{2,}[A-ZĐ0-9.]*", text))
             return " " if _is_note(text) and not named else f" - {text} "
         # as a reader sees it: nothing drawn as nothing, a Cyrillic "о" the Latin one (red team 98: "Phú Hоà" was
         # "Phú Hà", a zero-width space hid "Việt Nam")
-        entry = _NUMBERING.sub("", as_printed(entry))
+        entry = self._provinces_by_initials(_NUMBERING.sub("", as_printed(entry)))
         text = _NOTES.sub(kept, entry.replace(_GROUP_COMMA, " ")).strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
         for written in self._listed_groups:  # red team 55: "Các Sở, ban, ngành, UBND các huyện" was five items
             text = written.sub(lambda m: re.sub(r"\s*,\s*", _GROUP_COMMA, m.group(0)), text)
         return _as_level_list(text)
 
     @cached_property
-    def _initials(self) -> frozenset[str]:
-        """The initials of the provinces the directory's agencies are in ("LS" for Lạng Sơn): a bracket of codes holding
-        one names provinces, not the body's units ("Sở Tư pháp (LS, BG)" is two Sở: red team 150, ours alone before)."""
-        provinces = {province for a in self.directory.agencies if (province := last_province(a.name)) is not None}
-        return frozenset("".join(word[0] for word in province.split()) for province in provinces)
+    def _initials(self) -> dict[str, set[str]]:
+        """The provinces the directory's agencies are in by their initials ("LS": {"Lạng Sơn"}), as their names write
+        them."""
+        found: dict[str, set[str]] = {}
+        for agency in self.directory.agencies:
+            written = _PROVINCE_WRITTEN.search(agency.name)
+            if written is not None and last_province(written["name"]) is not None:
+                name = " ".join(written["name"].split())
+                found.setdefault("".join(word[0] for word in fold(name).split()), set()).add(name)
+        return found
+
+    def _provinces_by_initials(self, entry: str) -> str:
+        """"Sở Tư pháp (LS, BG)": a bracket of two codes or more, each the initials of one province the directory has,
+        names that body of each ("Sở Tư pháp các tỉnh: Lạng Sơn, Bắc Giang"; red team 150: ours alone). One code alone,
+        or one no province's ("(VP)", "(TC, KH)": a body's units, red team 152), is a note as before."""
+        match = _INITIALS_BRACKET.match(entry)
+        if match is None:
+            return entry
+        codes = [code.strip() for code in match["codes"].split(",")]
+        names = [self._initials.get(code, set()) for code in codes]
+        if not all(len(one) == 1 for one in names) or len({code for code in codes}) != len(codes):
+            return entry
+        return f"{match['unit']} các tỉnh: {', '.join(next(iter(one)) for one in names)}"
 
     @cached_property
     def _listed_groups(self) -> list[re.Pattern[str]]:
@@ -838,6 +864,16 @@ def _our_places(directory: Directory, us: AgencyEntry | None) -> _Places:
         by_level.setdefault(level, place)
         province = province or f"{written} {place}"
     return _Places(by_level, province)
+
+
+def _body_of_its_units(text: str) -> str:
+    """"Các phòng chuyên môn thuộc Sở Y tế": the units of a Sở, a Cục, a Ban or a Viện, written with our units' words,
+    are that body's to pass on (red team 152: held, naming one agency plainly)."""
+    match = _UNITS_OF.match(text)
+    if match is None or fold(match["body"]).split(" ", 1)[0] not in _BARE_KINDS:
+        return text
+    words = re.findall(r"[A-Z0-9/&]+", fold(match["units"]))
+    return match["body"] if words and all(word in _OUR_OWN_WORDS for word in words) else text
 
 
 def _a_persons_name(item: str) -> bool:

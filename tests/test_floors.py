@@ -25,7 +25,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("the register and the mail adapters", ("registry", "qlvb_mailbox")),
     ("the exchange between gateways", ("gateway.exchange",)),
     ("intake and outgoing", ("gateway.intake", "gateway.outgoing", "gateway.app", "gateway.workers", "gateway.guard",
-                             "gateway.mail_budget", "gateway.worker_server")),
+                             "gateway.mail_budget", "gateway.mail_lock", "gateway.worker_server")),
     ("the daemon and the commands", ("gateway.daemon", "gateway.sources", "gateway.mailbox_state", "gateway.mailbox_lease",
                                      "gateway.outbox",
                                      "gateway.review", "gateway.digest", "gateway.passing",

@@ -350,8 +350,6 @@ def test_status_json_has_the_fields_the_readme_names(world: World) -> None:
 
 # ================================================================================================== two commands at once
 
-@pytest.mark.xfail(strict=True, reason="left: README Limits, red team 151: the same mail taken in by three or more "
-                   "processes at once counts their live attempts as a crash's: one holds it as processing-failed")
 def test_four_ingests_of_one_mail_at_once_hold_no_phantom_mail_for_the_clerk(world: World) -> None:
     """OPERATOR. Did: `ingest --config config.yaml --json a.eml` started four times at once (a cron job, a script and
     the operator's own terminal over the same exported mail), then `review list --json` and `status --json`.

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
 from gateway.intake.attachments import draft_owner
 from gateway.mail_budget import budget
+from gateway.mail_lock import one_process_at_a_time
 from gateway.page_images import forget_pictures
 from gateway.model import (
     Decision, DocumentOutcome, MailFacts, MailOutcome, Particulars, PdfFacts, Reading, Registered, Reply, SenderAuth,
@@ -297,6 +299,10 @@ class Intake:
                     raise
                 log.warning("%s: %s; quarantined", item.source, fault_name(exc), exc_info=True)
                 return self.quarantine(item, fault_name(exc), record=False)
+        with one_process_at_a_time(Path(self.gw.config.storage), item.sha256):  # another's live steps no crash's
+            return self._counted(item, result)
+
+    def _counted(self, item: IncomingMail, result: Analysis | WorkFailure) -> MailOutcome:
         digest = item.sha256
         count = self.attempts.begin([digest])[digest]  # committed before the mail's steps
         if count > MAX_ATTEMPTS:

@@ -1,0 +1,56 @@
+"""One process at a time takes one mail's steps in the register, by a lock on a file in the gateway's storage.
+
+The attempts table counts each start of a mail's steps not yet finished, and a mail begun too often is held as its
+process's crash (gateway/guard.py). Several `ingest`s of one mail at once (a cron job, a script and an operator's
+terminal over one exported file) counted one another's live starts as crashes: one held a second record of the mail
+`processing-failed` and alerted the clerk (red team 151). A mail's steps now wait for another process's steps of the
+same mail to end; the operating system releases the lock with its process however it ends (kill -9 included), so a
+crash is still counted as one. Mails share 256 lock files by their hash's first byte: two mails of one byte wait for
+each other a moment, no more."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+WAIT_SECONDS = 120.0  # then the steps are taken all the same, as before the lock (a holder frozen, SIGSTOP)
+LOOK_EVERY = 0.05
+
+
+def mail_lock_path(storage: Path, digest: str) -> Path:
+    return storage / "leases" / f"mail-{digest[:2]}.lock"
+
+
+@contextmanager
+def one_process_at_a_time(storage: Path, digest: str, wait: float = WAIT_SECONDS) -> Iterator[bool]:
+    """Held while the block runs (True), or not held where its file cannot be made or another holds it past `wait`."""
+    path = mail_lock_path(storage, digest)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
+    except OSError:  # the storage's fault, said where the mail's files are written
+        yield False
+        return
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    held = False
+                    break
+                time.sleep(LOOK_EVERY)
+        try:
+            yield held
+        finally:
+            if held:
+                fcntl.flock(fd, fcntl.LOCK_UN)  # the open file a worker forked meanwhile shares is let go too
+    finally:
+        os.close(fd)
