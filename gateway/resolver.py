@@ -147,6 +147,7 @@ _OUR_OWN_WORDS = frozenset("""CAC GIAM DOC PHO PGD LANH DAO BAN THU TRUONG CHANH
     THONG TIN DIEN TU TRANG WEBSITE CUA VA DANG UY CHI BO DOAN THANH NIEN CAN CHUC VIEN NGUOI LAO DONG TO
     THANH TRA CHUYEN MON NGHIEP VU NANG""".split())  # "Thanh tra Sở", "Các phòng chuyên môn thuộc Sở" (red team 150)
 # "Các phòng chuyên môn thuộc Sở Y tế": units, then the body they belong to
+_DEPARTMENTS = re.compile(r"^(CAC )?PHONG( (CHUYEN MON|NGHIEP VU|CHUC NANG|BAN))?$")
 _UNITS_OF = re.compile(r"^(?P<units>.+?)\s+(?:trực\s+)?thuộc\s+(?P<body>\S.*)$", re.IGNORECASE)
 # A province as an agency's name writes it, after its level ("Sở Tư pháp tỉnh Lạng Sơn")
 _PROVINCE_WRITTEN = re.compile(r"(?:\btỉnh|\bthành phố)\s+(?P<name>[^,;()]+)$", re.IGNORECASE)
@@ -867,13 +868,13 @@ def _our_places(directory: Directory, us: AgencyEntry | None) -> _Places:
 
 
 def _body_of_its_units(text: str) -> str:
-    """"Các phòng chuyên môn thuộc Sở Y tế": the units of a Sở, a Cục, a Ban or a Viện, written with our units' words,
-    are that body's to pass on (red team 152: held, naming one agency plainly)."""
+    """"Các phòng chuyên môn thuộc Sở Y tế": a Sở's, a Cục's, a Ban's or a Viện's departments (phòng), which have no
+    mailbox of their own, are that body's to pass on (red team 152: held, naming one agency plainly). Not its "đơn vị"
+    (its centres and schools, bodies of their own), nor a ministry's ("Các đơn vị thuộc Bộ Tài chính" is held)."""
     match = _UNITS_OF.match(text)
-    if match is None or fold(match["body"]).split(" ", 1)[0] not in _BARE_KINDS:
+    if match is None or fold(match["body"]).split(" ", 1)[0] not in _BARE_KINDS - {"BO"}:
         return text
-    words = re.findall(r"[A-Z0-9/&]+", fold(match["units"]))
-    return match["body"] if words and all(word in _OUR_OWN_WORDS for word in words) else text
+    return match["body"] if _DEPARTMENTS.match(" ".join(re.findall(r"[A-Z0-9/&]+", fold(match["units"])))) else text
 
 
 def _a_persons_name(item: str) -> bool:

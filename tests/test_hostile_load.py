@@ -86,7 +86,7 @@ def test_a_mail_of_more_files_than_the_limit_is_kept_unread_and_its_sender_told(
     too_many = world.mail("many", attachments=[("cv.pdf", document), *notes])  # 101 files, the default limit 100
     at_the_limit = world.mail("enough", attachments=[("cv.pdf", world.signed("stp", world.document(number="58/STP-VP"))),
                                                      *notes[:99]])
-    before = sum(1 for _ in (world.root / "store").rglob("*") if _.is_file()) if (world.root / "store").exists() else 0
+    before = len(world.stored_files())
     [returned, accepted], _ = _ingest_alone(world, too_many, at_the_limit)
     assert returned["verdict"] == "returned" and "too-many-files" in _codes(returned)  # its proven sender is told why
     assert "101" in next(r["message"] for r in returned["reasons"] if r["code"] == "too-many-files")
@@ -96,7 +96,7 @@ def test_a_mail_of_more_files_than_the_limit_is_kept_unread_and_its_sender_told(
         mail = session.scalar(select(Mail).where(Mail.message_id == returned["message_id"]))
         assert mail is not None and mail.stored  # kept whole, for the clerk
         assert session.scalar(select(func.count()).select_from(DocumentFile).where(DocumentFile.mail_id == mail.id)) == 0
-    stored = sum(1 for _ in (world.root / "store").rglob("*") if _.is_file()) - before
+    stored = len(world.stored_files()) - before
     assert stored == 1 + 1 + 1 + 99  # the two originals, the accepted one's document and its notes: not the 101 files
 
 

@@ -25,8 +25,7 @@ def _secret(world: World) -> bytes:
 
 
 def _written(world: World) -> list[str]:
-    store = world.root / "store"
-    return [str(p.relative_to(store)) for p in store.rglob("*") if p.is_file()] if store.exists() else []
+    return world.stored_files()
 
 
 def _mails(world: World) -> list[tuple[Any, ...]]:

@@ -59,10 +59,10 @@ def test_check_and_ingest_of_a_file_above_max_mail_mb_take_it_as_the_daemon_does
     world.write_config()
     path = _big_mail(world, "m946", 3)
     store = world.root / "store"
-    before = {p for p in store.rglob("*") if p.is_file()} if store.exists() else set()
+    before = world.stored_files()
     [checked] = world.ingest(path, command="check")
     assert checked["verdict"] == "quarantined" and "mail-too-large" in [r["code"] for r in checked["reasons"]]
-    assert ({p for p in store.rglob("*") if p.is_file()} if store.exists() else set()) == before  # nothing written
+    assert world.stored_files() == before  # nothing written
     [ingested] = world.ingest(path)
     assert ingested["verdict"] == "quarantined" and "mail-too-large" in [r["code"] for r in ingested["reasons"]]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

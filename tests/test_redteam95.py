@@ -58,8 +58,7 @@ def test_a_digest_still_queued_when_the_next_is_made_then_refused_loses_what_it_
 
 
 def _store_files(world: World) -> set[str]:
-    root = world.root / "store"
-    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+    return set(world.stored_files())
 
 
 def test_ingest_and_check_of_a_file_above_max_mail_mb_as_the_daemons(world: World) -> None:

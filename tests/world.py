@@ -90,6 +90,13 @@ class World:
     def scanned(self, pdf: bytes | None = None, dpi: int = 150) -> bytes:
         return scan(pdf or self.document(), dpi=dpi)
 
+    def stored_files(self) -> list[str]:
+        """The files of the store, as paths in it: its content, not the lock files of `leases/` (mailboxes', and one
+        mail's steps', gateway/mail_lock.py), which hold nothing of a mail."""
+        store = self.root / "store"
+        return sorted(str(p.relative_to(store)) for p in store.rglob("*")
+                      if p.is_file() and p.relative_to(store).parts[0] != "leases") if store.exists() else []
+
     # ---- mails ----------------------------------------------------------------------------
     def mail(
         self, name: str, *, sender: str = STP, to: list[str] | None = None, attachments: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
