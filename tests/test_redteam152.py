@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from test_redteam150 import DIRECTORY as DIRECTORY150
+from test_redteam151 import _one_line_refusal
 from world import STP, US, World
 
 SYT = "vanthu@syt.bacgiang.gov.vn"
@@ -69,13 +70,6 @@ def _cfg(world: World) -> str:
 def _run(world: World, *args: str) -> subprocess.CompletedProcess[str]:
     return world.run(*args, check=False)
 
-
-def _one_line_refusal(done: subprocess.CompletedProcess[str], status: int = 2) -> str:
-    assert "Traceback" not in done.stderr, done.stderr[-1500:]
-    assert done.returncode == status, (done.returncode, done.stdout[-500:], done.stderr[-1500:])
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, done.stderr[-1500:]
-    return lines[0]
 
 
 def _codes(world: World) -> list[str]:
