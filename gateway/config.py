@@ -92,6 +92,8 @@ def _address(value: str) -> str:
 
 # an e-mail address, kept in lower case
 Mailbox = Annotated[str, AfterValidator(_address)]
+
+
 def _a_path(value: object) -> object:
     """A path written: an empty one was the configuration's own folder (red team 151: `maildir: ""` watched it)."""
     if isinstance(value, str) and not value.strip():

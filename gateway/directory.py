@@ -195,7 +195,7 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
         _known_columns(path, "the header's column", header)
         reader.fieldnames = header
         # a spreadsheet's rows of nothing but commas are no rows (red team 152)
-        rows = [row for row in reader if any(str(v or "").strip() for v in (*row.values(), *(row.get(None) or [])))]
+        rows = [row for row in reader if not _blank(row)]
     entries = []
     first_row: dict[tuple[str, str], int] = {}  # (what, its value): the row that gave it first
     for number, row in enumerate(rows, start=2):
@@ -217,6 +217,12 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
         _once(path, number, entry, first_row)
         entries.append(entry)
     return entries
+
+
+def _blank(row: dict[Any, Any]) -> bool:
+    """A CSV row whose cells, those past the header's included (csv's key None), are all empty."""
+    cells = [value for key, value in row.items() if key is not None] + list(row.get(None) or [])
+    return not any(str(cell or "").strip() for cell in cells)
 
 
 def _known_columns(path: Path, what: str, names: list[str], known: tuple[str, ...] = FIELDS) -> None:

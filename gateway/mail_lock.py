@@ -26,14 +26,15 @@ def mail_lock_path(storage: Path, digest: str) -> Path:
 
 
 @contextmanager
-def one_process_at_a_time(storage: Path, digest: str, wait: float = WAIT_SECONDS) -> Iterator[bool]:
-    """Held while the block runs (True), or not held where its file cannot be made or another holds it past `wait`."""
+def one_process_at_a_time(storage: Path, digest: str, wait: float = WAIT_SECONDS) -> Iterator[None]:
+    """The block run holding the mail's lock; without it where its file cannot be made (the storage's fault, said
+    where the mail's files are written) or another holds it past `wait`."""
     path = mail_lock_path(storage, digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
-    except OSError:  # the storage's fault, said where the mail's files are written
-        yield False
+    except OSError:
+        yield
         return
     try:
         deadline = time.monotonic() + wait
@@ -48,7 +49,7 @@ def one_process_at_a_time(storage: Path, digest: str, wait: float = WAIT_SECONDS
                     break
                 time.sleep(LOOK_EVERY)
         try:
-            yield held
+            yield
         finally:
             if held:
                 fcntl.flock(fd, fcntl.LOCK_UN)  # the open file a worker forked meanwhile shares is let go too

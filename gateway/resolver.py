@@ -371,7 +371,7 @@ class Resolver:
             return entry
         codes = [code.strip() for code in match["codes"].split(",")]
         names = [self._initials.get(code, set()) for code in codes]
-        if not all(len(one) == 1 for one in names) or len({code for code in codes}) != len(codes):
+        if not all(len(one) == 1 for one in names) or len(set(codes)) != len(codes):
             return entry
         return f"{match['unit']} các tỉnh: {', '.join(next(iter(one)) for one in names)}"
 
@@ -419,16 +419,17 @@ class Resolver:
         if whole is None or len(whole.agencies) != 1 or any(_names_place(i) for i in listed):
             return None
         head_rank = self._rank_of(head)
+        # an item as written, after its head, or with the head's place ("UBND huyện Yên Dũng: Phòng GD&ĐT" is "Phòng
+        # GD&ĐT huyện Yên Dũng", red team 150: the Phòng was taken for a unit inside the UBND, never mailed)
+        level = _LEVELS.search(head)
+        place = head[level.start():] if level else None
         found = [whole]
         for item in listed:
             bare = _strip_title(item)
             if _rank(item) > head_rank and self._body_or_place(item):
                 return None
-            # as written, after its head, or with the head's place ("UBND huyện Yên Dũng: Phòng GD&ĐT" is "Phòng GD&ĐT
-            # huyện Yên Dũng", red team 150: the Phòng was taken for a unit inside the UBND, never mailed)
-            level = _LEVELS.search(head)
             own = self._under(self._written_as(bare) or self._written_as(f"{bare} {head}")
-                              or (self._written_as(f"{bare} {head[level.start():]}") if level else None), head)
+                              or (self._written_as(f"{bare} {place}") if place else None), head)
             if own is None:
                 if (self._body_or_place(item) or self._direct(bare) is not None or _NO_UNIT.match(fold(bare))
                         or _HONORIFIC.match(bare) or _a_persons_name(item)):  # a name after a title is the head's official's

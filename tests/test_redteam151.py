@@ -51,6 +51,12 @@ def _directory_file(world: World, name: str, text: str) -> str:
     return str(path)
 
 
+def _import_refused(world: World, name: str, text: str) -> str:
+    """`directory import` of a file `name` holding `text`: refused in one line, the line returned."""
+    path = _directory_file(world, name, text)
+    return _one_line_refusal(_run(world, "directory", "import", "--config", _cfg(world), path))
+
+
 # ================================================================================================== the directory file
 
 @pytest.mark.parametrize("name,text", [
@@ -67,9 +73,7 @@ def test_a_directory_column_with_a_typo_in_its_name_is_refused(world: World, nam
     ngành" leaves it out).
     Expected: a column the gateway does not know is one line naming it (as a config key's typo is: "unknown key (did
     you mean …?)"), exit 2, nothing imported."""
-    path = _directory_file(world, name, text)
-    done = _run(world, "directory", "import", "--config", _cfg(world), path)
-    line = _one_line_refusal(done)
+    line = _import_refused(world, name, text)
     assert "alias" in line, line
     assert _rows(world, "SELECT code FROM agencies WHERE code = '000.00.20.H06'") == []
 
@@ -81,10 +85,8 @@ def test_a_directory_header_naming_a_column_twice_is_refused(world: World) -> No
     its proven mail is then "outside the directory" and our letters go to the other address.
     Expected: a header naming a column twice is one line naming it, exit 2 (as a key given twice in config.yaml is
     refused: README, Installing for real)."""
-    path = _directory_file(world, "them.csv", "code,name,mailbox,mailbox\n"
+    line = _import_refused(world, "them.csv", "code,name,mailbox,mailbox\n"
                            "000.00.26.H06,Sở Văn hóa tỉnh Bắc Giang,vanthu@svh.bacgiang.gov.vn,kho@svh.bacgiang.gov.vn\n")
-    done = _run(world, "directory", "import", "--config", _cfg(world), path)
-    line = _one_line_refusal(done)
     assert "mailbox" in line, line
     assert _rows(world, "SELECT mailbox FROM agencies WHERE code = '000.00.26.H06'") == []
 
@@ -96,10 +98,8 @@ def test_a_directory_row_with_more_cells_than_its_header_is_refused(world: World
     Sở, ban, ngành" leaves it out).
     Expected: a row with more cells than the header is one line naming the row, exit 2 (the README: "separated by
     commas"; a cell holding a comma must be quoted, and the gateway can tell when it was not)."""
-    path = _directory_file(world, "them.csv", "code,name,mailbox,aliases,groups\n"
+    line = _import_refused(world, "them.csv", "code,name,mailbox,aliases,groups\n"
                            "000.00.27.H06,Sở Tài nguyên tỉnh Bắc Giang,vanthu@stnmt.bacgiang.gov.vn,Sở TNMT,Sở, ban, ngành\n")
-    done = _run(world, "directory", "import", "--config", _cfg(world), path)
-    line = _one_line_refusal(done)
     assert "2" in line, line
     assert _rows(world, "SELECT groups FROM agencies WHERE code = '000.00.27.H06'") == []
 

@@ -232,7 +232,7 @@ def test_genuine_a_spreadsheets_empty_rows_are_ignored(tmp_path: Path) -> None:
     """GENUINE. An Excel export of the directory sheet ends with rows that are nothing but commas (",,,": cells
     formatted, left empty). Expected: the empty rows ignored, the agencies read.
     FAULT: refused, "row 3: code, name and a mailbox address are required", for a row with nothing in it."""
-    entries = _parse(tmp_path, "d.csv", f"code,name,mailbox\n{ROW}\n,,\n,,\n")
+    entries = _parse(tmp_path, "d.csv", f"code,name,mailbox\n{ROW}\n,,\n,,\n,,,,,\n")  # the last wider than the header
     assert [e.code for e in entries] == ["000.00.14.H06"]
 
 
