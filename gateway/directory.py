@@ -183,22 +183,12 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
             rows = rows.get("agencies") or []
         if not isinstance(rows, list):
             raise DirectoryError(f"{path}: a list of agencies is expected (or `agencies:` holding one)")
+        numbered = [(number, _lowered_keys(path, number, row)) for number, row in enumerate(rows, start=2)]
     else:
-        reader = csv.DictReader(io.StringIO(loaded))
-        header = [name.strip().lower() for name in reader.fieldnames or []]  # "Code,Name,Mailbox" as written
-        missing = [f for f in ("code", "name", "mailbox") if f not in header]
-        if missing:
-            raise DirectoryError(f"{path}: the header must be {','.join(FIELDS)} (missing {', '.join(missing)})")
-        twice = sorted({name for name in header if name and header.count(name) > 1})  # a spreadsheet's empty ones aside
-        if twice:  # the last column of the name was taken in silence (red team 151: a second "mailbox")
-            raise DirectoryError(f"{path}: the header names {', '.join(twice)} twice")
-        _known_columns(path, "the header's column", header)
-        reader.fieldnames = header
-        # a spreadsheet's rows of nothing but commas are no rows (red team 152)
-        rows = [row for row in reader if not _blank(row)]
+        numbered = _csv_rows(path, loaded)
     entries = []
     first_row: dict[tuple[str, str], int] = {}  # (what, its value): the row that gave it first
-    for number, row in enumerate(rows, start=2):
+    for number, row in numbered:
         if (not isinstance(row, dict) or not str(row.get("code") or "").strip() or not str(row.get("name") or "").strip()
                 or "@" not in str(row.get("mailbox") or "")):  # a row without a name (red team 110: it was added)
             raise DirectoryError(f"{path}: row {number}: code, name and a mailbox address are required")
@@ -217,6 +207,50 @@ def parse_directory(path: Path) -> list[AgencyEntry]:
         _once(path, number, entry, first_row)
         entries.append(entry)
     return entries
+
+
+def _csv_rows(path: Path, text: str) -> list[tuple[int, Any]]:
+    """A CSV's rows, each with its row number as a spreadsheet shows it (the header is 1), those of nothing but empty
+    cells left out (red team 152: a spreadsheet's rows of commas), counted all the same (red team 153: a refusal named
+    the row before the one at fault). Its separator is a comma, or the semicolon or tab a spreadsheet set to another
+    language saves with (red team 153: "code;name;mailbox" was said to miss all three)."""
+    first = text.split("\n", 1)[0]
+    separator = next((s for s in ";\t" if "," not in first and s in first), ",")
+    reader = csv.DictReader(io.StringIO(text), delimiter=separator)
+    header = [name.strip().lower() for name in reader.fieldnames or []]  # "Code,Name,Mailbox" as written
+    missing = [f for f in ("code", "name", "mailbox") if f not in header]
+    if missing:
+        raise DirectoryError(f"{path}: the header must be {','.join(FIELDS)} (missing {', '.join(missing)})")
+    twice = sorted({name for name in header if name and header.count(name) > 1})  # a spreadsheet's empty ones aside
+    if twice:  # the last column of the name was taken in silence (red team 151: a second "mailbox")
+        raise DirectoryError(f"{path}: the header names {', '.join(twice)} twice")
+    _known_columns(path, "the header's column", header)
+    # a column without a name, each its own key: a cell under it is refused (red team 153: an alias put there was lost)
+    reader.fieldnames = [name or f"{_UNNAMED}{place}" for place, name in enumerate(header, start=1)]
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        if _blank(row):
+            continue
+        unnamed = [key for key, cell in row.items() if key and key.startswith(_UNNAMED) and str(cell or "").strip()]
+        if unnamed:
+            raise DirectoryError(f"{path}: row {number}: a cell under column {unnamed[0][len(_UNNAMED):]}, which the header "
+                                 "does not name (name it, as aliases, groups…, or empty it)")
+        rows.append((number, row))
+    return rows
+
+
+_UNNAMED = "\0column "
+
+
+def _lowered_keys(path: Path, number: int, row: Any) -> Any:
+    """A YAML row's keys as the CSV's header is read, in any case ("Code:"; red team 153), none of them twice."""
+    if not isinstance(row, dict):
+        return row
+    keys = [str(key).strip().lower() for key in row]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise DirectoryError(f"{path}: row {number}: the key {', '.join(twice)} is given twice")
+    return {str(key).strip().lower(): value for key, value in row.items()}
 
 
 def _blank(row: dict[Any, Any]) -> bool:

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from gateway.mail_lock import open_lock_file, still_at
 
 
 def lease_path(storage: Path, mailbox: str) -> Path:
@@ -43,16 +44,13 @@ class MailboxLease:
         still the one at the path: red team 137 removed `leases/` under a holder, and a second process locked a new
         file). OSError: the storage cannot hold the lock file (the infrastructure's)."""
         if self._fd is not None:
-            if self._still_ours(self._fd):
+            if still_at(self._fd, self.path):
                 return True
             self.release()  # its file gone or replaced: held again below, if nobody holds the new one
-        if not self.path.parent.is_dir():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.parent.chmod(0o755)  # whatever the umask: another user's process may look (red team 137)
-        fd = self._open()
+        fd = open_lock_file(self.path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            if not self._still_ours(fd):  # removed between the open and the lock
+            if not still_at(fd, self.path):  # removed between the open and the lock
                 os.close(fd)
                 return False
         except BlockingIOError:
@@ -68,26 +66,6 @@ class MailboxLease:
             pass
         self._fd = fd
         return True
-
-    def _open(self) -> int:
-        """The lock file, made if missing; read only where another user made it (a run as root before the service's:
-        a lock needs no write access; red team 137)."""
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except PermissionError:
-            return os.open(self.path, os.O_RDONLY)
-        try:
-            os.fchmod(fd, 0o644)  # readable by the service's user whatever the umask of a root run that made it
-        except OSError:
-            pass
-        return fd
-
-    def _still_ours(self, fd: int) -> bool:
-        try:
-            held, there = os.fstat(fd), os.stat(self.path)
-        except OSError:
-            return False
-        return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
 
     def holder(self) -> str:
         """The process id the holder wrote, as text ("?" when it cannot be read)."""

@@ -29,7 +29,8 @@ from typing import Any, Literal
 from gateway.decision.family_names import a_bodys_first_word, begins_with_family_name
 from gateway.directory import AgencyEntry, Directory, place_of
 from gateway.reading.references import article_number, is_above
-from gateway.reading.spelling import ending_provinces, last_province, names_province, without_last_words
+from gateway.reading.spelling import (ending_provinces, last_province, names_province, provinces_of_initials,
+                                      without_last_words)
 from gateway.reasons import Reason, warning
 from vntext import as_printed, fold, squash
 
@@ -137,8 +138,13 @@ _NO_UNIT = re.compile(r"^(CONG TY|C\.? ?TY|CTCP|CT CP|TNHH|TONG CONG TY|TAP DOAN
                       r"NGAN HANG|VAN PHONG (LUAT|CONG CHUNG)|LUAT SU|ONG|BA|ANH|CHI(?! (CUC|NHANH|BO|DOAN|HOI))|EM|"
                       r"DONG CHI|D/C|CA NHAN|HO GIA DINH|TO CHUC(,| VA) CA NHAN|NGUOI|PHONG KHAM|NHA THUOC|"
                       r"CONG TI|CONG DAN|DN|CO SO (KINH DOANH|SAN XUAT)|HO KINH DOANH|CUA HANG|CHU DAU TU)\b")
+# and a firm's branch, a drugstore, anything private, a household, "Ô." (ông), "Ngài" (red team 153)
+_NO_UNIT_EITHER = re.compile(r"^(CHI NHANH (CONG TY|CTY|NGAN HANG|DOANH NGHIEP)|CN CONG TY|QUAY THUOC|HO (ONG|BA|GIA DINH)|"
+                             r"NGAI)\b|^O\.\s*\S|\bTU NHAN\b")
 # "cô", "chú", "bác", "thầy", "cụ" before a person's name, told from "cơ quan" by its mark (red team 150)
-_HONORIFIC = re.compile(r"^(cô|chú|bác|thầy|cụ)\s+\S", re.IGNORECASE)
+_HONORIFIC = re.compile(r"^(cô|chú|bác|thầy|cụ|ngài)\s+\S", re.IGNORECASE)
+# a body's own leaders after its colon ("Sở Tư pháp: Ban Giám đốc"), its to hand the letter (red team 153)
+_ITS_LEADERS = re.compile(r"^(CAC )?(BAN (GIAM DOC|LANH DAO)|LANH DAO)$")
 # The kinds of body whose letters name their own leaders and units by the kind alone ("Giám đốc Sở", "Lãnh đạo Cục")
 _BARE_KINDS = frozenset({"SO", "CUC", "BO", "BAN", "VIEN"})
 # the words before it: our leaders', our units' and our own pages' (red team 149: any entry ending in "số", "Trung tâm
@@ -146,14 +152,18 @@ _BARE_KINDS = frozenset({"SO", "CUC", "BO", "BAN", "VIEN"})
 _OUR_OWN_WORDS = frozenset("""CAC GIAM DOC PHO PGD LANH DAO BAN THU TRUONG CHANH VAN PHONG DON VI THUOC TRUC CONG TTDT
     THONG TIN DIEN TU TRANG WEBSITE CUA VA DANG UY CHI BO DOAN THANH NIEN CAN CHUC VIEN NGUOI LAO DONG TO
     THANH TRA CHUYEN MON NGHIEP VU NANG""".split())  # "Thanh tra Sở", "Các phòng chuyên môn thuộc Sở" (red team 150)
-# "Các phòng chuyên môn thuộc Sở Y tế": units, then the body they belong to
-_DEPARTMENTS = re.compile(r"^(CAC )?PHONG( (CHUYEN MON|NGHIEP VU|CHUC NANG|BAN))?$")
+# "Các phòng chuyên môn, nghiệp vụ thuộc Sở Y tế", "Phòng Pháp chế thuộc Sở Y tế": units, then the body they belong to
+_DEPARTMENTS = re.compile(r"^(CAC )?PHONG\b(?! KHAM)")  # not a clinic (phòng khám)
+_DEPARTMENTS_ALSO = re.compile(r"^(CAC )?(PHONG\b(?! KHAM).*|BAN|CHUYEN MON|NGHIEP VU|CHUC NANG)$")  # after "," or "và"
 _UNITS_OF = re.compile(r"^(?P<units>.+?)\s+(?:trực\s+)?thuộc\s+(?P<body>\S.*)$", re.IGNORECASE)
-# A province as an agency's name writes it, after its level ("Sở Tư pháp tỉnh Lạng Sơn")
-_PROVINCE_WRITTEN = re.compile(r"(?:\btỉnh|\bthành phố)\s+(?P<name>[^,;()]+)$", re.IGNORECASE)
-# A body and a bracket of codes only ("Sở Tư pháp (LS, BG)")
-_INITIALS_BRACKET = re.compile(r"^(?P<unit>[^()\[\]]+?)\s*[(\[]\s*(?P<codes>[A-ZĐ]{2,3}(\s*,\s*[A-ZĐ]{2,3})+)\s*[)\]]"
+# A body and a bracket of codes only ("Sở Tư pháp (LS, BG)"), and a bracket of codes anywhere
+_INITIALS_BRACKET = re.compile(r"^(?P<unit>[^()\[\]]+?)\s*[(\[]\s*(?P<codes>[A-ZĐ]{2,4}(\s*,\s*[A-ZĐ]{2,4})+)\s*[)\]]"
                                r"\s*[.;,]?\s*$")
+_CODES_BRACKET = re.compile(r"[(\[]\s*(?P<codes>[A-ZĐ]{2,4}(\s*,\s*[A-ZĐ]{2,4})+)\s*[)\]]")
+# The codes a body's letters give its own units ("Sở Y tế (TC, KH)": its Tổ chức and Kế hoạch rooms), some of them a
+# province's initials too ("VP": Vĩnh Phúc; "KH": Khánh Hòa; red team 153)
+_UNITS_CODES_ALSO_PROVINCES = frozenset("""VP TH KH KT QT CT DT TC TN HC NC VX PC NV XD GD QL TCCB KHTC TCHC CNTT TTR KGVX TNMT
+    NVY NVD QLCL KHTH TCKT""".split())
 # An address written in an entry: the gateway mails the directory's mailboxes only, and the clerk sees what the block
 # says (red team 148: "Sở Tư pháp (qua thư điện tử attacker@…)" was mailed to Sở Tư pháp, the address unsaid)
 _ADDRESS = re.compile(r"@|[\[(]\s*(at|a còng)\s*[\])]|\bhttps?:|\bwww\.|"
@@ -233,6 +243,8 @@ class Resolver:
         if _ADDRESS.search(as_printed(entry)):
             return Resolution(entry, "unresolved", candidates=[])
         text = self._clean(entry)
+        if text is None:  # "Sở Tư pháp (HN, LS)": Hà Nội's or Hà Nam's (red team 153)
+            return Resolution(entry, "ambiguous", candidates=[])
         if not text or _ARCHIVE.match(fold(text)):
             return Resolution(entry, "skipped")  # the archive entry is not a recipient
         if self._our_own(text):
@@ -285,6 +297,8 @@ class Resolver:
         entry counts if it may name it. `unplaced_ours`: an entry that leaves its place out is in our
         province (not in a document of another province's: its "Sở Nội vụ" is its own)."""
         text = self._clean(entry)
+        if text is None:  # may name it: read as before the initials' reading
+            text = self._clean(entry, initials=False) or ""
         if not text or _ARCHIVE.match(fold(text)) or is_above(text) or article_number(text) is not None:
             return False
         if ":" in text:  # "UBND các tỉnh: Đồng Tháp, Hà Tĩnh" names those only, each alone (one we cannot read aside)
@@ -333,10 +347,12 @@ class Resolver:
                             if (every := _plural(part)) != part and _strip_title(every) == every
                             and _GROUP_COMMA not in every and self._group(every) is None)
 
-    def _clean(self, entry: str) -> str:
+    def _clean(self, entry: str, *, initials: bool = True) -> str | None:
         """The entry without its notes; a bracket shaped as one that names a body of the directory or a province by an
         abbreviation ("(HN, HCM)", "(BTC, BYT)", "(b/c TTCP)") says which bodies (red team 38), as after a dash. A group
-        whose name is a list of kinds ("Sở, ban, ngành") stays one item of a list it stands in (`_GROUP_COMMA`)."""
+        whose name is a list of kinds ("Sở, ban, ngành") stays one item of a list it stands in (`_GROUP_COMMA`). None: a
+        bracket of codes that may be provinces' initials and may not (`_provinces_by_initials`); `initials`: False, such
+        a bracket is read as any other."""
         def kept(note: re.Match[str]) -> str:
             text = note.group(1) if note.group(1) is not None else note.group(2)
             named = any(self._direct(word, ours=False) is not None or names_province(word)
@@ -344,36 +360,37 @@ class Resolver:
             return " " if _is_note(text) and not named else f" - {text} "
         # as a reader sees it: nothing drawn as nothing, a Cyrillic "о" the Latin one (red team 98: "Phú Hоà" was
         # "Phú Hà", a zero-width space hid "Việt Nam")
-        entry = self._provinces_by_initials(_NUMBERING.sub("", as_printed(entry)))
-        text = _NOTES.sub(kept, entry.replace(_GROUP_COMMA, " ")).strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
+        printed = _NUMBERING.sub("", as_printed(entry))
+        read = self._provinces_by_initials(printed) if initials else printed
+        if read is None:
+            return None
+        text = _NOTES.sub(kept, read.replace(_GROUP_COMMA, " ")).strip().lstrip("-–+ ").rstrip(" ;.,-–").strip()
         for written in self._listed_groups:  # red team 55: "Các Sở, ban, ngành, UBND các huyện" was five items
             text = written.sub(lambda m: re.sub(r"\s*,\s*", _GROUP_COMMA, m.group(0)), text)
         return _as_level_list(text)
 
-    @cached_property
-    def _initials(self) -> dict[str, set[str]]:
-        """The provinces the directory's agencies are in by their initials ("LS": {"Lạng Sơn"}), as their names write
-        them."""
-        found: dict[str, set[str]] = {}
-        for agency in self.directory.agencies:
-            written = _PROVINCE_WRITTEN.search(agency.name)
-            if written is not None and last_province(written["name"]) is not None:
-                name = " ".join(written["name"].split())
-                found.setdefault("".join(word[0] for word in fold(name).split()), set()).add(name)
-        return found
-
-    def _provinces_by_initials(self, entry: str) -> str:
-        """"Sở Tư pháp (LS, BG)": a bracket of two codes or more, each the initials of one province the directory has,
-        names that body of each ("Sở Tư pháp các tỉnh: Lạng Sơn, Bắc Giang"; red team 150: ours alone). One code alone,
-        or one no province's ("(VP)", "(TC, KH)": a body's units, red team 152), is a note as before."""
+    def _provinces_by_initials(self, entry: str) -> str | None:
+        """"Sở Tư pháp (LS, BG)": a bracket of two codes or more, each the initials of one province of the country, names
+        that body of each ("Sở Tư pháp các tỉnh: Lạng Sơn, Bắc Giang"; red team 150: ours alone). A bracket of codes
+        none of which is a province's is its units' (a note, as before: "(TCCB, KHTC)"); one of units' codes that are
+        provinces' initials too ("(VP, KH)": Văn phòng, Kế hoạch; Vĩnh Phúc, Khánh Hòa) is its units' unless the
+        directory lists that body of each such province. None, held for the clerk: a bracket that may name provinces and
+        may not, or not each for sure ("(HN, LS)": Hà Nội or Hà Nam; "(LS, TPBG)"), one beside another bracket or after
+        several bodies (red team 153: each sent to ours alone, or a province dropped)."""
+        found = list(_CODES_BRACKET.finditer(entry))
+        codes = [fold(code.strip()) for match in found for code in match["codes"].split(",")]
+        if not any(provinces_of_initials(code) for code in codes):
+            return entry  # no province's initials: a body's units
+        units = all(code in _UNITS_CODES_ALSO_PROVINCES or not provinces_of_initials(code) for code in codes)
         match = _INITIALS_BRACKET.match(entry)
-        if match is None:
-            return entry
-        codes = [code.strip() for code in match["codes"].split(",")]
-        names = [self._initials.get(code, set()) for code in codes]
-        if not all(len(one) == 1 for one in names) or len(set(codes)) != len(codes):
-            return entry
-        return f"{match['unit']} các tỉnh: {', '.join(next(iter(one)) for one in names)}"
+        plain = match is not None and len(found) == 1 and not re.search(r"[,;:()\[\]]|\svà\s", match["unit"])
+        named = None
+        if match is not None and plain and len(set(codes)) == len(codes) \
+                and all(len(provinces_of_initials(code)) == 1 for code in codes):
+            named = f"{match['unit']} các tỉnh: {', '.join(next(iter(provinces_of_initials(c))) for c in codes)}"
+        if units:  # its units, unless that body of each province is listed: two readings
+            return None if named is not None and self._agencies(named) is not None else entry
+        return named
 
     @cached_property
     def _listed_groups(self) -> list[re.Pattern[str]]:
@@ -426,13 +443,16 @@ class Resolver:
         found = [whole]
         for item in listed:
             bare = _strip_title(item)
+            if _ITS_LEADERS.match(fold(bare)):
+                continue
             if _rank(item) > head_rank and self._body_or_place(item):
                 return None
             own = self._under(self._written_as(bare) or self._written_as(f"{bare} {head}")
                               or (self._written_as(f"{bare} {place}") if place else None), head)
             if own is None:
+                # a name after a title is the head's official's
                 if (self._body_or_place(item) or self._direct(bare) is not None or _NO_UNIT.match(fold(bare))
-                        or _HONORIFIC.match(bare) or _a_persons_name(item)):  # a name after a title is the head's official's
+                        or _NO_UNIT_EITHER.search(fold(bare)) or _HONORIFIC.match(bare) or _a_persons_name(item)):
                     return None
                 continue  # one of the head's units
             if len(own.agencies) != 1 or own.unsure:
@@ -870,12 +890,15 @@ def _our_places(directory: Directory, us: AgencyEntry | None) -> _Places:
 
 def _body_of_its_units(text: str) -> str:
     """"Các phòng chuyên môn thuộc Sở Y tế": a Sở's, a Cục's, a Ban's or a Viện's departments (phòng), which have no
-    mailbox of their own, are that body's to pass on (red team 152: held, naming one agency plainly). Not its "đơn vị"
-    (its centres and schools, bodies of their own), nor a ministry's ("Các đơn vị thuộc Bộ Tài chính" is held)."""
+    mailbox of their own, are that body's to pass on (red team 152: held, naming one agency plainly), however written
+    ("Các phòng chuyên môn, nghiệp vụ", "Phòng Pháp chế": red team 153). Not its "đơn vị" (its centres and schools,
+    bodies of their own), nor a ministry's ("Các đơn vị thuộc Bộ Tài chính" is held)."""
     match = _UNITS_OF.match(text)
     if match is None or fold(match["body"]).split(" ", 1)[0] not in _BARE_KINDS - {"BO"}:
         return text
-    return match["body"] if _DEPARTMENTS.match(" ".join(re.findall(r"[A-Z0-9/&]+", fold(match["units"])))) else text
+    first, *others = [" ".join(re.findall(r"[A-Z0-9/&]+", fold(part))) for part in _LIST_PARTS.split(match["units"])]
+    departments = _DEPARTMENTS.match(first) and all(_DEPARTMENTS_ALSO.match(other) for other in others)
+    return match["body"] if departments else text
 
 
 def _a_persons_name(item: str) -> bool:

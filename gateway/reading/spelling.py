@@ -152,6 +152,25 @@ def ending_provinces(text: str) -> tuple[int, tuple[str, ...]]:
                  if written[-len(short):] == short), (0, ()))
 
 
+@functools.cache
+def _initials() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for group in PROVINCES:
+        for spelling in group:
+            found.setdefault("".join(fold(w)[0] for w in _words(spelling)), set()).add(group[0])
+    for short, full in _SHORT.items():  # "HN", "HCM", "BRVT" as lists write them
+        if len(short) == 1 and short[0].isalpha():
+            found.setdefault(short[0], set()).update(g[0] for g in PROVINCES
+                                                     if tuple(fold(w) for w in _words(g[0])) == full)
+    return {code: frozenset(names) for code, names in found.items()}
+
+
+def provinces_of_initials(code: str) -> frozenset[str]:
+    """The provinces of the country whose initials the code is ("LS": {"Lạng Sơn"}; "HN": Hà Nội and Hà Nam; "ĐN": Đà
+    Nẵng, Đồng Nai and Đắk Nông), as named in PROVINCES; empty for none."""
+    return _initials().get(fold(code), frozenset())
+
+
 def without_last_words(text: str, count: int) -> str:
     """The text without its last `count` words ("Sở Y tế Lạng Sơn", 2 → "Sở Y tế")."""
     starts = [m.start() for m in _WORD.finditer(nfc(text))]
