@@ -81,6 +81,7 @@ class SignatureFacts:
     revoked_on: str | None = None  # ISO 8601: the certificate revoked after a trusted timestamp proves it signed (valid)
     outside_validity: bool = False  # a trusted timestamp proves it made before the certificate's validity or after it
     state_certified: bool = False  # trusted, its chain ending at a root of trust.state_roots: the CA vouches for its O
+    not_for_signing: bool = False  # its certificate names purposes none of which is a signer's (never trusted)
 
     @classmethod
     def unreadable(cls, field: str, problem: str) -> "SignatureFacts":

@@ -203,8 +203,8 @@ def signature_findings(signatures: list[SignatureFacts], revocation_hard: bool) 
             found.append(warning("certificate-revoked-after-signing", f"{who}: {sig.revoked_on[:10]}"))
         if sig.outside_validity:  # NĐ 130/2018 Đ9.1: made while its certificate was in force, or it is no signature
             found.append(warning("signed-outside-validity", f"{who}: {(sig.signed_at or '')[:10]}"))
-        elif not sig.trusted:
-            found.append(warning("signature-untrusted", who))
+        elif not sig.trusted:  # a certificate not issued for signing is trusted for nothing (red team 154)
+            found.append(warning("signature-untrusted", f"{who}: not issued for signing" if sig.not_for_signing else who))
         elif sig.expired:
             found.append(warning("certificate-expired", who))
         elif not sig.revocation_known:

@@ -228,6 +228,20 @@ def _modified(status: PdfSignatureStatus) -> bool:
     return (level is not None and level not in ALLOWED_AFTER_SIGNING) or status.docmdp_ok is False
 
 
+# NĐ 130/2018 Đ9: a signature made by a certificate issued for signing: the purposes a certificate names, where it names any,
+# those of a person's or an agency's key (Ban Cơ yếu's: client_auth, email_protection, smart card logon), never only a
+# server's, a timestamping authority's or an OCSP responder's (red team 154: each, in an agency's exact name, gave a
+# letter legal value)
+SIGNING_PURPOSES = frozenset({"client_auth", "email_protection", "microsoft_smart_card_logon", "microsoft_document_signing",
+                              "pdf_signing", "any_extended_key_usage", "1.3.6.1.5.5.7.3.36", "piv_content_signing"})
+
+
+def made_for_signing(cert: asn1_x509.Certificate) -> bool:
+    """Whether the certificate's extended key usage, if it has one, names a purpose a signer's key has."""
+    purposes = cert.extended_key_usage_value
+    return purposes is None or bool(set(purposes.native) & SIGNING_PURPOSES)
+
+
 def _in_force(cert: asn1_x509.Certificate, moment: datetime) -> bool:
     """Whether the certificate was in force at `moment`: not before its not_before, not after its not_after."""
     validity = cert["tbs_certificate"]["validity"]
@@ -278,7 +292,8 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore, deliv
             expired = proven is None and not (at_delivery is not None and chain.trusted)
     elif status.trusted:
         expired = False
-    trusted = chain.trusted and not revoked and not outside
+    for_signing = made_for_signing(cert)
+    trusted = chain.trusted and not revoked and not outside and for_signing
     signed_at = proven or status.signer_reported_dt
     level, fields_changed = _changes_after(status)
     return SignatureFacts(
@@ -303,6 +318,7 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore, deliv
         revoked_on=revoked_on,
         outside_validity=outside,
         state_certified=bool(trusted) and store.state_certified(chain),
+        not_for_signing=not for_signing,
     )
 
 
