@@ -97,9 +97,10 @@ def _count(session: Session, model: type[Document] | type[Mail], *where: Any, li
     return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
-def document_view(session: Session, document_id: int) -> DocumentView | None:
+def document_view(session: Session, document_id: int, agency_code: str | None = None) -> DocumentView | None:
+    """The document's page; None if the register has no such document (of `agency_code`'s register, if given)."""
     document = session.get(Document, document_id)
-    if document is None:
+    if document is None or agency_code is not None and document.agency_code != agency_code:
         return None
     mail = session.get(Mail, document.mail_id) if document.mail_id is not None else None
     files: tuple[DocumentFile, ...] = ()

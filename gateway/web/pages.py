@@ -189,7 +189,7 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
         def find() -> RegisterPage:
             with gateway.register.session() as db:
-                return search_register(db, query, gateway.config.tz, page=page)
+                return search_register(db, query, gateway.config.tz, page=page, agency_code=gateway.config.agency.code)
         found = RegisterPage((), 0, 1, 1) if bad_dates else await desk.run(find)
         keep = [(k, v) for k, v in params.multi_items() if k != "page" and v]
         return desk.page(request, "register.html", visitor, query=query, found=found, keep=keep, bad_dates=bad_dates)
@@ -200,7 +200,7 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
         def read() -> desk_reads.DocumentView | None:
             with gateway.register.session() as db:
-                return desk_reads.document_view(db, document_id)
+                return desk_reads.document_view(db, document_id, gateway.config.agency.code)
         view = await desk.run(read)
         if view is None:
             raise HTTPException(404, "Không có văn bản này trong sổ.")

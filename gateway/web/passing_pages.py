@@ -37,7 +37,7 @@ def routes(desk: Desk) -> list[BaseRoute]:
     def read(document_id: int) -> tuple[Document, list[Assignment]]:
         with gateway.register.session() as db:
             document = db.get(Document, document_id)
-            if document is None:
+            if document is None or document.agency_code != gateway.config.agency.code:  # ours only (red team 155)
                 raise HTTPException(404, "Không có văn bản này trong sổ.")
             given = db.scalars(select(Assignment).where(Assignment.document_id == document_id).order_by(Assignment.id))
             return document, list(given)

@@ -16,6 +16,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.people import Role
+from vntext import nfc
 
 # no inline script or style anywhere: the pages use /static/desk.css and no script at all
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -106,7 +107,10 @@ def new_session_token() -> str:
 
 
 def csrf_ok(expected: str | None, given: object) -> bool:
-    return bool(expected) and isinstance(given, str) and hmac.compare_digest(expected or "", given)
+    """Whether a form's token is the session's; compared as bytes: a token of any characters is refused, never a 500
+    (red team 155: compare_digest raises on a str that is not ASCII)."""
+    return bool(expected) and isinstance(given, str) and hmac.compare_digest(
+        (expected or "").encode(), given.encode("utf-8", "surrogatepass"))
 
 
 @dataclass
@@ -153,7 +157,9 @@ class LoginThrottle:
             failures.count -= 1
 
     def _keys(self, account: str, address: str) -> tuple[str, str]:
-        return f"account:{account.casefold()}", f"address:{_network(address)}"
+        """The account as people are found by it (NFC, spaces as one, any case): each spelling that logs in is one
+        account's (red team 155: five spellings of one name had five counts)."""
+        return f"account:{' '.join(nfc(account).split()).casefold()}", f"address:{_network(address)}"
 
     def _get(self, key: str, now: float) -> _Failures:
         failures = self._by_key.get(key)
