@@ -57,9 +57,11 @@ _NOTE_WORDS = re.compile(r"^(\d+\s*(BAN|B)\b|DE\b(?! AN\b)|B/C|B/CAO|B/E|T/H|P/H
                          r"QUA (EMAIL|E-MAIL|THU|HE THONG)|KEM\b|BAN (CHINH|SAO|GOC|DIEN TU)\b|THAY\b|THUC HIEN|BAO CAO|"
                          r"PHOI HOP|CHI DAO|E-?MAIL|PHONG ([A-Z0-9&]{2,8}$|(TO CHUC|HANH CHINH|KE HOACH|"
                          r"NGHIEP VU|PHAP CHE|TONG HOP|CONG CHUC|VAN THU|QUAN LY|THANH TRA)\b)|"
-                         r"DANG (TAI|CONG BAO|WEBSITE|CONG)|Y KIEN|CHU TRI|GIAM SAT|TONG HOP|THEO DOI|THI HANH)")
-# A note never names a body or a place ("(qua Bộ Tài chính)", "(để UBND tỉnh Lạng Sơn biết)": red team 37)
-_BODY_WORD = re.compile(r"\b(BO|SO|CUC|UBND|UY BAN|HDND|HOI DONG|TINH UY|THANH UY|DANG UY|VIEN|TRUNG TAM|CHI CUC|"
+                         r"DANG (TAI|CONG BAO|WEBSITE|CONG)|Y KIEN|CHU TRI|GIAM SAT|TONG HOP|THEO DOI|THI HANH|"
+                         r"THEO|TRA LOI|PHUC DAP|V/V)\b")  # "(theo CV số 12 ngày 01.02.2026)" (red team 152)
+# A note never names a body or a place ("(qua Bộ Tài chính)", "(để UBND tỉnh Lạng Sơn biết)": red team 37); "số 12" is a
+# number, no Sở
+_BODY_WORD = re.compile(r"\b(BO|SO(?! ?\d)|CUC|UBND|UY BAN|HDND|HOI DONG|TINH UY|THANH UY|DANG UY|VIEN|TRUNG TAM|CHI CUC|"
                         r"VAN PHONG|THANH TRA|CONG AN|TOA AN|KHO BAC|NGAN HANG|CHINH PHU|QUOC HOI|TRUNG UONG|TW)\b")
 _UNIT_CODES = re.compile(r"^[A-ZĐ0-9]{1,8}(\s*,\s*[A-ZĐ0-9]{1,8})+$")  # "PC, CS, TTR, KTNB": a body's own units
 # Kinds of body only a province has (a Sở, its people's committee and council, its Party committee): a former name of

@@ -87,9 +87,7 @@ ROW = "000.00.14.H06,Sở Tư pháp tỉnh Bắc Giang,vanthu@sotp.bacgiang.gov.
 
 @pytest.mark.parametrize("entry", [
     "Sở Tư pháp (để t/h theo Kế hoạch ngày 15.3.2026)",
-    pytest.param("Sở Tư pháp (theo CV số 12 ngày 01.02.2026)", marks=pytest.mark.xfail(strict=True, reason=(
-        "left: README Limits, red team 152: a note the rules do not know ('theo CV số … ngày …') holds the entry, "
-        "as before red team 150"))),
+    "Sở Tư pháp (theo CV số 12 ngày 01.02.2026)",
 ], ids=["plan-date", "letter-date"])
 def test_genuine_a_note_with_a_date_written_with_dots_is_not_an_address(resolver: Any, entry: str) -> None:
     """GENUINE. A clerk writes under "Bản điện tử" the Sở Tư pháp with a note giving a date the Vietnamese way, with dots
