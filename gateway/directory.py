@@ -213,9 +213,13 @@ def _csv_rows(path: Path, text: str) -> list[tuple[int, Any]]:
     """A CSV's rows, each with its row number as a spreadsheet shows it (the header is 1), those of nothing but empty
     cells left out (red team 152: a spreadsheet's rows of commas), counted all the same (red team 153: a refusal named
     the row before the one at fault). Its separator is a comma, or the semicolon or tab a spreadsheet set to another
-    language saves with (red team 153: "code;name;mailbox" was said to miss all three)."""
-    first = text.split("\n", 1)[0]
-    separator = next((s for s in ";\t" if "," not in first and s in first), ",")
+    language saves with (red team 153: "code;name;mailbox" was said to miss all three), or the one Excel's first line
+    names ("sep=;": red team 156)."""
+    first, _, rest = text.partition("\n")
+    hint = _EXCEL_SEPARATOR.match(first.strip())  # "sep=;", Excel's own first line, which it shows no row for
+    if hint is not None:
+        text, first = rest, rest.split("\n", 1)[0]
+    separator = hint["sep"] if hint else next((s for s in ";\t" if "," not in first and s in first), ",")
     reader = csv.DictReader(io.StringIO(text), delimiter=separator)
     header = [name.strip().lower() for name in reader.fieldnames or []]  # "Code,Name,Mailbox" as written
     missing = [f for f in ("code", "name", "mailbox") if f not in header]
@@ -228,7 +232,8 @@ def _csv_rows(path: Path, text: str) -> list[tuple[int, Any]]:
     # a column without a name, each its own key: a cell under it is refused (red team 153: an alias put there was lost)
     reader.fieldnames = [name or f"{_UNNAMED}{place}" for place, name in enumerate(header, start=1)]
     rows = []
-    for number, row in enumerate(reader, start=2):
+    for row in reader:
+        number = reader.line_num  # the empty lines csv skips counted too (red team 156); a cell of several lines: its last
         if _blank(row):
             continue
         unnamed = [key for key, cell in row.items() if key and key.startswith(_UNNAMED) and str(cell or "").strip()]
@@ -240,6 +245,7 @@ def _csv_rows(path: Path, text: str) -> list[tuple[int, Any]]:
 
 
 _UNNAMED = "\0column "
+_EXCEL_SEPARATOR = re.compile(r"^sep=(?P<sep>[,;\t|])$")
 
 
 def _lowered_keys(path: Path, number: int, row: Any) -> Any:

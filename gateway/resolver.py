@@ -22,6 +22,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -140,13 +141,17 @@ _NO_UNIT = re.compile(r"^(CONG TY|C\.? ?TY|CTCP|CT CP|TNHH|TONG CONG TY|TAP DOAN
                       r"NGAN HANG|VAN PHONG (LUAT|CONG CHUNG)|LUAT SU|ONG|BA|ANH|CHI(?! (CUC|NHANH|BO|DOAN|HOI))|EM|"
                       r"DONG CHI|D/C|CA NHAN|HO GIA DINH|TO CHUC(,| VA) CA NHAN|NGUOI|PHONG KHAM|NHA THUOC|"
                       r"CONG TI|CONG DAN|DN|CO SO (KINH DOANH|SAN XUAT)|HO KINH DOANH|CUA HANG|CHU DAU TU)\b")
-# and a firm's branch, a drugstore, anything private, a household, "Ô." (ông), "Ngài" (red team 153)
-_NO_UNIT_EITHER = re.compile(r"^(CHI NHANH (CONG TY|CTY|NGAN HANG|DOANH NGHIEP)|CN CONG TY|QUAY THUOC|HO (ONG|BA|GIA DINH)|"
-                             r"NGAI)\b|^O\.\s*\S|\bTU NHAN\b")
+# and a firm's branch or office, a drugstore, anything private, a household, "Ô." (ông), "B." (bà), "Ngài", "Mr."
+# (red teams 153, 156); "tư nhân" in a unit's name is its ("Phòng Quản lý hành nghề y, dược tư nhân")
+_NO_UNIT_EITHER = re.compile(r"^(CHI NHANH (CONG TY|CTY|TONG CONG TY|NGAN HANG|DOANH NGHIEP|HOP TAC XA|HTX)|CN (CONG TY|CTY)|"
+                             r"VAN PHONG (DAI DIEN|THUA PHAT LAI)|VPDD|DAI LY|TRUONG TU THUC|NHA HANG|KHACH SAN|QUAY THUOC|"
+                             r"(CAC )?HO|NGAI|MR|MRS|MS)\b|^(O|B)\b\.?\s*\S|"
+                             r"^(?!(CAC )?(PHONG|BAN|CHI CUC|VAN PHONG|THANH TRA|TRUNG TAM)\b).*\bTU NHAN\b")
 # "cô", "chú", "bác", "thầy", "cụ" before a person's name, told from "cơ quan" by its mark (red team 150)
 _HONORIFIC = re.compile(r"^(cô|chú|bác|thầy|cụ|ngài)\s+\S", re.IGNORECASE)
-# a body's own leaders after its colon ("Sở Tư pháp: Ban Giám đốc"), its to hand the letter (red team 153)
-_ITS_LEADERS = re.compile(r"^(CAC )?(BAN (GIAM DOC|LANH DAO)|LANH DAO)$")
+# a body's own leaders after its colon ("Sở Tư pháp: Ban Giám đốc", "…: Lãnh đạo Sở"), its to hand the letter (red
+# teams 153, 156)
+_ITS_LEADERS = re.compile(r"^(CAC )?(BAN (GIAM DOC|LANH DAO)|LANH DAO)( (SO|CUC|BAN|VIEN))?$")
 # The kinds of body whose letters name their own leaders and units by the kind alone ("Giám đốc Sở", "Lãnh đạo Cục")
 _BARE_KINDS = frozenset({"SO", "CUC", "BO", "BAN", "VIEN"})
 # the words before it: our leaders', our units' and our own pages' (red team 149: any entry ending in "số", "Trung tâm
@@ -154,13 +159,15 @@ _BARE_KINDS = frozenset({"SO", "CUC", "BO", "BAN", "VIEN"})
 _OUR_OWN_WORDS = frozenset("""CAC GIAM DOC PHO PGD LANH DAO BAN THU TRUONG CHANH VAN PHONG DON VI THUOC TRUC CONG TTDT
     THONG TIN DIEN TU TRANG WEBSITE CUA VA DANG UY CHI BO DOAN THANH NIEN CAN CHUC VIEN NGUOI LAO DONG TO
     THANH TRA CHUYEN MON NGHIEP VU NANG""".split())  # "Thanh tra Sở", "Các phòng chuyên môn thuộc Sở" (red team 150)
-# "Các phòng chuyên môn, nghiệp vụ thuộc Sở Y tế", "Phòng Pháp chế thuộc Sở Y tế": units, then the body they belong to
-_DEPARTMENTS = re.compile(r"^(CAC )?PHONG\b(?! KHAM)")  # not a clinic (phòng khám)
-_DEPARTMENTS_ALSO = re.compile(r"^(CAC )?(PHONG\b(?! KHAM).*|BAN|CHUYEN MON|NGHIEP VU|CHUC NANG)$")  # after "," or "và"
+# "Các phòng chuyên môn, nghiệp vụ thuộc Sở Y tế", "Phòng Kế hoạch và Tài chính thuộc Sở Y tế", "Văn phòng, Thanh tra và
+# các phòng chuyên môn thuộc Sở": units, then the body they belong to; a named "Phòng …" one the directory may list
+_DEPARTMENTS = re.compile(r"^(CAC )?(PHONG\b(?! KHAM).*|VAN PHONG|THANH TRA|BAN (GIAM DOC|LANH DAO)|LANH DAO)$")  # not a clinic
+_DEPARTMENTS_ALSO = re.compile(r"^(CAC )?(BAN|CHUYEN MON|NGHIEP VU|CHUC NANG)$")  # after "," or "và"
 _UNITS_OF = re.compile(r"^(?P<units>.+?)\s+(?:trực\s+)?thuộc\s+(?P<body>\S.*)$", re.IGNORECASE)
 # A body and a bracket of codes only ("Sở Tư pháp (LS, BG)"), and a bracket of codes anywhere
 _INITIALS_BRACKET = re.compile(r"^(?P<unit>[^()\[\]]+?)\s*[(\[]\s*(?P<codes>[A-ZĐ]{2,4}(\s*,\s*[A-ZĐ]{2,4})+)\s*[)\]]"
                                r"\s*[.;,]?\s*$")
+_PROVINCES_SAID = re.compile(r"\s+(các|hai|ba|bốn|năm|\d+)\s+(tỉnh|tỉnh, thành phố)$", re.IGNORECASE)  # "các tỉnh (LS, BG)"
 _CODES_BRACKET = re.compile(r"[(\[]\s*(?P<codes>[A-ZĐ]{2,4}(\s*,\s*[A-ZĐ]{2,4})+)\s*[)\]]")
 # The codes a body's letters give its own units ("Sở Y tế (TC, KH)": its Tổ chức and Kế hoạch rooms), some of them a
 # province's initials too ("VP": Vĩnh Phúc; "KH": Khánh Hòa; red team 153)
@@ -251,7 +258,7 @@ class Resolver:
             return Resolution(entry, "skipped")  # the archive entry is not a recipient
         if self._our_own(text):
             return Resolution(entry, "skipped")  # our leaders and units: its internal copies
-        text = _body_of_its_units(text)
+        text = _body_of_its_units(text, lambda unit: self._direct(unit, ours=False) is not None)
         if is_above(text) or article_number(text) is not None:
             return self._reference(entry, text)
         found = self._agencies(text)
@@ -299,8 +306,8 @@ class Resolver:
         entry counts if it may name it. `unplaced_ours`: an entry that leaves its place out is in our
         province (not in a document of another province's: its "Sở Nội vụ" is its own)."""
         text = self._clean(entry)
-        if text is None:  # may name it: read as before the initials' reading
-            text = self._clean(entry, initials=False) or ""
+        if text is None:  # may name it: as any province its codes may be, or as its units (red team 156)
+            return any(self.names(reading, agency, unplaced_ours=unplaced_ours) for reading in _initials_readings(entry))
         if not text or _ARCHIVE.match(fold(text)) or is_above(text) or article_number(text) is not None:
             return False
         if ":" in text:  # "UBND các tỉnh: Đồng Tháp, Hà Tĩnh" names those only, each alone (one we cannot read aside)
@@ -389,7 +396,8 @@ class Resolver:
         named = None
         if match is not None and plain and len(set(codes)) == len(codes) \
                 and all(len(provinces_of_initials(code)) == 1 for code in codes):
-            named = f"{match['unit']} các tỉnh: {', '.join(next(iter(provinces_of_initials(c))) for c in codes)}"
+            unit = _PROVINCES_SAID.sub("", match["unit"])  # "Sở Tư pháp các tỉnh (LS, BG)" (red team 156)
+            named = f"{unit} các tỉnh: {', '.join(next(iter(provinces_of_initials(c))) for c in codes)}"
         if units:  # its units, unless that body of each province is listed: two readings
             return None if named is not None and self._agencies(named) is not None else entry
         return named
@@ -445,7 +453,7 @@ class Resolver:
         found = [whole]
         for item in listed:
             bare = _strip_title(item)
-            if _ITS_LEADERS.match(fold(bare)):
+            if _ITS_LEADERS.match(fold(item)):
                 continue
             if _rank(item) > head_rank and self._body_or_place(item):
                 return None
@@ -890,17 +898,41 @@ def _our_places(directory: Directory, us: AgencyEntry | None) -> _Places:
     return _Places(by_level, province)
 
 
-def _body_of_its_units(text: str) -> str:
-    """"Các phòng chuyên môn thuộc Sở Y tế": a Sở's, a Cục's, a Ban's or a Viện's departments (phòng), which have no
-    mailbox of their own, are that body's to pass on (red team 152: held, naming one agency plainly), however written
-    ("Các phòng chuyên môn, nghiệp vụ", "Phòng Pháp chế": red team 153). Not its "đơn vị" (its centres and schools,
-    bodies of their own), nor a ministry's ("Các đơn vị thuộc Bộ Tài chính" is held)."""
+def _body_of_its_units(text: str, listed: Callable[[str], bool]) -> str:
+    """"Các phòng chuyên môn thuộc Sở Y tế": a Sở's, a Cục's, a Ban's or a Viện's departments (phòng), its office,
+    inspectorate and leaders, which have no mailbox of their own, are that body's to pass on (red team 152: held, naming
+    one agency plainly), however written ("Các phòng chuyên môn, nghiệp vụ", "Phòng Pháp chế", "Văn phòng, Thanh tra và
+    các phòng": red teams 153, 156). Not a unit the directory lists (`listed`: "Phòng Công chứng số 1" has its own
+    mailbox, red team 156), its "đơn vị" (its centres and schools, bodies of their own), nor a ministry's ("Các đơn vị
+    thuộc Bộ Tài chính" is held)."""
     match = _UNITS_OF.match(text)
     if match is None or fold(match["body"]).split(" ", 1)[0] not in _BARE_KINDS - {"BO"}:
         return text
-    first, *others = [" ".join(re.findall(r"[A-Z0-9/&]+", fold(part))) for part in _LIST_PARTS.split(match["units"])]
-    departments = _DEPARTMENTS.match(first) and all(_DEPARTMENTS_ALSO.match(other) for other in others)
-    return match["body"] if departments else text
+    parts = [part for item in re.split(r"\s*[,;]\s*", match["units"]) for part in _units_and_units(item)]
+    words = [" ".join(re.findall(r"[A-Z0-9/&]+", fold(part))) for part in parts]
+    departments = bool(words) and _DEPARTMENTS.match(words[0]) is not None and all(
+        _DEPARTMENTS.match(word) or _DEPARTMENTS_ALSO.match(word) for word in words[1:])
+    return match["body"] if departments and not any(listed(part) for part in parts) else text
+
+
+def _initials_readings(entry: str) -> list[str]:
+    """What an entry with a bracket of codes held as unsure may mean (`Resolver._provinces_by_initials`): its bodies of
+    each province a code may be ("Sở Nội vụ (HN, BG)": of Hà Nội, of Hà Nam, of Bắc Giang), and its units' note (the
+    bracket left out) where each code may be a unit's."""
+    codes = [fold(code.strip()) for found in _CODES_BRACKET.finditer(entry) for code in found["codes"].split(",")]
+    units = all(code in _UNITS_CODES_ALSO_PROVINCES or not provinces_of_initials(code) for code in codes)
+    bare = " ".join(_CODES_BRACKET.sub(" ", entry).split()).rstrip(" ;.,")
+    readings = [bare] if units else []
+    provinces = sorted({p for code in codes for p in provinces_of_initials(code)})
+    return readings + [f"{_PROVINCES_SAID.sub('', bare)} tỉnh {province}" for province in provinces]
+
+
+def _units_and_units(item: str) -> list[str]:
+    """"Thanh tra và các phòng chuyên môn" is two; "Phòng Kế hoạch và Tài chính" one department's name."""
+    halves = re.split(r"\s+và\s+", item, flags=re.IGNORECASE)
+    if len(halves) > 1 and all(_DEPARTMENTS.match(" ".join(re.findall(r"[A-Z0-9/&]+", fold(h)))) for h in halves):
+        return halves
+    return [item]
 
 
 def _a_persons_name(item: str) -> bool:

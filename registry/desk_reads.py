@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from registry import queries
@@ -60,19 +60,23 @@ class DocumentView:
             self.mail is not None and not self.mail.stored and self.mail.subject is None and not self.document.recalled)
 
 
-def due_documents(session: Session, today: date) -> tuple[DueDocument, ...]:
+def due_documents(session: Session, today: date, agency_code: str | None = None) -> tuple[DueDocument, ...]:
+    """The documents whose lead unit's deadline is within DUE_WITHIN_DAYS (of `agency_code`'s register, if given)."""
     soon = (today + timedelta(days=DUE_WITHIN_DAYS)).isoformat()
+    ours = () if agency_code is None else (Document.agency_code == agency_code,)
     rows = session.execute(select(Assignment, Document).join(Document, Document.id == Assignment.document_id).where(
         Assignment.role == "lead", Assignment.done_at.is_(None), Assignment.deadline.is_not(None),
-        Assignment.deadline <= soon, Document.recalled.is_(False),  # recalled: nobody can mark it done (red team 83)
+        Assignment.deadline <= soon, Document.recalled.is_(False), *ours,  # recalled: nobody can mark it done (red team 83)
     ).order_by(Assignment.deadline, Document.arrival_number))
     return tuple(DueDocument(document, assignment.unit_name, assignment.deadline or "") for assignment, document in rows)
 
 
-def today(session: Session, day: date, *, failures: int = 20) -> Today:
+def today(session: Session, day: date, *, failures: int = 20, agency_code: str | None = None) -> Today:
+    """The desk's first page; its documents `agency_code`'s only, if given (red team 156: another agency's of one
+    database listed)."""
     since = queries.last_digest_sent(session)
     after = since or datetime.fromtimestamp(0, timezone.utc)
-    new_documents = Document.created_at > after
+    new_documents = and_(Document.created_at > after, *(() if agency_code is None else (Document.agency_code == agency_code,)))
     returned_mails = (Mail.verdict == "returned", Mail.created_at > after)
     registered = session.scalars(select(Document).where(new_documents).order_by(
         Document.year.desc(), Document.arrival_number.desc()).limit(LANDING_ROWS)).all()
@@ -82,7 +86,7 @@ def today(session: Session, day: date, *, failures: int = 20) -> Today:
     untried = (Outbox.state == "queued", Outbox.attempts == 0, Outbox.last_error.is_not(None))
     unsent = session.scalars(select(Outbox).where(*untried).order_by(Outbox.id).limit(1)).first()
     return Today(since, tuple(reversed(registered)), tuple(reversed(returned)), tuple(waiting),
-                 tuple(failed), due_documents(session, day),
+                 tuple(failed), due_documents(session, day, agency_code),
                  registered_count=_count(session, Document, new_documents, listed=len(registered)),
                  returned_count=_count(session, Mail, *returned_mails, listed=len(returned)),
                  waiting_count=_count(session, Mail, Mail.review == queries.WAITING, listed=len(waiting)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
@@ -229,17 +230,24 @@ def _modified(status: PdfSignatureStatus) -> bool:
 
 
 # NĐ 130/2018 Đ9: a signature made by a certificate issued for signing: the purposes a certificate names, where it names any,
-# those of a person's or an agency's key (Ban Cơ yếu's: client_auth, email_protection, smart card logon), never only a
-# server's, a timestamping authority's or an OCSP responder's (red team 154: each, in an agency's exact name, gave a
-# letter legal value)
+# those of a person's or an agency's key (Ban Cơ yếu's: client_auth, email_protection, smart card logon), never a server's,
+# a timestamping authority's, an OCSP responder's or code's (red team 154: each, in an agency's exact name, gave a letter
+# legal value; red team 156: a server's with client_auth beside it), nor under a CA its own purposes confine to others
 SIGNING_PURPOSES = frozenset({"client_auth", "email_protection", "microsoft_smart_card_logon", "microsoft_document_signing",
                               "pdf_signing", "any_extended_key_usage", "1.3.6.1.5.5.7.3.36", "piv_content_signing"})
+NOT_A_SIGNERS = frozenset({"server_auth", "time_stamping", "ocsp_signing", "code_signing"})
 
 
-def made_for_signing(cert: asn1_x509.Certificate) -> bool:
-    """Whether the certificate's extended key usage, if it has one, names a purpose a signer's key has."""
-    purposes = cert.extended_key_usage_value
-    return purposes is None or bool(set(purposes.native) & SIGNING_PURPOSES)
+def made_for_signing(cert: asn1_x509.Certificate, cas: Sequence[asn1_x509.Certificate] = ()) -> bool:
+    """Whether the signer's certificate names no machine's purpose and, like each CA above it (`cas`) that names
+    purposes, one a signer's key has."""
+    def purposes(one: asn1_x509.Certificate) -> set[str] | None:
+        named = one.extended_key_usage_value
+        return None if named is None else set(named.native)
+    signer = purposes(cert)
+    if signer is not None and signer & NOT_A_SIGNERS:
+        return False
+    return all(named is None or named & SIGNING_PURPOSES for named in map(purposes, [cert, *cas]))
 
 
 def _in_force(cert: asn1_x509.Certificate, moment: datetime) -> bool:
@@ -292,7 +300,7 @@ async def _validate_one(embedded: EmbeddedPdfSignature, store: TrustStore, deliv
             expired = proven is None and not (at_delivery is not None and chain.trusted)
     elif status.trusted:
         expired = False
-    for_signing = made_for_signing(cert)
+    for_signing = made_for_signing(cert, _chain(chain)[1:])
     trusted = chain.trusted and not revoked and not outside and for_signing
     signed_at = proven or status.signer_reported_dt
     level, fields_changed = _changes_after(status)

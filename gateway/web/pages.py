@@ -126,7 +126,8 @@ def routes(desk: Desk) -> list[BaseRoute]:
 
         def read() -> desk_reads.Today:
             with gateway.register.session() as db:
-                return desk_reads.today(db, datetime.fromtimestamp(desk.clock(), gateway.config.tz).date())
+                return desk_reads.today(db, datetime.fromtimestamp(desk.clock(), gateway.config.tz).date(),
+                                         agency_code=gateway.config.agency.code)
         return desk.page(request, "today.html", visitor, today=await desk.run(read))
 
     async def held_list(request: Request) -> Response:
