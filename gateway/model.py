@@ -293,6 +293,7 @@ class DeliveryReport:
     failed: bool  # Action: failed (a permanent failure); else delayed, delivered, relayed, expanded
     action: str
     detail: str  # Status and Diagnostic-Code, as the reporting server wrote them
+    failed_for: tuple[str, ...] = ()  # the Final-Recipient (or Original-Recipient) of each failed group, lower case
 
 
 @dataclass(frozen=True)

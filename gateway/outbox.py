@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from gateway.config import MailServer
@@ -43,6 +44,7 @@ UNTRIED_WAIT = timedelta(minutes=1)
 def untried_wait(waited: timedelta) -> timedelta:
     return min(max(FIRST_RETRY, waited / 10), UNTRIED_WAIT)
 RECORD_EVERY = 5.0  # seconds: how long the server's answers wait to be written down during a batch
+RECORD_AGAIN = 2.0  # seconds between tries to write them down when the register cannot take them (a full disk)
 LEASE = timedelta(minutes=2)  # a message taken by a sender that died (a crash) is due again after this
 
 
@@ -83,7 +85,10 @@ class OutboxSender:
             answered.add(result.key)  # cost the daemon process 3 ms a mail)
             heard.append(result)
             if time.monotonic() - recorded >= min(RECORD_EVERY, LEASE.total_seconds() / 4):
-                record()
+                try:
+                    record()
+                except (OperationalError, OSError) as exc:  # kept, written down at the batch's end (below)
+                    log.warning("outbox: the server's answers not written down yet (%s: %s)", type(exc).__name__, exc)
 
         results: list[Result] = []
         try:
@@ -93,7 +98,7 @@ class OutboxSender:
         finally:  # whatever stopped the batch, what the server said is written down and the rest given back (red team 70:
             try:  # an error the sending raised left the answers it had sent unrecorded, sent again at each lease)
                 if heard:
-                    record()
+                    _patiently(record, LEASE.total_seconds() / 2)
             finally:
                 if unanswered := [e.key for e in envelopes if e.key not in answered]:
                     self._give_back(unanswered)
@@ -185,3 +190,22 @@ class OutboxSender:
                 return datetime.now(timezone.utc)
             waiting = or_(queued, Outbox.state == "withdrawn")  # a withdrawn mail's wait over: settled (_claim)
             return session.scalar(select(func.min(Outbox.next_attempt_at)).where(waiting))
+
+
+def _patiently(write: Callable[[], None], seconds: float) -> None:
+    """`write` tried again while the register cannot take it (a full disk, a lock held), within `seconds`: what the
+    server took, forgotten, goes again once its lease runs out (red team 157: the disk full as an acknowledgement went,
+    freed ten seconds later, and the acknowledgement was due to go twice)."""
+    deadline, said = time.monotonic() + seconds, False
+    while True:
+        try:
+            write()
+            return
+        except (OperationalError, OSError) as exc:
+            if time.monotonic() + RECORD_AGAIN > deadline:
+                raise
+            if not said:  # once a batch
+                log.warning("outbox: the server's answers not written down (%s: %s); trying again every %g s",
+                            type(exc).__name__, exc, RECORD_AGAIN)
+                said = True
+            time.sleep(RECORD_AGAIN)

@@ -56,6 +56,7 @@ MESSAGES: dict[str, str] = {
     "processing-failed": "Hệ thống không xử lý được tệp trong thời gian và bộ nhớ cho phép; cần Văn thư kiểm tra.",
     "returned-by-clerk": "Văn thư trả lại sau khi kiểm tra",
     "peer-answer": "Thư trả lời hoặc thông báo về văn bản (xác nhận, trả lại, thu hồi), không kèm văn bản mới.",
+    "answer-with-files": "Thư trả lời về văn bản đã gửi có kèm tệp: văn thư xem các tệp kèm theo.",
     "recalled": "Văn bản đã bị cơ quan ban hành thu hồi.",
     "year-closed": "Thư nhận trong năm mà sổ đăng ký văn bản đến đã khóa (đã in, ký và khóa sổ): không cấp số vào sổ năm đó; Văn thư xem xét, trả lại hoặc bỏ qua.",
     "document-unread": "Không đọc được gì trên trang đầu của văn bản (không có tên cơ quan, số, ngày, tên loại: trang trắng, quét ngược hoặc tệp hỏng): không đăng ký văn bản trống; đề nghị gửi lại bản rõ.",

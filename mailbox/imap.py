@@ -325,8 +325,15 @@ class ImapMailbox:
         self.client.idle()
         try:
             while not stop.is_set() and time.monotonic() < deadline:
-                responses = self.client.idle_check(timeout=min(1.0, max(0.05, deadline - time.monotonic())))
+                timeout = min(1.0, max(0.05, deadline - time.monotonic()))
+                began = time.monotonic()
+                responses = self.client.idle_check(timeout=timeout)
                 if any(r[1] in (b"EXISTS", b"RECENT") for r in responses if len(r) > 1):
+                    break
+                if not responses and time.monotonic() - began < timeout / 2:
+                    # the socket was ready and gave nothing: imapclient hides the server's EOF so (red team 157: a
+                    # Dovecot restarted under IDLE spun the daemon for `poll_seconds`); leaving IDLE asks the server,
+                    # and a connection gone raises there, for the daemon to connect again
                     break
         finally:
             self.client.idle_done()

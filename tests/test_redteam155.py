@@ -379,7 +379,10 @@ def test_pass_a_unit_named_twice_or_in_another_case_is_one_unit(client: TestClie
     """A leader's form is replayed with the co-ordinating unit VP given three times ("VP", "VP", "vp") and the lead TC.
     Expected: TC leads and VP co-ordinates once (or the form is refused in words): never two lines or two mails for one
     unit."""
-    document = _documents_id_of_mail(rt.world, rt.desk.held[1])
+    mail_id = rt.desk.held[1]
+    if _documents_of_mail(rt.world, mail_id) == 0:  # released here, where the test releasing it ran in another process
+        assert client.post(f"/review/{mail_id}/release", data={"csrf": _as(client, "vanthu")}).status_code == 303
+    document = _documents_id_of_mail(rt.world, mail_id)
     token = _as(client, "lanhdao")
     answer = client.post(f"/documents/{document}/pass", data={
         "csrf": token, "lead": "TC", "with": ["VP", "VP", "vp"], "deadline": _deadline()})

@@ -227,11 +227,9 @@ def test_a_recall_from_an_agency_that_did_not_issue_the_document_changes_nothing
     [document] = _rows(world, Document)
     assert not document.recalled and document.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     assert _stored(world, document.pdf_sha256).read_bytes() == pdf
-    # a name no document of ours bears: Sở Tài chính, proven, is answered 16 (unknown), the clerk not told
-    answers = [(o.kind, o.recipient) for o in _rows(world, Outbox) if o.id not in outbox_before]
-    assert answers == [("recall-answer", STC)]
-    [answer] = [o for o in _rows(world, Outbox) if o.id not in outbox_before]
-    assert email.message_from_bytes(answer.raw)["X-QLVB-Status"] == "16"
+    # a name no document of ours bears, and no name of Sở Tài chính's own (its code begins its names): nobody answered,
+    # as a recall of another's document we hold is not (red team 158: the answer 16 told which ones we hold)
+    assert [(o.kind, o.recipient) for o in _rows(world, Outbox) if o.id not in outbox_before] == []
 
     assert document.peer_document_id is None
     assert world.ingest(_recall(world, "issuer", STP, "STC-2027.9"))[0]["verdict"] == "ignored"

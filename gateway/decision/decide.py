@@ -89,6 +89,7 @@ def decide(
     urgent_to: list[str],
     duplicate_of: DuplicateLookup,
     answers_ours: bool = False,
+    sent_back: bool = False,
 ) -> list[Decision]:
     desk = Desk(us, directory, clerk, urgent_to)
     if mail.problem and mail.unread is None:  # held whatever it says of itself: "Auto-Submitted" is its sender's word
@@ -101,7 +102,10 @@ def decide(
     if carried and not rules.secret(mail.pdfs):  # held or returned, the clerk told, even as a report: nothing of it kept
         reasons = automatic + rules.forged_authentication(mail) + carried
         return [_finish(mail, desk, Findings(None, [], reasons, secret=True))]
-    auto = (automatic if rules.ignored(mail) else []) or (rules.peer_answer(mail, answers_ours) if mail.unread is None else [])
+    answer = rules.peer_answer(mail, answers_ours, sent_back) if mail.unread is None else []
+    auto = (automatic if rules.ignored(mail) else []) or answer
+    if auto and (files := rules.answer_with_files(mail)) and not rules.ignored(mail):
+        return [Decision("quarantined", None, auto + files, None, [], [Reply("alert", a) for a in clerk])]
     if auto:
         return [Decision("ignored", None, auto, None, [], [])]
     mail_reasons = automatic + rules.refused_attachments(mail) + rules.forged_authentication(mail)

@@ -36,10 +36,20 @@ def ignored(mail: MailFacts) -> bool:
 
 # An answer about a document we sent (acknowledgement, return, recall, a person's reply), or a
 # recall notice (NĐ 30/2020 Phụ lục VI), carrying no document: followed, never answered as a document.
-def peer_answer(mail: MailFacts, answers_ours: bool) -> list[Reason]:
-    if mail.pdfs or not (answers_ours or mail.peer.get("x-qlvb-status")):
+def peer_answer(mail: MailFacts, answers_ours: bool, sent_back: bool = False) -> list[Reason]:
+    """`sent_back`: every PDF of the mail is one we sent (a return carrying our letter back: red team 158)."""
+    if (mail.pdfs and not sent_back) or not (answers_ours or mail.peer.get("x-qlvb-status")):
         return []
     return [warning("peer-answer", mail.peer.get("x-qlvb-status", ""))]
+
+
+# NĐ 30/2020 Đ20: what reaches us is seen by the clerk: an answer carrying files of its own (a report's spreadsheet, a
+# draft) is held for the clerk beside being followed, never ignored (red team 158: the file was kept nowhere one looks);
+# a picture (a signature's logo) or a signature of the mail is none.
+def answer_with_files(mail: MailFacts) -> list[Reason]:
+    files = [a.filename or a.content_type for a in mail.attachments
+             if a.kind not in ("harmless", "pdf") and not a.content_type.lower().startswith("image/")]
+    return [error("answer-with-files", ", ".join(files)[:300])] if files else []
 
 
 # 002 Đ16: no spam or malware passes; Đắk Lắk QĐ 16/2019 Đ4.3 lists the formats exchanged.

@@ -40,7 +40,8 @@ def follow_outbox(session: Session, row: Outbox) -> None:
             recipient.sent_at = row.sent_at
             if recipient.state in ("queued", "withdrawn"):  # withdrawn: recalled in a sender's hand, and it went
                 recipient.state = "sent"
-        elif row.state == "failed" and recipient.state in ("queued", "sent"):
+        elif row.state == "failed" and recipient.state in ("queued", "sent") and recipient.answered_at is None:
+            # a recipient that answered has it (red team 158: a bounce after its 04 marked the letter failed)
             recipient.state, recipient.detail = "failed", row.last_error
         elif row.state == "withdrawn" and row.next_attempt_at is None and recipient.state == "queued":
             recipient.state = "withdrawn"  # recalled before it went: never sent (red team 148)
@@ -60,6 +61,15 @@ def answered_recipient(session: Session, facts: MailFacts) -> OutgoingRecipient 
             .where(OutgoingDocument.identifier == ident, OutgoingRecipient.mailbox == facts.from_address.lower())
         ).first()
     return None
+
+
+def sent_by_us(session: Session, agency_code: str, hashes: set[str]) -> bool:
+    """Whether each of these files is a letter we sent, as sent or as the clerk gave it."""
+    found = set(session.scalars(select(OutgoingDocument.pdf_sha256).where(
+        OutgoingDocument.agency_code == agency_code, OutgoingDocument.pdf_sha256.in_(hashes))))
+    found |= set(session.scalars(select(OutgoingDocument.original_sha256).where(
+        OutgoingDocument.agency_code == agency_code, OutgoingDocument.original_sha256.in_(hashes))))
+    return bool(hashes) and hashes <= found
 
 
 def answers_an_answer(session: Session, facts: MailFacts) -> bool:
@@ -102,17 +112,21 @@ def _record(recipient: OutgoingRecipient, facts: MailFacts, status: str | None, 
     if status == ACKNOWLEDGED:
         number = facts.peer.get("x-qlvb-incoming-number", "")
         recipient.state, recipient.answered_at = "acknowledged", now
-        recipient.incoming_number = int(number) if number.isdigit() else None
+        # ASCII digits a register's number can be (red team 158: "²" is a digit int() refuses, the answer lost)
+        recipient.incoming_number = int(number) if number.isascii() and number.isdigit() and len(number) <= 9 else None
     elif status == RETURNED:
         recipient.state, recipient.answered_at = "returned", now
         recipient.reasons = facts.peer.get("x-qlvb-reasons", "").split() or ["unspecified"]
         recipient.detail = facts.subject[:500]
     elif status in (RECALL_AGREED, RECALL_UNKNOWN):
-        recipient.recall = "agreed" if status == RECALL_AGREED else "unknown"
+        if recipient.recall is not None:  # only to a recall we sent (red team 158: "agreed" to none)
+            recipient.recall = "agreed" if status == RECALL_AGREED else "unknown"
     elif status in PROCESSING_STATES:  # 04, 05, 06: beside the state, never back to an earlier one
         recipient.processing = max(recipient.processing or status, status)
+        recipient.answered_at = recipient.answered_at or now  # it arrived: no later bounce makes it failed
     else:  # a person's reply: kept for the clerk, the state stays
         recipient.detail = f"trả lời: {facts.subject}"[:500]
+        recipient.answered_at = recipient.answered_at or now
     if recipient.sent_at is None:  # an answer proves the server took it
         recipient.sent_at = now
 
@@ -127,8 +141,17 @@ def follow_report(session: Session, report: DeliveryReport, writer: AnswerWriter
         audit.record(session, "delivery-report-unproven", mail_id=mail_id, outbox_id=sent.id if sent else None,
                      message_id=report.message_id, reported=report.action, why=why)
         return
+    if report.failed and not _about(report, sent):  # another address's failure (an alias, a copy forwarded: red team 158)
+        audit.record(session, "delivery-report-other-recipient", mail_id=mail_id, outbox_id=sent.id,
+                     recipient=sent.recipient, reported=list(report.failed_for), detail=report.detail)
+        return
     if report.failed:
         sent.state, sent.last_error, sent.next_attempt_at = "failed", f"báo lỗi chuyển thư: {report.detail}", None
         follow_outbox(session, sent)
     audit.record(session, f"delivery-report-{report.action}", mail_id=mail_id, outbox_id=sent.id,
                  recipient=sent.recipient, detail=report.detail)
+
+
+def _about(report: DeliveryReport, sent: Outbox) -> bool:
+    """Whether a failure report names the recipient the mail was sent to (each of a mail's recipients has its row)."""
+    return sent.recipient.lower() in report.failed_for

@@ -25,7 +25,8 @@ from gateway.decision.issuers import may_be_one_issuer
 from gateway.exchange.processing import tell_sender
 from gateway.exchange.recall import issuer_mailbox, receive_recall
 from gateway.exchange.status import RECALL, WAITING
-from gateway.exchange.tracking import answered_recipient, answers_an_answer, follow_answer, follow_report
+from gateway.exchange.tracking import (answered_recipient, answers_an_answer, follow_answer, follow_report,
+                                       sent_by_us)
 from gateway.guard import MAX_ATTEMPTS, Attempts, bare_facts, blame, fault_name, unrecorded_quarantine
 from gateway.intake import alerts, mime
 from gateway.intake.analysis import Analysis, headers_only
@@ -399,6 +400,8 @@ class Intake:
             # reply with a file, even no PDF, is judged (red team 99: a .docx sent back vanished, nobody told)
             answers_ours=answered_recipient(session, facts) is not None
             or (not facts.attachments and answers_an_answer(session, facts)),
+            sent_back=bool(facts.pdfs) and sent_by_us(session, self.gw.config.agency.code,
+                                                      {p.attachment.sha256 for p in facts.pdfs}),
         )
         # the day it reached us, not the office hours it is moved to (red team 109: dated 2 January, delivered on the
         # evening of 31 December, it was "received" on 2 January and said nothing)
@@ -587,7 +590,8 @@ class Intake:
                                                                               strict=True)]
         if decisions[0].verdict == "ignored":
             self._match_delivery_report(session, facts, mail)
-            self._follow(session, facts, mail)
+        if decisions[0].verdict == "ignored" or any(r.code == "answer-with-files" for r in decisions[0].reasons):
+            self._follow(session, facts, mail)  # an answer held for its files followed all the same
         return MailOutcome(tuple(outcomes))
 
     def _follow(self, session: Session, facts: MailFacts, mail: Mail) -> None:
