@@ -30,6 +30,7 @@ class Attachment:
     size: int
     kind: AttachmentKind
     note: str = ""  # why refused, or what it is
+    picture: bool = False  # its bytes are a picture's (JPEG, PNG, GIF…), whatever its Content-Type says
 
 
 @dataclass(frozen=True)

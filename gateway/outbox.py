@@ -45,6 +45,7 @@ def untried_wait(waited: timedelta) -> timedelta:
     return min(max(FIRST_RETRY, waited / 10), UNTRIED_WAIT)
 RECORD_EVERY = 5.0  # seconds: how long the server's answers wait to be written down during a batch
 RECORD_AGAIN = 2.0  # seconds between tries to write them down when the register cannot take them (a full disk)
+STOPPING_PATIENCE = 6.0  # seconds of those tries when the daemon is stopping
 LEASE = timedelta(minutes=2)  # a message taken by a sender that died (a crash) is due again after this
 
 
@@ -97,8 +98,9 @@ class OutboxSender:
                                wanted=lambda envelope: envelope.key not in letters or self._still_queued(envelope.key))
         finally:  # whatever stopped the batch, what the server said is written down and the rest given back (red team 70:
             try:  # an error the sending raised left the answers it had sent unrecorded, sent again at each lease)
-                if heard:
-                    _patiently(record, LEASE.total_seconds() / 2)
+                if heard:  # within the lease (after it another sender may take them: red team 159), briefly if stopping
+                    within = begun + LEASE.total_seconds() * 0.9 - time.monotonic()
+                    _patiently(record, within if go_on() else min(within, STOPPING_PATIENCE))
             finally:
                 if unanswered := [e.key for e in envelopes if e.key not in answered]:
                     self._give_back(unanswered)

@@ -51,6 +51,7 @@ _MINISTRY_END = re.compile(r"(?<![Cc]án )(?<!CÁN )\b(?:Bộ|BỘ)\s+(?!(?i:ch�
 _SCHOOL = re.compile(r"(?i:trường)\b")  # a school, not its head ("Trưởng"): "Trường Sở Y tế" is none of Sở Y tế's (red team 39)
 _PARENT = re.compile(r"\s+[-–]\s*|\s*[-–]\s+|(?<=[A-Za-zÀ-ỹ])-(?=B[ộo]\b)")  # "Cục … - Bộ Tư pháp": the unit, then its parent
 _ARCHIVE = re.compile(r"^LUU\b")
+_NOTATION = re.compile(r"\b\d+[/-][\wĐđ./&-]*")  # a document's number and symbol: "12/SNV-VP", "45/2026/QĐ-UBND"
 _NOTES = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")  # "(để b/c)", and as some offices write it "[để b/c]"
 # a list's numbering before an entry: "1.", "2)", "a)", "II." (red team 98: "1. Sở Y tế" was held)
 _NUMBERING = re.compile(r"^\s*(\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.)\s+")
@@ -59,7 +60,10 @@ _NOTE_WORDS = re.compile(r"^(\d+\s*(BAN|B)\b|DE\b(?! AN\b)|B/C|B/CAO|B/E|T/H|P/H
                          r"PHOI HOP|CHI DAO|E-?MAIL|PHONG ([A-Z0-9&]{2,8}$|(TO CHUC|HANH CHINH|KE HOACH|"
                          r"NGHIEP VU|PHAP CHE|TONG HOP|CONG CHUC|VAN THU|QUAN LY|THANH TRA)\b)|"
                          r"DANG (TAI|CONG BAO|WEBSITE|CONG)|Y KIEN|CHU TRI|GIAM SAT|TONG HOP|THEO DOI|THI HANH|"
-                         r"THEO|TRA LOI|PHUC DAP|V/V)\b")  # "(theo CV số 12 ngày 01.02.2026)" (red team 152)
+                         r"THEO (CV|CONG VAN|VAN BAN|QUYET DINH|KE HOACH|THONG BAO|TO TRINH|CONG DIEN|SO)|TRA LOI|PHUC DAP|"
+                         r"V/V)\b")  # "(theo CV số 12 ngày 01.02.2026)" (red team 152)
+# what narrows an entry to some of what it names is no note ("Các Sở, ban, ngành (theo danh sách kèm theo)": red team 159)
+_NARROWS = re.compile(r"\b(DANH SACH|PHU LUC)\b")
 # A note never names a body or a place ("(qua Bộ Tài chính)", "(để UBND tỉnh Lạng Sơn biết)": red team 37); "số 12" is a
 # number, no Sở
 _BODY_WORD = re.compile(r"\b(BO|SO(?! ?\d)|CUC|UBND|UY BAN|HDND|HOI DONG|TINH UY|THANH UY|DANG UY|VIEN|TRUNG TAM|CHI CUC|"
@@ -144,14 +148,14 @@ _NO_UNIT = re.compile(r"^(CONG TY|C\.? ?TY|CTCP|CT CP|TNHH|TONG CONG TY|TAP DOAN
 # and a firm's branch or office, a drugstore, anything private, a household, "Ô." (ông), "B." (bà), "Ngài", "Mr."
 # (red teams 153, 156); "tư nhân" in a unit's name is its ("Phòng Quản lý hành nghề y, dược tư nhân")
 _NO_UNIT_EITHER = re.compile(r"^(CHI NHANH (CONG TY|CTY|TONG CONG TY|NGAN HANG|DOANH NGHIEP|HOP TAC XA|HTX)|CN (CONG TY|CTY)|"
-                             r"VAN PHONG (DAI DIEN|THUA PHAT LAI)|VPDD|DAI LY|TRUONG TU THUC|NHA HANG|KHACH SAN|QUAY THUOC|"
-                             r"(CAC )?HO|NGAI|MR|MRS|MS)\b|^(O|B)\b\.?\s*\S|"
-                             r"^(?!(CAC )?(PHONG|BAN|CHI CUC|VAN PHONG|THANH TRA|TRUNG TAM)\b).*\bTU NHAN\b")
+                             r"VAN PHONG (DAI DIEN|THUA PHAT LAI|CONG CHUNG)|VPDD|VPCC|DAI LY|NHA HANG|KHACH SAN|QUAY THUOC|"
+                             r"HIEU THUOC|(CAC )?HO|CHU HO|NGAI|MR|MRS|MS)\b|^(O|B)\b\.?\s*\S|\b(TU THUC|DAN LAP)\b|"
+                             r"^(?!(CAC )?(PHONG|BAN|CHI CUC|VAN PHONG|THANH TRA)\b).*\bTU NHAN\b")
 # "cô", "chú", "bác", "thầy", "cụ" before a person's name, told from "cơ quan" by its mark (red team 150)
 _HONORIFIC = re.compile(r"^(cô|chú|bác|thầy|cụ|ngài)\s+\S", re.IGNORECASE)
 # a body's own leaders after its colon ("Sở Tư pháp: Ban Giám đốc", "…: Lãnh đạo Sở"), its to hand the letter (red
 # teams 153, 156)
-_ITS_LEADERS = re.compile(r"^(CAC )?(BAN (GIAM DOC|LANH DAO)|LANH DAO)( (SO|CUC|BAN|VIEN))?$")
+_ITS_LEADERS = re.compile(r"^(CAC )?(BAN (GIAM DOC|LANH DAO)|LANH DAO)( (?P<rest>.+))?$")
 # The kinds of body whose letters name their own leaders and units by the kind alone ("Giám đốc Sở", "Lãnh đạo Cục")
 _BARE_KINDS = frozenset({"SO", "CUC", "BO", "BAN", "VIEN"})
 # the words before it: our leaders', our units' and our own pages' (red team 149: any entry ending in "số", "Trung tâm
@@ -161,13 +165,15 @@ _OUR_OWN_WORDS = frozenset("""CAC GIAM DOC PHO PGD LANH DAO BAN THU TRUONG CHANH
     THANH TRA CHUYEN MON NGHIEP VU NANG""".split())  # "Thanh tra Sở", "Các phòng chuyên môn thuộc Sở" (red team 150)
 # "Các phòng chuyên môn, nghiệp vụ thuộc Sở Y tế", "Phòng Kế hoạch và Tài chính thuộc Sở Y tế", "Văn phòng, Thanh tra và
 # các phòng chuyên môn thuộc Sở": units, then the body they belong to; a named "Phòng …" one the directory may list
-_DEPARTMENTS = re.compile(r"^(CAC )?(PHONG\b(?! KHAM).*|VAN PHONG|THANH TRA|BAN (GIAM DOC|LANH DAO)|LANH DAO)$")  # not a clinic
+# not a clinic, a notary office, nor a Phòng by its number ("Phòng Công chứng số 2": bodies of their own, red team 159)
+_DEPARTMENTS = re.compile(r"^(CAC )?(PHONG\b(?! KHAM| CONG CHUNG)(?!.*\bSO \d).*|VAN PHONG|THANH TRA|BAN (GIAM DOC|LANH DAO)|"
+                          r"LANH DAO)$")
 _DEPARTMENTS_ALSO = re.compile(r"^(CAC )?(BAN|CHUYEN MON|NGHIEP VU|CHUC NANG)$")  # after "," or "và"
 _UNITS_OF = re.compile(r"^(?P<units>.+?)\s+(?:trực\s+)?thuộc\s+(?P<body>\S.*)$", re.IGNORECASE)
 # A body and a bracket of codes only ("Sở Tư pháp (LS, BG)"), and a bracket of codes anywhere
 _INITIALS_BRACKET = re.compile(r"^(?P<unit>[^()\[\]]+?)\s*[(\[]\s*(?P<codes>[A-ZĐ]{2,4}(\s*,\s*[A-ZĐ]{2,4})+)\s*[)\]]"
                                r"\s*[.;,]?\s*$")
-_PROVINCES_SAID = re.compile(r"\s+(các|hai|ba|bốn|năm|\d+)\s+(tỉnh|tỉnh, thành phố)$", re.IGNORECASE)  # "các tỉnh (LS, BG)"
+_PROVINCES_SAID = re.compile(r"\s+(các|hai|ba|bốn|năm|\d+)\s+(tỉnh,\s*thành phố|tỉnh)$", re.IGNORECASE)  # "các tỉnh (LS, BG)"
 _CODES_BRACKET = re.compile(r"[(\[]\s*(?P<codes>[A-ZĐ]{2,4}(\s*,\s*[A-ZĐ]{2,4})+)\s*[)\]]")
 # The codes a body's letters give its own units ("Sở Y tế (TC, KH)": its Tổ chức and Kế hoạch rooms), some of them a
 # province's initials too ("VP": Vĩnh Phúc; "KH": Khánh Hòa; red team 153)
@@ -364,8 +370,8 @@ class Resolver:
         a bracket is read as any other."""
         def kept(note: re.Match[str]) -> str:
             text = note.group(1) if note.group(1) is not None else note.group(2)
-            named = any(self._direct(word, ours=False) is not None or names_province(word)
-                        for word in re.findall(r"[A-ZĐ]{2,}[A-ZĐ0-9.]*", text))
+            named = any(self._direct(word, ours=False) is not None or names_province(word)  # a letter's "12/SNV-VP" none
+                        for word in re.findall(r"[A-ZĐ]{2,}[A-ZĐ0-9.]*", _NOTATION.sub(" ", text)))
             return " " if _is_note(text) and not named else f" - {text} "
         # as a reader sees it: nothing drawn as nothing, a Cyrillic "о" the Latin one (red team 98: "Phú Hоà" was
         # "Phú Hà", a zero-width space hid "Việt Nam")
@@ -392,11 +398,10 @@ class Resolver:
             return entry  # no province's initials: a body's units
         units = all(code in _UNITS_CODES_ALSO_PROVINCES or not provinces_of_initials(code) for code in codes)
         match = _INITIALS_BRACKET.match(entry)
-        plain = match is not None and len(found) == 1 and not re.search(r"[,;:()\[\]]|\svà\s", match["unit"])
+        unit = _PROVINCES_SAID.sub("", match["unit"]) if match else ""  # "Sở Tư pháp các tỉnh (LS, BG)" (red team 156)
+        plain = match is not None and len(found) == 1 and not re.search(r"[,;:()\[\]]|\svà\s", unit)
         named = None
-        if match is not None and plain and len(set(codes)) == len(codes) \
-                and all(len(provinces_of_initials(code)) == 1 for code in codes):
-            unit = _PROVINCES_SAID.sub("", match["unit"])  # "Sở Tư pháp các tỉnh (LS, BG)" (red team 156)
+        if plain and len(set(codes)) == len(codes) and all(len(provinces_of_initials(code)) == 1 for code in codes):
             named = f"{unit} các tỉnh: {', '.join(next(iter(provinces_of_initials(c))) for c in codes)}"
         if units:  # its units, unless that body of each province is listed: two readings
             return None if named is not None and self._agencies(named) is not None else entry
@@ -453,7 +458,7 @@ class Resolver:
         found = [whole]
         for item in listed:
             bare = _strip_title(item)
-            if _ITS_LEADERS.match(fold(item)):
+            if self._its_leaders(head, item):
                 continue
             if _rank(item) > head_rank and self._body_or_place(item):
                 return None
@@ -469,6 +474,16 @@ class Resolver:
                 return None
             found.append(own)
         return whole if len(found) == 1 else _merge(found)
+
+    @staticmethod
+    def _its_leaders(head: str, item: str) -> bool:
+        """"Sở Tư pháp: Ban Giám đốc", "…: Lãnh đạo Sở", "…: Lãnh đạo Sở Tư pháp": the head's own leaders, never another
+        kind's ("Sở Tư pháp: Lãnh đạo Cục": red team 159)."""
+        match = _ITS_LEADERS.match(fold(item))
+        if match is None:
+            return False
+        rest, kind = match["rest"] or "", fold(head).split(" ", 1)[0]
+        return not rest or rest == kind or rest == fold(head)
 
     def _written_as(self, text: str) -> _Found | None:
         """The agency a text names as it is written, no place added, and not by an alias that leaves out a place its
@@ -755,6 +770,8 @@ def _is_note(text: str) -> bool:
     inside the body that are to see it ("PC, CS, TTR, KTNB": codes in capitals, two at least). Anything else in
     brackets says which body ("(thuộc Bộ Tài chính)", "(trung ương)": red team 35)."""
     folded = fold(text).strip()
+    if _NARROWS.search(folded):
+        return False
     return bool(_UNIT_CODES.match(text.strip()) or (_NOTE_WORDS.match(folded) and not _BODY_WORD.search(folded)
                                                        and not _names_place(text)))
 

@@ -47,8 +47,8 @@ def peer_answer(mail: MailFacts, answers_ours: bool, sent_back: bool = False) ->
 # draft) is held for the clerk beside being followed, never ignored (red team 158: the file was kept nowhere one looks);
 # a picture (a signature's logo) or a signature of the mail is none.
 def answer_with_files(mail: MailFacts) -> list[Reason]:
-    files = [a.filename or a.content_type for a in mail.attachments
-             if a.kind not in ("harmless", "pdf") and not a.content_type.lower().startswith("image/")]
+    files = [a.filename or a.content_type for a in mail.attachments  # a picture by its bytes (red team 159)
+             if a.kind not in ("harmless", "pdf") and not a.picture]
     return [error("answer-with-files", ", ".join(files)[:300])] if files else []
 
 

@@ -153,7 +153,7 @@ def receive_recall(gateway: Opened, queue_reply: QueueReply, session: Session, f
                     None)
     # an identifier is its issuer's (AGENCYCODE-YYYY.N, Đắk Lắk QĐ 16/2019 Đ11): one naming another agency's gets the
     # silence a held one of another's gets (red team 158: "16" for one we lack, silence for one we hold, told a prober)
-    theirs = ident.rpartition("-")[0] in {a.code for a in senders}
+    theirs = ident.rpartition("-")[0].upper() in {a.code.upper() for a in senders}
     if not senders or (named and document is None) or (document is None and not theirs):
         audit.record(session, "recall-unproven", mail_id=mail.id, sender=facts.from_address, identifier=ident,
                      authenticated=facts.sender.authenticated, documents=[d.id for d in named])

@@ -153,5 +153,8 @@ def follow_report(session: Session, report: DeliveryReport, writer: AnswerWriter
 
 
 def _about(report: DeliveryReport, sent: Outbox) -> bool:
-    """Whether a failure report names the recipient the mail was sent to (each of a mail's recipients has its row)."""
-    return sent.recipient.lower() in report.failed_for
+    """Whether a failure report names the recipient the mail was sent to (each of a mail's recipients has its row), or
+    an address of its domain, where the recipient's own server expanded an alias (red team 159)."""
+    recipient = sent.recipient.lower()
+    return any(named == recipient or named.rpartition("@")[2] == recipient.rpartition("@")[2]
+               for named in report.failed_for)

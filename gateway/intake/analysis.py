@@ -17,7 +17,7 @@ import pymupdf
 from gateway.decision import rules
 from gateway.exchange.reports import delivery_report
 from gateway.intake import mime
-from gateway.intake.attachments import classify, in_forwarded_mail, pdfs_inside
+from gateway.intake.attachments import classify, in_forwarded_mail, is_picture, pdfs_inside
 from gateway.intake.authentication import AuthSettings, authenticate
 from gateway.intake.pdf_content import active_content, active_content_of, embedded_documents_of, hidden_layers_of
 from gateway.intake.pdf_integrity import damage, open_pdf, rebuilt
@@ -297,7 +297,7 @@ class Analyser:
             kept_as = in_forwarded_mail(found) if part.forwarded else found
             attachment = Attachment(
                 filename=part.filename[:FILENAME_CHARACTERS], content_type=part.content_type, sha256=mime.sha256(part.data),
-                size=len(part.data), kind=kept_as.kind, note=kept_as.note,
+                size=len(part.data), kind=kept_as.kind, note=kept_as.note, picture=is_picture(found),
             )
             attachments.append(attachment)
             blobs[attachment.sha256] = part.data

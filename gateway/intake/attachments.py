@@ -142,6 +142,11 @@ def classify(filename: str, content_type: str, data: bytes, depth: int = 0) -> C
     return _refused(found.what, shown)
 
 
+def is_picture(found: Classification) -> bool:
+    """Whether the bytes were found to be a picture (a mail signature's logo, a photo), not what a name or type says."""
+    return found.kind != "refused" and found.what in _IMAGES.values()
+
+
 def in_forwarded_mail(found: Classification) -> Classification:
     """A forwarded mail proves nothing about where its files came from: they are kept, never
     registered as this mail's document or drafts; what is refused stays refused."""

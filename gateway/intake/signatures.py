@@ -247,7 +247,11 @@ def made_for_signing(cert: asn1_x509.Certificate, cas: Sequence[asn1_x509.Certif
     signer = purposes(cert)
     if signer is not None and signer & NOT_A_SIGNERS:
         return False
-    return all(named is None or named & SIGNING_PURPOSES for named in map(purposes, [cert, *cas]))
+    # a CA naming a machine's purposes names a signer's beyond client authentication, which TLS CAs name too (red team
+    # 159: a no-purpose certificate under a CA of serverAuth and clientAuth)
+    return all(named is None or (named & SIGNING_PURPOSES if not named & NOT_A_SIGNERS
+                                 else named & (SIGNING_PURPOSES - {"client_auth"}))
+               for named in map(purposes, [cert, *cas]))
 
 
 def _in_force(cert: asn1_x509.Certificate, moment: datetime) -> bool:
