@@ -393,15 +393,16 @@ class Intake:
         receive time (None: a mail looked at now), `delivered`: when it reached us (None: `received`), moved to office
         hours for the first, never for the second."""
         received = received or datetime.now(timezone.utc).astimezone(self.gw.config.tz)
+        # an answer to one of our answers carrying no file at all: an autoresponder's (red team 97); a person's reply with
+        # a file, even no PDF, is judged (red team 99: a .docx sent back vanished, nobody told)
+        answers_ours = answered_recipient(session, facts) is not None or (
+            not facts.attachments and answers_an_answer(session, facts))
         decisions = decide(
             facts, self.gw.us, self.gw.directory, self.gw.config.clerk_addresses,
-            self.gw.config.notify.urgent, self._duplicate_lookup(session, received),
-            # an answer to one of our answers carrying no file at all: an autoresponder's (red team 97); a person's
-            # reply with a file, even no PDF, is judged (red team 99: a .docx sent back vanished, nobody told)
-            answers_ours=answered_recipient(session, facts) is not None
-            or (not facts.attachments and answers_an_answer(session, facts)),
-            sent_back=bool(facts.pdfs) and sent_by_us(session, self.gw.config.agency.code,
-                                                      {p.attachment.sha256 for p in facts.pdfs}),
+            self.gw.config.notify.urgent, self._duplicate_lookup(session, received), answers_ours=answers_ours,
+            # looked up only for what may be an answer (most mails are none: two queries a mail saved)
+            sent_back=bool(facts.pdfs) and (answers_ours or "x-qlvb-status" in facts.peer) and sent_by_us(
+                session, self.gw.config.agency.code, {p.attachment.sha256 for p in facts.pdfs}),
         )
         # the day it reached us, not the office hours it is moved to (red team 109: dated 2 January, delivered on the
         # evening of 31 December, it was "received" on 2 January and said nothing)
