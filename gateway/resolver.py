@@ -60,10 +60,11 @@ _NOTE_WORDS = re.compile(r"^(\d+\s*(BAN|B)\b|DE\b(?! AN\b)|B/C|B/CAO|B/E|T/H|P/H
                          r"PHOI HOP|CHI DAO|E-?MAIL|PHONG ([A-Z0-9&]{2,8}$|(TO CHUC|HANH CHINH|KE HOACH|"
                          r"NGHIEP VU|PHAP CHE|TONG HOP|CONG CHUC|VAN THU|QUAN LY|THANH TRA)\b)|"
                          r"DANG (TAI|CONG BAO|WEBSITE|CONG)|Y KIEN|CHU TRI|GIAM SAT|TONG HOP|THEO DOI|THI HANH|"
-                         r"THEO (CV|CONG VAN|VAN BAN|QUYET DINH|KE HOACH|THONG BAO|TO TRINH|CONG DIEN|SO)|TRA LOI|PHUC DAP|"
-                         r"V/V)\b")  # "(theo CV số 12 ngày 01.02.2026)" (red team 152)
-# what narrows an entry to some of what it names is no note ("Các Sở, ban, ngành (theo danh sách kèm theo)": red team 159)
+                         r"THEO|TRA LOI|PHUC DAP|V/V)\b")  # "(theo CV số 12 ngày 01.02.2026)" (red team 152)
+# what narrows a group's or a list's entry to some of what it names is no note there ("Các Sở, ban, ngành (theo danh
+# sách kèm theo)": red team 159); after one body, nothing to narrow ("Sở Tư pháp (kèm theo danh sách)": red team 160)
 _NARROWS = re.compile(r"\b(DANH SACH|PHU LUC)\b")
+_MANY = re.compile(r"\b(CAC|NHUNG)\b|[,;]")
 # A note never names a body or a place ("(qua Bộ Tài chính)", "(để UBND tỉnh Lạng Sơn biết)": red team 37); "số 12" is a
 # number, no Sở
 _BODY_WORD = re.compile(r"\b(BO|SO(?! ?\d)|CUC|UBND|UY BAN|HDND|HOI DONG|TINH UY|THANH UY|DANG UY|VIEN|TRUNG TAM|CHI CUC|"
@@ -146,10 +147,12 @@ _NO_UNIT = re.compile(r"^(CONG TY|C\.? ?TY|CTCP|CT CP|TNHH|TONG CONG TY|TAP DOAN
                       r"DONG CHI|D/C|CA NHAN|HO GIA DINH|TO CHUC(,| VA) CA NHAN|NGUOI|PHONG KHAM|NHA THUOC|"
                       r"CONG TI|CONG DAN|DN|CO SO (KINH DOANH|SAN XUAT)|HO KINH DOANH|CUA HANG|CHU DAU TU)\b")
 # and a firm's branch or office, a drugstore, anything private, a household, "Ô." (ông), "B." (bà), "Ngài", "Mr."
-# (red teams 153, 156); "tư nhân" in a unit's name is its ("Phòng Quản lý hành nghề y, dược tư nhân")
+# (red teams 153, 156), a body of its own the directory lacks (a hospital, a notary office, a Phòng by its number: red
+# team 160); "tư nhân" in a unit's name is its ("Phòng Quản lý hành nghề y, dược tư nhân")
 _NO_UNIT_EITHER = re.compile(r"^(CHI NHANH (CONG TY|CTY|TONG CONG TY|NGAN HANG|DOANH NGHIEP|HOP TAC XA|HTX)|CN (CONG TY|CTY)|"
                              r"VAN PHONG (DAI DIEN|THUA PHAT LAI|CONG CHUNG)|VPDD|VPCC|DAI LY|NHA HANG|KHACH SAN|QUAY THUOC|"
-                             r"HIEU THUOC|(CAC )?HO|CHU HO|NGAI|MR|MRS|MS)\b|^(O|B)\b\.?\s*\S|\b(TU THUC|DAN LAP)\b|"
+                             r"HIEU THUOC|TIEM THUOC|HANG LUAT|GIA DINH|BENH VIEN|PHONG CONG CHUNG|(CAC )?HO|CHU HO|NGAI|MR|"
+                             r"MRS|MS)\b|^(O|B)\b\.?\s*\S|\b(TU THUC|DAN LAP)\b|^PHONG\b.*\bSO \d|"
                              r"^(?!(CAC )?(PHONG|BAN|CHI CUC|VAN PHONG|THANH TRA)\b).*\bTU NHAN\b")
 # "cô", "chú", "bác", "thầy", "cụ" before a person's name, told from "cơ quan" by its mark (red team 150)
 _HONORIFIC = re.compile(r"^(cô|chú|bác|thầy|cụ|ngài)\s+\S", re.IGNORECASE)
@@ -173,7 +176,8 @@ _UNITS_OF = re.compile(r"^(?P<units>.+?)\s+(?:trực\s+)?thuộc\s+(?P<body>\S.*
 # A body and a bracket of codes only ("Sở Tư pháp (LS, BG)"), and a bracket of codes anywhere
 _INITIALS_BRACKET = re.compile(r"^(?P<unit>[^()\[\]]+?)\s*[(\[]\s*(?P<codes>[A-ZĐ]{2,4}(\s*,\s*[A-ZĐ]{2,4})+)\s*[)\]]"
                                r"\s*[.;,]?\s*$")
-_PROVINCES_SAID = re.compile(r"\s+(các|hai|ba|bốn|năm|\d+)\s+(tỉnh,\s*thành phố|tỉnh)$", re.IGNORECASE)  # "các tỉnh (LS, BG)"
+# "Sở Tư pháp các tỉnh (LS, BG)", "… các tỉnh, thành phố (LS, BG)", "… các tỉnh/thành phố (LS, BG)"
+_PROVINCES_SAID = re.compile(r"\s+(các|hai|ba|bốn|năm|\d+)\s+(tỉnh\s*[,/]\s*thành phố|tỉnh)$", re.IGNORECASE)
 _CODES_BRACKET = re.compile(r"[(\[]\s*(?P<codes>[A-ZĐ]{2,4}(\s*,\s*[A-ZĐ]{2,4})+)\s*[)\]]")
 # The codes a body's letters give its own units ("Sở Y tế (TC, KH)": its Tổ chức and Kế hoạch rooms), some of them a
 # province's initials too ("VP": Vĩnh Phúc; "KH": Khánh Hòa; red team 153)
@@ -372,7 +376,8 @@ class Resolver:
             text = note.group(1) if note.group(1) is not None else note.group(2)
             named = any(self._direct(word, ours=False) is not None or names_province(word)  # a letter's "12/SNV-VP" none
                         for word in re.findall(r"[A-ZĐ]{2,}[A-ZĐ0-9.]*", _NOTATION.sub(" ", text)))
-            return " " if _is_note(text) and not named else f" - {text} "
+            narrows = _NARROWS.search(fold(text)) is not None and _MANY.search(fold(_NOTES.sub(" ", printed))) is not None
+            return " " if _is_note(text) and not named and not narrows else f" - {text} "
         # as a reader sees it: nothing drawn as nothing, a Cyrillic "о" the Latin one (red team 98: "Phú Hоà" was
         # "Phú Hà", a zero-width space hid "Việt Nam")
         printed = _NUMBERING.sub("", as_printed(entry))
@@ -448,7 +453,10 @@ class Resolver:
         Thanh tra" is the ministry's, "Sở Y tế: Trung tâm KSBT" or "Tỉnh ủy Lạng Sơn: Thường trực Tỉnh ủy" maybe another
         province's: red team 37), or a body the directory lacks."""
         whole = self._direct(head)
-        if whole is None or len(whole.agencies) != 1 or any(_names_place(i) for i in listed):
+        if whole is None or len(whole.agencies) != 1:
+            return None
+        listed = [item for item in listed if not self._its_leaders(head, item, whole)]  # its own leaders, however named
+        if any(_names_place(i) for i in listed):
             return None
         head_rank = self._rank_of(head)
         # an item as written, after its head, or with the head's place ("UBND huyện Yên Dũng: Phòng GD&ĐT" is "Phòng
@@ -458,8 +466,6 @@ class Resolver:
         found = [whole]
         for item in listed:
             bare = _strip_title(item)
-            if self._its_leaders(head, item):
-                continue
             if _rank(item) > head_rank and self._body_or_place(item):
                 return None
             own = self._under(self._written_as(bare) or self._written_as(f"{bare} {head}")
@@ -475,15 +481,19 @@ class Resolver:
             found.append(own)
         return whole if len(found) == 1 else _merge(found)
 
-    @staticmethod
-    def _its_leaders(head: str, item: str) -> bool:
-        """"Sở Tư pháp: Ban Giám đốc", "…: Lãnh đạo Sở", "…: Lãnh đạo Sở Tư pháp": the head's own leaders, never another
-        kind's ("Sở Tư pháp: Lãnh đạo Cục": red team 159)."""
+    def _its_leaders(self, head: str, item: str, whole: _Found) -> bool:
+        """"Sở Tư pháp: Ban Giám đốc", "…: Lãnh đạo Sở", "…: Lãnh đạo Sở Tư pháp (tỉnh Bắc Giang)", "UBND tỉnh Lạng Sơn:
+        Lãnh đạo UBND tỉnh": the head's own leaders, never another kind's or body's ("Sở Tư pháp: Lãnh đạo Cục": red
+        teams 159, 160)."""
         match = _ITS_LEADERS.match(fold(item))
         if match is None:
             return False
-        rest, kind = match["rest"] or "", fold(head).split(" ", 1)[0]
-        return not rest or rest == kind or rest == fold(head)
+        rest, named = match["rest"] or "", fold(head)
+        if not rest or rest == named.split(" ", 1)[0] or f"{named} ".startswith(f"{rest} "):  # its first words
+            return True
+        written = " ".join(item.split()[-len(rest.split()):])  # the rest as written
+        found = self._direct(written, ours=False)
+        return found is not None and found.agencies == whole.agencies
 
     def _written_as(self, text: str) -> _Found | None:
         """The agency a text names as it is written, no place added, and not by an alias that leaves out a place its
@@ -770,8 +780,6 @@ def _is_note(text: str) -> bool:
     inside the body that are to see it ("PC, CS, TTR, KTNB": codes in capitals, two at least). Anything else in
     brackets says which body ("(thuộc Bộ Tài chính)", "(trung ương)": red team 35)."""
     folded = fold(text).strip()
-    if _NARROWS.search(folded):
-        return False
     return bool(_UNIT_CODES.match(text.strip()) or (_NOTE_WORDS.match(folded) and not _BODY_WORD.search(folded)
                                                        and not _names_place(text)))
 

@@ -24,7 +24,9 @@ def delivery_report(msg: email.message.Message) -> DeliveryReport | None:
     """read_delivery_report of a mail already parsed (compat32)."""
     if msg.get_content_type() != "multipart/report" or msg.get_param("report-type") != "delivery-status":
         return None
-    message_id, token, actions, details, failed_for = None, None, [], [], []
+    message_id, token, actions, details = None, None, [], []
+    failed_for: list[str] = []
+    delivered_for: list[str] = []
     for part in msg.walk():
         kind = part.get_content_type()
         if kind == "message/delivery-status":
@@ -32,8 +34,8 @@ def delivery_report(msg: email.message.Message) -> DeliveryReport | None:
             for fields in groups if isinstance(groups, list) else []:
                 if isinstance(fields, email.message.Message) and fields.get("Action"):
                     actions.append(fields["Action"].strip().lower())
-                    if actions[-1] == "failed":
-                        failed_for += [_address(fields[k]) for k in ("Final-Recipient", "Original-Recipient") if fields.get(k)]
+                    named = [_address(fields[k]) for k in ("Final-Recipient", "Original-Recipient") if fields.get(k)]
+                    (failed_for if actions[-1] == "failed" else delivered_for if actions[-1] != "delayed" else []).extend(named)
                     details.append(" ".join(f"{k}: {fields[k]}".strip() for k in ("Final-Recipient", "Status", "Diagnostic-Code")
                                             if fields.get(k)))
         elif kind in ("message/rfc822", "text/rfc822-headers") and message_id is None:
@@ -46,7 +48,7 @@ def delivery_report(msg: email.message.Message) -> DeliveryReport | None:
         return None
     failed = "failed" in actions
     return DeliveryReport(message_id, token, failed, "failed" if failed else actions[0], "; ".join(details)[:500],
-                          tuple(failed_for))
+                          tuple(failed_for), tuple(delivered_for))
 
 
 def _address(field: str) -> str:

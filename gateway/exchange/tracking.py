@@ -156,5 +156,8 @@ def _about(report: DeliveryReport, sent: Outbox) -> bool:
     """Whether a failure report names the recipient the mail was sent to (each of a mail's recipients has its row), or
     an address of its domain, where the recipient's own server expanded an alias (red team 159)."""
     recipient = sent.recipient.lower()
-    return any(named == recipient or named.rpartition("@")[2] == recipient.rpartition("@")[2]
-               for named in report.failed_for)
+    if recipient in report.failed_for:
+        return True
+    if recipient in report.delivered_for:  # delivered, another address of its domain failing (red team 160: a copy)
+        return False
+    return any(named.rpartition("@")[2] == recipient.rpartition("@")[2] for named in report.failed_for)

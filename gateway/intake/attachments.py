@@ -248,6 +248,8 @@ def _allowed_by_magic(data: bytes, extensions: set[str]) -> _Bytes | None:
             what = _IMAGES[ext]
             if what == "ảnh BMP" and int.from_bytes(data[14:18], "little") not in _BMP_HEADER_SIZES:
                 continue  # "BM" alone is two letters (a text opening with them is text)
+            if b"%PDF-" in data:  # a picture carrying a document after it: a polyglot (red team 160)
+                return _Bytes(f"{what} mang tài liệu PDF bên trong", "refused")
             return _Bytes(what, "allowed", "draft" if what in _DRAFT_IMAGES else "harmless")
     return None
 
