@@ -295,7 +295,7 @@ class DeliveryReport:
     action: str
     detail: str  # Status and Diagnostic-Code, as the reporting server wrote them
     failed_for: tuple[str, ...] = ()  # the Final-Recipient (or Original-Recipient) of each failed group, lower case
-    delivered_for: tuple[str, ...] = ()  # and of each group delivered, relayed or expanded
+    delivered_for: tuple[str, ...] = ()  # and of each group delivered
 
 
 @dataclass(frozen=True)

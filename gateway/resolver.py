@@ -63,8 +63,7 @@ _NOTE_WORDS = re.compile(r"^(\d+\s*(BAN|B)\b|DE\b(?! AN\b)|B/C|B/CAO|B/E|T/H|P/H
                          r"THEO|TRA LOI|PHUC DAP|V/V)\b")  # "(theo CV số 12 ngày 01.02.2026)" (red team 152)
 # what narrows a group's or a list's entry to some of what it names is no note there ("Các Sở, ban, ngành (theo danh
 # sách kèm theo)": red team 159); after one body, nothing to narrow ("Sở Tư pháp (kèm theo danh sách)": red team 160)
-_NARROWS = re.compile(r"\b(DANH SACH|PHU LUC)\b")
-_MANY = re.compile(r"\b(CAC|NHUNG)\b|[,;]")
+_NARROWS = re.compile(r"\b(DANH ?SACH|DANH ?MUC|PHU ?LUC|PHU ?BIEU|BIEU|DS|D/S|PL)\b")  # as written short or bent too
 # A note never names a body or a place ("(qua Bộ Tài chính)", "(để UBND tỉnh Lạng Sơn biết)": red team 37); "số 12" is a
 # number, no Sở
 _BODY_WORD = re.compile(r"\b(BO|SO(?! ?\d)|CUC|UBND|UY BAN|HDND|HOI DONG|TINH UY|THANH UY|DANG UY|VIEN|TRUNG TAM|CHI CUC|"
@@ -376,7 +375,7 @@ class Resolver:
             text = note.group(1) if note.group(1) is not None else note.group(2)
             named = any(self._direct(word, ours=False) is not None or names_province(word)  # a letter's "12/SNV-VP" none
                         for word in re.findall(r"[A-ZĐ]{2,}[A-ZĐ0-9.]*", _NOTATION.sub(" ", text)))
-            narrows = _NARROWS.search(fold(text)) is not None and _MANY.search(fold(_NOTES.sub(" ", printed))) is not None
+            narrows = _NARROWS.search(re.sub(r"[^A-Z0-9/]+", " ", fold(text))) is not None and not self._one_body(printed)
             return " " if _is_note(text) and not named and not narrows else f" - {text} "
         # as a reader sees it: nothing drawn as nothing, a Cyrillic "о" the Latin one (red team 98: "Phú Hоà" was
         # "Phú Hà", a zero-width space hid "Việt Nam")
@@ -411,6 +410,12 @@ class Resolver:
         if units:  # its units, unless that body of each province is listed: two readings
             return None if named is not None and self._agencies(named) is not None else entry
         return named
+
+    def _one_body(self, entry: str) -> bool:
+        """Whether the entry, its brackets aside, names one agency by its name ("Sở Văn hóa, Thể thao và Du lịch", "Ban
+        Quản lý các khu công nghiệp"), which a list attached narrows nothing of (red team 161)."""
+        found = self._direct(" ".join(_NOTES.sub(" ", entry).split()).strip(" ;.,-–"), ours=True)
+        return found is not None and len(found.agencies) == 1 and not found.many
 
     @cached_property
     def _listed_groups(self) -> list[re.Pattern[str]]:

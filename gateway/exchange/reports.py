@@ -35,7 +35,8 @@ def delivery_report(msg: email.message.Message) -> DeliveryReport | None:
                 if isinstance(fields, email.message.Message) and fields.get("Action"):
                     actions.append(fields["Action"].strip().lower())
                     named = [_address(fields[k]) for k in ("Final-Recipient", "Original-Recipient") if fields.get(k)]
-                    (failed_for if actions[-1] == "failed" else delivered_for if actions[-1] != "delayed" else []).extend(named)
+                    # delivered: the recipient has it; expanded or relayed says nothing of whether anybody does (red team 161)
+                    (failed_for if actions[-1] == "failed" else delivered_for if actions[-1] == "delivered" else []).extend(named)
                     details.append(" ".join(f"{k}: {fields[k]}".strip() for k in ("Final-Recipient", "Status", "Diagnostic-Code")
                                             if fields.get(k)))
         elif kind in ("message/rfc822", "text/rfc822-headers") and message_id is None:

@@ -67,6 +67,7 @@ _SCRIPT_MAGIC = (b"#!", b"\x00asm")  # a script's interpreter line, WebAssembly:
 _IMAGES = {"jpg": "ảnh JPEG", "jpeg": "ảnh JPEG", "jfif": "ảnh JPEG", "jpe": "ảnh JPEG", "png": "ảnh PNG",
            "gif": "ảnh GIF", "bmp": "ảnh BMP", "dib": "ảnh BMP", "tif": "ảnh TIFF", "tiff": "ảnh TIFF",
            "webp": "ảnh WebP"}
+_PDF_OBJECTS = re.compile(rb"\d+\s+\d+\s+obj\b|\bstartxref\b|\bendobj\b")  # what a PDF reader reads a document from
 _DRAFT_IMAGES = {"ảnh JPEG", "ảnh PNG"}  # Đ4.3 names jpeg and png; other plain images are harmless extras
 _ODF = {"application/vnd.oasis.opendocument.text": "văn bản OpenDocument",
         "application/vnd.oasis.opendocument.spreadsheet": "bảng tính OpenDocument"}
@@ -248,8 +249,8 @@ def _allowed_by_magic(data: bytes, extensions: set[str]) -> _Bytes | None:
             what = _IMAGES[ext]
             if what == "ảnh BMP" and int.from_bytes(data[14:18], "little") not in _BMP_HEADER_SIZES:
                 continue  # "BM" alone is two letters (a text opening with them is text)
-            if b"%PDF-" in data:  # a picture carrying a document after it: a polyglot (red team 160)
-                return _Bytes(f"{what} mang tài liệu PDF bên trong", "refused")
+            if _PDF_OBJECTS.search(data):  # a picture carrying a document's objects: a polyglot MuPDF opens as a PDF (red
+                return _Bytes(f"{what} mang tài liệu PDF bên trong", "refused")  # teams 160, 161; "%PDF-" alone is text)
             return _Bytes(what, "allowed", "draft" if what in _DRAFT_IMAGES else "harmless")
     return None
 
