@@ -378,6 +378,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+@pytest.mark.long  # tens of seconds of waiting on the real servers: started first
 def test_dovecot_stopped_under_idle_and_mail_appended_as_it_comes_back(world: World) -> None:
     """Fault injected: the daemon waits in IDLE (`poll_seconds` at its default, 60); Dovecot is stopped as its operator
     stops it (`systemctl restart dovecot`: every session ended), started 3 s later, and two letters are appended at
@@ -491,6 +492,7 @@ class DropsBeforeReply:
         return "250 OK"
 
 
+@pytest.mark.long  # tens of seconds of waiting on the real servers: started first
 def test_the_smtp_peer_drops_the_connection_before_its_reply_to_data(world: World) -> None:
     """Fault injected: the submission server takes an acknowledgement whole into its queue and the connection breaks
     before its 250 (RFC 1047's duplicate). The daemon cannot know the message went.
@@ -525,6 +527,7 @@ def _chattr(flag: str, path: Path) -> None:
     assert done.returncode == 0, f"chattr {flag} {path}: {done.stderr.strip()} (needs root and ext4, as CI has)"
 
 
+@pytest.mark.long  # tens of seconds of waiting on the real servers: started first
 def test_the_registers_folder_made_unwritable_stops_nothing_and_loses_nothing(world: World, servers) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """Fault injected: the register is `reg/qlvb.db`; the operator, "hardening" the host, makes its folder read-only for
     the service (chmod 555 by a script, here `chattr +i`: the test runs as root) while the daemon runs, then restarts
@@ -620,6 +623,7 @@ def test_the_mail_servers_clock_stepped_back_an_hour_across_new_year_numbers_eac
 
 
 # ================================================================================================== the disk full, outbox
+@pytest.mark.long  # tens of seconds of waiting on the real servers: started first
 def test_the_disk_full_as_the_outbox_writes_down_an_acknowledgement_the_server_took(
         world: World, small_disk: Path) -> None:  # noqa: F811
     """Fault injected: the register and the store on one disk (/var/lib/qlvb-gateway, as *Installing for real* lays

@@ -190,6 +190,7 @@ def test_a_worker_past_its_time_is_killed_though_its_server_was_killed(world: Wo
         stop_daemon(daemon)
 
 
+@pytest.mark.long  # 60 s of waiting on the daemon: started first (it ended the suite's last process at stop 57)
 def test_over_imap_the_worker_server_stopped_and_its_workers_killed_mid_mail_loses_nothing(world: World) -> None:
     """End to end over Dovecot with answers going out: a backlog of 24 signed mails; while the workers analyse it the
     worker server is stopped (SIGSTOP, a frozen cgroup) and the workers it forked are killed mid-mail (the OOM killer).
