@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+
 from gateway.mail_lock import open_lock_file, still_at
 
 

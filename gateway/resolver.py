@@ -396,14 +396,14 @@ class Resolver:
         directory lists that body of each such province. None, held for the clerk: a bracket that may name provinces and
         may not, or not each for sure ("(HN, LS)": Hà Nội or Hà Nam; "(LS, TPBG)"), one beside another bracket or after
         several bodies (red team 153: each sent to ours alone, or a province dropped)."""
-        found = list(_CODES_BRACKET.finditer(entry))
-        codes = [fold(code.strip()) for match in found for code in match["codes"].split(",")]
+        codes = _bracket_codes(entry)
         if not any(provinces_of_initials(code) for code in codes):
             return entry  # no province's initials: a body's units
-        units = all(code in _UNITS_CODES_ALSO_PROVINCES or not provinces_of_initials(code) for code in codes)
+        units = _units_codes(codes)
         match = _INITIALS_BRACKET.match(entry)
         unit = _PROVINCES_SAID.sub("", match["unit"]) if match else ""  # "Sở Tư pháp các tỉnh (LS, BG)" (red team 156)
-        plain = match is not None and len(found) == 1 and not re.search(r"[,;:()\[\]]|\svà\s", unit)
+        brackets = len(_CODES_BRACKET.findall(entry))
+        plain = match is not None and brackets == 1 and not re.search(r"[,;:()\[\]]|\svà\s", unit)
         named = None
         if plain and len(set(codes)) == len(codes) and all(len(provinces_of_initials(code)) == 1 for code in codes):
             named = f"{unit} các tỉnh: {', '.join(next(iter(provinces_of_initials(c))) for c in codes)}"
@@ -939,7 +939,7 @@ def _body_of_its_units(text: str, listed: Callable[[str], bool]) -> str:
     if match is None or fold(match["body"]).split(" ", 1)[0] not in _BARE_KINDS - {"BO"}:
         return text
     parts = [part for item in re.split(r"\s*[,;]\s*", match["units"]) for part in _units_and_units(item)]
-    words = [" ".join(re.findall(r"[A-Z0-9/&]+", fold(part))) for part in parts]
+    words = [_plain_words(part) for part in parts]
     departments = bool(words) and _DEPARTMENTS.match(words[0]) is not None and all(
         _DEPARTMENTS.match(word) or _DEPARTMENTS_ALSO.match(word) for word in words[1:])
     return match["body"] if departments and not any(listed(part) for part in parts) else text
@@ -949,18 +949,34 @@ def _initials_readings(entry: str) -> list[str]:
     """What an entry with a bracket of codes held as unsure may mean (`Resolver._provinces_by_initials`): its bodies of
     each province a code may be ("Sở Nội vụ (HN, BG)": of Hà Nội, of Hà Nam, of Bắc Giang), and its units' note (the
     bracket left out) where each code may be a unit's."""
-    codes = [fold(code.strip()) for found in _CODES_BRACKET.finditer(entry) for code in found["codes"].split(",")]
-    units = all(code in _UNITS_CODES_ALSO_PROVINCES or not provinces_of_initials(code) for code in codes)
+    codes = _bracket_codes(entry)
+    units = _units_codes(codes)
     bare = " ".join(_CODES_BRACKET.sub(" ", entry).split()).rstrip(" ;.,")
     readings = [bare] if units else []
     provinces = sorted({p for code in codes for p in provinces_of_initials(code)})
     return readings + [f"{_PROVINCES_SAID.sub('', bare)} tỉnh {province}" for province in provinces]
 
 
+def _plain_words(text: str) -> str:
+    """The text's words folded, its punctuation left out ("Các phòng chuyên môn, nghiệp vụ" → "CAC PHONG CHUYEN MON NGHIEP
+    VU")."""
+    return " ".join(re.findall(r"[A-Z0-9/&]+", fold(text)))
+
+
+def _bracket_codes(entry: str) -> list[str]:
+    """The codes of the entry's brackets of codes ("Sở Tư pháp (LS, BG)" → ["LS", "BG"]), folded."""
+    return [fold(code.strip()) for found in _CODES_BRACKET.finditer(entry) for code in found["codes"].split(",")]
+
+
+def _units_codes(codes: list[str]) -> bool:
+    """Whether each code may be a body's unit's: one units write, or no province's initials."""
+    return all(code in _UNITS_CODES_ALSO_PROVINCES or not provinces_of_initials(code) for code in codes)
+
+
 def _units_and_units(item: str) -> list[str]:
     """"Thanh tra và các phòng chuyên môn" is two; "Phòng Kế hoạch và Tài chính" one department's name."""
     halves = re.split(r"\s+và\s+", item, flags=re.IGNORECASE)
-    if len(halves) > 1 and all(_DEPARTMENTS.match(" ".join(re.findall(r"[A-Z0-9/&]+", fold(h)))) for h in halves):
+    if len(halves) > 1 and all(_DEPARTMENTS.match(_plain_words(half)) for half in halves):
         return halves
     return [item]
 
